@@ -1,0 +1,211 @@
+"""`screen`, `batch`, `validate` and `schema`: the screening commands."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from screener.cli.main import (
+    PlainOption,
+    RulesOption,
+    app,
+    handled_errors,
+    make_screener,
+    read_json_input,
+    stderr_console,
+    stdout_console,
+)
+from screener.errors import ExitCode
+
+
+class OutputFormat(str, enum.Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+
+
+class FailOn(str, enum.Enum):
+    possible = "possible"
+    likely = "likely"
+    routine = "routine"
+    soon = "soon"
+    urgent = "urgent"
+    emergency = "emergency"
+
+
+class SchemaName(str, enum.Enum):
+    answers = "answers"
+    result = "result"
+
+
+Inputs = Annotated[
+    list[str],
+    typer.Argument(
+        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin.",
+        metavar="INPUT...",
+    ),
+]
+
+
+@app.command()
+def screen(
+    file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a readable report.")] = False,
+    rules: RulesOption = None,
+    plain: PlainOption = False,
+    brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
+) -> None:
+    """Screen one person's answers and show the explained result."""
+    from screener.screening import InvalidAnswers
+
+    with handled_errors():
+        screener = make_screener(rules)
+        value = read_json_input(file)
+        try:
+            result = screener.screen(value, source=None) if isinstance(value, dict) else None
+        except InvalidAnswers as invalid:
+            _print_problems(file, invalid.problems)
+            raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
+        if result is None:
+            typer.echo(
+                f"mgk-screen: {file}: expected one answers object; for an array or JSON Lines use `mgk-screen batch`",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2, exclude_none=True))
+    else:
+        from screener.render import render_result
+
+        render_result(result, stdout_console(plain), plain=plain or "NO_COLOR" in os.environ, show_findings=not brief)
+
+
+@app.command()
+def batch(
+    inputs: Inputs,
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
+    fail_on: Annotated[
+        Optional[FailOn],
+        typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
+    ] = None,
+    rules: RulesOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Screen many records: one entry per record, in input order, screened or invalid.
+
+    A summary (counts by headline level and urgency, invalid records) goes to stderr.
+    Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
+    2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached, 130 interrupted.
+    """
+    from screener.batch import BatchSummary, screen_inputs
+    from screener.batch_io import open_writer
+
+    errors = stderr_console()
+    summary = BatchSummary()
+    started = time.perf_counter()
+    with handled_errors():
+        screener = make_screener(rules)
+        entries = screen_inputs(
+            inputs,
+            screener,
+            summary,
+            fail_on=fail_on.value if fail_on else None,
+            on_unreadable_source=lambda item: errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False),
+        )
+        try:
+            with open_writer(output, fmt.value) as writer:
+                for entry in entries:
+                    writer.write(entry.model_dump(mode="json", exclude_none=True))
+        except KeyboardInterrupt:
+            errors.print(
+                f"\nmgk-screen: interrupted after {summary.records_read} records "
+                f"({summary.screened} screened, {summary.invalid} invalid); "
+                + ("no output file was written." if output and output != "-" else "output is incomplete."),
+                markup=False,
+            )
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    if not quiet:
+        _print_summary(summary, time.perf_counter() - started, errors)
+    if summary.records_read == 0:
+        errors.print("mgk-screen: no records were read", markup=False)
+        raise typer.Exit(int(ExitCode.USAGE))
+    if summary.invalid or summary.unreadable_sources:
+        raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+    if summary.reached_fail_on:
+        raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
+
+
+@app.command()
+def validate(inputs: Inputs, rules: RulesOption = None) -> None:
+    """Check records against the answers contract without screening; report every error."""
+    from screener.batch_io import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+
+    with handled_errors():
+        screener = make_screener(rules)
+        read = bad = 0
+        for item in iter_records(inputs):
+            if isinstance(item, UnreadableSource):
+                typer.echo(f"{item.source}: {item.message}", err=True)
+                bad += 1
+                continue
+            read += 1
+            where = f"{item.source} record {item.position}"
+            if isinstance(item, UnreadableRecord):
+                typer.echo(f"{where}: {item.message}")
+                bad += 1
+                continue
+            assert isinstance(item, RawRecord)
+            _, problems = screener.check(item.value)
+            if problems:
+                bad += 1
+                for problem in problems:
+                    typer.echo(f"{where}: {problem.path}: {problem.message}")
+    typer.echo(f"{read} records read, {read - bad if bad <= read else 0} valid, {bad} with errors", err=True)
+    if read == 0:
+        raise typer.Exit(int(ExitCode.USAGE))
+    if bad:
+        raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+
+
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="answers: what an input record may hold; result: what a result holds.")],
+) -> None:
+    """Print the published JSON Schema of the answers or of a result."""
+    from screener.validation import load_schema
+
+    typer.echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
+
+
+def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]
+    typer.echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
+    for problem in problems:
+        typer.echo(f"  {problem.path}: {problem.message}", err=True)
+
+
+def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no-untyped-def]
+    rate = summary.records_read / seconds if seconds > 0 else 0.0
+    console.print(
+        f"mgk-screen: {summary.records_read} records read: {summary.screened} screened, {summary.invalid} invalid"
+        + (f", {len(summary.unreadable_sources)} unreadable files" if summary.unreadable_sources else "")
+        + f" ({rate:,.0f} records/s)",
+        markup=False,
+    )
+    if summary.screened:
+        headline = ", ".join(f"{k} {summary.by_headline.get(k, 0)}" for k in ("likely", "possible", "unlikely"))
+        urgency = ", ".join(
+            f"{k} {summary.by_urgency.get(k, 0)}" for k in ("emergency", "urgent", "soon", "routine", "none")
+        )
+        console.print(f"  combined depletion: {headline}", markup=False)
+        console.print(f"  urgency: {urgency}", markup=False)
+    if summary.duplicate_ids:
+        console.print(f"  duplicate ids: {summary.duplicate_ids}", markup=False)

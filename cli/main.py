@@ -1,0 +1,136 @@
+"""The `mgk-screen` command: a thin layer over the `screener` library.
+
+Each command parses its options, calls the library and turns library errors into a clean
+message and a documented exit code. Heavy modules (pydantic, jsonschema, the rules engine) are
+imported inside the commands so that `mgk-screen --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from screener import __version__
+from screener.errors import ExitCode, ScreenerError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from screener.screening import Screener
+
+app = typer.Typer(
+    name="mgk-screen",
+    help=(
+        "Screen for combined magnesium and potassium depletion, and explain why.\n\n"
+        "Screening and teaching only: never a diagnosis."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # answers are health data: never print local variables
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option("--rules", help="Use the rule folder DIR instead of the shipped rules (validated the same way).", metavar="DIR"),
+]
+PlainOption = Annotated[bool, typer.Option("--plain", help="No colour or boxes (also when NO_COLOR is set); screen-reader friendly.")]
+
+
+class _State:
+    debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mgk-screen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of unexpected errors (for bug reports).")] = False,
+) -> None:
+    _State.debug = debug
+
+
+def stderr_console(plain: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
+
+
+def stdout_console(plain: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
+
+
+def make_screener(rules: Optional[Path]) -> "Screener":
+    from screener.ruleset import load_ruleset
+    from screener.screening import Screener
+
+    return Screener(load_ruleset(rules))
+
+
+@contextmanager
+def handled_errors() -> Iterator[None]:
+    """Turn a library error into its message on stderr and its exit code."""
+    try:
+        yield
+    except ScreenerError as error:
+        typer.echo(f"mgk-screen: {error}", err=True)
+        raise typer.Exit(int(error.exit_code)) from None
+
+
+def read_json_input(path: str) -> object:
+    """One JSON document from a file or `-` (stdin), with a clear message when it is not JSON."""
+    from screener.errors import InputError
+
+    name = "<stdin>" if path == "-" else path
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(f"{name}: cannot read ({error.strerror or error})") from None
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
+    except UnicodeDecodeError as error:
+        raise InputError(f"{name}: not UTF-8 text (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to be an answers file") from None
+
+
+def _reject_constant(name: str) -> object:
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+def main() -> None:
+    """Entry point: run the app; an unexpected error is reported without a traceback or answers."""
+    try:
+        app(prog_name="mgk-screen")
+    except ScreenerError as error:  # normally handled inside the commands; kept as a safety net
+        typer.echo(f"mgk-screen: {error}", err=True)
+        sys.exit(int(error.exit_code))
+    except Exception as error:
+        if _State.debug:
+            raise
+        typer.echo(
+            f"mgk-screen: unexpected error ({type(error).__name__}). This is a bug: please report it "
+            "with the output of the same command run with --debug (which shows the traceback, never your answers).",
+            err=True,
+        )
+        sys.exit(int(ExitCode.UNEXPECTED))
+
+
+# Commands register themselves on `app` when their modules are imported.
+from screener.cli import commands  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""The shipped clinical rules, vocabulary and texts (data files; installed as screener.rules)."""

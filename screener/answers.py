@@ -1,0 +1,234 @@
+"""One respondent's answers: the input half of the screening contract (contract.md, v1).
+
+Every field is optional: a missing field means "not answered / unknown", never "no".
+Unknown fields are rejected. The published JSON Schema (``schemas/answers.schema.json``) is
+generated from these models; a test fails when the shipped file drifts from them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+
+YesNoUnsure = Literal["yes", "no", "unsure"]
+LabTaken = Literal["last_7_days", "last_30_days", "older"]
+
+CONDITION_CODES = (
+    "chronic_kidney_disease",
+    "dialysis",
+    "malabsorption",
+    "type_2_diabetes",
+    "heart_failure",
+    "high_blood_pressure",
+    "eating_disorder",
+)
+SYMPTOM_CODES = (
+    "fatigue",
+    "muscle_weakness",
+    "muscle_cramps",
+    "muscle_twitches",
+    "muscle_spasm_tetany",
+    "tremor",
+    "numbness_tingling",
+    "anxiety",
+    "nausea_poor_appetite",
+    "constipation",
+    "palpitations",
+    "irregular_heartbeat",
+    "confusion",
+    "fainting",
+    "chest_pain",
+    "trouble_breathing",
+    "severe_weakness_or_paralysis",
+    "seizure",
+)
+RED_FLAG_NOW_CODES = (
+    "chest_pain",
+    "fainting",
+    "severe_weakness_or_paralysis",
+    "seizure",
+    "trouble_breathing",
+    "new_confusion",
+)
+SUPPLEMENT_CODES = ("potassium", "potassium_prescribed", "salt_substitute", "magnesium")
+
+Condition = Literal[CONDITION_CODES]  # type: ignore[valid-type]
+Symptom = Literal[SYMPTOM_CODES]  # type: ignore[valid-type]
+RedFlagNow = Literal[RED_FLAG_NOW_CODES]  # type: ignore[valid-type]
+Supplement = Literal[SUPPLEMENT_CODES]  # type: ignore[valid-type]
+
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+NonNegativeNumber = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+AuditScore = Annotated[int, Field(ge=0, le=4, strict=True)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AuditC(_Section):
+    """The three AUDIT-C answers as the instrument scores them (0-4 each)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"frequency": {"const": 0}}, "required": ["frequency"]},
+            "then": {
+                "properties": {
+                    "quantity": {"const": 0, "description": "must be 0 when frequency is 0 ('never')"},
+                    "binge": {"const": 0, "description": "must be 0 when frequency is 0 ('never')"},
+                }
+            },
+        }
+    )
+
+    frequency: AuditScore = Field(description="How often a drink containing alcohol (0 never ... 4 four or more times a week)")
+    quantity: AuditScore = Field(description="Standard drinks on a typical drinking day (0: 1-2 ... 4: 10 or more)")
+    binge: AuditScore = Field(description="How often six or more drinks on one occasion (0 never ... 4 daily or almost daily)")
+
+    @model_validator(mode="after")
+    def _never_drinks_means_no_quantity(self) -> "AuditC":
+        if self.frequency == 0 and (self.quantity or self.binge):
+            raise ValueError("frequency 0 ('never') cannot go with a non-zero quantity or binge score")
+        return self
+
+    @property
+    def total(self) -> int:
+        return self.frequency + self.quantity + self.binge
+
+
+class Alcohol(_Section):
+    drinks_per_week: Optional[NonNegativeNumber] = Field(
+        None, description="US standard drinks (14 g of alcohol) in a usual week"
+    )
+    audit_c: Optional[AuditC] = None
+
+
+def _details_only_when_present(*detail_fields: str) -> ConfigDict:
+    """Schema form of "no details for a symptom marked not present"."""
+    message = "not allowed when 'present' is false: leave it out"
+    return ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"present": {"const": False}}, "required": ["present"]},
+            "then": {"properties": {name: {"type": "null", "description": message} for name in detail_fields}},
+        }
+    )
+
+
+class Diarrhea(_Section):
+    model_config = _details_only_when_present("days", "stools_per_day")
+
+    present: Optional[StrictBool] = Field(None, description="Loose or watery stools now or in the last 4 weeks")
+    days: Optional[NonNegativeInt] = Field(None, description="How many days it has lasted so far")
+    stools_per_day: Optional[NonNegativeInt] = Field(None, description="Loose stools on a typical bad day")
+
+    @model_validator(mode="after")
+    def _no_details_when_absent(self) -> "Diarrhea":
+        _reject_details_when_absent(self, ("days", "stools_per_day"))
+        return self
+
+
+class Vomiting(_Section):
+    model_config = _details_only_when_present("days", "episodes_per_day", "cannot_keep_fluids_down")
+
+    present: Optional[StrictBool] = Field(None, description="Vomiting now or in the last 4 weeks")
+    days: Optional[NonNegativeInt] = Field(None, description="How many days it has lasted")
+    episodes_per_day: Optional[NonNegativeInt] = Field(None, description="Vomiting episodes on a typical bad day")
+    cannot_keep_fluids_down: Optional[StrictBool] = Field(
+        None, description="Fluids have not stayed down for most of the last 24 hours"
+    )
+
+    @model_validator(mode="after")
+    def _no_details_when_absent(self) -> "Vomiting":
+        _reject_details_when_absent(self, ("days", "episodes_per_day", "cannot_keep_fluids_down"))
+        return self
+
+
+def _reject_details_when_absent(section: BaseModel, detail_fields: tuple[str, ...]) -> None:
+    if getattr(section, "present") is False:
+        given = [name for name in detail_fields if getattr(section, name) is not None]
+        if given:
+            raise ValueError(f"{', '.join(given)} given although 'present' is false")
+
+
+class Diet(_Section):
+    processed_food: Optional[Literal["rarely", "sometimes", "most_days"]] = Field(
+        None, description="Meals mostly from processed or fast food"
+    )
+    fruit_veg_servings: Optional[NonNegativeNumber] = Field(
+        None, description="Servings of fruit and vegetables on a usual day"
+    )
+
+
+class PotassiumLab(_Section):
+    value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Literal["mmol/L", "mEq/L"] = Field(description="mg/dL is not accepted for potassium")
+    taken: Optional[LabTaken] = None
+
+
+class MagnesiumLab(_Section):
+    value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Literal["mmol/L", "mEq/L", "mg/dL"]
+    taken: Optional[LabTaken] = None
+
+
+class Labs(_Section):
+    potassium: Optional[PotassiumLab] = Field(None, description="Most recent serum potassium")
+    magnesium: Optional[MagnesiumLab] = Field(None, description="Most recent serum magnesium")
+
+
+class Answers(_Section):
+    """One respondent's answers. Every field is optional; missing means unknown."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="mgk-screen answers",
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://mgk-screen.example/schemas/answers.schema.json",
+        },
+    )
+
+    id: Optional[Union[Annotated[str, Field(min_length=1, max_length=128)], Annotated[int, Field(strict=True)]]] = Field(
+        None, description="Respondent id, echoed in the result"
+    )
+    age: Optional[Annotated[int, Field(ge=0, le=120, strict=True)]] = Field(None, description="Age in years")
+    sex: Optional[Literal["female", "male", "other"]] = Field(
+        None, description="Used for alcohol cut-offs; 'other' or missing uses the female (more careful) cut-offs"
+    )
+    medications: Optional[list[Annotated[str, Field(min_length=1, max_length=200)]]] = Field(
+        None, description="What the person takes now, as written (generic or brand names, dose text allowed)"
+    )
+    diuretic_use: Optional[YesNoUnsure] = Field(None, description="Do you take a water pill (diuretic)?")
+    ppi_over_3_months: Optional[YesNoUnsure] = Field(
+        None, description="For a listed stomach-acid medicine (proton pump inhibitor): taken for more than 3 months?"
+    )
+    alcohol: Optional[Alcohol] = None
+    diarrhea: Optional[Diarrhea] = None
+    vomiting: Optional[Vomiting] = None
+    laxative_use: Optional[Literal["none", "occasional", "regular", "unsure"]] = Field(
+        None, description="regular = most weeks"
+    )
+    laxative_type: Optional[Literal["stimulant", "osmotic", "bulk_forming", "stool_softener", "unsure"]] = None
+    diet: Optional[Diet] = None
+    conditions: Optional[list[Condition]] = None
+    symptoms: Optional[list[Symptom]] = Field(None, description="Symptoms in the past two weeks")
+    red_flags_now: Optional[list[RedFlagNow]] = Field(
+        None, description="Happening now or new in the last 24 hours"
+    )
+    supplements: Optional[list[Supplement]] = Field(None, description="Taken now")
+    low_potassium_despite_supplements: Optional[StrictBool] = Field(
+        None, description="Told by a clinician that potassium stays low although it is being replaced"
+    )
+    labs: Optional[Labs] = None
+
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id_as_string(cls, value: object) -> object:
+        # The contract turns an integer id into its string; keep the model's view uniform.
+        return str(value) if isinstance(value, int) else value
+
+
+#: Top-level sections, in questionnaire order, reported in ``unanswered_sections``.
+SECTIONS = tuple(name for name in Answers.model_fields if name != "id")

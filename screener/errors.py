@@ -1,0 +1,69 @@
+"""The screener's error types and exit codes.
+
+Every error a user can cause is a ``ScreenerError`` with a message and, where it helps, a hint.
+The CLI turns them into a clean message and the matching ``ExitCode``; it never shows a
+traceback for them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable
+
+
+class ExitCode(enum.IntEnum):
+    """Exit statuses of ``mgk-screen`` (documented in the README)."""
+
+    OK = 0
+    """Every record was screened (and, with ``--fail-on``, none reached that level)."""
+    UNEXPECTED = 1
+    """A bug or an environment problem: please report it (run again with ``--debug``)."""
+    USAGE = 2
+    """Wrong command-line usage, or an input that could not be read at all."""
+    INVALID_RECORDS = 3
+    """Some records were invalid; the valid ones were still screened and written."""
+    INVALID_RULES = 4
+    """The rule folder failed validation."""
+    FAIL_ON_LEVEL = 5
+    """``--fail-on LEVEL`` was given and at least one result reached that level."""
+    INTERRUPTED = 130
+    """Stopped with Ctrl-C."""
+
+
+class ScreenerError(Exception):
+    """Base class for errors the user can act on."""
+
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class RulesError(ScreenerError):
+    """A rule, vocabulary or questionnaire file is missing, malformed or inconsistent."""
+
+    exit_code = ExitCode.INVALID_RULES
+
+
+class InputError(ScreenerError):
+    """An input file or stream could not be read or parsed at all."""
+
+    exit_code = ExitCode.USAGE
+
+
+class EngineError(ScreenerError):
+    """The rules engine failed in a way the adapter could not contain (a bug)."""
+
+    exit_code = ExitCode.UNEXPECTED
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" suffix for the closest valid name, or "" when none is close."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,440 @@
+"""Medication names as people write them, matched to drugs and drug classes.
+
+The vocabulary itself is data (``rules/medications.json``, checked against
+``schemas/medications.schema.json``) so that a pharmacist can add a name without touching code.
+This module holds only the grammar of a medication entry (medications.md): whole names matched
+longest first; joiners that split one entry into several drugs; salt words that belong to the
+drug before them; forms that act locally; dose text to skip. Any other word is reported back as
+unrecognised, never dropped: a name we cannot read may be exactly the drug that matters.
+
+Matching runs once per medication string in cohort batches of a million records, so the names
+are compiled at load time into a word trie and each distinct string is matched once (cached).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import jsonschema
+
+from screener.errors import RulesError, did_you_mean
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+_SCHEMA = "schemas/medications.schema.json"
+_CACHE_SIZE = 65_536
+"""Distinct strings remembered: a cohort repeats a few thousand spellings over and over."""
+
+_HINT = "fix the entry named above in the medication vocabulary (its fields are described in the schema)"
+
+_WORD, _SOFT, _HARD = 0, 1, 2
+"""Token kinds. A soft joiner (- / + & and with) splits an entry into drugs but may also sit
+inside a name ("Senokot-S", "sacubitril/valsartan"); a hard separator (, ; : brackets) always
+ends a name."""
+
+_TOKEN_RE = re.compile(
+    r"(?P<word>(?:\d+(?:[.,]\d+)+|[^\W_])[^\W_]*%?)"  # a word or a number (1.25, 1,000), glued unit
+    r"|(?P<soft>[-/+&])"
+    r"|(?P<hard>[,;:()\[\]{}|])"
+)
+_JOIN_WORDS = frozenset({"and", "with"})
+_UNICODE_JOINERS = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u2044\u2215\uff0f", "/"),
+        "\uff0b": "+",
+    }
+)
+"""Unicode dashes and slashes as their ASCII joiners. One character for one, so that token
+offsets still point into the text as given."""
+
+
+@dataclass(frozen=True)
+class MatchedDrug:
+    """One drug recognised in a medication entry."""
+
+    generic: str
+    """Canonical generic name, e.g. "furosemide"; a combination product gives one per component."""
+    matched_text: str
+    """The words of the input that matched, as written, e.g. "Lasix"."""
+    drug_class: str
+    """The vocabulary class, e.g. "loop_diuretic"."""
+    via_product: str | None = None
+    """The combination product it was found through, e.g. "Dyazide"."""
+
+
+@dataclass(frozen=True)
+class MedicationMatch:
+    """What one medication entry, as written, was recognised as."""
+
+    text: str
+    """The input string as given."""
+    drugs: tuple[MatchedDrug, ...]
+    """Everything recognised, in input order; a drug named twice ("Lasix (furosemide)") once."""
+    counted: bool
+    """False for forms that act locally (cream, eye drops...): the drugs then count for nothing."""
+    note: str | None
+    """Why it is not counted, e.g. "eye drops: acts locally, not counted"."""
+    unrecognised: tuple[str, ...]
+    """Parts of the text that matched nothing (dose and form text aside); empty when all was read."""
+
+    @property
+    def classes(self) -> frozenset[str]:
+        """The drug classes found, ``no_known_effect`` included; empty when not counted."""
+        if not self.counted:
+            return frozenset()
+        return frozenset(drug.drug_class for drug in self.drugs)
+
+    @property
+    def recognised(self) -> bool:
+        """At least one drug recognised and nothing left unread."""
+        return bool(self.drugs) and not self.unrecognised
+
+
+class _Token(NamedTuple):
+    kind: int
+    key: str
+    """Normalised text (case- and width-folded) for words; the character for joiners."""
+    start: int
+    end: int
+
+
+def _normalise(word: str) -> str:
+    """The matching key of one word: "LASIX" and full-width "Ｌａｓｉｘ" are both "lasix"."""
+    return word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
+
+
+def _tokenise(text: str) -> list[_Token]:
+    """Words and joiners with their offsets in ``text``; other punctuation (. ' ") is skipped."""
+    tokens = []
+    for found in _TOKEN_RE.finditer(text.translate(_UNICODE_JOINERS)):
+        if found.lastgroup == "word":
+            key = _normalise(found.group())
+            kind = _SOFT if key in _JOIN_WORDS else _WORD
+        else:
+            key, kind = found.group(), (_SOFT if found.lastgroup == "soft" else _HARD)
+        tokens.append(_Token(kind, key, found.start(), found.end()))
+    return tokens
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    """A vocabulary name as the words it is matched by: joiners inside it match any joiner or a
+    space, so "co-amilofruse", "co amilofruse" and "sacubitril and valsartan" all find theirs."""
+    return tuple(token.key for token in _tokenise(name) if token.kind == _WORD)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What one vocabulary name stands for. Dose and form words to skip have no drugs and no note."""
+
+    drugs: tuple[tuple[str, str], ...] = ()
+    """(generic, class) of every drug the name stands for."""
+    via_product: str | None = None
+    form_note: str | None = None
+    """Set for a form that acts locally, or a brand sold only in one ("Restasis")."""
+
+
+class _Node:
+    """One step of the word trie: the words that may follow, and the name ending here."""
+
+    __slots__ = ("children", "entry")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.entry: _Entry | None = None
+
+
+@dataclass
+class _Piece:
+    """A run of input matched as one name (entry set) or matching nothing (entry None)."""
+
+    entry: _Entry | None
+    start: int
+    end: int
+
+
+class Vocabulary:
+    """A checked medication vocabulary, compiled for matching. Build it with ``from_file``."""
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        class_names: frozenset[str],
+        names: _Node,
+        salt_words: frozenset[str],
+        dose: re.Pattern[str],
+    ) -> None:
+        self.version = version
+        self.class_names = class_names
+        self._names = names
+        self._salt_words = salt_words
+        self._dose = dose
+        self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str] | Traversable) -> Vocabulary:
+        """Read, validate and compile a vocabulary file; any fault is a ``RulesError`` naming it."""
+        file = Path(path) if isinstance(path, (str, os.PathLike)) else path
+        source = str(path)
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except OSError as error:
+            raise RulesError(f"{source}: cannot read the medication vocabulary ({error.strerror or error})") from None
+        except UnicodeDecodeError as error:
+            raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        try:
+            data = json.loads(text, object_pairs_hook=functools.partial(_reject_repeated_keys, source))
+        except json.JSONDecodeError as error:
+            raise RulesError(
+                f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+            ) from None
+        return cls.from_data(data, source)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Vocabulary:
+        """Validate and compile vocabulary data already parsed; ``source`` names it in errors."""
+        _raise_problems([_describe_schema_error(data, error) for error in _schema_errors(data)], source)
+        compiler = _Compiler(data)
+        _raise_problems(compiler.problems, source)
+        units = "|".join(
+            sorted((re.escape(_normalise(unit)) for unit in data["ignored_text"]["dose_units"]), key=len, reverse=True)
+        )
+        return cls(
+            version=data["version"],
+            class_names=frozenset(entry["name"] for entry in data["classes"]),
+            names=compiler.root,
+            salt_words=frozenset(_normalise(word) for word in data["salt_words"]),
+            # A number with an optional unit glued on (40mg, 12.5, 5%, q8h, x2), or a unit alone.
+            dose=re.compile(rf"[qx]?\d+(?:[.,]\d+)*(?:{units})?|{units}"),
+        )
+
+    def match(self, text: str) -> MedicationMatch:
+        """Recognise the drugs in one medication entry as written ("Lasix 40 mg tablets")."""
+        return self._match_cached(text)
+
+    def match_all(self, texts: Iterable[str]) -> tuple[MedicationMatch, ...]:
+        """``match`` for each entry of a medication list, in order."""
+        return tuple(self.match(text) for text in texts)
+
+    def _match_uncached(self, text: str) -> MedicationMatch:
+        tokens = _tokenise(text)
+        pieces: list[_Piece] = []
+        last = -2  # index of the last token of pieces[-1]: a word right after it belongs with it
+        note: str | None = None
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.kind != _WORD:
+                i += 1
+                continue
+            found = self._longest_name(tokens, i)
+            follows_piece = last == i - 1
+            if follows_piece and token.key in self._salt_words and (found is None or found[1] == i):
+                # "losartan potassium", "esomeprazole magnesium": the salt is part of the drug's
+                # name, not a supplement. A longer name starting here ("losartan potassium
+                # chloride") still wins. Also after an unrecognised word: "diclofenac potassium"
+                # is one unknown drug, not potassium.
+                pieces[-1].end = token.end
+                last = i
+            elif found is not None:
+                entry, i = found
+                if entry.drugs:
+                    pieces.append(_Piece(entry, token.start, tokens[i].end))
+                    last = i
+                note = note or entry.form_note
+            elif self._dose.fullmatch(token.key):
+                pass
+            elif follows_piece and pieces[-1].entry is None:
+                pieces[-1].end = token.end  # "vitamin D": one unrecognised name, not two
+                last = i
+            else:
+                pieces.append(_Piece(None, token.start, token.end))
+                last = i
+            i += 1
+
+        drugs: dict[str, MatchedDrug] = {}
+        unrecognised: list[str] = []
+        for piece in pieces:
+            words = text[piece.start : piece.end]
+            if piece.entry is None:
+                unrecognised.append(words)
+                continue
+            for generic, drug_class in piece.entry.drugs:
+                drugs.setdefault(generic, MatchedDrug(generic, words, drug_class, piece.entry.via_product))
+        if not drugs and not unrecognised and text.strip():
+            # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
+            unrecognised.append(text.strip())
+        return MedicationMatch(text, tuple(drugs.values()), note is None, note, tuple(unrecognised))
+
+    def _longest_name(self, tokens: Sequence[_Token], start: int) -> tuple[_Entry, int] | None:
+        """The longest vocabulary name starting at word ``start``, with the index of its last
+        word. Soft joiners may sit inside a name; a hard separator ends it."""
+        node = self._names.children.get(tokens[start].key)
+        best = None
+        k = start
+        while node is not None:
+            if node.entry is not None:
+                best = (node.entry, k)
+            k += 1
+            while k < len(tokens) and tokens[k].kind == _SOFT:
+                k += 1
+            if k == len(tokens) or tokens[k].kind == _HARD:
+                break
+            node = node.children.get(tokens[k].key)
+        return best
+
+
+class _Compiler:
+    """Builds the word trie from checked-shape data, collecting every cross-reference problem
+    (unknown class, generic or form; a name listed under two entries) rather than the first."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.problems: list[str] = []
+        self.root = _Node()
+        self._owners: dict[tuple[str, ...], str] = {}
+
+        class_names = [entry["name"] for entry in data["classes"]]
+        for index, name in enumerate(class_names):
+            if name in class_names[:index]:
+                self.problems.append(f"classes[{index}] (entry '{name}'): class already listed")
+
+        forms: dict[tuple[str, ...], str] = {}
+        for index, group in enumerate(data["non_systemic_forms"]):
+            entry = _Entry(form_note=group["note"])
+            for name in group["names"]:
+                forms.setdefault(_name_key(name), group["note"])
+                self._add(name, entry, f"non_systemic_forms[{index}]", "names", group)
+        for index, group in enumerate(data["ignored_text"]["groups"]):
+            for name in group["names"]:
+                self._add(name, _Entry(), f"ignored_text.groups[{index}]", "names", group)
+
+        generics: dict[tuple[str, ...], tuple[str, str]] = {}
+        for index, drug in enumerate(data["drugs"]):
+            where = f"drugs[{index}]"
+            if drug["class"] not in class_names:
+                self.problems.append(
+                    f"{where}.class{_entry(drug)}: unknown class '{drug['class']}'{did_you_mean(drug['class'], class_names)}"
+                )
+                continue
+            generic = (drug["generic"], drug["class"])
+            generics.setdefault(_name_key(drug["generic"]), generic)
+            entry = _Entry(drugs=(generic,))
+            self._add(drug["generic"], entry, where, "generic", drug)
+            for field in ("brands", "other_names"):
+                for name in drug.get(field, ()):
+                    self._add(name, entry, where, field, drug)
+            for number, local in enumerate(drug.get("local_brands", ())):
+                note = forms.get(_name_key(local["form"]))
+                if note is None:
+                    choices = [name for group in data["non_systemic_forms"] for name in group["names"]]
+                    self.problems.append(
+                        f"{where}.local_brands[{number}].form{_entry(drug)}: unknown form "
+                        f"'{local['form']}'{did_you_mean(local['form'], choices)}"
+                    )
+                    continue
+                self._add(local["name"], _Entry(drugs=(generic,), form_note=note), where, "local_brands", drug)
+
+        generic_names = [drug["generic"] for drug in data["drugs"]]
+        for index, product in enumerate(data["combinations"]):
+            where = f"combinations[{index}]"
+            parts = []
+            for part in product["contains"]:
+                if _name_key(part) in generics:
+                    parts.append(generics[_name_key(part)])
+                else:
+                    self.problems.append(
+                        f"{where}.contains{_entry(product)}: unknown generic '{part}'{did_you_mean(part, generic_names)}"
+                    )
+            for name in product["names"]:
+                self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
+
+    def _add(self, name: str, entry: _Entry, where: str, field: str, owner: Mapping[str, Any]) -> None:
+        """Put one name in the trie; a name already owned by another entry is a problem."""
+        key = _name_key(name)
+        label = f"{where}{_entry(owner)}"
+        if not key:
+            self.problems.append(f"{where}.{field}{_entry(owner)}: name '{name}' has no word to match")
+            return
+        first = self._owners.setdefault(key, label)
+        if first != label:
+            self.problems.append(f"{where}.{field}{_entry(owner)}: name '{name}' is already listed under {first}")
+            return
+        node = self.root
+        for word in key:
+            node = node.children.setdefault(word, _Node())
+        if node.entry is None:  # the same entry spelled twice ("Nu-Salt", "Nu Salt") keeps the first
+            node.entry = entry
+
+
+def _entry(item: Any) -> str:
+    """" (entry 'furosemide')": the name a pharmacist searches the file for."""
+    if not isinstance(item, Mapping):
+        return ""
+    for field in ("generic", "name"):
+        if isinstance(item.get(field), str):
+            return f" (entry '{item[field]}')"
+    names = item.get("names")
+    if isinstance(names, list) and names and isinstance(names[0], str):
+        return f" (entry '{names[0]}')"
+    return ""
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("screener").joinpath(_SCHEMA).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
+    """Every schema violation, in file order, so that one run lists all there is to fix."""
+    return sorted(
+        _validator().iter_errors(data),
+        key=lambda error: [(isinstance(step, str), step) for step in error.absolute_path],
+    )
+
+
+def _describe_schema_error(data: Any, error: jsonschema.ValidationError) -> str:
+    """'drugs[3].brands (entry 'furosemide'): ...': the JSON path, the entry's name and the fault."""
+    where, node, label = "", data, ""
+    for step in error.absolute_path:
+        where += f"[{step}]" if isinstance(step, int) else (f".{step}" if where else step)
+        node = node[step]
+        label = _entry(node) or label
+    where = where or "(top level)"
+    if error.validator == "required":
+        missing = [field for field in error.validator_value if field not in error.instance]
+        return f"{where}{label}: missing field '{missing[0]}'"
+    if error.validator == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        return "\n".join(
+            f"{where}{label}: unknown field '{field}'{did_you_mean(field, known)}"
+            for field in sorted(set(error.instance) - set(known))
+        )
+    return f"{where}{label}: {error.message}"
+
+
+def _raise_problems(problems: list[str], source: str) -> None:
+    """One error listing every problem, each line naming the file, so one edit can fix them all."""
+    if problems:
+        raise RulesError("\n".join(f"{source}: {problem}" for problem in problems), hint=_HINT)
+
+
+def _reject_repeated_keys(source: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON keeps only the last of two equal keys; in a vocabulary that silently drops names."""
+    item = dict(pairs)
+    for key, count in Counter(key for key, _ in pairs).items():
+        if count > 1:
+            raise RulesError(f"{source}: field '{key}' given {count} times in one entry{_entry(item)}", hint=_HINT)
+    return item

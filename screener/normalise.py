@@ -1,0 +1,127 @@
+"""Answers to input facts: the arithmetic and vocabulary lookup that come before the rules.
+
+Nothing here decides anything clinical. It adds up AUDIT-C, converts lab units (factors and
+rounding from the ruleset), turns lists into flags and looks medication names up in the
+vocabulary. What those facts mean is for the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from screener.answers import SECTIONS, Answers
+from screener.medications import MedicationMatch
+from screener.ruleset import Ruleset
+from screener.validation import Problem
+
+
+@dataclass
+class Normalised:
+    """The input facts (a nested dict the engine reads) and what the result reports about them."""
+
+    facts: dict[str, Any]
+    medications: tuple[MedicationMatch, ...] = ()
+    labs_used: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unanswered_sections: list[str] = field(default_factory=list)
+
+
+def convert_lab(value: float, unit: str, spec: dict[str, Any]) -> float:
+    """A lab value in mmol/L, rounded half up as the ruleset says (1.7 mg/dL is 0.70 mmol/L)."""
+    factor = Decimal(str(spec["to_mmol_per_l"][unit]))
+    step = Decimal(1).scaleb(-int(spec["decimals"]))
+    return float((Decimal(str(value)) * factor).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def lab_problems(answers: Answers, ruleset: Ruleset) -> list[Problem]:
+    """Lab values that are implausible once converted: a validation error, most likely a unit slip."""
+    problems = []
+    for name in ("potassium", "magnesium"):
+        lab = getattr(answers.labs, name, None) if answers.labs else None
+        if lab is None:
+            continue
+        spec = ruleset.lab_units[name]
+        if lab.unit not in spec["to_mmol_per_l"]:
+            units = ", ".join(spec["to_mmol_per_l"])
+            problems.append(Problem(f"$.labs.{name}.unit", f"unit '{lab.unit}' is not accepted for {name}: use {units}"))
+            continue
+        mmol = convert_lab(lab.value, lab.unit, spec)
+        low, high = spec["plausible_mmol_per_l"]
+        if not low <= mmol <= high:
+            shown = f"{lab.value:g} {lab.unit}" + (f" = {mmol:g} mmol/L" if lab.unit != "mmol/L" else "")
+            problems.append(
+                Problem(
+                    f"$.labs.{name}.value",
+                    f"implausible {name} value {shown} (plausible: {low:g}-{high:g} mmol/L): check the unit",
+                )
+            )
+    return problems
+
+
+def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
+    facts: dict[str, Any] = {}
+    out = Normalised(facts)
+    given = answers.model_dump(exclude_none=True)
+    out.unanswered_sections = [section for section in SECTIONS if not _answered(given.get(section))]
+
+    for name in ("age", "sex", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
+                 "low_potassium_despite_supplements"):
+        if name in given:
+            facts[name] = given[name]
+    for section in ("diarrhea", "vomiting", "diet"):
+        if given.get(section):
+            facts[section] = dict(given[section])
+    if answers.alcohol is not None:
+        alcohol: dict[str, Any] = {}
+        if answers.alcohol.drinks_per_week is not None:
+            alcohol["drinks_per_week"] = answers.alcohol.drinks_per_week
+        audit = answers.alcohol.audit_c
+        if audit is not None:
+            alcohol["audit_c"] = {
+                "total": audit.total,
+                "frequency": audit.frequency,
+                "quantity_plus_binge": audit.quantity + audit.binge,
+            }
+        if alcohol:
+            facts["alcohol"] = alcohol
+    for group in ("conditions", "symptoms", "red_flags_now", "supplements"):
+        codes = given.get(group)
+        if codes:
+            facts[group] = {code: True for code in codes}
+
+    if answers.medications:
+        out.medications = ruleset.vocabulary.match_all(list(answers.medications))
+        classes = sorted({cls for match in out.medications for cls in match.classes})
+        if classes:
+            facts["medication_class"] = {cls: True for cls in classes}
+        for match in out.medications:
+            if match.unrecognised:
+                parts = ", ".join(f"'{part}'" for part in match.unrecognised)
+                out.warnings.append(
+                    f"medication '{match.text}': {parts} not recognised, so not counted; "
+                    "ask a pharmacist whether it affects magnesium or potassium"
+                )
+
+    labs: dict[str, Any] = {}
+    for name in ("potassium", "magnesium"):
+        lab = getattr(answers.labs, name, None) if answers.labs else None
+        if lab is None:
+            continue
+        mmol = convert_lab(lab.value, lab.unit, ruleset.lab_units[name])
+        taken = lab.taken or "not_given"
+        labs[name] = {"mmol_per_l": mmol, "taken": taken}
+        out.labs_used.append(
+            {"lab": name, "value": lab.value, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol}
+        )
+    if labs:
+        facts["labs"] = labs
+    return out
+
+
+def _answered(value: Any) -> bool:
+    # An empty list is an answer ("no symptoms"); an empty section object is not.
+    if isinstance(value, dict):
+        return any(_answered(item) for item in value.values())
+    return value is not None

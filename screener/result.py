@@ -1,0 +1,125 @@
+"""One screening result and one invalid-record entry: the output half of the contract.
+
+The published JSON Schema (``schemas/result.schema.json``) is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["unlikely", "possible", "likely"]
+Urgency = Literal["none", "routine", "soon", "urgent", "emergency"]
+EvidenceValue = Union[bool, int, float, str]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Model):
+    """One answer (or earlier conclusion) that made a rule fire."""
+
+    fact: str = Field(description="Fact name, as the rules test it")
+    label: str = Field(description="The fact in plain words")
+    value: EvidenceValue
+
+
+class Finding(_Model):
+    rule: str = Field(description="Rule id")
+    step: str = Field(description="Step of the chain the rule belongs to")
+    title: str
+    explanation: str = Field(description="Why it matters, in plain language")
+    mechanism: str = Field(description="The physiology behind it, in one or two sentences")
+    conclusion: str = Field(description="What the rule concluded")
+    evidence: list[Evidence] = Field(description="The answers that triggered it")
+    sources: list[str]
+    red_flag: bool = False
+
+
+class Recommendation(_Model):
+    code: str
+    text: str
+
+
+class MatchedDrug(_Model):
+    generic: str
+    drug_class: str
+    matched_text: str
+    via_product: Optional[str] = None
+
+
+class MedicationRecognised(_Model):
+    input: str
+    matches: list[MatchedDrug]
+    counted: bool = Field(description="False for forms that act locally (creams, eye drops...)")
+    note: Optional[str] = None
+    unrecognised: list[str] = Field(description="Parts of the name that matched nothing")
+
+
+class LabUsed(_Model):
+    lab: Literal["potassium", "magnesium"]
+    value: float = Field(description="As given")
+    unit: str = Field(description="As given")
+    taken: Literal["last_7_days", "last_30_days", "older", "not_given"]
+    mmol_per_l: float = Field(description="Converted and rounded as the ruleset says")
+    used: bool
+    reason: Optional[str] = Field(None, description="Why the result was not used")
+
+
+class RulesetInfo(_Model):
+    name: str
+    version: str
+    sha256: str
+
+
+class ScreeningResult(_Model):
+    """One respondent's screening result."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="mgk-screen result",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    status: Literal["screened"] = "screened"
+    id: str
+    source: Optional[str] = Field(None, description="(batch) input file")
+    position: Optional[int] = Field(None, description="(batch) 1-based record number in its file")
+    combined_depletion: Level = Field(description="The headline: likely combined Mg/K depletion")
+    magnesium_depletion: Level
+    potassium_depletion: Level
+    urgency: Urgency
+    urgency_text: str = Field(description="The urgency in words")
+    consult_clinician: bool
+    red_flags: list[str]
+    findings: list[Finding]
+    next_level_missing: list[str]
+    risk_factors: list[str]
+    medications_recognised: list[MedicationRecognised]
+    labs_used: list[LabUsed]
+    unanswered_sections: list[str]
+    warnings: list[str]
+    recommendations: list[Recommendation]
+    ruleset: RulesetInfo
+    disclaimer: str
+
+
+class RecordError(_Model):
+    path: str = Field(description="JSON path inside the record, e.g. $.labs.potassium.unit")
+    message: str
+
+
+class InvalidRecord(_Model):
+    """A record that failed validation: reported, not screened."""
+
+    status: Literal["invalid"] = "invalid"
+    id: Optional[str] = None
+    source: Optional[str] = None
+    position: Optional[int] = None
+    errors: list[RecordError]
+
+
+BatchEntry = Union[ScreeningResult, InvalidRecord]

@@ -1,0 +1,314 @@
+"""Loading a rule folder: the manifest, the fact catalogue, the rules, texts and vocabulary.
+
+Everything clinical is data in the folder (``rules/`` ships inside the package as
+``screener.rules``; ``--rules DIR`` loads another). Each file is checked against its JSON Schema
+in ``screener/schemas`` and then against the others (every fact a rule tests exists, every step,
+group, level and recommendation it names is declared), with messages that name the file, the
+rule id and the field, and suggest the nearest valid name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Union
+
+from screener.conditions import OPERATORS, leaves, to_durable
+from screener.errors import RulesError, did_you_mean
+from screener.medications import Vocabulary
+from screener.validation import check_data_file
+
+Folder = Union[Path, Traversable]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something a rule may test, with the words used to explain it."""
+
+    name: str
+    label: str
+    type: str  # integer | number | boolean | text | level
+    unit: str | None = None
+    values: tuple[str, ...] | None = None
+    origin: str = "answers"  # answers | derived | count | level
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    step: str
+    title: str
+    rationale: str
+    mechanism: str
+    sources: tuple[str, ...]
+    when: dict[str, Any]
+    then: dict[str, Any]
+    file: str
+    team_judgement: bool = False
+
+    @property
+    def is_red_flag(self) -> bool:
+        return "red_flag" in self.then
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordered set of values, lowest first (levels, urgency)."""
+
+    name: str
+    label: str
+    values: tuple[str, ...]
+
+    def rank(self, value: str) -> int:
+        return self.values.index(value)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    name: str
+    version: str
+    sha256: str
+    description: str
+    disclaimer: str
+    consult_advice: str
+    headline: str
+    steps: tuple[tuple[str, str], ...]
+    scales: dict[str, Scale]
+    urgency_text: dict[str, str]
+    evidence_groups: dict[str, dict[str, Any]]
+    tallies: dict[str, dict[str, Any]]
+    lab_units: dict[str, dict[str, Any]]
+    sources: dict[str, str]
+    facts: dict[str, Fact]
+    rules: tuple[Rule, ...]
+    recommendation_texts: dict[str, str]  # "code" or "code:variant" -> text
+    recommendation_order: tuple[str, ...]
+    vocabulary: Vocabulary
+    folder: str
+    _rules_by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
+
+    @property
+    def step_ids(self) -> tuple[str, ...]:
+        return tuple(step for step, _ in self.steps)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._rules_by_id[rule_id]
+
+    def rules_for_step(self, step: str) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.step == step)
+
+    @cached_property
+    def engine(self) -> Any:
+        """The compiled rules inside the engine (built on first use, not at import or load)."""
+        from screener.engine import RulesEngine
+
+        return RulesEngine(
+            {rule.id: {"$and": [{"step": rule.step}, to_durable(rule.when)]} for rule in self.rules}
+        )
+
+
+def default_rules_folder() -> Traversable:
+    return resources.files("screener.rules")
+
+
+def load_ruleset(folder: str | Path | None = None) -> Ruleset:
+    """Load and check a rule folder (the shipped one when ``folder`` is None)."""
+    root: Folder = default_rules_folder() if folder is None else Path(folder)
+    if isinstance(root, Path) and not root.is_dir():
+        raise RulesError(f"{root}: not a folder of rule files", hint="--rules takes a folder holding ruleset.json")
+    label = "rules" if folder is None else str(folder)
+    digest = hashlib.sha256()
+
+    def read(name: str, schema: str) -> Any:
+        source = f"{label}/{name}"
+        entry = root.joinpath(name)
+        try:
+            raw = entry.read_bytes()
+        except FileNotFoundError:
+            raise RulesError(f"{source}: file not found") from None
+        except OSError as error:
+            raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        except json.JSONDecodeError as error:
+            raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        check_data_file(data, schema, source)
+        return data
+
+    manifest = read("ruleset.json", "ruleset.schema.json")
+    facts_data = read(manifest["facts"], "facts.schema.json")
+    texts_data = read(manifest["recommendation_texts"], "recommendations.schema.json")
+    rule_files = [(name, read(name, "rules.schema.json")) for name in manifest["rule_files"]]
+    vocabulary_file = root.joinpath(manifest["medications"])
+    try:
+        digest.update(manifest["medications"].encode() + b"\0" + vocabulary_file.read_bytes() + b"\0")
+    except OSError:
+        raise RulesError(f"{label}/{manifest['medications']}: file not found or unreadable") from None
+    vocabulary = Vocabulary.from_file(vocabulary_file)
+
+    scales = {
+        name: Scale(name, spec["label"], tuple(spec["values"])) for name, spec in manifest["scales"].items()
+    }
+    facts = _fact_catalogue(facts_data, manifest, scales, vocabulary, label)
+    texts: dict[str, str] = {}
+    order: list[str] = []
+    for entry in texts_data["recommendations"]:
+        key = entry["code"] + (f":{entry['variant']}" if "variant" in entry else "")
+        texts[key] = entry["text"]
+        if entry["code"] not in order:
+            order.append(entry["code"])
+
+    rules: list[Rule] = []
+    for name, data in rule_files:
+        for raw_rule in data["rules"]:
+            rules.append(
+                Rule(
+                    id=raw_rule["id"],
+                    step=raw_rule["step"],
+                    title=raw_rule["title"],
+                    rationale=raw_rule["rationale"],
+                    mechanism=raw_rule["mechanism"],
+                    sources=tuple(raw_rule["sources"]),
+                    when=raw_rule["when"],
+                    then=raw_rule["then"],
+                    file=f"{label}/{name}",
+                    team_judgement=raw_rule.get("team_judgement", False),
+                )
+            )
+    ruleset = Ruleset(
+        name=manifest["name"],
+        version=manifest["version"],
+        sha256=digest.hexdigest(),
+        description=manifest["description"],
+        disclaimer=manifest["disclaimer"],
+        consult_advice=manifest["consult_advice"],
+        headline=manifest["headline"],
+        steps=tuple((step["id"], step["label"]) for step in manifest["steps"]),
+        scales=scales,
+        urgency_text=manifest["urgency_text"],
+        evidence_groups=manifest["evidence_groups"],
+        tallies=manifest["tallies"],
+        lab_units=manifest["lab_units"],
+        sources=manifest["sources"],
+        facts=facts,
+        rules=tuple(rules),
+        recommendation_texts=texts,
+        recommendation_order=tuple(order),
+        vocabulary=vocabulary,
+        folder=label,
+        _rules_by_id={rule.id: rule for rule in rules},
+    )
+    _check_consistency(ruleset, label)
+    return ruleset
+
+
+def _fact_catalogue(
+    data: dict[str, Any], manifest: dict[str, Any], scales: dict[str, Scale], vocabulary: Vocabulary, label: str
+) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    for name, spec in data["input"].items():
+        values = tuple(spec["values"]) if "values" in spec else None
+        facts[name] = Fact(name, spec["label"], spec["type"], spec.get("unit"), values)
+    for group, spec in data["flags"].items():
+        for code, code_label in spec["codes"].items():
+            facts[f"{group}.{code}"] = Fact(f"{group}.{code}", f"{spec['label']}: {code_label}", "boolean")
+    for drug_class in sorted(vocabulary.class_names):
+        name = f"medication_class.{drug_class}"
+        facts[name] = Fact(name, f"medicine of class {drug_class.replace('_', ' ')}", "boolean")
+    for name, spec in data["derived"].items():
+        facts[name] = Fact(name, spec["label"], "boolean", origin="derived")
+    for tally, spec in manifest["tallies"].items():
+        facts[f"count.{tally}"] = Fact(f"count.{tally}", f"number of {spec['label']}", "integer", origin="count")
+    for scale in scales.values():
+        facts[scale.name] = Fact(scale.name, scale.label, "text", values=scale.values, origin="level")
+    return facts
+
+
+def _check_consistency(ruleset: Ruleset, label: str) -> None:
+    problems: list[str] = []
+    steps = ruleset.step_ids
+    if ruleset.headline not in ruleset.scales:
+        problems.append(f"{label}/ruleset.json: headline '{ruleset.headline}' is not a scale{did_you_mean(ruleset.headline, ruleset.scales)}")
+    if "urgency" not in ruleset.scales:
+        problems.append(f"{label}/ruleset.json: the scales must include 'urgency'")
+    for tally, spec in ruleset.tallies.items():
+        for group in spec["groups"]:
+            if group not in ruleset.evidence_groups:
+                problems.append(
+                    f"{label}/ruleset.json: tally '{tally}' names unknown group '{group}'{did_you_mean(group, ruleset.evidence_groups)}"
+                )
+    for unit in ruleset.lab_units.values():
+        low, high = unit["plausible_mmol_per_l"]
+        if low >= high:
+            problems.append(f"{label}/ruleset.json: lab_units plausible range [{low}, {high}] is empty")
+    seen: dict[str, str] = {}
+    for rule in ruleset.rules:
+        where = f"{rule.file}: rule '{rule.id}'"
+        if rule.id in seen:
+            problems.append(f"{where}: the id is used twice (also in {seen[rule.id]})")
+        seen[rule.id] = rule.file
+        if rule.step not in steps:
+            problems.append(f"{where}, field 'step': unknown step '{rule.step}'{did_you_mean(rule.step, steps)}")
+        for source in rule.sources:
+            if source not in ruleset.sources:
+                problems.append(f"{where}, field 'sources': unknown source '{source}'{did_you_mean(source, ruleset.sources)}")
+        for leaf in leaves(rule.when):
+            problems.extend(f"{where}, field 'when': {p}" for p in _leaf_problems(leaf.fact, leaf.operator, leaf.value, ruleset))
+        problems.extend(f"{where}, field 'then': {p}" for p in _conclusion_problems(rule.then, ruleset))
+    if problems:
+        raise RulesError("\n".join(problems), hint="fix the rule files, then run `mgk-screen rules check`")
+
+
+def _leaf_problems(name: str, operator: str, value: Any, ruleset: Ruleset) -> list[str]:
+    fact = ruleset.facts.get(name)
+    if fact is None:
+        return [f"unknown fact '{name}'{did_you_mean(name, ruleset.facts)}"]
+    if operator not in OPERATORS:
+        return [f"unknown operator '{operator}'{did_you_mean(operator, OPERATORS)}"]
+    if operator == "present":
+        return []
+    values = value if isinstance(value, list) else [value]
+    problems = []
+    for item in values:
+        if operator in ("lt", "lte", "gt", "gte") and fact.type not in ("integer", "number"):
+            problems.append(f"'{name}' is {fact.type}, so '{operator}' cannot compare it")
+        elif fact.type == "boolean" and not isinstance(item, bool):
+            problems.append(f"'{name}' is true or false, not {item!r}")
+        elif fact.type in ("text",) and fact.values and item not in fact.values:
+            problems.append(f"'{name}' is never {item!r}{did_you_mean(str(item), fact.values)}")
+        elif fact.type in ("integer", "number") and (isinstance(item, bool) or not isinstance(item, (int, float))):
+            problems.append(f"'{name}' is a number, not {item!r}")
+    return problems
+
+
+def _conclusion_problems(then: dict[str, Any], ruleset: Ruleset) -> list[str]:
+    problems = []
+    for name in then.get("assert", []):
+        fact = ruleset.facts.get(name)
+        if fact is None or fact.origin != "derived":
+            derived = [f.name for f in ruleset.facts.values() if f.origin == "derived"]
+            problems.append(f"asserts '{name}', which facts.json does not declare as derived{did_you_mean(name, derived)}")
+    if "evidence" in then:
+        for group in then["evidence"]["groups"]:
+            if group not in ruleset.evidence_groups:
+                problems.append(f"unknown evidence group '{group}'{did_you_mean(group, ruleset.evidence_groups)}")
+    for key in ("raise", "cap"):
+        for scale_name, value in then.get(key, {}).items():
+            scale = ruleset.scales.get(scale_name)
+            if scale is None:
+                problems.append(f"{key}: unknown scale '{scale_name}'{did_you_mean(scale_name, ruleset.scales)}")
+            elif value not in scale.values:
+                problems.append(f"{key}: '{scale_name}' has no value '{value}'{did_you_mean(value, scale.values)}")
+    if "recommend" in then and then["recommend"] not in ruleset.recommendation_texts:
+        problems.append(
+            f"unknown recommendation '{then['recommend']}'{did_you_mean(then['recommend'], ruleset.recommendation_texts)}"
+        )
+    return problems

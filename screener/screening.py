@@ -1,0 +1,337 @@
+"""The screening pipeline: answers → input facts → the rules engine, step by step → result.
+
+At each step of the chain (derived facts, risk factors, levels, urgency, recommendations) the
+engine is given one fact: everything known so far, tagged with the step. The rules of that step
+that match fire; their conclusions (asserted facts, evidence, level raises and caps, red flags,
+recommendations, warnings) are merged into what is known and carried to the next step. Merging
+is arithmetic only (union, count of distinct codes per group, highest or lowest of an ordered
+scale), so the order in which rules fire within a step cannot change a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from screener.answers import Answers
+from screener.conditions import Leaf, is_missing, lookup, satisfied_leaves, unmet_leaves
+from screener.normalise import Normalised, lab_problems, normalise
+from screener.result import (
+    Evidence,
+    Finding,
+    InvalidRecord,
+    LabUsed,
+    MatchedDrug,
+    MedicationRecognised,
+    Recommendation,
+    RecordError,
+    RulesetInfo,
+    ScreeningResult,
+)
+from screener.ruleset import Rule, Ruleset, load_ruleset
+from screener.validation import Problem, json_path, schema_problems, validator_for
+
+
+@dataclass
+class StepTrace:
+    """What happened at one step: the rules that fired, with what they concluded."""
+
+    step: str
+    label: str
+    fired: list[str]
+
+
+@dataclass
+class Screening:
+    """A result together with the engine's trace and the facts it saw (for explanations)."""
+
+    result: ScreeningResult
+    trace: list[StepTrace]
+    facts: dict[str, Any]
+    input_facts: dict[str, Any]
+
+
+@dataclass
+class _Conclusions:
+    evidence: dict[str, set[str]] = field(default_factory=dict)  # code -> groups
+    red_flags: list[str] = field(default_factory=list)
+    recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
+    warnings: list[str] = field(default_factory=list)
+
+
+class Screener:
+    """Screens answers with one ruleset. Build once, use for many records."""
+
+    def __init__(self, ruleset: Ruleset | None = None) -> None:
+        self.ruleset = ruleset if ruleset is not None else load_ruleset()
+        self._answers_validator = validator_for("answers.schema.json")
+
+    # -- validation ---------------------------------------------------------------------------
+    def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
+        """Validate one record: the answers, or every problem found (nothing is guessed)."""
+        problems = schema_problems(self._answers_validator, value)
+        if problems:
+            return None, problems
+        try:
+            answers = Answers.model_validate(value)
+        except ValidationError as error:  # a constraint the JSON Schema cannot express
+            return None, [
+                Problem(json_path(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in error.errors()
+            ]
+        problems = lab_problems(answers, self.ruleset)
+        return (None, problems) if problems else (answers, [])
+
+    # -- screening ----------------------------------------------------------------------------
+    def screen(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> ScreeningResult:
+        """Screen one respondent. Raises ``InvalidAnswers`` for answers that fail validation."""
+        return self.run(answers, source=source, position=position).result
+
+    def screen_record(self, value: Any, *, source: str | None = None, position: int = 1) -> ScreeningResult | InvalidRecord:
+        """Screen one raw JSON record, or report why it cannot be screened (batch mode)."""
+        answers, problems = self.check(value)
+        if answers is None:
+            return invalid_record(value, problems, source=source, position=position)
+        return self._run(answers, source, position).result
+
+    def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
+        """Screen one respondent and keep the engine's trace."""
+        if not isinstance(answers, Answers):
+            checked, problems = self.check(answers)
+            if checked is None:
+                raise InvalidAnswers(problems)
+            answers = checked
+        else:
+            problems = lab_problems(answers, self.ruleset)
+            if problems:
+                raise InvalidAnswers(problems)
+        return self._run(answers, source, position)
+
+    def _run(self, answers: Answers, source: str | None, position: int) -> Screening:
+        ruleset = self.ruleset
+        normalised = normalise(answers, ruleset)
+        # Merging only ever sets top-level keys, so a shallow copy is a faithful snapshot.
+        facts: dict[str, Any] = dict(normalised.facts)
+        for scale in ruleset.scales.values():
+            facts[scale.name] = scale.values[0]
+        conclusions = _Conclusions()
+        facts["count"] = self._tally(conclusions)
+        trace: list[StepTrace] = []
+        seen_by: dict[str, dict[str, Any]] = {}  # rule id -> the facts it was tested against
+        with ruleset.engine.session() as session:
+            for step, label in ruleset.steps:
+                known = {**facts, "step": step}
+                fired = sorted(session.fire(known))
+                self._merge(fired, facts, conclusions)
+                facts["count"] = self._tally(conclusions)
+                trace.append(StepTrace(step, label, fired))
+                seen_by.update((rule_id, known) for rule_id in fired)
+        result = self._result(answers, normalised, facts, seen_by, conclusions, source, position)
+        return Screening(result, trace, facts, normalised.facts)
+
+    # -- merging conclusions ------------------------------------------------------------------
+    def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+        rules = [self.ruleset.rule(rule_id) for rule_id in fired]
+        for rule in rules:
+            then = rule.then
+            for name in then.get("assert", ()):
+                facts[name] = True
+            if "evidence" in then:
+                conclusions.evidence.setdefault(then["evidence"]["code"], set()).update(then["evidence"]["groups"])
+            for scale_name, value in then.get("raise", {}).items():
+                scale = self.ruleset.scales[scale_name]
+                if scale.rank(value) > scale.rank(facts[scale_name]):
+                    facts[scale_name] = value
+            if "red_flag" in then and then["red_flag"] not in conclusions.red_flags:
+                conclusions.red_flags.append(then["red_flag"])
+            if "recommend" in then:
+                code, _, variant = then["recommend"].partition(":")
+                # A variant (e.g. food advice with a potassium caution) wins over the plain text.
+                if variant or code not in conclusions.recommendations:
+                    conclusions.recommendations[code] = then["recommend"]
+            if "warn" in then and then["warn"] not in conclusions.warnings:
+                conclusions.warnings.append(then["warn"])
+        # Caps apply after every raise of the step: a cap is an upper bound, not a value.
+        for rule in rules:
+            for scale_name, value in rule.then.get("cap", {}).items():
+                scale = self.ruleset.scales[scale_name]
+                if scale.rank(value) < scale.rank(facts[scale_name]):
+                    facts[scale_name] = value
+
+    def _tally(self, conclusions: _Conclusions) -> dict[str, int]:
+        return {
+            name: sum(1 for groups in conclusions.evidence.values() if groups.intersection(spec["groups"]))
+            for name, spec in self.ruleset.tallies.items()
+        }
+
+    # -- the result ---------------------------------------------------------------------------
+    def _result(
+        self,
+        answers: Answers,
+        normalised: Normalised,
+        facts: dict[str, Any],
+        seen_by: dict[str, dict[str, Any]],
+        conclusions: _Conclusions,
+        source: str | None,
+        position: int,
+    ) -> ScreeningResult:
+        ruleset = self.ruleset
+        step_rank = {step: index for index, step in enumerate(ruleset.step_ids)}
+        fired = sorted(
+            (ruleset.rule(rule_id) for rule_id in seen_by),
+            key=lambda rule: (not rule.is_red_flag, step_rank[rule.step], rule.id),
+        )
+        urgency = facts["urgency"]
+        groups = ruleset.evidence_groups
+        recommendations = [
+            Recommendation(code=code, text=ruleset.recommendation_texts[conclusions.recommendations[code]])
+            for code in ruleset.recommendation_order
+            if code in conclusions.recommendations
+        ]
+        return ScreeningResult(
+            id=answers.id if answers.id is not None else str(position),
+            source=source,
+            position=position if source is not None else None,
+            combined_depletion=facts["combined_depletion"],
+            magnesium_depletion=facts["magnesium_depletion"],
+            potassium_depletion=facts["potassium_depletion"],
+            urgency=urgency,
+            urgency_text=ruleset.urgency_text[urgency],
+            consult_clinician=urgency != "none",
+            red_flags=list(conclusions.red_flags),
+            findings=[self._finding(rule, seen_by[rule.id]) for rule in fired],
+            next_level_missing=self.next_level_missing(facts),
+            risk_factors=sorted(
+                code for code, in_groups in conclusions.evidence.items()
+                if any(groups[group]["risk_factor"] for group in in_groups)
+            ),
+            medications_recognised=[_medication(match) for match in normalised.medications],
+            labs_used=[self._lab(lab, facts) for lab in normalised.labs_used],
+            unanswered_sections=normalised.unanswered_sections,
+            warnings=normalised.warnings + conclusions.warnings,
+            recommendations=recommendations,
+            ruleset=RulesetInfo(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
+            disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice}",
+        )
+
+    def _finding(self, rule: Rule, known: Mapping[str, Any]) -> Finding:
+        return Finding(
+            rule=rule.id,
+            step=rule.step,
+            title=rule.title,
+            explanation=rule.rationale,
+            mechanism=rule.mechanism,
+            conclusion=self.describe_conclusion(rule),
+            evidence=[self._evidence(leaf, known) for leaf in _unique(satisfied_leaves(rule.when, known))],
+            sources=[self.ruleset.sources[source] for source in rule.sources],
+            red_flag=rule.is_red_flag,
+        )
+
+    def _evidence(self, leaf: Leaf, known: Mapping[str, Any]) -> Evidence:
+        fact = self.ruleset.facts[leaf.fact]
+        value = lookup(known, leaf.fact)
+        if is_missing(value):
+            # A derived fact that was never asserted is false; a missing answer is unknown.
+            value = "not answered" if fact.origin == "answers" and fact.type != "boolean" else False
+        return Evidence(fact=leaf.fact, label=fact.label, value=value)
+
+    def describe_conclusion(self, rule: Rule) -> str:
+        """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""
+        ruleset, then, parts = self.ruleset, rule.then, []
+        parts += [ruleset.facts[name].label for name in then.get("assert", ())]
+        if "evidence" in then:
+            groups = ", ".join(ruleset.evidence_groups[g]["label"] for g in then["evidence"]["groups"])
+            parts.append(f"counts {then['evidence']['code'].replace('_', ' ')} as {groups}")
+        parts += [f"{ruleset.scales[n].label}: at least {v}" for n, v in then.get("raise", {}).items()]
+        parts += [f"{ruleset.scales[n].label}: at most {v}" for n, v in then.get("cap", {}).items()]
+        if "red_flag" in then:
+            parts.append(f"red flag: {then['red_flag'].replace('_', ' ')}")
+        if "recommend" in then:
+            parts.append(f"recommend: {then['recommend'].split(':')[0].replace('_', ' ')}")
+        if "warn" in then:
+            parts.append(f"warning: {then['warn']}")
+        return "; ".join(parts)
+
+    def _lab(self, lab: dict[str, Any], facts: Mapping[str, Any]) -> LabUsed:
+        # Whether a result is usable is the rules' decision, asserted as "<lab>_result_not_used".
+        not_used = f"{lab['lab']}_result_not_used"
+        if facts.get(not_used) is True:
+            return LabUsed(**lab, used=False, reason=self.ruleset.facts[not_used].label)
+        return LabUsed(**lab, used=True)
+
+    # -- why not ------------------------------------------------------------------------------
+    def next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
+        """For the headline: what further finding would raise it to the next level."""
+        scale = self.ruleset.scales[self.ruleset.headline]
+        current = scale.rank(facts[scale.name])
+        if current + 1 >= len(scale.values):
+            return []
+        target = scale.values[current + 1]
+        missing: list[str] = []
+        for rule in self.ruleset.rules:
+            if rule.then.get("raise", {}).get(scale.name) != target:
+                continue
+            for option in unmet_leaves(rule.when, {**facts, "step": rule.step})[:1]:
+                words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
+                line = f"{scale.label} would be {target} with {words} ({rule.title})"
+                if words and line not in missing:
+                    missing.append(line)
+        return missing
+
+    def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
+        fact = self.ruleset.facts[leaf.fact]
+        now = lookup(facts, leaf.fact)
+        wanted = {
+            "is": f"{leaf.value}", "is_not": f"not {leaf.value}", "in": " or ".join(map(str, leaf.value)),
+            "not_in": "none of " + ", ".join(map(str, leaf.value)), "lt": f"below {leaf.value}",
+            "lte": f"at most {leaf.value}", "gt": f"above {leaf.value}", "gte": f"at least {leaf.value}",
+            "present": "answered" if leaf.value else "not answered",
+        }[leaf.operator]
+        if fact.type == "boolean" and leaf.operator == "is":
+            return fact.label if leaf.value else f"no {fact.label}"
+        return f"{fact.label} {wanted} (now: {'not known' if is_missing(now) else now})"
+
+
+class InvalidAnswers(ValueError):
+    """Answers that failed validation; ``problems`` says what and where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def invalid_record(value: Any, problems: list[Problem], *, source: str | None, position: int) -> InvalidRecord:
+    raw_id = value.get("id") if isinstance(value, dict) else None
+    record_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
+    return InvalidRecord(
+        id=record_id if record_id else str(position),
+        source=source,
+        position=position,
+        errors=[RecordError(path=p.path, message=p.message) for p in problems],
+    )
+
+
+def _unique(leaves: list[Leaf]) -> list[Leaf]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for leaf in leaves:
+        key = (leaf.fact, leaf.operator)
+        if key not in seen:
+            seen.add(key)
+            out.append(leaf)
+    return out
+
+
+def _medication(match: Any) -> MedicationRecognised:
+    return MedicationRecognised(
+        input=match.text,
+        matches=[
+            MatchedDrug(generic=d.generic, drug_class=d.drug_class, matched_text=d.matched_text, via_product=d.via_product)
+            for d in match.drugs
+        ],
+        counted=match.counted,
+        note=match.note,
+        unrecognised=list(match.unrecognised),
+    )

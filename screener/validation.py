@@ -1,0 +1,154 @@
+"""Checking input against the published JSON Schemas, with messages a person can act on.
+
+jsonschema finds the errors; this module words them: every error with its JSON path
+(``$.labs.potassium.unit``), what was expected, what was found, and "did you mean ...?" for near
+misses. The same wording serves answers files and the rule files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from screener.errors import RulesError, did_you_mean
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+_TYPE_WORDS = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record: where (JSON path) and what."""
+
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+@lru_cache(maxsize=None)
+def load_schema(filename: str) -> dict[str, Any]:
+    """A schema shipped in ``screener/schemas``."""
+    text = resources.files("screener").joinpath("schemas", filename).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=None)
+def validator_for(filename: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(filename))
+
+
+def schema_problems(validator: Draft202012Validator, instance: Any) -> list[Problem]:
+    """Every schema error of ``instance``, worded, in document order."""
+    problems: list[Problem] = []
+    for error in validator.iter_errors(instance):
+        problems.extend(_describe(error))
+    return sorted(set(problems), key=lambda p: p.path)
+
+
+def _describe(error: ValidationError) -> Iterator[Problem]:
+    path = json_path(error.absolute_path)
+    kind, instance, schema = error.validator, error.instance, error.schema
+    if kind == "anyOf" and error.context:
+        # Optional fields are "X or null": report why the value is not a valid X.
+        real = [e for e in error.context if e.schema != {"type": "null"}]
+        branches = {e.relative_schema_path[0] for e in real}
+        if len(branches) == 1:
+            for sub in real:
+                yield from _describe(sub)
+            return
+        expected = " or ".join(_expected(e.schema) for e in real if e.validator == "type")
+        yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}")
+        return
+    if "then" in error.absolute_schema_path and isinstance(schema, dict) and schema.get("description"):
+        yield Problem(path, str(schema["description"]))
+        return
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(schema.get("properties", {}))
+        for name in sorted(set(instance) - set(allowed)):
+            yield Problem(json_path([*error.absolute_path, name]), f"unknown field '{name}'{did_you_mean(name, allowed)}")
+        return
+    if kind == "required":
+        yield Problem(path, error.message.replace("is a required property", "is required but missing"))
+        return
+    if kind == "enum":
+        options = ", ".join(repr(option) for option in error.validator_value)
+        hint = did_you_mean(str(instance), [str(o) for o in error.validator_value]) if isinstance(instance, str) else ""
+        yield Problem(path, f"unknown value {_show(instance)}{hint}: expected one of {options}")
+        return
+    if kind == "type":
+        yield Problem(path, f"expected {_expected(schema)}, got {_show(instance)}")
+        return
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "greater than",
+        "exclusiveMaximum": "less than",
+    }
+    if kind in bounds:
+        yield Problem(path, f"must be {bounds[kind]} {error.validator_value}, got {_show(instance)}")
+        return
+    if kind in ("minLength", "maxLength"):
+        word = "at least" if kind == "minLength" else "at most"
+        yield Problem(path, f"must be {word} {error.validator_value} characters long")
+        return
+    yield Problem(path, error.message)
+
+
+def _expected(schema: Any) -> str:
+    types = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(types, list):
+        return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    return _TYPE_WORDS.get(str(types), str(types))
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{_JSON_TYPES.get(type(value), 'a value')} {text}" if isinstance(value, (dict, list)) else text
+
+
+def check_data_file(data: Any, schema_file: str, source: str) -> None:
+    """Validate a rules-folder data file; raise one ``RulesError`` listing every problem."""
+    problems = schema_problems(validator_for(schema_file), data)
+    if problems:
+        raise RulesError(rules_message(source, problems))
+
+
+def rules_message(source: str, problems: Sequence[Problem]) -> str:
+    lines = [f"{source}: {len(problems)} problem{'s' if len(problems) != 1 else ''}"]
+    lines += [f"  {problem.path}: {problem.message}" for problem in problems]
+    return "\n".join(lines)
