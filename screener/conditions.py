@@ -165,3 +165,26 @@ def unmet_leaves(condition: Mapping[str, Any], profile: Mapping[str, Any]) -> li
         options = [option for part in condition["any"] for option in unmet_leaves(part, profile)]
         return sorted(options, key=len)
     return [[Leaf.from_data(condition)]]
+
+
+def describe_leaf(ruleset: Any, leaf: Leaf, facts: Mapping[str, Any]) -> str:
+    """A comparison in words, with the value it has now: "serum potassium below 3.5 (now: 3.8)"."""
+    fact = ruleset.facts[leaf.fact]
+    value = leaf.value
+    if fact.type == "boolean" and leaf.operator == "is":
+        return fact.label if value else f"no {fact.label}"
+    if fact.type == "boolean" and leaf.operator == "is_not":
+        return f"no {fact.label}" if value else fact.label
+    unit = f" {fact.unit}" if fact.unit and fact.type in ("integer", "number") else ""
+    if leaf.operator == "present":
+        return f"{fact.label} {'answered' if value else 'not answered'}"
+    if leaf.operator in ("in", "not_in"):
+        words = " or ".join(str(item).replace("_", " ") for item in value)
+        wanted = words if leaf.operator == "in" else f"not {words}"
+    else:
+        wanted = {
+            "is": "{}", "is_not": "not {}", "lt": "below {}", "lte": "at most {}", "gt": "above {}", "gte": "at least {}",
+        }[leaf.operator].format(str(value).replace("_", " ")) + unit
+    now = lookup(facts, leaf.fact)
+    shown = "not known" if now is _MISSING else str(now).replace("_", " ")
+    return f"{fact.label} {wanted} (now: {shown})"

@@ -111,7 +111,7 @@ class _Token(NamedTuple):
 
 
 def _normalise(word: str) -> str:
-    """The matching key of one word: "LASIX" and full-width "Ｌａｓｉｘ" are both "lasix"."""
+    """The matching key of one word: "LASIX", "lasix" and full-width LASIX are all "lasix"."""
     return word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
 
 
@@ -129,8 +129,11 @@ def _tokenise(text: str) -> list[_Token]:
 
 
 def _name_key(name: str) -> tuple[str, ...]:
-    """A vocabulary name as the words it is matched by: joiners inside it match any joiner or a
-    space, so "co-amilofruse", "co amilofruse" and "sacubitril and valsartan" all find theirs."""
+    """A vocabulary name as the words it is matched by.
+
+    Joiners inside a name match any joiner or a space, so "co-amilofruse", "co amilofruse" and
+    "sacubitril and valsartan" all find their names.
+    """
     return tuple(token.key for token in _tokenise(name) if token.kind == _WORD)
 
 
@@ -205,7 +208,7 @@ class Vocabulary:
     @classmethod
     def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Vocabulary:
         """Validate and compile vocabulary data already parsed; ``source`` names it in errors."""
-        _raise_problems([_describe_schema_error(data, error) for error in _schema_errors(data)], source)
+        _raise_problems([problem for error in _schema_errors(data) for problem in _describe(data, error)], source)
         compiler = _Compiler(data)
         _raise_problems(compiler.problems, source)
         units = "|".join(
@@ -279,8 +282,10 @@ class Vocabulary:
         return MedicationMatch(text, tuple(drugs.values()), note is None, note, tuple(unrecognised))
 
     def _longest_name(self, tokens: Sequence[_Token], start: int) -> tuple[_Entry, int] | None:
-        """The longest vocabulary name starting at word ``start``, with the index of its last
-        word. Soft joiners may sit inside a name; a hard separator ends it."""
+        """The longest vocabulary name starting at word ``start``, and the index of its last word.
+
+        Soft joiners may sit inside a name ("Senokot-S"); a hard separator ends it.
+        """
         node = self._names.children.get(tokens[start].key)
         best = None
         k = start
@@ -297,8 +302,11 @@ class Vocabulary:
 
 
 class _Compiler:
-    """Builds the word trie from checked-shape data, collecting every cross-reference problem
-    (unknown class, generic or form; a name listed under two entries) rather than the first."""
+    """Builds the word trie from data of the right shape, and checks its cross-references.
+
+    Every problem (unknown class, generic or form; a name listed under two entries) is collected
+    rather than only the first, so that one run lists all there is to fix.
+    """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.problems: list[str] = []
@@ -324,10 +332,8 @@ class _Compiler:
         for index, drug in enumerate(data["drugs"]):
             where = f"drugs[{index}]"
             if drug["class"] not in class_names:
-                self.problems.append(
-                    f"{where}.class{_entry(drug)}: unknown class '{drug['class']}'{did_you_mean(drug['class'], class_names)}"
-                )
-                continue
+                suggestion = did_you_mean(drug["class"], class_names)
+                self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug['class']}'{suggestion}")
             generic = (drug["generic"], drug["class"])
             generics.setdefault(_name_key(drug["generic"]), generic)
             entry = _Entry(drugs=(generic,))
@@ -354,9 +360,8 @@ class _Compiler:
                 if _name_key(part) in generics:
                     parts.append(generics[_name_key(part)])
                 else:
-                    self.problems.append(
-                        f"{where}.contains{_entry(product)}: unknown generic '{part}'{did_you_mean(part, generic_names)}"
-                    )
+                    suggestion = did_you_mean(part, generic_names)
+                    self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
             for name in product["names"]:
                 self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
 
@@ -379,7 +384,7 @@ class _Compiler:
 
 
 def _entry(item: Any) -> str:
-    """" (entry 'furosemide')": the name a pharmacist searches the file for."""
+    """The " (entry 'furosemide')" part of a message: the name a pharmacist searches the file for."""
     if not isinstance(item, Mapping):
         return ""
     for field in ("generic", "name"):
@@ -405,7 +410,7 @@ def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
     )
 
 
-def _describe_schema_error(data: Any, error: jsonschema.ValidationError) -> str:
+def _describe(data: Any, error: jsonschema.ValidationError) -> list[str]:
     """'drugs[3].brands (entry 'furosemide'): ...': the JSON path, the entry's name and the fault."""
     where, node, label = "", data, ""
     for step in error.absolute_path:
@@ -415,14 +420,14 @@ def _describe_schema_error(data: Any, error: jsonschema.ValidationError) -> str:
     where = where or "(top level)"
     if error.validator == "required":
         missing = [field for field in error.validator_value if field not in error.instance]
-        return f"{where}{label}: missing field '{missing[0]}'"
+        return [f"{where}{label}: missing field '{missing[0]}'"]
     if error.validator == "additionalProperties":
         known = list(error.schema.get("properties", {}))
-        return "\n".join(
+        return [
             f"{where}{label}: unknown field '{field}'{did_you_mean(field, known)}"
             for field in sorted(set(error.instance) - set(known))
-        )
-    return f"{where}{label}: {error.message}"
+        ]
+    return [f"{where}{label}: {error.message}"]
 
 
 def _raise_problems(problems: list[str], source: str) -> None:

@@ -108,7 +108,8 @@ class Ruleset:
         from screener.engine import RulesEngine
 
         return RulesEngine(
-            {rule.id: {"$and": [{"step": rule.step}, to_durable(rule.when)]} for rule in self.rules}
+            {rule.id: {"$and": [{"step": rule.step}, to_durable(rule.when)]} for rule in self.rules},
+            steps=self.step_ids,
         )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.answers import Answers
-from screener.conditions import Leaf, is_missing, lookup, satisfied_leaves, unmet_leaves
+from screener.conditions import Leaf, describe_leaf, is_missing, lookup, satisfied_leaves, unmet_leaves
 from screener.normalise import Normalised, lab_problems, normalise
 from screener.result import (
     Evidence,
@@ -281,17 +281,20 @@ class Screener:
         return missing
 
     def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
-        fact = self.ruleset.facts[leaf.fact]
-        now = lookup(facts, leaf.fact)
-        wanted = {
-            "is": f"{leaf.value}", "is_not": f"not {leaf.value}", "in": " or ".join(map(str, leaf.value)),
-            "not_in": "none of " + ", ".join(map(str, leaf.value)), "lt": f"below {leaf.value}",
-            "lte": f"at most {leaf.value}", "gt": f"above {leaf.value}", "gte": f"at least {leaf.value}",
-            "present": "answered" if leaf.value else "not answered",
-        }[leaf.operator]
-        if fact.type == "boolean" and leaf.operator == "is":
-            return fact.label if leaf.value else f"no {fact.label}"
-        return f"{fact.label} {wanted} (now: {'not known' if is_missing(now) else now})"
+        words = describe_leaf(self.ruleset, leaf, facts)
+        scale = self.ruleset.scales.get(leaf.fact)
+        if scale is None or leaf.operator not in ("is", "in"):
+            return words
+        # A missing level is itself a conclusion: name the findings that would reach it.
+        wanted = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+        lowest = min(wanted, key=scale.rank)
+        routes = [
+            rule.title.split(":")[0]
+            for rule in self.ruleset.rules
+            if rule.then.get("raise", {}).get(scale.name) in wanted and scale.rank(rule.then["raise"][scale.name]) == scale.rank(lowest)
+        ]
+        return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
+
 
 
 class InvalidAnswers(ValueError):
