@@ -1,0 +1,60 @@
+"""The built wheel: the library, the mapped cli/rules packages and the data files, and nothing
+installed as a generic top-level module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("mgk_screen-*.whl")
+    archive = zipfile.ZipFile(built)
+    yield archive
+    archive.close()
+
+
+def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    for expected in (
+        "screener/__init__.py",
+        "screener/engine.py",
+        "screener/cli/main.py",
+        "screener/rules/ruleset.json",
+        "screener/rules/medications.json",
+        "screener/schemas/answers.schema.json",
+        "screener/schemas/result.schema.json",
+        "screener/schemas/rules.schema.json",
+    ):
+        assert expected in names, expected
+    rule_files = {Path(n).name for n in names if n.startswith("screener/rules/") and n.endswith(".json")}
+    assert rule_files == {p.name for p in ROOT.joinpath("rules").glob("*.json")}
+
+
+def test_the_wheel_installs_no_generic_top_level_module(wheel: zipfile.ZipFile) -> None:
+    top_level = {name.split("/")[0] for name in wheel.namelist() if not name.split("/")[0].endswith(".dist-info")}
+    assert top_level == {"screener"}
+
+
+def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
+    (entry_points,) = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
+    assert "mgk-screen = screener.cli.main:main" in wheel.read(entry_points).decode()
+
+
+def test_help_answers_without_loading_the_engine_or_pydantic() -> None:
+    code = "import sys; from screener.cli.main import app; print(sorted(m for m in ('pydantic', 'jsonschema', 'durable_rules_engine') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
