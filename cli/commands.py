@@ -124,7 +124,7 @@ def batch(
         try:
             with open_writer(output, fmt.value) as writer:
                 for entry in entries:
-                    writer.write(entry.model_dump(mode="json", exclude_none=True))
+                    writer.write(entry)
         except KeyboardInterrupt:
             errors.print(
                 f"\nmgk-screen: interrupted after {summary.records_read} records "

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from screener.batch_io import RawRecord, UnreadableRecord, UnreadableSource, iter_records
-from screener.result import InvalidRecord, RecordError, ScreeningResult
-from screener.screening import Screener
+from screener.screening import Screener, invalid_entry
+from screener.validation import Problem
 
 #: Levels ``--fail-on`` understands: headline levels and urgencies, each meaning "or higher".
 FAIL_ON_CHOICES = ("possible", "likely", "routine", "soon", "urgent", "emergency")
@@ -48,13 +48,13 @@ class BatchSummary:
         }
 
 
-def reaches(result: ScreeningResult, level: str, screener: Screener) -> bool:
-    """Whether a result reaches a ``--fail-on`` level (that level or higher)."""
+def reaches(entry: dict[str, Any], level: str, screener: Screener) -> bool:
+    """Whether a screened entry reaches a ``--fail-on`` level (that level or higher)."""
     scales = screener.ruleset.scales
     for name in (screener.ruleset.headline, "urgency"):
         scale = scales[name]
         if level in scale.values:
-            return scale.rank(getattr(result, name)) >= scale.rank(level)
+            return scale.rank(entry[name]) >= scale.rank(level)
     raise ValueError(f"unknown level {level!r}")
 
 
@@ -65,8 +65,9 @@ def screen_stream(
     *,
     fail_on: str | None = None,
     on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
-) -> Iterator[ScreeningResult | InvalidRecord]:
-    """Screen records as they arrive, keeping the summary up to date."""
+) -> Iterator[dict[str, Any]]:
+    """Screen records as they arrive, keeping the summary up to date. Entries are JSON-ready
+    dicts in the shape of the contract's ``ScreeningResult`` and ``InvalidRecord``."""
     for item in items:
         if isinstance(item, UnreadableSource):
             summary.unreadable_sources.append(f"{item.source}: {item.message}")
@@ -75,24 +76,18 @@ def screen_stream(
             continue
         summary.records_read += 1
         if isinstance(item, UnreadableRecord):
-            entry: ScreeningResult | InvalidRecord = InvalidRecord(
-                id=str(item.position),
-                source=item.source,
-                position=item.position,
-                errors=[RecordError(path="$", message=item.message)],
-            )
+            entry = invalid_entry(None, [Problem("$", item.message)], source=item.source, position=item.position)
         else:
-            entry = screener.screen_record(item.value, source=item.source, position=item.position)
-        if isinstance(entry, InvalidRecord):
+            entry = screener.screen_entry(item.value, source=item.source, position=item.position)
+        if entry["status"] == "invalid":
             summary.invalid += 1
         else:
             summary.screened += 1
-            summary.by_headline[getattr(entry, screener.ruleset.headline)] += 1
-            summary.by_urgency[entry.urgency] += 1
+            summary.by_headline[entry[screener.ruleset.headline]] += 1
+            summary.by_urgency[entry["urgency"]] += 1
             if fail_on is not None and reaches(entry, fail_on, screener):
                 summary.reached_fail_on += 1
-        if entry.id is not None:
-            summary._ids[entry.id] += 1
+        summary._ids[entry["id"]] += 1
         yield entry
 
 
@@ -104,7 +99,7 @@ def screen_inputs(
     stdin: BinaryIO | None = None,
     fail_on: str | None = None,
     on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
-) -> Iterator[ScreeningResult | InvalidRecord]:
+) -> Iterator[dict[str, Any]]:
     """Read and screen every record of the given files, folders or ``-`` (stdin)."""
     return screen_stream(
         iter_records(inputs, stdin=stdin),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
 OPERATORS = ("is", "is_not", "in", "not_in", "lt", "lte", "gt", "gte", "present")
 _COMPARISONS = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
@@ -26,9 +26,11 @@ _MISSING = object()
 
 def lookup(profile: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path of the profile, or ``_MISSING``."""
+    if "." not in path:
+        return profile.get(path, _MISSING)
     node: Any = profile
     for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
+        if not isinstance(node, dict) or part not in node:
             return _MISSING
         node = node[part]
     return node
@@ -69,12 +71,13 @@ class Leaf:
             return any(_same(actual, item) for item in expected)
         if isinstance(actual, bool) or not isinstance(actual, (int, float)):
             return False
-        return {
-            "lt": actual < expected,
-            "lte": actual <= expected,
-            "gt": actual > expected,
-            "gte": actual >= expected,
-        }[op]
+        if op == "lt":
+            return bool(actual < expected)
+        if op == "lte":
+            return bool(actual <= expected)
+        if op == "gt":
+            return bool(actual > expected)
+        return bool(actual >= expected)
 
     def to_durable(self) -> dict[str, Any]:
         op, field, expected = self.operator, self.fact, self.value
@@ -90,6 +93,79 @@ class Leaf:
         if op == "not_in":
             return {"$or": [{"$nex": {field: 1}}, _both([{"$neq": {field: item}} for item in expected])]}
         return {_COMPARISONS[op]: {field: expected}}
+
+    # The uniform interface of a compiled condition (Leaf, AllOf, AnyOf):
+    def leaves(self) -> Iterator["Leaf"]:
+        yield self
+
+    def satisfied(self, profile: Mapping[str, Any]) -> list["Leaf"]:
+        return [self] if self.holds(profile) else []
+
+    def unmet(self, profile: Mapping[str, Any]) -> list[list["Leaf"]]:
+        return [[]] if self.holds(profile) else [[self]]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple["Condition", ...]
+
+    def holds(self, profile: Mapping[str, Any]) -> bool:
+        return all(part.holds(profile) for part in self.parts)
+
+    def to_durable(self) -> dict[str, Any]:
+        return _both([part.to_durable() for part in self.parts])
+
+    def leaves(self) -> Iterator[Leaf]:
+        for part in self.parts:
+            yield from part.leaves()
+
+    def satisfied(self, profile: Mapping[str, Any]) -> list[Leaf]:
+        return [leaf for part in self.parts for leaf in part.satisfied(profile)]
+
+    def unmet(self, profile: Mapping[str, Any]) -> list[list[Leaf]]:
+        combined: list[list[Leaf]] = [[]]
+        for part in self.parts:
+            options = part.unmet(profile)
+            combined = [done + option for done in combined for option in options][:16]
+        return sorted(combined, key=len)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple["Condition", ...]
+
+    def holds(self, profile: Mapping[str, Any]) -> bool:
+        return any(part.holds(profile) for part in self.parts)
+
+    def to_durable(self) -> dict[str, Any]:
+        return _either([part.to_durable() for part in self.parts])
+
+    def leaves(self) -> Iterator[Leaf]:
+        for part in self.parts:
+            yield from part.leaves()
+
+    def satisfied(self, profile: Mapping[str, Any]) -> list[Leaf]:
+        # Every branch that holds, so an explanation names all the reasons, not just the first.
+        return [leaf for part in self.parts if part.holds(profile) for leaf in part.satisfied(profile)]
+
+    def unmet(self, profile: Mapping[str, Any]) -> list[list[Leaf]]:
+        if self.holds(profile):
+            return [[]]
+        return sorted((option for part in self.parts for option in part.unmet(profile)), key=len)
+
+
+Condition = Union[Leaf, AllOf, AnyOf]
+
+
+def compile_condition(data: Mapping[str, Any] | Condition) -> Condition:
+    """A condition from rule data (done once, when the rules are loaded)."""
+    if isinstance(data, (Leaf, AllOf, AnyOf)):
+        return data
+    if "all" in data:
+        return AllOf(tuple(compile_condition(part) for part in data["all"]))
+    if "any" in data:
+        return AnyOf(tuple(compile_condition(part) for part in data["any"]))
+    return Leaf.from_data(data)
 
 
 def _same(actual: Any, expected: Any) -> bool:
@@ -107,64 +183,32 @@ def _both(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-def to_durable(condition: Mapping[str, Any]) -> dict[str, Any]:
+# Each function takes a condition as rule data or compiled.
+def to_durable(condition: Mapping[str, Any] | Condition) -> dict[str, Any]:
     """Compile a condition to durable-rules' JSON pattern language."""
-    if "all" in condition:
-        return _both([to_durable(part) for part in condition["all"]])
-    if "any" in condition:
-        return _either([to_durable(part) for part in condition["any"]])
-    return Leaf.from_data(condition).to_durable()
+    return compile_condition(condition).to_durable()
 
 
-def evaluate(condition: Mapping[str, Any], profile: Mapping[str, Any]) -> bool:
+def evaluate(condition: Mapping[str, Any] | Condition, profile: Mapping[str, Any]) -> bool:
     """Whether the condition holds for the profile (the Python reading, for explanations)."""
-    if "all" in condition:
-        return all(evaluate(part, profile) for part in condition["all"])
-    if "any" in condition:
-        return any(evaluate(part, profile) for part in condition["any"])
-    return Leaf.from_data(condition).holds(profile)
+    return compile_condition(condition).holds(profile)
 
 
-def leaves(condition: Mapping[str, Any]) -> Iterator[Leaf]:
+def leaves(condition: Mapping[str, Any] | Condition) -> Iterator[Leaf]:
     """Every comparison in the condition, in reading order."""
-    if "all" in condition or "any" in condition:
-        for part in condition.get("all", condition.get("any", [])):
-            yield from leaves(part)
-    else:
-        yield Leaf.from_data(condition)
+    return compile_condition(condition).leaves()
 
 
-def satisfied_leaves(condition: Mapping[str, Any], profile: Mapping[str, Any]) -> list[Leaf]:
-    """The comparisons that made a holding condition hold (the true branches of each "any")."""
-    if "all" in condition:
-        return [leaf for part in condition["all"] for leaf in satisfied_leaves(part, profile)]
-    if "any" in condition:
-        for part in condition["any"]:
-            if evaluate(part, profile):
-                return satisfied_leaves(part, profile)
-        return []
-    leaf = Leaf.from_data(condition)
-    return [leaf] if leaf.holds(profile) else []
+def satisfied_leaves(condition: Mapping[str, Any] | Condition, profile: Mapping[str, Any]) -> list[Leaf]:
+    """The comparisons that made a holding condition hold (every true branch of each "any")."""
+    return compile_condition(condition).satisfied(profile)
 
 
-def unmet_leaves(condition: Mapping[str, Any], profile: Mapping[str, Any]) -> list[list[Leaf]]:
-    """What is missing for a condition to hold, as alternatives (each a list of unmet comparisons).
-
-    For ``all`` the alternatives of every part are combined; for ``any`` each branch is one
-    alternative. The result is sorted by how little is missing.
-    """
-    if evaluate(condition, profile):
-        return [[]]
-    if "all" in condition:
-        combined: list[list[Leaf]] = [[]]
-        for part in condition["all"]:
-            options = unmet_leaves(part, profile)
-            combined = [done + option for done in combined for option in options][:16]
-        return sorted(combined, key=len)
-    if "any" in condition:
-        options = [option for part in condition["any"] for option in unmet_leaves(part, profile)]
-        return sorted(options, key=len)
-    return [[Leaf.from_data(condition)]]
+def unmet_leaves(condition: Mapping[str, Any] | Condition, profile: Mapping[str, Any]) -> list[list[Leaf]]:
+    """What is missing for a condition to hold, as alternatives (each a list of unmet comparisons),
+    the least missing first. For ``all`` the parts' alternatives are combined; for ``any`` each
+    branch is one alternative."""
+    return compile_condition(condition).unmet(profile)
 
 
 def describe_leaf(ruleset: Any, leaf: Leaf, facts: Mapping[str, Any]) -> str:

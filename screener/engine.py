@@ -97,8 +97,11 @@ class EngineSession:
         fired: list[str] = []
         result = _c_engine.start_action_for_state(self._handle, state_handle)
         while result:
-            action = json.loads(result[1])
-            fired.extend(rule_id for rule_id in action if not rule_id.startswith(_CATCH_ALL))
+            # The action is '{"<rule id>": {"m": <the whole fact>}}': reading the id alone saves
+            # parsing the fact back, most of the adapter's cost. Rule ids never need escaping.
+            rule_id = result[1][2 : result[1].index('"', 2)]
+            if not rule_id.startswith(_CATCH_ALL):
+                fired.append(rule_id)
             # Our actions are declarative: completing them at once lets the next match through.
             next_action = _c_engine.complete_and_start_action(self._handle, state_handle)
             result = (result[0], next_action) if next_action else None

@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Union
 
-from screener.conditions import OPERATORS, leaves, to_durable
+from screener.conditions import OPERATORS, Condition, compile_condition
 from screener.errors import RulesError, did_you_mean
 from screener.medications import Vocabulary
 from screener.validation import check_data_file
@@ -50,6 +50,10 @@ class Rule:
     then: dict[str, Any]
     file: str
     team_judgement: bool = False
+    condition: Condition = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "condition", compile_condition(self.when))
 
     @property
     def is_red_flag(self) -> bool:
@@ -103,12 +107,20 @@ class Ruleset:
         return tuple(rule for rule in self.rules if rule.step == step)
 
     @cached_property
+    def keys_tested_by_step(self) -> dict[str, frozenset[str]]:
+        """The top-level fact names each step's rules test: all the engine needs to be sent."""
+        return {
+            step: frozenset(leaf.fact.split(".")[0] for rule in self.rules_for_step(step) for leaf in rule.condition.leaves())
+            for step in self.step_ids
+        }
+
+    @cached_property
     def engine(self) -> Any:
         """The compiled rules inside the engine (built on first use, not at import or load)."""
         from screener.engine import RulesEngine
 
         return RulesEngine(
-            {rule.id: {"$and": [{"step": rule.step}, to_durable(rule.when)]} for rule in self.rules},
+            {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in self.rules},
             steps=self.step_ids,
         )
 
@@ -261,7 +273,7 @@ def _check_consistency(ruleset: Ruleset, label: str) -> None:
         for source in rule.sources:
             if source not in ruleset.sources:
                 problems.append(f"{where}, field 'sources': unknown source '{source}'{did_you_mean(source, ruleset.sources)}")
-        for leaf in leaves(rule.when):
+        for leaf in rule.condition.leaves():
             problems.extend(f"{where}, field 'when': {p}" for p in _leaf_problems(leaf.fact, leaf.operator, leaf.value, ruleset))
         problems.extend(f"{where}, field 'then': {p}" for p in _conclusion_problems(rule.then, ruleset))
     if problems:

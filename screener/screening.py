@@ -12,25 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
 
 from screener.answers import Answers
-from screener.conditions import Leaf, describe_leaf, is_missing, lookup, satisfied_leaves, unmet_leaves
+from screener.conditions import Leaf, describe_leaf, is_missing, lookup
 from screener.normalise import Normalised, lab_problems, normalise
-from screener.result import (
-    Evidence,
-    Finding,
-    InvalidRecord,
-    LabUsed,
-    MatchedDrug,
-    MedicationRecognised,
-    Recommendation,
-    RecordError,
-    RulesetInfo,
-    ScreeningResult,
-)
+from screener.result import InvalidRecord, ScreeningResult
 from screener.ruleset import Rule, Ruleset, load_ruleset
 from screener.validation import Problem, json_path, schema_problems, validator_for
 
@@ -48,10 +38,15 @@ class StepTrace:
 class Screening:
     """A result together with the engine's trace and the facts it saw (for explanations)."""
 
-    result: ScreeningResult
+    entry: dict[str, Any]  # the result as plain JSON-ready data (what batch mode writes)
     trace: list[StepTrace]
     facts: dict[str, Any]
     input_facts: dict[str, Any]
+
+    @cached_property
+    def result(self) -> ScreeningResult:
+        """The result as a typed model (validated against the contract on first use)."""
+        return ScreeningResult.model_validate(self.entry)
 
 
 @dataclass
@@ -68,6 +63,29 @@ class Screener:
     def __init__(self, ruleset: Ruleset | None = None) -> None:
         self.ruleset = ruleset if ruleset is not None else load_ruleset()
         self._answers_validator = validator_for("answers.schema.json")
+        ruleset = self.ruleset
+        # Everything about a rule that does not depend on the answers, worked out once.
+        self._step_rank = {step: index for index, step in enumerate(ruleset.step_ids)}
+        self._static = {
+            rule.id: {
+                "rule": rule.id,
+                "step": rule.step,
+                "title": rule.title,
+                "explanation": rule.rationale,
+                "mechanism": rule.mechanism,
+                "conclusion": self.describe_conclusion(rule),
+                "sources": [ruleset.sources[source] for source in rule.sources],
+                "red_flag": rule.is_red_flag,
+            }
+            for rule in ruleset.rules
+        }
+        self._tallies_of_group = {
+            group: [name for name, spec in ruleset.tallies.items() if group in spec["groups"]]
+            for group in ruleset.evidence_groups
+        }
+        self._sent_keys = {step: keys | {"step"} for step, keys in ruleset.keys_tested_by_step.items()}
+        self._raising: dict[tuple[str, str], list[Rule]] = {}
+        self._ruleset_info = {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
 
     # -- validation ---------------------------------------------------------------------------
     def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
@@ -90,11 +108,19 @@ class Screener:
         return self.run(answers, source=source, position=position).result
 
     def screen_record(self, value: Any, *, source: str | None = None, position: int = 1) -> ScreeningResult | InvalidRecord:
-        """Screen one raw JSON record, or report why it cannot be screened (batch mode)."""
+        """Screen one raw JSON record, or report why it cannot be screened."""
+        entry = self.screen_entry(value, source=source, position=position)
+        if entry["status"] == "invalid":
+            return InvalidRecord.model_validate(entry)
+        return ScreeningResult.model_validate(entry)
+
+    def screen_entry(self, value: Any, *, source: str | None = None, position: int = 1) -> dict[str, Any]:
+        """Batch mode's fast path: one raw record in, one JSON-ready output entry out (a result,
+        or an invalid-record entry), in the shape of the contract's models but not built as them."""
         answers, problems = self.check(value)
         if answers is None:
-            return invalid_record(value, problems, source=source, position=position)
-        return self._run(answers, source, position).result
+            return invalid_entry(value, problems, source=source, position=position)
+        return self._run(answers, source, position).entry
 
     def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
         """Screen one respondent and keep the engine's trace."""
@@ -117,19 +143,20 @@ class Screener:
         for scale in ruleset.scales.values():
             facts[scale.name] = scale.values[0]
         conclusions = _Conclusions()
-        facts["count"] = self._tally(conclusions)
+        facts["count"] = dict.fromkeys(ruleset.tallies, 0)
         trace: list[StepTrace] = []
         seen_by: dict[str, dict[str, Any]] = {}  # rule id -> the facts it was tested against
         with ruleset.engine.session() as session:
             for step, label in ruleset.steps:
                 known = {**facts, "step": step}
-                fired = sorted(session.fire(known))
+                # The engine is sent only what this step's rules test: less JSON to write and parse.
+                sent = self._sent_keys[step]
+                fired = sorted(session.fire({key: value for key, value in known.items() if key in sent}))
                 self._merge(fired, facts, conclusions)
-                facts["count"] = self._tally(conclusions)
                 trace.append(StepTrace(step, label, fired))
                 seen_by.update((rule_id, known) for rule_id in fired)
-        result = self._result(answers, normalised, facts, seen_by, conclusions, source, position)
-        return Screening(result, trace, facts, normalised.facts)
+        entry = self._result(answers, normalised, facts, seen_by, conclusions, source, position)
+        return Screening(entry, trace, facts, normalised.facts)
 
     # -- merging conclusions ------------------------------------------------------------------
     def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
@@ -139,7 +166,7 @@ class Screener:
             for name in then.get("assert", ()):
                 facts[name] = True
             if "evidence" in then:
-                conclusions.evidence.setdefault(then["evidence"]["code"], set()).update(then["evidence"]["groups"])
+                self._count_evidence(then["evidence"]["code"], then["evidence"]["groups"], facts, conclusions)
             for scale_name, value in then.get("raise", {}).items():
                 scale = self.ruleset.scales[scale_name]
                 if scale.rank(value) > scale.rank(facts[scale_name]):
@@ -160,11 +187,16 @@ class Screener:
                 if scale.rank(value) < scale.rank(facts[scale_name]):
                     facts[scale_name] = value
 
-    def _tally(self, conclusions: _Conclusions) -> dict[str, int]:
-        return {
-            name: sum(1 for groups in conclusions.evidence.values() if groups.intersection(spec["groups"]))
-            for name, spec in self.ruleset.tallies.items()
-        }
+    def _count_evidence(self, code: str, groups: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+        """Record one piece of evidence; each tally counts distinct codes, so a code counts once."""
+        known = conclusions.evidence.setdefault(code, set())
+        before = {tally for group in known for tally in self._tallies_of_group[group]}
+        known.update(groups)
+        after = {tally for group in known for tally in self._tallies_of_group[group]}
+        if after != before:
+            facts["count"] = dict(facts["count"])  # a new dict: earlier steps' snapshots keep theirs
+            for tally in after - before:
+                facts["count"][tally] += 1
 
     # -- the result ---------------------------------------------------------------------------
     def _result(
@@ -176,24 +208,20 @@ class Screener:
         conclusions: _Conclusions,
         source: str | None,
         position: int,
-    ) -> ScreeningResult:
+    ) -> dict[str, Any]:
         ruleset = self.ruleset
-        step_rank = {step: index for index, step in enumerate(ruleset.step_ids)}
+        step_rank = self._step_rank
         fired = sorted(
             (ruleset.rule(rule_id) for rule_id in seen_by),
             key=lambda rule: (not rule.is_red_flag, step_rank[rule.step], rule.id),
         )
         urgency = facts["urgency"]
         groups = ruleset.evidence_groups
-        recommendations = [
-            Recommendation(code=code, text=ruleset.recommendation_texts[conclusions.recommendations[code]])
-            for code in ruleset.recommendation_order
-            if code in conclusions.recommendations
-        ]
-        return ScreeningResult(
-            id=answers.id if answers.id is not None else str(position),
-            source=source,
-            position=position if source is not None else None,
+        entry: dict[str, Any] = {"status": "screened", "id": answers.id if answers.id is not None else str(position)}
+        if source is not None:
+            entry["source"] = source
+            entry["position"] = position
+        entry.update(
             combined_depletion=facts["combined_depletion"],
             magnesium_depletion=facts["magnesium_depletion"],
             potassium_depletion=facts["potassium_depletion"],
@@ -204,38 +232,35 @@ class Screener:
             findings=[self._finding(rule, seen_by[rule.id]) for rule in fired],
             next_level_missing=self.next_level_missing(facts),
             risk_factors=sorted(
-                code for code, in_groups in conclusions.evidence.items()
-                if any(groups[group]["risk_factor"] for group in in_groups)
+                code for code, in_groups in conclusions.evidence.items() if any(groups[g]["risk_factor"] for g in in_groups)
             ),
             medications_recognised=[_medication(match) for match in normalised.medications],
             labs_used=[self._lab(lab, facts) for lab in normalised.labs_used],
             unanswered_sections=normalised.unanswered_sections,
             warnings=normalised.warnings + conclusions.warnings,
-            recommendations=recommendations,
-            ruleset=RulesetInfo(name=ruleset.name, version=ruleset.version, sha256=ruleset.sha256),
+            recommendations=[
+                {"code": code, "text": ruleset.recommendation_texts[conclusions.recommendations[code]]}
+                for code in ruleset.recommendation_order
+                if code in conclusions.recommendations
+            ],
+            ruleset=dict(self._ruleset_info),
             disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice}",
         )
+        return entry
 
-    def _finding(self, rule: Rule, known: Mapping[str, Any]) -> Finding:
-        return Finding(
-            rule=rule.id,
-            step=rule.step,
-            title=rule.title,
-            explanation=rule.rationale,
-            mechanism=rule.mechanism,
-            conclusion=self.describe_conclusion(rule),
-            evidence=[self._evidence(leaf, known) for leaf in _unique(satisfied_leaves(rule.when, known))],
-            sources=[self.ruleset.sources[source] for source in rule.sources],
-            red_flag=rule.is_red_flag,
-        )
+    def _finding(self, rule: Rule, known: Mapping[str, Any]) -> dict[str, Any]:
+        finding = dict(self._static[rule.id])
+        finding["evidence"] = [self._evidence(leaf, known) for leaf in _unique(rule.condition.satisfied(known))]
+        finding["sources"] = list(finding["sources"])
+        return finding
 
-    def _evidence(self, leaf: Leaf, known: Mapping[str, Any]) -> Evidence:
+    def _evidence(self, leaf: Leaf, known: Mapping[str, Any]) -> dict[str, Any]:
         fact = self.ruleset.facts[leaf.fact]
         value = lookup(known, leaf.fact)
         if is_missing(value):
             # A derived fact that was never asserted is false; a missing answer is unknown.
             value = "not answered" if fact.origin == "answers" and fact.type != "boolean" else False
-        return Evidence(fact=leaf.fact, label=fact.label, value=value)
+        return {"fact": leaf.fact, "label": fact.label, "value": value}
 
     def describe_conclusion(self, rule: Rule) -> str:
         """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""
@@ -254,12 +279,12 @@ class Screener:
             parts.append(f"warning: {then['warn']}")
         return "; ".join(parts)
 
-    def _lab(self, lab: dict[str, Any], facts: Mapping[str, Any]) -> LabUsed:
+    def _lab(self, lab: dict[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
         # Whether a result is usable is the rules' decision, asserted as "<lab>_result_not_used".
         not_used = f"{lab['lab']}_result_not_used"
         if facts.get(not_used) is True:
-            return LabUsed(**lab, used=False, reason=self.ruleset.facts[not_used].label)
-        return LabUsed(**lab, used=True)
+            return {**lab, "used": False, "reason": self.ruleset.facts[not_used].label}
+        return {**lab, "used": True}
 
     # -- why not ------------------------------------------------------------------------------
     def next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
@@ -270,15 +295,19 @@ class Screener:
             return []
         target = scale.values[current + 1]
         missing: list[str] = []
-        for rule in self.ruleset.rules:
-            if rule.then.get("raise", {}).get(scale.name) != target:
-                continue
-            for option in unmet_leaves(rule.when, {**facts, "step": rule.step})[:1]:
+        for rule in self._rules_raising(scale.name, target):
+            for option in rule.condition.unmet({**facts, "step": rule.step})[:1]:
                 words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
                 line = f"{scale.label} would be {target} with {words} ({rule.title})"
                 if words and line not in missing:
                     missing.append(line)
         return missing
+
+    def _rules_raising(self, scale_name: str, value: str) -> list[Rule]:
+        key = (scale_name, value)
+        if key not in self._raising:
+            self._raising[key] = [r for r in self.ruleset.rules if r.then.get("raise", {}).get(scale_name) == value]
+        return self._raising[key]
 
     def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
         words = describe_leaf(self.ruleset, leaf, facts)
@@ -287,14 +316,8 @@ class Screener:
             return words
         # A missing level is itself a conclusion: name the findings that would reach it.
         wanted = leaf.value if isinstance(leaf.value, list) else [leaf.value]
-        lowest = min(wanted, key=scale.rank)
-        routes = [
-            rule.title.split(":")[0]
-            for rule in self.ruleset.rules
-            if rule.then.get("raise", {}).get(scale.name) in wanted and scale.rank(rule.then["raise"][scale.name]) == scale.rank(lowest)
-        ]
+        routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, min(wanted, key=scale.rank))]
         return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
-
 
 
 class InvalidAnswers(ValueError):
@@ -305,15 +328,16 @@ class InvalidAnswers(ValueError):
         self.problems = problems
 
 
-def invalid_record(value: Any, problems: list[Problem], *, source: str | None, position: int) -> InvalidRecord:
+def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, position: int) -> dict[str, Any]:
+    """The output entry of a record that failed validation (the contract's InvalidRecord)."""
     raw_id = value.get("id") if isinstance(value, dict) else None
-    record_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
-    return InvalidRecord(
-        id=record_id if record_id else str(position),
-        source=source,
-        position=position,
-        errors=[RecordError(path=p.path, message=p.message) for p in problems],
-    )
+    has_id = isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id) != ""
+    entry: dict[str, Any] = {"status": "invalid", "id": str(raw_id) if has_id else str(position)}
+    if source is not None:
+        entry["source"] = source
+    entry["position"] = position
+    entry["errors"] = [problem.as_dict() for problem in problems]
+    return entry
 
 
 def _unique(leaves: list[Leaf]) -> list[Leaf]:
@@ -327,14 +351,17 @@ def _unique(leaves: list[Leaf]) -> list[Leaf]:
     return out
 
 
-def _medication(match: Any) -> MedicationRecognised:
-    return MedicationRecognised(
-        input=match.text,
-        matches=[
-            MatchedDrug(generic=d.generic, drug_class=d.drug_class, matched_text=d.matched_text, via_product=d.via_product)
+def _medication(match: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "input": match.text,
+        "matches": [
+            {"generic": d.generic, "drug_class": d.drug_class, "matched_text": d.matched_text}
+            | ({"via_product": d.via_product} if d.via_product else {})
             for d in match.drugs
         ],
-        counted=match.counted,
-        note=match.note,
-        unrecognised=list(match.unrecognised),
-    )
+        "counted": match.counted,
+    }
+    if match.note:
+        entry["note"] = match.note
+    entry["unrecognised"] = list(match.unrecognised)
+    return entry
