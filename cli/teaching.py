@@ -1,0 +1,212 @@
+"""`demo`, `explain` and `rules`: the teaching commands (the library is `screener.teaching`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from screener.cli.main import (
+    PlainOption,
+    RulesOption,
+    app,
+    handled_errors,
+    make_screener,
+    read_json_input,
+    stdout_console,
+)
+from screener.errors import ExitCode
+
+if TYPE_CHECKING:
+    from screener.validation import Problem
+
+rules_app = typer.Typer(
+    help="The rule catalogue: list, show one rule, draw how rules feed each other, check a rule folder.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app, name="rules")
+
+ExamplesOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--examples",
+        help="Read personas from DIR (a folder of answers files with NAME.md stories, or a folder holding personas/).",
+        metavar="DIR",
+    ),
+]
+
+
+def _plain(plain: bool) -> bool:
+    return plain or "NO_COLOR" in os.environ
+
+
+class _Pauser:
+    """Waits for Enter between steps; at the end of stdin (a pipe), stops waiting."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        typer.echo("\nPress Enter to continue ", nl=False)
+        if not sys.stdin.readline():
+            self.done = True
+        typer.echo("")
+
+
+def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
+    typer.echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be explained:", err=True)
+    for problem in problems:
+        typer.echo(f"  {problem.path}: {problem.message}", err=True)
+    raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+
+
+@app.command()
+def demo(
+    name: Annotated[Optional[str], typer.Argument(help="The persona to show (see --list).", metavar="[NAME]")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the personas and where they were found.")] = False,
+    step: Annotated[bool, typer.Option("--step", help="Pause between steps (\"Press Enter to continue\").")] = False,
+    examples: ExamplesOption = None,
+    rules: RulesOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """Walk through a teaching case: the story, the answers, each rule that fired and why, the result.
+
+    Without NAME (or with --list), lists the personas.
+    """
+    from screener import teaching
+    from screener.screening import InvalidAnswers
+    from screener.teaching_render import render_demo, render_persona_list
+
+    console = stdout_console(plain)
+    with handled_errors():
+        folder = teaching.personas_folder(examples)
+        if list_ or name is None:
+            render_persona_list(teaching.list_personas(folder), folder, console, plain=_plain(plain))
+            return
+        persona = teaching.load_persona(name, folder)
+        screener = make_screener(rules)
+        try:
+            screening = screener.run(persona.answers)
+        except InvalidAnswers as invalid:
+            _report_invalid(str(persona.path), invalid.problems)
+        walked = teaching.walk(screener, screening, persona.answers)
+    render_demo(persona, walked, console, plain=_plain(plain), pause=_Pauser() if step else (lambda: None))
+
+
+@app.command()
+def explain(
+    file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
+    rules: RulesOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """Show why a result came out as it did: answers → derived facts → risk factors → levels → urgency.
+
+    Ends with "why not": what was missing for the headline to reach the next level.
+    """
+    from screener import teaching
+    from screener.screening import InvalidAnswers
+    from screener.teaching_render import render_tree
+
+    with handled_errors():
+        screener = make_screener(rules)
+        value = read_json_input(file)
+        if not isinstance(value, dict):
+            typer.echo(f"mgk-screen: {file}: expected one answers object", err=True)
+            raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+        try:
+            screening = screener.run(value)
+        except InvalidAnswers as invalid:
+            _report_invalid(file, invalid.problems)
+        walked = teaching.walk(screener, screening, value)
+        tree = teaching.explanation_tree(walked)
+    if as_json:
+        typer.echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
+        return
+    render_tree(tree, stdout_console(plain), plain=_plain(plain), title=f"Why this result, for {walked.id}")
+
+
+@rules_app.command("list")
+def rules_list(
+    step: Annotated[Optional[str], typer.Option("--step", help="Only the rules of this step.", metavar="STEP")] = None,
+    long: Annotated[bool, typer.Option("--long", "-l", help="Add each rule's rationale and sources.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole catalogue as JSON.")] = False,
+    rules: RulesOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """List the rules by step: id, title, and whether a threshold is team judgement."""
+    from screener import teaching
+    from screener.teaching_render import render_rule_list
+
+    with handled_errors():
+        entries = teaching.catalogue(make_screener(rules), step)
+    if as_json:
+        typer.echo(json.dumps([entry.as_dict() for entry in entries], indent=2, ensure_ascii=False))
+        return
+    render_rule_list(entries, stdout_console(plain), plain=_plain(plain), long=long)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="The rule id (see `mgk-screen rules list`).", metavar="ID")],
+    rules: RulesOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """Show one rule in full: condition in words, conclusion, rationale, mechanism, links, sources."""
+    from screener import teaching
+    from screener.teaching_render import render_rule
+
+    with handled_errors():
+        entry = teaching.rule_entry(make_screener(rules), rule_id)
+    render_rule(entry, stdout_console(plain), plain=_plain(plain))
+
+
+@rules_app.command("graph")
+def rules_graph(
+    mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid flowchart instead of text.")] = False,
+    rule_id: Annotated[Optional[str], typer.Option("--rule", help="Only the links into and out of this rule.", metavar="ID")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Show which rules produce the facts that other rules use, as text or Mermaid."""
+    from screener import teaching
+
+    with handled_errors():
+        ruleset = make_screener(rules).ruleset
+        graph = teaching.dependency_graph(ruleset, rule_id)
+    typer.echo((teaching.graph_mermaid if mermaid else teaching.graph_text)(graph, ruleset), nl=False)
+
+
+@rules_app.command("check")
+def rules_check(
+    rules: Annotated[
+        Optional[Path], typer.Option("--rules", help="The rule folder to check (default: the shipped rules).", metavar="DIR")
+    ] = None,
+) -> None:
+    """Load a rule folder and report it valid, or every problem found (exit 4)."""
+    from screener.ruleset import load_ruleset
+
+    with handled_errors():
+        ruleset = load_ruleset(rules)
+    files = len({rule.file for rule in ruleset.rules})
+    typer.echo(
+        f"{ruleset.folder}: valid: {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules in {files} files, "
+        f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256})"
+    )
+
+
+@rules_app.command("docs")
+def rules_docs(rules: RulesOption = None) -> None:
+    """Print the rule catalogue as Markdown (what docs/rules.md holds for the shipped rules)."""
+    from screener import teaching
+
+    with handled_errors():
+        text = teaching.rules_markdown(make_screener(rules))
+    typer.echo(text, nl=False)

@@ -1,0 +1,196 @@
+"""The teaching views as text a person reads in a terminal (rich): demo, explanation tree, rules.
+
+Plain mode (``--plain`` or ``NO_COLOR``) uses no colour, no boxes and ASCII tree guides, so the
+output reads the same to a screen reader and is stable for golden-file tests.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from screener.teaching import Node, Persona, RuleEntry, Walk
+
+NODE_STYLE = {
+    "root": "bold",
+    "section": "bold",
+    "rule": "",
+    "because": "dim",
+    "concludes": "cyan",
+    "outcome": "bold yellow",
+    "why_not": "yellow",
+}
+
+
+class _Styler:
+    def __init__(self, plain: bool) -> None:
+        self.plain = plain
+
+    def __call__(self, style: str) -> str:
+        return "" if self.plain else style
+
+
+def _say(console: Console, text: str, style: str = "", indent: int = 0, hang: int = 0) -> None:
+    """One paragraph, wrapped to the console (continuation lines ``hang`` deeper), no trailing spaces."""
+    console.print(Text(_wrap(text, console, indent, hang), style=style), soft_wrap=True, highlight=False)
+
+
+def _wrap(text: str, console: Console, indent: int, hang: int = 0) -> str:
+    width = max(console.width, indent + hang + 20)
+    return textwrap.fill(
+        text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + hang), break_on_hyphens=False
+    ) if text else ""
+
+
+# -- personas ---------------------------------------------------------------------------------
+def render_persona_list(personas: Sequence[Persona], folder: Path, console: Console, *, plain: bool = False) -> None:
+    style = _Styler(plain)
+    _say(console, f"Personas ({len(personas)}, found in {folder}):", style("bold"))
+    width = max((len(p.name) for p in personas), default=0)
+    for persona in personas:
+        console.print(Text(f"  {persona.name.ljust(width)}  {persona.title}"), soft_wrap=True, highlight=False)
+    _say(console, "")
+    _say(console, "Run one with `mgk-screen demo NAME` (add --step to pause between steps);")
+    _say(console, "see the reasoning for any answers file with `mgk-screen explain FILE`.")
+
+
+# -- the demo ---------------------------------------------------------------------------------
+def render_demo(
+    persona: Persona,
+    walked: Walk,
+    console: Console,
+    *,
+    plain: bool = False,
+    pause: Callable[[], None] = lambda: None,
+) -> None:
+    """Tell the story, show the answers, walk the trace step by step, explain, give the result."""
+    from screener.render import render_result
+
+    style = _Styler(plain)
+    steps = len(walked.steps)
+    _say(console, f"Demo: {persona.title}", style("bold"))
+    _say(console, f"(persona {persona.name})", style("dim"))
+    _heading(console, "The story", style)
+    for number, paragraph in enumerate(persona.story or ("(no story: add a NAME.md next to the answers file)",)):
+        if number:
+            _say(console, "")
+        _say(console, paragraph, indent=2)
+    pause()
+    _heading(console, "The answers", style)
+    for line in walked.answers:
+        _say(console, f"{line.field}: {line.text}", indent=2, hang=4)
+    if walked.unanswered:
+        _say(console, "not answered (unknown, not 'no'): " + ", ".join(walked.unanswered), style("dim"), indent=2, hang=4)
+    _say(console, "")
+    _say(console, f"The rules now run in {steps} steps; each step sees what the steps before it concluded.", indent=2)
+    for step in walked.steps:
+        pause()
+        _heading(console, f"Step {step.number} of {steps}: {step.label}", style)
+        if not step.fired:
+            _say(console, "no rule fired", style("dim"), indent=2)
+        for rule in step.fired:
+            heading = f"- {'RED FLAG: ' if rule.red_flag else ''}{rule.title}  [{rule.id}]"
+            title = Text(_wrap(heading, console, 2), style=style("bold red") if rule.red_flag else "")
+            title.highlight_words([f"[{rule.id}]"], style=style("dim"))
+            console.print(title, soft_wrap=True, highlight=False)
+            for because in rule.because:
+                _say(console, f"because {because.label}: {because.value}", style("dim"), indent=6, hang=4)
+            _say(console, f"concludes: {rule.conclusion}", style("cyan"), indent=6, hang=4)
+        for outcome in step.outcomes:
+            _say(console, f"=> {outcome}", style("bold yellow"), indent=2, hang=3)
+    pause()
+    _heading(console, "How it works: the mechanisms behind the key findings", style)
+    if not walked.mechanisms:
+        _say(console, "No risk factor, level or red flag was found, so there is no mechanism to explain.", indent=2)
+    for mechanism in walked.mechanisms:
+        _say(console, "- " + "; ".join(mechanism.titles), style("bold"), indent=2, hang=2)
+        _say(console, mechanism.text, indent=4)
+    pause()
+    _heading(console, "The result", style)
+    render_result(walked.result, console, plain=plain, show_findings=False)
+
+
+def _heading(console: Console, text: str, style: _Styler) -> None:
+    _say(console, "")
+    _say(console, text, style("bold underline"))
+
+
+# -- the explanation tree ---------------------------------------------------------------------
+def render_tree(root: Node, console: Console, *, plain: bool = False, title: str | None = None) -> None:
+    """The explanation tree: rich guides, or ASCII guides in plain mode (no wrapping)."""
+    if title:
+        console.print(Text(title, style="" if plain else "bold"), highlight=False)
+    if plain:
+        for line in root.lines():
+            console.print(Text(line), soft_wrap=True, highlight=False)
+        return
+    tree = Tree(Text(root.label, style=NODE_STYLE["root"]))
+    _grow(tree, root)
+    console.print(tree, highlight=False)
+
+
+def _grow(branch: Tree, node: Node) -> None:
+    for child in node.children:
+        _grow(branch.add(Text(child.label, style=NODE_STYLE.get(child.kind, ""))), child)
+
+
+# -- the rule catalogue -----------------------------------------------------------------------
+def render_rule_list(entries: Sequence[RuleEntry], console: Console, *, plain: bool = False, long: bool = False) -> None:
+    style = _Styler(plain)
+    step = None
+    number = 0
+    for entry in entries:
+        if entry.step != step:
+            step, number = entry.step, number + 1
+            members = [e for e in entries if e.step == step]
+            width = max(len(e.id) for e in members)
+            if number > 1:
+                _say(console, "")
+            _say(console, f"{entry.step_label} (step {entry.step}, {len(members)} rules)", style("bold"))
+        line = Text(f"  {entry.id.ljust(width)}  {entry.title}")
+        if entry.team_judgement:
+            line.append("  [team judgement]", style=style("yellow"))
+        console.print(line, soft_wrap=True, highlight=False)
+        if long:
+            _say(console, entry.rationale, indent=6)
+            _say(console, "sources: " + ", ".join(key for key, _ in entry.sources), style("dim"), indent=6)
+    _say(console, "")
+    _say(console, f"{len(entries)} rules. `mgk-screen rules show ID` shows one rule in full.", style("dim"))
+
+
+def render_rule(entry: RuleEntry, console: Console, *, plain: bool = False) -> None:
+    style = _Styler(plain)
+    _say(console, f"{entry.id}: {entry.title}", style("bold"))
+    _say(console, f"step: {entry.step} ({entry.step_label})", indent=2)
+    _say(console, f"file: {entry.file}", indent=2)
+    _say(console, "team judgement: " + ("yes, a threshold chosen by the team, not a published standard" if entry.team_judgement else "no"), indent=2)
+    _section(console, "When", style)
+    for depth, text in entry.condition:
+        _say(console, text, indent=2 + 2 * depth)
+    _section(console, "Then", style)
+    _say(console, entry.conclusion, indent=2)
+    _section(console, "Why", style)
+    _say(console, entry.rationale, indent=2)
+    _section(console, "Mechanism", style)
+    _say(console, entry.mechanism, indent=2)
+    if entry.uses:
+        _section(console, "Uses facts made by other rules", style)
+        for fact, rules in entry.uses:
+            _say(console, f"{fact}: from {', '.join(rules)}", indent=2, hang=4)
+    if entry.feeds:
+        _section(console, "Feeds other rules", style)
+        for fact, rules in entry.feeds:
+            _say(console, f"{fact}: to {', '.join(rules)}", indent=2, hang=4)
+    _section(console, "Sources", style)
+    for key, text in entry.sources:
+        _say(console, f"{key}: {text}", indent=2, hang=4)
+
+
+def _section(console: Console, text: str, style: _Styler) -> None:
+    _say(console, "")
+    _say(console, text, style("bold"))
