@@ -134,3 +134,5 @@ def main() -> None:
 
 # Commands register themselves on `app` when their modules are imported.
 from screener.cli import commands  # noqa: E402,F401
+from screener.cli import teaching  # noqa: E402,F401
+from screener.cli import ask  # noqa: E402,F401
