@@ -1,0 +1,374 @@
+"""Properties of the screening rules that must hold for every valid record.
+
+Answers are generated from the contract (contract.md) by the strategies below, not from the
+JSON Schema, so that they exercise the clinical ranges: labs on both sides of every threshold,
+medication names as people write them, details present and absent.
+
+- Monotone: adding a risk factor or a symptom never lowers a level or the urgency. Labs are
+  never added: a normal potassium result caps potassium on purpose (screening-logic section 4).
+- Deterministic: the same answers give the same result; the order of lists does not matter.
+- Well formed: every valid record screens, and every result keeps the promises of the contract.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screener.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
+from screener.result import InvalidRecord, ScreeningResult
+
+SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+LEVELS = ("unlikely", "possible", "likely")
+URGENCIES = ("none", "routine", "soon", "urgent", "emergency")
+STEP_ORDER = (
+    "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
+)  # fmt: skip
+# screening-logic section 6, in table order (most urgent first)
+RECOMMENDATION_ORDER = (
+    "seek_emergency_care", "contact_clinician_today", "see_clinician_soon", "discuss_at_next_visit",
+    "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
+    "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support", "fluids_for_gi_losses",
+    "food_sources", "digoxin_check", "general_advice",
+)  # fmt: skip
+URGENCY_ADVICE = {
+    "emergency": "seek_emergency_care", "urgent": "contact_clinician_today", "soon": "see_clinician_soon",
+    "routine": "discuss_at_next_visit", "none": "general_advice",
+}  # fmt: skip
+
+# Drugs that only ever add a risk factor, a caution or an urgency modifier. Left out on purpose:
+# potassium-sparing agents and combinations holding one (Dyazide...), which turn a loop or thiazide
+# diuretic into a magnesium-only factor (k_sparing_protected), and acetazolamide, which identifies
+# a "water pill of unknown type" (a both-loss factor) as a potassium-only one. Both are the spec.
+RISK_DRUGS = (
+    "Lasix 40 mg", "furosemide", "bumetanide 1 mg", "torsemide", "hydrochlorothiazide 25 mg", "HCTZ", "chlorthalidone",
+    "indapamide", "metolazone", "omeprazole 20 mg", "Nexium", "pantoprazole magnesium", "senna", "Dulcolax",
+    "gentamicin", "cisplatin", "amphotericin B", "foscarnet", "cetuximab", "tacrolimus", "ciclosporin", "pentamidine",
+    "Bactrim", "prednisone 5 mg", "fludrocortisone", "salbutamol inhaler", "Symbicort", "theophylline",
+    "lisinopril 10 mg", "lisinopril-HCTZ 20-25", "Hyzaar", "Entresto", "aliskiren", "digoxin 125 mcg", "Kerendia",
+)  # fmt: skip
+OTHER_MEDICATIONS = (
+    "spironolactone", "eplerenone", "amiloride/hydrochlorothiazide", "Dyazide", "Aldactazide", "Frumil", "acetazolamide",
+    "potassium chloride", "Slow-K", "LoSalt", "magnesium oxide", "Slow-Mag", "metoprolol succinate", "amlodipine",
+    "atorvastatin", "metformin", "hydrocortisone cream", "Restasis eye drops", "vitamin D", "Zorbax 10 mg",
+    "losartan potassium", "ramipril", "valsartan",
+)  # fmt: skip
+ALL_MEDICATIONS = RISK_DRUGS + OTHER_MEDICATIONS
+TAKEN = st.sampled_from([None, "last_7_days", "last_30_days", "older"])
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A value, or the field left out (``...``), or an explicit null."""
+    return st.one_of(st.just(...), st.just(None), strategy)
+
+
+def _tenths(low: int, high: int) -> st.SearchStrategy[float]:
+    return st.integers(low, high).map(lambda n: n / 10)
+
+
+def _hundredths(low: int, high: int) -> st.SearchStrategy[float]:
+    return st.integers(low, high).map(lambda n: n / 100)
+
+
+@st.composite
+def lab(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    if name == "potassium":
+        unit = draw(st.sampled_from(["mmol/L", "mEq/L"]))
+        value = draw(st.one_of(_tenths(15, 90), _hundredths(150, 900)))
+    else:
+        unit = draw(st.sampled_from(["mmol/L", "mEq/L", "mg/dL"]))
+        # plausible after conversion and rounding: 0.20-2.50 mmol/L
+        value = draw(
+            {"mmol/L": _hundredths(20, 250), "mEq/L": _hundredths(40, 500), "mg/dL": _hundredths(49, 608)}[unit]
+        )
+    out: dict[str, Any] = {"value": value, "unit": unit}
+    taken = draw(TAKEN)
+    if taken:
+        out["taken"] = taken
+    return out
+
+
+@st.composite
+def gut_section(draw: st.DrawFn, details: dict[str, st.SearchStrategy[Any]]) -> dict[str, Any]:
+    present = draw(st.sampled_from([True, True, False, None]))
+    section: dict[str, Any] = {}
+    if present is not None:
+        section["present"] = present
+    if present is not False:
+        for key, strategy in details.items():
+            value = draw(_maybe(strategy))
+            if value is not ...:
+                section[key] = value
+    return section
+
+
+@st.composite
+def alcohol(draw: st.DrawFn) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    drinks = draw(_maybe(st.one_of(st.integers(0, 60), _tenths(0, 600))))
+    if drinks is not ...:
+        out["drinks_per_week"] = drinks
+    if draw(st.booleans()):
+        frequency = draw(st.integers(0, 4))
+        if frequency == 0:
+            out["audit_c"] = {"frequency": 0, "quantity": 0, "binge": 0}
+        else:
+            out["audit_c"] = {
+                "frequency": frequency,
+                "quantity": draw(st.integers(0, 4)),
+                "binge": draw(st.integers(0, 4)),
+            }
+    return out
+
+
+def _codes(codes: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(codes), max_size=4)
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> dict[str, Any]:
+    """One valid answers record, as the contract describes it."""
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        "id": st.one_of(st.text(min_size=1, max_size=12), st.integers(0, 10**6)),
+        "age": st.one_of(st.integers(0, 120), st.sampled_from([17, 18, 64, 65])),
+        "sex": st.sampled_from(["female", "male", "other"]),
+        "medications": st.lists(st.sampled_from(ALL_MEDICATIONS), max_size=5),
+        "diuretic_use": st.sampled_from(["yes", "no", "unsure"]),
+        "ppi_over_3_months": st.sampled_from(["yes", "no", "unsure"]),
+        "alcohol": alcohol(),
+        "diarrhea": gut_section({"days": st.integers(0, 40), "stools_per_day": st.integers(0, 12)}),
+        "vomiting": gut_section(
+            {
+                "days": st.integers(0, 14),
+                "episodes_per_day": st.integers(0, 10),
+                "cannot_keep_fluids_down": st.booleans(),
+            }
+        ),
+        "laxative_use": st.sampled_from(["none", "occasional", "regular", "unsure"]),
+        "laxative_type": st.sampled_from(["stimulant", "osmotic", "bulk_forming", "stool_softener", "unsure"]),
+        "diet": st.fixed_dictionaries(
+            {},
+            optional={
+                "processed_food": st.sampled_from(["rarely", "sometimes", "most_days"]),
+                "fruit_veg_servings": st.one_of(st.integers(0, 8), _tenths(0, 80)),
+            },
+        ),
+        "conditions": _codes(CONDITION_CODES),
+        "symptoms": st.lists(st.sampled_from(SYMPTOM_CODES), max_size=6),
+        "red_flags_now": st.lists(st.sampled_from(RED_FLAG_NOW_CODES), max_size=2),
+        "supplements": _codes(SUPPLEMENT_CODES),
+        "low_potassium_despite_supplements": st.booleans(),
+        "labs": st.one_of(
+            st.fixed_dictionaries({"potassium": lab("potassium")}, optional={"magnesium": lab("magnesium")}),
+            st.fixed_dictionaries({"magnesium": lab("magnesium")}),
+        ),
+    }
+    record: dict[str, Any] = {}
+    for name, strategy in fields.items():
+        # most fields are left out most of the time, as in real, thin records
+        if draw(st.integers(0, 9)) < 4:
+            # now and then an explicit null, which means "not answered" like a missing field
+            record[name] = None if name != "id" and draw(st.integers(0, 9)) == 0 else draw(strategy)
+    return record
+
+
+# -- adding risk ----------------------------------------------------------------------------------
+def _longer(section: dict[str, Any] | None, extra_days: int) -> dict[str, Any]:
+    """Diarrhea or vomiting that is present and goes on for longer (other details kept)."""
+    if not section or section.get("present") is False:
+        return {"present": True}
+    longer = {**section, "present": True}
+    if longer.get("days") is not None:
+        longer["days"] += extra_days
+    return longer
+
+
+@st.composite
+def more_risk(draw: st.DrawFn, record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The same record with one more risk factor or symptom (never a lab)."""
+    more = dict(record)
+    kind = draw(st.sampled_from(["drug", "condition", "symptom", "red_flag", "diarrhea", "vomiting", "alcohol"]))
+    if kind == "drug":
+        drug = draw(st.sampled_from(RISK_DRUGS))
+        more["medications"] = [*(record.get("medications") or []), drug]
+        return f"add medication {drug!r}", more
+    if kind == "condition":
+        code = draw(st.sampled_from(CONDITION_CODES))
+        more["conditions"] = [*(record.get("conditions") or []), code]
+        return f"add condition {code}", more
+    if kind == "symptom":
+        code = draw(st.sampled_from(SYMPTOM_CODES))
+        more["symptoms"] = [*(record.get("symptoms") or []), code]
+        return f"add symptom {code}", more
+    if kind == "red_flag":
+        code = draw(st.sampled_from(RED_FLAG_NOW_CODES))
+        more["red_flags_now"] = [*(record.get("red_flags_now") or []), code]
+        return f"add red flag {code}", more
+    if kind == "alcohol":
+        section = dict(record.get("alcohol") or {})
+        section["drinks_per_week"] = (section.get("drinks_per_week") or 0) + draw(st.integers(1, 30))
+        more["alcohol"] = section
+        return "drink more", more
+    extra = draw(st.integers(1, 21))
+    more[kind] = _longer(record.get(kind), extra)
+    return f"{kind} for {extra} more days", more
+
+
+def _rank(scale: tuple[str, ...], value: str) -> int:
+    return scale.index(value)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_adding_a_risk_factor_or_symptom_never_lowers_a_level_or_the_urgency(
+    screener: Any, data: st.DataObject
+) -> None:
+    record = data.draw(answers(), label="record")
+    what, more = data.draw(more_risk(record), label="added")
+    before, after = screener.screen(record), screener.screen(more)
+    for name in ("combined_depletion", "magnesium_depletion", "potassium_depletion"):
+        assert _rank(LEVELS, getattr(after, name)) >= _rank(LEVELS, getattr(before, name)), f"{what} lowered {name}"
+    assert _rank(URGENCIES, after.urgency) >= _rank(URGENCIES, before.urgency), f"{what} lowered the urgency"
+    assert set(before.red_flags) <= set(after.red_flags)
+    # a factor may only give way to a stronger form of itself: acute to persistent diarrhea,
+    # repeated to prolonged vomiting, hazardous to heavy drinking, a water pill of unknown type
+    # to the diuretic now named
+    gives_way = {"acute_diarrhea", "repeated_vomiting", "hazardous_alcohol", "diuretic_unknown_type"}
+    assert set(before.risk_factors) - gives_way <= set(after.risk_factors), f"{what} removed a risk factor"
+
+
+def test_the_monotonicity_check_can_see_a_lowered_level(screener: Any) -> None:
+    # The one documented exception: a potassium-sparing partner makes a diuretic magnesium-only.
+    # It is left out of RISK_DRUGS; this shows the property above would catch it if it were not.
+    before = screener.screen({"medications": ["Lasix 40 mg"]})
+    after = screener.screen({"medications": ["Lasix 40 mg", "Dyazide"]})
+    assert _rank(LEVELS, after.potassium_depletion) < _rank(LEVELS, before.potassium_depletion)
+
+
+# -- determinism ----------------------------------------------------------------------------------
+@SETTINGS
+@given(record=answers())
+def test_the_same_answers_give_the_same_result(screener: Any, record: dict[str, Any]) -> None:
+    assert screener.screen(record).model_dump() == screener.screen(record).model_dump()
+
+
+@SETTINGS
+@given(record=answers(), data=st.data())
+def test_the_order_of_answers_in_a_list_does_not_matter(
+    screener: Any, record: dict[str, Any], data: st.DataObject
+) -> None:
+    shuffled = dict(record)
+    for name in ("medications", "conditions", "symptoms", "red_flags_now", "supplements"):
+        if record.get(name):
+            shuffled[name] = data.draw(st.permutations(record[name]), label=name)
+    one, other = screener.screen(record), screener.screen(shuffled)
+    for name in ("combined_depletion", "magnesium_depletion", "potassium_depletion", "urgency", "red_flags",
+                 "risk_factors", "next_level_missing"):  # fmt: skip
+        assert getattr(one, name) == getattr(other, name), name
+    assert [f.rule for f in one.findings] == [f.rule for f in other.findings]
+    assert one.recommendations == other.recommendations
+    assert sorted(one.warnings) == sorted(other.warnings)
+
+
+# -- every result keeps the contract's promises ---------------------------------------------------
+def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
+    assert result.consult_clinician is (result.urgency != "none")
+    assert "not a diagnosis" in result.disclaimer
+
+    keys = [(not f.red_flag, STEP_ORDER.index(f.step), f.rule) for f in result.findings]
+    assert keys == sorted(keys), "findings: red flags first, then by step, then by rule id"
+    if result.red_flags:
+        assert result.findings[0].red_flag
+        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "urgent")
+
+    recommendation_codes = [r.code for r in result.recommendations]
+    positions = [RECOMMENDATION_ORDER.index(code) for code in recommendation_codes]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions), (
+        "recommendations in order, once each"
+    )
+    how_soon = [code for code in recommendation_codes if code in URGENCY_ADVICE.values()]
+    assert how_soon == [URGENCY_ADVICE[result.urgency]]
+    assert not {"sick_day_medicines", "keep_taking_prescribed_medicines"} <= set(recommendation_codes)
+    assert all(r.text for r in result.recommendations)
+
+    # the levels follow section 4
+    mg, k, combined = (_rank(LEVELS, getattr(result, f"{n}_depletion")) for n in ("magnesium", "potassium", "combined"))
+    if mg >= 1 and k >= 1:
+        assert combined >= 1, "Mg and K both at least possible make combined at least possible"
+    if combined == 1:
+        assert mg >= 1 and k >= 1
+    if mg == 2 and k >= 1:
+        assert combined == 2
+    # section 5: the levels set a floor for the urgency
+    if max(mg, k) >= 1:
+        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "routine")
+    if max(mg, k, combined) == 2:
+        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "soon")
+    # section 6: advice that follows the levels
+    assert ("check_magnesium" in recommendation_codes) is (mg >= 1)
+    assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1)
+    refractory = record.get("low_potassium_despite_supplements") is True
+    assert ("check_magnesium_with_potassium" in recommendation_codes) is (k >= 1 or refractory)
+
+    # labs: every lab given is reported; a usable normal potassium caps potassium
+    labs = record.get("labs") or {}
+    assert sorted(lab.lab for lab in result.labs_used) == sorted(name for name, value in labs.items() if value)
+    for used in result.labs_used:
+        assert used.used is (used.taken != "older")
+        if used.lab == "potassium" and used.used and used.mmol_per_l >= 3.5 and not refractory:
+            assert result.potassium_depletion == "unlikely"
+        if used.lab == "potassium" and used.used and used.mmol_per_l < 3.5:
+            assert result.potassium_depletion == "likely"
+        if used.lab == "magnesium" and used.used and used.mmol_per_l < 0.70:
+            assert result.magnesium_depletion == "likely"
+
+    # red flags now always mean emergency care
+    if record.get("red_flags_now"):
+        assert result.urgency == "emergency"
+        assert set(record["red_flags_now"]) <= set(result.red_flags)
+
+
+@SETTINGS
+@given(record=answers())
+def test_every_valid_record_screens_and_keeps_the_contract(screener: Any, record: dict[str, Any]) -> None:
+    result = screener.screen_record(record)
+    assert isinstance(result, ScreeningResult), getattr(result, "errors", None)
+    check_result(result, record)
+    expected_id = record.get("id")
+    assert result.id == (str(expected_id) if expected_id is not None else "1")
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 200)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@SETTINGS
+@given(
+    record=answers(),
+    field=st.sampled_from(["age", "sex", "medications", "diarrhea", "labs", "symptoms", "alcohol", "nonsense"]),
+    value=JSON,
+)
+def test_a_damaged_record_is_reported_never_raised(
+    screener: Any, record: dict[str, Any], field: str, value: Any
+) -> None:
+    damaged = {**record, field: value}
+    result = screener.screen_record(damaged)
+    assert isinstance(result, (ScreeningResult, InvalidRecord))
+    if isinstance(result, InvalidRecord):
+        assert result.errors and all(error.path.startswith("$") for error in result.errors)
+    else:
+        check_result(result, damaged)
