@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -21,7 +22,7 @@ from typing import Any, Union
 from screener.conditions import OPERATORS, Condition, compile_condition
 from screener.errors import RulesError, did_you_mean
 from screener.medications import Vocabulary
-from screener.validation import check_data_file
+from screener.validation import check_data_file, schema_problems, validator_for
 
 Folder = Union[Path, Traversable]
 
@@ -153,7 +154,10 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
             raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
         except json.JSONDecodeError as error:
             raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-        check_data_file(data, schema, source)
+        if schema == "rules.schema.json":
+            _check_rule_file(data, source)
+        else:
+            check_data_file(data, schema, source)
         return data
 
     manifest = read("ruleset.json", "ruleset.schema.json")
@@ -221,6 +225,31 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
     )
     _check_consistency(ruleset, label)
     return ruleset
+
+
+def _check_rule_file(data: Any, source: str) -> None:
+    """Schema-check a rule file, naming each faulty rule by its id rather than its position."""
+    problems = schema_problems(validator_for("rules.schema.json"), data)
+    if not problems:
+        return
+    rules = data.get("rules") if isinstance(data, dict) else None
+    lines = []
+    for problem in problems:
+        where, field = _rule_position(problem.path, rules)
+        lines.append(f"{source}: {where}{f', field {field!r}' if field else ''}: {problem.message}")
+    raise RulesError("\n".join(lines), hint="each rule needs id, step, title, rationale, mechanism, sources, when, then")
+
+
+def _rule_position(path: str, rules: Any) -> tuple[str, str]:
+    """'$.rules[3].when.all[0]' -> ("rule 'some_id'", "when.all[0]")."""
+    match = re.match(r"^\$\.rules\[(\d+)\]\.?(.*)$", path)
+    if not match or not isinstance(rules, list):
+        return path, ""
+    index, field = int(match.group(1)), match.group(2)
+    rule = rules[index] if index < len(rules) else None
+    rule_id = rule.get("id") if isinstance(rule, dict) else None
+    name = f"rule {rule_id!r}" if isinstance(rule_id, str) else f"rule number {index + 1}"
+    return name, field
 
 
 def _fact_catalogue(
