@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -70,11 +71,12 @@ def screen(
         try:
             result = screener.screen(value, source=None) if isinstance(value, dict) else None
         except InvalidAnswers as invalid:
-            _print_problems(file, invalid.problems)
+            _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
         if result is None:
             typer.echo(
-                f"mgk-screen: {file}: expected one answers object; for an array or JSON Lines use `mgk-screen batch`",
+                f"mgk-screen: {'<stdin>' if file == '-' else file}: expected one answers object, got "
+                f"{_json_kind(value)}; for an array or JSON Lines use `mgk-screen batch`",
                 err=True,
             )
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
@@ -99,10 +101,20 @@ def batch(
     ] = None,
     rules: RulesOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Screen in N processes: this one and N-1 forked workers (2 on 2 cores: about 1.5x as fast). Output order is kept.",
+            metavar="N",
+        ),
+    ] = 1,
 ) -> None:
     """Screen many records: one entry per record, in input order, screened or invalid.
 
-    A summary (counts by headline level and urgency, invalid records) goes to stderr.
+    A summary (counts by headline level and urgency, invalid records) goes to stderr, and a
+    progress line (records and records/s) while it runs when stderr is a terminal.
     Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
     2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached, 130 interrupted.
     """
@@ -112,6 +124,9 @@ def batch(
     errors = stderr_console()
     summary = BatchSummary()
     started = time.perf_counter()
+    # Not when the results themselves stream to the same terminal.
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
         screener = make_screener(rules)
         entries = screen_inputs(
@@ -120,11 +135,19 @@ def batch(
             summary,
             fail_on=fail_on.value if fail_on else None,
             on_unreadable_source=lambda item: errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False),
+            workers=workers,
         )
         try:
             with open_writer(output, fmt.value) as writer:
-                for entry in entries:
-                    writer.write(entry)
+                if progress is None:
+                    for entry in entries:
+                        writer.write(entry)
+                else:
+                    with progress:
+                        for count, entry in enumerate(entries, 1):
+                            writer.write(entry)
+                            if not count % 64:
+                                progress.show(count)
         except KeyboardInterrupt:
             errors.print(
                 f"\nmgk-screen: interrupted after {summary.records_read} records "
@@ -144,6 +167,42 @@ def batch(
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
 
 
+class _BatchProgress:
+    """Records done and records/s on stderr, redrawn at most ten times a second by the caller's
+    own thread (no refresh thread: worker processes are forked while it shows)."""
+
+    def __init__(self, console, started: float) -> None:  # type: ignore[no-untyped-def]
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._started = started
+        self._shown_at = 0.0
+        self._progress = Progress(
+            TextColumn("screening"),
+            BarColumn(bar_width=20),
+            TextColumn("{task.completed:,} records, {task.fields[rate]} records/s"),
+            TimeElapsedColumn(),
+            console=console,
+            auto_refresh=False,
+            transient=True,
+        )
+        self._task = self._progress.add_task("batch", total=None, rate="-")
+
+    def __enter__(self) -> _BatchProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._progress.stop()
+
+    def show(self, count: int) -> None:
+        now = time.perf_counter()
+        if now - self._shown_at >= 0.1:
+            self._shown_at = now
+            rate = count / (now - self._started) if now > self._started else 0.0
+            self._progress.update(self._task, completed=count, rate=f"{rate:,.0f}")
+            self._progress.refresh()
+
+
 @app.command()
 def validate(inputs: Inputs, rules: RulesOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
@@ -151,28 +210,32 @@ def validate(inputs: Inputs, rules: RulesOption = None) -> None:
 
     with handled_errors():
         screener = make_screener(rules)
-        read = bad = 0
+        read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):
                 typer.echo(f"{item.source}: {item.message}", err=True)
-                bad += 1
+                unreadable += 1
                 continue
             read += 1
             where = f"{item.source} record {item.position}"
             if isinstance(item, UnreadableRecord):
                 typer.echo(f"{where}: {item.message}")
-                bad += 1
+                invalid += 1
                 continue
             assert isinstance(item, RawRecord)
             _, problems = screener.check(item.value)
             if problems:
-                bad += 1
+                invalid += 1
                 for problem in problems:
                     typer.echo(f"{where}: {problem.path}: {problem.message}")
-    typer.echo(f"{read} records read, {read - bad if bad <= read else 0} valid, {bad} with errors", err=True)
+    typer.echo(
+        f"{read} records read, {read - invalid} valid, {invalid} with errors"
+        + (f", {unreadable} unreadable file{'s' if unreadable != 1 else ''}" if unreadable else ""),
+        err=True,
+    )
     if read == 0:
         raise typer.Exit(int(ExitCode.USAGE))
-    if bad:
+    if invalid or unreadable:
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
 
 
@@ -184,6 +247,11 @@ def schema(
     from screener.validation import load_schema
 
     typer.echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "an array", str: "a string", bool: "true or false", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), "a JSON value")
 
 
 def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]

@@ -7,7 +7,6 @@ imported inside the commands so that `mgk-screen --help` answers at once.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -65,7 +64,11 @@ def _root(
 def stderr_console(plain: bool = False) -> "Console":
     from rich.console import Console
 
-    return Console(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
+    console = Console(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
+    # Into a file or a pipe (logs, CI), a message stays on one line: wrapping it at 80 columns would
+    # split file paths and record positions, so that a search for them finds nothing.
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def stdout_console(plain: bool = False) -> "Console":
@@ -92,26 +95,24 @@ def handled_errors() -> Iterator[None]:
 
 
 def read_json_input(path: str) -> object:
-    """One JSON document from a file or `-` (stdin), with a clear message when it is not JSON."""
+    """One answers document from a file or `-` (stdin), read by the same reader as batch mode, so
+    every kind of bad input gets the same message wherever it is given."""
+    from itertools import islice
+
+    from screener.batch_io import UnreadableRecord, UnreadableSource, iter_records
     from screener.errors import InputError
 
-    name = "<stdin>" if path == "-" else path
-    try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror or error})") from None
-    try:
-        return json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
-    except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not UTF-8 text (byte {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-    except RecursionError:
-        raise InputError(f"{name}: nested too deeply to be an answers file") from None
-
-
-def _reject_constant(name: str) -> object:
-    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+    items = list(islice(iter_records([path]), 2))
+    if len(items) > 1:
+        raise InputError(f"{items[0].source}: holds more than one record; use `mgk-screen batch` for several")
+    if not items:
+        raise InputError(f"{'<stdin>' if path == '-' else path}: holds no records (an empty array?)")
+    (item,) = items
+    if isinstance(item, UnreadableSource):
+        raise InputError(f"{item.source}: {item.message}")
+    if isinstance(item, UnreadableRecord):
+        raise InputError(f"{item.source}: {item.message}")
+    return item.value
 
 
 def main() -> None:

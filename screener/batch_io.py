@@ -39,7 +39,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, BinaryIO, Final, Literal, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Literal, Protocol, TextIO
 
 from screener.errors import InputError
 
@@ -281,7 +281,7 @@ def _read_available(stream: IO[bytes], size: int) -> bytes:
 class _Fault(Exception):
     """Why a piece of text is not one JSON value, and where (an index into that text)."""
 
-    def __init__(self, message: str, index: int, kind: Literal["syntax", "constant", "deep", "large"]) -> None:
+    def __init__(self, message: str, index: int, kind: Literal["syntax", "constant", "deep", "large", "number", "text"]) -> None:
         super().__init__(message)
         self.message = message
         self.index = index
@@ -314,7 +314,7 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 def _decode_at(text: str, start: int) -> tuple[object, int]:
     """Decode the value at ``text[start]``: (value, index after it), or raise ``_Fault``."""
     try:
-        return _DECODER.raw_decode(text, start)
+        value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
         raise _Fault(error.msg, error.pos, "syntax") from None
     except _NotJsonConstant as error:
@@ -326,6 +326,57 @@ def _decode_at(text: str, start: int) -> tuple[object, int]:
         ) from None
     except RecursionError:
         raise _Fault("nested too deeply to read", start, "deep") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits())
+        limit = _max_int_digits()
+        number = next((m for m in _long_integer_or_string(limit).finditer(text, start) if m.group(1)), None)
+        raise _Fault(
+            f"number too long (more than {limit} digits)", number.start(1) if number else start, "number"
+        ) from None
+    # json accepts an escaped half of a surrogate pair ("\ud800") and makes it a string that is not
+    # Unicode: it could be neither validated nor written out as UTF-8, so the record is refused here.
+    if text.find("\\u", start, end) != -1 and _holds_lone_surrogate(value):
+        escape = _SURROGATE_ESCAPE.search(text, start, end)
+        raise _Fault(
+            f"{escape.group() if escape else 'an escape'} is half of a surrogate pair, not a character "
+            "(not valid Unicode)",
+            escape.start() if escape else start,
+            "text",
+        )
+    return value, end
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# An escaped high half not followed by a low half, or a low half without a high half before it.
+_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _holds_lone_surrogate(value: object) -> bool:
+    """Whether a string anywhere in the value (keys included) holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _max_int_digits() -> int:
+    get_limit: Callable[[], int] | None = getattr(sys, "get_int_max_str_digits", None)
+    return get_limit() if get_limit is not None else 4300
+
+
+def _long_integer_or_string(limit: int) -> re.Pattern[str]:
+    """A string, or (group 1) an integer with more than ``limit`` digits outside any string."""
+    return re.compile(_STRING + r'"|(?<![\d.eE+-])(-?\d{' + str(limit + 1) + r',})(?![\d.eE])', re.DOTALL)
 
 
 def _skip_whitespace(text: str, index: int) -> int:
@@ -702,7 +753,10 @@ class _Writer:
         self._start()
 
     def write(self, entry: Mapping[str, object]) -> None:
-        self._write(entry)
+        try:
+            self._write(entry)
+        except UnicodeEncodeError:  # a lone surrogate (only possible from Python callers): escape it
+            self._write(_escape_surrogates(entry))
         self._count += 1
         if self._count % self._FLUSH_EVERY == 0:
             self._out.flush()
@@ -716,6 +770,17 @@ class _Writer:
 
     def _write(self, entry: Mapping[str, object]) -> None:
         raise NotImplementedError
+
+
+def _escape_surrogates(value: Any) -> Any:
+    """The value with every lone surrogate in its strings written as text (``\\ud800``)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {_escape_surrogates(key): _escape_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escape_surrogates(item) for item in value]
+    return value
 
 
 class _JsonLinesWriter(_Writer):

@@ -11,21 +11,41 @@ durable-rules 2.0.28 (unmaintained since 2020) has sharp edges, all contained he
   corrupts the C heap (a double free: a segfault or abort, depending on what else the process
   has allocated; found while writing this adapter). So every step has a catch-all rule that
   matches any fact of that step: every assert is handled, and the catch-all is filtered out.
-- At most 1,024 live sessions per ruleset: every respondent gets a fresh session id, deleted
-  when the respondent is done, even on error.
+- At most 1,024 live sessions per ruleset, and creating a session's state costs about 90 µs (more
+  than all of one respondent's asserts). So sessions are reused: when a respondent is done, the
+  facts asserted for them are retracted and the session id goes back to a small pool for the
+  next respondent. A session whose respondent failed (any exception) is deleted, never reused;
+  every session is deleted after ``RECYCLE_AFTER`` respondents, once checked to hold no fact.
+  Only single-fact patterns are compiled (no joins, no negated patterns), so a retracted fact
+  leaves nothing behind that could match a later respondent's facts.
 - The C engine can read past an array and crash when a condition compares one fact's field with
   another fact's inside ``$and`` (jruizgit/rules#381). Our rule language compiles every rule to
   one pattern over one fact with constants only (see ``conditions.to_durable``), and the test
   suite runs the shipped ruleset over thousands of generated records in a subprocess.
+- The C engine's JSON parser rejects a number with an exponent but no decimal point (``1e-07``,
+  ``1e+20``: error 204), which is how Python writes very small or very large floats, and so
+  the answers ``"drinks_per_week": 1e-7`` or ``1e20`` (both valid) stopped a batch. Such a
+  number is sent as ``1.0e-07``, which it reads right (``engine_json``; tests compare thousands
+  of values with Python's own comparisons).
+
+Which rules a fact fires is a function of that fact alone: every rule is one pattern over one
+fact with constants only, and each fact is asserted into a session that holds no other fact of
+its step. So the adapter remembers, per step, the rules fired by the last few thousand distinct
+facts (compared as the exact JSON text sent, so ``true`` is not ``1`` and ``1.0`` is not ``1``)
+and does not assert a fact it has seen: the engine's own earlier answer is reused. Later steps
+test few facts and repeat a lot (the headline step's fact repeats for about 98% of respondents);
+a step whose facts almost never repeat (the first, which sees all the answers) is not
+remembered at all.
 
 The engine knows nothing clinical: it is given compiled patterns and returns which rules fired.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,6 +59,77 @@ _ruleset_names = itertools.count(1)
 _session_ids = itertools.count(1)
 # Rule ids in rule files start with a letter, so this prefix cannot collide with one.
 _CATCH_ALL = "__catch_all__"
+#: Respondents screened in one session before its state is deleted (bounds anything it keeps).
+RECYCLE_AFTER = 10_000
+_IDLE_SESSIONS = 4  # sessions kept for reuse (more than one only for nested use)
+#: Distinct facts per step whose fired rules are remembered (forgotten all at once when full).
+MEMO_PER_STEP = 4096
+#: A step whose facts repeat less often than this, over its first ``_MEMO_TRIAL`` facts, is not
+#: remembered at all (its facts are the longest, and would only take memory).
+MEMO_MIN_REPEATS = 0.05
+_MEMO_TRIAL = 1024
+
+
+def engine_json(value: Any) -> str:
+    """``json.dumps(value)``, except that a float in exponent form always has a decimal point."""
+    text = _encode(value)
+    if "e+" in text or "e-" in text:  # rare: only a float so written, or a string holding it
+        text = _exponent_safe(value)
+    return text
+
+
+def _plain_encoder() -> Callable[[Any], str]:
+    """``json.dumps`` with its default options, without building an encoder on every call."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+
+        encoder = c_make_encoder(None, None, encode_basestring_ascii, None, ": ", ", ", False, False, True)
+        if "".join(encoder({"a": [1.5, True, None, "é"]}, 0)) != json.dumps({"a": [1.5, True, None, "é"]}):
+            raise ValueError("a different encoder")
+    except Exception:  # no C accelerator, or another signature: the documented way
+        return json.dumps
+    return lambda value: "".join(encoder(value, 0))
+
+
+_encode = _plain_encoder()
+
+
+def _exponent_safe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(key))}: {_exponent_safe(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_exponent_safe(item) for item in value) + "]"
+    text = json.dumps(value)
+    if isinstance(value, float) and "e" in text and "." not in text:
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+class _StepMemo:
+    """The rules fired by the recent distinct facts of one step (see the module notes)."""
+
+    __slots__ = ("fired", "found", "looked")
+
+    def __init__(self) -> None:
+        self.fired: dict[str, tuple[str, ...]] = {}
+        self.looked = self.found = 0
+
+    def get(self, text: str) -> tuple[str, ...] | None:
+        self.looked += 1
+        known = self.fired.get(text)
+        if known is not None:
+            self.found += 1
+        return known
+
+    def keep(self, text: str, fired: list[str]) -> bool:
+        """Remember one fact's fired rules; False when this step is not worth remembering."""
+        if self.looked == _MEMO_TRIAL and self.found < self.looked * MEMO_MIN_REPEATS:
+            return False
+        if len(self.fired) >= MEMO_PER_STEP:
+            self.fired = {}
+        self.fired[text] = tuple(fired)
+        return True
 
 
 class RulesEngine:
@@ -48,7 +139,7 @@ class RulesEngine:
     added here); each pattern tests the fact's ``step`` field, one of ``steps``.
     """
 
-    def __init__(self, patterns: Mapping[str, dict[str, Any]], steps: Iterable[str]) -> None:
+    def __init__(self, patterns: Mapping[str, dict[str, Any]], steps: Iterable[str], *, remember: bool = True) -> None:
         definition = {rule_id: {"all": [{"m": pattern}]} for rule_id, pattern in patterns.items()}
         self._steps = frozenset(steps)
         for step in self._steps:
@@ -56,38 +147,96 @@ class RulesEngine:
         # A process-wide unique name: the C engine keeps every ruleset it has created.
         self._name = f"mgk_screen_{next(_ruleset_names)}"
         try:
-            self._handle = _c_engine.create_ruleset(self._name, json.dumps(definition))
+            self._handle = _c_engine.create_ruleset(self._name, engine_json(definition))
         except Exception as error:  # the C engine raises bare Exceptions with an error code
             raise EngineError(f"the rules engine rejected the compiled rules: {error}") from error
+        self._idle: list[tuple[str, int]] = []  # (session id, respondents who asserted in it)
+        # Per step: the JSON text of a fact (without the session id) -> the rules it fired.
+        self._memo: dict[str, _StepMemo] | None = {step: _StepMemo() for step in self._steps} if remember else None
 
     @contextmanager
-    def session(self) -> Iterator["EngineSession"]:
-        """One respondent's session; its state is always deleted afterwards."""
-        sid = str(next(_session_ids))
-        session = EngineSession(self._handle, sid, self._steps)
+    def session(self) -> Iterator[EngineSession]:
+        """One respondent's session: clean when it starts, retracted or deleted afterwards."""
+        sid, uses = self._idle.pop() if self._idle else (str(next(_session_ids)), 0)
+        session = EngineSession(self._handle, sid, self._steps, self._memo)
+        reusable = False
         try:
             yield session
+            reusable = True
         finally:
-            if session.asserted:  # the C engine creates a session's state on its first assert
-                _c_engine.delete_state(self._handle, sid)
+            self._release(session, uses, reusable)
+
+    def _release(self, session: EngineSession, uses: int, reusable: bool) -> None:
+        handle, sid = self._handle, session.sid
+        if session.messages:
+            # The C engine creates a session's state on its first assert: from then on ``uses``
+            # counts respondents, and the state must be deleted some day.
+            uses += 1
+            if not reusable:
+                # No state to delete when the first assert failed (that error goes on).
+                with contextlib.suppress(Exception):
+                    _c_engine.delete_state(handle, sid)
+                return
+            try:
+                _c_engine.retract_facts(handle, "[" + ",".join(session.messages) + "]")
+            except Exception as error:
+                _c_engine.delete_state(handle, sid)
+                raise EngineError(f"the rules engine failed to retract a respondent's facts: {error}") from error
+            if uses >= RECYCLE_AFTER:
+                left = _c_engine.get_facts(handle, sid)
+                _c_engine.delete_state(handle, sid)
+                if left != "[]":  # retracting must leave nothing behind: an adapter bug, worth a stop
+                    raise EngineError("a rules engine session kept facts after they were retracted (a screener bug)")
+                return
+        if len(self._idle) < _IDLE_SESSIONS:
+            self._idle.append((sid, uses))
+        elif uses:
+            _c_engine.delete_state(handle, sid)
 
 
 class EngineSession:
-    def __init__(self, handle: int, sid: str, steps: frozenset[str]) -> None:
+    def __init__(
+        self, handle: int, sid: str, steps: frozenset[str], memo: dict[str, _StepMemo] | None = None
+    ) -> None:
         self._handle = handle
-        self._sid = sid
+        self.sid = sid
         self._steps = steps
-        self.asserted = False
+        self._memo = memo
+        self._fired: set[str] = set()  # every fact fired in this session, as JSON
+        self.messages: list[str] = []  # every fact asserted, as sent: retracted when done
+
+    @property
+    def asserted(self) -> bool:
+        return bool(self.messages)
 
     def fire(self, fact: Mapping[str, Any]) -> list[str]:
         """Assert one fact and return the ids of the rules it made fire, in firing order."""
-        if fact.get("step") not in self._steps:
+        step = fact.get("step")
+        if step not in self._steps:
             # Without its step's catch-all the fact could go unhandled (see the module notes).
-            raise EngineError(f"a fact for unknown step {fact.get('step')!r} (a screener bug)")
-        message = dict(fact, sid=self._sid)
-        self.asserted = True
+            raise EngineError(f"a fact for unknown step {step!r} (a screener bug)")
+        if "sid" in fact:  # not a fact name the screener uses; sent as before, never remembered
+            return self._assert(engine_json(dict(fact, sid=self.sid)))
+        text = engine_json(fact)
+        if text in self._fired:
+            raise EngineError("the same fact was asserted twice in one session (a screener bug)")
+        self._fired.add(text)
+        memo = self._memo.get(step) if self._memo is not None else None
+        if memo is not None:
+            known = memo.get(text)
+            if known is not None:
+                return list(known)
+        # The same text with the session id, without copying the fact (it has a step: not empty).
+        fired = self._assert(f'{text[:-1]}, "sid": "{self.sid}"}}')
+        if memo is not None and not memo.keep(text, fired):
+            del self._memo[step]  # type: ignore[union-attr]  # this step's facts hardly repeat
+        return fired
+
+    def _assert(self, message: str) -> list[str]:
+        self.messages.append(message)
+        handle = self._handle
         try:
-            code, state_handle = _c_engine.assert_fact(self._handle, json.dumps(message))
+            code, state_handle = _c_engine.assert_fact(handle, message)
         except Exception as error:
             raise EngineError(f"the rules engine failed on a fact: {error}") from error
         if code == _NOT_HANDLED:
@@ -95,14 +244,14 @@ class EngineSession:
         if code == _OBSERVED:
             raise EngineError("the same fact was asserted twice in one session (a screener bug)")
         fired: list[str] = []
-        result = _c_engine.start_action_for_state(self._handle, state_handle)
-        while result:
+        started = _c_engine.start_action_for_state(handle, state_handle)
+        action = started[1] if started else None
+        while action:
             # The action is '{"<rule id>": {"m": <the whole fact>}}': reading the id alone saves
             # parsing the fact back, most of the adapter's cost. Rule ids never need escaping.
-            rule_id = result[1][2 : result[1].index('"', 2)]
+            rule_id = action[2 : action.index('"', 2)]
             if not rule_id.startswith(_CATCH_ALL):
                 fired.append(rule_id)
             # Our actions are declarative: completing them at once lets the next match through.
-            next_action = _c_engine.complete_and_start_action(self._handle, state_handle)
-            result = (result[0], next_action) if next_action else None
+            action = _c_engine.complete_and_start_action(handle, state_handle)
         return fired

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.answers import Answers
-from screener.conditions import Leaf, describe_leaf, is_missing, lookup
+from screener.conditions import Leaf, describe_leaf, fast_reading, is_missing, value_getter
 from screener.normalise import Normalised, lab_problems, normalise
 from screener.result import InvalidRecord, ScreeningResult
 from screener.ruleset import Rule, Ruleset, load_ruleset
@@ -57,6 +57,30 @@ class _Conclusions:
     warnings: list[str] = field(default_factory=list)
 
 
+_MEMO_PER_RULE = 512  # remembered explanations per rule (see Screener._finding)
+
+
+class _Effect:
+    """What a rule concludes, resolved once: what merging its firing does to the facts."""
+
+    __slots__ = ("asserts", "caps", "evidence", "raises", "recommend", "red_flag", "warn")
+
+    def __init__(self, rule: Rule, ranks: Mapping[str, Mapping[str, int]]) -> None:
+        then = rule.then
+        self.asserts: tuple[str, ...] = tuple(then.get("assert", ()))
+        self.evidence: tuple[str, tuple[str, ...]] | None = (
+            (then["evidence"]["code"], tuple(then["evidence"]["groups"])) if "evidence" in then else None
+        )
+        self.raises = tuple((name, ranks[name][value], value) for name, value in then.get("raise", {}).items())
+        self.caps = tuple((name, ranks[name][value], value) for name, value in then.get("cap", {}).items())
+        self.red_flag: str | None = then.get("red_flag")
+        self.recommend: tuple[str, str, str] | None = None
+        if "recommend" in then:
+            code, _, variant = then["recommend"].partition(":")
+            self.recommend = (code, variant, then["recommend"])
+        self.warn: str | None = then.get("warn")
+
+
 class Screener:
     """Screens answers with one ruleset. Build once, use for many records."""
 
@@ -66,7 +90,7 @@ class Screener:
         ruleset = self.ruleset
         # Everything about a rule that does not depend on the answers, worked out once.
         self._step_rank = {step: index for index, step in enumerate(ruleset.step_ids)}
-        self._static = {
+        self._static: dict[str, dict[str, Any]] = {
             rule.id: {
                 "rule": rule.id,
                 "step": rule.step,
@@ -83,13 +107,46 @@ class Screener:
             group: [name for name, spec in ruleset.tallies.items() if group in spec["groups"]]
             for group in ruleset.evidence_groups
         }
-        self._sent_keys = {step: keys | {"step"} for step, keys in ruleset.keys_tested_by_step.items()}
         self._raising: dict[tuple[str, str], list[Rule]] = {}
         self._ruleset_info = {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
+        # The hot path's tables: batch mode runs these for every record.
+        self._ranks = {name: {value: scale.rank(value) for value in scale.values} for name, scale in ruleset.scales.items()}
+        self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
+        # Per step: its label and the top-level facts its rules test (all the engine is sent).
+        self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
+        self._effects = {rule.id: _Effect(rule, self._ranks) for rule in ruleset.rules}
+        self._finding_order = {rule.id: (not rule.is_red_flag, self._step_rank[rule.step], rule.id) for rule in ruleset.rules}
+        self._explain = {rule.id: fast_reading(rule.condition)[1] for rule in ruleset.rules}
+        self._explained: dict[str, tuple[tuple[str, ...], tuple[Any, ...], dict[tuple[Any, ...], tuple[Any, ...]]]] = {}
+        for rule in ruleset.rules:
+            tested = tuple(dict.fromkeys(leaf.fact for leaf in rule.condition.leaves()))
+            self._explained[rule.id] = (tested, tuple(value_getter(name) for name in tested), {})
+        # Per fact: its label, and the value shown when it has none (a derived fact that was
+        # never asserted is false; a missing answer is unknown).
+        self._evidence_spec = {
+            name: (fact.label, "not answered" if fact.origin == "answers" and fact.type != "boolean" else False)
+            for name, fact in ruleset.facts.items()
+        }
+        self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
 
     # -- validation ---------------------------------------------------------------------------
     def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
-        """Validate one record: the answers, or every problem found (nothing is guessed)."""
+        """Validate one record: the answers, or every problem found (nothing is guessed).
+
+        A strict pydantic validation (about 8 µs) decides first: whatever it accepts the JSON
+        Schema accepts too, with the same model (tests/test_speedups.py checks this on generated
+        and mutated records). Only a record it refuses goes the slow way (about 250 µs): the
+        JSON Schema, whose errors are the ones users read, then the lax model for the
+        constraints the schema cannot express.
+        """
+        try:
+            answers = Answers.model_validate(value, strict=True)
+        except ValidationError:
+            return self._check_thoroughly(value)
+        problems = lab_problems(answers, self.ruleset)
+        return (None, problems) if problems else (answers, [])
+
+    def _check_thoroughly(self, value: Any) -> tuple[Answers | None, list[Problem]]:
         problems = schema_problems(self._answers_validator, value)
         if problems:
             return None, problems
@@ -136,58 +193,65 @@ class Screener:
         return self._run(answers, source, position)
 
     def _run(self, answers: Answers, source: str | None, position: int) -> Screening:
-        ruleset = self.ruleset
-        normalised = normalise(answers, ruleset)
-        # Merging only ever sets top-level keys, so a shallow copy is a faithful snapshot.
-        facts: dict[str, Any] = dict(normalised.facts)
-        for scale in ruleset.scales.values():
-            facts[scale.name] = scale.values[0]
-        conclusions = _Conclusions()
-        facts["count"] = dict.fromkeys(ruleset.tallies, 0)
-        trace: list[StepTrace] = []
-        seen_by: dict[str, dict[str, Any]] = {}  # rule id -> the facts it was tested against
-        with ruleset.engine.session() as session:
-            for step, label in ruleset.steps:
-                known = {**facts, "step": step}
-                # The engine is sent only what this step's rules test: less JSON to write and parse.
-                sent = self._sent_keys[step]
-                fired = sorted(session.fire({key: value for key, value in known.items() if key in sent}))
-                self._merge(fired, facts, conclusions)
-                trace.append(StepTrace(step, label, fired))
-                seen_by.update((rule_id, known) for rule_id in fired)
+        normalised = normalise(answers, self.ruleset)
+        facts, trace, seen_by, conclusions = self._infer(normalised)
         entry = self._result(answers, normalised, facts, seen_by, conclusions, source, position)
         return Screening(entry, trace, facts, normalised.facts)
 
+    def _infer(
+        self, normalised: Normalised
+    ) -> tuple[dict[str, Any], list[StepTrace], dict[str, dict[str, Any]], _Conclusions]:
+        """The chain of steps in the engine: the final facts, the trace, the facts each fired rule
+        was tested against (rule id -> facts) and the conclusions."""
+        # Merging only ever sets top-level keys, so a shallow copy is a faithful snapshot.
+        facts: dict[str, Any] = dict(normalised.facts)
+        facts.update(self._lowest)
+        facts["count"] = dict.fromkeys(self.ruleset.tallies, 0)
+        conclusions = _Conclusions()
+        trace: list[StepTrace] = []
+        seen_by: dict[str, dict[str, Any]] = {}  # rule id -> the facts it was tested against
+        with self.ruleset.engine.session() as session:
+            fire = session.fire
+            for step, label, tested in self._plan:
+                # The engine is sent only what this step's rules test: less JSON to write and parse.
+                message = {key: facts[key] for key in tested if key in facts}
+                message["step"] = step
+                fired = sorted(fire(message))
+                if fired:
+                    known = {**facts, "step": step}
+                    self._merge(fired, facts, conclusions)
+                    seen_by.update(dict.fromkeys(fired, known))
+                trace.append(StepTrace(step, label, fired))
+        return facts, trace, seen_by, conclusions
+
     # -- merging conclusions ------------------------------------------------------------------
     def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
-        rules = [self.ruleset.rule(rule_id) for rule_id in fired]
-        for rule in rules:
-            then = rule.then
-            for name in then.get("assert", ()):
+        ranks = self._ranks
+        effects = [self._effects[rule_id] for rule_id in fired]
+        for effect in effects:
+            for name in effect.asserts:
                 facts[name] = True
-            if "evidence" in then:
-                self._count_evidence(then["evidence"]["code"], then["evidence"]["groups"], facts, conclusions)
-            for scale_name, value in then.get("raise", {}).items():
-                scale = self.ruleset.scales[scale_name]
-                if scale.rank(value) > scale.rank(facts[scale_name]):
+            if effect.evidence is not None:
+                self._count_evidence(*effect.evidence, facts, conclusions)
+            for scale_name, rank, value in effect.raises:
+                if rank > ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
-            if "red_flag" in then and then["red_flag"] not in conclusions.red_flags:
-                conclusions.red_flags.append(then["red_flag"])
-            if "recommend" in then:
-                code, _, variant = then["recommend"].partition(":")
+            if effect.red_flag is not None and effect.red_flag not in conclusions.red_flags:
+                conclusions.red_flags.append(effect.red_flag)
+            if effect.recommend is not None:
+                code, variant, key = effect.recommend
                 # A variant (e.g. food advice with a potassium caution) wins over the plain text.
                 if variant or code not in conclusions.recommendations:
-                    conclusions.recommendations[code] = then["recommend"]
-            if "warn" in then and then["warn"] not in conclusions.warnings:
-                conclusions.warnings.append(then["warn"])
+                    conclusions.recommendations[code] = key
+            if effect.warn is not None and effect.warn not in conclusions.warnings:
+                conclusions.warnings.append(effect.warn)
         # Caps apply after every raise of the step: a cap is an upper bound, not a value.
-        for rule in rules:
-            for scale_name, value in rule.then.get("cap", {}).items():
-                scale = self.ruleset.scales[scale_name]
-                if scale.rank(value) < scale.rank(facts[scale_name]):
+        for effect in effects:
+            for scale_name, rank, value in effect.caps:
+                if rank < ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
 
-    def _count_evidence(self, code: str, groups: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+    def _count_evidence(self, code: str, groups: tuple[str, ...], facts: dict[str, Any], conclusions: _Conclusions) -> None:
         """Record one piece of evidence; each tally counts distinct codes, so a code counts once."""
         known = conclusions.evidence.setdefault(code, set())
         before = {tally for group in known for tally in self._tallies_of_group[group]}
@@ -210,13 +274,8 @@ class Screener:
         position: int,
     ) -> dict[str, Any]:
         ruleset = self.ruleset
-        step_rank = self._step_rank
-        fired = sorted(
-            (ruleset.rule(rule_id) for rule_id in seen_by),
-            key=lambda rule: (not rule.is_red_flag, step_rank[rule.step], rule.id),
-        )
         urgency = facts["urgency"]
-        groups = ruleset.evidence_groups
+        risk_group = self._risk_group
         entry: dict[str, Any] = {"status": "screened", "id": answers.id if answers.id is not None else str(position)}
         if source is not None:
             entry["source"] = source
@@ -229,10 +288,10 @@ class Screener:
             urgency_text=ruleset.urgency_text[urgency],
             consult_clinician=urgency != "none",
             red_flags=list(conclusions.red_flags),
-            findings=[self._finding(rule, seen_by[rule.id]) for rule in fired],
+            findings=[self._finding(rule_id, seen_by[rule_id]) for rule_id in sorted(seen_by, key=self._finding_order.__getitem__)],
             next_level_missing=self.next_level_missing(facts),
             risk_factors=sorted(
-                code for code, in_groups in conclusions.evidence.items() if any(groups[g]["risk_factor"] for g in in_groups)
+                code for code, in_groups in conclusions.evidence.items() if any(risk_group[g] for g in in_groups)
             ),
             medications_recognised=[_medication(match) for match in normalised.medications],
             labs_used=[self._lab(lab, facts) for lab in normalised.labs_used],
@@ -248,19 +307,44 @@ class Screener:
         )
         return entry
 
-    def _finding(self, rule: Rule, known: Mapping[str, Any]) -> dict[str, Any]:
-        finding = dict(self._static[rule.id])
-        finding["evidence"] = [self._evidence(leaf, known) for leaf in _unique(rule.condition.satisfied(known))]
-        finding["sources"] = list(finding["sources"])
+    def _finding(self, rule_id: str, known: Mapping[str, Any]) -> dict[str, Any]:
+        static = self._static[rule_id]
+        finding = dict(static)
+        # Which answers explain a rule depends only on the values of the facts it tests: worked
+        # out once per combination of values (told apart by type too: true is not 1), then
+        # filled with this record's values.
+        facts, getters, memo = self._explained[rule_id]
+        values = [get(known) for get in getters]
+        try:
+            key = (*map(type, values), *values)
+            shown = memo.get(key)
+        except TypeError:  # an object or a list: not hashable, so worked out every time
+            key, shown = None, None
+        if shown is None:
+            shown = self._shown_evidence(rule_id, known, facts)
+            if key is not None:
+                if len(memo) >= _MEMO_PER_RULE:
+                    memo.clear()
+                memo[key] = shown
+        finding["evidence"] = [
+            {"fact": name, "label": label, "value": if_missing if is_missing(values[index]) else values[index]}
+            for name, label, index, if_missing in shown
+        ]
+        finding["sources"] = list(static["sources"])
         return finding
 
-    def _evidence(self, leaf: Leaf, known: Mapping[str, Any]) -> dict[str, Any]:
-        fact = self.ruleset.facts[leaf.fact]
-        value = lookup(known, leaf.fact)
-        if is_missing(value):
-            # A derived fact that was never asserted is false; a missing answer is unknown.
-            value = "not answered" if fact.origin == "answers" and fact.type != "boolean" else False
-        return {"fact": leaf.fact, "label": fact.label, "value": value}
+    def _shown_evidence(self, rule_id: str, known: Mapping[str, Any], facts: tuple[str, ...]) -> tuple[Any, ...]:
+        """The evidence of a rule that fired: each (fact, operator) that held once, in reading
+        order, as (fact, label, index in ``facts``, value shown when it has none)."""
+        shown = []
+        seen: set[tuple[str, str]] = set()
+        for leaf in self._explain[rule_id](known):
+            key = (leaf.fact, leaf.operator)
+            if key not in seen:
+                seen.add(key)
+                label, if_missing = self._evidence_spec[leaf.fact]
+                shown.append((leaf.fact, label, facts.index(leaf.fact), if_missing))
+        return tuple(shown)
 
     def describe_conclusion(self, rule: Rule) -> str:
         """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""

@@ -82,14 +82,20 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     path = json_path(error.absolute_path)
     kind, instance, schema = error.validator, error.instance, error.schema
     if kind == "anyOf" and error.context:
-        # Optional fields are "X or null": report why the value is not a valid X.
-        real = [e for e in error.context if e.schema != {"type": "null"}]
-        branches = {e.relative_schema_path[0] for e in real}
-        if len(branches) == 1:
-            for sub in real:
+        # Optional fields are "X or null" (the id is "string or integer or null"). When the value
+        # has the type of one alternative, report why it is not a valid one of that type (too
+        # long, out of range, unknown code); otherwise say which types were expected.
+        branches: dict[object, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        right_type = [subs for subs in branches.values() if not any(_wrong_type(sub) for sub in subs)]
+        if len(right_type) == 1:
+            for sub in right_type[0]:
                 yield from _describe(sub)
             return
-        expected = " or ".join(_expected(e.schema) for e in real if e.validator == "type")
+        expected = " or ".join(
+            _expected(e.schema) for e in error.context if _wrong_type(e) and e.schema != {"type": "null"}
+        )
         yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}")
         return
     if "then" in error.absolute_schema_path and isinstance(schema, dict) and schema.get("description"):
@@ -127,6 +133,11 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     yield Problem(path, error.message)
 
 
+def _wrong_type(error: ValidationError) -> bool:
+    """Whether the error is that the value itself (not something inside it) has the wrong type."""
+    return error.validator == "type" and not error.relative_path
+
+
 def _expected(schema: Any) -> str:
     types = schema.get("type") if isinstance(schema, dict) else None
     if isinstance(types, list):
@@ -135,7 +146,10 @@ def _expected(schema: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+    try:
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+    except ValueError:  # an integer too long to convert to text (sys.get_int_max_str_digits())
+        text = f"a number of about {int(value.bit_length() * 0.30103)} digits" if isinstance(value, int) else "a value"
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{_JSON_TYPES.get(type(value), 'a value')} {text}" if isinstance(value, (dict, list)) else text

@@ -1,0 +1,369 @@
+"""The fast paths of batch screening give exactly what the plain paths give.
+
+Each speed-up has a slow, obvious twin it must agree with:
+
+- validation: a strict pydantic check decides valid records; the JSON Schema (and the lax model)
+  only runs for the others. Whatever the strict check accepts, the schema and the lax model must
+  accept too, with the same answers, on generated and mutated records;
+- the Python reading of conditions, compiled to closures, against ``Condition.holds`` and
+  ``Condition.satisfied``;
+- explanations remembered per combination of values, against explanations worked out afresh;
+- the engine adapter: facts remembered per step, sessions reused, numbers in exponent form,
+  against a plain engine and fresh sessions.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screener import engine as engine_module
+from screener.answers import Answers
+from screener.conditions import evaluate, fast_reading, is_missing, lookup, satisfied_leaves, to_durable
+from screener.engine import RulesEngine, engine_json
+from screener.ruleset import load_ruleset
+from screener.screening import Screener
+from screener.synthetic import cohort, record
+
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Values that are wrong, or nearly right, for some field somewhere (no NaN: JSON has none).
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=130),
+    st.sampled_from([0, 1, 4, 5, 120, 121, 2**63, 10**20, -1, 10**400]),
+    st.sampled_from([0.0, -0.0, 0.5, 1.0, 5.0, 4.0, 120.0, 1e-7, 1e20, 3.5, 1e308]),
+    st.floats(min_value=-10, max_value=200, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "5", "5.0", "true", "yes", "no", "unsure", "mmol/L", "mg/dL", "older", "x" * 129, "x" * 201]),
+    st.text(max_size=5),
+    st.sampled_from([[], {}, ["x"], [1], ["fatigue", "fatigue"], {"present": True}, {"value": 1, "unit": "mmol/L"}]),
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.append((*prefix, key))
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.append((*prefix, index))
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated_records(draw: st.DrawFn) -> Any:
+    """A valid synthetic record with a few of its values replaced, removed or added to."""
+    value: Any = record(random.Random(draw(st.integers(0, 10**6))), 1)
+    for _ in range(draw(st.integers(0, 3))):
+        paths = _paths(value)
+        how = draw(st.sampled_from(["replace", "replace", "remove", "add", "whole"]))
+        if how == "whole" or not paths:
+            value = copy.deepcopy(draw(st.one_of(ODD_VALUES, st.just({}))))
+            continue
+        path = draw(st.sampled_from(paths))
+        parent = value
+        for part in path[:-1]:
+            parent = parent[part]
+        odd = copy.deepcopy(draw(ODD_VALUES))  # sampled values are shared: never mutate them
+        if how == "replace":
+            parent[path[-1]] = odd
+        elif how == "remove":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(["unknown", "ages", "present", "days", "taken", "id"]))] = odd
+        else:
+            parent.append(odd)
+    return value
+
+
+def _typed(value: Any) -> str:
+    """A model's answers with their types (5 and 5.0 differ), for comparing two validations."""
+    return repr(value.model_dump()) if value is not None else "None"
+
+
+def _outcome(check: Any, value: Any) -> Any:
+    """What a validation gives: (answers with their types, problems), or the error it raises
+    (a lab value near 1e308 still ends in decimal.InvalidOperation: tests/test_bad_inputs.py)."""
+    try:
+        answers, problems = check(copy.deepcopy(value))
+    except Exception as error:
+        return type(error).__name__
+    return _typed(answers), problems
+
+
+@SETTINGS
+@given(mutated_records())
+def test_the_strict_check_accepts_only_what_the_schema_and_the_lax_model_accept(screener: Screener, value: Any) -> None:
+    assert _outcome(screener.check, value) == _outcome(screener._check_thoroughly, value)
+    try:
+        strict = Answers.model_validate(copy.deepcopy(value), strict=True)
+    except Exception:
+        return
+    # Accepted by the strict check: the schema has nothing to say, and the lax model agrees.
+    from screener.validation import schema_problems, validator_for
+
+    assert schema_problems(validator_for("answers.schema.json"), value) == []
+    assert _typed(Answers.model_validate(copy.deepcopy(value))) == _typed(strict)
+
+
+def test_strict_and_full_validation_agree_on_ten_thousand_mutated_records(screener: Screener) -> None:
+    rng = random.Random(3)
+    odd = [None, True, False, 0, -1, 1.5, 5.0, 121, 10**20, 1e-7, "", "5", "x" * 129, [], {}, ["x"], {"a": 1}]
+    checked = accepted = 0
+    for value in cohort(5000, seed=21):
+        for variant in (value, _mutate(value, rng, odd)):
+            fast = _outcome(screener.check, variant)
+            assert fast == _outcome(screener._check_thoroughly, variant), variant
+            checked += 1
+            accepted += isinstance(fast, tuple) and fast[0] != "None"
+    assert checked == 10000 and 5000 <= accepted < 10000
+
+
+def _mutate(value: dict[str, Any], rng: random.Random, odd: list[Any]) -> Any:
+    value = copy.deepcopy(value)
+    for _ in range(rng.randint(1, 3)):
+        paths = _paths(value)
+        if not paths:
+            break
+        path = rng.choice(paths)
+        parent: Any = value
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent, dict) and rng.random() < 0.2:
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = copy.deepcopy(rng.choice(odd))
+    return value
+
+
+# -- the Python reading, compiled ---------------------------------------------------------------
+
+
+def _profiles(screener: Screener, count: int) -> list[dict[str, Any]]:
+    """Facts as the rules see them at each step: real ones, and some with values shaken up."""
+    from screener.normalise import normalise
+
+    rng = random.Random(5)
+    profiles = []
+    for value in cohort(count, seed=31):
+        answers, _ = screener.check(value)
+        if answers is None:
+            continue
+        facts, _trace, seen_by, _conclusions = screener._infer(normalise(answers, screener.ruleset))
+        profiles.append(facts)
+        profiles.extend(list(seen_by.values())[:2])
+        shaken = dict(facts)
+        for name in rng.sample(sorted(shaken), min(3, len(shaken))):
+            shaken[name] = rng.choice([None, True, False, 0, 1, 2.5, "yes", "likely", "urgent", {}, {"x": True}])
+        profiles.append(shaken)
+    return profiles
+
+
+def test_the_compiled_reading_agrees_with_the_plain_one_on_every_shipped_rule(screener: Screener) -> None:
+    profiles = _profiles(screener, 400)
+    compiled = [(rule, *fast_reading(rule.condition)) for rule in screener.ruleset.rules]
+    held = 0
+    for profile in profiles:
+        for rule, holds, satisfied in compiled:
+            assert holds(profile) == evaluate(rule.condition, profile), (rule.id, profile)
+            assert satisfied(profile) == satisfied_leaves(rule.condition, profile), (rule.id, profile)
+            held += holds(profile)
+    assert held > 1000  # the profiles make many rules hold, not only fail
+
+
+@pytest.mark.parametrize(
+    "leaf",
+    [
+        {"fact": "k", "is": True},
+        {"fact": "k", "is": 1},
+        {"fact": "k", "is_not": False},
+        {"fact": "k", "in": [1, "a", True]},
+        {"fact": "k", "not_in": [0, "b"]},
+        {"fact": "k", "lt": 1},
+        {"fact": "k", "lte": 1.0},
+        {"fact": "k", "gt": 0},
+        {"fact": "k", "gte": 0.0},
+        {"fact": "k", "present": True},
+        {"fact": "k", "present": False},
+        {"fact": "a.b.c", "gte": 1},
+        {"fact": "a.b", "present": True},
+    ],
+)
+def test_the_compiled_reading_treats_types_like_the_plain_one(leaf: dict[str, Any]) -> None:
+    values = [None, True, False, 0, 1, 1.0, -0.0, 2, 0.5, "a", "1", [], [1], {}, {"b": {"c": 1}}, {"b": 2}]
+    holds, satisfied = fast_reading(leaf)
+    for value in values:
+        for profile in ({"k": value, "a": value}, {"a": {"b": value}}, {}):
+            assert holds(profile) == evaluate(leaf, profile), (leaf, profile)
+            assert satisfied(profile) == satisfied_leaves(leaf, profile), (leaf, profile)
+
+
+# -- remembered explanations --------------------------------------------------------------------
+
+
+def _reference_finding(screener: Screener, rule_id: str, known: dict[str, Any]) -> dict[str, Any]:
+    """A finding as the screener first built it: every leaf of the rule read afresh."""
+    ruleset = screener.ruleset
+    rule = ruleset.rule(rule_id)
+    evidence, seen = [], set()
+    for leaf in satisfied_leaves(rule.condition, known):
+        if (leaf.fact, leaf.operator) in seen:
+            continue
+        seen.add((leaf.fact, leaf.operator))
+        fact = ruleset.facts[leaf.fact]
+        value = lookup(known, leaf.fact)
+        if is_missing(value):
+            value = "not answered" if fact.origin == "answers" and fact.type != "boolean" else False
+        evidence.append({"fact": leaf.fact, "label": fact.label, "value": value})
+    return {
+        "rule": rule.id,
+        "step": rule.step,
+        "title": rule.title,
+        "explanation": rule.rationale,
+        "mechanism": rule.mechanism,
+        "conclusion": screener.describe_conclusion(rule),
+        "sources": [ruleset.sources[source] for source in rule.sources],
+        "red_flag": rule.is_red_flag,
+        "evidence": evidence,
+    }
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_remembered_explanations_are_the_ones_worked_out_afresh(screener: Screener) -> None:
+    from screener.normalise import normalise
+
+    compared = 0
+    for value in cohort(1500, seed=41):
+        answers, _ = screener.check(value)
+        assert answers is not None
+        _facts, _trace, seen_by, _conclusions = screener._infer(normalise(answers, screener.ruleset))
+        for rule_id, known in seen_by.items():
+            assert _as_json(screener._finding(rule_id, known)) == _as_json(_reference_finding(screener, rule_id, known))
+            compared += 1
+    assert compared > 10000
+
+
+def test_an_explanation_shows_this_records_value_not_an_equal_one_seen_before() -> None:
+    screener = Screener()
+    shown = []
+    for servings in (0, 0.0, -0.0, 0.0):
+        entry = screener.screen_entry({"diet": {"fruit_veg_servings": servings}})
+        values = [e["value"] for f in entry["findings"] for e in f["evidence"] if e["fact"] == "diet.fruit_veg_servings"]
+        shown.append(_as_json(values))
+    assert shown[0] != "[]", "no rule shows fruit_veg_servings any more: pick another fact for this test"
+    assert shown == ["[0.0]", "[0.0]", "[-0.0]", "[0.0]"]  # the model makes the 0 a float
+
+
+def test_findings_are_fresh_objects_each_time(screener: Screener) -> None:
+    value = next(cohort(1, seed=5))
+    first = screener.screen_entry(value)
+    for finding in first["findings"]:
+        finding["evidence"].clear()
+        finding["sources"].append("changed")
+        finding["title"] = "changed"
+    again = screener.screen_entry(value)
+    assert all(f["title"] != "changed" and "changed" not in f["sources"] for f in again["findings"])
+    assert any(f["evidence"] for f in again["findings"])
+
+
+# -- the engine adapter -------------------------------------------------------------------------
+
+
+def test_remembered_facts_and_reused_sessions_give_the_results_of_a_plain_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = Screener(load_ruleset())
+    plain_rules = load_ruleset()
+    # The plain engine: nothing remembered, and (below) a fresh session for every respondent.
+    plain_rules.__dict__["engine"] = _plain_engine(plain_rules)  # what the cached property would hold
+    plain = Screener(plain_rules)
+    recycle = engine_module.RECYCLE_AFTER
+    values = [*cohort(1500, seed=51), *cohort(1500, seed=51)]  # the second half repeats the first
+    values += [{"alcohol": {"drinks_per_week": v}, "diet": {"fruit_veg_servings": v}} for v in (1e-7, 1e20, 0.0, -0.0, 14, 14.0)]
+    for value in values:
+        monkeypatch.setattr(engine_module, "RECYCLE_AFTER", 1)  # the plain one: deleted after each respondent
+        expected = _as_json(plain.screen_entry(value))
+        monkeypatch.setattr(engine_module, "RECYCLE_AFTER", recycle)
+        assert _as_json(fast.screen_entry(value)) == expected
+
+
+def _plain_engine(ruleset: Any) -> RulesEngine:
+    return RulesEngine(
+        {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in ruleset.rules},
+        steps=ruleset.step_ids,
+        remember=False,
+    )
+
+
+def test_a_session_is_reused_and_holds_no_fact_between_respondents(screener: Screener) -> None:
+    engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"k": 1}]}}, steps=["s"], remember=False)
+    sids = set()
+    for _ in range(3):
+        with engine.session() as session:
+            assert session.fire({"step": "s", "k": 1}) == ["a"]  # the same fact again: no "observed"
+            sids.add(session.sid)
+    assert len(sids) == 1
+    import durable_rules_engine
+
+    assert durable_rules_engine.get_facts(engine._handle, sids.pop()) == "[]"
+
+
+def test_sessions_are_replaced_after_recycle_after_respondents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "RECYCLE_AFTER", 3)
+    engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"k": 1}]}}, steps=["s"], remember=False)
+    sids = []
+    for _ in range(7):
+        with engine.session() as session:
+            session.fire({"step": "s", "k": 1})
+            sids.append(session.sid)
+    assert sids[0] == sids[2] != sids[3] == sids[5] != sids[6]
+
+
+@pytest.mark.parametrize("value", [1e-7, 5e-324, 1e16, 1e20, 1.5e300, 10**20, 10**400, 7e-05, 0.1, 3.4999999999999996, 14])
+def test_numbers_in_exponent_form_reach_the_engine_as_python_reads_them(value: float) -> None:
+    thresholds = [0.0, 1e-6, 0.5, 3.5, 14, 1e18]
+    conditions = {
+        f"{op}{index}": {"fact": "k", op: threshold}
+        for index, threshold in enumerate(thresholds)
+        for op in ("lt", "lte", "gt", "gte")
+    }
+    engine = RulesEngine(
+        {rule_id: {"$and": [{"step": "s"}, to_durable(when)]} for rule_id, when in conditions.items()},
+        steps=["s"],
+        remember=False,
+    )
+    with engine.session() as session:
+        fired = set(session.fire({"step": "s", "k": value}))
+    assert fired == {rule_id for rule_id, when in conditions.items() if evaluate(when, {"k": value})}
+
+
+def test_engine_json_only_changes_exponents_without_a_decimal_point() -> None:
+    value = {"a": 1e-7, "b": [1e20, 2.5e300, 3, 1.5], "c": "1e+5 and e-", "d": {"e": 5e-324}, "f": True, "g": None}
+    text = engine_json(value)
+    assert json.loads(text) == value
+    assert "1.0e-07" in text and "1.0e+20" in text and "2.5e+300" in text and "5.0e-324" in text and '"1e+5 and e-"' in text
+    assert engine_json({"step": "s", "k": 1.5}) == json.dumps({"step": "s", "k": 1.5})
+
+
+@pytest.mark.parametrize("number", [1e-7, 1.9999999999999998, 2.0, 1e20, 10**20, 0.0, -0.0])
+def test_valid_answers_with_tiny_or_huge_numbers_are_screened(screener: Screener, number: float) -> None:
+    # 1e-7 and 1e20 once stopped a batch: the engine's parser refused them as Python writes them.
+    entry = screener.screen_entry({"alcohol": {"drinks_per_week": number}, "diet": {"fruit_veg_servings": number}})
+    assert entry["status"] == "screened"
+    few = any(f["rule"] == "poor_diet_few_fruit_and_vegetables" for f in entry["findings"])
+    assert few == (number < 2)
