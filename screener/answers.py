@@ -58,9 +58,11 @@ Symptom = Literal[SYMPTOM_CODES]  # type: ignore[valid-type]
 RedFlagNow = Literal[RED_FLAG_NOW_CODES]  # type: ignore[valid-type]
 Supplement = Literal[SUPPLEMENT_CODES]  # type: ignore[valid-type]
 
-NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+# Integers are lax (JSON Schema's "integer" includes 70.0, what spreadsheet exports write): the
+# published schema, checked first, has already refused strings and booleans.
+NonNegativeInt = Annotated[int, Field(ge=0)]
 NonNegativeNumber = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-AuditScore = Annotated[int, Field(ge=0, le=4, strict=True)]
+AuditScore = Annotated[int, Field(ge=0, le=4)]
 
 
 class _Section(BaseModel):
@@ -190,10 +192,10 @@ class Answers(_Section):
         },
     )
 
-    id: Optional[Union[Annotated[str, Field(min_length=1, max_length=128)], Annotated[int, Field(strict=True)]]] = Field(
+    id: Optional[Union[Annotated[str, Field(min_length=1, max_length=128)], Annotated[int, Field()]]] = Field(
         None, description="Respondent id, echoed in the result"
     )
-    age: Optional[Annotated[int, Field(ge=0, le=120, strict=True)]] = Field(None, description="Age in years")
+    age: Optional[Annotated[int, Field(ge=0, le=120)]] = Field(None, description="Age in years")
     sex: Optional[Literal["female", "male", "other"]] = Field(
         None, description="Used for alcohol cut-offs; 'other' or missing uses the female (more careful) cut-offs"
     )
