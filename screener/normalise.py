@@ -32,7 +32,12 @@ def convert_lab(value: float, unit: str, spec: dict[str, Any]) -> float:
     """A lab value in mmol/L, rounded half up as the ruleset says (1.7 mg/dL is 0.70 mmol/L)."""
     factor = Decimal(str(spec["to_mmol_per_l"][unit]))
     step = Decimal(1).scaleb(-int(spec["decimals"]))
-    return float((Decimal(str(value)) * factor).quantize(step, rounding=ROUND_HALF_UP))
+    exact = Decimal(str(value)) * factor
+    if exact.adjusted() > 9:
+        # Far beyond any plausible range (and beyond what quantize can round): no rounding needed
+        # for the "implausible value" message this leads to.
+        return float(exact)
+    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
 
 
 def lab_problems(answers: Answers, ruleset: Ruleset) -> list[Problem]:
