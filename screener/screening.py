@@ -415,7 +415,11 @@ class InvalidAnswers(ValueError):
 def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, position: int) -> dict[str, Any]:
     """The output entry of a record that failed validation (the contract's InvalidRecord)."""
     raw_id = value.get("id") if isinstance(value, dict) else None
-    has_id = isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) and str(raw_id) != ""
+    # Echo the id only when it is a valid one (the contract's 1-128 characters, or an integer):
+    # an id that failed validation may be anything, up to megabytes of text.
+    has_id = (isinstance(raw_id, str) and 1 <= len(raw_id) <= 128) or (
+        isinstance(raw_id, int) and not isinstance(raw_id, bool) and abs(raw_id) < 10**128
+    )
     entry: dict[str, Any] = {"status": "invalid", "id": str(raw_id) if has_id else str(position)}
     if source is not None:
         entry["source"] = source
