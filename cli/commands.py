@@ -148,9 +148,13 @@ def batch(
                             writer.write(entry)
                             if not count % 64:
                                 progress.show(count)
+                if summary.records_read == 0:
+                    raise _NothingRead  # leaves an earlier output file as it was
+        except _NothingRead:
+            pass
         except KeyboardInterrupt:
             errors.print(
-                f"\nmgk-screen: interrupted after {summary.records_read} records "
+                f"\nmgk-screen: interrupted after {summary.screened + summary.invalid} records "
                 f"({summary.screened} screened, {summary.invalid} invalid); "
                 + ("no output file was written." if output and output != "-" else "output is incomplete."),
                 markup=False,
@@ -165,6 +169,10 @@ def batch(
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     if summary.reached_fail_on:
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
+
+
+class _NothingRead(Exception):
+    """No record could be read: the output is discarded rather than replaced by an empty one."""
 
 
 class _BatchProgress:

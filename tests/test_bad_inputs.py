@@ -480,11 +480,6 @@ def test_directory_holding_a_file_without_read_permission_screens_the_rest(tmp_p
 # ------------------------------------------------------------------------------------- output kept safe
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/commands.py batch opens the output before knowing whether any record can be read, so a "
-    "run that reads nothing (exit 2) replaces an earlier output file with an empty one",
-)
 def test_a_batch_with_nothing_readable_leaves_an_earlier_output_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     first, _ = batch("one_broken_line.jsonl", out=out)
