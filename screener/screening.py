@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.answers import Answers
+from screener.errors import ExitCode, ScreenerError
 from screener.conditions import Leaf, describe_leaf, fast_reading, is_missing, value_getter
 from screener.normalise import Normalised, lab_problems, normalise
 from screener.result import InvalidRecord, ScreeningResult
@@ -216,7 +217,8 @@ class Screener:
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
                 message = {key: facts[key] for key in tested if key in facts}
                 message["step"] = step
-                fired = sorted(fire(message))
+                # A rule whose "any" holds in several ways can be reported once per way.
+                fired = sorted(set(fire(message)))
                 if fired:
                     known = {**facts, "step": step}
                     self._merge(fired, facts, conclusions)
@@ -334,14 +336,14 @@ class Screener:
         return finding
 
     def _shown_evidence(self, rule_id: str, known: Mapping[str, Any], facts: tuple[str, ...]) -> tuple[Any, ...]:
-        """The evidence of a rule that fired: each (fact, operator) that held once, in reading
-        order, as (fact, label, index in ``facts``, value shown when it has none)."""
+        """The evidence of a rule that fired: each fact that held once (a range tests one fact twice
+        but shows one value), in reading order, as (fact, label, index in ``facts``, value shown
+        when it has none)."""
         shown = []
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()
         for leaf in self._explain[rule_id](known):
-            key = (leaf.fact, leaf.operator)
-            if key not in seen:
-                seen.add(key)
+            if leaf.fact not in seen:
+                seen.add(leaf.fact)
                 label, if_missing = self._evidence_spec[leaf.fact]
                 shown.append((leaf.fact, label, facts.index(leaf.fact), if_missing))
         return tuple(shown)
@@ -404,11 +406,13 @@ class Screener:
         return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
 
 
-class InvalidAnswers(ValueError):
+class InvalidAnswers(ScreenerError, ValueError):
     """Answers that failed validation; ``problems`` says what and where."""
 
+    exit_code = ExitCode.INVALID_RECORDS
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+        super().__init__("the answers are not valid: " + "; ".join(f"{p.path}: {p.message}" for p in problems))
         self.problems = problems
 
 

@@ -221,9 +221,9 @@ def _reference_finding(screener: Screener, rule_id: str, known: dict[str, Any]) 
     rule = ruleset.rule(rule_id)
     evidence, seen = [], set()
     for leaf in satisfied_leaves(rule.condition, known):
-        if (leaf.fact, leaf.operator) in seen:
+        if leaf.fact in seen:
             continue
-        seen.add((leaf.fact, leaf.operator))
+        seen.add(leaf.fact)
         fact = ruleset.facts[leaf.fact]
         value = lookup(known, leaf.fact)
         if is_missing(value):
