@@ -147,7 +147,7 @@ class Vomiting(_Section):
 
 
 def _reject_details_when_absent(section: BaseModel, detail_fields: tuple[str, ...]) -> None:
-    if getattr(section, "present") is False:
+    if section.present is False:
         given = [name for name in detail_fields if getattr(section, name) is not None]
         if given:
             raise ValueError(f"{', '.join(given)} given although 'present' is false")
