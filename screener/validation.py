@@ -75,7 +75,7 @@ def schema_problems(validator: Draft202012Validator, instance: Any) -> list[Prob
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
         problems.extend(_describe(error))
-    return sorted(set(problems), key=lambda p: p.path)
+    return sorted(dict.fromkeys(problems), key=lambda p: p.path)
 
 
 def _describe(error: ValidationError) -> Iterator[Problem]:
