@@ -34,7 +34,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from screener.answers import Answers
 from screener.errors import RulesError, did_you_mean
 from screener.normalise import convert_lab
-from screener.validation import check_data_file
+from screener.validation import check_data_file, parse_data, read_data_bytes
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -165,23 +165,10 @@ class Questionnaire:
         else:
             entry = (Path(folder) if isinstance(folder, str) else folder).joinpath(FILE_NAME)
             source = f"{folder}/{FILE_NAME}"
-        try:
-            raw = entry.read_bytes()
-        except FileNotFoundError:
-            raise RulesError(
-                f"{source}: file not found",
-                hint=f"a rule folder used with `ask` needs a {FILE_NAME} (copy the shipped one)",
-            ) from None
-        except OSError as error:
-            raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-        except json.JSONDecodeError as error:
-            raise RulesError(
-                f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-            ) from None
+        raw = read_data_bytes(
+            entry, source, hint=f"a rule folder used with `ask` needs a {FILE_NAME} (copy the shipped one)"
+        )
+        data = parse_data(raw, source)
         return cls.from_data(data, source)
 
     @classmethod

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jsonschema
 
 from screener.errors import RulesError, did_you_mean
+from screener.validation import parse_data, read_data_bytes
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -190,19 +191,12 @@ class Vocabulary:
     def from_file(cls, path: str | os.PathLike[str] | Traversable) -> Vocabulary:
         """Read, validate and compile a vocabulary file; any fault is a ``RulesError`` naming it."""
         file = Path(path) if isinstance(path, (str, os.PathLike)) else path
-        source = str(path)
-        try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except OSError as error:
-            raise RulesError(f"{source}: cannot read the medication vocabulary ({error.strerror or error})") from None
-        except UnicodeDecodeError as error:
-            raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-        try:
-            data = json.loads(text, object_pairs_hook=functools.partial(_reject_repeated_keys, source))
-        except json.JSONDecodeError as error:
-            raise RulesError(
-                f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-            ) from None
+        return cls.from_bytes(read_data_bytes(file, str(path)), str(path))
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, source: str) -> Vocabulary:
+        """Parse, validate and compile a vocabulary file's bytes; ``source`` names it in errors."""
+        data = parse_data(raw, source, object_pairs_hook=functools.partial(_reject_repeated_keys, source))
         return cls.from_data(data, source)
 
     @classmethod

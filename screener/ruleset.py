@@ -10,7 +10,6 @@ rule id and the field, and suggest the nearest valid name.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,7 +21,7 @@ from typing import Any, Union
 from screener.conditions import OPERATORS, Condition, compile_condition
 from screener.errors import RulesError, did_you_mean
 from screener.medications import Vocabulary
-from screener.validation import check_data_file, schema_problems, validator_for
+from screener.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
 
 Folder = Union[Path, Traversable]
 
@@ -140,20 +139,9 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
 
     def read(name: str, schema: str) -> Any:
         source = f"{label}/{name}"
-        entry = root.joinpath(name)
-        try:
-            raw = entry.read_bytes()
-        except FileNotFoundError:
-            raise RulesError(f"{source}: file not found") from None
-        except OSError as error:
-            raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
+        raw = read_data_bytes(root.joinpath(name), source)
         digest.update(name.encode() + b"\0" + raw + b"\0")
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-        except json.JSONDecodeError as error:
-            raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        data = parse_data(raw, source)
         if schema == "rules.schema.json":
             _check_rule_file(data, source)
         else:
@@ -164,12 +152,10 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
     facts_data = read(manifest["facts"], "facts.schema.json")
     texts_data = read(manifest["recommendation_texts"], "recommendations.schema.json")
     rule_files = [(name, read(name, "rules.schema.json")) for name in manifest["rule_files"]]
-    vocabulary_file = root.joinpath(manifest["medications"])
-    try:
-        digest.update(manifest["medications"].encode() + b"\0" + vocabulary_file.read_bytes() + b"\0")
-    except OSError:
-        raise RulesError(f"{label}/{manifest['medications']}: file not found or unreadable") from None
-    vocabulary = Vocabulary.from_file(vocabulary_file)
+    vocabulary_source = f"{label}/{manifest['medications']}"
+    vocabulary_bytes = read_data_bytes(root.joinpath(manifest["medications"]), vocabulary_source)
+    digest.update(manifest["medications"].encode() + b"\0" + vocabulary_bytes + b"\0")
+    vocabulary = Vocabulary.from_bytes(vocabulary_bytes, vocabulary_source)
 
     scales = {
         name: Scale(name, spec["label"], tuple(spec["values"])) for name, spec in manifest["scales"].items()

@@ -155,6 +155,27 @@ def _show(value: Any) -> str:
     return f"{_JSON_TYPES.get(type(value), 'a value')} {text}" if isinstance(value, (dict, list)) else text
 
 
+def read_data_bytes(entry: Any, source: str, hint: str | None = None) -> bytes:
+    """The bytes of a rules-folder data file (a Path or a package resource), or a ``RulesError``."""
+    try:
+        raw: bytes = entry.read_bytes()
+    except FileNotFoundError:
+        raise RulesError(f"{source}: file not found", hint=hint) from None
+    except OSError as error:
+        raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
+    return raw
+
+
+def parse_data(raw: bytes, source: str, object_pairs_hook: Any = None) -> Any:
+    """JSON from a data file's bytes (a UTF-8 BOM is allowed), or a ``RulesError`` with line and column."""
+    try:
+        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=object_pairs_hook)
+    except UnicodeDecodeError as error:
+        raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+
+
 def check_data_file(data: Any, schema_file: str, source: str) -> None:
     """Validate a rules-folder data file; raise one ``RulesError`` listing every problem."""
     problems = schema_problems(validator_for(schema_file), data)

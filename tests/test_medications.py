@@ -766,7 +766,7 @@ def test_a_file_that_is_not_json_is_reported_with_line_and_column(tmp_path: Path
 
 
 def test_a_missing_file_is_reported_by_name(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match=r"nowhere\.json: cannot read"):
+    with pytest.raises(RulesError, match=r"nowhere\.json: file not found"):
         Vocabulary.from_file(tmp_path / "nowhere.json")
 
 
