@@ -166,9 +166,10 @@ def stage_split(cohort: Path, records: int, folder: Path) -> dict[str, float]:
 
     The stages are what ``Screener.screen_entry`` does, called one by one (private methods: this
     benchmark lives with the code it measures)."""
-    from screener.batch_io import RawRecord, iter_records, open_writer
-    from screener.normalise import normalise
-    from screener.screening import Screener, invalid_entry
+    from screener.batch.readers import RawRecord, iter_records
+    from screener.batch.writers import open_writer
+    from screener.screening.normalise import normalise
+    from screener.screening.pipeline import Screener, invalid_entry
 
     screener = Screener()
     ruleset = screener.ruleset
@@ -215,8 +216,9 @@ def stage_split(cohort: Path, records: int, folder: Path) -> dict[str, float]:
 # -- 3. the floor --------------------------------------------------------------------------------
 def io_floor(cohort: Path, folder: Path, pool_size: int = 1000) -> dict[str, float]:
     """Read every record of the file and write a real result entry for each, without screening."""
-    from screener.batch_io import iter_records, open_writer
-    from screener.screening import Screener
+    from screener.batch.readers import iter_records
+    from screener.batch.writers import open_writer
+    from screener.screening.pipeline import Screener
 
     screener = Screener()
     pool = []

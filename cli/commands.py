@@ -10,7 +10,6 @@ import time
 from typing import Annotated, Optional
 
 import typer
-
 from screener.cli.main import (
     PlainOption,
     RulesOption,
@@ -21,6 +20,7 @@ from screener.cli.main import (
     stderr_console,
     stdout_console,
 )
+
 from screener.errors import ExitCode
 
 
@@ -62,7 +62,7 @@ def screen(
     brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
 ) -> None:
     """Screen one person's answers and show the explained result."""
-    from screener.screening import InvalidAnswers
+    from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
         screener = make_screener(rules)
@@ -117,8 +117,8 @@ def batch(
     Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
     2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached, 130 interrupted.
     """
-    from screener.batch import BatchSummary, screen_inputs
-    from screener.batch_io import open_writer
+    from screener.batch.runner import BatchSummary, screen_inputs
+    from screener.batch.writers import open_writer
 
     errors = stderr_console()
     summary = BatchSummary()
@@ -213,7 +213,7 @@ class _BatchProgress:
 @app.command()
 def validate(inputs: Inputs, rules: RulesOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
-    from screener.batch_io import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
 
     with handled_errors():
         screener = make_screener(rules)
@@ -251,7 +251,7 @@ def schema(
     name: Annotated[SchemaName, typer.Argument(help="answers: what an input record may hold; result: what a result holds.")],
 ) -> None:
     """Print the published JSON Schema of the answers or of a result."""
-    from screener.validation import load_schema
+    from screener.contract.validation import load_schema
 
     typer.echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
 

@@ -22,7 +22,7 @@ from screener.errors import ExitCode, ScreenerError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from screener.screening import Screener
+    from screener.screening.pipeline import Screener
 
 app = typer.Typer(
     name="mgk-screen",
@@ -78,8 +78,8 @@ def stdout_console(plain: bool = False) -> "Console":
 
 
 def make_screener(rules: Optional[Path]) -> "Screener":
-    from screener.ruleset import load_ruleset
-    from screener.screening import Screener
+    from screener.screening.pipeline import Screener
+    from screener.screening.ruleset import load_ruleset
 
     return Screener(load_ruleset(rules))
 
@@ -99,7 +99,7 @@ def read_json_input(path: str) -> object:
     every kind of bad input gets the same message wherever it is given."""
     from itertools import islice
 
-    from screener.batch_io import UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
     from screener.errors import InputError
 
     items = list(islice(iter_records([path]), 2))
@@ -134,6 +134,8 @@ def main() -> None:
 
 
 # Commands register themselves on `app` when their modules are imported.
-from screener.cli import commands  # noqa: E402,F401
-from screener.cli import teaching  # noqa: E402,F401
-from screener.cli import ask  # noqa: E402,F401
+from screener.cli import (
+    ask,  # noqa: E402,F401
+    commands,  # noqa: E402,F401
+    teaching,  # noqa: E402,F401
+)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
-
 from screener.cli.main import (
     PlainOption,
     RulesOption,
@@ -20,10 +19,11 @@ from screener.cli.main import (
     read_json_input,
     stdout_console,
 )
+
 from screener.errors import ExitCode
 
 if TYPE_CHECKING:
-    from screener.validation import Problem
+    from screener.contract.validation import Problem
 
 rules_app = typer.Typer(
     help="The rule catalogue: list, show one rule, draw how rules feed each other, check a rule folder.",
@@ -82,8 +82,8 @@ def demo(
     Without NAME (or with --list), lists the personas.
     """
     from screener import teaching
-    from screener.screening import InvalidAnswers
-    from screener.teaching_render import render_demo, render_persona_list
+    from screener.screening.pipeline import InvalidAnswers
+    from screener.teaching.render import render_demo, render_persona_list
 
     console = stdout_console(plain)
     with handled_errors():
@@ -113,8 +113,8 @@ def explain(
     Ends with "why not": what was missing for the headline to reach the next level.
     """
     from screener import teaching
-    from screener.screening import InvalidAnswers
-    from screener.teaching_render import render_tree
+    from screener.screening.pipeline import InvalidAnswers
+    from screener.teaching.render import render_tree
 
     with handled_errors():
         screener = make_screener(rules)
@@ -144,7 +144,7 @@ def rules_list(
 ) -> None:
     """List the rules by step: id, title, and whether a threshold is team judgement."""
     from screener import teaching
-    from screener.teaching_render import render_rule_list
+    from screener.teaching.render import render_rule_list
 
     with handled_errors():
         entries = teaching.catalogue(make_screener(rules), step)
@@ -162,7 +162,7 @@ def rules_show(
 ) -> None:
     """Show one rule in full: condition in words, conclusion, rationale, mechanism, links, sources."""
     from screener import teaching
-    from screener.teaching_render import render_rule
+    from screener.teaching.render import render_rule
 
     with handled_errors():
         entry = teaching.rule_entry(make_screener(rules), rule_id)
@@ -191,7 +191,7 @@ def rules_check(
     ] = None,
 ) -> None:
     """Load a rule folder and report it valid, or every problem found (exit 4)."""
-    from screener.ruleset import load_ruleset
+    from screener.screening.ruleset import load_ruleset
 
     with handled_errors():
         ruleset = load_ruleset(rules)

@@ -14,21 +14,21 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from screener.answers import Answers
-    from screener.result import InvalidRecord, ScreeningResult
-    from screener.ruleset import Ruleset, load_ruleset
-    from screener.screening import InvalidAnswers, Screener
+    from screener.contract.answers import Answers
+    from screener.contract.result import InvalidRecord, ScreeningResult
+    from screener.screening.pipeline import InvalidAnswers, Screener
+    from screener.screening.ruleset import Ruleset, load_ruleset
 
 __all__ = ["Answers", "InvalidAnswers", "InvalidRecord", "Ruleset", "Screener", "ScreeningResult", "load_ruleset", "__version__"]
 
 _LAZY = {
-    "Answers": "screener.answers",
-    "InvalidAnswers": "screener.screening",
-    "InvalidRecord": "screener.result",
-    "Ruleset": "screener.ruleset",
-    "Screener": "screener.screening",
-    "ScreeningResult": "screener.result",
-    "load_ruleset": "screener.ruleset",
+    "Answers": "screener.contract.answers",
+    "InvalidAnswers": "screener.screening.pipeline",
+    "InvalidRecord": "screener.contract.result",
+    "Ruleset": "screener.screening.ruleset",
+    "Screener": "screener.screening.pipeline",
+    "ScreeningResult": "screener.contract.result",
+    "load_ruleset": "screener.screening.ruleset",
 }
 
 

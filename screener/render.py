@@ -10,7 +10,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.result import ScreeningResult
+from screener.contract.result import ScreeningResult
 
 LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "green"}
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}

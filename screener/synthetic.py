@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from screener.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
+from screener.contract.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
 
 MEDICATIONS = (
     "Lasix 40 mg", "furosemide", "bumetanide 1mg", "torsemide", "hydrochlorothiazide 25 mg", "HCTZ", "chlorthalidone",

@@ -519,7 +519,7 @@ def test_messages_stay_on_one_line_however_long_the_file_name(tmp_path: Path) ->
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
 def test_a_lone_surrogate_from_a_python_caller_is_written_escaped_not_lost(tmp_path: Path, fmt: str) -> None:
-    from screener.batch_io import open_writer
+    from screener.batch.writers import open_writer
 
     out = tmp_path / f"out.{fmt}"
     with open_writer(str(out), fmt) as writer:  # type: ignore[arg-type]

@@ -17,16 +17,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener import batch_io
-from screener.batch_io import (
-    CSV_COLUMNS,
+from screener.batch import readers, writers
+from screener.batch import records as batch_records
+from screener.batch.readers import (
     RawRecord,
     ReadItem,
     UnreadableRecord,
     UnreadableSource,
     iter_records,
-    open_writer,
 )
+from screener.batch.writers import CSV_COLUMNS, open_writer
 from screener.errors import InputError
 
 
@@ -381,8 +381,8 @@ def test_record_holding_a_10_mb_string_is_read_in_every_format() -> None:
 
 
 def test_records_larger_than_the_limit_are_reported_and_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch_io, "MAX_RECORD_BYTES", 1000)
-    monkeypatch.setattr(batch_io, "_CHUNK_BYTES", 100)
+    monkeypatch.setattr(batch_records, "MAX_RECORD_BYTES", 1000)
+    monkeypatch.setattr(batch_records, "CHUNK_BYTES", 100)
     big = {"id": "big", "note": "x" * 5000}
     lines = read(jsonl({"id": "a"}, big, {"id": "c"}))
     assert lines[1] == UnreadableRecord("<stdin>", 2, "line 2, column 1: record too large (more than 1000 bytes)", 2, 1)
@@ -449,7 +449,7 @@ def test_records_read_whatever_the_chunk_boundaries(
     prefix = (b"\xef\xbb\xbf" if bom else b"") + b"\n" * blank_lines
     array = prefix + json.dumps(records, indent=indent, ensure_ascii=False).encode()
     lines = prefix + b"\n".join(json.dumps(value, ensure_ascii=False).encode() for value in objects)
-    with mock.patch.object(batch_io, "_CHUNK_BYTES", chunk), mock.patch.object(batch_io, "_HEAD_BYTES", chunk):
+    with mock.patch.object(batch_records, "CHUNK_BYTES", chunk), mock.patch.object(readers, "_HEAD_BYTES", chunk):
         assert values(read(array)) == records
         assert values(read(lines)) == objects
 
@@ -484,7 +484,7 @@ INVALID = {
 }
 
 
-def write_entries(path: str | None, fmt: batch_io.OutputFormat, stdout: io.StringIO | None = None) -> None:
+def write_entries(path: str | None, fmt: writers.OutputFormat, stdout: io.StringIO | None = None) -> None:
     with open_writer(path, fmt, stdout=stdout) as writer:
         writer.write(SCREENED)
         writer.write(INVALID)

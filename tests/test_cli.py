@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from screener.cli.main import app
 from typer.testing import CliRunner
 
 from screener import __version__
-from screener.cli.main import app
 
 runner = CliRunner()
 
@@ -167,7 +167,7 @@ def test_validate_of_valid_records_exits_0(tmp_path: Path) -> None:
 def test_rules_option_loads_another_rule_folder(tmp_path: Path) -> None:
     import shutil
 
-    from screener.ruleset import default_rules_folder
+    from screener.screening.ruleset import default_rules_folder
 
     folder = tmp_path / "rules"
     shutil.copytree(str(default_rules_folder()), folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
@@ -182,7 +182,7 @@ def test_rules_option_loads_another_rule_folder(tmp_path: Path) -> None:
 def test_an_invalid_rule_folder_exits_4_naming_file_rule_and_field(tmp_path: Path) -> None:
     import shutil
 
-    from screener.ruleset import default_rules_folder
+    from screener.screening.ruleset import default_rules_folder
 
     folder = tmp_path / "rules"
     shutil.copytree(str(default_rules_folder()), folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener.result import ScreeningResult
+from screener.contract.result import ScreeningResult
 
 # The chain of steps in the order the spec gives it (section 7), written out here rather than
 # read from the ruleset so that a reordered manifest is caught.

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from screener import InvalidAnswers
-from screener.result import ScreeningResult
+from screener.contract.result import ScreeningResult
 
 LASIX = "Lasix 40 mg"
 

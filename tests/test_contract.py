@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from screener.answers import Answers
-from screener.contract import SCHEMA_DIR, generated_schemas, render
-from screener.result import ScreeningResult
-from screener.validation import load_schema
+from screener.contract.answers import Answers
+from screener.contract.publish import SCHEMA_DIR, generated_schemas, render
+from screener.contract.result import ScreeningResult
+from screener.contract.validation import load_schema
 
 
 @pytest.mark.parametrize("name", ["answers.schema.json", "result.schema.json"])
@@ -137,9 +137,8 @@ def test_null_means_not_answered(screener) -> None:  # type: ignore[no-untyped-d
 
 
 def test_schema_command_prints_the_shipped_schema() -> None:
-    from typer.testing import CliRunner
-
     from screener.cli.main import app
+    from typer.testing import CliRunner
 
     run = CliRunner().invoke(app, ["schema", "answers"])
     assert run.exit_code == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from screener.conditions import evaluate, to_durable
-from screener.engine import RulesEngine
 from screener.errors import EngineError
+from screener.screening.conditions import evaluate, to_durable
+from screener.screening.engine import RulesEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ def test_only_the_adapter_imports_durable() -> None:
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             if any(name.split(".")[0] in ("durable", "durable_rules_engine") for name in names):
                 importers.append(path.relative_to(ROOT).as_posix())
-    assert sorted(set(importers)) == ["screener/engine.py"]
+    assert sorted(set(importers)) == ["screener/screening/engine.py"]
 
 
 def test_a_fact_no_rule_matches_fires_nothing_and_the_session_is_deleted_safely() -> None:

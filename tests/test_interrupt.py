@@ -166,7 +166,7 @@ SENTINEL = "SENTINEL-ANSWER-7f3a"
 BROKEN_SCREENER = textwrap.dedent(
     """
     import sys
-    import screener.screening as screening
+    import screener.screening.pipeline as screening
 
     def explode(self, value, **where):
         answers = value

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from screener.answers import Answers
+from screener.contract.answers import Answers
 from screener.errors import RulesError
 from screener.interview import Interview, Questionnaire
 

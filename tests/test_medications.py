@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from screener.errors import ExitCode, RulesError
-from screener.medications import MatchedDrug, MedicationMatch, Vocabulary
+from screener.screening.medications import MatchedDrug, MedicationMatch, Vocabulary
 
 RULES = Path(__file__).parents[1] / "rules" / "medications.json"
 

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from screener import Screener
-from screener.validation import load_schema
+from screener.contract.validation import load_schema
 
 SCHEMA = load_schema("answers.schema.json")
 VALIDATOR = Draft202012Validator(SCHEMA)

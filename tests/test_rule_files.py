@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screener.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
-from screener.conditions import evaluate, leaves
+from screener.contract.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
 from screener.errors import RulesError
-from screener.ruleset import Rule, Ruleset, load_ruleset
+from screener.screening.conditions import evaluate, leaves
+from screener.screening.ruleset import Rule, Ruleset, load_ruleset
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 REQUIRED_TEXT = ("id", "step", "title", "rationale", "mechanism")

@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screener import engine as engine_module
-from screener.answers import Answers
-from screener.conditions import evaluate, fast_reading, is_missing, lookup, satisfied_leaves, to_durable
-from screener.engine import RulesEngine, engine_json
-from screener.ruleset import load_ruleset
-from screener.screening import Screener
+from screener.contract.answers import Answers
+from screener.screening import engine as engine_module
+from screener.screening.conditions import evaluate, fast_reading, is_missing, lookup, satisfied_leaves, to_durable
+from screener.screening.engine import RulesEngine, engine_json
+from screener.screening.pipeline import Screener
+from screener.screening.ruleset import load_ruleset
 from screener.synthetic import cohort, record
 
 SETTINGS = settings(
@@ -114,7 +114,7 @@ def test_the_strict_check_accepts_only_what_the_schema_and_the_lax_model_accept(
     except Exception:
         return
     # Accepted by the strict check: the schema has nothing to say, and the lax model agrees.
-    from screener.validation import schema_problems, validator_for
+    from screener.contract.validation import schema_problems, validator_for
 
     assert schema_problems(validator_for("answers.schema.json"), value) == []
     assert _typed(Answers.model_validate(copy.deepcopy(value))) == _typed(strict)
@@ -155,7 +155,7 @@ def _mutate(value: dict[str, Any], rng: random.Random, odd: list[Any]) -> Any:
 
 def _profiles(screener: Screener, count: int) -> list[dict[str, Any]]:
     """Facts as the rules see them at each step: real ones, and some with values shaken up."""
-    from screener.normalise import normalise
+    from screener.screening.normalise import normalise
 
     rng = random.Random(5)
     profiles = []
@@ -247,7 +247,7 @@ def _as_json(value: Any) -> str:
 
 
 def test_remembered_explanations_are_the_ones_worked_out_afresh(screener: Screener) -> None:
-    from screener.normalise import normalise
+    from screener.screening.normalise import normalise
 
     compared = 0
     for value in cohort(1500, seed=41):

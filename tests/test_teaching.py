@@ -16,9 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from screener.cli.main import app
+from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -177,7 +176,7 @@ def test_demo_of_an_unknown_persona_suggests_the_nearest() -> None:
 
 
 def test_demo_tells_the_story_then_the_answers_then_each_step_then_the_result() -> None:
-    from screener.ruleset import load_ruleset
+    from screener.screening.ruleset import load_ruleset
 
     run = invoke("demo", "older-adult-on-furosemide-with-cramps", "--examples", str(EXAMPLES))
     text = run.stdout
@@ -190,7 +189,7 @@ def test_demo_tells_the_story_then_the_answers_then_each_step_then_the_result() 
 
 
 def test_demo_step_pauses_between_steps_and_reads_enter_from_a_pipe() -> None:
-    from screener.ruleset import load_ruleset
+    from screener.screening.ruleset import load_ruleset
 
     steps = len(load_ruleset().steps)
     run = invoke("demo", "runner-with-cramps-only", "--step", "--examples", str(EXAMPLES), input="\n" * 50)
@@ -308,7 +307,7 @@ def test_rules_graph_text_links_the_rules_that_make_a_fact_to_the_rules_that_use
 
 
 def test_every_graph_edge_is_a_fact_one_rule_concludes_and_another_tests(screener) -> None:  # type: ignore[no-untyped-def]
-    from screener.conditions import leaves
+    from screener.screening.conditions import leaves
     from screener.teaching import dependency_graph, facts_produced
 
     ruleset = screener.ruleset
@@ -406,7 +405,7 @@ def test_the_docs_generator_checks_freshness_from_the_command_line(capsys: pytes
 
 # -- the words --------------------------------------------------------------------------------
 def test_conditions_in_words_keep_unknown_apart_from_no(screener) -> None:  # type: ignore[no-untyped-def]
-    from screener.conditions import Leaf
+    from screener.screening.conditions import Leaf
     from screener.teaching import leaf_in_words
 
     ruleset = screener.ruleset

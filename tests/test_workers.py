@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from screener.batch import CHUNK_RECORDS, BatchSummary, screen_inputs
+from screener.batch.runner import CHUNK_RECORDS, BatchSummary, screen_inputs
 from screener.errors import InputError
 from screener.synthetic import cohort
 
@@ -147,7 +147,7 @@ def test_duplicate_ids_are_counted_exactly_in_little_memory() -> None:
     import random
     from collections import Counter
 
-    from screener.batch import SeenIds
+    from screener.batch.runner import SeenIds
 
     rng = random.Random(7)
     ids = [str(rng.randint(0, 60000)) for _ in range(100000)] + ["", "é", "1", "x" * 1000, "1"]

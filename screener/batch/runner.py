@@ -24,15 +24,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from screener.batch_io import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+from screener.contract.validation import Problem
 from screener.errors import EngineError, InputError
-from screener.screening import Screener, invalid_entry
-from screener.validation import Problem
+from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from screener.ruleset import Ruleset
+    from screener.screening.ruleset import Ruleset
 
 #: Levels ``--fail-on`` understands: headline levels and urgencies, each meaning "or higher".
 FAIL_ON_CHOICES = ("possible", "likely", "routine", "soon", "urgent", "emergency")

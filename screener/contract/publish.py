@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from screener.answers import Answers
-from screener.result import InvalidRecord, ScreeningResult
+from screener.contract.answers import Answers
+from screener.contract.result import InvalidRecord, ScreeningResult
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+#: Where the published schemas live (beside the rule-file schemas): ``screener/schemas``.
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 
 def generated_schemas() -> dict[str, dict[str, Any]]:
@@ -36,9 +37,12 @@ def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] != ["--write"]:
-        sys.exit("usage: python -m screener.contract --write")
+def main(argv: list[str] | None = None) -> int:
+    """``python -m screener.contract --write``: regenerate the published schemas from the models."""
+    if (sys.argv[1:] if argv is None else argv) != ["--write"]:
+        print("usage: python -m screener.contract --write", file=sys.stderr)
+        return 2
     for name, schema in generated_schemas().items():
         (SCHEMA_DIR / name).write_text(render(schema), encoding="utf-8")
         print(f"wrote {SCHEMA_DIR / name}")
+    return 0

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonschema
 
+from screener.contract.validation import parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
-from screener.validation import parse_data, read_data_bytes
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable

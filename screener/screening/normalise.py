@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from screener.answers import SECTIONS, Answers
-from screener.medications import MedicationMatch
-from screener.ruleset import Ruleset
-from screener.validation import Problem
+from screener.contract.answers import SECTIONS, Answers
+from screener.contract.validation import Problem
+from screener.screening.medications import MedicationMatch
+from screener.screening.ruleset import Ruleset
 
 
 @dataclass

@@ -17,13 +17,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screener.answers import Answers
+from screener.contract.answers import Answers
+from screener.contract.result import InvalidRecord, ScreeningResult
+from screener.contract.validation import Problem, json_path, schema_problems, validator_for
 from screener.errors import ExitCode, ScreenerError
-from screener.conditions import Leaf, describe_leaf, fast_reading, is_missing, value_getter
-from screener.normalise import Normalised, lab_problems, normalise
-from screener.result import InvalidRecord, ScreeningResult
-from screener.ruleset import Rule, Ruleset, load_ruleset
-from screener.validation import Problem, json_path, schema_problems, validator_for
+from screener.screening.conditions import Leaf, describe_leaf, fast_reading, is_missing, value_getter
+from screener.screening.normalise import Normalised, lab_problems, normalise
+from screener.screening.ruleset import Rule, Ruleset, load_ruleset
 
 
 @dataclass

@@ -18,10 +18,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Union
 
-from screener.conditions import OPERATORS, Condition, compile_condition
+from screener.contract.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
 from screener.errors import RulesError, did_you_mean
-from screener.medications import Vocabulary
-from screener.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
+from screener.screening.conditions import OPERATORS, Condition, compile_condition
+from screener.screening.medications import Vocabulary
 
 Folder = Union[Path, Traversable]
 
@@ -117,7 +117,7 @@ class Ruleset:
     @cached_property
     def engine(self) -> Any:
         """The compiled rules inside the engine (built on first use, not at import or load)."""
-        from screener.engine import RulesEngine
+        from screener.screening.engine import RulesEngine
 
         return RulesEngine(
             {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in self.rules},

@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from screener.teaching import Node, Persona, RuleEntry, Walk
+from screener.teaching.catalogue import RuleEntry
+from screener.teaching.personas import Persona
+from screener.teaching.walk import Node, Walk
 
 NODE_STYLE = {
     "root": "bold",

@@ -1,0 +1,125 @@
+"""JSON Lines: one record per line, so a broken line costs that line only."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+from screener.batch import records
+from screener.batch.json_text import JSON_WHITESPACE, JsonFault, decode_document, line_column, not_utf8
+from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
+
+_LOOKAHEAD_LINES = 8  # non-blank lines tried after a broken first line, to tell JSON Lines from one value
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    offset: int
+    """Byte offset of the line's start in the file."""
+    data: bytes | None
+    """The line's bytes, or None when it is longer than ``records.MAX_RECORD_BYTES``."""
+
+    @property
+    def blank(self) -> bool:
+        return self.data is not None and not self.data.strip(JSON_WHITESPACE)
+
+
+def read_lines(reader: IO[bytes], number: int, offset: int) -> Iterator[_Line]:
+    """Number the lines of a stream, never holding a line longer than ``records.MAX_RECORD_BYTES``."""
+    while True:
+        data = reader.readline(records.MAX_RECORD_BYTES + 1)
+        if not data:
+            return
+        start = offset
+        offset += len(data)
+        if len(data) > records.MAX_RECORD_BYTES and not data.endswith(b"\n"):
+            while data and not data.endswith(b"\n"):
+                data = reader.readline(records.CHUNK_BYTES)
+                offset += len(data)
+            yield _Line(number, start, None)
+        else:
+            yield _Line(number, start, data)
+        number += 1
+
+
+def _parse_line(line: _Line, source: str, position: int) -> RawRecord | UnreadableRecord:
+    def unreadable(column: int, message: str) -> UnreadableRecord:
+        return UnreadableRecord(
+            source, position, f"line {line.number}, column {column}: {message}", line.number, column
+        )
+
+    if line.data is None:
+        return unreadable(1, f"record too large (more than {records.MAX_RECORD_BYTES} bytes)")
+    try:
+        text = line.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        column = len(line.data[: error.start].decode("utf-8", "replace")) + 1
+        return unreadable(column, not_utf8(line.data[error.start], line.offset + error.start))
+    try:
+        return RawRecord(source, position, decode_document(text))
+    except JsonFault as fault:
+        return unreadable(line_column(text, fault.index)[1], fault.message)
+
+
+def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
+    first = next(lines)  # there is a non-blank line: _read_head made sure
+    first_record = _parse_line(first, source, 1)
+    lookahead: list[_Line] = []
+    if isinstance(first_record, UnreadableRecord) and not _record_line_follows(lines, lookahead, source):
+        yield _single_value(first, itertools.chain(lookahead, lines), source)
+        return
+    yield first_record
+    position = 1
+    for line in itertools.chain(lookahead, lines):
+        if not line.blank:
+            position += 1
+            yield _parse_line(line, source, position)
+
+
+def _record_line_follows(lines: Iterator[_Line], lookahead: list[_Line], source: str) -> bool:
+    """Whether one of the next few non-blank lines parses alone as an object (a JSON Lines record).
+
+    The lines read are appended to ``lookahead``. Inside a pretty-printed record no line is a
+    whole object, except in arrays of objects, which the answers contract does not have.
+    """
+    tried = 0
+    for line in lines:
+        lookahead.append(line)
+        if line.blank:
+            continue
+        candidate = _parse_line(line, source, 0)
+        if isinstance(candidate, RawRecord) and isinstance(candidate.value, dict):
+            return True
+        tried += 1
+        if tried == _LOOKAHEAD_LINES:
+            return False
+    return False
+
+
+def _single_value(first: _Line, rest: Iterator[_Line], source: str) -> ReadItem:
+    """Read a source holding one value over many lines (a pretty-printed object) as one record."""
+    chunks: list[bytes] = []
+    size = 0
+    for line in itertools.chain([first], rest):
+        if line.data is None or size + len(line.data) > records.MAX_RECORD_BYTES:
+            return UnreadableSource(source, f"record too large (more than {records.MAX_RECORD_BYTES} bytes)")
+        chunks.append(line.data)
+        size += len(line.data)
+    data = b"".join(chunks)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return UnreadableSource(source, not_utf8(data[error.start], first.offset + error.start))
+    try:
+        return RawRecord(source, 1, decode_document(text))
+    except JsonFault as fault:
+        line_number, column = line_column(text, fault.index)
+        what = "truncated JSON" if fault.at_end(text) else "invalid JSON"
+        return UnreadableSource(
+            source, f"{what} at line {line_number + first.number - 1}, column {column}: {fault.message}"
+        )

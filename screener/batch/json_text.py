@@ -1,0 +1,154 @@
+"""Decoding JSON text strictly and safely: one value at a time with the standard library's C decoder,
+refusing NaN/Infinity, lone surrogates and over-long integers, and giving the line and column of a fault."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    pass
+
+
+JSON_WHITESPACE: Final = b" \t\r\n"
+
+
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+
+
+JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*'
+
+
+_CONSTANT_OR_STRING = re.compile(JSON_STRING + r'"|(NaN|-?Infinity)', re.DOTALL)
+
+
+CUT_MARGIN = 32  # a decode error or value end this close to the end of the window may be a cut, not a fault
+
+
+class JsonFault(Exception):
+    """Why a piece of text is not one JSON value, and where (an index into that text)."""
+
+    def __init__(self, message: str, index: int, kind: Literal["syntax", "constant", "deep", "large", "number", "text"]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.index = index
+        self.kind = kind
+
+    def may_be_cut(self, text: str) -> bool:
+        """Whether more text after the end could still make the value whole."""
+        return self.kind == "syntax" and (
+            self.message.startswith("Unterminated string") or self.index >= len(text) - CUT_MARGIN
+        )
+
+    def at_end(self, text: str) -> bool:
+        """Whether the text stops inside the value (it was truncated) rather than being wrong."""
+        return self.kind == "syntax" and (
+            self.message.startswith("Unterminated string") or not text[self.index :].strip(" \t\r\n")
+        )
+
+
+class _NotJsonConstant(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> object:
+    raise _NotJsonConstant(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def decode_at(text: str, start: int) -> tuple[object, int]:
+    """Decode the value at ``text[start]``: (value, index after it), or raise ``JsonFault``."""
+    try:
+        value, end = _DECODER.raw_decode(text, start)
+    except json.JSONDecodeError as error:
+        raise JsonFault(error.msg, error.pos, "syntax") from None
+    except _NotJsonConstant as error:
+        constant = next((m for m in _CONSTANT_OR_STRING.finditer(text, start) if m.group(1)), None)
+        raise JsonFault(
+            f"{error} is not valid JSON (write null for a missing value)",
+            constant.start(1) if constant else start,
+            "constant",
+        ) from None
+    except RecursionError:
+        raise JsonFault("nested too deeply to read", start, "deep") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits())
+        limit = _max_int_digits()
+        number = next((m for m in _long_integer_or_string(limit).finditer(text, start) if m.group(1)), None)
+        raise JsonFault(
+            f"number too long (more than {limit} digits)", number.start(1) if number else start, "number"
+        ) from None
+    # json accepts an escaped half of a surrogate pair ("\ud800") and makes it a string that is not
+    # Unicode: it could be neither validated nor written out as UTF-8, so the record is refused here.
+    if text.find("\\u", start, end) != -1 and _holds_lone_surrogate(value):
+        escape = _SURROGATE_ESCAPE.search(text, start, end)
+        raise JsonFault(
+            f"{escape.group() if escape else 'an escape'} is half of a surrogate pair, not a character "
+            "(not valid Unicode)",
+            escape.start() if escape else start,
+            "text",
+        )
+    return value, end
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# An escaped high half not followed by a low half, or a low half without a high half before it.
+_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _holds_lone_surrogate(value: object) -> bool:
+    """Whether a string anywhere in the value (keys included) holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _max_int_digits() -> int:
+    get_limit: Callable[[], int] | None = getattr(sys, "get_int_max_str_digits", None)
+    return get_limit() if get_limit is not None else 4300
+
+
+def _long_integer_or_string(limit: int) -> re.Pattern[str]:
+    """A string, or (group 1) an integer with more than ``limit`` digits outside any string."""
+    return re.compile(JSON_STRING + r'"|(?<![\d.eE+-])(-?\d{' + str(limit + 1) + r',})(?![\d.eE])', re.DOTALL)
+
+
+def skip_whitespace(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)
+    return match.end() if match else index
+
+
+def decode_document(text: str) -> object:
+    """Decode text that must hold exactly one JSON value, like ``json.loads``."""
+    value, end = decode_at(text, skip_whitespace(text, 0))
+    end = skip_whitespace(text, end)
+    if end != len(text):
+        raise JsonFault("Extra data after the end of the value", end, "syntax")
+    return value
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``, counted the way ``json`` counts them."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def not_utf8(byte: int, offset: int) -> str:
+    return f"not UTF-8 text (byte 0x{byte:02x} at offset {offset})"

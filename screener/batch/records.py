@@ -1,0 +1,59 @@
+"""What reading a batch input yields: a parsed record, a record that could not be parsed (it still
+counts as read), or a source that could not be read at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    pass
+
+
+STDIN_NAME: Final = "<stdin>"
+
+
+#: Files a directory input contributes (case-insensitive; hidden files are skipped, as by ``*.json``).
+RECORD_FILE_SUFFIXES: Final = (".json", ".jsonl", ".ndjson")
+
+
+#: Largest single record read; beyond it a record is reported instead of filling memory.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+CHUNK_BYTES = 1024 * 1024  # read size for arrays; items straddling a chunk are re-decoded once grown
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One parsed record; its content is validated elsewhere."""
+
+    source: str
+    """File path as given by the user, or ``"<stdin>"``."""
+    position: int
+    """1-based number of the record in its source."""
+    value: object
+    """The parsed JSON value, of any JSON type."""
+
+
+@dataclass(frozen=True)
+class UnreadableRecord:
+    """A record that could not be parsed. It counts as read, so every input record is accounted for."""
+
+    source: str
+    position: int
+    """1-based number the record would have had."""
+    message: str
+    """What is wrong, naming line and column: ``"line 3, column 17: Expecting ',' delimiter"``."""
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class UnreadableSource:
+    """A file, directory or stream that could not be read (or not to its end)."""
+
+    source: str
+    message: str
+
+
+ReadItem = RawRecord | UnreadableRecord | UnreadableSource

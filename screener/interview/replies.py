@@ -1,0 +1,295 @@
+"""Reading a person's replies: numbers in words ("about ten"), units, choices by number or by
+word, lists of names; each either a value to store or a ``ReplyError`` saying what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from screener.screening.normalise import convert_lab
+
+if TYPE_CHECKING:
+
+    pass
+
+from screener.interview.questionnaire import Choice, Item, Unit, same_value
+
+HELP_WORDS = frozenset({"?", "help", "why"})
+BACK_WORDS = frozenset({"back", "go back", "previous"})
+SKIP_WORDS = frozenset({"skip", "don't know", "dont know", "do not know", "idk", "not known", "unknown"})
+KEEP_WORDS = frozenset({"keep", "keep it", "keep as written"})
+_ABOUT = re.compile(r"^(?:about|around|roughly|approximately|approx\.?|maybe|~)\s*")
+# fmt: off
+_NUMBER_WORDS = {word: number for number, word in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+))}
+# fmt: on
+_NUMBER = re.compile(r"^(?P<number>\d+(?:[.,]\d+)?|\.\d+)\s*(?P<rest>.*)$")
+_LIST_SPLIT = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
+MAX_MEDICATION_LENGTH = 200
+
+
+class _Skipped:
+    """The value of a step answered with 'skip': the field stays unknown."""
+
+    def __repr__(self) -> str:
+        return "SKIPPED"
+
+
+SKIPPED: Any = _Skipped()
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as given, with its unit."""
+
+    number: float
+    unit: Unit
+
+    def stored(self) -> float | int:
+        value = self.number * self.unit.multiply / self.unit.divide
+        value = round(value, 2) if self.unit.converts else value
+        return int(value) if float(value).is_integer() else value
+
+
+class ReplyError(Exception):
+    pass
+
+
+CONFIRM_CHOICES = (
+    Choice(True, "Yes", ("y", "yes", "yeah", "yep", "right", "correct", "that's right", "ok")),
+    Choice(False, "No", ("n", "no", "nope", "wrong", "not right")),
+)
+
+
+
+# -- reading replies ----------------------------------------------------------------------------
+
+
+def normalise_reply(text: str) -> str:
+    text = text.strip().lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\s+", " ", text)
+    return text.rstrip(".!")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.strip().lower()).rstrip(".")
+
+
+def accepts_text(item: Item) -> str:
+    example = f", for example {item.example}" if item.example else ""
+    if item.type == "yes_no":
+        return _or([c.label.lower() for c in item.choices])
+    if item.type == "single_choice":
+        if item.select_by == "count":
+            return f"a whole number of drinks{example}"
+        return f"a number from 1 to {len(item.choices)}"
+    if item.type == "multiple_choice":
+        none = f", or 0 for {item.none_choice.label.lower()}" if item.none_choice else ""
+        return f"the numbers of all that apply, for example 1, 3{none}"
+    if item.type in ("integer", "number"):
+        kind = "a whole number" if item.type == "integer" else "a number"
+        bounds = ""
+        if item.minimum is not None and item.maximum is not None:
+            bounds = f" from {item.minimum:g} to {item.maximum:g}"
+        return f"{kind}{bounds}{example}"
+    if item.type == "quantity":
+        return f"a number and its unit ({_or([u.label for u in item.units])}){example}"
+    none = f", or '{item.none_choice.label.lower()}'" if item.none_choice else ""
+    return f"the names separated by commas{example}{none}"
+
+
+def _or(words: Sequence[str]) -> str:
+    """ "a", "a or b", "a, b or c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _matches_choice(choice: Choice, word: str) -> bool:
+    names = {normalise_reply(choice.label), *(normalise_reply(w) for w in choice.words)}
+    if isinstance(choice.value, str):
+        names |= {choice.value.lower(), choice.value.lower().replace("_", " ")}
+    return word in names
+
+
+def _pick(choices: Sequence[Choice], word: str, *, numbered: bool, accepts: str) -> Any:
+    if word.isdigit():
+        if numbered and 1 <= int(word) <= len(choices):
+            return choices[int(word) - 1].value
+        if numbered:
+            raise ReplyError(f"There is no answer {word} here. Please type {accepts}.")
+    exact = [c for c in choices if _matches_choice(c, word)]
+    if len(exact) == 1:
+        return exact[0].value
+    if len(word) >= 3:
+        starts = [c for c in choices if normalise_reply(c.label).startswith(word)]
+        if len(starts) == 1:
+            return starts[0].value
+    if numbered:
+        raise ReplyError(f"Sorry, I did not understand '{word}'. Please type {accepts} (or the words of an answer).")
+    raise ReplyError(f"Sorry, I did not understand '{word}'. Please type {accepts}.")
+
+
+def _pick_by_count(item: Item, word: str, accepts: str) -> Any:
+    exact = [c for c in item.choices if _matches_choice(c, word)]
+    if len(exact) == 1:
+        return exact[0].value
+    word = _ABOUT.sub("", word)
+    word = str(_NUMBER_WORDS.get(word, word))
+    found = re.fullmatch(r"(\d+)(?:\s*(?:drinks?|standard drinks?))?", word)
+    if not found:
+        raise ReplyError(f"Please type {accepts}.")
+    count = int(found.group(1))
+    fitting = [c for c in item.choices if c.at_least is not None and c.at_least <= count]
+    if not fitting:
+        lowest = min(c.at_least for c in item.choices if c.at_least is not None)
+        raise ReplyError(f"Please type {accepts} ({lowest} or more: count part of a drink as {lowest}).")
+    return max(fitting, key=lambda c: c.at_least or 0).value
+
+
+def _pick_many(item: Item, word: str, accepts: str) -> list[Any]:
+    none = item.none_choice
+    if word == "0" or (none is not None and _matches_choice(none, word)):
+        return []
+    picked: list[Any] = []
+    for part in (p.strip() for p in re.split(r"[,;]|\band\b", word)):
+        if not part:
+            continue
+        if re.fullmatch(r"[\d\s]+", part):
+            for number in part.split():
+                if number == "0":
+                    raise ReplyError(
+                        f"0 means {none.label.lower() if none else 'none'}, so it cannot go with other answers. Please type {accepts}."
+                    )
+                if not 1 <= int(number) <= len(item.choices):
+                    raise ReplyError(f"There is no answer {number} here. Please type {accepts}.")
+                picked.append(item.choices[int(number) - 1].value)
+            continue
+        try:
+            picked.append(_pick(item.choices, part, numbered=True, accepts=accepts))
+        except ReplyError:
+            raise ReplyError(f"Sorry, I did not understand '{part}'. Please type {accepts}.") from None
+    if not picked:
+        raise ReplyError(f"Please type {accepts}.")
+    order = [choice.value for choice in item.choices]
+    return sorted(dict.fromkeys(picked), key=order.index)
+
+
+def _to_float(text: str, accepts: str) -> float:
+    if "," in text:
+        whole, _, fraction = text.partition(",")
+        if len(fraction) > 2:
+            raise ReplyError(f"Please type the number without a thousands separator: {accepts}.")
+        text = f"{whole}.{fraction}"
+    try:
+        return float(text)
+    except ValueError:
+        raise ReplyError(f"Please type {accepts}.") from None
+
+
+def _check_range(item: Item, number: float, accepts: str) -> None:
+    if (item.minimum is not None and number < item.minimum) or (item.maximum is not None and number > item.maximum):
+        raise ReplyError(f"{number:g} is outside what this question accepts. Please type {accepts}.")
+
+
+def _number(item: Item, word: str, accepts: str, *, whole: bool) -> float | int:
+    word = _ABOUT.sub("", word)
+    first, _, rest = word.partition(" ")
+    if first in _NUMBER_WORDS:
+        word = f"{_NUMBER_WORDS[first]} {rest}".strip()
+    found = _NUMBER.match(word)
+    if not found or (found.group("rest") and _squash(found.group("rest")) not in {_squash(w) for w in item.unit_words}):
+        raise ReplyError(f"Please type {accepts}.")
+    number = _to_float(found.group("number"), accepts)
+    if whole and not number.is_integer():
+        raise ReplyError(f"Please type a whole number: {accepts}.")
+    _check_range(item, number, accepts)
+    if whole or number.is_integer():
+        return int(number)
+    return number
+
+
+def _text_list(item: Item, text: str, word: str, accepts: str) -> list[str]:
+    if item.none_choice is not None and _matches_choice(item.none_choice, word):
+        return []
+    entries = [part.strip() for part in _LIST_SPLIT.split(text)]
+    entries = [entry for entry in entries if entry]
+    if not entries:
+        raise ReplyError(f"Please type {accepts}.")
+    long = [entry for entry in entries if len(entry) > MAX_MEDICATION_LENGTH]
+    if long:
+        raise ReplyError(f"'{long[0][:30]}...' is too long for one name: please separate names with commas.")
+    return list(dict.fromkeys(entries))
+
+
+def chosen(item: Item, value: Any) -> list[Choice]:
+    values = value if isinstance(value, list) else [value]
+    return [c for c in item.choices for v in values if same_value(c.value, v)]
+
+
+def parse_reply(kind: str, item: Item, text: str, word: str, lab_units: Mapping[str, Any] | None) -> Any:
+    """A reply read as the value to store, SKIPPED, or ``ReplyError`` saying what is accepted."""
+    if kind == "confirm":
+        return _pick(CONFIRM_CHOICES, word, numbered=False, accepts="yes or no")
+    accepts = accepts_text(item)
+    if item.type in ("yes_no", "single_choice"):
+        if item.select_by == "count":
+            return _pick_by_count(item, word, accepts)
+        return _pick(item.choices, word, numbered=item.type == "single_choice", accepts=accepts)
+    if item.type == "multiple_choice":
+        return _pick_many(item, word, accepts)
+    if item.type in ("integer", "number"):
+        if word in SKIP_WORDS:
+            return SKIPPED
+        return _number(item, word, accepts, whole=item.type == "integer")
+    if item.type == "quantity":
+        if word in SKIP_WORDS:
+            return SKIPPED
+        return _quantity(item, text, accepts, lab_units)
+    if item.type == "text_list":
+        if word in SKIP_WORDS:
+            return SKIPPED
+        return _text_list(item, text, word, accepts)
+    raise ValueError(f"unknown item type {item.type!r}")  # the schema allows no other
+
+
+def _quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, Any] | None) -> Quantity:
+    found = _NUMBER.match(_ABOUT.sub("", text.strip().lower()))
+    if not found:
+        raise ReplyError(f"Please type {accepts}.")
+    number = _to_float(found.group("number"), accepts)
+    rest = _squash(found.group("rest"))
+    units = _or([u.label for u in item.units])
+    unit: Unit | None
+    if not rest:
+        if item.default_unit is None:
+            raise ReplyError(f"Please add the unit, as printed on the report: {units}. For example: {item.example}.")
+        unit = item.unit(item.default_unit)
+    else:
+        unit = next(
+            (u for u in item.units if rest in {_squash(u.value), _squash(u.label), *map(_squash, u.words)}), None
+        )
+    if unit is None:
+        raise ReplyError(
+            f"I did not recognise the unit '{found.group('rest').strip()}'. "
+            f"Please use {units}, for example {item.example}."
+        )
+    _check_range(item, number, accepts)
+    quantity = Quantity(number, unit)
+    if item.plausible_lab and lab_units and item.plausible_lab in lab_units:
+        spec = lab_units[item.plausible_lab]
+        if unit.value not in spec["to_mmol_per_l"]:
+            allowed = ", ".join(spec["to_mmol_per_l"])
+            raise ReplyError(f"{unit.label} is not used for {item.plausible_lab}: please use {allowed}.")
+        mmol = convert_lab(number, unit.value, spec)
+        low, high = spec["plausible_mmol_per_l"]
+        if not low <= mmol <= high:
+            converted = f" (that would be {mmol:g} mmol/L)" if unit.value != "mmol/L" else ""
+            raise ReplyError(
+                f"{number:g} {unit.label}{converted} is not a possible {item.plausible_lab} level "
+                f"(possible: {low:g} to {high:g} mmol/L). Please check the number and the unit on the report."
+            )
+    return quantity

@@ -1,0 +1,101 @@
+"""Teaching personas: an answers file in ``examples/personas`` with its story in a sidecar ``NAME.md``.
+
+The story's first line is a title, then paragraphs (discussion questions included).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
+
+from screener.teaching.words import TeachingError, suggest
+
+#: Where personas are looked for when no ``--examples DIR`` is given (source checkout or
+#: editable install: ``examples/`` is not inside the package).
+DEFAULT_PERSONAS = Path(__file__).resolve().parents[2] / "examples" / "personas"
+
+
+@dataclass(frozen=True)
+class Persona:
+    """One teaching case: an answers file and its story."""
+
+    name: str
+    title: str
+    story: tuple[str, ...]  # paragraphs
+    answers: dict[str, Any]
+    path: Path
+
+
+def personas_folder(examples: str | Path | None = None) -> Path:
+    """The folder holding the personas: ``examples`` (or its ``personas/``), else the checkout's."""
+    if examples is not None:
+        folder = Path(examples)
+        if (folder / "personas").is_dir():
+            folder = folder / "personas"
+        if not folder.is_dir():
+            raise TeachingError(f"{examples}: not a folder", hint="--examples takes a folder of persona answers files")
+        if not any(folder.glob("*.json")):
+            raise TeachingError(f"{folder}: no persona answers files (*.json) in this folder")
+        return folder
+    if not DEFAULT_PERSONAS.is_dir() or not any(DEFAULT_PERSONAS.glob("*.json")):
+        raise TeachingError(
+            f"no personas found (looked in {DEFAULT_PERSONAS})",
+            hint="the personas ship with the source, in examples/personas: point to them with --examples DIR",
+        )
+    return DEFAULT_PERSONAS
+
+
+def list_personas(folder: Path) -> list[Persona]:
+    """Every persona in the folder, by name."""
+    return [_read_persona(path) for path in sorted(folder.glob("*.json"))]
+
+
+def load_persona(name: str, folder: Path) -> Persona:
+    """One persona by name (the file name without ``.json``), with "did you mean" when unknown."""
+    name = name.removesuffix(".json")
+    path = folder / f"{name}.json"
+    if not path.is_file():
+        names = [p.stem for p in sorted(folder.glob("*.json"))]
+        raise TeachingError(
+            f"no persona '{name}' in {folder}{suggest(name, names)}",
+            hint="`mgk-screen demo --list` lists the personas",
+        )
+    return _read_persona(path)
+
+
+def _read_persona(path: Path) -> Persona:
+    from screener.errors import InputError
+
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{path}: cannot read the persona ({error})") from None
+    if not isinstance(answers, dict):
+        raise InputError(f"{path}: a persona is one answers object")
+    title = path.stem.replace("-", " ").capitalize()
+    story: tuple[str, ...] = ()
+    sidecar = path.with_suffix(".md")
+    if sidecar.is_file():
+        title, story = _parse_story(sidecar.read_text(encoding="utf-8"), title)
+    return Persona(path.stem, title, story, answers, path)
+
+
+def _parse_story(text: str, default_title: str) -> tuple[str, tuple[str, ...]]:
+    lines = text.strip().splitlines()
+    if not lines:
+        return default_title, ()
+    title = lines[0].lstrip("#").strip() or default_title
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines[1:] + [""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    return title, tuple(paragraphs)
