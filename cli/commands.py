@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import time
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from screener.cli.main import (
@@ -91,11 +91,11 @@ def screen(
 def batch(
     inputs: Inputs,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
+        str | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
     fail_on: Annotated[
-        Optional[FailOn],
+        FailOn | None,
         typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
     ] = None,
     rules: RulesOption = None,

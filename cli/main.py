@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -37,7 +37,7 @@ app = typer.Typer(
 )
 
 RulesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--rules", help="Use the rule folder DIR instead of the shipped rules (validated the same way).", metavar="DIR"),
 ]
 PlainOption = Annotated[bool, typer.Option("--plain", help="No colour or boxes (also when NO_COLOR is set); screen-reader friendly.")]
@@ -61,7 +61,7 @@ def _root(
     _State.debug = debug
 
 
-def stderr_console(plain: bool = False) -> "Console":
+def stderr_console(plain: bool = False) -> Console:
     from rich.console import Console
 
     console = Console(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
@@ -71,13 +71,13 @@ def stderr_console(plain: bool = False) -> "Console":
     return console
 
 
-def stdout_console(plain: bool = False) -> "Console":
+def stdout_console(plain: bool = False) -> Console:
     from rich.console import Console
 
     return Console(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
 
 
-def make_screener(rules: Optional[Path]) -> "Screener":
+def make_screener(rules: Path | None) -> Screener:
     from screener.screening.pipeline import Screener
     from screener.screening.ruleset import load_ruleset
 
@@ -135,7 +135,7 @@ def main() -> None:
 
 # Commands register themselves on `app` when their modules are imported.
 from screener.cli import (
-    ask,  # noqa: E402,F401
-    commands,  # noqa: E402,F401
-    teaching,  # noqa: E402,F401
+    ask,  # noqa: F401
+    commands,  # noqa: F401
+    teaching,  # noqa: F401
 )

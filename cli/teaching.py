@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from screener.cli.main import (
@@ -33,7 +33,7 @@ rules_app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 
 ExamplesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--examples",
         help="Read personas from DIR (a folder of answers files with NAME.md stories, or a folder holding personas/).",
@@ -70,7 +70,7 @@ def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
 
 @app.command()
 def demo(
-    name: Annotated[Optional[str], typer.Argument(help="The persona to show (see --list).", metavar="[NAME]")] = None,
+    name: Annotated[str | None, typer.Argument(help="The persona to show (see --list).", metavar="[NAME]")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the personas and where they were found.")] = False,
     step: Annotated[bool, typer.Option("--step", help="Pause between steps (\"Press Enter to continue\").")] = False,
     examples: ExamplesOption = None,
@@ -136,7 +136,7 @@ def explain(
 
 @rules_app.command("list")
 def rules_list(
-    step: Annotated[Optional[str], typer.Option("--step", help="Only the rules of this step.", metavar="STEP")] = None,
+    step: Annotated[str | None, typer.Option("--step", help="Only the rules of this step.", metavar="STEP")] = None,
     long: Annotated[bool, typer.Option("--long", "-l", help="Add each rule's rationale and sources.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole catalogue as JSON.")] = False,
     rules: RulesOption = None,
@@ -172,7 +172,7 @@ def rules_show(
 @rules_app.command("graph")
 def rules_graph(
     mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid flowchart instead of text.")] = False,
-    rule_id: Annotated[Optional[str], typer.Option("--rule", help="Only the links into and out of this rule.", metavar="ID")] = None,
+    rule_id: Annotated[str | None, typer.Option("--rule", help="Only the links into and out of this rule.", metavar="ID")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Show which rules produce the facts that other rules use, as text or Mermaid."""
@@ -187,7 +187,7 @@ def rules_graph(
 @rules_app.command("check")
 def rules_check(
     rules: Annotated[
-        Optional[Path], typer.Option("--rules", help="The rule folder to check (default: the shipped rules).", metavar="DIR")
+        Path | None, typer.Option("--rules", help="The rule folder to check (default: the shipped rules).", metavar="DIR")
     ] = None,
 ) -> None:
     """Load a rule folder and report it valid, or every problem found (exit 4)."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from screener.screening.pipeline import InvalidAnswers, Screener
     from screener.screening.ruleset import Ruleset, load_ruleset
 
-__all__ = ["Answers", "InvalidAnswers", "InvalidRecord", "Ruleset", "Screener", "ScreeningResult", "load_ruleset", "__version__"]
+__all__ = ["Answers", "InvalidAnswers", "InvalidRecord", "Ruleset", "Screener", "ScreeningResult", "__version__", "load_ruleset"]
 
 _LAZY = {
     "Answers": "screener.contract.answers",

@@ -54,40 +54,25 @@ def record(rng: random.Random, number: int) -> dict[str, Any]:
     if _maybe(rng, 0.3):
         answers["ppi_over_3_months"] = rng.choice(["yes", "no", "unsure"])
     if _maybe(rng, 0.7):
-        alcohol: dict[str, Any] = {}
-        if _maybe(rng, 0.7):
-            alcohol["drinks_per_week"] = rng.choice([0, 3, 7, 8, 14, 15, 20, 21, 27, 28, 40, round(rng.uniform(0, 60), 1)])
-        if _maybe(rng, 0.6):
-            frequency = rng.randint(0, 4)
-            alcohol["audit_c"] = {
-                "frequency": frequency,
-                "quantity": 0 if frequency == 0 else rng.randint(0, 4),
-                "binge": 0 if frequency == 0 else rng.randint(0, 4),
-            }
-        answers["alcohol"] = alcohol
+        answers["alcohol"] = _alcohol(rng)
     for section, extra in (("diarrhea", "stools_per_day"), ("vomiting", "episodes_per_day")):
         if _maybe(rng, 0.6):
-            present = _maybe(rng, 0.4)
-            part: dict[str, Any] = {"present": present}
-            if present:
-                if _maybe(rng, 0.8):
-                    part["days"] = rng.choice([1, 2, 3, 6, 7, 13, 14, 30, rng.randint(0, 60)])
-                if _maybe(rng, 0.8):
-                    part[extra] = rng.randint(0, 10)
-                if section == "vomiting" and _maybe(rng, 0.5):
-                    part["cannot_keep_fluids_down"] = _maybe(rng, 0.3)
-            answers[section] = part
+            answers[section] = _gi_losses(rng, section, extra)
     if _maybe(rng, 0.5):
         answers["laxative_use"] = rng.choice(["none", "occasional", "regular", "unsure"])
     if _maybe(rng, 0.3):
         answers["laxative_type"] = rng.choice(["stimulant", "osmotic", "bulk_forming", "stool_softener", "unsure"])
     if _maybe(rng, 0.6):
-        diet: dict[str, Any] = {}
-        if _maybe(rng, 0.8):
-            diet["processed_food"] = rng.choice(["rarely", "sometimes", "most_days"])
-        if _maybe(rng, 0.8):
-            diet["fruit_veg_servings"] = rng.choice([0, 1, 1.9, 2, 3, 5, round(rng.uniform(0, 10), 1)])
-        answers["diet"] = diet
+        answers["diet"] = _diet(rng)
+    answers.update(_coded_lists(rng))
+    labs = _labs(rng)
+    if labs:
+        answers["labs"] = labs
+    return answers
+
+
+def _coded_lists(rng: random.Random) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
     if _maybe(rng, 0.7):
         answers["conditions"] = _some(rng, CONDITION_CODES, 0.8)
     if _maybe(rng, 0.8):
@@ -98,6 +83,47 @@ def record(rng: random.Random, number: int) -> dict[str, Any]:
         answers["supplements"] = _some(rng, SUPPLEMENT_CODES, 0.7)
     if _maybe(rng, 0.15):
         answers["low_potassium_despite_supplements"] = _maybe(rng, 0.5)
+    return answers
+
+
+def _alcohol(rng: random.Random) -> dict[str, Any]:
+    alcohol: dict[str, Any] = {}
+    if _maybe(rng, 0.7):
+        alcohol["drinks_per_week"] = rng.choice([0, 3, 7, 8, 14, 15, 20, 21, 27, 28, 40, round(rng.uniform(0, 60), 1)])
+    if _maybe(rng, 0.6):
+        frequency = rng.randint(0, 4)
+        alcohol["audit_c"] = {
+            "frequency": frequency,
+            "quantity": 0 if frequency == 0 else rng.randint(0, 4),
+            "binge": 0 if frequency == 0 else rng.randint(0, 4),
+        }
+    return alcohol
+
+
+def _gi_losses(rng: random.Random, section: str, extra: str) -> dict[str, Any]:
+    present = _maybe(rng, 0.4)
+    part: dict[str, Any] = {"present": present}
+    if present:
+        if _maybe(rng, 0.8):
+            part["days"] = rng.choice([1, 2, 3, 6, 7, 13, 14, 30, rng.randint(0, 60)])
+        if _maybe(rng, 0.8):
+            part[extra] = rng.randint(0, 10)
+        if section == "vomiting" and _maybe(rng, 0.5):
+            part["cannot_keep_fluids_down"] = _maybe(rng, 0.3)
+    return part
+
+
+def _diet(rng: random.Random) -> dict[str, Any]:
+    diet: dict[str, Any] = {}
+    if _maybe(rng, 0.8):
+        diet["processed_food"] = rng.choice(["rarely", "sometimes", "most_days"])
+    if _maybe(rng, 0.8):
+        diet["fruit_veg_servings"] = rng.choice([0, 1, 1.9, 2, 3, 5, round(rng.uniform(0, 10), 1)])
+    return diet
+
+
+def _labs(rng: random.Random) -> dict[str, Any]:
+    """Labs on both sides of every threshold, in every unit, taken at every time."""
     labs: dict[str, Any] = {}
     taken = ["last_7_days", "last_30_days", "older", None]
     if _maybe(rng, 0.4):
@@ -112,9 +138,7 @@ def record(rng: random.Random, number: int) -> dict[str, Any]:
         labs["magnesium"] = {"value": value, "unit": unit}
         if (when := rng.choice(taken)) is not None:
             labs["magnesium"]["taken"] = when
-    if labs:
-        answers["labs"] = labs
-    return answers
+    return labs
 
 
 def cohort(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:

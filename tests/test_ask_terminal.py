@@ -12,8 +12,8 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from screener.cli.main import app  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+from screener.cli.main import app
+from typer.testing import CliRunner
 
 COMMAND = Path(sys.executable).with_name("mgk-screen")
 

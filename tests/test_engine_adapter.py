@@ -70,10 +70,9 @@ def test_sessions_are_deleted_so_more_than_1024_respondents_can_be_screened() ->
 def test_a_session_is_deleted_even_when_the_caller_fails() -> None:
     engine = _engine({"a": {"fact": "k", "gt": 1}})
     for _ in range(1100):
-        with pytest.raises(RuntimeError):
-            with engine.session() as session:
-                session.fire({"step": "s", "k": 3})
-                raise RuntimeError("caller failed")
+        with pytest.raises(RuntimeError), engine.session() as session:
+            session.fire({"step": "s", "k": 3})
+            raise RuntimeError("caller failed")
 
 
 def test_a_fact_of_another_step_does_not_fire_this_steps_rules() -> None:

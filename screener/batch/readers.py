@@ -45,7 +45,6 @@ from screener.batch.records import (
 )
 
 __all__ = [
-    "MAX_RECORD_BYTES",
     "RECORD_FILE_SUFFIXES",
     "RawRecord",
     "ReadItem",

@@ -7,7 +7,7 @@ generated from these models; a test fails when the shipped file drifts from them
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
@@ -89,7 +89,7 @@ class AuditC(_Section):
     binge: AuditScore = Field(description="How often six or more drinks on one occasion (0 never ... 4 daily or almost daily)")
 
     @model_validator(mode="after")
-    def _never_drinks_means_no_quantity(self) -> "AuditC":
+    def _never_drinks_means_no_quantity(self) -> AuditC:
         if self.frequency == 0 and (self.quantity or self.binge):
             raise ValueError("frequency 0 ('never') cannot go with a non-zero quantity or binge score")
         return self
@@ -100,10 +100,10 @@ class AuditC(_Section):
 
 
 class Alcohol(_Section):
-    drinks_per_week: Optional[NonNegativeNumber] = Field(
+    drinks_per_week: NonNegativeNumber | None = Field(
         None, description="US standard drinks (14 g of alcohol) in a usual week"
     )
-    audit_c: Optional[AuditC] = None
+    audit_c: AuditC | None = None
 
 
 def _details_only_when_present(*detail_fields: str) -> ConfigDict:
@@ -120,12 +120,12 @@ def _details_only_when_present(*detail_fields: str) -> ConfigDict:
 class Diarrhea(_Section):
     model_config = _details_only_when_present("days", "stools_per_day")
 
-    present: Optional[StrictBool] = Field(None, description="Loose or watery stools now or in the last 4 weeks")
-    days: Optional[NonNegativeInt] = Field(None, description="How many days it has lasted so far")
-    stools_per_day: Optional[NonNegativeInt] = Field(None, description="Loose stools on a typical bad day")
+    present: StrictBool | None = Field(None, description="Loose or watery stools now or in the last 4 weeks")
+    days: NonNegativeInt | None = Field(None, description="How many days it has lasted so far")
+    stools_per_day: NonNegativeInt | None = Field(None, description="Loose stools on a typical bad day")
 
     @model_validator(mode="after")
-    def _no_details_when_absent(self) -> "Diarrhea":
+    def _no_details_when_absent(self) -> Diarrhea:
         _reject_details_when_absent(self, ("days", "stools_per_day"))
         return self
 
@@ -133,31 +133,31 @@ class Diarrhea(_Section):
 class Vomiting(_Section):
     model_config = _details_only_when_present("days", "episodes_per_day", "cannot_keep_fluids_down")
 
-    present: Optional[StrictBool] = Field(None, description="Vomiting now or in the last 4 weeks")
-    days: Optional[NonNegativeInt] = Field(None, description="How many days it has lasted")
-    episodes_per_day: Optional[NonNegativeInt] = Field(None, description="Vomiting episodes on a typical bad day")
-    cannot_keep_fluids_down: Optional[StrictBool] = Field(
+    present: StrictBool | None = Field(None, description="Vomiting now or in the last 4 weeks")
+    days: NonNegativeInt | None = Field(None, description="How many days it has lasted")
+    episodes_per_day: NonNegativeInt | None = Field(None, description="Vomiting episodes on a typical bad day")
+    cannot_keep_fluids_down: StrictBool | None = Field(
         None, description="Fluids have not stayed down for most of the last 24 hours"
     )
 
     @model_validator(mode="after")
-    def _no_details_when_absent(self) -> "Vomiting":
+    def _no_details_when_absent(self) -> Vomiting:
         _reject_details_when_absent(self, ("days", "episodes_per_day", "cannot_keep_fluids_down"))
         return self
 
 
 def _reject_details_when_absent(section: BaseModel, detail_fields: tuple[str, ...]) -> None:
-    if section.present is False:
+    if getattr(section, "present", None) is False:
         given = [name for name in detail_fields if getattr(section, name) is not None]
         if given:
             raise ValueError(f"{', '.join(given)} given although 'present' is false")
 
 
 class Diet(_Section):
-    processed_food: Optional[Literal["rarely", "sometimes", "most_days"]] = Field(
+    processed_food: Literal["rarely", "sometimes", "most_days"] | None = Field(
         None, description="Meals mostly from processed or fast food"
     )
-    fruit_veg_servings: Optional[NonNegativeNumber] = Field(
+    fruit_veg_servings: NonNegativeNumber | None = Field(
         None, description="Servings of fruit and vegetables on a usual day"
     )
 
@@ -165,18 +165,18 @@ class Diet(_Section):
 class PotassiumLab(_Section):
     value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     unit: Literal["mmol/L", "mEq/L"] = Field(description="mg/dL is not accepted for potassium")
-    taken: Optional[LabTaken] = None
+    taken: LabTaken | None = None
 
 
 class MagnesiumLab(_Section):
     value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     unit: Literal["mmol/L", "mEq/L", "mg/dL"]
-    taken: Optional[LabTaken] = None
+    taken: LabTaken | None = None
 
 
 class Labs(_Section):
-    potassium: Optional[PotassiumLab] = Field(None, description="Most recent serum potassium")
-    magnesium: Optional[MagnesiumLab] = Field(None, description="Most recent serum magnesium")
+    potassium: PotassiumLab | None = Field(None, description="Most recent serum potassium")
+    magnesium: MagnesiumLab | None = Field(None, description="Most recent serum magnesium")
 
 
 class Answers(_Section):
@@ -192,38 +192,38 @@ class Answers(_Section):
         },
     )
 
-    id: Optional[Union[Annotated[str, Field(min_length=1, max_length=128)], Annotated[int, Field()]]] = Field(
+    id: Annotated[str, Field(min_length=1, max_length=128)] | Annotated[int, Field()] | None = Field(
         None, description="Respondent id, echoed in the result"
     )
-    age: Optional[Annotated[int, Field(ge=0, le=120)]] = Field(None, description="Age in years")
-    sex: Optional[Literal["female", "male", "other"]] = Field(
+    age: Annotated[int, Field(ge=0, le=120)] | None = Field(None, description="Age in years")
+    sex: Literal["female", "male", "other"] | None = Field(
         None, description="Used for alcohol cut-offs; 'other' or missing uses the female (more careful) cut-offs"
     )
-    medications: Optional[list[Annotated[str, Field(min_length=1, max_length=200)]]] = Field(
+    medications: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
         None, description="What the person takes now, as written (generic or brand names, dose text allowed)"
     )
-    diuretic_use: Optional[YesNoUnsure] = Field(None, description="Do you take a water pill (diuretic)?")
-    ppi_over_3_months: Optional[YesNoUnsure] = Field(
+    diuretic_use: YesNoUnsure | None = Field(None, description="Do you take a water pill (diuretic)?")
+    ppi_over_3_months: YesNoUnsure | None = Field(
         None, description="For a listed stomach-acid medicine (proton pump inhibitor): taken for more than 3 months?"
     )
-    alcohol: Optional[Alcohol] = None
-    diarrhea: Optional[Diarrhea] = None
-    vomiting: Optional[Vomiting] = None
-    laxative_use: Optional[Literal["none", "occasional", "regular", "unsure"]] = Field(
+    alcohol: Alcohol | None = None
+    diarrhea: Diarrhea | None = None
+    vomiting: Vomiting | None = None
+    laxative_use: Literal["none", "occasional", "regular", "unsure"] | None = Field(
         None, description="regular = most weeks"
     )
-    laxative_type: Optional[Literal["stimulant", "osmotic", "bulk_forming", "stool_softener", "unsure"]] = None
-    diet: Optional[Diet] = None
-    conditions: Optional[list[Condition]] = None
-    symptoms: Optional[list[Symptom]] = Field(None, description="Symptoms in the past two weeks")
-    red_flags_now: Optional[list[RedFlagNow]] = Field(
+    laxative_type: Literal["stimulant", "osmotic", "bulk_forming", "stool_softener", "unsure"] | None = None
+    diet: Diet | None = None
+    conditions: list[Condition] | None = None
+    symptoms: list[Symptom] | None = Field(None, description="Symptoms in the past two weeks")
+    red_flags_now: list[RedFlagNow] | None = Field(
         None, description="Happening now or new in the last 24 hours"
     )
-    supplements: Optional[list[Supplement]] = Field(None, description="Taken now")
-    low_potassium_despite_supplements: Optional[StrictBool] = Field(
+    supplements: list[Supplement] | None = Field(None, description="Taken now")
+    low_potassium_despite_supplements: StrictBool | None = Field(
         None, description="Told by a clinician that potassium stays low although it is being replaced"
     )
-    labs: Optional[Labs] = None
+    labs: Labs | None = None
 
     @field_validator("id", mode="after")
     @classmethod

@@ -5,13 +5,13 @@ The published JSON Schema (``schemas/result.schema.json``) is generated from the
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Level = Literal["unlikely", "possible", "likely"]
 Urgency = Literal["none", "routine", "soon", "urgent", "emergency"]
-EvidenceValue = Union[bool, int, float, str]
+EvidenceValue = bool | int | float | str
 
 
 class _Model(BaseModel):
@@ -47,14 +47,14 @@ class MatchedDrug(_Model):
     generic: str
     drug_class: str
     matched_text: str
-    via_product: Optional[str] = None
+    via_product: str | None = None
 
 
 class MedicationRecognised(_Model):
     input: str
     matches: list[MatchedDrug]
     counted: bool = Field(description="False for forms that act locally (creams, eye drops...)")
-    note: Optional[str] = None
+    note: str | None = None
     unrecognised: list[str] = Field(description="Parts of the name that matched nothing")
 
 
@@ -65,7 +65,7 @@ class LabUsed(_Model):
     taken: Literal["last_7_days", "last_30_days", "older", "not_given"]
     mmol_per_l: float = Field(description="Converted and rounded as the ruleset says")
     used: bool
-    reason: Optional[str] = Field(None, description="Why the result was not used")
+    reason: str | None = Field(None, description="Why the result was not used")
 
 
 class RulesetInfo(_Model):
@@ -86,8 +86,8 @@ class ScreeningResult(_Model):
 
     status: Literal["screened"] = "screened"
     id: str
-    source: Optional[str] = Field(None, description="(batch) input file")
-    position: Optional[int] = Field(None, description="(batch) 1-based record number in its file")
+    source: str | None = Field(None, description="(batch) input file")
+    position: int | None = Field(None, description="(batch) 1-based record number in its file")
     combined_depletion: Level = Field(description="The headline: likely combined Mg/K depletion")
     magnesium_depletion: Level
     potassium_depletion: Level
@@ -116,10 +116,10 @@ class InvalidRecord(_Model):
     """A record that failed validation: reported, not screened."""
 
     status: Literal["invalid"] = "invalid"
-    id: Optional[str] = None
-    source: Optional[str] = None
-    position: Optional[int] = None
+    id: str | None = None
+    source: str | None = None
+    position: int | None = None
     errors: list[RecordError]
 
 
-BatchEntry = Union[ScreeningResult, InvalidRecord]
+BatchEntry = ScreeningResult | InvalidRecord

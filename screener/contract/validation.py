@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -57,15 +57,15 @@ def json_path(parts: Iterable[str | int]) -> str:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(filename: str) -> dict[str, Any]:
     """A schema shipped in ``screener/schemas``."""
-    text = resources.files("screener").joinpath("schemas", filename).read_text(encoding="utf-8")
+    text = resources.files("screener").joinpath("schemas").joinpath(filename).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_for(filename: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(filename))
 
@@ -141,7 +141,7 @@ def _wrong_type(error: ValidationError) -> bool:
 def _expected(schema: Any) -> str:
     types = schema.get("type") if isinstance(schema, dict) else None
     if isinstance(types, list):
-        return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
     return _TYPE_WORDS.get(str(types), str(types))
 
 

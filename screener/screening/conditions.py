@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 OPERATORS = ("is", "is_not", "in", "not_in", "lt", "lte", "gt", "gte", "present")
 _COMPARISONS = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
@@ -53,7 +53,7 @@ class Leaf:
     value: Any
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "Leaf":
+    def from_data(cls, data: Mapping[str, Any]) -> Leaf:
         (operator,) = (key for key in data if key != "fact")
         return cls(data["fact"], operator, data[operator])
 
@@ -99,19 +99,19 @@ class Leaf:
         return {_COMPARISONS[op]: {field: expected}}
 
     # The uniform interface of a compiled condition (Leaf, AllOf, AnyOf):
-    def leaves(self) -> Iterator["Leaf"]:
+    def leaves(self) -> Iterator[Leaf]:
         yield self
 
-    def satisfied(self, profile: Mapping[str, Any]) -> list["Leaf"]:
+    def satisfied(self, profile: Mapping[str, Any]) -> list[Leaf]:
         return [self] if self.holds(profile) else []
 
-    def unmet(self, profile: Mapping[str, Any]) -> list[list["Leaf"]]:
+    def unmet(self, profile: Mapping[str, Any]) -> list[list[Leaf]]:
         return [[]] if self.holds(profile) else [[self]]
 
 
 @dataclass(frozen=True)
 class AllOf:
-    parts: tuple["Condition", ...]
+    parts: tuple[Condition, ...]
 
     def holds(self, profile: Mapping[str, Any]) -> bool:
         return all(part.holds(profile) for part in self.parts)
@@ -136,7 +136,7 @@ class AllOf:
 
 @dataclass(frozen=True)
 class AnyOf:
-    parts: tuple["Condition", ...]
+    parts: tuple[Condition, ...]
 
     def holds(self, profile: Mapping[str, Any]) -> bool:
         return any(part.holds(profile) for part in self.parts)
@@ -158,7 +158,7 @@ class AnyOf:
         return sorted((option for part in self.parts for option in part.unmet(profile)), key=len)
 
 
-Condition = Union[Leaf, AllOf, AnyOf]
+Condition = Leaf | AllOf | AnyOf
 
 
 def compile_condition(data: Mapping[str, Any] | Condition) -> Condition:

@@ -322,6 +322,7 @@ class _Compiler:
             for name in group["names"]:
                 self._add(name, _Entry(), f"ignored_text.groups[{index}]", "names", group)
 
+        form_names = [name for group in data["non_systemic_forms"] for name in group["names"]]
         generics: dict[tuple[str, ...], tuple[str, str]] = {}
         for index, drug in enumerate(data["drugs"]):
             where = f"drugs[{index}]"
@@ -335,16 +336,7 @@ class _Compiler:
             for field in ("brands", "other_names"):
                 for name in drug.get(field, ()):
                     self._add(name, entry, where, field, drug)
-            for number, local in enumerate(drug.get("local_brands", ())):
-                note = forms.get(_name_key(local["form"]))
-                if note is None:
-                    choices = [name for group in data["non_systemic_forms"] for name in group["names"]]
-                    self.problems.append(
-                        f"{where}.local_brands[{number}].form{_entry(drug)}: unknown form "
-                        f"'{local['form']}'{did_you_mean(local['form'], choices)}"
-                    )
-                    continue
-                self._add(local["name"], _Entry(drugs=(generic,), form_note=note), where, "local_brands", drug)
+            self._add_local_brands(drug, where, generic, forms, form_names)
 
         generic_names = [drug["generic"] for drug in data["drugs"]]
         for index, product in enumerate(data["combinations"]):
@@ -358,6 +350,25 @@ class _Compiler:
                     self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
             for name in product["names"]:
                 self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
+
+    def _add_local_brands(
+        self,
+        drug: Mapping[str, Any],
+        where: str,
+        generic: tuple[str, str],
+        forms: Mapping[tuple[str, ...], str],
+        form_names: list[str],
+    ) -> None:
+        """Brands of a non-systemic form ("Restasis" eye drops): recognised, with the form's note."""
+        for number, local in enumerate(drug.get("local_brands", ())):
+            note = forms.get(_name_key(local["form"]))
+            if note is None:
+                self.problems.append(
+                    f"{where}.local_brands[{number}].form{_entry(drug)}: unknown form "
+                    f"'{local['form']}'{did_you_mean(local['form'], form_names)}"
+                )
+                continue
+            self._add(local["name"], _Entry(drugs=(generic,), form_note=note), where, "local_brands", drug)
 
     def _add(self, name: str, entry: _Entry, where: str, field: str, owner: Mapping[str, Any]) -> None:
         """Put one name in the trie; a name already owned by another entry is a problem."""

@@ -7,6 +7,7 @@ vocabulary. What those facts mean is for the rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -78,37 +79,57 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     for section in ("diarrhea", "vomiting", "diet"):
         if given.get(section):
             facts[section] = dict(given[section])
-    if answers.alcohol is not None:
-        alcohol: dict[str, Any] = {}
-        if answers.alcohol.drinks_per_week is not None:
-            alcohol["drinks_per_week"] = answers.alcohol.drinks_per_week
-        audit = answers.alcohol.audit_c
-        if audit is not None:
-            alcohol["audit_c"] = {
-                "total": audit.total,
-                "frequency": audit.frequency,
-                "quantity_plus_binge": audit.quantity + audit.binge,
-            }
-        if alcohol:
-            facts["alcohol"] = alcohol
+    alcohol = _alcohol_facts(answers)
+    if alcohol:
+        facts["alcohol"] = alcohol
     for group in ("conditions", "symptoms", "red_flags_now", "supplements"):
         codes = given.get(group)
         if codes:
             facts[group] = {code: True for code in codes}
 
     if answers.medications:
-        out.medications = ruleset.vocabulary.match_all(list(answers.medications))
-        classes = sorted({cls for match in out.medications for cls in match.classes})
-        if classes:
-            facts["medication_class"] = {cls: True for cls in classes}
-        for match in out.medications:
-            if match.unrecognised:
-                parts = ", ".join(f"'{part}'" for part in match.unrecognised)
-                out.warnings.append(
-                    f"medication '{match.text}': {parts} not recognised, so not counted; "
-                    "ask a pharmacist whether it affects magnesium or potassium"
-                )
+        _add_medications(out, answers.medications, ruleset)
 
+    labs = _lab_facts(out, answers, ruleset)
+    if labs:
+        facts["labs"] = labs
+    return out
+
+
+def _alcohol_facts(answers: Answers) -> dict[str, Any]:
+    """Drinks a week as given; AUDIT-C as its total and the parts the rules test."""
+    alcohol: dict[str, Any] = {}
+    if answers.alcohol is None:
+        return alcohol
+    if answers.alcohol.drinks_per_week is not None:
+        alcohol["drinks_per_week"] = answers.alcohol.drinks_per_week
+    audit = answers.alcohol.audit_c
+    if audit is not None:
+        alcohol["audit_c"] = {
+            "total": audit.total,
+            "frequency": audit.frequency,
+            "quantity_plus_binge": audit.quantity + audit.binge,
+        }
+    return alcohol
+
+
+def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Ruleset) -> None:
+    """Medicine names to vocabulary classes; a name not recognised becomes a warning, never dropped."""
+    out.medications = ruleset.vocabulary.match_all(list(medications))
+    classes = sorted({cls for match in out.medications for cls in match.classes})
+    if classes:
+        out.facts["medication_class"] = {cls: True for cls in classes}
+    for match in out.medications:
+        if match.unrecognised:
+            parts = ", ".join(f"'{part}'" for part in match.unrecognised)
+            out.warnings.append(
+                f"medication '{match.text}': {parts} not recognised, so not counted; "
+                "ask a pharmacist whether it affects magnesium or potassium"
+            )
+
+
+def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str, Any]:
+    """Each lab in mmol/L with when it was taken; the rules decide whether it is usable."""
     labs: dict[str, Any] = {}
     for name in ("potassium", "magnesium"):
         lab = getattr(answers.labs, name, None) if answers.labs else None
@@ -117,12 +138,8 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
         mmol = convert_lab(lab.value, lab.unit, ruleset.lab_units[name])
         taken = lab.taken or "not_given"
         labs[name] = {"mmol_per_l": mmol, "taken": taken}
-        out.labs_used.append(
-            {"lab": name, "value": lab.value, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol}
-        )
-    if labs:
-        facts["labs"] = labs
-    return out
+        out.labs_used.append({"lab": name, "value": lab.value, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol})
+    return labs
 
 
 def _answered(value: Any) -> bool:

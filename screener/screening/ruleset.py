@@ -16,14 +16,14 @@ from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
 from screener.errors import RulesError, did_you_mean
 from screener.screening.conditions import OPERATORS, Condition, compile_condition
 from screener.screening.medications import Vocabulary
 
-Folder = Union[Path, Traversable]
+Folder: TypeAlias = Path | Traversable
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def _parse_story(text: str, default_title: str) -> tuple[str, tuple[str, ...]]:
     title = lines[0].lstrip("#").strip() or default_title
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in lines[1:] + [""]:
+    for line in [*lines[1:], ""]:
         if line.strip():
             current.append(line.strip())
         elif current:
