@@ -101,9 +101,16 @@ class TextWindow:
                     self.pos = end
                     return value
             pending = len(self.text) - self.pos
-            if pending > records.MAX_RECORD_BYTES:
+            if self._pending_bytes(pending) > records.MAX_RECORD_BYTES:
                 raise JsonFault(f"record too large (more than {records.MAX_RECORD_BYTES} bytes)", self.pos, "large")
             self.read_more(at_least=pending)
+
+    def _pending_bytes(self, characters: int) -> int:
+        """The size in UTF-8 bytes of the last ``characters`` of the text (the cap is in bytes,
+        as in JSON Lines: a character may take up to four), encoded only when it matters."""
+        if characters > records.MAX_RECORD_BYTES or characters * 4 <= records.MAX_RECORD_BYTES:
+            return characters
+        return len(self.text[len(self.text) - characters :].encode("utf-8", "surrogatepass"))
 
     def skip_item(self) -> bool:
         """Move past the value at ``pos`` without building it; False when the text ends first.
