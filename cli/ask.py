@@ -24,9 +24,10 @@ from screener.cli.main import (
     read_json_input,
     stderr_console,
     stdout_console,
+    stopped_code,
 )
 
-from screener.errors import ExitCode
+from screener.errors import ExitCode, Terminated
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -129,9 +130,15 @@ def ask(
     try:
         if _converse(interview, term, questionnaire.emergency_advice):
             _review(interview, term, questionnaire.emergency_advice)
-    except KeyboardInterrupt:
-        _offer_save(interview, term, target)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except KeyboardInterrupt as stop:
+        if isinstance(stop, Terminated):  # nobody to ask: keep what was answered where --save said
+            term.say()
+            term.say("Stopped by SIGTERM.")
+            if target and interview.started and _write_answers(target, interview.answers):
+                term.say(f"Your answers so far are saved in {target}.", wrap=False)
+        else:
+            _offer_save(interview, term, target)
+        raise typer.Exit(int(stopped_code(stop))) from None
     except EOFError:
         term.say()
         term.say("The input ended before the questionnaire was finished.", "yellow")

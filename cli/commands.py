@@ -15,10 +15,12 @@ from screener.cli.main import (
     RulesOption,
     app,
     handled_errors,
+    interrupted,
     make_screener,
     read_json_input,
     stderr_console,
     stdout_console,
+    stopped_code,
 )
 
 from screener.errors import ExitCode
@@ -117,8 +119,8 @@ def batch(
     Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
     2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached, 130 interrupted.
     """
-    from screener.batch.runner import BatchSummary, screen_inputs
-    from screener.batch.writers import open_writer
+    from screener.batch.runner import BatchSummary, check_workers, screen_inputs
+    from screener.batch.writers import open_writer, output_target
 
     errors = stderr_console()
     summary = BatchSummary()
@@ -127,6 +129,8 @@ def batch(
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
+        check_workers(workers)
+        target = output_target(output, inputs)  # before anything is read: never overwrite an input
         screener = make_screener(rules)
         entries = screen_inputs(
             inputs,
@@ -137,7 +141,7 @@ def batch(
             workers=workers,
         )
         try:
-            with open_writer(output, fmt.value) as writer:
+            with open_writer(target, fmt.value) as writer:
                 if progress is None:
                     for entry in entries:
                         writer.write(entry)
@@ -151,14 +155,14 @@ def batch(
                     raise _NothingRead  # leaves an earlier output file as it was
         except _NothingRead:
             pass
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             errors.print(
-                f"\nmgk-screen: interrupted after {summary.screened + summary.invalid} records "
+                f"\nmgk-screen: {interrupted(stop)} after {summary.screened + summary.invalid} records "
                 f"({summary.screened} screened, {summary.invalid} invalid); "
-                + ("no output file was written." if output and output != "-" else "output is incomplete."),
+                + ("no output file was written." if target.path and not target.direct else "output is incomplete."),
                 markup=False,
             )
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            raise typer.Exit(int(stopped_code(stop))) from None
     if not quiet:
         _print_summary(summary, time.perf_counter() - started, errors)
     if summary.records_read == 0:

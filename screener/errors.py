@@ -29,6 +29,11 @@ class ExitCode(enum.IntEnum):
     """``--fail-on LEVEL`` was given and at least one result reached that level."""
     INTERRUPTED = 130
     """Stopped with Ctrl-C."""
+    CLOSED_PIPE = 141
+    """The reader of the output went away (``| head -1``): stopped quietly, as a command killed by
+    SIGPIPE would be (128 + 13)."""
+    TERMINATED = 143
+    """Stopped by SIGTERM (128 + 15), handled like Ctrl-C."""
 
 
 class ScreenerError(Exception):
@@ -55,6 +60,25 @@ class InputError(ScreenerError):
     """An input file or stream could not be read or parsed at all."""
 
     exit_code = ExitCode.USAGE
+
+
+class OutputError(InputError):
+    """The output could not be written (disk full, a closed stdout, no permission)."""
+
+
+class ClosedPipe(ScreenerError):
+    """The reader of the output closed it (``mgk-screen batch ... | head -1``): not an error to
+    report, just a reason to stop."""
+
+    exit_code = ExitCode.CLOSED_PIPE
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C (by the command's signal handler) so that the same clean-up
+    runs; the exit status is ``ExitCode.TERMINATED``."""
 
 
 class EngineError(ScreenerError):

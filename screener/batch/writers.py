@@ -1,23 +1,23 @@
-"""Writing batch entries: JSON Lines, a JSON array or CSV, to stdout or atomically to a file (the
-file appears only when every entry has been written)."""
+"""Writing batch entries: JSON Lines, a JSON array or CSV, to stdout, to a device or pipe, or
+atomically to a file (the file appears only when every entry has been written). Where output may
+go is checked once here (``output_target``) for every kind of output."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TextIO
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Final, Literal, Protocol, TextIO, cast
 
-from screener.errors import InputError
-
-if TYPE_CHECKING:
-    pass
-
+from screener.batch.records import RECORD_FILE_SUFFIXES
+from screener.errors import ClosedPipe, OutputError, ScreenerError
 
 #: Columns of the CSV output, in order. Lists are joined with "; " (recommendations by their code,
 #: errors as "path: message"), booleans are true/false, and a field an entry lacks is left empty.
@@ -149,46 +149,205 @@ class _CsvWriter(_Writer):
 _WRITERS: Final[Mapping[str, type[_Writer]]] = {"jsonl": _JsonLinesWriter, "json": _JsonArrayWriter, "csv": _CsvWriter}
 
 
-@contextlib.contextmanager
-def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = None) -> Iterator[ResultWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json" or "csv").
+# -- where output goes ------------------------------------------------------------------------
 
-    ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``). A file is written
-    atomically: to a temporary file beside it, moved onto ``path`` only when the ``with`` block
-    ends without an exception, so a failed or interrupted run never leaves a partial file nor
-    spoils an earlier one. A new file is readable by its owner only (results are health data); a
-    replaced file keeps its permissions. Raises ``InputError`` when the file cannot be written.
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where output goes, checked before any input is read (see ``output_target``)."""
+
+    name: str
+    """As the user gave it, for messages; ``-`` for stdout."""
+    path: str | None
+    """The file written (a symlink's final target), or None for stdout."""
+    direct: bool = False
+    """A device or a named pipe: written in place. Only regular files are replaced atomically."""
+
+
+def output_target(path: str | None, inputs: Sequence[str] = (), *, stdin: IO[Any] | None = None) -> OutputTarget:
+    """Check an output path before anything is read, and say how it will be written.
+
+    A regular file (or a new one) is written atomically; a symlink is followed to its target; a
+    character or block device or a named pipe is written directly, never replaced by a file
+    (``-o /dev/null`` as root once turned /dev/null into a world-readable file of results).
+    Raises ``OutputError`` (exit 2) for a directory, and for an output that is one of the
+    ``inputs`` (also through a symlink or a hard link, or the file behind ``-`` on stdin): the
+    answers would be replaced by the results.
     """
-    writer_class = _WRITERS.get(fmt)
-    if writer_class is None:
-        raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
     if path is None or path == "-":
-        writer = writer_class(stdout if stdout is not None else sys.stdout)
-        yield writer
-        writer.finish()
-        return
-    if os.path.isdir(path):
-        raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, such as results.jsonl")
-    directory = os.path.dirname(os.path.abspath(path))
+        return OutputTarget("-", None)
+    target = os.path.realpath(path)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+        status: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        status = None
     except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror or error}") from error
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    if status is None:
+        return OutputTarget(path, target)
+    if stat.S_ISDIR(status.st_mode):
+        raise OutputError(f"cannot write {path}: it is a directory", hint="give a file name, such as results.jsonl")
+    same = _input_that_is(status, inputs, stdin)
+    if same is not None:
+        also = "" if same == path else f" ({same})"
+        raise OutputError(
+            f"cannot write {path}: it is also an input{also}, and writing the results would replace the answers",
+            hint="write the results to another file",
+        )
+    return OutputTarget(path, target, direct=not stat.S_ISREG(status.st_mode))
+
+
+def _input_that_is(output: os.stat_result, inputs: Sequence[str], stdin: IO[Any] | None) -> str | None:
+    """The input (or the file of a folder input) that is the same file as the output, if any."""
+    for given in inputs:
+        try:
+            if given == "-":
+                stream = stdin if stdin is not None else sys.stdin
+                status = os.fstat(stream.fileno()) if stream is not None else None
+                if status is not None and _same_file(status, output):
+                    return "the file given on stdin"
+                continue
+            status = os.stat(given)
+            if _same_file(status, output):
+                return given
+            if stat.S_ISDIR(status.st_mode):
+                with os.scandir(given) as entries:
+                    for entry in entries:
+                        if entry.name.lower().endswith(RECORD_FILE_SUFFIXES) and _same_file(entry.stat(), output):
+                            return entry.path
+        except (OSError, ValueError, io.UnsupportedOperation):
+            continue  # an input that cannot be looked at is reported when it is read
+    return None
+
+
+def _same_file(first: os.stat_result, second: os.stat_result) -> bool:
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+@contextlib.contextmanager
+def open_output(target: OutputTarget, stdout: TextIO | None = None) -> Iterator[TextIO]:
+    """A text stream onto ``target`` for one output (results, and later reports).
+
+    Stdout is written as it is; a device or a named pipe directly; a regular file atomically: to
+    a temporary file beside it, moved onto it only when the ``with`` block ends without an
+    exception, so a failed or interrupted run never leaves a partial file nor spoils an earlier
+    one. A new file is readable by its owner only (results are health data); a replaced one
+    keeps its permissions (and owner, where allowed). A failure to write is an ``OutputError``
+    (exit 2), a closed pipe a ``ClosedPipe``.
+    """
+    if target.path is None:
+        yield _guarded(stdout if stdout is not None else sys.stdout, "stdout")
+        return
+    if target.direct:
+        try:
+            out = open(target.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError as error:
+            raise OutputError(f"cannot write {target.name}: {error.strerror or error}") from None
+        with _closing(out, target.name):
+            yield _guarded(out, target.name)
+        return
+    yield from _atomic(target)
+
+
+def _atomic(target: OutputTarget) -> Iterator[TextIO]:
+    assert target.path is not None
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target.path)}.", suffix=".tmp", dir=os.path.dirname(target.path)
+        )
+    except OSError as error:
+        raise OutputError(f"cannot write {target.name}: {error.strerror or error}") from None
     done = False
     try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as out:
-            writer = writer_class(out)
-            yield writer
-            writer.finish()
-            os.fsync(out.fileno())
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-            os.replace(temporary, path)
-        except OSError as error:
-            raise InputError(f"cannot write {path}: {error.strerror or error}") from error
+        with _closing(open(descriptor, "w", encoding="utf-8", newline=""), target.name) as out:
+            yield _guarded(out, target.name)
+            try:
+                out.flush()
+                os.fsync(out.fileno())
+                _keep_mode_and_owner(temporary, target.path)
+                os.replace(temporary, target.path)
+            except OSError as error:
+                raise _output_failed(error, target.name) from None
         done = True
     finally:
         if not done:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+
+
+def _keep_mode_and_owner(temporary: str, path: str) -> None:
+    try:
+        earlier = os.stat(path)
+    except FileNotFoundError:
+        return  # a new file stays private (mkstemp made it 0600)
+    os.chmod(temporary, stat.S_IMODE(earlier.st_mode))
+    with contextlib.suppress(OSError):  # only root may give a file away; others keep their own
+        if (earlier.st_uid, earlier.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temporary, earlier.st_uid, earlier.st_gid)
+
+
+@contextlib.contextmanager
+def _closing(out: TextIO, name: str) -> Iterator[TextIO]:
+    """Close ``out``; a failure to flush on closing is a failure to write, not a crash."""
+    try:
+        yield out
+    finally:
+        try:
+            out.close()
+        except OSError as error:
+            if sys.exc_info()[0] is None:  # not while another error is on its way
+                raise _output_failed(error, name) from None
+
+
+def _output_failed(error: OSError, name: str) -> ScreenerError:
+    if isinstance(error, BrokenPipeError):
+        return ClosedPipe()
+    where = "stdout" if name == "stdout" else name
+    return OutputError(f"cannot write {where}: {error.strerror or error}")
+
+
+def _guarded(out: TextIO, name: str) -> TextIO:
+    return cast(TextIO, _Guarded(out, name))
+
+
+class _Guarded(io.TextIOBase):
+    """A text stream whose write failures are ``OutputError`` or ``ClosedPipe``, not OSError."""
+
+    def __init__(self, out: TextIO, name: str) -> None:
+        super().__init__()
+        self._out = out
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._out.write(text)
+        except OSError as error:
+            raise _output_failed(error, self._name) from None
+
+    def flush(self) -> None:
+        try:
+            self._out.flush()
+        except OSError as error:
+            raise _output_failed(error, self._name) from None
+
+    def fileno(self) -> int:
+        return self._out.fileno()
+
+
+@contextlib.contextmanager
+def open_writer(
+    path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None
+) -> Iterator[ResultWriter]:
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json" or "csv").
+
+    ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``); otherwise see
+    ``open_output``. A path not already checked by ``output_target`` is checked here.
+    """
+    writer_class = _WRITERS.get(fmt)
+    if writer_class is None:
+        raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
+    target = path if isinstance(path, OutputTarget) else output_target(path)
+    with open_output(target, stdout) as out:
+        writer = writer_class(out)
+        yield writer
+        writer.finish()
