@@ -19,6 +19,7 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    echo,
     handled_errors,
     make_screener,
     read_json_input,
@@ -158,7 +159,7 @@ def ask(
     # Screen the answers exactly as written to the file.
     result = screener.screen(json.loads(json.dumps(answers)))
     if as_json:
-        typer.echo(result.model_dump_json(indent=2, exclude_none=True))
+        echo(result.model_dump_json(indent=2, exclude_none=True))
     else:
         from screener.render import render_result
 
@@ -171,15 +172,15 @@ def ask(
 def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
     value = read_json_input(str(path))
     if not isinstance(value, dict):
-        typer.echo(f"mgk-screen: {path}: expected one answers object to carry on from", err=True)
+        echo(f"mgk-screen: {path}: expected one answers object to carry on from", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     _, problems = screener.check(value)
     if problems:
-        typer.echo(
+        echo(
             f"mgk-screen: {path}: the answers are not valid, so the questionnaire cannot carry on from them:", err=True
         )
         for problem in problems:
-            typer.echo(f"  {problem.path}: {problem.message}", err=True)
+            echo(f"  {problem.path}: {problem.message}", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     return value
 
@@ -314,6 +315,6 @@ def _write_answers(path: Path, answers: dict[str, Any]) -> bool:
     except OSError as error:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-        typer.echo(f"mgk-screen: {path}: cannot save the answers ({error.strerror or error})", err=True)
+        echo(f"mgk-screen: {path}: cannot save the answers ({error.strerror or error})", err=True)
         return False
     return True

@@ -14,6 +14,7 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    echo,
     handled_errors,
     interrupted,
     make_screener,
@@ -75,14 +76,14 @@ def screen(
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
         if result is None:
-            typer.echo(
+            echo(
                 f"mgk-screen: {'<stdin>' if file == '-' else file}: expected one answers object, got "
                 f"{_json_kind(value)}; for an array or JSON Lines use `mgk-screen batch`",
                 err=True,
             )
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     if as_json:
-        typer.echo(result.model_dump_json(indent=2, exclude_none=True))
+        echo(result.model_dump_json(indent=2, exclude_none=True))
     else:
         from screener.render import render_result
 
@@ -224,13 +225,13 @@ def validate(inputs: Inputs, rules: RulesOption = None) -> None:
         read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):
-                typer.echo(f"{item.source}: {item.message}", err=True)
+                echo(f"{item.source}: {item.message}", err=True)
                 unreadable += 1
                 continue
             read += 1
             where = f"{item.source} record {item.position}"
             if isinstance(item, UnreadableRecord):
-                typer.echo(f"{where}: {item.message}")
+                echo(f"{where}: {item.message}")
                 invalid += 1
                 continue
             assert isinstance(item, RawRecord)
@@ -238,8 +239,8 @@ def validate(inputs: Inputs, rules: RulesOption = None) -> None:
             if problems:
                 invalid += 1
                 for problem in problems:
-                    typer.echo(f"{where}: {problem.path}: {problem.message}")
-    typer.echo(
+                    echo(f"{where}: {problem.path}: {problem.message}")
+    echo(
         f"{read} records read, {read - invalid} valid, {invalid} with errors"
         + (f", {unreadable} unreadable file{'s' if unreadable != 1 else ''}" if unreadable else ""),
         err=True,
@@ -257,7 +258,7 @@ def schema(
     """Print the published JSON Schema of the answers or of a result."""
     from screener.contract.validation import load_schema
 
-    typer.echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
+    echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
 
 
 def _json_kind(value: object) -> str:
@@ -266,9 +267,9 @@ def _json_kind(value: object) -> str:
 
 
 def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]
-    typer.echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
+    echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
     for problem in problems:
-        typer.echo(f"  {problem.path}: {problem.message}", err=True)
+        echo(f"  {problem.path}: {problem.message}", err=True)
 
 
 def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no-untyped-def]

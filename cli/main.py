@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import os
 import signal
@@ -22,7 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from screener import __version__
-from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Terminated
+from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Terminated, terminal_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -85,10 +86,37 @@ def _root(
     _State.debug = debug
 
 
-def stderr_console(plain: bool = False) -> Console:
-    from rich.console import Console
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` for anything that may hold text from input: control characters are shown
+    escaped, never sent to the terminal (``screener.errors.terminal_safe``)."""
+    typer.echo(terminal_safe(message), err=err, nl=nl)
 
-    console = Console(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
+
+@functools.cache
+def _safe_console_class() -> type[Console]:
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        """A rich Console that shows control characters in text escaped (``terminal_safe``):
+        names, ids and replies from input, and titles from a rule folder, cannot drive the
+        terminal. Rich's own control codes (colours, cursor moves) are not text: they pass."""
+
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(terminal_safe(text), **options)
+
+        def render(self, renderable: Any, options: Any = None) -> Iterator[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(terminal_safe(segment.text), segment.style)
+
+    return SafeConsole
+
+
+def stderr_console(plain: bool = False) -> Console:
+    console = _safe_console_class()(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
     # Into a file or a pipe (logs, CI), a message stays on one line: wrapping it at 80 columns would
     # split file paths and record positions, so that a search for them finds nothing.
     console.soft_wrap = not console.is_terminal
@@ -96,9 +124,7 @@ def stderr_console(plain: bool = False) -> Console:
 
 
 def stdout_console(plain: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
+    return _safe_console_class()(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
 
 
 def make_screener(rules: Path | None) -> Screener:
@@ -116,7 +142,7 @@ def handled_errors() -> Iterator[None]:
     except ClosedPipe:
         raise  # quietly, all the way out (see ``main``)
     except ScreenerError as error:
-        typer.echo(f"mgk-screen: {error}", err=True)
+        echo(f"mgk-screen: {error}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
 
 
@@ -166,14 +192,14 @@ def _run() -> int:
     except ClosedPipe:
         return int(ExitCode.CLOSED_PIPE)
     except ScreenerError as error:  # normally handled inside the commands; kept as a safety net
-        typer.echo(f"mgk-screen: {error}", err=True)
+        echo(f"mgk-screen: {error}", err=True)
         return int(error.exit_code)
     except KeyboardInterrupt as stop:  # before a command started (typer handles it after)
         return int(stopped_code(stop))
     except Exception as error:
         if _State.debug:
             raise
-        typer.echo(
+        echo(
             f"mgk-screen: unexpected error ({type(error).__name__}). This is a bug: please report it "
             "with the output of the same command run with --debug (which shows the traceback, never your answers).",
             err=True,
@@ -236,7 +262,7 @@ def _flush_stdout(code: int) -> int:
         if code:
             return code  # the failure was reported already
         with contextlib.suppress(OSError):
-            typer.echo(f"mgk-screen: cannot write the output: {error.strerror or error}", err=True)
+            echo(f"mgk-screen: cannot write the output: {error.strerror or error}", err=True)
         return int(ExitCode.USAGE)
     if code == ExitCode.CLOSED_PIPE:
         _drop_stdout()

@@ -14,6 +14,7 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    echo,
     handled_errors,
     make_screener,
     read_json_input,
@@ -55,16 +56,16 @@ class _Pauser:
     def __call__(self) -> None:
         if self.done:
             return
-        typer.echo("\nPress Enter to continue ", nl=False)
+        echo("\nPress Enter to continue ", nl=False)
         if not sys.stdin.readline():
             self.done = True
-        typer.echo("")
+        echo("")
 
 
 def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
-    typer.echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be explained:", err=True)
+    echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be explained:", err=True)
     for problem in problems:
-        typer.echo(f"  {problem.path}: {problem.message}", err=True)
+        echo(f"  {problem.path}: {problem.message}", err=True)
     raise typer.Exit(int(ExitCode.INVALID_RECORDS))
 
 
@@ -120,7 +121,7 @@ def explain(
         screener = make_screener(rules)
         value = read_json_input(file)
         if not isinstance(value, dict):
-            typer.echo(f"mgk-screen: {file}: expected one answers object", err=True)
+            echo(f"mgk-screen: {file}: expected one answers object", err=True)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         try:
             screening = screener.run(value)
@@ -129,7 +130,7 @@ def explain(
         walked = teaching.walk(screener, screening, value)
         tree = teaching.explanation_tree(walked)
     if as_json:
-        typer.echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
+        echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
     render_tree(tree, stdout_console(plain), plain=_plain(plain), title=f"Why this result, for {walked.id}")
 
@@ -149,7 +150,7 @@ def rules_list(
     with handled_errors():
         entries = teaching.catalogue(make_screener(rules), step)
     if as_json:
-        typer.echo(json.dumps([entry.as_dict() for entry in entries], indent=2, ensure_ascii=False))
+        echo(json.dumps([entry.as_dict() for entry in entries], indent=2, ensure_ascii=False))
         return
     render_rule_list(entries, stdout_console(plain), plain=_plain(plain), long=long)
 
@@ -181,7 +182,7 @@ def rules_graph(
     with handled_errors():
         ruleset = make_screener(rules).ruleset
         graph = teaching.dependency_graph(ruleset, rule_id)
-    typer.echo((teaching.graph_mermaid if mermaid else teaching.graph_text)(graph, ruleset), nl=False)
+    echo((teaching.graph_mermaid if mermaid else teaching.graph_text)(graph, ruleset), nl=False)
 
 
 @rules_app.command("check")
@@ -196,7 +197,7 @@ def rules_check(
     with handled_errors():
         ruleset = load_ruleset(rules)
     files = len({rule.file for rule in ruleset.rules})
-    typer.echo(
+    echo(
         f"{ruleset.folder}: valid: {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules in {files} files, "
         f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256})"
     )
@@ -209,4 +210,4 @@ def rules_docs(rules: RulesOption = None) -> None:
 
     with handled_errors():
         text = teaching.rules_markdown(make_screener(rules))
-    typer.echo(text, nl=False)
+    echo(text, nl=False)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Final, Literal, Protocol, TextIO, cast
 
 from screener.batch.records import RECORD_FILE_SUFFIXES
-from screener.errors import ClosedPipe, OutputError, ScreenerError
+from screener.errors import ClosedPipe, OutputError, ScreenerError, terminal_safe
 
 #: Columns of the CSV output, in order. Lists are joined with "; " (recommendations by their code,
 #: errors as "path: message"), booleans are true/false, and a field an entry lacks is left empty.
@@ -51,6 +51,8 @@ class ResultWriter(Protocol):
 
 def _compact(value: object) -> str:
     # allow_nan=False: a NaN in a result is a bug, and must not become invalid JSON output.
+    # (The JSON writers also pass it through ``terminal_safe``: DEL and C1 characters, which
+    # json leaves raw, are written as \u escapes, so results on a terminal cannot drive it.)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
@@ -97,7 +99,7 @@ def _escape_surrogates(value: Any) -> Any:
 
 class _JsonLinesWriter(_Writer):
     def _write(self, entry: Mapping[str, object]) -> None:
-        self._out.write(_compact(entry) + "\n")
+        self._out.write(terminal_safe(_compact(entry)) + "\n")
 
 
 class _JsonArrayWriter(_Writer):
@@ -107,7 +109,7 @@ class _JsonArrayWriter(_Writer):
         self._out.write("[")
 
     def _write(self, entry: Mapping[str, object]) -> None:
-        self._out.write(("\n" if self._count == 0 else ",\n") + _compact(entry))
+        self._out.write(("\n" if self._count == 0 else ",\n") + terminal_safe(_compact(entry)))
 
     def finish(self) -> None:
         self._out.write("\n]\n" if self._count else "]\n")
@@ -120,7 +122,22 @@ _CSV_LIST_ITEM: Final[Mapping[str, Callable[[Mapping[str, object]], str]]] = {
 }
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): an id or a
+#: medication name such as ``=HYPERLINK(...)`` is user text, so it is shown as text.
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(column: str, value: object) -> str:
+    """A CSV cell: the value as text, with a ``'`` before a leading formula character. A carriage
+    return becomes a newline: the writer quotes a cell holding a newline, but not one holding a
+    bare CR, which most readers take for the end of the row."""
+    text = _csv_text(column, value)
+    if text.startswith(_FORMULA_STARTS):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _csv_text(column: str, value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -129,7 +146,7 @@ def _csv_cell(column: str, value: object) -> str:
         return "; ".join(
             _CSV_LIST_ITEM[column](item)
             if column in _CSV_LIST_ITEM and isinstance(item, Mapping)
-            else _csv_cell(column, item)
+            else _csv_text(column, item)
             for item in value
         )
     if isinstance(value, Mapping):
