@@ -8,6 +8,7 @@ misses. The same wording serves answers files and the rule files.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -70,11 +71,19 @@ def validator_for(filename: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(filename))
 
 
+#: Problems listed for one instance at most: a record with thousands of wrong values gets the
+#: first ones and a note, not an error entry (and a list of errors in memory) as large as itself.
+MAX_PROBLEMS = 100
+
+
 def schema_problems(validator: Draft202012Validator, instance: Any) -> list[Problem]:
-    """Every schema error of ``instance``, worded, in document order."""
+    """Every schema error of ``instance`` (up to ``MAX_PROBLEMS``), worded, in document order."""
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
         problems.extend(_describe(error))
+        if len(problems) > MAX_PROBLEMS:
+            listed = sorted(dict.fromkeys(problems[:MAX_PROBLEMS]), key=lambda p: p.path)
+            return [*listed, Problem("$", f"more problems not listed (only the first {MAX_PROBLEMS} are)")]
     return sorted(dict.fromkeys(problems), key=lambda p: p.path)
 
 
@@ -125,6 +134,15 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     }
     if kind in bounds:
         yield Problem(path, f"must be {bounds[kind]} {error.validator_value}, got {_show(instance)}")
+        return
+    if kind == "uniqueItems" and isinstance(instance, list):
+        seen = Counter(json.dumps(item, sort_keys=True) for item in instance)
+        repeated = sorted(item for item, times in seen.items() if times > 1)[:5]
+        yield Problem(path, f"list each code once: {', '.join(repeated)} is repeated")
+        return
+    if kind in ("minItems", "maxItems") and isinstance(instance, list):
+        word = "at least" if kind == "minItems" else "at most"
+        yield Problem(path, f"must hold {word} {error.validator_value} items, got {len(instance)}")
         return
     if kind in ("minLength", "maxLength"):
         word = "at least" if kind == "minLength" else "at most"
