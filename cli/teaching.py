@@ -191,15 +191,25 @@ def rules_check(
         Path | None, typer.Option("--rules", help="The rule folder to check (default: the shipped rules).", metavar="DIR")
     ] = None,
 ) -> None:
-    """Load a rule folder and report it valid, or every problem found (exit 4)."""
+    """Load a rule folder and report it valid, or every problem found (exit 4).
+
+    Besides every check made when rules are loaded (files, fields, names, the engine's limits),
+    the rules are compiled and run once in the rules engine itself, in a separate process with a
+    time limit, so that a folder it cannot take is reported instead of hanging or crashing later.
+    """
+    from screener.errors import RulesError
+    from screener.screening.engine_limits import compile_in_child
     from screener.screening.ruleset import load_ruleset
 
     with handled_errors():
         ruleset = load_ruleset(rules)
+        problem = compile_in_child(None if rules is None else str(rules))
+        if problem is not None:
+            raise RulesError(f"{ruleset.folder}: {problem}")
     files = len({rule.file for rule in ruleset.rules})
     echo(
         f"{ruleset.folder}: valid: {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules in {files} files, "
-        f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256})"
+        f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256}); compiled and run in the rules engine"
     )
 
 
