@@ -170,9 +170,16 @@ def ask(
 
 
 def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
+    # The answers are saved back to this file: it must be one file holding one answers object,
+    # not a folder (whose first file would be read) nor an array of one (which would be replaced
+    # by an object).
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "not found"
+        echo(f"mgk-screen: {path}: {kind}; --resume takes one answers file (as written by --save)", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
     value = read_json_input(str(path))
-    if not isinstance(value, dict):
-        echo(f"mgk-screen: {path}: expected one answers object to carry on from", err=True)
+    if not isinstance(value, dict) or _holds_an_array(path):
+        echo(f"mgk-screen: {path}: expected one answers object to carry on from, not an array", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     _, problems = screener.check(value)
     if problems:
@@ -183,6 +190,12 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
             echo(f"  {problem.path}: {problem.message}", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     return value
+
+
+def _holds_an_array(path: Path) -> bool:
+    with path.open("rb") as file:
+        head = file.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return head.startswith(b"[")
 
 
 def _converse(interview: Interview, term: _Terminal, emergency_advice: str) -> bool:
