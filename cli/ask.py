@@ -108,7 +108,8 @@ def ask(
     Exit codes: 0 result shown; 2 the input ended before the questionnaire was finished (with
     --save, the answers so far are saved there), or the answers file could not be read or
     written; 3 the --resume file is not a valid answers file; 4 invalid rules or
-    questionnaire; 130 stopped with Ctrl-C (after an offer to save the answers so far).
+    questionnaire; 130 stopped with Ctrl-C (after an offer to save the answers so far); 143 SIGTERM
+    (the answers so far are saved with --save).
     """
     from screener.interview import Interview, Questionnaire
 

@@ -118,7 +118,8 @@ def batch(
     A summary (counts by headline level and urgency, invalid records) goes to stderr, and a
     progress line (records and records/s) while it runs when stderr is a terminal.
     Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
-    2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached, 130 interrupted.
+    2 usage, nothing readable or output refused, 4 invalid rules, 5 --fail-on reached, 130 interrupted,
+    141 the reader of the output went away, 143 SIGTERM.
     """
     from screener.batch.runner import BatchSummary, check_workers, screen_inputs
     from screener.batch.writers import open_writer, output_target

@@ -247,3 +247,10 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_130_and_no_traceback(tmp_p
     )
     assert done.returncode == ExitCode.INTERRUPTED, done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_every_exit_code_is_in_the_readme_table() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Exit codes and bad input") :].split("\n\n")[1]
+    documented = {int(line.split("|")[1]): line.split("|")[2].strip(" `") for line in table.splitlines()[2:]}
+    assert documented == {int(code): code.name for code in ExitCode}
