@@ -247,6 +247,8 @@ def _guard_standard_streams() -> None:
                 os.close(held)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    if sys.stdin is None:  # a closed stdin reads as empty ("-" is then "file is empty")
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the whole run
 
 
 def _flush_stdout(code: int) -> int:
