@@ -47,9 +47,9 @@ def test_a_code_given_twice_in_a_list_is_refused(screener: Any, field: str) -> N
     assert (f"$.{field}", f'list each code once: "{codes[field]}" is repeated') in problems
 
 
-def test_a_million_copies_of_one_symptom_are_refused_quickly_in_one_problem(screener: Any) -> None:
-    problems = problems_of(screener, {"symptoms": ["fatigue"] * 1_000_000})
-    assert ("$.symptoms", "must hold at most 18 items, got 1000000") in problems
+def test_many_copies_of_one_symptom_are_refused_in_one_problem(screener: Any) -> None:
+    problems = problems_of(screener, {"symptoms": ["fatigue"] * 100_000})
+    assert ("$.symptoms", "must hold at most 18 items, got 100000") in problems
     assert len(problems) <= 3
 
 
