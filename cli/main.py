@@ -138,4 +138,5 @@ from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
     teaching,  # noqa: F401
+    web,  # noqa: F401
 )

@@ -1,0 +1,57 @@
+"""The page templates (``templates/``) and rendering a page as a response.
+
+Autoescaping is on everywhere: medicine names, ids and error messages come from the person.
+Pages link their styles and their one script from ``/static`` (nothing inline, so the
+Content-Security-Policy can forbid inline script and style), and load nothing from elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from starlette.responses import HTMLResponse
+
+from screener import __version__
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from screener.web.sessions import Session
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("screener.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["words"] = lambda code: str(code).replace("_", " ")
+    env.globals["version"] = __version__
+    return env
+
+
+def page(
+    request: Request, template: str, *, session: Session | None = None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """One page as a response. Every page gets the session (for its forms' CSRF token and the
+    red-flag banner) and the notices waiting for it."""
+    from screener.web.app import web_context
+
+    web = web_context(request)
+    notices = session.take_notices() if session is not None else []
+    red_flags: list[str] = []
+    if session is not None:
+        labels = {c.value: c.label for item in web.questionnaire.items if item.red_flag for c in item.choices}
+        red_flags = [labels.get(code, str(code)) for code in session.interview.red_flags]
+    html = web.templates.get_template(template).render(
+        session=session,
+        csrf=session.csrf if session is not None else "",
+        notices=notices,
+        red_flags_now=red_flags,
+        emergency_advice=web.questionnaire.emergency_advice,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
