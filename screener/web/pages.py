@@ -9,10 +9,10 @@ a reply means; these handlers only move between pages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
-from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 COOKIE = "mgk_session"
 CSRF_FIELD = "csrf"
+_REFUSED = "This form is out of date or did not come from this page (its security token is wrong)."
 
 
 # -- sessions and tokens ------------------------------------------------------------------------
@@ -48,26 +49,41 @@ def go(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
-async def session_form(request: Request) -> tuple[Session, FormData] | Response:
+@dataclass(frozen=True)
+class Submitted:
+    """A submitted form, read whole and closed: text fields (each a list of its values) and files."""
+
+    fields: dict[str, list[str]]
+    files: dict[str, bytes]
+
+    def get(self, name: str, default: str = "") -> str:
+        return next(iter(self.fields.get(name, ())), default)
+
+
+async def read_form(request: Request) -> Submitted:
+    """The form of a request (urlencoded or multipart). Uploaded files are read into memory (the
+    body limit bounds them) and their temporary files closed at once."""
+    fields: dict[str, list[str]] = {}
+    files: dict[str, bytes] = {}
+    async with request.form() as form:
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(name, []).append(value)
+            else:
+                files[name] = await value.read()
+    return Submitted(fields, files)
+
+
+async def session_form(request: Request) -> tuple[Session, Submitted] | Response:
     """The session and the submitted form, or the response refusing it: to the start page when
     there is no session (nothing to protect), 403 when the CSRF token is not the session's."""
+    form = await read_form(request)
     session = current_session(request)
-    form = await request.form()
     if session is None:
         return to_start(request)
-    token = form.get(CSRF_FIELD)
-    if not same_token(token if isinstance(token, str) else None, session.csrf):
-        raise HTTPException(403, "This form is out of date or did not come from this page (its security token is wrong).")
+    if not same_token(form.get(CSRF_FIELD), session.csrf):
+        raise HTTPException(403, _REFUSED)
     return session, form
-
-
-def submitted(form: FormData) -> dict[str, list[str]]:
-    """The text fields of a form, each as the list of its values."""
-    out: dict[str, list[str]] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            out.setdefault(name, []).append(value)
-    return out
 
 
 def with_session_cookie(response: Response, session: Session) -> Response:
@@ -97,8 +113,7 @@ def start_page(request: Request, ended: str | None = None) -> Response:
 @router.post("/start")
 async def start(request: Request) -> Response:
     web = web_context(request)
-    form = await request.form()
-    _check_start_token(request, form)
+    _check_start_token(request, await read_form(request))
     web.sessions.end(request.cookies.get(COOKIE))
     session = web.sessions.create(web.new_interview())
     return with_session_cookie(go("/question"), session)
@@ -110,11 +125,9 @@ async def resume(request: Request) -> Response:
     from screener.web.reading import read_answers
 
     web = web_context(request)
-    form = await request.form()
+    form = await read_form(request)
     _check_start_token(request, form)
-    upload = form.get("answers")
-    data = await upload.read() if isinstance(upload, UploadFile) else b""
-    value, problems = read_answers(data, web)
+    value, problems = read_answers(form.files.get("answers", b""), web)
     if problems:
         return page(
             request,
@@ -133,10 +146,9 @@ async def resume(request: Request) -> Response:
     return with_session_cookie(go("/question"), session)
 
 
-def _check_start_token(request: Request, form: FormData) -> None:
-    token = form.get(CSRF_FIELD)
-    if not web_context(request).start_tokens.valid(token if isinstance(token, str) else None):
-        raise HTTPException(403, "This form is out of date or did not come from this page (its security token is wrong).")
+def _check_start_token(request: Request, form: Submitted) -> None:
+    if not web_context(request).start_tokens.valid(form.get(CSRF_FIELD)):
+        raise HTTPException(403, _REFUSED)
 
 
 @router.post("/restart")
@@ -206,7 +218,7 @@ async def answer(request: Request) -> Response:
     if form.get("key") != question.key:  # a page left open in another tab, or reloaded from history
         session.notices.append("That page was out of date, so nothing was changed. Here is the question to answer now.")
         return go("/question")
-    given = submitted(form)
+    given = form.fields
     action = form.get("action", "next")
     raw: str | FormProblem = "skip" if action == "skip" else "" if action == "keep" else reply_text(question, given)
     if isinstance(raw, FormProblem):

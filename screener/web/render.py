@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from screener import __version__
@@ -29,6 +30,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["words"] = lambda code: str(code).replace("_", " ")
+    env.filters["code_spans"] = code_spans
     env.globals["version"] = __version__
     return env
 
@@ -55,3 +57,11 @@ def page(
         **context,
     )
     return HTMLResponse(html, status_code=status)
+
+
+def code_spans(text: str) -> Markup:
+    """Text with `backticks` shown as code (everything else escaped)."""
+    out = Markup("")
+    for index, part in enumerate(str(text).split("`")):
+        out += Markup('<span class="code">{}</span>').format(part) if index % 2 else escape(part)
+    return out

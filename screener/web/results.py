@@ -37,9 +37,8 @@ async def change(request: Request) -> Response:
     if isinstance(checked, Response):
         return checked
     session, form = checked
-    item = form.get("item")
     try:
-        session.interview.change(str(item))
+        session.interview.change(form.get("item"))
     except KeyError:
         session.notices.append("That question does not apply to your answers now, so there was nothing to change.")
         return go("/review")
