@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from screener.cli.main import RulesOption, app, handled_errors
 
+from screener.errors import ExitCode
+
 
 @app.command()
 def serve(
@@ -29,8 +31,15 @@ def serve(
     A JSON API answers beside it (/api). Answers stay in this program's memory only, never on
     disk or in a log, and are forgotten after 30 minutes without use or when it stops.
     Needs the optional extra: pip install 'mgk-screen[web]'.
+
+    Exit codes: 130 stopped with Ctrl-C; 2 the address cannot be used, or the web extra is not
+    installed; 4 invalid rules or questionnaire.
     """
     from screener.web.server import serve as run
 
     with handled_errors():
-        run(host, port, rules=rules, open_browser=open_browser, say=lambda text: typer.echo(text, err=True))
+        try:
+            run(host, port, rules=rules, open_browser=open_browser, say=lambda text: typer.echo(text, err=True))
+        except KeyboardInterrupt:  # uvicorn stops cleanly, then passes Ctrl-C on
+            typer.echo("mgk-screen: stopped; the answers it held are forgotten.", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

@@ -128,10 +128,11 @@ def create_app(
     for router in (pages.router, results.router, api.router, api.pages, *routers):
         app.include_router(router)
     pages.install_error_pages(app)
-    # Added innermost first: the access log sees every request, including those refused.
-    app.add_middleware(SecurityHeaders)
+    # Added innermost first. The headers wrap every response, those refusing a request included;
+    # the access log sees every request.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(QuietErrors)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app
