@@ -122,7 +122,7 @@ def stacked_levels(key: str, title: str, rows: Mapping[str, Mapping[str, int]], 
                     continue
                 share = 100 * count / total if total else 0
                 axes.barh(index, share, left=left, color=LEVEL_COLOURS.get(level, _BAR), edgecolor="white", height=0.6)
-                if share >= 9:
+                if share >= 18:  # narrower segments are left to the table beside the chart
                     axes.text(left + share / 2, index, f"{level}\n{percent(count, total)}", ha="center", va="center", color="white", fontsize=9.5)
                 left += share
         axes.set_yticks(range(len(names)), list(reversed(names)))

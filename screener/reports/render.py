@@ -28,7 +28,7 @@ REPORT_FORMATS: Final = (".html", ".htm", ".pdf")
 def require_reports(pdf: bool = False) -> None:
     """Raise ``MissingExtra`` (one line with the install command) unless the reports extra is installed."""
     modules = ["jinja2", "matplotlib"] + (["weasyprint"] if pdf else [])
-    require("reports", "mgk-screen report", *modules)
+    require("reports", "making a report", *modules)
 
 
 @functools.lru_cache(maxsize=1)
