@@ -29,9 +29,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
+    library = {f"screener/{path.relative_to(ROOT / 'screener').as_posix()}" for path in ROOT.joinpath("screener").rglob("*.py")}
+    assert library <= names, sorted(library - names)  # every module of every capability folder
     for expected in (
         "screener/__init__.py",
-        "screener/engine.py",
+        "screener/screening/engine.py",
         "screener/cli/main.py",
         "screener/rules/ruleset.json",
         "screener/rules/medications.json",
