@@ -82,7 +82,8 @@ class MedicationMatch:
     text: str
     """The input string as given."""
     drugs: tuple[MatchedDrug, ...]
-    """Everything recognised, in input order; a drug named twice ("Lasix (furosemide)") once."""
+    """Everything recognised, in input order; a drug named twice ("Lasix (furosemide)") once, and
+    a drug of several classes (pentamidine) once per class."""
     counted: bool
     """False for forms that act locally (cream, eye drops...): the drugs then count for nothing."""
     note: str | None
@@ -143,7 +144,7 @@ class _Entry:
     """What one vocabulary name stands for. Dose and form words to skip have no drugs and no note."""
 
     drugs: tuple[tuple[str, str], ...] = ()
-    """(generic, class) of every drug the name stands for."""
+    """(generic, class) of every drug the name stands for, one pair per class of each drug."""
     via_product: str | None = None
     form_note: str | None = None
     """Set for a form that acts locally, or a brand sold only in one ("Restasis")."""
@@ -261,7 +262,7 @@ class Vocabulary:
                 last = i
             i += 1
 
-        drugs: dict[str, MatchedDrug] = {}
+        drugs: dict[tuple[str, str], MatchedDrug] = {}
         unrecognised: list[str] = []
         for piece in pieces:
             words = text[piece.start : piece.end]
@@ -269,7 +270,8 @@ class Vocabulary:
                 unrecognised.append(words)
                 continue
             for generic, drug_class in piece.entry.drugs:
-                drugs.setdefault(generic, MatchedDrug(generic, words, drug_class, piece.entry.via_product))
+                found = MatchedDrug(generic, words, drug_class, piece.entry.via_product)
+                drugs.setdefault((generic, drug_class), found)
         if not drugs and not unrecognised and text.strip():
             # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
             unrecognised.append(text.strip())
@@ -322,15 +324,18 @@ class _Compiler:
             for name in group["names"]:
                 self._add(name, _Entry(), f"ignored_text.groups[{index}]", "names", group)
 
-        generics: dict[tuple[str, ...], tuple[str, str]] = {}
+        generics: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
         for index, drug in enumerate(data["drugs"]):
             where = f"drugs[{index}]"
-            if drug["class"] not in class_names:
-                suggestion = did_you_mean(drug["class"], class_names)
-                self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug['class']}'{suggestion}")
-            generic = (drug["generic"], drug["class"])
+            # A drug with several effects lists several classes, and every one of them counts.
+            drug_classes = drug["class"] if isinstance(drug["class"], list) else [drug["class"]]
+            for drug_class in drug_classes:
+                if drug_class not in class_names:
+                    suggestion = did_you_mean(drug_class, class_names)
+                    self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug_class}'{suggestion}")
+            generic = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
             generics.setdefault(_name_key(drug["generic"]), generic)
-            entry = _Entry(drugs=(generic,))
+            entry = _Entry(drugs=generic)
             self._add(drug["generic"], entry, where, "generic", drug)
             for field in ("brands", "other_names"):
                 for name in drug.get(field, ()):
@@ -344,7 +349,7 @@ class _Compiler:
                         f"'{local['form']}'{did_you_mean(local['form'], choices)}"
                     )
                     continue
-                self._add(local["name"], _Entry(drugs=(generic,), form_note=note), where, "local_brands", drug)
+                self._add(local["name"], _Entry(drugs=generic, form_note=note), where, "local_brands", drug)
 
         generic_names = [drug["generic"] for drug in data["drugs"]]
         for index, product in enumerate(data["combinations"]):
@@ -352,7 +357,7 @@ class _Compiler:
             parts = []
             for part in product["contains"]:
                 if _name_key(part) in generics:
-                    parts.append(generics[_name_key(part)])
+                    parts.extend(generics[_name_key(part)])
                 else:
                     suggestion = did_you_mean(part, generic_names)
                     self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
