@@ -119,7 +119,8 @@ def test_retired_farmer_on_digoxin_and_omeprazole_for_years_is_told_to_have_magn
 
 def test_woman_on_pantoprazole_for_years_and_amiloride_is_told_to_have_magnesium_checked(screener: Any) -> None:
     result = screen(
-        screener, {"age": 63, "medications": ["pantoprazole magnesium 40 mg", "amiloride 5 mg"], "ppi_over_3_months": "yes"}
+        screener,
+        {"age": 63, "medications": ["pantoprazole magnesium 40 mg", "amiloride 5 mg"], "ppi_over_3_months": "yes"},
     )
     assert "check_magnesium" in codes(result)
     assert result.urgency == "routine"
@@ -167,7 +168,8 @@ def test_builder_taking_ibuprofen_with_four_days_of_vomiting_gets_sick_day_advic
     screener: Any,
 ) -> None:
     result = screen(
-        screener, {"age": 35, "medications": ["ibuprofen 400 mg three times a day"], "vomiting": {"present": True, "days": 4}}
+        screener,
+        {"age": 35, "medications": ["ibuprofen 400 mg three times a day"], "vomiting": {"present": True, "days": 4}},
     )
     assert result.urgency != "urgent"
     assert "urgent_sick_day_rules" not in fired(result)
@@ -177,7 +179,9 @@ def test_builder_taking_ibuprofen_with_four_days_of_vomiting_gets_sick_day_advic
 
 
 def test_young_woman_on_yasmin_using_a_salt_substitute_is_seen_soon(screener: Any) -> None:
-    result = screen(screener, {"age": 24, "sex": "female", "medications": ["Yasmin"], "supplements": ["salt_substitute"]})
+    result = screen(
+        screener, {"age": 24, "sex": "female", "medications": ["Yasmin"], "supplements": ["salt_substitute"]}
+    )
     assert result.urgency == "soon"
     assert "no_potassium_self_supplement" in codes(result)
 
@@ -321,7 +325,12 @@ def test_man_with_high_blood_pressure_on_hydrochlorothiazide_and_a_potassium_of_
     # A departure from v2 (Funder 2016; Hypertension Canada 2017): marked low potassium on a diuretic.
     result = screen(
         screener,
-        {"age": 52, "conditions": ["high_blood_pressure"], "medications": ["HCTZ 25 mg"], "labs": {"potassium": lab(2.8)}},
+        {
+            "age": 52,
+            "conditions": ["high_blood_pressure"],
+            "medications": ["HCTZ 25 mg"],
+            "labs": {"potassium": lab(2.8)},
+        },
     )
     assert result.urgency == "urgent"
     assert "ask_about_aldosteronism" in codes(result)
@@ -359,7 +368,8 @@ def test_man_on_ondansetron_is_told_to_keep_taking_it(screener: Any) -> None:
 
 def test_girl_who_cannot_keep_fluids_down_after_one_day_is_told_how_to_replace_them(screener: Any) -> None:
     result = screen(
-        screener, {"age": 19, "vomiting": {"present": True, "days": 1, "episodes_per_day": 2, "cannot_keep_fluids_down": True}}
+        screener,
+        {"age": 19, "vomiting": {"present": True, "days": 1, "episodes_per_day": 2, "cannot_keep_fluids_down": True}},
     )
     assert result.urgency == "urgent"
     assert "fluids_for_gi_losses" in codes(result)

@@ -433,7 +433,11 @@ def test_an_older_normal_potassium_neither_caps_nor_is_called_not_current(screen
 def test_refractory_low_potassium_during_gut_losses_says_nothing_about_the_cap(screener: Any) -> None:
     result = screen(
         screener,
-        {"diarrhea": PERSISTENT_DIARRHEA, "low_potassium_despite_supplements": True, "labs": {"potassium": lab(3.6, None)}},
+        {
+            "diarrhea": PERSISTENT_DIARRHEA,
+            "low_potassium_despite_supplements": True,
+            "labs": {"potassium": lab(3.6, None)},
+        },
     )
     assert not {"potassium_capped_by_normal_result", "potassium_result_not_current_during_gut_losses"} & fired(result)
     assert result.potassium_depletion == "likely"
@@ -510,8 +514,12 @@ HBP = {"conditions": ["high_blood_pressure"]}
             {"diuretic_use": "yes", "labs": {"potassium": lab(2.9)}}, False, id="K 2.9 on a water pill, normal BP: no"
         ),
         pytest.param(
-            {**HBP, "medications": ["hydrochlorothiazide"], "vomiting": {"present": True, "days": 3},
-             "labs": {"potassium": lab(2.9)}},
+            {
+                **HBP,
+                "medications": ["hydrochlorothiazide"],
+                "vomiting": {"present": True, "days": 3},
+                "labs": {"potassium": lab(2.9)},
+            },
             False,
             id="K 2.9 on a thiazide with vomiting: no",
         ),  # fmt: skip
