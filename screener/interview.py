@@ -690,17 +690,13 @@ class Interview:
             groups.setdefault(drug.matched_text, []).append(drug)
         parts = []
         for written, drugs in groups.items():
-            # A drug of several classes (pentamidine) is named once, with each of its classes.
-            labels: dict[str, list[str]] = {}
-            for drug in drugs:
-                labels.setdefault(drug.generic, []).append(self.class_label(drug.drug_class))
-            if len(labels) == 1:
-                ((generic, classes),) = labels.items()
-                label = " and ".join(classes)
-                same = generic.casefold() == written.casefold()
-                parts.append(f"{written} — that is {label}" if same else f"{written} — that is {generic}, {label}")
+            if len(drugs) == 1:
+                drug = drugs[0]
+                label = self.class_label(drug.drug_class)
+                same = drug.generic.casefold() == written.casefold()
+                parts.append(f"{written} — that is {label}" if same else f"{written} — that is {drug.generic}, {label}")
             else:
-                named = " and ".join(f"{generic}, {' and '.join(classes)}" for generic, classes in labels.items())
+                named = " and ".join(f"{d.generic}, {self.class_label(d.drug_class)}" for d in drugs)
                 parts.append(f"{written} — that is {named}")
         text = "; ".join(parts)
         if not match.counted and match.note:

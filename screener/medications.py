@@ -308,6 +308,7 @@ class _Compiler:
         self.problems: list[str] = []
         self.root = _Node()
         self._owners: dict[tuple[str, ...], str] = {}
+        self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
         class_names = [entry["name"] for entry in data["classes"]]
         for index, name in enumerate(class_names):
@@ -324,7 +325,7 @@ class _Compiler:
             for name in group["names"]:
                 self._add(name, _Entry(), f"ignored_text.groups[{index}]", "names", group)
 
-        generics: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        generics: dict[tuple[str, ...], tuple[str, str]] = {}
         for index, drug in enumerate(data["drugs"]):
             where = f"drugs[{index}]"
             # A drug with several effects lists several classes, and every one of them counts.
@@ -333,9 +334,11 @@ class _Compiler:
                 if drug_class not in class_names:
                     suggestion = did_you_mean(drug_class, class_names)
                     self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug_class}'{suggestion}")
-            generic = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
+            generic = (drug["generic"], drug_classes[0])
             generics.setdefault(_name_key(drug["generic"]), generic)
-            entry = _Entry(drugs=generic)
+            every_class = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
+            self._every_class.setdefault(_name_key(drug["generic"]), every_class)
+            entry = _Entry(drugs=every_class)
             self._add(drug["generic"], entry, where, "generic", drug)
             for field in ("brands", "other_names"):
                 for name in drug.get(field, ()):
@@ -349,7 +352,7 @@ class _Compiler:
                         f"'{local['form']}'{did_you_mean(local['form'], choices)}"
                     )
                     continue
-                self._add(local["name"], _Entry(drugs=generic, form_note=note), where, "local_brands", drug)
+                self._add(local["name"], _Entry(drugs=(generic,), form_note=note), where, "local_brands", drug)
 
         generic_names = [drug["generic"] for drug in data["drugs"]]
         for index, product in enumerate(data["combinations"]):
@@ -357,7 +360,7 @@ class _Compiler:
             parts = []
             for part in product["contains"]:
                 if _name_key(part) in generics:
-                    parts.extend(generics[_name_key(part)])
+                    parts.extend(self._every_class[_name_key(part)])
                 else:
                     suggestion = did_you_mean(part, generic_names)
                     self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
