@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener.result import ScreeningResult
+from screener import ScreeningResult
 
 from test_clinical_cases import check_always_true, codes, fired, levels, text_of
 

@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from screener import InvalidAnswers
-from screener.result import ScreeningResult
+from screener import InvalidAnswers, ScreeningResult
 
 ROOT = Path(__file__).resolve().parents[1]
 LASIX = "Lasix 40 mg"
