@@ -270,8 +270,8 @@ class Vocabulary:
                 unrecognised.append(words)
                 continue
             for generic, drug_class in piece.entry.drugs:
-                found = MatchedDrug(generic, words, drug_class, piece.entry.via_product)
-                drugs.setdefault((generic, drug_class), found)
+                matched = MatchedDrug(generic, words, drug_class, piece.entry.via_product)
+                drugs.setdefault((generic, drug_class), matched)
         if not drugs and not unrecognised and text.strip():
             # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
             unrecognised.append(text.strip())
@@ -328,12 +328,7 @@ class _Compiler:
         generics: dict[tuple[str, ...], tuple[str, str]] = {}
         for index, drug in enumerate(data["drugs"]):
             where = f"drugs[{index}]"
-            # A drug with several effects lists several classes, and every one of them counts.
-            drug_classes = drug["class"] if isinstance(drug["class"], list) else [drug["class"]]
-            for drug_class in drug_classes:
-                if drug_class not in class_names:
-                    suggestion = did_you_mean(drug_class, class_names)
-                    self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug_class}'{suggestion}")
+            drug_classes = self._classes_of(drug, where, class_names)
             generic = (drug["generic"], drug_classes[0])
             generics.setdefault(_name_key(drug["generic"]), generic)
             every_class = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
@@ -357,7 +352,7 @@ class _Compiler:
         generic_names = [drug["generic"] for drug in data["drugs"]]
         for index, product in enumerate(data["combinations"]):
             where = f"combinations[{index}]"
-            parts = []
+            parts: list[tuple[str, str]] = []
             for part in product["contains"]:
                 if _name_key(part) in generics:
                     parts.extend(self._every_class[_name_key(part)])
@@ -383,6 +378,15 @@ class _Compiler:
             node = node.children.setdefault(word, _Node())
         if node.entry is None:  # the same entry spelled twice ("Nu-Salt", "Nu Salt") keeps the first
             node.entry = entry
+
+    def _classes_of(self, drug: Mapping[str, Any], where: str, class_names: list[str]) -> list[str]:
+        """A drug's classes: one, or a list for a drug with several effects (every one counts)."""
+        drug_classes: list[str] = drug["class"] if isinstance(drug["class"], list) else [drug["class"]]
+        for drug_class in drug_classes:
+            if drug_class not in class_names:
+                suggestion = did_you_mean(drug_class, class_names)
+                self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug_class}'{suggestion}")
+        return drug_classes
 
 
 def _entry(item: Any) -> str:

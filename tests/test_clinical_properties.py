@@ -339,8 +339,18 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     refractory = record.get("low_potassium_despite_supplements") is True
     assert ("check_magnesium_with_potassium" in recommendation_codes) is (k >= 1 or refractory)
 
-    # labs: every lab given is reported; a usable normal potassium caps potassium when it is
-    # current: from the last 7 days, or from the last 30 days or undated with no gut losses counted
+    check_labs(result, record, refractory)
+    check_version_2_floors(result, record, counted, recommendation_codes, max(mg, k) >= 1)
+
+    # red flags now always mean emergency care
+    if record.get("red_flags_now"):
+        assert result.urgency == "emergency"
+        assert set(record["red_flags_now"]) <= set(result.red_flags)
+
+
+def check_labs(result: ScreeningResult, record: dict[str, Any], refractory: bool) -> None:
+    """Every lab given is reported; a usable normal potassium caps potassium when it is current:
+    from the last 7 days, or from the last 30 days or undated with no gut losses counted."""
     labs = record.get("labs") or {}
     assert sorted(lab.lab for lab in result.labs_used) == sorted(name for name, value in labs.items() if value)
     gut_losses = bool(GI_LOSS_FACTORS & set(result.risk_factors))
@@ -358,23 +368,24 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         if used.lab == "magnesium" and used.used and used.mmol_per_l < 0.70:
             assert result.magnesium_depletion == "likely"
 
-    # v2 floors: digoxin always gets its check; a QT drug with a possible depletion is seen soon
+
+def check_version_2_floors(
+    result: ScreeningResult, record: dict[str, Any], counted: set[str], codes: list[str], depletion: bool
+) -> None:
+    """Digoxin always gets its check; a QT drug with a possible depletion, or a loop and a thiazide
+    together, are seen soon; trouble breathing in the past two weeks is at least urgent."""
+    urgency = _rank(URGENCIES, result.urgency)
     if "digoxin" in counted:
-        assert "digoxin_check" in recommendation_codes
-        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "routine")
-    if "qt_prolonging_drug" in counted and max(mg, k) >= 1:
-        assert "qt_drug_check" in recommendation_codes
-        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "soon")
+        assert "digoxin_check" in codes
+        assert urgency >= _rank(URGENCIES, "routine")
+    if "qt_prolonging_drug" in counted and depletion:
+        assert "qt_drug_check" in codes
+        assert urgency >= _rank(URGENCIES, "soon")
     if {"loop_diuretic", "thiazide_diuretic"} <= counted:
         assert "dual_diuretic" in result.risk_factors
-        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "soon")
+        assert urgency >= _rank(URGENCIES, "soon")
     if "trouble_breathing" in (record.get("symptoms") or []):
-        assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "urgent")
-
-    # red flags now always mean emergency care
-    if record.get("red_flags_now"):
-        assert result.urgency == "emergency"
-        assert set(record["red_flags_now"]) <= set(result.red_flags)
+        assert urgency >= _rank(URGENCIES, "urgent")
 
 
 @SETTINGS

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from screener import ScreeningResult
-
 from test_clinical_cases import check_always_true, codes, fired, levels, text_of
+
+from screener import ScreeningResult
 
 
 def screen(screener: Any, answers: dict[str, Any]) -> ScreeningResult:

@@ -521,7 +521,7 @@ HBP = {"conditions": ["high_blood_pressure"]}
             },
             False,
             id="K 2.9 on a thiazide with vomiting: no",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_ask_about_aldosteronism(screener: Any, answers: dict[str, Any], asked: bool) -> None:
