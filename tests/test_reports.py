@@ -253,7 +253,8 @@ def test_cohort_potassium_bands_follow_the_rules_thresholds(cohort_html: str, re
     bands = {label: counts[0] for label, counts in table_counts(parsed(cohort_html), "lab-potassium-table").items()}
     assert bands["below 2.5"] == sum(n for v, n in values.items() if v < 2.5)
     assert bands["3.0 to under 3.5"] == sum(n for v, n in values.items() if 3.0 <= v < 3.5)
-    assert bands["3.5 to 5.0"] == sum(n for v, n in values.items() if 3.5 <= v <= 5.0)
+    assert bands["3.5 to under 4.0"] == sum(n for v, n in values.items() if 3.5 <= v < 4.0)  # the digoxin floor (v2)
+    assert bands["4.0 to 5.0"] == sum(n for v, n in values.items() if 4.0 <= v <= 5.0)
     assert bands["6.5 or above"] == sum(n for v, n in values.items() if v >= 6.5)
 
 
