@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from screener.cli.main import app as cli
 from typer.testing import CliRunner
 from web_support import new_client
-
-from screener.cli.main import app as cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "personas"
 RULES = Path(__file__).resolve().parent.parent / "rules"

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-from web_support import _SCREENER
-
 from screener.cli.main import app as cli
+from typer.testing import CliRunner
+from web_support import running_server, shared_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("MGK_CHROMIUM", "/usr/bin/chromium")
@@ -55,29 +51,9 @@ def _missing(what: str) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """The app on uvicorn, on a free port of 127.0.0.1 (the socket bound here: no race for the port)."""
-    import uvicorn
-
-    from screener.web.app import create_app
-
-    app = create_app(_SCREENER.get())
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uvicorn_server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uvicorn_server.should_exit = True
-        thread.join(10)
-        sock.close()
+    """The app on uvicorn, on a free port of 127.0.0.1."""
+    with running_server(shared_app()) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -238,6 +214,10 @@ def test_a_keyboard_alone_takes_a_person_from_the_start_to_a_printable_result(
     assert page.title().startswith("Your result")
     printing = tab_to(page, button("Print this page"), "the print button")  # shown by the script
     assert printing["tag"] == "button"
+    tab_to(page, button("PDF, A4 paper"), "the PDF download")
+    with page.expect_download() as pdf:
+        page.keyboard.press("Enter")
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
     tab_to(page, button("Download my answers"), "Download my answers")
     with page.expect_download() as download:
         page.keyboard.press("Enter")

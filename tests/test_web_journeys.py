@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from screener.cli.main import app as cli
 from web_support import Visitor, answer_typical_person, new_client
 
-from screener.cli.main import app as cli
 from screener.interview import Interview, Questionnaire
 
 
@@ -371,3 +371,76 @@ def _reply_on_page(visitor: Visitor, kind: str, step: str, reply: str) -> None:
         visitor.submit([reply])
     else:
         visitor.type(reply)
+
+
+# -- the result is the report -------------------------------------------------------------------
+
+
+def test_the_result_page_is_the_printable_report_and_its_pdf(visitor: Visitor, tmp_path: Path) -> None:
+    """The page shows the report's parts (from the report templates), and the PDF is the report."""
+    import shutil
+    import subprocess
+
+    visitor.start()
+    answer_typical_person(visitor, medicines="Lasix 40 mg", symptoms=("Muscle cramps",))
+    visitor.open("/result")
+    text = visitor.text()
+    for heading in ("For your clinician: summary", "Why: what in your answers led to this", "Your answers, as given", "About this result"):
+        assert heading in text
+    assert "Lasix 40 mg → furosemide" in text
+    assert '<link rel="stylesheet" href="/static/report/styles.css">' in visitor.html
+    assert visitor.client.get("/static/report/styles.css").headers["content-type"].startswith("text/css")
+    assert "counter(pages)" in visitor.client.get("/static/report/print.css").text
+
+    pdf = visitor.client.get("/result.pdf?paper=letter")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        path = tmp_path / "result.pdf"
+        path.write_bytes(pdf.content)
+        printed = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        words = " ".join(printed.split()).lower()  # levels are printed in capitals
+        entry = batch_result(downloaded_answers(visitor), tmp_path)
+        assert f"combined magnesium and potassium depletion: {entry['combined_depletion']}" in words
+        assert "for your clinician: summary" in words
+
+
+def test_the_pdf_waits_for_the_result_too(visitor: Visitor) -> None:
+    visitor.start()
+    response = visitor.client.get("/result.pdf", follow_redirects=False)
+    assert response.status_code == 303
+
+
+def test_without_the_reports_extra_the_pdf_says_how_to_get_it(visitor: Visitor, monkeypatch: pytest.MonkeyPatch) -> None:
+    import screener.reports.render as report_render
+    from screener.extras import MissingExtra
+
+    def missing(pdf: bool = False) -> None:
+        raise MissingExtra("reports", "a PDF of the result", "weasyprint is not installed")
+
+    monkeypatch.setattr(report_render, "require_reports", missing)
+    visitor.start()
+    answer_typical_person(visitor)
+    response = visitor.client.get("/result.pdf")
+    assert response.status_code == 501
+    assert "pip install &#39;mgk-screen[reports]&#39;" in response.text
+    assert visitor.client.get("/result").status_code == 200
+
+
+def test_the_result_page_needs_only_the_web_extra() -> None:
+    """Jinja2 is all the report partials need; matplotlib and WeasyPrint (the reports extra) only
+    make the PDF. Checked in a fresh interpreter where neither can be imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['matplotlib'] = None; sys.modules['weasyprint'] = None\n"
+        "from web_support import Visitor, answer_typical_person\n"
+        "v = Visitor(); v.start(); answer_typical_person(v)\n"
+        "print(v.client.get('/result').status_code, v.client.get('/result.pdf').status_code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=300
+    )
+    assert done.stdout.split() == ["200", "501"], done.stderr[-2000:]

@@ -4,9 +4,13 @@ Shared by the web page tests."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
-from collections.abc import Iterable
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -153,3 +157,33 @@ def answer_typical_person(visitor: Visitor, *, medicines: str = "none", symptoms
     visitor.choose("None of these")  # supplements
     visitor.type("")  # potassium result: not known
     visitor.type("")  # magnesium result: not known
+
+
+@contextlib.contextmanager
+def running_server(app: Any) -> Iterator[str]:
+    """The app on uvicorn, really listening on a free port of 127.0.0.1; yields its base URL.
+    The socket is bound here and handed to uvicorn, so there is no race for the port."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def shared_app() -> Any:
+    """An app with the default settings (this computer's names only), on the shared screener."""
+    return create_app(_SCREENER.get())

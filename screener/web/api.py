@@ -44,7 +44,7 @@ _ANSWERS_BODY: dict[str, Any] = {
         "content": {"application/json": {"schema": {"$ref": "/api/v1/schema/answers"}}},
     }
 }
-_INVALID = {
+_INVALID: dict[int | str, dict[str, Any]] = {
     400: {"model": Validation, "description": "The body is not JSON (the error gives line and column)."},
     413: {"description": "The body is larger than the server accepts."},
     415: {"description": "The body was not sent as JSON (Content-Type: application/json)."},
@@ -131,7 +131,7 @@ def questionnaire(request: Request) -> JSONResponse:
 
 
 @pages.get("/api")
-def api_page(request: Request) -> Response:
+async def api_page(request: Request) -> Response:
     """The API described for people, from the OpenAPI document (which is at /openapi.json)."""
     operations = []
     for path, methods in request.app.openapi()["paths"].items():

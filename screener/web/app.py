@@ -10,6 +10,7 @@ app returned; they get the same protection and can reach the shared ``WebContext
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from screener.contract.result import ScreeningResult
     from screener.interview import Interview, Questionnaire
+    from screener.reports.words import Words
     from screener.screening.pipeline import Screener
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -59,6 +61,13 @@ class WebContext:
     templates: jinja2.Environment
     start_tokens: StartToken = field(default_factory=StartToken)
     _screening: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @functools.cached_property
+    def words(self) -> Words:
+        """Plain words for the codes of a result (the report partials show them)."""
+        from screener.reports.words import Words
+
+        return Words.from_rules(self.screener.ruleset, self.questionnaire)
 
     def new_interview(self, answers: Mapping[str, Any] | None = None) -> Interview:
         from screener.interview import Interview
@@ -124,6 +133,7 @@ def create_app(
         sessions=SessionStore(max_sessions=settings.max_sessions, idle_seconds=settings.idle_minutes * 60),
         templates=environment(),
     )
+    app.include_router(results.styles)  # before the /static mount, which would answer for them
     app.mount("/static", StaticFiles(packages=[("screener.web", "static")]), name="static")
     for router in (pages.router, results.router, api.router, api.pages, *routers):
         app.include_router(router)

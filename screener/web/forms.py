@@ -76,7 +76,7 @@ def question_form(question: Question, submitted: Mapping[str, Sequence[str]] | N
         # The core reads a yes/no answer by its words, and other choices by their number.
         by_number = question.type == "single_choice"
         values = (str(n) if by_number else c.label for n, c in enumerate(question.choices, 1))
-        return QuestionForm("radios", _options(*zip(values, (c.label for c in question.choices)), chosen=chosen))
+        return QuestionForm("radios", _options(*zip(values, (c.label for c in question.choices), strict=True), chosen=chosen))
     hint = _sentence(question.accepts)
     if question.type == "quantity":
         item = question.item

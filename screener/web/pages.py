@@ -95,7 +95,7 @@ def with_session_cookie(response: Response, session: Session) -> Response:
 
 
 @router.get("/")
-def start_page(request: Request, ended: str | None = None) -> Response:
+async def start_page(request: Request, ended: str | None = None) -> Response:
     web = web_context(request)
     session = current_session(request)
     return page(
@@ -168,7 +168,7 @@ async def restart(request: Request) -> Response:
 
 
 @router.get("/question")
-def question_page(request: Request) -> Response:
+async def question_page(request: Request) -> Response:
     session = current_session(request)
     if session is None:
         return to_start(request)
@@ -251,7 +251,7 @@ async def back(request: Request) -> Response:
 
 
 @router.get("/emergency")
-def emergency_page(request: Request) -> Response:
+async def emergency_page(request: Request) -> Response:
     session = current_session(request)
     if session is None:
         return to_start(request)

@@ -1,8 +1,12 @@
-"""The page templates (``templates/``) and rendering a page as a response.
+"""The page templates and rendering a page as a response.
 
-Autoescaping is on everywhere: medicine names, ids and error messages come from the person.
-Pages link their styles and their one script from ``/static`` (nothing inline, so the
-Content-Security-Policy can forbid inline script and style), and load nothing from elsewhere.
+One template set: the web page's own templates (``templates/``: the layout, the questions, the
+review) and the report templates of ``screener.reports`` (``result/``: one partial per part of a
+result), which the result page includes, so a result reads the same on screen, printed from the
+browser, and in the PDF. Autoescaping is on everywhere: medicine names, ids and error messages
+come from the person. Pages link their styles and their one script from ``/static`` (nothing
+inline, so the Content-Security-Policy can forbid inline script and style), and load nothing
+from elsewhere.
 """
 
 from __future__ import annotations
@@ -22,8 +26,12 @@ if TYPE_CHECKING:
 
 
 def environment() -> jinja2.Environment:
+    from screener.reports.render import css_string
+
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("screener.web", "templates"),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader("screener.web", "templates"), jinja2.PackageLoader("screener.reports", "templates")]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -31,6 +39,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["words"] = lambda code: str(code).replace("_", " ")
     env.filters["code_spans"] = code_spans
+    env.filters["css_string"] = css_string
+    env.filters["number"] = lambda value: f"{value:,}"
     env.globals["version"] = __version__
     return env
 

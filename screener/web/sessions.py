@@ -5,9 +5,9 @@ Nothing here is ever written to disk or logged: a session lives until it has bee
 ``idle_seconds``, until the person starts again, or until the store is full and it is the one
 used least recently (the oldest is evicted first). Restarting the server forgets everything.
 
-The page handlers are coroutines on one event loop, so the requests of one session never
-interleave inside a handler; the store itself is locked because the API and the PDF download
-may run in worker threads.
+The page handlers are coroutines on one event loop (none is a plain function, which FastAPI would
+run in a worker thread), so the requests of one session never interleave inside a handler; the
+store itself is locked all the same, for routers mounted later that may run in worker threads.
 """
 
 from __future__ import annotations
