@@ -7,10 +7,11 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from web_support import Visitor, answer_typical_person, new_client
+from web_support import Visitor, answer_typical_person, assert_no_answers_in, captured_logs, new_client
 
 from screener.web.app import create_app
 from screener.web.security import BodyLimit
@@ -212,37 +213,9 @@ def test_requests_for_another_host_name_are_refused() -> None:
 
 
 @pytest.fixture
-def every_log_record() -> Any:
-    """Every record logged anywhere while the test runs, whatever its level or logger."""
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Keep(level=logging.DEBUG)
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
+def every_log_record() -> Iterator[list[logging.LogRecord]]:
+    with captured_logs() as records:
         yield records
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-
-
-def assert_no_answers_in(records: list[logging.LogRecord], *secrets: str) -> None:
-    """No record of the server side holds any of ``secrets`` (the test client's own request log,
-    httpx2's, names the URLs it asked for and is not the server's)."""
-    server_side = [record for record in records if not record.name.startswith(("httpx", "httpcore"))]
-    assert server_side, "nothing was logged: the check would prove nothing"
-    for record in server_side:
-        text = record.getMessage() + repr(record.args) + (record.exc_text or "")
-        if record.exc_info:
-            text += logging.Formatter().formatException(record.exc_info)
-        for secret in secrets:
-            assert secret not in text, f"an answer reached the log: {record.name}: {text[:200]}"
 
 
 def test_no_answer_reaches_a_log_line(every_log_record: list[logging.LogRecord]) -> None:

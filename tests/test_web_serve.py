@@ -133,3 +133,27 @@ def test_the_host_names_accepted_follow_the_address_listened_on() -> None:
     assert set(allowed_hosts("127.0.0.1")) == {"127.0.0.1", "localhost", "::1"}
     assert "192.0.2.10" in allowed_hosts("192.0.2.10")
     assert allowed_hosts("0.0.0.0") == ("*",)
+
+
+def test_open_waits_for_the_server_then_opens_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import screener.web.server as server_module
+
+    opened: list[str] = []
+    monkeypatch.setattr(server_module.webbrowser, "open", opened.append)
+
+    class Starting:
+        started = False
+        should_exit = False
+
+    starting = Starting()
+    thread = threading.Thread(target=server_module._open_when_started, args=(starting, "http://127.0.0.1:8000/"))
+    thread.start()
+    assert opened == []
+    starting.started = True
+    thread.join(10)
+    assert opened == ["http://127.0.0.1:8000/"]
+
+    stopping = Starting()
+    stopping.should_exit = True
+    server_module._open_when_started(stopping, "http://127.0.0.1:8000/")  # type: ignore[arg-type]
+    assert opened == ["http://127.0.0.1:8000/"]  # a server that never started opens nothing

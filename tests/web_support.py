@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import logging
 import re
 import socket
 import threading
@@ -187,3 +188,37 @@ def running_server(app: Any) -> Iterator[str]:
 def shared_app() -> Any:
     """An app with the default settings (this computer's names only), on the shared screener."""
     return create_app(_SCREENER.get())
+
+
+@contextlib.contextmanager
+def captured_logs() -> Iterator[list[logging.LogRecord]]:
+    """Every record logged anywhere while the block runs, whatever its level or logger."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(level=logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+def assert_no_answers_in(records: list[logging.LogRecord], *secrets: str) -> None:
+    """No record of the server side holds any of ``secrets`` (the test client's own request log,
+    httpx2's, names the URLs it asked for and is not the server's)."""
+    server_side = [record for record in records if not record.name.startswith(("httpx", "httpcore"))]
+    assert server_side, "nothing was logged: the check would prove nothing"
+    for record in server_side:
+        text = record.getMessage() + repr(record.args) + (record.exc_text or "")
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        for secret in secrets:
+            assert secret not in text, f"an answer reached the log: {record.name}: {text[:200]}"
