@@ -145,4 +145,4 @@ async def api_page(request: Request) -> Response:
                     "responses": {code: spec.get("description", "") for code, spec in operation.get("responses", {}).items()},
                 }
             )
-    return page(request, "api.html", title="The JSON API", operations=operations)
+    return page(request, "api.html", title="The JSON API", operations=operations, base_url=str(request.base_url))
