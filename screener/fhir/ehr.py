@@ -195,7 +195,7 @@ def _read_lab(lab: str, taken: date | None, located: Located, context: FhirConte
     text = quantity.get("code") or quantity.get("unit")
     unit = context.mapping.unit_for_text(text) if isinstance(text, str) else None
     if unit is None or unit.value not in units:
-        accepted = ", ".join(context.mapping.units[value].code for value in sorted(units))
+        accepted = ", ".join(context.mapping.units[unit.value].code for unit in item.units)
         out.problem(child(path, "code" if quantity.get("code") else "unit"), f"unknown unit {describe(text)} for a {lab} result: expected one of {accepted}")
         return
     result: dict[str, Any] = {"value": number, "unit": unit.value}

@@ -185,16 +185,24 @@ class _Pool:
             self.patients.setdefault(_patient_of(resource, {}), []).append((resource, source, position))
 
     def records(self) -> Iterator[tuple[str, int, Any]]:
-        """(source, position, record) per patient, in the order the patients first appeared."""
+        """(source, position, record) per patient, in the order of their Patient resources (of
+        their first resource, for a patient with none), as the inputs were read."""
         medications = [Located(resource, _where(source, position)) for resource, source, position in self.medications]
+        sources: dict[str, int] = {}
+        formed: list[tuple[tuple[int, int], str, int, Any]] = []
         for patient, held in self.patients.items():
+            for _, source, _ in held:
+                sources.setdefault(source, len(sources))
             if patient is None:
                 for resource, source, position in held:
-                    yield source, position, PatientResources(None, (Located(resource, "$"),))
+                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, "$"),))))
                 continue
             anchor = next(((s, p) for r, s, p in held if r.get("resourceType") == "Patient"), (held[0][1], held[0][2]))
             located = [Located(r, "$" if (s, p) == anchor else _where(s, p)) for r, s, p in held]
-            yield anchor[0], anchor[1], PatientResources(patient, (*located, *_referenced(located, medications)))
+            record = PatientResources(patient, (*located, *_referenced(located, medications)))
+            formed.append(((sources[anchor[0]], anchor[1]), anchor[0], anchor[1], record))
+        for _, source, position, record in sorted(formed, key=lambda one: one[0]):
+            yield source, position, record
 
 
 def _where(source: str, position: int) -> str:
