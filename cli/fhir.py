@@ -36,7 +36,7 @@ def questionnaire(
     """
     from screener.cli.main import make_screener
 
-    from screener.errors import InputError
+    from screener.batch.writers import atomic_output
     from screener.fhir import build_questionnaire, fhir_context, validate_resource
 
     with handled_errors():
@@ -47,9 +47,6 @@ def questionnaire(
         if output is None or output == "-":
             typer.echo(text, nl=False)
             return
-        try:
-            with open(output, "w", encoding="utf-8") as out:
-                out.write(text)
-        except OSError as error:
-            raise InputError(f"cannot write {output}: {error.strerror or error}") from None
+        with atomic_output(output, hint="give a file name, such as questionnaire.json") as out:
+            out.write(text)
     typer.echo(f"mgk-screen: wrote the {version.value} Questionnaire to {output}", err=True)

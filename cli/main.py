@@ -157,5 +157,6 @@ from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
     fhir,  # noqa: F401
+    reports,  # noqa: F401
     teaching,  # noqa: F401
 )
