@@ -246,3 +246,14 @@ def test_screen_takes_a_bundle_of_one_patient_and_refuses_several(bundle: dict[s
 def test_an_as_of_that_is_not_a_date_is_a_usage_error() -> None:
     done = run("batch", str(FIXTURE), "--as-of", "30/06/2025")
     assert done.exit_code == 2 and "is not a date: write it as YYYY-MM-DD" in done.output
+
+
+def test_worker_processes_screen_on_the_same_reference_date_and_keep_the_basis(tmp_path: Path) -> None:
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"risk-{workers}.ndjson"
+        done = run("batch", str(FIXTURE), "--as-of", AS_OF, "-f", "fhir", "-o", str(out), "--workers", workers)
+        assert done.exit_code == 0, done.output
+        outputs.append(out.read_text("utf-8"))
+    assert outputs[0] == outputs[1]
+    assert all("basis" in json.loads(line) for line in outputs[1].splitlines())
