@@ -7,10 +7,12 @@ import json
 import os
 import sys
 import time
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli.main import (
+    AsOfOption,
     PlainOption,
     RulesOption,
     app,
@@ -26,11 +28,19 @@ from screener.cli.main import (
 
 from screener.errors import ExitCode
 
+if TYPE_CHECKING:
+    from screener.batch.readers import UnreadableSource
+    from screener.batch.runner import BatchSummary
+    from screener.batch.writers import OutputTarget
+    from screener.reports.cohort import CohortTally
+    from screener.screening.pipeline import Screener
+
 
 class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
+    fhir = "fhir"
 
 
 class FailOn(str, enum.Enum):
@@ -50,7 +60,7 @@ class SchemaName(str, enum.Enum):
 Inputs = Annotated[
     list[str],
     typer.Argument(
-        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin.",
+        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or bulk-data files are read too.",
         metavar="INPUT...",
     ),
 ]
@@ -58,20 +68,24 @@ Inputs = Annotated[
 
 @app.command()
 def screen(
-    file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
+    file: Annotated[
+        str, typer.Argument(help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), or - for stdin.", metavar="FILE")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a readable report.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
     brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
+    from screener.fhir.records import is_fhir
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         value = read_json_input(file)
         try:
-            result = screener.screen(value, source=None) if isinstance(value, dict) else None
+            result = screener.screen(value, source=None) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
@@ -96,7 +110,10 @@ def batch(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="Output format; fhir: NDJSON of FHIR RiskAssessments (OperationOutcomes for invalid records)."),
+    ] = OutputFormat.jsonl,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
@@ -112,6 +129,16 @@ def batch(
             metavar="N",
         ),
     ] = 1,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="Also write the cohort report (FILE.html or FILE.pdf), counted while the results are written. "
+            "Needs the reports extra.",
+            metavar="FILE",
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen many records: one entry per record, in input order, screened or invalid.
 
@@ -122,7 +149,7 @@ def batch(
     141 the reader of the output went away, 143 SIGTERM.
     """
     from screener.batch.runner import BatchSummary, check_workers, screen_inputs
-    from screener.batch.writers import open_writer, output_target
+    from screener.batch.writers import open_writer
 
     errors = stderr_console()
     summary = BatchSummary()
@@ -132,18 +159,27 @@ def batch(
     progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
         check_workers(workers)
-        target = output_target(output, inputs)  # before anything is read: never overwrite an input
-        screener = make_screener(rules)
+        target = _checked_outputs(output, report, inputs)
+        screener = make_screener(rules, as_of)
+        cohort = _cohort_report_tally(report, screener)
+
+        def unreadable(item: UnreadableSource) -> None:
+            errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False)
+            if cohort is not None:
+                cohort.add_unreadable_source(item.source, item.message)
+
         entries = screen_inputs(
             inputs,
             screener,
             summary,
             fail_on=fail_on.value if fail_on else None,
-            on_unreadable_source=lambda item: errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False),
+            on_unreadable_source=unreadable,
             workers=workers,
         )
+        if cohort is not None:
+            entries = _counted(entries, cohort)
         try:
-            with open_writer(target, fmt.value) as writer:
+            with open_writer(target, fmt.value, ruleset=screener.ruleset) as writer:
                 if progress is None:
                     for entry in entries:
                         writer.write(entry)
@@ -165,6 +201,7 @@ def batch(
                 markup=False,
             )
             raise typer.Exit(int(stopped_code(stop))) from None
+        _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
         _print_summary(summary, time.perf_counter() - started, errors)
     if summary.records_read == 0:
@@ -174,6 +211,44 @@ def batch(
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     if summary.reached_fail_on:
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
+
+
+def _checked_outputs(output: str | None, report: str | None, inputs: list[str]) -> OutputTarget:
+    """Where the results go, checked before anything is read (never onto an input), and the
+    report's file too."""
+    from screener.batch.writers import output_target
+
+    if report is not None:
+        output_target(report, inputs, hint="give a file name, such as report.html or report.pdf")
+    return output_target(output, inputs)
+
+
+def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally | None:
+    """An empty tally for ``--report``, after checking the report can be written at all (its name
+    and the extra), so that a long run never ends in "cannot write the report"."""
+    if report is None:
+        return None
+    from screener.reports import new_tally
+    from screener.reports.render import report_format, require_reports
+
+    require_reports(pdf=report_format(report) == "pdf")
+    return new_tally(screener.ruleset)
+
+
+def _write_cohort_report(
+    report: str | None, cohort: CohortTally | None, screener: Screener, inputs: list[str], summary: BatchSummary
+) -> None:
+    if report is None or cohort is None or not summary.records_read:
+        return
+    from screener.reports import cohort_report, write_report
+
+    write_report(cohort_report(cohort, screener.ruleset, sources=inputs), report)
+
+
+def _counted(entries: Iterator[dict[str, Any]], cohort: CohortTally) -> Iterator[dict[str, Any]]:
+    for entry in entries:
+        cohort.add(entry)
+        yield entry
 
 
 class _NothingRead(Exception):
@@ -217,12 +292,12 @@ class _BatchProgress:
 
 
 @app.command()
-def validate(inputs: Inputs, rules: RulesOption = None) -> None:
+def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):

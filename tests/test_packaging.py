@@ -46,6 +46,13 @@ def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFil
     assert rule_files == {p.name for p in ROOT.joinpath("rules").glob("*.json")}
 
 
+def test_the_wheel_holds_every_report_template(wheel: zipfile.ZipFile) -> None:
+    names = {name for name in wheel.namelist() if name.startswith("screener/reports/templates/")}
+    source = ROOT / "screener" / "reports" / "templates"
+    expected = {f"screener/reports/templates/{path.relative_to(source).as_posix()}" for path in source.rglob("*") if path.is_file()}
+    assert expected and names == expected
+
+
 def test_the_wheel_installs_no_generic_top_level_module(wheel: zipfile.ZipFile) -> None:
     top_level = {name.split("/")[0] for name in wheel.namelist() if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"screener"}

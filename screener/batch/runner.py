@@ -34,6 +34,7 @@ from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
+    from datetime import date
 
     from screener.screening.ruleset import Ruleset
 
@@ -242,7 +243,7 @@ def _screened(items: Iterable[Item], screener: Screener) -> Iterator[dict[str, A
 _worker_screener: Screener | None = None
 
 
-def _start_worker(ruleset: Ruleset, parent: int) -> None:
+def _start_worker(ruleset: Ruleset, parent: int, as_of: date | None = None) -> None:
     """In a new worker: its own engine, compiled from the (inherited) rules.
 
     Ctrl-C and SIGTERM are the parent's to handle (it stops the workers cleanly), so a worker
@@ -260,7 +261,7 @@ def _start_worker(ruleset: Ruleset, parent: int) -> None:
         os.close(null)
     # A copy of the ruleset compiles its own engine on first use (``Ruleset.engine`` is cached
     # per object, and the parent's compiled rules and sessions are the parent's).
-    _worker_screener = Screener(dataclasses.replace(ruleset))
+    _worker_screener = Screener(dataclasses.replace(ruleset), as_of=as_of)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -338,7 +339,7 @@ def _screened_in_workers(
         max_workers=helpers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(screener.ruleset, os.getpid()),
+        initargs=(screener.ruleset, os.getpid(), screener.as_of),
     )
     most_queued = helpers * _QUEUED_PER_WORKER
     most_held = most_queued + _CHUNKS_AHEAD

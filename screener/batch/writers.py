@@ -1,11 +1,13 @@
-"""Writing batch entries: JSON Lines, a JSON array or CSV, to stdout, to a device or pipe, or
+"""Writing batch entries: JSON Lines, a JSON array, CSV or FHIR, to stdout, to a device or pipe, or
 atomically to a file (the file appears only when every entry has been written). Where output may
-go is checked once here (``output_target``) for every kind of output."""
+go is checked once here (``output_target``) for every kind of output: results, reports, the FHIR
+questionnaire."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -39,7 +41,7 @@ CSV_COLUMNS: Final = (
 )
 
 
-OutputFormat = Literal["jsonl", "json", "csv"]
+OutputFormat = Literal["jsonl", "json", "csv", "fhir"]
 
 
 class ResultWriter(Protocol):
@@ -163,7 +165,30 @@ class _CsvWriter(_Writer):
         self._csv.writerow([_csv_cell(column, entry.get(column)) for column in CSV_COLUMNS])
 
 
-_WRITERS: Final[Mapping[str, type[_Writer]]] = {"jsonl": _JsonLinesWriter, "json": _JsonArrayWriter, "csv": _CsvWriter}
+class _FhirWriter(_JsonLinesWriter):
+    """FHIR resources as NDJSON (bulk-data style): a RiskAssessment per screened record, an
+    OperationOutcome per invalid one (``screener.fhir.risk``)."""
+
+    def __init__(self, out: TextIO, ruleset: Any = None) -> None:
+        from screener.fhir.mapping import fhir_context
+        from screener.fhir.risk import fhir_output
+
+        if ruleset is None:
+            raise ValueError("the fhir format needs the ruleset the entries were screened with")
+        self._context = fhir_context(ruleset)
+        self._resource = fhir_output
+        super().__init__(out)
+
+    def _write(self, entry: Mapping[str, object]) -> None:
+        super()._write(self._resource(entry, self._context))
+
+
+_WRITERS: Final[Mapping[str, type[_Writer]]] = {
+    "jsonl": _JsonLinesWriter,
+    "json": _JsonArrayWriter,
+    "csv": _CsvWriter,
+    "fhir": _FhirWriter,
+}
 
 
 # -- where output goes ------------------------------------------------------------------------
@@ -181,7 +206,13 @@ class OutputTarget:
     """A device or a named pipe: written in place. Only regular files are replaced atomically."""
 
 
-def output_target(path: str | None, inputs: Sequence[str] = (), *, stdin: IO[Any] | None = None) -> OutputTarget:
+def output_target(
+    path: str | None,
+    inputs: Sequence[str] = (),
+    *,
+    stdin: IO[Any] | None = None,
+    hint: str = "give a file name, such as results.jsonl",
+) -> OutputTarget:
     """Check an output path before anything is read, and say how it will be written.
 
     A regular file (or a new one) is written atomically; a symlink is followed to its target; a
@@ -203,7 +234,7 @@ def output_target(path: str | None, inputs: Sequence[str] = (), *, stdin: IO[Any
     if status is None:
         return OutputTarget(path, target)
     if stat.S_ISDIR(status.st_mode):
-        raise OutputError(f"cannot write {path}: it is a directory", hint="give a file name, such as results.jsonl")
+        raise OutputError(f"cannot write {path}: it is a directory", hint=hint)
     same = _input_that_is(status, inputs, stdin)
     if same is not None:
         also = "" if same == path else f" ({same})"
@@ -350,21 +381,54 @@ class _Guarded(io.TextIOBase):
     def fileno(self) -> int:
         return self._out.fileno()
 
+    @property
+    def buffer(self) -> Any:  # type: ignore[override]
+        """The binary stream below (for a binary document, such as a PDF report)."""
+        return self._out.buffer
+
 
 @contextlib.contextmanager
 def open_writer(
-    path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None
+    path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
 ) -> Iterator[ResultWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json" or "csv").
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", or "fhir", which needs
+    the ``ruleset`` the entries were screened with).
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``); otherwise see
     ``open_output``. A path not already checked by ``output_target`` is checked here.
     """
-    writer_class = _WRITERS.get(fmt)
-    if writer_class is None:
+    known = _WRITERS.get(fmt)
+    if known is None:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
+    writer_class: Callable[[TextIO], _Writer] = (
+        functools.partial(_FhirWriter, ruleset=ruleset) if known is _FhirWriter else known
+    )
     target = path if isinstance(path, OutputTarget) else output_target(path)
     with open_output(target, stdout) as out:
         writer = writer_class(out)
         yield writer
         writer.finish()
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, *, hint: str = "give a file name", inputs: Sequence[str] = ()) -> Iterator[TextIO]:
+    """A text output (UTF-8) onto ``path`` for any command that writes a file: checked by
+    ``output_target`` (never an input, never a folder) and written by ``open_output``: a regular
+    file atomically (0600 when new), a device or a named pipe in place, a symlink's target.
+    Raises ``OutputError`` (exit 2) when it cannot be written.
+    """
+    with open_output(output_target(path, inputs, hint=hint)) as out:
+        yield out
+
+
+def write_atomically(path: str, content: str | bytes, *, hint: str = "give a file name") -> None:
+    """Write a whole text (UTF-8) or binary document to ``path`` (see ``atomic_output``)."""
+    with atomic_output(path, hint=hint) as out:
+        if isinstance(content, str):
+            out.write(content)
+            return
+        out.flush()
+        try:
+            out.buffer.write(content)
+        except OSError as error:
+            raise _output_failed(error, path) from None
