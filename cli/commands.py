@@ -125,7 +125,7 @@ def batch(
         typer.Option(
             "--workers",
             min=1,
-            help="Screen in N processes: this one and N-1 forked workers (2 on 2 cores: about 1.5x as fast). Output order is kept.",
+            help="Screen in N processes: this one and N-1 forked workers (2 on 2 cores: about 1.5x as fast; at most 4 per CPU). Output order is kept.",
             metavar="N",
         ),
     ] = 1,
