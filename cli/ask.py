@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli.main import (
+    Command,
     PlainOption,
     RulesOption,
     app,
@@ -72,7 +73,7 @@ class _Terminal:
             self.say("Please type yes or no.", "yellow")
 
 
-@app.command()
+@app.command(cls=Command)
 def ask(
     save: Annotated[
         Path | None,
