@@ -125,28 +125,37 @@ def render_short_result(
 ) -> None:
     """Print the short result: headline, how soon, coverage, recommendations and the disclaimer.
 
-    With ``max_lines`` (a terminal's height), recommendations are left out from the least urgent
-    until it fits, never the first; a line then says how many more there are and ``more`` says
-    where to find them."""
+    With ``max_lines`` (a terminal's height), it is made to fit: first the blank lines between
+    its parts go, then recommendations from the least urgent (never the first); a line then
+    says how many more there are, and ``more`` says where to find them."""
     width = console.width
-    head = _head_page(result, width if plain else width - 4, plain, heading, ())
-    tail = Page(width, plain)
-    tail.add()
-    tail.add(result.disclaimer, "italic")
+    head = _head_page(result, width if plain else width - 4, plain, heading, (), compact=True)
+    head_height = head.height + (0 if plain else 2)
     recommendations = list(result.recommendations)
-    page = Page(width, plain)
-    while True:
-        page = Page(width, plain)
-        _recommendations(page, recommendations)
-        left_out = len(result.recommendations) - len(recommendations)
-        if left_out:
-            page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
-        height = head.height + (0 if plain else 2) + page.height + tail.height
-        if max_lines is None or height <= max_lines or len(recommendations) <= 1:
-            break
-        recommendations.pop()
+    for spacious in (True, False):
+        for shown in range(len(recommendations), 0, -1):
+            body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious)
+            if max_lines is None or head_height + body.height <= max_lines:
+                _print_page(head, console, plain)
+                console.print(Group(*body.lines), highlight=False, soft_wrap=True)
+                return
     _print_page(head, console, plain)
-    console.print(Group(*page.lines, *tail.lines), highlight=False, soft_wrap=True)
+    body = _short_body(result, recommendations[:1], width, plain, more, spacious=False)
+    console.print(Group(*body.lines), highlight=False, soft_wrap=True)
+
+
+def _short_body(
+    result: ScreeningResult, recommendations: Sequence[object], width: int, plain: bool, more: str, *, spacious: bool
+) -> Page:
+    page = Page(width, plain)
+    _recommendations(page, recommendations, spaced=spacious)
+    left_out = len(result.recommendations) - len(recommendations)
+    if left_out:
+        page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
+    if spacious:
+        page.add()
+    page.add(result.disclaimer, "italic")
+    return page
 
 
 def _print_head(
@@ -172,8 +181,9 @@ def _head_page(
     headline_rules: Sequence[str],
     *,
     full: bool = False,
+    compact: bool = False,
 ) -> Page:
-    """The heading, red flags, coverage, the levels and how soon."""
+    """The heading, red flags, coverage, the levels and how soon (``compact``: both parts on one line)."""
     page = Page(width, plain)
     page.add(heading or result_heading(result))
     if result.red_flags:
@@ -192,8 +202,11 @@ def _head_page(
     if result.coverage == "partial":
         headline += f" (not answered: {_core_words(missing, 'and')})"
     page.add(headline, hang=2, emphasis={level.upper(): LEVEL_STYLE[level]})
-    page.add(f"magnesium depletion: {result.magnesium_depletion}", indent=2, hang=2)
-    page.add(f"potassium depletion: {result.potassium_depletion}", indent=2, hang=2)
+    if compact:
+        page.add(f"magnesium: {result.magnesium_depletion}, potassium: {result.potassium_depletion}", indent=2, hang=2)
+    else:
+        page.add(f"magnesium depletion: {result.magnesium_depletion}", indent=2, hang=2)
+        page.add(f"potassium depletion: {result.potassium_depletion}", indent=2, hang=2)
     if full:
         for finding in _above_both_parts(result, headline_rules):
             page.add(
@@ -223,10 +236,11 @@ def _above_both_parts(result: ScreeningResult, headline_rules: Sequence[str]) ->
     return [finding for finding in result.findings if finding.rule in headline_rules]
 
 
-def _recommendations(page: Page, recommendations: Sequence[object]) -> None:
+def _recommendations(page: Page, recommendations: Sequence[object], *, spaced: bool = True) -> None:
     if not recommendations:
         return
-    page.add()
+    if spaced:
+        page.add()
     page.add("Recommendations", "bold")
     digits = len(str(len(recommendations)))
     for number, recommendation in enumerate(recommendations, 1):
