@@ -132,7 +132,8 @@ def explain(
     if as_json:
         typer.echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
-    render_tree(tree, stdout_console(plain), plain=_plain(plain), title=f"Why this result, for {walked.id}")
+    named = value.get("id") is not None  # a result without an id carries its position: not a name
+    render_tree(tree, stdout_console(plain), plain=_plain(plain), title="Why this result" + (f", for {walked.id}" if named else ""))
 
 
 @rules_app.command("list", cls=Command)

@@ -192,7 +192,7 @@ def _head_page(
     if result.coverage == "none":
         page.add(
             f"{NOT_ENOUGH_ANSWERS}: nothing was said about {_core_words(missing, 'or')}, "
-            "so the levels below are not reassurance.",
+            "so the levels below rest on very little and a low one is not reassurance.",
             "bold yellow",
             hang=2,
             emphasis={NOT_ENOUGH_ANSWERS: "bold white on dark_orange"},

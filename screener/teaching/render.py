@@ -101,6 +101,8 @@ def render_demo(
             for because in rule.because:
                 _say(console, f"because {because.label}: {because.value}", style("dim"), indent=6, hang=4)
             _say(console, f"concludes: {rule.conclusion}", style("cyan"), indent=6, hang=4)
+            if rule.note:
+                _say(console, f"note: {rule.note}", style("dim"), indent=6, hang=4)
         for outcome in step.outcomes:
             _say(console, f"=> {outcome}", style("bold yellow"), indent=2, hang=3)
     pause()
@@ -112,7 +114,9 @@ def render_demo(
         _say(console, mechanism.text, indent=4)
     pause()
     _heading(console, "The result", style)
-    render_result(walked.result, console, plain=plain, show_findings=False, headline_rules=walked.headline_rules)
+    named = persona.answers.get("id") is not None
+    heading = f"mgk-screen result for {walked.id}" if named else f"mgk-screen result for the persona {persona.name}"
+    render_result(walked.result, console, plain=plain, show_findings=False, heading=heading, headline_rules=walked.headline_rules)
 
 
 def _heading(console: Console, text: str, style: _Styler) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from screener.screening.ruleset import Ruleset
 
 from screener.contract.coverage import CORE_SECTION_WORDS, SECTION_WORDS, missing_core_sections
+from screener.contract.result import same_sign_given_now
 from screener.teaching.words import words
 
 
@@ -43,6 +44,7 @@ class FiredRule:
     conclusion: str
     because: tuple[Because, ...]
     red_flag: bool = False
+    note: str = ""  # e.g. a past-two-weeks red flag that is also given as happening now
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
     ruleset, result = screener.ruleset, screening.result
     findings = {finding.rule: finding for finding in result.findings}
     settled = _settled_after(ruleset, screening.facts)
+    also_now = same_sign_given_now(result.findings)
     steps = []
     for number, trace in enumerate(screening.trace, 1):
         fired = []
@@ -94,6 +97,12 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
                     conclusion=finding.conclusion,
                     because=tuple(dict.fromkeys(Because(e.label, words(e.value)) for e in finding.evidence)),
                     red_flag=finding.red_flag,
+                    note=(
+                        f"the same sign is also given as happening now ({findings[also_now[rule_id]].title}): "
+                        "that is what counts for how soon"
+                        if rule_id in also_now
+                        else ""
+                    ),
                 )
             )
         steps.append(StepView(number, trace.step, trace.label, tuple(fired), tuple(settled.get(trace.step, ()))))
@@ -127,7 +136,7 @@ def coverage_words(result: ScreeningResult) -> str:
     if result.coverage == "full":
         return "full: every core section answered (medicines, alcohol, gut losses, symptoms)"
     if result.coverage == "none":
-        return "none: not enough answers to screen, so the levels are not reassurance (no answer about " + "; ".join(missing) + ")"
+        return "none: not enough answers to screen, so a low level is not reassurance (no answer about " + "; ".join(missing) + ")"
     return "partial: not answered: " + "; ".join(missing)
 
 
@@ -308,6 +317,8 @@ def explanation_tree(walked: Walk) -> Node:
             for because in rule.because:
                 node.add(f"because {because.label}: {because.value}", "because")
             node.add(f"concludes: {rule.conclusion}", "concludes")
+            if rule.note:
+                node.add(f"note: {rule.note}", "because")
         for outcome in step.outcomes:
             section.add(f"=> {outcome}", "outcome")
     why = root.add(f"Why not {walked.next_level}?" if walked.next_level else "Why not higher?", "section")
