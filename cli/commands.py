@@ -7,7 +7,8 @@ import json
 import os
 import sys
 import time
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli.main import (
@@ -23,6 +24,12 @@ from screener.cli.main import (
 )
 
 from screener.errors import ExitCode
+
+if TYPE_CHECKING:
+    from screener.batch.readers import UnreadableSource
+    from screener.batch.runner import BatchSummary
+    from screener.reports.cohort import CohortTally
+    from screener.screening.pipeline import Screener
 
 
 class OutputFormat(str, enum.Enum):
@@ -117,6 +124,15 @@ def batch(
             metavar="N",
         ),
     ] = 1,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="Also write the cohort report (FILE.html or FILE.pdf), counted while the results are written. "
+            "Needs the reports extra.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Screen many records: one entry per record, in input order, screened or invalid.
 
@@ -137,14 +153,23 @@ def batch(
     progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
         screener = make_screener(rules)
+        cohort = _cohort_report_tally(report, screener)
+
+        def unreadable(item: UnreadableSource) -> None:
+            errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False)
+            if cohort is not None:
+                cohort.add_unreadable_source(item.source, item.message)
+
         entries = screen_inputs(
             inputs,
             screener,
             summary,
             fail_on=fail_on.value if fail_on else None,
-            on_unreadable_source=lambda item: errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False),
+            on_unreadable_source=unreadable,
             workers=workers,
         )
+        if cohort is not None:
+            entries = _counted(entries, cohort)
         try:
             with open_writer(output, fmt.value) as writer:
                 if progress is None:
@@ -168,6 +193,7 @@ def batch(
                 markup=False,
             )
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
         _print_summary(summary, time.perf_counter() - started, errors)
     if summary.records_read == 0:
@@ -181,6 +207,34 @@ def batch(
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
     if summary.invalid or summary.unreadable_sources:
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+
+
+def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally | None:
+    """An empty tally for ``--report``, after checking the report can be written at all (its name
+    and the extra), so that a long run never ends in "cannot write the report"."""
+    if report is None:
+        return None
+    from screener.reports import new_tally
+    from screener.reports.render import report_format, require_reports
+
+    require_reports(pdf=report_format(report) == "pdf")
+    return new_tally(screener.ruleset)
+
+
+def _write_cohort_report(
+    report: str | None, cohort: CohortTally | None, screener: Screener, inputs: list[str], summary: BatchSummary
+) -> None:
+    if report is None or cohort is None or not summary.records_read:
+        return
+    from screener.reports import cohort_report, write_report
+
+    write_report(cohort_report(cohort, screener.ruleset, sources=inputs), report)
+
+
+def _counted(entries: Iterator[dict[str, Any]], cohort: CohortTally) -> Iterator[dict[str, Any]]:
+    for entry in entries:
+        cohort.add(entry)
+        yield entry
 
 
 class _NothingRead(Exception):

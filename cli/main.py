@@ -160,5 +160,6 @@ def main() -> None:
 from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
+    reports,  # noqa: F401
     teaching,  # noqa: F401
 )

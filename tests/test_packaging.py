@@ -30,6 +30,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
+    library = {f"screener/{path.relative_to(ROOT / 'screener').as_posix()}" for path in ROOT.joinpath("screener").rglob("*.py")}
+    assert library <= names, sorted(library - names)  # every module of every capability folder
     for expected in (
         "screener/__init__.py",
         "screener/screening/engine.py",
@@ -78,6 +80,13 @@ def test_after_pip_install_demo_lists_the_personas_from_outside_the_source_tree(
     )
     assert demo.returncode == 0, demo.stderr
     assert "Combined magnesium and potassium depletion: UNLIKELY" in demo.stdout
+
+
+def test_the_wheel_holds_every_report_template(wheel: zipfile.ZipFile) -> None:
+    names = {name for name in wheel.namelist() if name.startswith("screener/reports/templates/")}
+    source = ROOT / "screener" / "reports" / "templates"
+    expected = {f"screener/reports/templates/{path.relative_to(source).as_posix()}" for path in source.rglob("*") if path.is_file()}
+    assert expected and names == expected
 
 
 def test_the_wheel_installs_no_generic_top_level_module(wheel: zipfile.ZipFile) -> None:

@@ -156,10 +156,7 @@ def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = Non
     """Open a writer for batch entries in ``fmt`` ("jsonl", "json" or "csv").
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``). A file is written
-    atomically: to a temporary file beside it, moved onto ``path`` only when the ``with`` block
-    ends without an exception, so a failed or interrupted run never leaves a partial file nor
-    spoils an earlier one. A new file is readable by its owner only (results are health data); a
-    replaced file keeps its permissions. Raises ``InputError`` when the file cannot be written.
+    atomically (see ``atomic_output``). Raises ``InputError`` when the file cannot be written.
     """
     writer_class = _WRITERS.get(fmt)
     if writer_class is None:
@@ -169,8 +166,22 @@ def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = Non
         yield writer
         writer.finish()
         return
+    with atomic_output(path, hint="give a file name, such as results.jsonl") as out:
+        writer = writer_class(out)
+        yield writer
+        writer.finish()
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, *, hint: str = "give a file name") -> Iterator[TextIO]:
+    """A text file (UTF-8) written atomically: to a temporary file beside ``path``, moved onto
+    ``path`` only when the ``with`` block ends without an exception, so a failed or interrupted
+    run never leaves a partial file nor spoils an earlier one. A new file is readable by its owner
+    only (results are health data); a replaced file keeps its permissions. Every command that
+    writes a file goes through here. Raises ``InputError`` when the file cannot be written.
+    """
     if os.path.isdir(path):
-        raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, such as results.jsonl")
+        raise InputError(f"cannot write {path}: it is a directory", hint=hint)
     directory = os.path.dirname(os.path.abspath(path))
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
@@ -179,9 +190,8 @@ def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = Non
     done = False
     try:
         with open(descriptor, "w", encoding="utf-8", newline="") as out:
-            writer = writer_class(out)
-            yield writer
-            writer.finish()
+            yield out
+            out.flush()
             os.fsync(out.fileno())
         try:
             with contextlib.suppress(FileNotFoundError):
@@ -194,3 +204,13 @@ def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = Non
         if not done:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+
+
+def write_atomically(path: str, content: str | bytes, *, hint: str = "give a file name") -> None:
+    """Write a whole text (UTF-8) or binary document to ``path`` atomically (see ``atomic_output``)."""
+    with atomic_output(path, hint=hint) as out:
+        if isinstance(content, bytes):
+            out.flush()
+            out.buffer.write(content)
+        else:
+            out.write(content)
