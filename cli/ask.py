@@ -284,7 +284,7 @@ def _show_result(
         more = pointer = "mgk-screen ask --details"
     # Room for the line after it (the prompt, or where to find the reasoning) and the line the
     # terminal scrolls when the person presses Enter.
-    room = console.height - 3 if console.is_terminal else None
+    room = console.height - 2 if console.is_terminal else None
     term.say()
     render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
     while on_request:

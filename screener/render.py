@@ -126,21 +126,30 @@ def render_short_result(
     """Print the short result: headline, how soon, coverage, recommendations and the disclaimer.
 
     With ``max_lines`` (a terminal's height), it is made to fit: first the blank lines between
-    its parts go, then recommendations from the least urgent (never the first); a line then
-    says how many more there are, and ``more`` says where to find them."""
+    its parts go, then the box and the long form of the coverage line, then recommendations from
+    the least urgent (never the first); a line then says how many more there are and ``more``
+    says where to find them. Red flags, the headline and the disclaimer always stay."""
     width = console.width
-    head = _head_page(result, width if plain else width - 4, plain, heading, (), compact=True)
-    head_height = head.height + (0 if plain else 2)
     recommendations = list(result.recommendations)
-    for spacious in (True, False):
+    # (blank lines between the parts, a box around the headline, the long coverage line)
+    layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
+    chosen = None
+    for spacious, boxed, long_coverage in layouts:
+        head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
+        head_height = head.height + (2 if boxed else 0)
         for shown in range(len(recommendations), 0, -1):
             body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious)
+            chosen = (head, boxed, body)
             if max_lines is None or head_height + body.height <= max_lines:
-                _print_page(head, console, plain)
-                console.print(Group(*body.lines), highlight=False, soft_wrap=True)
-                return
-    _print_page(head, console, plain)
-    body = _short_body(result, recommendations[:1], width, plain, more, spacious=False)
+                break
+        else:
+            continue
+        break
+    if chosen is None:  # no recommendation at all: nothing to leave out
+        head = _head_page(result, width if plain else width - 4, plain, heading, (), compact=True)
+        chosen = (head, not plain, _short_body(result, [], width, plain, more, spacious=True))
+    head, boxed, body = chosen
+    _print_page(head, console, plain=not boxed)
     console.print(Group(*body.lines), highlight=False, soft_wrap=True)
 
 
@@ -182,17 +191,24 @@ def _head_page(
     *,
     full: bool = False,
     compact: bool = False,
+    long_coverage: bool = True,
 ) -> Page:
-    """The heading, red flags, coverage, the levels and how soon (``compact``: both parts on one line)."""
+    """The heading, red flags, coverage, the levels and how soon (``compact``: both parts on one
+    line; without ``long_coverage``, the shorter form of "not enough answers")."""
     page = Page(width, plain)
     page.add(heading or result_heading(result))
     if result.red_flags:
         page.add("RED FLAG: " + ", ".join(code.replace("_", " ") for code in result.red_flags), "bold red", hang=2)
     missing = missing_core_sections(result.unanswered_sections)
     if result.coverage == "none":
+        why = (
+            f"nothing was said about {_core_words(missing, 'or')}, so the levels below rest on very little and a "
+            "low one is not reassurance."
+            if long_coverage
+            else "no answer on medicines, alcohol, gut losses or symptoms; a low level is not reassurance."
+        )
         page.add(
-            f"{NOT_ENOUGH_ANSWERS}: nothing was said about {_core_words(missing, 'or')}, "
-            "so the levels below rest on very little and a low one is not reassurance.",
+            f"{NOT_ENOUGH_ANSWERS}: {why}",
             "bold yellow",
             hang=2,
             emphasis={NOT_ENOUGH_ANSWERS: "bold white on dark_orange"},

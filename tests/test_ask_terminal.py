@@ -300,3 +300,27 @@ def _questionnaire_words() -> str:
         parts += [item.text, *(choice.label for choice in item.choices)]
         parts += [item.none_choice.label] if item.none_choice else []
     return " ".join(parts) + " Question about to go Type the numbers of all that apply for example or none why we ask"
+
+
+@tmux_needed
+def test_a_person_who_stops_after_a_red_flag_sees_it_and_the_thin_coverage_on_a_small_screen(
+    tmp_path: Path, screen_of_size: Any
+) -> None:
+    screen = screen_of_size(60, 20, "ask", cwd=tmp_path)
+    screen.wait_for("Question 1, about 18 to go")
+    screen.type("1")
+    screen.wait_for("Do you want to carry on with the questions?")
+    screen.type("no")
+    screen.wait_for("d + Enter for the full reasoning, Enter to finish:")
+    words = " ".join(screen.text().split())
+    for shown in (
+        "RED FLAG: chest pain",
+        "Not enough answers to screen",
+        "Combined magnesium and potassium depletion: UNLIKELY",
+        "How soon: emergency - seek emergency care now",
+        "1. Seek emergency care now",
+        "not a diagnosis",
+    ):
+        assert shown in words, shown
+    screen.type("")
+    screen.wait_for("MGK-EXIT=0")
