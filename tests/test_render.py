@@ -71,3 +71,35 @@ def test_the_short_result_fits_the_screen_with_red_flags_headline_and_first_reco
     left_out = len(result.recommendations) - len(re.findall(r"(?:^| )\d+\. ", text))
     if left_out:
         assert f"+{left_out} more recommendation" in text
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["rules", "list"],
+        ["rules", "list", "--long"],
+        ["rules", "graph"],
+        ["rules", "show", "rf_loop_diuretic"],
+        ["explain", "examples/personas/heavy-drinker-with-diarrhea-and-palpitations.json", "--plain"],
+        ["explain", "examples/personas/heavy-drinker-with-diarrhea-and-palpitations.json"],
+        ["screen", "examples/personas/diuretic-and-vomiting-with-fainting-now.json"],
+        ["screen", "examples/personas/diuretic-and-vomiting-with-fainting-now.json", "--plain"],
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
+)
+def test_commands_wrap_to_the_terminal_width_between_words(command: list[str], width: int, monkeypatch: Any) -> None:
+    from screener.cli.main import app
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    env = {"NO_COLOR": "1", "COLUMNS": str(width), "TERMINAL_WIDTH": str(width), "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
+    run = CliRunner(env=env).invoke(app, command)
+    assert run.exit_code == 0, run.output
+    guides = str.maketrans("", "", "|`│├└─╭╮╰╯")
+    for line in run.stdout.split("\n"):
+        if len(line) > width:
+            # only a single word longer than the room left (a long rule id) may stick out, whole
+            assert len(line.translate(guides).replace("--", "").split()) == 1, line
+    wide = CliRunner(env={**env, "COLUMNS": "400", "TERMINAL_WIDTH": "400"}).invoke(app, command)
+    assert run.stdout.translate(guides).split() == wide.stdout.translate(guides).split(), "wrapping changed the words"
