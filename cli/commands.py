@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli.main import (
+    AsOfOption,
     Command,
     PlainOption,
     RulesOption,
@@ -36,6 +37,7 @@ class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
+    fhir = "fhir"
 
 
 class FailOn(str, enum.Enum):
@@ -55,7 +57,7 @@ class SchemaName(str, enum.Enum):
 Inputs = Annotated[
     list[str],
     typer.Argument(
-        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin.",
+        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or bulk-data files are read too.",
         metavar="INPUT...",
     ),
 ]
@@ -63,20 +65,24 @@ Inputs = Annotated[
 
 @app.command(cls=Command)
 def screen(
-    file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
+    file: Annotated[
+        str, typer.Argument(help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), or - for stdin.", metavar="FILE")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a readable report.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
     brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
+    from screener.fhir.records import is_fhir
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         value = read_json_input(file)
         try:
-            result = screener.screen(value, source=None) if isinstance(value, dict) else None
+            result = screener.screen(value, source=None) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
@@ -108,7 +114,10 @@ def batch(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="Output format; fhir: NDJSON of FHIR RiskAssessments (OperationOutcomes for invalid records)."),
+    ] = OutputFormat.jsonl,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
@@ -133,6 +142,7 @@ def batch(
             metavar="FILE",
         ),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen many records: one entry per record, in input order, screened or invalid.
 
@@ -152,7 +162,7 @@ def batch(
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         cohort = _cohort_report_tally(report, screener)
 
         def unreadable(item: UnreadableSource) -> None:
@@ -171,7 +181,7 @@ def batch(
         if cohort is not None:
             entries = _counted(entries, cohort)
         try:
-            with open_writer(output, fmt.value) as writer:
+            with open_writer(output, fmt.value, ruleset=screener.ruleset) as writer:
                 if progress is None:
                     for entry in entries:
                         writer.write(entry)
@@ -278,12 +288,12 @@ class _BatchProgress:
 
 
 @app.command(cls=Command)
-def validate(inputs: Inputs, rules: RulesOption = None) -> None:
+def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import stat
@@ -41,7 +42,7 @@ CSV_COLUMNS: Final = (
 )
 
 
-OutputFormat = Literal["jsonl", "json", "csv"]
+OutputFormat = Literal["jsonl", "json", "csv", "fhir"]
 
 
 class ResultWriter(Protocol):
@@ -148,19 +149,48 @@ class _CsvWriter(_Writer):
         self._csv.writerow([_csv_cell(column, entry.get(column)) for column in CSV_COLUMNS])
 
 
-_WRITERS: Final[Mapping[str, type[_Writer]]] = {"jsonl": _JsonLinesWriter, "json": _JsonArrayWriter, "csv": _CsvWriter}
+class _FhirWriter(_JsonLinesWriter):
+    """FHIR resources as NDJSON (bulk-data style): a RiskAssessment per screened record, an
+    OperationOutcome per invalid one (``screener.fhir.risk``)."""
+
+    def __init__(self, out: TextIO, ruleset: Any = None) -> None:
+        from screener.fhir.mapping import fhir_context
+        from screener.fhir.risk import fhir_output
+
+        if ruleset is None:
+            raise ValueError("the fhir format needs the ruleset the entries were screened with")
+        self._context = fhir_context(ruleset)
+        self._resource = fhir_output
+        super().__init__(out)
+
+    def _write(self, entry: Mapping[str, object]) -> None:
+        super()._write(self._resource(entry, self._context))
+
+
+_WRITERS: Final[Mapping[str, type[_Writer]]] = {
+    "jsonl": _JsonLinesWriter,
+    "json": _JsonArrayWriter,
+    "csv": _CsvWriter,
+    "fhir": _FhirWriter,
+}
 
 
 @contextlib.contextmanager
-def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = None) -> Iterator[ResultWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json" or "csv").
+def open_writer(
+    path: str | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
+) -> Iterator[ResultWriter]:
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", or "fhir", which needs
+    the ``ruleset`` the entries were screened with).
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``). A file is written
     atomically (see ``atomic_output``). Raises ``InputError`` when the file cannot be written.
     """
-    writer_class = _WRITERS.get(fmt)
-    if writer_class is None:
+    known = _WRITERS.get(fmt)
+    if known is None:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
+    writer_class: Callable[[TextIO], _Writer] = (
+        functools.partial(_FhirWriter, ruleset=ruleset) if known is _FhirWriter else known
+    )
     if path is None or path == "-":
         writer = writer_class(stdout if stdout is not None else sys.stdout)
         yield writer
