@@ -182,4 +182,5 @@ from screener.cli import (
     fhir,  # noqa: F401
     reports,  # noqa: F401
     teaching,  # noqa: F401
+    web,  # noqa: F401
 )
