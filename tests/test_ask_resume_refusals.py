@@ -24,11 +24,14 @@ def test_a_folder_given_to_resume_is_refused_before_any_question(tmp_path: Path)
     folder = tmp_path / "answers"
     folder.mkdir()
     (folder / "a.json").write_text(json.dumps({"age": 40}))
-    run = ask("--resume", str(folder), replies="0\n")
-    assert run.exit_code == ExitCode.USAGE, run.output  # type: ignore[attr-defined]
+    for saving in ([], ["--save", str(tmp_path / "new.json")]):
+        run = ask(*saving, "--resume", str(folder), replies="0\n")
+        assert run.exit_code == ExitCode.USAGE, run.output  # type: ignore[attr-defined]
+        assert "folder" in run.output  # type: ignore[attr-defined]
+        assert "Question" not in run.output  # type: ignore[attr-defined]
     assert f"{folder}: a folder; --resume takes one answers file" in run.output  # type: ignore[attr-defined]
-    assert "Question" not in run.output  # type: ignore[attr-defined]
     assert json.loads((folder / "a.json").read_text()) == {"age": 40}
+    assert not (tmp_path / "new.json").exists()
 
 
 def test_an_array_of_one_record_given_to_resume_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
