@@ -313,6 +313,9 @@ def test_bodies_that_are_not_json_unknown_services_and_oversized_calls_get_clear
     not_json = client.post("/cds-services/patient-view", content=b'{"hook": ', headers={"content-type": "application/json"})
     assert not_json.status_code == 400
     assert not_json.json()["message"].startswith("the request body is not JSON (line 1, column 10")
+    for body, fault in ((b"[" * 50_000 + b"]" * 50_000, "nested too deeply to read"), (b'{"hook": NaN}', "NaN is not valid JSON")):
+        refused = client.post("/cds-services/patient-view", content=body, headers={"content-type": "application/json"})
+        assert refused.status_code == 400 and fault in refused.json()["message"]
     wrong_type = client.post("/cds-services/patient-view", content=b"hook=x", headers={"content-type": "application/x-www-form-urlencoded"})
     assert wrong_type.status_code == 415
     unknown = call(client, "patient-views", hook_request("patient-view", ELEANOR))

@@ -353,7 +353,7 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
             record.resources.append(Located(resource, where))
         elif kind == "ServiceRequest" and _codes(resource.get("code")) & test_codes:
             record.test_ordered = True
-        elif kind == "MedicationRequest" and resource.get("status") in draft:
+        elif kind == "MedicationRequest" and isinstance(resource.get("status"), str) and resource["status"] in draft:
             if _patient_of(resource, {}) not in (call.patient_id, None):
                 record.notes.append("an order being placed names another patient: left out")
                 continue

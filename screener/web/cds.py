@@ -34,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from screener.batch.json_text import JsonFault, decode_at
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.cds_cards import CardWriter
@@ -265,11 +266,21 @@ async def _body(request: Request) -> Any:
     except BodyTooLarge as error:
         return HookError(413, "too_large", str(error.detail))
     try:
-        return json.loads(raw)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return HookError(400, "invalid_request", "the request body is not UTF-8 text")
-    except json.JSONDecodeError as error:
-        return HookError(400, "invalid_request", f"the request body is not JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+    # The batch reader's strict decoder: no NaN, no lone surrogates, no nesting deep enough to
+    # exhaust the stack, no integer too long to convert.
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    try:
+        value, end = decode_at(text, start)
+        if text[end:].strip(" \t\r\n"):
+            raise JsonFault("more after the end of the JSON value", end, "syntax")
+    except JsonFault as fault:
+        line = text.count("\n", 0, fault.index) + 1
+        column = fault.index - text.rfind("\n", 0, fault.index)
+        return HookError(400, "invalid_request", f"the request body is not JSON (line {line}, column {column}: {fault.message})")
+    return value
 
 
 def _cards(web: WebContext, shared: _Cds, service: Service, body: Any, settings: CdsSettings) -> list[dict[str, Any]]:
