@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
 from screener.errors import RulesError
 from screener.fhir.cds_hooks import HookCall, Record, Screened
 from screener.fhir.mapping import FhirContext
@@ -34,6 +35,7 @@ SUMMARY_LIMIT = 139
 """The spec: a summary of under 140 characters."""
 _INLINE = re.compile(r"([\\`*_\[\]<>|~!&])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+_DATA_NOTE = {"full": "", "partial": " (EHR data only)", "none": " (not enough EHR data to screen)"}
 _SHORT_NAMES = {"combined_depletion": "combined", "urgency": "urgency", "magnesium_depletion": "magnesium", "potassium_depletion": "potassium"}
 
 
@@ -119,7 +121,7 @@ class CardWriter:
 
     def summary(self, entry: Mapping[str, Any], screened: Screened) -> str:
         """One sentence under 140 characters: what the order changes, or the levels; the urgency."""
-        data = "" if _coverage(entry) == "full" else " (EHR data only)"
+        data = _DATA_NOTE[entry["coverage"]]
         before = screened.before
         if before is not None:
             # What rose, the headline and the urgency first: as many as the summary holds.
@@ -182,18 +184,28 @@ class CardWriter:
         return "\n\n".join(lines)
 
     def _coverage_text(self, entry: Mapping[str, Any]) -> str:
-        coverage = _coverage(entry)
-        unanswered = [self.words.section(code) for code in entry.get("unanswered_sections") or []]
+        """Coverage in screening terms: which core sections of the screen the record says nothing
+        about (EHR data rarely hold alcohol, gut losses or symptoms), and what else it does not say."""
+        coverage = entry["coverage"]
         if coverage == "full":
             return ""
-        heading = "Not enough EHR data to screen" if coverage == "none" else "Screened from EHR data only: partial coverage"
-        text = (
-            f"**{heading}.** The record does not say: {escape(', '.join(unanswered).lower())}. "
-            "A screen is only as complete as its answers: what the record does not hold stays unanswered, so a lower "
-            "level is not reassurance. "
-            "Asking the person the remaining questions (`mgk-screen ask`, or the questionnaire page) completes the screen."
-        )
-        return text
+        unanswered = entry.get("unanswered_sections") or []
+        missing = missing_core_sections(unanswered)
+        core = {name for section in missing for name in CORE_SECTIONS[section]}
+        others = [self.words.section(code).lower() for code in unanswered if code not in core]
+        if coverage == "none":
+            text = (
+                f"**Not enough EHR data to screen.** The record says nothing about {in_words(missing, CORE_SECTION_WORDS)}, "
+                "so these levels rest on very little and a low one is not reassurance."
+            )
+        else:
+            text = (
+                f"**Screened from EHR data only: partial coverage.** The record says nothing about "
+                f"{in_words(missing, CORE_SECTION_WORDS)}: those questions stay unanswered, so a lower level is not reassurance."
+            )
+        if others:
+            text += f" Not in the record either: {escape(', '.join(others))}."
+        return text + " Asking the person the remaining questions (`mgk-screen ask`, or the questionnaire page) completes the screen."
 
     def _order_text(self, screened: Screened) -> str:
         before = screened.before
@@ -239,14 +251,6 @@ class CardWriter:
             "isRecommended": True,
             "actions": [{"type": "create", "description": f"Order a test: {suggest['text']} ({', '.join(reasons)} on screening)", "resource": request}],
         }
-
-
-def _coverage(entry: Mapping[str, Any]) -> str:
-    """The result's coverage (contract v2); for a result without it, partial when a section is unanswered."""
-    coverage = entry.get("coverage")
-    if isinstance(coverage, str):
-        return coverage
-    return "partial" if entry.get("unanswered_sections") else "full"
 
 
 def _section(title: str, items: Sequence[str]) -> str:
