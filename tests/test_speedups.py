@@ -153,17 +153,35 @@ def _mutate(value: dict[str, Any], rng: random.Random, odd: list[Any]) -> Any:
 # -- the Python reading, compiled ---------------------------------------------------------------
 
 
-def _profiles(screener: Screener, count: int) -> list[dict[str, Any]]:
-    """Facts as the rules see them at each step: real ones, and some with values shaken up."""
+def _seen_by(screener: Screener, answers: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The final facts, and the facts each fired rule was tested against (a copy taken when its
+    evidence is read, as the rules ran)."""
     from screener.screening.normalise import normalise
 
+    seen: dict[str, dict[str, Any]] = {}
+    evidence = screener.findings.evidence
+
+    def keep(rule_id: str, facts: dict[str, Any]) -> Any:
+        seen[rule_id] = copy.deepcopy(facts)
+        return evidence(rule_id, facts)
+
+    screener.findings.evidence = keep  # type: ignore[method-assign]
+    try:
+        facts, _conclusions, _trace = screener._infer(normalise(answers, screener.ruleset), explain=True)
+    finally:
+        del screener.findings.evidence
+    return facts, seen
+
+
+def _profiles(screener: Screener, count: int) -> list[dict[str, Any]]:
+    """Facts as the rules see them at each step: real ones, and some with values shaken up."""
     rng = random.Random(5)
     profiles = []
     for value in cohort(count, seed=31):
         answers, _ = screener.check(value)
         if answers is None:
             continue
-        facts, _trace, seen_by, _conclusions = screener._infer(normalise(answers, screener.ruleset))
+        facts, seen_by = _seen_by(screener, answers)
         profiles.append(facts)
         profiles.extend(list(seen_by.values())[:2])
         shaken = dict(facts)
@@ -247,17 +265,26 @@ def _as_json(value: Any) -> str:
 
 
 def test_remembered_explanations_are_the_ones_worked_out_afresh(screener: Screener) -> None:
-    from screener.screening.normalise import normalise
-
     compared = 0
+    findings = screener.findings
     for value in cohort(1500, seed=41):
         answers, _ = screener.check(value)
         assert answers is not None
-        _facts, _trace, seen_by, _conclusions = screener._infer(normalise(answers, screener.ruleset))
+        _facts, seen_by = _seen_by(screener, answers)
         for rule_id, known in seen_by.items():
-            assert _as_json(screener._finding(rule_id, known)) == _as_json(_reference_finding(screener, rule_id, known))
+            # Twice: worked out, then remembered (for the rules whose evidence depends on values).
+            for _ in range(2):
+                found = findings.full(rule_id, findings.evidence(rule_id, known))
+                assert _as_json(found) == _as_json(_reference_finding(screener, rule_id, known))
             compared += 1
     assert compared > 10000
+
+
+def test_a_lean_finding_made_full_again_is_the_full_finding(screener: Screener) -> None:
+    for value in cohort(300, seed=42):
+        full = screener.screen_entry(value, detail="full")
+        lean = screener.screen_entry(value, detail="lean")
+        assert screener.findings.hydrate(lean) == full
 
 
 def test_an_explanation_shows_this_records_value_not_an_equal_one_seen_before() -> None:

@@ -1,0 +1,196 @@
+"""Findings: the rules that fired for one person, each with the answers that made it fire.
+
+A finding has two kinds of fields. What varies from person to person: the rule's id and its
+evidence (each fact that made it fire, with this person's value). What is the same for everyone
+screened with the same rules: the rule's step, title, explanation, mechanism, its conclusion in
+words, its sources, whether it is a red flag, and the label of each evidence fact.
+
+A *full* finding carries both. A *lean* one (the default of ``mgk-screen batch``) carries only
+the first kind: the rest is in the rules themselves (``mgk-screen rules show ID``), which the
+entry names by their SHA-256, and ``FindingCatalogue.hydrate`` fills it back in, exactly as a full
+entry would have it, from rules with that SHA-256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+
+from screener.errors import InputError
+from screener.screening.conditions import AnyOf, Condition, fast_reading, is_missing, value_getter
+from screener.screening.ruleset import Rule, Ruleset
+
+Detail = Literal["full", "lean", "none"]
+"""How much of each finding an entry carries: ``full``; ``lean`` (what varies per person); or
+``none``, no findings at all (for outputs that carry none: CSV, FHIR)."""
+
+#: Fields of a finding that a lean entry leaves out (constants of the rules).
+LEAN_FINDING_OMITS: Final = ("step", "title", "explanation", "mechanism", "conclusion", "sources", "red_flag")
+#: Fields of a finding's evidence that a lean entry leaves out (constants of the facts).
+LEAN_EVIDENCE_OMITS: Final = ("label",)
+
+_MEMO_PER_RULE = 512  # remembered explanations per rule (see FindingCatalogue.evidence)
+
+Evidence = list[tuple[str, Any]]
+"""A finding's evidence as (fact, value shown) pairs, in reading order."""
+
+
+class FindingCatalogue:
+    """Everything about the findings of one ruleset that does not depend on the answers."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self._static: dict[str, dict[str, Any]] = {rule.id: _static_fields(ruleset, rule) for rule in ruleset.rules}
+        self._labels = {name: fact.label for name, fact in ruleset.facts.items()}
+        # The value shown for a fact that has none: a derived fact never asserted is false; a
+        # missing answer is unknown.
+        self._if_missing = {
+            name: "not answered" if fact.origin == "answers" and fact.type != "boolean" else False
+            for name, fact in ruleset.facts.items()
+        }
+        # A rule without "any" shows every fact it tests (all held, since it fired), in reading
+        # order: known before any answer is read. A rule with "any" shows the facts of the
+        # branches that held: worked out once per combination of values (told apart by type too:
+        # true is not 1), then filled with this record's values.
+        self._fixed: dict[str, tuple[tuple[str, Any, Any], ...]] = {}
+        self._varying: dict[str, tuple[tuple[str, ...], tuple[Any, ...], Any, dict[tuple[Any, ...], tuple[Any, ...]]]] = {}
+        for rule in ruleset.rules:
+            tested = tuple(dict.fromkeys(leaf.fact for leaf in rule.condition.leaves()))
+            if _has_any(rule.condition):
+                explain = fast_reading(rule.condition)[1]
+                self._varying[rule.id] = (tested, tuple(value_getter(name) for name in tested), explain, {})
+            else:
+                self._fixed[rule.id] = tuple((name, value_getter(name), self._if_missing[name]) for name in tested)
+
+    # -- evidence, while the rules run --------------------------------------------------------
+    def evidence(self, rule_id: str, facts: Mapping[str, Any]) -> Evidence:
+        """The evidence of a rule that fired against ``facts`` (the facts of its step)."""
+        fixed = self._fixed.get(rule_id)
+        if fixed is not None:
+            return [(name, if_missing if is_missing(value := get(facts)) else value) for name, get, if_missing in fixed]
+        tested, getters, explain, memo = self._varying[rule_id]
+        values = [get(facts) for get in getters]
+        try:
+            key = (*map(type, values), *values)
+            shown = memo.get(key)
+        except TypeError:  # an object or a list: not hashable, so worked out every time
+            key, shown = None, None
+        if shown is None:
+            shown = self._shown(explain(facts), tested)
+            if key is not None:
+                if len(memo) >= _MEMO_PER_RULE:
+                    memo.clear()
+                memo[key] = shown
+        return [(name, if_missing if is_missing(values[index]) else values[index]) for name, index, if_missing in shown]
+
+    def _shown(self, leaves: list[Any], tested: tuple[str, ...]) -> tuple[tuple[str, int, Any], ...]:
+        """Each fact that held once (a range tests one fact twice but shows one value), in reading
+        order, as (fact, index in ``tested``, value shown when it has none)."""
+        shown = []
+        seen: set[str] = set()
+        for leaf in leaves:
+            if leaf.fact not in seen:
+                seen.add(leaf.fact)
+                shown.append((leaf.fact, tested.index(leaf.fact), self._if_missing[leaf.fact]))
+        return tuple(shown)
+
+    # -- findings -----------------------------------------------------------------------------
+    def full(self, rule_id: str, evidence: Evidence) -> dict[str, Any]:
+        """A finding with every field (a fresh object each time: callers may change it)."""
+        finding = dict(self._static[rule_id])
+        finding["sources"] = list(finding["sources"])
+        labels = self._labels
+        finding["evidence"] = [{"fact": name, "label": labels[name], "value": value} for name, value in evidence]
+        return finding
+
+    @staticmethod
+    def lean(rule_id: str, evidence: Evidence) -> dict[str, Any]:
+        """A finding with only what varies from person to person."""
+        return {"rule": rule_id, "evidence": [{"fact": name, "value": value} for name, value in evidence]}
+
+    def static(self, rule_id: str) -> Mapping[str, Any]:
+        """The fields of a rule's findings that are the same for everyone (read only)."""
+        return self._static[rule_id]
+
+    # -- lean entries back to full ------------------------------------------------------------
+    def hydrate(self, entry: Mapping[str, Any], source: str = "the input") -> dict[str, Any]:
+        """A lean entry as the full entry it stands for (any other entry as it is).
+
+        Raises ``InputError`` when the entry was screened with other rules (another SHA-256):
+        their titles and explanations are not these rules'.
+        """
+        if entry.get("detail") != "lean":
+            return dict(entry)
+        ruleset = self.ruleset
+        named = entry.get("ruleset")
+        sha256 = named.get("sha256") if isinstance(named, Mapping) else None
+        if sha256 != ruleset.sha256:
+            raise InputError(
+                f"{source}: a lean result (findings without their explanations) screened with other rules "
+                f"({_describe_rules(named)}) than the ones loaded here ({ruleset.name} {ruleset.version}, "
+                f"SHA-256 {ruleset.sha256[:12]}…): its findings cannot be explained with these",
+                hint="give the rules it was screened with (--rules FOLDER), or screen the answers again "
+                "(batch --detail full keeps the explanations in every entry)",
+            )
+        full = {key: value for key, value in entry.items() if key != "detail"}
+        findings = entry.get("findings")
+        if isinstance(findings, list):
+            full["findings"] = [self._hydrated(finding, source) for finding in findings]
+        return full
+
+    def _hydrated(self, finding: Any, source: str) -> Any:
+        rule_id = finding.get("rule") if isinstance(finding, Mapping) else None
+        if not isinstance(rule_id, str) or rule_id not in self._static:
+            raise InputError(f"{source}: a finding names rule {str(rule_id)[:80]!r}, which these rules do not have")
+        evidence = finding.get("evidence")
+        pairs = [(item.get("fact"), item.get("value")) for item in evidence if isinstance(item, Mapping)] if isinstance(evidence, list) else []
+        unknown = [name for name, _ in pairs if name not in self._labels]
+        if unknown:
+            raise InputError(f"{source}: the evidence of rule {rule_id!r} names fact {str(unknown[0])[:80]!r}, which these rules do not have")
+        return self.full(rule_id, pairs)
+
+
+def _has_any(condition: Condition) -> bool:
+    if isinstance(condition, AnyOf):
+        return True
+    return any(_has_any(part) for part in getattr(condition, "parts", ()))
+
+
+def _describe_rules(named: Any) -> str:
+    if not isinstance(named, Mapping):
+        return "rules it does not name"
+    sha256 = str(named.get("sha256", "?"))
+    return f"{str(named.get('name', '?'))[:80]} {str(named.get('version', '?'))[:20]}, SHA-256 {sha256[:12]}…"
+
+
+def _static_fields(ruleset: Ruleset, rule: Rule) -> dict[str, Any]:
+    """The fields of a rule's findings that are the same for everyone, in the order full entries
+    have always had them (evidence last)."""
+    return {
+        "rule": rule.id,
+        "step": rule.step,
+        "title": rule.title,
+        "explanation": rule.rationale,
+        "mechanism": rule.mechanism,
+        "conclusion": describe_conclusion(ruleset, rule),
+        "sources": tuple(ruleset.sources[source] for source in rule.sources),
+        "red_flag": rule.is_red_flag,
+    }
+
+
+def describe_conclusion(ruleset: Ruleset, rule: Rule) -> str:
+    """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""
+    then: dict[str, Any] = rule.then
+    parts: list[str] = [ruleset.facts[name].label for name in then.get("assert", ())]
+    if "evidence" in then:
+        groups = ", ".join(ruleset.evidence_groups[g]["label"] for g in then["evidence"]["groups"])
+        parts.append(f"counts {then['evidence']['code'].replace('_', ' ')} as {groups}")
+    parts += [f"{ruleset.scales[n].label}: at least {v}" for n, v in then.get("raise", {}).items()]
+    parts += [f"{ruleset.scales[n].label}: at most {v}" for n, v in then.get("cap", {}).items()]
+    if "red_flag" in then:
+        parts.append(f"red flag: {then['red_flag'].replace('_', ' ')}")
+    if "recommend" in then:
+        parts.append(f"recommend: {then['recommend'].split(':')[0].replace('_', ' ')}")
+    if "warn" in then:
+        parts.append(f"warning: {then['warn']}")
+    return "; ".join(parts)
