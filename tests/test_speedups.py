@@ -210,6 +210,7 @@ def test_the_compiled_reading_agrees_with_the_plain_one_on_every_shipped_rule(sc
         {"fact": "k", "is": 1},
         {"fact": "k", "is_not": False},
         {"fact": "k", "in": [1, "a", True]},
+        {"fact": "k", "in": ["a", "1"]},
         {"fact": "k", "not_in": [0, "b"]},
         {"fact": "k", "lt": 1},
         {"fact": "k", "lte": 1.0},
@@ -222,7 +223,7 @@ def test_the_compiled_reading_agrees_with_the_plain_one_on_every_shipped_rule(sc
     ],
 )
 def test_the_compiled_reading_treats_types_like_the_plain_one(leaf: dict[str, Any]) -> None:
-    values = [None, True, False, 0, 1, 1.0, -0.0, 2, 0.5, "a", "1", [], [1], {}, {"b": {"c": 1}}, {"b": 2}]
+    values = [None, True, False, 0, 1, 1.0, -0.0, 2, 0.5, "a", "1", "b", [], [1], ["a"], {}, {"b": {"c": 1}}, {"b": 2}]
     holds, satisfied = fast_reading(leaf)
     for value in values:
         for profile in ({"k": value, "a": value}, {"a": {"b": value}}, {}):
@@ -394,3 +395,23 @@ def test_valid_answers_with_tiny_or_huge_numbers_are_screened(screener: Screener
     assert entry["status"] == "screened"
     few = any(f["rule"] == "poor_diet_few_fruit_and_vegetables" for f in entry["findings"])
     assert few == (number < 2)
+
+
+def test_plain_text_is_tokenised_as_the_general_reading_tokenises_it() -> None:
+    from screener.screening import medications
+
+    rng = random.Random(11)
+    alphabet = "abcXYZ019 .,;:-/+&()[]{}|%'\"_\t"
+    texts = ["Lasix 40 mg", "amiloride/HCTZ 5-50", "co-amilofruse 2.5,000mg", "x2 q8h 5% 1,000"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        fast = medications._tokenise(text)
+        general = [
+            (medications._WORD if found.lastgroup == "word" else medications._SOFT if found.lastgroup == "soft" else medications._HARD,
+             found.group(), found.start(), found.end())
+            for found in medications._TOKEN_RE.finditer(text)
+        ]
+        assert [(t.kind if t.key not in medications._JOIN_WORDS else medications._WORD, t.start, t.end) for t in fast] == [
+            (kind, start, end) for kind, _, start, end in general
+        ], text
+        assert [t.key for t in fast] == [medications._normalise(word) if kind == medications._WORD else word for kind, word, _, _ in general]

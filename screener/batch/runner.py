@@ -283,14 +283,14 @@ def write_batch(
     encoder = writer.encoder
     job = Job(tuple(inputs), screener, detail, lambda: encoder, record_entry)
     for chunk in screened_chunks(job, workers, stdin):
-        entries = 0
+        written = 0
         for item in chunk.digests:
             if item[0] == "unreadable":
                 _unreadable(UnreadableSource(item[1], item[2]), summary, on_unreadable_source)
             else:
                 summary.count(item, test)
-                entries += 1
-        writer.write_encoded(chunk.data, entries)
+                written += 1
+        writer.write_encoded(chunk.data, written)
         if progress is not None:
             progress(summary.records_read)
 

@@ -102,7 +102,7 @@ def screened_chunks(job: Job, workers: int, stdin: BinaryIO | None = None) -> It
     with contextlib.ExitStack() as stack:
         spools = _Spools(job.inputs, stdin, context)
         stack.callback(spools.close)
-        readers: list[io.BufferedReader] = []
+        readers: list[BinaryIO] = []
         processes: list[BaseProcess] = []
         stack.callback(_stop, processes, readers)
         for index in range(workers):
@@ -122,7 +122,7 @@ def screened_chunks(job: Job, workers: int, stdin: BinaryIO | None = None) -> It
         yield from _in_order(readers, processes, entries=job.encoder is None)
 
 
-def _in_order(readers: Sequence[io.BufferedReader], processes: Sequence[BaseProcess], *, entries: bool) -> Iterator[Chunk]:
+def _in_order(readers: Sequence[BinaryIO], processes: Sequence[BaseProcess], *, entries: bool) -> Iterator[Chunk]:
     workers = len(readers)
     for number in itertools.count():
         kind, told, digests, data = _read_frame(readers[number % workers], processes[number % workers])
@@ -137,7 +137,7 @@ def _in_order(readers: Sequence[io.BufferedReader], processes: Sequence[BaseProc
             yield Chunk(digests, data, None)
 
 
-def _read_frame(reader: io.BufferedReader, process: BaseProcess) -> tuple[int, int, list[Digest], bytes]:
+def _read_frame(reader: BinaryIO, process: BaseProcess) -> tuple[int, int, list[Digest], bytes]:
     header = reader.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EngineError(f"a worker process died while screening ({_how_it_ended(process)}); try again with --workers 1")
@@ -151,7 +151,7 @@ def _read_frame(reader: io.BufferedReader, process: BaseProcess) -> tuple[int, i
     return kind, told, digests, data
 
 
-def _check_the_others_ended(readers: Sequence[io.BufferedReader], processes: Sequence[BaseProcess], number: int, items: int) -> None:
+def _check_the_others_ended(readers: Sequence[BinaryIO], processes: Sequence[BaseProcess], number: int, items: int) -> None:
     """Every worker read the same items: an input that changed while it was read would not be."""
     for index, reader in enumerate(readers):
         if index == number % len(readers):
@@ -177,7 +177,7 @@ def _how_it_ended(process: BaseProcess) -> str:
     return f"exit code {code}"
 
 
-def _stop(processes: Sequence[BaseProcess], readers: Sequence[io.BufferedReader]) -> None:
+def _stop(processes: Sequence[BaseProcess], readers: Sequence[BinaryIO]) -> None:
     """End every worker: at once when the run stopped early (they hold nothing that needs
     cleaning up), else let them exit on their own."""
     for reader in readers:

@@ -34,31 +34,48 @@ class ResultWriter(Protocol):
 class EntryWriter:
     """Entries written through an ``EntryEncoder`` onto a stream, flushed every few entries so
     that progress is visible. ``write_encoded`` takes entries already encoded (by a worker
-    process, with the same encoder), so both ways give the same bytes."""
+    process, with the same encoder), so both ways give the same bytes. Bytes are gathered and
+    written a few hundred kilobytes at a time: an entry is a few kilobytes, a write call costs
+    the same for one or a hundred."""
 
     _FLUSH_EVERY = 100
+    _GATHER_BYTES = 256 * 1024
 
     def __init__(self, out: TextIO, encoder: EntryEncoder) -> None:
         self._out = out
         self._put = _byte_writer(out)
+        self._gathered: list[bytes] = []
+        self._size = 0
         self.encoder = encoder
         self.count = 0
         self._put(encoder.start())
 
     def write(self, entry: Mapping[str, object]) -> None:
-        self._put(self.encoder.entry(entry, self.count == 0))
+        data = self.encoder.entry(entry, self.count == 0)
+        self._gathered.append(data)
+        self._size += len(data)
         self.count += 1
-        if self.count % self._FLUSH_EVERY == 0:
-            self._out.flush()
+        if self.count % self._FLUSH_EVERY == 0 or self._size >= self._GATHER_BYTES:
+            self.flush()
 
     def write_encoded(self, data: bytes, entries: int) -> None:
         """Write ``entries`` entries already encoded, in order (the first of all included)."""
+        self.flush()
         self._put(data)
         self.count += entries
         self._out.flush()
 
+    def flush(self) -> None:
+        """Write what was gathered, and flush the stream."""
+        if self._gathered:
+            self._put(b"".join(self._gathered))
+            self._gathered.clear()
+            self._size = 0
+        self._out.flush()
+
     def finish(self) -> None:
         """Complete the output; only called when every entry was written."""
+        self.flush()
         self._put(self.encoder.finish(self.count))
         self._out.flush()
 

@@ -22,7 +22,7 @@ from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
 from screener.contract.validation import Problem, json_path, schema_problems, validator_for
 from screener.errors import ExitCode, ScreenerError
-from screener.screening.conditions import Leaf, describe_leaf
+from screener.screening.conditions import Leaf, describe_leaf, value_getter
 from screener.screening.findings import Detail, Evidence, FindingCatalogue, describe_conclusion
 from screener.screening.normalise import Normalised, lab_problems, normalise
 from screener.screening.ruleset import Rule, Ruleset, load_ruleset
@@ -59,6 +59,9 @@ class _Conclusions:
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
     warnings: list[str] = field(default_factory=list)
     fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
+
+
+_NEXT_LEVEL_MEMO = 4096  # remembered answers of next_level_missing (combinations of levels and counts)
 
 
 class _Effect:
@@ -106,9 +109,20 @@ class Screener:
         self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
         # Per step: its label and the top-level facts its rules test (all the engine is sent).
-        self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
+        self._plan = [(step, label, _tested_shape(ruleset, step)) for step, label in ruleset.steps]
         self._effects = {rule.id: _Effect(rule, self._ranks) for rule in ruleset.rules}
-        self._finding_order = {rule.id: (not rule.is_red_flag, self._step_rank[rule.step], rule.id) for rule in ruleset.rules}
+        # Findings in reading order: red flags first, then by step, then by rule id.
+        order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
+        self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
+        # What "why not the next level" reads of the facts (see next_level_missing).
+        headline = ruleset.headline
+        self._next_level_reads = tuple(
+            value_getter(name)
+            for name in dict.fromkeys(
+                leaf.fact for rule in ruleset.rules if headline in rule.then.get("raise", {}) for leaf in rule.condition.leaves()
+            )
+        )
+        self._next_level_memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
 
@@ -213,11 +227,14 @@ class Screener:
         steps: list[StepTrace] = []
         evidence = self.findings.evidence
         fired_evidence = conclusions.fired
-        with self.ruleset.engine.session() as session:
+        engine = self.ruleset.engine
+        session = engine.open_session()
+        done = False
+        try:
             fire = session.fire
             for step, label, tested in self._plan:
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
-                message = {key: facts[key] for key in tested if key in facts}
+                message = _pruned(facts, tested)
                 message["step"] = step
                 fired = fire(message)
                 if len(fired) > 1:
@@ -230,6 +247,9 @@ class Screener:
                     self._merge(fired, facts, conclusions)
                 if trace:
                     steps.append(StepTrace(step, label, fired))
+            done = True
+        finally:
+            engine.close_session(session, done)
         return facts, conclusions, steps
 
     # -- merging conclusions ------------------------------------------------------------------
@@ -331,8 +351,11 @@ class Screener:
     def _findings(self, fired: dict[str, Evidence], detail: Detail) -> list[dict[str, Any]]:
         if detail == "none" or not fired:
             return []
-        make = self.findings.lean if detail == "lean" else self.findings.full
-        return [make(rule_id, fired[rule_id]) for rule_id in sorted(fired, key=self._finding_order.__getitem__)]
+        order = sorted(fired, key=self._finding_rank.__getitem__)
+        if detail == "lean":
+            return [{"rule": rule_id, "evidence": fired[rule_id]} for rule_id in order]
+        full = self.findings.full
+        return [full(rule_id, fired[rule_id]) for rule_id in order]
 
     def describe_conclusion(self, rule: Rule) -> str:
         """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""
@@ -347,7 +370,29 @@ class Screener:
 
     # -- why not ------------------------------------------------------------------------------
     def next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
-        """For the headline: what further finding would raise it to the next level."""
+        """For the headline: what further finding would raise it to the next level.
+
+        It reads only the headline, the facts the rules raising it test (levels and counts, a
+        few values each) and the symptoms that count only for urgency, so it is worked out once
+        per combination of those (told apart by type: true is not 1)."""
+        values = [facts.get(self.ruleset.headline), *(get(facts) for get in self._next_level_reads)]
+        urgency_only = facts.get("symptoms", {})
+        try:
+            key = (
+                *map(type, values),
+                *values,
+                *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
+            )
+            known = self._next_level_memo.get(key)
+        except TypeError:  # a value that is not hashable: worked out every time
+            return self._next_level_missing(facts)
+        if known is None:
+            if len(self._next_level_memo) >= _NEXT_LEVEL_MEMO:
+                self._next_level_memo.clear()
+            known = self._next_level_memo[key] = tuple(self._next_level_missing(facts))
+        return list(known)
+
+    def _next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
         scale = self.ruleset.scales[self.ruleset.headline]
         current = scale.rank(facts[scale.name])
         if current + 1 >= len(scale.values):
@@ -426,6 +471,65 @@ def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, po
     entry["position"] = position
     entry["errors"] = [problem.as_dict() for problem in problems]
     return entry
+
+
+Shape = dict[str, "Shape | None"]
+"""The paths a step's rules test, as a tree: None where a whole value is tested."""
+
+Plan = tuple[tuple[str, "tuple[frozenset[str], Plan] | None"], ...]
+"""A ``Shape`` as ``_pruned`` reads it: (name, None) for a value kept whole, else (name, (the
+names below kept whole, the plan of those below that are pruned in turn))."""
+
+
+def _tested_shape(ruleset: Ruleset, step: str) -> Plan:
+    """The paths the rules of a step test ("symptoms.fatigue", "age"), in name order."""
+    shape: Shape = {}
+    for path in sorted({leaf.fact for rule in ruleset.rules_for_step(step) for leaf in rule.condition.leaves()}):
+        node: Shape | None = shape
+        *parents, last = path.split(".")
+        for part in parents:
+            if node is None:
+                break
+            node = node.setdefault(part, {})
+        if node is not None:
+            node[last] = None  # tested as a whole, whatever lies below
+    return _plan_of(shape)
+
+
+def _plan_of(shape: Shape) -> Plan:
+    return tuple(
+        (name, None if below is None else (frozenset(k for k, v in below.items() if v is None), _deeper(below)))
+        for name, below in shape.items()
+    )
+
+
+def _deeper(shape: Shape) -> Plan:
+    return tuple((name, plan) for name, plan in _plan_of(shape) if plan is not None)
+
+
+def _pruned(value: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
+    """What a step's rules test of the facts, and nothing else: the engine is sent less to read,
+    and the facts of later steps repeat from one person to the next (``engine``'s memo)."""
+    out: dict[str, Any] = {}
+    get = value.get
+    for name, below in plan:
+        item = get(name, _ABSENT)
+        if item is _ABSENT:
+            continue
+        if below is None or not isinstance(item, dict):
+            out[name] = item
+            continue
+        whole, deeper = below
+        # A group of answers (symptoms, medicine classes): the few a person has, looked up among
+        # those the rules test.
+        kept = {key: part for key, part in item.items() if key in whole}
+        if deeper:
+            kept.update(_pruned(item, deeper))
+        out[name] = kept
+    return out
+
+
+_ABSENT = object()
 
 
 def _urgency_only_symptoms(ruleset: Ruleset) -> frozenset[str]:
