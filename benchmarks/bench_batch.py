@@ -10,7 +10,7 @@ alike, so no memo of the screener is flattered) to a temporary folder, then:
    records/s over the whole run (start-up, parse, validate, screen, write, fsync), and peak
    memory, sampled from /proc for the whole process tree (parent and workers) and from
    ``getrusage`` (the largest single process);
-2. times the same stages in this process, stage by stage over chunks of 64 records, with
+2. times the same stages in this process, one record at a time, stage by stage, with
    ``time.process_time``: parse, validate, normalise, engine (the chain of steps: the C engine
    and the Python around it), result (building the entry) and write (encoding and writing it);
 3. the engine's own floor: every message the engine received in step 2 (asserts and retracts,

@@ -1,7 +1,7 @@
 """Where the time of one batch record goes, and the two floors it is compared with (for bench_batch).
 
-``stage_split`` runs the stages of ``Screener.screen_entry`` one at a time over chunks of records
-and records every message the C engine receives meanwhile; ``engine_floor`` replays those
+``stage_split`` times the stages of ``Screener.screen_entry`` one by one for each record and
+records every message the C engine receives meanwhile; ``engine_floor`` replays those
 messages into a fresh copy of the engine with no Python around them; ``io_floor`` reads every
 record of a file and writes a real entry for each, screening none. They use the screener's
 private stages: this benchmark lives with the code it measures.
@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CHUNK = 64
 STAGES = ("parse", "validate", "normalise", "engine", "result", "write")
 Message = tuple[str, str]  # ("assert" | "retract", the JSON text sent)
 
@@ -45,8 +44,10 @@ def recorded_engine_calls() -> Iterator[list[Message]]:
 
 
 def stage_split(cohort: Path, records: int, folder: Path, detail: str = "lean") -> tuple[dict[str, float], list[Message]]:
-    """CPU seconds per record of each stage over the first ``records`` records (stage by stage
-    per chunk), and the engine calls of the engine stage."""
+    """CPU seconds per record of each stage over the first ``records`` records, timed stage by
+    stage for each record (nothing of one record is held while the next is screened: holding
+    chunks of them would make the garbage collector's work, not the stages', grow), and the
+    engine calls of the engine stage."""
     from screener.batch.readers import RawRecord, iter_records
     from screener.batch.writers import open_writer
     from screener.screening.normalise import normalise
@@ -61,33 +62,31 @@ def stage_split(cohort: Path, records: int, folder: Path, detail: str = "lean") 
     with open_writer(str(folder / "split-out.jsonl"), "jsonl") as writer, recorded_engine_calls() as calls:
         while done < records:
             start = clock()
-            chunk = list(itertools.islice(reader, min(CHUNK, records - done)))
-            times["parse"] += clock() - start
-            if not chunk:
+            item = next(reader, None)
+            parsed = clock()
+            times["parse"] += parsed - start
+            if item is None:
                 break
-            done += len(chunk)
-            start = clock()
-            checked = [screener.check(item.value) if isinstance(item, RawRecord) else (None, []) for item in chunk]
-            times["validate"] += clock() - start
-            start = clock()
-            normalised = [normalise(answers, ruleset) if answers is not None else None for answers, _ in checked]
-            times["normalise"] += clock() - start
-            start = clock()
-            inferred = [screener._infer(state, explain=detail != "none") if state is not None else None for state in normalised]
-            times["engine"] += clock() - start
-            start = clock()
-            entries = []
-            for item, (answers, problems), state, outcome in zip(chunk, checked, normalised, inferred, strict=True):
-                if answers is None or state is None or outcome is None:
-                    entries.append(invalid_entry(getattr(item, "value", None), problems, source=item.source, position=item.position))
-                    continue
-                facts, conclusions, _ = outcome
-                entries.append(screener._result(answers, state, facts, conclusions, item.source, item.position, detail))  # type: ignore[arg-type]
-            times["result"] += clock() - start
-            start = clock()
-            for entry in entries:
-                writer.write(entry)
-            times["write"] += clock() - start
+            done += 1
+            answers, problems = screener.check(item.value) if isinstance(item, RawRecord) else (None, [])
+            checked = clock()
+            times["validate"] += checked - parsed
+            if answers is None:
+                entry = invalid_entry(getattr(item, "value", None), problems, source=item.source, position=item.position)
+                made = clock()
+            else:
+                state = normalise(answers, ruleset)
+                normalised = clock()
+                facts, conclusions, _ = screener._infer(state, explain=detail != "none")
+                inferred = clock()
+                entry = screener._result(answers, state, facts, conclusions, item.source, item.position, detail)  # type: ignore[arg-type]
+                made = clock()
+                times["normalise"] += normalised - checked
+                times["engine"] += inferred - normalised
+                checked = inferred
+            times["result"] += made - checked
+            writer.write(entry)
+            times["write"] += clock() - made
         recorded = list(calls)
     return {name: seconds / max(done, 1) for name, seconds in times.items()} | {"records": done}, recorded
 

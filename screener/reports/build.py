@@ -56,7 +56,8 @@ def person_report(
 ) -> str:
     """One person's report as a self-contained HTML page. ``value`` is an answers object (screened
     here first; raises ``InvalidAnswers`` when it is not valid) or a result, as ``mgk-screen screen
-    --json`` and ``batch`` write them."""
+    --json`` and ``batch`` write them. The findings of a lean result (batch's default) are
+    explained from the screener's rules, which must be the ones it names (else ``InputError``)."""
     require_reports()
     from screener.reports.person import person_view
 
@@ -65,7 +66,7 @@ def person_report(
 
         screener = Screener()
     if is_result(value):
-        result, answers = check_result(value, source), None
+        result, answers = screener.findings.hydrate(check_result(value, source), source), None
     else:
         result = screener.screen(value).model_dump(mode="json", exclude_none=True)
         answers = value

@@ -109,7 +109,7 @@ class Screener:
         self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
         # Per step: its label and the top-level facts its rules test (all the engine is sent).
-        self._plan = [(step, label, _tested_shape(ruleset, step)) for step, label in ruleset.steps]
+        self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
         self._effects = {rule.id: _Effect(rule, self._ranks) for rule in ruleset.rules}
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
@@ -234,7 +234,7 @@ class Screener:
             fire = session.fire
             for step, label, tested in self._plan:
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
-                message = _pruned(facts, tested)
+                message = {key: facts[key] for key in tested if key in facts}
                 message["step"] = step
                 fired = fire(message)
                 if len(fired) > 1:
@@ -471,65 +471,6 @@ def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, po
     entry["position"] = position
     entry["errors"] = [problem.as_dict() for problem in problems]
     return entry
-
-
-Shape = dict[str, "Shape | None"]
-"""The paths a step's rules test, as a tree: None where a whole value is tested."""
-
-Plan = tuple[tuple[str, "tuple[frozenset[str], Plan] | None"], ...]
-"""A ``Shape`` as ``_pruned`` reads it: (name, None) for a value kept whole, else (name, (the
-names below kept whole, the plan of those below that are pruned in turn))."""
-
-
-def _tested_shape(ruleset: Ruleset, step: str) -> Plan:
-    """The paths the rules of a step test ("symptoms.fatigue", "age"), in name order."""
-    shape: Shape = {}
-    for path in sorted({leaf.fact for rule in ruleset.rules_for_step(step) for leaf in rule.condition.leaves()}):
-        node: Shape | None = shape
-        *parents, last = path.split(".")
-        for part in parents:
-            if node is None:
-                break
-            node = node.setdefault(part, {})
-        if node is not None:
-            node[last] = None  # tested as a whole, whatever lies below
-    return _plan_of(shape)
-
-
-def _plan_of(shape: Shape) -> Plan:
-    return tuple(
-        (name, None if below is None else (frozenset(k for k, v in below.items() if v is None), _deeper(below)))
-        for name, below in shape.items()
-    )
-
-
-def _deeper(shape: Shape) -> Plan:
-    return tuple((name, plan) for name, plan in _plan_of(shape) if plan is not None)
-
-
-def _pruned(value: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
-    """What a step's rules test of the facts, and nothing else: the engine is sent less to read,
-    and the facts of later steps repeat from one person to the next (``engine``'s memo)."""
-    out: dict[str, Any] = {}
-    get = value.get
-    for name, below in plan:
-        item = get(name, _ABSENT)
-        if item is _ABSENT:
-            continue
-        if below is None or not isinstance(item, dict):
-            out[name] = item
-            continue
-        whole, deeper = below
-        # A group of answers (symptoms, medicine classes): the few a person has, looked up among
-        # those the rules test.
-        kept = {key: part for key, part in item.items() if key in whole}
-        if deeper:
-            kept.update(_pruned(item, deeper))
-        out[name] = kept
-    return out
-
-
-_ABSENT = object()
 
 
 def _urgency_only_symptoms(ruleset: Ruleset) -> frozenset[str]:
