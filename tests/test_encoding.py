@@ -22,7 +22,6 @@ from screener.errors import terminal_safe
 from screener.screening.engine import engine_json, fact_json
 from screener.synthetic import diverse_cohort
 
-
 _EXPONENT_FORM = re.compile(r"(?<=[:,\[])(-?[0-9.]+)[eE]")
 
 
@@ -65,7 +64,7 @@ def test_every_character_is_written_as_before_and_controls_are_terminal_safe(tex
 
 
 def test_what_orjson_refuses_is_written_the_standard_way() -> None:
-    for value in ({"big": 10**30}, {"keys": {1: "a", 2.5: "b", True: "c"}}, {"deep": [[[[1.5]]]]}):
+    for value in ({"big": 10**30}, {"keys": {1: "a", 2.5: "b", None: "c"}}, {"deep": [[[[1.5]]]]}):
         assert json_bytes(value) == _stdlib(value)
 
 
