@@ -16,7 +16,7 @@ from screener.cli.main import (
     app,
     handled_errors,
     make_screener,
-    read_json_input,
+    read_one_record,
     stderr_console,
     stdout_console,
 )
@@ -28,6 +28,7 @@ class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
 
 
 class FailOn(str, enum.Enum):
@@ -47,7 +48,10 @@ class SchemaName(str, enum.Enum):
 Inputs = Annotated[
     list[str],
     typer.Argument(
-        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin.",
+        help=(
+            "Answers files: one JSON object, a JSON array, JSON Lines, a spreadsheet saved as CSV, or Parquet; "
+            "a folder of .json/.jsonl files; or - for stdin."
+        ),
         metavar="INPUT...",
     ),
 ]
@@ -62,11 +66,16 @@ def screen(
     brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
 ) -> None:
     """Screen one person's answers and show the explained result."""
+    from screener.batch.runner import record_problems
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
         screener = make_screener(rules)
-        value = read_json_input(file)
+        record = read_one_record(file)
+        if record.problems:  # bad cells of a sheet or Parquet row
+            _print_problems(record.source, record_problems(record, screener))
+            raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+        value = record.value
         try:
             result = screener.screen(value, source=None) if isinstance(value, dict) else None
         except InvalidAnswers as invalid:
@@ -214,6 +223,7 @@ class _BatchProgress:
 def validate(inputs: Inputs, rules: RulesOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.runner import record_problems
 
     with handled_errors():
         screener = make_screener(rules)
@@ -230,7 +240,7 @@ def validate(inputs: Inputs, rules: RulesOption = None) -> None:
                 invalid += 1
                 continue
             assert isinstance(item, RawRecord)
-            _, problems = screener.check(item.value)
+            problems = record_problems(item, screener)
             if problems:
                 invalid += 1
                 for problem in problems:

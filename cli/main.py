@@ -22,6 +22,7 @@ from screener.errors import ExitCode, ScreenerError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from screener.batch.records import RawRecord
     from screener.screening.pipeline import Screener
 
 app = typer.Typer(
@@ -97,6 +98,18 @@ def handled_errors() -> Iterator[None]:
 def read_json_input(path: str) -> object:
     """One answers document from a file or `-` (stdin), read by the same reader as batch mode, so
     every kind of bad input gets the same message wherever it is given."""
+    from screener.errors import InputError
+
+    record = read_one_record(path)
+    if record.problems:
+        raise InputError(
+            f"{record.source}: " + "; ".join(f"{problem.path}: {problem.message}" for problem in record.problems)
+        )
+    return record.value
+
+
+def read_one_record(path: str) -> RawRecord:
+    """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row)."""
     from itertools import islice
 
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
@@ -112,7 +125,7 @@ def read_json_input(path: str) -> object:
         raise InputError(f"{item.source}: {item.message}")
     if isinstance(item, UnreadableRecord):
         raise InputError(f"{item.source}: {item.message}")
-    return item.value
+    return item
 
 
 def main() -> None:
@@ -137,5 +150,6 @@ def main() -> None:
 from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
+    formats,  # noqa: F401
     teaching,  # noqa: F401
 )

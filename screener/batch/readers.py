@@ -9,8 +9,9 @@ name while the other inputs are still read.
 ``iter_records(inputs)`` yields, in input order, a ``RawRecord`` per record, an
 ``UnreadableRecord`` for a record that could not be parsed (it still counts as read) and an
 ``UnreadableSource`` for a file or directory that could not be read at all. Each source is one
-JSON value, a JSON array of records (``json_array``) or JSON Lines (``json_lines``); which one is
-decided by the content, never by the file name (see ``_read_stream``).
+JSON value, a JSON array of records (``json_array``), JSON Lines (``json_lines``), a sheet of
+answers as CSV (``csv_answers``) or a Parquet file (``parquet_io``); which one is decided by the
+content, never by the file name (see ``_read_stream``).
 
 Arrays are parsed with the standard library's C decoder, one item at a time, over a sliding
 window of text: it gives the exact line and column of a fault, raises ``RecursionError`` (caught)
@@ -32,9 +33,11 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
+from screener.batch.csv_answers import is_answers_sheet, sheet_records
 from screener.batch.json_array import TextWindow, array_records
 from screener.batch.json_lines import line_records, read_lines
 from screener.batch.json_text import JSON_WHITESPACE
+from screener.batch.parquet_io import is_parquet, parquet_records
 from screener.batch.records import (
     RECORD_FILE_SUFFIXES,
     STDIN_NAME,
@@ -112,7 +115,9 @@ def _read_file(path: str) -> Iterator[ReadItem]:
 def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
     """Detect the format of one source by its content and read it.
 
-    The first non-blank byte decides: ``[`` is an array of records. Anything else is read line by
+    A Parquet file (``PAR1``) and a sheet (a first line naming answers columns, see
+    ``csv_answers``) are read by their own readers. Otherwise the first non-blank byte decides:
+    ``[`` is an array of records. Anything else is read line by
     line: a first line that parses alone makes JSON Lines. If it does not, the source is still
     JSON Lines when one of the next few lines parses alone as an object (the first line is broken,
     its neighbours are not); otherwise it is one value spread over many lines, such as a
@@ -120,6 +125,9 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
     """
     try:
         head, blank_lines, skipped_bytes = _read_head(stream)
+        if skipped_bytes == 0 and is_parquet(head):  # binary: before the check for text
+            yield from parquet_records(stream, head, source)
+            return
         problem = _sniff(head, skipped_bytes, source)
         if problem is not None:
             yield problem
@@ -128,6 +136,8 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         with reader:
             if head.lstrip(JSON_WHITESPACE).startswith(b"["):
                 yield from array_records(TextWindow(reader, blank_lines, skipped_bytes), source)
+            elif is_answers_sheet(head):
+                yield from sheet_records(reader, source, header_row=blank_lines + 1)
             else:
                 yield from line_records(read_lines(reader, blank_lines + 1, skipped_bytes), source)
     except OSError as error:

@@ -1,5 +1,5 @@
-"""Writing batch entries: JSON Lines, a JSON array or CSV, to stdout or atomically to a file (the
-file appears only when every entry has been written)."""
+"""Writing batch entries: JSON Lines, a JSON array, CSV or Parquet (``parquet_io``), to stdout or
+atomically to a file (the file appears only when every entry has been written)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TextIO
 
+from screener.batch.parquet_io import ParquetResultWriter
 from screener.errors import InputError
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ CSV_COLUMNS: Final = (
 )
 
 
-OutputFormat = Literal["jsonl", "json", "csv"]
+OutputFormat = Literal["jsonl", "json", "csv", "parquet"]
 
 
 class ResultWriter(Protocol):
@@ -146,12 +147,21 @@ class _CsvWriter(_Writer):
         self._csv.writerow([_csv_cell(column, entry.get(column)) for column in CSV_COLUMNS])
 
 
-_WRITERS: Final[Mapping[str, type[_Writer]]] = {"jsonl": _JsonLinesWriter, "json": _JsonArrayWriter, "csv": _CsvWriter}
+class _FinishingWriter(ResultWriter, Protocol):
+    def finish(self) -> None: ...
+
+
+_WRITERS: Final[Mapping[str, Callable[[TextIO], _FinishingWriter]]] = {
+    "jsonl": _JsonLinesWriter,
+    "json": _JsonArrayWriter,
+    "csv": _CsvWriter,
+    "parquet": ParquetResultWriter,
+}
 
 
 @contextlib.contextmanager
 def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = None) -> Iterator[ResultWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json" or "csv").
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv" or "parquet").
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``). A file is written
     atomically: to a temporary file beside it, moved onto ``path`` only when the ``with`` block
