@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any, Final, TextIO
@@ -61,7 +62,7 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
     try:
         first_line = text.readline()
         delimiter = _delimiter(first_line)
-        rows = csv.reader(_lines_from(first_line, text), delimiter=delimiter)
+        rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
         header = next(rows)
         problems = unknown_columns(name for name in (cell.strip() for cell in header) if name)
         if problems or _SURROGATE.search(first_line):
@@ -70,11 +71,6 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
         yield from _rows(rows, [cell.strip() for cell in header], source, header_row)
     finally:
         text.detach()  # the byte stream belongs to the caller
-
-
-def _lines_from(first: str, rest: TextIO) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def _header_message(problems: list[str]) -> str:

@@ -246,8 +246,26 @@ def entries_to_batch(entries: list[Mapping[str, Any]]) -> Any:
     return pa.RecordBatch.from_pylist([_with_json_text(entry, plan) for entry in entries], schema=result_arrow_schema())
 
 
+_as_json: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_string_as_json: Final = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON, the common scalars without the encoder's per-call set-up."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is str:
+        return str(_string_as_json(value))
+    if type(value) is int:
+        return repr(value)
+    return str(_as_json(value))
+
+
 def _with_json_text(value: Any, plan: _Plan) -> Any:
-    """A copy of ``value`` (an object, or a list of them) with the planned fields as JSON text."""
+    """A copy of ``value`` (an object, or a list of them) with the planned fields as JSON text.
+
+    Copied, not changed in place: a result's findings may be shared with other results.
+    """
     if isinstance(value, list):
         return [_with_json_text(item, plan) for item in value]
     if not isinstance(value, Mapping):
@@ -256,7 +274,7 @@ def _with_json_text(value: Any, plan: _Plan) -> Any:
     for name, sub in plan.items():
         held = copy.get(name)
         if held is not None:
-            copy[name] = json.dumps(held, ensure_ascii=False, allow_nan=False) if sub is True else _with_json_text(held, sub)
+            copy[name] = _json_text(held) if sub is True else _with_json_text(held, sub)
     return copy
 
 
