@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
         cohort = cohort.repartitionByRange(partitions, POSITION).sortWithinPartitions(POSITION)
         results = screen_dataframe(cohort, json_column=json_column, position_column=POSITION, source=args.input, rules=args.rules)
         results.write.mode("overwrite" if args.overwrite else "errorifexists").parquet(args.output)
-        counts = dict(spark.read.parquet(args.output).groupBy("status").count().select("status", F.col("count")).collect())
+        counts: dict[str, int] = dict(spark.read.parquet(args.output).groupBy("status").count().select("status", F.col("count")).collect())
     except PySparkException as error:
         raise InputError(_first_line(error)) from None
     screened, invalid = counts.get("screened", 0), counts.get("invalid", 0)
