@@ -73,16 +73,16 @@ def screen_dataframe(
     if json_column is not None:
         if json_column not in df.columns:
             raise InputError(f"no column {json_column!r} in the DataFrame (columns: {', '.join(df.columns)})")
-        carried = [F.col(f"`{json_column}`")]
-        if LINE in df.columns:
-            carried.append(F.col(LINE))
+        names = [json_column, *([LINE] if LINE in df.columns else [])]
     else:
         names = [name for name in df.columns if name not in (position_column, LINE)]
         problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
         if problems:
             raise InputError(f"not a table of answers: {'; '.join(problems)}")
-        carried = [F.col(f"`{name}`") for name in names]
-    screen = functools.partial(_screen_batches, json_column=json_column, source=source, rules=rules)
+    # Carried under plain names: mapInArrow reads a dotted name (alcohol.drinks_per_week) as a
+    # field of a struct. The executors put the names back.
+    carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
+    screen = functools.partial(_screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules)
     return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
 
 
@@ -113,16 +113,24 @@ def _screener(rules: str | None) -> Screener:
     return _screeners[rules]
 
 
-def _screen_batches(batches: Iterator[Any], *, json_column: str | None, source: str | None, rules: str | None) -> Iterator[Any]:
+def _screen_batches(
+    batches: Iterator[Any], *, names: tuple[str, ...], json_column: str | None, source: str | None, rules: str | None
+) -> Iterator[Any]:
     """Arrow batches of rows in, Arrow batches of results out (``ROWS_PER_GROUP`` at a time, so
     that memory stays small whatever batch size Spark sends)."""
     from screener.batch.runner import record_entry
 
     screener = _screener(rules)
     for batch in batches:
+        batch = batch.rename_columns([*names, POSITION])
         for start in range(0, batch.num_rows, ROWS_PER_GROUP):
-            rows = batch.slice(start, ROWS_PER_GROUP).to_pylist()
-            yield entries_to_batch([record_entry(_record(row, json_column, source), screener) for row in rows])
+            entries = []
+            for row in batch.slice(start, ROWS_PER_GROUP).to_pylist():
+                record = _record(row, json_column, source)
+                entry = record_entry(record, screener)
+                entry.setdefault("position", record.position)  # a result has one only with a source
+                entries.append(entry)
+            yield entries_to_batch(entries)
 
 
 def _record(row: dict[str, Any], json_column: str | None, source: str | None) -> RawRecord | UnreadableRecord:
@@ -140,6 +148,8 @@ def _json_record(text: object, line: object, source: str | None, position: int) 
         return UnreadableRecord(source, position, f"{where}: no record (the JSON column is empty)")  # type: ignore[arg-type]
     if line == 1:
         text = text.removeprefix("\ufeff")  # a byte order mark, as batch mode accepts it
+    if isinstance(line, int):
+        text += "\n"  # the line as batch mode decodes it (Spark drops the line end): the same messages
     try:
         return RawRecord(source, position, decode_document(text))  # type: ignore[arg-type]
     except JsonFault as fault:
