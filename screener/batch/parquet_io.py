@@ -26,7 +26,7 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import IO, Any, Final, Literal, TextIO, get_args, get_origin
 
@@ -239,7 +239,7 @@ def _json_plan() -> _Plan:
     return of_fields(result_arrow_schema()) or {}
 
 
-def entries_to_batch(entries: list[Mapping[str, Any]]) -> Any:
+def entries_to_batch(entries: Sequence[Mapping[str, Any]]) -> Any:
     """Batch entries as one Arrow record batch of ``result_arrow_schema``."""
     pa, _ = _pyarrow("Parquet output")
     plan = _json_plan()
