@@ -95,7 +95,7 @@ def section_names() -> frozenset[str]:
 
 def _columns(model: type[BaseModel], prefix: tuple[str, ...]) -> Iterator[Column]:
     for name, field in model.model_fields.items():
-        annotation = _without_none(field.annotation)
+        annotation = without_none(field.annotation)
         path = (*prefix, name)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             yield from _columns(annotation, path)
@@ -103,22 +103,22 @@ def _columns(model: type[BaseModel], prefix: tuple[str, ...]) -> Iterator[Column
             yield Column(".".join(path), path, _kind(annotation, ".".join(path)))
 
 
-def _without_none(annotation: Any) -> Any:
+def without_none(annotation: Any) -> Any:
     """``X | None`` as ``X``; ``Annotated[X, ...]`` as ``X``."""
     while get_origin(annotation) is typing.Annotated:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) in (typing.Union, types.UnionType):
         kept = [arg for arg in get_args(annotation) if arg is not type(None)]
         if len(kept) == 1:
-            return _without_none(kept[0])
-        return typing.Union[tuple(_without_none(arg) for arg in kept)]  # noqa: UP007 - built from a tuple
+            return without_none(kept[0])
+        return typing.Union[tuple(without_none(arg) for arg in kept)]  # noqa: UP007 - built from a tuple
     return annotation
 
 
 def _kind(annotation: Any, name: str) -> Kind:
     origin = get_origin(annotation)
     if origin is list:
-        item = _without_none(get_args(annotation)[0])
+        item = without_none(get_args(annotation)[0])
         return Kind.CODE_LIST if get_origin(item) is Literal else Kind.TEXT_LIST
     if origin is Literal:
         return Kind.CODE

@@ -24,15 +24,20 @@ import io
 import json
 import shutil
 import tempfile
-import types
-import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import IO, Any, Final, Literal, TextIO, get_args, get_origin
 
 from pydantic import BaseModel
 
-from screener.batch.answer_columns import Kind, answer_columns, record_from_row, section_names, unknown_columns
+from screener.batch.answer_columns import (
+    Kind,
+    answer_columns,
+    record_from_row,
+    section_names,
+    unknown_columns,
+    without_none,
+)
 from screener.batch.records import RawRecord, ReadItem, UnreadableSource
 from screener.contract.answers import Answers
 from screener.errors import InputError
@@ -191,7 +196,7 @@ def _model_fields(pa: Any, model: type[BaseModel]) -> Iterator[tuple[str, Any]]:
 
 def _arrow_type(pa: Any, annotation: Any) -> Any:
     """The Arrow type of an annotation, or None for a mixed type (held as JSON text)."""
-    annotation = _without_none(annotation)
+    annotation = without_none(annotation)
     origin = get_origin(annotation)
     if origin is list:
         item = _arrow_type(pa, get_args(annotation)[0])
@@ -202,14 +207,6 @@ def _arrow_type(pa: Any, annotation: Any) -> Any:
         return pa.struct([field for _, field in _model_fields(pa, annotation)])
     simple = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
     return simple.get(annotation)
-
-
-def _without_none(annotation: Any) -> Any:
-    if get_origin(annotation) in (typing.Union, types.UnionType):
-        kept = [arg for arg in get_args(annotation) if arg is not type(None)]
-        if len(kept) == 1:
-            return kept[0]
-    return annotation
 
 
 # -- writing results ------------------------------------------------------------------------------
