@@ -7,10 +7,12 @@ import json
 import os
 import sys
 import time
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli.main import (
+    AsOfOption,
     PlainOption,
     RulesOption,
     app,
@@ -23,12 +25,19 @@ from screener.cli.main import (
 
 from screener.errors import ExitCode
 
+if TYPE_CHECKING:
+    from screener.batch.readers import UnreadableSource
+    from screener.batch.runner import BatchSummary
+    from screener.reports.cohort import CohortTally
+    from screener.screening.pipeline import Screener
+
 
 class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
     parquet = "parquet"
+    fhir = "fhir"
 
 
 class FailOn(str, enum.Enum):
@@ -50,7 +59,8 @@ Inputs = Annotated[
     typer.Argument(
         help=(
             "Answers files: one JSON object, a JSON array, JSON Lines, a spreadsheet saved as CSV, or Parquet; "
-            "a folder of .json/.jsonl files; or - for stdin."
+            "a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or "
+            "bulk-data files are read too."
         ),
         metavar="INPUT...",
     ),
@@ -59,25 +69,29 @@ Inputs = Annotated[
 
 @app.command()
 def screen(
-    file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
+    file: Annotated[
+        str, typer.Argument(help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), or - for stdin.", metavar="FILE")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a readable report.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
     brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
     from screener.batch.runner import record_problems
+    from screener.fhir.records import is_fhir
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         record = read_one_record(file)
         if record.problems:  # bad cells of a sheet or Parquet row
             _print_problems(record.source, record_problems(record, screener))
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         value = record.value
         try:
-            result = screener.screen(value, source=None) if isinstance(value, dict) else None
+            result = screener.screen(value, source=None) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
@@ -102,7 +116,10 @@ def batch(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="Output format; fhir: NDJSON of FHIR RiskAssessments (OperationOutcomes for invalid records)."),
+    ] = OutputFormat.jsonl,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
@@ -118,6 +135,16 @@ def batch(
             metavar="N",
         ),
     ] = 1,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="Also write the cohort report (FILE.html or FILE.pdf), counted while the results are written. "
+            "Needs the reports extra.",
+            metavar="FILE",
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen many records: one entry per record, in input order, screened or invalid.
 
@@ -136,17 +163,26 @@ def batch(
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
+        cohort = _cohort_report_tally(report, screener)
+
+        def unreadable(item: UnreadableSource) -> None:
+            errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False)
+            if cohort is not None:
+                cohort.add_unreadable_source(item.source, item.message)
+
         entries = screen_inputs(
             inputs,
             screener,
             summary,
             fail_on=fail_on.value if fail_on else None,
-            on_unreadable_source=lambda item: errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False),
+            on_unreadable_source=unreadable,
             workers=workers,
         )
+        if cohort is not None:
+            entries = _counted(entries, cohort)
         try:
-            with open_writer(output, fmt.value) as writer:
+            with open_writer(output, fmt.value, ruleset=screener.ruleset) as writer:
                 if progress is None:
                     for entry in entries:
                         writer.write(entry)
@@ -168,6 +204,7 @@ def batch(
                 markup=False,
             )
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
         _print_summary(summary, time.perf_counter() - started, errors)
     if summary.records_read == 0:
@@ -177,6 +214,34 @@ def batch(
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     if summary.reached_fail_on:
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
+
+
+def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally | None:
+    """An empty tally for ``--report``, after checking the report can be written at all (its name
+    and the extra), so that a long run never ends in "cannot write the report"."""
+    if report is None:
+        return None
+    from screener.reports import new_tally
+    from screener.reports.render import report_format, require_reports
+
+    require_reports(pdf=report_format(report) == "pdf")
+    return new_tally(screener.ruleset)
+
+
+def _write_cohort_report(
+    report: str | None, cohort: CohortTally | None, screener: Screener, inputs: list[str], summary: BatchSummary
+) -> None:
+    if report is None or cohort is None or not summary.records_read:
+        return
+    from screener.reports import cohort_report, write_report
+
+    write_report(cohort_report(cohort, screener.ruleset, sources=inputs), report)
+
+
+def _counted(entries: Iterator[dict[str, Any]], cohort: CohortTally) -> Iterator[dict[str, Any]]:
+    for entry in entries:
+        cohort.add(entry)
+        yield entry
 
 
 class _NothingRead(Exception):
@@ -220,13 +285,13 @@ class _BatchProgress:
 
 
 @app.command()
-def validate(inputs: Inputs, rules: RulesOption = None) -> None:
+def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
     from screener.batch.runner import record_problems
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,6 +43,24 @@ RulesOption = Annotated[
     typer.Option("--rules", help="Use the rule folder DIR instead of the shipped rules (validated the same way).", metavar="DIR"),
 ]
 PlainOption = Annotated[bool, typer.Option("--plain", help="No colour or boxes (also when NO_COLOR is set); screen-reader friendly.")]
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+AsOfOption = Annotated[
+    date | None,
+    typer.Option(
+        "--as-of",
+        parser=_parse_date,
+        help="Reference date for FHIR EHR data (ages, how old a lab result is; later data is left out). Default: today.",
+        metavar="DATE",
+    ),
+]
 
 
 class _State:
@@ -78,11 +97,11 @@ def stdout_console(plain: bool = False) -> Console:
     return Console(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
 
 
-def make_screener(rules: Path | None) -> Screener:
+def make_screener(rules: Path | None, as_of: date | None = None) -> Screener:
     from screener.screening.pipeline import Screener
     from screener.screening.ruleset import load_ruleset
 
-    return Screener(load_ruleset(rules))
+    return Screener(load_ruleset(rules), as_of=as_of)
 
 
 @contextmanager
@@ -150,6 +169,8 @@ def main() -> None:
 from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
+    fhir,  # noqa: F401
     formats,  # noqa: F401
+    reports,  # noqa: F401
     teaching,  # noqa: F401
 )

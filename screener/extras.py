@@ -1,7 +1,8 @@
-"""Optional parts of the screener, installed as extras (``pip install 'mgk-screen[parquet]'``).
+"""Optional parts of mgk-screen and the extras that install them.
 
-A feature that needs one imports it through ``require``: when it is missing the user gets one
-line naming the extra and the command that installs it, never an ImportError traceback.
+The heavy libraries an optional part needs (matplotlib and WeasyPrint for reports, a web server,
+FHIR models...) live in pip extras, so that a plain install stays small. Using a part without its
+extra gives one line naming the install command, never an ImportError traceback.
 """
 
 from __future__ import annotations
@@ -9,20 +10,29 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from screener.errors import InputError
+from screener.errors import ExitCode, ScreenerError
 
 
-class MissingExtra(InputError):
-    """An optional dependency is not installed."""
+class MissingExtra(ScreenerError):
+    """An optional part was used without the extra that installs its libraries."""
 
-    def __init__(self, purpose: str, extra: str) -> None:
-        super().__init__(f"{purpose} needs the optional extra [{extra}]: pip install 'mgk-screen[{extra}]'")
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, extra: str, purpose: str, reason: str) -> None:
+        super().__init__(f"{purpose} needs the optional '{extra}' extra ({reason}): pip install 'mgk-screen[{extra}]'")
         self.extra = extra
 
 
-def require(module: str, extra: str, purpose: str) -> ModuleType:
-    """Import ``module`` from the extra ``extra``, or raise ``MissingExtra`` saying what needs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingExtra(purpose, extra) from None
+def require(extra: str, purpose: str, *modules: str) -> list[ModuleType]:
+    """Import ``modules`` (the libraries of ``extra``), or raise ``MissingExtra`` naming the first
+    one missing. A library that is installed but cannot load (a system library it needs is
+    absent) counts as missing, with the reason."""
+    loaded = []
+    for name in modules:
+        try:
+            loaded.append(importlib.import_module(name))
+        except ImportError:
+            raise MissingExtra(extra, purpose, f"{name} is not installed") from None
+        except OSError as error:  # WeasyPrint without Pango, for example
+            raise MissingExtra(extra, purpose, f"{name} cannot load a system library: {error}") from None
+    return loaded

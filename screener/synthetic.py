@@ -28,6 +28,8 @@ MEDICATIONS = (
     "ramipril", "losartan potassium", "valsartan", "Entresto", "aliskiren", "finerenone", "digoxin 125 mcg",
     "potassium chloride", "Slow-K", "LoSalt", "magnesium oxide", "Slow-Mag", "metoprolol succinate", "amlodipine",
     "atorvastatin", "metformin", "hydrocortisone cream", "Restasis eye drops", "vitamin D", "levothyroxine",
+    "ibuprofen 400 mg", "Vimovo", "Voltaren gel", "enoxaparin 40 mg", "Yasmin", "citalopram 20 mg", "amiodarone",
+    "carboplatin", "liquorice root", "aspirin 81 mg",
 )
 
 
@@ -133,7 +135,7 @@ def _labs(rng: random.Random) -> dict[str, Any]:
             labs["potassium"]["taken"] = when
     if _maybe(rng, 0.3):
         unit = rng.choice(["mmol/L", "mEq/L", "mg/dL"])
-        mmol = rng.choice([0.45, 0.5, 0.69, 0.7, 0.85, 1.05, 1.06, round(rng.uniform(0.25, 2.0), 2)])
+        mmol = rng.choice([0.45, 0.5, 0.69, 0.7, 0.85, 1.05, 1.06, 2.0, 3.0, 4.9, round(rng.uniform(0.25, 2.0), 2)])
         value = {"mmol/L": mmol, "mEq/L": round(mmol * 2, 2), "mg/dL": round(mmol / 0.411, 1)}[unit]
         labs["magnesium"] = {"value": value, "unit": unit}
         if (when := rng.choice(taken)) is not None:

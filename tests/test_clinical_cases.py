@@ -1,4 +1,7 @@
-"""Clinical cases: one person each, checked against screening-logic.md (v1).
+"""Clinical cases: one person each, checked against screening-logic.md.
+
+The people that version 2 is about (one or more for each numbered change) are in
+test_clinical_v2_cases.py; the cases here were updated where version 2 changed their result.
 
 Each test describes a person and checks the headline, the two component levels, the urgency and
 the advice that matters for them. Every result is also checked for what must always hold: the
@@ -302,10 +305,12 @@ def test_digoxin_user_on_furosemide_needs_a_digoxin_check(screener: Any) -> None
     assert "digoxin_check" in codes(result)
 
 
-def test_digoxin_user_with_nothing_else_gets_no_digoxin_check(screener: Any) -> None:
+def test_digoxin_user_with_nothing_else_still_gets_a_digoxin_check_at_the_next_visit(screener: Any) -> None:
+    # v1 said nothing here; v2 (change 4): digoxin always means regular potassium and magnesium checks
     result = screen(screener, {"medications": ["digoxin 125 mcg"]})
-    assert result.urgency == "none"
-    assert "digoxin_check" not in codes(result)
+    assert levels(result) == ("unlikely", "unlikely", "unlikely")
+    assert result.urgency == "routine"
+    assert codes(result) == ["discuss_at_next_visit", "keep_taking_prescribed_medicines", "digoxin_check"]
 
 
 # -- age and scope ------------------------------------------------------------------------------
@@ -366,10 +371,12 @@ def test_fainting_now_and_last_week_is_one_red_flag_and_an_emergency(screener: A
     assert result.red_flags == ["fainting"]
 
 
-def test_trouble_breathing_in_the_past_two_weeks_is_an_emergency(screener: Any) -> None:
+def test_trouble_breathing_in_the_past_two_weeks_means_contacting_a_clinician_today(screener: Any) -> None:
+    # v1 made this an emergency; v2 (change 11): like the other red flags of the past two weeks
     result = screen(screener, {"symptoms": ["trouble_breathing"]})
-    assert result.urgency == "emergency"
+    assert result.urgency == "urgent"
     assert result.red_flags == ["trouble_breathing"]
+    assert result.findings[0].rule == "red_flag_recent_trouble_breathing"
 
 
 def test_confused_older_man_should_contact_a_clinician_today(screener: Any) -> None:

@@ -4,8 +4,10 @@ Answers are generated from the contract (contract.md) by the strategies below, n
 JSON Schema, so that they exercise the clinical ranges: labs on both sides of every threshold,
 medication names as people write them, details present and absent.
 
-- Monotone: adding a risk factor or a symptom never lowers a level or the urgency. Labs are
-  never added: a normal potassium result caps potassium on purpose (screening-logic section 4).
+- Monotone: adding a risk factor or a symptom never lowers a level or the urgency, over every
+  class of the vocabulary (version 2 included: NSAIDs, heparins, drospirenone, QT-prolonging drugs,
+  liquorice, the new both-wasting drugs). Labs are never added: a normal potassium result caps
+  potassium on purpose (screening-logic section 4); adding diarrhea or vomiting may lift that cap.
 - Deterministic: the same answers give the same result; the order of lists does not matter.
 - Well formed: every valid record screens, and every result keeps the promises of the contract.
 """
@@ -35,8 +37,9 @@ STEP_ORDER = (
 RECOMMENDATION_ORDER = (
     "seek_emergency_care", "contact_clinician_today", "see_clinician_soon", "discuss_at_next_visit",
     "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
-    "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support", "fluids_for_gi_losses",
-    "food_sources", "digoxin_check", "general_advice",
+    "qt_drug_check", "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support",
+    "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
+    "general_advice",
 )  # fmt: skip
 URGENCY_ADVICE = {
     "emergency": "seek_emergency_care", "urgent": "contact_clinician_today", "soon": "see_clinician_soon",
@@ -45,22 +48,29 @@ URGENCY_ADVICE = {
 
 # Drugs that only ever add a risk factor, a caution or an urgency modifier. Left out on purpose:
 # potassium-sparing agents and combinations holding one (Dyazide...), which turn a loop or thiazide
-# diuretic into a magnesium-only factor (k_sparing_protected), and acetazolamide, which identifies
-# a "water pill of unknown type" (a both-loss factor) as a potassium-only one. Both are the spec.
+# diuretic into a magnesium-only factor (k_sparing_protected; not when a loop and a thiazide are
+# taken together), and acetazolamide, which identifies a "water pill of unknown type" (a both-loss
+# factor) as a potassium-only one. Both are the spec.
 RISK_DRUGS = (
     "Lasix 40 mg", "furosemide", "bumetanide 1 mg", "torsemide", "hydrochlorothiazide 25 mg", "HCTZ", "chlorthalidone",
     "indapamide", "metolazone", "omeprazole 20 mg", "Nexium", "pantoprazole magnesium", "senna", "Dulcolax",
     "gentamicin", "cisplatin", "amphotericin B", "foscarnet", "cetuximab", "tacrolimus", "ciclosporin", "pentamidine",
     "Bactrim", "prednisone 5 mg", "fludrocortisone", "salbutamol inhaler", "Symbicort", "theophylline",
     "lisinopril 10 mg", "lisinopril-HCTZ 20-25", "Hyzaar", "Entresto", "aliskiren", "digoxin 125 mcg", "Kerendia",
+    # version 2 classes and names
+    "carboplatin", "ifosfamide", "liquorice root", "ibuprofen 400 mg", "Nurofen", "naproxen sodium", "Vimovo",
+    "Arthrotec", "heparin", "enoxaparin 40 mg", "Yasmin", "Slynd", "citalopram 20 mg", "Lexapro", "amiodarone",
+    "sotalol", "methadone", "ondansetron", "Z-Pak", "ciprofloxacin", "donepezil",
 )  # fmt: skip
 OTHER_MEDICATIONS = (
     "spironolactone", "eplerenone", "amiloride/hydrochlorothiazide", "Dyazide", "Aldactazide", "Frumil", "acetazolamide",
     "potassium chloride", "Slow-K", "LoSalt", "magnesium oxide", "Slow-Mag", "metoprolol succinate", "amlodipine",
     "atorvastatin", "metformin", "hydrocortisone cream", "Restasis eye drops", "vitamin D", "Zorbax 10 mg",
-    "losartan potassium", "ramipril", "valsartan",
+    "losartan potassium", "ramipril", "valsartan", "aspirin 81 mg", "paracetamol", "Voltaren gel", "ketoprofen patch",
 )  # fmt: skip
 ALL_MEDICATIONS = RISK_DRUGS + OTHER_MEDICATIONS
+DIGOXIN_OR_DIURETIC = {"digoxin", "loop_diuretic", "thiazide_diuretic", "potassium_sparing_diuretic", "acetazolamide"}
+GI_LOSS_FACTORS = {"acute_diarrhea", "persistent_diarrhea", "repeated_vomiting", "prolonged_vomiting"}
 TAKEN = st.sampled_from([None, "last_7_days", "last_30_days", "older"])
 
 
@@ -84,9 +94,9 @@ def lab(draw: st.DrawFn, name: str) -> dict[str, Any]:
         value = draw(st.one_of(_tenths(15, 90), _hundredths(150, 900)))
     else:
         unit = draw(st.sampled_from(["mmol/L", "mEq/L", "mg/dL"]))
-        # plausible after conversion and rounding: 0.20-2.50 mmol/L
+        # plausible after conversion and rounding: 0.20-5.00 mmol/L
         value = draw(
-            {"mmol/L": _hundredths(20, 250), "mEq/L": _hundredths(40, 500), "mg/dL": _hundredths(49, 608)}[unit]
+            {"mmol/L": _hundredths(20, 500), "mEq/L": _hundredths(40, 1000), "mg/dL": _hundredths(49, 1217)}[unit]
         )
     out: dict[str, Any] = {"value": value, "unit": unit}
     taken = draw(TAKEN)
@@ -239,8 +249,10 @@ def test_adding_a_risk_factor_or_symptom_never_lowers_a_level_or_the_urgency(
     assert set(before.red_flags) <= set(after.red_flags)
     # a factor may only give way to a stronger form of itself: acute to persistent diarrhea,
     # repeated to prolonged vomiting, hazardous to heavy drinking, a water pill of unknown type
-    # to the diuretic now named
-    gives_way = {"acute_diarrhea", "repeated_vomiting", "hazardous_alcohol", "diuretic_unknown_type"}
+    # to the diuretic now named, a diuretic protected by a potassium-sparing agent to a loop and a
+    # thiazide taken together
+    gives_way = {"acute_diarrhea", "repeated_vomiting", "hazardous_alcohol", "diuretic_unknown_type",
+                 "protected_diuretic"}  # fmt: skip
     assert set(before.risk_factors) - gives_way <= set(after.risk_factors), f"{what} removed a risk factor"
 
 
@@ -248,8 +260,16 @@ def test_the_monotonicity_check_can_see_a_lowered_level(screener: Any) -> None:
     # The one documented exception: a potassium-sparing partner makes a diuretic magnesium-only.
     # It is left out of RISK_DRUGS; this shows the property above would catch it if it were not.
     before = screener.screen({"medications": ["Lasix 40 mg"]})
-    after = screener.screen({"medications": ["Lasix 40 mg", "Dyazide"]})
+    after = screener.screen({"medications": ["Lasix 40 mg", "spironolactone 25 mg"]})
     assert _rank(LEVELS, after.potassium_depletion) < _rank(LEVELS, before.potassium_depletion)
+
+
+def test_a_potassium_sparing_partner_does_not_protect_a_loop_and_a_thiazide_taken_together(screener: Any) -> None:
+    # v2: Dyazide holds a thiazide, so with Lasix it makes a dual diuretic, and nothing is lowered
+    before = screener.screen({"medications": ["Lasix 40 mg"]})
+    after = screener.screen({"medications": ["Lasix 40 mg", "Dyazide"]})
+    assert _rank(LEVELS, after.potassium_depletion) == _rank(LEVELS, before.potassium_depletion)
+    assert _rank(URGENCIES, after.urgency) > _rank(URGENCIES, before.urgency)
 
 
 # -- determinism ----------------------------------------------------------------------------------
@@ -312,27 +332,60 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     if max(mg, k, combined) == 2:
         assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "soon")
     # section 6: advice that follows the levels
-    assert ("check_magnesium" in recommendation_codes) is (mg >= 1)
+    counted = {m.drug_class for entry in result.medications_recognised if entry.counted for m in entry.matches}
+    ppi_with_digoxin_or_diuretic = "long_term_ppi" in result.risk_factors and bool(counted & DIGOXIN_OR_DIURETIC)
+    assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic)
     assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1)
     refractory = record.get("low_potassium_despite_supplements") is True
     assert ("check_magnesium_with_potassium" in recommendation_codes) is (k >= 1 or refractory)
 
-    # labs: every lab given is reported; a usable normal potassium caps potassium
-    labs = record.get("labs") or {}
-    assert sorted(lab.lab for lab in result.labs_used) == sorted(name for name, value in labs.items() if value)
-    for used in result.labs_used:
-        assert used.used is (used.taken != "older")
-        if used.lab == "potassium" and used.used and used.mmol_per_l >= 3.5 and not refractory:
-            assert result.potassium_depletion == "unlikely"
-        if used.lab == "potassium" and used.used and used.mmol_per_l < 3.5:
-            assert result.potassium_depletion == "likely"
-        if used.lab == "magnesium" and used.used and used.mmol_per_l < 0.70:
-            assert result.magnesium_depletion == "likely"
+    check_labs(result, record, refractory)
+    check_version_2_floors(result, record, counted, recommendation_codes, max(mg, k) >= 1)
 
     # red flags now always mean emergency care
     if record.get("red_flags_now"):
         assert result.urgency == "emergency"
         assert set(record["red_flags_now"]) <= set(result.red_flags)
+
+
+def check_labs(result: ScreeningResult, record: dict[str, Any], refractory: bool) -> None:
+    """Every lab given is reported; a usable normal potassium caps potassium when it is current:
+    from the last 7 days, or from the last 30 days or undated with no gut losses counted."""
+    labs = record.get("labs") or {}
+    assert sorted(lab.lab for lab in result.labs_used) == sorted(name for name, value in labs.items() if value)
+    gut_losses = bool(GI_LOSS_FACTORS & set(result.risk_factors))
+    rules_fired = {finding.rule for finding in result.findings}
+    for used in result.labs_used:
+        assert used.used is (used.taken != "older")
+        normal_k = used.lab == "potassium" and used.used and used.mmol_per_l >= 3.5 and not refractory
+        if normal_k and (used.taken == "last_7_days" or not gut_losses):
+            assert result.potassium_depletion == "unlikely"
+        if normal_k and used.taken != "last_7_days" and gut_losses:
+            assert "potassium_capped_by_normal_result" not in rules_fired
+            assert "potassium_result_not_current_during_gut_losses" in rules_fired
+        if used.lab == "potassium" and used.used and used.mmol_per_l < 3.5:
+            assert result.potassium_depletion == "likely"
+        if used.lab == "magnesium" and used.used and used.mmol_per_l < 0.70:
+            assert result.magnesium_depletion == "likely"
+
+
+def check_version_2_floors(
+    result: ScreeningResult, record: dict[str, Any], counted: set[str], codes: list[str], depletion: bool
+) -> None:
+    """Digoxin always gets its check; a QT drug with a possible depletion, or a loop and a thiazide
+    together, are seen soon; trouble breathing in the past two weeks is at least urgent."""
+    urgency = _rank(URGENCIES, result.urgency)
+    if "digoxin" in counted:
+        assert "digoxin_check" in codes
+        assert urgency >= _rank(URGENCIES, "routine")
+    if "qt_prolonging_drug" in counted and depletion:
+        assert "qt_drug_check" in codes
+        assert urgency >= _rank(URGENCIES, "soon")
+    if {"loop_diuretic", "thiazide_diuretic"} <= counted:
+        assert "dual_diuretic" in result.risk_factors
+        assert urgency >= _rank(URGENCIES, "soon")
+    if "trouble_breathing" in (record.get("symptoms") or []):
+        assert urgency >= _rank(URGENCIES, "urgent")
 
 
 @SETTINGS

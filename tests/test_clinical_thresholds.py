@@ -1,4 +1,7 @@
-"""Every threshold of screening-logic.md (v1), with a case on each side of it.
+"""Every threshold of screening-logic.md, with a case on each side of it.
+
+The thresholds that version 2 added or moved are in test_clinical_v2_thresholds.py, one section
+per numbered change; this file holds the rest, updated where version 2 changed them.
 
 Each parametrised case is named after the line of the spec it checks, so a failure reads like
 the spec: "K 2.4 taken last_30_days -> urgent". Thresholds that are team judgement are tested
@@ -407,11 +410,11 @@ def test_older_magnesium_result_is_not_used(screener: Any) -> None:
     [
         pytest.param("potassium", 9.1, "mmol/L", id="K 9.1 mmol/L is implausible"),
         pytest.param("potassium", 1.4, "mEq/L", id="K 1.4 mEq/L is implausible"),
-        pytest.param("magnesium", 2.51, "mmol/L", id="Mg 2.51 mmol/L is implausible"),
+        pytest.param("magnesium", 5.01, "mmol/L", id="Mg 5.01 mmol/L is implausible"),
         pytest.param("magnesium", 0.19, "mmol/L", id="Mg 0.19 mmol/L is implausible"),
-        pytest.param("magnesium", 7.0, "mg/dL", id="Mg 7 mg/dL (2.88 mmol/L) is implausible"),
+        pytest.param("magnesium", 12.2, "mg/dL", id="Mg 12.2 mg/dL (5.01 mmol/L) is implausible"),
         pytest.param("magnesium", 0.45, "mg/dL", id="Mg 0.45 mg/dL (0.18 mmol/L) is implausible"),
-        pytest.param("magnesium", 5.2, "mEq/L", id="Mg 5.2 mEq/L (2.6 mmol/L) is implausible"),
+        pytest.param("magnesium", 10.1, "mEq/L", id="Mg 10.1 mEq/L (5.05 mmol/L) is implausible"),
     ],
 )
 def test_implausible_lab_values_are_validation_errors_naming_the_unit(
@@ -431,7 +434,9 @@ def test_implausible_lab_values_are_validation_errors_naming_the_unit(
         pytest.param("potassium", 1.5, "mmol/L", id="K 1.5 is the lowest plausible value"),
         pytest.param("potassium", 9.0, "mmol/L", id="K 9.0 is the highest plausible value"),
         pytest.param("magnesium", 0.20, "mmol/L", id="Mg 0.20 is the lowest plausible value"),
-        pytest.param("magnesium", 2.50, "mmol/L", id="Mg 2.50 is the highest plausible value"),
+        pytest.param("magnesium", 5.00, "mmol/L", id="Mg 5.00 is the highest plausible value"),
+        pytest.param("magnesium", 12.17, "mg/dL", id="Mg 12.17 mg/dL rounds to 5.00: plausible"),
+        pytest.param("magnesium", 10.0, "mEq/L", id="Mg 10.0 mEq/L halves to 5.00: plausible"),
         pytest.param("magnesium", 0.49, "mg/dL", id="Mg 0.49 mg/dL rounds to 0.20: plausible"),
     ],
 )
@@ -821,6 +826,9 @@ K_RETENTION_CAUTIONS = [
     pytest.param({"medications": ["tacrolimus"]}, "routine", id="calcineurin inhibitor"),
     pytest.param({"medications": ["Bactrim"]}, "routine", id="trimethoprim"),
     pytest.param({"medications": ["pentamidine"]}, "routine", id="pentamidine"),
+    pytest.param({"medications": ["ibuprofen 400 mg"]}, "routine", id="NSAID (v2)"),
+    pytest.param({"medications": ["enoxaparin 40 mg"]}, "routine", id="heparin (v2)"),
+    pytest.param({"medications": ["Yasmin"]}, "routine", id="drospirenone (v2)"),
     pytest.param({"labs": {"potassium": {"value": 5.2, "unit": "mmol/L"}}}, "soon", id="high potassium result"),
 ]
 
@@ -878,7 +886,7 @@ def test_digoxin_with_a_warning_sign_is_urgent(screener: Any, sign: dict[str, An
         pytest.param("chest_pain", "urgent", id="chest pain in the past two weeks: urgent"),
         pytest.param("severe_weakness_or_paralysis", "urgent", id="severe weakness in the past two weeks: urgent"),
         pytest.param("seizure", "urgent", id="seizure in the past two weeks: urgent"),
-        pytest.param("trouble_breathing", "emergency", id="trouble breathing in the past two weeks: emergency"),
+        pytest.param("trouble_breathing", "urgent", id="trouble breathing in the past two weeks: urgent"),
         pytest.param("confusion", "urgent", id="confusion: urgent"),
         pytest.param("muscle_spasm_tetany", "urgent", id="tetany: urgent"),
         pytest.param("palpitations", "soon", id="palpitations alone: soon"),

@@ -110,9 +110,9 @@ def test_potassium_in_mg_per_dl_is_refused(screener) -> None:  # type: ignore[no
 
 
 def test_an_implausible_value_after_conversion_asks_to_check_the_unit(screener) -> None:  # type: ignore[no-untyped-def]
-    problems = _problems(screener, {"labs": {"magnesium": {"value": 7.2, "unit": "mg/dL"}}})
+    problems = _problems(screener, {"labs": {"magnesium": {"value": 12.5, "unit": "mg/dL"}}})
     assert problems == {
-        "$.labs.magnesium.value": "implausible magnesium value 7.2 mg/dL = 2.96 mmol/L (plausible: 0.2-2.5 mmol/L): check the unit"
+        "$.labs.magnesium.value": "implausible magnesium value 12.5 mg/dL = 5.14 mmol/L (plausible: 0.2-5 mmol/L): check the unit"
     }
 
 

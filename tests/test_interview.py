@@ -395,6 +395,15 @@ def test_a_combination_pill_names_each_part(interview: Interview) -> None:
     assert "and hydrochlorothiazide, a thiazide diuretic" in question.text
 
 
+def test_a_drug_of_two_classes_is_confirmed_with_both(interview: Interview) -> None:
+    reply_all(interview, ["0", "40", "male", "no", "pentamidine"])
+    question = interview.next_question()
+    assert question is not None and question.kind == "confirm"
+    assert question.text.startswith("pentamidine — that is ")
+    assert "an anti-infective that can change magnesium and potassium" in question.text
+    assert "a medicine that can affect the heart's rhythm (it lengthens the QT interval)" in question.text
+
+
 def test_saying_no_to_a_medicine_lets_the_person_type_it_again(interview: Interview) -> None:
     reply_all(interview, ["0", "72", "female", "yes", "Lasix", "no"])
     question = interview.next_question()

@@ -1,4 +1,4 @@
-"""The medication vocabulary and matcher, as specified in medications.md.
+"""The medication vocabulary and matcher, as specified in medications.md (version 2).
 
 The expected names below are copied from medications.md, not read from rules/medications.json,
 so that a name dropped from the data file fails a test.
@@ -78,6 +78,8 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "streptomycin": [],
         "amphotericin B": ["AmBisome", "Fungizone"],
         "cisplatin": [],
+        "carboplatin": ["Paraplatin"],
+        "ifosfamide": ["Ifex"],
         "foscarnet": ["Foscavir"],
     },
     "mg_wasting_drug": {"cetuximab": ["Erbitux"], "panitumumab": ["Vectibix"]},
@@ -106,6 +108,9 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "terbutaline": [],
         "theophylline": ["Theo-24", "Uniphyl", "Nuelin"],
     },
+    # medications.md puts liquorice in k_lowering_drug; it is a class of its own here, counted with the
+    # K-lowering drugs (tests/test_clinical_v2.py), so that "keep taking prescribed medicines" leaves it out.
+    "liquorice": {"liquorice": ["licorice", "liquorice root", "licorice root", "glycyrrhiza", "glycyrrhizin"]},
     "ace_inhibitor": {
         "lisinopril": ["Zestril", "Prinivil"],
         "enalapril": ["Vasotec"],
@@ -130,6 +135,55 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
     "arni": {"sacubitril/valsartan": ["Entresto"]},
     "renin_inhibitor": {"aliskiren": ["Tekturna", "Rasilez"]},
     "digoxin": {"digoxin": ["Lanoxin", "Digitek"]},
+    "nsaid": {
+        "ibuprofen": ["Advil", "Motrin", "Nurofen", "Brufen"],
+        "naproxen": ["Aleve", "Naprosyn", "Anaprox"],
+        "diclofenac": ["Voltaren", "Voltarol", "Cataflam", "Zipsor"],
+        "celecoxib": ["Celebrex"],
+        "etoricoxib": ["Arcoxia"],
+        "meloxicam": ["Mobic"],
+        "indomethacin": ["indometacin", "Indocin"],
+        "ketorolac": ["Toradol"],
+        "ketoprofen": [],
+        "piroxicam": ["Feldene"],
+        "nabumetone": [],
+        "etodolac": [],
+    },
+    "heparin": {
+        "heparin": [],
+        "enoxaparin": ["Lovenox", "Clexane", "Inhixa"],
+        "dalteparin": ["Fragmin"],
+        "tinzaparin": ["Innohep"],
+    },
+    "drospirenone": {"drospirenone": ["Slynd"]},
+    "qt_prolonging_drug": {
+        "amiodarone": ["Cordarone", "Pacerone"],
+        "sotalol": ["Betapace", "Sotacor"],
+        "dofetilide": ["Tikosyn"],
+        "dronedarone": ["Multaq"],
+        "flecainide": ["Tambocor"],
+        "quinidine": [],
+        "disopyramide": [],
+        "procainamide": [],
+        "citalopram": ["Celexa", "Cipramil"],
+        "escitalopram": ["Lexapro", "Cipralex"],
+        "haloperidol": ["Haldol"],
+        "chlorpromazine": [],
+        "thioridazine": [],
+        "pimozide": [],
+        "methadone": ["Dolophine", "Methadose"],
+        "ondansetron": ["Zofran"],
+        "domperidone": ["Motilium"],
+        "azithromycin": ["Zithromax", "Z-Pak"],
+        "clarithromycin": ["Biaxin", "Klaricid"],
+        "erythromycin": [],
+        "levofloxacin": ["Levaquin"],
+        "moxifloxacin": ["Avelox"],
+        "ciprofloxacin": ["Cipro"],
+        "hydroxychloroquine": ["Plaquenil"],
+        "chloroquine": [],
+        "donepezil": ["Aricept"],
+    },
     "potassium_supplement": {
         "potassium chloride": ["K-Dur", "Klor-Con", "K-Tab", "Slow-K", "Sando-K"],
         "potassium citrate": ["Urocit-K"],
@@ -148,6 +202,11 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "fluticasone": [],
         "mometasone": [],
         "umeclidinium": [],
+        "ethinylestradiol": ["ethinyl estradiol"],
+        "estradiol": [],
+        "misoprostol": [],
+        "aspirin": [],
+        "paracetamol": ["acetaminophen", "Tylenol", "Panadol"],
     },
     "magnesium_supplement": {
         "magnesium oxide": [],
@@ -197,9 +256,24 @@ COMBINATIONS = {
     "Ziac": ["bisoprolol", "hydrochlorothiazide"],
     "Lopressor HCT": ["metoprolol", "hydrochlorothiazide"],
     "Coversyl Plus": ["perindopril", "indapamide"],
+    "Vimovo": ["naproxen", "esomeprazole"],
+    "Arthrotec": ["diclofenac", "misoprostol"],
+    "Yasmin": ["drospirenone", "ethinylestradiol"],
+    "Yaz": ["drospirenone", "ethinylestradiol"],
+    "Eloine": ["drospirenone", "ethinylestradiol"],
+    "Ocella": ["drospirenone", "ethinylestradiol"],
+    "Angeliq": ["drospirenone", "estradiol"],
 }
 
 CLASS_OF = {generic: drug_class for drug_class, drugs in VOCABULARY_TABLE.items() for generic in drugs}
+# A name may belong to more than one class, and every class counts (medications.md v2): pentamidine
+# wastes magnesium, keeps potassium and is on the CredibleMeds list of drugs with a known risk of
+# torsades de pointes.
+MORE_CLASSES = {"pentamidine": ["qt_prolonging_drug"]}
+
+
+def classes_of(generic: str) -> list[str]:
+    return [CLASS_OF[generic], *MORE_CLASSES.get(generic, [])]
 
 
 # --- the vocabulary table ------------------------------------------------------------------
@@ -210,7 +284,7 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
 
 
 def test_the_vocabulary_carries_its_version(vocabulary: Vocabulary) -> None:
-    assert vocabulary.version == "1"
+    assert vocabulary.version == "2"
 
 
 @pytest.mark.parametrize(("name", "generic", "drug_class"), NAMES)
@@ -218,10 +292,10 @@ def test_every_generic_brand_and_other_name_of_the_table_is_recognised(
     vocabulary: Vocabulary, name: str, generic: str, drug_class: str
 ) -> None:
     match = vocabulary.match(name)
-    assert match.drugs == (MatchedDrug(generic, name, drug_class),)
+    assert match.drugs == tuple(MatchedDrug(generic, name, each) for each in classes_of(generic))
     assert match.recognised
     assert match.counted
-    assert match.classes == {drug_class}
+    assert match.classes == set(classes_of(generic))
 
 
 @pytest.mark.parametrize("drug_class", sorted(VOCABULARY_TABLE))
@@ -230,7 +304,9 @@ def test_every_class_has_a_generic_and_a_brand_or_other_name(vocabulary: Vocabul
     brands = [name for names in drugs.values() for name in names]
     if not brands:  # the table names no brand for no_known_effect: the data file adds some
         brands = ["Tenormin", "Norvasc", "Pulmicort"]
-    assert {cls for name in (next(iter(drugs)), brands[0]) for cls in vocabulary.match(name).classes} == {drug_class}
+    first = next(iter(drugs))
+    found = {cls for name in (first, brands[0]) for cls in vocabulary.match(name).classes}
+    assert found == set(classes_of(first))
 
 
 @pytest.mark.parametrize("text", ["LASIX", "lasix", "LaSiX", "FUROSEMIDE"])
@@ -313,6 +389,7 @@ def test_a_combination_product_counts_as_every_class_it_contains(
 ) -> None:
     match = vocabulary.match(product)
     assert match.drugs == tuple(MatchedDrug(part, product, CLASS_OF[part], product) for part in parts)
+    assert len(match.drugs) == len(parts) >= 2
     assert match.classes == {CLASS_OF[part] for part in parts}
     assert match.recognised
 
@@ -454,7 +531,8 @@ def test_a_brand_with_its_generic_in_brackets_is_one_drug(vocabulary: Vocabulary
         ("diltiazem hydrochloride", None, "diltiazem hydrochloride"),
         ("sildenafil citrate", None, "sildenafil citrate"),
         ("hydrocortisone sodium succinate", "hydrocortisone", "hydrocortisone sodium succinate"),
-        ("naproxen sodium", None, "naproxen sodium"),
+        ("naproxen sodium", "naproxen", "naproxen sodium"),
+        ("diclofenac sodium 75 mg", "diclofenac", "diclofenac sodium"),
         ("atorvastatin calcium", None, "atorvastatin calcium"),
     ],
 )
@@ -469,10 +547,16 @@ def test_a_salt_word_after_a_drug_is_part_of_its_name_not_a_supplement(
         assert [(drug.generic, drug.matched_text) for drug in match.drugs] == [(generic, matched)]
 
 
-def test_diclofenac_potassium_is_an_unrecognised_drug_not_a_potassium_supplement(vocabulary: Vocabulary) -> None:
+def test_diclofenac_potassium_is_diclofenac_not_a_potassium_supplement(vocabulary: Vocabulary) -> None:
     match = vocabulary.match("diclofenac potassium 50 mg")
+    assert match.drugs == (MatchedDrug("diclofenac", "diclofenac potassium", "nsaid"),)
+    assert match.classes == {"nsaid"}
+
+
+def test_an_unknown_drug_with_a_salt_word_stays_one_unrecognised_name(vocabulary: Vocabulary) -> None:
+    match = vocabulary.match("penicillin V potassium 500 mg")
     assert match.drugs == ()
-    assert match.unrecognised == ("diclofenac potassium",)
+    assert match.unrecognised == ("penicillin V potassium",)
 
 
 @pytest.mark.parametrize(
@@ -774,3 +858,109 @@ def test_data_from_memory_is_named_by_its_source(data: dict[str, Any]) -> None:
     del data["drugs"]
     with pytest.raises(RulesError, match=r"^custom: \(top level\): missing field 'drugs'"):
         Vocabulary.from_data(data, source="custom")
+
+
+# --- version 2: several classes, patches, painkillers -------------------------------------------
+
+
+def test_pentamidine_counts_as_each_of_its_classes(vocabulary: Vocabulary) -> None:
+    match = vocabulary.match("pentamidine 300 mg nebulised")
+    assert match.classes == {"pentamidine", "qt_prolonging_drug"}
+    assert [drug.generic for drug in match.drugs] == ["pentamidine", "pentamidine"]
+    assert match.recognised
+
+
+def test_a_pharmacist_can_give_a_drug_a_second_class(data: dict[str, Any]) -> None:
+    drug(data, "methadone")["class"] = ["qt_prolonging_drug", "no_known_effect"]
+    assert Vocabulary.from_data(data).match("Methadose").classes == {"qt_prolonging_drug", "no_known_effect"}
+
+
+def test_a_second_class_reaches_the_combination_products_that_contain_the_drug(data: dict[str, Any]) -> None:
+    drug(data, "naproxen")["class"] = ["nsaid", "no_known_effect"]
+    assert Vocabulary.from_data(data).match("Vimovo").classes == {"nsaid", "no_known_effect", "proton_pump_inhibitor"}
+
+
+def test_an_unknown_class_in_a_list_of_classes_is_named(tmp_path: Path, data: dict[str, Any]) -> None:
+    drug(data, "furosemide")["class"] = ["loop_diuretic", "qt_prolonging_drg"]
+    message = load_error(tmp_path, data)
+    assert "drugs[0].class (entry 'furosemide'): unknown class 'qt_prolonging_drg'" in message
+    assert "(did you mean 'qt_prolonging_drug'?)" in message
+
+
+def test_an_empty_list_of_classes_is_refused(tmp_path: Path, data: dict[str, Any]) -> None:
+    drug(data, "furosemide")["class"] = []
+    assert "drugs[0].class (entry 'furosemide')" in load_error(tmp_path, data)
+
+
+@pytest.mark.parametrize(
+    ("text", "generic"),
+    [
+        ("ketoprofen patch", "ketoprofen"),
+        ("diclofenac 1.3% patch", "diclofenac"),
+        ("Flector", "diclofenac"),
+        ("diclofenac gel", "diclofenac"),
+        ("Voltaren gel 1%", "diclofenac"),
+        ("Voltarol Emulgel", "diclofenac"),
+        ("ibuprofen gel", "ibuprofen"),
+        ("Pennsaid", "diclofenac"),
+        ("erythromycin gel", "erythromycin"),
+        ("ciprofloxacin ear drops", "ciprofloxacin"),
+    ],
+)
+def test_painkiller_gels_and_patches_and_local_antibiotics_are_not_counted(
+    vocabulary: Vocabulary, text: str, generic: str
+) -> None:
+    match = vocabulary.match(text)
+    assert generics(match) == [generic]
+    assert not match.counted
+    assert match.classes == frozenset()
+    assert match.note
+
+
+@pytest.mark.parametrize("text", ["donepezil patch", "Adlarity", "donepezil transdermal 10 mg/day"])
+def test_a_donepezil_skin_patch_works_through_the_blood_and_is_counted(vocabulary: Vocabulary, text: str) -> None:
+    match = vocabulary.match(text)
+    assert match.counted
+    assert match.classes == {"qt_prolonging_drug"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Advil Liqui-Gels 200 mg", "Aleve liquid gels", "ibuprofen gel caps", "naproxen sodium gelcaps"]
+)
+def test_painkiller_capsules_called_gels_are_taken_by_mouth_and_counted(vocabulary: Vocabulary, text: str) -> None:
+    match = vocabulary.match(text)
+    assert match.counted
+    assert match.classes == {"nsaid"}
+    assert match.recognised
+
+
+@pytest.mark.parametrize(
+    "text", ["aspirin 81 mg", "aspirin 75mg daily", "low-dose aspirin", "baby aspirin", "aspirin 300 mg", "ASPIRIN"]
+)
+def test_aspirin_is_recognised_and_is_not_counted_as_an_nsaid(vocabulary: Vocabulary, text: str) -> None:
+    match = vocabulary.match(text)
+    assert match.classes == {"no_known_effect"}
+    assert match.recognised
+
+
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("Yasmin 3 mg/0.03 mg", {"drospirenone", "no_known_effect"}),
+        ("drospirenone/ethinyl estradiol", {"drospirenone", "no_known_effect"}),
+        ("Vimovo 500/20 mg twice daily", {"nsaid", "proton_pump_inhibitor"}),
+        ("Arthrotec 75", {"nsaid", "no_known_effect"}),
+        ("enoxaparin 40 mg subcut daily", {"heparin"}),
+        ("heparin 5000 units sc bd", {"heparin"}),
+        ("Z-Pak", {"qt_prolonging_drug"}),
+        ("citalopram 20 mg", {"qt_prolonging_drug"}),
+        ("carboplatin 450 mg IV", {"both_wasting_drug"}),
+        ("liquorice root", {"liquorice"}),
+        ("Tylenol 500 mg", {"no_known_effect"}),
+    ],
+)
+def test_version_two_names_as_people_write_them(vocabulary: Vocabulary, text: str, classes: set[str]) -> None:
+    match = vocabulary.match(text)
+    assert match.classes == classes
+    assert match.counted
+    assert match.recognised

@@ -29,9 +29,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
+    library = {f"screener/{path.relative_to(ROOT / 'screener').as_posix()}" for path in ROOT.joinpath("screener").rglob("*.py")}
+    assert library <= names, sorted(library - names)  # every module of every capability folder
     for expected in (
         "screener/__init__.py",
-        "screener/engine.py",
+        "screener/screening/engine.py",
         "screener/cli/main.py",
         "screener/rules/ruleset.json",
         "screener/rules/medications.json",
@@ -42,6 +44,13 @@ def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFil
         assert expected in names, expected
     rule_files = {Path(n).name for n in names if n.startswith("screener/rules/") and n.endswith(".json")}
     assert rule_files == {p.name for p in ROOT.joinpath("rules").glob("*.json")}
+
+
+def test_the_wheel_holds_every_report_template(wheel: zipfile.ZipFile) -> None:
+    names = {name for name in wheel.namelist() if name.startswith("screener/reports/templates/")}
+    source = ROOT / "screener" / "reports" / "templates"
+    expected = {f"screener/reports/templates/{path.relative_to(source).as_posix()}" for path in source.rglob("*") if path.is_file()}
+    assert expected and names == expected
 
 
 def test_the_wheel_installs_no_generic_top_level_module(wheel: zipfile.ZipFile) -> None:

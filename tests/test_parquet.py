@@ -211,7 +211,7 @@ def test_without_the_extra_a_parquet_input_is_named_with_the_install_command(tmp
     done = run_without_pyarrow("batch", "in.parquet", "ok.jsonl", "-o", "out.jsonl", cwd=tmp_path)
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
-    assert "in.parquet: Reading a Parquet file needs the optional extra [parquet]: pip install 'mgk-screen[parquet]'" in done.stderr
+    assert "in.parquet: Reading a Parquet file needs the optional 'parquet' extra (pyarrow is not installed): pip install 'mgk-screen[parquet]'" in done.stderr
     assert json.loads((tmp_path / "out.jsonl").read_text())["id"] == "b"
 
 
@@ -219,7 +219,7 @@ def test_without_the_extra_parquet_output_is_one_line_with_the_install_command(t
     (tmp_path / "ok.jsonl").write_text('{"id": "b"}\n', encoding="utf-8")
     done = run_without_pyarrow("batch", "ok.jsonl", "-f", "parquet", "-o", "out.parquet", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == "mgk-screen: Parquet output needs the optional extra [parquet]: pip install 'mgk-screen[parquet]'"
+    assert done.stderr.strip() == "mgk-screen: Parquet output needs the optional 'parquet' extra (pyarrow is not installed): pip install 'mgk-screen[parquet]'"
     assert list(tmp_path.iterdir()) == [tmp_path / "ok.jsonl"]
 
 
@@ -227,7 +227,7 @@ def test_without_the_extra_spark_is_one_line_with_the_install_command(tmp_path: 
     code = "import sys; sys.modules['pyspark'] = None; from screener.spark.__main__ import main; sys.exit(main(['in.jsonl', 'out']))"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.strip() == "mgk-screen spark: Screening with Spark needs the optional extra [spark]: pip install 'mgk-screen[spark]'"
+    assert done.stderr.strip() == "mgk-screen spark: Screening with Spark needs the optional 'spark' extra (pyspark is not installed): pip install 'mgk-screen[spark]'"
 
 
 @pytest.mark.parametrize("fmt", ["parquet"])

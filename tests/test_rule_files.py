@@ -115,8 +115,9 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
     assert ruleset.recommendation_order == (
         "seek_emergency_care", "contact_clinician_today", "see_clinician_soon", "discuss_at_next_visit",
         "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
-        "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support", "fluids_for_gi_losses",
-        "food_sources", "digoxin_check", "general_advice",
+        "qt_drug_check", "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support",
+        "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism",
+        "ask_about_kidney_salt_wasting", "general_advice",
     )  # fmt: skip
 
 

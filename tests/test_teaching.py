@@ -41,6 +41,9 @@ REQUIRED_PERSONAS = [
     "runner-with-cramps-only",
     "teenager-with-stomach-bug",
     "low-potassium-result-only",
+    # screening logic v2 (issue 11)
+    "heart-failure-on-furosemide-and-metolazone",
+    "citalopram-with-low-potassium-result",
 ]
 
 

@@ -53,8 +53,7 @@ def is_parquet(head: bytes) -> bool:
 
 
 def _pyarrow(purpose: str) -> tuple[Any, Any]:
-    pa = require("pyarrow", "parquet", purpose)
-    pq = require("pyarrow.parquet", "parquet", purpose)
+    pa, pq = require("parquet", purpose, "pyarrow", "pyarrow.parquet")
     return pa, pq
 
 

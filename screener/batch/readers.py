@@ -68,8 +68,15 @@ def iter_records(inputs: Sequence[str], stdin: BinaryIO | None = None) -> Iterat
 
     Each input is a file, a directory (its ``*.json``, ``*.jsonl`` and ``*.ndjson`` files in name
     order, not recursive) or ``-`` for ``stdin`` (default ``sys.stdin.buffer``). Positions are
-    1-based and counted per source, unreadable records included.
+    1-based and counted per source, unreadable records included (in a sheet: its row numbers). FHIR Bundles and bulk-data
+    lines become one record per person (``screener.fhir.records.expand``).
     """
+    from screener.fhir.records import expand
+
+    return expand(_read_inputs(inputs, stdin))
+
+
+def _read_inputs(inputs: Sequence[str], stdin: BinaryIO | None) -> Iterator[ReadItem]:
     for given in inputs:
         if given == "-":
             yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, STDIN_NAME)

@@ -31,6 +31,7 @@ from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+    from datetime import date
 
     from screener.screening.ruleset import Ruleset
 
@@ -241,14 +242,14 @@ def _screened(items: Iterable[Item], screener: Screener) -> Iterator[dict[str, A
 _worker_screener: Screener | None = None
 
 
-def _start_worker(ruleset: Ruleset) -> None:
+def _start_worker(ruleset: Ruleset, as_of: date | None = None) -> None:
     """In a new worker: its own engine, compiled from the (inherited) rules; Ctrl-C is the
     parent's to handle, so a worker neither dies of it nor prints a traceback."""
     global _worker_screener
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A copy of the ruleset compiles its own engine on first use (``Ruleset.engine`` is cached
     # per object, and the parent's compiled rules and sessions are the parent's).
-    _worker_screener = Screener(dataclasses.replace(ruleset))
+    _worker_screener = Screener(dataclasses.replace(ruleset), as_of=as_of)
 
 
 def _screen_chunk(items: list[Item]) -> list[bytes | UnreadableSource]:
@@ -303,7 +304,7 @@ def _screened_in_workers(
         max_workers=helpers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(screener.ruleset,),
+        initargs=(screener.ruleset, screener.as_of),
     )
     most_queued = helpers * _QUEUED_PER_WORKER
     most_held = most_queued + _CHUNKS_AHEAD

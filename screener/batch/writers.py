@@ -1,10 +1,11 @@
-"""Writing batch entries: JSON Lines, a JSON array, CSV or Parquet (``parquet_io``), to stdout or
-atomically to a file (the file appears only when every entry has been written)."""
+"""Writing batch entries: JSON Lines, a JSON array, CSV, Parquet (``parquet_io``) or FHIR, to stdout
+or atomically to a file (the file appears only when every entry has been written)."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import stat
@@ -40,7 +41,7 @@ CSV_COLUMNS: Final = (
 )
 
 
-OutputFormat = Literal["jsonl", "json", "csv", "parquet"]
+OutputFormat = Literal["jsonl", "json", "csv", "parquet", "fhir"]
 
 
 class ResultWriter(Protocol):
@@ -147,38 +148,74 @@ class _CsvWriter(_Writer):
         self._csv.writerow([_csv_cell(column, entry.get(column)) for column in CSV_COLUMNS])
 
 
+class _FhirWriter(_JsonLinesWriter):
+    """FHIR resources as NDJSON (bulk-data style): a RiskAssessment per screened record, an
+    OperationOutcome per invalid one (``screener.fhir.risk``)."""
+
+    def __init__(self, out: TextIO, ruleset: Any = None) -> None:
+        from screener.fhir.mapping import fhir_context
+        from screener.fhir.risk import fhir_output
+
+        if ruleset is None:
+            raise ValueError("the fhir format needs the ruleset the entries were screened with")
+        self._context = fhir_context(ruleset)
+        self._resource = fhir_output
+        super().__init__(out)
+
+    def _write(self, entry: Mapping[str, object]) -> None:
+        super()._write(self._resource(entry, self._context))
+
+
 class _FinishingWriter(ResultWriter, Protocol):
     def finish(self) -> None: ...
 
 
-_WRITERS: Final[Mapping[str, Callable[[TextIO], _FinishingWriter]]] = {
+_WRITERS: Final[Mapping[str, Callable[..., _FinishingWriter]]] = {
     "jsonl": _JsonLinesWriter,
     "json": _JsonArrayWriter,
     "csv": _CsvWriter,
     "parquet": ParquetResultWriter,
+    "fhir": _FhirWriter,
 }
 
 
 @contextlib.contextmanager
-def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = None) -> Iterator[ResultWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv" or "parquet").
+def open_writer(
+    path: str | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
+) -> Iterator[ResultWriter]:
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", "parquet", or "fhir",
+    which needs the ``ruleset`` the entries were screened with).
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``). A file is written
-    atomically: to a temporary file beside it, moved onto ``path`` only when the ``with`` block
-    ends without an exception, so a failed or interrupted run never leaves a partial file nor
-    spoils an earlier one. A new file is readable by its owner only (results are health data); a
-    replaced file keeps its permissions. Raises ``InputError`` when the file cannot be written.
+    atomically (see ``atomic_output``). Raises ``InputError`` when the file cannot be written.
     """
-    writer_class = _WRITERS.get(fmt)
-    if writer_class is None:
+    known = _WRITERS.get(fmt)
+    if known is None:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
+    writer_class: Callable[[TextIO], _FinishingWriter] = (
+        functools.partial(_FhirWriter, ruleset=ruleset) if known is _FhirWriter else known
+    )
     if path is None or path == "-":
         writer = writer_class(stdout if stdout is not None else sys.stdout)
         yield writer
         writer.finish()
         return
+    with atomic_output(path, hint="give a file name, such as results.jsonl") as out:
+        writer = writer_class(out)
+        yield writer
+        writer.finish()
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, *, hint: str = "give a file name") -> Iterator[TextIO]:
+    """A text file (UTF-8) written atomically: to a temporary file beside ``path``, moved onto
+    ``path`` only when the ``with`` block ends without an exception, so a failed or interrupted
+    run never leaves a partial file nor spoils an earlier one. A new file is readable by its owner
+    only (results are health data); a replaced file keeps its permissions. Every command that
+    writes a file goes through here. Raises ``InputError`` when the file cannot be written.
+    """
     if os.path.isdir(path):
-        raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, such as results.jsonl")
+        raise InputError(f"cannot write {path}: it is a directory", hint=hint)
     directory = os.path.dirname(os.path.abspath(path))
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
@@ -187,9 +224,8 @@ def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = Non
     done = False
     try:
         with open(descriptor, "w", encoding="utf-8", newline="") as out:
-            writer = writer_class(out)
-            yield writer
-            writer.finish()
+            yield out
+            out.flush()
             os.fsync(out.fileno())
         try:
             with contextlib.suppress(FileNotFoundError):
@@ -202,3 +238,13 @@ def open_writer(path: str | None, fmt: OutputFormat, stdout: TextIO | None = Non
         if not done:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+
+
+def write_atomically(path: str, content: str | bytes, *, hint: str = "give a file name") -> None:
+    """Write a whole text (UTF-8) or binary document to ``path`` atomically (see ``atomic_output``)."""
+    with atomic_output(path, hint=hint) as out:
+        if isinstance(content, bytes):
+            out.flush()
+            out.buffer.write(content)
+        else:
+            out.write(content)

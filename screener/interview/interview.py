@@ -129,6 +129,11 @@ class Interview:
             if item.confirm_medicines:
                 yield from self._medicine_steps(item)
 
+    def applicable_items(self) -> list[str]:
+        """The ids of the questions that apply given the answers so far (the skip logic's view;
+        a FHIR form renderer must show the same ones)."""
+        return [step.item.id for step in self._steps() if step.kind == "item"]
+
     def _medicine_steps(self, item: Item) -> Iterator[Step]:
         entries = self._values.get(item.id)
         if not isinstance(entries, list):

@@ -82,7 +82,8 @@ class MedicationMatch:
     text: str
     """The input string as given."""
     drugs: tuple[MatchedDrug, ...]
-    """Everything recognised, in input order; a drug named twice ("Lasix (furosemide)") once."""
+    """Everything recognised, in input order; a drug named twice ("Lasix (furosemide)") once, and
+    a drug of several classes (pentamidine) once per class."""
     counted: bool
     """False for forms that act locally (cream, eye drops...): the drugs then count for nothing."""
     note: str | None
@@ -143,7 +144,7 @@ class _Entry:
     """What one vocabulary name stands for. Dose and form words to skip have no drugs and no note."""
 
     drugs: tuple[tuple[str, str], ...] = ()
-    """(generic, class) of every drug the name stands for."""
+    """(generic, class) of every drug the name stands for, one pair per class of each drug."""
     via_product: str | None = None
     form_note: str | None = None
     """Set for a form that acts locally, or a brand sold only in one ("Restasis")."""
@@ -261,7 +262,7 @@ class Vocabulary:
                 last = i
             i += 1
 
-        drugs: dict[str, MatchedDrug] = {}
+        drugs: dict[tuple[str, str], MatchedDrug] = {}
         unrecognised: list[str] = []
         for piece in pieces:
             words = text[piece.start : piece.end]
@@ -269,7 +270,8 @@ class Vocabulary:
                 unrecognised.append(words)
                 continue
             for generic, drug_class in piece.entry.drugs:
-                drugs.setdefault(generic, MatchedDrug(generic, words, drug_class, piece.entry.via_product))
+                matched = MatchedDrug(generic, words, drug_class, piece.entry.via_product)
+                drugs.setdefault((generic, drug_class), matched)
         if not drugs and not unrecognised and text.strip():
             # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
             unrecognised.append(text.strip())
@@ -306,6 +308,7 @@ class _Compiler:
         self.problems: list[str] = []
         self.root = _Node()
         self._owners: dict[tuple[str, ...], str] = {}
+        self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
         class_names = [entry["name"] for entry in data["classes"]]
         for index, name in enumerate(class_names):
@@ -326,12 +329,12 @@ class _Compiler:
         generics: dict[tuple[str, ...], tuple[str, str]] = {}
         for index, drug in enumerate(data["drugs"]):
             where = f"drugs[{index}]"
-            if drug["class"] not in class_names:
-                suggestion = did_you_mean(drug["class"], class_names)
-                self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug['class']}'{suggestion}")
-            generic = (drug["generic"], drug["class"])
+            drug_classes = self._classes_of(drug, where, class_names)
+            generic = (drug["generic"], drug_classes[0])
             generics.setdefault(_name_key(drug["generic"]), generic)
-            entry = _Entry(drugs=(generic,))
+            every_class = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
+            self._every_class.setdefault(_name_key(drug["generic"]), every_class)
+            entry = _Entry(drugs=every_class)
             self._add(drug["generic"], entry, where, "generic", drug)
             for field in ("brands", "other_names"):
                 for name in drug.get(field, ()):
@@ -341,10 +344,10 @@ class _Compiler:
         generic_names = [drug["generic"] for drug in data["drugs"]]
         for index, product in enumerate(data["combinations"]):
             where = f"combinations[{index}]"
-            parts = []
+            parts: list[tuple[str, str]] = []
             for part in product["contains"]:
                 if _name_key(part) in generics:
-                    parts.append(generics[_name_key(part)])
+                    parts.extend(self._every_class[_name_key(part)])
                 else:
                     suggestion = did_you_mean(part, generic_names)
                     self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
@@ -386,6 +389,15 @@ class _Compiler:
             node = node.children.setdefault(word, _Node())
         if node.entry is None:  # the same entry spelled twice ("Nu-Salt", "Nu Salt") keeps the first
             node.entry = entry
+
+    def _classes_of(self, drug: Mapping[str, Any], where: str, class_names: list[str]) -> list[str]:
+        """A drug's classes: one, or a list for a drug with several effects (every one counts)."""
+        drug_classes: list[str] = drug["class"] if isinstance(drug["class"], list) else [drug["class"]]
+        for drug_class in drug_classes:
+            if drug_class not in class_names:
+                suggestion = did_you_mean(drug_class, class_names)
+                self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug_class}'{suggestion}")
+        return drug_classes
 
 
 def _entry(item: Any) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -85,8 +86,10 @@ class _Effect:
 class Screener:
     """Screens answers with one ruleset. Build once, use for many records."""
 
-    def __init__(self, ruleset: Ruleset | None = None) -> None:
+    def __init__(self, ruleset: Ruleset | None = None, *, as_of: date | None = None) -> None:
         self.ruleset = ruleset if ruleset is not None else load_ruleset()
+        self.as_of = as_of
+        """Reference date for FHIR EHR data (ages, how old a lab result is); None: today."""
         self._answers_validator = validator_for("answers.schema.json")
         ruleset = self.ruleset
         # Everything about a rule that does not depend on the answers, worked out once.
@@ -139,7 +142,14 @@ class Screener:
         and mutated records). Only a record it refuses goes the slow way (about 250 µs): the
         JSON Schema, whose errors are the ones users read, then the lax model for the
         constraints the schema cannot express.
+
+        A FHIR record (a resource, or resources gathered for one person) is turned into answers
+        first, and its problems name places in the FHIR input (``screener.fhir``).
         """
+        if _from_fhir(value):
+            from screener.fhir.records import check_fhir_record
+
+            return check_fhir_record(self, value)
         try:
             answers = Answers.model_validate(value, strict=True)
         except ValidationError:
@@ -175,6 +185,10 @@ class Screener:
     def screen_entry(self, value: Any, *, source: str | None = None, position: int = 1) -> dict[str, Any]:
         """Batch mode's fast path: one raw record in, one JSON-ready output entry out (a result,
         or an invalid-record entry), in the shape of the contract's models but not built as them."""
+        if _from_fhir(value):
+            from screener.fhir.records import screen_fhir_entry
+
+            return screen_fhir_entry(self, value, source=source, position=position)
         answers, problems = self.check(value)
         if answers is None:
             return invalid_entry(value, problems, source=source, position=position)
@@ -430,6 +444,11 @@ def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, po
     entry["position"] = position
     entry["errors"] = [problem.as_dict() for problem in problems]
     return entry
+
+
+def _from_fhir(value: Any) -> bool:
+    """A FHIR resource (it names its resourceType), or FHIR resources gathered for one person."""
+    return ("resourceType" in value) if isinstance(value, dict) else hasattr(value, "is_fhir_record")
 
 
 def _unique(leaves: list[Leaf]) -> list[Leaf]:

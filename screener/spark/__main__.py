@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        require("pyspark", "spark", "Screening with Spark")
-        require("pyarrow", "spark", "Screening with Spark")
+        require("spark", "Screening with Spark", "pyspark", "pyarrow")
         return _run(args)
     except ScreenerError as error:
         print(f"mgk-screen spark: {error}", file=sys.stderr)

@@ -1,0 +1,63 @@
+"""HL7 FHIR in and out: the questionnaire for any form renderer, responses and EHR data in,
+risk assessments out.
+
+- ``build_questionnaire(context, "R4" | "R5")``: our questionnaire as an SDC Questionnaire.
+- ``response_to_answers`` / ``answers_to_response``: a QuestionnaireResponse to answers and back.
+- ``patient_to_answers``: one patient's EHR resources (Patient, medicines, K and Mg results,
+  conditions) to answers, on a reference date.
+- ``bundle_records`` and ``expand``: which resources make one record (batch reading uses them);
+  ``check_fhir_record`` / ``screen_fhir_entry``: validation and screening of a FHIR record.
+- ``risk_assessment`` / ``fhir_output``: a result as a RiskAssessment (an invalid record as an
+  OperationOutcome).
+- ``fhir_context(ruleset)``: what all of these need from a rule folder (questionnaire, mapping
+  ``rules/fhir.json``, medication vocabulary), loaded once.
+
+Nothing here needs the optional ``fhir.resources`` package except ``validate_resource``
+(``screener.fhir.models``): install it with ``pip install 'mgk-screen[fhir]'``.
+"""
+
+from screener.fhir.conversion import Conversion
+from screener.fhir.ehr import Located, patient_to_answers
+from screener.fhir.mapping import FhirContext, FhirMapping, fhir_context, load_mapping
+from screener.fhir.models import MissingExtraError, validate_resource
+from screener.fhir.questionnaire import FHIR_VERSIONS, FhirVersion, build_questionnaire
+from screener.fhir.records import (
+    FhirResultEntry,
+    PatientResources,
+    bundle_records,
+    check_fhir_record,
+    convert,
+    expand,
+    is_fhir,
+    screen_fhir_entry,
+)
+from screener.fhir.response import answers_to_response, response_to_answers
+from screener.fhir.risk import fhir_output, operation_outcome, risk_assessment
+
+__all__ = [
+    "FHIR_VERSIONS",
+    "Conversion",
+    "FhirContext",
+    "FhirMapping",
+    "FhirResultEntry",
+    "FhirVersion",
+    "Located",
+    "MissingExtraError",
+    "PatientResources",
+    "answers_to_response",
+    "build_questionnaire",
+    "bundle_records",
+    "check_fhir_record",
+    "convert",
+    "expand",
+    "fhir_context",
+    "fhir_output",
+    "is_fhir",
+    "load_mapping",
+    "operation_outcome",
+    "patient_to_answers",
+    "response_to_answers",
+    "risk_assessment",
+    "screen_fhir_entry",
+    "validate_resource",
+]

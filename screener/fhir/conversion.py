@@ -1,0 +1,64 @@
+"""What turning FHIR into answers gives: the answers, what is wrong and where, and where each
+answer came from (so that a problem found later, when the answers are validated, still names
+the place in the FHIR input that holds it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from screener.contract.validation import Problem
+
+
+@dataclass
+class Conversion:
+    """One record's answers read from FHIR, or the problems that stop it."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
+    """Answers field (dotted path) -> JSON path of the FHIR element it was read from."""
+    record_id: str | None = None
+    subject: dict[str, Any] | None = None
+    """A FHIR Reference to the person (the Patient), when the input names one."""
+    basis: list[dict[str, Any]] = field(default_factory=list)
+    """FHIR References to the resources the answers were read from."""
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """Problems found in the answers (``$.labs.potassium.value``), moved to the FHIR element
+        the answer came from; the answers path is kept in the message."""
+        located = []
+        for problem in problems:
+            field_path = problem.path.removeprefix("$").lstrip(".").replace("[", ".[")
+            origin = self._origin_of(field_path)
+            if origin is None:
+                located.append(problem)
+            else:
+                located.append(Problem(origin, f"{problem.message} (answers field {problem.path})"))
+        return located
+
+    def _origin_of(self, field_path: str) -> str | None:
+        parts = field_path.split(".") if field_path else []
+        while parts:
+            origin = self.origins.get(".".join(part for part in parts if not part.startswith("[")))
+            if origin is not None:
+                return origin
+            parts.pop()
+        # A problem with a whole section (``$.alcohol.audit_c``): the first answer inside it.
+        prefix = ".".join(part for part in field_path.split(".") if part and not part.startswith("[")) + "."
+        inside = [path for name, path in self.origins.items() if name.startswith(prefix)]
+        return inside[0] if inside else None
+
+
+def child(path: str, name: str | int) -> str:
+    """A JSON path one step further: ``child("$.item[3]", "answer")``."""
+    return f"{path}[{name}]" if isinstance(name, int) else f"{path}.{name}"
+
+
+def describe(value: Any) -> str:
+    """A short rendering of a value for a message."""
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,281 @@
+"""The FHIR mapping as data: ``rules/fhir.json``, checked against its schema and the questionnaire.
+
+Which LOINC code a question carries, which UCUM unit is which of ours, which ICD-10 or SNOMED CT
+code means which condition of the answers contract: all of it is in the data file, so that a
+reviewer changes a mapping without touching code. This module reads it, checks every
+cross-reference (an item, a choice value, a unit, a condition code that does not exist is an
+error naming the file and the entry, with "did you mean"), and gathers what the rest of
+``screener.fhir`` needs from a rule folder into one ``FhirContext``, built once per folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args
+
+from screener.contract.answers import CONDITION_CODES, LabTaken
+from screener.contract.validation import check_data_file, parse_data, read_data_bytes
+from screener.errors import RulesError, did_you_mean
+from screener.interview.questionnaire import Item, Questionnaire, same_value
+from screener.screening.medications import Vocabulary
+from screener.screening.ruleset import Ruleset
+
+FILE_NAME = "fhir.json"
+_SCHEMA = "fhir.schema.json"
+
+# Canonical URLs defined by HL7 (not ours), named once.
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+SNOMED = "http://snomed.info/sct"
+EXT = "http://hl7.org/fhir/StructureDefinition/"
+SDC_EXT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+ITEM_CONTROL = EXT + "questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+OPTION_EXCLUSIVE = EXT + "questionnaire-optionExclusive"
+UNIT_OPTION = EXT + "questionnaire-unitOption"
+MIN_VALUE = EXT + "minValue"
+MAX_VALUE = EXT + "maxValue"
+ENTRY_FORMAT = EXT + "entryFormat"
+ORDINAL_VALUE = EXT + "ordinalValue"  # R4; R5 names it itemWeight
+ITEM_WEIGHT = EXT + "itemWeight"
+MIN_QUANTITY = SDC_EXT + "sdc-questionnaire-minQuantity"
+MAX_QUANTITY = SDC_EXT + "sdc-questionnaire-maxQuantity"
+ENABLE_WHEN_EXPRESSION = SDC_EXT + "sdc-questionnaire-enableWhenExpression"
+SDC_QUESTIONNAIRE = SDC_EXT + "sdc-questionnaire"
+
+LEVEL_FIELDS = ("combined_depletion", "magnesium_depletion", "potassium_depletion")
+
+
+@dataclass(frozen=True)
+class UnitCode:
+    """One unit of ours with its coded form (UCUM)."""
+
+    value: str
+    system: str
+    code: str
+    display: str
+    spellings: frozenset[str]
+    """Every spelling read for it in a valueQuantity, lower case: code, display and the others."""
+
+    def coding(self) -> dict[str, str]:
+        return {"system": self.system, "code": self.code, "display": self.display}
+
+
+@dataclass(frozen=True)
+class FhirMapping:
+    """``rules/fhir.json``, checked."""
+
+    version: str
+    canonical_base: str
+    copyright: str
+    item_codes: Mapping[str, Mapping[str, Any]]
+    labs: Mapping[str, Mapping[str, Any]]
+    units: Mapping[str, UnitCode]
+    gender: Mapping[str, str]
+    condition_systems: Mapping[str, tuple[str, ...]]
+    conditions: Mapping[str, Mapping[str, Any]]
+    current_statuses: Mapping[str, frozenset[str]]
+    medication_name_systems: tuple[str, ...]
+    lab_taken: Mapping[str, Any]
+    risk_assessment: Mapping[str, Any]
+    source: str = "<data>"
+
+    @property
+    def answer_system(self) -> str:
+        """Our code system for the answers contract's own codes (choice values, ``none``)."""
+        return f"{self.canonical_base}/CodeSystem/answers"
+
+    @property
+    def record_id_system(self) -> str:
+        """The identifier system under which a QuestionnaireResponse carries a record's ``id``."""
+        return f"{self.canonical_base}/NamingSystem/record-id"
+
+    @property
+    def ruleset_system(self) -> str:
+        return f"{self.canonical_base}/CodeSystem/ruleset"
+
+    @property
+    def questionnaire_url(self) -> str:
+        return f"{self.canonical_base}/Questionnaire/mgk-screen"
+
+    def answer_code(self, item_id: str, value: Any) -> Mapping[str, Any] | None:
+        """The coding of one answer value of an item, when the mapping gives one (LOINC answers)."""
+        for answer in self.item_codes.get(item_id, {}).get("answers", ()):
+            if same_value(answer["value"], value):
+                found: Mapping[str, Any] = answer
+                return found
+        return None
+
+    def unit_for_text(self, text: str) -> UnitCode | None:
+        key = text.strip().lower()
+        return next((unit for unit in self.units.values() if key in unit.spellings), None)
+
+    def conditions_for(self, system: str, code: str) -> list[str]:
+        """The contract's condition codes a coded condition means (ICD-10 by prefix, SNOMED exactly)."""
+        found = []
+        if system in self.condition_systems["icd10"]:
+            normalised = code.replace(".", "").strip().upper()
+            for name, spec in self.conditions.items():
+                if any(normalised.startswith(entry["prefix"].replace(".", "")) for entry in spec["icd10"]):
+                    found.append(name)
+        elif system in self.condition_systems["snomed"]:
+            for name, spec in self.conditions.items():
+                if any(entry["code"] == code.strip() for entry in spec["snomed"]):
+                    found.append(name)
+        return found
+
+    def lab_for_code(self, system: str | None, code: str | None) -> str | None:
+        for lab, spec in self.labs.items():
+            if any(coding["system"] == system and coding["code"] == code for coding in spec["codes"]):
+                return lab
+        return None
+
+
+def load_mapping(folder: str | Path | None, questionnaire: Questionnaire) -> FhirMapping:
+    """The FHIR mapping of a rule folder (the shipped one when ``folder`` is None), checked."""
+    if folder is None:
+        entry: Any = resources.files("screener.rules").joinpath(FILE_NAME)
+        source = f"rules/{FILE_NAME}"
+    else:
+        entry = Path(folder).joinpath(FILE_NAME)
+        source = f"{folder}/{FILE_NAME}"
+    raw = read_data_bytes(entry, source, hint=f"a rule folder used with FHIR needs a {FILE_NAME} (copy the shipped one)")
+    return mapping_from_data(parse_data(raw, source), questionnaire, source)
+
+
+def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, source: str = "<data>") -> FhirMapping:
+    check_data_file(data, _SCHEMA, source)
+    problems = _cross_check(data, questionnaire)
+    if problems:
+        raise RulesError(
+            "\n".join(f"{source}: {problem}" for problem in problems),
+            hint="item ids and values are those of the questionnaire; conditions those of the answers contract",
+        )
+    units = {
+        spec["value"]: UnitCode(
+            spec["value"],
+            spec["system"],
+            spec["code"],
+            spec["display"],
+            frozenset(text.lower() for text in (spec["code"], spec["display"], *spec.get("also", ()))),
+        )
+        for spec in data["units"]
+    }
+    return FhirMapping(
+        version=data["version"],
+        canonical_base=data["canonical_base"],
+        copyright=data["copyright"],
+        item_codes=data["item_codes"],
+        labs=data["labs"],
+        units=units,
+        gender=data["gender"],
+        condition_systems={name: tuple(systems) for name, systems in data["condition_systems"].items()},
+        conditions=data["conditions"],
+        current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
+        medication_name_systems=tuple(data["medication_name_systems"]),
+        lab_taken=data["lab_taken"],
+        risk_assessment=data["risk_assessment"],
+        source=source,
+    )
+
+
+def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[str]:
+    items = {item.id: item for item in questionnaire.items}
+    problems: list[str] = []
+    for item_id, spec in data["item_codes"].items():
+        problems += _item_code_problems(item_id, spec, items)
+    for lab, spec in data["labs"].items():
+        item = items.get(spec["item"])
+        if item is None:
+            problems.append(f"labs.{lab}.item: unknown item '{spec['item']}'{did_you_mean(spec['item'], items)}")
+        elif item.plausible_lab != lab:
+            problems.append(f"labs.{lab}.item: item '{item.id}' does not ask for the {lab} result")
+    problems += _unit_problems(data["units"], questionnaire)
+    for name in data["conditions"]:
+        if name not in CONDITION_CODES:
+            problems.append(f"conditions: '{name}' is not a condition of the answers contract{did_you_mean(name, CONDITION_CODES)}")
+    taken = get_args(LabTaken)
+    windows = data["lab_taken"]["windows"]
+    for index, window in enumerate(windows):
+        if window["value"] not in taken:
+            problems.append(f"lab_taken.windows[{index}].value: unknown '{window['value']}'{did_you_mean(window['value'], taken)}")
+        if index and window["within_days"] <= windows[index - 1]["within_days"]:
+            problems.append(f"lab_taken.windows[{index}]: windows must grow (within_days after {windows[index - 1]['within_days']})")
+    if data["lab_taken"]["otherwise"] not in taken:
+        problems.append(f"lab_taken.otherwise: unknown '{data['lab_taken']['otherwise']}'")
+    outcomes = data["risk_assessment"]["outcomes"]
+    for name in LEVEL_FIELDS:
+        if name not in outcomes:
+            problems.append(f"risk_assessment.outcomes: '{name}' is missing")
+    return problems
+
+
+def _unit_problems(units: list[Mapping[str, Any]], questionnaire: Questionnaire) -> list[str]:
+    """Every unit a question offers has one coded form."""
+    problems = []
+    values = [spec["value"] for spec in units]
+    for index, value in enumerate(values):
+        if value in values[:index]:
+            problems.append(f"units[{index}]: unit '{value}' is listed twice")
+    for item in questionnaire.items:
+        for unit in item.units:
+            if unit.value not in values:
+                problems.append(f"units: no coded form for unit '{unit.value}' of item '{item.id}'")
+    return problems
+
+
+def _item_code_problems(item_id: str, spec: Mapping[str, Any], items: Mapping[str, Item]) -> list[str]:
+    item = items.get(item_id)
+    if item is None:
+        return [f"item_codes: unknown item '{item_id}'{did_you_mean(item_id, items)}"]
+    answers = spec.get("answers")
+    if answers is None:
+        return []
+    problems = []
+    for answer in answers:
+        if not any(same_value(answer["value"], choice.value) for choice in item.choices):
+            problems.append(f"item_codes.{item_id}: item '{item_id}' has no choice {answer['value']!r}")
+    for choice in item.choices:
+        if not any(same_value(answer["value"], choice.value) for answer in answers):
+            problems.append(f"item_codes.{item_id}: no answer code for choice {choice.value!r} ({choice.label!r})")
+    return problems
+
+
+# -- everything FHIR needs from a rule folder --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FhirContext:
+    """What reading and writing FHIR needs from one rule folder, loaded and checked once."""
+
+    questionnaire: Questionnaire
+    mapping: FhirMapping
+    vocabulary: Vocabulary
+    vocabulary_data: Mapping[str, Any]
+    lab_units: Mapping[str, Any]
+
+
+_contexts: dict[str, FhirContext] = {}
+
+
+def fhir_context(ruleset: Ruleset) -> FhirContext:
+    """The FHIR context of a ruleset's folder, loaded once per folder (records are converted one
+    by one, and must not read files each time)."""
+    known = _contexts.get(ruleset.folder)
+    if known is None or known.vocabulary is not ruleset.vocabulary:
+        known = _contexts[ruleset.folder] = _load_context(ruleset)
+    return known
+
+
+def _load_context(ruleset: Ruleset) -> FhirContext:
+    folder = None if ruleset.folder == "rules" else ruleset.folder
+    questionnaire = Questionnaire.load(folder)
+    mapping = load_mapping(folder, questionnaire)
+    root: Any = resources.files("screener.rules") if folder is None else Path(folder)
+    manifest = parse_data(read_data_bytes(root.joinpath("ruleset.json"), f"{ruleset.folder}/ruleset.json"), "ruleset.json")
+    name = f"{ruleset.folder}/{manifest['medications']}"
+    vocabulary_data = parse_data(read_data_bytes(root.joinpath(manifest["medications"]), name), name)
+    return FhirContext(questionnaire, mapping, ruleset.vocabulary, vocabulary_data, ruleset.lab_units)

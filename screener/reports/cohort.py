@@ -1,0 +1,283 @@
+"""A cohort of batch results, counted in one pass with bounded memory.
+
+``CohortTally.add`` takes one batch entry at a time (a screened result or an invalid record, as
+``mgk-screen batch`` writes them) and keeps only counts, the lab values rounded as the ruleset
+rounds them (a few hundred distinct values at most), the ``most_urgent`` records that need care
+soonest and the ``first_invalid`` invalid records. So a results file of any length is counted in
+the same memory: nothing grows with the number of records except the counts themselves.
+
+Fields are read with defaults, so results written before a field existed (``coverage`` came in
+contract version 2) are still counted: a missing coverage is counted as "not recorded".
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, get_args
+
+from screener.contract.result import Level, Urgency
+
+#: Contract values, lowest first (the result contract fixes them; the ruleset's scales follow it).
+LEVELS: Final = get_args(Level)
+URGENCIES: Final = get_args(Urgency)
+COVERAGES: Final = ("full", "partial", "none")
+NOT_RECORDED: Final = "not recorded"
+#: Urgencies listed one by one in "needs care soonest", most urgent first.
+CARE_SOONEST: Final = ("emergency", "urgent", "soon")
+LEVEL_SCALES: Final = ("combined_depletion", "magnesium_depletion", "potassium_depletion")
+_MAX_TEXT = 300  # characters of one error message or id kept for the report
+_MAX_ERRORS_SHOWN = 10
+_MAX_NAMES = 50  # distinct rulesets, unreadable sources...
+
+
+@dataclass(frozen=True)
+class ListedRecord:
+    """A record in the "needs care soonest" table."""
+
+    id: str
+    source: str | None
+    position: int | None
+    urgency: str
+    combined_depletion: str
+    magnesium_depletion: str
+    potassium_depletion: str
+    red_flags: tuple[str, ...]
+    coverage: str
+
+
+@dataclass(frozen=True)
+class ListedInvalid:
+    """An invalid record (or a line that was not a result), with its first errors."""
+
+    id: str | None
+    source: str | None
+    position: int | None
+    errors: tuple[tuple[str, str], ...]
+    more_errors: int
+
+
+@dataclass
+class LabTally:
+    lab: str
+    decimals: int
+    plausible: tuple[float, float]
+    used: Counter[float] = field(default_factory=Counter)
+    not_used: Counter[str] = field(default_factory=Counter)
+    outside_range: int = 0
+
+    def add(self, lab: Mapping[str, Any]) -> None:
+        value = _number(lab.get("mmol_per_l"))
+        if value is None:
+            return
+        if lab.get("used") is False:
+            self.not_used[_text(lab.get("reason")) or "not used"] += 1
+            return
+        low, high = self.plausible
+        if not low <= value <= high:  # only a hand-edited file; kept out so the tally stays bounded
+            self.outside_range += 1
+            return
+        self.used[round(value, self.decimals)] += 1
+
+    @property
+    def used_count(self) -> int:
+        return sum(self.used.values())
+
+
+class CohortTally:
+    """Counts over a cohort of batch entries, one entry at a time (see the module notes)."""
+
+    def __init__(self, lab_ranges: Mapping[str, tuple[int, tuple[float, float]]], *, most_urgent: int = 100, first_invalid: int = 50) -> None:
+        """``lab_ranges``: for each lab, the decimals its mmol/L values are rounded to and its
+        plausible range (from the ruleset's ``lab_units``)."""
+        self.most_urgent = most_urgent
+        self.first_invalid = first_invalid
+        self.records = 0
+        self.screened = 0
+        self.invalid = 0
+        self.not_results = 0
+        self.levels: dict[str, Counter[str]] = {scale: Counter() for scale in LEVEL_SCALES}
+        self.urgency: Counter[str] = Counter()
+        self.coverage: Counter[str] = Counter()
+        self.risk_factors: Counter[str] = Counter()
+        self.red_flags: Counter[str] = Counter()
+        self.recommendations: Counter[str] = Counter()
+        self.consult_clinician = 0
+        self.labs = {lab: LabTally(lab, decimals, plausible) for lab, (decimals, plausible) in lab_ranges.items()}
+        self.rulesets: Counter[tuple[str, str, str]] = Counter()
+        self.unreadable_sources: list[str] = []
+        self.unreadable_source_count = 0
+        self.care_soonest: Counter[str] = Counter()
+        self.invalid_listed: list[ListedInvalid] = []
+        self._urgent_heap: list[tuple[int, int, ListedRecord]] = []
+        self._sequence = 0
+
+    # -- adding -------------------------------------------------------------------------------
+    def add_all(self, entries: Iterable[Mapping[str, Any]]) -> CohortTally:
+        for entry in entries:
+            self.add(entry)
+        return self
+
+    def add(self, entry: Mapping[str, Any] | Any) -> None:
+        """Count one batch entry: a screened result, an invalid record, or anything else (counted
+        as "not a result", with what was wrong)."""
+        self.records += 1
+        self._sequence += 1
+        status = entry.get("status") if isinstance(entry, Mapping) else None
+        if status == "screened" and entry.get("combined_depletion") in LEVELS and entry.get("urgency") in URGENCIES:
+            self._add_screened(entry)
+        elif status == "invalid":
+            self.invalid += 1
+            errors = [
+                (_text(error.get("path")), _text(error.get("message")))
+                for error in _items(entry.get("errors"))
+                if isinstance(error, Mapping)
+            ]
+            self._list_invalid(entry, errors)
+        else:
+            self.not_results += 1
+            self._list_invalid(entry if isinstance(entry, Mapping) else {}, [("$", _not_a_result(entry))])
+
+    def add_unreadable_record(self, source: str | None, position: int | None, message: str) -> None:
+        """A line or element of a results file that is not JSON at all."""
+        self.records += 1
+        self._sequence += 1
+        self.not_results += 1
+        self._list_invalid({"source": source, "position": position}, [("$", message)])
+
+    def add_unreadable_source(self, source: str, message: str) -> None:
+        """A whole file that could not be read."""
+        self.unreadable_source_count += 1
+        if len(self.unreadable_sources) < _MAX_NAMES:
+            self.unreadable_sources.append(_cut(f"{source}: {message}"))
+
+    def _add_screened(self, entry: Mapping[str, Any]) -> None:
+        self.screened += 1
+        for scale in LEVEL_SCALES:
+            self.levels[scale][_text(entry.get(scale)) or NOT_RECORDED] += 1
+        urgency = entry["urgency"]
+        self.urgency[urgency] += 1
+        coverage = entry.get("coverage")
+        self.coverage[coverage if coverage in COVERAGES else NOT_RECORDED] += 1
+        if entry.get("consult_clinician") is True:
+            self.consult_clinician += 1
+        self.risk_factors.update(set(_codes(entry.get("risk_factors"))))
+        red_flags = tuple(dict.fromkeys(_codes(entry.get("red_flags"))))
+        self.red_flags.update(red_flags)
+        self.recommendations.update({_text(item.get("code")) for item in _items(entry.get("recommendations")) if isinstance(item, Mapping)})
+        for lab in _items(entry.get("labs_used")):
+            if isinstance(lab, Mapping) and lab.get("lab") in self.labs:
+                self.labs[lab["lab"]].add(lab)
+        ruleset = entry.get("ruleset")
+        if isinstance(ruleset, Mapping):
+            key = (_text(ruleset.get("name")), _text(ruleset.get("version")), _text(ruleset.get("sha256")))
+            if key in self.rulesets or len(self.rulesets) < _MAX_NAMES:
+                self.rulesets[key] += 1
+        if urgency in CARE_SOONEST:
+            self.care_soonest[urgency] += 1
+            self._list_urgent(entry, urgency, red_flags)
+
+    def _list_urgent(self, entry: Mapping[str, Any], urgency: str, red_flags: tuple[str, ...]) -> None:
+        # A min-heap of the most urgent records so far, earliest first among equals: the key is
+        # (urgency rank, minus the record's sequence number).
+        key = (URGENCIES.index(urgency), -self._sequence)
+        if len(self._urgent_heap) >= self.most_urgent and key <= self._urgent_heap[0][:2]:
+            return
+        listed = ListedRecord(
+            id=_cut(_text(entry.get("id"))),
+            source=_cut(_text(entry.get("source"))) or None,
+            position=_position(entry.get("position")),
+            urgency=urgency,
+            combined_depletion=_text(entry.get("combined_depletion")),
+            magnesium_depletion=_text(entry.get("magnesium_depletion")),
+            potassium_depletion=_text(entry.get("potassium_depletion")),
+            red_flags=red_flags,
+            coverage=_text(entry.get("coverage")) or NOT_RECORDED,
+        )
+        item = (key[0], key[1], listed)
+        if len(self._urgent_heap) < self.most_urgent:
+            heapq.heappush(self._urgent_heap, item)
+        elif self.most_urgent > 0:
+            heapq.heapreplace(self._urgent_heap, item)
+
+    def _list_invalid(self, entry: Mapping[str, Any], errors: list[tuple[str, str]]) -> None:
+        if len(self.invalid_listed) >= self.first_invalid:
+            return
+        identifier = entry.get("id")
+        self.invalid_listed.append(
+            ListedInvalid(
+                id=_cut(_text(identifier)) if identifier is not None else None,
+                source=_cut(_text(entry.get("source"))) or None,
+                position=_position(entry.get("position")),
+                errors=tuple((_cut(path), _cut(message)) for path, message in errors[:_MAX_ERRORS_SHOWN]),
+                more_errors=max(0, len(errors) - _MAX_ERRORS_SHOWN),
+            )
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def not_screened(self) -> int:
+        """Invalid records and entries that were not results at all."""
+        return self.invalid + self.not_results
+
+    def urgent_records(self) -> list[ListedRecord]:
+        """The listed records that need care soonest: most urgent first, then by id."""
+        return sorted(
+            (listed for _, _, listed in self._urgent_heap),
+            key=lambda record: (-URGENCIES.index(record.urgency), _natural(record.id)),
+        )
+
+    @property
+    def urgent_not_listed(self) -> int:
+        return sum(self.care_soonest.values()) - len(self._urgent_heap)
+
+    @property
+    def invalid_not_listed(self) -> int:
+        return self.not_screened - len(self.invalid_listed)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+def _position(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _items(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _codes(value: object) -> list[str]:
+    return [item for item in _items(value) if isinstance(item, str)]
+
+
+def _natural(identifier: str) -> list[tuple[int, int | str]]:
+    """Sort key putting "p-2" before "p-10"."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", identifier) if part]
+
+
+def _not_a_result(entry: object) -> str:
+    if not isinstance(entry, Mapping):
+        return f"not a batch result: a JSON {type(entry).__name__}, expected an object with a status"
+    if "status" not in entry:
+        return "not a batch result (no status): is this an answers record? Screen it first with mgk-screen batch"
+    if entry.get("status") == "screened":
+        return "a screened result without valid combined_depletion and urgency values"
+    return f"not a batch result: unknown status {_cut(_text(entry.get('status')))!r}"

@@ -1,0 +1,250 @@
+"""A counted cohort (``CohortTally``) put into the tables and charts of the cohort report.
+
+Each section is a ``Figure``: a chart and the table of the same numbers, so the report reads
+the same without images and on a screen reader. Thresholds come from the ruleset's rules
+(``thresholds.lab_scales``), words from the rule folder (``words.Words``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from screener.reports import charts
+from screener.reports.cohort import COVERAGES, LEVEL_SCALES, LEVELS, NOT_RECORDED, URGENCIES, CohortTally
+from screener.reports.thresholds import Band, LabScale, Threshold
+from screener.reports.words import Words, sentence
+
+if TYPE_CHECKING:
+    from screener.screening.ruleset import Ruleset
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    share: str
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart and the table of its numbers: a label column, then one column per heading in
+    ``columns``, each cell a count and its share."""
+
+    key: str
+    heading: str
+    intro: str
+    chart: charts.Chart
+    label_heading: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class LabFigure:
+    figure: Figure
+    scale: LabScale
+    bands: tuple[Band, ...]
+    thresholds: tuple[Threshold, ...]
+    values: tuple[tuple[str, int], ...]
+    not_used: tuple[tuple[str, int], ...]
+    outside_range: int
+    results_used: int
+
+
+@dataclass(frozen=True)
+class CohortView:
+    title: str
+    sources: tuple[str, ...]
+    tally: CohortTally
+    figures: tuple[Figure, ...]
+    labs: tuple[LabFigure, ...]
+    urgent_records: tuple[tuple[str, str, str, str, str, str], ...]
+    """(id, where, urgency, headline levels, red flags, coverage) per listed record."""
+    rulesets: tuple[tuple[str, int], ...]
+    generated: datetime
+    disclaimer: str
+    urgency_text: dict[str, str]
+
+    @property
+    def generated_text(self) -> str:
+        return f"{self.generated:%d %B %Y, %H:%M}".lstrip("0")
+
+    @property
+    def emergency_or_urgent(self) -> int:
+        return self.tally.urgency.get("emergency", 0) + self.tally.urgency.get("urgent", 0)
+
+
+def cohort_view(
+    tally: CohortTally,
+    ruleset: Ruleset,
+    words: Words,
+    *,
+    sources: Sequence[str] = (),
+    title: str = "Cohort screening report",
+    generated: datetime | None = None,
+) -> CohortView:
+    screened = tally.screened
+    scale_names = {name: sentence(ruleset.scales[name].label) if name in ruleset.scales else name for name in LEVEL_SCALES}
+    figures = [
+        _levels_figure(tally, scale_names),
+        _counted_figure(
+            "urgency",
+            "How soon to see a clinician",
+            "The most urgent advice each screened record got.",
+            [(code, f"{code}: {ruleset.urgency_text.get(code, '')}".rstrip(": ")) for code in reversed(URGENCIES)],
+            tally.urgency,
+            screened,
+            colours=charts.URGENCY_COLOURS,
+        ),
+        _counted_figure(
+            "coverage",
+            "How much of the screen was answered",
+            "Full: all four core sections (medicines, alcohol, gut losses, symptoms) answered; partial: some; "
+            "none: not enough answers to screen, so a low level there is not reassurance.",
+            [(code, code) for code in (*COVERAGES, NOT_RECORDED) if code != NOT_RECORDED or tally.coverage.get(code)],
+            tally.coverage,
+            screened,
+            colours=charts.COVERAGE_COLOURS,
+        ),
+        _prevalence_figure(
+            "risk-factors",
+            "Risk factors recognised",
+            "Share of screened records in which each risk factor was recognised (a record may have several).",
+            [(code, words.risk_factor(code)) for code, _ in tally.risk_factors.most_common()],
+            tally,
+        ),
+        _prevalence_figure(
+            "red-flags",
+            "Red flags",
+            "Share of screened records with each red flag (these records were told to seek care at once or today).",
+            [(code, words.red_flag(code)) for code, _ in tally.red_flags.most_common()],
+            tally,
+            red=True,
+        ),
+    ]
+    labs = tuple(_lab_figure(scale, tally) for scale in _scales(ruleset, tally))
+    return CohortView(
+        title=title,
+        sources=tuple(sources),
+        tally=tally,
+        figures=tuple(figures),
+        labs=labs,
+        urgent_records=tuple(
+            (
+                record.id,
+                _where(record.source, record.position),
+                record.urgency,
+                f"{record.combined_depletion} (Mg {record.magnesium_depletion}, K {record.potassium_depletion})",
+                ", ".join(words.red_flag(code) for code in record.red_flags) or "none",
+                record.coverage,
+            )
+            for record in tally.urgent_records()
+        ),
+        rulesets=tuple((f"{name} {version} (sha256 {sha[:12]})", count) for (name, version, sha), count in tally.rulesets.most_common()),
+        generated=generated or datetime.now().astimezone(),
+        disclaimer=ruleset.disclaimer,
+        urgency_text=dict(ruleset.urgency_text),
+    )
+
+
+def _where(source: str | None, position: int | None) -> str:
+    if source and position is not None:
+        return f"{source}, record {position:,}"
+    return source or (f"record {position:,}" if position is not None else "")
+
+
+def _cell(count: int, total: int) -> Cell:
+    return Cell(count, charts.percent(count, total))
+
+
+def _levels_figure(tally: CohortTally, scale_names: dict[str, str]) -> Figure:
+    rows = {scale_names[scale]: tally.levels[scale] for scale in LEVEL_SCALES}
+    order = [level for level in reversed(LEVELS)]
+    short = dict(zip(LEVEL_SCALES, ("Combined", "Magnesium", "Potassium"), strict=True))
+    chart = charts.stacked_levels(
+        "levels", "Screening levels", {short[scale]: tally.levels[scale] for scale in LEVEL_SCALES}, order, tally.screened
+    )
+    table = tuple(
+        Row(short[scale] + (" (the headline)" if scale == LEVEL_SCALES[0] else ""), tuple(_cell(counts.get(level, 0), tally.screened) for level in order), scale)
+        for scale, counts in zip(LEVEL_SCALES, rows.values(), strict=True)
+    )
+    return Figure(
+        "levels",
+        "Screening levels",
+        "How likely a combined magnesium and potassium depletion is (the headline), and each part. "
+        "Shares are of the screened records.",
+        chart,
+        "",
+        tuple(order),
+        table,
+    )
+
+
+def _counted_figure(
+    key: str,
+    heading: str,
+    intro: str,
+    labelled: list[tuple[str, str]],
+    counts: dict[str, int],
+    total: int,
+    *,
+    colours: dict[str, str],
+) -> Figure:
+    numbers = [counts.get(code, 0) for code, _ in labelled]
+    chart = charts.bars(key, heading, [code for code, _ in labelled], numbers, total, colours=[colours.get(code, "#2c7bb6") for code, _ in labelled])
+    rows = tuple(Row(label, (_cell(count, total),), code) for (code, label), count in zip(labelled, numbers, strict=True))
+    return Figure(key, heading, intro, chart, "", ("records (share)",), rows)
+
+
+def _prevalence_figure(key: str, heading: str, intro: str, labelled: list[tuple[str, str]], tally: CohortTally, *, red: bool = False) -> Figure:
+    source = tally.red_flags if red else tally.risk_factors
+    labels = [label for _, label in labelled]
+    numbers = [source[code] for code, _ in labelled]
+    colour = charts.URGENCY_COLOURS["urgent"] if red else "#2c7bb6"
+    chart = charts.bars(key, heading, labels, numbers, tally.screened, colours=[colour] * len(labels), axis_label="records")
+    rows = tuple(Row(label, (_cell(count, tally.screened),), code) for (code, label), count in zip(labelled, numbers, strict=True))
+    return Figure(key, heading, intro, chart, "", ("records (share)",), rows)
+
+
+def _scales(ruleset: Ruleset, tally: CohortTally) -> list[LabScale]:
+    from screener.reports.thresholds import lab_scales
+
+    return [scale for scale in lab_scales(ruleset) if scale.lab in tally.labs]
+
+
+def _lab_figure(scale: LabScale, tally: CohortTally) -> LabFigure:
+    lab = tally.labs[scale.lab]
+    heading = f"{sentence(scale.label)} results against the rules' thresholds"
+    chart = charts.lab_histogram(f"lab-{scale.lab}", heading, scale, lab.used)
+    bands = tuple(scale.bands(lab.used))
+    used = lab.used_count
+    rows = tuple(Row(band.label, (_cell(band.count, used),)) for band in bands)
+    figure = Figure(
+        f"lab-{scale.lab}",
+        heading,
+        f"Results the rules used, in mmol/L (converted from the unit given); dashed lines are the thresholds the rules "
+        f"compare {scale.label} against.",
+        chart,
+        "mmol/L",
+        ("results (share)",),
+        rows,
+    )
+    return LabFigure(
+        figure=figure,
+        scale=scale,
+        bands=bands,
+        thresholds=scale.thresholds,
+        values=tuple((scale.number(value), count) for value, count in sorted(lab.used.items())),
+        not_used=tuple(lab.not_used.most_common()),
+        outside_range=lab.outside_range,
+        results_used=used,
+    )

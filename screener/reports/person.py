@@ -1,0 +1,227 @@
+"""One person's result, put into the words and order the person report shows it in.
+
+``person_view`` turns a result (a dict in the shape of the result contract, read with defaults so
+that results from older versions still render) and, when known, the answers that produced it
+into a ``PersonView``: plain words only, red flags first. The templates in ``templates/result/``
+show a ``PersonView``; the local web page reuses them for its result page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from screener.reports.words import Words, answer_rows, plain, sentence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    title: str
+    explanation: str
+    mechanism: str
+    """Empty when an earlier finding of the report already gave the same mechanism."""
+    evidence: tuple[Evidence, ...]
+    sources: tuple[str, ...]
+    source_numbers: tuple[int, ...]
+    """Each source's number in ``PersonView.sources`` (a source cited by many findings is listed once)."""
+    red_flag: bool
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one step of the chain (red flags first, as a group of their own)."""
+
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class LabView:
+    name: str
+    given: str
+    mmol_per_l: str
+    taken: str
+    used: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class DrugView:
+    given: str
+    recognised: str
+    counted: bool
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """Everything the person report shows, in plain words."""
+
+    id: str
+    combined: str
+    magnesium: str
+    potassium: str
+    urgency: str
+    urgency_text: str
+    consult_clinician: bool
+    red_flags: tuple[str, ...]
+    emergency_advice: str
+    coverage: str | None
+    """full, partial, none, or None for a result older than contract version 2."""
+    unanswered: tuple[str, ...]
+    recommendations: tuple[tuple[str, str], ...]
+    finding_groups: tuple[FindingGroup, ...]
+    sources: tuple[str, ...]
+    next_level_missing: tuple[str, ...]
+    warnings: tuple[str, ...]
+    risk_factors: tuple[str, ...]
+    labs: tuple[LabView, ...]
+    drugs: tuple[DrugView, ...]
+    answers: tuple[tuple[str, str], ...] | None
+    """(question, answer) rows, or None when only the result was given."""
+    ruleset_name: str
+    ruleset_version: str
+    ruleset_sha256: str
+    disclaimer: str
+    generated: datetime
+    red_flag_codes: tuple[str, ...] = field(default=())
+
+    @property
+    def findings(self) -> tuple[FindingView, ...]:
+        return tuple(finding for group in self.finding_groups for finding in group.findings)
+
+    @property
+    def not_enough_answers(self) -> bool:
+        return self.coverage == "none"
+
+    @property
+    def generated_text(self) -> str:
+        return f"{self.generated:%d %B %Y, %H:%M}".lstrip("0")
+
+
+def person_view(
+    result: Mapping[str, Any],
+    words: Words,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    generated: datetime | None = None,
+    urgency_text: Mapping[str, str] | None = None,
+    step_labels: Mapping[str, str] | None = None,
+) -> PersonView:
+    """The report's view of one result (see the module notes). ``urgency_text`` fills in the
+    words for a result that lacks ``urgency_text``; ``step_labels`` names the steps of the chain
+    the findings are grouped by (the ruleset's ``steps``)."""
+    ruleset = _mapping(result.get("ruleset"))
+    urgency = str(result.get("urgency", ""))
+    red_flag_codes = tuple(_strings(result.get("red_flags")))
+    coverage = result.get("coverage")
+    return PersonView(
+        id=str(result.get("id", "")),
+        combined=str(result.get("combined_depletion", "")),
+        magnesium=str(result.get("magnesium_depletion", "")),
+        potassium=str(result.get("potassium_depletion", "")),
+        urgency=urgency,
+        urgency_text=str(result.get("urgency_text") or (urgency_text or {}).get(urgency, "")),
+        consult_clinician=result.get("consult_clinician") is True,
+        red_flags=tuple(words.red_flag(code) for code in red_flag_codes),
+        red_flag_codes=red_flag_codes,
+        emergency_advice=words.emergency_advice if urgency == "emergency" else "",
+        coverage=coverage if isinstance(coverage, str) else None,
+        unanswered=tuple(words.section(code) for code in _strings(result.get("unanswered_sections"))),
+        recommendations=tuple(
+            (str(item.get("code", "")), str(item.get("text", ""))) for item in _mappings(result.get("recommendations"))
+        ),
+        **_findings(_mappings(result.get("findings")), step_labels or {}),
+        next_level_missing=tuple(_strings(result.get("next_level_missing"))),
+        warnings=tuple(_strings(result.get("warnings"))),
+        risk_factors=tuple(words.risk_factor(code) for code in _strings(result.get("risk_factors"))),
+        labs=tuple(_lab(item, words) for item in _mappings(result.get("labs_used"))),
+        drugs=tuple(_drug(item, words) for item in _mappings(result.get("medications_recognised"))),
+        answers=tuple(answer_rows(answers, words)) if answers is not None else None,
+        ruleset_name=str(ruleset.get("name", "")),
+        ruleset_version=str(ruleset.get("version", "")),
+        ruleset_sha256=str(ruleset.get("sha256", "")),
+        disclaimer=str(result.get("disclaimer", "")),
+        generated=generated or datetime.now().astimezone(),
+    )
+
+
+def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str]) -> dict[str, Any]:
+    """Findings grouped by step in the result's order (red flags first), each source numbered
+    once, each mechanism told once."""
+    sources: dict[str, int] = {}
+    mechanisms: set[str] = set()
+    groups: dict[str, list[FindingView]] = {}
+    for item in items:
+        cited = _strings(item.get("sources"))
+        for source in cited:
+            sources.setdefault(source, len(sources) + 1)
+        mechanism = str(item.get("mechanism", ""))
+        red_flag = item.get("red_flag") is True
+        step = str(item.get("step", ""))
+        label = "Red flags" if red_flag else sentence(step_labels.get(step, plain(step)))
+        groups.setdefault(label, []).append(
+            FindingView(
+                rule=str(item.get("rule", "")),
+                title=str(item.get("title", "")),
+                explanation=str(item.get("explanation", "")),
+                mechanism="" if mechanism in mechanisms else mechanism,
+                evidence=tuple(
+                    Evidence(sentence(str(e.get("label", ""))), plain(e.get("value"))) for e in _mappings(item.get("evidence"))
+                ),
+                sources=tuple(cited),
+                source_numbers=tuple(sources[source] for source in cited),
+                red_flag=red_flag,
+            )
+        )
+        mechanisms.add(mechanism)
+    return {
+        "finding_groups": tuple(FindingGroup(label, tuple(findings)) for label, findings in groups.items()),
+        "sources": tuple(sources),
+    }
+
+
+def _lab(item: Mapping[str, Any], words: Words) -> LabView:
+    return LabView(
+        name=sentence(str(item.get("lab", ""))),
+        given=f"{plain(item.get('value'))} {item.get('unit', '')}".strip(),
+        mmol_per_l=f"{plain(item.get('mmol_per_l'))} mmol/L",
+        taken=words.taken(item.get("taken")),
+        used=item.get("used") is not False,
+        reason=str(item.get("reason") or ""),
+    )
+
+
+def _drug(item: Mapping[str, Any], words: Words) -> DrugView:
+    matches = [
+        f"{match.get('generic', '')}: {words.drug_class(str(match.get('drug_class', '')))}"
+        for match in _mappings(item.get("matches"))
+    ]
+    unrecognised = _strings(item.get("unrecognised"))
+    parts = list(matches)
+    if unrecognised:
+        parts.append("not recognised: " + ", ".join(unrecognised))
+    counted = item.get("counted") is not False
+    if not counted:
+        parts.append(str(item.get("note") or "not counted"))
+    return DrugView(given=str(item.get("input", "")), recognised="; ".join(parts) or "not recognised", counted=counted)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _mappings(value: object) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, Sequence) and not isinstance(value, str) else []
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, Sequence) and not isinstance(value, str) else []

@@ -1,0 +1,161 @@
+"""Plain words for the codes in answers and results, taken from the rule folder.
+
+A report never shows a field name or a code to the person: every code is looked up in the
+questionnaire (the words the person was asked in), the fact catalogue, the medicine classes or
+the rule titles, in that order, and only as a last resort written with spaces for underscores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from screener.interview.questionnaire import Questionnaire
+    from screener.screening.ruleset import Ruleset
+
+#: Names of the answers sections that are groups of questions rather than one question (the
+#: questionnaire labels its questions, not the groups they belong to).
+_GROUP_WORDS = {
+    "alcohol": "Alcohol",
+    "diarrhea": "Diarrhea",
+    "vomiting": "Vomiting",
+    "diet": "Diet",
+    "labs": "Blood test results",
+}
+
+_TAKEN_WORDS = {
+    "last_7_days": "in the last 7 days",
+    "last_30_days": "in the last 30 days",
+    "older": "more than 30 days ago",
+    "not_given": "date not given",
+}
+
+
+def plain(value: Any) -> str:
+    """A value as a person reads it: yes/no, whole numbers without ".0", no underscores."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("_", " ")
+
+
+def sentence(text: str) -> str:
+    """The text with its first letter in capitals (labels in the rule files are lower case)."""
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class Words:
+    """Words for fields, codes and values, from one rule folder's data."""
+
+    field_labels: dict[str, str] = field(default_factory=dict)
+    choice_labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    fact_labels: dict[str, str] = field(default_factory=dict)
+    class_words: dict[str, str] = field(default_factory=dict)
+    evidence_titles: dict[str, str] = field(default_factory=dict)
+    emergency_advice: str = ""
+
+    @classmethod
+    def from_rules(cls, ruleset: Ruleset, questionnaire: Questionnaire | None) -> Words:
+        words = cls()
+        for name, fact in ruleset.facts.items():
+            words.fact_labels[name] = fact.label
+        for rule in ruleset.rules:
+            code = rule.then.get("evidence", {}).get("code")
+            if code and code not in words.evidence_titles:
+                words.evidence_titles[code] = rule.title
+        if questionnaire is not None:
+            words.emergency_advice = questionnaire.emergency_advice
+            words.class_words = dict(questionnaire.medicine_classes)
+            for item in questionnaire.items:
+                words.field_labels.setdefault(item.field, item.label)
+                for choice in item.choices:
+                    words.choice_labels[(item.field, str(choice.value))] = choice.label
+                if item.none_choice is not None:
+                    words.choice_labels[(item.field, str(item.none_choice.value))] = item.none_choice.label
+        return words
+
+    def section(self, code: str) -> str:
+        """An answers section (as in ``unanswered_sections``): "Medicines", "Alcohol"."""
+        return self.field_labels.get(code) or _GROUP_WORDS.get(code) or sentence(plain(code))
+
+    def field(self, path: str) -> str:
+        """An answers field by its dotted path: "Days of diarrhea"."""
+        label = self.field_labels.get(path) or self.field_labels.get(f"{path}.value")  # a lab: its value question
+        return label or sentence(plain(path.rsplit(".", 1)[-1]))
+
+    def choice(self, path: str, value: Any) -> str:
+        """One coded answer in the words of its question: "Muscle cramps", "Most days"."""
+        label = self.choice_labels.get((path, str(value)))
+        if label is not None:
+            return label
+        return plain(value) if not isinstance(value, str) else sentence(plain(value))
+
+    def red_flag(self, code: str) -> str:
+        """A red flag code of a result: the words of the "happening now" question first."""
+        for path in ("red_flags_now", "symptoms"):
+            label = self.choice_labels.get((path, code))
+            if label is not None:
+                return label
+        return sentence(plain(code))
+
+    def risk_factor(self, code: str) -> str:
+        """A risk factor code of a result, as the fact catalogue or the rule that counts it names it."""
+        label = (
+            self.fact_labels.get(code)
+            or self.class_words.get(code)
+            or self.fact_labels.get(f"conditions.{code}", "").split(": ")[-1]
+            or self.evidence_titles.get(code)
+            or plain(code)
+        )
+        return sentence(label)
+
+    def drug_class(self, code: str) -> str:
+        return self.class_words.get(code) or plain(code)
+
+    def taken(self, code: str | None) -> str:
+        return _TAKEN_WORDS.get(code or "not_given", plain(code))
+
+
+def answer_rows(answers: Mapping[str, Any], words: Words) -> list[tuple[str, str]]:
+    """The answers as given, one (question, answer) row per answered field, in the order asked."""
+    rows: list[tuple[str, str]] = []
+    order = list(words.field_labels)
+
+    def position(path: str) -> int:
+        return order.index(path) if path in order else len(order)
+
+    flat: list[tuple[str, Any]] = []
+    for name, value in answers.items():
+        if name == "id" or value is None:
+            continue
+        flat += _flatten(name, value)
+    for path, value in sorted(flat, key=lambda pair: position(pair[0])):
+        rows.append((words.field(path), _answer_text(path, value, words)))
+    return rows
+
+
+def _flatten(path: str, value: Any) -> list[tuple[str, Any]]:
+    is_lab = path.startswith("labs.") and isinstance(value, Mapping) and "value" in value
+    if isinstance(value, Mapping) and not is_lab:
+        return [pair for key, item in value.items() if item is not None for pair in _flatten(f"{path}.{key}", item)]
+    return [(path, value)]
+
+
+def _answer_text(path: str, value: Any, words: Words) -> str:
+    if isinstance(value, list):
+        if not value:
+            return "None of these" if path != "medications" else "None"
+        if path == "medications":
+            return "; ".join(str(item) for item in value)
+        return "; ".join(words.choice(path, item) for item in value)
+    if isinstance(value, Mapping):  # a lab result: value, unit, when taken
+        return f"{plain(value.get('value'))} {value.get('unit', '')}, taken {words.taken(value.get('taken'))}"
+    if isinstance(value, (bool, str)) or (path, str(value)) in words.choice_labels:
+        return words.choice(path, value)
+    return plain(value)
