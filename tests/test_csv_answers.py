@@ -381,3 +381,11 @@ def test_column_kinds_cover_every_type_of_the_contract() -> None:
     assert kinds["diarrhea.present"] is Kind.BOOLEAN
     assert kinds["medications"] is Kind.TEXT_LIST
     assert kinds["symptoms"] is Kind.CODE_LIST
+
+
+def test_a_cell_too_large_to_read_costs_its_row_only() -> None:
+    huge = "x" * 200_000  # beyond the csv module's limit for one cell (128 kB)
+    items = read(sheet("id,medications", "p1,Lasix", f"p2,{huge}", "p3,Nexium"))
+    assert [type(item) for item in items] == [RawRecord, UnreadableRecord, RawRecord]
+    assert [item.position for item in items] == [2, 3, 4]
+    assert "field larger than field limit" in items[1].message  # type: ignore[union-attr]

@@ -45,7 +45,7 @@ from screener.extras import MissingExtra, require
 
 MAGIC: Final = b"PAR1"
 ROWS_PER_READ: Final = 1024
-ROWS_PER_GROUP: Final = 1000  # results per row group: about 20 MB of entries held at a time
+ROWS_PER_GROUP: Final = 1000  # results per row group, held until written (about 19 MB as JSON)
 
 
 def is_parquet(head: bytes) -> bool:
