@@ -173,4 +173,5 @@ from screener.cli import (
     formats,  # noqa: F401
     reports,  # noqa: F401
     teaching,  # noqa: F401
+    web,  # noqa: F401
 )

@@ -112,6 +112,8 @@ class Questionnaire:
     not_asked: Mapping[str, str]
     items: tuple[Item, ...]
     source: str = "<data>"
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The data it was built from, as published (the web page's /api/v1/questionnaire)."""
 
     @classmethod
     def load(cls, folder: str | Path | Traversable | None = None) -> Questionnaire:
@@ -149,6 +151,7 @@ class Questionnaire:
             not_asked=dict(data["not_asked"]),
             items=items,
             source=source,
+            document=data,
         )
 
     def item(self, item_id: str) -> Item:

@@ -1,0 +1,45 @@
+"""`serve`: the questionnaire as a local web page (the `screener.web` app on uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from screener.cli.main import RulesOption, app, handled_errors
+
+from screener.errors import ExitCode
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on. The default, 127.0.0.1, is this computer only; any other address prints a warning.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the default browser once it is ready.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Serve the questionnaire as a web page on this computer, until Ctrl-C.
+
+    The same questions, rules and explanations as `ask`, one question per page, usable with a
+    keyboard alone, a screen reader, or a phone-sized screen, and with no JavaScript. The result
+    page can be printed or saved as a PDF, and the answers downloaded as a valid answers file.
+    A JSON API answers beside it (/api). Answers stay in this program's memory only, never on
+    disk or in a log, and are forgotten after 30 minutes without use or when it stops.
+    Needs the optional extra: pip install 'mgk-screen[web]'.
+
+    Exit codes: 130 stopped with Ctrl-C; 2 the address cannot be used, or the web extra is not
+    installed; 4 invalid rules or questionnaire.
+    """
+    from screener.web.server import serve as run
+
+    with handled_errors():
+        try:
+            run(host, port, rules=rules, open_browser=open_browser, say=lambda text: typer.echo(text, err=True))
+        except KeyboardInterrupt:  # uvicorn stops cleanly, then passes Ctrl-C on
+            typer.echo("mgk-screen: stopped; the answers it held are forgotten.", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

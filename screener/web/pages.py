@@ -1,0 +1,294 @@
+"""The questionnaire pages: start, one question per page, the emergency advice, back and restart.
+
+Plain HTML forms, each answered with a redirect to the next page (POST-redirect-GET), so the
+browser's back, forward and reload buttons never send an answer twice. Every form carries a
+CSRF token (the session's, or before a session exists a signed start token); a form without
+the right one is refused with 403. The interview core says which question comes next and what
+a reply means; these handlers only move between pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from screener.web.app import web_context
+from screener.web.forms import FormProblem, question_form, reply_text
+from screener.web.render import page
+from screener.web.security import same_token
+
+if TYPE_CHECKING:
+    from screener.interview import Question
+    from screener.web.sessions import Session
+
+router = APIRouter(include_in_schema=False)
+COOKIE = "mgk_session"
+CSRF_FIELD = "csrf"
+_REFUSED = "This form is out of date or did not come from this page (its security token is wrong)."
+
+
+# -- sessions and tokens ------------------------------------------------------------------------
+
+
+def current_session(request: Request) -> Session | None:
+    return web_context(request).sessions.get(request.cookies.get(COOKIE))
+
+
+def to_start(request: Request) -> RedirectResponse:
+    """Back to the start page; it says the session ended when the browser still had one."""
+    ended = COOKIE in request.cookies
+    return RedirectResponse("/?ended=1" if ended else "/", status_code=303)
+
+
+def go(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submitted form, read whole and closed: text fields (each a list of its values) and files."""
+
+    fields: dict[str, list[str]]
+    files: dict[str, bytes]
+
+    def get(self, name: str, default: str = "") -> str:
+        return next(iter(self.fields.get(name, ())), default)
+
+
+async def read_form(request: Request) -> Submitted:
+    """The form of a request (urlencoded or multipart). Uploaded files are read into memory (the
+    body limit bounds them) and their temporary files closed at once."""
+    fields: dict[str, list[str]] = {}
+    files: dict[str, bytes] = {}
+    async with request.form() as form:
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(name, []).append(value)
+            else:
+                files[name] = await value.read()
+    return Submitted(fields, files)
+
+
+async def session_form(request: Request) -> tuple[Session, Submitted] | Response:
+    """The session and the submitted form, or the response refusing it: to the start page when
+    there is no session (nothing to protect), 403 when the CSRF token is not the session's."""
+    form = await read_form(request)
+    session = current_session(request)
+    if session is None:
+        return to_start(request)
+    if not same_token(form.get(CSRF_FIELD), session.csrf):
+        raise HTTPException(403, _REFUSED)
+    return session, form
+
+
+def with_session_cookie(response: Response, session: Session) -> Response:
+    response.set_cookie(COOKIE, session.token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+# -- start --------------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def start_page(request: Request, ended: str | None = None) -> Response:
+    web = web_context(request)
+    session = current_session(request)
+    return page(
+        request,
+        "start.html",
+        session=session,
+        start_token=web.start_tokens.issue(),
+        intro=web.questionnaire.intro.split("\n")[0],
+        ended=ended is not None and session is None,
+        idle_minutes=web.settings.idle_minutes,
+        resume_errors=[],
+    )
+
+
+@router.post("/start")
+async def start(request: Request) -> Response:
+    web = web_context(request)
+    _check_start_token(request, await read_form(request))
+    web.sessions.end(request.cookies.get(COOKIE))
+    session = web.sessions.create(web.new_interview())
+    return with_session_cookie(go("/question"), session)
+
+
+@router.post("/resume")
+async def resume(request: Request) -> Response:
+    """Carry on from a downloaded answers file (checked exactly as the CLI checks it)."""
+    from screener.web.reading import read_answers
+
+    web = web_context(request)
+    form = await read_form(request)
+    _check_start_token(request, form)
+    value, problems = read_answers(form.files.get("answers", b""), web)
+    if problems:
+        return page(
+            request,
+            "start.html",
+            status=422,
+            start_token=web.start_tokens.issue(),
+            intro=web.questionnaire.intro.split("\n")[0],
+            ended=False,
+            idle_minutes=web.settings.idle_minutes,
+            resume_errors=problems,
+        )
+    web.sessions.end(request.cookies.get(COOKIE))
+    interview = web.new_interview(value)
+    session = web.sessions.create(interview)
+    session.notices += [f"'{path}' from the file does not fit the other answers, so it was left out." for path in interview.not_kept]
+    return with_session_cookie(go("/question"), session)
+
+
+def _check_start_token(request: Request, form: Submitted) -> None:
+    if not web_context(request).start_tokens.valid(form.get(CSRF_FIELD)):
+        raise HTTPException(403, _REFUSED)
+
+
+@router.post("/restart")
+async def restart(request: Request) -> Response:
+    """Forget this session's answers now."""
+    checked = await session_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, _ = checked
+    web_context(request).sessions.end(session.token)
+    response = go("/")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+# -- one question per page ----------------------------------------------------------------------
+
+
+@router.get("/question")
+async def question_page(request: Request) -> Response:
+    session = current_session(request)
+    if session is None:
+        return to_start(request)
+    if session.emergency_pending:
+        return go("/emergency")
+    question = session.interview.next_question()
+    if question is None:
+        return go("/review")
+    return _question(request, session, question)
+
+
+def _question(
+    request: Request,
+    session: Session,
+    question: Question,
+    *,
+    error: str = "",
+    given: dict[str, list[str]] | None = None,
+    help_open: bool = False,
+) -> Response:
+    number, total = session.interview.progress()
+    return page(
+        request,
+        "question.html",
+        session=session,
+        status=422 if error else 200,
+        question=question,
+        form=question_form(question, given if error else None),
+        number=number,
+        total=total,
+        error=error,
+        help_open=help_open,
+        can_go_back=number > 1 or question.kind != "item",
+    )
+
+
+@router.post("/question")
+async def answer(request: Request) -> Response:
+    checked = await session_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    interview = session.interview
+    question = interview.next_question()
+    if question is None:
+        return go("/review")
+    if form.get("key") != question.key:  # a page left open in another tab, or reloaded from history
+        session.notices.append("That page was out of date, so nothing was changed. Here is the question to answer now.")
+        return go("/question")
+    given = form.fields
+    action = form.get("action", "next")
+    raw: str | FormProblem = "skip" if action == "skip" else "" if action == "keep" else reply_text(question, given)
+    if isinstance(raw, FormProblem):
+        return _question(request, session, question, error=raw.message, given=given)
+    reply = interview.answer(raw)
+    if reply.status == "invalid":
+        return _question(request, session, question, error=reply.message, given=given)
+    if reply.status == "help":
+        return _question(request, session, question, help_open=True)
+    session.notices += list(reply.notes)
+    if reply.emergency:
+        session.emergency_pending = True
+        return go("/emergency")
+    return go("/question")
+
+
+@router.post("/question/back")
+async def back(request: Request) -> Response:
+    checked = await session_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, _ = checked
+    session.emergency_pending = False
+    if not session.interview.back():
+        session.notices.append("This is the first question, so there is nothing to go back to.")
+    return go("/question")
+
+
+# -- the emergency advice -----------------------------------------------------------------------
+
+
+@router.get("/emergency")
+async def emergency_page(request: Request) -> Response:
+    session = current_session(request)
+    if session is None:
+        return to_start(request)
+    if not session.interview.red_flags:
+        session.emergency_pending = False
+        return go("/question")
+    return page(request, "emergency.html", session=session, finished=session.interview.finished)
+
+
+@router.post("/emergency")
+async def after_emergency(request: Request) -> Response:
+    checked = await session_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    session.emergency_pending = False
+    if form.get("action") == "result":
+        session.stopped = True
+        return go("/result")
+    session.stopped = False
+    return go("/question")
+
+
+# -- error pages --------------------------------------------------------------------------------
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """HTTP errors as a page for people and as JSON for the API (``{"detail": ...}``)."""
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        if error.status_code == 405:
+            return PlainTextResponse(str(error.detail), status_code=405, headers=error.headers)
+        titles = {403: "Refused", 404: "Page not found", 413: "Too large"}
+        context: dict[str, Any] = {"title": titles.get(error.status_code, "Something went wrong"), "detail": error.detail}
+        return page(request, "error.html", session=current_session(request), status=error.status_code, **context)
+
+    app.add_exception_handler(HTTPException, http_error)

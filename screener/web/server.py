@@ -1,0 +1,145 @@
+"""Running the app with uvicorn on this computer: `mgk-screen serve`.
+
+The socket is bound here (so a busy port is a clear message, and port 0 picks a free one), then
+handed to uvicorn. Uvicorn's access log is off (it logs query strings); the app logs method, path
+and status instead, and nothing else about a request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from screener.errors import InputError
+from screener.extras import require
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import uvicorn
+
+WEB_MODULES = ("fastapi", "uvicorn", "multipart", "jinja2")
+
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "mgk-screen: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "screener.web": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+def require_web() -> None:
+    """Raise ``MissingExtra`` (one line with the install command) unless the web extra is installed."""
+    require("web", "mgk-screen serve", *WEB_MODULES)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str) -> tuple[str, ...]:
+    """The Host header values to accept when listening on ``host``: this computer's loopback
+    names, and the address given; any host when listening on every address."""
+    from screener.web.app import LOOPBACK_HOSTS
+
+    if host in ("0.0.0.0", "::", ""):
+        return ("*",)
+    return tuple(dict.fromkeys((*LOOPBACK_HOSTS, host.strip("[]").lower())))
+
+
+def exposure_warning(host: str) -> str | None:
+    """What to tell the person when the page can be reached from other computers."""
+    if is_loopback(host):
+        return None
+    return (
+        f"Warning: listening on {host}, so other computers that can reach this one can open the page and see "
+        "answers while they are entered, sent unencrypted (plain HTTP). Use the default --host 127.0.0.1 "
+        "unless you need this."
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port``, or an ``InputError`` saying why not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise InputError(f"cannot listen on {host}: {error.strerror}", hint="give an address such as 127.0.0.1") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        hint = f"try another port, for example --port {port + 1}" if port else None
+        raise InputError(f"cannot listen on {host} port {port}: {error.strerror or error}", hint=hint) from None
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    if shown in ("0.0.0.0", "[::]"):
+        shown = "127.0.0.1"
+    return f"http://{shown}:{port}/"
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    rules: Path | None = None,
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Serve the questionnaire until Ctrl-C. Raises ``MissingExtra`` without the web extra,
+    ``RulesError`` for a bad rule folder, ``InputError`` when the address cannot be used."""
+    require_web()
+    import uvicorn
+
+    from screener.interview import Questionnaire
+    from screener.screening.pipeline import Screener
+    from screener.screening.ruleset import load_ruleset
+    from screener.web.app import WebSettings, create_app
+
+    screener = Screener(load_ruleset(rules))
+    app = create_app(screener, Questionnaire.load(rules), settings=WebSettings(allowed_hosts=allowed_hosts(host)))
+    warning = exposure_warning(host)
+    sock = bind(host, port)
+    url = url_of(sock)
+    if warning:
+        say(warning)
+    say(f"The questionnaire is at {url}  (Ctrl-C to stop; answers are forgotten when it stops)")
+    server = uvicorn.Server(
+        uvicorn.Config(app, access_log=False, log_config=LOG_CONFIG, server_header=False, lifespan="off")
+    )
+    if open_browser:
+        threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _open_when_started(server: uvicorn.Server, url: str) -> None:
+    stop = threading.Event()
+    while not server.started and not server.should_exit:
+        stop.wait(0.05)
+    if server.started:
+        webbrowser.open(url)

@@ -1,0 +1,27 @@
+// Progressive enhancement only: every page works the same without this file.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  // A print button where a script can press it; without scripts the page says how to print.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll(".no-script-print").forEach(function (text) { text.hidden = true; });
+
+  // "None of these" and the other boxes exclude each other (the server checks this too).
+  document.querySelectorAll("input[type=checkbox][data-exclusive]").forEach(function (none) {
+    var others = Array.prototype.filter.call(
+      document.querySelectorAll("input[type=checkbox][name='" + none.name + "']"),
+      function (box) { return box !== none; });
+    none.addEventListener("change", function () {
+      if (none.checked) { others.forEach(function (box) { box.checked = false; }); }
+    });
+    others.forEach(function (box) {
+      box.addEventListener("change", function () { if (box.checked) { none.checked = false; } });
+    });
+  });
+
+  // After an error, move focus to the summary so that it is read first (it is also role=alert).
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+});

@@ -1,0 +1,132 @@
+"""The JSON API beside the pages: the same reading, validation and results as the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from screener.cli.main import app as cli
+from typer.testing import CliRunner
+from web_support import new_client
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "personas"
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+@pytest.fixture(scope="module")
+def client() -> Any:
+    return new_client()
+
+
+def post_json(client: Any, path: str, body: bytes | str, content_type: str = "application/json") -> Any:
+    return client.post(path, content=body, headers={"content-type": content_type})
+
+
+@pytest.mark.parametrize("persona", sorted(p.stem for p in EXAMPLES.glob("*.json")))
+def test_every_persona_screens_as_batch_screens_it(client: Any, persona: str, tmp_path: Path) -> None:
+    source = EXAMPLES / f"{persona}.json"
+    output = tmp_path / "out.jsonl"
+    run = CliRunner().invoke(cli, ["batch", str(source), "-o", str(output), "--quiet"])
+    assert run.exit_code == 0, run.output
+    expected = json.loads(output.read_text(encoding="utf-8"))
+    response = post_json(client, "/api/v1/screen", source.read_bytes())
+    assert response.status_code == 200
+    got = response.json()
+    for where in ("source", "position"):  # batch says which file and record; a request is one record
+        expected.pop(where, None)
+        got.pop(where, None)
+    assert got == expected
+
+
+def test_invalid_answers_get_422_with_the_errors_validate_prints(client: Any, tmp_path: Path) -> None:
+    record = {"age": "seventy", "symptom": ["cramps"], "labs": {"potassium": {"value": 3.1, "unit": "mmol"}}}
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps(record), encoding="utf-8")
+    printed = CliRunner().invoke(cli, ["validate", str(source)]).output
+    for path in ("/api/v1/screen", "/api/v1/validate"):
+        response = post_json(client, path, json.dumps(record))
+        assert response.status_code == 422
+        body = response.json()
+        assert body["valid"] is False
+        assert body["errors"]
+        for error in body["errors"]:
+            assert f"{error['path']}: {error['message']}" in printed
+
+
+def test_valid_answers_are_valid(client: Any) -> None:
+    response = post_json(client, "/api/v1/validate", '{"age": 70, "symptoms": ["muscle_cramps"]}')
+    assert response.status_code == 200
+    assert response.json() == {"valid": True, "errors": []}
+
+
+def test_a_body_that_is_not_json_gets_400_with_line_and_column(client: Any) -> None:
+    response = post_json(client, "/api/v1/screen", '{"age": 70,\n "sex": }')
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$"
+    assert "line 2, column" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[1, 2]", "holds more than one record"),
+        ('"seventy"', "expected one answers object, got a string"),
+        ("", "the file or request body is empty"),
+        ('{"age": NaN}', "NaN"),
+    ],
+)
+def test_a_body_that_is_not_one_answers_object_says_why(client: Any, body: str, message: str) -> None:
+    response = post_json(client, "/api/v1/screen", body)
+    assert response.status_code in (400, 422)
+    assert message in response.json()["errors"][0]["message"]
+
+
+def test_answers_not_sent_as_json_get_415(client: Any) -> None:
+    response = post_json(client, "/api/v1/screen", '{"age": 70}', content_type="text/plain")
+    assert response.status_code == 415
+    assert "Content-Type: application/json" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("name", ["answers", "result"])
+def test_the_schemas_are_the_published_ones(client: Any, name: str) -> None:
+    printed = CliRunner().invoke(cli, ["schema", name]).output
+    response = client.get(f"/api/v1/schema/{name}")
+    assert response.status_code == 200
+    assert response.json() == json.loads(printed)
+
+
+def test_an_unknown_schema_is_404(client: Any) -> None:
+    response = client.get("/api/v1/schema/rules")
+    assert response.status_code == 404
+    assert "there are answers and result" in response.json()["detail"]
+
+
+def test_the_questionnaire_is_the_data_file(client: Any) -> None:
+    response = client.get("/api/v1/questionnaire")
+    assert response.status_code == 200
+    assert response.json() == json.loads((RULES / "questionnaire.json").read_text(encoding="utf-8"))
+
+
+def test_the_openapi_description_lists_every_endpoint_and_loads_nothing_from_elsewhere(client: Any) -> None:
+    document = client.get("/openapi.json").json()
+    assert set(document["paths"]) == {
+        "/api/v1/screen",
+        "/api/v1/validate",
+        "/api/v1/schema/{name}",
+        "/api/v1/questionnaire",
+    }
+    assert document["paths"]["/api/v1/screen"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "/api/v1/schema/answers"
+    }
+    # FastAPI's own pages load Swagger UI and ReDoc from a CDN: they are off, and /api describes the API instead.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    page = client.get("/api")
+    assert page.status_code == 200
+    for path in document["paths"]:
+        assert path in page.text
+    assert "http://testserver/api/v1/screen</code>" in page.text  # the example names this server
+    assert "http" not in page.text.replace("http://testserver/api/v1/screen", "")
