@@ -17,7 +17,7 @@ import pytest
 from screener.cli.main import app
 from typer.testing import CliRunner
 
-from screener.batch.parquet_io import ROWS_PER_GROUP, answers_arrow_schema, result_arrow_schema, write_answers_parquet
+from screener.batch.parquet_io import answers_arrow_schema, result_arrow_schema, write_answers_parquet
 from screener.batch.readers import RawRecord, ReadItem, UnreadableSource, iter_records
 from screener.batch.runner import record_entry
 from screener.contract.answers import Answers
@@ -161,9 +161,12 @@ def test_the_result_columns_are_the_fields_of_the_result_contract() -> None:
     assert evidence.field("value").type == pa.string()  # true/false, a number or a text: its JSON
 
 
-def test_batch_writes_parquet_in_row_groups_with_invalid_rows_and_their_errors(tmp_path: Path) -> None:
+def test_batch_writes_parquet_in_row_groups_with_invalid_rows_and_their_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener.batch import parquet_io
+
+    monkeypatch.setattr(parquet_io, "ROWS_PER_GROUP", 20)  # small groups, so that a few records make several
     source = tmp_path / "cohort.jsonl"
-    records = list(cohort(ROWS_PER_GROUP * 2 + 5, seed=29))
+    records = list(cohort(20 * 2 + 5, seed=29))
     records[3] = {"id": "bad", "age": "seventy"}
     source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     out = tmp_path / "results.parquet"
