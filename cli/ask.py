@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from screener.cli import ask_io
+from screener.cli.ask_io import Terminal, check_writable, offer_save, quoted, save_at_end
 from screener.cli.main import (
+    Command,
     PlainOption,
     RulesOption,
     app,
@@ -29,50 +31,13 @@ from screener.cli.main import (
 from screener.errors import ExitCode
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
+    from screener.contract.result import ScreeningResult
     from screener.interview import Interview, Question
 
-_YES = frozenset({"y", "yes", "yeah", "yep", "ok", "please"})
-_NO = frozenset({"n", "no", "nope"})
+_DETAILS = frozenset({"d", "details", "why", "more"})
 
 
-class _Terminal:
-    """Questions out, one line of reply in. Replies read from a pipe are echoed after the
-    prompt, so that a scripted session reads like the conversation it was."""
-
-    def __init__(self, console: Console, plain: bool) -> None:
-        self.console = console
-        self.plain = plain
-        self.echo = not (sys.stdin is not None and sys.stdin.isatty())
-
-    def say(self, text: str = "", style: str = "", *, wrap: bool = True) -> None:
-        """One message; ``wrap=False`` for lines holding a file name or a command to copy."""
-        self.console.print(
-            text, style=(style or None) if not self.plain else None, markup=False, highlight=False, soft_wrap=not wrap
-        )
-
-    def read(self, prompt: str = "> ") -> str:
-        """One line; EOFError at the end of input, KeyboardInterrupt on Ctrl-C."""
-        self.console.print(prompt, end="", markup=False, highlight=False)
-        self.console.file.flush()
-        line = input()
-        if self.echo:
-            self.console.print(line, markup=False, highlight=False)
-        return line
-
-    def yes_or_no(self, question: str, *, wrap: bool = True) -> bool:
-        self.say(question + " (yes or no)", wrap=wrap)
-        while True:
-            reply = self.read().strip().lower().rstrip(".!")
-            if reply in _YES:
-                return True
-            if reply in _NO:
-                return False
-            self.say("Please type yes or no.", "yellow")
-
-
-@app.command()
+@app.command(cls=Command)
 def ask(
     save: Annotated[
         Path | None,
@@ -93,6 +58,12 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result as JSON (the questions then go to stderr).")
     ] = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details", help="Also print the full reasoning (every rule that fired and why) before the short result."
+        ),
+    ] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
 ) -> None:
@@ -100,64 +71,67 @@ def ask(
 
     Questions about what is happening right now come first: any of them shows emergency advice
     at once. At every question type ? to see why we ask, back to go back, or skip when you do
-    not know. At the end you can review and change any answer. Replies can also be piped on
-    stdin, one per line.
+    not know. At the end you can review and change any answer. The result ends with the short
+    form (headline, how soon, coverage, recommendations) so that it fits on one screen; the full
+    reasoning comes with --details, or on request when you use a terminal. Replies can also be
+    piped on stdin, one per line.
 
-    Exit codes: 0 result shown; 2 the input ended before the questionnaire was finished (with
-    --save, the answers so far are saved there), or the answers file could not be read or
-    written; 3 the --resume file is not a valid answers file; 4 invalid rules or
-    questionnaire; 130 stopped with Ctrl-C (after an offer to save the answers so far).
+    Exit codes: 0 result shown; 2 the --save file cannot be written (checked before the first
+    question), the input ended before the questionnaire was finished (with --save, the answers
+    so far are saved there), or the answers could only be printed, not saved; 3 the --resume
+    file is not a valid answers file; 4 invalid rules or questionnaire; 130 stopped with Ctrl-C
+    (after an offer to save the answers so far).
     """
     from screener.interview import Interview, Questionnaire
 
     plain = plain or "NO_COLOR" in os.environ
     console = stderr_console(plain) if as_json else stdout_console(plain)
-    term = _Terminal(console, plain)
+    term = Terminal(console, plain)
     target = save or resume
     with handled_errors():
+        if target is not None:
+            check_writable(target)  # before the first question, never after the last
         screener = make_screener(rules)
         questionnaire = Questionnaire.load(rules)
         initial = _read_resume(resume, screener) if resume else None
         interview = Interview.for_ruleset(questionnaire, screener.ruleset, initial)
 
     if resume:
-        term.say(f"Carrying on from {resume}.", wrap=False)
-        for path in interview.not_kept:
-            term.say(f"  Note: '{path}' from the file does not fit the other answers, so it was left out.", "yellow")
+        _say_resumed(interview, questionnaire, resume, term)
     else:
         term.say(questionnaire.intro)
     try:
         if _converse(interview, term, questionnaire.emergency_advice):
             _review(interview, term, questionnaire.emergency_advice)
     except KeyboardInterrupt:
-        _offer_save(interview, term, target)
+        offer_save(interview, term, target)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except EOFError:
         term.say()
         term.say("The input ended before the questionnaire was finished.", "yellow")
-        if target and interview.started and _write_answers(target, interview.answers):
+        if target and interview.started and ask_io.save(target, interview.answers):
             term.say(
-                f"Your answers so far are saved in {target}. Carry on with: mgk-screen ask --resume {target}",
+                f"Your answers so far are saved in {target}. Carry on with: mgk-screen ask --resume {quoted(target)}",
                 wrap=False,
             )
         raise typer.Exit(int(ExitCode.USAGE)) from None
 
     answers = interview.answers
-    saved = True
-    if target:
-        saved = _write_answers(target, answers)
-        if saved:
-            term.say(f"Your answers are saved in {target}.", wrap=False)
+    saved_in = save_at_end(target, answers, term) if target else None
     # Screen the answers exactly as written to the file.
     result = screener.screen(json.loads(json.dumps(answers)))
     if as_json:
         typer.echo(result.model_dump_json(indent=2, exclude_none=True))
     else:
-        from screener.render import render_result
-
-        term.say()
-        render_result(result, console, plain=plain)
-    if not saved:
+        _show_result(
+            result,
+            term,
+            named="id" in answers,
+            details=details,
+            headline_rules=screener.rules_setting_headline(result),
+            saved_in=saved_in,
+        )
+    if target and saved_in is None:
         raise typer.Exit(int(ExitCode.USAGE))
 
 
@@ -177,12 +151,25 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
     return value
 
 
-def _converse(interview: Interview, term: _Terminal, emergency_advice: str) -> bool:
+def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal) -> None:
+    term.say(f"Carrying on from {resume}.", wrap=False)
+    labels = {item.field: item.label for item in questionnaire.items}
+    for path in interview.kept_as_given:
+        term.say(
+            f"  Note: '{labels.get(path, path)}' is kept as the file gives it; its question does not apply "
+            "to your other answers, so it is not asked.",
+            "yellow",
+        )
+    for path in interview.not_kept:
+        term.say(f"  Note: '{path}' from the file does not fit the other answers, so it was left out.", "yellow")
+
+
+def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bool:
     """Ask until every question that applies is answered. False when the person chose to stop
     after the emergency advice."""
     while (question := interview.next_question()) is not None:
-        number, total = interview.progress()
-        _show(question, number, total, term)
+        number, left = interview.progress()
+        _show(question, number, left, term)
         while True:
             reply = interview.answer(term.read())
             if reply.status == "help":
@@ -203,32 +190,35 @@ def _converse(interview: Interview, term: _Terminal, emergency_advice: str) -> b
     return True
 
 
-def _show(question: Question, number: int, total: int, term: _Terminal) -> None:
+def _show(question: Question, number: int, left: int, term: Terminal) -> None:
     term.say()
-    term.say(
-        f"Question {number} of {total}"
-        if question.kind == "item"
-        else f"Question {number} of {total}, checking a medicine",
-        "dim",
-    )
+    where = f"about {left} to go" if left else "nearly done"
+    if question.kind != "item":
+        where = "checking a medicine"
+    term.say(f"Question {number}, {where}", "dim")
+    if question.note:
+        term.say(f"Note: {question.note}", "yellow", hang=2)
     term.say(question.text, "bold")
-    if question.type in ("single_choice", "multiple_choice"):
-        if question.numbered:
-            for index, choice in enumerate(question.choices, 1):
-                term.say(f"  {index:>2}. {choice.label}")
-            if question.none_choice is not None and question.type == "multiple_choice":
-                term.say(f"  {0:>2}. {question.none_choice.label}")
-        else:
-            term.say("  Answers: " + " / ".join(choice.label for choice in question.choices))
+    # A question answered with a count (drinks on a typical day) shows no bands: it asks for a number.
+    if question.type in ("single_choice", "multiple_choice") and question.numbered:
+        choices = [f"{index:>2}. {choice.label}" for index, choice in enumerate(question.choices, 1)]
+        if question.none_choice is not None and question.type == "multiple_choice":
+            choices.append(f"{0:>2}. {question.none_choice.label}")
+        for choice in choices:
+            term.say(choice, indent=2, hang=4)
+        if term.console.is_terminal and len(choices) + 6 > term.console.height:
+            term.say(question.text, "bold")  # the question has scrolled away above its choices: again
     extras = ["? why we ask"]
     if number > 1 or question.kind != "item":
         extras.append("back")
     if question.can_skip and not question.blank_skips:
         extras.append("skip if you don't know")
-    term.say(f"Type {question.accepts}.  ({', '.join(extras)})", "dim")
+    term.say(f"Type {question.accepts}.  ({', '.join(extras)})", "dim", hang=2)
+    if question.default is not None:
+        term.say(f"Press Enter to keep your earlier answer: {question.default}", "cyan", hang=2)
 
 
-def _emergency(term: _Terminal, advice: str) -> None:
+def _emergency(term: Terminal, advice: str) -> None:
     term.say()
     if term.plain:
         term.say(f"IMPORTANT: {advice}")
@@ -240,14 +230,14 @@ def _emergency(term: _Terminal, advice: str) -> None:
     term.say()
 
 
-def _review(interview: Interview, term: _Terminal, emergency_advice: str) -> None:
+def _review(interview: Interview, term: Terminal, emergency_advice: str) -> None:
     """Show every answer; the person may change any of them before the result."""
     while True:
         lines = interview.review()
         term.say()
         term.say("Your answers", "bold")
         for number, line in enumerate(lines, 1):
-            term.say(f"  {number:>2}. {line.question}: {line.answer}")
+            term.say(f"{number:>2}. {line.question}: {line.answer}", indent=2, hang=4)
         term.say("Type a number to change that answer, or press Enter to see your result.", "dim")
         while True:
             try:
@@ -264,49 +254,48 @@ def _review(interview: Interview, term: _Terminal, emergency_advice: str) -> Non
             return
 
 
-def _offer_save(interview: Interview, term: _Terminal, target: Path | None) -> None:
-    term.say()
-    term.say("Stopped.")
-    if not interview.started:
-        return
-    answers = interview.answers
-    try:
-        if target:
-            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", wrap=False):
-                term.say("Not saved.")
-                return
-            path = target
-        else:
-            term.say(
-                "Save your answers so far, so that you can carry on later? Type a file name, or press Enter to leave without saving."
-            )
-            name = term.read().strip()
-            if not name:
-                term.say("Not saved.")
-                return
-            path = Path(name)
-    except (EOFError, KeyboardInterrupt):
+
+
+def _show_result(
+    result: ScreeningResult,
+    term: Terminal,
+    *,
+    named: bool,
+    details: bool,
+    headline_rules: Sequence[str],
+    saved_in: Path | None,
+) -> None:
+    """The end of `ask`: the short result last, fitting one screen; the full reasoning before it
+    with --details, or on request (d) at a terminal, shown in a pager."""
+    from screener.render import render_result, render_short_result, result_heading
+
+    console, plain = term.console, term.plain
+    heading = result_heading(result, named=named)
+    full = {"plain": plain, "heading": heading, "headline_rules": headline_rules}
+    on_request = term.interactive and console.is_terminal and not details
+    if details:
         term.say()
-        term.say("Not saved.")
-        return
-    if _write_answers(path, answers):
-        term.say(f"Saved in {path}. Carry on later with: mgk-screen ask --resume {path}", wrap=False)
-
-
-def _write_answers(path: Path, answers: dict[str, Any]) -> bool:
-    """Write an answers file atomically (an interruption never leaves half a file)."""
-    text = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
-    temporary: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = handle.name
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        typer.echo(f"mgk-screen: {path}: cannot save the answers ({error.strerror or error})", err=True)
-        return False
-    return True
+        render_result(result, console, **full)  # type: ignore[arg-type]
+    if on_request:
+        more, pointer = "type d below", None
+    elif saved_in is not None:
+        more = pointer = f"mgk-screen screen {quoted(saved_in)}"
+    else:
+        more = pointer = "mgk-screen ask --details"
+    # Room for the line after it (the prompt, or where to find the reasoning) and the line the
+    # terminal scrolls when the person presses Enter.
+    room = console.height - 2 if console.is_terminal else None
+    term.say()
+    render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
+    while on_request:
+        try:
+            wanted = term.read("d + Enter for the full reasoning, Enter to finish: ")
+        except (EOFError, KeyboardInterrupt):
+            wanted = ""
+        if wanted.strip().lower() not in _DETAILS:
+            break
+        with console.pager(styles=False):  # a pager shows escape codes as text unless told otherwise
+            render_result(result, console, **full)  # type: ignore[arg-type]
+        render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
+    if not on_request and not details:
+        term.say(f"The full reasoning (every rule that fired and why): {pointer}", "dim", wrap=False)

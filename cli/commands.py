@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from screener.cli.main import (
     AsOfOption,
+    Command,
     PlainOption,
     RulesOption,
     app,
@@ -67,7 +68,7 @@ Inputs = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=Command)
 def screen(
     file: Annotated[
         str, typer.Argument(help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), or - for stdin.", metavar="FILE")
@@ -105,12 +106,19 @@ def screen(
     if as_json:
         typer.echo(result.model_dump_json(indent=2, exclude_none=True))
     else:
-        from screener.render import render_result
+        from screener.render import render_result, result_heading
 
-        render_result(result, stdout_console(plain), plain=plain or "NO_COLOR" in os.environ, show_findings=not brief)
+        render_result(
+            result,
+            stdout_console(plain),
+            plain=plain or "NO_COLOR" in os.environ,
+            show_findings=not brief,
+            heading=result_heading(result, named=value.get("id") is not None),
+            headline_rules=screener.rules_setting_headline(result),
+        )
 
 
-@app.command()
+@app.command(cls=Command)
 def batch(
     inputs: Inputs,
     output: Annotated[
@@ -151,7 +159,8 @@ def batch(
     A summary (counts by headline level and urgency, invalid records) goes to stderr, and a
     progress line (records and records/s) while it runs when stderr is a terminal.
     Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
-    2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached, 130 interrupted.
+    2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached (also when some records
+    were invalid: the records that reached it are named on stderr), 130 interrupted.
     """
     from screener.batch.runner import BatchSummary, screen_inputs
     from screener.batch.writers import open_writer
@@ -210,10 +219,14 @@ def batch(
     if summary.records_read == 0:
         errors.print("mgk-screen: no records were read", markup=False)
         raise typer.Exit(int(ExitCode.USAGE))
+    if fail_on is not None and summary.reached_fail_on:
+        # Named even with --quiet: this is what the caller asked to be told.
+        _print_fail_on(summary, fail_on.value, errors)
+        # The level the caller asked about wins over invalid records (reported above): a CI job
+        # watching for "urgent" must not miss one because a neighbour record was malformed.
+        raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
     if summary.invalid or summary.unreadable_sources:
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
-    if summary.reached_fail_on:
-        raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
 
 
 def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally | None:
@@ -284,7 +297,7 @@ class _BatchProgress:
             self._progress.refresh()
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
@@ -311,8 +324,8 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
                 for problem in problems:
                     typer.echo(f"{where}: {problem.path}: {problem.message}")
     typer.echo(
-        f"{read} records read, {read - invalid} valid, {invalid} with errors"
-        + (f", {unreadable} unreadable file{'s' if unreadable != 1 else ''}" if unreadable else ""),
+        f"{_count(read, 'record')} read, {read - invalid:,} valid, {invalid:,} with errors"
+        + (f", {_count(unreadable, 'unreadable file')}" if unreadable else ""),
         err=True,
     )
     if read == 0:
@@ -321,9 +334,12 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="answers: what an input record may hold; result: what a result holds.")],
+    name: Annotated[
+        SchemaName,
+        typer.Argument(help="answers: what an input record may hold; result: what a result holds.", metavar="answers|result"),
+    ],
 ) -> None:
     """Print the published JSON Schema of the answers or of a result."""
     from screener.contract.validation import load_schema
@@ -342,20 +358,38 @@ def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-a
         typer.echo(f"  {problem.path}: {problem.message}", err=True)
 
 
+def _count(number: int, noun: str) -> str:
+    """ "1 record", "2 records" (the plural is the noun with an s)."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no-untyped-def]
     rate = summary.records_read / seconds if seconds > 0 else 0.0
     console.print(
-        f"mgk-screen: {summary.records_read} records read: {summary.screened} screened, {summary.invalid} invalid"
-        + (f", {len(summary.unreadable_sources)} unreadable files" if summary.unreadable_sources else "")
+        f"mgk-screen: {_count(summary.records_read, 'record')} read: {summary.screened:,} screened, {summary.invalid:,} invalid"
+        + (f", {_count(len(summary.unreadable_sources), 'unreadable file')}" if summary.unreadable_sources else "")
         + f" ({rate:,.0f} records/s)",
         markup=False,
     )
     if summary.screened:
-        headline = ", ".join(f"{k} {summary.by_headline.get(k, 0)}" for k in ("likely", "possible", "unlikely"))
+        headline = ", ".join(f"{k} {summary.by_headline.get(k, 0):,}" for k in ("likely", "possible", "unlikely"))
         urgency = ", ".join(
-            f"{k} {summary.by_urgency.get(k, 0)}" for k in ("emergency", "urgent", "soon", "routine", "none")
+            f"{k} {summary.by_urgency.get(k, 0):,}" for k in ("emergency", "urgent", "soon", "routine", "none")
         )
+        coverage = ", ".join(f"{k} {summary.by_coverage.get(k, 0):,}" for k in ("full", "partial", "none"))
         console.print(f"  combined depletion: {headline}", markup=False)
         console.print(f"  urgency: {urgency}", markup=False)
+        console.print(f"  coverage of the core sections: {coverage}", markup=False)
     if summary.duplicate_ids:
-        console.print(f"  duplicate ids: {summary.duplicate_ids}", markup=False)
+        console.print(f"  duplicate ids: {summary.duplicate_ids:,}", markup=False)
+
+
+def _print_fail_on(summary, level: str, console) -> None:  # type: ignore[no-untyped-def]
+    named = summary.first_reaching_fail_on
+    more = summary.reached_fail_on - len(named)
+    console.print(
+        f"mgk-screen: {_count(summary.reached_fail_on, 'record')} reached --fail-on {level}: "
+        + ", ".join(named)
+        + (f", and {more:,} more" if more > 0 else ""),
+        markup=False,
+    )

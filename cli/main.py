@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from screener import __version__
 from screener.errors import ExitCode, ScreenerError
@@ -37,6 +38,28 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
 )
+
+class _Argument(TyperArgument):
+    """An argument shown in usage lines as its metavar alone: ``INPUT...``, ``FILE``, ``[NAME]``
+    (typer's own form is ``{INPUT...}...`` with a ``<list[str]>`` type beside it)."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        return name if self.required or name.startswith("[") else f"[{name}]"
+
+    def display_type_rich(self, ctx: typer.Context) -> str | None:  # type: ignore[override]
+        return None if self.nargs != 1 or self.metavar else super().display_type_rich(ctx)
+
+
+class Command(TyperCommand):
+    """Every mgk-screen command: arguments read as the README writes them."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _Argument
+
 
 RulesOption = Annotated[
     Path | None,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from screener.cli.main import RulesOption, app, handled_errors, make_screener, read_json_input
+from screener.cli.main import Command, RulesOption, app, handled_errors, make_screener, read_json_input
 
 from screener.errors import ExitCode
 
@@ -23,7 +23,7 @@ class Paper(str, enum.Enum):
 PaperOption = Annotated[Paper, typer.Option("--paper", help="Page size of a PDF report: a4 or letter.")]
 
 
-@app.command()
+@app.command(cls=Command)
 def report(
     inputs: Annotated[
         list[str],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from screener.cli.main import (
+    Command,
     PlainOption,
     RulesOption,
     app,
@@ -68,9 +69,9 @@ def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
     raise typer.Exit(int(ExitCode.INVALID_RECORDS))
 
 
-@app.command()
+@app.command(cls=Command)
 def demo(
-    name: Annotated[str | None, typer.Argument(help="The persona to show (see --list).", metavar="[NAME]")] = None,
+    name: Annotated[str | None, typer.Argument(help="The persona to show (see --list).", metavar="NAME")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the personas and where they were found.")] = False,
     step: Annotated[bool, typer.Option("--step", help="Pause between steps (\"Press Enter to continue\").")] = False,
     examples: ExamplesOption = None,
@@ -101,7 +102,7 @@ def demo(
     render_demo(persona, walked, console, plain=_plain(plain), pause=_Pauser() if step else (lambda: None))
 
 
-@app.command()
+@app.command(cls=Command)
 def explain(
     file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
@@ -131,10 +132,11 @@ def explain(
     if as_json:
         typer.echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
-    render_tree(tree, stdout_console(plain), plain=_plain(plain), title=f"Why this result, for {walked.id}")
+    named = value.get("id") is not None  # a result without an id carries its position: not a name
+    render_tree(tree, stdout_console(plain), plain=_plain(plain), title="Why this result" + (f", for {walked.id}" if named else ""))
 
 
-@rules_app.command("list")
+@rules_app.command("list", cls=Command)
 def rules_list(
     step: Annotated[str | None, typer.Option("--step", help="Only the rules of this step.", metavar="STEP")] = None,
     long: Annotated[bool, typer.Option("--long", "-l", help="Add each rule's rationale and sources.")] = False,
@@ -154,7 +156,7 @@ def rules_list(
     render_rule_list(entries, stdout_console(plain), plain=_plain(plain), long=long)
 
 
-@rules_app.command("show")
+@rules_app.command("show", cls=Command)
 def rules_show(
     rule_id: Annotated[str, typer.Argument(help="The rule id (see `mgk-screen rules list`).", metavar="ID")],
     rules: RulesOption = None,
@@ -169,7 +171,7 @@ def rules_show(
     render_rule(entry, stdout_console(plain), plain=_plain(plain))
 
 
-@rules_app.command("graph")
+@rules_app.command("graph", cls=Command)
 def rules_graph(
     mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid flowchart instead of text.")] = False,
     rule_id: Annotated[str | None, typer.Option("--rule", help="Only the links into and out of this rule.", metavar="ID")] = None,
@@ -181,10 +183,13 @@ def rules_graph(
     with handled_errors():
         ruleset = make_screener(rules).ruleset
         graph = teaching.dependency_graph(ruleset, rule_id)
-    typer.echo((teaching.graph_mermaid if mermaid else teaching.graph_text)(graph, ruleset), nl=False)
+    if mermaid:
+        typer.echo(teaching.graph_mermaid(graph, ruleset), nl=False)
+    else:
+        typer.echo(teaching.graph_text(graph, ruleset, width=stdout_console().width), nl=False)
 
 
-@rules_app.command("check")
+@rules_app.command("check", cls=Command)
 def rules_check(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="The rule folder to check (default: the shipped rules).", metavar="DIR")
@@ -202,7 +207,7 @@ def rules_check(
     )
 
 
-@rules_app.command("docs")
+@rules_app.command("docs", cls=Command)
 def rules_docs(rules: RulesOption = None) -> None:
     """Print the rule catalogue as Markdown (what docs/rules.md holds for the shipped rules)."""
     from screener import teaching

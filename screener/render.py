@@ -1,67 +1,285 @@
 """A screening result as text a person reads in a terminal (rich), red flags first.
 
 Nothing here colours meaning alone: every level and urgency is also written in words, so the
-``--plain`` output (no colour, no boxes) reads the same to a screen reader.
+``--plain`` output (no colour, no boxes) reads the same to a screen reader. Every paragraph is
+wrapped to the terminal's width with a hanging indent, between words (never inside one), so a
+numbered recommendation or a finding reads as one block at 60 columns as at 120.
+
+Two forms: the full result (``render_result``: headline, recommendations, every rule that fired
+and why, what would change the headline, what is unknown) and the short one (``render_short_result``:
+headline, how soon, coverage, recommendations, disclaimer), which ``ask`` ends with so that the
+answer to "what now?" fits on one screen.
 """
 
 from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.contract.result import ScreeningResult
+from screener.contract.coverage import CORE_SECTION_WORDS, in_words, missing_core_sections
+from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 
 LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "green"}
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}
+LEVEL_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
+NOT_ENOUGH_ANSWERS = "Not enough answers to screen"
 
 
-def render_result(result: ScreeningResult, console: Console, *, plain: bool = False, show_findings: bool = True) -> None:
-    """Print one result: headline, urgency, red flags, findings, recommendations, disclaimer."""
-    style = (lambda _: "") if plain else (lambda s: s)
-    head = Text()
-    if result.red_flags:
-        head.append("RED FLAG: ", style("bold white on red"))
-        head.append(", ".join(code.replace("_", " ") for code in result.red_flags) + "\n", style("bold red"))
-    head.append("Combined magnesium and potassium depletion: ")
-    head.append(result.combined_depletion.upper(), style(LEVEL_STYLE[result.combined_depletion]))
-    head.append(f"\n  magnesium depletion: {result.magnesium_depletion}")
-    head.append(f"\n  potassium depletion: {result.potassium_depletion}")
-    head.append("\nHow soon: ")
-    head.append(f"{result.urgency} - {result.urgency_text}", style(URGENCY_STYLE[result.urgency]))
-    title = f"mgk-screen result for {result.id}"
-    if plain:
-        console.print(title, highlight=False)
-        console.print(head, highlight=False)
-    else:
-        console.print(Panel(head, title=title, expand=False))
+def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
+    """One paragraph wrapped at ``width``: continuation lines ``hang`` deeper than the first line,
+    broken between words only (a word longer than the line stays whole)."""
+    if not text:
+        return ""
+    width = max(width, indent + hang + 20)
+    return textwrap.fill(
+        text,
+        width,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hang),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
-    parts: list[Text] = []
-    if result.recommendations:
-        parts.append(Text("\nRecommendations", style("bold")))
-        for number, recommendation in enumerate(result.recommendations, 1):
-            parts.append(Text(f"  {number}. {recommendation.text}"))
+
+@dataclass
+class Page:
+    """Paragraphs wrapped for one console, kept as lines so that their height is known."""
+
+    width: int
+    plain: bool = False
+    lines: list[Text] = field(default_factory=list)
+
+    def add(
+        self, text: str = "", style: str = "", indent: int = 0, hang: int = 0, emphasis: Mapping[str, str] | None = None
+    ) -> None:
+        """One paragraph; ``emphasis`` styles some words within it (dropped in plain mode)."""
+        block = Text(wrap(text, self.width, indent, hang), style="" if self.plain else style)
+        if emphasis and not self.plain:
+            for words, words_style in emphasis.items():
+                block.highlight_words([words], style=words_style)
+        self.lines.append(block)
+
+    @property
+    def height(self) -> int:
+        return sum(line.plain.count("\n") + 1 for line in self.lines)
+
+
+def result_heading(result: ScreeningResult, *, named: bool = True) -> str:
+    """"mgk-screen result for p-017", or "mgk-screen result" when the answers gave no id (the
+    position a result then carries is not a name)."""
+    return f"mgk-screen result for {result.id}" if named else "mgk-screen result"
+
+
+def render_result(
+    result: ScreeningResult,
+    console: Console,
+    *,
+    plain: bool = False,
+    show_findings: bool = True,
+    heading: str | None = None,
+    headline_rules: Sequence[str] = (),
+) -> None:
+    """Print one result in full: headline, urgency, red flags, coverage, recommendations, every
+    rule that fired and why, what would change the headline, what is unknown, the disclaimer.
+
+    ``headline_rules`` are the rules that set the headline (``Screener.rules_setting_headline``):
+    when combined depletion is higher than both of its parts, the result says which rule did it."""
+    width = console.width
+    _print_head(result, console, plain, heading, headline_rules)
+    page = Page(width, plain)
+    _recommendations(page, result.recommendations)
     if show_findings and result.findings:
-        parts.append(Text("\nWhy (rules that fired, red flags first)", style("bold")))
-        for finding in result.findings:
-            line = Text(f"  - {finding.title}", style("bold red") if finding.red_flag else "")
-            line.append(f"  [{finding.rule}]", style("dim"))
-            parts.append(line)
-            if finding.evidence:
-                given = "; ".join(f"{e.label}: {_value(e.value)}" for e in finding.evidence)
-                parts.append(Text(f"      because: {given}", style("dim")))
-            parts.append(Text(f"      {finding.explanation}"))
+        _findings(page, result.findings)
     if result.next_level_missing:
-        parts.append(Text("\nWhat would change the headline", style("bold")))
-        parts += [Text(f"  - {line}") for line in result.next_level_missing]
+        page.add()
+        page.add("What would change the headline", "bold")
+        for line in result.next_level_missing:
+            page.add(f"- {line}", indent=2, hang=2)
     if result.warnings:
-        parts.append(Text("\nWarnings", style("bold yellow")))
-        parts += [Text(f"  ! {warning}") for warning in result.warnings]
+        page.add()
+        page.add("Warnings", "bold yellow")
+        for warning in result.warnings:
+            page.add(f"! {warning}", indent=2, hang=2)
     if result.unanswered_sections:
-        parts.append(Text("\nNot answered (unknown, not 'no'): " + ", ".join(result.unanswered_sections), style("dim")))
-    parts.append(Text(f"\n{result.disclaimer}", style("italic")))
-    parts.append(Text(f"Rules: {result.ruleset.name} {result.ruleset.version} (sha256 {result.ruleset.sha256[:12]})", style("dim")))
-    console.print(Group(*parts), highlight=False)
+        page.add()
+        page.add("Not answered (unknown, not 'no'): " + in_words(result.unanswered_sections) + ".", "dim", hang=2)
+    page.add()
+    page.add(result.disclaimer, "italic")
+    page.add(f"Rules: {result.ruleset.name} {result.ruleset.version} (sha256 {result.ruleset.sha256[:12]})", "dim", hang=2)
+    console.print(Group(*page.lines), highlight=False, soft_wrap=True)
+
+
+def render_short_result(
+    result: ScreeningResult,
+    console: Console,
+    *,
+    plain: bool = False,
+    heading: str | None = None,
+    max_lines: int | None = None,
+    more: str = "see the full result",
+) -> None:
+    """Print the short result: headline, how soon, coverage, recommendations and the disclaimer.
+
+    With ``max_lines`` (a terminal's height), it is made to fit: first the blank lines between
+    its parts go, then the box and the long form of the coverage line, then recommendations from
+    the least urgent (never the first); a line then says how many more there are and ``more``
+    says where to find them. Red flags, the headline and the disclaimer always stay."""
+    width = console.width
+    recommendations = list(result.recommendations)
+    # (blank lines between the parts, a box around the headline, the long coverage line)
+    layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
+    chosen = None
+    for spacious, boxed, long_coverage in layouts:
+        head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
+        head_height = head.height + (2 if boxed else 0)
+        for shown in range(len(recommendations), 0, -1):
+            body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious)
+            chosen = (head, boxed, body)
+            if max_lines is None or head_height + body.height <= max_lines:
+                break
+        else:
+            continue
+        break
+    if chosen is None:  # no recommendation at all: nothing to leave out
+        head = _head_page(result, width if plain else width - 4, plain, heading, (), compact=True)
+        chosen = (head, not plain, _short_body(result, [], width, plain, more, spacious=True))
+    head, boxed, body = chosen
+    _print_page(head, console, plain=not boxed)
+    console.print(Group(*body.lines), highlight=False, soft_wrap=True)
+
+
+def _short_body(
+    result: ScreeningResult, recommendations: Sequence[object], width: int, plain: bool, more: str, *, spacious: bool
+) -> Page:
+    page = Page(width, plain)
+    _recommendations(page, recommendations, spaced=spacious)
+    left_out = len(result.recommendations) - len(recommendations)
+    if left_out:
+        page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
+    if spacious:
+        page.add()
+    page.add(result.disclaimer, "italic")
+    return page
+
+
+def _print_head(
+    result: ScreeningResult, console: Console, plain: bool, heading: str | None, headline_rules: Sequence[str]
+) -> None:
+    width = console.width
+    _print_page(_head_page(result, width if plain else width - 4, plain, heading, headline_rules, full=True), console, plain)
+
+
+def _print_page(head: Page, console: Console, plain: bool) -> None:
+    if plain:
+        console.print(Group(*head.lines), highlight=False, soft_wrap=True)
+        return
+    title, *body = head.lines
+    console.print(Panel(Group(*body), title=title, expand=False), highlight=False, soft_wrap=True)
+
+
+def _head_page(
+    result: ScreeningResult,
+    width: int,
+    plain: bool,
+    heading: str | None,
+    headline_rules: Sequence[str],
+    *,
+    full: bool = False,
+    compact: bool = False,
+    long_coverage: bool = True,
+) -> Page:
+    """The heading, red flags, coverage, the levels and how soon (``compact``: both parts on one
+    line; without ``long_coverage``, the shorter form of "not enough answers")."""
+    page = Page(width, plain)
+    page.add(heading or result_heading(result))
+    if result.red_flags:
+        page.add("RED FLAG: " + ", ".join(code.replace("_", " ") for code in result.red_flags), "bold red", hang=2)
+    missing = missing_core_sections(result.unanswered_sections)
+    if result.coverage == "none":
+        why = (
+            f"nothing was said about {_core_words(missing, 'or')}, so the levels below rest on very little and a "
+            "low one is not reassurance."
+            if long_coverage
+            else "no answer on medicines, alcohol, gut losses or symptoms; a low level is not reassurance."
+        )
+        page.add(
+            f"{NOT_ENOUGH_ANSWERS}: {why}",
+            "bold yellow",
+            hang=2,
+            emphasis={NOT_ENOUGH_ANSWERS: "bold white on dark_orange"},
+        )
+    level = result.combined_depletion
+    headline = f"Combined magnesium and potassium depletion: {level.upper()}"
+    if result.coverage == "partial":
+        headline += f" (not answered: {_core_words(missing, 'and')})"
+    page.add(headline, hang=2, emphasis={level.upper(): LEVEL_STYLE[level]})
+    if compact:
+        page.add(f"magnesium: {result.magnesium_depletion}, potassium: {result.potassium_depletion}", indent=2, hang=2)
+    else:
+        page.add(f"magnesium depletion: {result.magnesium_depletion}", indent=2, hang=2)
+        page.add(f"potassium depletion: {result.potassium_depletion}", indent=2, hang=2)
+    if full:
+        for finding in _above_both_parts(result, headline_rules):
+            page.add(
+                f"Combined is {level} although neither magnesium nor potassium alone is, because of the rule "
+                f"'{finding.title}' [{finding.rule}]: {finding.explanation}",
+                "cyan",
+                indent=2,
+                hang=2,
+            )
+    how_soon = f"{result.urgency} - {result.urgency_text}"
+    page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
+    return page
+
+
+def _core_words(missing: Sequence[str], joiner: str) -> str:
+    names = [CORE_SECTION_WORDS[core] for core in missing]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+
+
+def _above_both_parts(result: ScreeningResult, headline_rules: Sequence[str]) -> list[Finding]:
+    """The findings that set the headline, when it is higher than both magnesium and potassium."""
+    parts = max(LEVEL_RANK[result.magnesium_depletion], LEVEL_RANK[result.potassium_depletion])
+    if LEVEL_RANK[result.combined_depletion] <= parts:
+        return []
+    return [finding for finding in result.findings if finding.rule in headline_rules]
+
+
+def _recommendations(page: Page, recommendations: Sequence[object], *, spaced: bool = True) -> None:
+    if not recommendations:
+        return
+    if spaced:
+        page.add()
+    page.add("Recommendations", "bold")
+    digits = len(str(len(recommendations)))
+    for number, recommendation in enumerate(recommendations, 1):
+        label = f"{number}.".rjust(digits + 1)
+        page.add(f"{label} {recommendation.text}", indent=2, hang=digits + 2)  # type: ignore[attr-defined]
+
+
+def _findings(page: Page, findings: Sequence[Finding]) -> None:
+    page.add()
+    page.add("Why (rules that fired, red flags first)", "bold")
+    folded = same_sign_given_now(findings)
+    also_recent = {now: recent for recent, now in folded.items()}
+    for finding in findings:
+        if finding.rule in folded:
+            continue  # shown with the same sign given as happening now
+        title = f"- {finding.title}  [{finding.rule}]"
+        if finding.rule in also_recent:
+            title += f" (also in the past two weeks [{also_recent[finding.rule]}]: the sign now is what counts)"
+        page.add(title, "bold red" if finding.red_flag else "", indent=2, hang=2, emphasis={f"[{finding.rule}]": "dim"})
+        if finding.evidence:
+            given = "; ".join(f"{e.label}: {_value(e.value)}" for e in finding.evidence)
+            page.add(f"because: {given}", "dim", indent=6, hang=2)
+        page.add(finding.explanation, indent=6)
 
 
 def _value(value: object) -> str:

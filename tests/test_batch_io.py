@@ -474,6 +474,8 @@ SCREENED = {
     ],
     "warnings": ['medication "Zzz" not recognised'],
     "findings": [{"rule": "r-1"}],
+    "coverage": "partial",
+    "unanswered_sections": ["alcohol", "labs"],
 }
 INVALID = {
     "status": "invalid",
@@ -535,9 +537,11 @@ def test_csv_output_has_the_documented_columns_and_flattened_values(tmp_path: Pa
         "potassium_depletion": "likely",
         "urgency": "soon",
         "consult_clinician": "true",
+        "coverage": "partial",
         "red_flags": "",
         "risk_factors": "loop_diuretic; ppi_long_term",
         "recommendations": "see_clinician; check_labs",
+        "unanswered_sections": "alcohol; labs",
         "warnings": 'medication "Zzz" not recognised',
         "errors": "",
     }

@@ -134,6 +134,31 @@ def test_fail_on_exits_5_only_when_a_result_reaches_the_level(tmp_path: Path, le
     assert run.exit_code == code
 
 
+def test_fail_on_wins_over_invalid_records_and_names_the_records_that_reached_it(tmp_path: Path) -> None:
+    cohort = _write(tmp_path / "cohort.jsonl", [FUROSEMIDE_WITH_CRAMPS, BAD_RECORD, RUNNER_WITH_CRAMPS])
+    run = runner.invoke(app, ["batch", str(cohort), "--fail-on", "possible", "-o", str(tmp_path / "o.jsonl")])
+    assert run.exit_code == 5, "the level asked about is not hidden by an invalid neighbour"
+    assert "3 records read: 2 screened, 1 invalid" in run.stderr
+    assert f"1 record reached --fail-on possible: rita ({cohort} record 1)" in " ".join(run.stderr.split())
+    quiet = runner.invoke(app, ["batch", str(cohort), "--fail-on", "possible", "-q", "-o", str(tmp_path / "o.jsonl")])
+    assert quiet.exit_code == 5 and "reached --fail-on possible: rita" in quiet.stderr
+    not_reached = runner.invoke(app, ["batch", str(cohort), "--fail-on", "likely", "-o", str(tmp_path / "o.jsonl")])
+    assert not_reached.exit_code == 3 and "reached --fail-on" not in not_reached.stderr
+
+
+def test_usage_lines_read_as_the_readme_writes_them() -> None:
+    for command, usage in [
+        (["batch"], "Usage: mgk-screen batch [OPTIONS] INPUT..."),
+        (["validate"], "Usage: mgk-screen validate [OPTIONS] INPUT..."),
+        (["screen"], "Usage: mgk-screen screen [OPTIONS] FILE"),
+        (["demo"], "Usage: mgk-screen demo [OPTIONS] [NAME]"),
+        (["schema"], "Usage: mgk-screen schema [OPTIONS] answers|result"),
+    ]:
+        run = runner.invoke(app, [*command, "--help"])
+        assert usage in run.output, run.output
+        assert "<list[str]>" not in run.output and "{" not in run.output.splitlines()[0]
+
+
 def test_batch_csv_output(tmp_path: Path) -> None:
     import csv
 

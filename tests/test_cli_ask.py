@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_a_person_with_nothing_to_report(tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
     run = ask("--save", str(path), "--plain", replies=NOTHING_TO_REPORT + REVIEW_DONE)
     assert run.exit_code == 0, run.output
-    assert "Question 1 of 19" in run.output and "Question 16 of 16" in run.output
+    assert "Question 1, about 18 to go" in run.output and "Question 16, nearly done" in run.output
     assert "Combined magnesium and potassium depletion: UNLIKELY" in run.output
     assert "How soon: none" in run.output
     assert "not a diagnosis" in run.output
@@ -91,7 +92,7 @@ def test_the_json_result_equals_screening_the_saved_file(tmp_path: Path) -> None
     run = ask("--save", str(path), "--json", replies=RETIRED_TEACHER_ON_FUROSEMIDE + REVIEW_DONE)
     assert run.exit_code == 0, run.stderr
     result = json.loads(run.stdout)  # the questions went to stderr: stdout is the JSON alone
-    assert "Question 1 of" in run.stderr
+    assert "Question 1," in run.stderr
     screened = runner.invoke(app, ["screen", str(path), "--json"])
     assert result == json.loads(screened.stdout)
     assert {k: v for k, v in result.items() if k != "status"} == {
@@ -105,7 +106,7 @@ def test_a_red_flag_shows_the_emergency_advice_at_once(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     advice_at = run.output.index("IMPORTANT: Please get help now")
     assert advice_at < run.output.index("Do you want to carry on with the questions?")
-    assert "Question 2 of" not in run.output
+    assert "Question 2," not in run.output
     assert "RED FLAG: chest pain" in run.output and "How soon: emergency" in run.output
     assert saved(path) == {"red_flags_now": ["chest_pain"]}
 
@@ -115,7 +116,7 @@ def test_after_a_red_flag_the_person_may_carry_on(tmp_path: Path) -> None:
     replies = ["5", "yes", *NOTHING_TO_REPORT[1:], *REVIEW_DONE]
     run = ask("--save", str(path), "--plain", replies=replies)
     assert run.exit_code == 0, run.output
-    assert "IMPORTANT:" in run.output and "Question 2 of" in run.output
+    assert "IMPORTANT:" in run.output and "Question 2," in run.output
     assert saved(path)["red_flags_now"] == ["trouble_breathing"] and saved(path)["age"] == 35
     assert "How soon: emergency" in run.output
 
@@ -167,8 +168,8 @@ def test_resume_carries_on_from_a_partial_file(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": "rita", "red_flags_now": [], "age": 72, "sex": "female"}), encoding="utf-8")
     run = ask("--resume", str(path), "--plain", replies=RETIRED_TEACHER_ON_FUROSEMIDE[3:] + REVIEW_DONE)
     assert run.exit_code == 0, run.output
-    assert "Carrying on from" in run.output and "Question 4 of" in run.output
-    assert "Question 1 of" not in run.output
+    assert "Carrying on from" in run.output and "Question 4," in run.output
+    assert "Question 1," not in run.output
     assert "mgk-screen result for rita" in run.output
     assert saved(path)["medications"] == ["Lasix 40 mg"] and saved(path)["id"] == "rita"  # saved back to the file
 
@@ -194,7 +195,8 @@ def test_the_end_of_input_saves_the_answers_so_far_and_exits_2(tmp_path: Path) -
 
 @pytest.fixture
 def ctrl_c_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Replies for input(); KeyboardInterrupt where a reply is None (as Ctrl-C does)."""
+    """Replies for input(); KeyboardInterrupt where a reply is None (as Ctrl-C does); a callable is
+    called and its result is the reply."""
     replies: list[Any] = []
 
     def fake_input(prompt: str = "") -> str:
@@ -203,6 +205,8 @@ def ctrl_c_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         reply = replies.pop(0)
         if reply is None:
             raise KeyboardInterrupt
+        if callable(reply):  # something happening while the person answers
+            return str(reply())
         return str(reply)
 
     monkeypatch.setattr(builtins, "input", fake_input)
@@ -256,3 +260,124 @@ def test_a_rule_folder_without_a_questionnaire_is_refused(tmp_path: Path) -> Non
     run = ask("--rules", str(rules), replies=[])
     assert run.exit_code == ExitCode.INVALID_RULES
     assert "questionnaire.json: file not found" in run.stderr
+
+
+# -- the end of ask ------------------------------------------------------------------------------
+
+
+def test_the_short_result_comes_last_and_the_reasoning_only_on_request(tmp_path: Path) -> None:
+    path = tmp_path / "rita.json"
+    run = ask("--save", str(path), "--plain", replies=RETIRED_TEACHER_ON_FUROSEMIDE + REVIEW_DONE)
+    assert run.exit_code == 0, run.output
+    assert "Why (rules that fired" not in run.output
+    last = run.output.rstrip().splitlines()
+    assert last[-1] == f"The full reasoning (every rule that fired and why): mgk-screen screen {path}"
+    tail = " ".join(run.output[run.output.index("Your answers are saved in") :].split())
+    for part in ("Combined magnesium and potassium depletion: POSSIBLE", "How soon: routine", "1. Discuss these results"):
+        assert part in tail
+    assert "not a diagnosis" in tail
+
+
+def test_details_prints_the_full_reasoning_before_the_short_result(tmp_path: Path) -> None:
+    run = ask("--details", "--plain", replies=RETIRED_TEACHER_ON_FUROSEMIDE + REVIEW_DONE)
+    assert run.exit_code == 0, run.output
+    reasoning = run.output.index("Why (rules that fired, red flags first)")
+    assert run.output.rindex("Combined magnesium and potassium depletion: POSSIBLE") > reasoning
+    assert " ".join(run.output.split()).endswith("see the recommendations for how soon."), "the short result is last"
+
+
+def test_a_save_path_that_cannot_be_written_is_refused_before_the_first_question(tmp_path: Path) -> None:
+    for target, why in [
+        (tmp_path / "missing" / "answers.json", "does not exist"),
+        (tmp_path, "it is a folder"),
+    ]:
+        run = ask("--save", str(target), "--plain", replies=NOTHING_TO_REPORT)
+        assert run.exit_code == ExitCode.USAGE, run.output
+        assert f"cannot save the answers in {target}" in run.stderr and why in run.stderr
+        assert "Question 1" not in run.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_a_read_only_folder_is_refused_before_the_first_question(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        run = ask("--save", str(folder / "answers.json"), "--plain", replies=NOTHING_TO_REPORT)
+    finally:
+        folder.chmod(0o700)
+    assert run.exit_code == ExitCode.USAGE and "Question 1" not in run.output
+
+
+def test_when_saving_fails_at_the_end_another_file_name_can_be_given(tmp_path: Path, ctrl_c_after: list[Any]) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    other = tmp_path / "kept.json"
+
+    def remove_the_folder() -> str:  # the place checked at the start disappears during the questions
+        shutil.rmtree(folder)
+        return ""
+
+    ctrl_c_after += [*NOTHING_TO_REPORT[:-1], remove_the_folder, "", str(other)]
+    run = runner.invoke(app, ["ask", "--save", str(folder / "answers.json"), "--plain"])
+    assert run.exit_code == 0, run.output
+    assert "could not be saved in" in run.output and "Type another file name" in run.output
+    assert f"Your answers are saved in {other}." in run.output
+    assert saved(other)["age"] == 35
+
+
+def test_when_saving_fails_and_no_other_name_is_given_the_answers_are_shown_as_json(
+    tmp_path: Path, ctrl_c_after: list[Any]
+) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+
+    def remove_the_folder() -> str:
+        shutil.rmtree(folder)
+        return ""
+
+    ctrl_c_after += [*NOTHING_TO_REPORT[:-1], remove_the_folder, "", ""]
+    run = runner.invoke(app, ["ask", "--save", str(folder / "answers.json"), "--plain"])
+    assert run.exit_code == ExitCode.USAGE
+    shown = run.output[run.output.index("{") : run.output.index("}\n\n") + 1]
+    assert json.loads(shown)["age"] == 35, "the answers are never lost"
+    assert "Combined magnesium and potassium depletion" in run.output
+
+
+def test_the_ctrl_c_hint_quotes_a_file_name_with_a_space(tmp_path: Path, ctrl_c_after: list[Any]) -> None:
+    path = tmp_path / "my answers.json"
+    ctrl_c_after += ["0", None, str(path)]
+    run = runner.invoke(app, ["ask", "--plain"])
+    assert f"Carry on later with: mgk-screen ask --resume '{path}'" in run.output
+
+
+def test_resume_keeps_drinks_a_week_without_the_audit_c(tmp_path: Path) -> None:
+    path = tmp_path / "from-another-tool.json"
+    path.write_text(json.dumps({"age": 61, "alcohol": {"drinks_per_week": 20}}), encoding="utf-8")
+    run = ask("--resume", str(path), "--plain", replies=["0", "female", "no", "none", "never"])
+    assert "left out" not in run.output
+    assert "does not fit" not in run.output
+
+
+def test_back_says_enter_keeps_the_earlier_answer(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    replies = ["0", "53", "back", "", *NOTHING_TO_REPORT[2:], *REVIEW_DONE]
+    run = ask("--save", str(path), "--plain", replies=replies)
+    assert run.exit_code == 0, run.output
+    assert "Press Enter to keep your earlier answer: 53" in run.output
+    assert saved(path)["age"] == 53
+
+
+def test_the_drinks_question_asks_for_a_number_and_shows_no_bands(tmp_path: Path) -> None:
+    run = ask("--plain", replies=["0", "40", "male", "no", "none", "2", "?", "3", "never", "4", *NOTHING_TO_REPORT[6:], *REVIEW_DONE])
+    assert run.exit_code == 0, run.output
+    asked = run.output[run.output.index("on a typical day when you are drinking") :]
+    asked = asked[: asked.index("> ")]
+    assert "Answers:" not in asked and "1 or 2 /" not in asked
+    bands = "Your number is scored in the standard bands: 1 or 2, 3 or 4, 5 or 6, 7 to 9, 10 or more."
+    assert bands in " ".join(run.output.split())
+
+
+def test_a_fraction_where_a_whole_number_is_needed_says_so_once(tmp_path: Path) -> None:
+    run = ask("--plain", replies=["0", "35.5", "35", *NOTHING_TO_REPORT[2:], *REVIEW_DONE])
+    assert "35.5 is not a whole number. Please type a whole number from 0 to 120, for example 45." in run.output

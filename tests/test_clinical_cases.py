@@ -24,6 +24,7 @@ ALL_SECTIONS = {
     "laxative_use", "laxative_type", "diet", "conditions", "symptoms", "red_flags_now", "supplements",
     "low_potassium_despite_supplements", "labs",
 }  # fmt: skip
+FOLLOW_UP_SECTIONS = {"ppi_over_3_months", "laxative_type", "low_potassium_despite_supplements"}
 LASIX = "Lasix 40 mg"
 
 
@@ -46,12 +47,14 @@ def check_always_true(result: ScreeningResult) -> None:
         "emergency": "seek_emergency_care", "urgent": "contact_clinician_today", "soon": "see_clinician_soon",
         "routine": "discuss_at_next_visit", "none": "general_advice",
     }[result.urgency]  # fmt: skip
+    if result.coverage == "none" and result.urgency == "none":
+        urgency_code = "answer_more_questions"  # never general advice for a record with no core answer
     recommendation_codes = codes(result)
     assert urgency_code in recommendation_codes
     if result.urgency != "none":
         assert recommendation_codes[0] == urgency_code, "the how-soon advice comes first"
     else:
-        assert recommendation_codes[-1] == "general_advice"
+        assert recommendation_codes[-1] == urgency_code
 
 
 def codes(result: ScreeningResult) -> list[str]:
@@ -553,12 +556,14 @@ def test_runner_with_cramps_and_nothing_else_gets_general_advice(screener: Any) 
     assert "not a diagnosis" in result.disclaimer
 
 
-def test_empty_answers_are_unlikely_and_every_section_is_unanswered(screener: Any) -> None:
+def test_empty_answers_are_not_enough_to_screen_and_every_section_that_applies_is_unanswered(screener: Any) -> None:
     result = screen(screener, {})
     assert levels(result) == ("unlikely", "unlikely", "unlikely")
     assert result.urgency == "none"
-    assert codes(result) == ["general_advice"]
-    assert set(result.unanswered_sections) == ALL_SECTIONS
-    assert len(result.unanswered_sections) == len(ALL_SECTIONS)
+    assert result.coverage == "none"
+    assert codes(result) == ["answer_more_questions"], "never the general advice that reads as reassurance"
+    # the follow-ups (PPI duration, kind of laxative, potassium despite supplements) do not apply
+    assert set(result.unanswered_sections) == ALL_SECTIONS - FOLLOW_UP_SECTIONS
+    assert len(result.unanswered_sections) == len(ALL_SECTIONS - FOLLOW_UP_SECTIONS)
     assert result.risk_factors == []
     assert result.warnings == []

@@ -39,7 +39,7 @@ RECOMMENDATION_ORDER = (
     "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
     "qt_drug_check", "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support",
     "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
-    "general_advice",
+    "answer_more_questions", "general_advice",
 )  # fmt: skip
 URGENCY_ADVICE = {
     "emergency": "seek_emergency_care", "urgent": "contact_clinician_today", "soon": "see_clinician_soon",
@@ -298,6 +298,13 @@ def test_the_order_of_answers_in_a_list_does_not_matter(
 
 
 # -- every result keeps the contract's promises ---------------------------------------------------
+def _answered(value: Any) -> bool:
+    """An answer: [] is one ("none of these"); null and an object holding no answer are not."""
+    if isinstance(value, dict):
+        return any(_answered(item) for item in value.values())
+    return value is not None
+
+
 def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     assert result.consult_clinician is (result.urgency != "none")
     assert "not a diagnosis" in result.disclaimer
@@ -314,7 +321,17 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         "recommendations in order, once each"
     )
     how_soon = [code for code in recommendation_codes if code in URGENCY_ADVICE.values()]
-    assert how_soon == [URGENCY_ADVICE[result.urgency]]
+    thin = result.coverage == "none"
+    assert how_soon == ([] if thin and result.urgency == "none" else [URGENCY_ADVICE[result.urgency]])
+    # contract v2: a record answering none of the core sections is never read as reassurance
+    assert ("answer_more_questions" in recommendation_codes) is thin
+    core = {
+        "medicines": ("medications", "diuretic_use"), "alcohol": ("alcohol",),
+        "gi_losses": ("diarrhea", "vomiting", "laxative_use"), "symptoms": ("symptoms",),
+    }  # fmt: skip
+    answered = sum(any(_answered(record.get(name)) for name in names) for names in core.values())
+    assert result.coverage == {4: "full", 0: "none"}.get(answered, "partial")
+    assert not set(result.unanswered_sections) & {name for name, value in record.items() if _answered(value)}
     assert not {"sick_day_medicines", "keep_taking_prescribed_medicines"} <= set(recommendation_codes)
     assert all(r.text for r in result.recommendations)
 

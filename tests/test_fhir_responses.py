@@ -152,7 +152,7 @@ def test_screen_and_validate_read_a_response(tmp_path: Path, context: FhirContex
     assert screened.exit_code == 0, screened.output
     assert json.loads(screened.output)["id"] == "older-adult-on-furosemide-with-cramps"
     checked = run("validate", str(path))
-    assert checked.exit_code == 0 and "1 records read, 1 valid" in checked.output
+    assert checked.exit_code == 0 and "1 record read, 1 valid" in checked.output
 
 
 def test_validate_names_the_place_in_the_response(tmp_path: Path) -> None:

@@ -21,6 +21,13 @@ QUESTIONNAIRE = Path(__file__).parents[1] / "rules" / "questionnaire.json"
 
 # A person with nothing to report, reply by reply (the two lab questions are left blank).
 NOTHING_TO_REPORT = ["0", "35", "male", "no", "none", "never", "no", "no", "no", "0", "rarely", "5", "0", "0", "", ""]
+# The answers those replies give, up to the blood tests (left unknown).
+NOTHING_TO_REPORT_ANSWERS = {
+    "red_flags_now": [], "age": 35, "sex": "male", "diuretic_use": "no", "medications": [],
+    "alcohol": {"audit_c": {"frequency": 0, "quantity": 0, "binge": 0}, "drinks_per_week": 0},
+    "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none", "conditions": [],
+    "diet": {"processed_food": "rarely", "fruit_veg_servings": 5}, "symptoms": [], "supplements": [],
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +201,7 @@ def test_a_person_with_nothing_to_report(interview: Interview) -> None:
         "symptoms": [],
         "supplements": [],
     }
-    assert interview.progress() == (16, 16)
+    assert interview.progress() == (16, 0)
 
 
 def test_a_typical_person_answers_under_twenty_five_questions(interview: Interview) -> None:
@@ -225,8 +232,30 @@ def test_a_typical_person_answers_under_twenty_five_questions(interview: Intervi
         numbers.append(interview.progress())
         assert interview.answer(raw).moved_on
     assert interview.next_question() is None
-    assert 18 <= interview.progress()[1] <= 25
-    assert numbers[0] == (1, 19)
+    assert 18 <= interview.progress()[0] <= 25
+    assert numbers[0] == (1, 18), "question 1, about 18 to go"
+
+
+def test_the_question_number_goes_up_one_at_a_time_and_what_is_left_never_jumps_to_done(
+    interview: Interview,
+) -> None:
+    # Every follow-up opens: medicine checks, PPI, AUDIT-C, diarrhea, vomiting, laxative type,
+    # potassium despite supplements, both blood tests and when they were taken.
+    replies = ["0", "40", "male", "yes", "Lasix, omeprazole", "yes", "yes", "yes", "2", "3", "never", "8", "yes",
+               "3", "5", "yes", "2", "3", "1", "regularly", "1", "2", "sometimes", "2", "1", "1", "no", "3.1", "1",
+               "0.6 mmol/L", "1"]  # fmt: skip
+    seen = []
+    for raw in replies:
+        question = interview.next_question()
+        assert question is not None
+        if question.kind == "item":
+            seen.append(interview.progress())
+        assert interview.answer(raw).moved_on, raw
+    assert interview.next_question() is None
+    numbers = [number for number, _ in seen]
+    assert numbers == list(range(1, len(numbers) + 1)), "no question number is skipped"
+    assert all(number + left <= len(numbers) for number, left in seen), "never more announced than asked"
+    assert seen[-1][1] == 0
 
 
 def test_progress_counts_follow_up_questions_when_they_open(interview: Interview) -> None:
@@ -234,7 +263,7 @@ def test_progress_counts_follow_up_questions_when_they_open(interview: Interview
     before = interview.progress()
     reply_all(interview, ["yes"])  # diarrhea: two follow-up questions open
     after = interview.progress()
-    assert after == (before[0] + 1, before[1] + 2)
+    assert after == (before[0] + 1, before[1] + 1), "one answered, two more to go"
 
 
 def test_a_red_flag_yes_is_an_emergency_at_once(interview: Interview) -> None:
@@ -572,10 +601,113 @@ def test_resuming_asks_again_only_what_was_left_unknown(
     assert again.next_question() is None and again.answers == interview.answers
 
 
-def test_resuming_reports_answers_that_do_not_fit(questionnaire: Questionnaire, screener: Any) -> None:
+def test_resuming_keeps_an_answer_whose_question_waits_on_one_not_yet_answered(
+    questionnaire: Questionnaire, screener: Any
+) -> None:
     interview = Interview.for_ruleset(questionnaire, screener.ruleset, {"age": 50, "ppi_over_3_months": "yes"})
-    assert interview.not_kept == ["ppi_over_3_months"]
-    assert interview.answers == {"age": 50}
+    assert interview.answers == {"age": 50, "ppi_over_3_months": "yes"} and not interview.not_kept
+    reply_all(interview, ["0", "male", "no"])
+    assert asked(interview) == "medications"
+    reply = interview.answer("omeprazole")  # a PPI: the kept answer still applies and is not asked again
+    assert reply.moved_on and not reply.notes
+    reply_all(interview, ["yes"])
+    assert asked(interview) == "alcohol_frequency" and interview.answers["ppi_over_3_months"] == "yes"
+
+
+def test_a_kept_answer_that_a_later_reply_rules_out_is_removed_with_a_note(
+    questionnaire: Questionnaire, screener: Any
+) -> None:
+    interview = Interview.for_ruleset(questionnaire, screener.ruleset, {"age": 50, "ppi_over_3_months": "yes"})
+    reply_all(interview, ["0", "male", "no"])
+    reply = interview.answer("amlodipine")  # no PPI: how long one was taken no longer applies
+    assert reply.notes == (
+        "Your earlier answer to 'Stomach-acid medicine for more than 3 months' no longer fits this answer, "
+        "so it was removed.",
+    )
+    assert "ppi_over_3_months" not in interview.answers
+
+
+def test_a_file_from_another_tool_with_drinks_a_week_and_no_audit_c_keeps_the_drinks(
+    questionnaire: Questionnaire, screener: Any
+) -> None:
+    given = {"age": 61, "alcohol": {"drinks_per_week": 20}}
+    interview = Interview.for_ruleset(questionnaire, screener.ruleset, given)
+    assert interview.answers == given and not interview.not_kept
+    reply_all(interview, ["0", "female", "no", "none"])
+    assert asked(interview) == "alcohol_frequency"
+    reply_all(interview, ["4", "3", "2"])  # the AUDIT-C; drinks a week is already known, not asked again
+    assert asked(interview) == "diarrhea_present"
+    assert interview.answers["alcohol"] == {"drinks_per_week": 20, "audit_c": {"frequency": 3, "quantity": 1, "binge": 1}}
+
+
+def test_every_valid_answers_file_is_kept_whole_on_resume(questionnaire: Questionnaire, screener: Any) -> None:
+    from screener.synthetic import cohort
+
+    for record in cohort(300, seed=13):
+        _, problems = screener.check(record)
+        if problems:
+            continue
+        interview = Interview.for_ruleset(questionnaire, screener.ruleset, record)
+        assert not interview.not_kept, record
+        given, kept = _answers_only(record), interview.answers
+        # Every answer is kept as given; the only additions are what an answer implies
+        # ("never" drinks: 0 drinks a week), as when the person answers the questions.
+        assert _without(kept, "alcohol", "drinks_per_week") == _without(given, "alcohol", "drinks_per_week"), record
+        assert kept.get("alcohol", {}).get("drinks_per_week") == given.get("alcohol", {}).get(
+            "drinks_per_week", 0 if kept.get("alcohol", {}).get("audit_c", {}).get("frequency") == 0 else None
+        ), record
+
+
+def _answers_only(value: Any) -> Any:
+    """A record without what answers nothing: nulls and empty section objects ([] is an answer)."""
+    if isinstance(value, dict):
+        kept = {key: _answers_only(item) for key, item in value.items() if item is not None}
+        return {key: item for key, item in kept.items() if item != {}}
+    return value
+
+
+def _without(answers: dict[str, Any], section: str, name: str) -> dict[str, Any]:
+    copied = copy.deepcopy(answers)
+    copied.get(section, {}).pop(name, None)
+    return {key: value for key, value in copied.items() if value != {}}
+
+
+def test_an_empty_labs_section_answers_nothing_and_is_said_at_the_question(
+    questionnaire: Questionnaire, screener: Any
+) -> None:
+    interview = Interview.for_ruleset(questionnaire, screener.ruleset, {**NOTHING_TO_REPORT_ANSWERS, "labs": {}})
+    assert not interview.not_kept
+    question = interview.next_question()
+    assert question is not None and question.key == "lab_potassium"
+    assert question.note is not None and '"labs": {}' in question.note
+    reply_all(interview, [""])
+    next_one = interview.next_question()
+    assert next_one is not None and next_one.key == "lab_magnesium" and next_one.note is None
+
+
+def test_back_offers_the_earlier_answer_and_enter_keeps_it(interview: Interview) -> None:
+    reply_all(interview, ["0", "68", "male"])
+    assert interview.answer("back").status == "back"
+    question = interview.next_question()
+    assert question is not None and question.key == "sex" and question.default == "Male"
+    assert interview.answer("").moved_on
+    assert interview.answers["sex"] == "male"
+    assert interview.answer("back").status == "back"
+    assert interview.answer("back").status == "back"
+    question = interview.next_question()
+    assert question is not None and question.key == "age" and question.default == "68"
+    reply_all(interview, ["69"])  # a new reply replaces it
+    assert interview.answers["age"] == 69
+
+
+def test_changing_an_answer_at_the_review_keeps_the_follow_ups_that_still_apply(interview: Interview) -> None:
+    reply_all(interview, [*NOTHING_TO_REPORT[:6], "yes", "3", "4", *NOTHING_TO_REPORT[7:]])
+    interview.change("diarrhea_present")
+    question = interview.next_question()
+    assert question is not None and question.default == "Yes"
+    reply_all(interview, ["yes"])  # the same answer: days and stools are kept, not asked again
+    assert interview.next_question() is None
+    assert interview.answers["diarrhea"] == {"present": True, "days": 3, "stools_per_day": 4}
 
 
 def test_resuming_labs_and_uk_units_round_trips(questionnaire: Questionnaire, screener: Any) -> None:

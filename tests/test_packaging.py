@@ -3,6 +3,7 @@ installed as a generic top-level module."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -44,6 +45,41 @@ def test_the_wheel_holds_the_library_cli_rules_and_schemas(wheel: zipfile.ZipFil
         assert expected in names, expected
     rule_files = {Path(n).name for n in names if n.startswith("screener/rules/") and n.endswith(".json")}
     assert rule_files == {p.name for p in ROOT.joinpath("rules").glob("*.json")}
+
+
+def test_the_wheel_holds_every_persona_and_its_story(wheel: zipfile.ZipFile) -> None:
+    shipped = {Path(n).name for n in wheel.namelist() if n.startswith("screener/personas/")}
+    source = {p.name for p in ROOT.joinpath("examples", "personas").iterdir() if p.suffix in (".json", ".md")}
+    assert source and source <= shipped
+
+
+def test_after_pip_install_demo_lists_the_personas_from_outside_the_source_tree(
+    wheel: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    target = tmp_path / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(target), wheel.filename],
+        check=True,
+        capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"  # no examples/ folder anywhere near
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}  # the installed copy, not the checkout
+    listed = subprocess.run(
+        [str(target / "bin" / "mgk-screen"), "demo", "--list"], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert f"found in {target / 'screener' / 'personas'}" in " ".join(listed.stdout.split())
+    assert "older-adult-on-furosemide-with-cramps" in listed.stdout
+    demo = subprocess.run(
+        [str(target / "bin" / "mgk-screen"), "demo", "runner-with-cramps-only"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert "Combined magnesium and potassium depletion: UNLIKELY" in demo.stdout
 
 
 def test_the_wheel_holds_every_report_template(wheel: zipfile.ZipFile) -> None:

@@ -117,8 +117,9 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
         "qt_drug_check", "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support",
         "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism",
-        "ask_about_kidney_salt_wasting", "general_advice",
+        "ask_about_kidney_salt_wasting", "answer_more_questions", "general_advice",
     )  # fmt: skip
+    # answer_more_questions (contract v2) takes the place of general_advice, last.
 
 
 def _changed_by(rule: Rule, ruleset: Ruleset) -> set[str]:

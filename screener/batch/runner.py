@@ -107,7 +107,10 @@ class BatchSummary:
     unreadable_sources: list[str] = field(default_factory=list)
     by_headline: Counter[str] = field(default_factory=Counter)
     by_urgency: Counter[str] = field(default_factory=Counter)
+    by_coverage: Counter[str] = field(default_factory=Counter)
     reached_fail_on: int = 0
+    first_reaching_fail_on: list[str] = field(default_factory=list)
+    """The first few records that reached ``--fail-on``, as "id (source record N)"."""
     duplicate_ids: int = 0
     """Records whose id was already used by an earlier record of the batch."""
     _ids: SeenIds = field(default_factory=SeenIds, repr=False, compare=False)
@@ -120,8 +123,18 @@ class BatchSummary:
             "unreadable_sources": list(self.unreadable_sources),
             "combined_depletion": dict(self.by_headline),
             "urgency": dict(self.by_urgency),
+            "coverage": dict(self.by_coverage),
             "duplicate_ids": self.duplicate_ids,
         }
+
+
+#: How many of the records that reached ``--fail-on`` the summary names (the rest are counted).
+FAIL_ON_NAMED = 10
+
+
+def _where(entry: dict[str, Any]) -> str:
+    source = entry.get("source")
+    return f"{entry['id']} ({source} record {entry['position']})" if source else str(entry["id"])
 
 
 def reaches(entry: dict[str, Any], level: str, screener: Screener) -> bool:
@@ -160,8 +173,11 @@ def screen_stream(
             summary.screened += 1
             summary.by_headline[entry[screener.ruleset.headline]] += 1
             summary.by_urgency[entry["urgency"]] += 1
+            summary.by_coverage[entry["coverage"]] += 1
             if fail_on is not None and reaches(entry, fail_on, screener):
                 summary.reached_fail_on += 1
+                if len(summary.first_reaching_fail_on) < FAIL_ON_NAMED:
+                    summary.first_reaching_fail_on.append(_where(entry))
         if not summary._ids.add(entry["id"]):
             summary.duplicate_ids += 1
         yield entry

@@ -33,9 +33,11 @@ CSV_COLUMNS: Final = (
     "potassium_depletion",
     "urgency",
     "consult_clinician",
+    "coverage",
     "red_flags",
     "risk_factors",
     "recommendations",
+    "unanswered_sections",
     "warnings",
     "errors",
 )

@@ -5,9 +5,12 @@ The published JSON Schema (``schemas/result.schema.json``) is generated from the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from screener.contract.coverage import Coverage
 
 Level = Literal["unlikely", "possible", "likely"]
 Urgency = Literal["none", "routine", "soon", "urgent", "emergency"]
@@ -100,7 +103,16 @@ class ScreeningResult(_Model):
     risk_factors: list[str]
     medications_recognised: list[MedicationRecognised]
     labs_used: list[LabUsed]
-    unanswered_sections: list[str]
+    unanswered_sections: list[str] = Field(
+        description="Sections with no answer at all, among those that apply to this person (field names)"
+    )
+    coverage: Coverage = Field(
+        description=(
+            "How many of the four core sections were answered: medicines (medications or diuretic_use), "
+            "alcohol, gut losses (diarrhea, vomiting or laxative_use) and symptoms ([] is an answer). "
+            "With 'none' the levels are not reassurance: answer_more_questions replaces general_advice"
+        )
+    )
     warnings: list[str]
     recommendations: list[Recommendation]
     ruleset: RulesetInfo
@@ -123,3 +135,26 @@ class InvalidRecord(_Model):
 
 
 BatchEntry = ScreeningResult | InvalidRecord
+
+_NOW, _RECENT = "red_flags_now.", "symptoms."
+
+
+def same_sign_given_now(findings: Sequence[Finding]) -> dict[str, str]:
+    """Red flags given both as happening now and as a symptom of the past two weeks: the rule id
+    of each past-two-weeks finding, with the rule id of the finding for the same sign now.
+
+    Both rules fire (the rules are monotone: adding an answer never removes a finding), but a
+    reader should see one sign once, with what happening now means for it, not two lines that
+    seem to disagree ("emergency" and "a clinician today")."""
+    now: dict[str, str] = {}
+    for finding in findings:
+        if finding.red_flag:
+            for evidence in finding.evidence:
+                if evidence.fact.startswith(_NOW) and evidence.value is True:
+                    now.setdefault(evidence.fact.removeprefix(_NOW), finding.rule)
+    folded: dict[str, str] = {}
+    for finding in findings:
+        signs = [e.fact.removeprefix(_RECENT) for e in finding.evidence if e.fact.startswith(_RECENT) and e.value is True]
+        if finding.red_flag and signs and all(sign in now for sign in signs):
+            folded[finding.rule] = now[signs[0]]
+    return folded

@@ -21,13 +21,14 @@ object never holds details the contract forbids (days of diarrhea when there is 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
 from screener.contract.answers import Answers
-from screener.errors import RulesError, did_you_mean
+from screener.contract.coverage import is_answered
 
 if TYPE_CHECKING:
 
@@ -39,6 +40,7 @@ from screener.interview.questionnaire import (
     Condition,
     Item,
     Questionnaire,
+    check_medicine_classes,
     delete_path,
     get_path,
     groups,
@@ -46,7 +48,18 @@ from screener.interview.questionnaire import (
     same_value,
     set_path,
 )
-from screener.interview.questions import Question, Reply, ReviewLine, Step, describe_match, question_for
+from screener.interview.questions import (
+    Question,
+    Reply,
+    ReviewLine,
+    Step,
+    answer_words,
+    default_words,
+    describe_match,
+    empty_section_note,
+    question_for,
+    unrecognised_notes,
+)
 from screener.interview.replies import (
     BACK_WORDS,
     HELP_WORDS,
@@ -82,9 +95,14 @@ class Interview:
         self._values: dict[str, Any] = {}
         self._history: list[str] = []
         self._extra: dict[str, Any] = {}
+        self._defaults: dict[str, Any] = {}  # earlier answers of a question asked again (back, change)
+        self._empty_sections: list[str] = []
         self.not_kept: list[str] = []
         """Fields of a resumed answers file that no question here could keep (shown to the person)."""
-        self._check_classes()
+        self.kept_as_given: list[str] = []
+        """Fields of a resumed answers file kept as given although their question does not apply
+        to the other answers (so it is not asked): the file said so, and nothing is thrown away."""
+        check_medicine_classes(questionnaire, vocabulary.class_names)
         if answers:
             self._resume(answers)
 
@@ -95,35 +113,23 @@ class Interview:
         """An interview that checks lab values against the ruleset's plausible ranges."""
         return cls(questionnaire, ruleset.vocabulary, answers, lab_units=ruleset.lab_units)
 
-    def _check_classes(self) -> None:
-        known = self.vocabulary.class_names
-        problems = []
-        for item in self.questionnaire.items:
-            for condition in item.enable_when:
-                if condition.operator == "has_medicine_class" and condition.value not in known:
-                    problems.append(
-                        f"{self.questionnaire.source}: item '{item.id}', enable_when: unknown medicine class "
-                        f"'{condition.value}'{did_you_mean(condition.value, known)}"
-                    )
-        for name in self.questionnaire.medicine_classes:
-            if name not in known:
-                problems.append(
-                    f"{self.questionnaire.source}: medicine_classes: unknown class '{name}'{did_you_mean(name, known)}"
-                )
-        if problems:
-            raise RulesError("\n".join(problems), hint="class names are those of the medication vocabulary")
-
     # -- where we are -----------------------------------------------------------------------
     def _steps(self, *, expected: bool = False) -> Iterator[Step]:
         """Every step that applies given the answers so far, in order. Item steps come whether
-        answered or not; medicine checks only once the list they check is known. With
-        ``expected``, a condition on a question not answered yet counts as met when it is a
-        'not_equals' (AUDIT-C questions 2 and 3 apply to most people), for the progress total."""
-        enabled: dict[str, bool] = {}
+        answered or not; medicine checks only once the list they check is known.
+
+        Skip logic decides what to ask, never what to throw away: an item whose condition cannot
+        be decided yet (the question it depends on is unanswered or skipped) is not asked, but
+        an answer it already has (from a resumed file, or kept while an earlier answer is being
+        changed) stays. Only an answer that a later reply contradicts is dropped.
+
+        With ``expected``, a condition on a question not answered yet counts as met when it is a
+        'not_equals' (AUDIT-C questions 2 and 3 apply to most people), for the progress count."""
+        enabled: dict[str, bool | None] = {}
         for item in self.questionnaire.items:
             on = self._enabled(item, enabled, expected)
             enabled[item.id] = on
-            if not on:
+            if on is False or (on is None and item.id not in self._values):
                 continue
             yield Step(item.id, item, "item")
             if item.confirm_medicines:
@@ -156,20 +162,23 @@ class Interview:
                 seen.add(new)
                 current = new
 
-    def _enabled(self, item: Item, enabled: Mapping[str, bool], expected: bool = False) -> bool:
+    def _enabled(self, item: Item, enabled: Mapping[str, bool | None], expected: bool = False) -> bool | None:
+        """True (applies), False (a reply rules it out) or None (cannot be decided yet)."""
         if not item.enable_when:
             return True
         results = [self._holds(condition, enabled, expected) for condition in item.enable_when]
-        return any(results) if item.enable_behavior == "any" else all(results)
+        if item.enable_behavior == "any":
+            return True if True in results else (False if all(r is False for r in results) else None)
+        return False if False in results else (True if all(results) else None)
 
-    def _holds(self, condition: Condition, enabled: Mapping[str, bool], expected: bool = False) -> bool:
-        if not enabled.get(condition.item):
+    def _holds(self, condition: Condition, enabled: Mapping[str, bool | None], expected: bool = False) -> bool | None:
+        if enabled.get(condition.item) is False:
             return False
         if expected and condition.item not in self._values:
             return condition.operator == "not_equals"
         value = self._values.get(condition.item)
         if value is None or value is SKIPPED:
-            return False
+            return None  # not known: neither asked nor ruled out
         operator = condition.operator
         if operator == "answered":
             return True
@@ -199,14 +208,18 @@ class Interview:
         return None if step is None else self._question(step)
 
     def progress(self) -> tuple[int, int]:
-        """(number of the current question, questions that apply so far): "7 of 18". Medicine
-        checks count as part of the medicines question. The total grows when an answer opens
-        follow-up questions."""
-        step, _ = self._current()
-        items = [s.item.id for s in self._steps(expected=True) if s.kind == "item"]
+        """(number of the current question, about how many are left after it): "7, about 12 to
+        go". The number counts the questions that apply, so it goes up by one at a time (medicine
+        checks are part of the medicines question); what is left is an estimate, counting the
+        usual follow-ups (AUDIT-C questions 2 and 3) until an answer decides them."""
+        step, steps = self._current()
+        items = [s.item.id for s in steps if s.kind == "item"]
         if step is None:
-            return len(items), len(items)
-        return items.index(step.item.id) + 1, len(items)
+            return len(items), 0
+        number = items.index(step.item.id) + 1
+        expected = [s.key for s in self._steps(expected=True) if s.kind == "item"]
+        left = [key for key in expected if key not in self._values and key != step.item.id]
+        return number, len(left)
 
     @property
     def finished(self) -> bool:
@@ -227,7 +240,13 @@ class Interview:
 
     # -- questions --------------------------------------------------------------------------
     def _question(self, step: Step) -> Question:
-        return question_for(step, self.questionnaire.medicine_classes)
+        question = question_for(step, self.questionnaire.medicine_classes)
+        default = self._defaults.get(step.key, MISSING)
+        note = empty_section_note(step, self._empty_sections, self.questionnaire) if step.key not in self._values else None
+        if default is MISSING and note is None:
+            return question
+        shown = None if default is MISSING else default_words(step, default, self.medicines(step.item), self.vocabulary)
+        return replace(question, default=shown, note=note)
 
     def describe_match(self, match: MedicationMatch) -> str:
         """What a medicine entry was read as: "Lasix — that is furosemide, a loop diuretic." """
@@ -243,12 +262,9 @@ class Interview:
         question = self._question(step)
         text = raw.strip()
         word = normalise_reply(text)
-        if word in HELP_WORDS:
-            return Reply("help", question.help)
-        if word in BACK_WORDS:
-            if self.back():
-                return Reply("back")
-            return Reply("invalid", "This is the first question, so there is nothing to go back to.")
+        moved = self._help_back_or_default(step, question, text, word)
+        if moved is not None:
+            return moved
         if step.kind == "retype":
             if not text or word in KEEP_WORDS or word in SKIP_WORDS:
                 return self._store(step, step.entry)
@@ -256,7 +272,7 @@ class Interview:
                 return Reply(
                     "invalid", f"That name is too long: please keep it under {MAX_MEDICATION_LENGTH} characters."
                 )
-            return self._store(step, text, notes=self._unrecognised_notes([text]))
+            return self._store(step, text, notes=unrecognised_notes(self.vocabulary, [text]))
         if not text:
             if question.blank_skips and question.can_skip:
                 return self._store(step, SKIPPED, status="skipped")
@@ -271,12 +287,25 @@ class Interview:
             return self._skip(step, question)
         notes: tuple[str, ...] = ()
         if step.kind == "item" and step.item.confirm_medicines:
-            notes = self._unrecognised_notes(value)
+            notes = unrecognised_notes(self.vocabulary, value)
         problem = self._check_whole(step, value)
         if problem:
             return Reply("invalid", problem)
         emergency = step.kind == "item" and step.item.red_flag and bool(value)
         return self._store(step, value, notes=notes, emergency=emergency)
+
+    def _help_back_or_default(self, step: Step, question: Question, text: str, word: str) -> Reply | None:
+        """"?", "back", or Enter at a question asked again (which keeps the earlier answer)."""
+        if word in HELP_WORDS:
+            return Reply("help", question.help)
+        if word in BACK_WORDS:
+            if self.back():
+                return Reply("back")
+            return Reply("invalid", "This is the first question, so there is nothing to go back to.")
+        if not text and step.key in self._defaults:
+            default = self._defaults[step.key]
+            return self._store(step, default, status="skipped" if default is SKIPPED else "answered")
+        return None
 
     def _skip(self, step: Step, question: Question) -> Reply:
         if not question.can_skip:
@@ -293,32 +322,41 @@ class Interview:
         emergency: bool = False,
     ) -> Reply:
         self._values[step.key] = value
+        self._defaults.pop(step.key, None)
         self._history.append(step.key)
-        self._tidy()
+        dropped = [self.questionnaire.item(key).label for key in self._tidy() if ":" not in key]
+        if dropped:
+            these = "; ".join(f"'{label}'" for label in dropped)
+            notes = (*notes, f"Your earlier answer to {these} no longer fits this answer, so it was removed.")
         shown = None if value is SKIPPED else value
         return Reply(status, value=shown, notes=notes, emergency=emergency)
 
     def back(self) -> bool:
-        """Undo the last answer, so that its question is asked again. False at the start."""
+        """Undo the last answer, so that its question is asked again, with that answer offered
+        as the default (Enter keeps it). False at the start."""
         while self._history:
             key = self._history.pop()
             if key in self._values:
-                del self._values[key]
+                self._defaults[key] = self._values.pop(key)
                 self._tidy()
                 return True
         return False
 
     def change(self, item_id: str) -> None:
-        """Clear one answered question (from the review) so that it is asked again next."""
+        """Ask one answered question again (from the review), its answer offered as the default.
+        Follow-up answers stay until the new answer rules them out."""
         item = self.questionnaire.item(item_id)
         if not any(step.key == item.id for step in self._steps()):
             raise KeyError(f"question '{item_id}' does not apply to these answers")
-        self._values.pop(item.id, None)
+        if item.id in self._values:
+            self._defaults[item.id] = self._values.pop(item.id)
         self._history = [key for key in self._history if key != item.id]
         self._tidy()
 
-    def _tidy(self) -> None:
-        """Drop the answers of steps that no longer apply (and their history), until stable."""
+    def _tidy(self) -> list[str]:
+        """Drop the answers of steps a reply has ruled out (and their history), until stable;
+        returns the keys dropped."""
+        dropped: list[str] = []
         while True:
             live = {step.key for step in self._steps()}
             stale = [key for key in self._values if key not in live]
@@ -326,7 +364,9 @@ class Interview:
                 break
             for key in stale:
                 del self._values[key]
+            dropped += stale
         self._history = [key for key in self._history if key in self._values]
+        return dropped
 
     def _check_whole(self, step: Step, value: Any) -> str | None:
         """The answers with this value must still be valid (a backstop: parsing checks first)."""
@@ -368,20 +408,6 @@ class Interview:
                 current = new
             out.append(current)
         return out
-
-    def _unrecognised_notes(self, entries: Sequence[str]) -> tuple[str, ...]:
-        notes = []
-        for entry in entries:
-            match = self.vocabulary.match(entry)
-            if match.unrecognised:
-                parts = " and ".join(f"'{part}'" for part in match.unrecognised)
-                notes.append(
-                    f"We did not recognise {parts}. It stays on your list as you wrote it, "
-                    "and the result will suggest asking a pharmacist about it."
-                )
-            elif not match.counted and match.note and not match.drugs:
-                notes.append(f"'{entry}': {match.note}.")
-        return tuple(notes)
 
     # -- the answers ------------------------------------------------------------------------
     @property
@@ -449,10 +475,16 @@ class Interview:
                 set_path(self._extra, path, get_path(data, path))
         self._tidy()
         self._history = list(self._values)
-        kept = set(leaf_paths(self.answers))
-        self.not_kept = [
-            path for path in leaf_paths(data) if path not in kept or get_path(self.answers, path) != get_path(data, path)
-        ]
+        # An answer whose question the other answers rule out is still the person's answer: kept
+        # as given (not asked), so a file made by another tool loses nothing.
+        answers = self.answers
+        for path in leaf_paths(data):
+            if get_path(answers, path) != get_path(data, path):
+                set_path(self._extra, path, get_path(data, path))
+                self.kept_as_given.append(path)
+        answers = self.answers
+        self.not_kept = [path for path in leaf_paths(data) if get_path(answers, path) != get_path(data, path)]
+        self._empty_sections = [name for name, value in data.items() if isinstance(value, dict) and not is_answered(value)]
 
     # -- review -----------------------------------------------------------------------------
     def review(self) -> list[ReviewLine]:
@@ -465,28 +497,4 @@ class Interview:
         return lines
 
     def show(self, item: Item) -> str:
-        value = self._values.get(item.id)
-        if value is SKIPPED:
-            return "don't know (skipped)"
-        if value is None:
-            return "not answered"
-        if item.confirm_medicines:
-            names = []
-            for entry in self.medicines(item):
-                generics = [drug.generic for drug in self.vocabulary.match(entry).drugs]
-                new = [g for g in generics if g.casefold() not in entry.casefold()]
-                names.append(f"{entry} ({', '.join(new)})" if new else entry)
-            return ", ".join(names) if names else (item.none_choice.label if item.none_choice else "none")
-        if isinstance(value, Quantity):
-            shown = f"{value.number:g} {value.unit.label}"
-            if value.unit.converts:
-                base = next((u for u in item.units if not u.converts), None)
-                shown += f" (= {value.stored():g} {base.label if base else ''})".replace(" )", ")")
-            return shown
-        if item.type == "multiple_choice":
-            if not value:
-                return item.none_choice.label if item.none_choice else "none"
-            return "; ".join(c.label for v in value for c in item.choices if same_value(c.value, v))
-        if item.choices:
-            return next((c.label for c in item.choices if same_value(c.value, value)), str(value))
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return answer_words(item, self._values.get(item.id), self.medicines(item), self.vocabulary)

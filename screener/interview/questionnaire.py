@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -359,6 +359,23 @@ def _enable_when_problems(where: str, items: Sequence[Item], index: int, seen: M
         if condition.operator == "has_medicine_class" and not other.confirm_medicines:
             problems.append(f"{where}, enable_when: 'has_medicine_class' needs a medicines item, '{target}' is not one")
     return problems
+
+
+def check_medicine_classes(questionnaire: Questionnaire, known: Collection[str]) -> None:
+    """Every medicine class the questionnaire names must be one of the vocabulary's."""
+    problems = []
+    for item in questionnaire.items:
+        for condition in item.enable_when:
+            if condition.operator == "has_medicine_class" and condition.value not in known:
+                problems.append(
+                    f"{questionnaire.source}: item '{item.id}', enable_when: unknown medicine class "
+                    f"'{condition.value}'{did_you_mean(condition.value, known)}"
+                )
+    for name in questionnaire.medicine_classes:
+        if name not in known:
+            problems.append(f"{questionnaire.source}: medicine_classes: unknown class '{name}'{did_you_mean(name, known)}")
+    if problems:
+        raise RulesError("\n".join(problems), hint="class names are those of the medication vocabulary")
 
 
 def same_value(a: Any, b: Any) -> bool:

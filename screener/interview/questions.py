@@ -4,16 +4,15 @@ the outcome of a reply, and a recognised medicine in words ("Lasix — that is f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
+    from screener.screening.medications import MedicationMatch, Vocabulary
 
-    from screener.screening.medications import MedicationMatch
-
-from screener.interview.questionnaire import Choice, Item
-from screener.interview.replies import CONFIRM_CHOICES, accepts_text
+from screener.interview.questionnaire import Choice, Item, Questionnaire, same_value
+from screener.interview.replies import CONFIRM_CHOICES, SKIPPED, Quantity, accepts_text
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,11 @@ class Question:
     can_skip: bool = True
     blank_skips: bool = False
     red_flag: bool = False
+    default: str | None = None
+    """The earlier answer, in words, when the question is asked again (back, or a change at the
+    review): Enter keeps it."""
+    note: str | None = None
+    """Something to say before the question (a resumed file's empty section)."""
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,16 @@ def question_for(step: Step, medicine_classes: Mapping[str, str]) -> Question:
             can_skip=False,
             blank_skips=True,
         )
+    help_text = item.help
+    if item.select_by == "count":  # asked as a number; the bands it is scored in are for "?"
+        help_text += " Your number is scored in the standard bands: " + ", ".join(c.label for c in item.choices) + "."
     return Question(
         key=step.key,
         item=item,
         kind="item",
         type=item.type,
         text=item.text,
-        help=item.help,
+        help=help_text,
         accepts=accepts_text(item),
         choices=item.choices,
         none_choice=item.none_choice,
@@ -139,3 +146,75 @@ def describe_match(match: MedicationMatch, medicine_classes: Mapping[str, str]) 
 
 def class_label(medicine_classes: Mapping[str, str], drug_class: str) -> str:
     return medicine_classes.get(drug_class, "a " + drug_class.replace("_", " "))
+
+
+def answer_words(item: Item, value: Any, medicines: Sequence[str], vocabulary: Vocabulary) -> str:
+    """An answer as the person would say it (for the review): labels, units, medicines as read."""
+    if value is SKIPPED:
+        return "don't know (skipped)"
+    if value is None:
+        return "not answered"
+    if item.confirm_medicines:
+        names = []
+        for entry in medicines:
+            generics = [drug.generic for drug in vocabulary.match(entry).drugs]
+            new = [g for g in generics if g.casefold() not in entry.casefold()]
+            names.append(f"{entry} ({', '.join(new)})" if new else entry)
+        return ", ".join(names) if names else (item.none_choice.label if item.none_choice else "none")
+    if isinstance(value, Quantity):
+        shown = f"{value.number:g} {value.unit.label}"
+        if value.unit.converts:
+            base = next((u for u in item.units if not u.converts), None)
+            shown += f" (= {value.stored():g} {base.label if base else ''})".replace(" )", ")")
+        return shown
+    if item.type == "multiple_choice":
+        if not value:
+            return item.none_choice.label if item.none_choice else "none"
+        return "; ".join(c.label for v in value for c in item.choices if same_value(c.value, v))
+    if item.choices:
+        return next((c.label for c in item.choices if same_value(c.value, value)), str(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def default_words(step: Step, value: Any, medicines: Sequence[str], vocabulary: Vocabulary) -> str:
+    """An earlier answer as the person would read it, offered again with Enter."""
+    if value is SKIPPED:
+        return "don't know (skipped)"
+    if step.kind == "confirm":
+        return "yes" if value else "no"
+    if step.kind == "retype":
+        return str(value)
+    if step.item.confirm_medicines:
+        none = step.item.none_choice.label if step.item.none_choice else "none"
+        return ", ".join(value) if value else none
+    return answer_words(step.item, value, medicines, vocabulary)
+
+
+def unrecognised_notes(vocabulary: Vocabulary, entries: Sequence[str]) -> tuple[str, ...]:
+    """What to tell the person about medicine names the vocabulary does not know (or does not count)."""
+    notes = []
+    for entry in entries:
+        match = vocabulary.match(entry)
+        if match.unrecognised:
+            parts = " and ".join(f"'{part}'" for part in match.unrecognised)
+            notes.append(
+                f"We did not recognise {parts}. It stays on your list as you wrote it, "
+                "and the result will suggest asking a pharmacist about it."
+            )
+        elif not match.counted and match.note and not match.drugs:
+            notes.append(f"'{entry}': {match.note}.")
+    return tuple(notes)
+
+
+def empty_section_note(step: Step, empty_sections: Sequence[str], questionnaire: Questionnaire) -> str | None:
+    """At the first question of a section a resumed file gave as ``{}``: say why it is asked."""
+    if step.kind != "item":
+        return None
+    for section in empty_sections:
+        first = next(item for item in questionnaire.items if item.field.split(".")[0] == section)
+        if first.id == step.key:
+            return (
+                f'your answers file has "{section}": {{}}, an empty section that answers none of these '
+                "questions, so they are asked here (skip the ones you do not know)."
+            )
+    return None

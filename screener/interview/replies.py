@@ -205,7 +205,7 @@ def _number(item: Item, word: str, accepts: str, *, whole: bool) -> float | int:
         raise ReplyError(f"Please type {accepts}.")
     number = _to_float(found.group("number"), accepts)
     if whole and not number.is_integer():
-        raise ReplyError(f"Please type a whole number: {accepts}.")
+        raise ReplyError(f"{number:g} is not a whole number. Please type {accepts}.")
     _check_range(item, number, accepts)
     if whole or number.is_integer():
         return int(number)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from screener.contract.answers import SECTIONS, Answers
+from screener.contract.answers import Answers
+from screener.contract.coverage import Coverage, coverage_of, unanswered_sections
 from screener.contract.validation import Problem
 from screener.screening.medications import MedicationMatch
 from screener.screening.ruleset import Ruleset
@@ -27,6 +28,7 @@ class Normalised:
     labs_used: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unanswered_sections: list[str] = field(default_factory=list)
+    coverage: Coverage = "none"
 
 
 def convert_lab(value: float, unit: str, spec: dict[str, Any]) -> float:
@@ -70,7 +72,6 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     facts: dict[str, Any] = {}
     out = Normalised(facts)
     given = answers.model_dump(exclude_none=True)
-    out.unanswered_sections = [section for section in SECTIONS if not _answered(given.get(section))]
 
     for name in ("age", "sex", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
                  "low_potassium_despite_supplements"):
@@ -93,6 +94,12 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     labs = _lab_facts(out, answers, ruleset)
     if labs:
         facts["labs"] = labs
+
+    # Which sections apply follows the medicines as recognised (a PPI listed asks how long).
+    classes = {cls for match in out.medications if match.counted for cls in match.classes}
+    out.unanswered_sections = unanswered_sections(given, classes)
+    out.coverage = coverage_of(out.unanswered_sections)
+    facts["coverage"] = out.coverage
     return out
 
 
@@ -140,10 +147,3 @@ def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str,
         labs[name] = {"mmol_per_l": mmol, "taken": taken}
         out.labs_used.append({"lab": name, "value": lab.value, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol})
     return labs
-
-
-def _answered(value: Any) -> bool:
-    # An empty list is an answer ("no symptoms"); an empty section object is not.
-    if isinstance(value, dict):
-        return any(_answered(item) for item in value.values())
-    return value is not None

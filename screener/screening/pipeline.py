@@ -132,6 +132,7 @@ class Screener:
             for name, fact in ruleset.facts.items()
         }
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
+        self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
 
     # -- validation ---------------------------------------------------------------------------
     def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
@@ -312,6 +313,7 @@ class Screener:
             medications_recognised=[_medication(match) for match in normalised.medications],
             labs_used=[self._lab(lab, facts) for lab in normalised.labs_used],
             unanswered_sections=normalised.unanswered_sections,
+            coverage=normalised.coverage,
             warnings=normalised.warnings + conclusions.warnings,
             recommendations=[
                 {"code": code, "text": ruleset.recommendation_texts[conclusions.recommendations[code]]}
@@ -398,10 +400,33 @@ class Screener:
         for rule in self._rules_raising(scale.name, target):
             for option in rule.condition.unmet({**facts, "step": rule.step})[:1]:
                 words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
+                if any(self._counts_symptoms(leaf.fact) for leaf in option):
+                    words += self._urgency_only_note(facts)
                 line = f"{scale.label} would be {target} with {words} ({rule.title})"
                 if words and line not in missing:
                     missing.append(line)
         return missing
+
+    def _counts_symptoms(self, fact: str) -> bool:
+        spec = self.ruleset.tallies.get(fact.removeprefix("count.")) if fact.startswith("count.") else None
+        return spec is not None and not any(self._risk_group[group] for group in spec["groups"])
+
+    def _urgency_only_note(self, facts: Mapping[str, Any]) -> str:
+        """"Would need 2 symptoms (now: 1)" reads wrong to someone who gave two, one of them a
+        symptom that only drives urgency: name it as such."""
+        given = sorted(code for code, on in facts.get("symptoms", {}).items() if on and code in self._urgency_only_symptoms)
+        if not given:
+            return ""
+        names = " and ".join(code.replace("_", " ") for code in given)
+        verb = "counts" if len(given) == 1 else "count"
+        return f"; {names} {verb} only towards how soon to see a clinician, not as a symptom here"
+
+    def rules_setting_headline(self, result: ScreeningResult) -> list[str]:
+        """The rules among a result's findings that raised the headline to its level (for "why is
+        combined likely when neither part is?")."""
+        headline = self.ruleset.headline
+        level = getattr(result, headline)
+        return [f.rule for f in result.findings if self.ruleset.rule(f.rule).then.get("raise", {}).get(headline) == level]
 
     def _rules_raising(self, scale_name: str, value: str) -> list[Rule]:
         key = (scale_name, value)
@@ -444,6 +469,19 @@ def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, po
     entry["position"] = position
     entry["errors"] = [problem.as_dict() for problem in problems]
     return entry
+
+
+def _urgency_only_symptoms(ruleset: Ruleset) -> frozenset[str]:
+    """Symptoms that rules weigh for urgency but never count as evidence for a level (palpitations)."""
+    counted: set[str] = set()
+    for_urgency: set[str] = set()
+    for rule in ruleset.rules:
+        symptoms = {leaf.fact.removeprefix("symptoms.") for leaf in rule.condition.leaves() if leaf.fact.startswith("symptoms.")}
+        if "evidence" in rule.then:
+            counted |= symptoms
+        if "urgency" in rule.then.get("raise", {}):
+            for_urgency |= symptoms
+    return frozenset(for_urgency - counted)
 
 
 def _from_fhir(value: Any) -> bool:

@@ -7,6 +7,7 @@ text or Mermaid.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -175,18 +176,37 @@ def dependency_graph(ruleset: Ruleset, rule_id: str | None = None) -> Graph:
     return Graph(tuple(links), tuple(unused), shown, rule_id)
 
 
-def graph_text(graph: Graph, ruleset: Ruleset) -> str:
-    """The graph as text: each fact, the rules that make it and the rules that use it."""
+def graph_text(graph: Graph, ruleset: Ruleset, width: int | None = None) -> str:
+    """The graph as text: each fact, the rules that make it and the rules that use it. With
+    ``width``, lines are wrapped between words (rule lists under their first rule)."""
+
+    def line(text: str, indent: int = 0, hang: int = 0) -> str:
+        if width is None:
+            return " " * indent + text
+        return textwrap.fill(
+            text,
+            max(width, indent + hang + 20),
+            initial_indent=" " * indent,
+            subsequent_indent=" " * (indent + hang),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
     about = f" around rule '{graph.focus}'" if graph.focus else ""
     out = [
-        f"Rule dependencies{about}: which rules produce the facts that other rules use",
-        f"({ruleset.name} {ruleset.version}; {len(graph.links)} facts link {len(graph.edges)} rule pairs)",
+        line(f"Rule dependencies{about}: which rules produce the facts that other rules use"),
+        line(f"({ruleset.name} {ruleset.version}; {len(graph.links)} facts link {len(graph.edges)} rule pairs)", hang=1),
     ]
     for link in graph.links:
-        out += ["", f"{link.fact}  ({link.label})", f"  made by: {', '.join(link.producers)}", f"  used by: {', '.join(link.consumers)}"]
+        out += [
+            "",
+            line(f"{link.fact}  ({link.label})", hang=2),
+            line(f"made by: {', '.join(link.producers)}", 2, 9),
+            line(f"used by: {', '.join(link.consumers)}", 2, 9),
+        ]
     if graph.unused:
-        out += ["", "Produced but tested by no rule (read by the result, or only explanatory):"]
-        out += [f"  {link.fact}  ({link.label}), made by: {', '.join(link.producers)}" for link in graph.unused]
+        out += ["", line("Produced but tested by no rule (read by the result, or only explanatory):")]
+        out += [line(f"{link.fact}  ({link.label}), made by: {', '.join(link.producers)}", 2, 2) for link in graph.unused]
     return "\n".join(out) + "\n"
 
 

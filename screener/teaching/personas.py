@@ -8,16 +8,29 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    pass
+from typing import Any
 
 from screener.teaching.words import TeachingError, suggest
 
-#: Where personas are looked for when no ``--examples DIR`` is given (source checkout or
-#: editable install: ``examples/`` is not inside the package).
-DEFAULT_PERSONAS = Path(__file__).resolve().parents[2] / "examples" / "personas"
+#: The package the personas are installed as (``examples/personas`` mapped into the wheel, and
+#: the checkout's own folder in an editable install).
+PERSONAS_PACKAGE = "screener.personas"
+
+
+def shipped_personas() -> Path:
+    """Where the shipped personas are: the installed package's folder (a plain folder on disk,
+    as pip installs wheels)."""
+    from importlib import resources
+
+    try:
+        folder = resources.files(PERSONAS_PACKAGE)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "examples" / "personas"
+    return Path(str(folder))
+
+
+#: Where personas are looked for when no ``--examples DIR`` is given.
+DEFAULT_PERSONAS = shipped_personas()
 
 
 @dataclass(frozen=True)
@@ -42,12 +55,13 @@ def personas_folder(examples: str | Path | None = None) -> Path:
         if not any(folder.glob("*.json")):
             raise TeachingError(f"{folder}: no persona answers files (*.json) in this folder")
         return folder
-    if not DEFAULT_PERSONAS.is_dir() or not any(DEFAULT_PERSONAS.glob("*.json")):
+    folder = shipped_personas()
+    if not folder.is_dir() or not any(folder.glob("*.json")):
         raise TeachingError(
-            f"no personas found (looked in {DEFAULT_PERSONAS})",
-            hint="the personas ship with the source, in examples/personas: point to them with --examples DIR",
+            f"no personas found (looked in {folder})",
+            hint="reinstall mgk-screen (the personas ship inside it), or point to a folder of personas with --examples DIR",
         )
-    return DEFAULT_PERSONAS
+    return folder
 
 
 def list_personas(folder: Path) -> list[Persona]:

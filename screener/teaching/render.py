@@ -6,7 +6,6 @@ output reads the same to a screen reader and is stable for golden-file tests.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
+from screener.render import wrap
 from screener.teaching.catalogue import RuleEntry
 from screener.teaching.personas import Persona
 from screener.teaching.walk import Node, Walk
@@ -43,10 +43,7 @@ def _say(console: Console, text: str, style: str = "", indent: int = 0, hang: in
 
 
 def _wrap(text: str, console: Console, indent: int, hang: int = 0) -> str:
-    width = max(console.width, indent + hang + 20)
-    return textwrap.fill(
-        text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + hang), break_on_hyphens=False
-    ) if text else ""
+    return wrap(text, console.width, indent, hang)
 
 
 # -- personas ---------------------------------------------------------------------------------
@@ -88,6 +85,7 @@ def render_demo(
         _say(console, f"{line.field}: {line.text}", indent=2, hang=4)
     if walked.unanswered:
         _say(console, "not answered (unknown, not 'no'): " + ", ".join(walked.unanswered), style("dim"), indent=2, hang=4)
+    _say(console, f"coverage of the core sections: {walked.coverage}", style("dim"), indent=2, hang=4)
     _say(console, "")
     _say(console, f"The rules now run in {steps} steps; each step sees what the steps before it concluded.", indent=2)
     for step in walked.steps:
@@ -103,6 +101,8 @@ def render_demo(
             for because in rule.because:
                 _say(console, f"because {because.label}: {because.value}", style("dim"), indent=6, hang=4)
             _say(console, f"concludes: {rule.conclusion}", style("cyan"), indent=6, hang=4)
+            if rule.note:
+                _say(console, f"note: {rule.note}", style("dim"), indent=6, hang=4)
         for outcome in step.outcomes:
             _say(console, f"=> {outcome}", style("bold yellow"), indent=2, hang=3)
     pause()
@@ -114,7 +114,9 @@ def render_demo(
         _say(console, mechanism.text, indent=4)
     pause()
     _heading(console, "The result", style)
-    render_result(walked.result, console, plain=plain, show_findings=False)
+    named = persona.answers.get("id") is not None
+    heading = f"mgk-screen result for {walked.id}" if named else f"mgk-screen result for the persona {persona.name}"
+    render_result(walked.result, console, plain=plain, show_findings=False, heading=heading, headline_rules=walked.headline_rules)
 
 
 def _heading(console: Console, text: str, style: _Styler) -> None:
@@ -126,9 +128,9 @@ def _heading(console: Console, text: str, style: _Styler) -> None:
 def render_tree(root: Node, console: Console, *, plain: bool = False, title: str | None = None) -> None:
     """The explanation tree: rich guides, or ASCII guides in plain mode (no wrapping)."""
     if title:
-        console.print(Text(title, style="" if plain else "bold"), highlight=False)
+        console.print(Text(_wrap(title, console, 0, 2), style="" if plain else "bold"), highlight=False, soft_wrap=True)
     if plain:
-        for line in root.lines():
+        for line in root.lines(console.width):
             console.print(Text(line), soft_wrap=True, highlight=False)
         return
     tree = Tree(Text(root.label, style=NODE_STYLE["root"]))
@@ -154,9 +156,14 @@ def render_rule_list(entries: Sequence[RuleEntry], console: Console, *, plain: b
             if number > 1:
                 _say(console, "")
             _say(console, f"{entry.step_label} (step {entry.step}, {len(members)} rules)", style("bold"))
-        line = Text(f"  {entry.id.ljust(width)}  {entry.title}")
-        if entry.team_judgement:
-            line.append("  [team judgement]", style=style("yellow"))
+        # A no-break space keeps "[team judgement]" on one line; it is a plain space once wrapped.
+        title = entry.title + ("  [team\u00a0judgement]" if entry.team_judgement else "")
+        if 2 + width + 2 + 24 <= console.width:  # the title beside the id, wrapped under itself
+            text = wrap(f"{entry.id.ljust(width)}  {title}", console.width, 2, width + 2)
+        else:  # too narrow for a column: the title under the id
+            text = wrap(entry.id, console.width, 2) + "\n" + wrap(title, console.width, 6)
+        line = Text(text.replace("\u00a0", " "))
+        line.highlight_words(["[team judgement]"], style=style("yellow"))
         console.print(line, soft_wrap=True, highlight=False)
         if long:
             _say(console, entry.rationale, indent=6)

@@ -9,8 +9,9 @@ data and strings, so a notebook can use it directly.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from screener.screening.pipeline import Screener, Screening
     from screener.screening.ruleset import Ruleset
 
+from screener.contract.coverage import CORE_SECTION_WORDS, SECTION_WORDS, missing_core_sections
+from screener.contract.result import same_sign_given_now
 from screener.teaching.words import words
 
 
@@ -41,6 +44,7 @@ class FiredRule:
     conclusion: str
     because: tuple[Because, ...]
     red_flag: bool = False
+    note: str = ""  # e.g. a past-two-weeks red flag that is also given as happening now
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class Walk:
     next_level: str | None  # the headline level above this one, None at the top
     why_not: tuple[str, ...]
     result: ScreeningResult = field(repr=False)
+    headline_rules: tuple[str, ...] = ()  # the rules that set the headline's level
+    coverage: str = ""  # the coverage in words, e.g. "partial: not answered: alcohol"
 
 
 def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -> Walk:
@@ -78,6 +84,7 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
     ruleset, result = screener.ruleset, screening.result
     findings = {finding.rule: finding for finding in result.findings}
     settled = _settled_after(ruleset, screening.facts)
+    also_now = same_sign_given_now(result.findings)
     steps = []
     for number, trace in enumerate(screening.trace, 1):
         fired = []
@@ -90,21 +97,59 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
                     conclusion=finding.conclusion,
                     because=tuple(dict.fromkeys(Because(e.label, words(e.value)) for e in finding.evidence)),
                     red_flag=finding.red_flag,
+                    note=(
+                        f"the same sign is also given as happening now ({findings[also_now[rule_id]].title}): "
+                        "that is what counts for how soon"
+                        if rule_id in also_now
+                        else ""
+                    ),
                 )
             )
         steps.append(StepView(number, trace.step, trace.label, tuple(fired), tuple(settled.get(trace.step, ()))))
     scale = ruleset.scales[ruleset.headline]
     rank = scale.rank(getattr(result, ruleset.headline))
+    headline_rules = tuple(screener.rules_setting_headline(result))
+    above = _above_both_parts(result, headline_rules)
+    if above:
+        steps = [
+            replace(view, outcomes=(*view.outcomes, above)) if any(r.id in headline_rules for r in view.fired) else view
+            for view in steps
+        ]
     return Walk(
         id=result.id,
         answers=tuple(answer_lines(answers, result)),
-        unanswered=tuple(result.unanswered_sections),
+        unanswered=tuple(SECTION_WORDS.get(section, section) for section in result.unanswered_sections),
         steps=tuple(steps),
         mechanisms=tuple(_mechanisms(ruleset, sorted((r for s in steps for r in s.fired), key=lambda r: not r.red_flag))),
         headline=f"{scale.label}: {getattr(result, ruleset.headline)}",
         next_level=scale.values[rank + 1] if rank + 1 < len(scale.values) else None,
         why_not=tuple(why_not(ruleset, result)),
         result=result,
+        headline_rules=headline_rules,
+        coverage=coverage_words(result),
+    )
+
+
+def coverage_words(result: ScreeningResult) -> str:
+    """The coverage of the core sections in words ("partial: not answered: alcohol, symptoms")."""
+    missing = [CORE_SECTION_WORDS[core] for core in missing_core_sections(result.unanswered_sections)]
+    if result.coverage == "full":
+        return "full: every core section answered (medicines, alcohol, gut losses, symptoms)"
+    if result.coverage == "none":
+        return "none: not enough answers to screen, so a low level is not reassurance (no answer about " + "; ".join(missing) + ")"
+    return "partial: not answered: " + "; ".join(missing)
+
+
+def _above_both_parts(result: ScreeningResult, headline_rules: Sequence[str]) -> str:
+    """When combined is higher than both magnesium and potassium: which rule did it, in words."""
+    ranks = {"unlikely": 0, "possible": 1, "likely": 2}
+    if ranks[result.combined_depletion] <= max(ranks[result.magnesium_depletion], ranks[result.potassium_depletion]):
+        return ""
+    titles = [f.title for f in result.findings if f.rule in headline_rules]
+    return (
+        f"combined is {result.combined_depletion} although neither magnesium nor potassium alone is: "
+        + "; ".join(f"set by '{title}'" for title in titles)
+        + " (a rule about the pair, not either mineral alone)"
     )
 
 
@@ -226,17 +271,30 @@ class Node:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def lines(self) -> list[str]:
-        """The tree as plain text with ASCII guides (for notebooks and logs)."""
-        return [self.label, *self._child_lines("")]
+    def lines(self, width: int | None = None) -> list[str]:
+        """The tree as plain text with ASCII guides (for notebooks and logs); with ``width``, each
+        label is wrapped between words, its continuation lines under the guides of its children."""
+        return [*_label_lines(self.label, "", "  " if self.children else "", width), *self._child_lines("", width)]
 
-    def _child_lines(self, prefix: str) -> list[str]:
+    def _child_lines(self, prefix: str, width: int | None) -> list[str]:
         out = []
         for index, child in enumerate(self.children):
             last = index == len(self.children) - 1
-            out.append(f"{prefix}{'`-- ' if last else '|-- '}{child.label}")
-            out += child._child_lines(prefix + ("    " if last else "|   "))
+            inner = prefix + ("    " if last else "|   ")
+            carry_on = inner + ("|   " if child.children else "    ")
+            out += _label_lines(child.label, prefix + ("`-- " if last else "|-- "), carry_on, width)
+            out += child._child_lines(inner, width)
         return out
+
+
+def _label_lines(label: str, first: str, rest: str, width: int | None) -> list[str]:
+    if width is None or len(first) + len(label) <= width:
+        return [first + label]
+    # The first line has the room its guide leaves; the rest, the room under the children's guides.
+    head = textwrap.wrap(label, max(width - len(first), 20), break_long_words=False, break_on_hyphens=False)[0]
+    remainder = label[len(head) :].strip()
+    tail = textwrap.wrap(remainder, max(width - len(rest), 20), break_long_words=False, break_on_hyphens=False)
+    return [first + head, *(rest + line for line in tail)]
 
 
 def explanation_tree(walked: Walk) -> Node:
@@ -248,6 +306,8 @@ def explanation_tree(walked: Walk) -> Node:
         answers.add(f"{line.field}: {line.text}", "answer")
     if walked.unanswered:
         answers.add("not answered (unknown, not 'no'): " + ", ".join(walked.unanswered), "answer")
+    if walked.coverage:
+        answers.add(f"coverage of the core sections: {walked.coverage}", "answer")
     for step in walked.steps:
         section = root.add(f"{step.number}. {step.label}", "section")
         if not step.fired:
@@ -257,6 +317,8 @@ def explanation_tree(walked: Walk) -> Node:
             for because in rule.because:
                 node.add(f"because {because.label}: {because.value}", "because")
             node.add(f"concludes: {rule.conclusion}", "concludes")
+            if rule.note:
+                node.add(f"note: {rule.note}", "because")
         for outcome in step.outcomes:
             section.add(f"=> {outcome}", "outcome")
     why = root.add(f"Why not {walked.next_level}?" if walked.next_level else "Why not higher?", "section")

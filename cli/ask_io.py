@@ -1,0 +1,178 @@
+"""`ask`'s terminal and files: one line of reply in, wrapped messages out; the answers file checked
+before the first question and written atomically, with another chance when writing fails.
+
+Saving never loses answers: `--save PATH` is checked before the first question (a folder that does
+not exist, a folder as the file, a device, a read-only place), and when writing still fails at the
+end, the person is told why and asked for another path, or shown the answers as JSON to copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from screener.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from screener.interview import Interview
+
+_YES = frozenset({"y", "yes", "yeah", "yep", "ok", "please"})
+_NO = frozenset({"n", "no", "nope"})
+
+
+class Terminal:
+    """Questions out, one line of reply in. Replies read from a pipe are echoed after the
+    prompt, so that a scripted session reads like the conversation it was."""
+
+    def __init__(self, console: Console, plain: bool) -> None:
+        self.console = console
+        self.plain = plain
+        self.interactive = sys.stdin is not None and sys.stdin.isatty()
+        self.echo = not self.interactive
+
+    def say(self, text: str = "", style: str = "", *, wrap: bool = True, indent: int = 0, hang: int = 0) -> None:
+        """One message, wrapped to the terminal between words (continuation lines ``hang``
+        deeper); ``wrap=False`` for lines holding a file name or a command to copy."""
+        from screener.render import wrap as wrapped
+
+        if wrap:
+            text = "\n".join(wrapped(line, self.console.width, indent, hang) for line in text.split("\n"))
+        self.console.print(
+            text, style=(style or None) if not self.plain else None, markup=False, highlight=False, soft_wrap=True
+        )
+
+    def read(self, prompt: str = "> ") -> str:
+        """One line; EOFError at the end of input, KeyboardInterrupt on Ctrl-C."""
+        self.console.print(prompt, end="", markup=False, highlight=False)
+        self.console.file.flush()
+        line = input()
+        if self.echo:
+            self.console.print(line, markup=False, highlight=False)
+        return line
+
+    def yes_or_no(self, question: str, *, wrap: bool = True) -> bool:
+        self.say(question + " (yes or no)", wrap=wrap)
+        while True:
+            reply = self.read().strip().lower().rstrip(".!")
+            if reply in _YES:
+                return True
+            if reply in _NO:
+                return False
+            self.say("Please type yes or no.", "yellow")
+
+
+def quoted(path: Path) -> str:
+    """A path as it must be typed in a shell command: "my answers.json" becomes 'my answers.json'."""
+    return shlex.quote(str(path))
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before any question, a place the answers could not be saved in (``InputError``)."""
+    hint = "choose another file with --save, for example --save answers.json"
+    if path.is_dir():
+        raise InputError(f"cannot save the answers in {path}: it is a folder", hint=hint)
+    if path.exists() and not path.is_file():
+        raise InputError(f"cannot save the answers in {path}: it is not a regular file", hint=hint)
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot save the answers in {path}: the folder {folder} does not exist", hint=hint)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"cannot save the answers in {path}: the file is read-only", hint=hint)
+    try:  # the real test: can a file be made there (read-only file systems, permissions, quotas)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".check"):
+            pass
+    except OSError as error:
+        raise InputError(f"cannot save the answers in {path}: {error.strerror or error}", hint=hint) from None
+
+
+def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
+    """Write an answers file atomically (an interruption never leaves half a file); None when
+    written, else why not."""
+    text = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
+    if path.exists() and not path.is_file():
+        return "it is not a regular file"
+    temporary: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = handle.name
+            handle.write(text)
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return str(error.strerror or error)
+    return None
+
+
+def save(path: Path, answers: dict[str, Any]) -> bool:
+    """Write the answers, or say on stderr why they could not be written."""
+    problem = write_answers(path, answers)
+    if problem is not None:
+        typer.echo(f"mgk-screen: {path}: cannot save the answers ({problem})", err=True)
+    return problem is None
+
+
+def save_at_end(target: Path, answers: dict[str, Any], term: Terminal) -> Path | None:
+    """Save the finished answers; when that fails, say why and ask for another file name, or
+    print the answers as JSON to copy. The path saved in, or None when only printed."""
+    path = target
+    while True:
+        problem = write_answers(path, answers)
+        if problem is None:
+            term.say(f"Your answers are saved in {path}.", wrap=False)
+            return path
+        term.say(f"Your answers could not be saved in {path} ({problem}).", "yellow", wrap=False)
+        term.say("Type another file name to save them in, or press Enter to see them here as JSON to copy.")
+        try:
+            name = term.read().strip()
+        except (EOFError, KeyboardInterrupt):
+            name = ""
+        if not name:
+            term.say(json.dumps(answers, indent=2, ensure_ascii=False), wrap=False)
+            return None
+        path = Path(name)
+
+
+def offer_save(interview: Interview, term: Terminal, target: Path | None) -> None:
+    """After Ctrl-C: offer to save the answers so far, to carry on later."""
+    term.say()
+    term.say("Stopped.")
+    if not interview.started:
+        return
+    answers = interview.answers
+    try:
+        if target:
+            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", wrap=False):
+                term.say("Not saved.")
+                return
+            path = target
+        else:
+            term.say(
+                "Save your answers so far, so that you can carry on later? Type a file name, or press Enter to "
+                "leave without saving."
+            )
+            name = term.read().strip()
+            if not name:
+                term.say("Not saved.")
+                return
+            path = Path(name)
+    except (EOFError, KeyboardInterrupt):
+        term.say()
+        term.say("Not saved.")
+        return
+    if save(path, answers):
+        term.say(f"Saved in {path}. Carry on later with: mgk-screen ask --resume {quoted(path)}", wrap=False)

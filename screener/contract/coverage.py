@@ -1,0 +1,112 @@
+"""How much of the screen a record answers (contract.md v2): the sections left unanswered among
+those that apply to this person, and the coverage of the four core sections.
+
+Counting only: which sections a record leaves empty, and how many of the four core sections it
+answers. What the screen then does with a thin record (``answer_more_questions`` instead of
+``general_advice``) is rule data, in ``rules/recommendations.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, Literal
+
+from screener.contract.answers import SECTIONS
+
+Coverage = Literal["full", "partial", "none"]
+
+#: The four core sections of the screen, each answered when any of its fields is: nearly every
+#: cause of magnesium and potassium loss the rules weigh is found in one of them.
+CORE_SECTIONS: Mapping[str, tuple[str, ...]] = {
+    "medicines": ("medications", "diuretic_use"),
+    "alcohol": ("alcohol",),
+    "gi_losses": ("diarrhea", "vomiting", "laxative_use"),
+    "symptoms": ("symptoms",),
+}
+
+#: The core sections in plain words, for readable output.
+CORE_SECTION_WORDS: Mapping[str, str] = {
+    "medicines": "medicines",
+    "alcohol": "alcohol",
+    "gi_losses": "gut losses (diarrhea, vomiting, laxatives)",
+    "symptoms": "symptoms",
+}
+
+#: Every section of the answers in plain words: readable output never shows field names.
+SECTION_WORDS: Mapping[str, str] = {
+    "age": "age",
+    "sex": "sex",
+    "medications": "the medicines you take",
+    "diuretic_use": "whether you take a water pill (diuretic)",
+    "ppi_over_3_months": "how long you have taken the stomach-acid medicine",
+    "alcohol": "alcohol",
+    "diarrhea": "diarrhea",
+    "vomiting": "vomiting",
+    "laxative_use": "laxatives",
+    "laxative_type": "the kind of laxative",
+    "diet": "diet",
+    "conditions": "health conditions",
+    "symptoms": "symptoms in the past two weeks",
+    "red_flags_now": "anything happening right now (the safety check)",
+    "supplements": "supplements",
+    "low_potassium_despite_supplements": "whether potassium stays low although you take potassium",
+    "labs": "blood test results",
+}
+
+# Follow-up sections that apply only to some people (contract.md, `unanswered_sections`): the
+# same conditions as the questionnaire's skip logic for them (a test compares the two).
+PPI_CLASS = "proton_pump_inhibitor"
+POTASSIUM_CLASS = "potassium_supplement"
+LAXATIVE_USE_WITH_TYPE = ("occasional", "regular")
+POTASSIUM_SUPPLEMENTS = ("potassium", "potassium_prescribed")
+
+
+def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection[str]) -> bool:
+    """Whether a section is a question for this person, given the answers (as a plain dict
+    without unanswered fields) and the classes of the medicines they listed."""
+    if section == "ppi_over_3_months":
+        return PPI_CLASS in medicine_classes
+    if section == "laxative_type":
+        return given.get("laxative_use") in LAXATIVE_USE_WITH_TYPE
+    if section == "low_potassium_despite_supplements":
+        taken = given.get("supplements") or ()
+        return POTASSIUM_CLASS in medicine_classes or any(code in taken for code in POTASSIUM_SUPPLEMENTS)
+    return True
+
+
+def unanswered_sections(given: Mapping[str, Any], medicine_classes: Collection[str]) -> list[str]:
+    """The sections with no answer at all, among those that apply, in questionnaire order."""
+    return [
+        section
+        for section in SECTIONS
+        if not is_answered(given.get(section)) and applies(section, given, medicine_classes)
+    ]
+
+
+def missing_core_sections(unanswered: Iterable[str]) -> list[str]:
+    """The core sections none of whose fields is answered."""
+    missing = set(unanswered)
+    return [core for core, fields in CORE_SECTIONS.items() if all(name in missing for name in fields)]
+
+
+def coverage_of(unanswered: Iterable[str]) -> Coverage:
+    """``full`` when the four core sections are answered, ``none`` when none is, else ``partial``."""
+    missing = len(missing_core_sections(unanswered))
+    if missing == 0:
+        return "full"
+    return "none" if missing == len(CORE_SECTIONS) else "partial"
+
+
+def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) -> str:
+    """Sections as a person reads them: "alcohol, symptoms in the past two weeks and diet"."""
+    names = [words.get(section, section.replace("_", " ")) for section in sections]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def is_answered(value: Any) -> bool:
+    """An empty list is an answer ("none of these"); an empty section object is not."""
+    if isinstance(value, dict):
+        return any(is_answered(item) for item in value.values())
+    return value is not None
