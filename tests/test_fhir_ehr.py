@@ -216,6 +216,20 @@ def test_bad_fhir_gets_an_error_per_record_and_its_neighbours_are_still_screened
         assert any(path_ == want_path and want_message in message for path_, message in found), (want_path, want_message, found)
 
 
+def test_a_status_that_is_not_a_code_is_not_a_current_one_and_crashes_nothing(tmp_path: Path) -> None:
+    lines = [
+        {"resourceType": "Observation", "status": [], "subject": {"reference": "Patient/s1"}, "effectiveDateTime": "2025-06-29",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]}, "valueQuantity": {"value": 3.0, "code": "mmol/L"}},
+        {"resourceType": "MedicationStatement", "status": {"code": "active"}, "subject": {"reference": "Patient/s1"},
+         "medicationCodeableConcept": {"text": "furosemide"}},
+    ]
+    path = tmp_path / "odd-status.ndjson"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    done, entries = batch(path, tmp=tmp_path)
+    assert done.exit_code == 0, done.output
+    assert entries[0]["labs_used"] == [] and entries[0]["medications_recognised"] == []
+
+
 def test_a_bundle_with_nothing_to_read_is_one_invalid_record(tmp_path: Path) -> None:
     path = tmp_path / "empty.json"
     path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Encounter", "id": "e"}}]}), "utf-8")

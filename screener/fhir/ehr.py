@@ -96,7 +96,7 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
     for located in medicines:
         resource, where = located.resource, located.where
         kind = resource.get("resourceType")
-        if resource.get("status") not in context.mapping.current_statuses[str(kind)]:
+        if _status(resource) not in context.mapping.current_statuses[str(kind)]:
             continue
         recorded = _recorded_on(resource)
         if recorded is not None and recorded > as_of:
@@ -150,7 +150,7 @@ def _read_labs(observations: Sequence[Located], context: FhirContext, as_of: dat
     for located in observations:
         resource = located.resource
         lab = _lab_of(resource, located.where, context, out)
-        if lab is None or resource.get("status") not in context.mapping.current_statuses["Observation"]:
+        if lab is None or _status(resource) not in context.mapping.current_statuses["Observation"]:
             continue
         taken = _recorded_on(resource)
         if taken is not None and taken > as_of:
@@ -244,6 +244,12 @@ def _is_current_condition(resource: Mapping[str, Any], context: FhirContext) -> 
     clinical = {str(c.get("code")) for c in _codings(resource.get("clinicalStatus"))}
     # A condition with no clinical status is on the record without a word on its course: it counts.
     return not clinical or bool(clinical & context.mapping.current_statuses["Condition"])
+
+
+def _status(resource: Mapping[str, Any]) -> str | None:
+    """A resource's status code; anything but a string (a list, an object) is no status we know."""
+    status = resource.get("status")
+    return status if isinstance(status, str) else None
 
 
 def _codings(concept: Any) -> Iterator[Mapping[str, Any]]:

@@ -81,6 +81,8 @@ class FhirMapping:
     medication_name_systems: tuple[str, ...]
     lab_taken: Mapping[str, Any]
     risk_assessment: Mapping[str, Any]
+    cds_hooks: Mapping[str, Any]
+    """CDS Hooks cards: indicator by urgency, topic, the lab test suggested and when, draft statuses."""
     source: str = "<data>"
 
     @property
@@ -178,6 +180,7 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         medication_name_systems=tuple(data["medication_name_systems"]),
         lab_taken=data["lab_taken"],
         risk_assessment=data["risk_assessment"],
+        cds_hooks=data["cds_hooks"],
         source=source,
     )
 
@@ -210,6 +213,19 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
     for name in LEVEL_FIELDS:
         if name not in outcomes:
             problems.append(f"risk_assessment.outcomes: '{name}' is missing")
+    return problems + _cds_hooks_problems(data)
+
+
+def _cds_hooks_problems(data: Mapping[str, Any]) -> list[str]:
+    """The CDS Hooks test suggestion names a lab of the mapping and levels of a result (the
+    urgencies and level values are checked against the ruleset where the cards are made)."""
+    problems = []
+    suggest = data["cds_hooks"]["suggest_test"]
+    if suggest["lab"] not in data["labs"]:
+        problems.append(f"cds_hooks.suggest_test.lab: unknown lab '{suggest['lab']}'{did_you_mean(suggest['lab'], data['labs'])}")
+    for name in suggest["when"]:
+        if name not in LEVEL_FIELDS:
+            problems.append(f"cds_hooks.suggest_test.when: '{name}' is not a level of a result{did_you_mean(name, LEVEL_FIELDS)}")
     return problems
 
 

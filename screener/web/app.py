@@ -42,6 +42,9 @@ class WebSettings:
 
     max_body_bytes: int = 128 * 1024
     """Largest request body accepted (413 above it). An answers file is about 1 KB."""
+    body_limits_by_path: tuple[tuple[str, int], ...] = ()
+    """Other limits for the paths under a prefix: ``(("/cds-services/", 1_048_576),)`` (a CDS
+    Hooks call carries the patient's prefetched EHR data)."""
     max_sessions: int = 200
     """Most sessions held at once; starting one more forgets the least recently used."""
     idle_minutes: float = 30
@@ -140,7 +143,7 @@ def create_app(
     pages.install_error_pages(app)
     # Added innermost first. The headers wrap every response, those refusing a request included;
     # the access log sees every request.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, by_path=settings.body_limits_by_path)
     app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)

@@ -122,17 +122,24 @@ class BodyLimit:
     handlers answer with 413; one that escapes them is answered here.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, by_path: tuple[tuple[str, int], ...] = ()) -> None:
         self.app = app
-        self.limit = limit
+        self.default = limit
+        self.by_path = by_path
+        """(path prefix, limit): another limit for the paths under a prefix (the longest wins)."""
+
+    def limit_for(self, path: str) -> int:
+        matching = [(len(prefix), limit) for prefix, limit in self.by_path if path.startswith(prefix)]
+        return max(matching)[1] if matching else self.default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(str(scope.get("path", "")))
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _plain_response(send, 413, too_large_text(self.limit))
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _plain_response(send, 413, too_large_text(limit))
             return
         received = 0
         started = False
@@ -142,8 +149,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracked_send(message: Message) -> None:
@@ -156,7 +163,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracked_send)
         except BodyTooLarge:
             if not started:
-                await _plain_response(send, 413, too_large_text(self.limit))
+                await _plain_response(send, 413, too_large_text(limit))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
     import uvicorn
 
-WEB_MODULES = ("fastapi", "uvicorn", "multipart", "jinja2")
+    from screener.web.cds import CdsSettings
+
+WEB_MODULES = ("fastapi", "uvicorn", "multipart", "jinja2", "jwt", "cryptography")
 
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
@@ -73,6 +75,17 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
+def cds_line(url: str, cds: CdsSettings, host: str) -> str:
+    """What to tell the person about the CDS Hooks services: where, and who may call them."""
+    where = f"CDS Hooks services at {url}cds-services"
+    if cds.trusted_issuers:
+        count = len(cds.trusted_issuers)
+        return f"{where} (calls need a JWT from the {count} trusted issuer{'s' if count != 1 else ''})"
+    if is_loopback(host):
+        return f"{where} (no trusted issuer: any program on this computer may call them)"
+    return f"{where} (Warning: no trusted issuer, so anyone who can reach this computer may call them; see --cds-trusted-issuer)"
+
+
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host``:``port``, or an ``InputError`` saying why not."""
     try:
@@ -107,9 +120,12 @@ def serve(
     rules: Path | None = None,
     open_browser: bool = False,
     say: Callable[[str], None] = print,
+    cds: CdsSettings | Callable[[], CdsSettings] | None = None,
 ) -> None:
-    """Serve the questionnaire until Ctrl-C. Raises ``MissingExtra`` without the web extra,
-    ``RulesError`` for a bad rule folder, ``InputError`` when the address cannot be used."""
+    """Serve the questionnaire (and the CDS Hooks services) until Ctrl-C. Raises ``MissingExtra``
+    without the web extra, ``RulesError`` for a bad rule folder, ``InputError`` when the address
+    or a trusted issuer's key set cannot be used. ``cds`` may be a function that makes the CDS
+    settings (run once the web extra is known to be there: reading them needs it)."""
     require_web()
     import uvicorn
 
@@ -117,15 +133,20 @@ def serve(
     from screener.screening.pipeline import Screener
     from screener.screening.ruleset import load_ruleset
     from screener.web.app import WebSettings, create_app
+    from screener.web.cds import CdsSettings, cds_router, cds_web_settings, prepare
 
+    cds = cds() if callable(cds) else (cds or CdsSettings())
     screener = Screener(load_ruleset(rules))
-    app = create_app(screener, Questionnaire.load(rules), settings=WebSettings(allowed_hosts=allowed_hosts(host)))
+    settings = cds_web_settings(WebSettings(allowed_hosts=allowed_hosts(host)), cds)
+    app = create_app(screener, Questionnaire.load(rules), settings=settings, routers=[cds_router(cds)])
+    prepare(app)
     warning = exposure_warning(host)
     sock = bind(host, port)
     url = url_of(sock)
     if warning:
         say(warning)
     say(f"The questionnaire is at {url}  (Ctrl-C to stop; answers are forgotten when it stops)")
+    say(cds_line(url, cds, host))
     server = uvicorn.Server(
         uvicorn.Config(app, access_log=False, log_config=LOG_CONFIG, server_header=False, lifespan="off")
     )

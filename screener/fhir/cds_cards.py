@@ -1,0 +1,277 @@
+"""CDS Hooks cards from a screening result: what the EHR shows the clinician.
+
+Every part of a card comes from the result and the rule data, nothing is decided here:
+
+- ``indicator``: from the urgency, by ``rules/fhir.json`` (``cds_hooks.indicator_by_urgency``);
+- ``summary`` (under 140 characters): the levels and the urgency, what the order being placed
+  changes (order-select), and that the data are the record's only;
+- ``detail`` (GitHub Markdown): levels and urgency, coverage (EHR data rarely hold symptoms,
+  alcohol or GI history, so the screen is partial and the card says what it could not see), why
+  (the rules that fired), what was read from the record, the recommendations, warnings, what
+  could not be read, and the disclaimer. Text from the record is escaped, never read as Markdown;
+- ``source``: the ruleset's name and version, with a topic;
+- a suggestion to order the lab test of ``cds_hooks.suggest_test`` (a ServiceRequest, coded as
+  the mapping codes the lab) when the result's levels are among those it lists, unless that test
+  is already among the orders being placed.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
+from screener.errors import RulesError
+from screener.fhir.cds_hooks import HookCall, Record, Screened
+from screener.fhir.mapping import FhirContext
+
+if TYPE_CHECKING:
+    from screener.reports.words import Words
+    from screener.screening.ruleset import Ruleset
+
+SUMMARY_LIMIT = 139
+"""The spec: a summary of under 140 characters."""
+_INLINE = re.compile(r"([\\`*_\[\]<>|~!&])")
+_LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+_DATA_NOTE = {"full": "", "partial": " (EHR data only)", "none": " (not enough EHR data to screen)"}
+_SHORT_NAMES = {"combined_depletion": "combined", "urgency": "urgency", "magnesium_depletion": "magnesium", "potassium_depletion": "potassium"}
+
+
+def escape(text: Any) -> str:
+    """Text from the record or the answers, shown as it is in Markdown: on one line, never read as
+    a link, HTML or emphasis."""
+    return _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def line(text: str) -> str:
+    """Escaped text that starts a line (a list item's text): never read as a heading or a list."""
+    return _LINE_START.sub(lambda found: found.group(1)[:-1] + "\\" + found.group(1)[-1], text)
+
+
+class CardWriter:
+    """Cards for one ruleset and FHIR mapping; the mapping is checked against the ruleset's scales
+    when it is built (a ``RulesError`` names what does not fit)."""
+
+    def __init__(self, context: FhirContext, ruleset: Ruleset, words: Words) -> None:
+        self.context = context
+        self.ruleset = ruleset
+        self.words = words
+        self.spec = context.mapping.cds_hooks
+        self._check()
+        self._recommending = {rule.id for rule in ruleset.rules if "recommend" in rule.then}
+
+    def _check(self) -> None:
+        source = self.context.mapping.source
+        problems = []
+        urgencies = self.ruleset.scales["urgency"].values
+        indicators = self.spec["indicator_by_urgency"]
+        problems += [f"cds_hooks.indicator_by_urgency: no indicator for urgency '{name}'" for name in urgencies if name not in indicators]
+        problems += [f"cds_hooks.indicator_by_urgency: '{name}' is not an urgency of the rules" for name in indicators if name not in urgencies]
+        for level, values in self.spec["suggest_test"]["when"].items():
+            known = self.ruleset.scales[level].values if level in self.ruleset.scales else ()
+            problems += [f"cds_hooks.suggest_test.when.{level}: '{value}' is not a level of the rules" for value in values if value not in known]
+        if problems:
+            raise RulesError("\n".join(f"{source}: {problem}" for problem in problems), hint="urgencies and levels are those of rules/ruleset.json (scales)")
+
+    # -- cards --------------------------------------------------------------------------------
+
+    def cards(self, call: HookCall, record: Record, screened: Screened) -> list[dict[str, Any]]:
+        """The cards answering one hook call: one, about the screen."""
+        if screened.entry is None:
+            return [self._not_screened(screened)]
+        return [self._result_card(call, record, screened, screened.entry)]
+
+    def _result_card(self, call: HookCall, record: Record, screened: Screened, entry: Mapping[str, Any]) -> dict[str, Any]:
+        card: dict[str, Any] = {
+            "uuid": str(uuid.uuid4()),
+            "summary": self.summary(entry, screened),
+            "indicator": self.spec["indicator_by_urgency"][entry["urgency"]],
+            "detail": self.detail(entry, record, screened),
+            "source": self.source(),
+        }
+        if self._suggests_test(entry) and not record.test_ordered:
+            card["suggestions"] = [self.test_suggestion(call, entry)]
+            card["selectionBehavior"] = "at-most-one"
+        return card
+
+    def _not_screened(self, screened: Screened) -> dict[str, Any]:
+        count = len(screened.problems)
+        lines = ["**This record could not be screened.** Nothing is guessed: the EHR data below need correcting first.", ""]
+        lines += [f"- {escape(problem.path)}: {escape(problem.message)}" for problem in screened.problems[:20]]
+        if count > 20:
+            lines.append(f"- and {count - 20} more")
+        lines += ["", escape(self.ruleset.disclaimer)]
+        return {
+            "uuid": str(uuid.uuid4()),
+            "summary": _fit([f"Mg/K depletion screen: not screened, {count} problem{'s' if count != 1 else ''} in the EHR data"]),
+            "indicator": "info",
+            "detail": "\n".join(lines),
+            "source": self.source(),
+        }
+
+    def source(self) -> dict[str, Any]:
+        mapping = self.context.mapping
+        topic = self.spec["topic"]
+        return {
+            "label": f"{self.ruleset.name} {self.ruleset.version}",
+            "topic": {"system": f"{mapping.canonical_base}/CodeSystem/cds-topics", "code": topic["code"], "display": topic["display"]},
+        }
+
+    def summary(self, entry: Mapping[str, Any], screened: Screened) -> str:
+        """One sentence under 140 characters: what the order changes, or the levels; the urgency."""
+        data = _DATA_NOTE[entry["coverage"]]
+        before = screened.before
+        if before is not None:
+            # What rose, the headline and the urgency first: as many as the summary holds.
+            changes = [
+                f"{_SHORT_NAMES[name]} {before[name]} → {entry[name]}"
+                for name in _SHORT_NAMES
+                if self._rank(name, entry[name]) > self._rank(name, before[name])
+            ]
+            if changes:
+                ordered = self._ordered_names(entry, screened)
+                return _fit([f"With {ordered} ordered, the Mg/K screen rises{data}: ", *_commas(changes)])
+        levels = f"combined {entry['combined_depletion']}; magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}"
+        return _fit([f"Mg/K depletion screen{data}: ", levels, f"; urgency: {entry['urgency']}"])
+
+    def _rank(self, scale: str, value: str) -> int:
+        return self.ruleset.scales[scale].rank(value)
+
+    def _ordered_names(self, entry: Mapping[str, Any], screened: Screened) -> str:
+        """The medicines ordered, by their generic names when the vocabulary knows them."""
+        names = []
+        for ordered in screened.ordered:
+            recognised = next((m for m in entry.get("medications_recognised", []) if m.get("input") == ordered), None)
+            generics = [match["generic"] for match in (recognised or {}).get("matches", [])]
+            names.append(" with ".join(generics) if generics else _clip(ordered, 40))
+        names = list(dict.fromkeys(names))
+        if len(names) > 2:
+            return f"{names[0]} and {len(names) - 1} other medicines"
+        return " and ".join(names) or "this order"
+
+    # -- detail -------------------------------------------------------------------------------
+
+    def detail(self, entry: Mapping[str, Any], record: Record, screened: Screened) -> str:
+        """The card's detail, in GitHub Flavored Markdown."""
+        parts = [self._headline(entry), self._coverage_text(entry)]
+        if screened.before is not None:
+            parts.append(self._order_text(screened))
+        parts += [
+            _section("Why (the rules that fired)", self._why(entry)),
+            _section("Read from the EHR record", self._read(screened)),
+            _section("Recommendations (as the screen words them for the person)", [escape(r["text"]) for r in entry.get("recommendations", [])]),
+            _section("Warnings", [escape(text) for text in entry.get("warnings", [])]),
+            _section("Not read", [escape(note) for note in record.notes]),
+        ]
+        if record.test_ordered:
+            parts.append(f"A {escape(self.spec['suggest_test']['text'].lower())} test is already among the orders being placed.")
+        ruleset = entry["ruleset"]
+        parts.append(f"*{escape(ruleset['name'])} {escape(ruleset['version'])} (SHA-256 {ruleset['sha256'][:12]}).* {escape(entry['disclaimer'])}")
+        return "\n\n".join(part for part in parts if part)
+
+    def _headline(self, entry: Mapping[str, Any]) -> str:
+        red_flags = entry.get("red_flags") or []
+        lines = []
+        if red_flags:
+            lines.append("**Red flag: " + escape(", ".join(self.words.red_flag(code) for code in red_flags)) + ".**")
+        lines.append(
+            f"**Combined magnesium and potassium depletion: {entry['combined_depletion']}** "
+            f"(magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}). "
+            f"Urgency: **{entry['urgency']}** ({escape(entry['urgency_text'])})."
+        )
+        return "\n\n".join(lines)
+
+    def _coverage_text(self, entry: Mapping[str, Any]) -> str:
+        """Coverage in screening terms: which core sections of the screen the record says nothing
+        about (EHR data rarely hold alcohol, gut losses or symptoms), and what else it does not say."""
+        coverage = entry["coverage"]
+        if coverage == "full":
+            return ""
+        unanswered = entry.get("unanswered_sections") or []
+        missing = missing_core_sections(unanswered)
+        core = {name for section in missing for name in CORE_SECTIONS[section]}
+        others = [self.words.section(code).lower() for code in unanswered if code not in core]
+        if coverage == "none":
+            text = (
+                f"**Not enough EHR data to screen.** The record says nothing about {in_words(missing, CORE_SECTION_WORDS)}, "
+                "so these levels rest on very little and a low one is not reassurance."
+            )
+        else:
+            text = (
+                f"**Screened from EHR data only: partial coverage.** The record says nothing about "
+                f"{in_words(missing, CORE_SECTION_WORDS)}: those questions stay unanswered, so a lower level is not reassurance."
+            )
+        if others:
+            text += f" Not in the record either: {escape(', '.join(others))}."
+        return text + " Asking the person the remaining questions (`mgk-screen ask`, or the questionnaire page) completes the screen."
+
+    def _order_text(self, screened: Screened) -> str:
+        before = screened.before
+        assert before is not None
+        names = ", ".join(screened.ordered) or "the orders selected"
+        return (
+            f"**With the order being placed:** {escape(names)} counted as taken. Without it: combined "
+            f"{before['combined_depletion']}, magnesium {before['magnesium_depletion']}, potassium "
+            f"{before['potassium_depletion']}; urgency {before['urgency']}."
+        )
+
+    def _why(self, entry: Mapping[str, Any]) -> list[str]:
+        titles = [finding["title"] for finding in entry.get("findings", []) if finding["rule"] not in self._recommending]
+        return [escape(title) for title in dict.fromkeys(titles)]
+
+    def _read(self, screened: Screened) -> list[str]:
+        from screener.reports.words import answer_rows
+
+        return [f"{escape(question)}: {escape(answer)}" for question, answer in answer_rows(screened.answers, self.words)]
+
+    # -- the suggestion -----------------------------------------------------------------------
+
+    def _suggests_test(self, entry: Mapping[str, Any]) -> bool:
+        return any(entry.get(level) in values for level, values in self.spec["suggest_test"]["when"].items())
+
+    def test_suggestion(self, call: HookCall, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Order the suggested lab test: a draft ServiceRequest coded as the mapping codes the lab."""
+        suggest = self.spec["suggest_test"]
+        codes = self.context.mapping.labs[suggest["lab"]]["codes"]
+        reasons = [f"{self.ruleset.scales[level].label} {entry[level]}" for level in suggest["when"] if entry.get(level) in suggest["when"][level]]
+        request = {
+            "resourceType": "ServiceRequest",
+            "status": "draft",
+            "intent": "order",
+            "category": [{"coding": [dict(suggest["category"])]}],
+            "code": {"coding": [{"system": c["system"], "code": c["code"], "display": c["display"]} for c in codes], "text": suggest["text"]},
+            "subject": {"reference": f"Patient/{call.patient_id}"},
+            "reasonCode": [{"text": f"Screen (not a diagnosis): {', '.join(reasons)}"}],
+        }
+        return {
+            "label": f"Order: {suggest['text']}",
+            "uuid": str(uuid.uuid4()),
+            "isRecommended": True,
+            "actions": [{"type": "create", "description": f"Order a test: {suggest['text']} ({', '.join(reasons)} on screening)", "resource": request}],
+        }
+
+
+def _section(title: str, items: Sequence[str]) -> str:
+    if not items:
+        return ""
+    return f"**{title}**\n\n" + "\n".join(f"- {line(item)}" for item in items)
+
+
+def _commas(parts: Sequence[str]) -> list[str]:
+    return [part if index == 0 else f", {part}" for index, part in enumerate(parts)]
+
+
+def _fit(parts: Sequence[str]) -> str:
+    """The parts joined, as many as fit under the limit (the first always, clipped if it must be)."""
+    text = parts[0]
+    for part in parts[1:]:
+        if len(text) + len(part) > SUMMARY_LIMIT:
+            break
+        text += part
+    return _clip(text, SUMMARY_LIMIT)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,223 @@
+"""Reading a patient's resources from an EHR's FHIR server, for a CDS Hooks call whose client
+did not prefetch them (it gives ``fhirServer`` and, usually, ``fhirAuthorization``).
+
+The server is named by whoever calls the hook, so every request is fenced in:
+
+- only ``http`` and ``https`` (never ``file:`` or another scheme urllib would open);
+- a timeout on each request and a deadline for the whole call;
+- a budget of bytes for the whole call, counted while reading (a false or missing
+  Content-Length does not get around it);
+- a redirect is followed only to the same scheme, host and port (the bearer token goes with it,
+  so it must never reach another host), and so is a search's ``next`` page link;
+- a failure is a ``FetchError`` whose message names the search and what went wrong, never the
+  access token or the server's reply (which may hold patient data).
+
+Nothing is logged here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+FHIR_JSON = "application/fhir+json"
+_CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """A FHIR read or search that could not be done; the message says which and why, for people."""
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How much one CDS Hooks call may ask of a FHIR server."""
+
+    timeout_seconds: float = 5.0
+    """Longest wait for the server on any one request (connecting, or between bytes read)."""
+    deadline_seconds: float = 15.0
+    """Longest time all the reads of one call may take together."""
+    max_bytes: int = 4 * 1024 * 1024
+    """Most bytes read from the server in one call, all requests together."""
+    max_pages: int = 5
+    """Most pages read for one search (its ``next`` links)."""
+
+
+class _RefusedRedirect(FetchError):
+    pass
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only when it stays on the same scheme, host and port (the access token
+    goes with it)."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: http.client.HTTPMessage, newurl: str
+    ) -> urllib.request.Request | None:
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if _origin(target) != _origin(req.full_url):
+            raise _RefusedRedirect(f"the FHIR server redirected to another host ({_origin_text(target)}): not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+@dataclass
+class FhirServer:
+    """One CDS Hooks call's view of the EHR's FHIR server: its base URL and access token."""
+
+    base_url: str
+    access_token: str | None = None
+    limits: FetchLimits = field(default_factory=FetchLimits)
+    _read: int = 0
+    _started: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        problem = base_url_problem(self.base_url)
+        if problem:
+            raise FetchError(problem)
+        self.base_url = self.base_url.rstrip("/")
+        self._opener = urllib.request.build_opener(_SameOriginRedirects())
+
+    def resources(self, query: str, what: str) -> Iterator[tuple[Mapping[str, Any], str]]:
+        """The resources a read (``Patient/123``) or search (``Condition?patient=123``) gives,
+        each with where it was found (``$.entry[2].resource`` of page 1...); a search is followed
+        through its ``next`` links, up to the page limit. ``what`` names it in messages. An
+        absolute URL (a prefetched search's ``next`` link) must be on this server."""
+        absolute = query.startswith(("http://", "https://"))
+        if absolute and _origin(query) != _origin(self.base_url):
+            raise FetchError(f"{what}: the next page is not on the FHIR server ({_origin_text(query)}): not read")
+        url: str | None = query if absolute else f"{self.base_url}/{query_url(query)}"
+        page = 0
+        while url is not None:
+            page += 1
+            found = self.get(url, what)
+            if found.get("resourceType") != "Bundle":
+                yield found, "$"
+                return
+            for index, entry in enumerate(found.get("entry") or ()):
+                if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                    where = f"$.entry[{index}].resource" if page == 1 else f"page {page}: $.entry[{index}].resource"
+                    yield entry["resource"], where
+            url = next_link(found)
+            if url is not None and _origin(url) != _origin(self.base_url):
+                raise FetchError(f"{what}: the next page is on another host ({_origin_text(url)}): not read")
+            if url is not None and page >= self.limits.max_pages:
+                raise FetchError(f"{what}: more than {self.limits.max_pages} pages of results: not read whole")
+
+    def get(self, url: str, what: str) -> dict[str, Any]:
+        """One FHIR JSON resource from ``url`` (absolute, on this server)."""
+        headers = {"Accept": FHIR_JSON}
+        if self.access_token:
+            headers["Authorization"] = f"Bearer {self.access_token}"
+        request = urllib.request.Request(url, headers=headers, method="GET")
+        try:
+            with self._opener.open(request, timeout=self._timeout(what)) as response:
+                body = self._body(response, what)
+        except _RefusedRedirect as error:
+            raise FetchError(f"{what}: {error}") from None
+        except urllib.error.HTTPError as error:
+            error.close()
+            raise FetchError(f"{what}: the FHIR server answered {error.code}{_reason(error.code)}") from None
+        except urllib.error.URLError as error:
+            raise FetchError(f"{what}: the FHIR server could not be reached ({_plain_reason(error.reason)})") from None
+        except TimeoutError:
+            raise FetchError(f"{what}: the FHIR server did not answer within {self.limits.timeout_seconds:g} s") from None
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            reason = getattr(error, "strerror", None) or type(error).__name__
+            raise FetchError(f"{what}: the FHIR server could not be read ({reason})") from None
+        try:
+            value = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise FetchError(f"{what}: the FHIR server's answer is not JSON") from None
+        if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
+            raise FetchError(f"{what}: the FHIR server's answer is not a FHIR resource")
+        if value["resourceType"] == "OperationOutcome":
+            raise FetchError(f"{what}: the FHIR server answered with an OperationOutcome (an error)")
+        return value
+
+    def _timeout(self, what: str) -> float:
+        left = self.limits.deadline_seconds - (time.monotonic() - self._started)
+        if left <= 0:
+            raise FetchError(f"{what}: not read, the {self.limits.deadline_seconds:g} s allowed for reading the FHIR server are used up")
+        return min(self.limits.timeout_seconds, left)
+
+    def _body(self, response: http.client.HTTPResponse, what: str) -> bytes:
+        left = self.limits.max_bytes - self._read
+        declared = response.headers.get("Content-Length")
+        if declared is not None and declared.isdigit() and int(declared) > left:
+            raise FetchError(f"{what}: the FHIR server's answer is larger than the {self.limits.max_bytes:,} bytes accepted")
+        chunks = []
+        while True:
+            if time.monotonic() - self._started > self.limits.deadline_seconds:
+                raise FetchError(f"{what}: the FHIR server took longer than {self.limits.deadline_seconds:g} s")
+            chunk = response.read(_CHUNK)
+            if not chunk:
+                break
+            self._read += len(chunk)
+            if self._read > self.limits.max_bytes:
+                raise FetchError(f"{what}: the FHIR server's answers are larger than the {self.limits.max_bytes:,} bytes accepted")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a ``fhirServer`` value, or None."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "fhirServer must be an http or https URL"
+    if parts.username or parts.password:
+        return "fhirServer must not carry a user name or password (use fhirAuthorization)"
+    if parts.query or parts.fragment:
+        return "fhirServer must be a base URL, without a query or fragment"
+    return None
+
+
+def query_url(query: str) -> str:
+    """A relative FHIR read or search, its query string encoded (``|`` in a token search too)."""
+    path, _, search = query.partition("?")
+    if not search:
+        return path
+    pairs = urllib.parse.parse_qsl(search, keep_blank_values=True)
+    return f"{path}?{urllib.parse.urlencode(pairs, safe=',:/')}"
+
+
+def next_link(bundle: Mapping[str, Any]) -> str | None:
+    for link in bundle.get("link") or ():
+        if isinstance(link, dict) and link.get("relation") == "next" and isinstance(link.get("url"), str):
+            return str(link["url"])
+    return None
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
+
+
+def _reason(code: int) -> str:
+    return {
+        401: " (unauthorised: the access token was refused)",
+        403: " (forbidden: the access token does not allow it)",
+        404: " (not found)",
+    }.get(code, "")
+
+
+def _plain_reason(reason: object) -> str:
+    if isinstance(reason, TimeoutError):
+        return "timed out"
+    if isinstance(reason, OSError):
+        return reason.strerror or type(reason).__name__
+    return str(reason)

@@ -1,0 +1,304 @@
+"""CDS Hooks in `mgk-screen serve`: discovery and the two services, as a router of the web app.
+
+    app = create_app(screener, settings=cds_web_settings(WebSettings(), cds), routers=[cds_router(cds)])
+
+- ``GET /cds-services``: discovery (``screener.fhir.cds_hooks.services``);
+- ``POST /cds-services/{id}``: a hook call answered with cards (``screener.fhir.cds_cards``);
+- ``OPTIONS`` on both: CORS preflight, for EHRs that call from a browser.
+
+These are JSON APIs without cookies or sessions: the web pages' CSRF and session model does not
+apply to them and is not touched. Every answer, errors included, is JSON and carries the CORS
+headers, so a browser-based EHR can read why a call was refused. With trusted issuers
+configured (``CdsSettings.trusted_issuers``), every call needs a JWT from one of them
+(``screener.web.cds_auth``), or gets 401.
+
+Nothing about a call is logged beyond the access log's method, path and status: not the
+prefetch, not the answers, not the tokens. Reading the FHIR server and screening are blocking,
+so they run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from screener.batch.json_text import JsonFault, decode_at
+from screener.contract.validation import Problem
+from screener.errors import InputError
+from screener.fhir.cds_cards import CardWriter
+from screener.fhir.cds_hooks import HookError, Service, gather, read_call, screen_record, services
+from screener.fhir.client import FetchLimits, FhirServer
+from screener.fhir.mapping import fhir_context
+from screener.web.app import WebContext, WebSettings, web_context
+from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
+from screener.web.security import BodyTooLarge
+
+PREFIX = "/cds-services"
+
+
+@dataclass(frozen=True)
+class CdsSettings:
+    """How the CDS services answer. The defaults suit an EHR sandbox on this computer."""
+
+    trusted_issuers: Mapping[str, str] = field(default_factory=dict)
+    """Issuer (``iss``) -> its JWK Set (an https URL or a file). When any is given, every call
+    needs a valid JWT from one of them."""
+    as_of: date | None = None
+    """Reference date for ages and how old a result is; None: the day of the call."""
+    base_url: str | None = None
+    """This server's public base URL, as the EHR calls it (the JWT ``aud`` is checked against
+    it); None: the URL each request was sent to."""
+    allowed_origins: tuple[str, ...] = ("*",)
+    """Origins of browser-based EHRs allowed to read the answers (CORS); "*" allows any. No
+    cookie is ever involved, so any origin still needs a valid JWT when issuers are trusted."""
+    max_body_bytes: int = 1024 * 1024
+    """Largest hook call accepted (413 above it): the prefetch carries the patient's EHR data."""
+    fetch: FetchLimits = field(default_factory=FetchLimits)
+    """Timeouts and size caps for reading the EHR's FHIR server."""
+
+
+_CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "trusted_issuers": {
+            "type": "object",
+            "description": "issuer (iss) -> its JWK Set: an https URL or a file (relative to the config file)",
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
+        "base_url": {"type": "string", "pattern": "^https?://[^\\s/]+(/[^\\s]*)?$"},
+        "as_of": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        "allowed_origins": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+        "max_request_bytes": {"type": "integer", "minimum": 1024},
+        "fhir_timeout_seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+        "max_fhir_bytes": {"type": "integer", "minimum": 1024},
+    },
+}
+
+
+def cds_settings(
+    config: Path | None = None, issuers: Sequence[str] = (), as_of: date | None = None, base_url: str | None = None
+) -> CdsSettings:
+    """The CDS settings from `mgk-screen serve`'s options: a config file (JSON), then
+    ``--cds-trusted-issuer ISSUER=JWKS`` (added to the file's), ``--as-of`` and ``--cds-base-url``
+    (which win). Raises ``InputError`` naming the file and the JSON path of what is wrong."""
+    data: dict[str, Any] = _config_file(config) if config is not None else {}
+    if base_url is not None and not re.match(_CONFIG_SCHEMA["properties"]["base_url"]["pattern"], base_url):
+        raise InputError(f"--cds-base-url {base_url!r}: expected an http or https URL", hint="for example https://cds.example.org")
+    trusted = dict(data.get("trusted_issuers", {}))
+    if config is not None:  # key files named in the config file are relative to it
+        trusted = {iss: where if where.startswith(("https://", "http://")) else str(config.parent / where) for iss, where in trusted.items()}
+    trusted.update(parse_issuer(spec) for spec in issuers)
+    fetch = FetchLimits()
+    fetch = dataclasses.replace(
+        fetch,
+        timeout_seconds=float(data.get("fhir_timeout_seconds", fetch.timeout_seconds)),
+        max_bytes=int(data.get("max_fhir_bytes", fetch.max_bytes)),
+    )
+    defaults = CdsSettings()
+    return CdsSettings(
+        trusted_issuers=trusted,
+        as_of=as_of or (date.fromisoformat(data["as_of"]) if "as_of" in data else None),
+        base_url=base_url or data.get("base_url"),
+        allowed_origins=tuple(data.get("allowed_origins", defaults.allowed_origins)),
+        max_body_bytes=int(data.get("max_request_bytes", defaults.max_body_bytes)),
+        fetch=fetch,
+    )
+
+
+def _config_file(path: Path) -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+
+    from screener.contract.validation import schema_problems
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found", hint="--cds-config names a JSON file of CDS Hooks settings") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{path}: not a JSON file ({error})") from None
+    problems = schema_problems(Draft202012Validator(_CONFIG_SCHEMA), data)
+    as_of = data.get("as_of") if isinstance(data, dict) else None
+    if isinstance(as_of, str) and not any(problem.path == "$.as_of" for problem in problems):
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            problems.append(Problem("$.as_of", f"{as_of!r} is not a date (YYYY-MM-DD)"))
+    if problems:
+        raise InputError("\n".join(f"{path}: {problem.path}: {problem.message}" for problem in problems))
+    assert isinstance(data, dict)
+    return data
+
+
+def cds_web_settings(settings: WebSettings, cds: CdsSettings) -> WebSettings:
+    """The web settings with the CDS services' own body size limit."""
+    return dataclasses.replace(settings, body_limits_by_path=(*settings.body_limits_by_path, (PREFIX, cds.max_body_bytes)))
+
+
+@dataclass
+class _Cds:
+    """What the CDS routes of one app share, built on the first call (or by ``prepare``)."""
+
+    services: dict[str, Service]
+    cards: CardWriter
+
+
+def prepare(app: Any) -> None:
+    """Build the services and the card writer now (a bad FHIR mapping is a ``RulesError`` at
+    start-up, not on the first call)."""
+    _shared(app.state.web, app)
+
+
+def _shared(web: WebContext, app: Any) -> _Cds:
+    shared: _Cds | None = getattr(app.state, "cds", None)
+    if shared is None:
+        context = fhir_context(web.screener.ruleset)
+        shared = _Cds(services(context), CardWriter(context, web.screener.ruleset, web.words))
+        app.state.cds = shared
+    return shared
+
+
+def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | None = None) -> APIRouter:
+    """The CDS Hooks routes. Trusted issuers' key files are read here (an ``InputError`` names a bad one)."""
+    settings = settings or CdsSettings()
+    trusted = issuers if issuers is not None else TrustedIssuers.load(settings.trusted_issuers)
+    router = APIRouter(tags=["CDS Hooks"])
+
+    def answer(request: Request, body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+        return JSONResponse(body, status_code=status, headers={**_cors(request, settings), **(headers or {})})
+
+    async def refusal(request: Request) -> Response | None:
+        if not trusted:
+            return None
+        audience = (settings.base_url.rstrip("/") + request.url.path) if settings.base_url else str(request.url).split("?")[0]
+        authorization = request.headers.get("authorization")
+        try:
+            await run_in_threadpool(trusted.verify, authorization, audience)
+        except Refused as error:
+            challenge = 'Bearer realm="mgk-screen CDS Hooks"'
+            if authorization:
+                challenge += ', error="invalid_token"'
+            return answer(request, {"error": "unauthorized", "message": str(error)}, 401, {"WWW-Authenticate": challenge})
+        return None
+
+    @router.get(
+        PREFIX,
+        summary="CDS Hooks discovery: the services and their prefetch templates",
+        responses={200: {"description": "`{\"services\": [...]}` (CDS Hooks 2.0)."}, 401: {"description": "No valid JWT from a trusted issuer."}},
+    )
+    async def discovery(request: Request) -> Response:
+        """The CDS Services this server offers: `patient-view` and `order-select`."""
+        refused = await refusal(request)
+        if refused is not None:
+            return refused
+        shared = _shared(web_context(request), request.app)
+        return answer(request, {"services": [service.discovery() for service in shared.services.values()]})
+
+    @router.post(
+        PREFIX + "/{service_id}",
+        summary="Call a CDS Service (a CDS Hooks request in, cards out)",
+        responses={
+            200: {"description": "`{\"cards\": [...]}`: one card about the screen."},
+            400: {"description": "Not a valid CDS Hooks request; `errors` gives each problem with its JSON path."},
+            401: {"description": "No valid JWT from a trusted issuer."},
+            404: {"description": "No such service."},
+            412: {"description": "No prefetched data, and none could be read from fhirServer."},
+            413: {"description": "The request is larger than the server accepts."},
+            415: {"description": "Not sent as JSON."},
+        },
+    )
+    async def call(request: Request, service_id: str) -> Response:
+        """Screens the patient of the call (prefetch, or the EHR's FHIR server) and answers with a card."""
+        refused = await refusal(request)
+        if refused is not None:
+            return refused
+        web = web_context(request)
+        shared = _shared(web, request.app)
+        service = shared.services.get(service_id)
+        if service is None:
+            known = ", ".join(shared.services)
+            return answer(request, {"error": "not_found", "message": f"no CDS service '{service_id}': there are {known}"}, 404)
+        body = await _body(request)
+        if isinstance(body, HookError):
+            return answer(request, body.as_dict(), body.status)
+        try:
+            cards = await run_in_threadpool(_cards, web, shared, service, body, settings)
+        except HookError as error:
+            return answer(request, error.as_dict(), error.status)
+        return answer(request, {"cards": cards})
+
+    @router.options(PREFIX, include_in_schema=False)
+    @router.options(PREFIX + "/{service_id}", include_in_schema=False)
+    async def preflight(request: Request) -> Response:
+        headers = _cors(request, settings)
+        if headers:
+            headers |= {
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Max-Age": "600",
+            }
+        return Response(status_code=204, headers=headers)
+
+    return router
+
+
+async def _body(request: Request) -> Any:
+    """The JSON body of a call, or the ``HookError`` saying what is wrong with it."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        return HookError(415, "unsupported_media_type", "send the hook request as JSON, with Content-Type: application/json")
+    try:
+        raw = await request.body()
+    except BodyTooLarge as error:
+        return HookError(413, "too_large", str(error.detail))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return HookError(400, "invalid_request", "the request body is not UTF-8 text")
+    # The batch reader's strict decoder: no NaN, no lone surrogates, no nesting deep enough to
+    # exhaust the stack, no integer too long to convert.
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    try:
+        value, end = decode_at(text, start)
+        if text[end:].strip(" \t\r\n"):
+            raise JsonFault("more after the end of the JSON value", end, "syntax")
+    except JsonFault as fault:
+        line = text.count("\n", 0, fault.index) + 1
+        column = fault.index - text.rfind("\n", 0, fault.index)
+        return HookError(400, "invalid_request", f"the request body is not JSON (line {line}, column {column}: {fault.message})")
+    return value
+
+
+def _cards(web: WebContext, shared: _Cds, service: Service, body: Any, settings: CdsSettings) -> list[dict[str, Any]]:
+    """Read the call, gather the record, screen it, write the card (in a worker thread)."""
+    call = read_call(service, body)
+    server_url = call.fhir_server
+    opener = None if server_url is None else functools.partial(FhirServer, server_url, call.access_token, settings.fetch)
+    context = shared.cards.context
+    record = gather(call, context, opener)
+    screened = screen_record(record, context, settings.as_of or date.today(), web.screen_entry)
+    return shared.cards.cards(call, record, screened)
+
+
+def _cors(request: Request, settings: CdsSettings) -> dict[str, str]:
+    """CORS headers for a browser-based EHR's origin (none for an origin not allowed)."""
+    origin = request.headers.get("origin")
+    if "*" in settings.allowed_origins:
+        return {"Access-Control-Allow-Origin": "*"}
+    if origin and origin in settings.allowed_origins:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {}
