@@ -389,3 +389,13 @@ def test_a_cell_too_large_to_read_costs_its_row_only() -> None:
     assert [type(item) for item in items] == [RawRecord, UnreadableRecord, RawRecord]
     assert [item.position for item in items] == [2, 3, 4]
     assert "field larger than field limit" in items[1].message  # type: ignore[union-attr]
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text() -> None:
+    records = [{"id": "=HYPERLINK(\"http://x\")", "medications": ["@SUM(1+1)", "+44 tablets", "-cmd|' /C calc'!A0"]}]
+    import csv
+
+    _, cells = csv.reader(io.StringIO(as_csv(records).decode(), newline=""))
+    assert cells[0].startswith('"') and cells[3].startswith('"')  # what the spreadsheet sees: text
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert [canonical(record) for record in round_trip(records)] == [canonical(record) for record in records]

@@ -11,7 +11,8 @@ list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any 
 decimal point and whole numbers may be written ``70.0``. So that every valid record survives the
 trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
 back differently (one with a ``;``, with spaces at either end, the word ``none``, or starting with
-a double quote) is written as a JSON string between double quotes, and read back as one.
+a double quote) is written as a JSON string between double quotes, and read back as one; so is
+one that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
 
 A cell that is not a value of its column's type is a ``Problem`` at the column's JSON path; its
 text is kept in the record at that path, so that the rest of the record is still checked with its
@@ -406,11 +407,16 @@ def write_cell(column: Column, value: object) -> str:
     return str(value)
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): text starting
+#: so is written between double quotes, which a spreadsheet shows as text.
+_FORMULA_STARTS: Final = ("=", "+", "-", "@")
+
+
 def _written_text(text: str, *, in_list: bool) -> str:
     needs_quotes = (
         not text
         or text != text.strip()
-        or text.startswith('"')
+        or text.startswith(('"', *_FORMULA_STARTS))
         or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST))
     )
     return json.dumps(text, ensure_ascii=False) if needs_quotes else text

@@ -45,7 +45,10 @@ def is_answers_sheet(head: bytes) -> bool:
     line = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
     if not line or line[0] in "{[":
         return False
-    cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
+    try:
+        cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
+    except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
+        return False
     known = columns_by_name()
     return any(cell.strip() in known for cell in cells)
 

@@ -40,7 +40,7 @@ from screener.batch.answer_columns import (
 )
 from screener.batch.records import RawRecord, ReadItem, UnreadableSource
 from screener.contract.answers import Answers
-from screener.errors import InputError
+from screener.errors import ClosedPipe, InputError, OutputError
 from screener.extras import MissingExtra, require
 
 MAGIC: Final = b"PAR1"
@@ -283,11 +283,11 @@ class ParquetResultWriter:
 
     def __init__(self, out: TextIO) -> None:
         _, pq = _pyarrow("Parquet output")
-        if out.isatty():
-            raise InputError("Parquet output is binary: write it to a file", hint="add -o results.parquet")
-        self._schema = result_arrow_schema()
         out.flush()
         self._target = out.buffer
+        if self._target.isatty():
+            raise InputError("Parquet output is binary: write it to a file", hint="add -o results.parquet")
+        self._schema = result_arrow_schema()
         self._parquet = pq.ParquetWriter(_Sink(self._target), self._schema)
         self._rows: list[Mapping[str, Any]] = []
 
@@ -327,7 +327,12 @@ class _Sink(io.RawIOBase):
     def write(self, data: Any) -> int:
         if self._target.closed:
             return len(data)
-        written: int = self._target.write(data)
+        try:
+            written: int = self._target.write(data)
+        except OSError as error:  # as the text outputs report it (pyarrow passes it on)
+            raise ClosedPipe() if isinstance(error, BrokenPipeError) else OutputError(
+                f"cannot write the Parquet output: {error.strerror or error}"
+            ) from None
         return written
 
 
