@@ -312,7 +312,7 @@ def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], r
 def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> None:
     """The Medication resources the medicines name by reference (``medicationReference``) and the
     prefetch did not hold, read from the FHIR server when there is one (without them a medicine
-    has no name, and the record cannot be screened)."""
+    named only by that reference cannot be recognised, and the result says so)."""
     held = {f"Medication/{r.resource.get('id')}" for r in record.resources if r.resource.get("resourceType") == "Medication"}
     wanted = []
     for located in record.resources:
@@ -408,4 +408,5 @@ def _screened(conversion: Conversion, screen: Callable[[dict[str, Any]], dict[st
     entry = screen(conversion.answers)
     if entry.get("status") == "invalid":
         return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
+    entry["warnings"] = [*entry.get("warnings", []), *conversion.notes]
     return entry, []
