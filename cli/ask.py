@@ -21,14 +21,16 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    echo,
     handled_errors,
     make_screener,
     read_json_input,
     stderr_console,
     stdout_console,
+    stopped_code,
 )
 
-from screener.errors import ExitCode
+from screener.errors import ExitCode, Terminated
 
 if TYPE_CHECKING:
     from screener.contract.result import ScreeningResult
@@ -79,8 +81,9 @@ def ask(
     Exit codes: 0 result shown; 2 the --save file cannot be written (checked before the first
     question), the input ended before the questionnaire was finished (with --save, the answers
     so far are saved there), or the answers could only be printed, not saved; 3 the --resume
-    file is not a valid answers file; 4 invalid rules or questionnaire; 130 stopped with Ctrl-C
-    (after an offer to save the answers so far).
+    file is not a valid answers file (or an array, or a folder: exit 2); 4 invalid rules or
+    questionnaire; 130 stopped with Ctrl-C (after an offer to save the answers so far); 143
+    SIGTERM (the answers so far are saved with --save).
     """
     from screener.interview import Interview, Questionnaire
 
@@ -103,9 +106,15 @@ def ask(
     try:
         if _converse(interview, term, questionnaire.emergency_advice):
             _review(interview, term, questionnaire.emergency_advice)
-    except KeyboardInterrupt:
-        offer_save(interview, term, target)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except KeyboardInterrupt as stop:
+        if isinstance(stop, Terminated):  # nobody to ask: keep what was answered where --save said
+            term.say()
+            term.say("Stopped by SIGTERM.")
+            if target and interview.started and ask_io.save(target, interview.answers):
+                term.say(f"Your answers so far are saved in {target}.", wrap=False)
+        else:
+            offer_save(interview, term, target)
+        raise typer.Exit(int(stopped_code(stop))) from None
     except EOFError:
         term.say()
         term.say("The input ended before the questionnaire was finished.", "yellow")
@@ -121,7 +130,7 @@ def ask(
     # Screen the answers exactly as written to the file.
     result = screener.screen(json.loads(json.dumps(answers)))
     if as_json:
-        typer.echo(result.model_dump_json(indent=2, exclude_none=True))
+        echo(result.model_dump_json(indent=2, exclude_none=True))
     else:
         _show_result(
             result,
@@ -136,19 +145,32 @@ def ask(
 
 
 def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
+    # The answers are saved back to this file: it must be one file holding one answers object,
+    # not a folder (whose first file would be read) nor an array of one (which would be replaced
+    # by an object).
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "not found"
+        echo(f"mgk-screen: {path}: {kind}; --resume takes one answers file (as written by --save)", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
     value = read_json_input(str(path))
-    if not isinstance(value, dict):
-        typer.echo(f"mgk-screen: {path}: expected one answers object to carry on from", err=True)
+    if not isinstance(value, dict) or _holds_an_array(path):
+        echo(f"mgk-screen: {path}: expected one answers object to carry on from, not an array", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     _, problems = screener.check(value)
     if problems:
-        typer.echo(
+        echo(
             f"mgk-screen: {path}: the answers are not valid, so the questionnaire cannot carry on from them:", err=True
         )
         for problem in problems:
-            typer.echo(f"  {problem.path}: {problem.message}", err=True)
+            echo(f"  {problem.path}: {problem.message}", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     return value
+
+
+def _holds_an_array(path: Path) -> bool:
+    with path.open("rb") as file:
+        head = file.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return head.startswith(b"[")
 
 
 def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal) -> None:

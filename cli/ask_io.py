@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
+from screener.cli.main import echo
 
 from screener.errors import InputError
 
@@ -122,7 +122,7 @@ def save(path: Path, answers: dict[str, Any]) -> bool:
     """Write the answers, or say on stderr why they could not be written."""
     problem = write_answers(path, answers)
     if problem is not None:
-        typer.echo(f"mgk-screen: {path}: cannot save the answers ({problem})", err=True)
+        echo(f"mgk-screen: {path}: cannot save the answers ({problem})", err=True)
     return problem is None
 
 

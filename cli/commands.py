@@ -17,11 +17,14 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    echo,
     handled_errors,
+    interrupted,
     make_screener,
     read_json_input,
     stderr_console,
     stdout_console,
+    stopped_code,
 )
 
 from screener.errors import ExitCode
@@ -29,6 +32,7 @@ from screener.errors import ExitCode
 if TYPE_CHECKING:
     from screener.batch.readers import UnreadableSource
     from screener.batch.runner import BatchSummary
+    from screener.batch.writers import OutputTarget
     from screener.reports.cohort import CohortTally
     from screener.screening.pipeline import Screener
 
@@ -87,14 +91,14 @@ def screen(
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
         if result is None:
-            typer.echo(
+            echo(
                 f"mgk-screen: {'<stdin>' if file == '-' else file}: expected one answers object, got "
                 f"{_json_kind(value)}; for an array or JSON Lines use `mgk-screen batch`",
                 err=True,
             )
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     if as_json:
-        typer.echo(result.model_dump_json(indent=2, exclude_none=True))
+        echo(result.model_dump_json(indent=2, exclude_none=True))
     else:
         from screener.render import render_result, result_heading
 
@@ -130,7 +134,7 @@ def batch(
         typer.Option(
             "--workers",
             min=1,
-            help="Screen in N processes: this one and N-1 forked workers (2 on 2 cores: about 1.5x as fast). Output order is kept.",
+            help="Screen in N processes: this one and N-1 forked workers (2 on 2 cores: about 1.5x as fast; at most 4 per CPU). Output order is kept.",
             metavar="N",
         ),
     ] = 1,
@@ -150,10 +154,11 @@ def batch(
     A summary (counts by headline level and urgency, invalid records) goes to stderr, and a
     progress line (records and records/s) while it runs when stderr is a terminal.
     Exit codes: 0 all screened, 3 some records invalid (the valid ones are still written),
-    2 usage or nothing readable, 4 invalid rules, 5 --fail-on reached (also when some records
-    were invalid: the records that reached it are named on stderr), 130 interrupted.
+    2 usage, nothing readable or output refused, 4 invalid rules, 5 --fail-on reached (also when some
+    records were invalid: the records that reached it are named on stderr), 130 interrupted, 141 the
+    reader of the output went away, 143 SIGTERM.
     """
-    from screener.batch.runner import BatchSummary, screen_inputs
+    from screener.batch.runner import BatchSummary, check_workers, screen_inputs
     from screener.batch.writers import open_writer
 
     errors = stderr_console()
@@ -163,6 +168,8 @@ def batch(
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     progress = _BatchProgress(errors, started) if errors.is_terminal and not quiet and not to_terminal else None
     with handled_errors():
+        check_workers(workers)
+        target = _checked_outputs(output, report, inputs)
         screener = make_screener(rules, as_of)
         cohort = _cohort_report_tally(report, screener)
 
@@ -182,7 +189,7 @@ def batch(
         if cohort is not None:
             entries = _counted(entries, cohort)
         try:
-            with open_writer(output, fmt.value, ruleset=screener.ruleset) as writer:
+            with open_writer(target, fmt.value, ruleset=screener.ruleset) as writer:
                 if progress is None:
                     for entry in entries:
                         writer.write(entry)
@@ -196,14 +203,14 @@ def batch(
                     raise _NothingRead  # leaves an earlier output file as it was
         except _NothingRead:
             pass
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             errors.print(
-                f"\nmgk-screen: interrupted after {summary.screened + summary.invalid} records "
+                f"\nmgk-screen: {interrupted(stop)} after {summary.screened + summary.invalid} records "
                 f"({summary.screened} screened, {summary.invalid} invalid); "
-                + ("no output file was written." if output and output != "-" else "output is incomplete."),
+                + ("no output file was written." if target.path and not target.direct else "output is incomplete."),
                 markup=False,
             )
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            raise typer.Exit(int(stopped_code(stop))) from None
         _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
         _print_summary(summary, time.perf_counter() - started, errors)
@@ -218,6 +225,16 @@ def batch(
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
     if summary.invalid or summary.unreadable_sources:
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+
+
+def _checked_outputs(output: str | None, report: str | None, inputs: list[str]) -> OutputTarget:
+    """Where the results go, checked before anything is read (never onto an input), and the
+    report's file too."""
+    from screener.batch.writers import output_target
+
+    if report is not None:
+        output_target(report, inputs, hint="give a file name, such as report.html or report.pdf")
+    return output_target(output, inputs)
 
 
 def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally | None:
@@ -298,13 +315,13 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
         read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):
-                typer.echo(f"{item.source}: {item.message}", err=True)
+                echo(f"{item.source}: {item.message}", err=True)
                 unreadable += 1
                 continue
             read += 1
             where = f"{item.source} record {item.position}"
             if isinstance(item, UnreadableRecord):
-                typer.echo(f"{where}: {item.message}")
+                echo(f"{where}: {item.message}")
                 invalid += 1
                 continue
             assert isinstance(item, RawRecord)
@@ -312,8 +329,8 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
             if problems:
                 invalid += 1
                 for problem in problems:
-                    typer.echo(f"{where}: {problem.path}: {problem.message}")
-    typer.echo(
+                    echo(f"{where}: {problem.path}: {problem.message}")
+    echo(
         f"{_count(read, 'record')} read, {read - invalid:,} valid, {invalid:,} with errors"
         + (f", {_count(unreadable, 'unreadable file')}" if unreadable else ""),
         err=True,
@@ -334,7 +351,7 @@ def schema(
     """Print the published JSON Schema of the answers or of a result."""
     from screener.contract.validation import load_schema
 
-    typer.echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
+    echo(json.dumps(load_schema(f"{name.value}.schema.json"), indent=2, ensure_ascii=False))
 
 
 def _json_kind(value: object) -> str:
@@ -343,9 +360,9 @@ def _json_kind(value: object) -> str:
 
 
 def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]
-    typer.echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
+    echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
     for problem in problems:
-        typer.echo(f"  {problem.path}: {problem.message}", err=True)
+        echo(f"  {problem.path}: {problem.message}", err=True)
 
 
 def _count(number: int, noun: str) -> str:

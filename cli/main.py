@@ -7,26 +7,50 @@ imported inside the commands so that `mgk-screen --help` answers at once.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
+import io
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from screener import __version__
-from screener.errors import ExitCode, ScreenerError
+from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Terminated, terminal_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from screener.screening.pipeline import Screener
 
+class _Commands(TyperGroup):
+    """The command group, turning what typer would otherwise misreport into our exit codes: a
+    closed pipe (typer: exit 1), an output that cannot be written (typer: a traceback) and
+    SIGTERM (typer: Ctrl-C's 130)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ClosedPipe() from None
+        except OSError as error:
+            if error.filename is not None:  # about a named file: not a standard stream
+                raise
+            raise OutputError(f"cannot write the output: {error.strerror or error}") from None
+        except Terminated:
+            raise typer.Exit(int(ExitCode.TERMINATED)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="mgk-screen",
     help=(
         "Screen for combined magnesium and potassium depletion, and explain why.\n\n"
@@ -103,10 +127,37 @@ def _root(
     _State.debug = debug
 
 
-def stderr_console(plain: bool = False) -> Console:
-    from rich.console import Console
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` for anything that may hold text from input: control characters are shown
+    escaped, never sent to the terminal (``screener.errors.terminal_safe``)."""
+    typer.echo(terminal_safe(message), err=err, nl=nl)
 
-    console = Console(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
+
+@functools.cache
+def _safe_console_class() -> type[Console]:
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        """A rich Console that shows control characters in text escaped (``terminal_safe``):
+        names, ids and replies from input, and titles from a rule folder, cannot drive the
+        terminal. Rich's own control codes (colours, cursor moves) are not text: they pass."""
+
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(terminal_safe(text), **options)
+
+        def render(self, renderable: Any, options: Any = None) -> Iterator[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(terminal_safe(segment.text), segment.style)
+
+    return SafeConsole
+
+
+def stderr_console(plain: bool = False) -> Console:
+    console = _safe_console_class()(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
     # Into a file or a pipe (logs, CI), a message stays on one line: wrapping it at 80 columns would
     # split file paths and record positions, so that a search for them finds nothing.
     console.soft_wrap = not console.is_terminal
@@ -114,9 +165,7 @@ def stderr_console(plain: bool = False) -> Console:
 
 
 def stdout_console(plain: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
+    return _safe_console_class()(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
 
 
 def make_screener(rules: Path | None, as_of: date | None = None) -> Screener:
@@ -131,9 +180,20 @@ def handled_errors() -> Iterator[None]:
     """Turn a library error into its message on stderr and its exit code."""
     try:
         yield
+    except ClosedPipe:
+        raise  # quietly, all the way out (see ``main``)
     except ScreenerError as error:
-        typer.echo(f"mgk-screen: {error}", err=True)
+        echo(f"mgk-screen: {error}", err=True)
         raise typer.Exit(int(error.exit_code)) from None
+
+
+def interrupted(stop: KeyboardInterrupt) -> str:
+    """How a run was stopped, for the message: Ctrl-C or SIGTERM."""
+    return "stopped by SIGTERM" if isinstance(stop, Terminated) else "interrupted"
+
+
+def stopped_code(stop: KeyboardInterrupt) -> ExitCode:
+    return ExitCode.TERMINATED if isinstance(stop, Terminated) else ExitCode.INTERRUPTED
 
 
 def read_json_input(path: str) -> object:
@@ -159,20 +219,106 @@ def read_json_input(path: str) -> object:
 
 def main() -> None:
     """Entry point: run the app; an unexpected error is reported without a traceback or answers."""
+    _terminate_like_ctrl_c()
+    _guard_standard_streams()
+    code = _run()
+    sys.exit(_flush_stdout(code))
+
+
+def _run() -> int:
     try:
         app(prog_name="mgk-screen")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except ClosedPipe:
+        return int(ExitCode.CLOSED_PIPE)
     except ScreenerError as error:  # normally handled inside the commands; kept as a safety net
-        typer.echo(f"mgk-screen: {error}", err=True)
-        sys.exit(int(error.exit_code))
+        echo(f"mgk-screen: {error}", err=True)
+        return int(error.exit_code)
+    except KeyboardInterrupt as stop:  # before a command started (typer handles it after)
+        return int(stopped_code(stop))
     except Exception as error:
         if _State.debug:
             raise
-        typer.echo(
+        echo(
             f"mgk-screen: unexpected error ({type(error).__name__}). This is a bug: please report it "
             "with the output of the same command run with --debug (which shows the traceback, never your answers).",
             err=True,
         )
-        sys.exit(int(ExitCode.UNEXPECTED))
+        return int(ExitCode.UNEXPECTED)
+    return int(ExitCode.OK)
+
+
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM raises ``Terminated`` (a KeyboardInterrupt), so that it cleans up like Ctrl-C:
+    the message, no temporary file left, workers stopped; exit 143."""
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands for a standard output that was closed before the command started: every write
+    fails, and nothing is held back to fail again at exit."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: Any) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def _guard_standard_streams() -> None:
+    """A standard stream closed at start-up (``>&-``): writing results to it must fail loudly,
+    not vanish (Python makes ``sys.stdout`` None, and typer then prints nothing and reports
+    success). Its file descriptor is held on the null device, so that no file opened later
+    (such as the temporary output file) takes its number and receives what was meant for it."""
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            held = os.open(os.devnull, os.O_RDWR)
+            if held != descriptor:  # the lowest free number: the closed one, unless a lower one is too
+                os.dup2(held, descriptor)
+                os.close(held)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    if sys.stdin is None:  # a closed stdin reads as empty ("-" is then "file is empty")
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the whole run
+
+
+def _flush_stdout(code: int) -> int:
+    """Flush stdout now, so that a failure shows in the exit status instead of as a warning at exit."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        return code or int(ExitCode.CLOSED_PIPE)
+    except OSError as error:
+        _drop_stdout()
+        if code:
+            return code  # the failure was reported already
+        with contextlib.suppress(OSError):
+            echo(f"mgk-screen: cannot write the output: {error.strerror or error}", err=True)
+        return int(ExitCode.USAGE)
+    if code == ExitCode.CLOSED_PIPE:
+        _drop_stdout()
+    return code
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that what is still buffered for a reader that is gone
+    is dropped at exit instead of raising again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 # Commands register themselves on `app` when their modules are imported.

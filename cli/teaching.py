@@ -15,6 +15,7 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    echo,
     handled_errors,
     make_screener,
     read_json_input,
@@ -56,16 +57,16 @@ class _Pauser:
     def __call__(self) -> None:
         if self.done:
             return
-        typer.echo("\nPress Enter to continue ", nl=False)
+        echo("\nPress Enter to continue ", nl=False)
         if not sys.stdin.readline():
             self.done = True
-        typer.echo("")
+        echo("")
 
 
 def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
-    typer.echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be explained:", err=True)
+    echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be explained:", err=True)
     for problem in problems:
-        typer.echo(f"  {problem.path}: {problem.message}", err=True)
+        echo(f"  {problem.path}: {problem.message}", err=True)
     raise typer.Exit(int(ExitCode.INVALID_RECORDS))
 
 
@@ -121,7 +122,7 @@ def explain(
         screener = make_screener(rules)
         value = read_json_input(file)
         if not isinstance(value, dict):
-            typer.echo(f"mgk-screen: {file}: expected one answers object", err=True)
+            echo(f"mgk-screen: {file}: expected one answers object", err=True)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         try:
             screening = screener.run(value)
@@ -130,7 +131,7 @@ def explain(
         walked = teaching.walk(screener, screening, value)
         tree = teaching.explanation_tree(walked)
     if as_json:
-        typer.echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
+        echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
     named = value.get("id") is not None  # a result without an id carries its position: not a name
     render_tree(tree, stdout_console(plain), plain=_plain(plain), title="Why this result" + (f", for {walked.id}" if named else ""))
@@ -151,7 +152,7 @@ def rules_list(
     with handled_errors():
         entries = teaching.catalogue(make_screener(rules), step)
     if as_json:
-        typer.echo(json.dumps([entry.as_dict() for entry in entries], indent=2, ensure_ascii=False))
+        echo(json.dumps([entry.as_dict() for entry in entries], indent=2, ensure_ascii=False))
         return
     render_rule_list(entries, stdout_console(plain), plain=_plain(plain), long=long)
 
@@ -184,9 +185,9 @@ def rules_graph(
         ruleset = make_screener(rules).ruleset
         graph = teaching.dependency_graph(ruleset, rule_id)
     if mermaid:
-        typer.echo(teaching.graph_mermaid(graph, ruleset), nl=False)
+        echo(teaching.graph_mermaid(graph, ruleset), nl=False)
     else:
-        typer.echo(teaching.graph_text(graph, ruleset, width=stdout_console().width), nl=False)
+        echo(teaching.graph_text(graph, ruleset, width=stdout_console().width), nl=False)
 
 
 @rules_app.command("check", cls=Command)
@@ -195,15 +196,25 @@ def rules_check(
         Path | None, typer.Option("--rules", help="The rule folder to check (default: the shipped rules).", metavar="DIR")
     ] = None,
 ) -> None:
-    """Load a rule folder and report it valid, or every problem found (exit 4)."""
+    """Load a rule folder and report it valid, or every problem found (exit 4).
+
+    Besides every check made when rules are loaded (files, fields, names, the engine's limits),
+    the rules are compiled and run once in the rules engine itself, in a separate process with a
+    time limit, so that a folder it cannot take is reported instead of hanging or crashing later.
+    """
+    from screener.errors import RulesError
+    from screener.screening.engine_limits import compile_in_child
     from screener.screening.ruleset import load_ruleset
 
     with handled_errors():
         ruleset = load_ruleset(rules)
+        problem = compile_in_child(None if rules is None else str(rules))
+        if problem is not None:
+            raise RulesError(f"{ruleset.folder}: {problem}")
     files = len({rule.file for rule in ruleset.rules})
-    typer.echo(
+    echo(
         f"{ruleset.folder}: valid: {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules in {files} files, "
-        f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256})"
+        f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256}); compiled and run in the rules engine"
     )
 
 
@@ -214,4 +225,4 @@ def rules_docs(rules: RulesOption = None) -> None:
 
     with handled_errors():
         text = teaching.rules_markdown(make_screener(rules))
-    typer.echo(text, nl=False)
+    echo(text, nl=False)

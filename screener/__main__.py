@@ -1,5 +1,5 @@
 """`python -m screener` runs the mgk-screen command."""
 
-from screener.cli.main import main
+from screener.cli import main
 
 main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 from collections.abc import Iterable
 
 
@@ -29,6 +30,11 @@ class ExitCode(enum.IntEnum):
     """``--fail-on LEVEL`` was given and at least one result reached that level."""
     INTERRUPTED = 130
     """Stopped with Ctrl-C."""
+    CLOSED_PIPE = 141
+    """The reader of the output went away (``| head -1``): stopped quietly, as a command killed by
+    SIGPIPE would be (128 + 13)."""
+    TERMINATED = 143
+    """Stopped by SIGTERM (128 + 15), handled like Ctrl-C."""
 
 
 class ScreenerError(Exception):
@@ -57,6 +63,25 @@ class InputError(ScreenerError):
     exit_code = ExitCode.USAGE
 
 
+class OutputError(InputError):
+    """The output could not be written (disk full, a closed stdout, no permission)."""
+
+
+class ClosedPipe(ScreenerError):
+    """The reader of the output closed it (``mgk-screen batch ... | head -1``): not an error to
+    report, just a reason to stop."""
+
+    exit_code = ExitCode.CLOSED_PIPE
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C (by the command's signal handler) so that the same clean-up
+    runs; the exit status is ``ExitCode.TERMINATED``."""
+
+
 class EngineError(ScreenerError):
     """The rules engine failed in a way the adapter could not contain (a bug)."""
 
@@ -67,3 +92,26 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A " (did you mean 'x'?)" suffix for the closest valid name, or "" when none is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# Control characters, but for the tab and the newline: C0 (ESC starts terminal escape sequences,
+# CR and backspace overwrite what was shown), DEL, and C1 (0x9b is a one-character CSI).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character but tab and newline written out (``\\x1b``,
+    ``\\u009b``), so that text from answers, file names or rule files shown on a terminal can
+    never drive it (colours, cursor moves, a changed window title, a hidden line).
+
+    JSON text stays valid JSON with the same content: JSON writers already escape C0 characters,
+    and DEL and C1 are written as ``\\u`` escapes.
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"

@@ -263,7 +263,8 @@ def test_trailing_comma_in_an_array_is_reported() -> None:
 
 
 def test_data_after_the_array_is_reported() -> None:
-    items = read(b'[{"id": "a"}]\n[{"id": "b"}]\n')
+    # (Two whole arrays on two lines are JSON Lines instead: tests/test_json_lines_detection.py.)
+    items = read(b'[{"id": "a"}]\n]\n')
     assert items == [
         RawRecord("<stdin>", 1, {"id": "a"}),
         UnreadableSource("<stdin>", "invalid JSON at line 2, column 1: data after the end of the array"),

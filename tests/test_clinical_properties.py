@@ -139,7 +139,7 @@ def alcohol(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _codes(codes: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
-    return st.lists(st.sampled_from(codes), max_size=4)
+    return st.lists(st.sampled_from(codes), max_size=4, unique=True)  # each code once: the lists are sets
 
 
 @st.composite
@@ -171,8 +171,8 @@ def answers(draw: st.DrawFn) -> dict[str, Any]:
             },
         ),
         "conditions": _codes(CONDITION_CODES),
-        "symptoms": st.lists(st.sampled_from(SYMPTOM_CODES), max_size=6),
-        "red_flags_now": st.lists(st.sampled_from(RED_FLAG_NOW_CODES), max_size=2),
+        "symptoms": st.lists(st.sampled_from(SYMPTOM_CODES), max_size=6, unique=True),
+        "red_flags_now": st.lists(st.sampled_from(RED_FLAG_NOW_CODES), max_size=2, unique=True),
         "supplements": _codes(SUPPLEMENT_CODES),
         "low_potassium_despite_supplements": st.booleans(),
         "labs": st.one_of(
@@ -210,15 +210,15 @@ def more_risk(draw: st.DrawFn, record: dict[str, Any]) -> tuple[str, dict[str, A
         more["medications"] = [*(record.get("medications") or []), drug]
         return f"add medication {drug!r}", more
     if kind == "condition":
-        code = draw(st.sampled_from(CONDITION_CODES))
+        code = draw(st.sampled_from([c for c in CONDITION_CODES if c not in (record.get("conditions") or [])]))
         more["conditions"] = [*(record.get("conditions") or []), code]
         return f"add condition {code}", more
     if kind == "symptom":
-        code = draw(st.sampled_from(SYMPTOM_CODES))
+        code = draw(st.sampled_from([c for c in SYMPTOM_CODES if c not in (record.get("symptoms") or [])]))
         more["symptoms"] = [*(record.get("symptoms") or []), code]
         return f"add symptom {code}", more
     if kind == "red_flag":
-        code = draw(st.sampled_from(RED_FLAG_NOW_CODES))
+        code = draw(st.sampled_from([c for c in RED_FLAG_NOW_CODES if c not in (record.get("red_flags_now") or [])]))
         more["red_flags_now"] = [*(record.get("red_flags_now") or []), code]
         return f"add red flag {code}", more
     if kind == "alcohol":

@@ -96,7 +96,7 @@ def test_the_wheel_installs_no_generic_top_level_module(wheel: zipfile.ZipFile) 
 
 def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     (entry_points,) = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
-    assert "mgk-screen = screener.cli.main:main" in wheel.read(entry_points).decode()
+    assert "mgk-screen = screener.cli:main" in wheel.read(entry_points).decode()
 
 
 def test_help_answers_without_loading_the_engine_or_pydantic() -> None:

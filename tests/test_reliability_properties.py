@@ -68,7 +68,11 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if kind == "object":
         return _objects(schema)
     if kind == "array":
-        return st.lists(from_schema(schema.get("items", {})), max_size=4)
+        return st.lists(
+            from_schema(schema.get("items", {})),
+            max_size=min(4, schema.get("maxItems", 4)),
+            unique=schema.get("uniqueItems", False),
+        )
     if kind == "string":
         return st.text(min_size=schema.get("minLength", 0), max_size=min(schema.get("maxLength", 40), 40))
     if kind == "integer":

@@ -237,10 +237,10 @@ ANSWERS = st.fixed_dictionaries(
         "laxative_type": st.sampled_from(["stimulant", "osmotic", "unsure"]),
         "diet": st.fixed_dictionaries({}, optional={
             "processed_food": st.sampled_from(["sometimes", "most_days"]), "fruit_veg_servings": st.sampled_from([1.9, 2])}),
-        "conditions": st.lists(st.sampled_from(CONDITION_CODES), max_size=3),
-        "symptoms": st.lists(st.sampled_from(SYMPTOM_CODES), max_size=4),
-        "red_flags_now": st.lists(st.sampled_from(RED_FLAG_NOW_CODES), max_size=1),
-        "supplements": st.lists(st.sampled_from(SUPPLEMENT_CODES), max_size=2),
+        "conditions": st.lists(st.sampled_from(CONDITION_CODES), max_size=3, unique=True),
+        "symptoms": st.lists(st.sampled_from(SYMPTOM_CODES), max_size=4, unique=True),
+        "red_flags_now": st.lists(st.sampled_from(RED_FLAG_NOW_CODES), max_size=1, unique=True),
+        "supplements": st.lists(st.sampled_from(SUPPLEMENT_CODES), max_size=2, unique=True),
         "low_potassium_despite_supplements": st.booleans(),
         "labs": st.fixed_dictionaries({}, optional={
             "potassium": st.fixed_dictionaries(

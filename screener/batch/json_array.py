@@ -12,7 +12,16 @@ from typing import IO, TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     pass
 from screener.batch import records
-from screener.batch.json_text import CUT_MARGIN, JSON_STRING, JsonFault, decode_at, not_utf8, skip_whitespace
+from screener.batch.json_text import (
+    CUT_MARGIN,
+    JSON_STRING,
+    JsonFault,
+    decode_at,
+    not_utf8,
+    skip_whitespace,
+    starts_too_many_values,
+    too_many_values_message,
+)
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 
 # Tokens that matter when stepping over an item without decoding it: a string (group 1 is the
@@ -101,9 +110,19 @@ class TextWindow:
                     self.pos = end
                     return value
             pending = len(self.text) - self.pos
-            if pending > records.MAX_RECORD_BYTES:
+            if self._pending_bytes(pending) > records.MAX_RECORD_BYTES:
                 raise JsonFault(f"record too large (more than {records.MAX_RECORD_BYTES} bytes)", self.pos, "large")
+            # A record that outgrows the window is counted before it is decoded again, larger.
+            if pending > records.MAX_RECORD_VALUES and starts_too_many_values(self.text, self.pos):
+                raise JsonFault(too_many_values_message(), self.pos, "large")
             self.read_more(at_least=pending)
+
+    def _pending_bytes(self, characters: int) -> int:
+        """The size in UTF-8 bytes of the last ``characters`` of the text (the cap is in bytes,
+        as in JSON Lines: a character may take up to four), encoded only when it matters."""
+        if characters > records.MAX_RECORD_BYTES or characters * 4 <= records.MAX_RECORD_BYTES:
+            return characters
+        return len(self.text[len(self.text) - characters :].encode("utf-8", "surrogatepass"))
 
     def skip_item(self) -> bool:
         """Move past the value at ``pos`` without building it; False when the text ends first.

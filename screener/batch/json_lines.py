@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -12,8 +12,6 @@ if TYPE_CHECKING:
 from screener.batch import records
 from screener.batch.json_text import JSON_WHITESPACE, JsonFault, decode_document, line_column, not_utf8
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
-
-_LOOKAHEAD_LINES = 8  # non-blank lines tried after a broken first line, to tell JSON Lines from one value
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
     first = next(lines)  # there is a non-blank line: _read_head made sure
     first_record = _parse_line(first, source, 1)
     lookahead: list[_Line] = []
-    if isinstance(first_record, UnreadableRecord) and not _record_line_follows(lines, lookahead, source):
+    if isinstance(first_record, UnreadableRecord) and not _record_line_follows(first, lines, lookahead):
         yield _single_value(first, itertools.chain(lookahead, lines), source)
         return
     yield first_record
@@ -81,24 +79,57 @@ def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
             yield _parse_line(line, source, position)
 
 
-def _record_line_follows(lines: Iterator[_Line], lookahead: list[_Line], source: str) -> bool:
-    """Whether one of the next few non-blank lines parses alone as an object (a JSON Lines record).
+def has_record_line(lines: Iterable[bytes]) -> bool:
+    """Whether these lines (the first is the first non-blank line of a source) hold a JSON Lines
+    record line: a line that parses alone as an object or an array, followed by a line that does
+    not close a bracket.
 
-    The lines read are appended to ``lookahead``. Inside a pretty-printed record no line is a
-    whole object, except in arrays of objects, which the answers contract does not have.
+    A pretty-printed document never holds one: a line that parses alone there is the last item of
+    an array (the others end with a comma), so the next line closes that bracket.
     """
-    tried = 0
+    candidate = False
+    for data in lines:
+        content = data.strip(JSON_WHITESPACE)
+        if not content:
+            continue
+        if candidate and not content.startswith((b"]", b"}")):
+            return True
+        candidate = _is_container(content)
+    return False
+
+
+def _is_container(data: bytes) -> bool:
+    if not data.startswith((b"{", b"[")):
+        return False
+    try:
+        return isinstance(decode_document(data.decode("utf-8")), (dict, list))
+    except (UnicodeDecodeError, JsonFault):
+        return False
+
+
+def _record_line_follows(first: _Line, lines: Iterator[_Line], lookahead: list[_Line]) -> bool:
+    """Whether the source, whose first line is broken, holds a JSON Lines record line (see
+    ``has_record_line``): then it is JSON Lines and every broken line is one invalid record.
+
+    The lines read are appended to ``lookahead``. The search goes on until one is found or as far
+    as one value spread over many lines could go (``records.MAX_RECORD_BYTES``). A last line that parses alone counts as
+    well: a source whose first line is not an array is not a pretty-printed array, and the
+    answers contract has no arrays of objects inside a record.
+    """
+    size = len(first.data) if first.data is not None else records.MAX_RECORD_BYTES
+    candidate = False
     for line in lines:
         lookahead.append(line)
         if line.blank:
             continue
-        candidate = _parse_line(line, source, 0)
-        if isinstance(candidate, RawRecord) and isinstance(candidate.value, dict):
+        content = line.data.strip(JSON_WHITESPACE) if line.data is not None else b""
+        if candidate and not content.startswith((b"]", b"}")):
             return True
-        tried += 1
-        if tried == _LOOKAHEAD_LINES:
-            return False
-    return False
+        size += len(line.data) if line.data is not None else records.MAX_RECORD_BYTES
+        if size > records.MAX_RECORD_BYTES:
+            return False  # one value that large is reported as too large
+        candidate = _is_container(content)
+    return candidate
 
 
 def _single_value(first: _Line, rest: Iterator[_Line], source: str) -> ReadItem:

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
+from screener.batch import records
+
 if TYPE_CHECKING:
     pass
 
@@ -58,7 +60,24 @@ def _reject_constant(name: str) -> object:
     raise _NotJsonConstant(name)
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object, refusing a repeated key: json would keep the last value and drop the other,
+    so ``{"age": 30, "age": 90}`` would be screened as 90 without a word."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object)
 
 
 def decode_at(text: str, start: int) -> tuple[object, int]:
@@ -76,12 +95,25 @@ def decode_at(text: str, start: int) -> tuple[object, int]:
         ) from None
     except RecursionError:
         raise JsonFault("nested too deeply to read", start, "deep") from None
+    except _RepeatedKey as repeated:
+        key = repeated.args[0]
+        quoted = json.dumps(key, ensure_ascii=False)
+        first = text.find(quoted, start)
+        second = text.find(quoted, first + 1) if first != -1 else -1
+        shown = key if len(key) <= 60 else key[:57] + "..."
+        raise JsonFault(
+            f"the field {shown!r} is given twice in one object (which value is meant?)",
+            second if second != -1 else start,
+            "text",
+        ) from None
     except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits())
         limit = _max_int_digits()
         number = next((m for m in _long_integer_or_string(limit).finditer(text, start) if m.group(1)), None)
         raise JsonFault(
             f"number too long (more than {limit} digits)", number.start(1) if number else start, "number"
         ) from None
+    if end - start > records.MAX_RECORD_VALUES and _holds_too_many_values(value):
+        raise JsonFault(too_many_values_message(), start, "large")
     # json accepts an escaped half of a surrogate pair ("\ud800") and makes it a string that is not
     # Unicode: it could be neither validated nor written out as UTF-8, so the record is refused here.
     if text.find("\\u", start, end) != -1 and _holds_lone_surrogate(value):
@@ -121,6 +153,42 @@ def _holds_lone_surrogate(value: object) -> bool:
     return False
 
 
+# Outside strings, each comma begins one more value. (Without commas, each array or object holds
+# one value at most, and nesting deeper than the decoder reads is refused anyway: so counting
+# commas bounds the values, and leaves a deeply nested record to be called that.)
+_VALUE_START = re.compile(JSON_STRING + r'"|(,)', re.DOTALL)
+
+
+def too_many_values_message() -> str:
+    return f"record too large (more than {records.MAX_RECORD_VALUES} values)"
+
+
+def starts_too_many_values(text: str, start: int) -> bool:
+    """Whether the text from ``start`` begins more than ``records.MAX_RECORD_VALUES`` values
+    (counted without building them: a pass of the regular expression engine over the text)."""
+    count, limit = 1, records.MAX_RECORD_VALUES
+    for match in _VALUE_START.finditer(text, start):
+        if match.group(1):
+            count += 1
+            if count > limit:
+                return True
+    return False
+
+
+def _holds_too_many_values(value: object) -> bool:
+    """Whether a decoded value holds more than ``records.MAX_RECORD_VALUES`` values in all."""
+    count, limit = 1, records.MAX_RECORD_VALUES
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        count += len(children)
+        if count > limit:
+            return True
+        stack.extend(child for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def _max_int_digits() -> int:
     get_limit: Callable[[], int] | None = getattr(sys, "get_int_max_str_digits", None)
     return get_limit() if get_limit is not None else 4300
@@ -137,8 +205,15 @@ def skip_whitespace(text: str, index: int) -> int:
 
 
 def decode_document(text: str) -> object:
-    """Decode text that must hold exactly one JSON value, like ``json.loads``."""
-    value, end = decode_at(text, skip_whitespace(text, 0))
+    """Decode text that must hold exactly one JSON value, like ``json.loads``.
+
+    Text long enough to hold more than ``records.MAX_RECORD_VALUES`` values is counted first, so
+    that such a record is refused before it is built in memory.
+    """
+    start = skip_whitespace(text, 0)
+    if len(text) > records.MAX_RECORD_VALUES and starts_too_many_values(text, start):
+        raise JsonFault(too_many_values_message(), start, "large")
+    value, end = decode_at(text, start)
     end = skip_whitespace(text, end)
     if end != len(text):
         raise JsonFault("Extra data after the end of the value", end, "syntax")

@@ -10,7 +10,7 @@ name while the other inputs are still read.
 ``UnreadableRecord`` for a record that could not be parsed (it still counts as read) and an
 ``UnreadableSource`` for a file or directory that could not be read at all. Each source is one
 JSON value, a JSON array of records (``json_array``) or JSON Lines (``json_lines``); which one is
-decided by the content, never by the file name (see ``_read_stream``).
+decided by the content, never by the file name (see ``_detect_format``).
 
 Arrays are parsed with the standard library's C decoder, one item at a time, over a sliding
 window of text: it gives the exact line and column of a fault, raises ``RecursionError`` (caught)
@@ -28,12 +28,12 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO, Literal
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 from screener.batch.json_array import TextWindow, array_records
-from screener.batch.json_lines import line_records, read_lines
+from screener.batch.json_lines import has_record_line, line_records, read_lines
 from screener.batch.json_text import JSON_WHITESPACE
 from screener.batch.records import (
     RECORD_FILE_SUFFIXES,
@@ -58,6 +58,10 @@ _HEAD_BYTES = 64 * 1024  # first read of a source, enough to sniff its format
 
 
 _CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTENT = re.compile(rb"[^ \t\r\n]")
+_LINES_TO_DECIDE = 16  # lines of an array's start looked at for JSON Lines records
+
+SourceFormat = Literal["array", "lines", "binary"]
 
 
 def iter_records(inputs: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[ReadItem]:
@@ -97,15 +101,19 @@ def _read_directory(path: str) -> Iterator[ReadItem]:
     if not names:
         yield UnreadableSource(path, "no .json, .jsonl or .ndjson files in this directory")
     for name in names:
-        yield from _read_file(os.path.join(path, name))
+        yield from _read_file(os.path.join(path, name), in_folder=True)
 
 
-def _read_file(path: str) -> Iterator[ReadItem]:
+def _read_file(path: str, in_folder: bool = False) -> Iterator[ReadItem]:
     try:
         mode = os.stat(path).st_mode
-        # Devices would stream forever or block; pipes are fine (``<(command)`` gives one).
-        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        # Devices would stream forever or block. A pipe given by name is fine (``<(command)``
+        # gives one), but one lying in a folder has nobody writing to it: opening it would wait
+        # for ever, so it is skipped with a warning.
+        if not (stat.S_ISREG(mode) or (stat.S_ISFIFO(mode) and not in_folder)):
             kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+            if stat.S_ISFIFO(mode):
+                kind = "a named pipe (FIFO) in a folder is skipped; give it by name to read it"
             yield UnreadableSource(path, f"cannot read file: {kind}")
             return
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is done
@@ -117,23 +125,22 @@ def _read_file(path: str) -> Iterator[ReadItem]:
 
 
 def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
-    """Detect the format of one source by its content and read it.
-
-    The first non-blank byte decides: ``[`` is an array of records. Anything else is read line by
-    line: a first line that parses alone makes JSON Lines. If it does not, the source is still
-    JSON Lines when one of the next few lines parses alone as an object (the first line is broken,
-    its neighbours are not); otherwise it is one value spread over many lines, such as a
-    pretty-printed object, read whole up to ``records.MAX_RECORD_BYTES``.
-    """
+    """Read one source in the format its content has (see ``_detect_format``)."""
     try:
         head, blank_lines, skipped_bytes = _read_head(stream)
-        problem = _sniff(head, skipped_bytes, source)
-        if problem is not None:
-            yield problem
+        if not head:
+            yield UnreadableSource(source, "file is empty: no records")
+            return
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            yield UnreadableSource(source, "not UTF-8 text: the file is UTF-16 (save it as UTF-8)")
+            return
+        fmt, head = _detect_format(head, stream)
+        if fmt == "binary":
+            yield _binary(head, skipped_bytes, source)
             return
         reader = io.BufferedReader(_Chain(head, stream), buffer_size=_HEAD_BYTES)
         with reader:
-            if head.lstrip(JSON_WHITESPACE).startswith(b"["):
+            if fmt == "array":
                 yield from array_records(TextWindow(reader, blank_lines, skipped_bytes), source)
             else:
                 yield from line_records(read_lines(reader, blank_lines + 1, skipped_bytes), source)
@@ -141,11 +148,53 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         yield UnreadableSource(source, f"cannot read file: {error.strerror or error}")
 
 
+def _detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]:
+    """The format of a source, from its first bytes (``head``, from its first non-blank line).
+
+    A source holding newline-separated JSON values is JSON Lines, however many of its lines are
+    broken: one line that is a record is enough (``json_lines.is_record_line``: it parses alone
+    and is not the last item of a pretty-printed array, whose next line closes a bracket). So
+    ``[1]`` on the first line, or nine broken lines, do not decide alone. Otherwise a source
+    starting with ``[`` is an array of records, read item by item; anything else is read line by
+    line (``"lines"``), where ``json_lines.line_records`` tells JSON Lines from one value spread
+    over many lines by looking further ahead. Bytes that are plainly not text, in a source
+    without a single record line, make it ``"binary"``. May read more of the stream to decide;
+    returns the format and the bytes read so far.
+    """
+    if head.startswith(b"["):
+        head, at_end = _read_lines_ahead(head, stream)
+        if has_record_line(_complete_lines(head, at_end)):
+            return "lines", head
+        return "array", head
+    if _looks_binary(head) and not has_record_line(_complete_lines(head, at_end=False)):
+        return "binary", head
+    return "lines", head
+
+
+def _read_lines_ahead(head: bytes, stream: IO[bytes]) -> tuple[bytes, bool]:
+    """The head extended (up to ``_HEAD_BYTES``) until it holds ``_LINES_TO_DECIDE`` lines, or
+    the stream ends (then True). A first line longer than that (a minified array) is not waited for."""
+    while head.count(b"\n") < _LINES_TO_DECIDE and len(head) < _HEAD_BYTES:
+        if b"\n" not in head and len(head) >= _HEAD_BYTES // 2:
+            break
+        more = _read_available(stream, _HEAD_BYTES - len(head))
+        if not more:
+            return head, True
+        head += more
+    return head, False
+
+
+def _complete_lines(head: bytes, at_end: bool) -> list[bytes]:
+    lines = head.split(b"\n")
+    return lines if at_end else lines[:-1]
+
+
 def _read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
     """Skip a UTF-8 byte order mark and blank lines; return the rest from the first non-blank line.
 
     Also returns the number of lines and bytes skipped, so that messages can count from the true
-    start of the file. The rest is empty when the stream holds only whitespace.
+    start of the file. The rest is empty when the stream holds only whitespace. Each byte is
+    looked at once, so a long run of whitespace costs linear time.
     """
     data = _read_available(stream, _HEAD_BYTES)
     while 0 < len(data) < len(codecs.BOM_UTF8):  # a short read must not hide a byte order mark
@@ -158,12 +207,15 @@ def _read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
         data = data[len(codecs.BOM_UTF8) :]
         skipped_bytes = len(codecs.BOM_UTF8)
     blank_lines = 0
+    checked = 0  # data[:checked] is known to be whitespace
     while True:
-        content = data.lstrip(JSON_WHITESPACE)
-        line_start = data.rfind(b"\n", 0, len(data) - len(content)) + 1
+        content = _CONTENT.search(data, checked)
+        checked = content.start() if content else len(data)
+        line_start = data.rfind(b"\n", 0, checked) + 1
         blank_lines += data.count(b"\n", 0, line_start)
         skipped_bytes += line_start
         data = data[line_start:]
+        checked -= line_start
         if content:
             return data, blank_lines, skipped_bytes
         more = _read_available(stream, _HEAD_BYTES)
@@ -172,22 +224,18 @@ def _read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
         data += more
 
 
-def _sniff(head: bytes, skipped_bytes: int, source: str) -> UnreadableSource | None:
-    """Report sources that are plainly not JSON text, before trying to read records from them."""
-    if not head:
-        return UnreadableSource(source, "file is empty: no records")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return UnreadableSource(source, "not UTF-8 text: the file is UTF-16 (save it as UTF-8)")
+def _looks_binary(head: bytes) -> bool:
+    """Whether the first bytes are plainly not text: text has no control characters, and random
+    binary data has about one byte in nine."""
     sample = head[:4096]
     first = len(sample) - len(sample.lstrip(JSON_WHITESPACE))
     controls = [match.start() for match in _CONTROL_BYTE.finditer(sample)]
-    # Text has no control characters; random binary data has about one byte in nine.
-    if controls and (controls[0] == first or len(controls) * 20 > len(sample)):
-        offset = controls[0]
-        return UnreadableSource(
-            source, f"not JSON: binary data (byte 0x{sample[offset]:02x} at offset {skipped_bytes + offset})"
-        )
-    return None
+    return bool(controls) and (controls[0] == first or len(controls) * 20 > len(sample))
+
+
+def _binary(head: bytes, skipped_bytes: int, source: str) -> UnreadableSource:
+    offset = _CONTROL_BYTE.search(head[:4096]).start()  # type: ignore[union-attr]  # _looks_binary found one
+    return UnreadableSource(source, f"not JSON: binary data (byte 0x{head[offset]:02x} at offset {skipped_bytes + offset})")
 
 
 class _Chain(io.RawIOBase):

@@ -20,6 +20,11 @@ RECORD_FILE_SUFFIXES: Final = (".json", ".jsonl", ".ndjson")
 #: Largest single record read; beyond it a record is reported instead of filling memory.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 
+#: Most JSON values (objects, arrays, numbers, strings...) in one record; a full answers record has
+#: a few hundred. Beyond it the record is reported as too large, so that a few megabytes of
+#: ``[[],[],...]`` never become gigabytes of Python objects and validation errors.
+MAX_RECORD_VALUES = 10_000
+
 CHUNK_BYTES = 1024 * 1024  # read size for arrays; items straddling a chunk are re-decoded once grown
 
 

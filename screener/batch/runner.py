@@ -14,10 +14,13 @@ rules into the engine after the fork: the C engine's handles and sessions belong
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import pickle
 import signal
 import sys
+import time
 from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,18 +33,21 @@ from screener.errors import EngineError, InputError
 from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future
     from datetime import date
 
     from screener.screening.ruleset import Ruleset
 
 #: Levels ``--fail-on`` understands: headline levels and urgencies, each meaning "or higher".
 FAIL_ON_CHOICES = ("possible", "likely", "routine", "soon", "urgent", "emergency")
+#: ``--workers`` may be at most this many per CPU (``most_workers``).
+WORKERS_PER_CPU = 4
 #: Records sent to a worker at a time (large enough that passing them costs little).
 CHUNK_RECORDS = 64
 _QUEUED_PER_WORKER = 3  # chunks waiting for each worker, so that it never runs dry
 _SWITCH_INTERVAL = 0.0001  # seconds; see _screened_in_workers
 _CHUNKS_AHEAD = 4  # chunks held besides the workers' (done and waiting their turn, or screened here)
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal sent to this process when its parent dies
 
 Item = RawRecord | UnreadableRecord | UnreadableSource
 
@@ -205,10 +211,28 @@ def screen_inputs(
     )
 
 
+def most_workers() -> int:
+    """The most processes ``--workers`` may ask for: ``WORKERS_PER_CPU`` per CPU this process
+    may run on. More only slows the run down, and far more (``--workers 100000000``) forks
+    until the machine stops answering."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return WORKERS_PER_CPU * max(cpus, 1)
+
+
 def check_workers(workers: int) -> None:
     """Refuse a worker count that cannot work here, with a message saying why."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError(f"--workers must be a whole number of at least 1, not {workers!r}")
+    cap = most_workers()
+    if workers > cap:
+        raise InputError(
+            f"--workers {workers} is more than this machine can use: at most {cap} "
+            f"({WORKERS_PER_CPU} per CPU, {cap // WORKERS_PER_CPU} CPUs)",
+            hint=f"--workers {max(cap // WORKERS_PER_CPU, 1)} (one per CPU) is usually fastest",
+        )
     if workers > 1:
         import multiprocessing
 
@@ -235,14 +259,47 @@ def _screened(items: Iterable[Item], screener: Screener) -> Iterator[dict[str, A
 _worker_screener: Screener | None = None
 
 
-def _start_worker(ruleset: Ruleset, as_of: date | None = None) -> None:
-    """In a new worker: its own engine, compiled from the (inherited) rules; Ctrl-C is the
-    parent's to handle, so a worker neither dies of it nor prints a traceback."""
+def _start_worker(ruleset: Ruleset, parent: int, as_of: date | None = None) -> None:
+    """In a new worker: its own engine, compiled from the (inherited) rules.
+
+    Ctrl-C and SIGTERM are the parent's to handle (it stops the workers cleanly), so a worker
+    neither dies of them nor prints a traceback. A worker must not outlive its parent: killed
+    with it (where the system offers that) or on noticing it is gone, and holding neither the
+    output pipe nor stdin meanwhile, so that whoever reads the output sees its end.
+    """
     global _worker_screener
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent(parent)
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 1)
+        os.close(null)
     # A copy of the ruleset compiles its own engine on first use (``Ruleset.engine`` is cached
     # per object, and the parent's compiled rules and sessions are the parent's).
     _worker_screener = Screener(dataclasses.replace(ruleset), as_of=as_of)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the parent process dies (Linux: PR_SET_PDEATHSIG), and watch for it
+    elsewhere; if the parent is already gone, leave now."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _screen_chunk(items: list[Item]) -> list[bytes | UnreadableSource]:
@@ -290,14 +347,15 @@ def _screened_in_workers(
     keep both cores busy. At most ``_CHUNKS_AHEAD`` chunks beyond the workers' are held.
     """
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     helpers = processes - 1
     executor = ProcessPoolExecutor(
         max_workers=helpers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(screener.ruleset, screener.as_of),
+        initargs=(screener.ruleset, os.getpid(), screener.as_of),
     )
     most_queued = helpers * _QUEUED_PER_WORKER
     most_held = most_queued + _CHUNKS_AHEAD
@@ -310,6 +368,28 @@ def _screened_in_workers(
     # Chunks read and not yet written, in input order: with a worker, or screened here.
     window: deque[Future[list[bytes | UnreadableSource]] | _Local] = deque()
     chunks = _chunks(items, CHUNK_RECORDS)
+    try:
+        yield from _in_order(window, executor, chunks, screener, most_queued, most_held)
+    except BrokenProcessPool as error:  # a worker was killed (out of memory, or by hand)
+        raise EngineError(f"a worker process died while screening ({error}); try again with --workers 1") from None
+    finally:
+        # On an error or Ctrl-C: nothing more is started, and chunks under way (a fraction of a
+        # second each) are let finish, so no worker is left behind.
+        executor.shutdown(wait=True, cancel_futures=True)
+        sys.setswitchinterval(switch_interval)
+
+
+def _in_order(
+    window: deque[Future[list[bytes | UnreadableSource]] | _Local],
+    executor: Executor,
+    chunks: Iterator[list[Item]],
+    screener: Screener,
+    most_queued: int,
+    most_held: int,
+) -> Iterator[dict[str, Any] | UnreadableSource]:
+    """The entries of the chunks in input order (see ``_screened_in_workers``)."""
+    from concurrent.futures import Future
+
     more = True
 
     def queued() -> int:
@@ -321,44 +401,31 @@ def _screened_in_workers(
         more = chunk is not None
         return chunk
 
-    try:
-        while True:
-            while len(window) < most_held and queued() < most_queued and (chunk := read()) is not None:
-                window.append(executor.submit(_screen_chunk, chunk))
-            if not window:
-                break
-            head = window[0]
-            if isinstance(head, _Local) or head.done():
-                window.popleft()
-                if isinstance(head, _Local):
-                    yield from head.entries if head.entries is not None else _screened(head.chunk, screener)
-                else:
-                    yield from _unpacked(_result_of(head))
-                continue
-            # The next entries are a worker's and not ready yet: screen a chunk here meanwhile.
-            ahead = next((part for part in window if isinstance(part, _Local) and part.entries is None), None)
-            if ahead is None and len(window) < most_held and (chunk := read()) is not None:
-                ahead = _Local(chunk)
-                window.append(ahead)
-            if ahead is not None:
-                ahead.entries = list(_screened(ahead.chunk, screener))
+    while True:
+        while len(window) < most_held and queued() < most_queued and (chunk := read()) is not None:
+            window.append(executor.submit(_screen_chunk, chunk))
+        if not window:
+            break
+        head = window[0]
+        if isinstance(head, _Local) or head.done():
+            window.popleft()
+            if isinstance(head, _Local):
+                yield from head.entries if head.entries is not None else _screened(head.chunk, screener)
             else:
-                window.popleft()
-                yield from _unpacked(_result_of(head))
-    finally:
-        # On an error or Ctrl-C: nothing more is started, and chunks under way (a fraction of a
-        # second each) are let finish, so no worker is left behind.
-        executor.shutdown(wait=True, cancel_futures=True)
-        sys.setswitchinterval(switch_interval)
+                yield from _unpacked(head.result())
+            continue
+        # The next entries are a worker's and not ready yet: screen a chunk here meanwhile.
+        ahead = next((part for part in window if isinstance(part, _Local) and part.entries is None), None)
+        if ahead is None and len(window) < most_held and (chunk := read()) is not None:
+            ahead = _Local(chunk)
+            window.append(ahead)
+        if ahead is not None:
+            ahead.entries = list(_screened(ahead.chunk, screener))
+        else:
+            window.popleft()
+            yield from _unpacked(head.result())
 
 
-def _result_of(future: Future[list[bytes | UnreadableSource]]) -> list[bytes | UnreadableSource]:
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return future.result()
-    except BrokenProcessPool as error:
-        raise EngineError(f"a worker process died while screening ({error}); try again with --workers 1") from error
 
 
 def _unpacked(results: list[bytes | UnreadableSource]) -> Iterator[dict[str, Any] | UnreadableSource]:

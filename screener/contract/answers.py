@@ -7,9 +7,10 @@ generated from these models; a test fails when the shipped file drifts from them
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 YesNoUnsure = Literal["yes", "no", "unsure"]
 LabTaken = Literal["last_7_days", "last_30_days", "older"]
@@ -57,6 +58,26 @@ Condition = Literal[CONDITION_CODES]  # type: ignore[valid-type]
 Symptom = Literal[SYMPTOM_CODES]  # type: ignore[valid-type]
 RedFlagNow = Literal[RED_FLAG_NOW_CODES]  # type: ignore[valid-type]
 Supplement = Literal[SUPPLEMENT_CODES]  # type: ignore[valid-type]
+
+#: At most this many medication entries in one record (a long list is a few dozen; more is a
+#: mistake or an attack, and each entry costs matching time).
+MAX_MEDICATIONS = 100
+
+
+def _each_once(codes: list[str]) -> list[str]:
+    repeated = sorted(code for code, times in Counter(codes).items() if times > 1)
+    if repeated:
+        raise ValueError(f"list each code once: {', '.join(repr(code) for code in repeated)} is repeated")
+    return codes
+
+
+# Lists of codes are sets: each code at most once (so at most every code), in the published
+# schema too ("uniqueItems"), so that a record cannot hold a million copies of "fatigue".
+_SET = Field(json_schema_extra={"uniqueItems": True})
+ConditionSet = Annotated[list[Condition], Field(max_length=len(CONDITION_CODES)), _SET, AfterValidator(_each_once)]
+SymptomSet = Annotated[list[Symptom], Field(max_length=len(SYMPTOM_CODES)), _SET, AfterValidator(_each_once)]
+RedFlagNowSet = Annotated[list[RedFlagNow], Field(max_length=len(RED_FLAG_NOW_CODES)), _SET, AfterValidator(_each_once)]
+SupplementSet = Annotated[list[Supplement], Field(max_length=len(SUPPLEMENT_CODES)), _SET, AfterValidator(_each_once)]
 
 # Integers are lax (JSON Schema's "integer" includes 70.0, what spreadsheet exports write): the
 # published schema, checked first, has already refused strings and booleans.
@@ -199,7 +220,7 @@ class Answers(_Section):
     sex: Literal["female", "male", "other"] | None = Field(
         None, description="Used for alcohol cut-offs; 'other' or missing uses the female (more careful) cut-offs"
     )
-    medications: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+    medications: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=MAX_MEDICATIONS)] | None = Field(
         None, description="What the person takes now, as written (generic or brand names, dose text allowed)"
     )
     diuretic_use: YesNoUnsure | None = Field(None, description="Do you take a water pill (diuretic)?")
@@ -214,12 +235,10 @@ class Answers(_Section):
     )
     laxative_type: Literal["stimulant", "osmotic", "bulk_forming", "stool_softener", "unsure"] | None = None
     diet: Diet | None = None
-    conditions: list[Condition] | None = None
-    symptoms: list[Symptom] | None = Field(None, description="Symptoms in the past two weeks")
-    red_flags_now: list[RedFlagNow] | None = Field(
-        None, description="Happening now or new in the last 24 hours"
-    )
-    supplements: list[Supplement] | None = Field(None, description="Taken now")
+    conditions: ConditionSet | None = None
+    symptoms: SymptomSet | None = Field(None, description="Symptoms in the past two weeks")
+    red_flags_now: RedFlagNowSet | None = Field(None, description="Happening now or new in the last 24 hours")
+    supplements: SupplementSet | None = Field(None, description="Taken now")
     low_potassium_despite_supplements: StrictBool | None = Field(
         None, description="Told by a clinician that potassium stays low although it is being replaced"
     )

@@ -8,14 +8,19 @@ misses. The same wording serves answers files and the rule files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import math
+import os
+import re
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from screener.errors import RulesError, did_you_mean
 
@@ -70,11 +75,19 @@ def validator_for(filename: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(filename))
 
 
+#: Problems listed for one instance at most: a record with thousands of wrong values gets the
+#: first ones and a note, not an error entry (and a list of errors in memory) as large as itself.
+MAX_PROBLEMS = 100
+
+
 def schema_problems(validator: Draft202012Validator, instance: Any) -> list[Problem]:
-    """Every schema error of ``instance``, worded, in document order."""
+    """Every schema error of ``instance`` (up to ``MAX_PROBLEMS``), worded, in document order."""
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
         problems.extend(_describe(error))
+        if len(problems) > MAX_PROBLEMS:
+            listed = sorted(dict.fromkeys(problems[:MAX_PROBLEMS]), key=lambda p: p.path)
+            return [*listed, Problem("$", f"more problems not listed (only the first {MAX_PROBLEMS} are)")]
     return sorted(dict.fromkeys(problems), key=lambda p: p.path)
 
 
@@ -97,6 +110,9 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
             _expected(e.schema) for e in error.context if _wrong_type(e) and e.schema != {"type": "null"}
         )
         yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}")
+        return
+    if kind == "oneOf" and error.context:
+        yield from _describe_one_of(error.context)
         return
     if "then" in error.absolute_schema_path and isinstance(schema, dict) and schema.get("description"):
         yield Problem(path, str(schema["description"]))
@@ -126,11 +142,33 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     if kind in bounds:
         yield Problem(path, f"must be {bounds[kind]} {error.validator_value}, got {_show(instance)}")
         return
+    if kind in ("uniqueItems", "minItems", "maxItems") and isinstance(instance, list):
+        yield Problem(path, _list_problem(kind, error.validator_value, instance))
+        return
     if kind in ("minLength", "maxLength"):
         word = "at least" if kind == "minLength" else "at most"
         yield Problem(path, f"must be {word} {error.validator_value} characters long")
         return
     yield Problem(path, error.message)
+
+
+def _describe_one_of(alternatives: list[ValidationError]) -> Iterator[Problem]:
+    """A rule's condition is one of all / any / a comparison: say what is wrong with the one whose
+    shape it has (only something inside it is wrong), not that it matches none."""
+    by_branch: dict[object, list[ValidationError]] = {}
+    for sub in alternatives:
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [subs for subs in by_branch.values() if all(sub.relative_path for sub in subs)]
+    for sub in fitting[0] if len(fitting) == 1 else [best_match(alternatives)]:
+        yield from _describe(sub)
+
+
+def _list_problem(kind: str, limit: Any, items: list[Any]) -> str:
+    if kind == "uniqueItems":
+        seen = Counter(json.dumps(item, sort_keys=True) for item in items)
+        repeated = sorted(item for item, times in seen.items() if times > 1)[:5]
+        return f"list each code once: {', '.join(repeated)} is repeated"
+    return f"must hold {'at least' if kind == 'minItems' else 'at most'} {limit} items, got {len(items)}"
 
 
 def _wrong_type(error: ValidationError) -> bool:
@@ -155,25 +193,111 @@ def _show(value: Any) -> str:
     return f"{_JSON_TYPES.get(type(value), 'a value')} {text}" if isinstance(value, (dict, list)) else text
 
 
+#: Largest rules-folder data file read (the shipped ones are under 50 kB). A file named in a rule
+#: folder is read only when it is a regular file of at most this size: a ``facts.json`` that is a
+#: link to /dev/zero once grew the process to 7 GB.
+MAX_DATA_FILE_BYTES = 4 * 1024 * 1024
+
+
 def read_data_bytes(entry: Any, source: str, hint: str | None = None) -> bytes:
     """The bytes of a rules-folder data file (a Path or a package resource), or a ``RulesError``."""
+    if not isinstance(entry, os.PathLike):  # a resource inside the installed package: ours
+        try:
+            packaged: bytes = entry.read_bytes()
+        except FileNotFoundError:
+            raise RulesError(f"{source}: file not found", hint=hint) from None
+        except OSError as error:
+            raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
+        return packaged
     try:
-        raw: bytes = entry.read_bytes()
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused just below.
+        descriptor = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise RulesError(f"{source}: file not found", hint=hint) from None
     except OSError as error:
         raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise RulesError(f"{source}: not a regular file (a device, a pipe or a folder), so it is not read")
+        if status.st_size > MAX_DATA_FILE_BYTES:
+            raise RulesError(f"{source}: {status.st_size:,} bytes, more than a rule file may hold ({MAX_DATA_FILE_BYTES:,})")
+        try:
+            raw = file.read(MAX_DATA_FILE_BYTES + 1)
+        except OSError as error:
+            raise RulesError(f"{source}: cannot read ({error.strerror or error})") from None
+    if len(raw) > MAX_DATA_FILE_BYTES:  # it grew while being read
+        raise RulesError(f"{source}: more than {MAX_DATA_FILE_BYTES:,} bytes, more than a rule file may hold")
     return raw
 
 
-def parse_data(raw: bytes, source: str, object_pairs_hook: Any = None) -> Any:
-    """JSON from a data file's bytes (a UTF-8 BOM is allowed), or a ``RulesError`` with line and column."""
+class _NotFinite(ValueError):
+    pass
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotFinite(f"{text} is too large to be a number here")
+    return value
+
+
+def _not_a_number(name: str) -> float:
+    raise _NotFinite(f"{name} is not a number in JSON")
+
+
+def parse_data(
+    raw: bytes, source: str, object_pairs_hook: Any = None, where: Callable[[str, Any], str] | None = None
+) -> Any:
+    """JSON from a data file's bytes (a UTF-8 BOM is allowed), or a ``RulesError`` with line and column.
+
+    Refused too, as no rule could mean them: NaN and Infinity, numbers too large for a float
+    (``1e999``), text holding half of a surrogate pair (``\\ud800``, not Unicode), and nesting
+    too deep to read. ``where(path, data)`` words the JSON path of a fault (a rule's id and field).
+    """
     try:
-        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=object_pairs_hook)
+        data = json.loads(
+            raw.decode("utf-8-sig"),
+            object_pairs_hook=object_pairs_hook,
+            parse_float=_finite_number,
+            parse_constant=_not_a_number,
+        )
     except UnicodeDecodeError as error:
         raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except _NotFinite as error:
+        raise RulesError(f"{source}: {error}") from None
+    except RecursionError:
+        raise RulesError(f"{source}: nested too deeply to read") from None
+    surrogate = _lone_surrogate_path(data)
+    if surrogate is not None:
+        raise RulesError(
+            f"{source}: {where(surrogate, data) if where else surrogate}: text holding half of a surrogate pair "
+            "(not Unicode); write the character itself"
+        )
+    return data
+
+
+def _lone_surrogate_path(data: Any) -> str | None:
+    """The JSON path of the first string (or key) holding a lone surrogate, if any."""
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return json_path(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _SURROGATE.search(key):
+                    return json_path(path)
+                stack.append((item, [*path, key]))
+        elif isinstance(value, list):
+            stack.extend((item, [*path, index]) for index, item in enumerate(value))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_data_file(data: Any, schema_file: str, source: str) -> None:

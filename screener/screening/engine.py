@@ -11,11 +11,23 @@ durable-rules 2.0.28 (unmaintained since 2020) has sharp edges, all contained he
   corrupts the C heap (a double free: a segfault or abort, depending on what else the process
   has allocated; found while writing this adapter). So every step has a catch-all rule that
   matches any fact of that step: every assert is handled, and the catch-all is filtered out.
-- At most 1,024 live sessions per ruleset, and creating a session's state costs about 90 µs (more
-  than all of one respondent's asserts). So sessions are reused: when a respondent is done, the
-  facts asserted for them are retracted and the session id goes back to a small pool for the
-  next respondent. A session whose respondent failed (any exception) is deleted, never reused;
-  every session is deleted after ``RECYCLE_AFTER`` respondents, once checked to hold no fact.
+- At most 1,024 live sessions per ruleset: the 1,025th is a MemoryError, and any later use of
+  that session id is a segfault. So at most ``MAX_LIVE_SESSIONS`` are in use at once per
+  compiled ruleset: a thread that would open one more waits for a free one (up to
+  ``SESSION_WAIT_SECONDS``, then a clear ``EngineError``), never reaching the engine's limit.
+- Creating a session's state costs about 90 µs (more than all of one respondent's asserts). So
+  sessions are reused: when a respondent is done, the facts asserted for them are retracted and
+  the session id goes back to a small pool for the next respondent. A session whose respondent
+  failed (any exception) is deleted, never reused; every session is deleted after
+  ``RECYCLE_AFTER`` respondents, once checked to hold no fact. But a session in which the
+  engine itself raised is never deleted: its state may have no action context yet, and
+  ``delete_state`` then frees an uninitialised pointer (``free(): invalid pointer``, a segfault).
+  Such a session is abandoned (counted; at most ``MAX_ABANDONED`` before the engine is refused).
+- Compiling a ruleset keeps about 1.8 MB in the C engine until the process ends (and its idle
+  sessions about 2 MB more). So one compiled ruleset is shared by every ``Screener`` of the same
+  rules in a process (``shared_engine``), instead of one per ``Screener()``.
+- The fixed tables of the C engine (rules, tests per node, stack of one assert...) are checked
+  before a rule folder reaches it: see ``engine_limits``.
   Only single-fact patterns are compiled (no joins, no negated patterns), so a retracted fact
   leaves nothing behind that could match a later respondent's facts.
 - The C engine can read past an array and crash when a condition compares one fact's field with
@@ -43,8 +55,11 @@ The engine knows nothing clinical: it is given compiled patterns and returns whi
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -61,7 +76,13 @@ _session_ids = itertools.count(1)
 _CATCH_ALL = "__catch_all__"
 #: Respondents screened in one session before its state is deleted (bounds anything it keeps).
 RECYCLE_AFTER = 10_000
-_IDLE_SESSIONS = 4  # sessions kept for reuse (more than one only for nested use)
+_IDLE_SESSIONS = 4  # sessions kept for reuse (more than one only for threads)
+#: Sessions in use at once per compiled ruleset (the engine crashes past 1,024 live ones).
+MAX_LIVE_SESSIONS = 64
+#: How long a thread waits for a free session before giving up with an ``EngineError``.
+SESSION_WAIT_SECONDS = 60.0
+#: Sessions abandoned after an engine failure, before the engine is refused (they stay live).
+MAX_ABANDONED = 512
 #: Distinct facts per step whose fired rules are remembered (forgotten all at once when full).
 MEMO_PER_STEP = 4096
 #: A step whose facts repeat less often than this, over its first ``_MEMO_TRIAL`` facts, is not
@@ -132,11 +153,41 @@ class _StepMemo:
         return True
 
 
+_shared: dict[tuple[int, str], RulesEngine] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_engine(patterns: Mapping[str, dict[str, Any]], steps: Iterable[str]) -> RulesEngine:
+    """The compiled engine for these patterns, made once per process and shared (see the notes).
+
+    Per process: a forked worker compiles its own (the parent's handles and sessions are the
+    parent's). Safe to call from several threads.
+    """
+    steps = tuple(steps)
+    text = engine_json({"patterns": patterns, "steps": sorted(steps)})
+    key = (os.getpid(), hashlib.sha256(text.encode()).hexdigest())
+    with _shared_lock:
+        engine = _shared.get(key)
+        if engine is None:
+            engine = _shared[key] = RulesEngine(patterns, steps)
+    return engine
+
+
+def _after_fork_in_child() -> None:
+    global _shared_lock
+    _shared_lock = threading.Lock()  # it may have been held by another thread at the fork
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class RulesEngine:
     """A compiled ruleset inside the C engine.
 
     ``patterns`` maps a rule id to its durable-rules pattern for one fact (``{"m": {...}}`` is
-    added here); each pattern tests the fact's ``step`` field, one of ``steps``.
+    added here); each pattern tests the fact's ``step`` field, one of ``steps``. It may be used
+    by several threads at once (each screening holds one session; see ``MAX_LIVE_SESSIONS``);
+    the C engine holds the GIL, so threads take turns rather than run side by side.
     """
 
     def __init__(self, patterns: Mapping[str, dict[str, Any]], steps: Iterable[str], *, remember: bool = True) -> None:
@@ -151,29 +202,49 @@ class RulesEngine:
         except Exception as error:  # the C engine raises bare Exceptions with an error code
             raise EngineError(f"the rules engine rejected the compiled rules: {error}") from error
         self._idle: list[tuple[str, int]] = []  # (session id, respondents who asserted in it)
+        self._lock = threading.Lock()  # guards _idle and _abandoned
+        self._slots = threading.BoundedSemaphore(MAX_LIVE_SESSIONS)
+        self._abandoned = 0
         # Per step: the JSON text of a fact (without the session id) -> the rules it fired.
         self._memo: dict[str, _StepMemo] | None = {step: _StepMemo() for step in self._steps} if remember else None
 
     @contextmanager
     def session(self) -> Iterator[EngineSession]:
-        """One respondent's session: clean when it starts, retracted or deleted afterwards."""
-        sid, uses = self._idle.pop() if self._idle else (str(next(_session_ids)), 0)
-        session = EngineSession(self._handle, sid, self._steps, self._memo)
-        reusable = False
+        """One respondent's session: clean when it starts, retracted or deleted afterwards.
+
+        Waits while ``MAX_LIVE_SESSIONS`` are in use (other threads), up to ``SESSION_WAIT_SECONDS``.
+        """
+        if self._abandoned >= MAX_ABANDONED:
+            raise EngineError(f"the rules engine failed on {self._abandoned} respondents; it cannot be used further (a screener bug)")
+        if not self._slots.acquire(timeout=SESSION_WAIT_SECONDS):
+            raise EngineError(
+                f"no rules engine session came free within {SESSION_WAIT_SECONDS:g} s: more than {MAX_LIVE_SESSIONS} "
+                "screenings are under way at once in this process (use fewer threads, or processes)"
+            )
         try:
-            yield session
-            reusable = True
+            with self._lock:
+                sid, uses = self._idle.pop() if self._idle else (str(next(_session_ids)), 0)
+            session = EngineSession(self._handle, sid, self._steps, self._memo)
+            reusable = False
+            try:
+                yield session
+                reusable = True
+            finally:
+                self._release(session, uses, reusable)
         finally:
-            self._release(session, uses, reusable)
+            self._slots.release()
 
     def _release(self, session: EngineSession, uses: int, reusable: bool) -> None:
         handle, sid = self._handle, session.sid
+        if session.failed:
+            with self._lock:  # never deleted: see the module notes
+                self._abandoned += 1
+            return
         if session.messages:
             # The C engine creates a session's state on its first assert: from then on ``uses``
             # counts respondents, and the state must be deleted some day.
             uses += 1
             if not reusable:
-                # No state to delete when the first assert failed (that error goes on).
                 with contextlib.suppress(Exception):
                     _c_engine.delete_state(handle, sid)
                 return
@@ -188,9 +259,11 @@ class RulesEngine:
                 if left != "[]":  # retracting must leave nothing behind: an adapter bug, worth a stop
                     raise EngineError("a rules engine session kept facts after they were retracted (a screener bug)")
                 return
-        if len(self._idle) < _IDLE_SESSIONS:
-            self._idle.append((sid, uses))
-        elif uses:
+        with self._lock:
+            keep = len(self._idle) < _IDLE_SESSIONS
+            if keep:
+                self._idle.append((sid, uses))
+        if not keep and uses:
             _c_engine.delete_state(handle, sid)
 
 
@@ -204,6 +277,7 @@ class EngineSession:
         self._memo = memo
         self._fired: set[str] = set()  # every fact fired in this session, as JSON
         self.messages: list[str] = []  # every fact asserted, as sent: retracted when done
+        self.failed = False  # the engine raised: the state must not be deleted (module notes)
 
     @property
     def asserted(self) -> bool:
@@ -229,11 +303,20 @@ class EngineSession:
         # The same text with the session id, without copying the fact (it has a step: not empty).
         fired = self._assert(f'{text[:-1]}, "sid": "{self.sid}"}}')
         if memo is not None and not memo.keep(text, fired):
-            del self._memo[step]  # type: ignore[union-attr]  # this step's facts hardly repeat
+            self._memo.pop(step, None)  # type: ignore[union-attr]  # this step's facts hardly repeat
         return fired
 
     def _assert(self, message: str) -> list[str]:
         self.messages.append(message)
+        try:
+            return self._fired_by(message)
+        except Exception:
+            # Whatever went wrong inside the engine, this session's state may be half made:
+            # deleting it could crash the process (module notes), so it is abandoned instead.
+            self.failed = True
+            raise
+
+    def _fired_by(self, message: str) -> list[str]:
         handle = self._handle
         try:
             code, state_handle = _c_engine.assert_fact(handle, message)

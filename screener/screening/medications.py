@@ -44,8 +44,13 @@ _WORD, _SOFT, _HARD = 0, 1, 2
 inside a name ("Senokot-S", "sacubitril/valsartan"); a hard separator (, ; : brackets) always
 ends a name."""
 
+# Characters that show as nothing (soft hyphen, zero-width space and joiners, direction marks,
+# variation selectors): inside a word they are ignored, so that "La\u00adsix" (pasted from a web
+# page or a word processor) is still Lasix, never an unknown medicine.
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _TOKEN_RE = re.compile(
-    r"(?P<word>(?:\d+(?:[.,]\d+)+|[^\W_])[^\W_]*%?)"  # a word or a number (1.25, 1,000), glued unit
+    rf"(?P<word>(?:\d+(?:[.,]\d+)+|[^\W_])(?:[^\W_]|[{_INVISIBLE}])*%?)"  # a word or a number (1.25, 1,000), glued unit
     r"|(?P<soft>[-/+&])"
     r"|(?P<hard>[,;:()\[\]{}|])"
 )
@@ -113,8 +118,10 @@ class _Token(NamedTuple):
 
 
 def _normalise(word: str) -> str:
-    """The matching key of one word: "LASIX", "lasix" and full-width LASIX are all "lasix"."""
-    return word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
+    """The matching key of one word: "LASIX", "lasix", full-width LASIX and "La\u00adsix" are all "lasix"."""
+    if word.isascii():
+        return word.lower()
+    return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", word)).casefold()
 
 
 def _tokenise(text: str) -> list[_Token]:

@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
 from screener.errors import RulesError, did_you_mean
 from screener.screening.conditions import OPERATORS, Condition, compile_condition
+from screener.screening.engine_limits import MAX_NESTING, RESERVED_NAMES, nesting_problems, ruleset_problems
 from screener.screening.medications import Vocabulary
 
 Folder: TypeAlias = Path | Traversable
@@ -115,22 +116,32 @@ class Ruleset:
         }
 
     @cached_property
-    def engine(self) -> Any:
-        """The compiled rules inside the engine (built on first use, not at import or load)."""
-        from screener.screening.engine import RulesEngine
+    def engine_patterns(self) -> dict[str, dict[str, Any]]:
+        """Each rule as the engine gets it: one pattern over one fact, testing its step first."""
+        return {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in self.rules}
 
-        return RulesEngine(
-            {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in self.rules},
-            steps=self.step_ids,
-        )
+    @cached_property
+    def engine(self) -> Any:
+        """The compiled rules inside the engine (built on first use, not at import or load).
+
+        Shared: every ruleset with the same compiled rules in this process uses one engine (see
+        ``engine.shared_engine``), so that making a ``Screener`` again costs no engine memory.
+        """
+        from screener.screening.engine import shared_engine
+
+        return shared_engine(self.engine_patterns, self.step_ids)
 
 
 def default_rules_folder() -> Traversable:
     return resources.files("screener.rules")
 
 
-def load_ruleset(folder: str | Path | None = None) -> Ruleset:
-    """Load and check a rule folder (the shipped one when ``folder`` is None)."""
+def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True) -> Ruleset:
+    """Load and check a rule folder (the shipped one when ``folder`` is None).
+
+    ``engine_limits=False`` leaves out the check against the engine's limits (``engine_limits``),
+    for ``rules check`` to try the engine itself, in a child process.
+    """
     root: Folder = default_rules_folder() if folder is None else Path(folder)
     if isinstance(root, Path) and not root.is_dir():
         raise RulesError(f"{root}: not a folder of rule files", hint="--rules takes a folder holding ruleset.json")
@@ -141,7 +152,11 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
         source = f"{label}/{name}"
         raw = read_data_bytes(root.joinpath(name), source)
         digest.update(name.encode() + b"\0" + raw + b"\0")
-        data = parse_data(raw, source)
+        if schema == "rules.schema.json":  # first: the JSON parser and the schema validator recurse
+            too_deep = nesting_problems(raw.decode("utf-8", "replace"), source)
+            if too_deep:
+                raise RulesError("\n".join(too_deep), hint=f"nest 'all' and 'any' at most {MAX_NESTING} deep")
+        data = parse_data(raw, source, where=_rule_where if schema == "rules.schema.json" else None)
         if schema == "rules.schema.json":
             _check_rule_file(data, source)
         else:
@@ -157,6 +172,9 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
     digest.update(manifest["medications"].encode() + b"\0" + vocabulary_bytes + b"\0")
     vocabulary = Vocabulary.from_bytes(vocabulary_bytes, vocabulary_source)
 
+    named_wrongly = _name_problems(facts_data, manifest, label)
+    if named_wrongly:
+        raise RulesError("\n".join(named_wrongly), hint="rename the facts in facts.json or ruleset.json")
     scales = {
         name: Scale(name, spec["label"], tuple(spec["values"])) for name, spec in manifest["scales"].items()
     }
@@ -210,6 +228,9 @@ def load_ruleset(folder: str | Path | None = None) -> Ruleset:
         _rules_by_id={rule.id: rule for rule in rules},
     )
     _check_consistency(ruleset, label)
+    limits = ruleset_problems(ruleset, ruleset.engine_patterns) if engine_limits else []
+    if limits:
+        raise RulesError("\n".join(limits), hint="the rules engine cannot take such rules: split or simplify them")
     return ruleset
 
 
@@ -224,6 +245,12 @@ def _check_rule_file(data: Any, source: str) -> None:
         where, field = _rule_position(problem.path, rules)
         lines.append(f"{source}: {where}{f', field {field!r}' if field else ''}: {problem.message}")
     raise RulesError("\n".join(lines), hint="each rule needs id, step, title, rationale, mechanism, sources, when, then")
+
+
+def _rule_where(path: str, data: Any) -> str:
+    """A JSON path of a rule file in words: "rule 'some_id', field 'title'"."""
+    where, field = _rule_position(path, data.get("rules") if isinstance(data, dict) else None)
+    return f"{where}, field {field!r}" if field else where
 
 
 def _rule_position(path: str, rules: Any) -> tuple[str, str]:
@@ -258,6 +285,34 @@ def _fact_catalogue(
     for scale in scales.values():
         facts[scale.name] = Fact(scale.name, scale.label, "text", values=scale.values, origin="level")
     return facts
+
+
+def _name_problems(facts_data: dict[str, Any], manifest: dict[str, Any], label: str) -> list[str]:
+    """Names the engine would read wrongly. Every fact is sent as a field of the step's fact, so a
+    name the engine or the adapter also uses (``step``, ``sid``, ``id``, ``m``), or one given to
+    two kinds of fact (a derived fact named like an answers section), would make rules test the
+    wrong thing or never fire. Also a step declared twice."""
+    kinds: dict[str, set[str]] = {"medication_class": {"the medicine classes"}, "count": {"the tallies"}}
+    named = [
+        *((name.split(".")[0], "facts.json input facts") for name in facts_data["input"]),
+        *((name, "facts.json flags") for name in facts_data["flags"]),
+        *((name, "facts.json derived facts") for name in facts_data["derived"]),
+        *((name, "ruleset.json scales") for name in manifest["scales"]),
+    ]
+    for name, kind in named:
+        kinds.setdefault(name, set()).add(kind)
+    problems = []
+    for name, used_by in sorted(kinds.items()):
+        if name in RESERVED_NAMES - {"count"} or (name == "count" and len(used_by) > 1):
+            problems.append(f"{label}: the fact name '{name}' ({', '.join(sorted(used_by - {'the tallies'}))}) is reserved for the engine's own use")
+        elif len(used_by) > 1:
+            problems.append(f"{label}: the name '{name}' is used by {' and '.join(sorted(used_by))}: give each its own name")
+    steps = [step["id"] for step in manifest["steps"]]
+    problems += [
+        f"{label}/ruleset.json, field 'steps': the step '{step}' is declared twice"
+        for step in sorted({step for step in steps if steps.count(step) > 1})
+    ]
+    return problems
 
 
 def _check_consistency(ruleset: Ruleset, label: str) -> None:
@@ -310,7 +365,10 @@ def _leaf_problems(name: str, operator: str, value: Any, ruleset: Ruleset) -> li
             problems.append(f"'{name}' is {fact.type}, so '{operator}' cannot compare it")
         elif fact.type == "boolean" and not isinstance(item, bool):
             problems.append(f"'{name}' is true or false, not {item!r}")
-        elif fact.type in ("text",) and fact.values and item not in fact.values:
+        elif fact.type == "text" and not isinstance(item, str):
+            # The engine compares across types ("1" equals 1 there): the explanation would disagree.
+            problems.append(f"'{name}' is text, not {item!r}")
+        elif fact.type == "text" and fact.values and item not in fact.values:
             problems.append(f"'{name}' is never {item!r}{did_you_mean(str(item), fact.values)}")
         elif fact.type in ("integer", "number") and (isinstance(item, bool) or not isinstance(item, (int, float))):
             problems.append(f"'{name}' is a number, not {item!r}")

@@ -70,9 +70,19 @@ def list_personas(folder: Path) -> list[Persona]:
 
 
 def load_persona(name: str, folder: Path) -> Persona:
-    """One persona by name (the file name without ``.json``), with "did you mean" when unknown."""
+    """One persona by name (the file name without ``.json``), with "did you mean" when unknown.
+
+    Only a persona inside ``folder`` is read: a name that is a path leading elsewhere
+    (``../../secret``, ``/etc/passwd``) or a persona file that is a link to elsewhere is refused.
+    """
+    given = name
     name = name.removesuffix(".json")
     path = folder / f"{name}.json"
+    if path.resolve().parent != folder.resolve():
+        raise TeachingError(
+            f"{given}: not a persona of {folder}; demo reads only the personas in that folder",
+            hint="`mgk-screen demo --list` lists them; --examples DIR reads the personas of another folder",
+        )
     if not path.is_file():
         names = [p.stem for p in sorted(folder.glob("*.json"))]
         raise TeachingError(
