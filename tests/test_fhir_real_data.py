@@ -251,3 +251,32 @@ def test_lab_reports_in_a_bundle_of_bundles_date_their_undated_results(screener:
     assert [e["id"] for e in entries] == ["1", "2"]
     assert entries[0] == screened_as(screener, as_of, {"id": "1", "labs": {"potassium": first}}, entries[0])
     assert entries[1] == screened_as(screener, as_of, {"id": "2", "labs": {"potassium": second}}, entries[1])
+
+
+# -- a whole patient record is large ------------------------------------------------------------
+
+
+def test_a_whole_patient_bundle_of_tens_of_thousands_of_values_is_read(screener: Any, tmp_path: Path) -> None:
+    # Synthea's full Bundle for Jess Braun holds 36,544 values (1.5 MB); an answers record is
+    # refused past 10,000. Her trimmed Bundle, padded with 800 copies of its encounters, is as big.
+    bundle = json.loads((SYNTHEA / "jess-braun.json").read_text("utf-8"))
+    encounters = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"]
+    for n in range(400):
+        for entry in encounters:
+            bundle["entry"].append({"fullUrl": f"urn:uuid:copy-{n}", "resource": {**entry["resource"], "id": f"copy-{n}"}})
+    path = tmp_path / "whole-record.json"
+    path.write_text(json.dumps(bundle, indent=1), "utf-8")
+    done, (entry,) = batch(path, as_of="2020-04-05", tmp=tmp_path)
+    assert done.exit_code == 0, done.output
+    assert entry == screened_as(screener, "2020-04-05", JESS_ANSWERS, entry)
+
+
+def test_a_fhir_resource_of_too_many_tiny_values_is_still_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from screener.batch import records
+
+    monkeypatch.setattr(records, "MAX_FHIR_RECORD_VALUES", 50_000)
+    path = tmp_path / "bomb.json"
+    path.write_text('{"resourceType": "Bundle", "entry": [' + ",".join(["[]"] * 60_000) + "]}", "utf-8")
+    done, entries = batch(path, as_of="2020-04-05", tmp=tmp_path)
+    assert done.exit_code == 2 and entries == []
+    assert "record too large (more than 50000 values)" in done.output
