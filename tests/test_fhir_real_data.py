@@ -191,26 +191,43 @@ def test_the_us_core_patient_as_risk_assessments_valid_against_r4_naming_what_th
     }
 
 
-def test_an_ehr_calling_the_cds_service_with_the_us_core_record_gets_one_card(tmp_path: Path) -> None:
+def amy_shaw_prefetch(extra_results: int = 0) -> dict[str, Any]:
+    """What an EHR serving the US Core examples prefetches for Amy Shaw (``extra_results`` more
+    copies of her potassium result, as a long record has)."""
     resources = {path.stem: json.loads(path.read_text("utf-8")) for path in US_CORE.glob("*.json")}
     requests = [r for r in resources.values() if r["resourceType"] == "MedicationRequest"]
-    included = searchset([*requests, resources["uscore-med2"]])  # _include=MedicationRequest:medication
-    prefetch = {
+    potassium = resources["observation-serum-potassium"]
+    results = [potassium, *({**potassium, "id": f"k-{n}", "effectiveDateTime": "2004-01-01"} for n in range(extra_results))]
+    return {
         "patient": resources["patient-example"],
-        "medicationRequests": included,
+        "medicationRequests": searchset([*requests, resources["uscore-med2"]]),  # _include=MedicationRequest:medication
         "medicationStatements": None,
-        "labResults": searchset([resources["observation-serum-potassium"]]),
+        "labResults": searchset(results),
         "conditions": searchset([r for r in resources.values() if r["resourceType"] == "Condition"]),
     }
+
+
+def amy_shaw_card(prefetch: dict[str, Any]) -> Any:
     settings = CdsSettings(as_of=date(2019, 7, 1))
     client = TestClient(create_app(_SCREENER.get(), settings=cds_web_settings(TEST_SETTINGS, settings), routers=[cds_router(settings, None)]))
-    response = client.post("/cds-services/patient-view", json=hook_request("patient-view", "example", prefetch))
+    return client.post("/cds-services/patient-view", json=hook_request("patient-view", "example", prefetch))
+
+
+def test_an_ehr_calling_the_cds_service_with_the_us_core_record_gets_one_card() -> None:
+    response = amy_shaw_card(amy_shaw_prefetch())
     assert response.status_code == 200, response.text
     (card,) = response.json()["cards"]
     assert card["summary"] == "Mg/K depletion screen (EHR data only): combined unlikely; magnesium unlikely, potassium unlikely; urgency: none"
     assert card["indicator"] == "info"
     # The contained Medication names one request, the included uscore-med2 another (the same name).
     assert "- Medicines: Nizatidine 15 MG/ML Oral Solution \\[Axid\\]; Nizatidine 15 MG/ML Oral Solution; Tylenol PM Pill" in card["detail"]
+
+
+def test_a_hook_call_carrying_a_long_record_is_read_like_a_bundle() -> None:
+    # 300 lab results make a prefetch of over 10,000 JSON values (the limit of an answers record).
+    response = amy_shaw_card(amy_shaw_prefetch(extra_results=300))
+    assert response.status_code == 200, response.text
+    assert "potassium" in response.json()["cards"][0]["detail"]
 
 
 # -- the FHIR R4 specification's examples ---------------------------------------------------------

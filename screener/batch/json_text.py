@@ -80,8 +80,10 @@ def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object)
 
 
-def decode_at(text: str, start: int) -> tuple[object, int]:
-    """Decode the value at ``text[start]``: (value, index after it), or raise ``JsonFault``."""
+def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[object, int]:
+    """Decode the value at ``text[start]``: (value, index after it), or raise ``JsonFault``.
+    ``max_values``: how many values it may hold, when not ``values_allowed`` (a CDS Hooks call
+    carries a patient's record, like a FHIR Bundle)."""
     try:
         value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
@@ -112,8 +114,9 @@ def decode_at(text: str, start: int) -> tuple[object, int]:
         raise JsonFault(
             f"number too long (more than {limit} digits)", number.start(1) if number else start, "number"
         ) from None
-    if end - start > records.MAX_RECORD_VALUES and _holds_too_many_values(value, values_allowed(text, start)):
-        raise JsonFault(too_many_values_message(values_allowed(text, start)), start, "large")
+    limit = max_values or values_allowed(text, start)
+    if end - start > records.MAX_RECORD_VALUES and _holds_too_many_values(value, limit):
+        raise JsonFault(too_many_values_message(limit), start, "large")
     # json accepts an escaped half of a surrogate pair ("\ud800") and makes it a string that is not
     # Unicode: it could be neither validated nor written out as UTF-8, so the record is refused here.
     if text.find("\\u", start, end) != -1 and _holds_lone_surrogate(value):
