@@ -16,7 +16,7 @@ one that lets the screen count it. A SNOMED CT display loses its semantic tag ("
 
 A medicine the record gives only as a code (no display, no text anywhere) is kept as its code
 ("RxNorm 197361"), and one known only by a reference to a Medication we do not have as
-"unnamed medicine (Medication/abc)": the vocabulary does not recognise either, so the result warns that
+"unnamed medicine (Medication/abc)": the vocabulary recognises neither, so the result warns that
 a medicine was not recognised and asks for a pharmacist's review. mgk-screen has no table from
 codes to medicines and never guesses one.
 """
