@@ -7,6 +7,7 @@ real files; tests/test_fhir_real_data.py screens them)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -387,3 +388,14 @@ def test_warnings_from_reading_reach_the_batch_result(screener: Any) -> None:
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": condition({"text": "sugar"})}]}
     entry = on_the_day.screen_entry(bundle)
     assert entry["warnings"][-1] == "Condition/c1 ('sugar') has no ICD-10 or SNOMED CT code, so it was not read as a condition"
+
+
+def test_which_statuses_count_is_data_a_reviewer_can_change(context: Any) -> None:
+    data = json.loads((Path(__file__).resolve().parent.parent / "rules" / "fhir.json").read_text("utf-8"))
+    data["current_statuses"]["MedicationRequest"].append("on-hold")
+    data["condition_verification_excluded"].append("provisional")
+    changed = dataclasses.replace(context, mapping=mapping_from_data(data, context.questionnaire))
+    on_hold = request({"medicationCodeableConcept": {"text": "furosemide 40 mg"}}, status="on-hold")
+    provisional = condition(HEART_FAILURE, verificationStatus=verification("provisional"))
+    assert read(context, on_hold, provisional).answers == {"id": "p1", "medications": [], "conditions": ["heart_failure"]}
+    assert read(changed, on_hold, provisional).answers == {"id": "p1", "medications": ["furosemide 40 mg"], "conditions": []}

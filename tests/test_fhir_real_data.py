@@ -223,6 +223,14 @@ def test_an_ehr_calling_the_cds_service_with_the_us_core_record_gets_one_card() 
     assert "- Medicines: Nizatidine 15 MG/ML Oral Solution \\[Axid\\]; Nizatidine 15 MG/ML Oral Solution; Tylenol PM Pill" in card["detail"]
 
 
+def test_a_device_reading_in_the_prefetch_is_not_taken_for_another_patient() -> None:
+    prefetch = amy_shaw_prefetch()
+    quality_control = {**prefetch["labResults"]["entry"][0]["resource"], "id": "qc-1", "subject": {"reference": "Device/analyser-3"}}
+    prefetch["labResults"]["entry"].append({"resource": quality_control})
+    detail = amy_shaw_card(prefetch).json()["cards"][0]["detail"]
+    assert "about another patient" not in detail
+
+
 def test_a_hook_call_carrying_a_long_record_is_read_like_a_bundle() -> None:
     # 300 lab results make a prefetch of over 10,000 JSON values (the limit of an answers record).
     response = amy_shaw_card(amy_shaw_prefetch(extra_results=300))

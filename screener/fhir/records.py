@@ -47,7 +47,7 @@ READ_TYPES = (RESPONSE, "Bundle", *EHR_TYPES)
 _PATIENT_REFERENCE = re.compile(r"(?:^|/)Patient/([^/]+)(?:/_history/[^/]*)?$")
 _OTHER_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/[^/]+(?:/_history/[^/]*)?$")
 _MAX_NESTING = 4  # Bundles inside Bundles read this deep (a collection of report Bundles is 2)
-_NOT_A_PATIENT = object()  # what a resource about a Device, a Group or a Location is "about"
+NOT_A_PATIENT = object()  # what a resource about a Device, a Group or a Location is "about"
 # Read only for what they say about other resources (a report's date for its results): one that
 # names no patient is passed over, not an invalid record.
 _CONTEXT_TYPES = ("DiagnosticReport",)
@@ -134,7 +134,7 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
             medications.append(Located(resource, where))
         elif kind in EHR_TYPES:
             patient = _patient_of(resource, full_urls)
-            if patient is not _NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
+            if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
                 groups.setdefault(patient, []).append(Located(resource, where))
     records: list[Any] = []
     for patient, located in groups.items():
@@ -161,7 +161,7 @@ def _bundle_resources(bundle: Mapping[str, Any], where: str, depth: int) -> Iter
 
 
 def _patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any:
-    """The id of the patient a resource is about; None when it names none; ``_NOT_A_PATIENT``
+    """The id of the patient a resource is about; None when it names none; ``NOT_A_PATIENT``
     when it is about something else (a Device, a Group, a Location)."""
     if resource.get("resourceType") == "Patient":
         identity = resource.get("id")
@@ -178,7 +178,7 @@ def _patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> An
         return match[1]
     other = _OTHER_REFERENCE.search(reference)
     if other and other[1] in FHIR_RESOURCE_TYPES:
-        return _NOT_A_PATIENT
+        return NOT_A_PATIENT
     return reference.removeprefix("urn:uuid:")
 
 
@@ -213,7 +213,7 @@ class _Pool:
             self.medications.append((resource, source, position))
             return
         patient = _patient_of(resource, {})
-        if patient is not _NOT_A_PATIENT and not (patient is None and resource.get("resourceType") in _CONTEXT_TYPES):
+        if patient is not NOT_A_PATIENT and not (patient is None and resource.get("resourceType") in _CONTEXT_TYPES):
             self.patients.setdefault(patient, []).append((resource, source, position))
 
     def records(self) -> Iterator[tuple[str, int, Any]]:
@@ -262,7 +262,7 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
     out = Conversion()
     if kind in EHR_TYPES:
         patient = _patient_of(resource, {})
-        if patient is _NOT_A_PATIENT:
+        if patient is NOT_A_PATIENT:
             out.problem(child(child(where, "subject"), "reference"), f"this {kind} is about {resource['subject']['reference']}, not a patient")
             return out
         return convert(PatientResources(patient, (Located(resource, where),)), screener)
