@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from screener.contract.validation import Problem, load_schema
-from screener.web.app import web_context
+from screener.web.context import web_context
 from screener.web.reading import answers_problems, read_document
 from screener.web.render import page
 

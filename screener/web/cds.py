@@ -42,8 +42,8 @@ from screener.fhir.cds_cards import CardWriter
 from screener.fhir.cds_hooks import HookError, Service, gather, read_call, screen_record, services
 from screener.fhir.client import FetchLimits, FhirServer
 from screener.fhir.mapping import fhir_context
-from screener.web.app import WebContext, WebSettings, web_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
+from screener.web.context import WebContext, WebSettings, web_context
 from screener.web.security import BodyTooLarge
 
 PREFIX = "/cds-services"

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from screener.web.app import web_context
+from screener.web.context import web_context
 from screener.web.forms import FormProblem, question_form, reply_text
 from screener.web.render import page
 from screener.web.security import same_token

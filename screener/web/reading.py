@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from screener.contract.validation import Problem
 
 if TYPE_CHECKING:
-    from screener.web.app import WebContext
+    from screener.web.context import WebContext
 
 _KINDS = {list: "an array", str: "a string", bool: "true or false", int: "a number", float: "a number", type(None): "null"}
 

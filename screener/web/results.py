@@ -18,14 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from screener.extras import MissingExtra
-from screener.web.app import web_context
+from screener.web.context import web_context
 from screener.web.pages import current_session, go, session_form, to_start
 from screener.web.render import page
 
 if TYPE_CHECKING:
     from screener.reports.person import PersonView
     from screener.reports.render import Paper
-    from screener.web.app import WebContext
+    from screener.web.context import WebContext
     from screener.web.sessions import Session
 
 router = APIRouter(include_in_schema=False)
