@@ -117,7 +117,8 @@ def screen(
             stdout_console(plain),
             plain=plain or "NO_COLOR" in os.environ,
             show_findings=not brief,
-            heading=result_heading(result, named=value.get("id") is not None),
+            # A FHIR record read from a Bundle is always named (by its patient or response).
+            heading=result_heading(result, named=value.get("id") is not None if isinstance(value, dict) else True),
             headline_rules=screener.rules_setting_headline(result),
         )
 

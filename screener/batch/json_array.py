@@ -21,6 +21,7 @@ from screener.batch.json_text import (
     skip_whitespace,
     starts_too_many_values,
     too_many_values_message,
+    values_allowed,
 )
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 
@@ -114,7 +115,7 @@ class TextWindow:
                 raise JsonFault(f"record too large (more than {records.MAX_RECORD_BYTES} bytes)", self.pos, "large")
             # A record that outgrows the window is counted before it is decoded again, larger.
             if pending > records.MAX_RECORD_VALUES and starts_too_many_values(self.text, self.pos):
-                raise JsonFault(too_many_values_message(), self.pos, "large")
+                raise JsonFault(too_many_values_message(values_allowed(self.text, self.pos)), self.pos, "large")
             self.read_more(at_least=pending)
 
     def _pending_bytes(self, characters: int) -> int:

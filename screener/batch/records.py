@@ -25,6 +25,12 @@ MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: ``[[],[],...]`` never become gigabytes of Python objects and validation errors.
 MAX_RECORD_VALUES = 10_000
 
+#: The same for a FHIR resource (its first member is ``resourceType``): a patient's Bundle from an
+#: EHR or Synthea holds tens of thousands of values (about one per 40 bytes), so for FHIR it is
+#: the size limit above that decides (64 MiB is about 1.6 million values), and this one only stops
+#: a record of tiny values (``[[],[],...]``) from growing past it.
+MAX_FHIR_RECORD_VALUES = 2_000_000
+
 CHUNK_BYTES = 1024 * 1024  # read size for arrays; items straddling a chunk are re-decoded once grown
 
 
