@@ -107,6 +107,7 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
             renumbered.add(item.source)
             pool.add(value, item.source, item.position)
         elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
+            renumbered.add(item.source)
             continue  # bulk data of a kind we do not read (Encounter.ndjson): passed over
         elif kind == "Bundle" and isinstance(value, dict):
             renumbered.add(item.source)
