@@ -21,7 +21,7 @@ from screener.cli.main import (
     handled_errors,
     interrupted,
     make_screener,
-    read_json_input,
+    read_one_record,
     stderr_console,
     stdout_console,
     stopped_code,
@@ -41,6 +41,7 @@ class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
     fhir = "fhir"
 
 
@@ -61,7 +62,11 @@ class SchemaName(str, enum.Enum):
 Inputs = Annotated[
     list[str],
     typer.Argument(
-        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or bulk-data files are read too.",
+        help=(
+            "Answers files: one JSON object, a JSON array, JSON Lines, a spreadsheet saved as CSV, or Parquet; "
+            "a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or "
+            "bulk-data files are read too."
+        ),
         metavar="INPUT...",
     ),
 ]
@@ -79,12 +84,17 @@ def screen(
     as_of: AsOfOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
+    from screener.batch.runner import record_problems
     from screener.fhir.records import is_fhir
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
         screener = make_screener(rules, as_of)
-        value = read_json_input(file)
+        record = read_one_record(file)
+        if record.problems:  # bad cells of a sheet or Parquet row
+            _print_problems(record.source, record_problems(record, screener))
+            raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+        value = record.value
         try:
             result = screener.screen(value, source=None) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
@@ -309,6 +319,7 @@ class _BatchProgress:
 def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.runner import record_problems
 
     with handled_errors():
         screener = make_screener(rules, as_of)
@@ -325,7 +336,7 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
                 invalid += 1
                 continue
             assert isinstance(item, RawRecord)
-            _, problems = screener.check(item.value)
+            problems = record_problems(item, screener)
             if problems:
                 invalid += 1
                 for problem in problems:

@@ -29,6 +29,7 @@ from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Te
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from screener.batch.records import RawRecord
     from screener.screening.pipeline import Screener
 
 class _Commands(TyperGroup):
@@ -199,6 +200,18 @@ def stopped_code(stop: KeyboardInterrupt) -> ExitCode:
 def read_json_input(path: str) -> object:
     """One answers document from a file or `-` (stdin), read by the same reader as batch mode, so
     every kind of bad input gets the same message wherever it is given."""
+    from screener.errors import InputError
+
+    record = read_one_record(path)
+    if record.problems:
+        raise InputError(
+            f"{record.source}: " + "; ".join(f"{problem.path}: {problem.message}" for problem in record.problems)
+        )
+    return record.value
+
+
+def read_one_record(path: str) -> RawRecord:
+    """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row)."""
     from itertools import islice
 
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
@@ -214,7 +227,7 @@ def read_json_input(path: str) -> object:
         raise InputError(f"{item.source}: {item.message}")
     if isinstance(item, UnreadableRecord):
         raise InputError(f"{item.source}: {item.message}")
-    return item.value
+    return item
 
 
 def main() -> None:
@@ -326,6 +339,7 @@ from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
     fhir,  # noqa: F401
+    formats,  # noqa: F401
     reports,  # noqa: F401
     teaching,  # noqa: F401
     web,  # noqa: F401

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    pass
+    from screener.contract.validation import Problem
 
 
 STDIN_NAME: Final = "<stdin>"
@@ -44,6 +44,9 @@ class RawRecord:
     """1-based number of the record in its source."""
     value: object
     """The parsed JSON value, of any JSON type."""
+    problems: tuple[Problem, ...] = ()
+    """Cells that are not a value of their column's type (sheets, Parquet): the record is invalid.
+    Each bad cell's text is kept in ``value`` at its path (see ``runner.record_problems``)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Writing batch entries: JSON Lines, a JSON array, CSV or FHIR, to stdout, to a device or pipe, or
+"""Writing batch entries: JSON Lines, a JSON array, CSV, Parquet (``parquet_io``) or FHIR, to stdout, to a device or pipe, or
 atomically to a file (the file appears only when every entry has been written). Where output may
 go is checked once here (``output_target``) for every kind of output: results, reports, the FHIR
 questionnaire."""
@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Final, Literal, Protocol, TextIO, cast
 
+from screener.batch.parquet_io import ParquetResultWriter
 from screener.batch.records import RECORD_FILE_SUFFIXES
 from screener.errors import ClosedPipe, OutputError, ScreenerError, terminal_safe
 
@@ -43,7 +44,7 @@ CSV_COLUMNS: Final = (
 )
 
 
-OutputFormat = Literal["jsonl", "json", "csv", "fhir"]
+OutputFormat = Literal["jsonl", "json", "csv", "parquet", "fhir"]
 
 
 class ResultWriter(Protocol):
@@ -185,10 +186,15 @@ class _FhirWriter(_JsonLinesWriter):
         super()._write(self._resource(entry, self._context))
 
 
-_WRITERS: Final[Mapping[str, type[_Writer]]] = {
+class _FinishingWriter(ResultWriter, Protocol):
+    def finish(self) -> None: ...
+
+
+_WRITERS: Final[Mapping[str, Callable[..., _FinishingWriter]]] = {
     "jsonl": _JsonLinesWriter,
     "json": _JsonArrayWriter,
     "csv": _CsvWriter,
+    "parquet": ParquetResultWriter,
     "fhir": _FhirWriter,
 }
 
@@ -393,8 +399,8 @@ class _Guarded(io.TextIOBase):
 def open_writer(
     path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
 ) -> Iterator[ResultWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", or "fhir", which needs
-    the ``ruleset`` the entries were screened with).
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", "parquet", or "fhir",
+    which needs the ``ruleset`` the entries were screened with).
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``); otherwise see
     ``open_output``. A path not already checked by ``output_target`` is checked here.
@@ -402,7 +408,7 @@ def open_writer(
     known = _WRITERS.get(fmt)
     if known is None:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
-    writer_class: Callable[[TextIO], _Writer] = (
+    writer_class: Callable[[TextIO], _FinishingWriter] = (
         functools.partial(_FhirWriter, ruleset=ruleset) if known is _FhirWriter else known
     )
     target = path if isinstance(path, OutputTarget) else output_target(path)

@@ -87,10 +87,15 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
 
     counts: dict[str, int] = {}
     pool = _Pool()
+    # Sources where FHIR made or took records are renumbered; the others keep their positions
+    # (a sheet's are its row numbers, which need not be consecutive).
+    renumbered: set[str] = set()
 
     def numbered(item: Any) -> Any:
         counts[item.source] = counts.get(item.source, 0) + 1
-        return item if item.position == counts[item.source] else replace(item, position=counts[item.source])
+        if item.source not in renumbered or item.position == counts[item.source]:
+            return item
+        return replace(item, position=counts[item.source])
 
     for item in items:
         if isinstance(item, UnreadableSource):
@@ -99,10 +104,13 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
         value = item.value if isinstance(item, RawRecord) else None
         kind = value.get("resourceType") if isinstance(value, dict) else None
         if kind in EHR_TYPES and isinstance(value, dict):
+            renumbered.add(item.source)
             pool.add(value, item.source, item.position)
         elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
+            renumbered.add(item.source)
             continue  # bulk data of a kind we do not read (Encounter.ndjson): passed over
         elif kind == "Bundle" and isinstance(value, dict):
+            renumbered.add(item.source)
             for record in bundle_records(value):
                 yield numbered(RawRecord(item.source, item.position, record))
         else:
