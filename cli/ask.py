@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli import ask_io
-from screener.cli.ask_io import Terminal, check_writable, offer_save, quoted, save_at_end
+from screener.cli.ask_io import (
+    Terminal,
+    agree_to_replace,
+    check_writable,
+    holds_answers,
+    offer_save,
+    quoted,
+    same_file,
+    save_at_end,
+)
 from screener.cli.main import (
     Command,
     PlainOption,
@@ -78,8 +87,11 @@ def ask(
     reasoning comes with --details, or on request when you use a terminal. Replies can also be
     piped on stdin, one per line.
 
+    A --save file that already holds answers is replaced only after a yes, asked before the
+    first question (--save naming the --resume file carries on from it, and is not asked).
+
     Exit codes: 0 result shown; 2 the --save file cannot be written (checked before the first
-    question), the input ended before the questionnaire was finished (with --save, the answers
+    question) or holds answers the person chose to keep, the input ended before the questionnaire was finished (with --save, the answers
     so far are saved there), or the answers could only be printed, not saved; 3 the --resume
     file is not a valid answers file (or an array, or a folder: exit 2); 4 invalid rules or
     questionnaire; 130 stopped with Ctrl-C (after an offer to save the answers so far); 143
@@ -98,6 +110,15 @@ def ask(
         questionnaire = Questionnaire.load(rules)
         initial = _read_resume(resume, screener) if resume else None
         interview = Interview.for_ruleset(questionnaire, screener.ruleset, initial)
+        # --save over a file of answers replaces them: only with a yes, asked before anything
+        # else. --save naming the file resumed is carrying on from it, not replacing it.
+        if save is not None and holds_answers(save) and not (resume and same_file(save, resume)):
+            try:
+                agree_to_replace(save, term)
+            except KeyboardInterrupt as stop:
+                term.say()
+                term.say("Stopped.")
+                raise typer.Exit(int(stopped_code(stop))) from None
 
     if resume:
         _say_resumed(interview, questionnaire, resume, term)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from screener.cli.main import echo
 
-from screener.errors import InputError
+from screener.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,14 +59,18 @@ class Terminal:
             self.console.print(line, markup=False, highlight=False)
         return line
 
-    def yes_or_no(self, question: str, *, wrap: bool = True) -> bool:
-        self.say(question + " (yes or no)", wrap=wrap)
+    def yes_or_no(self, question: str, *, default: bool | None = None) -> bool:
+        """A yes or a no; with a ``default``, Enter gives it (and the question says so)."""
+        enter = "" if default is None else f"; Enter means {'yes' if default else 'no'}"
+        self.say(f"{question} (yes or no{enter})")
         while True:
             reply = self.read().strip().lower().rstrip(".!")
             if reply in _YES:
                 return True
             if reply in _NO:
                 return False
+            if not reply and default is not None:
+                return default
             self.say("Please type yes or no.", "yellow")
 
 
@@ -83,7 +86,7 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot save the answers in {path}: it is a folder", hint=hint)
     if path.exists() and not path.is_file():
         raise InputError(f"cannot save the answers in {path}: it is not a regular file", hint=hint)
-    folder = path.parent
+    folder = Path(os.path.realpath(path)).parent  # a symlink's target is what is written
     if not folder.is_dir():
         raise InputError(f"cannot save the answers in {path}: the folder {folder} does not exist", hint=hint)
     if path.exists() and not os.access(path, os.W_OK):
@@ -95,26 +98,51 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot save the answers in {path}: {error.strerror or error}", hint=hint) from None
 
 
-def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
-    """Write an answers file atomically (an interruption never leaves half a file); None when
-    written, else why not."""
-    text = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
-    if path.exists() and not path.is_file():
-        return "it is not a regular file"
-    temporary: str | None = None
+def holds_answers(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (that --save would replace)."""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = handle.name
-            handle.write(text)
-        if path.exists():
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        return str(error.strerror or error)
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def agree_to_replace(path: Path, term: Terminal) -> None:
+    """Before the first question: ``path`` holds answers, so replacing it needs a yes (Enter, the
+    end of the input and Ctrl-C all keep it). No is an ``InputError`` saying how to carry on
+    from that file, or to choose another name."""
+    term.say(f"{path} already holds answers.")
+    try:
+        replace = term.yes_or_no("Replace it with your new answers when you finish?", default=False)
+    except EOFError:  # piped replies that say nothing to this: no
+        term.say()
+        replace = False
+    if not replace:
+        raise InputError(
+            f"{path} was left as it is",
+            hint=f"to carry on from those answers: mgk-screen ask --resume {quoted(path)}; "
+            "or choose another name with --save",
+        )
+
+
+def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
+    """Write an answers file as every output is written (``write_atomically``: an interruption
+    never leaves half a file; a symlink's target is written; a new file is readable by its owner
+    only, a replaced one keeps its mode); None when written, else why not."""
+    from screener.batch.writers import write_atomically
+
+    if path.exists() and not path.is_file():
+        return "it is not a regular file"  # a device or a pipe: never what --save means
+    try:
+        write_atomically(str(path), json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
+    except OutputError as error:
+        return error.message.removeprefix(f"cannot write {path}: ")
     return None
 
 
@@ -156,7 +184,7 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None) -> Non
     answers = interview.answers
     try:
         if target:
-            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", wrap=False):
+            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?"):
                 term.say("Not saved.")
                 return
             path = target
