@@ -13,6 +13,7 @@ import os
 import shlex
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from screener.interview import Interview
 
+_UNBROKEN = "\uf8ff"  # a private-use character standing in for a space the wrapping must keep
 _YES = frozenset({"y", "yes", "yeah", "yep", "ok", "please"})
 _NO = frozenset({"n", "no", "nope"})
 
@@ -39,16 +41,46 @@ class Terminal:
         self.interactive = sys.stdin is not None and sys.stdin.isatty()
         self.echo = not self.interactive
 
-    def say(self, text: str = "", style: str = "", *, wrap: bool = True, indent: int = 0, hang: int = 0) -> None:
+    def say(
+        self,
+        text: str = "",
+        style: str = "",
+        *,
+        wrap: bool = True,
+        indent: int = 0,
+        hang: int = 0,
+        keep: Sequence[str | Path] = (),
+    ) -> None:
         """One message, wrapped to the terminal between words (continuation lines ``hang``
-        deeper); ``wrap=False`` for lines holding a file name or a command to copy."""
+        deeper), never inside one of the ``keep`` texts (a file name with a space in it);
+        ``wrap=False`` for a line to copy as it is."""
         from screener.render import wrap as wrapped
 
         if wrap:
+            for whole in map(str, keep):
+                text = text.replace(whole, whole.replace(" ", _UNBROKEN))
             text = "\n".join(wrapped(line, self.console.width, indent, hang) for line in text.split("\n"))
+            text = text.replace(_UNBROKEN, " ")
         self.console.print(
             text, style=(style or None) if not self.plain else None, markup=False, highlight=False, soft_wrap=True
         )
+
+    def say_command(self, lead: str, command: str, style: str = "", *, keep: Sequence[str | Path] = ()) -> None:
+        """``lead`` (wrapped) and a command to copy, on the same line when both fit, else the
+        command on a line of its own: a terminal never breaks it in the middle of a word."""
+        if len(lead) + 1 + len(command) <= self.console.width:
+            self.say(f"{lead} {command}", style, wrap=False)
+            return
+        self.say(lead, style, keep=keep)
+        self.say(f"  {command}", style, wrap=False)
+
+    def command_lines(self, lead: str, command: str) -> int:
+        """How many lines ``say_command`` takes."""
+        from screener.render import wrap as wrapped
+
+        if len(lead) + 1 + len(command) <= self.console.width:
+            return 1
+        return wrapped(lead, self.console.width).count("\n") + 2
 
     def read(self, prompt: str = "> ") -> str:
         """One line; EOFError at the end of input, KeyboardInterrupt on Ctrl-C."""
@@ -59,10 +91,10 @@ class Terminal:
             self.console.print(line, markup=False, highlight=False)
         return line
 
-    def yes_or_no(self, question: str, *, default: bool | None = None) -> bool:
+    def yes_or_no(self, question: str, *, default: bool | None = None, keep: Sequence[str | Path] = ()) -> bool:
         """A yes or a no; with a ``default``, Enter gives it (and the question says so)."""
         enter = "" if default is None else f"; Enter means {'yes' if default else 'no'}"
-        self.say(f"{question} (yes or no{enter})")
+        self.say(f"{question} (yes or no{enter})", keep=keep)
         while True:
             reply = self.read().strip().lower().rstrip(".!")
             if reply in _YES:
@@ -113,22 +145,21 @@ def same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def agree_to_replace(path: Path, term: Terminal) -> None:
-    """Before the first question: ``path`` holds answers, so replacing it needs a yes (Enter, the
-    end of the input and Ctrl-C all keep it). No is an ``InputError`` saying how to carry on
-    from that file, or to choose another name."""
-    term.say(f"{path} already holds answers.")
+def agree_to_replace(path: Path, term: Terminal) -> bool:
+    """Before the first question: ``path`` holds answers, so replacing them needs a yes (Enter
+    and the end of the input keep them). After a no, says how to carry on from that file instead,
+    or to choose another name; returns whether to go on."""
+    term.say(f"{path} already holds answers.", keep=[path])
     try:
         replace = term.yes_or_no("Replace it with your new answers when you finish?", default=False)
     except EOFError:  # piped replies that say nothing to this: no
         term.say()
         replace = False
     if not replace:
-        raise InputError(
-            f"{path} was left as it is",
-            hint=f"to carry on from those answers: mgk-screen ask --resume {quoted(path)}; "
-            "or choose another name with --save",
-        )
+        term.say(f"{path} is left as it is. To carry on from those answers:", "yellow", keep=[path])
+        term.say(f"  mgk-screen ask --resume {quoted(path)}", "yellow", wrap=False)
+        term.say("or choose another file name with --save.", "yellow")
+    return replace
 
 
 def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
@@ -161,9 +192,9 @@ def save_at_end(target: Path, answers: dict[str, Any], term: Terminal) -> Path |
     while True:
         problem = write_answers(path, answers)
         if problem is None:
-            term.say(f"Your answers are saved in {path}.", wrap=False)
+            term.say(f"Your answers are saved in {path}.", keep=[path])
             return path
-        term.say(f"Your answers could not be saved in {path} ({problem}).", "yellow", wrap=False)
+        term.say(f"Your answers could not be saved in {path} ({problem}).", "yellow", keep=[path])
         term.say("Type another file name to save them in, or press Enter to see them here as JSON to copy.")
         try:
             name = term.read().strip()
@@ -184,7 +215,7 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None) -> Non
     answers = interview.answers
     try:
         if target:
-            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?"):
+            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", keep=[target]):
                 term.say("Not saved.")
                 return
             path = target
@@ -203,4 +234,5 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None) -> Non
         term.say("Not saved.")
         return
     if save(path, answers):
-        term.say(f"Saved in {path}. Carry on later with: mgk-screen ask --resume {quoted(path)}", wrap=False)
+        term.say(f"Saved in {path}. Carry on later with:", keep=[path])
+        term.say(f"  mgk-screen ask --resume {quoted(path)}", wrap=False)

@@ -74,8 +74,8 @@ def test_saving_over_a_file_of_answers_asks_first_and_no_leaves_it_as_it_was(rit
     assert f"{ritas_file} already holds answers." in said
     assert "Replace it with your new answers when you finish? (yes or no; Enter means no)" in said
     assert "Question 1" not in run.output, "asked before the first question"
-    assert f"mgk-screen ask --resume {ritas_file}" in run.stderr, "the way to carry on from it is shown"
-    assert "--save" in run.stderr and "another name" in run.stderr
+    assert f"\n  mgk-screen ask --resume {ritas_file}\n" in run.output, "the way to carry on from it is shown"
+    assert "or choose another file name with --save." in said
     assert ritas_file.read_bytes() == before
 
 
@@ -176,3 +176,57 @@ def test_a_replaced_answers_file_keeps_its_mode(ritas_file: Path) -> None:
     run = ask("--save", str(ritas_file), "--plain", replies=["yes", *NOTHING_TO_REPORT, *REVIEW_DONE])
     assert run.exit_code == 0, run.output
     assert stat.S_IMODE(ritas_file.stat().st_mode) == 0o640
+
+
+# -- what is said about saving fits a narrow terminal -----------------------------------------------
+
+
+def narrow_lines(output: str, after: str) -> list[str]:
+    return output[output.index(after) :].rstrip("\n").split("\n")
+
+
+@pytest.fixture
+def in_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in a fresh folder, so that a file name is short, as a person types it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_at_sixty_columns_the_ctrl_c_offer_wraps_and_the_command_has_a_line_of_its_own(
+    ctrl_c_after: list[Any], in_a_folder: Path
+) -> None:
+    ctrl_c_after += ["0", "72", None, "yes"]
+    run = runner.invoke(app, ["ask", "--save", "partial.json", "--plain"], env={"COLUMNS": "60"})
+    assert run.exit_code == ExitCode.INTERRUPTED, run.output
+    lines = narrow_lines(run.output, "Stopped.")
+    assert all(len(line) <= 60 for line in lines), lines
+    assert "  mgk-screen ask --resume partial.json" in lines, "the command to copy is on a line of its own"
+    assert not any(line.startswith(" ") for line in lines if "mgk-screen" not in line), lines
+    said = " ".join(run.output.split())
+    assert "Save your answers so far in partial.json, so that you can carry on later? (yes or no)" in said
+    assert "Saved in partial.json. Carry on later with: mgk-screen ask --resume partial.json" in said
+
+
+def test_a_file_name_with_a_space_is_never_split_by_the_wrapping(ctrl_c_after: list[Any], in_a_folder: Path) -> None:
+    name = "answers of the ward round.json"
+    ctrl_c_after += ["0", None, "yes"]
+    run = runner.invoke(app, ["ask", "--save", name, "--plain"], env={"COLUMNS": "60"})
+    lines = narrow_lines(run.output, "Stopped.")
+    assert any(name in line for line in lines if line.startswith("Save")), lines
+    assert f"  mgk-screen ask --resume '{name}'" in lines
+
+
+def test_when_the_input_ends_the_command_to_carry_on_has_a_line_of_its_own(in_a_folder: Path) -> None:
+    run = runner.invoke(app, ["ask", "--save", "partial.json", "--plain"], input="0\n72\n", env={"COLUMNS": "60"})
+    assert run.exit_code == ExitCode.USAGE
+    lines = narrow_lines(run.output, "The input ended")
+    assert all(len(line) <= 60 for line in lines), lines
+    assert "  mgk-screen ask --resume partial.json" in lines
+
+
+def test_the_pointer_to_the_full_reasoning_wraps_before_its_command_when_it_does_not_fit(in_a_folder: Path) -> None:
+    replies = "".join(reply + "\n" for reply in [*NOTHING_TO_REPORT, *REVIEW_DONE])
+    run = runner.invoke(app, ["ask", "--save", "answers.json", "--plain"], input=replies, env={"COLUMNS": "60"})
+    assert run.exit_code == 0, run.output
+    last = run.output.rstrip("\n").split("\n")[-2:]
+    assert last == ["The full reasoning (every rule that fired and why):", "  mgk-screen screen answers.json"]
