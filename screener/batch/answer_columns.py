@@ -8,7 +8,11 @@ them by hand.
 Cells follow the contract's spreadsheet rules (contract.md, "Answers as a spreadsheet"): an empty
 cell is "not answered", never "no"; a list is one cell with items separated by ``;`` and an empty
 list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
-decimal point and whole numbers may be written ``70.0``. So that every valid record survives the
+decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
+only (the JSON contract is unchanged): codes and units are read in any case as the contract spells
+them (``Female``, ``mmol/l``), ``F``/``M`` as the sex, and in a sheet with ``;`` between cells a
+cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
+where the comma is the decimal mark. So that every valid record survives the
 trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
 back differently (one with a ``;``, with spaces at either end, the word ``none``, or starting with
 a double quote) is written as a JSON string between double quotes, and read back as one; so is

@@ -4,7 +4,8 @@ A sheet is one row per respondent under a header row naming the answers fields b
 path (``screener.batch.answer_columns`` holds the columns and the cell rules). Files saved by
 Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF or LF
 line ends, and ``,`` or ``;`` between cells, told apart by the header row (whose names contain
-neither), so a list cell is quoted when ``;`` is also the delimiter.
+neither), so a list cell is quoted when ``;`` is also the delimiter, and a decimal comma (``3,3``)
+is read as a decimal point there, since that is how such a sheet writes numbers.
 
 The header is checked before any row is read: an unknown or repeated column makes the whole file
 unreadable (with "did you mean"), since every row would be misread. After that a fault costs
