@@ -26,7 +26,8 @@ and 0.86 esomeprazole: only omeprazole is offered)."""
 MOST: Final = 3
 SHORTEST: Final = 4
 """Shorter names are too short to tell a typo from another word."""
-_CACHE_SIZE: Final = 4096
+_CACHE_SIZE: Final = 65_536
+"""Distinct names remembered, as for matching: a cohort repeats its misspellings."""
 
 
 class NameSuggestions:
@@ -34,7 +35,11 @@ class NameSuggestions:
 
     def __init__(self, names: Mapping[str, str]) -> None:
         self._names = dict(names)
-        self._keys = list(self._names)
+        # By length: a name too much longer or shorter cannot be close enough (difflib's ratio is
+        # at most 2·shorter/(both lengths)), so only names of a fitting length are compared.
+        self._by_length: dict[int, list[str]] = {}
+        for key in self._names:
+            self._by_length.setdefault(len(key), []).append(key)
         self.suggest = functools.lru_cache(maxsize=_CACHE_SIZE)(self._suggest)
 
     @classmethod
@@ -50,8 +55,15 @@ class NameSuggestions:
         best first; none for a name the vocabulary has, or for one too short to judge."""
         if len(key.replace(" ", "")) < SHORTEST or key in self._names:
             return ()
+        size = len(key)
+        fitting = [
+            candidate
+            for length, keys in self._by_length.items()
+            if 2 * min(size, length) >= CLOSE_ENOUGH * (size + length)
+            for candidate in keys
+        ]
         scored = []
-        for candidate in difflib.get_close_matches(key, self._keys, n=MOST, cutoff=CLOSE_ENOUGH):
+        for candidate in difflib.get_close_matches(key, fitting, n=MOST, cutoff=CLOSE_ENOUGH):
             scored.append((difflib.SequenceMatcher(None, key, candidate).ratio(), candidate))
         if not scored:
             return ()
