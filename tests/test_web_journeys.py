@@ -50,7 +50,7 @@ def downloaded_answers(visitor: Visitor) -> dict[str, Any]:
 
 def test_a_woman_with_nothing_to_report_gets_an_unlikely_result(visitor: Visitor, tmp_path: Path) -> None:
     visitor.start()
-    assert visitor.title.startswith("Question 1 of")
+    assert visitor.title.startswith("Question 1, about ")
     answer_typical_person(visitor)
     assert visitor.heading == "Check your answers"
     assert "None of these" in visitor.text()
@@ -359,6 +359,28 @@ def test_the_pages_ask_the_same_questions_as_the_interview_core(visitor: Visitor
         interview.answer(reply)
         _reply_on_page(visitor, question.type, question.kind, reply)
     assert visitor.question == interview.next_question().key  # type: ignore[union-attr]
+
+
+def test_the_progress_says_about_how_many_are_left_as_ask_does(visitor: Visitor, screener: Any) -> None:
+    """ "Question 5, about 19 to go", counted as the interview counts (the words of `ask`), on
+    the page and in its title: never "Question 9 of 8", whatever follow-ups come and go."""
+    interview = Interview.for_ruleset(Questionnaire.load(), screener.ruleset)
+    visitor.start()
+    replies = ["0", "81", "2", "yes", "Lasix, Nexium", "yes", "yes", "yes", "3", "5", "2", "15", "yes", "4", "6"]
+    seen = []
+    for reply in replies:
+        question = interview.next_question()
+        assert question is not None
+        number, left = interview.progress()
+        where = "checking a medicine" if question.kind != "item" else f"about {left} to go" if left else "nearly done"
+        progress = f"Question {number}, {where}"
+        assert re.search(rf'<p class="progress">{progress}</p>', visitor.html), (progress, visitor.text()[:80])
+        assert visitor.title == f"{progress}: {question.item.label} · mgk-screen"
+        seen.append(number)
+        interview.answer(reply)
+        _reply_on_page(visitor, question.type, question.kind, reply)
+    assert " of " not in visitor.title
+    assert seen == sorted(seen) and seen[-1] > 10  # counts up, one question at a time
 
 
 def _reply_on_page(visitor: Visitor, kind: str, step: str, reply: str) -> None:

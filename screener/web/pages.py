@@ -189,7 +189,7 @@ def _question(
     given: dict[str, list[str]] | None = None,
     help_open: bool = False,
 ) -> Response:
-    number, total = session.interview.progress()
+    number, left = session.interview.progress()
     return page(
         request,
         "question.html",
@@ -197,12 +197,21 @@ def _question(
         status=422 if error else 200,
         question=question,
         form=question_form(question, given if error else None),
-        number=number,
-        total=total,
+        progress=progress_words(number, left, question),
         error=error,
         help_open=help_open,
         can_go_back=number > 1 or question.kind != "item",
     )
+
+
+def progress_words(number: int, left: int, question: Question) -> str:
+    """Where the person is, in the words `ask` uses: "Question 7, about 12 to go". The count of
+    what is left is an estimate (follow-up questions come only when they apply), so it is never
+    shown as "7 of 19"."""
+    where = f"about {left} to go" if left else "nearly done"
+    if question.kind != "item":
+        where = "checking a medicine"
+    return f"Question {number}, {where}"
 
 
 @router.post("/question")
