@@ -190,7 +190,7 @@ def _keyboard_journey(page: Any, tmp_path: Path) -> None:
     tab_to(page, button("Start"), "the Start button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.title().startswith("Question 1 of")
+    assert page.title().startswith("Question 1, ")
 
     tick(page, "None of these")
     type_in(page, "72")
@@ -246,15 +246,15 @@ def test_with_javascript_off_the_forms_and_errors_still_work(open_page: Callable
     page.goto(page.base + "/")
     click_through(page, "button", "Start")
     click_through(page, "button", "Continue")
-    assert page.title().startswith("Error: Question 1 of")
+    assert page.title().startswith("Error: Question 1, ")
     assert page.get_by_role("alert").inner_text().startswith("There is a problem")
     page.get_by_label("None of these").check()
     click_through(page, "button", "Continue")
     page.get_by_label("How old are you?").fill("58")
     click_through(page, "button", "Continue")
-    assert page.title().startswith("Question 3 of")
+    assert page.title().startswith("Question 3, ")
     click_through(page, "button", "Back to the previous question")
-    assert page.title().startswith("Question 2 of")
+    assert page.title().startswith("Question 2, ")
 
 
 # -- every page type: axe, 320 px, screenshots --------------------------------------------------

@@ -109,7 +109,7 @@ def test_a_red_flag_shows_the_emergency_advice_at_once(visitor: Visitor) -> None
     assert visitor.title.startswith("Please get help now")
 
     visitor.press("/emergency", action="continue")
-    assert visitor.title.startswith("Question 2 of")
+    assert visitor.title.startswith("Question 2, about ")
     assert "You said this is happening now: Chest pain or pressure" in visitor.text()
 
 
