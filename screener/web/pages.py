@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from screener.web.context import web_context
-from screener.web.forms import FormProblem, question_form, reply_text
+from screener.web.forms import KEEP, FormProblem, question_form, reply_text
 from screener.web.render import page
 from screener.web.security import same_token
 
@@ -196,7 +196,7 @@ def _question(
         session=session,
         status=422 if error else 200,
         question=question,
-        form=question_form(question, given if error else None),
+        form=question_form(question, given if error else None, session.interview.earlier_answer(question.key)),
         progress=progress_words(number, left, question),
         error=error,
         help_open=help_open,
@@ -229,7 +229,8 @@ async def answer(request: Request) -> Response:
         return go("/question")
     given = form.fields
     action = form.get("action", "next")
-    raw: str | FormProblem = "skip" if action == "skip" else "" if action == "keep" else reply_text(question, given)
+    earlier = interview.earlier_answer(question.key)
+    raw: str | FormProblem = "skip" if action == "skip" else KEEP if action == "keep" else reply_text(question, given, earlier)
     if isinstance(raw, FormProblem):
         return _question(request, session, question, error=raw.message, given=given)
     reply = interview.answer(raw)
