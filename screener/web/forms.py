@@ -61,6 +61,8 @@ class QuestionForm:
     autocomplete: str = "off"
     earlier: str = ""
     """What the question's earlier answer was, said once above the controls that show it."""
+    heading: str = ""
+    """The question as the page asks it (see ``web_words``)."""
 
     @property
     def grouped(self) -> bool:
@@ -75,12 +77,27 @@ def question_form(
     otherwise ``earlier`` (the question's earlier answer, ``Interview.earlier_answer``) does."""
     given = submitted if submitted is not None else earlier_fields(question, earlier)
     form = _controls(question, given)
+    heading, hint = web_words(question)
+    form = replace(form, heading=heading, hint=hint or form.hint)
     if question.default is None:
         return form
     said = f"Your earlier answer: {question.default}."
     if earlier is SKIPPED:
         said += " Continue without an answer to leave it unknown."
     return replace(form, earlier=said)
+
+
+def web_words(question: Question) -> tuple[str, str | None]:
+    """The question and its hint as the page words them. The questionnaire's ``text`` is the
+    terminal's ("press Enter if you do not know it"); an item whose text speaks of the keyboard
+    has a ``web_text`` (and ``web_hint``) for the page, which has boxes, a unit list and a skip
+    button instead. A name typed again is kept as written with a button, not with Enter."""
+    if question.kind == "retype":
+        entry = question.key.partition(":retype:")[2]
+        return f"Please type the name again as it is written on the box, or keep '{entry}' as you wrote it.", None
+    if question.kind == "item":
+        return question.item.web_text or question.text, question.item.web_hint
+    return question.text, None
 
 
 def _controls(question: Question, given: Mapping[str, Sequence[str]]) -> QuestionForm:
