@@ -93,6 +93,17 @@ def _ready(request: Request) -> Session | Response:
     return session
 
 
+def _pdf_missing() -> str:
+    """What the PDF needs when the reports extra is not installed (empty when it is)."""
+    from screener.reports.render import require_reports
+
+    try:
+        require_reports(pdf=True)
+    except MissingExtra as missing:
+        return f"pip install 'mgk-screen[{missing.extra}]'"
+    return ""
+
+
 @router.get("/result")
 async def result_page(request: Request) -> Response:
     session = _ready(request)
@@ -106,6 +117,8 @@ async def result_page(request: Request) -> Response:
         finished=session.interview.finished,
         answers_file=ANSWERS_FILE,
         papers=PAPERS,
+        # Checked here so that the page offers no PDF button that would fetch only an error.
+        pdf_missing=await run_in_threadpool(_pdf_missing),
     )
 
 
