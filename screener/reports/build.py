@@ -58,7 +58,7 @@ def person_report(
     here first; raises ``InvalidAnswers`` when it is not valid) or a result, as ``mgk-screen screen
     --json`` and ``batch`` write them."""
     require_reports()
-    from screener.reports.person import person_view
+    from screener.reports.person import person_view, rule_raises
 
     if screener is None:
         from screener.screening.pipeline import Screener
@@ -77,8 +77,9 @@ def person_report(
         generated=generated,
         urgency_text=ruleset.urgency_text,
         step_labels=dict(ruleset.steps),
+        raises=rule_raises(ruleset),
     )
-    return render("person.html", person=view, title=f"Screening result for {view.id}" if view.id else "Screening result")
+    return render("person.html", person=view, title=f"Screening result for {view.id}" if view.named else "Screening result")
 
 
 def check_result(value: Mapping[str, Any], source: str = "the input") -> Mapping[str, Any]:

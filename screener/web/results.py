@@ -73,13 +73,18 @@ async def carry_on(request: Request) -> Response:
 
 def result_view(web: WebContext, session: Session) -> PersonView:
     """The report's view of this session's result, for the page and the PDF alike."""
-    from screener.reports.person import person_view
+    from screener.reports.person import person_view, rule_raises
 
     answers = session.interview.answers
     result = web.screen(answers).model_dump(mode="json", exclude_none=True)
     ruleset = web.screener.ruleset
     return person_view(
-        result, web.words, answers=answers, urgency_text=ruleset.urgency_text, step_labels=dict(ruleset.steps)
+        result,
+        web.words,
+        answers=answers,
+        urgency_text=ruleset.urgency_text,
+        step_labels=dict(ruleset.steps),
+        raises=rule_raises(ruleset),
     )
 
 
