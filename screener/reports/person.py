@@ -139,7 +139,7 @@ def person_view(
     red_flag_codes = tuple(_strings(result.get("red_flags")))
     coverage = result.get("coverage")
     findings = _findings(_mappings(result.get("findings")), step_labels or {})
-    setting = _setting(result, findings["finding_groups"], raises or {})
+    above_both, urgency_reasons = _setting(result, findings["finding_groups"], raises or {})
     return PersonView(
         id=str(result.get("id", "")),
         combined=str(result.get("combined_depletion", "")),
@@ -169,7 +169,8 @@ def person_view(
         disclaimer=str(result.get("disclaimer", "")),
         generated=generated or datetime.now().astimezone(),
         named=_named(result, answers),
-        **setting,
+        above_both=above_both,
+        urgency_reasons=urgency_reasons,
     )
 
 
@@ -180,7 +181,7 @@ def rule_raises(ruleset: Ruleset) -> dict[str, dict[str, str]]:
 
 def _setting(
     result: Mapping[str, Any], groups: Sequence[FindingGroup], raises: Mapping[str, Mapping[str, str]]
-) -> dict[str, tuple[FindingView, ...]]:
+) -> tuple[tuple[FindingView, ...], tuple[FindingView, ...]]:
     """The findings whose rule raised the headline (when it is above both parts) and the urgency
     to the level the result has, as ``Screener.rules_setting_headline`` finds them."""
     findings = [finding for group in groups for finding in group.findings]
@@ -191,7 +192,7 @@ def _setting(
 
     ranks = [_LEVEL_RANK.get(str(result.get(name)), -1) for name in ("combined_depletion", "magnesium_depletion", "potassium_depletion")]
     above_both = raising("combined_depletion") if ranks[0] > max(ranks[1:]) else ()
-    return {"above_both": above_both, "urgency_reasons": raising("urgency")}
+    return above_both, raising("urgency")
 
 
 def _named(result: Mapping[str, Any], answers: Mapping[str, Any] | None) -> bool:
