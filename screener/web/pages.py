@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from screener.web.context import web_context
 from screener.web.forms import KEEP, FormProblem, question_form, reply_text
 from screener.web.render import page
-from screener.web.security import same_token
+from screener.web.security import refusal, same_token
 
 if TYPE_CHECKING:
     from screener.interview import Question
@@ -294,6 +294,8 @@ def install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            if error.status_code in (400, 413, 415, 422):  # a refused request: the shape of the API's validation errors
+                return JSONResponse(refusal(str(error.detail)), status_code=error.status_code, headers=error.headers)
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
         if error.status_code == 405:
             return PlainTextResponse(str(error.detail), status_code=405, headers=error.headers)
