@@ -34,7 +34,6 @@ _RED_FLAG = "#b2182b"
 _INK = "#222222"
 _FONTS = ["DejaVu Sans", "Arial", "Helvetica"]  # DejaVu ships with matplotlib: always found first
 _MOST_BINS = 160
-_SMALL_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
 _WIDTH_INCHES = 5.2  # with 11 pt text: about 16 px beside a table at 1280 px, 11 px full width on a phone
 
 
@@ -253,15 +252,8 @@ def _without_brackets(label: str) -> str:
 
 
 def _cut(label: str, most: int) -> str:
-    """The label's start, cut between words to fit."""
-    if len(label) <= most:
-        return label
-    words = label[: most - 1].split(" ")
-    if len(words) > 1 and not label[most - 1].isspace():
-        words.pop()  # a word cut in two
-    while len(words) > 1 and words[-1].lower().strip(",;:") in _SMALL_WORDS:
-        words.pop()  # not "Diuretic protected by a…"
-    return " ".join(words).rstrip(" ,;:") + "…"
+    """The label's start, cut to fit (as many letters as fit tell more than whole words would)."""
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
 
 def _ends(label: str, most: int) -> str:
