@@ -219,6 +219,11 @@ def read_one_record(path: str) -> RawRecord:
 
     items = list(islice(iter_records([path]), 2))
     if len(items) > 1:
+        if _is_result(items[0]):
+            raise InputError(
+                f"{items[0].source}: holds more than one result (the output of `mgk-screen batch`); "
+                "for a report on them all use `mgk-screen report --cohort`"
+            )
         raise InputError(f"{items[0].source}: holds more than one record; use `mgk-screen batch` for several")
     if not items:
         raise InputError(f"{'<stdin>' if path == '-' else path}: holds no records (an empty array?)")
@@ -228,6 +233,13 @@ def read_one_record(path: str) -> RawRecord:
     if isinstance(item, UnreadableRecord):
         raise InputError(f"{item.source}: {item.message}")
     return item
+
+
+def _is_result(item: object) -> bool:
+    from screener.batch.records import RawRecord
+    from screener.reports.build import is_result
+
+    return isinstance(item, RawRecord) and isinstance(item.value, dict) and is_result(item.value)
 
 
 def main() -> None:
