@@ -221,9 +221,9 @@ def batch(
                 markup=False,
             )
             raise typer.Exit(int(stopped_code(stop))) from None
-        _write_cohort_report(report, cohort, screener, inputs, summary)
+        wrote_report = _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
-        _print_summary(summary, time.perf_counter() - started, errors)
+        _print_summary(summary, time.perf_counter() - started, errors, report=report if wrote_report else None)
     if summary.records_read == 0:
         errors.print("mgk-screen: no records were read", markup=False)
         raise typer.Exit(int(ExitCode.USAGE))
@@ -261,12 +261,14 @@ def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally 
 
 def _write_cohort_report(
     report: str | None, cohort: CohortTally | None, screener: Screener, inputs: list[str], summary: BatchSummary
-) -> None:
+) -> bool:
+    """Write the cohort report of ``--report`` (True), unless there is none or nothing was read."""
     if report is None or cohort is None or not summary.records_read:
-        return
+        return False
     from screener.reports import cohort_report, write_report
 
     write_report(cohort_report(cohort, screener.ruleset, sources=inputs), report)
+    return True
 
 
 def _counted(entries: Iterator[dict[str, Any]], cohort: CohortTally) -> Iterator[dict[str, Any]]:
@@ -381,7 +383,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary, seconds: float, console, report: str | None = None) -> None:  # type: ignore[no-untyped-def]
     rate = summary.records_read / seconds if seconds > 0 else 0.0
     console.print(
         f"mgk-screen: {_count(summary.records_read, 'record')} read: {summary.screened:,} screened, {summary.invalid:,} invalid"
@@ -400,6 +402,8 @@ def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no
         console.print(f"  coverage of the core sections: {coverage}", markup=False)
     if summary.duplicate_ids:
         console.print(f"  duplicate ids: {summary.duplicate_ids:,}", markup=False)
+    if report is not None:  # as `report --cohort` says it
+        console.print(f"mgk-screen: wrote {report}: cohort report of {_count(summary.records_read, 'record')}", markup=False)
 
 
 def _print_fail_on(summary, level: str, console) -> None:  # type: ignore[no-untyped-def]

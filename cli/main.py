@@ -239,6 +239,11 @@ def one_record(path: str) -> RawRecord | tuple[str, str]:
     if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):
         return fault.source, fault.message  # the file, or its only record, is not valid JSON: say where
     if len(items) > 1:
+        if _is_result(items[0]):
+            return items[0].source, (
+                "holds more than one result (the output of `mgk-screen batch`); "
+                "for a report on them all use `mgk-screen report --cohort`"
+            )
         return items[0].source, "holds more than one record; use `mgk-screen batch` for several"
     if not items:
         return ("<stdin>" if path == "-" else path), "holds no records (an empty array?)"
@@ -246,6 +251,13 @@ def one_record(path: str) -> RawRecord | tuple[str, str]:
     if not isinstance(item, RawRecord):  # a reader yields records and faults only
         raise TypeError(f"unexpected item from the reader: {type(item).__name__}")
     return item
+
+
+def _is_result(item: object) -> bool:
+    from screener.batch.records import RawRecord
+    from screener.reports.build import is_result
+
+    return isinstance(item, RawRecord) and isinstance(item.value, dict) and is_result(item.value)
 
 
 def main() -> None:

@@ -301,6 +301,22 @@ def check_fhir_record(screener: Screener, value: Any) -> tuple[Answers | None, l
     return answers, conversion.locate(problems)
 
 
+def fhir_answers(screener: Screener, value: Any) -> dict[str, Any]:
+    """The answers one person's FHIR record gives (a QuestionnaireResponse, or a patient's
+    resources), read as ``Screener.check`` reads them, for what needs the answers themselves
+    (`explain`, the person report). Raises ``InvalidAnswers`` naming places in the FHIR input."""
+    from screener.screening.pipeline import InvalidAnswers
+
+    conversion = convert(value, screener)
+    problems = conversion.problems
+    if not problems:
+        _, found = screener.check(conversion.answers)
+        problems = conversion.locate(found)
+    if problems:
+        raise InvalidAnswers(problems)
+    return dict(conversion.answers)
+
+
 def screen_fhir_entry(screener: Screener, value: Any, *, source: str | None, position: int) -> dict[str, Any]:
     """``Screener.screen_entry`` for a FHIR record: the result entry, or the invalid-record entry
     with paths into the FHIR input."""

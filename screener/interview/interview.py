@@ -331,6 +331,11 @@ class Interview:
                 return True
         return False
 
+    def earlier_answer(self, key: str) -> Any:
+        """The earlier answer of a question asked again, as stored (SKIPPED for "don't know"),
+        for a form that shows it filled in; MISSING when the question has none."""
+        return self._defaults.get(key, MISSING)
+
     def change(self, item_id: str) -> None:
         """Ask one answered question again (from the review), its answer offered as the default.
         Follow-up answers stay until the new answer rules them out."""

@@ -93,6 +93,9 @@ class Item:
     blank_skips: bool = False
     red_flag: bool = False
     confirm_medicines: bool = False
+    web_text: str | None = None
+    """The question on the web page, where ``text`` speaks of the keyboard."""
+    web_hint: str | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -212,6 +215,8 @@ def _item(raw: Mapping[str, Any]) -> Item:
         blank_skips=raw.get("blank_skips", False),
         red_flag=raw.get("red_flag", False),
         confirm_medicines=raw.get("confirm_medicines", False),
+        web_text=raw.get("web_text"),
+        web_hint=raw.get("web_hint"),
     )
 
 

@@ -72,7 +72,7 @@ def create_app(
     pages.install_error_pages(app)
     # Added innermost first. The headers wrap every response, those refusing a request included;
     # the access log sees every request.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, by_path=settings.body_limits_by_path)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, by_path=settings.body_limits_by_path, json_paths=(api.PREFIX + "/",))
     app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)

@@ -34,6 +34,11 @@ def answers_problems(value: Any, web: WebContext) -> list[Problem]:
     return web.check(value)
 
 
+def is_array(data: bytes) -> bool:
+    """Whether a document is a JSON array (the reader takes ``[{...}]`` as its one record)."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+
+
 def read_document(data: bytes) -> tuple[Any, list[Problem]]:
     """One JSON document, or the problem that stops it from being read."""
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
