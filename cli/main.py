@@ -212,26 +212,44 @@ def read_json_input(path: str) -> object:
 
 def read_one_record(path: str) -> RawRecord:
     """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row)."""
+    from screener.errors import InputError
+
+    found = one_record(path)
+    if isinstance(found, tuple):
+        source, problem = found
+        raise InputError(f"{source}: {problem}")
+    return found
+
+
+#: How far past a second record ``one_record`` looks for the fault that explains it ([1,2 is one
+#: broken array, not two records), so that a big file given by mistake is not read to its end.
+_LOOK_AHEAD = 100
+
+
+def one_record(path: str) -> RawRecord | tuple[str, str]:
+    """The one record of ``path``, or (source, what is wrong) when it holds no record, several,
+    or text that cannot be read as records."""
     from itertools import islice
 
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
-    from screener.errors import InputError
+    from screener.batch.records import RawRecord
 
-    items = list(islice(iter_records([path]), 2))
+    items = list(islice(iter_records([path]), 2 + _LOOK_AHEAD))
+    fault = next((item for item in items if isinstance(item, (UnreadableSource, UnreadableRecord))), None)
+    if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):
+        return fault.source, fault.message  # the file, or its only record, is not valid JSON: say where
     if len(items) > 1:
         if _is_result(items[0]):
-            raise InputError(
-                f"{items[0].source}: holds more than one result (the output of `mgk-screen batch`); "
+            return items[0].source, (
+                "holds more than one result (the output of `mgk-screen batch`); "
                 "for a report on them all use `mgk-screen report --cohort`"
             )
-        raise InputError(f"{items[0].source}: holds more than one record; use `mgk-screen batch` for several")
+        return items[0].source, "holds more than one record; use `mgk-screen batch` for several"
     if not items:
-        raise InputError(f"{'<stdin>' if path == '-' else path}: holds no records (an empty array?)")
+        return ("<stdin>" if path == "-" else path), "holds no records (an empty array?)"
     (item,) = items
-    if isinstance(item, UnreadableSource):
-        raise InputError(f"{item.source}: {item.message}")
-    if isinstance(item, UnreadableRecord):
-        raise InputError(f"{item.source}: {item.message}")
+    if not isinstance(item, RawRecord):  # a reader yields records and faults only
+        raise TypeError(f"unexpected item from the reader: {type(item).__name__}")
     return item
 
 

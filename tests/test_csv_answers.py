@@ -223,7 +223,7 @@ def test_an_unknown_column_is_reported_by_batch_and_the_other_inputs_still_scree
         ("symptoms", "fatigue;", "$.symptoms", "remove the last ';'"),
         ("labs.potassium.value", "low", "$.labs.potassium.value", 'expected a number, got "low"'),
         ("symptoms", "muscle_cramp", "$.symptoms[0]", "did you mean 'muscle_cramps'?"),
-        ("sex", "Female", "$.sex", "did you mean 'female'?"),
+        ("sex", "femal", "$.sex", "did you mean 'female'?"),
     ],
 )
 def test_a_bad_cell_makes_its_row_invalid_with_the_column_as_its_path(
@@ -399,3 +399,78 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text() -> None:
     assert cells[0].startswith('"') and cells[3].startswith('"')  # what the spreadsheet sees: text
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert [canonical(record) for record in round_trip(records)] == [canonical(record) for record in records]
+
+
+# ------------------------------------------------------------------ everyday values from European Excel
+
+
+def test_a_european_excel_sheet_with_decimal_commas_lower_case_units_and_f_for_female_is_read(screener) -> None:  # type: ignore[no-untyped-def]
+    """QA's sheet: saved by Excel where ',' is the decimal mark, so ';' separates the cells."""
+    data = b"\xef\xbb\xbf" + sheet(
+        "id;age;sex;medications;diarrhea.present;diarrhea.days;labs.potassium.value;labs.potassium.unit;labs.potassium.taken",
+        'n1;72;female;"Lasix 40mg; Omeprazole 20mg";yes;5;3,3;mmol/L;last_7_days',
+        "n2;65;F;Ramipril;no;;4,1;mmol/l;",
+        "n3;80.0;male;none;No;;;;",
+        newline="\r\n",
+    )
+    entries = [record_entry(item, screener) for item in read(data)]  # type: ignore[arg-type]
+    assert [entry["status"] for entry in entries] == ["screened"] * 3, entries
+    first, second, _ = (item.value for item in read(data) if isinstance(item, RawRecord))
+    assert first["labs"]["potassium"] == {"value": 3.3, "unit": "mmol/L", "taken": "last_7_days"}
+    assert second["sex"] == "female" and second["labs"]["potassium"] == {"value": 4.1, "unit": "mmol/L"}
+
+
+@pytest.mark.parametrize("cell", ["3,3", "12,25", "0,9"])
+def test_a_decimal_comma_is_read_in_a_sheet_with_semicolons_between_cells(cell: str) -> None:
+    record = only_record(read(sheet("id;alcohol.drinks_per_week", f"p1;{cell}")))
+    assert record.problems == () and record.value["alcohol"] == {"drinks_per_week": float(cell.replace(",", "."))}
+
+
+def test_a_decimal_comma_in_a_whole_number_column_is_still_a_whole_number() -> None:
+    assert only_record(read(sheet("id;age", "p1;70,0"))).value == {"id": "p1", "age": 70}
+
+
+@pytest.mark.parametrize("cell", ["1,000,5", "3,3,3", ",5", "3,", "-3,3", "3, 3", "three,3"])
+def test_only_digits_a_comma_and_digits_is_a_decimal_comma(screener, cell: str) -> None:  # type: ignore[no-untyped-def]
+    (item,) = read(sheet("id;alcohol.drinks_per_week", f"p1;{cell}"))
+    entry = record_entry(item, screener)  # type: ignore[arg-type]
+    assert entry["status"] == "invalid" and entry["errors"][0]["path"] == "$.alcohol.drinks_per_week"
+
+
+def test_a_decimal_comma_is_refused_in_a_sheet_with_commas_between_cells(screener) -> None:  # type: ignore[no-untyped-def]
+    (item,) = read(sheet("id,alcohol.drinks_per_week", 'p1,"3,5"'))
+    entry = record_entry(item, screener)  # type: ignore[arg-type]
+    assert entry["errors"] == [
+        {"path": "$.alcohol.drinks_per_week", "message": 'expected a number with a decimal point, got "3,5" (write 3.5)'}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "value"),
+    [
+        ("sex", "Female", "female"),
+        ("sex", "MALE", "male"),
+        ("sex", "F", "female"),
+        ("sex", "m", "male"),
+        ("diuretic_use", "YES", "yes"),
+        ("laxative_use", "Regular", "regular"),
+        ("diet.processed_food", "Most_Days", "most_days"),
+        ("labs.potassium.unit", "mmol/l", "mmol/L"),
+        ("labs.potassium.unit", "MEQ/L", "mEq/L"),
+        ("labs.magnesium.unit", "mg/dl", "mg/dL"),
+        ("labs.magnesium.taken", "Last_30_Days", "last_30_days"),
+        ("symptoms", "Muscle_Cramps; FATIGUE", ["muscle_cramps", "fatigue"]),
+    ],
+)
+def test_codes_and_units_are_read_in_any_case(column: str, cell: str, value: Any) -> None:
+    record = only_record(read(sheet(f"id,{column}", f"p1,{cell}")))
+    assert record.problems == ()
+    found: Any = record.value
+    for part in column.split("."):
+        found = found[part]
+    assert found == value
+
+
+def test_the_json_contract_still_takes_codes_only_as_written(screener) -> None:  # type: ignore[no-untyped-def]
+    _, problems = screener.check({"sex": "Female", "labs": {"potassium": {"value": 3.3, "unit": "mmol/l"}}})
+    assert {problem.path for problem in problems} == {"$.sex", "$.labs.potassium.unit"}

@@ -8,7 +8,11 @@ them by hand.
 Cells follow the contract's spreadsheet rules (contract.md, "Answers as a spreadsheet"): an empty
 cell is "not answered", never "no"; a list is one cell with items separated by ``;`` and an empty
 list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
-decimal point and whole numbers may be written ``70.0``. So that every valid record survives the
+decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
+only (the JSON contract is unchanged): codes and units are read in any case as the contract spells
+them (``Female``, ``mmol/l``), ``F``/``M`` as the sex, and in a sheet with ``;`` between cells a
+cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
+where the comma is the decimal mark. So that every valid record survives the
 trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
 back differently (one with a ``;``, with spaces at either end, the word ``none``, or starting with
 a double quote) is written as a JSON string between double quotes, and read back as one; so is
@@ -67,6 +71,8 @@ class Column:
     """The field's JSON path without ``$.``, as the header names it: ``labs.potassium.value``."""
     path: tuple[str, ...]
     kind: Kind
+    codes: tuple[str, ...] = ()
+    """The contract's codes of a code column (or of a list of codes), as the contract spells them."""
 
     @property
     def json_path(self) -> str:
@@ -101,7 +107,15 @@ def _columns(model: type[BaseModel], prefix: tuple[str, ...]) -> Iterator[Column
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             yield from _columns(annotation, path)
         else:
-            yield Column(".".join(path), path, _kind(annotation, ".".join(path)))
+            yield Column(".".join(path), path, _kind(annotation, ".".join(path)), _codes(annotation))
+
+
+def _codes(annotation: Any) -> tuple[str, ...]:
+    if get_origin(annotation) is list:
+        annotation = without_none(get_args(annotation)[0])
+    if get_origin(annotation) is Literal:
+        return tuple(str(code) for code in get_args(annotation))
+    return ()
 
 
 def without_none(annotation: Any) -> Any:
@@ -138,6 +152,10 @@ _FALSE: Final = frozenset({"no", "false"})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WHOLE: Final = re.compile(r"[+-]?\d+")
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
+_EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
+"""What is read as a decimal comma in a sheet with ``;`` between cells: digits, a comma, digits."""
+#: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
+_CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
 _LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
 _EMPTY_LIST: Final = "none"
 _JSON_STRING: Final = json.JSONDecoder(strict=True)
@@ -147,10 +165,14 @@ def shown(text: str) -> str:
     return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
 
 
-def read_cell(column: Column, text: str) -> object:
+def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
     """The value of one spreadsheet cell, or None when it is empty (not answered).
 
-    Raises ``CellError`` for a cell that is not a value of the column's type.
+    Codes and units are read in any case, as the contract spells them (``Female``, ``mmol/l``),
+    and ``F``/``M`` as the sex; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
+    saves it where the comma is the decimal mark) a number written digits, comma, digits is read
+    with a decimal point (``3,3`` is 3.3). Raises ``CellError`` for a cell that is not a value of
+    the column's type.
     """
     cell = text.strip()
     if not cell:
@@ -159,17 +181,30 @@ def read_cell(column: Column, text: str) -> object:
     if kind is Kind.TEXT:
         return _read_text(cell)
     if kind is Kind.CODE:
-        return cell
+        return _code(column, cell)
     if kind is Kind.BOOLEAN:
         word = cell.lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
         raise CellError(f"expected yes, no, true or false, got {shown(cell)}")
     if kind in (Kind.INTEGER, Kind.NUMBER):
+        if decimal_comma and _EXACT_DECIMAL_COMMA.fullmatch(cell):
+            cell = cell.replace(",", ".")
         return _read_number(cell, whole=kind is Kind.INTEGER)
     if cell.lower() == _EMPTY_LIST:
         return []
-    return _read_items(cell)
+    items = _read_items(cell)
+    return [_code(column, item) for item in items] if kind is Kind.CODE_LIST else items
+
+
+def _code(column: Column, cell: str) -> str:
+    """A code as the contract spells it, when the cell is one in another case (or a letter the
+    column allows); otherwise the cell as it is, for validation to name what is wrong."""
+    folded = cell.casefold()
+    for code in column.codes:
+        if code.casefold() == folded:
+            return code
+    return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
 
 
 def _read_text(cell: str) -> str:
@@ -315,18 +350,24 @@ def _type_word(value: object) -> str:
 # -- rows to records ------------------------------------------------------------------------------
 
 
-def record_from_cells(cells: Iterable[tuple[Column, object]], *, typed: bool = False) -> tuple[dict[str, Any], list[Problem]]:
+def record_from_cells(
+    cells: Iterable[tuple[Column, object]], *, typed: bool = False, decimal_comma: bool = False
+) -> tuple[dict[str, Any], list[Problem]]:
     """An answers record from (column, cell) pairs, and the problems of the cells that are bad.
 
-    Cells are spreadsheet text, or with ``typed`` any value (``read_value``). A bad cell's value is
-    kept at its path, so that validation still sees the record's shape; its problem says what
-    the column expects.
+    Cells are spreadsheet text (``decimal_comma``: see ``read_cell``), or with ``typed`` any value
+    (``read_value``). A bad cell's value is kept at its path, so that validation still sees the
+    record's shape; its problem says what the column expects.
     """
     record: dict[str, Any] = {}
     problems: list[Problem] = []
     for column, cell in cells:
         try:
-            value = read_value(column, cell) if typed else read_cell(column, typing.cast(str, cell))
+            value = (
+                read_value(column, cell)
+                if typed
+                else read_cell(column, typing.cast(str, cell), decimal_comma=decimal_comma)
+            )
         except CellError as error:
             problems.append(Problem(column.json_path, str(error)))
             value = cell

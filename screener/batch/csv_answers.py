@@ -4,7 +4,8 @@ A sheet is one row per respondent under a header row naming the answers fields b
 path (``screener.batch.answer_columns`` holds the columns and the cell rules). Files saved by
 Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF or LF
 line ends, and ``,`` or ``;`` between cells, told apart by the header row (whose names contain
-neither), so a list cell is quoted when ``;`` is also the delimiter.
+neither), so a list cell is quoted when ``;`` is also the delimiter, and a decimal comma (``3,3``)
+is read as a decimal point there, since that is how such a sheet writes numbers.
 
 The header is checked before any row is read: an unknown or repeated column makes the whole file
 unreadable (with "did you mean"), since every row would be misread. After that a fault costs
@@ -71,7 +72,7 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems))
             return
-        yield from _rows(rows, [cell.strip() for cell in header], source, header_row)
+        yield from _rows(rows, [cell.strip() for cell in header], source, header_row, delimiter)
     finally:
         text.detach()  # the byte stream belongs to the caller
 
@@ -84,7 +85,7 @@ def _header_message(problems: list[str]) -> str:
     )
 
 
-def _rows(rows: Any, header: list[str], source: str, header_row: int) -> Iterator[ReadItem]:
+def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
     """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a fault)."""
     known = columns_by_name()
     columns = [known.get(name) for name in header]
@@ -101,10 +102,12 @@ def _rows(rows: Any, header: list[str], source: str, header_row: int) -> Iterato
         row += 1
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row)
+        yield _record(cells, columns, header, source, row, decimal_comma=delimiter == ";")
 
 
-def _record(cells: list[str], columns: list[Column | None], header: list[str], source: str, row: int) -> ReadItem:
+def _record(
+    cells: list[str], columns: list[Column | None], header: list[str], source: str, row: int, *, decimal_comma: bool
+) -> ReadItem:
     undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
     if undecodable is not None:
         byte = ord(_SURROGATE.search(cells[undecodable]).group()) - 0xDC00  # type: ignore[union-attr]
@@ -125,7 +128,7 @@ def _record(cells: list[str], columns: list[Column | None], header: list[str], s
                 else f"column {index + 1}, which has no name in the header row"
             )
             stray.append(Problem("$", f"a value in {where}: {shown(cell.strip())}"))
-    value, problems = record_from_cells(pairs)
+    value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)
     return RawRecord(source, row, value, tuple(stray + problems))
 
 

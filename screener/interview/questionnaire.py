@@ -47,10 +47,16 @@ class Unit:
     words: tuple[str, ...] = ()
     multiply: float = 1
     divide: float = 1
+    label_one: str | None = None
+    """The label after the number 1 ("1 standard drink"), where it differs."""
 
     @property
     def converts(self) -> bool:
         return self.multiply != self.divide
+
+    def after(self, number: float) -> str:
+        """The label after ``number``: "1 standard drink", "2 standard drinks"."""
+        return self.label_one if number == 1 and self.label_one else self.label
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,14 @@ def _item(raw: Mapping[str, Any]) -> Item:
         maximum=raw.get("maximum"),
         unit_words=tuple(raw.get("unit_words", ())),
         units=tuple(
-            Unit(u["value"], u["label"], tuple(u.get("words", ())), u.get("multiply", 1), u.get("divide", 1))
+            Unit(
+                u["value"],
+                u["label"],
+                tuple(u.get("words", ())),
+                u.get("multiply", 1),
+                u.get("divide", 1),
+                u.get("label_one"),
+            )
             for u in raw.get("units", ())
         ),
         default_unit=raw.get("default_unit"),
