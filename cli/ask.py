@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from screener.cli import ask_io
-from screener.cli.ask_io import Terminal, check_writable, offer_save, quoted, save_at_end
+from screener.cli.ask_io import (
+    Terminal,
+    agree_to_replace,
+    check_writable,
+    holds_answers,
+    offer_save,
+    quoted,
+    same_file,
+    save_at_end,
+)
 from screener.cli.main import (
     Command,
     PlainOption,
@@ -24,7 +33,7 @@ from screener.cli.main import (
     echo,
     handled_errors,
     make_screener,
-    read_json_input,
+    one_record,
     stderr_console,
     stdout_console,
     stopped_code,
@@ -37,6 +46,7 @@ if TYPE_CHECKING:
     from screener.interview import Interview, Question
 
 _DETAILS = frozenset({"d", "details", "why", "more"})
+_REASONING = "The full reasoning (every rule that fired and why):"
 
 
 @app.command(cls=Command)
@@ -78,10 +88,14 @@ def ask(
     reasoning comes with --details, or on request when you use a terminal. Replies can also be
     piped on stdin, one per line.
 
+    A --save file that already holds answers is replaced only after a yes, asked before the
+    first question (--save naming the --resume file carries on from it, and is not asked).
+
     Exit codes: 0 result shown; 2 the --save file cannot be written (checked before the first
-    question), the input ended before the questionnaire was finished (with --save, the answers
+    question) or holds answers the person chose to keep, the input ended before the questionnaire was finished (with --save, the answers
     so far are saved there), or the answers could only be printed, not saved; 3 the --resume
-    file is not a valid answers file (or an array, or a folder: exit 2); 4 invalid rules or
+    file is not a valid answers file (not JSON or cut short, empty, an array or several records,
+    or answers that fail validation; a folder or a file that cannot be read: exit 2); 4 invalid rules or
     questionnaire; 130 stopped with Ctrl-C (after an offer to save the answers so far); 143
     SIGTERM (the answers so far are saved with --save).
     """
@@ -98,6 +112,17 @@ def ask(
         questionnaire = Questionnaire.load(rules)
         initial = _read_resume(resume, screener) if resume else None
         interview = Interview.for_ruleset(questionnaire, screener.ruleset, initial)
+        # --save over a file of answers replaces them: only with a yes, asked before anything
+        # else. --save naming the file resumed is carrying on from it, not replacing it.
+        if save is not None and holds_answers(save) and not (resume and same_file(save, resume)):
+            try:
+                replace = agree_to_replace(save, term)
+            except KeyboardInterrupt as stop:
+                term.say()
+                term.say("Stopped.")
+                raise typer.Exit(int(stopped_code(stop))) from None
+            if not replace:
+                raise typer.Exit(int(ExitCode.USAGE))
 
     if resume:
         _say_resumed(interview, questionnaire, resume, term)
@@ -111,7 +136,7 @@ def ask(
             term.say()
             term.say("Stopped by SIGTERM.")
             if target and interview.started and ask_io.save(target, interview.answers):
-                term.say(f"Your answers so far are saved in {target}.", wrap=False)
+                term.say(f"Your answers so far are saved in {target}.", keep=[target])
         else:
             offer_save(interview, term, target)
         raise typer.Exit(int(stopped_code(stop))) from None
@@ -119,10 +144,8 @@ def ask(
         term.say()
         term.say("The input ended before the questionnaire was finished.", "yellow")
         if target and interview.started and ask_io.save(target, interview.answers):
-            term.say(
-                f"Your answers so far are saved in {target}. Carry on with: mgk-screen ask --resume {quoted(target)}",
-                wrap=False,
-            )
+            term.say(f"Your answers so far are saved in {target}. Carry on with:", keep=[target])
+            term.say(f"  mgk-screen ask --resume {quoted(target)}", wrap=False)
         raise typer.Exit(int(ExitCode.USAGE)) from None
 
     answers = interview.answers
@@ -152,7 +175,18 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
         kind = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "not found"
         echo(f"mgk-screen: {path}: {kind}; --resume takes one answers file (as written by --save)", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    value = read_json_input(str(path))
+    if not os.access(path, os.R_OK):
+        echo(f"mgk-screen: {path}: cannot be read (permission denied)", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    found = one_record(str(path))
+    if isinstance(found, tuple):  # not JSON, truncated, empty, several records: not an answers file
+        echo(f"mgk-screen: {path}: not a valid answers file: {found[1]}", err=True)
+        raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+    if found.problems:
+        problems = "; ".join(f"{problem.path}: {problem.message}" for problem in found.problems)
+        echo(f"mgk-screen: {path}: not a valid answers file: {problems}", err=True)
+        raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+    value = found.value
     if not isinstance(value, dict) or _holds_an_array(path):
         echo(f"mgk-screen: {path}: expected one answers object to carry on from, not an array", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
@@ -174,7 +208,7 @@ def _holds_an_array(path: Path) -> bool:
 
 
 def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal) -> None:
-    term.say(f"Carrying on from {resume}.", wrap=False)
+    term.say(f"Carrying on from {resume}.", keep=[resume])
     labels = {item.field: item.label for item in questionnaire.items}
     for path in interview.kept_as_given:
         term.say(
@@ -304,9 +338,10 @@ def _show_result(
         more = pointer = f"mgk-screen screen {quoted(saved_in)}"
     else:
         more = pointer = "mgk-screen ask --details"
-    # Room for the line after it (the prompt, or where to find the reasoning) and the line the
+    # Room for what comes after it (the prompt, or where to find the reasoning) and the line the
     # terminal scrolls when the person presses Enter.
-    room = console.height - 2 if console.is_terminal else None
+    after = term.command_lines(_REASONING, pointer) if pointer and not details else 1
+    room = console.height - 1 - after if console.is_terminal else None
     term.say()
     render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
     while on_request:
@@ -320,4 +355,4 @@ def _show_result(
             render_result(result, console, **full)  # type: ignore[arg-type]
         render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
     if not on_request and not details:
-        term.say(f"The full reasoning (every rule that fired and why): {pointer}", "dim", wrap=False)
+        term.say_command(_REASONING, pointer, "dim", keep=[pointer])

@@ -11,21 +11,22 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screener.cli.main import echo
 
-from screener.errors import InputError
+from screener.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from screener.interview import Interview
 
+_UNBROKEN = "\uf8ff"  # a private-use character standing in for a space the wrapping must keep
 _YES = frozenset({"y", "yes", "yeah", "yep", "ok", "please"})
 _NO = frozenset({"n", "no", "nope"})
 
@@ -40,16 +41,46 @@ class Terminal:
         self.interactive = sys.stdin is not None and sys.stdin.isatty()
         self.echo = not self.interactive
 
-    def say(self, text: str = "", style: str = "", *, wrap: bool = True, indent: int = 0, hang: int = 0) -> None:
+    def say(
+        self,
+        text: str = "",
+        style: str = "",
+        *,
+        wrap: bool = True,
+        indent: int = 0,
+        hang: int = 0,
+        keep: Sequence[str | Path] = (),
+    ) -> None:
         """One message, wrapped to the terminal between words (continuation lines ``hang``
-        deeper); ``wrap=False`` for lines holding a file name or a command to copy."""
+        deeper), never inside one of the ``keep`` texts (a file name with a space in it);
+        ``wrap=False`` for a line to copy as it is."""
         from screener.render import wrap as wrapped
 
         if wrap:
+            for whole in map(str, keep):
+                text = text.replace(whole, whole.replace(" ", _UNBROKEN))
             text = "\n".join(wrapped(line, self.console.width, indent, hang) for line in text.split("\n"))
+            text = text.replace(_UNBROKEN, " ")
         self.console.print(
             text, style=(style or None) if not self.plain else None, markup=False, highlight=False, soft_wrap=True
         )
+
+    def say_command(self, lead: str, command: str, style: str = "", *, keep: Sequence[str | Path] = ()) -> None:
+        """``lead`` (wrapped) and a command to copy, on the same line when both fit, else the
+        command on a line of its own: a terminal never breaks it in the middle of a word."""
+        if len(lead) + 1 + len(command) <= self.console.width:
+            self.say(f"{lead} {command}", style, wrap=False)
+            return
+        self.say(lead, style, keep=keep)
+        self.say(f"  {command}", style, wrap=False)
+
+    def command_lines(self, lead: str, command: str) -> int:
+        """How many lines ``say_command`` takes."""
+        from screener.render import wrap as wrapped
+
+        if len(lead) + 1 + len(command) <= self.console.width:
+            return 1
+        return wrapped(lead, self.console.width).count("\n") + 2
 
     def read(self, prompt: str = "> ") -> str:
         """One line; EOFError at the end of input, KeyboardInterrupt on Ctrl-C."""
@@ -60,14 +91,18 @@ class Terminal:
             self.console.print(line, markup=False, highlight=False)
         return line
 
-    def yes_or_no(self, question: str, *, wrap: bool = True) -> bool:
-        self.say(question + " (yes or no)", wrap=wrap)
+    def yes_or_no(self, question: str, *, default: bool | None = None, keep: Sequence[str | Path] = ()) -> bool:
+        """A yes or a no; with a ``default``, Enter gives it (and the question says so)."""
+        enter = "" if default is None else f"; Enter means {'yes' if default else 'no'}"
+        self.say(f"{question} (yes or no{enter})", keep=keep)
         while True:
             reply = self.read().strip().lower().rstrip(".!")
             if reply in _YES:
                 return True
             if reply in _NO:
                 return False
+            if not reply and default is not None:
+                return default
             self.say("Please type yes or no.", "yellow")
 
 
@@ -83,7 +118,7 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot save the answers in {path}: it is a folder", hint=hint)
     if path.exists() and not path.is_file():
         raise InputError(f"cannot save the answers in {path}: it is not a regular file", hint=hint)
-    folder = path.parent
+    folder = Path(os.path.realpath(path)).parent  # a symlink's target is what is written
     if not folder.is_dir():
         raise InputError(f"cannot save the answers in {path}: the folder {folder} does not exist", hint=hint)
     if path.exists() and not os.access(path, os.W_OK):
@@ -95,26 +130,50 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot save the answers in {path}: {error.strerror or error}", hint=hint) from None
 
 
-def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
-    """Write an answers file atomically (an interruption never leaves half a file); None when
-    written, else why not."""
-    text = json.dumps(answers, indent=2, ensure_ascii=False) + "\n"
-    if path.exists() and not path.is_file():
-        return "it is not a regular file"
-    temporary: str | None = None
+def holds_answers(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (that --save would replace)."""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = handle.name
-            handle.write(text)
-        if path.exists():
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        return str(error.strerror or error)
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def agree_to_replace(path: Path, term: Terminal) -> bool:
+    """Before the first question: ``path`` holds answers, so replacing them needs a yes (Enter
+    and the end of the input keep them). After a no, says how to carry on from that file instead,
+    or to choose another name; returns whether to go on."""
+    term.say(f"{path} already holds answers.", keep=[path])
+    try:
+        replace = term.yes_or_no("Replace it with your new answers when you finish?", default=False)
+    except EOFError:  # piped replies that say nothing to this: no
+        term.say()
+        replace = False
+    if not replace:
+        term.say(f"{path} is left as it is. To carry on from those answers:", "yellow", keep=[path])
+        term.say(f"  mgk-screen ask --resume {quoted(path)}", "yellow", wrap=False)
+        term.say("or choose another file name with --save.", "yellow")
+    return replace
+
+
+def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
+    """Write an answers file as every output is written (``write_atomically``: an interruption
+    never leaves half a file; a symlink's target is written; a new file is readable by its owner
+    only, a replaced one keeps its mode); None when written, else why not."""
+    from screener.batch.writers import write_atomically
+
+    if path.exists() and not path.is_file():
+        return "it is not a regular file"  # a device or a pipe: never what --save means
+    try:
+        write_atomically(str(path), json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
+    except OutputError as error:
+        return error.message.removeprefix(f"cannot write {path}: ")
     return None
 
 
@@ -133,9 +192,9 @@ def save_at_end(target: Path, answers: dict[str, Any], term: Terminal) -> Path |
     while True:
         problem = write_answers(path, answers)
         if problem is None:
-            term.say(f"Your answers are saved in {path}.", wrap=False)
+            term.say(f"Your answers are saved in {path}.", keep=[path])
             return path
-        term.say(f"Your answers could not be saved in {path} ({problem}).", "yellow", wrap=False)
+        term.say(f"Your answers could not be saved in {path} ({problem}).", "yellow", keep=[path])
         term.say("Type another file name to save them in, or press Enter to see them here as JSON to copy.")
         try:
             name = term.read().strip()
@@ -156,7 +215,7 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None) -> Non
     answers = interview.answers
     try:
         if target:
-            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", wrap=False):
+            if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", keep=[target]):
                 term.say("Not saved.")
                 return
             path = target
@@ -175,4 +234,5 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None) -> Non
         term.say("Not saved.")
         return
     if save(path, answers):
-        term.say(f"Saved in {path}. Carry on later with: mgk-screen ask --resume {quoted(path)}", wrap=False)
+        term.say(f"Saved in {path}. Carry on later with:", keep=[path])
+        term.say(f"  mgk-screen ask --resume {quoted(path)}", wrap=False)

@@ -21,7 +21,7 @@ from screener.cli.main import (
     handled_errors,
     interrupted,
     make_screener,
-    read_json_input,
+    read_one_record,
     stderr_console,
     stdout_console,
     stopped_code,
@@ -41,6 +41,7 @@ class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
     fhir = "fhir"
 
 
@@ -66,7 +67,11 @@ class SchemaName(str, enum.Enum):
 Inputs = Annotated[
     list[str],
     typer.Argument(
-        help="Answers files: one JSON object, a JSON array, or JSON Lines; a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or bulk-data files are read too.",
+        help=(
+            "Answers files: one JSON object, a JSON array, JSON Lines, a spreadsheet saved as CSV, or Parquet; "
+            "a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or "
+            "bulk-data files are read too."
+        ),
         metavar="INPUT...",
     ),
 ]
@@ -84,12 +89,17 @@ def screen(
     as_of: AsOfOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
+    from screener.batch.runner import record_problems
     from screener.fhir.records import is_fhir
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
         screener = make_screener(rules, as_of)
-        value = read_json_input(file)
+        record = read_one_record(file)
+        if record.problems:  # bad cells of a sheet or Parquet row
+            _print_problems(record.source, record_problems(record, screener))
+            raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+        value = record.value
         try:
             result = screener.screen(value, source=None) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
@@ -112,7 +122,8 @@ def screen(
             stdout_console(plain),
             plain=plain or "NO_COLOR" in os.environ,
             show_findings=not brief,
-            heading=result_heading(result, named=value.get("id") is not None),
+            # A FHIR record read from a Bundle is always named (by its patient or response).
+            heading=result_heading(result, named=value.get("id") is not None if isinstance(value, dict) else True),
             headline_rules=screener.rules_setting_headline(result),
         )
 
@@ -221,9 +232,9 @@ def batch(
                 markup=False,
             )
             raise typer.Exit(int(stopped_code(stop))) from None
-        _write_cohort_report(report, cohort, screener, inputs, summary)
+        wrote_report = _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
-        _print_summary(summary, time.perf_counter() - started, errors)
+        _print_summary(summary, time.perf_counter() - started, errors, report=report if wrote_report else None)
     if summary.records_read == 0:
         errors.print("mgk-screen: no records were read", markup=False)
         raise typer.Exit(int(ExitCode.USAGE))
@@ -271,12 +282,14 @@ def _cohort_report_tally(report: str | None, screener: Screener) -> CohortTally 
 
 def _write_cohort_report(
     report: str | None, cohort: CohortTally | None, screener: Screener, inputs: list[str], summary: BatchSummary
-) -> None:
+) -> bool:
+    """Write the cohort report of ``--report`` (True), unless there is none or nothing was read."""
     if report is None or cohort is None or not summary.records_read:
-        return
+        return False
     from screener.reports import cohort_report, write_report
 
     write_report(cohort_report(cohort, screener.ruleset, sources=inputs), report)
+    return True
 
 
 class _NothingRead(Exception):
@@ -323,6 +336,7 @@ class _BatchProgress:
 def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.runner import record_problems
 
     with handled_errors():
         screener = make_screener(rules, as_of)
@@ -339,7 +353,7 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
                 invalid += 1
                 continue
             assert isinstance(item, RawRecord)
-            _, problems = screener.check(item.value)
+            problems = record_problems(item, screener)
             if problems:
                 invalid += 1
                 for problem in problems:
@@ -384,7 +398,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary, seconds: float, console, report: str | None = None) -> None:  # type: ignore[no-untyped-def]
     rate = summary.records_read / seconds if seconds > 0 else 0.0
     console.print(
         f"mgk-screen: {_count(summary.records_read, 'record')} read: {summary.screened:,} screened, {summary.invalid:,} invalid"
@@ -403,6 +417,8 @@ def _print_summary(summary, seconds: float, console) -> None:  # type: ignore[no
         console.print(f"  coverage of the core sections: {coverage}", markup=False)
     if summary.duplicate_ids:
         console.print(f"  duplicate ids: {summary.duplicate_ids:,}", markup=False)
+    if report is not None:  # as `report --cohort` says it
+        console.print(f"mgk-screen: wrote {report}: cohort report of {_count(summary.records_read, 'record')}", markup=False)
 
 
 def _print_fail_on(summary, level: str, console) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Te
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from screener.batch.records import RawRecord
     from screener.screening.pipeline import Screener
 
 class _Commands(TyperGroup):
@@ -199,22 +200,64 @@ def stopped_code(stop: KeyboardInterrupt) -> ExitCode:
 def read_json_input(path: str) -> object:
     """One answers document from a file or `-` (stdin), read by the same reader as batch mode, so
     every kind of bad input gets the same message wherever it is given."""
+    from screener.errors import InputError
+
+    record = read_one_record(path)
+    if record.problems:
+        raise InputError(
+            f"{record.source}: " + "; ".join(f"{problem.path}: {problem.message}" for problem in record.problems)
+        )
+    return record.value
+
+
+def read_one_record(path: str) -> RawRecord:
+    """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row)."""
+    from screener.errors import InputError
+
+    found = one_record(path)
+    if isinstance(found, tuple):
+        source, problem = found
+        raise InputError(f"{source}: {problem}")
+    return found
+
+
+#: How far past a second record ``one_record`` looks for the fault that explains it ([1,2 is one
+#: broken array, not two records), so that a big file given by mistake is not read to its end.
+_LOOK_AHEAD = 100
+
+
+def one_record(path: str) -> RawRecord | tuple[str, str]:
+    """The one record of ``path``, or (source, what is wrong) when it holds no record, several,
+    or text that cannot be read as records."""
     from itertools import islice
 
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
-    from screener.errors import InputError
+    from screener.batch.records import RawRecord
 
-    items = list(islice(iter_records([path]), 2))
+    items = list(islice(iter_records([path]), 2 + _LOOK_AHEAD))
+    fault = next((item for item in items if isinstance(item, (UnreadableSource, UnreadableRecord))), None)
+    if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):
+        return fault.source, fault.message  # the file, or its only record, is not valid JSON: say where
     if len(items) > 1:
-        raise InputError(f"{items[0].source}: holds more than one record; use `mgk-screen batch` for several")
+        if _is_result(items[0]):
+            return items[0].source, (
+                "holds more than one result (the output of `mgk-screen batch`); "
+                "for a report on them all use `mgk-screen report --cohort`"
+            )
+        return items[0].source, "holds more than one record; use `mgk-screen batch` for several"
     if not items:
-        raise InputError(f"{'<stdin>' if path == '-' else path}: holds no records (an empty array?)")
+        return ("<stdin>" if path == "-" else path), "holds no records (an empty array?)"
     (item,) = items
-    if isinstance(item, UnreadableSource):
-        raise InputError(f"{item.source}: {item.message}")
-    if isinstance(item, UnreadableRecord):
-        raise InputError(f"{item.source}: {item.message}")
-    return item.value
+    if not isinstance(item, RawRecord):  # a reader yields records and faults only
+        raise TypeError(f"unexpected item from the reader: {type(item).__name__}")
+    return item
+
+
+def _is_result(item: object) -> bool:
+    from screener.batch.records import RawRecord
+    from screener.reports.build import is_result
+
+    return isinstance(item, RawRecord) and isinstance(item.value, dict) and is_result(item.value)
 
 
 def main() -> None:
@@ -326,6 +369,7 @@ from screener.cli import (
     ask,  # noqa: F401
     commands,  # noqa: F401
     fhir,  # noqa: F401
+    formats,  # noqa: F401
     reports,  # noqa: F401
     teaching,  # noqa: F401
     web,  # noqa: F401

@@ -28,7 +28,7 @@ def report(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="One answers file (screened first) or one result file; with --cohort, batch output files "
+            help="One answers file (screened first; FHIR too, as `screen` reads it) or one result file; with --cohort, batch output files "
             "(JSON Lines or JSON, or folders of them), or - for stdin.",
             metavar="INPUT...",
         ),
@@ -43,8 +43,9 @@ def report(
 ) -> None:
     """Write a report people look at: one person's printable result, or a cohort's counts and charts.
 
-    Without --cohort, INPUT is one person's answers (screened first) or their result (from `screen
-    --json` or one line of `batch` output): the page has the headline, how soon, what to do, a
+    Without --cohort, INPUT is one person's answers (screened first; a FHIR QuestionnaireResponse or
+    one patient's Bundle is read as `screen` reads it) or their result (from `screen --json` or one
+    line of `batch` output): the page has the headline, how soon, what to do, a
     summary for a clinician, every finding with its sources, the answers and the disclaimer on every
     printed page. With --cohort, INPUT is `batch` output, read as a stream (any length): counts and
     charts of levels, urgency, coverage, risk factors, red flags and lab values against the rules'
@@ -76,13 +77,14 @@ def report(
 
 
 def _write_person_report(path: str, output: str, *, paper: Literal["a4", "letter"], rules: Path | None) -> None:
+    from screener.fhir.records import is_fhir
     from screener.reports import person_report, write_report
     from screener.screening.pipeline import InvalidAnswers
 
     screener = make_screener(rules)
     value = read_json_input(path)
     source = "<stdin>" if path == "-" else path
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) and not is_fhir(value):
         typer.echo(f"mgk-screen: {source}: expected one answers or result object, not a list or a value", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     try:

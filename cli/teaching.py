@@ -105,7 +105,13 @@ def demo(
 
 @app.command(cls=Command)
 def explain(
-    file: Annotated[str, typer.Argument(help="One answers file (a JSON object), or - for stdin.", metavar="FILE")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), or - for stdin.",
+            metavar="FILE",
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
@@ -115,16 +121,19 @@ def explain(
     Ends with "why not": what was missing for the headline to reach the next level.
     """
     from screener import teaching
+    from screener.fhir.records import fhir_answers, is_fhir
     from screener.screening.pipeline import InvalidAnswers
     from screener.teaching.render import render_tree
 
     with handled_errors():
         screener = make_screener(rules)
         value = read_json_input(file)
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) and not is_fhir(value):
             echo(f"mgk-screen: {file}: expected one answers object", err=True)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         try:
+            if is_fhir(value):  # as `screen` reads it: the answers the FHIR record gives
+                value = fhir_answers(screener, value)
             screening = screener.run(value)
         except InvalidAnswers as invalid:
             _report_invalid(file, invalid.problems)

@@ -324,3 +324,23 @@ def test_a_person_who_stops_after_a_red_flag_sees_it_and_the_thin_coverage_on_a_
         assert shown in words, shown
     screen.type("")
     screen.wait_for("MGK-EXIT=0")
+
+
+@tmux_needed
+def test_at_sixty_columns_ctrl_c_wraps_the_offer_and_gives_the_command_a_line_of_its_own(
+    tmp_path: Path, screen_of_size: Any
+) -> None:
+    screen = screen_of_size(60, 20, "ask", "--save", "my answers.json", cwd=tmp_path)
+    screen.wait_for("Question 1, about 18 to go")
+    screen.type("0")
+    screen.wait_for("How old are you?")
+    screen._tmux("send-keys", "-t", "ask", "C-c")
+    screen.wait_for("so that you can carry on later? (yes or no)")
+    screen.type("yes")
+    screen.wait_for("MGK-EXIT=130")
+    text = screen.text()
+    lines = text[text.index("Stopped.") : text.index("MGK-EXIT")].rstrip("\n").split("\n")
+    assert all(len(line) <= 60 for line in lines), lines
+    assert "  mgk-screen ask --resume 'my answers.json'" in lines
+    assert [line for line in lines if line.startswith(" ")] == ["  mgk-screen ask --resume 'my answers.json'"]
+    assert json.loads((tmp_path / "my answers.json").read_text(encoding="utf-8")) == {"red_flags_now": []}

@@ -230,12 +230,26 @@ def test_two_records_on_one_json_lines_line_are_reported() -> None:
     assert second == UnreadableRecord("<stdin>", 2, "line 2, column 13: Extra data after the end of the value", 2, 13)
 
 
-def test_syntax_error_in_an_array_keeps_earlier_records_and_stops_there() -> None:
+def test_syntax_error_in_an_array_record_costs_that_record_only() -> None:
     items = read(b'[{"id": "a"},\n {"id": "b",\n  "age": }, {"id": "c"}]')
     assert items == [
         RawRecord("<stdin>", 1, {"id": "a"}),
         UnreadableRecord("<stdin>", 2, "line 3, column 10: Expecting value", 3, 10),
+        RawRecord("<stdin>", 3, {"id": "c"}),
     ]
+
+
+def test_an_array_that_breaks_where_no_record_can_start_again_says_the_rest_was_not_read() -> None:
+    # An unclosed string swallows the brackets after it: there is no safe place to start again.
+    items = read(b'[{"id": "a"},\n {"id": "b, "age": 51},\n {"id": "c"}]')
+    assert items[0] == RawRecord("<stdin>", 1, {"id": "a"})
+    assert isinstance(items[1], UnreadableRecord) and items[1].position == 2
+    assert items[2] == UnreadableSource(
+        "<stdin>",
+        "the JSON array cannot be read past line 2, column 14: any records after that point were not read "
+        "(fix the file there and run again)",
+    )
+    assert len(items) == 3
 
 
 def test_missing_comma_between_array_records_names_the_place() -> None:

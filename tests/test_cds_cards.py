@@ -105,3 +105,11 @@ def test_markdown_from_data_is_escaped_inline_and_at_the_start_of_a_line() -> No
     assert line(escape("# not a heading")) == "\\# not a heading"
     assert line(escape("1. not a list")) == "1\\. not a list"
     assert escape("two\nlines") == "two lines"
+
+
+def test_a_card_never_asks_for_the_water_pill_question_when_the_record_lists_furosemide(writer: CardWriter, screener: Any) -> None:
+    """QA: "Not in the record either: ... water pill (diuretic)" beside furosemide read from the record."""
+    card, entry = card_for(writer, screener, {"age": 70, "medications": ["Furosemide 40 MG Oral Tablet"]})
+    assert "diuretic_use" not in entry["unanswered_sections"]
+    assert "water pill" not in card["detail"].lower()
+    assert "Not in the record either: sex, diet, health conditions" in card["detail"]

@@ -227,7 +227,7 @@ def test_ctrl_c_without_save_asks_for_a_file_name(tmp_path: Path, ctrl_c_after: 
     ctrl_c_after += ["0", None, str(path)]
     run = runner.invoke(app, ["ask", "--plain"])
     assert run.exit_code == ExitCode.INTERRUPTED
-    assert "Carry on later with: mgk-screen ask --resume" in run.output
+    assert "Carry on later with: mgk-screen ask --resume" in " ".join(run.output.split())
     assert saved(path) == {"red_flags_now": []}
 
 
@@ -271,7 +271,7 @@ def test_the_short_result_comes_last_and_the_reasoning_only_on_request(tmp_path:
     assert run.exit_code == 0, run.output
     assert "Why (rules that fired" not in run.output
     last = run.output.rstrip().splitlines()
-    assert last[-1] == f"The full reasoning (every rule that fired and why): mgk-screen screen {path}"
+    assert last[-2:] == ["The full reasoning (every rule that fired and why):", f"  mgk-screen screen {path}"]
     tail = " ".join(run.output[run.output.index("Your answers are saved in") :].split())
     for part in ("Combined magnesium and potassium depletion: POSSIBLE", "How soon: routine", "1. Discuss these results"):
         assert part in tail
@@ -348,7 +348,7 @@ def test_the_ctrl_c_hint_quotes_a_file_name_with_a_space(tmp_path: Path, ctrl_c_
     path = tmp_path / "my answers.json"
     ctrl_c_after += ["0", None, str(path)]
     run = runner.invoke(app, ["ask", "--plain"])
-    assert f"Carry on later with: mgk-screen ask --resume '{path}'" in run.output
+    assert f"\n  mgk-screen ask --resume '{path}'\n" in run.output and "Carry on later with:" in " ".join(run.output.split())
 
 
 def test_resume_keeps_drinks_a_week_without_the_audit_c(tmp_path: Path) -> None:

@@ -138,6 +138,29 @@ def test_the_sections_that_apply_follow_the_questionnaires_skip_logic() -> None:
     assert not applies("low_potassium_despite_supplements", {"supplements": ["magnesium"]}, set())
 
 
+@pytest.mark.parametrize("medicine", ["Furosemide 40 MG Oral Tablet", "bendroflumethiazide", "spironolactone", "Diamox", "Dyazide"])
+def test_the_water_pill_question_does_not_apply_when_a_diuretic_is_listed(screener: Any, medicine: str) -> None:
+    result = screen(screener, {"age": 70, "medications": [medicine]})
+    assert "diuretic_use" not in result.unanswered_sections, "the listed diuretic answers it"
+
+
+@pytest.mark.parametrize("medications", [[], ["omeprazole"], ["finerenone"], ["Zzzyxal"]])
+def test_the_water_pill_question_applies_without_a_recognised_diuretic(screener: Any, medications: list[str]) -> None:
+    assert "diuretic_use" in screen(screener, {"age": 70, "medications": medications}).unanswered_sections
+
+
+def test_the_diuretics_that_answer_the_water_pill_question_are_the_rules_recognised_diuretics() -> None:
+    """coverage.py and the rule `recognised_diuretic` (rules/derived_facts.json) must not drift apart."""
+    from screener.contract.coverage import RECOGNISED_DIURETIC_CLASSES
+
+    rules = json.loads((Path(__file__).resolve().parents[1] / "rules" / "derived_facts.json").read_text("utf-8"))
+    (rule,) = [rule for rule in rules["rules"] if rule["id"] == "recognised_diuretic"]
+    assert {test["fact"].removeprefix("medication_class.") for test in rule["when"]["any"]} == set(RECOGNISED_DIURETIC_CLASSES)
+    for drug_class in RECOGNISED_DIURETIC_CLASSES:
+        assert not applies("diuretic_use", {}, {drug_class})
+    assert applies("diuretic_use", {"medications": ["x"]}, {"proton_pump_inhibitor"})
+
+
 def test_every_section_has_plain_words() -> None:
     from screener.contract.answers import SECTIONS
 

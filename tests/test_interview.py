@@ -390,6 +390,22 @@ def test_drinks_a_week_converts_uk_units_to_us_standard_drinks(
     assert interview.answers["alcohol"]["drinks_per_week"] == pytest.approx(drinks_per_week)
 
 
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [
+        ("1", "1 standard drink"),
+        ("2", "2 standard drinks"),
+        ("1 unit", "1 UK unit (= 0.57 standard drinks)"),
+        ("14 units", "14 UK units (= 8 standard drinks)"),
+        ("7 units", "7 UK units (= 4 standard drinks)"),
+        ("0.5", "0.5 standard drinks"),
+    ],
+)
+def test_drinks_a_week_are_reviewed_in_the_singular_for_one(interview: Interview, reply: str, shown: str) -> None:
+    reply_all(interview, ["0", "40", "male", "no", "none", "3", "2", "never", reply])
+    assert [line.answer for line in interview.review() if line.item_id == "drinks_per_week"] == [shown]
+
+
 def test_an_unanswered_audit_c_item_leaves_audit_c_out(interview: Interview) -> None:
     reply_all(interview, ["0", "40", "male", "no", "none", "3", "skip", "never", "7"])
     assert interview.answers["alcohol"] == {"drinks_per_week": 7}

@@ -288,6 +288,32 @@ def test_cohort_lists_the_records_that_need_care_soonest_emergency_first_and_the
     assert "line 1" in invalid or "column" in invalid  # the line that is not JSON, with where it broke
 
 
+def test_risk_factors_whose_labels_start_alike_keep_distinct_chart_labels_and_whole_table_rows(screener: Any) -> None:
+    """"A medicine that can make the kidneys lose magnesium" and "... magnesium and potassium"
+    must not both be cut to "A medicine that can make the…" on the chart."""
+    from screener.reports import cohort_report_from_entries
+    from screener.reports.build import words_for
+
+    base = result_of(screener, {"id": "a", "age": 50})
+    entries = [
+        base | {"id": "a", "risk_factors": ["both_wasting_drug"]},
+        base | {"id": "b", "risk_factors": ["mg_wasting_drug", "both_wasting_drug"]},
+        base | {"id": "c", "risk_factors": ["k_lowering_drug"]},
+    ]
+    tree = parsed(cohort_report_from_entries(entries, screener.ruleset, generated=WHEN))
+    section = next(s for s in tree.iter("section") if s.find(".//table[@id='risk-factors-table']") is not None)
+    chart = next(e for e in section.iter() if isinstance(e.tag, str) and e.tag.endswith("svg"))
+    axis = [text_of(t) for t in chart.iter() if isinstance(t.tag, str) and t.tag.endswith("text")]
+    words = words_for(screener.ruleset)
+    whole = [words.risk_factor(code) for code in ("both_wasting_drug", "mg_wasting_drug", "k_lowering_drug")]
+    shown = [label for label in axis if label.startswith("A medicine")]
+    assert len(shown) == 3 and len(set(shown)) == 3, shown
+    assert all(len(label) <= 30 for label in shown)
+    table = text_of(section.find(".//table[@id='risk-factors-table']"))
+    for label in whole:
+        assert label in table  # the table keeps the whole words
+
+
 def test_lab_thresholds_come_from_the_rule_files_not_from_python(tmp_path: Path, screener: Any) -> None:
     from screener.reports import cohort_report, new_tally
     from screener.reports.thresholds import lab_scales

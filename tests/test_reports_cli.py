@@ -95,6 +95,25 @@ def test_batch_report_writes_the_cohort_report_in_the_same_run_with_the_same_num
     assert f'<li data-count="records"><strong>{len(entries)}</strong> records read</li>' in page
 
 
+def test_report_of_batch_output_without_cohort_suggests_cohort(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    runner.invoke(app, ["batch", str(ROOT / "examples/cohort.jsonl"), "-o", str(results), "-q"])
+    run = runner.invoke(app, ["report", str(results), "-o", str(tmp_path / "x.html")])
+    assert run.exit_code == 2
+    assert "holds more than one result (the output of `mgk-screen batch`)" in run.output
+    assert "use `mgk-screen report --cohort`" in run.output and "use `mgk-screen batch`" not in run.output
+    answers = runner.invoke(app, ["report", str(ROOT / "examples/cohort.jsonl"), "-o", str(tmp_path / "x.html")])
+    assert "use `mgk-screen batch` for several" in answers.output  # answers, not results: batch them first
+
+
+def test_batch_report_says_it_wrote_the_report_as_other_outputs_do(tmp_path: Path) -> None:
+    report = tmp_path / "cohort.html"
+    run = runner.invoke(app, ["batch", str(ROOT / "examples/cohort.jsonl"), "-o", str(tmp_path / "r.jsonl"), "--report", str(report)])
+    assert f"mgk-screen: wrote {report}: cohort report of 53 records" in run.stderr
+    quiet = runner.invoke(app, ["batch", str(ROOT / "examples/cohort.jsonl"), "-o", str(tmp_path / "r.jsonl"), "--report", str(report), "-q"])
+    assert quiet.stderr == ""
+
+
 def test_batch_report_with_a_bad_report_name_stops_before_screening(tmp_path: Path) -> None:
     results = tmp_path / "results.jsonl"
     run = runner.invoke(app, ["batch", str(ROOT / "examples/cohort.jsonl"), "-o", str(results), "--report", str(tmp_path / "r.xls")])

@@ -84,10 +84,24 @@ def test_a_body_that_is_not_one_answers_object_says_why(client: Any, body: str, 
     assert message in response.json()["errors"][0]["message"]
 
 
-def test_answers_not_sent_as_json_get_415(client: Any) -> None:
+def test_answers_not_sent_as_json_get_415_in_the_shape_of_every_refusal(client: Any) -> None:
     response = post_json(client, "/api/v1/screen", '{"age": 70}', content_type="text/plain")
     assert response.status_code == 415
-    assert "Content-Type: application/json" in response.json()["detail"]
+    assert response.json() == {
+        "valid": False,
+        "errors": [{"path": "$", "message": "send the answers as JSON, with Content-Type: application/json"}],
+    }
+
+
+@pytest.mark.parametrize("body", ['[{"age": 70}]', '\ufeff [\n  {"age": 70}\n]\n'])
+@pytest.mark.parametrize("path", ["/api/v1/screen", "/api/v1/validate"])
+def test_an_array_of_one_answers_object_is_refused_not_screened_as_the_object(client: Any, body: str, path: str) -> None:
+    response = post_json(client, path, body)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["path"] == "$"
+    assert error["message"].startswith("one answers object expected")
+    assert response.json()["valid"] is False
 
 
 @pytest.mark.parametrize("name", ["answers", "result"])

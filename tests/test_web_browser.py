@@ -190,7 +190,7 @@ def _keyboard_journey(page: Any, tmp_path: Path) -> None:
     tab_to(page, button("Start"), "the Start button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.title().startswith("Question 1 of")
+    assert page.title().startswith("Question 1, ")
 
     tick(page, "None of these")
     type_in(page, "72")
@@ -246,15 +246,50 @@ def test_with_javascript_off_the_forms_and_errors_still_work(open_page: Callable
     page.goto(page.base + "/")
     click_through(page, "button", "Start")
     click_through(page, "button", "Continue")
-    assert page.title().startswith("Error: Question 1 of")
+    assert page.title().startswith("Error: Question 1, ")
     assert page.get_by_role("alert").inner_text().startswith("There is a problem")
     page.get_by_label("None of these").check()
     click_through(page, "button", "Continue")
     page.get_by_label("How old are you?").fill("58")
     click_through(page, "button", "Continue")
-    assert page.title().startswith("Question 3 of")
+    assert page.title().startswith("Question 3, ")
     click_through(page, "button", "Back to the previous question")
-    assert page.title().startswith("Question 2 of")
+    assert page.title().startswith("Question 2, ")
+
+
+def test_back_and_change_show_the_earlier_answer_and_keep_it(open_page: Callable[..., Any]) -> None:
+    """Back then Continue keeps the age; "Change" on symptoms shows them ticked, so ticking one
+    more adds it to them rather than replacing them."""
+    page = open_page(390)
+    page.goto(page.base + "/")
+    click_through(page, "button", "Start")
+    _answer(page, label="None of these")
+    _answer(page, text="72")
+    click_through(page, "button", "Back to the previous question")
+    assert page.locator("#answer").input_value() == "72"
+    click_through(page, "button", "Continue")
+    assert page.locator("h1").inner_text() == "What is your sex?"
+    _answer(page, label="Female")
+    _answer(page, label="No")
+    _answer(page, text="none")
+    for reply in ("Never", "No", "No", "No", "None of these", "Sometimes"):
+        _answer(page, label=reply)
+    _answer(page, text="3")
+    page.get_by_label("Muscle cramps", exact=True).check()
+    _answer(page, label="Muscle twitches")
+    _answer(page, label="None of these")
+    _answer(page, text="")
+    _answer(page, text="")
+    assert page.title().startswith("Check your answers")
+
+    click_through(page, "button", "Change your answer to: Symptoms in the past two weeks")
+    assert page.get_by_label("Muscle cramps", exact=True).is_checked()
+    assert page.get_by_label("Muscle twitches", exact=True).is_checked()
+    _answer(page, label="An irregular heartbeat")
+    assert "Muscle cramps; Muscle twitches; An irregular heartbeat" in page.locator("main").inner_text()
+    answers = page.request.get(page.base + "/answers.json").json()
+    assert answers["age"] == 72
+    assert answers["symptoms"] == ["muscle_cramps", "muscle_twitches", "irregular_heartbeat"]
 
 
 # -- every page type: axe, 320 px, screenshots --------------------------------------------------
@@ -310,6 +345,9 @@ def page_types(page: Any) -> Iterator[str]:
     _answer(page, label="In the last 7 days")
     _answer(page, text="")
     yield "review"
+    click_through(page, "button", "Change your answer to: Symptoms in the past two weeks")
+    yield "question-asked-again"
+    _answer(page)
     click_through(page, "link", "See my result")
     yield "result"
     page.goto(base + "/api")
@@ -338,7 +376,7 @@ def page_types(page: Any) -> Iterator[str]:
     yield "start-file-error"
 
 
-PAGE_TYPES = 18
+PAGE_TYPES = 19
 
 
 def _run_axe(page: Any) -> list[dict[str, Any]]:

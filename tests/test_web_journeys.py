@@ -50,7 +50,7 @@ def downloaded_answers(visitor: Visitor) -> dict[str, Any]:
 
 def test_a_woman_with_nothing_to_report_gets_an_unlikely_result(visitor: Visitor, tmp_path: Path) -> None:
     visitor.start()
-    assert visitor.title.startswith("Question 1 of")
+    assert visitor.title.startswith("Question 1, about ")
     answer_typical_person(visitor)
     assert visitor.heading == "Check your answers"
     assert "None of these" in visitor.text()
@@ -109,7 +109,7 @@ def test_a_red_flag_shows_the_emergency_advice_at_once(visitor: Visitor) -> None
     assert visitor.title.startswith("Please get help now")
 
     visitor.press("/emergency", action="continue")
-    assert visitor.title.startswith("Question 2 of")
+    assert visitor.title.startswith("Question 2, about ")
     assert "You said this is happening now: Chest pain or pressure" in visitor.text()
 
 
@@ -355,10 +355,32 @@ def test_the_pages_ask_the_same_questions_as_the_interview_core(visitor: Visitor
         question = interview.next_question()
         assert question is not None
         assert visitor.question == question.key
-        assert visitor.heading == question.text
+        assert visitor.heading == ((question.kind == "item" and question.item.web_text) or question.text)
         interview.answer(reply)
         _reply_on_page(visitor, question.type, question.kind, reply)
     assert visitor.question == interview.next_question().key  # type: ignore[union-attr]
+
+
+def test_the_progress_says_about_how_many_are_left_as_ask_does(visitor: Visitor, screener: Any) -> None:
+    """ "Question 5, about 19 to go", counted as the interview counts (the words of `ask`), on
+    the page and in its title: never "Question 9 of 8", whatever follow-ups come and go."""
+    interview = Interview.for_ruleset(Questionnaire.load(), screener.ruleset)
+    visitor.start()
+    replies = ["0", "81", "2", "yes", "Lasix, Nexium", "yes", "yes", "yes", "3", "5", "2", "15", "yes", "4", "6"]
+    seen = []
+    for reply in replies:
+        question = interview.next_question()
+        assert question is not None
+        number, left = interview.progress()
+        where = "checking a medicine" if question.kind != "item" else f"about {left} to go" if left else "nearly done"
+        progress = f"Question {number}, {where}"
+        assert re.search(rf'<p class="progress">{progress}</p>', visitor.html), (progress, visitor.text()[:80])
+        assert visitor.title == f"{progress}: {question.item.label} · mgk-screen"
+        seen.append(number)
+        interview.answer(reply)
+        _reply_on_page(visitor, question.type, question.kind, reply)
+    assert " of " not in visitor.title
+    assert seen == sorted(seen) and seen[-1] > 10  # counts up, one question at a time
 
 
 def _reply_on_page(visitor: Visitor, kind: str, step: str, reply: str) -> None:
@@ -425,7 +447,13 @@ def test_without_the_reports_extra_the_pdf_says_how_to_get_it(visitor: Visitor, 
     response = visitor.client.get("/result.pdf")
     assert response.status_code == 501
     assert "pip install &#39;mgk-screen[reports]&#39;" in response.text
-    assert visitor.client.get("/result").status_code == 200
+    # The result page offers no PDF button that would do nothing visible (a download of the
+    # 501 page), but says what the PDF needs; printing and the answers are still there.
+    visitor.open("/result")
+    assert visitor.page.status_code == 200
+    assert "/result.pdf" not in visitor.html
+    assert "PDF needs: pip install 'mgk-screen[reports]'" in visitor.text()
+    assert "Print this page" in visitor.text() and 'href="/answers.json"' in visitor.html
 
 
 def test_the_result_page_needs_only_the_web_extra() -> None:
@@ -438,9 +466,10 @@ def test_the_result_page_needs_only_the_web_extra() -> None:
         "import sys; sys.modules['matplotlib'] = None; sys.modules['weasyprint'] = None\n"
         "from web_support import Visitor, answer_typical_person\n"
         "v = Visitor(); v.start(); answer_typical_person(v)\n"
-        "print(v.client.get('/result').status_code, v.client.get('/result.pdf').status_code)\n"
+        "page = v.client.get('/result')\n"
+        "print(page.status_code, v.client.get('/result.pdf').status_code, '/result.pdf' in page.text)\n"
     )
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=300
     )
-    assert done.stdout.split() == ["200", "501"], done.stderr[-2000:]
+    assert done.stdout.split() == ["200", "501", "False"], done.stderr[-2000:]

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -51,6 +52,50 @@ class _SharedScreener:
 _SCREENER = _SharedScreener()
 
 
+class _QuestionFields(HTMLParser):
+    """The fields of the question form as a browser would send them: ticked boxes and radio
+    buttons, the text in the box or the text area, the unit selected."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._in_form = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def _add(self, name: str, value: str) -> None:
+        self.fields.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._in_form = found.get("action") == "/question"
+        if not self._in_form:
+            return
+        if tag == "input" and found.get("name"):
+            if found.get("type") not in ("checkbox", "radio") or "checked" in found:  # boxes: only when ticked
+                self._add(found["name"], found.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = found.get("name", "")
+            self._add(self._textarea, "")
+        elif tag == "select":
+            self._select = found.get("name", "")
+        elif tag == "option" and self._select and "selected" in found:
+            self._add(self._select, found.get("value", ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.fields[self._textarea][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
 class Visitor:
     """One person at the web page: opens pages, answers the question shown, follows redirects."""
 
@@ -82,6 +127,12 @@ class Visitor:
     def options(self) -> dict[str, str]:
         """The check boxes or radio buttons of the page: label -> value sent."""
         return {html.unescape(m.group("label")): m.group("value") for m in _OPTION.finditer(self.html)}
+
+    def shown(self) -> dict[str, list[str]]:
+        """The question form's fields as the page fills them in (what Continue would send)."""
+        parser = _QuestionFields()
+        parser.feed(self.html)
+        return parser.fields
 
     def text(self) -> str:
         """The words of the main part of the page, tags removed."""
@@ -118,6 +169,10 @@ class Visitor:
         missing = [label for label in labels if label not in options]
         assert not missing, f"no option {missing} on {self.title!r}; there are {list(options)}"
         return self.submit([options[label] for label in labels])
+
+    def continue_as_shown(self) -> Any:
+        """Press Continue without changing anything on the page."""
+        return self.post("/question", {**self.shown(), "action": "next"})
 
     def skip(self) -> Any:
         return self.submit(action="skip")

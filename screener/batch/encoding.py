@@ -257,7 +257,7 @@ class FhirEncoder(EntryEncoder):
 
 
 #: Formats whose entries carry findings (the others are written without them: none are built).
-CARRY_FINDINGS: Final = frozenset({"jsonl", "json"})
+CARRY_FINDINGS: Final = frozenset({"jsonl", "json", "parquet"})
 
 
 def encoder_for(fmt: str, ruleset: Any = None) -> EntryEncoder:

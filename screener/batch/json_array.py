@@ -21,6 +21,7 @@ from screener.batch.json_text import (
     skip_whitespace,
     starts_too_many_values,
     too_many_values_message,
+    values_allowed,
 )
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 
@@ -114,7 +115,7 @@ class TextWindow:
                 raise JsonFault(f"record too large (more than {records.MAX_RECORD_BYTES} bytes)", self.pos, "large")
             # A record that outgrows the window is counted before it is decoded again, larger.
             if pending > records.MAX_RECORD_VALUES and starts_too_many_values(self.text, self.pos):
-                raise JsonFault(too_many_values_message(), self.pos, "large")
+                raise JsonFault(too_many_values_message(values_allowed(self.text, self.pos)), self.pos, "large")
             self.read_more(at_least=pending)
 
     def _pending_bytes(self, characters: int) -> int:
@@ -154,7 +155,8 @@ class TextWindow:
 def array_records(window: TextWindow, source: str) -> Iterator[ReadItem]:
     """Yield the items of a top-level array one by one.
 
-    A syntax error stops the source (an array cannot be resynchronised); a record that is only
+    A record with a syntax error is reported and, when its brackets and strings still pair up,
+    stepped over; otherwise the array stops there and the source says so. A record that is only
     too deep, too large or holds NaN is reported and stepped over.
     """
     window.read_more()
@@ -200,8 +202,45 @@ def array_records(window: TextWindow, source: str) -> Iterator[ReadItem]:
             yield _unreadable(
                 window, source, position, fault.index, ("truncated JSON: " if truncated else "") + fault.message
             )
-            if fault.kind == "syntax" or not window.skip_item():
+            if fault.kind == "syntax":
+                at = window.where(fault.index)  # before stepping over: the window may move on
+                if truncated:  # the file ends inside this record: nothing after it to lose
+                    return
+                if not _resynchronised(window):
+                    yield _stopped_at(source, at)
+                    return
+            elif not window.skip_item():
                 return
+
+
+def _resynchronised(window: TextWindow) -> bool:
+    """Step over a record with a syntax error inside it, so that the records after it are still read.
+
+    Only an object whose brackets and strings still pair up is stepped over (a stray comma, a
+    missing colon, a bad literal): the next record must then start cleanly after a comma, or the
+    array end. A broken string or bracket leaves no safe place to start again.
+    """
+    if window.next_char() != "{" or not window.skip_item():
+        return False
+    resume = window.pos
+    if window.next_char() == "]":
+        window.pos = resume
+        return True
+    if window.next_char() != ",":
+        return False
+    window.pos += 1
+    follows = window.next_char()
+    window.pos = resume
+    return follows in ("{", "]")
+
+
+def _stopped_at(source: str, at: tuple[int, int]) -> UnreadableSource:
+    line, column = at
+    return UnreadableSource(
+        source,
+        f"the JSON array cannot be read past line {line}, column {column}: any records after that point "
+        "were not read (fix the file there and run again)",
+    )
 
 
 def _unreadable(window: TextWindow, source: str, position: int, index: int, message: str) -> UnreadableRecord:

@@ -80,8 +80,10 @@ def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object)
 
 
-def decode_at(text: str, start: int) -> tuple[object, int]:
-    """Decode the value at ``text[start]``: (value, index after it), or raise ``JsonFault``."""
+def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[object, int]:
+    """Decode the value at ``text[start]``: (value, index after it), or raise ``JsonFault``.
+    ``max_values``: how many values it may hold, when not ``values_allowed`` (a CDS Hooks call
+    carries a patient's record, like a FHIR Bundle)."""
     try:
         value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
@@ -112,8 +114,9 @@ def decode_at(text: str, start: int) -> tuple[object, int]:
         raise JsonFault(
             f"number too long (more than {limit} digits)", number.start(1) if number else start, "number"
         ) from None
-    if end - start > records.MAX_RECORD_VALUES and _holds_too_many_values(value):
-        raise JsonFault(too_many_values_message(), start, "large")
+    limit = max_values or values_allowed(text, start)
+    if end - start > records.MAX_RECORD_VALUES and _holds_too_many_values(value, limit):
+        raise JsonFault(too_many_values_message(limit), start, "large")
     # json accepts an escaped half of a surrogate pair ("\ud800") and makes it a string that is not
     # Unicode: it could be neither validated nor written out as UTF-8, so the record is refused here.
     if text.find("\\u", start, end) != -1 and _holds_lone_surrogate(value):
@@ -159,14 +162,25 @@ def _holds_lone_surrogate(value: object) -> bool:
 _VALUE_START = re.compile(JSON_STRING + r'"|(,)', re.DOTALL)
 
 
-def too_many_values_message() -> str:
-    return f"record too large (more than {records.MAX_RECORD_VALUES} values)"
+# A FHIR resource, as FHIR's JSON writes it: an object whose first member is "resourceType".
+_FHIR_RESOURCE = re.compile(r'\{\s*"resourceType"\s*:')
+
+
+def values_allowed(text: str, start: int) -> int:
+    """How many values the record starting at ``start`` may hold: more for a FHIR resource (a
+    patient's whole Bundle) than for an answers record."""
+    return records.MAX_FHIR_RECORD_VALUES if _FHIR_RESOURCE.match(text, start) else records.MAX_RECORD_VALUES
+
+
+def too_many_values_message(limit: int | None = None) -> str:
+    return f"record too large (more than {limit or records.MAX_RECORD_VALUES} values)"
 
 
 def starts_too_many_values(text: str, start: int) -> bool:
-    """Whether the text from ``start`` begins more than ``records.MAX_RECORD_VALUES`` values
-    (counted without building them: a pass of the regular expression engine over the text)."""
-    count, limit = 1, records.MAX_RECORD_VALUES
+    """Whether the text from ``start`` begins more values than its record may hold
+    (``values_allowed``; counted without building them: a pass of the regular expression engine
+    over the text)."""
+    count, limit = 1, values_allowed(text, start)
     for match in _VALUE_START.finditer(text, start):
         if match.group(1):
             count += 1
@@ -175,9 +189,9 @@ def starts_too_many_values(text: str, start: int) -> bool:
     return False
 
 
-def _holds_too_many_values(value: object) -> bool:
-    """Whether a decoded value holds more than ``records.MAX_RECORD_VALUES`` values in all."""
-    count, limit = 1, records.MAX_RECORD_VALUES
+def _holds_too_many_values(value: object, limit: int) -> bool:
+    """Whether a decoded value holds more than ``limit`` values in all."""
+    count = 1
     stack = [value]
     while stack:
         item = stack.pop()
@@ -212,7 +226,7 @@ def decode_document(text: str) -> object:
     """
     start = skip_whitespace(text, 0)
     if len(text) > records.MAX_RECORD_VALUES and starts_too_many_values(text, start):
-        raise JsonFault(too_many_values_message(), start, "large")
+        raise JsonFault(too_many_values_message(values_allowed(text, start)), start, "large")
     value, end = decode_at(text, start)
     end = skip_whitespace(text, end)
     if end != len(text):

@@ -9,8 +9,9 @@ name while the other inputs are still read.
 ``iter_records(inputs)`` yields, in input order, a ``RawRecord`` per record, an
 ``UnreadableRecord`` for a record that could not be parsed (it still counts as read) and an
 ``UnreadableSource`` for a file or directory that could not be read at all. Each source is one
-JSON value, a JSON array of records (``json_array``) or JSON Lines (``json_lines``); which one is
-decided by the content, never by the file name (see ``_detect_format``).
+JSON value, a JSON array of records (``json_array``), JSON Lines (``json_lines``), a sheet of
+answers as CSV (``csv_answers``) or a Parquet file (``parquet_io``); which one is decided by the
+content, never by the file name (see ``_read_stream`` and ``_detect_format``).
 
 Arrays are parsed with the standard library's C decoder, one item at a time, over a sliding
 window of text: it gives the exact line and column of a fault, raises ``RecursionError`` (caught)
@@ -32,9 +33,11 @@ from typing import IO, TYPE_CHECKING, BinaryIO, Literal
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
+from screener.batch.csv_answers import is_answers_sheet, sheet_records
 from screener.batch.json_array import TextWindow, array_records
 from screener.batch.json_lines import has_record_line, line_records, read_lines
 from screener.batch.json_text import JSON_WHITESPACE
+from screener.batch.parquet_io import is_parquet, parquet_records
 from screener.batch.records import (
     RECORD_FILE_SUFFIXES,
     STDIN_NAME,
@@ -61,7 +64,7 @@ _CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTENT = re.compile(rb"[^ \t\r\n]")
 _LINES_TO_DECIDE = 16  # lines of an array's start looked at for JSON Lines records
 
-SourceFormat = Literal["array", "lines", "binary"]
+SourceFormat = Literal["array", "lines", "sheet", "binary"]
 
 
 def iter_records(
@@ -71,7 +74,7 @@ def iter_records(
 
     Each input is a file, a directory (its ``*.json``, ``*.jsonl`` and ``*.ndjson`` files in name
     order, not recursive) or ``-`` for ``stdin`` (default ``sys.stdin.buffer``). Positions are
-    1-based and counted per source, unreadable records included. FHIR Bundles and bulk-data
+    1-based and counted per source, unreadable records included (in a sheet: its row numbers). FHIR Bundles and bulk-data
     lines become one record per person (``screener.fhir.records.expand``). ``opened`` gives
     streams to read instead of opening some inputs (``-``, named pipes: ``batch.workers`` copies
     them for its workers).
@@ -140,6 +143,9 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             yield UnreadableSource(source, "not UTF-8 text: the file is UTF-16 (save it as UTF-8)")
             return
+        if skipped_bytes == 0 and is_parquet(head):  # binary, so before the check for text
+            yield from parquet_records(stream, head, source)
+            return
         fmt, head = _detect_format(head, stream)
         if fmt == "binary":
             yield _binary(head, skipped_bytes, source)
@@ -148,6 +154,8 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         with reader:
             if fmt == "array":
                 yield from array_records(TextWindow(reader, blank_lines, skipped_bytes), source)
+            elif fmt == "sheet":
+                yield from sheet_records(reader, source, header_row=blank_lines + 1)
             else:
                 yield from line_records(read_lines(reader, blank_lines + 1, skipped_bytes), source)
     except OSError as error:
@@ -163,9 +171,10 @@ def _detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]
     ``[1]`` on the first line, or nine broken lines, do not decide alone. Otherwise a source
     starting with ``[`` is an array of records, read item by item; anything else is read line by
     line (``"lines"``), where ``json_lines.line_records`` tells JSON Lines from one value spread
-    over many lines by looking further ahead. Bytes that are plainly not text, in a source
-    without a single record line, make it ``"binary"``. May read more of the stream to decide;
-    returns the format and the bytes read so far.
+    over many lines by looking further ahead. A first line of cells naming answers columns makes
+    a sheet (``csv_answers``; a Parquet file is told by its first bytes before all this). Bytes
+    that are plainly not text, in a source without a single record line, make it ``"binary"``
+    first. May read more of the stream to decide; returns the format and the bytes read so far.
     """
     if head.startswith(b"["):
         head, at_end = _read_lines_ahead(head, stream)
@@ -174,6 +183,8 @@ def _detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]
         return "array", head
     if _looks_binary(head) and not has_record_line(_complete_lines(head, at_end=False)):
         return "binary", head
+    if is_answers_sheet(head):
+        return "sheet", head
     return "lines", head
 
 

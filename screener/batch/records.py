@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    pass
+    from screener.contract.validation import Problem
 
 
 STDIN_NAME: Final = "<stdin>"
@@ -25,6 +25,12 @@ MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: ``[[],[],...]`` never become gigabytes of Python objects and validation errors.
 MAX_RECORD_VALUES = 10_000
 
+#: The same for a FHIR resource (its first member is ``resourceType``): a patient's Bundle from an
+#: EHR or Synthea holds tens of thousands of values (about one per 40 bytes), so for FHIR it is
+#: the size limit above that decides (64 MiB is about 1.6 million values), and this one only stops
+#: a record of tiny values (``[[],[],...]``) from growing past it.
+MAX_FHIR_RECORD_VALUES = 2_000_000
+
 CHUNK_BYTES = 1024 * 1024  # read size for arrays; items straddling a chunk are re-decoded once grown
 
 
@@ -38,6 +44,9 @@ class RawRecord:
     """1-based number of the record in its source."""
     value: object
     """The parsed JSON value, of any JSON type."""
+    problems: tuple[Problem, ...] = ()
+    """Cells that are not a value of their column's type (sheets, Parquet): the record is invalid.
+    Each bad cell's text is kept in ``value`` at its path (see ``runner.record_problems``)."""
 
 
 @dataclass(frozen=True)

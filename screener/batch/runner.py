@@ -331,7 +331,29 @@ def record_entry(item: RawRecord | UnreadableRecord, screener: Screener, detail:
     """The output entry of one record read: its result, or why it is invalid."""
     if isinstance(item, UnreadableRecord):
         return invalid_entry(None, [Problem("$", item.message)], source=item.source, position=item.position)
+    if item.problems:
+        return invalid_entry(item.value, record_problems(item, screener), source=item.source, position=item.position)
     return screener.screen_entry(item.value, source=item.source, position=item.position, detail=detail)
+
+
+def record_problems(item: RawRecord, screener: Screener) -> list[Problem]:
+    """Every problem of a record read: its bad cells (a sheet's, a Parquet file's), then whatever
+    validation finds in the rest of it, in path order.
+
+    A bad cell's text stays in the record at its path, so validation sees the record's shape
+    (a lab value that is not a number is not also reported as missing); what validation says at
+    or under that path is left out, since the cell's own problem says it better.
+    """
+    _, found = screener.check(item.value)
+    if not item.problems:
+        return found
+    cells = tuple(problem.path for problem in item.problems if problem.path != "$")
+    rest = [problem for problem in found if not any(_at_or_under(problem.path, cell) for cell in cells)]
+    return sorted([*item.problems, *rest], key=lambda problem: problem.path)
+
+
+def _at_or_under(path: str, cell: str) -> bool:
+    return path == cell or path.startswith((cell + ".", cell + "["))
 
 
 def _screened(items: Iterable[Item], screener: Screener, detail: Detail) -> Iterator[dict[str, Any] | UnreadableSource]:

@@ -1,4 +1,4 @@
-"""Writing batch entries: JSON Lines, a JSON array, CSV or FHIR, to stdout, to a device or pipe, or
+"""Writing batch entries: JSON Lines, a JSON array, CSV, Parquet (``parquet_io``) or FHIR, to stdout, to a device or pipe, or
 atomically to a file (the file appears only when every entry has been written). Where output may
 go is checked once here (``output_target``) for every kind of output: results, reports, the FHIR
 questionnaire."""
@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import IO, Any, Literal, Protocol, TextIO, cast
 
 from screener.batch.encoding import CSV_COLUMNS, EntryEncoder, encoder_for
+from screener.batch.parquet_io import ParquetResultWriter
 from screener.batch.records import RECORD_FILE_SUFFIXES
 from screener.errors import ClosedPipe, OutputError, ScreenerError
 
 __all__ = ["CSV_COLUMNS", "EntryWriter", "OutputTarget", "ResultWriter", "open_writer", "output_target"]
 
-OutputFormat = Literal["jsonl", "json", "csv", "fhir"]
+OutputFormat = Literal["jsonl", "json", "csv", "parquet", "fhir"]
 
 
 class ResultWriter(Protocol):
@@ -304,17 +305,18 @@ class _Guarded(io.TextIOBase):
 @contextlib.contextmanager
 def open_writer(
     path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
-) -> Iterator[EntryWriter]:
-    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", or "fhir", which needs
-    the ``ruleset`` the entries were screened with).
+) -> Iterator[EntryWriter | ParquetResultWriter]:
+    """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", "parquet", or "fhir",
+    which needs the ``ruleset`` the entries were screened with). The text formats are
+    ``EntryWriter`` (entries, or entries already encoded by workers); Parquet takes entries.
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``); otherwise see
     ``open_output``. A path not already checked by ``output_target`` is checked here.
     """
-    encoder = encoder_for(fmt, ruleset)
+    encoder = None if fmt == "parquet" else encoder_for(fmt, ruleset)
     target = path if isinstance(path, OutputTarget) else output_target(path)
     with open_output(target, stdout) as out:
-        writer = EntryWriter(out, encoder)
+        writer = ParquetResultWriter(out) if encoder is None else EntryWriter(out, encoder)
         yield writer
         writer.finish()
 

@@ -57,6 +57,9 @@ SECTION_WORDS: Mapping[str, str] = {
 # same conditions as the questionnaire's skip logic for them (a test compares the two).
 PPI_CLASS = "proton_pump_inhibitor"
 POTASSIUM_CLASS = "potassium_supplement"
+#: A diuretic listed among the medicines answers "do you take a water pill?": the rules use
+#: `diuretic_use` only when none is (the rule `recognised_diuretic`; a test compares the two).
+RECOGNISED_DIURETIC_CLASSES = ("loop_diuretic", "thiazide_diuretic", "potassium_sparing_diuretic", "acetazolamide")
 LAXATIVE_USE_WITH_TYPE = ("occasional", "regular")
 POTASSIUM_SUPPLEMENTS = ("potassium", "potassium_prescribed")
 
@@ -64,6 +67,8 @@ POTASSIUM_SUPPLEMENTS = ("potassium", "potassium_prescribed")
 def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection[str]) -> bool:
     """Whether a section is a question for this person, given the answers (as a plain dict
     without unanswered fields) and the classes of the medicines they listed."""
+    if section == "diuretic_use":
+        return not any(drug_class in medicine_classes for drug_class in RECOGNISED_DIURETIC_CLASSES)
     if section == "ppi_over_3_months":
         return PPI_CLASS in medicine_classes
     if section == "laxative_type":

@@ -30,7 +30,7 @@ from screener.fhir.client import FetchError, FhirServer, base_url_problem, next_
 from screener.fhir.conversion import Conversion
 from screener.fhir.ehr import Located, patient_to_answers
 from screener.fhir.mapping import FhirContext
-from screener.fhir.records import EHR_TYPES, _patient_of
+from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, _patient_of
 
 PATIENT_VIEW = "patient-view"
 ORDER_SELECT = "order-select"
@@ -259,7 +259,10 @@ def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer
             kind = resource.get("resourceType")
             if kind not in EHR_TYPES:
                 continue  # a search's OperationOutcome, an _include'd resource we do not read
-            if kind != "Medication" and _patient_of(resource, {}) not in (call.patient_id, None):
+            owner = _patient_of(resource, {}) if kind != "Medication" else None
+            if owner is NOT_A_PATIENT:
+                continue  # about a device, a group, a location: not the patient's record
+            if owner not in (call.patient_id, None):
                 others += 1
                 continue
             record.resources.append(Located(resource, where))
@@ -312,7 +315,7 @@ def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], r
 def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> None:
     """The Medication resources the medicines name by reference (``medicationReference``) and the
     prefetch did not hold, read from the FHIR server when there is one (without them a medicine
-    has no name, and the record cannot be screened)."""
+    named only by that reference cannot be recognised, and the result says so)."""
     held = {f"Medication/{r.resource.get('id')}" for r in record.resources if r.resource.get("resourceType") == "Medication"}
     wanted = []
     for located in record.resources:
@@ -408,4 +411,5 @@ def _screened(conversion: Conversion, screen: Callable[[dict[str, Any]], dict[st
     entry = screen(conversion.answers)
     if entry.get("status") == "invalid":
         return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
+    entry["warnings"] = [*entry.get("warnings", []), *conversion.notes]
     return entry, []

@@ -4,6 +4,7 @@ the place in the FHIR input that holds it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,23 @@ class Conversion:
     """A FHIR Reference to the person (the Patient), when the input names one."""
     basis: list[dict[str, Any]] = field(default_factory=list)
     """FHIR References to the resources the answers were read from."""
+    notes: list[str] = field(default_factory=list)
+    """What the record holds that could not be read, when the person should know it (a Condition
+    with no code we read): added to the result's warnings, never a reason not to screen."""
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def add_basis(self, resource: Mapping[str, Any]) -> None:
+        """Name a resource an answer came from, when it can be named (it has an id)."""
+        if isinstance(resource.get("id"), str):
+            reference = {"reference": f"{resource.get('resourceType')}/{resource['id']}"}
+            if reference not in self.basis:
+                self.basis.append(reference)
 
     def locate(self, problems: list[Problem]) -> list[Problem]:
         """Problems found in the answers (``$.labs.potassium.value``), moved to the FHIR element

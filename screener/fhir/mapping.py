@@ -78,7 +78,11 @@ class FhirMapping:
     condition_systems: Mapping[str, tuple[str, ...]]
     conditions: Mapping[str, Mapping[str, Any]]
     current_statuses: Mapping[str, frozenset[str]]
+    condition_verification_excluded: frozenset[str]
     medication_name_systems: tuple[str, ...]
+    medication_code_labels: Mapping[str, str]
+    snomed_semantic_tags: tuple[str, ...]
+    code_system_aliases: Mapping[str, str]
     lab_taken: Mapping[str, Any]
     risk_assessment: Mapping[str, Any]
     cds_hooks: Mapping[str, Any]
@@ -115,9 +119,22 @@ class FhirMapping:
         key = text.strip().lower()
         return next((unit for unit in self.units.values() if key in unit.spellings), None)
 
+    def system(self, system: Any) -> str | None:
+        """A coding's system under the name this file uses (an HL7 OID read as its canonical URL)."""
+        if not isinstance(system, str):
+            return None
+        system = system.strip()
+        return str(self.code_system_aliases.get(system, system))
+
+    def is_condition_system(self, system: Any) -> bool:
+        """Whether codes of this system are read as conditions (ICD-10 or SNOMED CT)."""
+        canonical = self.system(system)
+        return any(canonical in systems for systems in self.condition_systems.values())
+
     def conditions_for(self, system: str, code: str) -> list[str]:
         """The contract's condition codes a coded condition means (ICD-10 by prefix, SNOMED exactly)."""
         found = []
+        system = self.system(system) or ""
         if system in self.condition_systems["icd10"]:
             normalised = code.replace(".", "").strip().upper()
             for name, spec in self.conditions.items():
@@ -130,6 +147,8 @@ class FhirMapping:
         return found
 
     def lab_for_code(self, system: str | None, code: str | None) -> str | None:
+        system = self.system(system)
+        code = code.strip() if isinstance(code, str) else code
         for lab, spec in self.labs.items():
             if any(coding["system"] == system and coding["code"] == code for coding in spec["codes"]):
                 return lab
@@ -177,7 +196,11 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         condition_systems={name: tuple(systems) for name, systems in data["condition_systems"].items()},
         conditions=data["conditions"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
+        condition_verification_excluded=frozenset(data["condition_verification_excluded"]),
         medication_name_systems=tuple(data["medication_name_systems"]),
+        medication_code_labels=data["medication_code_labels"],
+        snomed_semantic_tags=tuple(data["snomed_semantic_tags"]),
+        code_system_aliases=data["code_system_aliases"],
         lab_taken=data["lab_taken"],
         risk_assessment=data["risk_assessment"],
         cds_hooks=data["cds_hooks"],
@@ -209,6 +232,10 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
             problems.append(f"lab_taken.windows[{index}]: windows must grow (within_days after {windows[index - 1]['within_days']})")
     if data["lab_taken"]["otherwise"] not in taken:
         problems.append(f"lab_taken.otherwise: unknown '{data['lab_taken']['otherwise']}'")
+    aliases = data["code_system_aliases"]
+    for alias in aliases:
+        if alias in aliases.values():
+            problems.append(f"code_system_aliases: '{alias}' is both an alias and the system an alias stands for")
     outcomes = data["risk_assessment"]["outcomes"]
     for name in LEVEL_FIELDS:
         if name not in outcomes:

@@ -12,8 +12,11 @@ and validation calls ``check_fhir_record`` / ``screen_fhir_entry`` for a record 
   place of the patient's Patient resource in the output (or of its first resource).
 
 Positions are renumbered per source as records are formed (the third response of a Bundle is
-record 3). A resource of a kind we do not read is an invalid record when it stands alone, and
-is passed over inside a Bundle (an EHR Bundle holds encounters, claims and much else).
+record 3). A FHIR resource of a kind we do not read (an EHR export holds encounters, claims,
+allergies and much else) is passed over, in a Bundle (nested Bundles included) and among
+bulk-data lines alike, and so is one about something other than a patient (an Observation of a
+Device); a ``resourceType`` that is no FHIR type at all ("Patinet") is an invalid record, with
+"did you mean".
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child
 from screener.fhir.ehr import Located, patient_to_answers
 from screener.fhir.mapping import fhir_context
+from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 from screener.fhir.response import response_to_answers
 
 if TYPE_CHECKING:
@@ -39,9 +43,15 @@ if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
 
 RESPONSE = "QuestionnaireResponse"
-EHR_TYPES = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition")
+EHR_TYPES = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
 READ_TYPES = (RESPONSE, "Bundle", *EHR_TYPES)
 _PATIENT_REFERENCE = re.compile(r"(?:^|/)Patient/([^/]+)(?:/_history/[^/]*)?$")
+_OTHER_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/[^/]+(?:/_history/[^/]*)?$")
+_MAX_NESTING = 4  # Bundles inside Bundles read this deep (a collection of report Bundles is 2)
+NOT_A_PATIENT = object()  # what a resource about a Device, a Group or a Location is "about"
+# Read only for what they say about other resources (a report's date for its results): one that
+# names no patient is passed over, not an invalid record.
+_CONTEXT_TYPES = ("DiagnosticReport",)
 
 
 @dataclass(frozen=True)
@@ -78,10 +88,15 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
 
     counts: dict[str, int] = {}
     pool = _Pool()
+    # Sources where FHIR made or took records are renumbered; the others keep their positions
+    # (a sheet's are its row numbers, which need not be consecutive).
+    renumbered: set[str] = set()
 
     def numbered(item: Any) -> Any:
         counts[item.source] = counts.get(item.source, 0) + 1
-        return item if item.position == counts[item.source] else replace(item, position=counts[item.source])
+        if item.source not in renumbered or item.position == counts[item.source]:
+            return item
+        return replace(item, position=counts[item.source])
 
     for item in items:
         if isinstance(item, UnreadableSource):
@@ -90,8 +105,13 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
         value = item.value if isinstance(item, RawRecord) else None
         kind = value.get("resourceType") if isinstance(value, dict) else None
         if kind in EHR_TYPES and isinstance(value, dict):
+            renumbered.add(item.source)
             pool.add(value, item.source, item.position)
+        elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
+            renumbered.add(item.source)
+            continue  # bulk data of a kind we do not read (Encounter.ndjson): passed over
         elif kind == "Bundle" and isinstance(value, dict):
+            renumbered.add(item.source)
             for record in bundle_records(value):
                 yield numbered(RawRecord(item.source, item.position, record))
         else:
@@ -104,30 +124,27 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
 def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     """The records of one Bundle: its responses, else its patients; the Bundle itself when it
     holds neither (converting it then says so)."""
-    entries = bundle.get("entry")
-    if not isinstance(entries, list):
+    resources = list(_bundle_resources(bundle, "$", 0))
+    if not resources:
         return [bundle]
-    resources = [
-        (entry["resource"], f"$.entry[{index}].resource")
-        for index, entry in enumerate(entries)
-        if isinstance(entry, dict) and isinstance(entry.get("resource"), dict)
-    ]
-    responses = [Located(resource, where) for resource, where in resources if resource.get("resourceType") == RESPONSE]
+    responses = [Located(resource, where) for resource, where, _ in resources if resource.get("resourceType") == RESPONSE]
     if responses:
         return responses
     full_urls = {
-        entry.get("fullUrl"): entry["resource"].get("id")
-        for entry in entries
-        if isinstance(entry, dict) and isinstance(entry.get("resource"), dict) and entry["resource"].get("resourceType") == "Patient"
+        full_url: resource.get("id")
+        for resource, _, full_url in resources
+        if resource.get("resourceType") == "Patient" and full_url is not None
     }
     groups: dict[str | None, list[Located]] = {}
     medications: list[Located] = []
-    for resource, where in resources:
+    for resource, where, _ in resources:
         kind = resource.get("resourceType")
         if kind == "Medication":
             medications.append(Located(resource, where))
         elif kind in EHR_TYPES:
-            groups.setdefault(_patient_of(resource, full_urls), []).append(Located(resource, where))
+            patient = _patient_of(resource, full_urls)
+            if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
+                groups.setdefault(patient, []).append(Located(resource, where))
     records: list[Any] = []
     for patient, located in groups.items():
         if patient is None:  # naming no patient: each one its own (invalid) record
@@ -137,19 +154,40 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     return records or [bundle]
 
 
-def _patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> str | None:
+def _bundle_resources(bundle: Mapping[str, Any], where: str, depth: int) -> Iterator[tuple[Mapping[str, Any], str, str | None]]:
+    """(resource, where, fullUrl) of every entry of a Bundle, those of Bundles inside it included."""
+    entries = bundle.get("entry")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict):
+            continue
+        path = f"{where}.entry[{index}].resource"
+        if resource.get("resourceType") == "Bundle" and depth < _MAX_NESTING:
+            yield from _bundle_resources(resource, path, depth + 1)
+        else:
+            full_url = entry.get("fullUrl")
+            yield resource, path, full_url if isinstance(full_url, str) else None
+
+
+def _patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any:
+    """The id of the patient a resource is about; None when it names none; ``NOT_A_PATIENT``
+    when it is about something else (a Device, a Group, a Location)."""
     if resource.get("resourceType") == "Patient":
         identity = resource.get("id")
         return identity if isinstance(identity, str) else "(a Patient without an id)"
     subject = resource.get("subject", resource.get("patient"))
     reference = subject.get("reference") if isinstance(subject, dict) else None
-    if not isinstance(reference, str) or not reference:
+    if not isinstance(reference, str) or not reference.strip():
         return None
+    reference = reference.strip()
     if isinstance(full_urls.get(reference), str):
         return str(full_urls[reference])
     match = _PATIENT_REFERENCE.search(reference)
     if match:
         return match[1]
+    other = _OTHER_REFERENCE.search(reference)
+    if other and other[1] in FHIR_RESOURCE_TYPES:
+        return NOT_A_PATIENT
     return reference.removeprefix("urn:uuid:")
 
 
@@ -182,8 +220,10 @@ class _Pool:
     def add(self, resource: Mapping[str, Any], source: str, position: int) -> None:
         if resource.get("resourceType") == "Medication":
             self.medications.append((resource, source, position))
-        else:
-            self.patients.setdefault(_patient_of(resource, {}), []).append((resource, source, position))
+            return
+        patient = _patient_of(resource, {})
+        if patient is not NOT_A_PATIENT and not (patient is None and resource.get("resourceType") in _CONTEXT_TYPES):
+            self.patients.setdefault(patient, []).append((resource, source, position))
 
     def records(self) -> Iterator[tuple[str, int, Any]]:
         """(source, position, record) per patient, in the order of their Patient resources (of
@@ -228,10 +268,13 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
     kind = resource.get("resourceType")
     if kind == RESPONSE:
         return response_to_answers(resource, fhir_context(screener.ruleset), where)
+    out = Conversion()
     if kind in EHR_TYPES:
         patient = _patient_of(resource, {})
+        if patient is NOT_A_PATIENT:
+            out.problem(child(child(where, "subject"), "reference"), f"this {kind} is about {resource['subject']['reference']}, not a patient")
+            return out
         return convert(PatientResources(patient, (Located(resource, where),)), screener)
-    out = Conversion()
     if kind == "Bundle":
         records = bundle_records(resource)
         if len(records) == 1 and records[0] is not resource:
@@ -241,9 +284,10 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
         else:
             out.problem(child(where, "entry"), "this Bundle holds no QuestionnaireResponse and no patient data (Patient, Observation, Condition, MedicationStatement, MedicationRequest)")
         return out
+    known = "" if kind in FHIR_RESOURCE_TYPES else did_you_mean(str(kind), READ_TYPES)
     out.problem(
         child(where, "resourceType"),
-        f"a {kind!r} resource is not something mgk-screen reads{did_you_mean(str(kind), READ_TYPES)}: "
+        f"mgk-screen does not read a resource of type {kind!r}{known} on its own: "
         f"give QuestionnaireResponses, or patient data ({', '.join(EHR_TYPES)}), alone or in a Bundle",
     )
     return out
@@ -256,6 +300,22 @@ def check_fhir_record(screener: Screener, value: Any) -> tuple[Answers | None, l
         return None, conversion.problems
     answers, problems = screener.check(conversion.answers)
     return answers, conversion.locate(problems)
+
+
+def fhir_answers(screener: Screener, value: Any) -> dict[str, Any]:
+    """The answers one person's FHIR record gives (a QuestionnaireResponse, or a patient's
+    resources), read as ``Screener.check`` reads them, for what needs the answers themselves
+    (`explain`, the person report). Raises ``InvalidAnswers`` naming places in the FHIR input."""
+    from screener.screening.pipeline import InvalidAnswers
+
+    conversion = convert(value, screener)
+    problems = conversion.problems
+    if not problems:
+        _, found = screener.check(conversion.answers)
+        problems = conversion.locate(found)
+    if problems:
+        raise InvalidAnswers(problems)
+    return dict(conversion.answers)
 
 
 def screen_fhir_entry(
@@ -273,4 +333,5 @@ def screen_fhir_entry(
         problems = [Problem(error["path"], error["message"]) for error in entry["errors"]]
         entry["errors"] = [problem.as_dict() for problem in conversion.locate(problems)]
         return entry
+    entry["warnings"] = [*entry["warnings"], *conversion.notes]
     return FhirResultEntry(entry, conversion.subject, conversion.basis)

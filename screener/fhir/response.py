@@ -44,7 +44,8 @@ def response_to_answers(response: Mapping[str, Any], context: FhirContext, where
         out.basis.append({"reference": f"QuestionnaireResponse/{response['id']}"})
     if response.get("status") == "entered-in-error":
         out.problem(child(where, "status"), "the response is marked entered-in-error: not screened")
-    _check_questionnaire(response.get("questionnaire"), context, child(where, "questionnaire"), out)
+    if not _check_questionnaire(response.get("questionnaire"), context, child(where, "questionnaire"), out):
+        return out  # another questionnaire's items are not ours: one problem says it all
     items = {item.id: item for item in context.questionnaire.items}
     answered: dict[str, str] = {}
     for found, path in _walk(response, where, out):
@@ -84,11 +85,14 @@ def _record_id(response: Mapping[str, Any], context: FhirContext) -> str | None:
     return resource_id if isinstance(resource_id, str) and resource_id else None
 
 
-def _check_questionnaire(canonical: Any, context: FhirContext, path: str, out: Conversion) -> None:
+def _check_questionnaire(canonical: Any, context: FhirContext, path: str, out: Conversion) -> bool:
+    """Whether the response may be to our questionnaire (it names ours, or none)."""
     if canonical is None:
-        return
+        return True
     if not isinstance(canonical, str) or canonical.split("|")[0] != context.mapping.questionnaire_url:
         out.problem(path, f"answers another questionnaire ({describe(canonical)}), not {context.mapping.questionnaire_url}")
+        return False
+    return True
 
 
 def _walk(node: Mapping[str, Any], path: str, out: Conversion) -> list[tuple[Mapping[str, Any], str]]:

@@ -14,7 +14,8 @@ Given the answers so far it says which question comes next; given a raw reply it
 parsed value or a clear message. ``back`` undoes the last answer, ``skip`` leaves a field unknown
 (never "no"), ``?`` gives the help text. A recognised medicine is confirmed with the person
 ("Lasix — that is furosemide, a loop diuretic. Right?"); a name we cannot read is kept as written,
-for the screener to report. Answers of items that no longer apply are dropped, so the answers
+for the screener to report, unless the person says yes to the nearest vocabulary name ("Did you
+mean omeprazole?"): names are never guessed. Answers of items that no longer apply are dropped, so the answers
 object never holds details the contract forbids (days of diarrhea when there is none).
 """
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from screener.screening.medications import MedicationMatch, Vocabulary
     from screener.screening.ruleset import Ruleset
 
+from screener.interview.medicine_checks import checked_when_saved, entry_checks, kept_as_written
 from screener.interview.questionnaire import (
     MISSING,
     Condition,
@@ -145,22 +147,7 @@ class Interview:
         if not isinstance(entries, list):
             return
         for entry in dict.fromkeys(entries):
-            current, seen = entry, {entry}
-            while True:
-                match = self.vocabulary.match(current)
-                if not match.drugs:
-                    break
-                confirm = f"{item.id}:confirm:{current}"
-                yield Step(confirm, item, "confirm", current, match)
-                if self._values.get(confirm) is not False:
-                    break
-                retype = f"{item.id}:retype:{current}"
-                yield Step(retype, item, "retype", current, match)
-                new = self._values.get(retype)
-                if new is None or new in seen:
-                    break
-                seen.add(new)
-                current = new
+            yield from entry_checks(self.vocabulary, self._values, item, entry)[0]
 
     def _enabled(self, item: Item, enabled: Mapping[str, bool | None], expected: bool = False) -> bool | None:
         """True (applies), False (a reply rules it out) or None (cannot be decided yet)."""
@@ -288,6 +275,8 @@ class Interview:
         notes: tuple[str, ...] = ()
         if step.kind == "item" and step.item.confirm_medicines:
             notes = unrecognised_notes(self.vocabulary, value)
+        if step.kind == "suggest" and value is False and step.correction is not None:
+            notes = (kept_as_written(step.entry, step.correction.written),)
         problem = self._check_whole(step, value)
         if problem:
             return Reply("invalid", problem)
@@ -342,6 +331,11 @@ class Interview:
                 return True
         return False
 
+    def earlier_answer(self, key: str) -> Any:
+        """The earlier answer of a question asked again, as stored (SKIPPED for "don't know"),
+        for a form that shows it filled in; MISSING when the question has none."""
+        return self._defaults.get(key, MISSING)
+
     def change(self, item_id: str) -> None:
         """Ask one answered question again (from the review), its answer offered as the default.
         Follow-up answers stay until the new answer rules them out."""
@@ -389,25 +383,15 @@ class Interview:
         return [self.vocabulary.match(entry) for entry in self.medicines(item)]
 
     def medicines(self, item: Item | None = None) -> list[str]:
-        """The medicine list as it will be saved: each entry as written, or as retyped after a
-        "no, that is not right"."""
+        """The medicine list as it will be saved: each entry as written, as corrected after a yes
+        to "Did you mean ...?", or as retyped after a "no, that is not right"."""
         item = item or next((i for i in self.questionnaire.items if i.confirm_medicines), None)
         if item is None:
             return []
         entries = self._values.get(item.id)
         if not isinstance(entries, list):
             return []
-        out = []
-        for entry in dict.fromkeys(entries):
-            current, seen = entry, {entry}
-            while self._values.get(f"{item.id}:confirm:{current}") is False:
-                new = self._values.get(f"{item.id}:retype:{current}")
-                if new is None or new in seen:
-                    break
-                seen.add(new)
-                current = new
-            out.append(current)
-        return out
+        return [entry_checks(self.vocabulary, self._values, item, entry)[1] for entry in dict.fromkeys(entries)]
 
     # -- the answers ------------------------------------------------------------------------
     @property
@@ -467,9 +451,7 @@ class Interview:
             else:
                 self._values[item.id] = list(value) if isinstance(value, list) else value
             if item.confirm_medicines:
-                for entry in value:  # names from a saved file were confirmed when they were saved
-                    if self.vocabulary.match(entry).drugs:
-                        self._values[f"{item.id}:confirm:{entry}"] = True
+                self._values.update(checked_when_saved(self.vocabulary, item, value))
         for path in leaf_paths(data):
             if not any(path == name or path.startswith(name + ".") for name in claimed):
                 set_path(self._extra, path, get_path(data, path))

@@ -47,10 +47,16 @@ class Unit:
     words: tuple[str, ...] = ()
     multiply: float = 1
     divide: float = 1
+    label_one: str | None = None
+    """The label after the number 1 ("1 standard drink"), where it differs."""
 
     @property
     def converts(self) -> bool:
         return self.multiply != self.divide
+
+    def after(self, number: float) -> str:
+        """The label after ``number``: "1 standard drink", "2 standard drinks"."""
+        return self.label_one if number == 1 and self.label_one else self.label
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,9 @@ class Item:
     blank_skips: bool = False
     red_flag: bool = False
     confirm_medicines: bool = False
+    web_text: str | None = None
+    """The question on the web page, where ``text`` speaks of the keyboard."""
+    web_hint: str | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -187,7 +196,14 @@ def _item(raw: Mapping[str, Any]) -> Item:
         maximum=raw.get("maximum"),
         unit_words=tuple(raw.get("unit_words", ())),
         units=tuple(
-            Unit(u["value"], u["label"], tuple(u.get("words", ())), u.get("multiply", 1), u.get("divide", 1))
+            Unit(
+                u["value"],
+                u["label"],
+                tuple(u.get("words", ())),
+                u.get("multiply", 1),
+                u.get("divide", 1),
+                u.get("label_one"),
+            )
             for u in raw.get("units", ())
         ),
         default_unit=raw.get("default_unit"),
@@ -199,6 +215,8 @@ def _item(raw: Mapping[str, Any]) -> Item:
         blank_skips=raw.get("blank_skips", False),
         red_flag=raw.get("red_flag", False),
         confirm_medicines=raw.get("confirm_medicines", False),
+        web_text=raw.get("web_text"),
+        web_hint=raw.get("web_hint"),
     )
 
 

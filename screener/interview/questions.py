@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
+    from screener.screening.medication_suggestions import Correction
     from screener.screening.medications import MedicationMatch, Vocabulary
 
 from screener.interview.questionnaire import Choice, Item, Questionnaire, same_value
@@ -21,7 +22,9 @@ class Question:
 
     key: str
     item: Item
-    kind: Literal["item", "confirm", "retype"]
+    kind: Literal["item", "confirm", "retype", "suggest"]
+    """A question of the questionnaire; or, for a medicine: "confirm" (is this what you take?),
+    "retype" (type it again), "suggest" (did you mean this vocabulary name?)."""
     type: str
     text: str
     help: str
@@ -70,9 +73,12 @@ class Step:
 
     key: str
     item: Item
-    kind: Literal["item", "confirm", "retype"]
+    kind: Literal["item", "confirm", "retype", "suggest"]
     entry: str = ""
     match: MedicationMatch | None = None
+    """The entry as read; for "suggest", the name offered as read."""
+    correction: Correction | None = None
+    """For "suggest": the part that matched nothing, and the names nearest to it."""
 
 
 def question_for(step: Step, medicine_classes: Mapping[str, str]) -> Question:
@@ -88,6 +94,23 @@ def question_for(step: Step, medicine_classes: Mapping[str, str]) -> Question:
             text=describe_match(step.match, medicine_classes) + " Right?",
             help="We check that we read each name correctly, because the result depends on which medicine it is. "
             "If it is not right, say no and type the name again.",
+            accepts="yes or no",
+            choices=CONFIRM_CHOICES,
+            can_skip=False,
+        )
+    if step.kind == "suggest":
+        assert step.correction is not None and step.match is not None
+        name = step.correction.names[0]
+        return Question(
+            key=step.key,
+            item=item,
+            kind="suggest",
+            type="yes_no",
+            text=f"We did not recognise '{step.correction.written}'. Did you mean {name}? "
+            + what_it_is(name, step.match, medicine_classes),
+            help="We never guess a medicine: a name we do not know is not counted. Say yes if this is the "
+            "medicine you meant, so that it counts; say no to keep the name as you wrote it (the result then "
+            "suggests asking a pharmacist about it).",
             accepts="yes or no",
             choices=CONFIRM_CHOICES,
             can_skip=False,
@@ -144,6 +167,18 @@ def describe_match(match: MedicationMatch, medicine_classes: Mapping[str, str]) 
         text += f" ({match.note})"
     return text + "."
 
+def what_it_is(name: str, match: MedicationMatch, medicine_classes: Mapping[str, str]) -> str:
+    """A vocabulary name in words: "That is furosemide, a loop diuretic (a strong water pill)." """
+    parts = [
+        class_label(medicine_classes, drug.drug_class)
+        if drug.generic.casefold() == name.casefold()
+        else f"{drug.generic}, {class_label(medicine_classes, drug.drug_class)}"
+        for drug in match.drugs
+    ]
+    note = f" ({match.note})" if not match.counted and match.note else ""
+    return f"That is {' and '.join(parts)}{note}." if parts else ""
+
+
 def class_label(medicine_classes: Mapping[str, str], drug_class: str) -> str:
     return medicine_classes.get(drug_class, "a " + drug_class.replace("_", " "))
 
@@ -162,10 +197,10 @@ def answer_words(item: Item, value: Any, medicines: Sequence[str], vocabulary: V
             names.append(f"{entry} ({', '.join(new)})" if new else entry)
         return ", ".join(names) if names else (item.none_choice.label if item.none_choice else "none")
     if isinstance(value, Quantity):
-        shown = f"{value.number:g} {value.unit.label}"
+        shown = f"{value.number:g} {value.unit.after(value.number)}"
         if value.unit.converts:
             base = next((u for u in item.units if not u.converts), None)
-            shown += f" (= {value.stored():g} {base.label if base else ''})".replace(" )", ")")
+            shown += f" (= {value.stored():g} {base.after(value.stored()) if base else ''})".replace(" )", ")")
         return shown
     if item.type == "multiple_choice":
         if not value:
@@ -180,7 +215,7 @@ def default_words(step: Step, value: Any, medicines: Sequence[str], vocabulary: 
     """An earlier answer as the person would read it, offered again with Enter."""
     if value is SKIPPED:
         return "don't know (skipped)"
-    if step.kind == "confirm":
+    if step.kind in ("confirm", "suggest"):
         return "yes" if value else "no"
     if step.kind == "retype":
         return str(value)
@@ -195,13 +230,16 @@ def unrecognised_notes(vocabulary: Vocabulary, entries: Sequence[str]) -> tuple[
     notes = []
     for entry in entries:
         match = vocabulary.match(entry)
-        if match.unrecognised:
-            parts = " and ".join(f"'{part}'" for part in match.unrecognised)
+        # A name with a close vocabulary name is asked about next ("Did you mean ...?").
+        offered = [correction.written for correction in vocabulary.corrections(entry)]
+        unread = [part for part in match.unrecognised if not any(written in part for written in offered)]
+        if unread:
+            parts = " and ".join(f"'{part}'" for part in unread)
             notes.append(
                 f"We did not recognise {parts}. It stays on your list as you wrote it, "
                 "and the result will suggest asking a pharmacist about it."
             )
-        elif not match.counted and match.note and not match.drugs:
+        elif not match.counted and match.note and not match.drugs and not offered:
             notes.append(f"'{entry}': {match.note}.")
     return tuple(notes)
 

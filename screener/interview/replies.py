@@ -232,7 +232,7 @@ def chosen(item: Item, value: Any) -> list[Choice]:
 
 def parse_reply(kind: str, item: Item, text: str, word: str, lab_units: Mapping[str, Any] | None) -> Any:
     """A reply read as the value to store, SKIPPED, or ``ReplyError`` saying what is accepted."""
-    if kind == "confirm":
+    if kind in ("confirm", "suggest"):
         return _pick(CONFIRM_CHOICES, word, numbered=False, accepts="yes or no")
     accepts = accepts_text(item)
     if item.type in ("yes_no", "single_choice"):

@@ -30,8 +30,9 @@ _REQUIRED = ("combined_depletion", "magnesium_depletion", "potassium_depletion",
 
 def is_result(value: Mapping[str, Any]) -> bool:
     """Whether a JSON object is a batch or screen result (or an invalid-record entry) rather than
-    answers: the answers contract has no ``status`` field, every result has one."""
-    return "status" in value
+    answers: the answers contract has no ``status`` field, every result has one (a FHIR resource
+    has one too, and names its ``resourceType``)."""
+    return "status" in value and "resourceType" not in value
 
 
 def words_for(ruleset: Ruleset) -> Words:
@@ -48,23 +49,28 @@ def words_for(ruleset: Ruleset) -> Words:
 
 
 def person_report(
-    value: Mapping[str, Any],
+    value: Any,
     *,
     screener: Screener | None = None,
     generated: datetime | None = None,
     source: str = "the input",
 ) -> str:
     """One person's report as a self-contained HTML page. ``value`` is an answers object (screened
-    here first; raises ``InvalidAnswers`` when it is not valid) or a result, as ``mgk-screen screen
-    --json`` and ``batch`` write them. The findings of a lean result (batch's default) are
-    explained from the screener's rules, which must be the ones it names (else ``InputError``)."""
+    here first; raises ``InvalidAnswers`` when it is not valid), one person's FHIR record (a
+    QuestionnaireResponse, or a patient's resources: read as `screen` reads them), or a result,
+    as ``mgk-screen screen --json`` and ``batch`` write them. The findings of a lean result
+    (batch's default) are explained from the screener's rules, which must be the ones it names
+    (else ``InputError``)."""
     require_reports()
-    from screener.reports.person import person_view
+    from screener.fhir.records import fhir_answers, is_fhir
+    from screener.reports.person import person_view, rule_raises
 
     if screener is None:
         from screener.screening.pipeline import Screener
 
         screener = Screener()
+    if is_fhir(value):
+        value = fhir_answers(screener, value)
     if is_result(value):
         result, answers = screener.findings.hydrate(check_result(value, source), source), None
     else:
@@ -78,8 +84,9 @@ def person_report(
         generated=generated,
         urgency_text=ruleset.urgency_text,
         step_labels=dict(ruleset.steps),
+        raises=rule_raises(ruleset),
     )
-    return render("person.html", person=view, title=f"Screening result for {view.id}" if view.id else "Screening result")
+    return render("person.html", person=view, title=f"Screening result for {view.id}" if view.named else "Screening result")
 
 
 def check_result(value: Mapping[str, Any], source: str = "the input") -> Mapping[str, Any]:

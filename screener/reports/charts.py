@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -158,7 +159,7 @@ def bars(
         top = max(counts, default=0) or 1
         for position, count in zip(positions, counts, strict=True):
             axes.text(count + top * 0.01, position, f"{count:,} ({percent(count, total)})", va="center", fontsize=9.5, color=_INK)
-        axes.set_yticks(positions, [_short(label) for label in labels])
+        axes.set_yticks(positions, chart_labels(labels))
         axes.set_xlim(0, top * 1.3)
         axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, integer=True))
         axes.set_xlabel(axis_label)
@@ -228,7 +229,40 @@ def _bin_multiple(step: float, span: float) -> int:
     return 1000
 
 
-def _short(label: str, most: int = 30) -> str:
-    """A chart label: without its explanation in brackets, and cut to fit (the table has it whole)."""
-    label = re.sub(r"\s*\([^)]*\)", "", label).strip() or label
+def chart_labels(labels: Sequence[str], most: int = 30) -> list[str]:
+    """Axis labels: each without its explanation in brackets and cut to fit (the table beside the
+    chart has them whole), and never two alike. Labels cut to the same words ("A medicine that
+    can make the…" for medicines that make the kidneys lose magnesium, or magnesium and
+    potassium) keep their distinguishing ends instead: "A medicine … lose magnesium"."""
+    bare = [_without_brackets(label) for label in labels]
+    short = [_cut(label, most) for label in bare]
+    alike = Counter(short)
+    short = [_ends(label, most) if alike[cut] > 1 and cut != label else cut for label, cut in zip(bare, short, strict=True)]
+    alike = Counter(short)
+    seen: Counter[str] = Counter()
+    out = []
+    for cut in short:  # still alike (their ends too): numbered, the table says which is which
+        seen[cut] += 1
+        out.append(f"{cut} ({seen[cut]})" if alike[cut] > 1 else cut)
+    return out
+
+
+def _without_brackets(label: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", label).strip() or label
+
+
+def _cut(label: str, most: int) -> str:
+    """The label's start, cut to fit (as many letters as fit tell more than whole words would)."""
     return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
+def _ends(label: str, most: int) -> str:
+    """The label's first word and as many of its last words as fit: "A medicine … lose magnesium"."""
+    words = label.split()
+    head = words[0] if len(words[0]) > 2 or len(words) < 2 else f"{words[0]} {words[1]}"
+    tail: list[str] = []
+    for word in reversed(words[len(head.split()) :]):
+        if len(head) + 3 + len(" ".join([word, *tail])) > most:
+            break
+        tail.insert(0, word)
+    return f"{head} … {' '.join(tail)}" if tail else _cut(label, most)

@@ -11,9 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screener.reports.words import Words, answer_rows, plain, sentence
+
+if TYPE_CHECKING:
+    from screener.screening.ruleset import Ruleset
+
+_LEVEL_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,14 @@ class PersonView:
     disclaimer: str
     generated: datetime
     red_flag_codes: tuple[str, ...] = field(default=())
+    named: bool = True
+    """Whether ``id`` names the person: answers without an id get their position, not a name."""
+    above_both: tuple[FindingView, ...] = ()
+    """The findings that set the headline, when it is higher than both magnesium and potassium
+    (a cause of both losses with fitting symptoms): what the terminal's full result says too."""
+    urgency_reasons: tuple[FindingView, ...] = ()
+    """The findings that set how soon to see a clinician (an urgent "how soon" under an unlikely
+    headline comes from one of them: digoxin with a low potassium, say)."""
 
     @property
     def findings(self) -> tuple[FindingView, ...]:
@@ -115,14 +128,18 @@ def person_view(
     generated: datetime | None = None,
     urgency_text: Mapping[str, str] | None = None,
     step_labels: Mapping[str, str] | None = None,
+    raises: Mapping[str, Mapping[str, str]] | None = None,
 ) -> PersonView:
     """The report's view of one result (see the module notes). ``urgency_text`` fills in the
     words for a result that lacks ``urgency_text``; ``step_labels`` names the steps of the chain
-    the findings are grouped by (the ruleset's ``steps``)."""
+    the findings are grouped by (the ruleset's ``steps``); ``raises`` says which level each rule
+    raises (``rule_raises``), to name the findings behind the headline and the urgency."""
     ruleset = _mapping(result.get("ruleset"))
     urgency = str(result.get("urgency", ""))
     red_flag_codes = tuple(_strings(result.get("red_flags")))
     coverage = result.get("coverage")
+    findings = _findings(_mappings(result.get("findings")), step_labels or {})
+    above_both, urgency_reasons = _setting(result, findings["finding_groups"], raises or {})
     return PersonView(
         id=str(result.get("id", "")),
         combined=str(result.get("combined_depletion", "")),
@@ -139,7 +156,7 @@ def person_view(
         recommendations=tuple(
             (str(item.get("code", "")), str(item.get("text", ""))) for item in _mappings(result.get("recommendations"))
         ),
-        **_findings(_mappings(result.get("findings")), step_labels or {}),
+        **findings,
         next_level_missing=tuple(_strings(result.get("next_level_missing"))),
         warnings=tuple(_strings(result.get("warnings"))),
         risk_factors=tuple(words.risk_factor(code) for code in _strings(result.get("risk_factors"))),
@@ -151,7 +168,40 @@ def person_view(
         ruleset_sha256=str(ruleset.get("sha256", "")),
         disclaimer=str(result.get("disclaimer", "")),
         generated=generated or datetime.now().astimezone(),
+        named=_named(result, answers),
+        above_both=above_both,
+        urgency_reasons=urgency_reasons,
     )
+
+
+def rule_raises(ruleset: Ruleset) -> dict[str, dict[str, str]]:
+    """Which level each rule raises, by rule id: ``{"urgent_digoxin_with_warning_sign": {"urgency": "urgent"}}``."""
+    return {rule.id: dict(rule.then.get("raise", {})) for rule in ruleset.rules}
+
+
+def _setting(
+    result: Mapping[str, Any], groups: Sequence[FindingGroup], raises: Mapping[str, Mapping[str, str]]
+) -> tuple[tuple[FindingView, ...], tuple[FindingView, ...]]:
+    """The findings whose rule raised the headline (when it is above both parts) and the urgency
+    to the level the result has, as ``Screener.rules_setting_headline`` finds them."""
+    findings = [finding for group in groups for finding in group.findings]
+
+    def raising(scale: str) -> tuple[FindingView, ...]:
+        level = result.get(scale)
+        return tuple(finding for finding in findings if raises.get(finding.rule, {}).get(scale) == level)
+
+    ranks = [_LEVEL_RANK.get(str(result.get(name)), -1) for name in ("combined_depletion", "magnesium_depletion", "potassium_depletion")]
+    above_both = raising("combined_depletion") if ranks[0] > max(ranks[1:]) else ()
+    return above_both, raising("urgency")
+
+
+def _named(result: Mapping[str, Any], answers: Mapping[str, Any] | None) -> bool:
+    """Whether the result's id is a name: the answers gave one. A result alone is unnamed when its
+    id is its position (what the screener gives answers without an id)."""
+    if answers is not None:
+        return answers.get("id") is not None
+    given = str(result.get("id", ""))
+    return given not in ("", str(result.get("position", 1)))
 
 
 def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str]) -> dict[str, Any]:

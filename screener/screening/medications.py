@@ -29,6 +29,7 @@ import jsonschema
 
 from screener.contract.validation import parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
+from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -63,6 +64,8 @@ _ASCII_TOKEN_RE = re.compile(
     r"(?P<word>(?:\d+(?:[.,]\d+)+|[A-Za-z0-9])[A-Za-z0-9]*%?)|(?P<soft>[-/+&])|(?P<hard>[,;:()\[\]{}|])"
 )
 _JOIN_WORDS = frozenset({"and", "with"})
+_GLUED = re.compile(r"([^\W\d_]{2,})(\d.*)")
+"""A word with a number glued after its letters ("lasix40mg"): maybe a name and its dose."""
 _UNICODE_JOINERS = str.maketrans(
     {
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d", "-"),
@@ -201,12 +204,16 @@ class Vocabulary:
         names: _Node,
         salt_words: frozenset[str],
         dose: re.Pattern[str],
+        dose_with_unit: re.Pattern[str],
+        suggestions: NameSuggestions,
     ) -> None:
         self.version = version
         self.class_names = class_names
         self._names = names
         self._salt_words = salt_words
         self._dose = dose
+        self._dose_with_unit = dose_with_unit
+        self._suggestions = suggestions
         self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
         self._doses: dict[str, bool] = {}  # words known to be dose text or not (see _is_dose)
 
@@ -238,6 +245,8 @@ class Vocabulary:
             salt_words=frozenset(_normalise(word) for word in data["salt_words"]),
             # A number with an optional unit glued on (40mg, 12.5, 5%, q8h, x2), or a unit alone.
             dose=re.compile(rf"[qx]?\d+(?:[.,]\d+)*(?:{units})?|{units}"),
+            dose_with_unit=re.compile(rf"\d+(?:[.,]\d+)*(?:{units})"),
+            suggestions=NameSuggestions.from_names(compiler.suggestable),
         )
 
     def match(self, text: str) -> MedicationMatch:
@@ -248,8 +257,38 @@ class Vocabulary:
         """``match`` for each entry of a medication list, in order."""
         return tuple(self.match(text) for text in texts)
 
+    def suggest(self, text: str) -> tuple[str, ...]:
+        """The vocabulary names nearest to a name that matched nothing ("furosimide" →
+        furosemide), best first; empty when none is close. Only ever shown, never counted."""
+        return self._suggestions.suggest(" ".join(_name_key(text)))
+
+    def corrections(self, text: str) -> tuple[Correction, ...]:
+        """For each part of a medication entry that matched nothing, the nearest names, when any
+        is close: the whole part, or else each word of it ("omeprazol magnesium")."""
+        return corrections_for(self.match(text).unrecognised, self.suggest)
+
+    def _unglued(self, tokens: list[_Token]) -> list[_Token]:
+        """Tokens with a dose glued to a name split off ("Lasix40mg" is "Lasix" and "40mg"). A
+        word that starts no name keeps a glued number unless it has a unit ("vitamin B12",
+        "Omega3" stay whole; "furosimide40mg" is "furosimide" and a dose)."""
+        out = []
+        for token in tokens:
+            glued = _GLUED.fullmatch(token.key) if token.kind == _WORD else None
+            if (
+                glued is not None
+                and token.end - token.start == len(token.key)  # as written (ASCII): the offsets hold
+                and token.key not in self._names.children
+                and self._dose.fullmatch(glued.group(2))
+                and (glued.group(1) in self._names.children or self._dose_with_unit.fullmatch(glued.group(2)))
+            ):
+                cut = token.start + len(glued.group(1))
+                out += [_Token(_WORD, glued.group(1), token.start, cut), _Token(_WORD, glued.group(2), cut, token.end)]
+            else:
+                out.append(token)
+        return out
+
     def _match_uncached(self, text: str) -> MedicationMatch:
-        tokens = _tokenise(text)
+        tokens = self._unglued(_tokenise(text))
         pieces: list[_Piece] = []
         last = -2  # index of the last token of pieces[-1]: a word right after it belongs with it
         note: str | None = None
@@ -338,6 +377,9 @@ class _Compiler:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.problems: list[str] = []
         self.root = _Node()
+        self.suggestable: list[tuple[str, str]] = []
+        """(matching key, name as written) of every drug, brand and product name: what a
+        misspelt name may be offered."""
         self._owners: dict[tuple[str, ...], str] = {}
         self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
@@ -370,6 +412,9 @@ class _Compiler:
             for field in ("brands", "other_names"):
                 for name in drug.get(field, ()):
                     self._add(name, entry, where, field, drug)
+            named = [drug["generic"], *drug.get("brands", ()), *drug.get("other_names", ())]
+            named += [local["name"] for local in drug.get("local_brands", ())]
+            self.suggestable += [(" ".join(_name_key(name)), name) for name in named]
             self._add_local_brands(drug, where, generic, forms, form_names)
 
         generic_names = [drug["generic"] for drug in data["drugs"]]
@@ -384,6 +429,7 @@ class _Compiler:
                     self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
             for name in product["names"]:
                 self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
+                self.suggestable.append((" ".join(_name_key(name)), name))
 
     def _add_local_brands(
         self,

@@ -16,6 +16,7 @@ from typing import Any
 from screener.contract.answers import Answers
 from screener.contract.coverage import Coverage, coverage_of, unanswered_sections
 from screener.contract.validation import Problem
+from screener.screening.medication_suggestions import not_recognised
 from screener.screening.medications import MedicationMatch
 from screener.screening.ruleset import Ruleset
 
@@ -135,9 +136,10 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
         out.facts["medication_class"] = {cls: True for cls in classes}
     for match in out.medications:
         if match.unrecognised:
-            parts = ", ".join(f"'{part}'" for part in match.unrecognised)
+            # A near name is suggested, never taken: what could not be read is not counted.
+            unread = not_recognised(match.unrecognised, ruleset.vocabulary.corrections(match.text))
             out.warnings.append(
-                f"medication '{match.text}': {parts} not recognised, so not counted; "
+                f"medication '{match.text}': {unread}, so not counted; "
                 "ask a pharmacist whether it affects magnesium or potassium"
             )
 

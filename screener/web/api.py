@@ -2,8 +2,10 @@
 
 Bodies are read and checked exactly as the CLI reads a file (``reading``), so an invalid record
 gets the same JSON-path errors as ``mgk-screen validate``, with status 422. A body that is not
-JSON at all gets 400, one that is not sent as JSON 415, one over the size limit 413. A result is
-the entry ``mgk-screen batch`` writes for the record.
+JSON at all gets 400, one that is not sent as JSON 415, one over the size limit 413, an array
+(even of one object: a batch is not a person) 422; every refusal is JSON of the same shape,
+``{"valid": false, "errors": [{"path", "message"}]}``. A result is the entry ``mgk-screen batch``
+writes for the record.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from screener.contract.validation import Problem, load_schema
-from screener.web.app import web_context
-from screener.web.reading import answers_problems, read_document
+from screener.web.context import web_context
+from screener.web.reading import answers_problems, is_array, read_document
 from screener.web.render import page
 
-router = APIRouter(prefix="/api/v1", tags=["screening"])
+PREFIX = "/api/v1"
+router = APIRouter(prefix=PREFIX, tags=["screening"])
 pages = APIRouter(include_in_schema=False)
 SCHEMAS = {"answers": "answers.schema.json", "result": "result.schema.json"}
 
@@ -46,9 +49,13 @@ _ANSWERS_BODY: dict[str, Any] = {
 }
 _INVALID: dict[int | str, dict[str, Any]] = {
     400: {"model": Validation, "description": "The body is not JSON (the error gives line and column)."},
-    413: {"description": "The body is larger than the server accepts."},
-    415: {"description": "The body was not sent as JSON (Content-Type: application/json)."},
-    422: {"model": Validation, "description": "The answers are not valid: every error, with its JSON path."},
+    413: {"model": Validation, "description": "The body is larger than the server accepts."},
+    415: {"model": Validation, "description": "The body was not sent as JSON (Content-Type: application/json)."},
+    422: {
+        "model": Validation,
+        "description": "The answers are not valid: every error, with its JSON path (or an array was sent: "
+        "one answers object is expected; `mgk-screen batch` screens many).",
+    },
 }
 
 
@@ -56,10 +63,13 @@ async def _answers(request: Request) -> dict[str, Any] | JSONResponse:
     """The answers object of a request, or the response that says what is wrong with it."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
-        raise HTTPException(415, "send the answers as JSON, with Content-Type: application/json")
-    value, problems = read_document(await request.body())
+        return _invalid([Problem("$", "send the answers as JSON, with Content-Type: application/json")], 415)
+    body = await request.body()
+    value, problems = read_document(body)
     if problems:
         return _invalid(problems, 400)
+    if is_array(body):  # one record read from [{...}]: batch semantics (ids, positions) differ
+        return _invalid([Problem("$", "one answers object expected, not an array (`mgk-screen batch` screens many)")], 422)
     problems = answers_problems(value, web_context(request))
     if problems:
         return _invalid(problems, 422)

@@ -35,14 +35,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from screener.batch.json_text import JsonFault, decode_at
+from screener.batch.records import MAX_FHIR_RECORD_VALUES
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.cds_cards import CardWriter
 from screener.fhir.cds_hooks import HookError, Service, gather, read_call, screen_record, services
 from screener.fhir.client import FetchLimits, FhirServer
 from screener.fhir.mapping import fhir_context
-from screener.web.app import WebContext, WebSettings, web_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
+from screener.web.context import WebContext, WebSettings, web_context
 from screener.web.security import BodyTooLarge
 
 PREFIX = "/cds-services"
@@ -270,10 +271,11 @@ async def _body(request: Request) -> Any:
     except UnicodeDecodeError:
         return HookError(400, "invalid_request", "the request body is not UTF-8 text")
     # The batch reader's strict decoder: no NaN, no lone surrogates, no nesting deep enough to
-    # exhaust the stack, no integer too long to convert.
+    # exhaust the stack, no integer too long to convert; the prefetch is a patient's record, as
+    # many values as a FHIR Bundle may hold (the body's size is capped already).
     start = len(text) - len(text.lstrip(" \t\r\n"))
     try:
-        value, end = decode_at(text, start)
+        value, end = decode_at(text, start, max_values=MAX_FHIR_RECORD_VALUES)
         if text[end:].strip(" \t\r\n"):
             raise JsonFault("more after the end of the JSON value", end, "syntax")
     except JsonFault as fault:

@@ -5,17 +5,24 @@ what a reply means, whether it is acceptable, and what it is stored as. This mod
 each kind of question into form controls (check boxes for "all that apply", radio buttons for
 one choice, a text box for numbers and names, a unit list for a lab result) and the submitted
 controls back into the words the core reads: the numbers of the chosen answers ("1, 3"), a
-choice's label, or the text typed. Only the two problems a form has and a typed reply cannot
-(nothing chosen; "none of these" ticked with something else) are caught here, so that the
-person reads about boxes and buttons rather than about typing numbers.
+choice's label, or the text typed. Only the problems a form has and a typed reply cannot
+(nothing chosen; "none of these" ticked with something else; a filled-in box emptied) are
+caught here, so that the person reads about boxes and buttons rather than about typing numbers.
+
+A question asked again (Back, or "Change" at the review) comes with its earlier answer filled
+in, as the terminal offers it with Enter: the same boxes ticked, the same number and unit, the
+same list of medicines. Continuing without touching it gives the same answer again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from screener.interview.questionnaire import MISSING, same_value
+from screener.interview.replies import SKIPPED, Quantity
 
 if TYPE_CHECKING:
     from screener.interview import Question
@@ -23,6 +30,8 @@ if TYPE_CHECKING:
 Widget = Literal["checkboxes", "radios", "text", "textarea", "quantity"]
 ANSWER = "answer"
 UNIT = "unit"
+KEEP = "keep"
+"""The reply that keeps a medicine name as written (the interview's word for it)."""
 _BARE_NUMBER = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?|\.\d+)\s*$")
 
 
@@ -50,6 +59,10 @@ class QuestionForm:
     hint: str = ""
     """What a reply may be, shown under the question (empty where the controls say it)."""
     autocomplete: str = "off"
+    earlier: str = ""
+    """What the question's earlier answer was, said once above the controls that show it."""
+    heading: str = ""
+    """The question as the page asks it (see ``web_words``)."""
 
     @property
     def grouped(self) -> bool:
@@ -57,9 +70,37 @@ class QuestionForm:
         return self.widget in ("checkboxes", "radios")
 
 
-def question_form(question: Question, submitted: Mapping[str, Sequence[str]] | None = None) -> QuestionForm:
-    """The controls for ``question``; ``submitted`` fills them in again after an error."""
-    given = submitted or {}
+def question_form(
+    question: Question, submitted: Mapping[str, Sequence[str]] | None = None, earlier: Any = MISSING
+) -> QuestionForm:
+    """The controls for ``question``; ``submitted`` fills them in again after an error, and
+    otherwise ``earlier`` (the question's earlier answer, ``Interview.earlier_answer``) does."""
+    given = submitted if submitted is not None else earlier_fields(question, earlier)
+    form = _controls(question, given)
+    heading, hint = web_words(question)
+    form = replace(form, heading=heading, hint=hint or form.hint)
+    if question.default is None:
+        return form
+    said = f"Your earlier answer: {question.default}."
+    if earlier is SKIPPED:
+        said += " Continue without an answer to leave it unknown."
+    return replace(form, earlier=said)
+
+
+def web_words(question: Question) -> tuple[str, str | None]:
+    """The question and its hint as the page words them. The questionnaire's ``text`` is the
+    terminal's ("press Enter if you do not know it"); an item whose text speaks of the keyboard
+    has a ``web_text`` (and ``web_hint``) for the page, which has boxes, a unit list and a skip
+    button instead. A name typed again is kept as written with a button, not with Enter."""
+    if question.kind == "retype":
+        entry = question.key.partition(":retype:")[2]
+        return f"Please type the name again as it is written on the box, or keep '{entry}' as you wrote it.", None
+    if question.kind == "item":
+        return question.item.web_text or question.text, question.item.web_hint
+    return question.text, None
+
+
+def _controls(question: Question, given: Mapping[str, Sequence[str]]) -> QuestionForm:
     chosen = set(given.get(ANSWER, ()))
     typed = next(iter(given.get(ANSWER, ())), "")
     if question.kind == "confirm":
@@ -89,12 +130,56 @@ def question_form(question: Question, submitted: Mapping[str, Sequence[str]] | N
     return QuestionForm("text", text=typed, input_mode=mode, hint=hint)
 
 
+def earlier_fields(question: Question, value: Any) -> dict[str, list[str]]:
+    """An earlier answer as the form fields that give it again: the boxes ticked, the text typed,
+    the unit chosen. Nothing for a question with no earlier answer, or one skipped."""
+    if value is MISSING or value is SKIPPED:
+        return {}
+    if question.kind == "confirm":
+        return {ANSWER: ["yes" if value else "no"]}
+    if question.kind == "retype":
+        return {ANSWER: [str(value)]}
+    numbers = [str(n) for n, choice in enumerate(question.choices, 1) if any(same_value(choice.value, v) for v in _listed(value))]
+    if question.type == "multiple_choice":
+        return {ANSWER: numbers or (["0"] if question.none_choice is not None else [])}
+    if question.type == "yes_no" or (question.type == "single_choice" and question.numbered):
+        by_number = question.type == "single_choice"  # as question_form sends them
+        return {ANSWER: numbers if by_number else [question.choices[int(n) - 1].label for n in numbers]}
+    if isinstance(value, Quantity):
+        return {ANSWER: [f"{value.number:g}"], UNIT: [value.unit.value]}
+    if question.type == "text_list":
+        none = question.none_choice.label if question.none_choice is not None else ""
+        return {ANSWER: ["\n".join(value) if value else none]}
+    if question.choices:  # a count answered by its band (drinks on a typical day): the band's words
+        return {ANSWER: [question.choices[int(n) - 1].label for n in numbers]}
+    return {ANSWER: [f"{value:g}" if isinstance(value, float) else str(value)]}
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _options(*pairs: tuple[str, str], chosen: set[str]) -> tuple[Option, ...]:
     return tuple(Option(value, label, f"{ANSWER}-{n}", value in chosen) for n, (value, label) in enumerate(pairs, 1))
 
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _nothing_typed(question: Question, earlier: Any) -> str | FormProblem:
+    """An empty box. Without an earlier answer the interview says what that means (skipped, for
+    a blood result). Where the earlier answer was filled in, emptying the box is not keeping it:
+    the person is asked for an answer or the skip button, rather than the old answer being
+    kept behind their back (the terminal's Enter keeps it, but there the box was never filled)."""
+    if question.kind == "retype":
+        return KEEP  # the box's hint: "leave it empty to keep the name as you wrote it"
+    if earlier is MISSING:
+        return ""
+    if question.blank_skips and question.can_skip:
+        return "skip"
+    skip = ", or choose \u201cI don't know: skip this question\u201d" if question.can_skip else ""
+    return FormProblem(f"The box is empty: please type an answer{skip}.")
 
 
 @dataclass(frozen=True)
@@ -104,9 +189,12 @@ class FormProblem:
     message: str
 
 
-def reply_text(question: Question, submitted: Mapping[str, Sequence[str]]) -> str | FormProblem:
-    """The submitted controls as the reply the interview reads, or what is wrong with them."""
-    values = [value for value in submitted.get(ANSWER, ()) if value != ""]
+def reply_text(question: Question, submitted: Mapping[str, Sequence[str]], earlier: Any = MISSING) -> str | FormProblem:
+    """The submitted controls as the reply the interview reads, or what is wrong with them.
+    ``earlier`` is the question's earlier answer (it was filled in)."""
+    values = [value for value in submitted.get(ANSWER, ()) if value.strip() != ""]
+    if not values and earlier is SKIPPED:
+        return ""  # "don't know" before, nothing given now: the interview keeps it unknown
     form = question_form(question)
     if form.widget == "checkboxes":
         if not values:
@@ -121,7 +209,9 @@ def reply_text(question: Question, submitted: Mapping[str, Sequence[str]]) -> st
         if not values:
             return FormProblem("Please choose an answer.")
         return values[0]
-    typed = values[0] if values else ""
+    if not values:
+        return _nothing_typed(question, earlier)
+    typed = values[0]
     if form.widget == "quantity":
         unit = next(iter(submitted.get(UNIT, ())), "")
         if unit and _BARE_NUMBER.match(typed):

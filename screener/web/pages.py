@@ -17,10 +17,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from screener.web.app import web_context
-from screener.web.forms import FormProblem, question_form, reply_text
+from screener.web.context import web_context
+from screener.web.forms import KEEP, FormProblem, question_form, reply_text
 from screener.web.render import page
-from screener.web.security import same_token
+from screener.web.security import refusal, same_token
 
 if TYPE_CHECKING:
     from screener.interview import Question
@@ -189,20 +189,29 @@ def _question(
     given: dict[str, list[str]] | None = None,
     help_open: bool = False,
 ) -> Response:
-    number, total = session.interview.progress()
+    number, left = session.interview.progress()
     return page(
         request,
         "question.html",
         session=session,
         status=422 if error else 200,
         question=question,
-        form=question_form(question, given if error else None),
-        number=number,
-        total=total,
+        form=question_form(question, given if error else None, session.interview.earlier_answer(question.key)),
+        progress=progress_words(number, left, question),
         error=error,
         help_open=help_open,
         can_go_back=number > 1 or question.kind != "item",
     )
+
+
+def progress_words(number: int, left: int, question: Question) -> str:
+    """Where the person is, in the words `ask` uses: "Question 7, about 12 to go". The count of
+    what is left is an estimate (follow-up questions come only when they apply), so it is never
+    shown as "7 of 19"."""
+    where = f"about {left} to go" if left else "nearly done"
+    if question.kind != "item":
+        where = "checking a medicine"
+    return f"Question {number}, {where}"
 
 
 @router.post("/question")
@@ -220,7 +229,8 @@ async def answer(request: Request) -> Response:
         return go("/question")
     given = form.fields
     action = form.get("action", "next")
-    raw: str | FormProblem = "skip" if action == "skip" else "" if action == "keep" else reply_text(question, given)
+    earlier = interview.earlier_answer(question.key)
+    raw: str | FormProblem = "skip" if action == "skip" else KEEP if action == "keep" else reply_text(question, given, earlier)
     if isinstance(raw, FormProblem):
         return _question(request, session, question, error=raw.message, given=given)
     reply = interview.answer(raw)
@@ -284,6 +294,8 @@ def install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            if error.status_code in (400, 413, 415, 422):  # a refused request: the shape of the API's validation errors
+                return JSONResponse(refusal(str(error.detail)), status_code=error.status_code, headers=error.headers)
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
         if error.status_code == 405:
             return PlainTextResponse(str(error.detail), status_code=405, headers=error.headers)

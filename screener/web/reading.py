@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from screener.contract.validation import Problem
 
 if TYPE_CHECKING:
-    from screener.web.app import WebContext
+    from screener.web.context import WebContext
 
 _KINDS = {list: "an array", str: "a string", bool: "true or false", int: "a number", float: "a number", type(None): "null"}
 
@@ -32,6 +32,11 @@ def answers_problems(value: Any, web: WebContext) -> list[Problem]:
     if not isinstance(value, dict):
         return [Problem("$", f"expected one answers object, got {_KINDS.get(type(value), 'a value')}")]
     return web.check(value)
+
+
+def is_array(data: bytes) -> bool:
+    """Whether a document is a JSON array (the reader takes ``[{...}]`` as its one record)."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
 
 
 def read_document(data: bytes) -> tuple[Any, list[Problem]]:

@@ -50,7 +50,7 @@ def page(
 ) -> HTMLResponse:
     """One page as a response. Every page gets the session (for its forms' CSRF token and the
     red-flag banner) and the notices waiting for it."""
-    from screener.web.app import web_context
+    from screener.web.context import web_context
 
     web = web_context(request)
     notices = session.take_notices() if session is not None else []

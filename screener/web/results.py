@@ -18,14 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from screener.extras import MissingExtra
-from screener.web.app import web_context
+from screener.web.context import web_context
 from screener.web.pages import current_session, go, session_form, to_start
 from screener.web.render import page
 
 if TYPE_CHECKING:
     from screener.reports.person import PersonView
     from screener.reports.render import Paper
-    from screener.web.app import WebContext
+    from screener.web.context import WebContext
     from screener.web.sessions import Session
 
 router = APIRouter(include_in_schema=False)
@@ -73,13 +73,18 @@ async def carry_on(request: Request) -> Response:
 
 def result_view(web: WebContext, session: Session) -> PersonView:
     """The report's view of this session's result, for the page and the PDF alike."""
-    from screener.reports.person import person_view
+    from screener.reports.person import person_view, rule_raises
 
     answers = session.interview.answers
     result = web.screen(answers).model_dump(mode="json", exclude_none=True)
     ruleset = web.screener.ruleset
     return person_view(
-        result, web.words, answers=answers, urgency_text=ruleset.urgency_text, step_labels=dict(ruleset.steps)
+        result,
+        web.words,
+        answers=answers,
+        urgency_text=ruleset.urgency_text,
+        step_labels=dict(ruleset.steps),
+        raises=rule_raises(ruleset),
     )
 
 
@@ -91,6 +96,17 @@ def _ready(request: Request) -> Session | Response:
     if not session.interview.finished and not session.stopped:
         return go("/question")
     return session
+
+
+def _pdf_missing() -> str:
+    """What the PDF needs when the reports extra is not installed (empty when it is)."""
+    from screener.reports.render import require_reports
+
+    try:
+        require_reports(pdf=True)
+    except MissingExtra as missing:
+        return f"pip install 'mgk-screen[{missing.extra}]'"
+    return ""
 
 
 @router.get("/result")
@@ -106,6 +122,8 @@ async def result_page(request: Request) -> Response:
         finished=session.interview.finished,
         answers_file=ANSWERS_FILE,
         papers=PAPERS,
+        # Checked here so that the page offers no PDF button that would fetch only an error.
+        pdf_missing=await run_in_threadpool(_pdf_missing),
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 import time
@@ -101,6 +102,28 @@ async def _plain_response(send: Send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def _json_response(send: Send, status: int, payload: object) -> None:
+    body = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def refusal(message: str) -> dict[str, object]:
+    """The JSON API's body for a request it refuses (400, 413, 415, 422), the shape of its
+    validation errors: ``{"valid": false, "errors": [{"path": "$", "message": ...}]}``."""
+    return {"valid": False, "errors": [{"path": "$", "message": message}]}
+
+
 def too_large_text(limit: int) -> str:
     return f"The request is too large: at most {limit:,} bytes are accepted."
 
@@ -122,11 +145,15 @@ class BodyLimit:
     handlers answer with 413; one that escapes them is answered here.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, by_path: tuple[tuple[str, int], ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int, by_path: tuple[tuple[str, int], ...] = (), json_paths: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.default = limit
         self.by_path = by_path
         """(path prefix, limit): another limit for the paths under a prefix (the longest wins)."""
+        self.json_paths = json_paths
+        """Path prefixes (the JSON API) whose refusal is JSON (``refusal``), not text."""
 
     def limit_for(self, path: str) -> int:
         matching = [(len(prefix), limit) for prefix, limit in self.by_path if path.startswith(prefix)]
@@ -136,10 +163,18 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(str(scope.get("path", "")))
+        path = str(scope.get("path", ""))
+        limit = self.limit_for(path)
+
+        async def refuse() -> None:
+            if path.startswith(self.json_paths):
+                await _json_response(send, 413, refusal(too_large_text(limit)))
+            else:
+                await _plain_response(send, 413, too_large_text(limit))
+
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _plain_response(send, 413, too_large_text(limit))
+            await refuse()
             return
         received = 0
         started = False
@@ -163,7 +198,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracked_send)
         except BodyTooLarge:
             if not started:
-                await _plain_response(send, 413, too_large_text(limit))
+                await refuse()
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -57,7 +57,7 @@ def is_loopback(host: str) -> bool:
 def allowed_hosts(host: str) -> tuple[str, ...]:
     """The Host header values to accept when listening on ``host``: this computer's loopback
     names, and the address given; any host when listening on every address."""
-    from screener.web.app import LOOPBACK_HOSTS
+    from screener.web.context import LOOPBACK_HOSTS
 
     if host in ("0.0.0.0", "::", ""):
         return ("*",)

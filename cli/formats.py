@@ -1,0 +1,53 @@
+"""`template`: an empty sheet to fill in, for clinics that keep answers in a spreadsheet."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Annotated
+
+import typer
+from screener.cli.main import app, handled_errors
+
+from screener.errors import InputError
+
+
+class TemplateKind(str, enum.Enum):
+    csv = "csv"
+
+
+class Delimiter(str, enum.Enum):
+    comma = ","
+    semicolon = ";"
+
+
+@app.command()
+def template(
+    kind: Annotated[TemplateKind, typer.Argument(help="csv: a spreadsheet with one column per answers field.")],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the sheet to this file instead of stdout.", metavar="FILE")
+    ] = None,
+    delimiter: Annotated[
+        Delimiter, typer.Option("--delimiter", help="Between cells: , or ; (what Excel uses where , is the decimal mark).")
+    ] = Delimiter.comma,
+) -> None:
+    """Write an empty answers sheet: a header row naming every column, ready to fill in.
+
+    Each column is an answers field by its JSON path (age, alcohol.drinks_per_week,
+    labs.potassium.value...). Fill one row per person: leave a cell empty when not answered,
+    separate list items with ; and write none for an empty list. `batch`, `validate` and `screen`
+    read the sheet saved as CSV. A file written with -o starts with a byte order mark, so that
+    Excel opens it as UTF-8 and keeps it so when saved.
+    """
+    from screener.batch.csv_answers import write_template
+
+    with handled_errors():
+        if output in (None, "-"):
+            write_template(sys.stdout, delimiter=delimiter.value)
+            return
+        try:
+            with open(output, "w", encoding="utf-8-sig", newline="") as out:
+                write_template(out, delimiter=delimiter.value)
+        except OSError as error:
+            raise InputError(f"cannot write {output}: {error.strerror or error}") from None
+    typer.echo(f"mgk-screen: wrote an empty answers sheet to {output}", err=True)

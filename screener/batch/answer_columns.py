@@ -1,0 +1,475 @@
+"""The answers as columns: one column per answer field, named by its JSON path.
+
+A spreadsheet, a Parquet file and a Spark table hold answers flat, one column per field
+(``age``, ``alcohol.audit_c.frequency``, ``labs.potassium.unit``). The columns are derived from
+the answers model, so a field added to the contract is a column at once; nothing here lists
+them by hand.
+
+Cells follow the contract's spreadsheet rules (contract.md, "Answers as a spreadsheet"): an empty
+cell is "not answered", never "no"; a list is one cell with items separated by ``;`` and an empty
+list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
+decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
+only (the JSON contract is unchanged): codes and units are read in any case as the contract spells
+them (``Female``, ``mmol/l``), ``F``/``M`` as the sex, and in a sheet with ``;`` between cells a
+cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
+where the comma is the decimal mark. So that every valid record survives the
+trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
+back differently (one with a ``;``, with spaces at either end, the word ``none``, or starting with
+a double quote) is written as a JSON string between double quotes, and read back as one; so is
+one that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
+
+A cell that is not a value of its column's type is a ``Problem`` at the column's JSON path; its
+text is kept in the record at that path, so that the rest of the record is still checked with its
+shape intact (see ``screener.batch.runner.record_problems``).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any, Final, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from screener.contract.answers import Answers
+from screener.contract.validation import Problem, json_path
+
+
+class Kind(enum.Enum):
+    """What a column holds, and so how its cells are read and written."""
+
+    TEXT = "text"
+    """Free text kept as written (the id)."""
+    CODE = "code"
+    """One of a fixed set of words (``sex``, ``diuretic_use``, a lab unit)."""
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    TEXT_LIST = "text list"
+    """Free text items (``medications``)."""
+    CODE_LIST = "code list"
+    """Items from a fixed set (``symptoms``, ``conditions``)."""
+
+    @property
+    def is_list(self) -> bool:
+        return self in (Kind.TEXT_LIST, Kind.CODE_LIST)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One answers field as a column."""
+
+    name: str
+    """The field's JSON path without ``$.``, as the header names it: ``labs.potassium.value``."""
+    path: tuple[str, ...]
+    kind: Kind
+    codes: tuple[str, ...] = ()
+    """The contract's codes of a code column (or of a list of codes), as the contract spells them."""
+
+    @property
+    def json_path(self) -> str:
+        return json_path(self.path)
+
+
+class CellError(ValueError):
+    """A cell that is not a value of its column's type; the message says what was expected."""
+
+
+@cache
+def answer_columns() -> tuple[Column, ...]:
+    """Every column of the answers, in the contract's order (a section's fields together)."""
+    return tuple(_columns(Answers, ()))
+
+
+@cache
+def columns_by_name() -> Mapping[str, Column]:
+    return {column.name: column for column in answer_columns()}
+
+
+@cache
+def section_names() -> frozenset[str]:
+    """The names that hold other columns (``alcohol``, ``alcohol.audit_c``, ``labs.potassium``)."""
+    return frozenset(".".join(column.path[:depth]) for column in answer_columns() for depth in range(1, len(column.path)))
+
+
+def _columns(model: type[BaseModel], prefix: tuple[str, ...]) -> Iterator[Column]:
+    for name, field in model.model_fields.items():
+        annotation = without_none(field.annotation)
+        path = (*prefix, name)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _columns(annotation, path)
+        else:
+            yield Column(".".join(path), path, _kind(annotation, ".".join(path)), _codes(annotation))
+
+
+def _codes(annotation: Any) -> tuple[str, ...]:
+    if get_origin(annotation) is list:
+        annotation = without_none(get_args(annotation)[0])
+    if get_origin(annotation) is Literal:
+        return tuple(str(code) for code in get_args(annotation))
+    return ()
+
+
+def without_none(annotation: Any) -> Any:
+    """``X | None`` as ``X``; ``Annotated[X, ...]`` as ``X``."""
+    while get_origin(annotation) is typing.Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(kept) == 1:
+            return without_none(kept[0])
+        return typing.Union[tuple(without_none(arg) for arg in kept)]  # noqa: UP007 - built from a tuple
+    return annotation
+
+
+def _kind(annotation: Any, name: str) -> Kind:
+    origin = get_origin(annotation)
+    if origin is list:
+        item = without_none(get_args(annotation)[0])
+        return Kind.CODE_LIST if get_origin(item) is Literal else Kind.TEXT_LIST
+    if origin is Literal:
+        return Kind.CODE
+    if origin in (typing.Union, types.UnionType) and set(get_args(annotation)) == {str, int}:
+        return Kind.TEXT  # the id: text, or an integer that the contract turns into text
+    simple = {bool: Kind.BOOLEAN, int: Kind.INTEGER, float: Kind.NUMBER, str: Kind.TEXT}
+    if annotation in simple:
+        return simple[annotation]
+    raise TypeError(f"answers field {name!r} has a type no column kind fits: {annotation!r}")
+
+
+# -- reading cells --------------------------------------------------------------------------------
+
+_TRUE: Final = frozenset({"yes", "true"})
+_FALSE: Final = frozenset({"no", "false"})
+_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_WHOLE: Final = re.compile(r"[+-]?\d+")
+_DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
+_EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
+"""What is read as a decimal comma in a sheet with ``;`` between cells: digits, a comma, digits."""
+#: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
+_CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
+_LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
+_EMPTY_LIST: Final = "none"
+_JSON_STRING: Final = json.JSONDecoder(strict=True)
+
+
+def shown(text: str) -> str:
+    return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
+
+
+def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
+    """The value of one spreadsheet cell, or None when it is empty (not answered).
+
+    Codes and units are read in any case, as the contract spells them (``Female``, ``mmol/l``),
+    and ``F``/``M`` as the sex; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
+    saves it where the comma is the decimal mark) a number written digits, comma, digits is read
+    with a decimal point (``3,3`` is 3.3). Raises ``CellError`` for a cell that is not a value of
+    the column's type.
+    """
+    cell = text.strip()
+    if not cell:
+        return None
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return _read_text(cell)
+    if kind is Kind.CODE:
+        return _code(column, cell)
+    if kind is Kind.BOOLEAN:
+        word = cell.lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise CellError(f"expected yes, no, true or false, got {shown(cell)}")
+    if kind in (Kind.INTEGER, Kind.NUMBER):
+        if decimal_comma and _EXACT_DECIMAL_COMMA.fullmatch(cell):
+            cell = cell.replace(",", ".")
+        return _read_number(cell, whole=kind is Kind.INTEGER)
+    if cell.lower() == _EMPTY_LIST:
+        return []
+    items = _read_items(cell)
+    return [_code(column, item) for item in items] if kind is Kind.CODE_LIST else items
+
+
+def _code(column: Column, cell: str) -> str:
+    """A code as the contract spells it, when the cell is one in another case (or a letter the
+    column allows); otherwise the cell as it is, for validation to name what is wrong."""
+    folded = cell.casefold()
+    for code in column.codes:
+        if code.casefold() == folded:
+            return code
+    return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
+
+
+def _read_text(cell: str) -> str:
+    """Text as written; between double quotes, a JSON string (how a text that needs it is written)."""
+    if cell.startswith('"'):
+        try:
+            value, end = _JSON_STRING.raw_decode(cell)
+        except ValueError:
+            return cell
+        if end == len(cell) and isinstance(value, str):
+            return value
+    return cell
+
+
+def _read_number(cell: str, *, whole: bool) -> int | float:
+    if len(cell) > _LONGEST_NUMBER:
+        raise CellError(f"expected a number, got a text of {len(cell)} characters")
+    if _WHOLE.fullmatch(cell):
+        return int(cell)
+    if not _NUMBER.fullmatch(cell):
+        if _DECIMAL_COMMA.fullmatch(cell):
+            raise CellError(f"expected a number with a decimal point, got {shown(cell)} (write {cell.replace(',', '.')})")
+        raise CellError(f"expected {'a whole number' if whole else 'a number'}, got {shown(cell)}")
+    value = float(cell)
+    if not math.isfinite(value):
+        raise CellError(f"expected a number, got {shown(cell)}, which is too large")
+    if whole:
+        if not value.is_integer():
+            raise CellError(f"expected a whole number, got {shown(cell)}")
+        return int(value)
+    return value
+
+
+def _read_items(cell: str) -> list[str]:
+    """The items of a list cell, split at ``;`` except inside an item written as a JSON string."""
+    items: list[str] = []
+    at, end = 0, len(cell)
+    while True:
+        while at < end and cell[at].isspace():
+            at += 1
+        quoted = _quoted_item(cell, at)
+        if quoted is not None:
+            value, at = quoted
+            items.append(value)
+        else:
+            stop = cell.find(";", at)
+            stop = end if stop < 0 else stop
+            item = cell[at:stop].strip()
+            if not item:
+                raise CellError(
+                    f"empty item {len(items) + 1} in the list {shown(cell)}: remove the extra ';' "
+                    f"(an empty list is written {_EMPTY_LIST})"
+                )
+            items.append(item)
+            at = stop
+        if at >= end:
+            return items
+        at += 1  # past the ';'
+        if at >= end:
+            raise CellError(f"empty item at the end of the list {shown(cell)}: remove the last ';'")
+
+
+def _quoted_item(cell: str, at: int) -> tuple[str, int] | None:
+    """An item written as a JSON string at ``at``, and where it ends (at a ``;`` or the end)."""
+    if not cell.startswith('"', at):
+        return None
+    try:
+        value, stop = _JSON_STRING.raw_decode(cell, at)
+    except ValueError:
+        return None
+    while stop < len(cell) and cell[stop].isspace():
+        stop += 1
+    if stop < len(cell) and cell[stop] != ";":
+        return None
+    return value, stop
+
+
+def read_value(column: Column, value: object) -> object:
+    """A typed value (from Parquet or Spark) as the answers hold it; None when not answered.
+
+    Text goes through the spreadsheet rules (``read_cell``); numbers, booleans and lists are taken
+    as they are when they fit the column. Raises ``CellError`` for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return read_cell(column, value)
+    kind = column.kind
+    if isinstance(value, bool):
+        if kind is Kind.BOOLEAN:
+            return value
+    elif isinstance(value, (int, float, Decimal)):
+        if kind in (Kind.INTEGER, Kind.NUMBER, Kind.TEXT):
+            return _typed_number(value, whole=kind is not Kind.NUMBER)
+    elif isinstance(value, (list, tuple)) and kind.is_list:
+        return _typed_items(list(value))
+    raise CellError(f"expected {_WORDS[kind]}, got {_type_word(value)}")
+
+
+def _typed_number(value: float | Decimal, *, whole: bool) -> int | float:
+    if isinstance(value, int):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        raise CellError(f"expected a number, got {value} (leave it empty when not answered)")
+    if whole:
+        if not number.is_integer():
+            raise CellError(f"expected a whole number, got {value}")
+        return int(number)
+    return number
+
+
+def _typed_items(items: list[object]) -> list[str]:
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, str):
+            raise CellError(f"expected a list of texts, but item {number} is {_type_word(item)}")
+    return typing.cast(list[str], items)
+
+
+_WORDS: Final = {
+    Kind.TEXT: "text",
+    Kind.CODE: "text",
+    Kind.INTEGER: "a whole number",
+    Kind.NUMBER: "a number",
+    Kind.BOOLEAN: "yes or no (true or false)",
+    Kind.TEXT_LIST: "a list of texts",
+    Kind.CODE_LIST: "a list of codes",
+}
+
+
+def _type_word(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return f"the number {value}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
+# -- rows to records ------------------------------------------------------------------------------
+
+
+def record_from_cells(
+    cells: Iterable[tuple[Column, object]], *, typed: bool = False, decimal_comma: bool = False
+) -> tuple[dict[str, Any], list[Problem]]:
+    """An answers record from (column, cell) pairs, and the problems of the cells that are bad.
+
+    Cells are spreadsheet text (``decimal_comma``: see ``read_cell``), or with ``typed`` any value
+    (``read_value``). A bad cell's value is kept at its path, so that validation still sees the
+    record's shape; its problem says what the column expects.
+    """
+    record: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, cell in cells:
+        try:
+            value = (
+                read_value(column, cell)
+                if typed
+                else read_cell(column, typing.cast(str, cell), decimal_comma=decimal_comma)
+            )
+        except CellError as error:
+            problems.append(Problem(column.json_path, str(error)))
+            value = cell
+        if value is not None:
+            _put(record, column.path, value)
+    return record, problems
+
+
+def _put(record: dict[str, Any], path: tuple[str, ...], value: object) -> None:
+    for part in path[:-1]:
+        record = record.setdefault(part, {})
+    record[path[-1]] = value
+
+
+def record_from_row(row: Mapping[str, object]) -> tuple[dict[str, Any], list[Problem]]:
+    """An answers record from one typed row (Parquet, Spark), and the problems of its bad cells.
+
+    The row's sections may be nested objects (structs: ``{"alcohol": {"drinks_per_week": 3}}``),
+    flat dotted names (``alcohol.drinks_per_week``), or both.
+    """
+    known = columns_by_name()
+    cells: list[tuple[Column, object]] = []
+    problems: list[Problem] = []
+    for name, value in _flat_cells(row, ""):
+        if name in known:
+            cells.append((known[name], value))
+        else:
+            what = f"expected the fields of {name}, got {_type_word(value)}" if name in section_names() else "unknown column"
+            problems.append(Problem(json_path(name.split(".")), what))
+    record, cell_problems = record_from_cells(cells, typed=True)
+    return record, problems + cell_problems
+
+
+def _flat_cells(row: Mapping[str, object], prefix: str) -> Iterator[tuple[str, object]]:
+    for key, value in row.items():
+        name = prefix + key
+        if isinstance(value, Mapping) and name in section_names():
+            yield from _flat_cells(value, name + ".")
+        elif value is not None or name not in section_names():
+            yield name, value
+
+
+def unknown_columns(names: Iterable[str]) -> list[str]:
+    """Messages for every name that is not an answers column (with "did you mean"), and for
+    every column named twice."""
+    from screener.errors import did_you_mean
+
+    known = columns_by_name()
+    problems: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            problems.append(f"column '{name}' appears twice")
+        elif name not in known:
+            problems.append(f"unknown column '{name}'{did_you_mean(name, known)}")
+        seen.add(name)
+    return problems
+
+
+# -- records to cells -----------------------------------------------------------------------------
+
+
+def write_cell(column: Column, value: object) -> str:
+    """One answers value as a spreadsheet cell that ``read_cell`` reads back as the same value."""
+    if value is None:
+        return ""
+    kind = column.kind
+    if kind.is_list:
+        items = typing.cast(list[str], value)
+        return "; ".join(_written_text(item, in_list=True) for item in items) if items else _EMPTY_LIST
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        # The shortest text that reads back as the same number; 42.0 as 42, as a person writes it.
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if kind is Kind.TEXT:
+        return _written_text(str(value), in_list=False)
+    return str(value)
+
+
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): text starting
+#: so is written between double quotes, which a spreadsheet shows as text.
+_FORMULA_STARTS: Final = ("=", "+", "-", "@")
+
+
+def _written_text(text: str, *, in_list: bool) -> str:
+    needs_quotes = (
+        not text
+        or text != text.strip()
+        or text.startswith(('"', *_FORMULA_STARTS))
+        or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST))
+    )
+    return json.dumps(text, ensure_ascii=False) if needs_quotes else text
+
+
+def cells_of(answers: Answers) -> list[str]:
+    """One record's cells, in the order of ``answer_columns()``."""
+    given = answers.model_dump(exclude_none=True)
+    cells = []
+    for column in answer_columns():
+        value: Any = given
+        for part in column.path:
+            value = value.get(part) if isinstance(value, dict) else None
+        cells.append(write_cell(column, value))
+    return cells

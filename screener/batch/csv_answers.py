@@ -1,0 +1,168 @@
+"""Answers as a spreadsheet: reading CSV exports row by row, and writing answers as CSV.
+
+A sheet is one row per respondent under a header row naming the answers fields by their JSON
+path (``screener.batch.answer_columns`` holds the columns and the cell rules). Files saved by
+Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF or LF
+line ends, and ``,`` or ``;`` between cells, told apart by the header row (whose names contain
+neither), so a list cell is quoted when ``;`` is also the delimiter, and a decimal comma (``3,3``)
+is read as a decimal point there, since that is how such a sheet writes numbers.
+
+The header is checked before any row is read: an unknown or repeated column makes the whole file
+unreadable (with "did you mean"), since every row would be misread. After that a fault costs
+one row only: a bad cell makes its row invalid, naming the column's JSON path. A record's
+position is its row number in the sheet, the header being row 1, so that a message points at
+the row a spreadsheet shows. Rows with no value in any cell are skipped, as blank lines are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any, Final, TextIO
+
+from screener.batch.answer_columns import (
+    Column,
+    answer_columns,
+    cells_of,
+    columns_by_name,
+    record_from_cells,
+    shown,
+    unknown_columns,
+)
+from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
+from screener.contract.answers import Answers
+from screener.contract.validation import Problem
+
+DELIMITERS: Final = (",", ";")
+_SURROGATE: Final = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it
+
+
+def is_answers_sheet(head: bytes) -> bool:
+    """Whether a source whose content starts with ``head`` (from its first non-blank line) is a
+    sheet of answers: its first line is a row of cells naming at least one answers column."""
+    line = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+    if not line or line[0] in "{[":
+        return False
+    try:
+        cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
+    except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
+        return False
+    known = columns_by_name()
+    return any(cell.strip() in known for cell in cells)
+
+
+def _delimiter(header: str) -> str:
+    """``;`` when the header row has more of them than commas (column names contain neither)."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterator[ReadItem]:
+    """Every record of a sheet, one row at a time (``stream`` is positioned at the header row,
+    which is row ``header_row`` of the file)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    try:
+        first_line = text.readline()
+        delimiter = _delimiter(first_line)
+        rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+        header = next(rows)
+        problems = unknown_columns(name for name in (cell.strip() for cell in header) if name)
+        if problems or _SURROGATE.search(first_line):
+            yield UnreadableSource(source, _header_message(problems))
+            return
+        yield from _rows(rows, [cell.strip() for cell in header], source, header_row, delimiter)
+    finally:
+        text.detach()  # the byte stream belongs to the caller
+
+
+def _header_message(problems: list[str]) -> str:
+    found = "; ".join(problems) if problems else "the header row is not UTF-8 text (save the sheet as CSV UTF-8)"
+    return (
+        f"not a sheet of answers: {found}. The header row names each column by its answers field "
+        "(age, alcohol.drinks_per_week, labs.potassium.value...); `mgk-screen template csv` writes them all"
+    )
+
+
+def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
+    """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a fault)."""
+    known = columns_by_name()
+    columns = [known.get(name) for name in header]
+    row = header_row
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row += 1
+            yield UnreadableRecord(source, row, f"row {row} (line {rows.line_num}): {error}", rows.line_num)
+            continue
+        row += 1
+        if all(not cell.strip() for cell in cells):
+            continue
+        yield _record(cells, columns, header, source, row, decimal_comma=delimiter == ";")
+
+
+def _record(
+    cells: list[str], columns: list[Column | None], header: list[str], source: str, row: int, *, decimal_comma: bool
+) -> ReadItem:
+    undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
+    if undecodable is not None:
+        byte = ord(_SURROGATE.search(cells[undecodable]).group()) - 0xDC00  # type: ignore[union-attr]
+        where = f"column '{header[undecodable]}'" if undecodable < len(header) else f"cell {undecodable + 1}"
+        return UnreadableRecord(
+            source, row, f"row {row}: not UTF-8 text (byte 0x{byte:02x} in {where}); save the sheet as CSV UTF-8"
+        )
+    pairs: list[tuple[Column, object]] = []
+    stray: list[Problem] = []
+    for index, cell in enumerate(cells):
+        column = columns[index] if index < len(columns) else None
+        if column is not None:
+            pairs.append((column, cell))
+        elif cell.strip():
+            where = (
+                f"cell {index + 1}, beyond the {len(header)} columns of the header row"
+                if index >= len(header)
+                else f"column {index + 1}, which has no name in the header row"
+            )
+            stray.append(Problem("$", f"a value in {where}: {shown(cell.strip())}"))
+    value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)
+    return RawRecord(source, row, value, tuple(stray + problems))
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def write_answers_csv(records: Iterable[Answers | Mapping[str, Any]], out: TextIO, *, delimiter: str = ",") -> int:
+    """Write answers as a sheet ``sheet_records`` reads back as the same answers; return the count.
+
+    ``out`` is a text stream opened with ``newline=""``. A mapping is validated against the
+    answers contract first (``InvalidAnswers`` names every problem). Lines end in CRLF, as the
+    CSV standard and spreadsheets have them.
+    """
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"delimiter must be one of {DELIMITERS}, not {delimiter!r}")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(column.name for column in answer_columns())
+    count = 0
+    for record in records:
+        writer.writerow(cells_of(record if isinstance(record, Answers) else _validated(record)))
+        count += 1
+    return count
+
+
+def _validated(record: Mapping[str, Any]) -> Answers:
+    from screener.contract.validation import schema_problems, validator_for
+    from screener.screening.pipeline import InvalidAnswers
+
+    problems = schema_problems(validator_for("answers.schema.json"), record)
+    if problems:
+        raise InvalidAnswers(problems)
+    return Answers.model_validate(record)
+
+
+def write_template(out: TextIO, *, delimiter: str = ",") -> None:
+    """An empty sheet: the header row with every answers column."""
+    write_answers_csv((), out, delimiter=delimiter)

@@ -1,0 +1,166 @@
+"""Screening a Spark DataFrame: for cohorts beyond one machine (the optional extra ``[spark]``).
+
+``screen_dataframe(df)`` takes answers as columns (named as in a sheet, ``alcohol.drinks_per_week``,
+or nested as structs, as Spark reads JSON or Parquet), or as one column of JSON text, and returns
+one row per input row with the result columns of ``screener.batch.parquet_io.result_arrow_schema``:
+a screened result, or an invalid record with its ``errors``. A bad row never fails the job.
+
+Each executor's Python process builds one ``Screener`` (the rules compiled into the engine) the
+first time it screens, and keeps it for every later batch and task (Spark reuses its Python
+workers). Rows go through ``DataFrame.mapInArrow``: Spark hands over the same Arrow record batches
+that the Parquet reader reads and the Parquet writer writes, so one conversion serves batch
+mode, Parquet and Spark alike. (``mapInPandas`` was the first idea; it would turn each batch into
+pandas and back, where an integer column with a missing answer becomes floats with NaN, a list
+becomes a NumPy array, and the results' nested structs would have to be rebuilt for pandas.)
+
+``python -m screener.spark INPUT OUTPUT`` screens a JSON Lines, CSV or Parquet input into a
+Parquet output folder (see ``screener.spark.__main__``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from screener.batch.answer_columns import record_from_row, section_names, unknown_columns
+from screener.batch.json_text import JsonFault, decode_document, line_column
+from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, result_arrow_schema
+from screener.batch.records import RawRecord, UnreadableRecord
+from screener.errors import InputError
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+    from screener.screening.pipeline import Screener
+
+__all__ = ["LINE", "POSITION", "answers_column_names", "result_spark_schema", "screen_dataframe"]
+
+#: Column giving each row's position (1-based), added by ``screen_dataframe`` when not given.
+POSITION: Final = "__mgk_position"
+#: Column giving the line of a JSON text in its file, for messages about broken JSON.
+LINE: Final = "__mgk_line"
+
+
+def result_spark_schema() -> Any:
+    """The result columns as a Spark schema (from the Arrow schema of the Parquet output)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(result_arrow_schema())
+
+
+def screen_dataframe(
+    df: DataFrame,
+    *,
+    json_column: str | None = None,
+    position_column: str | None = None,
+    source: str | None = None,
+    rules: str | None = None,
+    detail: Literal["lean", "full"] = "lean",
+) -> DataFrame:
+    """Screen every row of ``df``; invalid rows come back as rows with their ``errors``.
+
+    Without ``json_column`` every column of ``df`` (but ``position_column``) must be an answers
+    column: an unknown one raises ``InputError`` (with "did you mean") before anything runs.
+    With it, that column holds each record as JSON text and the others are ignored.
+    ``position_column`` (1-based numbers) fills ``position`` and the id of a record without
+    one; by default each row gets a unique increasing number (``monotonically_increasing_id``
+    plus 1, with gaps between partitions). ``source`` fills ``source``; ``rules`` is a rule
+    folder readable on every executor (default: the shipped rules). ``detail``: lean findings
+    (their rule and evidence; the rest is the rules', as in ``mgk-screen batch``) or full ones.
+    """
+    from pyspark.sql import functions as F
+
+    position = F.col(f"`{position_column}`") if position_column else F.monotonically_increasing_id() + 1
+    if json_column is not None:
+        if json_column not in df.columns:
+            raise InputError(f"no column {json_column!r} in the DataFrame (columns: {', '.join(df.columns)})")
+        names = [json_column, *([LINE] if LINE in df.columns else [])]
+    else:
+        names = [name for name in df.columns if name not in (position_column, LINE)]
+        problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
+        if problems:
+            raise InputError(f"not a table of answers: {'; '.join(problems)}")
+    # Carried under plain names: mapInArrow reads a dotted name (alcohol.drinks_per_week) as a
+    # field of a struct. The executors put the names back.
+    carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
+    screen = functools.partial(
+        _screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules, detail=detail
+    )
+    return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
+
+
+def answers_column_names(schema: Any, prefix: str = "") -> Iterator[str]:
+    """Answers column names of a Spark schema: a struct that is an answers section stands for its fields."""
+    from pyspark.sql.types import StructType
+
+    for field in schema.fields:
+        name = prefix + field.name
+        if isinstance(field.dataType, StructType) and name in section_names():
+            yield from answers_column_names(field.dataType, name + ".")
+        else:
+            yield name
+
+
+# -- on the executors -----------------------------------------------------------------------------
+
+_screeners: dict[str | None, Screener] = {}
+
+
+def _screener(rules: str | None) -> Screener:
+    """This process's screener for a rule folder, built on first use and kept."""
+    if rules not in _screeners:
+        from screener.screening.pipeline import Screener
+        from screener.screening.ruleset import load_ruleset
+
+        _screeners[rules] = Screener(load_ruleset(rules))
+    return _screeners[rules]
+
+
+def _screen_batches(
+    batches: Iterator[Any],
+    *,
+    names: tuple[str, ...],
+    json_column: str | None,
+    source: str | None,
+    rules: str | None,
+    detail: Literal["lean", "full"] = "lean",
+) -> Iterator[Any]:
+    """Arrow batches of rows in, Arrow batches of results out (``ROWS_PER_GROUP`` at a time, so
+    that memory stays small whatever batch size Spark sends)."""
+    from screener.batch.runner import record_entry
+
+    screener = _screener(rules)
+    for batch in batches:
+        batch = batch.rename_columns([*names, POSITION])
+        for start in range(0, batch.num_rows, ROWS_PER_GROUP):
+            entries = []
+            for row in batch.slice(start, ROWS_PER_GROUP).to_pylist():
+                record = _record(row, json_column, source)
+                entry = record_entry(record, screener, detail)
+                entry.setdefault("position", record.position)  # a result has one only with a source
+                entries.append(entry)
+            yield entries_to_batch(entries)
+
+
+def _record(row: dict[str, Any], json_column: str | None, source: str | None) -> RawRecord | UnreadableRecord:
+    position = int(row.pop(POSITION))
+    if json_column is None:
+        value, problems = record_from_row(row)
+        return RawRecord(source, position, value, tuple(problems))  # type: ignore[arg-type]
+    return _json_record(row.get(json_column), row.get(LINE), source, position)
+
+
+def _json_record(text: object, line: object, source: str | None, position: int) -> RawRecord | UnreadableRecord:
+    """One record from its JSON text, with the message batch mode gives for a broken line."""
+    where = f"line {line}" if isinstance(line, int) else f"record {position}"
+    if not isinstance(text, str):
+        return UnreadableRecord(source, position, f"{where}: no record (the JSON column is empty)")  # type: ignore[arg-type]
+    if line == 1:
+        text = text.removeprefix("\ufeff")  # a byte order mark, as batch mode accepts it
+    if isinstance(line, int):
+        text += "\n"  # the line as batch mode decodes it (Spark drops the line end): the same messages
+    try:
+        return RawRecord(source, position, decode_document(text))  # type: ignore[arg-type]
+    except JsonFault as fault:
+        return UnreadableRecord(source, position, f"{where}, column {line_column(text, fault.index)[1]}: {fault.message}")  # type: ignore[arg-type]

@@ -1,0 +1,128 @@
+"""Screen a cohort with Spark: ``python -m screener.spark INPUT OUTPUT [--master URL]``.
+
+INPUT is JSON Lines, a sheet of answers (CSV) or Parquet (a file or a folder of them), told
+apart by content as batch mode does; OUTPUT is a folder of Parquet files with one row per
+record, screened or invalid (with its errors), and the columns of the Parquet output of
+``mgk-screen batch``. A bad record never fails the job. Exit codes as ``batch``: 0 every record
+screened, 3 some invalid, 2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from screener.errors import ExitCode, ScreenerError
+from screener.extras import require
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        require("spark", "Screening with Spark", "pyspark", "pyarrow")
+        return _run(args)
+    except ScreenerError as error:
+        print(f"mgk-screen spark: {error}", file=sys.stderr)
+        return int(error.exit_code)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m screener.spark",
+        description="Screen JSON Lines, a CSV sheet or Parquet with Spark into a Parquet folder of results.",
+    )
+    parser.add_argument("input", metavar="INPUT", help="JSON Lines, CSV or Parquet: a file or a folder of them")
+    parser.add_argument("output", metavar="OUTPUT", help="folder to write the results to, as Parquet")
+    parser.add_argument("--master", metavar="URL", help="Spark master (default: as spark-submit says, else local[*])")
+    parser.add_argument("--rules", metavar="DIR", help="rule folder, readable on every executor (default: the shipped rules)")
+    parser.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "csv", "parquet"), default="auto", help="input format (default: from the content)")
+    parser.add_argument("--partitions", type=int, metavar="N", help="screen in N partitions (default: 4 per core of the cluster)")
+    parser.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    parser.add_argument(
+        "--detail", choices=("lean", "full"), default="lean", help="findings as batch writes them: lean (default) or full"
+    )
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pyspark.errors import PySparkException
+    from pyspark.sql import functions as F
+
+    from screener.errors import InputError
+    from screener.spark import POSITION, screen_dataframe
+    from screener.spark.inputs import detect_format, read_cohort
+
+    if args.partitions is not None and args.partitions < 1:
+        raise InputError("--partitions must be at least 1")
+    local_output = "://" not in args.output or args.output.startswith("file://")
+    if local_output and os.path.exists(args.output.removeprefix("file://")) and not args.overwrite:
+        raise InputError(f"{args.output} exists", hint="remove it, or add --overwrite")
+    if args.rules is not None:
+        from screener.screening.ruleset import load_ruleset
+
+        load_ruleset(args.rules)  # a broken rule folder is reported here, not by every executor
+    started = time.perf_counter()
+    fmt = detect_format(args.input) if args.fmt == "auto" else args.fmt
+    spark = session(args.master)
+    try:
+        cohort, json_column = read_cohort(spark, args.input, fmt)
+        partitions = args.partitions or 4 * spark.sparkContext.defaultParallelism
+        # Spread the records over the cluster in input order: partition k holds the k-th range of
+        # positions, in order, so the output's part files read back in input order.
+        cohort = cohort.repartitionByRange(partitions, POSITION).sortWithinPartitions(POSITION)
+        results = screen_dataframe(
+            cohort, json_column=json_column, position_column=POSITION, source=args.input, rules=args.rules, detail=args.detail
+        )
+        results.write.mode("overwrite" if args.overwrite else "errorifexists").parquet(args.output)
+        counts: dict[str, int] = dict(spark.read.parquet(args.output).groupBy("status").count().select("status", F.col("count")).collect())
+    except PySparkException as error:
+        raise InputError(_first_line(error)) from None
+    screened, invalid = counts.get("screened", 0), counts.get("invalid", 0)
+    seconds = time.perf_counter() - started
+    print(
+        f"mgk-screen spark: {screened + invalid} records read: {screened} screened, {invalid} invalid "
+        f"({(screened + invalid) / seconds:,.0f} records/s, {seconds:.1f} s with Spark's start) -> {args.output}",
+        file=sys.stderr,
+    )
+    if screened + invalid == 0:
+        return int(ExitCode.USAGE)
+    return int(ExitCode.INVALID_RECORDS if invalid else ExitCode.OK)
+
+
+def session(master: str | None = None) -> SparkSession:
+    """The active Spark session, or a new one. Locally (``local[...]``, the default outside
+    spark-submit) it runs offline: no web UI, bound to 127.0.0.1, with this Python on the executors."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("mgk-screen")
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit
+        master = "local[*]"
+    if master is not None:
+        builder = builder.master(master)
+    if master is not None and master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            builder.config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+if __name__ == "__main__":
+    sys.exit(main())

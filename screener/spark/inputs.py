@@ -1,0 +1,133 @@
+"""Reading a cohort into Spark the way batch mode reads it: JSON Lines, a sheet (CSV) or Parquet.
+
+Each reader returns a DataFrame for ``screen_dataframe`` with a position per record that
+matches batch mode's: the record's number in a JSON Lines or Parquet file, and its row number
+in a sheet (the header being row 1). JSON Lines are read as text and parsed on the executors by
+batch mode's own decoder, so a broken line gets the same message (with its line number) and
+costs that line only. Sheets are read by Spark's CSV reader (all cells as text, then the same cell
+rules as batch mode); a sheet whose cells hold line breaks is read as one partition and then
+spread over the cluster.
+
+Positions are numbered without moving the data: ``monotonically_increasing_id`` gives each row
+its partition and its place in it, one small job counts the rows of each partition, and a
+row's position is the rows before its partition plus its place.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from functools import reduce
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from screener.batch.csv_answers import is_answers_sheet
+from screener.batch.parquet_io import is_parquet
+from screener.errors import InputError
+from screener.spark import LINE, POSITION, answers_column_names
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+InputFormat = Literal["jsonl", "csv", "parquet"]
+_ROW_BITS: Final = 33  # monotonically_increasing_id: the partition above these bits, the row below
+_JSON_TEXT: Final = "answers"
+
+
+def detect_format(path: str) -> InputFormat:
+    """The format of a local file (or of the first file of a folder) by its content, as batch mode
+    decides it. A path Spark reads from elsewhere (``hdfs://``, ``s3a://``) goes by its extension."""
+    if "://" in path and not path.startswith("file://"):
+        lowered = path.lower().rstrip("/")
+        return "parquet" if lowered.endswith(".parquet") else "csv" if lowered.endswith(".csv") else "jsonl"
+    local = path.removeprefix("file://")
+    if os.path.isdir(local):
+        names = sorted(name for name in os.listdir(local) if not name.startswith((".", "_")))
+        if not names:
+            raise InputError(f"{path}: an empty folder")
+        local = os.path.join(local, names[0])
+    head, _ = _head(local)
+    if is_parquet(head):
+        return "parquet"
+    return "csv" if is_answers_sheet(head) else "jsonl"
+
+
+def _head(path: str) -> tuple[bytes, int]:
+    """The first bytes of a file from its first non-blank line, and the blank lines before it."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(64 * 1024)
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    if is_parquet(data):
+        return data, 0
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    stripped = data.lstrip(b" \t\r\n")
+    blank = data.count(b"\n", 0, len(data) - len(stripped))
+    return stripped, blank
+
+
+def read_cohort(spark: SparkSession, path: str, fmt: InputFormat) -> tuple[DataFrame, str | None]:
+    """The input as a DataFrame with ``POSITION`` (and the name of its JSON column, for JSON Lines)."""
+    if fmt == "jsonl":
+        return _json_lines(spark, path), _JSON_TEXT
+    if fmt == "csv":
+        return _sheet(spark, path), None
+    return numbered(spark.read.parquet(path), POSITION), None
+
+
+def _json_lines(spark: SparkSession, path: str) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    lines = numbered(spark.read.text(path), LINE)
+    records = lines.where(F.col("value").rlike(r"[^ \t\r]"))  # blank lines are not records
+    return numbered(records, POSITION).select(F.col("value").alias(_JSON_TEXT), LINE, POSITION)
+
+
+def _sheet(spark: SparkSession, path: str) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    local = path.removeprefix("file://")
+    header_line, blank = _head(local) if "://" not in path or path.startswith("file://") else (b"", 0)
+    first = header_line.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    sheet = spark.read.csv(
+        path, header=True, sep=delimiter, multiLine=True, escape='"', inferSchema=False, encoding="UTF-8", mode="PERMISSIVE"
+    )
+    # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns.
+    unnamed = {f"_c{index}" for index, cell in enumerate(next(csv.reader([first], delimiter=delimiter), [])) if not cell.strip()}
+    sheet = sheet.select([F.col(f"`{name}`").alias(name.strip()) for name in sheet.columns if name not in unnamed])
+    problems = _unknown(sheet)
+    if problems:
+        raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}")
+    numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
+    if not sheet.columns:
+        return numbered_rows
+    # A row with no value in any cell is skipped, as batch mode skips it (its number stays used).
+    has_value = reduce(lambda a, b: a | b, [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in sheet.columns])
+    return numbered_rows.where(has_value)
+
+
+def _unknown(df: DataFrame) -> list[str]:
+    from screener.batch.answer_columns import unknown_columns
+
+    return unknown_columns(answers_column_names(df.schema))
+
+
+def numbered(df: DataFrame, column: str, start: int = 1) -> DataFrame:
+    """``df`` with ``column`` numbering its rows in order from ``start``, without a shuffle."""
+    from pyspark.sql import functions as F
+
+    row_id = "__mgk_row_id"
+    with_id = df.withColumn(row_id, F.monotonically_increasing_id())
+    partition = F.shiftright(F.col(row_id), _ROW_BITS)
+    counts = sorted((row["partition"], row["count"]) for row in with_id.groupBy(partition.alias("partition")).count().collect())
+    offsets: list[Any] = []
+    before = start
+    for index, count in counts:
+        offsets += [F.lit(index), F.lit(before)]
+        before += count
+    if not offsets:
+        return with_id.withColumn(column, F.lit(start).cast("long")).drop(row_id)
+    place = F.col(row_id).bitwiseAND((1 << _ROW_BITS) - 1)
+    first_of_partition = F.element_at(F.create_map(*offsets), partition)
+    return with_id.withColumn(column, (first_of_partition + place).cast("long")).drop(row_id)

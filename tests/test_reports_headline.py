@@ -1,0 +1,120 @@
+"""The person report (HTML and PDF) and the web result page explain their headline as the
+terminal's full result does: which rule made combined depletion higher than both of its parts,
+and which finding set how soon to see a clinician. A result with no id is not "for" anyone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from report_images import WHEN
+from test_reports import page_text, parsed, result_of, text_of
+from web_support import Visitor
+
+pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
+
+# Rita, 72: a loop diuretic (both-loss) with cramps and twitches: each mineral only possible,
+# together likely. No id in her answers.
+RITA = {
+    "age": 72,
+    "sex": "female",
+    "medications": ["Lasix 40 mg"],
+    "symptoms": ["muscle_cramps", "muscle_twitches", "palpitations"],
+}
+# Walter, 70, on digoxin with palpitations: nothing points to a depletion, but digoxin with a
+# warning sign needs a clinician today.
+WALTER = {"id": "walter", "age": 70, "medications": ["digoxin"], "symptoms": ["palpitations"]}
+
+
+def headline_text(html: str) -> str:
+    section = next(s for s in parsed(html).iter("section") if "headline" in (s.get("class") or "").split())
+    return text_of(section)
+
+
+def person_html(screener: Any, value: dict[str, Any]) -> str:
+    from screener.reports import person_report
+
+    return person_report(value, screener=screener, generated=WHEN)
+
+
+def test_rita_is_told_which_rule_made_combined_likely_when_each_mineral_is_only_possible(screener: Any) -> None:
+    result = screener.screen(RITA)
+    assert (result.combined_depletion, result.magnesium_depletion, result.potassium_depletion) == ("likely", "possible", "possible")
+    rules = screener.rules_setting_headline(result)  # what the terminal's full result names
+    assert rules
+    headline = headline_text(person_html(screener, RITA))
+    assert "Why combined is likely when neither magnesium nor potassium alone is:" in headline
+    for finding in result.findings:
+        if finding.rule in rules:
+            assert f"{finding.title} [{finding.rule}]. {finding.explanation}" in headline
+
+
+def test_a_headline_no_higher_than_its_parts_needs_no_such_explanation(screener: Any) -> None:
+    answers = {"age": 72, "medications": ["Lasix 40 mg"], "symptoms": []}
+    result = screener.screen(answers)
+    assert (result.combined_depletion, result.magnesium_depletion, result.potassium_depletion) == ("possible", "possible", "possible")
+    headline = headline_text(person_html(screener, answers))
+    assert "Why combined is" not in headline
+    assert "Why routine:" in headline  # how soon is always explained
+
+
+def test_walter_on_digoxin_is_told_why_an_unlikely_depletion_is_still_urgent(screener: Any) -> None:
+    result = screener.screen(WALTER)
+    assert (result.combined_depletion, result.urgency) == ("unlikely", "urgent")
+    headline = headline_text(person_html(screener, WALTER))
+    assert "Why urgent, although a combined depletion is unlikely:" in headline
+    setting = [f for f in result.findings if screener.ruleset.rule(f.rule).then.get("raise", {}).get("urgency") == "urgent"]
+    assert [f.rule for f in setting] == ["urgent_digoxin_with_warning_sign"]
+    assert f"{setting[0].title} [urgent_digoxin_with_warning_sign]. {setting[0].explanation}" in headline
+    assert "routine_digoxin" not in headline  # only what set this level
+
+
+def test_the_pdf_explains_the_headline_too(screener: Any, tmp_path: Any) -> None:
+    from report_images import pdf_page_texts, tools_missing
+
+    from screener.reports import person_report, write_report
+
+    if tools_missing():
+        pytest.skip(tools_missing())
+    path = tmp_path / "walter.pdf"
+    write_report(person_report(WALTER, screener=screener, generated=WHEN), str(path))
+    first = " ".join(pdf_page_texts(path)[0].split())
+    assert "Why urgent, although a combined depletion is unlikely:" in first
+    assert "urgent_digoxin_with_warning_sign" in first
+
+
+def test_answers_without_an_id_are_not_reported_for_their_position(screener: Any) -> None:
+    html = person_html(screener, RITA)
+    meta = text_of(parsed(html).find(".//p[@class='meta']"))
+    assert "For:" not in meta
+    assert "mgk-screen result for" not in html  # the printed footer
+    named = person_html(screener, WALTER)
+    assert "For: walter" in text_of(parsed(named).find(".//p[@class='meta']"))
+    assert "mgk-screen result for walter" in named
+
+
+def test_a_batch_result_whose_id_is_its_position_is_not_reported_for_it(screener: Any) -> None:
+    position_only = result_of(screener, RITA) | {"id": "3", "source": "ward.jsonl", "position": 3}
+    assert "For:" not in page_text(person_html(screener, position_only))
+    with_id = result_of(screener, WALTER) | {"source": "ward.jsonl", "position": 3}
+    assert "For: walter" in page_text(person_html(screener, with_id))
+
+
+def test_the_web_result_page_explains_the_headline_and_the_urgency() -> None:
+    for answers, expected in (
+        (RITA, "Why combined is likely when neither magnesium nor potassium alone is:"),
+        (WALTER, "Why urgent, although a combined depletion is unlikely:"),
+    ):
+        visitor = Visitor()
+        visitor.open("/")
+        upload = {"answers": ("answers.json", json.dumps(answers).encode(), "application/json")}
+        visitor.post("/resume", {"csrf": visitor.hidden("csrf")}, files=upload)
+        while 'name="key"' in visitor.html:  # the questions the file does not answer
+            if 'value="skip"' in visitor.html:
+                visitor.skip()
+            else:
+                visitor.choose("None of these")  # red flags happening now: cannot be skipped
+        visitor.open("/result")
+        assert expected in visitor.text()

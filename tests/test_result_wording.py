@@ -1,0 +1,60 @@
+"""What a result says never contradicts itself. With urgency `none` the screen may still give
+advice (sick-day rules, fluids, alcohol, medicines to keep taking, supplements to avoid): the
+words for `none` and the general advice must sit beside every one of them. QA found "How soon:
+none - nothing flagged in these answers" and "Nothing in these answers points to a magnesium or
+potassium problem" next to the advice to ask a pharmacist which medicines to pause, for a person on
+ibuprofen after four days of vomiting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+# Every recommendation the rules can give beside general_advice (urgency none, some answers),
+# each with a person who gets it: found by screening sparse synthetic records, and by the rules.
+BESIDE_GENERAL_ADVICE = {
+    "sick_day_medicines": {"medications": ["ibuprofen"], "vomiting": {"present": True, "days": 4}},
+    "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": []},
+    "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}},
+    "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": []},
+    "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": []},
+    "no_magnesium_self_supplement": {"conditions": ["chronic_kidney_disease"], "symptoms": []},
+}
+WORDS_THAT_DENY_ADVICE = ("nothing flagged", "nothing in these answers", "no problem", "nothing to do")
+
+
+def test_ibuprofen_after_four_days_of_vomiting_is_told_no_visit_is_needed_for_mg_or_k_not_that_nothing_was_found(
+    screener: Any,
+) -> None:
+    result = screener.screen(BESIDE_GENERAL_ADVICE["sick_day_medicines"])
+    assert result.urgency == "none" and result.consult_clinician is False  # the levels follow the spec
+    assert result.urgency_text == "no clinician visit needed for magnesium or potassium on these answers alone"
+    codes = [recommendation.code for recommendation in result.recommendations]
+    assert codes == ["sick_day_medicines", "no_potassium_self_supplement", "fluids_for_gi_losses", "general_advice"]
+    assert result.recommendations[-1].text.startswith("These answers do not point to low magnesium or potassium.")
+
+
+@pytest.mark.parametrize("code", sorted(BESIDE_GENERAL_ADVICE))
+def test_the_general_advice_and_the_words_for_none_sit_beside_every_other_advice(screener: Any, code: str) -> None:
+    result = screener.screen(BESIDE_GENERAL_ADVICE[code])
+    codes = [recommendation.code for recommendation in result.recommendations]
+    assert result.urgency == "none" and code in codes and "general_advice" in codes, codes
+    for text in (result.urgency_text, *(r.text for r in result.recommendations if r.code == "general_advice")):
+        assert not any(words in text.lower() for words in WORDS_THAT_DENY_ADVICE), text
+
+
+def test_no_other_recommendation_comes_with_urgency_none(screener: Any) -> None:
+    """The list above is complete: the other recommendations come only with a clinician to see."""
+    import random
+
+    from screener.synthetic import cohort
+
+    chooser = random.Random(5)
+    seen: set[str] = set()
+    for record in cohort(3000, seed=3):
+        sparse = {key: value for key, value in record.items() if chooser.random() < 0.35}
+        entry = screener.screen_entry(sparse)
+        if entry.get("urgency") == "none":
+            seen |= {recommendation["code"] for recommendation in entry["recommendations"]}
+    assert seen - {"general_advice", "answer_more_questions"} <= set(BESIDE_GENERAL_ADVICE), seen

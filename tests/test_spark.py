@@ -1,0 +1,142 @@
+"""Spark, in local mode on two cores: the same results as `mgk-screen batch`, invalid records
+included, whatever form the cohort comes in. One SparkSession serves the whole module (starting
+one takes seconds)."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from screener.cli.main import app
+from typer.testing import CliRunner
+
+from screener.batch.csv_answers import write_answers_csv
+from screener.batch.parquet_io import write_answers_parquet
+from screener.contract.answers import Answers
+from screener.errors import ExitCode, InputError
+from screener.synthetic import cohort
+
+# Spark needs Java (installed by .ci/run) and pyspark (Python 3.11 or later, from the test extra).
+# On a machine without them the README's test command still passes; in CI (CI set) they must be there.
+_MISSING = [what for what, found in (("java", shutil.which("java")), ("pyspark", importlib.util.find_spec("pyspark"))) if not found]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(_MISSING) and not os.environ.get("CI"), reason=f"needs {', '.join(_MISSING)} (installed by .ci/run)"),
+]
+runner = CliRunner()
+
+BROKEN_LINES = [
+    '{"id": "wrong-type", "age": "seventy", "medications": ["Lasix"]}',
+    '{"id": "unknown-code", "symptoms": ["muscle_cramp"]}',
+    '{"id": "broken json", ',
+    "",  # a blank line is no record, as in batch mode
+    '{"id": "out-of-range", "age": 130, "labs": {"potassium": {"value": 42, "unit": "mmol/L"}}}',
+]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from screener.spark.__main__ import session
+
+    spark = session("local[2]")
+    yield spark
+    spark.stop()
+
+
+@pytest.fixture(scope="module")
+def cohort_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,000 generated records with invalid ones among them."""
+    lines = [json.dumps(record) for record in cohort(1000, seed=31)]
+    for offset, line in enumerate(BROKEN_LINES):
+        lines.insert(100 + 150 * offset, line)
+    path = tmp_path_factory.mktemp("spark") / "cohort.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def batch_rows(source: Path, tmp_path: Path) -> list[dict[str, Any]]:
+    out = tmp_path / f"{source.name}.batch.parquet"
+    run = runner.invoke(app, ["batch", str(source), "-f", "parquet", "-o", str(out)])
+    assert run.exit_code in (ExitCode.OK, ExitCode.INVALID_RECORDS), run.output
+    return pq.read_table(out).to_pylist()  # type: ignore[no-any-return]
+
+
+def spark_cli(spark: Any, source: Path, tmp_path: Path) -> tuple[int, list[dict[str, Any]]]:
+    from screener.spark.__main__ import main
+
+    out = tmp_path / f"{source.name}.spark"
+    code = main([str(source), str(out), "--master", "local[2]", "--partitions", "4"])
+    rows = ds.dataset(out, format="parquet").to_table().to_pylist()
+    return code, rows
+
+
+def test_spark_screens_a_thousand_records_exactly_as_batch_does(spark: Any, cohort_jsonl: Path, tmp_path: Path) -> None:
+    expected = batch_rows(cohort_jsonl, tmp_path)
+    code, rows = spark_cli(spark, cohort_jsonl, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert len(rows) == len(expected) == 1004
+    assert [row["position"] for row in rows] == list(range(1, 1005))  # part files in input order
+    assert rows == expected
+    invalid = {row["id"]: row["errors"] for row in rows if row["status"] == "invalid"}
+    assert set(invalid) == {"wrong-type", "unknown-code", "401", "out-of-range"}
+    assert invalid["401"] == [{"path": "$", "message": "line 401, column 1: Expecting property name enclosed in double quotes"}]
+
+
+def test_spark_reads_a_sheet_exactly_as_batch_does(spark: Any, tmp_path: Path) -> None:
+    sheet = io.StringIO(newline="")
+    write_answers_csv([*cohort(200, seed=37)], sheet, delimiter=";")
+    lines = sheet.getvalue().split("\r\n")
+    lines.insert(50, ";".join(["bad-cell", "seventy"] + [""] * 30))
+    lines.insert(60, ";" * 31)  # an empty row: skipped, and its number stays used
+    path = tmp_path / "clinic.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
+    expected = batch_rows(path, tmp_path)
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [row["errors"] for row in rows if row["status"] == "invalid"] == [
+        [{"path": "$.age", "message": 'expected a whole number, got "seventy"'}]
+    ]
+
+
+def test_screen_dataframe_takes_answers_as_nested_columns(spark: Any, tmp_path: Path) -> None:
+    from screener.spark import screen_dataframe
+
+    records = list(cohort(200, seed=41))
+    path = tmp_path / "answers.parquet"
+    write_answers_parquet((Answers.model_validate(record) for record in records), str(path))
+    expected = {row["id"]: row for row in batch_rows(path, tmp_path)}
+    results = screen_dataframe(spark.read.parquet(str(path)), source=str(path)).toArrow().to_pylist()
+    assert len(results) == len(records)
+    for row in results:
+        assert {**row, "position": None} == {**expected[row["id"]], "position": None}
+
+
+def test_screen_dataframe_takes_one_json_column(spark: Any, screener) -> None:  # type: ignore[no-untyped-def]
+    from screener.spark import screen_dataframe
+
+    texts = [json.dumps(record) for record in cohort(50, seed=43)] + ['{"id": "bad", "age": -1}', None]
+    frame = spark.createDataFrame([(text, number) for number, text in enumerate(texts, 1)], "answers string, n long")
+    rows = screen_dataframe(frame, json_column="answers", position_column="n").toArrow().to_pylist()
+    by_position = {row["position"]: row for row in rows}
+    assert by_position[51]["errors"] == [{"path": "$.age", "message": "must be at least 0, got -1"}]
+    assert by_position[52]["errors"][0]["message"] == "record 52: no record (the JSON column is empty)"
+    first = screener.screen_entry(json.loads(texts[0]), position=1)
+    assert (by_position[1]["combined_depletion"], by_position[1]["risk_factors"]) == (first["combined_depletion"], first["risk_factors"])
+
+
+def test_an_unknown_column_is_refused_before_anything_runs(spark: Any) -> None:
+    from screener.spark import screen_dataframe
+
+    frame = spark.createDataFrame([("a", 70)], "id string, agee long")
+    with pytest.raises(InputError, match=r"unknown column 'agee' \(did you mean 'age'\?\)"):
+        screen_dataframe(frame)
