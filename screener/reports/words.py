@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from screener.teaching.words import words as plain  # a value as a person reads it: yes/no, no ".0"
+
+__all__ = ["Words", "answer_rows", "plain", "sentence"]
+
 if TYPE_CHECKING:
     from screener.interview.questionnaire import Questionnaire
     from screener.screening.ruleset import Ruleset
@@ -31,17 +35,6 @@ _TAKEN_WORDS = {
     "older": "more than 30 days ago",
     "not_given": "date not given",
 }
-
-
-def plain(value: Any) -> str:
-    """A value as a person reads it: yes/no, whole numbers without ".0", no underscores."""
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("_", " ")
 
 
 def sentence(text: str) -> str:
