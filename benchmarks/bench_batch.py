@@ -1,25 +1,28 @@
-"""Batch screening benchmark: records/s end to end, where the time goes, and peak memory.
+"""Batch screening benchmark: records/s end to end, against the engine's own floor and the I/O floor.
 
-    python benchmarks/bench_batch.py --records 100000 --workers 1,2
-    python benchmarks/bench_batch.py --memory --records 1000000
+    python benchmarks/bench_batch.py --records 100000 --workers 1,2 --repeat 3
+    python benchmarks/bench_batch.py --memory                      # 1,000,000 records
 
-It writes a seeded synthetic cohort (``screener.synthetic``) to a temporary folder, then:
+It writes a seeded cohort of *diverse* records (``screener.synthetic.diverse_cohort``: no two
+alike, so no memo of the screener is flattered) to a temporary folder, then:
 
 1. runs the real command, ``mgk-screen batch COHORT -o OUT --workers N``, in a child process:
    records/s over the whole run (start-up, parse, validate, screen, write, fsync), and peak
    memory, sampled from /proc for the whole process tree (parent and workers) and from
    ``getrusage`` (the largest single process);
-2. times the same stages in this process, stage by stage over chunks of 256 records, with
-   ``time.process_time``: parse (reading the file into records), validate, engine (normalising
-   and the chain of steps), result (building the explained result) and write (serialising and
-   writing it), so the split is measured, not guessed;
-3. times the I/O floor on the same file: reading every record and writing a real result entry
-   for each (the first results, cycled), with no screening. End to end divided by the floor is
-   the screening overhead as a ratio.
+2. times the same stages in this process, one record at a time, stage by stage, with
+   ``time.process_time``: parse, validate, normalise, engine (the chain of steps: the C engine
+   and the Python around it), result (building the entry) and write (encoding and writing it);
+3. the engine's own floor: every message the engine received in step 2 (asserts and retracts,
+   recorded as they were sent) replayed into a fresh copy of the C engine with no Python around
+   it; the engine stage minus this floor is the Python around each engine step;
+4. the I/O floor on the same file: reading every record and writing a real result entry for
+   each (the first results, cycled), with no screening.
 
+It prints each figure and the ratios: end to end against both floors, two workers against one.
 ``--memory`` screens a JSON Lines file and a JSON array of ``--records`` records each (one
-million by default) with the output sent to /dev/null, and prints peak memory and how it moved
-during the run: it must stay flat (records are streamed, never all held).
+million by default) and prints how the memory of the process tree moved during the run: it must
+stay flat (records are streamed, never all held).
 
 Figures depend on the machine and on what else runs on it: run twice, compare ratios within a
 run. Nothing here is a test; the test suite checks behaviour, not speed.
@@ -28,7 +31,6 @@ run. Nothing here is a test; the test suite checks behaviour, not speed.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import platform
@@ -42,22 +44,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+from stages import STAGES, engine_floor, io_floor, stage_split
+
 ROOT = Path(__file__).resolve().parents[1]
-CHUNK = 64
 RSS_LIMIT_MB = 100
 
 
 # -- the cohort ----------------------------------------------------------------------------------
 def write_cohort(folder: Path, records: int, seed: int, array: bool) -> Path:
-    from screener.synthetic import cohort
+    from screener.synthetic import diverse_cohort
 
-    path = folder / (f"cohort-{records}-{seed}." + ("json" if array else "jsonl"))
+    path = folder / (f"diverse-{records}-{seed}." + ("json" if array else "jsonl"))
     if path.exists():
         return path
     with path.open("w", encoding="utf-8") as out:
         if array:
             out.write("[\n")
-        for number, answers in enumerate(cohort(records, seed)):
+        for number, answers in enumerate(diverse_cohort(records, seed)):
             text = json.dumps(answers, separators=(",", ":"))
             out.write(f"{',' if array and number else ''}{text}\n")
         if array:
@@ -127,11 +130,14 @@ class TreeSampler(threading.Thread):
 
 
 # -- 1. end to end -----------------------------------------------------------------------------
-def run_cli(cohort: Path, out: Path | None, workers: int, fmt: str = "jsonl") -> dict[str, Any]:
-    """``mgk-screen batch`` in a child process: wall time, summary and memory."""
+def run_cli(cohort: Path, out: Path | None, workers: int, fmt: str = "jsonl", detail: str | None = None) -> dict[str, Any]:
+    """``mgk-screen batch`` in a child process: wall time, summary and memory. With ``out`` None
+    the output goes to the child's stdout, which is /dev/null opened here: never ``-o /dev/null``,
+    which older versions, run as root, replaced with a file."""
     command = [sys.executable, "-c", "from screener.cli.main import main; main()", "batch", str(cohort)]
     command += ["-o", str(out)] if out is not None else []
     command += ["--format", fmt] + (["--workers", str(workers)] if workers != 1 else [])
+    command += ["--detail", detail] if detail is not None else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -145,7 +151,7 @@ def run_cli(cohort: Path, out: Path | None, workers: int, fmt: str = "jsonl") ->
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode not in (0, 3, 5):
         sys.exit(f"mgk-screen batch failed (exit {child.returncode}):\n{stderr}")
-    read = int(stderr.split(" records read")[0].rsplit(" ", 1)[-1])
+    read = int(stderr.split(" records read")[0].rsplit(" ", 1)[-1].replace(",", ""))
     return {
         "records": read,
         "seconds": seconds,
@@ -158,81 +164,6 @@ def run_cli(cohort: Path, out: Path | None, workers: int, fmt: str = "jsonl") ->
         "samples": sampler.samples,
         "summary": stderr.strip(),
     }
-
-
-# -- 2. the split --------------------------------------------------------------------------------
-def stage_split(cohort: Path, records: int, folder: Path) -> dict[str, float]:
-    """Seconds of CPU per stage for the first ``records`` records, stage by stage per chunk.
-
-    The stages are what ``Screener.screen_entry`` does, called one by one (private methods: this
-    benchmark lives with the code it measures)."""
-    from screener.batch.readers import RawRecord, iter_records
-    from screener.batch.writers import open_writer
-    from screener.screening.normalise import normalise
-    from screener.screening.pipeline import Screener, invalid_entry
-
-    screener = Screener()
-    ruleset = screener.ruleset
-    times = dict.fromkeys(("parse", "validate", "engine", "result", "write"), 0.0)
-    clock = time.process_time
-    reader = iter_records([str(cohort)])
-    done = 0
-    with open_writer(str(folder / "split-out.jsonl"), "jsonl") as writer:
-        while done < records:
-            start = clock()
-            chunk = list(itertools.islice(reader, min(CHUNK, records - done)))
-            times["parse"] += clock() - start
-            if not chunk:
-                break
-            done += len(chunk)
-            start = clock()
-            checked = [screener.check(item.value) if isinstance(item, RawRecord) else (None, []) for item in chunk]
-            times["validate"] += clock() - start
-            start = clock()
-            inferred = []
-            for answers, _ in checked:
-                if answers is not None:
-                    normalised = normalise(answers, ruleset)
-                    inferred.append((normalised, *screener._infer(normalised)))
-                else:
-                    inferred.append(None)
-            times["engine"] += clock() - start
-            start = clock()
-            entries = []
-            for item, (answers, problems), state in zip(chunk, checked, inferred, strict=True):
-                if state is None:
-                    entries.append(invalid_entry(getattr(item, "value", None), problems, source=item.source, position=item.position))
-                    continue
-                normalised, facts, _trace, seen_by, conclusions = state
-                entries.append(screener._result(answers, normalised, facts, seen_by, conclusions, item.source, item.position))
-            times["result"] += clock() - start
-            start = clock()
-            for entry in entries:
-                writer.write(entry)
-            times["write"] += clock() - start
-    return {name: seconds / done for name, seconds in times.items()} | {"records": done}
-
-
-# -- 3. the floor --------------------------------------------------------------------------------
-def io_floor(cohort: Path, folder: Path, pool_size: int = 1000) -> dict[str, float]:
-    """Read every record of the file and write a real result entry for each, without screening."""
-    from screener.batch.readers import iter_records
-    from screener.batch.writers import open_writer
-    from screener.screening.pipeline import Screener
-
-    screener = Screener()
-    pool = []
-    for item in itertools.islice(iter_records([str(cohort)]), pool_size):
-        pool.append(screener.screen_entry(getattr(item, "value", None), source=item.source, position=item.position))
-    entries = itertools.cycle(pool)
-    started, cpu = time.perf_counter(), time.process_time()
-    count = 0
-    with open_writer(str(folder / "floor-out.jsonl"), "jsonl") as writer:
-        for _item in iter_records([str(cohort)]):
-            writer.write(next(entries))
-            count += 1
-    seconds = time.perf_counter() - started
-    return {"records": count, "seconds": seconds, "rate": count / seconds, "cpu_per_record": (time.process_time() - cpu) / count}
 
 
 # -- report --------------------------------------------------------------------------------------
@@ -259,13 +190,49 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
     cohort = write_cohort(folder, args.records, args.seed, array=args.input == "array")
     size_mb = cohort.stat().st_size / 1e6
     print(f"machine: {machine()}")
-    print(f"cohort: {args.records:,} synthetic records (seed {args.seed}), {args.input}, {size_mb:.0f} MB")
+    print(f"cohort: {args.records:,} diverse records, no two alike (seed {args.seed}), {args.input}, {size_mb:.0f} MB")
+    print(f"output: {args.format}, --detail {args.detail or 'lean'}, to {'/dev/null' if args.sink == 'devnull' else 'a file'}")
+    runs = end_to_end(args, cohort, folder)
+    if args.no_split:
+        return
+    detail = args.detail or "lean"
+    split_records = min(args.records, args.split_records)
+    split, calls = stage_split(cohort, split_records, folder, detail)
+    total = sum(split[name] for name in STAGES)
+    print(f"\nper record, stage by stage (CPU, first {split['records']:,} records, one process):")
+    for name in STAGES:
+        print(f"  {name:9s} {split[name] * 1e6:7.1f} µs  {split[name] / total:5.1%}")
+    print(f"  {'total':9s} {total * 1e6:7.1f} µs  = {1 / total:,.0f} records/s")
+
+    floor = engine_floor(calls, int(split["records"]))
+    around = split["engine"] - floor
+    print(
+        f"\nengine floor (the {sum(kind == 'assert' for kind, _ in calls) / split['records']:.1f} facts a record sends the engine, "
+        f"and its retracts, replayed with no Python around them): {1 / floor:,.0f} records/s ({floor * 1e6:.1f} µs per record)"
+    )
+    print(f"  Python around the engine steps: {around * 1e6:.1f} µs per record, {around / floor:.2f}x the floor")
+    everything_else = total - floor
+    print(f"  all the Python of a record (validate, normalise, steps, result, write, parse): {everything_else * 1e6:.1f} µs, {everything_else / floor:.2f}x the floor")
+    for workers, run in runs.items():
+        print(f"  end to end with --workers {workers}: {run['rate'] * floor:.2f} of the engine floor's rate (x{workers} processes: {run['rate'] * floor / workers:.2f} each)")
+
+    io = io_floor(cohort, folder, detail=detail)
+    print(
+        f"\nI/O floor (read every record, write a real result entry for each, no screening): "
+        f"{io['rate']:,.0f} records/s ({io['cpu_per_record'] * 1e6:.0f} µs CPU per record)"
+    )
+    for workers, run in runs.items():
+        print(f"  end to end with --workers {workers} takes {io['rate'] / run['rate']:.2f}x the I/O floor's time")
+
+
+def end_to_end(args: argparse.Namespace, cohort: Path, folder: Path) -> dict[int, dict[str, Any]]:
+    """The real command, ``--repeat`` times per worker count, interleaved; the median runs."""
     runs: dict[int, dict[str, Any]] = {}
     tries: dict[int, list[dict[str, Any]]] = {workers: [] for workers in args.workers}
     for _attempt in range(args.repeat):  # interleaved, so that a slow spell of the machine hits all alike
         for workers in args.workers:
             out = folder / f"out-{workers}.{args.format}"
-            tries[workers].append(run_cli(cohort, None if args.sink == "devnull" else out, workers, args.format))
+            tries[workers].append(run_cli(cohort, None if args.sink == "devnull" else out, workers, args.format, args.detail))
             if out.exists() and workers != args.workers[0]:
                 first = folder / f"out-{args.workers[0]}.{args.format}"
                 tries[workers][-1]["identical"] = _same_file(out, first) if first.exists() else None
@@ -292,24 +259,7 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
         for workers, run in runs.items():
             if workers != args.workers[0]:
                 print(f"  speed-up of --workers {workers} over {args.workers[0]}: {run['rate'] / first_run['rate']:.2f}x")
-    if args.no_split:
-        return
-
-    split_records = min(args.records, args.split_records)
-    split = stage_split(cohort, split_records, folder)
-    total = sum(v for k, v in split.items() if k != "records")
-    print(f"\nper record, stage by stage (CPU, first {split['records']:,} records, one process):")
-    for name in ("parse", "validate", "engine", "result", "write"):
-        print(f"  {name:9s} {split[name] * 1e6:7.1f} µs  {split[name] / total:5.1%}")
-    print(f"  {'total':9s} {total * 1e6:7.1f} µs  = {1 / total:,.0f} records/s")
-
-    floor = io_floor(cohort, folder)
-    print(
-        f"\nI/O floor (read every record, write a real result entry for each, no screening): "
-        f"{floor['rate']:,.0f} records/s ({floor['cpu_per_record'] * 1e6:.0f} µs CPU per record)"
-    )
-    for workers, run in runs.items():
-        print(f"  end to end with --workers {workers} takes {floor['rate'] / run['rate']:.2f}x the floor's time")
+    return runs
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -327,8 +277,13 @@ def memory(args: argparse.Namespace, folder: Path) -> None:
     ok = True
     for kind in ("jsonl", "array"):
         cohort = write_cohort(folder, args.records, args.seed, array=kind == "array")
-        print(f"\n{kind}: {args.records:,} records, {cohort.stat().st_size / 1e6:,.0f} MB, output to /dev/null, --workers {args.workers[0]}")
-        run = run_cli(cohort, None, args.workers[0], args.format)
+        out = None if args.sink == "devnull" else folder / f"memory-out.{args.format}"
+        where = "/dev/null (the child's stdout)" if out is None else "a file"
+        print(f"\n{kind}: {args.records:,} records, {cohort.stat().st_size / 1e6:,.0f} MB, output to {where}, --workers {args.workers[0]}")
+        run = run_cli(cohort, out, args.workers[0], args.format, args.detail)
+        if out is not None:
+            print(f"  output: {out.stat().st_size / 1e6:,.0f} MB ({out.stat().st_size / run['records']:,.0f} bytes per entry)")
+            out.unlink()
         samples = run["samples"]
         points = [samples[min(len(samples) - 1, int(len(samples) * f))] for f in (0.1, 0.25, 0.5, 0.75, 1.0)] if samples else []
         print(f"  {run['rate']:,.0f} records/s, {run['seconds']:.0f} s")
@@ -351,6 +306,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl", help="output format (default jsonl)")
     parser.add_argument(
         "--sink", choices=("file", "devnull"), default="file", help="write the output to a file (default) or to /dev/null"
+    )
+    parser.add_argument(
+        "--detail", choices=("lean", "full"), default=None, help="batch --detail (default: the command's own, lean)"
     )
     parser.add_argument("--split-records", type=int, default=20000, help="records timed stage by stage (default 20,000)")
     parser.add_argument("--repeat", type=int, default=1, help="end-to-end runs per worker count, interleaved (median shown)")

@@ -279,7 +279,7 @@ def _findings(page: Page, findings: Sequence[Finding]) -> None:
         if finding.evidence:
             given = "; ".join(f"{e.label}: {_value(e.value)}" for e in finding.evidence)
             page.add(f"because: {given}", "dim", indent=6, hang=2)
-        page.add(finding.explanation, indent=6)
+        page.add(finding.explanation or "", indent=6)  # a single result is always full
 
 
 def _value(value: object) -> str:

@@ -6,11 +6,19 @@ the rules (many risk factors, labs on both sides of every threshold), not to mir
 population.
 
     python -m screener.synthetic 100000 --seed 7 > cohort.jsonl
+    python -m screener.synthetic 100000 --seed 7 --diverse > diverse.jsonl
+
+``--diverse`` (``diverse_cohort``) makes every record unlike any other: numbers drawn from
+continuous ranges, medicine names with doses, timings and misspellings, names no vocabulary
+knows, and no two records alike once their ids are set aside (checked as they are made). It is
+what benchmarks screen, so that no memo of the screener (medication names, the engine's facts,
+explanations) is flattered by records that repeat.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -143,6 +151,82 @@ def _labs(rng: random.Random) -> dict[str, Any]:
     return labs
 
 
+_DOSE_UNITS = ("mg", "mg", "mg", "mcg", "mmol", "mEq", "%", "ml")
+_TIMINGS = ("", "", "daily", "twice daily", "bid", "once a day", "at night", "as needed", "tablets", "ER", "in the morning")
+_SYLLABLES = ("zo", "ra", "vex", "tin", "mol", "ar", "qui", "den", "lo", "pra", "nix", "sul", "ta", "bro", "fen")
+
+
+def _dosed(rng: random.Random, name: str) -> str:
+    """A medicine as people write it: a dose (any number), sometimes a timing, sometimes a slip."""
+    if _maybe(rng, 0.08) and len(name) > 5:
+        cut = rng.randrange(1, len(name) - 1)
+        name = name[:cut] + name[cut + 1 :]  # a letter dropped: often no longer recognised
+    if _maybe(rng, 0.7):
+        dose = rng.choice([rng.randint(1, 1000), round(rng.uniform(0.1, 100), rng.choice((1, 2)))])
+        name += f" {dose}{rng.choice(('', ' '))}{rng.choice(_DOSE_UNITS)}"
+    timing = rng.choice(_TIMINGS)
+    return f"{name} {timing}".strip() if timing else name
+
+
+def _unknown_medicine(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize() + f" {rng.randint(1, 500)} mg"
+
+
+def diverse_record(rng: random.Random, number: int) -> dict[str, Any]:
+    """One respondent unlike the others: ``record``'s shape with every value drawn afresh."""
+    answers = record(rng, number)
+    answers["id"] = f"diverse-{number}-{rng.getrandbits(32):08x}"
+    if "age" in answers:
+        answers["age"] = rng.randint(0, 120)
+    if _maybe(rng, 0.85):
+        names = [_dosed(rng, name) for name in rng.sample(MEDICATIONS, rng.randint(0, 6))]
+        names += [_unknown_medicine(rng) for _ in range(int(_maybe(rng, 0.15)))]
+        answers["medications"] = list(dict.fromkeys(names))
+    alcohol = answers.get("alcohol")
+    if alcohol and "drinks_per_week" in alcohol:
+        alcohol["drinks_per_week"] = round(rng.uniform(0, 70), rng.choice((0, 1, 2)))
+    for section, extra in (("diarrhea", "stools_per_day"), ("vomiting", "episodes_per_day")):
+        part = answers.get(section, {})
+        if "days" in part:
+            part["days"] = rng.randint(0, 90)
+        if extra in part:
+            part[extra] = rng.randint(0, 20)
+    diet = answers.get("diet", {})
+    if "fruit_veg_servings" in diet:
+        diet["fruit_veg_servings"] = round(rng.uniform(0, 12), rng.choice((0, 1, 2)))
+    _diverse_labs(rng, answers.get("labs", {}))
+    return answers
+
+
+def _diverse_labs(rng: random.Random, labs: dict[str, Any]) -> None:
+    """Lab values from continuous ranges (mostly plausible, some out of range for the rules)."""
+    potassium = labs.get("potassium")
+    if potassium is not None:
+        potassium["value"] = round(rng.uniform(2.0, 7.5), rng.choice((1, 2)))
+    magnesium = labs.get("magnesium")
+    if magnesium is not None:
+        mmol = rng.uniform(0.3, 2.2)
+        unit = magnesium["unit"]
+        magnesium["value"] = {"mmol/L": round(mmol, 2), "mEq/L": round(mmol * 2, 2), "mg/dL": round(mmol / 0.411, 1)}[unit]
+
+
+def diverse_cohort(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """``count`` records, no two alike once their ids are set aside (a record that happens to
+    repeat an earlier one is drawn again); the same seed always gives the same records."""
+    rng = random.Random(seed)
+    seen: set[bytes] = set()
+    number = 0
+    while number < count:
+        answers = diverse_record(rng, number + 1)
+        body = json.dumps({**answers, "id": None}, sort_keys=True).encode()
+        fingerprint = hashlib.blake2b(body, digest_size=12).digest()
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        number += 1
+        yield answers
+
+
 def cohort(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
     """``count`` synthetic records; the same seed always gives the same records."""
     rng = random.Random(seed)
@@ -154,9 +238,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write a seeded synthetic cohort as JSON Lines to stdout.")
     parser.add_argument("count", type=int, help="number of records")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--diverse", action="store_true", help="no two records alike (what benchmarks screen)")
     args = parser.parse_args(argv)
     write = sys.stdout.write
-    for answers in cohort(args.count, args.seed):
+    for answers in (diverse_cohort if args.diverse else cohort)(args.count, args.seed):
         write(json.dumps(answers, separators=(",", ":")) + "\n")
 
 

@@ -56,7 +56,7 @@ def saved(path: Path) -> dict[str, Any]:
 
 
 def batch_result(path: Path) -> dict[str, Any]:
-    run = runner.invoke(app, ["batch", str(path), "--quiet"])
+    run = runner.invoke(app, ["batch", str(path), "--quiet", "--detail", "full"])  # as screen gives it
     assert run.exit_code == 0, run.output
     (entry,) = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
     for key in ("status", "source", "position"):

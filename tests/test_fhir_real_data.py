@@ -33,7 +33,7 @@ SYNTHEA, BULK, US_CORE, R4 = REAL / "synthea", REAL / "bulk-export", REAL / "us-
 
 def batch(*inputs: Path, as_of: str, tmp: Path, fmt: str = "jsonl") -> tuple[Any, list[dict[str, Any]]]:
     out = tmp / f"out.{fmt}"
-    done = CliRunner().invoke(app, ["batch", *map(str, inputs), "--as-of", as_of, "-o", str(out), "-f", fmt])
+    done = CliRunner().invoke(app, ["batch", *map(str, inputs), "--as-of", as_of, "-o", str(out), "-f", fmt, "--detail", "full"])
     assert "Traceback" not in done.output
     return done, [json.loads(line) for line in out.read_text("utf-8").splitlines()] if out.exists() else []
 

@@ -153,17 +153,35 @@ def _mutate(value: dict[str, Any], rng: random.Random, odd: list[Any]) -> Any:
 # -- the Python reading, compiled ---------------------------------------------------------------
 
 
-def _profiles(screener: Screener, count: int) -> list[dict[str, Any]]:
-    """Facts as the rules see them at each step: real ones, and some with values shaken up."""
+def _seen_by(screener: Screener, answers: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The final facts, and the facts each fired rule was tested against (a copy taken when its
+    evidence is read, as the rules ran)."""
     from screener.screening.normalise import normalise
 
+    seen: dict[str, dict[str, Any]] = {}
+    evidence = screener.findings.evidence
+
+    def keep(rule_id: str, facts: dict[str, Any]) -> Any:
+        seen[rule_id] = copy.deepcopy(facts)
+        return evidence(rule_id, facts)
+
+    screener.findings.evidence = keep  # type: ignore[method-assign]
+    try:
+        facts, _conclusions, _trace = screener._infer(normalise(answers, screener.ruleset), explain=True)
+    finally:
+        del screener.findings.evidence
+    return facts, seen
+
+
+def _profiles(screener: Screener, count: int) -> list[dict[str, Any]]:
+    """Facts as the rules see them at each step: real ones, and some with values shaken up."""
     rng = random.Random(5)
     profiles = []
     for value in cohort(count, seed=31):
         answers, _ = screener.check(value)
         if answers is None:
             continue
-        facts, _trace, seen_by, _conclusions = screener._infer(normalise(answers, screener.ruleset))
+        facts, seen_by = _seen_by(screener, answers)
         profiles.append(facts)
         profiles.extend(list(seen_by.values())[:2])
         shaken = dict(facts)
@@ -192,6 +210,7 @@ def test_the_compiled_reading_agrees_with_the_plain_one_on_every_shipped_rule(sc
         {"fact": "k", "is": 1},
         {"fact": "k", "is_not": False},
         {"fact": "k", "in": [1, "a", True]},
+        {"fact": "k", "in": ["a", "1"]},
         {"fact": "k", "not_in": [0, "b"]},
         {"fact": "k", "lt": 1},
         {"fact": "k", "lte": 1.0},
@@ -204,7 +223,7 @@ def test_the_compiled_reading_agrees_with_the_plain_one_on_every_shipped_rule(sc
     ],
 )
 def test_the_compiled_reading_treats_types_like_the_plain_one(leaf: dict[str, Any]) -> None:
-    values = [None, True, False, 0, 1, 1.0, -0.0, 2, 0.5, "a", "1", [], [1], {}, {"b": {"c": 1}}, {"b": 2}]
+    values = [None, True, False, 0, 1, 1.0, -0.0, 2, 0.5, "a", "1", "b", [], [1], ["a"], {}, {"b": {"c": 1}}, {"b": 2}]
     holds, satisfied = fast_reading(leaf)
     for value in values:
         for profile in ({"k": value, "a": value}, {"a": {"b": value}}, {}):
@@ -247,17 +266,26 @@ def _as_json(value: Any) -> str:
 
 
 def test_remembered_explanations_are_the_ones_worked_out_afresh(screener: Screener) -> None:
-    from screener.screening.normalise import normalise
-
     compared = 0
+    findings = screener.findings
     for value in cohort(1500, seed=41):
         answers, _ = screener.check(value)
         assert answers is not None
-        _facts, _trace, seen_by, _conclusions = screener._infer(normalise(answers, screener.ruleset))
+        _facts, seen_by = _seen_by(screener, answers)
         for rule_id, known in seen_by.items():
-            assert _as_json(screener._finding(rule_id, known)) == _as_json(_reference_finding(screener, rule_id, known))
+            # Twice: worked out, then remembered (for the rules whose evidence depends on values).
+            for _ in range(2):
+                found = findings.full(rule_id, findings.evidence(rule_id, known))
+                assert _as_json(found) == _as_json(_reference_finding(screener, rule_id, known))
             compared += 1
     assert compared > 10000
+
+
+def test_a_lean_finding_made_full_again_is_the_full_finding(screener: Screener) -> None:
+    for value in cohort(300, seed=42):
+        full = screener.screen_entry(value, detail="full")
+        lean = screener.screen_entry(value, detail="lean")
+        assert screener.findings.hydrate(lean) == full
 
 
 def test_an_explanation_shows_this_records_value_not_an_equal_one_seen_before() -> None:
@@ -367,3 +395,23 @@ def test_valid_answers_with_tiny_or_huge_numbers_are_screened(screener: Screener
     assert entry["status"] == "screened"
     few = any(f["rule"] == "poor_diet_few_fruit_and_vegetables" for f in entry["findings"])
     assert few == (number < 2)
+
+
+def test_plain_text_is_tokenised_as_the_general_reading_tokenises_it() -> None:
+    from screener.screening import medications
+
+    rng = random.Random(11)
+    alphabet = "abcXYZ019 .,;:-/+&()[]{}|%'\"_\t"
+    texts = ["Lasix 40 mg", "amiloride/HCTZ 5-50", "co-amilofruse 2.5,000mg", "x2 q8h 5% 1,000"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        fast = medications._tokenise(text)
+        general = [
+            (medications._WORD if found.lastgroup == "word" else medications._SOFT if found.lastgroup == "soft" else medications._HARD,
+             found.group(), found.start(), found.end())
+            for found in medications._TOKEN_RE.finditer(text)
+        ]
+        assert [(t.kind if t.key not in medications._JOIN_WORDS else medications._WORD, t.start, t.end) for t in fast] == [
+            (kind, start, end) for kind, _, start, end in general
+        ], text
+        assert [t.key for t in fast] == [medications._normalise(word) if kind == medications._WORD else word for kind, word, _, _ in general]

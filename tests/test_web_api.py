@@ -28,7 +28,7 @@ def post_json(client: Any, path: str, body: bytes | str, content_type: str = "ap
 def test_every_persona_screens_as_batch_screens_it(client: Any, persona: str, tmp_path: Path) -> None:
     source = EXAMPLES / f"{persona}.json"
     output = tmp_path / "out.jsonl"
-    run = CliRunner().invoke(cli, ["batch", str(source), "-o", str(output), "--quiet"])
+    run = CliRunner().invoke(cli, ["batch", str(source), "-o", str(output), "--quiet", "--detail", "full"])
     assert run.exit_code == 0, run.output
     expected = json.loads(output.read_text(encoding="utf-8"))
     response = post_json(client, "/api/v1/screen", source.read_bytes())

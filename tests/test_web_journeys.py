@@ -31,7 +31,7 @@ def batch_result(answers: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
 
     source, output = tmp_path / "answers.json", tmp_path / "results.jsonl"
     source.write_text(json.dumps(answers), encoding="utf-8")
-    run = CliRunner().invoke(cli, ["batch", str(source), "-o", str(output), "--quiet"])
+    run = CliRunner().invoke(cli, ["batch", str(source), "-o", str(output), "--quiet", "--detail", "full"])
     assert run.exit_code == 0, run.output
     (entry,) = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     return dict(entry)

@@ -155,3 +155,40 @@ def test_duplicate_ids_are_counted_exactly_in_little_memory() -> None:
     duplicates = sum(not seen.add(identifier) for identifier in ids)
     assert duplicates == sum(count - 1 for count in Counter(ids).values())
     assert len(seen) == len(set(ids))
+
+
+def test_a_named_pipe_is_read_once_and_shared_by_the_workers(tmp_path: Path) -> None:
+    # Two processes reading one named pipe would each get part of it: this process copies it as
+    # it arrives, and the workers read the copy (as they read stdin).
+    text = "".join(json.dumps(answers) + "\n" for answers in cohort(3 * CHUNK_RECORDS + 5, seed=65))
+    (tmp_path / "people.jsonl").write_text(text, encoding="utf-8")
+    pipe = tmp_path / "people.pipe"
+    os.mkfifo(pipe)
+    writer = subprocess.Popen(["sh", "-c", f"cat '{tmp_path / 'people.jsonl'}' > '{pipe}'"])
+    try:
+        two = _batch([str(pipe), "-o", str(tmp_path / "two.jsonl"), "--workers", "2"])
+    finally:
+        writer.wait(timeout=60)
+    one = _batch([str(tmp_path / "people.jsonl"), "-o", str(tmp_path / "one.jsonl")])
+    assert one.returncode == two.returncode == 0, two.stderr
+    expected = (tmp_path / "one.jsonl").read_text(encoding="utf-8").replace(str(tmp_path / "people.jsonl"), str(pipe))
+    assert (tmp_path / "two.jsonl").read_text(encoding="utf-8") == expected
+    assert len(expected.splitlines()) == 3 * CHUNK_RECORDS + 5
+
+
+def test_a_cohort_report_counted_with_two_workers_counts_what_one_process_counts(tmp_path: Path) -> None:
+    pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
+    from screener.reports import tally_files
+    from screener.screening.ruleset import load_ruleset
+
+    inputs = _inputs(tmp_path)
+    outputs = []
+    for workers in ("1", "2"):
+        out, report = tmp_path / f"out-{workers}.jsonl", tmp_path / f"report-{workers}.html"
+        done = _batch([*inputs, "-o", str(out), "--report", str(report), "--workers", workers, "-q"])
+        assert done.returncode == 3, done.stderr
+        assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    tallies = [tally_files([str(tmp_path / f"out-{workers}.jsonl")], load_ruleset()) for workers in ("1", "2")]
+    assert tallies[0].levels == tallies[1].levels and tallies[0].records == tallies[1].records

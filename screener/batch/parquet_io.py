@@ -306,9 +306,9 @@ class ParquetResultWriter:
         try:
             batch = entries_to_batch(self._rows)
         except UnicodeEncodeError:  # a lone surrogate (only possible from Python callers): escape it
-            from screener.batch.writers import _escape_surrogates  # the other formats' way; imports this module
+            from screener.batch.encoding import escape_surrogates  # the other formats' way
 
-            batch = entries_to_batch([_escape_surrogates(entry) for entry in self._rows])
+            batch = entries_to_batch([escape_surrogates(entry) for entry in self._rows])
         self._parquet.write_batch(batch)
         self._rows = []
 

@@ -28,7 +28,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, BinaryIO, Literal
 
 if TYPE_CHECKING:
@@ -67,22 +67,28 @@ _LINES_TO_DECIDE = 16  # lines of an array's start looked at for JSON Lines reco
 SourceFormat = Literal["array", "lines", "sheet", "binary"]
 
 
-def iter_records(inputs: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[ReadItem]:
+def iter_records(
+    inputs: Sequence[str], stdin: BinaryIO | None = None, *, opened: Mapping[str, BinaryIO] | None = None
+) -> Iterator[ReadItem]:
     """Yield every record of the inputs, in order, one at a time.
 
     Each input is a file, a directory (its ``*.json``, ``*.jsonl`` and ``*.ndjson`` files in name
     order, not recursive) or ``-`` for ``stdin`` (default ``sys.stdin.buffer``). Positions are
     1-based and counted per source, unreadable records included (in a sheet: its row numbers). FHIR Bundles and bulk-data
-    lines become one record per person (``screener.fhir.records.expand``).
+    lines become one record per person (``screener.fhir.records.expand``). ``opened`` gives
+    streams to read instead of opening some inputs (``-``, named pipes: ``batch.workers`` copies
+    them for its workers).
     """
     from screener.fhir.records import expand
 
-    return expand(_read_inputs(inputs, stdin))
+    return expand(_read_inputs(inputs, stdin, opened or {}))
 
 
-def _read_inputs(inputs: Sequence[str], stdin: BinaryIO | None) -> Iterator[ReadItem]:
+def _read_inputs(inputs: Sequence[str], stdin: BinaryIO | None, opened: Mapping[str, BinaryIO]) -> Iterator[ReadItem]:
     for given in inputs:
-        if given == "-":
+        if given in opened:
+            yield from _read_stream(opened[given], STDIN_NAME if given == "-" else given)
+        elif given == "-":
             yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, STDIN_NAME)
         elif os.path.isdir(given):
             yield from _read_directory(given)

@@ -4,50 +4,38 @@ Every record read is accounted for: screened, or written as an "invalid" entry s
 wrong and where. A whole file that cannot be read is reported by name and skipped; its
 neighbours are still screened.
 
-With ``workers`` > 1 the records are screened in that many processes: this one and forked
-workers (the rules engine is C code that holds the GIL, so threads would not help). This process
-reads and parses the input, sends chunks of ``CHUNK_RECORDS`` records to the workers, screens the
-chunks they have no room for, and writes every entry in input order; only a few chunks are ever
-in flight, so memory stays flat however long the input. Each worker compiles its own copy of the
-rules into the engine after the fork: the C engine's handles and sessions belong to one process.
+With ``workers`` > 1 the records are screened in that many forked processes (the rules engine is
+C code that holds the GIL, so threads would not help), each reading the input itself and
+screening its own share of chunks, while this process only puts their output together in input
+order (``screener.batch.workers``). ``write_batch`` has the workers encode the output too, so this
+process writes their bytes as they are; ``screen_inputs`` gives the entries themselves.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import os
-import pickle
-import signal
-import sys
-import time
 from array import array
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+from screener.batch.workers import CHUNK_RECORDS, Digest, Job, digest, screened_chunks
 from screener.contract.validation import Problem
-from screener.errors import EngineError, InputError
+from screener.errors import InputError
 from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor, Future
-    from datetime import date
+    from screener.batch.writers import EntryWriter
+    from screener.screening.findings import Detail
 
-    from screener.screening.ruleset import Ruleset
+__all__ = ["CHUNK_RECORDS", "BatchSummary", "SeenIds", "check_workers", "screen_inputs", "screen_stream", "write_batch"]
 
 #: Levels ``--fail-on`` understands: headline levels and urgencies, each meaning "or higher".
 FAIL_ON_CHOICES = ("possible", "likely", "routine", "soon", "urgent", "emergency")
 #: ``--workers`` may be at most this many per CPU (``most_workers``).
 WORKERS_PER_CPU = 4
-#: Records sent to a worker at a time (large enough that passing them costs little).
-CHUNK_RECORDS = 64
-_QUEUED_PER_WORKER = 3  # chunks waiting for each worker, so that it never runs dry
-_SWITCH_INTERVAL = 0.0001  # seconds; see _screened_in_workers
-_CHUNKS_AHEAD = 4  # chunks held besides the workers' (done and waiting their turn, or screened here)
-_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal sent to this process when its parent dies
 
 Item = RawRecord | UnreadableRecord | UnreadableSource
 
@@ -133,17 +121,37 @@ class BatchSummary:
             "duplicate_ids": self.duplicate_ids,
         }
 
+    def count(self, item: Digest, fail_on: tuple[int, int, str] | None) -> None:
+        """Count one entry, from its digest (``workers.digest``). ``fail_on``: the rank a level
+        must reach, the index of the digest field it is read from, and that field's scale
+        (``_fail_on_test``)."""
+        self.records_read += 1
+        if item[0] == "invalid":
+            self.invalid += 1
+        else:
+            _, _, _, _, headline, urgency, coverage = item
+            self.screened += 1
+            self.by_headline[headline] += 1
+            self.by_urgency[urgency] += 1
+            self.by_coverage[coverage] += 1
+            if fail_on is not None and _reached(item, fail_on):
+                self.reached_fail_on += 1
+                if len(self.first_reaching_fail_on) < FAIL_ON_NAMED:
+                    self.first_reaching_fail_on.append(_where(item))
+        if not self._ids.add(item[1]):
+            self.duplicate_ids += 1
+
 
 #: How many of the records that reached ``--fail-on`` the summary names (the rest are counted).
 FAIL_ON_NAMED = 10
 
 
-def _where(entry: dict[str, Any]) -> str:
-    source = entry.get("source")
-    return f"{entry['id']} ({source} record {entry['position']})" if source else str(entry["id"])
+def _where(item: Digest) -> str:
+    _, identifier, source, position = item[:4]
+    return f"{identifier} ({source} record {position})" if source else str(identifier)
 
 
-def reaches(entry: dict[str, Any], level: str, screener: Screener) -> bool:
+def reaches(entry: Mapping[str, Any], level: str, screener: Screener) -> bool:
     """Whether a screened entry reaches a ``--fail-on`` level (that level or higher)."""
     scales = screener.ruleset.scales
     for name in (screener.ruleset.headline, "urgency"):
@@ -151,6 +159,23 @@ def reaches(entry: dict[str, Any], level: str, screener: Screener) -> bool:
         if level in scale.values:
             return scale.rank(entry[name]) >= scale.rank(level)
     raise ValueError(f"unknown level {level!r}")
+
+
+def _fail_on_test(level: str | None, screener: Screener) -> tuple[int, int, Any] | None:
+    """How a digest is tested against ``--fail-on``: see ``BatchSummary.count``."""
+    if level is None:
+        return None
+    scales = screener.ruleset.scales
+    for index, name in ((4, screener.ruleset.headline), (5, "urgency")):
+        scale = scales[name]
+        if level in scale.values:
+            return scale.rank(level), index, scale
+    raise ValueError(f"unknown level {level!r}")
+
+
+def _reached(item: Digest, fail_on: tuple[int, int, Any]) -> bool:
+    rank, index, scale = fail_on
+    return bool(scale.rank(item[index]) >= rank)
 
 
 def screen_stream(
@@ -161,32 +186,36 @@ def screen_stream(
     fail_on: str | None = None,
     on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
     workers: int = 1,
+    detail: Detail = "full",
 ) -> Iterator[dict[str, Any]]:
-    """Screen records as they arrive, keeping the summary up to date. Entries are JSON-ready
-    dicts in the shape of the contract's ``ScreeningResult`` and ``InvalidRecord``."""
+    """Screen records as they arrive, in this process, keeping the summary up to date. Entries
+    are JSON-ready dicts in the shape of the contract's ``ScreeningResult`` and ``InvalidRecord``.
+    (Records read elsewhere are screened here: ``screen_inputs`` and ``write_batch`` use workers.)"""
     check_workers(workers)
-    entries = _screened(items, screener) if workers == 1 else _screened_in_workers(items, screener, workers)
+    return _counted(_screened(items, screener, detail), screener, summary, fail_on, on_unreadable_source)
+
+
+def _counted(
+    entries: Iterable[dict[str, Any] | UnreadableSource],
+    screener: Screener,
+    summary: BatchSummary,
+    fail_on: str | None,
+    on_unreadable_source: Callable[[UnreadableSource], None] | None,
+) -> Iterator[dict[str, Any]]:
+    test = _fail_on_test(fail_on, screener)
+    headline = screener.ruleset.headline
     for entry in entries:
         if isinstance(entry, UnreadableSource):
-            summary.unreadable_sources.append(f"{entry.source}: {entry.message}")
-            if on_unreadable_source is not None:
-                on_unreadable_source(entry)
+            _unreadable(entry, summary, on_unreadable_source)
             continue
-        summary.records_read += 1
-        if entry["status"] == "invalid":
-            summary.invalid += 1
-        else:
-            summary.screened += 1
-            summary.by_headline[entry[screener.ruleset.headline]] += 1
-            summary.by_urgency[entry["urgency"]] += 1
-            summary.by_coverage[entry["coverage"]] += 1
-            if fail_on is not None and reaches(entry, fail_on, screener):
-                summary.reached_fail_on += 1
-                if len(summary.first_reaching_fail_on) < FAIL_ON_NAMED:
-                    summary.first_reaching_fail_on.append(_where(entry))
-        if not summary._ids.add(entry["id"]):
-            summary.duplicate_ids += 1
+        summary.count(digest(entry, headline), test)
         yield entry
+
+
+def _unreadable(item: UnreadableSource, summary: BatchSummary, report: Callable[[UnreadableSource], None] | None) -> None:
+    summary.unreadable_sources.append(f"{item.source}: {item.message}")
+    if report is not None:
+        report(item)
 
 
 def screen_inputs(
@@ -198,17 +227,72 @@ def screen_inputs(
     fail_on: str | None = None,
     on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
     workers: int = 1,
+    detail: Detail = "full",
 ) -> Iterator[dict[str, Any]]:
     """Read and screen every record of the given files, folders or ``-`` (stdin)."""
     check_workers(workers)
-    return screen_stream(
-        iter_records(inputs, stdin=stdin),
-        screener,
-        summary,
-        fail_on=fail_on,
-        on_unreadable_source=on_unreadable_source,
-        workers=workers,
-    )
+    if workers == 1:
+        items: Iterable[dict[str, Any] | UnreadableSource] = _screened(iter_records(inputs, stdin=stdin), screener, detail)
+    else:
+        job = Job(tuple(inputs), screener, detail, None, record_entry)
+        items = _from_chunks(screened_chunks(job, workers, stdin))
+    return _counted(items, screener, summary, fail_on, on_unreadable_source)
+
+
+def _from_chunks(chunks: Iterable[Any]) -> Iterator[dict[str, Any] | UnreadableSource]:
+    """The entries and unreadable sources of chunks of entries, in order."""
+    for chunk in chunks:
+        entries = iter(chunk.entries)
+        for item in chunk.digests:
+            yield UnreadableSource(item[1], item[2]) if item[0] == "unreadable" else next(entries)
+
+
+def write_batch(
+    inputs: Sequence[str],
+    screener: Screener,
+    summary: BatchSummary,
+    writer: EntryWriter,
+    *,
+    stdin: BinaryIO | None = None,
+    fail_on: str | None = None,
+    on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
+    on_entry: Callable[[dict[str, Any]], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    detail: Detail = "full",
+) -> None:
+    """Screen every record of the inputs and write its entry (``mgk-screen batch``).
+
+    ``on_entry`` sees every entry (a cohort report counting them); ``progress`` is told the
+    number of records done every ``CHUNK_RECORDS`` records or so. With workers, they encode the
+    entries themselves unless ``on_entry`` needs them."""
+    check_workers(workers)
+    if workers == 1 or on_entry is not None:
+        entries = screen_inputs(
+            inputs, screener, summary, stdin=stdin, fail_on=fail_on, on_unreadable_source=on_unreadable_source,
+            workers=workers, detail=detail,
+        )
+        for count, entry in enumerate(entries, 1):
+            if on_entry is not None:
+                on_entry(entry)
+            writer.write(entry)
+            if progress is not None and count % CHUNK_RECORDS == 0:
+                progress(count)
+        return
+    test = _fail_on_test(fail_on, screener)
+    encoder = writer.encoder
+    job = Job(tuple(inputs), screener, detail, lambda: encoder, record_entry)
+    for chunk in screened_chunks(job, workers, stdin):
+        written = 0
+        for item in chunk.digests:
+            if item[0] == "unreadable":
+                _unreadable(UnreadableSource(item[1], item[2]), summary, on_unreadable_source)
+            else:
+                summary.count(item, test)
+                written += 1
+        writer.write_encoded(chunk.data, written)
+        if progress is not None:
+            progress(summary.records_read)
 
 
 def most_workers() -> int:
@@ -243,13 +327,13 @@ def check_workers(workers: int) -> None:
             )
 
 
-def record_entry(item: RawRecord | UnreadableRecord, screener: Screener) -> dict[str, Any]:
+def record_entry(item: RawRecord | UnreadableRecord, screener: Screener, detail: Detail = "full") -> dict[str, Any]:
     """The output entry of one record read: its result, or why it is invalid."""
     if isinstance(item, UnreadableRecord):
         return invalid_entry(None, [Problem("$", item.message)], source=item.source, position=item.position)
     if item.problems:
         return invalid_entry(item.value, record_problems(item, screener), source=item.source, position=item.position)
-    return screener.screen_entry(item.value, source=item.source, position=item.position)
+    return screener.screen_entry(item.value, source=item.source, position=item.position, detail=detail)
 
 
 def record_problems(item: RawRecord, screener: Screener) -> list[Problem]:
@@ -272,185 +356,6 @@ def _at_or_under(path: str, cell: str) -> bool:
     return path == cell or path.startswith((cell + ".", cell + "["))
 
 
-def _screened(items: Iterable[Item], screener: Screener) -> Iterator[dict[str, Any] | UnreadableSource]:
+def _screened(items: Iterable[Item], screener: Screener, detail: Detail) -> Iterator[dict[str, Any] | UnreadableSource]:
     for item in items:
-        yield item if isinstance(item, UnreadableSource) else record_entry(item, screener)
-
-
-# -- workers ----------------------------------------------------------------------------------
-
-_worker_screener: Screener | None = None
-
-
-def _start_worker(ruleset: Ruleset, parent: int, as_of: date | None = None) -> None:
-    """In a new worker: its own engine, compiled from the (inherited) rules.
-
-    Ctrl-C and SIGTERM are the parent's to handle (it stops the workers cleanly), so a worker
-    neither dies of them nor prints a traceback. A worker must not outlive its parent: killed
-    with it (where the system offers that) or on noticing it is gone, and holding neither the
-    output pipe nor stdin meanwhile, so that whoever reads the output sees its end.
-    """
-    global _worker_screener
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _die_with_parent(parent)
-    with contextlib.suppress(OSError):
-        null = os.open(os.devnull, os.O_RDWR)
-        os.dup2(null, 1)
-        os.close(null)
-    # A copy of the ruleset compiles its own engine on first use (``Ruleset.engine`` is cached
-    # per object, and the parent's compiled rules and sessions are the parent's).
-    _worker_screener = Screener(dataclasses.replace(ruleset), as_of=as_of)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Be killed when the parent process dies (Linux: PR_SET_PDEATHSIG), and watch for it
-    elsewhere; if the parent is already gone, leave now."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    else:
-        import threading
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1)
-            os._exit(1)
-
-        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _screen_chunk(items: list[Item]) -> list[bytes | UnreadableSource]:
-    """In a worker: the entries of one chunk, each pickled on its own so that the parent
-    unpickles one at a time, as it writes them (one big list would cost it far more)."""
-    screener = _worker_screener
-    assert screener is not None, "the worker was not started with _start_worker"
-    return [
-        item if isinstance(item, UnreadableSource) else pickle.dumps(record_entry(item, screener), pickle.HIGHEST_PROTOCOL)
-        for item in items
-    ]
-
-
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class _Local:
-    """A chunk this process screens itself; ``entries`` once screened (ahead of its turn)."""
-
-    __slots__ = ("chunk", "entries")
-
-    def __init__(self, chunk: list[Item]) -> None:
-        self.chunk = chunk
-        self.entries: list[dict[str, Any] | UnreadableSource] | None = None
-
-
-def _screened_in_workers(
-    items: Iterable[Item], screener: Screener, processes: int
-) -> Iterator[dict[str, Any] | UnreadableSource]:
-    """Screen in ``processes`` processes: this one and ``processes - 1`` forked workers.
-
-    This process reads every record and writes every entry, in input order. The workers are
-    kept fed first: whenever one has fewer than ``_QUEUED_PER_WORKER`` chunks to do, the next
-    chunk read goes to it. When the next entries to write are still with a worker, this
-    process does not wait: it screens a chunk itself (one it reads for that), ahead of its turn.
-    So on two cores one worker and this process, which also does all the reading and writing,
-    keep both cores busy. At most ``_CHUNKS_AHEAD`` chunks beyond the workers' are held.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    helpers = processes - 1
-    executor = ProcessPoolExecutor(
-        max_workers=helpers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(screener.ruleset, os.getpid(), screener.as_of),
-    )
-    most_queued = helpers * _QUEUED_PER_WORKER
-    most_held = most_queued + _CHUNKS_AHEAD
-    # The executor's threads here pass chunks to the workers and take their results back, and
-    # need the GIL for it: by default they get it only every 5 ms from this busy thread, long
-    # enough for a worker to stall on a full pipe (measured: a worker busy 58% of the time,
-    # 81% with 0.1 ms). Put back when done.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH_INTERVAL)
-    # Chunks read and not yet written, in input order: with a worker, or screened here.
-    window: deque[Future[list[bytes | UnreadableSource]] | _Local] = deque()
-    chunks = _chunks(items, CHUNK_RECORDS)
-    try:
-        yield from _in_order(window, executor, chunks, screener, most_queued, most_held)
-    except BrokenProcessPool as error:  # a worker was killed (out of memory, or by hand)
-        raise EngineError(f"a worker process died while screening ({error}); try again with --workers 1") from None
-    finally:
-        # On an error or Ctrl-C: nothing more is started, and chunks under way (a fraction of a
-        # second each) are let finish, so no worker is left behind.
-        executor.shutdown(wait=True, cancel_futures=True)
-        sys.setswitchinterval(switch_interval)
-
-
-def _in_order(
-    window: deque[Future[list[bytes | UnreadableSource]] | _Local],
-    executor: Executor,
-    chunks: Iterator[list[Item]],
-    screener: Screener,
-    most_queued: int,
-    most_held: int,
-) -> Iterator[dict[str, Any] | UnreadableSource]:
-    """The entries of the chunks in input order (see ``_screened_in_workers``)."""
-    from concurrent.futures import Future
-
-    more = True
-
-    def queued() -> int:
-        return sum(1 for part in window if isinstance(part, Future) and not part.done())
-
-    def read() -> list[Item] | None:
-        nonlocal more
-        chunk = next(chunks, None) if more else None
-        more = chunk is not None
-        return chunk
-
-    while True:
-        while len(window) < most_held and queued() < most_queued and (chunk := read()) is not None:
-            window.append(executor.submit(_screen_chunk, chunk))
-        if not window:
-            break
-        head = window[0]
-        if isinstance(head, _Local) or head.done():
-            window.popleft()
-            if isinstance(head, _Local):
-                yield from head.entries if head.entries is not None else _screened(head.chunk, screener)
-            else:
-                yield from _unpacked(head.result())
-            continue
-        # The next entries are a worker's and not ready yet: screen a chunk here meanwhile.
-        ahead = next((part for part in window if isinstance(part, _Local) and part.entries is None), None)
-        if ahead is None and len(window) < most_held and (chunk := read()) is not None:
-            ahead = _Local(chunk)
-            window.append(ahead)
-        if ahead is not None:
-            ahead.entries = list(_screened(ahead.chunk, screener))
-        else:
-            window.popleft()
-            yield from _unpacked(head.result())
-
-
-
-
-def _unpacked(results: list[bytes | UnreadableSource]) -> Iterator[dict[str, Any] | UnreadableSource]:
-    for result in results:
-        yield result if isinstance(result, UnreadableSource) else pickle.loads(result)
+        yield item if isinstance(item, UnreadableSource) else record_entry(item, screener, detail)

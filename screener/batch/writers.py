@@ -6,43 +6,21 @@ questionnaire."""
 from __future__ import annotations
 
 import contextlib
-import csv
-import functools
 import io
-import json
 import os
 import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Final, Literal, Protocol, TextIO, cast
+from typing import IO, Any, Literal, Protocol, TextIO, cast
 
+from screener.batch.encoding import CSV_COLUMNS, EntryEncoder, encoder_for
 from screener.batch.parquet_io import ParquetResultWriter
 from screener.batch.records import RECORD_FILE_SUFFIXES
-from screener.errors import ClosedPipe, OutputError, ScreenerError, terminal_safe
+from screener.errors import ClosedPipe, OutputError, ScreenerError
 
-#: Columns of the CSV output, in order. Lists are joined with "; " (recommendations by their code,
-#: errors as "path: message"), booleans are true/false, and a field an entry lacks is left empty.
-CSV_COLUMNS: Final = (
-    "status",
-    "id",
-    "source",
-    "position",
-    "combined_depletion",
-    "magnesium_depletion",
-    "potassium_depletion",
-    "urgency",
-    "consult_clinician",
-    "coverage",
-    "red_flags",
-    "risk_factors",
-    "recommendations",
-    "unanswered_sections",
-    "warnings",
-    "errors",
-)
-
+__all__ = ["CSV_COLUMNS", "EntryWriter", "OutputTarget", "ResultWriter", "open_writer", "output_target"]
 
 OutputFormat = Literal["jsonl", "json", "csv", "parquet", "fhir"]
 
@@ -54,149 +32,66 @@ class ResultWriter(Protocol):
         """Write one JSON-ready entry."""
 
 
-def _compact(value: object) -> str:
-    # allow_nan=False: a NaN in a result is a bug, and must not become invalid JSON output.
-    # (The JSON writers also pass it through ``terminal_safe``: DEL and C1 characters, which
-    # json leaves raw, are written as \u escapes, so results on a terminal cannot drive it.)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-class _Writer:
-    """Entry formatting over a text stream, flushed every few entries so progress is visible."""
+class EntryWriter:
+    """Entries written through an ``EntryEncoder`` onto a stream, flushed every few entries so
+    that progress is visible. ``write_encoded`` takes entries already encoded (by a worker
+    process, with the same encoder), so both ways give the same bytes. Bytes are gathered and
+    written a few hundred kilobytes at a time: an entry is a few kilobytes, a write call costs
+    the same for one or a hundred."""
 
     _FLUSH_EVERY = 100
+    _GATHER_BYTES = 256 * 1024
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, encoder: EntryEncoder) -> None:
         self._out = out
-        self._count = 0
-        self._start()
+        self._put = _byte_writer(out)
+        self._gathered: list[bytes] = []
+        self._size = 0
+        self.encoder = encoder
+        self.count = 0
+        self._put(encoder.start())
 
     def write(self, entry: Mapping[str, object]) -> None:
-        try:
-            self._write(entry)
-        except UnicodeEncodeError:  # a lone surrogate (only possible from Python callers): escape it
-            self._write(_escape_surrogates(entry))
-        self._count += 1
-        if self._count % self._FLUSH_EVERY == 0:
-            self._out.flush()
+        data = self.encoder.entry(entry, self.count == 0)
+        self._gathered.append(data)
+        self._size += len(data)
+        self.count += 1
+        if self.count % self._FLUSH_EVERY == 0 or self._size >= self._GATHER_BYTES:
+            self.flush()
+
+    def write_encoded(self, data: bytes, entries: int) -> None:
+        """Write ``entries`` entries already encoded, in order (the first of all included)."""
+        self.flush()
+        self._put(data)
+        self.count += entries
+        self._out.flush()
+
+    def flush(self) -> None:
+        """Write what was gathered, and flush the stream."""
+        if self._gathered:
+            self._put(b"".join(self._gathered))
+            self._gathered.clear()
+            self._size = 0
+        self._out.flush()
 
     def finish(self) -> None:
         """Complete the output; only called when every entry was written."""
+        self.flush()
+        self._put(self.encoder.finish(self.count))
         self._out.flush()
 
-    def _start(self) -> None:
-        """Write what comes before the first entry."""
 
-    def _write(self, entry: Mapping[str, object]) -> None:
-        raise NotImplementedError
-
-
-def _escape_surrogates(value: Any) -> Any:
-    """The value with every lone surrogate in its strings written as text (``\\ud800``)."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, Mapping):
-        return {_escape_surrogates(key): _escape_surrogates(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_escape_surrogates(item) for item in value]
-    return value
-
-
-class _JsonLinesWriter(_Writer):
-    def _write(self, entry: Mapping[str, object]) -> None:
-        self._out.write(terminal_safe(_compact(entry)) + "\n")
-
-
-class _JsonArrayWriter(_Writer):
-    """A JSON array written entry by entry. Left unclosed on failure, so a partial list never parses."""
-
-    def _start(self) -> None:
-        self._out.write("[")
-
-    def _write(self, entry: Mapping[str, object]) -> None:
-        self._out.write(("\n" if self._count == 0 else ",\n") + terminal_safe(_compact(entry)))
-
-    def finish(self) -> None:
-        self._out.write("\n]\n" if self._count else "]\n")
-        super().finish()
-
-
-_CSV_LIST_ITEM: Final[Mapping[str, Callable[[Mapping[str, object]], str]]] = {
-    "recommendations": lambda item: str(item["code"]),
-    "errors": lambda item: f"{item['path']}: {item['message']}",
-}
-
-
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): an id or a
-#: medication name such as ``=HYPERLINK(...)`` is user text, so it is shown as text.
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(column: str, value: object) -> str:
-    """A CSV cell: the value as text, with a ``'`` before a leading formula character. A carriage
-    return becomes a newline: the writer quotes a cell holding a newline, but not one holding a
-    bare CR, which most readers take for the end of the row."""
-    text = _csv_text(column, value)
-    if text.startswith(_FORMULA_STARTS):
-        text = "'" + text
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-
-
-def _csv_text(column: str, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "; ".join(
-            _CSV_LIST_ITEM[column](item)
-            if column in _CSV_LIST_ITEM and isinstance(item, Mapping)
-            else _csv_text(column, item)
-            for item in value
-        )
-    if isinstance(value, Mapping):
-        return _compact(value)
-    return str(value)
-
-
-class _CsvWriter(_Writer):
-    def _start(self) -> None:
-        self._csv = csv.writer(self._out, lineterminator="\n")
-        self._csv.writerow(CSV_COLUMNS)
-
-    def _write(self, entry: Mapping[str, object]) -> None:
-        self._csv.writerow([_csv_cell(column, entry.get(column)) for column in CSV_COLUMNS])
-
-
-class _FhirWriter(_JsonLinesWriter):
-    """FHIR resources as NDJSON (bulk-data style): a RiskAssessment per screened record, an
-    OperationOutcome per invalid one (``screener.fhir.risk``)."""
-
-    def __init__(self, out: TextIO, ruleset: Any = None) -> None:
-        from screener.fhir.mapping import fhir_context
-        from screener.fhir.risk import fhir_output
-
-        if ruleset is None:
-            raise ValueError("the fhir format needs the ruleset the entries were screened with")
-        self._context = fhir_context(ruleset)
-        self._resource = fhir_output
-        super().__init__(out)
-
-    def _write(self, entry: Mapping[str, object]) -> None:
-        super()._write(self._resource(entry, self._context))
-
-
-class _FinishingWriter(ResultWriter, Protocol):
-    def finish(self) -> None: ...
-
-
-_WRITERS: Final[Mapping[str, Callable[..., _FinishingWriter]]] = {
-    "jsonl": _JsonLinesWriter,
-    "json": _JsonArrayWriter,
-    "csv": _CsvWriter,
-    "parquet": ParquetResultWriter,
-    "fhir": _FhirWriter,
-}
+def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
+    """Bytes onto a text stream: through the binary stream below it when it has one (after what
+    was written as text), else decoded (a StringIO)."""
+    write_bytes = getattr(out, "write_bytes", None)
+    if write_bytes is not None:
+        return cast(Callable[[bytes], object], write_bytes)
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        return cast(Callable[[bytes], object], buffer.write)
+    return lambda data: out.write(data.decode("utf-8"))
 
 
 # -- where output goes ------------------------------------------------------------------------
@@ -386,6 +281,18 @@ class _Guarded(io.TextIOBase):
         except OSError as error:
             raise _output_failed(error, self._name) from None
 
+    def write_bytes(self, data: bytes) -> None:
+        """Write bytes below the text layer (after flushing what was written as text)."""
+        try:
+            buffer = getattr(self._out, "buffer", None)
+            if buffer is None:
+                self._out.write(data.decode("utf-8"))
+                return
+            self._out.flush()
+            buffer.write(data)
+        except OSError as error:
+            raise _output_failed(error, self._name) from None
+
     def fileno(self) -> int:
         return self._out.fileno()
 
@@ -398,22 +305,18 @@ class _Guarded(io.TextIOBase):
 @contextlib.contextmanager
 def open_writer(
     path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
-) -> Iterator[ResultWriter]:
+) -> Iterator[EntryWriter | ParquetResultWriter]:
     """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", "parquet", or "fhir",
-    which needs the ``ruleset`` the entries were screened with).
+    which needs the ``ruleset`` the entries were screened with). The text formats are
+    ``EntryWriter`` (entries, or entries already encoded by workers); Parquet takes entries.
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``); otherwise see
     ``open_output``. A path not already checked by ``output_target`` is checked here.
     """
-    known = _WRITERS.get(fmt)
-    if known is None:
-        raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(_WRITERS)}")
-    writer_class: Callable[[TextIO], _FinishingWriter] = (
-        functools.partial(_FhirWriter, ruleset=ruleset) if known is _FhirWriter else known
-    )
+    encoder = None if fmt == "parquet" else encoder_for(fmt, ruleset)
     target = path if isinstance(path, OutputTarget) else output_target(path)
     with open_output(target, stdout) as out:
-        writer = writer_class(out)
+        writer = ParquetResultWriter(out) if encoder is None else EntryWriter(out, encoder)
         yield writer
         writer.finish()
 

@@ -6,9 +6,9 @@ The published JSON Schema (``schemas/result.schema.json``) is generated from the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from screener.contract.coverage import Coverage
 
@@ -21,24 +21,35 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_LEAN = "Left out of a lean entry: the same for everyone screened with these rules (mgk-screen rules show RULE)"
+
+
 class Evidence(_Model):
     """One answer (or earlier conclusion) that made a rule fire."""
 
     fact: str = Field(description="Fact name, as the rules test it")
-    label: str = Field(description="The fact in plain words")
+    label: str | None = Field(None, description=f"The fact in plain words. {_LEAN}")
     value: EvidenceValue
 
 
 class Finding(_Model):
+    """A rule that fired, with the answers that made it fire. A lean entry's findings have only
+    ``rule`` and ``evidence`` (each item ``fact`` and ``value``); the rest is the rules' own."""
+
     rule: str = Field(description="Rule id")
-    step: str = Field(description="Step of the chain the rule belongs to")
-    title: str
-    explanation: str = Field(description="Why it matters, in plain language")
-    mechanism: str = Field(description="The physiology behind it, in one or two sentences")
-    conclusion: str = Field(description="What the rule concluded")
+    step: str | None = Field(None, description=f"Step of the chain the rule belongs to. {_LEAN}")
+    title: str | None = Field(None, description=_LEAN)
+    explanation: str | None = Field(None, description=f"Why it matters, in plain language. {_LEAN}")
+    mechanism: str | None = Field(None, description=f"The physiology behind it, in one or two sentences. {_LEAN}")
+    conclusion: str | None = Field(None, description=f"What the rule concluded. {_LEAN}")
     evidence: list[Evidence] = Field(description="The answers that triggered it")
-    sources: list[str]
-    red_flag: bool = False
+    sources: list[str] | None = Field(None, description=_LEAN)
+    red_flag: bool | None = Field(None, description=_LEAN)
+
+    @property
+    def lean(self) -> bool:
+        """Whether the rule's own fields were left out (a finding of a lean entry)."""
+        return self.title is None
 
 
 class Recommendation(_Model):
@@ -77,6 +88,30 @@ class RulesetInfo(_Model):
     sha256: str
 
 
+def _result_schema(schema: dict[str, Any]) -> None:
+    """The published schema says what the model checks in Python: an entry without
+    ``"detail": "lean"`` has every field of its findings."""
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["allOf"] = [
+        {
+            "if": {"not": {"required": ["detail"]}},
+            "then": {
+                "properties": {
+                    "findings": {
+                        "items": {
+                            "required": [*_FULL_FINDING],
+                            "properties": {"evidence": {"items": {"required": ["label"]}}},
+                        }
+                    }
+                }
+            },
+        }
+    ]
+
+
+_FULL_FINDING = ("step", "title", "explanation", "mechanism", "conclusion", "sources", "red_flag")
+
+
 class ScreeningResult(_Model):
     """One respondent's screening result."""
 
@@ -84,10 +119,20 @@ class ScreeningResult(_Model):
         extra="forbid",
         frozen=True,
         title="mgk-screen result",
-        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+        json_schema_extra=_result_schema,
     )
 
     status: Literal["screened"] = "screened"
+    detail: Literal["lean"] | None = Field(
+        None,
+        description=(
+            "'lean' (batch output's default): each finding is its rule and evidence (fact and value) only; "
+            "the step, title, explanation, mechanism, conclusion, sources and red_flag of each finding and the "
+            "label of each evidence fact are the rules' own, found by rule id in the rules this entry names by "
+            "SHA-256 (mgk-screen rules show RULE; `mgk-screen report` fills them back in). "
+            "Absent: every finding in full"
+        ),
+    )
     id: str
     source: str | None = Field(None, description="(batch) input file")
     position: int | None = Field(None, description="(batch) 1-based record number in its file")
@@ -117,6 +162,18 @@ class ScreeningResult(_Model):
     recommendations: list[Recommendation]
     ruleset: RulesetInfo
     disclaimer: str
+
+    @model_validator(mode="after")
+    def _findings_in_full_unless_lean(self) -> ScreeningResult:
+        if self.detail is None:
+            for finding in self.findings:
+                missing = [name for name in _FULL_FINDING if getattr(finding, name) is None]
+                if missing or any(item.label is None for item in finding.evidence):
+                    raise ValueError(
+                        f"finding {finding.rule!r} lacks {', '.join(missing) or 'evidence labels'}: "
+                        "only a lean entry (\"detail\": \"lean\") leaves the rules' own fields out"
+                    )
+        return self
 
 
 class RecordError(_Model):

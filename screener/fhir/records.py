@@ -39,6 +39,7 @@ from screener.fhir.response import response_to_answers
 if TYPE_CHECKING:
     from screener.batch.records import ReadItem
     from screener.contract.answers import Answers
+    from screener.screening.findings import Detail
     from screener.screening.pipeline import Screener
 
 RESPONSE = "QuestionnaireResponse"
@@ -317,7 +318,9 @@ def fhir_answers(screener: Screener, value: Any) -> dict[str, Any]:
     return dict(conversion.answers)
 
 
-def screen_fhir_entry(screener: Screener, value: Any, *, source: str | None, position: int) -> dict[str, Any]:
+def screen_fhir_entry(
+    screener: Screener, value: Any, *, source: str | None, position: int, detail: Detail = "full"
+) -> dict[str, Any]:
     """``Screener.screen_entry`` for a FHIR record: the result entry, or the invalid-record entry
     with paths into the FHIR input."""
     from screener.screening.pipeline import invalid_entry
@@ -325,7 +328,7 @@ def screen_fhir_entry(screener: Screener, value: Any, *, source: str | None, pos
     conversion = convert(value, screener)
     if conversion.problems:
         return invalid_entry({"id": conversion.record_id}, conversion.problems, source=source, position=position)
-    entry = screener.screen_entry(conversion.answers, source=source, position=position)
+    entry = screener.screen_entry(conversion.answers, source=source, position=position, detail=detail)
     if entry["status"] == "invalid":
         problems = [Problem(error["path"], error["message"]) for error in entry["errors"]]
         entry["errors"] = [problem.as_dict() for problem in conversion.locate(problems)]

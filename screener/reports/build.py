@@ -58,7 +58,9 @@ def person_report(
     """One person's report as a self-contained HTML page. ``value`` is an answers object (screened
     here first; raises ``InvalidAnswers`` when it is not valid), one person's FHIR record (a
     QuestionnaireResponse, or a patient's resources: read as `screen` reads them), or a result,
-    as ``mgk-screen screen --json`` and ``batch`` write them."""
+    as ``mgk-screen screen --json`` and ``batch`` write them. The findings of a lean result
+    (batch's default) are explained from the screener's rules, which must be the ones it names
+    (else ``InputError``)."""
     require_reports()
     from screener.fhir.records import fhir_answers, is_fhir
     from screener.reports.person import person_view, rule_raises
@@ -70,7 +72,7 @@ def person_report(
     if is_fhir(value):
         value = fhir_answers(screener, value)
     if is_result(value):
-        result, answers = check_result(value, source), None
+        result, answers = screener.findings.hydrate(check_result(value, source), source), None
     else:
         result = screener.screen(value).model_dump(mode="json", exclude_none=True)
         answers = value

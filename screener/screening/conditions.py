@@ -26,6 +26,8 @@ from typing import Any
 OPERATORS = ("is", "is_not", "in", "not_in", "lt", "lte", "gt", "gte", "present")
 _COMPARISONS = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _MISSING = object()
+MISSING = _MISSING
+"""What ``lookup`` and the getters give for a fact that has no value (``is_missing``)."""
 
 
 def lookup(profile: Mapping[str, Any], path: str) -> Any:
@@ -182,6 +184,14 @@ def value_getter(path: str) -> Getter:
     if "." not in path:
         return lambda profile: profile.get(path, _MISSING)
     parts = tuple(path.split("."))
+    if len(parts) == 2:  # most facts ("symptoms.fatigue"): one step, no loop
+        first, second = parts
+
+        def get_two(profile: Mapping[str, Any]) -> Any:
+            node = profile.get(first)
+            return node.get(second, _MISSING) if isinstance(node, dict) else _MISSING
+
+        return get_two
 
     def get(profile: Mapping[str, Any]) -> Any:
         node: Any = profile
@@ -225,31 +235,41 @@ def fast_reading(condition: Mapping[str, Any] | Condition) -> tuple[Test, Explai
 
 def _leaf_test(leaf: Leaf) -> Test:
     """``leaf.holds`` as a closure (see ``Leaf.holds`` for the meaning of each operator)."""
-    get, op, expected = value_getter(leaf.fact), leaf.operator, leaf.value
+    get, test = value_getter(leaf.fact), value_test(leaf)
+    return lambda profile: test(get(profile))
+
+
+def value_test(leaf: Leaf) -> Callable[[Any], bool]:
+    """Whether a leaf holds for its fact's value (``MISSING`` when it has none)."""
+    op, expected = leaf.operator, leaf.value
     if op == "present":
         wanted = bool(expected)
-        return lambda profile: (get(profile) is not _MISSING) is wanted
+        return lambda actual: (actual is not _MISSING) is wanted
     if op in ("is", "is_not"):
         same = _same_as(expected)
         if op == "is":
-            return lambda profile: same(get(profile))  # _MISSING equals no expected value
-        return lambda profile: not same(get(profile))
+            return same  # _MISSING equals no expected value
+        return lambda actual: not same(actual)
+    if op == "in" and all(isinstance(item, str) for item in expected):
+        # Levels and codes: only a text is the same as a text (facts are JSON values).
+        texts = frozenset(expected)
+        return lambda actual: isinstance(actual, str) and actual in texts
     if op in ("in", "not_in"):
         sames = tuple(_same_as(item) for item in expected)
         if op == "in":
-            return lambda profile: _any_same(sames, get(profile))
-        return lambda profile: not _any_same(sames, get(profile))
+            return lambda actual: _any_same(sames, actual)
+        return lambda actual: not _any_same(sames, actual)
 
-    def compare(actual: Any) -> bool:
+    def number(actual: Any) -> bool:
         return actual.__class__ in (int, float) or (isinstance(actual, (int, float)) and not isinstance(actual, bool))
 
     if op == "lt":
-        return lambda profile: compare(actual := get(profile)) and bool(actual < expected)
+        return lambda actual: number(actual) and bool(actual < expected)
     if op == "lte":
-        return lambda profile: compare(actual := get(profile)) and bool(actual <= expected)
+        return lambda actual: number(actual) and bool(actual <= expected)
     if op == "gt":
-        return lambda profile: compare(actual := get(profile)) and bool(actual > expected)
-    return lambda profile: compare(actual := get(profile)) and bool(actual >= expected)
+        return lambda actual: number(actual) and bool(actual > expected)
+    return lambda actual: number(actual) and bool(actual >= expected)
 
 
 def _any_same(sames: tuple[Callable[[Any], bool], ...], actual: Any) -> bool:

@@ -35,8 +35,11 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 _SCHEMA = "schemas/medications.schema.json"
-_CACHE_SIZE = 65_536
-"""Distinct strings remembered: a cohort repeats a few thousand spellings over and over."""
+_CACHE_SIZE = 16_384
+"""Distinct strings remembered: a cohort repeats a few thousand spellings over and over. (A
+million people who all spell differently would fill a larger cache with about a kilobyte per
+spelling, for nothing: memory must stay flat however long the cohort.)"""
+_DOSE_WORDS = 4096  # dose words remembered (see Vocabulary._is_dose)
 
 _HINT = "fix the entry named above in the medication vocabulary (its fields are described in the schema)"
 
@@ -54,6 +57,11 @@ _TOKEN_RE = re.compile(
     rf"(?P<word>(?:\d+(?:[.,]\d+)+|[^\W_])(?:[^\W_]|[{_INVISIBLE}])*%?)"  # a word or a number (1.25, 1,000), glued unit
     r"|(?P<soft>[-/+&])"
     r"|(?P<hard>[,;:()\[\]{}|])"
+)
+# The same tokens in plain ASCII text (most entries): [^\W_] there is [A-Za-z0-9], and no
+# invisible character or Unicode joiner can occur, so a simpler expression, three times faster.
+_ASCII_TOKEN_RE = re.compile(
+    r"(?P<word>(?:\d+(?:[.,]\d+)+|[A-Za-z0-9])[A-Za-z0-9]*%?)|(?P<soft>[-/+&])|(?P<hard>[,;:()\[\]{}|])"
 )
 _JOIN_WORDS = frozenset({"and", "with"})
 _GLUED = re.compile(r"([^\W\d_]{2,})(\d.*)")
@@ -130,14 +138,20 @@ def _normalise(word: str) -> str:
 def _tokenise(text: str) -> list[_Token]:
     """Words and joiners with their offsets in ``text``; other punctuation (. ' ") is skipped."""
     tokens = []
-    for found in _TOKEN_RE.finditer(text.translate(_UNICODE_JOINERS)):
+    ascii_only = text.isascii()
+    found_all = _ASCII_TOKEN_RE.finditer(text) if ascii_only else _TOKEN_RE.finditer(text.translate(_UNICODE_JOINERS))
+    for found in found_all:
         if found.lastgroup == "word":
-            key = _normalise(found.group())
+            key = found.group().lower() if ascii_only else _normalise(found.group())
             kind = _SOFT if key in _JOIN_WORDS else _WORD
         else:
             key, kind = found.group(), (_SOFT if found.lastgroup == "soft" else _HARD)
-        tokens.append(_Token(kind, key, found.start(), found.end()))
+        start, end = found.span()
+        tokens.append(_new_token(_Token, (kind, key, start, end)))  # the tuple made in C, not in Token.__new__
     return tokens
+
+
+_new_token = tuple.__new__
 
 
 def _name_key(name: str) -> tuple[str, ...]:
@@ -201,6 +215,7 @@ class Vocabulary:
         self._dose_with_unit = dose_with_unit
         self._suggestions = suggestions
         self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
+        self._doses: dict[str, bool] = {}  # words known to be dose text or not (see _is_dose)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str] | Traversable) -> Vocabulary:
@@ -298,7 +313,7 @@ class Vocabulary:
                     pieces.append(_Piece(entry, token.start, tokens[i].end))
                     last = i
                 note = note or entry.form_note
-            elif self._dose.fullmatch(token.key):
+            elif self._is_dose(token.key):
                 pass
             elif follows_piece and pieces[-1].entry is None:
                 pieces[-1].end = token.end  # "vitamin D": one unrecognised name, not two
@@ -322,6 +337,15 @@ class Vocabulary:
             # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
             unrecognised.append(text.strip())
         return MedicationMatch(text, tuple(drugs.values()), note is None, note, tuple(unrecognised))
+
+    def _is_dose(self, word: str) -> bool:
+        """Whether a word is dose text (40mg, 12.5, q8h), remembered for the words seen lately."""
+        known = self._doses.get(word)
+        if known is None:
+            if len(self._doses) >= _DOSE_WORDS:
+                self._doses.clear()
+            known = self._doses[word] = self._dose.fullmatch(word) is not None
+        return known
 
     def _longest_name(self, tokens: Sequence[_Token], start: int) -> tuple[_Entry, int] | None:
         """The longest vocabulary name starting at word ``start``, and the index of its last word.

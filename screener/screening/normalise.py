@@ -7,6 +7,7 @@ vocabulary. What those facts mean is for the rules.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,9 +35,15 @@ class Normalised:
 
 def convert_lab(value: float, unit: str, spec: dict[str, Any]) -> float:
     """A lab value in mmol/L, rounded half up as the ruleset says (1.7 mg/dL is 0.70 mmol/L)."""
-    factor = Decimal(str(spec["to_mmol_per_l"][unit]))
-    step = Decimal(1).scaleb(-int(spec["decimals"]))
-    exact = Decimal(str(value)) * factor
+    # Each value is converted twice (checking it, then as a fact): the second time is remembered.
+    return _converted(str(value), str(spec["to_mmol_per_l"][unit]), int(spec["decimals"]))
+
+
+@functools.lru_cache(maxsize=1024)
+def _converted(value: str, factor_text: str, decimals: int) -> float:
+    factor = Decimal(factor_text)
+    step = Decimal(1).scaleb(-decimals)
+    exact = Decimal(value) * factor
     if exact.adjusted() > 9:
         # Far beyond any plausible range (and beyond what quantize can round): no rounding needed
         # for the "implausible value" message this leads to.

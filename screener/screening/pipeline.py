@@ -22,7 +22,8 @@ from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
 from screener.contract.validation import Problem, json_path, schema_problems, validator_for
 from screener.errors import ExitCode, ScreenerError
-from screener.screening.conditions import Leaf, describe_leaf, fast_reading, is_missing, value_getter
+from screener.screening.conditions import Leaf, describe_leaf, value_getter
+from screener.screening.findings import Detail, Evidence, FindingCatalogue, describe_conclusion
 from screener.screening.normalise import Normalised, lab_problems, normalise
 from screener.screening.ruleset import Rule, Ruleset, load_ruleset
 
@@ -57,9 +58,10 @@ class _Conclusions:
     red_flags: list[str] = field(default_factory=list)
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
     warnings: list[str] = field(default_factory=list)
+    fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
 
 
-_MEMO_PER_RULE = 512  # remembered explanations per rule (see Screener._finding)
+_NEXT_LEVEL_MEMO = 4096  # remembered answers of next_level_missing (combinations of levels and counts)
 
 
 class _Effect:
@@ -92,23 +94,12 @@ class Screener:
         """Reference date for FHIR EHR data (ages, how old a lab result is); None: today."""
         self._answers_validator = validator_for("answers.schema.json")
         ruleset = self.ruleset
+        self.findings = FindingCatalogue(ruleset)
+        """The constant parts of every rule's findings, and lean entries made full again."""
         # Everything about a rule that does not depend on the answers, worked out once.
         self._step_rank = {step: index for index, step in enumerate(ruleset.step_ids)}
-        self._static: dict[str, dict[str, Any]] = {
-            rule.id: {
-                "rule": rule.id,
-                "step": rule.step,
-                "title": rule.title,
-                "explanation": rule.rationale,
-                "mechanism": rule.mechanism,
-                "conclusion": self.describe_conclusion(rule),
-                "sources": [ruleset.sources[source] for source in rule.sources],
-                "red_flag": rule.is_red_flag,
-            }
-            for rule in ruleset.rules
-        }
         self._tallies_of_group = {
-            group: [name for name, spec in ruleset.tallies.items() if group in spec["groups"]]
+            group: frozenset(name for name, spec in ruleset.tallies.items() if group in spec["groups"])
             for group in ruleset.evidence_groups
         }
         self._raising: dict[tuple[str, str], list[Rule]] = {}
@@ -116,21 +107,22 @@ class Screener:
         # The hot path's tables: batch mode runs these for every record.
         self._ranks = {name: {value: scale.rank(value) for value in scale.values} for name, scale in ruleset.scales.items()}
         self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
+        self._no_counts = dict.fromkeys(ruleset.tallies, 0)
         # Per step: its label and the top-level facts its rules test (all the engine is sent).
         self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
         self._effects = {rule.id: _Effect(rule, self._ranks) for rule in ruleset.rules}
-        self._finding_order = {rule.id: (not rule.is_red_flag, self._step_rank[rule.step], rule.id) for rule in ruleset.rules}
-        self._explain = {rule.id: fast_reading(rule.condition)[1] for rule in ruleset.rules}
-        self._explained: dict[str, tuple[tuple[str, ...], tuple[Any, ...], dict[tuple[Any, ...], tuple[Any, ...]]]] = {}
-        for rule in ruleset.rules:
-            tested = tuple(dict.fromkeys(leaf.fact for leaf in rule.condition.leaves()))
-            self._explained[rule.id] = (tested, tuple(value_getter(name) for name in tested), {})
-        # Per fact: its label, and the value shown when it has none (a derived fact that was
-        # never asserted is false; a missing answer is unknown).
-        self._evidence_spec = {
-            name: (fact.label, "not answered" if fact.origin == "answers" and fact.type != "boolean" else False)
-            for name, fact in ruleset.facts.items()
-        }
+        # Findings in reading order: red flags first, then by step, then by rule id.
+        order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
+        self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
+        # What "why not the next level" reads of the facts (see next_level_missing).
+        headline = ruleset.headline
+        self._next_level_reads = tuple(
+            value_getter(name)
+            for name in dict.fromkeys(
+                leaf.fact for rule in ruleset.rules if headline in rule.then.get("raise", {}) for leaf in rule.condition.leaves()
+            )
+        )
+        self._next_level_memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
 
@@ -183,20 +175,32 @@ class Screener:
             return InvalidRecord.model_validate(entry)
         return ScreeningResult.model_validate(entry)
 
-    def screen_entry(self, value: Any, *, source: str | None = None, position: int = 1) -> dict[str, Any]:
+    def screen_entry(
+        self, value: Any, *, source: str | None = None, position: int = 1, detail: Detail = "full"
+    ) -> dict[str, Any]:
         """Batch mode's fast path: one raw record in, one JSON-ready output entry out (a result,
-        or an invalid-record entry), in the shape of the contract's models but not built as them."""
+        or an invalid-record entry), in the shape of the contract's models but not built as them.
+
+        ``detail``: ``full`` findings, ``lean`` ones (what varies per person, marked
+        ``"detail": "lean"``; see ``screener.screening.findings``), or ``none`` (no findings at all,
+        for outputs that carry none)."""
         if _from_fhir(value):
             from screener.fhir.records import screen_fhir_entry
 
-            return screen_fhir_entry(self, value, source=source, position=position)
+            return screen_fhir_entry(self, value, source=source, position=position, detail=detail)
         answers, problems = self.check(value)
         if answers is None:
             return invalid_entry(value, problems, source=source, position=position)
-        return self._run(answers, source, position).entry
+        return self.entry(answers, source=source, position=position, detail=detail)
+
+    def entry(self, answers: Answers, *, source: str | None = None, position: int = 1, detail: Detail = "full") -> dict[str, Any]:
+        """The result entry of answers already checked (``check``)."""
+        normalised = normalise(answers, self.ruleset)
+        facts, conclusions, _ = self._infer(normalised, explain=detail != "none")
+        return self._result(answers, normalised, facts, conclusions, source, position, detail)
 
     def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
-        """Screen one respondent and keep the engine's trace."""
+        """Screen one respondent and keep the engine's trace (full findings)."""
         if not isinstance(answers, Answers):
             checked, problems = self.check(answers)
             if checked is None:
@@ -206,45 +210,53 @@ class Screener:
             problems = lab_problems(answers, self.ruleset)
             if problems:
                 raise InvalidAnswers(problems)
-        return self._run(answers, source, position)
-
-    def _run(self, answers: Answers, source: str | None, position: int) -> Screening:
         normalised = normalise(answers, self.ruleset)
-        facts, trace, seen_by, conclusions = self._infer(normalised)
-        entry = self._result(answers, normalised, facts, seen_by, conclusions, source, position)
+        facts, conclusions, trace = self._infer(normalised, explain=True, trace=True)
+        entry = self._result(answers, normalised, facts, conclusions, source, position, "full")
         return Screening(entry, trace, facts, normalised.facts)
 
     def _infer(
-        self, normalised: Normalised
-    ) -> tuple[dict[str, Any], list[StepTrace], dict[str, dict[str, Any]], _Conclusions]:
-        """The chain of steps in the engine: the final facts, the trace, the facts each fired rule
-        was tested against (rule id -> facts) and the conclusions."""
-        # Merging only ever sets top-level keys, so a shallow copy is a faithful snapshot.
+        self, normalised: Normalised, *, explain: bool, trace: bool = False
+    ) -> tuple[dict[str, Any], _Conclusions, list[StepTrace]]:
+        """The chain of steps in the engine: the final facts, the conclusions (with each fired
+        rule's evidence when ``explain``) and, when ``trace``, what fired at each step."""
         facts: dict[str, Any] = dict(normalised.facts)
         facts.update(self._lowest)
-        facts["count"] = dict.fromkeys(self.ruleset.tallies, 0)
+        facts["count"] = dict(self._no_counts)
         conclusions = _Conclusions()
-        trace: list[StepTrace] = []
-        seen_by: dict[str, dict[str, Any]] = {}  # rule id -> the facts it was tested against
-        with self.ruleset.engine.session() as session:
+        steps: list[StepTrace] = []
+        evidence = self.findings.evidence
+        fired_evidence = conclusions.fired
+        engine = self.ruleset.engine
+        session = engine.open_session()
+        done = False
+        try:
             fire = session.fire
             for step, label, tested in self._plan:
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
                 message = {key: facts[key] for key in tested if key in facts}
                 message["step"] = step
-                # A rule whose "any" holds in several ways can be reported once per way.
-                fired = sorted(set(fire(message)))
+                fired = fire(message)
+                if len(fired) > 1:
+                    # A rule whose "any" holds in several ways can be reported once per way.
+                    fired = sorted(set(fired))
                 if fired:
-                    known = {**facts, "step": step}
+                    if explain:  # against the facts of this step, before its conclusions merge
+                        for rule_id in fired:
+                            fired_evidence[rule_id] = evidence(rule_id, facts)
                     self._merge(fired, facts, conclusions)
-                    seen_by.update(dict.fromkeys(fired, known))
-                trace.append(StepTrace(step, label, fired))
-        return facts, trace, seen_by, conclusions
+                if trace:
+                    steps.append(StepTrace(step, label, fired))
+            done = True
+        finally:
+            engine.close_session(session, done)
+        return facts, conclusions, steps
 
     # -- merging conclusions ------------------------------------------------------------------
     def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
         ranks = self._ranks
         effects = [self._effects[rule_id] for rule_id in fired]
+        capped = False
         for effect in effects:
             for name in effect.asserts:
                 facts[name] = True
@@ -262,6 +274,9 @@ class Screener:
                     conclusions.recommendations[code] = key
             if effect.warn is not None and effect.warn not in conclusions.warnings:
                 conclusions.warnings.append(effect.warn)
+            capped = capped or bool(effect.caps)
+        if not capped:
+            return
         # Caps apply after every raise of the step: a cap is an upper bound, not a value.
         for effect in effects:
             for scale_name, rank, value in effect.caps:
@@ -270,14 +285,19 @@ class Screener:
 
     def _count_evidence(self, code: str, groups: tuple[str, ...], facts: dict[str, Any], conclusions: _Conclusions) -> None:
         """Record one piece of evidence; each tally counts distinct codes, so a code counts once."""
-        known = conclusions.evidence.setdefault(code, set())
-        before = {tally for group in known for tally in self._tallies_of_group[group]}
+        known = conclusions.evidence.get(code)
+        tallies_of = self._tallies_of_group
+        if known is None:
+            known = conclusions.evidence[code] = set()
+            before: frozenset[str] | set[str] = frozenset()
+        else:
+            before = {tally for group in known for tally in tallies_of[group]}
         known.update(groups)
-        after = {tally for group in known for tally in self._tallies_of_group[group]}
+        after = {tally for group in known for tally in tallies_of[group]}
         if after != before:
-            facts["count"] = dict(facts["count"])  # a new dict: earlier steps' snapshots keep theirs
+            counts = facts["count"]  # this record's own (evidence was read before merging)
             for tally in after - before:
-                facts["count"][tally] += 1
+                counts[tally] += 1
 
     # -- the result ---------------------------------------------------------------------------
     def _result(
@@ -285,15 +305,18 @@ class Screener:
         answers: Answers,
         normalised: Normalised,
         facts: dict[str, Any],
-        seen_by: dict[str, dict[str, Any]],
         conclusions: _Conclusions,
         source: str | None,
         position: int,
+        detail: Detail,
     ) -> dict[str, Any]:
         ruleset = self.ruleset
         urgency = facts["urgency"]
         risk_group = self._risk_group
-        entry: dict[str, Any] = {"status": "screened", "id": answers.id if answers.id is not None else str(position)}
+        entry: dict[str, Any] = {"status": "screened"}
+        if detail == "lean":
+            entry["detail"] = "lean"
+        entry["id"] = answers.id if answers.id is not None else str(position)
         if source is not None:
             entry["source"] = source
             entry["position"] = position
@@ -305,7 +328,7 @@ class Screener:
             urgency_text=ruleset.urgency_text[urgency],
             consult_clinician=urgency != "none",
             red_flags=list(conclusions.red_flags),
-            findings=[self._finding(rule_id, seen_by[rule_id]) for rule_id in sorted(seen_by, key=self._finding_order.__getitem__)],
+            findings=self._findings(conclusions.fired, detail),
             next_level_missing=self.next_level_missing(facts),
             risk_factors=sorted(
                 code for code, in_groups in conclusions.evidence.items() if any(risk_group[g] for g in in_groups)
@@ -325,61 +348,18 @@ class Screener:
         )
         return entry
 
-    def _finding(self, rule_id: str, known: Mapping[str, Any]) -> dict[str, Any]:
-        static = self._static[rule_id]
-        finding = dict(static)
-        # Which answers explain a rule depends only on the values of the facts it tests: worked
-        # out once per combination of values (told apart by type too: true is not 1), then
-        # filled with this record's values.
-        facts, getters, memo = self._explained[rule_id]
-        values = [get(known) for get in getters]
-        try:
-            key = (*map(type, values), *values)
-            shown = memo.get(key)
-        except TypeError:  # an object or a list: not hashable, so worked out every time
-            key, shown = None, None
-        if shown is None:
-            shown = self._shown_evidence(rule_id, known, facts)
-            if key is not None:
-                if len(memo) >= _MEMO_PER_RULE:
-                    memo.clear()
-                memo[key] = shown
-        finding["evidence"] = [
-            {"fact": name, "label": label, "value": if_missing if is_missing(values[index]) else values[index]}
-            for name, label, index, if_missing in shown
-        ]
-        finding["sources"] = list(static["sources"])
-        return finding
-
-    def _shown_evidence(self, rule_id: str, known: Mapping[str, Any], facts: tuple[str, ...]) -> tuple[Any, ...]:
-        """The evidence of a rule that fired: each fact that held once (a range tests one fact twice
-        but shows one value), in reading order, as (fact, label, index in ``facts``, value shown
-        when it has none)."""
-        shown = []
-        seen: set[str] = set()
-        for leaf in self._explain[rule_id](known):
-            if leaf.fact not in seen:
-                seen.add(leaf.fact)
-                label, if_missing = self._evidence_spec[leaf.fact]
-                shown.append((leaf.fact, label, facts.index(leaf.fact), if_missing))
-        return tuple(shown)
+    def _findings(self, fired: dict[str, Evidence], detail: Detail) -> list[dict[str, Any]]:
+        if detail == "none" or not fired:
+            return []
+        order = sorted(fired, key=self._finding_rank.__getitem__)
+        if detail == "lean":
+            return [{"rule": rule_id, "evidence": fired[rule_id]} for rule_id in order]
+        full = self.findings.full
+        return [full(rule_id, fired[rule_id]) for rule_id in order]
 
     def describe_conclusion(self, rule: Rule) -> str:
         """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""
-        ruleset, then, parts = self.ruleset, rule.then, []
-        parts += [ruleset.facts[name].label for name in then.get("assert", ())]
-        if "evidence" in then:
-            groups = ", ".join(ruleset.evidence_groups[g]["label"] for g in then["evidence"]["groups"])
-            parts.append(f"counts {then['evidence']['code'].replace('_', ' ')} as {groups}")
-        parts += [f"{ruleset.scales[n].label}: at least {v}" for n, v in then.get("raise", {}).items()]
-        parts += [f"{ruleset.scales[n].label}: at most {v}" for n, v in then.get("cap", {}).items()]
-        if "red_flag" in then:
-            parts.append(f"red flag: {then['red_flag'].replace('_', ' ')}")
-        if "recommend" in then:
-            parts.append(f"recommend: {then['recommend'].split(':')[0].replace('_', ' ')}")
-        if "warn" in then:
-            parts.append(f"warning: {then['warn']}")
-        return "; ".join(parts)
+        return describe_conclusion(self.ruleset, rule)
 
     def _lab(self, lab: dict[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
         # Whether a result is usable is the rules' decision, asserted as "<lab>_result_not_used".
@@ -390,7 +370,29 @@ class Screener:
 
     # -- why not ------------------------------------------------------------------------------
     def next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
-        """For the headline: what further finding would raise it to the next level."""
+        """For the headline: what further finding would raise it to the next level.
+
+        It reads only the headline, the facts the rules raising it test (levels and counts, a
+        few values each) and the symptoms that count only for urgency, so it is worked out once
+        per combination of those (told apart by type: true is not 1)."""
+        values = [facts.get(self.ruleset.headline), *(get(facts) for get in self._next_level_reads)]
+        urgency_only = facts.get("symptoms", {})
+        try:
+            key = (
+                *map(type, values),
+                *values,
+                *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
+            )
+            known = self._next_level_memo.get(key)
+        except TypeError:  # a value that is not hashable: worked out every time
+            return self._next_level_missing(facts)
+        if known is None:
+            if len(self._next_level_memo) >= _NEXT_LEVEL_MEMO:
+                self._next_level_memo.clear()
+            known = self._next_level_memo[key] = tuple(self._next_level_missing(facts))
+        return list(known)
+
+    def _next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
         scale = self.ruleset.scales[self.ruleset.headline]
         current = scale.rank(facts[scale.name])
         if current + 1 >= len(scale.values):
@@ -398,7 +400,7 @@ class Screener:
         target = scale.values[current + 1]
         missing: list[str] = []
         for rule in self._rules_raising(scale.name, target):
-            for option in rule.condition.unmet({**facts, "step": rule.step})[:1]:
+            for option in rule.condition.unmet(facts)[:1]:  # no rule tests "step"
                 words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
                 if any(self._counts_symptoms(leaf.fact) for leaf in option):
                     words += self._urgency_only_note(facts)

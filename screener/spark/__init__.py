@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.answer_columns import record_from_row, section_names, unknown_columns
 from screener.batch.json_text import JsonFault, decode_document, line_column
@@ -56,6 +56,7 @@ def screen_dataframe(
     position_column: str | None = None,
     source: str | None = None,
     rules: str | None = None,
+    detail: Literal["lean", "full"] = "lean",
 ) -> DataFrame:
     """Screen every row of ``df``; invalid rows come back as rows with their ``errors``.
 
@@ -65,7 +66,8 @@ def screen_dataframe(
     ``position_column`` (1-based numbers) fills ``position`` and the id of a record without
     one; by default each row gets a unique increasing number (``monotonically_increasing_id``
     plus 1, with gaps between partitions). ``source`` fills ``source``; ``rules`` is a rule
-    folder readable on every executor (default: the shipped rules).
+    folder readable on every executor (default: the shipped rules). ``detail``: lean findings
+    (their rule and evidence; the rest is the rules', as in ``mgk-screen batch``) or full ones.
     """
     from pyspark.sql import functions as F
 
@@ -82,7 +84,9 @@ def screen_dataframe(
     # Carried under plain names: mapInArrow reads a dotted name (alcohol.drinks_per_week) as a
     # field of a struct. The executors put the names back.
     carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
-    screen = functools.partial(_screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules)
+    screen = functools.partial(
+        _screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules, detail=detail
+    )
     return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
 
 
@@ -114,7 +118,13 @@ def _screener(rules: str | None) -> Screener:
 
 
 def _screen_batches(
-    batches: Iterator[Any], *, names: tuple[str, ...], json_column: str | None, source: str | None, rules: str | None
+    batches: Iterator[Any],
+    *,
+    names: tuple[str, ...],
+    json_column: str | None,
+    source: str | None,
+    rules: str | None,
+    detail: Literal["lean", "full"] = "lean",
 ) -> Iterator[Any]:
     """Arrow batches of rows in, Arrow batches of results out (``ROWS_PER_GROUP`` at a time, so
     that memory stays small whatever batch size Spark sends)."""
@@ -127,7 +137,7 @@ def _screen_batches(
             entries = []
             for row in batch.slice(start, ROWS_PER_GROUP).to_pylist():
                 record = _record(row, json_column, source)
-                entry = record_entry(record, screener)
+                entry = record_entry(record, screener, detail)
                 entry.setdefault("position", record.position)  # a result has one only with a source
                 entries.append(entry)
             yield entries_to_batch(entries)

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "csv", "parquet"), default="auto", help="input format (default: from the content)")
     parser.add_argument("--partitions", type=int, metavar="N", help="screen in N partitions (default: 4 per core of the cluster)")
     parser.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    parser.add_argument(
+        "--detail", choices=("lean", "full"), default="lean", help="findings as batch writes them: lean (default) or full"
+    )
     return parser
 
 
@@ -73,7 +76,9 @@ def _run(args: argparse.Namespace) -> int:
         # Spread the records over the cluster in input order: partition k holds the k-th range of
         # positions, in order, so the output's part files read back in input order.
         cohort = cohort.repartitionByRange(partitions, POSITION).sortWithinPartitions(POSITION)
-        results = screen_dataframe(cohort, json_column=json_column, position_column=POSITION, source=args.input, rules=args.rules)
+        results = screen_dataframe(
+            cohort, json_column=json_column, position_column=POSITION, source=args.input, rules=args.rules, detail=args.detail
+        )
         results.write.mode("overwrite" if args.overwrite else "errorifexists").parquet(args.output)
         counts: dict[str, int] = dict(spark.read.parquet(args.output).groupBy("status").count().select("status", F.col("count")).collect())
     except PySparkException as error:

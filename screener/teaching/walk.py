@@ -93,10 +93,11 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
             fired.append(
                 FiredRule(
                     id=rule_id,
-                    title=finding.title,
-                    conclusion=finding.conclusion,
-                    because=tuple(dict.fromkeys(Because(e.label, words(e.value)) for e in finding.evidence)),
-                    red_flag=finding.red_flag,
+                    # An explained run's result is always full: these are never None.
+                    title=finding.title or rule_id,
+                    conclusion=finding.conclusion or "",
+                    because=tuple(dict.fromkeys(Because(e.label or e.fact, words(e.value)) for e in finding.evidence)),
+                    red_flag=bool(finding.red_flag),
                     note=(
                         f"the same sign is also given as happening now ({findings[also_now[rule_id]].title}): "
                         "that is what counts for how soon"
