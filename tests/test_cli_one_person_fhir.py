@@ -97,3 +97,10 @@ def test_report_on_a_patients_bundle_counts_to_the_reference_date_as_screen_does
     assert "4.04 mmol/L" in html and "taken in the last 7 days" in html
     level = result["combined_depletion"]
     assert f'Combined magnesium and potassium depletion:\n<span class="level-word {level}">{level}</span>' in html
+
+
+def test_explain_on_a_patients_bundle_counts_to_the_reference_date_as_screen_does() -> None:
+    explained = run("explain", str(ONE_PATIENT), "--as-of", "2020-04-05", "--plain")
+    assert explained.exit_code == 0, explained.output
+    assert "age: 79" in explained.output
+    assert "labs.potassium: 4.04 mmol/L, taken: last_7_days" in explained.output
