@@ -406,3 +406,12 @@ def test_the_readme_example_call_gives_the_card_the_readme_shows(client: Any) ->
     assert card["summary"] == shown["summary"]
     assert card["indicator"] == shown["indicator"]
     assert card["suggestions"][0]["label"] == shown["suggestions"][0]["label"]
+
+
+def test_a_wrong_method_or_an_unknown_path_gets_json_an_ehr_can_read(client: Any) -> None:
+    wrong_method = client.get("/cds-services/patient-view")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["error"] == "method_not_allowed"
+    unknown = client.get("/cds-services/patient-view/extra")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == "not_found"

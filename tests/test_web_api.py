@@ -144,3 +144,10 @@ def test_the_openapi_description_lists_every_endpoint_and_loads_nothing_from_els
         assert path in page.text
     assert "http://testserver/api/v1/screen</code>" in page.text  # the example names this server
     assert "http" not in page.text.replace("http://testserver/api/v1/screen", "")
+
+
+def test_a_wrong_method_or_an_unknown_api_path_gets_json(client: Any) -> None:
+    wrong_method = client.get("/api/v1/screen")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"detail": "Method Not Allowed"}
+    assert client.get("/api/v1/nothing").json() == {"detail": "Not Found"}

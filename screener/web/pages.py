@@ -297,6 +297,9 @@ def install_error_pages(app: FastAPI) -> None:
             if error.status_code in (400, 413, 415, 422):  # a refused request: the shape of the API's validation errors
                 return JSONResponse(refusal(str(error.detail)), status_code=error.status_code, headers=error.headers)
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        if request.url.path.startswith("/cds-services"):  # an EHR reads JSON, as for every CDS Hooks refusal
+            code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "refused")
+            return JSONResponse({"error": code, "message": str(error.detail)}, status_code=error.status_code, headers=error.headers)
         if error.status_code == 405:
             return PlainTextResponse(str(error.detail), status_code=405, headers=error.headers)
         titles = {403: "Refused", 404: "Page not found", 413: "Too large"}
