@@ -621,3 +621,23 @@ def test_sick_day_and_fluid_advice_speak_about_the_illness_not_about_what_the_pe
     result = screen(screener, answers)
     for code in ("sick_day_medicines", "fluids_for_gi_losses"):
         assert "you have" not in text_of(result, code).lower()
+
+
+# -- partial answers: details without the yes/no they belong to ----------------------------------
+def test_man_who_gave_days_and_stools_but_not_whether_he_has_diarrhea_is_told_it_was_not_counted(
+    screener: Screener,
+) -> None:
+    result = screen(screener, {"sex": "male", "diarrhea": {"days": 20, "stools_per_day": 5}})
+    assert not {"acute_diarrhea", "persistent_diarrhea"} & set(result.risk_factors), "nothing is guessed"
+    assert any(warning.startswith("Diarrhea:") and "not counted" in warning for warning in result.warnings)
+    vomiting = screen(screener, {"sex": "male", "vomiting": {"days": 7}})
+    assert any(warning.startswith("Vomiting:") and "not counted" in warning for warning in vomiting.warnings)
+
+
+def test_woman_who_says_she_has_taken_a_ppi_for_months_but_lists_none_is_asked_to_name_it(screener: Screener) -> None:
+    result = screen(screener, {"sex": "female", "ppi_over_3_months": "yes", "medications": ["atenolol"]})
+    assert "long_term_ppi" not in result.risk_factors
+    assert any("omeprazole" in warning and "not counted" in warning for warning in result.warnings)
+    listed = screen(screener, {"sex": "female", "ppi_over_3_months": "yes", "medications": ["Nexium"]})
+    assert "long_term_ppi" in listed.risk_factors
+    assert listed.warnings == []
