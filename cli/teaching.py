@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from screener.cli.main import (
+    AsOfOption,
     Command,
     PlainOption,
     RulesOption,
@@ -115,6 +116,7 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Show why a result came out as it did: answers → derived facts → risk factors → levels → urgency.
 
@@ -126,7 +128,7 @@ def explain(
     from screener.teaching.render import render_tree
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         value = read_json_input(file)
         if not isinstance(value, dict) and not is_fhir(value):
             echo(f"mgk-screen: {file}: expected one answers object", err=True)
