@@ -9,12 +9,15 @@ Each speed-up has a slow, obvious twin it must agree with:
   ``Condition.satisfied``;
 - explanations remembered per combination of values, against explanations worked out afresh;
 - the engine adapter: facts remembered per step, sessions reused, numbers in exponent form,
-  against a plain engine and fresh sessions.
+  against a plain engine and fresh sessions;
+- medicine suggestions, with the names that cannot be close set aside by counting shared letters
+  for all names at once, against difflib given every name.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import random
 from typing import Any
@@ -415,3 +418,73 @@ def test_plain_text_is_tokenised_as_the_general_reading_tokenises_it() -> None:
             (kind, start, end) for kind, _, start, end in general
         ], text
         assert [t.key for t in fast] == [medications._normalise(word) if kind == medications._WORD else word for kind, word, _, _ in general]
+
+
+# -- medicine suggestions -------------------------------------------------------------------------
+
+
+def _misspelt(rng: random.Random, name: str, letters: str) -> str:
+    """A name with one to three slips: a letter dropped, added, changed, or two swapped."""
+    chars = list(name)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(chars) + 1)
+        slip = rng.randrange(4)
+        if slip == 0 and len(chars) > 1 and at < len(chars):
+            del chars[at]
+        elif slip == 1:
+            chars.insert(at, rng.choice(letters))
+        elif slip == 2 and at < len(chars):
+            chars[at] = rng.choice(letters)
+        elif slip == 3 and at + 1 < len(chars):
+            chars[at], chars[at + 1] = chars[at + 1], chars[at]
+    return "".join(chars)
+
+
+def _plain_suggestions(names: dict[str, str], key: str) -> tuple[str, ...]:
+    """What a suggestion is, said plainly: difflib over every name of a fitting length."""
+    from screener.screening import medication_suggestions as ms
+
+    if len(key.replace(" ", "")) < ms.SHORTEST or key in names:
+        return ()
+    fitting = [name for name in names if 2 * min(len(key), len(name)) >= ms.CLOSE_ENOUGH * (len(key) + len(name))]
+    scored = [
+        (difflib.SequenceMatcher(None, key, name).ratio(), name)
+        for name in difflib.get_close_matches(key, fitting, n=ms.MOST, cutoff=ms.CLOSE_ENOUGH)
+    ]
+    if not scored:
+        return ()
+    return tuple(names[name] for ratio, name in scored if ratio >= scored[0][0] - ms.NEAR_THE_BEST)
+
+
+def test_medicine_suggestions_are_difflibs_over_every_name(screener: Screener) -> None:
+    suggestions = screener.ruleset.vocabulary._suggestions
+    names = suggestions._names
+    rng = random.Random(17)
+    keys = [_misspelt(rng, rng.choice(list(names)), "abcdeilnoprstuz -") for _ in range(3000)]
+    keys += ["".join(rng.choice("aeioulnrst ") for _ in range(rng.randint(3, 25))) for _ in range(1000)]
+    offered = 0
+    for key in keys:
+        expected = _plain_suggestions(names, key)
+        assert suggestions.suggest(key) == expected, key
+        offered += bool(expected)
+    assert offered > 1000  # the comparison covers names that are offered something, not only none
+
+
+@given(
+    names=st.lists(st.text(alphabet="aabbcé -", min_size=0, max_size=12), min_size=1, max_size=80, unique=True),
+    word=st.text(alphabet="aabbcéd -", min_size=0, max_size=12),
+    cutoff=st.sampled_from([0.0, 0.5, 0.6, 0.75, 0.85, 1.0]),
+)
+@SETTINGS
+def test_names_sharing_enough_letters_are_those_difflib_quick_ratio_lets_through(names: list[str], word: str, cutoff: float) -> None:
+    from screener.screening.medication_suggestions import SharedLetters
+
+    lengths = sorted({len(name) for name in names} | {99})
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    expected = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.quick_ratio() >= cutoff:
+            expected.append(name)
+    assert SharedLetters(names).sharing_enough(word, lengths, cutoff) == expected
