@@ -420,6 +420,25 @@ def test_plain_text_is_tokenised_as_the_general_reading_tokenises_it() -> None:
         assert [t.key for t in fast] == [medications._normalise(word) if kind == medications._WORD else word for kind, word, _, _ in general]
 
 
+
+def test_entries_with_nothing_glued_skip_the_search_for_glued_doses(screener: Screener) -> None:
+    from screener.screening import medications
+
+    vocabulary = screener.ruleset.vocabulary
+    rng = random.Random(5)
+    # Letters, ASCII and other decimal digits (Arabic-Indic three), and numerals that are neither
+    # (superscript two, a fraction, Tamil ten): a glued dose starts at a decimal digit only.
+    alphabet = "aLsixmg 0145.,-/é\u0663\u00b2\u00bd\u0bf0"
+    texts = ["Lasix40mg", "Theo24", "vitamin B12", "furosimide40mg", "40mg", "a\u00b2b3", "\u0bf0ab3", "ab\u0663"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(5000)]
+    skipped = 0
+    for text in texts:
+        tokens = medications._tokenise(text)
+        assert vocabulary._unglued(tokens) == vocabulary._split_glued(tokens), text
+        skipped += vocabulary._unglued(tokens) is tokens
+    assert 0 < skipped < len(texts)
+
+
 # -- medicine suggestions -------------------------------------------------------------------------
 
 

@@ -271,6 +271,11 @@ class Vocabulary:
         """Tokens with a dose glued to a name split off ("Lasix40mg" is "Lasix" and "40mg"). A
         word that starts no name keeps a glued number unless it has a unit ("vitamin B12",
         "Omega3" stay whole; "furosimide40mg" is "furosimide" and a dose)."""
+        if all(token.kind != _WORD or token.key.isalpha() or token.key[:1].isdecimal() for token in tokens):
+            return tokens  # no word of letters then a digit (_GLUED): nothing glued (most entries)
+        return self._split_glued(tokens)
+
+    def _split_glued(self, tokens: list[_Token]) -> list[_Token]:
         out = []
         for token in tokens:
             glued = _GLUED.fullmatch(token.key) if token.kind == _WORD else None
