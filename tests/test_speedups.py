@@ -401,28 +401,28 @@ def test_valid_answers_with_tiny_or_huge_numbers_are_screened(screener: Screener
 
 
 def test_plain_text_is_tokenised_as_the_general_reading_tokenises_it() -> None:
-    from screener.screening import medications
+    from screener.screening import medication_words as words
 
     rng = random.Random(11)
     alphabet = "abcXYZ019 .,;:-/+&()[]{}|%'\"_\t"
     texts = ["Lasix 40 mg", "amiloride/HCTZ 5-50", "co-amilofruse 2.5,000mg", "x2 q8h 5% 1,000"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
     for text in texts:
-        fast = medications._tokenise(text)
+        fast = words.tokenise(text)
         general = [
-            (medications._WORD if found.lastgroup == "word" else medications._SOFT if found.lastgroup == "soft" else medications._HARD,
+            (words.WORD if found.lastgroup == "word" else words.SOFT if found.lastgroup == "soft" else words.HARD,
              found.group(), found.start(), found.end())
-            for found in medications._TOKEN_RE.finditer(text)
+            for found in words.TOKEN_RE.finditer(text)
         ]
-        assert [(t.kind if t.key not in medications._JOIN_WORDS else medications._WORD, t.start, t.end) for t in fast] == [
+        assert [(t.kind if t.key not in words.JOIN_WORDS else words.WORD, t.start, t.end) for t in fast] == [
             (kind, start, end) for kind, _, start, end in general
         ], text
-        assert [t.key for t in fast] == [medications._normalise(word) if kind == medications._WORD else word for kind, word, _, _ in general]
+        assert [t.key for t in fast] == [words.word_key(word) if kind == words.WORD else word for kind, word, _, _ in general]
 
 
 
 def test_entries_with_nothing_glued_skip_the_search_for_glued_doses(screener: Screener) -> None:
-    from screener.screening import medications
+    from screener.screening.medication_words import tokenise
 
     vocabulary = screener.ruleset.vocabulary
     rng = random.Random(5)
@@ -433,7 +433,7 @@ def test_entries_with_nothing_glued_skip_the_search_for_glued_doses(screener: Sc
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(5000)]
     skipped = 0
     for text in texts:
-        tokens = medications._tokenise(text)
+        tokens = tokenise(text)
         assert vocabulary._unglued(tokens) == vocabulary._split_glued(tokens), text
         skipped += vocabulary._unglued(tokens) is tokens
     assert 0 < skipped < len(texts)
