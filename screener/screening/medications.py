@@ -143,6 +143,9 @@ class Vocabulary:
         self._dose_with_unit = dose_with_unit
         self._suggestions = suggestions
         self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
+        # By the parts not recognised, not the entry: "Zoravex 20 mg" and "Zoravex 40mg daily"
+        # are two entries, and one part to find the nearest names for.
+        self._corrections_of = functools.lru_cache(maxsize=_CACHE_SIZE)(self._corrections_uncached)
         self._doses: dict[str, bool] = {}  # words known to be dose text or not (see _is_dose)
 
     @classmethod
@@ -183,7 +186,7 @@ class Vocabulary:
 
     def match_all(self, texts: Iterable[str]) -> tuple[MedicationMatch, ...]:
         """``match`` for each entry of a medication list, in order."""
-        return tuple(self.match(text) for text in texts)
+        return tuple(map(self._match_cached, texts))
 
     def suggest(self, text: str) -> tuple[str, ...]:
         """The vocabulary names nearest to a name that matched nothing ("furosimide" →
@@ -193,7 +196,10 @@ class Vocabulary:
     def corrections(self, text: str) -> tuple[Correction, ...]:
         """For each part of a medication entry that matched nothing, the nearest names, when any
         is close: the whole part, or else each word of it ("omeprazol magnesium")."""
-        return corrections_for(self.match(text).unrecognised, self.suggest)
+        return self._corrections_of(self.match(text).unrecognised)
+
+    def _corrections_uncached(self, parts: tuple[str, ...]) -> tuple[Correction, ...]:
+        return corrections_for(parts, self.suggest)
 
     def _unglued(self, tokens: list[Token]) -> list[Token]:
         """Tokens with a dose glued to a name split off ("Lasix40mg" is "Lasix" and "40mg"). A
