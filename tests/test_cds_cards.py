@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from screener.cds.cards import SUMMARY_LIMIT, CardWriter, escape, line
+from screener.cds.hooks import HookCall, Record, Screened, services
 from screener.errors import RulesError
 from screener.fhir import fhir_context
-from screener.fhir.cds_cards import SUMMARY_LIMIT, CardWriter, escape, line
-from screener.fhir.cds_hooks import HookCall, Record, Screened, services
 from screener.fhir.mapping import mapping_from_data
 from screener.interview import Questionnaire
 from screener.reports.words import Words

@@ -21,7 +21,7 @@ from screener.errors import RulesError
 from screener.fhir import Located, fhir_context, patient_to_answers
 from screener.fhir.conversion import Conversion
 from screener.fhir.mapping import mapping_from_data
-from screener.fhir.records import bundle_records
+from screener.fhir.records import bundle_records, check_record, screen_record_entry
 from screener.screening.pipeline import Screener
 
 AS_OF = date(2025, 6, 30)
@@ -367,8 +367,16 @@ def test_a_response_to_another_questionnaire_is_one_problem_not_one_per_item(scr
         "status": "completed",
         "item": [{"linkId": "/68518-0", "answer": [{"valueCoding": {"system": LOINC, "code": "LA6270-8"}}]}],
     }
-    _, problems = screener.check(response)
+    _, problems = check_record(screener, response)
     assert [p.path for p in problems] == ["$.questionnaire"]
+
+
+def test_the_screener_itself_reads_answers_only_and_points_a_fhir_resource_to_screener_fhir(screener: Any) -> None:
+    response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": []}
+    answers, problems = screener.check(response)
+    assert answers is None
+    assert [p.path for p in problems] == ["$"]
+    assert "screener.fhir.check_record" in problems[0].message
 
 
 # -- the mapping data ---------------------------------------------------------------------------
@@ -386,7 +394,7 @@ def test_a_code_system_alias_that_is_itself_aliased_is_refused(context: Any) -> 
 def test_warnings_from_reading_reach_the_batch_result(screener: Any) -> None:
     on_the_day = Screener(screener.ruleset, as_of=AS_OF)
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": condition({"text": "sugar"})}]}
-    entry = on_the_day.screen_entry(bundle)
+    entry = screen_record_entry(on_the_day, bundle)
     assert entry["warnings"][-1] == "Condition/c1 ('sugar') has no ICD-10 or SNOMED CT code, so it was not read as a condition"
 
 

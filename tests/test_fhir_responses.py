@@ -12,6 +12,7 @@ from screener.cli.main import app
 from typer.testing import CliRunner
 
 from screener.fhir import FhirContext, answers_to_response, fhir_context, response_to_answers
+from screener.fhir.records import screen_record_entry
 
 PERSONAS = Path(__file__).resolve().parent.parent / "examples" / "personas"
 PERSONA_FILES = sorted(PERSONAS.glob("*.json"))
@@ -46,7 +47,7 @@ def test_every_persona_screens_the_same_after_answers_to_response_to_answers(
     back = response_to_answers(fhir_response, context)
     assert back.problems == []
     assert back.answers == answers
-    assert screener.screen_entry(fhir_response) == screener.screen_entry(answers)
+    assert screen_record_entry(screener, fhir_response) == screener.screen_entry(answers)
 
 
 @pytest.mark.parametrize("persona", PERSONA_FILES[:3], ids=lambda path: path.stem)
@@ -77,7 +78,7 @@ def test_a_partly_answered_audit_c_is_an_invalid_record_naming_the_item_never_a_
         coded("alcohol_frequency", (LOINC, "LA18929-2")),
         coded("alcohol_binge", (LOINC, "LA18891-4")),
     )
-    entry = screener.screen_entry({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": partial}]})
+    entry = screen_record_entry(screener, {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": partial}]})
     assert entry["status"] == "invalid"
     assert [error["path"] for error in entry["errors"]] == ["$.entry[0].resource.item[1]"]
     assert "'Drinks on a typical drinking day' not answered" in entry["errors"][0]["message"]
@@ -122,7 +123,7 @@ def test_a_response_to_another_questionnaire_is_refused(context: FhirContext) ->
 
 def test_an_implausible_lab_value_is_reported_at_the_response_item_it_came_from(screener: Any) -> None:
     quantity = {"value": 45, "system": "http://unitsofmeasure.org", "code": "mmol/L"}
-    entry = screener.screen_entry(response({"linkId": "lab_potassium", "answer": [{"valueQuantity": quantity}]}))
+    entry = screen_record_entry(screener, response({"linkId": "lab_potassium", "answer": [{"valueQuantity": quantity}]}))
     assert entry["status"] == "invalid"
     assert entry["errors"][0]["path"] == "$.item[0]"
     assert "(answers field $.labs.potassium" in entry["errors"][0]["message"]

@@ -254,7 +254,7 @@ class _Exploding:
     def screen(self, answers: Any) -> Any:
         raise ValueError(f"cannot screen {answers}")
 
-    def screen_entry(self, value: Any) -> Any:
+    def screen_entry(self, value: Any, **_: Any) -> Any:
         raise ValueError(f"cannot screen {value}")
 
 

@@ -75,11 +75,11 @@ def iter_records(
     Each input is a file, a directory (its ``*.json``, ``*.jsonl`` and ``*.ndjson`` files in name
     order, not recursive) or ``-`` for ``stdin`` (default ``sys.stdin.buffer``). Positions are
     1-based and counted per source, unreadable records included (in a sheet: its row numbers). FHIR Bundles and bulk-data
-    lines become one record per person (``screener.fhir.records.expand``). ``opened`` gives
+    lines become one record per person (``screener.batch.fhir_records.expand``). ``opened`` gives
     streams to read instead of opening some inputs (``-``, named pipes: ``batch.workers`` copies
     them for its workers).
     """
-    from screener.fhir.records import expand
+    from screener.batch.fhir_records import expand  # FHIR's reading is loaded only when asked for
 
     return expand(_read_inputs(inputs, stdin, opened or {}))
 

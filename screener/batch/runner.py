@@ -24,6 +24,7 @@ from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource
 from screener.batch.workers import CHUNK_RECORDS, Digest, Job, digest, screened_chunks
 from screener.contract.validation import Problem
 from screener.errors import InputError
+from screener.fhir.records import check_record, screen_record_entry
 from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ def record_entry(item: RawRecord | UnreadableRecord, screener: Screener, detail:
         return invalid_entry(None, [Problem("$", item.message)], source=item.source, position=item.position)
     if item.problems:
         return invalid_entry(item.value, record_problems(item, screener), source=item.source, position=item.position)
-    return screener.screen_entry(item.value, source=item.source, position=item.position, detail=detail)
+    return screen_record_entry(screener, item.value, source=item.source, position=item.position, detail=detail)
 
 
 def record_problems(item: RawRecord, screener: Screener) -> list[Problem]:
@@ -344,7 +345,7 @@ def record_problems(item: RawRecord, screener: Screener) -> list[Problem]:
     (a lab value that is not a number is not also reported as missing); what validation says at
     or under that path is left out, since the cell's own problem says it better.
     """
-    _, found = screener.check(item.value)
+    _, found = check_record(screener, item.value)
     if not item.problems:
         return found
     cells = tuple(problem.path for problem in item.problems if problem.path != "$")

@@ -1,4 +1,4 @@
-"""One respondent's answers: the input half of the screening contract (contract.md, v1).
+"""One respondent's answers: the input half of the screening contract (contract.md, version 2).
 
 Every field is optional: a missing field means "not answered / unknown", never "no".
 Unknown fields are rejected. The published JSON Schema (``schemas/answers.schema.json``) is

@@ -5,8 +5,9 @@ risk assessments out.
 - ``response_to_answers`` / ``answers_to_response``: a QuestionnaireResponse to answers and back.
 - ``patient_to_answers``: one patient's EHR resources (Patient, medicines, K and Mg results,
   conditions) to answers, on a reference date.
-- ``bundle_records`` and ``expand``: which resources make one record (batch reading uses them);
-  ``check_fhir_record`` / ``screen_fhir_entry``: validation and screening of a FHIR record.
+- ``bundle_records``: which resources make one record; ``check_record`` /
+  ``screen_record_entry`` / ``record_answers``: validation, screening and the answers of any
+  record read from a file (FHIR converted first; the screener itself reads answers only).
 - ``risk_assessment`` / ``fhir_output``: a result as a RiskAssessment (an invalid record as an
   OperationOutcome).
 - ``fhir_context(ruleset)``: what all of these need from a rule folder (questionnaire, mapping
@@ -26,10 +27,12 @@ from screener.fhir.records import (
     PatientResources,
     bundle_records,
     check_fhir_record,
+    check_record,
     convert,
-    expand,
     is_fhir,
+    record_answers,
     screen_fhir_entry,
+    screen_record_entry,
 )
 from screener.fhir.response import answers_to_response, response_to_answers
 from screener.fhir.risk import fhir_output, operation_outcome, risk_assessment
@@ -48,16 +51,18 @@ __all__ = [
     "build_questionnaire",
     "bundle_records",
     "check_fhir_record",
+    "check_record",
     "convert",
-    "expand",
     "fhir_context",
     "fhir_output",
     "is_fhir",
     "load_mapping",
     "operation_outcome",
     "patient_to_answers",
+    "record_answers",
     "response_to_answers",
     "risk_assessment",
     "screen_fhir_entry",
+    "screen_record_entry",
     "validate_resource",
 ]

@@ -1,22 +1,23 @@
 """FHIR inputs as records: which resources make one record, and turning a record into answers.
 
-Batch reading calls ``expand`` on the stream of records it reads (``screener.batch.readers``),
-and validation calls ``check_fhir_record`` / ``screen_fhir_entry`` for a record that is FHIR
-(``screener.screening.pipeline``). A record is one person:
+A record is one person:
 
 - a QuestionnaireResponse, alone or in a Bundle (a Bundle holding responses gives one record
   per response; its other resources are context and are not read);
 - one patient's EHR resources: from a Bundle (one record per Patient, with the resources whose
   ``subject`` is that patient), or gathered from bulk-data (NDJSON) lines, one resource per
-  line, from all inputs: those are grouped by patient once every input is read, and take the
-  place of the patient's Patient resource in the output (or of its first resource).
+  line, from all inputs (``BulkDataPool``; batch reading does the gathering, in
+  ``screener.batch.fhir_records``).
 
-Positions are renumbered per source as records are formed (the third response of a Bundle is
-record 3). A FHIR resource of a kind we do not read (an EHR export holds encounters, claims,
-allergies and much else) is passed over, in a Bundle (nested Bundles included) and among
-bulk-data lines alike, and so is one about something other than a patient (an Observation of a
-Device); a ``resourceType`` that is no FHIR type at all ("Patinet") is an invalid record, with
-"did you mean".
+A FHIR resource of a kind we do not read (an EHR export holds encounters, claims, allergies and
+much else) is passed over, in a Bundle (nested Bundles included) and among bulk-data lines
+alike, and so is one about something other than a patient (an Observation of a Device); a
+``resourceType`` that is no FHIR type at all ("Patinet") is an invalid record, with "did you
+mean".
+
+The screener itself reads answers only. Whatever may be handed a FHIR record (a batch, the
+``screen`` command, the web API) screens it with ``check_record`` and ``screen_record_entry``
+here, which convert FHIR first and name problems by their places in the FHIR input.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,6 @@ from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 from screener.fhir.response import response_to_answers
 
 if TYPE_CHECKING:
-    from screener.batch.records import ReadItem
     from screener.contract.answers import Answers
     from screener.screening.findings import Detail
     from screener.screening.pipeline import Screener
@@ -82,45 +82,6 @@ def is_fhir(value: Any) -> bool:
     return ("resourceType" in value) if isinstance(value, dict) else hasattr(value, "is_fhir_record")
 
 
-def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
-    """The records of a stream of read items, FHIR Bundles and bulk-data lines made into records."""
-    from screener.batch.records import RawRecord, UnreadableSource
-
-    counts: dict[str, int] = {}
-    pool = _Pool()
-    # Sources where FHIR made or took records are renumbered; the others keep their positions
-    # (a sheet's are its row numbers, which need not be consecutive).
-    renumbered: set[str] = set()
-
-    def numbered(item: Any) -> Any:
-        counts[item.source] = counts.get(item.source, 0) + 1
-        if item.source not in renumbered or item.position == counts[item.source]:
-            return item
-        return replace(item, position=counts[item.source])
-
-    for item in items:
-        if isinstance(item, UnreadableSource):
-            yield item
-            continue
-        value = item.value if isinstance(item, RawRecord) else None
-        kind = value.get("resourceType") if isinstance(value, dict) else None
-        if kind in EHR_TYPES and isinstance(value, dict):
-            renumbered.add(item.source)
-            pool.add(value, item.source, item.position)
-        elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
-            renumbered.add(item.source)
-            continue  # bulk data of a kind we do not read (Encounter.ndjson): passed over
-        elif kind == "Bundle" and isinstance(value, dict):
-            renumbered.add(item.source)
-            for record in bundle_records(value):
-                yield numbered(RawRecord(item.source, item.position, record))
-        else:
-            yield numbered(item)
-    for source, _anchor, record in pool.records():
-        counts[source] = counts.get(source, 0) + 1
-        yield RawRecord(source, counts[source], record)
-
-
 def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     """The records of one Bundle: its responses, else its patients; the Bundle itself when it
     holds neither (converting it then says so)."""
@@ -142,7 +103,7 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
         if kind == "Medication":
             medications.append(Located(resource, where))
         elif kind in EHR_TYPES:
-            patient = _patient_of(resource, full_urls)
+            patient = patient_of(resource, full_urls)
             if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
                 groups.setdefault(patient, []).append(Located(resource, where))
     records: list[Any] = []
@@ -169,7 +130,7 @@ def _bundle_resources(bundle: Mapping[str, Any], where: str, depth: int) -> Iter
             yield resource, path, full_url if isinstance(full_url, str) else None
 
 
-def _patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any:
+def patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any:
     """The id of the patient a resource is about; None when it names none; ``NOT_A_PATIENT``
     when it is about something else (a Device, a Group, a Location)."""
     if resource.get("resourceType") == "Patient":
@@ -211,7 +172,7 @@ def _referenced(located: Iterable[Located], medications: Iterable[Located]) -> l
 
 
 @dataclass
-class _Pool:
+class BulkDataPool:
     """Bulk-data resources (one per line, any file) held until every input is read."""
 
     patients: dict[str | None, list[tuple[Mapping[str, Any], str, int]]] = field(default_factory=dict)
@@ -221,7 +182,7 @@ class _Pool:
         if resource.get("resourceType") == "Medication":
             self.medications.append((resource, source, position))
             return
-        patient = _patient_of(resource, {})
+        patient = patient_of(resource, {})
         if patient is not NOT_A_PATIENT and not (patient is None and resource.get("resourceType") in _CONTEXT_TYPES):
             self.patients.setdefault(patient, []).append((resource, source, position))
 
@@ -270,7 +231,7 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
         return response_to_answers(resource, fhir_context(screener.ruleset), where)
     out = Conversion()
     if kind in EHR_TYPES:
-        patient = _patient_of(resource, {})
+        patient = patient_of(resource, {})
         if patient is NOT_A_PATIENT:
             out.problem(child(child(where, "subject"), "reference"), f"this {kind} is about {resource['subject']['reference']}, not a patient")
             return out
@@ -335,3 +296,25 @@ def screen_fhir_entry(
         return entry
     entry["warnings"] = [*entry["warnings"], *conversion.notes]
     return FhirResultEntry(entry, conversion.subject, conversion.basis)
+
+
+# -- any record: answers, or FHIR ----------------------------------------------------------------
+
+
+def check_record(screener: Screener, value: Any) -> tuple[Answers | None, list[Problem]]:
+    """``Screener.check`` for any record read from a file: answers, or FHIR (converted first)."""
+    return check_fhir_record(screener, value) if is_fhir(value) else screener.check(value)
+
+
+def screen_record_entry(
+    screener: Screener, value: Any, *, source: str | None = None, position: int = 1, detail: Detail = "full"
+) -> dict[str, Any]:
+    """``Screener.screen_entry`` for any record read from a file: answers, or FHIR."""
+    if is_fhir(value):
+        return screen_fhir_entry(screener, value, source=source, position=position, detail=detail)
+    return screener.screen_entry(value, source=source, position=position, detail=detail)
+
+
+def record_answers(screener: Screener, value: Any) -> Any:
+    """The answers a record gives: FHIR converted (``fhir_answers``), anything else as it is."""
+    return fhir_answers(screener, value) if is_fhir(value) else value

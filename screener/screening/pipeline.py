@@ -136,13 +136,12 @@ class Screener:
         JSON Schema, whose errors are the ones users read, then the lax model for the
         constraints the schema cannot express.
 
-        A FHIR record (a resource, or resources gathered for one person) is turned into answers
-        first, and its problems name places in the FHIR input (``screener.fhir``).
+        A FHIR record is not answers: it is refused with a pointer to ``screener.fhir``, whose
+        ``check_record`` and ``screen_record_entry`` convert it first (the screener reads
+        answers only, so that screening does not depend on the formats answers come in).
         """
         if _from_fhir(value):
-            from screener.fhir.records import check_fhir_record
-
-            return check_fhir_record(self, value)
+            return None, [_FHIR_NOT_ANSWERS]
         try:
             answers = Answers.model_validate(value, strict=True)
         except ValidationError:
@@ -184,10 +183,6 @@ class Screener:
         ``detail``: ``full`` findings, ``lean`` ones (what varies per person, marked
         ``"detail": "lean"``; see ``screener.screening.findings``), or ``none`` (no findings at all,
         for outputs that carry none)."""
-        if _from_fhir(value):
-            from screener.fhir.records import screen_fhir_entry
-
-            return screen_fhir_entry(self, value, source=source, position=position, detail=detail)
         answers, problems = self.check(value)
         if answers is None:
             return invalid_entry(value, problems, source=source, position=position)
@@ -484,6 +479,13 @@ def _urgency_only_symptoms(ruleset: Ruleset) -> frozenset[str]:
         if "urgency" in rule.then.get("raise", {}):
             for_urgency |= symptoms
     return frozenset(for_urgency - counted)
+
+
+_FHIR_NOT_ANSWERS = Problem(
+    "$",
+    "this is FHIR, not answers: read it with screener.fhir.check_record / screen_record_entry "
+    "(or screen the file with `mgk-screen screen` or `mgk-screen batch`)",
+)
 
 
 def _from_fhir(value: Any) -> bool:

@@ -2,8 +2,8 @@
 
     app = create_app(screener, settings=cds_web_settings(WebSettings(), cds), routers=[cds_router(cds)])
 
-- ``GET /cds-services``: discovery (``screener.fhir.cds_hooks.services``);
-- ``POST /cds-services/{id}``: a hook call answered with cards (``screener.fhir.cds_cards``);
+- ``GET /cds-services``: discovery (``screener.cds.hooks.services``);
+- ``POST /cds-services/{id}``: a hook call answered with cards (``screener.cds.cards``);
 - ``OPTIONS`` on both: CORS preflight, for EHRs that call from a browser.
 
 These are JSON APIs without cookies or sessions: the web pages' CSRF and session model does not
@@ -36,10 +36,10 @@ from starlette.responses import JSONResponse, Response
 
 from screener.batch.json_text import JsonFault, decode_at
 from screener.batch.records import MAX_FHIR_RECORD_VALUES
+from screener.cds.cards import CardWriter
+from screener.cds.hooks import HookError, Service, gather, read_call, screen_record, services
 from screener.contract.validation import Problem
 from screener.errors import InputError
-from screener.fhir.cds_cards import CardWriter
-from screener.fhir.cds_hooks import HookError, Service, gather, read_call, screen_record, services
 from screener.fhir.client import FetchLimits, FhirServer
 from screener.fhir.mapping import fhir_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from screener.fhir.records import check_record, screen_record_entry
 from screener.web.security import StartToken
 from screener.web.sessions import SessionStore
 
@@ -79,12 +80,12 @@ class WebContext:
     def screen_entry(self, value: Any) -> dict[str, Any]:
         """Batch mode's entry for one raw record: a result, or an invalid-record entry."""
         with self._screening:
-            return self.screener.screen_entry(value)
+            return screen_record_entry(self.screener, value)
 
     def check(self, value: Any) -> list[Any]:
         """The problems of one raw answers record, as the CLI words them (empty when valid)."""
         with self._screening:
-            return self.screener.check(value)[1]
+            return check_record(self.screener, value)[1]
 
 
 def web_context(request: Request) -> WebContext:

@@ -87,29 +87,20 @@ class SecurityHeaders:
 
 
 async def _plain_response(send: Send, status: int, text: str) -> None:
-    body = text.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await _respond(send, status, text.encode(), b"text/plain; charset=utf-8")
 
 
 async def _json_response(send: Send, status: int, payload: object) -> None:
-    body = json.dumps(payload).encode()
+    await _respond(send, status, json.dumps(payload).encode(), b"application/json")
+
+
+async def _respond(send: Send, status: int, body: bytes, content_type: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

@@ -22,9 +22,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from screener.cds.hooks import HookCall, Record, Screened
 from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
 from screener.errors import RulesError
-from screener.fhir.cds_hooks import HookCall, Record, Screened
 from screener.fhir.mapping import FhirContext
 
 if TYPE_CHECKING:

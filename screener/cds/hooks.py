@@ -13,7 +13,7 @@ it gives, from the prefetch, the EHR's FHIR server or the orders being placed.
   result; for ``order-select``, the medicines being ordered count as medicines the person takes,
   and the result without the newly selected ones is kept to show what the order changes.
 
-The cards themselves are built in ``screener.fhir.cds_cards``; the HTTP side is
+The cards themselves are built in ``screener.cds.cards``; the HTTP side is
 ``screener.web.cds``. Nothing here logs, and nothing here decides anything clinical: the rules do.
 """
 
@@ -30,7 +30,7 @@ from screener.fhir.client import FetchError, FhirServer, base_url_problem, next_
 from screener.fhir.conversion import Conversion
 from screener.fhir.ehr import Located, patient_to_answers
 from screener.fhir.mapping import FhirContext
-from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, _patient_of
+from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, patient_of
 
 PATIENT_VIEW = "patient-view"
 ORDER_SELECT = "order-select"
@@ -259,7 +259,7 @@ def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer
             kind = resource.get("resourceType")
             if kind not in EHR_TYPES:
                 continue  # a search's OperationOutcome, an _include'd resource we do not read
-            owner = _patient_of(resource, {}) if kind != "Medication" else None
+            owner = patient_of(resource, {}) if kind != "Medication" else None
             if owner is NOT_A_PATIENT:
                 continue  # about a device, a group, a location: not the patient's record
             if owner not in (call.patient_id, None):
@@ -357,7 +357,7 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
         elif kind == "ServiceRequest" and _codes(resource.get("code")) & test_codes:
             record.test_ordered = True
         elif kind == "MedicationRequest" and isinstance(resource.get("status"), str) and resource["status"] in draft:
-            if _patient_of(resource, {}) not in (call.patient_id, None):
+            if patient_of(resource, {}) not in (call.patient_id, None):
                 record.notes.append("an order being placed names another patient: left out")
                 continue
             # The order is not signed yet: what it orders is about to be taken, from today. Read as

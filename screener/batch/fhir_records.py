@@ -1,0 +1,61 @@
+"""FHIR in a batch: Bundles and bulk-data (NDJSON) lines made into one record per person.
+
+What makes one record is FHIR's business (``screener.fhir.records``: a response, or one
+patient's resources); here the stream of records read from the inputs is reshaped by it:
+
+- a Bundle gives one record per QuestionnaireResponse, else one per patient;
+- bulk-data lines (one EHR resource per line, from every input) are held until every input is
+  read, then grouped by patient, each patient taking the place of its Patient resource (or of
+  its first resource);
+- a resource of a kind we do not read (Encounter.ndjson) is passed over.
+
+Positions are renumbered per source where FHIR made or took records (the third response of a
+Bundle is record 3); other sources keep theirs (a sheet's are its row numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from screener.batch.records import RawRecord, ReadItem, UnreadableSource
+from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool, bundle_records
+from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
+
+
+def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
+    """The records of a stream of read items, FHIR Bundles and bulk-data lines made into records."""
+    counts: dict[str, int] = {}
+    pool = BulkDataPool()
+    # Sources where FHIR made or took records are renumbered; the others keep their positions
+    # (a sheet's are its row numbers, which need not be consecutive).
+    renumbered: set[str] = set()
+
+    def numbered(item: Any) -> Any:
+        counts[item.source] = counts.get(item.source, 0) + 1
+        if item.source not in renumbered or item.position == counts[item.source]:
+            return item
+        return replace(item, position=counts[item.source])
+
+    for item in items:
+        if isinstance(item, UnreadableSource):
+            yield item
+            continue
+        value = item.value if isinstance(item, RawRecord) else None
+        kind = value.get("resourceType") if isinstance(value, dict) else None
+        if kind in EHR_TYPES and isinstance(value, dict):
+            renumbered.add(item.source)
+            pool.add(value, item.source, item.position)
+        elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
+            renumbered.add(item.source)
+            continue  # bulk data of a kind we do not read (Encounter.ndjson): passed over
+        elif kind == "Bundle" and isinstance(value, dict):
+            renumbered.add(item.source)
+            for record in bundle_records(value):
+                yield numbered(RawRecord(item.source, item.position, record))
+        else:
+            yield numbered(item)
+    for source, _anchor, record in pool.records():
+        counts[source] = counts.get(source, 0) + 1
+        yield RawRecord(source, counts[source], record)

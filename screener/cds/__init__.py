@@ -1,0 +1,10 @@
+"""CDS Hooks: a screening card in the EHR, from the patient's FHIR data.
+
+- ``screener.cds.hooks``: the services we offer (discovery), reading a hook call and gathering
+  the patient's record from its prefetch or the EHR's FHIR server, and screening it;
+- ``screener.cds.cards``: the card a result becomes (summary, indicator, detail, links, a
+  suggested lab order).
+
+Above FHIR (which reads the record) and reports (whose words the card's detail uses); the HTTP
+side is ``screener.web.cds``.
+"""
