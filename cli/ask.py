@@ -354,5 +354,5 @@ def _show_result(
         with console.pager(styles=False):  # a pager shows escape codes as text unless told otherwise
             render_result(result, console, **full)  # type: ignore[arg-type]
         render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
-    if not on_request and not details:
+    if pointer is not None and not details:  # no pointer when the reasoning is on request
         term.say_command(_REASONING, pointer, "dim", keep=[pointer])

@@ -45,6 +45,13 @@ class OutputFormat(str, enum.Enum):
     fhir = "fhir"
 
 
+def _format_named_by(output: str | None) -> OutputFormat:
+    """The output format an OUT file's name asks for when --format is not given: a file named
+    results.parquet holding JSON Lines would be read by nothing that opens it."""
+    suffix = os.path.splitext(output)[1].lower() if output and output != "-" else ""
+    return {".parquet": OutputFormat.parquet, ".csv": OutputFormat.csv}.get(suffix, OutputFormat.jsonl)
+
+
 class Detail(str, enum.Enum):
     lean = "lean"
     full = "full"
@@ -135,9 +142,14 @@ def batch(
         str | None, typer.Option("--output", "-o", help="Write results to this file (atomically) instead of stdout.", metavar="OUT")
     ] = None,
     fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="Output format; fhir: NDJSON of FHIR RiskAssessments (OperationOutcomes for invalid records)."),
-    ] = OutputFormat.jsonl,
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; fhir: NDJSON of FHIR RiskAssessments (OperationOutcomes for invalid records). "
+            "Default: parquet or csv for an OUT named .parquet or .csv, else jsonl.",
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
@@ -187,6 +199,7 @@ def batch(
     from screener.batch.runner import BatchSummary, check_workers, write_batch
     from screener.batch.writers import open_writer
 
+    fmt = fmt or _format_named_by(output)
     errors = stderr_console()
     summary = BatchSummary()
     started = time.perf_counter()

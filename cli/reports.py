@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from screener.cli.main import Command, RulesOption, app, handled_errors, make_screener, read_json_input
+from screener.cli.main import AsOfOption, Command, RulesOption, app, handled_errors, make_screener, read_json_input
 
 from screener.errors import ExitCode
 
@@ -40,6 +41,7 @@ def report(
     title: Annotated[str, typer.Option("--title", help="Title of a cohort report.")] = "Cohort screening report",
     paper: PaperOption = Paper.a4,
     rules: RulesOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write a report people look at: one person's printable result, or a cohort's counts and charts.
 
@@ -72,16 +74,18 @@ def report(
         if len(inputs) != 1:
             typer.echo("mgk-screen: report takes one INPUT for one person; use --cohort for batch output", err=True)
             raise typer.Exit(int(ExitCode.USAGE))
-        _write_person_report(inputs[0], output, paper=paper.value, rules=rules)  # type: ignore[arg-type]
+        _write_person_report(inputs[0], output, paper=paper.value, rules=rules, as_of=as_of)  # type: ignore[arg-type]
         typer.echo(f"mgk-screen: wrote {output}", err=True)
 
 
-def _write_person_report(path: str, output: str, *, paper: Literal["a4", "letter"], rules: Path | None) -> None:
+def _write_person_report(
+    path: str, output: str, *, paper: Literal["a4", "letter"], rules: Path | None, as_of: date | None
+) -> None:
     from screener.fhir.records import is_fhir
     from screener.reports import person_report, write_report
     from screener.screening.pipeline import InvalidAnswers
 
-    screener = make_screener(rules)
+    screener = make_screener(rules, as_of)
     value = read_json_input(path)
     source = "<stdin>" if path == "-" else path
     if not isinstance(value, dict) and not is_fhir(value):

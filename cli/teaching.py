@@ -7,10 +7,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from screener.cli.main import (
+    AsOfOption,
     Command,
     PlainOption,
     RulesOption,
@@ -115,6 +116,7 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Show why a result came out as it did: answers → derived facts → risk factors → levels → urgency.
 
@@ -126,23 +128,23 @@ def explain(
     from screener.teaching.render import render_tree
 
     with handled_errors():
-        screener = make_screener(rules)
+        screener = make_screener(rules, as_of)
         value = read_json_input(file)
         if not isinstance(value, dict) and not is_fhir(value):
             echo(f"mgk-screen: {file}: expected one answers object", err=True)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         try:
-            if is_fhir(value):  # as `screen` reads it: the answers the FHIR record gives
-                value = fhir_answers(screener, value)
-            screening = screener.run(value)
+            # As `screen` reads it: a FHIR record gives the answers converted from it.
+            answers = fhir_answers(screener, value) if is_fhir(value) else cast("dict[str, Any]", value)  # a dict: checked above
+            screening = screener.run(answers)
         except InvalidAnswers as invalid:
             _report_invalid(file, invalid.problems)
-        walked = teaching.walk(screener, screening, value)
+        walked = teaching.walk(screener, screening, answers)
         tree = teaching.explanation_tree(walked)
     if as_json:
         echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
-    named = value.get("id") is not None  # a result without an id carries its position: not a name
+    named = answers.get("id") is not None  # a result without an id carries its position: not a name
     render_tree(tree, stdout_console(plain), plain=_plain(plain), title="Why this result" + (f", for {walked.id}" if named else ""))
 
 

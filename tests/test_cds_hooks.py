@@ -334,6 +334,11 @@ def test_bodies_that_are_not_json_unknown_services_and_oversized_calls_get_clear
     too_large = client.post("/cds-services/patient-view", content=chunks, headers={"content-type": "application/json"})
     assert too_large.status_code == 413
     assert too_large.json()["message"] == "The request is too large: at most 200,000 bytes are accepted."
+    # As curl sends a file (-d @call.json): the declared length alone refuses it, and the EHR
+    # still reads a JSON answer, not text.
+    declared = client.post("/cds-services/patient-view", content=b"{" + b" " * 250_000 + b"}", headers={"content-type": "application/json"})
+    assert declared.status_code == 413 and declared.headers["content-type"] == "application/json"
+    assert declared.json() == {"error": "too_large", "message": "The request is too large: at most 200,000 bytes are accepted."}
 
 
 def test_a_prefetch_larger_than_the_pages_limit_is_accepted_by_the_cds_services(client: Any) -> None:

@@ -82,3 +82,25 @@ def test_a_response_that_cannot_be_read_is_refused_naming_the_place_in_it(tmp_pa
         assert "$.item[0].answer[0].valueCoding" in done.output and "did you mean 'palpitations'?" in done.output
         assert "unexpected error" not in done.output
     assert not (tmp_path / "bad.html").exists()
+
+
+def test_report_on_a_patients_bundle_counts_to_the_reference_date_as_screen_does(tmp_path: Path) -> None:
+    # A Bundle of past EHR data (Synthea, 2020) reported on today would find its potassium years
+    # old; --as-of gives report the reference date that screen and batch take.
+    done = run("screen", str(ONE_PATIENT), "--as-of", "2020-04-05", "--json")
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.output)
+    page = tmp_path / "jess.html"
+    reported = run("report", str(ONE_PATIENT), "--as-of", "2020-04-05", "-o", str(page))
+    assert reported.exit_code == 0, reported.output
+    html = page.read_text("utf-8")
+    assert "4.04 mmol/L" in html and "taken in the last 7 days" in html
+    level = result["combined_depletion"]
+    assert f'Combined magnesium and potassium depletion:\n<span class="level-word {level}">{level}</span>' in html
+
+
+def test_explain_on_a_patients_bundle_counts_to_the_reference_date_as_screen_does() -> None:
+    explained = run("explain", str(ONE_PATIENT), "--as-of", "2020-04-05", "--plain")
+    assert explained.exit_code == 0, explained.output
+    assert "age: 79" in explained.output
+    assert "labs.potassium: 4.04 mmol/L, taken: last_7_days" in explained.output

@@ -54,7 +54,7 @@ def test_urgency_red_flags_recommendations_and_the_disclaimer_are_carried(tmp_pa
     _, (resource,) = fhir_batch(tmp_path, PERSONAS / "diuretic-and-vomiting-with-fainting-now.json")
     notes = [note["text"] for note in resource["note"]]
     assert notes[0] == "Red flags: fainting"
-    assert notes[1].startswith("Urgency: emergency.")
+    assert notes[1] == f"Urgency: emergency ({result['urgency_text']})."  # read as a sentence: "emergency (seek emergency care now)."
     assert notes[-1] == result["disclaimer"]
     assert resource["mitigation"].splitlines()[0] == f"- {result['recommendations'][0]['text']}"
 

@@ -198,6 +198,18 @@ def test_a_run_that_reads_nothing_leaves_no_parquet_file(tmp_path: Path) -> None
     assert not out.exists() and list(tmp_path.iterdir()) == [empty]
 
 
+def test_an_output_file_named_parquet_or_csv_gets_that_format_without_being_told(tmp_path: Path) -> None:
+    # `-o results.parquet` without -f once wrote JSON Lines into it, which no Parquet reader opens.
+    source = tmp_path / "one.json"
+    source.write_text('{"id": "rita", "age": 72, "medications": ["Lasix"]}', encoding="utf-8")
+    assert runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "results.parquet")]).exit_code == 0
+    assert pq.read_table(tmp_path / "results.parquet").column("id").to_pylist() == ["rita"]
+    assert runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "results.CSV")]).exit_code == 0
+    assert (tmp_path / "results.CSV").read_text("utf-8").startswith("status,id,source,position,")
+    assert runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "told.csv"), "-f", "jsonl"]).exit_code == 0
+    assert json.loads((tmp_path / "told.csv").read_text("utf-8"))["id"] == "rita"  # -f still decides
+
+
 # ------------------------------------------------------------------------------ without the extra
 
 WITHOUT_PYARROW = "import sys; sys.modules['pyarrow'] = None; sys.modules['pyarrow.parquet'] = None; sys.argv[0] = 'mgk-screen'; "

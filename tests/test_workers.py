@@ -52,7 +52,7 @@ def _summary(stderr: str) -> list[str]:
     return [line.split(" (")[0] if "records read" in line else line for line in stderr.splitlines()]
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "parquet", "fhir"])
 def test_two_workers_write_what_one_process_writes(tmp_path: Path, fmt: str) -> None:
     inputs = _inputs(tmp_path)
     runs = {}

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
 from screener.batch.workers import CHUNK_RECORDS, Digest, Job, digest, screened_chunks
+from screener.batch.writers import EntryWriter, ResultWriter
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.records import check_record, screen_record_entry
 from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
-    from screener.batch.writers import EntryWriter
     from screener.screening.findings import Detail
 
 __all__ = ["CHUNK_RECORDS", "BatchSummary", "SeenIds", "check_workers", "screen_inputs", "screen_stream", "write_batch"]
@@ -252,7 +252,7 @@ def write_batch(
     inputs: Sequence[str],
     screener: Screener,
     summary: BatchSummary,
-    writer: EntryWriter,
+    writer: ResultWriter,
     *,
     stdin: BinaryIO | None = None,
     fail_on: str | None = None,
@@ -268,7 +268,9 @@ def write_batch(
     number of records done every ``CHUNK_RECORDS`` records or so. With workers, they encode the
     entries themselves unless ``on_entry`` needs them."""
     check_workers(workers)
-    if workers == 1 or on_entry is not None:
+    # Workers hand back entries already encoded, which only a text writer takes; Parquet (and
+    # anything that watches each entry) gets the entries themselves, screened by the workers all the same.
+    if workers == 1 or on_entry is not None or not isinstance(writer, EntryWriter):
         entries = screen_inputs(
             inputs, screener, summary, stdin=stdin, fail_on=fail_on, on_unreadable_source=on_unreadable_source,
             workers=workers, detail=detail,

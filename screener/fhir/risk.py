@@ -84,7 +84,8 @@ def _notes(entry: Mapping[str, Any]) -> list[dict[str, str]]:
     red_flags = entry.get("red_flags") or []
     if red_flags:
         notes.append({"text": "Red flags: " + ", ".join(str(flag).replace("_", " ") for flag in red_flags)})
-    notes.append({"text": f"Urgency: {entry['urgency']}. {entry.get('urgency_text', '')}".strip()})
+    urgency_text = entry.get("urgency_text")  # "see a clinician within days": a phrase, not a sentence
+    notes.append({"text": f"Urgency: {entry['urgency']} ({urgency_text})." if urgency_text else f"Urgency: {entry['urgency']}."})
     coverage = entry.get("coverage")
     unanswered = entry.get("unanswered_sections") or []
     if coverage is not None:

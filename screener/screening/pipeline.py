@@ -22,8 +22,8 @@ from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
 from screener.contract.validation import Problem, json_path, schema_problems, validator_for
 from screener.errors import ExitCode, ScreenerError
-from screener.screening.conditions import Leaf, describe_leaf, value_getter
 from screener.screening.findings import Detail, Evidence, FindingCatalogue, describe_conclusion
+from screener.screening.next_level import NextLevel
 from screener.screening.normalise import Normalised, lab_problems, normalise
 from screener.screening.ruleset import Rule, Ruleset, load_ruleset
 
@@ -59,9 +59,6 @@ class _Conclusions:
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
     warnings: list[str] = field(default_factory=list)
     fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
-
-
-_NEXT_LEVEL_MEMO = 4096  # remembered answers of next_level_missing (combinations of levels and counts)
 
 
 class _Effect:
@@ -102,7 +99,6 @@ class Screener:
             group: frozenset(name for name, spec in ruleset.tallies.items() if group in spec["groups"])
             for group in ruleset.evidence_groups
         }
-        self._raising: dict[tuple[str, str], list[Rule]] = {}
         self._ruleset_info = {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
         # The hot path's tables: batch mode runs these for every record.
         self._ranks = {name: {value: scale.rank(value) for value in scale.values} for name, scale in ruleset.scales.items()}
@@ -114,17 +110,8 @@ class Screener:
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
         self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
-        # What "why not the next level" reads of the facts (see next_level_missing).
-        headline = ruleset.headline
-        self._next_level_reads = tuple(
-            value_getter(name)
-            for name in dict.fromkeys(
-                leaf.fact for rule in ruleset.rules if headline in rule.then.get("raise", {}) for leaf in rule.condition.leaves()
-            )
-        )
-        self._next_level_memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
-        self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
+        self._next_level = NextLevel(ruleset)
 
     # -- validation ---------------------------------------------------------------------------
     def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
@@ -363,60 +350,10 @@ class Screener:
             return {**lab, "used": False, "reason": self.ruleset.facts[not_used].label}
         return {**lab, "used": True}
 
-    # -- why not ------------------------------------------------------------------------------
     def next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
-        """For the headline: what further finding would raise it to the next level.
-
-        It reads only the headline, the facts the rules raising it test (levels and counts, a
-        few values each) and the symptoms that count only for urgency, so it is worked out once
-        per combination of those (told apart by type: true is not 1)."""
-        values = [facts.get(self.ruleset.headline), *(get(facts) for get in self._next_level_reads)]
-        urgency_only = facts.get("symptoms", {})
-        try:
-            key = (
-                *map(type, values),
-                *values,
-                *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
-            )
-            known = self._next_level_memo.get(key)
-        except TypeError:  # a value that is not hashable: worked out every time
-            return self._next_level_missing(facts)
-        if known is None:
-            if len(self._next_level_memo) >= _NEXT_LEVEL_MEMO:
-                self._next_level_memo.clear()
-            known = self._next_level_memo[key] = tuple(self._next_level_missing(facts))
-        return list(known)
-
-    def _next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
-        scale = self.ruleset.scales[self.ruleset.headline]
-        current = scale.rank(facts[scale.name])
-        if current + 1 >= len(scale.values):
-            return []
-        target = scale.values[current + 1]
-        missing: list[str] = []
-        for rule in self._rules_raising(scale.name, target):
-            for option in rule.condition.unmet(facts)[:1]:  # no rule tests "step"
-                words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
-                if any(self._counts_symptoms(leaf.fact) for leaf in option):
-                    words += self._urgency_only_note(facts)
-                line = f"{scale.label} would be {target} with {words} ({rule.title})"
-                if words and line not in missing:
-                    missing.append(line)
-        return missing
-
-    def _counts_symptoms(self, fact: str) -> bool:
-        spec = self.ruleset.tallies.get(fact.removeprefix("count.")) if fact.startswith("count.") else None
-        return spec is not None and not any(self._risk_group[group] for group in spec["groups"])
-
-    def _urgency_only_note(self, facts: Mapping[str, Any]) -> str:
-        """"Would need 2 symptoms (now: 1)" reads wrong to someone who gave two, one of them a
-        symptom that only drives urgency: name it as such."""
-        given = sorted(code for code, on in facts.get("symptoms", {}).items() if on and code in self._urgency_only_symptoms)
-        if not given:
-            return ""
-        names = " and ".join(code.replace("_", " ") for code in given)
-        verb = "counts" if len(given) == 1 else "count"
-        return f"; {names} {verb} only towards how soon to see a clinician, not as a symptom here"
+        """For the headline: what further finding would raise it to the next level
+        (``screener.screening.next_level``)."""
+        return self._next_level.missing(facts)
 
     def rules_setting_headline(self, result: ScreeningResult) -> list[str]:
         """The rules among a result's findings that raised the headline to its level (for "why is
@@ -425,21 +362,6 @@ class Screener:
         level = getattr(result, headline)
         return [f.rule for f in result.findings if self.ruleset.rule(f.rule).then.get("raise", {}).get(headline) == level]
 
-    def _rules_raising(self, scale_name: str, value: str) -> list[Rule]:
-        key = (scale_name, value)
-        if key not in self._raising:
-            self._raising[key] = [r for r in self.ruleset.rules if r.then.get("raise", {}).get(scale_name) == value]
-        return self._raising[key]
-
-    def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
-        words = describe_leaf(self.ruleset, leaf, facts)
-        scale = self.ruleset.scales.get(leaf.fact)
-        if scale is None or leaf.operator not in ("is", "in"):
-            return words
-        # A missing level is itself a conclusion: name the findings that would reach it.
-        wanted = leaf.value if isinstance(leaf.value, list) else [leaf.value]
-        routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, min(wanted, key=scale.rank))]
-        return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
 
 
 class InvalidAnswers(ScreenerError, ValueError):
@@ -468,19 +390,6 @@ def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, po
     return entry
 
 
-def _urgency_only_symptoms(ruleset: Ruleset) -> frozenset[str]:
-    """Symptoms that rules weigh for urgency but never count as evidence for a level (palpitations)."""
-    counted: set[str] = set()
-    for_urgency: set[str] = set()
-    for rule in ruleset.rules:
-        symptoms = {leaf.fact.removeprefix("symptoms.") for leaf in rule.condition.leaves() if leaf.fact.startswith("symptoms.")}
-        if "evidence" in rule.then:
-            counted |= symptoms
-        if "urgency" in rule.then.get("raise", {}):
-            for_urgency |= symptoms
-    return frozenset(for_urgency - counted)
-
-
 _FHIR_NOT_ANSWERS = Problem(
     "$",
     "this is FHIR, not answers: read it with screener.fhir.check_record / screen_record_entry "
@@ -491,17 +400,6 @@ _FHIR_NOT_ANSWERS = Problem(
 def _from_fhir(value: Any) -> bool:
     """A FHIR resource (it names its resourceType), or FHIR resources gathered for one person."""
     return ("resourceType" in value) if isinstance(value, dict) else hasattr(value, "is_fhir_record")
-
-
-def _unique(leaves: list[Leaf]) -> list[Leaf]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for leaf in leaves:
-        key = (leaf.fact, leaf.operator)
-        if key not in seen:
-            seen.add(key)
-            out.append(leaf)
-    return out
 
 
 def _medication(match: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from screener import __version__
 from screener.web.context import LOOPBACK_HOSTS, WebContext, WebSettings, web_context
-from screener.web.security import AccessLog, AllowedHosts, BodyLimit, QuietErrors, SecurityHeaders
+from screener.web.security import AccessLog, AllowedHosts, BodyLimit, QuietErrors, SecurityHeaders, refusal
 from screener.web.sessions import SessionStore
 
 __all__ = ["LOOPBACK_HOSTS", "WebContext", "WebSettings", "create_app", "web_context"]
@@ -72,7 +72,8 @@ def create_app(
     pages.install_error_pages(app)
     # Added innermost first. The headers wrap every response, those refusing a request included;
     # the access log sees every request.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, by_path=settings.body_limits_by_path, json_paths=(api.PREFIX + "/",))
+    json_refusals = ((api.PREFIX + "/", refusal), *settings.json_refusals_by_path)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, by_path=settings.body_limits_by_path, json_by_path=json_refusals)
     app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)

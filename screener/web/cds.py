@@ -146,8 +146,17 @@ def _config_file(path: Path) -> dict[str, Any]:
 
 
 def cds_web_settings(settings: WebSettings, cds: CdsSettings) -> WebSettings:
-    """The web settings with the CDS services' own body size limit."""
-    return dataclasses.replace(settings, body_limits_by_path=(*settings.body_limits_by_path, (PREFIX, cds.max_body_bytes)))
+    """The web settings with the CDS services' own body size limit, and their JSON refusal for a
+    call over it (an EHR reads ``{"error", "message"}``, as for every other refusal)."""
+    return dataclasses.replace(
+        settings,
+        body_limits_by_path=(*settings.body_limits_by_path, (PREFIX, cds.max_body_bytes)),
+        json_refusals_by_path=(*settings.json_refusals_by_path, (PREFIX, _too_large)),
+    )
+
+
+def _too_large(message: str) -> dict[str, Any]:
+    return HookError(413, "too_large", message).as_dict()
 
 
 @dataclass

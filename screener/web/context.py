@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,9 @@ class WebSettings:
     body_limits_by_path: tuple[tuple[str, int], ...] = ()
     """Other limits for the paths under a prefix: ``(("/cds-services/", 1_048_576),)`` (a CDS
     Hooks call carries the patient's prefetched EHR data)."""
+    json_refusals_by_path: tuple[tuple[str, Callable[[str], object]], ...] = ()
+    """The JSON APIs mounted beside the answers API, with the body their clients read when a
+    request is refused before it reaches them (413): ``(("/cds-services", make_body),)``."""
     max_sessions: int = 200
     """Most sessions held at once; starting one more forgets the least recently used."""
     idle_minutes: float = 30

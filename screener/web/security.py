@@ -115,6 +115,10 @@ def refusal(message: str) -> dict[str, object]:
     return {"valid": False, "errors": [{"path": "$", "message": message}]}
 
 
+JsonRefusal = Callable[[str], object]
+"""Makes a JSON API's refusal body from its message."""
+
+
 def too_large_text(limit: int) -> str:
     return f"The request is too large: at most {limit:,} bytes are accepted."
 
@@ -137,14 +141,19 @@ class BodyLimit:
     """
 
     def __init__(
-        self, app: ASGIApp, limit: int, by_path: tuple[tuple[str, int], ...] = (), json_paths: tuple[str, ...] = ()
+        self,
+        app: ASGIApp,
+        limit: int,
+        by_path: tuple[tuple[str, int], ...] = (),
+        json_by_path: tuple[tuple[str, JsonRefusal], ...] = (),
     ) -> None:
         self.app = app
         self.default = limit
         self.by_path = by_path
         """(path prefix, limit): another limit for the paths under a prefix (the longest wins)."""
-        self.json_paths = json_paths
-        """Path prefixes (the JSON API) whose refusal is JSON (``refusal``), not text."""
+        self.json_by_path = json_by_path
+        """(path prefix, body): the JSON APIs, whose refusal is the JSON body their clients read
+        (``refusal`` for the answers API, CDS Hooks' ``{"error", "message"}``), not text."""
 
     def limit_for(self, path: str) -> int:
         matching = [(len(prefix), limit) for prefix, limit in self.by_path if path.startswith(prefix)]
@@ -158,8 +167,10 @@ class BodyLimit:
         limit = self.limit_for(path)
 
         async def refuse() -> None:
-            if path.startswith(self.json_paths):
-                await _json_response(send, 413, refusal(too_large_text(limit)))
+            json_bodies = [(len(prefix), body) for prefix, body in self.json_by_path if path.startswith(prefix)]
+            if json_bodies:
+                body = max(json_bodies, key=lambda pair: pair[0])[1]
+                await _json_response(send, 413, body(too_large_text(limit)))
             else:
                 await _plain_response(send, 413, too_large_text(limit))
 
