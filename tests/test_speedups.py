@@ -9,12 +9,15 @@ Each speed-up has a slow, obvious twin it must agree with:
   ``Condition.satisfied``;
 - explanations remembered per combination of values, against explanations worked out afresh;
 - the engine adapter: facts remembered per step, sessions reused, numbers in exponent form,
-  against a plain engine and fresh sessions.
+  against a plain engine and fresh sessions;
+- medicine suggestions, with the names that cannot be close set aside by counting shared letters
+  for all names at once, against difflib given every name.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import random
 from typing import Any
@@ -398,20 +401,109 @@ def test_valid_answers_with_tiny_or_huge_numbers_are_screened(screener: Screener
 
 
 def test_plain_text_is_tokenised_as_the_general_reading_tokenises_it() -> None:
-    from screener.screening import medications
+    from screener.screening import medication_words as words
 
     rng = random.Random(11)
     alphabet = "abcXYZ019 .,;:-/+&()[]{}|%'\"_\t"
     texts = ["Lasix 40 mg", "amiloride/HCTZ 5-50", "co-amilofruse 2.5,000mg", "x2 q8h 5% 1,000"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
     for text in texts:
-        fast = medications._tokenise(text)
+        fast = words.tokenise(text)
         general = [
-            (medications._WORD if found.lastgroup == "word" else medications._SOFT if found.lastgroup == "soft" else medications._HARD,
+            (words.WORD if found.lastgroup == "word" else words.SOFT if found.lastgroup == "soft" else words.HARD,
              found.group(), found.start(), found.end())
-            for found in medications._TOKEN_RE.finditer(text)
+            for found in words.TOKEN_RE.finditer(text)
         ]
-        assert [(t.kind if t.key not in medications._JOIN_WORDS else medications._WORD, t.start, t.end) for t in fast] == [
+        assert [(t.kind if t.key not in words.JOIN_WORDS else words.WORD, t.start, t.end) for t in fast] == [
             (kind, start, end) for kind, _, start, end in general
         ], text
-        assert [t.key for t in fast] == [medications._normalise(word) if kind == medications._WORD else word for kind, word, _, _ in general]
+        assert [t.key for t in fast] == [words.word_key(word) if kind == words.WORD else word for kind, word, _, _ in general]
+
+
+
+def test_entries_with_nothing_glued_skip_the_search_for_glued_doses(screener: Screener) -> None:
+    from screener.screening.medication_words import tokenise
+
+    vocabulary = screener.ruleset.vocabulary
+    rng = random.Random(5)
+    # Letters, ASCII and other decimal digits (Arabic-Indic three), and numerals that are neither
+    # (superscript two, a fraction, Tamil ten): a glued dose starts at a decimal digit only.
+    alphabet = "aLsixmg 0145.,-/é\u0663\u00b2\u00bd\u0bf0"
+    texts = ["Lasix40mg", "Theo24", "vitamin B12", "furosimide40mg", "40mg", "a\u00b2b3", "\u0bf0ab3", "ab\u0663"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(5000)]
+    skipped = 0
+    for text in texts:
+        tokens = tokenise(text)
+        assert vocabulary._unglued(tokens) == vocabulary._split_glued(tokens), text
+        skipped += vocabulary._unglued(tokens) is tokens
+    assert 0 < skipped < len(texts)
+
+
+# -- medicine suggestions -------------------------------------------------------------------------
+
+
+def _misspelt(rng: random.Random, name: str, letters: str) -> str:
+    """A name with one to three slips: a letter dropped, added, changed, or two swapped."""
+    chars = list(name)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(chars) + 1)
+        slip = rng.randrange(4)
+        if slip == 0 and len(chars) > 1 and at < len(chars):
+            del chars[at]
+        elif slip == 1:
+            chars.insert(at, rng.choice(letters))
+        elif slip == 2 and at < len(chars):
+            chars[at] = rng.choice(letters)
+        elif slip == 3 and at + 1 < len(chars):
+            chars[at], chars[at + 1] = chars[at + 1], chars[at]
+    return "".join(chars)
+
+
+def _plain_suggestions(names: dict[str, str], key: str) -> tuple[str, ...]:
+    """What a suggestion is, said plainly: difflib over every name of a fitting length."""
+    from screener.screening import medication_suggestions as ms
+
+    if len(key.replace(" ", "")) < ms.SHORTEST or key in names:
+        return ()
+    fitting = [name for name in names if 2 * min(len(key), len(name)) >= ms.CLOSE_ENOUGH * (len(key) + len(name))]
+    scored = [
+        (difflib.SequenceMatcher(None, key, name).ratio(), name)
+        for name in difflib.get_close_matches(key, fitting, n=ms.MOST, cutoff=ms.CLOSE_ENOUGH)
+    ]
+    if not scored:
+        return ()
+    return tuple(names[name] for ratio, name in scored if ratio >= scored[0][0] - ms.NEAR_THE_BEST)
+
+
+def test_medicine_suggestions_are_difflibs_over_every_name(screener: Screener) -> None:
+    suggestions = screener.ruleset.vocabulary._suggestions
+    names = suggestions._names
+    rng = random.Random(17)
+    keys = [_misspelt(rng, rng.choice(list(names)), "abcdeilnoprstuz -") for _ in range(3000)]
+    keys += ["".join(rng.choice("aeioulnrst ") for _ in range(rng.randint(3, 25))) for _ in range(1000)]
+    offered = 0
+    for key in keys:
+        expected = _plain_suggestions(names, key)
+        assert suggestions.suggest(key) == expected, key
+        offered += bool(expected)
+    assert offered > 1000  # the comparison covers names that are offered something, not only none
+
+
+@given(
+    names=st.lists(st.text(alphabet="aabbcé -", min_size=0, max_size=12), min_size=1, max_size=80, unique=True),
+    word=st.text(alphabet="aabbcéd -", min_size=0, max_size=12),
+    cutoff=st.sampled_from([0.0, 0.5, 0.6, 0.75, 0.85, 1.0]),
+)
+@SETTINGS
+def test_names_sharing_enough_letters_are_those_difflib_quick_ratio_lets_through(names: list[str], word: str, cutoff: float) -> None:
+    from screener.screening.medication_suggestions import SharedLetters
+
+    lengths = sorted({len(name) for name in names} | {99})
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    expected = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.quick_ratio() >= cutoff:
+            expected.append(name)
+    assert SharedLetters(names).sharing_enough(word, lengths, cutoff) == expected

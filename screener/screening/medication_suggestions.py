@@ -7,6 +7,12 @@ person or the pharmacist correct the list, and the questionnaire asks before it 
 Closeness is difflib's ratio over the whole name. The cut-off is set so that common medicines the
 vocabulary does not list are not offered another drug that merely looks alike: "tramadol" (an
 opioid) is 0.8 alike to "Toradol" (ketorolac, an NSAID), and is offered nothing.
+
+A cohort of a million records brings thousands of distinct unknown names, and difflib compares
+each with every name of a fitting length in Python (about a millisecond a name: most of the time
+spent reading the answers). So the names that cannot be close enough are set aside first, all at
+once (``SharedLetters``), by the same bound difflib itself tests first; difflib then sees only
+the few that may be, and chooses among them exactly as it would among all.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -37,9 +44,8 @@ class NameSuggestions:
         self._names = dict(names)
         # By length: a name too much longer or shorter cannot be close enough (difflib's ratio is
         # at most 2·shorter/(both lengths)), so only names of a fitting length are compared.
-        self._by_length: dict[int, list[str]] = {}
-        for key in self._names:
-            self._by_length.setdefault(len(key), []).append(key)
+        self._lengths = sorted({len(key) for key in self._names})
+        self._letters = SharedLetters(list(self._names))
         self.suggest = functools.lru_cache(maxsize=_CACHE_SIZE)(self._suggest)
 
     @classmethod
@@ -56,19 +62,98 @@ class NameSuggestions:
         if len(key.replace(" ", "")) < SHORTEST or key in self._names:
             return ()
         size = len(key)
-        fitting = [
-            candidate
-            for length, keys in self._by_length.items()
-            if 2 * min(size, length) >= CLOSE_ENOUGH * (size + length)
-            for candidate in keys
-        ]
+        fitting = [length for length in self._lengths if 2 * min(size, length) >= CLOSE_ENOUGH * (size + length)]
+        # get_close_matches ranks by (ratio, name), so which names it is given, not their order,
+        # decides what it returns: leaving out names that fail its own first tests changes nothing.
+        maybe = self._letters.sharing_enough(key, fitting, CLOSE_ENOUGH)
         scored = []
-        for candidate in difflib.get_close_matches(key, fitting, n=MOST, cutoff=CLOSE_ENOUGH):
+        for candidate in difflib.get_close_matches(key, maybe, n=MOST, cutoff=CLOSE_ENOUGH):
             scored.append((difflib.SequenceMatcher(None, key, candidate).ratio(), candidate))
         if not scored:
             return ()
         best = scored[0][0]
         return tuple(self._names[candidate] for ratio, candidate in scored if ratio >= best - NEAR_THE_BEST)
+
+
+class SharedLetters:
+    """Which names have enough letters in common with a word to be close enough to it.
+
+    difflib's ``quick_ratio`` (an upper bound of its ratio, which ``get_close_matches`` tests
+    before the ratio) is 2·shared/(both lengths), where shared counts each letter as often as it
+    occurs in both. Counting it name by name is most of what ``get_close_matches`` costs, so it is
+    counted for all names at once: each name is one bit of a Python integer, one integer per
+    (letter, n) holds the names with at least n of that letter, and the counts are added up bit
+    by bit across those integers (a few dozen operations on integers of a few hundred bits, in C).
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._names = list(names)
+        self._at_least: dict[tuple[str, int], int] = {}
+        """(letter, n) -> the names with at least n of that letter, one bit per name."""
+        self._of_length: dict[int, int] = {}
+        for index, name in enumerate(self._names):
+            bit = 1 << index
+            self._of_length[len(name)] = self._of_length.get(len(name), 0) | bit
+            for letter, count in Counter(name).items():
+                for n in range(1, count + 1):
+                    self._at_least[letter, n] = self._at_least.get((letter, n), 0) | bit
+
+    def sharing_enough(self, word: str, lengths: Iterable[int], cutoff: float) -> list[str]:
+        """The names of the given lengths whose ``quick_ratio`` with ``word`` is at least
+        ``cutoff`` (computed as difflib does, float for float), in the order they were given."""
+        digits = self._shared_counts(word)
+        chosen = 0
+        for length in lengths:
+            group = self._of_length.get(length, 0)
+            if group:
+                chosen |= _at_least(digits, group, _least_shared(len(word) + length, cutoff))
+        found = []
+        while chosen:
+            lowest = chosen & -chosen
+            found.append(self._names[lowest.bit_length() - 1])
+            chosen ^= lowest
+        return found
+
+    def _shared_counts(self, word: str) -> list[int]:
+        """Per name, how many letters it shares with ``word``, as binary digits: digit i of name
+        k's count is bit k of ``digits[i]``."""
+        digits: list[int] = []
+        for letter, count in Counter(word).items():
+            for n in range(1, count + 1):
+                carry = self._at_least.get((letter, n), 0)
+                for i, digit in enumerate(digits):  # add one to the count of each name in carry
+                    if not carry:
+                        break
+                    digits[i] = digit ^ carry
+                    carry &= digit
+                if carry:
+                    digits.append(carry)
+        return digits
+
+
+def _at_least(digits: Sequence[int], names: int, least: int) -> int:
+    """Of ``names`` (bits), those whose count (binary ``digits``, as ``_shared_counts``) is at
+    least ``least``: compared digit by digit from the highest, for all names at once."""
+    if least >> len(digits):
+        return 0  # more than any count can be
+    above = 0
+    equal = names  # names whose count equals ``least`` in the digits compared so far
+    for i in reversed(range(len(digits))):
+        if least >> i & 1:
+            equal &= digits[i]
+        else:
+            above |= equal & digits[i]
+            equal &= ~digits[i]
+    return above | equal
+
+
+@functools.cache
+def _least_shared(lengths: int, cutoff: float) -> int:
+    """The fewest shared letters for which difflib's quick ratio, ``2.0 * shared / lengths`` as
+    difflib computes it, reaches ``cutoff`` (one more than possible when none does)."""
+    if not lengths:
+        return 0  # two empty strings: difflib's ratio is 1.0
+    return next((shared for shared in range(lengths + 1) if 2.0 * shared / lengths >= cutoff), lengths + 1)
 
 
 _WORDS: Final = re.compile(r"[^\W\d_][^\W_]*")

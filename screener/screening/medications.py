@@ -9,6 +9,8 @@ unrecognised, never dropped: a name we cannot read may be exactly the drug that 
 
 Matching runs once per medication string in cohort batches of a million records, so the names
 are compiled at load time into a word trie and each distinct string is matched once (cached).
+How an entry is cut into words is ``medication_words``; the names nearest to one that matched
+nothing, ``medication_suggestions``.
 """
 
 from __future__ import annotations
@@ -17,19 +19,19 @@ import functools
 import json
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
 from screener.contract.validation import parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
+from screener.screening.medication_words import HARD, SOFT, WORD, Token, name_key, tokenise, word_key
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -41,40 +43,9 @@ million people who all spell differently would fill a larger cache with about a 
 spelling, for nothing: memory must stay flat however long the cohort.)"""
 _DOSE_WORDS = 4096  # dose words remembered (see Vocabulary._is_dose)
 
-_HINT = "fix the entry named above in the medication vocabulary (its fields are described in the schema)"
-
-_WORD, _SOFT, _HARD = 0, 1, 2
-"""Token kinds. A soft joiner (- / + & and with) splits an entry into drugs but may also sit
-inside a name ("Senokot-S", "sacubitril/valsartan"); a hard separator (, ; : brackets) always
-ends a name."""
-
-# Characters that show as nothing (soft hyphen, zero-width space and joiners, direction marks,
-# variation selectors): inside a word they are ignored, so that "La\u00adsix" (pasted from a web
-# page or a word processor) is still Lasix, never an unknown medicine.
-_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
-_TOKEN_RE = re.compile(
-    rf"(?P<word>(?:\d+(?:[.,]\d+)+|[^\W_])(?:[^\W_]|[{_INVISIBLE}])*%?)"  # a word or a number (1.25, 1,000), glued unit
-    r"|(?P<soft>[-/+&])"
-    r"|(?P<hard>[,;:()\[\]{}|])"
-)
-# The same tokens in plain ASCII text (most entries): [^\W_] there is [A-Za-z0-9], and no
-# invisible character or Unicode joiner can occur, so a simpler expression, three times faster.
-_ASCII_TOKEN_RE = re.compile(
-    r"(?P<word>(?:\d+(?:[.,]\d+)+|[A-Za-z0-9])[A-Za-z0-9]*%?)|(?P<soft>[-/+&])|(?P<hard>[,;:()\[\]{}|])"
-)
-_JOIN_WORDS = frozenset({"and", "with"})
 _GLUED = re.compile(r"([^\W\d_]{2,})(\d.*)")
 """A word with a number glued after its letters ("lasix40mg"): maybe a name and its dose."""
-_UNICODE_JOINERS = str.maketrans(
-    {
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d", "-"),
-        **dict.fromkeys("\u2044\u2215\uff0f", "/"),
-        "\uff0b": "+",
-    }
-)
-"""Unicode dashes and slashes as their ASCII joiners. One character for one, so that token
-offsets still point into the text as given."""
+_HINT = "fix the entry named above in the medication vocabulary (its fields are described in the schema)"
 
 
 @dataclass(frozen=True)
@@ -118,49 +89,6 @@ class MedicationMatch:
     def recognised(self) -> bool:
         """At least one drug recognised and nothing left unread."""
         return bool(self.drugs) and not self.unrecognised
-
-
-class _Token(NamedTuple):
-    kind: int
-    key: str
-    """Normalised text (case- and width-folded) for words; the character for joiners."""
-    start: int
-    end: int
-
-
-def _normalise(word: str) -> str:
-    """The matching key of one word: "LASIX", "lasix", full-width LASIX and "La\u00adsix" are all "lasix"."""
-    if word.isascii():
-        return word.lower()
-    return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", word)).casefold()
-
-
-def _tokenise(text: str) -> list[_Token]:
-    """Words and joiners with their offsets in ``text``; other punctuation (. ' ") is skipped."""
-    tokens = []
-    ascii_only = text.isascii()
-    found_all = _ASCII_TOKEN_RE.finditer(text) if ascii_only else _TOKEN_RE.finditer(text.translate(_UNICODE_JOINERS))
-    for found in found_all:
-        if found.lastgroup == "word":
-            key = found.group().lower() if ascii_only else _normalise(found.group())
-            kind = _SOFT if key in _JOIN_WORDS else _WORD
-        else:
-            key, kind = found.group(), (_SOFT if found.lastgroup == "soft" else _HARD)
-        start, end = found.span()
-        tokens.append(_new_token(_Token, (kind, key, start, end)))  # the tuple made in C, not in Token.__new__
-    return tokens
-
-
-_new_token = tuple.__new__
-
-
-def _name_key(name: str) -> tuple[str, ...]:
-    """A vocabulary name as the words it is matched by.
-
-    Joiners inside a name match any joiner or a space, so "co-amilofruse", "co amilofruse" and
-    "sacubitril and valsartan" all find their names.
-    """
-    return tuple(token.key for token in _tokenise(name) if token.kind == _WORD)
 
 
 @dataclass(frozen=True)
@@ -215,6 +143,9 @@ class Vocabulary:
         self._dose_with_unit = dose_with_unit
         self._suggestions = suggestions
         self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
+        # By the parts not recognised, not the entry: "Zoravex 20 mg" and "Zoravex 40mg daily"
+        # are two entries, and one part to find the nearest names for.
+        self._corrections_of = functools.lru_cache(maxsize=_CACHE_SIZE)(self._corrections_uncached)
         self._doses: dict[str, bool] = {}  # words known to be dose text or not (see _is_dose)
 
     @classmethod
@@ -236,13 +167,13 @@ class Vocabulary:
         compiler = _Compiler(data)
         _raise_problems(compiler.problems, source)
         units = "|".join(
-            sorted((re.escape(_normalise(unit)) for unit in data["ignored_text"]["dose_units"]), key=len, reverse=True)
+            sorted((re.escape(word_key(unit)) for unit in data["ignored_text"]["dose_units"]), key=len, reverse=True)
         )
         return cls(
             version=data["version"],
             class_names=frozenset(entry["name"] for entry in data["classes"]),
             names=compiler.root,
-            salt_words=frozenset(_normalise(word) for word in data["salt_words"]),
+            salt_words=frozenset(word_key(word) for word in data["salt_words"]),
             # A number with an optional unit glued on (40mg, 12.5, 5%, q8h, x2), or a unit alone.
             dose=re.compile(rf"[qx]?\d+(?:[.,]\d+)*(?:{units})?|{units}"),
             dose_with_unit=re.compile(rf"\d+(?:[.,]\d+)*(?:{units})"),
@@ -255,25 +186,33 @@ class Vocabulary:
 
     def match_all(self, texts: Iterable[str]) -> tuple[MedicationMatch, ...]:
         """``match`` for each entry of a medication list, in order."""
-        return tuple(self.match(text) for text in texts)
+        return tuple(map(self._match_cached, texts))
 
     def suggest(self, text: str) -> tuple[str, ...]:
         """The vocabulary names nearest to a name that matched nothing ("furosimide" →
         furosemide), best first; empty when none is close. Only ever shown, never counted."""
-        return self._suggestions.suggest(" ".join(_name_key(text)))
+        return self._suggestions.suggest(" ".join(name_key(text)))
 
     def corrections(self, text: str) -> tuple[Correction, ...]:
         """For each part of a medication entry that matched nothing, the nearest names, when any
         is close: the whole part, or else each word of it ("omeprazol magnesium")."""
-        return corrections_for(self.match(text).unrecognised, self.suggest)
+        return self._corrections_of(self.match(text).unrecognised)
 
-    def _unglued(self, tokens: list[_Token]) -> list[_Token]:
+    def _corrections_uncached(self, parts: tuple[str, ...]) -> tuple[Correction, ...]:
+        return corrections_for(parts, self.suggest)
+
+    def _unglued(self, tokens: list[Token]) -> list[Token]:
         """Tokens with a dose glued to a name split off ("Lasix40mg" is "Lasix" and "40mg"). A
         word that starts no name keeps a glued number unless it has a unit ("vitamin B12",
         "Omega3" stay whole; "furosimide40mg" is "furosimide" and a dose)."""
+        if all(token.kind != WORD or token.key.isalpha() or token.key[:1].isdecimal() for token in tokens):
+            return tokens  # no word of letters then a digit (_GLUED): nothing glued (most entries)
+        return self._split_glued(tokens)
+
+    def _split_glued(self, tokens: list[Token]) -> list[Token]:
         out = []
         for token in tokens:
-            glued = _GLUED.fullmatch(token.key) if token.kind == _WORD else None
+            glued = _GLUED.fullmatch(token.key) if token.kind == WORD else None
             if (
                 glued is not None
                 and token.end - token.start == len(token.key)  # as written (ASCII): the offsets hold
@@ -282,20 +221,20 @@ class Vocabulary:
                 and (glued.group(1) in self._names.children or self._dose_with_unit.fullmatch(glued.group(2)))
             ):
                 cut = token.start + len(glued.group(1))
-                out += [_Token(_WORD, glued.group(1), token.start, cut), _Token(_WORD, glued.group(2), cut, token.end)]
+                out += [Token(WORD, glued.group(1), token.start, cut), Token(WORD, glued.group(2), cut, token.end)]
             else:
                 out.append(token)
         return out
 
     def _match_uncached(self, text: str) -> MedicationMatch:
-        tokens = self._unglued(_tokenise(text))
+        tokens = self._unglued(tokenise(text))
         pieces: list[_Piece] = []
         last = -2  # index of the last token of pieces[-1]: a word right after it belongs with it
         note: str | None = None
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if token.kind != _WORD:
+            if token.kind != WORD:
                 i += 1
                 continue
             found = self._longest_name(tokens, i)
@@ -347,7 +286,7 @@ class Vocabulary:
             known = self._doses[word] = self._dose.fullmatch(word) is not None
         return known
 
-    def _longest_name(self, tokens: Sequence[_Token], start: int) -> tuple[_Entry, int] | None:
+    def _longest_name(self, tokens: Sequence[Token], start: int) -> tuple[_Entry, int] | None:
         """The longest vocabulary name starting at word ``start``, and the index of its last word.
 
         Soft joiners may sit inside a name ("Senokot-S"); a hard separator ends it.
@@ -359,9 +298,9 @@ class Vocabulary:
             if node.entry is not None:
                 best = (node.entry, k)
             k += 1
-            while k < len(tokens) and tokens[k].kind == _SOFT:
+            while k < len(tokens) and tokens[k].kind == SOFT:
                 k += 1
-            if k == len(tokens) or tokens[k].kind == _HARD:
+            if k == len(tokens) or tokens[k].kind == HARD:
                 break
             node = node.children.get(tokens[k].key)
         return best
@@ -392,7 +331,7 @@ class _Compiler:
         for index, group in enumerate(data["non_systemic_forms"]):
             entry = _Entry(form_note=group["note"])
             for name in group["names"]:
-                forms.setdefault(_name_key(name), group["note"])
+                forms.setdefault(name_key(name), group["note"])
                 self._add(name, entry, f"non_systemic_forms[{index}]", "names", group)
         for index, group in enumerate(data["ignored_text"]["groups"]):
             for name in group["names"]:
@@ -404,9 +343,9 @@ class _Compiler:
             where = f"drugs[{index}]"
             drug_classes = self._classes_of(drug, where, class_names)
             generic = (drug["generic"], drug_classes[0])
-            generics.setdefault(_name_key(drug["generic"]), generic)
+            generics.setdefault(name_key(drug["generic"]), generic)
             every_class = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
-            self._every_class.setdefault(_name_key(drug["generic"]), every_class)
+            self._every_class.setdefault(name_key(drug["generic"]), every_class)
             entry = _Entry(drugs=every_class)
             self._add(drug["generic"], entry, where, "generic", drug)
             for field in ("brands", "other_names"):
@@ -414,7 +353,7 @@ class _Compiler:
                     self._add(name, entry, where, field, drug)
             named = [drug["generic"], *drug.get("brands", ()), *drug.get("other_names", ())]
             named += [local["name"] for local in drug.get("local_brands", ())]
-            self.suggestable += [(" ".join(_name_key(name)), name) for name in named]
+            self.suggestable += [(" ".join(name_key(name)), name) for name in named]
             self._add_local_brands(drug, where, generic, forms, form_names)
 
         generic_names = [drug["generic"] for drug in data["drugs"]]
@@ -422,14 +361,14 @@ class _Compiler:
             where = f"combinations[{index}]"
             parts: list[tuple[str, str]] = []
             for part in product["contains"]:
-                if _name_key(part) in generics:
-                    parts.extend(self._every_class[_name_key(part)])
+                if name_key(part) in generics:
+                    parts.extend(self._every_class[name_key(part)])
                 else:
                     suggestion = did_you_mean(part, generic_names)
                     self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
             for name in product["names"]:
                 self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
-                self.suggestable.append((" ".join(_name_key(name)), name))
+                self.suggestable.append((" ".join(name_key(name)), name))
 
     def _add_local_brands(
         self,
@@ -441,7 +380,7 @@ class _Compiler:
     ) -> None:
         """Brands of a non-systemic form ("Restasis" eye drops): recognised, with the form's note."""
         for number, local in enumerate(drug.get("local_brands", ())):
-            note = forms.get(_name_key(local["form"]))
+            note = forms.get(name_key(local["form"]))
             if note is None:
                 self.problems.append(
                     f"{where}.local_brands[{number}].form{_entry(drug)}: unknown form "
@@ -452,7 +391,7 @@ class _Compiler:
 
     def _add(self, name: str, entry: _Entry, where: str, field: str, owner: Mapping[str, Any]) -> None:
         """Put one name in the trie; a name already owned by another entry is a problem."""
-        key = _name_key(name)
+        key = name_key(name)
         label = f"{where}{_entry(owner)}"
         if not key:
             self.problems.append(f"{where}.{field}{_entry(owner)}: name '{name}' has no word to match")

@@ -96,15 +96,13 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
         if codes:
             facts[group] = {code: True for code in codes}
 
-    if answers.medications:
-        _add_medications(out, answers.medications, ruleset)
+    classes = _add_medications(out, answers.medications, ruleset) if answers.medications else frozenset()
 
     labs = _lab_facts(out, answers, ruleset)
     if labs:
         facts["labs"] = labs
 
     # Which sections apply follows the medicines as recognised (a PPI listed asks how long).
-    classes = {cls for match in out.medications if match.counted for cls in match.classes}
     out.unanswered_sections = unanswered_sections(given, classes)
     out.coverage = coverage_of(out.unanswered_sections)
     facts["coverage"] = out.coverage
@@ -128,12 +126,13 @@ def _alcohol_facts(answers: Answers) -> dict[str, Any]:
     return alcohol
 
 
-def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Ruleset) -> None:
-    """Medicine names to vocabulary classes; a name not recognised becomes a warning, never dropped."""
+def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Ruleset) -> frozenset[str]:
+    """Medicine names to vocabulary classes; a name not recognised becomes a warning, never dropped.
+    Returns the classes of the medicines counted (a form that acts locally has none)."""
     out.medications = ruleset.vocabulary.match_all(list(medications))
-    classes = sorted({cls for match in out.medications for cls in match.classes})
+    classes = frozenset(cls for match in out.medications for cls in match.classes)
     if classes:
-        out.facts["medication_class"] = {cls: True for cls in classes}
+        out.facts["medication_class"] = {cls: True for cls in sorted(classes)}
     for match in out.medications:
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
@@ -142,6 +141,7 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
                 f"medication '{match.text}': {unread}, so not counted; "
                 "ask a pharmacist whether it affects magnesium or potassium"
             )
+    return classes
 
 
 def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str, Any]:
