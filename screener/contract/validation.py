@@ -143,11 +143,24 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     if kind in ("uniqueItems", "minItems", "maxItems") and isinstance(instance, list):
         yield Problem(path, _list_problem(kind, error.validator_value, instance))
         return
-    if kind in ("minLength", "maxLength"):
-        word = "at least" if kind == "minLength" else "at most"
-        yield Problem(path, f"must be {word} {error.validator_value} characters long")
+    if kind in ("minLength", "maxLength", "pattern"):
+        yield Problem(path, _text_problem(error))
         return
     yield Problem(path, error.message)
+
+
+def _text_problem(error: ValidationError) -> str:
+    if error.validator == "pattern":
+        # NOT_BLANK: a name that is empty or only spaces.
+        return "must not be empty or only spaces" if error.validator_value == NOT_BLANK else error.message
+    word = "at least" if error.validator == "minLength" else "at most"
+    return f"must be {word} {error.validator_value} characters long"
+
+
+NOT_BLANK = "[^ \t\n\r\f\v]"
+"""The pattern of a text that must hold more than spaces (a medicine name). Spelt out rather than
+a "non-space" class, which the JSON Schema (Python) and pydantic (Rust) regex engines read
+differently for some control characters; this set they read alike."""
 
 
 def _unknown_value(error: ValidationError) -> str:
