@@ -351,10 +351,16 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     # section 6: advice that follows the levels
     counted = {m.drug_class for entry in result.medications_recognised if entry.counted for m in entry.matches}
     ppi_with_digoxin_or_diuretic = "long_term_ppi" in result.risk_factors and bool(counted & DIGOXIN_OR_DIURETIC)
-    assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic)
+    # A usable high magnesium result brings its follow-up (check_magnesium); a current one caps the
+    # magnesium level and replaces "check magnesium with potassium" (README, Clinical basis).
+    high_mg = [lab for lab in result.labs_used if lab.lab == "magnesium" and lab.used and lab.mmol_per_l > 1.05]
+    magnesium_capped = any(lab.taken == "last_7_days" for lab in high_mg)
+    if magnesium_capped:
+        assert mg == 0
+    assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic or bool(high_mg))
     assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1)
     refractory = record.get("low_potassium_despite_supplements") is True
-    assert ("check_magnesium_with_potassium" in recommendation_codes) is (k >= 1 or refractory)
+    assert ("check_magnesium_with_potassium" in recommendation_codes) is ((k >= 1 or refractory) and not magnesium_capped)
 
     check_labs(result, record, refractory)
     check_version_2_floors(result, record, counted, recommendation_codes, max(mg, k) >= 1)

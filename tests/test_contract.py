@@ -106,7 +106,7 @@ def test_audit_c_never_drinking_with_a_quantity_score_is_an_error(screener) -> N
 
 def test_potassium_in_mg_per_dl_is_refused(screener) -> None:  # type: ignore[no-untyped-def]
     problems = _problems(screener, {"labs": {"potassium": {"value": 14, "unit": "mg/dL"}}})
-    assert "unknown value \"mg/dL\"" in problems["$.labs.potassium.unit"]
+    assert 'unit "mg/dL" is not used for potassium' in problems["$.labs.potassium.unit"]
 
 
 def test_an_implausible_value_after_conversion_asks_to_check_the_unit(screener) -> None:  # type: ignore[no-untyped-def]

@@ -86,8 +86,10 @@ def test_jess_braun_79_on_chlorthalidone_and_digoxin_with_a_week_old_normal_pota
     assert (entry["combined_depletion"], entry["magnesium_depletion"], entry["potassium_depletion"], entry["urgency"]) == ("unlikely", "possible", "unlikely", "soon")
     assert entry["risk_factors"] == ["older_adult", "thiazide_diuretic"]
     assert any("You take digoxin" in r["text"] for r in entry["recommendations"])
-    # Verapamil and warfarin are not in the vocabulary: said, never guessed.
-    assert [w.split("'")[1] for w in entry["warnings"]] == ["Verapamil Hydrochloride 40 MG", "Warfarin Sodium 5 MG Oral Tablet"]
+    # Verapamil and warfarin are recognised, with no effect on magnesium or potassium counted.
+    assert entry["warnings"] == []
+    neutral = [m["input"] for m in entry["medications_recognised"] if {d["drug_class"] for d in m["matches"]} == {"no_known_effect"}]
+    assert neutral == ["Verapamil Hydrochloride 40 MG", "Warfarin Sodium 5 MG Oral Tablet"]
 
 
 def test_a_screen_as_of_an_earlier_day_sees_only_what_was_recorded_by_then(screener: Any, tmp_path: Path) -> None:

@@ -528,12 +528,14 @@ def test_a_brand_with_its_generic_in_brackets_is_one_drug(vocabulary: Vocabulary
         ("metoprolol tartrate", "metoprolol", "metoprolol tartrate"),
         ("metoprolol succinate", "metoprolol", "metoprolol succinate"),
         ("enalapril maleate", "enalapril", "enalapril maleate"),
-        ("diltiazem hydrochloride", None, "diltiazem hydrochloride"),
+        ("diltiazem hydrochloride", "diltiazem", "diltiazem hydrochloride"),
+        ("hydroxyzine hydrochloride", None, "hydroxyzine hydrochloride"),
         ("sildenafil citrate", None, "sildenafil citrate"),
         ("hydrocortisone sodium succinate", "hydrocortisone", "hydrocortisone sodium succinate"),
         ("naproxen sodium", "naproxen", "naproxen sodium"),
         ("diclofenac sodium 75 mg", "diclofenac", "diclofenac sodium"),
-        ("atorvastatin calcium", None, "atorvastatin calcium"),
+        ("atorvastatin calcium", "atorvastatin", "atorvastatin calcium"),
+        ("risedronate sodium", None, "risedronate sodium"),
     ],
 )
 def test_a_salt_word_after_a_drug_is_part_of_its_name_not_a_supplement(

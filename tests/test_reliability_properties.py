@@ -74,7 +74,8 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
             unique=schema.get("uniqueItems", False),
         )
     if kind == "string":
-        return st.text(min_size=schema.get("minLength", 0), max_size=min(schema.get("maxLength", 40), 40))
+        text = st.text(min_size=schema.get("minLength", 0), max_size=min(schema.get("maxLength", 40), 40))
+        return text.filter(re.compile(schema["pattern"]).search) if "pattern" in schema else text
     if kind == "integer":
         # JSON Schema counts 70.0 as an integer too, and so does the screener.
         whole = st.integers(min_value=schema.get("minimum"), max_value=schema.get("maximum"))

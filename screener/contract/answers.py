@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
+from screener.contract.validation import NOT_BLANK
+
 YesNoUnsure = Literal["yes", "no", "unsure"]
 LabTaken = Literal["last_7_days", "last_30_days", "older"]
 
@@ -58,6 +60,13 @@ Condition = Literal[CONDITION_CODES]  # type: ignore[valid-type]
 Symptom = Literal[SYMPTOM_CODES]  # type: ignore[valid-type]
 RedFlagNow = Literal[RED_FLAG_NOW_CODES]  # type: ignore[valid-type]
 Supplement = Literal[SUPPLEMENT_CODES]  # type: ignore[valid-type]
+
+#: Entries that say "no medicines" (compared in any case, spaces and a final full stop aside): a
+#: list of only these is read as the empty list, as a spreadsheet's ``none`` cell is. "NA" is not
+#: one of them: data exports write it for a value that is missing, not for "none".
+NO_MEDICINES = frozenset(
+    {"none", "nil", "nothing", "n/a", "no medications", "no medication", "no medicines", "no medicine", "no meds"}
+)
 
 #: At most this many medication entries in one record (a long list is a few dozen; more is a
 #: mistake or an attack, and each entry costs matching time).
@@ -220,8 +229,14 @@ class Answers(_Section):
     sex: Literal["female", "male", "other"] | None = Field(
         None, description="Used for alcohol cut-offs; 'other' or missing uses the female (more careful) cut-offs"
     )
-    medications: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=MAX_MEDICATIONS)] | None = Field(
-        None, description="What the person takes now, as written (generic or brand names, dose text allowed)"
+    medications: Annotated[
+        list[Annotated[str, Field(max_length=200, pattern=NOT_BLANK)]], Field(max_length=MAX_MEDICATIONS)
+    ] | None = Field(
+        None,
+        description=(
+            "What the person takes now, as written (generic or brand names, dose text allowed); [] or a list "
+            "of only 'none' (also 'nil', 'nothing', 'N/A', 'no medications', 'no meds') means no medicines"
+        ),
     )
     diuretic_use: YesNoUnsure | None = Field(None, description="Do you take a water pill (diuretic)?")
     ppi_over_3_months: YesNoUnsure | None = Field(
@@ -244,11 +259,24 @@ class Answers(_Section):
     )
     labs: Labs | None = None
 
+    @field_validator("medications", mode="after")
+    @classmethod
+    def _none_means_no_medicines(cls, value: list[str] | None) -> list[str] | None:
+        # Only a list that says nothing else: beside a medicine, "none" is kept and reported back as
+        # not recognised (the list contradicts itself, and nothing is guessed or dropped).
+        if value and all(map(_says_no_medicines, value)):
+            return []
+        return value
+
     @field_validator("id", mode="after")
     @classmethod
     def _id_as_string(cls, value: object) -> object:
         # The contract turns an integer id into its string; keep the model's view uniform.
         return str(value) if isinstance(value, int) else value
+
+
+def _says_no_medicines(entry: str) -> bool:
+    return " ".join(entry.casefold().split()).rstrip(".") in NO_MEDICINES
 
 
 #: Top-level sections, in questionnaire order, reported in ``unanswered_sections``.

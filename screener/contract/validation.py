@@ -126,9 +126,7 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, error.message.replace("is a required property", "is required but missing"))
         return
     if kind == "enum":
-        options = ", ".join(repr(option) for option in error.validator_value)
-        hint = did_you_mean(str(instance), [str(o) for o in error.validator_value]) if isinstance(instance, str) else ""
-        yield Problem(path, f"unknown value {_show(instance)}{hint}: expected one of {options}")
+        yield Problem(path, _unknown_value(error))
         return
     if kind == "type":
         yield Problem(path, f"expected {_expected(schema)}, got {_show(instance)}")
@@ -145,11 +143,53 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     if kind in ("uniqueItems", "minItems", "maxItems") and isinstance(instance, list):
         yield Problem(path, _list_problem(kind, error.validator_value, instance))
         return
-    if kind in ("minLength", "maxLength"):
-        word = "at least" if kind == "minLength" else "at most"
-        yield Problem(path, f"must be {word} {error.validator_value} characters long")
+    if kind in ("minLength", "maxLength", "pattern"):
+        yield Problem(path, _text_problem(error))
         return
     yield Problem(path, error.message)
+
+
+def _text_problem(error: ValidationError) -> str:
+    if error.validator == "pattern":
+        # NOT_BLANK: a name that is empty or only spaces.
+        return "must not be empty or only spaces" if error.validator_value == NOT_BLANK else error.message
+    word = "at least" if error.validator == "minLength" else "at most"
+    return f"must be {word} {error.validator_value} characters long"
+
+
+NOT_BLANK = "[^ \t\n\r\f\v]"
+"""The pattern of a text that must hold more than spaces (a medicine name). Spelt out rather than
+a "non-space" class, which the JSON Schema (Python) and pydantic (Rust) regex engines read
+differently for some control characters; this set they read alike."""
+
+
+def _unknown_value(error: ValidationError) -> str:
+    instance, options = error.instance, error.validator_value
+    other_dimension = _unit_of_another_dimension(instance, options, error.absolute_path)
+    if other_dimension:
+        return other_dimension
+    hint = did_you_mean(str(instance), [str(o) for o in options]) if isinstance(instance, str) else ""
+    return f"unknown value {_show(instance)}{hint}: expected one of {', '.join(repr(option) for option in options)}"
+
+
+def _unit_of_another_dimension(instance: Any, options: Sequence[Any], where: Sequence[str | int]) -> str | None:
+    """The message for a mass unit (mg/dL) where only amounts of substance are accepted (mmol/L,
+    mEq/L), or None. No "did you mean" here: 'mEq/L' would invite keeping the number and changing
+    its label, and a potassium of 2.0 mmol/L is 7.8 mg/dL, which relabelled passes as high."""
+    if not isinstance(instance, str) or not _MASS_UNIT.fullmatch(instance):
+        return None
+    molar = [str(option) for option in options if _MOLAR_UNIT.fullmatch(str(option))]
+    if not molar or len(molar) != len(options):
+        return None
+    lab = str(where[-2]) if len(where) >= 2 else "this result"
+    return (
+        f"unit {_show(instance)} is not used for {lab}: give the value in {' or '.join(molar)} as printed on the lab "
+        "report (do not convert it or change only its unit)"
+    )
+
+
+_MASS_UNIT = re.compile(r"\s*[mµμu]?g\s*/\s*[dcm]?l\s*", re.IGNORECASE)
+_MOLAR_UNIT = re.compile(r"[mµμu]?(?:mol|eq)/[dcm]?l", re.IGNORECASE)
 
 
 def _describe_one_of(alternatives: list[ValidationError]) -> Iterator[Problem]:

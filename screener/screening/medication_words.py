@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import NamedTuple
 
 WORD, SOFT, HARD = 0, 1, 2
@@ -85,3 +86,24 @@ def name_key(name: str) -> tuple[str, ...]:
     "sacubitril and valsartan" all find their names.
     """
     return tuple(token.key for token in tokenise(name) if token.kind == WORD)
+
+
+def numbers_a_letter(previous: str, word: str) -> bool:
+    """Whether a bare number names the one letter before it ("Vitamin B 12", "vitamin D 3",
+    "Co Q 10") rather than being a dose: one or two digits after a one-letter word."""
+    return len(previous) == 1 and previous.isalpha() and len(word) <= 2 and word.isdecimal()
+
+
+def square_bracket_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The text offsets between each [ and its ] (to the end when a bracket is left open)."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for token in tokens:
+        if token.kind == HARD and token.key == "[":
+            opened = token.end
+        elif token.kind == HARD and token.key == "]" and opened is not None:
+            spans.append((opened, token.start))
+            opened = None
+    if opened is not None:
+        spans.append((opened, tokens[-1].end))
+    return spans

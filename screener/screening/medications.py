@@ -31,7 +31,17 @@ import jsonschema
 from screener.contract.validation import parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
-from screener.screening.medication_words import HARD, SOFT, WORD, Token, name_key, tokenise, word_key
+from screener.screening.medication_words import (
+    HARD,
+    SOFT,
+    WORD,
+    Token,
+    name_key,
+    numbers_a_letter,
+    square_bracket_spans,
+    tokenise,
+    word_key,
+)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -252,10 +262,13 @@ class Vocabulary:
                     pieces.append(_Piece(entry, token.start, tokens[i].end))
                     last = i
                 note = note or entry.form_note
-            elif self._is_dose(token.key):
+            elif self._is_dose(token.key) and not (
+                follows_piece and pieces[-1].entry is None and numbers_a_letter(tokens[i - 1].key, token.key)
+            ):
                 pass
             elif follows_piece and pieces[-1].entry is None:
-                pieces[-1].end = token.end  # "vitamin D": one unrecognised name, not two
+                # "vitamin D": one unrecognised name, not two; "Vitamin B 12" with its number
+                pieces[-1].end = token.end
                 last = i
             else:
                 pieces.append(_Piece(None, token.start, token.end))
@@ -264,7 +277,7 @@ class Vocabulary:
 
         drugs: dict[tuple[str, str], MatchedDrug] = {}
         unrecognised: list[str] = []
-        for piece in pieces:
+        for piece in _without_bracketed_brands(tokens, pieces) if "[" in text else pieces:
             words = text[piece.start : piece.end]
             if piece.entry is None:
                 unrecognised.append(words)
@@ -304,6 +317,22 @@ class Vocabulary:
                 break
             node = node.children.get(tokens[k].key)
         return best
+
+
+def _without_bracketed_brands(tokens: Sequence[Token], pieces: list[_Piece]) -> list[_Piece]:
+    """RxNorm writes a branded product as its generic description with the brand in square
+    brackets ("Ibuprofen 400 MG Oral Tablet [Ibu]"): the brand names the same product. When a drug
+    was recognised outside the brackets, an unrecognised part inside them is not reported; a known
+    brand inside ("[Lasix]") still counts. Round brackets are left alone: what a person writes in
+    them may be another medicine."""
+    spans = square_bracket_spans(tokens)
+
+    def bracketed(piece: _Piece) -> bool:
+        return any(start <= piece.start and piece.end <= end for start, end in spans)
+
+    if not any(piece.entry is not None and not bracketed(piece) for piece in pieces):
+        return pieces
+    return [piece for piece in pieces if piece.entry is not None or not bracketed(piece)]
 
 
 class _Compiler:
