@@ -77,3 +77,10 @@ def test_a_normal_magnesium_this_week_still_never_lowers_the_level(screener: Any
     assert result.magnesium_depletion == "possible"
     assert "magnesium_capped_by_high_result" not in fired(result)
     assert "normal_magnesium_does_not_rule_out" in fired(result)
+
+
+def test_the_same_woman_is_not_told_to_eat_magnesium_rich_foods(screener: Any) -> None:
+    high = advice(screener.screen(with_magnesium(3.0, "last_7_days")))
+    assert "food_sources" not in high
+    low = advice(screener.screen(with_magnesium(0.6, "last_7_days")))
+    assert "food_sources" in low  # the advice still stands beside a low result
