@@ -358,7 +358,7 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     if magnesium_capped:
         assert mg == 0
     assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic or bool(high_mg))
-    assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1)
+    assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1 and not magnesium_capped)
     refractory = record.get("low_potassium_despite_supplements") is True
     assert ("check_magnesium_with_potassium" in recommendation_codes) is ((k >= 1 or refractory) and not magnesium_capped)
 
