@@ -55,7 +55,8 @@ class Screening:
 @dataclass
 class _Conclusions:
     evidence: dict[str, set[str]] = field(default_factory=dict)  # code -> groups
-    red_flags: list[str] = field(default_factory=list)
+    # (the rank of the rule raising it, red flag): a result lists each code once, in rule order
+    red_flags: list[tuple[int, str]] = field(default_factory=list)
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
     warnings: list[str] = field(default_factory=list)
     fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
@@ -67,7 +68,11 @@ class _Effect:
     __slots__ = ("asserts", "caps", "evidence", "raises", "recommend", "red_flag", "warn")
 
     def __init__(
-        self, rule: Rule, ranks: Mapping[str, Mapping[str, int]], tallies_of_group: Mapping[str, frozenset[str]]
+        self,
+        rule: Rule,
+        rank: int,
+        ranks: Mapping[str, Mapping[str, int]],
+        tallies_of_group: Mapping[str, frozenset[str]],
     ) -> None:
         then = rule.then
         self.asserts: tuple[str, ...] = tuple(then.get("assert", ()))
@@ -78,7 +83,9 @@ class _Effect:
             self.evidence = (then["evidence"]["code"], groups, frozenset().union(*(tallies_of_group[g] for g in groups)))
         self.raises = tuple((name, ranks[name][value], value) for name, value in then.get("raise", {}).items())
         self.caps = tuple((name, ranks[name][value], value) for name, value in then.get("cap", {}).items())
-        self.red_flag: str | None = then.get("red_flag")
+        # Red flags are listed in the order of the rules raising them (the spec's order: those of
+        # now first, then those of the past two weeks), not in the order the rules fired.
+        self.red_flag: tuple[int, str] | None = (rank, then["red_flag"]) if "red_flag" in then else None
         self.recommend: tuple[str, str, str] | None = None
         if "recommend" in then:
             code, _, variant = then["recommend"].partition(":")
@@ -110,7 +117,9 @@ class Screener:
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
         # Per step: its label and the top-level facts its rules test (all the engine is sent).
         self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
-        self._effects = {rule.id: _Effect(rule, self._ranks, self._tallies_of_group) for rule in ruleset.rules}
+        self._effects = {
+            rule.id: _Effect(rule, rank, self._ranks, self._tallies_of_group) for rank, rule in enumerate(ruleset.rules)
+        }
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
         self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
@@ -252,7 +261,7 @@ class Screener:
             for scale_name, rank, value in effect.raises:
                 if rank > ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
-            if effect.red_flag is not None and effect.red_flag not in conclusions.red_flags:
+            if effect.red_flag is not None:
                 conclusions.red_flags.append(effect.red_flag)
             if effect.recommend is not None:
                 code, variant, key = effect.recommend
@@ -315,7 +324,7 @@ class Screener:
             urgency=urgency,
             urgency_text=ruleset.urgency_text[urgency],
             consult_clinician=urgency != "none",
-            red_flags=list(conclusions.red_flags),
+            red_flags=list(dict.fromkeys(code for _, code in sorted(conclusions.red_flags))),
             findings=self._findings(conclusions.fired, detail),
             next_level_missing=self.next_level_missing(facts),
             risk_factors=sorted(
