@@ -73,6 +73,16 @@ def test_array_yields_each_item_with_its_1_based_position() -> None:
     ]
 
 
+def test_an_array_written_comma_first_is_an_array_not_json_lines() -> None:
+    # Some exporters (and our own benchmark) put the comma before each item: "[", "{...}", ",{...}".
+    items = read(b'[\n{"id": "a"}\n,{"id": "b"}\n,{"id": "c"}\n]\n')
+    assert [(item.position, item.value) for item in items if isinstance(item, RawRecord)] == [
+        (1, {"id": "a"}),
+        (2, {"id": "b"}),
+        (3, {"id": "c"}),
+    ]
+
+
 def test_json_lines_yield_one_record_per_non_blank_line() -> None:
     items = read(b'{"id": "a"}\n\n   \n{"id": "b"}\r\n{"id": "c"}')
     assert [(item.position, item.value) for item in items if isinstance(item, RawRecord)] == [

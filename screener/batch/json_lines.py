@@ -81,18 +81,20 @@ def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
 
 def has_record_line(lines: Iterable[bytes]) -> bool:
     """Whether these lines (the first is the first non-blank line of a source) hold a JSON Lines
-    record line: a line that parses alone as an object or an array, followed by a line that does
-    not close a bracket.
+    record line: a line that parses alone as an object or an array, followed by a line that
+    neither closes a bracket nor starts with a comma.
 
     A pretty-printed document never holds one: a line that parses alone there is the last item of
-    an array (the others end with a comma), so the next line closes that bracket.
+    an array (the others end with a comma), so the next line closes that bracket; or, in an array
+    written comma first (``[`` / ``{...}`` / ``,{...}``, as some exporters do), the next line
+    starts with the comma before the next item.
     """
     candidate = False
     for data in lines:
         content = data.strip(JSON_WHITESPACE)
         if not content:
             continue
-        if candidate and not content.startswith((b"]", b"}")):
+        if candidate and not content.startswith((b"]", b"}", b",")):
             return True
         candidate = _is_container(content)
     return False
