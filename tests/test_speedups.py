@@ -162,17 +162,20 @@ def _seen_by(screener: Screener, answers: Any) -> tuple[dict[str, Any], dict[str
     from screener.screening.normalise import normalise
 
     seen: dict[str, dict[str, Any]] = {}
-    evidence = screener.findings.evidence
+    reading = screener.findings.reading
 
-    def keep(rule_id: str, facts: dict[str, Any]) -> Any:
-        seen[rule_id] = copy.deepcopy(facts)
-        return evidence(rule_id, facts)
+    def keeping(rule_id: str) -> Any:
+        def keep(facts: dict[str, Any]) -> Any:
+            seen[rule_id] = copy.deepcopy(facts)
+            return reading[rule_id](facts)
 
-    screener.findings.evidence = keep  # type: ignore[method-assign]
+        return keep
+
+    screener.findings.reading = {rule_id: keeping(rule_id) for rule_id in reading}
     try:
         facts, _conclusions, _trace = screener._infer(normalise(answers, screener.ruleset), explain=True)
     finally:
-        del screener.findings.evidence
+        screener.findings.reading = reading
     return facts, seen
 
 

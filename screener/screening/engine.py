@@ -88,8 +88,9 @@ MAX_LIVE_SESSIONS = 64
 SESSION_WAIT_SECONDS = 60.0
 #: Sessions abandoned after an engine failure, before the engine is refused (they stay live).
 MAX_ABANDONED = 512
-#: Distinct facts per step whose fired rules are remembered (forgotten all at once when full).
-MEMO_PER_STEP = 4096
+#: Distinct facts per step whose fired rules are remembered (when full, the older half is
+#: forgotten: the recent ones are the likeliest to repeat).
+MEMO_PER_STEP = 8192
 #: A step whose facts repeat less often than this, over its first ``_MEMO_TRIAL`` facts, is not
 #: remembered at all (its facts are the longest, and would only take memory).
 MEMO_MIN_REPEATS = 0.05
@@ -175,9 +176,11 @@ class _StepMemo:
         """Remember one fact's fired rules; False when this step is not worth remembering."""
         if self.looked == _MEMO_TRIAL and self.found < self.looked * MEMO_MIN_REPEATS:
             return False
-        if len(self.fired) >= MEMO_PER_STEP:
-            self.fired = {}
-        self.fired[text] = tuple(fired)
+        remembered = self.fired
+        if len(remembered) >= MEMO_PER_STEP:
+            # A dict keeps insertion order: the first half is the older one.
+            self.fired = remembered = dict(itertools.islice(remembered.items(), MEMO_PER_STEP // 2, None))
+        remembered[text] = tuple(fired)
         return True
 
 
@@ -386,12 +389,13 @@ class EngineSession:
         fired: list[str] = []
         started = _c_engine.start_action_for_state(handle, state_handle)
         action = started[1] if started else None
+        next_action = _c_engine.complete_and_start_action
         while action:
             # The action is '{"<rule id>": {"m": <the whole fact>}}': reading the id alone saves
-            # parsing the fact back, most of the adapter's cost. Rule ids never need escaping.
-            rule_id = action[2 : action.index('"', 2)]
-            if not rule_id.startswith(_CATCH_ALL):
-                fired.append(rule_id)
+            # parsing the fact back, most of the adapter's cost. Rule ids never need escaping,
+            # and start with a letter: only a catch-all's starts with "_".
+            if action[2] != "_":
+                fired.append(action[2 : action.index('"', 2)])
             # Our actions are declarative: completing them at once lets the next match through.
-            action = _c_engine.complete_and_start_action(handle, state_handle)
+            action = next_action(handle, state_handle)
         return fired

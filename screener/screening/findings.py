@@ -36,6 +36,9 @@ Evidence = list[dict[str, Any]]
 """A finding's evidence as a lean entry has it: ``{"fact": name, "value": value shown}``, in
 reading order."""
 
+Reading = Callable[[Mapping[str, Any]], Evidence]
+"""One rule's evidence read from the facts of its step."""
+
 
 class FindingCatalogue:
     """Everything about the findings of one ruleset that does not depend on the answers."""
@@ -71,31 +74,46 @@ class FindingCatalogue:
                 (name, None, known[name]) if name in known else (name, value_getter(name), self._if_missing[name])
                 for name in tested
             )
+        self.reading: dict[str, Reading] = {rule.id: self._reading(rule.id) for rule in ruleset.rules}
+        """Per rule: its evidence against the facts of its step (what ``evidence`` calls)."""
 
     # -- evidence, while the rules run --------------------------------------------------------
     def evidence(self, rule_id: str, facts: Mapping[str, Any]) -> Evidence:
         """The evidence of a rule that fired against ``facts`` (the facts of its step)."""
+        return self.reading[rule_id](facts)
+
+    def _reading(self, rule_id: str) -> Reading:
+        """How ``evidence`` reads one rule's evidence: one closure per rule, chosen once (the
+        pipeline calls it for every rule that fires)."""
         constant = self._constant.get(rule_id)
         if constant is not None:
-            return list(map(dict.copy, constant))  # fresh objects: the entry is the caller's
+            pairs = tuple((item["fact"], item["value"]) for item in constant)
+            # Fresh objects every time: the entry is the caller's.
+            return lambda facts: [{"fact": name, "value": value} for name, value in pairs]
         fixed = self._fixed.get(rule_id)
         if fixed is not None:
-            return [
+            return lambda facts: [
                 {"fact": name, "value": shown if get is None or (value := get(facts)) is MISSING else value}
                 for name, get, shown in fixed
             ]
-        shown, once = self._varying[rule_id]
-        pairs = shown(facts) or []
+        shown_by, once = self._varying[rule_id]
         if_missing = self._if_missing
         if once:  # each fact tested once: nothing to leave out
-            return [{"fact": name, "value": if_missing[name] if value is MISSING else value} for name, value in pairs]
-        evidence: Evidence = []
-        seen: set[str] = set()
-        for name, value in pairs:
-            if name not in seen:  # a range tests one fact twice but shows one value
-                seen.add(name)
-                evidence.append({"fact": name, "value": if_missing[name] if value is MISSING else value})
-        return evidence
+            return lambda facts: [
+                {"fact": name, "value": if_missing[name] if value is MISSING else value}
+                for name, value in shown_by(facts) or ()
+            ]
+
+        def each_fact_once(facts: Mapping[str, Any]) -> Evidence:
+            evidence: Evidence = []
+            seen: set[str] = set()
+            for name, value in shown_by(facts) or ():
+                if name not in seen:  # a range tests one fact twice but shows one value
+                    seen.add(name)
+                    evidence.append({"fact": name, "value": if_missing[name] if value is MISSING else value})
+            return evidence
+
+        return each_fact_once
 
     # -- findings -----------------------------------------------------------------------------
     def full(self, rule_id: str, evidence: Evidence) -> dict[str, Any]:

@@ -55,7 +55,8 @@ class Screening:
 @dataclass
 class _Conclusions:
     evidence: dict[str, set[str]] = field(default_factory=dict)  # code -> groups
-    red_flags: list[str] = field(default_factory=list)
+    # (the rank of the rule raising it, red flag): a result lists each code once, in rule order
+    red_flags: list[tuple[int, str]] = field(default_factory=list)
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
     warnings: list[str] = field(default_factory=list)
     fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
@@ -66,15 +67,25 @@ class _Effect:
 
     __slots__ = ("asserts", "caps", "evidence", "raises", "recommend", "red_flag", "warn")
 
-    def __init__(self, rule: Rule, ranks: Mapping[str, Mapping[str, int]]) -> None:
+    def __init__(
+        self,
+        rule: Rule,
+        rank: int,
+        ranks: Mapping[str, Mapping[str, int]],
+        tallies_of_group: Mapping[str, frozenset[str]],
+    ) -> None:
         then = rule.then
         self.asserts: tuple[str, ...] = tuple(then.get("assert", ()))
-        self.evidence: tuple[str, tuple[str, ...]] | None = (
-            (then["evidence"]["code"], tuple(then["evidence"]["groups"])) if "evidence" in then else None
-        )
+        # (code, groups, the tallies the groups count in)
+        self.evidence: tuple[str, tuple[str, ...], frozenset[str]] | None = None
+        if "evidence" in then:
+            groups = tuple(then["evidence"]["groups"])
+            self.evidence = (then["evidence"]["code"], groups, frozenset().union(*(tallies_of_group[g] for g in groups)))
         self.raises = tuple((name, ranks[name][value], value) for name, value in then.get("raise", {}).items())
         self.caps = tuple((name, ranks[name][value], value) for name, value in then.get("cap", {}).items())
-        self.red_flag: str | None = then.get("red_flag")
+        # Red flags are listed in the order of the rules raising them (the spec's order: those of
+        # now first, then those of the past two weeks), not in the order the rules fired.
+        self.red_flag: tuple[int, str] | None = (rank, then["red_flag"]) if "red_flag" in then else None
         self.recommend: tuple[str, str, str] | None = None
         if "recommend" in then:
             code, _, variant = then["recommend"].partition(":")
@@ -106,7 +117,9 @@ class Screener:
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
         # Per step: its label and the top-level facts its rules test (all the engine is sent).
         self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
-        self._effects = {rule.id: _Effect(rule, self._ranks) for rule in ruleset.rules}
+        self._effects = {
+            rule.id: _Effect(rule, rank, self._ranks, self._tallies_of_group) for rank, rule in enumerate(ruleset.rules)
+        }
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
         self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
@@ -207,8 +220,9 @@ class Screener:
         facts["count"] = dict(self._no_counts)
         conclusions = _Conclusions()
         steps: list[StepTrace] = []
-        evidence = self.findings.evidence
+        reading = self.findings.reading
         fired_evidence = conclusions.fired
+        merge = self._merge
         engine = self.ruleset.engine
         session = engine.open_session()
         done = False
@@ -219,14 +233,14 @@ class Screener:
                 message = {key: facts[key] for key in tested if key in facts}
                 message["step"] = step
                 fired = fire(message)
-                if len(fired) > 1:
-                    # A rule whose "any" holds in several ways can be reported once per way.
-                    fired = sorted(set(fired))
                 if fired:
+                    if len(fired) > 1:
+                        # A rule whose "any" holds in several ways can be reported once per way.
+                        fired = sorted(set(fired))
                     if explain:  # against the facts of this step, before its conclusions merge
                         for rule_id in fired:
-                            fired_evidence[rule_id] = evidence(rule_id, facts)
-                    self._merge(fired, facts, conclusions)
+                            fired_evidence[rule_id] = reading[rule_id](facts)
+                    merge(fired, facts, conclusions)
                 if trace:
                     steps.append(StepTrace(step, label, fired))
             done = True
@@ -247,7 +261,7 @@ class Screener:
             for scale_name, rank, value in effect.raises:
                 if rank > ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
-            if effect.red_flag is not None and effect.red_flag not in conclusions.red_flags:
+            if effect.red_flag is not None:
                 conclusions.red_flags.append(effect.red_flag)
             if effect.recommend is not None:
                 code, variant, key = effect.recommend
@@ -265,21 +279,22 @@ class Screener:
                 if rank < ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
 
-    def _count_evidence(self, code: str, groups: tuple[str, ...], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+    def _count_evidence(
+        self, code: str, groups: tuple[str, ...], tallies: frozenset[str], facts: dict[str, Any], conclusions: _Conclusions
+    ) -> None:
         """Record one piece of evidence; each tally counts distinct codes, so a code counts once."""
         known = conclusions.evidence.get(code)
-        tallies_of = self._tallies_of_group
-        if known is None:
-            known = conclusions.evidence[code] = set()
-            before: frozenset[str] | set[str] = frozenset()
-        else:
-            before = {tally for group in known for tally in tallies_of[group]}
-        known.update(groups)
-        after = {tally for group in known for tally in tallies_of[group]}
-        if after != before:
-            counts = facts["count"]  # this record's own (evidence was read before merging)
-            for tally in after - before:
+        counts = facts["count"]  # this record's own (evidence was read before merging)
+        if known is None:  # most often: a code's first evidence counts in each of its tallies
+            conclusions.evidence[code] = set(groups)
+            for tally in tallies:
                 counts[tally] += 1
+            return
+        tallies_of = self._tallies_of_group
+        before = {tally for group in known for tally in tallies_of[group]}
+        known.update(groups)
+        for tally in tallies - before:
+            counts[tally] += 1
 
     # -- the result ---------------------------------------------------------------------------
     def _result(
@@ -309,7 +324,7 @@ class Screener:
             urgency=urgency,
             urgency_text=ruleset.urgency_text[urgency],
             consult_clinician=urgency != "none",
-            red_flags=list(conclusions.red_flags),
+            red_flags=list(dict.fromkeys(code for _, code in sorted(conclusions.red_flags))),
             findings=self._findings(conclusions.fired, detail),
             next_level_missing=self.next_level_missing(facts),
             risk_factors=sorted(
