@@ -90,7 +90,7 @@ SESSION_WAIT_SECONDS = 60.0
 MAX_ABANDONED = 512
 #: Distinct facts per step whose fired rules are remembered (when full, the older half is
 #: forgotten: the recent ones are the likeliest to repeat).
-MEMO_PER_STEP = 8192
+MEMO_PER_STEP = 4096
 #: A step whose facts repeat less often than this, over its first ``_MEMO_TRIAL`` facts, is not
 #: remembered at all (its facts are the longest, and would only take memory).
 MEMO_MIN_REPEATS = 0.05
