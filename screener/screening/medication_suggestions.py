@@ -33,7 +33,7 @@ and 0.86 esomeprazole: only omeprazole is offered)."""
 MOST: Final = 3
 SHORTEST: Final = 4
 """Shorter names are too short to tell a typo from another word."""
-_CACHE_SIZE: Final = 65_536
+_CACHE_SIZE: Final = 4_096
 """Distinct names remembered, as for matching: a cohort repeats its misspellings."""
 
 

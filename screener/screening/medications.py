@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 _SCHEMA = "schemas/medications.schema.json"
-_CACHE_SIZE = 16_384
+_CACHE_SIZE = 4_096
 """Distinct strings remembered: a cohort repeats a few thousand spellings over and over. (A
 million people who all spell differently would fill a larger cache with about a kilobyte per
 spelling, for nothing: memory must stay flat however long the cohort.)"""
