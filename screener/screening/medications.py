@@ -16,20 +16,21 @@ nothing, ``medication_suggestions``.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
-from screener.contract.validation import parse_data, read_data_bytes
-from screener.errors import RulesError, did_you_mean
+from screener.contract.validation import read_data_bytes
+from screener.errors import did_you_mean
+from screener.screening.medication_file import (
+    check_vocabulary_shape,
+    entry_label,
+    parse_vocabulary,
+    raise_problems,
+)
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
 from screener.screening.medication_words import (
     HARD,
@@ -46,7 +47,6 @@ from screener.screening.medication_words import (
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-_SCHEMA = "schemas/medications.schema.json"
 _CACHE_SIZE = 4_096
 """Distinct strings remembered: a cohort repeats a few thousand spellings over and over. (A
 million people who all spell differently would fill a larger cache with about a kilobyte per
@@ -55,7 +55,6 @@ _DOSE_WORDS = 4096  # dose words remembered (see Vocabulary._is_dose)
 
 _GLUED = re.compile(r"([^\W\d_]{2,})(\d.*)")
 """A word with a number glued after its letters ("lasix40mg"): maybe a name and its dose."""
-_HINT = "fix the entry named above in the medication vocabulary (its fields are described in the schema)"
 
 
 @dataclass(frozen=True)
@@ -167,15 +166,14 @@ class Vocabulary:
     @classmethod
     def from_bytes(cls, raw: bytes, source: str) -> Vocabulary:
         """Parse, validate and compile a vocabulary file's bytes; ``source`` names it in errors."""
-        data = parse_data(raw, source, object_pairs_hook=functools.partial(_reject_repeated_keys, source))
-        return cls.from_data(data, source)
+        return cls.from_data(parse_vocabulary(raw, source), source)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Vocabulary:
         """Validate and compile vocabulary data already parsed; ``source`` names it in errors."""
-        _raise_problems([problem for error in _schema_errors(data) for problem in _describe(data, error)], source)
+        check_vocabulary_shape(data, source)
         compiler = _Compiler(data)
-        _raise_problems(compiler.problems, source)
+        raise_problems(compiler.problems, source)
         units = "|".join(
             sorted((re.escape(word_key(unit)) for unit in data["ignored_text"]["dose_units"]), key=len, reverse=True)
         )
@@ -394,7 +392,7 @@ class _Compiler:
                     parts.extend(self._every_class[name_key(part)])
                 else:
                     suggestion = did_you_mean(part, generic_names)
-                    self.problems.append(f"{where}.contains{_entry(product)}: unknown generic '{part}'{suggestion}")
+                    self.problems.append(f"{where}.contains{entry_label(product)}: unknown generic '{part}'{suggestion}")
             for name in product["names"]:
                 self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
                 self.suggestable.append((" ".join(name_key(name)), name))
@@ -412,7 +410,7 @@ class _Compiler:
             note = forms.get(name_key(local["form"]))
             if note is None:
                 self.problems.append(
-                    f"{where}.local_brands[{number}].form{_entry(drug)}: unknown form "
+                    f"{where}.local_brands[{number}].form{entry_label(drug)}: unknown form "
                     f"'{local['form']}'{did_you_mean(local['form'], form_names)}"
                 )
                 continue
@@ -421,13 +419,13 @@ class _Compiler:
     def _add(self, name: str, entry: _Entry, where: str, field: str, owner: Mapping[str, Any]) -> None:
         """Put one name in the trie; a name already owned by another entry is a problem."""
         key = name_key(name)
-        label = f"{where}{_entry(owner)}"
+        label = f"{where}{entry_label(owner)}"
         if not key:
-            self.problems.append(f"{where}.{field}{_entry(owner)}: name '{name}' has no word to match")
+            self.problems.append(f"{where}.{field}{entry_label(owner)}: name '{name}' has no word to match")
             return
         first = self._owners.setdefault(key, label)
         if first != label:
-            self.problems.append(f"{where}.{field}{_entry(owner)}: name '{name}' is already listed under {first}")
+            self.problems.append(f"{where}.{field}{entry_label(owner)}: name '{name}' is already listed under {first}")
             return
         node = self.root
         for word in key:
@@ -441,67 +439,5 @@ class _Compiler:
         for drug_class in drug_classes:
             if drug_class not in class_names:
                 suggestion = did_you_mean(drug_class, class_names)
-                self.problems.append(f"{where}.class{_entry(drug)}: unknown class '{drug_class}'{suggestion}")
+                self.problems.append(f"{where}.class{entry_label(drug)}: unknown class '{drug_class}'{suggestion}")
         return drug_classes
-
-
-def _entry(item: Any) -> str:
-    """The " (entry 'furosemide')" part of a message: the name a pharmacist searches the file for."""
-    if not isinstance(item, Mapping):
-        return ""
-    for field in ("generic", "name"):
-        if isinstance(item.get(field), str):
-            return f" (entry '{item[field]}')"
-    names = item.get("names")
-    if isinstance(names, list) and names and isinstance(names[0], str):
-        return f" (entry '{names[0]}')"
-    return ""
-
-
-@functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("screener").joinpath(_SCHEMA).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
-def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
-    """Every schema violation, in file order, so that one run lists all there is to fix."""
-    return sorted(
-        _validator().iter_errors(data),
-        key=lambda error: [(isinstance(step, str), step) for step in error.absolute_path],
-    )
-
-
-def _describe(data: Any, error: jsonschema.ValidationError) -> list[str]:
-    """'drugs[3].brands (entry 'furosemide'): ...': the JSON path, the entry's name and the fault."""
-    where, node, label = "", data, ""
-    for step in error.absolute_path:
-        where += f"[{step}]" if isinstance(step, int) else (f".{step}" if where else step)
-        node = node[step]
-        label = _entry(node) or label
-    where = where or "(top level)"
-    if error.validator == "required":
-        missing = [field for field in error.validator_value if field not in error.instance]
-        return [f"{where}{label}: missing field '{missing[0]}'"]
-    if error.validator == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
-        return [
-            f"{where}{label}: unknown field '{field}'{did_you_mean(field, known)}"
-            for field in sorted(set(error.instance) - set(known))
-        ]
-    return [f"{where}{label}: {error.message}"]
-
-
-def _raise_problems(problems: list[str], source: str) -> None:
-    """One error listing every problem, each line naming the file, so one edit can fix them all."""
-    if problems:
-        raise RulesError("\n".join(f"{source}: {problem}" for problem in problems), hint=_HINT)
-
-
-def _reject_repeated_keys(source: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """JSON keeps only the last of two equal keys; in a vocabulary that silently drops names."""
-    item = dict(pairs)
-    for key, count in Counter(key for key, _ in pairs).items():
-        if count > 1:
-            raise RulesError(f"{source}: field '{key}' given {count} times in one entry{_entry(item)}", hint=_HINT)
-    return item
