@@ -36,6 +36,7 @@ from screener.fhir.ehr import Located, patient_to_answers
 from screener.fhir.mapping import fhir_context
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 from screener.fhir.response import response_to_answers
+from screener.screening.pipeline import InvalidAnswers, invalid_entry, is_fhir_record
 
 if TYPE_CHECKING:
     from screener.contract.answers import Answers
@@ -64,6 +65,10 @@ class PatientResources:
     is_fhir_record = True
 
 
+is_fhir = is_fhir_record
+"""Whether a parsed record is FHIR: the screener's own test, so that what it refuses is what is converted here."""
+
+
 class FhirResultEntry(dict[str, Any]):
     """A result entry (plain JSON-ready data, as any other) that also remembers the FHIR
     resources it was computed from, for a RiskAssessment's ``subject`` and ``basis``."""
@@ -75,11 +80,6 @@ class FhirResultEntry(dict[str, Any]):
 
 
 # -- reading: which resources make a record -----------------------------------------------------
-
-
-def is_fhir(value: Any) -> bool:
-    """Whether a parsed record is FHIR: a resource (it names its resourceType) or resources gathered."""
-    return ("resourceType" in value) if isinstance(value, dict) else hasattr(value, "is_fhir_record")
 
 
 def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
@@ -267,8 +267,6 @@ def fhir_answers(screener: Screener, value: Any) -> dict[str, Any]:
     """The answers one person's FHIR record gives (a QuestionnaireResponse, or a patient's
     resources), read as ``Screener.check`` reads them, for what needs the answers themselves
     (`explain`, the person report). Raises ``InvalidAnswers`` naming places in the FHIR input."""
-    from screener.screening.pipeline import InvalidAnswers
-
     conversion = convert(value, screener)
     problems = conversion.problems
     if not problems:
@@ -284,8 +282,6 @@ def screen_fhir_entry(
 ) -> dict[str, Any]:
     """``Screener.screen_entry`` for a FHIR record: the result entry, or the invalid-record entry
     with paths into the FHIR input."""
-    from screener.screening.pipeline import invalid_entry
-
     conversion = convert(value, screener)
     if conversion.problems:
         return invalid_entry({"id": conversion.record_id}, conversion.problems, source=source, position=position)

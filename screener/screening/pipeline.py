@@ -140,7 +140,7 @@ class Screener:
         ``check_record`` and ``screen_record_entry`` convert it first (the screener reads
         answers only, so that screening does not depend on the formats answers come in).
         """
-        if _from_fhir(value):
+        if is_fhir_record(value):
             return None, [_FHIR_NOT_ANSWERS]
         try:
             answers = Answers.model_validate(value, strict=True)
@@ -412,8 +412,9 @@ _FHIR_NOT_ANSWERS = Problem(
 )
 
 
-def _from_fhir(value: Any) -> bool:
-    """A FHIR resource (it names its resourceType), or FHIR resources gathered for one person."""
+def is_fhir_record(value: Any) -> bool:
+    """Whether a parsed record is FHIR, not answers: a resource (it names its resourceType), or
+    FHIR resources gathered for one person (``screener.fhir.records``)."""
     return ("resourceType" in value) if isinstance(value, dict) else hasattr(value, "is_fhir_record")
 
 
