@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from screener.screening.conditions import Leaf, describe_leaf, value_getter
+from screener.screening.conditions import Leaf, describe_leaf, fast_reading, value_getter
 from screener.screening.ruleset import Rule, Ruleset
 
 _MEMO_SIZE = 4096  # remembered answers (combinations of levels and counts)
@@ -33,6 +33,12 @@ class NextLevel:
         self._raising: dict[tuple[str, str], list[Rule]] = {}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
+        # The rules that cap a level ("a current normal potassium result: potassium depletion
+        # unlikely now"), each with a quick test of whether it holds. A capped level cannot be
+        # raised by more risk factors, so a route through it is named with its cap instead.
+        self._caps = tuple(
+            (rule, fast_reading(rule.condition)[0]) for rule in ruleset.rules if rule.then.get("cap")
+        )
 
     def missing(self, facts: Mapping[str, Any]) -> list[str]:
         """What further finding would raise the headline to its next level, one line per way.
@@ -47,6 +53,7 @@ class NextLevel:
                 *map(type, values),
                 *values,
                 *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
+                *(holds(facts) for _, holds in self._caps),
             )
             known = self._memo.get(key)
         except TypeError:  # a value that is not hashable: worked out every time
@@ -63,10 +70,11 @@ class NextLevel:
         if current + 1 >= len(scale.values):
             return []
         target = scale.values[current + 1]
+        caps = self._caps_holding(facts)
         missing: list[str] = []
         for rule in self._rules_raising(scale.name, target):
             for option in rule.condition.unmet(facts)[:1]:  # no rule tests "step"
-                words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
+                words = " and ".join(self._describe_unmet(leaf, facts, caps) for leaf in _unique(option))
                 if any(self._counts_symptoms(leaf.fact) for leaf in option):
                     words += self._urgency_only_note(facts)
                 line = f"{scale.label} would be {target} with {words} ({rule.title})"
@@ -94,14 +102,27 @@ class NextLevel:
             self._raising[key] = [r for r in self.ruleset.rules if r.then.get("raise", {}).get(scale_name) == value]
         return self._raising[key]
 
-    def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
+    def _caps_holding(self, facts: Mapping[str, Any]) -> dict[str, list[tuple[int, Rule]]]:
+        """Per level, the caps on it that hold for these facts: (the rank it is held to, the rule)."""
+        holding: dict[str, list[tuple[int, Rule]]] = {}
+        for rule, holds in self._caps:
+            if holds(facts):
+                for name, value in rule.then["cap"].items():
+                    holding.setdefault(name, []).append((self.ruleset.scales[name].rank(value), rule))
+        return holding
+
+    def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any], caps: Mapping[str, list[tuple[int, Rule]]]) -> str:
         words = describe_leaf(self.ruleset, leaf, facts)
         scale = self.ruleset.scales.get(leaf.fact)
         if scale is None or leaf.operator not in ("is", "in"):
             return words
+        wanted = min(leaf.value if isinstance(leaf.value, list) else [leaf.value], key=scale.rank)
+        # A level held down by a cap is not raised by more findings: name what holds it.
+        holding = [rule.title for rank, rule in caps.get(scale.name, ()) if rank < scale.rank(wanted)]
+        if holding:
+            return f"{words}, which is held there by: {'; '.join(holding)}"
         # A missing level is itself a conclusion: name the findings that would reach it.
-        wanted = leaf.value if isinstance(leaf.value, list) else [leaf.value]
-        routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, min(wanted, key=scale.rank))]
+        routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, wanted)]
         return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
 
 
