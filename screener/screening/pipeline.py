@@ -22,7 +22,8 @@ from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
 from screener.contract.validation import Problem, json_path, schema_problems, validator_for
 from screener.errors import ExitCode, ScreenerError
-from screener.screening.findings import Detail, Evidence, FindingCatalogue, describe_conclusion
+from screener.screening.evidence_reading import Evidence
+from screener.screening.findings import Detail, FindingCatalogue, describe_conclusion
 from screener.screening.next_level import NextLevel
 from screener.screening.normalise import Normalised, lab_problems, normalise
 from screener.screening.ruleset import Rule, Ruleset, load_ruleset
