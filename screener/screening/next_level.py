@@ -22,11 +22,15 @@ class NextLevel:
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
         headline = ruleset.headline
-        # What the answer depends on: the facts the rules raising the headline test.
+        # What the answer depends on: the facts tested by the rules raising the headline and by
+        # the rules capping a level (a capped level is named with its cap).
         self._reads = tuple(
             value_getter(name)
             for name in dict.fromkeys(
-                leaf.fact for rule in ruleset.rules if headline in rule.then.get("raise", {}) for leaf in rule.condition.leaves()
+                leaf.fact
+                for rule in ruleset.rules
+                if headline in rule.then.get("raise", {}) or rule.then.get("cap")
+                for leaf in rule.condition.leaves()
             )
         )
         self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
@@ -53,7 +57,6 @@ class NextLevel:
                 *map(type, values),
                 *values,
                 *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
-                *(holds(facts) for _, holds in self._caps),
             )
             known = self._memo.get(key)
         except TypeError:  # a value that is not hashable: worked out every time
