@@ -7,10 +7,10 @@ comparisons the facts do not meet), so a rule edit changes it with no code chang
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from screener.screening.conditions import Leaf, describe_leaf, fast_reading, value_getter
+from screener.screening.conditions import Leaf, describe_leaf, value_getter
 from screener.screening.ruleset import Rule, Ruleset
 
 _MEMO_SIZE = 4096  # remembered answers (combinations of levels and counts)
@@ -22,34 +22,28 @@ class NextLevel:
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
         headline = ruleset.headline
-        # What the answer depends on: the facts tested by the rules raising the headline and by
-        # the rules capping a level (a capped level is named with its cap).
+        # What the answer depends on: the facts the rules raising the headline test (and which
+        # caps hold, given).
         self._reads = tuple(
             value_getter(name)
             for name in dict.fromkeys(
-                leaf.fact
-                for rule in ruleset.rules
-                if headline in rule.then.get("raise", {}) or rule.then.get("cap")
-                for leaf in rule.condition.leaves()
+                leaf.fact for rule in ruleset.rules if headline in rule.then.get("raise", {}) for leaf in rule.condition.leaves()
             )
         )
         self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._raising: dict[tuple[str, str], list[Rule]] = {}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
-        # The rules that cap a level ("a current normal potassium result: potassium depletion
-        # unlikely now"), each with a quick test of whether it holds. A capped level cannot be
-        # raised by more risk factors, so a route through it is named with its cap instead.
-        self._caps = tuple(
-            (rule, fast_reading(rule.condition)[0]) for rule in ruleset.rules if rule.then.get("cap")
-        )
 
-    def missing(self, facts: Mapping[str, Any]) -> list[str]:
+    def missing(self, facts: Mapping[str, Any], capped_by: Sequence[str] = ()) -> list[str]:
         """What further finding would raise the headline to its next level, one line per way.
+        ``capped_by``: the rules that capped a level ("a current normal potassium result:
+        potassium depletion unlikely now"). A capped level is not raised by more findings, so a
+        way through it names its cap instead.
 
         It reads only the headline, the facts the rules raising it test (levels and counts, a
-        few values each) and the symptoms that count only for urgency, so it is worked out once
-        per combination of those (told apart by type: true is not 1)."""
+        few values each), the symptoms that count only for urgency and the caps, so it is worked
+        out once per combination of those (told apart by type: true is not 1)."""
         values = [facts.get(self.ruleset.headline), *(get(facts) for get in self._reads)]
         urgency_only = facts.get("symptoms", {})
         try:
@@ -57,23 +51,25 @@ class NextLevel:
                 *map(type, values),
                 *values,
                 *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
+                "capped by",
+                *capped_by,
             )
             known = self._memo.get(key)
         except TypeError:  # a value that is not hashable: worked out every time
-            return self._missing(facts)
+            return self._missing(facts, capped_by)
         if known is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            known = self._memo[key] = tuple(self._missing(facts))
+            known = self._memo[key] = tuple(self._missing(facts, capped_by))
         return list(known)
 
-    def _missing(self, facts: Mapping[str, Any]) -> list[str]:
+    def _missing(self, facts: Mapping[str, Any], capped_by: Sequence[str]) -> list[str]:
         scale = self.ruleset.scales[self.ruleset.headline]
         current = scale.rank(facts[scale.name])
         if current + 1 >= len(scale.values):
             return []
         target = scale.values[current + 1]
-        caps = self._caps_holding(facts)
+        caps = self._caps(capped_by)
         missing: list[str] = []
         for rule in self._rules_raising(scale.name, target):
             for option in rule.condition.unmet(facts)[:1]:  # no rule tests "step"
@@ -105,13 +101,12 @@ class NextLevel:
             self._raising[key] = [r for r in self.ruleset.rules if r.then.get("raise", {}).get(scale_name) == value]
         return self._raising[key]
 
-    def _caps_holding(self, facts: Mapping[str, Any]) -> dict[str, list[tuple[int, Rule]]]:
-        """Per level, the caps on it that hold for these facts: (the rank it is held to, the rule)."""
+    def _caps(self, capped_by: Sequence[str]) -> dict[str, list[tuple[int, Rule]]]:
+        """Per level, the caps on it: (the rank it is held to, the rule)."""
         holding: dict[str, list[tuple[int, Rule]]] = {}
-        for rule, holds in self._caps:
-            if holds(facts):
-                for name, value in rule.then["cap"].items():
-                    holding.setdefault(name, []).append((self.ruleset.scales[name].rank(value), rule))
+        for rule in map(self.ruleset.rule, capped_by):
+            for name, value in rule.then.get("cap", {}).items():
+                holding.setdefault(name, []).append((self.ruleset.scales[name].rank(value), rule))
         return holding
 
     def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any], caps: Mapping[str, list[tuple[int, Rule]]]) -> str:
