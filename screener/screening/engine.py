@@ -128,7 +128,9 @@ def fact_json(value: Any) -> str:
     if not data.isascii():
         return engine_json(value)
     text = data.decode("ascii")
-    if "e+" in text or "e-" in text:
+    # A sign is rare in a fact (no answer is negative), and one character is found many times
+    # faster than two: the exponent is looked for only after a sign.
+    if ("-" in text or "+" in text) and ("e+" in text or "e-" in text):
         return _exponent_safe(value)
     return text
 
