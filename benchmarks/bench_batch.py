@@ -13,9 +13,9 @@ alike, so no memo of the screener is flattered) to a temporary folder, then:
 2. times the same stages in this process, one record at a time, stage by stage, with
    ``time.process_time``: parse, validate, normalise, engine (the chain of steps: the C engine
    and the Python around it), result (building the entry) and write (encoding and writing it);
-3. the engine's own floor: every message the engine received in step 2 (asserts and retracts,
-   recorded as they were sent) replayed into a fresh copy of the C engine with no Python around
-   it; the engine stage minus this floor is the Python around each engine step;
+3. the engine's own floor: every message the engine received in step 2 (asserts and session
+   deletions, recorded as they were sent) replayed into a fresh copy of the C engine with no
+   Python around it; the engine stage minus this floor is the Python around each engine step;
 4. the I/O floor on the same file: reading every record and writing a real result entry for
    each (the first results, cycled), with no screening.
 
@@ -208,7 +208,7 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
     around = split["engine"] - floor
     print(
         f"\nengine floor (the {sum(kind == 'assert' for kind, _ in calls) / split['records']:.1f} facts a record sends the engine, "
-        f"and its retracts, replayed with no Python around them): {1 / floor:,.0f} records/s ({floor * 1e6:.1f} µs per record)"
+        f"and its session deletions, replayed with no Python around them): {1 / floor:,.0f} records/s ({floor * 1e6:.1f} µs per record)"
     )
     print(f"  Python around the engine steps: {around * 1e6:.1f} µs per record, {around / floor:.2f}x the floor")
     everything_else = total - floor

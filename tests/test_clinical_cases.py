@@ -108,6 +108,36 @@ def test_man_on_furosemide_with_a_normal_potassium_result_has_potassium_capped(s
     assert "check_magnesium_with_potassium" not in codes(result)
 
 
+def test_man_on_furosemide_with_a_normal_potassium_result_is_not_told_more_risk_factors_would_raise_it(
+    screener: Any,
+) -> None:
+    # He already has the diuretic (a both-loss factor): what keeps potassium down is his current
+    # normal result, so "what would change the headline" names that cap, not more risk factors.
+    result = screen(screener, {"medications": [LASIX], "symptoms": ["muscle_cramps"], "labs": k_lab(4.2)})
+    assert levels(result) == ("unlikely", "possible", "unlikely")
+    (through_potassium,) = [line for line in result.next_level_missing if "potassium depletion possible" in line]
+    assert "held there by: Current normal or high potassium result" in through_potassium
+    assert "reached by any of" not in through_potassium
+
+
+def test_woman_on_furosemide_with_a_current_high_magnesium_is_told_what_holds_magnesium_down(screener: Any) -> None:
+    magnesium = {"magnesium": {"value": 1.3, "unit": "mmol/L", "taken": "last_7_days"}}
+    result = screen(screener, {"sex": "female", "medications": [LASIX], "symptoms": ["muscle_cramps"], "labs": magnesium})
+    assert levels(result) == ("unlikely", "unlikely", "possible")
+    assert result.next_level_missing == [
+        "combined magnesium and potassium depletion would be possible with magnesium depletion possible or likely "
+        "(now: unlikely), which is held there by: Current high magnesium result: magnesium depletion unlikely now "
+        "(Magnesium and potassium both at least possible: combined possible)"
+    ]
+
+
+def test_man_on_furosemide_with_an_old_normal_potassium_result_is_not_capped(screener: Any) -> None:
+    # A result older than 30 days caps nothing: the way up is more findings, named as such.
+    result = screen(screener, {"medications": [LASIX], "labs": k_lab(4.2, "older")})
+    assert "potassium_capped_by_normal_result" not in fired(result)
+    assert not any("held there by" in line for line in result.next_level_missing)
+
+
 def test_woman_with_a_low_potassium_result_and_nothing_else_needs_magnesium_checked(screener: Any) -> None:
     result = screen(screener, {"sex": "female", "age": 45, "labs": k_lab(3.1)})
     assert levels(result) == ("possible", "possible", "likely")

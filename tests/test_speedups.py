@@ -237,6 +237,38 @@ def test_the_compiled_reading_treats_types_like_the_plain_one(leaf: dict[str, An
             assert satisfied(profile) == satisfied_leaves(leaf, profile), (leaf, profile)
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"any": [{"all": [{"fact": "a", "is": True}, {"fact": "b", "is": True}]}, {"fact": "c", "is": True}]},
+        {"all": [{"fact": "a", "is": True}, {"any": [{"fact": "b", "is": True}, {"fact": "c", "gte": 1}]}]},
+        {"any": [{"fact": "n", "gte": 1}, {"all": [{"fact": "n", "lt": 5}, {"fact": "g.b", "present": True}]}]},
+        {"any": [{"fact": "g.b", "in": [1, "x", True]}, {"fact": "g.c", "not_in": ["y"]}, {"fact": "a.b.c", "is_not": 2}]},
+    ],
+)
+def test_compiled_evidence_shows_the_leaves_the_plain_reading_shows(condition: dict[str, Any]) -> None:
+    # Conditions shaped unlike any shipped rule (an "all" inside an "any", a fact tested twice),
+    # against every mix of values: a leaf shows only when it and every "all" around it hold.
+    from screener.screening.conditions import compile_condition
+    from screener.screening.evidence_reading import compile_reading
+
+    compiled = compile_condition(condition)
+    facts = {leaf.fact for leaf in compiled.leaves()}
+    reading = compile_reading(compiled, dict.fromkeys(facts, "not answered"))
+    values = [None, True, False, 0, 1, 3.5, 7, "x", "y", {"b": True}, {"b": 1, "c": "y"}]
+    for a in values:
+        for b in values:
+            profile = {"a": a, "b": b, "c": b, "n": a, "g": b}
+            if not evaluate(compiled, profile):
+                continue
+            shown: list[dict[str, Any]] = []
+            for leaf in satisfied_leaves(compiled, profile):
+                if all(item["fact"] != leaf.fact for item in shown):
+                    value = lookup(profile, leaf.fact)
+                    shown.append({"fact": leaf.fact, "value": "not answered" if is_missing(value) else value})
+            assert _as_json(reading(profile)) == _as_json(shown), profile
+
+
 # -- remembered explanations --------------------------------------------------------------------
 
 
@@ -285,6 +317,22 @@ def test_remembered_explanations_are_the_ones_worked_out_afresh(screener: Screen
                 assert _as_json(found) == _as_json(_reference_finding(screener, rule_id, known))
             compared += 1
     assert compared > 10000
+
+
+def test_the_compiled_evidence_of_every_rule_is_the_plain_reading_of_it(screener: Screener) -> None:
+    # Real facts at each step and facts with odd values (true for a number, a text for a level,
+    # an object for a flag...): wherever a rule holds, its compiled evidence is what the plain
+    # reading of its condition shows.
+    findings = screener.findings
+    compared = 0
+    for profile in _profiles(screener, 300):
+        for rule in screener.ruleset.rules:
+            if evaluate(rule.condition, profile):
+                reference = _reference_finding(screener, rule.id, profile)["evidence"]
+                expected = [{"fact": item["fact"], "value": item["value"]} for item in reference]
+                assert _as_json(findings.evidence(rule.id, profile)) == _as_json(expected), rule.id
+                compared += 1
+    assert compared > 5000
 
 
 def test_a_lean_finding_made_full_again_is_the_full_finding(screener: Screener) -> None:
@@ -344,7 +392,7 @@ def _plain_engine(ruleset: Any) -> RulesEngine:
     )
 
 
-def test_a_session_is_reused_and_holds_no_fact_between_respondents(screener: Screener) -> None:
+def test_a_session_is_reused_and_the_same_answers_from_the_next_respondent_fire_again(screener: Screener) -> None:
     engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"k": 1}]}}, steps=["s"], remember=False)
     sids = set()
     for _ in range(3):
@@ -354,7 +402,9 @@ def test_a_session_is_reused_and_holds_no_fact_between_respondents(screener: Scr
     assert len(sids) == 1
     import durable_rules_engine
 
-    assert durable_rules_engine.get_facts(engine._handle, sids.pop()) == "[]"
+    # Each respondent's fact stays, told apart by the respondent's number, until the state goes.
+    kept = json.loads(durable_rules_engine.get_facts(engine._handle, sids.pop()))
+    assert sorted(fact["_r"] for fact in kept) == [0, 1, 2]
 
 
 def test_sessions_are_replaced_after_recycle_after_respondents(monkeypatch: pytest.MonkeyPatch) -> None:

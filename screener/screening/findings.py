@@ -13,11 +13,11 @@ entry would have it, from rules with that SHA-256.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Final, Literal, cast
+from collections.abc import Mapping
+from typing import Any, Final, Literal
 
 from screener.errors import InputError
-from screener.screening.conditions import MISSING, AnyOf, Condition, Leaf, value_getter, value_test
+from screener.screening.evidence_reading import Evidence, Reading, compile_reading
 from screener.screening.ruleset import Rule, Ruleset
 
 Detail = Literal["full", "lean", "none"]
@@ -28,16 +28,6 @@ Detail = Literal["full", "lean", "none"]
 LEAN_FINDING_OMITS: Final = ("step", "title", "explanation", "mechanism", "conclusion", "sources", "red_flag")
 #: Fields of a finding's evidence that a lean entry leaves out (constants of the facts).
 LEAN_EVIDENCE_OMITS: Final = ("label",)
-
-Shown = Callable[[Mapping[str, Any]], "list[tuple[str, Any]] | None"]
-"""A condition read for the facts it shows as evidence (see ``_shown_by``)."""
-
-Evidence = list[dict[str, Any]]
-"""A finding's evidence as a lean entry has it: ``{"fact": name, "value": value shown}``, in
-reading order."""
-
-Reading = Callable[[Mapping[str, Any]], Evidence]
-"""One rule's evidence read from the facts of its step."""
 
 
 class FindingCatalogue:
@@ -53,67 +43,15 @@ class FindingCatalogue:
             name: "not answered" if fact.origin == "answers" and fact.type != "boolean" else False
             for name, fact in ruleset.facts.items()
         }
-        # A rule without "any" shows every fact it tests (all held, since it fired), in reading
-        # order: known before any answer is read, and so is the value of a fact it tests with
-        # "is" true, false or a text (nothing else is the same as it) or with "present": false.
-        # A rule with "any" shows the facts of the branches that held (``_shown_by``).
-        self._fixed: dict[str, tuple[tuple[str, Any, Any], ...]] = {}
-        self._constant: dict[str, tuple[dict[str, Any], ...]] = {}  # evidence known in full (copied)
-        self._varying: dict[str, tuple[Shown, bool]] = {}  # (reading, whether each fact is tested once)
-        for rule in ruleset.rules:
-            if _has_any(rule.condition):
-                facts = [leaf.fact for leaf in rule.condition.leaves()]
-                self._varying[rule.id] = (_shown_by(rule.condition), len(set(facts)) == len(facts))
-                continue
-            tested = tuple(dict.fromkeys(leaf.fact for leaf in rule.condition.leaves()))
-            known = _known_values(rule.condition, self._if_missing)
-            if all(name in known for name in tested):
-                self._constant[rule.id] = tuple({"fact": name, "value": known[name]} for name in tested)
-                continue
-            self._fixed[rule.id] = tuple(
-                (name, None, known[name]) if name in known else (name, value_getter(name), self._if_missing[name])
-                for name in tested
-            )
-        self.reading: dict[str, Reading] = {rule.id: self._reading(rule.id) for rule in ruleset.rules}
+        self.reading: dict[str, Reading] = {
+            rule.id: compile_reading(rule.condition, self._if_missing) for rule in ruleset.rules
+        }
         """Per rule: its evidence against the facts of its step (what ``evidence`` calls)."""
 
     # -- evidence, while the rules run --------------------------------------------------------
     def evidence(self, rule_id: str, facts: Mapping[str, Any]) -> Evidence:
         """The evidence of a rule that fired against ``facts`` (the facts of its step)."""
         return self.reading[rule_id](facts)
-
-    def _reading(self, rule_id: str) -> Reading:
-        """How ``evidence`` reads one rule's evidence: one closure per rule, chosen once (the
-        pipeline calls it for every rule that fires)."""
-        constant = self._constant.get(rule_id)
-        if constant is not None:
-            pairs = tuple((item["fact"], item["value"]) for item in constant)
-            # Fresh objects every time: the entry is the caller's.
-            return lambda facts: [{"fact": name, "value": value} for name, value in pairs]
-        fixed = self._fixed.get(rule_id)
-        if fixed is not None:
-            return lambda facts: [
-                {"fact": name, "value": shown if get is None or (value := get(facts)) is MISSING else value}
-                for name, get, shown in fixed
-            ]
-        shown_by, once = self._varying[rule_id]
-        if_missing = self._if_missing
-        if once:  # each fact tested once: nothing to leave out
-            return lambda facts: [
-                {"fact": name, "value": if_missing[name] if value is MISSING else value}
-                for name, value in shown_by(facts) or ()
-            ]
-
-        def each_fact_once(facts: Mapping[str, Any]) -> Evidence:
-            evidence: Evidence = []
-            seen: set[str] = set()
-            for name, value in shown_by(facts) or ():
-                if name not in seen:  # a range tests one fact twice but shows one value
-                    seen.add(name)
-                    evidence.append({"fact": name, "value": if_missing[name] if value is MISSING else value})
-            return evidence
-
-        return each_fact_once
 
     # -- findings -----------------------------------------------------------------------------
     def full(self, rule_id: str, evidence: Evidence) -> dict[str, Any]:
@@ -172,117 +110,6 @@ class FindingCatalogue:
                     f"{source}: the evidence of rule {rule_id!r} names fact {str(name)[:80]!r}, which these rules do not have"
                 )
         return self.full(rule_id, [{"fact": item["fact"], "value": item.get("value")} for item in items])
-
-
-def _shown_by(condition: Condition) -> Shown:
-    """A condition read for its evidence: each leaf that held, with its fact's value, in reading
-    order (the leaves of every branch of an "any" that held, all those of an "all"), or None
-    when it does not hold. The same leaves as ``Condition.satisfied`` (tests/test_speedups.py),
-    each fact looked up once."""
-    if isinstance(condition, Leaf):
-        fact, get, test = condition.fact, value_getter(condition.fact), value_test(condition)
-
-        def leaf(facts: Mapping[str, Any]) -> list[tuple[str, Any]] | None:
-            value = get(facts)
-            return [(fact, value)] if test(value) else None
-
-        return leaf
-    if isinstance(condition, AnyOf) and all(isinstance(part, Leaf) for part in condition.parts):
-        return _any_leaf(cast(tuple[Leaf, ...], condition.parts))
-    parts = tuple(_shown_by(part) for part in condition.parts)
-    if isinstance(condition, AnyOf):
-
-        def any_part(facts: Mapping[str, Any]) -> list[tuple[str, Any]] | None:
-            found = [pair for part in parts if (shown := part(facts)) is not None for pair in shown]
-            return found if found else None
-
-        return any_part
-
-    def every_part(facts: Mapping[str, Any]) -> list[tuple[str, Any]] | None:
-        found: list[tuple[str, Any]] = []
-        for part in parts:
-            shown = part(facts)
-            if shown is None:
-                return None
-            found += shown
-        return found
-
-    return every_part
-
-
-def _any_leaf(leaves: tuple[Leaf, ...]) -> Shown:
-    """"Any" of leaves (most of them: any of several medicine classes, conditions or symptoms).
-    Flags of one group tested true in a row ("medication_class.loop_diuretic" is true, ...) take
-    one look at the group."""
-    runs = [_flag_run(run) if _are_flags(run) else _leaf_run(run) for run in _runs(leaves)]
-    if len(runs) == 1:
-        only = runs[0]
-        return lambda facts: only(facts) or None
-
-    def any_leaf(facts: Mapping[str, Any]) -> list[tuple[str, Any]] | None:
-        found = [pair for run in runs for pair in run(facts)]
-        return found if found else None
-
-    return any_leaf
-
-
-Run = Callable[[Mapping[str, Any]], list[tuple[str, Any]]]
-
-
-def _runs(leaves: tuple[Leaf, ...]) -> list[tuple[Leaf, ...]]:
-    """The leaves in runs: consecutive flags of one group, or consecutive other leaves."""
-    runs: list[list[Leaf]] = []
-    for leaf in leaves:
-        group = leaf.fact.rpartition(".")[0] if _are_flags((leaf,)) else None
-        last = runs[-1] if runs else None
-        if last is not None and (last[0].fact.rpartition(".")[0] if _are_flags((last[0],)) else None) == group:
-            last.append(leaf)
-        else:
-            runs.append([leaf])
-    return [tuple(run) for run in runs]
-
-
-def _are_flags(leaves: tuple[Leaf, ...]) -> bool:
-    """Leaves testing "group.flag" is true, all of one group."""
-    return len({leaf.fact.rpartition(".")[0] for leaf in leaves}) == 1 and all(
-        leaf.operator == "is" and leaf.value is True and leaf.fact.count(".") == 1 for leaf in leaves
-    )
-
-
-def _flag_run(leaves: tuple[Leaf, ...]) -> Run:
-    group_name = leaves[0].fact.rpartition(".")[0]
-    flags = tuple((leaf.fact.rpartition(".")[2], leaf.fact) for leaf in leaves)
-
-    def flag_run(facts: Mapping[str, Any]) -> list[tuple[str, Any]]:
-        group = facts.get(group_name)
-        if not isinstance(group, dict) or not group:
-            return []
-        return [(fact, True) for flag, fact in flags if group.get(flag) is True]
-
-    return flag_run
-
-
-def _leaf_run(leaves: tuple[Leaf, ...]) -> Run:
-    tests = tuple((leaf.fact, value_getter(leaf.fact), value_test(leaf)) for leaf in leaves)
-    return lambda facts: [(fact, value) for fact, get, test in tests if test(value := get(facts))]
-
-
-def _known_values(condition: Condition, if_missing: Mapping[str, Any]) -> dict[str, Any]:
-    """The facts of a condition without "any" whose value is known once it holds: tested with
-    "is" true, false or a text (a number is not: 1.0 is 1), or absent ("present": false)."""
-    known: dict[str, Any] = {}
-    for leaf in condition.leaves():
-        if leaf.operator == "is" and isinstance(leaf.value, (bool, str)):
-            known.setdefault(leaf.fact, leaf.value)
-        elif leaf.operator == "present" and leaf.value is False:
-            known.setdefault(leaf.fact, if_missing[leaf.fact])
-    return known
-
-
-def _has_any(condition: Condition) -> bool:
-    if isinstance(condition, AnyOf):
-        return True
-    return any(_has_any(part) for part in getattr(condition, "parts", ()))
 
 
 def _describe_rules(named: Any) -> str:

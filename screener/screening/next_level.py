@@ -7,7 +7,7 @@ comparisons the facts do not meet), so a rule edit changes it with no code chang
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from screener.screening.conditions import Leaf, describe_leaf, value_getter
@@ -22,7 +22,8 @@ class NextLevel:
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
         headline = ruleset.headline
-        # What the answer depends on: the facts the rules raising the headline test.
+        # What the answer depends on: the facts the rules raising the headline test (and which
+        # caps hold, given).
         self._reads = tuple(
             value_getter(name)
             for name in dict.fromkeys(
@@ -34,12 +35,15 @@ class NextLevel:
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._urgency_only_symptoms = _urgency_only_symptoms(ruleset)
 
-    def missing(self, facts: Mapping[str, Any]) -> list[str]:
+    def missing(self, facts: Mapping[str, Any], capped_by: Sequence[str] = ()) -> list[str]:
         """What further finding would raise the headline to its next level, one line per way.
+        ``capped_by``: the rules that capped a level ("a current normal potassium result:
+        potassium depletion unlikely now"). A capped level is not raised by more findings, so a
+        way through it names its cap instead.
 
         It reads only the headline, the facts the rules raising it test (levels and counts, a
-        few values each) and the symptoms that count only for urgency, so it is worked out once
-        per combination of those (told apart by type: true is not 1)."""
+        few values each), the symptoms that count only for urgency and the caps, so it is worked
+        out once per combination of those (told apart by type: true is not 1)."""
         values = [facts.get(self.ruleset.headline), *(get(facts) for get in self._reads)]
         urgency_only = facts.get("symptoms", {})
         try:
@@ -47,26 +51,29 @@ class NextLevel:
                 *map(type, values),
                 *values,
                 *(code for code in self._urgency_only_symptoms if urgency_only.get(code)),
+                "capped by",
+                *capped_by,
             )
             known = self._memo.get(key)
         except TypeError:  # a value that is not hashable: worked out every time
-            return self._missing(facts)
+            return self._missing(facts, capped_by)
         if known is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            known = self._memo[key] = tuple(self._missing(facts))
+            known = self._memo[key] = tuple(self._missing(facts, capped_by))
         return list(known)
 
-    def _missing(self, facts: Mapping[str, Any]) -> list[str]:
+    def _missing(self, facts: Mapping[str, Any], capped_by: Sequence[str]) -> list[str]:
         scale = self.ruleset.scales[self.ruleset.headline]
         current = scale.rank(facts[scale.name])
         if current + 1 >= len(scale.values):
             return []
         target = scale.values[current + 1]
+        caps = self._caps(capped_by)
         missing: list[str] = []
         for rule in self._rules_raising(scale.name, target):
             for option in rule.condition.unmet(facts)[:1]:  # no rule tests "step"
-                words = " and ".join(self._describe_unmet(leaf, facts) for leaf in _unique(option))
+                words = " and ".join(self._describe_unmet(leaf, facts, caps) for leaf in _unique(option))
                 if any(self._counts_symptoms(leaf.fact) for leaf in option):
                     words += self._urgency_only_note(facts)
                 line = f"{scale.label} would be {target} with {words} ({rule.title})"
@@ -94,14 +101,26 @@ class NextLevel:
             self._raising[key] = [r for r in self.ruleset.rules if r.then.get("raise", {}).get(scale_name) == value]
         return self._raising[key]
 
-    def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
+    def _caps(self, capped_by: Sequence[str]) -> dict[str, list[tuple[int, Rule]]]:
+        """Per level, the caps on it: (the rank it is held to, the rule)."""
+        holding: dict[str, list[tuple[int, Rule]]] = {}
+        for rule in map(self.ruleset.rule, capped_by):
+            for name, value in rule.then.get("cap", {}).items():
+                holding.setdefault(name, []).append((self.ruleset.scales[name].rank(value), rule))
+        return holding
+
+    def _describe_unmet(self, leaf: Leaf, facts: Mapping[str, Any], caps: Mapping[str, list[tuple[int, Rule]]]) -> str:
         words = describe_leaf(self.ruleset, leaf, facts)
         scale = self.ruleset.scales.get(leaf.fact)
         if scale is None or leaf.operator not in ("is", "in"):
             return words
+        wanted = min(leaf.value if isinstance(leaf.value, list) else [leaf.value], key=scale.rank)
+        # A level held down by a cap is not raised by more findings: name what holds it.
+        holding = [rule.title for rank, rule in caps.get(scale.name, ()) if rank < scale.rank(wanted)]
+        if holding:
+            return f"{words}, which is held there by: {'; '.join(holding)}"
         # A missing level is itself a conclusion: name the findings that would reach it.
-        wanted = leaf.value if isinstance(leaf.value, list) else [leaf.value]
-        routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, min(wanted, key=scale.rank))]
+        routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, wanted)]
         return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
 
 

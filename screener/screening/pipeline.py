@@ -10,7 +10,7 @@ scale), so the order in which rules fire within a step cannot change a result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -22,7 +22,8 @@ from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
 from screener.contract.validation import Problem, json_path, schema_problems, validator_for
 from screener.errors import ExitCode, ScreenerError
-from screener.screening.findings import Detail, Evidence, FindingCatalogue, describe_conclusion
+from screener.screening.evidence_reading import Evidence
+from screener.screening.findings import Detail, FindingCatalogue, describe_conclusion
 from screener.screening.next_level import NextLevel
 from screener.screening.normalise import Normalised, lab_problems, normalise
 from screener.screening.ruleset import Rule, Ruleset, load_ruleset
@@ -60,6 +61,7 @@ class _Conclusions:
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
     warnings: list[str] = field(default_factory=list)
     fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
+    caps: list[str] = field(default_factory=list)  # the rules that capped a level, as they fired
 
 
 class _Effect:
@@ -274,7 +276,9 @@ class Screener:
         if not capped:
             return
         # Caps apply after every raise of the step: a cap is an upper bound, not a value.
-        for effect in effects:
+        for rule_id, effect in zip(fired, effects, strict=True):
+            if effect.caps:
+                conclusions.caps.append(rule_id)
             for scale_name, rank, value in effect.caps:
                 if rank < ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
@@ -326,7 +330,7 @@ class Screener:
             consult_clinician=urgency != "none",
             red_flags=list(dict.fromkeys(code for _, code in sorted(conclusions.red_flags))),
             findings=self._findings(conclusions.fired, detail),
-            next_level_missing=self.next_level_missing(facts),
+            next_level_missing=self.next_level_missing(facts, conclusions.caps),
             risk_factors=sorted(
                 code for code, in_groups in conclusions.evidence.items() if any(risk_group[g] for g in in_groups)
             ),
@@ -365,10 +369,10 @@ class Screener:
             return {**lab, "used": False, "reason": self.ruleset.facts[not_used].label}
         return {**lab, "used": True}
 
-    def next_level_missing(self, facts: Mapping[str, Any]) -> list[str]:
-        """For the headline: what further finding would raise it to the next level
-        (``screener.screening.next_level``)."""
-        return self._next_level.missing(facts)
+    def next_level_missing(self, facts: Mapping[str, Any], capped_by: Sequence[str] = ()) -> list[str]:
+        """For the headline: what further finding would raise it to the next level, given the
+        rules that capped a level (``screener.screening.next_level``)."""
+        return self._next_level.missing(facts, capped_by)
 
     def rules_setting_headline(self, result: ScreeningResult) -> list[str]:
         """The rules among a result's findings that raised the headline to its level (for "why is
