@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
-from screener.batch import records
+from screener.batch import json_fast, records
 
 if TYPE_CHECKING:
     pass
@@ -114,9 +114,7 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
         raise JsonFault(
             f"number too long (more than {limit} digits)", number.start(1) if number else start, "number"
         ) from None
-    limit = max_values or values_allowed(text, start)
-    if end - start > records.MAX_RECORD_VALUES and _holds_too_many_values(value, limit):
-        raise JsonFault(too_many_values_message(limit), start, "large")
+    _refuse_too_many_values(text, value, start, end, max_values)
     # json accepts an escaped half of a surrogate pair ("\ud800") and makes it a string that is not
     # Unicode: it could be neither validated nor written out as UTF-8, so the record is refused here.
     if text.find("\\u", start, end) != -1 and _holds_lone_surrogate(value):
@@ -128,6 +126,13 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
             "text",
         )
     return value, end
+
+
+def _refuse_too_many_values(text: str, value: object, start: int, end: int, max_values: int | None) -> None:
+    if end - start > records.MAX_RECORD_VALUES:
+        limit = max_values or values_allowed(text, start)
+        if _holds_too_many_values(value, limit):
+            raise JsonFault(too_many_values_message(limit), start, "large")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -218,15 +223,27 @@ def skip_whitespace(text: str, index: int) -> int:
     return match.end() if match else index
 
 
-def decode_document(text: str) -> object:
+def decode_document(text: str, *, fast: bool = True) -> object:
     """Decode text that must hold exactly one JSON value, like ``json.loads``.
 
     Text long enough to hold more than ``records.MAX_RECORD_VALUES`` values is counted first, so
     that such a record is refused before it is built in memory.
+
+    ``fast``: take orjson's value when it is certainly the strict decoder's (``json_fast``);
+    the value, or the fault, is the same either way.
     """
-    start = skip_whitespace(text, 0)
-    if len(text) > records.MAX_RECORD_VALUES and starts_too_many_values(text, start):
+    start = len(text) - len(text.lstrip(" \t\r\n"))  # skip_whitespace(text, 0), without a regex
+    long = len(text) > records.MAX_RECORD_VALUES  # only then can it hold too many values
+    if long and starts_too_many_values(text, start):
         raise JsonFault(too_many_values_message(values_allowed(text, start)), start, "large")
+    certain = json_fast.decode_if_certain(text) if fast else None
+    if certain is not None:
+        if long:  # orjson read the whole text: the value ends where the trailing whitespace begins
+            end = len(text)
+            while text[end - 1] in " \t\r\n":
+                end -= 1
+            _refuse_too_many_values(text, certain[0], start, end, None)
+        return certain[0]
     value, end = decode_at(text, start)
     end = skip_whitespace(text, end)
     if end != len(text):
