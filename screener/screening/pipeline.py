@@ -125,6 +125,7 @@ class Screener:
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
         self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
+        self._recommendation_rank = {code: rank for rank, code in enumerate(ruleset.recommendation_order)}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._next_level = NextLevel(ruleset)
 
@@ -341,8 +342,7 @@ class Screener:
             warnings=normalised.warnings + conclusions.warnings,
             recommendations=[
                 {"code": code, "text": ruleset.recommendation_texts[conclusions.recommendations[code]]}
-                for code in ruleset.recommendation_order
-                if code in conclusions.recommendations
+                for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
             ],
             ruleset=dict(self._ruleset_info),
             disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice}",
