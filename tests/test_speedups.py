@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import itertools
 import json
 import random
 from typing import Any
@@ -405,6 +406,38 @@ def test_a_session_is_reused_and_the_same_answers_from_the_next_respondent_fire_
     # Each respondent's fact stays, told apart by the respondent's number, until the state goes.
     kept = json.loads(durable_rules_engine.get_facts(engine._handle, sids.pop()))
     assert sorted(fact["_r"] for fact in kept) == [0, 1, 2]
+
+
+# Two different facts whose hashes collide in the engine's index (found by brute force): with the
+# respondent number and session id the adapter gives them, the engine refuses the second as
+# "message observed".
+_COLLIDING_K = (53931, 199625)
+_COLLIDING_SID = 10**9
+
+
+def test_the_engine_takes_two_different_facts_for_one_when_their_hashes_collide() -> None:
+    import durable_rules_engine
+
+    engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"$gte": {"k": 0}}]}}, steps=["s"], remember=False)
+    codes = []
+    for k in _COLLIDING_K:
+        message = f'{{"step":"s","k":{k},"_r":0,"sid":"{_COLLIDING_SID}"}}'
+        code, state = durable_rules_engine.assert_fact(engine._handle, message)
+        codes.append(code)
+        if code == 0:  # its action taken, as the adapter does (a state is never left with one pending)
+            action = durable_rules_engine.start_action_for_state(engine._handle, state)
+            while action:
+                action = durable_rules_engine.complete_and_start_action(engine._handle, state)
+    durable_rules_engine.delete_state(engine._handle, str(_COLLIDING_SID))
+    assert codes == [0, 2]  # 2: "observed", though the second fact is not the first
+
+
+def test_a_fact_whose_hash_collides_with_another_still_fires_its_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"$gte": {"k": 0}}]}}, steps=["s"], remember=False)
+    monkeypatch.setattr(engine_module, "_session_ids", itertools.count(_COLLIDING_SID))
+    with engine.session() as session:
+        assert session.sid == str(_COLLIDING_SID) and session.uses == 0
+        assert [session.fire({"step": "s", "k": k}) for k in _COLLIDING_K] == [["a"], ["a"]]
 
 
 def test_sessions_are_replaced_after_recycle_after_respondents(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,14 @@ durable-rules 2.0.28 (unmaintained since 2020) has sharp edges, all contained he
   corrupts the C heap (a double free: a segfault or abort, depending on what else the process
   has allocated; found while writing this adapter). So every step has a catch-all rule that
   matches any fact of that step: every assert is handled, and the catch-all is filtered out.
+- The engine tells the facts of a session apart by a 32-bit hash (of a 64-bit hash of their
+  content), and refuses a fact whose hash another fact of the session has as "message
+  observed", before any rule sees it: two different facts can collide (found by asserting
+  distinct facts into one session: the 199,626th collided with the 53,932nd; a million-record
+  batch met one). The adapter never sends one respondent the same fact twice, and tells
+  respondents apart (``_r``, below), so "observed" can only be such a collision: the fact is
+  sent again with a ``_retry`` field, a name no fact can have, which changes its hash and
+  nothing else (tests/test_speedups.py asserts a real colliding pair).
 - At most 1,024 live sessions per ruleset: the 1,025th is a MemoryError, and any later use of
   that session id is a segfault. So at most ``MAX_LIVE_SESSIONS`` are in use at once per
   compiled ruleset: a thread that would open one more waits for a free one (up to
@@ -93,6 +101,8 @@ MAX_LIVE_SESSIONS = 64
 SESSION_WAIT_SECONDS = 60.0
 #: Sessions abandoned after an engine failure, before the engine is refused (they stay live).
 MAX_ABANDONED = 512
+#: Times a fact the engine took for another one (a hash collision) is sent again, changed.
+_COLLISION_RETRIES = 3
 #: Distinct facts per step whose fired rules are remembered (when full, the older half is
 #: forgotten: the recent ones are the likeliest to repeat).
 MEMO_PER_STEP = 4096
@@ -343,7 +353,11 @@ class EngineSession:
             # Without its step's catch-all the fact could go unhandled (see the module notes).
             raise EngineError(f"a fact for unknown step {step!r} (a screener bug)")
         if "sid" in fact:  # not a fact name the screener uses; sent as before, never remembered
-            return self._assert(engine_json(dict(fact, _r=self.uses, sid=self.sid)))
+            message = engine_json(dict(fact, _r=self.uses, sid=self.sid))
+            if message in self._fired:
+                raise EngineError("the same fact was asserted twice in one session (a screener bug)")
+            self._fired.add(message)
+            return self._assert(message)
         text = fact_json(fact)
         if text in self._fired:
             raise EngineError("the same fact was asserted twice in one session (a screener bug)")
@@ -374,14 +388,7 @@ class EngineSession:
 
     def _fired_by(self, message: str) -> list[str]:
         handle = self._handle
-        try:
-            code, state_handle = _c_engine.assert_fact(handle, message)
-        except Exception as error:
-            raise EngineError(f"the rules engine failed on a fact: {error}") from error
-        if code == _NOT_HANDLED:
-            raise EngineError("a fact went unhandled despite its catch-all rule (a screener bug)")
-        if code == _OBSERVED:
-            raise EngineError("the same fact was asserted twice in one session (a screener bug)")
+        state_handle = self._asserted(message)
         fired: list[str] = []
         started = _c_engine.start_action_for_state(handle, state_handle)
         action = started[1] if started else None
@@ -395,3 +402,21 @@ class EngineSession:
             # Our actions are declarative: completing them at once lets the next match through.
             action = next_action(handle, state_handle)
         return fired
+
+    def _asserted(self, message: str) -> int:
+        """Assert a message; the handle of the state the engine's actions are in."""
+        for retry in range(_COLLISION_RETRIES + 1):
+            # A fact the engine took for another one (their hashes collided: module notes) is
+            # sent again with a field no rule tests, which changes its hash and nothing else.
+            sent = message if not retry else f'{message[:-1]},"_retry":{retry}}}'
+            try:
+                code, state_handle = _c_engine.assert_fact(self._handle, sent)
+            except Exception as error:
+                raise EngineError(f"the rules engine failed on a fact: {error}") from error
+            if code == _NOT_HANDLED:
+                raise EngineError("a fact went unhandled despite its catch-all rule (a screener bug)")
+            if code != _OBSERVED:
+                return int(state_handle)
+        raise EngineError(
+            f"the rules engine took a fact for one it already holds, {_COLLISION_RETRIES + 1} times (a screener bug)"
+        )
