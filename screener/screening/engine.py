@@ -29,12 +29,13 @@ durable-rules 2.0.28 (unmaintained since 2020) has sharp edges, all contained he
   number in the session (``_r``, a name no fact can have), so the same answers from two
   respondents are two facts, never "message observed"; and since every rule is one pattern over
   one fact, an earlier respondent's facts can match nothing of a later one's. Retracting each
-  respondent's facts instead cost a fifth of the engine's time; a state holding many facts gets
-  slower, so it is deleted after ``RECYCLE_AFTER`` respondents (64: measured best between 30
-  and 100). A session whose respondent failed (any exception) is deleted, never reused. But a
-  session in which the
-  engine itself raised is never deleted: its state may have no action context yet, and
-  ``delete_state`` then frees an uninitialised pointer (``free(): invalid pointer``, a segfault).
+  respondent's facts instead cost a fifth of the engine's time. But each fact held takes about
+  10 KB in the engine (a fixed table of 255 properties), and a state holding many gets slower,
+  so it is deleted after ``RECYCLE_AFTER`` respondents (16: about 1 MB; from 10 to 100 the
+  speed is the same). A session whose respondent failed (any exception) is deleted, never
+  reused. But a session in which the engine itself raised is never deleted: its state may have
+  no action context yet, and ``delete_state`` then frees an uninitialised pointer (``free():
+  invalid pointer``, a segfault).
   Such a session is abandoned (counted; at most ``MAX_ABANDONED`` before the engine is refused).
 - Compiling a ruleset keeps about 1.8 MB in the C engine until the process ends (and its idle
   sessions about 2 MB more). So one compiled ruleset is shared by every ``Screener`` of the same
@@ -93,7 +94,7 @@ _session_ids = itertools.count(1)
 # Rule ids in rule files start with a letter, so this prefix cannot collide with one.
 _CATCH_ALL = "__catch_all__"
 #: Respondents screened in one session before its state, with their facts, is deleted.
-RECYCLE_AFTER = 64
+RECYCLE_AFTER = 16
 _IDLE_SESSIONS = 4  # sessions kept for reuse (more than one only for threads)
 #: Sessions in use at once per compiled ruleset (the engine crashes past 1,024 live ones).
 MAX_LIVE_SESSIONS = 64
