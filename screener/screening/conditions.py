@@ -12,9 +12,9 @@ another's, which can crash the C engine: jruizgit/rules#381).
 engine does); they explain one: which answers made a rule fire, and what was missing for a rule
 that did not. A test checks that both readings agree on every shipped rule.
 
-``fast_reading`` compiles the Python reading once into closures (paths split, operators and
-expected values resolved), for the explanations batch mode builds for every record; it gives the
-same answers as ``Condition.holds`` and ``Condition.satisfied`` (tests/test_speedups.py).
+For the explanations batch mode builds for every record, ``screener.screening.evidence_reading``
+compiles the same reading into one generated function per rule (tests/test_speedups.py checks it
+against ``Condition.satisfied``).
 """
 
 from __future__ import annotations
@@ -175,8 +175,6 @@ def compile_condition(data: Mapping[str, Any] | Condition) -> Condition:
 
 
 Getter = Callable[[Mapping[str, Any]], Any]
-Test = Callable[[Mapping[str, Any]], bool]
-Explain = Callable[[Mapping[str, Any]], list[Leaf]]
 
 
 def value_getter(path: str) -> Getter:
@@ -202,85 +200,6 @@ def value_getter(path: str) -> Getter:
         return node
 
     return get
-
-
-def fast_reading(condition: Mapping[str, Any] | Condition) -> tuple[Test, Explain]:
-    """``(holds, satisfied)`` of a condition as closures: the same answers as
-    ``condition.holds(profile)`` and ``condition.satisfied(profile)``, several times faster."""
-    compiled = compile_condition(condition)
-    if isinstance(compiled, Leaf):
-        holds = _leaf_test(compiled)
-        alone = [compiled]
-        return holds, lambda profile: list(alone) if holds(profile) else []
-    parts = [fast_reading(part) for part in compiled.parts]
-    tests = tuple(test for test, _ in parts)
-    explains = tuple(explain for _, explain in parts)
-    if isinstance(compiled, AllOf):
-        def all_hold(profile: Mapping[str, Any]) -> bool:
-            return all(test(profile) for test in tests)
-
-        def all_satisfied(profile: Mapping[str, Any]) -> list[Leaf]:
-            return [leaf for explain in explains for leaf in explain(profile)]
-
-        return all_hold, all_satisfied
-
-    def any_holds(profile: Mapping[str, Any]) -> bool:
-        return any(test(profile) for test in tests)
-
-    def any_satisfied(profile: Mapping[str, Any]) -> list[Leaf]:
-        return [leaf for test, explain in parts if test(profile) for leaf in explain(profile)]
-
-    return any_holds, any_satisfied
-
-
-def _leaf_test(leaf: Leaf) -> Test:
-    """``leaf.holds`` as a closure (see ``Leaf.holds`` for the meaning of each operator)."""
-    get, test = value_getter(leaf.fact), value_test(leaf)
-    return lambda profile: test(get(profile))
-
-
-def value_test(leaf: Leaf) -> Callable[[Any], bool]:
-    """Whether a leaf holds for its fact's value (``MISSING`` when it has none)."""
-    op, expected = leaf.operator, leaf.value
-    if op == "present":
-        wanted = bool(expected)
-        return lambda actual: (actual is not _MISSING) is wanted
-    if op in ("is", "is_not"):
-        same = _same_as(expected)
-        if op == "is":
-            return same  # _MISSING equals no expected value
-        return lambda actual: not same(actual)
-    if op == "in" and all(isinstance(item, str) for item in expected):
-        # Levels and codes: only a text is the same as a text (facts are JSON values).
-        texts = frozenset(expected)
-        return lambda actual: isinstance(actual, str) and actual in texts
-    if op in ("in", "not_in"):
-        sames = tuple(_same_as(item) for item in expected)
-        if op == "in":
-            return lambda actual: _any_same(sames, actual)
-        return lambda actual: not _any_same(sames, actual)
-
-    def number(actual: Any) -> bool:
-        return actual.__class__ in (int, float) or (isinstance(actual, (int, float)) and not isinstance(actual, bool))
-
-    if op == "lt":
-        return lambda actual: number(actual) and bool(actual < expected)
-    if op == "lte":
-        return lambda actual: number(actual) and bool(actual <= expected)
-    if op == "gt":
-        return lambda actual: number(actual) and bool(actual > expected)
-    return lambda actual: number(actual) and bool(actual >= expected)
-
-
-def _any_same(sames: tuple[Callable[[Any], bool], ...], actual: Any) -> bool:
-    return any(same(actual) for same in sames)
-
-
-def _same_as(expected: Any) -> Callable[[Any], bool]:
-    """``lambda actual: _same(actual, expected)``, where a missing value is never the same."""
-    if isinstance(expected, bool):
-        return lambda actual: actual is expected
-    return lambda actual: actual is not _MISSING and not isinstance(actual, bool) and bool(actual == expected)
 
 
 def _same(actual: Any, expected: Any) -> bool:

@@ -353,16 +353,14 @@ class EngineSession:
         if step not in self._steps:
             # Without its step's catch-all the fact could go unhandled (see the module notes).
             raise EngineError(f"a fact for unknown step {step!r} (a screener bug)")
-        if "sid" in fact:  # not a fact name the screener uses; sent as before, never remembered
-            message = engine_json(dict(fact, _r=self.uses, sid=self.sid))
-            if message in self._fired:
-                raise EngineError("the same fact was asserted twice in one session (a screener bug)")
-            self._fired.add(message)
-            return self._assert(message)
-        text = fact_json(fact)
+        # A fact with a "sid" (not a fact name the screener uses) is sent as it is, never remembered.
+        given_sid = "sid" in fact
+        text = engine_json(dict(fact, _r=self.uses, sid=self.sid)) if given_sid else fact_json(fact)
         if text in self._fired:
             raise EngineError("the same fact was asserted twice in one session (a screener bug)")
         self._fired.add(text)
+        if given_sid:
+            return self._assert(text)
         memo = self._memo.get(step) if self._memo is not None else None
         if memo is not None:
             memo.looked += 1

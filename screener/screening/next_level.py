@@ -22,8 +22,8 @@ class NextLevel:
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
         headline = ruleset.headline
-        # What the answer depends on: the facts the rules raising the headline test (and which
-        # caps hold, given).
+        # What the answer depends on: the facts the rules raising the headline test (and the
+        # caps, which the caller gives).
         self._reads = tuple(
             value_getter(name)
             for name in dict.fromkeys(
