@@ -238,6 +238,19 @@ def test_an_impossible_potassium_result_asks_to_check_the_unit(visitor: Visitor)
     assert visitor.question == "lab_potassium_taken"
 
 
+def test_a_magnesium_result_copied_from_a_us_report_is_not_taken_in_a_unit_chosen_for_her(visitor: Visitor) -> None:
+    # 1.5 mg/dL is a low magnesium, 1.5 mmol/L a high one: no unit is chosen in advance.
+    visitor.start()
+    answer_typical_person(visitor)
+    visitor.press("/review/change", item="lab_magnesium")
+    assert visitor.question == "lab_magnesium"
+    assert '<option value="" selected>Choose the unit</option>' in visitor.html
+    visitor.type("1.5")
+    assert_error_shown(visitor, "Please choose the unit printed on the report (mmol/L, mEq/L, mg/dL).")
+    visitor.type("1.5", unit="mg/dL")
+    assert visitor.question == "lab_magnesium_taken"
+
+
 def test_a_form_from_an_old_page_changes_nothing(visitor: Visitor) -> None:
     visitor.start()
     csrf = visitor.hidden("csrf")
