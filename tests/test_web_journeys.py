@@ -145,6 +145,45 @@ def test_a_person_can_go_back_and_skip(visitor: Visitor) -> None:
     assert "age" not in downloaded_answers(visitor)  # skipped means unknown, never a guess
 
 
+def test_each_question_has_an_address_the_browser_can_go_back_to(visitor: Visitor) -> None:
+    # The browser's Back button opens the address of an earlier question: the answers given
+    # since are undone, each offered again as the earlier answer, as the page's own Back does.
+    visitor.start()
+    assert visitor.page.url.path == "/question" and visitor.page.url.query == b"at=red_flags_now"
+    visitor.choose("None of these")
+    visitor.type("58")
+    visitor.choose("Male")
+    assert visitor.question == "diuretic_use"
+    visitor.open("/question?at=age")
+    assert visitor.question == "age"
+    assert visitor.shown()["answer"] == ["58"]
+    visitor.continue_as_shown()
+    assert visitor.question == "sex"
+    assert visitor.shown()["answer"] == [visitor.options()["Male"]]
+    visitor.continue_as_shown()
+    assert visitor.question == "diuretic_use"
+
+
+def test_an_address_naming_no_earlier_answer_shows_the_question_of_now(visitor: Visitor) -> None:
+    visitor.start()
+    visitor.choose("None of these")
+    for address in ("/question?at=lab_magnesium", "/question?at=no_such_question", "/question"):
+        visitor.open(address)
+        assert visitor.question == "age", address
+        assert visitor.page.url.query == b"at=age"
+    assert downloaded_answers(visitor)["red_flags_now"] == []  # nothing was undone
+
+
+def test_back_from_the_review_asks_the_last_question_again_with_its_answer(visitor: Visitor) -> None:
+    visitor.start()
+    answer_typical_person(visitor)
+    assert visitor.page.url.path == "/review"
+    visitor.open("/question?at=lab_magnesium")
+    assert visitor.question == "lab_magnesium"
+    visitor.skip()
+    assert visitor.page.url.path == "/review"
+
+
 def test_follow_up_questions_come_only_when_they_apply(visitor: Visitor) -> None:
     visitor.start()
     visitor.choose("None of these")
