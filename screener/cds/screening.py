@@ -19,7 +19,7 @@ from screener.contract.validation import Problem
 from screener.fhir.conversion import Conversion
 from screener.fhir.ehr import patient_to_answers
 from screener.fhir.mapping import FhirContext
-from screener.fhir.medicines import CODE_ONLY, nameless_medicine
+from screener.fhir.medicines import said_of_nameless
 
 
 @dataclass
@@ -42,7 +42,7 @@ def screen_record(record: Record, context: FhirContext, as_of: date, screen: Cal
     entry, problems = _screened(conversion, screen)
     out = Screened(conversion.answers, entry, problems)
     if entry is not None:
-        entry["warnings"] = [*_said_of_nameless_medicines(entry["warnings"], record, context), *record.cut_short]
+        entry["warnings"] = [*entry["warnings"], *record.cut_short]
     if entry is None or not record.selected:
         return out
     kept = [order for order in record.orders if order not in record.selected]
@@ -52,36 +52,11 @@ def screen_record(record: Record, context: FhirContext, as_of: date, screen: Cal
     return out
 
 
-def _said_of_nameless_medicines(warnings: list[str], record: Record, context: FhirContext) -> list[str]:
-    """The warnings, with the one about each medicine the record gives no name for (only a code,
-    or a reference to a Medication not in the record) said in words: the vocabulary reads the text
-    made for it ("RxNorm 313988") as a name and a dose, and would name the wrong word."""
-    located = [*record.resources, *record.orders]
-    known = [one for one in located if one.resource.get("resourceType") == "Medication"]
-    why: dict[str, str] = {}
-    for one in located:
-        if one.resource.get("resourceType") in ("MedicationRequest", "MedicationStatement"):
-            found = nameless_medicine(one.resource, one.where, known, context)
-            if found is not None:
-                why.setdefault(*found)
-    said = []
-    for warning in warnings:
-        text = next((text for text in why if warning.startswith(f"medication '{text}': ")), None)
-        if text is None:
-            said.append(warning)
-            continue
-        reading = " (medicines are read by name: there is no table from codes to medicines)" if why[text] == CODE_ONLY else ""
-        said.append(
-            f"a medicine {why[text]} ({text}): not recognised, so not counted{reading}; ask a pharmacist whether it affects magnesium or potassium"
-        )
-    return said
-
-
 def _screened(conversion: Conversion, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> tuple[dict[str, Any] | None, list[Problem]]:
     if conversion.problems:
         return None, conversion.problems
     entry = screen(conversion.answers)
     if entry.get("status") == "invalid":
         return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
-    entry["warnings"] = [*entry.get("warnings", []), *conversion.notes]
+    entry["warnings"] = [*said_of_nameless(entry.get("warnings", []), conversion.nameless_medicines), *conversion.notes]
     return entry, []

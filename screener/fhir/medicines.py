@@ -18,7 +18,7 @@ A medicine the record gives only as a code (no display, no text anywhere) is kep
 ("RxNorm 197361"), and one known only by a reference to a Medication we do not have as
 "unnamed medicine (Medication/abc)": the vocabulary recognises neither, so the result warns that
 a medicine was not recognised and asks for a pharmacist's review. mgk-screen has no table from
-codes to medicines and never guesses one. ``nameless_medicine`` says which medicines are given
+codes to medicines and never guesses one. ``named_medicine`` says which medicines are given
 that way, and why, so that a warning can say it in words ("given only as a code, with no name")
 rather than as the vocabulary reads the made-up text (which takes the code for a dose).
 """
@@ -40,22 +40,31 @@ CODE_ONLY = "given only as a code, with no name"
 REFERENCE_ONLY = "given only as a reference to a Medication resource that is not in the record, with no name"
 
 
-def medicine_name(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> Named | None:
-    """The name to read for the medicine of a MedicationStatement or MedicationRequest, and where
-    it is; None when the resource names no medicine at all (no ``medication[x]``: invalid FHIR).
-    ``known`` are the Medication resources of the record (``Located``)."""
-    found = _named(resource, where, known, context)
-    return None if found is None else found[0]
+def said_of_nameless(warnings: list[str], nameless: Mapping[str, str]) -> list[str]:
+    """The warnings, with the one about each medicine the record gives no name for said in words
+    (``nameless``: the text read for it -> why it has no name). The vocabulary reads the text
+    made for such a medicine ("RxNorm 313988") as a name and a dose, and would name the wrong
+    word ("'RxNorm' not recognised")."""
+    if not nameless:
+        return warnings
+    said = []
+    for warning in warnings:
+        text = next((text for text in nameless if warning.startswith(f"medication '{text}': ")), None)
+        if text is None:
+            said.append(warning)
+            continue
+        reading = " (medicines are read by name: there is no table from codes to medicines)" if nameless[text] == CODE_ONLY else ""
+        said.append(
+            f"a medicine {nameless[text]} ({text}): not recognised, so not counted{reading}; "
+            "ask a pharmacist whether it affects magnesium or potassium"
+        )
+    return said
 
 
-def nameless_medicine(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> tuple[str, str] | None:
-    """For a medicine the record gives no name for: the text ``medicine_name`` reads for it
-    ("RxNorm 313988") and why it has no name (``CODE_ONLY`` or ``REFERENCE_ONLY``); None for a
-    named medicine."""
-    found = _named(resource, where, known, context)
-    if found is None or found[1] is None:
-        return None
-    return found[0][0], found[1]
+def named_medicine(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> tuple[Named, str | None] | None:
+    """The name to read and where it is, and, when the record gives no name, why
+    (``CODE_ONLY`` or ``REFERENCE_ONLY``; else None). None when the resource names no medicine."""
+    return _named(resource, where, known, context)
 
 
 def _named(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> tuple[Named, str | None] | None:
