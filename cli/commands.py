@@ -97,7 +97,7 @@ def screen(
 ) -> None:
     """Screen one person's answers and show the explained result."""
     from screener.batch.runner import record_problems
-    from screener.fhir.records import is_fhir, record_answers
+    from screener.fhir.records import is_fhir, screen_record
     from screener.screening.pipeline import InvalidAnswers
 
     with handled_errors():
@@ -108,7 +108,7 @@ def screen(
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         value = record.value
         try:
-            result = screener.screen(record_answers(screener, value)) if isinstance(value, dict) or is_fhir(value) else None
+            result = screen_record(screener, value) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None

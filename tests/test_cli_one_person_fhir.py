@@ -104,3 +104,38 @@ def test_explain_on_a_patients_bundle_counts_to_the_reference_date_as_screen_doe
     assert explained.exit_code == 0, explained.output
     assert "age: 79" in explained.output
     assert "labs.potassium: 4.04 mmol/L, taken: last_7_days" in explained.output
+
+
+def test_screen_and_report_on_a_patients_bundle_say_what_could_not_be_read_as_batch_does(tmp_path: Path) -> None:
+    # Walter's record gives his furosemide only as a code and his latest potassium as "<2.5":
+    # neither is counted, and every command says so, not only batch.
+    patient = {"resourceType": "Patient", "id": "walter", "gender": "male", "birthDate": "1950-03-01"}
+    statement = {
+        "resourceType": "MedicationStatement", "id": "by-code", "status": "active", "subject": {"reference": "Patient/walter"},
+        "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "313988"}]},
+    }
+    potassium = {
+        "resourceType": "Observation", "id": "k", "status": "final", "subject": {"reference": "Patient/walter"},
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]},
+        "effectiveDateTime": "2026-11-28T08:00:00Z",
+        "valueQuantity": {"comparator": "<", "value": 2.5, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+    }
+    path = tmp_path / "walter.json"
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in (patient, statement, potassium)]}
+    path.write_text(json.dumps(bundle), "utf-8")
+    warnings = screened_on(path, "2026-11-30")["warnings"]
+    assert any(warning.startswith("a medicine given only as a code, with no name (RxNorm 313988)") for warning in warnings)
+    assert any("comparator" in warning for warning in warnings)
+    out = tmp_path / "batch.jsonl"
+    assert run("batch", str(path), "--as-of", "2026-11-30", "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text("utf-8"))["warnings"] == warnings
+    page = tmp_path / "walter.html"
+    assert run("report", str(path), "--as-of", "2026-11-30", "-o", str(page)).exit_code == 0
+    assert "a medicine given only as a code, with no name (RxNorm 313988)" in page.read_text("utf-8")
+
+
+def screened_on(path: Path, as_of: str) -> dict[str, Any]:
+    done = run("screen", str(path), "--as-of", as_of, "--json")
+    assert done.exit_code == 0, done.output
+    result: dict[str, Any] = json.loads(done.output)
+    return result

@@ -32,6 +32,8 @@ from screener.fhir.records import (
     is_fhir,
     record_answers,
     screen_fhir_entry,
+    screen_fhir_record,
+    screen_record,
     screen_record_entry,
 )
 from screener.fhir.response import answers_to_response, response_to_answers
@@ -63,6 +65,8 @@ __all__ = [
     "response_to_answers",
     "risk_assessment",
     "screen_fhir_entry",
+    "screen_fhir_record",
+    "screen_record",
     "screen_record_entry",
     "validate_resource",
 ]

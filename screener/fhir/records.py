@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from screener.contract.result import ScreeningResult
 from screener.contract.validation import Problem
 from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child
@@ -293,6 +294,21 @@ def screen_fhir_entry(
         return entry
     entry["warnings"] = [*said_of_nameless(entry["warnings"], conversion.nameless_medicines), *conversion.notes]
     return FhirResultEntry(entry, conversion.subject, conversion.basis)
+
+
+def screen_fhir_record(screener: Screener, value: Any) -> ScreeningResult:
+    """``Screener.screen`` for a FHIR record: the explained result, with the warnings that reading
+    the record gave (a result not used, a medicine with no name). Raises ``InvalidAnswers``
+    naming places in the FHIR input."""
+    entry = screen_fhir_entry(screener, value, source=None, position=1)
+    if entry["status"] == "invalid":
+        raise InvalidAnswers([Problem(error["path"], error["message"]) for error in entry["errors"]])
+    return ScreeningResult.model_validate(dict(entry))
+
+
+def screen_record(screener: Screener, value: Any) -> ScreeningResult:
+    """``Screener.screen`` for any record read from a file: answers, or FHIR (converted first)."""
+    return screen_fhir_record(screener, value) if is_fhir(value) else screener.screen(value)
 
 
 # -- any record: answers, or FHIR ----------------------------------------------------------------

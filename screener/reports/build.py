@@ -62,16 +62,17 @@ def person_report(
     (batch's default) are explained from the screener's rules, which must be the ones it names
     (else ``InputError``)."""
     require_reports()
-    from screener.fhir.records import fhir_answers, is_fhir
+    from screener.fhir.records import fhir_answers, is_fhir, screen_fhir_record
     from screener.reports.person import person_view, rule_raises
 
     if screener is None:
         from screener.screening.pipeline import Screener
 
         screener = Screener()
-    if is_fhir(value):
-        value = fhir_answers(screener, value)
-    if is_result(value):
+    if is_fhir(value):  # the result with the warnings reading the record gave, and its answers
+        result = screen_fhir_record(screener, value).model_dump(mode="json", exclude_none=True)
+        answers = fhir_answers(screener, value)
+    elif is_result(value):
         result, answers = screener.findings.hydrate(check_result(value, source), source), None
     else:
         result = screener.screen(value).model_dump(mode="json", exclude_none=True)
