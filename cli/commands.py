@@ -219,7 +219,7 @@ def batch(
                 cohort.add_unreadable_source(item.source, item.message)
 
         try:
-            with open_writer(target, fmt.value, ruleset=screener.ruleset) as writer, progress or contextlib.nullcontext():
+            with open_writer(target, fmt.value, ruleset=screener.ruleset, as_of=screener.as_of) as writer, progress or contextlib.nullcontext():
                 write_batch(
                     inputs,
                     screener,

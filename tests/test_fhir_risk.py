@@ -1,9 +1,12 @@
 """Results out as FHIR: `batch --format fhir` writes one RiskAssessment per person, valid against the
-R4 model, saying what the screen says; an invalid record becomes an OperationOutcome."""
+R4 (R4B) and R5 models, saying what the screen says, when, and with what warnings; an invalid record
+becomes an OperationOutcome, and a patient recorded as deceased one that says so without calling it an error."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +20,13 @@ PERSONAS = ROOT / "examples" / "personas"
 EHR = Path(__file__).resolve().parent / "fhir" / "synthea-style-five-patients.json"
 
 
-def fhir_batch(tmp_path: Path, *inputs: Path | str) -> tuple[Any, list[dict[str, Any]]]:
+AS_OF = "2025-06-30"
+
+
+def fhir_batch(tmp_path: Path, *inputs: Path | str, as_of: str | None = AS_OF) -> tuple[Any, list[dict[str, Any]]]:
     out = tmp_path / "risk.ndjson"
-    done = CliRunner().invoke(app, ["batch", *map(str, inputs), "-f", "fhir", "-o", str(out), "--as-of", "2025-06-30"])
+    dated = ["--as-of", as_of] if as_of is not None else []
+    done = CliRunner().invoke(app, ["batch", *map(str, inputs), "-f", "fhir", "-o", str(out), *dated])
     lines = out.read_text("utf-8").splitlines() if out.exists() else []
     return done, [json.loads(line) for line in lines]
 
@@ -28,13 +35,18 @@ def prediction(resource: dict[str, Any], outcome: str) -> dict[str, Any]:
     return next(p for p in resource["prediction"] if p["outcome"]["coding"][0]["code"] == outcome)
 
 
-def test_every_persona_and_patient_gets_one_risk_assessment_valid_against_the_r4_model(tmp_path: Path) -> None:
+def ehr_bundle(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": resource} for resource in resources]}
+
+
+def test_every_persona_and_patient_gets_one_risk_assessment_valid_against_the_r4_and_r5_models(tmp_path: Path) -> None:
     done, resources = fhir_batch(tmp_path, PERSONAS, EHR)
     assert done.exit_code == 0, done.output
     assert len(resources) == len(list(PERSONAS.glob("*.json"))) + 5
     for resource in resources:
         assert resource["resourceType"] == "RiskAssessment"
         validate_resource(resource, "R4")
+        validate_resource(resource, "R5")
 
 
 def test_the_headline_is_the_combined_outcome_with_its_level_on_the_risk_probability_scale(tmp_path: Path) -> None:
@@ -89,4 +101,94 @@ def test_an_invalid_record_becomes_an_operation_outcome_with_every_error(tmp_pat
     outcome, assessment = resources
     assert outcome["resourceType"] == "OperationOutcome" and assessment["resourceType"] == "RiskAssessment"
     assert [issue["diagnostics"].split(": ", 1)[1].split(":")[0] for issue in outcome["issue"]] == ["$.age", "$.sex"]
+    assert {(issue["severity"], issue["code"]) for issue in outcome["issue"]} == {("error", "invalid")}
     validate_resource(outcome, "R4")
+    validate_resource(outcome, "R5")
+
+
+def test_a_patient_recorded_as_deceased_is_not_screened_and_the_outcome_says_so_without_calling_it_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "deceased.json"
+    patient = {"resourceType": "Patient", "id": "walter", "birthDate": "1931-05-04", "deceasedDateTime": "2024-11-02"}
+    path.write_text(json.dumps(ehr_bundle(patient)), "utf-8")
+    done, (outcome,) = fhir_batch(tmp_path, path)
+    assert done.exit_code == 3  # still counted as not screened
+    (issue,) = outcome["issue"]
+    assert (issue["severity"], issue["code"]) == ("information", "business-rule")
+    assert issue["details"]["text"] == "Not screened: the patient is recorded as deceased."
+    assert issue["diagnostics"].endswith("$.entry[0].resource.deceasedDateTime: the patient is recorded as deceased: not screened")
+    validate_resource(outcome, "R4")
+    validate_resource(outcome, "R5")
+
+
+def test_answers_naming_a_deceased_field_are_still_an_error_in_the_input(tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    path.write_text('{"age": 60, "deceasedBoolean": true}\n', "utf-8")
+    _, (outcome,) = fhir_batch(tmp_path, path)
+    assert [(issue["severity"], issue["code"]) for issue in outcome["issue"]] == [("error", "invalid")]
+
+
+def test_the_assessment_is_dated_on_the_as_of_reference_date_when_one_is_given(tmp_path: Path) -> None:
+    _, resources = fhir_batch(tmp_path, EHR, PERSONAS / "runner-with-cramps-only.json")
+    assert {resource["occurrenceDateTime"] for resource in resources} == {AS_OF}
+    assert all(
+        f"Reference date: {AS_OF} (given with --as-of; from EHR data, ages and how recent each result is are worked out as on that day)."
+        in [note["text"] for note in resource["note"]]
+        for resource in resources
+    )
+
+
+def test_without_as_of_the_assessment_is_dated_on_the_day_of_the_run(tmp_path: Path) -> None:
+    before = date.today().isoformat()
+    _, (resource,) = fhir_batch(tmp_path, PERSONAS / "runner-with-cramps-only.json", as_of=None)
+    assert resource["occurrenceDateTime"] in {before, date.today().isoformat()}
+    assert not any(note["text"].startswith("Reference date") for note in resource["note"])
+
+
+def test_rosa_whose_medicine_is_not_recognised_has_the_pharmacist_warning_in_the_notes_before_the_disclaimer(tmp_path: Path) -> None:
+    path = tmp_path / "rosa.json"
+    rosa = ehr_bundle(
+        {"resourceType": "Patient", "id": "rosa", "birthDate": "1948-03-02", "gender": "female"},
+        {
+            "resourceType": "MedicationStatement",
+            "id": "rosa-med",
+            "status": "active",
+            "subject": {"reference": "Patient/rosa"},
+            "medicationCodeableConcept": {"text": "Zorblaxin 10 MG Oral Tablet"},
+        },
+    )
+    path.write_text(json.dumps(rosa), "utf-8")
+    _, (resource,) = fhir_batch(tmp_path, path)
+    notes = [note["text"] for note in resource["note"]]
+    assert notes[-2] == (
+        "Warning: medication 'Zorblaxin 10 MG Oral Tablet': 'Zorblaxin' not recognised, so not counted; "
+        "ask a pharmacist whether it affects magnesium or potassium."
+    )
+    validate_resource(resource, "R5")
+
+
+def test_every_warning_of_the_result_is_a_note(tmp_path: Path) -> None:
+    entries_out = tmp_path / "entries.jsonl"
+    CliRunner().invoke(app, ["batch", str(EHR), "-o", str(entries_out), "--as-of", AS_OF])
+    entries = [json.loads(line) for line in entries_out.read_text("utf-8").splitlines()]
+    _, resources = fhir_batch(tmp_path, EHR)
+    assert sum(len(entry["warnings"]) for entry in entries) >= 2  # a PPI taken for an unknown time, a teenager
+    for entry, resource in zip(entries, resources, strict=True):
+        warnings = [note["text"] for note in resource["note"] if note["text"].startswith("Warning: ")]
+        assert warnings == [f"Warning: {warning}" if warning.endswith(".") else f"Warning: {warning}." for warning in entry["warnings"]]
+
+
+def test_risk_factors_are_named_in_a_note(tmp_path: Path) -> None:
+    _, resources = fhir_batch(tmp_path, EHR)
+    assert "Risk factors: loop diuretic, older adult." in [note["text"] for note in resources[0]["note"]]
+
+
+def test_each_entry_has_its_own_id_the_same_on_every_run_while_the_subject_stays_the_patient(tmp_path: Path) -> None:
+    copy = tmp_path / "copy-of-the-export.json"
+    shutil.copy(EHR, copy)
+    _, first = fhir_batch(tmp_path, EHR, copy)
+    _, again = fhir_batch(tmp_path, EHR, copy)
+    ids = [resource["id"] for resource in first]
+    assert len(set(ids)) == len(ids) == 10
+    assert ids == [resource["id"] for resource in again]
+    assert [resource["subject"] for resource in first[:5]] == [resource["subject"] for resource in first[5:]]
+    assert first[0]["subject"] == {"reference": "Patient/00000001-5e1a-4c2b-9f00-000000000001"}

@@ -29,6 +29,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, Final
 
 from screener.errors import terminal_safe
@@ -241,9 +242,10 @@ class CsvEncoder(EntryEncoder):
 
 class FhirEncoder(EntryEncoder):
     """FHIR resources as NDJSON (bulk-data style): a RiskAssessment per screened record, an
-    OperationOutcome per invalid one (``screener.fhir.risk``)."""
+    OperationOutcome per invalid one (``screener.fhir.risk``), dated ``as_of`` when given, else
+    on the day the encoder was made: once per run, before workers fork, so that they all agree."""
 
-    def __init__(self, ruleset: Any) -> None:
+    def __init__(self, ruleset: Any, as_of: date | None = None) -> None:
         from screener.fhir.mapping import fhir_context
         from screener.fhir.risk import fhir_output
 
@@ -251,18 +253,20 @@ class FhirEncoder(EntryEncoder):
             raise ValueError("the fhir format needs the ruleset the entries were screened with")
         self._context = fhir_context(ruleset)
         self._resource = fhir_output
+        self._as_of = as_of
+        self._run_date = date.today()
 
     def entry(self, entry: Mapping[str, object], first: bool) -> bytes:
-        return json_bytes(self._resource(entry, self._context)) + b"\n"
+        return json_bytes(self._resource(entry, self._context, as_of=self._as_of, run_date=self._run_date)) + b"\n"
 
 
 #: Formats whose entries carry findings (the others are written without them: none are built).
 CARRY_FINDINGS: Final = frozenset({"jsonl", "json", "parquet"})
 
 
-def encoder_for(fmt: str, ruleset: Any = None) -> EntryEncoder:
+def encoder_for(fmt: str, ruleset: Any = None, as_of: date | None = None) -> EntryEncoder:
     """The encoder of an output format: "jsonl", "json", "csv" or "fhir" (which needs the
-    ruleset the entries were screened with)."""
+    ruleset the entries were screened with, and the ``--as-of`` reference date when one was given)."""
     if fmt == "jsonl":
         return JsonLinesEncoder()
     if fmt == "json":
@@ -270,5 +274,5 @@ def encoder_for(fmt: str, ruleset: Any = None) -> EntryEncoder:
     if fmt == "csv":
         return CsvEncoder()
     if fmt == "fhir":
-        return FhirEncoder(ruleset)
+        return FhirEncoder(ruleset, as_of)
     raise ValueError(f"unknown output format {fmt!r}; expected one of jsonl, json, csv, fhir")

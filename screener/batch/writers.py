@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import IO, Any, Literal, Protocol, TextIO, cast
 
 from screener.batch.encoding import CSV_COLUMNS, EntryEncoder, encoder_for
@@ -304,16 +305,21 @@ class _Guarded(io.TextIOBase):
 
 @contextlib.contextmanager
 def open_writer(
-    path: str | OutputTarget | None, fmt: OutputFormat, stdout: TextIO | None = None, *, ruleset: Any = None
+    path: str | OutputTarget | None,
+    fmt: OutputFormat,
+    stdout: TextIO | None = None,
+    *,
+    ruleset: Any = None,
+    as_of: date | None = None,
 ) -> Iterator[EntryWriter | ParquetResultWriter]:
     """Open a writer for batch entries in ``fmt`` ("jsonl", "json", "csv", "parquet", or "fhir",
-    which needs the ``ruleset`` the entries were screened with). The text formats are
+    which needs the ``ruleset`` the entries were screened with, and their ``as_of`` date if any). The text formats are
     ``EntryWriter`` (entries, or entries already encoded by workers); Parquet takes entries.
 
     ``path`` None or ``-`` writes to ``stdout`` (default ``sys.stdout``); otherwise see
     ``open_output``. A path not already checked by ``output_target`` is checked here.
     """
-    encoder = None if fmt == "parquet" else encoder_for(fmt, ruleset)
+    encoder = None if fmt == "parquet" else encoder_for(fmt, ruleset, as_of)
     target = path if isinstance(path, OutputTarget) else output_target(path)
     with open_output(target, stdout) as out:
         writer = ParquetResultWriter(out) if encoder is None else EntryWriter(out, encoder)
