@@ -69,3 +69,35 @@ def test_notes_and_subfolders_beside_the_answers_are_named_in_one_line(tmp_path:
     checked = runner.invoke(app, ["validate", str(clinic)])
     assert checked.exit_code == 0
     assert expected in checked.stderr.splitlines()
+
+
+# ------------------------------------------------------------------------------------ validate
+
+
+def test_validate_names_every_problem_of_a_record_not_only_the_first_kind(tmp_path: Path) -> None:
+    """An unknown sex (the JSON Schema finds it) and a drinks count too large to be a number (only
+    the model finds it) are both reported: a fix-and-retry loop of one error at a time is what
+    `validate` is there to spare."""
+    run = runner.invoke(app, ["validate", "-"], input='{"sex": "q", "alcohol": {"drinks_per_week": 1e400}}\n')
+    assert run.exit_code == 3
+    assert run.stdout.splitlines() == [
+        "<stdin> record 1: $.alcohol.drinks_per_week: a number too large to use (1e400)",
+        "<stdin> record 1: $.sex: unknown value \"q\": expected one of 'female', 'male', 'other'",
+    ]
+
+
+def test_a_potassium_too_large_to_be_a_number_is_said_in_our_words_as_it_was_written(tmp_path: Path) -> None:
+    record = '{"id": "k", "labs": {"potassium": {"value": -1E400, "unit": "mmol/L"}}}\n'
+    run = runner.invoke(app, ["validate", "-"], input=record)
+    assert run.stdout.splitlines() == ["<stdin> record 1: $.labs.potassium.value: a number too large to use (-1E400)"]
+    assert "finite" not in run.output
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(app, ["batch", "-", "-o", str(out)], input=record).exit_code == 3
+    assert entries(out)[0]["errors"] == [{"path": "$.labs.potassium.value", "message": "a number too large to use (-1E400)"}]
+
+
+def test_a_sheet_cell_too_large_to_be_a_number_is_said_the_same_way(tmp_path: Path) -> None:
+    sheet = tmp_path / "clinic.csv"
+    sheet.write_text("id,labs.potassium.value,labs.potassium.unit\nann,1e400,mmol/L\n", encoding="utf-8")
+    run = runner.invoke(app, ["validate", str(sheet)])
+    assert f"{sheet} record 2: $.labs.potassium.value: a number too large to use (1e400)" in run.stdout.splitlines()

@@ -4,12 +4,14 @@ refusing NaN/Infinity, lone surrogates and over-long integers, and giving the li
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
 from screener.batch import json_fast, records
+from screener.contract.validation import TooLargeNumber
 
 if TYPE_CHECKING:
     pass
@@ -77,7 +79,15 @@ def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return value
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object)
+def _number(text: str) -> float:
+    """A JSON number with a fraction or an exponent. One too large for a float (``1e400``) stays
+    in the record, infinite as json makes it, but keeping its text: validation then reports it,
+    with the record's other problems, as "a number too large to use (1e400)"."""
+    value = float(text)
+    return TooLargeNumber(text) if math.isinf(value) else value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_object)
 
 
 def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[object, int]:
