@@ -101,3 +101,43 @@ def test_a_sheet_cell_too_large_to_be_a_number_is_said_the_same_way(tmp_path: Pa
     sheet.write_text("id,labs.potassium.value,labs.potassium.unit\nann,1e400,mmol/L\n", encoding="utf-8")
     run = runner.invoke(app, ["validate", str(sheet)])
     assert f"{sheet} record 2: $.labs.potassium.value: a number too large to use (1e400)" in run.stdout.splitlines()
+
+
+# ------------------------------------------------------------------------- not answers (yet)
+
+
+def test_an_excel_workbook_given_as_it_is_is_told_to_be_saved_as_csv(tmp_path: Path) -> None:
+    import zipfile
+
+    workbook = tmp_path / "clinic.xlsx"
+    with zipfile.ZipFile(workbook, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    run = runner.invoke(app, ["batch", str(workbook), "-o", str(tmp_path / "out.jsonl")])
+    assert run.exit_code == 2
+    assert (
+        f"mgk-screen: {workbook}: looks like an Excel workbook (.xlsx) or a zip file: "
+        "save the sheet as 'CSV UTF-8' and screen that"
+    ) in run.stderr.splitlines()
+
+
+def test_a_gzipped_export_is_told_to_be_decompressed_first(tmp_path: Path) -> None:
+    import gzip
+
+    export = tmp_path / "cohort.jsonl.gz"
+    export.write_bytes(gzip.compress(b'{"id": "a"}\n'))
+    run = runner.invoke(app, ["validate", str(export)])
+    assert f"{export}: gzip-compressed: decompress it first (gunzip)" in run.stderr.splitlines()
+
+
+def test_a_trailing_comma_in_a_hand_written_record_is_called_that_at_the_comma(tmp_path: Path) -> None:
+    """As JavaScript and Python allow, and JSON does not. The decoder's own words ("Expecting
+    property name enclosed in double quotes", on the line of the brace) send the reader looking
+    for a missing quote."""
+    answers = tmp_path / "my answers.json"
+    answers.write_text('{"age": 40,\n}\n', encoding="utf-8")
+    run = runner.invoke(app, ["screen", str(answers)])
+    assert run.exit_code == 2
+    assert f"{answers}: invalid JSON at line 1, column 11: a trailing comma after the last item (remove it)" in run.stderr
+    in_a_list = runner.invoke(app, ["validate", "-"], input='{"age": 40, "symptoms": ["fatigue", ]}\n{"age": 50}\n')
+    assert in_a_list.stdout.splitlines() == ["<stdin> record 1: line 1, column 35: a trailing comma after the last item (remove it)"]

@@ -97,6 +97,9 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
     try:
         value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
+        comma = _trailing_comma(text, error)
+        if comma is not None:
+            raise JsonFault("a trailing comma after the last item (remove it)", comma, "syntax") from None
         raise JsonFault(error.msg, error.pos, "syntax") from None
     except _NotJsonConstant as error:
         constant = next((m for m in _CONSTANT_OR_STRING.finditer(text, start) if m.group(1)), None)
@@ -136,6 +139,18 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
             "text",
         )
     return value, end
+
+
+_AFTER_A_COMMA = ("Expecting property name enclosed in double quotes", "Expecting value")
+
+
+def _trailing_comma(text: str, error: json.JSONDecodeError) -> int | None:
+    """Where the comma is, when the decoder stopped at a closing bracket right after one
+    (``{"age": 40,}``, as JavaScript and Python allow and JSON does not), else None."""
+    if error.msg not in _AFTER_A_COMMA or text[error.pos : error.pos + 1] not in ("}", "]"):
+        return None
+    before = text[: error.pos].rstrip(" \t\r\n")
+    return len(before) - 1 if before.endswith(",") else None
 
 
 def _refuse_too_many_values(text: str, value: object, start: int, end: int, max_values: int | None) -> None:

@@ -30,7 +30,7 @@ import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, BinaryIO, Literal
+from typing import IO, TYPE_CHECKING, BinaryIO, Final, Literal
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -206,6 +206,10 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         if skipped_bytes == 0 and is_parquet(head):  # binary, so before the check for text
             yield from parquet_records(stream, head, source)
             return
+        container = _container(head) if skipped_bytes == 0 else None
+        if container is not None:
+            yield UnreadableSource(source, container)
+            return
         fmt, head = _detect_format(head, stream)
         if fmt == "binary":
             yield _binary(head, skipped_bytes, source)
@@ -299,6 +303,18 @@ def _read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
         if not more:
             return b"", blank_lines, skipped_bytes
         data += more
+
+
+#: Files that hold answers only once opened by another program, told by their first bytes.
+_CONTAINERS: Final = (
+    (b"PK\x03\x04", "looks like an Excel workbook (.xlsx) or a zip file: save the sheet as 'CSV UTF-8' and screen that"),
+    (b"\xd0\xcf\x11\xe0", "looks like an old Excel workbook (.xls): save the sheet as 'CSV UTF-8' and screen that"),
+    (b"\x1f\x8b", "gzip-compressed: decompress it first (gunzip)"),
+)
+
+
+def _container(head: bytes) -> str | None:
+    return next((message for magic, message in _CONTAINERS if head.startswith(magic)), None)
 
 
 def _looks_binary(head: bytes) -> bool:
