@@ -443,7 +443,14 @@ def _print_summary(summary, seconds: float, console, report: str | None = None) 
         console.print(f"  urgency: {urgency}", markup=False)
         console.print(f"  coverage of the core sections: {coverage}", markup=False)
     if summary.duplicate_ids:
-        console.print(f"  duplicate ids: {summary.duplicate_ids:,}", markup=False)
+        more = summary.duplicate_ids - len(summary.first_duplicate_ids)
+        console.print(
+            f"  duplicate ids: {summary.duplicate_ids:,} (an id used by an earlier record: "
+            + ", ".join(summary.first_duplicate_ids)
+            + (f", and {more:,} more" if more > 0 else "")
+            + ")",
+            markup=False,
+        )
     if report is not None:  # as `report --cohort` says it
         console.print(f"mgk-screen: wrote {report}: cohort report of {_count(summary.records_read, 'record')}", markup=False)
 

@@ -141,3 +141,60 @@ def test_a_trailing_comma_in_a_hand_written_record_is_called_that_at_the_comma(t
     assert f"{answers}: invalid JSON at line 1, column 11: a trailing comma after the last item (remove it)" in run.stderr
     in_a_list = runner.invoke(app, ["validate", "-"], input='{"age": 40, "symptoms": ["fatigue", ]}\n{"age": 50}\n')
     assert in_a_list.stdout.splitlines() == ["<stdin> record 1: line 1, column 35: a trailing comma after the last item (remove it)"]
+
+
+# ------------------------------------------------------------------------------------ sheets
+
+
+def test_a_nurses_sheet_saved_on_a_mac_with_cr_line_ends_is_read_as_a_sheet(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends each line with a carriage return alone."""
+    sheet = tmp_path / "ward 3.csv"
+    sheet.write_bytes(NURSES_SHEET.replace("\n", "\r").encode("utf-8") + b"\rlee;50;female;;;;;\r")
+    out = tmp_path / "out.jsonl"
+    run = runner.invoke(app, ["batch", str(sheet), "-o", str(out)])
+    assert run.exit_code == 3, run.stderr
+    assert [(entry["id"], entry["status"], entry["position"]) for entry in entries(out)] == [
+        ("rita", "screened", 2),
+        ("sam", "invalid", 3),
+        ("lee", "screened", 5),  # row 4 is blank, as the spreadsheet shows it
+    ]
+    assert entries(out)[1]["errors"] == [{"path": "$.age", "message": 'expected a whole number, got "seventy"'}]
+
+
+def test_the_empty_template_screened_as_it_is_says_it_has_no_rows(tmp_path: Path) -> None:
+    template = tmp_path / "template.csv"
+    assert runner.invoke(app, ["template", "csv", "-o", str(template)]).exit_code == 0
+    run = runner.invoke(app, ["batch", str(template), "-o", str(tmp_path / "out.jsonl")])
+    assert run.exit_code == 2
+    assert f"mgk-screen: {template}: a header row but no rows of answers" in run.stderr.splitlines()
+    assert not (tmp_path / "out.jsonl").exists()
+    one = runner.invoke(app, ["screen", str(template)])
+    assert f"mgk-screen: {template}: a header row but no rows of answers" in one.stderr.splitlines()
+
+
+# ------------------------------------------------------------------------------ other slips
+
+
+def test_screen_of_a_folder_says_it_is_a_folder_and_points_to_batch(tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    (clinic / "rita.json").write_text('{"id": "rita", "age": 72}', encoding="utf-8")
+    (clinic / "sam.json").write_text('{"id": "sam", "age": 30}', encoding="utf-8")
+    run = runner.invoke(app, ["screen", str(clinic)])
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (
+        f"mgk-screen: {clinic}: is a folder, not one answers file; to screen the files in it, use `mgk-screen batch {clinic}`"
+    )
+
+
+def test_duplicate_ids_are_named_with_where_they_were_used_again(tmp_path: Path) -> None:
+    monday = tmp_path / "monday.jsonl"
+    monday.write_text("".join(f'{{"id": "{name}", "age": 40}}\n' for name in ["ann", "bob", "ann"]), encoding="utf-8")
+    tuesday = tmp_path / "tuesday.jsonl"
+    tuesday.write_text("".join(f'{{"id": "p{n % 4}", "age": 40}}\n' for n in range(10)) + '{"id": "bob"}\n', encoding="utf-8")
+    run = runner.invoke(app, ["batch", str(monday), str(tuesday), "-o", str(tmp_path / "out.jsonl")])
+    assert run.exit_code == 0
+    assert (
+        f"  duplicate ids: 8 (an id used by an earlier record: ann ({monday} record 3), p0 ({tuesday} record 5), "
+        f"p1 ({tuesday} record 6), p2 ({tuesday} record 7), p3 ({tuesday} record 8), and 3 more)"
+    ) in run.stderr.splitlines()
