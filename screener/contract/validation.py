@@ -114,11 +114,15 @@ def schema_problems(validator: Draft202012Validator, instance: Any) -> list[Prob
 
 
 def _describe(error: ValidationError) -> Iterator[Problem]:
+    if _too_large(error.instance) and error.validator in _NUMBER_KEYWORDS:
+        yield Problem(json_path(error.absolute_path), too_large_message(error.instance))
+        return
+    yield from _describe_by_keyword(error)
+
+
+def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
     path = json_path(error.absolute_path)
     kind, instance, schema = error.validator, error.instance, error.schema
-    if _too_large(instance) and kind in _NUMBER_KEYWORDS:
-        yield Problem(path, too_large_message(instance))
-        return
     if kind == "anyOf" and error.context:
         # Optional fields are "X or null" (the id is "string or integer or null"). When the value
         # has the type of one alternative, report why it is not a valid one of that type (too
