@@ -122,7 +122,8 @@ def test_utf8_byte_order_mark_is_accepted_in_every_format() -> None:
 def test_leading_blank_lines_count_in_line_numbers() -> None:
     [item] = read(b'\n\n[{"a": 1,}]')
     assert isinstance(item, UnreadableRecord)
-    assert (item.line, item.column) == (3, 10)
+    assert (item.line, item.column) == (3, 9)  # the trailing comma
+    assert item.message.endswith("a trailing comma after the last item (remove it)")
 
 
 # -------------------------------------------------------------------------------- sources
