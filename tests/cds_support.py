@@ -160,7 +160,8 @@ def json_leaves_are_not_empty(value: Any, path: str = "$") -> list[str]:
 @dataclass
 class FakeFhirServer:
     """A FHIR server really listening on 127.0.0.1: reads ``Type/id`` and searches ``Type?patient=``
-    over the resources it holds, and remembers every request (path and Authorization header)."""
+    over the resources it holds (``_sort=-date``: newest first), and remembers every request (path
+    and Authorization header)."""
 
     resources: list[dict[str, Any]]
     token: str | None = "ehr-access-token"
@@ -199,6 +200,8 @@ class FakeFhirServer:
         if "code" in query:
             wanted = {tuple(token.split("|", 1)) for token in query["code"].split(",")}
             found = [r for r in found if any((c.get("system"), c.get("code")) in wanted for c in r["code"]["coding"])]
+        if query.get("_sort") == "-date":  # newest first, as the lab search asks
+            found = sorted(found, key=lambda r: str(r.get("effectiveDateTime", "")), reverse=True)
         offset = int(query.get("_offset", "0"))
         page = searchset(found[offset : offset + self.page_size])
         if offset + self.page_size < len(found):

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from screener.cds.cards import SUMMARY_LIMIT, CardWriter, escape, line
-from screener.cds.hooks import HookCall, Record, Screened, services
+from screener.cds.hooks import HookCall, Record, services
+from screener.cds.screening import Screened
 from screener.errors import RulesError
 from screener.fhir import fhir_context
 from screener.fhir.mapping import mapping_from_data

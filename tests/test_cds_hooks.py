@@ -4,6 +4,7 @@ screen says, in the shape the CDS Hooks 2.0 specification gives them."""
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -53,6 +54,11 @@ def only_card(response: Any) -> dict[str, Any]:
     return card
 
 
+def warnings_of(card: dict[str, Any]) -> str:
+    """The card's Warnings section (the result's warnings)."""
+    return card["detail"].split("**Warnings**")[1].split("\n\n**")[0]
+
+
 def patient_view(client: Any, patient: str, prefetch: dict[str, Any] | None = None) -> dict[str, Any]:
     prefetch = prefetch_for(patient) if prefetch is None else prefetch
     return only_card(call(client, "patient-view", hook_request("patient-view", patient, prefetch)))
@@ -78,7 +84,7 @@ def test_discovery_lists_the_patient_view_and_order_select_services_with_their_p
             "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
             "medicationStatements": "MedicationStatement?patient={{context.patientId}}&status=active",
             "labResults": "Observation?patient={{context.patientId}}&code="
-            "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|2601-3,http://loinc.org|19123-9",
+            "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|2601-3,http://loinc.org|19123-9&_sort=-date",
             "conditions": "Condition?patient={{context.patientId}}",
         }
     assert shape_problems(response.json()) == []
@@ -86,7 +92,7 @@ def test_discovery_lists_the_patient_view_and_order_select_services_with_their_p
 
 def test_the_prefetch_templates_use_only_what_the_spec_recommends(client: Any) -> None:
     # Instance reads or type-level searches, references to context.patientId, token parameters by
-    # equality: nothing a CDS client needs more of FHIR search to satisfy.
+    # equality, _sort for "most recent": nothing a CDS client needs more of FHIR search to satisfy.
     for service in client.get("/cds-services").json()["services"]:
         for template in service["prefetch"].values():
             path, _, query = template.partition("?")
@@ -94,7 +100,7 @@ def test_the_prefetch_templates_use_only_what_the_spec_recommends(client: Any) -
             assert path.count("/") <= 1
             for parameter in filter(None, query.split("&")):
                 name, _, _ = parameter.partition("=")
-                assert name in ("patient", "status", "code")
+                assert name in ("patient", "status", "code", "_sort")
 
 
 # -- patient-view with prefetch -----------------------------------------------------------------
@@ -137,13 +143,15 @@ def test_the_card_says_the_screen_is_partial_because_the_record_holds_no_symptom
 def test_the_young_woman_with_an_old_normal_potassium_gets_an_info_card_without_a_suggestion(client: Any) -> None:
     card = patient_view(client, PRIYA)
     assert card["indicator"] == "info"
-    assert card["summary"] == (
-        "Mg/K depletion screen (not enough EHR data to screen): combined unlikely; magnesium unlikely, potassium unlikely; urgency: none"
-    )
-    assert card["detail"].split("\n\n")[1].startswith(
+    # Her record says nothing about medicines (the EHR has none: null), so the coverage is none.
+    assert card["summary"] == "Mg/K depletion screen: not enough EHR data to screen (no level given: the record says too little)"
+    coverage = card["detail"].split("\n\n")[0]  # no level to head the card: the coverage does
+    assert coverage.startswith(
         "**Not enough EHR data to screen.** The record says nothing about medicines, alcohol, gut losses (diarrhea, "
-        "vomiting, laxatives) and symptoms, so these levels rest on very little and a low one is not reassurance."
+        "vomiting, laxatives) and symptoms, so no level is given where the record raises none: it would rest on nothing, "
+        "and is no reassurance."
     )
+    assert "unlikely" not in card["summary"] + coverage
     assert "suggestions" not in card and "selectionBehavior" not in card
     assert "older potassium result" in card["detail"].lower()
 
@@ -254,6 +262,33 @@ def test_orders_not_just_selected_count_before_and_after(client: Any) -> None:
     assert "Without it: combined possible" in card["detail"]
 
 
+def test_furosemide_ordered_as_a_bare_rxnorm_code_is_said_once_to_be_not_recognised_and_not_counted(client: Any) -> None:
+    # RxNorm 313988 is furosemide 40 MG oral tablet, but the order gives no name: mgk-screen reads
+    # medicines by name and never guesses one from a code.
+    order = medication_order(PRIYA, "unused")
+    order["medicationCodeableConcept"] = {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "313988"}]}
+    card = order_select(client, PRIYA, order)
+    assert "**With the order being placed:** RxNorm 313988 not recognised, so not counted (see Warnings)." in card["detail"]
+    assert "counted as taken" not in card["detail"]
+    medicine_warnings = [line for line in warnings_of(card).splitlines() if "313988" in line or "RxNorm" in line]
+    assert medicine_warnings == [
+        "- a medicine given only as a code, with no name (RxNorm 313988): not recognised, so not counted (medicines are "
+        "read by name: there is no table from codes to medicines); ask a pharmacist whether it affects magnesium or potassium"
+    ]
+
+
+def test_a_medicine_named_only_by_a_reference_to_a_medication_not_in_the_record_is_said_so(client: Any) -> None:
+    order = medication_order(PRIYA, "unused")
+    del order["medicationCodeableConcept"]
+    order["medicationReference"] = {"reference": "Medication/not-sent"}
+    card = order_select(client, PRIYA, order)
+    assert (
+        "- a medicine given only as a reference to a Medication resource that is not in the record, with no name "
+        "(unnamed medicine (Medication/not-sent)): not recognised, so not counted; ask a pharmacist whether it affects "
+        "magnesium or potassium"
+    ) in warnings_of(card)
+
+
 def test_no_magnesium_test_is_suggested_when_one_is_already_being_ordered(client: Any) -> None:
     test = {
         "resourceType": "ServiceRequest",
@@ -288,14 +323,79 @@ def test_without_prefetch_and_without_a_fhir_server_the_answer_is_412_saying_why
     )
 
 
-def test_prefetch_keys_the_ehr_could_not_satisfy_are_named_on_the_card(client: Any) -> None:
+def test_prefetch_keys_the_ehr_could_not_satisfy_without_a_fhir_server_get_412_naming_each(client: Any) -> None:
+    # CDS Hooks 2.0, Prefetch: a service that cannot get the data it needs, with no FHIR server to
+    # read it from, SHALL answer 412. A screen without the results or the conditions would read lower.
     prefetch = prefetch_for(ELEANOR)
     del prefetch["conditions"]
     prefetch["labResults"] = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "timeout"}]}
+    response = call(client, "patient-view", hook_request("patient-view", ELEANOR, prefetch))
+    assert response.status_code == 412
+    body = response.json()
+    assert body["message"].startswith(
+        "not prefetched: conditions; the EHR could not prefetch (an OperationOutcome): labResults; and no fhirServer to read them from."
+    )
+    assert body["errors"] == [
+        {"path": "$.prefetch.conditions", "message": "missing, and no fhirServer to read it from"},
+        {"path": "$.prefetch.labResults", "message": "an OperationOutcome (the EHR could not prefetch it), and no fhirServer to read it from"},
+    ]
+
+
+def test_a_prefetch_of_the_patient_alone_gets_412_not_an_unlikely_card(client: Any) -> None:
+    response = call(client, "patient-view", hook_request("patient-view", ELEANOR, {"patient": prefetch_for(ELEANOR)["patient"]}))
+    assert response.status_code == 412
+    assert response.json()["message"].startswith(
+        "not prefetched: medicationRequests, medicationStatements, labResults, conditions; and no fhirServer to read them from."
+    )
+
+
+def test_prefetch_keys_given_as_null_say_the_ehr_has_no_data_and_are_screened(client: Any) -> None:
+    prefetch = {key: None for key in prefetch_for(PRIYA)} | {"patient": prefetch_for(PRIYA)["patient"]}
+    card = patient_view(client, PRIYA, prefetch)
+    assert card["summary"] == "Mg/K depletion screen: not enough EHR data to screen (no level given: the record says too little)"
+    assert card["indicator"] == "info"
+
+
+def test_a_record_with_no_medicines_and_a_low_potassium_shows_only_what_the_record_raises(client: Any) -> None:
+    prefetch = prefetch_for(PRIYA)
+    low = copy.deepcopy(next(r for r in of_patient(ELEANOR) if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "2823-3"))
+    low.update(id="k-low", subject={"reference": f"Patient/{PRIYA}"}, effectiveDateTime="2025-06-29T08:00:00+00:00")
+    low["valueQuantity"]["value"] = 2.9
+    prefetch["labResults"] = searchset([low])
+    card = patient_view(client, PRIYA, prefetch)
+    assert card["summary"] == (
+        "Mg/K depletion screen (not enough EHR data to screen): combined possible, magnesium possible, potassium likely, urgency urgent"
+    )
+    assert card["detail"].startswith(
+        "**What the record holds raises:** combined magnesium and potassium depletion possible, magnesium depletion "
+        "possible, potassium depletion likely. Urgency: **urgent**"
+    )
+    assert card["indicator"] == "critical"
+    assert "unlikely" not in card["summary"] + card["detail"].split("\n\n")[0]
+
+
+def test_a_prefetched_patient_who_is_not_the_patient_of_the_call_is_refused(client: Any) -> None:
+    prefetch = prefetch_for(PRIYA)
+    prefetch["patient"] = prefetch_for(ELEANOR)["patient"]
+    response = call(client, "patient-view", hook_request("patient-view", PRIYA, prefetch))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": "$.prefetch.patient.id",
+            "message": f"the prefetched Patient is {ELEANOR!r}, not the patient of the call ({PRIYA!r}): not screened",
+        }
+    ]
+
+
+def test_a_prefetched_search_with_more_pages_and_no_fhir_server_is_screened_and_says_it_was_cut_short(client: Any) -> None:
+    prefetch = prefetch_for(ELEANOR)
+    prefetch["labResults"]["link"] = [{"relation": "next", "url": "https://ehr.example/fhir/Observation?page=2"}]
     card = patient_view(client, ELEANOR, prefetch)
-    assert "labResults: the EHR could not prefetch it, and there is no fhirServer to read it from" in card["detail"]
-    assert "conditions: not prefetched, and there is no fhirServer to read it from" in card["detail"]
-    assert "Most recent potassium" not in card["detail"]
+    assert (
+        "- the labResults search was cut short after its first page, because the EHR prefetched one page and there is no "
+        "fhirServer to read the rest from: what the later pages hold is not counted, so a lower level is not reassurance"
+    ) in warnings_of(card)
+    assert "Most recent potassium blood result: 3.3 mmol/L" in card["detail"]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ timeouts and a size cap, never following a redirect to another host."""
 
 from __future__ import annotations
 
+import copy
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -28,6 +30,11 @@ from screener.fhir.client import FetchLimits
 from screener.web.cds import CdsSettings
 
 TOKEN = "ehr-access-token"
+
+
+def warnings_of(card: dict[str, Any]) -> str:
+    """The card's Warnings section (the result's warnings)."""
+    return str(card["detail"].split("**Warnings**")[1].split("\n\n**")[0])
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +101,7 @@ def test_every_page_of_a_search_is_read(client: Any) -> None:
     with running_fhir_server(FakeFhirServer(ehr_resources(), page_size=1)) as fake:
         card = client.post("/cds-services/patient-view", json=without_prefetch(fake, WALTER)).json()["cards"][0]
         observations = [path for path, _ in fake.requests if path.startswith("/fhir/Observation")]
-    assert len(observations) == 2 and "_offset=1" in observations[1]
+    assert len(observations) == 2 and "_offset=1" in observations[1] and "_sort=-date" in observations[0]
     assert "Most recent potassium blood result: 5.4 mmol/L" in card["detail"]
 
 
@@ -220,4 +227,100 @@ def test_a_next_page_on_another_host_is_not_read(client: Any) -> None:
         request = hook_request("patient-view", ELEANOR, prefetch, fhirServer=fake.base_url)
         card = client.post("/cds-services/patient-view", json=request).json()["cards"][0]
     assert fake.requests == []
-    assert "conditions: the next page is not on the FHIR server (http://other.example:80): not read" in card["detail"]
+    assert (
+        "- the conditions search was cut short after its first page, because its next page is on another host, "
+        "http://other.example:80, where the access token must not go: what the later pages hold is not counted, "
+        "so a lower level is not reassurance"
+    ) in warnings_of(card)
+
+
+# -- a search read in part ----------------------------------------------------------------------
+
+
+def potassium(patient: str, value: float, day: str, identity: str) -> dict[str, Any]:
+    """A serum potassium result, as the fixture's."""
+    result = copy.deepcopy(next(r for r in ehr_resources() if r["id"] == "00000103-5e1a-4c2b-9f00-000000000103"))
+    result.update(id=identity, effectiveDateTime=f"{day}T08:00:00+00:00", issued=f"{day}T09:00:00+00:00")
+    result["subject"] = {"reference": f"Patient/{patient}"}
+    result["valueQuantity"]["value"] = value
+    return result
+
+
+def without_results(patient: str) -> list[dict[str, Any]]:
+    return [r for r in ehr_resources() if not (r["resourceType"] == "Observation" and r["subject"]["reference"] == f"Patient/{patient}")]
+
+
+def test_a_search_whose_third_page_is_on_another_host_keeps_the_two_pages_read(client: Any) -> None:
+    # Eleanor, on furosemide: page 1 holds a normal potassium of 36 days ago, page 2 a low one of
+    # yesterday, and page 2's next link points at another host ("localhost" for 127.0.0.1).
+    pages = {"1": [potassium(ELEANOR, 4.4, "2025-05-25", "k-older")], "2": [potassium(ELEANOR, 2.9, "2025-06-29", "k-yesterday")]}
+    fake = FakeFhirServer(without_results(ELEANOR))
+
+    def observation_pages(handler: BaseHTTPRequestHandler) -> bool:
+        if not handler.path.startswith("/fhir/Observation"):
+            return False
+        page = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(handler.path).query)).get("page", "1")
+        bundle = searchset(pages[page])
+        following = f"{fake.base_url}/Observation?page=2" if page == "1" else fake.base_url.replace("127.0.0.1", "localhost") + "/Observation?page=3"
+        bundle["link"] = [{"relation": "next", "url": following}]
+        send(handler, 200, bundle)
+        return True
+
+    fake.behaviour = observation_pages
+    with running_fhir_server(fake):
+        response = client.post("/cds-services/patient-view", json=without_prefetch(fake, ELEANOR))
+    assert response.status_code == 200, response.text
+    card = response.json()["cards"][0]
+    assert [path for path, _ in fake.requests if "page=3" in path] == []
+    assert "Most recent potassium blood result: 2.9 mmol/L" in card["detail"]
+    port = urllib.parse.urlsplit(fake.base_url).port
+    assert (
+        f"- the labResults search was cut short after 2 pages, because its next page is on another host, http://localhost:{port}, "
+        "where the access token must not go: what the later pages hold is not counted, so a lower level is not reassurance"
+    ) in warnings_of(card)
+    assert "**Not read**" not in card["detail"]
+    assert card["summary"].startswith("Mg/K depletion screen (EHR data only): combined likely")
+
+
+def test_an_inpatient_with_daily_results_keeps_the_newest_five_pages_and_the_card_says_the_search_was_cut_short(client: Any) -> None:
+    # Eleven daily potassium results, one per page; the search asks for the newest first.
+    daily = [potassium(ELEANOR, 4.0 - day / 10, f"2025-06-{19 + day:02d}", f"k-{day}") for day in range(11)]
+    with running_fhir_server(FakeFhirServer(without_results(ELEANOR) + daily, page_size=1)) as fake:
+        card = client.post("/cds-services/patient-view", json=without_prefetch(fake, ELEANOR)).json()["cards"][0]
+    observations = [path for path, _ in fake.requests if path.startswith("/fhir/Observation")]
+    assert len(observations) == 5 and "_sort=-date" in observations[0]
+    assert "Most recent potassium blood result: 3 mmol/L" in card["detail"]  # 2025-06-29
+    assert (
+        "- the labResults search was cut short after 5 pages, because it has more than 5 pages, the most read for one "
+        "search: what the later pages hold is not counted, so a lower level is not reassurance"
+    ) in warnings_of(card)
+
+
+def test_a_later_page_the_server_cannot_give_keeps_the_pages_before_it(client: Any) -> None:
+    def second_page_fails(handler: BaseHTTPRequestHandler) -> bool:
+        if "_offset=1" in handler.path:
+            send(handler, 500, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "exception"}]})
+            return True
+        return False
+
+    with running_fhir_server(FakeFhirServer(ehr_resources(), page_size=1, behaviour=second_page_fails)) as fake:
+        card = client.post("/cds-services/patient-view", json=without_prefetch(fake, WALTER)).json()["cards"][0]
+    assert "Most recent potassium blood result: 5.4 mmol/L" in card["detail"]  # page 1, newest first
+    assert "the labResults search was cut short after its first page, because the FHIR server answered 500" in warnings_of(card)
+
+
+def test_a_prefetched_first_page_is_kept_when_the_next_page_cannot_be_read(client: Any) -> None:
+    def refused(handler: BaseHTTPRequestHandler) -> bool:
+        send(handler, 403, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "forbidden"}]})
+        return True
+
+    with running_fhir_server(FakeFhirServer(ehr_resources(), behaviour=refused)) as fake:
+        prefetch = prefetch_for(ELEANOR)
+        prefetch["labResults"]["link"] = [{"relation": "next", "url": f"{fake.base_url}/Observation?page=2"}]
+        request = hook_request("patient-view", ELEANOR, prefetch, fhirServer=fake.base_url, fhirAuthorization=authorization())
+        card = client.post("/cds-services/patient-view", json=request).json()["cards"][0]
+    assert "Most recent potassium blood result: 3.3 mmol/L" in card["detail"]
+    assert (
+        "the labResults search was cut short after its first page, because the FHIR server answered 403 (forbidden: "
+        "the access token does not allow it)"
+    ) in warnings_of(card)

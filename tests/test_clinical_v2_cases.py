@@ -150,6 +150,15 @@ def test_man_on_amiodarone_and_furosemide_with_cramps_is_seen_soon_with_a_heart_
     assert "qt_drug_check" in codes(result)
 
 
+def test_man_on_methadone_who_is_fainting_now_is_sent_to_emergency_care_with_the_heart_tracing_advice(
+    screener: Any,
+) -> None:
+    result = screen(screener, {"age": 44, "medications": ["methadone 60 mg"], "red_flags_now": ["fainting"]})
+    assert result.urgency == "emergency"
+    assert codes(result)[0] == "seek_emergency_care"
+    assert "qt_drug_check" in codes(result)
+
+
 def test_man_on_methadone_with_palpitations_contacts_a_clinician_today(screener: Any) -> None:
     result = screen(screener, {"age": 44, "medications": ["methadone 60 mg daily"], "symptoms": ["palpitations"]})
     assert levels(result) == ("unlikely", "unlikely", "unlikely")

@@ -266,3 +266,26 @@ def test_worker_processes_screen_on_the_same_reference_date_and_keep_the_basis(t
         outputs.append(out.read_text("utf-8"))
     assert outputs[0] == outputs[1]
     assert all("basis" in json.loads(line) for line in outputs[1].splitlines())
+
+
+def test_a_furosemide_order_given_only_as_an_rxnorm_code_is_said_to_have_no_name(tmp_path: Path) -> None:
+    # RxNorm 313988 is furosemide 40 MG oral tablet, but the record gives no name: mgk-screen
+    # reads medicines by name, so it says so, rather than "'RxNorm' not recognised".
+    statement = {
+        "resourceType": "MedicationStatement",
+        "id": "furosemide-by-code",
+        "status": "active",
+        "subject": {"reference": "Patient/walter"},
+        "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "313988"}]},
+    }
+    patient = {"resourceType": "Patient", "id": "walter", "gender": "male", "birthDate": "1950-03-01"}
+    path = tmp_path / "walter.json"
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": patient}, {"resource": statement}]}), "utf-8")
+    done, [walter] = batch(path, tmp=tmp_path)
+    assert done.exit_code == 0, done.output
+    about_it = [warning for warning in walter["warnings"] if "313988" in warning]
+    assert about_it == [
+        "a medicine given only as a code, with no name (RxNorm 313988): not recognised, so not counted (medicines are "
+        "read by name: there is no table from codes to medicines); ask a pharmacist whether it affects magnesium or potassium"
+    ]
+    assert not any("'RxNorm'" in warning for warning in walter["warnings"])

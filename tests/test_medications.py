@@ -536,6 +536,9 @@ def test_a_brand_with_its_generic_in_brackets_is_one_drug(vocabulary: Vocabulary
         ("diclofenac sodium 75 mg", "diclofenac", "diclofenac sodium"),
         ("atorvastatin calcium", "atorvastatin", "atorvastatin calcium"),
         ("risedronate sodium", None, "risedronate sodium"),
+        ("citalopram hydrobromide 20 mg", "citalopram", "citalopram hydrobromide"),
+        ("quinidine gluconate", "quinidine", "quinidine gluconate"),
+        ("doxycycline hyclate", None, "doxycycline hyclate"),
     ],
 )
 def test_a_salt_word_after_a_drug_is_part_of_its_name_not_a_supplement(

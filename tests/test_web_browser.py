@@ -292,6 +292,30 @@ def test_back_and_change_show_the_earlier_answer_and_keep_it(open_page: Callable
     assert answers["symptoms"] == ["muscle_cramps", "muscle_twitches", "irregular_heartbeat"]
 
 
+def test_the_browsers_back_button_goes_to_the_previous_question_with_its_answer(open_page: Callable[..., Any]) -> None:
+    """A woman presses the browser's Back button twice to fix her age: each press shows the
+    question before, filled in; Continue then keeps her other answer."""
+    page = open_page(390)
+    page.goto(page.base + "/")
+    click_through(page, "button", "Start")
+    _answer(page, label="None of these")
+    _answer(page, text="64")
+    _answer(page, label="Female")
+    assert page.locator("h1").inner_text().startswith("Do you take a water pill")
+    page.go_back()
+    assert page.locator("h1").inner_text() == "What is your sex?"
+    assert page.get_by_label("Female", exact=True).is_checked()
+    page.go_back()
+    assert page.locator("h1").inner_text() == "How old are you?"
+    assert page.locator("#answer").input_value() == "64"
+    _answer(page, text="66")
+    assert page.get_by_label("Female", exact=True).is_checked()
+    _answer(page)
+    assert page.locator("h1").inner_text().startswith("Do you take a water pill")
+    answers = page.request.get(page.base + "/answers.json").json()
+    assert (answers["age"], answers["sex"]) == (66, "female")
+
+
 # -- every page type: axe, 320 px, screenshots --------------------------------------------------
 
 

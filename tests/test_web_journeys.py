@@ -145,6 +145,45 @@ def test_a_person_can_go_back_and_skip(visitor: Visitor) -> None:
     assert "age" not in downloaded_answers(visitor)  # skipped means unknown, never a guess
 
 
+def test_each_question_has_an_address_the_browser_can_go_back_to(visitor: Visitor) -> None:
+    # The browser's Back button opens the address of an earlier question: the answers given
+    # since are undone, each offered again as the earlier answer, as the page's own Back does.
+    visitor.start()
+    assert visitor.page.url.path == "/question" and visitor.page.url.query == b"at=red_flags_now"
+    visitor.choose("None of these")
+    visitor.type("58")
+    visitor.choose("Male")
+    assert visitor.question == "diuretic_use"
+    visitor.open("/question?at=age")
+    assert visitor.question == "age"
+    assert visitor.shown()["answer"] == ["58"]
+    visitor.continue_as_shown()
+    assert visitor.question == "sex"
+    assert visitor.shown()["answer"] == [visitor.options()["Male"]]
+    visitor.continue_as_shown()
+    assert visitor.question == "diuretic_use"
+
+
+def test_an_address_naming_no_earlier_answer_shows_the_question_of_now(visitor: Visitor) -> None:
+    visitor.start()
+    visitor.choose("None of these")
+    for address in ("/question?at=lab_magnesium", "/question?at=no_such_question", "/question"):
+        visitor.open(address)
+        assert visitor.question == "age", address
+        assert visitor.page.url.query == b"at=age"
+    assert downloaded_answers(visitor)["red_flags_now"] == []  # nothing was undone
+
+
+def test_back_from_the_review_asks_the_last_question_again_with_its_answer(visitor: Visitor) -> None:
+    visitor.start()
+    answer_typical_person(visitor)
+    assert visitor.page.url.path == "/review"
+    visitor.open("/question?at=lab_magnesium")
+    assert visitor.question == "lab_magnesium"
+    visitor.skip()
+    assert visitor.page.url.path == "/review"
+
+
 def test_follow_up_questions_come_only_when_they_apply(visitor: Visitor) -> None:
     visitor.start()
     visitor.choose("None of these")
@@ -236,6 +275,19 @@ def test_an_impossible_potassium_result_asks_to_check_the_unit(visitor: Visitor)
     assert_error_shown(visitor, "35 mmol/L is not a possible potassium level")
     visitor.type("3.1", unit="mEq/L")
     assert visitor.question == "lab_potassium_taken"
+
+
+def test_a_magnesium_result_copied_from_a_us_report_is_not_taken_in_a_unit_chosen_for_her(visitor: Visitor) -> None:
+    # 1.5 mg/dL is a low magnesium, 1.5 mmol/L a high one: no unit is chosen in advance.
+    visitor.start()
+    answer_typical_person(visitor)
+    visitor.press("/review/change", item="lab_magnesium")
+    assert visitor.question == "lab_magnesium"
+    assert '<option value="" selected>Choose the unit</option>' in visitor.html
+    visitor.type("1.5")
+    assert_error_shown(visitor, "Please choose the unit printed on the report (mmol/L, mEq/L, mg/dL).")
+    visitor.type("1.5", unit="mg/dL")
+    assert visitor.question == "lab_magnesium_taken"
 
 
 def test_a_form_from_an_old_page_changes_nothing(visitor: Visitor) -> None:

@@ -1,7 +1,8 @@
 """CDS Hooks: a screening card in the EHR, from the patient's FHIR data.
 
 - ``screener.cds.hooks``: the services we offer (discovery), reading a hook call and gathering
-  the patient's record from its prefetch or the EHR's FHIR server, and screening it;
+  the patient's record from its prefetch or the EHR's FHIR server;
+- ``screener.cds.screening``: screening that record (the medicines being ordered counted);
 - ``screener.cds.cards``: the card a result becomes (summary, indicator, detail, links, a
   suggested lab order).
 

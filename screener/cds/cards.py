@@ -22,7 +22,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from screener.cds.hooks import HookCall, Record, Screened
+from screener.cds.hooks import HookCall, Record
+from screener.cds.screening import Screened
 from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
 from screener.errors import RulesError
 from screener.fhir.mapping import FhirContext
@@ -133,8 +134,19 @@ class CardWriter:
             if changes:
                 ordered = self._ordered_names(entry, screened)
                 return _fit([f"With {ordered} ordered, the Mg/K screen rises{data}: ", *_commas(changes)])
+        if entry["coverage"] == "none":
+            raised = [f"{_SHORT_NAMES[name]} {entry[name]}" for name in self._raised(entry)]
+            if not raised:
+                return _fit(["Mg/K depletion screen: not enough EHR data to screen (no level given: the record says too little)"])
+            return _fit([f"Mg/K depletion screen{data}: ", *_commas(raised)])
         levels = f"combined {entry['combined_depletion']}; magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}"
         return _fit([f"Mg/K depletion screen{data}: ", levels, f"; urgency: {entry['urgency']}"])
+
+    def _raised(self, entry: Mapping[str, Any]) -> list[str]:
+        """The levels above the lowest of their scale: all a screen with no coverage may show (a
+        lowest level there rests on nothing, and must not read as reassurance)."""
+        order = ("combined_depletion", "magnesium_depletion", "potassium_depletion", "urgency")
+        return [name for name in order if self._rank(name, entry[name]) > 0]
 
     def _rank(self, scale: str, value: str) -> int:
         return self.ruleset.scales[scale].rank(value)
@@ -157,7 +169,7 @@ class CardWriter:
         """The card's detail, in GitHub Flavored Markdown."""
         parts = [self._headline(entry), self._coverage_text(entry)]
         if screened.before is not None:
-            parts.append(self._order_text(screened))
+            parts.append(self._order_text(entry, screened))
         parts += [
             _section("Why (the rules that fired)", self._why(entry)),
             _section("Read from the EHR record", self._read(screened)),
@@ -176,12 +188,25 @@ class CardWriter:
         lines = []
         if red_flags:
             lines.append("**Red flag: " + escape(", ".join(self.words.red_flag(code) for code in red_flags)) + ".**")
+        if entry["coverage"] == "none":
+            lines.append(self._headline_without_coverage(entry))
+            return "\n\n".join(line for line in lines if line)
         lines.append(
             f"**Combined magnesium and potassium depletion: {entry['combined_depletion']}** "
             f"(magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}). "
             f"Urgency: **{entry['urgency']}** ({escape(entry['urgency_text'])})."
         )
         return "\n\n".join(lines)
+
+    def _headline_without_coverage(self, entry: Mapping[str, Any]) -> str:
+        """With coverage none, only what the record raises (the coverage text that follows says
+        why no other level is given)."""
+        raised = self._raised(entry)
+        levels = [f"{self.ruleset.scales[name].label} {entry[name]}" for name in raised if name != "urgency"]
+        said = [f"**What the record holds raises:** {', '.join(levels)}."] if levels else []
+        if "urgency" in raised:
+            said.append(f"Urgency: **{entry['urgency']}** ({escape(entry['urgency_text'])}).")
+        return " ".join(said)
 
     def _coverage_text(self, entry: Mapping[str, Any]) -> str:
         """Coverage in screening terms: which core sections of the screen the record says nothing
@@ -196,7 +221,7 @@ class CardWriter:
         if coverage == "none":
             text = (
                 f"**Not enough EHR data to screen.** The record says nothing about {in_words(missing, CORE_SECTION_WORDS)}, "
-                "so these levels rest on very little and a low one is not reassurance."
+                "so no level is given where the record raises none: it would rest on nothing, and is no reassurance."
             )
         else:
             text = (
@@ -207,15 +232,32 @@ class CardWriter:
             text += f" Not in the record either: {escape(', '.join(others))}."
         return text + " Asking the person the remaining questions (`mgk-screen ask`, or the questionnaire page) completes the screen."
 
-    def _order_text(self, screened: Screened) -> str:
+    def _order_text(self, entry: Mapping[str, Any], screened: Screened) -> str:
         before = screened.before
         assert before is not None
-        names = ", ".join(screened.ordered) or "the orders selected"
         return (
-            f"**With the order being placed:** {escape(names)} counted as taken. Without it: combined "
+            f"**With the order being placed:** {self._ordered_counted(entry, screened)}. Without it: combined "
             f"{before['combined_depletion']}, magnesium {before['magnesium_depletion']}, potassium "
             f"{before['potassium_depletion']}; urgency {before['urgency']}."
         )
+
+    def _ordered_counted(self, entry: Mapping[str, Any], screened: Screened) -> str:
+        """Which of the medicines ordered the screen counts as taken, and which it does not (a name
+        the vocabulary does not recognise, a form that acts locally)."""
+        recognised = {m.get("input"): m for m in entry.get("medications_recognised", [])}
+        counted, unknown, local = [], [], []
+        for name in screened.ordered:
+            match = recognised.get(name) or {}
+            if not match.get("matches"):
+                unknown.append(name)
+            elif match.get("counted") is False:
+                local.append(name)
+            else:
+                counted.append(name)
+        said = [f"{escape(', '.join(counted))} counted as taken"] if counted else []
+        said += [f"{escape(', '.join(unknown))} not recognised, so not counted (see Warnings)"] if unknown else []
+        said += [f"{escape(', '.join(local))} a form that acts locally, so not counted"] if local else []
+        return "; ".join(said) or "the orders selected counted as taken"
 
     def _why(self, entry: Mapping[str, Any]) -> list[str]:
         titles = [finding["title"] for finding in entry.get("findings", []) if finding["rule"] not in self._recommending]

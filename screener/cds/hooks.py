@@ -4,16 +4,16 @@ it gives, from the prefetch, the EHR's FHIR server or the orders being placed.
 - ``services(context)``: the two services, ``patient-view`` and ``order-select``, each with its
   prefetch templates (the codes and statuses asked for come from ``rules/fhir.json``);
 - ``read_call(service, body)``: a hook request checked (every problem with its JSON path), or a
-  ``HookError`` (400);
-- ``gather(call, context, ...)``: the patient's resources: each prefetch key given is used, one
-  missing (or an OperationOutcome: the EHR could not prefetch it) is read from ``fhirServer``
-  when given; what could not be read is noted for the card. A ``HookError`` (412, as the spec
-  says) when nothing at all could be read;
-- ``screen_record(record, ...)``: the answers (by ``screener.fhir``'s EHR conversion) and the
-  result; for ``order-select``, the medicines being ordered count as medicines the person takes,
-  and the result without the newly selected ones is kept to show what the order changes.
-
-The cards themselves are built in ``screener.cds.cards``; the HTTP side is
+  ``HookError`` (400); a prefetched Patient that is not the call's patient is refused (screening
+  another person's record is the worst mistake a screen can make);
+- ``gather(call, context, ...)``: the patient's resources: each prefetch key given is used (null:
+  the EHR has no data for it), one missing (or an OperationOutcome: the EHR could not prefetch
+  it) is read from ``fhirServer``. Without a ``fhirServer`` to read them from, a missing key is a
+  ``HookError`` (412, as the spec says: the screen needs every key). A search whose later pages
+  cannot be read keeps the pages read, and the card and the result's warnings say it was cut
+  short; what could not be read at all is noted for the card, and when nothing could be read
+  the answer is 412;
+Screening the record is ``screener.cds.screening``, the cards are built in ``screener.cds.cards``; the HTTP side is
 ``screener.web.cds``. Nothing here logs, and nothing here decides anything clinical: the rules do.
 """
 
@@ -22,13 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from screener.contract.validation import Problem
-from screener.fhir.client import FetchError, FhirServer, base_url_problem, next_link
-from screener.fhir.conversion import Conversion
-from screener.fhir.ehr import Located, patient_to_answers
+from screener.fhir.client import FetchError, FhirServer, Found, base_url_problem, next_link
+from screener.fhir.ehr import Located
 from screener.fhir.mapping import FhirContext
 from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, patient_of
 
@@ -63,7 +61,9 @@ def prefetch_templates(context: FhirContext) -> dict[str, str]:
         "patient": f"Patient/{_TOKEN}",
         "medicationRequests": f"MedicationRequest?patient={_TOKEN}&status={current['MedicationRequest']}",
         "medicationStatements": f"MedicationStatement?patient={_TOKEN}&status={current['MedicationStatement']}",
-        "labResults": f"Observation?patient={_TOKEN}&code={labs}",
+        # Newest first, so that a search cut short (too many pages) keeps the recent results; a
+        # server that ignores _sort is read the same way (the most recent result is still chosen by date).
+        "labResults": f"Observation?patient={_TOKEN}&code={labs}&_sort=-date",
         "conditions": f"Condition?patient={_TOKEN}",
     }
 
@@ -156,6 +156,7 @@ def read_call(service: Service, body: Any) -> HookCall:
         if patient_id is not None and not _FHIR_ID.match(patient_id):
             problems.append(Problem("$.context.patientId", "not a FHIR id (1 to 64 letters, digits, '-' and '.')"))
     prefetch = _prefetch(body.get("prefetch"), service, problems)
+    _same_patient(prefetch, patient_id, problems)
     server, token = _server(body, problems)
     orders, selections = _orders(context, service, problems)
     if problems:
@@ -174,6 +175,18 @@ def _prefetch(value: Any, service: Service, problems: list[Problem]) -> dict[str
         if key in service.prefetch and item is not None and not (isinstance(item, dict) and isinstance(item.get("resourceType"), str)):
             problems.append(Problem(f"$.prefetch.{key}", "expected a FHIR resource (an object with a resourceType) or null"))
     return {key: item for key, item in value.items() if key in service.prefetch}
+
+
+def _same_patient(prefetch: Mapping[str, Any], patient_id: str | None, problems: list[Problem]) -> None:
+    """A prefetched Patient must be the patient of the call: screening another person's record
+    would put their result on this chart."""
+    patient = prefetch.get("patient")
+    if patient_id is None or not isinstance(patient, dict) or patient.get("resourceType") != "Patient":
+        return
+    if patient.get("id") != patient_id:
+        problems.append(
+            Problem("$.prefetch.patient.id", f"the prefetched Patient is {patient.get('id')!r}, not the patient of the call ({patient_id!r}): not screened")
+        )
 
 
 def _server(body: Mapping[str, Any], problems: list[Problem]) -> tuple[str | None, str | None]:
@@ -235,11 +248,17 @@ class Record:
     """The prefetch keys read (from the prefetch or the FHIR server)."""
     notes: list[str] = field(default_factory=list)
     """What could not be read, or was left out, in words for the card."""
+    cut_short: list[str] = field(default_factory=list)
+    """Searches read only in part (their later pages could not be read), in words for the card and
+    the result's warnings."""
 
 
 def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer] | None) -> Record:
     """The patient's record for a call. ``server`` opens the EHR's FHIR server (None when the call
-    gives no ``fhirServer``). Raises ``HookError`` (412) when no prefetch key could be read."""
+    gives no ``fhirServer``). Raises ``HookError`` (412) when a prefetch key is missing and there
+    is no server to read it from, or when no key could be read at all."""
+    if server is None:
+        _refuse_missing_keys(call)
     record = Record(call.patient_id)
     opened: FhirServer | None = None
 
@@ -271,15 +290,36 @@ def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer
     if record.read:
         _read_medications(record, fhir)
     if not record.read:
-        missing = ", ".join(call.service.prefetch)
-        if server is None:
-            message = f"no prefetched data ({missing}) and no fhirServer to read it from: nothing to screen"
-        else:
-            message = "the patient's record could not be read: " + "; ".join(record.notes)
-        raise HookError(412, "precondition_failed", message)
+        raise HookError(412, "precondition_failed", "the patient's record could not be read: " + "; ".join(record.notes))
     if call.draft_orders is not None:
         _read_orders(call, context, record)
     return record
+
+
+def _refuse_missing_keys(call: HookCall) -> None:
+    """The spec (Prefetch): a service that cannot get the data it needs, because a prefetch key is
+    missing and there is no FHIR server to read it from, SHALL answer 412. Every key is needed: a
+    screen without the medicines, the results or the conditions would read as lower than it is.
+    A key given as null is an answer (the EHR has no data for it)."""
+    absent = [key for key in call.service.prefetch if key not in call.prefetch]
+    failed = [key for key in call.service.prefetch if _is_outcome(call.prefetch.get(key))]
+    if not absent and not failed:
+        return
+    if len(absent) == len(call.service.prefetch):
+        raise HookError(412, "precondition_failed", f"no prefetched data ({', '.join(absent)}) and no fhirServer to read it from: nothing to screen")
+    parts = [f"not prefetched: {', '.join(absent)}"] if absent else []
+    parts += [f"the EHR could not prefetch (an OperationOutcome): {', '.join(failed)}"] if failed else []
+    problems = [Problem(f"$.prefetch.{key}", "missing, and no fhirServer to read it from") for key in absent]
+    problems += [Problem(f"$.prefetch.{key}", "an OperationOutcome (the EHR could not prefetch it), and no fhirServer to read it from") for key in failed]
+    message = (
+        f"{'; '.join(parts)}; and no fhirServer to read {'them' if len(absent) + len(failed) > 1 else 'it'} from. "
+        "The screen needs every prefetch key (null when the EHR has no data for one): a screen without them would read lower than it is"
+    )
+    raise HookError(412, "precondition_failed", message, problems)
+
+
+def _is_outcome(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("resourceType") == "OperationOutcome"
 
 
 def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], record: Record) -> list[tuple[Any, str]] | None:
@@ -287,29 +327,47 @@ def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], r
     given = call.prefetch.get(key, ...)
     if given is None:
         return []  # the EHR has no data for it
-    if isinstance(given, dict) and given.get("resourceType") != "OperationOutcome":
+    if isinstance(given, dict) and not _is_outcome(given):
         found = list(_resources_of(given, f"$.prefetch.{key}"))
         more = next_link(given) if given.get("resourceType") == "Bundle" else None
         if more is not None:
-            server = fhir()
-            if server is None:
-                record.notes.append(f"{key}: only the first page was prefetched, and there is no fhirServer to read the rest from")
-            else:
-                try:
-                    found += [(resource, f"{key} {where}") for resource, where in server.resources(more, key)]
-                except FetchError as error:
-                    record.notes.append(f"only the first page of {error}")
+            found += _later_pages(key, more, fhir(), record)
         return found
     server = fhir()
-    reason = "the EHR could not prefetch it" if given is not ... else "not prefetched"
-    if server is None:
-        record.notes.append(f"{key}: {reason}, and there is no fhirServer to read it from")
-        return None
+    assert server is not None, "without a FHIR server, a key not prefetched is refused first (_refuse_missing_keys)"
     try:
-        return [(resource, f"FHIR server, {key}: {where}") for resource, where in server.resources(call.query(key), key)]
+        read = server.search(call.query(key), key)
     except FetchError as error:
         record.notes.append(str(error))
         return None
+    _note_cut_short(record, key, read)
+    return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
+
+
+def _later_pages(key: str, link: str, server: FhirServer | None, record: Record) -> list[tuple[Any, str]]:
+    """The pages after a prefetched first page, read from the FHIR server."""
+    if server is None:
+        record.cut_short.append(
+            f"the {key} search was cut short after its first page, because the EHR prefetched one page and there is no "
+            "fhirServer to read the rest from: what the later pages hold is not counted, so a lower level is not reassurance"
+        )
+        return []
+    try:
+        read = server.search(link, key, pages_before=1)
+    except FetchError as error:
+        read = Found([], 1, error.reason)
+    _note_cut_short(record, key, read)
+    return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
+
+
+def _note_cut_short(record: Record, key: str, read: Found) -> None:
+    if read.cut_short is None:
+        return
+    pages = "its first page" if read.pages == 1 else f"{read.pages} pages"
+    record.cut_short.append(
+        f"the {key} search was cut short after {pages}, because {read.cut_short}: what the later pages hold is not counted, "
+        "so a lower level is not reassurance"
+    )
 
 
 def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> None:
@@ -328,7 +386,8 @@ def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> 
         if server is None:
             break
         try:
-            record.resources += [Located(resource, f"FHIR server, {target}: {where}") for resource, where in server.resources(target, target)]
+            read = server.search(target, target)
+            record.resources += [Located(resource, f"FHIR server, {target}: {where}") for resource, where in read.resources]
         except FetchError as error:
             record.notes.append(str(error))
 
@@ -372,44 +431,3 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
 def _codes(concept: Any) -> set[tuple[Any, Any]]:
     codings = concept.get("coding") if isinstance(concept, dict) else None
     return {(c.get("system"), c.get("code")) for c in codings if isinstance(c, dict)} if isinstance(codings, list) else set()
-
-
-# -- screening ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Screened:
-    """What screening a record gave: the result entry, or the problems that stop it."""
-
-    answers: dict[str, Any]
-    entry: dict[str, Any] | None
-    problems: list[Problem] = field(default_factory=list)
-    before: dict[str, Any] | None = None
-    """order-select: the result without the newly selected orders (None when there are none)."""
-    ordered: list[str] = field(default_factory=list)
-    """order-select: the names of the medicines newly selected."""
-
-
-def screen_record(record: Record, context: FhirContext, as_of: date, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> Screened:
-    """Screen a record on the reference date ``as_of``; ``screen`` turns answers into a result
-    entry (``Screener.screen_entry``)."""
-    conversion = patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id)
-    entry, problems = _screened(conversion, screen)
-    out = Screened(conversion.answers, entry, problems)
-    if entry is None or not record.selected:
-        return out
-    kept = [order for order in record.orders if order not in record.selected]
-    before, _ = _screened(patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id), screen)
-    out.before = before
-    out.ordered = list(patient_to_answers(record.selected, context, as_of, record.patient_id).answers.get("medications", []))
-    return out
-
-
-def _screened(conversion: Conversion, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> tuple[dict[str, Any] | None, list[Problem]]:
-    if conversion.problems:
-        return None, conversion.problems
-    entry = screen(conversion.answers)
-    if entry.get("status") == "invalid":
-        return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
-    entry["warnings"] = [*entry.get("warnings", []), *conversion.notes]
-    return entry, []

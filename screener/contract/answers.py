@@ -74,6 +74,8 @@ MAX_MEDICATIONS = 100
 
 
 def _each_once(codes: list[str]) -> list[str]:
+    if len(set(codes)) == len(codes):  # the usual case, a tenth of the time of counting
+        return codes
     repeated = sorted(code for code, times in Counter(codes).items() if times > 1)
     if repeated:
         raise ValueError(f"list each code once: {', '.join(repr(code) for code in repeated)} is repeated")

@@ -9,6 +9,9 @@ The server is named by whoever calls the hook, so every request is fenced in:
   Content-Length does not get around it);
 - a redirect is followed only to the same scheme, host and port (the bearer token goes with it,
   so it must never reach another host), and so is a search's ``next`` page link;
+- a search whose later page cannot be read (another host, more pages than allowed, an error)
+  keeps the pages read and says why it stopped (``Found.cut_short``): one bad page never throws
+  away the results already read;
 - a failure is a ``FetchError`` whose message names the search and what went wrong, never the
   access token or the server's reply (which may hold patient data).
 
@@ -23,7 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -32,7 +35,23 @@ _CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
-    """A FHIR read or search that could not be done; the message says which and why, for people."""
+    """A FHIR read or search that could not be done; the message says which (``what``) and why
+    (``reason``), for people."""
+
+    def __init__(self, reason: str, what: str | None = None) -> None:
+        super().__init__(f"{what}: {reason}" if what else reason)
+        self.reason = reason
+        self.what = what
+
+
+@dataclass
+class Found:
+    """What a read or search gave: its resources with where each was found, the pages read,
+    and why the search stopped before its last page (None: it was read whole)."""
+
+    resources: list[tuple[Mapping[str, Any], str]]
+    pages: int
+    cut_short: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,31 +102,48 @@ class FhirServer:
         self.base_url = self.base_url.rstrip("/")
         self._opener = urllib.request.build_opener(_SameOriginRedirects())
 
-    def resources(self, query: str, what: str) -> Iterator[tuple[Mapping[str, Any], str]]:
-        """The resources a read (``Patient/123``) or search (``Condition?patient=123``) gives,
-        each with where it was found (``$.entry[2].resource`` of page 1...); a search is followed
-        through its ``next`` links, up to the page limit. ``what`` names it in messages. An
-        absolute URL (a prefetched search's ``next`` link) must be on this server."""
+    def search(self, query: str, what: str, pages_before: int = 0) -> Found:
+        """What a read (``Patient/123``) or search (``Condition?patient=123``) gives, each
+        resource with where it was found (``$.entry[2].resource``, ``page 2: $.entry[0].resource``);
+        a search is followed through its ``next`` links, up to the page limit. When a later page
+        cannot be read (another host, the page limit, an error), the pages read are kept and
+        ``cut_short`` says why. A ``FetchError`` only when the first page cannot be read.
+        ``what`` names it in messages; ``pages_before``: pages already read elsewhere (a
+        prefetched first page, whose ``next`` link ``query`` then is: absolute, on this server)."""
         absolute = query.startswith(("http://", "https://"))
         if absolute and _origin(query) != _origin(self.base_url):
-            raise FetchError(f"{what}: the next page is not on the FHIR server ({_origin_text(query)}): not read")
-        url: str | None = query if absolute else f"{self.base_url}/{query_url(query)}"
-        page = 0
-        while url is not None:
-            page += 1
-            found = self.get(url, what)
-            if found.get("resourceType") != "Bundle":
-                yield found, "$"
-                return
-            for index, entry in enumerate(found.get("entry") or ()):
-                if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
-                    where = f"$.entry[{index}].resource" if page == 1 else f"page {page}: $.entry[{index}].resource"
-                    yield entry["resource"], where
-            url = next_link(found)
-            if url is not None and _origin(url) != _origin(self.base_url):
-                raise FetchError(f"{what}: the next page is on another host ({_origin_text(url)}): not read")
-            if url is not None and page >= self.limits.max_pages:
-                raise FetchError(f"{what}: more than {self.limits.max_pages} pages of results: not read whole")
+            raise FetchError(f"its next page is on another host, {_origin_text(query)}, where the access token must not go", what)
+        url = query if absolute else f"{self.base_url}/{query_url(query)}"
+        out = Found([], pages_before)
+        while True:
+            try:
+                page = self._page(url, what, out)
+            except FetchError as error:
+                if out.pages == pages_before:
+                    raise
+                out.cut_short = error.reason
+                return out
+            if page is None:
+                return out
+            url = page
+
+    def _page(self, url: str, what: str, out: Found) -> str | None:
+        """Read one page into ``out``; its ``next`` link (None at the end)."""
+        if out.pages >= self.limits.max_pages:
+            raise FetchError(f"it has more than {self.limits.max_pages} pages, the most read for one search", what)
+        found = self.get(url, what)
+        out.pages += 1
+        if found.get("resourceType") != "Bundle":
+            out.resources.append((found, "$"))
+            return None
+        for index, entry in enumerate(found.get("entry") or ()):
+            if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
+                where = f"$.entry[{index}].resource" if out.pages == 1 else f"page {out.pages}: $.entry[{index}].resource"
+                out.resources.append((entry["resource"], where))
+        following = next_link(found)
+        if following is not None and _origin(following) != _origin(self.base_url):
+            raise FetchError(f"its next page is on another host, {_origin_text(following)}, where the access token must not go", what)
+        return following
 
     def get(self, url: str, what: str) -> dict[str, Any]:
         """One FHIR JSON resource from ``url`` (absolute, on this server)."""
@@ -119,48 +155,48 @@ class FhirServer:
             with self._opener.open(request, timeout=self._timeout(what)) as response:
                 body = self._body(response, what)
         except _RefusedRedirect as error:
-            raise FetchError(f"{what}: {error}") from None
+            raise FetchError(error.reason, what) from None
         except urllib.error.HTTPError as error:
             error.close()
-            raise FetchError(f"{what}: the FHIR server answered {error.code}{_reason(error.code)}") from None
+            raise FetchError(f"the FHIR server answered {error.code}{_reason(error.code)}", what) from None
         except urllib.error.URLError as error:
-            raise FetchError(f"{what}: the FHIR server could not be reached ({_plain_reason(error.reason)})") from None
+            raise FetchError(f"the FHIR server could not be reached ({_plain_reason(error.reason)})", what) from None
         except TimeoutError:
-            raise FetchError(f"{what}: the FHIR server did not answer within {self.limits.timeout_seconds:g} s") from None
+            raise FetchError(f"the FHIR server did not answer within {self.limits.timeout_seconds:g} s", what) from None
         except (OSError, http.client.HTTPException, ValueError) as error:
             reason = getattr(error, "strerror", None) or type(error).__name__
-            raise FetchError(f"{what}: the FHIR server could not be read ({reason})") from None
+            raise FetchError(f"the FHIR server could not be read ({reason})", what) from None
         try:
             value = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise FetchError(f"{what}: the FHIR server's answer is not JSON") from None
+            raise FetchError("the FHIR server's answer is not JSON", what) from None
         if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
-            raise FetchError(f"{what}: the FHIR server's answer is not a FHIR resource")
+            raise FetchError("the FHIR server's answer is not a FHIR resource", what)
         if value["resourceType"] == "OperationOutcome":
-            raise FetchError(f"{what}: the FHIR server answered with an OperationOutcome (an error)")
+            raise FetchError("the FHIR server answered with an OperationOutcome (an error)", what)
         return value
 
     def _timeout(self, what: str) -> float:
         left = self.limits.deadline_seconds - (time.monotonic() - self._started)
         if left <= 0:
-            raise FetchError(f"{what}: not read, the {self.limits.deadline_seconds:g} s allowed for reading the FHIR server are used up")
+            raise FetchError(f"the {self.limits.deadline_seconds:g} s allowed for reading the FHIR server were used up", what)
         return min(self.limits.timeout_seconds, left)
 
     def _body(self, response: http.client.HTTPResponse, what: str) -> bytes:
         left = self.limits.max_bytes - self._read
         declared = response.headers.get("Content-Length")
         if declared is not None and declared.isdigit() and int(declared) > left:
-            raise FetchError(f"{what}: the FHIR server's answer is larger than the {self.limits.max_bytes:,} bytes accepted")
+            raise FetchError(f"the FHIR server's answer is larger than the {self.limits.max_bytes:,} bytes accepted", what)
         chunks = []
         while True:
             if time.monotonic() - self._started > self.limits.deadline_seconds:
-                raise FetchError(f"{what}: the FHIR server took longer than {self.limits.deadline_seconds:g} s")
+                raise FetchError(f"the FHIR server took longer than {self.limits.deadline_seconds:g} s", what)
             chunk = response.read(_CHUNK)
             if not chunk:
                 break
             self._read += len(chunk)
             if self._read > self.limits.max_bytes:
-                raise FetchError(f"{what}: the FHIR server's answers are larger than the {self.limits.max_bytes:,} bytes accepted")
+                raise FetchError(f"the FHIR server's answers are larger than the {self.limits.max_bytes:,} bytes accepted", what)
             chunks.append(chunk)
         return b"".join(chunks)
 

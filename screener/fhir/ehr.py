@@ -40,7 +40,7 @@ from screener.fhir.elements import (
 )
 from screener.fhir.labs import read_labs
 from screener.fhir.mapping import FhirContext
-from screener.fhir.medicines import medicine_name
+from screener.fhir.medicines import named_medicine
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,13 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         recorded, _ = recorded_on(resource)
         if recorded is not None and recorded > as_of:
             continue
-        named = medicine_name(resource, where, known, context)
-        if named is None:
+        found = named_medicine(resource, where, known, context)
+        if found is None:
             out.problem(child(where, "medicationCodeableConcept"), f"this {kind} names no medicine (medicationCodeableConcept or medicationReference)")
             continue
+        named, no_name_because = found
+        if no_name_because is not None:
+            out.nameless_medicines.setdefault(named[0], no_name_because)
         names.append(named[0])
         first_path = first_path or named[1]
         out.add_basis(resource)

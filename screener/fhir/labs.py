@@ -5,20 +5,26 @@ A result is an Observation whose code (LOINC, or its OID) is one of the mapping'
 (final, amended, corrected: ``rules/fhir.json``); preliminary, cancelled and entered-in-error
 results do not, and neither does one marked as not measured (``dataAbsentReason``).
 
-When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod``, else
-``issued``, else the date of a DiagnosticReport of the record that lists it among its results.
-Results dated after the reference date are left out; of the rest, the most recent with a number
-is used.
+When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
+else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
+among its results. Results dated after the reference date are left out; of the rest, the most
+recent with a quantity is used, by the instant it was taken (``screener.fhir.lab_times``). When the
+most recent cannot be told (the same time, or a day without a time beside a timed result that
+day) and they differ, the one furthest from the screen's normal range is used, since it gives the
+more urgent reading, and the result's warnings say so.
 
 The unit is read from the quantity's UCUM ``code`` (the computable one) when it has one; the
 displayed ``unit`` is read only when there is no UCUM code (no code, or a code of another
-system, as some lab systems send a SNOMED CT code there). A UCUM code we do not know, a unit
-we cannot use for that result, or a result given as "<2.0" (a comparator) is a problem with the
-element's path: never a guess.
+system, as some lab systems send a SNOMED CT code there). A UCUM code we do not know or a unit
+we cannot use for that result is a problem with the element's path: never a guess. A most recent
+result given as "<2.5" (a comparator) is not a value: it is not used, an older result does not
+stand in for it (it says the level is past that bound, which an older number may contradict),
+and the result's warnings say so.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +32,13 @@ from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status
+from screener.fhir.lab_times import Taken, latest_of, taken_at
 from screener.fhir.mapping import UCUM, FhirContext, UnitCode
+
+# The screen's normal range of each lab in mmol/L: the bounds of the rules low_k_lab and
+# high_k_lab, low_mg_lab and high_mg_lab (tests/test_fhir_lab_recency.py checks they agree). Used
+# only to choose between results that cannot be put in time order, never to read a result.
+_NORMAL_MMOL_PER_L = {"potassium": (3.5, 5.0), "magnesium": (0.70, 1.05)}
 
 
 @dataclass(frozen=True)
@@ -38,26 +50,72 @@ class _Reading:
     element: Mapping[str, Any]
     path: str
     observation: Mapping[str, Any]
-    taken: date | None
+    taken: Taken | None
     taken_path: str | None
+
+    @property
+    def quantity(self) -> Mapping[str, Any] | None:
+        quantity = self.element.get("valueQuantity")
+        return quantity if isinstance(quantity, dict) else None
+
+    def value_shown(self) -> str:
+        """The value as its record gives it, for a message: ``<2.5 mmol/L``."""
+        quantity = self.quantity or {}
+        number = quantity.get("value")
+        comparator = quantity.get("comparator") if isinstance(quantity.get("comparator"), str) else ""
+        unit = next((text for text in (quantity.get("unit"), quantity.get("code")) if isinstance(text, str) and text.strip()), "")
+        return f"{comparator}{number if number is not None else 'no value'} {unit}".strip()
+
+    def shown(self) -> str:
+        """The result for a message: ``'<2.5 mmol/L' (2024-07-30, Observation/k2)``."""
+        when = self.taken.written if self.taken is not None else "undated"
+        return f"'{self.value_shown()}' ({when}, {naming(self.observation)})"
 
 
 def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
     """The most recent usable potassium and magnesium results of a record's Observations
     (``Located``), dated by their own elements or by the DiagnosticReports (``Located``) that list
     them."""
-    latest: dict[str, _Reading] = {}
+    candidates: dict[str, list[_Reading]] = {}
     for located in observations:
         for reading in _readings(located, reports, context, out):
-            if reading.taken is not None and reading.taken > as_of:
+            if reading.taken is not None and reading.taken.first_day > as_of:
                 continue
-            if not _has_number(reading, out):
-                continue
-            held = latest.get(reading.lab)
-            if held is None or (reading.taken is not None and (held.taken is None or reading.taken > held.taken)):
-                latest[reading.lab] = reading
-    for reading in latest.values():
-        _read_result(reading, context, as_of, out)
+            if _has_number(reading, out):
+                candidates.setdefault(reading.lab, []).append(reading)
+    for lab, readings in candidates.items():
+        latest = [readings[index] for index in latest_of([reading.taken for reading in readings])]
+        _read_result(_most_urgent(lab, latest, context, out), context, as_of, out)
+
+
+def _most_urgent(lab: str, latest: list[_Reading], context: FhirContext, out: Conversion) -> _Reading:
+    """Of results that cannot be put in time order, the one giving the more urgent reading: the
+    furthest from the normal range (below it and above it alike, in proportion to the bound), or
+    when all are within it, the lowest. One that cannot be read at all comes first, so that its
+    problem is reported as it would be were it alone. The warnings name them all when they differ."""
+    chosen = max(latest, key=lambda reading: _urgency(reading, context))
+    if len({reading.value_shown() for reading in latest}) > 1:
+        others = ", ".join(reading.shown() for reading in latest if reading is not chosen)
+        out.note(
+            f"{len(latest)} {lab} results were taken at the same time, or on the same day with and without a time, "
+            f"so which is the most recent cannot be told: {chosen.shown()} was used, as the more urgent reading (furthest from "
+            f"the normal range, else the lowest), rather than {others}"
+        )
+    return chosen
+
+
+def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
+    """How far a result lies outside the normal range, as a share of the bound it passes (0 within
+    it), then how low it is. A value given with a comparator is ranked by its bound."""
+    quantity = reading.quantity
+    number = quantity.get("value") if quantity is not None else None
+    unit = _usable_unit(quantity, reading.lab, context)[0] if quantity is not None else None
+    if unit is None or isinstance(number, bool) or not isinstance(number, (int, float)):
+        return math.inf, 0.0
+    mmol = number * float(context.lab_units.get(reading.lab, {}).get("to_mmol_per_l", {}).get(unit.value, 1))
+    low, high = _NORMAL_MMOL_PER_L.get(reading.lab, (mmol, mmol))
+    outside = (low - mmol) / low if mmol < low else (mmol - high) / high if mmol > high else 0.0
+    return outside, -mmol
 
 
 def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: Conversion) -> list[_Reading]:
@@ -91,9 +149,9 @@ def _lab_of(code: Any, context: FhirContext) -> str | None:
     return None
 
 
-def _taken_on(resource: Mapping[str, Any], where: str, reports: Sequence[Any]) -> tuple[date | None, str | None]:
+def _taken_on(resource: Mapping[str, Any], where: str, reports: Sequence[Any]) -> tuple[Taken | None, str | None]:
     """When a result was taken, and the element that says so (its own, or its report's)."""
-    taken, element = recorded_on(resource)
+    taken, element = _when(resource)
     if taken is not None and element is not None:
         return taken, child(where, element)
     for report in reports:
@@ -103,10 +161,21 @@ def _taken_on(resource: Mapping[str, Any], where: str, reports: Sequence[Any]) -
             for entry in (results if isinstance(results, list) else [])
         )
         if listed:
-            taken, element = recorded_on(report.resource)
+            taken, element = _when(report.resource)
             if taken is not None and element is not None:
                 return taken, child(report.where, element)
     return None, None
+
+
+def _when(resource: Mapping[str, Any]) -> tuple[Taken | None, str | None]:
+    """The element ``recorded_on`` reads a resource's date from, read with its time."""
+    _, element = recorded_on(resource)
+    if element is None:
+        return None, None
+    value: Any = resource
+    for key in element.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return (taken_at(value), element) if isinstance(value, str) else (None, None)
 
 
 def _has_number(reading: _Reading, out: Conversion) -> bool:
@@ -121,19 +190,21 @@ def _has_number(reading: _Reading, out: Conversion) -> bool:
 
 
 def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conversion) -> None:
-    quantity = reading.element.get("valueQuantity")
+    quantity = reading.quantity
     path = child(reading.path, "valueQuantity")
-    number = quantity.get("value") if isinstance(quantity, dict) else None
-    if not isinstance(quantity, dict) or isinstance(number, bool) or not isinstance(number, (int, float)):
+    number = quantity.get("value") if quantity is not None else None
+    if quantity is None or isinstance(number, bool) or not isinstance(number, (int, float)):
         out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
         return
     if quantity.get("comparator"):
-        out.problem(child(path, "comparator"), f"a {reading.lab} result given as {quantity['comparator']}{number} is not a value that can be used")
+        out.note(
+            f"the most recent {reading.lab} result {reading.shown()} has a comparator and was not used: "
+            f"ask the lab for the value (no older {reading.lab} result was used in its place)"
+        )
         return
-    item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
-    allowed = {unit.value for unit in item.units}
-    unit, key = _unit_of(quantity, context)
-    if unit is None or unit.value not in allowed:
+    unit, key = _usable_unit(quantity, reading.lab, context)
+    if unit is None:
+        item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
         out.problem(child(path, key), f"unknown unit {describe(quantity.get(key))} for a {reading.lab} result: expected one of {accepted}")
         return
@@ -141,10 +212,17 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     out.origins[f"labs.{reading.lab}.value"] = child(path, "value")
     out.origins[f"labs.{reading.lab}.unit"] = child(path, key)
     if reading.taken is not None and reading.taken_path is not None:
-        result["taken"] = _taken(reading.taken, as_of, context)
+        result["taken"] = _taken(reading.taken.first_day, as_of, context)
         out.origins[f"labs.{reading.lab}.taken"] = reading.taken_path
     out.answers.setdefault("labs", {})[reading.lab] = result
     out.add_basis(reading.observation)
+
+
+def _usable_unit(quantity: Mapping[str, Any], lab: str, context: FhirContext) -> tuple[UnitCode | None, str]:
+    """The unit of a result when it is one the lab's question takes, and the element it was read from."""
+    item = context.questionnaire.item(context.mapping.labs[lab]["item"])
+    unit, key = _unit_of(quantity, context)
+    return (unit if unit is not None and unit.value in {allowed.value for allowed in item.units} else None), key
 
 
 def _unit_of(quantity: Mapping[str, Any], context: FhirContext) -> tuple[UnitCode | None, str]:

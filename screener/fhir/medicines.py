@@ -18,7 +18,9 @@ A medicine the record gives only as a code (no display, no text anywhere) is kep
 ("RxNorm 197361"), and one known only by a reference to a Medication we do not have as
 "unnamed medicine (Medication/abc)": the vocabulary recognises neither, so the result warns that
 a medicine was not recognised and asks for a pharmacist's review. mgk-screen has no table from
-codes to medicines and never guesses one.
+codes to medicines and never guesses one. ``named_medicine`` says which medicines are given
+that way, and why, so that a warning can say it in words ("given only as a code, with no name")
+rather than as the vocabulary reads the made-up text (which takes the code for a dose).
 """
 
 from __future__ import annotations
@@ -34,10 +36,39 @@ Named = tuple[str, str]
 """A candidate name and the JSON path of the element that gives it."""
 
 
-def medicine_name(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> Named | None:
-    """The name to read for the medicine of a MedicationStatement or MedicationRequest, and where
-    it is; None when the resource names no medicine at all (no ``medication[x]``: invalid FHIR).
-    ``known`` are the Medication resources of the record (``Located``)."""
+CODE_ONLY = "given only as a code, with no name"
+REFERENCE_ONLY = "given only as a reference to a Medication resource that is not in the record, with no name"
+
+
+def said_of_nameless(warnings: list[str], nameless: Mapping[str, str]) -> list[str]:
+    """The warnings, with the one about each medicine the record gives no name for said in words
+    (``nameless``: the text read for it -> why it has no name). The vocabulary reads the text
+    made for such a medicine ("RxNorm 313988") as a name and a dose, and would name the wrong
+    word ("'RxNorm' not recognised")."""
+    if not nameless:
+        return warnings
+    said = []
+    for warning in warnings:
+        text = next((text for text in nameless if warning.startswith(f"medication '{text}': ")), None)
+        if text is None:
+            said.append(warning)
+            continue
+        reading = " (medicines are read by name: there is no table from codes to medicines)" if nameless[text] == CODE_ONLY else ""
+        said.append(
+            f"a medicine {nameless[text]} ({text}): not recognised, so not counted{reading}; "
+            "ask a pharmacist whether it affects magnesium or potassium"
+        )
+    return said
+
+
+def named_medicine(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> tuple[Named, str | None] | None:
+    """The name to read and where it is, and, when the record gives no name, why
+    (``CODE_ONLY`` or ``REFERENCE_ONLY``; else None). None when the resource names no medicine."""
+    return _named(resource, where, known, context)
+
+
+def _named(resource: Mapping[str, Any], where: str, known: Sequence[Any], context: FhirContext) -> tuple[Named, str | None] | None:
+    """The name and, when the record gives no name, why (else None)."""
     concept, concept_path, reference = _medication_elements(resource, where)
     target = reference_of(reference)
     medication = _referenced_medication(target, resource, where, known) if target is not None else None
@@ -49,13 +80,13 @@ def medicine_name(resource: Mapping[str, Any], where: str, known: Sequence[Any],
     if display is not None:
         candidates.append((display, child(_reference_path(resource, where), "display")))
     if candidates:
-        return _best(candidates, context)
+        return _best(candidates, context), None
     for found, path in concepts:
         code_only = _code_only(found, path, context)
         if code_only is not None:
-            return code_only
+            return code_only, CODE_ONLY
     if target is not None:
-        return f"unnamed medicine ({target})", child(_reference_path(resource, where), "reference")
+        return (f"unnamed medicine ({target})", child(_reference_path(resource, where), "reference")), REFERENCE_ONLY
     return None
 
 

@@ -34,6 +34,7 @@ from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child
 from screener.fhir.ehr import Located, patient_to_answers
 from screener.fhir.mapping import fhir_context
+from screener.fhir.medicines import said_of_nameless
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 from screener.fhir.response import response_to_answers
 from screener.screening.pipeline import InvalidAnswers, invalid_entry, is_fhir_record
@@ -290,7 +291,7 @@ def screen_fhir_entry(
         problems = [Problem(error["path"], error["message"]) for error in entry["errors"]]
         entry["errors"] = [problem.as_dict() for problem in conversion.locate(problems)]
         return entry
-    entry["warnings"] = [*entry["warnings"], *conversion.notes]
+    entry["warnings"] = [*said_of_nameless(entry["warnings"], conversion.nameless_medicines), *conversion.notes]
     return FhirResultEntry(entry, conversion.subject, conversion.basis)
 
 

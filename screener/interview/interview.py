@@ -331,6 +331,16 @@ class Interview:
                 return True
         return False
 
+    def back_to(self, key: str) -> bool:
+        """Undo the answers given since the question ``key`` was answered, and that answer, as
+        ``back`` repeated (a browser's Back button, several pages at once); each is offered as the
+        default when asked again. False, changing nothing, when ``key`` has no answer to undo."""
+        if key not in self._history:
+            return False
+        while key in self._history and self.back():
+            pass
+        return True
+
     def earlier_answer(self, key: str) -> Any:
         """The earlier answer of a question asked again, as stored (SKIPPED for "don't know"),
         for a form that shows it filled in; MISSING when the question has none."""

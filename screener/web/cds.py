@@ -37,7 +37,8 @@ from starlette.responses import JSONResponse, Response
 from screener.batch.json_text import JsonFault, decode_at
 from screener.batch.records import MAX_FHIR_RECORD_VALUES
 from screener.cds.cards import CardWriter
-from screener.cds.hooks import HookError, Service, gather, read_call, screen_record, services
+from screener.cds.hooks import HookError, Service, gather, read_call, services
+from screener.cds.screening import screen_record
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.client import FetchLimits, FhirServer

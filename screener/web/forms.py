@@ -216,4 +216,9 @@ def reply_text(question: Question, submitted: Mapping[str, Sequence[str]], earli
         unit = next(iter(submitted.get(UNIT, ())), "")
         if unit and _BARE_NUMBER.match(typed):
             return f"{typed.strip()} {unit}"
+        if not unit and _BARE_NUMBER.match(typed) and question.item.default_unit is None:
+            # No unit is chosen in advance where guessing one is unsafe (magnesium: 1.5 mg/dL is
+            # low, 1.5 mmol/L high), so the person picks the one printed on the report.
+            units = ", ".join(option.label for option in form.units)
+            return FormProblem(f"Please choose the unit printed on the report ({units}).")
     return typed

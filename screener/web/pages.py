@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI
 from starlette.exceptions import HTTPException
@@ -168,15 +169,24 @@ async def restart(request: Request) -> Response:
 
 
 @router.get("/question")
-async def question_page(request: Request) -> Response:
+async def question_page(request: Request, at: str | None = None) -> Response:
+    """The question to answer now, at an address that names it (``/question?at=age``), so that
+    each question is a page of the browser's history: going back there (the browser's Back
+    button) undoes the answers given since, as the page's own Back button does. An address
+    naming no question, or one with no answer to undo, leads to the question of now."""
     session = current_session(request)
     if session is None:
         return to_start(request)
     if session.emergency_pending:
         return go("/emergency")
-    question = session.interview.next_question()
+    interview = session.interview
+    question = interview.next_question()
+    if at is not None and (question is None or at != question.key) and interview.back_to(at):
+        question = interview.next_question()
     if question is None:
         return go("/review")
+    if at != question.key:
+        return go(f"/question?at={quote(question.key, safe='')}")
     return _question(request, session, question)
 
 

@@ -1,0 +1,62 @@
+"""Screening a CDS Hooks call's record: the answers (by ``screener.fhir``'s EHR conversion) and
+the result. For ``order-select``, the medicines being ordered count as medicines the person takes,
+and the result without the newly selected ones is kept to show what the order changes.
+
+The result's warnings also say which searches were cut short (``Record.cut_short``), and say in
+words which medicines the record gives no name for (only a code, or a reference to a Medication
+it does not hold). Nothing clinical is decided here: the rules do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from screener.cds.hooks import Record
+from screener.contract.validation import Problem
+from screener.fhir.conversion import Conversion
+from screener.fhir.ehr import patient_to_answers
+from screener.fhir.mapping import FhirContext
+from screener.fhir.medicines import said_of_nameless
+
+
+@dataclass
+class Screened:
+    """What screening a record gave: the result entry, or the problems that stop it."""
+
+    answers: dict[str, Any]
+    entry: dict[str, Any] | None
+    problems: list[Problem] = field(default_factory=list)
+    before: dict[str, Any] | None = None
+    """order-select: the result without the newly selected orders (None when there are none)."""
+    ordered: list[str] = field(default_factory=list)
+    """order-select: the names of the medicines newly selected."""
+
+
+def screen_record(record: Record, context: FhirContext, as_of: date, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> Screened:
+    """Screen a record on the reference date ``as_of``; ``screen`` turns answers into a result
+    entry (``Screener.screen_entry``)."""
+    conversion = patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id)
+    entry, problems = _screened(conversion, screen)
+    out = Screened(conversion.answers, entry, problems)
+    if entry is not None:
+        entry["warnings"] = [*entry["warnings"], *record.cut_short]
+    if entry is None or not record.selected:
+        return out
+    kept = [order for order in record.orders if order not in record.selected]
+    before, _ = _screened(patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id), screen)
+    out.before = before
+    out.ordered = list(patient_to_answers(record.selected, context, as_of, record.patient_id).answers.get("medications", []))
+    return out
+
+
+def _screened(conversion: Conversion, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    if conversion.problems:
+        return None, conversion.problems
+    entry = screen(conversion.answers)
+    if entry.get("status") == "invalid":
+        return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
+    entry["warnings"] = [*said_of_nameless(entry.get("warnings", []), conversion.nameless_medicines), *conversion.notes]
+    return entry, []
