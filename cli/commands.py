@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -76,7 +77,7 @@ Inputs = Annotated[
     typer.Argument(
         help=(
             "Answers files: one JSON object, a JSON array, JSON Lines, a spreadsheet saved as CSV, or Parquet; "
-            "a folder of .json/.jsonl files; or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or "
+            "a folder of such files (.json/.jsonl/.ndjson/.csv/.parquet); or - for stdin. FHIR QuestionnaireResponses and EHR Bundles or "
             "bulk-data files are read too."
         ),
         metavar="INPUT...",
@@ -211,6 +212,7 @@ def batch(
         target = _checked_outputs(output, report, inputs)
         screener = make_screener(rules, as_of)
         cohort = _cohort_report_tally(report, screener)
+        _name_skipped_files(inputs, errors.print)
         _settle_memory()
 
         def unreadable(item: UnreadableSource) -> None:
@@ -259,6 +261,17 @@ def batch(
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
     if summary.invalid or summary.unreadable_sources:
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+
+
+def _name_skipped_files(inputs: list[str], say: Callable[..., object], prefix: str = "mgk-screen: ") -> None:
+    """Name, for each folder input, the files in it that are not read (a file is never left out
+    without a word): one line per folder, before the run."""
+    from screener.batch.readers import skipped_in_folder
+
+    for given in dict.fromkeys(inputs):
+        line = skipped_in_folder(given)
+        if line is not None:
+            say(f"{prefix}{given}: {line}", markup=False)
 
 
 def _settle_memory() -> None:
@@ -353,6 +366,7 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
 
     with handled_errors():
         screener = make_screener(rules, as_of)
+        _name_skipped_files(inputs, lambda line, **_: echo(line, err=True), prefix="")
         read = invalid = unreadable = 0
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):
@@ -429,7 +443,14 @@ def _print_summary(summary, seconds: float, console, report: str | None = None) 
         console.print(f"  urgency: {urgency}", markup=False)
         console.print(f"  coverage of the core sections: {coverage}", markup=False)
     if summary.duplicate_ids:
-        console.print(f"  duplicate ids: {summary.duplicate_ids:,}", markup=False)
+        more = summary.duplicate_ids - len(summary.first_duplicate_ids)
+        console.print(
+            f"  duplicate ids: {summary.duplicate_ids:,} (an id used by an earlier record: "
+            + ", ".join(summary.first_duplicate_ids)
+            + (f", and {more:,} more" if more > 0 else "")
+            + ")",
+            markup=False,
+        )
     if report is not None:  # as `report --cohort` says it
         console.print(f"mgk-screen: wrote {report}: cohort report of {_count(summary.records_read, 'record')}", markup=False)
 

@@ -234,6 +234,8 @@ def one_record(path: str) -> RawRecord | tuple[str, str]:
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
     from screener.batch.records import RawRecord
 
+    if path != "-" and os.path.isdir(path):  # not "FOLDER/a.json: holds more than one record"
+        return path, f"is a folder, not one answers file; to screen the files in it, use `mgk-screen batch {path}`"
     items = list(islice(iter_records([path]), 2 + _LOOK_AHEAD))
     fault = next((item for item in items if isinstance(item, (UnreadableSource, UnreadableRecord))), None)
     if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):

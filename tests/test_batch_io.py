@@ -122,7 +122,8 @@ def test_utf8_byte_order_mark_is_accepted_in_every_format() -> None:
 def test_leading_blank_lines_count_in_line_numbers() -> None:
     [item] = read(b'\n\n[{"a": 1,}]')
     assert isinstance(item, UnreadableRecord)
-    assert (item.line, item.column) == (3, 10)
+    assert (item.line, item.column) == (3, 9)  # the trailing comma
+    assert item.message.endswith("a trailing comma after the last item (remove it)")
 
 
 # -------------------------------------------------------------------------------- sources
@@ -150,24 +151,27 @@ def test_positions_restart_at_one_for_each_source(tmp_path: Path) -> None:
     ]
 
 
-def test_directory_is_read_in_name_order_only_json_jsonl_and_ndjson_files(tmp_path: Path) -> None:
+def test_directory_is_read_in_name_order_only_json_jsonl_ndjson_and_csv_files(tmp_path: Path) -> None:
     write_file(tmp_path, "c.ndjson", jsonl({"f": "c"}))
     write_file(tmp_path, "a.json", b'{"f": "a"}')
     write_file(tmp_path, "b.JSONL", jsonl({"f": "b"}))
+    write_file(tmp_path, "d.CSV", b"id,age\nd,40\n")
     write_file(tmp_path, "notes.txt", b"not records")
-    write_file(tmp_path, "results.csv", b"status,id\n")
     write_file(tmp_path, ".hidden.json", b'{"f": "hidden"}')
     (tmp_path / "sub").mkdir()
-    write_file(tmp_path / "sub", "d.json", b'{"f": "nested"}')
+    write_file(tmp_path / "sub", "e.json", b'{"f": "nested"}')
     items = list(iter_records([str(tmp_path)]))
-    assert values(items) == [{"f": "a"}, {"f": "b"}, {"f": "c"}]
-    assert [item.source for item in items] == [str(tmp_path / name) for name in ("a.json", "b.JSONL", "c.ndjson")]
+    assert values(items) == [{"f": "a"}, {"f": "b"}, {"f": "c"}, {"id": "d", "age": 40}]
+    assert [item.source for item in items] == [str(tmp_path / name) for name in ("a.json", "b.JSONL", "c.ndjson", "d.CSV")]
+    assert readers.skipped_in_folder(str(tmp_path)) == (
+        "skipped: notes.txt (not .json/.jsonl/.ndjson/.csv/.parquet); sub/ (folders inside are not read)"
+    )
 
 
 def test_directory_without_record_files_is_reported(tmp_path: Path) -> None:
     write_file(tmp_path, "notes.txt", b"not records")
     assert list(iter_records([str(tmp_path)])) == [
-        UnreadableSource(str(tmp_path), "no .json, .jsonl or .ndjson files in this directory")
+        UnreadableSource(str(tmp_path), "no .json/.jsonl/.ndjson/.csv/.parquet files in this folder")
     ]
 
 
@@ -365,8 +369,11 @@ def test_binary_junk_is_reported_as_not_json() -> None:
 
 
 def test_binary_file_starting_with_a_control_byte_is_reported_as_not_json() -> None:
+    assert read(b"\x1e\x8b\x08\x00 some record format") == [
+        UnreadableSource("<stdin>", "not JSON: binary data (byte 0x1e at offset 0)")
+    ]
     assert read(b"\x1f\x8b\x08\x00 compressed") == [
-        UnreadableSource("<stdin>", "not JSON: binary data (byte 0x1f at offset 0)")
+        UnreadableSource("<stdin>", "gzip-compressed: decompress it first (gunzip)")
     ]
 
 

@@ -89,7 +89,7 @@ def test_the_template_is_an_empty_sheet_with_every_column(tmp_path: Path) -> Non
     assert run.exit_code == 0, run.output
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfid;age;sex;medications;")  # a BOM: Excel opens it as UTF-8
-    assert read(data) == []  # a header and no rows: no records, nothing refused
+    assert read(data) == [UnreadableSource("<stdin>", "a header row but no rows of answers")]  # said, not only counted
 
 
 # ------------------------------------------------------------------------------ every kind of cell

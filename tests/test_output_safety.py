@@ -286,6 +286,30 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_exit_141(tmp_path: Pa
     assert errors == ""
 
 
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_a_reader_that_goes_away_in_the_middle_of_the_last_block_still_ends_the_run_with_exit_141(
+    tmp_path: Path, output_format: str
+) -> None:
+    """The example cohort (53 records, 3 of them invalid) is written in one block of about
+    190 kB at the end, more than a pipe holds. When `head -1` goes away in the middle of it, the
+    write takes part of the block without an error, and only the next write fails: taking the
+    part for the whole once ended the run with exit 3 and a summary claiming all 53 written."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "screener", "batch", str(ROOT / "examples" / "cohort.jsonl"), "-f", output_format],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+    )
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.read(1)
+    command.stdout.close()  # like `| head -c 1`
+    errors = command.stderr.read().decode()
+    command.stderr.close()
+    assert command.wait(timeout=300) == 141, errors
+    assert errors == ""  # no summary claiming the records were written
+
+
 def test_writing_to_a_directory_or_a_missing_folder_is_refused_with_exit_2(tmp_path: Path) -> None:
     source = answers_file(tmp_path)
     done = mgk("batch", str(source), "-o", str(tmp_path), cwd=tmp_path)

@@ -210,6 +210,20 @@ def test_an_output_file_named_parquet_or_csv_gets_that_format_without_being_told
     assert json.loads((tmp_path / "told.csv").read_text("utf-8"))["id"] == "rita"  # -f still decides
 
 
+def test_a_parquet_file_in_a_folder_is_read_like_the_same_file_given_by_name(tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    pq.write_table(pa.table({"id": ["rita"], "age": [72]}), clinic / "export.PARQUET")
+    (clinic / "walk-ins.jsonl").write_text('{"id": "sam", "age": 30}\n', encoding="utf-8")
+    run = runner.invoke(app, ["batch", str(clinic), "-o", str(tmp_path / "out.jsonl")])
+    assert run.exit_code == 0, run.stderr
+    entries = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(entry["id"], entry["source"]) for entry in entries] == [
+        ("rita", str(clinic / "export.PARQUET")),
+        ("sam", str(clinic / "walk-ins.jsonl")),
+    ]
+
+
 # ------------------------------------------------------------------------------ without the extra
 
 WITHOUT_PYARROW = "import sys; sys.modules['pyarrow'] = None; sys.modules['pyarrow.parquet'] = None; sys.argv[0] = 'mgk-screen'; "
@@ -227,6 +241,17 @@ def test_without_the_extra_a_parquet_input_is_named_with_the_install_command(tmp
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
     assert "in.parquet: Reading a Parquet file needs the optional 'parquet' extra (pyarrow is not installed): pip install 'mgk-screen[parquet]'" in done.stderr
+    assert json.loads((tmp_path / "out.jsonl").read_text())["id"] == "b"
+
+
+def test_without_the_extra_a_parquet_file_in_a_folder_is_named_with_the_install_command(tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    pq.write_table(pa.table({"id": ["a"]}), clinic / "monday.parquet")
+    (clinic / "tuesday.jsonl").write_text('{"id": "b"}\n', encoding="utf-8")
+    done = run_without_pyarrow("batch", "clinic", "-o", "out.jsonl", cwd=tmp_path)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert "clinic/monday.parquet: Reading a Parquet file needs the optional 'parquet' extra" in done.stderr
     assert json.loads((tmp_path / "out.jsonl").read_text())["id"] == "b"
 
 

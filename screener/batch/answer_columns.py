@@ -230,7 +230,7 @@ def _read_number(cell: str, *, whole: bool) -> int | float:
         raise CellError(f"expected {'a whole number' if whole else 'a number'}, got {shown(cell)}")
     value = float(cell)
     if not math.isfinite(value):
-        raise CellError(f"expected a number, got {shown(cell)}, which is too large")
+        raise CellError(f"a number too large to use ({cell})")
     if whole:
         if not value.is_integer():
             raise CellError(f"expected a whole number, got {shown(cell)}")

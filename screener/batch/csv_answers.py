@@ -2,16 +2,18 @@
 
 A sheet is one row per respondent under a header row naming the answers fields by their JSON
 path (``screener.batch.answer_columns`` holds the columns and the cell rules). Files saved by
-Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF or LF
-line ends, and ``,`` or ``;`` between cells, told apart by the header row (whose names contain
-neither), so a list cell is quoted when ``;`` is also the delimiter, and a decimal comma (``3,3``)
-is read as a decimal point there, since that is how such a sheet writes numbers.
+Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF, LF or
+CR line ends (Excel for Mac's "CSV (Macintosh)"), and ``,`` or ``;`` between cells, told apart by
+the header row (whose names contain neither), so a list cell is quoted when ``;`` is also the
+delimiter, and a decimal comma (``3,3``) is read as a decimal point there, since that is how such
+a sheet writes numbers.
 
 The header is checked before any row is read: an unknown or repeated column makes the whole file
 unreadable (with "did you mean"), since every row would be misread. After that a fault costs
 one row only: a bad cell makes its row invalid, naming the column's JSON path. A record's
 position is its row number in the sheet, the header being row 1, so that a message points at
-the row a spreadsheet shows. Rows with no value in any cell are skipped, as blank lines are.
+the row a spreadsheet shows. Rows with no value in any cell are skipped, as blank lines are; a
+sheet with no other rows is reported as such.
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ from screener.contract.validation import Problem
 
 DELIMITERS: Final = (",", ";")
 _SURROGATE: Final = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it
+_FIRST_LINE: Final = re.compile(rb"[^\r\n]*")
 
 
 def is_answers_sheet(head: bytes) -> bool:
     """Whether a source whose content starts with ``head`` (from its first non-blank line) is a
     sheet of answers: its first line is a row of cells naming at least one answers column."""
-    line = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+    # A line ends at \n, \r\n, or \r alone: Excel for Mac's "CSV (Macintosh)" ends lines so.
+    line = _FIRST_LINE.match(head).group().decode("utf-8", "replace").strip()  # type: ignore[union-attr]  # always matches
     if not line or line[0] in "{[":
         return False
     try:
@@ -72,7 +76,12 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems))
             return
-        yield from _rows(rows, [cell.strip() for cell in header], source, header_row, delimiter)
+        empty = True
+        for item in _rows(rows, [cell.strip() for cell in header], source, header_row, delimiter):
+            empty = False
+            yield item
+        if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records
+            yield UnreadableSource(source, "a header row but no rows of answers")
     finally:
         text.detach()  # the byte stream belongs to the caller
 

@@ -4,12 +4,14 @@ refusing NaN/Infinity, lone surrogates and over-long integers, and giving the li
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
 from screener.batch import json_fast, records
+from screener.contract.validation import TooLargeNumber
 
 if TYPE_CHECKING:
     pass
@@ -77,7 +79,15 @@ def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return value
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_object)
+def _number(text: str) -> float:
+    """A JSON number with a fraction or an exponent. One too large for a float (``1e400``) stays
+    in the record, infinite as json makes it, but keeping its text: validation then reports it,
+    with the record's other problems, as "a number too large to use (1e400)"."""
+    value = float(text)
+    return TooLargeNumber(text) if math.isinf(value) else value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_object)
 
 
 def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[object, int]:
@@ -87,6 +97,9 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
     try:
         value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as error:
+        comma = _trailing_comma(text, error)
+        if comma is not None:
+            raise JsonFault("a trailing comma after the last item (remove it)", comma, "syntax") from None
         raise JsonFault(error.msg, error.pos, "syntax") from None
     except _NotJsonConstant as error:
         constant = next((m for m in _CONSTANT_OR_STRING.finditer(text, start) if m.group(1)), None)
@@ -126,6 +139,18 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
             "text",
         )
     return value, end
+
+
+_AFTER_A_COMMA = ("Expecting property name enclosed in double quotes", "Expecting value")
+
+
+def _trailing_comma(text: str, error: json.JSONDecodeError) -> int | None:
+    """Where the comma is, when the decoder stopped at a closing bracket right after one
+    (``{"age": 40,}``, as JavaScript and Python allow and JSON does not), else None."""
+    if error.msg not in _AFTER_A_COMMA or text[error.pos : error.pos + 1] not in ("}", "]"):
+        return None
+    before = text[: error.pos].rstrip(" \t\r\n")
+    return len(before) - 1 if before.endswith(",") else None
 
 
 def _refuse_too_many_values(text: str, value: object, start: int, end: int, max_values: int | None) -> None:

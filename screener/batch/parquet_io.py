@@ -327,13 +327,18 @@ class _Sink(io.RawIOBase):
     def write(self, data: Any) -> int:
         if self._target.closed:
             return len(data)
+        view = memoryview(data).cast("B")
+        size = len(view)
         try:
-            written: int = self._target.write(data)
+            # A pipe whose reader goes away mid-block takes part of it without an error; the next
+            # write is the one that fails (see ``writers.write_all``).
+            while view:
+                view = view[self._target.write(view) :]
         except OSError as error:  # as the text outputs report it (pyarrow passes it on)
             raise ClosedPipe() if isinstance(error, BrokenPipeError) else OutputError(
                 f"cannot write the Parquet output: {error.strerror or error}"
             ) from None
-        return written
+        return size
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

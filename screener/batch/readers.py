@@ -29,7 +29,8 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, BinaryIO, Literal
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, BinaryIO, Final, Literal
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -39,6 +40,7 @@ from screener.batch.json_lines import has_record_line, line_records, read_lines
 from screener.batch.json_text import JSON_WHITESPACE
 from screener.batch.parquet_io import is_parquet, parquet_records
 from screener.batch.records import (
+    RECORD_FILE_KINDS,
     RECORD_FILE_SUFFIXES,
     STDIN_NAME,
     RawRecord,
@@ -54,6 +56,8 @@ __all__ = [
     "UnreadableRecord",
     "UnreadableSource",
     "iter_records",
+    "list_folder",
+    "skipped_in_folder",
 ]
 
 
@@ -72,8 +76,9 @@ def iter_records(
 ) -> Iterator[ReadItem]:
     """Yield every record of the inputs, in order, one at a time.
 
-    Each input is a file, a directory (its ``*.json``, ``*.jsonl`` and ``*.ndjson`` files in name
-    order, not recursive) or ``-`` for ``stdin`` (default ``sys.stdin.buffer``). Positions are
+    Each input is a file, a directory (its ``*.json``, ``*.jsonl``, ``*.ndjson``, ``*.csv`` and
+    ``*.parquet`` files in name order, each read as if given by name; not recursive: see
+    ``skipped_in_folder`` for naming what is left out) or ``-`` for ``stdin`` (default ``sys.stdin.buffer``). Positions are
     1-based and counted per source, unreadable records included (in a sheet: its row numbers). FHIR Bundles and bulk-data
     lines become one record per person (``screener.batch.fhir_records.expand``). ``opened`` gives
     streams to read instead of opening some inputs (``-``, named pipes: ``batch.workers`` copies
@@ -96,19 +101,74 @@ def _read_inputs(inputs: Sequence[str], stdin: BinaryIO | None, opened: Mapping[
             yield from _read_file(given)
 
 
+@dataclass(frozen=True)
+class FolderListing:
+    """What a folder input holds: the files read (in name order) and the names of what is not read."""
+
+    read: list[str]
+    skipped_files: list[str]
+    """Files whose names do not end in one of ``RECORD_FILE_SUFFIXES`` (notes, a Word document...)."""
+    skipped_folders: list[str]
+    """Folders inside it: a folder is read one level deep."""
+
+
+def list_folder(path: str) -> FolderListing:
+    """The files of a folder input that are read, and what is skipped, each in name order. Hidden
+    entries (``.DS_Store``, ``.git``) are neither read nor named, as a shell's ``*`` leaves them out.
+    Raises ``OSError`` when the folder cannot be listed."""
+    read: list[str] = []
+    skipped_files: list[str] = []
+    skipped_folders: list[str] = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.name.lower().endswith(RECORD_FILE_SUFFIXES):
+                read.append(entry.name)
+            elif _is_folder(entry):
+                skipped_folders.append(entry.name)
+            else:
+                skipped_files.append(entry.name)
+    return FolderListing(sorted(read), sorted(skipped_files), sorted(skipped_folders))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def skipped_in_folder(path: str, most: int = 10) -> str | None:
+    """One line naming what a folder input holds that is not read, or None (also for a path that
+    is not a folder): so that a file is never left out without a word."""
+    if not os.path.isdir(path):
+        return None
+    try:
+        listing = list_folder(path)
+    except OSError:
+        return None  # reported when the folder is read
+    parts = []
+    if listing.skipped_files:
+        parts.append(f"{_names(listing.skipped_files, most)} (not {RECORD_FILE_KINDS})")
+    if listing.skipped_folders:
+        parts.append(f"{_names([name + '/' for name in listing.skipped_folders], most)} (folders inside are not read)")
+    return "skipped: " + "; ".join(parts) if parts else None
+
+
+def _names(names: list[str], most: int) -> str:
+    more = len(names) - most
+    return ", ".join(names[:most]) + (f" and {more:,} more" if more > 0 else "")
+
+
 def _read_directory(path: str) -> Iterator[ReadItem]:
     try:
-        with os.scandir(path) as entries:
-            names = sorted(
-                entry.name
-                for entry in entries
-                if not entry.name.startswith(".") and entry.name.lower().endswith(RECORD_FILE_SUFFIXES)
-            )
+        names = list_folder(path).read
     except OSError as error:
         yield UnreadableSource(path, f"cannot read directory: {error.strerror or error}")
         return
     if not names:
-        yield UnreadableSource(path, "no .json, .jsonl or .ndjson files in this directory")
+        yield UnreadableSource(path, f"no {RECORD_FILE_KINDS} files in this folder")
     for name in names:
         yield from _read_file(os.path.join(path, name), in_folder=True)
 
@@ -145,6 +205,10 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             return
         if skipped_bytes == 0 and is_parquet(head):  # binary, so before the check for text
             yield from parquet_records(stream, head, source)
+            return
+        container = _container(head) if skipped_bytes == 0 else None
+        if container is not None:
+            yield UnreadableSource(source, container)
             return
         fmt, head = _detect_format(head, stream)
         if fmt == "binary":
@@ -239,6 +303,18 @@ def _read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
         if not more:
             return b"", blank_lines, skipped_bytes
         data += more
+
+
+#: Files that hold answers only once opened by another program, told by their first bytes.
+_CONTAINERS: Final = (
+    (b"PK\x03\x04", "looks like an Excel workbook (.xlsx) or a zip file: save the sheet as 'CSV UTF-8' and screen that"),
+    (b"\xd0\xcf\x11\xe0", "looks like an old Excel workbook (.xls): save the sheet as 'CSV UTF-8' and screen that"),
+    (b"\x1f\x8b", "gzip-compressed: decompress it first (gunzip)"),
+)
+
+
+def _container(head: bytes) -> str | None:
+    return next((message for magic, message in _CONTAINERS if head.startswith(magic)), None)
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -14,7 +14,11 @@ STDIN_NAME: Final = "<stdin>"
 
 
 #: Files a directory input contributes (case-insensitive; hidden files are skipped, as by ``*.json``).
-RECORD_FILE_SUFFIXES: Final = (".json", ".jsonl", ".ndjson")
+#: Each is then read in the format its content has, as the same file given by name would be.
+RECORD_FILE_SUFFIXES: Final = (".json", ".jsonl", ".ndjson", ".csv", ".parquet")
+
+#: The same, as messages write them.
+RECORD_FILE_KINDS: Final = "/".join(RECORD_FILE_SUFFIXES)
 
 
 #: Largest single record read; beyond it a record is reported instead of filling memory.

@@ -108,6 +108,8 @@ class BatchSummary:
     """The first few records that reached ``--fail-on``, as "id (source record N)"."""
     duplicate_ids: int = 0
     """Records whose id was already used by an earlier record of the batch."""
+    first_duplicate_ids: list[str] = field(default_factory=list)
+    """The first few of them, as "id (source record N)"."""
     _ids: SeenIds = field(default_factory=SeenIds, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -141,10 +143,14 @@ class BatchSummary:
                     self.first_reaching_fail_on.append(_where(item))
         if not self._ids.add(item[1]):
             self.duplicate_ids += 1
+            if len(self.first_duplicate_ids) < DUPLICATES_NAMED:
+                self.first_duplicate_ids.append(_where(item))
 
 
 #: How many of the records that reached ``--fail-on`` the summary names (the rest are counted).
 FAIL_ON_NAMED = 10
+#: How many records with an id used before them the summary names.
+DUPLICATES_NAMED = 5
 
 
 def _where(item: Digest) -> str:

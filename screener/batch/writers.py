@@ -91,8 +91,19 @@ def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()
-        return cast(Callable[[bytes], object], buffer.write)
+        return lambda data: write_all(buffer, data)
     return lambda data: out.write(data.decode("utf-8"))
+
+
+def write_all(buffer: IO[bytes], data: bytes) -> None:
+    """Write every byte of ``data``. A buffered stream's ``write`` may write only part of a large
+    block and say so in what it returns, without an error: onto a pipe whose reader went away in
+    the middle of the block (``| head -1``), the next write is the one that fails (EPIPE). Taking
+    the part for the whole once ended such a run "successfully", its summary claiming every
+    record written."""
+    view = memoryview(data)
+    while view:
+        view = view[buffer.write(view) :]
 
 
 # -- where output goes ------------------------------------------------------------------------
@@ -290,7 +301,7 @@ class _Guarded(io.TextIOBase):
                 self._out.write(data.decode("utf-8"))
                 return
             self._out.flush()
-            buffer.write(data)
+            write_all(buffer, data)
         except OSError as error:
             raise _output_failed(error, self._name) from None
 
@@ -346,6 +357,6 @@ def write_atomically(path: str, content: str | bytes, *, hint: str = "give a fil
             return
         out.flush()
         try:
-            out.buffer.write(content)
+            write_all(out.buffer, content)
         except OSError as error:
             raise _output_failed(error, path) from None

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -55,6 +55,28 @@ class Problem:
         return {"path": self.path, "message": self.message}
 
 
+class TooLargeNumber(float):
+    """A number in JSON text too large for a float (``1e400``): infinite, like the float json
+    makes of it, and keeping the text it was written as, so that a message can quote it."""
+
+    text: str
+
+    def __new__(cls, text: str) -> TooLargeNumber:
+        number = super().__new__(cls, text)
+        number.text = str(text)
+        return number
+
+
+def too_large_message(value: float) -> str:
+    """The message for a number too large to use (an infinite float), quoting it as written."""
+    written = getattr(value, "text", None) or ("-Infinity" if value < 0 else "Infinity")
+    return f"a number too large to use ({written})"
+
+
+def _too_large(value: Any) -> bool:
+    return isinstance(value, float) and math.isinf(value)
+
+
 def json_path(parts: Iterable[str | int]) -> str:
     path = "$"
     for part in parts:
@@ -92,6 +114,13 @@ def schema_problems(validator: Draft202012Validator, instance: Any) -> list[Prob
 
 
 def _describe(error: ValidationError) -> Iterator[Problem]:
+    if _too_large(error.instance) and error.validator in _NUMBER_KEYWORDS:
+        yield Problem(json_path(error.absolute_path), too_large_message(error.instance))
+        return
+    yield from _describe_by_keyword(error)
+
+
+def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
     path = json_path(error.absolute_path)
     kind, instance, schema = error.validator, error.instance, error.schema
     if kind == "anyOf" and error.context:
@@ -147,6 +176,49 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, _text_problem(error))
         return
     yield Problem(path, error.message)
+
+
+_NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "type"})
+
+
+#: Model errors that the JSON Schema always reports too, in its own words (see ``with_model_problems``).
+_SCHEMA_SAYS_IT = frozenset({"missing", "extra_forbidden"})
+
+
+def model_problem(error: Mapping[str, Any]) -> Problem:
+    """A pydantic error (one of ``ValidationError.errors()``) in our wording."""
+    path = json_path(error["loc"])
+    if error["type"] == "finite_number" and _too_large(error.get("input")):
+        return Problem(path, too_large_message(error["input"]))
+    return Problem(path, str(error["msg"]).removeprefix("Value error, "))
+
+
+def with_model_problems(found: list[Problem], model_errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
+    """The schema's problems and the model's that it did not report, in path order: every
+    problem of a record, not only the schema's, and each once.
+
+    The model checks what the JSON Schema cannot express (a number too large to use is a valid
+    JSON Schema number); what it finds at, above or below a path the schema already reported is
+    the same fault told again, and left out."""
+    if len(found) > MAX_PROBLEMS:  # already as many as are listed, and the note saying so
+        return found
+    said = [problem.path for problem in found]
+    extra = [
+        model_problem(error)
+        for error in model_errors
+        if error["type"] not in _SCHEMA_SAYS_IT and not any(_related(json_path(error["loc"]), path) for path in said)
+    ]
+    return sorted(dict.fromkeys([*found, *extra[:MAX_PROBLEMS]]), key=lambda problem: problem.path)
+
+
+def _related(path: str, other: str) -> bool:
+    """Whether two paths are the same, or one lies inside the other (``$`` holds only itself here:
+    a whole-record problem says nothing about a field)."""
+    if path == other:
+        return True
+    if "$" in (path, other):
+        return False
+    return path.startswith((other + ".", other + "[")) or other.startswith((path + ".", path + "["))
 
 
 def _text_problem(error: ValidationError) -> str:
@@ -224,6 +296,8 @@ def _expected(schema: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    if _too_large(value):
+        return getattr(value, "text", None) or ("-Infinity" if value < 0 else "Infinity")
     try:
         text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
     except ValueError:  # an integer too long to convert to text (sys.get_int_max_str_digits())

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
-from screener.contract.validation import Problem, json_path, schema_problems, validator_for
+from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
 from screener.screening.evidence_reading import Evidence
 from screener.screening.findings import Detail, FindingCatalogue, describe_conclusion
@@ -154,14 +154,12 @@ class Screener:
 
     def _check_thoroughly(self, value: Any) -> tuple[Answers | None, list[Problem]]:
         problems = schema_problems(self._answers_validator, value)
-        if problems:
-            return None, problems
         try:
             answers = Answers.model_validate(value)
-        except ValidationError as error:  # a constraint the JSON Schema cannot express
-            return None, [
-                Problem(json_path(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in error.errors()
-            ]
+        except ValidationError as error:  # and constraints the JSON Schema cannot express: every problem
+            return None, with_model_problems(problems, error.errors())
+        if problems:
+            return None, problems
         problems = lab_problems(answers, self.ruleset)
         return (None, problems) if problems else (answers, [])
 
