@@ -214,6 +214,8 @@ def read_one_record(path: str) -> RawRecord:
     """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row)."""
     from screener.errors import InputError
 
+    if path == "-" and sys.stdin is not None and sys.stdin.isatty():  # else it would wait, silent
+        echo("mgk-screen: reading one answers object from the keyboard; end it with Ctrl-D", err=True)
     found = one_record(path)
     if isinstance(found, tuple):
         source, problem = found

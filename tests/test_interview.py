@@ -643,6 +643,21 @@ def test_a_kept_answer_that_a_later_reply_rules_out_is_removed_with_a_note(
     assert "ppi_over_3_months" not in interview.answers
 
 
+def test_a_change_that_rules_out_two_answers_names_both_in_one_sentence(
+    questionnaire: Questionnaire, screener: Any
+) -> None:
+    given = {"age": 50, "diarrhea": {"present": True, "days": 3, "stools_per_day": 4}}
+    interview = Interview.for_ruleset(questionnaire, screener.ruleset, given)
+    reply_all(interview, ["0", "male", "no", "none", "never"])
+    interview.change("diarrhea_present")
+    assert asked(interview) == "diarrhea_present"
+    reply = interview.answer("no")
+    assert reply.notes == (
+        "Your earlier answers to 'Days of diarrhea' and 'Loose stools on a bad day' no longer fit this answer, "
+        "so they were removed.",
+    )
+
+
 def test_a_file_from_another_tool_with_drinks_a_week_and_no_audit_c_keeps_the_drinks(
     questionnaire: Questionnaire, screener: Any
 ) -> None:

@@ -314,9 +314,11 @@ class Interview:
         self._defaults.pop(step.key, None)
         self._history.append(step.key)
         dropped = [self.questionnaire.item(key).label for key in self._tidy() if ":" not in key]
-        if dropped:
-            these = "; ".join(f"'{label}'" for label in dropped)
-            notes = (*notes, f"Your earlier answer to {these} no longer fits this answer, so it was removed.")
+        if len(dropped) == 1:
+            notes = (*notes, f"Your earlier answer to '{dropped[0]}' no longer fits this answer, so it was removed.")
+        elif dropped:
+            these = ", ".join(f"'{label}'" for label in dropped[:-1]) + f" and '{dropped[-1]}'"
+            notes = (*notes, f"Your earlier answers to {these} no longer fit this answer, so they were removed.")
         shown = None if value is SKIPPED else value
         return Reply(status, value=shown, notes=notes, emergency=emergency)
 
