@@ -974,3 +974,12 @@ def test_version_two_names_as_people_write_them(vocabulary: Vocabulary, text: st
     assert match.classes == classes
     assert match.counted
     assert match.recognised
+
+
+def test_every_medicine_class_is_named_in_words_where_a_result_says_why(vocabulary: Vocabulary, screener: Any) -> None:
+    # "because: an anti-inflammatory painkiller (NSAID): yes", never "medicine of class nsaid".
+    assert set(vocabulary.class_labels) == set(vocabulary.class_names)
+    result = screener.screen({"age": 60, "medications": ["ibuprofen 400 mg", "Lasix"]})
+    because = " ".join(f"{item.label}: {item.value}" for finding in result.findings for item in finding.evidence)
+    assert "an anti-inflammatory painkiller (NSAID)" in because
+    assert "medicine of class" not in because
