@@ -12,7 +12,6 @@ import pytest
 from screener.fhir import Located, fhir_context, patient_to_answers
 from screener.fhir.conversion import Conversion
 from screener.fhir.lab_times import latest_of, taken_at
-from screener.fhir.labs import _NORMAL_MMOL_PER_L
 from screener.fhir.records import screen_record_entry
 from screener.screening.pipeline import Screener
 
@@ -239,4 +238,5 @@ def test_the_normal_ranges_that_break_ties_are_the_bounds_the_rules_use(screener
         "potassium": (bound("low_k_lab", "lt"), bound("high_k_lab", "gt")),
         "magnesium": (bound("low_mg_lab", "lt"), bound("high_mg_lab", "gt")),
     }
-    assert the_rules_say == _NORMAL_MMOL_PER_L
+    the_ruleset_says = {lab: tuple(unit["normal_mmol_per_l"]) for lab, unit in screener.ruleset.lab_units.items()}
+    assert the_rules_say == the_ruleset_says

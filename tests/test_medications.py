@@ -471,6 +471,11 @@ def test_joined_drugs_come_back_in_input_order_with_their_own_words(vocabulary: 
         ("tab Lasix 40mg", "furosemide"),
         ("cap omeprazole 20mg", "omeprazole"),
         ("Theo-24 300 mg XL", "theophylline"),
+        ("metolazone 2.5 mg on Mon/Wed/Fri", "metolazone"),
+        ("omeprazole 20mg gastro-resistant capsules", "omeprazole"),
+        ("naproxen 500 mg film coated tablets", "naproxen"),
+        ("pantoprazole sodium sesquihydrate 40 mg", "pantoprazole"),
+        ("Lasix 40 mg on Sundays", "furosemide"),
     ],
 )
 def test_dose_strength_form_and_timing_text_is_ignored(vocabulary: Vocabulary, text: str, generic: str) -> None:

@@ -301,6 +301,11 @@ BROKEN = [
         id="unknown fact with a near-miss name",
     ),
     pytest.param(
+        "ruleset.json", lambda d: d["lab_units"]["potassium"].update(normal_mmol_per_l=[5.0, 3.5]),
+        ["ruleset.json", "normal range [5.0, 3.5] is empty or not inside the plausible range [1.5, 9.0]"],
+        id="a normal range upside down",
+    ),
+    pytest.param(
         "levels.json", lambda d: _rule(d, "magnesium_likely_low_result").update(step="level"),
         ["levels.json", "magnesium_likely_low_result", "'step'", "did you mean 'levels'"],
         id="unknown step",

@@ -35,11 +35,6 @@ from screener.fhir.elements import codings, is_reference_to, naming, recorded_on
 from screener.fhir.lab_times import Taken, latest_of, taken_at
 from screener.fhir.mapping import UCUM, FhirContext, UnitCode
 
-# The screen's normal range of each lab in mmol/L: the bounds of the rules low_k_lab and
-# high_k_lab, low_mg_lab and high_mg_lab (tests/test_fhir_lab_recency.py checks they agree). Used
-# only to choose between results that cannot be put in time order, never to read a result.
-_NORMAL_MMOL_PER_L = {"potassium": (3.5, 5.0), "magnesium": (0.70, 1.05)}
-
 
 @dataclass(frozen=True)
 class _Reading:
@@ -113,7 +108,9 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     if unit is None or isinstance(number, bool) or not isinstance(number, (int, float)):
         return math.inf, 0.0
     mmol = number * float(context.lab_units.get(reading.lab, {}).get("to_mmol_per_l", {}).get(unit.value, 1))
-    low, high = _NORMAL_MMOL_PER_L.get(reading.lab, (mmol, mmol))
+    # The screen's normal range (the ruleset's lab_units; tests/test_fhir_lab_recency.py checks it
+    # is the bounds the rules use): without one, the lowest result is the more urgent.
+    low, high = context.lab_units.get(reading.lab, {}).get("normal_mmol_per_l", (mmol, mmol))
     outside = (low - mmol) / low if mmol < low else (mmol - high) / high if mmol > high else 0.0
     return outside, -mmol
 

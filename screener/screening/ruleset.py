@@ -315,6 +315,19 @@ def _name_problems(facts_data: dict[str, Any], manifest: dict[str, Any], label: 
     return problems
 
 
+def _lab_range_problems(unit: dict[str, Any], label: str) -> list[str]:
+    low, high = unit["plausible_mmol_per_l"]
+    if low >= high:
+        return [f"{label}/ruleset.json: lab_units plausible range [{low}, {high}] is empty"]
+    normal_low, normal_high = unit.get("normal_mmol_per_l", (low, high))
+    if not low <= normal_low < normal_high <= high:
+        return [
+            f"{label}/ruleset.json: lab_units normal range [{normal_low}, {normal_high}] is empty or not inside "
+            f"the plausible range [{low}, {high}]"
+        ]
+    return []
+
+
 def _check_consistency(ruleset: Ruleset, label: str) -> None:
     problems: list[str] = []
     steps = ruleset.step_ids
@@ -329,9 +342,7 @@ def _check_consistency(ruleset: Ruleset, label: str) -> None:
                     f"{label}/ruleset.json: tally '{tally}' names unknown group '{group}'{did_you_mean(group, ruleset.evidence_groups)}"
                 )
     for unit in ruleset.lab_units.values():
-        low, high = unit["plausible_mmol_per_l"]
-        if low >= high:
-            problems.append(f"{label}/ruleset.json: lab_units plausible range [{low}, {high}] is empty")
+        problems += _lab_range_problems(unit, label)
     seen: dict[str, str] = {}
     for rule in ruleset.rules:
         where = f"{rule.file}: rule '{rule.id}'"
