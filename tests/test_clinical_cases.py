@@ -126,7 +126,7 @@ def test_woman_on_furosemide_with_a_current_high_magnesium_is_told_what_holds_ma
     assert levels(result) == ("unlikely", "unlikely", "possible")
     assert result.next_level_missing == [
         "combined magnesium and potassium depletion would be possible with magnesium depletion possible or likely "
-        "(now: unlikely), which is held there by: Current high magnesium result: magnesium depletion unlikely now "
+        "(now: unlikely; held there by: Current high magnesium result: magnesium depletion unlikely now) "
         "(Magnesium and potassium both at least possible: combined possible)"
     ]
 

@@ -118,10 +118,16 @@ class NextLevel:
         # A level held down by a cap is not raised by more findings: name what holds it.
         holding = [rule.title for rank, rule in caps.get(scale.name, ()) if rank < scale.rank(wanted)]
         if holding:
-            return f"{words}, which is held there by: {'; '.join(holding)}"
+            return _noted(words, f"held there by: {'; '.join(holding)}")
         # A missing level is itself a conclusion: name the findings that would reach it.
         routes = [rule.title.split(":")[0] for rule in self._rules_raising(scale.name, wanted)]
-        return f"{words}, reached by any of: {'; '.join(routes)}" if routes else words
+        return _noted(words, f"reached by any of: {'; '.join(routes)}") if routes else words
+
+
+def _noted(words: str, note: str) -> str:
+    """Words with a note in their closing brackets ("... (now: unlikely; reached by any of: A; B)"),
+    so that the list in the note cannot be read as running on into the next condition."""
+    return f"{words[:-1]}; {note})" if words.endswith(")") else f"{words} ({note})"
 
 
 def _urgency_only_symptoms(ruleset: Ruleset) -> frozenset[str]:
