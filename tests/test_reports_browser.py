@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_images import WHEN, browser, pdf_pages, screenshot, spread, tools_missing
+from report_images import WHEN, browser, pdf_page_texts, pdf_pages, screenshot, spread, tools_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 MISSING = tools_missing()
@@ -61,3 +61,46 @@ def test_every_pdf_page_renders_and_none_is_blank(reports: dict[str, Path], name
     assert len(pages) >= 2
     for page in pages:
         assert spread(page) > 8, f"{page.name} looks blank"
+
+
+#: A supplement's name as someone typed it: 78 letters and no space.
+LONG_NAME = "ChondroFlexiMaxUltraHerbalJointSupportFormulaWithTurmericAndBlackPepperExtract"
+
+
+@pytest.fixture(scope="module")
+def long_name_report(tmp_path_factory: pytest.TempPathFactory, screener: Any) -> dict[str, Path]:
+    """The report of an older woman whose medicine list holds a name with no spaces, as HTML and PDF."""
+    from screener.reports import person_report, write_report
+
+    answers = json.loads((ROOT / "examples/personas/older-adult-on-furosemide-with-cramps.json").read_text())
+    answers["id"] = "retired-teacher-Bartholomew-Featherstonehaugh-on-many-medicines"
+    answers["medications"] = [*answers.get("medications", []), LONG_NAME]
+    html = person_report(answers, screener=screener, generated=WHEN)
+    folder = tmp_path_factory.mktemp("long-name")
+    files = {suffix: folder / f"long-name.{suffix}" for suffix in ("html", "pdf")}
+    for path in files.values():
+        write_report(html, str(path))
+    return files
+
+
+def test_a_medicine_name_with_no_spaces_wraps_inside_a_phone_screen(long_name_report: dict[str, Path]) -> None:
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 390, "height": 900})
+        page.goto(long_name_report["html"].as_uri())
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        too_wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+            ".map(e => e.tagName + ': ' + e.textContent.slice(0, 40))"
+        )
+    assert page_width <= 390
+    assert too_wide == []
+
+
+def test_a_medicine_name_with_no_spaces_is_printed_whole_across_lines(long_name_report: dict[str, Path]) -> None:
+    """Text cut at the page edge is missing from pdftotext's output: every mention of the name,
+    in the clinician's summary and in the answers, must be there in full (split across lines)."""
+    text = "".join("".join(page_text.split()) for page_text in pdf_page_texts(long_name_report["pdf"]))
+    mentions = text.count(LONG_NAME[:20])
+    assert mentions >= 3  # the clinician's medicines, "Please note", the answers as given
+    assert text.count(LONG_NAME) == mentions
