@@ -104,3 +104,74 @@ def test_a_medicine_name_with_no_spaces_is_printed_whole_across_lines(long_name_
     mentions = text.count(LONG_NAME[:20])
     assert mentions >= 3  # the clinician's medicines, "Please note", the answers as given
     assert text.count(LONG_NAME) == mentions
+
+
+# Edith, 80, on a loop and a thiazide diuretic, digoxin and a PPI, with a low potassium and
+# magnesium: a long report whose "Why" heading once fell at the foot of page 2 on A4.
+EDITH = {
+    "id": "NHS-943-476-5919 Mrs Edith Hargreaves-Worthington",
+    "age": 80,
+    "sex": "female",
+    "medications": ["furosemide 80 mg twice daily", "metolazone 2.5 mg on Mon/Wed/Fri", "digoxin 62.5 micrograms",
+                    "omeprazole 20 mg", "senna 15 mg at night", "bisoprolol 2.5 mg"],
+    "diuretic_use": "yes",
+    "ppi_over_3_months": "yes",
+    "laxative_use": "regular",
+    "laxative_type": "stimulant",
+    "alcohol": {"drinks_per_week": 0},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "diet": {"processed_food": "sometimes", "fruit_veg_servings": 2},
+    "conditions": ["heart_failure", "chronic_kidney_disease", "high_blood_pressure"],
+    "symptoms": ["muscle_cramps", "fatigue", "muscle_weakness", "palpitations"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 2.9, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 1.4, "unit": "mg/dL", "taken": "last_30_days"},
+    },
+}
+
+
+def headings_with_intros(html: str) -> list[str]:
+    """Each heading of the page (h2, h3, table caption), and each h2 or h3 with the paragraph
+    that introduces what follows it: none may be the last thing on a printed page."""
+    from test_reports import parsed, text_of
+
+    blocks = []
+    for parent in parsed(html).iter():
+        children = list(parent)
+        for position, child in enumerate(children):
+            if child.tag in ("h2", "h3", "caption"):
+                blocks.append(text_of(child))
+                after = children[position + 1] if position + 1 < len(children) else None
+                more = position + 2 < len(children)  # the intro is not all the section has
+                if child.tag != "caption" and after is not None and after.tag == "p" and more:
+                    blocks.append(f"{text_of(child)} {text_of(after)}")
+    return blocks
+
+
+def page_ends(pdf: Path, disclaimer: str) -> list[str]:
+    """The words of each printed page's body, the footer in the bottom margin left out."""
+    footer = " ".join(disclaimer.split())[:40]
+    return [" ".join(text.split()).split(footer)[0].strip() for text in pdf_page_texts(pdf)]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_printed_page_ends_with_a_heading_whose_content_is_on_the_next(
+    tmp_path: Path, screener: Any, paper: str
+) -> None:
+    from screener.reports import cohort_report_from_entries, person_report, write_report
+
+    cohort = [screener.screen_entry(json.loads(line), detail="lean") for line in (ROOT / "examples/cohort.jsonl").read_text().splitlines()]
+    pages = {
+        "edith": person_report(EDITH, screener=screener, generated=WHEN),
+        "cohort": cohort_report_from_entries(cohort, screener.ruleset, generated=WHEN),
+    }
+    for name, html in pages.items():
+        pdf = tmp_path / f"{name}-{paper}.pdf"
+        write_report(html, str(pdf), paper=paper)
+        blocks = headings_with_intros(html)
+        for number, end in enumerate(page_ends(pdf, screener.ruleset.disclaimer), 1):
+            stranded = [block for block in blocks if end.endswith(block)]
+            assert not stranded, f"{name} on {paper}, page {number} ends with {stranded}"
