@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from report_images import WHEN
-from test_reports import page_text, parsed, text_of
+from test_reports import parsed, text_of
 
 pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
 
@@ -70,3 +70,17 @@ def test_the_why_of_each_listed_record_is_kept_only_for_listed_records(screener:
     records = tally.urgent_records()
     assert [r.id for r in records] == ["h-0", "h-1", "h-2"]
     assert all(r.urgency_rules and r.urgency_labs == (("labs.potassium.mmol_per_l", 6.7),) for r in records)
+
+
+def test_the_counts_say_what_they_include(screener: Any) -> None:
+    from screener.reports import cohort_report_from_entries
+
+    entries = [screener.screen_entry(person, detail="lean") for person in (HAROLD, JUNE, {"id": "recent", "symptoms": ["chest_pain"]})]
+    tree = parsed(cohort_report_from_entries(entries, screener.ruleset, generated=WHEN))
+    consult = next(li for li in tree.iter("li") if li.get("data-count") == "consult")
+    assert text_of(consult) == "3 advised to see a clinician (including at the next routine visit)"
+    red_flags = next(s for s in tree.iter("section") if s.get("id") == "red-flags")
+    assert text_of(red_flags.find(".//h2")) == "Red flags, now or in the past two weeks"
+    assert "counted together" in text_of(red_flags)
+    table = next(t for t in tree.iter("table") if t.get("id") == "red-flags-table")
+    assert [int(td.get("data-count")) for td in table.iter("td")] == [2]  # June now, and "recent" in the past two weeks

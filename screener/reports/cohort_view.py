@@ -125,8 +125,9 @@ def cohort_view(
         ),
         _prevalence_figure(
             "red-flags",
-            "Red flags",
-            "Share of screened records with each red flag (these records were told to seek care at once or today).",
+            "Red flags, now or in the past two weeks",
+            "Share of screened records with each red flag, happening now (told to seek emergency care) or in the past "
+            "two weeks (told to contact a clinician today), counted together; a record may have several.",
             [(code, words.red_flag(code)) for code, _ in tally.red_flags.most_common()],
             tally,
             red=True,
