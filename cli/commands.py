@@ -18,6 +18,7 @@ from screener.cli.main import (
     PlainOption,
     RulesOption,
     app,
+    choice_of,
     echo,
     handled_errors,
     interrupted,
@@ -147,13 +148,20 @@ def batch(
         typer.Option(
             "--format",
             "-f",
+            parser=choice_of(OutputFormat),
             help="Output format; fhir: NDJSON of FHIR RiskAssessments (OperationOutcomes for invalid records). "
             "Default: parquet or csv for an OUT named .parquet or .csv, else jsonl.",
         ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option("--fail-on", help="Exit 5 when any result reaches this headline level or urgency (or higher).", metavar="LEVEL"),
+        typer.Option(
+            "--fail-on",
+            parser=choice_of(FailOn),
+            help="Exit 5 when any result reaches this headline level (possible, likely) or urgency "
+            "(routine, soon, urgent, emergency), or higher.",
+            metavar="LEVEL",
+        ),
     ] = None,
     rules: RulesOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
@@ -171,6 +179,7 @@ def batch(
         Detail,
         typer.Option(
             "--detail",
+            parser=choice_of(Detail),
             help="lean: each finding is its rule id and evidence; its explanation, mechanism and sources are the "
             "rules' (`mgk-screen rules show ID`; the entry names the rules by SHA-256). full: every finding "
             "explained in every entry (about 4x larger). CSV and FHIR carry no findings.",
@@ -400,7 +409,11 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
 def schema(
     name: Annotated[
         SchemaName,
-        typer.Argument(help="answers: what an input record may hold; result: what a result holds.", metavar="answers|result"),
+        typer.Argument(
+            parser=choice_of(SchemaName),
+            help="answers: what an input record may hold; result: what a result holds.",
+            metavar="answers|result",
+        ),
     ],
 ) -> None:
     """Print the published JSON Schema of the answers or of a result."""

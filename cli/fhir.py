@@ -7,7 +7,7 @@ import json
 from typing import Annotated
 
 import typer
-from screener.cli.main import RulesOption, app, handled_errors
+from screener.cli.main import RulesOption, app, choice_of, handled_errors
 
 fhir_app = typer.Typer(
     help="HL7 FHIR: export the questionnaire. (Responses and EHR data are read by screen, batch and validate.)",
@@ -26,7 +26,7 @@ def questionnaire(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the Questionnaire to this file instead of stdout.", metavar="FILE")
     ] = None,
-    version: Annotated[FhirVersionChoice, typer.Option("--version", help="FHIR version of the resource.")] = FhirVersionChoice.R4,
+    version: Annotated[FhirVersionChoice, typer.Option("--version", parser=choice_of(FhirVersionChoice), help="FHIR version of the resource.")] = FhirVersionChoice.R4,
     rules: RulesOption = None,
 ) -> None:
     """Write the questionnaire as an SDC Questionnaire (JSON), generated from the rule folder.

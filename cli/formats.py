@@ -7,7 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
-from screener.cli.main import app, handled_errors
+from screener.cli.main import Command, app, choice_of, handled_errors
 
 from screener.errors import InputError
 
@@ -21,14 +21,17 @@ class Delimiter(str, enum.Enum):
     semicolon = ";"
 
 
-@app.command()
+@app.command(cls=Command)
 def template(
-    kind: Annotated[TemplateKind, typer.Argument(help="csv: a spreadsheet with one column per answers field.")],
+    kind: Annotated[
+        TemplateKind,
+        typer.Argument(parser=choice_of(TemplateKind), help="csv: a spreadsheet with one column per answers field.", metavar="KIND"),
+    ],
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the sheet to this file instead of stdout.", metavar="FILE")
     ] = None,
     delimiter: Annotated[
-        Delimiter, typer.Option("--delimiter", help="Between cells: , or ; (what Excel uses where , is the decimal mark).")
+        Delimiter, typer.Option("--delimiter", parser=choice_of(Delimiter), help="Between cells: , or ; (what Excel uses where , is the decimal mark).")
     ] = Delimiter.comma,
 ) -> None:
     """Write an empty answers sheet: a header row naming every column, ready to fill in.

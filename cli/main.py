@@ -8,23 +8,24 @@ imported inside the commands so that `mgk-screen --help` answers at once.
 from __future__ import annotations
 
 import contextlib
+import enum
 import errno
 import functools
 import io
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from screener import __version__
-from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Terminated, terminal_safe
+from screener.errors import ClosedPipe, ExitCode, OutputError, ScreenerError, Terminated, did_you_mean, terminal_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -97,6 +98,37 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+_Choice = TypeVar("_Choice", bound=enum.Enum)
+
+
+def choice_of(choices: type[_Choice]) -> Callable[[Any], _Choice]:
+    """The ``parser=`` of an option or argument that takes one of an Enum's values: a wrong value
+    gets our message (what was given, the choices, the closest one), not the library's ("Value
+    error, 'x' is not one of ..."). The Enum stays the parameter's type, so --help still lists the
+    choices and shell completion offers them."""
+
+    def parse(value: Any) -> _Choice:
+        if isinstance(value, choices):  # a default
+            return value
+        names = [str(choice.value) for choice in choices]
+        for choice in choices:
+            if choice.value == value:
+                return choice
+        raise typer.BadParameter(f"{value!r} is not one of: {_listed(names)}{_closest(str(value), names)}")
+
+    return parse
+
+
+def _listed(names: list[str]) -> str:
+    # A punctuation choice (the delimiters , and ;) is quoted, or the list would not read.
+    return ", ".join(name if name.isalnum() else f"'{name}'" for name in names)
+
+
+def _closest(word: str, names: list[str]) -> str:
+    same_but_case = [name for name in names if name.casefold() == word.casefold()]
+    return f" (did you mean '{same_but_case[0]}'?)" if same_but_case else did_you_mean(word, names)
 
 
 AsOfOption = Annotated[

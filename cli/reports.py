@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from screener.cli.main import AsOfOption, Command, RulesOption, app, handled_errors, make_screener, read_json_input
+from screener.cli.main import (
+    AsOfOption,
+    Command,
+    RulesOption,
+    app,
+    choice_of,
+    handled_errors,
+    make_screener,
+    read_json_input,
+)
 
 from screener.errors import ExitCode
 
@@ -21,7 +30,7 @@ class Paper(str, enum.Enum):
     letter = "letter"
 
 
-PaperOption = Annotated[Paper, typer.Option("--paper", help="Page size of a PDF report: a4 or letter.")]
+PaperOption = Annotated[Paper, typer.Option("--paper", parser=choice_of(Paper), help="Page size of a PDF report: a4 or letter.")]
 
 
 @app.command(cls=Command)

@@ -129,6 +129,7 @@ def explain(
 
     with handled_errors():
         screener = make_screener(rules, as_of)
+        _refuse_a_persona_name(file)
         value = read_json_input(file)
         if not isinstance(value, dict) and not is_fhir(value):
             echo(f"mgk-screen: {file}: expected one answers object", err=True)
@@ -148,24 +149,68 @@ def explain(
     render_tree(tree, stdout_console(plain), plain=_plain(plain), title="Why this result" + (f", for {walked.id}" if named else ""))
 
 
+def _refuse_a_persona_name(file: str) -> None:
+    """`explain NAME` with a persona's name (as `demo` takes it): say which file to give instead."""
+    from screener import teaching
+    from screener.errors import ScreenerError
+
+    if file == "-" or Path(file).exists() or "/" in file or "\\" in file:
+        return
+    try:
+        persona = teaching.load_persona(file, teaching.personas_folder())
+    except ScreenerError:
+        return  # not a persona either: the usual "cannot read file" follows
+    raise teaching.TeachingError(
+        f"{file}: no such file, but it is the name of a persona",
+        hint=f"explain its answers file: `mgk-screen explain {persona.path}`; `mgk-screen demo {persona.name}` walks it step by step",
+    )
+
+
 @rules_app.command("list", cls=Command)
 def rules_list(
-    step: Annotated[str | None, typer.Option("--step", help="Only the rules of this step.", metavar="STEP")] = None,
+    step: Annotated[
+        str | None,
+        typer.Option("--step", help="Only the rules of this step: its number (1-8, as demo and explain number them) or name.", metavar="STEP"),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help="Only the rules whose id, title, condition, conclusion, rationale or mechanism hold every word of WORDS.",
+            metavar="WORDS",
+        ),
+    ] = None,
+    red_flags: Annotated[bool, typer.Option("--red-flags", help="Only the red-flag rules.")] = False,
     long: Annotated[bool, typer.Option("--long", "-l", help="Add each rule's rationale and sources.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="The whole catalogue as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The catalogue (as filtered) as JSON.")] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
 ) -> None:
-    """List the rules by step: id, title, and whether a threshold is team judgement."""
+    """List the rules by step: id, title, and whether a threshold is team judgement.
+
+    --step, --search and --red-flags narrow the list and combine: `rules list --step 3 --search alcohol`.
+    """
     from screener import teaching
     from screener.teaching.render import render_rule_list
 
     with handled_errors():
-        entries = teaching.catalogue(make_screener(rules), step)
+        screener = make_screener(rules)
+        entries = teaching.catalogue(screener, step, search=search, red_flags=red_flags)
     if as_json:
         echo(json.dumps([entry.as_dict() for entry in entries], indent=2, ensure_ascii=False))
         return
-    render_rule_list(entries, stdout_console(plain), plain=_plain(plain), long=long)
+    chosen = " and ".join(
+        part
+        for part in (
+            "marked red flag" if red_flags else "",
+            f"mentioning '{search}'" if search else "",
+            f"in step {step}" if step and not entries else "",
+        )
+        if part
+    )
+    steps = len(screener.ruleset.step_ids)
+    render_rule_list(entries, stdout_console(plain), plain=_plain(plain), long=long, steps=steps, chosen=chosen)
 
 
 @rules_app.command("show", cls=Command)

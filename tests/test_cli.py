@@ -153,6 +153,7 @@ def test_usage_lines_read_as_the_readme_writes_them() -> None:
         (["screen"], "Usage: mgk-screen screen [OPTIONS] FILE"),
         (["demo"], "Usage: mgk-screen demo [OPTIONS] [NAME]"),
         (["schema"], "Usage: mgk-screen schema [OPTIONS] answers|result"),
+        (["template"], "Usage: mgk-screen template [OPTIONS] KIND"),
     ]:
         run = runner.invoke(app, [*command, "--help"])
         assert usage in run.output, run.output

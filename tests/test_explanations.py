@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from screener.cli.main import app
 from typer.testing import CliRunner
 
@@ -64,3 +65,46 @@ def test_the_same_red_flag_now_and_in_the_past_two_weeks_is_one_line_not_two_tha
     assert text.count("RED FLAG: fainting") == 1
     explained = words(runner.invoke(app, ["explain", write(tmp_path, FAINTED_TODAY_AND_LAST_WEEK), "--plain"]).stdout)
     assert "note: the same sign is also given as happening now (Red flag now: fainting): that is what counts" in explained
+
+
+def test_explain_names_the_red_flags_before_the_answers_and_does_not_say_red_flag_twice() -> None:
+    run = runner.invoke(app, ["explain", str(PERSONAS / "diuretic-and-vomiting-with-fainting-now.json"), "--plain"])
+    text = words(run.stdout)
+    assert text.index("Red flags (first, because they decide how soon)") < text.index("Answers")
+    assert "Red flag now: fainting [red_flag_now_fainting], in step 7 below" in text
+    assert "RED FLAG: Red flag" not in text
+    demo = words(runner.invoke(app, ["demo", "diuretic-and-vomiting-with-fainting-now"]).stdout)
+    assert "- Red flag now: fainting [red_flag_now_fainting]" in demo and "RED FLAG: Red flag" not in demo
+
+
+def test_demo_and_explain_say_how_to_read_a_rule_whose_id_they_show() -> None:
+    persona = "older-adult-on-furosemide-with-cramps"
+    for args in (["demo", persona], ["explain", str(PERSONAS / f"{persona}.json")]):
+        text = words(runner.invoke(app, args).stdout)
+        assert "Rule ids are in [brackets]: `mgk-screen rules show ID` shows one in full." in text, args
+
+
+def test_explain_given_a_persona_name_points_to_its_answers_file() -> None:
+    run = runner.invoke(app, ["explain", "runner-with-cramps-only"])
+    assert run.exit_code == 2
+    assert "runner-with-cramps-only: no such file, but it is the name of a persona" in run.stderr
+    assert f"mgk-screen explain {PERSONAS / 'runner-with-cramps-only.json'}" in run.stderr
+
+
+def test_demo_takes_a_persona_by_its_file_as_the_shell_completes_it(monkeypatch: Any) -> None:
+    from screener.teaching import DEFAULT_PERSONAS
+
+    if DEFAULT_PERSONAS.resolve() != PERSONAS.resolve():
+        pytest.skip("screener is not installed from this checkout (editable), so demo reads other personas")
+    monkeypatch.chdir(PERSONAS.parents[1])
+    by_path = runner.invoke(app, ["demo", "examples/personas/runner-with-cramps-only.json"])
+    assert by_path.exit_code == 0, by_path.output
+    assert by_path.stdout == runner.invoke(app, ["demo", "runner-with-cramps-only"]).stdout
+
+
+def test_the_persona_list_wraps_each_title_under_itself_in_a_narrow_terminal() -> None:
+    narrow = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "60", "TERMINAL_WIDTH": "60", "_TYPER_FORCE_DISABLE_TERMINAL": "1"})
+    lines = narrow.invoke(app, ["demo", "--list"]).stdout.splitlines()
+    assert all(len(line) <= 60 for line in lines if "found in" not in line and "/" not in line), lines
+    assert "  diuretic-and-vomiting-with-fainting-now" in lines
+    assert "      A water pill, three days of vomiting, and fainting" in lines

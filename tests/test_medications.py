@@ -471,6 +471,11 @@ def test_joined_drugs_come_back_in_input_order_with_their_own_words(vocabulary: 
         ("tab Lasix 40mg", "furosemide"),
         ("cap omeprazole 20mg", "omeprazole"),
         ("Theo-24 300 mg XL", "theophylline"),
+        ("metolazone 2.5 mg on Mon/Wed/Fri", "metolazone"),
+        ("omeprazole 20mg gastro-resistant capsules", "omeprazole"),
+        ("naproxen 500 mg film coated tablets", "naproxen"),
+        ("pantoprazole sodium sesquihydrate 40 mg", "pantoprazole"),
+        ("Lasix 40 mg on Sundays", "furosemide"),
     ],
 )
 def test_dose_strength_form_and_timing_text_is_ignored(vocabulary: Vocabulary, text: str, generic: str) -> None:
@@ -969,3 +974,12 @@ def test_version_two_names_as_people_write_them(vocabulary: Vocabulary, text: st
     assert match.classes == classes
     assert match.counted
     assert match.recognised
+
+
+def test_every_medicine_class_is_named_in_words_where_a_result_says_why(vocabulary: Vocabulary, screener: Any) -> None:
+    # "because: an anti-inflammatory painkiller (NSAID): yes", never "medicine of class nsaid".
+    assert set(vocabulary.class_labels) == set(vocabulary.class_names)
+    result = screener.screen({"age": 60, "medications": ["ibuprofen 400 mg", "Lasix"]})
+    because = " ".join(f"{item.label}: {item.value}" for finding in result.findings for item in finding.evidence)
+    assert "an anti-inflammatory painkiller (NSAID)" in because
+    assert "medicine of class" not in because

@@ -140,3 +140,37 @@ def test_an_unknown_column_is_refused_before_anything_runs(spark: Any) -> None:
     frame = spark.createDataFrame([("a", 70)], "id string, agee long")
     with pytest.raises(InputError, match=r"unknown column 'agee' \(did you mean 'age'\?\)"):
         screen_dataframe(frame)
+
+
+def test_a_clinic_folder_of_a_sheet_json_lines_and_parquet_is_screened_as_batch_screens_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clinic = tmp_path / "clinic"
+    (clinic / "2023").mkdir(parents=True)
+    sheet = io.StringIO(newline="")
+    write_answers_csv([*cohort(20, seed=53)], sheet)
+    rows = sheet.getvalue().split("\r\n")
+    rows.insert(5, ",".join(["nurse-typo", "seventy"] + [""] * 30))
+    (clinic / "a-excel.csv").write_text("\r\n".join(rows), encoding="utf-8")
+    (clinic / "b-walk-ins.jsonl").write_text('{"id": "lee", "age": 50}\n{"id": "broken json", \n', encoding="utf-8")
+    write_answers_parquet((Answers.model_validate(record) for record in cohort(10, seed=59)), str(clinic / "c-ward.parquet"))
+    (clinic / "readme.txt").write_text("exported on Monday", encoding="utf-8")
+    (clinic / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    expected = batch_rows(clinic, tmp_path)
+    capsys.readouterr()
+    code, rows_out = spark_cli(spark, clinic, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert len(rows_out) == 20 + 1 + 2 + 10
+    assert rows_out == expected  # every file, in name order, each with its own name and positions
+    assert {row["source"] for row in rows_out} == {str(clinic / name) for name in ("a-excel.csv", "b-walk-ins.jsonl", "c-ward.parquet")}
+    assert f"mgk-screen spark: {clinic}: skipped: readme.txt (not .json/.jsonl/.ndjson/.csv/.parquet); 2023/ (folders inside are not read)" in (
+        capsys.readouterr().err.splitlines()
+    )
+
+
+def test_a_folder_with_no_answers_file_is_refused_by_name(tmp_path: Path) -> None:
+    from screener.spark.inputs import cohort_files
+
+    (tmp_path / "readme.txt").write_text("exported on Monday", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no \.json/\.jsonl/\.ndjson/\.csv/\.parquet files in this folder"):
+        cohort_files(str(tmp_path))

@@ -269,8 +269,9 @@ def test_rules_list_shows_every_rule_grouped_by_step(screener) -> None:  # type:
     assert run.exit_code == 0, run.output
     for rule in screener.ruleset.rules:
         assert rule.id in run.stdout
-    for _, label in screener.ruleset.steps:
-        assert label in run.stdout
+    text = " ".join(run.stdout.split())  # wherever the terminal width wrapped it
+    for number, (_, label) in enumerate(screener.ruleset.steps, 1):
+        assert f"Step {number} of {len(screener.ruleset.steps)}: {label}" in text  # as demo heads its steps
 
 
 def test_rules_list_of_one_step_and_of_an_unknown_step() -> None:
@@ -278,6 +279,42 @@ def test_rules_list_of_one_step_and_of_an_unknown_step() -> None:
     assert run.exit_code == 0 and "sources:" in run.stdout and "Recommendations" not in run.stdout
     bad = invoke("rules", "list", "--step", "level")
     assert bad.exit_code == 2 and "did you mean 'levels'" in bad.stderr
+
+
+def test_a_teacher_picks_a_step_by_the_number_demo_and_explain_show(screener) -> None:  # type: ignore[no-untyped-def]
+    by_number = invoke("rules", "list", "--step", "7", "--json")
+    by_name = invoke("rules", "list", "--step", "urgency", "--json")
+    assert by_number.exit_code == 0 and by_number.stdout == by_name.stdout
+    assert {entry["step"] for entry in json.loads(by_number.stdout)} == {"urgency"}
+    beyond = invoke("rules", "list", "--step", "9")
+    assert beyond.exit_code == 2 and "a step is a number from 1 to 8, or a name" in beyond.stderr
+
+
+def test_a_teacher_finds_the_rules_about_one_topic_by_a_word() -> None:
+    run = invoke("rules", "list", "--search", "alcohol", "--json")
+    ids = [entry["id"] for entry in json.loads(run.stdout)]
+    assert "rf_heavy_alcohol" in ids and "recommend_alcohol_support" in ids
+    assert "rf_loop_diuretic" not in ids
+    # every word must appear, in the id, title or text; underscores count as spaces
+    both = [entry["id"] for entry in json.loads(invoke("rules", "list", "-s", "loop diuretic", "--json").stdout)]
+    assert "rf_loop_diuretic" in both and "rf_heavy_alcohol" not in both
+    shown = invoke("rules", "list", "--search", "alcohol", "--step", "3")
+    assert shown.exit_code == 0 and "rules mentioning 'alcohol'." in shown.stdout and "recommend_alcohol_support" not in shown.stdout
+
+
+def test_a_search_that_finds_nothing_says_so_plainly() -> None:
+    run = invoke("rules", "list", "--search", "zebra")
+    assert run.exit_code == 0
+    assert "No rule mentioning 'zebra'." in run.stdout
+
+
+def test_the_red_flag_rules_can_be_listed_alone(screener) -> None:  # type: ignore[no-untyped-def]
+    run = invoke("rules", "list", "--red-flags", "--json")
+    ids = {entry["id"] for entry in json.loads(run.stdout)}
+    assert ids == {rule.id for rule in screener.ruleset.rules if "red_flag" in rule.then}
+    assert "red_flag_now_fainting" in ids and "soon_combined_likely" not in ids
+    shown = invoke("rules", "show", "red_flag_now_fainting")
+    assert "red flag: yes" in shown.stdout
 
 
 def test_rules_list_json_is_the_catalogue(screener) -> None:  # type: ignore[no-untyped-def]
@@ -291,14 +328,29 @@ def test_rules_show_prints_the_rule_in_full(screener) -> None:  # type: ignore[n
     run = invoke("rules", "show", "rf_loop_diuretic")
     assert run.exit_code == 0, run.output
     text = " ".join(run.stdout.split())
-    for part in (rule.title, rule.rationale, rule.mechanism, "When", "Then", "Sources", "count.rf_both"):
+    for part in (rule.title, rule.rationale, rule.mechanism, "When", "Then", "Sources", "number of both-loss risk factors: by"):
         assert " ".join(part.split()) in text, part
+    assert "count.rf_both" not in text  # the facts that link rules are named in words, not by their names
+    assert "mgk-screen rules graph --rule rf_loop_diuretic" in text and "mgk-screen rules list --step 3" in text
 
 
 def test_rules_show_of_an_unknown_id_suggests_the_nearest() -> None:
     run = invoke("rules", "show", "rf_loop_diuretics")
     assert run.exit_code == 2
     assert "unknown rule 'rf_loop_diuretics' (did you mean 'rf_loop_diuretic'" in run.stderr
+
+
+def test_rules_show_takes_an_id_in_any_case_or_with_spaces() -> None:
+    shown = invoke("rules", "show", "rf_loop_diuretic").stdout
+    assert invoke("rules", "show", "RF_LOOP_DIURETIC").stdout == shown
+    assert invoke("rules", "show", "rf loop-diuretic").stdout == shown
+
+
+def test_rules_show_of_a_rule_title_suggests_its_id_first() -> None:
+    run = invoke("rules", "show", "Heavy alcohol use")
+    assert run.exit_code == 2
+    assert "unknown rule 'Heavy alcohol use' (did you mean 'rf_heavy_alcohol'" in run.stderr
+    assert "rules list --search WORD" in run.stderr
 
 
 def test_rules_graph_text_links_the_rules_that_make_a_fact_to_the_rules_that_use_it() -> None:

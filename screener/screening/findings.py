@@ -140,7 +140,7 @@ def describe_conclusion(ruleset: Ruleset, rule: Rule) -> str:
     parts: list[str] = [ruleset.facts[name].label for name in then.get("assert", ())]
     if "evidence" in then:
         groups = ", ".join(ruleset.evidence_groups[g]["label"] for g in then["evidence"]["groups"])
-        parts.append(f"counts {then['evidence']['code'].replace('_', ' ')} as {groups}")
+        parts.append(f"counts {_evidence_words(ruleset, then['evidence']['code'])} as {groups}")
     parts += [f"{ruleset.scales[n].label}: at least {v}" for n, v in then.get("raise", {}).items()]
     parts += [f"{ruleset.scales[n].label}: at most {v}" for n, v in then.get("cap", {}).items()]
     if "red_flag" in then:
@@ -150,3 +150,13 @@ def describe_conclusion(ruleset: Ruleset, rule: Rule) -> str:
     if "warn" in then:
         parts.append(f"warning: {then['warn']}")
     return "; ".join(parts)
+
+
+def _evidence_words(ruleset: Ruleset, code: str) -> str:
+    """An evidence code in words: the label of the fact it stands for (a derived fact, a symptom,
+    a condition or a medicine class of that name), else the code with spaces."""
+    for name in (code, f"symptoms.{code}", f"conditions.{code}", f"medication_class.{code}"):
+        fact = ruleset.facts.get(name)
+        if fact is not None:
+            return fact.label.split(": ", 1)[-1] if "." in name else fact.label
+    return code.replace("_", " ")

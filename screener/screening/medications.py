@@ -139,6 +139,7 @@ class Vocabulary:
         version: str,
         class_names: frozenset[str],
         names: _Node,
+        class_labels: Mapping[str, str] | None = None,
         salt_words: frozenset[str],
         dose: re.Pattern[str],
         dose_with_unit: re.Pattern[str],
@@ -146,6 +147,8 @@ class Vocabulary:
     ) -> None:
         self.version = version
         self.class_names = class_names
+        self.class_labels: Mapping[str, str] = class_labels or {}
+        """Each class in words ("an angiotensin receptor blocker (ARB)"), where the file gives one."""
         self._names = names
         self._salt_words = salt_words
         self._dose = dose
@@ -180,6 +183,7 @@ class Vocabulary:
         return cls(
             version=data["version"],
             class_names=frozenset(entry["name"] for entry in data["classes"]),
+            class_labels={entry["name"]: entry["label"] for entry in data["classes"] if "label" in entry},
             names=compiler.root,
             salt_words=frozenset(word_key(word) for word in data["salt_words"]),
             # A number with an optional unit glued on (40mg, 12.5, 5%, q8h, x2), or a unit alone.

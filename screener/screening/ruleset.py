@@ -277,7 +277,8 @@ def _fact_catalogue(
             facts[f"{group}.{code}"] = Fact(f"{group}.{code}", f"{spec['label']}: {code_label}", "boolean")
     for drug_class in sorted(vocabulary.class_names):
         name = f"medication_class.{drug_class}"
-        facts[name] = Fact(name, f"medicine of class {drug_class.replace('_', ' ')}", "boolean")
+        words = vocabulary.class_labels.get(drug_class, f"medicine of class {drug_class.replace('_', ' ')}")
+        facts[name] = Fact(name, words, "boolean")
     for name, spec in data["derived"].items():
         facts[name] = Fact(name, spec["label"], "boolean", origin="derived")
     for tally, spec in manifest["tallies"].items():

@@ -1,15 +1,17 @@
 """Screen a cohort with Spark: ``python -m screener.spark INPUT OUTPUT [--master URL]``.
 
-INPUT is JSON Lines, a sheet of answers (CSV) or Parquet (a file or a folder of them), told
-apart by content as batch mode does; OUTPUT is a folder of Parquet files with one row per
-record, screened or invalid (with its errors), and the columns of the Parquet output of
-``mgk-screen batch``. A bad record never fails the job. Exit codes as ``batch``: 0 every record
+INPUT is JSON Lines, a sheet of answers (CSV) or Parquet, told apart by content as batch mode
+does, or a folder of them read as batch mode reads one (each file as if given alone, whatever
+mix of kinds; the other files named in one line on stderr); OUTPUT is a folder of Parquet files
+with one row per record, screened or invalid (with its errors), and the columns of the Parquet
+output of ``mgk-screen batch``. A bad record never fails the job. Exit codes as ``batch``: 0 every record
 screened, 3 some invalid, 2 usage or unreadable input.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -19,7 +21,9 @@ from screener.errors import ExitCode, ScreenerError
 from screener.extras import require
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
+
+    from screener.spark.inputs import CohortFile
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     from pyspark.sql import functions as F
 
     from screener.errors import InputError
-    from screener.spark import POSITION, screen_dataframe
-    from screener.spark.inputs import detect_format, read_cohort
+    from screener.spark.inputs import cohort_files
 
     if args.partitions is not None and args.partitions < 1:
         raise InputError("--partitions must be at least 1")
@@ -68,17 +71,13 @@ def _run(args: argparse.Namespace) -> int:
 
         load_ruleset(args.rules)  # a broken rule folder is reported here, not by every executor
     started = time.perf_counter()
-    fmt = detect_format(args.input) if args.fmt == "auto" else args.fmt
+    cohort = cohort_files(args.input, None if args.fmt == "auto" else args.fmt)
+    if cohort.skipped is not None:
+        print(f"mgk-screen spark: {args.input}: {cohort.skipped}", file=sys.stderr)
     spark = session(args.master)
     try:
-        cohort, json_column = read_cohort(spark, args.input, fmt)
         partitions = args.partitions or 4 * spark.sparkContext.defaultParallelism
-        # Spread the records over the cluster in input order: partition k holds the k-th range of
-        # positions, in order, so the output's part files read back in input order.
-        cohort = cohort.repartitionByRange(partitions, POSITION).sortWithinPartitions(POSITION)
-        results = screen_dataframe(
-            cohort, json_column=json_column, position_column=POSITION, source=args.input, rules=args.rules, detail=args.detail
-        )
+        results = _screen_files(spark, cohort.files, partitions, args)
         results.write.mode("overwrite" if args.overwrite else "errorifexists").parquet(args.output)
         counts: dict[str, int] = dict(spark.read.parquet(args.output).groupBy("status").count().select("status", F.col("count")).collect())
     except PySparkException as error:
@@ -93,6 +92,31 @@ def _run(args: argparse.Namespace) -> int:
     if screened + invalid == 0:
         return int(ExitCode.USAGE)
     return int(ExitCode.INVALID_RECORDS if invalid else ExitCode.OK)
+
+
+def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int, args: argparse.Namespace) -> DataFrame:
+    """The results of every file, each read and screened as if given alone, one after another.
+
+    The files' results share their columns, so a folder mixing JSON Lines, sheets and Parquet
+    gives one output. Each file's records are spread over its share of the partitions (by size,
+    at least one) in input order: partition k holds the k-th range of positions, in order, and a
+    union keeps its parts' partitions in turn, so the output's part files read back in input order.
+    """
+    from screener.spark import POSITION, screen_dataframe
+    from screener.spark.inputs import read_cohort
+
+    total = sum(file.size or 0 for file in files)
+    results = []
+    for file in files:
+        share = partitions if len(files) == 1 or not total else max(1, round(partitions * (file.size or 0) / total))
+        cohort, json_column = read_cohort(spark, file.path, file.fmt)
+        cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
+        results.append(
+            screen_dataframe(
+                cohort, json_column=json_column, position_column=POSITION, source=file.path, rules=args.rules, detail=args.detail
+            )
+        )
+    return functools.reduce(lambda first, second: first.union(second), results)
 
 
 def session(master: str | None = None) -> SparkSession:

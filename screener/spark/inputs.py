@@ -1,5 +1,11 @@
 """Reading a cohort into Spark the way batch mode reads it: JSON Lines, a sheet (CSV) or Parquet.
 
+A local folder is read as batch mode reads it (``cohort_files``): its ``.json``, ``.jsonl``,
+``.ndjson``, ``.csv`` and ``.parquet`` files in name order, each read as if given alone (its own
+format, its own positions, its own name as ``source``), whatever mix of kinds it holds, and the
+other files named in one line. A folder elsewhere (``hdfs://``, ``s3a://``) is read whole by
+Spark, in the format of its name.
+
 Each reader returns a DataFrame for ``screen_dataframe`` with a position per record that
 matches batch mode's: the record's number in a JSON Lines or Parquet file, and its row number
 in a sheet (the header being row 1). JSON Lines are read as text and parsed on the executors by
@@ -17,11 +23,15 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
+from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.csv_answers import is_answers_sheet
 from screener.batch.parquet_io import is_parquet
+from screener.batch.readers import list_folder, skipped_in_folder
+from screener.batch.records import RECORD_FILE_KINDS
 from screener.errors import InputError
 from screener.spark import LINE, POSITION, answers_column_names
 
@@ -33,19 +43,70 @@ _ROW_BITS: Final = 33  # monotonically_increasing_id: the partition above these 
 _JSON_TEXT: Final = "answers"
 
 
+@dataclass(frozen=True)
+class CohortFile:
+    """One input read on its own: its path (``source`` in the results), format and size in bytes
+    (None when Spark reads it from elsewhere)."""
+
+    path: str
+    fmt: InputFormat
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class CohortInput:
+    """What INPUT stands for: the files to read, in order, and the line naming what a folder holds
+    that is not read (None when nothing is left out)."""
+
+    files: list[CohortFile]
+    skipped: str | None = None
+
+
+def cohort_files(path: str, fmt: InputFormat | None = None) -> CohortInput:
+    """The files of INPUT to read, as batch mode would read them, each in its format (``fmt``, or
+    told by its content). Raises ``InputError`` for a local folder that cannot be listed or holds
+    no answers file."""
+    local = path.removeprefix("file://")
+    if ("://" in path and not path.startswith("file://")) or not os.path.isdir(local):
+        return CohortInput([CohortFile(path, fmt or detect_format(path), _size(local))])
+    try:
+        names = list_folder(local).read
+    except OSError as error:
+        raise InputError(f"{path}: cannot read directory: {error.strerror or error}") from None
+    skipped = skipped_in_folder(local)
+    # A pipe or device named like an answers file would block Spark's reader, as batch mode's.
+    irregular = [name for name in names if not _is_regular(os.path.join(local, name))]
+    if irregular:
+        names = [name for name in names if name not in irregular]
+        parts = [skipped.removeprefix("skipped: ")] if skipped else []
+        skipped = "skipped: " + "; ".join([*parts, f"{', '.join(irregular)} (not a regular file)"])
+    if not names:
+        raise InputError(f"{path}: no {RECORD_FILE_KINDS} files in this folder")
+    files = [os.path.join(path, name) for name in names]
+    return CohortInput([CohortFile(file, fmt or detect_format(file), _size(file.removeprefix("file://"))) for file in files], skipped)
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # reported by name when it is read
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return None
+
+
 def detect_format(path: str) -> InputFormat:
-    """The format of a local file (or of the first file of a folder) by its content, as batch mode
-    decides it. A path Spark reads from elsewhere (``hdfs://``, ``s3a://``) goes by its extension."""
+    """The format of a local file by its content, as batch mode decides it. A path Spark reads
+    from elsewhere (``hdfs://``, ``s3a://``), a file or a folder, goes by its extension."""
     if "://" in path and not path.startswith("file://"):
         lowered = path.lower().rstrip("/")
         return "parquet" if lowered.endswith(".parquet") else "csv" if lowered.endswith(".csv") else "jsonl"
-    local = path.removeprefix("file://")
-    if os.path.isdir(local):
-        names = sorted(name for name in os.listdir(local) if not name.startswith((".", "_")))
-        if not names:
-            raise InputError(f"{path}: an empty folder")
-        local = os.path.join(local, names[0])
-    head, _ = _head(local)
+    head, _ = _head(path.removeprefix("file://"))
     if is_parquet(head):
         return "parquet"
     return "csv" if is_answers_sheet(head) else "jsonl"

@@ -28,6 +28,7 @@ class RuleEntry:
     id: str
     step: str
     step_label: str
+    step_number: int  # 1-based, as `demo` and `explain` number the steps
     title: str
     rationale: str
     mechanism: str
@@ -38,36 +39,81 @@ class RuleEntry:
     file: str
     uses: tuple[tuple[str, tuple[str, ...]], ...]  # fact -> rules that produce it
     feeds: tuple[tuple[str, tuple[str, ...]], ...]  # fact -> rules that test it
+    red_flag: bool = False  # names a red flag, which every result shows first
+    fact_labels: tuple[tuple[str, str], ...] = ()  # fact -> its label, for the facts in uses and feeds
+
+    def label(self, fact: str) -> str:
+        """A fact of ``uses`` or ``feeds`` in words ("number of both-loss risk factors")."""
+        return dict(self.fact_labels).get(fact, fact)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["fact_labels"]
         data["condition"] = [{"depth": depth, "text": text} for depth, text in self.condition]
         data["sources"] = [{"id": key, "reference": text} for key, text in self.sources]
-        data["uses"] = [{"fact": fact, "from_rules": list(rules)} for fact, rules in self.uses]
-        data["feeds"] = [{"fact": fact, "to_rules": list(rules)} for fact, rules in self.feeds]
+        data["uses"] = [{"fact": fact, "label": self.label(fact), "from_rules": list(rules)} for fact, rules in self.uses]
+        data["feeds"] = [{"fact": fact, "label": self.label(fact), "to_rules": list(rules)} for fact, rules in self.feeds]
         return data
 
+    def searchable(self) -> str:
+        """Everything a reader sees of the rule, lower case, underscores as spaces."""
+        texts = [self.id, self.title, self.step_label, self.rationale, self.mechanism, self.conclusion]
+        texts += [text for _, text in self.condition]
+        return _as_words(" ".join(texts))
 
-def catalogue(screener: Screener, step: str | None = None) -> list[RuleEntry]:
-    """Every rule (of one step, when given), in step order."""
+
+def catalogue(
+    screener: Screener, step: str | None = None, *, search: str | None = None, red_flags: bool = False
+) -> list[RuleEntry]:
+    """Every rule in step order; only one step's (by name or number), only those whose text holds
+    every word of ``search``, or only the red flags, when asked."""
     ruleset = screener.ruleset
-    if step is not None and step not in ruleset.step_ids:
-        raise TeachingError(f"unknown step '{step}'{suggest(step, ruleset.step_ids)}", hint="steps: " + ", ".join(ruleset.step_ids))
+    wanted = None if step is None else step_id(ruleset, step)
+    words = _as_words(search or "").split()
     producers, consumers = produced_by(ruleset), consumed_by(ruleset)
-    return [
+    entries = [
         _entry(screener, rule, producers, consumers)
         for rule in rules_in_step_order(ruleset)
-        if step is None or rule.step == step
+        if wanted is None or rule.step == wanted
+    ]
+    return [
+        entry
+        for entry in entries
+        if (not red_flags or entry.red_flag) and all(word in entry.searchable() for word in words)
     ]
 
 
+def step_id(ruleset: Ruleset, step: str) -> str:
+    """A step by its name (``urgency``) or its number as `demo` and `explain` show it (``7``)."""
+    names = list(ruleset.step_ids)
+    given = step.strip()
+    if given.isdigit() and 1 <= int(given) <= len(names):
+        return names[int(given) - 1]
+    if given.lower() in names:
+        return given.lower()
+    raise TeachingError(
+        f"unknown step '{step}'{suggest(given.lower(), names)}",
+        hint=f"a step is a number from 1 to {len(names)}, or a name: " + ", ".join(names),
+    )
+
+
 def rule_entry(screener: Screener, rule_id: str) -> RuleEntry:
-    """One rule by id, with "did you mean" for an unknown id."""
+    """One rule by id (any case; spaces or hyphens for underscores), with "did you mean" for an
+    unknown id, also from the words of rule titles ("Loop diuretic" -> rf_loop_diuretic)."""
     ruleset = screener.ruleset
     ids = [rule.id for rule in ruleset.rules]
-    if rule_id not in ids:
-        raise TeachingError(f"unknown rule '{rule_id}'{suggest(rule_id, ids)}", hint="`mgk-screen rules list` shows every rule id")
-    return _entry(screener, ruleset.rule(rule_id), produced_by(ruleset), consumed_by(ruleset))
+    normalised = "_".join(_as_words(rule_id).replace("-", " ").split())
+    if normalised not in ids:
+        wanted = _as_words(rule_id).split()
+        titled = [rule.id for rule in ruleset.rules if _as_words(rule.title).split() == wanted]
+        by_title = [rule.id for rule in ruleset.rules if wanted and all(word in _as_words(rule.title) for word in wanted)]
+        hint = "`mgk-screen rules list` shows every rule id; `mgk-screen rules list --search WORD` finds rules by a word"
+        raise TeachingError(f"unknown rule '{rule_id}'{suggest(normalised, ids, first=titled, also=by_title)}", hint=hint)
+    return _entry(screener, ruleset.rule(normalised), produced_by(ruleset), consumed_by(ruleset))
+
+
+def _as_words(text: str) -> str:
+    return text.lower().replace("_", " ")
 
 
 def rules_in_step_order(ruleset: Ruleset) -> list[Rule]:
@@ -78,10 +124,13 @@ def rules_in_step_order(ruleset: Ruleset) -> list[Rule]:
 def _entry(screener: Screener, rule: Rule, producers: Mapping[str, list[str]], consumers: Mapping[str, list[str]]) -> RuleEntry:
     ruleset = screener.ruleset
     used = list(dict.fromkeys(leaf.fact for leaf in leaves(rule.when)))
+    feeds = tuple((fact, tuple(consumers[fact])) for fact in facts_produced(rule, ruleset) if consumers.get(fact))
+    uses = tuple((fact, tuple(producers[fact])) for fact in used if producers.get(fact))
     return RuleEntry(
         id=rule.id,
         step=rule.step,
         step_label=dict(ruleset.steps)[rule.step],
+        step_number=ruleset.step_ids.index(rule.step) + 1,
         title=rule.title,
         rationale=rule.rationale,
         mechanism=rule.mechanism,
@@ -90,8 +139,10 @@ def _entry(screener: Screener, rule: Rule, producers: Mapping[str, list[str]], c
         sources=tuple((source, ruleset.sources[source]) for source in rule.sources),
         team_judgement=rule.team_judgement,
         file=rule.file,
-        uses=tuple((fact, tuple(producers[fact])) for fact in used if producers.get(fact)),
-        feeds=tuple((fact, tuple(consumers[fact])) for fact in facts_produced(rule, ruleset) if consumers.get(fact)),
+        uses=uses,
+        feeds=feeds,
+        red_flag="red_flag" in rule.then,
+        fact_labels=tuple((fact, ruleset.facts[fact].label) for fact, _ in (*uses, *feeds)),
     )
 
 

@@ -72,10 +72,13 @@ def list_personas(folder: Path) -> list[Persona]:
 def load_persona(name: str, folder: Path) -> Persona:
     """One persona by name (the file name without ``.json``), with "did you mean" when unknown.
 
+    The persona's file given as a path (``examples/personas/NAME.json``) is read as its name.
     Only a persona inside ``folder`` is read: a name that is a path leading elsewhere
     (``../../secret``, ``/etc/passwd``) or a persona file that is a link to elsewhere is refused.
     """
     given = name
+    if Path(name).suffix == ".json" and Path(name).resolve().parent == folder.resolve():
+        name = Path(name).name  # the persona's own file, as a shell completes it: its name
     name = name.removesuffix(".json")
     path = folder / f"{name}.json"
     if path.resolve().parent != folder.resolve():

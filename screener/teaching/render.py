@@ -22,11 +22,16 @@ NODE_STYLE = {
     "root": "bold",
     "section": "bold",
     "rule": "",
+    "red_flag": "bold red",
     "because": "dim",
     "concludes": "cyan",
     "outcome": "bold yellow",
     "why_not": "yellow",
 }
+
+
+#: The way from a rule id in [brackets], in `demo` and `explain`, to the rule in full.
+SHOW_A_RULE = "Rule ids are in [brackets]: `mgk-screen rules show ID` shows one in full."
 
 
 class _Styler:
@@ -39,7 +44,8 @@ class _Styler:
 
 def _say(console: Console, text: str, style: str = "", indent: int = 0, hang: int = 0) -> None:
     """One paragraph, wrapped to the console (continuation lines ``hang`` deeper), no trailing spaces."""
-    console.print(Text(_wrap(text, console, indent, hang), style=style), soft_wrap=True, highlight=False)
+    # A no-break space keeps words together ("--step\u00a07"); it is a plain space once wrapped.
+    console.print(Text(_wrap(text, console, indent, hang).replace("\u00a0", " "), style=style), soft_wrap=True, highlight=False)
 
 
 def _wrap(text: str, console: Console, indent: int, hang: int = 0) -> str:
@@ -52,7 +58,11 @@ def render_persona_list(personas: Sequence[Persona], folder: Path, console: Cons
     _say(console, f"Personas ({len(personas)}, found in {folder}):", style("bold"))
     width = max((len(p.name) for p in personas), default=0)
     for persona in personas:
-        console.print(Text(f"  {persona.name.ljust(width)}  {persona.title}"), soft_wrap=True, highlight=False)
+        if 2 + width + 2 + 24 <= console.width:  # the title beside the name, wrapped under itself
+            text = wrap(f"{persona.name.ljust(width)}  {persona.title}", console.width, 2, width + 2)
+        else:  # too narrow for a column: the title under the name
+            text = wrap(persona.name, console.width, 2) + "\n" + wrap(persona.title, console.width, 6)
+        console.print(Text(text), soft_wrap=True, highlight=False)
     _say(console, "")
     _say(console, "Run one with `mgk-screen demo NAME` (add --step to pause between steps);")
     _say(console, "see the reasoning for any answers file with `mgk-screen explain FILE`.")
@@ -88,14 +98,14 @@ def render_demo(
     _say(console, f"coverage of the core sections: {walked.coverage}", style("dim"), indent=2, hang=4)
     _say(console, "")
     _say(console, f"The rules now run in {steps} steps; each step sees what the steps before it concluded.", indent=2)
+    _say(console, SHOW_A_RULE, indent=2)
     for step in walked.steps:
         pause()
         _heading(console, f"Step {step.number} of {steps}: {step.label}", style)
         if not step.fired:
             _say(console, "no rule fired", style("dim"), indent=2)
         for rule in step.fired:
-            heading = f"- {'RED FLAG: ' if rule.red_flag else ''}{rule.title}  [{rule.id}]"
-            title = Text(_wrap(heading, console, 2), style=style("bold red") if rule.red_flag else "")
+            title = Text(_wrap(f"- {rule.heading}  [{rule.id}]", console, 2, 2), style=style("bold red") if rule.red_flag else "")
             title.highlight_words([f"[{rule.id}]"], style=style("dim"))
             console.print(title, soft_wrap=True, highlight=False)
             for because in rule.because:
@@ -132,10 +142,12 @@ def render_tree(root: Node, console: Console, *, plain: bool = False, title: str
     if plain:
         for line in root.lines(console.width):
             console.print(Text(line), soft_wrap=True, highlight=False)
-        return
-    tree = Tree(Text(root.label, style=NODE_STYLE["root"]))
-    _grow(tree, root)
-    console.print(tree, highlight=False)
+    else:
+        tree = Tree(Text(root.label, style=NODE_STYLE["root"]))
+        _grow(tree, root)
+        console.print(tree, highlight=False)
+    _say(console, "")
+    _say(console, SHOW_A_RULE, "" if plain else "dim")
 
 
 def _grow(branch: Tree, node: Node) -> None:
@@ -144,20 +156,33 @@ def _grow(branch: Tree, node: Node) -> None:
 
 
 # -- the rule catalogue -----------------------------------------------------------------------
-def render_rule_list(entries: Sequence[RuleEntry], console: Console, *, plain: bool = False, long: bool = False) -> None:
+def render_rule_list(
+    entries: Sequence[RuleEntry],
+    console: Console,
+    *,
+    plain: bool = False,
+    long: bool = False,
+    steps: int = 0,
+    chosen: str = "",
+) -> None:
+    """The rules by step, headed as `demo` heads its steps ("Step 7 of 8: ..."). ``steps`` is how
+    many steps there are; ``chosen`` says which rules were asked for ("mentioning 'alcohol'")."""
     style = _Styler(plain)
     step = None
-    number = 0
     for entry in entries:
         if entry.step != step:
-            step, number = entry.step, number + 1
+            first = step is None
+            step = entry.step
             members = [e for e in entries if e.step == step]
             width = max(len(e.id) for e in members)
-            if number > 1:
+            if not first:
                 _say(console, "")
-            _say(console, f"{entry.step_label} (step {entry.step}, {len(members)} rules)", style("bold"))
+            rules = f"{len(members)} rule{'s' if len(members) != 1 else ''}"
+            heading = f"Step {entry.step_number} of {steps or '?'}: {entry.step_label} ({rules}; --step\u00a0{entry.step_number})"
+            _say(console, heading, style("bold"), hang=2)
         # A no-break space keeps "[team judgement]" on one line; it is a plain space once wrapped.
-        title = entry.title + ("  [team\u00a0judgement]" if entry.team_judgement else "")
+        title = ("RED FLAG: " if entry.red_flag and not entry.title.lower().startswith("red flag") else "") + entry.title
+        title += "  [team\u00a0judgement]" if entry.team_judgement else ""
         if 2 + width + 2 + 24 <= console.width:  # the title beside the id, wrapped under itself
             text = wrap(f"{entry.id.ljust(width)}  {title}", console.width, 2, width + 2)
         else:  # too narrow for a column: the title under the id
@@ -168,19 +193,27 @@ def render_rule_list(entries: Sequence[RuleEntry], console: Console, *, plain: b
         if long:
             _say(console, entry.rationale, indent=6)
             _say(console, "sources: " + ", ".join(key for key, _ in entry.sources), style("dim"), indent=6)
+    if not entries:
+        _say(console, f"No rule{' ' + chosen if chosen else ''}.")
+        _say(console, "`mgk-screen rules list` shows every rule.", style("dim"))
+        return
     _say(console, "")
-    _say(console, f"{len(entries)} rules. `mgk-screen rules show ID` shows one rule in full.", style("dim"))
+    counted = f"{len(entries)} rule{'s' if len(entries) != 1 else ''}{' ' + chosen if chosen else ''}."
+    _say(console, f"{counted} `mgk-screen rules show ID` shows one rule in full.", style("dim"))
 
 
 def render_rule(entry: RuleEntry, console: Console, *, plain: bool = False) -> None:
     style = _Styler(plain)
-    _say(console, f"{entry.id}: {entry.title}", style("bold"))
-    _say(console, f"step: {entry.step} ({entry.step_label})", indent=2)
-    _say(console, f"file: {entry.file}", indent=2)
-    _say(console, "team judgement: " + ("yes, a threshold chosen by the team, not a published standard" if entry.team_judgement else "no"), indent=2)
+    _say(console, f"{entry.id}: {entry.title}", style("bold"), hang=2)
+    _say(console, f"step {entry.step_number}: {entry.step_label}", indent=2, hang=4)
+    if entry.red_flag:
+        _say(console, "red flag: yes (when it fires, the result names it first)", style("bold red"), indent=2, hang=4)
+    _say(console, f"file: {entry.file}", indent=2, hang=4)
+    judgement = "yes, a threshold chosen by the team, not a published standard" if entry.team_judgement else "no"
+    _say(console, f"team judgement: {judgement}", indent=2, hang=4)
     _section(console, "When", style)
     for depth, text in entry.condition:
-        _say(console, text, indent=2 + 2 * depth)
+        _say(console, text, indent=2 + 2 * depth, hang=4)
     _section(console, "Then", style)
     _say(console, entry.conclusion, indent=2)
     _section(console, "Why", style)
@@ -188,16 +221,20 @@ def render_rule(entry: RuleEntry, console: Console, *, plain: bool = False) -> N
     _section(console, "Mechanism", style)
     _say(console, entry.mechanism, indent=2)
     if entry.uses:
-        _section(console, "Uses facts made by other rules", style)
+        _section(console, "Uses what these rules conclude", style)
         for fact, rules in entry.uses:
-            _say(console, f"{fact}: from {', '.join(rules)}", indent=2, hang=4)
+            _say(console, f"{entry.label(fact)}: from {', '.join(rules)}", indent=2, hang=4)
     if entry.feeds:
-        _section(console, "Feeds other rules", style)
+        _section(console, "What it concludes is used by", style)
         for fact, rules in entry.feeds:
-            _say(console, f"{fact}: to {', '.join(rules)}", indent=2, hang=4)
+            _say(console, f"{entry.label(fact)}: by {', '.join(rules)}", indent=2, hang=4)
     _section(console, "Sources", style)
     for key, text in entry.sources:
         _say(console, f"{key}: {text}", indent=2, hang=4)
+    _say(console, "")
+    _say(console, "See also:", style("dim"))
+    _say(console, f"mgk-screen rules graph --rule {entry.id}   (the rules around this one)", style("dim"), indent=2, hang=4)
+    _say(console, f"mgk-screen rules list --step {entry.step_number}   (the rules of its step)", style("dim"), indent=2, hang=4)
 
 
 def _section(console: Console, text: str, style: _Styler) -> None:

@@ -46,6 +46,12 @@ class FiredRule:
     red_flag: bool = False
     note: str = ""  # e.g. a past-two-weeks red flag that is also given as happening now
 
+    @property
+    def heading(self) -> str:
+        """The title, marked RED FLAG unless the title already says so ("Red flag now: fainting")."""
+        marked = self.red_flag and not self.title.lower().startswith("red flag")
+        return ("RED FLAG: " if marked else "") + self.title
+
 
 @dataclass(frozen=True)
 class StepView:
@@ -261,7 +267,7 @@ class Node:
     """One line of the explanation tree."""
 
     label: str
-    kind: str = "text"  # root | section | answer | rule | because | concludes | outcome | why_not | text
+    kind: str = "text"  # root | section | answer | rule | red_flag | because | concludes | outcome | why_not | text
     children: list[Node] = field(default_factory=list)
 
     def add(self, label: str, kind: str = "text") -> Node:
@@ -314,7 +320,7 @@ def explanation_tree(walked: Walk) -> Node:
         if not step.fired:
             section.add("no rule fired", "text")
         for rule in step.fired:
-            node = section.add(f"{'RED FLAG: ' if rule.red_flag else ''}{rule.title} [{rule.id}]", "rule")
+            node = section.add(f"{rule.heading} [{rule.id}]", "red_flag" if rule.red_flag else "rule")
             for because in rule.because:
                 node.add(f"because {because.label}: {because.value}", "because")
             node.add(f"concludes: {rule.conclusion}", "concludes")
@@ -322,6 +328,12 @@ def explanation_tree(walked: Walk) -> Node:
                 node.add(f"note: {rule.note}", "because")
         for outcome in step.outcomes:
             section.add(f"=> {outcome}", "outcome")
+    red_flags = [(step.number, rule) for step in walked.steps for rule in step.fired if rule.red_flag]
+    if red_flags:  # red flags come first, as in every result: here, before the answers
+        first = Node("Red flags (first, because they decide how soon)", "section")
+        for number, rule in red_flags:
+            first.add(f"{rule.title} [{rule.id}], in step {number} below", "red_flag")
+        root.children.insert(0, first)
     why = root.add(f"Why not {walked.next_level}?" if walked.next_level else "Why not higher?", "section")
     for reason in walked.why_not:
         why.add(reason, "why_not")

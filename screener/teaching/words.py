@@ -74,10 +74,14 @@ def condition_text(condition: Mapping[str, Any], ruleset: Ruleset) -> str:
     return leaf_in_words(Leaf.from_data(condition), ruleset)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
+def suggest(word: str, choices: Iterable[str], first: Iterable[str] = (), also: Iterable[str] = ()) -> str:
+    """" (did you mean 'a' or 'b'?)" with up to three choices: ``first`` (e.g. the rule whose title
+    was given), the nearest spellings, the choices that contain ``word``, then ``also``."""
     choices = list(choices)
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    close = list(first)[:3]
+    close += [c for c in difflib.get_close_matches(word, choices, n=3, cutoff=0.6) if c not in close][: 3 - len(close)]
     close += [choice for choice in choices if word and word in choice and choice not in close][: 3 - len(close)]
+    close += [choice for choice in also if choice not in close][: 3 - len(close)]
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
