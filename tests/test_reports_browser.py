@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_images import WHEN, browser, pdf_pages, screenshot, spread, tools_missing
+from report_images import WHEN, browser, pdf_page_texts, pdf_pages, screenshot, spread, tools_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 MISSING = tools_missing()
@@ -61,3 +61,117 @@ def test_every_pdf_page_renders_and_none_is_blank(reports: dict[str, Path], name
     assert len(pages) >= 2
     for page in pages:
         assert spread(page) > 8, f"{page.name} looks blank"
+
+
+#: A supplement's name as someone typed it: 78 letters and no space.
+LONG_NAME = "ChondroFlexiMaxUltraHerbalJointSupportFormulaWithTurmericAndBlackPepperExtract"
+
+
+@pytest.fixture(scope="module")
+def long_name_report(tmp_path_factory: pytest.TempPathFactory, screener: Any) -> dict[str, Path]:
+    """The report of an older woman whose medicine list holds a name with no spaces, as HTML and PDF."""
+    from screener.reports import person_report, write_report
+
+    answers = json.loads((ROOT / "examples/personas/older-adult-on-furosemide-with-cramps.json").read_text())
+    answers["id"] = "retired-teacher-Bartholomew-Featherstonehaugh-on-many-medicines"
+    answers["medications"] = [*answers.get("medications", []), LONG_NAME]
+    html = person_report(answers, screener=screener, generated=WHEN)
+    folder = tmp_path_factory.mktemp("long-name")
+    files = {suffix: folder / f"long-name.{suffix}" for suffix in ("html", "pdf")}
+    for path in files.values():
+        write_report(html, str(path))
+    return files
+
+
+def test_a_medicine_name_with_no_spaces_wraps_inside_a_phone_screen(long_name_report: dict[str, Path]) -> None:
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 390, "height": 900})
+        page.goto(long_name_report["html"].as_uri())
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        too_wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+            ".map(e => e.tagName + ': ' + e.textContent.slice(0, 40))"
+        )
+    assert page_width <= 390
+    assert too_wide == []
+
+
+def test_a_medicine_name_with_no_spaces_is_printed_whole_across_lines(long_name_report: dict[str, Path]) -> None:
+    """Text cut at the page edge is missing from pdftotext's output: every mention of the name,
+    in the clinician's summary and in the answers, must be there in full (split across lines)."""
+    text = "".join("".join(page_text.split()) for page_text in pdf_page_texts(long_name_report["pdf"]))
+    mentions = text.count(LONG_NAME[:20])
+    assert mentions >= 3  # the clinician's medicines, "Please note", the answers as given
+    assert text.count(LONG_NAME) == mentions
+
+
+# Edith, 80, on a loop and a thiazide diuretic, digoxin and a PPI, with a low potassium and
+# magnesium: a long report whose "Why" heading once fell at the foot of page 2 on A4.
+EDITH = {
+    "id": "NHS-943-476-5919 Mrs Edith Hargreaves-Worthington",
+    "age": 80,
+    "sex": "female",
+    "medications": ["furosemide 80 mg twice daily", "metolazone 2.5 mg on Mon/Wed/Fri", "digoxin 62.5 micrograms",
+                    "omeprazole 20 mg", "senna 15 mg at night", "bisoprolol 2.5 mg"],
+    "diuretic_use": "yes",
+    "ppi_over_3_months": "yes",
+    "laxative_use": "regular",
+    "laxative_type": "stimulant",
+    "alcohol": {"drinks_per_week": 0},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "diet": {"processed_food": "sometimes", "fruit_veg_servings": 2},
+    "conditions": ["heart_failure", "chronic_kidney_disease", "high_blood_pressure"],
+    "symptoms": ["muscle_cramps", "fatigue", "muscle_weakness", "palpitations"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 2.9, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 1.4, "unit": "mg/dL", "taken": "last_30_days"},
+    },
+}
+
+
+def headings_with_intros(html: str) -> list[str]:
+    """Each heading of the page (h2, h3, table caption), and each h2 or h3 with the paragraph
+    that introduces what follows it: none may be the last thing on a printed page."""
+    from test_reports import parsed, text_of
+
+    blocks = []
+    for parent in parsed(html).iter():
+        children = list(parent)
+        for position, child in enumerate(children):
+            if child.tag in ("h2", "h3", "caption"):
+                blocks.append(text_of(child))
+                after = children[position + 1] if position + 1 < len(children) else None
+                more = position + 2 < len(children)  # the intro is not all the section has
+                if child.tag != "caption" and after is not None and after.tag == "p" and more:
+                    blocks.append(f"{text_of(child)} {text_of(after)}")
+    return blocks
+
+
+def page_ends(pdf: Path, disclaimer: str) -> list[str]:
+    """The words of each printed page's body, the footer in the bottom margin left out."""
+    footer = " ".join(disclaimer.split())[:40]
+    return [" ".join(text.split()).split(footer)[0].strip() for text in pdf_page_texts(pdf)]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_printed_page_ends_with_a_heading_whose_content_is_on_the_next(
+    tmp_path: Path, screener: Any, paper: str
+) -> None:
+    from screener.reports import cohort_report_from_entries, person_report, write_report
+
+    cohort = [screener.screen_entry(json.loads(line), detail="lean") for line in (ROOT / "examples/cohort.jsonl").read_text().splitlines()]
+    pages = {
+        "edith": person_report(EDITH, screener=screener, generated=WHEN),
+        "cohort": cohort_report_from_entries(cohort, screener.ruleset, generated=WHEN),
+    }
+    for name, html in pages.items():
+        pdf = tmp_path / f"{name}-{paper}.pdf"
+        write_report(html, str(pdf), paper=paper)
+        blocks = headings_with_intros(html)
+        for number, end in enumerate(page_ends(pdf, screener.ruleset.disclaimer), 1):
+            stranded = [block for block in blocks if end.endswith(block)]
+            assert not stranded, f"{name} on {paper}, page {number} ends with {stranded}"

@@ -118,3 +118,54 @@ def test_the_web_result_page_explains_the_headline_and_the_urgency() -> None:
                 visitor.choose("None of these")  # red flags happening now: cannot be skipped
         visitor.open("/result")
         assert expected in visitor.text()
+
+
+# -- too few answers to screen --------------------------------------------------------------------
+# Someone who gave only their id, someone who stopped after a red flag, and someone who gave only
+# blood results (a low magnesium and potassium): coverage "none" for all three.
+BLANK = {"id": "blank"}
+STOPPED_AFTER_CHEST_PAIN = {"id": "stopped", "red_flags_now": ["chest_pain"]}
+ONLY_LOW_BLOOD_RESULTS = {
+    "id": "labs-only",
+    "labs": {
+        "magnesium": {"value": 0.5, "unit": "mmol/L", "taken": "last_7_days"},
+        "potassium": {"value": 2.6, "unit": "mmol/L", "taken": "last_7_days"},
+    },
+}
+
+
+def test_a_blank_record_is_headed_not_screened_rather_than_unlikely(screener: Any) -> None:
+    result = screener.screen(BLANK)
+    assert (result.coverage, result.combined_depletion, result.urgency) == ("none", "unlikely", "none")
+    html = person_html(screener, BLANK)
+    headline = headline_text(html)
+    assert "Combined magnesium and potassium depletion: not screened (too few answers)" in headline
+    assert "The rules' level on these few answers: unlikely, which is not reassurance." in headline
+    assert "Magnesium depletion: not screened (too few answers; the rules' level: unlikely)" in headline
+    assert (
+        "How soon to see a clinician: not screened on these answers — see a clinician if you feel unwell or are worried."
+        in headline
+    )
+    assert "no clinician visit needed" not in headline
+    section = next(s for s in parsed(html).iter("section") if "headline" in (s.get("class") or "").split())
+    big_words = [text_of(span) for span in section.iter("span") if "level-word" in (span.get("class") or "")]
+    assert big_words == ["not screened"] * 3
+    clinician = text_of(next(s for s in parsed(html).iter("section") if "clinician" in (s.get("class") or "")))
+    assert "Screen not screened (too few answers)" in clinician and "Urgency not screened" in clinician
+
+
+def test_a_red_flag_with_too_few_answers_still_says_how_soon_as_it_is(screener: Any) -> None:
+    result = screener.screen(STOPPED_AFTER_CHEST_PAIN)
+    assert (result.coverage, result.urgency) == ("none", "emergency")
+    headline = headline_text(person_html(screener, STOPPED_AFTER_CHEST_PAIN))
+    assert f"How soon to see a clinician: emergency {result.urgency_text}" in headline
+    assert "not screened on these answers" not in headline
+
+
+def test_low_blood_results_with_nothing_else_answered_keep_their_level(screener: Any) -> None:
+    result = screener.screen(ONLY_LOW_BLOOD_RESULTS)
+    assert (result.coverage, result.combined_depletion) == ("none", "likely")
+    headline = headline_text(person_html(screener, ONLY_LOW_BLOOD_RESULTS))
+    assert "Combined magnesium and potassium depletion: likely" in headline
+    assert "this level comes from the few answers given" in headline
+    assert "not screened" not in headline

@@ -115,7 +115,8 @@ def new_tally(ruleset: Ruleset, *, most_urgent: int = 100, first_invalid: int = 
         lab: (int(spec["decimals"]), (float(spec["plausible_mmol_per_l"][0]), float(spec["plausible_mmol_per_l"][1])))
         for lab, spec in ruleset.lab_units.items()
     }
-    return CohortTally(ranges, most_urgent=most_urgent, first_invalid=first_invalid)
+    urgency_raised = {rule.id: str(rule.then["raise"]["urgency"]) for rule in ruleset.rules if "urgency" in rule.then.get("raise", {})}
+    return CohortTally(ranges, most_urgent=most_urgent, first_invalid=first_invalid, urgency_raised=urgency_raised)
 
 
 def tally_files(

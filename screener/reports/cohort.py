@@ -3,7 +3,8 @@
 ``CohortTally.add`` takes one batch entry at a time (a screened result or an invalid record, as
 ``mgk-screen batch`` writes them) and keeps only counts, the lab values rounded as the ruleset
 rounds them (a few hundred distinct values at most), the ``most_urgent`` records that need care
-soonest and the ``first_invalid`` invalid records. So a results file of any length is counted in
+soonest (each with the ids of the rules that set its urgency, so the report can say why) and the
+``first_invalid`` invalid records. So a results file of any length is counted in
 the same memory: nothing grows with the number of records except the counts themselves.
 
 Fields are read with defaults, so results written before a field existed (``coverage`` came in
@@ -48,6 +49,10 @@ class ListedRecord:
     potassium_depletion: str
     red_flags: tuple[str, ...]
     coverage: str
+    urgency_rules: tuple[str, ...] = ()
+    """The rules that set the urgency: those of the entry's findings that raise it to this level."""
+    urgency_labs: tuple[tuple[str, float], ...] = ()
+    """The lab values (fact, mmol/L) those rules fired on: a potassium of 6.7 says more than the rule's range."""
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,19 @@ class LabTally:
 class CohortTally:
     """Counts over a cohort of batch entries, one entry at a time (see the module notes)."""
 
-    def __init__(self, lab_ranges: Mapping[str, tuple[int, tuple[float, float]]], *, most_urgent: int = 100, first_invalid: int = 50) -> None:
+    def __init__(
+        self,
+        lab_ranges: Mapping[str, tuple[int, tuple[float, float]]],
+        *,
+        most_urgent: int = 100,
+        first_invalid: int = 50,
+        urgency_raised: Mapping[str, str] | None = None,
+    ) -> None:
         """``lab_ranges``: for each lab, the decimals its mmol/L values are rounded to and its
-        plausible range (from the ruleset's ``lab_units``)."""
+        plausible range (from the ruleset's ``lab_units``). ``urgency_raised``: the urgency each
+        rule raises, by rule id (the rules' ``raise``), to name why a listed record is urgent."""
         self.most_urgent = most_urgent
+        self.urgency_raised = dict(urgency_raised or {})
         self.first_invalid = first_invalid
         self.records = 0
         self.screened = 0
@@ -197,12 +211,30 @@ class CohortTally:
             potassium_depletion=_text(entry.get("potassium_depletion")),
             red_flags=red_flags,
             coverage=_text(entry.get("coverage")) or NOT_RECORDED,
+            **self._why_urgent(entry, urgency),
         )
         item = (key[0], key[1], listed)
         if len(self._urgent_heap) < self.most_urgent:
             heapq.heappush(self._urgent_heap, item)
         elif self.most_urgent > 0:
             heapq.heapreplace(self._urgent_heap, item)
+
+    def _why_urgent(self, entry: Mapping[str, Any], urgency: str) -> dict[str, Any]:
+        """The rules among the entry's findings (lean or full: both name the rule and its
+        evidence) that raise the urgency to the level it has, each once in the order they fired,
+        and the lab values in their evidence."""
+        rules: dict[str, None] = {}
+        labs: dict[tuple[str, float], None] = {}
+        for finding in _items(entry.get("findings")):
+            rule = _text(finding.get("rule")) if isinstance(finding, Mapping) else ""
+            if not rule or self.urgency_raised.get(rule) != urgency:
+                continue
+            rules[_cut(rule)] = None
+            for item in _items(finding.get("evidence")):
+                value = _number(item.get("value")) if isinstance(item, Mapping) else None
+                if value is not None and _text(item.get("fact")).endswith(".mmol_per_l"):
+                    labs[(_cut(_text(item.get("fact"))), value)] = None
+        return {"urgency_rules": tuple(rules), "urgency_labs": tuple(labs)}
 
     def _list_invalid(self, entry: Mapping[str, Any], errors: list[tuple[str, str]]) -> None:
         if len(self.invalid_listed) >= self.first_invalid:

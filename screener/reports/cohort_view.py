@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from screener.reports import charts
 from screener.reports.cohort import COVERAGES, LEVEL_SCALES, LEVELS, NOT_RECORDED, URGENCIES, CohortTally
 from screener.reports.thresholds import Band, LabScale, Threshold
-from screener.reports.words import Words, sentence
+from screener.reports.words import Words, plain, sentence
 
 if TYPE_CHECKING:
     from screener.screening.ruleset import Ruleset
@@ -67,8 +67,9 @@ class CohortView:
     tally: CohortTally
     figures: tuple[Figure, ...]
     labs: tuple[LabFigure, ...]
-    urgent_records: tuple[tuple[str, str, str, str, str, str], ...]
-    """(id, where, urgency, headline levels, red flags, coverage) per listed record."""
+    urgent_records: tuple[tuple[str, str, str, str, str, str, str], ...]
+    """(id, where, urgency, why: the titles of the rules that set it, headline levels, red flags,
+    coverage) per listed record."""
     rulesets: tuple[tuple[str, int], ...]
     generated: datetime
     disclaimer: str
@@ -124,8 +125,9 @@ def cohort_view(
         ),
         _prevalence_figure(
             "red-flags",
-            "Red flags",
-            "Share of screened records with each red flag (these records were told to seek care at once or today).",
+            "Red flags, now or in the past two weeks",
+            "Share of screened records with each red flag, happening now (told to seek emergency care) or in the past "
+            "two weeks (told to contact a clinician today), counted together; a record may have several.",
             [(code, words.red_flag(code)) for code, _ in tally.red_flags.most_common()],
             tally,
             red=True,
@@ -143,6 +145,7 @@ def cohort_view(
                 record.id,
                 _where(record.source, record.position),
                 record.urgency,
+                _why(record.urgency_rules, record.urgency_labs, ruleset, words),
                 f"{record.combined_depletion} (Mg {record.magnesium_depletion}, K {record.potassium_depletion})",
                 ", ".join(words.red_flag(code) for code in record.red_flags) or "none",
                 record.coverage,
@@ -154,6 +157,22 @@ def cohort_view(
         disclaimer=ruleset.disclaimer,
         urgency_text=dict(ruleset.urgency_text),
     )
+
+
+def _why(rules: Sequence[str], labs: Sequence[tuple[str, float]], ruleset: Ruleset, words: Words) -> str:
+    """Why a record is urgent: the titles of the rules that set its urgency, then the lab values
+    they fired on ("Potassium result below 2.5 or 6.5 and above (Serum potassium 6.7 mmol/L)")."""
+    titles = "; ".join(_rule_title(ruleset, rule) for rule in rules)
+    values = ", ".join(f"{sentence(words.fact_labels.get(fact, fact))} {plain(value)} mmol/L" for fact, value in labs)
+    return f"{titles} ({values})" if values else titles
+
+
+def _rule_title(ruleset: Ruleset, rule_id: str) -> str:
+    """A rule's title; a rule this ruleset does not have (a result from other rules) by its id."""
+    try:
+        return ruleset.rule(rule_id).title
+    except KeyError:
+        return rule_id
 
 
 def _where(source: str | None, position: int | None) -> str:

@@ -57,6 +57,8 @@ class LabView:
     taken: str
     used: bool
     reason: str
+    converted: bool = True
+    """Whether the result was given in another unit than mmol/L (so the conversion is worth showing)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def person_view(
     urgency = str(result.get("urgency", ""))
     red_flag_codes = tuple(_strings(result.get("red_flags")))
     coverage = result.get("coverage")
-    findings = _findings(_mappings(result.get("findings")), step_labels or {})
+    findings = _findings(_mappings(result.get("findings")), step_labels or {}, words)
     above_both, urgency_reasons = _setting(result, findings["finding_groups"], raises or {})
     return PersonView(
         id=str(result.get("id", "")),
@@ -204,7 +206,7 @@ def _named(result: Mapping[str, Any], answers: Mapping[str, Any] | None) -> bool
     return given not in ("", str(result.get("position", 1)))
 
 
-def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str]) -> dict[str, Any]:
+def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str], words: Words) -> dict[str, Any]:
     """Findings grouped by step in the result's order (red flags first), each source numbered
     once, each mechanism told once."""
     sources: dict[str, int] = {}
@@ -225,7 +227,8 @@ def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str]) ->
                 explanation=str(item.get("explanation", "")),
                 mechanism="" if mechanism in mechanisms else mechanism,
                 evidence=tuple(
-                    Evidence(sentence(str(e.get("label", ""))), plain(e.get("value"))) for e in _mappings(item.get("evidence"))
+                    Evidence(sentence(str(e.get("label", ""))), words.measured(str(e.get("fact", "")), e.get("value")))
+                    for e in _mappings(item.get("evidence"))
                 ),
                 sources=tuple(cited),
                 source_numbers=tuple(sources[source] for source in cited),
@@ -244,6 +247,7 @@ def _lab(item: Mapping[str, Any], words: Words) -> LabView:
         name=sentence(str(item.get("lab", ""))),
         given=f"{plain(item.get('value'))} {item.get('unit', '')}".strip(),
         mmol_per_l=f"{plain(item.get('mmol_per_l'))} mmol/L",
+        converted=str(item.get("unit", "")).strip().lower() != "mmol/l",
         taken=words.taken(item.get("taken")),
         used=item.get("used") is not False,
         reason=str(item.get("reason") or ""),

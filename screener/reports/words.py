@@ -49,6 +49,7 @@ class Words:
     field_labels: dict[str, str] = field(default_factory=dict)
     choice_labels: dict[tuple[str, str], str] = field(default_factory=dict)
     fact_labels: dict[str, str] = field(default_factory=dict)
+    fact_units: dict[str, str] = field(default_factory=dict)
     class_words: dict[str, str] = field(default_factory=dict)
     evidence_titles: dict[str, str] = field(default_factory=dict)
     emergency_advice: str = ""
@@ -58,6 +59,8 @@ class Words:
         words = cls()
         for name, fact in ruleset.facts.items():
             words.fact_labels[name] = fact.label
+            if fact.unit:
+                words.fact_units[name] = fact.unit
         for rule in ruleset.rules:
             code = rule.then.get("evidence", {}).get("code")
             if code and code not in words.evidence_titles:
@@ -110,6 +113,15 @@ class Words:
 
     def drug_class(self, code: str) -> str:
         return self.class_words.get(code) or plain(code)
+
+    def measured(self, fact: str, value: Any) -> str:
+        """A fact's value as evidence shows it: a number with the fact catalogue's unit
+        ("2.4 mmol/L", "80 years"), unless the fact's label already names it ("days of diarrhea: 10")."""
+        unit = self.fact_units.get(fact, "")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not unit or unit.split()[0].lower() in self.fact_labels.get(fact, "").lower().split():
+            return plain(value)
+        return f"{plain(value)} {unit}"
 
     def taken(self, code: str | None) -> str:
         return _TAKEN_WORDS.get(code or "not_given", plain(code))

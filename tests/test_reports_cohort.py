@@ -1,0 +1,86 @@
+"""The cohort report says why each record that needs care soonest is listed (the rules that set
+its urgency, with the lab values they fired on), and words its counts so that none reads as more
+than it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from report_images import WHEN
+from test_reports import parsed, text_of
+
+pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
+
+# Harold, 80, on spironolactone and lisinopril, with a potassium of 6.7 from this week: no red
+# flag and nothing that points to a depletion, but an emergency all the same.
+HAROLD = {
+    "id": "harold",
+    "age": 80,
+    "medications": ["spironolactone 25 mg", "lisinopril 10 mg"],
+    "labs": {"potassium": {"value": 6.7, "unit": "mmol/L", "taken": "last_7_days"}},
+}
+# June, 58, with chest pain now.
+JUNE = {"id": "june", "age": 58, "red_flags_now": ["chest_pain"]}
+
+
+def urgent_rows(html: str) -> dict[str, str]:
+    """Each listed record's "urgency, and why" cell, by id."""
+    table = next(t for t in parsed(html).iter("table") if t.get("id") == "urgent-table")
+    return {text_of(row.find("th")): text_of(row.findall("td")[0]) for row in table.find("tbody").findall("tr")}
+
+
+@pytest.mark.parametrize("detail", ["lean", "full"])
+def test_harold_with_a_potassium_of_6_7_is_listed_with_the_rule_and_the_value_that_made_it_an_emergency(
+    screener: Any, detail: str
+) -> None:
+    from screener.reports import cohort_report_from_entries
+
+    entries = [screener.screen_entry(person, source="ward.jsonl", position=n, detail=detail) for n, person in enumerate((HAROLD, JUNE), 1)]
+    harold = entries[0]
+    assert (harold["urgency"], harold["red_flags"], harold["combined_depletion"]) == ("emergency", [], "unlikely")
+    setting = [f["rule"] for f in harold["findings"] if screener.ruleset.rule(f["rule"]).then.get("raise", {}).get("urgency") == "emergency"]
+    assert setting
+    rows = urgent_rows(cohort_report_from_entries(entries, screener.ruleset, generated=WHEN))
+    titles = "; ".join(screener.ruleset.rule(rule).title for rule in setting)
+    assert rows["harold"] == f"emergency {titles} (Serum potassium 6.7 mmol/L)"
+    assert rows["june"] == "emergency Red flag now: chest pain"
+
+
+def test_a_rule_these_rules_do_not_have_is_named_by_its_id(screener: Any) -> None:
+    """A results file made with other rules: its rule ids are shown, never an error."""
+    from screener.reports import cohort_report, new_tally
+
+    entry = screener.screen_entry(HAROLD, detail="lean")
+    tally = new_tally(screener.ruleset)
+    tally.urgency_raised["an_older_rule"] = "emergency"
+    tally.add(entry | {"findings": [{"rule": "an_older_rule", "evidence": []}, *entry["findings"]]})
+    (listed,) = tally.urgent_records()
+    assert listed.urgency_rules[0] == "an_older_rule" and len(listed.urgency_rules) >= 2
+    rows = urgent_rows(cohort_report(tally, screener.ruleset, generated=WHEN))
+    assert rows["harold"].startswith("emergency an_older_rule; ")
+
+
+def test_the_why_of_each_listed_record_is_kept_only_for_listed_records(screener: Any) -> None:
+    from screener.reports import new_tally
+
+    tally = new_tally(screener.ruleset, most_urgent=3)
+    for number in range(200):
+        tally.add(screener.screen_entry(HAROLD | {"id": f"h-{number}"}, detail="lean"))
+    records = tally.urgent_records()
+    assert [r.id for r in records] == ["h-0", "h-1", "h-2"]
+    assert all(r.urgency_rules and r.urgency_labs == (("labs.potassium.mmol_per_l", 6.7),) for r in records)
+
+
+def test_the_counts_say_what_they_include(screener: Any) -> None:
+    from screener.reports import cohort_report_from_entries
+
+    entries = [screener.screen_entry(person, detail="lean") for person in (HAROLD, JUNE, {"id": "recent", "symptoms": ["chest_pain"]})]
+    tree = parsed(cohort_report_from_entries(entries, screener.ruleset, generated=WHEN))
+    consult = next(li for li in tree.iter("li") if li.get("data-count") == "consult")
+    assert text_of(consult) == "3 advised to see a clinician (including at the next routine visit)"
+    red_flags = next(s for s in tree.iter("section") if s.get("id") == "red-flags")
+    assert text_of(red_flags.find(".//h2")) == "Red flags, now or in the past two weeks"
+    assert "counted together" in text_of(red_flags)
+    table = next(t for t in tree.iter("table") if t.get("id") == "red-flags-table")
+    assert [int(td.get("data-count")) for td in table.iter("td")] == [2]  # June now, and "recent" in the past two weeks

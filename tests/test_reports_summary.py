@@ -1,0 +1,73 @@
+"""The clinician's summary and the evidence say exactly what they mean: what "full" coverage
+covers, blood results in their units, and a conversion only when there was one to make."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from report_images import WHEN
+from test_reports import page_text, parsed, text_of
+
+pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
+
+# Edith, 80, answered every core section but not the diet questions; her potassium was given in
+# mmol/L and her magnesium in mg/dL.
+EDITH = {
+    "id": "edith",
+    "age": 80,
+    "medications": ["furosemide 80 mg", "metolazone 2.5 mg"],
+    "diuretic_use": "yes",
+    "alcohol": {"drinks_per_week": 0},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "symptoms": ["muscle_cramps"],
+    "red_flags_now": [],
+    "labs": {
+        "potassium": {"value": 2.4, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 1.4, "unit": "mg/dL", "taken": "last_7_days"},
+    },
+}
+
+
+def summary_of(html: str) -> dict[str, str]:
+    """The clinician's summary, by row."""
+    grid = next(dl for dl in parsed(html).iter("dl") if "summary-grid" in (dl.get("class") or ""))
+    return {text_of(dt): text_of(dd) for dt, dd in zip(grid.findall("dt"), grid.findall("dd"), strict=True)}
+
+
+def edith_report(screener: Any) -> str:
+    from screener.reports import person_report
+
+    return person_report(EDITH, screener=screener, generated=WHEN)
+
+
+def test_full_coverage_says_it_means_the_four_core_sections_when_other_parts_are_unanswered(screener: Any) -> None:
+    result = screener.screen(EDITH)
+    assert result.coverage == "full" and "diet" in result.unanswered_sections
+    coverage = summary_of(edith_report(screener))["Coverage"]
+    assert coverage.startswith("full (all four core sections answered: medicines, alcohol, stomach and bowel losses, symptoms)")
+    assert "; other parts not answered: " in coverage and "Diet" in coverage
+
+
+def test_a_result_given_in_mmol_per_litre_is_not_converted_to_itself(screener: Any) -> None:
+    labs = summary_of(edith_report(screener))["Labs"]
+    assert "Potassium 2.4 mmol/L, taken in the last 7 days" in labs
+    assert "2.4 mmol/L = 2.4 mmol/L" not in labs
+    assert "Magnesium 1.4 mg/dL = 0.58 mmol/L" in labs
+
+
+def test_evidence_from_a_blood_result_carries_its_unit(screener: Any) -> None:
+    text = page_text(edith_report(screener))
+    assert "Serum potassium: 2.4 mmol/L" in text
+    assert "Serum magnesium: 0.58 mmol/L" in text
+    assert "Age: 80 years" in text
+
+
+def test_a_fact_whose_label_names_its_unit_does_not_repeat_it(screener: Any) -> None:
+    from screener.reports.build import words_for
+
+    words = words_for(screener.ruleset)
+    assert words.measured("diarrhea.days", 10) == "10"  # "days of diarrhea: 10"
+    assert words.measured("labs.potassium.mmol_per_l", 6.7) == "6.7 mmol/L"
+    assert words.measured("labs.potassium.mmol_per_l", "not answered") == "not answered"
