@@ -290,6 +290,18 @@ def test_a_magnesium_result_copied_from_a_us_report_is_not_taken_in_a_unit_chose
     assert visitor.question == "lab_magnesium_taken"
 
 
+def test_a_medicine_list_error_speaks_of_lines_as_the_box_does_not_of_commas(visitor: Visitor) -> None:
+    visitor.start()
+    visitor.choose("None of these")
+    visitor.type("70")
+    visitor.choose("Female")
+    visitor.choose("No")
+    assert visitor.question == "medications"
+    visitor.type("x" * 300)
+    assert_error_shown(visitor, "please write each name on its own line")
+    assert "commas" not in visitor.text()
+
+
 def test_a_form_from_an_old_page_changes_nothing(visitor: Visitor) -> None:
     visitor.start()
     csrf = visitor.hidden("csrf")

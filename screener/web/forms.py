@@ -182,6 +182,22 @@ def _nothing_typed(question: Question, earlier: Any) -> str | FormProblem:
     return FormProblem(f"The box is empty: please type an answer{skip}.")
 
 
+# The interview's words for a list of names typed on one line, and the page's (one per line).
+_ONE_PER_LINE = (
+    ("please separate names with commas", "please write each name on its own line"),
+    ("the names separated by commas", "each name on its own line"),
+)
+
+
+def page_words(question: Question, message: str) -> str:
+    """A message of the interview in the page's words: a terminal asks for names separated by
+    commas, the page's box takes one name on each line."""
+    if question.type == "text_list":
+        for terminal, page in _ONE_PER_LINE:
+            message = message.replace(terminal, page)
+    return message
+
+
 @dataclass(frozen=True)
 class FormProblem:
     """A form that says nothing the interview could read (nothing chosen, say)."""

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from screener.web.context import web_context
-from screener.web.forms import KEEP, FormProblem, question_form, reply_text
+from screener.web.forms import KEEP, FormProblem, page_words, question_form, reply_text
 from screener.web.render import page
 from screener.web.security import refusal, same_token
 
@@ -245,7 +245,7 @@ async def answer(request: Request) -> Response:
         return _question(request, session, question, error=raw.message, given=given)
     reply = interview.answer(raw)
     if reply.status == "invalid":
-        return _question(request, session, question, error=reply.message, given=given)
+        return _question(request, session, question, error=page_words(question, reply.message), given=given)
     if reply.status == "help":
         return _question(request, session, question, help_open=True)
     session.notices += list(reply.notes)
