@@ -174,3 +174,66 @@ def test_a_folder_with_no_answers_file_is_refused_by_name(tmp_path: Path) -> Non
     (tmp_path / "readme.txt").write_text("exported on Monday", encoding="utf-8")
     with pytest.raises(InputError, match=r"no \.json/\.jsonl/\.ndjson/\.csv/\.parquet files in this folder"):
         cohort_files(str(tmp_path))
+
+
+def pretty_array(records: list[Any]) -> str:
+    """A JSON array as exporters write one: pretty-printed, an item over many lines."""
+    return json.dumps(records, indent=2)
+
+
+def test_a_json_array_with_a_bad_record_among_good_ones_is_screened_as_batch_screens_it(spark: Any, tmp_path: Path) -> None:
+    records: list[Any] = [*cohort(30, seed=61)]
+    records.insert(10, {"id": "wrong-type", "age": "seventy"})
+    records.insert(20, 42)  # not a record at all
+    path = tmp_path / "export.json"
+    path.write_text(pretty_array(records), encoding="utf-8")
+    expected = batch_rows(path, tmp_path)
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert len(rows) == 32
+    assert [row["position"] for row in rows] == list(range(1, 33))
+    assert rows == expected
+    assert [row["position"] for row in rows if row["status"] == "invalid"] == [11, 21]
+
+
+def test_a_clinic_folder_of_json_arrays_records_and_lines_is_screened_as_batch_screens_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    (clinic / "a-array.json").write_text(pretty_array([*cohort(5, seed=67)]), encoding="utf-8")
+    (clinic / "b-one-person.json").write_text(json.dumps({"id": "ann", "age": 81, "medications": ["furosemide"]}, indent=2), encoding="utf-8")
+    # JSON Lines named .json, its first line broken: still JSON Lines, that line one invalid record.
+    (clinic / "c-lines.json").write_text('{"id": "broken\n{"id": "bo", "age": 40}\n{"id": "cy", "age": 50}\n', encoding="utf-8")
+    (clinic / "d-cut-short.json").write_text('[\n  {"id": "dee", "age": 60},\n  {"id": "eve", "ag', encoding="utf-8")
+    (clinic / "e-empty.json").write_text("", encoding="utf-8")
+    expected = batch_rows(clinic, tmp_path)
+    capsys.readouterr()
+    code, rows = spark_cli(spark, clinic, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [(Path(row["source"]).name, row["position"], row["id"]) for row in rows][5:] == [
+        ("b-one-person.json", 1, "ann"),
+        ("c-lines.json", 1, "1"),
+        ("c-lines.json", 2, "bo"),
+        ("c-lines.json", 3, "cy"),
+        ("d-cut-short.json", 1, "dee"),
+        ("d-cut-short.json", 2, "2"),  # the records before the break are kept, the cut one is invalid
+    ]
+    assert [row["errors"][0]["message"] for row in (rows[5 + 1], rows[5 + 5])] == [
+        "line 1, column 15: Invalid control character at",
+        "line 3, column 17: truncated JSON: Unterminated string starting at",
+    ]
+    err = capsys.readouterr().err
+    assert f"mgk-screen spark: {clinic / 'e-empty.json'}: file is empty: no records" in err.splitlines()
+
+
+def test_a_json_array_elsewhere_is_refused_by_name_with_what_to_do(spark: Any, tmp_path: Path) -> None:
+    from screener.spark.json_documents import check_remote_json
+
+    (tmp_path / "export.json").write_text(pretty_array([*cohort(3, seed=71)]), encoding="utf-8")
+    (tmp_path / "lines.json").write_text("\n".join(json.dumps(record) for record in cohort(3, seed=71)), encoding="utf-8")
+    check_remote_json(spark, f"file://{tmp_path / 'lines.json'}")  # JSON Lines: read by Spark as before
+    with pytest.raises(InputError, match=r"export\.json: not JSON Lines") as refused:
+        check_remote_json(spark, f"file://{tmp_path / 'export.json'}")
+    assert "jq -c" in str(refused.value.hint)

@@ -34,12 +34,15 @@ if TYPE_CHECKING:
 
     from screener.screening.pipeline import Screener
 
-__all__ = ["LINE", "POSITION", "answers_column_names", "result_spark_schema", "screen_dataframe"]
+__all__ = ["ERROR", "LINE", "POSITION", "answers_column_names", "result_spark_schema", "screen_dataframe"]
 
 #: Column giving each row's position (1-based), added by ``screen_dataframe`` when not given.
 POSITION: Final = "__mgk_position"
 #: Column giving the line of a JSON text in its file, for messages about broken JSON.
 LINE: Final = "__mgk_line"
+#: Column giving, instead of a JSON text, the message of a record that was read (on the driver,
+#: by batch mode's reader: ``screener.spark.json_documents``) and could not be parsed.
+ERROR: Final = "__mgk_error"
 
 
 def result_spark_schema() -> Any:
@@ -75,9 +78,9 @@ def screen_dataframe(
     if json_column is not None:
         if json_column not in df.columns:
             raise InputError(f"no column {json_column!r} in the DataFrame (columns: {', '.join(df.columns)})")
-        names = [json_column, *([LINE] if LINE in df.columns else [])]
+        names = [json_column, *(name for name in (LINE, ERROR) if name in df.columns)]
     else:
-        names = [name for name in df.columns if name not in (position_column, LINE)]
+        names = [name for name in df.columns if name not in (position_column, LINE, ERROR)]
         problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
         if problems:
             raise InputError(f"not a table of answers: {'; '.join(problems)}")
@@ -148,6 +151,8 @@ def _record(row: dict[str, Any], json_column: str | None, source: str | None) ->
     if json_column is None:
         value, problems = record_from_row(row)
         return RawRecord(source, position, value, tuple(problems))  # type: ignore[arg-type]
+    if isinstance(row.get(ERROR), str):
+        return UnreadableRecord(source, position, row[ERROR])  # type: ignore[arg-type]
     return _json_record(row.get(json_column), row.get(LINE), source, position)
 
 

@@ -1,6 +1,7 @@
 """Screen a cohort with Spark: ``python -m screener.spark INPUT OUTPUT [--master URL]``.
 
-INPUT is JSON Lines, a sheet of answers (CSV) or Parquet, told apart by content as batch mode
+INPUT is JSON Lines, a JSON array of records or one record (read on the driver: see
+``screener.spark.json_documents``), a sheet of answers (CSV) or Parquet, told apart by content as batch mode
 does, or a folder of them read as batch mode reads one (each file as if given alone, whatever
 mix of kinds; the other files named in one line on stderr); OUTPUT is a folder of Parquet files
 with one row per record, screened or invalid (with its errors), and the columns of the Parquet
@@ -39,13 +40,13 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m screener.spark",
-        description="Screen JSON Lines, a CSV sheet or Parquet with Spark into a Parquet folder of results.",
+        description="Screen JSON (Lines, an array or a record), a CSV sheet or Parquet with Spark into a Parquet folder of results.",
     )
-    parser.add_argument("input", metavar="INPUT", help="JSON Lines, CSV or Parquet: a file or a folder of them")
+    parser.add_argument("input", metavar="INPUT", help="JSON Lines, a JSON array or record, CSV or Parquet: a file or a folder of them")
     parser.add_argument("output", metavar="OUTPUT", help="folder to write the results to, as Parquet")
     parser.add_argument("--master", metavar="URL", help="Spark master (default: as spark-submit says, else local[*])")
     parser.add_argument("--rules", metavar="DIR", help="rule folder, readable on every executor (default: the shipped rules)")
-    parser.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "csv", "parquet"), default="auto", help="input format (default: from the content)")
+    parser.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "json", "csv", "parquet"), default="auto", help="input format (default: from the content)")
     parser.add_argument("--partitions", type=int, metavar="N", help="screen in N partitions (default: 4 per core of the cluster)")
     parser.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
     parser.add_argument(
@@ -77,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     spark = session(args.master)
     try:
         partitions = args.partitions or 4 * spark.sparkContext.defaultParallelism
-        results = _screen_files(spark, cohort.files, partitions, args)
+        results, unreadable = _screen_files(spark, cohort.files, partitions, args)
         results.write.mode("overwrite" if args.overwrite else "errorifexists").parquet(args.output)
         counts: dict[str, int] = dict(spark.read.parquet(args.output).groupBy("status").count().select("status", F.col("count")).collect())
     except PySparkException as error:
@@ -91,32 +92,38 @@ def _run(args: argparse.Namespace) -> int:
     )
     if screened + invalid == 0:
         return int(ExitCode.USAGE)
-    return int(ExitCode.INVALID_RECORDS if invalid else ExitCode.OK)
+    return int(ExitCode.INVALID_RECORDS if invalid or unreadable else ExitCode.OK)
 
 
-def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int, args: argparse.Namespace) -> DataFrame:
+def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int, args: argparse.Namespace) -> tuple[DataFrame, int]:
     """The results of every file, each read and screened as if given alone, one after another.
 
     The files' results share their columns, so a folder mixing JSON Lines, sheets and Parquet
     gives one output. Each file's records are spread over its share of the partitions (by size,
     at least one) in input order: partition k holds the k-th range of positions, in order, and a
     union keeps its parts' partitions in turn, so the output's part files read back in input order.
+    Also returns how many files stopped early (an array that breaks, read on the driver), each
+    named on stderr as batch mode names it; their records before the break are kept.
     """
     from screener.spark import POSITION, screen_dataframe
     from screener.spark.inputs import read_cohort
 
     total = sum(file.size or 0 for file in files)
     results = []
+    unreadable = 0
     for file in files:
         share = partitions if len(files) == 1 or not total else max(1, round(partitions * (file.size or 0) / total))
-        cohort, json_column = read_cohort(spark, file.path, file.fmt)
+        cohort, json_column, stopped = read_cohort(spark, file.path, file.fmt, file.size)
+        for message in stopped:
+            print(f"mgk-screen spark: {message}", file=sys.stderr)
+        unreadable += len(stopped)
         cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
         results.append(
             screen_dataframe(
                 cohort, json_column=json_column, position_column=POSITION, source=file.path, rules=args.rules, detail=args.detail
             )
         )
-    return functools.reduce(lambda first, second: first.union(second), results)
+    return functools.reduce(lambda first, second: first.union(second), results), unreadable
 
 
 def session(master: str | None = None) -> SparkSession:

@@ -1,4 +1,5 @@
-"""Reading a cohort into Spark the way batch mode reads it: JSON Lines, a sheet (CSV) or Parquet.
+"""Reading a cohort into Spark the way batch mode reads it: JSON Lines, a JSON array or record, a
+sheet (CSV) or Parquet.
 
 A local folder is read as batch mode reads it (``cohort_files``): its ``.json``, ``.jsonl``,
 ``.ndjson``, ``.csv`` and ``.parquet`` files in name order, each read as if given alone (its own
@@ -10,7 +11,9 @@ Each reader returns a DataFrame for ``screen_dataframe`` with a position per rec
 matches batch mode's: the record's number in a JSON Lines or Parquet file, and its row number
 in a sheet (the header being row 1). JSON Lines are read as text and parsed on the executors by
 batch mode's own decoder, so a broken line gets the same message (with its line number) and
-costs that line only. Sheets are read by Spark's CSV reader (all cells as text, then the same cell
+costs that line only. A local JSON file that batch mode does not read as JSON Lines (one array of
+records, one record over many lines) is read on the driver by batch mode's reader
+(``screener.spark.json_documents``). Sheets are read by Spark's CSV reader (all cells as text, then the same cell
 rules as batch mode); a sheet whose cells hold line breaks is read as one partition and then
 spread over the cluster.
 
@@ -26,19 +29,21 @@ import os
 import stat
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from screener.batch.csv_answers import is_answers_sheet
 from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import list_folder, skipped_in_folder
 from screener.batch.records import RECORD_FILE_KINDS
 from screener.errors import InputError
-from screener.spark import LINE, POSITION, answers_column_names
+from screener.spark import ERROR, LINE, POSITION, answers_column_names
+from screener.spark.json_documents import check_remote_json, document_frame, local_json_kind, read_document
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-InputFormat = Literal["jsonl", "csv", "parquet"]
+#: "json": a local JSON file that is not JSON Lines (an array, one record over many lines).
+InputFormat = Literal["jsonl", "json", "csv", "parquet"]
 _ROW_BITS: Final = 33  # monotonically_increasing_id: the partition above these bits, the row below
 _JSON_TEXT: Final = "answers"
 
@@ -109,7 +114,9 @@ def detect_format(path: str) -> InputFormat:
     head, _ = _head(path.removeprefix("file://"))
     if is_parquet(head):
         return "parquet"
-    return "csv" if is_answers_sheet(head) else "jsonl"
+    if is_answers_sheet(head):
+        return "csv"
+    return "jsonl" if local_json_kind(path.removeprefix("file://")) == "lines" else "json"
 
 
 def _head(path: str) -> tuple[bytes, int]:
@@ -127,13 +134,27 @@ def _head(path: str) -> tuple[bytes, int]:
     return stripped, blank
 
 
-def read_cohort(spark: SparkSession, path: str, fmt: InputFormat) -> tuple[DataFrame, str | None]:
-    """The input as a DataFrame with ``POSITION`` (and the name of its JSON column, for JSON Lines)."""
+class CohortFrame(NamedTuple):
+    """One input file as a DataFrame with ``POSITION``, the name of its JSON column (JSON files),
+    and what made it stop early ("path: message", as batch mode names it; for JSON read on the driver)."""
+
+    frame: DataFrame
+    json_column: str | None
+    unreadable: list[str]
+
+
+def read_cohort(spark: SparkSession, path: str, fmt: InputFormat, size: int | None = None) -> CohortFrame:
+    """The input as a DataFrame with ``POSITION`` (``size``: of a local file, in bytes)."""
+    if fmt == "json":
+        document = read_document(path, size)
+        return CohortFrame(document_frame(spark, document, _JSON_TEXT, ERROR, POSITION), _JSON_TEXT, document.unreadable)
     if fmt == "jsonl":
-        return _json_lines(spark, path), _JSON_TEXT
+        if "://" in path and not path.startswith("file://") and path.lower().endswith(".json"):
+            check_remote_json(spark, path)
+        return CohortFrame(_json_lines(spark, path), _JSON_TEXT, [])
     if fmt == "csv":
-        return _sheet(spark, path), None
-    return numbered(spark.read.parquet(path), POSITION), None
+        return CohortFrame(_sheet(spark, path), None, [])
+    return CohortFrame(numbered(spark.read.parquet(path), POSITION), None, [])
 
 
 def _json_lines(spark: SparkSession, path: str) -> DataFrame:

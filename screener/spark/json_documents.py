@@ -1,0 +1,143 @@
+"""JSON files that are not JSON Lines: one array of records, or one record spread over many lines.
+
+Batch mode tells them from JSON Lines by their content, never by their name (README "JSON Lines
+or not"). Spark reads JSON Lines as text, a line per row, split across the cluster; an array or a
+pretty-printed record cannot be split at line ends (each line would be a "broken record"). So
+the same decision is taken here with batch mode's own functions, and a local file that is not
+JSON Lines is read on the driver by batch mode's own reader (``iter_records``): the same
+records, positions, ids and messages, a bad item as an invalid record and a file that breaks as
+a message naming it. The records then go to the executors as JSON text to be screened.
+
+The driver holds such a file's records as text (about twice the file), so it reads one of at most
+``DOCUMENT_MAX_BYTES``; a larger one is refused with what to do (convert it to JSON Lines).
+A ``.json`` file elsewhere (``hdfs://``, ``s3a://``) is looked at through Hadoop's file system
+(its first ``REMOTE_HEAD_BYTES``): JSON Lines are read as before; anything else is refused by name,
+since it cannot be read on the driver.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO, Final, Literal
+
+from screener.batch.json_text import JsonFault, decode_document
+
+# Batch mode's own format detection, so that a file is never taken for JSON Lines here and
+# read as something else by `mgk-screen batch`.
+from screener.batch.readers import _detect_format, _read_head, iter_records
+from screener.batch.records import MAX_RECORD_BYTES, UnreadableRecord, UnreadableSource
+from screener.errors import InputError
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+#: Largest JSON file that is not JSON Lines read on the driver.
+DOCUMENT_MAX_BYTES: Final = 256 * 1024 * 1024
+#: How much of a file elsewhere is read to tell JSON Lines from a document.
+REMOTE_HEAD_BYTES: Final = 1024 * 1024
+
+JsonKind = Literal["lines", "document"]
+_TO_JSON_LINES: Final = "convert it to JSON Lines, one record per line (for an array: jq -c '.[]' IN.json > OUT.jsonl)"
+
+
+def json_kind(stream: BinaryIO, name: str) -> JsonKind:
+    """``"lines"`` when batch mode reads the source as JSON Lines, line by line; otherwise
+    ``"document"``: an array, one value over many lines, or a source batch mode refuses whole
+    (empty, binary, UTF-16, a zip: its first line is no record and its reader says so). ``stream`` is
+    read from its start; ``name`` names it in the peek at its first record."""
+    head, _, _ = _read_head(stream)
+    if not head:
+        return "document"
+    fmt, head = _detect_format(head, stream)
+    if fmt != "lines":
+        return "document"
+    first = head.split(b"\n", 1)[0] if b"\n" in head else head + stream.readline(MAX_RECORD_BYTES)
+    if _parses(first):
+        return "lines"
+    # A broken first line: JSON Lines if a record line follows (batch mode then reports that
+    # line alone), else one value over many lines. Batch mode's reader says which: its first
+    # item is that line as an invalid record, or else the value (or the file's fault).
+    stream.seek(0)
+    first_item = next(iter_records([name], opened={name: stream}), None)
+    return "lines" if isinstance(first_item, UnreadableRecord) else "document"
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        decode_document(line.decode("utf-8"))
+    except (UnicodeDecodeError, JsonFault):
+        return False
+    return True
+
+
+def local_json_kind(path: str) -> JsonKind:
+    try:
+        with open(path, "rb") as stream:
+            return json_kind(stream, path)
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+@dataclass
+class JsonDocument:
+    """A local JSON file read on the driver: its records as rows (JSON text, or the message of an
+    item that could not be parsed, and the position) and what made the file stop, if anything."""
+
+    rows: list[tuple[str | None, str | None, int]] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def read_document(path: str, size: int | None) -> JsonDocument:
+    """Every record of a local JSON file that is not JSON Lines, read by batch mode's reader."""
+    if size is not None and size > DOCUMENT_MAX_BYTES:
+        raise InputError(
+            f"{path}: a JSON file that is not JSON Lines (one array, or one record over many lines) "
+            f"is read whole on the driver, up to {DOCUMENT_MAX_BYTES // 2**20} MiB; this one has {size / 2**20:,.0f} MiB",
+            hint=_TO_JSON_LINES,
+        )
+    document = JsonDocument()
+    for item in iter_records([path.removeprefix("file://")]):
+        if isinstance(item, UnreadableSource):
+            document.unreadable.append(f"{path}: {item.message}")
+        elif isinstance(item, UnreadableRecord):
+            document.rows.append((None, item.message, item.position))
+        else:
+            document.rows.append((json.dumps(item.value, ensure_ascii=False), None, item.position))
+    return document
+
+
+def document_frame(spark: SparkSession, document: JsonDocument, json_column: str, error_column: str, position_column: str) -> DataFrame:
+    schema = f"{json_column} string, {error_column} string, {position_column} long"
+    return spark.createDataFrame(document.rows, schema=schema, verifySchema=False)
+
+
+def check_remote_json(spark: SparkSession, path: str) -> None:
+    """Refuse a ``.json`` file elsewhere that batch mode would not read as JSON Lines (a folder,
+    or a file that cannot be looked at, is left to Spark's reader and its messages)."""
+    head = _remote_head(spark, path)
+    if head is not None and json_kind(io.BytesIO(head), path) == "document":
+        raise InputError(
+            f"{path}: not JSON Lines (one array, or one record over many lines, or not JSON); Spark reads "
+            "such a file only from a local path",
+            hint=f"copy it here and give its local path, or {_TO_JSON_LINES}",
+        )
+
+
+def _remote_head(spark: SparkSession, path: str) -> bytes | None:
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    try:
+        files = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+        status = files.getFileStatus(hadoop_path)
+        if status.isDirectory():
+            return None
+        stream = files.open(hadoop_path)
+        try:
+            return bytes(jvm.org.apache.commons.io.IOUtils.toByteArray(stream, min(status.getLen(), REMOTE_HEAD_BYTES)))
+        finally:
+            stream.close()
+    except Exception:  # py4j's errors (no access, no such file): left to Spark's reader, which names them
+        return None
