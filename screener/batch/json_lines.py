@@ -65,7 +65,7 @@ def _parse_line(line: _Line, source: str, position: int) -> RawRecord | Unreadab
 
 
 def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
-    first = next(lines)  # there is a non-blank line: _read_head made sure
+    first = next(lines)  # there is a non-blank line: read_head made sure
     first_record = _parse_line(first, source, 1)
     lookahead: list[_Line] = []
     if isinstance(first_record, UnreadableRecord) and not _record_line_follows(first, lines, lookahead):

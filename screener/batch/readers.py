@@ -11,7 +11,7 @@ name while the other inputs are still read.
 ``UnreadableSource`` for a file or directory that could not be read at all. Each source is one
 JSON value, a JSON array of records (``json_array``), JSON Lines (``json_lines``), a sheet of
 answers as CSV (``csv_answers``) or a Parquet file (``parquet_io``); which one is decided by the
-content, never by the file name (see ``_read_stream`` and ``_detect_format``).
+content, never by the file name (see ``_read_stream`` and ``detect_format``).
 
 Arrays are parsed with the standard library's C decoder, one item at a time, over a sliding
 window of text: it gives the exact line and column of a fault, raises ``RecursionError`` (caught)
@@ -194,9 +194,9 @@ def _read_file(path: str, in_folder: bool = False) -> Iterator[ReadItem]:
 
 
 def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
-    """Read one source in the format its content has (see ``_detect_format``)."""
+    """Read one source in the format its content has (see ``detect_format``)."""
     try:
-        head, blank_lines, skipped_bytes = _read_head(stream)
+        head, blank_lines, skipped_bytes = read_head(stream)
         if not head:
             yield UnreadableSource(source, "file is empty: no records")
             return
@@ -210,7 +210,7 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         if container is not None:
             yield UnreadableSource(source, container)
             return
-        fmt, head = _detect_format(head, stream)
+        fmt, head = detect_format(head, stream)
         if fmt == "binary":
             yield _binary(head, skipped_bytes, source)
             return
@@ -226,7 +226,7 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         yield UnreadableSource(source, f"cannot read file: {error.strerror or error}")
 
 
-def _detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]:
+def detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]:
     """The format of a source, from its first bytes (``head``, from its first non-blank line).
 
     A source holding newline-separated JSON values is JSON Lines, however many of its lines are
@@ -270,7 +270,7 @@ def _complete_lines(head: bytes, at_end: bool) -> list[bytes]:
     return lines if at_end else lines[:-1]
 
 
-def _read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
+def read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
     """Skip a UTF-8 byte order mark and blank lines; return the rest from the first non-blank line.
 
     Also returns the number of lines and bytes skipped, so that messages can count from the true

@@ -26,7 +26,7 @@ from screener.batch.json_text import JsonFault, decode_document
 
 # Batch mode's own format detection, so that a file is never taken for JSON Lines here and
 # read as something else by `mgk-screen batch`.
-from screener.batch.readers import _detect_format, _read_head, iter_records
+from screener.batch.readers import detect_format, iter_records, read_head
 from screener.batch.records import MAX_RECORD_BYTES, UnreadableRecord, UnreadableSource
 from screener.errors import InputError
 
@@ -47,10 +47,10 @@ def json_kind(stream: BinaryIO, name: str) -> JsonKind:
     ``"document"``: an array, one value over many lines, or a source batch mode refuses whole
     (empty, binary, UTF-16, a zip: its first line is no record and its reader says so). ``stream`` is
     read from its start; ``name`` names it in the peek at its first record."""
-    head, _, _ = _read_head(stream)
+    head, _, _ = read_head(stream)
     if not head:
         return "document"
-    fmt, head = _detect_format(head, stream)
+    fmt, head = detect_format(head, stream)
     if fmt != "lines":
         return "document"
     first = head.split(b"\n", 1)[0] if b"\n" in head else head + stream.readline(MAX_RECORD_BYTES)
