@@ -55,17 +55,20 @@ def test_notes_and_subfolders_beside_the_answers_are_named_in_one_line(tmp_path:
     clinic.mkdir()
     (clinic / "answers.json").write_text('{"id": "rita", "age": 72}', encoding="utf-8")
     (clinic / "readme.txt").write_text("exported on Monday", encoding="utf-8")
+    (clinic / "clinic.xlsx").write_bytes(b"PK\x03\x04")
     (clinic / "runner-with-cramps-only.md").write_text("# notes", encoding="utf-8")
+    (clinic / "last-week.pdf").write_bytes(b"%PDF-1.7")
     (clinic / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # hidden: a Mac's, never named
     (clinic / "2023").mkdir()
     expected = (
-        f"{clinic}: skipped: readme.txt, runner-with-cramps-only.md (not .json/.jsonl/.ndjson/.csv/.parquet); "
+        f"{clinic}: skipped: clinic.xlsx, readme.txt (not .json/.jsonl/.ndjson/.csv/.parquet); "
         "2023/ (folders inside are not read)"
     )
     run = runner.invoke(app, ["batch", str(clinic), "-o", str(tmp_path / "out.jsonl")])
     assert run.exit_code == 0, run.stderr
     assert f"mgk-screen: {expected}" in run.stderr.splitlines()
-    assert ".DS_Store" not in run.stderr
+    # Hidden files, and notes or reports that cannot hold answers, are passed over without a word.
+    assert ".DS_Store" not in run.stderr and ".md" not in run.stderr and ".pdf" not in run.stderr
     checked = runner.invoke(app, ["validate", str(clinic)])
     assert checked.exit_code == 0
     assert expected in checked.stderr.splitlines()

@@ -112,16 +112,25 @@ class FolderListing:
     """Folders inside it: a folder is read one level deep."""
 
 
+# Files that are documentation, code or pictures beside the data (a README, a report made
+# earlier, the examples' own __init__.py): they cannot hold answers, so they are passed over
+# without a word, as hidden files are. Anything else not read is named.
+_NEVER_ANSWERS: Final = (
+    ".md", ".markdown", ".rst", ".py", ".pyc", ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg",
+)
+
+
 def list_folder(path: str) -> FolderListing:
     """The files of a folder input that are read, and what is skipped, each in name order. Hidden
-    entries (``.DS_Store``, ``.git``) are neither read nor named, as a shell's ``*`` leaves them out.
+    entries (``.DS_Store``, ``.git``), ``__pycache__`` and files that cannot hold answers
+    (``_NEVER_ANSWERS``) are neither read nor named, as a shell's ``*`` leaves hidden files out.
     Raises ``OSError`` when the folder cannot be listed."""
     read: list[str] = []
     skipped_files: list[str] = []
     skipped_folders: list[str] = []
     with os.scandir(path) as entries:
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or entry.name == "__pycache__" or entry.name.lower().endswith(_NEVER_ANSWERS):
                 continue
             if entry.name.lower().endswith(RECORD_FILE_SUFFIXES):
                 read.append(entry.name)
