@@ -111,6 +111,15 @@ class FolderListing:
     skipped_folders: list[str]
     """Folders inside it: a folder is read one level deep."""
 
+    def skipped(self, most: int = 10) -> str | None:
+        """One line naming what is not read, or None when nothing is left out."""
+        parts = []
+        if self.skipped_files:
+            parts.append(f"{_names(self.skipped_files, most)} (not {RECORD_FILE_KINDS})")
+        if self.skipped_folders:
+            parts.append(f"{_names([name + '/' for name in self.skipped_folders], most)} (folders inside are not read)")
+        return "skipped: " + "; ".join(parts) if parts else None
+
 
 # Files that are documentation, code or pictures beside the data (a README, a report made
 # earlier, the examples' own __init__.py): they cannot hold answers, so they are passed over
@@ -154,15 +163,9 @@ def skipped_in_folder(path: str, most: int = 10) -> str | None:
     if not os.path.isdir(path):
         return None
     try:
-        listing = list_folder(path)
+        return list_folder(path).skipped(most)
     except OSError:
         return None  # reported when the folder is read
-    parts = []
-    if listing.skipped_files:
-        parts.append(f"{_names(listing.skipped_files, most)} (not {RECORD_FILE_KINDS})")
-    if listing.skipped_folders:
-        parts.append(f"{_names([name + '/' for name in listing.skipped_folders], most)} (folders inside are not read)")
-    return "skipped: " + "; ".join(parts) if parts else None
 
 
 def _names(names: list[str], most: int) -> str:

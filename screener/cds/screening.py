@@ -16,10 +16,9 @@ from typing import Any
 
 from screener.cds.hooks import Record
 from screener.contract.validation import Problem
-from screener.fhir.conversion import Conversion
 from screener.fhir.ehr import patient_to_answers
 from screener.fhir.mapping import FhirContext
-from screener.fhir.medicines import said_of_nameless
+from screener.fhir.records import screened_conversion
 
 
 @dataclass
@@ -39,24 +38,14 @@ def screen_record(record: Record, context: FhirContext, as_of: date, screen: Cal
     """Screen a record on the reference date ``as_of``; ``screen`` turns answers into a result
     entry (``Screener.screen_entry``)."""
     conversion = patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id)
-    entry, problems = _screened(conversion, screen)
+    entry, problems = screened_conversion(conversion, screen)
     out = Screened(conversion.answers, entry, problems)
     if entry is not None:
         entry["warnings"] = [*entry["warnings"], *record.cut_short]
     if entry is None or not record.selected:
         return out
     kept = [order for order in record.orders if order not in record.selected]
-    before, _ = _screened(patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id), screen)
+    before, _ = screened_conversion(patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id), screen)
     out.before = before
     out.ordered = list(patient_to_answers(record.selected, context, as_of, record.patient_id).answers.get("medications", []))
     return out
-
-
-def _screened(conversion: Conversion, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> tuple[dict[str, Any] | None, list[Problem]]:
-    if conversion.problems:
-        return None, conversion.problems
-    entry = screen(conversion.answers)
-    if entry.get("status") == "invalid":
-        return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
-    entry["warnings"] = [*said_of_nameless(entry.get("warnings", []), conversion.nameless_medicines), *conversion.notes]
-    return entry, []

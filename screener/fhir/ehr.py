@@ -91,10 +91,15 @@ def _distinct(patients: list[Located]) -> list[Located]:
     return kept
 
 
+#: The problem of a patient recorded as deceased: deliberately not screened, not bad data
+#: (``screener.fhir.risk`` reports it as such).
+DECEASED = "the patient is recorded as deceased: not screened"
+
+
 def _read_patient(located: Located, context: FhirContext, as_of: date, out: Conversion) -> None:
     patient, where = located.resource, located.where
     if patient.get("deceasedBoolean") is True or "deceasedDateTime" in patient:
-        out.problem(child(where, "deceasedBoolean" if "deceasedBoolean" in patient else "deceasedDateTime"), "the patient is recorded as deceased: not screened")
+        out.problem(child(where, "deceasedBoolean" if "deceasedBoolean" in patient else "deceasedDateTime"), DECEASED)
         return
     birth = patient.get("birthDate")
     if birth is not None:

@@ -34,6 +34,7 @@ from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status
 from screener.fhir.lab_times import Taken, latest_of, taken_at
 from screener.fhir.mapping import UCUM, FhirContext, UnitCode
+from screener.interview.questionnaire import get_path
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,11 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     unit = _usable_unit(quantity, reading.lab, context)[0] if quantity is not None else None
     if unit is None or isinstance(number, bool) or not isinstance(number, (int, float)):
         return math.inf, 0.0
-    mmol = number * float(context.lab_units.get(reading.lab, {}).get("to_mmol_per_l", {}).get(unit.value, 1))
+    spec = context.lab_units.get(reading.lab, {})
+    mmol = number * float(spec.get("to_mmol_per_l", {}).get(unit.value, 1))
     # The screen's normal range (the ruleset's lab_units; tests/test_fhir_lab_recency.py checks it
     # is the bounds the rules use): without one, the lowest result is the more urgent.
-    low, high = context.lab_units.get(reading.lab, {}).get("normal_mmol_per_l", (mmol, mmol))
+    low, high = spec.get("normal_mmol_per_l", (mmol, mmol))
     outside = (low - mmol) / low if mmol < low else (mmol - high) / high if mmol > high else 0.0
     return outside, -mmol
 
@@ -167,11 +169,7 @@ def _taken_on(resource: Mapping[str, Any], where: str, reports: Sequence[Any]) -
 def _when(resource: Mapping[str, Any]) -> tuple[Taken | None, str | None]:
     """The element ``recorded_on`` reads a resource's date from, read with its time."""
     _, element = recorded_on(resource)
-    if element is None:
-        return None, None
-    value: Any = resource
-    for key in element.split("."):
-        value = value.get(key) if isinstance(value, dict) else None
+    value = get_path(resource, element) if element is not None else None
     return (taken_at(value), element) if isinstance(value, str) else (None, None)
 
 

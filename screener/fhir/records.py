@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -285,25 +285,45 @@ def screen_fhir_entry(
     """``Screener.screen_entry`` for a FHIR record: the result entry, or the invalid-record entry
     with paths into the FHIR input."""
     conversion = convert(value, screener)
-    if conversion.problems:
-        return invalid_entry({"id": conversion.record_id}, conversion.problems, source=source, position=position)
-    entry = screener.screen_entry(conversion.answers, source=source, position=position, detail=detail)
-    if entry["status"] == "invalid":
-        problems = [Problem(error["path"], error["message"]) for error in entry["errors"]]
-        entry["errors"] = [problem.as_dict() for problem in conversion.locate(problems)]
-        return entry
-    entry["warnings"] = [*said_of_nameless(entry["warnings"], conversion.nameless_medicines), *conversion.notes]
+    entry, problems = screened_conversion(
+        conversion, lambda answers: screener.screen_entry(answers, source=source, position=position, detail=detail)
+    )
+    if entry is None:
+        return invalid_entry({"id": conversion.record_id}, problems, source=source, position=position)
     return FhirResultEntry(entry, conversion.subject, conversion.basis)
+
+
+def screened_conversion(
+    conversion: Conversion, screen: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The result entry of the answers read from FHIR (``screen``: answers to an entry), with the
+    warnings reading them gave (a result not used, a medicine with no name); or the problems that
+    stop it, with their places in the FHIR input."""
+    if conversion.problems:
+        return None, conversion.problems
+    entry = screen(conversion.answers)
+    if entry.get("status") == "invalid":
+        return None, conversion.locate([Problem(error["path"], error["message"]) for error in entry["errors"]])
+    entry["warnings"] = [*said_of_nameless(entry.get("warnings", []), conversion.nameless_medicines), *conversion.notes]
+    return entry, []
+
+
+def fhir_result_and_answers(screener: Screener, value: Any) -> tuple[ScreeningResult, dict[str, Any]]:
+    """The explained result of a FHIR record, with the warnings reading it gave, and the answers
+    it gave (for the person report), from one reading. Raises ``InvalidAnswers`` naming places
+    in the FHIR input."""
+    conversion = convert(value, screener)
+    entry, problems = screened_conversion(conversion, screener.screen_entry)
+    if entry is None:
+        raise InvalidAnswers(problems)
+    return ScreeningResult.model_validate(entry), dict(conversion.answers)
 
 
 def screen_fhir_record(screener: Screener, value: Any) -> ScreeningResult:
     """``Screener.screen`` for a FHIR record: the explained result, with the warnings that reading
     the record gave (a result not used, a medicine with no name). Raises ``InvalidAnswers``
     naming places in the FHIR input."""
-    entry = screen_fhir_entry(screener, value, source=None, position=1)
-    if entry["status"] == "invalid":
-        raise InvalidAnswers([Problem(error["path"], error["message"]) for error in entry["errors"]])
-    return ScreeningResult.model_validate(dict(entry))
+    return fhir_result_and_answers(screener, value)[0]
 
 
 def screen_record(screener: Screener, value: Any) -> ScreeningResult:

@@ -26,12 +26,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from screener.fhir.ehr import DECEASED
 from screener.fhir.mapping import LEVEL_FIELDS, FhirContext
-
-# A patient recorded as deceased is deliberately not screened (``screener.fhir.ehr``): said as
-# such, not as an error in the data. Recognised by where the problem is and what it says.
-_DECEASED_FIELDS = ("deceasedBoolean", "deceasedDateTime")
-_DECEASED_MESSAGE = "the patient is recorded as deceased"
 
 
 def fhir_output(
@@ -171,5 +167,6 @@ def _issue(where: str, error: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _is_deceased(error: Mapping[str, Any]) -> bool:
-    field = str(error.get("path", "")).rsplit(".", 1)[-1]
-    return field in _DECEASED_FIELDS and str(error.get("message", "")).startswith(_DECEASED_MESSAGE)
+    """The problem ``screener.fhir.ehr`` gives a patient recorded as deceased (not screened on
+    purpose: said as such, not as an error in the data)."""
+    return error.get("message") == DECEASED

@@ -62,7 +62,7 @@ def person_report(
     (batch's default) are explained from the screener's rules, which must be the ones it names
     (else ``InputError``)."""
     require_reports()
-    from screener.fhir.records import fhir_answers, is_fhir, screen_fhir_record
+    from screener.fhir.records import fhir_result_and_answers, is_fhir
     from screener.reports.person import person_view, rule_raises
 
     if screener is None:
@@ -70,8 +70,8 @@ def person_report(
 
         screener = Screener()
     if is_fhir(value):  # the result with the warnings reading the record gave, and its answers
-        result = screen_fhir_record(screener, value).model_dump(mode="json", exclude_none=True)
-        answers = fhir_answers(screener, value)
+        screened, answers = fhir_result_and_answers(screener, value)
+        result = screened.model_dump(mode="json", exclude_none=True)
     elif is_result(value):
         result, answers = screener.findings.hydrate(check_result(value, source), source), None
     else:

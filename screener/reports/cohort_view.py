@@ -161,7 +161,7 @@ def cohort_view(
 
 def _why(rules: Sequence[str], labs: Sequence[tuple[str, float]], ruleset: Ruleset, words: Words) -> str:
     """Why a record is urgent: the titles of the rules that set its urgency, then the lab values
-    they fired on ("Potassium result below 2.5 or 6.5 and above (Serum potassium 6.7 mmol/L)")."""
+    they fired on ("Potassium result below 2.5, or 6.5 or more, recent or undated (Serum potassium 6.7 mmol/L)")."""
     titles = "; ".join(_rule_title(ruleset, rule) for rule in rules)
     values = ", ".join(f"{sentence(words.fact_labels.get(fact, fact))} {plain(value)} mmol/L" for fact, value in labs)
     return f"{titles} ({values})" if values else titles

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from screener.batch.csv_answers import is_answers_sheet
 from screener.batch.parquet_io import is_parquet
-from screener.batch.readers import list_folder, skipped_in_folder
+from screener.batch.readers import list_folder
 from screener.batch.records import RECORD_FILE_KINDS
 from screener.errors import InputError
 from screener.spark import ERROR, LINE, POSITION, answers_column_names
@@ -75,10 +75,10 @@ def cohort_files(path: str, fmt: InputFormat | None = None) -> CohortInput:
     if ("://" in path and not path.startswith("file://")) or not os.path.isdir(local):
         return CohortInput([CohortFile(path, fmt or detect_format(path), _size(local))])
     try:
-        names = list_folder(local).read
+        listing = list_folder(local)
     except OSError as error:
         raise InputError(f"{path}: cannot read directory: {error.strerror or error}") from None
-    skipped = skipped_in_folder(local)
+    names, skipped = listing.read, listing.skipped()
     # A pipe or device named like an answers file would block Spark's reader, as batch mode's.
     irregular = [name for name in names if not _is_regular(os.path.join(local, name))]
     if irregular:

@@ -17,6 +17,7 @@ from screener.render import wrap
 from screener.teaching.catalogue import RuleEntry
 from screener.teaching.personas import Persona
 from screener.teaching.walk import Node, Walk
+from screener.teaching.words import red_flag_heading
 
 NODE_STYLE = {
     "root": "bold",
@@ -58,11 +59,7 @@ def render_persona_list(personas: Sequence[Persona], folder: Path, console: Cons
     _say(console, f"Personas ({len(personas)}, found in {folder}):", style("bold"))
     width = max((len(p.name) for p in personas), default=0)
     for persona in personas:
-        if 2 + width + 2 + 24 <= console.width:  # the title beside the name, wrapped under itself
-            text = wrap(f"{persona.name.ljust(width)}  {persona.title}", console.width, 2, width + 2)
-        else:  # too narrow for a column: the title under the name
-            text = wrap(persona.name, console.width, 2) + "\n" + wrap(persona.title, console.width, 6)
-        console.print(Text(text), soft_wrap=True, highlight=False)
+        console.print(Text(_name_and_title(persona.name, persona.title, width, console)), soft_wrap=True, highlight=False)
     _say(console, "")
     _say(console, "Run one with `mgk-screen demo NAME` (add --step to pause between steps);")
     _say(console, "see the reasoning for any answers file with `mgk-screen explain FILE`.")
@@ -181,13 +178,9 @@ def render_rule_list(
             heading = f"Step {entry.step_number} of {steps or '?'}: {entry.step_label} ({rules}; --step\u00a0{entry.step_number})"
             _say(console, heading, style("bold"), hang=2)
         # A no-break space keeps "[team judgement]" on one line; it is a plain space once wrapped.
-        title = ("RED FLAG: " if entry.red_flag and not entry.title.lower().startswith("red flag") else "") + entry.title
+        title = red_flag_heading(entry.title, entry.red_flag)
         title += "  [team\u00a0judgement]" if entry.team_judgement else ""
-        if 2 + width + 2 + 24 <= console.width:  # the title beside the id, wrapped under itself
-            text = wrap(f"{entry.id.ljust(width)}  {title}", console.width, 2, width + 2)
-        else:  # too narrow for a column: the title under the id
-            text = wrap(entry.id, console.width, 2) + "\n" + wrap(title, console.width, 6)
-        line = Text(text.replace("\u00a0", " "))
+        line = Text(_name_and_title(entry.id, title, width, console).replace("\u00a0", " "))
         line.highlight_words(["[team judgement]"], style=style("yellow"))
         console.print(line, soft_wrap=True, highlight=False)
         if long:
@@ -200,6 +193,14 @@ def render_rule_list(
     _say(console, "")
     counted = f"{len(entries)} rule{'s' if len(entries) != 1 else ''}{' ' + chosen if chosen else ''}."
     _say(console, f"{counted} `mgk-screen rules show ID` shows one rule in full.", style("dim"))
+
+
+def _name_and_title(name: str, title: str, width: int, console: Console) -> str:
+    """A listed name (padded to ``width``) with its title beside it, wrapped under itself; on a
+    console too narrow for the column, the title under the name."""
+    if 2 + width + 2 + 24 <= console.width:
+        return wrap(f"{name.ljust(width)}  {title}", console.width, 2, width + 2)
+    return wrap(name, console.width, 2) + "\n" + wrap(title, console.width, 6)
 
 
 def render_rule(entry: RuleEntry, console: Console, *, plain: bool = False) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 from screener.contract.coverage import CORE_SECTION_WORDS, SECTION_WORDS, missing_core_sections
 from screener.contract.result import same_sign_given_now
-from screener.teaching.words import words
+from screener.teaching.words import red_flag_heading, words
 
 
 # -- the walk through one screening ----------------------------------------------------------
@@ -49,8 +49,7 @@ class FiredRule:
     @property
     def heading(self) -> str:
         """The title, marked RED FLAG unless the title already says so ("Red flag now: fainting")."""
-        marked = self.red_flag and not self.title.lower().startswith("red flag")
-        return ("RED FLAG: " if marked else "") + self.title
+        return red_flag_heading(self.title, self.red_flag)
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,7 @@ def suggest(word: str, choices: Iterable[str], first: Iterable[str] = (), also: 
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
 
 
+def red_flag_heading(title: str, red_flag: bool) -> str:
+    """A rule's title, marked RED FLAG when it is one, unless the title says so already
+    ("Red flag now: fainting")."""
+    return ("RED FLAG: " if red_flag and not title.lower().startswith("red flag") else "") + title
