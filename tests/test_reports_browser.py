@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +176,23 @@ def test_no_printed_page_ends_with_a_heading_whose_content_is_on_the_next(
         for number, end in enumerate(page_ends(pdf, screener.ruleset.disclaimer), 1):
             stranded = [block for block in blocks if end.endswith(block)]
             assert not stranded, f"{name} on {paper}, page {number} ends with {stranded}"
+
+
+def test_printed_recommendations_and_sources_are_numbered_on_from_one_without_restarting(
+    tmp_path: Path, screener: Any
+) -> None:
+    """Each list is split after its first item (so that its heading keeps that item on paper);
+    WeasyPrint ignores ``<ol start="2">``, and Edith's printout once read 1, 1, 2, 3..."""
+    from screener.reports import person_report, write_report
+
+    pdf = tmp_path / "edith.pdf"
+    html = person_report(EDITH, screener=screener, generated=WHEN)
+    write_report(html, str(pdf))
+    text = "\n".join(pdf_page_texts(pdf))
+    recommendations = screener.screen(EDITH).recommendations
+    for number, recommendation in enumerate(recommendations, 1):
+        first_words = " ".join(recommendation.text.split()[:4])
+        assert f"{number}. {first_words}" in " ".join(text.split()), f"recommendation {number} is not numbered {number}"
+    listed = text.rsplit("\nSources\n", 1)[1]
+    numbers = [int(found) for found in re.findall(r"^ *(\d+)\. ", listed, flags=re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 3
