@@ -190,3 +190,34 @@ def test_an_emergency_results_how_soon_badge_is_a_word_in_its_line_not_a_boxed_a
     assert badge.evaluate("b => getComputedStyle(b).borderTopWidth") == "0px"
     line_height = page.locator(".how-soon").evaluate("p => parseFloat(getComputedStyle(p).lineHeight)")
     assert badge.bounding_box()["height"] < line_height * 1.5
+
+
+_FOCUS_OUTLINE = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  return {text: (e.textContent || e.value || e.id).replace(/\\s+/g, " ").trim().slice(0, 40), outline: s.outlineStyle, width: s.outlineWidth}; }"""
+
+
+def test_in_a_high_contrast_mode_every_focused_link_and_control_still_shows_the_focus(open_page: Callable[..., Any]) -> None:
+    """A woman with low vision uses Windows' high-contrast mode (forced colours: fills and
+    shadows are dropped) and the keyboard: the skip link, the links and the buttons each show an
+    outline when they get the focus, on the start page and on a question."""
+    page = open_page(390, forced_colors="active")
+    page.goto(page.base + "/")
+    on_start = _tab_through(page, 7)
+    assert {"Skip to the main content", "mgk-screen", "Start", "The JSON API"} <= set(on_start)
+    click_through(page, "button", "Start")
+    answer(page, label="None of these")
+    on_question = _tab_through(page, 8)
+    assert {"Back to the previous question", "answer", "Why we ask", "Continue"} <= set(on_question)
+
+
+def _tab_through(page: Any, presses: int) -> list[str]:
+    seen = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUS_OUTLINE)
+        if focused is None:  # past the last one, in the browser's own controls
+            continue
+        seen.append(focused["text"])
+        assert focused["outline"] != "none" and focused["width"] != "0px", f"focus not shown on {focused}"
+    return seen
