@@ -192,6 +192,32 @@ def test_an_emergency_results_how_soon_badge_is_a_word_in_its_line_not_a_boxed_a
     assert badge.bounding_box()["height"] < line_height * 1.5
 
 
+def test_a_reassuring_result_passes_axe_too(open_page: Callable[..., Any]) -> None:
+    """A 45-year-old with nothing to report gets "unlikely" and "how soon: none", colours the
+    walk through every page type never meets: they reach 7:1 as well."""
+    if not AXE.exists():
+        _missing(f"axe-core is not at {AXE}")
+    page = open_page(390, bypass_csp=True)
+    page.goto(page.base + "/")
+    click_through(page, "button", "Start")
+    answer(page, label="None of these")
+    answer(page, text="45")
+    answer(page, label="Female")
+    answer(page, label="No")
+    answer(page, text="none")
+    for reply in ("Never", "No", "No", "No", "None of these", "Sometimes"):
+        answer(page, label=reply)
+    answer(page, text="5")
+    answer(page, label="None of these")  # symptoms
+    answer(page, label="None of these")  # supplements
+    answer(page, text="")
+    answer(page, text="")
+    click_through(page, "link", "See my result")
+    assert page.locator(".how-soon .badge").inner_text().strip().lower() == "none"
+    assert "depletion: unlikely" in " ".join(page.locator(".headline-level").inner_text().lower().split())
+    assert run_axe(page) == []
+
+
 _FOCUS_OUTLINE = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
   return {text: (e.textContent || e.value || e.id).replace(/\\s+/g, " ").trim().slice(0, 40), outline: s.outlineStyle, width: s.outlineWidth}; }"""
