@@ -196,3 +196,45 @@ def test_printed_recommendations_and_sources_are_numbered_on_from_one_without_re
     listed = text.rsplit("\nSources\n", 1)[1]
     numbers = [int(found) for found in re.findall(r"^ *(\d+)\. ", listed, flags=re.MULTILINE)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 3
+
+
+#: The most findings a persona's summary may have and still be expected on one page: Letter is
+#: 18 mm shorter than A4. Every persona fits two pages.
+ONE_PAGE_UP_TO = {"a4": 22, "letter": 18}
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_summary_prints_on_one_page_for_typical_personas_and_two_for_the_heaviest(
+    tmp_path: Path, screener: Any, paper: str
+) -> None:
+    from screener.reports import person_report, write_report
+
+    one_page = 0
+    for persona in sorted((ROOT / "examples" / "personas").glob("*.json")):
+        answers = json.loads(persona.read_text(encoding="utf-8"))
+        result = screener.screen(answers)
+        pdf = tmp_path / f"{persona.stem}-{paper}.pdf"
+        write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(pdf), paper=paper)
+        pages = pdf_page_texts(pdf)
+        allowed = 1 if len(result.findings) <= ONE_PAGE_UP_TO[paper] else 2
+        assert len(pages) <= allowed, f"{persona.stem} ({len(result.findings)} findings) takes {len(pages)} pages on {paper}"
+        one_page += len(pages) == 1
+        for number, text in enumerate(pages, 1):
+            assert " ".join(result.disclaimer.split()[:12]) in " ".join(text.split()), f"{persona.stem}, page {number}: no disclaimer"
+        every_word = " ".join(" ".join(pages).split())
+        assert "The full report (mgk-screen report without --summary)" in every_word
+        for finding in result.findings:  # every fired rule named, none cut off at a page edge
+            assert " ".join(finding.title.split()[:4]) in every_word, f"{persona.stem}: {finding.rule}"
+    assert one_page >= 7  # most personas
+
+
+def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(tmp_path: Path, screener: Any) -> None:
+    from screener.reports import person_report, write_report
+
+    answers = json.loads((ROOT / "examples/personas/diuretic-and-vomiting-with-fainting-now.json").read_text())
+    pdf = tmp_path / "fainting.pdf"
+    write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(pdf))
+    first = " ".join(pdf_page_texts(pdf)[0].split())
+    assert first.index("Red flag: Fainting") < first.index("Combined magnesium and potassium depletion")
+    reasons = first.split("Why, in short: what in your answers led to this", 1)[1]
+    assert reasons.lstrip().startswith("• RED FLAG Red flag now: fainting")
