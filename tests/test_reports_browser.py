@@ -238,3 +238,26 @@ def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(
     assert first.index("Red flag: Fainting") < first.index("Combined magnesium and potassium depletion")
     reasons = first.split("Why, in short: what in your answers led to this", 1)[1]
     assert reasons.lstrip().startswith("• RED FLAG Red flag now: fainting")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_printed_value_keeps_its_unit_on_the_same_line(tmp_path: Path, screener: Any, paper: str) -> None:
+    """The cohort's thresholds and the urgent records' reasons once printed "6.7 mmol/" at the end
+    of a line and "L" at the start of the next (and "2.5-2.9" on one line, "mmol/L" on the next)."""
+    import subprocess
+
+    from screener.reports import cohort_report_from_entries, person_report, write_report
+
+    cohort = [screener.screen_entry(json.loads(line)) for line in (ROOT / "examples/cohort.jsonl").read_text().splitlines()]
+    answers = json.loads((ROOT / "examples/personas/low-potassium-result-only.json").read_text())
+    pages = {
+        "cohort": cohort_report_from_entries(cohort, screener.ruleset, generated=WHEN),
+        "summary": person_report(answers, screener=screener, generated=WHEN, summary=True),
+    }
+    for name, html in pages.items():
+        pdf = tmp_path / f"{name}-{paper}.pdf"
+        write_report(html, str(pdf), paper=paper)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        assert "mmol/L" in text
+        broken = re.findall(r".{0,30}(?:mmol/\n\s*L|\d\n\s*mmol/L).{0,10}", text)
+        assert not broken, f"{name} on {paper}: {broken[:3]}"

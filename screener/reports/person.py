@@ -159,7 +159,7 @@ def person_view(
             (str(item.get("code", "")), str(item.get("text", ""))) for item in _mappings(result.get("recommendations"))
         ),
         **findings,
-        next_level_missing=tuple(_strings(result.get("next_level_missing"))),
+        next_level_missing=tuple(sentence(line) for line in _strings(result.get("next_level_missing"))),
         warnings=tuple(_strings(result.get("warnings"))),
         risk_factors=tuple(words.risk_factor(code) for code in _strings(result.get("risk_factors"))),
         labs=tuple(_lab(item, words) for item in _mappings(result.get("labs_used"))),
@@ -231,7 +231,9 @@ def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str], wo
                     for e in _mappings(item.get("evidence"))
                 ),
                 sources=tuple(cited),
-                source_numbers=tuple(sources[source] for source in cited),
+                # In ascending order, as a reader expects ("[2][5]", never "[5][2]"): the numbers
+                # follow the first citation in the whole report, not this finding's own order.
+                source_numbers=tuple(sorted(sources[source] for source in cited)),
                 red_flag=red_flag,
             )
         )
