@@ -105,6 +105,9 @@ class PersonView:
     above_both: tuple[FindingView, ...] = ()
     """The findings that set the headline, when it is higher than both magnesium and potassium
     (a cause of both losses with fitting symptoms): what the terminal's full result says too."""
+    unanswered_codes: tuple[str, ...] = ()
+    """The result's ``unanswered_sections`` as codes: "no medicines" and "medicines not answered"
+    are told apart by them (``unanswered`` holds the same sections in words)."""
     urgency_reasons: tuple[FindingView, ...] = ()
     """The findings that set how soon to see a clinician (an urgent "how soon" under an unlikely
     headline comes from one of them: digoxin with a low potassium, say)."""
@@ -155,6 +158,7 @@ def person_view(
         emergency_advice=words.emergency_advice if urgency == "emergency" else "",
         coverage=coverage if isinstance(coverage, str) else None,
         unanswered=tuple(words.section(code) for code in _strings(result.get("unanswered_sections"))),
+        unanswered_codes=tuple(_strings(result.get("unanswered_sections"))),
         recommendations=tuple(
             (str(item.get("code", "")), str(item.get("text", ""))) for item in _mappings(result.get("recommendations"))
         ),
