@@ -261,3 +261,18 @@ def test_a_printed_value_keeps_its_unit_on_the_same_line(tmp_path: Path, screene
         assert "mmol/L" in text
         broken = re.findall(r".{0,30}(?:mmol/\n\s*L|\d\n\s*mmol/L).{0,10}", text)
         assert not broken, f"{name} on {paper}: {broken[:3]}"
+
+
+def test_the_summary_fits_a_phone_and_a_desktop_without_sideways_scrolling(tmp_path: Path, screener: Any) -> None:
+    from screener.reports import person_report, write_report
+
+    answers = json.loads((ROOT / "examples/personas/older-adult-on-furosemide-with-cramps.json").read_text())
+    answers["medications"] = [*answers["medications"], LONG_NAME]
+    page = tmp_path / "summary.html"
+    write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(page))
+    with browser() as chromium:
+        for width in (390, 1280):
+            png = tmp_path / f"summary-{width}.png"
+            size = screenshot(chromium, page, png, width)
+            assert spread(png) > 20, f"{png.name} looks blank"
+            assert size["width"] <= width, f"the summary at {width} px is {size['width']} px wide"
