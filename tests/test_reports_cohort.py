@@ -107,3 +107,19 @@ def test_the_lowest_magnesium_result_is_drawn_clear_of_the_axis_line(screener: A
     lefts, rights, (axis_left, axis_right) = _bars_and_axes(lab_histogram("mg", "Magnesium", scale, {0.47: 1, 0.6: 2, 3.2: 1}).svg)
     assert len(lefts) == 3
     assert min(lefts) - axis_left >= 8 and axis_right - max(rights) >= 8
+
+
+def test_the_red_flag_counts_say_how_many_records_never_answered_the_red_flag_question(screener: Any) -> None:
+    """Harold left the red-flag question unanswered and June answered it: one red flag in two
+    records must not read as "the other record had none"."""
+    from screener.reports import cohort_report_from_entries
+
+    entries = [screener.screen_entry(person, detail="lean") for person in (HAROLD, JUNE, JUNE | {"id": "june-2", "red_flags_now": []})]
+    html = cohort_report_from_entries(entries, screener.ruleset, generated=WHEN)
+    section = next(s for s in parsed(html).iter("section") if "red-flags" in (s.get("id") or "") + (s.get("aria-labelledby") or ""))
+    assert (
+        "The red-flag question “Happening now or new in the last 24 hours” was not answered in 1 of the 3 screened records: "
+        "for them, no red flag found is unknown, not none." in text_of(section)
+    )
+    everyone_answered = [screener.screen_entry(person, detail="lean") for person in (JUNE, HAROLD | {"red_flags_now": []})]
+    assert "was not answered in" not in cohort_report_from_entries(everyone_answered, screener.ruleset, generated=WHEN)
