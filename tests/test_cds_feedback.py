@@ -28,6 +28,7 @@ from cds_support import (
 from jsonschema import Draft202012Validator
 from web_support import captured_logs
 
+from screener.cds.feedback import Given, GivenCards
 from screener.web.cds import CdsSettings
 
 SYSTEM = "https://mgk-screen.example/fhir/CodeSystem/cds-override-reasons"
@@ -117,7 +118,11 @@ def test_the_specs_feedback_examples_are_recorded(base: str) -> None:
             answer = http("POST", f"{base}/cds-services/order-select/feedback", examples[name])
             assert (answer.status, answer.json()) == (200, {"recorded": 1}), answer.body
     lines = feedback_lines(records)
-    assert lines[0].startswith("CDS feedback: order-select card 4e0a3a1e-3283-4575-ab82-028d55fe2719 accepted at 2021-12-11T10:05:31Z, suggestion e56e1945-")
+    # Their cards are not ours: taken, and the log says so.
+    assert lines[0].startswith(
+        "CDS feedback: order-select card 4e0a3a1e-3283-4575-ab82-028d55fe2719 (not a card this server gave since it started) "
+        "accepted at 2021-12-11T10:05:31Z, suggestion e56e1945-"
+    )
     # A reason of the EHR's own (the spec lets it add its own) is logged by system and code.
     assert "overridden at 2020-12-11T00:00:00Z, reason: https://example.com/cds-hooks/override-reason-system|d7ecf885, with a comment (not logged)" in lines[1]
 
@@ -203,6 +208,20 @@ def test_feedback_to_an_unknown_service_is_404_and_not_json_is_415(base: str) ->
     assert as_text.json()["error"] == "unsupported_media_type"
 
 
+def test_feedback_about_one_of_our_cards_must_match_it(base: str) -> None:
+    card = card_for(base, ELEANOR)
+    at = "2025-06-30T10:00:00Z"
+    elsewhere = feedback(base, {"card": card["uuid"], "outcome": "overridden", "outcomeTimestamp": at}, service="order-select")
+    assert elsewhere.status == 400
+    assert elsewhere.json()["errors"] == [
+        {"path": "$.feedback[0].card", "message": "a card of patient-view, not of order-select: send its feedback to /cds-services/patient-view/feedback"}
+    ]
+    other = "e56e1945-20b3-4393-8503-a1a20fd73152"
+    wrong = feedback(base, {"card": card["uuid"], "outcome": "accepted", "acceptedSuggestions": [{"id": other}], "outcomeTimestamp": at})
+    assert wrong.status == 400
+    assert wrong.json()["errors"] == [{"path": "$.feedback[0].acceptedSuggestions[0].id", "message": f"'{other}' is not a suggestion of card {card['uuid']}"}]
+
+
 # -- the log ------------------------------------------------------------------------------------
 
 
@@ -243,3 +262,13 @@ def test_with_trusted_issuers_feedback_needs_a_jwt_for_the_feedback_url(tmp_path
         assert http("POST", url, {"feedback": [item]}, headers={"Authorization": f"Bearer {for_the_service}"}).status == 401
         signed = http("POST", url, {"feedback": [item]}, headers={"Authorization": f"Bearer {signer.token(url)}"})
         assert (signed.status, signed.json()) == (200, {"recorded": 1})
+
+
+def test_the_cards_remembered_are_bounded_the_oldest_forgotten_first() -> None:
+    given = GivenCards(limit=2)
+    cards = [{"uuid": str(uuid.uuid4()), "suggestions": [{"uuid": str(uuid.uuid4())}]} for _ in range(3)]
+    given.remember("patient-view", cards)
+    assert given.get(cards[0]["uuid"]) is None
+    assert [given.get(card["uuid"]) for card in cards[1:]] == [
+        Given("patient-view", frozenset({card["suggestions"][0]["uuid"]})) for card in cards[1:]
+    ]

@@ -4,6 +4,8 @@
   ``HookError`` (400);
 - ``override_reasons(context, suggests_test)``: the reasons a card offers for dismissing it
   (``card.overrideReasons``), so that feedback says why in codes the service knows;
+- ``GivenCards``: the cards this server gave lately (uuids only), so that feedback about one of
+  them is checked against it (the right service, suggestions it had);
 - ``Tally``: feedback counted by service and outcome since the server started.
 
 The spec's rules, as read here: ``card`` is the card's ``uuid`` (ours are UUIDs, so anything else
@@ -20,8 +22,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -202,6 +204,59 @@ def _shown(value: Any) -> str:
     """A value from the request quoted in a message, clipped (never the whole of a long one)."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(frozen=True)
+class Given:
+    """A card this server gave: the service that gave it and its suggestions' uuids."""
+
+    service_id: str
+    suggestions: frozenset[str]
+
+
+class GivenCards:
+    """The last ``limit`` cards this server gave, by uuid (in memory only: uuids and service ids,
+    nothing about the patient). A card given before the server started, or long ago, is unknown:
+    its feedback is still taken, and the log says it is not one of these."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._cards: OrderedDict[str, Given] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, service_id: str, cards: Iterable[Mapping[str, Any]]) -> None:
+        with self._lock:
+            for card in cards:
+                suggestions = frozenset(str(one["uuid"]).lower() for one in card.get("suggestions", ()) if "uuid" in one)
+                self._cards[str(card["uuid"]).lower()] = Given(service_id, suggestions)
+                while len(self._cards) > self.limit:
+                    self._cards.popitem(last=False)
+
+    def get(self, card: str) -> Given | None:
+        with self._lock:
+            return self._cards.get(card)
+
+
+def check_given(items: Iterable[Feedback], given: GivenCards, service_id: str) -> None:
+    """Feedback about a card this server gave must be sent to the service that gave it, and accept
+    only suggestions that card had: else a ``HookError`` (400) naming each item."""
+    problems = []
+    for index, item in enumerate(items):
+        card = given.get(item.card)
+        if card is None:
+            continue
+        if card.service_id != service_id:
+            problems.append(
+                Problem(f"$.feedback[{index}].card", f"a card of {card.service_id}, not of {service_id}: send its feedback to /cds-services/{card.service_id}/feedback")
+            )
+            continue
+        problems += [
+            Problem(f"$.feedback[{index}].acceptedSuggestions[{number}].id", f"{one!r} is not a suggestion of card {item.card}")
+            for number, one in enumerate(item.accepted)
+            if one not in card.suggestions
+        ]
+    if problems:
+        raise HookError(400, "invalid_request", f"the feedback to {service_id} does not match the cards it gave", problems)
 
 
 class Tally:

@@ -41,7 +41,7 @@ from starlette.responses import JSONResponse, Response
 from screener.batch.json_text import JsonFault, decode_at
 from screener.batch.records import MAX_FHIR_RECORD_VALUES
 from screener.cds.cards import CardWriter
-from screener.cds.feedback import Tally, read_feedback
+from screener.cds.feedback import GivenCards, Tally, check_given, read_feedback
 from screener.cds.hooks import HookError, Service, gather, read_call, services
 from screener.cds.screening import screen_record
 from screener.contract.validation import Problem
@@ -181,6 +181,7 @@ class _Cds:
     services: dict[str, Service]
     cards: CardWriter
     tally: Tally = field(default_factory=Tally)
+    given: GivenCards = field(default_factory=GivenCards)
 
 
 def prepare(app: Any) -> None:
@@ -292,6 +293,7 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
             cards = await run_in_threadpool(_cards, web_context(request), shared, service, body, settings)
         except HookError as error:
             return answer(request, error.as_dict(), error.status)
+        shared.given.remember(service.id, cards)
         return answer(request, {"cards": cards})
 
     @router.post(
@@ -315,9 +317,10 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
         shared, _, body = accepted
         try:
             items = read_feedback(body, service_id)
+            check_given(items, shared.given, service_id)
         except HookError as error:
             return answer(request, error.as_dict(), error.status)
-        record_feedback(service_id, items, shared.tally, shared.cards.context)
+        record_feedback(service_id, items, shared.tally, shared.given, shared.cards.context)
         return answer(request, {"recorded": len(items)})
 
     @router.options(PREFIX, include_in_schema=False)

@@ -2,8 +2,9 @@
 the person running the server reads it, the server's log.
 
 One line per feedback item, on the ``screener.web.cds`` logger (stderr under `mgk-screen serve`):
-the service, the card's uuid, the outcome and when, the suggestions accepted or the override
-reason, and the service's counts by outcome since the server started:
+the service, the card's uuid (and whether this server gave it lately), the outcome and when, the
+suggestions accepted or the override reason, and the service's counts by outcome since the server
+started:
 
     CDS feedback: patient-view card 9368d37b-... overridden at 2020-12-11T00:00:00Z, reason: Not
     relevant for this patient now (not-relevant-now), with a comment (not logged); patient-view
@@ -21,18 +22,20 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 
-from screener.cds.feedback import Feedback, Tally, override_system, reason_display
+from screener.cds.feedback import Feedback, GivenCards, Tally, override_system, reason_display
 from screener.fhir.mapping import FhirContext
 
 log = logging.getLogger("screener.web.cds")
 
 
-def record_feedback(service_id: str, items: Sequence[Feedback], tally: Tally, context: FhirContext) -> None:
-    """Count each item and log its line."""
+def record_feedback(service_id: str, items: Sequence[Feedback], tally: Tally, given: GivenCards, context: FhirContext) -> None:
+    """Count each item and log its line (saying so when the card is not one this server gave
+    lately: given before a restart, or by another server)."""
     for item in items:
         counts = tally.add(service_id, item.outcome)
         so_far = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
-        log.info("CDS feedback: %s card %s %s; %s since start: %s", service_id, item.card, _what(item, context), service_id, so_far)
+        unknown = "" if given.get(item.card) is not None else " (not a card this server gave since it started)"
+        log.info("CDS feedback: %s card %s%s %s; %s since start: %s", service_id, item.card, unknown, _what(item, context), service_id, so_far)
 
 
 def _what(item: Feedback, context: FhirContext) -> str:
