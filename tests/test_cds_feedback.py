@@ -183,6 +183,11 @@ def test_malformed_feedback_gets_400_naming_every_problem_with_its_json_path(bas
         ({}, "$.feedback", "required: an array of feedback items"),
         ({"feedback": []}, "$.feedback", "expected a non-empty array of feedback items"),
         ([], "$", "expected an object with a feedback array"),
+        (
+            {"feedback": [{"card": str(uuid.uuid4()), "outcome": "overridden", "outcomeTimestamp": "2025-06-30T10:00:00Z"}] * 1001},
+            "$.feedback",
+            "1,001 items: at most 1,000 in one request (send the rest in another)",
+        ),
     ],
 )
 def test_a_body_without_feedback_items_gets_400(base: str, body: Any, path: str, message: str) -> None:

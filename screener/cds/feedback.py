@@ -33,6 +33,8 @@ from screener.contract.validation import Problem
 from screener.fhir.mapping import FhirContext
 
 OUTCOMES = ("accepted", "overridden")
+MAX_ITEMS = 1000
+"""Most feedback items in one request: each is a line of the server's log."""
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # RFC 3339 section 5.6 date-time: a full date, a time, and a zone (Z or an offset; 'T' and 'Z'
 # may be lower case).
@@ -97,6 +99,8 @@ def read_feedback(body: Any, service_id: str) -> list[Feedback]:
     if not isinstance(items, list) or not items:
         message = "required: an array of feedback items" if items is None else "expected a non-empty array of feedback items"
         problems.append(Problem("$.feedback", message))
+    elif len(items) > MAX_ITEMS:
+        problems.append(Problem("$.feedback", f"{len(items):,} items: at most {MAX_ITEMS:,} in one request (send the rest in another)"))
     else:
         for index, item in enumerate(items):
             one = _item(item, f"$.feedback[{index}]", problems)
