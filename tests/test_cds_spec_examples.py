@@ -186,3 +186,14 @@ def test_a_browser_can_read_why_a_wrong_method_or_path_was_refused(base: str, me
     assert answer.status == status
     assert answer.headers["access-control-allow-origin"] == "*"
     assert answer.json()["error"] == error
+
+
+def test_a_base_url_ending_in_a_slash_reaches_the_services_without_a_redirect(base: str) -> None:
+    # An EHR configured with ".../cds-services/": a redirect would fail a browser's preflight (a
+    # preflight must be answered 2xx) and move the call away from the URL its JWT was made for.
+    preflight = http("OPTIONS", f"{base}/cds-services/patient-view/", headers={"Origin": SANDBOX, "Access-Control-Request-Method": "POST"})
+    assert preflight.status == 204 and preflight.headers["access-control-allow-origin"] == "*"
+    discovery = http("GET", f"{base}/cds-services/")
+    assert discovery.status == 200 and [service["id"] for service in discovery.json()["services"]] == ["patient-view", "order-select"]
+    cards = http("POST", f"{base}/cds-services/patient-view/", hook_request("patient-view", ELEANOR, prefetch_for(ELEANOR)))
+    assert cards.status == 200 and len(cards.json()["cards"]) == 1

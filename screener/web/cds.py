@@ -250,6 +250,16 @@ class _Gate:
         return shared, service, body
 
 
+    def elsewhere(self, request: Request, service: str, rest: str) -> Response:
+        """405 for a wrong method on one of our endpoints, else 404 (JSON, as every refusal)."""
+        shared = _shared(web_context(request), request.app)
+        if service in shared.services and rest in ("", "feedback"):
+            message = f"{request.url.path} takes POST (a {'hook call' if not rest else 'feedback request'}), not {request.method}"
+            return self.answer(request, {"error": "method_not_allowed", "message": message}, 405, {"Allow": "POST, OPTIONS"})
+        message = f"no CDS Hooks endpoint at {request.url.path}: discovery is GET {PREFIX}, a service is POST {PREFIX}/{{id}}"
+        return self.answer(request, {"error": "not_found", "message": message}, 404)
+
+
 def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | None = None) -> APIRouter:
     """The CDS Hooks routes. Trusted issuers' key files are read here (an ``InputError`` names a bad one)."""
     settings = settings or CdsSettings()
@@ -324,10 +334,23 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
         return answer(request, {"recorded": len(items)})
 
     @router.options(PREFIX, include_in_schema=False)
-    @router.options(PREFIX + "/{service_id}", include_in_schema=False)
-    @router.options(PREFIX + "/{service_id}/feedback", include_in_schema=False)
     async def preflight(request: Request) -> Response:
         return Response(status_code=204, headers=_preflight_headers(request.headers.get("origin"), settings))
+
+    # Last: every other request under /cds-services. A preflight is answered, an unknown path's
+    # too, so that the browser makes the call and its page can read why it was refused (404, or
+    # 405 for a wrong method) instead of a network error. A path ending in "/" is the endpoint
+    # without it: a redirect would fail a browser's preflight and change the JWT's audience.
+    @router.api_route(PREFIX + "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False)
+    async def elsewhere(request: Request, path: str) -> Response:
+        if request.method == "OPTIONS":
+            return await preflight(request)
+        service_id, _, rest = path.rstrip("/").partition("/")
+        if request.method == "GET" and not service_id:
+            return await discovery(request)
+        if request.method == "POST" and service_id and rest in ("", "feedback"):
+            return await (feedback if rest else call)(request, service_id)
+        return gate.elsewhere(request, service_id, rest)
 
     return router
 
