@@ -92,7 +92,8 @@ def test_the_specs_order_select_examples_are_screened_with_the_medicine_ordered(
     answer = http("POST", f"{base}/cds-services/order-select", call)
     assert answer.status == 200, answer.body
     [card] = answer.json()["cards"]
-    assert "Amoxicillin 120 MG/ML / clavulanate potassium 8.58 MG/ML Oral Suspension" in card["detail"]
+    assert "Amoxicillin 120 MG/ML / clavulanate potassium 8.58 MG/ML Oral Suspension not recognised, so not counted" in card["detail"]
+    assert "Pureed diet" not in card["detail"]
 
 
 def test_extensions_in_a_request_are_ignored(base: str, examples: dict[str, Any]) -> None:
