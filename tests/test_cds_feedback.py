@@ -249,6 +249,9 @@ def test_the_users_comment_is_never_logged_and_request_text_cannot_write_log_lin
     assert 'reason: https://ehr.example/reasons|x\\nCDS feedback: forged line "Other\\r\\n' in line
     assert "y" * 101 not in line
     assert ", with a comment (not logged)" in line
+    # A uuid or a timestamp followed by a line break is not one (and never reaches the log).
+    broken = {"card": str(uuid.uuid4()) + "\n", "outcome": "overridden", "outcomeTimestamp": "2025-06-30T10:00:00Z\n"}
+    assert [problem["path"] for problem in feedback(base, broken).json()["errors"]] == ["$.feedback[0].card", "$.feedback[0].outcomeTimestamp"]
 
 
 # -- who may send it ----------------------------------------------------------------------------

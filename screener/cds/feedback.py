@@ -35,10 +35,10 @@ from screener.fhir.mapping import FhirContext
 OUTCOMES = ("accepted", "overridden")
 MAX_ITEMS = 1000
 """Most feedback items in one request: each is a line of the server's log."""
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # RFC 3339 section 5.6 date-time: a full date, a time, and a zone (Z or an offset; 'T' and 'Z'
 # may be lower case).
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
 
 # Why a clinician may dismiss the card, offered as ``overrideReasons`` (the spec prescribes no set).
 # The service's own words about its card, not a clinical decision: the rules decide what the card says.
@@ -131,7 +131,7 @@ def _item(item: Any, path: str, problems: list[Problem]) -> Feedback | None:
 
 
 def _uuid(value: Any, path: str, what: str, problems: list[Problem]) -> str | None:
-    if isinstance(value, str) and _UUID.match(value):
+    if isinstance(value, str) and _UUID.fullmatch(value):
         return value.lower()
     if value is None:
         problems.append(Problem(path, f"required: {what}"))
@@ -144,7 +144,7 @@ def _timestamp(value: Any, path: str, problems: list[Problem]) -> datetime | Non
     if value is None:
         problems.append(Problem(path, "required: when the card was acted on (RFC 3339, e.g. 2021-12-11T10:05:31Z)"))
         return None
-    if isinstance(value, str) and _DATE_TIME.match(value):
+    if isinstance(value, str) and _DATE_TIME.fullmatch(value):
         try:
             return datetime.fromisoformat(value.upper()).astimezone(timezone.utc)
         except ValueError:
