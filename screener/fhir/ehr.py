@@ -35,7 +35,6 @@ from screener.fhir.elements import (
     latest_day,
     naming,
     recorded_on,
-    status,
     text_of,
 )
 from screener.fhir.labs import read_labs
@@ -59,7 +58,17 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     out = Conversion()
     if patient is None:
         first = resources[0]
-        out.problem(child(first.where, "subject"), f"this {first.resource.get('resourceType')} names no patient (subject)")
+        subject = first.resource.get("subject")
+        identifier = subject.get("identifier") if isinstance(subject, dict) else None
+        if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
+            said = f"{identifier.get('system')}|{identifier['value']}" if isinstance(identifier.get("system"), str) else identifier["value"]
+            out.problem(
+                child(child(first.where, "subject"), "identifier"),
+                f"this {first.resource.get('resourceType')} names its patient only by identifier ({said}), which no Patient "
+                "with it in the input has: whose it is cannot be told",
+            )
+        else:
+            out.problem(child(first.where, "subject"), f"this {first.resource.get('resourceType')} names no patient (subject)")
         return out
     out.record_id = patient
     out.answers["id"] = patient
@@ -120,10 +129,20 @@ def _read_patient(located: Located, context: FhirContext, as_of: date, out: Conv
 def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
     names: list[str] = []
     first_path = None
+    unsure = 0
     for located in medicines:
         resource, where = located.resource, located.where
         kind = resource.get("resourceType")
-        if status(resource) not in context.mapping.current_statuses[str(kind)] or resource.get("doNotPerform") is True:
+        current = context.mapping.is_current(resource)
+        if current is None:
+            unsure += 1
+            found = named_medicine(resource, where, known, context)
+            said = f" ({found[0][0]!r})" if found is not None else ""
+            out.note(
+                f"{naming(resource)}{said} has status {describe(resource.get('status'))}, which says neither that the medicine is "
+                f"taken nor that it is not ({child(where, 'status')}): not counted; ask whether it is still taken"
+            )
+        if not current or resource.get("doNotPerform") is True:
             continue
         recorded, _ = recorded_on(resource)
         if recorded is not None and recorded > as_of:
@@ -138,6 +157,8 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         names.append(named[0])
         first_path = first_path or named[1]
         out.add_basis(resource)
+    if unsure == len(medicines):
+        return  # nothing the record says of its medicines can be read: the question stays open
     out.answers["medications"] = list(dict.fromkeys(names))
     out.origins["medications"] = first_path or medicines[0].where
 

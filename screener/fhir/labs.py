@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
-from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status
+from screener.fhir.elements import codings, is_reference_to, naming, recorded_on
 from screener.fhir.lab_times import Taken, latest_of, taken_at
 from screener.fhir.mapping import UCUM, FhirContext, UnitCode
 from screener.interview.questionnaire import get_path
@@ -123,8 +123,6 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: C
     if not any(True for _ in codings(code)):
         out.problem(child(where, "code"), "this Observation has no code: cannot tell what was measured")
         return []
-    if status(resource) not in context.mapping.current_statuses["Observation"]:
-        return []
     elements: list[tuple[str, Mapping[str, Any], str]] = []
     lab = _lab_of(code, context)
     if lab is not None:
@@ -137,7 +135,16 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: C
     if not elements:
         return []
     taken, taken_path = _taken_on(resource, where, reports)
-    return [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
+    readings = [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
+    current = context.mapping.is_current(resource)
+    if current is None:
+        said = ", ".join(f"{reading.lab} {reading.value_shown()!r}" for reading in readings)
+        out.note(
+            f"{naming(resource)}: a result ({said}, {taken.written if taken is not None else 'undated'}) with status "
+            f"{describe(resource.get('status'))} ({child(where, 'status')}) was not used: only "
+            f"{', '.join(sorted(context.mapping.current_statuses['Observation']))} results are"
+        )
+    return readings if current else []
 
 
 def _lab_of(code: Any, context: FhirContext) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any, get_args
 from screener.contract.answers import CONDITION_CODES, LabTaken
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
+from screener.fhir.elements import concept_codes, status
 from screener.interview.questionnaire import Item, Questionnaire, same_value
 from screener.screening.medications import Vocabulary
 from screener.screening.ruleset import Ruleset
@@ -78,6 +79,11 @@ class FhirMapping:
     condition_systems: Mapping[str, tuple[str, ...]]
     conditions: Mapping[str, Mapping[str, Any]]
     current_statuses: Mapping[str, frozenset[str]]
+    not_current_statuses: Mapping[str, frozenset[str]]
+    """Statuses that say plainly a medicine is not taken or a result is void: passed over silently."""
+    recorded_statuses: Mapping[str, frozenset[str]]
+    """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
+    not_taking_adherence: frozenset[str]
     condition_verification_excluded: frozenset[str]
     medication_name_systems: tuple[str, ...]
     medication_code_labels: Mapping[str, str]
@@ -114,6 +120,19 @@ class FhirMapping:
                 found: Mapping[str, Any] = answer
                 return found
         return None
+
+    def is_current(self, resource: Mapping[str, Any]) -> bool | None:
+        """Whether a medicine or result counts by its status: True (active, final...), False when
+        the status says plainly it does not (stopped, cancelled...), None when it says neither
+        (unknown, preliminary, a misspelling): the caller names it in the warnings."""
+        kind = str(resource.get("resourceType"))
+        code = status(resource)
+        if code in self.current_statuses.get(kind, ()):
+            return True
+        if code in self.recorded_statuses.get(kind, ()):
+            adherence = resource.get("adherence")
+            return not concept_codes(adherence.get("code") if isinstance(adherence, dict) else None) & self.not_taking_adherence
+        return False if code in self.not_current_statuses.get(kind, ()) else None
 
     def unit_for_text(self, text: str) -> UnitCode | None:
         key = text.strip().lower()
@@ -196,6 +215,9 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         condition_systems={name: tuple(systems) for name, systems in data["condition_systems"].items()},
         conditions=data["conditions"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
+        not_current_statuses={name: frozenset(codes) for name, codes in data["not_current_statuses"].items()},
+        recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
+        not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),
         medication_name_systems=tuple(data["medication_name_systems"]),
         medication_code_labels=data["medication_code_labels"],

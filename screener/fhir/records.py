@@ -34,6 +34,7 @@ from screener.contract.validation import Problem
 from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child
 from screener.fhir.ehr import Located, patient_to_answers
+from screener.fhir.elements import naming
 from screener.fhir.mapping import fhir_context
 from screener.fhir.medicines import said_of_nameless
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
@@ -64,6 +65,9 @@ class PatientResources:
     patient: str | None
     """The patient's id (or the reference that names it); None for a resource naming no patient."""
     resources: tuple[Located, ...]
+    unattributed: tuple[Located, ...] = ()
+    """Resources among ``resources`` that name no patient, read as this one's because it is the
+    only patient of their Bundle (``bundle_records``): the result's warnings name them."""
     is_fhir_record = True
 
 
@@ -86,7 +90,14 @@ class FhirResultEntry(dict[str, Any]):
 
 def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     """The records of one Bundle: its responses, else its patients; the Bundle itself when it
-    holds neither (converting it then says so)."""
+    holds neither (converting it then says so).
+
+    A Bundle is one exchange: when it holds one patient only (an ``$everything``, an IPS document,
+    a lab's report of one person), a resource in it that names no patient (no ``subject``, or
+    one with a display or an identifier but no reference) is read as that patient's, and the
+    result's warnings name it. Were it made a record of its own, its result (a potassium of 2.9)
+    would be lost from the screen of the only person it can be about. With two patients or more
+    it cannot be told whose it is: it stays an invalid record of its own."""
     resources = list(_bundle_resources(bundle, "$", 0))
     if not resources:
         return [bundle]
@@ -94,27 +105,65 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     if responses:
         return responses
     full_urls = {
-        full_url: resource.get("id")
+        full_url: patient_key(resource, full_url)
         for resource, _, full_url in resources
         if resource.get("resourceType") == "Patient" and full_url is not None
     }
     groups: dict[str | None, list[Located]] = {}
     medications: list[Located] = []
-    for resource, where, _ in resources:
+    for resource, where, full_url in resources:
         kind = resource.get("resourceType")
         if kind == "Medication":
             medications.append(Located(resource, where))
         elif kind in EHR_TYPES:
-            patient = patient_of(resource, full_urls)
+            patient = patient_key(resource, full_url) if kind == "Patient" else patient_of(resource, full_urls)
             if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
                 groups.setdefault(patient, []).append(Located(resource, where))
-    records: list[Any] = []
-    for patient, located in groups.items():
-        if patient is None:  # naming no patient: each one its own (invalid) record
-            records += [PatientResources(None, (one,)) for one in located]
-        else:
-            records.append(PatientResources(patient, (*located, *_referenced(located, medications))))
+    unattributed = groups.pop(None, [])
+    if len(groups) == 1 and unattributed:
+        ((patient, located),) = groups.items()
+        theirs = [one for one in unattributed if not _names_someone_else(one.resource, located)]
+        unattributed = [one for one in unattributed if one not in theirs]
+        groups[patient] = [*located, *theirs]
+    records: list[Any] = [
+        PatientResources(
+            patient,
+            (*located, *_referenced(located, medications)),
+            tuple(one for one in located if patient_of(one.resource, full_urls) is None),
+        )
+        for patient, located in groups.items()
+    ]
+    # Naming no patient, among several (or none): each one its own (invalid) record.
+    records += [PatientResources(None, (one,)) for one in unattributed]
     return records or [bundle]
+
+
+def _names_someone_else(resource: Mapping[str, Any], located: Iterable[Located]) -> bool:
+    """Whether a resource with no patient reference names its patient by an identifier that none
+    of the Bundle's Patient resources has (a logical reference to someone else)."""
+    subject = resource.get("subject", resource.get("patient"))
+    identifier = subject.get("identifier") if isinstance(subject, dict) else None
+    if not isinstance(identifier, dict) or not isinstance(identifier.get("value"), str):
+        return False
+    named = (identifier.get("system"), identifier["value"].strip())
+    for one in located:
+        listed = one.resource.get("identifier") if one.resource.get("resourceType") == "Patient" else None
+        for held in listed if isinstance(listed, list) else []:
+            if isinstance(held, dict) and isinstance(held.get("value"), str) and (held.get("system"), held["value"].strip()) == named:
+                return False
+    return True
+
+
+def patient_key(patient: Mapping[str, Any], full_url: str | None) -> str:
+    """How a Patient resource is known in a Bundle: its id, else (a Patient a transaction is to
+    create, which has none yet) the ``fullUrl`` its Bundle's references name it by."""
+    identity = patient.get("id")
+    if isinstance(identity, str) and identity.strip():
+        return identity
+    if full_url is not None and full_url.strip():
+        match = _PATIENT_REFERENCE.search(full_url.strip())
+        return match[1] if match else full_url.strip().removeprefix("urn:uuid:")
+    return "(a Patient without an id)"
 
 
 def _bundle_resources(bundle: Mapping[str, Any], where: str, depth: int) -> Iterator[tuple[Mapping[str, Any], str, str | None]]:
@@ -136,8 +185,7 @@ def patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any
     """The id of the patient a resource is about; None when it names none; ``NOT_A_PATIENT``
     when it is about something else (a Device, a Group, a Location)."""
     if resource.get("resourceType") == "Patient":
-        identity = resource.get("id")
-        return identity if isinstance(identity, str) else "(a Patient without an id)"
+        return patient_key(resource, None)
     subject = resource.get("subject", resource.get("patient"))
     reference = subject.get("reference") if isinstance(subject, dict) else None
     if not isinstance(reference, str) or not reference.strip():
@@ -221,7 +269,13 @@ def convert(value: Any, screener: Screener) -> Conversion:
     context = fhir_context(screener.ruleset)
     as_of = screener.as_of or date.today()
     if isinstance(value, PatientResources):
-        return patient_to_answers(value.resources, context, as_of, value.patient)
+        out = patient_to_answers(value.resources, context, as_of, value.patient)
+        for located in value.unattributed:
+            out.note(
+                f"{naming(located.resource)} names no patient by reference ({child(located.where, 'subject')}): "
+                f"read as Patient/{value.patient}'s, the only patient in its Bundle"
+            )
+        return out
     if isinstance(value, Located):
         return _convert_resource(value.resource, value.where, screener)
     return _convert_resource(value, "$", screener)

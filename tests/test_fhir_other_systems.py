@@ -1,0 +1,183 @@
+"""FHIR as other systems write it: IPS documents, transactions whose resources have no ids yet, a
+lab's report whose results name no patient, R5 statuses, SNOMED CT's medicinal product names,
+pharmacy records. Each case is modelled on a published example (the IPS, US Core and FHIR
+specification examples, the SNOMED CT international drug model; sources in tests/fhir/README.md)
+and written here, so each says what it is about; tests/fhir/written/ holds the whole Bundles,
+named after the person they describe."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from screener.cli.main import app
+from typer.testing import CliRunner
+
+from screener.fhir import Located, fhir_context, patient_to_answers
+from screener.fhir.conversion import Conversion
+from screener.fhir.records import bundle_records, convert
+from screener.screening.pipeline import Screener
+
+WRITTEN = Path(__file__).resolve().parent / "fhir" / "written"
+AS_OF = date(2025, 6, 30)
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+SNOMED = "http://snomed.info/sct"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+PATIENT = {"reference": "Patient/p1"}
+
+
+@pytest.fixture(scope="module")
+def on_the_day() -> Screener:
+    return Screener(as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def context(on_the_day: Screener) -> Any:
+    return fhir_context(on_the_day.ruleset)
+
+
+def written(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((WRITTEN / f"{name}.json").read_text("utf-8"))
+    return loaded
+
+
+def read(context: Any, *resources: dict[str, Any]) -> Conversion:
+    located = [Located(resource, f"$.entry[{index}].resource") for index, resource in enumerate(resources)]
+    return patient_to_answers(located, context, AS_OF, "p1")
+
+
+def screened(path: Path) -> dict[str, Any]:
+    done = CliRunner().invoke(app, ["screen", str(path), "--as-of", AS_OF.isoformat(), "--json"])
+    assert "Traceback" not in done.output, done.output
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def potassium(status: str, value: float, **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": f"k-{status}",
+        "status": status,
+        "code": {"coding": [{"system": LOINC, "code": "2823-3"}]},
+        "subject": PATIENT,
+        "effectiveDateTime": "2025-06-29T08:00:00Z",
+        "valueQuantity": {"value": value, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"},
+        **more,
+    }
+
+
+def statement(status: str, name: str = "furosemide 40 mg tablet", **more: Any) -> dict[str, Any]:
+    return {"resourceType": "MedicationStatement", "id": "ms1", "status": status, "subject": PATIENT, "medicationCodeableConcept": {"text": name}, **more}
+
+
+# -- whose is it: one patient's Bundle ----------------------------------------------------------
+
+
+def test_walters_potassium_that_names_no_patient_is_read_as_his_the_only_patient_of_the_lab_report(on_the_day: Screener) -> None:
+    records = bundle_records(written("walter_lab_report_whose_potassium_names_no_patient"))
+    assert len(records) == 1
+    out = convert(records[0], on_the_day)
+    assert out.problems == []
+    assert out.answers["labs"]["potassium"] == {"value": 2.9, "unit": "mmol/L", "taken": "last_7_days"}
+    assert out.notes == [
+        "Observation/k-991 names no patient by reference ($.entry[3].resource.subject): "
+        "read as Patient/walter-7's, the only patient in its Bundle"
+    ]
+
+
+def test_walter_on_the_command_line_is_screened_with_his_potassium_and_told_how_it_was_read() -> None:
+    result = screened(WRITTEN / "walter_lab_report_whose_potassium_names_no_patient.json")
+    assert result["status"] == "screened"
+    assert result["potassium_depletion"] == "likely"
+    assert result["combined_depletion"] == "likely"
+    assert any("names no patient by reference" in warning for warning in result["warnings"])
+
+
+def test_a_result_naming_no_patient_among_two_patients_stays_an_invalid_record_of_its_own(on_the_day: Screener) -> None:
+    bundle = written("walter_lab_report_whose_potassium_names_no_patient")
+    bundle["entry"].append({"resource": {"resourceType": "Patient", "id": "someone-else", "gender": "female", "birthDate": "1960"}})
+    records = bundle_records(bundle)
+    assert len(records) == 3
+    problems = [problem for record in records for problem in convert(record, on_the_day).problems]
+    assert [(problem.path, problem.message) for problem in problems] == [
+        ("$.entry[3].resource.subject", "this Observation names no patient (subject)")
+    ]
+
+
+def test_a_result_naming_another_patient_by_identifier_is_not_read_as_the_only_patients(on_the_day: Screener) -> None:
+    bundle = written("walter_lab_report_whose_potassium_names_no_patient")
+    bundle["entry"][3]["resource"]["subject"] = {"identifier": {"system": "urn:oid:1.2.276.0.76.4.8", "value": "B999"}}
+    records = bundle_records(bundle)
+    assert len(records) == 2
+    assert "potassium" not in convert(records[0], on_the_day).answers["labs"]
+    (problem,) = convert(records[1], on_the_day).problems
+    assert problem.path == "$.entry[3].resource.subject.identifier"
+    assert "only by identifier (urn:oid:1.2.276.0.76.4.8|B999)" in problem.message
+
+
+def test_a_result_naming_walter_by_his_identifier_is_his_without_a_warning_about_it(on_the_day: Screener) -> None:
+    bundle = written("walter_lab_report_whose_potassium_names_no_patient")
+    bundle["entry"][3]["resource"]["subject"] = {"identifier": {"system": "urn:oid:1.2.276.0.76.4.8", "value": "A123456789"}}
+    (record,) = bundle_records(bundle)
+    out = convert(record, on_the_day)
+    assert out.answers["labs"]["potassium"]["value"] == 2.9
+
+
+def test_rosas_transaction_whose_patient_has_no_id_yet_is_one_person_named_by_its_full_url(on_the_day: Screener) -> None:
+    (record,) = bundle_records(written("rosa_transaction_whose_patient_has_no_id_yet"))
+    out = convert(record, on_the_day)
+    assert out.problems == []
+    assert out.answers == {
+        "id": "5f1c2e8a-3b7d-4c2e-9a1f-0d6b8e4c7a21",
+        "age": 68,
+        "sex": "female",
+        "medications": ["furosemide 20 MG Oral Tablet"],
+        "labs": {"potassium": {"value": 3.2, "unit": "mEq/L", "taken": "last_7_days"}},
+    }
+
+
+# -- statuses that say neither yes nor no -------------------------------------------------------
+
+
+def test_a_preliminary_potassium_is_not_used_and_the_warnings_say_so_with_its_value(context: Any) -> None:
+    out = read(context, potassium("preliminary", 2.5), potassium("final", 4.1, effectiveDateTime="2025-06-01"))
+    assert out.answers["labs"]["potassium"]["value"] == 4.1
+    assert out.notes == [
+        "Observation/k-preliminary: a result (potassium '2.5 mmol/L', 2025-06-29T08:00:00Z) with status 'preliminary' "
+        "($.entry[0].resource.status) was not used: only amended, corrected, final results are"
+    ]
+
+
+@pytest.mark.parametrize("status", ["cancelled", "entered-in-error"])
+def test_a_cancelled_or_mistaken_potassium_is_passed_over_without_a_word(context: Any, status: str) -> None:
+    out = read(context, potassium(status, 2.5))
+    assert "labs" not in out.answers
+    assert out.notes == []
+
+
+def test_a_medicine_of_unknown_status_is_not_counted_and_the_question_stays_open(context: Any) -> None:
+    out = read(context, statement("unknown"))
+    assert "medications" not in out.answers
+    assert out.notes == [
+        "MedicationStatement/ms1 ('furosemide 40 mg tablet') has status 'unknown', which says neither that the medicine is "
+        "taken nor that it is not ($.entry[0].resource.status): not counted; ask whether it is still taken"
+    ]
+
+
+def test_a_misspelt_status_beside_a_stopped_medicine_is_named_and_the_stopped_one_is_not(context: Any) -> None:
+    out = read(context, statement("Active", "bendroflumethiazide 2.5 mg"), {**statement("stopped"), "id": "ms2"})
+    assert out.answers["medications"] == []
+    assert len(out.notes) == 1
+    assert "has status 'Active'" in out.notes[0]
+
+
+def test_an_r5_statement_recorded_counts_unless_its_adherence_says_it_is_not_taken(context: Any) -> None:
+    taking = {"code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/medication-statement-adherence", "code": "taking"}]}}
+    stopped = {"code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/medication-statement-adherence", "code": "stopped"}]}}
+    assert read(context, statement("recorded")).answers["medications"] == ["furosemide 40 mg tablet"]
+    assert read(context, statement("recorded", adherence=taking)).answers["medications"] == ["furosemide 40 mg tablet"]
+    assert read(context, statement("recorded", adherence=stopped)).answers["medications"] == []
