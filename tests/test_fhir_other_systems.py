@@ -181,3 +181,134 @@ def test_an_r5_statement_recorded_counts_unless_its_adherence_says_it_is_not_tak
     assert read(context, statement("recorded")).answers["medications"] == ["furosemide 40 mg tablet"]
     assert read(context, statement("recorded", adherence=taking)).answers["medications"] == ["furosemide 40 mg tablet"]
     assert read(context, statement("recorded", adherence=stopped)).answers["medications"] == []
+
+
+# -- medicine names: SNOMED CT's drug model, ingredients, pharmacy records ----------------------
+
+
+def test_ines_ips_summary_counts_her_furosemide_and_omeprazole_named_only_in_snomed_ct(on_the_day: Screener) -> None:
+    (record,) = bundle_records(written("ines_ips_patient_summary_with_snomed_medicines"))
+    out = convert(record, on_the_day)
+    assert out.problems == []
+    assert out.answers == {
+        "id": "0b9e8d7c-6f5a-4b3c-9d2e-1f0a9b8c7d61",
+        "age": 73,
+        "sex": "female",
+        "medications": ["furosemide", "omeprazole 20 milligram/1 each gastro-resistant oral capsule"],
+        "labs": {"potassium": {"value": 3.3, "unit": "mEq/L", "taken": "last_30_days"}},
+        "conditions": ["heart_failure"],
+    }
+
+
+def test_ines_on_the_command_line_is_likely_combined_and_not_told_her_medicines_were_not_recognised() -> None:
+    # Before, "Product containing only" was an unrecognised word: the drug still counted, but the
+    # warnings asked for a pharmacist's review of a name that is SNOMED CT's house style.
+    result = screened(WRITTEN / "ines_ips_patient_summary_with_snomed_medicines.json")
+    assert result["combined_depletion"] == "likely"
+    assert [(medicine["counted"], medicine["unrecognised"]) for medicine in result["medications_recognised"]] == [(True, []), (True, [])]
+    assert not any("not recognised" in warning for warning in result["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("display", "read_as"),
+    [
+        ("Product containing only furosemide (medicinal product)", "furosemide"),
+        ("Product containing furosemide in oral dose form (medicinal product form)", "furosemide"),
+        ("Product containing only hydrochlorothiazide and losartan (medicinal product)", "hydrochlorothiazide and losartan"),
+        (
+            "Product containing precisely furosemide 40 milligram/1 each conventional release oral tablet (clinical drug)",
+            "furosemide 40 milligram/1 each oral tablet",
+        ),
+    ],
+)
+def test_a_snomed_ct_drug_model_display_is_read_as_the_medicine_it_names(context: Any, display: str, read_as: str) -> None:
+    out = read(context, {**statement("active"), "medicationCodeableConcept": {"coding": [{"system": SNOMED, "code": "1", "display": display}]}})
+    assert out.answers["medications"] == [read_as]
+
+
+def test_a_snomed_name_phrase_that_drops_nothing_from_its_example_is_refused(context: Any) -> None:
+    from screener.errors import RulesError
+    from screener.fhir.mapping import mapping_from_data
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "rules" / "fhir.json").read_text("utf-8"))
+    data["snomed_name_phrases"] = [{"pattern": "^Product contains ", "example": "Product containing only furosemide"}]
+    with pytest.raises(RulesError, match=r"snomed_name_phrases\[0\]: the pattern drops nothing from its example"):
+        mapping_from_data(data, context.questionnaire, "fhir.json")
+
+
+def test_a_medication_named_only_by_its_ingredients_is_read_by_them(context: Any) -> None:
+    medication = {
+        "resourceType": "Medication",
+        "id": "compound-1",
+        "code": {"coding": [{"system": RXNORM, "code": "979468"}]},
+        "ingredient": [
+            {"itemCodeableConcept": {"coding": [{"system": RXNORM, "code": "52175", "display": "losartan"}]}, "isActive": True},
+            {"item": {"concept": {"coding": [{"system": RXNORM, "code": "5487", "display": "hydrochlorothiazide"}]}}},
+        ],
+    }
+    out = read(context, {**statement("active"), "medicationCodeableConcept": None, "medicationReference": {"reference": "Medication/compound-1"}}, medication)
+    assert out.answers["medications"] == ["losartan and hydrochlorothiazide"]
+    assert out.origins["medications"] == "$.entry[1].resource.ingredient[0].itemCodeableConcept.coding[0].display"
+
+
+def test_a_medication_in_the_record_with_no_name_at_all_is_not_said_to_be_missing(context: Any) -> None:
+    medication = {"resourceType": "Medication", "id": "blank-1", "form": {"text": "tablet"}}
+    out = read(context, {**statement("active"), "medicationCodeableConcept": None, "medicationReference": {"reference": "Medication/blank-1"}}, medication)
+    assert out.nameless_medicines == {"unnamed medicine (Medication/blank-1)": "given as a Medication resource with no name (no display, text or ingredient)"}
+
+
+def test_a_medicine_given_only_as_an_atc_code_is_kept_under_the_short_name_atc(context: Any) -> None:
+    coded = {"coding": [{"system": "http://www.whocc.no/atc", "code": "C03CA01"}]}
+    out = read(context, {**statement("active"), "medicationCodeableConcept": coded})
+    assert out.answers["medications"] == ["ATC C03CA01"]
+
+
+def dispense(name: str, **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "MedicationDispense",
+        "id": "md1",
+        "status": "completed",
+        "subject": PATIENT,
+        "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "310429", "display": name}]},
+        "whenHandedOver": "2025-06-02T10:00:00Z",
+        **more,
+    }
+
+
+def test_a_pharmacy_record_of_furosemide_is_named_in_the_warnings_not_counted_and_not_lost(context: Any) -> None:
+    out = read(context, dispense("furosemide 20 MG Oral Tablet"))
+    assert "medications" not in out.answers
+    assert out.notes == [
+        "medicines in MedicationDispense records were not read, since mgk-screen counts those of MedicationRequest and "
+        "MedicationStatement only: 'furosemide 20 MG Oral Tablet'; ask whether they are still taken"
+    ]
+
+
+def test_a_dispense_of_a_medicine_already_counted_or_declined_or_after_the_day_is_not_named(context: Any) -> None:
+    request = {"resourceType": "MedicationRequest", "id": "mr1", "status": "active", "intent": "order", "subject": PATIENT}
+    counted = {**request, "medicationCodeableConcept": {"text": "furosemide 20 MG Oral Tablet"}}
+    out = read(
+        context,
+        counted,
+        dispense("furosemide 20 MG Oral Tablet"),
+        {**dispense("omeprazole 20 MG capsule"), "status": "declined"},
+        {**dispense("digoxin 0.125 MG tablet"), "whenHandedOver": "2025-07-15"},
+    )
+    assert out.answers["medications"] == ["furosemide 20 MG Oral Tablet"]
+    assert out.notes == []
+
+
+def test_a_bundle_of_a_patient_and_dispenses_only_screens_with_the_dispensed_medicine_named(on_the_day: Screener) -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p1", "gender": "male", "birthDate": "1944"}, "search": {"mode": "match"}},
+            {"resource": dispense("furosemide 20 MG Oral Tablet"), "search": {"mode": "include"}},
+            {"resource": {"resourceType": "OperationOutcome", "issue": [{"severity": "information", "code": "informational"}]}, "search": {"mode": "outcome"}},
+        ],
+    }
+    (record,) = bundle_records(bundle)
+    out = convert(record, on_the_day)
+    assert out.problems == []
+    assert any("'furosemide 20 MG Oral Tablet'" in note for note in out.notes)

@@ -35,6 +35,7 @@ from screener.fhir.elements import (
     latest_day,
     naming,
     recorded_on,
+    status,
     text_of,
 )
 from screener.fhir.labs import read_labs
@@ -84,6 +85,9 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     medicines = [*by_type.get("MedicationStatement", []), *by_type.get("MedicationRequest", [])]
     if medicines:
         _read_medicines(medicines, by_type.get("Medication", []), context, as_of, out)
+    dispensed = [*by_type.get("MedicationDispense", []), *by_type.get("MedicationAdministration", [])]
+    if dispensed:
+        _note_unread_medicines(dispensed, by_type.get("Medication", []), context, as_of, out)
     if "Observation" in by_type:
         read_labs(by_type["Observation"], by_type.get("DiagnosticReport", []), context, as_of, out)
     if "Condition" in by_type:
@@ -161,6 +165,34 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         return  # nothing the record says of its medicines can be read: the question stays open
     out.answers["medications"] = list(dict.fromkeys(names))
     out.origins["medications"] = first_path or medicines[0].where
+
+
+def _note_unread_medicines(dispensed: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
+    """Medicines a pharmacy handed over or a nurse gave (MedicationDispense,
+    MedicationAdministration) are not read as medicines taken now: a dispense says what was
+    handed over once, not what is taken today, and how recent one must be to count would be a
+    clinical rule nobody has written. Their medicines that the screen has not counted otherwise
+    are named in the warnings, so that a pharmacy-only record does not look like no medicines."""
+    counted = {name.casefold() for name in out.answers.get("medications", [])}
+    names: dict[str, None] = {}
+    kinds: dict[str, None] = {}
+    for located in dispensed:
+        resource = located.resource
+        recorded, _ = recorded_on({**resource, "effectiveDateTime": resource.get("whenHandedOver", resource.get("effectiveDateTime"))})
+        if status(resource) in context.mapping.not_current_statuses.get(str(resource.get("resourceType")), ()) or (
+            recorded is not None and recorded > as_of
+        ):
+            continue
+        found = named_medicine(resource, located.where, known, context)
+        name = found[0][0] if found is not None else None
+        if name is not None and name.casefold() not in counted:
+            names[name] = None
+            kinds[str(resource.get("resourceType"))] = None
+    if names:
+        out.note(
+            f"medicines in {' and '.join(kinds)} records were not read, since mgk-screen counts those of MedicationRequest and "
+            f"MedicationStatement only: {', '.join(repr(name) for name in names)}; ask whether they are still taken"
+        )
 
 
 def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:

@@ -10,6 +10,7 @@ error naming the file and the entry, with "did you mean"), and gathers what the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -88,6 +89,8 @@ class FhirMapping:
     medication_name_systems: tuple[str, ...]
     medication_code_labels: Mapping[str, str]
     snomed_semantic_tags: tuple[str, ...]
+    snomed_name_phrases: tuple[re.Pattern[str], ...]
+    """Drug-model phrases dropped from a SNOMED CT display ("Product containing only ")."""
     code_system_aliases: Mapping[str, str]
     lab_taken: Mapping[str, Any]
     risk_assessment: Mapping[str, Any]
@@ -222,6 +225,7 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         medication_name_systems=tuple(data["medication_name_systems"]),
         medication_code_labels=data["medication_code_labels"],
         snomed_semantic_tags=tuple(data["snomed_semantic_tags"]),
+        snomed_name_phrases=tuple(re.compile(phrase["pattern"], re.IGNORECASE) for phrase in data["snomed_name_phrases"]),
         code_system_aliases=data["code_system_aliases"],
         lab_taken=data["lab_taken"],
         risk_assessment=data["risk_assessment"],
@@ -254,6 +258,7 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
             problems.append(f"lab_taken.windows[{index}]: windows must grow (within_days after {windows[index - 1]['within_days']})")
     if data["lab_taken"]["otherwise"] not in taken:
         problems.append(f"lab_taken.otherwise: unknown '{data['lab_taken']['otherwise']}'")
+    problems += _snomed_phrase_problems(data["snomed_name_phrases"])
     aliases = data["code_system_aliases"]
     for alias in aliases:
         if alias in aliases.values():
@@ -263,6 +268,20 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
         if name not in outcomes:
             problems.append(f"risk_assessment.outcomes: '{name}' is missing")
     return problems + _cds_hooks_problems(data)
+
+
+def _snomed_phrase_problems(phrases: list[Mapping[str, str]]) -> list[str]:
+    """Each phrase is a regular expression that finds something in its example."""
+    problems = []
+    for index, phrase in enumerate(phrases):
+        try:
+            found = re.search(phrase["pattern"], phrase["example"], re.IGNORECASE)
+        except re.error as error:
+            problems.append(f"snomed_name_phrases[{index}].pattern: not a regular expression ({error})")
+            continue
+        if found is None or not found.group():
+            problems.append(f"snomed_name_phrases[{index}]: the pattern drops nothing from its example")
+    return problems
 
 
 def _cds_hooks_problems(data: Mapping[str, Any]) -> list[str]:

@@ -47,7 +47,11 @@ if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
 
 RESPONSE = "QuestionnaireResponse"
-EHR_TYPES = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
+PATIENT_DATA = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
+# Not read as medicines taken, but gathered with the patient's data so that the result can name
+# the medicines they hold (``screener.fhir.ehr``).
+NAMED_ONLY = ("MedicationDispense", "MedicationAdministration")
+EHR_TYPES = (*PATIENT_DATA, *NAMED_ONLY)
 READ_TYPES = (RESPONSE, "Bundle", *EHR_TYPES)
 _PATIENT_REFERENCE = re.compile(r"(?:^|/)Patient/([^/]+)(?:/_history/[^/]*)?$")
 _OTHER_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/[^/]+(?:/_history/[^/]*)?$")
@@ -305,7 +309,7 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
     out.problem(
         child(where, "resourceType"),
         f"mgk-screen does not read a resource of type {kind!r}{known} on its own: "
-        f"give QuestionnaireResponses, or patient data ({', '.join(EHR_TYPES)}), alone or in a Bundle",
+        f"give QuestionnaireResponses, or patient data ({', '.join(PATIENT_DATA)}), alone or in a Bundle",
     )
     return out
 
