@@ -260,6 +260,10 @@ def test_a_magnesium_in_mg_per_dl_and_a_local_only_code_stays_unread(context: An
     local = {**potassium({"value": 3.0, "unit": "mmol/L"}), "id": "k-local", "code": {"coding": [{"system": "https://fhir.ehr.example/codeSet/72", "code": "21704910", "display": "Potassium Level"}], "text": "Potassium Level"}}
     out = read(context, magnesium, local)
     assert out.answers["labs"] == {"magnesium": {"value": 1.6, "unit": "mg/dL", "taken": "last_7_days"}}  # no guessing from "Potassium Level"
+    assert out.notes == [
+        "a result named 'Potassium Level', coded in no LOINC (https://fhir.ehr.example/codeSet/72|21704910), was not read as "
+        "a potassium result: results are read by their LOINC code only; ask for the export to map its local codes to LOINC"
+    ]
 
 
 # -- conditions ---------------------------------------------------------------------------------

@@ -312,3 +312,45 @@ def test_a_bundle_of_a_patient_and_dispenses_only_screens_with_the_dispensed_med
     out = convert(record, on_the_day)
     assert out.problems == []
     assert any("'furosemide 20 MG Oral Tablet'" in note for note in out.notes)
+
+
+# -- results coded in no LOINC ------------------------------------------------------------------
+
+
+def observation(code: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"resourceType": "Observation", "id": "o1", "status": "final", "code": code, "subject": PATIENT, "effectiveDateTime": "2025-06-28", **more}
+
+
+def test_an_ips_blood_typing_panel_named_in_words_only_is_passed_over_not_a_reason_to_refuse_the_record(context: Any) -> None:
+    # The IPS example patient summary holds an Observation whose code is {"text": "Blood typing"}
+    # (github.com/HL7/fhir-ips, input/fsh/instances/IPS-bundle-01.fsh).
+    panel = observation({"text": "Blood typing"}, hasMember=[{"reference": "urn:uuid:aa11a2be-3e36-4be7-b58a-6fc3dace2741"}])
+    out = read(context, panel, potassium("final", 3.1))
+    assert out.problems == []
+    assert out.answers["labs"]["potassium"]["value"] == 3.1
+    assert out.notes == []
+
+
+def test_a_serum_potassium_in_words_only_is_named_in_the_warnings_and_never_read_from_the_words(context: Any) -> None:
+    said = observation({"text": "Serum K+"}, valueQuantity={"value": 2.9, "unit": "mmol/L"})
+    out = read(context, said)
+    assert "labs" not in out.answers
+    assert out.notes == [
+        "a result named 'Serum K+', coded in no LOINC (words only), was not read as a potassium result: results are read "
+        "by their LOINC code only; ask for the export to map its local codes to LOINC"
+    ]
+
+
+def test_a_urine_potassium_with_its_own_loinc_code_is_passed_over_without_a_word(context: Any) -> None:
+    urine = observation({"coding": [{"system": LOINC, "code": "2828-2", "display": "Potassium [Moles/volume] in Urine"}]}, valueQuantity={"value": 40, "unit": "mmol/L"})
+    out = read(context, urine)
+    assert "labs" not in out.answers
+    assert out.notes == []
+
+
+def test_a_year_of_the_same_local_magnesium_test_is_one_warning(context: Any) -> None:
+    local = {"coding": [{"system": "http://lab.example/codes", "code": "MG"}], "text": "Magnesium, serum"}
+    results = [observation(local, id=f"mg-{month}", effectiveDateTime=f"2025-{month:02d}-01", valueQuantity={"value": 1.8, "unit": "mg/dL"}) for month in range(1, 7)]
+    out = read(context, *results)
+    assert len(out.notes) == 1
+    assert "'Magnesium, serum'" in out.notes[0]

@@ -25,15 +25,16 @@ and the result's warnings say so.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
-from screener.fhir.elements import codings, is_reference_to, naming, recorded_on
+from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, text_of
 from screener.fhir.lab_times import Taken, latest_of, taken_at
-from screener.fhir.mapping import UCUM, FhirContext, UnitCode
+from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
 from screener.interview.questionnaire import get_path
 
 
@@ -120,7 +121,7 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
 def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: Conversion) -> list[_Reading]:
     resource, where = located.resource, located.where
     code = resource.get("code")
-    if not any(True for _ in codings(code)):
+    if not any(True for _ in codings(code)) and (not isinstance(code, dict) or text_of(code.get("text")) is None):
         out.problem(child(where, "code"), "this Observation has no code: cannot tell what was measured")
         return []
     elements: list[tuple[str, Mapping[str, Any], str]] = []
@@ -133,6 +134,7 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: C
         if lab is not None:
             elements.append((lab, component, child(child(where, "component"), index)))
     if not elements:
+        _note_result_not_coded_in_loinc(resource, context, out)
         return []
     taken, taken_path = _taken_on(resource, where, reports)
     readings = [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
@@ -145,6 +147,36 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: C
             f"{', '.join(sorted(context.mapping.current_statuses['Observation']))} results are"
         )
     return readings if current else []
+
+
+def _note_result_not_coded_in_loinc(resource: Mapping[str, Any], context: FhirContext, out: Conversion) -> None:
+    """A result with a number, coded in no LOINC at all (an EHR's local code, or words only),
+    whose name says it is a potassium or magnesium (``words`` in ``rules/fhir.json``): not read,
+    since the name is not the code and a guess could take a urine potassium for a serum one, but
+    named in the warnings rather than lost without a word. One with a LOINC code that is not
+    ours (a urine potassium, a potassium goal) is what it says, and is passed over."""
+    code = resource.get("code")
+    if not isinstance(code, dict) or "valueQuantity" not in resource or context.mapping.is_current(resource) is False:
+        return
+    if any(context.mapping.system(coding.get("system")) == LOINC for coding in codings(code)):
+        return
+    listed = code.get("coding")
+    names = [text_of(code.get("text")), *(text_of(c.get("display")) for c in (listed if isinstance(listed, list) else []) if isinstance(c, dict))]
+    for lab, spec in context.mapping.labs.items():
+        words = spec.get("words", [])
+        said = next((name for name in names if name is not None and any(_has_word(name, word) for word in words)), None)
+        if said is not None:
+            local = ", ".join(f"{coding.get('system')}|{coding['code']}" for coding in codings(code)) or "words only"
+            # Said without the resource's id, so that a year of the same local test is one warning.
+            out.note(
+                f"a result named {said!r}, coded in no LOINC ({local}), was not read as a {lab} result: results are read "
+                "by their LOINC code only; ask for the export to map its local codes to LOINC"
+            )
+            return
+
+
+def _has_word(name: str, word: str) -> bool:
+    return re.search(rf"(?<![\w+]){re.escape(word)}(?![\w+])", name, re.IGNORECASE) is not None
 
 
 def _lab_of(code: Any, context: FhirContext) -> str | None:
