@@ -354,3 +354,54 @@ def test_a_year_of_the_same_local_magnesium_test_is_one_warning(context: Any) ->
     out = read(context, *results)
     assert len(out.notes) == 1
     assert "'Magnesium, serum'" in out.notes[0]
+
+
+def test_an_undated_potassium_takes_the_date_of_the_panel_that_lists_it_in_has_member(context: Any) -> None:
+    panel = observation(
+        {"coding": [{"system": LOINC, "code": "51990-0", "display": "Basic metabolic panel - Blood"}]},
+        id="bmp-1",
+        effectiveDateTime="2025-06-10T07:30:00Z",
+        hasMember=[{"reference": "Observation/k-final"}],
+    )
+    undated = {key: value for key, value in potassium("final", 3.2).items() if key != "effectiveDateTime"}
+    out = read(context, panel, undated)
+    assert out.answers["labs"]["potassium"] == {"value": 3.2, "unit": "mmol/L", "taken": "last_30_days"}
+    assert out.origins["labs.potassium.taken"] == "$.entry[0].resource.effectiveDateTime"
+
+
+def test_a_potassium_value_sent_as_text_is_a_problem_naming_the_value(context: Any) -> None:
+    out = read(context, potassium("final", 3.1, valueQuantity={"value": "3.1", "unit": "mmol/L"}))
+    assert [(problem.path, problem.message) for problem in out.problems] == [
+        ("$.entry[0].resource.valueQuantity.value", "this potassium result's value is not a number: '3.1'")
+    ]
+
+
+def test_a_potassium_with_no_unit_at_all_says_so_rather_than_naming_none(context: Any) -> None:
+    out = read(context, potassium("final", 3.1, valueQuantity={"value": 3.1}))
+    (problem,) = out.problems
+    assert problem.message == "no unit (valueQuantity.code or .unit) for a potassium result: expected one of mmol/L, meq/L"
+
+
+# -- patients -----------------------------------------------------------------------------------
+
+
+def test_a_patient_with_only_a_birth_time_extension_gets_an_age_from_it(context: Any) -> None:
+    born = {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-birthTime", "valueDateTime": "1950-03-02T10:00:00+01:00"}]}
+    out = read(context, {"resourceType": "Patient", "id": "p1", "gender": "female", "_birthDate": born})
+    assert out.answers["age"] == 75
+    assert out.origins["age"] == "$.entry[0].resource._birthDate.extension[0].valueDateTime"
+
+
+def test_a_birth_date_marked_absent_leaves_the_age_unanswered(context: Any) -> None:
+    absent = {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "unknown"}]}
+    out = read(context, {"resourceType": "Patient", "id": "p1", "gender": "female", "_birthDate": absent})
+    assert "age" not in out.answers
+    assert out.problems == []
+
+
+def test_a_gender_that_is_no_fhir_code_is_named_and_unknown_is_not(context: Any) -> None:
+    assert read(context, {"resourceType": "Patient", "id": "p1", "gender": "Male"}).notes == [
+        "Patient/p1: gender 'Male' is not a FHIR code (female, male, other, unknown), so sex was left unanswered"
+    ]
+    assert read(context, {"resourceType": "Patient", "id": "p1", "gender": "unknown"}).notes == []
+    assert read(context, {"resourceType": "Patient", "id": "p1", "gender": "other"}).answers["sex"] == "other"

@@ -114,20 +114,38 @@ def _read_patient(located: Located, context: FhirContext, as_of: date, out: Conv
     if patient.get("deceasedBoolean") is True or "deceasedDateTime" in patient:
         out.problem(child(where, "deceasedBoolean" if "deceasedBoolean" in patient else "deceasedDateTime"), DECEASED)
         return
-    birth = patient.get("birthDate")
+    birth, birth_path = _birth(patient, where)
     if birth is not None:
         born = earliest_day(birth)
         if born is None:
-            out.problem(child(where, "birthDate"), f"not a date: {describe(birth)}")
+            out.problem(birth_path, f"not a date: {describe(birth)}")
         elif born > as_of:
-            out.problem(child(where, "birthDate"), f"born after the reference date {as_of.isoformat()} (--as-of)")
+            out.problem(birth_path, f"born after the reference date {as_of.isoformat()} (--as-of)")
         else:
             out.answers["age"] = max(0, completed_years(latest_day(birth), as_of))
-            out.origins["age"] = child(where, "birthDate")
+            out.origins["age"] = birth_path
     gender = text_of(patient.get("gender"))
     if gender is not None and gender in context.mapping.gender:
         out.answers["sex"] = context.mapping.gender[gender]
         out.origins["sex"] = child(where, "gender")
+    elif gender is not None and gender != "unknown":
+        out.note(f"{naming(patient)}: gender {gender!r} is not a FHIR code ({', '.join([*context.mapping.gender, 'unknown'])}), so sex was left unanswered")
+
+
+_BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
+
+
+def _birth(patient: Mapping[str, Any], where: str) -> tuple[Any, str]:
+    """The birth date and its path: ``birthDate``, else the birth time some systems send only as
+    the standard extension on it (``_birthDate``), which FHIR allows without the date itself."""
+    if patient.get("birthDate") is not None:
+        return patient["birthDate"], child(where, "birthDate")
+    element = patient.get("_birthDate")
+    extensions = element.get("extension") if isinstance(element, dict) else None
+    for index, extension in enumerate(extensions if isinstance(extensions, list) else []):
+        if isinstance(extension, dict) and extension.get("url") == _BIRTH_TIME and "valueDateTime" in extension:
+            return extension["valueDateTime"], child(child(child(where, "_birthDate"), "extension"), index) + ".valueDateTime"
+    return None, child(where, "birthDate")
 
 
 def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:

@@ -2,16 +2,20 @@
 
 A result is an Observation whose code (LOINC, or its OID) is one of the mapping's, or one
 ``component`` of an Observation (a panel) whose code is. It counts when its status is current
-(final, amended, corrected: ``rules/fhir.json``); preliminary, cancelled and entered-in-error
-results do not, and neither does one marked as not measured (``dataAbsentReason``).
+(final, amended, corrected: ``rules/fhir.json``). Cancelled and entered-in-error results do
+not, and neither does one marked as not measured (``dataAbsentReason``); nor does one whose
+status says neither (preliminary, registered, unknown, a misspelling), which the result's warnings
+name with its value. A result with a number whose code is in no LOINC but whose name says
+potassium or magnesium is never read from its name, and the warnings name it.
 
 When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
 else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
-among its results. Results dated after the reference date are left out; of the rest, the most
-recent with a quantity is used, by the instant it was taken (``screener.fhir.lab_times``). When the
-most recent cannot be told (the same time, or a day without a time beside a timed result that
-day) and they differ, the one furthest from the screen's normal range is used, since it gives the
-more urgent reading, and the result's warnings say so.
+among its results, or of a panel Observation (a BMP) that lists it in ``hasMember``. Results dated
+after the reference date are left out; of the rest, the most recent with a quantity is used, by
+the instant it was taken (``screener.fhir.lab_times``). When the most recent cannot be told (the
+same time, or a day without a time beside a timed result that day) and they differ, the one
+furthest from the screen's normal range is used, since it gives the more urgent reading, and the
+result's warnings say so.
 
 The unit is read from the quantity's UCUM ``code`` (the computable one) when it has one; the
 displayed ``unit`` is read only when there is no UCUM code (no code, or a code of another
@@ -71,11 +75,13 @@ class _Reading:
 
 def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
     """The most recent usable potassium and magnesium results of a record's Observations
-    (``Located``), dated by their own elements or by the DiagnosticReports (``Located``) that list
-    them."""
+    (``Located``), dated by their own elements, or by the DiagnosticReports (``Located``) or the
+    panel Observations (``hasMember``) that list them."""
     candidates: dict[str, list[_Reading]] = {}
+    # A panel Observation (a BMP) lists its results in hasMember, as a report does in result.
+    panels = [located for located in observations if isinstance(located.resource.get("hasMember"), list)]
     for located in observations:
-        for reading in _readings(located, reports, context, out):
+        for reading in _readings(located, [*reports, *panels], context, out):
             if reading.taken is not None and reading.taken.first_day > as_of:
                 continue
             if _has_number(reading, out):
@@ -193,7 +199,7 @@ def _taken_on(resource: Mapping[str, Any], where: str, reports: Sequence[Any]) -
     if taken is not None and element is not None:
         return taken, child(where, element)
     for report in reports:
-        results = report.resource.get("result")
+        results = report.resource.get("result" if report.resource.get("resourceType") == "DiagnosticReport" else "hasMember")
         listed = any(
             isinstance(entry, dict) and isinstance(entry.get("reference"), str) and is_reference_to(entry["reference"], resource)
             for entry in (results if isinstance(results, list) else [])
@@ -228,7 +234,10 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     path = child(reading.path, "valueQuantity")
     number = quantity.get("value") if quantity is not None else None
     if quantity is None or isinstance(number, bool) or not isinstance(number, (int, float)):
-        out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
+        if quantity is not None and number is not None:
+            out.problem(child(path, "value"), f"this {reading.lab} result's value is not a number: {describe(number)}")
+        else:
+            out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
         return
     if quantity.get("comparator"):
         out.note(
@@ -240,7 +249,9 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
-        out.problem(child(path, key), f"unknown unit {describe(quantity.get(key))} for a {reading.lab} result: expected one of {accepted}")
+        given = quantity.get(key)
+        said = f"unknown unit {describe(given)}" if given is not None else "no unit (valueQuantity.code or .unit)"
+        out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
     result: dict[str, Any] = {"value": number, "unit": unit.value}
     out.origins[f"labs.{reading.lab}.value"] = child(path, "value")
