@@ -251,7 +251,7 @@ class BulkDataPool:
                 sources.setdefault(source, len(sources))
             if patient is None:
                 for resource, source, position in held:
-                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, "$"),))))
+                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, _where(source, position)),))))
                 continue
             anchor = next(((s, p) for r, s, p in held if r.get("resourceType") == "Patient"), (held[0][1], held[0][2]))
             located = [Located(r, "$" if (s, p) == anchor else _where(s, p)) for r, s, p in held]
