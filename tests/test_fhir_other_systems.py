@@ -140,6 +140,15 @@ def test_rosas_transaction_whose_patient_has_no_id_yet_is_one_person_named_by_it
     }
 
 
+def test_rosas_potassium_naming_her_by_a_conditional_reference_to_her_identifier_is_hers(on_the_day: Screener) -> None:
+    bundle = written("rosa_transaction_whose_patient_has_no_id_yet")
+    bundle["entry"][0]["resource"]["identifier"] = [{"system": "http://clinic.example/mrn", "value": "R-5512"}]
+    bundle["entry"][0]["request"] = {"method": "PUT", "url": "Patient?identifier=http://clinic.example/mrn|R-5512"}
+    bundle["entry"][2]["resource"]["subject"] = {"reference": "Patient?identifier=http://clinic.example/mrn%7CR-5512"}
+    (record,) = bundle_records(bundle)
+    assert convert(record, on_the_day).answers["labs"]["potassium"]["value"] == 3.2
+
+
 # -- statuses that say neither yes nor no -------------------------------------------------------
 
 

@@ -108,11 +108,10 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     responses = [Located(resource, where) for resource, where, _ in resources if resource.get("resourceType") == RESPONSE]
     if responses:
         return responses
-    full_urls = {
-        full_url: patient_key(resource, full_url)
-        for resource, _, full_url in resources
-        if resource.get("resourceType") == "Patient" and full_url is not None
-    }
+    full_urls: dict[str, str] = {}
+    for resource, _, full_url in resources:
+        if resource.get("resourceType") == "Patient":
+            full_urls.update(_names_in_bundle(resource, full_url))
     groups: dict[str | None, list[Located]] = {}
     medications: list[Located] = []
     for resource, where, full_url in resources:
@@ -158,6 +157,23 @@ def _names_someone_else(resource: Mapping[str, Any], located: Iterable[Located])
     return True
 
 
+def _names_in_bundle(patient: Mapping[str, Any], full_url: str | None) -> dict[str, str]:
+    """The references other entries of a Bundle may name a Patient by -> how it is known: its
+    ``fullUrl``, and, as a transaction that may create it names it, a conditional reference to
+    one of its identifiers (``Patient?identifier=system|value``)."""
+    key = patient_key(patient, full_url)
+    names = {full_url: key} if full_url is not None else {}
+    identifiers = patient.get("identifier")
+    for identifier in identifiers if isinstance(identifiers, list) else []:
+        value = identifier.get("value") if isinstance(identifier, dict) else None
+        if isinstance(value, str) and value.strip():
+            system = identifier.get("system")
+            names[f"Patient?identifier={value.strip()}"] = key
+            if isinstance(system, str):
+                names[f"Patient?identifier={system}|{value.strip()}"] = key
+    return names
+
+
 def patient_key(patient: Mapping[str, Any], full_url: str | None) -> str:
     """How a Patient resource is known in a Bundle: its id, else (a Patient a transaction is to
     create, which has none yet) the ``fullUrl`` its Bundle's references name it by."""
@@ -195,8 +211,9 @@ def patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any
     if not isinstance(reference, str) or not reference.strip():
         return None
     reference = reference.strip()
-    if isinstance(full_urls.get(reference), str):
-        return str(full_urls[reference])
+    named = full_urls.get(reference, full_urls.get(reference.replace("%7C", "|").replace("%7c", "|")))
+    if isinstance(named, str):
+        return named
     match = _PATIENT_REFERENCE.search(reference)
     if match:
         return match[1]
