@@ -414,3 +414,21 @@ def test_a_gender_that_is_no_fhir_code_is_named_and_unknown_is_not(context: Any)
     ]
     assert read(context, {"resourceType": "Patient", "id": "p1", "gender": "unknown"}).notes == []
     assert read(context, {"resourceType": "Patient", "id": "p1", "gender": "other"}).answers["sex"] == "other"
+
+
+# -- resource types of no FHIR version we read --------------------------------------------------
+
+
+def test_a_misspelt_observation_and_a_dstu2_medication_order_in_a_bundle_are_named_not_dropped(on_the_day: Screener) -> None:
+    bundle = written("walter_lab_report_whose_potassium_names_no_patient")
+    bundle["entry"].append({"resource": {"resourceType": "Observaton", "id": "typo", "subject": {"reference": "Patient/walter-7"}}})
+    order = {"resourceType": "MedicationOrder", "id": "mo1", "patient": {"reference": "Patient/walter-7"}, "medicationCodeableConcept": {"text": "furosemide 40 mg"}}
+    bundle["entry"].append({"resource": order})
+    (record,) = bundle_records(bundle)
+    out = convert(record, on_the_day)
+    assert out.problems == []
+    assert "$.entry[5].resource: resourceType 'Observaton' is no FHIR R4 or R5 resource type (did you mean 'Observation'?): not read" in out.notes
+    assert (
+        "$.entry[6].resource: resourceType 'MedicationOrder' is a name of another FHIR version (R4 and R5 call it MedicationRequest): not read"
+        in out.notes
+    )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import (
     codings,
@@ -41,6 +42,7 @@ from screener.fhir.elements import (
 from screener.fhir.labs import read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
+from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
                 f"this {first.resource.get('resourceType')} names its patient only by identifier ({said}), which no Patient "
                 "with it in the input has: whose it is cannot be told",
             )
+        elif first.resource.get("resourceType") not in FHIR_RESOURCE_TYPES:
+            out.problem(child(first.where, "resourceType"), _no_fhir_type(first.resource.get("resourceType")))
         else:
             out.problem(child(first.where, "subject"), f"this {first.resource.get('resourceType')} names no patient (subject)")
         return out
@@ -76,7 +80,10 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     out.subject = {"reference": f"Patient/{patient}"}
     by_type: dict[str, list[Located]] = {}
     for located in resources:
-        by_type.setdefault(str(located.resource.get("resourceType")), []).append(located)
+        kind = located.resource.get("resourceType")
+        if kind not in FHIR_RESOURCE_TYPES:
+            out.note(f"{located.where}: {_no_fhir_type(kind)}: not read")
+        by_type.setdefault(str(kind), []).append(located)
     patients = _distinct(by_type.get("Patient", []))
     if len(patients) > 1:
         out.problem(patients[1].where, f"a second, different Patient resource for the same patient (the first is at {patients[0].where})")
@@ -93,6 +100,20 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
     return out
+
+
+def _no_fhir_type(kind: Any) -> str:
+    """A resource of no FHIR type in a Bundle (a typo, or a type of a FHIR version before R4:
+    DSTU2's MedicationOrder), said with the type it may have meant."""
+    if kind in _RENAMED:
+        return f"resourceType {kind!r} is a name of another FHIR version (R4 and R5 call it {_RENAMED[kind]})"
+    return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), _READ)}"
+
+
+#: The kinds of resource read here, for "did you mean".
+_READ = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
+#: Medicine resources of other FHIR versions (DSTU2; R5's ballots) and what R4 and R5 call them.
+_RENAMED = {"MedicationOrder": "MedicationRequest", "MedicationUsage": "MedicationStatement"}
 
 
 def _distinct(patients: list[Located]) -> list[Located]:

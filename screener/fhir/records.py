@@ -118,7 +118,7 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
         kind = resource.get("resourceType")
         if kind == "Medication":
             medications.append(Located(resource, where))
-        elif kind in EHR_TYPES:
+        elif kind in EHR_TYPES or kind not in FHIR_RESOURCE_TYPES:  # no FHIR type: named in the warnings
             patient = patient_key(resource, full_url) if kind == "Patient" else patient_of(resource, full_urls)
             if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
                 groups.setdefault(patient, []).append(Located(resource, where))
