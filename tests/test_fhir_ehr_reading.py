@@ -262,7 +262,7 @@ def test_a_magnesium_in_mg_per_dl_and_a_local_only_code_stays_unread(context: An
     assert out.answers["labs"] == {"magnesium": {"value": 1.6, "unit": "mg/dL", "taken": "last_7_days"}}  # no guessing from "Potassium Level"
     assert out.notes == [
         "a result named 'Potassium Level', coded in no LOINC (https://fhir.ehr.example/codeSet/72|21704910), was not read as "
-        "a potassium result: results are read by their LOINC code only; ask for the export to map its local codes to LOINC"
+        "a potassium result: results are read by their LOINC code only; ask for the export to add its LOINC code"
     ]
 
 

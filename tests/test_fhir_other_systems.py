@@ -346,7 +346,7 @@ def test_a_serum_potassium_in_words_only_is_named_in_the_warnings_and_never_read
     assert "labs" not in out.answers
     assert out.notes == [
         "a result named 'Serum K+', coded in no LOINC (words only), was not read as a potassium result: results are read "
-        "by their LOINC code only; ask for the export to map its local codes to LOINC"
+        "by their LOINC code only; ask for the export to add its LOINC code"
     ]
 
 
@@ -432,3 +432,15 @@ def test_a_misspelt_observation_and_a_dstu2_medication_order_in_a_bundle_are_nam
         "$.entry[6].resource: resourceType 'MedicationOrder' is a name of another FHIR version (R4 and R5 call it MedicationRequest): not read"
         in out.notes
     )
+
+
+def test_margarets_uk_gp_record_of_a_serum_potassium_coded_in_snomed_ct_is_named_not_lost(context: Any) -> None:
+    # UK GP systems (GP Connect) code tests in SNOMED CT, not LOINC: 1000651000000109 is the UK
+    # edition's "Serum potassium level". Not read (its code is not one of the mapping's), but named.
+    uk = {"coding": [{"system": SNOMED, "code": "1000651000000109", "display": "Serum potassium level"}], "text": "Serum potassium level"}
+    out = read(context, observation(uk, valueQuantity={"value": 3.0, "unit": "mmol/L"}))
+    assert "labs" not in out.answers
+    assert out.notes == [
+        "a result named 'Serum potassium level', coded in no LOINC (http://snomed.info/sct|1000651000000109), was not read as "
+        "a potassium result: results are read by their LOINC code only; ask for the export to add its LOINC code"
+    ]

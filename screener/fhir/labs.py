@@ -176,7 +176,7 @@ def _note_result_not_coded_in_loinc(resource: Mapping[str, Any], context: FhirCo
             # Said without the resource's id, so that a year of the same local test is one warning.
             out.note(
                 f"a result named {said!r}, coded in no LOINC ({local}), was not read as a {lab} result: results are read "
-                "by their LOINC code only; ask for the export to map its local codes to LOINC"
+                "by their LOINC code only; ask for the export to add its LOINC code"
             )
             return
 
