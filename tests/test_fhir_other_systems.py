@@ -119,7 +119,7 @@ def test_a_result_naming_another_patient_by_identifier_is_not_read_as_the_only_p
     assert "only by identifier (urn:oid:1.2.276.0.76.4.8|B999)" in problem.message
 
 
-def test_a_result_naming_walter_by_his_identifier_is_his_without_a_warning_about_it(on_the_day: Screener) -> None:
+def test_a_result_naming_walter_only_by_his_identifier_is_read_as_his(on_the_day: Screener) -> None:
     bundle = written("walter_lab_report_whose_potassium_names_no_patient")
     bundle["entry"][3]["resource"]["subject"] = {"identifier": {"system": "urn:oid:1.2.276.0.76.4.8", "value": "A123456789"}}
     (record,) = bundle_records(bundle)

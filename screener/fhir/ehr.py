@@ -1,12 +1,16 @@
 """One patient's EHR data (FHIR resources) as answers, on a reference date.
 
 - Patient: ``age`` on the reference date from ``birthDate`` (a year or a month alone gives the
-  age the person has certainly reached); ``sex`` from ``gender`` (``unknown`` leaves it
-  unanswered). A patient recorded as deceased is not screened.
-- MedicationStatement and MedicationRequest whose status is current (``rules/fhir.json``), not
-  dated after the reference date, and not an order not to give it (``doNotPerform``): the
-  medicine's name as ``screener.fhir.medicines`` reads it, then read by the medication vocabulary
-  as typed names are.
+  age the person has certainly reached), else from the ``patient-birthTime`` extension; ``sex``
+  from ``gender`` (``unknown`` leaves it unanswered; a value that is no FHIR code is noted). A
+  patient recorded as deceased is not screened.
+- MedicationStatement and MedicationRequest whose status is current (``rules/fhir.json``; an R5
+  statement ``recorded`` unless its adherence says not taking), not dated after the reference
+  date, and not an order not to give it (``doNotPerform``): the medicine's name as
+  ``screener.fhir.medicines`` reads it, then read by the medication vocabulary as typed names
+  are. One whose status says neither yes nor no (``unknown``, a misspelling) is noted.
+- MedicationDispense and MedicationAdministration: never counted, their medicines noted.
+- A resource of no FHIR type (a typo, DSTU2's MedicationOrder): noted, with what it may mean.
 - Observation: the most recent usable potassium and magnesium results
   (``screener.fhir.labs``), dated with the help of the DiagnosticReports that list them.
 - Condition: ICD-10 and SNOMED CT codes mapped to the contract's conditions, when its clinical
@@ -107,11 +111,11 @@ def _no_fhir_type(kind: Any) -> str:
     DSTU2's MedicationOrder), said with the type it may have meant."""
     if kind in _RENAMED:
         return f"resourceType {kind!r} is a name of another FHIR version (R4 and R5 call it {_RENAMED[kind]})"
-    return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), _READ)}"
+    return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), PATIENT_DATA)}"
 
 
-#: The kinds of resource read here, for "did you mean".
-_READ = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
+#: The kinds of resource read as a patient's data (also what "did you mean" suggests).
+PATIENT_DATA = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
 #: Medicine resources of other FHIR versions (DSTU2; R5's ballots) and what R4 and R5 call them.
 _RENAMED = {"MedicationOrder": "MedicationRequest", "MedicationUsage": "MedicationStatement"}
 

@@ -33,7 +33,7 @@ from screener.contract.result import ScreeningResult
 from screener.contract.validation import Problem
 from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child
-from screener.fhir.ehr import Located, patient_to_answers
+from screener.fhir.ehr import PATIENT_DATA, Located, patient_to_answers
 from screener.fhir.elements import naming
 from screener.fhir.mapping import fhir_context
 from screener.fhir.medicines import said_of_nameless
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
 
 RESPONSE = "QuestionnaireResponse"
-PATIENT_DATA = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
 # Not read as medicines taken, but gathered with the patient's data so that the result can name
 # the medicines they hold (``screener.fhir.ehr``).
 NAMED_ONLY = ("MedicationDispense", "MedicationAdministration")
