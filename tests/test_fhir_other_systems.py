@@ -444,3 +444,18 @@ def test_margarets_uk_gp_record_of_a_serum_potassium_coded_in_snomed_ct_is_named
         "a result named 'Serum potassium level', coded in no LOINC (http://snomed.info/sct|1000651000000109), was not read as "
         "a potassium result: results are read by their LOINC code only; ask for the export to add its LOINC code"
     ]
+
+
+def test_one_page_of_walters_everything_search_says_later_pages_were_not_read(on_the_day: Screener) -> None:
+    bundle = {**written("walter_lab_report_whose_potassium_names_no_patient"), "type": "searchset"}
+    bundle["link"] = [
+        {"relation": "self", "url": "https://ehr.example/fhir/Patient/walter-7/$everything"},
+        {"relation": "next", "url": "https://ehr.example/fhir/Patient/walter-7/$everything?page=2"},
+    ]
+    (record,) = bundle_records(bundle)
+    out = convert(record, on_the_day)
+    assert out.answers["labs"]["potassium"]["value"] == 2.9
+    assert out.notes[-1] == (
+        "this Bundle is one page of a longer search ($.link[1], relation 'next'): later pages are not read, so a more recent "
+        "result or another medicine may be missing; give the whole search (all pages) or a bulk export"
+    )

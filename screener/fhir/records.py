@@ -71,6 +71,8 @@ class PatientResources:
     unattributed: tuple[Located, ...] = ()
     """Resources among ``resources`` that name no patient, read as this one's because it is the
     only patient of their Bundle (``bundle_records``): the result's warnings name them."""
+    notes: tuple[str, ...] = ()
+    """What the Bundle says of the record as a whole (one page of a longer search), for the warnings."""
     is_fhir_record = True
 
 
@@ -127,17 +129,33 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
         theirs = [one for one in unattributed if not _names_someone_else(one.resource, located)]
         unattributed = [one for one in unattributed if one not in theirs]
         groups[patient] = [*located, *theirs]
+    paged = _next_page(bundle)
     records: list[Any] = [
         PatientResources(
             patient,
             (*located, *_referenced(located, medications)),
             tuple(one for one in located if patient_of(one.resource, full_urls) is None),
+            (paged,) if paged else (),
         )
         for patient, located in groups.items()
     ]
     # Naming no patient, among several (or none): each one its own (invalid) record.
     records += [PatientResources(None, (one,)) for one in unattributed]
     return records or [bundle]
+
+
+def _next_page(bundle: Mapping[str, Any]) -> str | None:
+    """What to say of a Bundle that is one page of a longer search (a ``link`` with relation
+    ``next``, as a server pages an ``$everything`` or a search): the later pages are not fetched,
+    and a potassium on one of them would be missing without a word."""
+    links = bundle.get("link")
+    for index, link in enumerate(links if isinstance(links, list) else []):
+        if isinstance(link, dict) and link.get("relation") == "next":
+            return (
+                f"this Bundle is one page of a longer search ($.link[{index}], relation 'next'): later pages are not read, "
+                "so a more recent result or another medicine may be missing; give the whole search (all pages) or a bulk export"
+            )
+    return None
 
 
 def _names_someone_else(resource: Mapping[str, Any], located: Iterable[Located]) -> bool:
@@ -295,6 +313,8 @@ def convert(value: Any, screener: Screener) -> Conversion:
                 f"{naming(located.resource)} names no patient by reference ({child(located.where, 'subject')}): "
                 f"read as Patient/{value.patient}'s, the only patient in its Bundle"
             )
+        for note in value.notes:
+            out.note(note)
         return out
     if isinstance(value, Located):
         return _convert_resource(value.resource, value.where, screener)
