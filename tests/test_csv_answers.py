@@ -113,12 +113,12 @@ def test_each_kind_of_cell_is_read_as_the_contract_says() -> None:
     assert isinstance(record.value["age"], int)
 
 
-@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "true", "True", "TRUE"])
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "true", "True", "TRUE", "y", "Y"])
 def test_yes_and_true_in_any_case_are_true(word: str) -> None:
     assert only_record(read(sheet("diarrhea.present", word))).value == {"diarrhea": {"present": True}}
 
 
-@pytest.mark.parametrize("word", ["no", "No", "NO", "false", "False", "FALSE"])
+@pytest.mark.parametrize("word", ["no", "No", "NO", "false", "False", "FALSE", "n", "N"])
 def test_no_and_false_in_any_case_are_false(word: str) -> None:
     assert only_record(read(sheet("low_potassium_despite_supplements", word))).value == {
         "low_potassium_despite_supplements": False
@@ -187,16 +187,33 @@ def test_json_lines_are_not_taken_for_a_sheet() -> None:
 
 
 def test_an_unknown_column_refuses_the_whole_file_before_any_row() -> None:
-    items = read(sheet("id,agee,Symptoms,sex", "p1,70,fatigue,female", "p2,71,,male"))
+    items = read(sheet("id,agee,symptom,sex", "p1,70,fatigue,female", "p2,71,,male"))
     (problem,) = items
     assert isinstance(problem, UnreadableSource)
     assert "unknown column 'agee' (did you mean 'age'?)" in problem.message
-    assert "unknown column 'Symptoms' (did you mean 'symptoms'?)" in problem.message
+    assert "unknown column 'symptom' (did you mean 'symptoms'?)" in problem.message
     assert "mgk-screen template csv" in problem.message
 
 
 def test_a_column_named_twice_refuses_the_whole_file() -> None:
     (problem,) = read(sheet("id,age,age", "p1,70,71"))
+    assert isinstance(problem, UnreadableSource) and "column 'age' appears twice" in problem.message
+
+
+def test_column_names_are_read_in_any_case_as_a_clinic_types_them() -> None:
+    """A practice nurse's sheet with capitalised headers (Excel's habit) and Y/N answers."""
+    items = read(sheet("ID,Age,Sex,Diarrhea.Present,Labs.Potassium.Value,LABS.POTASSIUM.UNIT", "p1,70,F,Y,3.1,mmol/L"))
+    assert only_record(items).value == {
+        "id": "p1",
+        "age": 70,
+        "sex": "female",
+        "diarrhea": {"present": True},
+        "labs": {"potassium": {"value": 3.1, "unit": "mmol/L"}},
+    }
+
+
+def test_a_column_named_twice_in_different_cases_refuses_the_whole_file() -> None:
+    (problem,) = read(sheet("id,age,Age", "p1,70,71"))
     assert isinstance(problem, UnreadableSource) and "column 'age' appears twice" in problem.message
 
 
@@ -218,7 +235,7 @@ def test_an_unknown_column_is_reported_by_batch_and_the_other_inputs_still_scree
         ("age", "seventy", "$.age", 'expected a whole number, got "seventy"'),
         ("age", "70.5", "$.age", 'expected a whole number, got "70.5"'),
         ("alcohol.drinks_per_week", "3,5", "$.alcohol.drinks_per_week", 'expected a number with a decimal point, got "3,5" (write 3.5)'),
-        ("diarrhea.present", "maybe", "$.diarrhea.present", 'expected yes, no, true or false, got "maybe"'),
+        ("diarrhea.present", "maybe", "$.diarrhea.present", 'expected yes or no (or true, false, y, n), got "maybe"'),
         ("symptoms", "fatigue;;tremor", "$.symptoms", "empty item 2 in the list"),
         ("symptoms", "fatigue;", "$.symptoms", "remove the last ';'"),
         ("labs.potassium.value", "low", "$.labs.potassium.value", 'expected a number, got "low"'),

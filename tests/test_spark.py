@@ -95,6 +95,8 @@ def test_spark_reads_a_sheet_exactly_as_batch_does(spark: Any, tmp_path: Path) -
     sheet = io.StringIO(newline="")
     write_answers_csv([*cohort(200, seed=37)], sheet, delimiter=";")
     lines = sheet.getvalue().split("\r\n")
+    # Headers as a clinic types them: every other one capitalised (Age, Medications...).
+    lines[0] = ";".join(name.title() if number % 2 else name for number, name in enumerate(lines[0].split(";")))
     lines.insert(50, ";".join(["bad-cell", "seventy"] + [""] * 30))
     lines.insert(60, ";" * 31)  # an empty row: skipped, and its number stays used
     path = tmp_path / "clinic.csv"
@@ -237,3 +239,29 @@ def test_a_json_array_elsewhere_is_refused_by_name_with_what_to_do(spark: Any, t
     with pytest.raises(InputError, match=r"export\.json: not JSON Lines") as refused:
         check_remote_json(spark, f"file://{tmp_path / 'export.json'}")
     assert "jq -c" in str(refused.value.hint)
+
+
+SYNTHEA_BUNDLE = Path(__file__).resolve().parent / "fhir" / "synthea-style-five-patients.json"
+
+
+def test_a_fhir_bulk_export_is_screened_one_record_per_patient_as_batch_screens_it(spark: Any, tmp_path: Path) -> None:
+    """Eleanor's Patient line is in Patient.ndjson and her potassium of 2.9 in Observation.ndjson:
+    screened line by line, her Patient alone came out "unlikely", and her potassium a second record."""
+    from fhir_bulk_export import write_bulk_export
+
+    by_type = write_bulk_export(json.loads(SYNTHEA_BUNDLE.read_text("utf-8")), tmp_path / "export")
+    assert {"Encounter", "Medication", "Observation", "Patient"} <= by_type.keys()  # passed over, shared, gathered
+    out = tmp_path / "batch.parquet"
+    done = runner.invoke(app, ["batch", str(tmp_path / "export"), "-f", "parquet", "-o", str(out), "--as-of", "2025-06-30"])
+    assert done.exit_code == ExitCode.OK, done.output
+    expected = pq.read_table(out).to_pylist()
+
+    from screener.spark.__main__ import main
+
+    spark_out = tmp_path / "export.spark"
+    code = main([str(tmp_path / "export"), str(spark_out), "--master", "local[2]", "--partitions", "3", "--as-of", "2025-06-30"])
+    rows = ds.dataset(spark_out, format="parquet").to_table().to_pylist()
+    assert code == ExitCode.OK
+    assert len(rows) == len(by_type["Patient"]) == 5
+    assert rows == expected  # in order, part file after part file
+    assert [(Path(row["source"]).name, row["position"]) for row in expected] == [("Patient.ndjson", n) for n in range(1, 6)]

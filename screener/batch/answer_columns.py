@@ -9,8 +9,9 @@ Cells follow the contract's spreadsheet rules (contract.md, "Answers as a spread
 cell is "not answered", never "no"; a list is one cell with items separated by ``;`` and an empty
 list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
 decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
-only (the JSON contract is unchanged): codes and units are read in any case as the contract spells
-them (``Female``, ``mmol/l``), ``F``/``M`` as the sex, and in a sheet with ``;`` between cells a
+only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
+and units in any case as the contract spells them (``Female``, ``mmol/l``), ``F``/``M`` as the
+sex, ``Y``/``N`` as booleans, and in a sheet with ``;`` between cells a
 cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
 where the comma is the decimal mark. So that every valid record survives the
 trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
@@ -147,8 +148,9 @@ def _kind(annotation: Any, name: str) -> Kind:
 
 # -- reading cells --------------------------------------------------------------------------------
 
-_TRUE: Final = frozenset({"yes", "true"})
-_FALSE: Final = frozenset({"no", "false"})
+# Y and N too: how registries and clinical systems export a yes/no field.
+_TRUE: Final = frozenset({"yes", "true", "y"})
+_FALSE: Final = frozenset({"no", "false", "n"})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WHOLE: Final = re.compile(r"[+-]?\d+")
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
@@ -186,7 +188,7 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
         word = cell.lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
-        raise CellError(f"expected yes, no, true or false, got {shown(cell)}")
+        raise CellError(f"expected yes or no (or true, false, y, n), got {shown(cell)}")
     if kind in (Kind.INTEGER, Kind.NUMBER):
         if decimal_comma and _EXACT_DECIMAL_COMMA.fullmatch(cell):
             cell = cell.replace(",", ".")
@@ -408,6 +410,14 @@ def _flat_cells(row: Mapping[str, object], prefix: str) -> Iterator[tuple[str, o
             yield from _flat_cells(value, name + ".")
         elif value is not None or name not in section_names():
             yield name, value
+
+
+def sheet_column_name(cell: str) -> str:
+    """A header cell as the column it names: the answers field's name in any case (``Sex`` is
+    ``sex``: every column name is lower case, so no two can be confused), else the cell as it is."""
+    name = cell.strip()
+    lower = name.lower()
+    return lower if name not in columns_by_name() and lower in columns_by_name() else name
 
 
 def unknown_columns(names: Iterable[str]) -> list[str]:

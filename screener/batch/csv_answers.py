@@ -8,7 +8,8 @@ the header row (whose names contain neither), so a list cell is quoted when ``;`
 delimiter, and a decimal comma (``3,3``) is read as a decimal point there, since that is how such
 a sheet writes numbers.
 
-The header is checked before any row is read: an unknown or repeated column makes the whole file
+The header is checked before any row is read (its names in any case: ``Sex`` is ``sex``): an
+unknown or repeated column makes the whole file
 unreadable (with "did you mean"), since every row would be misread. After that a fault costs
 one row only: a bad cell makes its row invalid, naming the column's JSON path. A record's
 position is its row number in the sheet, the header being row 1, so that a message points at
@@ -31,6 +32,7 @@ from screener.batch.answer_columns import (
     cells_of,
     columns_by_name,
     record_from_cells,
+    sheet_column_name,
     shown,
     unknown_columns,
 )
@@ -55,7 +57,7 @@ def is_answers_sheet(head: bytes) -> bool:
     except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
         return False
     known = columns_by_name()
-    return any(cell.strip() in known for cell in cells)
+    return any(sheet_column_name(cell) in known for cell in cells)
 
 
 def _delimiter(header: str) -> str:
@@ -71,13 +73,13 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
         first_line = text.readline()
         delimiter = _delimiter(first_line)
         rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
-        header = next(rows)
-        problems = unknown_columns(name for name in (cell.strip() for cell in header) if name)
+        header = [sheet_column_name(cell) for cell in next(rows)]
+        problems = unknown_columns(name for name in header if name)
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems))
             return
         empty = True
-        for item in _rows(rows, [cell.strip() for cell in header], source, header_row, delimiter):
+        for item in _rows(rows, header, source, header_row, delimiter):
             empty = False
             yield item
         if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records

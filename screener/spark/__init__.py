@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.answer_columns import record_from_row, section_names, unknown_columns
@@ -60,6 +61,7 @@ def screen_dataframe(
     source: str | None = None,
     rules: str | None = None,
     detail: Literal["lean", "full"] = "lean",
+    as_of: date | None = None,
 ) -> DataFrame:
     """Screen every row of ``df``; invalid rows come back as rows with their ``errors``.
 
@@ -71,6 +73,8 @@ def screen_dataframe(
     plus 1, with gaps between partitions). ``source`` fills ``source``; ``rules`` is a rule
     folder readable on every executor (default: the shipped rules). ``detail``: lean findings
     (their rule and evidence; the rest is the rules', as in ``mgk-screen batch``) or full ones.
+    ``as_of``: the reference date for FHIR records (ages, how old a result is), as ``batch
+    --as-of``; by default the day each executor screens.
     """
     from pyspark.sql import functions as F
 
@@ -88,7 +92,7 @@ def screen_dataframe(
     # field of a struct. The executors put the names back.
     carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
     screen = functools.partial(
-        _screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules, detail=detail
+        _screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules, detail=detail, as_of=as_of
     )
     return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
 
@@ -107,17 +111,18 @@ def answers_column_names(schema: Any, prefix: str = "") -> Iterator[str]:
 
 # -- on the executors -----------------------------------------------------------------------------
 
-_screeners: dict[str | None, Screener] = {}
+_screeners: dict[tuple[str | None, date | None], Screener] = {}
 
 
-def _screener(rules: str | None) -> Screener:
-    """This process's screener for a rule folder, built on first use and kept."""
-    if rules not in _screeners:
+def _screener(rules: str | None, as_of: date | None = None) -> Screener:
+    """This process's screener for a rule folder and reference date, built on first use and kept
+    (one compiled ruleset serves every reference date: ``shared_engine``)."""
+    if (rules, as_of) not in _screeners:
         from screener.screening.pipeline import Screener
         from screener.screening.ruleset import load_ruleset
 
-        _screeners[rules] = Screener(load_ruleset(rules))
-    return _screeners[rules]
+        _screeners[rules, as_of] = Screener(load_ruleset(rules), as_of=as_of)
+    return _screeners[rules, as_of]
 
 
 def _screen_batches(
@@ -128,12 +133,13 @@ def _screen_batches(
     source: str | None,
     rules: str | None,
     detail: Literal["lean", "full"] = "lean",
+    as_of: date | None = None,
 ) -> Iterator[Any]:
     """Arrow batches of rows in, Arrow batches of results out (``ROWS_PER_GROUP`` at a time, so
     that memory stays small whatever batch size Spark sends)."""
     from screener.batch.runner import record_entry
 
-    screener = _screener(rules)
+    screener = _screener(rules, as_of)
     for batch in batches:
         batch = batch.rename_columns([*names, POSITION])
         for start in range(0, batch.num_rows, ROWS_PER_GROUP):

@@ -16,6 +16,7 @@ import functools
 import os
 import sys
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
 from screener.errors import ExitCode, ScreenerError
@@ -49,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "json", "csv", "parquet"), default="auto", help="input format (default: from the content)")
     parser.add_argument("--partitions", type=int, metavar="N", help="screen in N partitions (default: 4 per core of the cluster)")
     parser.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    parser.add_argument(
+        "--as-of", metavar="DATE", type=_date, help="reference date for FHIR data (ages, how old a result is), as batch --as-of (default: today)"
+    )
     parser.add_argument(
         "--detail", choices=("lean", "full"), default="lean", help="findings as batch writes them: lean (default) or full"
     )
@@ -86,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
     screened, invalid = counts.get("screened", 0), counts.get("invalid", 0)
     seconds = time.perf_counter() - started
     print(
-        f"mgk-screen spark: {screened + invalid} records read: {screened} screened, {invalid} invalid "
+        f"mgk-screen spark: {screened + invalid} record{'' if screened + invalid == 1 else 's'} read: {screened} screened, {invalid} invalid "
         f"({(screened + invalid) / seconds:,.0f} records/s, {seconds:.1f} s with Spark's start) -> {args.output}",
         file=sys.stderr,
     )
@@ -106,23 +110,32 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     named on stderr as batch mode names it; their records before the break are kept.
     """
     from screener.spark import POSITION, screen_dataframe
+    from screener.spark.bulk_data import screen_bulk_data, split_bulk_data
     from screener.spark.inputs import read_cohort
 
     total = sum(file.size or 0 for file in files)
     results = []
+    bulk_data = []
     unreadable = 0
-    for file in files:
+    for number, file in enumerate(files):
         share = partitions if len(files) == 1 or not total else max(1, round(partitions * (file.size or 0) / total))
         cohort, json_column, stopped = read_cohort(spark, file.path, file.fmt, file.size)
         for message in stopped:
             print(f"mgk-screen spark: {message}", file=sys.stderr)
         unreadable += len(stopped)
+        if json_column is not None:  # FHIR bulk data is gathered per patient, from every file
+            cohort, bulk = split_bulk_data(cohort, json_column, file.path, number, POSITION)
+            bulk_data.append(bulk)
         cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
         results.append(
             screen_dataframe(
-                cohort, json_column=json_column, position_column=POSITION, source=file.path, rules=args.rules, detail=args.detail
+                cohort, json_column=json_column, position_column=POSITION, source=file.path, rules=args.rules, detail=args.detail, as_of=args.as_of
             )
         )
+    if bulk_data:
+        lines = functools.reduce(lambda first, second: first.union(second), bulk_data)
+        if not lines.isEmpty():
+            results.append(screen_bulk_data(lines, partitions, rules=args.rules, detail=args.detail, as_of=args.as_of))
     return functools.reduce(lambda first, second: first.union(second), results), unreadable
 
 
@@ -148,6 +161,13 @@ def session(master: str | None = None) -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     return spark
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it YYYY-MM-DD") from None
 
 
 def _first_line(error: Exception) -> str:

@@ -168,6 +168,8 @@ def _json_lines(spark: SparkSession, path: str) -> DataFrame:
 def _sheet(spark: SparkSession, path: str) -> DataFrame:
     from pyspark.sql import functions as F
 
+    from screener.batch.answer_columns import sheet_column_name
+
     local = path.removeprefix("file://")
     header_line, blank = _head(local) if "://" not in path or path.startswith("file://") else (b"", 0)
     first = header_line.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
@@ -177,7 +179,8 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     )
     # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns.
     unnamed = {f"_c{index}" for index, cell in enumerate(next(csv.reader([first], delimiter=delimiter), [])) if not cell.strip()}
-    sheet = sheet.select([F.col(f"`{name}`").alias(name.strip()) for name in sheet.columns if name not in unnamed])
+    # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``).
+    sheet = sheet.select([F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed])
     problems = _unknown(sheet)
     if problems:
         raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}")
