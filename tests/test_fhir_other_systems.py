@@ -459,3 +459,17 @@ def test_one_page_of_walters_everything_search_says_later_pages_were_not_read(on
         "this Bundle is one page of a longer search ($.link[1], relation 'next'): later pages are not read, so a more recent "
         "result or another medicine may be missing; give the whole search (all pages) or a bulk export"
     )
+
+
+def test_a_dispense_on_a_prescription_the_record_holds_is_left_to_the_prescription(context: Any) -> None:
+    stopped = {"resourceType": "MedicationRequest", "id": "rx-9", "status": "stopped", "intent": "order", "subject": PATIENT, "medicationCodeableConcept": {"text": "furosemide 20 MG Oral Tablet"}}
+    out = read(context, stopped, dispense("furosemide 20 MG Oral Tablet", authorizingPrescription=[{"reference": "MedicationRequest/rx-9"}]))
+    assert out.answers["medications"] == []
+    assert out.notes == []
+
+
+def test_a_dispense_of_a_brand_of_a_medicine_already_counted_is_not_named_again(context: Any) -> None:
+    counted = {"resourceType": "MedicationStatement", "id": "ms1", "status": "active", "subject": PATIENT, "medicationCodeableConcept": {"text": "furosemide 40 mg"}}
+    out = read(context, counted, dispense("Lasix 40 MG Oral Tablet"))
+    assert out.answers["medications"] == ["furosemide 40 mg"]
+    assert out.notes == []

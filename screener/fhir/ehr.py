@@ -37,9 +37,11 @@ from screener.fhir.elements import (
     completed_years,
     concept_codes,
     earliest_day,
+    is_reference_to,
     latest_day,
     naming,
     recorded_on,
+    reference_of,
     status,
     text_of,
 )
@@ -98,7 +100,8 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
         _read_medicines(medicines, by_type.get("Medication", []), context, as_of, out)
     dispensed = [*by_type.get("MedicationDispense", []), *by_type.get("MedicationAdministration", [])]
     if dispensed:
-        _note_unread_medicines(dispensed, by_type.get("Medication", []), context, as_of, out)
+        prescribed = [located.resource for located in by_type.get("MedicationRequest", [])]
+        _note_unread_medicines(dispensed, prescribed, by_type.get("Medication", []), context, as_of, out)
     if "Observation" in by_type:
         read_labs(by_type["Observation"], by_type.get("DiagnosticReport", []), context, as_of, out)
     if "Condition" in by_type:
@@ -210,13 +213,18 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
     out.origins["medications"] = first_path or medicines[0].where
 
 
-def _note_unread_medicines(dispensed: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
+def _note_unread_medicines(
+    dispensed: Sequence[Located], prescribed: Sequence[Mapping[str, Any]], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion
+) -> None:
     """Medicines a pharmacy handed over or a nurse gave (MedicationDispense,
     MedicationAdministration) are not read as medicines taken now: a dispense says what was
     handed over once, not what is taken today, and how recent one must be to count would be a
-    clinical rule nobody has written. Their medicines that the screen has not counted otherwise
-    are named in the warnings, so that a pharmacy-only record does not look like no medicines."""
-    counted = {name.casefold() for name in out.answers.get("medications", [])}
+    clinical rule nobody has written. Their medicines are named in the warnings, so that a
+    pharmacy-only record does not look like no medicines; not one given on a prescription the
+    record holds (``authorizingPrescription``, ``request``: the prescription's status decides), nor
+    one the screen counts already (the same name, or the same drugs as the vocabulary reads them)."""
+    counted = out.answers.get("medications", [])
+    counted_drugs = {drug.generic for match in context.vocabulary.match_all(counted) for drug in match.drugs}
     names: dict[str, None] = {}
     kinds: dict[str, None] = {}
     for located in dispensed:
@@ -226,16 +234,31 @@ def _note_unread_medicines(dispensed: Sequence[Located], known: Sequence[Located
             recorded is not None and recorded > as_of
         ):
             continue
+        if _on_a_prescription_held(resource, prescribed):
+            continue
         found = named_medicine(resource, located.where, known, context)
         name = found[0][0] if found is not None else None
-        if name is not None and name.casefold() not in counted:
-            names[name] = None
-            kinds[str(resource.get("resourceType"))] = None
+        if name is None or name.casefold() in {one.casefold() for one in counted}:
+            continue
+        drugs = {drug.generic for drug in context.vocabulary.match_all([name])[0].drugs}
+        if drugs and drugs <= counted_drugs:
+            continue
+        names[name] = None
+        kinds[str(resource.get("resourceType"))] = None
     if names:
         out.note(
             f"medicines in {' and '.join(kinds)} records were not read, since mgk-screen counts those of MedicationRequest and "
             f"MedicationStatement only: {', '.join(repr(name) for name in names)}; ask whether they are still taken"
         )
+
+
+def _on_a_prescription_held(resource: Mapping[str, Any], prescribed: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a dispense (``authorizingPrescription``) or an administration (``request``) names a
+    MedicationRequest of the record."""
+    named = resource.get("authorizingPrescription")
+    references = [*(named if isinstance(named, list) else []), resource.get("request")]
+    targets = [reference_of(reference) for reference in references]
+    return any(target is not None and is_reference_to(target, request) for target in targets for request in prescribed)
 
 
 def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
