@@ -177,6 +177,11 @@ def test_a_medicine_of_unknown_status_is_not_counted_and_the_question_stays_open
     ]
 
 
+def test_a_medicine_of_unknown_status_beside_one_written_after_the_day_still_leaves_the_question_open(context: Any) -> None:
+    out = read(context, statement("unknown"), {**statement("active", dateAsserted="2025-07-04"), "id": "ms2"})
+    assert "medications" not in out.answers
+
+
 def test_a_misspelt_status_beside_a_stopped_medicine_is_named_and_the_stopped_one_is_not(context: Any) -> None:
     out = read(context, statement("Active", "bendroflumethiazide 2.5 mg"), {**statement("stopped"), "id": "ms2"})
     assert out.answers["medications"] == []
@@ -473,3 +478,10 @@ def test_a_dispense_of_a_brand_of_a_medicine_already_counted_is_not_named_again(
     out = read(context, counted, dispense("Lasix 40 MG Oral Tablet"))
     assert out.answers["medications"] == ["furosemide 40 mg"]
     assert out.notes == []
+
+
+def test_a_preliminary_or_local_coded_result_after_the_reference_date_is_not_mentioned(context: Any) -> None:
+    later = potassium("preliminary", 2.5, effectiveDateTime="2025-07-04T08:00:00Z")
+    local = observation({"text": "Serum K+"}, effectiveDateTime="2025-07-04", valueQuantity={"value": 2.9, "unit": "mmol/L"})
+    assert read(context, later, local).notes == []
+    assert read(context, statement("unknown", dateAsserted="2025-07-04")).notes == []

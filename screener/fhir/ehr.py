@@ -179,10 +179,14 @@ def _birth(patient: Mapping[str, Any], where: str) -> tuple[Any, str]:
 def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
     names: list[str] = []
     first_path = None
-    unsure = 0
+    unsure = seen = 0
     for located in medicines:
         resource, where = located.resource, located.where
         kind = resource.get("resourceType")
+        recorded, _ = recorded_on(resource)
+        if recorded is not None and recorded > as_of:
+            continue  # what came later is not seen, nor said
+        seen += 1
         current = context.mapping.is_current(resource)
         if current is None:
             unsure += 1
@@ -194,9 +198,6 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
             )
         if not current or resource.get("doNotPerform") is True:
             continue
-        recorded, _ = recorded_on(resource)
-        if recorded is not None and recorded > as_of:
-            continue
         found = named_medicine(resource, where, known, context)
         if found is None:
             out.problem(child(where, "medicationCodeableConcept"), f"this {kind} names no medicine (medicationCodeableConcept or medicationReference)")
@@ -207,7 +208,7 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         names.append(named[0])
         first_path = first_path or named[1]
         out.add_basis(resource)
-    if unsure == len(medicines):
+    if unsure and unsure == seen:
         return  # nothing the record says of its medicines can be read: the question stays open
     out.answers["medications"] = list(dict.fromkeys(names))
     out.origins["medications"] = first_path or medicines[0].where

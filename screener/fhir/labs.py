@@ -81,7 +81,7 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
     # A panel Observation (a BMP) lists its results in hasMember, as a report does in result.
     panels = [located for located in observations if isinstance(located.resource.get("hasMember"), list)]
     for located in observations:
-        for reading in _readings(located, [*reports, *panels], context, out):
+        for reading in _readings(located, [*reports, *panels], context, as_of, out):
             if reading.taken is not None and reading.taken.first_day > as_of:
                 continue
             if _has_number(reading, out):
@@ -124,7 +124,7 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     return outside, -mmol
 
 
-def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: Conversion) -> list[_Reading]:
+def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> list[_Reading]:
     resource, where = located.resource, located.where
     code = resource.get("code")
     if not any(True for _ in codings(code)) and (not isinstance(code, dict) or text_of(code.get("text")) is None):
@@ -140,12 +140,14 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: C
         if lab is not None:
             elements.append((lab, component, child(child(where, "component"), index)))
     if not elements:
-        _note_result_not_coded_in_loinc(resource, context, out)
+        recorded, _ = recorded_on(resource)
+        if recorded is None or recorded <= as_of:  # what came later is not seen, nor said
+            _note_result_not_coded_in_loinc(resource, context, out)
         return []
     taken, taken_path = _taken_on(resource, where, reports)
     readings = [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
     current = context.mapping.is_current(resource)
-    if current is None:
+    if current is None and (taken is None or taken.first_day <= as_of):
         said = ", ".join(f"{reading.lab} {reading.value_shown()!r}" for reading in readings)
         out.note(
             f"{naming(resource)}: a result ({said}, {taken.written if taken is not None else 'undated'}) with status "
