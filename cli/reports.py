@@ -47,6 +47,9 @@ def report(
         str, typer.Option("--output", "-o", help="The report file: FILE.html (self-contained page) or FILE.pdf.", metavar="FILE")
     ],
     cohort: Annotated[bool, typer.Option("--cohort", help="Report on a cohort of batch results, with charts.")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="One person's result on one page for a clinic: one short line per finding, no sources.")
+    ] = False,
     title: Annotated[str, typer.Option("--title", help="Title of a cohort report.")] = "Cohort screening report",
     paper: PaperOption = Paper.a4,
     rules: RulesOption = None,
@@ -61,6 +64,9 @@ def report(
     printed page. With --cohort, INPUT is `batch` output, read as a stream (any length): counts and
     charts of levels, urgency, coverage, risk factors, red flags and lab values against the rules'
     thresholds, the records that need care soonest, and the invalid records.
+    With --summary, one person's result on one page for a clinic (two for the heaviest): the same
+    headline, red flags, how soon and why, what to do and summary for a clinician, then one line per
+    finding (its title and the answers that made it fire) instead of the explanations and sources.
     The format follows the file name (.html or .pdf). Needs `pip install 'mgk-screen[reports]'`.
     Exit codes: 0 written, 2 usage or unreadable input, 3 the answers are not valid (or, with
     --cohort, some lines were not results), 4 invalid rules.
@@ -70,6 +76,9 @@ def report(
     with handled_errors():
         kind = report_format(output)
         require_reports(pdf=kind == "pdf")
+        if cohort and summary:
+            typer.echo("mgk-screen: --summary is for one person's report; a cohort report (--cohort) has no summary form", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
         if cohort:
             tally = _write_cohort_report(inputs, output, title=title, paper=paper.value, rules=rules)  # type: ignore[arg-type]
             typer.echo(
@@ -83,12 +92,12 @@ def report(
         if len(inputs) != 1:
             typer.echo("mgk-screen: report takes one INPUT for one person; use --cohort for batch output", err=True)
             raise typer.Exit(int(ExitCode.USAGE))
-        _write_person_report(inputs[0], output, paper=paper.value, rules=rules, as_of=as_of)  # type: ignore[arg-type]
+        _write_person_report(inputs[0], output, paper=paper.value, rules=rules, as_of=as_of, summary=summary)  # type: ignore[arg-type]
         typer.echo(f"mgk-screen: wrote {output}", err=True)
 
 
 def _write_person_report(
-    path: str, output: str, *, paper: Literal["a4", "letter"], rules: Path | None, as_of: date | None
+    path: str, output: str, *, paper: Literal["a4", "letter"], rules: Path | None, as_of: date | None, summary: bool = False
 ) -> None:
     from screener.fhir.records import is_fhir
     from screener.reports import person_report, write_report
@@ -101,7 +110,7 @@ def _write_person_report(
         typer.echo(f"mgk-screen: {source}: expected one answers or result object, not a list or a value", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     try:
-        html = person_report(value, screener=screener, source=source)
+        html = person_report(value, screener=screener, source=source, summary=summary)
     except InvalidAnswers as invalid:
         typer.echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
         for problem in invalid.problems:

@@ -384,3 +384,27 @@ def test_the_pdf_prints_the_disclaimer_and_page_number_on_every_page(tmp_path: P
             flat = re.sub(r"\s+", " ", page)
             assert "This is a screening and education tool, not a diagnosis." in flat, f"page {number} ({paper})"
             assert f"Page {number} of {len(pages)}" in flat
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda path: path.stem)
+def test_each_findings_source_numbers_read_in_ascending_order(persona: Path, screener: Any) -> None:
+    """A finding citing sources first cited elsewhere once printed "Sources: [4][5][3]"."""
+    from screener.reports import person_report
+
+    html = person_report(json.loads(persona.read_text(encoding="utf-8")), screener=screener, generated=WHEN)
+    for cites in parsed(html).iter("span"):
+        if cites.get("class") == "cites":
+            numbers = [int(number) for number in re.findall(r"\[(\d+)\]", text_of(cites))]
+            assert numbers == sorted(numbers), f"{persona.stem}: {text_of(cites)}"
+
+
+def test_what_would_change_the_headline_is_listed_in_sentences_that_start_with_a_capital(screener: Any) -> None:
+    from screener.reports import person_report
+
+    answers = json.loads((ROOT / "examples/personas/heart-failure-on-furosemide-and-metolazone.json").read_text())
+    assert screener.screen(answers).next_level_missing[0].startswith("combined magnesium")
+    html = person_report(answers, screener=screener, generated=WHEN)
+    section = next(s for s in parsed(html).iter("section") if s.get("aria-labelledby") == "next-level-heading")
+    lines = [text_of(li) for li in section.iter("li")]
+    assert lines and all(line[0].isupper() for line in lines), lines
+    assert lines[0].startswith("Combined magnesium and potassium depletion would be likely with")

@@ -196,3 +196,83 @@ def test_printed_recommendations_and_sources_are_numbered_on_from_one_without_re
     listed = text.rsplit("\nSources\n", 1)[1]
     numbers = [int(found) for found in re.findall(r"^ *(\d+)\. ", listed, flags=re.MULTILINE)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 3
+
+
+#: The most findings a persona's summary may have and still be expected on one page: Letter is
+#: 18 mm shorter than A4. Every persona fits two pages.
+ONE_PAGE_UP_TO = {"a4": 22, "letter": 18}
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_summary_prints_on_one_page_for_typical_personas_and_two_for_the_heaviest(
+    tmp_path: Path, screener: Any, paper: str
+) -> None:
+    from screener.reports import person_report, write_report
+
+    one_page = 0
+    for persona in sorted((ROOT / "examples" / "personas").glob("*.json")):
+        answers = json.loads(persona.read_text(encoding="utf-8"))
+        result = screener.screen(answers)
+        pdf = tmp_path / f"{persona.stem}-{paper}.pdf"
+        write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(pdf), paper=paper)
+        pages = pdf_page_texts(pdf)
+        allowed = 1 if len(result.findings) <= ONE_PAGE_UP_TO[paper] else 2
+        assert len(pages) <= allowed, f"{persona.stem} ({len(result.findings)} findings) takes {len(pages)} pages on {paper}"
+        one_page += len(pages) == 1
+        for number, text in enumerate(pages, 1):
+            assert " ".join(result.disclaimer.split()[:12]) in " ".join(text.split()), f"{persona.stem}, page {number}: no disclaimer"
+        every_word = " ".join(" ".join(pages).split())
+        assert "The full report (mgk-screen report without --summary)" in every_word
+        for finding in result.findings:  # every fired rule named, none cut off at a page edge
+            assert " ".join(finding.title.split()[:4]) in every_word, f"{persona.stem}: {finding.rule}"
+    assert one_page >= 7  # most personas
+
+
+def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(tmp_path: Path, screener: Any) -> None:
+    from screener.reports import person_report, write_report
+
+    answers = json.loads((ROOT / "examples/personas/diuretic-and-vomiting-with-fainting-now.json").read_text())
+    pdf = tmp_path / "fainting.pdf"
+    write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(pdf))
+    first = " ".join(pdf_page_texts(pdf)[0].split())
+    assert first.index("Red flag: Fainting") < first.index("Combined magnesium and potassium depletion")
+    reasons = first.split("Why, in short: what in your answers led to this", 1)[1]
+    assert reasons.lstrip().startswith("• RED FLAG Red flag now: fainting")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_printed_value_keeps_its_unit_on_the_same_line(tmp_path: Path, screener: Any, paper: str) -> None:
+    """The cohort's thresholds and the urgent records' reasons once printed "6.7 mmol/" at the end
+    of a line and "L" at the start of the next (and "2.5-2.9" on one line, "mmol/L" on the next)."""
+    import subprocess
+
+    from screener.reports import cohort_report_from_entries, person_report, write_report
+
+    cohort = [screener.screen_entry(json.loads(line)) for line in (ROOT / "examples/cohort.jsonl").read_text().splitlines()]
+    answers = json.loads((ROOT / "examples/personas/low-potassium-result-only.json").read_text())
+    pages = {
+        "cohort": cohort_report_from_entries(cohort, screener.ruleset, generated=WHEN),
+        "summary": person_report(answers, screener=screener, generated=WHEN, summary=True),
+    }
+    for name, html in pages.items():
+        pdf = tmp_path / f"{name}-{paper}.pdf"
+        write_report(html, str(pdf), paper=paper)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        assert "mmol/L" in text
+        broken = re.findall(r".{0,30}(?:mmol/\n\s*L|\d\n\s*mmol/L).{0,10}", text)
+        assert not broken, f"{name} on {paper}: {broken[:3]}"
+
+
+def test_the_summary_fits_a_phone_and_a_desktop_without_sideways_scrolling(tmp_path: Path, screener: Any) -> None:
+    from screener.reports import person_report, write_report
+
+    answers = json.loads((ROOT / "examples/personas/older-adult-on-furosemide-with-cramps.json").read_text())
+    answers["medications"] = [*answers["medications"], LONG_NAME]
+    page = tmp_path / "summary.html"
+    write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(page))
+    with browser() as chromium:
+        for width in (390, 1280):
+            png = tmp_path / f"summary-{width}.png"
+            size = screenshot(chromium, page, png, width)
+            assert spread(png) > 20, f"{png.name} looks blank"
+            assert size["width"] <= width, f"the summary at {width} px is {size['width']} px wide"

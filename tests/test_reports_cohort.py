@@ -84,3 +84,42 @@ def test_the_counts_say_what_they_include(screener: Any) -> None:
     assert "counted together" in text_of(red_flags)
     table = next(t for t in tree.iter("table") if t.get("id") == "red-flags-table")
     assert [int(td.get("data-count")) for td in table.iter("td")] == [2]  # June now, and "recent" in the past two weeks
+
+
+def _bars_and_axes(svg: str) -> tuple[list[float], list[float], tuple[float, float]]:
+    """The left and right edges of a histogram's bars, and of its axes, in SVG pixels."""
+    import re
+
+    boxes = []
+    for found in re.finditer(r'<g id="[^"]*patch_\d+">\s*<path d="M ([\d.]+) [\d.]+\s*L ([\d.]+)[^"]*"[^>]*style="([^"]*)"', svg):
+        boxes.append((float(found.group(1)), float(found.group(2)), found.group(3)))
+    axes = boxes[1]  # the figure's background, then the axes'
+    bars = [box for box in boxes if "#2c7bb6" in box[2]]
+    return [box[0] for box in bars], [box[1] for box in bars], (axes[0], axes[1])
+
+
+def test_the_lowest_magnesium_result_is_drawn_clear_of_the_axis_line(screener: Any) -> None:
+    """A magnesium of 0.47 mmol/L once sat 3 px from the axis line, hard to tell from it."""
+    from screener.reports.charts import lab_histogram
+    from screener.reports.thresholds import lab_scales
+
+    scale = next(scale for scale in lab_scales(screener.ruleset) if scale.lab == "magnesium")
+    lefts, rights, (axis_left, axis_right) = _bars_and_axes(lab_histogram("mg", "Magnesium", scale, {0.47: 1, 0.6: 2, 3.2: 1}).svg)
+    assert len(lefts) == 3
+    assert min(lefts) - axis_left >= 8 and axis_right - max(rights) >= 8
+
+
+def test_the_red_flag_counts_say_how_many_records_never_answered_the_red_flag_question(screener: Any) -> None:
+    """Harold left the red-flag question unanswered and June answered it: one red flag in two
+    records must not read as "the other record had none"."""
+    from screener.reports import cohort_report_from_entries
+
+    entries = [screener.screen_entry(person, detail="lean") for person in (HAROLD, JUNE, JUNE | {"id": "june-2", "red_flags_now": []})]
+    html = cohort_report_from_entries(entries, screener.ruleset, generated=WHEN)
+    section = next(s for s in parsed(html).iter("section") if "red-flags" in (s.get("id") or "") + (s.get("aria-labelledby") or ""))
+    assert (
+        "The red-flag question “Happening now or new in the last 24 hours” was not answered in 1 of the 3 screened records: "
+        "for them, no red flag found is unknown, not none." in text_of(section)
+    )
+    everyone_answered = [screener.screen_entry(person, detail="lean") for person in (JUNE, HAROLD | {"red_flags_now": []})]
+    assert "was not answered in" not in cohort_report_from_entries(everyone_answered, screener.ruleset, generated=WHEN)

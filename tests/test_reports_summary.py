@@ -71,3 +71,26 @@ def test_a_fact_whose_label_names_its_unit_does_not_repeat_it(screener: Any) -> 
     assert words.measured("diarrhea.days", 10) == "10"  # "days of diarrhea: 10"
     assert words.measured("labs.potassium.mmol_per_l", 6.7) == "6.7 mmol/L"
     assert words.measured("labs.potassium.mmol_per_l", "not answered") == "not answered"
+
+
+# A walk-in whose only answers are an age and a recent potassium: the red-flag question and the
+# medicine list were never answered, and the clinician's summary must not read "none" for them.
+WALK_IN = {"id": "walk-in-7", "age": 58, "labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"}}}
+
+
+def test_red_flags_and_medicines_not_answered_are_not_summarised_as_none(screener: Any) -> None:
+    from screener.reports import person_report
+
+    for summary in (False, True):
+        rows = summary_of(person_report(WALK_IN, screener=screener, generated=WHEN, summary=summary))
+        assert rows["Red flags"] == "none found, but the red-flag question “Happening now or new in the last 24 hours” was not answered"
+        assert rows["Medicines"] == "not answered (unknown, not “none”)"
+
+
+def test_red_flags_and_medicines_answered_as_none_are_summarised_as_none(screener: Any) -> None:
+    from screener.reports import person_report
+
+    answers = WALK_IN | {"medications": [], "red_flags_now": []}
+    rows = summary_of(person_report(answers, screener=screener, generated=WHEN))
+    assert rows["Red flags"] == "none"
+    assert rows["Medicines"] == "none listed"

@@ -54,13 +54,16 @@ def person_report(
     screener: Screener | None = None,
     generated: datetime | None = None,
     source: str = "the input",
+    summary: bool = False,
 ) -> str:
     """One person's report as a self-contained HTML page. ``value`` is an answers object (screened
     here first; raises ``InvalidAnswers`` when it is not valid), one person's FHIR record (a
     QuestionnaireResponse, or a patient's resources: read as `screen` reads them), or a result,
     as ``mgk-screen screen --json`` and ``batch`` write them. The findings of a lean result
     (batch's default) are explained from the screener's rules, which must be the ones it names
-    (else ``InputError``)."""
+    (else ``InputError``). With ``summary``, the one-page summary for a clinic: the same headline,
+    advice and clinician's summary, and one short line per finding instead of the explanations,
+    mechanisms, sources and answers."""
     require_reports()
     from screener.fhir.records import fhir_result_and_answers, is_fhir
     from screener.reports.person import person_view, rule_raises
@@ -87,7 +90,8 @@ def person_report(
         step_labels=dict(ruleset.steps),
         raises=rule_raises(ruleset),
     )
-    return render("person.html", person=view, title=f"Screening result for {view.id}" if view.named else "Screening result")
+    title = "Screening summary" if summary else "Screening result"
+    return render("person_summary.html" if summary else "person.html", person=view, title=f"{title} for {view.id}" if view.named else title)
 
 
 def check_result(value: Mapping[str, Any], source: str = "the input") -> Mapping[str, Any]:

@@ -177,8 +177,11 @@ def lab_histogram(key: str, title: str, scale: LabScale, counts: Mapping[float, 
     step = 10.0 ** -scale.decimals
     values = sorted(counts)
     points = values + [t.value for t in scale.thresholds]
-    low = max(scale.plausible[0], min(points, default=scale.plausible[0]) - 2 * step)
-    high = min(scale.plausible[1], max(points, default=scale.plausible[1]) + 2 * step)
+    # A margin of a few percent of the axis: two steps alone (0.02 mmol/L of magnesium on an axis
+    # of 2.5) put the lowest bar against the axis line, where it could not be told from it.
+    pad = max(2 * step, 0.04 * (max(points, default=0.0) - min(points, default=0.0)))
+    low = max(scale.plausible[0], min(points, default=scale.plausible[0]) - pad)
+    high = min(scale.plausible[1], max(points, default=scale.plausible[1]) + pad)
     multiple = _bin_multiple(step, high - low)
     width = step * multiple
     with matplotlib.rc_context(_style()):

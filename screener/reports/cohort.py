@@ -119,6 +119,9 @@ class CohortTally:
         self.coverage: Counter[str] = Counter()
         self.risk_factors: Counter[str] = Counter()
         self.red_flags: Counter[str] = Counter()
+        self.red_flags_unanswered = 0
+        """Screened records that left the red-flag question (happening now) unanswered: no red
+        flag found there is unknown, not none."""
         self.recommendations: Counter[str] = Counter()
         self.consult_clinician = 0
         self.labs = {lab: LabTally(lab, decimals, plausible) for lab, (decimals, plausible) in lab_ranges.items()}
@@ -181,6 +184,8 @@ class CohortTally:
             self.consult_clinician += 1
         self.risk_factors.update(set(_codes(entry.get("risk_factors"))))
         red_flags = tuple(dict.fromkeys(_codes(entry.get("red_flags"))))
+        if "red_flags_now" in _codes(entry.get("unanswered_sections")):
+            self.red_flags_unanswered += 1
         self.red_flags.update(red_flags)
         self.recommendations.update({_text(item.get("code")) for item in _items(entry.get("recommendations")) if isinstance(item, Mapping)})
         for lab in _items(entry.get("labs_used")):

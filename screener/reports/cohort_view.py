@@ -127,7 +127,7 @@ def cohort_view(
             "red-flags",
             "Red flags, now or in the past two weeks",
             "Share of screened records with each red flag, happening now (told to seek emergency care) or in the past "
-            "two weeks (told to contact a clinician today), counted together; a record may have several.",
+            "two weeks (told to contact a clinician today), counted together; a record may have several." + _red_flags_unanswered(tally, words),
             [(code, words.red_flag(code)) for code, _ in tally.red_flags.most_common()],
             tally,
             red=True,
@@ -222,6 +222,16 @@ def _counted_figure(
     chart = charts.bars(key, heading, [code for code, _ in labelled], numbers, total, colours=[colours.get(code, "#2c7bb6") for code, _ in labelled])
     rows = tuple(Row(label, (_cell(count, total),), code) for (code, label), count in zip(labelled, numbers, strict=True))
     return Figure(key, heading, intro, chart, "", ("records (share)",), rows)
+
+
+def _red_flags_unanswered(tally: CohortTally, words: Words) -> str:
+    """What the red-flag counts cannot show: the records that never answered the question."""
+    if not tally.red_flags_unanswered:
+        return ""
+    return (
+        f" The red-flag question “{words.section('red_flags_now')}” was not answered in {tally.red_flags_unanswered:,} of the "
+        f"{tally.screened:,} screened records: for them, no red flag found is unknown, not none."
+    )
 
 
 def _prevalence_figure(key: str, heading: str, intro: str, labelled: list[tuple[str, str]], tally: CohortTally, *, red: bool = False) -> Figure:

@@ -105,6 +105,9 @@ class PersonView:
     above_both: tuple[FindingView, ...] = ()
     """The findings that set the headline, when it is higher than both magnesium and potassium
     (a cause of both losses with fitting symptoms): what the terminal's full result says too."""
+    unanswered_codes: tuple[str, ...] = ()
+    """The result's ``unanswered_sections`` as codes: "no medicines" and "medicines not answered"
+    are told apart by them (``unanswered`` holds the same sections in words)."""
     urgency_reasons: tuple[FindingView, ...] = ()
     """The findings that set how soon to see a clinician (an urgent "how soon" under an unlikely
     headline comes from one of them: digoxin with a low potassium, say)."""
@@ -155,11 +158,12 @@ def person_view(
         emergency_advice=words.emergency_advice if urgency == "emergency" else "",
         coverage=coverage if isinstance(coverage, str) else None,
         unanswered=tuple(words.section(code) for code in _strings(result.get("unanswered_sections"))),
+        unanswered_codes=tuple(_strings(result.get("unanswered_sections"))),
         recommendations=tuple(
             (str(item.get("code", "")), str(item.get("text", ""))) for item in _mappings(result.get("recommendations"))
         ),
         **findings,
-        next_level_missing=tuple(_strings(result.get("next_level_missing"))),
+        next_level_missing=tuple(sentence(line) for line in _strings(result.get("next_level_missing"))),
         warnings=tuple(_strings(result.get("warnings"))),
         risk_factors=tuple(words.risk_factor(code) for code in _strings(result.get("risk_factors"))),
         labs=tuple(_lab(item, words) for item in _mappings(result.get("labs_used"))),
@@ -231,7 +235,9 @@ def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str], wo
                     for e in _mappings(item.get("evidence"))
                 ),
                 sources=tuple(cited),
-                source_numbers=tuple(sources[source] for source in cited),
+                # In ascending order, as a reader expects ("[2][5]", never "[5][2]"): the numbers
+                # follow the first citation in the whole report, not this finding's own order.
+                source_numbers=tuple(sorted(sources[source] for source in cited)),
                 red_flag=red_flag,
             )
         )

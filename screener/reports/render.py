@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.errors import InputError
@@ -47,11 +48,25 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["number"] = lambda value: f"{value:,}"
     env.filters["words"] = lambda code: str(code).replace("_", " ")
+    env.filters["units_together"] = units_together
     return env
 
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+#: A value with its unit ("6.7 mmol/L", "2.5-2.9 mmol/L") or a unit alone: printed on one line.
+_WITH_UNIT = re.compile(r"(?:\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)? )?(?:mmol/L|mg/dL|mEq/L|mg/L)")
+
+
+def units_together(text: str) -> Any:
+    """Text (escaped) with each value and its unit kept on one line: a narrow column or the end
+    of a printed line otherwise breaks after the slash ("6.7 mmol/" then "L" on the next line)."""
+    from markupsafe import Markup, escape
+
+    escaped = str(escape(text))
+    return Markup(_WITH_UNIT.sub(lambda found: f'<span class="unit">{found.group(0)}</span>', escaped))
 
 
 def css_string(text: str) -> Any:
