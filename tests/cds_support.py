@@ -292,3 +292,57 @@ class Signer:
 
 def copied(value: Any) -> Any:
     return copy.deepcopy(value)
+
+
+# -- our server, really listening ---------------------------------------------------------------
+
+SPEC_EXAMPLES = Path(__file__).resolve().parent / "fhir" / "cds-hooks-2.0-spec-examples.json"
+"""The example requests of the CDS Hooks specification (github.com/cds-hooks/docs), as it gives them."""
+
+
+def spec_examples() -> dict[str, Any]:
+    examples: dict[str, Any] = json.loads(SPEC_EXAMPLES.read_text("utf-8"))
+    return examples
+
+
+@contextlib.contextmanager
+def serving(settings: CdsSettings | None = None) -> Iterator[str]:
+    """Our server as `mgk-screen serve` makes it (``prepare`` included), on uvicorn really
+    listening on 127.0.0.1; yields its base URL."""
+    from web_support import running_server
+
+    from screener.web.cds import prepare
+
+    settings = settings or CdsSettings(as_of=AS_OF)
+    app = create_app(_SCREENER.get(), settings=cds_web_settings(TEST_SETTINGS, settings), routers=[cds_router(settings)])
+    prepare(app)
+    with running_server(app) as base:
+        yield base
+
+
+@dataclass
+class Answer:
+    """An HTTP answer: status, headers (names in lower case) and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http(method: str, url: str, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
+    """One request as an EHR's HTTP client sends it (JSON unless ``raw`` is given)."""
+    import urllib.error
+    import urllib.request
+
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    sent = {"Content-Type": "application/json"} if data is not None and raw is None else {}
+    request = urllib.request.Request(url, data=data, method=method, headers={**sent, **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return Answer(int(response.status), {k.lower(): v for k, v in response.headers.items()}, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Answer(int(error.code), {k.lower(): v for k, v in error.headers.items()}, error.read())

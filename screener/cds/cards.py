@@ -12,7 +12,9 @@ Every part of a card comes from the result and the rule data, nothing is decided
 - ``source``: the ruleset's name and version, with a topic;
 - a suggestion to order the lab test of ``cds_hooks.suggest_test`` (a ServiceRequest, coded as
   the mapping codes the lab) when the result's levels are among those it lists, unless that test
-  is already among the orders being placed.
+  is already among the orders being placed;
+- ``overrideReasons`` (``screener.cds.feedback``), and a ``uuid`` on the card and on its
+  suggestion, which the EHR's feedback names.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from screener.cds.feedback import override_reasons
 from screener.cds.hooks import HookCall, Record
 from screener.cds.screening import Screened
 from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
@@ -92,9 +95,12 @@ class CardWriter:
             "detail": self.detail(entry, record, screened),
             "source": self.source(),
         }
-        if self._suggests_test(entry) and not record.test_ordered:
+        suggests = self._suggests_test(entry) and not record.test_ordered
+        if suggests:
             card["suggestions"] = [self.test_suggestion(call, entry)]
             card["selectionBehavior"] = "at-most-one"
+        # Offered when the card is dismissed, so that the EHR's feedback says why in our codes.
+        card["overrideReasons"] = override_reasons(self.context, suggests)
         return card
 
     def _not_screened(self, screened: Screened) -> dict[str, Any]:

@@ -4,8 +4,9 @@ it gives, from the prefetch, the EHR's FHIR server or the orders being placed.
 - ``services(context)``: the two services, ``patient-view`` and ``order-select``, each with its
   prefetch templates (the codes and statuses asked for come from ``rules/fhir.json``);
 - ``read_call(service, body)``: a hook request checked (every problem with its JSON path), or a
-  ``HookError`` (400); a prefetched Patient that is not the call's patient is refused (screening
-  another person's record is the worst mistake a screen can make);
+  ``HookError`` (400); a prefetched Patient, or an access token restricted to a patient
+  (``fhirAuthorization.patient``), that is not the call's patient is refused (screening another
+  person's record is the worst mistake a screen can make);
 - ``gather(call, context, ...)``: the patient's resources: each prefetch key given is used (null:
   the EHR has no data for it), one missing (or an OperationOutcome: the EHR could not prefetch
   it) is read from ``fhirServer``. Without a ``fhirServer`` to read them from, a missing key is a
@@ -158,6 +159,7 @@ def read_call(service: Service, body: Any) -> HookCall:
     prefetch = _prefetch(body.get("prefetch"), service, problems)
     _same_patient(prefetch, patient_id, problems)
     server, token = _server(body, problems)
+    _token_patient(body.get("fhirAuthorization"), patient_id, problems)
     orders, selections = _orders(context, service, problems)
     if problems:
         raise HookError(400, "invalid_request", f"the request to {service.id} is not a valid CDS Hooks call", problems)
@@ -212,6 +214,19 @@ def _server(body: Mapping[str, Any], problems: list[Problem]) -> tuple[str | Non
     if not isinstance(kind, str) or kind.lower() != "bearer":
         problems.append(Problem("$.fhirAuthorization.token_type", "expected 'Bearer'"))
     return server, token
+
+
+def _token_patient(authorization: Any, patient_id: str | None, problems: list[Problem]) -> None:
+    """An access token restricted to one patient (``fhirAuthorization.patient``, for SMART patient
+    scopes) must be for the patient of the call: the record read with it would be another
+    person's, or nothing at all."""
+    patient = authorization.get("patient") if isinstance(authorization, dict) else None
+    if patient is None or patient_id is None:
+        return
+    if patient != patient_id:
+        problems.append(
+            Problem("$.fhirAuthorization.patient", f"the access token is for patient {patient!r}, not the patient of the call ({patient_id!r}): not screened")
+        )
 
 
 def _orders(context: Mapping[str, Any], service: Service, problems: list[Problem]) -> tuple[Mapping[str, Any] | None, tuple[str, ...]]:

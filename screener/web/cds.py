@@ -4,17 +4,21 @@
 
 - ``GET /cds-services``: discovery (``screener.cds.hooks.services``);
 - ``POST /cds-services/{id}``: a hook call answered with cards (``screener.cds.cards``);
-- ``OPTIONS`` on both: CORS preflight, for EHRs that call from a browser.
+- ``POST /cds-services/{id}/feedback``: what was done with a card (``screener.cds.feedback``,
+  logged and counted by ``screener.web.cds_feedback``);
+- ``OPTIONS`` on each: CORS preflight, for EHRs that call from a browser.
 
 These are JSON APIs without cookies or sessions: the web pages' CSRF and session model does not
 apply to them and is not touched. Every answer, errors included, is JSON and carries the CORS
-headers, so a browser-based EHR can read why a call was refused. With trusted issuers
-configured (``CdsSettings.trusted_issuers``), every call needs a JWT from one of them
-(``screener.web.cds_auth``), or gets 401.
+headers, so a browser-based EHR can read why a call was refused; ``prepare`` extends that to the
+refusals made before a request reaches these routes (a body over the limit, an unknown path, a
+wrong method). With trusted issuers configured (``CdsSettings.trusted_issuers``), every call,
+feedback included, needs a JWT from one of them (``screener.web.cds_auth``), or gets 401.
 
-Nothing about a call is logged beyond the access log's method, path and status: not the
-prefetch, not the answers, not the tokens. Reading the FHIR server and screening are blocking,
-so they run in a worker thread.
+Nothing about a hook call is logged beyond the access log's method, path and status: not the
+prefetch, not the answers, not the tokens. Feedback is logged (card uuid, outcome, reason), never
+the user's comment. Reading the FHIR server and screening are blocking, so they run in a worker
+thread.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from starlette.responses import JSONResponse, Response
 from screener.batch.json_text import JsonFault, decode_at
 from screener.batch.records import MAX_FHIR_RECORD_VALUES
 from screener.cds.cards import CardWriter
+from screener.cds.feedback import GivenCards, Tally, check_given, read_feedback
 from screener.cds.hooks import HookError, Service, gather, read_call, services
 from screener.cds.screening import screen_record
 from screener.contract.validation import Problem
@@ -44,8 +49,9 @@ from screener.errors import InputError
 from screener.fhir.client import FetchLimits, FhirServer
 from screener.fhir.mapping import fhir_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
+from screener.web.cds_feedback import record_feedback
 from screener.web.context import WebContext, WebSettings, web_context
-from screener.web.security import BodyTooLarge
+from screener.web.security import ASGIApp, BodyTooLarge, Message, Receive, Scope, Send
 
 PREFIX = "/cds-services"
 
@@ -65,8 +71,9 @@ class CdsSettings:
     allowed_origins: tuple[str, ...] = ("*",)
     """Origins of browser-based EHRs allowed to read the answers (CORS); "*" allows any. No
     cookie is ever involved, so any origin still needs a valid JWT when issuers are trusted."""
-    max_body_bytes: int = 1024 * 1024
-    """Largest hook call accepted (413 above it): the prefetch carries the patient's EHR data."""
+    max_body_bytes: int = 4 * 1024 * 1024
+    """Largest hook call accepted (413 above it): the prefetch carries the patient's EHR data, as
+    much as may be read from the EHR's FHIR server (``FetchLimits.max_bytes``)."""
     fetch: FetchLimits = field(default_factory=FetchLimits)
     """Timeouts and size caps for reading the EHR's FHIR server."""
 
@@ -152,12 +159,19 @@ def cds_web_settings(settings: WebSettings, cds: CdsSettings) -> WebSettings:
     return dataclasses.replace(
         settings,
         body_limits_by_path=(*settings.body_limits_by_path, (PREFIX, cds.max_body_bytes)),
-        json_refusals_by_path=(*settings.json_refusals_by_path, (PREFIX, _too_large)),
+        json_refusals_by_path=(*settings.json_refusals_by_path, (PREFIX, _TooLarge(cds))),
     )
 
 
-def _too_large(message: str) -> dict[str, Any]:
-    return HookError(413, "too_large", message).as_dict()
+@dataclass(frozen=True)
+class _TooLarge:
+    """The JSON body of a call refused for its size; it carries the CDS settings, so that
+    ``prepare`` finds them in the app's settings."""
+
+    cds: CdsSettings
+
+    def __call__(self, message: str) -> dict[str, Any]:
+        return HookError(413, "too_large", message).as_dict()
 
 
 @dataclass
@@ -166,12 +180,21 @@ class _Cds:
 
     services: dict[str, Service]
     cards: CardWriter
+    tally: Tally = field(default_factory=Tally)
+    given: GivenCards = field(default_factory=GivenCards)
 
 
 def prepare(app: Any) -> None:
     """Build the services and the card writer now (a bad FHIR mapping is a ``RulesError`` at
-    start-up, not on the first call)."""
-    _shared(app.state.web, app)
+    start-up, not on the first call), and, for an app made with ``cds_web_settings``, give the
+    CORS headers to the answers under /cds-services that the app's middleware and error handlers
+    make (413, 404, 405...): without them a browser-based EHR sees a network error, not the
+    reason. Call it once, before the app serves."""
+    web: WebContext = app.state.web
+    _shared(web, app)
+    found = [body.cds for prefix, body in web.settings.json_refusals_by_path if prefix == PREFIX and isinstance(body, _TooLarge)]
+    if found:  # the app was made with cds_web_settings
+        app.add_middleware(CorsEverywhere, settings=found[-1])
 
 
 def _shared(web: WebContext, app: Any) -> _Cds:
@@ -183,28 +206,66 @@ def _shared(web: WebContext, app: Any) -> _Cds:
     return shared
 
 
-def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | None = None) -> APIRouter:
-    """The CDS Hooks routes. Trusted issuers' key files are read here (an ``InputError`` names a bad one)."""
-    settings = settings or CdsSettings()
-    trusted = issuers if issuers is not None else TrustedIssuers.load(settings.trusted_issuers)
-    router = APIRouter(tags=["CDS Hooks"])
+class _Gate:
+    """What every CDS route does first: check the caller's token, find the service, read the
+    body; and how it answers (JSON, with the CORS headers)."""
 
-    def answer(request: Request, body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-        return JSONResponse(body, status_code=status, headers={**_cors(request, settings), **(headers or {})})
+    def __init__(self, settings: CdsSettings, trusted: TrustedIssuers) -> None:
+        self.settings = settings
+        self.trusted = trusted
 
-    async def refusal(request: Request) -> Response | None:
-        if not trusted:
+    def answer(self, request: Request, body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+        return JSONResponse(body, status_code=status, headers={**_cors(request, self.settings), **(headers or {})})
+
+    async def refusal(self, request: Request) -> Response | None:
+        """401 unless the call carries a valid JWT of a trusted issuer (None: let it through)."""
+        if not self.trusted:
             return None
-        audience = (settings.base_url.rstrip("/") + request.url.path) if settings.base_url else str(request.url).split("?")[0]
+        base_url = self.settings.base_url
+        audience = (base_url.rstrip("/") + request.url.path) if base_url else str(request.url).split("?")[0]
         authorization = request.headers.get("authorization")
         try:
-            await run_in_threadpool(trusted.verify, authorization, audience)
+            await run_in_threadpool(self.trusted.verify, authorization, audience)
         except Refused as error:
             challenge = 'Bearer realm="mgk-screen CDS Hooks"'
             if authorization:
                 challenge += ', error="invalid_token"'
-            return answer(request, {"error": "unauthorized", "message": str(error)}, 401, {"WWW-Authenticate": challenge})
+            return self.answer(request, {"error": "unauthorized", "message": str(error)}, 401, {"WWW-Authenticate": challenge})
         return None
+
+    async def checked(self, request: Request, service_id: str) -> tuple[_Cds, Service, Any] | Response:
+        """The service called and the request's JSON body, or the answer refusing the request
+        (401, 404, 413, 415, or 400 for a body that is not JSON)."""
+        refused = await self.refusal(request)
+        if refused is not None:
+            return refused
+        shared = _shared(web_context(request), request.app)
+        service = shared.services.get(service_id)
+        if service is None:
+            known = ", ".join(shared.services)
+            return self.answer(request, {"error": "not_found", "message": f"no CDS service '{service_id}': there are {known}"}, 404)
+        body = await _body(request)
+        if isinstance(body, HookError):
+            return self.answer(request, body.as_dict(), body.status)
+        return shared, service, body
+
+
+    def elsewhere(self, request: Request, service: str, rest: str) -> Response:
+        """405 for a wrong method on one of our endpoints, else 404 (JSON, as every refusal)."""
+        shared = _shared(web_context(request), request.app)
+        if service in shared.services and rest in ("", "feedback"):
+            message = f"{request.url.path} takes POST (a {'hook call' if not rest else 'feedback request'}), not {request.method}"
+            return self.answer(request, {"error": "method_not_allowed", "message": message}, 405, {"Allow": "POST, OPTIONS"})
+        message = f"no CDS Hooks endpoint at {request.url.path}: discovery is GET {PREFIX}, a service is POST {PREFIX}/{{id}}"
+        return self.answer(request, {"error": "not_found", "message": message}, 404)
+
+
+def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | None = None) -> APIRouter:
+    """The CDS Hooks routes. Trusted issuers' key files are read here (an ``InputError`` names a bad one)."""
+    settings = settings or CdsSettings()
+    gate = _Gate(settings, issuers if issuers is not None else TrustedIssuers.load(settings.trusted_issuers))
+    answer = gate.answer
+    router = APIRouter(tags=["CDS Hooks"])
 
     @router.get(
         PREFIX,
@@ -213,7 +274,7 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
     )
     async def discovery(request: Request) -> Response:
         """The CDS Services this server offers: `patient-view` and `order-select`."""
-        refused = await refusal(request)
+        refused = await gate.refusal(request)
         if refused is not None:
             return refused
         shared = _shared(web_context(request), request.app)
@@ -234,37 +295,75 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
     )
     async def call(request: Request, service_id: str) -> Response:
         """Screens the patient of the call (prefetch, or the EHR's FHIR server) and answers with a card."""
-        refused = await refusal(request)
-        if refused is not None:
-            return refused
-        web = web_context(request)
-        shared = _shared(web, request.app)
-        service = shared.services.get(service_id)
-        if service is None:
-            known = ", ".join(shared.services)
-            return answer(request, {"error": "not_found", "message": f"no CDS service '{service_id}': there are {known}"}, 404)
-        body = await _body(request)
-        if isinstance(body, HookError):
-            return answer(request, body.as_dict(), body.status)
+        accepted = await gate.checked(request, service_id)
+        if isinstance(accepted, Response):
+            return accepted
+        shared, service, body = accepted
         try:
-            cards = await run_in_threadpool(_cards, web, shared, service, body, settings)
+            cards = await run_in_threadpool(_cards, web_context(request), shared, service, body, settings)
         except HookError as error:
             return answer(request, error.as_dict(), error.status)
+        shared.given.remember(service.id, cards)
         return answer(request, {"cards": cards})
 
+    @router.post(
+        PREFIX + "/{service_id}/feedback",
+        summary="Feedback on a card: accepted (which suggestions) or overridden (why)",
+        responses={
+            200: {"description": "`{\"recorded\": n}`: each item logged and counted."},
+            400: {"description": "Not valid CDS Hooks feedback; `errors` gives each problem with its JSON path."},
+            401: {"description": "No valid JWT from a trusted issuer."},
+            404: {"description": "No such service."},
+            413: {"description": "The request is larger than the server accepts."},
+            415: {"description": "Not sent as JSON."},
+        },
+    )
+    async def feedback(request: Request, service_id: str) -> Response:
+        """Logs each feedback item (card uuid, outcome, suggestions accepted or override reason)
+        and counts it by service and outcome."""
+        accepted = await gate.checked(request, service_id)
+        if isinstance(accepted, Response):
+            return accepted
+        shared, _, body = accepted
+        try:
+            items = read_feedback(body, service_id)
+            check_given(items, shared.given, service_id)
+        except HookError as error:
+            return answer(request, error.as_dict(), error.status)
+        record_feedback(service_id, items, shared.tally, shared.given, shared.cards.context)
+        return answer(request, {"recorded": len(items)})
+
     @router.options(PREFIX, include_in_schema=False)
-    @router.options(PREFIX + "/{service_id}", include_in_schema=False)
     async def preflight(request: Request) -> Response:
-        headers = _cors(request, settings)
-        if headers:
-            headers |= {
-                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                "Access-Control-Allow-Headers": "Authorization, Content-Type",
-                "Access-Control-Max-Age": "600",
-            }
-        return Response(status_code=204, headers=headers)
+        return Response(status_code=204, headers=_preflight_headers(request.headers.get("origin"), settings))
+
+    # Last: every other request under /cds-services. A preflight is answered, an unknown path's
+    # too, so that the browser makes the call and its page can read why it was refused (404, or
+    # 405 for a wrong method) instead of a network error. A path ending in "/" is the endpoint
+    # without it: a redirect would fail a browser's preflight and change the JWT's audience.
+    @router.api_route(PREFIX + "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False)
+    async def elsewhere(request: Request, path: str) -> Response:
+        if request.method == "OPTIONS":
+            return await preflight(request)
+        service_id, _, rest = path.rstrip("/").partition("/")
+        if request.method == "GET" and not service_id:
+            return await discovery(request)
+        if request.method == "POST" and service_id and rest in ("", "feedback"):
+            return await (feedback if rest else call)(request, service_id)
+        return gate.elsewhere(request, service_id, rest)
 
     return router
+
+
+def _preflight_headers(origin: str | None, settings: CdsSettings) -> dict[str, str]:
+    headers = _cors_for(origin, settings)
+    if headers:
+        headers |= {
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Max-Age": "600",
+        }
+    return headers
 
 
 async def _body(request: Request) -> Any:
@@ -307,10 +406,40 @@ def _cards(web: WebContext, shared: _Cds, service: Service, body: Any, settings:
 
 
 def _cors(request: Request, settings: CdsSettings) -> dict[str, str]:
+    return _cors_for(request.headers.get("origin"), settings)
+
+
+def _cors_for(origin: str | None, settings: CdsSettings) -> dict[str, str]:
     """CORS headers for a browser-based EHR's origin (none for an origin not allowed)."""
-    origin = request.headers.get("origin")
     if "*" in settings.allowed_origins:
         return {"Access-Control-Allow-Origin": "*"}
     if origin and origin in settings.allowed_origins:
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
     return {}
+
+
+class CorsEverywhere:
+    """Adds the CORS headers to every answer under /cds-services that has none: the refusals the
+    app makes before the CDS routes run (a body over the limit is refused by ``BodyLimit`` from
+    its Content-Length; an unknown path or a wrong method by the app's error handlers)."""
+
+    def __init__(self, app: ASGIApp, settings: CdsSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or not (path == PREFIX or path.startswith(PREFIX + "/")):
+            await self.app(scope, receive, send)
+            return
+        origin = next((bytes(value).decode("latin-1") for name, value in scope.get("headers", []) if name.lower() == b"origin"), None)
+        wanted = [(name.lower().encode(), value.encode("latin-1")) for name, value in _cors_for(origin, self.settings).items()]
+
+        async def with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start" and wanted:
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"access-control-allow-origin" for name, _ in headers):
+                    message["headers"] = headers + wanted
+            await send(message)
+
+        await self.app(scope, receive, with_cors)
