@@ -139,17 +139,10 @@ def test_the_reference_date_moves_ages_and_how_old_a_result_is(bundle: dict[str,
 
 
 def test_bulk_data_files_grouped_by_patient_screen_as_the_bundle_does(bundle: dict[str, Any], tmp_path: Path) -> None:
+    from fhir_bulk_export import write_bulk_export
+
     export = tmp_path / "export"
-    export.mkdir()
-    by_type: dict[str, list[str]] = {}
-    for entry in bundle["entry"]:
-        resource = entry["resource"]
-        for key in ("subject", "medicationReference"):
-            if isinstance(resource.get(key), dict):  # bulk data names resources by type and id
-                resource = {**resource, key: {"reference": resource[key]["reference"].replace("urn:uuid:", "Patient/" if key == "subject" else "Medication/")}}
-        by_type.setdefault(resource["resourceType"], []).append(json.dumps(resource))
-    for kind, lines in by_type.items():
-        (export / f"{kind}.ndjson").write_text("\n".join(lines) + "\n", "utf-8")
+    write_bulk_export(bundle, export)
     assert (export / "Encounter.ndjson").exists()  # a kind we do not read: passed over, line by line
     done, entries = batch(export, tmp=tmp_path)
     assert done.exit_code == 0, done.output
