@@ -139,17 +139,10 @@ def test_the_reference_date_moves_ages_and_how_old_a_result_is(bundle: dict[str,
 
 
 def test_bulk_data_files_grouped_by_patient_screen_as_the_bundle_does(bundle: dict[str, Any], tmp_path: Path) -> None:
+    from fhir_bulk_export import write_bulk_export
+
     export = tmp_path / "export"
-    export.mkdir()
-    by_type: dict[str, list[str]] = {}
-    for entry in bundle["entry"]:
-        resource = entry["resource"]
-        for key in ("subject", "medicationReference"):
-            if isinstance(resource.get(key), dict):  # bulk data names resources by type and id
-                resource = {**resource, key: {"reference": resource[key]["reference"].replace("urn:uuid:", "Patient/" if key == "subject" else "Medication/")}}
-        by_type.setdefault(resource["resourceType"], []).append(json.dumps(resource))
-    for kind, lines in by_type.items():
-        (export / f"{kind}.ndjson").write_text("\n".join(lines) + "\n", "utf-8")
+    write_bulk_export(bundle, export)
     assert (export / "Encounter.ndjson").exists()  # a kind we do not read: passed over, line by line
     done, entries = batch(export, tmp=tmp_path)
     assert done.exit_code == 0, done.output
@@ -208,7 +201,9 @@ def test_bad_fhir_gets_an_error_per_record_and_its_neighbours_are_still_screened
     assert len(invalid) == len(BAD) + 1  # the broken line too
     found = {(error["path"], error["message"]) for entry in invalid for error in entry["errors"]}
     for _, want_path, want_message in BAD:
-        assert any(path_ == want_path and want_message in message for path_, message in found), (want_path, want_message, found)
+        # A resource naming no patient is a record of its own, whose path names its line.
+        assert any(path_.split(": ")[-1] == want_path and want_message in message for path_, message in found), (want_path, want_message, found)
+    assert ("bad.ndjson record 5: $.subject", "this MedicationRequest names no patient (subject)") in found
 
 
 def test_a_status_that_is_not_a_code_is_not_a_current_one_and_crashes_nothing(tmp_path: Path) -> None:

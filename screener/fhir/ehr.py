@@ -1,12 +1,16 @@
 """One patient's EHR data (FHIR resources) as answers, on a reference date.
 
 - Patient: ``age`` on the reference date from ``birthDate`` (a year or a month alone gives the
-  age the person has certainly reached); ``sex`` from ``gender`` (``unknown`` leaves it
-  unanswered). A patient recorded as deceased is not screened.
-- MedicationStatement and MedicationRequest whose status is current (``rules/fhir.json``), not
-  dated after the reference date, and not an order not to give it (``doNotPerform``): the
-  medicine's name as ``screener.fhir.medicines`` reads it, then read by the medication vocabulary
-  as typed names are.
+  age the person has certainly reached), else from the ``patient-birthTime`` extension; ``sex``
+  from ``gender`` (``unknown`` leaves it unanswered; a value that is no FHIR code is noted). A
+  patient recorded as deceased is not screened.
+- MedicationStatement and MedicationRequest whose status is current (``rules/fhir.json``; an R5
+  statement ``recorded`` unless its adherence says not taking), not dated after the reference
+  date, and not an order not to give it (``doNotPerform``): the medicine's name as
+  ``screener.fhir.medicines`` reads it, then read by the medication vocabulary as typed names
+  are. One whose status says neither yes nor no (``unknown``, a misspelling) is noted.
+- MedicationDispense and MedicationAdministration: never counted, their medicines noted.
+- A resource of no FHIR type (a typo, DSTU2's MedicationOrder): noted, with what it may mean.
 - Observation: the most recent usable potassium and magnesium results
   (``screener.fhir.labs``), dated with the help of the DiagnosticReports that list them.
 - Condition: ICD-10 and SNOMED CT codes mapped to the contract's conditions, when its clinical
@@ -26,21 +30,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import (
     codings,
     completed_years,
     concept_codes,
     earliest_day,
+    is_reference_to,
     latest_day,
     naming,
     recorded_on,
+    reference_of,
     status,
     text_of,
 )
 from screener.fhir.labs import read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
+from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 
 @dataclass(frozen=True)
@@ -59,14 +67,29 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     out = Conversion()
     if patient is None:
         first = resources[0]
-        out.problem(child(first.where, "subject"), f"this {first.resource.get('resourceType')} names no patient (subject)")
+        subject = first.resource.get("subject")
+        identifier = subject.get("identifier") if isinstance(subject, dict) else None
+        if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
+            said = f"{identifier.get('system')}|{identifier['value']}" if isinstance(identifier.get("system"), str) else identifier["value"]
+            out.problem(
+                child(child(first.where, "subject"), "identifier"),
+                f"this {first.resource.get('resourceType')} names its patient only by identifier ({said}), which no Patient "
+                "with it in the input has: whose it is cannot be told",
+            )
+        elif first.resource.get("resourceType") not in FHIR_RESOURCE_TYPES:
+            out.problem(child(first.where, "resourceType"), _no_fhir_type(first.resource.get("resourceType")))
+        else:
+            out.problem(child(first.where, "subject"), f"this {first.resource.get('resourceType')} names no patient (subject)")
         return out
     out.record_id = patient
     out.answers["id"] = patient
     out.subject = {"reference": f"Patient/{patient}"}
     by_type: dict[str, list[Located]] = {}
     for located in resources:
-        by_type.setdefault(str(located.resource.get("resourceType")), []).append(located)
+        kind = located.resource.get("resourceType")
+        if kind not in FHIR_RESOURCE_TYPES:
+            out.note(f"{located.where}: {_no_fhir_type(kind)}: not read")
+        by_type.setdefault(str(kind), []).append(located)
     patients = _distinct(by_type.get("Patient", []))
     if len(patients) > 1:
         out.problem(patients[1].where, f"a second, different Patient resource for the same patient (the first is at {patients[0].where})")
@@ -75,11 +98,29 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     medicines = [*by_type.get("MedicationStatement", []), *by_type.get("MedicationRequest", [])]
     if medicines:
         _read_medicines(medicines, by_type.get("Medication", []), context, as_of, out)
+    dispensed = [*by_type.get("MedicationDispense", []), *by_type.get("MedicationAdministration", [])]
+    if dispensed:
+        prescribed = [located.resource for located in by_type.get("MedicationRequest", [])]
+        _note_unread_medicines(dispensed, prescribed, by_type.get("Medication", []), context, as_of, out)
     if "Observation" in by_type:
         read_labs(by_type["Observation"], by_type.get("DiagnosticReport", []), context, as_of, out)
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
     return out
+
+
+def _no_fhir_type(kind: Any) -> str:
+    """A resource of no FHIR type in a Bundle (a typo, or a type of a FHIR version before R4:
+    DSTU2's MedicationOrder), said with the type it may have meant."""
+    if kind in _RENAMED:
+        return f"resourceType {kind!r} is a name of another FHIR version (R4 and R5 call it {_RENAMED[kind]})"
+    return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), PATIENT_DATA)}"
+
+
+#: The kinds of resource read as a patient's data (also what "did you mean" suggests).
+PATIENT_DATA = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
+#: Medicine resources of other FHIR versions (DSTU2; R5's ballots) and what R4 and R5 call them.
+_RENAMED = {"MedicationOrder": "MedicationRequest", "MedicationUsage": "MedicationStatement"}
 
 
 def _distinct(patients: list[Located]) -> list[Located]:
@@ -101,32 +142,61 @@ def _read_patient(located: Located, context: FhirContext, as_of: date, out: Conv
     if patient.get("deceasedBoolean") is True or "deceasedDateTime" in patient:
         out.problem(child(where, "deceasedBoolean" if "deceasedBoolean" in patient else "deceasedDateTime"), DECEASED)
         return
-    birth = patient.get("birthDate")
+    birth, birth_path = _birth(patient, where)
     if birth is not None:
         born = earliest_day(birth)
         if born is None:
-            out.problem(child(where, "birthDate"), f"not a date: {describe(birth)}")
+            out.problem(birth_path, f"not a date: {describe(birth)}")
         elif born > as_of:
-            out.problem(child(where, "birthDate"), f"born after the reference date {as_of.isoformat()} (--as-of)")
+            out.problem(birth_path, f"born after the reference date {as_of.isoformat()} (--as-of)")
         else:
             out.answers["age"] = max(0, completed_years(latest_day(birth), as_of))
-            out.origins["age"] = child(where, "birthDate")
+            out.origins["age"] = birth_path
     gender = text_of(patient.get("gender"))
     if gender is not None and gender in context.mapping.gender:
         out.answers["sex"] = context.mapping.gender[gender]
         out.origins["sex"] = child(where, "gender")
+    elif gender is not None and gender != "unknown":
+        out.note(f"{naming(patient)}: gender {gender!r} is not a FHIR code ({', '.join([*context.mapping.gender, 'unknown'])}), so sex was left unanswered")
+
+
+_BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
+
+
+def _birth(patient: Mapping[str, Any], where: str) -> tuple[Any, str]:
+    """The birth date and its path: ``birthDate``, else the birth time some systems send only as
+    the standard extension on it (``_birthDate``), which FHIR allows without the date itself."""
+    if patient.get("birthDate") is not None:
+        return patient["birthDate"], child(where, "birthDate")
+    element = patient.get("_birthDate")
+    extensions = element.get("extension") if isinstance(element, dict) else None
+    for index, extension in enumerate(extensions if isinstance(extensions, list) else []):
+        if isinstance(extension, dict) and extension.get("url") == _BIRTH_TIME and "valueDateTime" in extension:
+            return extension["valueDateTime"], child(child(child(where, "_birthDate"), "extension"), index) + ".valueDateTime"
+    return None, child(where, "birthDate")
 
 
 def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
     names: list[str] = []
     first_path = None
+    unsure = seen = 0
     for located in medicines:
         resource, where = located.resource, located.where
         kind = resource.get("resourceType")
-        if status(resource) not in context.mapping.current_statuses[str(kind)] or resource.get("doNotPerform") is True:
-            continue
         recorded, _ = recorded_on(resource)
         if recorded is not None and recorded > as_of:
+            continue  # what came later is not seen, nor said
+        seen += 1
+        current = context.mapping.is_current(resource)
+        if current is None:
+            unsure += 1
+            found = named_medicine(resource, where, known, context)
+            said = f" ({found[0][0]!r})" if found is not None else ""
+            out.note(
+                f"{naming(resource)}{said} has status {describe(resource.get('status'))}, which says neither that the medicine is "
+                f"taken nor that it is not ({child(where, 'status')}): not counted; ask whether it is still taken"
+            )
+        if not current or resource.get("doNotPerform") is True:
             continue
         found = named_medicine(resource, where, known, context)
         if found is None:
@@ -138,8 +208,58 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         names.append(named[0])
         first_path = first_path or named[1]
         out.add_basis(resource)
+    if unsure and unsure == seen:
+        return  # nothing the record says of its medicines can be read: the question stays open
     out.answers["medications"] = list(dict.fromkeys(names))
     out.origins["medications"] = first_path or medicines[0].where
+
+
+def _note_unread_medicines(
+    dispensed: Sequence[Located], prescribed: Sequence[Mapping[str, Any]], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion
+) -> None:
+    """Medicines a pharmacy handed over or a nurse gave (MedicationDispense,
+    MedicationAdministration) are not read as medicines taken now: a dispense says what was
+    handed over once, not what is taken today, and how recent one must be to count would be a
+    clinical rule nobody has written. Their medicines are named in the warnings, so that a
+    pharmacy-only record does not look like no medicines; not one given on a prescription the
+    record holds (``authorizingPrescription``, ``request``: the prescription's status decides), nor
+    one the screen counts already (the same name, or the same drugs as the vocabulary reads them)."""
+    counted = out.answers.get("medications", [])
+    counted_drugs = {drug.generic for match in context.vocabulary.match_all(counted) for drug in match.drugs}
+    names: dict[str, None] = {}
+    kinds: dict[str, None] = {}
+    for located in dispensed:
+        resource = located.resource
+        recorded, _ = recorded_on({**resource, "effectiveDateTime": resource.get("whenHandedOver", resource.get("effectiveDateTime"))})
+        if status(resource) in context.mapping.not_current_statuses.get(str(resource.get("resourceType")), ()) or (
+            recorded is not None and recorded > as_of
+        ):
+            continue
+        if _on_a_prescription_held(resource, prescribed):
+            continue
+        found = named_medicine(resource, located.where, known, context)
+        name = found[0][0] if found is not None else None
+        if name is None or name.casefold() in {one.casefold() for one in counted}:
+            continue
+        drugs = {drug.generic for drug in context.vocabulary.match_all([name])[0].drugs}
+        if drugs and drugs <= counted_drugs:
+            continue
+        names[name] = None
+        kinds[str(resource.get("resourceType"))] = None
+    if names:
+        out.note(
+            f"medicines in {' and '.join(kinds)} records were not read, since mgk-screen counts those of MedicationRequest and "
+            f"MedicationStatement only: {', '.join(repr(name) for name in names)}; ask whether they are still taken"
+        )
+
+
+def _on_a_prescription_held(resource: Mapping[str, Any], prescribed: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a dispense (``authorizingPrescription``) or an administration (``request``) names a
+    MedicationRequest of the record."""
+    named = resource.get("authorizingPrescription")
+    references = [*(named if isinstance(named, list) else []), resource.get("request")]
+    targets = [reference_of(reference) for reference in references]
+    return any(target is not None and is_reference_to(target, request) for target in targets for request in prescribed)
 
 
 def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:

@@ -2,16 +2,20 @@
 
 A result is an Observation whose code (LOINC, or its OID) is one of the mapping's, or one
 ``component`` of an Observation (a panel) whose code is. It counts when its status is current
-(final, amended, corrected: ``rules/fhir.json``); preliminary, cancelled and entered-in-error
-results do not, and neither does one marked as not measured (``dataAbsentReason``).
+(final, amended, corrected: ``rules/fhir.json``). Cancelled and entered-in-error results do
+not, and neither does one marked as not measured (``dataAbsentReason``); nor does one whose
+status says neither (preliminary, registered, unknown, a misspelling), which the result's warnings
+name with its value. A result with a number whose code is in no LOINC but whose name says
+potassium or magnesium is never read from its name, and the warnings name it.
 
 When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
 else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
-among its results. Results dated after the reference date are left out; of the rest, the most
-recent with a quantity is used, by the instant it was taken (``screener.fhir.lab_times``). When the
-most recent cannot be told (the same time, or a day without a time beside a timed result that
-day) and they differ, the one furthest from the screen's normal range is used, since it gives the
-more urgent reading, and the result's warnings say so.
+among its results, or of a panel Observation (a BMP) that lists it in ``hasMember``. Results dated
+after the reference date are left out; of the rest, the most recent with a quantity is used, by
+the instant it was taken (``screener.fhir.lab_times``). When the most recent cannot be told (the
+same time, or a day without a time beside a timed result that day) and they differ, the one
+furthest from the screen's normal range is used, since it gives the more urgent reading, and the
+result's warnings say so.
 
 The unit is read from the quantity's UCUM ``code`` (the computable one) when it has one; the
 displayed ``unit`` is read only when there is no UCUM code (no code, or a code of another
@@ -25,15 +29,16 @@ and the result's warnings say so.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
-from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status
+from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, text_of
 from screener.fhir.lab_times import Taken, latest_of, taken_at
-from screener.fhir.mapping import UCUM, FhirContext, UnitCode
+from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
 from screener.interview.questionnaire import get_path
 
 
@@ -70,11 +75,13 @@ class _Reading:
 
 def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
     """The most recent usable potassium and magnesium results of a record's Observations
-    (``Located``), dated by their own elements or by the DiagnosticReports (``Located``) that list
-    them."""
+    (``Located``), dated by their own elements, or by the DiagnosticReports (``Located``) or the
+    panel Observations (``hasMember``) that list them."""
     candidates: dict[str, list[_Reading]] = {}
+    # A panel Observation (a BMP) lists its results in hasMember, as a report does in result.
+    panels = [located for located in observations if isinstance(located.resource.get("hasMember"), list)]
     for located in observations:
-        for reading in _readings(located, reports, context, out):
+        for reading in _readings(located, [*reports, *panels], context, as_of, out):
             if reading.taken is not None and reading.taken.first_day > as_of:
                 continue
             if _has_number(reading, out):
@@ -117,13 +124,11 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     return outside, -mmol
 
 
-def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: Conversion) -> list[_Reading]:
+def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> list[_Reading]:
     resource, where = located.resource, located.where
     code = resource.get("code")
-    if not any(True for _ in codings(code)):
+    if not any(True for _ in codings(code)) and (not isinstance(code, dict) or text_of(code.get("text")) is None):
         out.problem(child(where, "code"), "this Observation has no code: cannot tell what was measured")
-        return []
-    if status(resource) not in context.mapping.current_statuses["Observation"]:
         return []
     elements: list[tuple[str, Mapping[str, Any], str]] = []
     lab = _lab_of(code, context)
@@ -135,9 +140,51 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, out: C
         if lab is not None:
             elements.append((lab, component, child(child(where, "component"), index)))
     if not elements:
+        recorded, _ = recorded_on(resource)
+        if recorded is None or recorded <= as_of:  # what came later is not seen, nor said
+            _note_result_not_coded_in_loinc(resource, context, out)
         return []
     taken, taken_path = _taken_on(resource, where, reports)
-    return [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
+    readings = [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
+    current = context.mapping.is_current(resource)
+    if current is None and (taken is None or taken.first_day <= as_of):
+        said = ", ".join(f"{reading.lab} {reading.value_shown()!r}" for reading in readings)
+        out.note(
+            f"{naming(resource)}: a result ({said}, {taken.written if taken is not None else 'undated'}) with status "
+            f"{describe(resource.get('status'))} ({child(where, 'status')}) was not used: only "
+            f"{', '.join(sorted(context.mapping.current_statuses['Observation']))} results are"
+        )
+    return readings if current else []
+
+
+def _note_result_not_coded_in_loinc(resource: Mapping[str, Any], context: FhirContext, out: Conversion) -> None:
+    """A result with a number, coded in no LOINC at all (an EHR's local code, or words only),
+    whose name says it is a potassium or magnesium (``words`` in ``rules/fhir.json``): not read,
+    since the name is not the code and a guess could take a urine potassium for a serum one, but
+    named in the warnings rather than lost without a word. One with a LOINC code that is not
+    ours (a urine potassium, a potassium goal) is what it says, and is passed over."""
+    code = resource.get("code")
+    if not isinstance(code, dict) or "valueQuantity" not in resource or context.mapping.is_current(resource) is False:
+        return
+    if any(context.mapping.system(coding.get("system")) == LOINC for coding in codings(code)):
+        return
+    listed = code.get("coding")
+    names = [text_of(code.get("text")), *(text_of(c.get("display")) for c in (listed if isinstance(listed, list) else []) if isinstance(c, dict))]
+    for lab, spec in context.mapping.labs.items():
+        words = spec.get("words", [])
+        said = next((name for name in names if name is not None and any(_has_word(name, word) for word in words)), None)
+        if said is not None:
+            local = ", ".join(f"{coding.get('system')}|{coding['code']}" for coding in codings(code)) or "words only"
+            # Said without the resource's id, so that a year of the same local test is one warning.
+            out.note(
+                f"a result named {said!r}, coded in no LOINC ({local}), was not read as a {lab} result: results are read "
+                "by their LOINC code only; ask for the export to add its LOINC code"
+            )
+            return
+
+
+def _has_word(name: str, word: str) -> bool:
+    return re.search(rf"(?<![\w+]){re.escape(word)}(?![\w+])", name, re.IGNORECASE) is not None
 
 
 def _lab_of(code: Any, context: FhirContext) -> str | None:
@@ -154,7 +201,7 @@ def _taken_on(resource: Mapping[str, Any], where: str, reports: Sequence[Any]) -
     if taken is not None and element is not None:
         return taken, child(where, element)
     for report in reports:
-        results = report.resource.get("result")
+        results = report.resource.get("result" if report.resource.get("resourceType") == "DiagnosticReport" else "hasMember")
         listed = any(
             isinstance(entry, dict) and isinstance(entry.get("reference"), str) and is_reference_to(entry["reference"], resource)
             for entry in (results if isinstance(results, list) else [])
@@ -189,7 +236,10 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     path = child(reading.path, "valueQuantity")
     number = quantity.get("value") if quantity is not None else None
     if quantity is None or isinstance(number, bool) or not isinstance(number, (int, float)):
-        out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
+        if quantity is not None and number is not None:
+            out.problem(child(path, "value"), f"this {reading.lab} result's value is not a number: {describe(number)}")
+        else:
+            out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
         return
     if quantity.get("comparator"):
         out.note(
@@ -201,7 +251,9 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
-        out.problem(child(path, key), f"unknown unit {describe(quantity.get(key))} for a {reading.lab} result: expected one of {accepted}")
+        given = quantity.get(key)
+        said = f"unknown unit {describe(given)}" if given is not None else "no unit (valueQuantity.code or .unit)"
+        out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
     result: dict[str, Any] = {"value": number, "unit": unit.value}
     out.origins[f"labs.{reading.lab}.value"] = child(path, "value")

@@ -10,6 +10,7 @@ error naming the file and the entry, with "did you mean"), and gathers what the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +20,7 @@ from typing import Any, get_args
 from screener.contract.answers import CONDITION_CODES, LabTaken
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
+from screener.fhir.elements import concept_codes, status
 from screener.interview.questionnaire import Item, Questionnaire, same_value
 from screener.screening.medications import Vocabulary
 from screener.screening.ruleset import Ruleset
@@ -78,10 +80,17 @@ class FhirMapping:
     condition_systems: Mapping[str, tuple[str, ...]]
     conditions: Mapping[str, Mapping[str, Any]]
     current_statuses: Mapping[str, frozenset[str]]
+    not_current_statuses: Mapping[str, frozenset[str]]
+    """Statuses that say plainly a medicine is not taken or a result is void: passed over silently."""
+    recorded_statuses: Mapping[str, frozenset[str]]
+    """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
+    not_taking_adherence: frozenset[str]
     condition_verification_excluded: frozenset[str]
     medication_name_systems: tuple[str, ...]
     medication_code_labels: Mapping[str, str]
     snomed_semantic_tags: tuple[str, ...]
+    snomed_name_phrases: tuple[re.Pattern[str], ...]
+    """Drug-model phrases dropped from a SNOMED CT display ("Product containing only ")."""
     code_system_aliases: Mapping[str, str]
     lab_taken: Mapping[str, Any]
     risk_assessment: Mapping[str, Any]
@@ -114,6 +123,19 @@ class FhirMapping:
                 found: Mapping[str, Any] = answer
                 return found
         return None
+
+    def is_current(self, resource: Mapping[str, Any]) -> bool | None:
+        """Whether a medicine or result counts by its status: True (active, final...), False when
+        the status says plainly it does not (stopped, cancelled...), None when it says neither
+        (unknown, preliminary, a misspelling): the caller names it in the warnings."""
+        kind = str(resource.get("resourceType"))
+        code = status(resource)
+        if code in self.current_statuses.get(kind, ()):
+            return True
+        if code in self.recorded_statuses.get(kind, ()):
+            adherence = resource.get("adherence")
+            return not concept_codes(adherence.get("code") if isinstance(adherence, dict) else None) & self.not_taking_adherence
+        return False if code in self.not_current_statuses.get(kind, ()) else None
 
     def unit_for_text(self, text: str) -> UnitCode | None:
         key = text.strip().lower()
@@ -196,10 +218,14 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         condition_systems={name: tuple(systems) for name, systems in data["condition_systems"].items()},
         conditions=data["conditions"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
+        not_current_statuses={name: frozenset(codes) for name, codes in data["not_current_statuses"].items()},
+        recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
+        not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),
         medication_name_systems=tuple(data["medication_name_systems"]),
         medication_code_labels=data["medication_code_labels"],
         snomed_semantic_tags=tuple(data["snomed_semantic_tags"]),
+        snomed_name_phrases=tuple(re.compile(phrase["pattern"], re.IGNORECASE) for phrase in data["snomed_name_phrases"]),
         code_system_aliases=data["code_system_aliases"],
         lab_taken=data["lab_taken"],
         risk_assessment=data["risk_assessment"],
@@ -232,6 +258,7 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
             problems.append(f"lab_taken.windows[{index}]: windows must grow (within_days after {windows[index - 1]['within_days']})")
     if data["lab_taken"]["otherwise"] not in taken:
         problems.append(f"lab_taken.otherwise: unknown '{data['lab_taken']['otherwise']}'")
+    problems += _snomed_phrase_problems(data["snomed_name_phrases"])
     aliases = data["code_system_aliases"]
     for alias in aliases:
         if alias in aliases.values():
@@ -241,6 +268,20 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
         if name not in outcomes:
             problems.append(f"risk_assessment.outcomes: '{name}' is missing")
     return problems + _cds_hooks_problems(data)
+
+
+def _snomed_phrase_problems(phrases: list[Mapping[str, str]]) -> list[str]:
+    """Each phrase is a regular expression that finds something in its example."""
+    problems = []
+    for index, phrase in enumerate(phrases):
+        try:
+            found = re.search(phrase["pattern"], phrase["example"], re.IGNORECASE)
+        except re.error as error:
+            problems.append(f"snomed_name_phrases[{index}].pattern: not a regular expression ({error})")
+            continue
+        if found is None or not found.group():
+            problems.append(f"snomed_name_phrases[{index}]: the pattern drops nothing from its example")
+    return problems
 
 
 def _cds_hooks_problems(data: Mapping[str, Any]) -> list[str]:

@@ -12,7 +12,11 @@ name systems of ``rules/fhir.json`` (RxNorm first), the text, any other coding's
 referenced Medication's own names (in the same order), the reference's display. The medication
 vocabulary then reads them as it reads a typed name, and the first it recognises is kept (else
 the first of all): they all name the same medicine, and the one the vocabulary can read is the
-one that lets the screen count it. A SNOMED CT display loses its semantic tag ("(product)").
+one that lets the screen count it. A SNOMED CT display loses its semantic tag ("(product)") and
+the drug model's phrases (``rules/fhir.json``: "Product containing only furosemide" is read as
+"furosemide"). A Medication with no name of its own (no code display, no text) is named by its
+ingredients, joined ("hydrochlorothiazide and losartan"), as some pharmacy systems send a
+compounded or combination product.
 
 A medicine the record gives only as a code (no display, no text anywhere) is kept as its code
 ("RxNorm 197361"), and one known only by a reference to a Medication we do not have as
@@ -25,6 +29,7 @@ rather than as the vocabulary reads the made-up text (which takes the code for a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,6 +43,7 @@ Named = tuple[str, str]
 
 CODE_ONLY = "given only as a code, with no name"
 REFERENCE_ONLY = "given only as a reference to a Medication resource that is not in the record, with no name"
+UNNAMED_MEDICATION = "given as a Medication resource with no name (no display, text or ingredient)"
 
 
 def said_of_nameless(warnings: list[str], nameless: Mapping[str, str]) -> list[str]:
@@ -76,6 +82,8 @@ def _named(resource: Mapping[str, Any], where: str, known: Sequence[Any], contex
     if medication is not None and isinstance(medication[0].get("code"), dict):
         concepts.append((medication[0]["code"], child(medication[1], "code")))
     candidates = [named for found, path in concepts for named in _concept_names(found, path, context)]
+    if medication is not None and not candidates:
+        candidates += _ingredient_names(medication[0], medication[1], context)
     display = text_of(reference.get("display")) if isinstance(reference, dict) else None
     if display is not None:
         candidates.append((display, child(_reference_path(resource, where), "display")))
@@ -86,8 +94,30 @@ def _named(resource: Mapping[str, Any], where: str, known: Sequence[Any], contex
         if code_only is not None:
             return code_only, CODE_ONLY
     if target is not None:
-        return (f"unnamed medicine ({target})", child(_reference_path(resource, where), "reference")), REFERENCE_ONLY
+        why = REFERENCE_ONLY if medication is None else UNNAMED_MEDICATION
+        return (f"unnamed medicine ({target})", child(_reference_path(resource, where), "reference")), why
     return None
+
+
+def _ingredient_names(medication: Mapping[str, Any], where: str, context: FhirContext) -> list[Named]:
+    """A Medication's ingredients as one name ("hydrochlorothiazide and losartan"): each
+    ingredient's best name (R4 ``itemCodeableConcept``, R5 ``item.concept``), joined."""
+    ingredients = medication.get("ingredient")
+    names: list[Named] = []
+    for index, ingredient in enumerate(ingredients if isinstance(ingredients, list) else []):
+        if not isinstance(ingredient, dict):
+            continue
+        path = child(child(where, "ingredient"), index)
+        concept, concept_path = ingredient.get("itemCodeableConcept"), child(path, "itemCodeableConcept")
+        item = ingredient.get("item")
+        if concept is None and isinstance(item, dict):  # R5: a CodeableReference
+            concept, concept_path = item.get("concept"), child(child(path, "item"), "concept")
+        found = _concept_names(concept, concept_path, context) if isinstance(concept, dict) else []
+        if found:
+            names.append(_best(found, context))
+    if not names:
+        return []
+    return [(" and ".join(dict.fromkeys(name for name, _ in names)), names[0][1])]
 
 
 def _medication_elements(resource: Mapping[str, Any], where: str) -> tuple[Any, str, Any]:
@@ -117,7 +147,7 @@ def _concept_names(concept: Mapping[str, Any], path: str, context: FhirContext) 
             continue
         system = mapping.system(coding.get("system"))
         if system == SNOMED:
-            display = _without_semantic_tag(display, mapping.snomed_semantic_tags)
+            display = _snomed_name(display, mapping.snomed_semantic_tags, mapping.snomed_name_phrases)
         named = (display, child(child(child(path, "coding"), index), "display"))
         if system in mapping.medication_name_systems:
             preferred.append((mapping.medication_name_systems.index(system), index, named))
@@ -130,12 +160,19 @@ def _concept_names(concept: Mapping[str, Any], path: str, context: FhirContext) 
     return names + others
 
 
-def _without_semantic_tag(display: str, tags: Sequence[str]) -> str:
+def _snomed_name(display: str, tags: Sequence[str], phrases: Sequence[re.Pattern[str]]) -> str:
+    """A SNOMED CT display as a name: without its semantic tag ("(product)") and the drug model's
+    phrases ("Product containing precisely furosemide 40 milligram/1 each conventional release
+    oral tablet" is "furosemide 40 milligram/1 each oral tablet")."""
     for tag in tags:
         suffix = f"({tag})"
         if display.lower().endswith(suffix):
-            return display[: -len(suffix)].rstrip() or display
-    return display
+            display = display[: -len(suffix)].rstrip() or display
+            break
+    named = display
+    for phrase in phrases:
+        named = phrase.sub("", named)
+    return named.strip() or display
 
 
 def _best(candidates: list[Named], context: FhirContext) -> Named:

@@ -33,7 +33,8 @@ from screener.contract.result import ScreeningResult
 from screener.contract.validation import Problem
 from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child
-from screener.fhir.ehr import Located, patient_to_answers
+from screener.fhir.ehr import PATIENT_DATA, Located, patient_to_answers
+from screener.fhir.elements import naming
 from screener.fhir.mapping import fhir_context
 from screener.fhir.medicines import said_of_nameless
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
@@ -46,7 +47,10 @@ if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
 
 RESPONSE = "QuestionnaireResponse"
-EHR_TYPES = ("Patient", "MedicationStatement", "MedicationRequest", "Medication", "Observation", "Condition", "DiagnosticReport")
+# Not read as medicines taken, but gathered with the patient's data so that the result can name
+# the medicines they hold (``screener.fhir.ehr``).
+NAMED_ONLY = ("MedicationDispense", "MedicationAdministration")
+EHR_TYPES = (*PATIENT_DATA, *NAMED_ONLY)
 READ_TYPES = (RESPONSE, "Bundle", *EHR_TYPES)
 _PATIENT_REFERENCE = re.compile(r"(?:^|/)Patient/([^/]+)(?:/_history/[^/]*)?$")
 _OTHER_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/[^/]+(?:/_history/[^/]*)?$")
@@ -64,6 +68,11 @@ class PatientResources:
     patient: str | None
     """The patient's id (or the reference that names it); None for a resource naming no patient."""
     resources: tuple[Located, ...]
+    unattributed: tuple[Located, ...] = ()
+    """Resources among ``resources`` that name no patient, read as this one's because it is the
+    only patient of their Bundle (``bundle_records``): the result's warnings name them."""
+    notes: tuple[str, ...] = ()
+    """What the Bundle says of the record as a whole (one page of a longer search), for the warnings."""
     is_fhir_record = True
 
 
@@ -86,35 +95,112 @@ class FhirResultEntry(dict[str, Any]):
 
 def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     """The records of one Bundle: its responses, else its patients; the Bundle itself when it
-    holds neither (converting it then says so)."""
+    holds neither (converting it then says so).
+
+    A Bundle is one exchange: when it holds one patient only (an ``$everything``, an IPS document,
+    a lab's report of one person), a resource in it that names no patient (no ``subject``, or
+    one with a display or an identifier but no reference) is read as that patient's, and the
+    result's warnings name it. Were it made a record of its own, its result (a potassium of 2.9)
+    would be lost from the screen of the only person it can be about. With two patients or more
+    it cannot be told whose it is: it stays an invalid record of its own."""
     resources = list(_bundle_resources(bundle, "$", 0))
     if not resources:
         return [bundle]
     responses = [Located(resource, where) for resource, where, _ in resources if resource.get("resourceType") == RESPONSE]
     if responses:
         return responses
-    full_urls = {
-        full_url: resource.get("id")
-        for resource, _, full_url in resources
-        if resource.get("resourceType") == "Patient" and full_url is not None
-    }
+    full_urls: dict[str, str] = {}
+    for resource, _, full_url in resources:
+        if resource.get("resourceType") == "Patient":
+            full_urls.update(_names_in_bundle(resource, full_url))
     groups: dict[str | None, list[Located]] = {}
     medications: list[Located] = []
-    for resource, where, _ in resources:
+    for resource, where, full_url in resources:
         kind = resource.get("resourceType")
         if kind == "Medication":
             medications.append(Located(resource, where))
-        elif kind in EHR_TYPES:
-            patient = patient_of(resource, full_urls)
+        elif kind in EHR_TYPES or kind not in FHIR_RESOURCE_TYPES:  # no FHIR type: named in the warnings
+            patient = patient_key(resource, full_url) if kind == "Patient" else patient_of(resource, full_urls)
             if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
                 groups.setdefault(patient, []).append(Located(resource, where))
-    records: list[Any] = []
-    for patient, located in groups.items():
-        if patient is None:  # naming no patient: each one its own (invalid) record
-            records += [PatientResources(None, (one,)) for one in located]
-        else:
-            records.append(PatientResources(patient, (*located, *_referenced(located, medications))))
+    unattributed = groups.pop(None, [])
+    if len(groups) == 1 and unattributed:
+        ((patient, located),) = groups.items()
+        theirs = [one for one in unattributed if not _names_someone_else(one.resource, located)]
+        unattributed = [one for one in unattributed if one not in theirs]
+        groups[patient] = [*located, *theirs]
+    paged = _next_page(bundle)
+    records: list[Any] = [
+        PatientResources(
+            patient,
+            (*located, *_referenced(located, medications)),
+            tuple(one for one in located if patient_of(one.resource, full_urls) is None),
+            (paged,) if paged else (),
+        )
+        for patient, located in groups.items()
+    ]
+    # Naming no patient, among several (or none): each one its own (invalid) record.
+    records += [PatientResources(None, (one,)) for one in unattributed]
     return records or [bundle]
+
+
+def _next_page(bundle: Mapping[str, Any]) -> str | None:
+    """What to say of a Bundle that is one page of a longer search (a ``link`` with relation
+    ``next``, as a server pages an ``$everything`` or a search): the later pages are not fetched,
+    and a potassium on one of them would be missing without a word."""
+    links = bundle.get("link")
+    for index, link in enumerate(links if isinstance(links, list) else []):
+        if isinstance(link, dict) and link.get("relation") == "next":
+            return (
+                f"this Bundle is one page of a longer search ($.link[{index}], relation 'next'): later pages are not read, "
+                "so a more recent result or another medicine may be missing; give the whole search (all pages) or a bulk export"
+            )
+    return None
+
+
+def _names_someone_else(resource: Mapping[str, Any], located: Iterable[Located]) -> bool:
+    """Whether a resource with no patient reference names its patient by an identifier that none
+    of the Bundle's Patient resources has (a logical reference to someone else)."""
+    subject = resource.get("subject", resource.get("patient"))
+    identifier = subject.get("identifier") if isinstance(subject, dict) else None
+    if not isinstance(identifier, dict) or not isinstance(identifier.get("value"), str):
+        return False
+    named = (identifier.get("system"), identifier["value"].strip())
+    for one in located:
+        listed = one.resource.get("identifier") if one.resource.get("resourceType") == "Patient" else None
+        for held in listed if isinstance(listed, list) else []:
+            if isinstance(held, dict) and isinstance(held.get("value"), str) and (held.get("system"), held["value"].strip()) == named:
+                return False
+    return True
+
+
+def _names_in_bundle(patient: Mapping[str, Any], full_url: str | None) -> dict[str, str]:
+    """The references other entries of a Bundle may name a Patient by -> how it is known: its
+    ``fullUrl``, and, as a transaction that may create it names it, a conditional reference to
+    one of its identifiers (``Patient?identifier=system|value``)."""
+    key = patient_key(patient, full_url)
+    names = {full_url: key} if full_url is not None else {}
+    identifiers = patient.get("identifier")
+    for identifier in identifiers if isinstance(identifiers, list) else []:
+        value = identifier.get("value") if isinstance(identifier, dict) else None
+        if isinstance(value, str) and value.strip():
+            system = identifier.get("system")
+            names[f"Patient?identifier={value.strip()}"] = key
+            if isinstance(system, str):
+                names[f"Patient?identifier={system}|{value.strip()}"] = key
+    return names
+
+
+def patient_key(patient: Mapping[str, Any], full_url: str | None) -> str:
+    """How a Patient resource is known in a Bundle: its id, else (a Patient a transaction is to
+    create, which has none yet) the ``fullUrl`` its Bundle's references name it by."""
+    identity = patient.get("id")
+    if isinstance(identity, str) and identity.strip():
+        return identity
+    if full_url is not None and full_url.strip():
+        match = _PATIENT_REFERENCE.search(full_url.strip())
+        return match[1] if match else full_url.strip().removeprefix("urn:uuid:")
+    return "(a Patient without an id)"
 
 
 def _bundle_resources(bundle: Mapping[str, Any], where: str, depth: int) -> Iterator[tuple[Mapping[str, Any], str, str | None]]:
@@ -136,15 +222,15 @@ def patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any
     """The id of the patient a resource is about; None when it names none; ``NOT_A_PATIENT``
     when it is about something else (a Device, a Group, a Location)."""
     if resource.get("resourceType") == "Patient":
-        identity = resource.get("id")
-        return identity if isinstance(identity, str) else "(a Patient without an id)"
+        return patient_key(resource, None)
     subject = resource.get("subject", resource.get("patient"))
     reference = subject.get("reference") if isinstance(subject, dict) else None
     if not isinstance(reference, str) or not reference.strip():
         return None
     reference = reference.strip()
-    if isinstance(full_urls.get(reference), str):
-        return str(full_urls[reference])
+    named = full_urls.get(reference, full_urls.get(reference.replace("%7C", "|").replace("%7c", "|")))
+    if isinstance(named, str):
+        return named
     match = _PATIENT_REFERENCE.search(reference)
     if match:
         return match[1]
@@ -199,7 +285,7 @@ class BulkDataPool:
                 sources.setdefault(source, len(sources))
             if patient is None:
                 for resource, source, position in held:
-                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, "$"),))))
+                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, _where(source, position)),))))
                 continue
             anchor = next(((s, p) for r, s, p in held if r.get("resourceType") == "Patient"), (held[0][1], held[0][2]))
             located = [Located(r, "$" if (s, p) == anchor else _where(s, p)) for r, s, p in held]
@@ -221,7 +307,15 @@ def convert(value: Any, screener: Screener) -> Conversion:
     context = fhir_context(screener.ruleset)
     as_of = screener.as_of or date.today()
     if isinstance(value, PatientResources):
-        return patient_to_answers(value.resources, context, as_of, value.patient)
+        out = patient_to_answers(value.resources, context, as_of, value.patient)
+        for located in value.unattributed:
+            out.note(
+                f"{naming(located.resource)} names no patient by reference ({child(located.where, 'subject')}): "
+                f"read as Patient/{value.patient}'s, the only patient in its Bundle"
+            )
+        for note in value.notes:
+            out.note(note)
+        return out
     if isinstance(value, Located):
         return _convert_resource(value.resource, value.where, screener)
     return _convert_resource(value, "$", screener)
@@ -251,7 +345,7 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
     out.problem(
         child(where, "resourceType"),
         f"mgk-screen does not read a resource of type {kind!r}{known} on its own: "
-        f"give QuestionnaireResponses, or patient data ({', '.join(EHR_TYPES)}), alone or in a Bundle",
+        f"give QuestionnaireResponses, or patient data ({', '.join(PATIENT_DATA)}), alone or in a Bundle",
     )
     return out
 
