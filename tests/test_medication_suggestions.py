@@ -217,3 +217,19 @@ def test_ask_offers_the_nearest_name_and_saves_it_after_a_yes(tmp_path: Any) -> 
     assert "for more than 3 months?" in said
     answers = json.loads(path.read_text(encoding="utf-8"))
     assert answers["medications"] == ["omeprazole"] and answers["ppi_over_3_months"] == "yes"
+
+
+def test_a_name_read_in_part_says_what_was_read_before_what_was_not(screener: Any) -> None:
+    """Nadia's liquid furosemide: the drug is counted; only the words after it are not."""
+    result = screener.screen({"medications": ["furosemide 40 mg per 5 milliliter oral solution for children"]})
+    assert result.warnings == [
+        "medication 'furosemide 40 mg per 5 milliliter oral solution for children': read as furosemide, but "
+        "'for children' not recognised, so not counted; ask a pharmacist whether it affects magnesium or potassium"
+    ]
+    assert "loop_diuretic" in result.risk_factors
+
+
+def test_millilitres_and_in_are_dose_text_not_unknown_words(screener: Any) -> None:
+    result = screener.screen({"medications": ["Potassium Chloride 20 MEQ in 100 millilitres injection"]})
+    assert result.warnings == []
+    assert [match.generic for match in result.medications_recognised[0].matches] == ["potassium chloride"]

@@ -137,8 +137,10 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
             unread = not_recognised(match.unrecognised, ruleset.vocabulary.corrections(match.text))
+            # When part of the text was read, say so: "not counted" is about the rest only.
+            read = ", ".join(dict.fromkeys(drug.generic for drug in match.drugs))
             out.warnings.append(
-                f"medication '{match.text}': {unread}, so not counted; "
+                f"medication '{match.text}': {f'read as {read}, but ' if read else ''}{unread}, so not counted; "
                 "ask a pharmacist whether it affects magnesium or potassium"
             )
     return classes
