@@ -1,94 +1,24 @@
-"""The local web page in a real browser: uvicorn really listening on 127.0.0.1, Debian's Chromium
-driven by Playwright. A keyboard-only journey on a phone-sized and a desktop screen, axe-core on
-every page type, nothing loaded from anywhere but this server, and the downloaded answers giving
-the same result as `mgk-screen batch`.
-
-Chromium is Debian's (`/usr/bin/chromium`; browsers cannot be downloaded here) and axe-core comes
-from its npm package, fetched by `.ci/fetch_web_assets.sh`. Without them these tests are skipped
-with the reason, except in CI (CI=true), where they fail: CI must provide both.
+"""The local web page in a real browser, as a person uses it: uvicorn really listening on
+127.0.0.1, Debian's Chromium driven by Playwright (see browser_support). A keyboard-only journey
+on a phone-sized and a desktop screen, nothing loaded from anywhere but this server, the
+downloaded answers giving the same result as `mgk-screen batch`, no script, and Back.
+Accessibility checks on every page type are in test_web_accessibility.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import answer, browser, click_through, open_page, server
 from screener.cli.main import app as cli
 from typer.testing import CliRunner
-from web_support import assert_no_answers_in, captured_logs, running_server, shared_app
+from web_support import assert_no_answers_in, captured_logs
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("MGK_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(os.environ.get("MGK_AXE_JS", ROOT / ".cache" / "web-assets" / "axe-core" / "axe.min.js"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
-SCREENSHOTS = os.environ.get("MGK_SCREENSHOTS")  # a folder: save every page type there, to look at
-
-
-def _missing(what: str) -> None:
-    message = f"{what}; run .ci/fetch_web_assets.sh and install Debian's chromium (see .ci/run)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must provide it: {message}")
-    pytest.skip(message)
-
-
-# -- a real server and a real browser -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The app on uvicorn, on a free port of 127.0.0.1."""
-    with running_server(shared_app()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        _missing(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def open_page(browser: Any, server: str) -> Iterator[Callable[..., Any]]:
-    """A fresh browser context (no cookies) at a given width; every request it makes is checked
-    to go to this server, and console errors (a Content-Security-Policy refusal, say) are kept."""
-    contexts: list[Any] = []
-
-    def make(width: int, **options: Any) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 800}, accept_downloads=True, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.requests_elsewhere = []
-        page.console_errors = []
-        page.on("request", lambda r: None if r.url.startswith(server) else page.requests_elsewhere.append(r.url))
-        page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
-        page.base = server
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
+__all__ = ["browser", "open_page", "server"]  # fixtures, used by name
 
 # -- the keyboard ---------------------------------------------------------------------------------
 
@@ -263,44 +193,44 @@ def test_back_and_change_show_the_earlier_answer_and_keep_it(open_page: Callable
     page = open_page(390)
     page.goto(page.base + "/")
     click_through(page, "button", "Start")
-    _answer(page, label="None of these")
-    _answer(page, text="72")
+    answer(page, label="None of these")
+    answer(page, text="72")
     click_through(page, "button", "Back to the previous question")
     assert page.locator("#answer").input_value() == "72"
     click_through(page, "button", "Continue")
     assert page.locator("h1").inner_text() == "What is your sex?"
-    _answer(page, label="Female")
-    _answer(page, label="No")
-    _answer(page, text="none")
+    answer(page, label="Female")
+    answer(page, label="No")
+    answer(page, text="none")
     for reply in ("Never", "No", "No", "No", "None of these", "Sometimes"):
-        _answer(page, label=reply)
-    _answer(page, text="3")
+        answer(page, label=reply)
+    answer(page, text="3")
     page.get_by_label("Muscle cramps", exact=True).check()
-    _answer(page, label="Muscle twitches")
-    _answer(page, label="None of these")
-    _answer(page, text="")
-    _answer(page, text="")
+    answer(page, label="Muscle twitches")
+    answer(page, label="None of these")
+    answer(page, text="")
+    answer(page, text="")
     assert page.title().startswith("Check your answers")
 
     click_through(page, "button", "Change your answer to: Symptoms in the past two weeks")
     assert page.get_by_label("Muscle cramps", exact=True).is_checked()
     assert page.get_by_label("Muscle twitches", exact=True).is_checked()
-    _answer(page, label="An irregular heartbeat")
+    answer(page, label="An irregular heartbeat")
     assert "Muscle cramps; Muscle twitches; An irregular heartbeat" in page.locator("main").inner_text()
     answers = page.request.get(page.base + "/answers.json").json()
     assert answers["age"] == 72
     assert answers["symptoms"] == ["muscle_cramps", "muscle_twitches", "irregular_heartbeat"]
 
 
-def test_the_browsers_back_button_goes_to_the_previous_question_with_its_answer(open_page: Callable[..., Any]) -> None:
+def test_the_browsers_back_button_goes_to_the_previous_question_with_itsanswer(open_page: Callable[..., Any]) -> None:
     """A woman presses the browser's Back button twice to fix her age: each press shows the
     question before, filled in; Continue then keeps her other answer."""
     page = open_page(390)
     page.goto(page.base + "/")
     click_through(page, "button", "Start")
-    _answer(page, label="None of these")
-    _answer(page, text="64")
-    _answer(page, label="Female")
+    answer(page, label="None of these")
+    answer(page, text="64")
+    answer(page, label="Female")
     assert page.locator("h1").inner_text().startswith("Do you take a water pill")
     page.go_back()
     assert page.locator("h1").inner_text() == "What is your sex?"
@@ -308,130 +238,9 @@ def test_the_browsers_back_button_goes_to_the_previous_question_with_its_answer(
     page.go_back()
     assert page.locator("h1").inner_text() == "How old are you?"
     assert page.locator("#answer").input_value() == "64"
-    _answer(page, text="66")
+    answer(page, text="66")
     assert page.get_by_label("Female", exact=True).is_checked()
-    _answer(page)
+    answer(page)
     assert page.locator("h1").inner_text().startswith("Do you take a water pill")
     answers = page.request.get(page.base + "/answers.json").json()
     assert (answers["age"], answers["sex"]) == (66, "female")
-
-
-# -- every page type: axe, 320 px, screenshots --------------------------------------------------
-
-
-def click_through(page: Any, kind: str, name: str) -> None:
-    """Click a button or link that loads another page, and wait for it."""
-    with page.expect_navigation():
-        page.get_by_role(kind, name=name, exact=True).click()
-
-
-def _answer(page: Any, label: str | None = None, text: str | None = None) -> None:
-    if label is not None:
-        page.get_by_label(label, exact=True).check()
-    if text is not None:
-        page.locator("#answer").fill(text)
-    click_through(page, "button", "Continue")
-
-
-def page_types(page: Any) -> Iterator[str]:
-    """Walk through every kind of page, yielding a name when the page is on one."""
-    base = page.base
-    page.goto(base + "/")
-    yield "start"
-    click_through(page, "button", "Start")
-    yield "question-checkboxes"
-    _answer(page)
-    yield "question-error"
-    _answer(page, label="None of these")
-    page.locator("#answer").fill("72")
-    yield "question-text"
-    _answer(page)
-    _answer(page, label="Female")
-    yield "question-radios"
-    _answer(page, label="Yes")
-    page.locator("#answer").fill("Lasix 40 mg, zyzzyvaprol")
-    yield "question-textarea"
-    _answer(page)
-    yield "question-medicine-check"
-    _answer(page, label="Yes")
-    _answer(page, label="Monthly or less")
-    _answer(page, text="3")
-    _answer(page, label="Never")
-    page.locator("details.why summary").click()
-    yield "question-quantity"
-    _answer(page, text="5")
-    for reply in ("No", "No", "No", "None of these", "Sometimes"):
-        _answer(page, label=reply)
-    _answer(page, text="3")
-    _answer(page, label="Muscle cramps")
-    _answer(page, label="None of these")
-    _answer(page, text="3.1")
-    _answer(page, label="In the last 7 days")
-    _answer(page, text="")
-    yield "review"
-    click_through(page, "button", "Change your answer to: Symptoms in the past two weeks")
-    yield "question-asked-again"
-    _answer(page)
-    click_through(page, "link", "See my result")
-    yield "result"
-    page.goto(base + "/api")
-    yield "api"
-    page.goto(base + "/no-such-page")
-    yield "not-found"
-    page.goto(base + "/")
-    yield "start-with-answers"
-    click_through(page, "button", "Start again with no answers")
-    _answer(page, label="Chest pain or pressure")
-    yield "emergency"
-    click_through(page, "button", "Carry on with the questions")
-    yield "question-after-red-flag"
-    click_through(page, "button", "Stop and forget my answers")
-    click_through(page, "button", "Start")
-    _answer(page, label="Fainting, or feeling about to faint")
-    click_through(page, "button", "See the result for my answers so far")
-    yield "result-emergency-so-far"
-    click_through(page, "link", "Change an answer")
-    yield "review-so-far"
-    page.goto(base + "/")
-    page.locator("#answers-file").set_input_files(
-        files=[{"name": "answers.json", "mimeType": "application/json", "buffer": b'{"age": "seventy"}'}]
-    )
-    click_through(page, "button", "Carry on from this file")
-    yield "start-file-error"
-
-
-PAGE_TYPES = 19
-
-
-def _run_axe(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    violations: list[dict[str, Any]] = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(
-             v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
-    )
-    return violations
-
-
-# The narrowest screen WCAG asks for and a desktop; with MGK_SCREENSHOTS set, a phone's 390 px too.
-AXE_WIDTHS = [320, 390, 1280] if SCREENSHOTS else [320, 1280]
-
-
-@pytest.mark.parametrize("width", AXE_WIDTHS)
-def test_every_page_type_passes_axe_and_fits_the_screen(open_page: Callable[..., Any], width: int) -> None:
-    if not AXE.exists():
-        _missing(f"axe-core is not at {AXE}")
-    # axe is added as a script from outside the page, which the page's own policy would refuse.
-    page = open_page(width, bypass_csp=True)
-    seen = []
-    for name in page_types(page):
-        seen.append(name)
-        assert not page.title().startswith("Error") or name.endswith("error"), f"{name}: {page.title()}"
-        violations = _run_axe(page)
-        assert violations == [], f"{name} at {width} px: {json.dumps(violations, indent=1)}"
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{name} at {width} px is {overflow} px wider than the screen"
-        if SCREENSHOTS:
-            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-    assert len(seen) == PAGE_TYPES
-    assert page.requests_elsewhere == []

@@ -277,6 +277,22 @@ def test_an_impossible_potassium_result_asks_to_check_the_unit(visitor: Visitor)
     assert visitor.question == "lab_potassium_taken"
 
 
+def test_a_magnesium_result_with_no_unit_points_her_to_the_unit_list_not_the_number(visitor: Visitor) -> None:
+    """She typed 1.5 and chose no unit: the error summary's link takes her to the unit list, which
+    is the control marked invalid and which reads out the error; her number is not marked wrong."""
+    visitor.start()
+    answer_typical_person(visitor)
+    visitor.press("/review/change", item="lab_magnesium")
+    visitor.type("1.5")
+    assert_error_shown(visitor, "Please choose the unit printed on the report")
+    assert re.search(r'<div class="error-summary"[^>]*>\s*<h2[^>]*>[^<]*</h2>\s*<p><a href="#unit">', visitor.html)
+    select = re.search(r"<select [^>]*>", visitor.html)
+    assert select and 'aria-invalid="true"' in select[0] and 'aria-describedby="answer-error"' in select[0]
+    number_box = re.search(r'<input type="text" id="answer"[^>]*>', visitor.html)
+    assert number_box and "aria-invalid" not in number_box[0]
+    assert 'value="1.5"' in number_box[0]
+
+
 def test_a_magnesium_result_copied_from_a_us_report_is_not_taken_in_a_unit_chosen_for_her(visitor: Visitor) -> None:
     # 1.5 mg/dL is a low magnesium, 1.5 mmol/L a high one: no unit is chosen in advance.
     visitor.start()

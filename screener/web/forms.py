@@ -200,9 +200,11 @@ def page_words(question: Question, message: str) -> str:
 
 @dataclass(frozen=True)
 class FormProblem:
-    """A form that says nothing the interview could read (nothing chosen, say)."""
+    """A form that says nothing the interview could read (nothing chosen, say), and the control
+    it is about: the answer (its box, or its first choice), or the unit list of a lab result."""
 
     message: str
+    field: str = ANSWER
 
 
 def reply_text(question: Question, submitted: Mapping[str, Sequence[str]], earlier: Any = MISSING) -> str | FormProblem:
@@ -236,5 +238,5 @@ def reply_text(question: Question, submitted: Mapping[str, Sequence[str]], earli
             # No unit is chosen in advance where guessing one is unsafe (magnesium: 1.5 mg/dL is
             # low, 1.5 mmol/L high), so the person picks the one printed on the report.
             units = ", ".join(option.label for option in form.units)
-            return FormProblem(f"Please choose the unit printed on the report ({units}).")
+            return FormProblem(f"Please choose the unit printed on the report ({units}).", field=UNIT)
     return typed

@@ -196,6 +196,7 @@ def _question(
     question: Question,
     *,
     error: str = "",
+    error_field: str = "answer",
     given: dict[str, list[str]] | None = None,
     help_open: bool = False,
 ) -> Response:
@@ -209,6 +210,7 @@ def _question(
         form=question_form(question, given if error else None, session.interview.earlier_answer(question.key)),
         progress=progress_words(number, left, question),
         error=error,
+        unit_error=bool(error) and error_field == "unit",
         help_open=help_open,
         can_go_back=number > 1 or question.kind != "item",
     )
@@ -242,7 +244,7 @@ async def answer(request: Request) -> Response:
     earlier = interview.earlier_answer(question.key)
     raw: str | FormProblem = "skip" if action == "skip" else KEEP if action == "keep" else reply_text(question, given, earlier)
     if isinstance(raw, FormProblem):
-        return _question(request, session, question, error=raw.message, given=given)
+        return _question(request, session, question, error=raw.message, error_field=raw.field, given=given)
     reply = interview.answer(raw)
     if reply.status == "invalid":
         return _question(request, session, question, error=page_words(question, reply.message), given=given)

@@ -21,7 +21,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  // After an error, move focus to the summary so that it is read first (it is also role=alert).
+  // After an error, move focus to the summary so that it is read first (it is also role=alert and
+  // has autofocus, which moves it there without this script in browsers that honour it).
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
