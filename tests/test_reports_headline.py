@@ -158,7 +158,7 @@ def test_a_red_flag_with_too_few_answers_still_says_how_soon_as_it_is(screener: 
     result = screener.screen(STOPPED_AFTER_CHEST_PAIN)
     assert (result.coverage, result.urgency) == ("none", "emergency")
     headline = headline_text(person_html(screener, STOPPED_AFTER_CHEST_PAIN))
-    assert f"How soon to see a clinician: emergency {result.urgency_text}" in headline
+    assert f"How soon to see a clinician: emergency — {result.urgency_text}" in headline
     assert "not screened on these answers" not in headline
 
 
