@@ -189,6 +189,20 @@ def test_a_misspelt_status_beside_a_stopped_medicine_is_named_and_the_stopped_on
     assert "has status 'Active'" in out.notes[0]
 
 
+def test_an_active_medicine_whose_period_has_ended_is_counted_and_the_warning_asks(context: Any) -> None:
+    """An EHR's furosemide left "active" with a period that ended in March: the status decides
+    (leaving out a diuretic still taken would be the worse mistake), and the warning asks."""
+    ended = statement("active", effectivePeriod={"start": "2024-01-10", "end": "2025-03-31"})
+    out = read(context, ended)
+    assert out.answers["medications"] == ["furosemide 40 mg tablet"]
+    assert out.notes == [
+        "MedicationStatement/ms1 ('furosemide 40 mg tablet') has status 'active' but its period ended on 2025-03-31 "
+        "($.entry[0].resource.effectivePeriod.end): counted as taken now; ask whether it still is"
+    ]
+    still_running = statement("active", effectivePeriod={"start": "2024-01-10", "end": "2025-12-31"})
+    assert read(context, still_running).notes == []
+
+
 def test_an_r5_statement_recorded_counts_unless_its_adherence_says_it_is_not_taken(context: Any) -> None:
     taking = {"code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/medication-statement-adherence", "code": "taking"}]}}
     stopped = {"code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/medication-statement-adherence", "code": "stopped"}]}}

@@ -205,6 +205,7 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         named, no_name_because = found
         if no_name_because is not None:
             out.nameless_medicines.setdefault(named[0], no_name_because)
+        _note_period_ended(resource, where, named[0], as_of, out)
         names.append(named[0])
         first_path = first_path or named[1]
         out.add_basis(resource)
@@ -212,6 +213,22 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         return  # nothing the record says of its medicines can be read: the question stays open
     out.answers["medications"] = list(dict.fromkeys(names))
     out.origins["medications"] = first_path or medicines[0].where
+
+
+def _note_period_ended(resource: Mapping[str, Any], where: str, name: str, as_of: date, out: Conversion) -> None:
+    """A statement whose status says the medicine is taken but whose period ended before the
+    reference date: the status decides (it is counted: leaving out a diuretic that is still taken
+    would be the worse mistake), and the warning asks."""
+    period = resource.get("effectivePeriod")
+    end = period.get("end") if isinstance(period, dict) else None
+    if end is None:
+        return
+    ended, _ = recorded_on({"effectiveDateTime": end})
+    if ended is not None and ended < as_of:
+        out.note(
+            f"{naming(resource)} ({name!r}) has status {describe(resource.get('status'))} but its period ended on "
+            f"{ended.isoformat()} ({child(child(where, 'effectivePeriod'), 'end')}): counted as taken now; ask whether it still is"
+        )
 
 
 def _note_unread_medicines(
