@@ -774,6 +774,9 @@ PEOPLE: dict[str, Person] = {
     "harold_with_kidney_disease_using_a_salt_substitute_is_seen_soon": Person(
         answers(conditions=["chronic_kidney_disease"], supplements=["salt_substitute"]), NOTHING, "soon",
     ),
+    # As the spec says (both advice rows list their conditions, and high blood pressure is not among
+    # the salt-wasting exclusions). A reviewer may want to question it: Gitelman syndrome usually
+    # comes with normal or low blood pressure (Blanchard 2017, the spec's own source).
     "iris_with_high_blood_pressure_and_low_potassium_and_magnesium_is_asked_about_both_causes": Person(
         answers(conditions=["high_blood_pressure"], **k_and_mg(3.1, 0.60)), ("likely", "likely", "likely"), "soon",
         advised=("ask_about_aldosteronism", "ask_about_kidney_salt_wasting"),
