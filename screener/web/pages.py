@@ -297,6 +297,17 @@ async def after_emergency(request: Request) -> Response:
     return go("/question")
 
 
+# -- keeping the answers ------------------------------------------------------------------------
+
+
+@router.get("/still-here")
+async def still_here(request: Request) -> Response:
+    """Asked by the page's "Keep my answers" button: looking the session up restarts its idle
+    time (204); 410 when it has already been forgotten. Nothing is answered or changed."""
+    gone = current_session(request) is None
+    return Response(status_code=410 if gone else 204, headers={"Cache-Control": "no-store"})
+
+
 # -- error pages --------------------------------------------------------------------------------
 
 

@@ -64,6 +64,7 @@ def page(
         notices=notices,
         red_flags_now=red_flags,
         emergency_advice=web.questionnaire.emergency_advice,
+        idle_seconds=web.sessions.idle_seconds,
         **context,
     )
     return HTMLResponse(html, status_code=status)
