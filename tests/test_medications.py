@@ -983,3 +983,24 @@ def test_every_medicine_class_is_named_in_words_where_a_result_says_why(vocabula
     because = " ".join(f"{item.label}: {item.value}" for finding in result.findings for item in finding.evidence)
     assert "an anti-inflammatory painkiller (NSAID)" in because
     assert "medicine of class" not in because
+
+
+@pytest.mark.parametrize(
+    ("text", "generics"),
+    [
+        ("Jardiance 10 mg once daily", ["empagliflozin"]),
+        ("dapagliflozin 10mg", ["dapagliflozin"]),
+        ("Forxiga 10 mg", ["dapagliflozin"]),
+        ("Synjardy 12.5 mg/1000 mg", ["empagliflozin", "metformin"]),
+        ("gliclazide MR 30 mg", ["gliclazide"]),
+        ("Januvia 100 mg", ["sitagliptin"]),
+    ],
+)
+def test_diabetes_and_heart_failure_medicines_are_recognised_as_counting_nothing(
+    vocabulary: Vocabulary, text: str, generics: list[str]
+) -> None:
+    """Winston, 68, with heart failure and type 2 diabetes: his SGLT2 inhibitor and his diabetes
+    pills are recognised (no "ask a pharmacist" for each) and count towards nothing."""
+    match = vocabulary.match(text)
+    assert [drug.generic for drug in match.drugs] == generics
+    assert match.classes == {"no_known_effect"} and match.unrecognised == ()
