@@ -315,7 +315,7 @@ def serving(settings: CdsSettings | None = None) -> Iterator[str]:
 
     settings = settings or CdsSettings(as_of=AS_OF)
     app = create_app(_SCREENER.get(), settings=cds_web_settings(TEST_SETTINGS, settings), routers=[cds_router(settings)])
-    prepare(app)
+    prepare(app, settings)
     with running_server(app) as base:
         yield base
 

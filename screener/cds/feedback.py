@@ -69,8 +69,7 @@ def override_reasons(context: FhirContext, suggests_test: bool) -> list[dict[str
 
 def reason_display(context: FhirContext, code: str) -> str | None:
     """The display of one of our override reasons, or None for a code we do not offer."""
-    test = context.mapping.cds_hooks["suggest_test"]["text"]
-    return next((display.format(test=test) for known, display in (*_TEST_REASONS, *_GENERAL_REASONS) if known == code), None)
+    return next((reason["display"] for reason in override_reasons(context, suggests_test=True) if reason["code"] == code), None)
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,7 @@ def _note_unread_medicines(
     record holds (``authorizingPrescription``, ``request``: the prescription's status decides), nor
     one the screen counts already (the same name, or the same drugs as the vocabulary reads them)."""
     counted = out.answers.get("medications", [])
+    counted_names = {one.casefold() for one in counted}
     counted_drugs = {drug.generic for match in context.vocabulary.match_all(counted) for drug in match.drugs}
     names: dict[str, None] = {}
     kinds: dict[str, None] = {}
@@ -256,7 +257,7 @@ def _note_unread_medicines(
             continue
         found = named_medicine(resource, located.where, known, context)
         name = found[0][0] if found is not None else None
-        if name is None or name.casefold() in {one.casefold() for one in counted}:
+        if name is None or name.casefold() in counted_names:
             continue
         drugs = {drug.generic for drug in context.vocabulary.match_all([name])[0].drugs}
         if drugs and drugs <= counted_drugs:

@@ -80,8 +80,9 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
     candidates: dict[str, list[_Reading]] = {}
     # A panel Observation (a BMP) lists its results in hasMember, as a report does in result.
     panels = [located for located in observations if isinstance(located.resource.get("hasMember"), list)]
+    listing = [*reports, *panels]
     for located in observations:
-        for reading in _readings(located, [*reports, *panels], context, as_of, out):
+        for reading in _readings(located, listing, context, as_of, out):
             if reading.taken is not None and reading.taken.first_day > as_of:
                 continue
             if _has_number(reading, out):

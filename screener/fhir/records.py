@@ -124,19 +124,16 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
             if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):
                 groups.setdefault(patient, []).append(Located(resource, where))
     unattributed = groups.pop(None, [])
+    read_as_theirs: list[Located] = []  # naming no patient, read as the only patient's
     if len(groups) == 1 and unattributed:
         ((patient, located),) = groups.items()
-        theirs = [one for one in unattributed if not _names_someone_else(one.resource, located)]
-        unattributed = [one for one in unattributed if one not in theirs]
-        groups[patient] = [*located, *theirs]
+        someone_else = [_names_someone_else(one.resource, located) for one in unattributed]
+        read_as_theirs = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if not elsewhere]
+        unattributed = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if elsewhere]
+        groups[patient] = [*located, *read_as_theirs]
     paged = _next_page(bundle)
     records: list[Any] = [
-        PatientResources(
-            patient,
-            (*located, *_referenced(located, medications)),
-            tuple(one for one in located if patient_of(one.resource, full_urls) is None),
-            (paged,) if paged else (),
-        )
+        PatientResources(patient, (*located, *_referenced(located, medications)), tuple(read_as_theirs), (paged,) if paged else ())
         for patient, located in groups.items()
     ]
     # Naming no patient, among several (or none): each one its own (invalid) record.
@@ -240,17 +237,21 @@ def patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any
     return reference.removeprefix("urn:uuid:")
 
 
+def medication_references(resource: Mapping[str, Any]) -> Iterator[str]:
+    """The references to Medication resources a medicine resource makes: R4's
+    ``medicationReference``, R5's ``medication`` (a CodeableReference)."""
+    for key in ("medicationReference", "medication"):
+        value = resource.get(key)
+        reference = value.get("reference") if isinstance(value, dict) else None
+        if isinstance(reference, dict):  # R5 CodeableReference
+            reference = reference.get("reference")
+        if isinstance(reference, str):
+            yield reference
+
+
 def _referenced(located: Iterable[Located], medications: Iterable[Located]) -> list[Located]:
     """The Medication resources a patient's medicines name (medicationReference)."""
-    targets = set()
-    for one in located:
-        for key in ("medicationReference", "medication"):
-            value = one.resource.get(key)
-            reference = value.get("reference") if isinstance(value, dict) else None
-            if isinstance(reference, dict):  # R5 CodeableReference
-                reference = reference.get("reference")
-            if isinstance(reference, str):
-                targets.add(reference)
+    targets = {reference for one in located for reference in medication_references(one.resource)}
     out = []
     for medication in medications:
         identity = medication.resource.get("id")

@@ -45,11 +45,19 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["css_string"] = css_string
-    env.filters["number"] = lambda value: f"{value:,}"
-    env.filters["words"] = lambda code: str(code).replace("_", " ")
-    env.filters["units_together"] = units_together
+    env.filters.update(report_filters())
     return env
+
+
+def report_filters() -> dict[str, Any]:
+    """The filters the report templates use, for every template set that includes them (the web
+    page's result includes the report's partials)."""
+    return {
+        "css_string": css_string,
+        "number": lambda value: f"{value:,}",
+        "words": lambda code: str(code).replace("_", " "),
+        "units_together": units_together,
+    }
 
 
 def render(template: str, **context: Any) -> str:

@@ -13,6 +13,8 @@ not read (Encounter, Claim...) are passed over, as batch mode passes them over; 
 Medication resources are named by the medicines that point at them (``medicationReference``)
 from any patient: they are collected on the driver (an export holds one per product, a few
 thousand at most) and each executor adds to a batch of patients only those its medicines name.
+Every other line is read by Python once to find its patient, and once more in its patient's
+record.
 
 A patient's record takes the place of its Patient resource (or of its first resource, for one
 without), and in a file of bulk data the records are numbered 1, 2, 3... in that order, as
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.json_text import JsonFault, decode_document
 from screener.batch.records import RawRecord, UnreadableRecord
-from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, READ_TYPES, BulkDataPool, patient_of
+from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, READ_TYPES, BulkDataPool, medication_references, patient_of
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ def resource_kind(text: Column) -> Column:
 
 def split_bulk_data(frame: DataFrame, json_column: str, source: str, file_number: int, position: str) -> tuple[DataFrame, DataFrame]:
     """``frame`` without its bulk-data lines (nor the lines of kinds passed over), and those
-    bulk-data lines as (``text``, ``source``, ``file``, ``position``)."""
+    bulk-data lines as (``text``, ``source``, ``file``, ``position``, and their kind)."""
     from pyspark.sql import functions as F
 
     kinds = frame.withColumn(_KIND, resource_kind(F.col(f"`{json_column}`")))
@@ -62,6 +64,7 @@ def split_bulk_data(frame: DataFrame, json_column: str, source: str, file_number
         F.lit(source).alias("source"),
         F.lit(file_number).cast("long").alias(_FILE),
         F.col(f"`{position}`").cast("long").alias("position"),
+        F.col(_KIND),
     )
     others = kinds.where(F.col(_KIND).isNull() | ~F.col(_KIND).isin(*EHR_TYPES, *PASSED_OVER)).drop(_KIND)
     return others, bulk
@@ -78,17 +81,14 @@ def screen_bulk_data(
     from screener.spark import result_spark_schema
     from screener.spark.inputs import numbered
 
+    medications = _medications(bulk.where(F.col(_KIND) == "Medication").select(_TEXT, "source", "position").collect())
     keyed_schema = StructType(
-        [StructField(name, kind) for name, kind in ((_PATIENT, StringType()), (_KIND, StringType()), (_TEXT, StringType()),
+        [StructField(name, kind) for name, kind in ((_PATIENT, StringType()), (_TEXT, StringType()),
                                                     ("source", StringType()), (_FILE, LongType()), ("position", LongType()))]
     )
-    keyed = bulk.mapInArrow(_patient_keys, keyed_schema)
-    medications = {
-        row[_PATIENT]: (row[_TEXT], row["source"], row["position"])
-        for row in keyed.where(F.col(_KIND) == "Medication").select(_PATIENT, _TEXT, "source", "position").collect()
-    }
+    keyed = bulk.drop(_KIND).mapInArrow(_patient_keys, keyed_schema)
     held = F.struct(F.col(_FILE), F.col("position"), F.col("source"), F.col(_TEXT))
-    patients = keyed.where(F.col(_KIND) != "Medication").groupBy(_PATIENT).agg(F.collect_list(held).alias("held"))
+    patients = keyed.groupBy(_PATIENT).agg(F.collect_list(held).alias("held"))
     screen = functools.partial(_screen_patients, medications=medications, rules=rules, detail=detail, as_of=as_of)
     results = patients.repartition(partitions).mapInArrow(screen, result_spark_schema())
     # Numbered per file, in the order of each record's place in it, as batch mode numbers them.
@@ -101,14 +101,26 @@ def screen_bulk_data(
     return renumbered.select(*(F.col(f"`{name}`") for name in results.columns))
 
 
+def _medications(rows: list[Any]) -> dict[str, tuple[str, str, int]]:
+    """The Medication lines by their id, as (text, source, position); one that batch mode's
+    decoder refuses is left to ``_patient_keys``, which makes it a record of its own."""
+    found: dict[str, tuple[str, str, int]] = {}
+    for row in rows:
+        medication = _resource(row[_TEXT])
+        identity = medication.get("id") if isinstance(medication, dict) else None
+        if isinstance(identity, str):
+            found[identity] = (row[_TEXT], row["source"], row["position"])
+    return found
+
+
 # -- on the executors -----------------------------------------------------------------------------
 
 
 def _patient_keys(batches: Iterator[Any]) -> Iterator[Any]:
-    """Each line with the patient it is about: a Medication's own id (it is about no one), a
-    patient's id, or a key of its own for a line about no patient (each is its own record, as
-    in batch mode). A line about something else (a Device, a Group) is dropped, as batch mode
-    drops it."""
+    """Each line with the patient it is about: a patient's id, or a key of its own for a line
+    about no patient (each is its own record, as in batch mode). A Medication is left out (the
+    driver sends those to every executor), and a line about something else (a Device, a Group)
+    is dropped, as batch mode drops it."""
     import pyarrow as pa
 
     for batch in batches:
@@ -116,20 +128,15 @@ def _patient_keys(batches: Iterator[Any]) -> Iterator[Any]:
         for row in batch.to_pylist():
             read = _resource(row[_TEXT])
             resource = None if isinstance(read, str) else read
-            kind = resource.get("resourceType") if isinstance(resource, dict) else None
-            if kind == "Medication":
-                identity = resource.get("id") if isinstance(resource, dict) else None
-                key = identity if isinstance(identity, str) else None
-            else:
-                patient = patient_of(resource, {}) if isinstance(resource, dict) else None
-                if patient is NOT_A_PATIENT:
-                    continue
-                key = patient if isinstance(patient, str) else None
-            if key is None and kind != "Medication":
-                key = f"\x00{row['source']}\x00{row['position']}"  # about no patient: a record of its own
-            rows.append({_PATIENT: key, _KIND: kind, **row})
+            if resource is not None and resource.get("resourceType") == "Medication":
+                continue
+            patient = patient_of(resource, {}) if resource is not None else None
+            if patient is NOT_A_PATIENT:
+                continue
+            key = patient if isinstance(patient, str) else f"\x00{row['source']}\x00{row['position']}"  # a record of its own
+            rows.append({_PATIENT: key, **row})
         yield pa.RecordBatch.from_pylist(
-            rows, schema=pa.schema([(_PATIENT, pa.string()), (_KIND, pa.string()), (_TEXT, pa.string()),
+            rows, schema=pa.schema([(_PATIENT, pa.string()), (_TEXT, pa.string()),
                                     ("source", pa.string()), (_FILE, pa.int64()), ("position", pa.int64())])
         )
 
@@ -159,7 +166,7 @@ def _screen_patients(
                     unreadable.append(UnreadableRecord(line["source"], line["position"], f"line {line['position']}: {resource}"))
                     continue
                 pool.add(resource, line["source"], line["position"])
-                named.update(_medicines_named(resource))
+                named.update(reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:") for reference in medication_references(resource))
         for identity in sorted(named & medications.keys()):
             text, source, position = medications[identity]
             medication = _resource(text)
@@ -186,16 +193,3 @@ def _entry(entry: dict[str, Any], position: int) -> dict[str, Any]:
     entry.setdefault("position", position)  # a result has one only with a source
     return entry
 
-
-def _medicines_named(resource: Any) -> Iterator[str]:
-    """The ids of the Medication resources a medicine points at (``Medication/ID``, a full URL
-    ending so, or ``urn:uuid:ID``); ``BulkDataPool`` then keeps those that match exactly."""
-    if not isinstance(resource, dict):
-        return
-    for key in ("medicationReference", "medication"):
-        value = resource.get(key)
-        reference = value.get("reference") if isinstance(value, dict) else None
-        if isinstance(reference, dict):  # R5 CodeableReference
-            reference = reference.get("reference")
-        if isinstance(reference, str):
-            yield reference.rsplit("/", 1)[-1].removeprefix("urn:uuid:")

@@ -159,19 +159,12 @@ def cds_web_settings(settings: WebSettings, cds: CdsSettings) -> WebSettings:
     return dataclasses.replace(
         settings,
         body_limits_by_path=(*settings.body_limits_by_path, (PREFIX, cds.max_body_bytes)),
-        json_refusals_by_path=(*settings.json_refusals_by_path, (PREFIX, _TooLarge(cds))),
+        json_refusals_by_path=(*settings.json_refusals_by_path, (PREFIX, _too_large)),
     )
 
 
-@dataclass(frozen=True)
-class _TooLarge:
-    """The JSON body of a call refused for its size; it carries the CDS settings, so that
-    ``prepare`` finds them in the app's settings."""
-
-    cds: CdsSettings
-
-    def __call__(self, message: str) -> dict[str, Any]:
-        return HookError(413, "too_large", message).as_dict()
+def _too_large(message: str) -> dict[str, Any]:
+    return HookError(413, "too_large", message).as_dict()
 
 
 @dataclass
@@ -184,17 +177,14 @@ class _Cds:
     given: GivenCards = field(default_factory=GivenCards)
 
 
-def prepare(app: Any) -> None:
+def prepare(app: Any, cds: CdsSettings) -> None:
     """Build the services and the card writer now (a bad FHIR mapping is a ``RulesError`` at
-    start-up, not on the first call), and, for an app made with ``cds_web_settings``, give the
-    CORS headers to the answers under /cds-services that the app's middleware and error handlers
-    make (413, 404, 405...): without them a browser-based EHR sees a network error, not the
-    reason. Call it once, before the app serves."""
-    web: WebContext = app.state.web
-    _shared(web, app)
-    found = [body.cds for prefix, body in web.settings.json_refusals_by_path if prefix == PREFIX and isinstance(body, _TooLarge)]
-    if found:  # the app was made with cds_web_settings
-        app.add_middleware(CorsEverywhere, settings=found[-1])
+    start-up, not on the first call), and give the CORS headers of ``cds`` (the settings of the
+    app's ``cds_router``) to the answers under /cds-services that the app's middleware and error
+    handlers make (413, 404, 405...): without them a browser-based EHR sees a network error, not
+    the reason. Call it once, before the app serves."""
+    _shared(app.state.web, app)
+    app.add_middleware(CorsEverywhere, settings=cds)
 
 
 def _shared(web: WebContext, app: Any) -> _Cds:
@@ -248,7 +238,6 @@ class _Gate:
         if isinstance(body, HookError):
             return self.answer(request, body.as_dict(), body.status)
         return shared, service, body
-
 
     def elsewhere(self, request: Request, service: str, rest: str) -> Response:
         """405 for a wrong method on one of our endpoints, else 404 (JSON, as every refusal)."""

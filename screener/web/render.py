@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def environment() -> jinja2.Environment:
-    from screener.reports.render import css_string
+    from screener.reports.render import report_filters
 
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -37,10 +37,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["words"] = lambda code: str(code).replace("_", " ")
+    env.filters.update(report_filters())
     env.filters["code_spans"] = code_spans
-    env.filters["css_string"] = css_string
-    env.filters["number"] = lambda value: f"{value:,}"
     env.globals["version"] = __version__
     return env
 

@@ -139,7 +139,7 @@ def serve(
     screener = Screener(load_ruleset(rules))
     settings = cds_web_settings(WebSettings(allowed_hosts=allowed_hosts(host)), cds)
     app = create_app(screener, Questionnaire.load(rules), settings=settings, routers=[cds_router(cds)])
-    prepare(app)
+    prepare(app, cds)
     warning = exposure_warning(host)
     sock = bind(host, port)
     url = url_of(sock)
