@@ -288,6 +288,8 @@ def _emergency(term: Terminal, advice: str) -> None:
 
 def _review(interview: Interview, term: Terminal, emergency_advice: str) -> None:
     """Show every answer; the person may change any of them before the result."""
+    from screener.interview.replies import choice_number
+
     while True:
         lines = interview.review()
         term.say()
@@ -302,10 +304,11 @@ def _review(interview: Interview, term: Terminal, emergency_advice: str) -> None
                 return  # nothing more to change: show the result
             if not raw:
                 return
-            if raw.isdigit() and 1 <= int(raw) <= len(lines):
+            chosen = choice_number(raw)
+            if chosen is not None and 1 <= chosen <= len(lines):
                 break
             term.say(f"Please type a number from 1 to {len(lines)}, or press Enter to see your result.", "yellow")
-        interview.change(lines[int(raw) - 1].item_id)
+        interview.change(lines[chosen - 1].item_id)
         if not _converse(interview, term, emergency_advice):
             return
 
