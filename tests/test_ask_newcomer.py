@@ -3,15 +3,23 @@ review of the terminal questionnaire).
 
 - A reply that only looks like a number ("²", a superscript typed by accident; a key held down
   for thousands of digits) is asked again, never a crash that loses every answer.
+- The file name typed after Ctrl-C (or when saving fails at the end) never replaces a file that
+  already holds answers without a yes, and a name that cannot be written gets another chance
+  instead of losing the answers; "~/answers.json" is the home folder, as in a shell.
 """
 
 from __future__ import annotations
 
+import builtins
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, ask, saved
+from screener.cli.main import app
+from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, ask, runner, saved
+from typer.testing import CliRunner
 
 from screener.errors import ExitCode
 from screener.interview import Interview, Questionnaire
@@ -58,3 +66,93 @@ def test_a_superscript_at_the_review_is_asked_again_and_the_answers_are_saved(tm
     assert run.exit_code == ExitCode.OK, run.output
     assert run.output.count("Please type a number from 1 to") == 2
     assert saved(path)["age"] == 35
+
+
+# -- the file name typed after Ctrl-C ------------------------------------------------------------
+
+
+@pytest.fixture
+def keyboard(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """What the person types, line by line: None is Ctrl-C, a callable is called and its result
+    typed; after the last line, the input ends."""
+    typed: list[Any] = []
+
+    def fake_input(prompt: str = "") -> str:
+        if not typed:
+            raise EOFError
+        line = typed.pop(0)
+        if line is None:
+            raise KeyboardInterrupt
+        return str(line() if callable(line) else line)
+
+    monkeypatch.setattr(builtins, "input", fake_input)
+    yield typed
+
+
+RITAS_ANSWERS = {"red_flags_now": [], "age": 72, "sex": "female", "medications": ["Lasix 40 mg"]}
+
+
+def test_a_typed_file_holding_someone_elses_answers_is_not_replaced_without_a_yes(
+    tmp_path: Path, keyboard: list[Any]
+) -> None:
+    ritas = tmp_path / "rita.json"
+    ritas.write_text(json.dumps(RITAS_ANSWERS), encoding="utf-8")
+    mine = tmp_path / "sam.json"
+    keyboard += ["0", "35", None, str(ritas), "", str(mine)]
+    run = runner.invoke(app, ["ask", "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED
+    said = " ".join(run.output.split())
+    assert f"{ritas} already holds answers. Replace them with these? (yes or no; Enter means no)" in said
+    assert f"{ritas} is left as it is." in said
+    assert saved(ritas) == RITAS_ANSWERS
+    assert saved(mine) == {"red_flags_now": [], "age": 35}
+    assert f"mgk-screen ask --resume {mine}" in said
+
+
+def test_a_typed_file_holding_answers_is_replaced_after_a_yes(tmp_path: Path, keyboard: list[Any]) -> None:
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"age": 34}), encoding="utf-8")
+    keyboard += ["0", "35", None, str(mine), "yes"]
+    run = runner.invoke(app, ["ask", "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED
+    assert saved(mine) == {"red_flags_now": [], "age": 35}
+
+
+def test_a_typed_name_that_cannot_be_written_gets_another_chance(tmp_path: Path, keyboard: list[Any]) -> None:
+    later = tmp_path / "later.json"
+    keyboard += ["0", None, str(tmp_path), str(tmp_path / "no such folder" / "a.json"), str(later)]
+    run = runner.invoke(app, ["ask", "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED
+    assert " ".join(run.output.split()).count("could not be saved in") == 2
+    assert saved(later) == {"red_flags_now": []}
+
+
+def test_a_typed_name_starting_with_a_tilde_is_in_the_home_folder(
+    tmp_path: Path, keyboard: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    keyboard += ["0", None, "~/later.json"]
+    run = CliRunner().invoke(app, ["ask", "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED
+    assert saved(tmp_path / "later.json") == {"red_flags_now": []}
+    assert not (tmp_path / "~").exists()
+
+
+def test_when_saving_fails_at_the_end_a_typed_file_holding_answers_is_not_replaced_without_a_yes(
+    tmp_path: Path, keyboard: list[Any]
+) -> None:
+    target = tmp_path / "answers.json"
+    ritas = tmp_path / "rita.json"
+    ritas.write_text(json.dumps(RITAS_ANSWERS), encoding="utf-8")
+    mine = tmp_path / "sam.json"
+
+    def folder_in_the_way() -> str:  # after the check before the first question, the file becomes a folder
+        target.mkdir()
+        return "0"
+
+    keyboard += [folder_in_the_way, *NOTHING_TO_REPORT[1:], *REVIEW_DONE, str(ritas), "no", str(mine)]
+    run = runner.invoke(app, ["ask", "--save", str(target), "--plain"])
+    assert saved(ritas) == RITAS_ANSWERS
+    assert saved(mine)["age"] == 35
+    assert f"Your answers are saved in {mine}." in " ".join(run.output.split())
