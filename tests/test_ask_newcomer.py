@@ -6,6 +6,10 @@ review of the terminal questionnaire).
 - The file name typed after Ctrl-C (or when saving fails at the end) never replaces a file that
   already holds answers without a yes, and a name that cannot be written gets another chance
   instead of losing the answers; "~/answers.json" is the home folder, as in a shell.
+- The short result `ask` ends with carries the result's notes (a medicine kept as written and not
+  counted, an age the screen is not built for): the questionnaire promised "the result will
+  suggest asking a pharmacist about it". On a small screen they give way, after the
+  recommendations, to one line saying how many there are.
 """
 
 from __future__ import annotations
@@ -156,3 +160,42 @@ def test_when_saving_fails_at_the_end_a_typed_file_holding_answers_is_not_replac
     assert saved(ritas) == RITAS_ANSWERS
     assert saved(mine)["age"] == 35
     assert f"Your answers are saved in {mine}." in " ".join(run.output.split())
+
+
+# -- the notes in the short result ---------------------------------------------------------------
+
+# A woman of 72 on furosemide who wrote it "furosimide" and said no to "Did you mean furosemide?".
+KEPT_AS_WRITTEN = ["0", "72", "female", "yes", "furosimide", "no", "never", "no", "no", "no", "0", "sometimes", "3", "3", "0", "", ""]
+
+
+def test_a_medicine_kept_as_written_is_named_in_the_short_result_with_the_pharmacist_advice(tmp_path: Path) -> None:
+    run = ask("--plain", replies=[*KEPT_AS_WRITTEN, *REVIEW_DONE])
+    assert run.exit_code == ExitCode.OK, run.output
+    said = " ".join(run.output.split())
+    promise = "'furosimide' is kept as you wrote it. It is not counted, and the result will suggest asking a pharmacist"
+    assert promise in said
+    result = said[said.index("mgk-screen result") :]
+    assert "Please note ! medication 'furosimide': 'furosimide' not recognised (did you mean furosemide?), so not counted; ask a pharmacist" in result
+    assert result.index("Please note") < result.index("This is a screening and education tool")
+
+
+@pytest.mark.parametrize(("width", "height"), [(60, 20), (80, 24), (120, 40)])
+def test_a_teenagers_short_result_says_the_screen_is_built_for_adults_or_that_there_is_a_note(
+    screener: Any, width: int, height: int
+) -> None:
+    from test_render import PERSONAS, rendered
+
+    from screener.render import render_short_result
+
+    (path,) = [path for path in PERSONAS if path.stem == "teenager-with-stomach-bug"]
+    result = screener.screen(json.loads(path.read_text(encoding="utf-8")))
+    lines = rendered(render_short_result, result, width, plain=True, max_lines=height - 2, more="type d below")
+    assert len(lines) <= height - 2
+    said = " ".join(" ".join(lines).split())
+    whole = "Please note ! This screener is built for adults (18 and over): the result may not apply." in said
+    counted = "(1 note on your answers: type d below)" in said
+    assert whole != counted, "the note, or one line saying there is one"
+    if counted:
+        assert "more recommendation" in said, "the notes give way only after the recommendations"
+    if height >= 40:
+        assert whole
