@@ -208,6 +208,8 @@ def _holds_an_array(path: Path) -> bool:
 
 
 def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal) -> None:
+    from screener.interview.medicine_checks import resumed_without_asking
+
     term.say(f"Carrying on from {resume}.", keep=[resume])
     labels = {item.field: item.label for item in questionnaire.items}
     for path in interview.kept_as_given:
@@ -218,6 +220,8 @@ def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: T
         )
     for path in interview.not_kept:
         term.say(f"  Note: '{path}' from the file does not fit the other answers, so it was left out.", "yellow")
+    for note in resumed_without_asking(interview.vocabulary, interview.medicines()):
+        term.say(f"  Note: {note}", "yellow", hang=4)
 
 
 def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bool:

@@ -10,6 +10,9 @@ review of the terminal questionnaire).
   counted, an age the screen is not built for): the questionnaire promised "the result will
   suggest asking a pharmacist about it". On a small screen they give way, after the
   recommendations, to one line saying how many there are.
+- Carrying on from a file saved at Ctrl-C while "Did you mean omeprazole?" was being asked keeps
+  the name as written (as for any saved file) but says so, and where to change it: a medicine is
+  never left uncounted without a word.
 """
 
 from __future__ import annotations
@@ -199,3 +202,30 @@ def test_a_teenagers_short_result_says_the_screen_is_built_for_adults_or_that_th
         assert "more recommendation" in said, "the notes give way only after the recommendations"
     if height >= 40:
         assert whole
+
+
+# -- carrying on from a file saved in the middle of the medicine checks --------------------------
+
+
+def test_stopped_at_did_you_mean_then_resumed_the_person_is_told_and_can_still_correct_it(
+    tmp_path: Path, keyboard: list[Any]
+) -> None:
+    path = tmp_path / "partial.json"
+    keyboard += ["0", "68", "male", "no", "omeprazol 20 mg", None, "yes"]
+    stopped = runner.invoke(app, ["ask", "--save", str(path), "--plain"])
+    assert "We did not recognise 'omeprazol'. Did you mean omeprazole?" in " ".join(stopped.output.split())
+    assert stopped.exit_code == ExitCode.INTERRUPTED
+    assert saved(path)["medications"] == ["omeprazol 20 mg"]
+
+    rest = ["never", "no", "no", "no", "0", "rarely", "5", "0", "0", "", ""]
+    keyboard += [*rest, "5", "", "yes", "yes", *REVIEW_DONE]  # at the review: medicines, Enter keeps them
+    resumed = runner.invoke(app, ["ask", "--resume", str(path), "--plain"])
+    assert resumed.exit_code == ExitCode.OK, resumed.output
+    said = " ".join(resumed.output.split())
+    assert (
+        "Note: 'omeprazol' is not a medicine name we know (did you mean omeprazole?), so it is kept as written and "
+        "not counted. To change it, choose Medicines when you review your answers."
+    ) in said
+    assert said.index("Note: 'omeprazol'") < said.index("Question")
+    assert saved(path)["medications"] == ["omeprazole 20 mg"]
+    assert saved(path)["ppi_over_3_months"] == "yes"
