@@ -141,8 +141,12 @@ def ask(
             offer_save(interview, term, target)
         raise typer.Exit(int(stopped_code(stop))) from None
     except EOFError:
+        ended = "The input ended before the questionnaire was finished."
+        if term.interactive and not target:  # Ctrl-D at a keyboard: the answers are offered a file, as at Ctrl-C
+            offer_save(interview, term, None, why=ended)
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         term.say()
-        term.say("The input ended before the questionnaire was finished.", "yellow")
+        term.say(ended, "yellow")
         if target and interview.started and ask_io.save(target, interview.answers):
             term.say(f"Your answers so far are saved in {target}. Carry on with:", keep=[target])
             term.say(f"  mgk-screen ask --resume {quoted(target)}", wrap=False)

@@ -226,10 +226,11 @@ def save_in_typed_file(term: Terminal, answers: dict[str, Any], invitation: str)
         term.say(f"They could not be saved in {path} ({problem}). {invitation}", "yellow", keep=[path])
 
 
-def offer_save(interview: Interview, term: Terminal, target: Path | None) -> None:
-    """After Ctrl-C: offer to save the answers so far, to carry on later."""
+def offer_save(interview: Interview, term: Terminal, target: Path | None, *, why: str = "Stopped.") -> None:
+    """After Ctrl-C (or Ctrl-D at a keyboard): say ``why``, and offer to save the answers so far,
+    to carry on later."""
     term.say()
-    term.say("Stopped.")
+    term.say(why, "" if why == "Stopped." else "yellow")
     if not interview.started:
         return
     answers = interview.answers

@@ -13,6 +13,8 @@ review of the terminal questionnaire).
 - Carrying on from a file saved at Ctrl-C while "Did you mean omeprazole?" was being asked keeps
   the name as written (as for any saved file) but says so, and where to change it: a medicine is
   never left uncounted without a word.
+- Ctrl-D at a keyboard, without --save, offers a file for the answers so far, as Ctrl-C does
+  (it ended the questionnaire and lost them without a word).
 """
 
 from __future__ import annotations
@@ -229,3 +231,28 @@ def test_stopped_at_did_you_mean_then_resumed_the_person_is_told_and_can_still_c
     assert said.index("Note: 'omeprazol'") < said.index("Question")
     assert saved(path)["medications"] == ["omeprazole 20 mg"]
     assert saved(path)["ppi_over_3_months"] == "yes"
+
+
+# -- Ctrl-D at a keyboard ------------------------------------------------------------------------
+
+
+def test_ctrl_d_at_a_keyboard_without_save_offers_a_file_for_the_answers_so_far(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    from test_ask_terminal import answer, expect_words, spawn
+
+    path = tmp_path / "later.json"
+    child = spawn("ask", "--plain")
+    try:
+        answer(child, "Question 1, about 18 to go", "0")
+        answer(child, "How old are you?", "72")
+        expect_words(child, "What is your sex?")
+        child.expect_exact("> ")
+        child.sendeof()
+        expect_words(child, "The input ended before the questionnaire was finished.")
+        answer(child, "Save your answers so far, so that you can carry on later? Type a file name", str(path))
+        expect_words(child, "Carry on later with:")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == ExitCode.USAGE
+    assert saved(path) == {"red_flags_now": [], "age": 72}
