@@ -13,10 +13,12 @@ answer to "what now?" fits on one screen.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
@@ -36,6 +38,8 @@ def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
     if not text:
         return ""
     width = max(width, indent + hang + 20)
+    if cell_len(text) != len(text):  # wide characters (奥美拉唑, emoji) take two columns each
+        return _wrap_by_columns(text, width, " " * indent, " " * (indent + hang))
     return textwrap.fill(
         text,
         width,
@@ -44,6 +48,26 @@ def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
         break_long_words=False,
         break_on_hyphens=False,
     )
+
+
+def _wrap_by_columns(text: str, width: int, first: str, then: str) -> str:
+    """``wrap`` measuring each word by the columns a terminal gives it, not by its characters
+    (textwrap counts characters, so a line of wide ones ran past the edge and the terminal broke
+    a word in two). Runs of spaces between words stay; those at a line break go."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for chunk in (part for part in re.split(r"( +)", " ".join(text.expandtabs().splitlines())) if part):
+        indent = then if lines else first
+        if line and used + cell_len(chunk) > width - len(indent):
+            lines.append(indent + "".join(line).rstrip(" "))
+            line, used = [], 0
+        if chunk.isspace() and not line and lines:
+            continue  # no spaces at the start of a continuation line
+        line.append(chunk)
+        used += cell_len(chunk)
+    lines.append((then if lines else first) + "".join(line).rstrip(" "))
+    return "\n".join(lines)
 
 
 @dataclass

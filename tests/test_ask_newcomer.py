@@ -15,6 +15,8 @@ review of the terminal questionnaire).
   never left uncounted without a word.
 - Ctrl-D at a keyboard, without --save, offers a file for the answers so far, as Ctrl-C does
   (it ended the questionnaire and lost them without a word).
+- A medicine written in Chinese characters (two columns each on a terminal) wraps between words
+  like any other, never past the edge where the terminal would break a word in two.
 """
 
 from __future__ import annotations
@@ -256,3 +258,36 @@ def test_ctrl_d_at_a_keyboard_without_save_offers_a_file_for_the_answers_so_far(
         child.close()
     assert child.exitstatus == ExitCode.USAGE
     assert saved(path) == {"red_flags_now": [], "age": 72}
+
+
+# -- wide characters -----------------------------------------------------------------------------
+
+WIDE_NOTE = (
+    "! medication '奥美拉唑': '奥美拉唑' not recognised, so not counted; ask a pharmacist whether it affects "
+    "magnesium or potassium"
+)
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_a_note_with_wide_characters_wraps_within_the_terminals_columns(width: int) -> None:
+    from rich.cells import cell_len
+
+    from screener.render import wrap
+
+    lines = wrap(WIDE_NOTE, width, indent=2, hang=2).split("\n")
+    assert all(cell_len(line) <= width for line in lines), lines
+    assert " ".join(" ".join(lines).split()) == WIDE_NOTE, "wrapped between words only"
+    assert all(line.startswith("    ") for line in lines[1:]), "a hanging indent"
+
+
+def test_the_review_of_medicines_in_wide_characters_fits_a_terminal_of_sixty_columns() -> None:
+    from rich.cells import cell_len
+
+    medicines = "Lasix 40 mg, 奥美拉唑 20 mg, 阿莫西林 500 mg, 布洛芬 200 mg"
+    replies = ["0", "35", "male", "no", medicines, "yes", *NOTHING_TO_REPORT[5:], *REVIEW_DONE]
+    run = CliRunner(env={"COLUMNS": "60", "TERMINAL_WIDTH": "60"}).invoke(app, ["ask", "--plain"], input="\n".join(replies) + "\n")
+    assert run.exit_code == ExitCode.OK, run.output
+    review = run.output[run.output.index("Your answers") : run.output.index("Type a number to change")]
+    medicines_line = review[review.index("5. Medicines") : review.index(" 6. ")].rstrip().split("\n")
+    assert len(medicines_line) > 1 and all(cell_len(line) <= 60 for line in medicines_line), medicines_line
+    assert "奥美拉唑 20 mg" in " ".join(" ".join(medicines_line).split())
