@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from screener.interview import Interview, Question
 
 _DETAILS = frozenset({"d", "details", "why", "more"})
+_QUIT = frozenset({"quit", "exit", "q", ":q"})  # what a newcomer types to leave a program
 _REASONING = "The full reasoning (every rule that fired and why):"
 
 
@@ -235,7 +236,10 @@ def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bo
         number, left = interview.progress()
         _show(question, number, left, term)
         while True:
-            reply = interview.answer(term.read())
+            typed = term.read()
+            if typed.strip().lower() in _QUIT:
+                raise KeyboardInterrupt  # stop as Ctrl-C does: the answers so far are offered a file
+            reply = interview.answer(typed)
             if reply.status == "help":
                 term.say(f"Why we ask: {reply.message}", "cyan")
             elif reply.status == "invalid":

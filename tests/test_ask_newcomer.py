@@ -17,6 +17,9 @@ review of the terminal questionnaire).
   (it ended the questionnaire and lost them without a word).
 - A medicine written in Chinese characters (two columns each on a terminal) wraps between words
   like any other, never past the edge where the terminal would break a word in two.
+- "quit" or "exit", typed as a newcomer leaves a program, stops as Ctrl-C does (with the offer to
+  save the answers so far), instead of "Sorry, I did not understand 'quit'" or, at the medicines
+  question, a medicine called "quit".
 """
 
 from __future__ import annotations
@@ -291,3 +294,15 @@ def test_the_review_of_medicines_in_wide_characters_fits_a_terminal_of_sixty_col
     medicines_line = review[review.index("5. Medicines") : review.index(" 6. ")].rstrip().split("\n")
     assert len(medicines_line) > 1 and all(cell_len(line) <= 60 for line in medicines_line), medicines_line
     assert "奥美拉唑 20 mg" in " ".join(" ".join(medicines_line).split())
+
+
+# -- quit ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["quit", "Exit", "q"])
+def test_quit_stops_as_ctrl_c_does_and_offers_to_save(tmp_path: Path, word: str) -> None:
+    path = tmp_path / "later.json"
+    run = ask("--plain", replies=["0", "72", "female", "no", word, str(path)])
+    assert run.exit_code == ExitCode.INTERRUPTED, run.output
+    assert "Save your answers so far, so that you can carry on later?" in " ".join(run.output.split())
+    assert saved(path) == {"red_flags_now": [], "age": 72, "sex": "female", "diuretic_use": "no"}, "no medicine 'quit'"
