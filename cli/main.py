@@ -58,6 +58,16 @@ app = typer.Typer(
         "Screen for combined magnesium and potassium depletion, and explain why.\n\n"
         "Screening and teaching only: never a diagnosis."
     ),
+    epilog=(
+        "\b\n"  # laid out as written, not rewrapped
+        "Start here:\n"
+        "  mgk-screen ask            the questionnaire, in this terminal\n"
+        "  mgk-screen screen FILE    the result for an answers file\n"
+        "Teaching:\n"
+        "  mgk-screen demo --list    the personas (demo NAME walks one through)\n"
+        "  mgk-screen explain FILE   why a result came out as it did\n"
+        "  mgk-screen rules list     the rule catalogue (rules show ID: one rule)"
+    ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # answers are health data: never print local variables
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -2,6 +2,8 @@
 
 - A persona named as said aloud or copied from its title ("Runner with cramps only",
   "Runner-With-Cramps-Only") is that persona, not "no persona ... did you mean".
+- `mgk-screen --help` says where to start, and where the teaching side is (the personas, the
+  traces, the rule catalogue): command summaries cut at 45 characters did not say.
 """
 
 from __future__ import annotations
@@ -24,3 +26,19 @@ def test_a_name_that_is_no_persona_still_gets_the_nearest() -> None:
     run = runner.invoke(app, ["demo", "runner with cramps"])
     assert run.exit_code == 2
     assert "no persona 'runner with cramps'" in run.stderr and "did you mean 'runner-with-cramps-only'" in run.stderr
+
+
+def test_the_top_level_help_says_where_to_start_and_where_the_teaching_commands_are() -> None:
+    run = runner.invoke(app, ["--help"])
+    assert run.exit_code == 0
+    shown = {line.strip().split("  ")[0]: line for line in run.stdout.split("\n") if line.startswith("    mgk-screen ")}
+    assert list(shown) == [
+        "mgk-screen ask",
+        "mgk-screen screen FILE",
+        "mgk-screen demo --list",
+        "mgk-screen explain FILE",
+        "mgk-screen rules list",
+    ]
+    assert "Teaching:" in run.stdout
+    for command in (["demo", "--list"], ["rules", "list"]):
+        assert runner.invoke(app, command).exit_code == 0, "each named command runs as written"
