@@ -4,6 +4,8 @@
   "Runner-With-Cramps-Only") is that persona, not "no persona ... did you mean".
 - `mgk-screen --help` says where to start, and where the teaching side is (the personas, the
   traces, the rule catalogue): command summaries cut at 45 characters did not say.
+- `explain runner` (a persona's name cut short, where a file is wanted) names the nearest persona
+  and how to walk it, instead of only "cannot read file".
 """
 
 from __future__ import annotations
@@ -42,3 +44,16 @@ def test_the_top_level_help_says_where_to_start_and_where_the_teaching_commands_
     assert "Teaching:" in run.stdout
     for command in (["demo", "--list"], ["rules", "list"]):
         assert runner.invoke(app, command).exit_code == 0, "each named command runs as written"
+
+
+def test_explain_with_part_of_a_persona_name_names_the_persona() -> None:
+    run = runner.invoke(app, ["explain", "runner"])
+    assert run.exit_code == 2
+    assert "runner: no such file, nor a persona (did you mean the persona 'runner-with-cramps-only'?)" in run.stderr
+    assert "`mgk-screen demo NAME` walks one" in run.stderr
+
+
+def test_explain_with_a_missing_file_that_is_like_no_persona_says_only_that_it_cannot_be_read() -> None:
+    run = runner.invoke(app, ["explain", "answrs.json"])
+    assert run.exit_code == 2
+    assert "answrs.json: cannot read file" in run.stderr and "persona" not in run.stderr
