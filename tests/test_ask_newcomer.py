@@ -20,6 +20,8 @@ review of the terminal questionnaire).
 - "quit" or "exit", typed as a newcomer leaves a program, stops as Ctrl-C does (with the offer to
   save the answers so far), instead of "Sorry, I did not understand 'quit'" or, at the medicines
   question, a medicine called "quit".
+- "none of these" (as the other list questions offer it), "no meds", "nil" at the medicines
+  question mean no medicines, not a medicine called "none of these" for a pharmacist to look at.
 """
 
 from __future__ import annotations
@@ -306,3 +308,15 @@ def test_quit_stops_as_ctrl_c_does_and_offers_to_save(tmp_path: Path, word: str)
     assert run.exit_code == ExitCode.INTERRUPTED, run.output
     assert "Save your answers so far, so that you can carry on later?" in " ".join(run.output.split())
     assert saved(path) == {"red_flags_now": [], "age": 72, "sex": "female", "diuretic_use": "no"}, "no medicine 'quit'"
+
+
+# -- no medicines, as people say it --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["none of these", "None at all.", "no meds", "No medications", "nil"])
+def test_no_medicines_said_in_everyday_words_is_an_empty_list_not_a_medicine(interview: Interview, said: str) -> None:
+    for reply in ["0", "40", "male", "no"]:
+        assert interview.answer(reply).moved_on
+    reply = interview.answer(said)
+    assert reply.moved_on and not reply.notes, reply.notes
+    assert interview.answers["medications"] == []
