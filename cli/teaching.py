@@ -59,9 +59,11 @@ class _Pauser:
         if self.done:
             return
         echo("\nPress Enter to continue ", nl=False)
-        if not sys.stdin.readline():
-            self.done = True
-        echo("")
+        try:
+            if not sys.stdin.readline():
+                self.done = True
+        finally:
+            echo("")  # also at Ctrl-C: the shell's prompt then starts on a line of its own
 
 
 def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:

@@ -6,6 +6,8 @@
   traces, the rule catalogue): command summaries cut at 45 characters did not say.
 - `explain runner` (a persona's name cut short, where a file is wanted) names the nearest persona
   and how to walk it, instead of only "cannot read file".
+- Ctrl-C at "Press Enter to continue" (`demo --step`) stops with exit 130 and ends the line, so
+  the shell's prompt does not start after "Press Enter to continue".
 """
 
 from __future__ import annotations
@@ -57,3 +59,18 @@ def test_explain_with_a_missing_file_that_is_like_no_persona_says_only_that_it_c
     run = runner.invoke(app, ["explain", "answrs.json"])
     assert run.exit_code == 2
     assert "answrs.json: cannot read file" in run.stderr and "persona" not in run.stderr
+
+
+def test_ctrl_c_at_a_demo_pause_stops_and_ends_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    from types import SimpleNamespace
+
+    class CtrlC(io.StringIO):
+        def readline(self, *args: object) -> str:
+            raise KeyboardInterrupt
+
+    # The pause reads the terminal (sys.stdin), which the test runner replaces with its own.
+    monkeypatch.setattr("screener.cli.teaching.sys", SimpleNamespace(stdin=CtrlC()))
+    run = runner.invoke(app, ["demo", "runner-with-cramps-only", "--step", "--plain"])
+    assert run.exit_code == 130
+    assert run.stdout.endswith("Press Enter to continue \n")
