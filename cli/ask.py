@@ -34,6 +34,7 @@ from screener.cli.main import (
     handled_errors,
     make_screener,
     one_record,
+    refuse_a_result,
     stderr_console,
     stdout_console,
     stopped_code,
@@ -192,6 +193,7 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
         echo(f"mgk-screen: {path}: not a valid answers file: {problems}", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     value = found.value
+    refuse_a_result(value, str(path))
     if not isinstance(value, dict) or _holds_an_array(path):
         echo(f"mgk-screen: {path}: expected one answers object to carry on from, not an array", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))

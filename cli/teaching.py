@@ -20,6 +20,7 @@ from screener.cli.main import (
     handled_errors,
     make_screener,
     read_json_input,
+    refuse_a_result,
     stdout_console,
 )
 
@@ -133,6 +134,7 @@ def explain(
         screener = make_screener(rules, as_of)
         _refuse_a_persona_name(file)
         value = read_json_input(file)
+        refuse_a_result(value, file)
         if not isinstance(value, dict) and not is_fhir(value):
             echo(f"mgk-screen: {file}: expected one answers object", err=True)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))

@@ -8,9 +8,14 @@
   and how to walk it, instead of only "cannot read file".
 - Ctrl-C at "Press Enter to continue" (`demo --step`) stops with exit 130 and ends the line, so
   the shell's prompt does not start after "Press Enter to continue".
+- A result given where answers are wanted (`screen`, `explain`, `ask --resume` on a line of the
+  `batch` output the README's first command writes) is called a result in one line, with the
+  command that shows it, not listed as twenty "unknown field" errors.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from screener.cli.main import app
@@ -74,3 +79,19 @@ def test_ctrl_c_at_a_demo_pause_stops_and_ends_the_line(monkeypatch: pytest.Monk
     run = runner.invoke(app, ["demo", "runner-with-cramps-only", "--step", "--plain"])
     assert run.exit_code == 130
     assert run.stdout.endswith("Press Enter to continue \n")
+
+
+@pytest.mark.parametrize("command", [["screen"], ["explain"], ["ask", "--resume"]])
+def test_a_result_given_where_answers_are_wanted_is_called_a_result(command: list[str], tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    persona = Path(__file__).resolve().parents[1] / "examples" / "personas" / "runner-with-cramps-only.json"
+    assert runner.invoke(app, ["batch", str(persona), "-o", str(results)]).exit_code == 0
+    one = tmp_path / "one result.json"
+    one.write_text(results.read_text(encoding="utf-8").splitlines()[0], encoding="utf-8")
+    run = runner.invoke(app, [*command, str(one)])
+    assert run.exit_code == 3
+    assert run.stderr.split("\n")[:2] == [
+        f"mgk-screen: {one}: holds a screening result (as `batch` and `screen --json` write it), not answers",
+        f"  hint: give the answers it came from; `mgk-screen report '{one}' -o result.html` shows this result as a page",
+    ]
+    assert "unknown field" not in run.stderr
