@@ -84,7 +84,8 @@ def test_discovery_lists_the_patient_view_and_order_select_services_with_their_p
             "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
             "medicationStatements": "MedicationStatement?patient={{context.patientId}}&status=active",
             "labResults": "Observation?patient={{context.patientId}}&code="
-            "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|2601-3,http://loinc.org|19123-9&_sort=-date",
+            "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|77142-8,http://loinc.org|39789-3,"
+            "http://loinc.org|32713-0,http://loinc.org|2601-3,http://loinc.org|19123-9&_sort=-date",
             "conditions": "Condition?patient={{context.patientId}}",
         }
     assert shape_problems(response.json()) == []
