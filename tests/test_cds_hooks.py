@@ -471,6 +471,20 @@ def test_browser_based_ehrs_can_call_the_services_cors_and_no_cookie_is_involved
     assert refused.status_code == 400 and refused.headers["access-control-allow-origin"] == "*"
 
 
+def test_a_browser_ehr_sending_its_own_request_id_header_is_allowed_to_by_the_preflight(client: Any) -> None:
+    preflight = client.options(
+        "/cds-services/patient-view",
+        headers={
+            "Origin": "https://ehr.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,authorization,x-request-id,bad header,",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-headers"] == "Authorization, Content-Type, x-request-id"
+    assert "Access-Control-Request-Headers" in preflight.headers["vary"]
+
+
 def test_only_the_allowed_origins_get_cors_headers() -> None:
     client = cds_client(CdsSettings(as_of=AS_OF, allowed_origins=("https://ehr.example",)))
     allowed = client.get("/cds-services", headers={"Origin": "https://ehr.example"})
