@@ -313,7 +313,7 @@ def test_quit_stops_as_ctrl_c_does_and_offers_to_save(tmp_path: Path, word: str)
 # -- no medicines, as people say it --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("said", ["none of these", "None at all.", "no meds", "No medications", "nil"])
+@pytest.mark.parametrize("said", ["none of these", "None at all.", "no meds", "No medications", "no medication", "nil"])
 def test_no_medicines_said_in_everyday_words_is_an_empty_list_not_a_medicine(interview: Interview, said: str) -> None:
     for reply in ["0", "40", "male", "no"]:
         assert interview.answer(reply).moved_on
