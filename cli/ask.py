@@ -34,6 +34,7 @@ from screener.cli.main import (
     handled_errors,
     make_screener,
     one_record,
+    refuse_a_result,
     stderr_console,
     stdout_console,
     stopped_code,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from screener.interview import Interview, Question
 
 _DETAILS = frozenset({"d", "details", "why", "more"})
+_QUIT = frozenset({"quit", "exit", "q", ":q"})  # what a newcomer types to leave a program
 _REASONING = "The full reasoning (every rule that fired and why):"
 
 
@@ -141,8 +143,12 @@ def ask(
             offer_save(interview, term, target)
         raise typer.Exit(int(stopped_code(stop))) from None
     except EOFError:
+        ended = "The input ended before the questionnaire was finished."
+        if term.interactive and not target:  # Ctrl-D at a keyboard: the answers are offered a file, as at Ctrl-C
+            offer_save(interview, term, None, why=ended)
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         term.say()
-        term.say("The input ended before the questionnaire was finished.", "yellow")
+        term.say(ended, "yellow")
         if target and interview.started and ask_io.save(target, interview.answers):
             term.say(f"Your answers so far are saved in {target}. Carry on with:", keep=[target])
             term.say(f"  mgk-screen ask --resume {quoted(target)}", wrap=False)
@@ -187,6 +193,7 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
         echo(f"mgk-screen: {path}: not a valid answers file: {problems}", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     value = found.value
+    refuse_a_result(value, str(path))
     if not isinstance(value, dict) or _holds_an_array(path):
         echo(f"mgk-screen: {path}: expected one answers object to carry on from, not an array", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
@@ -208,6 +215,8 @@ def _holds_an_array(path: Path) -> bool:
 
 
 def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal) -> None:
+    from screener.interview.medicine_checks import resumed_without_asking
+
     term.say(f"Carrying on from {resume}.", keep=[resume])
     labels = {item.field: item.label for item in questionnaire.items}
     for path in interview.kept_as_given:
@@ -218,6 +227,8 @@ def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: T
         )
     for path in interview.not_kept:
         term.say(f"  Note: '{path}' from the file does not fit the other answers, so it was left out.", "yellow")
+    for note in resumed_without_asking(interview.vocabulary, interview.medicines()):
+        term.say(f"  Note: {note}", "yellow", hang=4)
 
 
 def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bool:
@@ -227,7 +238,10 @@ def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bo
         number, left = interview.progress()
         _show(question, number, left, term)
         while True:
-            reply = interview.answer(term.read())
+            typed = term.read()
+            if typed.strip().lower() in _QUIT:
+                raise KeyboardInterrupt  # stop as Ctrl-C does: the answers so far are offered a file
+            reply = interview.answer(typed)
             if reply.status == "help":
                 term.say(f"Why we ask: {reply.message}", "cyan")
             elif reply.status == "invalid":
@@ -288,6 +302,8 @@ def _emergency(term: Terminal, advice: str) -> None:
 
 def _review(interview: Interview, term: Terminal, emergency_advice: str) -> None:
     """Show every answer; the person may change any of them before the result."""
+    from screener.interview.replies import choice_number
+
     while True:
         lines = interview.review()
         term.say()
@@ -302,10 +318,11 @@ def _review(interview: Interview, term: Terminal, emergency_advice: str) -> None
                 return  # nothing more to change: show the result
             if not raw:
                 return
-            if raw.isdigit() and 1 <= int(raw) <= len(lines):
+            chosen = choice_number(raw)
+            if chosen is not None and 1 <= chosen <= len(lines):
                 break
             term.say(f"Please type a number from 1 to {len(lines)}, or press Enter to see your result.", "yellow")
-        interview.change(lines[int(raw) - 1].item_id)
+        interview.change(lines[chosen - 1].item_id)
         if not _converse(interview, term, emergency_advice):
             return
 

@@ -188,28 +188,49 @@ def save(path: Path, answers: dict[str, Any]) -> bool:
 def save_at_end(target: Path, answers: dict[str, Any], term: Terminal) -> Path | None:
     """Save the finished answers; when that fails, say why and ask for another file name, or
     print the answers as JSON to copy. The path saved in, or None when only printed."""
-    path = target
+    problem = write_answers(target, answers)
+    if problem is None:
+        term.say(f"Your answers are saved in {target}.", keep=[target])
+        return target
+    term.say(f"Your answers could not be saved in {target} ({problem}).", "yellow", keep=[target])
+    try:
+        path = save_in_typed_file(term, answers, "Type another file name to save them in, or press Enter to see them here as JSON to copy.")
+    except (EOFError, KeyboardInterrupt):
+        path = None
+    if path is None:
+        term.say(json.dumps(answers, indent=2, ensure_ascii=False), wrap=False)
+        return None
+    term.say(f"Your answers are saved in {path}.", keep=[path])
+    return path
+
+
+def save_in_typed_file(term: Terminal, answers: dict[str, Any], invitation: str) -> Path | None:
+    """Ask for a file name (``invitation`` says what Enter does) until the answers are saved in
+    one: a file that already holds answers is replaced only after a yes, and a file that cannot be
+    written is said so, with another chance. The path saved in, or None after Enter. EOFError and
+    KeyboardInterrupt are the caller's."""
+    term.say(invitation)
     while True:
+        name = term.read().strip()
+        if not name:
+            return None
+        path = Path(name).expanduser()  # typed at our prompt, not a shell's: "~" is not expanded for us
+        if holds_answers(path) and not term.yes_or_no(
+            f"{path} already holds answers. Replace them with these?", default=False, keep=[path]
+        ):
+            term.say(f"{path} is left as it is. {invitation}", keep=[path])
+            continue
         problem = write_answers(path, answers)
         if problem is None:
-            term.say(f"Your answers are saved in {path}.", keep=[path])
             return path
-        term.say(f"Your answers could not be saved in {path} ({problem}).", "yellow", keep=[path])
-        term.say("Type another file name to save them in, or press Enter to see them here as JSON to copy.")
-        try:
-            name = term.read().strip()
-        except (EOFError, KeyboardInterrupt):
-            name = ""
-        if not name:
-            term.say(json.dumps(answers, indent=2, ensure_ascii=False), wrap=False)
-            return None
-        path = Path(name)
+        term.say(f"They could not be saved in {path} ({problem}). {invitation}", "yellow", keep=[path])
 
 
-def offer_save(interview: Interview, term: Terminal, target: Path | None) -> None:
-    """After Ctrl-C: offer to save the answers so far, to carry on later."""
+def offer_save(interview: Interview, term: Terminal, target: Path | None, *, why: str = "Stopped.") -> None:
+    """After Ctrl-C (or Ctrl-D at a keyboard): say ``why``, and offer to save the answers so far,
+    to carry on later."""
     term.say()
-    term.say("Stopped.")
+    term.say(why, "" if why == "Stopped." else "yellow")
     if not interview.started:
         return
     answers = interview.answers
@@ -218,21 +239,21 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None) -> Non
             if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", keep=[target]):
                 term.say("Not saved.")
                 return
-            path = target
+            path: Path | None = target if save(target, answers) else None
         else:
-            term.say(
+            path = save_in_typed_file(
+                term,
+                answers,
                 "Save your answers so far, so that you can carry on later? Type a file name, or press Enter to "
-                "leave without saving."
+                "leave without saving.",
             )
-            name = term.read().strip()
-            if not name:
+            if path is None:
                 term.say("Not saved.")
                 return
-            path = Path(name)
     except (EOFError, KeyboardInterrupt):
         term.say()
         term.say("Not saved.")
         return
-    if save(path, answers):
+    if path is not None:
         term.say(f"Saved in {path}. Carry on later with:", keep=[path])
         term.say(f"  mgk-screen ask --resume {quoted(path)}", wrap=False)

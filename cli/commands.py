@@ -24,6 +24,7 @@ from screener.cli.main import (
     interrupted,
     make_screener,
     read_one_record,
+    refuse_a_result,
     stderr_console,
     stdout_console,
     stopped_code,
@@ -109,6 +110,7 @@ def screen(
             _print_problems(record.source, record_problems(record, screener))
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         value = record.value
+        refuse_a_result(value, "<stdin>" if file == "-" else file)
         try:
             result = screen_record(screener, value) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:

@@ -13,6 +13,7 @@ import errno
 import functools
 import io
 import os
+import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -57,6 +58,16 @@ app = typer.Typer(
     help=(
         "Screen for combined magnesium and potassium depletion, and explain why.\n\n"
         "Screening and teaching only: never a diagnosis."
+    ),
+    epilog=(
+        "\b\n"  # laid out as written, not rewrapped
+        "Start here:\n"
+        "  mgk-screen ask            the questionnaire, in this terminal\n"
+        "  mgk-screen screen FILE    the result for an answers file\n"
+        "Teaching:\n"
+        "  mgk-screen demo --list    the personas (demo NAME walks one through)\n"
+        "  mgk-screen explain FILE   why a result came out as it did\n"
+        "  mgk-screen rules list     the rule catalogue (rules show ID: one rule)"
     ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # answers are health data: never print local variables
@@ -287,6 +298,22 @@ def one_record(path: str) -> RawRecord | tuple[str, str]:
     if not isinstance(item, RawRecord):  # a reader yields records and faults only
         raise TypeError(f"unexpected item from the reader: {type(item).__name__}")
     return item
+
+
+def refuse_a_result(value: object, source: str) -> None:
+    """`screen`, `explain` and `ask --resume` take answers. A result given instead (the output of
+    `screen --json`, a line of `batch` output: a newcomer's next step after the README's first
+    command) is called what it is in one line, not listed as twenty unknown fields."""
+    from screener.reports.build import is_result
+
+    if isinstance(value, dict) and is_result(value):
+        echo(f"mgk-screen: {source}: holds a screening result (as `batch` and `screen --json` write it), not answers", err=True)
+        given = "-" if source == "<stdin>" else shlex.quote(source)
+        echo(
+            f"  hint: give the answers it came from; `mgk-screen report {given} -o result.html` shows this result as a page",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.INVALID_RECORDS))
 
 
 def _is_result(item: object) -> bool:

@@ -20,6 +20,7 @@ from screener.cli.main import (
     handled_errors,
     make_screener,
     read_json_input,
+    refuse_a_result,
     stdout_console,
 )
 
@@ -59,9 +60,11 @@ class _Pauser:
         if self.done:
             return
         echo("\nPress Enter to continue ", nl=False)
-        if not sys.stdin.readline():
-            self.done = True
-        echo("")
+        try:
+            if not sys.stdin.readline():
+                self.done = True
+        finally:
+            echo("")  # also at Ctrl-C: the shell's prompt then starts on a line of its own
 
 
 def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
@@ -131,6 +134,7 @@ def explain(
         screener = make_screener(rules, as_of)
         _refuse_a_persona_name(file)
         value = read_json_input(file)
+        refuse_a_result(value, file)
         if not isinstance(value, dict) and not is_fhir(value):
             echo(f"mgk-screen: {file}: expected one answers object", err=True)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
@@ -153,13 +157,21 @@ def _refuse_a_persona_name(file: str) -> None:
     """`explain NAME` with a persona's name (as `demo` takes it): say which file to give instead."""
     from screener import teaching
     from screener.errors import ScreenerError
+    from screener.teaching.words import suggest
 
     if file == "-" or Path(file).exists() or "/" in file or "\\" in file:
         return
     try:
         persona = teaching.load_persona(file, teaching.personas_folder())
     except ScreenerError:
-        return  # not a persona either: the usual "cannot read file" follows
+        names = [persona.name for persona in teaching.list_personas(teaching.personas_folder())]
+        close = suggest(file.removesuffix(".json"), names)
+        if not close:
+            return  # not a persona either: the usual "cannot read file" follows
+        raise teaching.TeachingError(
+            f"{file}: no such file, nor a persona{close.replace('did you mean', 'did you mean the persona')}",
+            hint="explain takes an answers file; `mgk-screen demo --list` lists the personas and `mgk-screen demo NAME` walks one",
+        ) from None
     raise teaching.TeachingError(
         f"{file}: no such file, but it is the name of a persona",
         hint=f"explain its answers file: `mgk-screen explain {persona.path}`; `mgk-screen demo {persona.name}` walks it step by step",

@@ -7,16 +7,18 @@ numbered recommendation or a finding reads as one block at 60 columns as at 120.
 
 Two forms: the full result (``render_result``: headline, recommendations, every rule that fired
 and why, what would change the headline, what is unknown) and the short one (``render_short_result``:
-headline, how soon, coverage, recommendations, disclaimer), which ``ask`` ends with so that the
+headline, how soon, coverage, recommendations, notes on the answers, disclaimer), which ``ask`` ends with so that the
 answer to "what now?" fits on one screen.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
@@ -36,6 +38,8 @@ def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
     if not text:
         return ""
     width = max(width, indent + hang + 20)
+    if cell_len(text) != len(text):  # wide characters (奥美拉唑, emoji) take two columns each
+        return _wrap_by_columns(text, width, " " * indent, " " * (indent + hang))
     return textwrap.fill(
         text,
         width,
@@ -44,6 +48,26 @@ def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
         break_long_words=False,
         break_on_hyphens=False,
     )
+
+
+def _wrap_by_columns(text: str, width: int, first: str, then: str) -> str:
+    """``wrap`` measuring each word by the columns a terminal gives it, not by its characters
+    (textwrap counts characters, so a line of wide ones ran past the edge and the terminal broke
+    a word in two). Runs of spaces between words stay; those at a line break go."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for chunk in (part for part in re.split(r"( +)", " ".join(text.expandtabs().splitlines())) if part):
+        indent = then if lines else first
+        if line and used + cell_len(chunk) > width - len(indent):
+            lines.append(indent + "".join(line).rstrip(" "))
+            line, used = [], 0
+        if chunk.isspace() and not line and lines:
+            continue  # no spaces at the start of a continuation line
+        line.append(chunk)
+        used += cell_len(chunk)
+    lines.append((then if lines else first) + "".join(line).rstrip(" "))
+    return "\n".join(lines)
 
 
 @dataclass
@@ -123,44 +147,67 @@ def render_short_result(
     max_lines: int | None = None,
     more: str = "see the full result",
 ) -> None:
-    """Print the short result: headline, how soon, coverage, recommendations and the disclaimer.
+    """Print the short result: headline, how soon, coverage, recommendations, the notes on the
+    answers (the result's warnings: a medicine not recognised, so not counted; an age the screen
+    is not built for; a lab result too old to use) and the disclaimer.
 
     With ``max_lines`` (a terminal's height), it is made to fit: first the blank lines between
     its parts go, then the box and the long form of the coverage line, then recommendations from
     the least urgent (never the first); a line then says how many more there are and ``more``
-    says where to find them. Red flags, the headline and the disclaimer always stay."""
+    says where to find them. Only then do the notes give way, to one line saying how many there
+    are. Red flags, the headline and the disclaimer always stay."""
     width = console.width
     recommendations = list(result.recommendations)
     # (blank lines between the parts, a box around the headline, the long coverage line)
     layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
     chosen = None
-    for spacious, boxed, long_coverage in layouts:
-        head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
-        head_height = head.height + (2 if boxed else 0)
-        for shown in range(len(recommendations), 0, -1):
-            body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious)
-            chosen = (head, boxed, body)
-            if max_lines is None or head_height + body.height <= max_lines:
-                break
+    for whole_notes in (True, False):
+        for spacious, boxed, long_coverage in layouts:
+            head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
+            head_height = head.height + (2 if boxed else 0)
+            for shown in range(len(recommendations), 0, -1):
+                body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious, whole_notes=whole_notes)
+                chosen = (head, boxed, body)
+                if max_lines is None or head_height + body.height <= max_lines:
+                    break
+            else:
+                continue
+            break
         else:
             continue
         break
     if chosen is None:  # no recommendation at all: nothing to leave out
         head = _head_page(result, width if plain else width - 4, plain, heading, (), compact=True)
-        chosen = (head, not plain, _short_body(result, [], width, plain, more, spacious=True))
+        chosen = (head, not plain, _short_body(result, [], width, plain, more, spacious=True, whole_notes=True))
     head, boxed, body = chosen
     _print_page(head, console, plain=not boxed)
     console.print(Group(*body.lines), highlight=False, soft_wrap=True)
 
 
 def _short_body(
-    result: ScreeningResult, recommendations: Sequence[object], width: int, plain: bool, more: str, *, spacious: bool
+    result: ScreeningResult,
+    recommendations: Sequence[object],
+    width: int,
+    plain: bool,
+    more: str,
+    *,
+    spacious: bool,
+    whole_notes: bool,
 ) -> Page:
     page = Page(width, plain)
     _recommendations(page, recommendations, spaced=spacious)
     left_out = len(result.recommendations) - len(recommendations)
     if left_out:
         page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
+    if result.warnings and whole_notes:
+        if spacious:
+            page.add()
+        page.add("Please note", "bold yellow")
+        for warning in result.warnings:
+            page.add(f"! {warning}", indent=2, hang=2)
+    elif result.warnings:
+        count = len(result.warnings)
+        page.add(f"({count} note{'s' if count > 1 else ''} on your answers: {more})", "yellow", indent=2, hang=2)
     if spacious:
         page.add()
     page.add(result.disclaimer, "italic")

@@ -4,6 +4,7 @@ word, lists of names; each either a value to store or a ``ReplyError`` saying wh
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -115,12 +116,21 @@ def _matches_choice(choice: Choice, word: str) -> bool:
     return word in names
 
 
+def choice_number(word: str) -> int | None:
+    """The number a reply picks, or None when it is not one. Only decimal digits are a number
+    ("²" and "½" are digits to ``str.isdigit`` but not to ``int``), and a number too long to be
+    any choice's is read as one past them all (``int`` refuses 4,300 digits and more)."""
+    if not word.isdecimal():
+        return None
+    return int(word) if len(word) <= 9 else 10**9
+
+
 def _pick(choices: Sequence[Choice], word: str, *, numbered: bool, accepts: str) -> Any:
-    if word.isdigit():
-        if numbered and 1 <= int(word) <= len(choices):
-            return choices[int(word) - 1].value
-        if numbered:
-            raise ReplyError(f"There is no answer {word} here. Please type {accepts}.")
+    number = choice_number(word)
+    if number is not None and numbered:
+        if 1 <= number <= len(choices):
+            return choices[number - 1].value
+        raise ReplyError(f"There is no answer {_shown_number(word)} here. Please type {accepts}.")
     exact = [c for c in choices if _matches_choice(c, word)]
     if len(exact) == 1:
         return exact[0].value
@@ -142,7 +152,7 @@ def _pick_by_count(item: Item, word: str, accepts: str) -> Any:
     found = re.fullmatch(r"(\d+)(?:\s*(?:drinks?|standard drinks?))?", word)
     if not found:
         raise ReplyError(f"Please type {accepts}.")
-    count = int(found.group(1))
+    count = choice_number(found.group(1)) or 0
     fitting = [c for c in item.choices if c.at_least is not None and c.at_least <= count]
     if not fitting:
         lowest = min(c.at_least for c in item.choices if c.at_least is not None)
@@ -158,15 +168,16 @@ def _pick_many(item: Item, word: str, accepts: str) -> list[Any]:
     for part in (p.strip() for p in re.split(r"[,;]|\band\b", word)):
         if not part:
             continue
-        if re.fullmatch(r"[\d\s]+", part):
+        if all(choice_number(number) is not None for number in part.split()):
             for number in part.split():
                 if number == "0":
                     raise ReplyError(
                         f"0 means {none.label.lower() if none else 'none'}, so it cannot go with other answers. Please type {accepts}."
                     )
-                if not 1 <= int(number) <= len(item.choices):
-                    raise ReplyError(f"There is no answer {number} here. Please type {accepts}.")
-                picked.append(item.choices[int(number) - 1].value)
+                picked_number = choice_number(number) or 0
+                if not 1 <= picked_number <= len(item.choices):
+                    raise ReplyError(f"There is no answer {_shown_number(number)} here. Please type {accepts}.")
+                picked.append(item.choices[picked_number - 1].value)
             continue
         try:
             picked.append(_pick(item.choices, part, numbered=True, accepts=accepts))
@@ -178,6 +189,10 @@ def _pick_many(item: Item, word: str, accepts: str) -> list[Any]:
     return sorted(dict.fromkeys(picked), key=order.index)
 
 
+def _shown_number(word: str) -> str:
+    return word if len(word) <= 12 else f"{word[:9]}..."
+
+
 def _to_float(text: str, accepts: str) -> float:
     if "," in text:
         whole, _, fraction = text.partition(",")
@@ -185,9 +200,12 @@ def _to_float(text: str, accepts: str) -> float:
             raise ReplyError(f"Please type the number without a thousands separator: {accepts}.")
         text = f"{whole}.{fraction}"
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ReplyError(f"Please type {accepts}.") from None
+    if not math.isfinite(number):  # hundreds of digits read as infinity: no answer is that big
+        raise ReplyError(f"That number is too large. Please type {accepts}.")
+    return number
 
 
 def _check_range(item: Item, number: float, accepts: str) -> None:

@@ -6,6 +6,7 @@ The story's first line is a title, then paragraphs (discussion questions include
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,10 @@ def load_persona(name: str, folder: Path) -> Persona:
         )
     if not path.is_file():
         names = [p.stem for p in sorted(folder.glob("*.json"))]
+        # As said aloud or copied from a title: "Runner with cramps only" is runner-with-cramps-only.
+        spoken = re.sub(r"[\s_-]+", "-", name.strip().lower())
+        if spoken in names:
+            return _read_persona(folder / f"{spoken}.json")
         raise TeachingError(
             f"no persona '{name}' in {folder}{suggest(name, names)}",
             hint="`mgk-screen demo --list` lists the personas",

@@ -1,0 +1,97 @@
+"""A teacher new to mgk-screen, in class: names as people say them, and where to find things.
+
+- A persona named as said aloud or copied from its title ("Runner with cramps only",
+  "Runner-With-Cramps-Only") is that persona, not "no persona ... did you mean".
+- `mgk-screen --help` says where to start, and where the teaching side is (the personas, the
+  traces, the rule catalogue): command summaries cut at 45 characters did not say.
+- `explain runner` (a persona's name cut short, where a file is wanted) names the nearest persona
+  and how to walk it, instead of only "cannot read file".
+- Ctrl-C at "Press Enter to continue" (`demo --step`) stops with exit 130 and ends the line, so
+  the shell's prompt does not start after "Press Enter to continue".
+- A result given where answers are wanted (`screen`, `explain`, `ask --resume` on a line of the
+  `batch` output the README's first command writes) is called a result in one line, with the
+  command that shows it, not listed as twenty "unknown field" errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from screener.cli.main import app
+from typer.testing import CliRunner
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("said", ["Runner with cramps only", "Runner-With-Cramps-Only", "runner_with_cramps_only"])
+def test_a_persona_named_as_a_teacher_says_it_is_shown(said: str) -> None:
+    run = runner.invoke(app, ["demo", said, "--plain"])
+    assert run.exit_code == 0, run.output
+    assert run.stdout.startswith("Demo: A runner with cramps and nothing else\n(persona runner-with-cramps-only)")
+
+
+def test_a_name_that_is_no_persona_still_gets_the_nearest() -> None:
+    run = runner.invoke(app, ["demo", "runner with cramps"])
+    assert run.exit_code == 2
+    assert "no persona 'runner with cramps'" in run.stderr and "did you mean 'runner-with-cramps-only'" in run.stderr
+
+
+def test_the_top_level_help_says_where_to_start_and_where_the_teaching_commands_are() -> None:
+    run = runner.invoke(app, ["--help"])
+    assert run.exit_code == 0
+    shown = {line.strip().split("  ")[0]: line for line in run.stdout.split("\n") if line.startswith("    mgk-screen ")}
+    assert list(shown) == [
+        "mgk-screen ask",
+        "mgk-screen screen FILE",
+        "mgk-screen demo --list",
+        "mgk-screen explain FILE",
+        "mgk-screen rules list",
+    ]
+    assert "Teaching:" in run.stdout
+    for command in (["demo", "--list"], ["rules", "list"]):
+        assert runner.invoke(app, command).exit_code == 0, "each named command runs as written"
+
+
+def test_explain_with_part_of_a_persona_name_names_the_persona() -> None:
+    run = runner.invoke(app, ["explain", "runner"])
+    assert run.exit_code == 2
+    assert "runner: no such file, nor a persona (did you mean the persona 'runner-with-cramps-only'?)" in run.stderr
+    assert "`mgk-screen demo NAME` walks one" in run.stderr
+
+
+def test_explain_with_a_missing_file_that_is_like_no_persona_says_only_that_it_cannot_be_read() -> None:
+    run = runner.invoke(app, ["explain", "answrs.json"])
+    assert run.exit_code == 2
+    assert "answrs.json: cannot read file" in run.stderr and "persona" not in run.stderr
+
+
+def test_ctrl_c_at_a_demo_pause_stops_and_ends_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    from types import SimpleNamespace
+
+    class CtrlC(io.StringIO):
+        def readline(self, *args: object) -> str:
+            raise KeyboardInterrupt
+
+    # The pause reads the terminal (sys.stdin), which the test runner replaces with its own.
+    monkeypatch.setattr("screener.cli.teaching.sys", SimpleNamespace(stdin=CtrlC()))
+    run = runner.invoke(app, ["demo", "runner-with-cramps-only", "--step", "--plain"])
+    assert run.exit_code == 130
+    assert run.stdout.endswith("Press Enter to continue \n")
+
+
+@pytest.mark.parametrize("command", [["screen"], ["explain"], ["ask", "--resume"]])
+def test_a_result_given_where_answers_are_wanted_is_called_a_result(command: list[str], tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    persona = Path(__file__).resolve().parents[1] / "examples" / "personas" / "runner-with-cramps-only.json"
+    assert runner.invoke(app, ["batch", str(persona), "-o", str(results)]).exit_code == 0
+    one = tmp_path / "one result.json"
+    one.write_text(results.read_text(encoding="utf-8").splitlines()[0], encoding="utf-8")
+    run = runner.invoke(app, [*command, str(one)])
+    assert run.exit_code == 3
+    assert run.stderr.split("\n")[:2] == [
+        f"mgk-screen: {one}: holds a screening result (as `batch` and `screen --json` write it), not answers",
+        f"  hint: give the answers it came from; `mgk-screen report '{one}' -o result.html` shows this result as a page",
+    ]
+    assert "unknown field" not in run.stderr
