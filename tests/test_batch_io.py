@@ -275,7 +275,7 @@ def test_truncated_array_reports_the_cut_record_with_line_and_column() -> None:
     items = read(b'[\n  {"id": "a"},\n  {"id": "b", "medications": ["Lasix')
     assert items == [
         RawRecord("<stdin>", 1, {"id": "a"}),
-        UnreadableRecord("<stdin>", 2, "line 3, column 31: truncated JSON: Unterminated string starting at", 3, 31),
+        UnreadableRecord("<stdin>", 2, "line 3, column 31: truncated JSON: a text value is not closed (no closing double quote after the one here)", 3, 31),
     ]
 
 
@@ -302,7 +302,7 @@ def test_data_after_the_array_is_reported() -> None:
 def test_truncated_single_object_is_an_unreadable_source_with_line_and_column() -> None:
     data = json.dumps({"id": "a", "age": 60, "symptoms": ["fatigue"]}, indent=2).encode()[:-8]
     [item] = read(data)
-    assert item == UnreadableSource("<stdin>", "truncated JSON at line 5, column 5: Unterminated string starting at")
+    assert item == UnreadableSource("<stdin>", "truncated JSON at line 5, column 5: a text value is not closed (no closing double quote after the one here)")
 
 
 def test_broken_single_object_is_an_unreadable_source_with_line_and_column() -> None:

@@ -223,8 +223,8 @@ def test_a_clinic_folder_of_json_arrays_records_and_lines_is_screened_as_batch_s
         ("d-cut-short.json", 2, "2"),  # the records before the break are kept, the cut one is invalid
     ]
     assert [row["errors"][0]["message"] for row in (rows[5 + 1], rows[5 + 5])] == [
-        "line 1, column 15: Invalid control character at",
-        "line 3, column 17: truncated JSON: Unterminated string starting at",
+        "line 1, column 15: a control character (a tab or a line break) inside a text value: write it as \\t or \\n",
+        "line 3, column 17: truncated JSON: a text value is not closed (no closing double quote after the one here)",
     ]
     err = capsys.readouterr().err
     assert f"mgk-screen spark: {clinic / 'e-empty.json'}: file is empty: no records" in err.splitlines()

@@ -31,6 +31,15 @@ _CONSTANT_OR_STRING = re.compile(JSON_STRING + r'"|(NaN|-?Infinity)', re.DOTALL)
 
 CUT_MARGIN = 32  # a decode error or value end this close to the end of the window may be a cut, not a fault
 
+#: A string with no closing quote: the likeliest sign of a file cut short.
+UNCLOSED_TEXT = "a text value is not closed (no closing double quote after the one here)"
+# The json module's messages that end "... at", meant to be followed by its own position: said
+# whole here, since the position is given as a line and column before them.
+_SAID_WHOLE = {
+    "Unterminated string starting at": UNCLOSED_TEXT,
+    "Invalid control character at": "a control character (a tab or a line break) inside a text value: write it as \\t or \\n",
+}
+
 
 class JsonFault(Exception):
     """Why a piece of text is not one JSON value, and where (an index into that text)."""
@@ -44,13 +53,13 @@ class JsonFault(Exception):
     def may_be_cut(self, text: str) -> bool:
         """Whether more text after the end could still make the value whole."""
         return self.kind == "syntax" and (
-            self.message.startswith("Unterminated string") or self.index >= len(text) - CUT_MARGIN
+            self.message == UNCLOSED_TEXT or self.index >= len(text) - CUT_MARGIN
         )
 
     def at_end(self, text: str) -> bool:
         """Whether the text stops inside the value (it was truncated) rather than being wrong."""
         return self.kind == "syntax" and (
-            self.message.startswith("Unterminated string") or not text[self.index :].strip(" \t\r\n")
+            self.message == UNCLOSED_TEXT or not text[self.index :].strip(" \t\r\n")
         )
 
 
@@ -100,7 +109,7 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
         comma = _trailing_comma(text, error)
         if comma is not None:
             raise JsonFault("a trailing comma after the last item (remove it)", comma, "syntax") from None
-        raise JsonFault(error.msg, error.pos, "syntax") from None
+        raise JsonFault(_SAID_WHOLE.get(error.msg, error.msg), error.pos, "syntax") from None
     except _NotJsonConstant as error:
         constant = next((m for m in _CONSTANT_OR_STRING.finditer(text, start) if m.group(1)), None)
         raise JsonFault(
