@@ -252,8 +252,8 @@ def batch(
             pass
         except KeyboardInterrupt as stop:
             errors.print(
-                f"\nmgk-screen: {interrupted(stop)} after {summary.screened + summary.invalid} records "
-                f"({summary.screened} screened, {summary.invalid} invalid); "
+                f"\nmgk-screen: {interrupted(stop)} after {summary.screened + summary.invalid:,} records "
+                f"({summary.screened:,} screened, {summary.invalid:,} invalid); "
                 + ("no output file was written." if target.path and not target.direct else "output is incomplete."),
                 markup=False,
             )

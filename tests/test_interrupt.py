@@ -29,7 +29,8 @@ from screener.errors import ExitCode
 from screener.synthetic import cohort
 
 ENV = {**os.environ, "NO_COLOR": "1"}
-INTERRUPTED = re.compile(r"interrupted after (\d+) records \((\d+) screened, (\d+) invalid\)")
+# Counts with thousands separators, as the summary writes them ("after 14,479 records").
+INTERRUPTED = re.compile(r"interrupted after ([\d,]+) records \(([\d,]+) screened, ([\d,]+) invalid\)")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
 
@@ -110,7 +111,7 @@ def test_ctrl_c_while_screening_exits_130_says_how_many_were_done_and_leaves_no_
     assert code == ExitCode.INTERRUPTED, stderr
     done = INTERRUPTED.search(stderr)
     assert done, stderr
-    assert 100 <= int(done.group(1)) < 20_000
+    assert 100 <= int(done.group(1).replace(",", "")) < 20_000
     assert "no output file was written" in stderr
     assert list(out_dir.iterdir()) == [], "an interrupted batch left a file behind"
     assert "Traceback" not in stdout + stderr
