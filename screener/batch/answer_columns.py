@@ -420,11 +420,23 @@ def sheet_column_name(cell: str) -> str:
     return lower if name not in columns_by_name() and lower in columns_by_name() else name
 
 
+#: Columns every results sheet or Parquet file has (``batch --format csv|parquet``), and no answers one.
+RESULT_COLUMNS: Final = ("status", "combined_depletion", "urgency")
+
+
 def unknown_columns(names: Iterable[str]) -> list[str]:
     """Messages for every name that is not an answers column (with "did you mean"), and for
-    every column named twice."""
+    every column named twice; one message only for the columns of a results file (the output of
+    ``batch``, given back to it), not twenty unknown columns."""
     from screener.errors import did_you_mean
 
+    names = list(names)
+    if all(column in names for column in RESULT_COLUMNS):
+        return [
+            "these are the columns of screening results (as `mgk-screen batch --format csv` or `parquet` writes them), "
+            "not of answers: give the answers file, or see the results in a report with `mgk-screen report --cohort` "
+            "on the JSON results"
+        ]
     known = columns_by_name()
     problems: list[str] = []
     seen: set[str] = set()

@@ -153,6 +153,8 @@ class Screener:
         return (None, problems) if problems else (answers, [])
 
     def _check_thoroughly(self, value: Any) -> tuple[Answers | None, list[Problem]]:
+        if is_result_entry(value):  # the output of batch given back to it: one problem, not twenty unknown fields
+            return None, [_RESULT_NOT_ANSWERS]
         problems = schema_problems(self._answers_validator, value)
         try:
             answers = Answers.model_validate(value)
@@ -412,6 +414,19 @@ _FHIR_NOT_ANSWERS = Problem(
     "this is FHIR, not answers: read it with screener.fhir.check_record / screen_record_entry "
     "(or screen the file with `mgk-screen screen` or `mgk-screen batch`)",
 )
+
+
+_RESULT_NOT_ANSWERS = Problem(
+    "$",
+    "this is a screening result (as `mgk-screen batch` and `screen --json` write it), not answers: give the answers "
+    "it was made from, or see it with `mgk-screen report`",
+)
+
+
+def is_result_entry(value: Any) -> bool:
+    """Whether a parsed record is a result entry (``status`` screened or invalid), which the
+    answers contract has no field for; a FHIR resource's status is its own."""
+    return isinstance(value, dict) and value.get("status") in ("screened", "invalid") and "resourceType" not in value
 
 
 def is_fhir_record(value: Any) -> bool:
