@@ -236,7 +236,7 @@ def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(
     write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(pdf))
     first = " ".join(pdf_page_texts(pdf)[0].split())
     assert first.index("Red flag: Fainting") < first.index("Combined magnesium and potassium depletion")
-    reasons = first.split("Why, in short: what in your answers led to this", 1)[1]
+    reasons = first.split("Why, in short: what in your answers led to this", 1)[1].split("and lists the answers.", 1)[1]
     assert reasons.lstrip().startswith("• RED FLAG Red flag now: fainting")
 
 
