@@ -84,7 +84,8 @@ def test_discovery_lists_the_patient_view_and_order_select_services_with_their_p
             "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
             "medicationStatements": "MedicationStatement?patient={{context.patientId}}&status=active",
             "labResults": "Observation?patient={{context.patientId}}&code="
-            "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|2601-3,http://loinc.org|19123-9&_sort=-date",
+            "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|77142-8,http://loinc.org|39789-3,"
+            "http://loinc.org|32713-0,http://loinc.org|2601-3,http://loinc.org|19123-9&_sort=-date",
             "conditions": "Condition?patient={{context.patientId}}",
         }
     assert shape_problems(response.json()) == []
@@ -468,6 +469,20 @@ def test_browser_based_ehrs_can_call_the_services_cors_and_no_cookie_is_involved
     assert answered.headers["cache-control"] == "no-store"
     refused = call(client, "patient-view", {"hook": "patient-view"}, headers={"Origin": "https://ehr.example"})
     assert refused.status_code == 400 and refused.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_browser_ehr_sending_its_own_request_id_header_is_allowed_to_by_the_preflight(client: Any) -> None:
+    preflight = client.options(
+        "/cds-services/patient-view",
+        headers={
+            "Origin": "https://ehr.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,authorization,x-request-id,bad header,",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-headers"] == "Authorization, Content-Type, x-request-id"
+    assert "Access-Control-Request-Headers" in preflight.headers["vary"]
 
 
 def test_only_the_allowed_origins_get_cors_headers() -> None:

@@ -71,7 +71,10 @@ def test_without_prefetch_the_record_is_read_from_the_fhir_server_with_the_acces
     }
     assert {header for _, header in fake.requests} == {f"Bearer {TOKEN}"}
     observation = next(path for path, _ in fake.requests if path.startswith("/fhir/Observation"))
-    assert "code=http://loinc.org%7C2823-3,http://loinc.org%7C6298-4,http://loinc.org%7C2601-3,http://loinc.org%7C19123-9" in observation
+    assert (
+        "code=http://loinc.org%7C2823-3,http://loinc.org%7C6298-4,http://loinc.org%7C77142-8,http://loinc.org%7C39789-3,"
+        "http://loinc.org%7C32713-0,http://loinc.org%7C2601-3,http://loinc.org%7C19123-9"
+    ) in observation
     prefetched = client.post("/cds-services/patient-view", json=hook_request("patient-view", ELEANOR, prefetch_for(ELEANOR)))
     assert same_card(fetched.json()["cards"][0]) == same_card(prefetched.json()["cards"][0])
 

@@ -56,7 +56,7 @@ def prefetch_templates(context: FhirContext) -> dict[str, str]:
     """What every service asks the EHR to prefetch: the patient, their current medicines, their
     potassium and magnesium results (every LOINC code the mapping reads) and their conditions."""
     mapping = context.mapping
-    labs = ",".join(f"{coding['system']}|{coding['code']}" for spec in mapping.labs.values() for coding in spec["codes"])
+    labs = ",".join(f"{coding['system']}|{coding['code']}" for lab in mapping.labs for coding in mapping.lab_codes_read(lab))
     current = {kind: ",".join(sorted(statuses)) for kind, statuses in mapping.current_statuses.items()}
     return {
         "patient": f"Patient/{_TOKEN}",
@@ -423,7 +423,7 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
     spec = context.mapping.cds_hooks
     draft = set(spec["draft_order_statuses"])
     current = sorted(context.mapping.current_statuses["MedicationRequest"])[0]
-    test_codes = {(coding["system"], coding["code"]) for coding in context.mapping.labs[spec["suggest_test"]["lab"]]["codes"]}
+    test_codes = {(coding["system"], coding["code"]) for coding in context.mapping.lab_codes_read(spec["suggest_test"]["lab"])}
     for resource, where in _resources_of(call.draft_orders, "$.context.draftOrders"):
         kind = resource.get("resourceType")
         if kind == "Medication":

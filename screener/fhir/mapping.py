@@ -171,10 +171,16 @@ class FhirMapping:
     def lab_for_code(self, system: str | None, code: str | None) -> str | None:
         system = self.system(system)
         code = code.strip() if isinstance(code, str) else code
-        for lab, spec in self.labs.items():
-            if any(coding["system"] == system and coding["code"] == code for coding in spec["codes"]):
+        for lab in self.labs:
+            if any(coding["system"] == system and coding["code"] == code for coding in self.lab_codes_read(lab)):
                 return lab
         return None
+
+    def lab_codes_read(self, lab: str) -> list[Mapping[str, str]]:
+        """Every code a lab's result is read under in EHR data: its ``codes``, then ``also_read``
+        (the same measurement on another sample, such as a blood-gas analyser's venous potassium)."""
+        spec = self.labs[lab]
+        return [*spec["codes"], *spec.get("also_read", ())]
 
 
 def load_mapping(folder: str | Path | None, questionnaire: Questionnaire) -> FhirMapping:
@@ -234,6 +240,21 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
     )
 
 
+def _lab_code_problems(labs: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """A code may name one lab only, once: a result must never be read as two labs, or by chance as one."""
+    problems: list[str] = []
+    named: dict[tuple[str, str], str] = {}
+    for lab, spec in labs.items():
+        for listing in ("codes", "also_read"):
+            for index, coding in enumerate(spec.get(listing, ())):
+                key = (coding["system"], coding["code"])
+                if key in named:
+                    problems.append(f"labs.{lab}.{listing}[{index}]: {coding['system']}|{coding['code']} is listed already, under {named[key]}")
+                else:
+                    named[key] = f"labs.{lab}"
+    return problems
+
+
 def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[str]:
     items = {item.id: item for item in questionnaire.items}
     problems: list[str] = []
@@ -245,6 +266,7 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
             problems.append(f"labs.{lab}.item: unknown item '{spec['item']}'{did_you_mean(spec['item'], items)}")
         elif item.plausible_lab != lab:
             problems.append(f"labs.{lab}.item: item '{item.id}' does not ask for the {lab} result")
+    problems += _lab_code_problems(data["labs"])
     problems += _unit_problems(data["units"], questionnaire)
     for name in data["conditions"]:
         if name not in CONDITION_CODES:

@@ -324,7 +324,8 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
 
     @router.options(PREFIX, include_in_schema=False)
     async def preflight(request: Request) -> Response:
-        return Response(status_code=204, headers=_preflight_headers(request.headers.get("origin"), settings))
+        asked = request.headers.get("access-control-request-headers")
+        return Response(status_code=204, headers=_preflight_headers(request.headers.get("origin"), settings, asked))
 
     # Last: every other request under /cds-services. A preflight is answered, an unknown path's
     # too, so that the browser makes the call and its page can read why it was refused (404, or
@@ -344,14 +345,31 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
     return router
 
 
-def _preflight_headers(origin: str | None, settings: CdsSettings) -> dict[str, str]:
+#: Request headers every allowed origin may send; others a preflight asks for are allowed as well.
+_ALWAYS_ALLOWED_HEADERS = ("Authorization", "Content-Type")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _preflight_headers(origin: str | None, settings: CdsSettings, asked: str | None = None) -> dict[str, str]:
+    """A preflight's answer for an allowed origin. The request headers it asks for are allowed
+    too: an EHR's client may add its own (a request id, a tracing header), and refusing them
+    would fail the call in the browser before any card is asked for. Only valid header names
+    are echoed back."""
     headers = _cors_for(origin, settings)
     if headers:
+        allowed = dict.fromkeys(name.lower() for name in _ALWAYS_ALLOWED_HEADERS)
+        for name in (asked or "").split(","):
+            name = name.strip().lower()
+            if _HEADER_NAME.fullmatch(name):
+                allowed.setdefault(name)
+        named = {name.lower(): name for name in _ALWAYS_ALLOWED_HEADERS}
         headers |= {
             "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Allow-Headers": ", ".join(named.get(name, name) for name in allowed),
             "Access-Control-Max-Age": "600",
         }
+        # The answer depends on what was asked: a cache must not give one client's to another.
+        headers["Vary"] = ", ".join(part for part in (headers.get("Vary"), "Access-Control-Request-Headers") if part)
     return headers
 
 
