@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: A fixed date, so that pictures and pages do not change from one run to the next.
-WHEN = datetime(2025, 11, 29, 10, 30)
+#: A fixed moment (in UTC, as a report prints its time zone), so that pictures and pages do not
+#: change from one run, or one computer's time zone, to the next.
+WHEN = datetime(2025, 11, 29, 10, 30, tzinfo=timezone.utc)
 
 
 def tools_missing() -> list[str]:

@@ -81,6 +81,21 @@ def test_each_persona_page_is_valid_html_with_no_outside_reference_and_shows_eve
     assert "29 November 2025" in text
 
 
+def test_a_findings_heading_is_its_title_alone_with_the_rule_id_beside_it(screener: Any) -> None:
+    """A screen reader lists a page's headings: "Red flag now: fainting", not "...[red_flag_now_fainting]"."""
+    from screener.reports import person_report
+
+    answers = json.loads((ROOT / "examples/personas/diuretic-and-vomiting-with-fainting-now.json").read_text())
+    result = result_of(screener, answers)
+    articles = [a for a in parsed(person_report(answers, screener=screener, generated=WHEN)).iter("article")]
+    assert len(articles) == len(result["findings"])
+    titles = {finding["rule"]: finding["title"] for finding in result["findings"]}
+    for article in articles:
+        head = article.find("div")
+        rule = text_of(head).rsplit(" [", 1)[1].rstrip("]")
+        assert text_of(head.find("h4")).removeprefix("red flag ") == titles[rule]
+
+
 def test_fainting_now_is_the_first_thing_the_page_says_with_the_emergency_advice(screener: Any) -> None:
     from screener.reports import person_report
 

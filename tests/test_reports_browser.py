@@ -181,8 +181,9 @@ def test_no_printed_page_ends_with_a_heading_whose_content_is_on_the_next(
 def test_printed_recommendations_and_sources_are_numbered_on_from_one_without_restarting(
     tmp_path: Path, screener: Any
 ) -> None:
-    """Each list is split after its first item (so that its heading keeps that item on paper);
-    WeasyPrint ignores ``<ol start="2">``, and Edith's printout once read 1, 1, 2, 3..."""
+    """Each list was once split after its first item (so that its heading kept that item on
+    paper), and as WeasyPrint ignores ``<ol start="2">`` Edith's printout read 1, 1, 2, 3...
+    Each is one list now (test_reports_phone_and_screen_reader.py), numbered on across pages."""
     from screener.reports import person_report, write_report
 
     pdf = tmp_path / "edith.pdf"
@@ -236,7 +237,7 @@ def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(
     write_report(person_report(answers, screener=screener, generated=WHEN, summary=True), str(pdf))
     first = " ".join(pdf_page_texts(pdf)[0].split())
     assert first.index("Red flag: Fainting") < first.index("Combined magnesium and potassium depletion")
-    reasons = first.split("Why, in short: what in your answers led to this", 1)[1]
+    reasons = first.split("Why, in short: what in your answers led to this", 1)[1].split("and lists the answers.", 1)[1]
     assert reasons.lstrip().startswith("• RED FLAG Red flag now: fainting")
 
 

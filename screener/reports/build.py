@@ -12,7 +12,7 @@ with ``new_tally`` and ``CohortTally.add``, then call ``cohort_report``: nothing
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from screener.errors import InputError
@@ -72,7 +72,9 @@ def person_report(
         from screener.screening.pipeline import Screener
 
         screener = Screener()
+    record_as_of = None
     if is_fhir(value):  # the result with the warnings reading the record gave, and its answers
+        record_as_of = screener.as_of or date.today()  # the reference date reading the record takes
         screened, answers = fhir_result_and_answers(screener, value)
         result = screened.model_dump(mode="json", exclude_none=True)
     elif is_result(value):
@@ -89,6 +91,7 @@ def person_report(
         urgency_text=ruleset.urgency_text,
         step_labels=dict(ruleset.steps),
         raises=rule_raises(ruleset),
+        record_as_of=record_as_of,
     )
     title = "Screening summary" if summary else "Screening result"
     return render("person_summary.html" if summary else "person.html", person=view, title=f"{title} for {view.id}" if view.named else title)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from screener.reports import charts
 from screener.reports.cohort import COVERAGES, LEVEL_SCALES, LEVELS, NOT_RECORDED, URGENCIES, CohortTally
 from screener.reports.thresholds import Band, LabScale, Threshold
+from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, plain, sentence
 
 if TYPE_CHECKING:
@@ -77,7 +78,12 @@ class CohortView:
 
     @property
     def generated_text(self) -> str:
-        return f"{self.generated:%d %B %Y, %H:%M}".lstrip("0")
+        """When the report was made, with its time zone: "29 November 2025, 10:30 UTC"."""
+        return moment_text(self.generated)
+
+    @property
+    def generated_iso(self) -> str:
+        return moment_iso(self.generated)
 
     @property
     def emergency_or_urgent(self) -> int:

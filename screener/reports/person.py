@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, plain, sentence
 
 if TYPE_CHECKING:
@@ -111,6 +112,9 @@ class PersonView:
     urgency_reasons: tuple[FindingView, ...] = ()
     """The findings that set how soon to see a clinician (an urgent "how soon" under an unlikely
     headline comes from one of them: digoxin with a low potassium, say)."""
+    record_as_of: date | None = None
+    """The reference date an EHR record (FHIR) was read on: its dates count back from it. None
+    for answers (screened when the report was made) and for a result file (screened earlier)."""
 
     @property
     def findings(self) -> tuple[FindingView, ...]:
@@ -122,7 +126,12 @@ class PersonView:
 
     @property
     def generated_text(self) -> str:
-        return f"{self.generated:%d %B %Y, %H:%M}".lstrip("0")
+        """When the report was made, with its time zone: "29 November 2025, 10:30 UTC"."""
+        return moment_text(self.generated)
+
+    @property
+    def generated_iso(self) -> str:
+        return moment_iso(self.generated)
 
 
 def person_view(
@@ -134,6 +143,7 @@ def person_view(
     urgency_text: Mapping[str, str] | None = None,
     step_labels: Mapping[str, str] | None = None,
     raises: Mapping[str, Mapping[str, str]] | None = None,
+    record_as_of: date | None = None,
 ) -> PersonView:
     """The report's view of one result (see the module notes). ``urgency_text`` fills in the
     words for a result that lacks ``urgency_text``; ``step_labels`` names the steps of the chain
@@ -177,6 +187,7 @@ def person_view(
         named=_named(result, answers),
         above_both=above_both,
         urgency_reasons=urgency_reasons,
+        record_as_of=record_as_of,
     )
 
 

@@ -1,0 +1,102 @@
+"""Printed pages as a GP or a practice nurse gets them: every bundled persona's full report and
+one-page summary made into a PDF by WeasyPrint, on A4 and Letter, read back page by page with
+pdftotext (words and their places on the page). The closing part never stands alone on the last
+page, and nothing runs into the bottom margin, where the disclaimer and the page number are."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from report_images import WHEN, pdf_page_texts, tools_missing
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSONAS = sorted((ROOT / "examples" / "personas").glob("*.json"))
+
+pytest.importorskip("weasyprint", reason="the reports extra is part of the test extra")
+pytestmark = pytest.mark.skipif(bool(tools_missing()), reason=f"needs {', '.join(tools_missing())} (installed by .ci/run)")
+
+#: How each kind of report ends: the words its closing part starts with. "About this result" is
+#: about the whole report above it; the summary's note about the full report was once its last
+#: paragraph, and printed alone on a second Letter page.
+CLOSING = {"full": "About this result", "summary": "This is a summary"}
+
+
+def page_words(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Each page's words, with the top and bottom of each (in points from the top of the page)."""
+    done = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True)
+    tree = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", done.stdout))
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    return [
+        [(word.text or "", float(word.get("yMin", 0)), float(word.get("yMax", 0))) for word in page.iter(f"{xhtml}word")]
+        for page in tree.iter(f"{xhtml}page")
+    ]
+
+
+def overflowing_words(words: list[tuple[str, float, float]], footer: str, number: int, pages: int) -> list[str]:
+    """The words of a page that are in the bottom margin (from the top of "Page n of N" down)
+    without being the footer's, and the body's words that reach into that margin."""
+    texts = [text for text, _, _ in words]
+    starts = [i for i in range(len(texts) - 3) if texts[i : i + 4] == ["Page", str(number), "of", str(pages)]]
+    assert starts, f"page {number} has no 'Page {number} of {pages}'"
+    margin_top = words[starts[-1]][1]
+    in_margin = Counter(text for text, top, _ in words if top >= margin_top - 0.5)
+    expected = Counter(footer.split()) + Counter(["Page", str(number), "of", str(pages)])
+    strays = list((in_margin - expected).elements())
+    reaching = [text for text, top, bottom in words if top < margin_top - 0.5 and bottom > margin_top + 0.5]
+    return strays + reaching
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, screener: Any) -> dict[tuple[str, str, str], Path]:
+    """Every persona's full report and summary, as PDFs on A4 and Letter."""
+    from screener.reports import person_report, write_report
+
+    folder = tmp_path_factory.mktemp("printed")
+    files = {}
+    for persona in PERSONAS:
+        answers = json.loads(persona.read_text(encoding="utf-8"))
+        for kind in CLOSING:
+            html = person_report(answers, screener=screener, generated=WHEN, summary=kind == "summary")
+            for paper in ("a4", "letter"):
+                files[(persona.stem, kind, paper)] = folder / f"{persona.stem}-{kind}-{paper}.pdf"
+                write_report(html, str(files[(persona.stem, kind, paper)]), paper=paper)
+    return files
+
+
+def test_the_closing_part_of_every_personas_report_shares_its_page_with_what_it_closes(
+    printed: dict[tuple[str, str, str], Path], screener: Any
+) -> None:
+    footer_start = " ".join(screener.ruleset.disclaimer.split()[:8])
+    alone = []
+    for (persona, kind, paper), pdf in printed.items():
+        pages = pdf_page_texts(pdf)
+        last = " ".join(pages[-1].split()).split(footer_start)[0]
+        if kind == "full":
+            assert CLOSING[kind] in last, f"{persona} ({kind}, {paper}): 'About this result' is not on the last page"
+        if last.startswith(CLOSING[kind]):
+            alone.append(f"{persona} ({kind}, {paper}, {len(pages)} pages)")
+    assert alone == []
+
+
+def test_no_printed_page_runs_into_the_margin_that_holds_the_disclaimer_and_page_number(
+    printed: dict[tuple[str, str, str], Path], screener: Any
+) -> None:
+    """Keeping parts together must not push a part past the foot of its page."""
+    overflowing = {}
+    for (persona, kind, paper), pdf in printed.items():
+        disclaimer = screener.screen(json.loads((ROOT / "examples/personas" / f"{persona}.json").read_text())).disclaimer
+        footer = f"{disclaimer} · mgk-screen result for {persona}, made 29 November 2025, 10:30 UTC"
+        pages = page_words(pdf)
+        assert len(pages) == len(pdf_page_texts(pdf))
+        for number, words in enumerate(pages, 1):
+            stray = overflowing_words(words, footer, number, len(pages))
+            if stray:
+                overflowing[f"{persona} ({kind}, {paper}) page {number}"] = stray[:8]
+    assert overflowing == {}
