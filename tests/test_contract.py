@@ -83,7 +83,7 @@ def test_every_error_of_a_record_is_reported_with_its_path(screener) -> None:  #
     problems = _problems(screener, {"age": 130, "sex": "F", "sympoms": ["fatigue"], "labs": {"potassium": {"value": 3.2}}})
     assert problems == {
         "$.age": "must be at most 120, got 130",
-        "$.sex": "unknown value \"F\": expected one of 'female', 'male', 'other'",
+        "$.sex": "unknown value \"F\" (did you mean 'female'?): expected one of 'female', 'male', 'other'",
         "$.sympoms": "unknown field 'sympoms' (did you mean 'symptoms'?)",
         "$.labs.potassium": "'unit' is required but missing",
     }
@@ -92,6 +92,23 @@ def test_every_error_of_a_record_is_reported_with_its_path(screener) -> None:  #
 def test_an_unknown_code_suggests_the_nearest(screener) -> None:  # type: ignore[no-untyped-def]
     problems = _problems(screener, {"symptoms": ["fatigue", "muscle_cramp"]})
     assert "did you mean 'muscle_cramps'?" in problems["$.symptoms[1]"]
+
+
+@pytest.mark.parametrize(
+    ("given", "nearest"),
+    [({"sex": "M"}, "male"), ({"sex": "Female"}, "female"), ({"diuretic_use": "not sure"}, "unsure"), ({"diuretic_use": "Y"}, "yes")],
+)
+def test_a_choice_written_in_another_case_or_cut_short_suggests_the_one_it_fits(screener, given, nearest) -> None:  # type: ignore[no-untyped-def]
+    (message,) = _problems(screener, given).values()
+    assert f"(did you mean '{nearest}'?)" in message
+
+
+def test_a_choice_given_as_true_or_a_number_names_the_values_it_takes(screener) -> None:  # type: ignore[no-untyped-def]
+    problems = _problems(screener, {"diuretic_use": True, "diet": {"processed_food": 3}})
+    assert problems == {
+        "$.diuretic_use": "expected one of 'yes', 'no', 'unsure', got true",
+        "$.diet.processed_food": "expected one of 'rarely', 'sometimes', 'most_days', got 3",
+    }
 
 
 def test_details_of_a_symptom_marked_absent_are_an_error(screener) -> None:  # type: ignore[no-untyped-def]

@@ -240,8 +240,22 @@ def _unknown_value(error: ValidationError) -> str:
     other_dimension = _unit_of_another_dimension(instance, options, error.absolute_path)
     if other_dimension:
         return other_dimension
-    hint = did_you_mean(str(instance), [str(o) for o in options]) if isinstance(instance, str) else ""
+    hint = _nearest_option(instance, [str(o) for o in options]) if isinstance(instance, str) else ""
     return f"unknown value {_show(instance)}{hint}: expected one of {', '.join(repr(option) for option in options)}"
+
+
+def _nearest_option(word: str, options: Sequence[str]) -> str:
+    """" (did you mean 'female'?)" for a value written in another case or cut short ("F", "Yes",
+    "not sure" for not_sure) when one option alone fits, else the closest by spelling. Only ever
+    said, never taken."""
+    folded = word.strip().lower().replace(" ", "_").replace("-", "_")
+    if folded:
+        fitting = [option for option in options if option.lower() == folded] or [
+            option for option in options if option.lower().startswith(folded)
+        ]
+        if len(fitting) == 1:
+            return f" (did you mean '{fitting[0]}'?)"
+    return did_you_mean(word, options)
 
 
 def _unit_of_another_dimension(instance: Any, options: Sequence[Any], where: Sequence[str | int]) -> str | None:
@@ -289,6 +303,10 @@ def _wrong_type(error: ValidationError) -> bool:
 
 
 def _expected(schema: Any) -> str:
+    options = schema.get("enum") if isinstance(schema, dict) else None
+    if isinstance(options, list) and options and all(isinstance(option, str) for option in options):
+        # "diuretic_use": true: the values it takes say more than "a string" does.
+        return "one of " + ", ".join(repr(option) for option in options)
     types = schema.get("type") if isinstance(schema, dict) else None
     if isinstance(types, list):
         return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
