@@ -25,9 +25,13 @@ JUNE = {"id": "june", "age": 58, "red_flags_now": ["chest_pain"]}
 
 
 def urgent_rows(html: str) -> dict[str, str]:
-    """Each listed record's "urgency, and why" cell, by id."""
+    """Each listed record's urgency and why (its first two cells), by id (the row header's first
+    words; where the record is follows them)."""
     table = next(t for t in parsed(html).iter("table") if t.get("id") == "urgent-table")
-    return {text_of(row.find("th")): text_of(row.findall("td")[0]) for row in table.find("tbody").findall("tr")}
+    return {
+        (row.find("th").text or "").strip(): " ".join(text_of(cell) for cell in row.findall("td")[:2])
+        for row in table.find("tbody").findall("tr")
+    }
 
 
 @pytest.mark.parametrize("detail", ["lean", "full"])
@@ -123,3 +127,33 @@ def test_the_red_flag_counts_say_how_many_records_never_answered_the_red_flag_qu
     )
     everyone_answered = [screener.screen_entry(person, detail="lean") for person in (JUNE, HAROLD | {"red_flags_now": []})]
     assert "was not answered in" not in cohort_report_from_entries(everyone_answered, screener.ruleset, generated=WHEN)
+
+
+def _threshold_labels(svg: str) -> list[tuple[str, float, float]]:
+    """A histogram's threshold labels (red, above the plot): their words and where each is centred, in SVG pixels."""
+    import re
+
+    return [
+        (found.group(3), float(found.group(1)), float(found.group(2)))
+        for found in re.finditer(r'<text style="[^"]*fill: #b2182b"[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+    ]
+
+
+def test_magnesium_thresholds_close_together_are_labelled_as_separate_numbers(screener: Any) -> None:
+    """0.50 and 0.70 mmol/L on an axis that runs to 5 were once printed in one place, "0.50.70"."""
+    from screener.reports.charts import lab_histogram
+    from screener.reports.thresholds import lab_scales
+
+    scale = next(scale for scale in lab_scales(screener.ruleset) if scale.lab == "magnesium")
+    labels = _threshold_labels(lab_histogram("mg", "Magnesium", scale, {0.45: 4, 0.8: 6, 1.1: 5, 2.0: 9, 4.9: 6}).svg)
+    assert sorted(name for name, _, _ in labels) == sorted(scale.number(t.value) for t in scale.thresholds)
+    nine_pixel_characters = 9 * 0.6
+    touching = [
+        (left[0], right[0])
+        for left in labels
+        for right in labels
+        if left[1] < right[1] and left[2] == right[2]
+        and right[1] - left[1] < nine_pixel_characters * (len(left[0]) + len(right[0])) / 2
+    ]
+    assert touching == []
+    assert len({y for _, _, y in labels}) > 1  # 0.50 and 0.70 on two rows
