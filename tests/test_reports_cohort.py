@@ -4,6 +4,7 @@ than it is."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -157,3 +158,14 @@ def test_magnesium_thresholds_close_together_are_labelled_as_separate_numbers(sc
     ]
     assert touching == []
     assert len({y for _, _, y in labels}) > 1  # 0.50 and 0.70 on two rows
+
+
+def test_a_cohort_of_millions_has_its_axis_in_whole_numbers_not_in_powers_of_ten() -> None:
+    """A bar chart of counts in millions once read "0.0 0.5 1.0 1.5" with "1e6" at the end of the axis."""
+    from screener.reports.charts import bars
+
+    svg = bars("urgency", "How soon", ["urgent", "soon", "none"], [1_200_000, 1_600_000, 300_000], 3_100_000).svg
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert [text for text in texts if re.fullmatch(r"\d,\d{3},\d{3}", text)], texts  # a tick of a million or more, whole
+    assert not [text for text in texts if "e6" in text or re.fullmatch(r"\d\.\d", text)]
+    assert "1,600,000 (52%)" in texts

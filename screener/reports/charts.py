@@ -160,8 +160,12 @@ def bars(
         for position, count in zip(positions, counts, strict=True):
             axes.text(count + top * 0.01, position, f"{count:,} ({percent(count, total)})", va="center", fontsize=9.5, color=_INK)
         axes.set_yticks(positions, chart_labels(labels))
-        axes.set_xlim(0, top * 1.3)
-        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, integer=True))
+        # Room at the bars' end for the longest count and share ("1,700,000 (33%)"), about 2.5% of the axis a character.
+        longest = max((len(f"{count:,} ({percent(count, total)})") for count in counts), default=0)
+        axes.set_xlim(0, top * max(1.3, 1 + 0.025 * longest))
+        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4 if top >= 100_000 else 5, integer=True))
+        # Whole numbers with thousands separators: matplotlib would write "1.5" under a "1e6" at the axis' end.
+        axes.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         axes.set_xlabel(axis_label)
         if not labels:
             axes.text(0.5, 0.5, "none in this cohort", ha="center", va="center", transform=axes.transAxes)
