@@ -269,6 +269,8 @@ def test_no_line_of_a_report_header_starts_with_a_separator_at_any_phone_width(t
             page_file = tmp_path / f"{name}.html"
             write_report(html, str(page_file))
             page.goto(page_file.as_uri())
+            header = " ".join(page.locator(".meta").inner_text().split())
+            assert re.fullmatch(r"(For: \S.* · )?Report made \S.* · (From: \S+ · )?Screening only, not a diagnosis", header), header
             for width in range(320, 481, 8):
                 page.set_viewport_size({"width": width, "height": 900})
                 for line in page.evaluate(SEPARATORS_STARTING_A_LINE, ".meta, .summary-grid dd"):
