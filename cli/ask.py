@@ -38,6 +38,7 @@ from screener.cli.main import (
     stderr_console,
     stdout_console,
     stopped_code,
+    wants_plain,
 )
 
 from screener.errors import ExitCode, Terminated
@@ -103,7 +104,7 @@ def ask(
     """
     from screener.interview import Interview, Questionnaire
 
-    plain = plain or "NO_COLOR" in os.environ
+    plain = wants_plain(plain)
     console = stderr_console(plain) if as_json else stdout_console(plain)
     term = Terminal(console, plain)
     target = save or resume

@@ -28,6 +28,7 @@ from screener.cli.main import (
     stderr_console,
     stdout_console,
     stopped_code,
+    wants_plain,
 )
 
 from screener.errors import ExitCode
@@ -131,7 +132,7 @@ def screen(
         render_result(
             result,
             stdout_console(plain),
-            plain=plain or "NO_COLOR" in os.environ,
+            plain=wants_plain(plain),
             show_findings=not brief,
             # A FHIR record read from a Bundle is always named (by its patient or response).
             heading=result_heading(result, named=value.get("id") is not None if isinstance(value, dict) else True),

@@ -101,7 +101,7 @@ RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", help="Use the rule folder DIR instead of the shipped rules (validated the same way).", metavar="DIR"),
 ]
-PlainOption = Annotated[bool, typer.Option("--plain", help="No colour or boxes (also when NO_COLOR is set); screen-reader friendly.")]
+PlainOption = Annotated[bool, typer.Option("--plain", help="No colour or boxes (also when NO_COLOR is set, or TERM=dumb); screen-reader friendly.")]
 
 
 def _parse_date(text: str) -> date:
@@ -200,8 +200,14 @@ def _safe_console_class() -> type[Console]:
     return SafeConsole
 
 
+def wants_plain(plain: bool = False) -> bool:
+    """Whether to print no colour or boxes: ``--plain``, the ``NO_COLOR`` convention, or a
+    terminal that says it can draw neither (``TERM=dumb``: an editor's shell, some CI logs)."""
+    return plain or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+
+
 def stderr_console(plain: bool = False) -> Console:
-    console = _safe_console_class()(stderr=True, no_color=plain or "NO_COLOR" in os.environ, highlight=False)
+    console = _safe_console_class()(stderr=True, no_color=wants_plain(plain), highlight=False)
     # Into a file or a pipe (logs, CI), a message stays on one line: wrapping it at 80 columns would
     # split file paths and record positions, so that a search for them finds nothing.
     console.soft_wrap = not console.is_terminal
@@ -209,7 +215,7 @@ def stderr_console(plain: bool = False) -> Console:
 
 
 def stdout_console(plain: bool = False) -> Console:
-    return _safe_console_class()(no_color=plain or "NO_COLOR" in os.environ, highlight=False, soft_wrap=False)
+    return _safe_console_class()(no_color=wants_plain(plain), highlight=False, soft_wrap=False)
 
 
 def make_screener(rules: Path | None, as_of: date | None = None) -> Screener:

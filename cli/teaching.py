@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from screener.cli.main import (
     read_json_input,
     refuse_a_result,
     stdout_console,
+    wants_plain,
 )
 
 from screener.errors import ExitCode
@@ -47,7 +47,7 @@ ExamplesOption = Annotated[
 
 
 def _plain(plain: bool) -> bool:
-    return plain or "NO_COLOR" in os.environ
+    return wants_plain(plain)
 
 
 class _Pauser:

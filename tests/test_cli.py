@@ -66,6 +66,16 @@ def test_screen_prints_an_explained_result(tmp_path: Path) -> None:
     assert "not a diagnosis" in run.output
 
 
+@pytest.mark.parametrize(("term", "boxes"), [("xterm-256color", True), ("dumb", False)])
+def test_a_dumb_terminal_gets_no_boxes_as_with_plain(tmp_path: Path, term: str, boxes: bool) -> None:
+    # An editor's shell or a CI log says TERM=dumb: box drawing there is line noise.
+    answers = _write(tmp_path / "a.json", [{"age": 70, "medications": ["furosemide"]}], fmt="json")
+    run = runner.invoke(app, ["screen", str(answers)], env={"NO_COLOR": None, "TERM": term})
+    assert run.exit_code == 0, run.output
+    assert ("╭" in run.output) is boxes
+    assert "Combined magnesium and potassium depletion" in run.output
+
+
 def test_screen_json_is_the_result_contract(tmp_path: Path) -> None:
     answers = tmp_path / "rita.json"
     answers.write_text(json.dumps(FUROSEMIDE_WITH_CRAMPS), encoding="utf-8")

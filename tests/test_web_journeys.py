@@ -386,6 +386,19 @@ def test_downloaded_answers_carry_on_where_they_stopped(visitor: Visitor) -> Non
     assert downloaded_answers(other) == saved
 
 
+def test_a_saved_misspelt_medicine_is_named_when_carrying_on_in_the_browser(visitor: Visitor) -> None:
+    # Saved by `ask` at Ctrl-C before "Did you mean omeprazole?" was answered, then carried on here.
+    visitor.open("/")
+    visitor.post(
+        "/resume",
+        {"csrf": visitor.hidden("csrf")},
+        files={"answers": ("answers.json", json.dumps({"age": 64, "medications": ["omeprazol 20 mg"]}).encode(), "application/json")},
+    )
+    text = visitor.text()
+    assert "'omeprazol' is not a medicine name we know (did you mean omeprazole?)" in text
+    assert "use Change beside Medicines when you check your answers" in text
+
+
 def test_an_invalid_answers_file_is_refused_with_its_json_paths(visitor: Visitor) -> None:
     visitor.open("/")
     visitor.post(

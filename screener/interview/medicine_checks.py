@@ -86,17 +86,20 @@ def kept_as_written(entry: str, written: str) -> str:
     )
 
 
-def resumed_without_asking(vocabulary: Vocabulary, entries: Iterable[str]) -> list[str]:
+def resumed_without_asking(
+    vocabulary: Vocabulary, entries: Iterable[str], how_to_change: str = "choose Medicines when you review your answers"
+) -> list[str]:
     """What to say, when carrying on from a saved file, about each name in it that has a close
     vocabulary name: a file saved at Ctrl-C may hold names whose "Did you mean ...?" was never
     asked, and a file from another tool holds names nobody checked. They are kept as written
-    (``checked_when_saved``), so the person is told, and where to change them."""
+    (``checked_when_saved``), so the person is told, and where to change them (``how_to_change``:
+    in the words of the terminal or of the web page)."""
     notes = []
     for entry in entries:
         for correction in vocabulary.corrections(entry):
             nearest = " or ".join(correction.names[:3])
             notes.append(
                 f"'{correction.written}' is not a medicine name we know (did you mean {nearest}?), so it is kept "
-                "as written and not counted. To change it, choose Medicines when you review your answers."
+                f"as written and not counted. To change it, {how_to_change}."
             )
     return notes

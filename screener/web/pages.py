@@ -123,6 +123,7 @@ async def start(request: Request) -> Response:
 @router.post("/resume")
 async def resume(request: Request) -> Response:
     """Carry on from a downloaded answers file (checked exactly as the CLI checks it)."""
+    from screener.interview.medicine_checks import resumed_without_asking
     from screener.web.reading import read_answers
 
     web = web_context(request)
@@ -144,6 +145,10 @@ async def resume(request: Request) -> Response:
     interview = web.new_interview(value)
     session = web.sessions.create(interview)
     session.notices += [f"'{path}' from the file does not fit the other answers, so it was left out." for path in interview.not_kept]
+    # As `ask --resume` says it: a name in the file whose "Did you mean ...?" was never asked.
+    session.notices += resumed_without_asking(
+        interview.vocabulary, interview.medicines(), "use Change beside Medicines when you check your answers"
+    )
     return with_session_cookie(go("/question"), session)
 
 
