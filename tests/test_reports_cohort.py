@@ -4,6 +4,7 @@ than it is."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -25,9 +26,13 @@ JUNE = {"id": "june", "age": 58, "red_flags_now": ["chest_pain"]}
 
 
 def urgent_rows(html: str) -> dict[str, str]:
-    """Each listed record's "urgency, and why" cell, by id."""
+    """Each listed record's urgency and why (its first two cells), by id (the row header's first
+    words; where the record is follows them)."""
     table = next(t for t in parsed(html).iter("table") if t.get("id") == "urgent-table")
-    return {text_of(row.find("th")): text_of(row.findall("td")[0]) for row in table.find("tbody").findall("tr")}
+    return {
+        (row.find("th").text or "").strip(): " ".join(text_of(cell) for cell in row.findall("td")[:2])
+        for row in table.find("tbody").findall("tr")
+    }
 
 
 @pytest.mark.parametrize("detail", ["lean", "full"])
@@ -123,3 +128,44 @@ def test_the_red_flag_counts_say_how_many_records_never_answered_the_red_flag_qu
     )
     everyone_answered = [screener.screen_entry(person, detail="lean") for person in (JUNE, HAROLD | {"red_flags_now": []})]
     assert "was not answered in" not in cohort_report_from_entries(everyone_answered, screener.ruleset, generated=WHEN)
+
+
+def _threshold_labels(svg: str) -> list[tuple[str, float, float]]:
+    """A histogram's threshold labels (red, above the plot): their words and where each is centred, in SVG pixels."""
+    import re
+
+    return [
+        (found.group(3), float(found.group(1)), float(found.group(2)))
+        for found in re.finditer(r'<text style="[^"]*fill: #b2182b"[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+    ]
+
+
+def test_magnesium_thresholds_close_together_are_labelled_as_separate_numbers(screener: Any) -> None:
+    """0.50 and 0.70 mmol/L on an axis that runs to 5 were once printed in one place, "0.50.70"."""
+    from screener.reports.charts import lab_histogram
+    from screener.reports.thresholds import lab_scales
+
+    scale = next(scale for scale in lab_scales(screener.ruleset) if scale.lab == "magnesium")
+    labels = _threshold_labels(lab_histogram("mg", "Magnesium", scale, {0.45: 4, 0.8: 6, 1.1: 5, 2.0: 9, 4.9: 6}).svg)
+    assert sorted(name for name, _, _ in labels) == sorted(scale.number(t.value) for t in scale.thresholds)
+    nine_pixel_characters = 9 * 0.6
+    touching = [
+        (left[0], right[0])
+        for left in labels
+        for right in labels
+        if left[1] < right[1] and left[2] == right[2]
+        and right[1] - left[1] < nine_pixel_characters * (len(left[0]) + len(right[0])) / 2
+    ]
+    assert touching == []
+    assert len({y for _, _, y in labels}) > 1  # 0.50 and 0.70 on two rows
+
+
+def test_a_cohort_of_millions_has_its_axis_in_whole_numbers_not_in_powers_of_ten() -> None:
+    """A bar chart of counts in millions once read "0.0 0.5 1.0 1.5" with "1e6" at the end of the axis."""
+    from screener.reports.charts import bars
+
+    svg = bars("urgency", "How soon", ["urgent", "soon", "none"], [1_200_000, 1_600_000, 300_000], 3_100_000).svg
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert [text for text in texts if re.fullmatch(r"\d,\d{3},\d{3}", text)], texts  # a tick of a million or more, whole
+    assert not [text for text in texts if "e6" in text or re.fullmatch(r"\d\.\d", text)]
+    assert "1,600,000 (52%)" in texts

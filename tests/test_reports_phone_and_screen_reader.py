@@ -178,5 +178,102 @@ def test_no_cohort_table_scrolls_sideways_on_a_phone_and_each_stays_a_table_with
             "() => { const cell = document.querySelector('#urgent-table tbody td[data-label]');"
             " return [getComputedStyle(cell, '::before').content, cell.getBoundingClientRect().width]; }"
         )
-        assert card[0].startswith('attr(data-label)') or card[0].startswith('"Red flags')
+        assert card[0].startswith('attr(data-label)') or card[0].startswith('"Why: ')
         assert card[1] > 300  # a card, one cell per line
+
+
+def tab_stops(page: Any, most: int = 60) -> list[str]:
+    """What the Tab key reaches, in order, from the top of the page until it leaves the page or
+    comes back to where it began: each element's tag, class and, for a box, the table it holds."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops: list[str] = []
+    seen: set[int] = set()
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        place, stop = page.evaluate(
+            "() => { const e = document.activeElement; if (!e || e === document.body) return [-1, ''];"
+            " return [[...document.querySelectorAll('*')].indexOf(e), e.tagName.toLowerCase()"
+            " + (e.className ? '.' + e.className : '') + (e.querySelector('table') ? ' holding ' + e.querySelector('table').id : '')]; }"
+        )
+        if place < 0 or place in seen:
+            break
+        seen.add(place)
+        stops.append(stop)
+    return stops
+
+
+@pytest.mark.parametrize("width", [390, 660, 1280])
+def test_the_record_lists_are_no_keyboard_stop_where_nothing_in_them_scrolls(tmp_path: Path, screener: Any, width: int) -> None:
+    """Their wrappers were each a Tab stop (a scrolling region) at every width, though on a phone
+    they are cards and on a wider screen the tables fit: a keyboard user stopped twice on nothing.
+    Nothing scrolls at any width now (a long id or path wraps); a browser makes a box that does
+    scroll a Tab stop of itself (Chromium since version 130)."""
+    from screener.reports import write_report
+
+    page_file = tmp_path / "cohort.html"
+    write_report(phone_cohort(screener), str(page_file))
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": width, "height": 900})
+        page.goto(page_file.as_uri())
+        scrolling = page.evaluate(
+            "() => [...document.querySelectorAll('table, .table-scroll')].filter(box => box.scrollWidth > box.clientWidth)"
+            ".map(box => box.id || box.querySelector('table').id)"
+        )
+        assert scrolling == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        stops = tab_stops(page)
+        assert stops[0] == "a.skip-link"
+        assert [stop for stop in stops if "table" in stop] == []
+        assert all(stop.startswith(("a", "summary")) for stop in stops), stops
+
+
+#: The "·" separators in the boxes that ``selector`` matches that start a line: each with the words
+#: around it. A separator belongs to the words before it: on a new line it reads as a bullet.
+SEPARATORS_STARTING_A_LINE = """(selector) => {
+  const found = [];
+  for (const box of document.querySelectorAll(selector)) {
+    const characters = [];
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        if (/\\s/.test(node.data[i])) continue;
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.width || rect.height) characters.push([node.data[i], rect]);
+      }
+    }
+    characters.forEach(([character, rect], index) => {
+      if (character !== '·' || index === 0) return;
+      const before = characters[index - 1][1];
+      if (rect.top >= before.bottom - 1) found.push(box.textContent.replace(/\\s+/g, ' ').trim());
+    });
+  }
+  return found;
+}"""
+
+
+def test_no_line_of_a_report_header_starts_with_a_separator_at_any_phone_width(tmp_path: Path, screener: Any) -> None:
+    """At 390 px the cohort header once read "Report made 29 November 2025, 10:30 UTC" and then
+    "· From: examples/cohort.jsonl" on the next line, as if the file were a list item."""
+    from datetime import datetime, timedelta, timezone
+
+    from screener.reports import person_report, write_report
+
+    late_in_new_york = datetime(2025, 11, 29, 23, 30, tzinfo=timezone(timedelta(hours=-5), "EST"))
+    answers = json.loads(FAINTING.read_text()) | {"id": "Margaret Hargreaves-Worthington"}
+    pages = {"cohort": phone_cohort(screener), "person": person_report(answers, screener=screener, generated=late_in_new_york)}
+    starting = []
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 390, "height": 900})
+        for name, html in pages.items():
+            page_file = tmp_path / f"{name}.html"
+            write_report(html, str(page_file))
+            page.goto(page_file.as_uri())
+            header = " ".join(page.locator(".meta").inner_text().split())
+            assert re.fullmatch(r"(For: \S.* · )?Report made \S.* · (From: \S+ · )?Screening only, not a diagnosis", header), header
+            for width in range(320, 481, 8):
+                page.set_viewport_size({"width": width, "height": 900})
+                for line in page.evaluate(SEPARATORS_STARTING_A_LINE, ".meta, .summary-grid dd"):
+                    starting.append(f"{name} at {width} px: {line}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 480
+    assert starting == []

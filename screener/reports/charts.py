@@ -160,8 +160,12 @@ def bars(
         for position, count in zip(positions, counts, strict=True):
             axes.text(count + top * 0.01, position, f"{count:,} ({percent(count, total)})", va="center", fontsize=9.5, color=_INK)
         axes.set_yticks(positions, chart_labels(labels))
-        axes.set_xlim(0, top * 1.3)
-        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, integer=True))
+        # Room at the bars' end for the longest count and share ("1,700,000 (33%)"), about 2.5% of the axis a character.
+        longest = max((len(f"{count:,} ({percent(count, total)})") for count in counts), default=0)
+        axes.set_xlim(0, top * max(1.3, 1 + 0.025 * longest))
+        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4 if top >= 100_000 else 5, integer=True))
+        # Whole numbers with thousands separators: matplotlib would write "1.5" under a "1e6" at the axis' end.
+        axes.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         axes.set_xlabel(axis_label)
         if not labels:
             axes.text(0.5, 0.5, "none in this cohort", ha="center", va="center", transform=axes.transAxes)
@@ -199,14 +203,16 @@ def lab_histogram(key: str, title: str, scale: LabScale, counts: Mapping[float, 
             heights = list(binned.values())
             axes.bar([origin + index * width for index in binned], heights, width=width * 0.9, align="edge", color=_BAR)
         top = max(heights, default=0) or 1
-        for threshold in scale.thresholds:
-            at = threshold.value - step / 2 if threshold.starts_upper_band else threshold.value + step / 2
+        places = [t.value - step / 2 if t.starts_upper_band else t.value + step / 2 for t in scale.thresholds]
+        names = [scale.number(t.value) for t in scale.thresholds]
+        rows = _label_rows(places, [len(name) for name in names], (low - step, high + step))
+        for at, name, row in zip(places, names, rows, strict=True):
             axes.axvline(at, color=_RED_FLAG, linestyle="--", linewidth=1)
             axes.text(
-                at, top * 1.12, scale.number(threshold.value), ha="center", va="bottom", fontsize=9, color=_RED_FLAG,
+                at, top * (1.12 + 0.14 * row), name, ha="center", va="bottom", fontsize=9, color=_RED_FLAG,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
             )
-        axes.set_ylim(0, top * 1.3)
+        axes.set_ylim(0, top * (1.3 + 0.14 * max(rows, default=0)))
         axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, integer=True))
         axes.set_xlim(low - step, high + step)
         axes.set_xlabel(f"{scale.label} (mmol/L, as used by the rules)")
@@ -222,6 +228,26 @@ def lab_histogram(key: str, title: str, scale: LabScale, counts: Mapping[float, 
             else f"No {scale.label} results in this cohort; rule thresholds at {thresholds} mmol/L."
         )
         return _svg(figure, key, title, description)
+
+
+def _label_rows(places: Sequence[float], lengths: Sequence[int], limits: tuple[float, float]) -> list[int]:
+    """The row (0 the lowest) of each threshold's label above the chart: a label that would touch
+    the one before it goes a row higher, so that thresholds close together (0.50 and 0.70 mmol/L of
+    magnesium on an axis of 5) read as two numbers and not as "0.50.70"."""
+    # About 0.6 em a character at 9 pt, and a space, over a plot about 0.8 of the figure's width.
+    per_character = (limits[1] - limits[0]) * 9 * 0.6 / (_WIDTH_INCHES * 72 * 0.8)
+    ends: list[float] = []  # where the last label of each row ends
+    rows = []
+    for place, length in sorted(zip(places, lengths, strict=True)):
+        half = per_character * (length + 1) / 2
+        row = next((index for index, end in enumerate(ends) if place - half > end), len(ends))
+        ends[row:row + 1] = [place + half]
+        rows.append(row)
+    order = sorted(range(len(places)), key=lambda index: places[index])
+    placed = [0] * len(places)
+    for index, row in zip(order, rows, strict=True):
+        placed[index] = row
+    return placed
 
 
 def _bin_multiple(step: float, span: float) -> int:

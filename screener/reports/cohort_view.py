@@ -13,7 +13,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from screener.reports import charts
-from screener.reports.cohort import COVERAGES, LEVEL_SCALES, LEVELS, NOT_RECORDED, URGENCIES, CohortTally
+from screener.reports.cohort import (
+    COVERAGES,
+    LEVEL_SCALES,
+    LEVELS,
+    NOT_RECORDED,
+    URGENCIES,
+    CohortTally,
+    ListedInvalid,
+    ListedRecord,
+)
 from screener.reports.thresholds import Band, LabScale, Threshold
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, plain, sentence
@@ -62,15 +71,37 @@ class LabFigure:
 
 
 @dataclass(frozen=True)
+class Places:
+    """Where each record of a list is. When every one comes from the same file, the file is
+    named once above the list (``source``) and each row says only "record 12": the same path on
+    every row took most of a printed row's lines."""
+
+    source: str | None
+    cells: tuple[tuple[str, str], ...]
+    """(file, "record 12") per record: the file only when the list has several, either may be ""."""
+
+
+def places(records: Sequence[ListedRecord | ListedInvalid]) -> Places:
+    sources = {record.source for record in records}
+    several = len(sources) > 1
+    return Places(
+        None if several else next(iter(sources), None),
+        tuple(((record.source or "") if several else "", _record_number(record.position)) for record in records),
+    )
+
+
+@dataclass(frozen=True)
 class CohortView:
     title: str
     sources: tuple[str, ...]
     tally: CohortTally
     figures: tuple[Figure, ...]
     labs: tuple[LabFigure, ...]
-    urgent_records: tuple[tuple[str, str, str, str, str, str, str], ...]
-    """(id, where, urgency, why: the titles of the rules that set it, headline levels, red flags,
+    urgent_records: tuple[tuple[str, str, str, str, str, str], ...]
+    """(id, urgency, why: the titles of the rules that set it, headline levels, red flags,
     coverage) per listed record."""
+    urgent_places: Places
+    invalid_places: Places
     rulesets: tuple[tuple[str, int], ...]
     generated: datetime
     disclaimer: str
@@ -140,6 +171,7 @@ def cohort_view(
         ),
     ]
     labs = tuple(_lab_figure(scale, tally) for scale in _scales(ruleset, tally))
+    listed = tally.urgent_records()
     return CohortView(
         title=title,
         sources=tuple(sources),
@@ -149,15 +181,16 @@ def cohort_view(
         urgent_records=tuple(
             (
                 record.id,
-                _where(record.source, record.position),
                 record.urgency,
                 _why(record.urgency_rules, record.urgency_labs, ruleset, words),
                 f"{record.combined_depletion} (Mg {record.magnesium_depletion}, K {record.potassium_depletion})",
                 ", ".join(words.red_flag(code) for code in record.red_flags) or "none",
                 record.coverage,
             )
-            for record in tally.urgent_records()
+            for record in listed
         ),
+        urgent_places=places(listed),
+        invalid_places=places(tally.invalid_listed),
         rulesets=tuple((f"{name} {version} (sha256 {sha[:12]})", count) for (name, version, sha), count in tally.rulesets.most_common()),
         generated=generated or datetime.now().astimezone(),
         disclaimer=ruleset.disclaimer,
@@ -181,10 +214,8 @@ def _rule_title(ruleset: Ruleset, rule_id: str) -> str:
         return rule_id
 
 
-def _where(source: str | None, position: int | None) -> str:
-    if source and position is not None:
-        return f"{source}, record {position:,}"
-    return source or (f"record {position:,}" if position is not None else "")
+def _record_number(position: int | None) -> str:
+    return f"record {position:,}" if position is not None else ""
 
 
 def _cell(count: int, total: int) -> Cell:

@@ -1,0 +1,87 @@
+"""The cohort report on paper, as a practice nurse gets it: a synthetic cohort of 200 records
+(seed 7: some 150 need care within days, 100 of them listed) made into a PDF by WeasyPrint on A4
+and Letter, and read back page by page with pdftotext. The list of records that need care
+soonest fits well over a dozen records on a page (each a line or two, not five), and each chart
+shares its page with the table of its numbers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from report_images import WHEN, pdf_page_texts, tools_missing
+
+pytest.importorskip("weasyprint", reason="the reports extra is part of the test extra")
+pytestmark = pytest.mark.skipif(bool(tools_missing()), reason=f"needs {', '.join(tools_missing())} (installed by .ci/run)")
+
+SOURCE = "exports/2025/november/practice-cohort.jsonl"
+RECORD_ID = re.compile(r"^ {0,12}(synthetic-\d+)\b", flags=re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def cohort_html(screener: Any) -> str:
+    from screener.reports import cohort_report, new_tally
+    from screener.synthetic import cohort
+
+    tally = new_tally(screener.ruleset)
+    for position, answers in enumerate(cohort(200, seed=7), 1):
+        tally.add(screener.screen_entry(answers, source=SOURCE, position=position, detail="lean"))
+    assert len(tally.urgent_records()) == 100 and tally.urgent_not_listed > 0
+    return cohort_report(tally, screener.ruleset, sources=[SOURCE], generated=WHEN)
+
+
+@pytest.fixture(scope="module")
+def printed(cohort_html: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """The text of each page, on A4 and on Letter."""
+    from screener.reports import write_report
+
+    folder = tmp_path_factory.mktemp("cohort-print")
+    pages = {}
+    for paper in ("a4", "letter"):
+        pdf = folder / f"cohort-{paper}.pdf"
+        write_report(cohort_html, str(pdf), paper=paper)  # type: ignore[arg-type]
+        pages[paper] = pdf_page_texts(pdf)
+    return pages
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_printed_page_of_the_records_that_need_care_soonest_lists_over_a_dozen_of_them(
+    printed: dict[str, list[str]], paper: str
+) -> None:
+    """With narrow columns for everything, each record once ran to three to five lines (some
+    to nine) and a page held five to eight records: the hundred listed took seventeen pages."""
+    listed = [(number, RECORD_ID.findall(text)) for number, text in enumerate(printed[paper], 1)]
+    listed = [(number, ids) for number, ids in listed if ids]
+    assert sum(len(ids) for _, ids in listed) == 100
+    full_pages = listed[1:-1]  # the first shares its page with the heading and intro, the last ends the list
+    assert full_pages and all(len(ids) >= 14 for _, ids in full_pages), [(number, len(ids)) for number, ids in listed]
+    assert len(listed) <= 8
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_chart_shares_its_page_with_the_table_of_its_numbers(printed: dict[str, list[str]], paper: str) -> None:
+    """The risk factors' chart once took a page to itself, and its table the next."""
+    pages = printed[paper]
+
+    def page_of(words: str) -> int:
+        found = [number for number, text in enumerate(pages, 1) if words in " ".join(text.split())]
+        assert found, words
+        return found[0]
+
+    headings = ["Screening levels", "How soon to see a clinician", "How much of the screen was answered", "Risk factors recognised",
+                "Red flags, now or in the past two weeks", "Serum potassium results against the rules' thresholds",
+                "Serum magnesium results against the rules' thresholds"]
+    apart = {heading: (page_of(heading), page_of(f"{heading}: the numbers")) for heading in headings}
+    assert {heading: pages for heading, pages in apart.items() if pages[0] != pages[1]} == {}
+
+
+def test_the_file_the_listed_records_come_from_is_named_once_and_each_record_by_its_number(cohort_html: str) -> None:
+    """The same path on every row took two or three of each row's lines."""
+    from test_reports import parsed, text_of
+
+    section = next(s for s in parsed(cohort_html).iter("section") if s.get("id") == "urgent")
+    assert f"All are from {SOURCE}." in text_of(section.find("p"))
+    assert SOURCE not in text_of(section.find(".//table"))
+    first = section.find(".//tbody/tr/th")
+    assert re.fullmatch(r"synthetic-\d+ record \d+", text_of(first))
