@@ -227,7 +227,7 @@ def test_json_lines_file_with_one_broken_line_keeps_the_good_records() -> None:
     items = read(b'{"id": "a"}\n{"id": "b", "age": }\n\n{"id": "c"}\n')
     assert items == [
         RawRecord("<stdin>", 1, {"id": "a"}),
-        UnreadableRecord("<stdin>", 2, "line 2, column 20: Expecting value", 2, 20),
+        UnreadableRecord("<stdin>", 2, "line 2, column 20: expected a value here: a number, true, false, null, or text in double quotes", 2, 20),
         RawRecord("<stdin>", 3, {"id": "c"}),
     ]
 
@@ -248,7 +248,7 @@ def test_syntax_error_in_an_array_record_costs_that_record_only() -> None:
     items = read(b'[{"id": "a"},\n {"id": "b",\n  "age": }, {"id": "c"}]')
     assert items == [
         RawRecord("<stdin>", 1, {"id": "a"}),
-        UnreadableRecord("<stdin>", 2, "line 3, column 10: Expecting value", 3, 10),
+        UnreadableRecord("<stdin>", 2, "line 3, column 10: expected a value here: a number, true, false, null, or text in double quotes", 3, 10),
         RawRecord("<stdin>", 3, {"id": "c"}),
     ]
 
@@ -268,7 +268,7 @@ def test_an_array_that_breaks_where_no_record_can_start_again_says_the_rest_was_
 
 def test_missing_comma_between_array_records_names_the_place() -> None:
     items = read(b'[{"id": "a"}\n {"id": "b"}]')
-    assert items[1] == UnreadableRecord("<stdin>", 2, "line 2, column 2: Expecting ',' delimiter", 2, 2)
+    assert items[1] == UnreadableRecord("<stdin>", 2, "line 2, column 2: expected a comma here, between two items", 2, 2)
 
 
 def test_truncated_array_reports_the_cut_record_with_line_and_column() -> None:
@@ -308,7 +308,7 @@ def test_truncated_single_object_is_an_unreadable_source_with_line_and_column() 
 def test_broken_single_object_is_an_unreadable_source_with_line_and_column() -> None:
     [item] = read(b'{\n  "id": "a",\n  "age": 60,,\n  "sex": "female"\n}\n')
     assert item == UnreadableSource(
-        "<stdin>", "invalid JSON at line 3, column 13: Expecting property name enclosed in double quotes"
+        "<stdin>", 'invalid JSON at line 3, column 13: expected a field name in double quotes here ("age")'
     )
 
 

@@ -106,7 +106,7 @@ def test_screen_of_a_file_that_is_not_json_names_line_and_column(tmp_path: Path)
     answers.write_text('{"age": 70,\n "sex": }', encoding="utf-8")
     run = runner.invoke(app, ["screen", str(answers)])
     assert run.exit_code == 2
-    assert "broken.json: invalid JSON at line 2, column 9: Expecting value" in run.output
+    assert "broken.json: invalid JSON at line 2, column 9: expected a value here" in run.output
 
 
 def test_batch_screens_every_record_in_order(tmp_path: Path) -> None:

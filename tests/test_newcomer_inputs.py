@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from screener.cli.main import app
 from typer.testing import CliRunner
 
@@ -144,6 +145,21 @@ def test_a_trailing_comma_in_a_hand_written_record_is_called_that_at_the_comma(t
     assert f"{answers}: invalid JSON at line 1, column 11: a trailing comma after the last item (remove it)" in run.stderr
     in_a_list = runner.invoke(app, ["validate", "-"], input='{"age": 40, "symptoms": ["fatigue", ]}\n{"age": 50}\n')
     assert in_a_list.stdout.splitlines() == ["<stdin> record 1: line 1, column 35: a trailing comma after the last item (remove it)"]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ('{"age": 40, "sex": female}', "line 1, column 20: expected a value here: a number, true, false, null, or text in double quotes"),
+        ('{age: 40}', 'line 1, column 2: expected a field name in double quotes here ("age")'),
+        ('{"age": 40 "sex": "female"}', "line 1, column 12: expected a comma here, between two items"),
+        ('{"age" 40}', "line 1, column 8: expected a colon here, after the field name"),
+    ],
+)
+def test_a_hand_written_record_that_is_not_json_is_told_what_json_wanted_in_plain_words(written: str, said: str) -> None:
+    """Not the decoder's own words ("Expecting value"), which only a programmer reads."""
+    run = runner.invoke(app, ["validate", "-"], input=written + "\n" + '{"age": 50}\n')
+    assert run.stdout.splitlines() == [f"<stdin> record 1: {said}"]
 
 
 # ------------------------------------------------------------------------------------ sheets

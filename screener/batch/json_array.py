@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 from screener.batch import records
 from screener.batch.json_text import (
     CUT_MARGIN,
+    EXPECTED_COMMA,
+    EXPECTED_VALUE,
     JSON_STRING,
     JsonFault,
     decode_at,
@@ -169,7 +171,7 @@ def array_records(window: TextWindow, source: str) -> Iterator[ReadItem]:
             if window.bad_byte:  # the text stops at a byte that is not UTF-8
                 yield _unreadable_at_end(window, source, position + 1 if after == "comma" else None)
             elif after == "comma":
-                yield _unreadable(window, source, position + 1, window.pos, "truncated JSON: Expecting value")
+                yield _unreadable(window, source, position + 1, window.pos, f"truncated JSON: {EXPECTED_VALUE}")
             else:
                 line, column = window.where(window.pos)
                 yield UnreadableSource(
@@ -181,7 +183,7 @@ def array_records(window: TextWindow, source: str) -> Iterator[ReadItem]:
             return
         if after == "item":
             if char != ",":
-                yield _unreadable(window, source, position + 1, window.pos, "Expecting ',' delimiter")
+                yield _unreadable(window, source, position + 1, window.pos, EXPECTED_COMMA)
                 return
             window.pos += 1
             after = "comma"

@@ -33,11 +33,20 @@ CUT_MARGIN = 32  # a decode error or value end this close to the end of the wind
 
 #: A string with no closing quote: the likeliest sign of a file cut short.
 UNCLOSED_TEXT = "a text value is not closed (no closing double quote after the one here)"
-# The json module's messages that end "... at", meant to be followed by its own position: said
-# whole here, since the position is given as a line and column before them.
+EXPECTED_VALUE = "expected a value here: a number, true, false, null, or text in double quotes"
+EXPECTED_COMMA = "expected a comma here, between two items"
+# The json module's messages in words for someone who did not write a JSON parser ("Expecting
+# value" after {"sex": female}); those that end "... at", meant to be followed by its own
+# position, said whole, since the position is given as a line and column before them.
 _SAID_WHOLE = {
     "Unterminated string starting at": UNCLOSED_TEXT,
     "Invalid control character at": "a control character (a tab or a line break) inside a text value: write it as \\t or \\n",
+    "Expecting value": EXPECTED_VALUE,
+    "Expecting ',' delimiter": EXPECTED_COMMA,
+    "Expecting ':' delimiter": "expected a colon here, after the field name",
+    "Expecting property name enclosed in double quotes": 'expected a field name in double quotes here ("age")',
+    "Invalid \\escape": "a backslash that starts no escape (write \\\\ for a backslash itself)",
+    "Invalid \\uXXXX escape": "a \\u escape without four hexadecimal digits after it",
 }
 
 

@@ -61,7 +61,7 @@ class UnreadableRecord:
     position: int
     """1-based number the record would have had."""
     message: str
-    """What is wrong, naming line and column: ``"line 3, column 17: Expecting ',' delimiter"``."""
+    """What is wrong, naming line and column: ``"line 3, column 17: expected a comma here, between two items"``."""
     line: int | None = None
     column: int | None = None
 
