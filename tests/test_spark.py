@@ -265,3 +265,42 @@ def test_a_fhir_bulk_export_is_screened_one_record_per_patient_as_batch_screens_
     assert len(rows) == len(by_type["Patient"]) == 5
     assert rows == expected  # in order, part file after part file
     assert [(Path(row["source"]).name, row["position"]) for row in expected] == [("Patient.ndjson", n) for n in range(1, 6)]
+
+
+def test_a_pretty_printed_bundle_is_read_as_batch_reads_one_patients_and_named_when_it_holds_several(spark: Any, tmp_path: Path) -> None:
+    """A Synthea patient file is one Bundle over many lines. Read on the driver, its patient's
+    record could not be sent to the executors, and the job stopped with a traceback."""
+    jess = tmp_path / "jess-braun.json"
+    jess.write_text((SYNTHEA_BUNDLE.parent / "real" / "synthea" / "jess-braun.json").read_text("utf-8"), encoding="utf-8")
+    expected = batch_rows(jess, tmp_path)
+    code, rows = spark_cli(spark, jess, tmp_path)
+    assert code == ExitCode.OK
+    assert rows == expected and rows[0]["status"] == "screened"
+
+    five = tmp_path / "five-patients.json"
+    five.write_text(SYNTHEA_BUNDLE.read_text("utf-8"), encoding="utf-8")
+    code, rows = spark_cli(spark, five, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert [row["errors"] for row in rows] == [
+        [{"path": "$", "message": "this Bundle holds 5 records (responses or patients): read it with `mgk-screen batch`"}]
+    ]
+
+
+def test_an_array_of_fhir_resources_is_gathered_per_patient_as_batch_gathers_it(spark: Any, tmp_path: Path) -> None:
+    """The five patients' resources in one pretty-printed array: gathered on the driver, they
+    could not be sent to the executors either. Now they take the bulk-data path."""
+    resources = tmp_path / "resources.json"
+    bundle = json.loads(SYNTHEA_BUNDLE.read_text("utf-8"))
+    resources.write_text(json.dumps([entry["resource"] for entry in bundle["entry"]], indent=1), encoding="utf-8")
+    out = tmp_path / "batch.parquet"
+    done = runner.invoke(app, ["batch", str(resources), "-f", "parquet", "-o", str(out), "--as-of", "2025-06-30"])
+    assert done.exit_code == ExitCode.OK, done.output
+    expected = pq.read_table(out).to_pylist()
+
+    from screener.spark.__main__ import main
+
+    spark_out = tmp_path / "resources.spark"
+    code = main([str(resources), str(spark_out), "--master", "local[2]", "--partitions", "3", "--as-of", "2025-06-30"])
+    assert code == ExitCode.OK
+    rows = ds.dataset(spark_out, format="parquet").to_table().to_pylist()
+    assert len(rows) == 5 and rows == expected

@@ -72,7 +72,7 @@ SourceFormat = Literal["array", "lines", "sheet", "binary"]
 
 
 def iter_records(
-    inputs: Sequence[str], stdin: BinaryIO | None = None, *, opened: Mapping[str, BinaryIO] | None = None
+    inputs: Sequence[str], stdin: BinaryIO | None = None, *, opened: Mapping[str, BinaryIO] | None = None, as_read: bool = False
 ) -> Iterator[ReadItem]:
     """Yield every record of the inputs, in order, one at a time.
 
@@ -82,8 +82,11 @@ def iter_records(
     1-based and counted per source, unreadable records included (in a sheet: its row numbers). FHIR Bundles and bulk-data
     lines become one record per person (``screener.batch.fhir_records.expand``). ``opened`` gives
     streams to read instead of opening some inputs (``-``, named pipes: ``batch.workers`` copies
-    them for its workers).
+    them for its workers). ``as_read``: FHIR left as read, a Bundle one record and a bulk-data
+    line another (Spark gathers them itself, on its executors).
     """
+    if as_read:
+        return _read_inputs(inputs, stdin, opened or {})
     from screener.batch.fhir_records import expand  # FHIR's reading is loaded only when asked for
 
     return expand(_read_inputs(inputs, stdin, opened or {}))

@@ -98,7 +98,10 @@ def read_document(path: str, size: int | None) -> JsonDocument:
             hint=_TO_JSON_LINES,
         )
     document = JsonDocument()
-    for item in iter_records([path.removeprefix("file://")]):
+    # Records as read, as Spark reads JSON Lines: a Bundle is one row (made into its patients' or
+    # responses' records on an executor), and bulk-data resources in an array are gathered per
+    # patient with every other file's (``bulk_data``).
+    for item in iter_records([path.removeprefix("file://")], as_read=True):
         if isinstance(item, UnreadableSource):
             document.unreadable.append(f"{path}: {item.message}")
         elif isinstance(item, UnreadableRecord):
