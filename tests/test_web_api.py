@@ -84,6 +84,26 @@ def test_a_body_that_is_not_one_answers_object_says_why(client: Any, body: str, 
     assert message in response.json()["errors"][0]["message"]
 
 
+FHIR = Path(__file__).resolve().parent / "fhir"
+
+
+@pytest.mark.parametrize(
+    "sent", [FHIR / "real" / "synthea" / "jess-braun.json", FHIR / "synthea-style-five-patients.json"], ids=["one patient", "five"]
+)
+def test_a_fhir_bundle_sent_as_answers_is_called_fhir_and_pointed_to_what_reads_it(client: Any, sent: Path) -> None:
+    # Read into its patients' records, one patient's Bundle was "expected one answers object,
+    # got a value", and five patients "more than one record".
+    response = post_json(client, "/api/v1/screen", sent.read_bytes(), "application/fhir+json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "path": "$",
+            "message": "this is FHIR (a Bundle), not answers: this takes answers; screen FHIR with `mgk-screen screen FILE` "
+            "or `mgk-screen batch`, or from an EHR through the CDS Hooks service",
+        }
+    ]
+
+
 def test_answers_not_sent_as_json_get_415_in_the_shape_of_every_refusal(client: Any) -> None:
     response = post_json(client, "/api/v1/screen", '{"age": 70}', content_type="text/plain")
     assert response.status_code == 415

@@ -31,6 +31,14 @@ def answers_problems(value: Any, web: WebContext) -> list[Problem]:
     """What is wrong with one parsed document as answers (nothing when it is valid)."""
     if not isinstance(value, dict):
         return [Problem("$", f"expected one answers object, got {_KINDS.get(type(value), 'a value')}")]
+    if isinstance(value.get("resourceType"), str):
+        return [
+            Problem(
+                "$",
+                f"this is FHIR (a {value['resourceType']}), not answers: this takes answers; screen FHIR with "
+                "`mgk-screen screen FILE` or `mgk-screen batch`, or from an EHR through the CDS Hooks service",
+            )
+        ]
     return web.check(value)
 
 
@@ -45,7 +53,8 @@ def read_document(data: bytes) -> tuple[Any, list[Problem]]:
 
     if not data.strip():
         return None, [Problem("$", "no answers: the file or request body is empty")]
-    items = list(islice(iter_records(["-"], stdin=io.BytesIO(data)), 2))
+    # FHIR as read (a Bundle one document, not its patients' records), to be called what it is.
+    items = list(islice(iter_records(["-"], stdin=io.BytesIO(data), as_read=True), 2))
     if not items:
         return None, [Problem("$", "holds no records (an empty array?)")]
     if len(items) > 1:
