@@ -193,6 +193,15 @@ class InvalidRecord(_Model):
 
 BatchEntry = ScreeningResult | InvalidRecord
 
+#: The ``status`` of every batch entry: a result, or an invalid record.
+ENTRY_STATUSES = (ScreeningResult.model_fields["status"].default, InvalidRecord.model_fields["status"].default)
+
+
+def is_result_entry(value: Any) -> bool:
+    """Whether a parsed record is a batch entry (its ``status`` one of ``ENTRY_STATUSES``), which
+    the answers contract has no field for; a FHIR resource's status is its own."""
+    return isinstance(value, dict) and value.get("status") in ENTRY_STATUSES and "resourceType" not in value
+
 _NOW, _RECENT = "red_flags_now.", "symptoms."
 
 

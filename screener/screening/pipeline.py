@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.contract.answers import Answers
-from screener.contract.result import InvalidRecord, ScreeningResult
+from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
 from screener.screening.evidence_reading import Evidence
@@ -421,12 +421,6 @@ _RESULT_NOT_ANSWERS = Problem(
     "this is a screening result (as `mgk-screen batch` and `screen --json` write it), not answers: give the answers "
     "it was made from, or see it with `mgk-screen report`",
 )
-
-
-def is_result_entry(value: Any) -> bool:
-    """Whether a parsed record is a result entry (``status`` screened or invalid), which the
-    answers contract has no field for; a FHIR resource's status is its own."""
-    return isinstance(value, dict) and value.get("status") in ("screened", "invalid") and "resourceType" not in value
 
 
 def is_fhir_record(value: Any) -> bool:
