@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -157,31 +157,35 @@ def render_short_result(
     says where to find them. Only then do the notes give way, to one line saying how many there
     are. Red flags, the headline and the disclaimer always stay."""
     width = console.width
-    recommendations = list(result.recommendations)
-    # (blank lines between the parts, a box around the headline, the long coverage line)
-    layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
     chosen = None
-    for whole_notes in (True, False):
-        for spacious, boxed, long_coverage in layouts:
-            head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
-            head_height = head.height + (2 if boxed else 0)
-            for shown in range(len(recommendations), 0, -1):
-                body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious, whole_notes=whole_notes)
-                chosen = (head, boxed, body)
-                if max_lines is None or head_height + body.height <= max_lines:
-                    break
-            else:
-                continue
+    # The forms in order of preference, the last the smallest: the first that fits is printed.
+    for head, boxed, body, height in _short_forms(result, width, plain, heading, more):
+        chosen = (head, boxed, body)
+        if max_lines is None or height <= max_lines:
             break
-        else:
-            continue
-        break
     if chosen is None:  # no recommendation at all: nothing to leave out
         head = _head_page(result, width if plain else width - 4, plain, heading, (), compact=True)
         chosen = (head, not plain, _short_body(result, [], width, plain, more, spacious=True, whole_notes=True))
     head, boxed, body = chosen
     _print_page(head, console, plain=not boxed)
     console.print(Group(*body.lines), highlight=False, soft_wrap=True)
+
+
+def _short_forms(
+    result: ScreeningResult, width: int, plain: bool, heading: str | None, more: str
+) -> Iterator[tuple[Page, bool, Page, int]]:
+    """The short result's forms, from the fullest down (see ``render_short_result``): its head, whether
+    it is boxed, its body and its height. Made one at a time, so that only those tried are made."""
+    recommendations = list(result.recommendations)
+    # (blank lines between the parts, a box around the headline, the long coverage line)
+    layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
+    for whole_notes in (True, False):
+        for spacious, boxed, long_coverage in layouts:
+            head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
+            head_height = head.height + (2 if boxed else 0)
+            for shown in range(len(recommendations), 0, -1):
+                body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious, whole_notes=whole_notes)
+                yield head, boxed, body, head_height + body.height
 
 
 def _short_body(
