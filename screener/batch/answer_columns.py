@@ -32,8 +32,10 @@ import math
 import re
 import types
 import typing
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any, Final, Literal, get_args, get_origin
@@ -288,10 +290,13 @@ def read_value(column: Column, value: object) -> object:
     """A typed value (from Parquet or Spark) as the answers hold it; None when not answered.
 
     Text goes through the spreadsheet rules (``read_cell``); numbers, booleans and lists are taken
-    as they are when they fit the column. Raises ``CellError`` for anything else.
+    as they are when they fit the column, and a UUID (DuckDB's and Spark's id type) is text. Raises
+    ``CellError`` for anything else.
     """
     if value is None:
         return None
+    if isinstance(value, uuid.UUID):
+        value = str(value)
     if isinstance(value, str):
         return read_cell(column, value)
     kind = column.kind
@@ -303,7 +308,13 @@ def read_value(column: Column, value: object) -> object:
             return _typed_number(value, whole=kind is not Kind.NUMBER)
     elif isinstance(value, (list, tuple)) and kind.is_list:
         return _typed_items(list(value))
-    raise CellError(f"expected {_WORDS[kind]}, got {_type_word(value)}")
+    raise CellError(f"expected {_expected(column)}, got {_type_word(value)}")
+
+
+def _expected(column: Column) -> str:
+    if column.kind is Kind.CODE:
+        return "one of " + ", ".join(repr(code) for code in column.codes)
+    return _WORDS[column.kind]
 
 
 def _typed_number(value: float | Decimal, *, whole: bool) -> int | float:
@@ -346,7 +357,27 @@ def _type_word(value: object) -> str:
         return "an object"
     if isinstance(value, (list, tuple)):
         return "a list"
+    if isinstance(value, (date, time)):  # a datetime is a date
+        return f"the {'time' if isinstance(value, time) else 'date'} {value.isoformat()}"
+    if isinstance(value, timedelta):
+        return f"the duration {value}"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "binary data"
     return f"a value of type {type(value).__name__}"
+
+
+def _as_json_value(value: object) -> object:
+    """A bad typed cell as the record keeps it (see ``record_from_cells``): JSON values as they
+    are, anything else (a date, binary data) as text, since results and messages are JSON."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_as_json_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _as_json_value(item) for key, item in value.items()}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "binary data"
+    return str(value)
 
 
 # -- rows to records ------------------------------------------------------------------------------
@@ -372,7 +403,7 @@ def record_from_cells(
             )
         except CellError as error:
             problems.append(Problem(column.json_path, str(error)))
-            value = cell
+            value = _as_json_value(cell)
         if value is not None:
             _put(record, column.path, value)
     return record, problems

@@ -1,0 +1,67 @@
+"""Answers files as other tools write them (Excel, Google Sheets, pandas, R, polars, DuckDB):
+each is read as the same answers as the equivalent JSON, or refused with a message naming the
+file, the row and the column; never a traceback, never a row lost for its neighbour's fault.
+
+The files are made the way those tools make them: by pandas itself, or with the column types
+and layouts the others write (pyarrow types for polars and DuckDB, bytes for R and Excel).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from screener.batch.readers import ReadItem, iter_records
+from screener.batch.runner import record_entry
+
+
+def read_file(path: Path) -> list[ReadItem]:
+    return list(iter_records([str(path)]))
+
+
+def read_bytes(data: bytes) -> list[ReadItem]:
+    return list(iter_records(["-"], stdin=io.BytesIO(data)))
+
+
+def entries(items: list[ReadItem], screener: Any) -> list[dict[str, Any]]:
+    return [record_entry(item, screener) for item in items]  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ Parquet
+
+
+def test_a_duckdb_parquet_with_uuid_ids_is_read_with_the_ids_as_text(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    ids = [uuid.UUID("bc50f597-6b69-47a4-9896-afbb707b2d9e"), uuid.UUID("0b7e6f53-2c64-4d8e-9a55-8f5b1b8e0c11")]
+    table = pa.table({"id": pa.array([one.bytes for one in ids], pa.uuid()), "age": pa.array([72, 30], pa.int32())})
+    path = tmp_path / "duckdb.parquet"
+    pq.write_table(table, path)
+    screened = entries(read_file(path), screener)
+    assert [(entry["status"], entry["id"]) for entry in screened] == [("screened", str(one)) for one in ids]
+
+
+def test_a_date_where_a_code_belongs_makes_its_row_invalid_naming_the_codes(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    # A lab's date (DuckDB DATE, a pandas timestamp) in the column that says how recent it is.
+    table = pa.table(
+        {
+            "id": ["dated", "coded"],
+            "labs.potassium.value": [3.1, 3.1],
+            "labs.potassium.unit": ["mmol/L", "mmol/L"],
+            "labs.potassium.taken": pa.array([date(2026, 1, 2), None], pa.date32()),
+        }
+    )
+    path = tmp_path / "dated.parquet"
+    pq.write_table(table, path)
+    dated, coded = entries(read_file(path), screener)
+    assert dated["errors"] == [
+        {
+            "path": "$.labs.potassium.taken",
+            "message": "expected one of 'last_7_days', 'last_30_days', 'older', got the date 2026-01-02",
+        }
+    ]
+    assert coded["status"] == "screened"
