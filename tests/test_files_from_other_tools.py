@@ -65,3 +65,26 @@ def test_a_date_where_a_code_belongs_makes_its_row_invalid_naming_the_codes(tmp_
         }
     ]
     assert coded["status"] == "screened"
+
+
+def test_a_pandas_parquet_with_its_index_column_is_read_as_answers(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["rita", "sam", "ann"], "age": [72, 30, 54], "diuretic_use": ["yes", None, "no"]})
+    kept = frame[frame.age > 40]  # rows filtered out: pandas writes the index as __index_level_0__
+    path = tmp_path / "pandas.parquet"
+    kept.to_parquet(path)
+    assert "__index_level_0__" in pq.read_schema(path).names
+    screened = entries(read_file(path), screener)
+    assert [(entry["status"], entry["id"], entry["position"]) for entry in screened] == [
+        ("screened", "rita", 1),
+        ("screened", "ann", 2),
+    ]
+
+
+def test_a_pandas_index_that_is_an_answers_column_is_read_as_that_column(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    path = tmp_path / "by_id.parquet"
+    pd.DataFrame({"id": ["rita", "sam"], "age": [72, 30]}).set_index("id").to_parquet(path)
+    assert [entry["id"] for entry in entries(read_file(path), screener)] == ["rita", "sam"]
