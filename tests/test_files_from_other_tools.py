@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from screener.batch.readers import ReadItem, iter_records
+from screener.batch.readers import ReadItem, UnreadableSource, iter_records
 from screener.batch.runner import record_entry
 
 
@@ -88,3 +88,42 @@ def test_a_pandas_index_that_is_an_answers_column_is_read_as_that_column(tmp_pat
     path = tmp_path / "by_id.parquet"
     pd.DataFrame({"id": ["rita", "sam"], "age": [72, 30]}).set_index("id").to_parquet(path)
     assert [entry["id"] for entry in entries(read_file(path), screener)] == ["rita", "sam"]
+
+
+# ------------------------------------------------------------------------------ CSV
+
+
+def test_a_pandas_csv_with_its_index_column_is_read_as_answers(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    path = tmp_path / "pandas.csv"
+    frame = pd.DataFrame({"id": ["rita", "sam"], "age": [72, 30], "symptoms": ["muscle_cramps; fatigue", "none"]})
+    frame.to_csv(path)  # the index first, under an empty header cell
+    screened = entries(read_file(path), screener)
+    assert [(entry["status"], entry["id"], entry["position"]) for entry in screened] == [
+        ("screened", "rita", 2),
+        ("screened", "sam", 3),
+    ]
+    # Read back by pandas and written again, the index is a column named 'Unnamed: 0'.
+    again = tmp_path / "again.csv"
+    pd.read_csv(path).to_csv(again, index=False)
+    assert again.read_text().startswith("Unnamed: 0,")
+    assert [entry["status"] for entry in entries(read_file(again), screener)] == ["screened", "screened"]
+
+
+def test_an_r_write_csv_sheet_with_row_names_is_read_as_answers(screener) -> None:  # type: ignore[no-untyped-def]
+    data = b'"","id","age","diarrhea.present"\n"1","rita",72,TRUE\n"2","sam",30,FALSE\n'
+    screened = entries(read_bytes(data), screener)
+    assert [(entry["status"], entry["id"]) for entry in screened] == [("screened", "rita"), ("screened", "sam")]
+
+
+def test_a_value_under_an_unnamed_column_after_the_first_still_makes_its_row_invalid(screener) -> None:  # type: ignore[no-untyped-def]
+    # Only the first column can be a tool's row index; elsewhere a value without a name is a fault.
+    screened = entries(read_bytes(b"id,,age\nrita,,72\nsam,stray,30\n"), screener)
+    assert [entry["status"] for entry in screened] == ["screened", "invalid"]
+    assert screened[1]["errors"] == [{"path": "$", "message": 'a value in column 2, which has no name in the header row: "stray"'}]
+
+
+def test_a_pandas_unnamed_column_after_the_first_is_an_unknown_column() -> None:
+    (problem,) = read_bytes(b"id,Unnamed: 1\nrita,0\n")
+    assert isinstance(problem, UnreadableSource) and "unknown column 'Unnamed: 1'" in problem.message

@@ -451,6 +451,21 @@ def sheet_column_name(cell: str) -> str:
     return lower if name not in columns_by_name() and lower in columns_by_name() else name
 
 
+#: How pandas names a data frame's index when it writes it (to Parquet, after rows were filtered
+#: out), and a column it read with no name (``Unnamed: 0``: the index of an earlier ``to_csv``).
+_ROW_INDEX: Final = re.compile(r"__index_level_\d+__")
+_UNNAMED_FIRST: Final = ("", "Unnamed: 0")
+
+
+def is_row_index(name: str, number: int) -> bool:
+    """Whether column ``number`` (from 0) named ``name`` holds row labels that a tool wrote
+    beside the data, not answers: pandas' index (``__index_level_0__`` in Parquet, an unnamed
+    first column from ``to_csv``, ``Unnamed: 0`` once pandas has read that back) or R's row names
+    (an unnamed first column from ``write.csv``). Such a column is not read, as those tools
+    themselves read it back as the index."""
+    return bool(_ROW_INDEX.fullmatch(name)) or (number == 0 and name.strip() in _UNNAMED_FIRST)
+
+
 #: Columns every results sheet or Parquet file has (``batch --format csv|parquet``), and no answers one.
 RESULT_COLUMNS: Final = ("status", "combined_depletion", "urgency")
 

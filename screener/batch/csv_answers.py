@@ -31,6 +31,7 @@ from screener.batch.answer_columns import (
     answer_columns,
     cells_of,
     columns_by_name,
+    is_row_index,
     record_from_cells,
     sheet_column_name,
     shown,
@@ -74,6 +75,8 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
         delimiter = _delimiter(first_line)
         rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
         header = [sheet_column_name(cell) for cell in next(rows)]
+        # A row index (pandas' to_csv, R's write.csv) is left out, as if it had no column.
+        header = ["" if is_row_index(name, number) else name for number, name in enumerate(header)]
         problems = unknown_columns(name for name in header if name)
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems))
@@ -100,6 +103,7 @@ def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter:
     """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a fault)."""
     known = columns_by_name()
     columns = [known.get(name) for name in header]
+    index = 0 if header and not header[0] else None  # an unnamed first column: a row index
     row = header_row
     while True:
         try:
@@ -113,11 +117,18 @@ def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter:
         row += 1
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row, decimal_comma=delimiter == ";")
+        yield _record(cells, columns, header, source, row, decimal_comma=delimiter == ";", index=index)
 
 
 def _record(
-    cells: list[str], columns: list[Column | None], header: list[str], source: str, row: int, *, decimal_comma: bool
+    cells: list[str],
+    columns: list[Column | None],
+    header: list[str],
+    source: str,
+    row: int,
+    *,
+    decimal_comma: bool,
+    index: int | None,
 ) -> ReadItem:
     undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
     if undecodable is not None:
@@ -128,15 +139,15 @@ def _record(
         )
     pairs: list[tuple[Column, object]] = []
     stray: list[Problem] = []
-    for index, cell in enumerate(cells):
-        column = columns[index] if index < len(columns) else None
+    for number, cell in enumerate(cells):
+        column = columns[number] if number < len(columns) else None
         if column is not None:
             pairs.append((column, cell))
-        elif cell.strip():
+        elif cell.strip() and index != number:
             where = (
-                f"cell {index + 1}, beyond the {len(header)} columns of the header row"
-                if index >= len(header)
-                else f"column {index + 1}, which has no name in the header row"
+                f"cell {number + 1}, beyond the {len(header)} columns of the header row"
+                if number >= len(header)
+                else f"column {number + 1}, which has no name in the header row"
             )
             stray.append(Problem("$", f"a value in {where}: {shown(cell.strip())}"))
     value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from screener.batch.answer_columns import (
     Kind,
     answer_columns,
-    columns_by_name,
+    is_row_index,
     record_from_row,
     section_names,
     unknown_columns,
@@ -99,8 +99,7 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
         yield UnreadableSource(source, f"not a readable Parquet file: {error}")
         return
     schema = parquet.schema_arrow
-    index = pandas_index_columns(schema)
-    kept = [field.name for field in schema if field.name not in index]
+    kept = [field.name for number, field in enumerate(schema) if not is_row_index(field.name, number)]
     problems = unknown_columns(arrow_column_names(pa.schema([schema.field(name) for name in kept])))
     if problems:
         yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}")
@@ -119,19 +118,6 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
             position += 1
             record, cell_problems = record_from_row(row)
             yield RawRecord(source, position, record, tuple(cell_problems))
-
-
-def pandas_index_columns(schema: Any) -> frozenset[str]:
-    """The columns pandas wrote for a data frame's index (``__index_level_0__`` after filtering
-    rows, or the index's own name), which its metadata lists: row labels, not answers, as pandas
-    itself reads them back. An index that is an answers column (``id``) is read as one."""
-    try:
-        metadata = json.loads((schema.metadata or {}).get(b"pandas", b"{}"))
-    except ValueError:
-        return frozenset()
-    listed = metadata.get("index_columns", []) if isinstance(metadata, dict) else []
-    known = columns_by_name()
-    return frozenset(name for name in listed if isinstance(name, str) and name not in known)
 
 
 def arrow_column_names(schema: Any, prefix: str = "") -> Iterator[str]:

@@ -154,7 +154,14 @@ def read_cohort(spark: SparkSession, path: str, fmt: InputFormat, size: int | No
         return CohortFrame(_json_lines(spark, path), _JSON_TEXT, [])
     if fmt == "csv":
         return CohortFrame(_sheet(spark, path), None, [])
-    return CohortFrame(numbered(spark.read.parquet(path), POSITION), None, [])
+    return CohortFrame(numbered(_without_row_index(spark.read.parquet(path)), POSITION), None, [])
+
+
+def _without_row_index(df: DataFrame) -> DataFrame:
+    """``df`` without the row index pandas writes beside the data, as batch mode reads it."""
+    from screener.batch.answer_columns import is_row_index
+
+    return df.drop(*(name for number, name in enumerate(df.columns) if is_row_index(name, number)))
 
 
 def _json_lines(spark: SparkSession, path: str) -> DataFrame:
@@ -168,7 +175,7 @@ def _json_lines(spark: SparkSession, path: str) -> DataFrame:
 def _sheet(spark: SparkSession, path: str) -> DataFrame:
     from pyspark.sql import functions as F
 
-    from screener.batch.answer_columns import sheet_column_name
+    from screener.batch.answer_columns import is_row_index, sheet_column_name
 
     local = path.removeprefix("file://")
     header_line, blank = _head(local) if "://" not in path or path.startswith("file://") else (b"", 0)
@@ -177,8 +184,10 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     sheet = spark.read.csv(
         path, header=True, sep=delimiter, multiLine=True, escape='"', inferSchema=False, encoding="UTF-8", mode="PERMISSIVE"
     )
-    # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns.
-    unnamed = {f"_c{index}" for index, cell in enumerate(next(csv.reader([first], delimiter=delimiter), [])) if not cell.strip()}
+    # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns, and
+    # a row index (pandas' 'Unnamed: 0').
+    cells = [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter), [])]
+    unnamed = {cell if cell else f"_c{index}" for index, cell in enumerate(cells) if not cell or is_row_index(cell, index)}
     # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``).
     sheet = sheet.select([F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed])
     problems = _unknown(sheet)
