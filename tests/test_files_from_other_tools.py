@@ -17,7 +17,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from screener.batch.readers import ReadItem, UnreadableSource, iter_records
+from screener.batch.csv_answers import write_answers_csv
+from screener.batch.readers import RawRecord, ReadItem, UnreadableSource, iter_records
 from screener.batch.runner import record_entry
 
 
@@ -127,3 +128,22 @@ def test_a_value_under_an_unnamed_column_after_the_first_still_makes_its_row_inv
 def test_a_pandas_unnamed_column_after_the_first_is_an_unknown_column() -> None:
     (problem,) = read_bytes(b"id,Unnamed: 1\nrita,0\n")
     assert isinstance(problem, UnreadableSource) and "unknown column 'Unnamed: 1'" in problem.message
+
+
+def test_na_as_r_writes_a_missing_value_is_not_answered(screener) -> None:  # type: ignore[no-untyped-def]
+    data = (
+        b'"id","age","medications","diuretic_use","alcohol.drinks_per_week","diarrhea.present","symptoms"\n'
+        b'"sam",30,NA,NA,NA,FALSE,"none"\n'
+    )
+    (item,) = read_bytes(data)
+    assert isinstance(item, RawRecord) and not item.problems
+    assert item.value == {"id": "sam", "age": 30, "diarrhea": {"present": False}, "symptoms": []}
+    (entry,) = entries([item], screener)
+    assert "medications" in entry["unanswered_sections"]
+
+
+def test_a_text_that_is_na_survives_the_round_trip_through_a_sheet() -> None:
+    out = io.StringIO(newline="")
+    write_answers_csv([{"id": "NA", "medications": ["NA", "Lasix"]}], out)
+    (item,) = read_bytes(out.getvalue().encode())
+    assert isinstance(item, RawRecord) and item.value == {"id": "NA", "medications": ["NA", "Lasix"]}

@@ -11,11 +11,12 @@ list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any 
 decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
 only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
 and units in any case as the contract spells them (``Female``, ``mmol/l``), ``F``/``M`` as the
-sex, ``Y``/``N`` as booleans, and in a sheet with ``;`` between cells a
+sex, ``Y``/``N`` as booleans, ``NA`` (how R writes a missing value) as an empty cell, and in a
+sheet with ``;`` between cells a
 cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
 where the comma is the decimal mark. So that every valid record survives the
 trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
-back differently (one with a ``;``, with spaces at either end, the word ``none``, or starting with
+back differently (one with a ``;``, with spaces at either end, the word ``none`` or ``NA``, or starting with
 a double quote) is written as a JSON string between double quotes, and read back as one; so is
 one that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
 
@@ -162,6 +163,8 @@ _EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
 _CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
 _LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
 _EMPTY_LIST: Final = "none"
+#: How R's write.csv writes a missing value (and pandas reads it as one): an empty cell.
+_MISSING: Final = "NA"
 _JSON_STRING: Final = json.JSONDecoder(strict=True)
 
 
@@ -170,7 +173,7 @@ def shown(text: str) -> str:
 
 
 def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
-    """The value of one spreadsheet cell, or None when it is empty (not answered).
+    """The value of one spreadsheet cell, or None when it is empty or ``NA`` (not answered).
 
     Codes and units are read in any case, as the contract spells them (``Female``, ``mmol/l``),
     and ``F``/``M`` as the sex; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
@@ -179,7 +182,7 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
     the column's type.
     """
     cell = text.strip()
-    if not cell:
+    if not cell or cell == _MISSING:
         return None
     kind = column.kind
     if kind is Kind.TEXT:
@@ -526,6 +529,7 @@ def _written_text(text: str, *, in_list: bool) -> str:
         not text
         or text != text.strip()
         or text.startswith(('"', *_FORMULA_STARTS))
+        or text == _MISSING
         or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST))
     )
     return json.dumps(text, ensure_ascii=False) if needs_quotes else text
