@@ -147,3 +147,29 @@ def test_a_text_that_is_na_survives_the_round_trip_through_a_sheet() -> None:
     write_answers_csv([{"id": "NA", "medications": ["NA", "Lasix"]}], out)
     (item,) = read_bytes(out.getvalue().encode())
     assert isinstance(item, RawRecord) and item.value == {"id": "NA", "medications": ["NA", "Lasix"]}
+
+
+def test_a_pandas_csv_of_lists_is_read_as_the_lists(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    # pd.json_normalize(records).to_csv(...): nested fields as dotted columns, lists as Python lists.
+    import pandas as pd
+
+    records = [
+        {"id": "rita", "medications": ["Lasix 40 mg", "O'Brien's tonic"], "symptoms": ["muscle_cramps", "fatigue"]},
+        {"id": "sam", "medications": [], "symptoms": []},
+    ]
+    path = tmp_path / "normalized.csv"
+    pd.json_normalize(records).to_csv(path, index=False)
+    rita, sam = read_file(path)
+    assert isinstance(rita, RawRecord) and isinstance(sam, RawRecord)
+    assert (rita.value, rita.problems) == (records[0], ())
+    assert (sam.value, sam.problems) == (records[1], ())
+    assert [entry["status"] for entry in entries([rita, sam], screener)] == ["screened", "screened"]
+
+
+def test_a_json_list_in_a_list_cell_is_read_as_the_list_and_brackets_in_a_name_stay_text() -> None:
+    (item,) = read_bytes(b'symptoms,medications\n"[""tremor""]",[Lasix] 40 mg\n')
+    assert isinstance(item, RawRecord) and item.value == {"symptoms": ["tremor"], "medications": ["[Lasix] 40 mg"]}
+    out = io.StringIO(newline="")
+    write_answers_csv([{"medications": ["['a']"]}], out)
+    (again,) = read_bytes(out.getvalue().encode())
+    assert isinstance(again, RawRecord) and again.value == {"medications": ["['a']"]}

@@ -11,14 +11,15 @@ list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any 
 decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
 only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
 and units in any case as the contract spells them (``Female``, ``mmol/l``), ``F``/``M`` as the
-sex, ``Y``/``N`` as booleans, ``NA`` (how R writes a missing value) as an empty cell, and in a
-sheet with ``;`` between cells a
-cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
-where the comma is the decimal mark. So that every valid record survives the
-trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
-back differently (one with a ``;``, with spaces at either end, the word ``none`` or ``NA``, or starting with
-a double quote) is written as a JSON string between double quotes, and read back as one; so is
-one that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
+sex, ``Y``/``N`` as booleans, ``NA`` (how R writes a missing value) as an empty cell, a list cell
+written as a list of texts (``['a', 'b']``, as pandas writes a column of lists) as that list, and
+in a sheet with ``;`` between cells a cell that is exactly digits, comma, digits as a decimal
+number (``3,3``), as Excel writes numbers where the comma is the decimal mark. So that every
+valid record survives the trip answers → cells → answers, a text value (the id, a medicine name)
+that would otherwise read back differently (one with a ``;``, with spaces at either end, the word
+``none`` or ``NA``, a list item starting with ``[``, or starting with a double quote) is written
+as a JSON string between double quotes, and read back as one; so is one that a spreadsheet would
+take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
 
 A cell that is not a value of its column's type is a ``Problem`` at the column's JSON path; its
 text is kept in the record at that path, so that the rest of the record is still checked with its
@@ -27,6 +28,7 @@ shape intact (see ``screener.batch.runner.record_problems``).
 
 from __future__ import annotations
 
+import ast
 import enum
 import json
 import math
@@ -200,7 +202,9 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
         return _read_number(cell, whole=kind is Kind.INTEGER)
     if cell.lower() == _EMPTY_LIST:
         return []
-    items = _read_items(cell)
+    items = _list_literal(cell)
+    if items is None:
+        items = _read_items(cell)
     return [_code(column, item) for item in items] if kind is Kind.CODE_LIST else items
 
 
@@ -272,6 +276,20 @@ def _read_items(cell: str) -> list[str]:
         at += 1  # past the ';'
         if at >= end:
             raise CellError(f"empty item at the end of the list {shown(cell)}: remove the last ';'")
+
+
+def _list_literal(cell: str) -> list[str] | None:
+    """The items of a list cell written as a list of texts, as pandas' ``to_csv`` writes a column
+    of lists (``['Lasix 40 mg', 'omeprazole']``, ``[]``) or as JSON (``["fatigue"]``); else None."""
+    if not (cell.startswith("[") and cell.endswith("]")):
+        return None
+    try:
+        value = ast.literal_eval(cell)  # literals only: nothing is run
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value]
+    return None
 
 
 def _quoted_item(cell: str, at: int) -> tuple[str, int] | None:
@@ -530,7 +548,7 @@ def _written_text(text: str, *, in_list: bool) -> str:
         or text != text.strip()
         or text.startswith(('"', *_FORMULA_STARTS))
         or text == _MISSING
-        or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST))
+        or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST or text.startswith("[")))
     )
     return json.dumps(text, ensure_ascii=False) if needs_quotes else text
 
