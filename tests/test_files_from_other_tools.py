@@ -173,3 +173,15 @@ def test_a_json_list_in_a_list_cell_is_read_as_the_list_and_brackets_in_a_name_s
     write_answers_csv([{"medications": ["['a']"]}], out)
     (again,) = read_bytes(out.getvalue().encode())
     assert isinstance(again, RawRecord) and again.value == {"medications": ["['a']"]}
+
+
+def test_a_tab_separated_sheet_as_google_sheets_downloads_it_is_read(screener) -> None:  # type: ignore[no-untyped-def]
+    data = b"id\tage\tmedications\tlabs.potassium.value\tlabs.potassium.unit\r\nrita\t72\tLasix 40 mg; omeprazole\t3,2\tmmol/L\r\n"
+    (item,) = read_bytes(data)
+    assert isinstance(item, RawRecord) and not item.problems
+    assert item.value == {
+        "id": "rita",
+        "age": 72,
+        "medications": ["Lasix 40 mg", "omeprazole"],
+        "labs": {"potassium": {"value": 3.2, "unit": "mmol/L"}},
+    }

@@ -3,10 +3,10 @@
 A sheet is one row per respondent under a header row naming the answers fields by their JSON
 path (``screener.batch.answer_columns`` holds the columns and the cell rules). Files saved by
 Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF, LF or
-CR line ends (Excel for Mac's "CSV (Macintosh)"), and ``,`` or ``;`` between cells, told apart by
-the header row (whose names contain neither), so a list cell is quoted when ``;`` is also the
-delimiter, and a decimal comma (``3,3``) is read as a decimal point there, since that is how such
-a sheet writes numbers.
+CR line ends (Excel for Mac's "CSV (Macintosh)"), and ``,``, ``;`` or a tab between cells, told
+apart by the header row (whose names contain none of them), so a list cell is quoted when ``;`` is
+also the delimiter, and a decimal comma (``3,3``) is read as a decimal point with ``;`` or a tab
+between cells, since that is how such a sheet writes numbers where the comma is the decimal mark.
 
 The header is checked before any row is read (its names in any case: ``Sex`` is ``sex``): an
 unknown or repeated column makes the whole file
@@ -54,16 +54,18 @@ def is_answers_sheet(head: bytes) -> bool:
     if not line or line[0] in "{[":
         return False
     try:
-        cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
+        cells = next(csv.reader([line], delimiter=sheet_delimiter(line)), [])
     except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
         return False
     known = columns_by_name()
     return any(sheet_column_name(cell) in known for cell in cells)
 
 
-def _delimiter(header: str) -> str:
-    """``;`` when the header row has more of them than commas (column names contain neither)."""
-    return ";" if header.count(";") > header.count(",") else ","
+def sheet_delimiter(header: str) -> str:
+    """What is between the cells of a sheet whose header row is ``header``: the one of ``,``,
+    ``;`` and a tab it has most of (column names contain none of them), ``,`` when it has none.
+    A tab: Google Sheets' "Tab-separated values", Excel's "Text (Tab delimited)"."""
+    return max((",", ";", "\t"), key=header.count)
 
 
 def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterator[ReadItem]:
@@ -72,7 +74,7 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
     try:
         first_line = text.readline()
-        delimiter = _delimiter(first_line)
+        delimiter = sheet_delimiter(first_line)
         rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
         header = [sheet_column_name(cell) for cell in next(rows)]
         # A row index (pandas' to_csv, R's write.csv) is left out, as if it had no column.
@@ -117,7 +119,7 @@ def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter:
         row += 1
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row, decimal_comma=delimiter == ";", index=index)
+        yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", index=index)
 
 
 def _record(
