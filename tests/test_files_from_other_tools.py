@@ -185,3 +185,22 @@ def test_a_tab_separated_sheet_as_google_sheets_downloads_it_is_read(screener) -
         "medications": ["Lasix 40 mg", "omeprazole"],
         "labs": {"potassium": {"value": 3.2, "unit": "mmol/L"}},
     }
+
+
+def test_a_float32_lab_value_from_polars_is_the_number_written(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    # polars' Float32, DuckDB's REAL: 0.7 is stored as 0.699999988..., which the result would echo.
+    magnesium = pa.struct([("value", pa.float32()), ("unit", pa.string())])
+    table = pa.table(
+        {
+            "id": ["flat", "nested"],
+            "alcohol.drinks_per_week": pa.array([14.2, None], pa.float32()),
+            "labs": pa.array([None, {"magnesium": {"value": 0.7, "unit": "mmol/L"}}], pa.struct([("magnesium", magnesium)])),
+        }
+    )
+    path = tmp_path / "polars.parquet"
+    pq.write_table(table, path)
+    flat, nested = read_file(path)
+    assert isinstance(flat, RawRecord) and flat.value == {"id": "flat", "alcohol": {"drinks_per_week": 14.2}}
+    assert isinstance(nested, RawRecord) and nested.value == {"id": "nested", "labs": {"magnesium": {"value": 0.7, "unit": "mmol/L"}}}
+    (used,) = entries([nested], screener)[0]["labs_used"]
+    assert used["value"] == 0.7

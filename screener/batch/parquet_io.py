@@ -114,10 +114,44 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
             return
         if batch is None:
             return
-        for row in batch.to_pylist():
+        for row in floats_as_written(batch).to_pylist():
             position += 1
             record, cell_problems = record_from_row(row)
             yield RawRecord(source, position, record, tuple(cell_problems))
+
+
+def floats_as_written(batch: Any) -> Any:
+    """``batch`` with its 32-bit floats (polars' ``Float32``, DuckDB's ``REAL``, Spark's
+    ``FloatType``) as the decimal numbers they were written as: 0.7 stored as a float32 is
+    0.699999988079071 as a Python float, which results would echo. Arrow writes a float32 as
+    the shortest text that reads back as it (``0.7``), and that text is the number used."""
+    import pyarrow as pa
+
+    if not any(_has_float32(field.type) for field in batch.schema):
+        return batch
+    columns = [_float32_as_written(column) for column in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _has_float32(arrow_type: Any) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type):
+        return any(_has_float32(arrow_type.field(number).type) for number in range(arrow_type.num_fields))
+    return bool(pa.types.is_float32(arrow_type))
+
+
+def _float32_as_written(array: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_float32(array.type):
+        return pc.cast(pc.cast(array, pa.string()), pa.float64())
+    if pa.types.is_struct(array.type) and _has_float32(array.type):
+        children = [_float32_as_written(child) for child in array.flatten()]  # flatten: offset and nulls applied
+        names = [array.type.field(number).name for number in range(array.type.num_fields)]
+        return pa.StructArray.from_arrays(children, names=names, mask=array.is_null())
+    return array
 
 
 def arrow_column_names(schema: Any, prefix: str = "") -> Iterator[str]:

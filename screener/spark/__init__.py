@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.answer_columns import record_from_row, section_names, unknown_columns
 from screener.batch.json_text import JsonFault, decode_document, line_column
-from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, result_arrow_schema
+from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, floats_as_written, result_arrow_schema
 from screener.batch.records import RawRecord, UnreadableRecord
 from screener.errors import InputError
 
@@ -141,7 +141,7 @@ def _screen_batches(
 
     screener = _screener(rules, as_of)
     for batch in batches:
-        batch = batch.rename_columns([*names, POSITION])
+        batch = floats_as_written(batch.rename_columns([*names, POSITION]))
         for start in range(0, batch.num_rows, ROWS_PER_GROUP):
             entries = []
             for row in batch.slice(start, ROWS_PER_GROUP).to_pylist():
