@@ -204,3 +204,20 @@ def test_a_float32_lab_value_from_polars_is_the_number_written(tmp_path: Path, s
     assert isinstance(nested, RawRecord) and nested.value == {"id": "nested", "labs": {"magnesium": {"value": 0.7, "unit": "mmol/L"}}}
     (used,) = entries([nested], screener)[0]["labs_used"]
     assert used["value"] == 0.7
+
+
+def test_a_template_filled_in_by_hand_is_read_with_codes_typed_as_words(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    from screener.batch.csv_answers import write_template
+
+    path = tmp_path / "clinic.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        write_template(out)
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    typed = {"id": "Mrs Jones", "age": "72", "symptoms": "Muscle cramps; fatigue", "red_flags_now": "chest pain"}
+    with path.open("a", encoding="utf-8", newline="") as out:
+        out.write(",".join(typed.get(name, "") for name in header) + "\r\n")
+    (item,) = read_file(path)
+    assert isinstance(item, RawRecord) and not item.problems
+    assert item.value == {"id": "Mrs Jones", "age": 72, "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": ["chest_pain"]}
+    (entry,) = entries([item], screener)
+    assert entry["urgency"] == "emergency"

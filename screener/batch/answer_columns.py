@@ -10,9 +10,9 @@ cell is "not answered", never "no"; a list is one cell with items separated by `
 list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
 decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
 only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
-and units in any case as the contract spells them (``Female``, ``mmol/l``), ``F``/``M`` as the
-sex, ``Y``/``N`` as booleans, ``NA`` (how R writes a missing value) as an empty cell, a list cell
-written as a list of texts (``['a', 'b']``, as pandas writes a column of lists) as that list, and
+and units in any case as the contract spells them (``Female``, ``mmol/l``), with spaces for
+underscores (``muscle cramps``), ``F``/``M`` as the sex, ``Y``/``N`` as booleans, ``NA`` (how R
+writes a missing value) as an empty cell, a list cell written as a list of texts (``['a', 'b']``, as pandas writes a column of lists) as that list, and
 in a sheet with ``;`` between cells a cell that is exactly digits, comma, digits as a decimal
 number (``3,3``), as Excel writes numbers where the comma is the decimal mark. So that every
 valid record survives the trip answers → cells → answers, a text value (the id, a medicine name)
@@ -163,6 +163,7 @@ _EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
 """What is read as a decimal comma in a sheet with ``;`` between cells: digits, a comma, digits."""
 #: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
 _CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
+_SPACES: Final = re.compile(r"\s+")
 _LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
 _EMPTY_LIST: Final = "none"
 #: How R's write.csv writes a missing value (and pandas reads it as one): an empty cell.
@@ -209,11 +210,13 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
 
 
 def _code(column: Column, cell: str) -> str:
-    """A code as the contract spells it, when the cell is one in another case (or a letter the
-    column allows); otherwise the cell as it is, for validation to name what is wrong."""
+    """A code as the contract spells it, when the cell is one in another case or with spaces
+    where the code has underscores (``Muscle cramps``, ``chest pain``, as a person types it), or
+    a letter the column allows; otherwise the cell as it is, for validation to name what is wrong."""
     folded = cell.casefold()
+    typed = _SPACES.sub("_", folded)
     for code in column.codes:
-        if code.casefold() == folded:
+        if code.casefold() in (folded, typed):
             return code
     return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
 
