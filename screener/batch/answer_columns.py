@@ -12,9 +12,10 @@ decimal point and whole numbers may be written ``70.0``. Beyond the contract's l
 only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
 and units in any case as the contract spells them (``Female``, ``mmol/l``), with spaces for
 underscores (``muscle cramps``), ``F``/``M`` as the sex, ``Y``/``N`` as booleans, ``NA`` (how R
-writes a missing value) as an empty cell, a list cell written as a list of texts (``['a', 'b']``, as pandas writes a column of lists) as that list, and
-in a sheet with ``;`` between cells a cell that is exactly digits, comma, digits as a decimal
-number (``3,3``), as Excel writes numbers where the comma is the decimal mark. So that every
+writes a missing value) as an empty cell, a list cell written as a list of texts (``['a', 'b']``,
+as pandas writes a column of lists) as that list, and in a sheet with ``;`` or a tab between
+cells a cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes
+numbers where the comma is the decimal mark. So that every
 valid record survives the trip answers → cells → answers, a text value (the id, a medicine name)
 that would otherwise read back differently (one with a ``;``, with spaces at either end, the word
 ``none`` or ``NA``, a list item starting with ``[``, or starting with a double quote) is written
@@ -160,7 +161,7 @@ _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WHOLE: Final = re.compile(r"[+-]?\d+")
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
 _EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
-"""What is read as a decimal comma in a sheet with ``;`` between cells: digits, a comma, digits."""
+"""What is read as a decimal comma in a sheet with ``;`` or a tab between cells: digits, a comma, digits."""
 #: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
 _CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
 _SPACES: Final = re.compile(r"\s+")
