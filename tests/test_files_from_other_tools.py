@@ -221,3 +221,24 @@ def test_a_template_filled_in_by_hand_is_read_with_codes_typed_as_words(tmp_path
     assert item.value == {"id": "Mrs Jones", "age": 72, "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": ["chest_pain"]}
     (entry,) = entries([item], screener)
     assert entry["urgency"] == "emergency"
+
+
+def test_a_null_item_in_a_list_column_makes_its_row_invalid_in_plain_words(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    # polars and Spark lists may hold nulls; large_list of large_string is how polars writes them.
+    medications = pa.array([[None, "Lasix"], ["Lasix"]], pa.large_list(pa.large_string()))
+    path = tmp_path / "polars.parquet"
+    pq.write_table(pa.table({"id": ["gap", "ok"], "medications": medications}), path)
+    gap, ok = entries(read_file(path), screener)
+    assert gap["errors"] == [
+        {"path": "$.medications", "message": "expected a list of texts, but item 1 is empty (null): leave it out of the list"}
+    ]
+    assert ok["status"] == "screened"
+
+
+def test_a_section_given_as_one_column_is_named_with_its_fields(tmp_path: Path) -> None:
+    # DuckDB's JSON type, or a pandas column of JSON text: the section as one text column.
+    path = tmp_path / "json_text.parquet"
+    pq.write_table(pa.table({"id": ["a"], "alcohol": ['{"drinks_per_week": 3}']}), path)
+    (problem,) = read_file(path)
+    assert isinstance(problem, UnreadableSource)
+    assert "column 'alcohol' holds a section of the answers, not one answer: give its fields, each in its own column (alcohol.drinks_per_week," in problem.message

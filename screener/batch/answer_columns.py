@@ -357,6 +357,8 @@ def _typed_number(value: float | Decimal, *, whole: bool) -> int | float:
 
 def _typed_items(items: list[object]) -> list[str]:
     for number, item in enumerate(items, 1):
+        if item is None:
+            raise CellError(f"expected a list of texts, but item {number} is empty (null): leave it out of the list")
         if not isinstance(item, str):
             raise CellError(f"expected a list of texts, but item {number} is {_type_word(item)}")
     return typing.cast(list[str], items)
@@ -514,6 +516,13 @@ def unknown_columns(names: Iterable[str]) -> list[str]:
     for name in names:
         if name in seen:
             problems.append(f"column '{name}' appears twice")
+        elif name in section_names():
+            fields = [column.name for column in answer_columns() if column.name.startswith(name + ".")]
+            shown_fields = ", ".join(fields[:3]) + (", ..." if len(fields) > 3 else "")
+            problems.append(
+                f"column '{name}' holds a section of the answers, not one answer: give its fields, "
+                f"each in its own column ({shown_fields})"
+            )
         elif name not in known:
             problems.append(f"unknown column '{name}'{did_you_mean(name, known)}")
         seen.add(name)
