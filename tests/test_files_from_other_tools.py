@@ -242,3 +242,10 @@ def test_a_section_given_as_one_column_is_named_with_its_fields(tmp_path: Path) 
     (problem,) = read_file(path)
     assert isinstance(problem, UnreadableSource)
     assert "column 'alcohol' holds a section of the answers, not one answer: give its fields, each in its own column (alcohol.drinks_per_week," in problem.message
+
+
+def test_an_export_for_excel_starting_with_a_sep_line_is_read_with_that_delimiter(screener) -> None:  # type: ignore[no-untyped-def]
+    # "sep=;" tells Excel the delimiter; Excel shows no row for it, so the header is row 1.
+    (item,) = read_bytes(b"sep=;\r\nid;age;alcohol.drinks_per_week;medications\r\nrita;72;3,5;Lasix, 40 mg\r\n")
+    assert isinstance(item, RawRecord) and not item.problems
+    assert (item.position, item.value) == (2, {"id": "rita", "age": 72, "alcohol": {"drinks_per_week": 3.5}, "medications": ["Lasix, 40 mg"]})

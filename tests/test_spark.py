@@ -133,12 +133,15 @@ def test_a_folder_of_files_other_tools_wrote_is_screened_as_batch_screens_it(
     frame[frame.age > 10].to_parquet(folder / "pandas.parquet")  # the index as __index_level_0__
     # DuckDB's UUID ids, which batch reads as text and Spark cannot read at all: named, the rest screened.
     pq.write_table(pa.table({"id": pa.array([uuid.uuid4().bytes], pa.uuid())}), folder / "duckdb.parquet")
+    (folder / "typo.csv").write_bytes(b"id,agee\nx,70\n")  # refused whole, as batch refuses it, the rest still screened
     expected = [row for row in batch_rows(folder, tmp_path) if not row["source"].endswith("duckdb.parquet")]
     code, rows = spark_cli(spark, folder, tmp_path)
     assert code == ExitCode.INVALID_RECORDS
     assert rows == expected
     assert [row["id"] for row in rows] == ["rita", "ann", "kim", "out", "joe", "kim", "joe", "sam", "lee"]
-    assert "duckdb.parquet: Spark cannot read it (" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "duckdb.parquet: Spark cannot read it (" in said
+    assert "typo.csv: not a sheet of answers: unknown column 'agee' (did you mean 'age'?)" in said
 
 
 def test_screen_dataframe_takes_answers_as_nested_columns(spark: Any, tmp_path: Path) -> None:

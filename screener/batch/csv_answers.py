@@ -44,21 +44,34 @@ from screener.contract.validation import Problem
 DELIMITERS: Final = (",", ";")
 _SURROGATE: Final = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it
 _FIRST_LINE: Final = re.compile(rb"[^\r\n]*")
+_SEPARATOR_LINE: Final = re.compile("sep=([,;\t])")
 
 
 def is_answers_sheet(head: bytes) -> bool:
     """Whether a source whose content starts with ``head`` (from its first non-blank line) is a
-    sheet of answers: its first line is a row of cells naming at least one answers column."""
+    sheet of answers: its first line (after a ``sep=;`` line) is a row of cells naming at least
+    one answers column."""
     # A line ends at \n, \r\n, or \r alone: Excel for Mac's "CSV (Macintosh)" ends lines so.
     line = _FIRST_LINE.match(head).group().decode("utf-8", "replace").strip()  # type: ignore[union-attr]  # always matches
+    delimiter = separator_line(line)
+    if delimiter is not None:  # the header is the next line
+        following = head.decode("utf-8", "replace").splitlines()[1:2]
+        line = following[0].strip() if following else ""
     if not line or line[0] in "{[":
         return False
     try:
-        cells = next(csv.reader([line], delimiter=sheet_delimiter(line)), [])
+        cells = next(csv.reader([line], delimiter=delimiter or sheet_delimiter(line)), [])
     except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
         return False
     known = columns_by_name()
     return any(sheet_column_name(cell) in known for cell in cells)
+
+
+def separator_line(line: str) -> str | None:
+    """The delimiter a first line ``sep=;`` names (Excel reads it as the delimiter to use, and
+    exports meant for Excel start with it), or None for any other line."""
+    match = _SEPARATOR_LINE.fullmatch(line.strip(" \r\n"))
+    return match.group(1) if match else None
 
 
 def sheet_delimiter(header: str) -> str:
@@ -74,7 +87,11 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
     try:
         first_line = text.readline()
-        delimiter = sheet_delimiter(first_line)
+        delimiter = separator_line(first_line)
+        if delimiter is not None:  # Excel shows no row for it: the header is still row 1
+            first_line = text.readline()
+        else:
+            delimiter = sheet_delimiter(first_line)
         rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
         header = [sheet_column_name(cell) for cell in next(rows)]
         # A row index (pandas' to_csv, R's write.csv) is left out, as if it had no column.

@@ -124,8 +124,11 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         share = partitions if len(files) == 1 or not total else max(1, round(partitions * (file.size or 0) / total))
         try:
             cohort, json_column, stopped = read_cohort(spark, file.path, file.fmt, file.size)
-        except PySparkException as error:  # as batch mode names a file it cannot read, and reads the others
-            print(f"mgk-screen spark: {file.path}: Spark cannot read it ({_first_line(error)}); try `mgk-screen batch` on it", file=sys.stderr)
+        except (PySparkException, InputError) as error:  # as batch names a file it cannot read, and reads the others
+            message = error if isinstance(error, InputError) else (
+                f"{file.path}: Spark cannot read it ({_first_line(error)}); try `mgk-screen batch` on it"
+            )
+            print(f"mgk-screen spark: {message}", file=sys.stderr)
             unreadable += 1
             continue
         for message in stopped:

@@ -176,11 +176,16 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     from pyspark.sql import functions as F
 
     from screener.batch.answer_columns import is_row_index, sheet_column_name
-    from screener.batch.csv_answers import sheet_delimiter
+    from screener.batch.csv_answers import separator_line, sheet_delimiter
 
     local = path.removeprefix("file://")
     header_line, blank = _head(local) if "://" not in path or path.startswith("file://") else (b"", 0)
     first = header_line.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+    if separator_line(first) is not None:  # Spark's CSV reader cannot skip a line
+        raise InputError(
+            f"{path}: starts with a '{first.strip()}' line (for Excel), which Spark cannot pass over: "
+            "remove that line, or screen the file with `mgk-screen batch`, which reads it"
+        )
     delimiter = sheet_delimiter(first)
     sheet = spark.read.csv(
         path, header=True, sep=delimiter, multiLine=True, escape='"', inferSchema=False, encoding="UTF-8", mode="PERMISSIVE"
