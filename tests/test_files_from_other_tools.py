@@ -249,3 +249,21 @@ def test_an_export_for_excel_starting_with_a_sep_line_is_read_with_that_delimite
     (item,) = read_bytes(b"sep=;\r\nid;age;alcohol.drinks_per_week;medications\r\nrita;72;3,5;Lasix, 40 mg\r\n")
     assert isinstance(item, RawRecord) and not item.problems
     assert (item.position, item.value) == (2, {"id": "rita", "age": 72, "alcohol": {"drinks_per_week": 3.5}, "medications": ["Lasix, 40 mg"]})
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def test_json_lines_with_flat_column_names_say_how_json_nests_them(tmp_path: Path, screener) -> None:  # type: ignore[no-untyped-def]
+    # pd.json_normalize(records).to_json(lines=True): the sheet's column names as JSON fields.
+    path = tmp_path / "flat.jsonl"
+    path.write_text('{"id": "rita", "labs.potassium.value": 3.2, "agee": 70}\n', encoding="utf-8")
+    (entry,) = entries(read_file(path), screener)
+    assert entry["errors"] == [
+        {"path": "$.agee", "message": "unknown field 'agee' (did you mean 'age'?)"},
+        {
+            "path": "$.labs.potassium.value",
+            "message": "unknown field 'labs.potassium.value': in JSON a section's fields are nested, "
+            '{"labs": {"potassium": {"value": ...}}} (names with dots are columns of a sheet or Parquet file)',
+        },
+    ]
