@@ -267,3 +267,18 @@ def test_json_lines_with_flat_column_names_say_how_json_nests_them(tmp_path: Pat
             '{"labs": {"potassium": {"value": ...}}} (names with dots are columns of a sheet or Parquet file)',
         },
     ]
+
+
+def test_a_quote_never_closed_is_named_and_the_rows_it_swallowed_are_not_screened_as_one(screener) -> None:  # type: ignore[no-untyped-def]
+    # A sheet edited in a text editor: the rows after the stray quote became one medicine name.
+    data = b'id,age,medications\nok,69,Lasix\na,70,"Lasix 40 mg\nb,71,omeprazole\nc,72,\n'
+    ok, broken = entries(read_bytes(data), screener)
+    assert ok["status"] == "screened"
+    assert broken["status"] == "invalid" and broken["position"] == 3
+    assert broken["errors"] == [
+        {
+            "path": "$",
+            "message": "row 3 (line 3): a double quote opens a cell that is never closed, so lines 3-5, the rest of "
+            "the file, were read as that one cell: close the quote or remove it",
+        }
+    ]

@@ -92,7 +92,8 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
             first_line = text.readline()
         else:
             delimiter = sheet_delimiter(first_line)
-        rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+        lines = _RowLines(itertools.chain([first_line], text))
+        rows = csv.reader(lines, delimiter=delimiter)
         header = [sheet_column_name(cell) for cell in next(rows)]
         # A row index (pandas' to_csv, R's write.csv) is left out, as if it had no column.
         header = ["" if is_row_index(name, number) else name for number, name in enumerate(header)]
@@ -101,7 +102,7 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
             yield UnreadableSource(source, _header_message(problems))
             return
         empty = True
-        for item in _rows(rows, header, source, header_row, delimiter):
+        for item in _rows(rows, lines, header, source, header_row, delimiter):
             empty = False
             yield item
         if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records
@@ -118,13 +119,42 @@ def _header_message(problems: list[str]) -> str:
     )
 
 
-def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
-    """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a fault)."""
+class _RowLines:
+    """The lines of a sheet as ``csv.reader`` reads them, keeping those of the row being read."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.kept: list[str] = []
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.kept.append(line)
+        return line
+
+
+def _never_closed(lines: list[str], delimiter: str) -> bool:
+    """Whether a row read from ``lines`` ends inside a quoted cell: a double quote opened and
+    never closed, which ``csv.reader`` (not strict) takes to the end of the file as one cell."""
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        return str(error) == "unexpected end of data"
+    return False
+
+
+def _rows(rows: Any, lines: _RowLines, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
+    """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a
+    fault) over ``lines``."""
     known = columns_by_name()
     columns = [known.get(name) for name in header]
     index = 0 if header and not header[0] else None  # an unnamed first column: a row index
     row = header_row
     while True:
+        lines.kept.clear()
+        first_line = rows.line_num + 1
         try:
             cells = next(rows)
         except StopIteration:
@@ -134,6 +164,17 @@ def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter:
             yield UnreadableRecord(source, row, f"row {row} (line {rows.line_num}): {error}", rows.line_num)
             continue
         row += 1
+        if len(lines.kept) > 1 and _never_closed(lines.kept, delimiter):
+            # Its cell holds every line after it: said, never screened as one long medicine name.
+            yield UnreadableRecord(
+                source,
+                row,
+                f"row {row} (line {first_line}): a double quote opens a cell that is never closed, so lines "
+                f"{first_line}-{rows.line_num}, the rest of the file, were read as that one cell: close the quote "
+                "or remove it",
+                first_line,
+            )
+            return
         if all(not cell.strip() for cell in cells):
             continue
         yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", index=index)
