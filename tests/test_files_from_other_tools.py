@@ -282,3 +282,16 @@ def test_a_quote_never_closed_is_named_and_the_rows_it_swallowed_are_not_screene
             "the file, were read as that one cell: close the quote or remove it",
         }
     ]
+
+
+def test_an_exported_column_that_is_no_answer_refuses_the_file_saying_what_to_do(tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = tmp_path / "export.parquet"
+    pd.DataFrame({"id": ["rita"], "age": [72], "exported_at": [pd.Timestamp("2026-01-02")]}).to_parquet(path)
+    (problem,) = read_file(path)
+    assert isinstance(problem, UnreadableSource)
+    assert problem.message == (
+        "not a table of answers: unknown column 'exported_at'. Each column is an answers field "
+        "(`mgk-screen template csv` names them all): leave the other columns out when writing the file"
+    )

@@ -102,7 +102,8 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
     kept = [field.name for number, field in enumerate(schema) if not is_row_index(field.name, number)]
     problems = unknown_columns(arrow_column_names(pa.schema([schema.field(name) for name in kept])))
     if problems:
-        yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}")
+        hint = _COLUMNS_HINT if any(problem.startswith("unknown column") for problem in problems) else ""
+        yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{hint}")
         return
     position = 0
     batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=kept)
@@ -152,6 +153,12 @@ def _float32_as_written(array: Any) -> Any:
         names = [array.type.field(number).name for number in range(array.type.num_fields)]
         return pa.StructArray.from_arrays(children, names=names, mask=array.is_null())
     return array
+
+
+_COLUMNS_HINT: Final = (
+    ". Each column is an answers field (`mgk-screen template csv` names them all): "
+    "leave the other columns out when writing the file"
+)
 
 
 def arrow_column_names(schema: Any, prefix: str = "") -> Iterator[str]:
