@@ -71,14 +71,15 @@ def _installed_from() -> tuple[str | None, bool]:
 
 
 def _shortest(path: str) -> str:
-    """``path`` relative to the working folder when inside it (``.``, ``./mgk-screen``), else whole."""
+    """``path`` relative to the working folder when inside it and shorter so (``.``,
+    ``./mgk-screen``: pip takes a name without a slash for a package on PyPI), else whole."""
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive (Windows)
         return path
-    if relative == os.curdir:
-        return relative
-    return path if relative.startswith(os.pardir) else os.path.join(os.curdir, relative)
+    if relative != os.curdir:
+        relative = os.path.join(os.curdir, relative)
+    return path if relative.startswith(os.pardir, 2) or len(relative) >= len(path) else relative
 
 
 def _pip() -> str:
@@ -88,8 +89,8 @@ def _pip() -> str:
     if found is not None and os.path.realpath(os.path.dirname(found)) == os.path.realpath(scripts):
         return "pip"
     own = os.path.join(scripts, "pip")
-    if os.path.exists(own):
-        return shlex.quote(_shortest(own))
+    if os.path.exists(own):  # run by its path: ".venv/bin/pip", as the README's first command
+        return shlex.quote(_shortest(own).removeprefix(os.curdir + os.sep))
     return f"{shlex.quote(sys.executable)} -m pip"
 
 
