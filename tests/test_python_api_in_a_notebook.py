@@ -1,8 +1,12 @@
-"""The Python API as a data scientist meets it in a notebook: what is wrong with an input is said
-in one clear exception, never a traceback from deep inside."""
+"""The Python API as a data scientist meets it in a notebook: the README's examples run as
+written, a result shows as its headline (red flags first), it gives the JSON of `screen --json`
+and a flat row with the columns of `batch -f csv`, and what is wrong with an input is said in
+one clear exception, never a traceback from deep inside."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 from datetime import date, datetime
@@ -12,8 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from screener.cli.main import app as cli
+from typer.testing import CliRunner
 
 from screener import InvalidAnswers, Screener
+from screener.batch.encoding import CSV_COLUMNS
+from screener.contract.result import ROW_COLUMNS
+from screener.render import result_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSONAS = ROOT / "examples" / "personas"
@@ -22,6 +31,64 @@ PERSONAS = ROOT / "examples" / "personas"
 def persona(name: str) -> dict[str, Any]:
     answers: dict[str, Any] = json.loads((PERSONAS / f"{name}.json").read_text("utf-8"))
     return answers
+
+
+def python_examples() -> list[str]:
+    section = (ROOT / "README.md").read_text("utf-8").split("## Using it from Python", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_the_readmes_python_examples_run_as_written() -> None:
+    first, dataframe = python_examples()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(first, {})
+    assert printed.getvalue().startswith("possible routine\n")
+    names: dict[str, Any] = {}
+    exec(dataframe, names)
+    assert list(names["table"].columns) == list(ROW_COLUMNS)
+    assert list(names["table"].status) == ["screened", "invalid"]
+
+
+def test_a_result_shows_in_a_notebook_as_one_line_with_the_red_flag_first(screener: Screener) -> None:
+    result = screener.screen(persona("diuretic-and-vomiting-with-fainting-now"))
+    shown = repr(result)
+    assert shown.startswith("<ScreeningResult 'diuretic-and-vomiting-with-fainting-now': red flags fainting; combined depletion likely")
+    assert "recommendations seek_emergency_care, " in shown
+    assert "\n" not in shown and len(shown) < 500
+    assert str(result) == shown
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert shown.split("recommendations")[0] in readme
+
+
+def test_the_runner_with_cramps_only_prints_the_same_report_as_screen_plain(screener: Screener, tmp_path: Path) -> None:
+    answers = {"id": "runner", **persona("runner-with-cramps-only")}
+    source = tmp_path / "runner.json"
+    source.write_text(json.dumps(answers), "utf-8")
+    printed = CliRunner().invoke(cli, ["screen", str(source), "--plain"], env={"COLUMNS": "100"})
+    assert printed.exit_code == 0, printed.output
+    assert result_text(screener.screen(answers), screener, width=100) == printed.output
+
+
+def test_the_json_of_a_result_is_what_screen_json_prints(screener: Screener, tmp_path: Path) -> None:
+    answers = persona("older-adult-on-furosemide-with-cramps")
+    source = tmp_path / "older.json"
+    source.write_text(json.dumps(answers), "utf-8")
+    printed = CliRunner().invoke(cli, ["screen", str(source), "--json"])
+    assert screener.screen(answers).model_dump_json(indent=2, exclude_none=True) + "\n" == printed.output
+
+
+def test_a_row_has_the_columns_of_batch_csv_output_for_a_result_and_an_invalid_record(screener: Screener) -> None:
+    assert ROW_COLUMNS == CSV_COLUMNS
+    row = screener.screen_record(persona("diuretic-and-vomiting-with-fainting-now")).as_row()
+    assert list(row) == list(ROW_COLUMNS)
+    assert row["red_flags"] == ["fainting"]
+    assert row["recommendations"][0] == "seek_emergency_care"
+    assert row["errors"] is None
+    invalid = screener.screen_record({"id": "sam", "age": "seventy"}).as_row()
+    assert list(invalid) == list(ROW_COLUMNS)
+    assert invalid["errors"] == ['$.age: expected a whole number, got "seventy"']
+    assert invalid["combined_depletion"] is None
 
 
 @pytest.mark.parametrize(
