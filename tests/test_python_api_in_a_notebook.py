@@ -50,6 +50,13 @@ def test_the_readmes_python_examples_run_as_written() -> None:
     assert list(names["table"].status) == ["screened", "invalid"]
 
 
+def test_tab_completion_on_the_package_offers_its_public_names() -> None:
+    import screener
+
+    assert dir(screener) == sorted(screener.__all__)
+    assert "Screener" in dir(screener)
+
+
 def test_a_result_shows_in_a_notebook_as_one_line_with_the_red_flag_first(screener: Screener) -> None:
     result = screener.screen(persona("diuretic-and-vomiting-with-fainting-now"))
     shown = repr(result)
