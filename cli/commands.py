@@ -441,12 +441,19 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def _pace(records: int, seconds: float) -> str:
+    """How fast the run went: records/s, or for a run under a second its time, since such a run
+    is mostly the start (loading the rules) and "70 records/s" for a dozen people misleads."""
+    if seconds < 1:
+        return f"in {seconds:.1f} s"
+    return f"{records / seconds:,.0f} records/s"
+
+
 def _print_summary(summary, seconds: float, console, report: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    rate = summary.records_read / seconds if seconds > 0 else 0.0
     console.print(
         f"mgk-screen: {_count(summary.records_read, 'record')} read: {summary.screened:,} screened, {summary.invalid:,} invalid"
         + (f", {_count(len(summary.unreadable_sources), 'unreadable file')}" if summary.unreadable_sources else "")
-        + f" ({rate:,.0f} records/s)",
+        + f" ({_pace(summary.records_read, seconds)})",
         markup=False,
     )
     if summary.screened:

@@ -137,6 +137,15 @@ def test_batch_summary_counts_levels_and_urgency(tmp_path: Path) -> None:
     assert "duplicate ids: 1" in run.stderr
 
 
+def test_the_summary_of_a_run_under_a_second_gives_its_time_not_a_rate() -> None:
+    """Twelve people in 0.2 s, most of it loading the rules, read as "70 records/s": a newcomer
+    took the tool for slow. A longer run gives its rate."""
+    from screener.cli.commands import _pace
+
+    assert _pace(12, 0.17) == "in 0.2 s"
+    assert _pace(100_000, 27.0) == "3,704 records/s"
+
+
 @pytest.mark.parametrize(("level", "code"), [("possible", 5), ("likely", 0), ("routine", 5), ("soon", 0)])
 def test_fail_on_exits_5_only_when_a_result_reaches_the_level(tmp_path: Path, level: str, code: int) -> None:
     cohort = _write(tmp_path / "cohort.jsonl", [FUROSEMIDE_WITH_CRAMPS, RUNNER_WITH_CRAMPS])

@@ -3,7 +3,7 @@
 A README block whose first line is ``$ mgk-screen ...`` (or ``$ echo ... | mgk-screen ...``) is a
 transcript: the command is run on the shipped examples and what the block shows must appear in its
 output. A line ``...`` stands for lines left out; the lines between two of them must appear
-together and in order. The rate in a batch summary (records/s) is the only thing allowed to differ.
+together and in order. The pace in a batch summary (records/s, or the time of a run under a second) is the only thing allowed to differ.
 A block that is not a transcript (commands to copy, an answers file) is not checked. A file that a
 transcript reads but the README only describes (a FHIR response) is made by ``SETUP``.
 """
@@ -28,7 +28,7 @@ runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100", "TERMINAL_WIDTH": "10
 #: shown there in part: the rest of the conversation is left out with "...".
 ASK_REPLIES = ["0", "72", "female", "yes", "Lasix 40 mg", "yes", "never", "no", "no", "no", "0", "sometimes",
                "3", "3", "0", "", "", ""]  # fmt: skip
-RATE = re.compile(r"\(\d[\d,]* records/s\)")
+RATE = re.compile(r"\((?:\d[\d,]* records/s|in \d+\.\d s)\)")
 
 
 def _partly_answered_audit_c(folder: Path) -> None:

@@ -267,9 +267,11 @@ def test_a_fhir_bulk_export_is_screened_one_record_per_patient_as_batch_screens_
     assert [(Path(row["source"]).name, row["position"]) for row in expected] == [("Patient.ndjson", n) for n in range(1, 6)]
 
 
-def test_a_pretty_printed_bundle_is_read_as_batch_reads_one_patients_and_named_when_it_holds_several(spark: Any, tmp_path: Path) -> None:
+def test_a_pretty_printed_bundle_is_read_as_batch_reads_it_one_patient_or_several(spark: Any, tmp_path: Path) -> None:
     """A Synthea patient file is one Bundle over many lines. Read on the driver, its patient's
-    record could not be sent to the executors, and the job stopped with a traceback."""
+    record could not be sent to the executors, and the job stopped with a traceback. A Bundle of
+    five patients (a search result saved from a FHIR server) was then one invalid row, "read it
+    with batch": it now gives batch's five results, numbered 1 to 5."""
     jess = tmp_path / "jess-braun.json"
     jess.write_text((SYNTHEA_BUNDLE.parent / "real" / "synthea" / "jess-braun.json").read_text("utf-8"), encoding="utf-8")
     expected = batch_rows(jess, tmp_path)
@@ -279,11 +281,11 @@ def test_a_pretty_printed_bundle_is_read_as_batch_reads_one_patients_and_named_w
 
     five = tmp_path / "five-patients.json"
     five.write_text(SYNTHEA_BUNDLE.read_text("utf-8"), encoding="utf-8")
+    expected = batch_rows(five, tmp_path)
     code, rows = spark_cli(spark, five, tmp_path)
-    assert code == ExitCode.INVALID_RECORDS
-    assert [row["errors"] for row in rows] == [
-        [{"path": "$", "message": "this Bundle holds 5 records (responses or patients): read it with `mgk-screen batch`"}]
-    ]
+    assert code == ExitCode.OK
+    assert len(rows) == 5 and rows == expected
+    assert [row["position"] for row in rows] == [1, 2, 3, 4, 5]
 
 
 def test_an_array_of_fhir_resources_is_gathered_per_patient_as_batch_gathers_it(spark: Any, tmp_path: Path) -> None:

@@ -166,8 +166,14 @@ def test_the_openapi_description_lists_every_endpoint_and_loads_nothing_from_els
     assert "http" not in page.text.replace("http://testserver/api/v1/screen", "")
 
 
-def test_a_wrong_method_or_an_unknown_api_path_gets_json(client: Any) -> None:
+def test_a_wrong_method_or_an_unknown_api_path_gets_json_saying_what_to_do(client: Any) -> None:
+    """A client written elsewhere that GETs the screening endpoint learns to POST, not only that
+    its method is not allowed; an unknown path points to the list of endpoints."""
     wrong_method = client.get("/api/v1/screen")
-    assert wrong_method.status_code == 405
-    assert wrong_method.json() == {"detail": "Method Not Allowed"}
-    assert client.get("/api/v1/nothing").json() == {"detail": "Not Found"}
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
+    assert wrong_method.json() == {"detail": "/api/v1/screen does not answer GET: use POST (the endpoints are described at /api)"}
+    assert client.post("/api/v1/schema/answers").json()["detail"].endswith("use GET (the endpoints are described at /api)")
+    unknown = client.get("/api/v1/nothing")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"detail": "no API endpoint /api/v1/nothing: the endpoints are described at /api (and in /openapi.json)"}
+    assert client.get("/api/v1/schema/nothing").json() == {"detail": "no schema 'nothing': there are answers and result"}

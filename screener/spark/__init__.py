@@ -20,6 +20,7 @@ Parquet output folder (see ``screener.spark.__main__``).
 from __future__ import annotations
 
 import functools
+import pickle
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
     from screener.screening.pipeline import Screener
 
-__all__ = ["ERROR", "LINE", "POSITION", "answers_column_names", "result_spark_schema", "screen_dataframe"]
+__all__ = ["ERROR", "LINE", "POSITION", "RECORD", "answers_column_names", "result_spark_schema", "screen_dataframe"]
 
 #: Column giving each row's position (1-based), added by ``screen_dataframe`` when not given.
 POSITION: Final = "__mgk_position"
@@ -44,6 +45,9 @@ LINE: Final = "__mgk_line"
 #: Column giving, instead of a JSON text, the message of a record that was read (on the driver,
 #: by batch mode's reader: ``screener.spark.json_documents``) and could not be parsed.
 ERROR: Final = "__mgk_error"
+#: Column giving, instead of a JSON text, a record FHIR made on the driver from a Bundle (one
+#: patient's resources, one response) that JSON cannot carry: pickled, from this program to itself.
+RECORD: Final = "__mgk_record"
 
 
 def result_spark_schema() -> Any:
@@ -82,9 +86,9 @@ def screen_dataframe(
     if json_column is not None:
         if json_column not in df.columns:
             raise InputError(f"no column {json_column!r} in the DataFrame (columns: {', '.join(df.columns)})")
-        names = [json_column, *(name for name in (LINE, ERROR) if name in df.columns)]
+        names = [json_column, *(name for name in (LINE, ERROR, RECORD) if name in df.columns)]
     else:
-        names = [name for name in df.columns if name not in (position_column, LINE, ERROR)]
+        names = [name for name in df.columns if name not in (position_column, LINE, ERROR, RECORD)]
         problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
         if problems:
             raise InputError(f"not a table of answers: {'; '.join(problems)}")
@@ -159,6 +163,8 @@ def _record(row: dict[str, Any], json_column: str | None, source: str | None) ->
         return RawRecord(source, position, value, tuple(problems))  # type: ignore[arg-type]
     if isinstance(row.get(ERROR), str):
         return UnreadableRecord(source, position, row[ERROR])  # type: ignore[arg-type]
+    if isinstance(row.get(RECORD), bytes):
+        return RawRecord(source, position, pickle.loads(row[RECORD]))  # type: ignore[arg-type]
     return _json_record(row.get(json_column), row.get(LINE), source, position)
 
 

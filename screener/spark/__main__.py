@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from screener.errors import ExitCode, ScreenerError
 from screener.extras import require
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from screener.spark.inputs import CohortFile
+
+#: Records from which the summary gives a rate (over fewer, it would be Spark's start).
+_RATE_FROM: Final = 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,9 +92,12 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(_first_line(error)) from None
     screened, invalid = counts.get("screened", 0), counts.get("invalid", 0)
     seconds = time.perf_counter() - started
+    read = screened + invalid
+    # Over a few records the rate is Spark's start ("0 records/s" for six): the time says it.
+    rate = f"{read / seconds:,.0f} records/s, " if read >= _RATE_FROM else ""
     print(
-        f"mgk-screen spark: {screened + invalid} record{'' if screened + invalid == 1 else 's'} read: {screened} screened, {invalid} invalid "
-        f"({(screened + invalid) / seconds:,.0f} records/s, {seconds:.1f} s with Spark's start) -> {args.output}",
+        f"mgk-screen spark: {read:,} record{'' if read == 1 else 's'} read: {screened:,} screened, {invalid:,} invalid "
+        f"({rate}{seconds:.1f} s with Spark's start) -> {args.output}",
         file=sys.stderr,
     )
     if screened + invalid == 0:

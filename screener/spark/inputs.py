@@ -36,7 +36,7 @@ from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import list_folder
 from screener.batch.records import RECORD_FILE_KINDS
 from screener.errors import InputError
-from screener.spark import ERROR, LINE, POSITION, answers_column_names
+from screener.spark import ERROR, LINE, POSITION, RECORD, answers_column_names
 from screener.spark.json_documents import check_remote_json, document_frame, local_json_kind, read_document
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def read_cohort(spark: SparkSession, path: str, fmt: InputFormat, size: int | No
     """The input as a DataFrame with ``POSITION`` (``size``: of a local file, in bytes)."""
     if fmt == "json":
         document = read_document(path, size)
-        return CohortFrame(document_frame(spark, document, _JSON_TEXT, ERROR, POSITION), _JSON_TEXT, document.unreadable)
+        return CohortFrame(document_frame(spark, document, _JSON_TEXT, ERROR, POSITION, RECORD), _JSON_TEXT, document.unreadable)
     if fmt == "jsonl":
         if "://" in path and not path.startswith("file://") and path.lower().endswith(".json"):
             check_remote_json(spark, path)

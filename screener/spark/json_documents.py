@@ -6,7 +6,9 @@ pretty-printed record cannot be split at line ends (each line would be a "broken
 the same decision is taken here with batch mode's own functions, and a local file that is not
 JSON Lines is read on the driver by batch mode's own reader (``iter_records``): the same
 records, positions, ids and messages, a bad item as an invalid record and a file that breaks as
-a message naming it. The records then go to the executors as JSON text to be screened.
+a message naming it. A Bundle among them is made into its records here too, by batch mode's
+``expand``. The records then go to the executors to be screened: as JSON text, or pickled when
+FHIR made them (one patient's resources, with where each was in the Bundle, for the messages).
 
 The driver holds such a file's records as text (about twice the file), so it reads one of at most
 ``DOCUMENT_MAX_BYTES``; a larger one is refused with what to do (convert it to JSON Lines).
@@ -19,16 +21,20 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal
 
+from screener.batch.fhir_records import expand
 from screener.batch.json_text import JsonFault, decode_document
 
 # Batch mode's own format detection, so that a file is never taken for JSON Lines here and
 # read as something else by `mgk-screen batch`.
 from screener.batch.readers import detect_format, iter_records, read_head
-from screener.batch.records import MAX_RECORD_BYTES, UnreadableRecord, UnreadableSource
+from screener.batch.records import MAX_RECORD_BYTES, RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 from screener.errors import InputError
+from screener.fhir.records import EHR_TYPES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -83,9 +89,10 @@ def local_json_kind(path: str) -> JsonKind:
 @dataclass
 class JsonDocument:
     """A local JSON file read on the driver: its records as rows (JSON text, or the message of an
-    item that could not be parsed, and the position) and what made the file stop, if anything."""
+    item that could not be parsed, the position, and a record FHIR made that JSON cannot carry,
+    pickled) and what made the file stop, if anything."""
 
-    rows: list[tuple[str | None, str | None, int]] = field(default_factory=list)
+    rows: list[tuple[str | None, str | None, int, bytes | None]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
 
 
@@ -98,21 +105,34 @@ def read_document(path: str, size: int | None) -> JsonDocument:
             hint=_TO_JSON_LINES,
         )
     document = JsonDocument()
-    # Records as read, as Spark reads JSON Lines: a Bundle is one row (made into its patients' or
-    # responses' records on an executor), and bulk-data resources in an array are gathered per
-    # patient with every other file's (``bulk_data``).
-    for item in iter_records([path.removeprefix("file://")], as_read=True):
+    items: Iterable[ReadItem] = list(iter_records([path.removeprefix("file://")], as_read=True))
+    # Bulk-data resources in an array are gathered per patient with every other file's
+    # (``bulk_data``), so such a file keeps its items as read. Otherwise its Bundles are made
+    # into their responses' or patients' records here, by batch mode's own ``expand``, numbered
+    # as batch numbers them: on an executor, a Bundle of several could only be one invalid row.
+    if not any(_is_bulk_data(item) for item in items):
+        items = expand(items)
+    for item in items:
         if isinstance(item, UnreadableSource):
             document.unreadable.append(f"{path}: {item.message}")
         elif isinstance(item, UnreadableRecord):
-            document.rows.append((None, item.message, item.position))
+            document.rows.append((None, item.message, item.position, None))
+        elif hasattr(item.value, "is_fhir_record"):  # not JSON: a patient's resources, or a response, found in a Bundle
+            document.rows.append((None, None, item.position, pickle.dumps(item.value)))
         else:
-            document.rows.append((json.dumps(item.value, ensure_ascii=False), None, item.position))
+            document.rows.append((json.dumps(item.value, ensure_ascii=False), None, item.position, None))
     return document
 
 
-def document_frame(spark: SparkSession, document: JsonDocument, json_column: str, error_column: str, position_column: str) -> DataFrame:
-    schema = f"{json_column} string, {error_column} string, {position_column} long"
+def _is_bulk_data(item: ReadItem) -> bool:
+    value = item.value if isinstance(item, RawRecord) else None
+    return isinstance(value, dict) and value.get("resourceType") in EHR_TYPES
+
+
+def document_frame(
+    spark: SparkSession, document: JsonDocument, json_column: str, error_column: str, position_column: str, record_column: str
+) -> DataFrame:
+    schema = f"{json_column} string, {error_column} string, {position_column} long, {record_column} binary"
     return spark.createDataFrame(document.rows, schema=schema, verifySchema=False)
 
 

@@ -324,7 +324,7 @@ def install_error_pages(app: FastAPI) -> None:
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             if error.status_code in (400, 413, 415, 422):  # a refused request: the shape of the API's validation errors
                 return JSONResponse(refusal(str(error.detail)), status_code=error.status_code, headers=error.headers)
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+            return JSONResponse({"detail": _api_detail(request, error)}, status_code=error.status_code, headers=error.headers)
         if request.url.path.startswith("/cds-services"):  # an EHR reads JSON, as for every CDS Hooks refusal
             code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "refused")
             return JSONResponse({"error": code, "message": str(error.detail)}, status_code=error.status_code, headers=error.headers)
@@ -335,3 +335,14 @@ def install_error_pages(app: FastAPI) -> None:
         return page(request, "error.html", session=current_session(request), status=error.status_code, **context)
 
     app.add_exception_handler(HTTPException, http_error)
+
+
+def _api_detail(request: Request, error: HTTPException) -> str:
+    """The router's bare "Method Not Allowed" and "Not Found", said with what to do instead: a
+    client written elsewhere learns the method to use, or where the endpoints are listed."""
+    path = request.url.path
+    if error.status_code == 405 and error.headers and error.headers.get("Allow"):
+        return f"{path} does not answer {request.method}: use {error.headers['Allow']} (the endpoints are described at /api)"
+    if error.status_code == 404 and error.detail == "Not Found":
+        return f"no API endpoint {path}: the endpoints are described at /api (and in /openapi.json)"
+    return str(error.detail)
