@@ -32,7 +32,7 @@ def questionnaire(
     """Write the questionnaire as an SDC Questionnaire (JSON), generated from the rule folder.
 
     Checked against the FHIR model before it is written, which needs the [fhir] extra
-    (pip install 'mgk-screen[fhir]').
+    (from the clone: pip install '.[fhir]').
     """
     from screener.cli.main import make_screener
 

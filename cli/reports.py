@@ -67,7 +67,7 @@ def report(
     With --summary, one person's result on one page for a clinic (two for the heaviest): the same
     headline, red flags, how soon and why, what to do and summary for a clinician, then one line per
     finding (its title and the answers that made it fire) instead of the explanations and sources.
-    The format follows the file name (.html or .pdf). Needs `pip install 'mgk-screen[reports]'`.
+    The format follows the file name (.html or .pdf). Needs the optional extra (from the clone: `pip install '.[reports]'`).
     Exit codes: 0 written, 2 usage or unreadable input, 3 the answers are not valid (or, with
     --cohort, some lines were not results), 4 invalid rules.
     """

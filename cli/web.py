@@ -60,7 +60,7 @@ def serve(
     A JSON API answers beside it (/api), and CDS Hooks services for EHRs (/cds-services:
     patient-view and order-select cards from the patient's record). Answers stay in this
     program's memory only, never on disk or in a log, and are forgotten after 30 minutes without
-    use or when it stops. Needs the optional extra: pip install 'mgk-screen[web]'.
+    use or when it stops. Needs the optional extra (from the clone: pip install '.[web]').
 
     Exit codes: 130 stopped with Ctrl-C; 2 the address cannot be used, or the web extra is not
     installed; 4 invalid rules or questionnaire.

@@ -14,6 +14,7 @@ from screener.cli.main import app
 from typer.testing import CliRunner
 
 from screener.errors import RulesError
+from screener.extras import install_command
 from screener.fhir import FhirContext, build_questionnaire, fhir_context, validate_resource
 from screener.fhir.expressions import medicine_class_pattern, names_of_class
 from screener.fhir.mapping import ENABLE_WHEN_EXPRESSION, ITEM_CONTROL, OPTION_EXCLUSIVE, UNIT_OPTION, mapping_from_data
@@ -201,4 +202,4 @@ def test_without_the_fhir_extra_the_command_says_how_to_install_it_in_one_line(m
     monkeypatch.setitem(sys.modules, "fhir.resources.R4B.questionnaire", None)
     done = CliRunner().invoke(app, ["fhir", "questionnaire"])
     assert done.exit_code == 2
-    assert done.output.strip() == "mgk-screen: checking FHIR resources needs the [fhir] extra: pip install 'mgk-screen[fhir]'"
+    assert done.output.strip() == f"mgk-screen: checking FHIR resources needs the [fhir] extra: {install_command('fhir')}"

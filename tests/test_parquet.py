@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from screener.batch.readers import RawRecord, ReadItem, UnreadableSource, iter_r
 from screener.batch.runner import record_entry
 from screener.contract.answers import Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
+from screener.extras import install_command
 from screener.synthetic import cohort
 
 runner = CliRunner()
@@ -234,13 +236,23 @@ def run_without_pyarrow(*args: str, cwd: Path) -> subprocess.CompletedProcess[st
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+def install_command_in(folder: Path, extra: str) -> str:
+    """The install command as a program started in ``folder`` names it (paths relative to it)."""
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        return install_command(extra)
+    finally:
+        os.chdir(here)
+
+
 def test_without_the_extra_a_parquet_input_is_named_with_the_install_command(tmp_path: Path) -> None:
     pq.write_table(pa.table({"id": ["a"]}), tmp_path / "in.parquet")
     (tmp_path / "ok.jsonl").write_text('{"id": "b"}\n', encoding="utf-8")
     done = run_without_pyarrow("batch", "in.parquet", "ok.jsonl", "-o", "out.jsonl", cwd=tmp_path)
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
-    assert "in.parquet: Reading a Parquet file needs the optional 'parquet' extra (pyarrow is not installed): pip install 'mgk-screen[parquet]'" in done.stderr
+    assert f"in.parquet: Reading a Parquet file needs the optional 'parquet' extra (pyarrow is not installed): {install_command_in(tmp_path, 'parquet')}" in done.stderr
     assert json.loads((tmp_path / "out.jsonl").read_text())["id"] == "b"
 
 
@@ -259,7 +271,7 @@ def test_without_the_extra_parquet_output_is_one_line_with_the_install_command(t
     (tmp_path / "ok.jsonl").write_text('{"id": "b"}\n', encoding="utf-8")
     done = run_without_pyarrow("batch", "ok.jsonl", "-f", "parquet", "-o", "out.parquet", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == "mgk-screen: Parquet output needs the optional 'parquet' extra (pyarrow is not installed): pip install 'mgk-screen[parquet]'"
+    assert done.stderr.strip() == f"mgk-screen: Parquet output needs the optional 'parquet' extra (pyarrow is not installed): {install_command_in(tmp_path, 'parquet')}"
     assert list(tmp_path.iterdir()) == [tmp_path / "ok.jsonl"]
 
 
@@ -267,7 +279,7 @@ def test_without_the_extra_spark_is_one_line_with_the_install_command(tmp_path: 
     code = "import sys; sys.modules['pyspark'] = None; from screener.spark.__main__ import main; sys.exit(main(['in.jsonl', 'out']))"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.strip() == "mgk-screen spark: Screening with Spark needs the optional 'spark' extra (pyspark is not installed): pip install 'mgk-screen[spark]'"
+    assert done.stderr.strip() == f"mgk-screen spark: Screening with Spark needs the optional 'spark' extra (pyspark is not installed): {install_command_in(tmp_path, 'spark')}"
 
 
 @pytest.mark.parametrize("fmt", ["parquet"])

@@ -10,6 +10,8 @@ import pytest
 from screener.cli.main import app
 from typer.testing import CliRunner
 
+from screener.extras import install_command
+
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
 RITA = {"id": "rita", "age": 72, "sex": "female", "medications": ["Lasix 40 mg"], "symptoms": ["muscle_cramps"]}
@@ -63,7 +65,7 @@ def test_report_without_the_reports_extra_says_how_to_install_it_in_one_line(tmp
     assert run.exit_code == 2
     assert run.output.strip().splitlines() == [
         "mgk-screen: making a report needs the optional 'reports' extra (matplotlib is not installed): "
-        "pip install 'mgk-screen[reports]'"
+        + install_command("reports")
     ]
     assert "Traceback" not in run.output
 

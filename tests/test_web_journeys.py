@@ -13,10 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import pytest
 from screener.cli.main import app as cli
 from web_support import Visitor, answer_typical_person, new_client
 
+from screener.extras import install_command
 from screener.interview import Interview, Questionnaire
 
 
@@ -539,13 +541,13 @@ def test_without_the_reports_extra_the_pdf_says_how_to_get_it(visitor: Visitor, 
     answer_typical_person(visitor)
     response = visitor.client.get("/result.pdf")
     assert response.status_code == 501
-    assert "pip install &#39;mgk-screen[reports]&#39;" in response.text
+    assert str(markupsafe.escape(install_command("reports"))) in response.text
     # The result page offers no PDF button that would do nothing visible (a download of the
     # 501 page), but says what the PDF needs; printing and the answers are still there.
     visitor.open("/result")
     assert visitor.page.status_code == 200
     assert "/result.pdf" not in visitor.html
-    assert "PDF needs: pip install 'mgk-screen[reports]'" in visitor.text()
+    assert f"PDF needs: {install_command('reports')}" in visitor.text()
     assert "Print this page" in visitor.text() and 'href="/answers.json"' in visitor.html
 
 

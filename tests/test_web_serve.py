@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from screener.extras import install_command
 from screener.web.server import allowed_hosts, exposure_warning, is_loopback
 
 
@@ -111,7 +112,7 @@ def test_without_the_web_extra_serve_says_how_to_install_it() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "mgk-screen: mgk-screen serve needs the optional 'web' extra (fastapi is not installed): pip install 'mgk-screen[web]'"
+        f"mgk-screen: mgk-screen serve needs the optional 'web' extra (fastapi is not installed): {install_command('web')}"
     ]
 
 

@@ -14,7 +14,7 @@ risk assessments out.
   ``rules/fhir.json``, medication vocabulary), loaded once.
 
 Nothing here needs the optional ``fhir.resources`` package except ``validate_resource``
-(``screener.fhir.models``): install it with ``pip install 'mgk-screen[fhir]'``.
+(``screener.fhir.models``): install it with pip install '.[fhir]' from the clone.
 """
 
 from screener.fhir.conversion import Conversion

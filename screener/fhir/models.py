@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from screener.errors import ExitCode, ScreenerError
+from screener.extras import install_command
 
-INSTALL_HINT = "pip install 'mgk-screen[fhir]'"
 _PACKAGES = {"R4": "fhir.resources.R4B", "R5": "fhir.resources"}
 
 
@@ -35,7 +35,7 @@ def fhir_model(resource_type: str, version: str = "R4") -> Any:
         module = importlib.import_module(f"{package}.{resource_type.lower()}")
     except ModuleNotFoundError as error:
         if error.name and error.name.startswith("fhir"):
-            raise MissingExtraError(f"checking FHIR resources needs the [fhir] extra: {INSTALL_HINT}") from None
+            raise MissingExtraError(f"checking FHIR resources needs the [fhir] extra: {install_command('fhir')}") from None
         raise
     return getattr(module, resource_type)
 

@@ -1,6 +1,6 @@
 """Reports people look at: one person's printable result, and a cohort report with charts.
 
-Needs the optional extra: ``pip install 'mgk-screen[reports]'`` (Jinja2, matplotlib, WeasyPrint).
+Needs the optional extra: ``pip install '.[reports]'`` from the clone (Jinja2, matplotlib, WeasyPrint).
 Without it, every function here raises ``screener.extras.MissingExtra``, whose message is the
 install command.
 

@@ -1,6 +1,6 @@
 """The questionnaire as a local web page, and a JSON API beside it (`mgk-screen serve`).
 
-Needs the optional extra ``pip install 'mgk-screen[web]'`` (FastAPI, uvicorn, python-multipart,
+Needs the optional extra ``pip install '.[web]'`` (from the clone) (FastAPI, uvicorn, python-multipart,
 Jinja2). Nothing here is imported by the rest of the package.
 
     from screener.web.app import create_app     # the FastAPI app, to serve or to mount more routers on

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from screener.extras import MissingExtra
+from screener.extras import MissingExtra, install_command
 from screener.web.context import web_context
 from screener.web.pages import current_session, go, session_form, to_start
 from screener.web.render import page
@@ -105,7 +105,7 @@ def _pdf_missing() -> str:
     try:
         require_reports(pdf=True)
     except MissingExtra as missing:
-        return f"pip install 'mgk-screen[{missing.extra}]'"
+        return install_command(missing.extra)
     return ""
 
 
