@@ -39,3 +39,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'screener' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # What a notebook's tab completion offers: the public names, loaded or not yet.
+    return sorted(__all__)

@@ -13,10 +13,12 @@ answer to "what now?" fits on one screen.
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -25,6 +27,10 @@ from rich.text import Text
 
 from screener.contract.coverage import CORE_SECTION_WORDS, in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
+from screener.errors import terminal_safe
+
+if TYPE_CHECKING:
+    from screener.screening.pipeline import Screener
 
 LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "green"}
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}
@@ -136,6 +142,17 @@ def render_result(
     page.add(result.disclaimer, "italic")
     page.add(f"Rules: {result.ruleset.name} {result.ruleset.version} (sha256 {result.ruleset.sha256[:12]})", "dim", hang=2)
     console.print(Group(*page.lines), highlight=False, soft_wrap=True)
+
+
+def result_text(result: ScreeningResult, screener: Screener | None = None, *, width: int = 100, show_findings: bool = True) -> str:
+    """The report `mgk-screen screen --plain` prints, as text (for a notebook or a log): no colour,
+    no boxes, control characters in the answers written out. With the ``screener`` that made the
+    result, it also says which rule set the headline when combined is higher than both parts."""
+    console = Console(file=io.StringIO(), width=width, no_color=True, highlight=False, soft_wrap=False)
+    headline_rules = screener.rules_setting_headline(result) if screener is not None else ()
+    render_result(result, console, plain=True, show_findings=show_findings, heading=result_heading(result), headline_rules=headline_rules)
+    text: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return terminal_safe(text)
 
 
 def render_short_result(

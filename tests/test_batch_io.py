@@ -653,3 +653,22 @@ def test_entries_are_written_as_they_come(tmp_path: Path) -> None:
         [temporary] = list(tmp_path.iterdir())
         assert temporary.stat().st_size > 0  # flushed along the way, not held until the end
     assert len(path.read_text().splitlines()) == 1000
+
+
+def test_a_csv_warning_holding_a_semicolon_stays_one_item_of_its_cell(tmp_path: Path) -> None:
+    """Joined with "; ", the warning "medication 'Vextaar 78 mg': ... so not counted; ask a
+    pharmacist ..." read back as two: the cell now splits, as an answers sheet's list cell
+    splits, into the entry's very items."""
+    from screener.batch.answer_columns import _read_items
+
+    warnings = [
+        "medication 'Vextaar 78 mg': not recognised, so not counted; ask a pharmacist whether it affects magnesium or potassium",
+        'a "quoted" start',
+        "plain",
+    ]
+    path = str(tmp_path / "out.csv")
+    with open_writer(path, "csv") as writer:
+        writer.write({"status": "screened", "id": "vera", "warnings": warnings})
+    with open(path, encoding="utf-8", newline="") as file:
+        (row,) = list(csv.DictReader(file))
+    assert _read_items(row["warnings"]) == warnings

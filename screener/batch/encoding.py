@@ -114,7 +114,8 @@ def escape_surrogates(value: Any) -> Any:
 # -- CSV ------------------------------------------------------------------------------------------
 
 #: Columns of the CSV output, in order. Lists are joined with "; " (recommendations by their code,
-#: errors as "path: message"), booleans are true/false, and a field an entry lacks is left empty.
+#: errors as "path: message"; an item holding a ";" as a JSON string: ``_csv_item``), booleans
+#: are true/false, and a field an entry lacks is left empty.
 CSV_COLUMNS: Final = (
     "status",
     "id",
@@ -161,14 +162,23 @@ def _csv_text(column: str, value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "; ".join(
-            _CSV_LIST_ITEM[column](item)
-            if column in _CSV_LIST_ITEM and isinstance(item, Mapping)
-            else _csv_text(column, item)
+            _csv_item(
+                _CSV_LIST_ITEM[column](item)
+                if column in _CSV_LIST_ITEM and isinstance(item, Mapping)
+                else _csv_text(column, item)
+            )
             for item in value
         )
     if isinstance(value, Mapping):
         return compact_json(value)
     return str(value)
+
+
+def _csv_item(text: str) -> str:
+    """One item of a list cell. An item holding a ``;`` (a warning's "so not counted; ask a
+    pharmacist") would read as two: it is written as a JSON string between double quotes, as an
+    answers sheet writes such an item, so that its list reader splits the cell back into the items."""
+    return json.dumps(text, ensure_ascii=False) if ";" in text or text.startswith('"') else text
 
 
 class CsvRows:

@@ -175,6 +175,26 @@ class ScreeningResult(_Model):
                     )
         return self
 
+    def __repr__(self) -> str:
+        # What a notebook shows for a result: what a person reads first (red flags first), not
+        # every finding in full; model_dump() has everything, screener.render.result_text the report.
+        flags = f"red flags {', '.join(self.red_flags)}; " if self.red_flags else ""
+        return (
+            f"<ScreeningResult {self.id!r}: {flags}combined depletion {self.combined_depletion} "
+            f"(magnesium {self.magnesium_depletion}, potassium {self.potassium_depletion}), urgency {self.urgency}, "
+            f"coverage {self.coverage}; recommendations {', '.join(r.code for r in self.recommendations) or 'none'}; "
+            f"{_count(len(self.warnings), 'warning')}, {_count(len(self.findings), 'finding')}>"
+        )
+
+    __str__ = __repr__
+
+    def as_row(self) -> dict[str, Any]:
+        """One flat row, for a dataframe: the columns of batch's CSV output (``ROW_COLUMNS``), lists
+        kept as lists and each recommendation as its code."""
+        row: dict[str, Any] = {column: getattr(self, column, None) for column in ROW_COLUMNS}
+        row["recommendations"] = [recommendation.code for recommendation in self.recommendations]
+        return row
+
 
 class RecordError(_Model):
     path: str = Field(description="JSON path inside the record, e.g. $.labs.potassium.unit")
@@ -189,6 +209,39 @@ class InvalidRecord(_Model):
     source: str | None = None
     position: int | None = None
     errors: list[RecordError]
+
+    def as_row(self) -> dict[str, Any]:
+        """The row of a record that was not screened (``ScreeningResult.as_row``'s columns): no
+        levels, and each error as "path: message"."""
+        row: dict[str, Any] = dict.fromkeys(ROW_COLUMNS)
+        row.update(status=self.status, id=self.id, source=self.source, position=self.position)
+        row["errors"] = [f"{error.path}: {error.message}" for error in self.errors]
+        return row
+
+
+#: The columns of ``as_row``, in order: those of ``mgk-screen batch -f csv`` (a test holds them equal).
+ROW_COLUMNS = (
+    "status",
+    "id",
+    "source",
+    "position",
+    "combined_depletion",
+    "magnesium_depletion",
+    "potassium_depletion",
+    "urgency",
+    "consult_clinician",
+    "coverage",
+    "red_flags",
+    "risk_factors",
+    "recommendations",
+    "unanswered_sections",
+    "warnings",
+    "errors",
+)
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
 
 
 BatchEntry = ScreeningResult | InvalidRecord

@@ -190,6 +190,8 @@ def model_problem(error: Mapping[str, Any]) -> Problem:
     path = json_path(error["loc"])
     if error["type"] == "finite_number" and _too_large(error.get("input")):
         return Problem(path, too_large_message(error["input"]))
+    if error["type"] == "finite_number":  # NaN, or an infinity made in Python (JSON text cannot hold one)
+        return Problem(path, f"expected a number, got {_show(error.get('input'))}")
     return Problem(path, str(error["msg"]).removeprefix("Value error, "))
 
 
@@ -317,12 +319,27 @@ def _show(value: Any) -> str:
     if _too_large(value):
         return getattr(value, "text", None) or ("-Infinity" if value < 0 else "Infinity")
     try:
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+        if isinstance(value, float) and value != value:
+            # pandas writes a missing cell as NaN; the contract's "not answered" is no value at all.
+            return "NaN (for 'not answered', leave the field out or give null: None in Python)"
+        text = json.dumps(value, ensure_ascii=False)
     except ValueError:  # an integer too long to convert to text (sys.get_int_max_str_digits())
         text = f"a number of about {int(value.bit_length() * 0.30103)} digits" if isinstance(value, int) else "a value"
+    except TypeError:  # a Python value JSON has no form for, such as a number from numpy or pandas
+        return _not_json(value)
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{_JSON_TYPES.get(type(value), 'a value')} {text}" if isinstance(value, (dict, list)) else text
+
+
+def _not_json(value: Any) -> str:
+    kind = type(value)
+    shown = str(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return (
+        f"{kind.__module__}.{kind.__qualname__} {shown}, which is not a JSON value: give plain Python values "
+        "(int, float, str, bool, None, list, dict; numpy's .item() or .tolist() gives them)"
+    )
 
 
 #: Largest rules-folder data file read (the shipped ones are under 50 kB). A file named in a rule

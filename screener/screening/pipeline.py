@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -98,9 +100,9 @@ class _Effect:
 class Screener:
     """Screens answers with one ruleset. Build once, use for many records."""
 
-    def __init__(self, ruleset: Ruleset | None = None, *, as_of: date | None = None) -> None:
-        self.ruleset = ruleset if ruleset is not None else load_ruleset()
-        self.as_of = as_of
+    def __init__(self, ruleset: Ruleset | str | PathLike[str] | None = None, *, as_of: date | None = None) -> None:
+        self.ruleset = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(_rule_folder(ruleset))
+        self.as_of = _reference_date(as_of)
         """Reference date for FHIR EHR data (ages, how old a lab result is); None: today."""
         self._answers_validator = validator_for("answers.schema.json")
         ruleset = self.ruleset
@@ -427,6 +429,28 @@ def is_fhir_record(value: Any) -> bool:
     """Whether a parsed record is FHIR, not answers: a resource (it names its resourceType), or
     FHIR resources gathered for one person (``screener.fhir.records``)."""
     return ("resourceType" in value) if isinstance(value, dict) else hasattr(value, "is_fhir_record")
+
+
+def _rule_folder(ruleset: object) -> Path | None:
+    # A folder's path is what a notebook has at hand: load_ruleset checks it the same way.
+    if ruleset is None:
+        return None
+    if isinstance(ruleset, (str, PathLike)):
+        return Path(ruleset)
+    raise TypeError(f"Screener(ruleset): expected a Ruleset (load_ruleset(folder)) or a rule folder's path, got {type(ruleset).__name__}")
+
+
+def _reference_date(as_of: object) -> date | None:
+    # Checked here, not where FHIR data is first dated: a text date would fail deep inside that.
+    if as_of is None or (isinstance(as_of, date) and not isinstance(as_of, datetime)):
+        return as_of
+    if isinstance(as_of, datetime):
+        hint = f"as_of.date() gives date({as_of.year}, {as_of.month}, {as_of.day})"
+    elif isinstance(as_of, str):
+        hint = "date.fromisoformat(text) reads a YYYY-MM-DD text"
+    else:
+        hint = "for example date(2025, 6, 30)"
+    raise TypeError(f"Screener(as_of=...): expected a datetime.date, got {type(as_of).__name__}: {hint}")
 
 
 def _medication(match: Any) -> dict[str, Any]:
