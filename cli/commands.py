@@ -108,6 +108,7 @@ def screen(
         screener = make_screener(rules, as_of)
         record = read_one_record(file)
         if record.problems:  # bad cells of a sheet or Parquet row
+            _print_red_flags_alone(record.source, record.value, screener)
             _print_problems(record.source, record_problems(record, screener))
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         value = record.value
@@ -115,6 +116,7 @@ def screen(
         try:
             result = screen_record(screener, value) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
+            _print_red_flags_alone("<stdin>" if file == "-" else file, value, screener)
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
         if result is None:
@@ -395,6 +397,9 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
             problems = record_problems(item, screener)
             if problems:
                 invalid += 1
+                reported = screener.red_flags_alone(item.value)
+                if reported:  # red flags first, even in a record that cannot be screened
+                    echo(f"{where}: RED FLAG: {', '.join(code.replace('_', ' ') for code in reported['red_flags'])} (cannot be screened: see to it first)")
                 for problem in problems:
                     echo(f"{where}: {problem.path}: {problem.message}")
     echo(
@@ -430,6 +435,17 @@ def _json_kind(value: object) -> str:
     return "null" if value is None else kinds.get(type(value), "a JSON value")
 
 
+def _print_red_flags_alone(source: str, value: object, screener: Screener) -> None:
+    """Red flags first, even in answers that cannot be screened: what they mean on their own."""
+    reported = screener.red_flags_alone(value)
+    if reported:
+        flags = ", ".join(code.replace("_", " ") for code in reported["red_flags"])
+        echo(
+            f"mgk-screen: {source}: RED FLAG: {flags}. On its own this means: {screener.ruleset.urgency_text[reported['urgency']]}.",
+            err=True,
+        )
+
+
 def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]
     echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
     for problem in problems:
@@ -456,6 +472,16 @@ def _print_summary(summary, seconds: float, console, report: str | None = None) 
         + f" ({_pace(summary.records_read, seconds)})",
         markup=False,
     )
+    if summary.invalid_with_red_flags:  # red flags first, even of records that could not be screened
+        named = summary.first_invalid_with_red_flags
+        more = summary.invalid_with_red_flags - len(named)
+        console.print(
+            f"  red flags now, in {_count(summary.invalid_with_red_flags, 'invalid record')} (not screened; see to "
+            f"{'it' if summary.invalid_with_red_flags == 1 else 'them'} first): "
+            + ", ".join(named)
+            + (f", and {more:,} more" if more > 0 else ""),
+            markup=False,
+        )
     if summary.screened:
         headline = ", ".join(f"{k} {summary.by_headline.get(k, 0):,}" for k in ("likely", "possible", "unlikely"))
         urgency = ", ".join(

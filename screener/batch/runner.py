@@ -106,6 +106,10 @@ class BatchSummary:
     reached_fail_on: int = 0
     first_reaching_fail_on: list[str] = field(default_factory=list)
     """The first few records that reached ``--fail-on``, as "id (source record N)"."""
+    invalid_with_red_flags: int = 0
+    """Invalid records that report red flags now (screened on those alone: ``red_flags_alone``)."""
+    first_invalid_with_red_flags: list[str] = field(default_factory=list)
+    """The first few of them, as "id (source record N)"."""
     duplicate_ids: int = 0
     """Records whose id was already used by an earlier record of the batch."""
     first_duplicate_ids: list[str] = field(default_factory=list)
@@ -117,6 +121,7 @@ class BatchSummary:
             "records_read": self.records_read,
             "screened": self.screened,
             "invalid": self.invalid,
+            "invalid_with_red_flags": self.invalid_with_red_flags,
             "unreadable_sources": list(self.unreadable_sources),
             "combined_depletion": dict(self.by_headline),
             "urgency": dict(self.by_urgency),
@@ -131,6 +136,12 @@ class BatchSummary:
         self.records_read += 1
         if item[0] == "invalid":
             self.invalid += 1
+            if item[5] is not None:  # it reports red flags: its urgency is theirs
+                self.invalid_with_red_flags += 1
+                if len(self.first_invalid_with_red_flags) < FAIL_ON_NAMED:
+                    self.first_invalid_with_red_flags.append(_where(item))
+                if fail_on is not None and fail_on[1] == 5 and _reached(item, fail_on):
+                    self._reach(item)
         else:
             _, _, _, _, headline, urgency, coverage = item
             self.screened += 1
@@ -138,13 +149,16 @@ class BatchSummary:
             self.by_urgency[urgency] += 1
             self.by_coverage[coverage] += 1
             if fail_on is not None and _reached(item, fail_on):
-                self.reached_fail_on += 1
-                if len(self.first_reaching_fail_on) < FAIL_ON_NAMED:
-                    self.first_reaching_fail_on.append(_where(item))
+                self._reach(item)
         if not self._ids.add(item[1]):
             self.duplicate_ids += 1
             if len(self.first_duplicate_ids) < DUPLICATES_NAMED:
                 self.first_duplicate_ids.append(_where(item))
+
+    def _reach(self, item: Digest) -> None:
+        self.reached_fail_on += 1
+        if len(self.first_reaching_fail_on) < FAIL_ON_NAMED:
+            self.first_reaching_fail_on.append(_where(item))
 
 
 #: How many of the records that reached ``--fail-on`` the summary names (the rest are counted).
@@ -341,7 +355,9 @@ def record_entry(item: RawRecord | UnreadableRecord, screener: Screener, detail:
     if isinstance(item, UnreadableRecord):
         return invalid_entry(None, [Problem("$", item.message)], source=item.source, position=item.position)
     if item.problems:
-        return invalid_entry(item.value, record_problems(item, screener), source=item.source, position=item.position)
+        return invalid_entry(
+            item.value, record_problems(item, screener), source=item.source, position=item.position, reported=screener.red_flags_alone(item.value)
+        )
     return screen_record_entry(screener, item.value, source=item.source, position=item.position, detail=detail)
 
 

@@ -60,7 +60,8 @@ _SPOOL_BYTES: Final = 1 << 20
 
 Digest = tuple[Any, ...]
 """What the summary counts of one item: ("screened", id, source, position, headline, urgency,
-coverage), ("invalid", id, source, position) or ("unreadable", source, message)."""
+coverage), ("invalid", id, source, position, None, urgency of its red flags or None, None) or
+("unreadable", source, message)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,8 +74,8 @@ class Chunk:
 
 
 def digest(entry: Mapping[str, Any], headline: str) -> Digest:
-    if entry["status"] == "invalid":
-        return ("invalid", entry["id"], entry.get("source"), entry.get("position"))
+    if entry["status"] == "invalid":  # with the urgency of the red flags it reports, if any
+        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None)
     return ("screened", entry["id"], entry.get("source"), entry.get("position"), entry[headline], entry["urgency"], entry["coverage"])
 
 

@@ -208,6 +208,12 @@ class InvalidRecord(_Model):
     id: str | None = None
     source: str | None = None
     position: int | None = None
+    red_flags: list[str] | None = Field(
+        None,
+        description="(only when the record reports red flags now) the red flags of its valid red_flags_now codes, "
+        "screened on their own: a person reporting chest pain is not lost among the records that could not be screened",
+    )
+    urgency: Urgency | None = Field(None, description="(with red_flags) the urgency those red flags give on their own")
     errors: list[RecordError]
 
     def as_row(self) -> dict[str, Any]:
@@ -215,6 +221,8 @@ class InvalidRecord(_Model):
         levels, and each error as "path: message"."""
         row: dict[str, Any] = dict.fromkeys(ROW_COLUMNS)
         row.update(status=self.status, id=self.id, source=self.source, position=self.position)
+        if self.red_flags:
+            row.update(red_flags=list(self.red_flags), urgency=self.urgency)
         row["errors"] = [f"{error.path}: {error.message}" for error in self.errors]
         return row
 

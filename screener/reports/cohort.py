@@ -64,6 +64,8 @@ class ListedInvalid:
     position: int | None
     errors: tuple[tuple[str, str], ...]
     more_errors: int
+    red_flags: tuple[str, ...] = ()
+    """The red flags it reports now (an invalid record's ``red_flags``): listed first."""
 
 
 @dataclass
@@ -113,6 +115,8 @@ class CohortTally:
         self.records = 0
         self.screened = 0
         self.invalid = 0
+        self.invalid_with_red_flags = 0
+        """Invalid records that report red flags now: each is listed, however many are invalid."""
         self.not_results = 0
         self.levels: dict[str, Counter[str]] = {scale: Counter() for scale in LEVEL_SCALES}
         self.urgency: Counter[str] = Counter()
@@ -154,7 +158,9 @@ class CohortTally:
                 for error in _items(entry.get("errors"))
                 if isinstance(error, Mapping)
             ]
-            self._list_invalid(entry, errors)
+            red_flags = tuple(_cut(_text(flag)) for flag in _items(entry.get("red_flags")))
+            self.invalid_with_red_flags += bool(red_flags)
+            self._list_invalid(entry, errors, red_flags)
         else:
             self.not_results += 1
             self._list_invalid(entry if isinstance(entry, Mapping) else {}, [("$", _not_a_result(entry))])
@@ -241,8 +247,9 @@ class CohortTally:
                     labs[(_cut(_text(item.get("fact"))), value)] = None
         return {"urgency_rules": tuple(rules), "urgency_labs": tuple(labs)}
 
-    def _list_invalid(self, entry: Mapping[str, Any], errors: list[tuple[str, str]]) -> None:
-        if len(self.invalid_listed) >= self.first_invalid:
+    def _list_invalid(self, entry: Mapping[str, Any], errors: list[tuple[str, str]], red_flags: tuple[str, ...] = ()) -> None:
+        # Red flags first: a record reporting them is listed past the limit too (up to it again).
+        if len(self.invalid_listed) >= self.first_invalid and not (red_flags and len(self.invalid_listed) < 2 * self.first_invalid):
             return
         identifier = entry.get("id")
         self.invalid_listed.append(
@@ -252,6 +259,7 @@ class CohortTally:
                 position=_position(entry.get("position")),
                 errors=tuple((_cut(path), _cut(message)) for path, message in errors[:_MAX_ERRORS_SHOWN]),
                 more_errors=max(0, len(errors) - _MAX_ERRORS_SHOWN),
+                red_flags=red_flags,
             )
         )
 

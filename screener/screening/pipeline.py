@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screener.contract.answers import Answers
+from screener.contract.answers import RED_FLAG_NOW_CODES, Answers
 from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
@@ -190,7 +190,7 @@ class Screener:
         for outputs that carry none)."""
         answers, problems = self.check(value)
         if answers is None:
-            return invalid_entry(value, problems, source=source, position=position)
+            return invalid_entry(value, problems, source=source, position=position, reported=self.red_flags_alone(value))
         return self.entry(answers, source=source, position=position, detail=detail)
 
     def entry(self, answers: Answers, *, source: str | None = None, position: int = 1, detail: Detail = "full") -> dict[str, Any]:
@@ -198,6 +198,22 @@ class Screener:
         normalised = normalise(answers, self.ruleset)
         facts, conclusions, _ = self._infer(normalised, explain=detail != "none")
         return self._result(answers, normalised, facts, conclusions, source, position, detail)
+
+    def red_flags_alone(self, value: Any) -> dict[str, Any]:
+        """For a record that cannot be screened: the red flags it reports now (its valid
+        ``red_flags_now`` codes) screened on their own, as ``red_flags`` and ``urgency`` (the
+        rules decide both), so that someone reporting chest pain is not lost among the invalid
+        records. Empty when it reports none."""
+        given = value.get("red_flags_now") if isinstance(value, dict) else None
+        if isinstance(given, str):  # one code not in a list: still what the person reported
+            given = [given]
+        if not isinstance(given, list):
+            return {}
+        codes = [code for code in dict.fromkeys(item for item in given if isinstance(item, str)) if code in RED_FLAG_NOW_CODES]
+        if not codes:
+            return {}
+        entry = self.entry(Answers.model_validate({"red_flags_now": codes}), detail="none")
+        return {"red_flags": entry["red_flags"], "urgency": entry["urgency"]} if entry["red_flags"] else {}
 
     def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
         """Screen one respondent and keep the engine's trace (full findings)."""
@@ -395,8 +411,11 @@ class InvalidAnswers(ScreenerError, ValueError):
         self.problems = problems
 
 
-def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, position: int) -> dict[str, Any]:
-    """The output entry of a record that failed validation (the contract's InvalidRecord)."""
+def invalid_entry(
+    value: Any, problems: list[Problem], *, source: str | None, position: int, reported: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The output entry of a record that failed validation (the contract's InvalidRecord), with
+    the red flags it reports, screened alone (``Screener.red_flags_alone``), before its errors."""
     raw_id = value.get("id") if isinstance(value, dict) else None
     # Echo the id only when it is a valid one (the contract's 1-128 characters, or an integer):
     # an id that failed validation may be anything, up to megabytes of text.
@@ -407,6 +426,8 @@ def invalid_entry(value: Any, problems: list[Problem], *, source: str | None, po
     if source is not None:
         entry["source"] = source
     entry["position"] = position
+    if reported:
+        entry.update(reported)
     entry["errors"] = [problem.as_dict() for problem in problems]
     return entry
 

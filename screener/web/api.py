@@ -37,6 +37,10 @@ class ProblemOut(BaseModel):
 
 class Validation(BaseModel):
     valid: bool
+    red_flags: list[str] | None = None
+    """(invalid answers that report red flags now) those red flags, screened on their own."""
+    urgency: str | None = None
+    """(with ``red_flags``) the urgency they give on their own."""
     errors: list[ProblemOut]
 
 
@@ -71,14 +75,14 @@ async def _answers(request: Request) -> dict[str, Any] | JSONResponse:
     if is_array(body):  # one record read from [{...}]: batch semantics (ids, positions) differ
         return _invalid([Problem("$", "one answers object expected, not an array (`mgk-screen batch` screens many)")], 422)
     problems = answers_problems(value, web_context(request))
-    if problems:
-        return _invalid(problems, 422)
+    if problems:  # red flags first, even of answers that cannot be screened
+        return _invalid(problems, 422, web_context(request).red_flags_alone(value))
     assert isinstance(value, dict)  # answers_problems says so
     return value
 
 
-def _invalid(problems: list[Problem], status: int) -> JSONResponse:
-    return JSONResponse({"valid": False, "errors": [problem.as_dict() for problem in problems]}, status_code=status)
+def _invalid(problems: list[Problem], status: int, reported: dict[str, Any] | None = None) -> JSONResponse:
+    return JSONResponse({"valid": False, **(reported or {}), "errors": [problem.as_dict() for problem in problems]}, status_code=status)
 
 
 @router.post(
@@ -110,12 +114,13 @@ async def screen(request: Request) -> Response:
     responses={200: {"model": Validation, "description": "The answers are valid."}, **_INVALID},
     response_model=None,
 )
-async def validate(request: Request) -> Validation | JSONResponse:
-    """`{"valid": true, "errors": []}` for valid answers; 422 and every error otherwise."""
+async def validate(request: Request) -> JSONResponse:
+    """`{"valid": true, "errors": []}` for valid answers; 422 and every error otherwise (with the
+    red flags the answers report, screened on their own, first)."""
     answers = await _answers(request)
     if isinstance(answers, JSONResponse):
         return answers
-    return Validation(valid=True, errors=[])
+    return JSONResponse({"valid": True, "errors": []})
 
 
 @router.get(

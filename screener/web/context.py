@@ -85,6 +85,11 @@ class WebContext:
         with self._screening:
             return screen_record_entry(self.screener, value)
 
+    def red_flags_alone(self, value: Any) -> dict[str, Any]:
+        """The red flags invalid answers report, screened on their own (``Screener.red_flags_alone``)."""
+        with self._screening:
+            return self.screener.red_flags_alone(value)
+
     def check(self, value: Any) -> list[Any]:
         """The problems of one raw answers record, as the CLI words them (empty when valid)."""
         with self._screening:
