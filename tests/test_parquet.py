@@ -106,7 +106,7 @@ def test_typed_columns_that_do_not_fit_make_their_row_invalid(tmp_path: Path, sc
     nan, wrong_sex, ok = (record_entry(item, screener) for item in read(path))  # type: ignore[arg-type]
     assert nan["errors"][0]["path"] == "$.alcohol.drinks_per_week"
     assert "leave it empty when not answered" in nan["errors"][0]["message"]
-    assert wrong_sex["errors"] == [{"path": "$.sex", "message": "expected text, got the number 1"}]
+    assert wrong_sex["errors"] == [{"path": "$.sex", "message": "expected one of 'female', 'male', 'other', got the number 1"}]
     assert ok["status"] == "screened"
 
 

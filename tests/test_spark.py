@@ -110,6 +110,40 @@ def test_spark_reads_a_sheet_exactly_as_batch_does(spark: Any, tmp_path: Path) -
     ]
 
 
+def test_a_folder_of_files_other_tools_wrote_is_screened_as_batch_screens_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uuid
+
+    import pandas as pd
+    import pyarrow as pa
+
+    folder = tmp_path / "from_other_tools"
+    folder.mkdir()
+    # Excel where the comma is the decimal mark: byte order mark, CRLF, ';', decimal commas.
+    (folder / "excel.csv").write_bytes(
+        b"\xef\xbb\xbfid;age;alcohol.drinks_per_week;labs.potassium.value;labs.potassium.unit\r\n"
+        b"rita;72;3,5;3,2;mmol/L\r\nann;54;14;4,1;mmol/L\r\n"
+    )
+    # R's write.csv: row names in an unnamed first column, NA for what is missing.
+    (folder / "r.csv").write_bytes(b'"","id","age","diuretic_use"\n"1","sam",30,NA\n"2","lee",61,"yes"\n')
+    # pandas: the index beside the data, lists as Python lists in a sheet.
+    frame = pd.DataFrame({"id": ["kim", "out", "joe"], "age": [40, 9, 66], "symptoms": [["tremor"], [], ["fatigue"]]})
+    frame.to_csv(folder / "pandas.csv")
+    frame[frame.age > 10].to_parquet(folder / "pandas.parquet")  # the index as __index_level_0__
+    # DuckDB's UUID ids, which batch reads as text and Spark cannot read at all: named, the rest screened.
+    pq.write_table(pa.table({"id": pa.array([uuid.uuid4().bytes], pa.uuid())}), folder / "duckdb.parquet")
+    (folder / "typo.csv").write_bytes(b"id,agee\nx,70\n")  # refused whole, as batch refuses it, the rest still screened
+    expected = [row for row in batch_rows(folder, tmp_path) if not row["source"].endswith("duckdb.parquet")]
+    code, rows = spark_cli(spark, folder, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [row["id"] for row in rows] == ["rita", "ann", "kim", "out", "joe", "kim", "joe", "sam", "lee"]
+    said = capsys.readouterr().err
+    assert "duckdb.parquet: Spark cannot read it (" in said
+    assert "typo.csv: not a sheet of answers: unknown column 'agee' (did you mean 'age'?)" in said
+
+
 def test_screen_dataframe_takes_answers_as_nested_columns(spark: Any, tmp_path: Path) -> None:
     from screener.spark import screen_dataframe
 

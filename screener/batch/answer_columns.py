@@ -10,14 +10,17 @@ cell is "not answered", never "no"; a list is one cell with items separated by `
 list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
 decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
 only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
-and units in any case as the contract spells them (``Female``, ``mmol/l``), ``F``/``M`` as the
-sex, ``Y``/``N`` as booleans, and in a sheet with ``;`` between cells a
-cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes numbers
-where the comma is the decimal mark. So that every valid record survives the
-trip answers → cells → answers, a text value (the id, a medicine name) that would otherwise read
-back differently (one with a ``;``, with spaces at either end, the word ``none``, or starting with
-a double quote) is written as a JSON string between double quotes, and read back as one; so is
-one that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
+and units in any case as the contract spells them (``Female``, ``mmol/l``), with spaces for
+underscores (``muscle cramps``), ``F``/``M`` as the sex, ``Y``/``N`` as booleans, ``NA`` (how R
+writes a missing value) as an empty cell, a list cell written as a list of texts (``['a', 'b']``,
+as pandas writes a column of lists) as that list, and in a sheet with ``;`` or a tab between
+cells a cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes
+numbers where the comma is the decimal mark. So that every
+valid record survives the trip answers → cells → answers, a text value (the id, a medicine name)
+that would otherwise read back differently (one with a ``;``, with spaces at either end, the word
+``none`` or ``NA``, a list item starting with ``[``, or starting with a double quote) is written
+as a JSON string between double quotes, and read back as one; so is one that a spreadsheet would
+take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
 
 A cell that is not a value of its column's type is a ``Problem`` at the column's JSON path; its
 text is kept in the record at that path, so that the rest of the record is still checked with its
@@ -26,14 +29,17 @@ shape intact (see ``screener.batch.runner.record_problems``).
 
 from __future__ import annotations
 
+import ast
 import enum
 import json
 import math
 import re
 import types
 import typing
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any, Final, Literal, get_args, get_origin
@@ -155,11 +161,14 @@ _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WHOLE: Final = re.compile(r"[+-]?\d+")
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
 _EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
-"""What is read as a decimal comma in a sheet with ``;`` between cells: digits, a comma, digits."""
+"""What is read as a decimal comma in a sheet with ``;`` or a tab between cells: digits, a comma, digits."""
 #: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
 _CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
+_SPACES: Final = re.compile(r"\s+")
 _LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
 _EMPTY_LIST: Final = "none"
+#: How R's write.csv writes a missing value (and pandas reads it as one): an empty cell.
+_MISSING: Final = "NA"
 _JSON_STRING: Final = json.JSONDecoder(strict=True)
 
 
@@ -168,7 +177,7 @@ def shown(text: str) -> str:
 
 
 def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
-    """The value of one spreadsheet cell, or None when it is empty (not answered).
+    """The value of one spreadsheet cell, or None when it is empty or ``NA`` (not answered).
 
     Codes and units are read in any case, as the contract spells them (``Female``, ``mmol/l``),
     and ``F``/``M`` as the sex; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
@@ -177,7 +186,7 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
     the column's type.
     """
     cell = text.strip()
-    if not cell:
+    if not cell or cell == _MISSING:
         return None
     kind = column.kind
     if kind is Kind.TEXT:
@@ -195,16 +204,20 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
         return _read_number(cell, whole=kind is Kind.INTEGER)
     if cell.lower() == _EMPTY_LIST:
         return []
-    items = _read_items(cell)
+    items = _list_literal(cell)
+    if items is None:
+        items = _read_items(cell)
     return [_code(column, item) for item in items] if kind is Kind.CODE_LIST else items
 
 
 def _code(column: Column, cell: str) -> str:
-    """A code as the contract spells it, when the cell is one in another case (or a letter the
-    column allows); otherwise the cell as it is, for validation to name what is wrong."""
+    """A code as the contract spells it, when the cell is one in another case or with spaces
+    where the code has underscores (``Muscle cramps``, ``chest pain``, as a person types it), or
+    a letter the column allows; otherwise the cell as it is, for validation to name what is wrong."""
     folded = cell.casefold()
+    typed = _SPACES.sub("_", folded)
     for code in column.codes:
-        if code.casefold() == folded:
+        if code.casefold() in (folded, typed):
             return code
     return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
 
@@ -269,6 +282,20 @@ def _read_items(cell: str) -> list[str]:
             raise CellError(f"empty item at the end of the list {shown(cell)}: remove the last ';'")
 
 
+def _list_literal(cell: str) -> list[str] | None:
+    """The items of a list cell written as a list of texts, as pandas' ``to_csv`` writes a column
+    of lists (``['Lasix 40 mg', 'omeprazole']``, ``[]``) or as JSON (``["fatigue"]``); else None."""
+    if not (cell.startswith("[") and cell.endswith("]")):
+        return None
+    try:
+        value = ast.literal_eval(cell)  # literals only: nothing is run
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value]
+    return None
+
+
 def _quoted_item(cell: str, at: int) -> tuple[str, int] | None:
     """An item written as a JSON string at ``at``, and where it ends (at a ``;`` or the end)."""
     if not cell.startswith('"', at):
@@ -288,10 +315,13 @@ def read_value(column: Column, value: object) -> object:
     """A typed value (from Parquet or Spark) as the answers hold it; None when not answered.
 
     Text goes through the spreadsheet rules (``read_cell``); numbers, booleans and lists are taken
-    as they are when they fit the column. Raises ``CellError`` for anything else.
+    as they are when they fit the column, and a UUID (DuckDB's and Spark's id type) is text. Raises
+    ``CellError`` for anything else.
     """
     if value is None:
         return None
+    if isinstance(value, uuid.UUID):
+        value = str(value)
     if isinstance(value, str):
         return read_cell(column, value)
     kind = column.kind
@@ -303,7 +333,13 @@ def read_value(column: Column, value: object) -> object:
             return _typed_number(value, whole=kind is not Kind.NUMBER)
     elif isinstance(value, (list, tuple)) and kind.is_list:
         return _typed_items(list(value))
-    raise CellError(f"expected {_WORDS[kind]}, got {_type_word(value)}")
+    raise CellError(f"expected {_expected(column)}, got {_type_word(value)}")
+
+
+def _expected(column: Column) -> str:
+    if column.kind is Kind.CODE:
+        return "one of " + ", ".join(repr(code) for code in column.codes)
+    return _WORDS[column.kind]
 
 
 def _typed_number(value: float | Decimal, *, whole: bool) -> int | float:
@@ -321,6 +357,8 @@ def _typed_number(value: float | Decimal, *, whole: bool) -> int | float:
 
 def _typed_items(items: list[object]) -> list[str]:
     for number, item in enumerate(items, 1):
+        if item is None:
+            raise CellError(f"expected a list of texts, but item {number} is empty (null): leave it out of the list")
         if not isinstance(item, str):
             raise CellError(f"expected a list of texts, but item {number} is {_type_word(item)}")
     return typing.cast(list[str], items)
@@ -346,7 +384,27 @@ def _type_word(value: object) -> str:
         return "an object"
     if isinstance(value, (list, tuple)):
         return "a list"
+    if isinstance(value, (date, time)):  # a datetime is a date
+        return f"the {'time' if isinstance(value, time) else 'date'} {value.isoformat()}"
+    if isinstance(value, timedelta):
+        return f"the duration {value}"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "binary data"
     return f"a value of type {type(value).__name__}"
+
+
+def _as_json_value(value: object) -> object:
+    """A bad typed cell as the record keeps it (see ``record_from_cells``): JSON values as they
+    are, anything else (a date, binary data) as text, since results and messages are JSON."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_as_json_value(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _as_json_value(item) for key, item in value.items()}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "binary data"
+    return str(value)
 
 
 # -- rows to records ------------------------------------------------------------------------------
@@ -372,7 +430,7 @@ def record_from_cells(
             )
         except CellError as error:
             problems.append(Problem(column.json_path, str(error)))
-            value = cell
+            value = _as_json_value(cell)
         if value is not None:
             _put(record, column.path, value)
     return record, problems
@@ -420,6 +478,21 @@ def sheet_column_name(cell: str) -> str:
     return lower if name not in columns_by_name() and lower in columns_by_name() else name
 
 
+#: How pandas names a data frame's index when it writes it (to Parquet, after rows were filtered
+#: out), and a column it read with no name (``Unnamed: 0``: the index of an earlier ``to_csv``).
+_ROW_INDEX: Final = re.compile(r"__index_level_\d+__")
+_UNNAMED_FIRST: Final = ("", "Unnamed: 0")
+
+
+def is_row_index(name: str, number: int) -> bool:
+    """Whether column ``number`` (from 0) named ``name`` holds row labels that a tool wrote
+    beside the data, not answers: pandas' index (``__index_level_0__`` in Parquet, an unnamed
+    first column from ``to_csv``, ``Unnamed: 0`` once pandas has read that back) or R's row names
+    (an unnamed first column from ``write.csv``). Such a column is not read, as those tools
+    themselves read it back as the index."""
+    return bool(_ROW_INDEX.fullmatch(name)) or (number == 0 and name.strip() in _UNNAMED_FIRST)
+
+
 #: Columns every results sheet or Parquet file has (``batch --format csv|parquet``), and no answers one.
 RESULT_COLUMNS: Final = ("status", "combined_depletion", "urgency")
 
@@ -443,6 +516,13 @@ def unknown_columns(names: Iterable[str]) -> list[str]:
     for name in names:
         if name in seen:
             problems.append(f"column '{name}' appears twice")
+        elif name in section_names():
+            fields = [column.name for column in answer_columns() if column.name.startswith(name + ".")]
+            shown_fields = ", ".join(fields[:3]) + (", ..." if len(fields) > 3 else "")
+            problems.append(
+                f"column '{name}' holds a section of the answers, not one answer: give its fields, "
+                f"each in its own column ({shown_fields})"
+            )
         elif name not in known:
             problems.append(f"unknown column '{name}'{did_you_mean(name, known)}")
         seen.add(name)
@@ -480,7 +560,8 @@ def _written_text(text: str, *, in_list: bool) -> str:
         not text
         or text != text.strip()
         or text.startswith(('"', *_FORMULA_STARTS))
-        or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST))
+        or text == _MISSING
+        or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST or text.startswith("[")))
     )
     return json.dumps(text, ensure_ascii=False) if needs_quotes else text
 

@@ -3,10 +3,10 @@
 A sheet is one row per respondent under a header row naming the answers fields by their JSON
 path (``screener.batch.answer_columns`` holds the columns and the cell rules). Files saved by
 Excel or LibreOffice are read as they come: UTF-8 with or without a byte order mark, CRLF, LF or
-CR line ends (Excel for Mac's "CSV (Macintosh)"), and ``,`` or ``;`` between cells, told apart by
-the header row (whose names contain neither), so a list cell is quoted when ``;`` is also the
-delimiter, and a decimal comma (``3,3``) is read as a decimal point there, since that is how such
-a sheet writes numbers.
+CR line ends (Excel for Mac's "CSV (Macintosh)"), and ``,``, ``;`` or a tab between cells, told
+apart by the header row (whose names contain none of them), so a list cell is quoted when ``;`` is
+also the delimiter, and a decimal comma (``3,3``) is read as a decimal point with ``;`` or a tab
+between cells, since that is how such a sheet writes numbers where the comma is the decimal mark.
 
 The header is checked before any row is read (its names in any case: ``Sex`` is ``sex``): an
 unknown or repeated column makes the whole file
@@ -31,6 +31,7 @@ from screener.batch.answer_columns import (
     answer_columns,
     cells_of,
     columns_by_name,
+    is_row_index,
     record_from_cells,
     sheet_column_name,
     shown,
@@ -43,26 +44,41 @@ from screener.contract.validation import Problem
 DELIMITERS: Final = (",", ";")
 _SURROGATE: Final = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it
 _FIRST_LINE: Final = re.compile(rb"[^\r\n]*")
+_SEPARATOR_LINE: Final = re.compile("sep=([,;\t])")
 
 
 def is_answers_sheet(head: bytes) -> bool:
     """Whether a source whose content starts with ``head`` (from its first non-blank line) is a
-    sheet of answers: its first line is a row of cells naming at least one answers column."""
+    sheet of answers: its first line (after a ``sep=;`` line) is a row of cells naming at least
+    one answers column."""
     # A line ends at \n, \r\n, or \r alone: Excel for Mac's "CSV (Macintosh)" ends lines so.
     line = _FIRST_LINE.match(head).group().decode("utf-8", "replace").strip()  # type: ignore[union-attr]  # always matches
+    delimiter = separator_line(line)
+    if delimiter is not None:  # the header is the next line
+        following = head.decode("utf-8", "replace").splitlines()[1:2]
+        line = following[0].strip() if following else ""
     if not line or line[0] in "{[":
         return False
     try:
-        cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
+        cells = next(csv.reader([line], delimiter=delimiter or sheet_delimiter(line)), [])
     except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
         return False
     known = columns_by_name()
     return any(sheet_column_name(cell) in known for cell in cells)
 
 
-def _delimiter(header: str) -> str:
-    """``;`` when the header row has more of them than commas (column names contain neither)."""
-    return ";" if header.count(";") > header.count(",") else ","
+def separator_line(line: str) -> str | None:
+    """The delimiter a first line ``sep=;`` names (Excel reads it as the delimiter to use, and
+    exports meant for Excel start with it), or None for any other line."""
+    match = _SEPARATOR_LINE.fullmatch(line.strip(" \r\n"))
+    return match.group(1) if match else None
+
+
+def sheet_delimiter(header: str) -> str:
+    """What is between the cells of a sheet whose header row is ``header``: the one of ``,``,
+    ``;`` and a tab it has most of (column names contain none of them), ``,`` when it has none.
+    A tab: Google Sheets' "Tab-separated values", Excel's "Text (Tab delimited)"."""
+    return max((",", ";", "\t"), key=header.count)
 
 
 def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterator[ReadItem]:
@@ -71,15 +87,22 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
     try:
         first_line = text.readline()
-        delimiter = _delimiter(first_line)
-        rows = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+        delimiter = separator_line(first_line)
+        if delimiter is not None:  # Excel shows no row for it: the header is still row 1
+            first_line = text.readline()
+        else:
+            delimiter = sheet_delimiter(first_line)
+        lines = _RowLines(itertools.chain([first_line], text))
+        rows = csv.reader(lines, delimiter=delimiter)
         header = [sheet_column_name(cell) for cell in next(rows)]
+        # A row index (pandas' to_csv, R's write.csv) is left out, as if it had no column.
+        header = ["" if is_row_index(name, number) else name for number, name in enumerate(header)]
         problems = unknown_columns(name for name in header if name)
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems))
             return
         empty = True
-        for item in _rows(rows, header, source, header_row, delimiter):
+        for item in _rows(rows, lines, header, source, header_row, delimiter):
             empty = False
             yield item
         if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records
@@ -96,12 +119,42 @@ def _header_message(problems: list[str]) -> str:
     )
 
 
-def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
-    """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a fault)."""
+class _RowLines:
+    """The lines of a sheet as ``csv.reader`` reads them, keeping those of the row being read."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.kept: list[str] = []
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.kept.append(line)
+        return line
+
+
+def _never_closed(lines: list[str], delimiter: str) -> bool:
+    """Whether a row read from ``lines`` ends inside a quoted cell: a double quote opened and
+    never closed, which ``csv.reader`` (not strict) takes to the end of the file as one cell."""
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        return str(error) == "unexpected end of data"
+    return False
+
+
+def _rows(rows: Any, lines: _RowLines, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
+    """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a
+    fault) over ``lines``."""
     known = columns_by_name()
     columns = [known.get(name) for name in header]
+    index = 0 if header and not header[0] else None  # an unnamed first column: a row index
     row = header_row
     while True:
+        lines.kept.clear()
+        first_line = rows.line_num + 1
         try:
             cells = next(rows)
         except StopIteration:
@@ -111,13 +164,31 @@ def _rows(rows: Any, header: list[str], source: str, header_row: int, delimiter:
             yield UnreadableRecord(source, row, f"row {row} (line {rows.line_num}): {error}", rows.line_num)
             continue
         row += 1
+        if len(lines.kept) > 1 and _never_closed(lines.kept, delimiter):
+            # Its cell holds every line after it: said, never screened as one long medicine name.
+            yield UnreadableRecord(
+                source,
+                row,
+                f"row {row} (line {first_line}): a double quote opens a cell that is never closed, so lines "
+                f"{first_line}-{rows.line_num}, the rest of the file, were read as that one cell: close the quote "
+                "or remove it",
+                first_line,
+            )
+            return
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row, decimal_comma=delimiter == ";")
+        yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", index=index)
 
 
 def _record(
-    cells: list[str], columns: list[Column | None], header: list[str], source: str, row: int, *, decimal_comma: bool
+    cells: list[str],
+    columns: list[Column | None],
+    header: list[str],
+    source: str,
+    row: int,
+    *,
+    decimal_comma: bool,
+    index: int | None,
 ) -> ReadItem:
     undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
     if undecodable is not None:
@@ -128,15 +199,15 @@ def _record(
         )
     pairs: list[tuple[Column, object]] = []
     stray: list[Problem] = []
-    for index, cell in enumerate(cells):
-        column = columns[index] if index < len(columns) else None
+    for number, cell in enumerate(cells):
+        column = columns[number] if number < len(columns) else None
         if column is not None:
             pairs.append((column, cell))
-        elif cell.strip():
+        elif cell.strip() and index != number:
             where = (
-                f"cell {index + 1}, beyond the {len(header)} columns of the header row"
-                if index >= len(header)
-                else f"column {index + 1}, which has no name in the header row"
+                f"cell {number + 1}, beyond the {len(header)} columns of the header row"
+                if number >= len(header)
+                else f"column {number + 1}, which has no name in the header row"
             )
             stray.append(Problem("$", f"a value in {where}: {shown(cell.strip())}"))
     value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)

@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from screener.batch.answer_columns import (
     Kind,
     answer_columns,
+    is_row_index,
     record_from_row,
     section_names,
     unknown_columns,
@@ -97,12 +98,15 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
     except (pa.ArrowException, OSError) as error:
         yield UnreadableSource(source, f"not a readable Parquet file: {error}")
         return
-    problems = unknown_columns(arrow_column_names(parquet.schema_arrow))
+    schema = parquet.schema_arrow
+    kept = [field.name for number, field in enumerate(schema) if not is_row_index(field.name, number)]
+    problems = unknown_columns(arrow_column_names(pa.schema([schema.field(name) for name in kept])))
     if problems:
-        yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}")
+        hint = _COLUMNS_HINT if any(problem.startswith("unknown column") for problem in problems) else ""
+        yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{hint}")
         return
     position = 0
-    batches = parquet.iter_batches(batch_size=ROWS_PER_READ)
+    batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=kept)
     while True:
         try:
             batch = next(batches, None)
@@ -111,10 +115,50 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
             return
         if batch is None:
             return
-        for row in batch.to_pylist():
+        for row in floats_as_written(batch).to_pylist():
             position += 1
             record, cell_problems = record_from_row(row)
             yield RawRecord(source, position, record, tuple(cell_problems))
+
+
+def floats_as_written(batch: Any) -> Any:
+    """``batch`` with its 32-bit floats (polars' ``Float32``, DuckDB's ``REAL``, Spark's
+    ``FloatType``) as the decimal numbers they were written as: 0.7 stored as a float32 is
+    0.699999988079071 as a Python float, which results would echo. Arrow writes a float32 as
+    the shortest text that reads back as it (``0.7``), and that text is the number used."""
+    import pyarrow as pa
+
+    if not any(_has_float32(field.type) for field in batch.schema):
+        return batch
+    columns = [_float32_as_written(column) for column in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _has_float32(arrow_type: Any) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type):
+        return any(_has_float32(arrow_type.field(number).type) for number in range(arrow_type.num_fields))
+    return bool(pa.types.is_float32(arrow_type))
+
+
+def _float32_as_written(array: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_float32(array.type):
+        return pc.cast(pc.cast(array, pa.string()), pa.float64())
+    if pa.types.is_struct(array.type) and _has_float32(array.type):
+        children = [_float32_as_written(child) for child in array.flatten()]  # flatten: offset and nulls applied
+        names = [array.type.field(number).name for number in range(array.type.num_fields)]
+        return pa.StructArray.from_arrays(children, names=names, mask=array.is_null())
+    return array
+
+
+_COLUMNS_HINT: Final = (
+    ". Each column is an answers field (`mgk-screen template csv` names them all): "
+    "leave the other columns out when writing the file"
+)
 
 
 def arrow_column_names(schema: Any, prefix: str = "") -> Iterator[str]:

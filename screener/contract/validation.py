@@ -77,6 +77,15 @@ def _too_large(value: Any) -> bool:
     return isinstance(value, float) and math.isinf(value)
 
 
+def _unknown_field(name: str, allowed: list[str]) -> str:
+    if "." in name and name.split(".")[0] in allowed:  # a column's name, as pandas' json_normalize writes it
+        nested = "..."
+        for part in reversed(name.split(".")):
+            nested = f'{{"{part}": {nested}}}'
+        return f"unknown field '{name}': in JSON a section's fields are nested, {nested} (names with dots are columns of a sheet or Parquet file)"
+    return f"unknown field '{name}'{did_you_mean(name, allowed)}"
+
+
 def json_path(parts: Iterable[str | int]) -> str:
     path = "$"
     for part in parts:
@@ -149,7 +158,7 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
     if kind == "additionalProperties" and isinstance(instance, dict):
         allowed = list(schema.get("properties", {}))
         for name in sorted(set(instance) - set(allowed)):
-            yield Problem(json_path([*error.absolute_path, name]), f"unknown field '{name}'{did_you_mean(name, allowed)}")
+            yield Problem(json_path([*error.absolute_path, name]), _unknown_field(name, allowed))
         return
     if kind == "required":
         yield Problem(path, error.message.replace("is a required property", "is required but missing"))

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from screener.batch.answer_columns import record_from_row, section_names, unknown_columns
+from screener.batch.answer_columns import is_row_index, record_from_row, section_names, unknown_columns
 from screener.batch.json_text import JsonFault, decode_document, line_column
-from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, result_arrow_schema
+from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, floats_as_written, result_arrow_schema
 from screener.batch.records import RawRecord, UnreadableRecord
 from screener.errors import InputError
 
@@ -69,8 +69,9 @@ def screen_dataframe(
 ) -> DataFrame:
     """Screen every row of ``df``; invalid rows come back as rows with their ``errors``.
 
-    Without ``json_column`` every column of ``df`` (but ``position_column``) must be an answers
-    column: an unknown one raises ``InputError`` (with "did you mean") before anything runs.
+    Without ``json_column`` every column of ``df`` (but ``position_column``, and the row index
+    pandas writes, ``__index_level_0__``) must be an answers column: an unknown one raises
+    ``InputError`` (with "did you mean") before anything runs.
     With it, that column holds each record as JSON text and the others are ignored.
     ``position_column`` (1-based numbers) fills ``position`` and the id of a record without
     one; by default each row gets a unique increasing number (``monotonically_increasing_id``
@@ -88,7 +89,11 @@ def screen_dataframe(
             raise InputError(f"no column {json_column!r} in the DataFrame (columns: {', '.join(df.columns)})")
         names = [json_column, *(name for name in (LINE, ERROR, RECORD) if name in df.columns)]
     else:
-        names = [name for name in df.columns if name not in (position_column, LINE, ERROR, RECORD)]
+        names = [
+            name
+            for number, name in enumerate(df.columns)
+            if name not in (position_column, LINE, ERROR, RECORD) and not is_row_index(name, number)
+        ]
         problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
         if problems:
             raise InputError(f"not a table of answers: {'; '.join(problems)}")
@@ -145,7 +150,7 @@ def _screen_batches(
 
     screener = _screener(rules, as_of)
     for batch in batches:
-        batch = batch.rename_columns([*names, POSITION])
+        batch = floats_as_written(batch.rename_columns([*names, POSITION]))
         for start in range(0, batch.num_rows, ROWS_PER_GROUP):
             entries = []
             for row in batch.slice(start, ROWS_PER_GROUP).to_pylist():

@@ -115,6 +115,9 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     Also returns how many files stopped early (an array that breaks, read on the driver), each
     named on stderr as batch mode names it; their records before the break are kept.
     """
+    from pyspark.errors import PySparkException
+
+    from screener.errors import InputError
     from screener.spark import POSITION, screen_dataframe
     from screener.spark.bulk_data import screen_bulk_data, split_bulk_data
     from screener.spark.inputs import read_cohort
@@ -125,7 +128,15 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     unreadable = 0
     for number, file in enumerate(files):
         share = partitions if len(files) == 1 or not total else max(1, round(partitions * (file.size or 0) / total))
-        cohort, json_column, stopped = read_cohort(spark, file.path, file.fmt, file.size)
+        try:
+            cohort, json_column, stopped = read_cohort(spark, file.path, file.fmt, file.size)
+        except (PySparkException, InputError) as error:  # as batch names a file it cannot read, and reads the others
+            message = error if isinstance(error, InputError) else (
+                f"{file.path}: Spark cannot read it ({_first_line(error)}); try `mgk-screen batch` on it"
+            )
+            print(f"mgk-screen spark: {message}", file=sys.stderr)
+            unreadable += 1
+            continue
         for message in stopped:
             print(f"mgk-screen spark: {message}", file=sys.stderr)
         unreadable += len(stopped)
@@ -142,6 +153,8 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         lines = functools.reduce(lambda first, second: first.union(second), bulk_data)
         if not lines.isEmpty():
             results.append(screen_bulk_data(lines, partitions, rules=args.rules, detail=args.detail, as_of=args.as_of))
+    if not results:
+        raise InputError(f"{args.input}: nothing was read")
     return functools.reduce(lambda first, second: first.union(second), results), unreadable
 
 

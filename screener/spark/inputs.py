@@ -154,7 +154,14 @@ def read_cohort(spark: SparkSession, path: str, fmt: InputFormat, size: int | No
         return CohortFrame(_json_lines(spark, path), _JSON_TEXT, [])
     if fmt == "csv":
         return CohortFrame(_sheet(spark, path), None, [])
-    return CohortFrame(numbered(spark.read.parquet(path), POSITION), None, [])
+    return CohortFrame(numbered(_without_row_index(spark.read.parquet(path)), POSITION), None, [])
+
+
+def _without_row_index(df: DataFrame) -> DataFrame:
+    """``df`` without the row index pandas writes beside the data, as batch mode reads it."""
+    from screener.batch.answer_columns import is_row_index
+
+    return df.drop(*(name for number, name in enumerate(df.columns) if is_row_index(name, number)))
 
 
 def _json_lines(spark: SparkSession, path: str) -> DataFrame:
@@ -168,28 +175,58 @@ def _json_lines(spark: SparkSession, path: str) -> DataFrame:
 def _sheet(spark: SparkSession, path: str) -> DataFrame:
     from pyspark.sql import functions as F
 
-    from screener.batch.answer_columns import sheet_column_name
+    from screener.batch.answer_columns import is_row_index, sheet_column_name
+    from screener.batch.csv_answers import separator_line, sheet_delimiter
 
     local = path.removeprefix("file://")
     header_line, blank = _head(local) if "://" not in path or path.startswith("file://") else (b"", 0)
     first = header_line.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    if separator_line(first) is not None:  # Spark's CSV reader cannot skip a line
+        raise InputError(
+            f"{path}: starts with a '{first.strip()}' line (for Excel), which Spark cannot pass over: "
+            "remove that line, or screen the file with `mgk-screen batch`, which reads it"
+        )
+    delimiter = sheet_delimiter(first)
     sheet = spark.read.csv(
         path, header=True, sep=delimiter, multiLine=True, escape='"', inferSchema=False, encoding="UTF-8", mode="PERMISSIVE"
     )
-    # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns.
-    unnamed = {f"_c{index}" for index, cell in enumerate(next(csv.reader([first], delimiter=delimiter), [])) if not cell.strip()}
+    # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns, and
+    # a row index (pandas' 'Unnamed: 0').
+    cells = [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter), [])]
+    unnamed = {cell if cell else f"_c{index}" for index, cell in enumerate(cells) if not cell or is_row_index(cell, index)}
     # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``).
     sheet = sheet.select([F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed])
     problems = _unknown(sheet)
     if problems:
         raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}")
+    if delimiter != ",":
+        sheet = _with_decimal_points(sheet)
     numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
     if not sheet.columns:
         return numbered_rows
     # A row with no value in any cell is skipped, as batch mode skips it (its number stays used).
     has_value = reduce(lambda a, b: a | b, [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in sheet.columns])
     return numbered_rows.where(has_value)
+
+
+def _with_decimal_points(sheet: DataFrame) -> DataFrame:
+    """A sheet with ``;`` or a tab between cells, its decimal commas in number columns made points,
+    as batch mode reads them (``answer_columns.read_cell``): a cell that is exactly digits, a
+    comma and digits, spaces around it aside (``3,3`` is 3.3)."""
+    from pyspark.sql import functions as F
+
+    from screener.batch.answer_columns import Kind, columns_by_name
+
+    known = columns_by_name()
+    numbers = {name for name in sheet.columns if name in known and known[name].kind in (Kind.INTEGER, Kind.NUMBER)}
+    return sheet.select(
+        [
+            F.regexp_replace(F.col(f"`{name}`"), r"^\s*(\d+),(\d+)\s*$", "$1.$2").alias(name)
+            if name in numbers
+            else F.col(f"`{name}`")
+            for name in sheet.columns
+        ]
+    )
 
 
 def _unknown(df: DataFrame) -> list[str]:
