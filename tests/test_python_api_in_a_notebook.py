@@ -20,7 +20,6 @@ from screener.cli.main import app as cli
 from typer.testing import CliRunner
 
 from screener import InvalidAnswers, Screener
-from screener.batch.encoding import CSV_COLUMNS
 from screener.contract.result import ROW_COLUMNS
 from screener.render import result_text
 
@@ -85,10 +84,12 @@ def test_the_json_of_a_result_is_what_screen_json_prints(screener: Screener, tmp
     assert screener.screen(answers).model_dump_json(indent=2, exclude_none=True) + "\n" == printed.output
 
 
-def test_a_row_has_the_columns_of_batch_csv_output_for_a_result_and_an_invalid_record(screener: Screener) -> None:
-    assert ROW_COLUMNS == CSV_COLUMNS
+def test_a_row_has_the_columns_of_batch_csv_output_for_a_result_and_an_invalid_record(screener: Screener, tmp_path: Path) -> None:
+    written = tmp_path / "out.csv"
+    assert CliRunner().invoke(cli, ["batch", str(ROOT / "examples" / "cohort.jsonl"), "-o", str(written), "-q"]).exit_code == 3
+    header = written.read_text("utf-8").splitlines()[0].split(",")
     row = screener.screen_record(persona("diuretic-and-vomiting-with-fainting-now")).as_row()
-    assert list(row) == list(ROW_COLUMNS)
+    assert list(row) == header
     assert row["red_flags"] == ["fainting"]
     assert row["recommendations"][0] == "seek_emergency_care"
     assert row["errors"] is None

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Final
 
+from screener.contract.result import ROW_COLUMNS
 from screener.errors import terminal_safe
 
 try:
@@ -116,24 +117,7 @@ def escape_surrogates(value: Any) -> Any:
 #: Columns of the CSV output, in order. Lists are joined with "; " (recommendations by their code,
 #: errors as "path: message"; an item holding a ";" as a JSON string: ``_csv_item``), booleans
 #: are true/false, and a field an entry lacks is left empty.
-CSV_COLUMNS: Final = (
-    "status",
-    "id",
-    "source",
-    "position",
-    "combined_depletion",
-    "magnesium_depletion",
-    "potassium_depletion",
-    "urgency",
-    "consult_clinician",
-    "coverage",
-    "red_flags",
-    "risk_factors",
-    "recommendations",
-    "unanswered_sections",
-    "warnings",
-    "errors",
-)
+CSV_COLUMNS: Final = ROW_COLUMNS  # the contract's flat row: one list of columns for CSV and ``as_row``
 
 _CSV_LIST_ITEM: Final[Mapping[str, Callable[[Mapping[str, object]], str]]] = {
     "recommendations": lambda item: str(item["code"]),

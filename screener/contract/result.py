@@ -227,7 +227,7 @@ class InvalidRecord(_Model):
         return row
 
 
-#: The columns of ``as_row``, in order: those of ``mgk-screen batch -f csv`` (a test holds them equal).
+#: The columns of ``as_row``, in order: also those of ``mgk-screen batch -f csv`` (``CSV_COLUMNS``).
 ROW_COLUMNS = (
     "status",
     "id",
