@@ -37,7 +37,7 @@ STEADY = textwrap.dedent(
     started = time.perf_counter()
     spark = session(master)
     spark_up = time.perf_counter()
-    frame, json_column = read_cohort(spark, cohort, "jsonl")
+    frame, json_column, _ = read_cohort(spark, cohort, "jsonl")  # and what stopped it early: nothing here
     frame = frame.repartitionByRange(int(partitions), POSITION).sortWithinPartitions(POSITION).cache()
     count = frame.count()
     read = time.perf_counter()
@@ -81,11 +81,13 @@ def main() -> None:
             whole = time.perf_counter() - started
             done = subprocess.run(
                 [sys.executable, "-c", STEADY, master, str(cohort), str(Path(folder) / f"steady-{cores}"), str(4 * cores)],
-                check=True,
+                check=False,
                 env=env,
                 capture_output=True,
                 text=True,
             )
+            if done.returncode != 0:  # say why, not only that it failed
+                raise SystemExit(f"{master}: the steady run failed:\n{done.stderr[-3000:]}")
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"{master}: whole command {args.records / whole:,.0f} records/s ({whole:.1f} s); "

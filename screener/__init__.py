@@ -44,3 +44,44 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     # What a notebook's tab completion offers: the public names, loaded or not yet.
     return sorted(__all__)
+
+
+class _FromTheCheckout:
+    """Finds screener.rules, screener.cli and screener.personas in a source checkout, where they
+    sit beside this folder (pyproject's package-dir installs them inside it).
+
+    Python run in a clone's root (a notebook, `python -m screener.spark`, the subprocess of
+    `rules check`) imports this folder before the installed package: without this finder, after a
+    plain `pip install .` every screening there failed with "No module named 'screener.rules'"."""
+
+    def __init__(self, root: str) -> None:
+        import os
+
+        self.folders = {
+            "screener.rules": os.path.join(root, "rules"),
+            "screener.cli": os.path.join(root, "cli"),
+            "screener.personas": os.path.join(root, "examples", "personas"),
+        }
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> Any:
+        import importlib.util
+        import os
+
+        folder = self.folders.get(name)
+        if folder is None:
+            return None
+        return importlib.util.spec_from_file_location(name, os.path.join(folder, "__init__.py"), submodule_search_locations=[folder])
+
+
+def _find_the_checkouts_parts() -> None:
+    import os
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    installed = os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules"))
+    if not installed and os.path.isfile(os.path.join(root, "rules", "__init__.py")):
+        # Last, so that an editable install's own finder (which knows these too) still answers first.
+        sys.meta_path.append(_FromTheCheckout(root))
+
+
+_find_the_checkouts_parts()

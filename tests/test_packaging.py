@@ -103,3 +103,19 @@ def test_help_answers_without_loading_the_engine_or_pydantic() -> None:
     code = "import sys; from screener.cli.main import app; print(sorted(m for m in ('pydantic', 'jsonschema', 'durable_rules_engine') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_python_in_a_clone_after_a_plain_pip_install_screens_with_the_checkouts_rules(tmp_path: Path) -> None:
+    # A notebook or `python -m screener.spark` started in the clone's root imports ./screener before
+    # the installed copy, and rules/, cli/ and examples/personas sit beside it there. -S leaves out
+    # this venv's editable-install finder: only the checkout and the dependencies are on the path.
+    dependencies = [path for path in sys.path if path.endswith("site-packages")]
+    code = (
+        f"import sys; sys.path.extend({dependencies!r}); import importlib.resources as resources; "
+        "from screener import Screener; import screener.cli.main; "
+        "print(Screener().screen({'age': 72, 'medications': ['Lasix']}).combined_depletion, "
+        "resources.files('screener.personas').joinpath('runner-with-cramps-only.json').is_file())"
+    )
+    done = subprocess.run([sys.executable, "-S", "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["possible", "True"]

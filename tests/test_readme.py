@@ -4,7 +4,9 @@ A README block whose first line is ``$ mgk-screen ...`` (or ``$ echo ... | mgk-s
 transcript: the command is run on the shipped examples and what the block shows must appear in its
 output. A line ``...`` stands for lines left out; the lines between two of them must appear
 together and in order. The pace in a batch summary (records/s, or the time of a run under a second) is the only thing allowed to differ.
-A block that is not a transcript (commands to copy, an answers file) is not checked. A file that a
+The ``mgk-screen`` lines of a ``sh`` block (commands to copy) are run as a reader runs them, one
+after another in one folder, with stand-ins for the reader's own files; they must succeed and
+write what they name with ``-o`` (``serve`` and ``ask`` are run by their own tests). A file that a
 transcript reads but the README only describes (a FHIR response) is made by ``SETUP``.
 """
 
@@ -125,3 +127,74 @@ def test_the_batch_summary_in_the_readme_counts_the_bundled_cohort() -> None:
     (_, shown), *_ = [(c, s) for c, s in transcripts() if c.startswith("mgk-screen batch examples/cohort.jsonl")]
     records = [json.loads(line) for line in (ROOT / "examples" / "cohort.jsonl").read_text(encoding="utf-8").splitlines()]
     assert f"mgk-screen: {len(records)} records read" in shown[0]
+
+
+# -- commands to copy -----------------------------------------------------------------------------
+
+#: Files the README's commands to copy name as the reader's own: answers saved by `ask`, an EHR's
+#: Bundle and bulk export, an edited rule folder. Stand-ins from the shipped examples and test data.
+READERS_FILES = {
+    "rita.json": ROOT / "examples" / "personas" / "older-adult-on-furosemide-with-cramps.json",
+    "patient-bundle.json": ROOT / "tests" / "fhir" / "real" / "synthea" / "jess-braun.json",
+    "export": ROOT / "tests" / "fhir" / "real" / "bulk-export",
+    "my-rules": ROOT / "rules",
+}
+#: Long-running or interactive: `serve` is run by the web and CDS Hooks tests, `ask` by its transcript.
+NOT_RUN_HERE = ("serve", "ask")
+
+
+def commands_to_copy() -> list[tuple[int, list[str]]]:
+    """The ``mgk-screen`` lines of the README's ``sh`` blocks, each block's lines in order, run in one
+    folder as a reader runs them one after another: (block number, lines)."""
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.DOTALL)
+    found = []
+    for number, block in enumerate(blocks):
+        lines = [line for line in block.splitlines() if line.startswith("mgk-screen ")]
+        if lines and not any(shlex.split(line, comments=True)[1] in NOT_RUN_HERE for line in lines):
+            found.append((number, lines))
+    return found
+
+
+def _fill_in_the_sheet(folder: Path) -> None:
+    """What the template block's comment asks ("fill it in, one row per person"): the README's sheet."""
+    (sheet,) = [block for block in re.findall(r"```text\n(.*?)```", README, flags=re.DOTALL) if block.startswith("id,")]
+    (folder / "clinic.csv").write_text(sheet, encoding="utf-8")
+
+
+def run_as_typed(line: str, folder: Path) -> None:
+    """One line as a shell runs it: commands joined by ``&&``, ``> FILE`` writing stdout there."""
+    commands: list[list[str]] = [[]]
+    for word in shlex.split(line, comments=True):
+        if word == "&&":
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    for words in commands:
+        command = shlex.join(words)
+        out = words[words.index(">") + 1] if ">" in words else None
+        args = words[1 : words.index(">")] if out else words[1:]
+        for name, source in READERS_FILES.items():
+            if (name in args or f"{name}/" in args) and not (folder / name).exists():
+                (folder / name).symlink_to(source)
+        before = Path.cwd()
+        os.chdir(folder)
+        try:
+            done = runner.invoke(app, args, input="\n" * 40)
+        finally:
+            os.chdir(before)
+        # 3 is the cohort's three deliberately invalid records, and the bulk export's deceased patient.
+        assert done.exit_code in (0, 3), f"{command}\n{done.output}"
+        assert "Traceback" not in done.output, command
+        if out:
+            (folder / out).write_text(done.stdout, encoding="utf-8")
+        if args[:2] == ["template", "csv"]:
+            _fill_in_the_sheet(folder)
+
+
+@pytest.mark.parametrize("lines", [lines for _, lines in commands_to_copy()], ids=[f"sh block {n}" for n, _ in commands_to_copy()])
+def test_every_command_to_copy_in_the_readme_runs_as_written(lines: list[str], tmp_path: Path) -> None:
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    for line in lines:
+        run_as_typed(line, tmp_path)
+        for output in re.findall(r"-o (\S+)", line):
+            assert (tmp_path / output).is_file(), f"{line}: wrote no {output}"

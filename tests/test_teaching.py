@@ -5,7 +5,7 @@ Golden files under tests/golden/ hold the whole output for every persona (`demo`
 change (the ruleset's sha256 is part of the output, on purpose). After a rule change, review the
 diff and regenerate everything, docs/rules.md included, with one command:
 
-    UPDATE_GOLDEN=1 /tmp/venv/bin/pytest tests/test_teaching.py -q
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_teaching.py -q
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ PERSONAS = EXAMPLES / "personas"
 COHORT = EXAMPLES / "cohort.jsonl"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
-REGENERATE = "UPDATE_GOLDEN=1 /tmp/venv/bin/pytest tests/test_teaching.py -q"
+REGENERATE = "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_teaching.py -q"
 
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "TERMINAL_WIDTH": "100", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
 runner = CliRunner(env=ENV)
