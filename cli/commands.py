@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from screener.cli.batch_summary import count_of, print_fail_on, print_summary
 from screener.cli.main import (
     AsOfOption,
     Command,
@@ -263,13 +264,13 @@ def batch(
             raise typer.Exit(int(stopped_code(stop))) from None
         wrote_report = _write_cohort_report(report, cohort, screener, inputs, summary)
     if not quiet:
-        _print_summary(summary, time.perf_counter() - started, errors, report=report if wrote_report else None)
+        print_summary(summary, time.perf_counter() - started, errors, report=report if wrote_report else None)
     if summary.records_read == 0:
         errors.print("mgk-screen: no records were read", markup=False)
         raise typer.Exit(int(ExitCode.USAGE))
     if fail_on is not None and summary.reached_fail_on:
         # Named even with --quiet: this is what the caller asked to be told.
-        _print_fail_on(summary, fail_on.value, errors)
+        print_fail_on(summary, fail_on.value, errors)
         # The level the caller asked about wins over invalid records (reported above): a CI job
         # watching for "urgent" must not miss one because a neighbour record was malformed.
         raise typer.Exit(int(ExitCode.FAIL_ON_LEVEL))
@@ -377,6 +378,7 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
     from screener.batch.runner import record_problems
+    from screener.render import red_flag_line
 
     with handled_errors():
         screener = make_screener(rules, as_of)
@@ -399,12 +401,12 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
                 invalid += 1
                 reported = screener.red_flags_alone(item.value)
                 if reported:  # red flags first, even in a record that cannot be screened
-                    echo(f"{where}: RED FLAG: {', '.join(code.replace('_', ' ') for code in reported['red_flags'])} (cannot be screened: see to it first)")
+                    echo(f"{where}: {red_flag_line(reported['red_flags'])} (cannot be screened: see to it first)")
                 for problem in problems:
                     echo(f"{where}: {problem.path}: {problem.message}")
     echo(
-        f"{_count(read, 'record')} read, {read - invalid:,} valid, {invalid:,} with errors"
-        + (f", {_count(unreadable, 'unreadable file')}" if unreadable else ""),
+        f"{count_of(read, 'record')} read, {read - invalid:,} valid, {invalid:,} with errors"
+        + (f", {count_of(unreadable, 'unreadable file')}" if unreadable else ""),
         err=True,
     )
     if read == 0:
@@ -437,79 +439,15 @@ def _json_kind(value: object) -> str:
 
 def _print_red_flags_alone(source: str, value: object, screener: Screener) -> None:
     """Red flags first, even in answers that cannot be screened: what they mean on their own."""
+    from screener.render import red_flag_line
+
     reported = screener.red_flags_alone(value)
     if reported:
-        flags = ", ".join(code.replace("_", " ") for code in reported["red_flags"])
-        echo(
-            f"mgk-screen: {source}: RED FLAG: {flags}. On its own this means: {screener.ruleset.urgency_text[reported['urgency']]}.",
-            err=True,
-        )
+        meaning = screener.ruleset.urgency_text[reported["urgency"]]
+        echo(f"mgk-screen: {source}: {red_flag_line(reported['red_flags'])}. On its own this means: {meaning}.", err=True)
 
 
 def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]
     echo(f"mgk-screen: {source}: the answers are not valid, so they were not screened:", err=True)
     for problem in problems:
         echo(f"  {problem.path}: {problem.message}", err=True)
-
-
-def _count(number: int, noun: str) -> str:
-    """ "1 record", "2 records" (the plural is the noun with an s)."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _pace(records: int, seconds: float) -> str:
-    """How fast the run went: records/s, or for a run under a second its time, since such a run
-    is mostly the start (loading the rules) and "70 records/s" for a dozen people misleads."""
-    if seconds < 1:
-        return f"in {seconds:.1f} s"
-    return f"{records / seconds:,.0f} records/s"
-
-
-def _print_summary(summary, seconds: float, console, report: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    console.print(
-        f"mgk-screen: {_count(summary.records_read, 'record')} read: {summary.screened:,} screened, {summary.invalid:,} invalid"
-        + (f", {_count(len(summary.unreadable_sources), 'unreadable file')}" if summary.unreadable_sources else "")
-        + f" ({_pace(summary.records_read, seconds)})",
-        markup=False,
-    )
-    if summary.invalid_with_red_flags:  # red flags first, even of records that could not be screened
-        named = summary.first_invalid_with_red_flags
-        more = summary.invalid_with_red_flags - len(named)
-        console.print(
-            f"  red flags now, in {_count(summary.invalid_with_red_flags, 'invalid record')} (not screened; see to "
-            f"{'it' if summary.invalid_with_red_flags == 1 else 'them'} first): "
-            + ", ".join(named)
-            + (f", and {more:,} more" if more > 0 else ""),
-            markup=False,
-        )
-    if summary.screened:
-        headline = ", ".join(f"{k} {summary.by_headline.get(k, 0):,}" for k in ("likely", "possible", "unlikely"))
-        urgency = ", ".join(
-            f"{k} {summary.by_urgency.get(k, 0):,}" for k in ("emergency", "urgent", "soon", "routine", "none")
-        )
-        coverage = ", ".join(f"{k} {summary.by_coverage.get(k, 0):,}" for k in ("full", "partial", "none"))
-        console.print(f"  combined depletion: {headline}", markup=False)
-        console.print(f"  urgency: {urgency}", markup=False)
-        console.print(f"  coverage of the core sections: {coverage}", markup=False)
-    if summary.duplicate_ids:
-        more = summary.duplicate_ids - len(summary.first_duplicate_ids)
-        console.print(
-            f"  duplicate ids: {summary.duplicate_ids:,} (an id used by an earlier record: "
-            + ", ".join(summary.first_duplicate_ids)
-            + (f", and {more:,} more" if more > 0 else "")
-            + ")",
-            markup=False,
-        )
-    if report is not None:  # as `report --cohort` says it
-        console.print(f"mgk-screen: wrote {report}: cohort report of {_count(summary.records_read, 'record')}", markup=False)
-
-
-def _print_fail_on(summary, level: str, console) -> None:  # type: ignore[no-untyped-def]
-    named = summary.first_reaching_fail_on
-    more = summary.reached_fail_on - len(named)
-    console.print(
-        f"mgk-screen: {_count(summary.reached_fail_on, 'record')} reached --fail-on {level}: "
-        + ", ".join(named)
-        + (f", and {more:,} more" if more > 0 else ""),
-        markup=False,
-    )

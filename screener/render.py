@@ -99,6 +99,11 @@ class Page:
         return sum(line.plain.count("\n") + 1 for line in self.lines)
 
 
+def red_flag_line(codes: Sequence[str]) -> str:
+    """Red flags as the terminal says them, first of all: "RED FLAG: chest pain, fainting"."""
+    return "RED FLAG: " + ", ".join(code.replace("_", " ") for code in codes)
+
+
 def result_heading(result: ScreeningResult, *, named: bool = True) -> str:
     """"mgk-screen result for p-017", or "mgk-screen result" when the answers gave no id (the
     position a result then carries is not a name)."""
@@ -266,7 +271,7 @@ def _head_page(
     page = Page(width, plain)
     page.add(heading or result_heading(result))
     if result.red_flags:
-        page.add("RED FLAG: " + ", ".join(code.replace("_", " ") for code in result.red_flags), "bold red", hang=2)
+        page.add(red_flag_line(result.red_flags), "bold red", hang=2)
     missing = missing_core_sections(result.unanswered_sections)
     if result.coverage == "none":
         why = (

@@ -140,7 +140,7 @@ def test_batch_summary_counts_levels_and_urgency(tmp_path: Path) -> None:
 def test_the_summary_of_a_run_under_a_second_gives_its_time_not_a_rate() -> None:
     """Twelve people in 0.2 s, most of it loading the rules, read as "70 records/s": a newcomer
     took the tool for slow. A longer run gives its rate."""
-    from screener.cli.commands import _pace
+    from screener.cli.batch_summary import pace as _pace
 
     assert _pace(12, 0.17) == "in 0.2 s"
     assert _pace(100_000, 27.0) == "3,704 records/s"

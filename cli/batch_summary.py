@@ -1,0 +1,68 @@
+"""What `mgk-screen batch` says on stderr when it has read everything: the counts, how fast, the
+records to see to first, and those that reached ``--fail-on``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def count_of(number: int, noun: str) -> str:
+    """ "1 record", "2 records" (the plural is the noun with an s)."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def pace(records: int, seconds: float) -> str:
+    """How fast the run went: records/s, or for a run under a second its time, since such a run
+    is mostly the start (loading the rules) and "70 records/s" for a dozen people misleads."""
+    if seconds < 1:
+        return f"in {seconds:.1f} s"
+    return f"{records / seconds:,.0f} records/s"
+
+
+def _named(first: Sequence[str], total: int) -> str:
+    """The first few records a summary line names, and how many more it counts: "a, b, and 3 more"."""
+    more = total - len(first)
+    return ", ".join(first) + (f", and {more:,} more" if more > 0 else "")
+
+
+def print_summary(summary: Any, seconds: float, console: Any, report: str | None = None) -> None:
+    console.print(
+        f"mgk-screen: {count_of(summary.records_read, 'record')} read: {summary.screened:,} screened, {summary.invalid:,} invalid"
+        + (f", {count_of(len(summary.unreadable_sources), 'unreadable file')}" if summary.unreadable_sources else "")
+        + f" ({pace(summary.records_read, seconds)})",
+        markup=False,
+    )
+    if summary.invalid_with_red_flags:  # red flags first, even of records that could not be screened
+        console.print(
+            f"  red flags now, in {count_of(summary.invalid_with_red_flags, 'invalid record')} (not screened; see to "
+            f"{'it' if summary.invalid_with_red_flags == 1 else 'them'} first): "
+            + _named(summary.first_invalid_with_red_flags, summary.invalid_with_red_flags),
+            markup=False,
+        )
+    if summary.screened:
+        headline = ", ".join(f"{k} {summary.by_headline.get(k, 0):,}" for k in ("likely", "possible", "unlikely"))
+        urgency = ", ".join(
+            f"{k} {summary.by_urgency.get(k, 0):,}" for k in ("emergency", "urgent", "soon", "routine", "none")
+        )
+        coverage = ", ".join(f"{k} {summary.by_coverage.get(k, 0):,}" for k in ("full", "partial", "none"))
+        console.print(f"  combined depletion: {headline}", markup=False)
+        console.print(f"  urgency: {urgency}", markup=False)
+        console.print(f"  coverage of the core sections: {coverage}", markup=False)
+    if summary.duplicate_ids:
+        console.print(
+            f"  duplicate ids: {summary.duplicate_ids:,} (an id used by an earlier record: "
+            + _named(summary.first_duplicate_ids, summary.duplicate_ids)
+            + ")",
+            markup=False,
+        )
+    if report is not None:  # as `report --cohort` says it
+        console.print(f"mgk-screen: wrote {report}: cohort report of {count_of(summary.records_read, 'record')}", markup=False)
+
+
+def print_fail_on(summary: Any, level: str, console: Any) -> None:
+    console.print(
+        f"mgk-screen: {count_of(summary.reached_fail_on, 'record')} reached --fail-on {level}: "
+        + _named(summary.first_reaching_fail_on, summary.reached_fail_on),
+        markup=False,
+    )
