@@ -110,6 +110,21 @@ def test_spark_reads_a_sheet_exactly_as_batch_does(spark: Any, tmp_path: Path) -
     ]
 
 
+def test_a_sheet_whose_quote_is_never_closed_says_so_as_batch_does_never_one_long_medicine_name(spark: Any, tmp_path: Path) -> None:
+    # Bola's row opens a quote in her medicines and never closes it: Spark's reader takes every
+    # line after it as that one cell. The rows before are screened; hers is invalid and says why.
+    path = tmp_path / "clinic.csv"
+    path.write_text(
+        'id,age,medications\r\nada,40,Lasix 40 mg\r\nbola,50,"omeprazole\r\ncyrus,60,ramipril\r\ndee,70,digoxin\r\n', encoding="utf-8"
+    )
+    expected = batch_rows(path, tmp_path)
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [row["id"] for row in rows] == ["ada", "3"]
+    assert rows[1]["errors"][0]["message"].startswith("row 3 (line 3): a double quote opens a cell that is never closed")
+
+
 def test_a_folder_of_files_other_tools_wrote_is_screened_as_batch_screens_it(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

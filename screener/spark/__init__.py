@@ -43,7 +43,8 @@ POSITION: Final = "__mgk_position"
 #: Column giving the line of a JSON text in its file, for messages about broken JSON.
 LINE: Final = "__mgk_line"
 #: Column giving, instead of a JSON text, the message of a record that was read (on the driver,
-#: by batch mode's reader: ``screener.spark.json_documents``) and could not be parsed.
+#: by batch mode's reader: ``screener.spark.json_documents``) and could not be parsed; in a
+#: sheet, the message of the row whose quote is never closed (``screener.spark.inputs``).
 ERROR: Final = "__mgk_error"
 #: Column giving, instead of a JSON text, a record FHIR made on the driver from a Bundle (one
 #: patient's resources, one response) that JSON cannot carry: pickled, from this program to itself.
@@ -97,6 +98,7 @@ def screen_dataframe(
         problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
         if problems:
             raise InputError(f"not a table of answers: {'; '.join(problems)}")
+        names += [ERROR] if ERROR in df.columns else []  # a row the reader could not read (a sheet's quote never closed)
     # Carried under plain names: mapInArrow reads a dotted name (alcohol.drinks_per_week) as a
     # field of a struct. The executors put the names back.
     carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
@@ -163,11 +165,12 @@ def _screen_batches(
 
 def _record(row: dict[str, Any], json_column: str | None, source: str | None) -> RawRecord | UnreadableRecord:
     position = int(row.pop(POSITION))
+    error = row.pop(ERROR, None)
+    if isinstance(error, str):
+        return UnreadableRecord(source, position, error)  # type: ignore[arg-type]
     if json_column is None:
         value, problems = record_from_row(row)
         return RawRecord(source, position, value, tuple(problems))  # type: ignore[arg-type]
-    if isinstance(row.get(ERROR), str):
-        return UnreadableRecord(source, position, row[ERROR])  # type: ignore[arg-type]
     if isinstance(row.get(RECORD), bytes):
         return RawRecord(source, position, pickle.loads(row[RECORD]))  # type: ignore[arg-type]
     return _json_record(row.get(json_column), row.get(LINE), source, position)

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from screener.batch.csv_answers import is_answers_sheet
 from screener.batch.parquet_io import is_parquet
-from screener.batch.readers import list_folder
-from screener.batch.records import RECORD_FILE_KINDS
+from screener.batch.readers import iter_records, list_folder
+from screener.batch.records import RECORD_FILE_KINDS, UnreadableRecord
 from screener.errors import InputError
 from screener.spark import ERROR, LINE, POSITION, RECORD, answers_column_names
 from screener.spark.json_documents import check_remote_json, document_frame, local_json_kind, read_document
@@ -204,9 +204,28 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
     if not sheet.columns:
         return numbered_rows
+    unclosed = _quote_never_closed(local) if "://" not in path or path.startswith("file://") else None
+    if unclosed is not None:
+        # Spark's reader, like Python's, takes the rest of the file as that row's cell: the row
+        # is made invalid with batch mode's words, never screened with one long medicine name.
+        numbered_rows = numbered_rows.withColumn(ERROR, F.when(F.col(POSITION) == unclosed.position, F.lit(unclosed.message)))
     # A row with no value in any cell is skipped, as batch mode skips it (its number stays used).
     has_value = reduce(lambda a, b: a | b, [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in sheet.columns])
     return numbered_rows.where(has_value)
+
+
+def _quote_never_closed(local: str) -> UnreadableRecord | None:
+    """The row of a local sheet whose double quote is never closed, as batch mode reads and words
+    it, or None. Every quote of a sound sheet opens and closes a cell or is doubled inside one, so
+    a sheet with an even number of them is not read again (a stray quote inside a cell that is
+    not quoted makes the number odd: the sheet is then read by batch mode, which finds no such row)."""
+    with open(local, "rb") as file:
+        quotes = sum(chunk.count(b'"') for chunk in iter(lambda: file.read(1 << 20), b""))
+    if quotes % 2 == 0:
+        return None
+    return next(
+        (item for item in iter_records([local]) if isinstance(item, UnreadableRecord) and "is never closed" in item.message), None
+    )
 
 
 def _with_decimal_points(sheet: DataFrame) -> DataFrame:
