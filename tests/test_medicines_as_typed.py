@@ -78,6 +78,8 @@ def test_asthmatic_on_fostair_has_its_beta_2_agonist_counted_as_symbicorts_is(vo
         ("amoxicillin 500 mg tds", "amoxicillin"),
         ("cetirizine 10 mg", "cetirizine"),
         ("beclometasone inhaler", "beclometasone"),
+        ("Nu-Seals 75 mg", "aspirin"),
+        ("loperamide 2mg qds", "loperamide"),
     ],
 )
 def test_a_common_harmless_medicine_is_recognised_with_no_effect_counted(vocabulary: Vocabulary, text: str, generic: str) -> None:
@@ -115,6 +117,11 @@ def test_a_pill_without_drospirenone_counts_for_nothing(vocabulary: Vocabulary, 
 @pytest.mark.parametrize("pill", ["Lucette", "Yacella", "Daylette", "Syeda", "Gianvi", "Beyaz"])
 def test_a_drospirenone_pill_is_a_potassium_caution(vocabulary: Vocabulary, pill: str) -> None:
     assert "drospirenone" in vocabulary.match(pill).classes
+
+
+def test_uniphyllin_the_uk_theophylline_is_counted_as_lowering_potassium(vocabulary: Vocabulary) -> None:
+    match = vocabulary.match("theophylline (Uniphyllin) 200mg bd")
+    assert match.classes == {"k_lowering_drug"} and match.unrecognised == ()
 
 
 def test_quetiapine_a_conditional_qt_risk_is_not_counted_as_a_qt_prolonging_drug(vocabulary: Vocabulary) -> None:
