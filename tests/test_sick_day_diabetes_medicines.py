@@ -101,10 +101,21 @@ def test_retired_teacher_on_a_combination_diabetes_pill_with_diarrhea_gets_the_s
 @pytest.mark.parametrize(
     "baseline",
     [
-        pytest.param({"medications": ["prednisolone 10 mg"], "symptoms": ["muscle_weakness"]}, id="on a steroid with weakness"),
-        pytest.param({"medications": ["omeprazole 20 mg"], "ppi_over_3_months": "yes", "symptoms": ["tremor"]}, id="on a long-term PPI"),
-        pytest.param({"labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"}}}, id="with a low potassium result"),
-        pytest.param({"conditions": ["chronic_kidney_disease"], "medications": ["trimethoprim 200 mg"]}, id="with kidney disease on trimethoprim"),
+        pytest.param(
+            {"medications": ["prednisolone 10 mg"], "symptoms": ["muscle_weakness"]}, id="on a steroid with weakness"
+        ),
+        pytest.param(
+            {"medications": ["omeprazole 20 mg"], "ppi_over_3_months": "yes", "symptoms": ["tremor"]},
+            id="on a long-term PPI",
+        ),
+        pytest.param(
+            {"labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"}}},
+            id="with a low potassium result",
+        ),
+        pytest.param(
+            {"conditions": ["chronic_kidney_disease"], "medications": ["trimethoprim 200 mg"]},
+            id="with kidney disease on trimethoprim",
+        ),
     ],
 )
 @pytest.mark.parametrize("diabetes_medicine", ["metformin 1 g", "Jardiance 10 mg", "glimepiride 2 mg"])
@@ -156,11 +167,19 @@ def test_man_on_metformin_and_empagliflozin_gets_the_sick_day_advice_only_once_v
         ("Levemir", "insulin detemir"),
         ("Humulin N", "insulin"),
         # RxNorm text from Synthea records (tests/fhir/real)
-        ("insulin human, isophane 70 UNT/ML / Regular Insulin, Human 30 UNT/ML Injectable Suspension [Humulin]", "insulin"),
-        ("insulin isophane, human 70 UNT/ML / insulin, regular, human 30 UNT/ML Injectable Suspension [Humulin]", "insulin"),
+        (
+            "insulin human, isophane 70 UNT/ML / Regular Insulin, Human 30 UNT/ML Injectable Suspension [Humulin]",
+            "insulin",
+        ),
+        (
+            "insulin isophane, human 70 UNT/ML / insulin, regular, human 30 UNT/ML Injectable Suspension [Humulin]",
+            "insulin",
+        ),
     ],
 )
-def test_insulin_as_people_and_ehrs_write_it_is_recognised_as_insulin(vocabulary: Vocabulary, text: str, generic: str) -> None:
+def test_insulin_as_people_and_ehrs_write_it_is_recognised_as_insulin(
+    vocabulary: Vocabulary, text: str, generic: str
+) -> None:
     match = vocabulary.match(text)
     assert [(drug.generic, drug.drug_class) for drug in match.drugs] == [(generic, "insulin")]
     assert match.unrecognised == ()
@@ -178,7 +197,13 @@ def test_woman_on_insulin_vomiting_for_four_days_is_not_told_to_pause_it(screene
 
 def test_man_on_metformin_and_insulin_vomiting_for_five_days_is_told_not_to_stop_his_insulin(screener: Any) -> None:
     result = screen(
-        screener, {"age": 62, "sex": "male", "medications": ["metformin 1 g bd", "Humulin N 20 units"], "vomiting": FIVE_DAYS_OF_VOMITING}
+        screener,
+        {
+            "age": 62,
+            "sex": "male",
+            "medications": ["metformin 1 g bd", "Humulin N 20 units"],
+            "vomiting": FIVE_DAYS_OF_VOMITING,
+        },
     )
     advice = text_of(result, "sick_day_medicines")
     assert "metformin" in advice
@@ -189,13 +214,20 @@ def test_man_on_metformin_and_insulin_vomiting_for_five_days_is_told_not_to_stop
 # -- "keep taking prescribed medicines" ----------------------------------------------------------
 
 
-def test_man_whose_only_medicines_are_for_diabetes_is_not_asked_to_get_electrolyte_checks_for_them(screener: Any) -> None:
+def test_man_whose_only_medicines_are_for_diabetes_is_not_asked_to_get_electrolyte_checks_for_them(
+    screener: Any,
+) -> None:
     """The keep-taking advice is for medicines that change magnesium or potassium, or that low
     levels make dangerous ("ask whether you need potassium and magnesium blood checks while you
     take it"). Metformin, SGLT2 inhibitors and sulfonylureas are neither; insulin's shift of
     potassium into cells does not call for routine checks, so it is not counted either."""
     result = screen(
-        screener, {"age": 60, "sex": "male", "medications": ["metformin 500 mg", "Jardiance 25 mg", "gliclazide 80 mg", "Lantus 10 units"]}
+        screener,
+        {
+            "age": 60,
+            "sex": "male",
+            "medications": ["metformin 500 mg", "Jardiance 25 mg", "gliclazide 80 mg", "Lantus 10 units"],
+        },
     )
     assert classes_of(result) == {"metformin", "sglt2_inhibitor", "sulfonylurea", "insulin"}
     assert result.warnings == []
