@@ -29,6 +29,7 @@ from screener.contract.validation import Problem
 from screener.fhir.client import FetchError, FhirServer, Found, base_url_problem, next_link
 from screener.fhir.ehr import Located
 from screener.fhir.mapping import FhirContext
+from screener.fhir.medicines import named_medicine
 from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, patient_of
 
 PATIENT_VIEW = "patient-view"
@@ -433,6 +434,12 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
         elif kind == "MedicationRequest" and isinstance(resource.get("status"), str) and resource["status"] in draft:
             if patient_of(resource, {}) not in (call.patient_id, None):
                 record.notes.append("an order being placed names another patient: left out")
+                continue
+            if named_medicine(resource, where, (), context) is None:
+                # An order still being filled in (the CDS Hooks sandbox calls as soon as the order
+                # form opens, before a medicine is chosen): nothing to count yet, and no reason to
+                # refuse the screen of the record.
+                record.notes.append(f"an order being placed names no medicine yet ({where}): not counted")
                 continue
             # The order is not signed yet: what it orders is about to be taken, from today. Read as
             # a current one with no date of its own (so a screen as of an earlier day keeps it).

@@ -285,8 +285,10 @@ class BulkDataPool:
             for _, source, _ in held:
                 sources.setdefault(source, len(sources))
             if patient is None:
+                # A resource naming no patient is a record of its own: its source and position
+                # name it already, so its paths start at "$" (else the file is named twice).
                 for resource, source, position in held:
-                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, _where(source, position)),))))
+                    formed.append(((sources[source], position), source, position, PatientResources(None, (Located(resource, "$"),))))
                 continue
             anchor = next(((s, p) for r, s, p in held if r.get("resourceType") == "Patient"), (held[0][1], held[0][2]))
             located = [Located(r, "$" if (s, p) == anchor else _where(s, p)) for r, s, p in held]
