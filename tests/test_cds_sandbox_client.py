@@ -10,11 +10,12 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cds_support import AS_OF, Signer, http, serving
+from cds_support import AS_OF, FakeFhirServer, Signer, http, running_fhir_server, send, serving
 
 from screener.web.cds import CdsSettings
 
@@ -63,6 +64,28 @@ def test_the_sandboxs_furosemide_order_raises_the_screen_and_says_what_it_change
     assert "Furosemide 40 MG counted as taken" in card["detail"]
 
 
+def test_the_sandboxs_dstu2_medication_order_is_named_on_the_card_not_passed_over_in_silence(base: str) -> None:
+    # With its default FHIR server (DSTU2), the sandbox's order form sends a MedicationOrder, and
+    # leaves out the MedicationRequest search its server cannot answer. The card still screens
+    # what it was given, and says that the order was not read and why.
+    def dstu2(handler: BaseHTTPRequestHandler) -> bool:
+        if handler.path.startswith("/fhir/MedicationRequest"):
+            send(handler, 404, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "not-supported", "diagnostics": "Unknown resource type 'MedicationRequest'"}]})
+            return True
+        return False
+
+    request = sandbox_request("order-select-dstu2-medication-order.json")
+    with running_fhir_server(FakeFhirServer([], token=None, behaviour=dstu2)) as fake:
+        request["fhirServer"] = fake.base_url  # on this computer, in place of launch.smarthealthit.org
+        card = card_of(http("POST", f"{base}/cds-services/order-select", request))
+    assert not card["summary"].startswith("With furosemide ordered")
+    assert (
+        "an order being placed ($.context.draftOrders.entry\\[0\\].resource): resourceType 'MedicationOrder' is a name of another "
+        "FHIR version (R4 and R5 call it MedicationRequest): not read"
+    ) in card["detail"]
+    assert "- medicationRequests: " in card["detail"]
+
+
 def sandbox_token(audience: str, key: Any) -> str:
     """A JWT as the sandbox signs one: ES384, its key id, and a ``jku`` naming its key set
     (which the server must not follow: the key set is the one configured for the issuer)."""
@@ -91,3 +114,20 @@ def test_a_sandbox_given_the_discovery_url_with_a_slash_at_the_end_reaches_the_s
         token = sandbox_token(service_url, sandbox.private_key)
         answer = http("POST", service_url, sandbox_request("order-select-furosemide-40-mg-chosen.json"), headers={"Authorization": f"Bearer {token}"})
         assert card_of(answer)["summary"].startswith("With furosemide ordered")
+
+
+def test_the_sandboxs_feedback_on_a_card_reaches_the_service_it_called_at_a_double_slash_url(base: str) -> None:
+    # The sandbox sends feedback to "<service URL>/feedback" when a card's suggestion is taken or
+    # the card dismissed, with a timestamp in milliseconds (JavaScript's toISOString()).
+    service_url = f"{base}/cds-services//order-select"
+    card = card_of(http("POST", service_url, sandbox_request("order-select-furosemide-40-mg-chosen.json")))
+    taken = {
+        "card": card["uuid"],
+        "outcome": "accepted",
+        "acceptedSuggestions": [{"id": card["suggestions"][0]["uuid"]}],
+        "outcomeTimestamp": "2025-06-30T10:05:31.123Z",
+    }
+    dismissed = {"card": card["uuid"], "outcome": "overridden", "outcomeTimestamp": "2025-06-30T10:06:02.456Z"}
+    for item in (taken, dismissed):
+        answer = http("POST", f"{service_url}/feedback", {"feedback": [item]})
+        assert (answer.status, answer.json()) == (200, {"recorded": 1})

@@ -27,10 +27,11 @@ from typing import Any
 
 from screener.contract.validation import Problem
 from screener.fhir.client import FetchError, FhirServer, Found, base_url_problem, next_link
-from screener.fhir.ehr import Located
+from screener.fhir.ehr import Located, no_fhir_type
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
 from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, patient_of
+from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 PATIENT_VIEW = "patient-view"
 ORDER_SELECT = "order-select"
@@ -429,6 +430,10 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
         kind = resource.get("resourceType")
         if kind == "Medication":
             record.resources.append(Located(resource, where))
+        elif kind not in FHIR_RESOURCE_TYPES:
+            # DSTU2's MedicationOrder, which the CDS Hooks sandbox sends when its FHIR server is
+            # DSTU2 (its default): named, so that the card does not pass over the order in silence.
+            record.notes.append(f"an order being placed ({where}): {no_fhir_type(kind)}: not read")
         elif kind == "ServiceRequest" and _codes(resource.get("code")) & test_codes:
             record.test_ordered = True
         elif kind == "MedicationRequest" and isinstance(resource.get("status"), str) and resource["status"] in draft:
