@@ -142,7 +142,7 @@ def test_behind_a_proxy_that_passes_on_its_host_the_cds_base_url_host_is_answere
     # refused as addressed to another server. Other host names still are.
     import http.client
 
-    with serving("--port", "0", "--cds-base-url", "https://cds.example.org") as (process, url, lines):
+    with serving("--port", "0", "--cds-base-url", "https://cds.example.org") as (_, url, _lines):
         port = int(url.rstrip("/").rsplit(":", 1)[1])
 
         def discovery(host: str) -> int:
