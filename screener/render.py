@@ -104,9 +104,12 @@ def red_flag_line(codes: Sequence[str]) -> str:
     return "RED FLAG: " + ", ".join(code.replace("_", " ") for code in codes)
 
 
-def result_heading(result: ScreeningResult, *, named: bool = True) -> str:
+def result_heading(result: ScreeningResult, *, named: bool | None = None) -> str:
     """"mgk-screen result for p-017", or "mgk-screen result" when the answers gave no id (the
-    position a result then carries is not a name)."""
+    position a result then carries is not a name). Without ``named``, an id that is only the
+    result's position is taken as no name, as the printed report takes it."""
+    if named is None:
+        named = result.id not in ("", str(result.position or 1))
     return f"mgk-screen result for {result.id}" if named else "mgk-screen result"
 
 

@@ -140,3 +140,14 @@ def test_a_screener_is_made_from_a_rule_folders_path(screener: Screener) -> None
     assert Screener(ROOT / "rules", as_of=date(2025, 6, 30)).as_of == date(2025, 6, 30)
     with pytest.raises(TypeError, match="expected a Ruleset"):
         Screener(5)  # type: ignore[arg-type]
+
+
+def test_the_runner_without_an_id_gets_a_report_headed_like_screen_plain_not_by_her_position(screener: Screener, tmp_path: Path) -> None:
+    answers = {key: value for key, value in persona("runner-with-cramps-only").items() if key != "id"}
+    source = tmp_path / "runner.json"
+    source.write_text(json.dumps(answers), "utf-8")
+    printed = CliRunner().invoke(cli, ["screen", str(source), "--plain"], env={"COLUMNS": "100"})
+    assert printed.exit_code == 0, printed.output
+    text = result_text(screener.screen(answers), screener, width=100)
+    assert text.splitlines()[0].strip() == "mgk-screen result"
+    assert text == printed.output

@@ -110,6 +110,34 @@ def test_spark_reads_a_sheet_exactly_as_batch_does(spark: Any, tmp_path: Path) -
     ]
 
 
+def test_a_sheet_whose_quote_is_never_closed_says_so_as_batch_does_never_one_long_medicine_name(spark: Any, tmp_path: Path) -> None:
+    # Bola's row opens a quote in her medicines and never closes it: Spark's reader takes every
+    # line after it as that one cell. The rows before are screened; hers is invalid and says why.
+    path = tmp_path / "clinic.csv"
+    path.write_text(
+        'id,age,medications\r\nada,40,Lasix 40 mg\r\nbola,50,"omeprazole\r\ncyrus,60,ramipril\r\ndee,70,digoxin\r\n', encoding="utf-8"
+    )
+    expected = batch_rows(path, tmp_path)
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [row["id"] for row in rows] == ["ada", "3"]
+    assert rows[1]["errors"][0]["message"].startswith("row 3 (line 3): a double quote opens a cell that is never closed")
+
+
+def test_a_note_typed_in_a_column_with_no_name_makes_its_row_invalid_as_batch_does(spark: Any, tmp_path: Path) -> None:
+    # The nurse typed "ask about falls" for Bola in the sheet's third column, which has no header:
+    # it answers nothing the contract knows, so her row is invalid, saying where; Ada's is screened.
+    path = tmp_path / "clinic.csv"
+    path.write_text("id,age,,medications\r\nada,40,,Lasix 40 mg\r\nbola,50,ask about falls,omeprazole\r\n,,,\r\n,,x,\r\n", encoding="utf-8")
+    expected = batch_rows(path, tmp_path)
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [(row["id"], row["status"]) for row in rows] == [("ada", "screened"), ("bola", "invalid"), ("5", "invalid")]
+    assert rows[1]["errors"] == [{"path": "$", "message": 'a value in column 3, which has no name in the header row: "ask about falls"'}]
+
+
 def test_a_folder_of_files_other_tools_wrote_is_screened_as_batch_screens_it(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -204,14 +204,20 @@ def _record(
         if column is not None:
             pairs.append((column, cell))
         elif cell.strip() and index != number:
-            where = (
-                f"cell {number + 1}, beyond the {len(header)} columns of the header row"
-                if number >= len(header)
-                else f"column {number + 1}, which has no name in the header row"
-            )
-            stray.append(Problem("$", f"a value in {where}: {shown(cell.strip())}"))
+            stray.append(stray_cell(number + 1, cell, beyond=len(header) if number >= len(header) else None))
     value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)
     return RawRecord(source, row, value, tuple(stray + problems))
+
+
+def stray_cell(column: int, cell: str, *, beyond: int | None = None) -> Problem:
+    """A value in column ``column`` (1-based) that has no name in the header row, or that is
+    past the header's ``beyond`` columns: the row is invalid, since it cannot say what it answers."""
+    where = (
+        f"cell {column}, beyond the {beyond} columns of the header row"
+        if beyond is not None
+        else f"column {column}, which has no name in the header row"
+    )
+    return Problem("$", f"a value in {where}: {shown(cell.strip())}")
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.answer_columns import is_row_index, record_from_row, section_names, unknown_columns
+from screener.batch.csv_answers import stray_cell
 from screener.batch.json_text import JsonFault, decode_document, line_column
 from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, floats_as_written, result_arrow_schema
 from screener.batch.records import RawRecord, UnreadableRecord
@@ -36,15 +37,19 @@ if TYPE_CHECKING:
 
     from screener.screening.pipeline import Screener
 
-__all__ = ["ERROR", "LINE", "POSITION", "RECORD", "answers_column_names", "result_spark_schema", "screen_dataframe"]
+__all__ = ["ERROR", "LINE", "POSITION", "RECORD", "STRAY", "answers_column_names", "result_spark_schema", "screen_dataframe"]
 
 #: Column giving each row's position (1-based), added by ``screen_dataframe`` when not given.
 POSITION: Final = "__mgk_position"
 #: Column giving the line of a JSON text in its file, for messages about broken JSON.
 LINE: Final = "__mgk_line"
 #: Column giving, instead of a JSON text, the message of a record that was read (on the driver,
-#: by batch mode's reader: ``screener.spark.json_documents``) and could not be parsed.
+#: by batch mode's reader: ``screener.spark.json_documents``) and could not be parsed; in a
+#: sheet, the message of the row whose quote is never closed (``screener.spark.inputs``).
 ERROR: Final = "__mgk_error"
+#: Column giving a sheet row's values in columns with no name in the header row, each as
+#: "<column number>\x00<value>" (null where the cell is empty): batch mode makes such a row invalid.
+STRAY: Final = "__mgk_stray"
 #: Column giving, instead of a JSON text, a record FHIR made on the driver from a Bundle (one
 #: patient's resources, one response) that JSON cannot carry: pickled, from this program to itself.
 RECORD: Final = "__mgk_record"
@@ -92,11 +97,14 @@ def screen_dataframe(
         names = [
             name
             for number, name in enumerate(df.columns)
-            if name not in (position_column, LINE, ERROR, RECORD) and not is_row_index(name, number)
+            if name not in (position_column, LINE, ERROR, RECORD, STRAY) and not is_row_index(name, number)
         ]
         problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
         if problems:
             raise InputError(f"not a table of answers: {'; '.join(problems)}")
+        # What a sheet's reader found beside the answers: a row it could not read (a quote never
+        # closed), values in columns with no name.
+        names += [name for name in (ERROR, STRAY) if name in df.columns]
     # Carried under plain names: mapInArrow reads a dotted name (alcohol.drinks_per_week) as a
     # field of a struct. The executors put the names back.
     carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
@@ -163,11 +171,13 @@ def _screen_batches(
 
 def _record(row: dict[str, Any], json_column: str | None, source: str | None) -> RawRecord | UnreadableRecord:
     position = int(row.pop(POSITION))
+    error = row.pop(ERROR, None)
+    if isinstance(error, str):
+        return UnreadableRecord(source, position, error)  # type: ignore[arg-type]
     if json_column is None:
+        stray = [stray_cell(int(number), cell) for number, _, cell in (item.partition("\x00") for item in row.pop(STRAY, None) or () if item)]
         value, problems = record_from_row(row)
-        return RawRecord(source, position, value, tuple(problems))  # type: ignore[arg-type]
-    if isinstance(row.get(ERROR), str):
-        return UnreadableRecord(source, position, row[ERROR])  # type: ignore[arg-type]
+        return RawRecord(source, position, value, tuple(stray + problems))  # type: ignore[arg-type]
     if isinstance(row.get(RECORD), bytes):
         return RawRecord(source, position, pickle.loads(row[RECORD]))  # type: ignore[arg-type]
     return _json_record(row.get(json_column), row.get(LINE), source, position)

@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from screener.batch.csv_answers import is_answers_sheet
 from screener.batch.parquet_io import is_parquet
-from screener.batch.readers import list_folder
-from screener.batch.records import RECORD_FILE_KINDS
+from screener.batch.readers import iter_records, list_folder
+from screener.batch.records import RECORD_FILE_KINDS, UnreadableRecord
 from screener.errors import InputError
-from screener.spark import ERROR, LINE, POSITION, RECORD, answers_column_names
+from screener.spark import ERROR, LINE, POSITION, RECORD, STRAY, answers_column_names
 from screener.spark.json_documents import check_remote_json, document_frame, local_json_kind, read_document
 
 if TYPE_CHECKING:
@@ -190,12 +190,19 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     sheet = spark.read.csv(
         path, header=True, sep=delimiter, multiLine=True, escape='"', inferSchema=False, encoding="UTF-8", mode="PERMISSIVE"
     )
-    # Spark names a column whose header cell is empty _c<N>; batch mode ignores such columns, and
-    # a row index (pandas' 'Unnamed: 0').
+    # Spark names a column whose header cell is empty _c<N>. Batch mode leaves out a row index
+    # (pandas' 'Unnamed: 0'), and makes a row with a value in another column with no name invalid:
+    # those values are carried in STRAY, each with its column's number.
     cells = [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter), [])]
     unnamed = {cell if cell else f"_c{index}" for index, cell in enumerate(cells) if not cell or is_row_index(cell, index)}
+    nameless = [(index, f"_c{index}") for index, cell in enumerate(cells) if not cell and not is_row_index(cell, index)]
+    nameless = [(index, name) for index, name in nameless if name in sheet.columns]
+    stray = [F.when(F.trim(F.col(name)) != "", F.concat(F.lit(f"{index + 1}\x00"), F.col(name))) for index, name in nameless]
     # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``).
-    sheet = sheet.select([F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed])
+    sheet = sheet.select(
+        [F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed]
+        + ([F.array(*stray).alias(STRAY)] if stray else [])
+    )
     problems = _unknown(sheet)
     if problems:
         raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}")
@@ -204,9 +211,33 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
     if not sheet.columns:
         return numbered_rows
+    unclosed = _quote_never_closed(local) if "://" not in path or path.startswith("file://") else None
+    if unclosed is not None:
+        # Spark's reader, like Python's, takes the rest of the file as that row's cell: the row
+        # is made invalid with batch mode's words, never screened with one long medicine name.
+        numbered_rows = numbered_rows.withColumn(ERROR, F.when(F.col(POSITION) == unclosed.position, F.lit(unclosed.message)))
     # A row with no value in any cell is skipped, as batch mode skips it (its number stays used).
-    has_value = reduce(lambda a, b: a | b, [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in sheet.columns])
+    answers = [name for name in sheet.columns if name != STRAY]
+    has_value = reduce(
+        lambda a, b: a | b,
+        [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in answers]
+        + ([F.exists(F.col(STRAY), lambda cell: cell.isNotNull())] if STRAY in sheet.columns else []),
+    )
     return numbered_rows.where(has_value)
+
+
+def _quote_never_closed(local: str) -> UnreadableRecord | None:
+    """The row of a local sheet whose double quote is never closed, as batch mode reads and words
+    it, or None. Every quote of a sound sheet opens and closes a cell or is doubled inside one, so
+    a sheet with an even number of them is not read again (a stray quote inside a cell that is
+    not quoted makes the number odd: the sheet is then read by batch mode, which finds no such row)."""
+    with open(local, "rb") as file:
+        quotes = sum(chunk.count(b'"') for chunk in iter(lambda: file.read(1 << 20), b""))
+    if quotes % 2 == 0:
+        return None
+    return next(
+        (item for item in iter_records([local]) if isinstance(item, UnreadableRecord) and "is never closed" in item.message), None
+    )
 
 
 def _with_decimal_points(sheet: DataFrame) -> DataFrame:
@@ -232,7 +263,7 @@ def _with_decimal_points(sheet: DataFrame) -> DataFrame:
 def _unknown(df: DataFrame) -> list[str]:
     from screener.batch.answer_columns import unknown_columns
 
-    return unknown_columns(answers_column_names(df.schema))
+    return unknown_columns(name for name in answers_column_names(df.schema) if name != STRAY)
 
 
 def numbered(df: DataFrame, column: str, start: int = 1) -> DataFrame:
