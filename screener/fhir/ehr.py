@@ -110,8 +110,9 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
 
 
 def no_fhir_type(kind: Any) -> str:
-    """A resource of no FHIR type in a Bundle or among the orders being placed (a typo, or a type of a FHIR version before R4:
-    DSTU2's MedicationOrder), said with the type it may have meant."""
+    """A resource of no FHIR type in a Bundle or among a CDS Hooks call's orders (a typo, or a
+    type of a FHIR version before R4: DSTU2's MedicationOrder), said with the type it may have
+    meant."""
     if kind in _RENAMED:
         return f"resourceType {kind!r} is a name of another FHIR version (R4 and R5 call it {_RENAMED[kind]})"
     return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), PATIENT_DATA)}"
