@@ -51,7 +51,7 @@ def rules_markdown(screener: Screener) -> str:
         "an answer holds only when it was answered, except \"not: X\", which holds when X is false or not",
         "known, and \"is not\", which includes \"not answered\". A derived fact that no rule asserted is false.",
         "Levels only go up (the highest conclusion wins), except where a rule caps them. Rules marked",
-        "*team judgement* use a threshold chosen by the team rather than a published standard: they are",
+        "*team judgement* use a threshold, or a time to act, chosen by the team rather than a published standard: they are",
         "listed first, as the first things a reviewer may want to change. `mgk-screen rules show ID` prints",
         "one rule; `mgk-screen rules graph --mermaid` draws which rules feed which.",
         "",

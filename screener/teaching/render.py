@@ -210,7 +210,7 @@ def render_rule(entry: RuleEntry, console: Console, *, plain: bool = False) -> N
     if entry.red_flag:
         _say(console, "red flag: yes (when it fires, the result names it first)", style("bold red"), indent=2, hang=4)
     _say(console, f"file: {entry.file}", indent=2, hang=4)
-    judgement = "yes, a threshold chosen by the team, not a published standard" if entry.team_judgement else "no"
+    judgement = "yes, a threshold or how soon to act chosen by the team, not a published standard" if entry.team_judgement else "no"
     _say(console, f"team judgement: {judgement}", indent=2, hang=4)
     _section(console, "When", style)
     for depth, text in entry.condition:
