@@ -236,8 +236,9 @@ def test_person_with_a_water_pill_of_unknown_type_is_possible_combined(screener:
     result = screen(screener, {"diuretic_use": "yes", "medications": ["metformin 500 mg"]})
     assert "diuretic_unknown_type" in result.risk_factors
     assert levels(result) == ("possible", "possible", "possible")
-    # Metformin is recognised (no known effect), so the water pill is still of unknown type.
-    assert [entry.matches[0].drug_class for entry in result.medications_recognised] == ["no_known_effect"]
+    # Metformin is recognised (a sick-day medicine for the advice only, not a diuretic), so the
+    # water pill is still of unknown type.
+    assert [entry.matches[0].drug_class for entry in result.medications_recognised] == ["metformin"]
     assert not any("metformin" in warning for warning in result.warnings)
 
 

@@ -3,6 +3,7 @@ recognised (class ``no_known_effect``) instead of "not recognised, ask a pharmac
 magnesium antacids and laxatives are magnesium intake (``magnesium_supplement``), which matters
 with kidney disease. Medicines that do move potassium (insulin shifts it into cells; non-selective
 beta-blockers such as carvedilol keep it in the blood) are deliberately not declared neutral.
+Metformin has a class of its own, for the sick-day advice only (tests/test_sick_day_diabetes_medicines.py).
 README, "Clinical basis", says why and names the sources."""
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ def vocabulary() -> Vocabulary:
 
 
 NEUTRAL_AS_EHRS_WRITE_THEM = [
-    ("24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet", "metformin"),
-    ("Glucophage 850 mg", "metformin"),
     ("Atorvastatin 80 MG Oral Tablet", "atorvastatin"),
     ("Lipitor 20mg", "atorvastatin"),
     ("Simvastatin 20 MG Oral Tablet", "simvastatin"),
