@@ -33,14 +33,15 @@ URGENCIES = ("none", "routine", "soon", "urgent", "emergency")
 STEP_ORDER = (
     "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
 )  # fmt: skip
-# screening-logic section 6, in table order (most urgent first)
+# screening-logic section 6, in table order (most urgent first), with the red-flag safety net (README)
 RECOMMENDATION_ORDER = (
-    "seek_emergency_care", "contact_clinician_today", "see_clinician_soon", "discuss_at_next_visit",
-    "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
+    "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
+    "discuss_at_next_visit", "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
     "qt_drug_check", "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support",
     "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
     "answer_more_questions", "general_advice",
 )  # fmt: skip
+RECENT_RED_FLAGS = frozenset({"chest_pain", "fainting", "severe_weakness_or_paralysis", "seizure", "trouble_breathing"})
 URGENCY_ADVICE = {
     "emergency": "seek_emergency_care", "urgent": "contact_clinician_today", "soon": "see_clinician_soon",
     "routine": "discuss_at_next_visit", "none": "general_advice",
@@ -358,7 +359,13 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     if magnesium_capped:
         assert mg == 0
     assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic or bool(high_mg))
-    assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1 and not magnesium_capped)
+    # Diet tips never stand beside "seek emergency care now" (README, departures).
+    emergency = result.urgency == "emergency"
+    assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1 and not magnesium_capped and not emergency)
+    # A red flag of the past two weeks with "happening now" unanswered brings the emergency safety net.
+    recent_red_flag = bool(set(record.get("symptoms") or ()) & RECENT_RED_FLAGS)
+    unanswered_now = record.get("red_flags_now") is None
+    assert ("emergency_if_happening_now" in recommendation_codes) is (recent_red_flag and unanswered_now and not emergency)
     refractory = record.get("low_potassium_despite_supplements") is True
     assert ("check_magnesium_with_potassium" in recommendation_codes) is ((k >= 1 or refractory) and not magnesium_capped)
 

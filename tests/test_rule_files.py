@@ -113,13 +113,15 @@ def test_every_recommendation_text_is_used_and_every_code_has_a_text(ruleset: Ru
 
 def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> None:
     assert ruleset.recommendation_order == (
-        "seek_emergency_care", "contact_clinician_today", "see_clinician_soon", "discuss_at_next_visit",
-        "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines", "keep_taking_prescribed_medicines",
-        "qt_drug_check", "no_potassium_self_supplement", "no_magnesium_self_supplement", "alcohol_support",
-        "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism",
-        "ask_about_kidney_salt_wasting", "answer_more_questions", "general_advice",
+        "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
+        "discuss_at_next_visit", "check_magnesium_with_potassium", "check_magnesium", "sick_day_medicines",
+        "keep_taking_prescribed_medicines", "qt_drug_check", "no_potassium_self_supplement",
+        "no_magnesium_self_supplement", "alcohol_support", "fluids_for_gi_losses", "food_sources", "digoxin_check",
+        "ask_about_aldosteronism", "ask_about_kidney_salt_wasting", "answer_more_questions", "general_advice",
     )  # fmt: skip
-    # answer_more_questions (contract v2) takes the place of general_advice, last.
+    # answer_more_questions (contract v2) takes the place of general_advice, last. The emergency
+    # safety net for a red flag of the past two weeks (not in the spec) follows "contact a
+    # clinician today", the advice it always comes with: red flags come first.
 
 
 def _changed_by(rule: Rule, ruleset: Ruleset) -> set[str]:

@@ -1,8 +1,8 @@
 """Answers to input facts: the arithmetic and vocabulary lookup that come before the rules.
 
 Nothing here decides anything clinical. It adds up AUDIT-C, converts lab units (factors and
-rounding from the ruleset), turns lists into flags and looks medication names up in the
-vocabulary. What those facts mean is for the rules.
+rounding from the ruleset), turns lists into flags, looks medication names up in the
+vocabulary and flags the sections left unanswered. What those facts mean is for the rules.
 """
 
 from __future__ import annotations
@@ -106,6 +106,10 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     out.unanswered_sections = unanswered_sections(given, classes)
     out.coverage = coverage_of(out.unanswered_sections)
     facts["coverage"] = out.coverage
+    # A list answered "none of these" and a list never answered both leave no flags above; the
+    # rules need to tell them apart ("not said to be happening now" is not "said not to be").
+    if out.unanswered_sections:
+        facts["unanswered"] = dict.fromkeys(out.unanswered_sections, True)
     return out
 
 
