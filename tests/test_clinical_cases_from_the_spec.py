@@ -156,7 +156,9 @@ def test_potassium_of_2_4_is_an_emergency_this_week_urgent_last_month_and_not_us
     assert this_week.urgency == undated.urgency == "emergency"
     assert this_week.red_flags == [], "an extreme result raises urgency but is not a red-flag code"
     assert last_month.urgency == "urgent"
-    assert levels(older) == (*NOTHING, "none")
+    # Departure from v2 (README): not used for the levels, but a markedly low older result is
+    # rechecked within days, never "no clinician visit needed".
+    assert levels(older) == (*NOTHING, "soon")
     assert any("older potassium result" in warning and "recheck" in warning for warning in older.warnings)
 
 

@@ -279,7 +279,9 @@ def _k_cases() -> list[Any]:
     for value, usable in USABLE_K_URGENCY.items():
         for taken in ("last_7_days", "last_30_days", "older", None):
             if taken == "older":
-                expected = "none"  # an older result is not used
+                # Not used for the levels; outside the normal range it is rechecked (a departure
+                # from v2, README): within days below 3.0, else at the next visit.
+                expected = "none" if 3.5 <= value <= 5.0 else "soon" if value < 3.0 else "routine"
             elif taken == "last_30_days" and usable == "emergency":
                 expected = "urgent"  # K < 2.5 or >= 6.5 taken 8-30 days ago
             else:
@@ -303,6 +305,7 @@ def test_potassium_result_bands(screener: Any, value: float, taken: str | None, 
         assert levels(result) == ("unlikely", "unlikely", "unlikely")
         assert any("older potassium result" in warning for warning in result.warnings)
         assert "no_potassium_self_supplement" not in codes(result)
+        assert ("recheck_older_result" in codes(result)) is (urgency != "none")
         return
     low = value < 3.5
     # a low result alone: K likely, Mg possible, combined only possible (check magnesium)
@@ -399,7 +402,7 @@ def test_normal_magnesium_never_lowers_the_level_and_says_why(screener: Any) -> 
 
 def test_older_magnesium_result_is_not_used(screener: Any) -> None:
     result = screen(screener, {"labs": {"magnesium": {"value": 0.4, "unit": "mmol/L", "taken": "older"}}})
-    assert result.urgency == "none"
+    assert result.urgency == "soon"  # not used for the levels, but rechecked (departure from v2, README)
     assert result.magnesium_depletion == "unlikely"
     assert result.labs_used[0].used is False
     assert any("older magnesium result" in warning for warning in result.warnings)

@@ -151,7 +151,8 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
 
 
 def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str, Any]:
-    """Each lab in mmol/L with when it was taken; the rules decide whether it is usable."""
+    """Each lab in mmol/L with when it was taken; the rules decide whether it is usable. The value
+    and unit as given go with it, for the rules that ask whether the unit looks like a slip."""
     labs: dict[str, Any] = {}
     for name in ("potassium", "magnesium"):
         lab = getattr(answers.labs, name, None) if answers.labs else None
@@ -159,6 +160,6 @@ def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str,
             continue
         mmol = convert_lab(lab.value, lab.unit, ruleset.lab_units[name])
         taken = lab.taken or "not_given"
-        labs[name] = {"mmol_per_l": mmol, "taken": taken}
+        labs[name] = {"mmol_per_l": mmol, "taken": taken, "value": lab.value, "unit": lab.unit}
         out.labs_used.append({"lab": name, "value": lab.value, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol})
     return labs
