@@ -37,7 +37,7 @@ STEP_ORDER = (
 RECOMMENDATION_ORDER = (
     "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
     "discuss_at_next_visit", "check_magnesium_with_potassium", "check_magnesium",
-    "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
+    "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
     "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check", "no_potassium_self_supplement",
     "no_magnesium_self_supplement", "alcohol_support",
     "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
@@ -390,9 +390,9 @@ def check_labs(result: ScreeningResult, record: dict[str, Any], refractory: bool
     advised = {recommendation.code for recommendation in result.recommendations}
     for used in result.labs_used:
         assert used.used is (used.taken != "older")
-        # An older result outside the normal range is rechecked, never "no clinician visit needed".
-        normal_band = {"potassium": (3.5, 5.0), "magnesium": (0.70, 1.05)}[used.lab]
-        if used.taken == "older" and not normal_band[0] <= used.mmol_per_l <= normal_band[1]:
+        # An older result below the normal range is rechecked, never "no clinician visit needed".
+        lowest_normal = {"potassium": 3.5, "magnesium": 0.70}[used.lab]
+        if used.taken == "older" and used.mmol_per_l < lowest_normal:
             assert result.urgency != "none"
             assert "recheck_older_result" in advised
         normal_k = used.lab == "potassium" and used.used and used.mmol_per_l >= 3.5 and not refractory

@@ -279,9 +279,9 @@ def _k_cases() -> list[Any]:
     for value, usable in USABLE_K_URGENCY.items():
         for taken in ("last_7_days", "last_30_days", "older", None):
             if taken == "older":
-                # Not used for the levels; outside the normal range it is rechecked (a departure
-                # from v2, README): within days below 3.0, else at the next visit.
-                expected = "none" if 3.5 <= value <= 5.0 else "soon" if value < 3.0 else "routine"
+                # Not used for the levels; below the normal range it is rechecked (a departure
+                # from v2, README): within days below 3.0, else at the next visit. High: not.
+                expected = "none" if value >= 3.5 else "soon" if value < 3.0 else "routine"
             elif taken == "last_30_days" and usable == "emergency":
                 expected = "urgent"  # K < 2.5 or >= 6.5 taken 8-30 days ago
             else:

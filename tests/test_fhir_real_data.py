@@ -231,10 +231,10 @@ def test_an_ehr_calling_the_cds_service_with_the_us_core_record_gets_one_card() 
     response = amy_shaw_card(amy_shaw_prefetch())
     assert response.status_code == 200, response.text
     (card,) = response.json()["cards"]
-    # Her only potassium (5.4 mmol/L, 2005) is too old to use for the levels, but being above the
-    # normal range it is rechecked at the next visit (README "departures").
-    assert card["summary"] == "Mg/K depletion screen (EHR data only): combined unlikely; magnesium unlikely, potassium unlikely; urgency: routine"
-    assert card["indicator"] == "warning"  # routine, as rules/fhir.json maps it
+    # Her only potassium (5.4 mmol/L, 2005) is too old to use, and high: no recheck card at every
+    # visit for a result of long ago (only an older low result is rechecked: README "departures").
+    assert card["summary"] == "Mg/K depletion screen (EHR data only): combined unlikely; magnesium unlikely, potassium unlikely; urgency: none"
+    assert card["indicator"] == "info"
     # The contained Medication names one request, the included uscore-med2 another (the same name).
     assert "- Medicines: Nizatidine 15 MG/ML Oral Solution \\[Axid\\]; Nizatidine 15 MG/ML Oral Solution; Tylenol PM Pill" in card["detail"]
 

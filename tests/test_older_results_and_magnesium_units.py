@@ -67,7 +67,7 @@ def test_young_woman_whose_low_potassium_and_magnesium_were_found_last_year_is_n
     assert "recheck potassium and magnesium together" in advice
     assert "do not point to" not in advice and "general_advice" not in codes(result)
     fired = {finding.rule for finding in result.findings}
-    assert {"older_result_out_of_range", "soon_older_result_markedly_low", "recommend_recheck_older_result"} <= fired
+    assert {"older_result_below_range", "soon_older_result_markedly_low", "recommend_recheck_older_result"} <= fired
 
 
 def test_the_same_woman_with_those_results_from_last_month_is_still_told_to_call_today(screener: Any) -> None:
@@ -84,18 +84,19 @@ def test_the_same_woman_with_those_results_from_last_month_is_still_told_to_call
     assert OLDER_RESULT_ADVICE not in codes(recent)
 
 
-def test_man_whose_potassium_and_magnesium_were_checked_last_year_is_rechecked_only_when_they_were_abnormal(
+def test_man_whose_potassium_and_magnesium_were_checked_last_year_is_rechecked_only_when_they_were_low(
     screener: Any,
 ) -> None:
     # Each older value against the rules' normal bands (K 3.5-5.0, Mg 0.70-1.05 mmol/L) and the
-    # markedly low lines (K 3.0, Mg 0.60): normal changes nothing, outside is routine, markedly low soon.
+    # markedly low lines (K 3.0, Mg 0.60): normal or high changes nothing (a screen for depletion;
+    # an old high is often a sample that stood), low is routine, markedly low soon.
     expected = {
         ("potassium", 3.5): "none", ("potassium", 5.0): "none", ("potassium", 4.2): "none",
         ("potassium", 3.4): "routine", ("potassium", 3.0): "routine", ("potassium", 2.9): "soon",
-        ("potassium", 5.1): "routine", ("potassium", 6.8): "routine",
+        ("potassium", 5.1): "none", ("potassium", 6.8): "none",
         ("magnesium", 0.70): "none", ("magnesium", 1.05): "none", ("magnesium", 0.85): "none",
         ("magnesium", 0.69): "routine", ("magnesium", 0.60): "routine", ("magnesium", 0.59): "soon",
-        ("magnesium", 1.06): "routine", ("magnesium", 3.5): "routine",
+        ("magnesium", 1.06): "none", ("magnesium", 3.5): "none",
     }  # fmt: skip
     nothing_else = {"age": 45, "sex": "male", "medications": [], "symptoms": []}
     for (lab, value), urgency in expected.items():
@@ -195,7 +196,7 @@ def test_magnesium_results_get_the_unit_warning_only_where_the_other_unit_is_the
     ):
         assert unit_warnings(screener.screen({**MAN_ON_FUROSEMIDE, **high, **reason})) == [], reason
     older = screener.screen({**MAN_ON_FUROSEMIDE, **labs(magnesium=(1.9, "mmol/L", "older"))})
-    assert unit_warnings(older) and OLDER_RESULT_ADVICE in codes(older)  # the unit matters for a recheck too
+    assert unit_warnings(older) and OLDER_RESULT_ADVICE not in codes(older)  # the unit is named on an older result too
 
 
 def test_man_whose_magnesium_was_typed_in_mmol_sees_the_warning_through_the_json_api() -> None:
