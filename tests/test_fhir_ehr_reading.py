@@ -123,6 +123,13 @@ def test_a_medicine_given_only_as_a_code_is_kept_as_its_code_and_never_guessed(c
     assert "thiazide_diuretic" not in result["risk_factors"]  # 197417 is hydrochlorothiazide: not guessed
 
 
+def test_a_uk_medicine_given_only_as_a_dm_d_code_is_kept_under_the_short_name_a_pharmacist_knows(context: Any) -> None:
+    # UK Core codes medicines in dm+d (https://dmd.nhs.uk), as its MedicationRequest examples do;
+    # one with no display is named "dm+d <code>" in the warnings, not by the system's URL.
+    out = read(context, request({"medicationCodeableConcept": {"coding": [{"system": "https://dmd.nhs.uk", "code": "39732411000001106"}]}}))
+    assert out.answers["medications"] == ["dm+d 39732411000001106"]
+
+
 def test_a_reference_to_a_medication_the_record_does_not_hold_is_named_as_such(context: Any) -> None:
     out = read(context, request({"medicationReference": {"reference": "Medication/absent"}}))
     assert out.answers["medications"] == ["unnamed medicine (Medication/absent)"]

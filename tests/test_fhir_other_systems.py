@@ -499,3 +499,41 @@ def test_a_preliminary_or_local_coded_result_after_the_reference_date_is_not_men
     local = observation({"text": "Serum K+"}, effectiveDateTime="2025-07-04", valueQuantity={"value": 2.9, "unit": "mmol/L"})
     assert read(context, later, local).notes == []
     assert read(context, statement("unknown", dateAsserted="2025-07-04")).notes == []
+
+
+# -- FHIR XML: how the UK Core examples are published ------------------------------------------
+
+UK_CORE_STYLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<MedicationRequest xmlns="http://hl7.org/fhir">
+  <id value="furosemide-order" />
+  <status value="active" />
+  <intent value="order" />
+  <medicationCodeableConcept>
+    <coding>
+      <system value="https://dmd.nhs.uk" />
+      <code value="317919004" />
+      <display value="Furosemide 40mg tablets" />
+    </coding>
+  </medicationCodeableConcept>
+  <subject>
+    <reference value="Patient/p1" />
+  </subject>
+</MedicationRequest>
+"""
+"""The shape of examples/UKCore-MedicationRequest-*-Example.xml of
+github.com/NHSDigital/FHIR-R4-UKCORE-STAGING-MAIN (written here: a dm+d coded furosemide)."""
+
+
+@pytest.mark.parametrize("command", ["validate", "screen", "batch"])
+def test_a_uk_core_medication_request_in_fhir_xml_is_named_as_fhir_xml_not_as_broken_json(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "furosemide-order.xml"
+    path.write_text(UK_CORE_STYLE_XML, "utf-8")
+    args = [command, str(path)] + (["-o", str(tmp_path / "out.jsonl")] if command == "batch" else [])
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 2
+    assert "Traceback" not in done.output
+    assert "invalid JSON" not in done.output
+    assert (
+        "furosemide-order.xml: FHIR XML (a MedicationRequest), not JSON: mgk-screen reads FHIR as JSON. "
+        "Ask the server or EHR for JSON (_format=json), or convert the file to FHIR JSON first"
+    ) in done.output

@@ -156,6 +156,17 @@ def test_validate_reads_every_real_file_and_names_only_what_cannot_be_screened(t
     ]
 
 
+def test_a_spec_example_observation_naming_no_patient_is_refused_naming_its_file_once() -> None:
+    # observation-decimal.json (FHIR R4) is an Observation of no one: no subject, no Bundle.
+    example = REAL / "fhir-r4-no-patient" / "observation-decimal.json"
+    done = CliRunner().invoke(app, ["validate", str(example)])
+    assert done.exit_code == 3
+    assert done.output.splitlines() == [
+        f"{example} record 1: $.subject: this Observation names no patient (subject)",
+        "1 record read, 0 valid, 1 with errors",
+    ]
+
+
 # -- US Core: one resource per file, as a server's examples are published ----------------------
 
 AMY = {

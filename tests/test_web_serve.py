@@ -136,6 +136,28 @@ def test_the_host_names_accepted_follow_the_address_listened_on() -> None:
     assert allowed_hosts("0.0.0.0") == ("*",)
 
 
+def test_behind_a_proxy_that_passes_on_its_host_the_cds_base_url_host_is_answered() -> None:
+    # nginx in front of `serve` on 127.0.0.1, passing on the Host the EHR called (proxy_set_header
+    # Host $host): with --cds-base-url naming that public address, the calls are answered, not
+    # refused as addressed to another server. Other host names still are.
+    import http.client
+
+    with serving("--port", "0", "--cds-base-url", "https://cds.example.org") as (_, url, _lines):
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+        def discovery(host: str) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request("GET", "/cds-services", headers={"Host": host})
+                return connection.getresponse().status
+            finally:
+                connection.close()
+
+        assert discovery("cds.example.org") == 200
+        assert discovery("elsewhere.example.org") == 400
+    assert allowed_hosts("127.0.0.1", "https://CDS.example.org:8443/base") == ("127.0.0.1", "localhost", "::1", "cds.example.org")
+
+
 def test_open_waits_for_the_server_then_opens_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
     import screener.web.server as server_module
 

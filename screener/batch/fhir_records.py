@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from screener.batch.records import RawRecord, ReadItem, UnreadableSource
-from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool, bundle_records
+from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool, PatientResources, bundle_records
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 
@@ -58,4 +58,5 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
             yield numbered(item)
     for source, _anchor, record in pool.records():
         counts[source] = counts.get(source, 0) + 1
-        yield RawRecord(source, counts[source], record)
+        placed = record.placed(source, counts[source]) if isinstance(record, PatientResources) else record
+        yield RawRecord(source, counts[source], placed)

@@ -225,6 +225,10 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
         if container is not None:
             yield UnreadableSource(source, container)
             return
+        markup = _markup(head)
+        if markup is not None:
+            yield UnreadableSource(source, markup)
+            return
         fmt, head = detect_format(head, stream)
         if fmt == "binary":
             yield _binary(head, skipped_bytes, source)
@@ -330,6 +334,26 @@ _CONTAINERS: Final = (
 
 def _container(head: bytes) -> str | None:
     return next((message for magic, message in _CONTAINERS if head.startswith(magic)), None)
+
+
+_FHIR_XML_ROOT = re.compile(rb"<([A-Za-z]+)\b[^>]*\bxmlns\s*=\s*[\"']http://hl7\.org/fhir[\"']")
+
+
+def _markup(head: bytes) -> str | None:
+    """What an XML or HTML file is, when the file is one (no JSON value starts with "<"): FHIR
+    is often published and exported as XML (the UK Core examples are), and "invalid JSON at line
+    1, column 1" would not say what to do with it. Not when a line of it may be a record (starts
+    with "{" or "["): JSON Lines whose first line is broken keep their other records."""
+    if not head.startswith(b"<") or any(line.lstrip(JSON_WHITESPACE).startswith((b"{", b"[")) for line in head.split(b"\n")):
+        return None
+    fhir = _FHIR_XML_ROOT.search(head[:_HEAD_BYTES])
+    if fhir is not None:
+        kind = fhir.group(1).decode("ascii")
+        return (
+            f"FHIR XML (a {kind}), not JSON: mgk-screen reads FHIR as JSON. Ask the server or EHR for JSON "
+            "(_format=json), or convert the file to FHIR JSON first"
+        )
+    return "XML or HTML, not JSON: give the answers as JSON, JSON Lines or CSV, or FHIR as JSON"
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -27,9 +27,11 @@ from typing import Any
 
 from screener.contract.validation import Problem
 from screener.fhir.client import FetchError, FhirServer, Found, base_url_problem, next_link
-from screener.fhir.ehr import Located
+from screener.fhir.ehr import Located, no_fhir_type
 from screener.fhir.mapping import FhirContext
+from screener.fhir.medicines import named_medicine
 from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, patient_of
+from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 PATIENT_VIEW = "patient-view"
 ORDER_SELECT = "order-select"
@@ -428,11 +430,21 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
         kind = resource.get("resourceType")
         if kind == "Medication":
             record.resources.append(Located(resource, where))
+        elif kind not in FHIR_RESOURCE_TYPES:
+            # DSTU2's MedicationOrder, which the CDS Hooks sandbox sends when its FHIR server is
+            # DSTU2 (its default): named, so that the card does not pass over the order in silence.
+            record.notes.append(f"an order being placed ({where}): {no_fhir_type(kind)}: not read")
         elif kind == "ServiceRequest" and _codes(resource.get("code")) & test_codes:
             record.test_ordered = True
         elif kind == "MedicationRequest" and isinstance(resource.get("status"), str) and resource["status"] in draft:
             if patient_of(resource, {}) not in (call.patient_id, None):
                 record.notes.append("an order being placed names another patient: left out")
+                continue
+            if named_medicine(resource, where, (), context) is None:
+                # An order still being filled in (the CDS Hooks sandbox calls as soon as the order
+                # form opens, before a medicine is chosen): nothing to count yet, and no reason to
+                # refuse the screen of the record.
+                record.notes.append(f"an order being placed names no medicine yet ({where}): not counted")
                 continue
             # The order is not signed yet: what it orders is about to be taken, from today. Read as
             # a current one with no date of its own (so a screen as of an earlier day keeps it).

@@ -77,7 +77,7 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
                 "with it in the input has: whose it is cannot be told",
             )
         elif first.resource.get("resourceType") not in FHIR_RESOURCE_TYPES:
-            out.problem(child(first.where, "resourceType"), _no_fhir_type(first.resource.get("resourceType")))
+            out.problem(child(first.where, "resourceType"), no_fhir_type(first.resource.get("resourceType")))
         else:
             out.problem(child(first.where, "subject"), f"this {first.resource.get('resourceType')} names no patient (subject)")
         return out
@@ -88,7 +88,7 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     for located in resources:
         kind = located.resource.get("resourceType")
         if kind not in FHIR_RESOURCE_TYPES:
-            out.note(f"{located.where}: {_no_fhir_type(kind)}: not read")
+            out.note(f"{located.where}: {no_fhir_type(kind)}: not read")
         by_type.setdefault(str(kind), []).append(located)
     patients = _distinct(by_type.get("Patient", []))
     if len(patients) > 1:
@@ -109,9 +109,10 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     return out
 
 
-def _no_fhir_type(kind: Any) -> str:
-    """A resource of no FHIR type in a Bundle (a typo, or a type of a FHIR version before R4:
-    DSTU2's MedicationOrder), said with the type it may have meant."""
+def no_fhir_type(kind: Any) -> str:
+    """A resource of no FHIR type in a Bundle or among a CDS Hooks call's orders (a typo, or a
+    type of a FHIR version before R4: DSTU2's MedicationOrder), said with the type it may have
+    meant."""
     if kind in _RENAMED:
         return f"resourceType {kind!r} is a name of another FHIR version (R4 and R5 call it {_RENAMED[kind]})"
     return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), PATIENT_DATA)}"

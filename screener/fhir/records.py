@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +74,15 @@ class PatientResources:
     notes: tuple[str, ...] = ()
     """What the Bundle says of the record as a whole (one page of a longer search), for the warnings."""
     is_fhir_record = True
+
+    def placed(self, source: str, position: int) -> PatientResources:
+        """This record as record ``position`` of ``source``. A resource that is a record of its
+        own (it names no patient) names its line in its paths ("Observation.ndjson record 2:
+        $.subject"), unless that is the record's own place: a file of that one resource would
+        then be named twice ("x.json record 1: x.json record 1: $.subject")."""
+        if self.patient is None and len(self.resources) == 1 and self.resources[0].where == _where(source, position):
+            return replace(self, resources=(Located(self.resources[0].resource, "$"),))
+        return self
 
 
 is_fhir = is_fhir_record

@@ -330,12 +330,14 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
     # Last: every other request under /cds-services. A preflight is answered, an unknown path's
     # too, so that the browser makes the call and its page can read why it was refused (404, or
     # 405 for a wrong method) instead of a network error. A path ending in "/" is the endpoint
-    # without it: a redirect would fail a browser's preflight and change the JWT's audience.
+    # without it: a redirect would fail a browser's preflight and change the JWT's audience. So is
+    # one with "//" after /cds-services: a client that joins the discovery URL it was given, with
+    # its "/", to a service id (the CDS Hooks sandbox does) calls /cds-services//patient-view.
     @router.api_route(PREFIX + "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False)
     async def elsewhere(request: Request, path: str) -> Response:
         if request.method == "OPTIONS":
             return await preflight(request)
-        service_id, _, rest = path.rstrip("/").partition("/")
+        service_id, _, rest = path.strip("/").partition("/")
         if request.method == "GET" and not service_id:
             return await discovery(request)
         if request.method == "POST" and service_id and rest in ("", "feedback"):

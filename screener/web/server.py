@@ -54,14 +54,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def allowed_hosts(host: str) -> tuple[str, ...]:
+def allowed_hosts(host: str, public_url: str | None = None) -> tuple[str, ...]:
     """The Host header values to accept when listening on ``host``: this computer's loopback
-    names, and the address given; any host when listening on every address."""
+    names, the address given, and the host of the public URL the server is reached at behind a
+    proxy (``--cds-base-url``: a proxy on this computer that passes on the Host it was called
+    with would otherwise have every call refused); any host when listening on every address."""
+    from urllib.parse import urlsplit
+
     from screener.web.context import LOOPBACK_HOSTS
 
     if host in ("0.0.0.0", "::", ""):
         return ("*",)
-    return tuple(dict.fromkeys((*LOOPBACK_HOSTS, host.strip("[]").lower())))
+    public = urlsplit(public_url).hostname if public_url else None
+    return tuple(dict.fromkeys((*LOOPBACK_HOSTS, host.strip("[]").lower(), *([public] if public else []))))
 
 
 def exposure_warning(host: str) -> str | None:
@@ -137,7 +142,7 @@ def serve(
 
     cds = cds() if callable(cds) else (cds or CdsSettings())
     screener = Screener(load_ruleset(rules))
-    settings = cds_web_settings(WebSettings(allowed_hosts=allowed_hosts(host)), cds)
+    settings = cds_web_settings(WebSettings(allowed_hosts=allowed_hosts(host, cds.base_url)), cds)
     app = create_app(screener, Questionnaire.load(rules), settings=settings, routers=[cds_router(cds)])
     prepare(app, cds)
     warning = exposure_warning(host)
