@@ -86,13 +86,15 @@ def test_the_patient_view_contexts_of_the_spec_are_answered(base: str, examples:
 @pytest.mark.parametrize("version", ["order_select_r4", "order_select_stu3"])
 def test_the_specs_order_select_examples_are_screened_with_the_medicine_ordered(base: str, examples: dict[str, Any], version: str) -> None:
     # The draft orders hold a NutritionOrder (not a medicine: left aside) and an amoxicillin with
-    # clavulanate potassium (a salt, not a potassium supplement); the Bundle has no type.
+    # clavulanate potassium (a salt, not a potassium supplement: co-amoxiclav, which has no effect
+    # counted); the Bundle has no type.
     call = {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", **copy.deepcopy(examples[version])}
     call["prefetch"] = nothing_else(example_patient(examples))
     answer = http("POST", f"{base}/cds-services/order-select", call)
     assert answer.status == 200, answer.body
     [card] = answer.json()["cards"]
-    assert "Amoxicillin 120 MG/ML / clavulanate potassium 8.58 MG/ML Oral Suspension not recognised, so not counted" in card["detail"]
+    assert "Amoxicillin 120 MG/ML / clavulanate potassium 8.58 MG/ML Oral Suspension counted as taken" in card["detail"]
+    assert "not recognised" not in card["detail"]
     assert "Pureed diet" not in card["detail"]
 
 

@@ -89,12 +89,13 @@ def test_rxnorm_dose_forms_around_a_known_drug_leave_nothing_unrecognised(
 
 
 # -- a number that is part of a name ------------------------------------------------------------------
-def test_vitamin_b_12_is_reported_with_its_number_not_as_vitamin_b(vocabulary: Vocabulary) -> None:
-    assert vocabulary.match("Vitamin B 12 5 MG/ML Injectable Solution").unrecognised == ("Vitamin B 12",)
+def test_an_unknown_vitamin_is_reported_with_its_number_not_as_vitamin_k(vocabulary: Vocabulary) -> None:
+    assert vocabulary.match("Vitamin K 2 5 MG/ML Injectable Solution").unrecognised == ("Vitamin K 2",)
+    assert [drug.generic for drug in vocabulary.match("Vitamin B 12 5 MG/ML Injectable Solution").drugs] == ["vitamin B12"]
 
 
 def test_a_dose_after_an_unknown_name_is_still_dose_text(vocabulary: Vocabulary) -> None:
-    assert vocabulary.match("vitamin D 1000 IU").unrecognised == ("vitamin D",)
+    assert vocabulary.match("vitamin K 1000 IU").unrecognised == ("vitamin K",)
     assert vocabulary.match("Zoravex 20 mg").unrecognised == ("Zoravex",)
 
 

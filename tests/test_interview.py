@@ -415,13 +415,13 @@ def test_an_unanswered_audit_c_item_leaves_audit_c_out(interview: Interview) -> 
 
 
 def test_a_brand_name_is_confirmed_as_its_generic_and_class(interview: Interview) -> None:
-    reply_all(interview, ["0", "72", "female", "yes", "Lasix 40 mg, vitamin D"])
+    reply_all(interview, ["0", "72", "female", "yes", "Lasix 40 mg, fish oil"])
     question = interview.next_question()
     assert question is not None and question.kind == "confirm"
     assert question.text == "Lasix — that is furosemide, a loop diuretic (a strong water pill). Right?"
     reply_all(interview, ["yes"])
-    assert interview.answers["medications"] == ["Lasix 40 mg", "vitamin D"]
-    assert interview.review()[4].answer == "Lasix 40 mg (furosemide), vitamin D"
+    assert interview.answers["medications"] == ["Lasix 40 mg", "fish oil"]
+    assert interview.review()[4].answer == "Lasix 40 mg (furosemide), fish oil"
 
 
 def test_an_unrecognised_name_is_kept_with_a_note(interview: Interview) -> None:

@@ -506,8 +506,8 @@ def test_dose_strength_form_and_timing_text_is_ignored(vocabulary: Vocabulary, t
     assert match.unrecognised == ()
 
 
-def test_vitamin_d_dose_text_is_stripped_from_the_unrecognised_name(vocabulary: Vocabulary) -> None:
-    assert vocabulary.match("vitamin D3 1000 iu daily").unrecognised == ("vitamin D3",)
+def test_dose_text_is_stripped_from_an_unrecognised_vitamin(vocabulary: Vocabulary) -> None:
+    assert vocabulary.match("vitamin K2 1000 mcg daily").unrecognised == ("vitamin K2",)
 
 
 # --- punctuation ------------------------------------------------------------------------------
@@ -565,7 +565,8 @@ def test_a_brand_with_its_generic_in_brackets_is_one_drug(vocabulary: Vocabulary
         ("risedronate sodium", None, "risedronate sodium"),
         ("citalopram hydrobromide 20 mg", "citalopram", "citalopram hydrobromide"),
         ("quinidine gluconate", "quinidine", "quinidine gluconate"),
-        ("doxycycline hyclate", None, "doxycycline hyclate"),
+        ("doxycycline hyclate", "doxycycline", "doxycycline hyclate"),
+        ("moxonidine hyclate", None, "moxonidine hyclate"),
     ],
 )
 def test_a_salt_word_after_a_drug_is_part_of_its_name_not_a_supplement(

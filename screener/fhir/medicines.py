@@ -55,7 +55,7 @@ def said_of_nameless(warnings: list[str], nameless: Mapping[str, str]) -> list[s
         return warnings
     said = []
     for warning in warnings:
-        text = next((text for text in nameless if warning.startswith(f"medication '{text}': ")), None)
+        text = next((text for text in nameless if warning.startswith((f"medication '{text}': ", f"medication '{text}' not"))), None)
         if text is None:
             said.append(warning)
             continue

@@ -5,8 +5,9 @@ A suggestion is only ever shown, never used: the screen does not count a name it
 person or the pharmacist correct the list, and the questionnaire asks before it takes one.
 
 Closeness is difflib's ratio over the whole name. The cut-off is set so that common medicines the
-vocabulary does not list are not offered another drug that merely looks alike: "tramadol" (an
-opioid) is 0.8 alike to "Toradol" (ketorolac, an NSAID), and is offered nothing.
+vocabulary does not list are not offered another drug that merely looks alike: "prochlorperazine"
+(an anti-sickness medicine) is 0.8 alike to "chlorpromazine" (an antipsychotic that lengthens the
+QT interval), and is offered nothing.
 
 A cohort of a million records brings thousands of distinct unknown names, and difflib compares
 each with every name of a fitting length in Python (about a millisecond a name: most of the time
@@ -174,16 +175,27 @@ def corrections_for(parts: Iterable[str], suggest: Callable[[str], tuple[str, ..
     return tuple(found)
 
 
-def not_recognised(parts: Sequence[str], corrections: Sequence[Correction]) -> str:
+def not_recognised(parts: Sequence[str], corrections: Sequence[Correction], *, rest_read: bool = False) -> str:
     """ "'furosimide' not recognised (did you mean furosemide?)"; with several parts, each
-    suggestion names its part: "'a', 'b' not recognised (did you mean X for 'a'?)"."""
+    suggestion names its part: "'a', 'b' not recognised (did you mean X for 'a'?)". When the rest
+    of the entry was read and counted (``rest_read``), that only these parts were left out:
+    "'kg' was not recognised and left out"."""
     listed = ", ".join(f"'{part}'" for part in parts)
+    if rest_read:
+        return f"{listed} {'was' if len(parts) == 1 else 'were'} not recognised{suggested(parts, corrections)} and left out"
+    return f"{listed} not recognised{suggested(parts, corrections)}"
+
+
+def suggested(parts: Sequence[str], corrections: Sequence[Correction]) -> str:
+    """The nearest names to the parts not recognised: " (did you mean furosemide?)", naming each
+    part when there are several or the name is for one word of a part ("(did you mean
+    omeprazole for 'omeprazol'?)"), or "" when none is close."""
     if not corrections:
-        return f"{listed} not recognised"
+        return ""
     if len(parts) == 1 and len(corrections) == 1 and corrections[0].written == parts[0]:
-        return f"{listed} not recognised{did_you_mean(corrections[0].names)}"
+        return did_you_mean(corrections[0].names)
     each = "; ".join(f"{_either(c.names)} for '{c.written}'" for c in corrections)
-    return f"{listed} not recognised (did you mean {each}?)"
+    return f" (did you mean {each}?)"
 
 
 def did_you_mean(names: Iterable[str]) -> str:

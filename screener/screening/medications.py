@@ -19,7 +19,7 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,15 @@ class MatchedDrug:
     """The vocabulary class, e.g. "loop_diuretic"."""
     via_product: str | None = None
     """The combination product it was found through, e.g. "Dyazide"."""
+    other_name: str | None = field(default=None, compare=False)
+    """The other name it was written by, as the vocabulary spells it, e.g. "salbutamol" for albuterol
+    (how to say it, not what was found: two matches of one drug are equal whichever name was used)."""
+
+    @property
+    def name(self) -> str:
+        """The drug as the person will know it: "salbutamol (albuterol)" when written by another
+        name (a UK list says salbutamol, not albuterol), else the generic ("furosemide" for Lasix)."""
+        return f"{self.other_name} ({self.generic})" if self.other_name else self.generic
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,8 @@ class _Entry:
     drugs: tuple[tuple[str, str], ...] = ()
     """(generic, class) of every drug the name stands for, one pair per class of each drug."""
     via_product: str | None = None
+    other_name: str | None = None
+    """Set when the name is another name of one drug ("salbutamol"), to report it as written."""
     form_note: str | None = None
     """Set for a form that acts locally, or a brand sold only in one ("Restasis")."""
 
@@ -285,7 +296,7 @@ class Vocabulary:
                 unrecognised.append(words)
                 continue
             for generic, drug_class in piece.entry.drugs:
-                matched = MatchedDrug(generic, words, drug_class, piece.entry.via_product)
+                matched = MatchedDrug(generic, words, drug_class, piece.entry.via_product, piece.entry.other_name)
                 drugs.setdefault((generic, drug_class), matched)
         if not drugs and not unrecognised and text.strip():
             # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
@@ -379,9 +390,10 @@ class _Compiler:
             self._every_class.setdefault(name_key(drug["generic"]), every_class)
             entry = _Entry(drugs=every_class)
             self._add(drug["generic"], entry, where, "generic", drug)
-            for field in ("brands", "other_names"):
-                for name in drug.get(field, ()):
-                    self._add(name, entry, where, field, drug)
+            for name in drug.get("brands", ()):
+                self._add(name, entry, where, "brands", drug)
+            for name in drug.get("other_names", ()):
+                self._add(name, _Entry(drugs=every_class, other_name=name), where, "other_names", drug)
             named = [drug["generic"], *drug.get("brands", ()), *drug.get("other_names", ())]
             named += [local["name"] for local in drug.get("local_brands", ())]
             self.suggestable += [(" ".join(name_key(name)), name) for name in named]

@@ -16,7 +16,7 @@ from typing import Any
 from screener.contract.answers import Answers
 from screener.contract.coverage import Coverage, coverage_of, unanswered_sections
 from screener.contract.validation import Problem
-from screener.screening.medication_suggestions import not_recognised
+from screener.screening.medication_suggestions import Correction, not_recognised, suggested
 from screener.screening.medications import MedicationMatch
 from screener.screening.ruleset import Ruleset
 
@@ -140,14 +140,22 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
     for match in out.medications:
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
-            unread = not_recognised(match.unrecognised, ruleset.vocabulary.corrections(match.text))
-            # When part of the text was read, say so: "not counted" is about the rest only.
-            read = ", ".join(dict.fromkeys(drug.generic for drug in match.drugs))
-            out.warnings.append(
-                f"medication '{match.text}': {f'read as {read}, but ' if read else ''}{unread}, so not counted; "
-                "ask a pharmacist whether it affects magnesium or potassium"
-            )
+            out.warnings.append(_unrecognised_warning(match, ruleset.vocabulary.corrections(match.text)))
     return classes
+
+
+def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correction]) -> str:
+    """What was not read of one medication entry. When part of it was read, that part is said to
+    be counted (or why not) and only the rest left out; a whole entry not read is named once."""
+    ask = "ask a pharmacist whether it affects magnesium or potassium"
+    if match.drugs:
+        read = ", ".join(dict.fromkeys(drug.name for drug in match.drugs))
+        counted = "counted" if match.counted else match.note
+        unread = not_recognised(match.unrecognised, corrections, rest_read=True)
+        return f"medication '{match.text}': read as {read} ({counted}); {unread}; {ask}"
+    if match.unrecognised == (match.text.strip(),):
+        return f"medication '{match.text}' not recognised{suggested(match.unrecognised, corrections)}, so not counted; {ask}"
+    return f"medication '{match.text}': {not_recognised(match.unrecognised, corrections)}, so not counted; {ask}"
 
 
 def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str, Any]:
