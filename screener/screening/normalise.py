@@ -108,8 +108,10 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     facts["coverage"] = out.coverage
     # A list answered "none of these" and a list never answered both leave no flags above; the
     # rules need to tell them apart ("not said to be happening now" is not "said not to be").
-    if out.unanswered_sections:
-        facts["unanswered"] = dict.fromkeys(out.unanswered_sections, True)
+    # Only the sections the rules declare are flagged: every fact sent costs the engine time.
+    asked = [section for section in out.unanswered_sections if f"unanswered.{section}" in ruleset.facts]
+    if asked:
+        facts["unanswered"] = dict.fromkeys(asked, True)
     return out
 
 
