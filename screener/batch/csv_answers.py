@@ -45,6 +45,8 @@ DELIMITERS: Final = (",", ";")
 _SURROGATE: Final = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it
 _FIRST_LINE: Final = re.compile(rb"[^\r\n]*")
 _SEPARATOR_LINE: Final = re.compile("sep=([,;\t])")
+#: What a row whose double quote is never closed is said to be (Spark's reader finds such rows by it).
+NEVER_CLOSED: Final = "a double quote opens a cell that is never closed"
 
 
 def is_answers_sheet(head: bytes) -> bool:
@@ -169,7 +171,7 @@ def _rows(rows: Any, lines: _RowLines, header: list[str], source: str, header_ro
             yield UnreadableRecord(
                 source,
                 row,
-                f"row {row} (line {first_line}): a double quote opens a cell that is never closed, so lines "
+                f"row {row} (line {first_line}): {NEVER_CLOSED}, so lines "
                 f"{first_line}-{rows.line_num}, the rest of the file, were read as that one cell: close the quote "
                 "or remove it",
                 first_line,

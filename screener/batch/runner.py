@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
-from screener.batch.workers import CHUNK_RECORDS, Digest, Job, digest, screened_chunks
+from screener.batch.workers import CHUNK_RECORDS, DIGEST_HEADLINE, DIGEST_URGENCY, Digest, Job, digest, screened_chunks
 from screener.batch.writers import EntryWriter, ResultWriter
 from screener.contract.validation import Problem
 from screener.errors import InputError
@@ -136,11 +136,11 @@ class BatchSummary:
         self.records_read += 1
         if item[0] == "invalid":
             self.invalid += 1
-            if item[5] is not None:  # it reports red flags: its urgency is theirs
+            if item[DIGEST_URGENCY] is not None:  # it reports red flags: its urgency is theirs
                 self.invalid_with_red_flags += 1
                 if len(self.first_invalid_with_red_flags) < FAIL_ON_NAMED:
                     self.first_invalid_with_red_flags.append(_where(item))
-                if fail_on is not None and fail_on[1] == 5 and _reached(item, fail_on):
+                if fail_on is not None and fail_on[1] == DIGEST_URGENCY and _reached(item, fail_on):
                     self._reach(item)
         else:
             _, _, _, _, headline, urgency, coverage = item
@@ -187,7 +187,7 @@ def _fail_on_test(level: str | None, screener: Screener) -> tuple[int, int, Any]
     if level is None:
         return None
     scales = screener.ruleset.scales
-    for index, name in ((4, screener.ruleset.headline), (5, "urgency")):
+    for index, name in ((DIGEST_HEADLINE, screener.ruleset.headline), (DIGEST_URGENCY, "urgency")):
         scale = scales[name]
         if level in scale.values:
             return scale.rank(level), index, scale

@@ -73,6 +73,11 @@ class Chunk:
     entries: list[dict[str, Any]] | None
 
 
+#: Where a digest holds the headline level and the urgency (``--fail-on`` tests one of them).
+DIGEST_HEADLINE: Final = 4
+DIGEST_URGENCY: Final = 5
+
+
 def digest(entry: Mapping[str, Any], headline: str) -> Digest:
     if entry["status"] == "invalid":  # with the urgency of the red flags it reports, if any
         return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None)

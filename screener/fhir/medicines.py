@@ -36,6 +36,7 @@ from typing import Any
 from screener.fhir.conversion import child
 from screener.fhir.elements import codings, is_reference_to, reference_of, text_of
 from screener.fhir.mapping import SNOMED, FhirContext
+from screener.screening.normalise import ASK_A_PHARMACIST, is_warning_about
 
 Named = tuple[str, str]
 """A candidate name and the JSON path of the element that gives it."""
@@ -55,14 +56,13 @@ def said_of_nameless(warnings: list[str], nameless: Mapping[str, str]) -> list[s
         return warnings
     said = []
     for warning in warnings:
-        text = next((text for text in nameless if warning.startswith((f"medication '{text}': ", f"medication '{text}' not"))), None)
+        text = next((text for text in nameless if is_warning_about(warning, text)), None)
         if text is None:
             said.append(warning)
             continue
         reading = " (medicines are read by name: there is no table from codes to medicines)" if nameless[text] == CODE_ONLY else ""
         said.append(
-            f"a medicine {nameless[text]} ({text}): not recognised, so not counted{reading}; "
-            "ask a pharmacist whether it affects magnesium or potassium"
+            f"a medicine {nameless[text]} ({text}): not recognised, so not counted{reading}; {ASK_A_PHARMACIST}"
         )
     return said
 

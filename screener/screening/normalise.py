@@ -11,7 +11,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Final
 
 from screener.contract.answers import Answers
 from screener.contract.coverage import Coverage, coverage_of, unanswered_sections
@@ -146,10 +146,19 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
     return classes
 
 
+#: How every warning about a medicine not (wholly) recognised ends.
+ASK_A_PHARMACIST: Final = "ask a pharmacist whether it affects magnesium or potassium"
+
+
+def is_warning_about(warning: str, text: str) -> bool:
+    """Whether ``warning`` is the one about the medication entry ``text`` (``_unrecognised_warning``)."""
+    return warning.startswith((f"medication '{text}': ", f"medication '{text}' not"))
+
+
 def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correction]) -> str:
     """What was not read of one medication entry. When part of it was read, that part is said to
     be counted (or why not) and only the rest left out; a whole entry not read is named once."""
-    ask = "ask a pharmacist whether it affects magnesium or potassium"
+    ask = ASK_A_PHARMACIST
     if match.drugs:
         read = ", ".join(dict.fromkeys(drug.name for drug in match.drugs))
         counted = "counted" if match.counted else match.note

@@ -175,7 +175,8 @@ def _record(row: dict[str, Any], json_column: str | None, source: str | None) ->
     if isinstance(error, str):
         return UnreadableRecord(source, position, error)  # type: ignore[arg-type]
     if json_column is None:
-        stray = [stray_cell(int(number), cell) for number, _, cell in (item.partition("\x00") for item in row.pop(STRAY, None) or () if item)]
+        cells = (item.partition("\x00") for item in row.pop(STRAY, None) or () if item)  # "<column number>\x00<value>"
+        stray = [stray_cell(int(number), cell) for number, _, cell in cells]
         value, problems = record_from_row(row)
         return RawRecord(source, position, value, tuple(stray + problems))  # type: ignore[arg-type]
     if isinstance(row.get(RECORD), bytes):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
-from screener.batch.csv_answers import is_answers_sheet
+from screener.batch.csv_answers import NEVER_CLOSED, is_answers_sheet
 from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import iter_records, list_folder
 from screener.batch.records import RECORD_FILE_KINDS, UnreadableRecord
@@ -178,8 +178,8 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     from screener.batch.answer_columns import is_row_index, sheet_column_name
     from screener.batch.csv_answers import separator_line, sheet_delimiter
 
-    local = path.removeprefix("file://")
-    header_line, blank = _head(local) if "://" not in path or path.startswith("file://") else (b"", 0)
+    local = path.removeprefix("file://") if "://" not in path or path.startswith("file://") else None
+    header_line, blank = _head(local) if local is not None else (b"", 0)
     first = header_line.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
     if separator_line(first) is not None:  # Spark's CSV reader cannot skip a line
         raise InputError(
@@ -195,9 +195,11 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     # those values are carried in STRAY, each with its column's number.
     cells = [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter), [])]
     unnamed = {cell if cell else f"_c{index}" for index, cell in enumerate(cells) if not cell or is_row_index(cell, index)}
-    nameless = [(index, f"_c{index}") for index, cell in enumerate(cells) if not cell and not is_row_index(cell, index)]
-    nameless = [(index, name) for index, name in nameless if name in sheet.columns]
-    stray = [F.when(F.trim(F.col(name)) != "", F.concat(F.lit(f"{index + 1}\x00"), F.col(name))) for index, name in nameless]
+    stray = [
+        F.when(F.trim(F.col(f"_c{index}")) != "", F.concat(F.lit(f"{index + 1}\x00"), F.col(f"_c{index}")))
+        for index, cell in enumerate(cells)
+        if not cell and not is_row_index(cell, index) and f"_c{index}" in sheet.columns
+    ]
     # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``).
     sheet = sheet.select(
         [F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed]
@@ -211,7 +213,7 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
     numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
     if not sheet.columns:
         return numbered_rows
-    unclosed = _quote_never_closed(local) if "://" not in path or path.startswith("file://") else None
+    unclosed = _quote_never_closed(local) if local is not None else None
     if unclosed is not None:
         # Spark's reader, like Python's, takes the rest of the file as that row's cell: the row
         # is made invalid with batch mode's words, never screened with one long medicine name.
@@ -236,7 +238,7 @@ def _quote_never_closed(local: str) -> UnreadableRecord | None:
     if quotes % 2 == 0:
         return None
     return next(
-        (item for item in iter_records([local]) if isinstance(item, UnreadableRecord) and "is never closed" in item.message), None
+        (item for item in iter_records([local]) if isinstance(item, UnreadableRecord) and NEVER_CLOSED in item.message), None
     )
 
 
