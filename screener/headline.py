@@ -46,6 +46,8 @@ class Span:
     level: str = ""
     loud: bool = False
     """Written in capitals in the terminal, and in its level's colour everywhere."""
+    aside: bool = False
+    """A reason rather than a level: a page may set it in smaller type than the heading."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class Headline:
         for index, (part, level) in enumerate(self.higher_parts):
             spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=True)]
         if self.above_both and not brief:
-            spans.append(Span(f", {ABOVE_BOTH_WHY}"))
+            spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
         return spans
 
     def text(self, *, capitals: bool = True, not_answered: bool = True, brief: bool = False) -> str:
