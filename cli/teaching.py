@@ -182,6 +182,8 @@ def compare(
                 "compare needs a second screening: SECOND, or an answer of FIRST changed",
                 hint=f"`mgk-screen compare FIRST SECOND`, or `mgk-screen compare FIRST {teaching.SET_EXAMPLE}`",
             )
+        if first == second == "-":
+            raise teaching.TeachingError("stdin can be read once: give FIRST or SECOND as a file or a persona's name")
         screener = make_screener(rules, as_of)
         first_name, first_answers = _read_answers(first, screener, examples)
         second_name, second_answers = (first_name, first_answers) if second is None else _read_answers(second, screener, examples)
@@ -223,8 +225,9 @@ def _read_answers(source: str, screener: Screener, examples: Path | None = None)
     if not isinstance(value, dict) and not is_fhir(value):
         echo(f"mgk-screen: {source}: expected one answers object", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+    name = "the answers on stdin" if source == "-" else source
     # As `screen` reads it: a FHIR record gives the answers converted from it.
-    return source, fhir_answers(screener, value) if is_fhir(value) else cast("dict[str, Any]", value)  # a dict: checked above
+    return name, fhir_answers(screener, value) if is_fhir(value) else cast("dict[str, Any]", value)  # a dict: checked above
 
 
 def _persona_named(source: str, examples: Path | None) -> Persona | None:

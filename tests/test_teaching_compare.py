@@ -92,7 +92,7 @@ def test_an_answers_file_compares_with_a_persona(tmp_path) -> None:  # type: ign
 def test_compare_json_holds_every_part_of_the_comparison() -> None:
     data = json.loads(compare(ONLY_A_LOW_POTASSIUM, *AND_IT_WILL_NOT_CORRECT, "--json"))
     assert set(data) == {"first", "second", "answers", "outcome", "only_first", "only_second", "advice_only_first", "advice_only_second"}
-    headline = data["outcome"][0]
+    headline = data["outcome"][1]  # after the red flags
     assert headline == {"what": "combined magnesium and potassium depletion", "before": "possible", "after": "likely"}
     assert {rule["id"] for rule in data["only_second"]} >= {"refractory_low_k", "magnesium_likely_refractory_low_potassium"}
 
@@ -104,6 +104,23 @@ def test_a_handout_at_fifty_columns_has_no_colour_and_no_line_wider_than_the_pag
     assert "\x1b" not in run.stdout
     too_wide = [line for line in run.stdout.splitlines() if len(line) > 50 and not re.fullmatch(r"\s*\[\w+\]", line)]
     assert not too_wide  # only a rule id longer than the page may stick out: it cannot be broken
+
+
+def test_a_red_flag_taken_away_is_said_first_and_lowers_how_soon() -> None:
+    text = compare("diuretic-and-vomiting-with-fainting-now", "--set", "red_flags_now=[]")
+    said = text.split("What the screen says (first -> second)\n")[1].split("\n")
+    assert said[0] == "  red flags: fainting -> none (changed)"  # red flags first, as in every result
+    assert "how soon: emergency - seek emergency care now -> urgent" in section(text, "What the screen says (first -> second)")
+    assert "[red_flag_now_fainting]" in section(text, "Rules that fire only for the first (2)")
+
+
+def test_answers_on_stdin_are_called_that_and_read_once() -> None:
+    run = runner.invoke(app, ["compare", "-", "runner-with-cramps-only"], input='{"age": 40}')
+    assert run.exit_code == 0, run.output
+    assert run.stdout.startswith("Compare: the answers on stdin\n")
+    twice = runner.invoke(app, ["compare", "-", "-"], input='{"age": 40}')
+    assert twice.exit_code == 2
+    assert "stdin can be read once: give FIRST or SECOND as a file or a persona's name" in twice.stderr
 
 
 # -- what goes wrong, said plainly -----------------------------------------------------------

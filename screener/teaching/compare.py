@@ -55,7 +55,7 @@ class Comparison:
     first: str
     second: str
     answers: tuple[Difference, ...]  # only the answers that differ
-    outcome: tuple[Difference, ...]  # the headline, the two levels, how soon: always all of them
+    outcome: tuple[Difference, ...]  # red flags, the headline, the two levels, how soon: always all of them
     only_first: tuple[RuleFired, ...]
     only_second: tuple[RuleFired, ...]
     advice_only_first: tuple[str, ...]
@@ -80,11 +80,10 @@ def compare(ruleset: Ruleset, first: Walk, second: Walk, *, names: tuple[str, st
         if before.get(name) != after.get(name)
     )
     scales = [ruleset.headline, *(name for name in ruleset.scales if name not in (ruleset.headline, "urgency"))]
-    outcome = [
-        Difference(ruleset.scales[name].label, getattr(first.result, name), getattr(second.result, name)) for name in scales
-    ]
+    # Red flags first, as in every result.
+    outcome = [Difference("red flags", _red_flags(first), _red_flags(second))]
+    outcome += [Difference(ruleset.scales[name].label, getattr(first.result, name), getattr(second.result, name)) for name in scales]
     outcome.append(Difference("how soon", _how_soon(first), _how_soon(second)))
-    outcome.append(Difference("red flags", _red_flags(first), _red_flags(second)))
     first_advice = {item.code: item.text for item in first.result.recommendations}
     second_advice = {item.code: item.text for item in second.result.recommendations}
     return Comparison(
