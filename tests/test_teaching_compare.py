@@ -182,3 +182,12 @@ def test_with_changes_builds_a_new_lab_from_two_settings_and_leaves_the_original
         "symptoms": ["fatigue"],
     }
     assert original == {"age": 61, "labs": {"potassium": {"value": 3.2, "unit": "mmol/L"}}}
+
+
+def test_the_demo_and_the_persona_list_say_how_to_see_what_one_answer_changes() -> None:
+    demo = runner.invoke(app, ["demo", ROSA]).stdout
+    said = " ".join(demo.split("\nStep 1 of")[0].split())
+    assert f"What one answer changes: `mgk-screen compare {ROSA} --set FIELD=VALUE`, FIELD as in the answers above." in said
+    listed = runner.invoke(app, ["demo", "--list"]).stdout
+    assert "compare two with `mgk-screen compare NAME OTHER` (--set: one answer changed)." in listed
+    assert "`mgk-screen explain NAME`" in listed

@@ -63,7 +63,8 @@ def render_persona_list(personas: Sequence[Persona], folder: Path, console: Cons
         console.print(Text(_name_and_title(persona.name, persona.title, width, console)), soft_wrap=True, highlight=False)
     _say(console, "")
     _say(console, "Run one with `mgk-screen demo NAME` (add --step to pause between steps);")
-    _say(console, "see the reasoning for any answers file with `mgk-screen explain FILE`.")
+    _say(console, "see the reasoning for one with `mgk-screen explain NAME` (or any answers file);")
+    _say(console, "compare two with `mgk-screen compare NAME OTHER` (--set: one answer changed).")
 
 
 # -- the demo ---------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ def render_demo(
     _say(console, "")
     _say(console, f"The rules now run in {steps} steps; each step sees what the steps before it concluded.", indent=2)
     _say(console, SHOW_A_RULE, indent=2)
+    _say(console, f"What one answer changes: `mgk-screen compare {persona.name} --set FIELD=VALUE`, FIELD as in the answers above.", indent=2, hang=2)
     for step in walked.steps:
         pause()
         _heading(console, f"Step {step.number} of {steps}: {step.label}", style)
