@@ -185,8 +185,10 @@ def compare(
         if first == second == "-":
             raise teaching.TeachingError("stdin can be read once: give FIRST or SECOND as a file or a persona's name")
         screener = make_screener(rules, as_of)
-        first_name, first_answers = _read_answers(first, screener, examples)
-        second_name, second_answers = (first_name, first_answers) if second is None else _read_answers(second, screener, examples)
+        first_name, first_answers = _read_answers(first, screener, examples, "compared")
+        second_name, second_answers = (
+            (first_name, first_answers) if second is None else _read_answers(second, screener, examples, "compared")
+        )
         if settings or removals:
             second_answers = teaching.with_changes(second_answers, settings, removals)
             second_name += ", with " + teaching.changes_in_words(settings, removals)
@@ -213,9 +215,12 @@ def _walk(screener: Screener, answers: dict[str, Any], source: str, doing: str =
     return teaching.walk(screener, screening, answers)
 
 
-def _read_answers(source: str, screener: Screener, examples: Path | None = None) -> tuple[str, dict[str, Any]]:
+def _read_answers(
+    source: str, screener: Screener, examples: Path | None = None, doing: str = "explained"
+) -> tuple[str, dict[str, Any]]:
     """What `explain` and `compare` are given, a file or a persona's name: what to call it, and its answers."""
     from screener.fhir.records import fhir_answers, is_fhir
+    from screener.screening.pipeline import InvalidAnswers
 
     persona = _persona_named(source, examples)
     if persona is not None:
@@ -225,9 +230,12 @@ def _read_answers(source: str, screener: Screener, examples: Path | None = None)
     if not isinstance(value, dict) and not is_fhir(value):
         echo(f"mgk-screen: {source}: expected one answers object", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
-    name = "the answers on stdin" if source == "-" else source
-    # As `screen` reads it: a FHIR record gives the answers converted from it.
-    return name, fhir_answers(screener, value) if is_fhir(value) else cast("dict[str, Any]", value)  # a dict: checked above
+    if not is_fhir(value):
+        return "the answers on stdin" if source == "-" else source, cast("dict[str, Any]", value)  # a dict: checked above
+    try:  # as `screen` reads it: a FHIR record gives the answers converted from it
+        return source, fhir_answers(screener, value)
+    except InvalidAnswers as invalid:  # named by their places in the FHIR record
+        _report_invalid(source, invalid.problems, doing)
 
 
 def _persona_named(source: str, examples: Path | None) -> Persona | None:
