@@ -76,6 +76,14 @@ def test_two_personas_compared_show_every_answer_that_differs_and_the_advice_of_
     assert "Recommendations only for the second" in text
 
 
+def test_answers_given_for_the_second_only_are_listed_where_the_questionnaire_asks_them() -> None:
+    text = compare("runner-with-cramps-only", "years-on-a-ppi-with-twitches")
+    fields = [line.split(":")[0].strip() for line in text.split("The answers that differ (first -> second)\n")[1].split("\n\n")[0].splitlines()]
+    fields = [field for field in fields if not field.startswith(("inhibitor", "("))]  # a wrapped line
+    assert fields.index("ppi_over_3_months") == fields.index("medications") + 1  # the omeprazole's follow-up question
+    assert fields.index("ppi_over_3_months") < fields.index("alcohol.drinks_per_week")
+
+
 def test_the_same_answers_compared_differ_in_nothing() -> None:
     text = compare(ROSA, ROSA)
     assert section(text, "The answers that differ (first -> second)") == "none: the same answers"

@@ -73,7 +73,7 @@ def compare(ruleset: Ruleset, first: Walk, second: Walk, *, names: tuple[str, st
     """What differs between two walks, from the answers to the advice."""
     before = {line.field: line.text for line in first.answers}
     after = {line.field: line.text for line in second.answers}
-    fields = list(dict.fromkeys([*before, *after]))
+    fields = _in_questionnaire_order([*before, *after])
     answers = tuple(
         Difference(name, before.get(name, NOT_ANSWERED), after.get(name, NOT_ANSWERED))
         for name in fields
@@ -96,6 +96,15 @@ def compare(ruleset: Ruleset, first: Walk, second: Walk, *, names: tuple[str, st
         advice_only_first=tuple(text for code, text in first_advice.items() if code not in second_advice),
         advice_only_second=tuple(text for code, text in second_advice.items() if code not in first_advice),
     )
+
+
+def _in_questionnaire_order(fields: Sequence[str]) -> list[str]:
+    """Answer fields of both screenings once each, in the order the answers contract lists them
+    (``alcohol.audit_c.binge`` where ``alcohol`` is), as each walk lists its own."""
+    from screener.contract.validation import load_schema
+
+    rank = {name: index for index, name in enumerate(load_schema("answers.schema.json")["properties"])}
+    return sorted(dict.fromkeys(fields), key=lambda name: rank.get(name.split(".")[0], len(rank)))  # stable
 
 
 def _how_soon(walked: Walk) -> str:
