@@ -73,13 +73,17 @@ def test_woman_on_synjardy_with_four_days_of_diarrhea_contacts_a_clinician_today
     assert "sglt2_ketoacidosis" in codes(result)
 
 
-def test_man_on_jardiance_who_cannot_keep_fluids_down_after_a_day_reads_the_signs_of_ketoacidosis(screener: Any) -> None:
+def test_man_on_jardiance_who_cannot_keep_fluids_down_after_a_day_reads_the_signs_of_ketoacidosis(
+    screener: Any,
+) -> None:
     result = screener.screen(person(["Jardiance 10 mg"], vomiting=vomiting(1, cannot_keep_fluids_down=True)))
     assert result.urgency == "urgent"  # fluids not staying down: today, whatever the medicine
     assert "sglt2_ketoacidosis" in codes(result)
 
 
-def test_woman_on_forxiga_with_nausea_and_poor_appetite_reads_the_signs_without_a_same_day_contact(screener: Any) -> None:
+def test_woman_on_forxiga_with_nausea_and_poor_appetite_reads_the_signs_without_a_same_day_contact(
+    screener: Any,
+) -> None:
     result = screener.screen(person(["Forxiga 10 mg"], sex="female", symptoms=["nausea_poor_appetite"]))
     assert "sglt2_ketoacidosis" in codes(result)
     assert result.urgency in ("none", "routine")  # nausea alone brings the advice, not an urgency (team judgement)
@@ -145,7 +149,9 @@ def test_woman_on_lithium_sick_for_a_day_without_a_tremor_reads_the_advice_witho
     assert result.urgency != "urgent"
 
 
-@pytest.mark.parametrize("other", ["ibuprofen 400 mg", "ramipril 5 mg", "losartan 50 mg", "Entresto", "furosemide 40 mg"])
+@pytest.mark.parametrize(
+    "other", ["ibuprofen 400 mg", "ramipril 5 mg", "losartan 50 mg", "Entresto", "furosemide 40 mg"]
+)
 def test_man_on_lithium_and_a_medicine_that_raises_its_level_is_told_to_ask_about_lithium_checks(
     screener: Any, other: str
 ) -> None:
@@ -161,7 +167,9 @@ def test_man_on_lithium_and_amlodipine_gets_no_lithium_level_advice(screener: An
 
 
 # -- GLP-1 medicines --------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["Ozempic 1 mg", "Wegovy 2.4mg", "Mounjaro 5 mg", "Trulicity 1.5mg", "Victoza", "Rybelsus 7mg"])
+@pytest.mark.parametrize(
+    "name", ["Ozempic 1 mg", "Wegovy 2.4mg", "Mounjaro 5 mg", "Trulicity 1.5mg", "Victoza", "Rybelsus 7mg"]
+)
 def test_woman_on_a_glp1_medicine_vomiting_for_four_days_is_told_to_ask_about_pausing_it_without_a_same_day_contact(
     screener: Any, name: str
 ) -> None:
@@ -174,11 +182,17 @@ def test_woman_on_a_glp1_medicine_vomiting_for_four_days_is_told_to_ask_about_pa
 
 
 # -- every door renders the advice from the same data: the EHR card -------------------------------
-def test_the_ehr_card_for_a_patient_on_priadel_and_bendroflumethiazide_carries_the_lithium_advice(screener: Any) -> None:
+def test_the_ehr_card_for_a_patient_on_priadel_and_bendroflumethiazide_carries_the_lithium_advice(
+    screener: Any,
+) -> None:
     writer = CardWriter(
         fhir_context(screener.ruleset), screener.ruleset, Words.from_rules(screener.ruleset, Questionnaire.load(None))
     )
-    answers = {"age": 50, "sex": "female", "medications": ["Priadel 400 MG Modified-release tablet", "Bendroflumethiazide 2.5 MG"]}
+    answers = {
+        "age": 50,
+        "sex": "female",
+        "medications": ["Priadel 400 MG Modified-release tablet", "Bendroflumethiazide 2.5 MG"],
+    }
     entry = screener.screen_entry(answers)
     call = HookCall(services(writer.context)["patient-view"], "instance", "p1", {})
     [card] = writer.cards(call, Record("p1"), Screened(answers, entry))
