@@ -790,7 +790,7 @@ def test_potassium_possible_conditions(screener: Any, answers: dict[str, Any], k
             id="two distinct RF-mg factors",
         ),
         pytest.param(
-            {"medications": ["tacrolimus", "cetuximab"]}, "unlikely", id="two Mg-wasting drugs are one distinct factor"
+            {"medications": ["tacrolimus", "pentamidine"]}, "unlikely", id="two Mg-wasting drugs are one distinct factor"
         ),
     ],
 )

@@ -62,6 +62,9 @@ class MatchedDrug(_Model):
     drug_class: str
     matched_text: str
     via_product: str | None = None
+    other_name: str | None = Field(
+        None, description="The drug's other name as the vocabulary spells it, when written by it (salbutamol for albuterol)"
+    )
 
 
 class MedicationRecognised(_Model):

@@ -193,9 +193,16 @@ def suggested(parts: Sequence[str], corrections: Sequence[Correction]) -> str:
     if not corrections:
         return ""
     if len(parts) == 1 and len(corrections) == 1 and corrections[0].written == parts[0]:
-        return did_you_mean(corrections[0].names)
-    each = "; ".join(f"{_either(c.names)} for '{c.written}'" for c in corrections)
-    return f" (did you mean {each}?)"
+        only = corrections[0]
+        return f" ({_check_the_label(only)})" if only.check_label else did_you_mean(only.names)
+    checks = [_check_the_label(c) for c in corrections if c.check_label]
+    each = "; ".join(f"{_either(c.names)} for '{c.written}'" for c in corrections if not c.check_label)
+    return f" ({'; '.join([*checks, *([f'did you mean {each}?'] if each else [])])})"
+
+
+def _check_the_label(correction: Correction) -> str:
+    """For a plain name several products share: they differ, so the label says which."""
+    return f"products named '{correction.written}' differ: check the label for the full name, such as {_either(correction.names)}"
 
 
 def did_you_mean(names: Iterable[str]) -> str:
@@ -216,6 +223,9 @@ class Correction:
     """The part as written ("omeprazol")."""
     names: tuple[str, ...]
     """The nearest vocabulary names, best first (never empty)."""
+    check_label: bool = False
+    """The part is a plain name several products share ("Gaviscon"), and ``names`` its varieties:
+    not a misspelling, so the warning asks to check the label rather than "did you mean"."""
 
     def applied(self, entry: str) -> str:
         """``entry`` with the part replaced by the best name: "omeprazol 20 mg" → "omeprazole 20 mg"."""

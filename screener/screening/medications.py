@@ -19,7 +19,7 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +155,7 @@ class Vocabulary:
         dose: re.Pattern[str],
         dose_with_unit: re.Pattern[str],
         suggestions: NameSuggestions,
+        label_checks: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.version = version
         self.class_names = class_names
@@ -165,6 +166,8 @@ class Vocabulary:
         self._dose = dose
         self._dose_with_unit = dose_with_unit
         self._suggestions = suggestions
+        self._label_checks: Mapping[str, tuple[str, ...]] = label_checks or {}
+        """Plain names several products share ("gaviscon", as matching keys) and their varieties."""
         self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
         # By the parts not recognised, not the entry: "Zoravex 20 mg" and "Zoravex 40mg daily"
         # are two entries, and one part to find the nearest names for.
@@ -201,6 +204,7 @@ class Vocabulary:
             dose=re.compile(rf"[qx]?\d+(?:[.,]\d+)*(?:{units})?|{units}"),
             dose_with_unit=re.compile(rf"\d+(?:[.,]\d+)*(?:{units})"),
             suggestions=NameSuggestions.from_names(compiler.suggestable),
+            label_checks=compiler.label_checks,
         )
 
     def match(self, text: str) -> MedicationMatch:
@@ -213,8 +217,10 @@ class Vocabulary:
 
     def suggest(self, text: str) -> tuple[str, ...]:
         """The vocabulary names nearest to a name that matched nothing ("furosimide" →
-        furosemide), best first; empty when none is close. Only ever shown, never counted."""
-        return self._suggestions.suggest(" ".join(name_key(text)))
+        furosemide), best first; empty when none is close. Only ever shown, never counted. For a
+        plain name several products share ("Gaviscon"), the named varieties."""
+        key = " ".join(name_key(text))
+        return self._label_checks.get(key) or self._suggestions.suggest(key)
 
     def corrections(self, text: str) -> tuple[Correction, ...]:
         """For each part of a medication entry that matched nothing, the nearest names, when any
@@ -222,7 +228,18 @@ class Vocabulary:
         return self._corrections_of(self.match(text).unrecognised)
 
     def _corrections_uncached(self, parts: tuple[str, ...]) -> tuple[Correction, ...]:
-        return corrections_for(parts, self.suggest)
+        found = corrections_for(parts, self.suggest)
+        if not self._label_checks:
+            return found
+        # Only a part that is the plain name alone: "Gaviscon Double Action" names its variety.
+        return tuple(
+            replace(c, check_label=True) if self._is_label_check(c.written) else c
+            for c in found
+            if c.written in parts or not self._is_label_check(c.written)
+        )
+
+    def _is_label_check(self, written: str) -> bool:
+        return " ".join(name_key(written)) in self._label_checks
 
     def _unglued(self, tokens: list[Token]) -> list[Token]:
         """Tokens with a dose glued to a name split off ("Lasix40mg" is "Lasix" and "40mg"). A
@@ -412,6 +429,22 @@ class _Compiler:
             for name in product["names"]:
                 self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
                 self.suggestable.append((" ".join(name_key(name)), name))
+        self.label_checks = self._label_checks(data.get("check_the_label", ()))
+
+    def _label_checks(self, groups: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+        """Plain names shared by products that differ ("Gaviscon"), by matching key, with the named
+        varieties to offer. The plain name must not itself be a name (it would be counted), and
+        each variety must be one (it is offered as a name the screen reads)."""
+        checks: dict[str, tuple[str, ...]] = {}
+        for index, group in enumerate(groups):
+            where = f"check_the_label[{index}]{entry_label(group)}"
+            if name_key(group["name"]) in self._owners:
+                self.problems.append(f"{where}: '{group['name']}' is already a name in the vocabulary: it would be counted, not checked")
+            unknown = [name for name in group["varieties"] if name_key(name) not in self._owners]
+            if unknown:
+                self.problems.append(f"{where}.varieties: not names in the vocabulary: {', '.join(unknown)}")
+            checks[" ".join(name_key(group["name"]))] = tuple(group["varieties"])
+        return checks
 
     def _add_local_brands(
         self,

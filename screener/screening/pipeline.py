@@ -480,6 +480,7 @@ def _medication(match: Any) -> dict[str, Any]:
         "matches": [
             {"generic": d.generic, "drug_class": d.drug_class, "matched_text": d.matched_text}
             | ({"via_product": d.via_product} if d.via_product else {})
+            | ({"other_name": d.other_name} if d.other_name else {})
             for d in match.drugs
         ],
         "counted": match.counted,
