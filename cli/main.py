@@ -67,6 +67,7 @@ app = typer.Typer(
         "Teaching:\n"
         "  mgk-screen demo --list    the personas (demo NAME walks one through)\n"
         "  mgk-screen explain FILE   why a result came out as it did\n"
+        "  mgk-screen compare A B    what differs (or: compare A --set PATH=VALUE)\n"
         "  mgk-screen rules list     the rule catalogue (rules show ID: one rule)"
     ),
     no_args_is_help=True,

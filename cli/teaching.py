@@ -28,6 +28,8 @@ from screener.errors import ExitCode
 
 if TYPE_CHECKING:
     from screener.contract.validation import Problem
+    from screener.screening.pipeline import Screener
+    from screener.teaching import Persona, Walk
 
 rules_app = typer.Typer(
     help="The rule catalogue: list, show one rule, draw how rules feed each other, check a rule folder.",
@@ -67,8 +69,8 @@ class _Pauser:
             echo("")  # also at Ctrl-C: the shell's prompt then starts on a line of its own
 
 
-def _report_invalid(source: str, problems: Sequence[Problem]) -> NoReturn:
-    echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be explained:", err=True)
+def _report_invalid(source: str, problems: Sequence[Problem], doing: str = "explained") -> NoReturn:
+    echo(f"mgk-screen: {source}: the answers are not valid, so they cannot be {doing}:", err=True)
     for problem in problems:
         echo(f"  {problem.path}: {problem.message}", err=True)
     raise typer.Exit(int(ExitCode.INVALID_RECORDS))
@@ -112,7 +114,7 @@ def explain(
     file: Annotated[
         str,
         typer.Argument(
-            help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), or - for stdin.",
+            help="One answers file (a JSON object, or a FHIR QuestionnaireResponse or one patient's Bundle), - for stdin, or a persona's name.",
             metavar="FILE",
         ),
     ],
@@ -126,25 +128,12 @@ def explain(
     Ends with "why not": what was missing for the headline to reach the next level.
     """
     from screener import teaching
-    from screener.fhir.records import fhir_answers, is_fhir
-    from screener.screening.pipeline import InvalidAnswers
     from screener.teaching.render import render_tree
 
     with handled_errors():
         screener = make_screener(rules, as_of)
-        _refuse_a_persona_name(file)
-        value = read_json_input(file)
-        refuse_a_result(value, file)
-        if not isinstance(value, dict) and not is_fhir(value):
-            echo(f"mgk-screen: {file}: expected one answers object", err=True)
-            raise typer.Exit(int(ExitCode.INVALID_RECORDS))
-        try:
-            # As `screen` reads it: a FHIR record gives the answers converted from it.
-            answers = fhir_answers(screener, value) if is_fhir(value) else cast("dict[str, Any]", value)  # a dict: checked above
-            screening = screener.run(answers)
-        except InvalidAnswers as invalid:
-            _report_invalid(file, invalid.problems)
-        walked = teaching.walk(screener, screening, answers)
+        _, answers = _read_answers(file, screener)
+        walked = _walk(screener, answers, file)
         tree = teaching.explanation_tree(walked)
     if as_json:
         echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
@@ -153,29 +142,123 @@ def explain(
     render_tree(tree, stdout_console(plain), plain=_plain(plain), title="Why this result" + (f", for {walked.id}" if named else ""))
 
 
-def _refuse_a_persona_name(file: str) -> None:
-    """`explain NAME` with a persona's name (as `demo` takes it): say which file to give instead."""
+@app.command(cls=Command)
+def compare(
+    first: Annotated[str, typer.Argument(help="A persona's name or an answers file.", metavar="FIRST")],
+    second: Annotated[
+        str | None,
+        typer.Argument(help="Another persona or answers file (default: FIRST, changed by --set and --unset).", metavar="[SECOND]"),
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change one answer of the second: PATH=VALUE, dotted as the answers file nests (labs.magnesium.value=0.55). Repeatable.",
+            metavar="PATH=VALUE",
+        ),
+    ] = None,
+    removals: Annotated[
+        list[str] | None,
+        typer.Option("--unset", help="Make one answer of the second unanswered (symptoms). Repeatable.", metavar="PATH"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    examples: ExamplesOption = None,
+    rules: RulesOption = None,
+    plain: PlainOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Compare two screenings, or one with an answer changed: what differs in the answers, the levels,
+    how soon, the rules that fired and the advice.
+
+    `mgk-screen compare low-potassium-result-only --set low_potassium_despite_supplements=true`
+    """
+    from screener import teaching
+    from screener.teaching.render import render_comparison
+
+    settings, removals = settings or [], removals or []
+    with handled_errors():
+        if second is None and not settings and not removals:
+            raise teaching.TeachingError(
+                "compare needs a second screening: SECOND, or an answer of FIRST changed",
+                hint=f"`mgk-screen compare FIRST SECOND`, or `mgk-screen compare FIRST {teaching.SET_EXAMPLE}`",
+            )
+        if first == second == "-":
+            raise teaching.TeachingError("stdin can be read once: give FIRST or SECOND as a file or a persona's name")
+        screener = make_screener(rules, as_of)
+        first_name, first_answers = _read_answers(first, screener, examples, "compared")
+        second_name, second_answers = (
+            (first_name, first_answers) if second is None else _read_answers(second, screener, examples, "compared")
+        )
+        if settings or removals:
+            second_answers = teaching.with_changes(second_answers, settings, removals)
+            second_name += ", with " + teaching.changes_in_words(settings, removals)
+        comparison = teaching.compare(
+            screener.ruleset,
+            _walk(screener, first_answers, first_name, "compared"),
+            _walk(screener, second_answers, second_name, "compared"),
+            names=(first_name, second_name),
+        )
+    if as_json:
+        echo(json.dumps(comparison.as_dict(), indent=2, ensure_ascii=False))
+        return
+    render_comparison(comparison, stdout_console(plain), plain=_plain(plain))
+
+
+def _walk(screener: Screener, answers: dict[str, Any], source: str, doing: str = "explained") -> Walk:
+    from screener import teaching
+    from screener.screening.pipeline import InvalidAnswers
+
+    try:
+        screening = screener.run(answers)
+    except InvalidAnswers as invalid:
+        _report_invalid(source, invalid.problems, doing)
+    return teaching.walk(screener, screening, answers)
+
+
+def _read_answers(
+    source: str, screener: Screener, examples: Path | None = None, doing: str = "explained"
+) -> tuple[str, dict[str, Any]]:
+    """What `explain` and `compare` are given, a file or a persona's name: what to call it, and its answers."""
+    from screener.fhir.records import fhir_answers, is_fhir
+    from screener.screening.pipeline import InvalidAnswers
+
+    persona = _persona_named(source, examples)
+    if persona is not None:
+        return f"the persona {persona.name}", persona.answers
+    value = read_json_input(source)
+    refuse_a_result(value, source)
+    if not isinstance(value, dict) and not is_fhir(value):
+        echo(f"mgk-screen: {source}: expected one answers object", err=True)
+        raise typer.Exit(int(ExitCode.INVALID_RECORDS))
+    if not is_fhir(value):
+        return "the answers on stdin" if source == "-" else source, cast("dict[str, Any]", value)  # a dict: checked above
+    try:  # as `screen` reads it: a FHIR record gives the answers converted from it
+        return source, fhir_answers(screener, value)
+    except InvalidAnswers as invalid:  # named by their places in the FHIR record
+        _report_invalid(source, invalid.problems, doing)
+
+
+def _persona_named(source: str, examples: Path | None) -> Persona | None:
+    """The persona ``source`` names when it is no file (as `demo` takes it); a name close to a
+    persona's gets "did you mean the persona"; anything else is read as a file."""
     from screener import teaching
     from screener.errors import ScreenerError
     from screener.teaching.words import suggest
 
-    if file == "-" or Path(file).exists() or "/" in file or "\\" in file:
-        return
+    if source == "-" or Path(source).exists() or "/" in source or "\\" in source:
+        return None
+    folder = teaching.personas_folder(examples)
     try:
-        persona = teaching.load_persona(file, teaching.personas_folder())
+        return teaching.load_persona(source, folder)
     except ScreenerError:
-        names = [persona.name for persona in teaching.list_personas(teaching.personas_folder())]
-        close = suggest(file.removesuffix(".json"), names)
+        names = [persona.name for persona in teaching.list_personas(folder)]
+        close = suggest(source.removesuffix(".json"), names)
         if not close:
-            return  # not a persona either: the usual "cannot read file" follows
+            return None  # not a persona either: the usual "cannot read file" follows
         raise teaching.TeachingError(
-            f"{file}: no such file, nor a persona{close.replace('did you mean', 'did you mean the persona')}",
-            hint="explain takes an answers file; `mgk-screen demo --list` lists the personas and `mgk-screen demo NAME` walks one",
+            f"{source}: no such file, nor a persona{close.replace('did you mean', 'did you mean the persona')}",
+            hint="give an answers file or a persona's name; `mgk-screen demo --list` lists the personas",
         ) from None
-    raise teaching.TeachingError(
-        f"{file}: no such file, but it is the name of a persona",
-        hint=f"explain its answers file: `mgk-screen explain {persona.path}`; `mgk-screen demo {persona.name}` walks it step by step",
-    )
 
 
 @rules_app.command("list", cls=Command)

@@ -4,8 +4,12 @@
   "Runner-With-Cramps-Only") is that persona, not "no persona ... did you mean".
 - `mgk-screen --help` says where to start, and where the teaching side is (the personas, the
   traces, the rule catalogue): command summaries cut at 45 characters did not say.
-- `explain runner` (a persona's name cut short, where a file is wanted) names the nearest persona
-  and how to walk it, instead of only "cannot read file".
+- `explain NAME` explains the persona: after `pip install .` its file is deep in site-packages,
+  and the name is what a teacher has. `explain runner` (a name cut short) names the nearest
+  persona, instead of only "cannot read file".
+- An unknown persona is not said to be missing from a site-packages folder the teacher never
+  chose; words of a persona's title ("will not correct") find it, as words of a rule's title find
+  the rule ("potassium that will not correct": both rules with that title come first).
 - Ctrl-C at "Press Enter to continue" (`demo --step`) stops with exit 130 and ends the line, so
   the shell's prompt does not start after "Press Enter to continue".
 - A result given where answers are wanted (`screen`, `explain`, `ask --resume` on a line of the
@@ -37,6 +41,29 @@ def test_a_name_that_is_no_persona_still_gets_the_nearest() -> None:
     assert "no persona 'runner with cramps'" in run.stderr and "did you mean 'runner-with-cramps-only'" in run.stderr
 
 
+def test_an_unknown_persona_names_no_installed_folder_and_words_of_a_title_find_it() -> None:
+    run = runner.invoke(app, ["demo", "will not correct"])
+    assert run.exit_code == 2
+    assert run.stderr.startswith("mgk-screen: no persona 'will not correct' (did you mean 'low-potassium-despite-supplements'?)\n")
+    assert "site-packages" not in run.stderr and "personas (" not in run.stderr
+
+
+def test_an_unknown_persona_of_another_folder_names_that_folder(tmp_path: Path) -> None:
+    (tmp_path / "rosa.json").write_text("{}", encoding="utf-8")
+    run = runner.invoke(app, ["demo", "rosy", "--examples", str(tmp_path)])
+    assert run.exit_code == 2
+    assert f"no persona 'rosy' in {tmp_path}" in run.stderr
+
+
+def test_words_of_a_rule_title_suggest_every_rule_with_that_title_first() -> None:
+    run = runner.invoke(app, ["rules", "show", "potassium that will not correct"])
+    assert run.exit_code == 2
+    assert (
+        "unknown rule 'potassium that will not correct' (did you mean "
+        "'magnesium_likely_refractory_low_potassium' or 'potassium_likely_refractory'"
+    ) in run.stderr
+
+
 def test_the_top_level_help_says_where_to_start_and_where_the_teaching_commands_are() -> None:
     run = runner.invoke(app, ["--help"])
     assert run.exit_code == 0
@@ -46,10 +73,11 @@ def test_the_top_level_help_says_where_to_start_and_where_the_teaching_commands_
         "mgk-screen screen FILE",
         "mgk-screen demo --list",
         "mgk-screen explain FILE",
+        "mgk-screen compare A B",
         "mgk-screen rules list",
     ]
     assert "Teaching:" in run.stdout
-    for command in (["demo", "--list"], ["rules", "list"]):
+    for command in (["demo", "--list"], ["rules", "list"], ["compare", "runner-with-cramps-only", "teenager-with-stomach-bug"]):
         assert runner.invoke(app, command).exit_code == 0, "each named command runs as written"
 
 
@@ -57,7 +85,7 @@ def test_explain_with_part_of_a_persona_name_names_the_persona() -> None:
     run = runner.invoke(app, ["explain", "runner"])
     assert run.exit_code == 2
     assert "runner: no such file, nor a persona (did you mean the persona 'runner-with-cramps-only'?)" in run.stderr
-    assert "`mgk-screen demo NAME` walks one" in run.stderr
+    assert "give an answers file or a persona's name; `mgk-screen demo --list` lists the personas" in run.stderr
 
 
 def test_explain_with_a_missing_file_that_is_like_no_persona_says_only_that_it_cannot_be_read() -> None:

@@ -12,6 +12,7 @@ twice. For a notebook::
 
 - ``personas``: the teaching cases (answers + story);
 - ``walk``: one screening step by step, and as a tree with "why not";
+- ``compare``: two screenings side by side, or one with an answer changed (``with_changes``);
 - ``catalogue``: every rule as a reviewer reads it, and which rules feed which;
 - ``docs``: ``docs/rules.md`` (``python -m screener.teaching --write-docs``);
 - ``words``: facts and conditions in plain words;
@@ -33,6 +34,7 @@ from screener.teaching.catalogue import (
     rule_entry,
     rules_in_step_order,
 )
+from screener.teaching.compare import SET_EXAMPLE, Comparison, changes_in_words, compare, with_changes
 from screener.teaching.docs import DOCS_COMMAND, DOCS_PATH, main, rules_markdown, write_docs
 from screener.teaching.personas import DEFAULT_PERSONAS, Persona, list_personas, load_persona, personas_folder
 from screener.teaching.walk import Node, Walk, answer_lines, explanation_tree, walk, why_not
@@ -42,6 +44,8 @@ __all__ = [
     "DEFAULT_PERSONAS",
     "DOCS_COMMAND",
     "DOCS_PATH",
+    "SET_EXAMPLE",
+    "Comparison",
     "Graph",
     "Node",
     "Persona",
@@ -50,6 +54,8 @@ __all__ = [
     "Walk",
     "answer_lines",
     "catalogue",
+    "changes_in_words",
+    "compare",
     "condition_lines",
     "condition_text",
     "consumed_by",
@@ -69,6 +75,7 @@ __all__ = [
     "rules_markdown",
     "walk",
     "why_not",
+    "with_changes",
     "words",
     "write_docs",
 ]

@@ -108,7 +108,9 @@ def rule_entry(screener: Screener, rule_id: str) -> RuleEntry:
         titled = [rule.id for rule in ruleset.rules if _as_words(rule.title).split() == wanted]
         by_title = [rule.id for rule in ruleset.rules if wanted and all(word in _as_words(rule.title) for word in wanted)]
         hint = "`mgk-screen rules list` shows every rule id; `mgk-screen rules list --search WORD` finds rules by a word"
-        raise TeachingError(f"unknown rule '{rule_id}'{suggest(normalised, ids, first=titled, also=by_title)}", hint=hint)
+        # Words of a title say more than a near spelling of an id: those rules come first.
+        first = list(dict.fromkeys([*titled, *by_title]))
+        raise TeachingError(f"unknown rule '{rule_id}'{suggest(normalised, ids, first=first)}", hint=hint)
     return _entry(screener, ruleset.rule(normalised), produced_by(ruleset), consumed_by(ruleset))
 
 

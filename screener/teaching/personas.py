@@ -93,11 +93,19 @@ def load_persona(name: str, folder: Path) -> Persona:
         spoken = re.sub(r"[\s_-]+", "-", name.strip().lower())
         if spoken in names:
             return _read_persona(folder / f"{spoken}.json")
+        # The shipped personas' folder is deep in site-packages: naming it tells a teacher nothing.
+        where = "" if folder.resolve() == shipped_personas().resolve() else f" in {folder}"
         raise TeachingError(
-            f"no persona '{name}' in {folder}{suggest(name, names)}",
+            f"no persona '{name}'{where}{suggest(name, names, also=_titled(name, folder))}",
             hint="`mgk-screen demo --list` lists the personas",
         )
     return _read_persona(path)
+
+
+def _titled(words: str, folder: Path) -> list[str]:
+    """The personas whose title holds every word given ("will not correct")."""
+    wanted = re.sub(r"[\s_-]+", " ", words.lower()).split()
+    return [persona.name for persona in list_personas(folder) if wanted and all(word in persona.title.lower() for word in wanted)]
 
 
 def _read_persona(path: Path) -> Persona:

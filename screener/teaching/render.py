@@ -15,6 +15,7 @@ from rich.tree import Tree
 
 from screener.render import wrap
 from screener.teaching.catalogue import RuleEntry
+from screener.teaching.compare import Comparison, RuleFired
 from screener.teaching.personas import Persona
 from screener.teaching.walk import Node, Walk
 from screener.teaching.words import red_flag_heading
@@ -62,7 +63,8 @@ def render_persona_list(personas: Sequence[Persona], folder: Path, console: Cons
         console.print(Text(_name_and_title(persona.name, persona.title, width, console)), soft_wrap=True, highlight=False)
     _say(console, "")
     _say(console, "Run one with `mgk-screen demo NAME` (add --step to pause between steps);")
-    _say(console, "see the reasoning for any answers file with `mgk-screen explain FILE`.")
+    _say(console, "see the reasoning for one with `mgk-screen explain NAME` (or any answers file);")
+    _say(console, "compare two with `mgk-screen compare NAME OTHER` (--set: one answer changed).")
 
 
 # -- the demo ---------------------------------------------------------------------------------
@@ -96,6 +98,7 @@ def render_demo(
     _say(console, "")
     _say(console, f"The rules now run in {steps} steps; each step sees what the steps before it concluded.", indent=2)
     _say(console, SHOW_A_RULE, indent=2)
+    _say(console, f"What one answer changes: `mgk-screen compare {persona.name} --set FIELD=VALUE`, FIELD as in the answers above.", indent=2, hang=2)
     for step in walked.steps:
         pause()
         _heading(console, f"Step {step.number} of {steps}: {step.label}", style)
@@ -150,6 +153,48 @@ def render_tree(root: Node, console: Console, *, plain: bool = False, title: str
 def _grow(branch: Tree, node: Node) -> None:
     for child in node.children:
         _grow(branch.add(Text(child.label, style=NODE_STYLE.get(child.kind, ""))), child)
+
+
+# -- two screenings compared -----------------------------------------------------------------
+def render_comparison(comparison: Comparison, console: Console, *, plain: bool = False) -> None:
+    """Two screenings side by side: the answers that differ, then what changed along the chain."""
+    style = _Styler(plain)
+    _say(console, f"Compare: {comparison.first}", style("bold"), hang=9)
+    _say(console, f"   with: {comparison.second}", style("bold"), hang=9)
+    _heading(console, "The answers that differ (first -> second)", style)
+    if not comparison.answers:
+        _say(console, "none: the same answers", style("dim"), indent=2)
+    for answer in comparison.answers:
+        _say(console, f"{answer.what}: {answer.before} -> {answer.after}", indent=2, hang=4)
+    _heading(console, "What the screen says (first -> second)", style)
+    for outcome in comparison.outcome:
+        if outcome.same:
+            _say(console, f"{outcome.what}: {outcome.before} (the same)", style("dim"), indent=2, hang=4)
+        else:
+            _say(console, f"{outcome.what}: {outcome.before} -> {outcome.after} (changed)", style("bold yellow"), indent=2, hang=4)
+    for which, rules in (("first", comparison.only_first), ("second", comparison.only_second)):
+        _heading(console, f"Rules that fire only for the {which} ({len(rules)})", style)
+        if not rules:
+            _say(console, "none", style("dim"), indent=2)
+        for rule in rules:
+            _fired_alone(console, rule, style)
+    for which, advice in (("first", comparison.advice_only_first), ("second", comparison.advice_only_second)):
+        _heading(console, f"Recommendations only for the {which} ({len(advice)})", style)
+        if not advice:
+            _say(console, "none", style("dim"), indent=2)
+        for text in advice:
+            _say(console, f"- {text}", indent=2, hang=2)
+    _say(console, "")
+    _say(console, SHOW_A_RULE, style("dim"))
+    _say(console, "`mgk-screen demo NAME` or `mgk-screen explain FILE` walks either one in full.", style("dim"))
+
+
+def _fired_alone(console: Console, rule: RuleFired, style: _Styler) -> None:
+    _say(console, f"- {rule.title}  [{rule.id}]", indent=2, hang=2)
+    _say(console, f"step {rule.step}: {rule.step_label}", style("dim"), indent=6, hang=4)
+    for because in rule.because:
+        _say(console, f"because {because}", style("dim"), indent=6, hang=4)
+    _say(console, f"concludes: {rule.concludes}", style("cyan"), indent=6, hang=4)
 
 
 # -- the rule catalogue -----------------------------------------------------------------------
