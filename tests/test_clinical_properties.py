@@ -40,7 +40,10 @@ RECOMMENDATION_ORDER = (
     "child_dehydration_signs", "refeeding_care",  # not in the spec: children and eating disorders (README departures)
     "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
-    "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check", "no_potassium_self_supplement",
+    "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent (README)
+    "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check",
+    "lithium_interaction",  # not in the spec (README)
+    "no_potassium_self_supplement",
     "no_magnesium_self_supplement", "alcohol_support",
     "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
     "answer_more_questions", "general_advice",
@@ -370,10 +373,13 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     assert ("refeeding_care" in recommendation_codes) is eating_disorder
     food_advice = max(mg, k) >= 1 and not magnesium_capped and not emergency and not eating_disorder
     assert ("food_sources" in recommendation_codes) is food_advice
-    # A red flag of the past two weeks with "happening now" unanswered brings the emergency safety net.
+    # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was
+    # left unanswered (if it is happening now, or comes back) or answered "none" (if it comes back).
     recent_red_flag = bool(set(record.get("symptoms") or ()) & RECENT_RED_FLAGS)
     unanswered_now = record.get("red_flags_now") is None
-    assert ("emergency_if_happening_now" in recommendation_codes) is (recent_red_flag and unanswered_now and not emergency)
+    assert ("emergency_if_happening_now" in recommendation_codes) is (recent_red_flag and not emergency)
+    safety_net = [r.text for r in result.recommendations if r.code == "emergency_if_happening_now"]
+    assert all(("was not answered" in text) is unanswered_now and "comes back" in text for text in safety_net)
     refractory = record.get("low_potassium_despite_supplements") is True
     assert ("check_magnesium_with_potassium" in recommendation_codes) is ((k >= 1 or refractory) and not magnesium_capped)
 

@@ -3,7 +3,8 @@ from the written spec").
 
 - A red flag of the past two weeks with the "happening now" question left unanswered (common in
   spreadsheets, JSON and FHIR data) was explained as "(not now)", which nobody said; the person
-  now reads that if it is happening now, or comes back, it is an emergency.
+  now reads that if it is happening now, or comes back, it is an emergency; one who answered that
+  nothing is happening now reads that if it comes back, it is an emergency (the usual safety net).
 - Twitches, tremor, tingling, spasms and weakness were called "a specific sign" of low magnesium
   or potassium; they are only more typical of it than the general symptoms.
 - Diet tips stood beside "seek emergency care now", where they play the emergency down.
@@ -68,7 +69,7 @@ def test_teacher_whose_spreadsheet_row_gives_a_red_flag_of_last_week_but_no_now_
     assert "(not now)" not in explanation(result, f"red_flag_recent_{symptom}")
 
 
-def test_two_rows_of_a_clinic_spreadsheet_differ_only_in_the_empty_now_cell_and_only_that_one_gets_the_safety_net(
+def test_two_rows_of_a_clinic_spreadsheet_differ_only_in_the_empty_now_cell_and_each_gets_its_own_safety_net(
     tmp_path: Path,
 ) -> None:
     sheet = tmp_path / "clinic.csv"
@@ -79,16 +80,22 @@ def test_two_rows_of_a_clinic_spreadsheet_differ_only_in_the_empty_now_cell_and_
     advice = {entry["id"]: [r["code"] for r in entry["recommendations"]] for entry in entries}
     assert advice == {
         "ann": ["contact_clinician_today", "emergency_if_happening_now"],
-        "bob": ["contact_clinician_today"],
+        "bob": ["contact_clinician_today", "emergency_if_happening_now"],
     }
+    net = {entry["id"]: entry["recommendations"][1]["text"] for entry in entries}
+    assert net["ann"].startswith("Whether anything is happening right now was not answered.")
+    assert net["bob"].startswith("If the chest pain, fainting, seizure, trouble breathing or severe weakness you had")
 
 
-def test_woman_who_fainted_last_week_and_said_nothing_is_happening_now_reads_a_true_reason_and_no_safety_net(
+def test_woman_who_fainted_last_week_and_said_nothing_is_happening_now_is_told_to_call_if_it_comes_back(
     screener: Any,
 ) -> None:
     result = screener.screen({"age": 60, "medications": [], "symptoms": ["fainting"], "red_flags_now": []})
-    assert result.urgency == "urgent"
-    assert "emergency_if_happening_now" not in codes(result)  # she answered: nothing is happening now
+    assert result.urgency == "urgent"  # nothing is happening now: today, not an emergency
+    assert codes(result) == ["contact_clinician_today", "emergency_if_happening_now"]
+    net = result.recommendations[1].text
+    assert "comes back, call your local emergency number (911 in the US, 999 in the UK, 112 in Europe)" in net
+    assert "not answered" not in net  # she answered: nothing is happening now
     assert explanation(result, "red_flag_recent_fainting").startswith(
         "Fainting in the past two weeks, not said to be happening now, needs a clinician today."
     )

@@ -57,7 +57,7 @@ def test_a_brand_in_round_brackets_after_a_known_drug_is_still_reported(vocabula
         ("NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector", ("Epinephrine",)),
         ("Leuprolide Acetate 7.5 MG Prefilled Syringe", ("Leuprolide Acetate",)),
         ("Leuprolide Acetate 7.5 MG Pre-filled Syringe", ("Leuprolide Acetate",)),
-        ("3 ML Liraglutide 6 MG/ML Pen Injector", ("Liraglutide",)),
+        ("3 ML Zoravex 6 MG/ML Pen Injector", ("Zoravex",)),
         ("3 ML Zoravex 100 UNT/ML Cartridge", ("Zoravex",)),
     ],
 )
@@ -78,6 +78,7 @@ def test_packaging_words_are_not_reported_only_the_unknown_medicine_is(vocabular
         ("Omeprazole 20 MG Delayed-Release Oral Capsule", ["omeprazole"]),
         ("24 HR Metoprolol succinate 50 MG Extended Release Oral Tablet", ["metoprolol"]),
         ("Furosemide 20 MG Disintegrating Oral Tablet", ["furosemide"]),
+        ("3 ML Liraglutide 6 MG/ML Pen Injector", ["liraglutide"]),
     ],
 )
 def test_rxnorm_dose_forms_around_a_known_drug_leave_nothing_unrecognised(

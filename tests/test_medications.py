@@ -200,6 +200,18 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "glimepiride": ["Amaryl"],
         "glibenclamide": ["glyburide", "Daonil"],
     },
+    # GLP-1 medicines (sick-day advice only) and lithium (its own advice, and a same-day contact with
+    # prolonged gut losses): recognised so that they stop bringing "ask a pharmacist" (README).
+    "glp1_agonist": {
+        "semaglutide": ["Ozempic", "Wegovy", "Rybelsus"],
+        "liraglutide": ["Victoza", "Saxenda"],
+        "dulaglutide": ["Trulicity"],
+        "exenatide": ["Byetta", "Bydureon"],
+        "tirzepatide": ["Mounjaro", "Zepbound"],
+    },
+    "lithium": {
+        "lithium": ["Priadel", "Camcolit", "Lithobid", "Eskalith", "lithium carbonate", "lithium citrate"],
+    },
     "insulin": {
         "insulin": ["Humulin", "regular insulin", "NPH insulin"],
         "insulin glargine": ["Lantus", "Toujeo"],
@@ -1017,6 +1029,9 @@ def test_every_medicine_class_is_named_in_words_where_a_result_says_why(vocabula
         ("Synjardy 12.5 mg/1000 mg", {"empagliflozin": "sglt2_inhibitor", "metformin": "metformin"}),
         ("gliclazide MR 30 mg", {"gliclazide": "sulfonylurea"}),
         ("Januvia 100 mg", {"sitagliptin": "no_known_effect"}),
+        ("Ozempic 1 mg weekly", {"semaglutide": "glp1_agonist"}),
+        ("Mounjaro 5mg", {"tirzepatide": "glp1_agonist"}),
+        ("Xultophy 100/3.6", {"insulin degludec": "insulin", "liraglutide": "glp1_agonist"}),
     ],
 )
 def test_diabetes_and_heart_failure_medicines_are_recognised_and_count_for_sick_day_advice_only(

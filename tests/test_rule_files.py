@@ -118,7 +118,10 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "child_dehydration_signs", "refeeding_care",  # not in the spec: children and eating disorders (README departures)
         "check_magnesium_with_potassium", "check_magnesium",
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
-        "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check", "no_potassium_self_supplement",
+        "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent
+        "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check",
+        "lithium_interaction",  # not in the spec: lithium with a medicine that raises its level
+        "no_potassium_self_supplement",
         "no_magnesium_self_supplement", "alcohol_support", "fluids_for_gi_losses", "food_sources", "digoxin_check",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting", "answer_more_questions", "general_advice",
     )  # fmt: skip

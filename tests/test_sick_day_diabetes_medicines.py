@@ -1,8 +1,10 @@
 """Medicine sick-day rules cover diabetes medicines too: metformin, SGLT2 inhibitors and
 sulfonylureas (the NHS Scotland Medicine Sick Day Rules card lists metformin; UK NHS leaflets and
 the PAUSE consensus add SGLT2 inhibitors; Diabetes Canada's SADMANS list names sulfonylureas).
-They join the `sick_day_medicines` advice the way NSAIDs do, for the advice only: they lose no
-potassium or magnesium, so they raise no level, no urgency and are no risk factor. Insulin is
+They join the `sick_day_medicines` advice the way NSAIDs do: they lose no potassium or magnesium,
+so they raise no level and are no risk factor, and metformin and sulfonylureas raise no urgency.
+SGLT2 inhibitors, since a clinician's review, make over 48 hours of gut losses a same-day contact
+(ketoacidosis with a normal blood sugar: test_clinical_sick_day_lithium_glp1.py). Insulin is
 recognised (it shifts potassium into cells, a shift the screen does not count) and is never on
 the pause list: sick-day guidance is never to stop insulin. README, "Where we departed from the
 written spec", says why, and `sick_day_rules` / `watson_2023` in rules/ruleset.json name the
@@ -60,12 +62,17 @@ def test_gardener_on_metformin_vomiting_for_five_days_is_told_which_medicines_to
     assert "sick_day_medicines" not in codes(without)
 
 
-def test_nurse_on_dapagliflozin_with_four_days_of_diarrhea_is_told_to_ask_about_pausing_it(screener: Any) -> None:
+def test_nurse_on_dapagliflozin_with_four_days_of_diarrhea_is_told_to_ask_about_pausing_it_today(screener: Any) -> None:
     nurse = {"age": 59, "sex": "female", "conditions": ["heart_failure"], "diarrhea": FOUR_DAYS_OF_DIARRHEA}
     on_dapagliflozin = screen(screener, {**nurse, "medications": ["Forxiga 10 mg"]})
+    without = screen(screener, nurse)
     assert "sick_day_medicines" in codes(on_dapagliflozin)
     assert "SGLT2 inhibitor like dapagliflozin" in text_of(on_dapagliflozin, "sick_day_medicines")
-    assert what_counts(on_dapagliflozin) == what_counts(screen(screener, nurse))
+    # ketoacidosis: a same-day contact, and nothing else moves (no level, risk factor or red flag)
+    assert on_dapagliflozin.urgency == "urgent"
+    assert "urgent_sick_day_rules" in fired(on_dapagliflozin)
+    assert levels(on_dapagliflozin) == levels(without)
+    assert on_dapagliflozin.risk_factors == without.risk_factors
 
 
 def test_taxi_driver_on_gliclazide_vomiting_for_five_days_is_told_to_ask_about_pausing_it(screener: Any) -> None:
@@ -92,10 +99,15 @@ def test_retired_teacher_on_a_combination_diabetes_pill_with_diarrhea_gets_the_s
 ) -> None:
     teacher = {"age": 71, "sex": "female", "diarrhea": FOUR_DAYS_OF_DIARRHEA}
     result = screen(screener, {**teacher, "medications": [product]})
+    without = screen(screener, teacher)
     assert diabetes_classes <= classes_of(result)
     assert not [warning for warning in result.warnings if "medication" in warning.lower()]
     assert "sick_day_medicines" in codes(result)
-    assert what_counts(result) == what_counts(screen(screener, teacher))
+    if "sglt2_inhibitor" in diabetes_classes:  # ketoacidosis: a same-day contact, nothing else moves
+        assert result.urgency == "urgent"
+        assert (levels(result), result.risk_factors) == (levels(without), without.risk_factors)
+    else:
+        assert what_counts(result) == what_counts(without)
 
 
 @pytest.mark.parametrize(
@@ -118,12 +130,13 @@ def test_retired_teacher_on_a_combination_diabetes_pill_with_diarrhea_gets_the_s
         ),
     ],
 )
-@pytest.mark.parametrize("diabetes_medicine", ["metformin 1 g", "Jardiance 10 mg", "glimepiride 2 mg"])
+@pytest.mark.parametrize("diabetes_medicine", ["metformin 1 g", "glimepiride 2 mg", "Ozempic 1 mg"])
 def test_a_diabetes_medicine_on_the_sick_day_lists_changes_the_advice_and_nothing_else(
     screener: Any, baseline: dict[str, Any], diabetes_medicine: str
 ) -> None:
     # None of the baselines takes a medicine that brings the sick-day advice by itself (a diuretic,
-    # a RAAS blocker, digoxin or an NSAID), so the advice is the diabetes medicine's doing.
+    # a RAAS blocker, digoxin or an NSAID), so the advice is the diabetes medicine's doing. (An SGLT2
+    # inhibitor also makes it a same-day contact: test_clinical_sick_day_lithium_glp1.py.)
     ill = {"age": 64, "vomiting": FIVE_DAYS_OF_VOMITING, **baseline}
     without = screen(screener, ill)
     with_it = screen(screener, {**ill, "medications": [*baseline.get("medications", []), diabetes_medicine]})
