@@ -36,7 +36,9 @@ STEP_ORDER = (
 # screening-logic section 6, in table order (most urgent first), with the red-flag safety net (README)
 RECOMMENDATION_ORDER = (
     "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
-    "discuss_at_next_visit", "check_magnesium_with_potassium", "check_magnesium",
+    "discuss_at_next_visit",
+    "child_dehydration_signs", "refeeding_care",  # not in the spec: children and eating disorders (README departures)
+    "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
     "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent (README)
     "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check",
@@ -364,9 +366,13 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     if magnesium_capped:
         assert mg == 0
     assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic or bool(high_mg))
-    # Diet tips never stand beside "seek emergency care now" (README, departures).
+    # Diet tips never stand beside "seek emergency care now", nor replace the refeeding advice of an
+    # eating disorder (README, departures).
     emergency = result.urgency == "emergency"
-    assert ("food_sources" in recommendation_codes) is (max(mg, k) >= 1 and not magnesium_capped and not emergency)
+    eating_disorder = "eating_disorder" in (record.get("conditions") or ())
+    assert ("refeeding_care" in recommendation_codes) is eating_disorder
+    food_advice = max(mg, k) >= 1 and not magnesium_capped and not emergency and not eating_disorder
+    assert ("food_sources" in recommendation_codes) is food_advice
     # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was
     # left unanswered (if it is happening now, or comes back) or answered "none" (if it comes back).
     recent_red_flag = bool(set(record.get("symptoms") or ()) & RECENT_RED_FLAGS)

@@ -114,7 +114,9 @@ def test_every_recommendation_text_is_used_and_every_code_has_a_text(ruleset: Ru
 def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> None:
     assert ruleset.recommendation_order == (
         "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
-        "discuss_at_next_visit", "check_magnesium_with_potassium", "check_magnesium",
+        "discuss_at_next_visit",
+        "child_dehydration_signs", "refeeding_care",  # not in the spec: children and eating disorders (README departures)
+        "check_magnesium_with_potassium", "check_magnesium",
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
         "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent
         "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check",
