@@ -25,16 +25,17 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.contract.coverage import CORE_SECTION_WORDS, in_words, missing_core_sections
+from screener.contract.coverage import in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 from screener.errors import terminal_safe
+from screener.headline import Headline, core_words
 
 if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
 
 LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "green"}
+FEW_ANSWERS_STYLE = "bold yellow"
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}
-LEVEL_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
 NOT_ENOUGH_ANSWERS = "Not enough answers to screen"
 
 
@@ -278,7 +279,7 @@ def _head_page(
     missing = missing_core_sections(result.unanswered_sections)
     if result.coverage == "none":
         why = (
-            f"nothing was said about {_core_words(missing, 'or')}, so the levels below rest on very little and a "
+            f"nothing was said about {core_words(missing, 'or')}, so the levels below rest on very little and a "
             "low one is not reassurance."
             if long_coverage
             else "no answer on medicines, alcohol, gut losses or symptoms; a low level is not reassurance."
@@ -290,10 +291,10 @@ def _head_page(
             emphasis={NOT_ENOUGH_ANSWERS: "bold white on dark_orange"},
         )
     level = result.combined_depletion
-    headline = f"Combined magnesium and potassium depletion: {level.upper()}"
-    if result.coverage == "partial":
-        headline += f" (not answered: {_core_words(missing, 'and')})"
-    page.add(headline, hang=2, emphasis={level.upper(): LEVEL_STYLE[level]})
+    headline = Headline.of(result)
+    emphasis = {words: LEVEL_STYLE.get(carried, FEW_ANSWERS_STYLE) for words, carried in headline.emphasis().items()}
+    # The smallest short forms leave out why combined is above both parts ("d" shows it).
+    page.add(headline.text(brief=compact and not long_coverage), hang=2, emphasis=emphasis)
     if compact:
         page.add(f"magnesium: {result.magnesium_depletion}, potassium: {result.potassium_depletion}", indent=2, hang=2)
     else:
@@ -313,17 +314,9 @@ def _head_page(
     return page
 
 
-def _core_words(missing: Sequence[str], joiner: str) -> str:
-    names = [CORE_SECTION_WORDS[core] for core in missing]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
-
-
 def _above_both_parts(result: ScreeningResult, headline_rules: Sequence[str]) -> list[Finding]:
     """The findings that set the headline, when it is higher than both magnesium and potassium."""
-    parts = max(LEVEL_RANK[result.magnesium_depletion], LEVEL_RANK[result.potassium_depletion])
-    if LEVEL_RANK[result.combined_depletion] <= parts:
+    if not Headline.of(result).above_both:
         return []
     return [finding for finding in result.findings if finding.rule in headline_rules]
 

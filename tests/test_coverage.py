@@ -191,8 +191,8 @@ def test_screen_names_the_missing_core_sections_beside_the_headline(tmp_path: Pa
     run = runner.invoke(app, ["screen", write(tmp_path, "runner", RUNNER_WITH_CRAMPS_ONLY), "--plain"])
     text = " ".join(run.stdout.split())
     assert (
-        "Combined magnesium and potassium depletion: UNLIKELY (not answered: medicines, alcohol and gut losses "
-        "(diarrhea, vomiting, laxatives))" in text
+        "Combined magnesium and potassium depletion: unlikely, but based on FEW ANSWERS: not reassurance (not answered: "
+        "medicines, alcohol and gut losses (diarrhea, vomiting, laxatives))" in text
     )
     assert "Not answered (unknown, not 'no'): sex, the medicines you take," in text
     assert "laxative_type" not in text and "the kind of laxative" not in text

@@ -109,7 +109,7 @@ def test_wenona_cormier_with_diabetes_and_kidney_disease_on_insulin_is_unlikely(
 def test_screen_reads_a_real_patient_bundle_and_shows_the_readable_result(tmp_path: Path) -> None:
     done = CliRunner().invoke(app, ["screen", str(SYNTHEA / "jess-braun.json"), "--as-of", "2020-04-05", "--plain"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith(f"mgk-screen result for {JESS}\nCombined magnesium and potassium depletion: UNLIKELY")
+    assert done.output.startswith(f"mgk-screen result for {JESS}\nCombined magnesium and potassium depletion: unlikely, but magnesium")
     assert "magnesium depletion: possible" in done.output
 
 
@@ -233,7 +233,8 @@ def test_an_ehr_calling_the_cds_service_with_the_us_core_record_gets_one_card() 
     (card,) = response.json()["cards"]
     # Her only potassium (5.4 mmol/L, 2005) is too old to use, and high: no recheck card at every
     # visit for a result of long ago (only an older low result is rechecked: README "departures").
-    assert card["summary"] == "Mg/K depletion screen (EHR data only): combined unlikely; magnesium unlikely, potassium unlikely; urgency: none"
+    # Her record holds medicines only: every level unlikely on so little is not reassurance.
+    assert card["summary"] == "Mg/K depletion screen (EHR data only): combined unlikely (on little EHR data: not reassurance); urgency: none"
     assert card["indicator"] == "info"
     # The contained Medication names one request, the included uscore-med2 another (the same name).
     assert "- Medicines: Nizatidine 15 MG/ML Oral Solution \\[Axid\\]; Nizatidine 15 MG/ML Oral Solution; Tylenol PM Pill" in card["detail"]

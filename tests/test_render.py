@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from screener.headline import Headline
 from screener.render import render_result, render_short_result, wrap
 
 PERSONAS = sorted((Path(__file__).resolve().parents[1] / "examples" / "personas").glob("*.json"))
@@ -61,7 +62,7 @@ def test_the_short_result_fits_the_screen_with_red_flags_headline_and_first_reco
     assert len(lines) <= room, "\n".join(lines)
     assert all(len(line) <= width for line in lines)
     text = " ".join(" ".join(lines).replace("│", " ").split())
-    assert f"Combined magnesium and potassium depletion: {result.combined_depletion.upper()}" in text
+    assert Headline.of(result).text(not_answered=False, brief=True) in text
     assert " ".join(f"1. {result.recommendations[0].text}".split()) in text
     assert " ".join(result.disclaimer.split()) in text
     for flag in result.red_flags:

@@ -30,6 +30,7 @@ from screener.cds.screening import Screened
 from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
 from screener.errors import RulesError
 from screener.fhir.mapping import FhirContext
+from screener.headline import Headline
 
 if TYPE_CHECKING:
     from screener.reports.words import Words
@@ -40,6 +41,8 @@ SUMMARY_LIMIT = 139
 _INLINE = re.compile(r"([\\`*_\[\]<>|~!&])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
 _DATA_NOTE = {"full": "", "partial": " (EHR data only)", "none": " (not enough EHR data to screen)"}
+_FEW_DATA = "little EHR data"
+"""What a card's headline says a thin record gave (the terminal says "few answers")."""
 _SHORT_NAMES = {"combined_depletion": "combined", "urgency": "urgency", "magnesium_depletion": "magnesium", "potassium_depletion": "potassium"}
 
 
@@ -145,8 +148,13 @@ class CardWriter:
             if not raised:
                 return _fit(["Mg/K depletion screen: not enough EHR data to screen (no level given: the record says too little)"])
             return _fit([f"Mg/K depletion screen{data}: ", *_commas(raised)])
-        levels = f"combined {entry['combined_depletion']}; magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}"
-        return _fit([f"Mg/K depletion screen{data}: ", levels, f"; urgency: {entry['urgency']}"])
+        note = Headline.of(entry, few_words=_FEW_DATA).note()
+        combined = f"combined {entry['combined_depletion']}" + (f" ({note})" if note else "")
+        parts = f"; magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}"
+        said = [f"Mg/K depletion screen{data}: ", combined, parts, f"; urgency: {entry['urgency']}"]
+        if len("".join(said)) > SUMMARY_LIMIT:
+            del said[2]  # the parts go first (the note names any that matters), never the urgency
+        return _fit(said)
 
     def _raised(self, entry: Mapping[str, Any]) -> list[str]:
         """The levels above the lowest of their scale: all a screen with no coverage may show (a
@@ -198,7 +206,7 @@ class CardWriter:
             lines.append(self._headline_without_coverage(entry))
             return "\n\n".join(line for line in lines if line)
         lines.append(
-            f"**Combined magnesium and potassium depletion: {entry['combined_depletion']}** "
+            f"**{escape(Headline.of(entry, few_words=_FEW_DATA).text(capitals=False, not_answered=False))}** "
             f"(magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}). "
             f"Urgency: **{entry['urgency']}** ({escape(entry['urgency_text'])})."
         )

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from screener.contract.coverage import missing_core_sections
+from screener.headline import Headline
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, plain, sentence
 
 if TYPE_CHECKING:
     from screener.screening.ruleset import Ruleset
-
-_LEVEL_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -121,6 +120,13 @@ class PersonView:
         return tuple(finding for group in self.finding_groups for finding in group.findings)
 
     @property
+    def headline(self) -> Headline:
+        """The combined level's words, as every door says them (``screener.headline``)."""
+        return Headline(
+            self.combined, self.magnesium, self.potassium, self.coverage, tuple(missing_core_sections(self.unanswered_codes))
+        )
+
+    @property
     def not_enough_answers(self) -> bool:
         return self.coverage == "none"
 
@@ -207,8 +213,7 @@ def _setting(
         level = result.get(scale)
         return tuple(finding for finding in findings if raises.get(finding.rule, {}).get(scale) == level)
 
-    ranks = [_LEVEL_RANK.get(str(result.get(name)), -1) for name in ("combined_depletion", "magnesium_depletion", "potassium_depletion")]
-    above_both = raising("combined_depletion") if ranks[0] > max(ranks[1:]) else ()
+    above_both = raising("combined_depletion") if Headline.of(result).above_both else ()
     return above_both, raising("urgency")
 
 

@@ -1,0 +1,187 @@
+"""The headline in words: the one place every door (terminal, ``result_text``, the web page, the
+person report and its clinician summary, CDS Hooks cards) takes the combined level's wording from.
+
+The combined level alone can mislead a person when the rest of the result says more than it does:
+
+- a part is higher than combined (combined unlikely while magnesium depletion is possible): the
+  headline says "unlikely, but magnesium depletion is POSSIBLE", so that "unlikely" never reads as
+  an all-clear beside "contact a clinician today";
+- combined is higher than both parts (screening-logic v2 §4: a cause of both losses with fitting
+  symptoms, each part only possible): the headline says why in one phrase;
+- few answers (coverage partial with at most two of the four core sections answered) and every
+  level unlikely: the headline says the level rests on few answers and is not reassurance.
+
+Wording and emphasis only: the levels, the urgency and the result contract are the rules' and stay
+as they are. Coverage "none" has its own, stronger words ("Not enough answers to screen") at each
+door, above the headline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, missing_core_sections
+
+LEVEL_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
+COMBINED = "Combined magnesium and potassium depletion"
+FEW_ANSWERS = "few answers"
+"""The words a few-answers headline emphasises (as a level word is emphasised)."""
+MOST_CORE_SECTIONS_FOR_FEW = 2
+"""At most this many of the four core sections answered (and at least one: none is "not enough
+answers to screen") is "few answers"."""
+ABOVE_BOTH_WHY = "higher than either part alone, because a cause of both losses comes with symptoms that fit"
+"""Why combined can be above both parts (screening-logic v2 §4: the only rule that puts it there
+is a both-loss factor with fitting symptoms, one of them specific)."""
+ABOVE_BOTH_SHORT = "above both parts: both-loss cause with fitting symptoms"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the headline; ``level`` is set on the words shown with a level's emphasis (a
+    colour, capitals in the terminal): a level word, or ``FEW_ANSWERS``."""
+
+    text: str
+    level: str = ""
+    loud: bool = False
+    """Written in capitals in the terminal, and in its level's colour everywhere."""
+    aside: bool = False
+    """A reason rather than a level: a page may set it in smaller type than the heading."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The combined level with what the parts and the coverage add to it (see the module notes)."""
+
+    combined: str
+    magnesium: str
+    potassium: str
+    coverage: str | None
+    missing_core: tuple[str, ...] = ()
+    """The core sections (``CORE_SECTIONS`` keys) left unanswered."""
+    few_words: str = FEW_ANSWERS
+    """What there was little of: "few answers", or "little EHR data" on a CDS card."""
+
+    @classmethod
+    def of(cls, result: Any, *, few_words: str = FEW_ANSWERS) -> Headline:
+        """From a ``ScreeningResult`` or a result as a dict (a batch entry, a saved result)."""
+        get = result.get if isinstance(result, Mapping) else (lambda name, default=None: getattr(result, name, default))
+        unanswered = [str(code) for code in get("unanswered_sections", None) or ()]
+        coverage = get("coverage", None)
+        return cls(
+            combined=str(get("combined_depletion", "")),
+            magnesium=str(get("magnesium_depletion", "")),
+            potassium=str(get("potassium_depletion", "")),
+            coverage=coverage if isinstance(coverage, str) else None,
+            missing_core=tuple(missing_core_sections(unanswered)),
+            few_words=few_words,
+        )
+
+    # -- what there is to say ------------------------------------------------------------------
+
+    @property
+    def higher_parts(self) -> list[tuple[str, str]]:
+        """The parts higher than combined, as (part, level): ``[("magnesium", "possible")]``."""
+        rank = _rank(self.combined)
+        return [(part, level) for part, level in self._parts() if _rank(level) > rank]
+
+    @property
+    def above_both(self) -> bool:
+        """Combined higher than both magnesium and potassium."""
+        return _rank(self.combined) > max(_rank(level) for _, level in self._parts())
+
+    @property
+    def few_answers(self) -> bool:
+        """Every level unlikely on few answers: the level must not read as reassurance."""
+        answered = len(CORE_SECTIONS) - len(self.missing_core)
+        levels = [self.combined, self.magnesium, self.potassium]
+        return self.coverage == "partial" and answered <= MOST_CORE_SECTIONS_FOR_FEW and all(_rank(level) == 0 for level in levels)
+
+    @property
+    def qualified(self) -> bool:
+        """Whether the combined level is qualified (then it is not the loudest word of the line)."""
+        return bool(self.higher_parts) or self.few_answers
+
+    @property
+    def card_level(self) -> str:
+        """The level the headline's card is coloured by: the highest shown, "few-answers" for few."""
+        if self.few_answers:
+            return "few-answers"
+        return max([self.combined, *(level for _, level in self.higher_parts)], key=_rank)
+
+    @property
+    def not_answered(self) -> str:
+        """The core sections left unanswered in words, "alcohol and gut losses (...)"; "" if none."""
+        return core_words(self.missing_core, "and") if self.coverage == "partial" else ""
+
+    # -- the words -------------------------------------------------------------------------------
+
+    def spans(self, *, brief: bool = False) -> list[Span]:
+        """What follows "Combined magnesium and potassium depletion: ", without the coverage note.
+        ``brief`` leaves out why combined is above both parts (a screen too small for it: the
+        full result says it); what keeps a level from reading as reassurance always stays."""
+        spans = [Span(self.combined, self.combined, loud=not self.qualified)]
+        if self.few_answers:
+            spans += [Span(", but based on "), Span(self.few_words, FEW_ANSWERS, loud=True), Span(": not reassurance")]
+        for index, (part, level) in enumerate(self.higher_parts):
+            spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=True)]
+        if self.above_both and not brief:
+            spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
+        return spans
+
+    def text(self, *, capitals: bool = True, not_answered: bool = True, brief: bool = False) -> str:
+        """The headline on one line, as the terminal prints it: level words in capitals (the
+        combined one only when unqualified), then the core sections not answered."""
+        words = "".join(span.text.upper() if capitals and span.loud else span.text for span in self.spans(brief=brief))
+        line = f"{COMBINED}: {words}"
+        if not_answered and self.not_answered:
+            line += f" (not answered: {self.not_answered})"
+        return line
+
+    def emphasis(self) -> dict[str, str]:
+        """The words of ``text()`` shown with emphasis (in capitals), by the level they carry."""
+        return {span.text.upper(): span.level for span in self.spans() if span.loud}
+
+    def sentence(self) -> str:
+        """The headline as a sentence, for the report's line under its heading."""
+        base = f"Going by these answers, a combined magnesium and potassium depletion is {self.combined}"
+        if self.few_answers:
+            return (
+                f"Going by these few answers, a combined magnesium and potassium depletion is {self.combined}, but with "
+                f"{self.not_answered} not answered this is not reassurance: answering the rest completes the screen."
+            )
+        higher = self.higher_parts
+        if higher:
+            parts = " and ".join(f"{part} depletion on its own is {level}" for part, level in higher)
+            return f"{base}, but {parts}."
+        return f"{base}."  # above both parts: the heading says why, and the report names the rule
+
+    def note(self) -> str:
+        """A short note for a clinician beside the combined level; "" when there is none:
+        "but magnesium possible", "above both parts: ...", "on few answers: not reassurance"."""
+        if self.few_answers:
+            return f"on {self.few_words}: not reassurance"
+        higher = self.higher_parts
+        if higher:
+            return "but " + " and ".join(f"{part} {level}" for part, level in higher)
+        if self.above_both:
+            return ABOVE_BOTH_SHORT
+        return ""
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _parts(self) -> list[tuple[str, str]]:
+        return [("magnesium", self.magnesium), ("potassium", self.potassium)]
+
+
+def core_words(missing: Sequence[str], joiner: str) -> str:
+    """Core sections in words, the last joined by ``joiner``: "alcohol and gut losses (...)"."""
+    names = [CORE_SECTION_WORDS[core] for core in missing]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+
+
+def _rank(level: str) -> int:
+    return LEVEL_RANK.get(level, -1)
