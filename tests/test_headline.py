@@ -19,7 +19,7 @@ from report_images import WHEN, pdf_page_texts, tools_missing
 from screener.cli.main import app
 from test_reports import parsed, text_of
 from typer.testing import CliRunner
-from web_support import Visitor
+from web_support import Visitor, upload_and_skip_to_result
 
 from screener.cds.cards import SUMMARY_LIMIT, CardWriter
 from screener.cds.hooks import HookCall, Record, services
@@ -232,15 +232,7 @@ def test_the_pdf_heads_its_result_so(screener: Any, person: str, tmp_path: Path)
 @pytest.mark.parametrize("person", PEOPLE)
 def test_the_web_result_page_heads_its_result_so(person: str) -> None:
     visitor = Visitor()
-    visitor.open("/")
-    upload = {"answers": ("answers.json", json.dumps(PEOPLE[person]["answers"]).encode(), "application/json")}
-    visitor.post("/resume", {"csrf": visitor.hidden("csrf")}, files=upload)
-    while 'name="key"' in visitor.html:  # the questions the file does not answer
-        if 'value="skip"' in visitor.html:
-            visitor.skip()
-        else:
-            visitor.choose("None of these")  # red flags happening now: cannot be skipped
-    visitor.open("/result")
+    upload_and_skip_to_result(visitor, PEOPLE[person]["answers"])
     shown = words(visitor.text()).replace(" ,", ",").replace(" :", ":")  # the text of each element, spaced
     assert PEOPLE[person]["page"] in shown
 

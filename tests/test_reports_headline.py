@@ -5,13 +5,12 @@ and which finding set how soon to see a clinician. A result with no id is not "f
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from report_images import WHEN
 from test_reports import page_text, parsed, result_of, text_of
-from web_support import Visitor
+from web_support import Visitor, upload_and_skip_to_result
 
 pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
 
@@ -108,15 +107,7 @@ def test_the_web_result_page_explains_the_headline_and_the_urgency() -> None:
         (WALTER, "Why urgent, although a combined depletion is unlikely:"),
     ):
         visitor = Visitor()
-        visitor.open("/")
-        upload = {"answers": ("answers.json", json.dumps(answers).encode(), "application/json")}
-        visitor.post("/resume", {"csrf": visitor.hidden("csrf")}, files=upload)
-        while 'name="key"' in visitor.html:  # the questions the file does not answer
-            if 'value="skip"' in visitor.html:
-                visitor.skip()
-            else:
-                visitor.choose("None of these")  # red flags happening now: cannot be skipped
-        visitor.open("/result")
+        upload_and_skip_to_result(visitor, answers)
         assert expected in visitor.text()
 
 
