@@ -243,6 +243,14 @@ def test_a_loop_diuretic_being_ordered_raises_the_screen_and_the_card_says_what_
     assert card["suggestions"][0]["actions"][0]["resource"]["resourceType"] == "ServiceRequest"
 
 
+def test_an_order_written_as_salbutamol_is_named_so_beside_the_vocabulary_name(client: Any) -> None:
+    """A UK order says salbutamol: the card must not rename it albuterol only (as the report and
+    the teaching walk, it names the drug as written with the vocabulary's name)."""
+    orders = (medication_order(PRIYA, "Furosemide 40 MG Oral Tablet"), medication_order(PRIYA, "Salbutamol 100 micrograms inhaler"))
+    card = order_select(client, PRIYA, *orders)
+    assert card["summary"].startswith("With furosemide and salbutamol (albuterol) ordered, the Mg/K screen rises")
+
+
 def test_a_heart_rhythm_drug_ordered_for_a_low_potassium_makes_the_card_critical(client: Any) -> None:
     card = order_select(client, ELEANOR, medication_order(ELEANOR, "Amiodarone 200 MG Oral Tablet"))
     assert card["summary"] == "With amiodarone ordered, the Mg/K screen rises (EHR data only): urgency soon → urgent"

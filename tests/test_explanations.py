@@ -111,3 +111,11 @@ def test_the_persona_list_wraps_each_title_under_itself_in_a_narrow_terminal() -
     assert all(len(line) <= 60 for line in lines if "found in" not in line and "/" not in line), lines
     assert "  diuretic-and-vomiting-with-fainting-now" in lines
     assert "      A water pill, three days of vomiting, and fainting" in lines
+
+
+def test_maya_who_wrote_salbutamol_sees_it_so_in_the_explanation_beside_the_vocabulary_name(tmp_path: Path) -> None:
+    """A UK inhaler list says salbutamol: explain must not rename it albuterol only (the report and
+    the CDS card name it the same way)."""
+    maya = {"id": "maya", "age": 34, "medications": ["salbutamol inhaler"], "symptoms": ["muscle_cramps"]}
+    text = words(runner.invoke(app, ["explain", write(tmp_path, maya), "--plain"]).stdout)
+    assert "medications: salbutamol inhaler (salbutamol (albuterol): k lowering" in text

@@ -28,6 +28,7 @@ from screener.cds.feedback import override_reasons
 from screener.cds.hooks import HookCall, Record
 from screener.cds.screening import Screened
 from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
+from screener.contract.result import drug_name
 from screener.errors import RulesError
 from screener.fhir.mapping import FhirContext
 from screener.headline import Headline
@@ -166,11 +167,12 @@ class CardWriter:
         return self.ruleset.scales[scale].rank(value)
 
     def _ordered_names(self, entry: Mapping[str, Any], screened: Screened) -> str:
-        """The medicines ordered, by their generic names when the vocabulary knows them."""
+        """The medicines ordered, by the vocabulary's names when it knows them ("salbutamol
+        (albuterol)" when ordered as salbutamol)."""
         names = []
         for ordered in screened.ordered:
             recognised = next((m for m in entry.get("medications_recognised", []) if m.get("input") == ordered), None)
-            generics = [match["generic"] for match in (recognised or {}).get("matches", [])]
+            generics = [drug_name(match) for match in (recognised or {}).get("matches", [])]
             names.append(" with ".join(generics) if generics else _clip(ordered, 40))
         names = list(dict.fromkeys(names))
         if len(names) > 2:

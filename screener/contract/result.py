@@ -5,7 +5,7 @@ The published JSON Schema (``schemas/result.schema.json``) is generated from the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -57,6 +57,15 @@ class Recommendation(_Model):
     text: str
 
 
+def drug_name(match: Mapping[str, Any]) -> str:
+    """A recognised drug (a ``MatchedDrug`` as a dict) as the person will know it: "salbutamol
+    (albuterol)" when written by another name (a UK list says salbutamol, not albuterol), else the
+    generic ("furosemide" for Lasix)."""
+    generic = str(match.get("generic", ""))
+    other = match.get("other_name")
+    return f"{other} ({generic})" if other else generic
+
+
 class MatchedDrug(_Model):
     generic: str
     drug_class: str
@@ -65,6 +74,11 @@ class MatchedDrug(_Model):
     other_name: str | None = Field(
         None, description="The drug's other name as the vocabulary spells it, when written by it (salbutamol for albuterol)"
     )
+
+    @property
+    def name(self) -> str:
+        """See ``drug_name``."""
+        return drug_name({"generic": self.generic, "other_name": self.other_name})
 
 
 class MedicationRecognised(_Model):

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import missing_core_sections
+from screener.contract.result import drug_name
 from screener.headline import Headline
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, plain, sentence
@@ -278,7 +279,7 @@ def _lab(item: Mapping[str, Any], words: Words) -> LabView:
 
 def _drug(item: Mapping[str, Any], words: Words) -> DrugView:
     matches = [
-        f"{_drug_name(match)}: {words.drug_class(str(match.get('drug_class', '')))}"
+        f"{drug_name(match)}: {words.drug_class(str(match.get('drug_class', '')))}"
         for match in _mappings(item.get("matches"))
     ]
     unrecognised = _strings(item.get("unrecognised"))
@@ -289,14 +290,6 @@ def _drug(item: Mapping[str, Any], words: Words) -> DrugView:
     if not counted:
         parts.append(str(item.get("note") or "not counted"))
     return DrugView(given=str(item.get("input", "")), recognised="; ".join(parts) or "not recognised", counted=counted)
-
-
-def _drug_name(match: Mapping[str, Any]) -> str:
-    """The drug as the person wrote it, with the vocabulary's name: "salbutamol (albuterol)" for a
-    UK list, as the warnings say it; the generic alone for a brand ("furosemide" for Lasix)."""
-    generic = str(match.get("generic", ""))
-    other = match.get("other_name")
-    return f"{other} ({generic})" if other else generic
 
 
 def _mapping(value: object) -> Mapping[str, Any]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from screener.contract.result import drug_name
 from screener.contract.validation import read_data_bytes
 from screener.errors import did_you_mean
 from screener.screening.medication_file import (
@@ -77,7 +78,7 @@ class MatchedDrug:
     def name(self) -> str:
         """The drug as the person will know it: "salbutamol (albuterol)" when written by another
         name (a UK list says salbutamol, not albuterol), else the generic ("furosemide" for Lasix)."""
-        return f"{self.other_name} ({self.generic})" if self.other_name else self.generic
+        return drug_name({"generic": self.generic, "other_name": self.other_name})
 
 
 @dataclass(frozen=True)

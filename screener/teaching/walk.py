@@ -240,7 +240,7 @@ def _flat_answers(path: str, value: Any) -> list[AnswerLine]:
 def _medication_words(text: str, match: MedicationRecognised | None) -> str:
     if match is None:
         return text
-    notes = [", ".join(f"{drug.generic}: {words(drug.drug_class)}" for drug in match.matches)] if match.matches else []
+    notes = [", ".join(f"{drug.name}: {words(drug.drug_class)}" for drug in match.matches)] if match.matches else []
     if match.unrecognised:
         notes.append("not recognised: " + ", ".join(match.unrecognised))
     if not match.counted and match.note:
