@@ -229,18 +229,13 @@ class Vocabulary:
         return self._corrections_of(self.match(text).unrecognised)
 
     def _corrections_uncached(self, parts: tuple[str, ...]) -> tuple[Correction, ...]:
-        found = corrections_for(parts, self.suggest)
-        if not self._label_checks:
-            return found
-        # Only a part that is the plain name alone: "Gaviscon Double Action" names its variety.
-        return tuple(
-            replace(c, check_label=True) if self._is_label_check(c.written) else c
-            for c in found
-            if c.written in parts or not self._is_label_check(c.written)
-        )
-
-    def _is_label_check(self, written: str) -> bool:
-        return " ".join(name_key(written)) in self._label_checks
+        corrections = []
+        for correction in corrections_for(parts, self.suggest):
+            if " ".join(name_key(correction.written)) not in self._label_checks:
+                corrections.append(correction)
+            elif correction.written in parts:  # the plain name alone: "Gaviscon Double Action" names its variety
+                corrections.append(replace(correction, check_label=True))
+        return tuple(corrections)
 
     def _unglued(self, tokens: list[Token]) -> list[Token]:
         """Tokens with a dose glued to a name split off ("Lasix40mg" is "Lasix" and "40mg"). A

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from screener.contract.coverage import CORE_SECTION_WORDS, SECTION_WORDS, missing_core_sections
 from screener.contract.result import same_sign_given_now
+from screener.headline import Headline
 from screener.teaching.words import red_flag_heading, words
 
 
@@ -148,8 +149,7 @@ def coverage_words(result: ScreeningResult) -> str:
 
 def _above_both_parts(result: ScreeningResult, headline_rules: Sequence[str]) -> str:
     """When combined is higher than both magnesium and potassium: which rule did it, in words."""
-    ranks = {"unlikely": 0, "possible": 1, "likely": 2}
-    if ranks[result.combined_depletion] <= max(ranks[result.magnesium_depletion], ranks[result.potassium_depletion]):
+    if not Headline.of(result).above_both:
         return ""
     titles = [f.title for f in result.findings if f.rule in headline_rules]
     return (
