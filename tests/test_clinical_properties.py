@@ -342,7 +342,7 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     # contract v2: a record answering none of the core sections is never read as reassurance, nor
     # one answering one or two of them (README departures): neither is told "these answers do not point"
     assert ("answer_more_questions" in recommendation_codes) is thin
-    assert ("answer_the_core_questions" in recommendation_codes) is few
+    assert ("answer_the_core_questions" in recommendation_codes) is (few and result.urgency == "none")
     assert not set(result.unanswered_sections) & {name for name, value in record.items() if _answered(value)}
     assert not {"sick_day_medicines", "keep_taking_prescribed_medicines"} <= set(recommendation_codes)
     assert all(r.text for r in result.recommendations)

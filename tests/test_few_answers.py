@@ -68,12 +68,13 @@ def test_none_answered_keeps_its_own_stronger_advice_and_is_not_few(screener: An
     assert "answer_the_core_questions" not in codes(result) and "general_advice" not in codes(result)
 
 
-def test_few_advice_comes_with_a_raised_level_too_because_unanswered_causes_were_not_weighed(screener: Any) -> None:
-    # Ivan, on furosemide with cramps, answered medicines and symptoms only: his levels are raised,
-    # and the causes in the sections he left (alcohol, gut losses) were still not weighed.
+def test_ivan_on_furosemide_with_cramps_who_answered_two_sections_is_sent_to_a_clinician_instead(screener: Any) -> None:
+    # With a clinician to see, the how-soon advice takes the general advice's place: neither the
+    # general advice nor the advice on few answers comes with it (as the spec has it).
     result = screener.screen({"id": "ivan", "age": 70, "medications": ["furosemide"], "symptoms": ["muscle_cramps"]})
-    assert result.combined_depletion != "unlikely"
-    assert "answer_the_core_questions" in codes(result)
+    assert result.urgency != "none" and result.combined_depletion != "unlikely"
+    assert codes(result)[0] == "discuss_at_next_visit"
+    assert "answer_the_core_questions" not in codes(result) and "general_advice" not in codes(result)
     assert not Headline.of(result).few_answers  # the headline qualifies only an all-unlikely result
 
 
