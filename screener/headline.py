@@ -127,11 +127,15 @@ class Headline:
             spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
         return spans
 
+    def words(self, *, capitals: bool = False, brief: bool = False) -> str:
+        """What follows "Combined magnesium and potassium depletion: " on one line: "unlikely, but
+        based on few answers: not reassurance" (``capitals``: the loud words in capitals)."""
+        return "".join(span.text.upper() if capitals and span.loud else span.text for span in self.spans(brief=brief))
+
     def text(self, *, capitals: bool = True, not_answered: bool = True, brief: bool = False) -> str:
         """The headline on one line, as the terminal prints it: level words in capitals (the
         combined one only when unqualified), then the core sections not answered."""
-        words = "".join(span.text.upper() if capitals and span.loud else span.text for span in self.spans(brief=brief))
-        line = f"{COMBINED}: {words}"
+        line = f"{COMBINED}: {self.words(capitals=capitals, brief=brief)}"
         if not_answered and self.not_answered:
             line += f" (not answered: {self.not_answered})"
         return line
