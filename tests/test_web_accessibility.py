@@ -85,9 +85,16 @@ def page_types(page: Any) -> Iterator[str]:
     )
     click_through(page, "button", "Carry on from this file")
     yield "start-file-error"
+    page.goto(base + "/examples")
+    yield "teaching-examples"
+    page.locator("li.example", has_text="A runner with cramps").get_by_role("button", name="Open this example").click()
+    page.wait_for_load_state()
+    yield "result-teaching-example"
+    click_through(page, "link", "Change an answer")
+    yield "review-teaching-example"
 
 
-PAGE_TYPES = 19
+PAGE_TYPES = 22
 
 # axe's default rules (WCAG A and AA, best practices) and two more: AAA contrast (7:1), since many
 # people answering are older, and WCAG 2.2's target size.
