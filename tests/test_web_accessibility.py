@@ -236,7 +236,7 @@ def test_in_a_high_contrast_mode_every_focused_link_and_control_still_shows_the_
     outline when they get the focus, on the start page and on a question."""
     page = open_page(390, forced_colors="active")
     page.goto(page.base + "/")
-    on_start = _tab_through(page, 7)
+    on_start = _tab_through(page, 9)
     assert {"Skip to the main content", "mgk-screen", "Start", "The JSON API"} <= set(on_start)
     click_through(page, "button", "Start")
     answer(page, label="None of these")
