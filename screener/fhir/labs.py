@@ -92,6 +92,29 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
         _read_result(_most_urgent(lab, latest, context, out), context, as_of, out)
 
 
+def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], out: Conversion) -> None:
+    """Name the results a DiagnosticReport (``Located``) lists that the input does not hold: a
+    report alone (as an EHR's report search gives it) only points to its Observations, and a
+    potassium among them would be missing from the screen without a word. Results held inside
+    the report (``contained``) are not read either, so they are named too."""
+    for report in reports:
+        results = report.resource.get("result")
+        missing = [
+            entry["reference"]
+            for entry in (results if isinstance(results, list) else [])
+            if isinstance(entry, dict)
+            and isinstance(entry.get("reference"), str)
+            and not any(is_reference_to(entry["reference"], one.resource) for one in observations)
+        ]
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            out.note(
+                f"{naming(report.resource)} lists {len(missing)} result{'s' if len(missing) > 1 else ''} that the input does not "
+                f"hold ({shown}; {child(report.where, 'result')}): they were not read, so a potassium or magnesium among them is "
+                "not in this screen; give a Bundle with the report and its Observations"
+            )
+
+
 def _most_urgent(lab: str, latest: list[_Reading], context: FhirContext, out: Conversion) -> _Reading:
     """Of results that cannot be put in time order, the one giving the more urgent reading: the
     furthest from the normal range (below it and above it alike, in proportion to the bound), or

@@ -1,0 +1,107 @@
+"""What an EHR or a form sends that the screen could not read is said in the result's warnings,
+never passed over in silence (a newcomer's review): a lab report that only points to its
+results, a search the server says was incomplete, a questionnaire response still being filled
+in. Each still screens what it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screener.fhir.records import screen_record_entry
+
+LOINC = "http://loinc.org"
+OURS = "https://mgk-screen.example/fhir/CodeSystem/answers"
+AMY = {"reference": "Patient/example", "display": "Amy Shaw"}
+
+
+def patient() -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": "example", "gender": "female", "birthDate": "1987-02-20"}
+
+
+def metabolic_panel(*results: str) -> dict[str, Any]:
+    """A basic metabolic panel report as US Core's example gives it: its results by reference."""
+    return {
+        "resourceType": "DiagnosticReport",
+        "id": "metabolic-panel",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "51990-0", "display": "Basic metabolic panel - Blood"}]},
+        "subject": AMY,
+        "effectiveDateTime": "2026-11-28T09:00:00Z",
+        "result": [{"reference": reference} for reference in results],
+    }
+
+
+def serum_potassium() -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": "serum-potassium",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "2823-3"}]},
+        "subject": AMY,
+        "effectiveDateTime": "2026-11-28T09:00:00Z",
+        "valueQuantity": {"value": 3.1, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+    }
+
+
+def bundle(*resources: dict[str, Any], kind: str = "collection", **more: Any) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": kind, "entry": [{"resource": resource, **more} for resource in resources]}
+
+
+def test_amys_metabolic_panel_given_alone_warns_that_its_results_were_not_read(screener: Any) -> None:
+    entry = screen_record_entry(screener, metabolic_panel("Observation/serum-sodium", "Observation/serum-potassium"))
+    assert entry["status"] == "screened"
+    said = [warning for warning in entry["warnings"] if "DiagnosticReport/metabolic-panel" in warning]
+    assert len(said) == 1
+    assert "lists 2 results that the input does not hold (Observation/serum-sodium, Observation/serum-potassium; $.result)" in said[0]
+    assert "they were not read" in said[0] and "give a Bundle with the report and its Observations" in said[0]
+
+
+def test_amys_metabolic_panel_with_its_potassium_in_the_bundle_names_only_the_result_missing(screener: Any) -> None:
+    entry = screen_record_entry(screener, bundle(patient(), metabolic_panel("Observation/serum-sodium", "Observation/serum-potassium"), serum_potassium()))
+    assert entry["status"] == "screened"
+    said = [warning for warning in entry["warnings"] if "DiagnosticReport/metabolic-panel" in warning]
+    assert len(said) == 1 and "lists 1 result that the input does not hold (Observation/serum-sodium;" in said[0]
+    whole = screen_record_entry(screener, bundle(patient(), metabolic_panel("Observation/serum-potassium"), serum_potassium()))
+    assert not [warning for warning in whole["warnings"] if "DiagnosticReport" in warning]
+
+
+def test_a_search_whose_server_withheld_some_results_says_the_screen_may_miss_them(screener: Any) -> None:
+    withheld = {"resourceType": "OperationOutcome", "issue": [{"severity": "warning", "code": "incomplete", "diagnostics": "some results withheld"}]}
+    searched = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [
+            {"resource": patient(), "search": {"mode": "match"}},
+            {"resource": serum_potassium(), "search": {"mode": "include"}},
+            {"resource": withheld, "search": {"mode": "outcome"}},
+        ],
+    }
+    entry = screen_record_entry(screener, searched)
+    assert entry["status"] == "screened"
+    said = [warning for warning in entry["warnings"] if "OperationOutcome" in warning]
+    assert said == [
+        "the server that made this Bundle added an OperationOutcome about its search ($.entry[2].resource) "
+        "(warning: some results withheld): its search may be incomplete, so a result or a medicine may be missing from this screen"
+    ]
+
+
+def response(status: str) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "status": status,
+        "item": [
+            {"linkId": "age", "answer": [{"valueInteger": 70}]},
+            {"linkId": "diuretic_use", "answer": [{"valueCoding": {"system": OURS, "code": "yes"}}]},
+        ],
+    }
+
+
+def test_a_response_still_in_progress_is_screened_with_a_warning_that_it_may_be_partial(screener: Any) -> None:
+    entry = screen_record_entry(screener, response("in-progress"))
+    assert entry["status"] == "screened"
+    assert (
+        "the QuestionnaireResponse is marked in-progress ($.status): it may hold only some of the answers, "
+        "and a question not answered yet counts as unknown in this screen"
+    ) in entry["warnings"]
+    assert any("marked stopped ($.status)" in warning for warning in screen_record_entry(screener, response("stopped"))["warnings"])
+    assert not any("QuestionnaireResponse is marked" in warning for warning in screen_record_entry(screener, response("completed"))["warnings"])
