@@ -5,20 +5,30 @@ in. Each still screens what it holds."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pytest
+
 from screener.fhir.records import screen_record_entry
+from screener.screening.pipeline import Screener
 
 LOINC = "http://loinc.org"
 OURS = "https://mgk-screen.example/fhir/CodeSystem/answers"
 AMY = {"reference": "Patient/example", "display": "Amy Shaw"}
 
 
+@pytest.fixture(scope="module")
+def on_the_day(screener: Any) -> Screener:
+    """Screening on 2026-11-30, two days after Amy's blood test."""
+    return Screener(screener.ruleset, as_of=date(2026, 11, 30))
+
+
 def patient() -> dict[str, Any]:
     return {"resourceType": "Patient", "id": "example", "gender": "female", "birthDate": "1987-02-20"}
 
 
-def metabolic_panel(*results: str) -> dict[str, Any]:
+def metabolic_panel(*results: str, effective: str = "2026-11-28T09:00:00Z") -> dict[str, Any]:
     """A basic metabolic panel report as US Core's example gives it: its results by reference."""
     return {
         "resourceType": "DiagnosticReport",
@@ -26,7 +36,7 @@ def metabolic_panel(*results: str) -> dict[str, Any]:
         "status": "final",
         "code": {"coding": [{"system": LOINC, "code": "51990-0", "display": "Basic metabolic panel - Blood"}]},
         "subject": AMY,
-        "effectiveDateTime": "2026-11-28T09:00:00Z",
+        "effectiveDateTime": effective,
         "result": [{"reference": reference} for reference in results],
     }
 
@@ -47,8 +57,8 @@ def bundle(*resources: dict[str, Any], kind: str = "collection", **more: Any) ->
     return {"resourceType": "Bundle", "type": kind, "entry": [{"resource": resource, **more} for resource in resources]}
 
 
-def test_amys_metabolic_panel_given_alone_warns_that_its_results_were_not_read(screener: Any) -> None:
-    entry = screen_record_entry(screener, metabolic_panel("Observation/serum-sodium", "Observation/serum-potassium"))
+def test_amys_metabolic_panel_given_alone_warns_that_its_results_were_not_read(on_the_day: Screener) -> None:
+    entry = screen_record_entry(on_the_day, metabolic_panel("Observation/serum-sodium", "Observation/serum-potassium"))
     assert entry["status"] == "screened"
     said = [warning for warning in entry["warnings"] if "DiagnosticReport/metabolic-panel" in warning]
     assert len(said) == 1
@@ -56,13 +66,20 @@ def test_amys_metabolic_panel_given_alone_warns_that_its_results_were_not_read(s
     assert "they were not read" in said[0] and "give a Bundle with the report and its Observations" in said[0]
 
 
-def test_amys_metabolic_panel_with_its_potassium_in_the_bundle_names_only_the_result_missing(screener: Any) -> None:
-    entry = screen_record_entry(screener, bundle(patient(), metabolic_panel("Observation/serum-sodium", "Observation/serum-potassium"), serum_potassium()))
+def test_amys_metabolic_panel_with_its_potassium_in_the_bundle_names_only_the_result_missing(on_the_day: Screener) -> None:
+    entry = screen_record_entry(on_the_day, bundle(patient(), metabolic_panel("Observation/serum-sodium", "Observation/serum-potassium"), serum_potassium()))
     assert entry["status"] == "screened"
     said = [warning for warning in entry["warnings"] if "DiagnosticReport/metabolic-panel" in warning]
     assert len(said) == 1 and "lists 1 result that the input does not hold (Observation/serum-sodium;" in said[0]
-    whole = screen_record_entry(screener, bundle(patient(), metabolic_panel("Observation/serum-potassium"), serum_potassium()))
+    whole = screen_record_entry(on_the_day, bundle(patient(), metabolic_panel("Observation/serum-potassium"), serum_potassium()))
     assert not [warning for warning in whole["warnings"] if "DiagnosticReport" in warning]
+
+
+@pytest.mark.parametrize("effective", ["2026-09-01", "2026-12-01T08:00:00Z"], ids=["older than a usable result", "after the day screened"])
+def test_a_report_whose_results_could_not_be_used_anyway_is_not_named(on_the_day: Screener, effective: str) -> None:
+    entry = screen_record_entry(on_the_day, metabolic_panel("Observation/serum-potassium", effective=effective))
+    assert entry["status"] == "screened"
+    assert not [warning for warning in entry["warnings"] if "DiagnosticReport" in warning]
 
 
 def test_a_search_whose_server_withheld_some_results_says_the_screen_may_miss_them(screener: Any) -> None:

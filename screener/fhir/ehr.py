@@ -105,7 +105,7 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
     if "Observation" in by_type:
         read_labs(by_type["Observation"], by_type.get("DiagnosticReport", []), context, as_of, out)
     if "DiagnosticReport" in by_type:
-        note_unread_results(by_type["DiagnosticReport"], by_type.get("Observation", []), out)
+        note_unread_results(by_type["DiagnosticReport"], by_type.get("Observation", []), context, as_of, out)
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
     return out

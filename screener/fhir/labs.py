@@ -92,12 +92,17 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
         _read_result(_most_urgent(lab, latest, context, out), context, as_of, out)
 
 
-def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], out: Conversion) -> None:
+def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
     """Name the results a DiagnosticReport (``Located``) lists that the input does not hold: a
     report alone (as an EHR's report search gives it) only points to its Observations, and a
     potassium among them would be missing from the screen without a word. Results held inside
-    the report (``contained``) are not read either, so they are named too."""
+    the report (``contained``) are not read either, so they are named too. A report dated after
+    the reference date, or too long before it for its results to be used (older than the last
+    ``lab_taken`` window), is passed over: its results could not change the screen."""
     for report in reports:
+        taken, _ = _when(report.resource)
+        if taken is not None and (taken.first_day > as_of or _taken(taken.last_day, as_of, context) == context.mapping.lab_taken["otherwise"]):
+            continue
         results = report.resource.get("result")
         missing = [
             entry["reference"]
