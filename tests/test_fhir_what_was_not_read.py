@@ -75,11 +75,27 @@ def test_amys_metabolic_panel_with_its_potassium_in_the_bundle_names_only_the_re
     assert not [warning for warning in whole["warnings"] if "DiagnosticReport" in warning]
 
 
-@pytest.mark.parametrize("effective", ["2026-09-01", "2026-12-01T08:00:00Z"], ids=["older than a usable result", "after the day screened"])
-def test_a_report_whose_results_could_not_be_used_anyway_is_not_named(on_the_day: Screener, effective: str) -> None:
-    entry = screen_record_entry(on_the_day, metabolic_panel("Observation/serum-potassium", effective=effective))
+def test_a_report_dated_after_the_day_screened_is_not_named(on_the_day: Screener) -> None:
+    entry = screen_record_entry(on_the_day, metabolic_panel("Observation/serum-potassium", effective="2026-12-01T08:00:00Z"))
     assert entry["status"] == "screened"
-    assert not [warning for warning in entry["warnings"] if "DiagnosticReport" in warning]
+    assert not [warning for warning in entry["warnings"] if "DiagnosticReport" in warning or "report" in warning]
+
+
+def test_reports_too_old_for_their_results_to_be_used_are_named_together(on_the_day: Screener) -> None:
+    """The US Core example panel is of 2005: its results would not be used, but the person
+    giving it should still know they were not read."""
+    reports = [
+        {**metabolic_panel("Observation/serum-potassium", effective="2005-07-04"), "id": "bmp-2005"},
+        {**metabolic_panel("Observation/serum-potassium", effective="2026-09-01"), "id": "bmp-september"},
+    ]
+    entry = screen_record_entry(on_the_day, bundle(patient(), *reports))
+    assert entry["status"] == "screened"
+    said = [warning for warning in entry["warnings"] if "report" in warning]
+    assert said == [
+        "2 reports more than 30 days old list results that the input does not hold (DiagnosticReport/bmp-2005 of 2005-07-04, "
+        "DiagnosticReport/bmp-september of 2026-09-01): they were not read. A result that old would not be used, but it may "
+        "be worth giving the recent results, or asking for a recheck"
+    ]
 
 
 def test_a_search_whose_server_withheld_some_results_says_the_screen_may_miss_them(screener: Any) -> None:
