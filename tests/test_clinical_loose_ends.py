@@ -41,7 +41,10 @@ def generics(result: ScreeningResult) -> set[str]:
 
 # -- a magnesium product with kidney disease and no recent result -------------------------------
 def test_margaret_on_dialysis_taking_milk_of_magnesia_without_a_result_is_seen_soon(screener: Any) -> None:
-    result = screen(screener, {"age": 78, "sex": "female", "conditions": ["dialysis"], "medications": ["Milk of Magnesia 30 ml at night"]})
+    result = screen(
+        screener,
+        {"age": 78, "sex": "female", "conditions": ["dialysis"], "medications": ["Milk of Magnesia 30 ml at night"]},
+    )
     assert result.urgency == "soon"
     assert NO_RESULT_RULE in fired(result)
     advice = text_of(result, "no_magnesium_self_supplement")
@@ -50,9 +53,17 @@ def test_margaret_on_dialysis_taking_milk_of_magnesia_without_a_result_is_seen_s
     assert "Do not stop a medicine your kidney team prescribed" in advice
 
 
-def test_man_with_kidney_disease_taking_epsom_salts_with_only_an_old_magnesium_result_is_seen_soon(screener: Any) -> None:
+def test_man_with_kidney_disease_taking_epsom_salts_with_only_an_old_magnesium_result_is_seen_soon(
+    screener: Any,
+) -> None:
     # A result from more than 30 days ago is not used: it cannot show what the salts do now.
-    answers = {"age": 70, "sex": "male", "conditions": ["chronic_kidney_disease"], "medications": ["Epsom salts"], "labs": mg_lab(0.9, "older")}
+    answers = {
+        "age": 70,
+        "sex": "male",
+        "conditions": ["chronic_kidney_disease"],
+        "medications": ["Epsom salts"],
+        "labs": mg_lab(0.9, "older"),
+    }
     result = screen(screener, answers)
     assert result.urgency == "soon"
     assert NO_RESULT_RULE in fired(result)
@@ -64,7 +75,12 @@ def test_woman_with_kidney_disease_ticking_magnesium_supplements_without_a_resul
 
 
 def test_kidney_disease_with_a_magnesium_product_and_a_recent_normal_result_stays_routine(screener: Any) -> None:
-    answers = {"age": 70, "conditions": ["chronic_kidney_disease"], "medications": ["Maalox"], "labs": mg_lab(0.9, "last_7_days")}
+    answers = {
+        "age": 70,
+        "conditions": ["chronic_kidney_disease"],
+        "medications": ["Maalox"],
+        "labs": mg_lab(0.9, "last_7_days"),
+    }
     result = screen(screener, answers)
     assert result.urgency == "routine"
     assert NO_RESULT_RULE not in fired(result)
@@ -72,7 +88,12 @@ def test_kidney_disease_with_a_magnesium_product_and_a_recent_normal_result_stay
 
 
 def test_a_recent_high_result_is_the_building_up_rule_not_the_no_result_rule(screener: Any) -> None:
-    answers = {"age": 70, "conditions": ["chronic_kidney_disease"], "medications": ["Milk of Magnesia"], "labs": mg_lab(1.3, "last_30_days")}
+    answers = {
+        "age": 70,
+        "conditions": ["chronic_kidney_disease"],
+        "medications": ["Milk of Magnesia"],
+        "labs": mg_lab(1.3, "last_30_days"),
+    }
     result = screen(screener, answers)
     assert result.urgency == "soon"
     assert "soon_magnesium_building_up_with_kidney_disease" in fired(result)
@@ -92,8 +113,13 @@ def test_the_no_result_rule_is_team_judgement_and_cites_the_labels(screener: Any
 
 
 # -- mycophenolate ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("written", ["CellCept 1 g twice daily", "Myfortic 720 mg bd", "mycophenolate mofetil 500mg", "mycophenolate sodium", "MMF"])
-def test_kidney_transplant_recipient_on_mycophenolate_has_it_recognised_with_nothing_counted(screener: Any, written: str) -> None:
+@pytest.mark.parametrize(
+    "written",
+    ["CellCept 1 g twice daily", "Myfortic 720 mg bd", "mycophenolate mofetil 500mg", "mycophenolate sodium", "MMF"],
+)
+def test_kidney_transplant_recipient_on_mycophenolate_has_it_recognised_with_nothing_counted(
+    screener: Any, written: str
+) -> None:
     result = screen(screener, {"age": 52, "medications": [written, "tacrolimus 3 mg bd"]})
     assert medicine_warnings(result) == []
     (mycophenolate,) = result.medications_recognised[0].matches
@@ -117,7 +143,9 @@ def test_kidney_patient_writing_milk_of_magnesia_for_short_is_taking_magnesium(s
 
 
 def test_a_bare_mom_is_not_counted_and_the_warning_offers_milk_of_magnesia(screener: Any) -> None:
-    result = screen(screener, {"age": 74, "conditions": ["chronic_kidney_disease"], "medications": ["MOM 30 ml at night"]})
+    result = screen(
+        screener, {"age": 74, "conditions": ["chronic_kidney_disease"], "medications": ["MOM 30 ml at night"]}
+    )
     (warning,) = medicine_warnings(result)
     assert "check the label for the full name, such as Milk of Magnesia" in warning
     assert generics(result) == set()
@@ -131,7 +159,9 @@ def test_a_bare_phillips_asks_to_check_the_label_between_its_laxatives(screener:
 
 
 def test_phillips_stool_softener_is_docusate_and_not_magnesium(screener: Any) -> None:
-    result = screen(screener, {"age": 74, "conditions": ["chronic_kidney_disease"], "medications": ["Phillips' Stool Softener"]})
+    result = screen(
+        screener, {"age": 74, "conditions": ["chronic_kidney_disease"], "medications": ["Phillips' Stool Softener"]}
+    )
     assert generics(result) == {"docusate"}
     assert NO_RESULT_RULE not in fired(result)
 
@@ -144,8 +174,12 @@ def test_phillips_stool_softener_is_docusate_and_not_magnesium(screener: Any) ->
         ("Gaviscon Regular Strength liquid 15 ml", "magnesium carbonate"),
     ],
 )
-def test_man_with_kidney_disease_on_us_gaviscon_regular_strength_is_taking_magnesium(screener: Any, written: str, magnesium: str) -> None:
-    result = screen(screener, {"age": 70, "sex": "male", "conditions": ["chronic_kidney_disease"], "medications": [written]})
+def test_man_with_kidney_disease_on_us_gaviscon_regular_strength_is_taking_magnesium(
+    screener: Any, written: str, magnesium: str
+) -> None:
+    result = screen(
+        screener, {"age": 70, "sex": "male", "conditions": ["chronic_kidney_disease"], "medications": [written]}
+    )
     assert medicine_warnings(result) == []
     assert generics(result) == {"aluminium hydroxide", magnesium}
     assert "no_magnesium_self_supplement" in codes(result)
@@ -156,7 +190,9 @@ def test_plain_gaviscon_now_offers_the_regular_strength_too(screener: Any) -> No
     assert "Gaviscon Advance, Gaviscon Extra Strength or Gaviscon Regular Strength" in warning
 
 
-@pytest.mark.parametrize("written", ["Rolaids Ultra Strength", "Gelusil", "Mag-Al Plus 30 ml", "Almacone", "Mylanta Maximum Strength"])
+@pytest.mark.parametrize(
+    "written", ["Rolaids Ultra Strength", "Gelusil", "Mag-Al Plus 30 ml", "Almacone", "Mylanta Maximum Strength"]
+)
 def test_other_us_magnesium_antacids_are_magnesium_intake_read_without_a_warning(screener: Any, written: str) -> None:
     result = screen(screener, {"age": 70, "conditions": ["chronic_kidney_disease"], "medications": [written]})
     assert medicine_warnings(result) == []
@@ -165,10 +201,17 @@ def test_other_us_magnesium_antacids_are_magnesium_intake_read_without_a_warning
 
 
 # -- teenagers with diarrhea or vomiting ---------------------------------------------------------------
-def test_fourteen_year_old_with_diarrhea_and_vomiting_gets_the_fluids_advice_a_teenager_can_follow(screener: Any) -> None:
+def test_fourteen_year_old_with_diarrhea_and_vomiting_gets_the_fluids_advice_a_teenager_can_follow(
+    screener: Any,
+) -> None:
     # NHS advice for children: no fruit juice or fizzy drinks, no medicine to stop diarrhea under 12,
     # no aspirin under 16. The fluids advice names none of them, nor an adult amount, so it stands.
-    answers = {"age": 14, "sex": "female", "diarrhea": {"present": True, "days": 3, "stools_per_day": 6}, "vomiting": {"present": True, "days": 2}}
+    answers = {
+        "age": 14,
+        "sex": "female",
+        "diarrhea": {"present": True, "days": 3, "stools_per_day": 6},
+        "vomiting": {"present": True, "days": 2},
+    }
     result = screen(screener, answers)
     assert "child_dehydration_signs" not in codes(result)
     advice = text_of(result, "fluids_for_gi_losses").lower()
