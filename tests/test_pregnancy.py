@@ -77,7 +77,9 @@ def test_the_same_vomiting_in_a_woman_who_is_not_pregnant_is_not_a_same_day_cont
 def test_jo_pregnant_and_sick_once_or_twice_a_day_is_told_about_hyperemesis_and_when_to_get_help_today(
     screener: Any, episodes_per_day: int
 ) -> None:
-    result = screen(screener, pregnant_woman(vomiting={"present": True, "days": 2, "episodes_per_day": episodes_per_day}))
+    result = screen(
+        screener, pregnant_woman(vomiting={"present": True, "days": 2, "episodes_per_day": episodes_per_day})
+    )
     assert result.urgency not in ("urgent", "emergency")  # ordinary pregnancy sickness is not a same-day matter
     advice = text_of(result, "pregnancy_vomiting")
     assert "hyperemesis gravidarum" in advice and "midwife" in advice
