@@ -177,6 +177,9 @@ class Interview:
             return any(same_value(value, option) for option in condition.value)
         if operator == "contains":
             return any(same_value(element, condition.value) for element in value)
+        if operator == "between":
+            low, high = condition.value
+            return bool(low <= value <= high)
         if operator == "has_medicine_class":
             item = self.questionnaire.item(condition.item)
             return any(condition.value in match.classes for match in self._matches(item))
@@ -274,7 +277,7 @@ class Interview:
             return self._skip(step, question)
         notes: tuple[str, ...] = ()
         if step.kind == "item" and step.item.confirm_medicines:
-            notes = unrecognised_notes(self.vocabulary, value)
+            notes = unrecognised_notes(self.vocabulary, value, self.questionnaire.items, self._values)
         if step.kind == "suggest" and value is False and step.correction is not None:
             notes = (kept_as_written(step.entry, step.correction.written),)
         problem = self._check_whole(step, value)
