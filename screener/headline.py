@@ -8,8 +8,9 @@ The combined level alone can mislead a person when the rest of the result says m
   an all-clear beside "contact a clinician today";
 - combined is higher than both parts (screening-logic v2 §4: a cause of both losses with fitting
   symptoms, each part only possible): the headline says why in one phrase;
-- few answers (coverage partial with at most two of the four core sections answered) and every
-  level unlikely: the headline says the level rests on few answers and is not reassurance.
+- few answers (one or two of the four core sections answered: ``coverage.few_answered``, the
+  definition the rules' advice on few answers reads too, as the fact ``few_core_answers``) and
+  every level unlikely: the headline says the level rests on few answers and is not reassurance.
 
 Wording and emphasis only: the levels, the urgency and the result contract are the rules' and stay
 as they are. Coverage "none" has its own, stronger words ("Not enough answers to screen") at each
@@ -22,15 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, missing_core_sections
+from screener.contract.coverage import CORE_SECTION_WORDS, few_answered, missing_core_sections
 
 LEVEL_RANK = {"unlikely": 0, "possible": 1, "likely": 2}
 COMBINED = "Combined magnesium and potassium depletion"
 FEW_ANSWERS = "few answers"
 """The words a few-answers headline emphasises (as a level word is emphasised)."""
-MOST_CORE_SECTIONS_FOR_FEW = 2
-"""At most this many of the four core sections answered (and at least one: none is "not enough
-answers to screen") is "few answers"."""
 ABOVE_BOTH_WHY = "higher than either part alone, because a cause of both losses comes with symptoms that fit"
 """Why combined can be above both parts (screening-logic v2 §4: the only rule that puts it there
 is a both-loss factor with fitting symptoms, one of them specific)."""
@@ -94,9 +92,8 @@ class Headline:
     @property
     def few_answers(self) -> bool:
         """Every level unlikely on few answers: the level must not read as reassurance."""
-        answered = len(CORE_SECTIONS) - len(self.missing_core)
         levels = [self.combined, self.magnesium, self.potassium]
-        return self.coverage == "partial" and answered <= MOST_CORE_SECTIONS_FOR_FEW and all(_rank(level) == 0 for level in levels)
+        return self.coverage == "partial" and few_answered(self.missing_core) and all(_rank(level) == 0 for level in levels)
 
     @property
     def qualified(self) -> bool:
@@ -130,11 +127,15 @@ class Headline:
             spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
         return spans
 
+    def words(self, *, capitals: bool = False, brief: bool = False) -> str:
+        """What follows "Combined magnesium and potassium depletion: " on one line: "unlikely, but
+        based on few answers: not reassurance" (``capitals``: the loud words in capitals)."""
+        return "".join(span.text.upper() if capitals and span.loud else span.text for span in self.spans(brief=brief))
+
     def text(self, *, capitals: bool = True, not_answered: bool = True, brief: bool = False) -> str:
         """The headline on one line, as the terminal prints it: level words in capitals (the
         combined one only when unqualified), then the core sections not answered."""
-        words = "".join(span.text.upper() if capitals and span.loud else span.text for span in self.spans(brief=brief))
-        line = f"{COMBINED}: {words}"
+        line = f"{COMBINED}: {self.words(capitals=capitals, brief=brief)}"
         if not_answered and self.not_answered:
             line += f" (not answered: {self.not_answered})"
         return line

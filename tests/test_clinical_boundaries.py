@@ -635,9 +635,9 @@ PEOPLE: dict[str, Person] = {
     "stan_with_a_magnesium_of_0_45_and_a_normal_potassium_this_week_calls_today": Person(
         answers(**k_and_mg(4.4, 0.45)), ("unlikely", "likely", "unlikely"), "urgent",
     ),
-    "moses_who_answered_only_alcohol_and_symptoms_is_partly_screened": Person(
+    "moses_who_answered_only_alcohol_and_symptoms_is_partly_screened_and_told_what_was_not_asked": Person(
         {"alcohol": {"drinks_per_week": 2}, "symptoms": []}, NOTHING, "none", coverage="partial",
-        advised=("general_advice",),
+        advised=("answer_the_core_questions",), not_advised=("general_advice",),
     ),
     # -- medicine names as people write them ------------------------------------------------------
     "mike_on_furosemide_and_metolazone_written_as_one_entry_takes_two_classes": Person(

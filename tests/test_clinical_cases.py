@@ -49,12 +49,19 @@ def check_always_true(result: ScreeningResult) -> None:
     }[result.urgency]  # fmt: skip
     if result.coverage == "none" and result.urgency == "none":
         urgency_code = "answer_more_questions"  # never general advice for a record with no core answer
+    if _core_sections_answered(result) in (1, 2) and result.urgency == "none":
+        urgency_code = "answer_the_core_questions"  # nor for one with one or two (README departures)
     recommendation_codes = codes(result)
     assert urgency_code in recommendation_codes
     if result.urgency != "none":
         assert recommendation_codes[0] == urgency_code, "the how-soon advice comes first"
     else:
         assert recommendation_codes[-1] == urgency_code
+
+
+def _core_sections_answered(result: ScreeningResult) -> int:
+    core = (("medications", "diuretic_use"), ("alcohol",), ("diarrhea", "vomiting", "laxative_use"), ("symptoms",))
+    return sum(not set(fields) <= set(result.unanswered_sections) for fields in core)
 
 
 def codes(result: ScreeningResult) -> list[str]:
@@ -204,7 +211,8 @@ def test_patient_on_dyazide_counts_the_thiazide_for_magnesium_only(screener: Any
     assert levels(result) == ("unlikely", "unlikely", "unlikely")
     assert result.urgency == "none"
     # triamterene is a potassium-retention caution; caution advice still appears with urgency none
-    assert codes(result) == ["keep_taking_prescribed_medicines", "no_potassium_self_supplement", "general_advice"]
+    # (and, with only the medicines answered, the advice on few answers in place of the general one)
+    assert codes(result) == ["keep_taking_prescribed_medicines", "no_potassium_self_supplement", "answer_the_core_questions"]
 
 
 def test_patient_on_dyazide_with_cramps_has_possible_magnesium_depletion_only(screener: Any) -> None:
@@ -285,7 +293,7 @@ def test_woman_on_ramipril_using_a_salt_substitute_should_be_seen_soon(screener:
 
 
 def test_man_on_lisinopril_alone_gets_caution_advice_without_urgency(screener: Any) -> None:
-    result = screen(screener, {"sex": "male", "medications": ["lisinopril 10 mg"]})
+    result = screen(screener, {"sex": "male", "medications": ["lisinopril 10 mg"], "alcohol": {"drinks_per_week": 3}, "symptoms": []})
     assert levels(result) == ("unlikely", "unlikely", "unlikely")
     assert result.urgency == "none"
     assert result.consult_clinician is False
@@ -583,7 +591,8 @@ def test_widow_of_84_living_on_processed_food_should_have_magnesium_checked(scre
 # -- nothing flagged ----------------------------------------------------------------------------
 def test_runner_with_cramps_and_nothing_else_gets_general_advice(screener: Any) -> None:
     result = screen(
-        screener, {"age": 34, "sex": "male", "symptoms": ["muscle_cramps"], "medications": [], "conditions": []}
+        screener,
+        {"age": 34, "sex": "male", "symptoms": ["muscle_cramps"], "medications": [], "conditions": [], "alcohol": {"drinks_per_week": 4}},
     )
     assert levels(result) == ("unlikely", "unlikely", "unlikely")
     assert result.urgency == "none"

@@ -46,7 +46,9 @@ RECOMMENDATION_ORDER = (
     "no_potassium_self_supplement",
     "no_magnesium_self_supplement", "alcohol_support",
     "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
-    "answer_more_questions", "general_advice",
+    "answer_more_questions",
+    "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
+    "general_advice",
 )  # fmt: skip
 RECENT_RED_FLAGS = frozenset({"chest_pain", "fainting", "severe_weakness_or_paralysis", "seizure", "trouble_breathing"})
 URGENCY_ADVICE = {
@@ -328,17 +330,19 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     assert positions == sorted(positions) and len(set(positions)) == len(positions), (
         "recommendations in order, once each"
     )
-    how_soon = [code for code in recommendation_codes if code in URGENCY_ADVICE.values()]
-    thin = result.coverage == "none"
-    assert how_soon == ([] if thin and result.urgency == "none" else [URGENCY_ADVICE[result.urgency]])
-    # contract v2: a record answering none of the core sections is never read as reassurance
-    assert ("answer_more_questions" in recommendation_codes) is thin
     core = {
         "medicines": ("medications", "diuretic_use"), "alcohol": ("alcohol",),
         "gi_losses": ("diarrhea", "vomiting", "laxative_use"), "symptoms": ("symptoms",),
     }  # fmt: skip
     answered = sum(any(_answered(record.get(name)) for name in names) for names in core.values())
     assert result.coverage == {4: "full", 0: "none"}.get(answered, "partial")
+    how_soon = [code for code in recommendation_codes if code in URGENCY_ADVICE.values()]
+    thin, few = result.coverage == "none", answered in (1, 2)
+    assert how_soon == ([] if (thin or few) and result.urgency == "none" else [URGENCY_ADVICE[result.urgency]])
+    # contract v2: a record answering none of the core sections is never read as reassurance, nor
+    # one answering one or two of them (README departures): neither is told "these answers do not point"
+    assert ("answer_more_questions" in recommendation_codes) is thin
+    assert ("answer_the_core_questions" in recommendation_codes) is (few and result.urgency == "none")
     assert not set(result.unanswered_sections) & {name for name, value in record.items() if _answered(value)}
     assert not {"sick_day_medicines", "keep_taking_prescribed_medicines"} <= set(recommendation_codes)
     assert all(r.text for r in result.recommendations)

@@ -57,11 +57,11 @@ def test_a_person_who_stops_after_a_red_flag_gets_emergency_care_first_and_more_
     assert [r.code for r in result.recommendations] == ["seek_emergency_care", "answer_more_questions"]
 
 
-def test_a_runner_who_answered_only_symptoms_is_partial_and_still_gets_general_advice(screener: Any) -> None:
+def test_a_runner_who_answered_only_symptoms_is_partial_and_told_what_was_not_asked(screener: Any) -> None:
     result = screen(screener, RUNNER_WITH_CRAMPS_ONLY)
     assert result.coverage == "partial"
     assert missing_core_sections(result.unanswered_sections) == ["medicines", "alcohol", "gi_losses"]
-    assert [r.code for r in result.recommendations] == ["general_advice"]
+    assert [r.code for r in result.recommendations] == ["answer_the_core_questions"]  # not the general advice
 
 
 def test_no_symptoms_is_an_answer_but_an_empty_section_object_is_not(screener: Any) -> None:

@@ -118,7 +118,7 @@ def test_rita_is_told_beside_her_headline_why_combined_is_above_both_parts(scree
 def test_sam_who_answered_two_sections_is_told_unlikely_rests_on_few_answers(screener: Any) -> None:
     result = screener.screen(SAM_WHO_ANSWERED_TWO_SECTIONS)
     assert result.coverage == "partial"
-    assert [r.code for r in result.recommendations] == ["general_advice"]  # "These answers do not point to ..."
+    assert [r.code for r in result.recommendations] == ["answer_the_core_questions"]  # never "do not point to ..."
     assert Headline.of(result).few_answers
     assert "UNLIKELY" not in result_text(result, screener).split("Recommendations")[0]
 

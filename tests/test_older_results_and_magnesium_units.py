@@ -98,7 +98,7 @@ def test_man_whose_potassium_and_magnesium_were_checked_last_year_is_rechecked_o
         ("magnesium", 0.69): "routine", ("magnesium", 0.60): "routine", ("magnesium", 0.59): "soon",
         ("magnesium", 1.06): "none", ("magnesium", 3.5): "none",
     }  # fmt: skip
-    nothing_else = {"age": 45, "sex": "male", "medications": [], "symptoms": []}
+    nothing_else = {"age": 45, "sex": "male", "medications": [], "symptoms": [], "alcohol": {"drinks_per_week": 0}}
     for (lab, value), urgency in expected.items():
         result = screener.screen({**nothing_else, **labs(**{lab: (value, "mmol/L", "older")})})
         assert result.urgency == urgency, (lab, value)

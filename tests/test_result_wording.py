@@ -13,7 +13,20 @@ import pytest
 
 # Every recommendation the rules can give beside general_advice (urgency none, some answers),
 # each with a person who gets it: found by screening sparse synthetic records, and by the rules.
+# Each answers three of the four core sections: with one or two answered the advice on few
+# answers (answer_the_core_questions) takes the general advice's place (BESIDE_FEW_ANSWERS).
 BESIDE_GENERAL_ADVICE = {
+    "sick_day_medicines": {"medications": ["ibuprofen"], "vomiting": {"present": True, "days": 4}, "symptoms": []},
+    "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": [], "medications": []},
+    "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}, "medications": [], "symptoms": []},
+    "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
+    "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
+    "no_magnesium_self_supplement": {
+        "conditions": ["chronic_kidney_disease"], "symptoms": [], "medications": [], "alcohol": {"drinks_per_week": 0},
+    },
+}
+# The same people with one or two core sections answered.
+BESIDE_FEW_ANSWERS = {
     "sick_day_medicines": {"medications": ["ibuprofen"], "vomiting": {"present": True, "days": 4}},
     "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": []},
     "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}},
@@ -44,6 +57,17 @@ def test_the_general_advice_and_the_words_for_none_sit_beside_every_other_advice
         assert not any(words in text.lower() for words in WORDS_THAT_DENY_ADVICE), text
 
 
+@pytest.mark.parametrize("code", sorted(BESIDE_FEW_ANSWERS))
+def test_the_advice_on_few_answers_sits_beside_every_other_advice_in_place_of_the_general_advice(
+    screener: Any, code: str
+) -> None:
+    result = screener.screen(BESIDE_FEW_ANSWERS[code])
+    codes = [recommendation.code for recommendation in result.recommendations]
+    assert result.urgency == "none" and code in codes and codes[-1] == "answer_the_core_questions", codes
+    assert "general_advice" not in codes
+    assert not any(words in result.recommendations[-1].text.lower() for words in WORDS_THAT_DENY_ADVICE)
+
+
 def test_no_other_recommendation_comes_with_urgency_none(screener: Any) -> None:
     """The list above is complete: the other recommendations come only with a clinician to see."""
     import random
@@ -57,4 +81,4 @@ def test_no_other_recommendation_comes_with_urgency_none(screener: Any) -> None:
         entry = screener.screen_entry(sparse)
         if entry.get("urgency") == "none":
             seen |= {recommendation["code"] for recommendation in entry["recommendations"]}
-    assert seen - {"general_advice", "answer_more_questions"} <= set(BESIDE_GENERAL_ADVICE), seen
+    assert seen - {"general_advice", "answer_more_questions", "answer_the_core_questions"} <= set(BESIDE_GENERAL_ADVICE), seen

@@ -100,8 +100,12 @@ def test_an_answers_file_compares_with_a_persona(tmp_path) -> None:  # type: ign
 def test_compare_json_holds_every_part_of_the_comparison() -> None:
     data = json.loads(compare(ONLY_A_LOW_POTASSIUM, *AND_IT_WILL_NOT_CORRECT, "--json"))
     assert set(data) == {"first", "second", "answers", "outcome", "only_first", "only_second", "advice_only_first", "advice_only_second"}
-    headline = data["outcome"][1]  # after the red flags
-    assert headline == {"what": "combined magnesium and potassium depletion", "before": "possible", "after": "likely"}
+    said = {item["what"]: item for item in data["outcome"]}
+    assert [item["what"] for item in data["outcome"]][:3] == ["red flags", "the headline", "combined magnesium and potassium depletion"]
+    assert said["combined magnesium and potassium depletion"] == {
+        "what": "combined magnesium and potassium depletion", "before": "possible", "after": "likely",
+    }
+    assert said["the headline"]["after"] == "not enough answers to screen: likely"
     assert {rule["id"] for rule in data["only_second"]} >= {"refractory_low_k", "magnesium_likely_refractory_low_potassium"}
 
 
@@ -199,3 +203,63 @@ def test_the_demo_and_the_persona_list_say_how_to_see_what_one_answer_changes() 
     listed = runner.invoke(app, ["demo", "--list"]).stdout
     assert "compare two with `mgk-screen compare NAME OTHER` (--set: one answer changed)." in listed
     assert "`mgk-screen explain NAME`" in listed
+
+
+# -- the headline each side reads ------------------------------------------------------------
+# Sam, 40, gave his age and "no symptoms" and stopped; then the same with furosemide listed.
+SAM = {"age": 40, "symptoms": []}
+SAM_ON_FUROSEMIDE = ["--set", 'medications=["furosemide"]']
+
+
+def sam_file(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    path = tmp_path / "sam.json"
+    path.write_text(json.dumps(SAM), encoding="utf-8")
+    return str(path)
+
+
+def test_sam_compared_shows_his_headline_rests_on_few_answers_before_furosemide_is_listed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    said = section(compare(sam_file(tmp_path), *SAM_ON_FUROSEMIDE, "--plain"), "What the screen says (first -> second)")
+    assert said.startswith("red flags: none (the same) the headline: unlikely, but based on few answers: not reassurance -> possible (changed)")
+    assert "combined magnesium and potassium depletion: unlikely -> possible (changed)" in said
+
+
+def test_a_headline_that_stays_the_same_says_so_with_its_reason() -> None:
+    text = compare("older-adult-on-furosemide-with-cramps", "--set", 'symptoms=["muscle_cramps","muscle_twitches"]')
+    said = section(text, "What the screen says (first -> second)")
+    assert "the headline: likely, higher than either part alone, because a cause of both losses comes with symptoms that fit (the same)" in said
+
+
+def test_the_compared_headline_is_the_one_every_door_shows(tmp_path, screener) -> None:  # type: ignore[no-untyped-def]
+    from screener.headline import Headline
+
+    data = json.loads(compare(sam_file(tmp_path), *SAM_ON_FUROSEMIDE, "--json"))
+    headline = next(item for item in data["outcome"] if item["what"] == "the headline")
+    assert headline["before"] == Headline.of(screener.screen(SAM)).words()
+    assert headline["after"] == Headline.of(screener.screen({**SAM, "medications": ["furosemide"]})).words()
+
+
+def test_in_colour_a_changed_headline_is_bold_yellow_as_the_other_changed_lines_are(screener) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from rich.console import Console
+
+    from screener import teaching
+    from screener.teaching.render import render_comparison
+
+    def walked(answers: dict) -> teaching.Walk:  # type: ignore[type-arg]
+        return teaching.walk(screener, screener.run(answers), answers)
+
+    comparison = teaching.compare(screener.ruleset, walked(SAM), walked({**SAM, "medications": ["furosemide"]}))
+    out = io.StringIO()
+    render_comparison(comparison, Console(file=out, force_terminal=True, color_system="standard", no_color=False, width=100))
+    text = out.getvalue()
+
+    def style_of(words: str) -> set[str]:
+        """The SGR codes that start the line holding these words."""
+        line = next(line for line in text.splitlines() if words in line)
+        return {code for sequence in re.findall(r"^(?:\x1b\[([0-9;]*)m)", line) for code in sequence.split(";")}
+
+    changed = style_of("the headline: unlikely, but based on few answers: not reassurance -> possible (changed)")
+    assert changed == style_of("combined magnesium and potassium depletion: unlikely -> possible (changed)")
+    assert {"1", "33"} <= changed  # bold yellow
+    assert "2" in style_of("red flags: none (the same)")  # the same: dim

@@ -2,8 +2,10 @@
 those that apply to this person, and the coverage of the four core sections.
 
 Counting only: which sections a record leaves empty, and how many of the four core sections it
-answers. What the screen then does with a thin record (``answer_more_questions`` instead of
-``general_advice``) is rule data, in ``rules/recommendations.json``.
+answers ("none", or "few": one or two). What the screen then does with a thin record
+(``answer_more_questions`` or ``answer_the_core_questions`` instead of ``general_advice``) is rule
+data, in ``rules/recommendations.json``; the headline (``screener.headline``) reads "few" from here
+too, so that the advice and the headline never disagree about it.
 """
 
 from __future__ import annotations
@@ -106,6 +108,24 @@ def missing_core_sections(unanswered: Iterable[str]) -> list[str]:
     return [core for core, fields in CORE_SECTIONS.items() if missing.issuperset(fields)]
 
 
+#: At most this many of the four core sections answered (and at least one: none is coverage
+#: "none") is "few answers": the one place this threshold is set.
+MOST_CORE_SECTIONS_FOR_FEW = 2
+
+
+def few_core_answers(unanswered: Iterable[str]) -> bool:
+    """Whether only one or two of the four core sections were answered: the input fact
+    ``few_core_answers`` (the rules' advice on few answers tests it)."""
+    return few_answered(missing_core_sections(unanswered))
+
+
+def few_answered(missing_core: Collection[str]) -> bool:
+    """``few_core_answers`` from the core sections left unanswered (``missing_core_sections``):
+    what the headline's "few answers" reads, so that it and the advice never disagree."""
+    answered = len(CORE_SECTIONS) - len(missing_core)
+    return 0 < answered <= MOST_CORE_SECTIONS_FOR_FEW
+
+
 def coverage_of(unanswered: Iterable[str]) -> Coverage:
     """``full`` when the four core sections are answered, ``none`` when none is, else ``partial``."""
     left = set(unanswered)
@@ -121,6 +141,18 @@ def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) 
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+#: The slot a recommendation text may hold for the core sections left unanswered (in words), so
+#: that the advice on few answers says what was not asked about.
+CORE_SECTIONS_NOT_ANSWERED = "{core_sections_not_answered}"
+
+
+def with_sections_not_answered(text: str, unanswered: Iterable[str]) -> str:
+    """A recommendation text with its ``CORE_SECTIONS_NOT_ANSWERED`` slot, if any, filled in."""
+    if CORE_SECTIONS_NOT_ANSWERED not in text:
+        return text
+    return text.replace(CORE_SECTIONS_NOT_ANSWERED, in_words(missing_core_sections(unanswered), CORE_SECTION_WORDS))
 
 
 def is_answered(value: Any) -> bool:

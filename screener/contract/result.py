@@ -172,7 +172,8 @@ class ScreeningResult(_Model):
         description=(
             "How many of the four core sections were answered: medicines (medications or diuretic_use), "
             "alcohol, gut losses (diarrhea, vomiting or laxative_use) and symptoms ([] is an answer). "
-            "With 'none' the levels are not reassurance: answer_more_questions replaces general_advice"
+            "With 'none' the levels are not reassurance: answer_more_questions replaces general_advice; "
+            "with one or two of the four answered, answer_the_core_questions does"
         )
     )
     warnings: list[str]

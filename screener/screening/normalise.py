@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from screener.contract.answers import Answers
-from screener.contract.coverage import Coverage, coverage_of, unanswered_sections
+from screener.contract.coverage import Coverage, coverage_of, few_core_answers, unanswered_sections
 from screener.contract.validation import Problem
 from screener.screening.medication_suggestions import Correction, not_recognised, suggested
 from screener.screening.medications import MedicationMatch
@@ -106,6 +106,8 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     out.unanswered_sections = unanswered_sections(given, classes)
     out.coverage = coverage_of(out.unanswered_sections)
     facts["coverage"] = out.coverage
+    if "few_core_answers" in ruleset.facts:  # rules of one's own may not weigh it: sent only when declared
+        facts["few_core_answers"] = few_core_answers(out.unanswered_sections)
     # A list answered "none of these" and a list never answered both leave no flags above; the
     # rules need to tell them apart ("not said to be happening now" is not "said not to be").
     # Only the sections the rules declare are flagged: every fact sent costs the engine time.

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.contract.answers import RED_FLAG_NOW_CODES, Answers
+from screener.contract.coverage import with_sections_not_answered
 from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
@@ -359,7 +360,8 @@ class Screener:
             coverage=normalised.coverage,
             warnings=normalised.warnings + conclusions.warnings,
             recommendations=[
-                {"code": code, "text": ruleset.recommendation_texts[conclusions.recommendations[code]]}
+                {"code": code, "text": with_sections_not_answered(
+                    ruleset.recommendation_texts[conclusions.recommendations[code]], normalised.unanswered_sections)}
                 for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
             ],
             ruleset=dict(self._ruleset_info),

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from screener.headline import Headline
+from screener.render import NOT_ENOUGH_ANSWERS
 from screener.teaching.words import TeachingError, words
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 #: How a --set is written, for the message when one is not.
 SET_EXAMPLE = "--set labs.magnesium.value=0.55 --set labs.magnesium.unit=mmol/L"
 NOT_ANSWERED = "not answered"
+HEADLINE = "the headline"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Comparison:
     first: str
     second: str
     answers: tuple[Difference, ...]  # only the answers that differ
-    outcome: tuple[Difference, ...]  # red flags, the headline, the two levels, how soon: always all of them
+    outcome: tuple[Difference, ...]  # red flags, the headline, combined, the two parts, how soon: always all of them
     only_first: tuple[RuleFired, ...]
     only_second: tuple[RuleFired, ...]
     advice_only_first: tuple[str, ...]
@@ -80,8 +83,10 @@ def compare(ruleset: Ruleset, first: Walk, second: Walk, *, names: tuple[str, st
         if before.get(name) != after.get(name)
     )
     scales = [ruleset.headline, *(name for name in ruleset.scales if name not in (ruleset.headline, "urgency"))]
-    # Red flags first, as in every result.
+    # Red flags first, as in every result; then the headline as every door words it (the combined
+    # level with what the parts and the coverage add to it), then the levels themselves.
     outcome = [Difference("red flags", _red_flags(first), _red_flags(second))]
+    outcome.append(Difference(HEADLINE, _headline(first), _headline(second)))
     outcome += [Difference(ruleset.scales[name].label, getattr(first.result, name), getattr(second.result, name)) for name in scales]
     outcome.append(Difference("how soon", _how_soon(first), _how_soon(second)))
     first_advice = {item.code: item.text for item in first.result.recommendations}
@@ -109,6 +114,13 @@ def _in_questionnaire_order(fields: Sequence[str]) -> list[str]:
 
 def _how_soon(walked: Walk) -> str:
     return f"{walked.result.urgency} - {walked.result.urgency_text}"
+
+
+def _headline(walked: Walk) -> str:
+    """The headline's words ("unlikely, but based on few answers: not reassurance"), after "Not
+    enough answers to screen" when no core section was answered, as every door puts it above."""
+    said = Headline.of(walked.result).words()
+    return f"{NOT_ENOUGH_ANSWERS.lower()}: {said}" if walked.result.coverage == "none" else said
 
 
 def _red_flags(walked: Walk) -> str:

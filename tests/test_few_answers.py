@@ -1,0 +1,84 @@
+"""A thin record is never told "these answers do not point to low magnesium or potassium".
+
+With one or two of the four core sections answered (medicines, alcohol, gut losses, symptoms),
+every level "unlikely" rests on few answers: the headline says so ("based on few answers: not
+reassurance"), and the advice says the same in its own words, naming what was not asked about,
+instead of the general advice. Both read one definition of "few" (``coverage.few_answered``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screener.contract.coverage import MOST_CORE_SECTIONS_FOR_FEW, few_answered
+from screener.headline import Headline
+from screener.render import result_text
+
+DO_NOT_POINT = "do not point to low magnesium or potassium"
+
+# Sam, 40, filled in his age and said he has no symptoms, and stopped there.
+SAM_WHO_ONLY_GAVE_AGE_AND_SYMPTOMS = {"id": "sam", "age": 40, "symptoms": []}
+
+
+def codes(result: Any) -> list[str]:
+    return [recommendation.code for recommendation in result.recommendations]
+
+
+def advice(result: Any, code: str) -> str:
+    return next(recommendation.text for recommendation in result.recommendations if recommendation.code == code)
+
+
+def test_sam_who_only_gave_age_and_symptoms_is_not_told_his_answers_do_not_point_anywhere(screener: Any) -> None:
+    result = screener.screen(SAM_WHO_ONLY_GAVE_AGE_AND_SYMPTOMS)
+    assert (result.combined_depletion, result.urgency, result.coverage) == ("unlikely", "none", "partial")
+    assert "general_advice" not in codes(result)
+    assert DO_NOT_POINT not in " ".join(r.text for r in result.recommendations)
+    text = advice(result, "answer_the_core_questions")
+    assert "nothing was said about medicines, alcohol and gut losses (diarrhea, vomiting, laxatives)" in text
+    assert "not reassurance" in text
+    assert "{" not in text  # the slot for the sections not answered is filled in
+
+
+def test_sam_is_told_few_answers_by_his_headline_and_his_advice_alike(screener: Any) -> None:
+    result = screener.screen(SAM_WHO_ONLY_GAVE_AGE_AND_SYMPTOMS)
+    assert Headline.of(result).few_answers
+    printed = result_text(result, screener)
+    assert "few answers" in printed and "Few answers to screen on" in printed
+    assert DO_NOT_POINT not in printed
+
+
+def test_nora_who_answered_her_medicines_and_alcohol_is_told_gut_losses_and_symptoms_were_not_asked(screener: Any) -> None:
+    result = screener.screen({"id": "nora", "age": 55, "medications": [], "alcohol": {"drinks_per_week": 2}})
+    text = advice(result, "answer_the_core_questions")
+    assert "nothing was said about gut losses (diarrhea, vomiting, laxatives) and symptoms" in text
+
+
+def test_three_core_sections_answered_still_get_the_general_advice(screener: Any) -> None:
+    answers = SAM_WHO_ONLY_GAVE_AGE_AND_SYMPTOMS | {"medications": [], "alcohol": {"drinks_per_week": 0}}
+    result = screener.screen(answers)
+    assert result.coverage == "partial"
+    assert not Headline.of(result).few_answers
+    assert "general_advice" in codes(result) and "answer_the_core_questions" not in codes(result)
+
+
+def test_none_answered_keeps_its_own_stronger_advice_and_is_not_few(screener: Any) -> None:
+    result = screener.screen({"id": "una", "age": 30})
+    assert result.coverage == "none"
+    assert "answer_more_questions" in codes(result)
+    assert "answer_the_core_questions" not in codes(result) and "general_advice" not in codes(result)
+
+
+def test_ivan_on_furosemide_with_cramps_who_answered_two_sections_is_sent_to_a_clinician_instead(screener: Any) -> None:
+    # With a clinician to see, the how-soon advice takes the general advice's place: neither the
+    # general advice nor the advice on few answers comes with it (as the spec has it).
+    result = screener.screen({"id": "ivan", "age": 70, "medications": ["furosemide"], "symptoms": ["muscle_cramps"]})
+    assert result.urgency != "none" and result.combined_depletion != "unlikely"
+    assert codes(result)[0] == "discuss_at_next_visit"
+    assert "answer_the_core_questions" not in codes(result) and "general_advice" not in codes(result)
+    assert not Headline.of(result).few_answers  # the headline qualifies only an all-unlikely result
+
+
+def test_few_means_one_or_two_of_the_four_core_sections() -> None:
+    assert MOST_CORE_SECTIONS_FOR_FEW == 2
+    everything = ("medicines", "alcohol", "gi_losses", "symptoms")
+    assert [few_answered(everything[:missing]) for missing in range(5)] == [False, False, True, True, False]
