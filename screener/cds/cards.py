@@ -172,8 +172,7 @@ class CardWriter:
         names = []
         for ordered in screened.ordered:
             recognised = next((m for m in entry.get("medications_recognised", []) if m.get("input") == ordered), None)
-            # A drug of several classes (salbutamol: potassium-lowering, beta-2 agonist) is matched once per class.
-            generics = list(dict.fromkeys(drug_name(match) for match in (recognised or {}).get("matches", [])))
+            generics = [drug_name(match) for match in (recognised or {}).get("matches", [])]
             names.append(" with ".join(generics) if generics else _clip(ordered, 40))
         names = list(dict.fromkeys(names))
         if len(names) > 2:
