@@ -1,9 +1,8 @@
-"""Medicine safety at the edges of the screen (second vignette review, findings 4, 7, 8 and 13).
+"""Medicine safety at the edges of the screen (second vignette review, findings 4, 7 and 13).
 
 A name typed wrong that is close to a medicine that keeps potassium; trimethoprim, or a
 potassium-sparing diuretic, on top of another reason to keep potassium; liquorice as the cause of
-a low potassium; and several kinds of potassium-lowering asthma medicine taken together. Each
-person is one the reviewer met (probes p14, p6, p13, p12 and p3, cases 01, 16 and 17).
+a low potassium. Each person is one the reviewer met (probes p14, p6 and p12, cases 01 and 16).
 """
 
 from __future__ import annotations
@@ -119,7 +118,7 @@ def test_a_near_miss_class_that_is_not_in_the_vocabulary_is_a_clear_rules_error(
 
 
 # -- finding 7: trimethoprim, or a potassium-sparing diuretic, with another reason to keep potassium
-ASK_ABOUT_A_CHECK = "whether your potassium should be checked"
+ASK_ABOUT_A_CHECK = "whether to check your potassium"
 
 
 def test_woman_of_85_on_trimethoprim_spironolactone_and_lisinopril_is_told_to_ask_for_a_potassium_check(screener: Any) -> None:
@@ -161,7 +160,7 @@ def test_woman_with_kidney_disease_on_prescribed_potassium_is_asked_whether_it_s
         "symptoms": ["muscle_weakness"],
     })
     advice = texts(result)["no_potassium_self_supplement"]
-    assert "if you take prescribed potassium, whether it should continue" in advice
+    assert "whether prescribed potassium should continue" in advice
     assert "stop" not in advice.replace("Do not stop a prescribed medicine on your own", "")
 
 
@@ -184,31 +183,3 @@ def test_woman_who_eats_liquorice_with_nothing_pointing_to_low_potassium_is_not_
     result = screener.screen({"age": 40, "medications": ["black liquorice"], "symptoms": []})
     assert result.potassium_depletion == "unlikely"
     assert "stop_liquorice" not in codes(result)
-
-
-# -- finding 8: several kinds of potassium-lowering medicine -----------------------------------
-def test_young_man_on_nebulised_salbutamol_prednisolone_and_theophylline_has_potassium_possible(screener: Any) -> None:
-    result = screener.screen({
-        "id": "p3",
-        "age": 25,
-        "medications": ["salbutamol nebuliser", "prednisolone 40mg", "theophylline 200mg"],
-        "symptoms": ["tremor"],
-        "alcohol": {"drinks_per_week": 0},
-        "diarrhea": {"present": False},
-        "vomiting": {"present": False},
-    })
-    assert result.potassium_depletion == "possible"
-    assert result.urgency == "routine"
-    assert "general_advice" not in codes(result)
-
-
-@pytest.mark.parametrize(
-    "medicines",
-    [
-        pytest.param(["salbutamol inhaler", "salmeterol"], id="two beta-2 agonists: one kind"),
-        pytest.param(["hydrocortisone 10mg", "fludrocortisone 100 micrograms"], id="replacement steroids: one kind"),
-    ],
-)
-def test_two_medicines_of_one_kind_still_count_once(screener: Any, medicines: list[str]) -> None:
-    result = screener.screen({"age": 40, "medications": medicines, "symptoms": ["tremor"]})
-    assert result.potassium_depletion == "unlikely"
