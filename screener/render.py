@@ -123,14 +123,23 @@ def render_result(
     heading: str | None = None,
     headline_rules: Sequence[str] = (),
 ) -> None:
-    """Print one result in full: headline, urgency, red flags, coverage, recommendations, every
-    rule that fired and why, what would change the headline, what is unknown, the disclaimer.
+    """Print one result in full: headline, urgency, red flags, coverage, the notes on the answers
+    (warnings), recommendations, every rule that fired and why, what would change the headline,
+    what is unknown, the disclaimer.
 
     ``headline_rules`` are the rules that set the headline (``Screener.rules_setting_headline``):
     when combined depletion is higher than both of its parts, the result says which rule did it."""
     width = console.width
     _print_head(result, console, plain, heading, headline_rules)
     page = Page(width, plain)
+    # The notes on the answers come before the advice, after the red flags (in the head): a
+    # medicine not recognised, so not counted, changes how the advice is to be read, and below
+    # every rule that fired it went unseen.
+    if result.warnings:
+        page.add()
+        page.add("Warnings", "bold yellow")
+        for warning in result.warnings:
+            page.add(f"! {warning}", indent=2, hang=2)
     _recommendations(page, result.recommendations)
     if show_findings and result.findings:
         _findings(page, result.findings)
@@ -139,11 +148,6 @@ def render_result(
         page.add("What would change the headline", "bold")
         for line in result.next_level_missing:
             page.add(f"- {line}", indent=2, hang=2)
-    if result.warnings:
-        page.add()
-        page.add("Warnings", "bold yellow")
-        for warning in result.warnings:
-            page.add(f"! {warning}", indent=2, hang=2)
     if result.unanswered_sections:
         page.add()
         page.add("Not answered (unknown, not 'no'): " + in_words(result.unanswered_sections) + ".", "dim", hang=2)

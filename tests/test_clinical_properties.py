@@ -45,6 +45,7 @@ RECOMMENDATION_ORDER = (
     "lithium_interaction",  # not in the spec (README)
     "no_potassium_self_supplement",
     "no_magnesium_self_supplement", "alcohol_support",
+    "stop_liquorice",  # not in the spec: liquorice, a cause that can be stopped (README)
     "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
     "answer_more_questions",
     "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)

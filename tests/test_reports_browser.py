@@ -200,8 +200,9 @@ def test_printed_recommendations_and_sources_are_numbered_on_from_one_without_re
 
 
 #: The most findings a persona's summary may have and still be expected on one page: Letter is
-#: 18 mm shorter than A4. Every persona fits two pages.
-ONE_PAGE_UP_TO = {"a4": 22, "letter": 18}
+#: 18 mm shorter than A4. Every persona fits two pages. (Kidney disease with spironolactone and
+#: potassium, 20 findings with the potassium-check rules, no longer fits one A4 page.)
+ONE_PAGE_UP_TO = {"a4": 19, "letter": 18}
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
@@ -226,7 +227,7 @@ def test_the_summary_prints_on_one_page_for_typical_personas_and_two_for_the_hea
         assert "The full report (mgk-screen report without --summary)" in every_word
         for finding in result.findings:  # every fired rule named, none cut off at a page edge
             assert " ".join(finding.title.split()[:4]) in every_word, f"{persona.stem}: {finding.rule}"
-    assert one_page >= 7  # most personas
+    assert one_page >= 6  # most personas
 
 
 def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(tmp_path: Path, screener: Any) -> None:

@@ -141,11 +141,33 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
     classes = frozenset(cls for match in out.medications for cls in match.classes)
     if classes:
         out.facts["medication_class"] = {cls: True for cls in sorted(classes)}
+    unconfirmed: set[str] = set()
     for match in out.medications:
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
-            out.warnings.append(_unrecognised_warning(match, ruleset.vocabulary.corrections(match.text)))
+            corrections = ruleset.vocabulary.corrections(match.text)
+            out.warnings.append(_unrecognised_warning(match, corrections))
+            unconfirmed |= _suggested_classes(corrections, ruleset)
+    # Not counted either: only told to the rules, which may be cautious about what the name might
+    # be ("spirinolactone": a medicine that keeps potassium, so no "eat bananas"). Which classes
+    # call for that is the rules' choice (facts.json ``near_miss_of``).
+    for name, near_miss_of in ruleset.near_miss_facts if unconfirmed else ():
+        if unconfirmed & near_miss_of:
+            out.facts[name] = True
     return classes
+
+
+def _suggested_classes(corrections: Sequence[Correction], ruleset: Ruleset) -> set[str]:
+    """The classes of every name offered as "did you mean" (not of the varieties a plain shared
+    name may stand for: that is a label to read, not a misspelling)."""
+    vocabulary = ruleset.vocabulary
+    return {
+        drug_class
+        for correction in corrections
+        if not correction.check_label
+        for name in correction.names
+        for drug_class in vocabulary.match(name).classes
+    }
 
 
 #: How every warning about a medicine not (wholly) recognised ends.

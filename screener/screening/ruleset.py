@@ -37,6 +37,9 @@ class Fact:
     unit: str | None = None
     values: tuple[str, ...] | None = None
     origin: str = "answers"  # answers | derived | count | level
+    near_miss_of: frozenset[str] = frozenset()
+    """For an answers fact set when a medicine name matched nothing but a name offered for it
+    ("did you mean ...?") is of one of these classes; empty for any other fact."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,12 @@ class Ruleset:
             step: frozenset(leaf.fact.split(".")[0] for rule in self.rules_for_step(step) for leaf in rule.condition.leaves())
             for step in self.step_ids
         }
+
+    @cached_property
+    def near_miss_facts(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The facts set by the classes of names offered for a name not recognised (facts.json
+        ``near_miss_of``), with those classes."""
+        return tuple((fact.name, fact.near_miss_of) for fact in self.facts.values() if fact.near_miss_of)
 
     @cached_property
     def engine_patterns(self) -> dict[str, dict[str, Any]]:
@@ -271,7 +280,15 @@ def _fact_catalogue(
     facts: dict[str, Fact] = {}
     for name, spec in data["input"].items():
         values = tuple(spec["values"]) if "values" in spec else None
-        facts[name] = Fact(name, spec["label"], spec["type"], spec.get("unit"), values)
+        near_miss_of = frozenset(spec.get("near_miss_of", ()))
+        unknown = sorted(near_miss_of - vocabulary.class_names)
+        if unknown:
+            raise RulesError(
+                f"{label}/facts.json: input fact '{name}', field 'near_miss_of': unknown medicine class "
+                f"'{unknown[0]}'{did_you_mean(unknown[0], vocabulary.class_names)}",
+                hint="name classes of the medication vocabulary (its 'classes' list)",
+            )
+        facts[name] = Fact(name, spec["label"], spec["type"], spec.get("unit"), values, near_miss_of=near_miss_of)
     for group, spec in data["flags"].items():
         for code, code_label in spec["codes"].items():
             facts[f"{group}.{code}"] = Fact(f"{group}.{code}", f"{spec['label']}: {code_label}", "boolean")
