@@ -21,6 +21,7 @@ CONDITION_CODES = (
     "chronic_kidney_disease",
     "dialysis",
     "malabsorption",
+    "type_1_diabetes",
     "type_2_diabetes",
     "heart_failure",
     "high_blood_pressure",
