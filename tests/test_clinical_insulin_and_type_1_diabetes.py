@@ -166,17 +166,19 @@ def test_man_on_insulin_with_a_day_of_diarrhea_gets_the_advice_but_no_same_day_c
     assert result.urgency != "urgent"
 
 
-def test_woman_on_insulin_who_is_not_ill_gets_no_sick_day_advice(screener: Any) -> None:
-    # vignette 20 of the review: insulin, potassium 3.1, weakness
+def test_woman_on_insulin_gets_the_sick_day_advice_only_once_she_is_being_sick(screener: Any) -> None:
+    # vignette 20 of the review: insulin, potassium 3.1, weakness, and no gut losses
     woman = {
         "age": 35,
         "medications": ["insulin lispro", "insulin detemir"],
         "symptoms": ["muscle_weakness"],
         "labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"}},
     }
-    result = screen(screener, woman)
-    assert "insulin_sick_day" not in codes(result)
-    assert not {"insulin_sick_day", "insulin_with_vomiting_over_24h"} & fired(result)
+    well = screen(screener, woman)
+    sick = screen(screener, {**woman, "vomiting": vomiting(1, per_day=2)})
+    assert "insulin_sick_day" not in codes(well)
+    assert not {"insulin_sick_day", "insulin_with_vomiting_over_24h"} & fired(well)
+    assert "insulin_sick_day" in codes(sick)
 
 
 # -- type 1 diabetes in the vocabulary ------------------------------------------------------------
