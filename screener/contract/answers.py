@@ -21,11 +21,11 @@ CONDITION_CODES = (
     "chronic_kidney_disease",
     "dialysis",
     "malabsorption",
-    "type_1_diabetes",
     "type_2_diabetes",
     "heart_failure",
     "high_blood_pressure",
     "eating_disorder",
+    "type_1_diabetes",
 )
 SYMPTOM_CODES = (
     "fatigue",
