@@ -246,7 +246,7 @@ def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bo
             if reply.status == "help":
                 term.say(f"Why we ask: {reply.message}", "cyan")
             elif reply.status == "invalid":
-                term.say(reply.message, "yellow")
+                term.say(reply.message + _skip_hint(question, reply.message), "yellow")
             else:
                 break
         for note in reply.notes:
@@ -287,6 +287,13 @@ def _show(question: Question, number: int, left: int, term: Terminal) -> None:
     term.say(f"Type {question.accepts}.  ({', '.join(extras)})", "dim", hang=2)
     if question.default is not None:
         term.say(f"Press Enter to keep your earlier answer: {question.default}", "cyan", hang=2)
+
+
+def _skip_hint(question: Question, message: str) -> str:
+    """A reply asked again ("dunno", "2 or 3") is often a reply not known: say skip is there too."""
+    if question.can_skip and not question.blank_skips and "skip" not in message:
+        return " Or type skip if you don't know."
+    return ""
 
 
 def _emergency(term: Terminal, advice: str) -> None:

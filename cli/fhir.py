@@ -32,7 +32,7 @@ def questionnaire(
     """Write the questionnaire as an SDC Questionnaire (JSON), generated from the rule folder.
 
     Checked against the FHIR model before it is written, which needs the [fhir] extra
-    (from the clone: pip install '.[fhir]').
+    (without it, the message gives the command that installs it).
     """
     from screener.cli.main import make_screener
 
@@ -42,7 +42,8 @@ def questionnaire(
     with handled_errors():
         context = fhir_context(make_screener(rules).ruleset)
         resource = build_questionnaire(context, version.value)
-        validate_resource(resource, version.value)
+        # Checked before it is written: the message for a missing [fhir] extra names this task.
+        validate_resource(resource, version.value, f"exporting the FHIR {version.value} Questionnaire (mgk-screen fhir questionnaire)")
         text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
         if output is None or output == "-":
             typer.echo(text, nl=False)

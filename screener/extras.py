@@ -38,8 +38,9 @@ def install_command(extra: str) -> str:
 
     mgk-screen is installed from a clone (it is not on PyPI), so "pip install 'mgk-screen[web]'"
     would look for it there and fail: the command names the folder (or wheel) it was installed
-    from, as pip recorded it (PEP 610: ``direct_url.json``), relative to here when inside it
-    (``pip install '.[web]'``), and this environment's own pip when another is first on PATH."""
+    from, as pip recorded it (PEP 610: ``direct_url.json``), by its absolute path (a path relative
+    to the working folder, ``'.[web]'``, breaks when the command is copied after a ``cd``), and
+    this environment's own pip, by its absolute path, when another is first on PATH."""
     source, editable = _installed_from()
     target = shlex.quote(f"{source or DISTRIBUTION}[{extra}]")
     return f"{_pip()} install {'-e ' if editable else ''}{target}"
@@ -67,19 +68,7 @@ def _installed_from() -> tuple[str | None, bool]:
     if not os.path.exists(path):
         return None, False
     editable = bool(isinstance(direct.get("dir_info"), dict) and direct["dir_info"].get("editable"))
-    return _shortest(path), editable
-
-
-def _shortest(path: str) -> str:
-    """``path`` relative to the working folder when inside it and shorter so (``.``,
-    ``./mgk-screen``: pip takes a name without a slash for a package on PyPI), else whole."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return path
-    if relative != os.curdir:
-        relative = os.path.join(os.curdir, relative)
-    return path if relative.startswith(os.pardir, 2) or len(relative) >= len(path) else relative
+    return os.path.abspath(path), editable
 
 
 def _pip() -> str:
@@ -89,8 +78,8 @@ def _pip() -> str:
     if found is not None and os.path.realpath(os.path.dirname(found)) == os.path.realpath(scripts):
         return "pip"
     own = os.path.join(scripts, "pip")
-    if os.path.exists(own):  # run by its path: ".venv/bin/pip", as the README's first command
-        return shlex.quote(_shortest(own).removeprefix(os.curdir + os.sep))
+    if os.path.exists(own):  # run by its path, as the README's first command runs .venv/bin/pip
+        return shlex.quote(os.path.abspath(own))
     return f"{shlex.quote(sys.executable)} -m pip"
 
 

@@ -202,4 +202,7 @@ def test_without_the_fhir_extra_the_command_says_how_to_install_it_in_one_line(m
     monkeypatch.setitem(sys.modules, "fhir.resources.R4B.questionnaire", None)
     done = CliRunner().invoke(app, ["fhir", "questionnaire"])
     assert done.exit_code == 2
-    assert done.output.strip() == f"mgk-screen: checking FHIR resources needs the [fhir] extra: {install_command('fhir')}"
+    assert done.output.strip() == (
+        "mgk-screen: exporting the FHIR R4 Questionnaire (mgk-screen fhir questionnaire) needs the optional 'fhir' extra "
+        f"(fhir.resources is not installed): {install_command('fhir')}"
+    )

@@ -102,7 +102,12 @@ def test_uk_units_a_week_are_converted_to_standard_drinks(context: FhirContext) 
         ({"linkId": "symptom", "answer": [{"valueBoolean": True}]}, "$.item[0].linkId", "unknown question 'symptom' (did you mean 'symptoms'?)"),
         (coded("sex", (OURS, "femal")), "$.item[0].answer[0].valueCoding", "question 'sex' has no answer https://mgk-screen.example/fhir/CodeSystem/answers|femal (did you mean 'female'?)"),
         (coded("sex", (OURS, "female"), (OURS, "male")), "$.item[0].answer", "question 'sex' takes one answer, got 2"),
-        ({"linkId": "age", "answer": [{"valueString": "seventy"}]}, "$.item[0].answer[0]", "question 'age' is answered with a number (valueInteger), got dict"),
+        ({"linkId": "age", "answer": [{"valueString": "seventy"}]}, "$.item[0].answer[0]", "question 'age' expects a whole number: a valueInteger; got valueString 'seventy'"),
+        (
+            {"linkId": "diarrhea_present", "answer": [{"valueBoolean": True}]},
+            "$.item[0].answer[0]",
+            "question 'diarrhea_present' expects a choice: a valueCoding with one of its codes (true, false); got valueBoolean true",
+        ),
         (
             {"linkId": "lab_potassium", "answer": [{"valueQuantity": {"value": 3.1, "system": "http://unitsofmeasure.org", "code": "mg/dL"}}]},
             "$.item[0].answer[0].valueQuantity",

@@ -45,7 +45,7 @@ from screener.fhir.elements import (
     status,
     text_of,
 )
-from screener.fhir.labs import read_labs
+from screener.fhir.labs import note_unread_results, read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
@@ -104,6 +104,8 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
         _note_unread_medicines(dispensed, prescribed, by_type.get("Medication", []), context, as_of, out)
     if "Observation" in by_type:
         read_labs(by_type["Observation"], by_type.get("DiagnosticReport", []), context, as_of, out)
+    if "DiagnosticReport" in by_type:
+        note_unread_results(by_type["DiagnosticReport"], by_type.get("Observation", []), context, as_of, out)
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
     return out

@@ -92,6 +92,52 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
         _read_result(_most_urgent(lab, latest, context, out), context, as_of, out)
 
 
+def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
+    """Name the results a DiagnosticReport (``Located``) lists that the input does not hold: a
+    report alone (as an EHR's report search gives it) only points to its Observations, and a
+    potassium among them would be missing from the screen without a word. Results held inside
+    the report (``contained``) are not read either, so they are named too. A report dated after
+    the reference date is passed over, as all later data is; the reports older than the last
+    ``lab_taken`` window, whose results would not be used, are named together in one warning."""
+    older: list[str] = []
+    for report in reports:
+        missing = _results_not_held(report.resource, observations)
+        taken, _ = _when(report.resource)
+        if not missing or (taken is not None and taken.first_day > as_of):
+            continue
+        if taken is not None and _taken(taken.last_day, as_of, context) == context.mapping.lab_taken["otherwise"]:
+            older.append(f"{naming(report.resource)} of {taken.written}")
+            continue
+        out.note(
+            f"{naming(report.resource)} lists {len(missing)} result{'s' if len(missing) > 1 else ''} that the input does not "
+            f"hold ({_first_few(missing)}; {child(report.where, 'result')}): they were not read, so a potassium or magnesium "
+            "among them is not in this screen; give a Bundle with the report and its Observations"
+        )
+    if older:
+        days = context.mapping.lab_taken["windows"][-1]["within_days"]
+        out.note(
+            f"{len(older)} report{'s' if len(older) > 1 else ''} more than {days} days old list{'' if len(older) > 1 else 's'} "
+            f"results that the input does not hold ({_first_few(older)}): they were not read. A result that old would not be "
+            "used, but it may be worth giving the recent results, or asking for a recheck"
+        )
+
+
+def _results_not_held(report: Mapping[str, Any], observations: Sequence[Any]) -> list[str]:
+    """The references of a report's ``result`` that name none of the input's Observations."""
+    results = report.get("result")
+    return [
+        entry["reference"]
+        for entry in (results if isinstance(results, list) else [])
+        if isinstance(entry, dict)
+        and isinstance(entry.get("reference"), str)
+        and not any(is_reference_to(entry["reference"], one.resource) for one in observations)
+    ]
+
+
+def _first_few(names: Sequence[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
 def _most_urgent(lab: str, latest: list[_Reading], context: FhirContext, out: Conversion) -> _Reading:
     """Of results that cannot be put in time order, the one giving the more urgent reading: the
     furthest from the normal range (below it and above it alike, in proportion to the bound), or

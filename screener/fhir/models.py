@@ -28,23 +28,25 @@ class InvalidResourceError(ScreenerError):
     exit_code = ExitCode.UNEXPECTED
 
 
-def fhir_model(resource_type: str, version: str = "R4") -> Any:
-    """The fhir.resources model class of a resource type (R4: the R4B models, which R4 resources fit)."""
+def fhir_model(resource_type: str, version: str = "R4", purpose: str = "checking FHIR resources") -> Any:
+    """The fhir.resources model class of a resource type (R4: the R4B models, which R4 resources
+    fit). ``purpose`` names the task in the message when the [fhir] extra is missing."""
     package = _PACKAGES[version]
     try:
         module = importlib.import_module(f"{package}.{resource_type.lower()}")
     except ModuleNotFoundError as error:
         if error.name and error.name.startswith("fhir"):
-            raise MissingExtraError(f"checking FHIR resources needs the [fhir] extra: {install_command('fhir')}") from None
+            raise MissingExtraError(f"{purpose} needs the optional 'fhir' extra (fhir.resources is not installed): {install_command('fhir')}") from None
         raise
     return getattr(module, resource_type)
 
 
-def validate_resource(resource: Mapping[str, Any], version: str = "R4") -> None:
-    """Raise ``InvalidResourceError`` unless ``resource`` validates against its FHIR model."""
+def validate_resource(resource: Mapping[str, Any], version: str = "R4", purpose: str = "checking FHIR resources") -> None:
+    """Raise ``InvalidResourceError`` unless ``resource`` validates against its FHIR model
+    (``purpose``: the task, for the message when the [fhir] extra is missing)."""
     from pydantic import ValidationError
 
-    model = fhir_model(str(resource.get("resourceType")), version)
+    model = fhir_model(str(resource.get("resourceType")), version, purpose)
     try:
         model.model_validate(dict(resource))
     except ValidationError as error:

@@ -140,14 +140,40 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
         read_as_theirs = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if not elsewhere]
         unattributed = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if elsewhere]
         groups[patient] = [*located, *read_as_theirs]
-    paged = _next_page(bundle)
+    said = _bundle_notes(bundle, resources)
     records: list[Any] = [
-        PatientResources(patient, (*located, *_referenced(located, medications)), tuple(read_as_theirs), (paged,) if paged else ())
+        PatientResources(patient, (*located, *_referenced(located, medications)), tuple(read_as_theirs), said)
         for patient, located in groups.items()
     ]
     # Naming no patient, among several (or none): each one its own (invalid) record.
     records += [PatientResources(None, (one,)) for one in unattributed]
     return records or [bundle]
+
+
+def _bundle_notes(bundle: Mapping[str, Any], resources: Iterable[tuple[Mapping[str, Any], str, str | None]]) -> tuple[str, ...]:
+    """What the Bundle says of its records as a whole: one page of a longer search, or what the
+    server said about its search (an OperationOutcome: "some results withheld")."""
+    paged = _next_page(bundle)
+    said = [paged] if paged else []
+    said += [_server_said(resource, where) for resource, where, _ in resources if resource.get("resourceType") == "OperationOutcome"]
+    return tuple(said)
+
+
+def _server_said(outcome: Mapping[str, Any], where: str) -> str:
+    """An OperationOutcome in a search Bundle: the server's word that its search may be
+    incomplete (results withheld, a resource type it could not search), said with its issues."""
+    issues = outcome.get("issue")
+    texts = []
+    for issue in issues if isinstance(issues, list) else []:
+        if isinstance(issue, dict):
+            details = issue.get("details")
+            text = issue.get("diagnostics") or (details.get("text") if isinstance(details, dict) else None) or issue.get("code")
+            texts.append(f"{issue.get('severity', 'issue')}: {text}" if isinstance(text, str) else str(issue.get("severity", "issue")))
+    told = f" ({'; '.join(texts)})" if texts else ""
+    return (
+        f"the server that made this Bundle added an OperationOutcome about its search ({where}){told}: "
+        "its search may be incomplete, so a result or a medicine may be missing from this screen"
+    )
 
 
 def _next_page(bundle: Mapping[str, Any]) -> str | None:

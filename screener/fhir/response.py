@@ -27,6 +27,7 @@ from screener.interview.questionnaire import MISSING, Item, get_path, groups, sa
 from screener.interview.replies import Quantity
 
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_PARTIAL = ("in-progress", "stopped")  # filled in part: still being answered, or abandoned
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -44,6 +45,13 @@ def response_to_answers(response: Mapping[str, Any], context: FhirContext, where
         out.basis.append({"reference": f"QuestionnaireResponse/{response['id']}"})
     if response.get("status") == "entered-in-error":
         out.problem(child(where, "status"), "the response is marked entered-in-error: not screened")
+    if response.get("status") in _PARTIAL:
+        # A partial answer set still screens (what is answered counts), but the reader must know
+        # that a question left blank may only be not reached yet.
+        out.note(
+            f"the QuestionnaireResponse is marked {response['status']} ({child(where, 'status')}): it may hold only some of "
+            "the answers, and a question not answered yet counts as unknown in this screen"
+        )
     if not _check_questionnaire(response.get("questionnaire"), context, child(where, "questionnaire"), out):
         return out  # another questionnaire's items are not ours: one problem says it all
     items = {item.id: item for item in context.questionnaire.items}
@@ -149,7 +157,10 @@ _INVALID: Any = object()
 def _chosen(item: Item, answer: Any, path: str, context: FhirContext, out: Conversion) -> Any:
     coding = answer.get("valueCoding") if isinstance(answer, dict) else None
     if not isinstance(coding, dict):
-        out.problem(path, f"question '{item.id}' is answered with a choice (valueCoding), got {describe(answer)}")
+        codes = [answer_coding(context, item, choice.value)["code"] for choice in item.choices]
+        if item.none_choice is not None:
+            codes.append(NONE_CODE)
+        out.problem(path, f"question '{item.id}' expects a choice: a valueCoding with one of its codes ({_listed(codes)}); got {_given(answer)}")
         return _INVALID
     system, code = coding.get("system"), coding.get("code")
     if item.none_choice is not None and code == NONE_CODE and system in (None, context.mapping.answer_system):
@@ -161,6 +172,23 @@ def _chosen(item: Item, answer: Any, path: str, context: FhirContext, out: Conve
     known = [option["code"] for option in options.values()]
     out.problem(child(path, "valueCoding"), f"question '{item.id}' has no answer {system or ''}|{code}{did_you_mean(str(code), known)}")
     return _INVALID
+
+
+def _given(answer: Any) -> str:
+    """What an answer holds, said in FHIR's words (``valueBoolean true``), not Python's."""
+    if not isinstance(answer, dict):
+        return f"{describe(answer)} where an answer (an object) belongs"
+    values = [key for key in answer if key.startswith("value")]
+    if not values:
+        return "an answer with no value"
+    value = answer[values[0]]
+    shown = describe(value) if not isinstance(value, bool) else str(value).lower()
+    return values[0] if isinstance(value, (dict, list)) else f"{values[0]} {shown}"
+
+
+def _listed(codes: list[str], most: int = 8) -> str:
+    shown = ", ".join(codes[:most])
+    return shown if len(codes) <= most else f"{shown}, ... ({len(codes)} in all)"
 
 
 def _store_list(item: Item, values: list[Any], path: str, out: Conversion) -> None:
@@ -186,7 +214,7 @@ def _read_text_list(item: Item, answers: list[Any], path: str, out: Conversion) 
         elif isinstance(text, str) and text.strip():
             names.append(text.strip())
         else:
-            out.problem(where, f"question '{item.id}' is answered with names (valueString), got {describe(answer)}")
+            out.problem(where, f"question '{item.id}' expects the names of medicines: a valueString for each; got {_given(answer)}")
             return
     if none and names:
         out.problem(child(path, "answer"), f"'none' cannot go with names of medicines in question '{item.id}'")
@@ -199,7 +227,7 @@ def _read_number(item: Item, answer: Any, path: str, item_path: str, out: Conver
     value = answer.get(key, answer.get("valueInteger")) if isinstance(answer, dict) else None
     wrong_type = not isinstance(value, int) if item.type == "integer" else not isinstance(value, (int, float))
     if isinstance(value, bool) or wrong_type:
-        out.problem(path, f"question '{item.id}' is answered with a number ({key}), got {describe(answer)}")
+        out.problem(path, f"question '{item.id}' expects a {'whole ' if item.type == 'integer' else ''}number: a {key}; got {_given(answer)}")
         return
     _store(item.field, value, item_path, out)
 
@@ -208,7 +236,7 @@ def _read_quantity(item: Item, answer: Any, path: str, item_path: str, context: 
     quantity = answer.get("valueQuantity") if isinstance(answer, dict) else None
     number = quantity.get("value") if isinstance(quantity, dict) else None
     if not isinstance(quantity, dict) or isinstance(number, bool) or not isinstance(number, (int, float)):
-        out.problem(path, f"question '{item.id}' is answered with a quantity (valueQuantity with a value), got {describe(answer)}")
+        out.problem(path, f"question '{item.id}' expects an amount: a valueQuantity with a value and a unit; got {_given(answer)}")
         return
     unit_value = unit_of(quantity, item, context)
     if unit_value is None:

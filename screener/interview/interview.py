@@ -274,7 +274,7 @@ class Interview:
             return self._skip(step, question)
         notes: tuple[str, ...] = ()
         if step.kind == "item" and step.item.confirm_medicines:
-            notes = unrecognised_notes(self.vocabulary, value)
+            notes = unrecognised_notes(self.vocabulary, value, self.questionnaire.items, self._values)
         if step.kind == "suggest" and value is False and step.correction is not None:
             notes = (kept_as_written(step.entry, step.correction.written),)
         problem = self._check_whole(step, value)

@@ -4,6 +4,7 @@ the outcome of a reply, and a recognised medicine in words ("Lasix — that is f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from screener.screening.medications import MedicationMatch, Vocabulary
 
 from screener.interview.questionnaire import Choice, Item, Questionnaire, same_value
-from screener.interview.replies import CONFIRM_CHOICES, SKIPPED, Quantity, accepts_text
+from screener.interview.replies import CONFIRM_CHOICES, SKIPPED, Quantity, accepts_text, normalise_reply
 
 
 @dataclass(frozen=True)
@@ -225,23 +226,60 @@ def default_words(step: Step, value: Any, medicines: Sequence[str], vocabulary: 
     return answer_words(step.item, value, medicines, vocabulary)
 
 
-def unrecognised_notes(vocabulary: Vocabulary, entries: Sequence[str]) -> tuple[str, ...]:
-    """What to tell the person about medicine names the vocabulary does not know (or does not count)."""
+def unrecognised_notes(
+    vocabulary: Vocabulary, entries: Sequence[str], items: Sequence[Item] = (), values: Mapping[str, Any] | None = None
+) -> tuple[str, ...]:
+    """What to tell the person about medicine names the vocabulary does not know (or does not
+    count). An entry in the words of a yes/no question (``items``, answered in ``values``) is
+    said in terms of that question: "water pill" is no medicine's name, but the water-pill
+    question asks about it."""
     notes = []
     for entry in entries:
+        subject = _question_named(items, entry)
+        if subject is not None:
+            notes.append(_named_by_question(entry, subject, (values or {}).get(subject.id)))
+            continue
         match = vocabulary.match(entry)
         # A name with a close vocabulary name is asked about next ("Did you mean ...?").
         offered = [correction.written for correction in vocabulary.corrections(entry)]
         unread = [part for part in match.unrecognised if not any(written in part for written in offered)]
         if unread:
             parts = " and ".join(f"'{part}'" for part in unread)
+            # The whole entry too, when only part of it was not read ("'water' in 'water pill'").
+            typed = "" if unread == [entry.strip()] else f" in '{entry.strip()}'"
             notes.append(
-                f"We did not recognise {parts}. It stays on your list as you wrote it, "
+                f"We did not recognise {parts}{typed}. It stays on your list as you wrote it, "
                 "and the result will suggest asking a pharmacist about it."
             )
         elif not match.counted and match.note and not match.drugs and not offered:
             notes.append(f"'{entry}': {match.note}.")
     return tuple(notes)
+
+
+def _question_named(items: Sequence[Item], entry: str) -> Item | None:
+    """The yes/no question whose yes is said in the words of a medicine entry: a yes-word that
+    names the question's subject (shares a word with its label: "water pill", "water tablet"
+    for "Water pill (diuretic)"), not a plain "yes" or "i do"."""
+    said = normalise_reply(entry)
+    for item in items:
+        yes = next((choice for choice in item.choices if choice.value == "yes"), None) if item.type == "yes_no" else None
+        subject = set(re.findall(r"\w+", item.label.lower()))
+        if yes is not None and said in {normalise_reply(word) for word in yes.words} and subject & set(re.findall(r"\w+", said)):
+            return item
+    return None
+
+
+def _named_by_question(entry: str, item: Item, answered: Any) -> str:
+    said = f"'{entry.strip()}' is not the name of a medicine, so it is kept as you wrote it and not counted as one."
+    if same_value(answered, "yes"):
+        return (
+            f"{said} Your yes to '{item.label}' already counts it. If you know its name (on the box or the "
+            "pharmacy label), add it too: they do not all change magnesium and potassium the same way."
+        )
+    return (
+        f"{said} If you take one, answer yes to '{item.label}' (go back to it, or change it when you review "
+        "your answers), and add its name from the box if you know it."
+    )
 
 
 def empty_section_note(step: Step, empty_sections: Sequence[str], questionnaire: Questionnaire) -> str | None:

@@ -20,7 +20,9 @@ from screener.interview.questionnaire import Choice, Item, Unit, same_value
 
 HELP_WORDS = frozenset({"?", "help", "why"})
 BACK_WORDS = frozenset({"back", "go back", "previous"})
-SKIP_WORDS = frozenset({"skip", "don't know", "dont know", "do not know", "idk", "not known", "unknown"})
+SKIP_WORDS = frozenset(
+    {"skip", "don't know", "dont know", "do not know", "i don't know", "i dont know", "idk", "dunno", "no idea", "not known", "unknown"}
+)
 KEEP_WORDS = frozenset({"keep", "keep it", "keep as written"})
 _ABOUT = re.compile(r"^(?:about|around|roughly|approximately|approx\.?|maybe|~)\s*")
 # fmt: off
@@ -164,8 +166,11 @@ def _pick_many(item: Item, word: str, accepts: str) -> list[Any]:
     none = item.none_choice
     if word == "0" or (none is not None and _matches_choice(none, word)):
         return []
+    if _matches_choice(CONFIRM_CHOICES[0], word):
+        # "yes" to a list: which of them is the question (a safety question among them).
+        raise ReplyError(f"Which of them? Please type {accepts}.")
     picked: list[Any] = []
-    for part in (p.strip() for p in re.split(r"[,;]|\band\b", word)):
+    for part in _list_parts(item, word):
         if not part:
             continue
         if all(choice_number(number) is not None for number in part.split()):
@@ -187,6 +192,25 @@ def _pick_many(item: Item, word: str, accepts: str) -> list[Any]:
         raise ReplyError(f"Please type {accepts}.")
     order = [choice.value for choice in item.choices]
     return sorted(dict.fromkeys(picked), key=order.index)
+
+
+def _list_parts(item: Item, word: str) -> list[str]:
+    """The parts of a reply to a list, split at commas, semicolons and "and", except an "and"
+    inside the words of one answer ("pins and needles")."""
+    parts = []
+    for chunk in re.split(r"[,;]", word):
+        pieces = [piece.strip() for piece in re.split(r"\band\b", chunk)]
+        start = 0
+        while start < len(pieces):
+            # The longest run of pieces that, joined again by "and", is the words of one answer.
+            end = next(
+                end
+                for end in range(len(pieces), start, -1)
+                if end == start + 1 or any(_matches_choice(choice, " and ".join(pieces[start:end])) for choice in item.choices)
+            )
+            parts.append(" and ".join(pieces[start:end]))
+            start = end
+    return parts
 
 
 def _shown_number(word: str) -> str:
