@@ -39,6 +39,7 @@ RECOMMENDATION_ORDER = (
     "discuss_at_next_visit",
     "child_dehydration_signs",  # not in the spec: children (README departures)
     "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
+    "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
     "refeeding_care",  # not in the spec: eating disorders (README departures)
     "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)

@@ -88,7 +88,7 @@ def test_the_template_is_an_empty_sheet_with_every_column(tmp_path: Path) -> Non
     run = runner.invoke(app, ["template", "csv", "-o", str(saved), "--delimiter", ";"])
     assert run.exit_code == 0, run.output
     data = saved.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfid;age;sex;medications;")  # a BOM: Excel opens it as UTF-8
+    assert data.startswith(b"\xef\xbb\xbfid;age;sex;pregnant;medications;")  # a BOM: Excel opens it as UTF-8
     assert read(data) == [UnreadableSource("<stdin>", "a header row but no rows of answers")]  # said, not only counted
 
 
@@ -412,8 +412,9 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text() -> None:
     records = [{"id": "=HYPERLINK(\"http://x\")", "medications": ["@SUM(1+1)", "+44 tablets", "-cmd|' /C calc'!A0"]}]
     import csv
 
-    _, cells = csv.reader(io.StringIO(as_csv(records).decode(), newline=""))
-    assert cells[0].startswith('"') and cells[3].startswith('"')  # what the spreadsheet sees: text
+    header, cells = csv.reader(io.StringIO(as_csv(records).decode(), newline=""))
+    medications = header.index("medications")
+    assert cells[0].startswith('"') and cells[medications].startswith('"')  # what the spreadsheet sees: text
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert [canonical(record) for record in round_trip(records)] == [canonical(record) for record in records]
 

@@ -151,7 +151,7 @@ def test_a_misspelt_field_is_named_with_a_suggestion(data: dict[str, Any]) -> No
 
 
 def test_a_condition_on_an_unknown_or_later_item_is_an_error(data: dict[str, Any]) -> None:
-    data["items"][7]["enable_when"][0]["item"] = "alcohol_frequncy"
+    next(item for item in data["items"] if item["id"] == "alcohol_quantity")["enable_when"][0]["item"] = "alcohol_frequncy"
     data["items"][1]["enable_when"] = [{"item": "sex", "operator": "answered"}]
     with pytest.raises(RulesError) as error:
         Questionnaire.from_data(data, "q.json")

@@ -221,7 +221,7 @@ def test_woman_who_typed_her_magnesium_in_mmol_reads_the_warning_on_the_web_page
 
 def test_woman_who_answers_at_the_terminal_with_a_magnesium_in_mmol_reads_the_warning(tmp_path: Path) -> None:
     answers = {
-        "id": "ana", "red_flags_now": [], "age": 24, "sex": "female", "diuretic_use": "no", "medications": [],
+        "id": "ana", "red_flags_now": [], "age": 24, "sex": "female", "pregnant": "no", "diuretic_use": "no", "medications": [],
         "alcohol": {"audit_c": {"frequency": 0, "quantity": 0, "binge": 0}, "drinks_per_week": 0},
         "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none",
         "diet": {"processed_food": "rarely", "fruit_veg_servings": 5}, "conditions": [], "symptoms": [],

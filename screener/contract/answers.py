@@ -242,6 +242,9 @@ class Answers(_Section):
     sex: Literal["female", "male", "other"] | None = Field(
         None, description="Used for alcohol cut-offs; 'other' or missing uses the female (more careful) cut-offs"
     )
+    pregnant: YesNoUnsure | None = Field(
+        None, description="Pregnant now? ('unsure': may be.) Asked of women and 'other' aged 10-55; added to contract v2"
+    )
     medications: Annotated[
         list[Annotated[str, Field(max_length=200, pattern=NOT_BLANK)]], Field(max_length=MAX_MEDICATIONS)
     ] | None = Field(

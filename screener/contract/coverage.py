@@ -36,6 +36,7 @@ CORE_SECTION_WORDS: Mapping[str, str] = {
 SECTION_WORDS: Mapping[str, str] = {
     "age": "age",
     "sex": "sex",
+    "pregnant": "whether you are pregnant",
     "medications": "the medicines you take",
     "diuretic_use": "whether you take a water pill (diuretic)",
     "ppi_over_3_months": "how long you have taken the stomach-acid medicine",
@@ -61,6 +62,10 @@ POTASSIUM_CLASS = "potassium_supplement"
 #: `diuretic_use` only when none is (the rule `recognised_diuretic`; a test compares the two).
 RECOGNISED_DIURETIC_CLASSES = ("loop_diuretic", "thiazide_diuretic", "potassium_sparing_diuretic", "acetazolamide")
 LAXATIVE_USE_WITH_TYPE = ("occasional", "regular")
+#: Whom "are you pregnant?" is asked: a woman or 'other' of an age at which pregnancy can be, both
+#: answered (as the questionnaire asks it: a condition on a skipped question is not met).
+PREGNANCY_SEXES = ("female", "other")
+PREGNANCY_AGES = (10, 55)
 POTASSIUM_SUPPLEMENTS = ("potassium", "potassium_prescribed")
 
 
@@ -71,6 +76,10 @@ def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection
         return not any(drug_class in medicine_classes for drug_class in RECOGNISED_DIURETIC_CLASSES)
     if section == "ppi_over_3_months":
         return PPI_CLASS in medicine_classes
+    if section == "pregnant":
+        age = given.get("age")
+        low, high = PREGNANCY_AGES
+        return given.get("sex") in PREGNANCY_SEXES and age is not None and low <= age <= high
     if section == "laxative_type":
         return given.get("laxative_use") in LAXATIVE_USE_WITH_TYPE
     if section == "low_potassium_despite_supplements":

@@ -5,6 +5,7 @@ Two differences from our skip logic decide the translation:
 - FHIR's ``!=`` is true when the question has no answer at all; ours (``not_equals``) is false
   then. So ``not_equals`` becomes two conditions, ``exists`` and ``!=``, both required
   (``enableBehavior: all``).
+- ``between`` (a number from one value to another) becomes ``>=`` and ``<=``, both required.
 - ``enableWhen`` compares one answer with one value. It cannot say "a medicine of this class was
   named" (``has_medicine_class``), nor mix "all" and "any". Such an item gets an SDC
   ``enableWhenExpression`` instead (FHIRPath), which may not be used together with
@@ -76,7 +77,7 @@ def _fits_enable_when(condition: Condition, behavior: str, single: bool) -> bool
         return False
     if operator == "in":
         return single or behavior == "any"
-    if operator == "not_equals":
+    if operator in ("not_equals", "between"):
         return single or behavior == "all"
     return True
 
@@ -85,6 +86,12 @@ def _enable_when_entries(condition: Condition, target: Item, context: FhirContex
     operator = condition.operator
     if operator == "answered":
         return [{"question": target.id, "operator": "exists", "answerBoolean": True}]
+    if operator == "between":
+        low, high = condition.value
+        return [
+            {"question": target.id, "operator": ">=", **_answer(target, low, context)},
+            {"question": target.id, "operator": "<=", **_answer(target, high, context)},
+        ]
     values = condition.value if operator == "in" else [condition.value]
     compared = [{"question": target.id, "operator": "=" if operator != "not_equals" else "!=", **_answer(target, v, context)} for v in values]
     if operator == "not_equals":
@@ -122,6 +129,10 @@ def _fhirpath(condition: Condition, target: Item, context: FhirContext) -> str:
     if operator == "has_medicine_class":
         pattern = medicine_class_pattern(context, condition.value)
         return f"{answers}.valueString.where(lower().matches({_literal(pattern)})).exists()"
+    if operator == "between":
+        low, high = condition.value
+        field = "valueInteger" if target.type == "integer" else "valueDecimal"
+        return f"{answers}.{field}.where($this >= {low} and $this <= {high}).exists()"
     values = condition.value if operator == "in" else [condition.value]
     if target.choices:
         codings = [answer_coding(context, target, value) for value in values]

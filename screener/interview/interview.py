@@ -177,6 +177,9 @@ class Interview:
             return any(same_value(value, option) for option in condition.value)
         if operator == "contains":
             return any(same_value(element, condition.value) for element in value)
+        if operator == "between":
+            low, high = condition.value
+            return bool(low <= value <= high)
         if operator == "has_medicine_class":
             item = self.questionnaire.item(condition.item)
             return any(condition.value in match.classes for match in self._matches(item))

@@ -81,7 +81,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     out = Normalised(facts)
     given = answers.model_dump(exclude_none=True)
 
-    for name in ("age", "sex", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
+    for name in ("age", "sex", "pregnant", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
                  "low_potassium_despite_supplements"):
         if name in given:
             facts[name] = given[name]
