@@ -37,7 +37,10 @@ STEP_ORDER = (
 RECOMMENDATION_ORDER = (
     "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
     "discuss_at_next_visit",
-    "child_dehydration_signs", "refeeding_care",  # not in the spec: children and eating disorders (README departures)
+    "child_dehydration_signs",  # not in the spec: children (README departures)
+    "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
+    "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
+    "refeeding_care",  # not in the spec: eating disorders (README departures)
     "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
     "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent (README)
@@ -51,7 +54,9 @@ RECOMMENDATION_ORDER = (
     "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
     "general_advice",
 )  # fmt: skip
-RECENT_RED_FLAGS = frozenset({"chest_pain", "fainting", "severe_weakness_or_paralysis", "seizure", "trouble_breathing"})
+RECENT_RED_FLAGS = frozenset(
+    {"chest_pain", "fainting", "severe_weakness_or_paralysis", "seizure", "trouble_breathing", "confusion"}
+)
 URGENCY_ADVICE = {
     "emergency": "seek_emergency_care", "urgent": "contact_clinician_today", "soon": "see_clinician_soon",
     "routine": "discuss_at_next_visit", "none": "general_advice",
@@ -371,12 +376,15 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     if magnesium_capped:
         assert mg == 0
     assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic or bool(high_mg))
-    # Diet tips never stand beside "seek emergency care now", nor replace the refeeding advice of an
-    # eating disorder (README, departures).
+    # Diet tips never stand beside "seek emergency care now" or fluids that will not stay down, nor
+    # replace the refeeding advice of an eating disorder (README, departures).
     emergency = result.urgency == "emergency"
     eating_disorder = "eating_disorder" in (record.get("conditions") or ())
     assert ("refeeding_care" in recommendation_codes) is eating_disorder
-    food_advice = max(mg, k) >= 1 and not magnesium_capped and not emergency and not eating_disorder
+    fluids_not_staying_down = (record.get("vomiting") or {}).get("cannot_keep_fluids_down") is True
+    food_advice = (
+        max(mg, k) >= 1 and not magnesium_capped and not emergency and not eating_disorder and not fluids_not_staying_down
+    )
     assert ("food_sources" in recommendation_codes) is food_advice
     # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was
     # left unanswered (if it is happening now, or comes back) or answered "none" (if it comes back).

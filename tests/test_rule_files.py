@@ -116,6 +116,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
         "discuss_at_next_visit",
         "child_dehydration_signs",  # not in the spec: children (README departures)
+        "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
         "refeeding_care",  # not in the spec: eating disorders (README departures)
         "check_magnesium_with_potassium", "check_magnesium",

@@ -201,11 +201,15 @@ def test_insulin_as_people_and_ehrs_write_it_is_recognised_as_insulin(
 def test_woman_on_insulin_vomiting_for_four_days_is_not_told_to_pause_it(screener: Any) -> None:
     woman = {"age": 45, "sex": "female", "vomiting": {"present": True, "days": 4, "episodes_per_day": 3}}
     result = screen(screener, {**woman, "medications": ["Lantus 24 units at night", "NovoRapid 6 units with meals"]})
+    without = screen(screener, woman)
     assert classes_of(result) == {"insulin"}
     assert result.warnings == []
     assert "sick_day_medicines" not in codes(result)
     assert "fluids_for_gi_losses" in codes(result)
-    assert what_counts(result) == what_counts(screen(screener, woman))
+    # insulin's own sick-day advice and same-day contact (test_clinical_insulin_and_type_1_diabetes.py);
+    # nothing is counted for the levels
+    assert "insulin_sick_day" in codes(result)
+    assert (levels(result), result.risk_factors, result.red_flags) == (levels(without), without.risk_factors, without.red_flags)
 
 
 def test_man_on_metformin_and_insulin_vomiting_for_five_days_is_told_not_to_stop_his_insulin(screener: Any) -> None:

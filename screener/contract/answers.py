@@ -25,6 +25,7 @@ CONDITION_CODES = (
     "heart_failure",
     "high_blood_pressure",
     "eating_disorder",
+    "type_1_diabetes",
 )
 SYMPTOM_CODES = (
     "fatigue",
