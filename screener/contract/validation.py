@@ -129,6 +129,10 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     yield from _describe_by_keyword(error)
 
 
+def _only_required(alternatives: object) -> bool:
+    return isinstance(alternatives, list) and all(isinstance(item, dict) and set(item) == {"required"} for item in alternatives)
+
+
 def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
     path = json_path(error.absolute_path)
     kind, instance, schema = error.validator, error.instance, error.schema
@@ -148,6 +152,10 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
             _expected(e.schema) for e in error.context if _wrong_type(e) and e.schema != {"type": "null"}
         )
         yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}")
+        return
+    if kind == "oneOf" and isinstance(schema, dict) and schema.get("description") and _only_required(schema["oneOf"]):
+        # "Exactly one of these fields" (a lab's value, below or above): the schema says it in words.
+        yield Problem(path, str(schema["description"]))
         return
     if kind == "oneOf" and error.context:
         yield from _describe_one_of(error.context)
