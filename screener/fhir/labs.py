@@ -246,7 +246,7 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
             out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
         return
     comparator = quantity.get("comparator")
-    given = _BOUND_OF_COMPARATOR.get(comparator, "value") if comparator else "value"
+    given: str = _BOUND_OF_COMPARATOR.get(comparator, "value") if isinstance(comparator, str) else "value"
     if comparator and given == "value":
         out.note(
             f"the most recent {reading.lab} result {reading.shown()} has the comparator {describe(comparator)}, which allows "
@@ -257,8 +257,8 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
-        given = quantity.get(key)
-        said = f"unknown unit {describe(given)}" if given is not None else "no unit (valueQuantity.code or .unit)"
+        unit_given = quantity.get(key)
+        said = f"unknown unit {describe(unit_given)}" if unit_given is not None else "no unit (valueQuantity.code or .unit)"
         out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
     result: dict[str, Any] = {given: number, "unit": unit.value}
