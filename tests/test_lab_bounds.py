@@ -68,6 +68,13 @@ def test_potassium_above_6_5_meq_per_l_is_an_emergency_and_a_reason_against_pota
     assert "high_k_lab_from_bound" in {finding["rule"] for finding in entry["findings"]}
 
 
+def test_man_on_furosemide_whose_potassium_was_below_3_0_months_ago_is_asked_to_recheck_within_days(screener: Any) -> None:
+    entry = screened(screener, potassium={"below": 3.0, "unit": "mmol/L", "taken": "older"})
+    assert entry["urgency"] == "soon"
+    assert {"older_result_below_range", "soon_older_result_markedly_low"} <= {finding["rule"] for finding in entry["findings"]}
+    assert "low_k_lab_from_bound" not in {finding["rule"] for finding in entry["findings"]}  # not used for the levels
+
+
 def test_a_batch_file_with_a_bound_screens_it_and_refuses_a_lab_with_two_numbers(tmp_path: Path) -> None:
     records = tmp_path / "people.jsonl"
     records.write_text(
