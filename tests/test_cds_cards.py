@@ -1,5 +1,6 @@
 """The cards, from any result: the indicator follows the urgency, the summary stays under 140
-characters, a magnesium test is suggested exactly when magnesium depletion is possible or likely,
+characters, a magnesium test is suggested exactly when magnesium depletion is possible or likely
+and the result advises the test (not with a current magnesium result),
 and the mapping is data that is checked against the rules."""
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ def card_for(writer: CardWriter, screener: Any, answers: dict[str, Any]) -> tupl
 
 
 @pytest.mark.parametrize("persona", sorted(path.stem for path in PERSONAS.glob("*.json")))
-def test_every_persona_gets_the_indicator_of_its_urgency_and_a_test_only_when_magnesium_is_possible_or_likely(
+def test_every_persona_gets_the_indicator_of_its_urgency_and_a_test_only_when_magnesium_is_possible_or_likely_and_the_test_advised(
     writer: CardWriter, screener: Any, persona: str
 ) -> None:
     card, entry = card_for(writer, screener, json.loads((PERSONAS / f"{persona}.json").read_text("utf-8")))
     assert card["indicator"] == INDICATOR[entry["urgency"]]
     assert len(card["summary"]) <= SUMMARY_LIMIT
-    assert ("suggestions" in card) == (entry["magnesium_depletion"] in ("possible", "likely"))
+    advised = screener.ruleset.recommendation_texts["check_magnesium"] in [item["text"] for item in entry["recommendations"]]
+    assert ("suggestions" in card) == (entry["magnesium_depletion"] in ("possible", "likely") and advised)
 
 
 def test_the_personas_cover_every_urgency(screener: Any) -> None:

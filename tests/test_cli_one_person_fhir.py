@@ -111,8 +111,8 @@ def test_explain_on_a_patients_bundle_counts_to_the_reference_date_as_screen_doe
 
 
 def test_screen_and_report_on_a_patients_bundle_say_what_could_not_be_read_as_batch_does(tmp_path: Path) -> None:
-    # Walter's record gives his furosemide only as a code and his latest potassium as "<2.5":
-    # neither is counted, and every command says so, not only batch.
+    # Walter's record gives his furosemide only as a code and his latest potassium as "<4.0" (which
+    # could be low or normal): neither is counted, and every command says so, not only batch.
     patient = {"resourceType": "Patient", "id": "walter", "gender": "male", "birthDate": "1950-03-01"}
     statement = {
         "resourceType": "MedicationStatement", "id": "by-code", "status": "active", "subject": {"reference": "Patient/walter"},
@@ -122,14 +122,14 @@ def test_screen_and_report_on_a_patients_bundle_say_what_could_not_be_read_as_ba
         "resourceType": "Observation", "id": "k", "status": "final", "subject": {"reference": "Patient/walter"},
         "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]},
         "effectiveDateTime": "2026-11-28T08:00:00Z",
-        "valueQuantity": {"comparator": "<", "value": 2.5, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+        "valueQuantity": {"comparator": "<", "value": 4.0, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"},
     }
     path = tmp_path / "walter.json"
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in (patient, statement, potassium)]}
     path.write_text(json.dumps(bundle), "utf-8")
     warnings = screened_on(path, "2026-11-30")["warnings"]
     assert any(warning.startswith("a medicine given only as a code, with no name (RxNorm 313988)") for warning in warnings)
-    assert any("comparator" in warning for warning in warnings)
+    assert any("does not tell whether it is low, normal or high, so it was not used" in warning for warning in warnings)
     out = tmp_path / "batch.jsonl"
     assert run("batch", str(path), "--as-of", "2026-11-30", "-o", str(out)).exit_code == 0
     assert json.loads(out.read_text("utf-8"))["warnings"] == warnings

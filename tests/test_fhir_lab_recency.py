@@ -1,6 +1,6 @@
 """Which lab result in EHR data is the most recent: by the instant it was taken, not its calendar
 day or its place in the file; results that cannot be put in order are read cautiously; and a most
-recent result given with a comparator ("<2.5") is not used, nor replaced by an older one."""
+recent result given with a comparator ("<2.5") is read as the bound it is, never replaced by an older one."""
 
 from __future__ import annotations
 
@@ -164,21 +164,27 @@ def test_an_unreadable_result_at_the_same_time_as_a_readable_one_is_reported_not
 # -- a most recent result given with a comparator --------------------------------------------------
 
 
-def test_patient_whose_latest_potassium_is_below_the_labs_range_is_screened_with_a_warning_and_no_older_value(context: Any, screener: Any) -> None:
+def test_patient_whose_latest_potassium_is_below_2_5_is_read_as_below_it_and_screened_as_an_emergency(context: Any, screener: Any) -> None:
     older = lab("k-old", 4.1, "2024-07-01T08:00:00Z")
     below = lab("k-below", 2.5, "2024-07-30T08:00:00Z", comparator="<")
     out = read(context, older, below)
-    assert out.problems == []
-    assert "labs" not in out.answers
-    warning = (
-        "the most recent potassium result '<2.5 mmol/L' (2024-07-30T08:00:00Z, Observation/k-below) has a comparator and "
-        "was not used: ask the lab for the value (no older potassium result was used in its place)"
-    )
-    assert out.notes == [warning]
+    assert potassium_read(out) == {"below": 2.5, "unit": "mmol/L", "taken": "last_7_days"}
+    assert out.origins["labs.potassium.below"] == "$.entry[1].resource.valueQuantity.value"
+    assert out.notes == []
     entry = screened(screener, older, below)
     assert entry["status"] == "screened"
-    assert warning in entry["warnings"]
-    assert entry["potassium_depletion"] != "unlikely"  # the older normal result does not cap it
+    assert (entry["potassium_depletion"], entry["urgency"]) == ("likely", "emergency")  # the older normal result caps nothing
+    assert entry["labs_used"][0]["below"] == 2.5 and "value" not in entry["labs_used"][0]
+
+
+def test_a_most_recent_potassium_at_most_2_5_is_not_used_since_it_could_be_the_bound_itself(context: Any) -> None:
+    out = read(context, lab("k-old", 4.1, "2024-07-01T08:00:00Z"), lab("k-at-most", 2.5, "2024-07-30T08:00:00Z", comparator="<="))
+    assert out.problems == []
+    assert "labs" not in out.answers
+    assert out.notes == [
+        "the most recent potassium result '<=2.5 mmol/L' (2024-07-30T08:00:00Z, Observation/k-at-most) has the comparator '<=', which "
+        "allows the number itself, so it was not used: ask the lab for the value (no older potassium result was used in its place)"
+    ]
 
 
 def test_an_older_result_with_a_comparator_is_passed_over_for_the_newer_value(context: Any) -> None:
@@ -190,10 +196,9 @@ def test_an_older_result_with_a_comparator_is_passed_over_for_the_newer_value(co
 def test_a_comparator_result_at_the_same_time_as_a_normal_one_is_ranked_by_its_bound(context: Any) -> None:
     out = read(context, lab("k-normal", 4.3, "2024-07-30T08:00:00Z"), lab("k-high", 7.0, "2024-07-30T08:00:00Z", comparator=">"))
     assert out.problems == []
-    assert "labs" not in out.answers
-    assert len(out.notes) == 2
+    assert potassium_read(out) == {"above": 7.0, "unit": "mmol/L", "taken": "last_7_days"}
+    assert len(out.notes) == 1
     assert "'>7.0 mmol/L' (2024-07-30T08:00:00Z, Observation/k-high) was used" in out.notes[0]
-    assert out.notes[1].startswith("the most recent potassium result '>7.0 mmol/L'")
 
 
 # -- reading the times -------------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 The record strategies are built from the published answers schema itself
 (``screener/schemas/answers.schema.json``) by a small generic walker (``from_schema``: types,
-enums, consts, bounds, string lengths, ``anyOf``, ``$ref``, ``if``/``then``), so a change to the
+enums, consts, bounds, string lengths, ``anyOf``, ``$ref``, ``if``/``then``, a ``oneOf`` of
+required fields), so a change to the
 schema is picked up here without editing this file. (hypothesis-jsonschema is not used: it
 breaks with hypothesis >= 6.170.10.)
 
 - Every record the schema accepts screens. The one exception is by design: a lab value the
   schema allows (any number above 0) can be implausible once converted, which is a validation
-  error on ``$.labs.<lab>.value`` telling the user to check the unit.
+  error on ``$.labs.<lab>.value`` (or ``.below``/``.above``, a bound) telling the user to check the unit.
 - Arbitrary JSON values (and records with the right field names but wrong values) never raise
   out of ``screen_entry``: each gives a well-formed "screened" or "invalid" entry that the batch
   writers can write.
@@ -37,7 +38,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-IMPLAUSIBLE_LAB = re.compile(r"^\$\.labs\.(potassium|magnesium)\.value$")
+IMPLAUSIBLE_LAB = re.compile(r"^\$\.labs\.(potassium|magnesium)\.(value|below|above)$")
 
 # ----------------------------------------------------------------------------- strategies from the schema
 
@@ -108,6 +109,21 @@ def _numbers(schema: dict[str, Any]) -> st.SearchStrategy[float | int]:
 
 
 def _objects(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    if "oneOf" in schema:
+        # Exactly one of some fields (a lab's value, below or above): that one given, not null; the others left out.
+        alternatives = [branch["required"] for branch in schema["oneOf"]]
+        if not all(set(branch) == {"required"} for branch in schema["oneOf"]) or any(len(names) != 1 for names in alternatives):
+            raise NotImplementedError(f"a 'oneOf' this walker does not know: {schema['oneOf']}")
+        names = [names[0] for names in alternatives]
+        rest = {key: value for key, value in schema.items() if key != "oneOf"}
+
+        def with_only(chosen: str) -> st.SearchStrategy[dict[str, Any]]:
+            given = {**schema["properties"][chosen]}
+            given = next(branch for branch in given["anyOf"] if branch != {"type": "null"}) if "anyOf" in given else given
+            properties = {name: sub for name, sub in schema["properties"].items() if name not in names}
+            return _objects({**rest, "properties": {**properties, chosen: given}, "required": [*rest.get("required", ()), chosen]})
+
+        return st.sampled_from(names).flatmap(with_only)
     properties = {name: from_schema(sub) for name, sub in schema.get("properties", {}).items()}
     required = set(schema.get("required", ()))
     objects = st.fixed_dictionaries(
@@ -151,7 +167,8 @@ def _plausible_labs(screener: Screener) -> st.SearchStrategy[dict[str, Any]]:
             low, high = lab_units[name]["plausible_mmol_per_l"]
             factor = lab_units[name]["to_mmol_per_l"][lab["unit"]]
             low, high = low / factor * 1.001, high / factor * 0.999  # inside, whatever the rounding
-            record["labs"][name] = {**lab, "value": low + fraction * (high - low)}
+            given = next(side for side in ("value", "below", "above") if side in lab)
+            record["labs"][name] = {**lab, given: low + fraction * (high - low)}
         return record
 
     fraction = st.floats(min_value=0, max_value=1)

@@ -148,7 +148,8 @@ def _keyboard_journey(page: Any, tmp_path: Path) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.title().startswith("Your result")
-    printing = tab_to(page, button("Print this page"), "the print button")  # shown by the script
+    # Shown by the script, after the findings and their source links (one Tab each: the limit grows with them).
+    printing = tab_to(page, button("Print this page"), "the print button", limit=60)
     assert printing["tag"] == "button"
     tab_to(page, button("PDF, A4 paper"), "the PDF download")
     with page.expect_download() as pdf:

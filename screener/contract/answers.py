@@ -205,14 +205,54 @@ class Diet(_Section):
     )
 
 
-class PotassiumLab(_Section):
-    value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+#: A result given only as a bound ("<2.5" on a lab report, a FHIR Quantity's comparator): the
+#: number it is below or above, never read as the value. The rules decide what a bound says.
+LabNumber = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+_ONE_NUMBER = "give exactly one of value, below (a result reported as '<X') or above ('>X')"
+
+
+class _LabResult(_Section):
+    """One lab result: its value, or, for a result reported only as beyond a number ("<2.5"),
+    that number as ``below`` or ``above``. Exactly one of the three."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [{"required": ["value"]}, {"required": ["below"]}, {"required": ["above"]}],
+            "description": _ONE_NUMBER,
+        }
+    )
+
+    value: LabNumber | None = Field(None, description="The result as a number")
+    below: LabNumber | None = Field(
+        None, description="A result reported only as below this number ('<2.5'): the true value is lower; never read as the value"
+    )
+    above: LabNumber | None = Field(
+        None, description="A result reported only as above this number ('>6.0'): the true value is higher; never read as the value"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_number(self) -> _LabResult:
+        if sum(number is not None for number in (self.value, self.below, self.above)) != 1:
+            raise ValueError(_ONE_NUMBER)
+        return self
+
+    @property
+    def given(self) -> tuple[str, float]:
+        """Which number was given (``value``, ``below`` or ``above``) and the number."""
+        for name in ("value", "below", "above"):
+            number = getattr(self, name)
+            if number is not None:
+                return name, float(number)
+        raise AssertionError("validated: one number is given")
+
+
+class PotassiumLab(_LabResult):
     unit: Literal["mmol/L", "mEq/L"] = Field(description="mg/dL is not accepted for potassium")
     taken: LabTaken | None = None
 
 
-class MagnesiumLab(_Section):
-    value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+class MagnesiumLab(_LabResult):
     unit: Literal["mmol/L", "mEq/L", "mg/dL"]
     taken: LabTaken | None = None
 

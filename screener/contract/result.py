@@ -91,10 +91,14 @@ class MedicationRecognised(_Model):
 
 class LabUsed(_Model):
     lab: Literal["potassium", "magnesium"]
-    value: float = Field(description="As given")
+    value: float | None = Field(None, description="As given (absent for a result given only as below or above a number)")
+    below: float | None = Field(None, description="As given, for a result reported only as below this number ('<2.5')")
+    above: float | None = Field(None, description="As given, for a result reported only as above this number ('>6.0')")
     unit: str = Field(description="As given")
     taken: Literal["last_7_days", "last_30_days", "older", "not_given"]
-    mmol_per_l: float = Field(description="Converted and rounded as the ruleset says")
+    mmol_per_l: float = Field(
+        description="The number given (the value, or the bound of a result given as below or above it), converted and rounded as the ruleset says"
+    )
     used: bool
     reason: str | None = Field(None, description="Why the result was not used")
 

@@ -129,6 +129,22 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     yield from _describe_by_keyword(error)
 
 
+def _only_required(schema: object) -> bool:
+    """A "oneOf" of field names only, with words for it ("give exactly one of value, below or above")."""
+    if not isinstance(schema, dict) or not schema.get("description"):
+        return False
+    alternatives = schema.get("oneOf")
+    return isinstance(alternatives, list) and all(isinstance(item, dict) and set(item) == {"required"} for item in alternatives)
+
+
+def _describe_one_of_error(path: str, schema: object, context: Any) -> Iterator[Problem]:
+    if _only_required(schema):
+        assert isinstance(schema, dict)
+        yield Problem(path, str(schema["description"]))  # "exactly one of these fields", said in words
+    else:
+        yield from _describe_one_of(context)
+
+
 def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
     path = json_path(error.absolute_path)
     kind, instance, schema = error.validator, error.instance, error.schema
@@ -149,8 +165,8 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
         )
         yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}")
         return
-    if kind == "oneOf" and error.context:
-        yield from _describe_one_of(error.context)
+    if kind == "oneOf" and (error.context or _only_required(schema)):
+        yield from _describe_one_of_error(path, schema, error.context)
         return
     if "then" in error.absolute_schema_path and isinstance(schema, dict) and schema.get("description"):
         yield Problem(path, str(schema["description"]))

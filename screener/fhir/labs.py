@@ -21,9 +21,12 @@ The unit is read from the quantity's UCUM ``code`` (the computable one) when it 
 displayed ``unit`` is read only when there is no UCUM code (no code, or a code of another
 system, as some lab systems send a SNOMED CT code there). A UCUM code we do not know or a unit
 we cannot use for that result is a problem with the element's path: never a guess. A most recent
-result given as "<2.5" (a comparator) is not a value: it is not used, an older result does not
-stand in for it (it says the level is past that bound, which an older number may contradict),
-and the result's warnings say so.
+result given as "<2.5" or ">6.0" (a comparator) is not a value: it goes into the answers as the
+bound it is (``below`` or ``above``), unit-converted as a value is, and the rules decide what it
+says (below the low limit it is a low result; "<4.0" places it nowhere and is not used). An older
+result does not stand in for it (it says the level is past that bound, which an older number may
+contradict). "<=" and ">=" allow the bound itself, which the answers cannot carry: such a result
+is not used, and the result's warnings say so.
 """
 
 from __future__ import annotations
@@ -288,28 +291,36 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
         else:
             out.problem(path, f"this {reading.lab} result has no value (valueQuantity.value)")
         return
-    if quantity.get("comparator"):
+    comparator = quantity.get("comparator")
+    given: str = _BOUND_OF_COMPARATOR.get(comparator, "value") if isinstance(comparator, str) else "value"
+    if comparator and given == "value":
         out.note(
-            f"the most recent {reading.lab} result {reading.shown()} has a comparator and was not used: "
-            f"ask the lab for the value (no older {reading.lab} result was used in its place)"
+            f"the most recent {reading.lab} result {reading.shown()} has the comparator {describe(comparator)}, which allows "
+            f"the number itself, so it was not used: ask the lab for the value (no older {reading.lab} result was used in its place)"
         )
         return
     unit, key = _usable_unit(quantity, reading.lab, context)
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
-        given = quantity.get(key)
-        said = f"unknown unit {describe(given)}" if given is not None else "no unit (valueQuantity.code or .unit)"
+        unit_given = quantity.get(key)
+        said = f"unknown unit {describe(unit_given)}" if unit_given is not None else "no unit (valueQuantity.code or .unit)"
         out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
-    result: dict[str, Any] = {"value": number, "unit": unit.value}
-    out.origins[f"labs.{reading.lab}.value"] = child(path, "value")
+    result: dict[str, Any] = {given: number, "unit": unit.value}
+    out.origins[f"labs.{reading.lab}.{given}"] = child(path, "value")
     out.origins[f"labs.{reading.lab}.unit"] = child(path, key)
     if reading.taken is not None and reading.taken_path is not None:
         result["taken"] = _taken(reading.taken.first_day, as_of, context)
         out.origins[f"labs.{reading.lab}.taken"] = reading.taken_path
     out.answers.setdefault("labs", {})[reading.lab] = result
     out.add_basis(reading.observation)
+
+
+#: The comparators that say on which side of a number the true value lies, as the answers say it
+#: (FHIR's QuantityComparator: "<" the actual value is less than the given one). "<=", ">=" and
+#: "ad" are not here: the value could be the number itself.
+_BOUND_OF_COMPARATOR = {"<": "below", ">": "above"}
 
 
 def _usable_unit(quantity: Mapping[str, Any], lab: str, context: FhirContext) -> tuple[UnitCode | None, str]:

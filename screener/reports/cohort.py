@@ -79,8 +79,8 @@ class LabTally:
 
     def add(self, lab: Mapping[str, Any]) -> None:
         value = _number(lab.get("mmol_per_l"))
-        if value is None:
-            return
+        if value is None or lab.get("below") is not None or lab.get("above") is not None:
+            return  # a result given only as a bound ("<2.5") has no value to count
         if lab.get("used") is False:
             self.not_used[_text(lab.get("reason")) or "not used"] += 1
             return

@@ -17,7 +17,7 @@ from screener.contract.coverage import missing_core_sections
 from screener.contract.result import drug_name
 from screener.headline import Headline
 from screener.reports.when import moment_iso, moment_text
-from screener.reports.words import Words, answer_rows, plain, sentence
+from screener.reports.words import Words, answer_rows, given_number, plain, sentence
 
 if TYPE_CHECKING:
     from screener.screening.ruleset import Ruleset
@@ -268,7 +268,7 @@ def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str], wo
 def _lab(item: Mapping[str, Any], words: Words) -> LabView:
     return LabView(
         name=sentence(str(item.get("lab", ""))),
-        given=f"{plain(item.get('value'))} {item.get('unit', '')}".strip(),
+        given=f"{given_number(item)} {item.get('unit', '')}".strip(),
         mmol_per_l=f"{plain(item.get('mmol_per_l'))} mmol/L",
         converted=str(item.get("unit", "")).strip().lower() != "mmol/l",
         taken=words.taken(item.get("taken")),

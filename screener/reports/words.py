@@ -146,10 +146,18 @@ def answer_rows(answers: Mapping[str, Any], words: Words) -> list[tuple[str, str
 
 
 def _flatten(path: str, value: Any) -> list[tuple[str, Any]]:
-    is_lab = path.startswith("labs.") and isinstance(value, Mapping) and "value" in value
+    is_lab = path.startswith("labs.") and isinstance(value, Mapping) and "unit" in value
     if isinstance(value, Mapping) and not is_lab:
         return [pair for key, item in value.items() if item is not None for pair in _flatten(f"{path}.{key}", item)]
     return [(path, value)]
+
+
+def given_number(result: Mapping[str, Any]) -> str:
+    """A lab result's number as given: its value, or its bound ("below 2.5"), never a bound shown as a value."""
+    for side in ("below", "above"):
+        if result.get(side) is not None:
+            return f"{side} {plain(result[side])}"
+    return plain(result.get("value"))
 
 
 def _answer_text(path: str, value: Any, words: Words) -> str:
@@ -159,8 +167,8 @@ def _answer_text(path: str, value: Any, words: Words) -> str:
         if path == "medications":
             return "; ".join(str(item) for item in value)
         return "; ".join(words.choice(path, item) for item in value)
-    if isinstance(value, Mapping):  # a lab result: value, unit, when taken
-        return f"{plain(value.get('value'))} {value.get('unit', '')}, taken {words.taken(value.get('taken'))}"
+    if isinstance(value, Mapping):  # a lab result: value (or a bound: "below 2.5"), unit, when taken
+        return f"{given_number(value)} {value.get('unit', '')}, taken {words.taken(value.get('taken'))}"
     if isinstance(value, (bool, str)) or (path, str(value)) in words.choice_labels:
         return words.choice(path, value)
     return plain(value)

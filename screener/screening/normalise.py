@@ -63,14 +63,18 @@ def lab_problems(answers: Answers, ruleset: Ruleset) -> list[Problem]:
             units = ", ".join(spec["to_mmol_per_l"])
             problems.append(Problem(f"$.labs.{name}.unit", f"unit '{lab.unit}' is not accepted for {name}: use {units}"))
             continue
-        mmol = convert_lab(lab.value, lab.unit, spec)
+        # A bound ("below 2.5") is checked as a value is: a number outside the plausible range is
+        # most likely a unit slip either way.
+        given, number = lab.given
+        mmol = convert_lab(number, lab.unit, spec)
         low, high = spec["plausible_mmol_per_l"]
         if not low <= mmol <= high:
-            shown = f"{lab.value:g} {lab.unit}" + (f" = {mmol:g} mmol/L" if lab.unit != "mmol/L" else "")
+            shown = f"{number:g} {lab.unit}" + (f" = {mmol:g} mmol/L" if lab.unit != "mmol/L" else "")
+            said = "value" if given == "value" else f"bound ({given})"
             problems.append(
                 Problem(
-                    f"$.labs.{name}.value",
-                    f"implausible {name} value {shown} (plausible: {low:g}-{high:g} mmol/L): check the unit",
+                    f"$.labs.{name}.{given}",
+                    f"implausible {name} {said} {shown} (plausible: {low:g}-{high:g} mmol/L): check the unit",
                 )
             )
     return problems
@@ -195,14 +199,20 @@ def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correcti
 
 def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str, Any]:
     """Each lab in mmol/L with when it was taken; the rules decide whether it is usable. The value
-    and unit as given go with it, for the rules that ask whether the unit looks like a slip."""
+    and unit as given go with it, for the rules that ask whether the unit looks like a slip. A
+    result given only as a bound is a different fact (``below_mmol_per_l``, ``above_mmol_per_l``):
+    never ``mmol_per_l``, so that no rule about values reads "<4.0" as a normal 4.0."""
     labs: dict[str, Any] = {}
     for name in ("potassium", "magnesium"):
         lab = getattr(answers.labs, name, None) if answers.labs else None
         if lab is None:
             continue
-        mmol = convert_lab(lab.value, lab.unit, ruleset.lab_units[name])
+        given, number = lab.given
+        mmol = convert_lab(number, lab.unit, ruleset.lab_units[name])
         taken = lab.taken or "not_given"
-        labs[name] = {"mmol_per_l": mmol, "taken": taken, "value": lab.value, "unit": lab.unit}
-        out.labs_used.append({"lab": name, "value": lab.value, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol})
+        if given == "value":
+            labs[name] = {"mmol_per_l": mmol, "taken": taken, "value": number, "unit": lab.unit}
+        else:
+            labs[name] = {f"{given}_mmol_per_l": mmol, "taken": taken, "unit": lab.unit}
+        out.labs_used.append({"lab": name, given: number, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol})
     return labs

@@ -383,10 +383,11 @@ class Screener:
         return describe_conclusion(self.ruleset, rule)
 
     def _lab(self, lab: dict[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
-        # Whether a result is usable is the rules' decision, asserted as "<lab>_result_not_used".
-        not_used = f"{lab['lab']}_result_not_used"
-        if facts.get(not_used) is True:
-            return {**lab, "used": False, "reason": self.ruleset.facts[not_used].label}
+        # Whether a result is usable is the rules' decision, asserted as "<lab>_result_not_used" (too
+        # old) or "<lab>_bound_not_used" (given as below or above a number that does not place it).
+        for not_used in (f"{lab['lab']}_result_not_used", f"{lab['lab']}_bound_not_used"):
+            if facts.get(not_used) is True:
+                return {**lab, "used": False, "reason": self.ruleset.facts[not_used].label}
         return {**lab, "used": True}
 
     def next_level_missing(self, facts: Mapping[str, Any], capped_by: Sequence[str] = ()) -> list[str]:

@@ -232,7 +232,7 @@ def _lab_use(lab: LabUsed) -> str:
 
 def _flat_answers(path: str, value: Any) -> list[AnswerLine]:
     """Nested answers as dotted paths, the names the rules test (``diarrhea.days: 15``)."""
-    if isinstance(value, dict) and not ("value" in value and "unit" in value):
+    if isinstance(value, dict) and "unit" not in value:  # a lab result (its value or bound, and unit) is one answer
         return [line for key, item in value.items() for line in _flat_answers(f"{path}.{key}", item)]
     return [AnswerLine(path, _answer_words(value))]
 
@@ -254,7 +254,8 @@ def _answer_words(value: Any) -> str:
         return ", ".join(_answer_words(item) for item in value) if value else "none"
     if isinstance(value, dict):  # a lab result
         taken = f", taken: {value['taken']}" if "taken" in value else ", taken: not given"
-        return f"{_answer_words(value['value'])} {value['unit']}{taken}"
+        number = next((f"{side} {value[side]}" for side in ("below", "above") if side in value), None)
+        return f"{number or _answer_words(value.get('value'))} {value['unit']}{taken}"
     if isinstance(value, bool):
         return words(value)
     return str(value)
