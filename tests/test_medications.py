@@ -1020,7 +1020,7 @@ def test_aspirin_is_recognised_and_is_not_counted_as_an_nsaid(vocabulary: Vocabu
         ("heparin 5000 units sc bd", {"heparin"}),
         ("Z-Pak", {"qt_prolonging_drug"}),
         ("citalopram 20 mg", {"qt_prolonging_drug"}),
-        ("carboplatin 450 mg IV", {"both_wasting_drug"}),
+        ("carboplatin 450 mg IV", {"both_wasting_drug", "anticancer_medicine"}),
         ("liquorice root", {"liquorice"}),
         ("Tylenol 500 mg", {"no_known_effect"}),
     ],
