@@ -57,7 +57,7 @@ def serve(
     The same questions, rules and explanations as `ask`, one question per page, usable with a
     keyboard alone, a screen reader, or a phone-sized screen, and with no JavaScript. The result
     page can be printed or saved as a PDF, and the answers downloaded as a valid answers file.
-    A JSON API answers beside it (/api), and CDS Hooks services for EHRs (/cds-services:
+    Teaching examples (the personas of `demo`) open at /examples. A JSON API answers beside it (/api), and CDS Hooks services for EHRs (/cds-services:
     patient-view and order-select cards from the patient's record). Answers stay in this
     program's memory only, never on disk or in a log, and are forgotten after 30 minutes without
     use or when it stops. Needs the optional extra (from the clone: pip install '.[web]').

@@ -85,9 +85,16 @@ def page_types(page: Any) -> Iterator[str]:
     )
     click_through(page, "button", "Carry on from this file")
     yield "start-file-error"
+    page.goto(base + "/examples")
+    yield "teaching-examples"
+    page.locator("li.example", has_text="A runner with cramps").get_by_role("button", name="Open this example").click()
+    page.wait_for_load_state()
+    yield "result-teaching-example"
+    click_through(page, "link", "Change an answer")
+    yield "review-teaching-example"
 
 
-PAGE_TYPES = 19
+PAGE_TYPES = 22
 
 # axe's default rules (WCAG A and AA, best practices) and two more: AAA contrast (7:1), since many
 # people answering are older, and WCAG 2.2's target size.
@@ -229,7 +236,7 @@ def test_in_a_high_contrast_mode_every_focused_link_and_control_still_shows_the_
     outline when they get the focus, on the start page and on a question."""
     page = open_page(390, forced_colors="active")
     page.goto(page.base + "/")
-    on_start = _tab_through(page, 7)
+    on_start = _tab_through(page, 9)
     assert {"Skip to the main content", "mgk-screen", "Start", "The JSON API"} <= set(on_start)
     click_through(page, "button", "Start")
     answer(page, label="None of these")

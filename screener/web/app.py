@@ -1,7 +1,7 @@
 """The web app: ``create_app`` builds it from a screener and a questionnaire.
 
 One FastAPI app, one router per area (``pages``: the questionnaire; ``results``: review, result
-and downloads; ``api``: the JSON API), all behind the same middleware: allowed hosts, body size,
+and downloads; ``teaching``: the made-up examples; ``api``: the JSON API), all behind the same middleware: allowed hosts, body size,
 security headers, quiet errors and an access log without query strings. Other areas (CDS Hooks,
 say) are mounted by passing their routers in ``routers`` or with ``app.include_router`` on the
 app returned; they get the same protection and can reach the shared ``WebContext`` through
@@ -42,7 +42,7 @@ def create_app(
     """
     from screener.interview import Questionnaire
     from screener.screening.pipeline import Screener
-    from screener.web import api, pages, results
+    from screener.web import api, pages, results, teaching
     from screener.web.render import environment
 
     settings = settings or WebSettings()
@@ -67,7 +67,7 @@ def create_app(
     )
     app.include_router(results.styles)  # before the /static mount, which would answer for them
     app.mount("/static", StaticFiles(packages=[("screener.web", "static")]), name="static")
-    for router in (pages.router, results.router, api.router, api.pages, *routers):
+    for router in (pages.router, results.router, teaching.router, api.router, api.pages, *routers):
         app.include_router(router)
     pages.install_error_pages(app)
     # Added innermost first. The headers wrap every response, those refusing a request included;

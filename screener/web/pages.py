@@ -114,7 +114,7 @@ async def start_page(request: Request, ended: str | None = None) -> Response:
 @router.post("/start")
 async def start(request: Request) -> Response:
     web = web_context(request)
-    _check_start_token(request, await read_form(request))
+    check_start_token(request, await read_form(request))
     web.sessions.end(request.cookies.get(COOKIE))
     session = web.sessions.create(web.new_interview())
     return with_session_cookie(go("/question"), session)
@@ -128,7 +128,7 @@ async def resume(request: Request) -> Response:
 
     web = web_context(request)
     form = await read_form(request)
-    _check_start_token(request, form)
+    check_start_token(request, form)
     value, problems = read_answers(form.files.get("answers", b""), web)
     if problems:
         return page(
@@ -152,7 +152,7 @@ async def resume(request: Request) -> Response:
     return with_session_cookie(go("/question"), session)
 
 
-def _check_start_token(request: Request, form: Submitted) -> None:
+def check_start_token(request: Request, form: Submitted) -> None:
     if not web_context(request).start_tokens.valid(form.get(CSRF_FIELD)):
         raise HTTPException(403, _REFUSED)
 

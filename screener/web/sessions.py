@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from screener.interview import Interview
+    from screener.teaching.personas import Persona
 
 TOKEN_BYTES = 32
 
@@ -40,6 +41,8 @@ class Session:
     """A red-flag answer was just given: the next page is the emergency advice."""
     notices: list[str] = field(default_factory=list)
     """Things to tell the person on the next page (a medicine name we did not recognise)."""
+    example: Persona | None = None
+    """The teaching example (a made-up person) whose answers this session opened with, if any."""
 
     def take_notices(self) -> list[str]:
         notices, self.notices = self.notices, []
