@@ -89,7 +89,10 @@ def test_common_anticancer_medicines_are_recognised_as_anticancer(screener: Any,
 
 def test_man_on_oxaliplatin_who_cannot_keep_fluids_down_is_told_to_call_the_oncology_line(screener: Any) -> None:
     result = screener.screen(
-        person(["oxaliplatin"], vomiting={"present": True, "days": 1, "episodes_per_day": 1, "cannot_keep_fluids_down": True})
+        person(
+            ["oxaliplatin"],
+            vomiting={"present": True, "days": 1, "episodes_per_day": 1, "cannot_keep_fluids_down": True},
+        )
     )
     assert "anticancer_medicine_with_fluids_not_staying_down" in rules_fired(result)
     assert ONCOLOGY_LINE in codes(result)
@@ -117,7 +120,9 @@ def test_man_on_pembrolizumab_with_diarrhea_and_chest_pain_now_gets_emergency_ca
     screener: Any,
 ) -> None:
     result = screener.screen(
-        person(["pembrolizumab"], red_flags_now=["chest_pain"], diarrhea={"present": True, "days": 2, "stools_per_day": 6})
+        person(
+            ["pembrolizumab"], red_flags_now=["chest_pain"], diarrhea={"present": True, "days": 2, "stools_per_day": 6}
+        )
     )
     assert result.urgency == "emergency"
     assert codes(result)[0] == "seek_emergency_care"

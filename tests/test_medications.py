@@ -323,7 +323,10 @@ CLASS_OF = {generic: drug_class for drug_class, drugs in VOCABULARY_TABLE.items(
 # torsades de pointes.
 MORE_CLASSES = {
     "pentamidine": ["qt_prolonging_drug"],
-    **dict.fromkeys(["cisplatin", "carboplatin", "ifosfamide", "cetuximab", "panitumumab"], ["anticancer_medicine"]),
+    **{
+        generic: ["anticancer_medicine"]
+        for generic in ("cisplatin", "carboplatin", "ifosfamide", "cetuximab", "panitumumab")
+    },
 }
 
 
