@@ -37,7 +37,9 @@ STEP_ORDER = (
 RECOMMENDATION_ORDER = (
     "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
     "discuss_at_next_visit",
-    "child_dehydration_signs", "refeeding_care",  # not in the spec: children and eating disorders (README departures)
+    "child_dehydration_signs",  # not in the spec: children (README departures)
+    "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
+    "refeeding_care",  # not in the spec: eating disorders (README departures)
     "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
     "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent (README)

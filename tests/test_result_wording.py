@@ -3,7 +3,8 @@ advice (sick-day rules, fluids, alcohol, medicines to keep taking, supplements t
 words for `none` and the general advice must sit beside every one of them. QA found "How soon:
 none - nothing flagged in these answers" and "Nothing in these answers points to a magnesium or
 potassium problem" next to the advice to ask a pharmacist which medicines to pause, for a person on
-ibuprofen after four days of vomiting."""
+ibuprofen after four days of vomiting. Vomiting for more than 2 days is now "soon" (README departures),
+so the same advice is checked here with four days of diarrhea, still urgency `none`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 # Every recommendation the rules can give beside general_advice (urgency none, some answers),
 # each with a person who gets it: found by screening sparse synthetic records, and by the rules.
 BESIDE_GENERAL_ADVICE = {
-    "sick_day_medicines": {"medications": ["ibuprofen"], "vomiting": {"present": True, "days": 4}},
+    "sick_day_medicines": {"medications": ["ibuprofen"], "diarrhea": {"present": True, "days": 4}},
     "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": []},
     "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}},
     "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": []},
@@ -24,7 +25,7 @@ BESIDE_GENERAL_ADVICE = {
 WORDS_THAT_DENY_ADVICE = ("nothing flagged", "nothing in these answers", "no problem", "nothing to do")
 
 
-def test_ibuprofen_after_four_days_of_vomiting_is_told_no_visit_is_needed_for_mg_or_k_not_that_nothing_was_found(
+def test_ibuprofen_after_four_days_of_diarrhea_is_told_no_visit_is_needed_for_mg_or_k_not_that_nothing_was_found(
     screener: Any,
 ) -> None:
     result = screener.screen(BESIDE_GENERAL_ADVICE["sick_day_medicines"])
