@@ -150,7 +150,7 @@ def test_plain_gaviscon_is_not_counted_and_the_warning_asks_to_check_the_label(s
     result = screen(screener, {"age": 50, "medications": ["Gaviscon liquid 10ml after meals"]})
     (warning,) = medicine_warnings(result)
     assert "products named 'Gaviscon' differ: check the label for the full name" in warning
-    assert "Gaviscon Advance or Gaviscon Extra Strength" in warning
+    assert "Gaviscon Advance, Gaviscon Extra Strength or Gaviscon Regular Strength" in warning
     assert "did you mean" not in warning
     assert result.medications_recognised[0].matches == []
 

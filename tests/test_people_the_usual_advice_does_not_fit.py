@@ -202,10 +202,12 @@ def test_she_is_told_to_ask_before_taking_more_magnesium_and_not_to_stop_her_bin
     assert "phosphate binders" in text
 
 
-def test_kidney_disease_on_milk_of_magnesia_without_a_result_stays_routine_with_the_same_advice(screener: Any) -> None:
+def test_kidney_disease_on_milk_of_magnesia_without_a_result_is_seen_within_days_with_the_same_advice(screener: Any) -> None:
     answers = {"age": 79, "sex": "female", "conditions": ["chronic_kidney_disease"], "medications": ["Milk of Magnesia 30ml at night", "Maalox"]}
     result = screener.screen(answers)
-    assert result.urgency == "routine"  # the spec's floor: nothing shows magnesium building up yet
+    # No result shows whether magnesium is building up: within days, not the spec's "routine"
+    # (rule soon_magnesium_product_with_kidney_disease_and_no_result, tests/test_clinical_loose_ends.py).
+    assert result.urgency == "soon"
     assert "before you take any more" in advice(result)["no_magnesium_self_supplement"]
 
 

@@ -437,9 +437,11 @@ def test_engine_json_only_changes_exponents_without_a_decimal_point() -> None:
     assert engine_json({"step": "s", "k": 1.5}) == json.dumps({"step": "s", "k": 1.5})
 
 
-@pytest.mark.parametrize("number", [1e-7, 1.9999999999999998, 2.0, 1e20, 10**20, 0.0, -0.0])
-def test_valid_answers_with_tiny_or_huge_numbers_are_screened(screener: Screener, number: float) -> None:
-    # 1e-7 and 1e20 once stopped a batch: the engine's parser refused them as Python writes them.
+@pytest.mark.parametrize("number", [1e-7, 1.9999999999999998, 2.0, 0.0, -0.0])
+def test_valid_answers_with_tiny_numbers_are_screened(screener: Screener, number: float) -> None:
+    # 1e-7 once stopped a batch: the engine's parser refused it as Python writes it (as it did
+    # 1e20, which no answer can be now: tests/test_answer_bounds.py; the engine's own spelling of
+    # both is tested above).
     entry = screener.screen_entry({"alcohol": {"drinks_per_week": number}, "diet": {"fruit_veg_servings": number}})
     assert entry["status"] == "screened"
     few = any(f["rule"] == "poor_diet_few_fruit_and_vegetables" for f in entry["findings"])

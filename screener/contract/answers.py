@@ -92,9 +92,19 @@ SupplementSet = Annotated[list[Supplement], Field(max_length=len(SUPPLEMENT_CODE
 
 # Integers are lax (JSON Schema's "integer" includes 70.0, what spreadsheet exports write): the
 # published schema, checked first, has already refused strings and booleans.
-NonNegativeInt = Annotated[int, Field(ge=0)]
 NonNegativeNumber = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 AuditScore = Annotated[int, Field(ge=0, le=4)]
+
+# The largest answers a person could truly give: the questionnaire's own maxima (rules/
+# questionnaire.json; tests/test_answer_bounds.py keeps the two equal), so a file or an API call
+# is held to what `ask` and the web page accept. A larger number is a typing or unit slip, refused
+# with its path, never screened as a record-breaking loss.
+MAX_DRINKS_PER_WEEK = 500
+MAX_DAYS = 3650  # ten years
+MAX_PER_DAY = 100
+MAX_SERVINGS_PER_DAY = 50
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+PerDay = Annotated[int, Field(ge=0, le=MAX_PER_DAY)]
 
 
 class _Section(BaseModel):
@@ -132,7 +142,7 @@ class AuditC(_Section):
 
 
 class Alcohol(_Section):
-    drinks_per_week: NonNegativeNumber | None = Field(
+    drinks_per_week: Annotated[NonNegativeNumber, Field(le=MAX_DRINKS_PER_WEEK)] | None = Field(
         None, description="US standard drinks (14 g of alcohol) in a usual week"
     )
     audit_c: AuditC | None = None
@@ -153,8 +163,8 @@ class Diarrhea(_Section):
     model_config = _details_only_when_present("days", "stools_per_day")
 
     present: StrictBool | None = Field(None, description="Loose or watery stools now or in the last 4 weeks")
-    days: NonNegativeInt | None = Field(None, description="How many days it has lasted so far")
-    stools_per_day: NonNegativeInt | None = Field(None, description="Loose stools on a typical bad day")
+    days: Days | None = Field(None, description="How many days it has lasted so far")
+    stools_per_day: PerDay | None = Field(None, description="Loose stools on a typical bad day")
 
     @model_validator(mode="after")
     def _no_details_when_absent(self) -> Diarrhea:
@@ -166,8 +176,8 @@ class Vomiting(_Section):
     model_config = _details_only_when_present("days", "episodes_per_day", "cannot_keep_fluids_down")
 
     present: StrictBool | None = Field(None, description="Vomiting now or in the last 4 weeks")
-    days: NonNegativeInt | None = Field(None, description="How many days it has lasted")
-    episodes_per_day: NonNegativeInt | None = Field(None, description="Vomiting episodes on a typical bad day")
+    days: Days | None = Field(None, description="How many days it has lasted")
+    episodes_per_day: PerDay | None = Field(None, description="Vomiting episodes on a typical bad day")
     cannot_keep_fluids_down: StrictBool | None = Field(
         None, description="Fluids have not stayed down for most of the last 24 hours"
     )
@@ -189,7 +199,7 @@ class Diet(_Section):
     processed_food: Literal["rarely", "sometimes", "most_days"] | None = Field(
         None, description="Meals mostly from processed or fast food"
     )
-    fruit_veg_servings: NonNegativeNumber | None = Field(
+    fruit_veg_servings: Annotated[NonNegativeNumber, Field(le=MAX_SERVINGS_PER_DAY)] | None = Field(
         None, description="Servings of fruit and vegetables on a usual day"
     )
 
