@@ -40,6 +40,7 @@ RECOMMENDATION_ORDER = (
     "child_dehydration_signs",  # not in the spec: children (README departures)
     "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
     "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
+    "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
     "refeeding_care",  # not in the spec: eating disorders (README departures)
     "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)

@@ -83,6 +83,24 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "foscarnet": ["Foscavir"],
     },
     "mg_wasting_drug": {"cetuximab": ["Erbitux"], "panitumumab": ["Vectibix"]},
+    # Not in medications.md: anticancer medicines make vomiting or diarrhea a same-day call to the
+    # oncology line (README, "Where we departed"); those that waste a mineral keep that class first.
+    "anticancer_medicine": {
+        "oxaliplatin": ["Eloxatin"],
+        "fluorouracil": ["5-fluorouracil", "5-FU", "5FU"],
+        "capecitabine": ["Xeloda"],
+        "irinotecan": ["Campto", "Camptosar", "Onivyde"],
+        "docetaxel": ["Taxotere"],
+        "paclitaxel": ["Taxol", "Abraxane"],
+        "gemcitabine": ["Gemzar"],
+        "cyclophosphamide": [],
+        "doxorubicin": ["Adriamycin", "Caelyx", "Doxil"],
+        "etoposide": ["Etopophos", "Vepesid"],
+        "temozolomide": ["Temodal", "Temodar"],
+        "pembrolizumab": ["Keytruda"],
+        "nivolumab": ["Opdivo"],
+        "ipilimumab": ["Yervoy"],
+    },
     "pentamidine": {"pentamidine": ["Pentam", "NebuPent"]},
     "calcineurin_inhibitor": {
         "tacrolimus": ["Prograf", "Advagraf", "Envarsus"],
@@ -303,7 +321,13 @@ CLASS_OF = {generic: drug_class for drug_class, drugs in VOCABULARY_TABLE.items(
 # A name may belong to more than one class, and every class counts (medications.md v2): pentamidine
 # wastes magnesium, keeps potassium and is on the CredibleMeds list of drugs with a known risk of
 # torsades de pointes.
-MORE_CLASSES = {"pentamidine": ["qt_prolonging_drug"]}
+MORE_CLASSES = {
+    "pentamidine": ["qt_prolonging_drug"],
+    **{
+        generic: ["anticancer_medicine"]
+        for generic in ("cisplatin", "carboplatin", "ifosfamide", "cetuximab", "panitumumab")
+    },
+}
 
 
 def classes_of(generic: str) -> list[str]:
@@ -999,7 +1023,7 @@ def test_aspirin_is_recognised_and_is_not_counted_as_an_nsaid(vocabulary: Vocabu
         ("heparin 5000 units sc bd", {"heparin"}),
         ("Z-Pak", {"qt_prolonging_drug"}),
         ("citalopram 20 mg", {"qt_prolonging_drug"}),
-        ("carboplatin 450 mg IV", {"both_wasting_drug"}),
+        ("carboplatin 450 mg IV", {"both_wasting_drug", "anticancer_medicine"}),
         ("liquorice root", {"liquorice"}),
         ("Tylenol 500 mg", {"no_known_effect"}),
     ],
