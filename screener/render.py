@@ -28,7 +28,7 @@ from rich.text import Text
 from screener.contract.coverage import in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 from screener.errors import terminal_safe
-from screener.headline import Headline, core_words
+from screener.headline import COMBINED, Headline, core_words
 
 if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
@@ -37,6 +37,7 @@ LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "gre
 FEW_ANSWERS_STYLE = "bold yellow"
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}
 NOT_ENOUGH_ANSWERS = "Not enough answers to screen"
+NOT_SCREENED = "not screened"
 
 
 def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
@@ -296,14 +297,24 @@ def _head_page(
         )
     level = result.combined_depletion
     headline = Headline.of(result)
-    emphasis = {words: LEVEL_STYLE.get(carried, FEW_ANSWERS_STYLE) for words, carried in headline.emphasis().items()}
-    # The smallest short forms leave out why combined is above both parts ("d" shows it).
-    page.add(headline.text(brief=compact and not long_coverage), hang=2, emphasis=emphasis)
-    if compact:
-        page.add(f"magnesium: {result.magnesium_depletion}, potassium: {result.potassium_depletion}", indent=2, hang=2)
+    # With no core section answered, a reassuring level is not shown as one: "not screened", as the
+    # report and the web page say it, with the rules' level kept in words beside it.
+    thin = result.coverage == "none"
+    if thin and level == "unlikely":
+        page.add(f"{COMBINED}: {NOT_SCREENED.upper()} (too few answers)", hang=2, emphasis={NOT_SCREENED.upper(): FEW_ANSWERS_STYLE})
     else:
-        page.add(f"magnesium depletion: {result.magnesium_depletion}", indent=2, hang=2)
-        page.add(f"potassium depletion: {result.potassium_depletion}", indent=2, hang=2)
+        emphasis = {words: LEVEL_STYLE.get(carried, FEW_ANSWERS_STYLE) for words, carried in headline.emphasis().items()}
+        # The smallest short forms leave out why combined is above both parts ("d" shows it).
+        page.add(headline.text(brief=compact and not long_coverage), hang=2, emphasis=emphasis)
+    magnesium, potassium = (
+        f"{NOT_SCREENED} (the rules' level: {part})" if thin and part == "unlikely" else part
+        for part in (result.magnesium_depletion, result.potassium_depletion)
+    )
+    if compact:
+        page.add(f"magnesium: {magnesium}, potassium: {potassium}", indent=2, hang=2)
+    else:
+        page.add(f"magnesium depletion: {magnesium}", indent=2, hang=2)
+        page.add(f"potassium depletion: {potassium}", indent=2, hang=2)
     if full:
         for finding in _above_both_parts(result, headline_rules):
             page.add(
@@ -313,6 +324,9 @@ def _head_page(
                 indent=2,
                 hang=2,
             )
+    if thin and result.urgency == "none":
+        page.add(f"How soon: {NOT_SCREENED} on these answers - see a clinician if you feel unwell or are worried.", hang=2)
+        return page
     how_soon = f"{result.urgency} - {result.urgency_text}"
     page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
     return page

@@ -82,3 +82,27 @@ def test_few_means_one_or_two_of_the_four_core_sections() -> None:
     assert MOST_CORE_SECTIONS_FOR_FEW == 2
     everything = ("medicines", "alcohol", "gi_losses", "symptoms")
     assert [few_answered(everything[:missing]) for missing in range(5)] == [False, False, True, True, False]
+
+
+# Lena opened the screen on a shared computer, gave her age and sex, and saved an answers file
+# with nothing about medicines, alcohol, gut losses or symptoms.
+LENA_WHO_ANSWERED_NO_CORE_SECTION = {"id": "lena", "age": 31, "sex": "female"}
+
+
+def test_lena_who_answered_no_core_question_reads_not_screened_in_the_terminal_as_on_the_web(screener: Any) -> None:
+    # The report and web page said "not screened"; the terminal said "UNLIKELY ... no clinician
+    # visit needed" under its own "Not enough answers" banner, contradicting it.
+    text = result_text(screener.screen(LENA_WHO_ANSWERED_NO_CORE_SECTION), width=200)
+    assert "Combined magnesium and potassium depletion: NOT SCREENED (too few answers)" in text
+    assert "magnesium depletion: not screened (the rules' level: unlikely)" in text
+    assert "How soon: not screened on these answers - see a clinician if you feel unwell or are worried." in text
+    assert "no clinician visit needed" not in text
+    assert "UNLIKELY" not in text
+
+
+def test_a_low_result_with_no_core_answers_keeps_its_level_and_urgency_in_the_terminal(screener: Any) -> None:
+    text = result_text(
+        screener.screen({"labs": {"potassium": {"value": 2.9, "unit": "mmol/L", "taken": "last_7_days"}}}), width=200
+    )
+    assert "potassium depletion: likely" in text
+    assert "How soon: urgent - contact a clinician today" in text
