@@ -306,8 +306,9 @@ def _head_page(
         emphasis = {words: LEVEL_STYLE.get(carried, FEW_ANSWERS_STYLE) for words, carried in headline.emphasis().items()}
         # The smallest short forms leave out why combined is above both parts ("d" shows it).
         page.add(headline.text(brief=compact and not long_coverage), hang=2, emphasis=emphasis)
+    rules_level = "" if compact else " (the rules' level: unlikely)"  # a small screen keeps the red flag in view
     magnesium, potassium = (
-        f"{NOT_SCREENED} (the rules' level: {part})" if thin and part == "unlikely" else part
+        f"{NOT_SCREENED}{rules_level}" if thin and part == "unlikely" else part
         for part in (result.magnesium_depletion, result.potassium_depletion)
     )
     if compact:

@@ -331,7 +331,8 @@ def test_a_person_who_stops_after_a_red_flag_sees_it_and_the_thin_coverage_on_a_
     for shown in (
         "RED FLAG: chest pain",
         "Not enough answers to screen",
-        "Combined magnesium and potassium depletion: UNLIKELY",
+        "Combined magnesium and potassium depletion: NOT SCREENED (too few answers)",
+        "magnesium: not screened, potassium: not screened",
         "How soon: emergency - seek emergency care now",
         "1. Seek emergency care now",
         "not a diagnosis",

@@ -376,7 +376,16 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     magnesium_capped = any(lab.taken == "last_7_days" for lab in high_mg)
     if magnesium_capped:
         assert mg == 0
-    assert ("check_magnesium" in recommendation_codes) is (mg >= 1 or ppi_with_digoxin_or_diuretic or bool(high_mg))
+    # With a current magnesium result (used: from the last 30 days, or undated), the test is not
+    # advised again: the result is there (README, departures).
+    # A low or high one brings its own follow-up instead (check_magnesium's low_result and
+    # high_result variants).
+    current_mg = any(lab.lab == "magnesium" and lab.used for lab in result.labs_used)
+    mg_lab_facts = {finding.rule.removesuffix("_from_bound") for finding in result.findings}
+    out_of_range_mg = bool(mg_lab_facts & {"low_mg_lab", "high_mg_lab"})
+    assert ("check_magnesium" in recommendation_codes) is (
+        ((mg >= 1 or ppi_with_digoxin_or_diuretic) and not current_mg) or out_of_range_mg
+    )
     # Diet tips never stand beside "seek emergency care now" or fluids that will not stay down, nor
     # replace the refeeding advice of an eating disorder (README, departures).
     emergency = result.urgency == "emergency"
