@@ -117,7 +117,7 @@ def test_type_1_diabetes_counts_for_no_level_or_risk_factor(screener: Any) -> No
 def test_grace_55_with_type_2_diabetes_on_insulin_glargine_vomiting_for_three_days_contacts_today(
     screener: Any,
 ) -> None:
-    # probe p10 of the review; the same woman on metformin (probe p9) stays "routine"
+    # probe p10 of the review; the same woman on metformin (probe p9) is seen within days, not today
     grace = {
         "age": 55,
         "conditions": ["type_2_diabetes"],
@@ -130,7 +130,7 @@ def test_grace_55_with_type_2_diabetes_on_insulin_glargine_vomiting_for_three_da
     assert "insulin_sick_day" in codes(on_insulin)
     assert "sick_day_medicines" not in codes(on_insulin)  # insulin is never on the pause list
     assert levels(on_insulin) == levels(on_metformin)
-    assert on_metformin.urgency == "routine"
+    assert on_metformin.urgency == "soon"  # vomiting for more than 2 days (README departures), not same day
     assert "insulin_sick_day" not in codes(on_metformin)
 
 

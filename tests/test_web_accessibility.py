@@ -210,7 +210,8 @@ def test_a_reassuring_result_passes_axe_too(open_page: Callable[..., Any]) -> No
     answer(page, label="None of these")
     answer(page, text="45")
     answer(page, label="Female")
-    answer(page, label="No")
+    answer(page, label="No")  # pregnant
+    answer(page, label="No")  # a water pill
     answer(page, text="none")
     for reply in ("Never", "No", "No", "No", "None of these", "Sometimes"):
         answer(page, label=reply)
