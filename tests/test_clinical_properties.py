@@ -42,15 +42,16 @@ RECOMMENDATION_ORDER = (
     "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
     "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
     "refeeding_care",  # not in the spec: eating disorders (README departures)
+    "qt_drug_check", "digoxin_check",  # heart-rhythm safety first (README departures)
     "check_magnesium_with_potassium", "check_magnesium",
     "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
     "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent (README)
-    "sick_day_medicines", "keep_taking_prescribed_medicines", "qt_drug_check",
+    "sick_day_medicines", "keep_taking_prescribed_medicines",
     "lithium_interaction",  # not in the spec (README)
     "no_potassium_self_supplement",
     "no_magnesium_self_supplement", "alcohol_support",
     "stop_liquorice",  # not in the spec: liquorice, a cause that can be stopped (README)
-    "fluids_for_gi_losses", "food_sources", "digoxin_check", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
+    "fluids_for_gi_losses", "food_sources", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
     "answer_more_questions",
     "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
     "general_advice",

@@ -120,17 +120,17 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
         "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
         "refeeding_care",  # not in the spec: eating disorders (README departures)
+        "qt_drug_check", "digoxin_check",  # heart-rhythm safety before the tests to ask for (README departures)
         "check_magnesium_with_potassium", "check_magnesium",
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
         "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent
         "sick_day_medicines", "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
-        "qt_drug_check",
         "lithium_interaction",  # not in the spec: lithium with a medicine that raises its level
         "no_potassium_self_supplement",
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
-        "fluids_for_gi_losses", "food_sources", "digoxin_check",
+        "fluids_for_gi_losses", "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting", "answer_more_questions",
         "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
         "general_advice",
