@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def codes(result: Any) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
-
+from result_support import codes
 
 # Eileen, 67, fainted last week; she takes citalopram, ondansetron and azithromycin (each can
 # lengthen the QT interval) and furosemide.

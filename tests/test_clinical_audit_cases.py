@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from result_support import codes
 
 from screener import InvalidAnswers, ScreeningResult
 
@@ -18,9 +19,6 @@ from screener import InvalidAnswers, ScreeningResult
 def screen(screener: Any, answers: dict[str, Any]) -> ScreeningResult:
     return screener.screen(answers)
 
-
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
 
 def lab(value: float, taken: str | None = "last_7_days", unit: str = "mmol/L") -> dict[str, Any]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from result_support import codes, text_of
+
 from screener.contract.result import ScreeningResult
 
 # The chain of steps in the order the spec gives it (section 7), written out here rather than
@@ -64,13 +66,6 @@ def _core_sections_answered(result: ScreeningResult) -> int:
     return sum(not set(fields) <= set(result.unanswered_sections) for fields in core)
 
 
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
-
-
-def text_of(result: ScreeningResult, code: str) -> str:
-    (text,) = [recommendation.text for recommendation in result.recommendations if recommendation.code == code]
-    return text
 
 
 def fired(result: ScreeningResult) -> set[str]:
@@ -357,7 +352,7 @@ def test_digoxin_user_with_nothing_else_still_gets_a_digoxin_check_at_the_next_v
     result = screen(screener, {"medications": ["digoxin 125 mcg"]})
     assert levels(result) == ("unlikely", "unlikely", "unlikely")
     assert result.urgency == "routine"
-    assert codes(result) == ["discuss_at_next_visit", "keep_taking_prescribed_medicines", "digoxin_check"]
+    assert codes(result) == ["discuss_at_next_visit", "digoxin_check", "keep_taking_prescribed_medicines"]
 
 
 # -- age and scope ------------------------------------------------------------------------------

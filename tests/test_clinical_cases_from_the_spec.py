@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from result_support import codes, text_of
 
 from screener import InvalidAnswers, Screener, ScreeningResult
 
@@ -45,13 +46,6 @@ def levels(result: ScreeningResult) -> tuple[str, str, str, str]:
     return (result.combined_depletion, result.magnesium_depletion, result.potassium_depletion, result.urgency)
 
 
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
-
-
-def text_of(result: ScreeningResult, code: str) -> str:
-    (text,) = [recommendation.text for recommendation in result.recommendations if recommendation.code == code]
-    return text
 
 
 def potassium(value: float, taken: str | None = "last_7_days", unit: str = "mmol/L") -> dict[str, Any]:

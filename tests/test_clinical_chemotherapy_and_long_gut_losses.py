@@ -16,23 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from screener import ScreeningResult
+from result_support import codes, rules_fired, text_of
 
 ONCOLOGY_LINE = "oncology_line_today"
 
 
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
-
-def text_of(result: ScreeningResult, code: str) -> str:
-    (text,) = [recommendation.text for recommendation in result.recommendations if recommendation.code == code]
-    return text
-
-
-def rules_fired(result: ScreeningResult) -> set[str]:
-    return {finding.rule for finding in result.findings}
 
 
 def person(medications: list[str], **answers: Any) -> dict[str, Any]:

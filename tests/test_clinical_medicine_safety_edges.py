@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from result_support import codes
 from screener.cli.main import app as cli
 from typer.testing import CliRunner
 
@@ -22,9 +23,6 @@ BANANAS = "food_sources"
 CAUTIOUS_FOOD = "food_sources:potassium_caution"
 CHECK_THE_NAME = "Ask a pharmacist to check the name"
 
-
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
 
 def texts(result: ScreeningResult) -> dict[str, str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from result_support import codes, text_of
 from screener.cli.main import app
 from typer.testing import CliRunner
 
@@ -27,13 +28,6 @@ runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100", "_TYPER_FORCE_DISABLE
 RECENT_RED_FLAGS = ("chest_pain", "fainting", "severe_weakness_or_paralysis", "seizure", "trouble_breathing")
 
 
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
-
-
-def text_of(result: ScreeningResult, code: str) -> str:
-    (text,) = [recommendation.text for recommendation in result.recommendations if recommendation.code == code]
-    return text
 
 
 def explanation(result: ScreeningResult, rule: str) -> str:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from result_support import codes, rules_fired, text_of
 
-from screener import ScreeningResult
 from screener.cds.cards import CardWriter
 from screener.cds.hooks import HookCall, Record, services
 from screener.cds.screening import Screened
@@ -28,17 +28,7 @@ KETOACIDOSIS_SIGNS = ("feeling or being sick", "tummy pain", "fast or deep breat
 LITHIUM_TOXICITY_SIGNS = ("coarse or worsening tremor", "unsteady on your feet", "slurred speech", "confusion")
 
 
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
-
-def text_of(result: ScreeningResult, code: str) -> str:
-    (text,) = [recommendation.text for recommendation in result.recommendations if recommendation.code == code]
-    return text
-
-
-def rules_fired(result: ScreeningResult) -> set[str]:
-    return {finding.rule for finding in result.findings}
 
 
 def person(medications: list[str], **answers: Any) -> dict[str, Any]:

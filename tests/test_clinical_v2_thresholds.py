@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from result_support import codes
 
 from screener import InvalidAnswers, ScreeningResult
 
@@ -26,9 +27,6 @@ def screen(screener: Any, answers: dict[str, Any]) -> ScreeningResult:
 def fired(result: ScreeningResult) -> set[str]:
     return {finding.rule for finding in result.findings}
 
-
-def codes(result: ScreeningResult) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
 
 def levels(result: ScreeningResult) -> tuple[str, str, str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from result_support import codes
+
 from screener.contract.coverage import MOST_CORE_SECTIONS_FOR_FEW, few_answered
 from screener.headline import Headline
 from screener.render import result_text
@@ -19,9 +21,6 @@ DO_NOT_POINT = "do not point to low magnesium or potassium"
 # Sam, 40, filled in his age and said he has no symptoms, and stopped there.
 SAM_WHO_ONLY_GAVE_AGE_AND_SYMPTOMS = {"id": "sam", "age": 40, "symptoms": []}
 
-
-def codes(result: Any) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
 
 def advice(result: Any, code: str) -> str:

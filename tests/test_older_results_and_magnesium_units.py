@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from result_support import codes
 from screener.cli.main import app
 from typer.testing import CliRunner
 from web_support import Visitor, answer_typical_person, new_client
@@ -36,9 +37,6 @@ def labs(**results: tuple[float, str, str | None]) -> dict[str, Any]:
         given[name] = {"value": value, "unit": unit} | ({"taken": taken} if taken else {})
     return {"labs": given}
 
-
-def codes(result: Any) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
 
 def unit_warnings(result: Any) -> list[str]:

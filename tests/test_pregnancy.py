@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from result_support import codes
 from screener.cli.main import app
 from typer.testing import CliRunner
 
@@ -33,9 +34,6 @@ runner = CliRunner()
 def screen(screener: Any, answers: dict[str, Any]) -> Any:
     return screener.screen(answers)
 
-
-def codes(result: Any) -> list[str]:
-    return [recommendation.code for recommendation in result.recommendations]
 
 
 def text_of(result: Any, code: str) -> str:

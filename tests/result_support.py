@@ -1,0 +1,21 @@
+"""What the clinical tests read from a result: the advice given (codes, and the text of one) and
+the rules that fired. One place, so every specification reads a result the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def codes(result: Any) -> list[str]:
+    """The recommendation codes, in the order the result gives them."""
+    return [recommendation.code for recommendation in result.recommendations]
+
+
+def text_of(result: Any, code: str) -> str:
+    """The text of the one recommendation with this code."""
+    (text,) = [recommendation.text for recommendation in result.recommendations if recommendation.code == code]
+    return text
+
+
+def rules_fired(result: Any) -> set[str]:
+    return {finding.rule for finding in result.findings}
