@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from screener.contract.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
 from screener.contract.result import InvalidRecord, ScreeningResult
+from screener.screening.ruleset import load_ruleset
 
 SETTINGS = settings(
     max_examples=200,
@@ -33,29 +34,9 @@ URGENCIES = ("none", "routine", "soon", "urgent", "emergency")
 STEP_ORDER = (
     "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
 )  # fmt: skip
-# screening-logic section 6, in table order (most urgent first), with the red-flag safety net (README)
-RECOMMENDATION_ORDER = (
-    "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
-    "discuss_at_next_visit",
-    "child_dehydration_signs",  # not in the spec: children (README departures)
-    "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
-    "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
-    "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
-    "refeeding_care",  # not in the spec: eating disorders (README departures)
-    "qt_drug_check", "digoxin_check",  # heart-rhythm safety first (README departures)
-    "check_magnesium_with_potassium", "check_magnesium",
-    "recheck_older_result",  # not in the spec: an older result below the normal range (README departures)
-    "sglt2_ketoacidosis", "lithium_when_ill",  # not in the spec: medicines that make gut losses urgent (README)
-    "sick_day_medicines", "keep_taking_prescribed_medicines",
-    "lithium_interaction",  # not in the spec (README)
-    "no_potassium_self_supplement",
-    "no_magnesium_self_supplement", "alcohol_support",
-    "stop_liquorice",  # not in the spec: liquorice, a cause that can be stopped (README)
-    "fluids_for_gi_losses", "food_sources", "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
-    "answer_more_questions",
-    "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
-    "general_advice",
-)  # fmt: skip
+# The shipped order of the advice (most urgent first): tests/test_rule_files.py pins it, code by
+# code, to screening-logic section 6 and the README's departures; here, every result must follow it.
+RECOMMENDATION_ORDER = load_ruleset().recommendation_order
 RECENT_RED_FLAGS = frozenset(
     {"chest_pain", "fainting", "severe_weakness_or_paralysis", "seizure", "trouble_breathing", "confusion"}
 )

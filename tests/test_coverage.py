@@ -161,6 +161,19 @@ def test_the_diuretics_that_answer_the_water_pill_question_are_the_rules_recogni
     assert applies("diuretic_use", {"medications": ["x"]}, {"proton_pump_inhibitor"})
 
 
+def test_whom_the_pregnancy_question_applies_to_is_whom_the_questionnaire_asks() -> None:
+    """coverage.py (the unanswered sections) and the questionnaire's enable_when of `pregnant`
+    must not drift apart: a woman it never asked must not be told she left it unanswered."""
+    from screener.contract.coverage import PREGNANCY_AGES, PREGNANCY_SEXES
+
+    questionnaire = json.loads((Path(__file__).resolve().parents[1] / "rules" / "questionnaire.json").read_text("utf-8"))
+    (item,) = [item for item in questionnaire["items"] if item["id"] == "pregnant"]
+    conditions = {condition["item"]: condition for condition in item["enable_when"]}
+    assert conditions["age"] == {"item": "age", "operator": "between", "value": list(PREGNANCY_AGES)}
+    assert conditions["sex"] == {"item": "sex", "operator": "not_equals", "value": "male"}
+    assert set(PREGNANCY_SEXES) == {"female", "other"}  # every sex but male
+
+
 def test_every_section_has_plain_words() -> None:
     from screener.contract.answers import SECTIONS
 
