@@ -14,8 +14,8 @@ from cds_support import cds_client, hook_request, prefetch_for, searchset
 from result_support import codes
 
 from screener.errors import RulesError
-from screener.fhir.records import fhir_answers, screen_fhir_record
 from screener.fhir.mapping import fhir_context, mapping_from_data
+from screener.fhir.records import fhir_answers, screen_fhir_record
 from screener.screening.pipeline import Screener
 
 AS_OF = date(2025, 6, 30)
