@@ -1,0 +1,230 @@
+"""FHIR that an outside reviewer wrote (2026-11-30): semantics of the data the screen must honour,
+not only its shape. A proposal or a plan is not a medicine taken; a deleted or superseded
+version of a result is not a result; a diagnosis the record marks unconfirmed is named."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+import pytest
+
+from screener.fhir.records import screen_record_entry
+from screener.screening.pipeline import Screener
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+SNOMED = "http://snomed.info/sct"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+OURS = "https://mgk-screen.example/fhir/CodeSystem/answers"
+PATIENT = {"reference": "Patient/p1"}
+
+
+@pytest.fixture(scope="module")
+def on_the_day(screener: Any) -> Screener:
+    return Screener(screener.ruleset, as_of=date(2026, 11, 30))
+
+
+def patient() -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1950-03-04"}
+
+
+def request(identity: str, name: str, intent: str | None, **more: Any) -> dict[str, Any]:
+    resource = {
+        "resourceType": "MedicationRequest",
+        "id": identity,
+        "status": "active",
+        "subject": PATIENT,
+        "medicationCodeableConcept": {"text": name},
+        **more,
+    }
+    if intent is not None:
+        resource["intent"] = intent
+    return resource
+
+
+def potassium(identity: str, value: float, **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": identity,
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "2823-3"}]},
+        "subject": PATIENT,
+        "effectiveDateTime": "2026-11-28",
+        "valueQuantity": {"value": value, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"},
+        **more,
+    }
+
+
+def kidney_disease(verification: str | None) -> dict[str, Any]:
+    condition: dict[str, Any] = {
+        "resourceType": "Condition",
+        "id": "ckd",
+        "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
+        "code": {"coding": [{"system": SNOMED, "code": "709044004", "display": "Chronic kidney disease"}]},
+        "subject": PATIENT,
+    }
+    if verification is not None:
+        condition["verificationStatus"] = {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": verification}]
+        }
+    return condition
+
+
+def bundle(*entries: dict[str, Any], kind: str = "collection") -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": kind, "entry": list(entries)}
+
+
+def entry(resource: dict[str, Any] | None = None, **more: Any) -> dict[str, Any]:
+    return {**({"resource": resource} if resource is not None else {}), **more}
+
+
+def screened(on_the_day: Screener, value: dict[str, Any]) -> dict[str, Any]:
+    result = screen_record_entry(on_the_day, value)
+    assert result["status"] == "screened", result
+    return result
+
+
+def named(result: dict[str, Any], *words: str) -> list[str]:
+    return [warning for warning in result["warnings"] if all(word in warning for word in words)]
+
+
+# -- 1. MedicationRequest intent -----------------------------------------------------------------
+
+
+def test_a_woman_whose_record_proposes_furosemide_and_plans_hydrochlorothiazide_is_not_screened_as_taking_both(
+    on_the_day: Screener,
+) -> None:
+    """A CDS suggestion (proposal) and a plan are not orders: nobody is taking either medicine,
+    so the strongest drug cause (a loop and a thiazide together) must not fire."""
+    result = screened(on_the_day, bundle(
+        entry(patient()),
+        entry(request("r1", "furosemide 40 mg tablet", "proposal")),
+        entry(request("r2", "hydrochlorothiazide 25 mg tablet", "plan")),
+    ))
+    assert "dual_diuretic" not in {finding["rule"] for finding in result.get("findings", [])}
+    assert result["urgency"] != "soon"
+    assert len(named(result, "MedicationRequest/r1", "'proposal'", "not an order", "$.entry[1].resource.intent", "not counted")) == 1
+    assert len(named(result, "MedicationRequest/r2", "'plan'", "not an order", "not counted")) == 1
+
+
+def test_a_woman_with_the_same_two_medicines_ordered_is_screened_as_taking_both(on_the_day: Screener) -> None:
+    for intent in ("order", "original-order", "reflex-order", "filler-order", "instance-order"):
+        result = screened(on_the_day, bundle(
+            entry(patient()),
+            entry(request("r1", "furosemide 40 mg tablet", intent)),
+            entry(request("r2", "hydrochlorothiazide 25 mg tablet", "order")),
+        ))
+        assert result["urgency"] == "soon", intent
+        assert not named(result, "not an order")
+
+
+def test_a_medicine_she_reports_taking_recorded_as_a_plan_counts_as_us_core_records_it(on_the_day: Screener) -> None:
+    """US Core's example MedicationRequest 'self-tylenol' is intent plan with reportedBoolean:
+    a medicine the patient reports taking. That still counts; an unreported plan does not."""
+    reported = screened(on_the_day, bundle(
+        entry(patient()),
+        entry(request("r1", "furosemide 40 mg tablet", "order")),
+        entry(request("r2", "hydrochlorothiazide 25 mg tablet", "plan", reportedBoolean=True)),
+    ))
+    assert reported["urgency"] == "soon" and not named(reported, "not an order")
+    option = screened(on_the_day, bundle(entry(patient()), entry(request("r2", "hydrochlorothiazide 25 mg tablet", "option", reportedBoolean=True))))
+    assert named(option, "'option'", "not an order")
+
+
+def test_a_record_holding_only_proposals_leaves_the_medicine_question_open_rather_than_none(on_the_day: Screener) -> None:
+    from screener.fhir.mapping import fhir_context
+    from screener.fhir.records import PatientResources, convert
+    from screener.fhir.ehr import Located
+
+    record = PatientResources("p1", (Located(patient(), "$"), Located(request("r1", "furosemide 40 mg tablet", "proposal"), "$.x")))
+    assert fhir_context(on_the_day.ruleset)
+    assert "medications" not in convert(record, on_the_day).answers
+
+
+def test_which_intents_count_is_data_in_the_fhir_mapping() -> None:
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("screener.rules").joinpath("fhir.json").read_text("utf-8"))
+    assert data["medication_request_intents"]["counted"] == ["order", "original-order", "reflex-order", "filler-order", "instance-order"]
+    assert data["condition_verification_named"]["codes"] == ["unconfirmed", "provisional", "differential"]
+
+
+# -- 2. history, transaction and batch Bundles ---------------------------------------------------
+
+
+def test_a_deleted_potassium_of_2_4_in_a_history_bundle_gives_no_emergency(on_the_day: Screener) -> None:
+    result = screened(on_the_day, bundle(
+        entry(patient(), fullUrl="urn:uuid:Patient-p1"),
+        entry(potassium("k1", 2.4), fullUrl="urn:uuid:Observation-k1", request={"method": "DELETE", "url": "Observation/k1"}),
+        kind="history",
+    ))
+    assert result["urgency"] != "emergency"
+    assert result["potassium_depletion"] != "likely"
+    assert len(named(result, "1 entry of this Bundle deletes its resource", "DELETE", "$.entry[1]", "not read")) == 1
+
+
+@pytest.mark.parametrize("kind", ["transaction", "batch"])
+def test_a_delete_in_a_transaction_or_batch_is_not_read(on_the_day: Screener, kind: str) -> None:
+    result = screened(on_the_day, bundle(
+        entry(patient(), request={"method": "PUT", "url": "Patient/p1"}),
+        entry(potassium("k1", 2.4), request={"method": "DELETE", "url": "Observation/k1"}),
+        kind=kind,
+    ))
+    assert result["urgency"] != "emergency" and named(result, "DELETE", "not read")
+
+
+def test_a_history_whose_latest_version_of_a_result_is_its_deletion_reads_no_older_version(on_the_day: Screener) -> None:
+    """Newest first, as the FHIR spec sorts a history: the deletion (no resource) names the
+    result by its request URL, and the older version of 2.4 is not read."""
+    result = screened(on_the_day, bundle(
+        entry(patient()),
+        entry(request={"method": "DELETE", "url": "Observation/k1"}, response={"status": "204", "etag": 'W/"2"'}),
+        entry(potassium("k1", 2.4, meta={"versionId": "1"}), request={"method": "PUT", "url": "Observation/k1"}),
+        kind="history",
+    ))
+    assert result["urgency"] != "emergency"
+    assert named(result, "1 older version", "only the latest version of each resource counts")
+
+
+def test_only_the_latest_version_of_a_corrected_result_counts_by_version_id_whatever_the_order(on_the_day: Screener) -> None:
+    """A potassium first entered as 2.4, corrected to 4.2 (version 2). Listed oldest first here,
+    against the spec's order: meta.versionId decides."""
+    first = potassium("k1", 2.4, meta={"versionId": "1", "lastUpdated": "2026-11-28T10:00:00Z"})
+    second = potassium("k1", 4.2, meta={"versionId": "2", "lastUpdated": "2026-11-28T11:00:00Z"})
+    for entries in ([first, second], [second, first]):
+        result = screened(on_the_day, bundle(entry(patient()), *(entry(copy.deepcopy(one), request={"method": "PUT", "url": "Observation/k1"}) for one in entries), kind="history"))
+        assert result["urgency"] != "emergency"
+        assert result["labs_used"][0]["value"] == 4.2
+    by_time = [potassium("k1", 2.4, meta={"lastUpdated": "2026-11-28T10:00:00Z"}), potassium("k1", 4.2, meta={"lastUpdated": "2026-11-28T11:00:00+00:00"})]
+    result = screened(on_the_day, bundle(entry(patient()), *(entry(one) for one in by_time), kind="history"))
+    assert result["labs_used"][0]["value"] == 4.2
+
+
+def test_a_collection_bundle_keeps_reading_every_entry(on_the_day: Screener) -> None:
+    """Versions are only told apart in a history Bundle: elsewhere two results are two results."""
+    result = screened(on_the_day, bundle(entry(patient()), entry(potassium("k1", 2.4)), kind="collection"))
+    assert result["urgency"] == "emergency"
+
+
+# -- 3. Condition verification status --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["provisional", "differential", "unconfirmed"])
+def test_a_woman_with_kidney_disease_marked_unconfirmed_keeps_the_kidney_caution_and_is_told_why(on_the_day: Screener, status: str) -> None:
+    result = screened(on_the_day, bundle(entry(patient()), entry(kidney_disease(status))))
+    confirmed = screened(on_the_day, bundle(entry(patient()), entry(kidney_disease("confirmed"))))
+    assert result["recommendations"] == confirmed["recommendations"]
+    said = named(result, "Condition/ckd", "chronic kidney disease", "counted although the record marks it", status, "verificationStatus")
+    assert len(said) == 1
+    assert not named(confirmed, "counted although")
+
+
+@pytest.mark.parametrize("status", ["refuted", "entered-in-error"])
+def test_kidney_disease_ruled_out_still_does_not_count(on_the_day: Screener, status: str) -> None:
+    result = screened(on_the_day, bundle(entry(patient()), entry(kidney_disease(status))))
+    confirmed = screened(on_the_day, bundle(entry(patient()), entry(kidney_disease(None))))
+    assert result["recommendations"] != confirmed["recommendations"]
+    assert not named(result, "counted although")
