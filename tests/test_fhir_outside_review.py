@@ -228,3 +228,68 @@ def test_kidney_disease_ruled_out_still_does_not_count(on_the_day: Screener, sta
     confirmed = screened(on_the_day, bundle(entry(patient()), entry(kidney_disease(None))))
     assert result["recommendations"] != confirmed["recommendations"]
     assert not named(result, "counted although")
+
+
+# -- 5 and 6. QuestionnaireResponses from other form engines ---------------------------------------
+
+ANSWERS = {
+    "id": "qr1",
+    "red_flags_now": [],
+    "age": 72,
+    "sex": "female",
+    "medications": ["Lasix 40mg"],
+    "labs": {"potassium": {"value": 3.1, "unit": "mmol/L"}, "magnesium": {"value": 1.5, "unit": "mg/dL"}},
+}
+
+
+def response(on_the_day: Screener) -> dict[str, Any]:
+    from screener.fhir.mapping import fhir_context
+    from screener.fhir.response import answers_to_response
+
+    return answers_to_response({key: value for key, value in ANSWERS.items() if key != "id"}, fhir_context(on_the_day.ruleset)) | {"id": "qr1"}
+
+
+def item(found: dict[str, Any], link_id: str) -> dict[str, Any]:
+    return next(one for one in found["item"] if one["linkId"] == link_id)
+
+
+def test_a_response_whose_questions_a_form_engine_wrapped_in_groups_screens_as_the_flat_one(on_the_day: Screener) -> None:
+    flat = response(on_the_day)
+    grouped = {**flat, "item": [{"linkId": "page1", "text": "About you", "item": flat["item"][:3]}, {"linkId": "group2", "item": [{"linkId": "inner", "item": flat["item"][3:]}]}]}
+    expected = screened(on_the_day, flat)
+    assert screened(on_the_day, grouped) == expected
+
+
+def test_a_group_with_an_answer_of_its_own_is_still_an_unknown_question(on_the_day: Screener) -> None:
+    flat = response(on_the_day)
+    odd = {**flat, "item": [*flat["item"], {"linkId": "group1", "answer": [{"valueString": "x"}], "item": [{"linkId": "inner"}]}]}
+    result = screen_record_entry(on_the_day, odd)
+    assert result["status"] == "invalid"
+    assert any("unknown question 'group1'" in error["message"] for error in result["errors"])
+
+
+def test_age_sent_as_the_decimal_72_0_is_read_as_72_and_72_5_is_refused_clearly(on_the_day: Screener) -> None:
+    flat = response(on_the_day)
+    decimal = copy.deepcopy(flat)
+    item(decimal, "age")["answer"] = [{"valueDecimal": 72.0}]
+    assert screened(on_the_day, decimal) == screened(on_the_day, flat)
+    item(decimal, "age")["answer"] = [{"valueDecimal": 72.5}]
+    result = screen_record_entry(on_the_day, decimal)
+    assert result["status"] == "invalid"
+    assert any("expects a whole number: a valueInteger; got valueDecimal 72.5" in error["message"] for error in result["errors"])
+
+
+def test_a_choice_coded_with_only_a_display_names_the_question_and_the_missing_code(on_the_day: Screener) -> None:
+    """Read by code only (a display is for people): the message says so, and which code the
+    display belongs to, never a garbled 'has no answer |None'."""
+    found = copy.deepcopy(response(on_the_day))
+    item(found, "red_flags_now")["answer"] = [{"valueCoding": {"display": "None of these"}}]
+    result = screen_record_entry(on_the_day, found)
+    assert result["status"] == "invalid"
+    (message,) = [error["message"] for error in result["errors"] if "red_flags_now" in error["message"]]
+    assert "None" not in message.replace("'None of these'", "")
+    assert "the valueCoding has no code (only the display 'None of these')" in message
+    assert "'None of these' is the display of code 'none'" in message and "chest_pain" in message
+    item(found, "red_flags_now")["answer"] = [{"valueCoding": {"display": "Something else"}}]
+    (message,) = [error["message"] for error in screen_record_entry(on_the_day, found)["errors"] if "red_flags_now" in error["message"]]
+    assert "has no code (only the display 'Something else')" in message and "is the display of" not in message
