@@ -293,3 +293,42 @@ def test_a_choice_coded_with_only_a_display_names_the_question_and_the_missing_c
     item(found, "red_flags_now")["answer"] = [{"valueCoding": {"display": "Something else"}}]
     (message,) = [error["message"] for error in screen_record_entry(on_the_day, found)["errors"] if "red_flags_now" in error["message"]]
     assert "has no code (only the display 'Something else')" in message and "is the display of" not in message
+
+
+# -- 7. a bulk-data export's log ---------------------------------------------------------------------
+
+EXPORT_LOG_LINES = [
+    {"exportId": "export-100", "timestamp": "2024-08-06T14:11:57.560606-04:00", "eventId": "kickoff",
+     "eventDetail": {"exportUrl": "https://example.com/fhir/Group/sample-100/$export"}},
+    {"exportId": "export-100", "timestamp": "2024-08-06T14:12:57.779320-04:00", "eventId": "status_complete",
+     "eventDetail": {"transactionTime": "2024-08-06T18:12:57Z"}},
+    {"exportId": "export-100", "timestamp": "2024-08-06T14:12:58.124336-04:00", "eventId": "export_complete",
+     "eventDetail": {"files": 0, "resources": 0, "bytes": 0, "attachments": None, "duration": 563}},
+]
+
+
+def test_an_export_folder_with_its_log_screens_its_patients_and_names_the_log_once(tmp_path: Any) -> None:
+    """The SMART bulk-data client writes log.ndjson beside every export: it is named in one line
+    as an export log, not patient data, never as answers with four unknown fields a line. Like
+    any other file that holds no records (FHIR XML), it makes the exit status 3; the export's
+    patients are screened."""
+    import json
+
+    from screener.cli.main import app
+    from typer.testing import CliRunner
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "log.ndjson").write_text("\n".join(json.dumps(line) for line in EXPORT_LOG_LINES) + "\n", "utf-8")
+    (folder / "Patient.000.ndjson").write_text(json.dumps(patient()) + "\n", "utf-8")
+    (folder / "Observation.000.ndjson").write_text(json.dumps(potassium("k1", 3.1)) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    done = CliRunner().invoke(app, ["batch", str(folder), "--as-of", "2026-11-30", "-o", str(out)])
+    assert done.exit_code == 3, done.output
+    assert "unknown field" not in done.output
+    assert len([line for line in done.output.splitlines() if "log.ndjson" in line]) == 1
+    assert "a bulk-data export log" in done.output and "not patient data: not read" in done.output
+    (entry,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert entry["status"] == "screened" and entry["id"] == "p1"
+    (folder / "log.ndjson").unlink()
+    assert CliRunner().invoke(app, ["batch", str(folder), "--as-of", "2026-11-30", "-o", str(out)]).exit_code == 0
