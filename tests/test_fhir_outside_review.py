@@ -134,9 +134,9 @@ def test_a_medicine_she_reports_taking_recorded_as_a_plan_counts_as_us_core_reco
 
 
 def test_a_record_holding_only_proposals_leaves_the_medicine_question_open_rather_than_none(on_the_day: Screener) -> None:
+    from screener.fhir.ehr import Located
     from screener.fhir.mapping import fhir_context
     from screener.fhir.records import PatientResources, convert
-    from screener.fhir.ehr import Located
 
     record = PatientResources("p1", (Located(patient(), "$"), Located(request("r1", "furosemide 40 mg tablet", "proposal"), "$.x")))
     assert fhir_context(on_the_day.ruleset)

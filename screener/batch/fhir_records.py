@@ -26,7 +26,6 @@ from screener.batch.records import RawRecord, ReadItem, UnreadableSource
 from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool, PatientResources, bundle_records
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
-
 #: What is said, once per file, of a bulk-data export's log (the SMART bulk-data client writes
 #: ``log.ndjson`` beside the resource files of every export).
 EXPORT_LOG = (

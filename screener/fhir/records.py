@@ -325,7 +325,8 @@ def _entry_identity(entry: Mapping[str, Any]) -> tuple[str, str] | None:
 def _version(entry: Mapping[str, Any]) -> tuple[int | None, str | None]:
     resource = entry.get("resource")
     meta = resource.get("meta") if isinstance(resource, dict) else None
-    response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
+    given = entry.get("response")
+    response: Mapping[str, Any] = given if isinstance(given, dict) else {}
     version = meta.get("versionId") if isinstance(meta, dict) else None
     if version is None and isinstance(response.get("etag"), str):
         found = _ETAG_VERSION.match(response["etag"].strip())
