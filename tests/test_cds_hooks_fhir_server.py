@@ -76,7 +76,11 @@ def test_without_prefetch_the_record_is_read_from_the_fhir_server_with_the_acces
         "http://loinc.org%7C32713-0,http://loinc.org%7C2601-3,http://loinc.org%7C19123-9"
     ) in observation
     prefetched = client.post("/cds-services/patient-view", json=hook_request("patient-view", ELEANOR, prefetch_for(ELEANOR)))
-    assert same_card(fetched.json()["cards"][0]) == same_card(prefetched.json()["cards"][0])
+    # The prefetch sends null for a search with nothing in it (CDS Hooks: "no data"), which the
+    # card says; the server answers the same search with an empty searchset. All else is the same.
+    card = same_card(prefetched.json()["cards"][0])
+    card["detail"] = "\n\n".join(part for part in card["detail"].split("\n\n") if not part.startswith("**The EHR has no data for:**"))
+    assert same_card(fetched.json()["cards"][0]) == card
 
 
 def test_a_medicine_named_through_a_medication_resource_is_read_from_the_server(client: Any) -> None:

@@ -278,6 +278,8 @@ class Record:
     """The prefetch keys read (from the prefetch or the FHIR server)."""
     notes: list[str] = field(default_factory=list)
     """What could not be read, or was left out, in words for the card."""
+    no_data: list[str] = field(default_factory=list)
+    """Prefetch keys the EHR sent as null: CDS Hooks' "no data to populate" that template."""
     cut_short: list[str] = field(default_factory=list)
     """Searches read only in part (their later pages could not be read), in words for the card and
     the result's warnings."""
@@ -357,7 +359,11 @@ def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], r
     """The resources one prefetch key gives, with where each is; None when it could not be read."""
     given = call.prefetch.get(key, ...)
     if given is None:
-        return []  # the EHR has no data for it
+        # CDS Hooks 2.0 (Prefetch): null is what the EHR sends when it has no data for the
+        # template, in place of a searchset with no entries. Read as that empty search result
+        # (nothing counted from it), and said on the card as what the EHR said.
+        record.no_data.append(key)
+        return []
     if key in OPTIONAL_KEYS and call.fhir_server is None and (given is ... or _is_outcome(given)):
         record.notes.append(f"{key} was not prefetched and there is no fhirServer to read it from: not read")
         return None

@@ -210,6 +210,17 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
             )
         if not current or resource.get("doNotPerform") is True:
             continue
+        intent = context.mapping.uncounted_intent(resource)
+        if intent is not None:
+            # A proposal, a plan, an option: no order, so nobody is taking the medicine on it.
+            unsure += 1
+            found = named_medicine(resource, where, known, context)
+            said = f" ({found[0][0]!r})" if found is not None else ""
+            out.note(
+                f"{naming(resource)}{said} has intent {intent!r}, which is not an order ({child(where, 'intent')}): "
+                "not counted as a medicine taken; ask whether it is taken"
+            )
+            continue
         found = named_medicine(resource, where, known, context)
         if found is None:
             out.problem(child(where, "medicationCodeableConcept"), f"this {kind} names no medicine (medicationCodeableConcept or medicationReference)")
@@ -311,6 +322,13 @@ def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of:
         if mapped:
             found += mapped
             out.add_basis(resource)
+            unconfirmed = sorted(concept_codes(resource.get("verificationStatus")) & mapping.condition_verification_named)
+            if unconfirmed:
+                out.note(
+                    f"{naming(resource)} ({', '.join(name.replace('_', ' ') for name in dict.fromkeys(mapped))}) is counted although the "
+                    f"record marks it {' and '.join(unconfirmed)} ({child(located.where, 'verificationStatus')}), not confirmed; "
+                    "ask whether the diagnosis has been confirmed"
+                )
     out.answers["conditions"] = sorted(set(found), key=list(mapping.conditions).index)
     out.origins["conditions"] = conditions[0].where
 

@@ -88,6 +88,12 @@ class FhirMapping:
     """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
     not_taking_adherence: frozenset[str]
     condition_verification_excluded: frozenset[str]
+    condition_verification_named: frozenset[str]
+    """Verification statuses of a diagnosis not yet confirmed: it counts, and the warnings name it."""
+    counted_intents: frozenset[str]
+    """MedicationRequest intents that are an order: the medicine counts as taken."""
+    counted_when_reported: frozenset[str]
+    """MedicationRequest intents that count only when the record marks the request as reported."""
     medication_name_systems: tuple[str, ...]
     medication_code_labels: Mapping[str, str]
     snomed_semantic_tags: tuple[str, ...]
@@ -138,6 +144,21 @@ class FhirMapping:
             adherence = resource.get("adherence")
             return not concept_codes(adherence.get("code") if isinstance(adherence, dict) else None) & self.not_taking_adherence
         return False if code in self.not_current_statuses.get(kind, ()) else None
+
+    def uncounted_intent(self, resource: Mapping[str, Any]) -> str | None:
+        """The intent of a MedicationRequest that is no order (a proposal, a plan), which keeps
+        its medicine from counting as taken; None when it counts (an order, a reported plan, no
+        intent at all, or another kind of resource)."""
+        if resource.get("resourceType") != "MedicationRequest" or "intent" not in resource:
+            return None
+        intent = resource.get("intent")
+        code = intent.strip() if isinstance(intent, str) else intent
+        if code in self.counted_intents:
+            return None
+        reported = resource.get("reportedBoolean") is True or isinstance(resource.get("reportedReference"), dict)
+        if code in self.counted_when_reported and reported:
+            return None
+        return str(code)
 
     def unit_for_text(self, text: str) -> UnitCode | None:
         key = text.strip().lower()
@@ -255,6 +276,9 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
         not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),
+        condition_verification_named=frozenset(data["condition_verification_named"]["codes"]),
+        counted_intents=frozenset(data["medication_request_intents"]["counted"]),
+        counted_when_reported=frozenset(data["medication_request_intents"]["counted_when_reported"]),
         medication_name_systems=tuple(data["medication_name_systems"]),
         medication_code_labels=data["medication_code_labels"],
         snomed_semantic_tags=tuple(data["snomed_semantic_tags"]),
