@@ -16,6 +16,9 @@
 - Condition: ICD-10 and SNOMED CT codes mapped to the contract's conditions, when its clinical
   status is current (or not given, and it has not abated) and it is not refuted or entered in
   error. One coded in neither is noted in the result's warnings, never guessed from its text.
+- Pregnancy (``pregnant``): the newest pregnancy status Observation or Condition of a current
+  pregnancy, while recent enough, for a person the question is asked of
+  (``screener.fhir.pregnancy``).
 
 Data dated after the reference date is left out: a screen "as of" a day sees what was known
 then. A list the record keeps (medicines, conditions) with nothing current in it is an answer
@@ -48,6 +51,7 @@ from screener.fhir.elements import (
 from screener.fhir.labs import note_unread_results, read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
+from screener.fhir.pregnancy import read_pregnancy
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 
@@ -108,6 +112,11 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
         note_unread_results(by_type["DiagnosticReport"], by_type.get("Observation", []), context, as_of, out)
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
+    if "Observation" in by_type or "Condition" in by_type:
+        read_pregnancy(
+            by_type.get("Observation", []), by_type.get("Condition", []), context, as_of, out,
+            lambda resource: _is_current_condition(resource, context, as_of),
+        )
     return out
 
 
