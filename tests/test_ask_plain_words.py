@@ -9,17 +9,24 @@ newcomer's review):
   words: the note points to that question instead of saying "'water' not recognised";
 - a name only partly recognised is shown with what was typed ("'the blue' in 'the blue one'");
 - a reply asked again at a question that may be skipped ("2 or 3", "a week") says skip is
-  there too, and "dunno" is a skip.
+  there too, and "dunno" is a skip;
+- plain no and yes words ("nope", "nah", "yep", "aye") are read as no and yes at every question,
+  from one list in the questionnaire's ``words.same_as`` ("nope" at the safety check is none of
+  these); a hedge ("not really") is still asked again;
+- days given as a time ("a week", "2 months", "since yesterday") are read as days, and what they
+  were read as is said back ("'a week' is read as 7 days (a week counts as 7 days)").
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, ask, saved
 
+from screener.errors import RulesError
 from screener.interview import Interview, Questionnaire
 from screener.interview.replies import ReplyError, normalise_reply, parse_reply
 
@@ -123,3 +130,109 @@ def test_the_safety_check_which_cannot_be_skipped_offers_no_skip(tmp_path: Path)
     assert run.exit_code == 0, run.output
     assert "Which of them? Please type the numbers of all that apply, for example 1, 3, or 0 for none of these." in run.output
     assert "Or type skip" not in run.output
+
+
+# -- plain no and yes, from one list -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["nope", "Nope.", "nah", "naw", "no thanks"])
+def test_a_newcomer_who_says_nope_at_the_safety_check_has_none_of_these(questionnaire: Questionnaire, said: str) -> None:
+    assert reply_to(questionnaire, "red_flags_now", said) == []
+
+
+@pytest.mark.parametrize(("item_id", "said", "read"), [
+    ("pregnant", "nah", "no"),
+    ("pregnant", "yup", "yes"),
+    ("diuretic_use", "nope", "no"),
+    ("diuretic_use", "yep", "yes"),
+    ("diarrhea_present", "aye", True),
+    ("laxative_use", "nope", "none"),
+    ("alcohol_frequency", "nah", 0),
+    ("medications", "nope", []),
+    ("symptoms", "nah", []),
+])
+def test_plain_no_and_yes_mean_what_no_and_yes_mean_at_each_question(
+    questionnaire: Questionnaire, item_id: str, said: str, read: Any
+) -> None:
+    assert reply_to(questionnaire, item_id, said) == read
+
+
+@pytest.mark.parametrize("said", ["yeah", "yep", "aye"])
+def test_a_plain_yes_at_the_safety_check_asks_which_of_them(questionnaire: Questionnaire, said: str) -> None:
+    with pytest.raises(ReplyError, match=r"^Which of them\?"):
+        reply_to(questionnaire, "red_flags_now", said)
+
+
+def test_a_hedge_at_the_safety_check_is_asked_again_not_read_as_none(questionnaire: Questionnaire) -> None:
+    with pytest.raises(ReplyError, match="did not understand 'not really'"):
+        reply_to(questionnaire, "red_flags_now", "not really")
+
+
+@pytest.mark.parametrize(("said", "right"), [("yep", True), ("nah", False), ("nope", False)])
+def test_a_medicine_confirmed_in_plain_words(questionnaire: Questionnaire, said: str, right: bool) -> None:
+    item = questionnaire.item("medications")
+    assert parse_reply("confirm", item, said, normalise_reply(said), None) is right
+
+
+def test_a_plain_word_kept_in_one_place_may_not_also_be_a_choice_word() -> None:
+    data = json.loads((Path(__file__).parents[1] / "rules" / "questionnaire.json").read_text(encoding="utf-8"))
+    data["items"][3]["choices"][1]["words"].append("nah")  # pregnant: No
+    with pytest.raises(RulesError, match=r"words\.same_as 'nah': also a word of item 'pregnant', choice 'No'"):
+        Questionnaire.from_data(data)
+
+
+# -- days as a time ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "days"), [
+    ("a week", 7),
+    ("two weeks", 14),
+    ("3 weeks", 21),
+    ("about a fortnight", 14),
+    ("a month", 30),
+    ("2 months", 60),
+    ("a year", 365),
+    ("a week ago", 7),
+    ("since yesterday", 2),
+    ("since this morning", 1),
+    ("3 days", 3),
+])
+def test_days_of_diarrhoea_given_as_a_time_are_read_as_days(questionnaire: Questionnaire, said: str, days: int) -> None:
+    assert reply_to(questionnaire, "diarrhea_days", said) == days
+    assert reply_to(questionnaire, "vomiting_days", said) == days
+
+
+@pytest.mark.parametrize("said", ["weeks", "2-3 weeks", "a while", "nope", "3 sheep"])
+def test_a_time_not_understood_is_refused_saying_weeks_and_months_are_read(questionnaire: Questionnaire, said: str) -> None:
+    with pytest.raises(ReplyError) as refused:
+        reply_to(questionnaire, "diarrhea_days", said)
+    assert str(refused.value) == (
+        "Please type a whole number of days from 0 to 3650, for example 3, or weeks or months (2 weeks)."
+    )
+
+
+def test_a_time_longer_than_the_question_accepts_says_how_many_days_that_is(questionnaire: Questionnaire) -> None:
+    with pytest.raises(ReplyError, match=r"^'11 years' is 4015 days \(a year counts as 365 days\), more than"):
+        reply_to(questionnaire, "diarrhea_days", "11 years")
+
+
+def test_weeks_are_read_only_where_the_question_counts_days(questionnaire: Questionnaire) -> None:
+    with pytest.raises(ReplyError, match=r"^Please type a whole number from 0 to 120"):
+        reply_to(questionnaire, "age", "a week")
+
+
+def test_a_man_with_diarrhoea_for_a_week_is_told_it_is_read_as_7_days_and_may_correct_it(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    diarrhoea = NOTHING_TO_REPORT.index("never") + 1  # red flags, age, sex, water pill, medicines, alcohol, diarrhoea
+    assert NOTHING_TO_REPORT[diarrhoea] == "no"
+    replies = ["nope", *NOTHING_TO_REPORT[1:3], "nah", *NOTHING_TO_REPORT[4:diarrhoea], "yeah", "a week", "4",
+               *NOTHING_TO_REPORT[diarrhoea + 1 :], *REVIEW_DONE]
+    run = ask("--save", str(path), "--plain", replies=replies)
+    assert run.exit_code == 0, run.output
+    assert (
+        "Note: 'a week' is read as 7 days (a week counts as 7 days). If that is not right, go back and give the number "
+        "of days." in " ".join(run.output.split())
+    )
+    answers = saved(path)
+    assert answers["red_flags_now"] == [] and answers["diuretic_use"] == "no"
+    assert answers["diarrhea"] == {"present": True, "days": 7, "stools_per_day": 4}

@@ -492,3 +492,81 @@ def test_codes_and_units_are_read_in_any_case(column: str, cell: str, value: Any
 def test_the_json_contract_still_takes_codes_only_as_written(screener) -> None:  # type: ignore[no-untyped-def]
     _, problems = screener.check({"sex": "Female", "labs": {"potassium": {"value": 3.3, "unit": "mmol/l"}}})
     assert {problem.path for problem in problems} == {"$.sex", "$.labs.potassium.unit"}
+
+
+# ------------------------------------------------------------------ a lab result as a person types it
+
+
+def lab_errors(screener: Any, *rows: str) -> list[tuple[str, str]]:
+    (item,) = read(sheet(*rows))
+    entry = record_entry(item, screener)  # type: ignore[arg-type]
+    return [(error["path"], error["message"]) for error in entry.get("errors", [])]
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("id;labs.potassium.value;labs.potassium.unit", "C;3.1 mmol/L;"),  # QA's Excel row C
+        ("id,labs.potassium.value", "C,3.1 mmol/L"),  # no unit column at all
+        ("id,labs.potassium.value,labs.potassium.unit", "C,3.1mmol/l,mmol/L"),  # the same unit twice
+        ("id;labs.potassium.value;labs.potassium.unit", "C;3,1 mmol / L;NA"),
+    ],
+)
+def test_a_nurse_who_types_the_unit_into_the_potassium_cell_has_it_read_as_number_and_unit(
+    screener: Any, header: str, row: str
+) -> None:
+    record = only_record(read(sheet(header, row)))
+    assert record.problems == ()
+    assert record.value["labs"]["potassium"] == {"value": 3.1, "unit": "mmol/L"}
+    assert record_entry(record, screener)["status"] == "screened"
+
+
+def test_a_magnesium_cell_in_mg_dl_is_read_with_its_unit(screener: Any) -> None:
+    record = only_record(read(sheet("id,labs.magnesium.value", "m,1.7 mg/dL")))
+    assert record.value["labs"]["magnesium"] == {"value": 1.7, "unit": "mg/dL"}
+
+
+def test_a_unit_in_the_value_cell_that_the_lab_does_not_take_is_one_error_not_two(screener: Any) -> None:
+    assert lab_errors(screener, "id,labs.potassium.value,labs.potassium.unit", "C,3.1 mg/dL,") == [
+        (
+            "$.labs.potassium",
+            'labs.potassium.value holds "3.1 mg/dL", and "mg/dL" is not a unit for potassium (mmol/L or mEq/L). '
+            "Write the number alone in labs.potassium.value and its unit in labs.potassium.unit",
+        )
+    ]
+
+
+def test_a_value_cell_whose_unit_differs_from_the_unit_column_is_one_error_naming_both(screener: Any) -> None:
+    assert lab_errors(screener, "id,labs.potassium.value,labs.potassium.unit", "C,3.1 mEq/L,mmol/L") == [
+        (
+            "$.labs.potassium.value",
+            '"3.1 mEq/L" names the unit mEq/L, but labs.potassium.unit says "mmol/L": write the number alone here (3.1) '
+            "and the unit it was measured in, in labs.potassium.unit",
+        )
+    ]
+
+
+def test_a_number_with_an_exponent_is_still_a_number_not_a_unit() -> None:
+    record = only_record(read(sheet("id,labs.potassium.value,labs.potassium.unit", "C,3.1e0,mmol/L")))
+    assert record.problems == () and record.value["labs"]["potassium"]["value"] == 3.1
+
+
+@pytest.mark.parametrize("cell", ["2026-11-28", "28/11/2026", "28.11.26", "2026-11-28T09:30:00"])
+def test_a_date_in_the_taken_column_is_one_error_saying_what_to_write_instead(screener: Any, cell: str) -> None:
+    assert lab_errors(screener, "id,labs.potassium.value,labs.potassium.unit,labs.potassium.taken", f"B,3.1,mmol/L,{cell}") == [
+        (
+            "$.labs.potassium.taken",
+            f'a date ("{cell}") is not read here, since the sheet does not say the day of the screening: write how long '
+            "before the screening the sample was taken, last_7_days, last_30_days or older (or leave it empty if not known)",
+        )
+    ]
+
+
+def test_a_date_typed_in_a_parquet_taken_column_gets_the_same_message() -> None:
+    from datetime import date
+
+    from screener.batch.answer_columns import record_from_row
+
+    _, problems = record_from_row({"labs.potassium.value": 3.1, "labs.potassium.unit": "mmol/L", "labs.potassium.taken": date(2026, 11, 28)})
+    assert [problem.path for problem in problems] == ["$.labs.potassium.taken"]
+    assert problems[0].message.startswith('a date ("2026-11-28") is not read here')

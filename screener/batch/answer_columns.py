@@ -419,9 +419,15 @@ def record_from_cells(
     (``read_value``). A bad cell's value is kept at its path, so that validation still sees the
     record's shape; its problem says what the column expects.
     """
+    from screener.batch.lab_cells import lab_cells  # it reads the columns of this module
+
     record: dict[str, Any] = {}
-    problems: list[Problem] = []
+    cells, problems = lab_cells(cells)
+    said = {problem.path for problem in problems}
     for column, cell in cells:
+        if column.json_path in said or (column.path[-1] == "value" and column.json_path.rpartition(".")[0] in said):
+            _put(record, column.path, _as_json_value(cell))  # its problem is said: kept as written
+            continue
         try:
             value = (
                 read_value(column, cell)

@@ -73,6 +73,7 @@ from screener.interview.replies import (
     ReplyError,
     accepts_text,
     chosen,
+    days_note,
     normalise_reply,
     parse_reply,
 )
@@ -280,6 +281,8 @@ class Interview:
             notes = unrecognised_notes(self.vocabulary, value, self.questionnaire.items, self._values)
         if step.kind == "suggest" and value is False and step.correction is not None:
             notes = (kept_as_written(step.entry, step.correction.written),)
+        if step.kind == "item" and (read_as := days_note(step.item, word)) is not None:
+            notes = (read_as,)  # "a week" is 7 days: said back, so that the person can correct it
         problem = self._check_whole(step, value)
         if problem:
             return Reply("invalid", problem)

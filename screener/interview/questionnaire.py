@@ -60,6 +60,23 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class PlainWords:
+    """The questionnaire's ``words``: plain words read the same at every question, kept once."""
+
+    same_as: tuple[tuple[str, str], ...] = ()
+    """(said, read as) pairs: ("nope", "no") reads "nope" as "no" wherever "no" is understood."""
+    days_in: tuple[tuple[str, int], ...] = ()
+    """The days in a unit of time ("week", 7), for items counting days."""
+    days_since: tuple[tuple[str, int], ...] = ()
+    """When it began ("yesterday", 2: yesterday and today), for items counting days."""
+
+    @classmethod
+    def from_data(cls, raw: Mapping[str, Any]) -> PlainWords:
+        same_as = tuple((said, meant) for meant, words in raw.get("same_as", {}).items() for said in words)
+        return cls(same_as, tuple(raw.get("days_in", {}).items()), tuple(raw.get("days_since", {}).items()))
+
+
+@dataclass(frozen=True)
 class Condition:
     item: str
     operator: str
@@ -96,6 +113,10 @@ class Item:
     web_text: str | None = None
     """The question on the web page, where ``text`` speaks of the keyboard."""
     web_hint: str | None = None
+    in_days: bool = False
+    """An integer counting days: "a week", "2 months" and "since yesterday" are read as days."""
+    plain: PlainWords = PlainWords()
+    """The questionnaire's plain words, which every item reads."""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -143,8 +164,9 @@ class Questionnaire:
     def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Questionnaire:
         """Validate (schema, then every field against the Answers model) and build."""
         check_data_file(data, _SCHEMA, source)
-        items = tuple(_item(raw) for raw in data["items"])
-        problems = _cross_check(items, data["not_asked"])
+        plain = PlainWords.from_data(data.get("words", {}))
+        items = tuple(_item(raw, plain) for raw in data["items"])
+        problems = _cross_check(items, data["not_asked"]) + _plain_word_problems(items, plain)
         if problems:
             raise RulesError(
                 "\n".join(f"{source}: {problem}" for problem in problems),
@@ -170,7 +192,7 @@ class Questionnaire:
         raise KeyError(f"no question '{item_id}'{did_you_mean(item_id, [item.id for item in self.items])}")
 
 
-def _item(raw: Mapping[str, Any]) -> Item:
+def _item(raw: Mapping[str, Any], plain: PlainWords = PlainWords()) -> Item:
     def choice(spec: Mapping[str, Any]) -> Choice:
         return Choice(
             value=spec["value"],
@@ -217,6 +239,8 @@ def _item(raw: Mapping[str, Any]) -> Item:
         confirm_medicines=raw.get("confirm_medicines", False),
         web_text=raw.get("web_text"),
         web_hint=raw.get("web_hint"),
+        in_days=raw.get("in_days", False),
+        plain=plain,
     )
 
 
@@ -311,6 +335,24 @@ def _cross_check(items: Sequence[Item], not_asked: Mapping[str, str]) -> list[st
     for path in not_asked:
         if path not in fields:
             problems.append(f"not_asked '{path}': not an answers field{did_you_mean(path, fields)}")
+    return problems
+
+
+def _plain_word_problems(items: Sequence[Item], plain: PlainWords) -> list[str]:
+    """A plain word read as another reply is in one place: never also a choice's own word (which
+    would make it mean two things), and only items counting whole days read durations."""
+    problems: list[str] = []
+    for said, _ in plain.same_as:
+        for item in items:
+            for choice in (*item.choices, *([item.none_choice] if item.none_choice else [])):
+                if said.strip().lower() in {w.strip().lower() for w in (*choice.words, choice.label)}:
+                    problems.append(
+                        f"words.same_as '{said}': also a word of item '{item.id}', choice {choice.label!r} "
+                        "(keep it in one place)"
+                    )
+    problems += [f"item '{item.id}': in_days needs an integer item, not {item.type}" for item in items if item.in_days and item.type != "integer"]
+    if any(item.in_days for item in items) and not plain.days_in:
+        problems.append("items with in_days need words.days_in (the days in a week, a month...)")
     return problems
 
 

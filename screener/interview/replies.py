@@ -64,9 +64,11 @@ class ReplyError(Exception):
 
 
 CONFIRM_CHOICES = (
-    Choice(True, "Yes", ("y", "yes", "yeah", "yep", "right", "correct", "that's right", "ok")),
-    Choice(False, "No", ("n", "no", "nope", "wrong", "not right")),
+    Choice(True, "Yes", ("y", "yes", "right", "correct", "that's right", "ok")),
+    Choice(False, "No", ("n", "no", "wrong", "not right")),
 )
+"""Yes or no to a medicine's confirmation; the questionnaire's ``words.same_as`` ("yep", "nope")
+are read here as at every other question."""
 
 
 
@@ -96,10 +98,12 @@ def accepts_text(item: Item) -> str:
         return f"the numbers of all that apply, for example 1, 3{none}"
     if item.type in ("integer", "number"):
         kind = "a whole number" if item.type == "integer" else "a number"
+        kind += " of days" if item.in_days else ""
         bounds = ""
         if item.minimum is not None and item.maximum is not None:
             bounds = f" from {item.minimum:g} to {item.maximum:g}"
-        return f"{kind}{bounds}{example}"
+        weeks = ", or weeks or months (2 weeks)" if item.in_days and item.plain.days_in else ""
+        return f"{kind}{bounds}{example}{weeks}"
     if item.type == "quantity":
         return f"a number and its unit ({_or([u.label for u in item.units])}){example}"
     none = f", or '{item.none_choice.label.lower()}'" if item.none_choice else ""
@@ -272,8 +276,16 @@ def chosen(item: Item, value: Any) -> list[Choice]:
     return [c for c in item.choices for v in values if same_value(c.value, v)]
 
 
+def same_as(item: Item, word: str) -> str:
+    """The reply ``word`` is read as: "nope" as "no", by the questionnaire's ``words.same_as``
+    (one list for every question, so "nope" means none of these at the safety check, and No
+    wherever "no" does)."""
+    return next((meant for said, meant in item.plain.same_as if normalise_reply(said) == word), word)
+
+
 def parse_reply(kind: str, item: Item, text: str, word: str, lab_units: Mapping[str, Any] | None) -> Any:
     """A reply read as the value to store, SKIPPED, or ``ReplyError`` saying what is accepted."""
+    word = same_as(item, word)
     if kind in ("confirm", "suggest"):
         return _pick(CONFIRM_CHOICES, word, numbered=False, accepts="yes or no")
     accepts = accepts_text(item)
@@ -286,7 +298,13 @@ def parse_reply(kind: str, item: Item, text: str, word: str, lab_units: Mapping[
     if item.type in ("integer", "number"):
         if word in SKIP_WORDS:
             return SKIPPED
-        return _number(item, word, accepts, whole=item.type == "integer")
+        try:
+            return _number(item, word, accepts, whole=item.type == "integer")
+        except ReplyError:
+            days = read_days(item, word, accepts)
+            if days is None:
+                raise
+            return days[0]
     if item.type == "quantity":
         if word in SKIP_WORDS:
             return SKIPPED
@@ -335,3 +353,74 @@ def _quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, Any] 
                 f"(possible: {low:g} to {high:g} mmol/L). Please check the number and the unit on the report."
             )
     return quantity
+
+
+# -- days said as weeks, months or "since yesterday" --------------------------------------------
+
+_SINCE = re.compile(r"^(?:since|from|for|started|it started|began|it began)\s+")
+_DURATION = re.compile(r"^(?:(?P<number>\d+(?:[.,]\d+)?|\.\d+)\s*|(?P<count>[a-z]+)\s+)?(?P<unit>[a-z]+)(?:\s+ago)?$")
+
+
+def read_days(item: Item, word: str, accepts: str | None = None) -> tuple[int, str] | None:
+    """A reply to an item counting days (``in_days``) given as a time ("a week", "2 months",
+    "since yesterday"), as (days, how it was read: "a week counts as 7 days"); None when it is
+    not one. The days in a unit and the days since a time are the questionnaire's ``words``
+    (a week 7 days, a month 30, a year 365). A time longer than the item accepts is refused."""
+    if not item.in_days:
+        return None
+    said = _SINCE.sub("", _ABOUT.sub("", word)).strip()
+    since = dict(item.plain.days_since)
+    if said in since:
+        days = since[said]
+        how = "counting today as one"
+    else:
+        found = _DURATION.fullmatch(said)
+        if found is None:
+            return None
+        units = dict(item.plain.days_in)
+        typed = found.group("unit")
+        unit = typed if typed in units else typed.removesuffix("s")
+        if unit not in units or units[unit] == 1:
+            return None  # "3 days" is a number of days, and "3 sheep" not one
+        count_word = found.group("count")
+        count: float
+        if found.group("number") is not None:
+            count = _to_float(found.group("number"), accepts or accepts_text(item))
+        elif count_word is None:
+            if typed != unit:
+                return None  # "weeks": how many is not said
+            count = 1
+        elif count_word in ("a", "an"):
+            count = 1
+        elif count_word in _NUMBER_WORDS:
+            count = _NUMBER_WORDS[count_word]
+        else:
+            return None
+        days = math.floor(count * units[unit] + 0.5)
+        how = f"a {unit} counts as {units[unit]} days"
+    if item.maximum is not None and days > item.maximum:
+        raise ReplyError(
+            f"'{word}' is {days} days ({how}), more than this question accepts. Please type {accepts or accepts_text(item)}."
+        )
+    return days, how
+
+
+def days_note(item: Item, word: str) -> str | None:
+    """What a reply counting days was read as, said back so that the person can correct it:
+    "'a week' is read as 7 days (a week counts as 7 days)". None for a number of days."""
+    if not item.in_days:
+        return None
+    word = same_as(item, word)
+    try:
+        _number(item, word, accepts_text(item), whole=True)
+        return None
+    except ReplyError:
+        pass
+    try:
+        read = read_days(item, word)
+    except ReplyError:  # refused: parse_reply says so
+        return None
+    if read is None:
+        return None
+    days, how = read
+    return f"'{word}' is read as {days} day{'' if days == 1 else 's'} ({how}). If that is not right, go back and give the number of days."

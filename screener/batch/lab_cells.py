@@ -1,0 +1,115 @@
+"""A blood result as a person types it into a sheet: the unit in the value cell, a date for when.
+
+Beyond the contract's letter, for sheets (and text cells of Parquet and Spark tables) only:
+
+- a ``labs.<lab>.value`` cell holding a number and a unit (``3.1 mmol/L``, ``0.7mmol/l``) is read
+  as the number, with the unit put in ``labs.<lab>.unit`` when that column is missing or empty
+  in the row, or kept when it names the same unit. One clear problem is reported otherwise: a
+  different unit in the unit column, or a unit the lab does not take (``3.1 mg/dL`` for
+  potassium), rather than "expected a number" and "'unit' is required" for one mistake;
+- a date in a ``labs.<lab>.taken`` column (``2026-11-28``, ``28/11/2026``) cannot be read as the
+  contract's ``last_7_days``, ``last_30_days`` or ``older`` without the day of the screening, which
+  a sheet does not give: one problem says what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Final
+
+from screener.batch.answer_columns import Column, columns_by_name, shown
+from screener.contract.validation import Problem
+
+_VALUE_AND_UNIT: Final = re.compile(r"(?P<number>[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*(?P<unit>[^\d\s.,+-].*)")
+_EXPONENT: Final = re.compile(r"[eE][+-]?\d+")  # 3.1e0 is a number, as read_cell reads it
+_DATE: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?: .*)?")
+
+
+def lab_cells(cells: Iterable[tuple[Column, object]]) -> tuple[list[tuple[Column, object]], list[Problem]]:
+    """The (column, cell) pairs of one row with a lab value's unit moved to its unit column, and
+    the problems of lab cells that cannot be read so (each at its column's JSON path; the cell's
+    text is kept there, as ``record_from_cells`` keeps a bad cell's)."""
+    pairs = list(cells)
+    by_name = {column.name: index for index, (column, _) in enumerate(pairs)}
+    problems: list[Problem] = []
+    known = columns_by_name()
+    for index, (column, cell) in enumerate(list(pairs)):
+        lab, _, part = column.name.removeprefix("labs.").rpartition(".")
+        if not column.name.startswith("labs.") or not lab:
+            continue
+        if part == "taken" and _is_date(cell):
+            problems.append(Problem(column.json_path, _date_message(cell)))
+        elif part == "value" and isinstance(cell, str):
+            unit_column = known.get(f"labs.{lab}.unit")
+            found = _VALUE_AND_UNIT.fullmatch(cell.strip())
+            if unit_column is None or found is None or _EXPONENT.fullmatch(found.group("unit")):
+                continue
+            at = by_name.get(unit_column.name)
+            given = str(pairs[at][1]).strip() if at is not None and pairs[at][1] is not None else ""
+            problem = _moved(pairs, index, at, unit_column, found, given, lab, column)
+            if problem is not None:
+                problems.append(problem)
+    return pairs, problems
+
+
+def _moved(
+    pairs: list[tuple[Column, object]],
+    index: int,
+    at: int | None,
+    unit_column: Column,
+    found: re.Match[str],
+    given: str,
+    lab: str,
+    column: Column,
+) -> Problem | None:
+    """Put the number in the value cell and the unit in the unit cell; or say why not (with no
+    unit given, at the lab's path, so that "'unit' is required" is not said as well)."""
+    typed = found.group("unit").strip()
+    unit = _unit(unit_column, typed)
+    cell = shown(found.group())
+    units = " or ".join(unit_column.codes)
+    given = "" if given.casefold() == "na" else given
+    if unit is None and "/" not in typed:
+        return None  # not a unit ("3.3x"): read_cell says the cell is not a number
+    if unit is None:
+        said = f"expected a number, got {cell}: {shown(typed)} is not a unit for {lab} ({units})"
+        if given:
+            return Problem(column.json_path, f"{said}. Write the number alone here")
+        return Problem(
+            column.json_path.rpartition(".")[0],
+            f"{column.name} holds {cell}, and {shown(typed)} is not a unit for {lab} ({units}). "
+            f"Write the number alone in {column.name} and its unit in {unit_column.name}",
+        )
+    if given and _unit(unit_column, given) != unit:
+        return Problem(
+            column.json_path,
+            f"{cell} names the unit {unit}, but {unit_column.name} says {shown(given)}: write the number alone "
+            f"here ({found.group('number')}) and the unit it was measured in, in {unit_column.name}",
+        )
+    pairs[index] = (column, found.group("number"))
+    if at is None:
+        pairs.append((unit_column, unit))
+    else:
+        pairs[at] = (unit_column, unit)
+    return None
+
+
+def _unit(column: Column, typed: str) -> str | None:
+    """The unit code ``typed`` names, in any case and spacing (``mmol/l``, ``mmol / L``)."""
+    squashed = re.sub(r"\s+", "", typed).casefold()
+    return next((code for code in column.codes if code.casefold() == squashed), None)
+
+
+def _is_date(cell: object) -> bool:
+    return isinstance(cell, date) or (isinstance(cell, str) and _DATE.fullmatch(cell.strip()) is not None)
+
+
+def _date_message(cell: object) -> str:
+    written = cell.isoformat() if isinstance(cell, date) else str(cell).strip()
+    return (
+        f"a date ({shown(written)}) is not read here, since the sheet does not say the day of the screening: "
+        "write how long before the screening the sample was taken, last_7_days, last_30_days or older "
+        "(or leave it empty if not known)"
+    )
