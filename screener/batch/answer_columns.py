@@ -46,8 +46,9 @@ from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from screener.batch.lab_cells import lab_cells
 from screener.contract.answers import Answers
-from screener.contract.validation import Problem, json_path
+from screener.contract.validation import Problem, json_path, shown
 
 
 class Kind(enum.Enum):
@@ -170,10 +171,6 @@ _EMPTY_LIST: Final = "none"
 #: How R's write.csv writes a missing value (and pandas reads it as one): an empty cell.
 _MISSING: Final = "NA"
 _JSON_STRING: Final = json.JSONDecoder(strict=True)
-
-
-def shown(text: str) -> str:
-    return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
 
 
 def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
@@ -419,10 +416,8 @@ def record_from_cells(
     (``read_value``). A bad cell's value is kept at its path, so that validation still sees the
     record's shape; its problem says what the column expects.
     """
-    from screener.batch.lab_cells import lab_cells  # it reads the columns of this module
-
     record: dict[str, Any] = {}
-    cells, problems = lab_cells(cells)
+    cells, problems = lab_cells(cells, columns_by_name())
     said = {problem.path for problem in problems}
     for column, cell in cells:
         if column.json_path in said or (column.path[-1] == "value" and column.json_path.rpartition(".")[0] in said):

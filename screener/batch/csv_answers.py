@@ -34,12 +34,11 @@ from screener.batch.answer_columns import (
     is_row_index,
     record_from_cells,
     sheet_column_name,
-    shown,
     unknown_columns,
 )
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 from screener.contract.answers import Answers
-from screener.contract.validation import Problem
+from screener.contract.validation import Problem, shown
 
 DELIMITERS: Final = (",", ";")
 _SURROGATE: Final = re.compile("[\udc80-\udcff]")  # an undecodable byte, as surrogateescape keeps it

@@ -15,26 +15,40 @@ Beyond the contract's letter, for sheets (and text cells of Parquet and Spark ta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
-from screener.batch.answer_columns import Column, columns_by_name, shown
-from screener.contract.validation import Problem
+from screener.contract.validation import Problem, shown
+
+
+class _Column(Protocol):
+    """What is read of a column (``screener.batch.answer_columns.Column``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def json_path(self) -> str: ...
+    @property
+    def codes(self) -> tuple[str, ...]: ...
+
+
+Column = TypeVar("Column", bound=_Column)
 
 _VALUE_AND_UNIT: Final = re.compile(r"(?P<number>[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*(?P<unit>[^\d\s.,+-].*)")
 _EXPONENT: Final = re.compile(r"[eE][+-]?\d+")  # 3.1e0 is a number, as read_cell reads it
 _DATE: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?: .*)?")
 
 
-def lab_cells(cells: Iterable[tuple[Column, object]]) -> tuple[list[tuple[Column, object]], list[Problem]]:
+def lab_cells(
+    cells: Iterable[tuple[Column, object]], known: Mapping[str, Column]
+) -> tuple[list[tuple[Column, object]], list[Problem]]:
     """The (column, cell) pairs of one row with a lab value's unit moved to its unit column, and
     the problems of lab cells that cannot be read so (each at its column's JSON path; the cell's
     text is kept there, as ``record_from_cells`` keeps a bad cell's)."""
     pairs = list(cells)
     by_name = {column.name: index for index, (column, _) in enumerate(pairs)}
     problems: list[Problem] = []
-    known = columns_by_name()
     for index, (column, cell) in enumerate(list(pairs)):
         lab, _, part = column.name.removeprefix("labs.").rpartition(".")
         if not column.name.startswith("labs.") or not lab:

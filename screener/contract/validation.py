@@ -86,6 +86,11 @@ def _unknown_field(name: str, allowed: list[str]) -> str:
     return f"unknown field '{name}'{did_you_mean(name, allowed)}"
 
 
+def shown(text: str) -> str:
+    """A value as a message quotes it: in JSON quotes, cut to 40 characters."""
+    return json.dumps(text if len(text) <= 40 else text[:37] + "...", ensure_ascii=False)
+
+
 def json_path(parts: Iterable[str | int]) -> str:
     path = "$"
     for part in parts:
