@@ -604,8 +604,10 @@ PEOPLE: dict[str, Person] = {
         answers(age=16, red_flags_now=["seizure"]), NOTHING, "emergency", red_flags=("seizure",),
     ),
     # -- high magnesium caps only when current -----------------------------------------------------
+    # (in mg/dL: 1.2 mmol/L typed with no kidney disease or magnesium intake asks for its unit to be
+    # checked and does not cap, third clinical review U1)
     "magda_on_lasix_with_tremor_twitches_and_a_magnesium_of_1_2_this_week_is_not_likely_combined": Person(
-        answers(medications=["Lasix"], symptoms=["tremor", "muscle_twitches"], **mg(1.2)),
+        answers(medications=["Lasix"], symptoms=["tremor", "muscle_twitches"], **mg(2.92, unit="mg/dL")),
         ("unlikely", "unlikely", "possible"), "routine", rules=("magnesium_capped_by_high_result",),
         advised=("no_magnesium_self_supplement",),
     ),

@@ -123,7 +123,9 @@ def test_man_on_furosemide_with_a_normal_potassium_result_is_not_told_more_risk_
 
 
 def test_woman_on_furosemide_with_a_current_high_magnesium_is_told_what_holds_magnesium_down(screener: Any) -> None:
-    magnesium = {"magnesium": {"value": 1.3, "unit": "mmol/L", "taken": "last_7_days"}}
+    # In mg/dL (1.32 mmol/L): a high number in mmol/L with no kidney disease or magnesium intake asks
+    # for its unit to be checked and holds nothing down (third clinical review, U1).
+    magnesium = {"magnesium": {"value": 3.2, "unit": "mg/dL", "taken": "last_7_days"}}
     result = screen(screener, {"sex": "female", "medications": [LASIX], "symptoms": ["muscle_cramps"], "labs": magnesium})
     assert levels(result) == ("unlikely", "unlikely", "possible")
     assert result.next_level_missing == [
