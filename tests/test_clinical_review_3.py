@@ -88,3 +88,36 @@ def test_a_high_magnesium_with_kidney_disease_or_magnesium_intake_still_caps(scr
         {"magnesium": {"value": 2.6, "unit": "mEq/L", "taken": "last_7_days"}},
     ):
         assert "magnesium_capped_by_high_result" in rules_fired(screen(screener, {**DOLORES, "labs": labs})), labs
+
+
+# -- M6: "no usual cause" while a medicine was not read -------------------------------------------
+# Case 37: Truvada, tenofovir and dolutegravir, none of them recognised; low potassium and magnesium.
+# Tenofovir causes an acquired Fanconi syndrome (kidneys wasting potassium and phosphate): the
+# "no usual cause" advice must not send him looking for an inherited kidney condition only.
+
+KWAME = {
+    "age": 34,
+    "sex": "male",
+    "medications": ["Truvada", "tenofovir disoproxil 245mg", "dolutegravir"],
+    "alcohol": {"drinks_per_week": 6},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "symptoms": ["muscle_weakness"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 0.64, "unit": "mmol/L", "taken": "last_7_days"},
+    },
+}
+
+
+def test_kwame_on_unread_hiv_medicines_is_told_one_of_them_may_be_the_cause(screener: Any) -> None:
+    result = screen(screener, KWAME)
+    assert any("tenofovir" in warning and "not recognised" in warning for warning in result.warnings)
+    advice = flat(text_of(result, "ask_about_kidney_salt_wasting"))
+    assert "one of your medicines the screen could not read" in advice
+    assert "ask your clinician or pharmacist whether it could be the cause" in advice
+    # The unread medicine comes before the inherited kidney condition.
+    assert advice.index("could not read") < advice.index("Gitelman")
