@@ -121,3 +121,46 @@ def test_kwame_on_unread_hiv_medicines_is_told_one_of_them_may_be_the_cause(scre
     assert "ask your clinician or pharmacist whether it could be the cause" in advice
     # The unread medicine comes before the inherited kidney condition.
     assert advice.index("could not read") < advice.index("Gitelman")
+
+
+# -- M5: low magnesium on a long-term stomach-acid medicine ---------------------------------------
+# Case 21: lansoprazole (Zoton) for 6 years, potassium 4.1, magnesium 0.61. The FDA (2011): in about
+# a quarter of the cases it reviewed, supplements alone did not correct the magnesium and the PPI
+# had to be stopped; and do not stop a prescription PPI without talking to your clinician.
+
+BRENDA = {
+    "age": 66,
+    "sex": "female",
+    "medications": ["Zoton FasTab 30mg"],
+    "ppi_over_3_months": "yes",
+    "alcohol": {"drinks_per_week": 3},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "symptoms": ["muscle_cramps"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 4.1, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 0.61, "unit": "mmol/L", "taken": "last_7_days"},
+    },
+}
+
+
+def test_brenda_with_a_low_magnesium_after_years_on_lansoprazole_is_told_to_ask_whether_she_still_needs_it(
+    screener: Any,
+) -> None:
+    result = screen(screener, BRENDA)
+    assert "recommend_keep_taking_prescribed_medicines_ppi_review" in rules_fired(result)
+    advice = flat(text_of(result, "keep_taking_prescribed_medicines"))
+    assert "ask whether you still need it, or whether it could be changed" in advice
+    assert advice.startswith("Do not stop a prescribed medicine on your own")
+    assert advice.endswith("Do not stop it on your own.")
+
+
+def test_brenda_with_a_normal_magnesium_or_a_short_course_keeps_the_plain_advice(screener: Any) -> None:
+    normal = {**BRENDA, "labs": {"magnesium": {"value": 0.85, "unit": "mmol/L", "taken": "last_7_days"}}}
+    short_course = {**BRENDA, "ppi_over_3_months": "no"}
+    for answers in (normal, short_course):
+        advice = text_of(screen(screener, answers), "keep_taking_prescribed_medicines")
+        assert "still need it" not in advice
