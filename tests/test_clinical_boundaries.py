@@ -232,7 +232,9 @@ PEOPLE: dict[str, Person] = {
     "sam_a_man_drinking_28_a_week_is_heavy_and_both_minerals_are_possible": Person(
         answers(sex="male", alcohol={"drinks_per_week": 28}), BOTH_POSSIBLE, "routine",
         risk_factors=("heavy_alcohol",), not_risk_factors=("hazardous_alcohol",),
-        advised=("alcohol_support", "check_magnesium", "check_magnesium_with_potassium", "food_sources"),
+        # heavy drinking: refeeding care and thiamine instead of the food list (third clinical review, M3)
+        advised=("alcohol_support", "check_magnesium", "check_magnesium_with_potassium", "refeeding_care"),
+        not_advised=("food_sources",),
     ),
     "alex_of_other_sex_drinking_7_5_a_week_gets_the_careful_cut_off": Person(
         answers(sex="other", alcohol={"drinks_per_week": 7.5}), NOTHING, "none",

@@ -503,7 +503,9 @@ def test_heavy_drinker_with_persistent_diarrhea_should_be_seen_soon(screener: An
     assert levels(result) == ("possible", "possible", "possible")
     assert result.urgency == "soon"
     assert {"heavy_alcohol", "persistent_diarrhea"} <= set(result.risk_factors)
-    assert {"alcohol_support", "fluids_for_gi_losses", "food_sources"} <= set(codes(result))
+    # Heavy drinking: refeeding care and thiamine instead of the food list (third clinical review, M3).
+    assert {"alcohol_support", "fluids_for_gi_losses", "refeeding_care"} <= set(codes(result))
+    assert "food_sources" not in codes(result)
 
 
 def test_heavy_drinker_with_persistent_diarrhea_and_tremor_and_cramps_is_likely_combined(screener: Any) -> None:

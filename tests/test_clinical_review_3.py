@@ -164,3 +164,55 @@ def test_brenda_with_a_normal_magnesium_or_a_short_course_keeps_the_plain_advice
     for answers in (normal, short_course):
         advice = text_of(screen(screener, answers), "keep_taking_prescribed_medicines")
         assert "still need it" not in advice
+
+
+# -- M3: heavy drinking and refeeding -------------------------------------------------------------
+# Case 04: alcohol use disorder (AUDIT-C 12, 90 drinks a week), potassium 3.0, magnesium 0.48, eating
+# again. NICE CG32: a low potassium, phosphate or magnesium before feeding is a high-risk criterion
+# for refeeding syndrome on its own; alcohol misuse is one of the lesser ones; thiamine first.
+
+GERRY = {
+    "age": 52,
+    "sex": "male",
+    "medications": ["thiamine 100mg tds"],
+    "alcohol": {"drinks_per_week": 90, "audit_c": {"frequency": 4, "quantity": 4, "binge": 4}},
+    "diarrhea": {"present": True, "days": 5, "stools_per_day": 3},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "diet": {"processed_food": "most_days", "fruit_veg_servings": 0},
+    "symptoms": ["tremor", "numbness_tingling", "nausea_poor_appetite", "anxiety"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 3.0, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 0.48, "unit": "mmol/L", "taken": "last_7_days"},
+    },
+}
+
+
+def test_gerry_drinking_heavily_with_low_results_gets_refeeding_care_and_thiamine_not_a_food_list(
+    screener: Any,
+) -> None:
+    result = screen(screener, GERRY)
+    assert result.urgency == "urgent"
+    assert "food_sources" not in codes(result)
+    advice = flat(text_of(result, "refeeding_care"))
+    assert "refeeding syndrome" in advice and "phosphate" in advice
+    assert "thiamine (vitamin B1)" in advice
+    assert "eating disorder" not in advice
+    assert {"alcohol_support", "refeeding_care"} <= set(codes(result))
+    # The refeeding advice comes straight after how soon to be seen, as for an eating disorder.
+    assert codes(result).index("refeeding_care") == 1
+
+
+def test_gerry_with_an_eating_disorder_as_well_keeps_the_eating_disorder_refeeding_text(screener: Any) -> None:
+    result = screen(screener, {**GERRY, "conditions": ["eating_disorder"]})
+    assert "eating disorder team" in text_of(result, "refeeding_care")
+    assert "food_sources" not in codes(result)
+
+
+def test_a_moderate_drinker_with_a_low_potassium_keeps_the_food_list(screener: Any) -> None:
+    # 10 drinks a week is not heavy drinking: no refeeding text, the food list stays.
+    result = screen(screener, {**GERRY, "alcohol": {"drinks_per_week": 10}, "diet": {"processed_food": "rarely"}})
+    assert "refeeding_care" not in codes(result)
+    assert "food_sources" in codes(result)
