@@ -216,3 +216,41 @@ def test_a_moderate_drinker_with_a_low_potassium_keeps_the_food_list(screener: A
     result = screen(screener, {**GERRY, "alcohol": {"drinks_per_week": 10}, "diet": {"processed_food": "rarely"}})
     assert "refeeding_care" not in codes(result)
     assert "food_sources" in codes(result)
+
+
+# -- wording: no fixed example quoted as the person's entry; "often", not "usually" --------------
+
+
+def test_tomas_who_wrote_espironolactona_is_not_shown_someone_elses_misspelling_as_his_own(screener: Any) -> None:
+    # Case 28: the explanation quoted "('spirinolactone': did you mean spironolactone?)" as if he had
+    # written it. An example may stay, said to be one; his own entry is in the warnings.
+    result = screen(
+        screener,
+        {"age": 69, "sex": "male", "conditions": ["heart_failure"], "medications": ["Espironolactona 25mg"]},
+    )
+    (finding,) = [f for f in result.findings if f.rule == "medicine_name_close_to_one_that_keeps_potassium"]
+    assert "('spirinolactone': did you mean" not in finding.explanation
+    assert "for example" in finding.explanation
+    assert any("Espironolactona" in warning for warning in result.warnings)
+
+
+def test_hamid_on_chlorthalidone_with_a_low_potassium_reads_often_not_usually(screener: Any) -> None:
+    # Case 20: about 4 in 10 people with low potassium also have low magnesium (Whang 1984), so a
+    # cause that drains both "often", not "usually", brings low magnesium. The levels are the spec's.
+    result = screen(
+        screener,
+        {
+            "age": 58,
+            "sex": "male",
+            "conditions": ["high_blood_pressure"],
+            "medications": ["Hygroton 25mg"],
+            "labs": {
+                "potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"},
+                "magnesium": {"value": 0.86, "unit": "mmol/L", "taken": "last_7_days"},
+            },
+        },
+    )
+    (finding,) = [f for f in result.findings if f.rule == "magnesium_likely_low_potassium_with_risk_factor"]
+    assert "often comes with low magnesium" in finding.explanation
+    assert "usually" not in finding.explanation
+    assert result.magnesium_depletion == "likely"  # unchanged (spec section 4)
