@@ -71,13 +71,18 @@ def test_dolores_with_her_slipped_magnesium_is_never_less_urgent_than_with_no_re
 
 
 def test_dolores_with_the_unit_her_report_gives_reads_a_low_magnesium(screener: Any) -> None:
-    result = screen(screener, {**DOLORES, "labs": {"magnesium": {"value": 1.5, "unit": "mg/dL", "taken": "last_7_days"}}})
+    result = screen(
+        screener, {**DOLORES, "labs": {"magnesium": {"value": 1.5, "unit": "mg/dL", "taken": "last_7_days"}}}
+    )
     assert result.magnesium_depletion == "likely" and result.urgency == "soon"
 
 
 def test_a_high_magnesium_with_kidney_disease_or_magnesium_intake_still_caps(screener: Any) -> None:
     # Where a high value has its usual reason the unit is not in doubt: the cap stands.
-    for reason in ({"conditions": ["chronic_kidney_disease"]}, {"medications": ["furosemide 40mg", "Milk of Magnesia"]}):
+    for reason in (
+        {"conditions": ["chronic_kidney_disease"]},
+        {"medications": ["furosemide 40mg", "Milk of Magnesia"]},
+    ):
         result = screen(screener, {**DOLORES, **reason, "labs": SLIPPED_MAGNESIUM})
         assert "magnesium_unit_check_high_in_mmol_per_l" not in rules_fired(result), reason
         assert "magnesium_capped_by_high_result" in rules_fired(result), reason
