@@ -77,14 +77,15 @@ PREFETCH_TYPES = {
     "medicationStatements": "MedicationStatement",
     "labResults": "Observation",
     "conditions": "Condition",
+    "pregnancyStatus": "Observation",
 }
 
 
 def prefetch_for(patient: str, resources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What an EHR prefetches for our templates: the Patient, and a searchset (or null when the
-    search finds nothing) for each search. The lab search keeps only the codes asked for."""
+    search finds nothing) for each search. The Observation searches keep only the codes they ask for."""
     mine = of_patient(patient, resources)
-    codes = {"2823-3", "6298-4", "2601-3", "19123-9"}
+    asked = {"labResults": {"2823-3", "6298-4", "2601-3", "19123-9"}, "pregnancyStatus": {"82810-3", "11449-6"}}
     prefetch: dict[str, Any] = {}
     for key, kind in PREFETCH_TYPES.items():
         found = [r for r in mine if r["resourceType"] == kind]
@@ -92,7 +93,7 @@ def prefetch_for(patient: str, resources: list[dict[str, Any]] | None = None) ->
             prefetch[key] = found[0] if found else None
             continue
         if kind == "Observation":
-            found = [r for r in found if any(c.get("code") in codes for c in r["code"]["coding"])]
+            found = [r for r in found if any(c.get("code") in asked[key] for c in r["code"]["coding"])]
         if kind in ("MedicationRequest", "MedicationStatement"):
             found = [r for r in found if r.get("status") == "active"]
         prefetch[key] = searchset(found) if found else None

@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -34,7 +35,16 @@ COMMAND = Path(sys.executable).with_name("mgk-screen")
 def spawn(*args: str) -> pexpect.spawn:
     program, argv = (str(COMMAND), list(args)) if COMMAND.exists() else (sys.executable, ["-m", "screener", *args])
     env = {**os.environ, "TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "100", "LINES": "40"}
-    return pexpect.spawn(program, argv, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    return pexpect.spawn(
+        program, argv, env=env, encoding="utf-8", timeout=30, dimensions=(40, 100), preexec_fn=as_at_a_terminal
+    )
+
+
+def as_at_a_terminal() -> None:
+    """Ctrl-C as a person at a terminal has it. A test run started in the background by a
+    non-interactive shell (``nohup ... &``) ignores SIGINT, and a child inherits that: without this
+    the Ctrl-C tests would wait for an interrupt that can never arrive."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def expect_words(child: pexpect.spawn, text: str) -> None:

@@ -87,6 +87,7 @@ def test_discovery_lists_the_patient_view_and_order_select_services_with_their_p
             "http://loinc.org|2823-3,http://loinc.org|6298-4,http://loinc.org|77142-8,http://loinc.org|39789-3,"
             "http://loinc.org|32713-0,http://loinc.org|2601-3,http://loinc.org|19123-9&_sort=-date",
             "conditions": "Condition?patient={{context.patientId}}",
+            "pregnancyStatus": "Observation?patient={{context.patientId}}&code=http://loinc.org|82810-3,http://loinc.org|11449-6&_sort=-date",
         }
     assert shape_problems(response.json()) == []
 

@@ -76,7 +76,11 @@ def test_without_prefetch_the_record_is_read_from_the_fhir_server_with_the_acces
         "http://loinc.org%7C32713-0,http://loinc.org%7C2601-3,http://loinc.org%7C19123-9"
     ) in observation
     prefetched = client.post("/cds-services/patient-view", json=hook_request("patient-view", ELEANOR, prefetch_for(ELEANOR)))
-    assert same_card(fetched.json()["cards"][0]) == same_card(prefetched.json()["cards"][0])
+    # The prefetch sends null for a search with nothing in it (CDS Hooks: "no data"), which the
+    # card says; the server answers the same search with an empty searchset. All else is the same.
+    card = same_card(prefetched.json()["cards"][0])
+    card["detail"] = "\n\n".join(part for part in card["detail"].split("\n\n") if not part.startswith("**The EHR has no data for:**"))
+    assert same_card(fetched.json()["cards"][0]) == card
 
 
 def test_a_medicine_named_through_a_medication_resource_is_read_from_the_server(client: Any) -> None:
@@ -103,7 +107,7 @@ def test_every_page_of_a_search_is_read(client: Any) -> None:
     # Walter has two potassium results; one per page.
     with running_fhir_server(FakeFhirServer(ehr_resources(), page_size=1)) as fake:
         card = client.post("/cds-services/patient-view", json=without_prefetch(fake, WALTER)).json()["cards"][0]
-        observations = [path for path, _ in fake.requests if path.startswith("/fhir/Observation")]
+        observations = [path for path, _ in fake.requests if path.startswith("/fhir/Observation") and "2823-3" in path]
     assert len(observations) == 2 and "_offset=1" in observations[1] and "_sort=-date" in observations[0]
     assert "Most recent potassium blood result: 5.4 mmol/L" in card["detail"]
 
@@ -166,7 +170,8 @@ def test_a_redirect_on_the_same_server_is_followed_with_the_token(client: Any) -
     with running_fhir_server(FakeFhirServer(ehr_resources(), behaviour=moved)) as fake:
         response = client.post("/cds-services/patient-view", json=without_prefetch(fake, PRIYA))
     assert response.status_code == 200
-    assert len(fake.requests) == 10 and {header for _, header in fake.requests} == {f"Bearer {TOKEN}"}
+    # Six searches (the pregnancy status too), each redirected once.
+    assert len(fake.requests) == 12 and {header for _, header in fake.requests} == {f"Bearer {TOKEN}"}
 
 
 def test_an_answer_over_the_size_cap_is_refused_while_it_is_read() -> None:
@@ -290,7 +295,7 @@ def test_an_inpatient_with_daily_results_keeps_the_newest_five_pages_and_the_car
     daily = [potassium(ELEANOR, 4.0 - day / 10, f"2025-06-{19 + day:02d}", f"k-{day}") for day in range(11)]
     with running_fhir_server(FakeFhirServer(without_results(ELEANOR) + daily, page_size=1)) as fake:
         card = client.post("/cds-services/patient-view", json=without_prefetch(fake, ELEANOR)).json()["cards"][0]
-    observations = [path for path, _ in fake.requests if path.startswith("/fhir/Observation")]
+    observations = [path for path, _ in fake.requests if path.startswith("/fhir/Observation") and "2823-3" in path]
     assert len(observations) == 5 and "_sort=-date" in observations[0]
     assert "Most recent potassium blood result: 3 mmol/L" in card["detail"]  # 2025-06-29
     assert (

@@ -72,8 +72,8 @@ def test_woman_whose_misspelt_potassium_tablets_are_near_potassium_chloride_is_t
 
 
 def test_a_misspelt_medicine_with_nothing_to_do_with_potassium_changes_nothing(screener: Any) -> None:
-    """'omeprazol' is near omeprazole, a stomach-acid medicine: the usual food advice stands."""
-    result = screener.screen({"age": 75, "medications": ["furosemide", "omeprazol"], "symptoms": ["muscle_cramps"]})
+    """'omeprazle' is near omeprazole, a stomach-acid medicine: the usual food advice stands."""
+    result = screener.screen({"age": 75, "medications": ["furosemide", "omeprazle"], "symptoms": ["muscle_cramps"]})
     assert food_advice(result) == screener.ruleset.recommendation_texts[BANANAS]
     assert not any(CHECK_THE_NAME in warning for warning in result.warnings)
 

@@ -13,7 +13,7 @@ from screener.screening.medications import Vocabulary
 from screener.web.forms import question_form, reply_text
 
 # The QA record: four names a person might well type, none of them spelt as the vocabulary has it.
-QA_MEDICATIONS = ["furosimide 40mg", "lisinipril", "Lasix40mg", "omeprazol"]
+QA_MEDICATIONS = ["furosimide 40mg", "lisinipril", "Lasix40mg", "omeprazle"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def reply_all(interview: Interview, replies: list[str]) -> None:
     [
         ("furosimide", ("furosemide",)),
         ("lisinipril", ("lisinopril",)),
-        ("omeprazol", ("omeprazole",)),
+        ("omeprazle", ("omeprazole",)),
         ("predisone", ("prednisone",)),
         ("Lasx", ("Lasix",)),
         ("hydrochlorthiazide", ("hydrochlorothiazide",)),
@@ -90,14 +90,14 @@ def test_the_qa_record_counts_only_the_name_it_can_read_and_suggests_the_others(
     result = screener.screen({"medications": QA_MEDICATIONS})
     assert [entry.input for entry in result.medications_recognised if entry.matches] == ["Lasix40mg"]
     warnings = " ".join(result.warnings)
-    for written, nearest in [("furosimide", "furosemide"), ("lisinipril", "lisinopril"), ("omeprazol", "omeprazole")]:
+    for written, nearest in [("furosimide", "furosemide"), ("lisinipril", "lisinopril"), ("omeprazle", "omeprazole")]:
         assert f"'{written}' not recognised (did you mean {nearest}?), so not counted" in warnings
     assert "ace_inhibitor" not in {m.drug_class for e in result.medications_recognised for m in e.matches}
     assert "ppi_over_3_months" not in result.unanswered_sections, "an unread name is not taken for a PPI"
 
 
 def test_each_suggestion_names_its_part_when_an_entry_has_several(screener: Any) -> None:
-    result = screener.screen({"medications": ["furosimide and lisinipril", "omeprazol magnesium"]})
+    result = screener.screen({"medications": ["furosimide and lisinipril", "omeprazle magnesium"]})
     # lisinopril keeps potassium: a third note asks to have the name checked before any potassium
     # (tests/test_clinical_medicine_safety_edges.py).
     assert result.warnings[2].startswith("A medicine name not recognised is close to the name of a medicine that")
@@ -105,7 +105,7 @@ def test_each_suggestion_names_its_part_when_an_entry_has_several(screener: Any)
         "medication 'furosimide and lisinipril': 'furosimide', 'lisinipril' not recognised (did you mean "
         "furosemide for 'furosimide'; lisinopril for 'lisinipril'?), so not counted; ask a pharmacist whether it "
         "affects magnesium or potassium",
-        "medication 'omeprazol magnesium' not recognised (did you mean omeprazole for 'omeprazol'?), so not "
+        "medication 'omeprazle magnesium' not recognised (did you mean omeprazole for 'omeprazle'?), so not "
         "counted; ask a pharmacist whether it affects magnesium or potassium",
     ]
 
@@ -120,12 +120,12 @@ def test_a_name_with_no_near_match_keeps_the_plain_warning(screener: Any) -> Non
 
 def test_the_questionnaire_asks_did_you_mean_and_yes_saves_the_corrected_name(interview: Interview) -> None:
     reply_all(interview, ["0", "68", "male", "no"])
-    reply = interview.answer("omeprazol 20 mg")
+    reply = interview.answer("omeprazle 20 mg")
     assert reply.moved_on and not reply.notes, "no 'not recognised' note: the next question asks about it"
     question = interview.next_question()
     assert question is not None and question.kind == "suggest"
     assert question.text == (
-        "We did not recognise 'omeprazol'. Did you mean omeprazole? "
+        "We did not recognise 'omeprazle'. Did you mean omeprazole? "
         "That is a stomach-acid medicine (proton pump inhibitor)."
     )
     reply_all(interview, ["yes"])
@@ -135,10 +135,10 @@ def test_the_questionnaire_asks_did_you_mean_and_yes_saves_the_corrected_name(in
 
 
 def test_no_keeps_the_name_as_written_and_it_is_not_counted(interview: Interview) -> None:
-    reply_all(interview, ["0", "68", "male", "no", "omeprazol"])
+    reply_all(interview, ["0", "68", "male", "no", "omeprazle"])
     reply = interview.answer("no")
     assert reply.moved_on and "kept as you wrote it" in reply.notes[0]
-    assert interview.answers["medications"] == ["omeprazol"]
+    assert interview.answers["medications"] == ["omeprazle"]
     next_question = interview.next_question()
     assert next_question is not None and next_question.key == "alcohol_frequency", "no PPI question for an unread name"
 
@@ -153,32 +153,32 @@ def test_each_misspelt_name_of_the_qa_list_is_offered_in_turn(interview: Intervi
         "We did not recognise 'furosimide'",
         "We did not recognise 'lisinipril'",
         "Lasix — that is furosemide, a loop diuretic (a strong water pill)",
-        "We did not recognise 'omeprazol'",
+        "We did not recognise 'omeprazle'",
     ]
     assert interview.answers["medications"] == ["furosemide 40mg", "lisinopril", "Lasix40mg", "omeprazole"]
 
 
 def test_back_at_the_did_you_mean_question_goes_back_to_the_medicines(interview: Interview) -> None:
-    reply_all(interview, ["0", "68", "male", "no", "omeprazol"])
+    reply_all(interview, ["0", "68", "male", "no", "omeprazle"])
     assert interview.answer("back").status == "back"
     question = interview.next_question()
-    assert question is not None and question.key == "medications" and question.default == "omeprazol"
+    assert question is not None and question.key == "medications" and question.default == "omeprazle"
 
 
 def test_a_did_you_mean_question_cannot_be_skipped(interview: Interview) -> None:
-    reply_all(interview, ["0", "68", "male", "no", "omeprazol"])
+    reply_all(interview, ["0", "68", "male", "no", "omeprazle"])
     assert interview.answer("skip").status == "invalid"
 
 
 def test_a_resumed_file_keeps_its_names_as_written_without_asking(screener: Any) -> None:
-    answers = {"red_flags_now": [], "age": 68, "sex": "male", "diuretic_use": "no", "medications": ["omeprazol"]}
+    answers = {"red_flags_now": [], "age": 68, "sex": "male", "diuretic_use": "no", "medications": ["omeprazle"]}
     interview = Interview.for_ruleset(Questionnaire.load(), screener.ruleset, answers)
     question = interview.next_question()
     assert question is not None and question.key == "alcohol_frequency"
 
 
 def test_the_web_form_shows_the_did_you_mean_question_as_yes_and_no(interview: Interview) -> None:
-    reply_all(interview, ["0", "68", "male", "no", "omeprazol"])
+    reply_all(interview, ["0", "68", "male", "no", "omeprazle"])
     question = interview.next_question()
     assert question is not None
     form = question_form(question)
@@ -198,8 +198,8 @@ def test_on_the_web_page_a_misspelt_medicine_is_offered_and_yes_asks_the_ppi_que
     visitor.type("68")
     visitor.choose("Male")
     visitor.choose("No")
-    visitor.type("omeprazol 20 mg")
-    assert visitor.heading.startswith("We did not recognise 'omeprazol'. Did you mean omeprazole?")
+    visitor.type("omeprazle 20 mg")
+    assert visitor.heading.startswith("We did not recognise 'omeprazle'. Did you mean omeprazole?")
     assert "checking a medicine" in visitor.text()
     visitor.choose("Yes")
     assert "more than 3 months" in visitor.heading
@@ -212,11 +212,11 @@ def test_ask_offers_the_nearest_name_and_saves_it_after_a_yes(tmp_path: Any) -> 
     from typer.testing import CliRunner
 
     path = tmp_path / "answers.json"
-    replies = ["0", "68", "male", "no", "omeprazol", "yes", "yes", "never", "no", "no", "no", "0", "rarely", "5", "0", "0", "", "", ""]
+    replies = ["0", "68", "male", "no", "omeprazle", "yes", "yes", "never", "no", "no", "no", "0", "rarely", "5", "0", "0", "", "", ""]
     run = CliRunner().invoke(app, ["ask", "--save", str(path), "--plain"], input="".join(r + "\n" for r in replies))
     assert run.exit_code == 0, run.output
     said = " ".join(run.output.split())
-    assert "We did not recognise 'omeprazol'. Did you mean omeprazole?" in said
+    assert "We did not recognise 'omeprazle'. Did you mean omeprazole?" in said
     assert "for more than 3 months?" in said
     answers = json.loads(path.read_text(encoding="utf-8"))
     assert answers["medications"] == ["omeprazole"] and answers["ppi_over_3_months"] == "yes"

@@ -83,6 +83,7 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "foscarnet": ["Foscavir"],
     },
     "mg_wasting_drug": {"cetuximab": ["Erbitux"], "panitumumab": ["Vectibix"]},
+    "tubule_toxic_antiviral": {"tenofovir disoproxil": ["tenofovir", "Viread"], "cidofovir": ["Vistide"]},
     # Not in medications.md: anticancer medicines make vomiting or diarrhea a same-day call to the
     # oncology line (README, "Where we departed"); those that waste a mineral keep that class first.
     "anticancer_medicine": {
@@ -903,7 +904,7 @@ def test_every_problem_is_listed_in_one_error(tmp_path: Path, data: dict[str, An
 
 def test_a_field_given_twice_in_one_entry_is_refused(tmp_path: Path) -> None:
     text = RULES.read_text(encoding="utf-8").replace(
-        '"brands": ["Lasix"]', '"brands": ["Lasix"], "brands": ["Frusol"]', 1
+        '"brands": ["Lasix", ', '"brands": ["Frusol"], "brands": ["Lasix", ', 1
     )
     path = tmp_path / "medications.json"
     path.write_text(text, encoding="utf-8")

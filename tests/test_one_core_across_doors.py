@@ -69,7 +69,7 @@ def ehr_resources(answers: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         }
         for n, condition in enumerate(answers.get("conditions", []))
     ]
-    return {"patient": [patient], "medicationRequests": [], "medicationStatements": medicines, "labResults": results, "conditions": conditions}
+    return {"patient": [patient], "medicationRequests": [], "medicationStatements": medicines, "labResults": results, "conditions": conditions, "pregnancyStatus": []}
 
 
 def searchset(resources: list[dict[str, Any]]) -> dict[str, Any] | None:

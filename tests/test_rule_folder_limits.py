@@ -315,6 +315,54 @@ RULE_PROBLEMS = [
 ]
 
 
+# A slot in a recommendation text ({core_sections_not_answered}) is filled for each person; a
+# misspelt one used to pass `rules check` and reach the person as written.
+SLOT_PROBLEMS = [
+    pytest.param(
+        edit_text("recommendation_texts.json", "{core_sections_not_answered}", "{core_section_not_answered}"),
+        [
+            "recommendation_texts.json: recommendation 'answer_the_core_questions', field 'text': unknown slot "
+            "'{core_section_not_answered}' (did you mean '{core_sections_not_answered}'?)"
+        ],
+        id="misspelt-slot",
+    ),
+    pytest.param(
+        edit_text("recommendation_texts.json", "{core_sections_not_answered}", "{core_sections_not_answered"),
+        ["recommendation_texts.json: recommendation 'answer_the_core_questions', field 'text': unbalanced brace: the '{' at character"],
+        id="slot-never-closed",
+    ),
+    pytest.param(
+        edit_text("recommendation_texts.json", "Sick-day rules", "Sick-day rules}"),
+        ["recommendation_texts.json: recommendation 'sick_day_medicines', field 'text': unbalanced brace: the '}' at character"],
+        id="stray-closing-brace",
+    ),
+    pytest.param(
+        edit_text("recommendation_texts.json", "A low magnesium result", "A low {magnesium} result"),
+        ["recommendation_texts.json: recommendation 'check_magnesium:low_result', field 'text': unknown slot '{magnesium}'"],
+        id="unknown-slot-in-a-variant",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), SLOT_PROBLEMS)
+def test_a_recommendation_text_with_an_unknown_slot_or_a_stray_brace_is_refused_on_one_line(
+    tmp_path: Path, change: Callable[[Path], None], expected: list[str]
+) -> None:
+    folder = rule_folder(tmp_path, change)
+    message = refused(folder, *expected, "a text may hold these slots, filled for each person: {core_sections_not_answered}")
+    assert message.splitlines()[0].startswith(f"mgk-screen: {folder}/recommendation_texts.json: recommendation '")
+    assert expected[0] in message.splitlines()[0]
+
+
+def test_every_slot_of_a_recommendation_text_is_one_the_screen_fills() -> None:
+    from screener.contract.coverage import RECOMMENDATION_SLOTS, with_sections_not_answered
+
+    for slot in RECOMMENDATION_SLOTS:
+        filled = with_sections_not_answered(f"Nothing was said about {{{slot}}}.", ["alcohol", "symptoms"])
+        assert "{" not in filled and "}" not in filled
+    assert with_sections_not_answered("About {core_sections_not_answered}.", ["alcohol", "symptoms"]) == "About alcohol and symptoms."
+
+
 @pytest.mark.parametrize(("change", "expected"), RULE_PROBLEMS)
 def test_a_rule_folder_gap_is_a_clear_rules_error_with_exit_4(
     tmp_path: Path, change: Callable[[Path], None], expected: list[str]

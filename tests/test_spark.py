@@ -368,3 +368,42 @@ def test_an_array_of_fhir_resources_is_gathered_per_patient_as_batch_gathers_it(
     assert code == ExitCode.OK
     rows = ds.dataset(spark_out, format="parquet").to_table().to_pylist()
     assert len(rows) == 5 and rows == expected
+
+
+def test_a_bundle_of_two_patients_on_one_line_of_json_lines_is_two_records_as_batch_makes_it(spark: Any, tmp_path: Path) -> None:
+    """Eleanor and her neighbour come from a FHIR server's search as one Bundle, written on one
+    line between two people's answers. Spark screened the line as one row, an invalid one ("this
+    Bundle holds 3 records ...: read it with `mgk-screen batch`"). Now each patient is a row with
+    their own id and level, a potassium naming no patient is an invalid row of its own, and the
+    lines after it are numbered as batch numbers them."""
+    bundle = json.loads(SYNTHEA_BUNDLE.read_text("utf-8"))
+    first_two = ("000000000001", "000000000002")
+    entries = [entry for entry in bundle["entry"] if any(patient in json.dumps(entry) for patient in first_two) or entry["resource"]["resourceType"] == "Medication"]
+    potassium_of_no_one = {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]}, "valueQuantity": {"value": 3.1, "unit": "mmol/L"}}}
+    lines = [
+        json.dumps({"age": 70, "medications": ["furosemide"], "symptoms": ["muscle_cramps"]}),
+        json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": [*entries, potassium_of_no_one]}),
+        json.dumps({"id": "after-the-bundle", "age": 40, "alcohol": {"drinks_per_week": 30}}),
+    ]
+    path = tmp_path / "clinic.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "batch.parquet"
+    done = runner.invoke(app, ["batch", str(path), "-f", "parquet", "-o", str(out), "--as-of", "2025-06-30"])
+    assert done.exit_code == ExitCode.INVALID_RECORDS, done.output
+    expected = pq.read_table(out).to_pylist()
+
+    from screener.spark.__main__ import main
+
+    spark_out = tmp_path / "clinic.spark"
+    code = main([str(path), str(spark_out), "--master", "local[2]", "--partitions", "3", "--as-of", "2025-06-30"])
+    rows = ds.dataset(spark_out, format="parquet").to_table().to_pylist()
+    assert code == ExitCode.INVALID_RECORDS
+    assert [(row["id"], row["position"], row["status"], row["combined_depletion"]) for row in rows] == [
+        ("1", 1, "screened", "possible"),
+        ("00000001-5e1a-4c2b-9f00-000000000001", 2, "screened", "likely"),
+        ("00000002-5e1a-4c2b-9f00-000000000002", 3, "screened", "likely"),
+        ("4", 4, "invalid", None),
+        ("after-the-bundle", 5, "screened", "possible"),
+    ]
+    assert rows[3]["errors"] == [{"path": "$.entry[14].resource.subject", "message": "this Observation names no patient (subject)"}]
+    assert rows == expected

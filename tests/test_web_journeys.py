@@ -394,10 +394,10 @@ def test_a_saved_misspelt_medicine_is_named_when_carrying_on_in_the_browser(visi
     visitor.post(
         "/resume",
         {"csrf": visitor.hidden("csrf")},
-        files={"answers": ("answers.json", json.dumps({"age": 64, "medications": ["omeprazol 20 mg"]}).encode(), "application/json")},
+        files={"answers": ("answers.json", json.dumps({"age": 64, "medications": ["omeprazle 20 mg"]}).encode(), "application/json")},
     )
     text = visitor.text()
-    assert "'omeprazol' is not a medicine name we know (did you mean omeprazole?)" in text
+    assert "'omeprazle' is not a medicine name we know (did you mean omeprazole?)" in text
     assert "use Change beside Medicines when you check your answers" in text
 
 

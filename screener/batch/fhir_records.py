@@ -7,7 +7,10 @@ patient's resources); here the stream of records read from the inputs is reshape
 - bulk-data lines (one EHR resource per line, from every input) are held until every input is
   read, then grouped by patient, each patient taking the place of its Patient resource (or of
   its first resource);
-- a resource of a kind we do not read (Encounter.ndjson) is passed over.
+- a resource of a kind we do not read (Encounter.ndjson) is passed over;
+- a bulk-data export's log (``log.ndjson``: export events, not FHIR) is named once, as a file
+  that is not read (an ``UnreadableSource``: exit 3, as any other file that holds no records,
+  such as FHIR XML), and its lines are not records; the export's other files are read.
 
 Positions are renumbered per source where FHIR made or took records (the third response of a
 Bundle is record 3); other sources keep theirs (a sheet's are its row numbers).
@@ -23,6 +26,20 @@ from screener.batch.records import RawRecord, ReadItem, UnreadableSource
 from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool, PatientResources, bundle_records
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
+#: What is said, once per file, of a bulk-data export's log (the SMART bulk-data client writes
+#: ``log.ndjson`` beside the resource files of every export).
+EXPORT_LOG = (
+    "a bulk-data export log (lines of exportId, eventId, timestamp: the export client's log.ndjson), not patient data: "
+    "not read; the export's resource files are read as usual (give the folder without it, or only its resource files)"
+)
+_EXPORT_LOG_FIELDS = frozenset({"exportId", "eventId", "timestamp", "eventDetail"})
+
+
+def is_export_log_line(value: dict[str, Any]) -> bool:
+    """Whether a JSON line is an event of a bulk-data export's log: an export id and an event
+    id, and only the fields such a line has (no resourceType: it is not FHIR)."""
+    return {"exportId", "eventId"} <= value.keys() <= _EXPORT_LOG_FIELDS
+
 
 def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
     """The records of a stream of read items, FHIR Bundles and bulk-data lines made into records."""
@@ -31,6 +48,7 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
     # Sources where FHIR made or took records are renumbered; the others keep their positions
     # (a sheet's are its row numbers, which need not be consecutive).
     renumbered: set[str] = set()
+    logs: set[str] = set()  # bulk-export logs, named once each
 
     def numbered(item: Any) -> Any:
         counts[item.source] = counts.get(item.source, 0) + 1
@@ -44,6 +62,12 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
             continue
         value = item.value if isinstance(item, RawRecord) else None
         kind = value.get("resourceType") if isinstance(value, dict) else None
+        if kind is None and isinstance(value, dict) and is_export_log_line(value):
+            renumbered.add(item.source)
+            if item.source not in logs:
+                logs.add(item.source)
+                yield UnreadableSource(item.source, EXPORT_LOG)
+            continue
         if kind in EHR_TYPES and isinstance(value, dict):
             renumbered.add(item.source)
             pool.add(value, item.source, item.position)

@@ -186,7 +186,7 @@ class CardWriter:
 
     def detail(self, entry: Mapping[str, Any], record: Record, screened: Screened) -> str:
         """The card's detail, in GitHub Flavored Markdown."""
-        parts = [self._headline(entry), self._coverage_text(entry)]
+        parts = [self._headline(entry), self._coverage_text(entry), _no_data_text(record)]
         if screened.before is not None:
             parts.append(self._order_text(entry, screened))
         parts += [
@@ -346,3 +346,18 @@ def _fit(parts: Sequence[str]) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _no_data_text(record: Record) -> str:
+    """The prefetch keys the EHR sent as null, said as what the EHR said (CDS Hooks: it has no
+    data for them), and how the screen reads that: as an empty search result. Nothing is counted
+    from it, and a question the record then holds nothing for stays unanswered: an EHR with no
+    current medicines on file is not a person saying they take none."""
+    if not record.no_data:
+        return ""
+    keys = ", ".join(f"`{key}`" for key in record.no_data)
+    return (
+        f"**The EHR has no data for:** {keys} (prefetch null). Read as an empty search result: nothing is counted from "
+        "them, and a question the record holds nothing else for stays unanswered, since no medicine on file is not the "
+        "same as taking none."
+    )

@@ -10,7 +10,8 @@ it gives, from the prefetch, the EHR's FHIR server or the orders being placed.
 - ``gather(call, context, ...)``: the patient's resources: each prefetch key given is used (null:
   the EHR has no data for it), one missing (or an OperationOutcome: the EHR could not prefetch
   it) is read from ``fhirServer``. Without a ``fhirServer`` to read them from, a missing key is a
-  ``HookError`` (412, as the spec says: the screen needs every key). A search whose later pages
+  ``HookError`` (412, as the spec says: the screen needs every key), except ``pregnancyStatus``
+  (added later: ``OPTIONAL_KEYS``), whose absence the card names instead. A search whose later pages
   cannot be read keeps the pages read, and the card and the result's warnings say it was cut
   short; what could not be read at all is noted for the card, and when nothing could be read
   the answer is 412;
@@ -54,11 +55,21 @@ class Service:
         return {"hook": self.hook, "title": self.title, "description": self.description, "id": self.id, "prefetch": dict(self.prefetch)}
 
 
+#: A prefetch key added after the first services were published: an EHR registered with the
+#: services before it may not send it, and its absence, with no fhirServer to read it from, is
+#: said on the card rather than refused (412), since the screen stands without it (the pregnancy
+#: question is then named as not answered).
+OPTIONAL_KEYS = ("pregnancyStatus",)
+
+
 def prefetch_templates(context: FhirContext) -> dict[str, str]:
     """What every service asks the EHR to prefetch: the patient, their current medicines, their
-    potassium and magnesium results (every LOINC code the mapping reads) and their conditions."""
+    potassium and magnesium results (every LOINC code the mapping reads), their conditions and
+    their pregnancy status Observations (the codes of ``pregnancy`` in the mapping; a Condition of
+    pregnancy comes with the conditions)."""
     mapping = context.mapping
     labs = ",".join(f"{coding['system']}|{coding['code']}" for lab in mapping.labs for coding in mapping.lab_codes_read(lab))
+    pregnancy = ",".join(f"{coding['system']}|{coding['code']}" for coding in mapping.pregnancy["codes"])
     current = {kind: ",".join(sorted(statuses)) for kind, statuses in mapping.current_statuses.items()}
     return {
         "patient": f"Patient/{_TOKEN}",
@@ -68,6 +79,8 @@ def prefetch_templates(context: FhirContext) -> dict[str, str]:
         # server that ignores _sort is read the same way (the most recent result is still chosen by date).
         "labResults": f"Observation?patient={_TOKEN}&code={labs}&_sort=-date",
         "conditions": f"Condition?patient={_TOKEN}",
+        # Newest first too: the newest pregnancy status decides.
+        "pregnancyStatus": f"Observation?patient={_TOKEN}&code={pregnancy}&_sort=-date",
     }
 
 
@@ -80,7 +93,7 @@ def services(context: FhirContext) -> dict[str, Service]:
             PATIENT_VIEW,
             "Magnesium and potassium depletion screen",
             "When a patient's chart is opened: screens the record (age, sex, current medicines, potassium and magnesium "
-            "results, conditions) for combined magnesium and potassium depletion, says how soon to act and why, and "
+            "results, conditions, pregnancy status) for combined magnesium and potassium depletion, says how soon to act and why, and "
             "suggests a magnesium test when the rules find magnesium depletion possible or likely. A screen, not a diagnosis.",
             templates,
         ),
@@ -265,6 +278,8 @@ class Record:
     """The prefetch keys read (from the prefetch or the FHIR server)."""
     notes: list[str] = field(default_factory=list)
     """What could not be read, or was left out, in words for the card."""
+    no_data: list[str] = field(default_factory=list)
+    """Prefetch keys the EHR sent as null: CDS Hooks' "no data to populate" that template."""
     cut_short: list[str] = field(default_factory=list)
     """Searches read only in part (their later pages could not be read), in words for the card and
     the result's warnings."""
@@ -318,11 +333,12 @@ def _refuse_missing_keys(call: HookCall) -> None:
     missing and there is no FHIR server to read it from, SHALL answer 412. Every key is needed: a
     screen without the medicines, the results or the conditions would read as lower than it is.
     A key given as null is an answer (the EHR has no data for it)."""
-    absent = [key for key in call.service.prefetch if key not in call.prefetch]
-    failed = [key for key in call.service.prefetch if _is_outcome(call.prefetch.get(key))]
+    needed = [key for key in call.service.prefetch if key not in OPTIONAL_KEYS]
+    absent = [key for key in needed if key not in call.prefetch]
+    failed = [key for key in needed if _is_outcome(call.prefetch.get(key))]
     if not absent and not failed:
         return
-    if len(absent) == len(call.service.prefetch):
+    if len(absent) == len(needed):
         raise HookError(412, "precondition_failed", f"no prefetched data ({', '.join(absent)}) and no fhirServer to read it from: nothing to screen")
     parts = [f"not prefetched: {', '.join(absent)}"] if absent else []
     parts += [f"the EHR could not prefetch (an OperationOutcome): {', '.join(failed)}"] if failed else []
@@ -343,7 +359,14 @@ def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], r
     """The resources one prefetch key gives, with where each is; None when it could not be read."""
     given = call.prefetch.get(key, ...)
     if given is None:
-        return []  # the EHR has no data for it
+        # CDS Hooks 2.0 (Prefetch): null is what the EHR sends when it has no data for the
+        # template, in place of a searchset with no entries. Read as that empty search result
+        # (nothing counted from it), and said on the card as what the EHR said.
+        record.no_data.append(key)
+        return []
+    if key in OPTIONAL_KEYS and call.fhir_server is None and (given is ... or _is_outcome(given)):
+        record.notes.append(f"{key} was not prefetched and there is no fhirServer to read it from: not read")
+        return None
     if isinstance(given, dict) and not _is_outcome(given):
         found = list(_resources_of(given, f"$.prefetch.{key}"))
         more = next_link(given) if given.get("resourceType") == "Bundle" else None

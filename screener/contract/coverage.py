@@ -10,7 +10,7 @@ too, so that the advice and the headline never disagree about it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Literal
 
 from screener.contract.answers import SECTIONS
@@ -143,16 +143,24 @@ def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) 
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-#: The slot a recommendation text may hold for the core sections left unanswered (in words), so
-#: that the advice on few answers says what was not asked about.
-CORE_SECTIONS_NOT_ANSWERED = "{core_sections_not_answered}"
+#: The slots a recommendation text may hold, each filled per person from the sections left
+#: unanswered: ``{core_sections_not_answered}``, the core sections not answered (in words), so that
+#: the advice on few answers says what was not asked about. The one list of slots: the rule folder
+#: loader refuses a text with any other (``screener.screening.ruleset``).
+RECOMMENDATION_SLOTS: Mapping[str, Callable[[Iterable[str]], str]] = {
+    "core_sections_not_answered": lambda unanswered: in_words(missing_core_sections(unanswered), CORE_SECTION_WORDS),
+}
 
 
 def with_sections_not_answered(text: str, unanswered: Iterable[str]) -> str:
-    """A recommendation text with its ``CORE_SECTIONS_NOT_ANSWERED`` slot, if any, filled in."""
-    if CORE_SECTIONS_NOT_ANSWERED not in text:
+    """A recommendation text with its slots (``RECOMMENDATION_SLOTS``), if any, filled in."""
+    if "{" not in text:
         return text
-    return text.replace(CORE_SECTIONS_NOT_ANSWERED, in_words(missing_core_sections(unanswered), CORE_SECTION_WORDS))
+    unanswered = tuple(unanswered)
+    for slot, fill in RECOMMENDATION_SLOTS.items():
+        if f"{{{slot}}}" in text:
+            text = text.replace(f"{{{slot}}}", fill(unanswered))
+    return text
 
 
 def is_answered(value: Any) -> bool:

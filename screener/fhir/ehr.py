@@ -16,6 +16,9 @@
 - Condition: ICD-10 and SNOMED CT codes mapped to the contract's conditions, when its clinical
   status is current (or not given, and it has not abated) and it is not refuted or entered in
   error. One coded in neither is noted in the result's warnings, never guessed from its text.
+- Pregnancy (``pregnant``): the newest pregnancy status Observation or Condition of a current
+  pregnancy, while recent enough, for a person the question is asked of
+  (``screener.fhir.pregnancy``).
 
 Data dated after the reference date is left out: a screen "as of" a day sees what was known
 then. A list the record keeps (medicines, conditions) with nothing current in it is an answer
@@ -48,6 +51,7 @@ from screener.fhir.elements import (
 from screener.fhir.labs import note_unread_results, read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
+from screener.fhir.pregnancy import read_pregnancy
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 
@@ -108,6 +112,11 @@ def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of
         note_unread_results(by_type["DiagnosticReport"], by_type.get("Observation", []), context, as_of, out)
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
+    if "Observation" in by_type or "Condition" in by_type:
+        read_pregnancy(
+            by_type.get("Observation", []), by_type.get("Condition", []), context, as_of, out,
+            lambda resource: _is_current_condition(resource, context, as_of),
+        )
     return out
 
 
@@ -200,6 +209,17 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
                 f"taken nor that it is not ({child(where, 'status')}): not counted; ask whether it is still taken"
             )
         if not current or resource.get("doNotPerform") is True:
+            continue
+        intent = context.mapping.uncounted_intent(resource)
+        if intent is not None:
+            # A proposal, a plan, an option: no order, so nobody is taking the medicine on it.
+            unsure += 1
+            found = named_medicine(resource, where, known, context)
+            said = f" ({found[0][0]!r})" if found is not None else ""
+            out.note(
+                f"{naming(resource)}{said} has intent {intent!r}, which is not an order ({child(where, 'intent')}): "
+                "not counted as a medicine taken; ask whether it is taken"
+            )
             continue
         found = named_medicine(resource, where, known, context)
         if found is None:
@@ -302,6 +322,13 @@ def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of:
         if mapped:
             found += mapped
             out.add_basis(resource)
+            unconfirmed = sorted(concept_codes(resource.get("verificationStatus")) & mapping.condition_verification_named)
+            if unconfirmed:
+                out.note(
+                    f"{naming(resource)} ({', '.join(name.replace('_', ' ') for name in dict.fromkeys(mapped))}) is counted although the "
+                    f"record marks it {' and '.join(unconfirmed)} ({child(located.where, 'verificationStatus')}), not confirmed; "
+                    "ask whether the diagnosis has been confirmed"
+                )
     out.answers["conditions"] = sorted(set(found), key=list(mapping.conditions).index)
     out.origins["conditions"] = conditions[0].where
 

@@ -79,6 +79,8 @@ class FhirMapping:
     gender: Mapping[str, str]
     condition_systems: Mapping[str, tuple[str, ...]]
     conditions: Mapping[str, Mapping[str, Any]]
+    pregnancy: Mapping[str, Any]
+    """Which Observations and Conditions say whether the person is pregnant, and for how long."""
     current_statuses: Mapping[str, frozenset[str]]
     not_current_statuses: Mapping[str, frozenset[str]]
     """Statuses that say plainly a medicine is not taken or a result is void: passed over silently."""
@@ -86,6 +88,12 @@ class FhirMapping:
     """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
     not_taking_adherence: frozenset[str]
     condition_verification_excluded: frozenset[str]
+    condition_verification_named: frozenset[str]
+    """Verification statuses of a diagnosis not yet confirmed: it counts, and the warnings name it."""
+    counted_intents: frozenset[str]
+    """MedicationRequest intents that are an order: the medicine counts as taken."""
+    counted_when_reported: frozenset[str]
+    """MedicationRequest intents that count only when the record marks the request as reported."""
     medication_name_systems: tuple[str, ...]
     medication_code_labels: Mapping[str, str]
     snomed_semantic_tags: tuple[str, ...]
@@ -137,6 +145,21 @@ class FhirMapping:
             return not concept_codes(adherence.get("code") if isinstance(adherence, dict) else None) & self.not_taking_adherence
         return False if code in self.not_current_statuses.get(kind, ()) else None
 
+    def uncounted_intent(self, resource: Mapping[str, Any]) -> str | None:
+        """The intent of a MedicationRequest that is no order (a proposal, a plan), which keeps
+        its medicine from counting as taken; None when it counts (an order, a reported plan, no
+        intent at all, or another kind of resource)."""
+        if resource.get("resourceType") != "MedicationRequest" or "intent" not in resource:
+            return None
+        intent = resource.get("intent")
+        code = intent.strip() if isinstance(intent, str) else intent
+        if code in self.counted_intents:
+            return None
+        reported = resource.get("reportedBoolean") is True or isinstance(resource.get("reportedReference"), dict)
+        if code in self.counted_when_reported and reported:
+            return None
+        return str(code)
+
     def unit_for_text(self, text: str) -> UnitCode | None:
         key = text.strip().lower()
         return next((unit for unit in self.units.values() if key in unit.spellings), None)
@@ -167,6 +190,30 @@ class FhirMapping:
                 if any(entry["code"] == code.strip() for entry in spec["snomed"]):
                     found.append(name)
         return found
+
+    def is_pregnancy_status(self, system: Any, code: Any) -> bool:
+        """Whether an Observation code is one of a pregnancy status (LOINC 82810-3, 11449-6)."""
+        system, code = self.system(system), code.strip() if isinstance(code, str) else code
+        return any(coding["system"] == system and coding["code"] == code for coding in self.pregnancy["codes"])
+
+    def pregnancy_value(self, system: Any, code: Any) -> str | None:
+        """The pregnancy answer (yes, no, unsure) a pregnancy status value code means, if any."""
+        system, code = self.system(system), code.strip() if isinstance(code, str) else code
+        found = next((entry for entry in self.pregnancy["values"] if entry["system"] == system and entry["code"] == code), None)
+        return str(found["value"]) if found is not None else None
+
+    def means_pregnancy(self, system: Any, code: Any) -> bool:
+        """Whether a Condition code means a current pregnancy (ICD-10 by prefix, SNOMED CT exactly)."""
+        system = self.system(system) or ""
+        if not isinstance(code, str):
+            return False
+        spec = self.pregnancy["conditions"]
+        if system in self.condition_systems["icd10"]:
+            normalised = code.replace(".", "").strip().upper()
+            return any(normalised.startswith(entry["prefix"].replace(".", "")) for entry in spec["icd10"])
+        if system in self.condition_systems["snomed"]:
+            return any(entry["code"] == code.strip() for entry in spec["snomed"])
+        return False
 
     def lab_for_code(self, system: str | None, code: str | None) -> str | None:
         system = self.system(system)
@@ -223,11 +270,15 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         gender=data["gender"],
         condition_systems={name: tuple(systems) for name, systems in data["condition_systems"].items()},
         conditions=data["conditions"],
+        pregnancy=data["pregnancy"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
         not_current_statuses={name: frozenset(codes) for name, codes in data["not_current_statuses"].items()},
         recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
         not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),
+        condition_verification_named=frozenset(data["condition_verification_named"]["codes"]),
+        counted_intents=frozenset(data["medication_request_intents"]["counted"]),
+        counted_when_reported=frozenset(data["medication_request_intents"]["counted_when_reported"]),
         medication_name_systems=tuple(data["medication_name_systems"]),
         medication_code_labels=data["medication_code_labels"],
         snomed_semantic_tags=tuple(data["snomed_semantic_tags"]),
@@ -281,6 +332,7 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
     if data["lab_taken"]["otherwise"] not in taken:
         problems.append(f"lab_taken.otherwise: unknown '{data['lab_taken']['otherwise']}'")
     problems += _snomed_phrase_problems(data["snomed_name_phrases"])
+    problems += _pregnancy_problems(data, items)
     aliases = data["code_system_aliases"]
     for alias in aliases:
         if alias in aliases.values():
@@ -290,6 +342,37 @@ def _cross_check(data: Mapping[str, Any], questionnaire: Questionnaire) -> list[
         if name not in outcomes:
             problems.append(f"risk_assessment.outcomes: '{name}' is missing")
     return problems + _cds_hooks_problems(data)
+
+
+def _pregnancy_problems(data: Mapping[str, Any], items: Mapping[str, Item]) -> list[str]:
+    """The pregnancy reading answers a choice item of the questionnaire: every value it reads is
+    a choice of it, every choice has a time it counts for, and no code is listed twice (or is a
+    lab's: a result must never be read as a pregnancy status)."""
+    spec = data["pregnancy"]
+    item = items.get(spec["item"])
+    if item is None or not item.choices:
+        return [f"pregnancy.item: unknown choice item '{spec['item']}'{did_you_mean(spec['item'], items)}"]
+    choices = [choice.value for choice in item.choices]
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for index, entry in enumerate(spec["values"]):
+        if entry["value"] not in choices:
+            problems.append(f"pregnancy.values[{index}].value: item '{item.id}' has no choice {entry['value']!r}{did_you_mean(str(entry['value']), choices)}")
+        key = (entry["system"], entry["code"])
+        if key in seen:
+            problems.append(f"pregnancy.values[{index}]: {entry['system']}|{entry['code']} is listed twice")
+        seen.add(key)
+    for name in spec["counts_for_days"]:
+        if name not in choices:
+            problems.append(f"pregnancy.counts_for_days: item '{item.id}' has no choice {name!r}{did_you_mean(name, choices)}")
+    for choice in choices:
+        if choice not in spec["counts_for_days"]:
+            problems.append(f"pregnancy.counts_for_days: no time for choice {choice!r}: how long a statement of it counts")
+    lab_codes = {(coding["system"], coding["code"]) for lab in data["labs"].values() for coding in [*lab["codes"], *lab.get("also_read", ())]}
+    for index, coding in enumerate(spec["codes"]):
+        if (coding["system"], coding["code"]) in lab_codes:
+            problems.append(f"pregnancy.codes[{index}]: {coding['system']}|{coding['code']} is a lab's code")
+    return problems
 
 
 def _snomed_phrase_problems(phrases: list[Mapping[str, str]]) -> list[str]:

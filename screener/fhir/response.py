@@ -63,6 +63,8 @@ def response_to_answers(response: Mapping[str, Any], context: FhirContext, where
                 out.problem(path, "an item without a linkId: cannot tell which question it answers")
             continue
         item = items.get(link_id)
+        if item is None and _is_group(found):
+            continue  # a group a form engine wrapped our questions in (LHC-Forms, SDC): its questions are read
         if item is None:
             out.problem(child(path, "linkId"), f"unknown question '{link_id}'{did_you_mean(link_id, items)}")
             continue
@@ -80,6 +82,13 @@ def response_to_answers(response: Mapping[str, Any], context: FhirContext, where
     _settle_hidden(context, out)
     _check_whole_sections(context, answered, out)
     return out
+
+
+def _is_group(found: Mapping[str, Any]) -> bool:
+    """Whether an item not of our questionnaire is a group around items (a page or section a
+    form builder added when the form was re-authored): no answer of its own, items inside."""
+    nested = found.get("item")
+    return found.get("answer") in (None, []) and isinstance(nested, list) and bool(nested)
 
 
 def _record_id(response: Mapping[str, Any], context: FhirContext) -> str | None:
@@ -163,6 +172,9 @@ def _chosen(item: Item, answer: Any, path: str, context: FhirContext, out: Conve
         out.problem(path, f"question '{item.id}' expects a choice: a valueCoding with one of its codes ({_listed(codes)}); got {_given(answer)}")
         return _INVALID
     system, code = coding.get("system"), coding.get("code")
+    if not isinstance(code, str) or not code.strip():
+        out.problem(child(path, "valueCoding"), _no_code(item, coding, context))
+        return _INVALID
     if item.none_choice is not None and code == NONE_CODE and system in (None, context.mapping.answer_system):
         return NONE_CODE
     options = {choice.value: answer_coding(context, item, choice.value) for choice in item.choices}
@@ -172,6 +184,28 @@ def _chosen(item: Item, answer: Any, path: str, context: FhirContext, out: Conve
     known = [option["code"] for option in options.values()]
     out.problem(child(path, "valueCoding"), f"question '{item.id}' has no answer {system or ''}|{code}{did_you_mean(str(code), known)}")
     return _INVALID
+
+
+def _no_code(item: Item, coding: Mapping[str, Any], context: FhirContext) -> str:
+    """A coding with no code (a display only, or nothing): a choice is read by its code, never
+    by its display (a display is for people, and may be in any words or language); the message
+    names the code whose display it is, when one is."""
+    offered = [answer_coding(context, item, choice.value) for choice in item.choices]
+    codes = [option["code"] for option in offered]
+    displays = {str(option.get("display", "")).casefold(): option["code"] for option in offered}
+    displays.update({choice.label.casefold(): code for choice, code in zip(item.choices, codes, strict=True)})
+    if item.none_choice is not None:
+        codes.append(NONE_CODE)
+        displays[item.none_choice.label.casefold()] = NONE_CODE
+    display = coding.get("display")
+    said = f" (only the display {display.strip()!r})" if isinstance(display, str) and display.strip() else ""
+    hint = ""
+    if isinstance(display, str) and display.strip().casefold() in displays:
+        hint = f"; {display.strip()!r} is the display of code '{displays[display.strip().casefold()]}'"
+    return (
+        f"question '{item.id}': the valueCoding has no code{said}; a choice is read by its code, "
+        f"one of {_listed(codes)}{hint}"
+    )
 
 
 def _given(answer: Any) -> str:
@@ -225,6 +259,9 @@ def _read_text_list(item: Item, answers: list[Any], path: str, out: Conversion) 
 def _read_number(item: Item, answer: Any, path: str, item_path: str, out: Conversion) -> None:
     key = "valueInteger" if item.type == "integer" else "valueDecimal"
     value = answer.get(key, answer.get("valueInteger")) if isinstance(answer, dict) else None
+    decimal = answer.get("valueDecimal") if isinstance(answer, dict) and item.type == "integer" and value is None else None
+    if isinstance(decimal, float) and decimal.is_integer():
+        value = int(decimal)  # 72.0: some form engines send every number as a decimal
     wrong_type = not isinstance(value, int) if item.type == "integer" else not isinstance(value, (int, float))
     if isinstance(value, bool) or wrong_type:
         out.problem(path, f"question '{item.id}' expects a {'whole ' if item.type == 'integer' else ''}number: a {key}; got {_given(answer)}")

@@ -1,6 +1,6 @@
 """The checks of one medicine entry, in the order they are asked.
 
-A name with a close vocabulary name is offered it ("We did not recognise 'omeprazol'. Did you
+A name with a close vocabulary name is offered it ("We did not recognise 'omeprazle'. Did you
 mean omeprazole?"): yes puts that name in the entry (and counts as its confirmation when the whole
 name was the typo), no keeps it as written, never counted. A recognised name is confirmed
 ("Lasix — that is furosemide, a loop diuretic. Right?"); after a no, the person types it again

@@ -29,7 +29,7 @@ from typing import Final
 CLOSE_ENOUGH: Final = 0.85
 """The least difflib ratio offered: typos of one or two letters in a name of eight or more."""
 NEAR_THE_BEST: Final = 0.05
-"""Other names offered beside the best must be this close to it ("omeprazol" is 0.95 omeprazole
+"""Other names offered beside the best must be this close to it ("omeprazle" is 0.95 omeprazole
 and 0.86 esomeprazole: only omeprazole is offered)."""
 MOST: Final = 3
 SHORTEST: Final = 4
@@ -162,7 +162,7 @@ _WORDS: Final = re.compile(r"[^\W\d_][^\W_]*")
 
 def corrections_for(parts: Iterable[str], suggest: Callable[[str], tuple[str, ...]]) -> tuple[Correction, ...]:
     """For each unrecognised part, the nearest names to the whole part, or else to each of its
-    words ("omeprazol magnesium": omeprazole for "omeprazol")."""
+    words ("omeprazle magnesium": omeprazole for "omeprazle")."""
     found = []
     for part in parts:
         names = suggest(part)
@@ -189,7 +189,7 @@ def not_recognised(parts: Sequence[str], corrections: Sequence[Correction], *, r
 def suggested(parts: Sequence[str], corrections: Sequence[Correction]) -> str:
     """The nearest names to the parts not recognised: " (did you mean furosemide?)", naming each
     part when there are several or the name is for one word of a part ("(did you mean
-    omeprazole for 'omeprazol'?)"), or "" when none is close."""
+    omeprazole for 'omeprazle'?)"), or "" when none is close."""
     if not corrections:
         return ""
     if len(parts) == 1 and len(corrections) == 1 and corrections[0].written == parts[0]:
@@ -220,7 +220,7 @@ class Correction:
     """A part of a medicine entry that matched nothing, and the names nearest to it."""
 
     written: str
-    """The part as written ("omeprazol")."""
+    """The part as written ("omeprazle")."""
     names: tuple[str, ...]
     """The nearest vocabulary names, best first (never empty)."""
     check_label: bool = False
@@ -228,5 +228,5 @@ class Correction:
     not a misspelling, so the warning asks to check the label rather than "did you mean"."""
 
     def applied(self, entry: str) -> str:
-        """``entry`` with the part replaced by the best name: "omeprazol 20 mg" → "omeprazole 20 mg"."""
+        """``entry`` with the part replaced by the best name: "omeprazle 20 mg" → "omeprazole 20 mg"."""
         return entry.replace(self.written, self.names[0], 1)

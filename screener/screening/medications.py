@@ -221,11 +221,24 @@ class Vocabulary:
         furosemide), best first; empty when none is close. Only ever shown, never counted. For a
         plain name several products share ("Gaviscon"), the named varieties."""
         key = " ".join(name_key(text))
-        return self._label_checks.get(key) or self._suggestions.suggest(key)
+        return self._label_checks.get(key) or self._one_name_a_drug(self._suggestions.suggest(key))
+
+    def _one_name_a_drug(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Suggested names, one for each drug: a typo close to two spellings of one drug
+        ("furosimide": furosemide and the French furosémide) is offered the generic name, or the
+        best of its names when the generic is not among them, never both."""
+        if len(names) < 2:
+            return names
+        chosen: dict[tuple[str, ...], str] = {}
+        for name in names:
+            drugs = tuple(drug.generic for drug in self.match(name).drugs)
+            if drugs not in chosen or (len(drugs) == 1 and name_key(name) == name_key(drugs[0])):
+                chosen[drugs] = name  # a later generic takes the place of the first name offered
+        return tuple(chosen.values())
 
     def corrections(self, text: str) -> tuple[Correction, ...]:
         """For each part of a medication entry that matched nothing, the nearest names, when any
-        is close: the whole part, or else each word of it ("omeprazol magnesium")."""
+        is close: the whole part, or else each word of it ("omeprazle magnesium")."""
         return self._corrections_of(self.match(text).unrecognised)
 
     def _corrections_uncached(self, parts: tuple[str, ...]) -> tuple[Correction, ...]:

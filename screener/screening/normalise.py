@@ -146,6 +146,9 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
     if classes:
         out.facts["medication_class"] = {cls: True for cls in sorted(classes)}
     unconfirmed: set[str] = set()
+    not_read = sum(1 for match in out.medications if match.unrecognised)
+    if not_read and "medicines_not_read" in ruleset.facts:  # sent only when the rules declare it
+        out.facts["medicines_not_read"] = not_read
     for match in out.medications:
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.

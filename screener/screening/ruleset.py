@@ -18,6 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from screener.contract.coverage import RECOMMENDATION_SLOTS
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
 from screener.errors import RulesError, did_you_mean
 from screener.screening.conditions import OPERATORS, Condition, compile_condition
@@ -190,11 +191,22 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
     facts = _fact_catalogue(facts_data, manifest, scales, vocabulary, label)
     texts: dict[str, str] = {}
     order: list[str] = []
+    slot_problems: list[str] = []
     for entry in texts_data["recommendations"]:
         key = entry["code"] + (f":{entry['variant']}" if "variant" in entry else "")
         texts[key] = entry["text"]
         if entry["code"] not in order:
             order.append(entry["code"])
+        slot_problems += [
+            f"{label}/{manifest['recommendation_texts']}: recommendation '{key}', field 'text': {problem}"
+            for problem in text_slot_problems(entry["text"])
+        ]
+    if slot_problems:
+        raise RulesError(
+            "\n".join(slot_problems),
+            hint=f"a text may hold these slots, filled for each person: {', '.join(f'{{{slot}}}' for slot in RECOMMENDATION_SLOTS)}; "
+            "write no other brace",
+        )
 
     rules: list[Rule] = []
     for name, data in rule_files:
@@ -241,6 +253,35 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
     if limits:
         raise RulesError("\n".join(limits), hint="the rules engine cannot take such rules: split or simplify them")
     return ruleset
+
+
+def text_slot_problems(text: str) -> list[str]:
+    """What is wrong with the slots of a recommendation text: a ``{slot}`` that is not one of
+    ``RECOMMENDATION_SLOTS`` (where slots are filled), or a brace that opens or closes none. Left
+    unchecked, a misspelt slot would reach the person as written."""
+    problems = []
+    opened: int | None = None
+    for index, char in enumerate(text):
+        if char == "{":
+            if opened is not None:
+                problems.append(f"unbalanced brace: the '{{' at character {opened + 1} is not closed {_near(text, opened)}")
+            opened = index
+        elif char == "}":
+            if opened is None:
+                problems.append(f"unbalanced brace: the '}}' at character {index + 1} closes no '{{' {_near(text, index)}")
+                continue
+            slot = text[opened + 1 : index]
+            if slot not in RECOMMENDATION_SLOTS:
+                known = [f"{{{name}}}" for name in RECOMMENDATION_SLOTS]
+                problems.append(f"unknown slot '{{{slot}}}'{did_you_mean(f'{{{slot}}}', known)}")
+            opened = None
+    if opened is not None:
+        problems.append(f"unbalanced brace: the '{{' at character {opened + 1} is never closed {_near(text, opened)}")
+    return problems
+
+
+def _near(text: str, index: int) -> str:
+    return f"(near {text[max(0, index - 20) : index + 20]!r})"
 
 
 def _check_rule_file(data: Any, source: str) -> None:

@@ -50,8 +50,10 @@ ERROR: Final = "__mgk_error"
 #: Column giving a sheet row's values in columns with no name in the header row, each as
 #: "<column number>\x00<value>" (null where the cell is empty): batch mode makes such a row invalid.
 STRAY: Final = "__mgk_stray"
-#: Column giving, instead of a JSON text, a record FHIR made on the driver from a Bundle (one
-#: patient's resources, one response) that JSON cannot carry: pickled, from this program to itself.
+#: Column giving, instead of a JSON text, a record FHIR made from a Bundle (one patient's
+#: resources, one response) that JSON cannot carry: on the driver for a file read there
+#: (``screener.spark.json_documents``), on the executors for a Bundle on a line of JSON Lines
+#: (``screener.spark.bundles``). Pickled, from this program to itself.
 RECORD: Final = "__mgk_record"
 
 

@@ -120,6 +120,7 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     from screener.errors import InputError
     from screener.spark import POSITION, screen_dataframe
     from screener.spark.bulk_data import screen_bulk_data, split_bulk_data
+    from screener.spark.bundles import expand_bundles
     from screener.spark.inputs import read_cohort
 
     total = sum(file.size or 0 for file in files)
@@ -143,6 +144,8 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         if json_column is not None:  # FHIR bulk data is gathered per patient, from every file
             cohort, bulk = split_bulk_data(cohort, json_column, file.path, number, POSITION)
             bulk_data.append(bulk)
+        if file.fmt == "jsonl" and json_column is not None:  # a Bundle on a line: a row per record (a file read on the driver has them)
+            cohort = expand_bundles(cohort, json_column)
         cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
         results.append(
             screen_dataframe(

@@ -11,7 +11,7 @@ Each reader returns a DataFrame for ``screen_dataframe`` with a position per rec
 matches batch mode's: the record's number in a JSON Lines or Parquet file, and its row number
 in a sheet (the header being row 1). JSON Lines are read as text and parsed on the executors by
 batch mode's own decoder, so a broken line gets the same message (with its line number) and
-costs that line only. A local JSON file that batch mode does not read as JSON Lines (one array of
+costs that line only. A Bundle on a line gives a row per record (``screener.spark.bundles``). A local JSON file that batch mode does not read as JSON Lines (one array of
 records, one record over many lines) is read on the driver by batch mode's reader
 (``screener.spark.json_documents``). Sheets are read by Spark's CSV reader (all cells as text, then the same cell
 rules as batch mode); a sheet whose cells hold line breaks is read as one partition and then

@@ -399,7 +399,9 @@ async def _body(request: Request) -> Any:
     except JsonFault as fault:
         line = text.count("\n", 0, fault.index) + 1
         column = fault.index - text.rfind("\n", 0, fault.index)
-        return HookError(400, "invalid_request", f"the request body is not JSON (line {line}, column {column}: {fault.message})")
+        # The decoder's example field is an answers file's ("age"); a hook request's first is "hook".
+        said = fault.message.replace('("age")', '("hook")')
+        return HookError(400, "invalid_request", f"the request body is not JSON (line {line}, column {column}: {said})")
     return value
 
 
