@@ -232,7 +232,9 @@ PEOPLE: dict[str, Person] = {
     "sam_a_man_drinking_28_a_week_is_heavy_and_both_minerals_are_possible": Person(
         answers(sex="male", alcohol={"drinks_per_week": 28}), BOTH_POSSIBLE, "routine",
         risk_factors=("heavy_alcohol",), not_risk_factors=("hazardous_alcohol",),
-        advised=("alcohol_support", "check_magnesium", "check_magnesium_with_potassium", "food_sources"),
+        # heavy drinking: refeeding care and thiamine instead of the food list (third clinical review, M3)
+        advised=("alcohol_support", "check_magnesium", "check_magnesium_with_potassium", "refeeding_care"),
+        not_advised=("food_sources",),
     ),
     "alex_of_other_sex_drinking_7_5_a_week_gets_the_careful_cut_off": Person(
         answers(sex="other", alcohol={"drinks_per_week": 7.5}), NOTHING, "none",
@@ -604,8 +606,10 @@ PEOPLE: dict[str, Person] = {
         answers(age=16, red_flags_now=["seizure"]), NOTHING, "emergency", red_flags=("seizure",),
     ),
     # -- high magnesium caps only when current -----------------------------------------------------
+    # (in mg/dL: 1.2 mmol/L typed with no kidney disease or magnesium intake asks for its unit to be
+    # checked and does not cap, third clinical review U1)
     "magda_on_lasix_with_tremor_twitches_and_a_magnesium_of_1_2_this_week_is_not_likely_combined": Person(
-        answers(medications=["Lasix"], symptoms=["tremor", "muscle_twitches"], **mg(1.2)),
+        answers(medications=["Lasix"], symptoms=["tremor", "muscle_twitches"], **mg(2.92, unit="mg/dL")),
         ("unlikely", "unlikely", "possible"), "routine", rules=("magnesium_capped_by_high_result",),
         advised=("no_magnesium_self_supplement",),
     ),

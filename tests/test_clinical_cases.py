@@ -123,7 +123,9 @@ def test_man_on_furosemide_with_a_normal_potassium_result_is_not_told_more_risk_
 
 
 def test_woman_on_furosemide_with_a_current_high_magnesium_is_told_what_holds_magnesium_down(screener: Any) -> None:
-    magnesium = {"magnesium": {"value": 1.3, "unit": "mmol/L", "taken": "last_7_days"}}
+    # In mg/dL (1.32 mmol/L): a high number in mmol/L with no kidney disease or magnesium intake asks
+    # for its unit to be checked and holds nothing down (third clinical review, U1).
+    magnesium = {"magnesium": {"value": 3.2, "unit": "mg/dL", "taken": "last_7_days"}}
     result = screen(screener, {"sex": "female", "medications": [LASIX], "symptoms": ["muscle_cramps"], "labs": magnesium})
     assert levels(result) == ("unlikely", "unlikely", "possible")
     assert result.next_level_missing == [
@@ -501,7 +503,9 @@ def test_heavy_drinker_with_persistent_diarrhea_should_be_seen_soon(screener: An
     assert levels(result) == ("possible", "possible", "possible")
     assert result.urgency == "soon"
     assert {"heavy_alcohol", "persistent_diarrhea"} <= set(result.risk_factors)
-    assert {"alcohol_support", "fluids_for_gi_losses", "food_sources"} <= set(codes(result))
+    # Heavy drinking: refeeding care and thiamine instead of the food list (third clinical review, M3).
+    assert {"alcohol_support", "fluids_for_gi_losses", "refeeding_care"} <= set(codes(result))
+    assert "food_sources" not in codes(result)
 
 
 def test_heavy_drinker_with_persistent_diarrhea_and_tremor_and_cramps_is_likely_combined(screener: Any) -> None:

@@ -234,7 +234,9 @@ def test_man_45_vomiting_for_three_days_who_cannot_keep_fluids_down_gets_no_food
     }
     fluids_down = screen(screener, {**man, "vomiting": vomiting(3, per_day=6)})
     fluids_not_down = screen(screener, {**man, "vomiting": vomiting(3, per_day=6, fluids_stay_down=False)})
-    assert "food_sources" in codes(fluids_down)  # the food list still stands when fluids stay down
+    # Heavy drinking brings refeeding care and thiamine instead of the food list (third clinical
+    # review, M3); the food list with fluids staying down is the woman's case below.
+    assert "food_sources" not in codes(fluids_down) and "refeeding_care" in codes(fluids_down)
     assert "food_sources" not in codes(fluids_not_down)
     assert "fluids_for_gi_losses" in codes(fluids_not_down)
 

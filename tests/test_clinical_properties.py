@@ -355,7 +355,9 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     # A usable high magnesium result brings its follow-up (check_magnesium); a current one caps the
     # magnesium level and replaces "check magnesium with potassium" (README, Clinical basis).
     high_mg = [lab for lab in result.labs_used if lab.lab == "magnesium" and lab.used and lab.mmol_per_l > 1.05]
-    magnesium_capped = any(lab.taken == "last_7_days" for lab in high_mg)
+    # A high result that asks for its unit to be checked does not cap (third clinical review, U1).
+    unit_in_doubt = "magnesium_unit_check_high_in_mmol_per_l" in {finding.rule for finding in result.findings}
+    magnesium_capped = any(lab.taken == "last_7_days" for lab in high_mg) and not unit_in_doubt
     if magnesium_capped:
         assert mg == 0
     # With a current magnesium result (used: from the last 30 days, or undated), the test is not
@@ -369,13 +371,19 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         ((mg >= 1 or ppi_with_digoxin_or_diuretic) and not current_mg) or out_of_range_mg
     )
     # Diet tips never stand beside "seek emergency care now" or fluids that will not stay down, nor
-    # replace the refeeding advice of an eating disorder (README, departures).
+    # replace the refeeding advice of an eating disorder or of heavy drinking (README, departures).
     emergency = result.urgency == "emergency"
     eating_disorder = "eating_disorder" in (record.get("conditions") or ())
-    assert ("refeeding_care" in recommendation_codes) is eating_disorder
+    heavy_drinking = "heavy_alcohol" in result.risk_factors
+    assert ("refeeding_care" in recommendation_codes) is (eating_disorder or heavy_drinking)
     fluids_not_staying_down = (record.get("vomiting") or {}).get("cannot_keep_fluids_down") is True
     food_advice = (
-        max(mg, k) >= 1 and not magnesium_capped and not emergency and not eating_disorder and not fluids_not_staying_down
+        max(mg, k) >= 1
+        and not magnesium_capped
+        and not emergency
+        and not eating_disorder
+        and not heavy_drinking
+        and not fluids_not_staying_down
     )
     assert ("food_sources" in recommendation_codes) is food_advice
     # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was

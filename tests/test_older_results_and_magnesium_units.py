@@ -148,12 +148,14 @@ def test_man_on_furosemide_whose_us_magnesium_was_typed_in_mmol_is_warned_to_che
     [warning] = unit_warnings(result)
     assert "in mmol/L this number is high" in warning and "in mg/dL it would be normal" in warning
     assert "screen again with that unit" in warning
-    # Read as given: the high result still caps magnesium and keeps its urgency (nothing is guessed).
+    # Read as given (nothing is guessed), but a result in doubt does not cap magnesium: the levels
+    # are those of the same answers with no result (third clinical review, U1).
     assert (result.magnesium_depletion, result.potassium_depletion, result.urgency) == (
-        "unlikely",
+        "possible",
         "possible",
         "routine",
     )
+    assert "magnesium_capped_by_high_result" not in {finding.rule for finding in result.findings}
     assert result.labs_used[0].mmol_per_l == 1.9
 
 
@@ -250,4 +252,5 @@ def test_man_whose_ehr_sends_a_magnesium_coded_in_mmol_per_l_is_warned_as_well(s
     entry = screen_record_entry(Screener(screener.ruleset, as_of=date(2024, 8, 2)), bundle)
     assert entry["status"] == "screened"
     assert any(warning.startswith(UNIT_WARNING) for warning in entry["warnings"])
-    assert entry["magnesium_depletion"] == "unlikely"  # read as coded, as any answers are read as given
+    # Read as coded (the value is kept), but a result in doubt does not cap magnesium (review 3, U1).
+    assert entry["magnesium_depletion"] == "possible"
