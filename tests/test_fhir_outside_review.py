@@ -332,3 +332,35 @@ def test_an_export_folder_with_its_log_screens_its_patients_and_names_the_log_on
     assert entry["status"] == "screened" and entry["id"] == "p1"
     (folder / "log.ndjson").unlink()
     assert CliRunner().invoke(app, ["batch", str(folder), "--as-of", "2026-11-30", "-o", str(out)]).exit_code == 0
+
+
+def test_an_export_whose_server_could_not_export_everything_says_so_once_and_screens_the_rest(tmp_path: Any) -> None:
+    """A bulk-data export lists an error file of OperationOutcome lines when the server could not
+    export everything (an Observation file it failed to write): the patients' screens may then lack
+    their results, so the file is named once, with what its first outcome says, and not passed over
+    as a resource kind we do not read. The export's patients are still screened (exit 3, as for the
+    log). A single OperationOutcome given alone is named the same way, not as "an empty array"."""
+    import json
+
+    from screener.cli.main import app
+    from typer.testing import CliRunner
+
+    outcome = {"resourceType": "OperationOutcome",
+               "issue": [{"severity": "error", "code": "processing", "diagnostics": "Observation export failed: timeout"}]}
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "OperationOutcome.000.ndjson").write_text((json.dumps(outcome) + "\n") * 2, "utf-8")
+    (folder / "Patient.000.ndjson").write_text(json.dumps(patient()) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    done = CliRunner().invoke(app, ["batch", str(folder), "--as-of", "2026-11-30", "-o", str(out)])
+    assert done.exit_code == 3, done.output
+    named = [line for line in done.output.splitlines() if "OperationOutcome.000.ndjson" in line]
+    assert len(named) == 1 and "'Observation export failed: timeout'" in named[0]
+    assert "could not export everything" in named[0] and "not patient data" in named[0]
+    (entry,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert entry["status"] == "screened" and entry["id"] == "p1"
+    alone = tmp_path / "outcome.json"
+    alone.write_text(json.dumps(outcome), "utf-8")
+    said = CliRunner().invoke(app, ["validate", str(alone)])
+    assert "an OperationOutcome, a FHIR server's report of a problem" in said.output
+    assert "empty array" not in said.output

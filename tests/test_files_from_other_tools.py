@@ -62,7 +62,9 @@ def test_a_date_where_a_code_belongs_makes_its_row_invalid_naming_the_codes(tmp_
     assert dated["errors"] == [
         {
             "path": "$.labs.potassium.taken",
-            "message": "expected one of 'last_7_days', 'last_30_days', 'older', got the date 2026-01-02",
+            "message": 'a date ("2026-01-02") is not read here, since the sheet does not say the day of the screening: '
+            "write how long before the screening the sample was taken, last_7_days, last_30_days or older "
+            "(or leave it empty if not known)",
         }
     ]
     assert coded["status"] == "screened"

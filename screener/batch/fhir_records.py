@@ -10,7 +10,10 @@ patient's resources); here the stream of records read from the inputs is reshape
 - a resource of a kind we do not read (Encounter.ndjson) is passed over;
 - a bulk-data export's log (``log.ndjson``: export events, not FHIR) is named once, as a file
   that is not read (an ``UnreadableSource``: exit 3, as any other file that holds no records,
-  such as FHIR XML), and its lines are not records; the export's other files are read.
+  such as FHIR XML), and its lines are not records; the export's other files are read;
+- an OperationOutcome line in bulk data (a bulk-data export's error file: the server's word
+  that it could not export everything) is named once per file, with what the first one says, the
+  same way: a screen of the export's patients may lack what the server could not export.
 
 Positions are renumbered per source where FHIR made or took records (the third response of a
 Bundle is record 3); other sources keep theirs (a sheet's are its row numbers).
@@ -35,6 +38,21 @@ EXPORT_LOG = (
 _EXPORT_LOG_FIELDS = frozenset({"exportId", "eventId", "timestamp", "eventDetail"})
 
 
+def export_errors(outcome: dict[str, Any]) -> str:
+    """What is said, once per file, of OperationOutcome lines: a FHIR server's report of a
+    problem, such as a bulk-data export's error file (listed under ``error`` in its manifest)."""
+    issues = outcome.get("issue") if isinstance(outcome.get("issue"), list) else []
+    first = next((issue for issue in issues if isinstance(issue, dict)), {})
+    details = first.get("details") if isinstance(first.get("details"), dict) else {}
+    said = first.get("diagnostics") or details.get("text") or first.get("code") or "no details"
+    return (
+        f"an OperationOutcome, a FHIR server's report of a problem, not patient data (the first says {str(said)[:200]!r}): "
+        "not read. In a bulk-data export it is the error file: the server could not export everything, so the "
+        "export's patients are screened on what was exported and may lack what it names (ask for the export again, "
+        "or check these patients' records)"
+    )
+
+
 def is_export_log_line(value: dict[str, Any]) -> bool:
     """Whether a JSON line is an event of a bulk-data export's log: an export id and an event
     id, and only the fields such a line has (no resourceType: it is not FHIR)."""
@@ -48,7 +66,7 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
     # Sources where FHIR made or took records are renumbered; the others keep their positions
     # (a sheet's are its row numbers, which need not be consecutive).
     renumbered: set[str] = set()
-    logs: set[str] = set()  # bulk-export logs, named once each
+    logs: set[str] = set()  # bulk-export logs and error files, named once each
 
     def numbered(item: Any) -> Any:
         counts[item.source] = counts.get(item.source, 0) + 1
@@ -67,6 +85,12 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
             if item.source not in logs:
                 logs.add(item.source)
                 yield UnreadableSource(item.source, EXPORT_LOG)
+            continue
+        if kind == "OperationOutcome" and isinstance(value, dict):
+            renumbered.add(item.source)
+            if item.source not in logs:
+                logs.add(item.source)
+                yield UnreadableSource(item.source, export_errors(value))
             continue
         if kind in EHR_TYPES and isinstance(value, dict):
             renumbered.add(item.source)
