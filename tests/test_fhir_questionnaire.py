@@ -47,6 +47,36 @@ def test_the_exported_questionnaire_validates_against_the_fhir_models(context: F
     validate_resource(build_questionnaire(context, version), version)  # type: ignore[arg-type]
 
 
+#: The questions each version of the questionnaire asks, as a digest of its exported items. A form
+#: server keeps Questionnaires by version: one version must always mean the same questions.
+QUESTIONS_OF_VERSION = {"2": "790e13dcf5adadde"}
+
+
+def questions_of(items: list[dict[str, Any]]) -> list[Any]:
+    """What makes the questions: ids, wording, types, answer codes and skip logic (not the
+    medicine names of an enableWhenExpression, which grow with the vocabulary)."""
+    return [
+        [
+            item["linkId"], item.get("text"), item["type"], item.get("repeats"),
+            [(option.get("valueCoding") or option).get("code") for option in item.get("answerOption", [])],
+            item.get("enableWhen"), questions_of(item.get("item", [])),
+        ]
+        for item in items
+    ]
+
+
+def test_a_questionnaire_version_always_means_the_same_questions(r4: dict[str, Any]) -> None:
+    """When the questions change (a question, its wording, a choice, a skip rule), the version in
+    rules/questionnaire.json changes with them: bump it and pin the new digest here."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(questions_of(r4["item"]), sort_keys=True).encode()).hexdigest()[:16]
+    assert QUESTIONS_OF_VERSION.get(r4["version"]) == digest, (
+        f"the questions changed (digest {digest}) but the questionnaire's version is still {r4['version']!r}: "
+        "bump 'version' in rules/questionnaire.json and pin the new digest in QUESTIONS_OF_VERSION"
+    )
+
+
 def test_every_question_is_an_item_whose_link_id_is_its_id_in_the_questionnaire(context: FhirContext, r4: dict[str, Any]) -> None:
     questions = [entry["linkId"] for entry in r4["item"] if entry["type"] != "display"]
     assert questions == [question.id for question in context.questionnaire.items]
