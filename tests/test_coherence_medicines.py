@@ -42,7 +42,9 @@ FRANK_ON_DIGOXIN_WITH_CRAMPS_ONLY = {
 }
 
 
-def test_edith_on_digoxin_with_diarrhea_nausea_and_confusion_is_told_these_can_mean_too_much_digoxin(screener: Any) -> None:
+def test_edith_on_digoxin_with_diarrhea_nausea_and_confusion_is_told_these_can_mean_too_much_digoxin(
+    screener: Any,
+) -> None:
     result = screener.screen(EDITH_ON_DIGOXIN_WITH_DIARRHEA_NAUSEA_AND_CONFUSION)
     assert "urgent_digoxin_with_warning_sign" in rules_fired(result)
     text = text_of(result, "digoxin_check")
@@ -69,7 +71,11 @@ def test_edith_on_senna_and_bisacodyl_with_diarrhea_is_told_to_stop_the_laxative
     assert text.startswith("Stop taking laxatives")
     assert "while the diarrhea lasts" in text
     given = codes(result)
-    assert given.index("sick_day_medicines") < given.index("stop_laxatives_during_diarrhea") < given.index("fluids_for_gi_losses")
+    assert (
+        given.index("sick_day_medicines")
+        < given.index("stop_laxatives_during_diarrhea")
+        < given.index("fluids_for_gi_losses")
+    )
 
 
 def test_an_occasional_laxative_user_with_diarrhea_is_told_to_stop_too(screener: Any) -> None:
@@ -90,7 +96,9 @@ def test_a_laxative_user_without_diarrhea_is_not_told_to_stop(screener: Any) -> 
     assert "stop_laxatives_during_diarrhea" not in codes(screener.screen(answers))
 
 
-def test_a_young_woman_with_an_eating_disorder_misusing_laxatives_gets_the_eating_disorder_plan_not_a_stop_line(screener: Any) -> None:
+def test_a_young_woman_with_an_eating_disorder_misusing_laxatives_gets_the_eating_disorder_plan_not_a_stop_line(
+    screener: Any,
+) -> None:
     # Laxative misuse in an eating disorder is reduced with the clinician or eating disorder team.
     answers = {
         "age": 22,
@@ -266,7 +274,9 @@ def test_a_magnesium_result_given_only_as_above_2_is_read_as_very_high_too(scree
 
 
 def test_ron_with_kidney_disease_and_a_low_magnesium_on_a_supplement_reads_the_two_joined(screener: Any) -> None:
-    text = text_of(screener.screen(RON_WITH_KIDNEY_DISEASE_ON_MAGNESIUM_WITH_A_LOW_RESULT), "no_magnesium_self_supplement")
+    text = text_of(
+        screener.screen(RON_WITH_KIDNEY_DISEASE_ON_MAGNESIUM_WITH_A_LOW_RESULT), "no_magnesium_self_supplement"
+    )
     assert text.startswith("Your magnesium result is low, but with kidney disease")
     assert "the dose must come from your clinician" in text
     assert NO_TEST_CLAUSE not in text
@@ -287,7 +297,9 @@ def test_a_magnesium_result_older_than_a_month_still_brings_the_question_about_a
     assert NO_TEST_CLAUSE in text
 
 
-def test_with_kidney_disease_a_magnesium_supplement_and_a_normal_result_this_week_no_test_is_asked_for(screener: Any) -> None:
+def test_with_kidney_disease_a_magnesium_supplement_and_a_normal_result_this_week_no_test_is_asked_for(
+    screener: Any,
+) -> None:
     answers = dict(
         VERA_WITH_KIDNEY_DISEASE_ON_MAGNESIUM_AND_NO_RESULT,
         labs={"magnesium": {"value": 0.85, "unit": "mmol/L", "taken": "last_7_days"}},
