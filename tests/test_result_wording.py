@@ -19,6 +19,9 @@ import pytest
 BESIDE_GENERAL_ADVICE = {
     "sick_day_medicines": {"medications": ["ibuprofen"], "diarrhea": {"present": True, "days": 4}, "symptoms": []},
     "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": [], "medications": []},
+    "stop_laxatives_during_diarrhea": {
+        "age": 40, "diarrhea": {"present": True, "days": 1}, "laxative_use": "occasional", "symptoms": [], "medications": [],
+    },
     "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}, "medications": [], "symptoms": []},
     "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
     "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
@@ -30,6 +33,7 @@ BESIDE_GENERAL_ADVICE = {
 BESIDE_FEW_ANSWERS = {
     "sick_day_medicines": {"medications": ["ibuprofen"], "diarrhea": {"present": True, "days": 4}},
     "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": []},
+    "stop_laxatives_during_diarrhea": {"age": 40, "diarrhea": {"present": True, "days": 1}, "laxative_use": "occasional"},
     "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}},
     "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": []},
     "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": []},
