@@ -229,3 +229,14 @@ def test_george_without_a_result_is_still_asked_about_his_prescribed_potassium(s
     # With no current result, asking whether to check potassium and whether it should go on still fits.
     result = screen(screener, {**GEORGE, "labs": {}})
     assert "whether prescribed potassium should continue" in flat(text_of(result, "no_potassium_self_supplement"))
+
+
+def test_george_on_prescribed_potassium_with_a_high_result_asks_whether_it_should_continue(screener: Any) -> None:
+    # A high result while prescribed potassium is taken: the question about it stays, without the
+    # question whether to check potassium.
+    result = screen(screener, {**GEORGE, "labs": {"potassium": potassium(5.3)}})
+    text = flat(text_of(result, "no_potassium_self_supplement"))
+    assert "You take potassium a clinician prescribed, and your potassium result is high" in text
+    assert "ask the prescriber whether it should continue" in text
+    for question in CHECK_QUESTIONS:
+        assert question not in all_advice(result)
