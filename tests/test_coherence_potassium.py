@@ -136,7 +136,7 @@ def test_nadia_whose_potassium_is_5_7_hears_it_is_high_and_should_be_repeated_wi
     text = flat(text_of(result, "high_potassium_result"))
     assert "high (5.5 mmol/L or more)" in text and "not a depletion" in text
     assert "repeated within days" in text
-    assert "Do not stop a prescribed medicine until you have spoken to the prescriber" in text
+    assert "Do not stop a prescribed medicine before speaking to the prescriber" in text
     advice = all_advice(result)
     for question in CHECK_QUESTIONS:
         assert question not in advice
