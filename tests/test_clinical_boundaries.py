@@ -168,7 +168,7 @@ PEOPLE: dict[str, Person] = {
         answers(**k(2.95)), LOW_K_ALONE, "soon", mmol_per_l=(3.0,),
     ),
     "lena_with_potassium_5_45_rounds_up_to_5_5_and_is_seen_soon": Person(
-        answers(**k(5.45)), NOTHING, "soon", mmol_per_l=(5.5,), advised=("no_potassium_self_supplement",),
+        answers(**k(5.45)), NOTHING, "soon", mmol_per_l=(5.5,), advised=("high_potassium_result",),
     ),
     "lena_with_potassium_5_95_meq_l_rounds_up_to_6_0_and_is_urgent": Person(
         answers(**k(5.95, "mEq/L")), NOTHING, "urgent", mmol_per_l=(6.0,),
@@ -177,7 +177,7 @@ PEOPLE: dict[str, Person] = {
         answers(**k(6.45)), NOTHING, "emergency", mmol_per_l=(6.5,),
     ),
     "lena_with_an_undated_potassium_of_5_2_is_rechecked_and_warned_off_potassium": Person(
-        answers(**k(5.2, taken=None)), NOTHING, "routine", advised=("no_potassium_self_supplement",),
+        answers(**k(5.2, taken=None)), NOTHING, "routine", advised=("high_potassium_result",),
     ),
     # -- lab age against the potassium cap and the digoxin target ---------------------------------
     "frank_on_lasix_with_a_normal_potassium_from_last_month_and_no_gut_losses_is_capped": Person(
@@ -390,15 +390,15 @@ PEOPLE: dict[str, Person] = {
     # -- the most urgent reason wins, and exclusive advice ----------------------------------------
     "lars_with_magnesium_2_5_and_potassium_5_7_calls_today": Person(
         answers(**k_and_mg(5.7, 2.5)), NOTHING, "urgent",
-        advised=("no_potassium_self_supplement", "no_magnesium_self_supplement"),
+        advised=("high_potassium_result", "no_magnesium_self_supplement"),
     ),
     "lars_with_magnesium_1_2_and_potassium_5_2_is_rechecked_at_the_next_visit": Person(
         answers(**k_and_mg(5.2, 1.2)), NOTHING, "routine",
-        advised=("no_potassium_self_supplement", "no_magnesium_self_supplement"),
+        advised=("high_potassium_result", "no_magnesium_self_supplement"),
     ),
     "lars_on_lasix_with_a_potassium_of_5_3_is_warned_off_potassium_and_gets_magnesium_foods": Person(
         answers(medications=["Lasix"], **k(5.3)), MG_ONLY, "routine",
-        advised=("no_potassium_self_supplement", "food_sources", "check_magnesium"),
+        advised=("high_potassium_result", "food_sources", "check_magnesium"),
         not_advised=("check_magnesium_with_potassium",),
     ),
     "nell_on_dialysis_with_nothing_else_is_warned_off_both_supplements": Person(
@@ -475,7 +475,7 @@ PEOPLE: dict[str, Person] = {
         answers(medications=["Entresto", "NoSalt"]), NOTHING, "soon", advised=("no_potassium_self_supplement",),
     ),
     "otto_taking_potassium_by_choice_with_a_potassium_of_5_2_is_seen_soon": Person(
-        answers(supplements=["potassium"], **k(5.2)), NOTHING, "soon", advised=("no_potassium_self_supplement",),
+        answers(supplements=["potassium"], **k(5.2)), NOTHING, "soon", advised=("high_potassium_result",),
     ),
     # -- unsure answers and missing sections --------------------------------------------------------
     "una_who_gave_only_a_lab_is_not_enough_to_screen": Person(
@@ -715,7 +715,7 @@ PEOPLE: dict[str, Person] = {
     "quinn_with_five_days_of_diarrhea_weakness_and_a_potassium_of_5_3_from_last_month": Person(
         answers(diarrhea={"present": True, "days": 5, "stools_per_day": 4}, symptoms=["muscle_weakness"],
                 **k(5.3, taken="last_30_days")),
-        ("unlikely", "unlikely", "possible"), "routine", advised=("no_potassium_self_supplement",),
+        ("unlikely", "unlikely", "possible"), "routine", advised=("high_potassium_result",),
         not_rules=("potassium_capped_by_normal_result",),
     ),
     "quinn_confused_now_and_last_week_has_one_red_flag": Person(

@@ -312,8 +312,9 @@ def test_potassium_result_bands(screener: Any, value: float, taken: str | None, 
     assert levels(result) == (("possible", "possible", "likely") if low else ("unlikely", "unlikely", "unlikely"))
     assert ("check_magnesium_with_potassium" in codes(result)) is low
     assert ("potassium_capped_by_normal_result" in fired(result)) is (not low)
-    # a high result is a reason never to add potassium without a clinician
-    assert ("no_potassium_self_supplement" in codes(result)) is (value > 5.0)
+    # a high result is a reason never to add potassium without a clinician: the advice on the high
+    # result says so (coherence review H1), in place of the general caution
+    assert ("high_potassium_result" in codes(result)) is (value > 5.0)
 
 
 @pytest.mark.parametrize(
@@ -841,7 +842,8 @@ def test_potassium_intake_with_each_retention_caution(
     screener: Any, caution: dict[str, Any], prescribed_urgency: str
 ) -> None:
     alone = screen(screener, caution)
-    assert "no_potassium_self_supplement" in codes(alone)
+    # the caution, or for a high result the advice on that result, which carries it (coherence review H1)
+    assert {"no_potassium_self_supplement", "high_potassium_result"} & set(codes(alone))
     own_choice = screen(screener, {**caution, "supplements": ["potassium"]})
     assert own_choice.urgency == "soon", "own-choice potassium with any caution: see a clinician within days"
     salt_substitute = screen(screener, {**caution, "supplements": ["salt_substitute"]})
