@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.result_support import codes, text_of
+from result_support import codes, text_of
 
 WOMAN_ON_DIALYSIS_VOMITING_FOR_THREE_DAYS = {
     "age": 64,
