@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_clinical_cases import check_always_true, codes, fired, levels
 from result_support import text_of
+from test_clinical_cases import check_always_true, codes, fired, levels
 
 from screener import ScreeningResult
 from screener.errors import RulesError
