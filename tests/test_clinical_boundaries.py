@@ -95,7 +95,9 @@ PEOPLE: dict[str, Person] = {
     ),
     "omar_with_magnesium_1_21_mg_dl_rounds_up_to_0_50_low_but_not_severe": Person(
         answers(**mg(1.21, "mg/dL")), LOW_MG_ALONE, "soon",
-        mmol_per_l=(0.50,), not_rules=("severe_low_mg_lab",), advised=("check_magnesium_with_potassium",),
+        mmol_per_l=(0.50,), not_rules=("severe_low_mg_lab",),
+        # the low result's follow-up says "with potassium" itself (coherence review, M3)
+        advised=("check_magnesium",), not_advised=("check_magnesium_with_potassium",),
     ),
     "omar_with_magnesium_1_2_mg_dl_is_0_49_severely_low_and_urgent": Person(
         answers(**mg(1.2, "mg/dL")), LOW_MG_ALONE, "urgent", mmol_per_l=(0.49,), rules=("severe_low_mg_lab",),
@@ -233,8 +235,9 @@ PEOPLE: dict[str, Person] = {
         answers(sex="male", alcohol={"drinks_per_week": 28}), BOTH_POSSIBLE, "routine",
         risk_factors=("heavy_alcohol",), not_risk_factors=("hazardous_alcohol",),
         # heavy drinking: refeeding care and thiamine instead of the food list (third clinical review, M3)
-        advised=("alcohol_support", "check_magnesium", "check_magnesium_with_potassium", "refeeding_care"),
-        not_advised=("food_sources",),
+        # one line asks for a magnesium test and for it with potassium (coherence review, M3)
+        advised=("alcohol_support", "check_magnesium_with_potassium", "refeeding_care"),
+        not_advised=("food_sources", "check_magnesium"),
     ),
     "alex_of_other_sex_drinking_7_5_a_week_gets_the_careful_cut_off": Person(
         answers(sex="other", alcohol={"drinks_per_week": 7.5}), NOTHING, "none",
@@ -444,7 +447,8 @@ PEOPLE: dict[str, Person] = {
     ),
     "vera_on_nexium_and_lasix_for_years_is_told_to_check_magnesium": Person(
         answers(medications=["Nexium", "Lasix"], ppi_over_3_months="yes"), BOTH_POSSIBLE, "routine",
-        advised=("check_magnesium",),
+        # with potassium possible too, one line asks for both tests (coherence review, M3)
+        advised=("check_magnesium_with_potassium",), not_advised=("check_magnesium",),
     ),
     "zoe_on_zofran_with_a_potassium_of_3_3_calls_today_about_her_heart_rhythm": Person(
         answers(medications=["Zofran 4 mg"], **k(3.3)), LOW_K_ALONE, "urgent", advised=("qt_drug_check",),

@@ -91,7 +91,7 @@ def test_retired_teacher_on_furosemide_with_cramps_is_possible_combined(screener
     assert result.urgency == "routine"
     assert result.risk_factors == ["loop_diuretic", "older_adult"]
     assert codes(result) == [
-        "discuss_at_next_visit", "check_magnesium_with_potassium", "check_magnesium",
+        "discuss_at_next_visit", "check_magnesium_with_potassium",  # one magnesium-test line (coherence review, M3)
         "keep_taking_prescribed_medicines", "food_sources",
     ]  # fmt: skip
     assert result.next_level_missing, "a possible headline says what would make it likely"
@@ -146,7 +146,9 @@ def test_woman_with_a_low_potassium_result_and_nothing_else_needs_magnesium_chec
     result = screen(screener, {"sex": "female", "age": 45, "labs": k_lab(3.1)})
     assert levels(result) == ("possible", "possible", "likely")
     assert result.urgency == "soon"
-    assert codes(result)[:3] == ["see_clinician_soon", "check_magnesium_with_potassium", "check_magnesium"]
+    assert codes(result)[:2] == ["see_clinician_soon", "check_magnesium_with_potassium"]
+    assert "check_magnesium" not in codes(result), "one line asks for both tests (coherence review, M3)"
+    assert "magnesium blood test" in text_of(result, "check_magnesium_with_potassium")
     assert result.next_level_missing
 
 

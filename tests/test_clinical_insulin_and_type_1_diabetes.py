@@ -64,7 +64,8 @@ def test_tom_16_with_type_1_diabetes_vomiting_who_cannot_keep_fluids_down_is_at_
     advice = text_of(result, "insulin_sick_day")
     assert "Never stop taking your insulin" in advice
     assert "ketones" in advice and "diabetic ketoacidosis" in advice
-    assert "cannot keep fluids down" in advice
+    # said as met, not as "if you cannot keep fluids down" (coherence review, H8)
+    assert "fluids are not staying down: get help straight away" in advice
     assert all(number in advice for number in ("911", "999", "112"))
     assert "food_sources" not in codes(result)
 

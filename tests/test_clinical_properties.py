@@ -367,12 +367,23 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     current_mg = any(lab.lab == "magnesium" and lab.used for lab in result.labs_used)
     mg_lab_facts = {finding.rule.removesuffix("_from_bound") for finding in result.findings}
     out_of_range_mg = bool(mg_lab_facts & {"low_mg_lab", "high_mg_lab"})
+    # Neither test request stands inside an emergency, nor for a child under 12 with diarrhea or
+    # vomiting; when both a first magnesium test and "check magnesium with potassium" apply, one line
+    # (check_magnesium_with_potassium) asks for both, and a low magnesium result's follow-up says
+    # "with potassium" itself (coherence review, README).
+    emergency = result.urgency == "emergency"
+    age = record.get("age")
+    gut_losses = any((record.get(section) or {}).get("present") is True for section in ("diarrhea", "vomiting"))
+    child_with_gut_losses = isinstance(age, int) and age < 12 and gut_losses
+    refractory = record.get("low_potassium_despite_supplements") is True
+    potassium_in_question = k >= 1 or refractory
+    test_requests = not emergency and not child_with_gut_losses
+    first_magnesium_test = (mg >= 1 or ppi_with_digoxin_or_diuretic) and not current_mg
     assert ("check_magnesium" in recommendation_codes) is (
-        ((mg >= 1 or ppi_with_digoxin_or_diuretic) and not current_mg) or out_of_range_mg
+        (first_magnesium_test and test_requests and not potassium_in_question) or out_of_range_mg
     )
     # Diet tips never stand beside "seek emergency care now" or fluids that will not stay down, nor
     # replace the refeeding advice of an eating disorder or of heavy drinking (README, departures).
-    emergency = result.urgency == "emergency"
     eating_disorder = "eating_disorder" in (record.get("conditions") or ())
     heavy_drinking = "heavy_alcohol" in result.risk_factors
     assert ("refeeding_care" in recommendation_codes) is (eating_disorder or heavy_drinking)
@@ -393,8 +404,14 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     assert ("emergency_if_happening_now" in recommendation_codes) is (recent_red_flag and not emergency)
     safety_net = [r.text for r in result.recommendations if r.code == "emergency_if_happening_now"]
     assert all(("was not answered" in text) is unanswered_now and "comes back" in text for text in safety_net)
-    refractory = record.get("low_potassium_despite_supplements") is True
-    assert ("check_magnesium_with_potassium" in recommendation_codes) is ((k >= 1 or refractory) and not magnesium_capped)
+    low_mg = "low_mg_lab" in mg_lab_facts
+    assert ("check_magnesium_with_potassium" in recommendation_codes) is (
+        potassium_in_question
+        and not magnesium_capped
+        and not low_mg
+        and not child_with_gut_losses
+        and (not emergency or "low_k_lab" in mg_lab_facts)  # then it is advice for the emergency team
+    )
 
     check_labs(result, record, refractory)
     check_version_2_floors(result, record, counted, recommendation_codes, max(mg, k) >= 1)
