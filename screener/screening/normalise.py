@@ -14,7 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from screener.contract.answers import Answers
-from screener.contract.coverage import Coverage, coverage_of, few_core_answers, unanswered_sections
+from screener.contract.coverage import (
+    Coverage,
+    coverage_of,
+    few_core_answers,
+    missing_core_sections,
+    unanswered_sections,
+)
 from screener.contract.validation import Problem
 from screener.screening.medication_suggestions import Correction, not_recognised, suggested
 from screener.screening.medications import MedicationMatch
@@ -118,6 +124,11 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     asked = [section for section in out.unanswered_sections if f"unanswered.{section}" in ruleset.facts]
     if asked:
         facts["unanswered"] = dict.fromkeys(asked, True)
+    # The core sections none of whose questions was answered, as coverage counts them: the rules
+    # say "none of the usual causes" only of causes that were asked about.
+    missing = [core for core in missing_core_sections(out.unanswered_sections) if f"core_unanswered.{core}" in ruleset.facts]
+    if missing:
+        facts["core_unanswered"] = dict.fromkeys(missing, True)
     return out
 
 
