@@ -91,6 +91,35 @@ def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection
     return True
 
 
+def pregnancy_ruled_out(given: Mapping[str, Any]) -> str | None:
+    """Why "are you pregnant?" is not a question for this person, from the sex or age the answers
+    give (the questionnaire's condition, as ``applies``): "sex male", "age 70"; None when the
+    answers give neither against it. A sex or age not given rules nothing out: a file without an
+    age may still say "pregnant: yes", and that is kept."""
+    sex, age = given.get("sex"), given.get("age")
+    low, high = PREGNANCY_AGES
+    against = []
+    if sex is not None and sex not in PREGNANCY_SEXES:
+        against.append(f"sex {sex}")
+    if age is not None and not low <= age <= high:
+        against.append(f"age {age:g}")
+    return " and ".join(against) or None
+
+
+def pregnancy_not_used(given: Mapping[str, Any]) -> str | None:
+    """The warning when an answer to ``pregnant`` is given for someone it cannot apply to (the
+    answer is then not used); None when it is used, or is "no" (nothing to set aside)."""
+    said = given.get("pregnant")
+    why = pregnancy_ruled_out(given) if said is not None else None
+    if why is None:
+        return None
+    low, high = PREGNANCY_AGES
+    return (
+        f"the answer 'pregnant: {said}' was not used: the question is asked only of women and 'other' aged "
+        f"{low}-{high}, and these answers give {why}; check the answers (whose they are, and the sex and age in them)"
+    )
+
+
 def unanswered_sections(given: Mapping[str, Any], medicine_classes: Collection[str]) -> list[str]:
     """The sections with no answer at all, among those that apply, in questionnaire order."""
     unanswered = []

@@ -19,6 +19,7 @@ from screener.contract.coverage import (
     coverage_of,
     few_core_answers,
     missing_core_sections,
+    pregnancy_not_used,
     unanswered_sections,
 )
 from screener.contract.validation import Problem
@@ -90,6 +91,13 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     facts: dict[str, Any] = {}
     out = Normalised(facts)
     given = answers.model_dump(exclude_none=True)
+    # An answer to "are you pregnant?" from someone the question is not asked of (a man, a woman
+    # of 70) is set aside, with a warning naming it, as the questionnaire and the FHIR reader do.
+    set_aside = pregnancy_not_used(given)
+    if set_aside is not None:
+        del given["pregnant"]
+        if answers.pregnant != "no":
+            out.warnings.append(set_aside)
 
     for name in ("age", "sex", "pregnant", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
                  "low_potassium_despite_supplements"):
