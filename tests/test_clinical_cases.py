@@ -147,7 +147,8 @@ def test_woman_with_a_low_potassium_result_and_nothing_else_needs_magnesium_chec
     result = screen(screener, {"sex": "female", "age": 45, "labs": k_lab(3.1)})
     assert levels(result) == ("possible", "possible", "likely")
     assert result.urgency == "soon"
-    assert codes(result)[:3] == ["see_clinician_soon", "check_magnesium_with_potassium", "check_magnesium"]
+    # "not enough answers" straight after the how-soon line (coherence review H7)
+    assert codes(result)[:4] == ["see_clinician_soon", "answer_more_questions", "check_magnesium_with_potassium", "check_magnesium"]
     assert result.next_level_missing
 
 
@@ -163,7 +164,7 @@ def test_patient_whose_potassium_stays_low_despite_replacement_is_likely_combine
     result = screen(screener, {"low_potassium_despite_supplements": True, "supplements": ["potassium_prescribed"]})
     assert levels(result) == ("likely", "likely", "likely")
     assert result.urgency == "soon"
-    assert codes(result)[:2] == ["see_clinician_soon", "check_magnesium_with_potassium"]
+    assert codes(result)[:3] == ["see_clinician_soon", "answer_more_questions", "check_magnesium_with_potassium"]
 
 
 def test_refractory_low_potassium_is_not_capped_by_a_normal_result(screener: Any) -> None:
