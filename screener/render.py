@@ -29,6 +29,7 @@ from screener.contract.coverage import in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 from screener.errors import terminal_safe
 from screener.headline import COMBINED, Headline, core_words
+from screener.screening.findings import evidence_value
 
 if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
@@ -143,7 +144,7 @@ def render_result(
             page.add(f"! {warning}", indent=2, hang=2)
     _recommendations(page, result.recommendations)
     if show_findings and result.findings:
-        _findings(page, result.findings)
+        _findings(page, result.findings, result.labs_used)
     if result.next_level_missing:
         page.add()
         page.add("What would change the headline", "bold")
@@ -352,7 +353,7 @@ def _recommendations(page: Page, recommendations: Sequence[object], *, spaced: b
         page.add(f"{label} {recommendation.text}", indent=2, hang=digits + 2)  # type: ignore[attr-defined]
 
 
-def _findings(page: Page, findings: Sequence[Finding]) -> None:
+def _findings(page: Page, findings: Sequence[Finding], labs_used: Sequence[object] = ()) -> None:
     page.add()
     page.add("Why (rules that fired, red flags first)", "bold")
     folded = same_sign_given_now(findings)
@@ -365,14 +366,6 @@ def _findings(page: Page, findings: Sequence[Finding]) -> None:
             title += f" (also in the past two weeks [{also_recent[finding.rule]}]: the sign now is what counts)"
         page.add(title, "bold red" if finding.red_flag else "", indent=2, hang=2, emphasis={f"[{finding.rule}]": "dim"})
         if finding.evidence:
-            given = "; ".join(f"{e.label}: {_value(e.value)}" for e in finding.evidence)
+            given = "; ".join(f"{e.label}: {evidence_value(e.fact, e.value, labs_used)}" for e in finding.evidence)
             page.add(f"because: {given}", "dim", indent=6, hang=2)
         page.add(finding.explanation or "", indent=6)  # a single result is always full
-
-
-def _value(value: object) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value).replace("_", " ")

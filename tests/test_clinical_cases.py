@@ -55,7 +55,8 @@ def check_always_true(result: ScreeningResult) -> None:
         urgency_code = "answer_the_core_questions"  # nor for one with one or two (README departures)
     recommendation_codes = codes(result)
     assert urgency_code in recommendation_codes
-    if result.urgency != "none":
+    if result.urgency != "none" or urgency_code != "general_advice":
+        # the how-soon advice comes first; "not enough answers" too, when there is no how-soon line
         assert recommendation_codes[0] == urgency_code, "the how-soon advice comes first"
     else:
         assert recommendation_codes[-1] == urgency_code
@@ -146,7 +147,8 @@ def test_woman_with_a_low_potassium_result_and_nothing_else_needs_magnesium_chec
     result = screen(screener, {"sex": "female", "age": 45, "labs": k_lab(3.1)})
     assert levels(result) == ("possible", "possible", "likely")
     assert result.urgency == "soon"
-    assert codes(result)[:2] == ["see_clinician_soon", "check_magnesium_with_potassium"]
+    # "not enough answers" straight after the how-soon line (coherence review H7)
+    assert codes(result)[:3] == ["see_clinician_soon", "answer_more_questions", "check_magnesium_with_potassium"]
     assert "check_magnesium" not in codes(result), "one line asks for both tests (coherence review, M3)"
     assert "magnesium blood test" in text_of(result, "check_magnesium_with_potassium")
     assert result.next_level_missing
@@ -164,7 +166,7 @@ def test_patient_whose_potassium_stays_low_despite_replacement_is_likely_combine
     result = screen(screener, {"low_potassium_despite_supplements": True, "supplements": ["potassium_prescribed"]})
     assert levels(result) == ("likely", "likely", "likely")
     assert result.urgency == "soon"
-    assert codes(result)[:2] == ["see_clinician_soon", "check_magnesium_with_potassium"]
+    assert codes(result)[:3] == ["see_clinician_soon", "answer_more_questions", "check_magnesium_with_potassium"]
 
 
 def test_refractory_low_potassium_is_not_capped_by_a_normal_result(screener: Any) -> None:
@@ -211,7 +213,7 @@ def test_patient_on_dyazide_counts_the_thiazide_for_magnesium_only(screener: Any
     assert result.urgency == "none"
     # triamterene is a potassium-retention caution; caution advice still appears with urgency none
     # (and, with only the medicines answered, the advice on few answers in place of the general one)
-    assert codes(result) == ["keep_taking_prescribed_medicines", "no_potassium_self_supplement", "answer_the_core_questions"]
+    assert codes(result) == ["answer_the_core_questions", "keep_taking_prescribed_medicines", "no_potassium_self_supplement"]
 
 
 def test_patient_on_dyazide_with_cramps_has_possible_magnesium_depletion_only(screener: Any) -> None:

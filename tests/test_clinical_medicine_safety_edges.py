@@ -158,7 +158,7 @@ def test_woman_with_kidney_disease_on_prescribed_potassium_is_asked_whether_it_s
         "symptoms": ["muscle_weakness"],
     })
     advice = texts(result)["no_potassium_self_supplement"]
-    assert "whether prescribed potassium should continue" in advice
+    assert "whether any potassium you take should continue" in advice
     assert "stop" not in advice.replace("Do not stop a prescribed medicine on your own", "")
 
 

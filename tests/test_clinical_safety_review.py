@@ -78,7 +78,7 @@ def test_two_rows_of_a_clinic_spreadsheet_differ_only_in_the_empty_now_cell_and_
     }
     net = {entry["id"]: entry["recommendations"][1]["text"] for entry in entries}
     assert net["ann"].startswith("Whether anything is happening right now was not answered.")
-    assert net["bob"].startswith("If the chest pain, fainting, seizure, trouble breathing, severe weakness or confusion")
+    assert net["bob"].startswith("If the chest pain you had in the past two weeks comes back")  # only hers (coherence M1)
 
 
 def test_woman_who_fainted_last_week_and_said_nothing_is_happening_now_is_told_to_call_if_it_comes_back(

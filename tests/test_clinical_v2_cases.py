@@ -33,7 +33,8 @@ def test_nurse_with_a_low_potassium_result_reads_that_about_4_in_10_also_have_lo
     explanations = " ".join(finding.explanation for finding in result.findings)
     assert "about 4 in 10" in explanations
     assert "more than half" not in explanations
-    assert codes(result)[:2] == ["see_clinician_soon", "check_magnesium_with_potassium"]  # one line (coherence review, M3)
+    # "not enough answers" straight after the how-soon line (coherence review H7); one magnesium line (M3)
+    assert codes(result)[:3] == ["see_clinician_soon", "answer_more_questions", "check_magnesium_with_potassium"]
 
 
 # -- 2. a loop and a thiazide together ----------------------------------------------------------
@@ -321,6 +322,8 @@ def test_woman_with_high_blood_pressure_and_low_potassium_on_no_water_pill_is_as
             "sex": "female",
             "conditions": ["high_blood_pressure"],
             "medications": ["amlodipine 10 mg"],
+            "diarrhea": {"present": False},
+            "vomiting": {"present": False},
             "labs": {"potassium": lab(3.2)},
         },
     )
@@ -338,6 +341,8 @@ def test_man_with_high_blood_pressure_on_hydrochlorothiazide_and_a_potassium_of_
             "age": 52,
             "conditions": ["high_blood_pressure"],
             "medications": ["HCTZ 25 mg"],
+            "diarrhea": {"present": False},
+            "vomiting": {"present": False},
             "labs": {"potassium": lab(2.8)},
         },
     )
@@ -355,6 +360,9 @@ def test_young_man_with_low_potassium_and_low_magnesium_and_no_cause_is_asked_ab
             "sex": "male",
             "medications": [],
             "alcohol": {"drinks_per_week": 2},
+            "diarrhea": {"present": False},
+            "vomiting": {"present": False},
+            "laxative_use": "none",
             "labs": {"potassium": lab(3.1), "magnesium": lab(0.55)},
         },
     )

@@ -525,9 +525,13 @@ HBP = {"conditions": ["high_blood_pressure"]}
     ],
 )
 def test_ask_about_aldosteronism(screener: Any, answers: dict[str, Any], asked: bool) -> None:
+    # The medicines and the gut losses answered: unasked, no cause is ruled out (coherence review H7).
+    answers = {**CAUSES_ASKED, **answers}
     assert ("ask_about_aldosteronism" in codes(screen(screener, answers))) is asked
 
 
+#: Medicines and gut losses answered "none": the advice that says "no usual cause" needs them asked.
+CAUSES_ASKED: dict[str, Any] = {"medications": [], "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none"}
 LOW_K_AND_MG = {"potassium": lab(3.2), "magnesium": lab(0.6)}
 USUAL_CAUSES = [
     pytest.param({"medications": [LASIX]}, id="a loop diuretic"),
@@ -574,6 +578,8 @@ def test_low_potassium_and_magnesium_with_a_usual_cause_does_not_point_to_the_ki
     ],
 )  # fmt: skip
 def test_ask_about_kidney_salt_wasting(screener: Any, answers: dict[str, Any], asked: bool) -> None:
+    # The medicines and the gut losses answered: unasked, no cause is ruled out (coherence review H7).
+    answers = {**CAUSES_ASKED, **answers}
     assert ("ask_about_kidney_salt_wasting" in codes(screen(screener, answers))) is asked
 
 

@@ -116,6 +116,10 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
         "discuss_at_next_visit",
         "high_potassium_result",  # not in the spec: a high potassium result named by its band (README, coherence review)
+        # "not enough answers" right after the how-soon lines: what follows rests on few answers
+        # (coherence review H7)
+        "answer_more_questions",
+        "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
         "child_dehydration_signs",  # not in the spec: children (README departures)
         "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
@@ -135,12 +139,11 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
         "fluids_for_gi_losses", "food_sources",
-        "ask_about_aldosteronism", "ask_about_kidney_salt_wasting", "answer_more_questions",
-        "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
+        "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
         "check_medicine_names",  # not in the spec: a medicine not read may lower Mg or K (README departures)
         "general_advice",
     )  # fmt: skip
-    # answer_more_questions (contract v2) takes the place of general_advice, last. The emergency
+    # answer_more_questions (contract v2) takes the place of general_advice, first after the how-soon line. The emergency
     # safety net for a red flag of the past two weeks (not in the spec) follows "contact a
     # clinician today", the advice it always comes with: red flags come first.
 

@@ -11,6 +11,7 @@ too, so that the advice and the headline never disagree about it.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from screener.contract.answers import SECTIONS
@@ -90,6 +91,35 @@ def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection
     return True
 
 
+def pregnancy_ruled_out(given: Mapping[str, Any]) -> str | None:
+    """Why "are you pregnant?" is not a question for this person, from the sex or age the answers
+    give (the questionnaire's condition, as ``applies``): "sex male", "age 70"; None when the
+    answers give neither against it. A sex or age not given rules nothing out: a file without an
+    age may still say "pregnant: yes", and that is kept."""
+    sex, age = given.get("sex"), given.get("age")
+    low, high = PREGNANCY_AGES
+    against = []
+    if sex is not None and sex not in PREGNANCY_SEXES:
+        against.append(f"sex {sex}")
+    if age is not None and not low <= age <= high:
+        against.append(f"age {age:g}")
+    return " and ".join(against) or None
+
+
+def pregnancy_not_used(given: Mapping[str, Any]) -> str | None:
+    """The warning when an answer to ``pregnant`` is given for someone it cannot apply to (the
+    answer is then not used); None when it is used, or is "no" (nothing to set aside)."""
+    said = given.get("pregnant")
+    why = pregnancy_ruled_out(given) if said is not None else None
+    if why is None:
+        return None
+    low, high = PREGNANCY_AGES
+    return (
+        f"the answer 'pregnant: {said}' was not used: the question is asked only of women and 'other' aged "
+        f"{low}-{high}, and these answers give {why}; check the answers (whose they are, and the sex and age in them)"
+    )
+
+
 def unanswered_sections(given: Mapping[str, Any], medicine_classes: Collection[str]) -> list[str]:
     """The sections with no answer at all, among those that apply, in questionnaire order."""
     unanswered = []
@@ -143,24 +173,79 @@ def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) 
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-#: The slots a recommendation text may hold, each filled per person from the sections left
-#: unanswered: ``{core_sections_not_answered}``, the core sections not answered (in words), so that
-#: the advice on few answers says what was not asked about. The one list of slots: the rule folder
-#: loader refuses a text with any other (``screener.screening.ruleset``).
-RECOMMENDATION_SLOTS: Mapping[str, Callable[[Iterable[str]], str]] = {
-    "core_sections_not_answered": lambda unanswered: in_words(missing_core_sections(unanswered), CORE_SECTION_WORDS),
+@dataclass(frozen=True)
+class SlotValues:
+    """What the slots of one person's recommendation text are filled from."""
+
+    unanswered: tuple[str, ...] = ()
+    """The sections left unanswered (``unanswered_sections``)."""
+    grounds: tuple[tuple[str, str], ...] = ()
+    """The person's own answers the recommending rule rests on, as (fact, words) in reading
+    order: each fact of its evidence that holds (a fact the rules derived stands for the answers
+    it was derived from), in words: a medicine class as the person's own medicine names, any
+    other fact as its label in the fact catalogue."""
+
+
+def listed(items: Iterable[str], joiner: str = "and") -> str:
+    """Words as a list a person reads: "a", "a and b", "a, b and c" (or with "or")."""
+    names = list(dict.fromkeys(items))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+
+
+#: The fact group of the symptoms of the past two weeks (``symptoms.<code>``).
+SYMPTOM_FACTS = "symptoms."
+
+
+def _red_flags_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith(SYMPTOM_FACTS)]
+    return listed(given, "or") or "warning sign"
+
+
+def _reasons_given(values: SlotValues) -> str:
+    return listed(words for _, words in values.grounds) or "these answers"
+
+
+#: The slots a recommendation text may hold, each filled per person, so that advice names what
+#: this person said and nothing they did not:
+#:
+#: - ``{core_sections_not_answered}``: the core sections not answered (in words), so that the
+#:   advice on few answers says what was not asked about;
+#: - ``{red_flags_given}``: the symptoms of the past two weeks the recommending rule fired on
+#:   ("fainting or confusion (muddled thinking)"), for a safety net that names only the person's own;
+#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K").
+#:
+#: Which answers count is the rule's (its condition, in the rule files), not code here. The one
+#: list of slots: the rule folder loader refuses a text with any other (``screener.screening.ruleset``).
+RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
+    "core_sections_not_answered": lambda values: in_words(missing_core_sections(values.unanswered), CORE_SECTION_WORDS),
+    "red_flags_given": _red_flags_given,
+    "reasons_given": _reasons_given,
 }
 
+#: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
+SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "reasons_given"})
 
-def with_sections_not_answered(text: str, unanswered: Iterable[str]) -> str:
+
+def needs_grounds(text: str) -> bool:
+    """Whether a recommendation text holds a slot filled from the recommending rule's grounds."""
+    return "{" in text and any(f"{{{slot}}}" in text for slot in SLOTS_FROM_GROUNDS)
+
+
+def with_slots_filled(text: str, values: SlotValues) -> str:
     """A recommendation text with its slots (``RECOMMENDATION_SLOTS``), if any, filled in."""
     if "{" not in text:
         return text
-    unanswered = tuple(unanswered)
     for slot, fill in RECOMMENDATION_SLOTS.items():
         if f"{{{slot}}}" in text:
-            text = text.replace(f"{{{slot}}}", fill(unanswered))
+            text = text.replace(f"{{{slot}}}", fill(values))
     return text
+
+
+def with_sections_not_answered(text: str, unanswered: Iterable[str]) -> str:
+    """A recommendation text with its slots filled from the sections left unanswered alone."""
+    return with_slots_filled(text, SlotValues(tuple(unanswered)))
 
 
 def is_answered(value: Any) -> bool:

@@ -160,7 +160,7 @@ def person_view(
     urgency = str(result.get("urgency", ""))
     red_flag_codes = tuple(_strings(result.get("red_flags")))
     coverage = result.get("coverage")
-    findings = _findings(_mappings(result.get("findings")), step_labels or {}, words)
+    findings = _findings(_mappings(result.get("findings")), step_labels or {}, words, _mappings(result.get("labs_used")))
     above_both, urgency_reasons = _setting(result, findings["finding_groups"], raises or {})
     return PersonView(
         id=str(result.get("id", "")),
@@ -227,7 +227,9 @@ def _named(result: Mapping[str, Any], answers: Mapping[str, Any] | None) -> bool
     return given not in ("", str(result.get("position", 1)))
 
 
-def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str], words: Words) -> dict[str, Any]:
+def _findings(
+    items: list[Mapping[str, Any]], step_labels: Mapping[str, str], words: Words, labs_used: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
     """Findings grouped by step in the result's order (red flags first), each source numbered
     once, each mechanism told once."""
     sources: dict[str, int] = {}
@@ -248,7 +250,7 @@ def _findings(items: list[Mapping[str, Any]], step_labels: Mapping[str, str], wo
                 explanation=str(item.get("explanation", "")),
                 mechanism="" if mechanism in mechanisms else mechanism,
                 evidence=tuple(
-                    Evidence(sentence(str(e.get("label", ""))), words.measured(str(e.get("fact", "")), e.get("value")))
+                    Evidence(sentence(str(e.get("label", ""))), words.measured(str(e.get("fact", "")), e.get("value"), labs_used))
                     for e in _mappings(item.get("evidence"))
                 ),
                 sources=tuple(cited),

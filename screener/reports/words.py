@@ -7,10 +7,11 @@ the rule titles, in that order, and only as a last resort written with spaces fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from screener.screening.findings import evidence_value
 from screener.teaching.words import words as plain  # a value as a person reads it: yes/no, no ".0"
 
 __all__ = ["Words", "answer_rows", "plain", "sentence"]
@@ -114,9 +115,12 @@ class Words:
     def drug_class(self, code: str) -> str:
         return self.class_words.get(code) or plain(code)
 
-    def measured(self, fact: str, value: Any) -> str:
+    def measured(self, fact: str, value: Any, labs_used: Iterable[Any] = ()) -> str:
         """A fact's value as evidence shows it: a number with the fact catalogue's unit
-        ("2.4 mmol/L", "80 years"), unless the fact's label already names it ("days of diarrhea: 10")."""
+        ("2.4 mmol/L", "80 years"), unless the fact's label already names it ("days of diarrhea: 10");
+        a lab result as every door shows it (``evidence_value``: "0.49 mmol/L (1.2 mg/dL as given)")."""
+        if fact.startswith("labs."):
+            return evidence_value(fact, value, labs_used)
         unit = self.fact_units.get(fact, "")
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not number or not unit or unit.split()[0].lower() in self.fact_labels.get(fact, "").lower().split():

@@ -13,7 +13,8 @@ entry would have it, from rules with that SHA-256.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
 from screener.errors import InputError
@@ -160,3 +161,33 @@ def _evidence_words(ruleset: Ruleset, code: str) -> str:
         if fact is not None:
             return fact.label.split(": ", 1)[-1] if "." in name else fact.label
     return code.replace("_", " ")
+
+
+#: A lab fact of the evidence: the value in mmol/L, or a bound given instead of it.
+_LAB_FACT = re.compile(r"labs\.(?P<lab>\w+)\.(?:(?P<side>below|above)_)?mmol_per_l")
+
+
+def evidence_value(fact: str, value: Any, labs_used: Iterable[Any] = (), unit: str | None = None) -> str:
+    """A fact's value as a finding's evidence shows it, the same at every door (terminal, report,
+    web page): yes/no, words without underscores, a number with its unit. A lab result shows its
+    unit, and the number as given when it was given in another unit ("0.49 mmol/L (1.2 mg/dL as
+    given)"); a bound shows its side ("below 0.5 mmol/L"). ``labs_used``: the result's
+    ``labs_used`` (models or plain dicts); ``unit``: the fact catalogue's unit for other facts."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    lab = _LAB_FACT.fullmatch(fact) if number else None
+    if lab is None:
+        shown = str(value).replace("_", " ")
+        return f"{shown} {unit}" if number and unit else shown
+    side = lab["side"]
+    shown = f"{side + ' ' if side else ''}{value:g} mmol/L"
+    for used in labs_used:
+        item = used if isinstance(used, Mapping) else vars(used)
+        given = item.get(side or "value")
+        given_unit = str(item.get("unit") or "")
+        if item.get("lab") == lab["lab"] and isinstance(given, (int, float)) and given_unit.lower() != "mmol/l":
+            return f"{shown} ({given:g} {given_unit} as given)"
+    return shown

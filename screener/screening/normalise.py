@@ -14,7 +14,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from screener.contract.answers import Answers
-from screener.contract.coverage import Coverage, coverage_of, few_core_answers, unanswered_sections
+from screener.contract.coverage import (
+    Coverage,
+    coverage_of,
+    few_core_answers,
+    missing_core_sections,
+    pregnancy_not_used,
+    unanswered_sections,
+)
 from screener.contract.validation import Problem
 from screener.screening.medication_suggestions import Correction, not_recognised, suggested
 from screener.screening.medications import MedicationMatch
@@ -84,6 +91,13 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     facts: dict[str, Any] = {}
     out = Normalised(facts)
     given = answers.model_dump(exclude_none=True)
+    # An answer to "are you pregnant?" from someone the question is not asked of (a man, a woman
+    # of 70) is set aside, with a warning naming it, as the questionnaire and the FHIR reader do.
+    set_aside = pregnancy_not_used(given)
+    if set_aside is not None:
+        del given["pregnant"]
+        if answers.pregnant != "no":
+            out.warnings.append(set_aside)
 
     for name in ("age", "sex", "pregnant", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
                  "low_potassium_despite_supplements"):
@@ -118,6 +132,11 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     asked = [section for section in out.unanswered_sections if f"unanswered.{section}" in ruleset.facts]
     if asked:
         facts["unanswered"] = dict.fromkeys(asked, True)
+    # The core sections none of whose questions was answered, as coverage counts them: the rules
+    # say "none of the usual causes" only of causes that were asked about.
+    missing = [core for core in missing_core_sections(out.unanswered_sections) if f"core_unanswered.{core}" in ruleset.facts]
+    if missing:
+        facts["core_unanswered"] = dict.fromkeys(missing, True)
     return out
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.contract.answers import RED_FLAG_NOW_CODES, Answers
-from screener.contract.coverage import with_sections_not_answered
+from screener.contract.coverage import SlotValues, needs_grounds, with_slots_filled
 from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
@@ -62,6 +62,8 @@ class _Conclusions:
     # (the rank of the rule raising it, red flag): a result lists each code once, in rule order
     red_flags: list[tuple[int, str]] = field(default_factory=list)
     recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
+    recommended_by: dict[str, str] = field(default_factory=dict)  # code -> the rule whose text key won
+    fired_rules: set[str] = field(default_factory=set)  # every rule that fired (for a text's slots)
     warnings: list[str] = field(default_factory=list)
     fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
     caps: list[str] = field(default_factory=list)  # the rules that capped a level, as they fired
@@ -131,6 +133,10 @@ class Screener:
         self._recommendation_rank = {code: rank for rank, code in enumerate(ruleset.recommendation_order)}
         self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._next_level = NextLevel(ruleset)
+        self._asserted_by: dict[str, list[str]] = {}  # a derived fact -> the rules asserting it
+        for rule in ruleset.rules:
+            for name in rule.then.get("assert", ()):
+                self._asserted_by.setdefault(name, []).append(rule.id)
 
     # -- validation ---------------------------------------------------------------------------
     def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
@@ -274,8 +280,9 @@ class Screener:
     def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
         ranks = self._ranks
         effects = [self._effects[rule_id] for rule_id in fired]
+        conclusions.fired_rules.update(fired)
         capped = False
-        for effect in effects:
+        for rule_id, effect in zip(fired, effects, strict=True):
             for name in effect.asserts:
                 facts[name] = True
             if effect.evidence is not None:
@@ -290,6 +297,7 @@ class Screener:
                 # A variant (e.g. food advice with a potassium caution) wins over the plain text.
                 if variant or code not in conclusions.recommendations:
                     conclusions.recommendations[code] = key
+                    conclusions.recommended_by[code] = rule_id
             if effect.warn is not None and effect.warn not in conclusions.warnings:
                 conclusions.warnings.append(effect.warn)
             capped = capped or bool(effect.caps)
@@ -360,14 +368,59 @@ class Screener:
             coverage=normalised.coverage,
             warnings=normalised.warnings + conclusions.warnings,
             recommendations=[
-                {"code": code, "text": with_sections_not_answered(
-                    ruleset.recommendation_texts[conclusions.recommendations[code]], normalised.unanswered_sections)}
+                {"code": code, "text": self._text(code, normalised, facts, conclusions)}
                 for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
             ],
             ruleset=dict(self._ruleset_info),
             disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice}",
         )
         return entry
+
+    def _text(self, code: str, normalised: Normalised, facts: Mapping[str, Any], conclusions: _Conclusions) -> str:
+        """One recommendation's text for this person, its slots (if any) filled in."""
+        text = self.ruleset.recommendation_texts[conclusions.recommendations[code]]
+        if "{" not in text:
+            return text
+        grounds: tuple[tuple[str, str], ...] = ()
+        if needs_grounds(text):
+            grounds = tuple(self._grounds(conclusions.recommended_by[code], normalised, facts, conclusions.fired_rules))
+        return with_slots_filled(text, SlotValues(tuple(normalised.unanswered_sections), grounds))
+
+    def _grounds(
+        self, rule_id: str, normalised: Normalised, facts: Mapping[str, Any], fired: set[str], seen: set[str] | None = None
+    ) -> list[tuple[str, str]]:
+        """The person's own answers a rule that fired rests on, as (fact, words), in reading order:
+        each fact of its evidence that holds (true); a fact asserted by rules stands for the grounds
+        of those of them that fired (or for its own label, when they rest on no true fact: "age 65
+        or over" for an age). Facts only accumulate from step to step, so the final facts read each
+        rule's evidence as its own step did."""
+        seen = set() if seen is None else seen
+        grounds: list[tuple[str, str]] = []
+        for item in self.findings.reading[rule_id](facts):
+            fact = item["fact"]
+            if item["value"] is not True or fact in seen:
+                continue
+            seen.add(fact)
+            asserted_by = [other for other in self._asserted_by.get(fact, ()) if other in fired]
+            if asserted_by and any(item["value"] is True for other in asserted_by for item in self.findings.reading[other](facts)):
+                # Its own grounds stand for it (those listed already are not listed again).
+                grounds += [pair for other in asserted_by for pair in self._grounds(other, normalised, facts, fired, seen)]
+            else:
+                grounds.append((fact, self._fact_words(fact, normalised)))
+        return grounds
+
+    def _fact_words(self, fact: str, normalised: Normalised) -> str:
+        """A fact in a person's words: a medicine class as their own medicine names."""
+        group, _, drug_class = fact.partition(".")
+        if group == "medication_class":
+            names = [
+                drug.matched_text for match in normalised.medications if match.counted for drug in match.drugs
+                if drug.drug_class == drug_class
+            ]
+            if names:
+                return " and ".join(dict.fromkeys(names))
+        known = self.ruleset.facts[fact]
+        return known.code_label or known.label
 
     def _findings(self, fired: dict[str, Evidence], detail: Detail) -> list[dict[str, Any]]:
         if detail == "none" or not fired:

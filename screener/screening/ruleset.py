@@ -41,6 +41,9 @@ class Fact:
     near_miss_of: frozenset[str] = frozenset()
     """For an answers fact set when a medicine name matched nothing but a name offered for it
     ("did you mean ...?") is of one of these classes; empty for any other fact."""
+    code_label: str = ""
+    """For one code of a group ("symptoms.fainting"), the code's own words ("fainting"), without
+    the group's label that ``label`` begins with; empty for any other fact."""
 
 
 @dataclass(frozen=True)
@@ -332,7 +335,7 @@ def _fact_catalogue(
         facts[name] = Fact(name, spec["label"], spec["type"], spec.get("unit"), values, near_miss_of=near_miss_of)
     for group, spec in data["flags"].items():
         for code, code_label in spec["codes"].items():
-            facts[f"{group}.{code}"] = Fact(f"{group}.{code}", f"{spec['label']}: {code_label}", "boolean")
+            facts[f"{group}.{code}"] = Fact(f"{group}.{code}", f"{spec['label']}: {code_label}", "boolean", code_label=code_label)
     for drug_class in sorted(vocabulary.class_names):
         name = f"medication_class.{drug_class}"
         words = vocabulary.class_labels.get(drug_class, f"medicine of class {drug_class.replace('_', ' ')}")
