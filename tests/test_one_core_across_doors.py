@@ -105,7 +105,9 @@ def test_a_patient_view_of_the_persona_s_ehr_record_gives_the_card_of_their_answ
     [card] = response.json()["cards"]
     writer = CardWriter(fhir_context(screener.ruleset), screener.ruleset, Words.from_rules(screener.ruleset, Questionnaire.load(None)))
     call = HookCall(services(writer.context)["patient-view"], "instance", persona, {})
-    [expected] = writer.cards(call, Record(persona), Screened(answers, screener.screen_entry(answers)))
+    # The keys the EHR had nothing for are sent as null (CDS Hooks 2.0), and the card says so.
+    record = Record(persona, no_data=[key for key in call.service.prefetch if prefetch.get(key) is None])
+    [expected] = writer.cards(call, record, Screened(answers, screener.screen_entry(answers)))
     assert without_uuids(card) == without_uuids(expected)
 
 
