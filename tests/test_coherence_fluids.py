@@ -242,3 +242,14 @@ def test_a_four_year_old_with_gastroenteritis_gets_the_child_advice_without_adul
 def test_a_teenager_with_gastroenteritis_still_gets_the_adult_fluids_advice(screener: Any) -> None:
     answers = _with(FOUR_YEAR_OLD_WITH_DIARRHEA_AND_VOMITING, age=14)
     assert "fluids_for_gi_losses" in codes(screener.screen(answers))
+
+
+def test_a_young_child_who_cannot_keep_fluids_down_is_given_no_food_list(screener: Any) -> None:
+    """The adult food lists were already withheld when fluids will not stay down; the under-5
+    versions (no whole nuts) were not. Found by the property that refeeding care and a food list
+    never come together (a heavy drinker aged 0 in a generated record)."""
+    four_year_old = {**FOUR_YEAR_OLD_WITH_DIARRHEA_AND_VOMITING, "vomiting": {**FOUR_YEAR_OLD_WITH_DIARRHEA_AND_VOMITING["vomiting"], "cannot_keep_fluids_down": True}}
+    result = screener.screen(four_year_old)
+    assert "child_dehydration_signs" in codes(result)
+    assert "food_sources" not in codes(result)
+    assert "food_sources" in codes(screener.screen(FOUR_YEAR_OLD_WITH_DIARRHEA_AND_VOMITING)), "fluids staying down: the child's food list"
