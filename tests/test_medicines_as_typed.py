@@ -214,3 +214,36 @@ def test_a_drug_is_named_as_written_by_its_other_name_and_by_its_generic_otherwi
     assert [drug.name for drug in vocabulary.match("albuterol").drugs] == ["albuterol"]
     assert [drug.name for drug in vocabulary.match("Ventolin").drugs] == ["albuterol"]
     assert [drug.name for drug in vocabulary.match("Lasix 40").drugs] == ["furosemide"]
+
+
+# -- a kind of medicine, not its name ----------------------------------------------------------
+
+
+def test_nurse_writing_water_tablet_for_a_woman_of_80_records_a_water_pill_of_unknown_type(screener: Any) -> None:
+    """A carer's list says "water tablet", not which one: that is no unread medicine name but a
+    yes to "do you take a water pill?", counted as a water pill of unknown type, as that answer is."""
+    result = screener.screen({"age": 80, "sex": "female", "medications": ["Water tablet 1 in the morning", "paracetamol"]})
+    assert "diuretic_unknown_type" in {finding.rule for finding in result.findings}
+    assert result.magnesium_depletion == "possible"
+    (warning,) = medicine_warnings(result)
+    assert "names no medicine, only a kind of one: read as diuretic_use 'yes'" in warning
+    assert "ask a pharmacist which it is" in warning and "not recognised" not in warning
+    assert "check_medicine_names" not in [recommendation.code for recommendation in result.recommendations]
+
+
+def test_water_tablet_beside_its_name_is_that_medicine_and_no_warning(screener: Any) -> None:
+    result = screener.screen({"age": 80, "medications": ["water tablet (furosemide) 40mg"]})
+    assert medicine_warnings(result) == []
+    assert "loop_diuretic" in {match.drug_class for entry in result.medications_recognised for match in entry.matches}
+
+
+def test_water_tablet_listed_by_someone_who_answered_no_keeps_the_answer_and_names_both(screener: Any) -> None:
+    result = screener.screen({"age": 80, "diuretic_use": "no", "medications": ["diuretics"]})
+    assert "diuretic_unknown_type" not in {finding.rule for finding in result.findings}
+    (warning,) = medicine_warnings(result)
+    assert "but the answer given is 'no': kept as given; check which is right" in warning
+
+
+def test_a_word_that_only_starts_like_water_is_still_an_unread_name(vocabulary: Vocabulary) -> None:
+    assert vocabulary.question_answered(vocabulary.match("waterfall")) is None
+    assert vocabulary.question_answered(vocabulary.match("water pills")) == ("diuretic_use", "yes")

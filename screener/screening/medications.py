@@ -157,6 +157,7 @@ class Vocabulary:
         dose_with_unit: re.Pattern[str],
         suggestions: NameSuggestions,
         label_checks: Mapping[str, tuple[str, ...]] | None = None,
+        question_words: Sequence[tuple[str, str, str]] = (),
     ) -> None:
         self.version = version
         self.class_names = class_names
@@ -169,6 +170,11 @@ class Vocabulary:
         self._suggestions = suggestions
         self._label_checks: Mapping[str, tuple[str, ...]] = label_checks or {}
         """Plain names several products share ("gaviscon", as matching keys) and their varieties."""
+        self._question_words = tuple(
+            (re.compile(rf"(?<![\w-]){re.escape(words)}s?(?![\w-])", re.IGNORECASE), question, answer)
+            for words, question, answer in question_words
+        )
+        """Words that name a kind of medicine, not one ("water tablet"), and the answer they give."""
         self._match_cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._match_uncached)
         # By the parts not recognised, not the entry: "Zoravex 20 mg" and "Zoravex 40mg daily"
         # are two entries, and one part to find the nearest names for.
@@ -206,7 +212,22 @@ class Vocabulary:
             dose_with_unit=re.compile(rf"\d+(?:[.,]\d+)*(?:{units})"),
             suggestions=NameSuggestions.from_names(compiler.suggestable),
             label_checks=compiler.label_checks,
+            question_words=[
+                (words, question, entry["answer"])
+                for question, entry in data.get("question_words", {}).items()
+                for words in entry["words"]
+            ],
         )
+
+    def question_answered(self, match: MedicationMatch) -> tuple[str, str] | None:
+        """The question (and answer) an entry names instead of a medicine: "water tablet" is no
+        medicine's name, but says yes to "do you take a water pill?". Only when nothing else of
+        the entry was left unread: "water tablet (furosemide)" is furosemide."""
+        for pattern, question, answer in self._question_words:
+            rest = pattern.sub(" ", match.text)
+            if rest != match.text and all(part.casefold() not in rest.casefold() for part in match.unrecognised):
+                return question, answer
+        return None
 
     def match(self, text: str) -> MedicationMatch:
         """Recognise the drugs in one medication entry as written ("Lasix 40 mg tablets")."""

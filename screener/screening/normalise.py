@@ -114,7 +114,10 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
         if codes:
             facts[group] = {code: True for code in codes}
 
-    classes = _add_medications(out, answers.medications, ruleset) if answers.medications else frozenset()
+    named: dict[str, tuple[str, str]] = {}
+    classes = _add_medications(out, answers.medications, ruleset, named) if answers.medications else frozenset()
+    for question, (answer, text) in named.items():
+        _answer_named_question(out, given, question, answer, text)
 
     labs = _lab_facts(out, answers, ruleset)
     if labs:
@@ -157,18 +160,29 @@ def _alcohol_facts(answers: Answers) -> dict[str, Any]:
     return alcohol
 
 
-def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Ruleset) -> frozenset[str]:
+def _add_medications(
+    out: Normalised, medications: Sequence[str], ruleset: Ruleset, named: dict[str, tuple[str, str]]
+) -> frozenset[str]:
     """Medicine names to vocabulary classes; a name not recognised becomes a warning, never dropped.
-    Returns the classes of the medicines counted (a form that acts locally has none)."""
-    out.medications = ruleset.vocabulary.match_all(list(medications))
+    Returns the classes of the medicines counted (a form that acts locally has none). An entry
+    that names a kind of medicine, not one ("water tablet"), is no unread name: the question it
+    answers goes in ``named`` (unless a medicine in it was read: "water tablet (furosemide)")."""
+    vocabulary = ruleset.vocabulary
+    out.medications = vocabulary.match_all(list(medications))
     classes = frozenset(cls for match in out.medications for cls in match.classes)
     if classes:
         out.facts["medication_class"] = {cls: True for cls in sorted(classes)}
     unconfirmed: set[str] = set()
-    not_read = sum(1 for match in out.medications if match.unrecognised)
-    if not_read and "medicines_not_read" in ruleset.facts:  # sent only when the rules declare it
-        out.facts["medicines_not_read"] = not_read
+    unread = []
     for match in out.medications:
+        answered = vocabulary.question_answered(match) if match.unrecognised else None
+        if answered is None:
+            unread.append(match)
+        elif not match.drugs:
+            named.setdefault(answered[0], (answered[1], match.text))
+    if unread and "medicines_not_read" in ruleset.facts:  # sent only when the rules declare it
+        out.facts["medicines_not_read"] = sum(1 for match in unread if match.unrecognised)
+    for match in unread:
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
             corrections = ruleset.vocabulary.corrections(match.text)
@@ -181,6 +195,21 @@ def _add_medications(out: Normalised, medications: Sequence[str], ruleset: Rules
         if unconfirmed & near_miss_of:
             out.facts[name] = True
     return classes
+
+
+def _answer_named_question(out: Normalised, given: dict[str, Any], question: str, answer: str, text: str) -> None:
+    """A medicines entry such as "water tablet" answers "do you take a water pill?" when that was
+    not answered; an answer given otherwise is kept, and the two are named side by side."""
+    said = f"medication '{text}' names no medicine, only a kind of one"
+    if question not in given:
+        given[question] = out.facts[question] = answer
+        out.warnings.append(
+            f"{said}: read as {question} '{answer}' (which one was not said, so it counts as one of unknown type); "
+            "ask a pharmacist which it is"
+        )
+    elif given[question] != answer:
+        out.warnings.append(f"{said}, which says {answer!r} to {question}, but the answer given is {given[question]!r}: "
+                            "kept as given; check which is right")
 
 
 def _suggested_classes(corrections: Sequence[Correction], ruleset: Ruleset) -> set[str]:
