@@ -41,9 +41,10 @@ _EXPORT_LOG_FIELDS = frozenset({"exportId", "eventId", "timestamp", "eventDetail
 def export_errors(outcome: dict[str, Any]) -> str:
     """What is said, once per file, of OperationOutcome lines: a FHIR server's report of a
     problem, such as a bulk-data export's error file (listed under ``error`` in its manifest)."""
-    issues = outcome.get("issue") if isinstance(outcome.get("issue"), list) else []
-    first = next((issue for issue in issues if isinstance(issue, dict)), {})
-    details = first.get("details") if isinstance(first.get("details"), dict) else {}
+    issues = outcome.get("issue")
+    first = next((issue for issue in issues if isinstance(issue, dict)), {}) if isinstance(issues, list) else {}
+    details = first.get("details")
+    details = details if isinstance(details, dict) else {}
     said = first.get("diagnostics") or details.get("text") or first.get("code") or "no details"
     return (
         f"an OperationOutcome, a FHIR server's report of a problem, not patient data (the first says {str(said)[:200]!r}): "
