@@ -80,9 +80,9 @@ class CardWriter:
         for level, values in self.spec["suggest_test"]["when"].items():
             known = self.ruleset.scales[level].values if level in self.ruleset.scales else ()
             problems += [f"cds_hooks.suggest_test.when.{level}: '{value}' is not a level of the rules" for value in values if value not in known]
-        wanted = self.spec["suggest_test"].get("recommendation")
-        if wanted is not None and wanted not in self.ruleset.recommendation_texts:
-            problems.append(f"cds_hooks.suggest_test.recommendation: '{wanted}' is not a recommendation of the rules (recommendation_texts.json)")
+        for wanted in self.spec["suggest_test"].get("recommendations", ()):
+            if wanted not in self.ruleset.recommendation_texts:
+                problems.append(f"cds_hooks.suggest_test.recommendations: '{wanted}' is not a recommendation of the rules (recommendation_texts.json)")
         if problems:
             raise RulesError("\n".join(f"{source}: {problem}" for problem in problems), hint="urgencies and levels are those of rules/ruleset.json (scales)")
 
@@ -290,17 +290,17 @@ class CardWriter:
     # -- the suggestion -----------------------------------------------------------------------
 
     def _suggests_test(self, entry: Mapping[str, Any]) -> bool:
-        """At one of the levels, and, when the mapping names one, with the recommendation that
+        """At one of the levels, and, when the mapping names them, with a recommendation that
         advises the test: the rules leave it out when a current result is in the record, and an
         order suggestion must not offer a test the screen no longer advises."""
         suggest = self.spec["suggest_test"]
         if not any(entry.get(level) in values for level, values in suggest["when"].items()):
             return False
-        wanted = suggest.get("recommendation")
-        if wanted is None:
+        wanted = suggest.get("recommendations")
+        if not wanted:
             return True
-        text = self.ruleset.recommendation_texts[wanted]
-        return any(item.get("text") == text for item in entry.get("recommendations", []))
+        texts = {self.ruleset.recommendation_texts[each] for each in wanted}
+        return any(item.get("text") in texts for item in entry.get("recommendations", []))
 
     def test_suggestion(self, call: HookCall, entry: Mapping[str, Any]) -> dict[str, Any]:
         """Order the suggested lab test: a draft ServiceRequest coded as the mapping codes the lab."""
