@@ -284,7 +284,9 @@ def test_omar_on_dialysis_with_a_potassium_of_6_3_gets_no_food_list(screener: An
 
 
 def test_omar_with_a_potassium_of_5_2_still_gets_the_food_list_with_its_potassium_caution(screener: Any) -> None:
-    result = screen(screener, {**OMAR, "vomiting": {"present": False}, "labs": {"potassium": lab(5.2), "magnesium": lab(0.6)}})
+    result = screen(
+        screener, {**OMAR, "vomiting": {"present": False}, "labs": {"potassium": lab(5.2), "magnesium": lab(0.6)}}
+    )
     assert "check potassium-rich foods" in flat(text_of(result, "food_sources"))
 
 
@@ -296,6 +298,8 @@ def test_omar_with_a_potassium_of_6_3_from_three_weeks_ago_gets_no_food_list_eit
 
 def test_an_adult_with_a_low_potassium_of_2_7_keeps_the_food_list(screener: Any) -> None:
     # The food list is withheld beside a high potassium only: a low one is what the foods raise.
-    result = screen(screener, quiet(medications=["furosemide"], symptoms=["muscle_cramps"], labs={"potassium": lab(2.7)}))
+    result = screen(
+        screener, quiet(medications=["furosemide"], symptoms=["muscle_cramps"], labs={"potassium": lab(2.7)})
+    )
     assert result.urgency == "urgent"
     assert "food_sources" in codes(result)
