@@ -383,7 +383,9 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         (first_magnesium_test and test_requests and not potassium_in_question) or out_of_range_mg
     )
     # Diet tips never stand beside "seek emergency care now" or fluids that will not stay down, nor
-    # replace the refeeding advice of an eating disorder or of heavy drinking (README, departures).
+    # replace the refeeding advice of an eating disorder or of heavy drinking (README, departures),
+    # nor stand beside a current potassium of 6.0 mmol/L or more (coherence review, after the merge).
+    potassium_6_or_more = "high_k_6_or_more" in {finding.rule for finding in result.findings}
     eating_disorder = "eating_disorder" in (record.get("conditions") or ())
     heavy_drinking = "heavy_alcohol" in result.risk_factors
     assert ("refeeding_care" in recommendation_codes) is (eating_disorder or heavy_drinking)
@@ -395,6 +397,7 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         and not eating_disorder
         and not heavy_drinking
         and not fluids_not_staying_down
+        and not potassium_6_or_more
     )
     assert ("food_sources" in recommendation_codes) is food_advice
     # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was

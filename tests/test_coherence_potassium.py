@@ -77,15 +77,17 @@ def test_arthur_is_not_asked_whether_to_check_a_potassium_that_was_just_checked(
         assert question not in advice
     assert "whether prescribed potassium should continue" not in advice
     assert "no_potassium_self_supplement" not in codes(result)
-    # The advice on his medicines still says not to stop them, and asks how often to recheck.
-    assert "Tell the prescriber about your potassium result" in text_of(result, "keep_taking_prescribed_medicines")
+    # The high-potassium line says not to stop his medicines; the medicines line asks how often
+    # to recheck without saying it again (tests/test_coherence_polish_potassium.py).
+    assert "Do not stop a prescribed medicine" in text_of(result, "high_potassium_result")
+    assert "about your potassium result" in text_of(result, "keep_taking_prescribed_medicines")
 
 
 def test_a_potassium_of_6_2_with_palpitations_asks_for_an_ecg_today(screener: Any) -> None:
     result = screen(screener, {**ARTHUR, "labs": {"potassium": potassium(6.2)}})
     assert result.urgency in ("urgent", "emergency")
     text = flat(text_of(result, "high_potassium_result"))
-    assert "You reported weakness, palpitations or feeling sick" in text
+    assert "You reported muscle weakness and palpitations, which a high potassium can cause" in text
     assert "ask for a heart tracing (ECG) today" in text
 
 
@@ -149,7 +151,7 @@ def test_nadia_on_a_long_term_ppi_keeps_its_review_without_being_asked_whether_t
     text = flat(text_of(result, "keep_taking_prescribed_medicines"))
     assert "stomach-acid medicine" in text  # the PPI review, in its variant with a potassium result
     assert "whether you need potassium and magnesium blood checks" not in text
-    assert "Tell the prescriber about your potassium result" in text
+    assert "about your potassium result" in text
 
 
 def test_a_potassium_of_5_8_with_nothing_else_answered_is_still_named_as_high(screener: Any) -> None:

@@ -203,6 +203,11 @@ def _red_flags_given(values: SlotValues) -> str:
     return listed(given, "or") or "warning sign"
 
 
+def _symptoms_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith(SYMPTOM_FACTS)]
+    return listed(given) or "a symptom"
+
+
 def _reasons_given(values: SlotValues) -> str:
     return listed(words for _, words in values.grounds) or "these answers"
 
@@ -214,6 +219,8 @@ def _reasons_given(values: SlotValues) -> str:
 #:   advice on few answers says what was not asked about;
 #: - ``{red_flags_given}``: the symptoms of the past two weeks the recommending rule fired on
 #:   ("fainting or confusion (muddled thinking)"), for a safety net that names only the person's own;
+#: - ``{symptoms_given}``: the same symptoms, joined with "and" ("muscle weakness and
+#:   palpitations"), for a line that says what the person reported;
 #: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K").
 #:
 #: Which answers count is the rule's (its condition, in the rule files), not code here. The one
@@ -221,11 +228,12 @@ def _reasons_given(values: SlotValues) -> str:
 RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
     "core_sections_not_answered": lambda values: in_words(missing_core_sections(values.unanswered), CORE_SECTION_WORDS),
     "red_flags_given": _red_flags_given,
+    "symptoms_given": _symptoms_given,
     "reasons_given": _reasons_given,
 }
 
 #: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
-SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "reasons_given"})
+SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "symptoms_given", "reasons_given"})
 
 
 def needs_grounds(text: str) -> bool:
