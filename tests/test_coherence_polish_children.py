@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from result_support import codes, rules_fired, text_of
 
 NOTHING_ELSE = {
@@ -74,3 +75,89 @@ def test_lena_whose_medicine_was_read_is_still_asked_about_her_kidneys_with_no_u
             "labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"},
                      "magnesium": {"value": 0.6, "unit": "mmol/L", "taken": "last_7_days"}}}
     assert "ask_about_kidney_salt_wasting" in codes(screener.screen(lena))
+
+
+# -- A6: Oliver, 8, with kidney disease, diarrhoea and vomiting -------------------------------------
+OLIVER = {
+    "age": 8, "sex": "male", "medications": [], "conditions": ["chronic_kidney_disease"],
+    "diarrhea": {"present": True, "days": 3, "stools_per_day": 6},
+    "vomiting": {"present": True, "days": 1, "episodes_per_day": 2}, "laxative_use": "none",
+    "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": [], "supplements": [],
+    "labs": {"potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"}},
+}
+
+
+def test_oliver_with_kidney_disease_keeps_the_caution_about_drinks_and_sachets_in_the_childs_advice(screener: Any) -> None:
+    advice = text_of(screener.screen(OLIVER), "child_dehydration_signs")
+    assert "oral rehydration sachets (such as Dioralyte) contain potassium" in advice
+    assert "ask the child's kidney or heart team" in advice and "do not use the sachets unless they say so" in advice
+    assert "an oral rehydration solution helps" not in advice
+    assert "Call your emergency number (999 in the UK) if the child is hard to wake" in advice, "the signs to act on stay"
+
+
+def test_a_child_with_no_kidney_or_heart_condition_keeps_the_plain_childs_advice(screener: Any) -> None:
+    advice = text_of(screener.screen({**OLIVER, "conditions": []}), "child_dehydration_signs")
+    assert "an oral rehydration solution helps" in advice and "kidney" not in advice
+
+
+# -- A7: lithium with kidney disease or heart failure -----------------------------------------------
+PRIYA = {
+    "age": 52, "sex": "female", "medications": ["lithium carbonate 400mg"], "conditions": ["chronic_kidney_disease"],
+    "diarrhea": {"present": True, "days": 2, "stools_per_day": 5}, "vomiting": {"present": False},
+    "laxative_use": "none", "alcohol": {"drinks_per_week": 0}, "red_flags_now": [], "supplements": [],
+}
+
+
+#: Her symptoms, and how the lithium advice for them opens.
+LITHIUM_OPENINGS = [
+    ([], "You take lithium. "), (["tremor"], "reported a tremor in"), (["confusion"], "reported confusion"),
+    (["tremor", "confusion"], "reported a tremor and confusion"),
+]
+
+
+@pytest.mark.parametrize(("symptoms", "opening"), LITHIUM_OPENINGS)
+@pytest.mark.parametrize("condition", ["chronic_kidney_disease", "dialysis", "heart_failure"])
+def test_priya_on_lithium_with_a_fluid_limit_is_told_to_drink_as_her_team_allows(
+    screener: Any, symptoms: list[str], opening: str, condition: str
+) -> None:
+    advice = text_of(screener.screen({**PRIYA, "conditions": [condition], "symptoms": symptoms}), "lithium_when_ill")
+    assert "Keep drinking as much as your kidney or heart team allows" in advice
+    assert "Keep drinking fluids" not in advice
+    assert opening in advice, "the variant for her own symptoms is kept"
+
+
+@pytest.mark.parametrize(("symptoms", "opening"), LITHIUM_OPENINGS)
+def test_lithium_without_a_fluid_limit_keeps_drinking_fluids_and_the_variant_for_the_symptoms(
+    screener: Any, symptoms: list[str], opening: str
+) -> None:
+    advice = text_of(screener.screen({**PRIYA, "conditions": [], "symptoms": symptoms}), "lithium_when_ill")
+    assert "Keep drinking fluids" in advice and opening in advice
+
+
+# -- M3 and H8: the sick-day medicine list ----------------------------------------------------------
+DANIEL = {
+    "age": 38, "sex": "male", "medications": ["insulin", "enalapril 10mg"], "conditions": ["type_1_diabetes"],
+    "alcohol": {"drinks_per_week": 14}, "diarrhea": {"present": True, "days": 3, "stools_per_day": 8},
+    "vomiting": {"present": True, "days": 2, "episodes_per_day": 2}, "laxative_use": "none",
+    "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": [], "supplements": [],
+}
+
+
+def test_daniel_on_insulin_and_enalapril_is_told_once_not_to_stop_his_insulin(screener: Any) -> None:
+    result = screener.screen(DANIEL)
+    assert "Never stop taking your insulin" in text_of(result, "insulin_sick_day")
+    sick_day = text_of(result, "sick_day_medicines")
+    assert "Sick-day rules cover water pills" in sick_day and "insulin" not in sick_day
+
+
+def test_on_enalapril_without_insulin_the_sick_day_list_still_says_not_to_stop_insulin(screener: Any) -> None:
+    """The clause stays where no insulin advice is given (it tells anyone who uses insulin)."""
+    result = screener.screen({**DANIEL, "medications": ["enalapril 10mg"], "conditions": []})
+    assert "If you use insulin, do not stop it" in text_of(result, "sick_day_medicines")
+
+
+def test_in_an_emergency_the_sick_day_list_waits(screener: Any) -> None:
+    result = screener.screen({**DANIEL, "red_flags_now": ["chest_pain"]})
+    assert result.urgency == "emergency"
+    assert "sick_day_medicines" not in codes(result)
+    assert "sick_day_medicines" in codes(screener.screen(DANIEL)), "given when it is not an emergency"
