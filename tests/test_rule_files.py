@@ -134,13 +134,15 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
+        # not in the spec: a medicine not read may lower Mg or K (README departures); with the
+        # medicine advice, before the food list (coherence review A8)
+        "check_medicine_names",
         "lithium_interaction",  # not in the spec: lithium with a medicine that raises its level
         "no_potassium_self_supplement",
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
         "fluids_for_gi_losses", "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
-        "check_medicine_names",  # not in the spec: a medicine not read may lower Mg or K (README departures)
         "general_advice",
     )  # fmt: skip
     # answer_more_questions (contract v2) takes the place of general_advice, first after the how-soon line. The emergency

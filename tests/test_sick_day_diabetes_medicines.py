@@ -224,7 +224,9 @@ def test_man_on_metformin_and_insulin_vomiting_for_five_days_is_told_not_to_stop
     )
     advice = text_of(result, "sick_day_medicines")
     assert "metformin" in advice
-    assert "If you use insulin, do not stop it" in advice
+    # Said once, in the insulin advice beside it (verify report M3: not again in the sick-day list).
+    assert "Never stop taking your insulin" in text_of(result, "insulin_sick_day")
+    assert "insulin" not in advice
     assert result.warnings == []
 
 

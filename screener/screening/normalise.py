@@ -180,14 +180,20 @@ def _add_medications(
             unread.append(match)
         elif not match.drugs:
             named.setdefault(answered[0], (answered[1], match.text))
-    if unread and "medicines_not_read" in ruleset.facts:  # sent only when the rules declare it
-        out.facts["medicines_not_read"] = sum(1 for match in unread if match.unrecognised)
+    # A medicine not read is an entry of which no medicine was: a word left over beside a name
+    # that was read ('FasTab' in "Zoton FasTab 30mg", read as lansoprazole) is warned about but
+    # is no missing medicine. Sent only when there is one, and only when the rules declare it.
+    not_read = sum(1 for match in unread if match.unrecognised and not match.drugs)
+    if not_read and "medicines_not_read" in ruleset.facts:
+        out.facts["medicines_not_read"] = not_read
     for match in unread:
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
             corrections = ruleset.vocabulary.corrections(match.text)
             out.warnings.append(_unrecognised_warning(match, corrections))
-            unconfirmed |= _suggested_classes(corrections, ruleset)
+            # Beside a name that was read, a leftover word near a name of the same class only
+            # names that medicine again; near another class it may be a second medicine.
+            unconfirmed |= _suggested_classes(corrections, ruleset) - {drug.drug_class for drug in match.drugs}
     # Not counted either: only told to the rules, which may be cautious about what the name might
     # be ("spirinolactone": a medicine that keeps potassium, so no "eat bananas"). Which classes
     # call for that is the rules' choice (facts.json ``near_miss_of``).
