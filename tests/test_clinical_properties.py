@@ -374,7 +374,8 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     emergency = result.urgency == "emergency"
     age = record.get("age")
     gut_losses = any((record.get(section) or {}).get("present") is True for section in ("diarrhea", "vomiting"))
-    child_with_gut_losses = isinstance(age, int) and age < 12 and gut_losses
+    # (an age damaged to 0.0 is read as 0: the contract takes a whole-number float)
+    child_with_gut_losses = isinstance(age, (int, float)) and not isinstance(age, bool) and age < 12 and gut_losses
     refractory = record.get("low_potassium_despite_supplements") is True
     potassium_in_question = k >= 1 or refractory
     test_requests = not emergency and not child_with_gut_losses

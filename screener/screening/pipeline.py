@@ -406,21 +406,22 @@ class Screener:
                 # Its own grounds stand for it (those listed already are not listed again).
                 grounds += [pair for other in asserted_by for pair in self._grounds(other, normalised, facts, fired, seen)]
             else:
-                grounds.append((fact, self._fact_words(fact, normalised)))
+                grounds += [(fact, words) for words in self._fact_words(fact, normalised)]
         return grounds
 
-    def _fact_words(self, fact: str, normalised: Normalised) -> str:
-        """A fact in a person's words: a medicine class as their own medicine names."""
+    def _fact_words(self, fact: str, normalised: Normalised) -> list[str]:
+        """A fact in a person's words: a medicine class as their own medicine names (in the
+        alphabet's order, so that the order of the list given does not change the advice)."""
         group, _, drug_class = fact.partition(".")
         if group == "medication_class":
-            names = [
+            names = {
                 drug.matched_text for match in normalised.medications if match.counted for drug in match.drugs
                 if drug.drug_class == drug_class
-            ]
+            }
             if names:
-                return " and ".join(dict.fromkeys(names))
+                return sorted(names, key=str.casefold)
         known = self.ruleset.facts[fact]
-        return known.code_label or known.label
+        return [known.code_label or known.label]
 
     def _findings(self, fired: dict[str, Evidence], detail: Detail) -> list[dict[str, Any]]:
         if detail == "none" or not fired:
