@@ -131,7 +131,9 @@ def test_potassium_of_3_4_is_low_and_3_5_is_not(screener: Screener) -> None:
     normal = screen(screener, {"labs": potassium(3.5)})
     # A low potassium with nothing else: potassium likely, magnesium only possible, so combined possible.
     assert levels(low) == ("possible", "possible", "likely", "soon")
-    assert codes(low)[1] == "check_magnesium_with_potassium"  # asks for the magnesium test too (coherence review, M3)
+    # "answer more questions" first after how soon (coherence review H7), then the magnesium test
+    # asked for with the potassium one, in one line (coherence review, M3)
+    assert codes(low)[1:3] == ["answer_more_questions", "check_magnesium_with_potassium"]
     assert "check_magnesium" not in codes(low)
     assert levels(normal) == (*NOTHING, "none")
 
@@ -596,24 +598,32 @@ def test_woman_with_low_potassium_and_magnesium_and_no_cause_is_asked_about_kidn
     screener: Screener,
 ) -> None:
     labs = {**potassium(3.1), **magnesium(0.6)}
-    result = screen(screener, {"sex": "female", "labs": labs})
+    # "No cause" among the answers, once the causes were asked about (the spec's case gives only
+    # the labs: "none of the usual causes" is then not said, README, coherence review H7).
+    asked = {"medications": [], "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none"}
+    result = screen(screener, {"sex": "female", "labs": labs, **asked})
     assert levels(result) == ("likely", "likely", "likely", "soon")
     assert "ask_about_kidney_salt_wasting" in codes(result)
-    on_ppi = screen(screener, {"sex": "female", "labs": labs, "medications": ["omeprazole"]})
+    on_ppi = screen(screener, {"sex": "female", "labs": labs, **asked, "medications": ["omeprazole"]})
     assert "ask_about_kidney_salt_wasting" not in codes(on_ppi)
+    labs_only = screen(screener, {"sex": "female", "labs": labs})
+    assert "ask_about_kidney_salt_wasting" not in codes(labs_only) and "answer_more_questions" in codes(labs_only)
 
 
 def test_man_with_high_blood_pressure_and_low_potassium_on_no_water_pill_is_asked_about_aldosteronism(
     screener: Screener,
 ) -> None:
+    # The gut losses asked about too, so that "no water pill and no other cause" is said of answers
+    # (README, coherence review H7).
+    gut = {"diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none"}
     result = screen(
         screener,
-        {"sex": "male", "conditions": ["high_blood_pressure"], "medications": ["lisinopril"], "labs": potassium(3.3)},
+        {"sex": "male", "conditions": ["high_blood_pressure"], "medications": ["lisinopril"], "labs": potassium(3.3), **gut},
     )
     assert "ask_about_aldosteronism" in codes(result)
     on_hctz = screen(
         screener,
-        {"sex": "male", "conditions": ["high_blood_pressure"], "medications": ["HCTZ"], "labs": potassium(3.3)},
+        {"sex": "male", "conditions": ["high_blood_pressure"], "medications": ["HCTZ"], "labs": potassium(3.3), **gut},
     )
     assert "ask_about_aldosteronism" not in codes(on_hctz)
 

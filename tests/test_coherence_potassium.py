@@ -230,7 +230,8 @@ def test_george_low_despite_prescribed_potassium_is_never_asked_whether_it_shoul
 def test_george_without_a_result_is_still_asked_about_his_prescribed_potassium(screener: Any) -> None:
     # With no current result, asking whether to check potassium and whether it should go on still fits.
     result = screen(screener, {**GEORGE, "labs": {}})
-    assert "whether prescribed potassium should continue" in flat(text_of(result, "no_potassium_self_supplement"))
+    # in the person's own words since the coherence review (M2): "any potassium you take"
+    assert "whether any potassium you take should continue" in flat(text_of(result, "no_potassium_self_supplement"))
 
 
 def test_george_on_prescribed_potassium_with_a_high_result_asks_whether_it_should_continue(screener: Any) -> None:

@@ -68,9 +68,10 @@ def test_the_advice_on_few_answers_sits_beside_every_other_advice_in_place_of_th
 ) -> None:
     result = screener.screen(BESIDE_FEW_ANSWERS[code])
     codes = [recommendation.code for recommendation in result.recommendations]
-    assert result.urgency == "none" and code in codes and codes[-1] == "answer_the_core_questions", codes
+    # First, as the how-soon lines are when any: what follows rests on few answers (coherence review H7)
+    assert result.urgency == "none" and code in codes and codes[0] == "answer_the_core_questions", codes
     assert "general_advice" not in codes
-    assert not any(words in result.recommendations[-1].text.lower() for words in WORDS_THAT_DENY_ADVICE)
+    assert not any(words in result.recommendations[0].text.lower() for words in WORDS_THAT_DENY_ADVICE)
 
 
 def test_no_other_recommendation_comes_with_urgency_none(screener: Any) -> None:
