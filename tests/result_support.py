@@ -19,3 +19,13 @@ def text_of(result: Any, code: str) -> str:
 
 def rules_fired(result: Any) -> set[str]:
     return {finding.rule for finding in result.findings}
+
+
+def flat(text: str) -> str:
+    """Text with its line breaks and runs of spaces as single spaces, to look for a phrase in it."""
+    return " ".join(text.split())
+
+
+def all_advice(result: Any) -> str:
+    """Every recommendation's text, flattened into one."""
+    return flat(" ".join(recommendation.text for recommendation in result.recommendations))

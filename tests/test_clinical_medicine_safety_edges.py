@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from result_support import codes
+from result_support import codes, flat
 from screener.cli.main import app as cli
 from typer.testing import CliRunner
 
@@ -31,10 +31,6 @@ def texts(result: ScreeningResult) -> dict[str, str]:
 
 def food_advice(result: ScreeningResult) -> str:
     return texts(result)["food_sources"]
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 # -- finding 4: a misspelt medicine that keeps potassium -----------------------------------------

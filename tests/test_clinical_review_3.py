@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from result_support import codes, rules_fired, text_of
+from result_support import codes, flat, rules_fired, text_of
 from test_clinical_cases import check_always_true
 
 from screener import ScreeningResult
@@ -26,10 +26,6 @@ def screen(screener: Any, answers: dict[str, Any]) -> ScreeningResult:
     result = screener.screen(answers)
     check_always_true(result)
     return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 # -- U1: a magnesium in mg/dL typed as mmol/L -----------------------------------------------------

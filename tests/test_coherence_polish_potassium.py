@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from result_support import codes, rules_fired, text_of
+from result_support import all_advice, codes, flat, rules_fired, text_of
 from test_clinical_cases import check_always_true
 
 from screener import ScreeningResult
@@ -30,14 +30,6 @@ def screen(screener: Any, answers: dict[str, Any]) -> ScreeningResult:
     result = screener.screen(answers)
     check_always_true(result)
     return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def all_advice(result: ScreeningResult) -> str:
-    return flat(" ".join(recommendation.text for recommendation in result.recommendations))
 
 
 def lab(value: float, taken: str | None = "last_7_days") -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from result_support import flat
 from screener.cli.main import app as cli
 from typer.testing import CliRunner
 from web_support import new_client
@@ -47,10 +48,6 @@ def answers_file(tmp_path: Path, person: str) -> Path:
     path = tmp_path / f"{person}.json"
     path.write_text(json.dumps({"id": person, **PEOPLE[person][0]}), "utf-8")
     return path
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.mark.parametrize("person", sorted(PEOPLE))
