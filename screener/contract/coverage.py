@@ -167,10 +167,7 @@ def coverage_of(unanswered: Iterable[str]) -> Coverage:
 
 def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) -> str:
     """Sections as a person reads them: "alcohol, symptoms in the past two weeks and diet"."""
-    names = [words.get(section, section.replace("_", " ")) for section in sections]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return listed(words.get(section, section.replace("_", " ")) for section in sections)
 
 
 @dataclass(frozen=True)

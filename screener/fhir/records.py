@@ -303,9 +303,8 @@ def _latest_versions(listed: list[tuple[int, Any]], where: str, skipped: list[st
             f"this is a history Bundle ({where}.type): {older} older version{'s' if older != 1 else ''} of resources it also holds "
             f"in a later version {'were' if older != 1 else 'was'} not read (only the latest version of each resource counts)"
         )
-    kept = {key: pair for key, pair in latest.items()}
     by_index = dict(listed)
-    return sorted((kept[one] if isinstance(one, tuple) else (one, by_index[one]) for one in order), key=lambda pair: pair[0])
+    return sorted((latest[one] if isinstance(one, tuple) else (one, by_index[one]) for one in order), key=lambda pair: pair[0])
 
 
 def _entry_identity(entry: Mapping[str, Any]) -> tuple[str, str] | None:

@@ -167,12 +167,12 @@ def _evidence_words(ruleset: Ruleset, code: str) -> str:
 _LAB_FACT = re.compile(r"labs\.(?P<lab>\w+)\.(?:(?P<side>below|above)_)?mmol_per_l")
 
 
-def evidence_value(fact: str, value: Any, labs_used: Iterable[Any] = (), unit: str | None = None) -> str:
+def evidence_value(fact: str, value: Any, labs_used: Iterable[Any] = ()) -> str:
     """A fact's value as a finding's evidence shows it, the same at every door (terminal, report,
     web page): yes/no, words without underscores, a number with its unit. A lab result shows its
     unit, and the number as given when it was given in another unit ("0.49 mmol/L (1.2 mg/dL as
     given)"); a bound shows its side ("below 0.5 mmol/L"). ``labs_used``: the result's
-    ``labs_used`` (models or plain dicts); ``unit``: the fact catalogue's unit for other facts."""
+    ``labs_used`` (models or plain dicts)."""
     if value is True:
         return "yes"
     if value is False:
@@ -180,8 +180,7 @@ def evidence_value(fact: str, value: Any, labs_used: Iterable[Any] = (), unit: s
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     lab = _LAB_FACT.fullmatch(fact) if number else None
     if lab is None:
-        shown = str(value).replace("_", " ")
-        return f"{shown} {unit}" if number and unit else shown
+        return str(value).replace("_", " ")
     side = lab["side"]
     shown = f"{side + ' ' if side else ''}{value:g} mmol/L"
     for used in labs_used:
