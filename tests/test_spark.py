@@ -370,21 +370,27 @@ def test_an_array_of_fhir_resources_is_gathered_per_patient_as_batch_gathers_it(
     assert len(rows) == 5 and rows == expected
 
 
+def clinic_lines_with_a_bundle() -> list[str]:
+    """Two people's answers, and between them a FHIR search result: Eleanor, her neighbour and a
+    potassium result naming no patient, as one Bundle."""
+    bundle = json.loads(SYNTHEA_BUNDLE.read_text("utf-8"))
+    first_two = ("000000000001", "000000000002")
+    entries = [entry for entry in bundle["entry"] if any(patient in json.dumps(entry) for patient in first_two) or entry["resource"]["resourceType"] == "Medication"]
+    potassium_of_no_one = {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]}, "valueQuantity": {"value": 3.1, "unit": "mmol/L"}}}
+    return [
+        json.dumps({"age": 70, "medications": ["furosemide"], "symptoms": ["muscle_cramps"]}),
+        json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": [*entries, potassium_of_no_one]}),
+        json.dumps({"id": "after-the-bundle", "age": 40, "alcohol": {"drinks_per_week": 30}}),
+    ]
+
+
 def test_a_bundle_of_two_patients_on_one_line_of_json_lines_is_two_records_as_batch_makes_it(spark: Any, tmp_path: Path) -> None:
     """Eleanor and her neighbour come from a FHIR server's search as one Bundle, written on one
     line between two people's answers. Spark screened the line as one row, an invalid one ("this
     Bundle holds 3 records ...: read it with `mgk-screen batch`"). Now each patient is a row with
     their own id and level, a potassium naming no patient is an invalid row of its own, and the
     lines after it are numbered as batch numbers them."""
-    bundle = json.loads(SYNTHEA_BUNDLE.read_text("utf-8"))
-    first_two = ("000000000001", "000000000002")
-    entries = [entry for entry in bundle["entry"] if any(patient in json.dumps(entry) for patient in first_two) or entry["resource"]["resourceType"] == "Medication"]
-    potassium_of_no_one = {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}]}, "valueQuantity": {"value": 3.1, "unit": "mmol/L"}}}
-    lines = [
-        json.dumps({"age": 70, "medications": ["furosemide"], "symptoms": ["muscle_cramps"]}),
-        json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": [*entries, potassium_of_no_one]}),
-        json.dumps({"id": "after-the-bundle", "age": 40, "alcohol": {"drinks_per_week": 30}}),
-    ]
+    lines = clinic_lines_with_a_bundle()
     path = tmp_path / "clinic.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "batch.parquet"
@@ -407,3 +413,31 @@ def test_a_bundle_of_two_patients_on_one_line_of_json_lines_is_two_records_as_ba
     ]
     assert rows[3]["errors"] == [{"path": "$.entry[14].resource.subject", "message": "this Observation names no patient (subject)"}]
     assert rows == expected
+
+
+def test_screen_dataframe_gives_a_bundle_row_one_row_per_patient_as_batch_does(spark: Any, tmp_path: Path) -> None:
+    """A data team's own table of JSON texts holds the same search result in one row. The
+    function screened that row as one invalid record ("this Bundle holds 3 records"), while
+    the command split it. Now the function gives what batch gives for the same lines: a row
+    per patient, the potassium naming no one an invalid row of its own, numbered in order;
+    and a table with its own position column keeps each row's position for its records."""
+    from screener.spark import screen_dataframe
+
+    lines = clinic_lines_with_a_bundle()
+    path = tmp_path / "clinic.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "batch.parquet"
+    runner.invoke(app, ["batch", str(path), "-f", "parquet", "-o", str(out), "--as-of", "2025-06-30"])
+    expected = [(row["id"], row["position"], row["status"], row["combined_depletion"], row["urgency"]) for row in pq.read_table(out).to_pylist()]
+
+    from datetime import date
+
+    frame = spark.createDataFrame([(line,) for line in lines], "value string").coalesce(1)
+    rows = screen_dataframe(frame, json_column="value", as_of=date(2025, 6, 30)).toArrow().to_pylist()
+    assert [(row["id"], row["position"], row["status"], row["combined_depletion"], row["urgency"]) for row in rows] == expected
+    assert [row["id"] for row in rows][1:3] == ["00000001-5e1a-4c2b-9f00-000000000001", "00000002-5e1a-4c2b-9f00-000000000002"]
+
+    numbered = spark.createDataFrame([(10 * (index + 1), line) for index, line in enumerate(lines)], "n long, value string")
+    kept = screen_dataframe(numbered, json_column="value", position_column="n", as_of=date(2025, 6, 30)).toArrow().to_pylist()
+    assert [row["position"] for row in kept] == [10, 20, 20, 20, 30]
+    assert [row["status"] for row in kept] == ["screened", "screened", "screened", "invalid", "screened"]

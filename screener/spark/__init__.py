@@ -33,7 +33,7 @@ from screener.batch.records import RawRecord, UnreadableRecord
 from screener.errors import InputError
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark.sql import Column, DataFrame
 
     from screener.screening.pipeline import Screener
 
@@ -73,6 +73,7 @@ def screen_dataframe(
     rules: str | None = None,
     detail: Literal["lean", "full"] = "lean",
     as_of: date | None = None,
+    split_bundles: bool = True,
 ) -> DataFrame:
     """Screen every row of ``df``; invalid rows come back as rows with their ``errors``.
 
@@ -87,6 +88,10 @@ def screen_dataframe(
     (their rule and evidence; the rest is the rules', as in ``mgk-screen batch``) or full ones.
     ``as_of``: the reference date for FHIR records (ages, how old a result is), as ``batch
     --as-of``; by default the day each executor screens.
+    ``split_bundles`` (with ``json_column``): a FHIR Bundle of several people in one row gives one
+    row per person (or response), as ``mgk-screen batch`` gives them, instead of one invalid row.
+    Without ``position_column`` the rows are then numbered 1, 2, 3... in order, as batch mode
+    renumbers a file holding such a Bundle; with it, each record keeps its row's position.
     """
     from pyspark.sql import functions as F
 
@@ -94,6 +99,8 @@ def screen_dataframe(
     if json_column is not None:
         if json_column not in df.columns:
             raise InputError(f"no column {json_column!r} in the DataFrame (columns: {', '.join(df.columns)})")
+        if split_bundles and RECORD not in df.columns:
+            df, position = _bundles_split(df, json_column, position, renumber=position_column is None)
         names = [json_column, *(name for name in (LINE, ERROR, RECORD) if name in df.columns)]
     else:
         names = [
@@ -114,6 +121,18 @@ def screen_dataframe(
         _screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules, detail=detail, as_of=as_of
     )
     return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
+
+
+def _bundles_split(df: DataFrame, json_column: str, position: Column, *, renumber: bool) -> tuple[DataFrame, Column]:
+    """``df`` with each Bundle row made into one row per record of it, and the column of its
+    positions (``POSITION``: the rows renumbered in order when a Bundle was split and ``renumber``)."""
+    from pyspark.sql import functions as F
+
+    from screener.spark.bundles import expand_bundles
+
+    carried = [F.col(f"`{name}`") for name in (json_column, LINE, ERROR) if name in df.columns]
+    frame = df.select(*carried, position.cast("long").alias(POSITION))
+    return expand_bundles(frame, json_column, renumber=renumber), F.col(POSITION)
 
 
 def answers_column_names(schema: Any, prefix: str = "") -> Iterator[str]:

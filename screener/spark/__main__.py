@@ -149,7 +149,14 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
         results.append(
             screen_dataframe(
-                cohort, json_column=json_column, position_column=POSITION, source=file.path, rules=args.rules, detail=args.detail, as_of=args.as_of
+                cohort,
+                json_column=json_column,
+                position_column=POSITION,
+                source=file.path,
+                rules=args.rules,
+                detail=args.detail,
+                as_of=args.as_of,
+                split_bundles=False,  # split above, numbered as batch numbers a file
             )
         )
     if bulk_data:

@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
 
 
-def expand_bundles(frame: DataFrame, json_column: str) -> DataFrame:
-    """``frame`` (JSON Lines: ``json_column``, ``LINE``, ``POSITION``) with each Bundle line made
-    into one row per record of it (the record in ``RECORD``), renumbered as batch mode numbers
-    them; ``frame`` itself when no line holds a Bundle."""
+def expand_bundles(frame: DataFrame, json_column: str, *, renumber: bool = True) -> DataFrame:
+    """``frame`` (JSON texts in ``json_column``, with ``POSITION``, and ``LINE`` for JSON Lines)
+    with each Bundle line made into one row per record of it (the record in ``RECORD``),
+    renumbered as batch mode numbers them (or, without ``renumber``, each keeping its line's
+    position); ``frame`` itself when no line holds a Bundle."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import BinaryType, StructField, StructType
 
@@ -44,7 +45,8 @@ def expand_bundles(frame: DataFrame, json_column: str) -> DataFrame:
         return frame
     schema = StructType([*frame.schema.fields, StructField(RECORD, BinaryType())])
     expand = functools.partial(_expand_batches, json_column=json_column)
-    return numbered(frame.mapInArrow(expand, schema), POSITION)
+    expanded = frame.mapInArrow(expand, schema)
+    return numbered(expanded, POSITION) if renumber else expanded
 
 
 def _may_be_bundle(text: Column) -> Column:
