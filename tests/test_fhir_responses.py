@@ -104,9 +104,9 @@ def test_uk_units_a_week_are_converted_to_standard_drinks(context: FhirContext) 
         (coded("sex", (OURS, "female"), (OURS, "male")), "$.item[0].answer", "question 'sex' takes one answer, got 2"),
         ({"linkId": "age", "answer": [{"valueString": "seventy"}]}, "$.item[0].answer[0]", "question 'age' expects a whole number: a valueInteger; got valueString 'seventy'"),
         (
-            {"linkId": "diarrhea_present", "answer": [{"valueBoolean": True}]},
+            {"linkId": "sex", "answer": [{"valueBoolean": True}]},
             "$.item[0].answer[0]",
-            "question 'diarrhea_present' expects a choice: a valueCoding with one of its codes (true, false); got valueBoolean true",
+            "question 'sex' expects a choice: a valueCoding with one of its codes (female, male, other); got valueBoolean true",
         ),
         (
             {"linkId": "lab_potassium", "answer": [{"valueQuantity": {"value": 3.1, "system": "http://unitsofmeasure.org", "code": "mg/dL"}}]},
@@ -118,6 +118,22 @@ def test_uk_units_a_week_are_converted_to_standard_drinks(context: FhirContext) 
 def test_what_cannot_be_read_exactly_is_an_error_with_its_path(context: FhirContext, item: dict[str, Any], path: str, message: str) -> None:
     read = response_to_answers(response(item), context)
     assert [(p.path, p.message) for p in read.problems] == [(path, message)]
+
+
+def test_a_yes_no_question_answered_as_a_tick_box_is_read_as_its_choice(context: FhirContext) -> None:
+    """Noor's clinic built its form by hand from the exported Questionnaire and answers every
+    yes/no question as FHIR's boolean. Each response was refused ("expects a choice: a
+    valueCoding"); true is the choice "yes" and false "no", whatever the question's codes."""
+    read = response_to_answers(
+        response(
+            {"linkId": "diarrhea_present", "answer": [{"valueBoolean": True}]},
+            {"linkId": "diuretic_use", "answer": [{"valueBoolean": False}]},
+        ),
+        context,
+    )
+    assert read.problems == []
+    assert read.answers["diarrhea"] == {"present": True}
+    assert read.answers["diuretic_use"] == "no"
 
 
 def test_a_response_to_another_questionnaire_is_refused(context: FhirContext) -> None:

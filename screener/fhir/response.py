@@ -165,6 +165,13 @@ _INVALID: Any = object()
 
 def _chosen(item: Item, answer: Any, path: str, context: FhirContext, out: Conversion) -> Any:
     coding = answer.get("valueCoding") if isinstance(answer, dict) else None
+    said = answer.get("valueBoolean") if isinstance(answer, dict) and coding is None else None
+    if isinstance(said, bool) and item.type == "yes_no":
+        # A form built from the exported Questionnaire by hand, or by an engine that renders a
+        # yes/no choice as a tick box, answers it as FHIR's boolean: true is the choice "yes".
+        chosen = _boolean_choice(item, said)
+        if chosen is not _INVALID:
+            return chosen
     if not isinstance(coding, dict):
         codes = [answer_coding(context, item, choice.value)["code"] for choice in item.choices]
         if item.none_choice is not None:
@@ -183,6 +190,16 @@ def _chosen(item: Item, answer: Any, path: str, context: FhirContext, out: Conve
             return value
     known = [option["code"] for option in options.values()]
     out.problem(child(path, "valueCoding"), f"question '{item.id}' has no answer {system or ''}|{code}{did_you_mean(str(code), known)}")
+    return _INVALID
+
+
+def _boolean_choice(item: Item, said: bool) -> Any:
+    """The choice of a yes/no item a ``valueBoolean`` names: the one whose value is that boolean,
+    or is "yes" for true and "no" for false; ``_INVALID`` when the item has neither."""
+    wanted: tuple[Any, ...] = (said, "yes" if said else "no")
+    for choice in item.choices:
+        if any(type(choice.value) is type(value) and choice.value == value for value in wanted):
+            return choice.value
     return _INVALID
 
 
