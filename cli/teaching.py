@@ -253,8 +253,8 @@ def _persona_named(source: str, examples: Path | None) -> Persona | None:
     except ScreenerError:
         names = [persona.name for persona in teaching.list_personas(folder)]
         close = suggest(source.removesuffix(".json"), names)
-        if not close:
-            return None  # not a persona either: the usual "cannot read file" follows
+        if not close and "." in source:
+            return None  # a file name, not a persona's: the usual "cannot read file" follows
         raise teaching.TeachingError(
             f"{source}: no such file, nor a persona{close.replace('did you mean', 'did you mean the persona')}",
             hint="give an answers file or a persona's name; `mgk-screen demo --list` lists the personas",

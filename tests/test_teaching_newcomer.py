@@ -88,6 +88,17 @@ def test_explain_with_part_of_a_persona_name_names_the_persona() -> None:
     assert "give an answers file or a persona's name; `mgk-screen demo --list` lists the personas" in run.stderr
 
 
+def test_explain_with_a_name_like_no_persona_points_to_the_list_of_personas() -> None:
+    """A teacher types a pupil's name where a persona's belongs: "cannot read file: No such file
+    or directory" told her nothing about personas. A name with no file extension is said to be
+    neither, with where the personas are listed."""
+    run = runner.invoke(app, ["explain", "elenor"])
+    assert run.exit_code == 2
+    assert "elenor: no such file, nor a persona" in run.stderr
+    assert "`mgk-screen demo --list` lists the personas" in run.stderr
+    assert "cannot read file" not in run.stderr
+
+
 def test_explain_with_a_missing_file_that_is_like_no_persona_says_only_that_it_cannot_be_read() -> None:
     run = runner.invoke(app, ["explain", "answrs.json"])
     assert run.exit_code == 2
