@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from screener.headline import NOT_SCREENED
+
 
 def count_of(number: int, noun: str) -> str:
     """ "1 record", "2 records" (the plural is the noun with an s)."""
@@ -41,9 +43,17 @@ def print_summary(summary: Any, seconds: float, console: Any, report: str | None
             markup=False,
         )
     if summary.screened:
-        headline = ", ".join(f"{k} {summary.by_headline.get(k, 0):,}" for k in ("likely", "possible", "unlikely"))
+        # Records with no core section answered are "not screened", not "unlikely" or "none",
+        # as every door shows such a person (shown only when there are some).
+        headline = ", ".join(
+            f"{k} {summary.by_headline.get(k, 0):,}"
+            for k in ("likely", "possible", "unlikely", NOT_SCREENED)
+            if k != NOT_SCREENED or summary.by_headline.get(k)
+        )
         urgency = ", ".join(
-            f"{k} {summary.by_urgency.get(k, 0):,}" for k in ("emergency", "urgent", "soon", "routine", "none")
+            f"{k} {summary.by_urgency.get(k, 0):,}"
+            for k in ("emergency", "urgent", "soon", "routine", "none", NOT_SCREENED)
+            if k != NOT_SCREENED or summary.by_urgency.get(k)
         )
         coverage = ", ".join(f"{k} {summary.by_coverage.get(k, 0):,}" for k in ("full", "partial", "none"))
         console.print(f"  combined depletion: {headline}", markup=False)

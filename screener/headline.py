@@ -186,3 +186,19 @@ def core_words(missing: Sequence[str], joiner: str) -> str:
 
 def _rank(level: str) -> int:
     return LEVEL_RANK.get(level, -1)
+
+
+NOT_SCREENED = "not screened"
+"""What a reassuring level or urgency is shown as when no core section was answered (coverage
+"none"): every door says "not screened (too few answers)" there, and counts of a cohort put such
+records under these words too, never under "unlikely" or "none"."""
+
+
+def level_shown(level: str, coverage: str | None) -> str:
+    """A level as a person or a count is given it: "unlikely" on no core answers is not screened."""
+    return NOT_SCREENED if coverage == "none" and level == "unlikely" else level
+
+
+def urgency_shown(urgency: str, coverage: str | None) -> str:
+    """An urgency as counted: "none" (no visit needed) on no core answers is not screened."""
+    return NOT_SCREENED if coverage == "none" and urgency == "none" else urgency

@@ -137,6 +137,15 @@ def test_batch_summary_counts_levels_and_urgency(tmp_path: Path) -> None:
     assert "duplicate ids: 1" in run.stderr
 
 
+def test_batch_summary_counts_people_with_no_core_answers_as_not_screened(tmp_path: Path) -> None:
+    """Two people gave only their ages: the summary counted them as "unlikely" and "none", the
+    words of a reassuring screen, though each is shown "not screened (too few answers)"."""
+    cohort = _write(tmp_path / "cohort.jsonl", [{"id": "alf", "age": 70}, {"id": "bea", "age": 64}, RUNNER_WITH_CRAMPS])
+    run = runner.invoke(app, ["batch", str(cohort), "-o", str(tmp_path / "o.jsonl")])
+    assert "combined depletion: likely 0, possible 0, unlikely 1, not screened 2" in run.stderr
+    assert "urgency: emergency 0, urgent 0, soon 0, routine 0, none 1, not screened 2" in run.stderr  # Sam answered two sections
+
+
 def test_the_summary_of_a_run_under_a_second_gives_its_time_not_a_rate() -> None:
     """Twelve people in 0.2 s, most of it loading the rules, read as "70 records/s": a newcomer
     took the tool for slow. A longer run gives its rate."""

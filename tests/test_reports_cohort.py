@@ -169,3 +169,22 @@ def test_a_cohort_of_millions_has_its_axis_in_whole_numbers_not_in_powers_of_ten
     assert [text for text in texts if re.fullmatch(r"\d,\d{3},\d{3}", text)], texts  # a tick of a million or more, whole
     assert not [text for text in texts if "e6" in text or re.fullmatch(r"\d\.\d", text)]
     assert "1,600,000 (52%)" in texts
+
+
+def test_people_never_screened_are_counted_as_not_screened_never_as_unlikely_or_no_visit(screener: Any) -> None:
+    """Alf gave only his age and Bea only hers: each is shown "not screened (too few answers)",
+    but the cohort counts put them under "unlikely" and under "none: no clinician visit needed",
+    reassuring a manager about people nobody screened. They now have a column and a bar of
+    their own; Harold, whose emergency rests on his potassium, is counted as he is."""
+    from screener.reports import cohort_report_from_entries, new_tally
+
+    people = ({"id": "alf", "age": 70}, {"id": "bea", "age": 64}, HAROLD)
+    entries = [screener.screen_entry(person, detail="lean") for person in people]
+    assert [(e["combined_depletion"], e["urgency"], e["coverage"]) for e in entries[:2]] == [("unlikely", "none", "none")] * 2
+    tally = new_tally(screener.ruleset).add_all(entries)
+    assert tally.levels["combined_depletion"] == {"not screened": 2, "unlikely": 1}
+    assert tally.urgency == {"not screened": 2, "emergency": 1}
+    tree = parsed(cohort_report_from_entries(entries, screener.ruleset, generated=WHEN))
+    urgency = next(t for t in tree.iter("table") if t.get("id") == "urgency-table")
+    assert "not screened: too few answers to say2 (67%)" in text_of(urgency)
+    assert "no clinician visit needed for magnesium or potassium on these answers alone0 (0%)" in text_of(urgency)

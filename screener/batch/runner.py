@@ -26,6 +26,7 @@ from screener.batch.writers import EntryWriter, ResultWriter
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.records import check_record, screen_record_entry
+from screener.headline import level_shown, urgency_shown
 from screener.screening.pipeline import Screener, invalid_entry
 
 if TYPE_CHECKING:
@@ -145,8 +146,8 @@ class BatchSummary:
         else:
             _, _, _, _, headline, urgency, coverage = item
             self.screened += 1
-            self.by_headline[headline] += 1
-            self.by_urgency[urgency] += 1
+            self.by_headline[level_shown(headline, coverage)] += 1
+            self.by_urgency[urgency_shown(urgency, coverage)] += 1
             self.by_coverage[coverage] += 1
             if fail_on is not None and _reached(item, fail_on):
                 self._reach(item)

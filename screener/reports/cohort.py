@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, get_args
 
 from screener.contract.result import Level, Urgency
+from screener.headline import level_shown, urgency_shown
 
 #: Contract values, lowest first (the result contract fixes them; the ruleset's scales follow it).
 LEVELS: Final = get_args(Level)
@@ -180,11 +181,14 @@ class CohortTally:
 
     def _add_screened(self, entry: Mapping[str, Any]) -> None:
         self.screened += 1
-        for scale in LEVEL_SCALES:
-            self.levels[scale][_text(entry.get(scale)) or NOT_RECORDED] += 1
-        urgency = entry["urgency"]
-        self.urgency[urgency] += 1
         coverage = entry.get("coverage")
+        # A reassuring level or urgency on no core answers is counted as "not screened", as
+        # every door shows that person: a manager reading "unlikely 60%" is not reassured about
+        # people who were never screened.
+        for scale in LEVEL_SCALES:
+            self.levels[scale][level_shown(_text(entry.get(scale)), coverage) or NOT_RECORDED] += 1
+        urgency = entry["urgency"]
+        self.urgency[urgency_shown(urgency, coverage)] += 1
         self.coverage[coverage if coverage in COVERAGES else NOT_RECORDED] += 1
         if entry.get("consult_clinician") is True:
             self.consult_clinician += 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from screener.headline import NOT_SCREENED
 from screener.reports import charts
 from screener.reports.cohort import (
     COVERAGES,
@@ -138,7 +139,8 @@ def cohort_view(
             "urgency",
             "How soon to see a clinician",
             "The most urgent advice each screened record got.",
-            [(code, f"{code}: {ruleset.urgency_text.get(code, '')}".rstrip(": ")) for code in reversed(URGENCIES)],
+            [(code, f"{code}: {ruleset.urgency_text.get(code, '')}".rstrip(": ")) for code in reversed(URGENCIES)]
+            + ([(NOT_SCREENED, f"{NOT_SCREENED}: too few answers to say")] if tally.urgency.get(NOT_SCREENED) else []),
             tally.urgency,
             screened,
             colours=charts.URGENCY_COLOURS,
@@ -225,6 +227,8 @@ def _cell(count: int, total: int) -> Cell:
 def _levels_figure(tally: CohortTally, scale_names: dict[str, str]) -> Figure:
     rows = {scale_names[scale]: tally.levels[scale] for scale in LEVEL_SCALES}
     order = [level for level in reversed(LEVELS)]
+    if any(tally.levels[scale].get(NOT_SCREENED) for scale in LEVEL_SCALES):
+        order.append(NOT_SCREENED)  # "unlikely" on too few answers, as each person is shown
     short = dict(zip(LEVEL_SCALES, ("Combined", "Magnesium", "Potassium"), strict=True))
     chart = charts.stacked_levels(
         "levels", "Screening levels", {short[scale]: tally.levels[scale] for scale in LEVEL_SCALES}, order, tally.screened
@@ -237,7 +241,8 @@ def _levels_figure(tally: CohortTally, scale_names: dict[str, str]) -> Figure:
         "levels",
         "Screening levels",
         "How likely a combined magnesium and potassium depletion is (the headline), and each part. "
-        "Shares are of the screened records.",
+        "Shares are of the screened records; \"not screened\" is \"unlikely\" on too few answers to screen "
+        "(no core section answered), which is not reassurance.",
         chart,
         "",
         tuple(order),
