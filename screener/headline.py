@@ -12,6 +12,14 @@ The combined level alone can mislead a person when the rest of the result says m
   definition the rules' advice on few answers reads too, as the fact ``few_core_answers``) and
   every level unlikely: the headline says the level rests on few answers and is not reassurance.
 
+- a high potassium result (the rules' advice ``high_potassium_result``, given for every current
+  result above the normal range): "potassium depletion: unlikely" would read as reassurance
+  beside "a high potassium, not a depletion", so the headline and the potassium line say the
+  result is high and point to the advice;
+- something flagged (any urgency but "none", or the high potassium result): an "unlikely" is then
+  said quietly, never in capitals or the colour of reassurance, and every door says how soon
+  before the levels (red flags first, then how soon).
+
 Wording and emphasis only: the levels, the urgency and the result contract are the rules' and stay
 as they are. Coverage "none" has its own, stronger words ("Not enough answers to screen") at each
 door, above the headline.
@@ -33,6 +41,15 @@ ABOVE_BOTH_WHY = "higher than either part alone, because a cause of both losses 
 """Why combined can be above both parts (screening-logic v2 §4: the only rule that puts it there
 is a both-loss factor with fitting symptoms, one of them specific)."""
 ABOVE_BOTH_SHORT = "above both parts: both-loss cause with fitting symptoms"
+HIGH_POTASSIUM_ADVICE = "high_potassium_result"
+"""The rules' advice on a current potassium result above the normal range (rules/recommendations.json,
+``recommend_high_potassium_result``: the fact ``high_k_lab``): the headline reads that the
+potassium result is high from it, so that no threshold is written again here."""
+HIGH = "high"
+"""The word a high potassium result is emphasised by (as a level word is)."""
+POTASSIUM_HIGH_NOTE = "the potassium result is high: see the advice"
+POTASSIUM_HIGH_SHORT = "K result high"
+HIGH_POTASSIUM_SENTENCE = "the potassium result is high: a high potassium, not a depletion, and the advice says what to do"
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,10 @@ class Headline:
     coverage: str | None
     missing_core: tuple[str, ...] = ()
     """The core sections (``CORE_SECTIONS`` keys) left unanswered."""
+    urgency: str = ""
+    """How soon to see a clinician ("" when not known): any but "none" flags the result."""
+    potassium_high: bool = False
+    """A current potassium result is high (the rules gave ``HIGH_POTASSIUM_ADVICE``)."""
     few_words: str = FEW_ANSWERS
     """What there was little of: "few answers", or "little EHR data" on a CDS card."""
 
@@ -74,6 +95,8 @@ class Headline:
             coverage=coverage if isinstance(coverage, str) else None,
             missing_core=tuple(missing_core_sections(unanswered)),
             few_words=few_words,
+            urgency=str(get("urgency", "") or ""),
+            potassium_high=HIGH_POTASSIUM_ADVICE in advice_codes(get("recommendations", None)),
         )
 
     # -- what there is to say ------------------------------------------------------------------
@@ -96,16 +119,37 @@ class Headline:
         return self.coverage == "partial" and few_answered(self.missing_core) and all(_rank(level) == 0 for level in levels)
 
     @property
+    def flagged(self) -> bool:
+        """Something in the result asks for a clinician (any urgency but "none"), or a potassium
+        result is high: an "unlikely" must then not read as reassurance."""
+        return self.urgency not in ("", "none") or self.potassium_high
+
+    @property
     def qualified(self) -> bool:
         """Whether the combined level is qualified (then it is not the loudest word of the line)."""
-        return bool(self.higher_parts) or self.few_answers
+        return bool(self.higher_parts) or self.few_answers or self.potassium_high
+
+    def quiet(self, level: str) -> bool:
+        """Whether a level is said without emphasis: "unlikely" when something is flagged."""
+        return level == "unlikely" and self.flagged
 
     @property
     def card_level(self) -> str:
-        """The level the headline's card is coloured by: the highest shown, "few-answers" for few."""
+        """The level the headline's card is coloured by: the highest shown, "few-answers" for few,
+        "high" for a high potassium result, "flagged" for an unlikely beside something flagged."""
         if self.few_answers:
             return "few-answers"
-        return max([self.combined, *(level for _, level in self.higher_parts)], key=_rank)
+        level = max([self.combined, *(level for _, level in self.higher_parts)], key=_rank)
+        if self.potassium_high and _rank(level) < LEVEL_RANK["likely"]:
+            return HIGH
+        return "flagged" if self.quiet(level) else level
+
+    def part_note(self, part: str, *, brief: bool = False) -> str:
+        """What a part's line adds to its level: the potassium result is high ("result high" when
+        ``brief``: a small screen, where the headline beside it points to the advice); "" otherwise."""
+        if part != "potassium" or not self.potassium_high:
+            return ""
+        return "result high" if brief else POTASSIUM_HIGH_NOTE
 
     @property
     def not_answered(self) -> str:
@@ -118,11 +162,14 @@ class Headline:
         """What follows "Combined magnesium and potassium depletion: ", without the coverage note.
         ``brief`` leaves out why combined is above both parts (a screen too small for it: the
         full result says it); what keeps a level from reading as reassurance always stays."""
-        spans = [Span(self.combined, self.combined, loud=not self.qualified)]
+        spans = [Span(self.combined, self.combined, loud=not self.qualified and not self.quiet(self.combined))]
         if self.few_answers:
             spans += [Span(", but based on "), Span(self.few_words, FEW_ANSWERS, loud=True), Span(": not reassurance")]
         for index, (part, level) in enumerate(self.higher_parts):
             spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=True)]
+        if self.potassium_high:
+            but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
+            spans += [Span(f", {but} the potassium result is "), Span(HIGH, HIGH, loud=True), Span(": see the advice")]
         if self.above_both and not brief:
             spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
         return spans
@@ -152,28 +199,43 @@ class Headline:
                 f"Going by these few answers, a combined magnesium and potassium depletion is {self.combined}, but with "
                 f"{self.not_answered} not answered this is not reassurance: answering the rest completes the screen."
             )
+        high = f", and {HIGH_POTASSIUM_SENTENCE}" if self.potassium_high else ""
         higher = self.higher_parts
         if higher:
             parts = " and ".join(f"{part} depletion on its own is {level}" for part, level in higher)
-            return f"{base}, but {parts}."
-        return f"{base}."  # above both parts: the heading says why, and the report names the rule
+            return f"{base}, but {parts}{high}."
+        if high and _rank(self.combined) == 0:
+            high = f", but {HIGH_POTASSIUM_SENTENCE}"
+        return f"{base}{high}."  # above both parts: the heading says why, and the report names the rule
 
     def note(self) -> str:
         """A short note for a clinician beside the combined level; "" when there is none:
         "but magnesium possible", "above both parts: ...", "on few answers: not reassurance"."""
+        notes = []
         if self.few_answers:
-            return f"on {self.few_words}: not reassurance"
-        higher = self.higher_parts
-        if higher:
-            return "but " + " and ".join(f"{part} {level}" for part, level in higher)
-        if self.above_both:
-            return ABOVE_BOTH_SHORT
-        return ""
+            notes.append(f"on {self.few_words}: not reassurance")
+        elif self.higher_parts:
+            notes.append("but " + " and ".join(f"{part} {level}" for part, level in self.higher_parts))
+        elif self.above_both:
+            notes.append(ABOVE_BOTH_SHORT)
+        if self.potassium_high:
+            notes.append(POTASSIUM_HIGH_SHORT if notes else f"but {POTASSIUM_HIGH_SHORT}")
+        return "; ".join(notes)
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _parts(self) -> list[tuple[str, str]]:
         return [("magnesium", self.magnesium), ("potassium", self.potassium)]
+
+
+def advice_codes(recommendations: Any) -> set[str]:
+    """The codes of a result's recommendations (models or dicts; none when not given)."""
+    codes = set()
+    for recommendation in recommendations or ():
+        code = recommendation.get("code") if isinstance(recommendation, Mapping) else getattr(recommendation, "code", None)
+        if isinstance(code, str):
+            codes.add(code)
+    return codes
 
 
 def core_words(missing: Sequence[str], joiner: str) -> str:

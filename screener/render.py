@@ -7,7 +7,7 @@ numbered recommendation or a finding reads as one block at 60 columns as at 120.
 
 Two forms: the full result (``render_result``: headline, recommendations, every rule that fired
 and why, what would change the headline, what is unknown) and the short one (``render_short_result``:
-headline, how soon, coverage, recommendations, notes on the answers, disclaimer), which ``ask`` ends with so that the
+how soon, headline, coverage, recommendations, notes on the answers, disclaimer), which ``ask`` ends with so that the
 answer to "what now?" fits on one screen.
 """
 
@@ -28,13 +28,13 @@ from rich.text import Text
 from screener.contract.coverage import in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 from screener.errors import terminal_safe
-from screener.headline import COMBINED, Headline, core_words
+from screener.headline import COMBINED, HIGH, Headline, core_words
 from screener.screening.findings import evidence_value
 
 if TYPE_CHECKING:
     from screener.screening.pipeline import Screener
 
-LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "green"}
+LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "green", HIGH: "bold red"}
 FEW_ANSWERS_STYLE = "bold yellow"
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}
 NOT_ENOUGH_ANSWERS = "Not enough answers to screen"
@@ -125,7 +125,7 @@ def render_result(
     heading: str | None = None,
     headline_rules: Sequence[str] = (),
 ) -> None:
-    """Print one result in full: headline, urgency, red flags, coverage, the notes on the answers
+    """Print one result in full: red flags, how soon, the headline, coverage, the notes on the answers
     (warnings), recommendations, every rule that fired and why, what would change the headline,
     what is unknown, the disclaimer.
 
@@ -179,7 +179,7 @@ def render_short_result(
     max_lines: int | None = None,
     more: str = "see the full result",
 ) -> None:
-    """Print the short result: headline, how soon, coverage, recommendations, the notes on the
+    """Print the short result: how soon, headline, coverage, recommendations, the notes on the
     answers (the result's warnings: a medicine not recognised, so not counted; an age the screen
     is not built for; a lab result too old to use) and the disclaimer.
 
@@ -276,7 +276,7 @@ def _head_page(
     compact: bool = False,
     long_coverage: bool = True,
 ) -> Page:
-    """The heading, red flags, coverage, the levels and how soon (``compact``: both parts on one
+    """The heading, red flags, coverage, how soon and the levels (``compact``: both parts on one
     line; without ``long_coverage``, the shorter form of "not enough answers")."""
     page = Page(width, plain)
     page.add(heading or result_heading(result))
@@ -298,9 +298,16 @@ def _head_page(
         )
     level = result.combined_depletion
     headline = Headline.of(result)
+    thin = result.coverage == "none"
+    # How soon comes right after the red flags, before the levels (the safety rule's order): an
+    # "unlikely" above an urgency reads as reassurance first.
+    if thin and result.urgency == "none":
+        page.add(f"How soon: {NOT_SCREENED} on these answers - see a clinician if you feel unwell or are worried.", hang=2)
+    else:
+        how_soon = f"{result.urgency} - {result.urgency_text}"
+        page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
     # With no core section answered, a reassuring level is not shown as one: "not screened", as the
     # report and the web page say it, with the rules' level kept in words beside it.
-    thin = result.coverage == "none"
     if thin and level == "unlikely":
         page.add(f"{COMBINED}: {NOT_SCREENED.upper()} (too few answers)", hang=2, emphasis={NOT_SCREENED.upper(): FEW_ANSWERS_STYLE})
     else:
@@ -309,8 +316,9 @@ def _head_page(
         page.add(headline.text(brief=compact and not long_coverage), hang=2, emphasis=emphasis)
     rules_level = "" if compact else " (the rules' level: unlikely)"  # a small screen keeps the red flag in view
     magnesium, potassium = (
-        f"{NOT_SCREENED}{rules_level}" if thin and part == "unlikely" else part
-        for part in (result.magnesium_depletion, result.potassium_depletion)
+        (f"{NOT_SCREENED}{rules_level}" if thin and level_ == "unlikely" else level_)
+        + (f" ({note})" if (note := headline.part_note(part, brief=compact)) else "")
+        for part, level_ in (("magnesium", result.magnesium_depletion), ("potassium", result.potassium_depletion))
     )
     if compact:
         page.add(f"magnesium: {magnesium}, potassium: {potassium}", indent=2, hang=2)
@@ -326,11 +334,6 @@ def _head_page(
                 indent=2,
                 hang=2,
             )
-    if thin and result.urgency == "none":
-        page.add(f"How soon: {NOT_SCREENED} on these answers - see a clinician if you feel unwell or are worried.", hang=2)
-        return page
-    how_soon = f"{result.urgency} - {result.urgency_text}"
-    page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
     return page
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from result_support import codes
 
-from screener.contract.coverage import MOST_CORE_SECTIONS_FOR_FEW, few_answered
+from screener.contract.coverage import FEWEST_CORE_SECTIONS_MISSING_FOR_FEW, few_answered
 from screener.headline import Headline
 from screener.render import result_text
 
@@ -78,9 +78,14 @@ def test_ivan_on_furosemide_with_cramps_who_answered_two_sections_is_sent_to_a_c
 
 
 def test_few_means_one_or_two_of_the_four_core_sections() -> None:
-    assert MOST_CORE_SECTIONS_FOR_FEW == 2
+    assert FEWEST_CORE_SECTIONS_MISSING_FOR_FEW == 2
     everything = ("medicines", "alcohol", "gi_losses", "symptoms")
     assert [few_answered(everything[:missing]) for missing in range(5)] == [False, False, True, True, False]
+
+
+def test_for_a_child_under_12_asked_three_core_sections_few_means_one_of_them() -> None:
+    asked = ("medicines", "gi_losses", "symptoms")  # no alcohol question under 12
+    assert [few_answered(asked[:missing], 3) for missing in range(4)] == [False, False, True, False]
 
 
 # Lena opened the screen on a shared computer, gave her age and sex, and saved an answers file

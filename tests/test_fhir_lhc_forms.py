@@ -187,3 +187,15 @@ def test_a_form_filled_in_lhc_forms_screens_as_the_persona_does(
     assert read.problems == []
     assert without_list_order(read.answers) == without_list_order(answers)
     assert screen_record_entry(screener, response) == screener.screen_entry(answers)
+
+
+@pytest.mark.parametrize(("who", "age"), [("Milo, 8", 8), ("Zoe, 15", 15)])
+def test_lhc_forms_asks_about_alcohol_from_12_as_our_questionnaire_does(browser: Any, site: str, context: FhirContext, who: str, age: int) -> None:
+    page = open_form(browser, site, context)
+    page.fill('[id="age/1"]', str(age))
+    page.locator('[id="age/1"]').press("Tab")
+    page.wait_for_timeout(200)
+    shown = shown_questions(page)
+    page.close()
+    assert shown == asked(context, {"age": age}), who
+    assert ("alcohol_frequency" in shown) is (age >= 12), who

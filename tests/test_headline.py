@@ -105,7 +105,8 @@ def test_the_man_on_omeprazole_with_tetany_is_not_headed_unlikely_on_its_own(scr
     head = result_text(result, screener).split("Recommendations")[0]
     assert "UNLIKELY" not in head  # the capitals a patient reads as an all-clear
     assert "magnesium depletion is POSSIBLE" in words(head)
-    assert words(head).index("POSSIBLE") < words(head).index("How soon: urgent - contact a clinician today")
+    # Red flags first, then how soon, then the levels: the urgency is read before any level.
+    assert words(head).index("How soon: urgent - contact a clinician today") < words(head).index("POSSIBLE")
 
 
 def test_rita_is_told_beside_her_headline_why_combined_is_above_both_parts(screener: Any) -> None:

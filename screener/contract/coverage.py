@@ -70,6 +70,11 @@ LAXATIVE_USE_WITH_TYPE = ("occasional", "regular")
 PREGNANCY_SEXES = ("female", "other")
 PREGNANCY_AGES = (10, 55)
 POTASSIUM_SUPPLEMENTS = ("potassium", "potassium_prescribed")
+#: Alcohol is not asked of a child under this age (the questionnaire's ``not_below`` condition on
+#: its first alcohol question; the age under which the rules give a child the child's advice and
+#: no adult lines, ``child_with_gi_losses``): for them the alcohol section does not apply, and is
+#: neither listed as unanswered nor counted among the core sections. An age not given asks it.
+ALCOHOL_FROM_AGE = 12
 
 
 def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection[str]) -> bool:
@@ -83,6 +88,9 @@ def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection
         age = given.get("age")
         low, high = PREGNANCY_AGES
         return given.get("sex") in PREGNANCY_SEXES and age is not None and low <= age <= high
+    if section == "alcohol":
+        age = given.get("age")
+        return age is None or age >= ALCOHOL_FROM_AGE
     if section == "laxative_type":
         return given.get("laxative_use") in LAXATIVE_USE_WITH_TYPE
     if section == "low_potassium_despite_supplements":
@@ -133,36 +141,45 @@ def unanswered_sections(given: Mapping[str, Any], medicine_classes: Collection[s
 
 
 def missing_core_sections(unanswered: Iterable[str]) -> list[str]:
-    """The core sections none of whose fields is answered."""
+    """The core sections none of whose fields is answered (among those that apply: a section that
+    does not apply is never in ``unanswered``)."""
     missing = set(unanswered)
     return [core for core, fields in CORE_SECTIONS.items() if missing.issuperset(fields)]
 
 
-#: At most this many of the four core sections answered (and at least one: none is coverage
-#: "none") is "few answers": the one place this threshold is set.
-MOST_CORE_SECTIONS_FOR_FEW = 2
+def core_sections_that_apply(given: Mapping[str, Any]) -> tuple[str, ...]:
+    """The core sections that are questions for this person: all four, but alcohol not for a
+    child under 12 (``ALCOHOL_FROM_AGE``)."""
+    return tuple(core for core in CORE_SECTIONS if core != "alcohol" or applies("alcohol", given, ()))
 
 
-def few_core_answers(unanswered: Iterable[str]) -> bool:
-    """Whether only one or two of the four core sections were answered: the input fact
+#: At least this many of the core sections that apply left unanswered (and at least one answered:
+#: none is coverage "none") is "few answers": one or two of the four answered, or one of the three
+#: a child under 12 is asked. The one place this threshold is set.
+FEWEST_CORE_SECTIONS_MISSING_FOR_FEW = 2
+
+
+def few_core_answers(unanswered: Iterable[str], applying: int = len(CORE_SECTIONS)) -> bool:
+    """Whether few of the ``applying`` core sections were answered: the input fact
     ``few_core_answers`` (the rules' advice on few answers tests it)."""
-    return few_answered(missing_core_sections(unanswered))
+    return few_answered(missing_core_sections(unanswered), applying)
 
 
-def few_answered(missing_core: Collection[str]) -> bool:
-    """``few_core_answers`` from the core sections left unanswered (``missing_core_sections``):
-    what the headline's "few answers" reads, so that it and the advice never disagree."""
-    answered = len(CORE_SECTIONS) - len(missing_core)
-    return 0 < answered <= MOST_CORE_SECTIONS_FOR_FEW
+def few_answered(missing_core: Collection[str], applying: int = len(CORE_SECTIONS)) -> bool:
+    """``few_core_answers`` from the core sections left unanswered (``missing_core_sections``) and
+    how many apply: what the headline's "few answers" reads too (with coverage "partial", so that
+    it need not know how many apply), so that it and the advice never disagree."""
+    return FEWEST_CORE_SECTIONS_MISSING_FOR_FEW <= len(missing_core) < applying
 
 
-def coverage_of(unanswered: Iterable[str]) -> Coverage:
-    """``full`` when the four core sections are answered, ``none`` when none is, else ``partial``."""
+def coverage_of(unanswered: Iterable[str], applying: int = len(CORE_SECTIONS)) -> Coverage:
+    """``full`` when every core section that applies is answered (``applying`` of them: four, or
+    three for a child under 12), ``none`` when none is, else ``partial``."""
     left = set(unanswered)
     missing = sum(1 for fields in CORE_SECTIONS.values() if left.issuperset(fields))
     if missing == 0:
         return "full"
-    return "none" if missing == len(CORE_SECTIONS) else "partial"
+    return "none" if missing >= applying else "partial"
 
 
 def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) -> str:

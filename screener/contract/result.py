@@ -175,9 +175,10 @@ class ScreeningResult(_Model):
     coverage: Coverage = Field(
         description=(
             "How many of the four core sections were answered: medicines (medications or diuretic_use), "
-            "alcohol, gut losses (diarrhea, vomiting or laxative_use) and symptoms ([] is an answer). "
+            "alcohol, gut losses (diarrhea, vomiting or laxative_use) and symptoms ([] is an answer); "
+            "alcohol is not asked of a child under 12, and is then not counted. "
             "With 'none' the levels are not reassurance: answer_more_questions replaces general_advice; "
-            "with one or two of the four answered, answer_the_core_questions does"
+            "with one or two of the four answered (one of a child's three), answer_the_core_questions does"
         )
     )
     warnings: list[str]

@@ -6,6 +6,9 @@ Two differences from our skip logic decide the translation:
   then. So ``not_equals`` becomes two conditions, ``exists`` and ``!=``, both required
   (``enableBehavior: all``).
 - ``between`` (a number from one value to another) becomes ``>=`` and ``<=``, both required.
+- ``not_below`` (no number below the value: an age under 12 rules the alcohol questions out, an
+  age not given does not) is true when the question has no answer, as FHIR's ``exists: false``
+  is; it becomes ``exists: false`` or ``>=`` (``enableBehavior: any``).
 - ``enableWhen`` compares one answer with one value. It cannot say "a medicine of this class was
   named" (``has_medicine_class``), nor mix "all" and "any". Such an item gets an SDC
   ``enableWhenExpression`` instead (FHIRPath), which may not be used together with
@@ -66,7 +69,7 @@ def enable_logic(item: Item, items: Mapping[str, Item], context: FhirContext) ->
     if len(conditions) > 1:
         # One `in` alone is "any of these"; one `not_equals` alone is "answered and not this".
         if single:
-            behavior = "any" if item.enable_when[0].operator == "in" else "all"
+            behavior = "any" if item.enable_when[0].operator in ("in", "not_below") else "all"
         fields["enableBehavior"] = behavior
     return fields
 
@@ -79,6 +82,8 @@ def _fits_enable_when(condition: Condition, behavior: str, single: bool) -> bool
         return single or behavior == "any"
     if operator in ("not_equals", "between"):
         return single or behavior == "all"
+    if operator == "not_below":
+        return single or behavior == "any"
     return True
 
 
@@ -86,6 +91,11 @@ def _enable_when_entries(condition: Condition, target: Item, context: FhirContex
     operator = condition.operator
     if operator == "answered":
         return [{"question": target.id, "operator": "exists", "answerBoolean": True}]
+    if operator == "not_below":
+        return [
+            {"question": target.id, "operator": "exists", "answerBoolean": False},
+            {"question": target.id, "operator": ">=", **_answer(target, condition.value, context)},
+        ]
     if operator == "between":
         low, high = condition.value
         return [
@@ -129,6 +139,9 @@ def _fhirpath(condition: Condition, target: Item, context: FhirContext) -> str:
     if operator == "has_medicine_class":
         pattern = medicine_class_pattern(context, condition.value)
         return f"{answers}.valueString.where(lower().matches({_literal(pattern)})).exists()"
+    if operator == "not_below":
+        field = "valueInteger" if target.type == "integer" else "valueDecimal"
+        return f"{answers}.{field}.where($this < {condition.value}).empty()"
     if operator == "between":
         low, high = condition.value
         field = "valueInteger" if target.type == "integer" else "valueDecimal"

@@ -160,6 +160,11 @@ class Interview:
         return False if False in results else (True if all(results) else None)
 
     def _holds(self, condition: Condition, enabled: Mapping[str, bool | None], expected: bool = False) -> bool | None:
+        if condition.operator == "not_below":
+            # True unless a number below the value was given: an unanswered, skipped or hidden
+            # item holds none (an age not given asks about alcohol as before; FHIR: not exists, or >=).
+            given = self._values.get(condition.item) if enabled.get(condition.item) is not False else None
+            return not (isinstance(given, (int, float)) and not isinstance(given, bool) and given < condition.value)
         if enabled.get(condition.item) is False:
             return False
         if expected and condition.item not in self._values:

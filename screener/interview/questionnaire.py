@@ -414,8 +414,8 @@ def _enable_when_problems(where: str, items: Sequence[Item], index: int, seen: M
                         f"{where}, enable_when: item '{target}' has no choice {value!r}"
                         f"{did_you_mean(str(value), [str(k) for k in known])}"
                     )
-        if condition.operator == "between" and other.type != "integer":
-            problems.append(f"{where}, enable_when: 'between' needs an integer item, '{target}' is {other.type}")
+        if condition.operator in ("between", "not_below") and other.type != "integer":
+            problems.append(f"{where}, enable_when: '{condition.operator}' needs an integer item, '{target}' is {other.type}")
         if condition.operator == "contains" and other.type != "multiple_choice":
             problems.append(f"{where}, enable_when: 'contains' needs a multiple_choice item, '{target}' is {other.type}")
         if condition.operator == "has_medicine_class" and not other.confirm_medicines:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import missing_core_sections
 from screener.contract.result import drug_name
-from screener.headline import Headline
+from screener.headline import HIGH_POTASSIUM_ADVICE, Headline
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, given_number, plain, sentence
 
@@ -124,7 +124,13 @@ class PersonView:
     def headline(self) -> Headline:
         """The combined level's words, as every door says them (``screener.headline``)."""
         return Headline(
-            self.combined, self.magnesium, self.potassium, self.coverage, tuple(missing_core_sections(self.unanswered_codes))
+            self.combined,
+            self.magnesium,
+            self.potassium,
+            self.coverage,
+            tuple(missing_core_sections(self.unanswered_codes)),
+            urgency=self.urgency,
+            potassium_high=HIGH_POTASSIUM_ADVICE in {code for code, _ in self.recommendations},
         )
 
     @property

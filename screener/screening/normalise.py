@@ -16,6 +16,7 @@ from typing import Any, Final
 from screener.contract.answers import Answers
 from screener.contract.coverage import (
     Coverage,
+    core_sections_that_apply,
     coverage_of,
     few_core_answers,
     missing_core_sections,
@@ -125,10 +126,11 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
 
     # Which sections apply follows the medicines as recognised (a PPI listed asks how long).
     out.unanswered_sections = unanswered_sections(given, classes)
-    out.coverage = coverage_of(out.unanswered_sections)
+    applying = len(core_sections_that_apply(given))  # alcohol is not a question for a child under 12
+    out.coverage = coverage_of(out.unanswered_sections, applying)
     facts["coverage"] = out.coverage
     if "few_core_answers" in ruleset.facts:  # rules of one's own may not weigh it: sent only when declared
-        facts["few_core_answers"] = few_core_answers(out.unanswered_sections)
+        facts["few_core_answers"] = few_core_answers(out.unanswered_sections, applying)
     # A list answered "none of these" and a list never answered both leave no flags above; the
     # rules need to tell them apart ("not said to be happening now" is not "said not to be").
     # Only the sections the rules declare are flagged: every fact sent costs the engine time.
