@@ -89,9 +89,24 @@ def test_the_cohort_report_says_first_that_an_unscreened_record_reports_red_flag
     assert "Red flag now: chest pain, fainting" in html
 
 
-def test_only_valid_red_flag_codes_count_and_none_gives_nothing() -> None:
+def test_red_flag_codes_count_once_and_anything_else_gives_nothing() -> None:
     screener = Screener()
     assert screener.red_flags_alone({"red_flags_now": ["seizure", 3, "seizure"]}) == {"red_flags": ["seizure"], "urgency": "emergency"}
     assert screener.red_flags_alone({"red_flags_now": "fainting"})["red_flags"] == ["fainting"]  # one code, not in a list
-    assert screener.red_flags_alone({"red_flags_now": ["fainted"]}) == {}
+    assert screener.red_flags_alone({"red_flags_now": ["dizzy", 7]}) == {}  # close to no red flag
     assert screener.red_flags_alone(["fainting"]) == {}
+
+
+def test_red_flags_written_close_to_their_codes_are_raised_as_the_codes_their_errors_name() -> None:
+    """Raj's record was typed by hand: "Chest pain" and "fainted" where the codes are
+    chest_pain and fainting. His errors said "did you mean 'chest_pain'?", yet his invalid entry
+    carried no red flag and no urgency, and the summary's "see to them first" left him out. A
+    word whose error names a red flag now raises that red flag; a word close to none is not one."""
+    screener = Screener()
+    raj = {"id": "raj", "age": 50, "red_flags_now": ["Chest pain", "fainted"]}
+    entry = screener.screen_entry(raj)
+    assert entry["status"] == "invalid"
+    assert "did you mean 'chest_pain'?" in json.dumps(entry["errors"])
+    assert (entry["red_flags"], entry["urgency"]) == (["chest_pain", "fainting"], "emergency")
+    assert screener.red_flags_alone({"red_flags_now": ["chestpain", "headache"]})["red_flags"] == ["chest_pain"]
+    assert screener.red_flags_alone({"red_flags_now": ["headache", "cramps", "none"]}) == {}

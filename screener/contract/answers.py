@@ -7,6 +7,8 @@ generated from these models; a test fails when the shipped file drifts from them
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter
 from typing import Annotated, Literal
 
@@ -56,6 +58,22 @@ RED_FLAG_NOW_CODES = (
     "new_confusion",
 )
 SUPPLEMENT_CODES = ("potassium", "potassium_prescribed", "salt_substitute", "magnesium")
+
+
+def red_flag_meant(text: str) -> str | None:
+    """The red flag (happening now) a person meant by ``text``: the code itself, the code in
+    another case or with spaces ("Chest pain", as a sheet's cell is read), or the one code close
+    to it ("fainted", "chestpain": the code its error's "did you mean" names); None for anything
+    else. Only for a record that cannot be screened: there a near-miss is raised rather than lost,
+    since a missed emergency costs more than one raised (the record stays invalid, its error says
+    what to write)."""
+    if text in RED_FLAG_NOW_CODES:
+        return text
+    typed = re.sub(r"[\s-]+", "_", text.strip().casefold())
+    if typed in RED_FLAG_NOW_CODES:
+        return typed
+    close = difflib.get_close_matches(typed, RED_FLAG_NOW_CODES, n=1, cutoff=0.6)  # as did_you_mean
+    return close[0] if close else None
 
 Condition = Literal[CONDITION_CODES]  # type: ignore[valid-type]
 Symptom = Literal[SYMPTOM_CODES]  # type: ignore[valid-type]

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screener.contract.answers import RED_FLAG_NOW_CODES, Answers
+from screener.contract.answers import Answers, red_flag_meant
 from screener.contract.coverage import SlotValues, needs_grounds, with_slots_filled
 from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
@@ -207,8 +207,8 @@ class Screener:
         return self._result(answers, normalised, facts, conclusions, source, position, detail)
 
     def red_flags_alone(self, value: Any) -> dict[str, Any]:
-        """For a record that cannot be screened: the red flags it reports now (its valid
-        ``red_flags_now`` codes) screened on their own, as ``red_flags`` and ``urgency`` (the
+        """For a record that cannot be screened: the red flags it reports now (its
+        ``red_flags_now`` codes, or words close to one: ``red_flag_meant``) screened on their own, as ``red_flags`` and ``urgency`` (the
         rules decide both), so that someone reporting chest pain is not lost among the invalid
         records. Empty when it reports none."""
         given = value.get("red_flags_now") if isinstance(value, dict) else None
@@ -216,7 +216,8 @@ class Screener:
             given = [given]
         if not isinstance(given, list):
             return {}
-        codes = [code for code in dict.fromkeys(item for item in given if isinstance(item, str)) if code in RED_FLAG_NOW_CODES]
+        meant = (red_flag_meant(item) for item in given if isinstance(item, str))
+        codes = [code for code in dict.fromkeys(meant) if code is not None]
         if not codes:
             return {}
         entry = self.entry(Answers.model_validate({"red_flags_now": codes}), detail="none")
