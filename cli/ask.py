@@ -138,7 +138,7 @@ def ask(
         if isinstance(stop, Terminated):  # nobody to ask: keep what was answered where --save said
             term.say()
             term.say("Stopped by SIGTERM.")
-            if target and interview.started and ask_io.save(target, interview.answers):
+            if target and interview.started and ask_io.save(target, interview.answers_so_far):
                 term.say(f"Your answers so far are saved in {target}.", keep=[target])
         else:
             offer_save(interview, term, target)
@@ -150,7 +150,7 @@ def ask(
             raise typer.Exit(int(ExitCode.USAGE)) from None
         term.say()
         term.say(ended, "yellow")
-        if target and interview.started and ask_io.save(target, interview.answers):
+        if target and interview.started and ask_io.save(target, interview.answers_so_far):
             term.say(f"Your answers so far are saved in {target}. Carry on with:", keep=[target])
             term.say(f"  mgk-screen ask --resume {quoted(target)}", wrap=False)
         raise typer.Exit(int(ExitCode.USAGE)) from None

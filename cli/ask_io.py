@@ -233,7 +233,7 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None, *, why
     term.say(why, "" if why == "Stopped." else "yellow")
     if not interview.started:
         return
-    answers = interview.answers
+    answers = interview.answers_so_far
     try:
         if target:
             if not term.yes_or_no(f"Save your answers so far in {target}, so that you can carry on later?", keep=[target]):

@@ -231,6 +231,30 @@ def test_ctrl_c_without_save_asks_for_a_file_name(tmp_path: Path, ctrl_c_after: 
     assert saved(path) == {"red_flags_now": []}
 
 
+def test_going_back_then_stopping_keeps_the_answers_stepped_back_over(tmp_path: Path, ctrl_c_after: list[Any]) -> None:
+    """Dev answered 3 days and 4 stools a day of diarrhoea, went back twice to check them, and
+    pressed Ctrl-C: the saved file held no days and no stools ("Saving never loses answers").
+    The answers stepped back over are saved until they are answered again; the input ending
+    keeps them too."""
+    before_vomiting = ["0", "45", "male", "no", "none", "never", "yes", "3", "4"]
+    path = tmp_path / "partial.json"
+    ctrl_c_after += [*before_vomiting, "back", "back", None, "yes"]
+    run = runner.invoke(app, ["ask", "--save", str(path), "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED, run.output
+    assert saved(path)["diarrhea"] == {"present": True, "days": 3, "stools_per_day": 4}
+
+
+def test_going_back_then_the_input_ending_keeps_them_unless_a_new_answer_rules_them_out(tmp_path: Path) -> None:
+    before_vomiting = ["0", "45", "male", "no", "none", "never", "yes", "3", "4"]
+    ended = tmp_path / "ended.json"
+    run = ask("--save", str(ended), "--plain", replies=[*before_vomiting, "back", "back"])
+    assert run.exit_code == ExitCode.USAGE
+    assert saved(ended)["diarrhea"] == {"present": True, "days": 3, "stools_per_day": 4}
+    changed = tmp_path / "changed.json"
+    ask("--save", str(changed), "--plain", replies=[*before_vomiting, "back", "back", "back", "no"])
+    assert saved(changed)["diarrhea"] == {"present": False}, "no diarrhoea after all: its days and stools are not kept"
+
+
 def test_ctrl_c_then_no_saves_nothing(tmp_path: Path, ctrl_c_after: list[Any]) -> None:
     path = tmp_path / "partial.json"
     ctrl_c_after += ["0", None, "no"]

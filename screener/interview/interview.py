@@ -449,6 +449,25 @@ class Interview:
                 delete_path(out, group)
         return out
 
+    @property
+    def answers_so_far(self) -> dict[str, Any]:
+        """The answers to save when the interview stops before its end (Ctrl-C, the input ending,
+        a download): ``answers``, with the answers stepped back over ("back", a change from the
+        review) and not given again yet, so that going back and then stopping loses nothing.
+        Those still apply only where the answers given since leave their question asked."""
+        if not self._defaults:
+            return self.answers
+        given = self._values
+        self._values = {**{key: value for key, value in self._defaults.items() if value is not SKIPPED}, **given}
+        try:
+            merged = self.answers
+            Answers.model_validate(merged)
+        except ValidationError:  # an earlier answer that no longer fits the ones given since
+            merged = None
+        finally:
+            self._values = given
+        return merged if merged is not None else self.answers
+
     def _asked(self, path: str) -> bool:
         """Whether an item that applies fills ``path`` (answered or not)."""
         return any(step.kind == "item" and step.item.field == path for step in self._steps())

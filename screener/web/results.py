@@ -154,7 +154,7 @@ async def download_answers(request: Request) -> Response:
     session = current_session(request)
     if session is None:
         return to_start(request)
-    text = json.dumps(session.interview.answers, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(session.interview.answers_so_far, indent=2, ensure_ascii=False) + "\n"
     return Response(
         text,
         media_type="application/json",
