@@ -1,0 +1,117 @@
+"""Causes read from the medicine list (clinical vignette review 4, 2026-11-30): each finding fixed,
+as the person the reviewer described.
+
+U1, a stimulant laxative in the medicine list counts as regular use whatever the laxative question
+says, with a warning naming both answers, and never beside "none of the usual causes"; case 22, a
+"no" to the water-pill question beside a listed diuretic is warned about; M1, insulin and type 1
+diabetes are usual causes of low potassium and magnesium; M2, a potassium of 5.5 to 5.9 with more
+than one reason to keep potassium and a symptom a high potassium can cause is same-day. The reasons
+and sources are in the README ("Causes read from the medicine list (round 4)").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from result_support import all_advice, codes, rules_fired
+from test_clinical_cases import check_always_true
+
+from screener import ScreeningResult
+
+
+def screen(screener: Any, answers: dict[str, Any]) -> ScreeningResult:
+    result = screener.screen(answers)
+    check_always_true(result)
+    return result
+
+
+def warnings_about(result: ScreeningResult, start: str) -> list[str]:
+    return [warning for warning in result.warnings if warning.startswith(start)]
+
+
+# -- U1: senna in the list, "laxatives: none" ---------------------------------------------------
+# Case 07: a 27-year-old woman, ten senna tablets a night in her medicine list, who answers "No" to
+# laxatives; weak and tired, potassium 2.9 and magnesium 0.62. Concealed laxative use is the first
+# mimic of Gitelman syndrome to rule out.
+
+SASHA = {
+    "age": 27,
+    "sex": "female",
+    "pregnant": "no",
+    "medications": ["senna 7.5mg x10 nightly"],
+    "laxative_use": "none",
+    "alcohol": {"drinks_per_week": 0},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "symptoms": ["fatigue", "muscle_weakness"],
+    "red_flags_now": [],
+    "supplements": [],
+}
+SASHAS_RESULTS = {
+    "potassium": {"value": 2.9, "unit": "mmol/L", "taken": "last_7_days"},
+    "magnesium": {"value": 0.62, "unit": "mmol/L", "taken": "last_7_days"},
+}
+
+
+def test_sasha_whose_listed_senna_is_counted_though_she_answered_no_laxatives(screener: Any) -> None:
+    result = screen(screener, {**SASHA, "labs": SASHAS_RESULTS})
+    assert "regular_laxatives" in result.risk_factors
+    assert (result.combined_depletion, result.urgency) == ("likely", "urgent")
+    # Senna is a usual cause: no "none of the usual causes ... Gitelman" beside it.
+    assert "ask_about_kidney_salt_wasting" not in codes(result)
+    assert "Gitelman" not in all_advice(result)
+
+
+def test_sasha_is_told_her_two_answers_disagree(screener: Any) -> None:
+    result = screen(screener, {**SASHA, "labs": SASHAS_RESULTS})
+    (warning,) = warnings_about(result, "Laxatives:")
+    # Both answers named: the "No" she gave and the stimulant laxative in her list.
+    assert "'No'" in warning
+    assert "stimulant laxative" in warning
+    assert "in your medicine list" in warning
+    assert "counted as taken regularly" in warning
+
+
+def test_sasha_without_blood_results_gets_no_all_clear(screener: Any) -> None:
+    # Probe 07b: the same answers, no blood results, cramps and tiredness.
+    result = screen(screener, {**SASHA, "symptoms": ["fatigue", "muscle_cramps"]})
+    assert "regular_laxatives" in result.risk_factors
+    assert result.combined_depletion != "unlikely"
+    assert result.urgency != "none"
+    assert "general_advice" not in codes(result)
+    assert warnings_about(result, "Laxatives:")
+
+
+def test_sasha_answering_now_and_then_still_has_her_nightly_senna_counted(screener: Any) -> None:
+    result = screen(screener, {**SASHA, "laxative_use": "occasional", "labs": SASHAS_RESULTS})
+    assert "regular_laxatives" in result.risk_factors
+    assert "ask_about_kidney_salt_wasting" not in codes(result)
+    (warning,) = warnings_about(result, "Laxatives:")
+    assert "'Now and then'" in warning
+    assert "stimulant laxative" in warning
+
+
+def test_sasha_saying_her_laxative_is_osmotic_is_told_senna_is_a_stimulant(screener: Any) -> None:
+    result = screen(screener, {**SASHA, "laxative_use": "regular", "laxative_type": "osmotic"})
+    assert "regular_laxatives" in result.risk_factors
+    (warning,) = warnings_about(result, "Kind of laxative:")
+    assert "not a stimulant" in warning
+    assert "stimulant laxative" in warning
+
+
+@pytest.mark.parametrize("laxative_use", ["regular", "unsure", None])
+def test_senna_with_answers_that_agree_brings_no_warning(screener: Any, laxative_use: str | None) -> None:
+    answers = {key: value for key, value in SASHA.items() if key != "laxative_use"}
+    if laxative_use is not None:
+        answers["laxative_use"] = laxative_use
+    result = screen(screener, answers)
+    assert "regular_laxatives" in result.risk_factors
+    assert not warnings_about(result, "Laxatives:")
+    assert not warnings_about(result, "Kind of laxative:")
+
+
+def test_a_listed_osmotic_laxative_is_still_not_counted(screener: Any) -> None:
+    result = screen(screener, {**SASHA, "medications": ["lactulose 15ml bd"]})
+    assert "regular_laxatives" not in result.risk_factors
+    assert not warnings_about(result, "Laxatives:")
