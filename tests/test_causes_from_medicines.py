@@ -115,3 +115,46 @@ def test_a_listed_osmotic_laxative_is_still_not_counted(screener: Any) -> None:
     result = screen(screener, {**SASHA, "medications": ["lactulose 15ml bd"]})
     assert "regular_laxatives" not in result.risk_factors
     assert not warnings_about(result, "Laxatives:")
+
+
+# -- Case 22: "water pill: No" beside furosemide --------------------------------------------------
+# A 70-year-old man with cramps who lists furosemide 40 mg and answers "No" to the water-pill
+# question. The list wins (the spec: "no never overrides a listed diuretic"); now he is also told
+# that his answers disagree.
+
+GORDON = {
+    "age": 70,
+    "sex": "male",
+    "diuretic_use": "no",
+    "medications": ["furosemide 40mg"],
+    "alcohol": {"drinks_per_week": 5},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "symptoms": ["muscle_cramps"],
+    "red_flags_now": [],
+    "supplements": [],
+}
+
+
+def test_gordon_whose_furosemide_is_counted_is_told_he_answered_no_to_water_pills(screener: Any) -> None:
+    result = screen(screener, GORDON)
+    assert "loop_diuretic" in result.risk_factors
+    assert (result.combined_depletion, result.urgency) == ("possible", "routine")
+    (warning,) = warnings_about(result, "Water pill (diuretic):")
+    assert "'No'" in warning
+    assert "a diuretic is in your medicine list" in warning
+    assert "It was counted" in warning
+
+
+@pytest.mark.parametrize("diuretic_use", ["yes", None])
+def test_gordon_whose_answers_agree_gets_no_water_pill_warning(screener: Any, diuretic_use: str | None) -> None:
+    answers = {key: value for key, value in GORDON.items() if key != "diuretic_use"}
+    if diuretic_use is not None:
+        answers["diuretic_use"] = diuretic_use
+    assert not warnings_about(screen(screener, answers), "Water pill (diuretic):")
+
+
+def test_a_no_to_water_pills_with_no_diuretic_listed_brings_no_warning(screener: Any) -> None:
+    result = screen(screener, {**GORDON, "medications": ["amlodipine 5mg"]})
+    assert not warnings_about(result, "Water pill (diuretic):")
