@@ -158,3 +158,52 @@ def test_gordon_whose_answers_agree_gets_no_water_pill_warning(screener: Any, di
 def test_a_no_to_water_pills_with_no_diuretic_listed_brings_no_warning(screener: Any) -> None:
     result = screen(screener, {**GORDON, "medications": ["amlodipine 5mg"]})
     assert not warnings_about(result, "Water pill (diuretic):")
+
+
+# -- M1: type 1 diabetes on insulin after diabetic ketoacidosis -----------------------------------
+# Case 16: a 22-year-old man, weeks after DKA, on insulin glargine and aspart, cramps, tiredness and
+# weakness; potassium 3.3, magnesium 0.66. Insulin moves potassium into cells and DKA drains both
+# minerals: a usual cause, not a reason to suspect Gitelman syndrome.
+
+KAI = {
+    "age": 22,
+    "sex": "male",
+    "conditions": ["type_1_diabetes"],
+    "medications": ["insulin glargine", "insulin aspart"],
+    "alcohol": {"drinks_per_week": 2},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "symptoms": ["muscle_cramps", "fatigue", "muscle_weakness"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 3.3, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 0.66, "unit": "mmol/L", "taken": "last_7_days"},
+    },
+}
+
+
+def test_kai_on_insulin_after_ketoacidosis_is_not_sent_looking_for_gitelman(screener: Any) -> None:
+    result = screen(screener, KAI)
+    assert (result.combined_depletion, result.urgency) == ("likely", "soon")
+    assert "low_potassium_and_magnesium_with_a_usual_cause" in rules_fired(result)
+    assert "ask_about_kidney_salt_wasting" not in codes(result)
+    assert "Gitelman" not in all_advice(result)
+    assert "check_magnesium" in codes(result)
+
+
+def test_kai_with_his_insulin_left_off_the_list_still_has_type_1_diabetes_as_a_cause(screener: Any) -> None:
+    result = screen(screener, {**KAI, "medications": []})
+    assert "ask_about_kidney_salt_wasting" not in codes(result)
+
+
+def test_a_person_on_insulin_without_type_1_diabetes_has_it_counted_too(screener: Any) -> None:
+    result = screen(screener, {**KAI, "conditions": ["type_2_diabetes"], "age": 60})
+    assert "ask_about_kidney_salt_wasting" not in codes(result)
+
+
+def test_kai_without_diabetes_or_insulin_would_be_asked_about_the_kidneys(screener: Any) -> None:
+    # The guard: the same results with no usual cause still bring the Gitelman advice.
+    result = screen(screener, {**KAI, "conditions": [], "medications": []})
+    assert "ask_about_kidney_salt_wasting" in codes(result)
