@@ -207,3 +207,59 @@ def test_kai_without_diabetes_or_insulin_would_be_asked_about_the_kidneys(screen
     # The guard: the same results with no usual cause still bring the Gitelman advice.
     result = screen(screener, {**KAI, "conditions": [], "medications": []})
     assert "ask_about_kidney_salt_wasting" in codes(result)
+
+
+# -- M2: trimethoprim with spironolactone, potassium 5.8 and weakness ----------------------------
+# Case 35: an 82-year-old man with heart failure on spironolactone, given trimethoprim; muscle
+# weakness; potassium 5.8. Trimethoprim with spironolactone: adjusted odds ratio 12.4 for admission
+# with high potassium (Antoniou, BMJ 2011); a symptomatic mild hyperkalaemia is referred urgently.
+
+HAROLD = {
+    "age": 82,
+    "sex": "male",
+    "conditions": ["heart_failure"],
+    "medications": ["trimethoprim 200mg bd", "spironolactone 25mg", "bisoprolol 2.5mg"],
+    "alcohol": {"drinks_per_week": 0},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "symptoms": ["muscle_weakness"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {"potassium": {"value": 5.8, "unit": "mmol/L", "taken": "last_7_days"}},
+}
+
+
+def test_harold_weak_on_trimethoprim_and_spironolactone_with_potassium_5_8_is_seen_today(screener: Any) -> None:
+    result = screen(screener, HAROLD)
+    assert result.urgency == "urgent"
+    assert "urgent_high_potassium_kept_for_more_than_one_reason_with_a_symptom" in rules_fired(result)
+    assert codes(result)[0] == "contact_clinician_today"
+    # Beside same-day advice the high-potassium line does not say "repeat within days".
+    assert "repeated within days" not in all_advice(result)
+    assert "tell the clinician about this result and every medicine you take" in all_advice(result)
+
+
+@pytest.mark.parametrize("symptom", ["palpitations", "irregular_heartbeat", "nausea_poor_appetite"])
+def test_harold_with_another_symptom_a_high_potassium_can_cause_is_seen_today(screener: Any, symptom: str) -> None:
+    assert screen(screener, {**HAROLD, "symptoms": [symptom]}).urgency == "urgent"
+
+
+def test_harold_with_no_symptom_is_seen_within_days(screener: Any) -> None:
+    assert screen(screener, {**HAROLD, "symptoms": []}).urgency == "soon"
+
+
+def test_harold_weak_on_spironolactone_alone_at_50_is_seen_within_days(screener: Any) -> None:
+    # One reason to keep potassium, not a combination: the band's own "within days" stands.
+    answers = {**HAROLD, "age": 50, "medications": ["spironolactone 25mg", "bisoprolol 2.5mg"]}
+    assert screen(screener, answers).urgency == "soon"
+
+
+def test_harold_weak_with_a_potassium_of_5_4_is_not_made_same_day(screener: Any) -> None:
+    labs = {"potassium": {"value": 5.4, "unit": "mmol/L", "taken": "last_7_days"}}
+    assert screen(screener, {**HAROLD, "labs": labs}).urgency != "urgent"
+
+
+def test_harold_weak_with_an_older_potassium_of_5_8_is_not_made_same_day_by_it(screener: Any) -> None:
+    labs = {"potassium": {"value": 5.8, "unit": "mmol/L", "taken": "older"}}
+    assert screen(screener, {**HAROLD, "labs": labs}).urgency != "urgent"
