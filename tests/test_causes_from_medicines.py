@@ -187,7 +187,7 @@ KAI = {
 def test_kai_on_insulin_after_ketoacidosis_is_not_sent_looking_for_gitelman(screener: Any) -> None:
     result = screen(screener, KAI)
     assert (result.combined_depletion, result.urgency) == ("likely", "soon")
-    assert "low_potassium_and_magnesium_with_a_usual_cause" in rules_fired(result)
+    assert "low_potassium_and_magnesium_with_insulin" in rules_fired(result)
     assert "ask_about_kidney_salt_wasting" not in codes(result)
     assert "Gitelman" not in all_advice(result)
     assert "check_magnesium" in codes(result)
@@ -196,6 +196,19 @@ def test_kai_on_insulin_after_ketoacidosis_is_not_sent_looking_for_gitelman(scre
 def test_kai_with_his_insulin_left_off_the_list_still_has_type_1_diabetes_as_a_cause(screener: Any) -> None:
     result = screen(screener, {**KAI, "medications": []})
     assert "ask_about_kidney_salt_wasting" not in codes(result)
+
+
+def test_kai_with_a_potassium_given_only_as_below_3_0_is_not_sent_looking_for_gitelman(screener: Any) -> None:
+    labs = {**KAI["labs"], "potassium": {"below": 3.0, "unit": "mmol/L", "taken": "last_7_days"}}
+    assert "ask_about_kidney_salt_wasting" not in codes(screen(screener, {**KAI, "labs": labs}))
+
+
+def test_kai_with_normal_results_has_no_usual_cause_finding(screener: Any) -> None:
+    labs = {
+        "potassium": {"value": 4.2, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 0.85, "unit": "mmol/L", "taken": "last_7_days"},
+    }
+    assert "low_potassium_and_magnesium_with_insulin" not in rules_fired(screen(screener, {**KAI, "labs": labs}))
 
 
 def test_a_person_on_insulin_without_type_1_diabetes_has_it_counted_too(screener: Any) -> None:
@@ -263,3 +276,8 @@ def test_harold_weak_with_a_potassium_of_5_4_is_not_made_same_day(screener: Any)
 def test_harold_weak_with_an_older_potassium_of_5_8_is_not_made_same_day_by_it(screener: Any) -> None:
     labs = {"potassium": {"value": 5.8, "unit": "mmol/L", "taken": "older"}}
     assert screen(screener, {**HAROLD, "labs": labs}).urgency != "urgent"
+
+
+def test_harold_weak_with_a_potassium_given_only_as_above_5_5_is_seen_today(screener: Any) -> None:
+    labs = {"potassium": {"above": 5.5, "unit": "mmol/L", "taken": "last_7_days"}}
+    assert screen(screener, {**HAROLD, "labs": labs}).urgency == "urgent"
