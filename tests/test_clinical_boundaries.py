@@ -756,9 +756,10 @@ PEOPLE: dict[str, Person] = {
         answers(diet={"fruit_veg_servings": 0, "processed_food": "rarely"}), NOTHING, "none",
         risk_factors=("poor_diet",),
     ),
-    "wanda_who_takes_senokot_but_says_no_laxatives_is_taken_at_her_word": Person(
-        answers(laxative_use="none", medications=["Senokot"]), NOTHING, "none",
-        not_risk_factors=("regular_laxatives",), not_advised=("keep_taking_prescribed_medicines",),
+    # The list wins over a "no" to laxatives, as it does over a "no" to water pills (review 4, U1).
+    "wanda_who_takes_senokot_but_says_no_laxatives_has_it_counted": Person(
+        answers(laxative_use="none", medications=["Senokot"]), BOTH_POSSIBLE, "routine",
+        risk_factors=("regular_laxatives",), not_advised=("keep_taking_prescribed_medicines",),
     ),
     "wanda_who_lists_dulcolax_and_did_not_answer_the_laxative_question_counts_it": Person(
         answers(medications=["Dulcolax"]), BOTH_POSSIBLE, "routine", risk_factors=("regular_laxatives",),

@@ -438,10 +438,13 @@ def test_water_pill_of_unknown_type_counts_but_an_unsure_answer_only_warns(scree
     assert any("water pill" in warning for warning in unsure.warnings)
 
 
-def test_woman_who_takes_senna_only_occasionally_has_no_laxative_factor(screener: Screener) -> None:
+def test_woman_who_lists_senna_has_it_counted_as_regular_use(screener: Screener) -> None:
+    # A departure from the spec (review 4, U1): senna listed as a current medicine is taken daily,
+    # so it counts even beside "now and then", with a warning naming both answers.
     occasional = screen(screener, {"sex": "female", "laxative_use": "occasional", "medications": ["senna"]})
     unanswered = screen(screener, {"sex": "female", "medications": ["Senokot"]})
-    assert "regular_laxatives" not in occasional.risk_factors
+    assert "regular_laxatives" in occasional.risk_factors
+    assert any(warning.startswith("Laxatives: the answer given is 'Now and then'") for warning in occasional.warnings)
     assert "regular_laxatives" in unanswered.risk_factors
     assert "keep_taking_prescribed_medicines" not in codes(unanswered), (
         "a laxative is not a prescribed medicine to keep"

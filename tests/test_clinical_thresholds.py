@@ -642,12 +642,12 @@ def test_poor_diet(screener: Any, diet: dict[str, Any], poor: bool) -> None:
             {"medications": ["Dulcolax 5 mg"]}, True, id="laxative use not answered: bisacodyl in the list counts"
         ),
         pytest.param(
-            {"laxative_use": "none", "medications": ["senna"]}, False, id="answered none wins over senna in the list"
+            {"laxative_use": "none", "medications": ["senna"]}, True, id="senna in the list wins over answered none"
         ),
         pytest.param(
             {"laxative_use": "occasional", "medications": ["Senokot"]},
-            False,
-            id="answered occasional wins over Senokot in the list",
+            True,
+            id="Senokot in the list wins over answered occasional",
         ),
         pytest.param(
             {"laxative_use": "unsure", "medications": ["senna"]}, True, id="unsure defers to senna in the list"
