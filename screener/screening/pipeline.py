@@ -279,14 +279,25 @@ class Screener:
     # -- merging conclusions ------------------------------------------------------------------
     def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
         ranks = self._ranks
-        effects = [self._effects[rule_id] for rule_id in fired]
+        effects = self._effects
+        evidence = conclusions.evidence
+        counts = facts["count"]  # this record's own (evidence was read before merging)
         conclusions.fired_rules.update(fired)
-        capped = False
-        for rule_id, effect in zip(fired, effects, strict=True):
+        capping: list[tuple[str, _Effect]] = []
+        for rule_id in fired:
+            effect = effects[rule_id]
             for name in effect.asserts:
                 facts[name] = True
             if effect.evidence is not None:
-                self._count_evidence(*effect.evidence, facts, conclusions)
+                # Each tally counts distinct codes, so a code counts once in each.
+                code, groups, tallies = effect.evidence
+                known = evidence.get(code)
+                if known is None:  # most often: a code's first evidence counts in each of its tallies
+                    evidence[code] = set(groups)
+                    for tally in tallies:
+                        counts[tally] += 1
+                else:
+                    self._count_again(known, groups, tallies, counts)
             for scale_name, rank, value in effect.raises:
                 if rank > ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
@@ -300,28 +311,18 @@ class Screener:
                     conclusions.recommended_by[code] = rule_id
             if effect.warn is not None and effect.warn not in conclusions.warnings:
                 conclusions.warnings.append(effect.warn)
-            capped = capped or bool(effect.caps)
-        if not capped:
-            return
-        # Caps apply after every raise of the step: a cap is an upper bound, not a value.
-        for rule_id, effect in zip(fired, effects, strict=True):
             if effect.caps:
-                conclusions.caps.append(rule_id)
+                capping.append((rule_id, effect))
+        # Caps apply after every raise of the step: a cap is an upper bound, not a value.
+        for rule_id, effect in capping:
+            conclusions.caps.append(rule_id)
             for scale_name, rank, value in effect.caps:
                 if rank < ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
 
-    def _count_evidence(
-        self, code: str, groups: tuple[str, ...], tallies: frozenset[str], facts: dict[str, Any], conclusions: _Conclusions
-    ) -> None:
-        """Record one piece of evidence; each tally counts distinct codes, so a code counts once."""
-        known = conclusions.evidence.get(code)
-        counts = facts["count"]  # this record's own (evidence was read before merging)
-        if known is None:  # most often: a code's first evidence counts in each of its tallies
-            conclusions.evidence[code] = set(groups)
-            for tally in tallies:
-                counts[tally] += 1
-            return
+    def _count_again(self, known: set[str], groups: tuple[str, ...], tallies: frozenset[str], counts: dict[str, int]) -> None:
+        """A code already counted, given again (maybe in other groups): only the tallies it did
+        not count in yet count it."""
         tallies_of = self._tallies_of_group
         before = {tally for group in known for tally in tallies_of[group]}
         known.update(groups)
