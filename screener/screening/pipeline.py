@@ -288,8 +288,7 @@ class Screener:
             effect = effects[rule_id]
             for name in effect.asserts:
                 facts[name] = True
-            if effect.evidence is not None:
-                # Each tally counts distinct codes, so a code counts once in each.
+            if effect.evidence is not None:  # each tally counts distinct codes: a code once in each
                 code, groups, tallies = effect.evidence
                 known = evidence.get(code)
                 if known is None:  # most often: a code's first evidence counts in each of its tallies
@@ -313,16 +312,19 @@ class Screener:
                 conclusions.warnings.append(effect.warn)
             if effect.caps:
                 capping.append((rule_id, effect))
-        # Caps apply after every raise of the step: a cap is an upper bound, not a value.
+        if capping:  # after every raise of the step
+            self._cap(capping, facts, conclusions)
+
+    def _cap(self, capping: list[tuple[str, _Effect]], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+        """Caps apply after every raise of the step: a cap is an upper bound, not a value."""
         for rule_id, effect in capping:
             conclusions.caps.append(rule_id)
             for scale_name, rank, value in effect.caps:
-                if rank < ranks[scale_name][facts[scale_name]]:
+                if rank < self._ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
 
     def _count_again(self, known: set[str], groups: tuple[str, ...], tallies: frozenset[str], counts: dict[str, int]) -> None:
-        """A code already counted, given again (maybe in other groups): only the tallies it did
-        not count in yet count it."""
+        """A code already counted, given again: only tallies it did not count in yet count it."""
         tallies_of = self._tallies_of_group
         before = {tally for group in known for tally in tallies_of[group]}
         known.update(groups)
@@ -456,7 +458,6 @@ class Screener:
         headline = self.ruleset.headline
         level = getattr(result, headline)
         return [f.rule for f in result.findings if self.ruleset.rule(f.rule).then.get("raise", {}).get(headline) == level]
-
 
 
 class InvalidAnswers(ScreenerError, ValueError):
