@@ -534,17 +534,17 @@ def _reference_date(as_of: object) -> date | None:
 
 
 def _medication(match: Any) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "input": match.text,
-        "matches": [
-            {"generic": d.generic, "drug_class": d.drug_class, "matched_text": d.matched_text}
-            | ({"via_product": d.via_product} if d.via_product else {})
-            | ({"other_name": d.other_name} if d.other_name else {})
-            for d in match.drugs
-        ],
-        "counted": match.counted,
-    }
+    entry: dict[str, Any] = {"input": match.text, "matches": list(map(_drug, match.drugs)), "counted": match.counted}
     if match.note:
         entry["note"] = match.note
     entry["unrecognised"] = list(match.unrecognised)
     return entry
+
+
+def _drug(drug: Any) -> dict[str, Any]:
+    found = {"generic": drug.generic, "drug_class": drug.drug_class, "matched_text": drug.matched_text}
+    if drug.via_product:
+        found["via_product"] = drug.via_product
+    if drug.other_name:
+        found["other_name"] = drug.other_name
+    return found
