@@ -1,0 +1,76 @@
+"""Advice in the person's own words (round 4): a child's potassium caution written to the parent,
+a declared salt substitute stopped by name, the sick-day list naming the person's own medicines,
+no advice acting on a magnesium the screen itself says is probably in the wrong unit,
+multivitamins with magnesium read as what they are, and a water pill of unknown type with the
+food list's potassium caution."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from result_support import all_advice, codes, flat, text_of
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+def screen(screener: Any, **answers: Any) -> Any:
+    return screener.screen(answers)
+
+
+LOW_POTASSIUM = {"potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"}}
+
+
+# -- 1. A child's low-potassium caution speaks to the parent, and names only what the child has ----
+
+
+def test_an_eight_year_old_with_kidney_disease_and_no_medicines_is_not_told_about_his_medicines(screener: Any) -> None:
+    result = screen(
+        screener, age=8, sex="male", medications=[], conditions=["chronic_kidney_disease"], symptoms=["fatigue"],
+        diarrhea={"present": False}, vomiting={"present": False}, labs=LOW_POTASSIUM,
+    )
+    text = flat(text_of(result, "no_potassium_self_supplement"))
+    assert text.startswith("The child's potassium result is low, but with chronic kidney disease the body can keep potassium")
+    assert "recheck of the child's potassium within days" in text
+    assert "Do not give the child potassium yourself" in text
+    for not_said in ("medicine", "Your potassium", "your potassium", "yourself (potassium pills"):
+        assert not_said not in text.replace("potassium medicines", "")
+
+
+def test_a_child_with_kidney_disease_and_diarrhea_sent_to_a_clinician_today_is_told_to_mention_the_result(screener: Any) -> None:
+    result = screen(
+        screener, age=8, sex="male", medications=[], conditions=["chronic_kidney_disease"],
+        diarrhea={"present": True, "days": 3, "stools_per_day": 6}, vomiting={"present": True, "days": 1, "episodes_per_day": 2},
+        laxative_use="none", symptoms=["muscle_cramps", "fatigue"], red_flags_now=[], supplements=[], labs=LOW_POTASSIUM,
+    )
+    assert result.urgency == "urgent"
+    text = flat(text_of(result, "no_potassium_self_supplement"))
+    assert "when the child gets the care advised above, tell the clinician about this result." in text
+    assert "within days" not in text and "every medicine" not in text and "one of your medicines" not in text
+
+
+def test_a_child_on_enalapril_hears_the_enalapril_named_and_not_to_stop_it(screener: Any) -> None:
+    result = screen(
+        screener, age=9, sex="female", medications=["enalapril 2.5mg"], conditions=["chronic_kidney_disease"],
+        diarrhea={"present": False}, vomiting={"present": False}, labs=LOW_POTASSIUM,
+    )
+    text = flat(text_of(result, "no_potassium_self_supplement"))
+    assert "but with chronic kidney disease and enalapril the body can keep potassium" in text
+    assert "do not stop the child's medicines without asking the prescriber" in text
+
+
+def test_a_woman_with_kidney_disease_alone_is_told_her_kidney_disease_not_one_of_her_medicines(screener: Any) -> None:
+    result = screen(
+        screener, age=55, sex="female", medications=[], conditions=["chronic_kidney_disease"],
+        diarrhea={"present": False}, vomiting={"present": False}, labs=LOW_POTASSIUM,
+    )
+    text = flat(text_of(result, "no_potassium_self_supplement"))
+    assert text.startswith("Your potassium result is low, but with chronic kidney disease the body can keep potassium")
+    assert "one of your medicines" not in text
+
+
+def test_the_medicines_that_keep_potassium_are_one_list_in_both_rules() -> None:
+    rules = {rule["id"]: rule for rule in json.loads((RULES / "derived_facts.json").read_text())["rules"]}
+    caution = [test for test in rules["k_retention_caution"]["when"]["any"] if test["fact"].startswith("medication_class.")]
+    assert rules["child_on_a_medicine_that_keeps_potassium"]["when"] == {"all": [{"fact": "age", "lt": 12}, {"any": caution}]}
