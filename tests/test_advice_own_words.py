@@ -74,3 +74,53 @@ def test_the_medicines_that_keep_potassium_are_one_list_in_both_rules() -> None:
     rules = {rule["id"]: rule for rule in json.loads((RULES / "derived_facts.json").read_text())["rules"]}
     caution = [test for test in rules["k_retention_caution"]["when"]["any"] if test["fact"].startswith("medication_class.")]
     assert rules["child_on_a_medicine_that_keeps_potassium"]["when"] == {"all": [{"fact": "age", "lt": 12}, {"any": caution}]}
+
+
+# -- 2. A salt substitute the person declared is stopped by name, not "if you use one" ------------
+
+
+def high_potassium(value: float) -> dict[str, Any]:
+    return {"potassium": {"value": value, "unit": "mmol/L", "taken": "last_7_days"}}
+
+
+SALT_STOP = "Stop using the salt substitute you said you use, now"
+SALT_IF = "If you use a salt substitute (such as LoSalt or NoSalt) or take potassium pills you chose yourself, stop them now."
+
+
+def test_a_man_on_ramipril_who_uses_losalt_with_a_potassium_of_5_7_is_told_to_stop_it(screener: Any) -> None:
+    result = screen(screener, age=66, sex="male", medications=["ramipril", "LoSalt"], labs=high_potassium(5.7))
+    text = flat(text_of(result, "high_potassium_result"))
+    assert "It should be repeated within days" in text
+    assert SALT_STOP in text and SALT_IF not in text
+
+
+def test_a_woman_who_ticked_salt_substitute_with_a_potassium_of_6_2_and_weakness_is_told_to_stop_it(screener: Any) -> None:
+    result = screen(
+        screener, age=58, sex="female", medications=["lisinopril"], supplements=["salt_substitute"],
+        symptoms=["muscle_weakness"], labs=high_potassium(6.2),
+    )
+    text = flat(text_of(result, "high_potassium_result"))
+    assert "You reported muscle weakness" in text and "heart tracing (ECG) today" in text
+    assert SALT_STOP in text and SALT_IF not in text
+
+
+def test_a_salt_substitute_beside_emergency_advice_for_chest_pain_keeps_the_beside_urgent_line(screener: Any) -> None:
+    result = screen(
+        screener, age=70, sex="male", medications=["spironolactone"], supplements=["salt_substitute"],
+        red_flags_now=["chest_pain"], labs=high_potassium(6.2),
+    )
+    assert result.urgency == "emergency"
+    text = flat(text_of(result, "high_potassium_result"))
+    assert "When you get the care advised above" in text and SALT_STOP in text
+
+
+def test_a_potassium_of_6_7_with_losalt_is_the_emergency_line_with_the_stop(screener: Any) -> None:
+    result = screen(screener, age=80, sex="female", medications=["LoSalt"], labs=high_potassium(6.7))
+    text = flat(text_of(result, "high_potassium_result"))
+    assert "the reason for the emergency advice" in text and SALT_STOP in text
+
+
+def test_a_man_with_a_potassium_of_5_7_who_declared_no_salt_substitute_keeps_the_conditional(screener: Any) -> None:
+    result = screen(screener, age=66, sex="male", medications=["ramipril"], supplements=[], labs=high_potassium(5.7))
+    text = flat(text_of(result, "high_potassium_result"))
+    assert SALT_IF in text and SALT_STOP not in text
