@@ -124,3 +124,40 @@ def test_a_man_with_a_potassium_of_5_7_who_declared_no_salt_substitute_keeps_the
     result = screen(screener, age=66, sex="male", medications=["ramipril"], supplements=[], labs=high_potassium(5.7))
     text = flat(text_of(result, "high_potassium_result"))
     assert SALT_IF in text and SALT_STOP not in text
+
+
+# -- 3. The sick-day list names the person's own medicines -----------------------------------------
+
+FOUR_DAYS_OF_DIARRHEA = {"present": True, "days": 4, "stools_per_day": 5}
+
+
+def test_a_man_on_lisinopril_alone_is_asked_about_his_lisinopril_not_every_class(screener: Any) -> None:
+    result = screen(screener, age=60, sex="male", medications=["lisinopril 10mg"], diarrhea=FOUR_DAYS_OF_DIARRHEA)
+    text = flat(text_of(result, "sick_day_medicines"))
+    assert "whether to pause lisinopril while you are ill" in text
+    for not_his in ("sacubitril", "aliskiren", "semaglutide", "gliclazide", "dapagliflozin"):
+        assert not_his not in text
+
+
+def test_a_woman_on_lasix_ramipril_ibuprofen_and_omeprazole_hears_the_three_sick_day_medicines(screener: Any) -> None:
+    result = screen(
+        screener, age=72, sex="female", medications=["Lasix 40mg", "ramipril", "ibuprofen", "omeprazole"],
+        diarrhea=FOUR_DAYS_OF_DIARRHEA,
+    )
+    text = flat(text_of(result, "sick_day_medicines"))
+    assert "whether to pause Lasix, ramipril and ibuprofen while you are ill" in text
+    assert "omeprazole" not in text
+
+
+def test_an_insulin_user_is_not_asked_whether_to_pause_insulin(screener: Any) -> None:
+    result = screen(screener, age=50, medications=["metformin", "NovoRapid"], diarrhea=FOUR_DAYS_OF_DIARRHEA)
+    assert "insulin_sick_day" in codes(result)
+    text = flat(text_of(result, "sick_day_medicines"))
+    assert "whether to pause metformin while you are ill" in text
+    assert "NovoRapid" not in text and "insulin" not in text
+
+
+def test_a_water_pill_with_no_name_keeps_the_list_of_classes(screener: Any) -> None:
+    result = screen(screener, age=70, medications=[], diuretic_use="yes", diarrhea=FOUR_DAYS_OF_DIARRHEA)
+    text = flat(text_of(result, "sick_day_medicines"))
+    assert "which of your medicines to pause" in text and "Sick-day rules cover water pills" in text

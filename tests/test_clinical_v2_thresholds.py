@@ -280,7 +280,7 @@ def test_nsaids_join_the_sick_day_advice_but_not_its_urgency(
 def test_the_sick_day_advice_names_anti_inflammatory_painkillers(screener: Any) -> None:
     result = screen(screener, {"medications": ["Nurofen"], "diarrhea": {"present": True, "days": 5}})
     (text,) = [r.text for r in result.recommendations if r.code == "sick_day_medicines"]
-    assert "anti-inflammatory painkiller" in text and "ibuprofen" in text
+    assert "whether to pause Nurofen" in text and "anti-inflammatory painkiller" in text  # by its own name (round 4)
 
 
 @pytest.mark.parametrize("medicine", ["ibuprofen 400 mg", "naproxen", "heparin", "Clexane", "Yasmin", "Slynd"])

@@ -215,6 +215,11 @@ CONDITION_FACTS = "conditions."
 MEDICINE_FACTS = "medication_class."
 
 
+def _medicines_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith(MEDICINE_FACTS)]
+    return listed(given) or "your medicines"
+
+
 def _conditions_and_medicines_given(values: SlotValues) -> str:
     given = [words for fact, words in values.grounds if fact.startswith((CONDITION_FACTS, MEDICINE_FACTS))]
     return listed(given) or "kidney disease or a medicine"
@@ -230,6 +235,8 @@ def _conditions_and_medicines_given(values: SlotValues) -> str:
 #: - ``{symptoms_given}``: the same symptoms, joined with "and" ("muscle weakness and
 #:   palpitations"), for a line that says what the person reported;
 #: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K");
+#: - ``{medicines_given}``: only the person's own medicine names among them ("furosemide and
+#:   ramipril"), for advice about the medicines they take;
 #: - ``{conditions_and_medicines_given}``: only the conditions and medicines among them ("chronic
 #:   kidney disease and lisinopril"), for a line that names why, and no medicine when none was given.
 #:
@@ -240,12 +247,13 @@ RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
     "red_flags_given": _red_flags_given,
     "symptoms_given": _symptoms_given,
     "reasons_given": _reasons_given,
+    "medicines_given": _medicines_given,
     "conditions_and_medicines_given": _conditions_and_medicines_given,
 }
 
 #: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
 SLOTS_FROM_GROUNDS: frozenset[str] = frozenset(
-    {"red_flags_given", "symptoms_given", "reasons_given", "conditions_and_medicines_given"}
+    {"red_flags_given", "symptoms_given", "reasons_given", "medicines_given", "conditions_and_medicines_given"}
 )
 
 
