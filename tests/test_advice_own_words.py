@@ -161,3 +161,34 @@ def test_a_water_pill_with_no_name_keeps_the_list_of_classes(screener: Any) -> N
     result = screen(screener, age=70, medications=[], diuretic_use="yes", diarrhea=FOUR_DAYS_OF_DIARRHEA)
     text = flat(text_of(result, "sick_day_medicines"))
     assert "which of your medicines to pause" in text and "Sick-day rules cover water pills" in text
+
+
+# -- 4. A magnesium the screen says is probably in the wrong unit is confirmed, not acted on -------
+
+
+def magnesium(value: float, unit: str = "mmol/L") -> dict[str, Any]:
+    return {"magnesium": {"value": value, "unit": unit, "taken": "last_7_days"}}
+
+
+def test_a_woman_whose_magnesium_of_1_5_mmol_per_l_is_probably_mg_per_dl_is_asked_to_confirm_it(screener: Any) -> None:
+    result = screen(screener, age=45, sex="female", medications=[], symptoms=["muscle_cramps"], labs=magnesium(1.5))
+    assert any(warning.startswith("Check the unit on the magnesium report") for warning in result.warnings)
+    text = flat(text_of(result, "check_magnesium"))
+    assert text.startswith("Your magnesium result may be in another unit")
+    assert "confirm the result and its unit" in text
+    advice = all_advice(result)
+    for acting_on_it in ("what may have raised it", "may not clear extra magnesium", "needs follow-up"):
+        assert acting_on_it not in advice
+    assert "no_magnesium_self_supplement" not in codes(result)
+
+
+def test_a_man_whose_magnesium_of_2_2_mmol_per_l_is_probably_mg_per_dl_is_not_told_it_is_high(screener: Any) -> None:
+    result = screen(screener, age=50, sex="male", medications=[], labs=magnesium(2.2))
+    assert "confirm the result and its unit" in flat(text_of(result, "check_magnesium"))
+    assert "A high magnesium result" not in all_advice(result)
+
+
+def test_with_kidney_disease_a_magnesium_of_1_5_is_followed_up_as_high(screener: Any) -> None:
+    result = screen(screener, age=70, sex="female", conditions=["chronic_kidney_disease"], labs=magnesium(1.5))
+    assert flat(text_of(result, "check_magnesium")).startswith("A high magnesium result needs follow-up")
+    assert "may not clear extra magnesium" in text_of(result, "no_magnesium_self_supplement")
