@@ -192,3 +192,31 @@ def test_with_kidney_disease_a_magnesium_of_1_5_is_followed_up_as_high(screener:
     result = screen(screener, age=70, sex="female", conditions=["chronic_kidney_disease"], labs=magnesium(1.5))
     assert flat(text_of(result, "check_magnesium")).startswith("A high magnesium result needs follow-up")
     assert "may not clear extra magnesium" in text_of(result, "no_magnesium_self_supplement")
+
+
+# -- 5. Multivitamins with a little magnesium are read as what they are ---------------------------
+
+
+def test_a_pregnant_woman_on_pregnacare_and_forceval_is_read_and_not_told_her_names_were_not_read(screener: Any) -> None:
+    result = screen(
+        screener, age=30, sex="female", pregnant="yes", medications=["Pregnacare Max", "Forceval", "Centrum Silver 50+"],
+        labs=magnesium(0.6),
+    )
+    assert result.warnings == []
+    assert "check_medicine_names" not in codes(result)
+    for entry in result.medications_recognised:
+        assert entry.unrecognised == [] and [match.generic for match in entry.matches] == ["multivitamin"]
+    # a little magnesium is no magnesium treatment: the low result is followed up as low
+    assert flat(text_of(result, "check_magnesium")).startswith("A low magnesium result needs follow-up")
+    assert "no_magnesium_self_supplement" not in codes(result)
+
+
+def test_a_man_on_berocca_and_sanatogen_with_kidney_disease_is_not_told_he_takes_a_magnesium_product(
+    screener: Any,
+) -> None:
+    result = screen(
+        screener, age=60, sex="male", medications=["Berocca Performance", "Sanatogen A-Z Complete"],
+        conditions=["chronic_kidney_disease"],
+    )
+    assert result.warnings == []
+    assert "Something you take contains magnesium" not in all_advice(result)
