@@ -220,3 +220,36 @@ def test_a_man_on_berocca_and_sanatogen_with_kidney_disease_is_not_told_he_takes
     )
     assert result.warnings == []
     assert "Something you take contains magnesium" not in all_advice(result)
+
+
+# -- 6. A water pill of unknown type: the food list waits for its name -----------------------------
+
+CRAMPS_AND_TIREDNESS = {"symptoms": ["muscle_cramps", "fatigue"], "alcohol": {"drinks_per_week": 2}}
+POTASSIUM_FOODS_UNCHECKED = "Foods rich in magnesium and potassium: leafy greens, nuts, seeds, potatoes"
+
+
+def test_a_woman_who_wrote_water_tablet_is_asked_which_it_is_before_eating_more_potassium(screener: Any) -> None:
+    result = screen(screener, age=70, sex="female", medications=["water tablet"], **CRAMPS_AND_TIREDNESS)
+    text = flat(text_of(result, "food_sources"))
+    assert text.startswith("Foods rich in magnesium: leafy greens")
+    assert "find out which water pill you take" in text and "spironolactone or amiloride" in text
+    assert POTASSIUM_FOODS_UNCHECKED not in text
+
+
+def test_a_man_who_answered_yes_to_a_water_pill_with_no_name_gets_the_same_caution(screener: Any) -> None:
+    result = screen(screener, age=66, sex="male", medications=[], diuretic_use="yes", **CRAMPS_AND_TIREDNESS)
+    assert "find out which water pill you take" in flat(text_of(result, "food_sources"))
+
+
+def test_a_man_on_furosemide_keeps_the_food_list(screener: Any) -> None:
+    result = screen(screener, age=66, sex="male", medications=["furosemide 40mg"], **CRAMPS_AND_TIREDNESS)
+    assert flat(text_of(result, "food_sources")).startswith(POTASSIUM_FOODS_UNCHECKED)
+
+
+def test_with_kidney_disease_and_an_unknown_water_pill_the_kidney_caution_is_given(screener: Any) -> None:
+    result = screen(
+        screener, age=70, sex="female", medications=["water tablet"], conditions=["chronic_kidney_disease"],
+        **CRAMPS_AND_TIREDNESS,
+    )
+    text = flat(text_of(result, "food_sources"))
+    assert "with kidney disease, a high potassium result or some medicines" in text
