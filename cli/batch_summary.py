@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from screener.headline import NOT_SCREENED
-
 
 def count_of(number: int, noun: str) -> str:
     """ "1 record", "2 records" (the plural is the noun with an s)."""
@@ -45,6 +43,7 @@ def print_summary(summary: Any, seconds: float, console: Any, report: str | None
     if summary.screened:
         # Records with no core section answered are "not screened", not "unlikely" or "none",
         # as every door shows such a person (shown only when there are some).
+        from screener.headline import NOT_SCREENED  # here: `--help` loads no validation library
         headline = ", ".join(
             f"{k} {summary.by_headline.get(k, 0):,}"
             for k in ("likely", "possible", "unlikely", NOT_SCREENED)

@@ -676,7 +676,7 @@ def test_regular_laxatives(screener: Any, answers: dict[str, Any], regular: bool
     [
         pytest.param("yes", True, False, id="PPI over 3 months: yes counts"),
         pytest.param("no", False, False, id="PPI over 3 months: no does not count"),
-        pytest.param("unsure", True, False, id="PPI over 3 months: unsure counts"),
+        pytest.param("unsure", True, True, id="PPI over 3 months: unsure counts, and is said to"),
         pytest.param(None, True, True, id="PPI duration not given counts, with a warning"),
     ],
 )

@@ -124,7 +124,8 @@ def test_wenona_cormier_with_diabetes_and_kidney_disease_on_insulin_is_unlikely(
 def test_screen_reads_a_real_patient_bundle_and_shows_the_readable_result(tmp_path: Path) -> None:
     done = CliRunner().invoke(app, ["screen", str(SYNTHEA / "jess-braun.json"), "--as-of", "2020-04-05", "--plain"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith(f"mgk-screen result for {JESS}\nCombined magnesium and potassium depletion: unlikely, but magnesium")
+    assert done.output.startswith(f"mgk-screen result for {JESS}\nHow soon: soon")  # how soon first, then the levels
+    assert "\nCombined magnesium and potassium depletion: unlikely, but magnesium" in done.output
     assert "magnesium depletion: possible" in done.output
 
 

@@ -174,8 +174,9 @@ def test_a_cohort_of_millions_has_its_axis_in_whole_numbers_not_in_powers_of_ten
 def test_people_never_screened_are_counted_as_not_screened_never_as_unlikely_or_no_visit(screener: Any) -> None:
     """Alf gave only his age and Bea only hers: each is shown "not screened (too few answers)",
     but the cohort counts put them under "unlikely" and under "none: no clinician visit needed",
-    reassuring a manager about people nobody screened. They now have a column and a bar of
-    their own; Harold, whose emergency rests on his potassium, is counted as he is."""
+    reassuring a manager about people nobody screened. They now have a part of each bar and
+    an urgency of their own, and the text gives their number; Harold, whose emergency rests on
+    his potassium, is counted as he is."""
     from screener.reports import cohort_report_from_entries, new_tally
 
     people = ({"id": "alf", "age": 70}, {"id": "bea", "age": 64}, HAROLD)
@@ -188,3 +189,5 @@ def test_people_never_screened_are_counted_as_not_screened_never_as_unlikely_or_
     urgency = next(t for t in tree.iter("table") if t.get("id") == "urgency-table")
     assert "not screened: too few answers to say2 (67%)" in text_of(urgency)
     assert "no clinician visit needed for magnesium or potassium on these answers alone0 (0%)" in text_of(urgency)
+    levels = next(s for s in tree.iter("section") if s.get("id") == "levels")
+    assert '2 of them (67%) answered no core section: their "unlikely" is not reassurance' in text_of(levels)

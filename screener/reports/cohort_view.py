@@ -227,22 +227,31 @@ def _cell(count: int, total: int) -> Cell:
 def _levels_figure(tally: CohortTally, scale_names: dict[str, str]) -> Figure:
     rows = {scale_names[scale]: tally.levels[scale] for scale in LEVEL_SCALES}
     order = [level for level in reversed(LEVELS)]
-    if any(tally.levels[scale].get(NOT_SCREENED) for scale in LEVEL_SCALES):
-        order.append(NOT_SCREENED)  # "unlikely" on too few answers, as each person is shown
+    # "Unlikely" on too few answers is counted as each person is shown: "not screened". The chart
+    # shows it as a part of each bar; the table keeps its three level columns (a fourth does not
+    # fit a phone's width) and the text gives the number.
+    thin = tally.levels[LEVEL_SCALES[0]].get(NOT_SCREENED, 0)
+    drawn = [*order, NOT_SCREENED] if any(tally.levels[scale].get(NOT_SCREENED) for scale in LEVEL_SCALES) else order
     short = dict(zip(LEVEL_SCALES, ("Combined", "Magnesium", "Potassium"), strict=True))
     chart = charts.stacked_levels(
-        "levels", "Screening levels", {short[scale]: tally.levels[scale] for scale in LEVEL_SCALES}, order, tally.screened
+        "levels", "Screening levels", {short[scale]: tally.levels[scale] for scale in LEVEL_SCALES}, drawn, tally.screened
     )
     table = tuple(
         Row(short[scale] + (" (the headline)" if scale == LEVEL_SCALES[0] else ""), tuple(_cell(counts.get(level, 0), tally.screened) for level in order), scale)
         for scale, counts in zip(LEVEL_SCALES, rows.values(), strict=True)
     )
+    not_screened = (
+        f" {thin:,} of them ({charts.percent(thin, tally.screened)}) answered no core section: their \"unlikely\" is not "
+        "reassurance, so they are counted as \"not screened\" (the last part of each bar) and in none of the table's "
+        "columns."
+        if thin
+        else ""
+    )
     return Figure(
         "levels",
         "Screening levels",
         "How likely a combined magnesium and potassium depletion is (the headline), and each part. "
-        "Shares are of the screened records; \"not screened\" is \"unlikely\" on too few answers to screen "
-        "(no core section answered), which is not reassurance.",
+        "Shares are of the screened records." + not_screened,
         chart,
         "",
         tuple(order),
