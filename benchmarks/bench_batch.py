@@ -207,7 +207,7 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
     floor = engine_floor(calls, int(split["records"]))
     around = split["engine"] - floor
     print(
-        f"\nengine floor (the {sum(kind == 'assert' for kind, _ in calls) / split['records']:.1f} facts a record sends the engine, "
+        f"\nengine floor (the {sum(kind == 'assert' for kind, *_ in calls) / split['records']:.1f} facts a record sends the engine, "
         f"and its session deletions, replayed with no Python around them): {1 / floor:,.0f} records/s ({floor * 1e6:.1f} µs per record)"
     )
     print(f"  Python around the engine steps: {around * 1e6:.1f} µs per record, {around / floor:.2f}x the floor")

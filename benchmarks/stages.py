@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 STAGES = ("parse", "validate", "normalise", "engine", "result", "write")
-Message = tuple[str, str]  # ("assert", the JSON text sent) or ("delete", the session id)
+Message = tuple[str, int, str]  # ("assert", the ruleset, the JSON text sent) or ("delete", the ruleset, the session id)
 
 
 @contextmanager
@@ -30,11 +30,11 @@ def recorded_engine_calls() -> Iterator[list[Message]]:
     assert_fact, delete_state = engine.assert_fact, engine.delete_state
 
     def recording_assert(handle: int, message: str) -> Any:
-        calls.append(("assert", message))
+        calls.append(("assert", handle, message))
         return assert_fact(handle, message)
 
     def recording_delete(handle: int, sid: str) -> Any:
-        calls.append(("delete", sid))
+        calls.append(("delete", handle, sid))
         return delete_state(handle, sid)
 
     engine.assert_fact, engine.delete_state = recording_assert, recording_delete
@@ -101,17 +101,20 @@ def engine_floor(calls: list[Message], records: int, repeat: int = 3) -> float:
     from screener.screening.ruleset import load_ruleset
 
     ruleset = load_ruleset()
-    handle = RulesEngine(ruleset.engine_patterns, ruleset.step_ids, remember=False)._handle
+    # The engine has one ruleset per step: each recorded call goes to the fresh copy's of its step.
+    fresh = RulesEngine(ruleset.engine_patterns, ruleset.step_ids, remember=False)._handles
+    handles = {recorded: fresh[step] for step, recorded in ruleset.engine._handles.items()}
+    calls = [(kind, handles[handle], message) for kind, handle, message in calls]
     assert_fact, start_action = engine.assert_fact, engine.start_action_for_state
     complete, delete = engine.complete_and_start_action, engine.delete_state
-    sids = {message.rsplit('"sid":"', 1)[1][:-2] for kind, message in calls if kind == "assert"}
+    sids = {(handle, message.rsplit('"sid":"', 1)[1][:-2]) for kind, handle, message in calls if kind == "assert"}
     best = float("inf")
     for _ in range(repeat):
-        for sid in sids:  # each replay starts with no state, as the recorded run did
+        for handle, sid in sids:  # each replay starts with no state, as the recorded run did
             with contextlib.suppress(Exception):
                 delete(handle, sid)
         clock = time.process_time()
-        for kind, message in calls:
+        for kind, handle, message in calls:
             if kind == "assert":
                 _, state = assert_fact(handle, message)
                 started = start_action(handle, state)

@@ -363,14 +363,15 @@ def test_a_session_is_reused_and_the_same_answers_from_the_next_respondent_fire_
     assert len(sids) == 1
     import durable_rules_engine
 
-    # Each respondent's fact stays, told apart by the respondent's number, until the state goes.
-    kept = json.loads(durable_rules_engine.get_facts(engine._handle, sids.pop()))
-    assert sorted(fact["_r"] for fact in kept) == [0, 1, 2]
+    # Each respondent's fact stays, told apart by its id (the respondent's number, then the
+    # fact's), until the state goes.
+    kept = json.loads(durable_rules_engine.get_facts(engine._handles["s"], sids.pop()))
+    assert sorted(fact["id"] for fact in kept) == ["0.0", "1.0", "2.0"]
 
 
 # Two different facts whose hashes collide in the engine's index (found by brute force): with the
-# respondent number and session id the adapter gives them, the engine refuses the second as
-# "message observed".
+# respondent number and session id the adapter once gave them, and the id the engine made from
+# their content, the engine refuses the second as "message observed".
 _COLLIDING_K = (53931, 199625)
 _COLLIDING_SID = 10**9
 
@@ -382,13 +383,13 @@ def test_the_engine_takes_two_different_facts_for_one_when_their_hashes_collide(
     codes = []
     for k in _COLLIDING_K:
         message = f'{{"step":"s","k":{k},"_r":0,"sid":"{_COLLIDING_SID}"}}'
-        code, state = durable_rules_engine.assert_fact(engine._handle, message)
+        code, state = durable_rules_engine.assert_fact(engine._handles["s"], message)
         codes.append(code)
         if code == 0:  # its action taken, as the adapter does (a state is never left with one pending)
-            action = durable_rules_engine.start_action_for_state(engine._handle, state)
+            action = durable_rules_engine.start_action_for_state(engine._handles["s"], state)
             while action:
-                action = durable_rules_engine.complete_and_start_action(engine._handle, state)
-    durable_rules_engine.delete_state(engine._handle, str(_COLLIDING_SID))
+                action = durable_rules_engine.complete_and_start_action(engine._handles["s"], state)
+    durable_rules_engine.delete_state(engine._handles["s"], str(_COLLIDING_SID))
     assert codes == [0, 2]  # 2: "observed", though the second fact is not the first
 
 
@@ -398,6 +399,86 @@ def test_a_fact_whose_hash_collides_with_another_still_fires_its_rules(monkeypat
     with engine.session() as session:
         assert session.sid == str(_COLLIDING_SID) and session.uses == 0
         assert [session.fire({"step": "s", "k": k}) for k in _COLLIDING_K] == [["a"], ["a"]]
+
+
+def _engine_hash_collision() -> tuple[str, str]:
+    """Two fact ids with the same hash by the adapter's reading of the engine's hash."""
+    seen: dict[int, str] = {}
+    for number in itertools.count():
+        ident = f"x{number}"
+        other = seen.setdefault(engine_module._fnv1a_32(ident), ident)
+        if other != ident:
+            return other, ident
+    raise AssertionError("unreachable")
+
+
+def test_the_adapter_reads_the_engine_hash_of_fact_ids_as_the_engine_does() -> None:
+    import durable_rules_engine
+
+    first, second = _engine_hash_collision()
+    engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"$gte": {"k": 0}}]}}, steps=["s"], remember=False)
+    handle, codes = engine._handles["s"], []
+    for k, ident in ((1, first), (2, second), (3, "x-distinct")):
+        code, state = durable_rules_engine.assert_fact(handle, f'{{"step":"s","k":{k},"id":"{ident}","sid":"7777"}}')
+        codes.append(code)
+        if code == 0:
+            action = durable_rules_engine.start_action_for_state(handle, state)
+            while action:
+                action = durable_rules_engine.complete_and_start_action(handle, state)
+    durable_rules_engine.delete_state(handle, "7777")
+    assert codes == [0, 2, 0]  # the second id's hash is the first's: "observed"
+
+
+def test_the_ids_the_adapter_gives_facts_and_sessions_never_collide_in_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    certain = engine_module._CERTAIN_IDS
+    assert certain >= engine_module.RECYCLE_AFTER  # a session's respondents all have certain ids
+    ids = [f"{r}.{n}" for r in range(certain) for n in range(certain)]
+    hashes = {engine_module._fnv1a_32(ident) for ident in ids}
+    assert len(hashes) == len(ids)
+    # A session id whose state fact ("sid-<id>") would collide with a fact id is never used: the
+    # first such ids (found by search) are 30335902 and 30335903.
+    assert [n for n in range(30335900, 30335906) if engine_module._fnv1a_32(f"sid-{n}") in hashes] == [30335902, 30335903]
+    monkeypatch.setattr(engine_module, "_session_ids", itertools.count(30335902))
+    assert engine_module._new_session_id() == "30335904"
+
+
+def test_a_fact_whose_id_another_fact_of_its_session_has_is_sent_again_with_another() -> None:
+    # Never by the adapter's own ids (above): two sessions made by hand with one session id and
+    # respondent number give their first facts the same id.
+    engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"$gte": {"k": 0}}]}}, steps=["s"], remember=False)
+    plan = engine._step_plan
+    first = engine_module.EngineSession("4242", plan, None, 0)
+    second = engine_module.EngineSession("4242", plan, None, 0)
+    assert first.fire({"step": "s", "k": 1}) == ["a"]
+    assert second.fire({"step": "s", "k": 2}) == ["a"]
+    import durable_rules_engine
+
+    kept = json.loads(durable_rules_engine.get_facts(engine._handles["s"], "4242"))
+    assert sorted(fact["id"] for fact in kept) == ["0.0", "0.0.1"]
+    durable_rules_engine.delete_state(engine._handles["s"], "4242")
+
+
+def test_a_step_testing_few_fields_is_sent_those_alone_so_its_facts_repeat_and_are_remembered() -> None:
+    patterns = {
+        "low": {"$and": [{"step": "s"}, {"$lt": {"labs.k": 3.5}}]},
+        "flag": {"$and": [{"step": "s"}, {"flag": True}]},
+        "other": {"$and": [{"step": "t"}, {"labs.mg": 0.5}]},
+    }
+    engine = RulesEngine(patterns, steps=["s", "t"])
+    facts = [
+        {"labs": {"k": 3.0, "mg": 0.5, "unit": "mmol/L"}, "flag": True, "age": 40, "step": "s"},
+        {"labs": {"k": 3.0, "mg": 0.9}, "flag": True, "step": "s"},  # the same tested fields
+        {"labs": {"mg": 0.9}, "flag": False, "step": "s"},  # no tested part of labs: as if absent
+        {"flag": False, "step": "s"},
+    ]
+    fired = []
+    for fact in facts:
+        with engine.session() as session:
+            fired.append(session.fire(fact))
+    assert fired == [["low", "flag"], ["low", "flag"], [], []]
+    memo = engine._memo["s"]  # type: ignore[index]
+    assert (memo.looked, memo.found) == (4, 2)
+    assert engine._step_plan["s"][0].of(facts[0]) == {"labs": {"k": 3.0}, "flag": True, "step": "s"}
 
 
 def test_sessions_are_replaced_after_recycle_after_respondents(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,24 +11,29 @@ durable-rules 2.0.28 (unmaintained since 2020) has sharp edges, all contained he
   corrupts the C heap (a double free: a segfault or abort, depending on what else the process
   has allocated; found while writing this adapter). So every step has a catch-all rule that
   matches any fact of that step: every assert is handled, and the catch-all is filtered out.
-- The engine tells the facts of a session apart by a 32-bit hash (of a 64-bit hash of their
-  content), and refuses a fact whose hash another fact of the session has as "message
-  observed", before any rule sees it: two different facts can collide (found by asserting
-  distinct facts into one session: the 199,626th collided with the 53,932nd; a million-record
-  batch met one). The adapter never sends one respondent the same fact twice, and tells
-  respondents apart (``_r``, below), so "observed" can only be such a collision: the fact is
-  sent again with a ``_retry`` field, a name no fact can have, which changes its hash and
-  nothing else (tests/test_speedups.py asserts a real colliding pair).
+- The engine tells the facts of a session apart by a 32-bit hash of their ids, and refuses a
+  fact whose id's hash another fact of the session has as "message observed", before any rule
+  sees it. Left to itself it makes an id from a fact's content, and two different facts can
+  collide (found by asserting distinct facts into one session: the 199,626th collided with the
+  53,932nd; a million-record batch met one), and computing that id was a twentieth of the
+  engine's work. So each fact is given its own id: the respondent's number in the session, a
+  dot, the fact's number for that respondent (``"3.5"``). The hashes of the first 64 facts of
+  the first 64 respondents of a session are all different, and a session id whose state fact
+  (the engine's ``sid-<id>``) would share one is skipped (``_new_session_id``;
+  tests/test_speedups.py checks both against the engine): two facts of one session never
+  collide. Should one all the same (a caller giving more facts than that), it is sent again
+  with another id (a fact with a ``sid`` of its own keeps the engine's id and is sent again
+  with a ``_retry`` field, a name no fact can have, which changes its hash and nothing else).
 - At most 1,024 live sessions per ruleset: the 1,025th is a MemoryError, and any later use of
   that session id is a segfault. So at most ``MAX_LIVE_SESSIONS`` are in use at once per
   compiled ruleset: a thread that would open one more waits for a free one (up to
   ``SESSION_WAIT_SECONDS``, then a clear ``EngineError``), never reaching the engine's limit.
 - Creating a session's state costs about 90 µs (more than all of one respondent's asserts). So
   sessions are reused: when a respondent is done the session id goes back to a small pool for the
-  next respondent, with that respondent's facts left in it. Each fact carries the respondent's
-  number in the session (``_r``, a name no fact can have), so the same answers from two
-  respondents are two facts, never "message observed"; and since every rule is one pattern over
-  one fact, an earlier respondent's facts can match nothing of a later one's. Retracting each
+  next respondent, with that respondent's facts left in it. Each fact's id carries the
+  respondent's number in the session, so the same answers from two respondents are two facts,
+  never "message observed"; and since every rule is one pattern over one fact, an earlier
+  respondent's facts can match nothing of a later one's. Retracting each
   respondent's facts instead cost a fifth of the engine's time. But each fact held takes about
   10 KB in the engine (a fixed table of 255 properties), and a state holding many gets slower,
   so it is deleted after ``RECYCLE_AFTER`` respondents (16: about 1 MB; from 10 to 100 the
@@ -37,9 +42,16 @@ durable-rules 2.0.28 (unmaintained since 2020) has sharp edges, all contained he
   no action context yet, and ``delete_state`` then frees an uninitialised pointer (``free():
   invalid pointer``, a segfault).
   Such a session is abandoned (counted; at most ``MAX_ABANDONED`` before the engine is refused).
-- Compiling a ruleset keeps about 1.8 MB in the C engine until the process ends (and its idle
-  sessions about 2 MB more). So one compiled ruleset is shared by every ``Screener`` of the same
-  rules in a process (``shared_engine``), instead of one per ``Screener()``.
+- Each step is compiled into a ruleset of its own, all used with one session id. After an
+  assert the engine looks for the rules that fired by walking every rule of the ruleset, once
+  per fired rule and once more to find none is left: with one ruleset for all 300 rules that
+  walk was a seventh of the engine's work, with one per step it is a fiftieth. A session's
+  states (one per ruleset it asserted in) are kept, deleted and abandoned together.
+- Compiling the rulesets keeps a few MB in the C engine until the process ends, and its idle
+  sessions a few MB more (a process that compiled them and screened 2,000 respondents holds 55
+  MB, as with one ruleset for all steps: each session's state is sized by its ruleset's rules).
+  So one compiled engine is shared by every ``Screener`` of the same rules in a process
+  (``shared_engine``), instead of one per ``Screener()``.
 - The fixed tables of the C engine (rules, tests per node, stack of one assert...) are checked
   before a rule folder reaches it: see ``engine_limits``.
   Only single-fact patterns are compiled (no joins, no negated patterns), so a fact left in a
@@ -59,9 +71,14 @@ fact with constants only, and each fact is asserted into a session that holds no
 its step. So the adapter remembers, per step, the rules fired by the last few thousand distinct
 facts (compared as the exact JSON text sent, so ``true`` is not ``1`` and ``1.0`` is not ``1``)
 and does not assert a fact it has seen: the engine's own earlier answer is reused. Later steps
-test few facts and repeat a lot (the headline step's fact repeats for about 98% of respondents);
+test few facts and repeat a lot (the headline step's fact repeats for about 92% of respondents);
 a step whose facts almost never repeat (the first, which sees all the answers) is not
-remembered at all.
+remembered at all. A step whose rules test few fields (at most ``REDUCE_AT_MOST``: levels,
+level caps, headline) is sent those fields alone, not whole objects of which its rules test a
+part (``labs``, ``count``): a field no rule of the step tests cannot change what fires, and
+without them these facts repeat far more (level caps: 2,543 distinct facts in 5,000 diverse
+records, 97 reduced), so the engine is asked half as often in these steps. A larger step is
+sent whole: its facts hardly repeat either way, and reducing them costs more than it saves.
 
 The engine knows nothing clinical: it is given compiled patterns and returns which rules fired.
 """
@@ -111,6 +128,9 @@ MEMO_PER_STEP = 4096
 #: remembered at all (its facts are the longest, and would only take memory).
 MEMO_MIN_REPEATS = 0.05
 _MEMO_TRIAL = 1024
+#: A step whose rules test at most this many fields (the step's own included) is sent only those
+#: fields: its facts then repeat, and are remembered (module notes). Larger steps are sent whole.
+REDUCE_AT_MOST = 32
 
 
 def engine_json(value: Any) -> str:
@@ -202,6 +222,32 @@ class _StepMemo:
         return True
 
 
+def _fnv1a_32(text: str) -> int:
+    """The engine's hash of a fact id (``fnv1Hash32``, state.c), for ASCII text."""
+    value = 0x811C9DC5
+    for byte in text.encode("ascii"):
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+#: Fact ids whose hashes are certainly distinct (checked by a test): those of the first
+#: ``_CERTAIN_IDS`` facts of each of the first ``_CERTAIN_IDS`` respondents of a session.
+_CERTAIN_IDS = 64
+_fact_id_hashes: frozenset[int] | None = None
+
+
+def _new_session_id() -> str:
+    """A new session id whose state fact's id (``sid-<id>``, made by the engine) has a hash no
+    fact id of ours has (module notes)."""
+    global _fact_id_hashes
+    if _fact_id_hashes is None:
+        _fact_id_hashes = frozenset(_fnv1a_32(f"{r}.{n}") for r in range(_CERTAIN_IDS) for n in range(_CERTAIN_IDS))
+    while True:
+        sid = str(next(_session_ids))
+        if _fnv1a_32(f"sid-{sid}") not in _fact_id_hashes:
+            return sid
+
+
 _shared: dict[tuple[int, str], RulesEngine] = {}
 _shared_lock = threading.Lock()
 
@@ -230,6 +276,79 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+_PATTERN_OPERATORS = frozenset({"$lt", "$lte", "$gt", "$gte", "$neq", "$ex", "$nex"})
+
+
+def tested_fields(pattern: Mapping[str, Any]) -> Iterator[str]:
+    """The (dotted) field names a compiled pattern tests."""
+    for key, body in pattern.items():
+        if key in ("$and", "$or"):
+            for part in body:
+                yield from tested_fields(part)
+        elif key in _PATTERN_OPERATORS:
+            yield from body
+        else:
+            yield key
+
+
+def _steps_of(pattern: Mapping[str, Any]) -> Iterator[str] | None:
+    """The step a pattern is for (``{"$and": [{"step": ...}, ...]}``), or None when it does not say
+    plainly (then its fields count for every step)."""
+    parts = pattern.get("$and", [pattern]) if len(pattern) == 1 else [pattern]
+    for part in parts:
+        if isinstance(part.get("step"), str):
+            return iter([part["step"]])
+    return None
+
+
+class _Whole:
+    """The shape of a step whose facts are sent whole (see ``REDUCE_AT_MOST``)."""
+
+    __slots__ = ()
+
+    def of(self, value: dict[str, Any]) -> dict[str, Any]:
+        return value
+
+
+_WHOLE = _Whole()
+
+
+class _Shape:
+    """The fields of a fact a step's rules test: ``names`` at this level, ``nested`` the shapes of
+    those of them whose parts alone are tested (the others are tested whole)."""
+
+    __slots__ = ("names", "nested")
+
+    def __init__(self, fields: Iterable[str]) -> None:
+        whole: set[str] = set()
+        parts: dict[str, list[str]] = {}
+        for name in fields:
+            first, dot, rest = name.partition(".")
+            if dot:
+                parts.setdefault(first, []).append(rest)
+            else:
+                whole.add(first)
+        self.names = frozenset(whole | parts.keys())
+        self.nested = tuple((name, _Shape(inner)) for name, inner in sorted(parts.items()) if name not in whole)
+
+    def of(self, value: dict[str, Any]) -> dict[str, Any]:
+        """The parts of ``value`` this shape names, in ``value``'s order (``value`` itself when that
+        is all of it). An object none of whose tested parts is present is left out, as if absent."""
+        kept = value if value.keys() <= self.names else {key: item for key, item in value.items() if key in self.names}
+        for name, inner in self.nested:
+            item = kept.get(name)
+            if isinstance(item, dict):
+                part = inner.of(item)
+                if part is not item:
+                    if kept is value:
+                        kept = dict(value)
+                    if part:
+                        kept[name] = part
+                    else:
+                        del kept[name]
+        return kept
+
+
 class RulesEngine:
     """A compiled ruleset inside the C engine.
 
@@ -240,17 +359,34 @@ class RulesEngine:
     """
 
     def __init__(self, patterns: Mapping[str, dict[str, Any]], steps: Iterable[str], *, remember: bool = True) -> None:
-        definition = {rule_id: {"all": [{"m": pattern}]} for rule_id, pattern in patterns.items()}
         self._steps = frozenset(steps)
-        for step in self._steps:
+        # Per step: its rules, and the fields they test (a fact is sent with those alone when
+        # they are few: module notes).
+        rules: dict[str, dict[str, Any]] = {step: {} for step in self._steps}
+        fields: dict[str, set[str]] = {step: {"step"} for step in self._steps}
+        for rule_id, pattern in patterns.items():
+            names = set(tested_fields(pattern))
+            steps_of = _steps_of(pattern)
+            for step in self._steps if steps_of is None else self._steps & set(steps_of):
+                rules[step][rule_id] = {"all": [{"m": pattern}]}
+                fields[step] |= names
+        # One ruleset in the C engine per step (module notes).
+        self._handles: dict[str, int] = {}
+        for step in sorted(self._steps):
+            definition = dict(rules[step])
             definition[f"{_CATCH_ALL}{step}"] = {"all": [{"m": {"step": step}}]}
-        # A process-wide unique name: the C engine keeps every ruleset it has created.
-        self._name = f"mgk_screen_{next(_ruleset_names)}"
-        try:
-            self._handle = _c_engine.create_ruleset(self._name, engine_json(definition))
-        except Exception as error:  # the C engine raises bare Exceptions with an error code
-            raise EngineError(f"the rules engine rejected the compiled rules: {error}") from error
-        self._idle: list[tuple[str, int]] = []  # (session id, respondents who asserted in it)
+            # A process-wide unique name: the C engine keeps every ruleset it has created.
+            name = f"mgk_screen_{next(_ruleset_names)}"
+            try:
+                self._handles[step] = _c_engine.create_ruleset(name, engine_json(definition))
+            except Exception as error:  # the C engine raises bare Exceptions with an error code
+                raise EngineError(f"the rules engine rejected the compiled rules: {error}") from error
+        self._step_plan: dict[str, tuple[_Shape | _Whole, int]] = {
+            step: (_Shape(names) if len(names) <= REDUCE_AT_MOST else _WHOLE, self._handles[step])
+            for step, names in fields.items()
+        }
+        # (session id, respondents who asserted in it, the rulesets holding a state of it)
+        self._idle: list[tuple[str, int, set[int]]] = []
         self._lock = threading.Lock()  # guards _idle, _live and _abandoned
         self._free = threading.Condition(self._lock)  # a session came free (only waited on when none is)
         self._live = 0
@@ -288,8 +424,8 @@ class RulesEngine:
                     "screenings are under way at once in this process (use fewer threads, or processes)"
                 )
             self._live += 1
-            sid, uses = self._idle.pop() if self._idle else (str(next(_session_ids)), 0)
-        return EngineSession(self._handle, sid, self._steps, self._memo, uses)
+            sid, uses, holding = self._idle.pop() if self._idle else (_new_session_id(), 0, set())
+        return EngineSession(sid, self._step_plan, self._memo, uses, holding)
 
     def close_session(self, session: EngineSession, reusable: bool) -> None:
         """Give a session back, ready for the next respondent unless ``reusable`` is false (the
@@ -311,56 +447,66 @@ class RulesEngine:
             self._waiting -= 1
 
     def _release(self, session: EngineSession, uses: int, reusable: bool) -> None:
-        handle, sid = self._handle, session.sid
+        sid, holding = session.sid, session.holding
         if session.failed:
             with self._lock:  # never deleted: see the module notes
                 self._abandoned += 1
             return
         if session.asserted:
-            # The C engine creates a session's state on its first assert: from then on ``uses``
-            # counts respondents, and the state must be deleted some day.
+            # The C engine creates a session's state in a ruleset on its first assert there:
+            # from then on ``uses`` counts respondents, and the states must be deleted some day.
             uses += 1
             if not reusable or uses >= RECYCLE_AFTER:
-                with contextlib.suppress(Exception):
-                    _c_engine.delete_state(handle, sid)
+                for handle in holding:
+                    with contextlib.suppress(Exception):
+                        _c_engine.delete_state(handle, sid)
                 return
         with self._lock:
             keep = len(self._idle) < _IDLE_SESSIONS
             if keep:
-                self._idle.append((sid, uses))
-        if not keep and uses:
-            _c_engine.delete_state(handle, sid)
+                self._idle.append((sid, uses, holding))
+        if not keep:
+            for handle in holding:
+                _c_engine.delete_state(handle, sid)
 
 
 class EngineSession:
     def __init__(
-        self, handle: int, sid: str, steps: frozenset[str], memo: dict[str, _StepMemo] | None = None, uses: int = 0
+        self,
+        sid: str,
+        plan: Mapping[str, tuple[_Shape | _Whole, int]],
+        memo: dict[str, _StepMemo] | None = None,
+        uses: int = 0,
+        holding: set[int] | None = None,
     ) -> None:
-        self._handle = handle
         self.sid = sid
         self.uses = uses  # respondents who asserted in this session before
-        self._steps = steps
+        self._plan = plan  # per step, the fields its rules test and its ruleset
         self._memo = memo
         self._fired: set[str] = set()  # every fact fired for this respondent, as JSON
-        # What ends each message: this respondent's number in the session, and the session.
-        self._tail = f',"_r":{uses},"sid":"{sid}"}}'
+        # Each fact's id: this respondent's number in the session, then the fact's (module notes).
+        self._id_prefix = f"{uses}."
+        self.holding: set[int] = set() if holding is None else holding  # rulesets with a state of this session
         self.asserted = False  # the engine holds a fact of this respondent
         self.failed = False  # the engine raised: the state must not be deleted (module notes)
 
     def fire(self, fact: Mapping[str, Any]) -> list[str]:
         """Assert one fact and return the ids of the rules it made fire, in firing order."""
-        step = fact.get("step")
-        if step not in self._steps:
+        step: Any = fact.get("step")
+        plan = self._plan.get(step)
+        if plan is None:
             # Without its step's catch-all the fact could go unhandled (see the module notes).
             raise EngineError(f"a fact for unknown step {step!r} (a screener bug)")
+        shape, handle = plan
         # A fact with a "sid" (not a fact name the screener uses) is sent as it is, never remembered.
         given_sid = "sid" in fact
-        text = engine_json(dict(fact, _r=self.uses, sid=self.sid)) if given_sid else fact_json(fact)
+        # Otherwise it is sent with the fields its step's rules test, and nothing else.
+        text = engine_json(dict(fact, _r=self.uses, sid=self.sid)) if given_sid else fact_json(shape.of(fact))  # type: ignore[arg-type]
         if text in self._fired:
             raise EngineError("the same fact was asserted twice in one session (a screener bug)")
         self._fired.add(text)
         if given_sid:
-            return self._assert(text)
+            return self._assert(handle, text[:-1], None)
         memo = self._memo.get(step) if self._memo is not None else None
         if memo is not None:
             memo.looked += 1
@@ -368,26 +514,28 @@ class EngineSession:
             if known is not None:
                 memo.found += 1
                 return list(known)
-        # The same text with the respondent and session, without copying the fact (it has a
-        # step: not empty).
-        fired = self._assert(text[:-1] + self._tail)
+        # The same text with its id and session, without copying the fact (it has a step: not
+        # empty).
+        fired = self._assert(handle, text[:-1], f"{self._id_prefix}{len(self._fired) - 1}")
         if memo is not None and not memo.keep(text, fired):
             self._memo.pop(step, None)  # type: ignore[union-attr]  # this step's facts hardly repeat
         return fired
 
-    def _assert(self, message: str) -> list[str]:
+    def _assert(self, handle: int, body: str, ident: str | None) -> list[str]:
+        """Assert a message (``body`` without its closing brace) into a ruleset, with the fact id
+        ``ident`` (the engine makes one from the content when None)."""
         self.asserted = True
+        self.holding.add(handle)
         try:
-            return self._fired_by(message)
+            return self._fired_by(handle, body, ident)
         except Exception:
             # Whatever went wrong inside the engine, this session's state may be half made:
             # deleting it could crash the process (module notes), so it is abandoned instead.
             self.failed = True
             raise
 
-    def _fired_by(self, message: str) -> list[str]:
-        handle = self._handle
-        state_handle = self._asserted(message)
+    def _fired_by(self, handle: int, body: str, ident: str | None) -> list[str]:
+        state_handle = self._asserted(handle, body, ident)
         fired: list[str] = []
         started = _c_engine.start_action_for_state(handle, state_handle)
         action = started[1] if started else None
@@ -402,14 +550,18 @@ class EngineSession:
             action = next_action(handle, state_handle)
         return fired
 
-    def _asserted(self, message: str) -> int:
+    def _asserted(self, handle: int, body: str, ident: str | None) -> int:
         """Assert a message; the handle of the state the engine's actions are in."""
         for retry in range(_COLLISION_RETRIES + 1):
-            # A fact the engine took for another one (their hashes collided: module notes) is
-            # sent again with a field no rule tests, which changes its hash and nothing else.
-            sent = message if not retry else f'{message[:-1]},"_retry":{retry}}}'
+            # A fact the engine took for another one (their ids' hashes collided: module notes)
+            # is sent again with another id, or, when the engine made it, with a field no rule
+            # tests, which changes its hash and nothing else.
+            if ident is not None:
+                sent = f'{body},"id":"{ident if not retry else f"{ident}.{retry}"}","sid":"{self.sid}"}}'
+            else:
+                sent = f"{body}}}" if not retry else f'{body},"_retry":{retry}}}'
             try:
-                code, state_handle = _c_engine.assert_fact(self._handle, sent)
+                code, state_handle = _c_engine.assert_fact(handle, sent)
             except Exception as error:
                 raise EngineError(f"the rules engine failed on a fact: {error}") from error
             if code == _NOT_HANDLED:

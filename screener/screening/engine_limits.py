@@ -27,6 +27,10 @@ text compared by the engine: 256 chars      65,535 bytes  silently wrong answers
 numbers compared: within +/- 10^9           (int64)       (schema: no rule needs more)
 ==========================================  ============  ===============================================
 
+The adapter compiles each step into a ruleset of its own (``engine``): the engine's limits per
+ruleset then hold for each step's, and the model below (all steps under one root, each step's
+tests under its own step test) bounds each step's network exactly as it did one ruleset's.
+
 The first group is read from the rules; the network ones come from a model of how the engine
 builds its network (``rete.c``: ``createAlpha``, ``findAlpha``, ``linkAlpha``), which shares
 identical tests under the same parent exactly as the engine does. "Tests waiting on one
