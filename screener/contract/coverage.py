@@ -200,13 +200,26 @@ def _red_flags_given(values: SlotValues) -> str:
     return listed(given, "or") or "warning sign"
 
 
+#: The fact group of what is happening now (``red_flags_now.<code>``).
+HAPPENING_NOW_FACTS = "red_flags_now."
+
+
 def _symptoms_given(values: SlotValues) -> str:
-    given = [words for fact, words in values.grounds if fact.startswith(SYMPTOM_FACTS)]
+    given = [words for fact, words in values.grounds if fact.startswith((SYMPTOM_FACTS, HAPPENING_NOW_FACTS))]
     return listed(given) or "a symptom"
 
 
 def _reasons_given(values: SlotValues) -> str:
     return listed(words for _, words in values.grounds) or "these answers"
+
+
+#: The fact group of the medicine classes (``medication_class.<class>``).
+MEDICINE_FACTS = "medication_class."
+
+
+def _medicines_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith(MEDICINE_FACTS)]
+    return listed(given) or "a medicine"
 
 
 #: The slots a recommendation text may hold, each filled per person, so that advice names what
@@ -216,9 +229,12 @@ def _reasons_given(values: SlotValues) -> str:
 #:   advice on few answers says what was not asked about;
 #: - ``{red_flags_given}``: the symptoms of the past two weeks the recommending rule fired on
 #:   ("fainting or confusion (muddled thinking)"), for a safety net that names only the person's own;
-#: - ``{symptoms_given}``: the same symptoms, joined with "and" ("muscle weakness and
-#:   palpitations"), for a line that says what the person reported;
-#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K").
+#: - ``{symptoms_given}``: the same symptoms, and any happening now among the grounds, joined with
+#:   "and" ("muscle weakness and palpitations"; "fainting"), for a line that says what the person
+#:   reported;
+#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K");
+#: - ``{medicines_given}``: the medicines among them, as the person wrote them, joined with "and"
+#:   ("methadone and ondansetron"), for a line that tells the clinician what the person takes.
 #:
 #: Which answers count is the rule's (its condition, in the rule files), not code here. The one
 #: list of slots: the rule folder loader refuses a text with any other (``screener.screening.ruleset``).
@@ -227,10 +243,11 @@ RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
     "red_flags_given": _red_flags_given,
     "symptoms_given": _symptoms_given,
     "reasons_given": _reasons_given,
+    "medicines_given": _medicines_given,
 }
 
 #: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
-SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "symptoms_given", "reasons_given"})
+SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "symptoms_given", "reasons_given", "medicines_given"})
 
 
 def needs_grounds(text: str) -> bool:
