@@ -66,37 +66,57 @@ def test_mick_is_told_to_name_both_his_qt_medicines_and_ask_for_an_ecg_today(scr
     result = screener.screen(MICK_ON_METHADONE_AND_ONDANSETRON)
     assert result.urgency == "urgent"
     text = flat(text_of(result, "qt_drug_check"))
-    assert text.startswith("You take methadone and ondansetron, which can affect the heart's rhythm, and you reported palpitations")
-    assert "Tell the clinician you contact today (or the emergency team, if you call them) that you take methadone and ondansetron" in text
+    assert text.startswith(
+        "You take methadone and ondansetron, which can affect the heart's rhythm, and you reported palpitations"
+    )
+    assert (
+        "Tell the clinician you contact today (or the emergency team, if you call them) that you take methadone and ondansetron"
+        in text
+    )
     assert "ask for a heart tracing (ECG) today" in text
     assert "One of your medicines" not in text and "whether you need" not in text
 
 
 def test_walter_hears_of_his_qt_antibiotic_and_is_asked_to_request_a_theophylline_level(screener: Any) -> None:
     result = screener.screen(WALTER_ON_THEOPHYLLINE_AND_CLARITHROMYCIN)
-    assert "that you take clarithromycin, and ask for a heart tracing (ECG) today" in flat(text_of(result, "qt_drug_check"))
+    assert "that you take clarithromycin, and ask for a heart tracing (ECG) today" in flat(
+        text_of(result, "qt_drug_check")
+    )
     theophylline = flat(text_of(result, "theophylline_level"))
     assert theophylline.startswith("You take theophylline")
     assert "clarithromycin, erythromycin and ciprofloxacin" in theophylline
     assert "ask for a theophylline blood level" in theophylline
     given = codes(result)
-    assert given.index("qt_drug_check") < given.index("theophylline_level") < given.index("check_magnesium_with_potassium")
+    assert (
+        given.index("qt_drug_check") < given.index("theophylline_level") < given.index("check_magnesium_with_potassium")
+    )
 
 
 def test_a_theophylline_taker_with_nothing_that_points_to_a_high_level_is_not_sent_for_one(screener: Any) -> None:
     result = screener.screen({**WALTER_ON_THEOPHYLLINE_AND_CLARITHROMYCIN, "symptoms": ["fatigue"], "labs": {}})
     assert "theophylline_level" not in codes(result)
     # aminophylline is theophylline, and a tremor alone on it is a sign to look into
-    result = screener.screen({"age": 60, "medications": ["aminophylline 225mg"], **NO_GUT_LOSSES, "symptoms": ["tremor"]})
+    result = screener.screen(
+        {"age": 60, "medications": ["aminophylline 225mg"], **NO_GUT_LOSSES, "symptoms": ["tremor"]}
+    )
     assert "theophylline_level" in codes(result)
 
 
 def test_a_man_who_fainted_just_now_on_methadone_hears_fainting_not_a_symptom(screener: Any) -> None:
     result = screener.screen(
-        {"age": 55, "sex": "male", "medications": ["methadone"], **NO_GUT_LOSSES, "symptoms": [], "red_flags_now": ["fainting"]}
+        {
+            "age": 55,
+            "sex": "male",
+            "medications": ["methadone"],
+            **NO_GUT_LOSSES,
+            "symptoms": [],
+            "red_flags_now": ["fainting"],
+        }
     )
     assert result.urgency == "emergency"
-    assert flat(text_of(result, "qt_drug_check")).startswith("You take methadone, which can affect the heart's rhythm, and you reported fainting;")
+    assert flat(text_of(result, "qt_drug_check")).startswith(
+        "You take methadone, which can affect the heart's rhythm, and you reported fainting;"
+    )
 
 
 # -- M4: an anti-inflammatory painkiller while vomiting ---------------------------------------------
@@ -106,7 +126,9 @@ def test_tomas_is_told_to_avoid_his_ibuprofen_while_vomiting_not_to_keep_taking_
     result = screener.screen(TOMAS_VOMITING_AFTER_A_MARATHON_ON_IBUPROFEN)
     assert "keep_taking_prescribed_medicines" not in codes(result)
     text = flat(text_of(result, "avoid_nsaids_while_ill"))
-    assert text.startswith("Avoid anti-inflammatory painkillers, such as the ibuprofen you listed, while you are being sick")
+    assert text.startswith(
+        "Avoid anti-inflammatory painkillers, such as the ibuprofen you listed, while you are being sick"
+    )
     assert "they can harm the kidneys then" in text and "take paracetamol instead" in text
     assert "Do not stop a prescribed medicine" not in all_advice(result)
 
@@ -180,12 +202,16 @@ def test_an_emergency_on_a_thin_record_gets_neither_the_safety_net_nor_the_few_a
     assert "palpitations_safety_net" not in given and "core_questions_not_answered" not in given
 
 
-def test_a_thin_record_with_fainting_last_week_keeps_the_few_answers_line_after_the_safety_advice(screener: Any) -> None:
+def test_a_thin_record_with_fainting_last_week_keeps_the_few_answers_line_after_the_safety_advice(
+    screener: Any,
+) -> None:
     result = screener.screen({"age": 50, "symptoms": ["fainting"], "red_flags_now": []})
     assert result.urgency == "urgent"
     given = codes(result)
     assert given[0] == "contact_clinician_today" and given[-1] == "core_questions_not_answered"
-    assert flat(text_of(result, "emergency_if_happening_now")).startswith("If the fainting you had in the past two weeks comes back")
+    assert flat(text_of(result, "emergency_if_happening_now")).startswith(
+        "If the fainting you had in the past two weeks comes back"
+    )
 
 
 # -- section 3: smaller points ----------------------------------------------------------------------
@@ -225,5 +251,13 @@ def test_lars_farid_and_hana_have_their_medicines_read(screener: Any) -> None:
     assert generics("Xonvea") == ["doxylamine", "pyridoxine"]
     result = screener.screen({"age": 60, "medications": ["venetoclax"], "vomiting": {"present": True, "days": 1}})
     assert "oncology_line_today" in codes(result)
-    result = screener.screen({"age": 40, "medications": ["Biktarvy"], "labs": {"potassium": {"value": 3.0, "unit": "mmol/L", "taken": "last_7_days"}}})
-    assert "tubule_toxic_antiviral" not in {m.drug_class for medicine in result.medications_recognised for m in medicine.matches}
+    result = screener.screen(
+        {
+            "age": 40,
+            "medications": ["Biktarvy"],
+            "labs": {"potassium": {"value": 3.0, "unit": "mmol/L", "taken": "last_7_days"}},
+        }
+    )
+    assert "tubule_toxic_antiviral" not in {
+        m.drug_class for medicine in result.medications_recognised for m in medicine.matches
+    }

@@ -247,7 +247,9 @@ RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
 }
 
 #: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
-SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "symptoms_given", "reasons_given", "medicines_given"})
+SLOTS_FROM_GROUNDS: frozenset[str] = frozenset(
+    {"red_flags_given", "symptoms_given", "reasons_given", "medicines_given"}
+)
 
 
 def needs_grounds(text: str) -> bool:
