@@ -207,7 +207,8 @@ def test_woman_40_confused_last_week_who_skipped_the_now_question_is_told_to_cal
     # probe p1 of the review: the only advice was "contact a clinician today"
     result = screen(screener, {"age": 40, "symptoms": ["confusion"]})
     assert result.urgency == "urgent"
-    assert codes(result) == ["contact_clinician_today", "emergency_if_happening_now"]
+    # and, last, the core sections she left unanswered (vignette review 4, M5)
+    assert codes(result) == ["contact_clinician_today", "emergency_if_happening_now", "core_questions_not_answered"]
     safety_net = text_of(result, "emergency_if_happening_now")
     assert "confusion" in safety_net
     assert "happening now, or comes back, call your local emergency number" in safety_net

@@ -72,9 +72,10 @@ def test_two_rows_of_a_clinic_spreadsheet_differ_only_in_the_empty_now_cell_and_
     assert run.exit_code == 0, run.output
     entries = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     advice = {entry["id"]: [r["code"] for r in entry["recommendations"]] for entry in entries}
+    few_answers = "core_questions_not_answered"  # age and symptoms only (vignette review 4, M5)
     assert advice == {
-        "ann": ["contact_clinician_today", "emergency_if_happening_now"],
-        "bob": ["contact_clinician_today", "emergency_if_happening_now"],
+        "ann": ["contact_clinician_today", "emergency_if_happening_now", few_answers],
+        "bob": ["contact_clinician_today", "emergency_if_happening_now", few_answers],
     }
     net = {entry["id"]: entry["recommendations"][1]["text"] for entry in entries}
     assert net["ann"].startswith("Whether anything is happening right now was not answered.")
@@ -86,7 +87,8 @@ def test_woman_who_fainted_last_week_and_said_nothing_is_happening_now_is_told_t
 ) -> None:
     result = screener.screen({"age": 60, "medications": [], "symptoms": ["fainting"], "red_flags_now": []})
     assert result.urgency == "urgent"  # nothing is happening now: today, not an emergency
-    assert codes(result) == ["contact_clinician_today", "emergency_if_happening_now"]
+    # and, last, the core sections she left unanswered (vignette review 4, M5)
+    assert codes(result) == ["contact_clinician_today", "emergency_if_happening_now", "core_questions_not_answered"]
     net = result.recommendations[1].text
     assert "comes back, call your local emergency number (911 in the US, 999 in the UK, 112 in Europe)" in net
     assert "not answered" not in net  # she answered: nothing is happening now

@@ -272,9 +272,11 @@ def test_nsaids_join_the_sick_day_advice_but_not_its_urgency(
     result = screen(screener, {"medications": medications, "vomiting": {"present": True, "days": vomiting_days}})
     assert ("sick_day_medicines" in codes(result)) is sick_day_advice
     assert result.urgency == urgency
-    # sick-day advice replaces "keep taking your medicines"; without it the NSAID is a listed medicine
-    counted = "diclofenac gel" not in medications
-    assert ("keep_taking_prescribed_medicines" in codes(result)) is (counted and not sick_day_advice)
+    # sick-day advice replaces "keep taking your medicines"; without it, an NSAID taken while vomiting
+    # is to be avoided, not kept (vignette review 4, M4: avoid_nsaids_while_ill from the first day)
+    nsaid_counted = "diclofenac gel" not in medications and medications != [LASIX]
+    assert "keep_taking_prescribed_medicines" not in codes(result)
+    assert ("avoid_nsaids_while_ill" in codes(result)) is nsaid_counted
 
 
 def test_the_sick_day_advice_names_anti_inflammatory_painkillers(screener: Any) -> None:

@@ -74,7 +74,8 @@ def test_a_name_the_vocabulary_has_is_not_a_misspelling(vocabulary: Vocabulary) 
 def test_a_dose_glued_to_a_name_is_dose_text(vocabulary: Vocabulary, written: str, generic: str, as_written: str) -> None:
     match = vocabulary.match(written)
     assert match.recognised, match
-    assert [(drug.generic, drug.matched_text) for drug in match.drugs] == [(generic, as_written)]
+    # one drug of two classes (theophylline) is matched once per class
+    assert list(dict.fromkeys((drug.generic, drug.matched_text) for drug in match.drugs)) == [(generic, as_written)]
 
 
 @pytest.mark.parametrize(("written", "unread"), [("vitamin K2", "vitamin K2"), ("Omega3", "Omega3"), ("furosimide40mg", "furosimide")])

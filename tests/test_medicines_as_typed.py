@@ -121,7 +121,8 @@ def test_a_drospirenone_pill_is_a_potassium_caution(vocabulary: Vocabulary, pill
 
 def test_uniphyllin_the_uk_theophylline_is_counted_as_lowering_potassium(vocabulary: Vocabulary) -> None:
     match = vocabulary.match("theophylline (Uniphyllin) 200mg bd")
-    assert match.classes == {"k_lowering_drug"} and match.unrecognised == ()
+    # and its own class, for the advice on its level (vignette review 4, M3)
+    assert match.classes == {"k_lowering_drug", "theophylline"} and match.unrecognised == ()
 
 
 def test_quetiapine_a_conditional_qt_risk_is_not_counted_as_a_qt_prolonging_drug(vocabulary: Vocabulary) -> None:

@@ -60,7 +60,8 @@ def test_young_woman_whose_low_potassium_and_magnesium_were_found_last_year_is_n
     # ... but markedly low results (a lifelong cause such as Gitelman syndrome keeps them low) are
     # rechecked within days, and nothing says the answers do not point to a problem.
     assert result.urgency == "soon" and result.consult_clinician
-    assert codes(result) == ["see_clinician_soon", OLDER_RESULT_ADVICE]
+    # and, last, the core sections she left unanswered (vignette review 4, M5)
+    assert codes(result) == ["see_clinician_soon", OLDER_RESULT_ADVICE, "core_questions_not_answered"]
     advice = " ".join(recommendation.text for recommendation in result.recommendations)
     assert "recheck potassium and magnesium together" in advice
     assert "do not point to" not in advice and "general_advice" not in codes(result)

@@ -107,7 +107,8 @@ def test_young_woman_with_anorexia_is_told_about_refeeding_and_phosphate_not_giv
 
 def test_refeeding_advice_comes_right_after_how_soon_and_before_the_magnesium_checks(screener: Any) -> None:
     codes = [recommendation.code for recommendation in screener.screen(YOUNG_WOMAN_WITH_ANOREXIA_AND_LOW_RESULTS).recommendations]
-    assert codes[:2] == ["contact_clinician_today", "refeeding_care"]
+    # the palpitations safety net, an emergency-number line, comes first (vignette review 4, M5)
+    assert codes[:3] == ["contact_clinician_today", "palpitations_safety_net", "refeeding_care"]
 
 
 def test_woman_being_refed_with_normal_results_still_hears_about_refeeding(screener: Any) -> None:

@@ -227,7 +227,9 @@ def test_the_summary_prints_on_one_page_for_typical_personas_and_two_for_the_hea
         assert "The full report (mgk-screen report without --summary)" in every_word
         for finding in result.findings:  # every fired rule named, none cut off at a page edge
             assert " ".join(finding.title.split()[:4]) in every_word, f"{persona.stem}: {finding.rule}"
-    assert one_page >= 6  # most personas
+    # most personas (5 of 12 on letter since the few-answers line is given beside advice to see a
+    # clinician, vignette review 4, M5; 6 before)
+    assert one_page >= (6 if paper == "a4" else 5)
 
 
 def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(tmp_path: Path, screener: Any) -> None:

@@ -18,6 +18,8 @@ import pytest
 # answers (answer_the_core_questions) takes the general advice's place (BESIDE_FEW_ANSWERS).
 BESIDE_GENERAL_ADVICE = {
     "sick_day_medicines": {"medications": ["ibuprofen"], "diarrhea": {"present": True, "days": 4}, "symptoms": []},
+    # an NSAID with diarrhea of any length (vignette review 4, M4)
+    "avoid_nsaids_while_ill": {"medications": ["ibuprofen"], "diarrhea": {"present": True, "days": 1}, "symptoms": []},
     "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": [], "medications": []},
     "stop_laxatives_during_diarrhea": {
         "age": 40, "diarrhea": {"present": True, "days": 1}, "laxative_use": "occasional", "symptoms": [], "medications": [],
@@ -49,7 +51,10 @@ def test_ibuprofen_after_four_days_of_diarrhea_is_told_no_visit_is_needed_for_mg
     assert result.urgency == "none" and result.consult_clinician is False  # the levels follow the spec
     assert result.urgency_text == "no clinician visit needed for magnesium or potassium on these answers alone"
     codes = [recommendation.code for recommendation in result.recommendations]
-    assert codes == ["sick_day_medicines", "no_potassium_self_supplement", "fluids_for_gi_losses", "general_advice"]
+    assert codes == [
+        "sick_day_medicines", "avoid_nsaids_while_ill",  # vignette review 4, M4
+        "no_potassium_self_supplement", "fluids_for_gi_losses", "general_advice",
+    ]  # fmt: skip
     assert result.recommendations[-1].text.startswith("These answers do not point to low magnesium or potassium.")
 
 

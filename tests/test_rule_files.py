@@ -115,6 +115,9 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
     assert ruleset.recommendation_order == (
         "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
         "discuss_at_next_visit",
+        # not in the spec: when palpitations call for the emergency number, right after the how-soon
+        # lines (vignette review 4, M5)
+        "palpitations_safety_net",
         "high_potassium_result",  # not in the spec: a high potassium result named by its band (README, coherence review)
         # "not enough answers" right after the how-soon lines: what follows rests on few answers
         # (coherence review H7)
@@ -127,10 +130,12 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "lithium_when_ill",  # not in the spec: same-day lithium advice, right after how soon (coherence review H5)
         "refeeding_care",  # not in the spec: eating disorders (README departures)
         "qt_drug_check", "digoxin_check",  # heart-rhythm safety before the tests to ask for (README departures)
+        "theophylline_level",  # not in the spec: signs of too much theophylline (vignette review 4, M3)
         "check_magnesium_with_potassium", "check_magnesium",
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
         "sglt2_ketoacidosis",  # not in the spec: a medicine that makes gut losses urgent
         "sick_day_medicines",
+        "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
         "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
@@ -143,6 +148,9 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
         "fluids_for_gi_losses", "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
+        # not in the spec: few answers beside advice to see a clinician, after the safety advice
+        # (vignette review 4, M5)
+        "core_questions_not_answered",
         "general_advice",
     )  # fmt: skip
     # answer_more_questions (contract v2) takes the place of general_advice, first after the how-soon line. The emergency

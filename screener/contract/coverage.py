@@ -221,8 +221,12 @@ def _red_flags_given(values: SlotValues) -> str:
     return listed(given, "or") or "warning sign"
 
 
+#: The fact group of what is happening now (``red_flags_now.<code>``).
+HAPPENING_NOW_FACTS = "red_flags_now."
+
+
 def _symptoms_given(values: SlotValues) -> str:
-    given = [words for fact, words in values.grounds if fact.startswith(SYMPTOM_FACTS)]
+    given = [words for fact, words in values.grounds if fact.startswith((SYMPTOM_FACTS, HAPPENING_NOW_FACTS))]
     return listed(given) or "a symptom"
 
 
@@ -253,11 +257,12 @@ def _conditions_and_medicines_given(values: SlotValues) -> str:
 #:   advice on few answers says what was not asked about;
 #: - ``{red_flags_given}``: the symptoms of the past two weeks the recommending rule fired on
 #:   ("fainting or confusion (muddled thinking)"), for a safety net that names only the person's own;
-#: - ``{symptoms_given}``: the same symptoms, joined with "and" ("muscle weakness and
-#:   palpitations"), for a line that says what the person reported;
+#: - ``{symptoms_given}``: the same symptoms, and any happening now among the grounds, joined with
+#:   "and" ("muscle weakness and palpitations"; "fainting"), for a line that says what the person
+#:   reported;
 #: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K");
-#: - ``{medicines_given}``: only the person's own medicine names among them ("furosemide and
-#:   ramipril"), for advice about the medicines they take;
+#: - ``{medicines_given}``: only the person's own medicine names among them, as written ("furosemide
+#:   and ramipril"; "methadone and ondansetron"), for advice about the medicines they take;
 #: - ``{conditions_and_medicines_given}``: only the conditions and medicines among them ("chronic
 #:   kidney disease and lisinopril"), for a line that names why, and no medicine when none was given.
 #:
