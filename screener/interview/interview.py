@@ -72,8 +72,8 @@ from screener.interview.replies import (
     Quantity,
     ReplyError,
     accepts_text,
-    chosen,
     bound_field,
+    chosen,
     days_note,
     lab_bounds,
     normalise_reply,
@@ -82,6 +82,17 @@ from screener.interview.replies import (
 )
 
 # -- the interview ------------------------------------------------------------------------------
+
+
+def _read_as(item: Item, word: str, value: Any) -> tuple[str, ...]:
+    """What to say right after a reply to a question: what a time was read as ("a week" is 7
+    days, "last week" is "In the last 7 days"), so that the person can correct it; and an item's
+    note for a number below its limit (an age under 18), now rather than only with the result."""
+    notes = [note for note in (days_note(item, word), time_word_note(item, word, value)) if note is not None]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        notes += [note for below, note in item.notes_below if value < below]
+    return tuple(notes)
+
 
 
 class Interview:
@@ -289,13 +300,8 @@ class Interview:
             notes = unrecognised_notes(self.vocabulary, value, self.questionnaire.items, self._values)
         if step.kind == "suggest" and value is False and step.correction is not None:
             notes = (kept_as_written(step.entry, step.correction.written),)
-        if step.kind == "item" and (read_as := days_note(step.item, word)) is not None:
-            notes = (read_as,)  # "a week" is 7 days: said back, so that the person can correct it
-        if step.kind == "item" and (read_as := time_word_note(step.item, word, value)) is not None:
-            notes = (*notes, read_as)  # "last week" is "In the last 7 days": said back too
-        if step.kind == "item" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            # An age under 18: said now, before the questions for adults, not only with the result.
-            notes = (*notes, *(note for below, note in step.item.notes_below if value < below))
+        if step.kind == "item":
+            notes = (*notes, *_read_as(step.item, word, value))
         problem = self._check_whole(step, value)
         if problem:
             return Reply("invalid", problem)
