@@ -175,11 +175,15 @@ def few_answered(missing_core: Collection[str], applying: int = len(CORE_SECTION
 def coverage_of(unanswered: Iterable[str], applying: int = len(CORE_SECTIONS)) -> Coverage:
     """``full`` when every core section that applies is answered (``applying`` of them: four, or
     three for a child under 12), ``none`` when none is, else ``partial``."""
-    left = set(unanswered)
-    missing = sum(1 for fields in CORE_SECTIONS.values() if left.issuperset(fields))
-    if missing == 0:
+    return coverage_from_missing(missing_core_sections(unanswered), applying)
+
+
+def coverage_from_missing(missing_core: Collection[str], applying: int = len(CORE_SECTIONS)) -> Coverage:
+    """``coverage_of`` from the core sections left unanswered (``missing_core_sections``), for a
+    caller that has them already."""
+    if not missing_core:
         return "full"
-    return "none" if missing >= applying else "partial"
+    return "none" if len(missing_core) >= applying else "partial"
 
 
 def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) -> str:
@@ -273,5 +277,9 @@ def with_sections_not_answered(text: str, unanswered: Iterable[str]) -> str:
 def is_answered(value: Any) -> bool:
     """An empty list is an answer ("none of these"); an empty section object is not."""
     if isinstance(value, dict):
-        return any(is_answered(item) for item in value.values())
+        # A loop, not any() over a generator: this runs for every section of every record.
+        for item in value.values():  # noqa: SIM110
+            if item is not None and (not isinstance(item, dict) or is_answered(item)):
+                return True
+        return False
     return value is not None
