@@ -179,9 +179,10 @@ def render_short_result(
     max_lines: int | None = None,
     more: str = "see the full result",
 ) -> None:
-    """Print the short result: how soon, headline, coverage, recommendations, the notes on the
-    answers (the result's warnings: a medicine not recognised, so not counted; an age the screen
-    is not built for; a lab result too old to use) and the disclaimer.
+    """Print the short result: how soon, headline, coverage, the notes on the answers (the
+    result's warnings: a medicine not recognised, so not counted; an age the screen is not built
+    for; a lab result too old to use) before the advice they change, recommendations and the
+    disclaimer.
 
     With ``max_lines`` (a terminal's height), it is made to fit: first the blank lines between
     its parts go, then the box and the long form of the coverage line, then recommendations from
@@ -231,10 +232,8 @@ def _short_body(
     whole_notes: bool,
 ) -> Page:
     page = Page(width, plain)
-    _recommendations(page, recommendations, spaced=spacious)
-    left_out = len(result.recommendations) - len(recommendations)
-    if left_out:
-        page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
+    # The notes on the answers come before the advice, as in the full result: an age the screen
+    # is not built for, or a medicine not counted, changes how the advice is to be read.
     if result.warnings and whole_notes:
         if spacious:
             page.add()
@@ -244,6 +243,10 @@ def _short_body(
     elif result.warnings:
         count = len(result.warnings)
         page.add(f"({count} note{'s' if count > 1 else ''} on your answers: {more})", "yellow", indent=2, hang=2)
+    _recommendations(page, recommendations, spaced=spacious)
+    left_out = len(result.recommendations) - len(recommendations)
+    if left_out:
+        page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
     if spacious:
         page.add()
     page.add(result.disclaimer, "italic")

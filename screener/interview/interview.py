@@ -72,13 +72,27 @@ from screener.interview.replies import (
     Quantity,
     ReplyError,
     accepts_text,
+    bound_field,
     chosen,
     days_note,
+    lab_bounds,
     normalise_reply,
     parse_reply,
+    time_word_note,
 )
 
 # -- the interview ------------------------------------------------------------------------------
+
+
+def _read_as(item: Item, word: str, value: Any) -> tuple[str, ...]:
+    """What to say right after a reply to a question: what a time was read as ("a week" is 7
+    days, "last week" is "In the last 7 days"), so that the person can correct it; and an item's
+    note for a number below its limit (an age under 18), now rather than only with the result."""
+    notes = [note for note in (days_note(item, word), time_word_note(item, word, value)) if note is not None]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        notes += [note for below, note in item.notes_below if value < below]
+    return tuple(notes)
+
 
 
 class Interview:
@@ -286,8 +300,8 @@ class Interview:
             notes = unrecognised_notes(self.vocabulary, value, self.questionnaire.items, self._values)
         if step.kind == "suggest" and value is False and step.correction is not None:
             notes = (kept_as_written(step.entry, step.correction.written),)
-        if step.kind == "item" and (read_as := days_note(step.item, word)) is not None:
-            notes = (read_as,)  # "a week" is 7 days: said back, so that the person can correct it
+        if step.kind == "item":
+            notes = (*notes, *_read_as(step.item, word, value))
         problem = self._check_whole(step, value)
         if problem:
             return Reply("invalid", problem)
@@ -432,7 +446,7 @@ class Interview:
             if item.confirm_medicines:
                 set_path(out, item.field, self.medicines(item))
             elif isinstance(value, Quantity):
-                set_path(out, item.field, value.stored())
+                set_path(out, bound_field(item, value.bound), value.stored())
                 if item.unit_field:
                     set_path(out, item.unit_field, value.unit.value)
             else:
@@ -477,14 +491,18 @@ class Interview:
         data = json.loads(json.dumps(dict(answers)))
         claimed = {name for item in self.questionnaire.items for name in item.fields}
         for item in self.questionnaire.items:
-            value = get_path(data, item.field)
+            value, bound = get_path(data, item.field), "value"
+            if value is MISSING and item.type == "quantity" and lab_bounds(item):
+                # A lab result known only as beyond a number: "below": 3.5.
+                bound = next((side for side in ("below", "above") if get_path(data, bound_field(item, side)) is not MISSING), "value")
+                value = get_path(data, bound_field(item, bound))
             if value is MISSING or value is None:
                 continue
             if item.type == "quantity":
                 written = get_path(data, item.unit_field) if item.unit_field else None
                 given = next((u for u in item.units if (u.value == written if written else not u.converts)), None)
                 if given is not None:
-                    self._values[item.id] = Quantity(value, given)
+                    self._values[item.id] = Quantity(value, given, bound)
             elif item.type in ("yes_no", "single_choice"):
                 if any(same_value(value, c.value) for c in item.choices):
                     self._values[item.id] = value

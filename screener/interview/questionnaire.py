@@ -117,11 +117,17 @@ class Item:
     """An integer counting days: "a week", "2 months" and "since yesterday" are read as days."""
     plain: PlainWords = PlainWords()
     """The questionnaire's plain words, which every item reads."""
+    notes_below: tuple[tuple[float, str], ...] = ()
+    """(number, note): said right after a reply below the number (an age under 18: the screen is
+    built for adults), before the next question, rather than only with the result."""
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """Every answers field this item can fill (its own, its unit's and its choices')."""
+        """Every answers field this item can fill (its own, its unit's and its choices'; a lab
+        result's ``below`` and ``above``, for a result known only as beyond a number)."""
         names = [self.field] + ([self.unit_field] if self.unit_field else [])
+        if self.plausible_lab is not None and self.field.endswith(".value"):
+            names += [self.field.removesuffix("value") + bound for bound in ("below", "above")]
         names += [name for choice in self.choices for name in choice.also_set]
         return tuple(dict.fromkeys(names))
 
@@ -241,6 +247,7 @@ def _item(raw: Mapping[str, Any], plain: PlainWords = PlainWords()) -> Item:
         web_hint=raw.get("web_hint"),
         in_days=raw.get("in_days", False),
         plain=plain,
+        notes_below=tuple((note["below"], note["text"]) for note in raw.get("notes", ())),
     )
 
 

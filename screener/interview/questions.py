@@ -198,7 +198,7 @@ def answer_words(item: Item, value: Any, medicines: Sequence[str], vocabulary: V
             names.append(f"{entry} ({', '.join(new)})" if new else entry)
         return ", ".join(names) if names else (item.none_choice.label if item.none_choice else "none")
     if isinstance(value, Quantity):
-        shown = f"{value.number:g} {value.unit.after(value.number)}"
+        shown = f"{value.words()} {value.unit.after(value.number)}"
         if value.unit.converts:
             base = next((u for u in item.units if not u.converts), None)
             shown += f" (= {value.stored():g} {base.after(value.stored()) if base else ''})".replace(" )", ")")

@@ -21,8 +21,13 @@ from screener.interview.questionnaire import Choice, Item, Unit, same_value
 HELP_WORDS = frozenset({"?", "help", "why"})
 BACK_WORDS = frozenset({"back", "go back", "previous"})
 SKIP_WORDS = frozenset(
-    {"skip", "don't know", "dont know", "do not know", "i don't know", "i dont know", "idk", "dunno", "no idea", "not known", "unknown"}
+    {"skip", "don't know", "dont know", "do not know", "i don't know", "i dont know", "idk", "dunno", "no idea", "not known", "unknown",
+     "not sure", "unsure", "i'm not sure", "im not sure", "i am not sure", "no clue", "not certain"}
 )
+"""Replies that say the answer is not known: the question is skipped (left unknown), or, where
+the question has its own "not sure" answer (pregnant, water pill), that answer is chosen."""
+UNSURE = "unsure"
+"""The value of a choice that says "not sure" (pregnant, water pill, laxatives)."""
 KEEP_WORDS = frozenset({"keep", "keep it", "keep as written"})
 _ABOUT = re.compile(r"^(?:about|around|roughly|approximately|approx\.?|maybe|~)\s*")
 # fmt: off
@@ -48,10 +53,16 @@ SKIPPED: Any = _Skipped()
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number as given, with its unit."""
+    """A number as given, with its unit; for a lab result known only as beyond a number ("below
+    3.5", "<3.5"), ``bound`` says which side, as the answers file's ``below`` or ``above``."""
 
     number: float
     unit: Unit
+    bound: str = "value"
+
+    def words(self) -> str:
+        """The number as the person would say it: "3.5", "below 3.5"."""
+        return f"{self.number:g}" if self.bound == "value" else f"{self.bound} {self.number:g}"
 
     def stored(self) -> float | int:
         value = self.number * self.unit.multiply / self.unit.divide
@@ -105,7 +116,8 @@ def accepts_text(item: Item) -> str:
         weeks = ", or weeks or months (2 weeks)" if item.in_days and item.plain.days_in else ""
         return f"{kind}{bounds}{example}{weeks}"
     if item.type == "quantity":
-        return f"a number and its unit ({_or([u.label for u in item.units])}){example}"
+        bounds = ", or below or above a number if that is all you know" if lab_bounds(item) else ""
+        return f"a number and its unit ({_or([u.label for u in item.units])}){example}{bounds}"
     none = f", or '{item.none_choice.label.lower()}'" if item.none_choice else ""
     return f"the names separated by commas{example}{none}"
 
@@ -140,6 +152,9 @@ def _pick(choices: Sequence[Choice], word: str, *, numbered: bool, accepts: str)
     exact = [c for c in choices if _matches_choice(c, word)]
     if len(exact) == 1:
         return exact[0].value
+    unsure = [c for c in choices if c.value == UNSURE]
+    if word in SKIP_WORDS and word != "skip" and unsure:
+        return unsure[0].value  # "don't know" at "are you pregnant?" is its "not sure"
     if len(word) >= 3:
         starts = [c for c in choices if normalise_reply(c.label).startswith(word)]
         if len(starts) == 1:
@@ -316,8 +331,56 @@ def parse_reply(kind: str, item: Item, text: str, word: str, lab_units: Mapping[
     raise ValueError(f"unknown item type {item.type!r}")  # the schema allows no other
 
 
+# A lab result reported only as beyond a number: "below 3.5", "<3.5", "less than 3.5 mmol/L".
+_BOUND = re.compile(
+    r"^(?:(?:it was|it's|its)\s+)?(?:(?P<below><=?|≤|below|under|less than|lower than)|(?P<above>>=?|≥|above|over|more than|greater than|higher than))\s*"
+)
+# A result known only as "low" or "high", with no number: "I was told it was low".
+_TOLD = re.compile(r"^(?:(?:i was |i've been |i have been |we were )?told |they said |the doctor said )?(?:(?:that )?it was |it's |its )?(?:a bit |slightly |very |too |quite )?(?P<side>low|high)(?:ish)?$")
+
+
+def lab_bounds(item: Item) -> bool:
+    """Whether an item takes a result given only as below or above a number: a lab result,
+    whose answers section has ``below`` and ``above`` beside ``value``."""
+    return item.plausible_lab is not None and item.field.endswith(".value")
+
+
+def bound_field(item: Item, bound: str) -> str:
+    """The answers field a value or a bound of a lab item fills: labs.potassium.below."""
+    return item.field if bound == "value" else item.field.removesuffix("value") + bound
+
+
+def _told_only(item: Item, side: str, lab_units: Mapping[str, Any] | None) -> ReplyError:
+    """What to type for a result known only as "low" or "high": the answers take a number, so
+    the bound of the normal range it is past (the ruleset's ``normal_mmol_per_l``)."""
+    past = "below" if side == "low" else "above"
+    lab = item.plausible_lab or "lab"
+    spec = (lab_units or {}).get(lab)
+    if spec is None:
+        typed = f"{past} and the number where the normal range {'starts' if side == 'low' else 'ends'}"
+    else:
+        normal = spec["normal_mmol_per_l"][0 if side == "low" else 1]
+        typed = f"{past} {normal:.{spec.get('decimals', 1)}f} mmol/L"
+    edge = "starts" if side == "low" else "ends"
+    return ReplyError(
+        f"A result known only as '{side}' has no number, and the screen needs one. If you were told your {lab} "
+        f"was {side} (outside the normal range), type: {typed} (where the normal range {edge}): it counts as a "
+        f"{side} {lab} result. If you have the report, type its number and unit instead, or skip if you do not know."
+    )
+
+
 def _quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, Any] | None) -> Quantity:
-    found = _NUMBER.match(_ABOUT.sub("", text.strip().lower()))
+    said = _ABOUT.sub("", normalise_reply(text))
+    bound = "value"
+    if lab_bounds(item):
+        told = _TOLD.match(said)
+        if told:
+            raise _told_only(item, told.group("side"), lab_units)
+        side = _BOUND.match(said)
+        if side:
+            bound = "below" if side.group("below") else "above"
+            said = said[side.end() :]
+    found = _NUMBER.match(said)
     if not found:
         raise ReplyError(f"Please type {accepts}.")
     number = _to_float(found.group("number"), accepts)
@@ -338,7 +401,7 @@ def _quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, Any] 
             f"Please use {units}, for example {item.example}."
         )
     _check_range(item, number, accepts)
-    quantity = Quantity(number, unit)
+    quantity = Quantity(number, unit, bound)
     if item.plausible_lab and lab_units and item.plausible_lab in lab_units:
         spec = lab_units[item.plausible_lab]
         if unit.value not in spec["to_mmol_per_l"]:
@@ -349,7 +412,7 @@ def _quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, Any] 
         if not low <= mmol <= high:
             converted = f" (that would be {mmol:g} mmol/L)" if unit.value != "mmol/L" else ""
             raise ReplyError(
-                f"{number:g} {unit.label}{converted} is not a possible {item.plausible_lab} level "
+                f"{quantity.words()} {unit.label}{converted} is not a possible {item.plausible_lab} level "
                 f"(possible: {low:g} to {high:g} mmol/L). Please check the number and the unit on the report."
             )
     return quantity
@@ -424,3 +487,21 @@ def days_note(item: Item, word: str) -> str | None:
         return None
     days, how = read
     return f"'{word}' is read as {days} day{'' if days == 1 else 's'} ({how}). If that is not right, go back and give the number of days."
+
+
+def time_word_note(item: Item, word: str, value: Any) -> str | None:
+    """What a choice given as a time word was read as, said back as ``days_note`` says a number
+    of days: "'last week' is read as 'In the last 7 days'". A time word names one of the
+    questionnaire's units of time or days since (``words.days_in``, ``words.days_since``:
+    "last week", "this month", "yesterday"). None for a choice given by its number or its label."""
+    if item.type != "single_choice" or item.select_by != "position":
+        return None
+    word = same_as(item, word)
+    picked = next((c for c in item.choices if same_value(c.value, value)), None)
+    if picked is None or choice_number(word) is not None or normalise_reply(picked.label) == word:
+        return None
+    times = {unit for unit, _ in item.plain.days_in} | {since for since, _ in item.plain.days_since}
+    said = set(re.findall(r"[a-z]+", word))
+    if not any(time in word if " " in time else (time in said or time + "s" in said) for time in times):
+        return None
+    return f"'{word}' is read as '{picked.label}'. If that is not right, go back and choose another answer."

@@ -32,7 +32,9 @@ ANSWER = "answer"
 UNIT = "unit"
 KEEP = "keep"
 """The reply that keeps a medicine name as written (the interview's word for it)."""
-_BARE_NUMBER = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?|\.\d+)\s*$")
+_BARE_NUMBER = re.compile(r"^\s*(?:(?:below|under|less than|above|over|more than|[<>])\s*)?(?:\d+(?:[.,]\d+)?|\.\d+)\s*$", re.IGNORECASE)
+"""A number typed in a lab result's box, alone or as beyond it ("below 3.5", "<3.5"): the unit
+list gives its unit."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def earlier_fields(question: Question, value: Any) -> dict[str, list[str]]:
         by_number = question.type == "single_choice"  # as question_form sends them
         return {ANSWER: numbers if by_number else [question.choices[int(n) - 1].label for n in numbers]}
     if isinstance(value, Quantity):
-        return {ANSWER: [f"{value.number:g}"], UNIT: [value.unit.value]}
+        return {ANSWER: [value.words()], UNIT: [value.unit.value]}
     if question.type == "text_list":
         none = question.none_choice.label if question.none_choice is not None else ""
         return {ANSWER: ["\n".join(value) if value else none]}
