@@ -13,13 +13,16 @@ A newcomer screened whole people and found:
   and muscle weakness, with no potassium result, was told "within days": he now gets "today";
 - a woman of 50 with magnesium 0.35 mmol/L this week and tetany-like spasms was told "today":
   severe symptomatic low magnesium is treated in hospital, so it is now "seek emergency care now".
+
+And from vignette review 4 (M1): a young man with type 1 diabetes after ketoacidosis, with low
+potassium and magnesium results, is told to have them rechecked with phosphate.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from result_support import codes, rules_fired
+from result_support import codes, flat, rules_fired, text_of
 
 WOMAN_WITH_TEN_STOOLS_A_DAY_FOR_SIX_DAYS = {
     "age": 30,
@@ -57,6 +60,24 @@ WOMAN_WITH_MAGNESIUM_0_35_AND_SPASMS = {
     "labs": {"magnesium": {"value": 0.35, "unit": "mmol/L", "taken": "last_7_days"}},
     "symptoms": ["muscle_spasm_tetany", "numbness_tingling"],
     "red_flags_now": [],
+}
+
+YOUNG_MAN_WITH_TYPE_1_DIABETES_AFTER_KETOACIDOSIS = {
+    "age": 22,
+    "sex": "male",
+    "conditions": ["type_1_diabetes"],
+    "medications": ["insulin glargine", "insulin aspart"],
+    "alcohol": {"drinks_per_week": 2},
+    "diarrhea": {"present": False},
+    "vomiting": {"present": False},
+    "laxative_use": "none",
+    "symptoms": ["muscle_cramps", "fatigue", "muscle_weakness"],
+    "red_flags_now": [],
+    "supplements": [],
+    "labs": {
+        "potassium": {"value": 3.3, "unit": "mmol/L", "taken": "last_7_days"},
+        "magnesium": {"value": 0.66, "unit": "mmol/L", "taken": "last_7_days"},
+    },
 }
 
 
@@ -174,3 +195,16 @@ def test_potassium_below_2_5_this_week_was_already_an_emergency(screener: Any) -
         "red_flags_now": [],
     }
     assert screener.screen(answers).urgency == "emergency"
+
+
+def test_a_young_man_with_type_1_diabetes_after_ketoacidosis_is_told_to_recheck_with_phosphate(screener: Any) -> None:
+    result = screener.screen(YOUNG_MAN_WITH_TYPE_1_DIABETES_AFTER_KETOACIDOSIS)
+    text = flat(text_of(result, "check_magnesium"))
+    assert "phosphate" in text
+    assert "ketoacidosis" in text
+    assert "ask_about_kidney_salt_wasting" not in codes(result)
+
+
+def test_without_insulin_or_type_1_diabetes_the_low_magnesium_line_does_not_name_phosphate(screener: Any) -> None:
+    answers = _with(YOUNG_MAN_WITH_TYPE_1_DIABETES_AFTER_KETOACIDOSIS, conditions=[], medications=[])
+    assert "phosphate" not in flat(text_of(screener.screen(answers), "check_magnesium"))
