@@ -252,9 +252,10 @@ def test_traveller_with_13_days_of_diarrhea_is_acute_and_14_days_is_persistent(s
     thirteen = screen(screener, {"diarrhea": {"present": True, "days": 13, "stools_per_day": 3}})
     fourteen = screen(screener, {"diarrhea": {"present": True, "days": 14, "stools_per_day": 3}})
     assert "acute_diarrhea" in thirteen.risk_factors
-    # A low-potassium factor alone, without a fitting symptom, is not a level; fluids advice still.
-    # Seen within days, not the spec's "none": diarrhea for more than 7 days (NHS; README departures).
-    assert levels(thirteen) == (*NOTHING, "soon")
+    # Not the spec's "acute diarrhea alone is no level": 3 or more loose stools a day beyond 7 days
+    # make low potassium possible on their own, and are seen within days, not the spec's "none"
+    # (NHS: diarrhea for more than 7 days; README, "Big losses and urgency edges (round 4)").
+    assert levels(thirteen) == ("unlikely", "unlikely", "possible", "soon")
     assert "fluids_for_gi_losses" in codes(thirteen)
     assert "persistent_diarrhea" in fourteen.risk_factors
     assert levels(fourteen) == ("possible", "possible", "possible", "soon")
