@@ -444,3 +444,15 @@ def test_a_missing_rule_file_is_refused_naming_it(tmp_path: Path) -> None:
     (folder / "levels.json").unlink()
     with pytest.raises(RulesError, match=r"levels\.json: file not found"):
         load_ruleset(folder)
+
+
+def test_rationales_speak_to_people_and_notes_to_maintainers(ruleset: Ruleset) -> None:
+    """A rationale is shown beside its rule in every result's "Why" (terminal, web, printed
+    report). A newcomer found "leaves room in the engine" and "(verify report H8)" there: how a
+    rule is written for the engine, which review asked for it and where it departs from the spec
+    belong in the rule's "notes", which only `rules show` and docs/rules.md show."""
+    maintainers = re.compile(
+        r"engine|first comparison|screening-logic|verify report|vignette review|coherence review|sorts (?:before|after)", re.I
+    )
+    speaking = [rule.id for rule in ruleset.rules if maintainers.search(rule.rationale)]
+    assert speaking == [], "move these sentences of the rationale to the rule's notes"
