@@ -219,7 +219,11 @@ def test_high_magnesium_bands_from_recheck_to_emergency(screener: Screener) -> N
     assert screen(screener, {"labs": magnesium(1.05)}).urgency == "none"
     recheck = screen(screener, {"labs": magnesium(1.06)})
     assert recheck.urgency == "routine"
-    assert "no_magnesium_self_supplement" in codes(recheck)
+    # with nothing to explain it, 1.06 "mmol/L" may be mg/dL: its unit is confirmed before the
+    # supervision advice (round 4); with kidney disease the advice is given
+    assert "no_magnesium_self_supplement" not in codes(recheck)
+    with_kidney_disease = screen(screener, {"labs": magnesium(1.06), "conditions": ["chronic_kidney_disease"]})
+    assert "no_magnesium_self_supplement" in codes(with_kidney_disease)
     assert screen(screener, {"labs": magnesium(2.0)}).urgency == "urgent"
     assert screen(screener, {"labs": magnesium(3.0)}).urgency == "emergency"
     assert screen(screener, {"labs": magnesium(3.0, taken=None)}).urgency == "emergency"

@@ -280,7 +280,7 @@ def test_nsaids_join_the_sick_day_advice_but_not_its_urgency(
 def test_the_sick_day_advice_names_anti_inflammatory_painkillers(screener: Any) -> None:
     result = screen(screener, {"medications": ["Nurofen"], "diarrhea": {"present": True, "days": 5}})
     (text,) = [r.text for r in result.recommendations if r.code == "sick_day_medicines"]
-    assert "anti-inflammatory painkiller" in text and "ibuprofen" in text
+    assert "whether to pause Nurofen" in text and "anti-inflammatory painkiller" in text  # by its own name (round 4)
 
 
 @pytest.mark.parametrize("medicine", ["ibuprofen 400 mg", "naproxen", "heparin", "Clexane", "Yasmin", "Slynd"])
@@ -354,7 +354,10 @@ def test_high_magnesium_bands(
     assert result.labs_used[0].mmol_per_l == mmol
     assert result.urgency == urgency
     used = taken != "older"
-    assert ("no_magnesium_self_supplement" in codes(result)) is (used and mmol > 1.05)
+    # a "mmol/L" above 1.05 and below 2.6 with nothing to explain it is probably mg/dL: its unit is
+    # to be confirmed, and the advice does not act on it (round 4)
+    unit_in_doubt = unit == "mmol/L" and 1.05 < value < 2.6
+    assert ("no_magnesium_self_supplement" in codes(result)) is (used and mmol > 1.05 and not unit_in_doubt)
     assert levels(result) == ("unlikely", "unlikely", "unlikely"), "a high magnesium is not a depletion"
 
 

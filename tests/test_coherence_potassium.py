@@ -58,7 +58,7 @@ def test_arthur_whose_potassium_of_6_7_is_the_emergency_is_told_so_straight_afte
     text = flat(text_of(result, "high_potassium_result"))
     assert "very high" in text and "the reason for the emergency advice" in text
     assert "heart tracing (ECG)" in text
-    assert "salt substitute" in text and "stop them now" in text
+    assert "Stop using the salt substitute you said you use, now" in text  # she declared one
     assert "Do not stop a prescribed medicine until you are seen" in text
 
 

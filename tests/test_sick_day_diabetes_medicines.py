@@ -67,7 +67,7 @@ def test_nurse_on_dapagliflozin_with_four_days_of_diarrhea_is_told_to_ask_about_
     on_dapagliflozin = screen(screener, {**nurse, "medications": ["Forxiga 10 mg"]})
     without = screen(screener, nurse)
     assert "sick_day_medicines" in codes(on_dapagliflozin)
-    assert "SGLT2 inhibitor like dapagliflozin" in text_of(on_dapagliflozin, "sick_day_medicines")
+    assert "whether to pause Forxiga while you are ill" in text_of(on_dapagliflozin, "sick_day_medicines")  # round 4
     # ketoacidosis: a same-day contact, and nothing else moves (no level, risk factor or red flag)
     assert on_dapagliflozin.urgency == "urgent"
     assert "urgent_sick_day_rules" in fired(on_dapagliflozin)
@@ -79,7 +79,7 @@ def test_taxi_driver_on_gliclazide_vomiting_for_five_days_is_told_to_ask_about_p
     driver = {"age": 52, "sex": "male", "vomiting": FIVE_DAYS_OF_VOMITING}
     on_gliclazide = screen(screener, {**driver, "medications": ["gliclazide MR 60 mg"]})
     assert "sick_day_medicines" in codes(on_gliclazide)
-    assert "sulfonylurea like gliclazide" in text_of(on_gliclazide, "sick_day_medicines")
+    assert "whether to pause gliclazide while you are ill" in text_of(on_gliclazide, "sick_day_medicines")  # round 4
     assert what_counts(on_gliclazide) == what_counts(screen(screener, driver))
 
 

@@ -175,11 +175,15 @@ def few_answered(missing_core: Collection[str], applying: int = len(CORE_SECTION
 def coverage_of(unanswered: Iterable[str], applying: int = len(CORE_SECTIONS)) -> Coverage:
     """``full`` when every core section that applies is answered (``applying`` of them: four, or
     three for a child under 12), ``none`` when none is, else ``partial``."""
-    left = set(unanswered)
-    missing = sum(1 for fields in CORE_SECTIONS.values() if left.issuperset(fields))
-    if missing == 0:
+    return coverage_from_missing(missing_core_sections(unanswered), applying)
+
+
+def coverage_from_missing(missing_core: Collection[str], applying: int = len(CORE_SECTIONS)) -> Coverage:
+    """``coverage_of`` from the core sections left unanswered (``missing_core_sections``), for a
+    caller that has them already."""
+    if not missing_core:
         return "full"
-    return "none" if missing >= applying else "partial"
+    return "none" if len(missing_core) >= applying else "partial"
 
 
 def in_words(sections: Iterable[str], words: Mapping[str, str] = SECTION_WORDS) -> str:
@@ -226,6 +230,22 @@ def _reasons_given(values: SlotValues) -> str:
     return listed(words for _, words in values.grounds) or "these answers"
 
 
+#: The fact groups of the person's own conditions and medicines (``conditions.<code>``,
+#: ``medication_class.<class>``).
+CONDITION_FACTS = "conditions."
+MEDICINE_FACTS = "medication_class."
+
+
+def _medicines_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith(MEDICINE_FACTS)]
+    return listed(given) or "your medicines"
+
+
+def _conditions_and_medicines_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith((CONDITION_FACTS, MEDICINE_FACTS))]
+    return listed(given) or "kidney disease or a medicine"
+
+
 #: The slots a recommendation text may hold, each filled per person, so that advice names what
 #: this person said and nothing they did not:
 #:
@@ -235,7 +255,11 @@ def _reasons_given(values: SlotValues) -> str:
 #:   ("fainting or confusion (muddled thinking)"), for a safety net that names only the person's own;
 #: - ``{symptoms_given}``: the same symptoms, joined with "and" ("muscle weakness and
 #:   palpitations"), for a line that says what the person reported;
-#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K").
+#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K");
+#: - ``{medicines_given}``: only the person's own medicine names among them ("furosemide and
+#:   ramipril"), for advice about the medicines they take;
+#: - ``{conditions_and_medicines_given}``: only the conditions and medicines among them ("chronic
+#:   kidney disease and lisinopril"), for a line that names why, and no medicine when none was given.
 #:
 #: Which answers count is the rule's (its condition, in the rule files), not code here. The one
 #: list of slots: the rule folder loader refuses a text with any other (``screener.screening.ruleset``).
@@ -244,10 +268,14 @@ RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
     "red_flags_given": _red_flags_given,
     "symptoms_given": _symptoms_given,
     "reasons_given": _reasons_given,
+    "medicines_given": _medicines_given,
+    "conditions_and_medicines_given": _conditions_and_medicines_given,
 }
 
 #: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
-SLOTS_FROM_GROUNDS: frozenset[str] = frozenset({"red_flags_given", "symptoms_given", "reasons_given"})
+SLOTS_FROM_GROUNDS: frozenset[str] = frozenset(
+    {"red_flags_given", "symptoms_given", "reasons_given", "medicines_given", "conditions_and_medicines_given"}
+)
 
 
 def needs_grounds(text: str) -> bool:
@@ -273,5 +301,9 @@ def with_sections_not_answered(text: str, unanswered: Iterable[str]) -> str:
 def is_answered(value: Any) -> bool:
     """An empty list is an answer ("none of these"); an empty section object is not."""
     if isinstance(value, dict):
-        return any(is_answered(item) for item in value.values())
+        # A loop, not any() over a generator: this runs for every section of every record.
+        for item in value.values():  # noqa: SIM110
+            if item is not None and (not isinstance(item, dict) or is_answered(item)):
+                return True
+        return False
     return value is not None

@@ -22,9 +22,10 @@ A fact with no value shows the value a missing fact stands for (``if_missing``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
-from screener.screening.conditions import MISSING, AllOf, AnyOf, Condition, Leaf, lookup
+from screener.screening.conditions import MISSING, AllOf, AnyOf, Condition, Leaf
 
 Evidence = list[dict[str, Any]]
 """A finding's evidence as a lean entry has it: ``{"fact": name, "value": value shown}``, in
@@ -32,6 +33,8 @@ reading order."""
 
 Reading = Callable[[Mapping[str, Any]], Evidence]
 """One rule's evidence read from the facts of its step."""
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # what a group that is not a dict reads as
 
 
 def compile_reading(condition: Condition, if_missing: Mapping[str, Any]) -> Reading:
@@ -62,14 +65,20 @@ def known_values(condition: Condition, if_missing: Mapping[str, Any]) -> dict[st
     return known
 
 
+def _never_missing(leaf: Leaf) -> bool:
+    """Whether a leaf holds only of a value that is there: a comparison (numbers only), "in" a
+    list or "present" (not "is_not", "not_in" or "present": false, which hold of a missing fact)."""
+    return leaf.operator in ("lt", "lte", "gt", "gte", "in") or (leaf.operator == "present" and leaf.value is True)
+
+
 class _Source:
     """The source of one reading function, and the constants it refers to by name."""
 
     def __init__(self, if_missing: Mapping[str, Any]) -> None:
         self._if_missing = if_missing
         self._lines: list[str] = []
-        self._names: dict[str, Any] = {"MISSING": MISSING, "lookup": lookup}
-        self._groups: dict[str, str] = {}  # "symptoms" -> the local holding that dict (or None)
+        self._names: dict[str, Any] = {"MISSING": MISSING, "EMPTY": _EMPTY}
+        self._groups: dict[str, str] = {}  # "symptoms" -> the local holding that dict (or EMPTY)
         self._values: dict[str, str] = {}  # fact -> the local holding its value
         self._tests = 0  # locals holding whether a condition holds, so far
 
@@ -81,6 +90,8 @@ class _Source:
         return reading
 
     def _constant(self, value: Any) -> str:
+        if value is None or isinstance(value, (bool, str)):
+            return repr(value)  # a literal: cheaper to load than a name
         name = f"c{len(self._names)}"
         self._names[name] = value
         return name
@@ -90,26 +101,34 @@ class _Source:
         if fact in self._values:
             return self._values[fact]
         local = f"v{len(self._values)}"
-        parts = fact.split(".")
-        if len(parts) == 1:
-            self._lines.append(f"{local} = facts.get({self._constant(fact)}, MISSING)")
-        elif len(parts) == 2:
-            group = self._group(parts[0])
-            self._lines.append(f"{local} = {group}.get({self._constant(parts[1])}, MISSING) if {group} is not None else MISSING")
-        else:
-            self._lines.append(f"{local} = lookup(facts, {self._constant(fact)})")
+        group, _, name = fact.rpartition(".")
+        # A fact in a group reads its group's dict, itself looked up once per reading (a group
+        # that is not a dict reads as an empty one: every fact in it is missing).
+        within = self._group(group) if group else "facts"
+        self._lines.append(f"{local} = {within}.get({self._constant(name)}, MISSING)")
         self._values[fact] = local
         return local
 
-    def _group(self, name: str) -> str:
-        if name not in self._groups:
-            local = self._groups[name] = f"g{len(self._groups)}"
-            self._lines.append(f"{local} = facts.get({self._constant(name)})")
-            self._lines.append(f"{local} = {local} if isinstance({local}, dict) else None")
-        return self._groups[name]
+    def _group(self, path: str) -> str:
+        """The local holding the dict at a dotted path ("labs.potassium"), or an empty one."""
+        if path not in self._groups:
+            parent, _, name = path.rpartition(".")
+            within = self._group(parent) if parent else "facts"
+            local = self._groups[path] = f"g{len(self._groups)}"
+            self._lines.append(f"{local} = {within}.get({self._constant(name)})")
+            self._lines.append(f"{local} = {local} if isinstance({local}, dict) else EMPTY")
+        return self._groups[path]
 
-    def _shown(self, fact: str) -> str:
-        """The value a fact shows: its own, or what a missing one stands for."""
+    def _shown(self, leaf: Leaf) -> str:
+        """The value a fact shows where ``leaf`` holds: known from the test itself when it is
+        "is" true, false or a text; else its own, or what a missing one stands for (only a test
+        that holds of a missing fact needs that: "is_not", "not_in", "present": false)."""
+        if leaf.operator == "is" and isinstance(leaf.value, (bool, str)):
+            return self._constant(leaf.value)
+        return self._value(leaf.fact) if _never_missing(leaf) else self._missing_or_value(leaf.fact)
+
+    def _missing_or_value(self, fact: str) -> str:
+        """A fact's own value, or what a missing one stands for."""
         local = self._value(fact)
         return f"({self._constant(self._if_missing[fact])} if {local} is MISSING else {local})"
 
@@ -120,8 +139,13 @@ class _Source:
     def plain_reading(self, condition: Condition) -> None:
         known = known_values(condition, self._if_missing)
         items = []
+        # Every leaf holds (the rule fired): a fact one of whose tests holds only of a value has one.
+        has_value = {leaf.fact for leaf in condition.leaves() if _never_missing(leaf)}
         for fact in dict.fromkeys(leaf.fact for leaf in condition.leaves()):
-            shown = self._constant(known[fact]) if fact in known else self._shown(fact)
+            if fact in known:
+                shown = self._constant(known[fact])
+            else:
+                shown = self._value(fact) if fact in has_value else self._missing_or_value(fact)
             items.append(self._item(fact, shown))
         self._lines.append(f"return [{', '.join(items)}]")
 
@@ -137,7 +161,7 @@ class _Source:
             # A fact tested twice (a range) shows once, where it first shows.
             earlier = shown_before.setdefault(leaf.fact, [])
             guard = " and ".join([local, *(f"not {other}" for other in earlier)])
-            self._lines.append(f"if {guard}: evidence.append({self._item(leaf.fact, self._shown(leaf.fact))})")
+            self._lines.append(f"if {guard}: evidence.append({self._item(leaf.fact, self._shown(leaf))})")
             earlier.append(local)
         self._lines.append("return evidence")
 

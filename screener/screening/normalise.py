@@ -17,8 +17,8 @@ from screener.contract.answers import Answers
 from screener.contract.coverage import (
     Coverage,
     core_sections_that_apply,
-    coverage_of,
-    few_core_answers,
+    coverage_from_missing,
+    few_answered,
     missing_core_sections,
     pregnancy_not_used,
     unanswered_sections,
@@ -127,10 +127,11 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     # Which sections apply follows the medicines as recognised (a PPI listed asks how long).
     out.unanswered_sections = unanswered_sections(given, classes)
     applying = len(core_sections_that_apply(given))  # alcohol is not a question for a child under 12
-    out.coverage = coverage_of(out.unanswered_sections, applying)
+    missing_core = missing_core_sections(out.unanswered_sections)
+    out.coverage = coverage_from_missing(missing_core, applying)
     facts["coverage"] = out.coverage
     if "few_core_answers" in ruleset.facts:  # rules of one's own may not weigh it: sent only when declared
-        facts["few_core_answers"] = few_core_answers(out.unanswered_sections, applying)
+        facts["few_core_answers"] = few_answered(missing_core, applying)
     # A list answered "none of these" and a list never answered both leave no flags above; the
     # rules need to tell them apart ("not said to be happening now" is not "said not to be").
     # Only the sections the rules declare are flagged: every fact sent costs the engine time.
@@ -139,7 +140,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
         facts["unanswered"] = dict.fromkeys(asked, True)
     # The core sections none of whose questions was answered, as coverage counts them: the rules
     # say "none of the usual causes" only of causes that were asked about.
-    missing = [core for core in missing_core_sections(out.unanswered_sections) if f"core_unanswered.{core}" in ruleset.facts]
+    missing = [core for core in missing_core if f"core_unanswered.{core}" in ruleset.facts]
     if missing:
         facts["core_unanswered"] = dict.fromkeys(missing, True)
     return out

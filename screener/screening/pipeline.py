@@ -280,14 +280,24 @@ class Screener:
     # -- merging conclusions ------------------------------------------------------------------
     def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
         ranks = self._ranks
-        effects = [self._effects[rule_id] for rule_id in fired]
+        effects = self._effects
+        evidence = conclusions.evidence
+        counts = facts["count"]  # this record's own (evidence was read before merging)
         conclusions.fired_rules.update(fired)
-        capped = False
-        for rule_id, effect in zip(fired, effects, strict=True):
+        capping: list[tuple[str, _Effect]] = []
+        for rule_id in fired:
+            effect = effects[rule_id]
             for name in effect.asserts:
                 facts[name] = True
-            if effect.evidence is not None:
-                self._count_evidence(*effect.evidence, facts, conclusions)
+            if effect.evidence is not None:  # each tally counts distinct codes: a code once in each
+                code, groups, tallies = effect.evidence
+                known = evidence.get(code)
+                if known is None:  # most often: a code's first evidence counts in each of its tallies
+                    evidence[code] = set(groups)
+                    for tally in tallies:
+                        counts[tally] += 1
+                else:
+                    self._count_again(known, groups, tallies, counts)
             for scale_name, rank, value in effect.raises:
                 if rank > ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
@@ -301,28 +311,21 @@ class Screener:
                     conclusions.recommended_by[code] = rule_id
             if effect.warn is not None and effect.warn not in conclusions.warnings:
                 conclusions.warnings.append(effect.warn)
-            capped = capped or bool(effect.caps)
-        if not capped:
-            return
-        # Caps apply after every raise of the step: a cap is an upper bound, not a value.
-        for rule_id, effect in zip(fired, effects, strict=True):
             if effect.caps:
-                conclusions.caps.append(rule_id)
+                capping.append((rule_id, effect))
+        if capping:  # after every raise of the step
+            self._cap(capping, facts, conclusions)
+
+    def _cap(self, capping: list[tuple[str, _Effect]], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+        """Caps apply after every raise of the step: a cap is an upper bound, not a value."""
+        for rule_id, effect in capping:
+            conclusions.caps.append(rule_id)
             for scale_name, rank, value in effect.caps:
-                if rank < ranks[scale_name][facts[scale_name]]:
+                if rank < self._ranks[scale_name][facts[scale_name]]:
                     facts[scale_name] = value
 
-    def _count_evidence(
-        self, code: str, groups: tuple[str, ...], tallies: frozenset[str], facts: dict[str, Any], conclusions: _Conclusions
-    ) -> None:
-        """Record one piece of evidence; each tally counts distinct codes, so a code counts once."""
-        known = conclusions.evidence.get(code)
-        counts = facts["count"]  # this record's own (evidence was read before merging)
-        if known is None:  # most often: a code's first evidence counts in each of its tallies
-            conclusions.evidence[code] = set(groups)
-            for tally in tallies:
-                counts[tally] += 1
-            return
+    def _count_again(self, known: set[str], groups: tuple[str, ...], tallies: frozenset[str], counts: dict[str, int]) -> None:
+        """A code already counted, given again: only tallies it did not count in yet count it."""
         tallies_of = self._tallies_of_group
         before = {tally for group in known for tally in tallies_of[group]}
         known.update(groups)
@@ -458,7 +461,6 @@ class Screener:
         return [f.rule for f in result.findings if self.ruleset.rule(f.rule).then.get("raise", {}).get(headline) == level]
 
 
-
 class InvalidAnswers(ScreenerError, ValueError):
     """Answers that failed validation; ``problems`` says what and where."""
 
@@ -533,17 +535,17 @@ def _reference_date(as_of: object) -> date | None:
 
 
 def _medication(match: Any) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "input": match.text,
-        "matches": [
-            {"generic": d.generic, "drug_class": d.drug_class, "matched_text": d.matched_text}
-            | ({"via_product": d.via_product} if d.via_product else {})
-            | ({"other_name": d.other_name} if d.other_name else {})
-            for d in match.drugs
-        ],
-        "counted": match.counted,
-    }
+    entry: dict[str, Any] = {"input": match.text, "matches": list(map(_drug, match.drugs)), "counted": match.counted}
     if match.note:
         entry["note"] = match.note
     entry["unrecognised"] = list(match.unrecognised)
     return entry
+
+
+def _drug(drug: Any) -> dict[str, Any]:
+    found = {"generic": drug.generic, "drug_class": drug.drug_class, "matched_text": drug.matched_text}
+    if drug.via_product:
+        found["via_product"] = drug.via_product
+    if drug.other_name:
+        found["other_name"] = drug.other_name
+    return found

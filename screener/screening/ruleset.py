@@ -58,6 +58,8 @@ class Rule:
     then: dict[str, Any]
     file: str
     team_judgement: bool = False
+    notes: str = ""
+    """For maintainers (how it is written for the engine, departures from the spec): never in a result."""
     condition: Condition = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -226,6 +228,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
                     then=raw_rule["then"],
                     file=f"{label}/{name}",
                     team_judgement=raw_rule.get("team_judgement", False),
+                    notes=raw_rule.get("notes", ""),
                 )
             )
     ruleset = Ruleset(

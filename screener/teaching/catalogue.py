@@ -41,6 +41,7 @@ class RuleEntry:
     feeds: tuple[tuple[str, tuple[str, ...]], ...]  # fact -> rules that test it
     red_flag: bool = False  # names a red flag, which every result shows first
     fact_labels: tuple[tuple[str, str], ...] = ()  # fact -> its label, for the facts in uses and feeds
+    notes: str = ""  # for maintainers: how it is written for the engine, departures from the spec
 
     def label(self, fact: str) -> str:
         """A fact of ``uses`` or ``feeds`` in words ("number of both-loss risk factors")."""
@@ -57,7 +58,7 @@ class RuleEntry:
 
     def searchable(self) -> str:
         """Everything a reader sees of the rule, lower case, underscores as spaces."""
-        texts = [self.id, self.title, self.step_label, self.rationale, self.mechanism, self.conclusion]
+        texts = [self.id, self.title, self.step_label, self.rationale, self.mechanism, self.conclusion, self.notes]
         texts += [text for _, text in self.condition]
         return _as_words(" ".join(texts))
 
@@ -145,6 +146,7 @@ def _entry(screener: Screener, rule: Rule, producers: Mapping[str, list[str]], c
         feeds=feeds,
         red_flag="red_flag" in rule.then,
         fact_labels=tuple((fact, ruleset.facts[fact].label) for fact, _ in (*uses, *feeds)),
+        notes=rule.notes,
     )
 
 

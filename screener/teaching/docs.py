@@ -99,6 +99,8 @@ def _entry_markdown(entry: RuleEntry) -> list[str]:
         f"- **Why:** {entry.rationale}",
         f"- **Mechanism:** {entry.mechanism}",
     ]
+    if entry.notes:
+        md.append(f"- **Notes (for maintainers):** {entry.notes}")
     if entry.uses:
         md.append("- **Uses facts from:** " + "; ".join(f"`{fact}` ({', '.join(rules)})" for fact, rules in entry.uses))
     if entry.feeds:

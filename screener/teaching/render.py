@@ -266,6 +266,9 @@ def render_rule(entry: RuleEntry, console: Console, *, plain: bool = False) -> N
     _say(console, entry.rationale, indent=2)
     _section(console, "Mechanism", style)
     _say(console, entry.mechanism, indent=2)
+    if entry.notes:
+        _section(console, "Notes for maintainers (never shown in a result)", style)
+        _say(console, entry.notes, indent=2)
     if entry.uses:
         _section(console, "Uses what these rules conclude", style)
         for fact, rules in entry.uses:
