@@ -241,7 +241,7 @@ def test_json_lines_file_whose_first_line_is_broken_keeps_the_good_records() -> 
 
 def test_two_records_on_one_json_lines_line_are_reported() -> None:
     [_, second] = read(b'{"id": "a"}\n{"id": "b"} {"id": "c"}\n')
-    assert second == UnreadableRecord("<stdin>", 2, "line 2, column 13: Extra data after the end of the value", 2, 13)
+    assert second == UnreadableRecord("<stdin>", 2, "line 2, column 13: a second JSON value after the first one ends here: one record per file, or one per line (JSON Lines)", 2, 13)
 
 
 def test_syntax_error_in_an_array_record_costs_that_record_only() -> None:

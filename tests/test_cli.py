@@ -148,11 +148,13 @@ def test_batch_summary_counts_people_with_no_core_answers_as_not_screened(tmp_pa
 
 def test_the_summary_of_a_run_under_a_second_gives_its_time_not_a_rate() -> None:
     """Twelve people in 0.2 s, most of it loading the rules, read as "70 records/s": a newcomer
-    took the tool for slow. A longer run gives its rate."""
+    took the tool for slow. A longer run gives its rate after its time, in the same form; a run
+    that read nothing (an unreadable file) its time alone, not "0 records/s" (newcomer review E1)."""
     from screener.cli.batch_summary import pace as _pace
 
     assert _pace(12, 0.17) == "in 0.2 s"
-    assert _pace(100_000, 27.0) == "3,704 records/s"
+    assert _pace(100_000, 27.0) == "in 27.0 s, 3,704 records/s"
+    assert _pace(0, 1.3) == "in 1.3 s"
 
 
 @pytest.mark.parametrize(("level", "code"), [("possible", 5), ("likely", 0), ("routine", 5), ("soon", 0)])

@@ -162,6 +162,20 @@ def test_a_hand_written_record_that_is_not_json_is_told_what_json_wanted_in_plai
     assert run.stdout.splitlines() == [f"<stdin> record 1: {said}"]
 
 
+def test_two_records_side_by_side_in_a_json_file_are_told_apart_in_plain_words(tmp_path: Path) -> None:
+    """``{"age": 40}{"age": 41}`` on one line: not the decoder's "Extra data after the end of the
+    value", but what is there and what a file may hold (newcomer review D7)."""
+    answers = tmp_path / "two.json"
+    answers.write_text('{"age": 40}{"age": 41}\n', encoding="utf-8")
+    run = runner.invoke(app, ["validate", str(answers)])
+    said = run.stdout + run.stderr
+    assert "Extra data" not in said
+    assert (
+        "line 1, column 12: a second JSON value after the first one ends here: one record per file, "
+        "or one per line (JSON Lines)"
+    ) in said
+
+
 # ------------------------------------------------------------------------------------ sheets
 
 

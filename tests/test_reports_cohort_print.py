@@ -85,3 +85,24 @@ def test_the_file_the_listed_records_come_from_is_named_once_and_each_record_by_
     assert SOURCE not in text_of(section.find(".//table"))
     first = section.find(".//tbody/tr/th")
     assert re.fullmatch(r"synthetic-\d+ record \d+", text_of(first))
+
+
+def test_no_printed_page_of_a_cohort_holds_only_a_few_lines_carried_over(tmp_path: Any, screener: Any) -> None:
+    """The bundled cohort with four of the personas added: the potassium thresholds list once split
+    over a page break, and its last two bullets made a page of their own (newcomer review E4)."""
+    import json
+    from pathlib import Path
+
+    from screener.reports import cohort_report, new_tally, write_report
+
+    root = Path(__file__).resolve().parents[1]
+    records = [json.loads(line) for line in (root / "examples/cohort.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    records += [json.loads(path.read_text(encoding="utf-8")) for path in sorted((root / "examples/personas").glob("*.json"))[:4]]
+    tally = new_tally(screener.ruleset)
+    for position, answers in enumerate(records, 1):
+        tally.add(screener.screen_entry(answers, source="cohort.jsonl", position=position, detail="lean"))
+    pdf = tmp_path / "cohort.pdf"
+    write_report(cohort_report(tally, screener.ruleset, sources=["cohort.jsonl"], generated=WHEN), str(pdf), paper="a4")
+    # Every page has about four lines of footer (the disclaimer and "Page n of m").
+    lines = [len([line for line in page.splitlines() if line.strip()]) for page in pdf_page_texts(pdf)]
+    assert min(lines) >= 12, lines

@@ -33,7 +33,8 @@ EDITH = {
 def summary_of(html: str) -> dict[str, str]:
     """The clinician's summary, by row."""
     grid = next(dl for dl in parsed(html).iter("dl") if "summary-grid" in (dl.get("class") or ""))
-    return {text_of(dt): text_of(dd) for dt, dd in zip(grid.findall("dt"), grid.findall("dd"), strict=True)}
+    # Each term and its value are in a <div> of their own (a row that does not break on paper).
+    return {text_of(dt): text_of(dd) for dt, dd in zip(grid.iter("dt"), grid.iter("dd"), strict=True)}
 
 
 def edith_report(screener: Any) -> str:

@@ -191,6 +191,16 @@ def test_demo_tells_the_story_then_the_answers_then_each_step_then_the_result() 
     assert "ROMK" in text  # the mechanism behind the key findings comes from the rule data
 
 
+def test_demo_names_each_medicine_class_in_the_vocabularys_words_not_its_code() -> None:
+    """ "losartan: arb" and "thiazide diuretic" in lower case read as codes (newcomer review E2):
+    the answers say each class as the medicine vocabulary labels it."""
+    run = invoke("demo", "diuretic-and-vomiting-with-fainting-now", "--examples", str(EXAMPLES))
+    answers = " ".join(run.stdout.split("The answers", 1)[1].split("Step 1 of", 1)[0].split())
+    assert "losartan: an angiotensin receptor blocker (ARB)" in answers
+    assert "hydrochlorothiazide: a thiazide or thiazide-like diuretic" in answers
+    assert ": arb" not in answers
+
+
 def test_demo_step_pauses_between_steps_and_reads_enter_from_a_pipe() -> None:
     from screener.screening.ruleset import load_ruleset
 

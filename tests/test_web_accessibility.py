@@ -61,6 +61,8 @@ def page_types(page: Any) -> Iterator[str]:
     answer(page)
     click_through(page, "link", "See my result")
     yield "result"
+    page.locator("details.reasons-fold > summary").click()  # the reasoning, folded until opened
+    yield "result-reasons-opened"
     page.goto(base + "/api")
     yield "api"
     page.goto(base + "/no-such-page")
@@ -94,7 +96,7 @@ def page_types(page: Any) -> Iterator[str]:
     yield "review-teaching-example"
 
 
-PAGE_TYPES = 22
+PAGE_TYPES = 23
 
 # axe's default rules (WCAG A and AA, best practices) and two more: AAA contrast (7:1), since many
 # people answering are older, and WCAG 2.2's target size.

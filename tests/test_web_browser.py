@@ -164,12 +164,38 @@ def _keyboard_journey(page: Any, tmp_path: Path) -> None:
 
     entry = batch_result(answers, tmp_path)
     shown = page.locator("main").inner_text()
-    assert f"Combined magnesium and potassium depletion: {entry['combined_depletion']}" in " ".join(shown.split())
+    # The level word is in capitals on the page (text-transform), as inner_text gives it.
+    assert f"combined magnesium and potassium depletion: {entry['combined_depletion']}" in " ".join(shown.split()).lower()
     for recommendation in entry["recommendations"]:
         assert recommendation["text"] in shown
 
     assert page.requests_elsewhere == []
     assert page.console_errors == []  # no script or style refused by the Content-Security-Policy
+
+
+def test_on_a_phone_the_reasoning_is_folded_under_one_summary_that_opens_by_keyboard_without_a_script(
+    open_page: Callable[..., Any],
+) -> None:
+    """With every finding inline, a result was about 20,000-29,000 px tall on a 390 px phone
+    (newcomer review E3). Red flags, how soon, the headline, the advice and the disclaimer stay in
+    view; the reasoning is one native <details>, under its heading, that Enter opens."""
+    page = open_page(390, java_script_enabled=False)
+    page.goto(page.base + "/examples")
+    with page.expect_navigation():
+        page.locator("form:has(input[value='heart-failure-on-furosemide-and-metolazone']) button").click()
+    fold = page.locator("details.reasons-fold")
+    assert fold.count() == 1 and fold.evaluate("d => d.open") is False
+    findings = fold.locator("article.finding")
+    assert findings.count() > 10 and not findings.first.is_visible()
+    assert page.locator("article.finding").count() == findings.count()  # none left outside
+    assert fold.locator("summary").inner_text() == f"Why these results: {findings.count()} reasons"
+    for shown in (".headline", ".how-soon", "#recommendations-heading", "ol.recommendations", "#findings-heading", ".about .disclaimer"):
+        assert page.locator(shown).first.is_visible(), shown
+    assert page.evaluate("document.documentElement.scrollHeight") < 9000  # 21,000 px with the reasoning inline
+
+    fold.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert fold.evaluate("d => d.open") is True and findings.first.is_visible()
 
 
 def test_with_javascript_off_the_forms_and_errors_still_work(open_page: Callable[..., Any]) -> None:

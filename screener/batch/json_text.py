@@ -35,6 +35,8 @@ CUT_MARGIN = 32  # a decode error or value end this close to the end of the wind
 UNCLOSED_TEXT = "a text value is not closed (no closing double quote after the one here)"
 EXPECTED_VALUE = "expected a value here: a number, true, false, null, or text in double quotes"
 EXPECTED_COMMA = "expected a comma here, between two items"
+# Text after one whole value (json's "Extra data"): two objects side by side, ``{"age": 40}{"age": 41}``.
+SECOND_VALUE = "a second JSON value after the first one ends here: one record per file, or one per line (JSON Lines)"
 # The json module's messages in words for someone who did not write a JSON parser ("Expecting
 # value" after {"sex": female}); those that end "... at", meant to be followed by its own
 # position, said whole, since the position is given as a line and column before them.
@@ -290,7 +292,7 @@ def decode_document(text: str, *, fast: bool = True) -> object:
     value, end = decode_at(text, start)
     end = skip_whitespace(text, end)
     if end != len(text):
-        raise JsonFault("Extra data after the end of the value", end, "syntax")
+        raise JsonFault(SECOND_VALUE, end, "syntax")
     return value
 
 

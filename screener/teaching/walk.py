@@ -124,7 +124,7 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
         ]
     return Walk(
         id=result.id,
-        answers=tuple(answer_lines(answers, result)),
+        answers=tuple(answer_lines(answers, result, ruleset.vocabulary.class_labels)),
         unanswered=tuple(SECTION_WORDS.get(section, section) for section in result.unanswered_sections),
         steps=tuple(steps),
         mechanisms=tuple(_mechanisms(ruleset, sorted((r for s in steps for r in s.fired), key=lambda r: not r.red_flag))),
@@ -204,8 +204,12 @@ def _mechanisms(ruleset: Ruleset, fired: Sequence[FiredRule]) -> list[Mechanism]
     return [Mechanism(tuple(titles), text) for text, titles in by_text.items() if titles]
 
 
-def answer_lines(answers: Mapping[str, Any], result: ScreeningResult) -> list[AnswerLine]:
-    """The answers as given, one line per field, medicines with what they were recognised as."""
+def answer_lines(
+    answers: Mapping[str, Any], result: ScreeningResult, class_labels: Mapping[str, str] | None = None
+) -> list[AnswerLine]:
+    """The answers as given, one line per field, medicines with what they were recognised as: the
+    class in the vocabulary's words (``class_labels``, "an angiotensin receptor blocker (ARB)"),
+    never its code ("arb")."""
     from screener.contract.validation import load_schema
 
     order = list(load_schema("answers.schema.json")["properties"])
@@ -216,7 +220,7 @@ def answer_lines(answers: Mapping[str, Any], result: ScreeningResult) -> list[An
         if name == "id":
             continue
         if name == "medications" and isinstance(value, list):
-            lines.append(AnswerLine(name, "; ".join(_medication_words(item, recognised.get(item)) for item in value) or "none"))
+            lines.append(AnswerLine(name, "; ".join(_medication_words(item, recognised.get(item), class_labels or {}) for item in value) or "none"))
         else:
             lines += _flat_answers(name, value)
     used = {f"labs.{lab.lab}": _lab_use(lab) for lab in result.labs_used}  # after unit conversion
@@ -237,10 +241,14 @@ def _flat_answers(path: str, value: Any) -> list[AnswerLine]:
     return [AnswerLine(path, _answer_words(value))]
 
 
-def _medication_words(text: str, match: MedicationRecognised | None) -> str:
+def _medication_words(text: str, match: MedicationRecognised | None, class_labels: Mapping[str, str]) -> str:
     if match is None:
         return text
-    notes = [", ".join(f"{drug.name}: {words(drug.drug_class)}" for drug in match.matches)] if match.matches else []
+    notes = (
+        [", ".join(f"{drug.name}: {class_labels.get(drug.drug_class) or words(drug.drug_class)}" for drug in match.matches)]
+        if match.matches
+        else []
+    )
     if match.unrecognised:
         notes.append("not recognised: " + ", ".join(match.unrecognised))
     if not match.counted and match.note:

@@ -8,6 +8,19 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   document.querySelectorAll(".no-script-print").forEach(function (text) { text.hidden = true; });
 
+  // The result's reasoning is folded behind a <details>: open it for printing, as the printed
+  // report shows it in full, and fold it again afterwards if it was folded.
+  var folds = document.querySelectorAll("details.reasons-fold");
+  var reopened = [];
+  window.addEventListener("beforeprint", function () {
+    reopened = Array.prototype.filter.call(folds, function (fold) { return !fold.open; });
+    reopened.forEach(function (fold) { fold.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (fold) { fold.open = false; });
+    reopened = [];
+  });
+
   // "None of these" and the other boxes exclude each other (the server checks this too).
   document.querySelectorAll("input[type=checkbox][data-exclusive]").forEach(function (none) {
     var others = Array.prototype.filter.call(
