@@ -131,6 +131,20 @@ def test_the_page_is_for_the_person_and_has_a_summary_a_clinician_reads_in_ten_s
     assert "you have low" not in text.lower()
 
 
+def test_the_clinician_summary_shows_what_the_screen_had_to_assume(screener: Any) -> None:
+    """Wen answered "not sure" to the long-term PPI question: the summary listed "Long-term proton
+    pump inhibitor" as a plain risk factor, and the warning that it was a "not sure" counted as yes
+    was nowhere a clinician reading only the summary would see it."""
+    from screener.reports import person_report
+
+    wen = {"id": "wen", "age": 60, "medications": ["omeprazole 20 mg"], "ppi_over_3_months": "unsure"}
+    html = person_report(wen, screener=screener, generated=WHEN)
+    clinician = next(s for s in parsed(html).iter("section") if "clinician" in (s.get("class") or ""))
+    assert "Warnings Stomach-acid medicine (proton pump inhibitor) for more than 3 months: answered 'not sure'" in text_of(clinician)
+    rita = {"id": "rita", "age": 72, "medications": ["Lasix 40 mg"], "symptoms": ["muscle_cramps"]}
+    assert "Warnings" not in text_of(next(s for s in parsed(person_report(rita, screener=screener, generated=WHEN)).iter("section") if "clinician" in (s.get("class") or "")))
+
+
 def test_a_result_file_is_reported_without_screening_again_and_says_the_answers_are_not_in_it(screener: Any) -> None:
     from screener.reports import person_report
 
