@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from result_support import codes, flat, rules_fired, text_of
+from test_causes_from_medicines import KAI
 
 WOMAN_WITH_TEN_STOOLS_A_DAY_FOR_SIX_DAYS = {
     "age": 30,
@@ -62,23 +63,8 @@ WOMAN_WITH_MAGNESIUM_0_35_AND_SPASMS = {
     "red_flags_now": [],
 }
 
-YOUNG_MAN_WITH_TYPE_1_DIABETES_AFTER_KETOACIDOSIS = {
-    "age": 22,
-    "sex": "male",
-    "conditions": ["type_1_diabetes"],
-    "medications": ["insulin glargine", "insulin aspart"],
-    "alcohol": {"drinks_per_week": 2},
-    "diarrhea": {"present": False},
-    "vomiting": {"present": False},
-    "laxative_use": "none",
-    "symptoms": ["muscle_cramps", "fatigue", "muscle_weakness"],
-    "red_flags_now": [],
-    "supplements": [],
-    "labs": {
-        "potassium": {"value": 3.3, "unit": "mmol/L", "taken": "last_7_days"},
-        "magnesium": {"value": 0.66, "unit": "mmol/L", "taken": "last_7_days"},
-    },
-}
+# Kai, 22, on insulin after ketoacidosis (tests/test_causes_from_medicines.py).
+YOUNG_MAN_WITH_TYPE_1_DIABETES_AFTER_KETOACIDOSIS = KAI
 
 
 def _with(answers: dict[str, Any], **changes: Any) -> dict[str, Any]:
