@@ -182,8 +182,9 @@ def test_rule_folders_at_the_documented_limits_run_without_crashing_the_engine(t
         folders.append(str(folder))
         added[name] = count
     # Steps with room under the waiting bound: the shipped urgency and recommendations rules fill
-    # theirs (recommendations to the bound itself, so even one more first test is refused there).
-    for seed, step in ((1, "levels"), (2, "headline"), (3, "dependent_facts")):
+    # theirs (recommendations to the bound itself, so even one more first test is refused there),
+    # and dependent_facts, risk_factors and derived_facts are near it.
+    for seed, step in ((1, "levels"), (2, "headline"), (3, "level_caps")):
         folder, count = _most_accepted(tmp_path, f"random {seed}", step, _random_condition(seed), 200)
         folders.append(str(folder))
         added[f"random {seed}"] = count

@@ -69,7 +69,7 @@ def test_two_personas_compared_show_every_answer_that_differs_and_the_advice_of_
     text = compare("runner-with-cramps-only", "older-adult-on-furosemide-with-cramps")
     answers = section(text, "The answers that differ (first -> second)")
     assert "age: 34 -> 78" in answers
-    assert "medications: none -> Lasix 40 mg tablets (furosemide: loop diuretic)" in answers
+    assert "medications: none -> Lasix 40 mg tablets (furosemide: a loop diuretic" in answers
     assert "symptoms:" in answers  # both have cramps; the older adult has more
     assert "[rf_loop_diuretic]" in text.split("Rules that fire only for the second")[1].split("Recommendations only")[0]
     assert "(changed)" in section(text, "What the screen says (first -> second)")
