@@ -28,7 +28,7 @@ from rich.text import Text
 from screener.contract.coverage import in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 from screener.errors import terminal_safe
-from screener.headline import COMBINED, HIGH, Headline, core_words
+from screener.headline import COMBINED, HIGH, NOT_SCREENED, Headline, core_words, level_shown, urgency_shown
 from screener.screening.findings import evidence_value
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ LEVEL_STYLE = {"likely": "bold red", "possible": "bold yellow", "unlikely": "gre
 FEW_ANSWERS_STYLE = "bold yellow"
 URGENCY_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow", "routine": "cyan", "none": "green"}
 NOT_ENOUGH_ANSWERS = "Not enough answers to screen"
-NOT_SCREENED = "not screened"
 
 
 def wrap(text: str, width: int, indent: int = 0, hang: int = 0) -> str:
@@ -301,17 +300,16 @@ def _head_page(
         )
     level = result.combined_depletion
     headline = Headline.of(result)
-    thin = result.coverage == "none"
     # How soon comes right after the red flags, before the levels (the safety rule's order): an
     # "unlikely" above an urgency reads as reassurance first.
-    if thin and result.urgency == "none":
+    if urgency_shown(result.urgency, result.coverage) == NOT_SCREENED:
         page.add(f"How soon: {NOT_SCREENED} on these answers - see a clinician if you feel unwell or are worried.", hang=2)
     else:
         how_soon = f"{result.urgency} - {result.urgency_text}"
         page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
     # With no core section answered, a reassuring level is not shown as one: "not screened", as the
     # report and the web page say it, with the rules' level kept in words beside it.
-    if thin and level == "unlikely":
+    if level_shown(level, result.coverage) == NOT_SCREENED:
         page.add(f"{COMBINED}: {NOT_SCREENED.upper()} (too few answers)", hang=2, emphasis={NOT_SCREENED.upper(): FEW_ANSWERS_STYLE})
     else:
         emphasis = {words: LEVEL_STYLE.get(carried, FEW_ANSWERS_STYLE) for words, carried in headline.emphasis().items()}
@@ -319,7 +317,7 @@ def _head_page(
         page.add(headline.text(brief=compact and not long_coverage), hang=2, emphasis=emphasis)
     rules_level = "" if compact else " (the rules' level: unlikely)"  # a small screen keeps the red flag in view
     magnesium, potassium = (
-        (f"{NOT_SCREENED}{rules_level}" if thin and level_ == "unlikely" else level_)
+        (f"{NOT_SCREENED}{rules_level}" if level_shown(level_, result.coverage) == NOT_SCREENED else level_)
         + (f" ({note})" if (note := headline.part_note(part, brief=compact)) else "")
         for part, level_ in (("magnesium", result.magnesium_depletion), ("potassium", result.potassium_depletion))
     )

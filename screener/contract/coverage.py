@@ -159,16 +159,11 @@ def core_sections_that_apply(given: Mapping[str, Any]) -> tuple[str, ...]:
 FEWEST_CORE_SECTIONS_MISSING_FOR_FEW = 2
 
 
-def few_core_answers(unanswered: Iterable[str], applying: int = len(CORE_SECTIONS)) -> bool:
-    """Whether few of the ``applying`` core sections were answered: the input fact
-    ``few_core_answers`` (the rules' advice on few answers tests it)."""
-    return few_answered(missing_core_sections(unanswered), applying)
-
-
 def few_answered(missing_core: Collection[str], applying: int = len(CORE_SECTIONS)) -> bool:
-    """``few_core_answers`` from the core sections left unanswered (``missing_core_sections``) and
-    how many apply: what the headline's "few answers" reads too (with coverage "partial", so that
-    it need not know how many apply), so that it and the advice never disagree."""
+    """The input fact ``few_core_answers`` (the rules' advice on few answers tests it), from the
+    core sections left unanswered (``missing_core_sections``) and how many apply: what the
+    headline's "few answers" reads too (with coverage "partial", so that it need not know how many
+    apply), so that it and the advice never disagree."""
     return FEWEST_CORE_SECTIONS_MISSING_FOR_FEW <= len(missing_core) < applying
 
 

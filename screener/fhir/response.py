@@ -197,10 +197,7 @@ def _boolean_choice(item: Item, said: bool) -> Any:
     """The choice of a yes/no item a ``valueBoolean`` names: the one whose value is that boolean,
     or is "yes" for true and "no" for false; ``_INVALID`` when the item has neither."""
     wanted: tuple[Any, ...] = (said, "yes" if said else "no")
-    for choice in item.choices:
-        if any(type(choice.value) is type(value) and choice.value == value for value in wanted):
-            return choice.value
-    return _INVALID
+    return next((c.value for c in item.choices if any(same_value(c.value, value) for value in wanted)), _INVALID)
 
 
 def _no_code(item: Item, coding: Mapping[str, Any], context: FhirContext) -> str:

@@ -94,7 +94,6 @@ def _read_as(item: Item, word: str, value: Any) -> tuple[str, ...]:
     return tuple(notes)
 
 
-
 class Interview:
     """One person's way through the questionnaire. Pure: replies in, questions and answers out."""
 
@@ -475,12 +474,13 @@ class Interview:
         self._values = {**{key: value for key, value in self._defaults.items() if value is not SKIPPED}, **given}
         try:
             merged = self.answers
-            Answers.model_validate(merged)
-        except ValidationError:  # an earlier answer that no longer fits the ones given since
-            merged = None
         finally:
             self._values = given
-        return merged if merged is not None else self.answers
+        try:
+            Answers.model_validate(merged)
+        except ValidationError:  # an earlier answer that no longer fits the ones given since
+            return self.answers
+        return merged
 
     def _asked(self, path: str) -> bool:
         """Whether an item that applies fills ``path`` (answered or not)."""

@@ -353,15 +353,13 @@ def bound_field(item: Item, bound: str) -> str:
 def _told_only(item: Item, side: str, lab_units: Mapping[str, Any] | None) -> ReplyError:
     """What to type for a result known only as "low" or "high": the answers take a number, so
     the bound of the normal range it is past (the ruleset's ``normal_mmol_per_l``)."""
-    past = "below" if side == "low" else "above"
+    past, edge, end = ("below", "starts", 0) if side == "low" else ("above", "ends", 1)
     lab = item.plausible_lab or "lab"
     spec = (lab_units or {}).get(lab)
     if spec is None:
-        typed = f"{past} and the number where the normal range {'starts' if side == 'low' else 'ends'}"
+        typed = f"{past} and the number where the normal range {edge}"
     else:
-        normal = spec["normal_mmol_per_l"][0 if side == "low" else 1]
-        typed = f"{past} {normal:.{spec.get('decimals', 1)}f} mmol/L"
-    edge = "starts" if side == "low" else "ends"
+        typed = f"{past} {spec['normal_mmol_per_l'][end]:.{spec.get('decimals', 1)}f} mmol/L"
     return ReplyError(
         f"A result known only as '{side}' has no number, and the screen needs one. If you were told your {lab} "
         f"was {side} (outside the normal range), type: {typed} (where the normal range {edge}): it counts as a "

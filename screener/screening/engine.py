@@ -291,14 +291,11 @@ def tested_fields(pattern: Mapping[str, Any]) -> Iterator[str]:
             yield key
 
 
-def _steps_of(pattern: Mapping[str, Any]) -> Iterator[str] | None:
+def _step_of(pattern: Mapping[str, Any]) -> str | None:
     """The step a pattern is for (``{"$and": [{"step": ...}, ...]}``), or None when it does not say
     plainly (then its fields count for every step)."""
     parts = pattern.get("$and", [pattern]) if len(pattern) == 1 else [pattern]
-    for part in parts:
-        if isinstance(part.get("step"), str):
-            return iter([part["step"]])
-    return None
+    return next((part["step"] for part in parts if isinstance(part.get("step"), str)), None)
 
 
 class _Whole:
@@ -366,8 +363,8 @@ class RulesEngine:
         fields: dict[str, set[str]] = {step: {"step"} for step in self._steps}
         for rule_id, pattern in patterns.items():
             names = set(tested_fields(pattern))
-            steps_of = _steps_of(pattern)
-            for step in self._steps if steps_of is None else self._steps & set(steps_of):
+            step_of = _step_of(pattern)
+            for step in self._steps if step_of is None else self._steps & {step_of}:
                 rules[step][rule_id] = {"all": [{"m": pattern}]}
                 fields[step] |= names
         # One ruleset in the C engine per step (module notes).

@@ -208,9 +208,9 @@ class Screener:
 
     def red_flags_alone(self, value: Any) -> dict[str, Any]:
         """For a record that cannot be screened: the red flags it reports now (its
-        ``red_flags_now`` codes, or words close to one: ``red_flag_meant``) screened on their own, as ``red_flags`` and ``urgency`` (the
-        rules decide both), so that someone reporting chest pain is not lost among the invalid
-        records. Empty when it reports none."""
+        ``red_flags_now`` codes, or words close to one: ``red_flag_meant``) screened on their own,
+        as ``red_flags`` and ``urgency`` (the rules decide both), so that someone reporting chest
+        pain is not lost among the invalid records. Empty when it reports none."""
         given = value.get("red_flags_now") if isinstance(value, dict) else None
         if isinstance(given, str):  # one code not in a list: still what the person reported
             given = [given]
