@@ -20,6 +20,7 @@ from screener.contract.result import ScreeningResult
 # read from the ruleset so that a reordered manifest is caught.
 STEP_ORDER = (
     "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
+    "medicine_advice",
 )  # fmt: skip
 ALL_SECTIONS = {
     "age", "sex", "medications", "diuretic_use", "ppi_over_3_months", "alcohol", "diarrhea", "vomiting",
