@@ -80,7 +80,10 @@ def test_woman_of_78_taking_picolax_is_not_told_to_stop_it_but_to_follow_the_end
 
 def test_bowel_prep_written_by_its_generic_names_is_not_counted_as_regular_laxative_use(screener: Any) -> None:
     result = screener.screen(
-        {**WOMAN_OF_78_TAKING_PICOLAX, "medications": ["sodium picosulfate with magnesium citrate (bowel prep)", "ramipril 5mg"]}
+        {
+            **WOMAN_OF_78_TAKING_PICOLAX,
+            "medications": ["sodium picosulfate with magnesium citrate (bowel prep)", "ramipril 5mg"],
+        }
     )
     assert "regular_laxatives_from_medication_list" not in rules_fired(result)
     assert not [warning for warning in result.warnings if "counted as taken regularly" in warning]
@@ -89,7 +92,9 @@ def test_bowel_prep_written_by_its_generic_names_is_not_counted_as_regular_laxat
 
 
 def test_man_on_senna_with_diarrhea_is_still_told_to_stop_laxatives(screener: Any) -> None:
-    result = screener.screen({**WOMAN_OF_78_TAKING_PICOLAX, "sex": "male", "medications": ["senna 15mg", "ramipril 5mg"]})
+    result = screener.screen(
+        {**WOMAN_OF_78_TAKING_PICOLAX, "sex": "male", "medications": ["senna 15mg", "ramipril 5mg"]}
+    )
     assert STOP_LAXATIVES in codes(result)
     assert "bowel_preparation" not in codes(result)
 
@@ -127,7 +132,9 @@ def test_bodybuilder_on_clenbuterol_is_told_to_stop_it_and_not_to_keep_taking_it
 
 
 def test_woman_on_clenbuterol_alone_gets_no_advice_to_keep_taking_a_prescribed_medicine(screener: Any) -> None:
-    result = screener.screen({"age": 30, "sex": "female", "pregnant": "no", "medications": ["clenbuterol"], "symptoms": ["tremor"]})
+    result = screener.screen(
+        {"age": 30, "sex": "female", "pregnant": "no", "medications": ["clenbuterol"], "symptoms": ["tremor"]}
+    )
     assert KEEP_TAKING not in codes(result)
     assert "stop_clenbuterol" in codes(result)
 
@@ -155,7 +162,9 @@ WOMAN_OF_19_WITH_POTS = {
 }
 
 
-@pytest.mark.parametrize("name", ["Slo Salt tablets", "Slow Sodium 600mg", "sodium chloride tablets 600mg", "salt tablets"])
+@pytest.mark.parametrize(
+    "name", ["Slo Salt tablets", "Slow Sodium 600mg", "sodium chloride tablets 600mg", "salt tablets"]
+)
 def test_salt_tablets_are_sodium_not_a_potassium_salt_substitute(screener: Any, name: str) -> None:
     assert classes_of(screener, name) == {"no_known_effect"}
 
@@ -201,5 +210,7 @@ def test_common_medicines_the_review_found_unread_are_read_in_their_class(
 
 
 def test_woman_with_cystic_fibrosis_on_creon_and_dornase_gets_no_pharmacist_warning(screener: Any) -> None:
-    result = screener.screen({"age": 22, "sex": "female", "medications": ["Creon 25000", "dornase alfa", "salbutamol nebules"]})
+    result = screener.screen(
+        {"age": 22, "sex": "female", "medications": ["Creon 25000", "dornase alfa", "salbutamol nebules"]}
+    )
     assert not [warning for warning in result.warnings if "not recognised" in warning]
