@@ -139,6 +139,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "sick_day_medicines",
         "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
         "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
+        "bowel_preparation",  # not in the spec: a bowel preparation is not stopped (vignette review 5, S4)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
         # not in the spec: a medicine not read may lower Mg or K (README departures); with the
@@ -148,6 +149,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "no_potassium_self_supplement",
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
+        "stop_clenbuterol",  # not in the spec: clenbuterol, bought not prescribed (vignette review 5, m9)
         "fluids_for_gi_losses", "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
         # not in the spec: few answers beside advice to see a clinician, after the safety advice
