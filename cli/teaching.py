@@ -265,7 +265,7 @@ def _persona_named(source: str, examples: Path | None) -> Persona | None:
 def rules_list(
     step: Annotated[
         str | None,
-        typer.Option("--step", help="Only the rules of this step: its number (1-8, as demo and explain number them) or name.", metavar="STEP"),
+        typer.Option("--step", help="Only the rules of this step: its number (1-10, as demo and explain number them) or name.", metavar="STEP"),
     ] = None,
     search: Annotated[
         str | None,
@@ -354,7 +354,7 @@ def rules_check(
     time limit, so that a folder it cannot take is reported instead of hanging or crashing later.
     """
     from screener.errors import RulesError
-    from screener.screening.engine_limits import compile_in_child
+    from screener.screening.engine_limits import MAX_WAITING_TESTS, compile_in_child, step_headroom
     from screener.screening.ruleset import load_ruleset
 
     with handled_errors():
@@ -367,6 +367,10 @@ def rules_check(
         f"{ruleset.folder}: valid: {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules in {files} files, "
         f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256}); compiled and run in the rules engine"
     )
+    echo(f"Room in each step (tests that may wait on one assert: at most {MAX_WAITING_TESTS}):")
+    for step, count, waiting in step_headroom(ruleset):
+        room = "OK, full: none to spare" if waiting >= MAX_WAITING_TESTS else f"OK, {MAX_WAITING_TESTS - waiting} to spare"
+        echo(f"  {step}: {count} rules, {waiting}/{MAX_WAITING_TESTS} ({room})")
 
 
 @rules_app.command("docs", cls=Command)

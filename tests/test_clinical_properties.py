@@ -32,7 +32,8 @@ SETTINGS = settings(
 LEVELS = ("unlikely", "possible", "likely")
 URGENCIES = ("none", "routine", "soon", "urgent", "emergency")
 STEP_ORDER = (
-    "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
+    "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "medicine_urgency", "recommendations",
+    "medicine_advice",
 )  # fmt: skip
 # The shipped order of the advice (most urgent first): tests/test_rule_files.py pins it, code by
 # code, to screening-logic section 6 and the README's departures; here, every result must follow it.

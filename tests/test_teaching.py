@@ -296,8 +296,8 @@ def test_a_teacher_picks_a_step_by_the_number_demo_and_explain_show(screener) ->
     by_name = invoke("rules", "list", "--step", "urgency", "--json")
     assert by_number.exit_code == 0 and by_number.stdout == by_name.stdout
     assert {entry["step"] for entry in json.loads(by_number.stdout)} == {"urgency"}
-    beyond = invoke("rules", "list", "--step", "9")
-    assert beyond.exit_code == 2 and "a step is a number from 1 to 8, or a name" in beyond.stderr
+    beyond = invoke("rules", "list", "--step", "11")
+    assert beyond.exit_code == 2 and "a step is a number from 1 to 10, or a name" in beyond.stderr
 
 
 def test_a_teacher_finds_the_rules_about_one_topic_by_a_word() -> None:
@@ -416,6 +416,21 @@ def test_rules_graph_around_one_rule() -> None:
 def test_rules_check_reports_the_shipped_rules_valid() -> None:
     run = invoke("rules", "check")
     assert run.exit_code == 0 and "valid" in run.stdout
+
+
+def test_rules_check_shows_room_in_every_step_and_none_is_full() -> None:
+    """Advice about medicines has a step of its own, so that the general advice has room again."""
+    from screener.screening import engine_limits
+    from screener.screening.ruleset import load_ruleset
+
+    run = invoke("rules", "check")
+    assert run.exit_code == 0
+    lines = {line.split(":")[0].strip(): line for line in run.stdout.splitlines() if line.startswith("  ")}
+    assert set(lines) == set(load_ruleset().step_ids)
+    assert all("(OK" in line for line in lines.values()), run.stdout
+    for step in ("recommendations", "medicine_advice"):
+        waiting = int(lines[step].split(", ")[1].split("/")[0])
+        assert waiting <= engine_limits.MAX_WAITING_TESTS - 8, lines[step]
 
 
 def test_rules_check_of_a_broken_folder_exits_4_naming_the_rule(tmp_path: Path) -> None:

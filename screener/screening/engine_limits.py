@@ -290,12 +290,26 @@ class _Network:
         return memo[id(test)]
 
 
-def _network_problems(ruleset: Ruleset, patterns: Mapping[str, dict[str, Any]]) -> list[str]:
+def _network(ruleset: Ruleset, patterns: Mapping[str, dict[str, Any]]) -> _Network:
     network = _Network()
     for rule_id, pattern in patterns.items():
         network.add(rule_id, pattern)
     for step in ruleset.step_ids:  # the adapter's catch-all rule of each step
         network.add(f"__catch_all__{step}", {"step": step})
+    return network
+
+
+def step_headroom(ruleset: Ruleset) -> list[tuple[str, int, int]]:
+    """Per step, in chain order: its rules and the tests that may wait on one assert in it (the
+    bound ``MAX_WAITING_TESTS`` limits), for ``rules check`` to show how much room each step has."""
+    network = _network(ruleset, ruleset.engine_patterns)
+    memo: dict[int, int] = {}
+    waiting = {step_test.value: network.waiting(step_test, memo) for step_test in network.root.hashed.values()}
+    return [(step, len(ruleset.rules_for_step(step)), waiting.get(step, 0)) for step in ruleset.step_ids]
+
+
+def _network_problems(ruleset: Ruleset, patterns: Mapping[str, dict[str, Any]]) -> list[str]:
+    network = _network(ruleset, patterns)
     files = {rule.id: rule.file for rule in ruleset.rules}
     problems = []
     for test in network.tests:

@@ -1,10 +1,10 @@
 """The screening pipeline: answers → input facts → the rules engine, step by step → result.
 
-At each step of the chain (derived facts, risk factors, levels, urgency, recommendations) the
-engine is given one fact: everything known so far, tagged with the step. The rules of that step
-that match fire; their conclusions (asserted facts, evidence, level raises and caps, red flags,
-recommendations, warnings) are merged into what is known and carried to the next step. Merging
-is arithmetic only (union, count of distinct codes per group, highest or lowest of an ordered
+At each step of the chain (derived facts, risk factors, levels, urgency, recommendations, advice
+about medicines) the engine is given one fact: everything known so far, tagged with the step. The
+rules of that step that match fire; their conclusions (asserted facts, evidence, level raises
+and caps, red flags, recommendations, warnings) are merged into what is known and carried to the
+next step. Merging is arithmetic only (union, count of distinct codes per group, highest or lowest of an ordered
 scale), so the order in which rules fire within a step cannot change a result.
 """
 
