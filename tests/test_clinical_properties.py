@@ -33,7 +33,8 @@ SETTINGS = settings(
 LEVELS = ("unlikely", "possible", "likely")
 URGENCIES = ("none", "routine", "soon", "urgent", "emergency")
 STEP_ORDER = (
-    "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "medicine_urgency", "recommendations",
+    "derived_facts", "lab_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline",
+    "urgency", "medicine_urgency", "recommendations",
     "medicine_advice",
 )  # fmt: skip
 # The shipped order of the advice (most urgent first): tests/test_rule_files.py pins it, code by
