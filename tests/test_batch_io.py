@@ -659,7 +659,7 @@ def test_a_csv_warning_holding_a_semicolon_stays_one_item_of_its_cell(tmp_path: 
     """Joined with "; ", the warning "medication 'Vextaar 78 mg': ... so not counted; ask a
     pharmacist ..." read back as two: the cell now splits, as an answers sheet's list cell
     splits, into the entry's very items."""
-    from screener.batch.answer_columns import _read_items
+    from screener.batch.cells import read_items
 
     warnings = [
         "medication 'Vextaar 78 mg': not recognised, so not counted; ask a pharmacist whether it affects magnesium or potassium",
@@ -671,4 +671,4 @@ def test_a_csv_warning_holding_a_semicolon_stays_one_item_of_its_cell(tmp_path: 
         writer.write({"status": "screened", "id": "vera", "warnings": warnings})
     with open(path, encoding="utf-8", newline="") as file:
         (row,) = list(csv.DictReader(file))
-    assert _read_items(row["warnings"]) == warnings
+    assert read_items(row["warnings"]) == warnings

@@ -26,7 +26,9 @@ ADDISONS = {"age": 33, "sex": "female", "medications": ["hydrocortisone 10mg/5mg
 
 
 def test_woman_with_addisons_vomiting_today_gets_same_day_steroid_sick_day_rules_and_no_food_list(screener) -> None:
-    urgency, codes, texts = _screen(screener, {**ADDISONS, "vomiting": {"present": True, "days": 1, "episodes_per_day": 4}})
+    urgency, codes, texts = _screen(
+        screener, {**ADDISONS, "vomiting": {"present": True, "days": 1, "episodes_per_day": 4}}
+    )
     assert urgency == "urgent"
     assert codes[:2] == ["contact_clinician_today", "steroid_sick_day"]
     text = texts["steroid_sick_day"]
@@ -56,7 +58,7 @@ def test_young_woman_with_pots_on_fludrocortisone_alone_gets_no_steroid_sick_day
 
 
 def test_kidney_transplant_man_on_tacrolimus_with_diarrhea_contacts_the_transplant_team_today(screener) -> None:
-    urgency, codes, texts = _screen(screener, {"age": 54, "medications": ["tacrolimus 4mg bd", "mycophenolate"], "symptoms": [],
+    urgency, _codes, texts = _screen(screener, {"age": 54, "medications": ["tacrolimus 4mg bd", "mycophenolate"], "symptoms": [],
                                                "diarrhea": {"present": True, "days": 10, "stools_per_day": 4}})  # fmt: skip
     assert urgency == "urgent"
     assert "transplant team" in texts["transplant_team_today"] and "tacrolimus" in texts["transplant_team_today"]
@@ -69,7 +71,7 @@ def test_woman_on_ciclosporin_eye_drops_with_diarrhea_is_not_sent_to_a_transplan
 
 
 def test_older_man_on_colchicine_with_diarrhea_is_told_to_stop_it_today(screener) -> None:
-    urgency, codes, texts = _screen(screener, {"age": 71, "medications": ["colchicine 500 micrograms qds", "naproxen 500mg bd"],
+    urgency, _codes, texts = _screen(screener, {"age": 71, "medications": ["colchicine 500 micrograms qds", "naproxen 500mg bd"],
                                                "symptoms": ["muscle_cramps"], "diarrhea": {"present": True, "days": 1, "stools_per_day": 8}})  # fmt: skip
     assert urgency == "urgent"
     assert texts["stop_colchicine_while_ill"].startswith("Stop taking colchicine")
@@ -82,7 +84,7 @@ def test_man_on_colchicine_without_gut_losses_is_not_told_to_stop_it(screener) -
 
 
 def test_man_on_cetuximab_with_twitches_and_tingling_tells_his_oncology_team_within_days(screener) -> None:
-    urgency, codes, texts = _screen(screener, {"age": 62, "medications": ["cetuximab"], "symptoms": ["muscle_twitches", "numbness_tingling"],
+    urgency, _codes, texts = _screen(screener, {"age": 62, "medications": ["cetuximab"], "symptoms": ["muscle_twitches", "numbness_tingling"],
                                                "diarrhea": {"present": False}, "vomiting": {"present": False}})  # fmt: skip
     assert urgency == "soon"
     assert "oncology team" in texts["anti_egfr_magnesium_check"] and "cetuximab" in texts["anti_egfr_magnesium_check"]

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.json_text import JsonFault, decode_document
 from screener.batch.records import RawRecord, UnreadableRecord
-from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, READ_TYPES, BulkDataPool, medication_references, patient_of
+from screener.fhir.patient_references import NOT_A_PATIENT, medication_references, patient_of
+from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 if TYPE_CHECKING:
