@@ -10,6 +10,7 @@ spreadsheet users that used to lose records or lead a user to drop an answer.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import shutil
@@ -133,3 +134,63 @@ def test_a_bulk_file_of_kinds_not_read_alone_says_why_no_record_was_read(tmp_pat
     run = runner.invoke(app, ["batch", str(encounters), "-o", str(tmp_path / "out.jsonl")])
     assert run.exit_code == 2
     assert "only FHIR resources of kinds the screen does not read (2 Encounter)" in run.output
+
+
+# ------------------------------------------------------------------ export habits
+
+
+def test_a_redcap_export_with_1_0_and_checked_unchecked_is_read_as_yes_and_no() -> None:
+    items = read_bytes(b"id,diarrhea.present,vomiting.present\na,1,0\nb,Checked,Unchecked\nc,2,0\n")
+    a, b, c = items
+    assert isinstance(a, RawRecord) and not a.problems and a.value["diarrhea"] == {"present": True}  # type: ignore[index]
+    assert a.value["vomiting"] == {"present": False}  # type: ignore[index]
+    assert isinstance(b, RawRecord) and not b.problems and b.value["diarrhea"] == {"present": True}  # type: ignore[index]
+    assert isinstance(c, RawRecord) and [problem.path for problem in c.problems] == ["$.diarrhea.present"]  # 2: SPSS's "no"?
+
+
+def test_parquet_yes_no_as_an_int_and_diuretic_use_as_a_boolean_are_read(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "answers.parquet"
+    pq.write_table(pa.table({"id": ["a"], "diarrhea.present": pa.array([1], pa.int64()), "diuretic_use": [True]}), path)
+    (item,) = iter_records([str(path)])
+    assert isinstance(item, RawRecord) and not item.problems
+    assert item.value == {"id": "a", "diarrhea": {"present": True}, "diuretic_use": "yes"}
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read(screener: Any) -> None:
+    sheet = "id\tage\tsex\tsymptoms\tlabs.potassium.value\r\nrita\t72\tfemale\tmuscle_cramps\t3,2\r\n"
+    for data in (codecs.BOM_UTF16_LE + sheet.encode("utf-16-le"), codecs.BOM_UTF16_BE + sheet.encode("utf-16-be")):
+        (item,) = read_bytes(data)
+        assert isinstance(item, RawRecord) and not item.problems, item
+        assert item.value == {"id": "rita", "age": 72, "sex": "female", "symptoms": ["muscle_cramps"], "labs": {"potassium": {"value": 3.2}}}
+
+
+# ------------------------------------------------------------------ cosmetic
+
+
+def test_a_parquet_row_whose_id_is_binary_is_named_by_its_position_not_binary_data(tmp_path: Path, screener: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "answers.parquet"
+    pq.write_table(pa.table({"id": pa.array([b"\x00\x01"], pa.binary()), "age": [40]}), path)
+    (item,) = iter_records([str(path)])
+    entry = record_entry(item, screener)  # type: ignore[arg-type]
+    assert entry["id"] == "1"
+    assert entry["errors"] == [{"path": "$.id", "message": "expected text, got binary data"}]
+
+
+def test_a_parquet_date_in_taken_does_not_speak_of_a_sheet(tmp_path: Path, screener: Any) -> None:
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "answers.parquet"
+    pq.write_table(pa.table({"labs.potassium.value": [3.1], "labs.potassium.unit": ["mmol/L"], "labs.potassium.taken": [datetime.date(2025, 6, 28)]}), path)
+    (item,) = iter_records([str(path)])
+    (error,) = record_entry(item, screener)["errors"]  # type: ignore[arg-type]
+    assert "sheet" not in error["message"]
+    assert "since the answers do not say the day of the screening" in error["message"]

@@ -247,6 +247,10 @@ def read_value(column: Column, value: object) -> object:
     if isinstance(value, bool):
         if kind is Kind.BOOLEAN:
             return value
+        if kind is Kind.CODE and {"yes", "no"} <= set(column.codes):  # diuretic_use as a boolean column
+            return "yes" if value else "no"
+    elif kind is Kind.BOOLEAN and isinstance(value, int) and value in (0, 1):  # 1/0, as REDCap and SPSS export
+        return value == 1
     elif isinstance(value, (int, float, Decimal)):
         if kind in (Kind.INTEGER, Kind.NUMBER, Kind.TEXT):
             return typed_number(value, whole=kind is not Kind.NUMBER)
