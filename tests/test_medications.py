@@ -341,8 +341,10 @@ def classes_of(generic: str) -> list[str]:
 
 
 def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabulary) -> None:
-    # and theophylline, a second class of one drug of the table (MORE_CLASSES)
-    assert vocabulary.class_names == frozenset(VOCABULARY_TABLE) | {"theophylline"}
+    # and theophylline, a second class of one drug of the table (MORE_CLASSES); and caffeine, which
+    # the table does not name (energy drinks and caffeine tablets, counted for nothing, are a class
+    # of their own only for the advice beside palpitations: README, "Leftovers (2026-12-01)")
+    assert vocabulary.class_names == frozenset(VOCABULARY_TABLE) | {"theophylline", "caffeine"}
 
 
 def test_the_vocabulary_carries_its_version(vocabulary: Vocabulary) -> None:

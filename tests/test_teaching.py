@@ -296,8 +296,8 @@ def test_a_teacher_picks_a_step_by_the_number_demo_and_explain_show(screener) ->
     by_name = invoke("rules", "list", "--step", "urgency", "--json")
     assert by_number.exit_code == 0 and by_number.stdout == by_name.stdout
     assert {entry["step"] for entry in json.loads(by_number.stdout)} == {"urgency"}
-    beyond = invoke("rules", "list", "--step", "10")
-    assert beyond.exit_code == 2 and "a step is a number from 1 to 9, or a name" in beyond.stderr
+    beyond = invoke("rules", "list", "--step", "11")
+    assert beyond.exit_code == 2 and "a step is a number from 1 to 10, or a name" in beyond.stderr
 
 
 def test_a_teacher_finds_the_rules_about_one_topic_by_a_word() -> None:
