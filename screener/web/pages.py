@@ -124,13 +124,15 @@ async def start(request: Request) -> Response:
 async def resume(request: Request) -> Response:
     """Carry on from a downloaded answers file (checked exactly as the CLI checks it)."""
     from screener.interview.medicine_checks import resumed_without_asking
-    from screener.web.reading import read_answers
+    from screener.web.reading import NO_FILE, page_words, read_answers
 
     web = web_context(request)
     form = await read_form(request)
     check_start_token(request, form)
-    value, problems = read_answers(form.files.get("answers", b""), web)
+    data = form.files.get("answers", b"")
+    value, problems = read_answers(data, web)
     if problems:
+        labels = {item.field: item.label for item in web.questionnaire.items}
         return page(
             request,
             "start.html",
@@ -139,7 +141,7 @@ async def resume(request: Request) -> Response:
             intro=web.questionnaire.intro.split("\n")[0],
             ended=False,
             idle_minutes=web.settings.idle_minutes,
-            resume_errors=problems,
+            resume_errors=page_words(problems, labels) if data.strip() else [NO_FILE],
         )
     web.sessions.end(request.cookies.get(COOKIE))
     interview = web.new_interview(value)
