@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import _missing, AXE, answer, browser, click_through, open_page, server
+from browser_support import AXE, _missing, answer, browser, click_through, open_page, server
 from web_support import Visitor
 
 __all__ = ["browser", "open_page", "server"]  # fixtures, used by name
