@@ -205,3 +205,23 @@ def test_a_file_that_cannot_be_used_is_said_in_plain_words_without_json_paths(da
     text = upload(Visitor(), data)
     assert words in text
     assert "$" not in text
+
+
+# -- the browser's Back and Forward after the result (C10) --------------------------------------
+
+
+def test_forward_after_back_twice_from_the_result_brings_the_result_back(open_page: Callable[..., Any]) -> None:
+    page = open_page(390)
+    open_example(page, "runner-with-cramps-only")
+    click_through(page, "link", "Change an answer")
+    click_through(page, "button", "Change your answer to: Age")
+    answer(page)  # the same age again: back to the review
+    click_through(page, "link", "See my result")
+    assert page.title().startswith("Result for a teaching example")
+    page.go_back()
+    page.go_back()
+    assert page.locator("h1").inner_text() == "How old are you?"
+    assert "Nothing is changed unless you continue from here" in page.locator("main").inner_text()
+    page.go_forward()
+    page.go_forward()
+    assert page.title().startswith("Result for a teaching example")

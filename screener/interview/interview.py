@@ -324,6 +324,23 @@ class Interview:
             pass
         return True
 
+    def revisit(self, key: str) -> tuple[Question, int, Any] | None:
+        """An answered question seen again without undoing anything (a browser's Back button): the
+        question with its answer offered as the default, its number, and the answer as stored.
+        None when ``key`` is not an answered question that applies now. Nothing changes until a
+        reply to it is given (``back_to`` first, then ``answer``)."""
+        if key not in self._values or key not in self._history:
+            return None
+        steps = list(self._steps())
+        step = next((step for step in steps if step.key == key), None)
+        if step is None:
+            return None
+        value = self._values[key]
+        question = question_for(step, self.questionnaire.medicine_classes)
+        shown = default_words(step, value, self.medicines(step.item), self.vocabulary)
+        items = [s.item.id for s in steps if s.kind == "item"]
+        return replace(question, default=shown), items.index(step.item.id) + 1, value
+
     def earlier_answer(self, key: str) -> Any:
         """The earlier answer of a question asked again, as stored (SKIPPED for "don't know"),
         for a form that shows it filled in; MISSING when the question has none."""
