@@ -205,8 +205,17 @@ class Interview:
         return flags
 
     # -- questions --------------------------------------------------------------------------
-    def _question(self, step: Step) -> Question:
+    def _worded(self, step: Step) -> Question:
+        """The question of a step, in words for a child's age where the item has them."""
         question = question_for(step, self.questionnaire.medicine_classes)
+        below = step.item.text_below_age if step.kind == "item" else None
+        age = self._values.get("age")
+        if below is not None and isinstance(age, (int, float)) and not isinstance(age, bool) and age < below[0]:
+            question = replace(question, text=below[1])
+        return question
+
+    def _question(self, step: Step) -> Question:
+        question = self._worded(step)
         default = self._defaults.get(step.key, MISSING)
         note = empty_section_note(step, self._empty_sections, self.questionnaire) if step.key not in self._values else None
         if default is MISSING and note is None:
@@ -336,7 +345,7 @@ class Interview:
         if step is None:
             return None
         value = self._values[key]
-        question = question_for(step, self.questionnaire.medicine_classes)
+        question = self._worded(step)
         shown = default_words(step, value, self.medicines(step.item), self.vocabulary)
         items = [s.item.id for s in steps if s.kind == "item"]
         return replace(question, default=shown), items.index(step.item.id) + 1, value
