@@ -355,10 +355,9 @@ def test_non_utf8_single_object_is_an_unreadable_source() -> None:
     assert read(b'{\n  "id": "caf\xe9"\n}') == [UnreadableSource("<stdin>", "not UTF-8 text (byte 0xe9 at offset 14)")]
 
 
-def test_utf16_file_is_reported_with_what_to_do() -> None:
-    assert read('{"id": "a"}'.encode("utf-16")) == [
-        UnreadableSource("<stdin>", "not UTF-8 text: the file is UTF-16 (save it as UTF-8)")
-    ]
+def test_a_utf16_file_with_a_byte_order_mark_is_read_as_its_text() -> None:
+    # As Windows tools and Excel's "Unicode Text" write it (tests/test_interop_files.py: a sheet).
+    assert read('{"id": "a"}'.encode("utf-16")) == [RawRecord("<stdin>", 1, {"id": "a"})]
 
 
 def test_binary_junk_is_reported_as_not_json() -> None:

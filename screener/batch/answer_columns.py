@@ -48,7 +48,7 @@ from screener.batch.cells import (
 )
 from screener.batch.lab_cells import lab_cells
 from screener.contract.answers import Answers
-from screener.contract.validation import Problem, json_path
+from screener.contract.validation import Problem, json_path, shown
 
 
 class Kind(enum.Enum):
@@ -178,7 +178,44 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
     if kind in (Kind.INTEGER, Kind.NUMBER):
         return read_number(cell, whole=kind is Kind.INTEGER, decimal_comma=decimal_comma)
     items = read_list(cell)
-    return [_code(column, item) for item in items] if kind is Kind.CODE_LIST else items
+    return _code_items(column, items) if kind is Kind.CODE_LIST else items
+
+
+#: What people put between items of a list cell instead of ``;``: a comma, ``|`` or a line break
+#: (Alt+Enter in Excel, Ctrl+Enter in Google Sheets). No code holds one of them.
+_OTHER_SEPARATORS: Final = re.compile(r"\s*(?:,|\||\r\n|\r|\n)\s*")
+_SEPARATOR_WORDS: Final = {",": "a comma", "|": "'|'", "\n": "a line break", "\r": "a line break"}
+
+
+def _code_items(column: Column, items: list[str]) -> list[str]:
+    """The codes of a list of codes. An item that is no code but holds several codes split by a
+    comma, ``|`` or a line break is read as those codes (every part must be one, so nothing is
+    guessed); if a part is not a code, the cell is refused with "separate items with ';'", never
+    with "did you mean" one code, which would lead to dropping the others."""
+    codes: list[str] = []
+    for item in items:
+        code = _code(column, item)
+        if code in column.codes or not _OTHER_SEPARATORS.search(item):
+            codes.append(code)
+        else:
+            codes.extend(_split_codes(column, item))
+    return codes
+
+
+def _split_codes(column: Column, item: str) -> list[str]:
+    from screener.errors import did_you_mean
+
+    parts = [part for part in _OTHER_SEPARATORS.split(item.strip()) if part]
+    codes = [_code(column, part) for part in parts]
+    unknown = [part for part, code in zip(parts, codes, strict=True) if code not in column.codes]
+    if not unknown:
+        return codes
+    separators = {_SEPARATOR_WORDS[mark] for mark in re.findall(r"[,|\r\n]", item)}
+    unknown_said = "; ".join(f"{shown(part)} is not one of its codes{did_you_mean(part, column.codes)}" for part in unknown)
+    raise CellError(
+        f"several items in one cell, separated by {' and '.join(sorted(separators))}: separate items with ';' "
+        f"({shown('; '.join(parts))}); {unknown_said}"
+    )
 
 
 def _code(column: Column, cell: str) -> str:
@@ -210,6 +247,10 @@ def read_value(column: Column, value: object) -> object:
     if isinstance(value, bool):
         if kind is Kind.BOOLEAN:
             return value
+        if kind is Kind.CODE and {"yes", "no"} <= set(column.codes):  # diuretic_use as a boolean column
+            return "yes" if value else "no"
+    elif kind is Kind.BOOLEAN and isinstance(value, int) and value in (0, 1):  # 1/0, as REDCap and SPSS export
+        return value == 1
     elif isinstance(value, (int, float, Decimal)):
         if kind in (Kind.INTEGER, Kind.NUMBER, Kind.TEXT):
             return typed_number(value, whole=kind is not Kind.NUMBER)

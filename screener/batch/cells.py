@@ -41,9 +41,11 @@ class CellError(ValueError):
 
 # -- reading cells --------------------------------------------------------------------------------
 
-# Y and N too: how registries and clinical systems export a yes/no field.
-_TRUE: Final = frozenset({"yes", "true", "y"})
-_FALSE: Final = frozenset({"no", "false", "n"})
+# Y and N too: how registries and clinical systems export a yes/no field; 1 and 0 as REDCap, SPSS
+# and Stata export one, and Checked/Unchecked as REDCap labels a checkbox (2 stays refused: SPSS
+# sometimes codes no as 2, so that a column of 1s and 2s is named, never half misread).
+_TRUE: Final = frozenset({"yes", "true", "y", "1", "checked"})
+_FALSE: Final = frozenset({"no", "false", "n", "0", "unchecked"})
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WHOLE: Final = re.compile(r"[+-]?\d+")
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
@@ -69,11 +71,11 @@ def read_text(cell: str) -> str:
 
 
 def read_yes_no(cell: str) -> bool:
-    """A yes/no cell, in any case: yes, no, true, false, y, n."""
+    """A yes/no cell, in any case: yes, no, true, false, y, n, 1, 0, checked, unchecked."""
     word = cell.lower()
     if word in _TRUE or word in _FALSE:
         return word in _TRUE
-    raise CellError(f"expected yes or no (or true, false, y, n), got {shown(cell)}")
+    raise CellError(f"expected yes or no (or true, false, y, n, 1, 0), got {shown(cell)}")
 
 
 def read_number(cell: str, *, whole: bool, decimal_comma: bool = False) -> int | float:
@@ -214,8 +216,9 @@ def type_word(value: object) -> str:
 
 def as_json_value(value: object) -> object:
     """A bad typed cell as the record keeps it (see ``answer_columns.record_from_cells``): JSON
-    values as they are, anything else (a date, binary data) as text, since results and messages
-    are JSON."""
+    values as they are, anything else (a date) as text, since results and messages are JSON.
+    Binary data is left out (None): its problem names it, and as text ("binary data") it would
+    become the id of an invalid record, which is then named by its position."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (list, tuple)):
@@ -223,7 +226,7 @@ def as_json_value(value: object) -> object:
     if isinstance(value, Mapping):
         return {str(key): as_json_value(item) for key, item in value.items()}
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return "binary data"
+        return None
     return str(value)
 
 
