@@ -8,7 +8,6 @@ import json
 import os
 from pathlib import Path
 
-from screener.cli.ask_io import PAGER_PROMPT, pager_prompt
 from screener.cli.main import app
 from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, lines
 from typer.testing import CliRunner
@@ -61,7 +60,9 @@ def test_a_file_with_no_red_flag_carries_on_quietly(tmp_path: Path) -> None:
     assert "IMPORTANT:" not in run.output.split("Question ")[0]
 
 
-def test_the_pager_shows_how_to_return_instead_of_a_bare_colon(monkeypatch: object) -> None:
+def test_the_pager_shows_how_to_return_instead_of_a_bare_colon() -> None:
+    from screener.cli.ask_io import PAGER_PROMPT, pager_prompt  # after screener.cli.main, which it needs
+
     os.environ.pop("LESS", None)
     with pager_prompt():
         assert os.environ["LESS"].endswith(f"-Ps{PAGER_PROMPT}")
