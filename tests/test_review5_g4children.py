@@ -101,3 +101,53 @@ def test_a_potassium_of_5_0_on_venetoclax_is_not_high_and_brings_no_oncology_lin
     labs = {"potassium": {"value": 5.0, "unit": "mmol/L", "taken": "last_7_days"}}
     result = screener.screen({**VERA_68_ON_VENETOCLAX, "labs": labs})
     assert "oncology_line_today" not in codes(result) and result.urgency != "urgent"
+
+
+# Sam, 6, in a nephrotic relapse on prednisolone 60 mg and furosemide, cramps and tired: his parent
+# answers (review 5, case 22).
+SAM_6_NEPHROTIC = {
+    "age": 6, "sex": "male", "medications": ["prednisolone 60mg", "furosemide 20mg"], **NO_GUT_LOSSES,
+    "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": [], "supplements": [],
+}
+
+
+def test_sams_parent_is_told_about_the_childs_medicines_and_magnesium_test_not_yours(screener: Any) -> None:
+    result = screener.screen(SAM_6_NEPHROTIC)
+    keep = flat(text_of(result, "keep_taking_prescribed_medicines"))
+    assert keep.startswith("Do not stop a medicine prescribed for the child without asking the prescriber")
+    assert "whether the child needs potassium and magnesium blood checks" in keep
+    test = flat(text_of(result, "check_magnesium_with_potassium"))
+    assert test.startswith("Consider asking the child's clinician whether the child needs a magnesium blood test")
+    for line in (keep, test):
+        assert " your " not in f" {line} " and "you take" not in line
+
+
+def test_a_child_with_a_potassium_result_keeps_the_potassium_result_wording_for_the_parent(screener: Any) -> None:
+    labs = {"potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"}}
+    result = screener.screen({**SAM_6_NEPHROTIC, "labs": labs})
+    keep = flat(text_of(result, "keep_taking_prescribed_medicines"))
+    assert "Tell the prescriber about the child's potassium result" in keep
+
+
+def test_a_9_year_old_on_an_unknown_water_pill_gets_the_childs_find_out_which_water_pill_text(screener: Any) -> None:
+    result = screener.screen({**SAM_6_NEPHROTIC, "age": 9, "medications": ["water tablet"]})
+    food = flat(text_of(result, "food_sources"))
+    assert "find out which water pill the child takes" in food and "before you eat more" not in food
+
+
+def test_the_same_record_at_30_keeps_the_adult_wording(screener: Any) -> None:
+    result = screener.screen({**SAM_6_NEPHROTIC, "age": 30})
+    assert text_of(result, "keep_taking_prescribed_medicines").startswith("Do not stop a prescribed medicine on your own")
+
+
+def test_every_child_under_12_in_the_cohort_gets_the_childs_text_of_these_lines(screener: Any) -> None:
+    from screener.synthetic import diverse_cohort
+
+    children = [r for r in diverse_cohort(3000, seed=11) if isinstance(r.get("age"), int) and r["age"] < 12]
+    seen = 0
+    for record in children:
+        for rec in screener.screen(record).recommendations:
+            if rec.code in ("keep_taking_prescribed_medicines", "check_magnesium_with_potassium"):
+                seen += 1
+                assert "your" not in rec.text.lower().split(), (record["id"], rec.text)
+    assert seen > 100
