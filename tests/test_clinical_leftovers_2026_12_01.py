@@ -169,10 +169,11 @@ def test_brenda_on_venetoclax_with_a_potassium_of_6_1_is_told_to_call_her_oncolo
     assert result.urgency == "urgent"
     advice = flat(text_of(result, "oncology_line_today"))
     assert "call your chemotherapy or acute oncology 24-hour advice line today" in advice
-    assert "tumour lysis" in advice and "6.0 mmol/L or more" in advice
+    assert "tumour lysis" in advice and "above 5.0 mmol/L" in advice
     assert "recommend_oncology_line_today_high_potassium" in rules_fired(result)
-    below_6 = screener.screen({**BRENDA_ON_VENETOCLAX_WITH_K_6_1, "labs": {"potassium": {"value": 5.6, "unit": "mmol/L", "taken": "last_7_days"}}})
-    assert "oncology_line_today" not in codes(below_6)
+    # from above 5.0 since review 5 (any rise during treatment can be tumour lysis); 5.0 is not high
+    at_5 = screener.screen({**BRENDA_ON_VENETOCLAX_WITH_K_6_1, "labs": {"potassium": {"value": 5.0, "unit": "mmol/L", "taken": "last_7_days"}}})
+    assert "oncology_line_today" not in codes(at_5)
     with_diarrhea = screener.screen({**BRENDA_ON_VENETOCLAX_WITH_K_6_1, "diarrhea": {"present": True, "days": 1, "stools_per_day": 4}})
     assert codes(with_diarrhea).count("oncology_line_today") == 1
     assert "tumour lysis" in text_of(with_diarrhea, "oncology_line_today")
