@@ -68,3 +68,91 @@ def test_arthur_on_enoxaparin_and_ramipril_with_no_result_is_asked_about_a_potas
     urgency, codes, texts, _ = _screen(screener, {**answers, "symptoms": []})
     assert urgency == "routine"
     assert "whether to check your potassium" in texts["no_potassium_self_supplement"]
+
+
+# -- M6: 85 years old, lansoprazole for 6 years and bendroflumethiazide, with confusion ------------------
+MAVIS = {
+    "age": 85, "sex": "female", "medications": ["lansoprazole 30mg", "bendroflumethiazide 2.5mg"],
+    "ppi_over_3_months": "yes", "alcohol": {"drinks_per_week": 0}, "diarrhea": {"present": False},
+    "vomiting": {"present": False}, "laxative_use": "none",
+    "diet": {"processed_food": "most_days", "fruit_veg_servings": 1},
+    "symptoms": ["confusion", "muscle_weakness", "nausea_poor_appetite"], "red_flags_now": [], "supplements": [],
+}  # fmt: skip
+
+
+def test_mavis_on_lansoprazole_for_years_with_a_water_pill_is_told_the_stomach_medicine_can_lower_magnesium(screener) -> None:
+    urgency, codes, texts, _ = _screen(screener, MAVIS)
+    assert urgency == "urgent"
+    text = texts["check_magnesium_with_potassium"]
+    assert text.startswith("You take lansoprazole and bendroflumethiazide: a stomach-acid medicine")
+    assert "Ask your clinician for a magnesium blood test" in text and "Consider asking" not in text
+    assert "whether you still need the stomach-acid medicine; do not stop it on your own" in text
+
+
+def test_mavis_without_the_water_pill_is_asked_firmly_beside_a_likely_headline(screener) -> None:
+    # No PPI combination to name, but combined depletion LIKELY and same-day: the test is not optional.
+    answers = {**MAVIS, "medications": ["furosemide 40mg"], "ppi_over_3_months": None}
+    answers = {key: value for key, value in answers.items() if value is not None}
+    urgency, _, texts, _ = _screen(screener, answers)
+    assert urgency == "urgent"
+    assert texts["check_magnesium_with_potassium"].startswith("Ask your clinician for a magnesium blood test, and for")
+
+
+def test_a_man_on_omeprazole_and_a_water_pill_with_no_symptoms_is_told_the_combination_by_name(screener) -> None:
+    answers = {"age": 60, "sex": "male", "medications": ["omeprazole 20mg", "indapamide 2.5mg"],
+               "ppi_over_3_months": "yes", "alcohol": {"drinks_per_week": 2}, "diarrhea": {"present": False},
+               "vomiting": {"present": False}, "laxative_use": "none", "symptoms": []}  # fmt: skip
+    _, _, texts, _ = _screen(screener, answers)
+    text = next(t for code, t in texts.items() if code.startswith("check_magnesium"))
+    assert "omeprazole" in text and "can lower magnesium" in text
+
+
+def test_a_possible_magnesium_depletion_on_routine_advice_keeps_consider_asking(screener) -> None:
+    answers = {"age": 50, "sex": "female", "medications": ["omeprazole 20mg"], "ppi_over_3_months": "yes",
+               "alcohol": {"drinks_per_week": 2}, "diarrhea": {"present": False}, "vomiting": {"present": False},
+               "laxative_use": "none", "symptoms": ["numbness_tingling"], "conditions": ["type_2_diabetes"]}  # fmt: skip
+    urgency, _, texts, _ = _screen(screener, answers)
+    assert urgency == "routine"
+    assert texts["check_magnesium"].startswith("Consider asking your clinician for a magnesium blood test")
+
+
+def test_a_child_of_8_keeps_the_childs_magnesium_wording(screener) -> None:
+    answers = {"age": 8, "sex": "female", "medications": ["omeprazole 10mg", "furosemide 20mg"], "ppi_over_3_months": "yes",
+               "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none",
+               "symptoms": ["muscle_cramps", "muscle_twitches"]}  # fmt: skip
+    _, _, texts, _ = _screen(screener, answers)
+    magnesium = " ".join(t for code, t in texts.items() if code.startswith("check_magnesium"))
+    assert "You take" not in magnesium and "Ask your clinician for a magnesium" not in magnesium
+
+
+# -- M8: salbutamol 12 puffs a day, prednisolone 30 mg and bendroflumethiazide; palpitations, tremor ------
+JOAN = {
+    "age": 67, "sex": "female",
+    "medications": ["salbutamol inhaler 100mcg 2 puffs 6x daily", "prednisolone 30mg", "bendroflumethiazide 2.5mg", "Clenil"],
+    "alcohol": {"drinks_per_week": 2}, "diarrhea": {"present": False}, "vomiting": {"present": False},
+    "laxative_use": "none", "symptoms": ["palpitations", "tremor", "fatigue"], "red_flags_now": [], "supplements": [],
+}  # fmt: skip
+
+
+def test_joan_on_salbutamol_prednisolone_and_a_water_pill_is_told_they_lower_potassium_together(screener) -> None:
+    urgency, codes, texts, _ = _screen(screener, JOAN)
+    assert urgency == "urgent"
+    text = texts["reliever_with_other_potassium_lowering_medicines"]
+    assert text.startswith("You take salbutamol, prednisolone and bendroflumethiazide.")
+    assert "together they can lower potassium more than any one alone" in text
+    assert "three or more times a week" in text and "review soon" in text and "do not stop any of them" in text
+
+
+def test_salbutamol_alone_gets_no_combination_line(screener) -> None:
+    _, codes, _, _ = _screen(screener, {**JOAN, "medications": ["salbutamol inhaler"]})
+    assert "reliever_with_other_potassium_lowering_medicines" not in codes
+
+
+def test_salbutamol_with_theophylline_gets_the_combination_line(screener) -> None:
+    _, codes, texts, _ = _screen(screener, {**JOAN, "medications": ["Ventolin", "theophylline 200mg"]})
+    assert "theophylline" in texts["reliever_with_other_potassium_lowering_medicines"]
+
+
+def test_salbutamol_with_spironolactone_a_water_pill_that_keeps_potassium_gets_no_combination_line(screener) -> None:
+    _, codes, _, _ = _screen(screener, {**JOAN, "medications": ["salbutamol inhaler", "spironolactone 25mg"]})
+    assert "reliever_with_other_potassium_lowering_medicines" not in codes
