@@ -336,7 +336,7 @@ MORE_CLASSES = {
         generic: ["beta2_agonist"]
         for generic in ("albuterol", "levalbuterol", "formoterol", "salmeterol", "vilanterol", "olodaterol",
                         "indacaterol", "terbutaline")
-    },  # fmt: skip
+    },
     **{
         generic: ["anticancer_medicine"]
         for generic in ("cisplatin", "carboplatin", "ifosfamide", "cetuximab", "panitumumab")

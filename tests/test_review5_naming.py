@@ -65,7 +65,7 @@ def test_arthur_without_the_weakness_stays_within_days(screener) -> None:
 
 def test_arthur_on_enoxaparin_and_ramipril_with_no_result_is_asked_about_a_potassium_check(screener) -> None:
     answers = {key: value for key, value in ARTHUR.items() if key != "labs"}
-    urgency, codes, texts, _ = _screen(screener, {**answers, "symptoms": []})
+    urgency, _, texts, _ = _screen(screener, {**answers, "symptoms": []})
     assert urgency == "routine"
     assert "whether to check your potassium" in texts["no_potassium_self_supplement"]
 
@@ -80,8 +80,10 @@ MAVIS = {
 }  # fmt: skip
 
 
-def test_mavis_on_lansoprazole_for_years_with_a_water_pill_is_told_the_stomach_medicine_can_lower_magnesium(screener) -> None:
-    urgency, codes, texts, _ = _screen(screener, MAVIS)
+def test_mavis_on_lansoprazole_for_years_with_a_water_pill_is_told_the_stomach_medicine_can_lower_magnesium(
+    screener,
+) -> None:
+    urgency, _, texts, _ = _screen(screener, MAVIS)
     assert urgency == "urgent"
     text = texts["check_magnesium_with_potassium"]
     assert text.startswith("You take lansoprazole and bendroflumethiazide: a stomach-acid medicine")
@@ -135,7 +137,7 @@ JOAN = {
 
 
 def test_joan_on_salbutamol_prednisolone_and_a_water_pill_is_told_they_lower_potassium_together(screener) -> None:
-    urgency, codes, texts, _ = _screen(screener, JOAN)
+    urgency, _, texts, _ = _screen(screener, JOAN)
     assert urgency == "urgent"
     text = texts["reliever_with_other_potassium_lowering_medicines"]
     assert text.startswith("You take salbutamol, prednisolone and bendroflumethiazide.")
@@ -149,10 +151,63 @@ def test_salbutamol_alone_gets_no_combination_line(screener) -> None:
 
 
 def test_salbutamol_with_theophylline_gets_the_combination_line(screener) -> None:
-    _, codes, texts, _ = _screen(screener, {**JOAN, "medications": ["Ventolin", "theophylline 200mg"]})
+    _, _, texts, _ = _screen(screener, {**JOAN, "medications": ["Ventolin", "theophylline 200mg"]})
     assert "theophylline" in texts["reliever_with_other_potassium_lowering_medicines"]
 
 
 def test_salbutamol_with_spironolactone_a_water_pill_that_keeps_potassium_gets_no_combination_line(screener) -> None:
     _, codes, _, _ = _screen(screener, {**JOAN, "medications": ["salbutamol inhaler", "spironolactone 25mg"]})
     assert "reliever_with_other_potassium_lowering_medicines" not in codes
+
+
+# -- m11: a man of 70 says 0 drinks a week, but his AUDIT-C answers score 10 --------------------------------
+WALTER = {
+    "age": 70, "sex": "male", "medications": [],
+    "alcohol": {"drinks_per_week": 0, "audit_c": {"frequency": 4, "quantity": 3, "binge": 3}},
+    "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none",
+    "symptoms": ["fatigue", "tremor"], "red_flags_now": [], "supplements": [],
+}  # fmt: skip
+
+
+def test_walter_is_told_his_two_alcohol_answers_disagree_and_the_higher_was_used(screener) -> None:
+    _, codes, _, warnings = _screen(screener, WALTER)
+    assert any(
+        w.startswith("Alcohol: the answers disagree: 0 drinks a week, but the AUDIT-C answers") for w in warnings
+    )
+    assert any("The AUDIT-C answers were used, as the safer reading" in w for w in warnings)
+    assert "alcohol_support" in codes  # the safer reading stands
+
+
+def test_no_drinks_and_an_audit_c_of_never_gets_no_alcohol_warning(screener) -> None:
+    answers = {**WALTER, "alcohol": {"drinks_per_week": 0, "audit_c": {"frequency": 0, "quantity": 0, "binge": 0}}}
+    assert not any(w.startswith("Alcohol:") for w in _screen(screener, answers)[3])
+
+
+# -- m12: a woman of 55 answers "not sure" to nearly everything ----------------------------------------------
+NELL = {
+    "age": 55, "sex": "female", "pregnant": "unsure", "medications": ["not sure"], "diuretic_use": "unsure",
+    "ppi_over_3_months": "unsure", "laxative_use": "unsure", "symptoms": ["fatigue"], "red_flags_now": [],
+    "supplements": [],
+}  # fmt: skip
+
+
+def test_nell_who_is_not_sure_of_most_answers_is_told_the_result_is_not_reassurance(screener) -> None:
+    _, _, _, warnings = _screen(screener, NELL)
+    note = next(w for w in warnings if w.startswith("most answers were 'not sure'"))
+    assert "the medicines you take" in note and "laxatives" in note and "not reassurance" in note
+
+
+def test_nells_ppi_warning_says_she_was_not_sure_not_that_a_duration_was_given(screener) -> None:
+    _, _, _, warnings = _screen(screener, NELL)
+    assert not any("a duration was given" in w for w in warnings)
+    assert any("you were not sure whether you have taken one for more than 3 months" in w for w in warnings)
+
+
+def test_a_yes_to_the_ppi_question_with_no_ppi_listed_says_so(screener) -> None:
+    _, _, _, warnings = _screen(screener, {**NELL, "ppi_over_3_months": "yes"})
+    assert any("you said you have taken one for more than 3 months" in w for w in warnings)
+
+
+def test_two_not_sure_answers_among_firm_ones_bring_no_note(screener) -> None:
+    answers = {**NELL, "medications": ["ramipril"], "laxative_use": "none", "pregnant": "no"}
+    assert not any(w.startswith("most answers were 'not sure'") for w in _screen(screener, answers)[3])
