@@ -21,6 +21,7 @@ from screener.cli.ask_io import (
     check_writable,
     holds_answers,
     offer_save,
+    pager_prompt,
     quoted,
     same_file,
     save_at_end,
@@ -50,6 +51,10 @@ if TYPE_CHECKING:
 _DETAILS = frozenset({"d", "details", "why", "more"})
 _QUIT = frozenset({"quit", "exit", "q", ":q"})  # what a newcomer types to leave a program
 _REASONING = "The full reasoning (every rule that fired and why):"
+_NOT_KEPT = "The full reasoning (every rule that fired and why) was not kept: give the same replies to"
+#: Said before the pager opens, and kept as its prompt (LESS), since a bare ":" says nothing.
+_PAGER_HINT = "The full reasoning opens in a pager: Space for the next page, b to go back, q to return to your result."
+
 
 
 @app.command(cls=Command)
@@ -106,6 +111,9 @@ def ask(
 
     plain = wants_plain(plain)
     console = stderr_console(plain) if as_json else stdout_console(plain)
+    # Into a file or a pipe, no boxes either (colour is already left out there): a log or a file
+    # read later shows box drawing as line noise.
+    plain = plain or not console.is_terminal
     term = Terminal(console, plain)
     target = save or resume
     with handled_errors():
@@ -129,6 +137,7 @@ def ask(
 
     if resume:
         _say_resumed(interview, questionnaire, resume, term)
+        _warn_of_saved_red_flags(interview, questionnaire, term)
     else:
         term.say(questionnaire.intro)
     try:
@@ -169,6 +178,7 @@ def ask(
             details=details,
             headline_rules=screener.rules_setting_headline(result),
             saved_in=saved_in,
+            answers=answers,
         )
     if target and saved_in is None:
         raise typer.Exit(int(ExitCode.USAGE))
@@ -232,6 +242,18 @@ def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: T
         term.say(f"  Note: {note}", "yellow", hang=4)
 
 
+def _warn_of_saved_red_flags(interview: Interview, questionnaire: Any, term: Terminal) -> None:
+    """A file saved with a red flag "happening now" may be carried on hours later: the emergency
+    advice comes at once, before the next question, not only with the result."""
+    if not interview.red_flags:
+        return
+    labels = {c.value: c.label for item in questionnaire.items if item.red_flag for c in item.choices}
+    flags = "; ".join(labels.get(code, str(code)) for code in interview.red_flags)
+    term.say()
+    term.say(f"Your saved answers say this was happening: {flags}. If it still is, or it has come back:", "bold")
+    _emergency(term, questionnaire.emergency_advice)
+
+
 def _converse(interview: Interview, term: Terminal, emergency_advice: str) -> bool:
     """Ask until every question that applies is answered. False when the person chose to stop
     after the emergency advice."""
@@ -282,8 +304,8 @@ def _show(question: Question, number: int, left: int, term: Terminal) -> None:
     extras = ["? why we ask"]
     if number > 1 or question.kind != "item":
         extras.append("back")
-    if question.can_skip and not question.blank_skips:
-        extras.append("skip if you don't know")
+    if question.can_skip:  # the lab results too, where Enter also skips
+        extras.append("Enter or skip if you don't know" if question.blank_skips else "skip if you don't know")
     term.say(f"Type {question.accepts}.  ({', '.join(extras)})", "dim", hang=2)
     if question.default is not None:
         term.say(f"Press Enter to keep your earlier answer: {question.default}", "cyan", hang=2)
@@ -345,6 +367,7 @@ def _show_result(
     details: bool,
     headline_rules: Sequence[str],
     saved_in: Path | None,
+    answers: dict[str, Any] | None = None,
 ) -> None:
     """The end of `ask`: the short result last, fitting one screen; the full reasoning before it
     with --details, or on request (d) at a terminal, shown in a pager."""
@@ -357,15 +380,19 @@ def _show_result(
     if details:
         term.say()
         render_result(result, console, **full)  # type: ignore[arg-type]
+    lead = _REASONING
     if on_request:
         more, pointer = "type d below", None
     elif saved_in is not None:
         more = pointer = f"mgk-screen screen {quoted(saved_in)}"
     else:
-        more = pointer = "mgk-screen ask --details"
+        # Nothing saved, so nothing to screen again: with replies from a pipe or a file, the same
+        # replies with --details print it (a person at a keyboard is offered a file, below).
+        more = "mgk-screen ask --details"
+        lead, pointer = _NOT_KEPT, "mgk-screen ask --details"
     # Room for what comes after it (the prompt, or where to find the reasoning) and the line the
     # terminal scrolls when the person presses Enter.
-    after = term.command_lines(_REASONING, pointer) if pointer and not details else 1
+    after = term.command_lines(lead, pointer) if pointer and not details else 1
     room = console.height - 1 - after if console.is_terminal else None
     term.say()
     render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
@@ -376,8 +403,26 @@ def _show_result(
             wanted = ""
         if wanted.strip().lower() not in _DETAILS:
             break
-        with console.pager(styles=False):  # a pager shows escape codes as text unless told otherwise
+        term.say(_PAGER_HINT, "dim")
+        with pager_prompt(), console.pager(styles=False):  # a pager shows escape codes as text unless told otherwise
             render_result(result, console, **full)  # type: ignore[arg-type]
         render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
-    if pointer is not None and not details:  # no pointer when the reasoning is on request
-        term.say_command(_REASONING, pointer, "dim", keep=[pointer])
+    if pointer is not None and not details and saved_in is None and term.interactive:
+        # At a keyboard with nothing saved: answering again is no way to see the reasoning.
+        _offer_to_keep(result, term, answers)
+    elif pointer is not None and not details:  # no pointer when the reasoning is on request
+        term.say_command(lead, pointer, "dim", keep=[pointer])
+
+
+def _offer_to_keep(result: ScreeningResult, term: Terminal, answers: dict[str, Any] | None) -> None:
+    """Offer to save the answers, to see the full reasoning with `mgk-screen screen FILE`."""
+    if answers is None:
+        return
+    try:
+        path = ask_io.save_in_typed_file(
+            term, answers, "To see the full reasoning later, save your answers: type a file name, or press Enter to finish."
+        )
+    except (EOFError, KeyboardInterrupt):
+        path = None
+    if path is not None:
+        term.say_command(_REASONING, f"mgk-screen screen {quoted(path)}", "dim", keep=[path])

@@ -8,12 +8,13 @@ end, the person is told why and asked for another path, or shown the answers as 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -257,3 +258,22 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None, *, why
     if path is not None:
         term.say(f"Saved in {path}. Carry on later with:", keep=[path])
         term.say(f"  mgk-screen ask --resume {quoted(path)}", wrap=False)
+
+
+#: The pager's own prompt (less), instead of its bare ":". In less's prompt language a colon and
+#: a full stop are special, so the words use neither.
+PAGER_PROMPT = "Space for the next page, b to go back, q to return to your result"
+
+
+@contextlib.contextmanager
+def pager_prompt() -> Iterator[None]:
+    """While the pager is open, less shows how to move and how to come back (unless the person
+    has set LESS themselves); the environment is restored afterwards."""
+    if "LESS" in os.environ:
+        yield
+        return
+    os.environ["LESS"] = f"-R -Ps{PAGER_PROMPT}"
+    try:
+        yield
+    finally:
+        os.environ.pop("LESS", None)

@@ -286,15 +286,15 @@ def test_non_utf8_byte_spoils_only_its_line(tmp_path: Path) -> None:
     assert "<stdin>: not UTF-8 text (byte 0xe9 at offset 11)" in screened.stderr
 
 
-def test_utf16_file_says_to_save_it_as_utf8(tmp_path: Path) -> None:
+def test_utf16_file_with_a_byte_order_mark_is_read_as_its_text(tmp_path: Path) -> None:
+    # what Excel's "Unicode Text" and some Windows editors write: the byte order mark says UTF-16
+    # for certain, so it is read rather than refused (README, "Exit codes and bad input")
     run, entries = batch("utf16.json", out=tmp_path / "out.jsonl")
-    assert run.code == ExitCode.USAGE
-    assert "utf16.json: not UTF-8 text: the file is UTF-16 (save it as UTF-8)" in run.stderr
-    assert entries == []
+    assert run.code == 0
+    assert [entry["id"] for entry in entries] == ["wide"]
 
     screened = mgk("screen", "utf16.json")
-    assert screened.code == ExitCode.USAGE
-    assert "utf16.json: not UTF-8 text: the file is UTF-16" in screened.stderr
+    assert screened.code == 0 and "mgk-screen result for wide" in screened.stdout
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])

@@ -71,7 +71,7 @@ def test_explain_names_the_red_flags_before_the_answers_and_does_not_say_red_fla
     run = runner.invoke(app, ["explain", str(PERSONAS / "diuretic-and-vomiting-with-fainting-now.json"), "--plain"])
     text = words(run.stdout)
     assert text.index("Red flags (first, because they decide how soon)") < text.index("Answers")
-    assert "Red flag now: fainting [red_flag_now_fainting], in step 7 below" in text
+    assert "Red flag now: fainting [red_flag_now_fainting], in step 8 below" in text
     assert "RED FLAG: Red flag" not in text
     demo = words(runner.invoke(app, ["demo", "diuretic-and-vomiting-with-fainting-now"]).stdout)
     assert "- Red flag now: fainting [red_flag_now_fainting]" in demo and "RED FLAG: Red flag" not in demo

@@ -252,7 +252,7 @@ def test_a_newer_result_that_cannot_be_used_leaves_the_older_final_one(context: 
     assert out.notes == [
         "Observation/k-pre: a result (potassium '4.5 mmol/L', 2025-06-28T09:30:00Z) with status 'preliminary' "
         "($.entry[1].resource.status) was not used: only amended, corrected, final results are",
-        "Observation/k-text: a potassium result with no number (valueQuantity) was not used",
+        "Observation/k-text: a potassium result given as valueString, not a number (valueQuantity) was not used",
     ]
 
 
@@ -268,7 +268,7 @@ def test_a_magnesium_in_mg_per_dl_and_a_local_only_code_stays_unread(context: An
     out = read(context, magnesium, local)
     assert out.answers["labs"] == {"magnesium": {"value": 1.6, "unit": "mg/dL", "taken": "last_7_days"}}  # no guessing from "Potassium Level"
     assert out.notes == [
-        "a result named 'Potassium Level', coded in no LOINC (https://fhir.ehr.example/codeSet/72|21704910), was not read as "
+        "a result named 'Potassium Level' is not coded in LOINC (https://fhir.ehr.example/codeSet/72|21704910), so it was not read as "
         "a potassium result: results are read by their LOINC code only; ask for the export to add its LOINC code"
     ]
 

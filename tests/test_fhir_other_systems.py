@@ -364,7 +364,7 @@ def test_a_serum_potassium_in_words_only_is_named_in_the_warnings_and_never_read
     out = read(context, said)
     assert "labs" not in out.answers
     assert out.notes == [
-        "a result named 'Serum K+', coded in no LOINC (words only), was not read as a potassium result: results are read "
+        "a result named 'Serum K+' is not coded in LOINC (words only), so it was not read as a potassium result: results are read "
         "by their LOINC code only; ask for the export to add its LOINC code"
     ]
 
@@ -405,7 +405,8 @@ def test_a_potassium_value_sent_as_text_is_a_problem_naming_the_value(context: A
 
 
 def test_a_potassium_with_no_unit_at_all_says_so_rather_than_naming_none(context: Any) -> None:
-    out = read(context, potassium("final", 3.1, valueQuantity={"value": 3.1}))
+    # 3.1 without a unit is read as mmol/L (tests/test_fhir_interop_review.py); 31 is no potassium.
+    out = read(context, potassium("final", 31, valueQuantity={"value": 31}))
     (problem,) = out.problems
     assert problem.message == "no unit (valueQuantity.code or .unit) for a potassium result: expected one of mmol/L, meq/L"
 
@@ -460,7 +461,7 @@ def test_margarets_uk_gp_record_of_a_serum_potassium_coded_in_snomed_ct_is_named
     out = read(context, observation(uk, valueQuantity={"value": 3.0, "unit": "mmol/L"}))
     assert "labs" not in out.answers
     assert out.notes == [
-        "a result named 'Serum potassium level', coded in no LOINC (http://snomed.info/sct|1000651000000109), was not read as "
+        "a result named 'Serum potassium level' is not coded in LOINC (http://snomed.info/sct|1000651000000109), so it was not read as "
         "a potassium result: results are read by their LOINC code only; ask for the export to add its LOINC code"
     ]
 

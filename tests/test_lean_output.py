@@ -82,15 +82,16 @@ def test_a_lean_finding_leaves_out_only_what_the_rules_say_the_same_for_everyone
 def test_the_lean_entry_of_a_persona_is_under_a_third_of_the_full_one(screener: Any) -> None:
     # A lean entry keeps what varies per person: levels, recommendations with their texts, the
     # disclaimer, "what would raise it", medicines recognised, and each finding's rule and evidence.
-    # Those alone are about 5.6 KB for the personas (advice in the person's own words and the lab
-    # units as given, since the coherence review), a third of a full entry (about 18 KB).
+    # Those alone are about 6.1 KB for the personas (advice in the person's own words and the lab
+    # units as given since the coherence review, the medicines named beside a high potassium and
+    # the steroid and sick-day lines since review 5), under a third of a full entry (about 19 KB).
     lean_sizes, full_sizes = [], []
     for path in PERSONAS:
         answers = json.loads(path.read_text(encoding="utf-8"))
         lean_sizes.append(len(json_bytes(screener.screen_entry(answers, source=str(path), position=1, detail="lean"))))
         full_sizes.append(len(json_bytes(screener.screen_entry(answers, source=str(path), position=1))))
-    assert sum(lean_sizes) / len(lean_sizes) < 6_000, lean_sizes
-    assert max(lean_sizes) < 8_500, lean_sizes
+    assert sum(lean_sizes) / len(lean_sizes) < 6_500, lean_sizes
+    assert max(lean_sizes) < 9_000, lean_sizes
     assert sum(lean_sizes) < 0.33 * sum(full_sizes)
 
 

@@ -356,7 +356,8 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
     # the table does not name (energy drinks and caffeine tablets, counted for nothing, are a class
     # of their own only for the advice beside palpitations: README, "Leftovers (2026-12-01)"); and
     # the classes added after vignette review 5 (README): bowel preparations, clenbuterol, potassium
-    # binders, and steroid_dependence, a second class of the steroid tablets (S1)
+    # binders, steroid_dependence, a second class of the steroid tablets (S1), and pancreatic enzymes
+    # (counted as malabsorption)
     assert vocabulary.class_names == frozenset(VOCABULARY_TABLE) | {
         "theophylline",
         "caffeine",
@@ -365,6 +366,7 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
         "potassium_binder",
         "steroid_dependence",
         "beta2_agonist",
+        "pancreatic_enzyme",
     }
 
 

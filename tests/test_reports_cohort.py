@@ -160,6 +160,47 @@ def test_magnesium_thresholds_close_together_are_labelled_as_separate_numbers(sc
     assert len({y for _, _, y in labels}) > 1  # 0.50 and 0.70 on two rows
 
 
+def test_no_thresholds_dashed_line_runs_past_a_neighbours_label(screener: Any) -> None:
+    """The bundled cohort's magnesium chart (0.47 to 0.62 mmol/L, thresholds up to 3.00): the line
+    at 0.70 ran on to the top of the chart beside the label "0.60", and the line at 0.60 beside
+    "0.50", so the three labels read as struck through and run together (surfaces review E1). Each
+    line now ends under its own label; no line reaches the height of a label that is within a
+    character of it, and labels on one row keep a character's space between them."""
+    from screener.reports.charts import lab_histogram
+    from screener.reports.thresholds import lab_scales
+
+    scale = next(scale for scale in lab_scales(screener.ruleset) if scale.lab == "magnesium")
+    svg = lab_histogram("mg", "Magnesium", scale, {0.47: 1, 0.58: 1, 0.62: 1}).svg
+    labels = _threshold_labels(svg)
+    # Each label's span across the chart, from where it is anchored (centred, or ending at its line).
+    spans = {
+        found.group(3): (float(found.group(2)) - width, float(found.group(2))) if "text-anchor: end" in found.group(1)
+        else (float(found.group(2)) - width / 2, float(found.group(2)) + width / 2)
+        for found in re.finditer(r'<text style="([^"]*fill: #b2182b[^"]*)"[^>]* x="([\d.]+)" y="[\d.]+"[^>]*>([^<]+)</text>', svg)
+        for width in [9 * 0.6 * len(found.group(3))]
+    }
+    lines = [
+        (float(found.group(1)), min(float(found.group(2)), float(found.group(3))))
+        for found in re.finditer(r'<path d="M ([\d.]+) ([\d.]+)\s+L [\d.]+ ([\d.]+)\s*"[^>]*stroke-dasharray', svg)
+    ]
+    assert len(lines) == len(labels)
+    character = 9 * 0.6
+    past = [
+        (name, f"line at x={x:.0f}")
+        for name, _, bottom in labels
+        for x, line_top in lines
+        if spans[name][0] - character / 2 < x < spans[name][1] + character / 2 and line_top < bottom - 9
+    ]
+    assert past == []
+    crowded = [
+        (left[0], right[0])
+        for left in labels
+        for right in labels
+        if left[1] < right[1] and left[2] == right[2] and right[1] - left[1] < character * ((len(left[0]) + len(right[0])) / 2 + 1)
+    ]
+    assert crowded == []
+
+
 def test_a_cohort_of_millions_has_its_axis_in_whole_numbers_not_in_powers_of_ten() -> None:
     """A bar chart of counts in millions once read "0.0 0.5 1.0 1.5" with "1e6" at the end of the axis."""
     from screener.reports.charts import bars

@@ -47,7 +47,7 @@ def test_a_low_potassium_that_will_not_correct_makes_magnesium_depletion_likely(
     only_second = section(text, "Rules that fire only for the second (6)")
     assert "Potassium that will not correct: magnesium depletion likely [magnesium_likely_refractory_low_potassium]" in only_second
     assert "because potassium stays low despite replacement: yes" in only_second
-    assert "step 4: Magnesium and potassium levels" in only_second
+    assert "step 5: Magnesium and potassium levels" in only_second
     assert section(text, "Rules that fire only for the first (0)") == "none"
 
 

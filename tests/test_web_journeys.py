@@ -287,7 +287,7 @@ def test_a_magnesium_result_with_no_unit_points_her_to_the_unit_list_not_the_num
     visitor.press("/review/change", item="lab_magnesium")
     visitor.type("1.5")
     assert_error_shown(visitor, "Please choose the unit printed on the report")
-    assert re.search(r'<div class="error-summary"[^>]*>\s*<h2[^>]*>[^<]*</h2>\s*<p><a href="#unit">', visitor.html)
+    assert re.search(r'<div class="error-summary"[^>]*>\s*<p id="error-summary-title"[^>]*>[^<]*</p>\s*<p><a href="#unit">', visitor.html)
     select = re.search(r"<select [^>]*>", visitor.html)
     assert select and 'aria-invalid="true"' in select[0] and 'aria-describedby="answer-error"' in select[0]
     number_box = re.search(r'<input type="text" id="answer"[^>]*>', visitor.html)
@@ -401,7 +401,7 @@ def test_a_saved_misspelt_medicine_is_named_when_carrying_on_in_the_browser(visi
     assert "use Change beside Medicines when you check your answers" in text
 
 
-def test_an_invalid_answers_file_is_refused_with_its_json_paths(visitor: Visitor) -> None:
+def test_an_invalid_answers_file_is_refused_naming_each_field(visitor: Visitor) -> None:
     visitor.open("/")
     visitor.post(
         "/resume",
@@ -410,7 +410,7 @@ def test_an_invalid_answers_file_is_refused_with_its_json_paths(visitor: Visitor
     )
     assert visitor.page.status_code == 422
     text = visitor.text()
-    assert "$.age" in text
+    assert "the answer to “Age” (age): expected a whole number" in text  # the page's words; the API keeps "$.age"
     assert "unknown field 'symptom' (did you mean 'symptoms'?)" in text
     assert 'role="alert"' in visitor.html
 
@@ -568,3 +568,54 @@ def test_the_result_page_needs_only_the_web_extra() -> None:
         [sys.executable, "-W", "error", "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=300
     )
     assert done.stdout.split() == ["200", "501", "False"], done.stderr[-2000:]
+
+
+# -- the browser's Back and Forward after the result (surfaces review C10) -----------------------
+
+
+def test_back_twice_from_the_result_changes_nothing_and_the_result_is_there_again(visitor: Visitor) -> None:
+    """A man presses the browser's Back button twice by mistake on his result: he sees the last
+    question with his answer and a note; nothing is undone, so Forward (the review, then the
+    result) brings everything back, and the download still holds every answer."""
+    visitor.start()
+    answer_typical_person(visitor)
+    before = downloaded_answers(visitor)
+    visitor.open("/result")
+    assert visitor.page.status_code == 200
+    visitor.open("/question?at=lab_magnesium")  # Back, Back: the review, then the last question
+    assert visitor.question == "lab_magnesium"
+    assert "You went back to a question you have answered. Nothing is changed unless you continue from here" in visitor.text()
+    assert "Question 16, answered before" in visitor.text()
+    visitor.open("/review")  # Forward
+    assert visitor.page.url.path == "/review"
+    visitor.open("/result")  # Forward
+    assert visitor.page.url.path == "/result" and "Your screening result" in visitor.text()
+    assert downloaded_answers(visitor) == before
+
+
+def test_a_reply_at_a_question_seen_again_carries_on_from_there_with_the_later_answers_filled_in(visitor: Visitor) -> None:
+    visitor.start()
+    visitor.choose("None of these")
+    visitor.type("58")
+    visitor.choose("Male")
+    assert visitor.question == "diuretic_use"
+    visitor.open("/question?at=age")  # the browser's Back, twice
+    assert visitor.shown()["answer"] == ["58"]
+    assert downloaded_answers(visitor)["sex"] == "male"  # nothing undone yet
+    visitor.type("59")
+    assert visitor.question == "sex"
+    assert visitor.shown()["answer"] == [visitor.options()["Male"]]  # offered again, filled in
+    visitor.continue_as_shown()
+    assert visitor.question == "diuretic_use"
+    assert downloaded_answers(visitor)["age"] == 59
+
+
+def test_the_pages_own_back_at_a_question_seen_again_goes_to_the_one_before_it(visitor: Visitor) -> None:
+    visitor.start()
+    visitor.choose("None of these")
+    visitor.type("58")
+    visitor.choose("Male")
+    visitor.open("/question?at=sex")
+    visitor.back()
+    assert visitor.question == "age"
+    assert visitor.shown()["answer"] == ["58"]

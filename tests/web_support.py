@@ -23,7 +23,7 @@ from screener.web.app import WebSettings, create_app
 # TestClient sends "Host: testserver"; a real server accepts only its own names.
 TEST_SETTINGS = WebSettings(allowed_hosts=("testserver", "127.0.0.1", "localhost"))
 
-_FIELD = re.compile(r'<input type="hidden" name="(?P<name>csrf|key)" value="(?P<value>[^"]*)"')
+_FIELD = re.compile(r'<input type="hidden" name="(?P<name>csrf|key|revisit)" value="(?P<value>[^"]*)"')
 _OPTION = re.compile(
     r'<input type="(?:checkbox|radio)" id="(?P<id>[^"]+)" name="answer" value="(?P<value>[^"]*)"[^>]*>\s*'
     r'<label for="(?P=id)">(?P<label>[^<]*)</label>'
@@ -155,6 +155,8 @@ class Visitor:
 
     def submit(self, values: Iterable[str] = (), *, unit: str | None = None, action: str = "next") -> Any:
         data: dict[str, Any] = {"csrf": self.hidden("csrf"), "key": self.hidden("key"), "action": action}
+        if 'name="revisit"' in self.html:  # an answered question seen again: its form says so
+            data["revisit"] = self.hidden("revisit")
         data["answer"] = list(values)
         if unit is not None:
             data["unit"] = unit
@@ -179,7 +181,10 @@ class Visitor:
         return self.submit(action="skip")
 
     def back(self) -> Any:
-        return self.post("/question/back", {"csrf": self.hidden("csrf")})
+        fields = {"csrf": self.hidden("csrf")}
+        if 'name="revisit"' in self.html:
+            fields |= {"key": self.hidden("key"), "revisit": self.hidden("revisit")}
+        return self.post("/question/back", fields)
 
     def press(self, path: str, **fields: str) -> Any:
         """Submit one of the small forms of a page (restart, change, carry on, emergency)."""

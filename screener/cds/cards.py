@@ -120,7 +120,8 @@ class CardWriter:
         return {
             "uuid": str(uuid.uuid4()),
             "summary": _fit([f"Mg/K depletion screen: not screened, {count} problem{'s' if count != 1 else ''} in the EHR data"]),
-            "indicator": "info",
+            # Never the quietest indicator: the record may hold a dangerous value it could not read.
+            "indicator": "warning",
             "detail": "\n".join(lines),
             "source": self.source(),
         }

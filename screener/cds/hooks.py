@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from screener.contract.validation import Problem
 from screener.fhir.client import FetchError, FhirServer, Found, base_url_problem, next_link
 from screener.fhir.ehr import Located, no_fhir_type
+from screener.fhir.elements import is_reference_to
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
 from screener.fhir.patient_references import NOT_A_PATIENT, patient_of
@@ -301,9 +303,10 @@ def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer
             opened = server()
         return opened
 
+    fetched = _fetch_missing_keys(call, fhir)
     others = 0
     for key in call.service.prefetch:
-        found = _read_key(call, key, fhir, record)
+        found = _read_key(call, key, fhir, record, fetched)
         if found is None:
             continue
         record.read.append(key)
@@ -356,7 +359,32 @@ def _is_outcome(value: Any) -> bool:
     return isinstance(value, dict) and value.get("resourceType") == "OperationOutcome"
 
 
-def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], record: Record) -> list[tuple[Any, str]] | None:
+def _fetch_missing_keys(call: HookCall, fhir: Callable[[], FhirServer | None]) -> dict[str, Found | FetchError]:
+    """The searches of the prefetch keys the call did not prefetch, read from the FHIR server all
+    at once (one thread each), within the call's one overall deadline (``FetchLimits``): a slow
+    server costs the call that deadline once, not once per key."""
+    missing = [key for key in call.service.prefetch if key not in call.prefetch or _is_outcome(call.prefetch[key])]
+    if not missing or call.fhir_server is None:
+        return {}
+    server = fhir()
+    if server is None:
+        return {}
+
+    def search(key: str) -> Found | FetchError:
+        try:
+            return server.search(call.query(key), key)
+        except FetchError as error:
+            # Kept past this thread: without its traceback, which holds the failed connection.
+            error.__context__ = None
+            return error.with_traceback(None)
+
+    with ThreadPoolExecutor(max_workers=len(missing), thread_name_prefix="fhir-read") as pool:
+        return dict(zip(missing, pool.map(search, missing), strict=True))
+
+
+def _read_key(
+    call: HookCall, key: str, fhir: Callable[[], FhirServer | None], record: Record, fetched: Mapping[str, Found | FetchError]
+) -> list[tuple[Any, str]] | None:
     """The resources one prefetch key gives, with where each is; None when it could not be read."""
     given = call.prefetch.get(key, ...)
     if given is None:
@@ -374,12 +402,10 @@ def _read_key(call: HookCall, key: str, fhir: Callable[[], FhirServer | None], r
         if more is not None:
             found += _later_pages(key, more, fhir(), record)
         return found
-    server = fhir()
-    assert server is not None, "without a FHIR server, a key not prefetched is refused first (_refuse_missing_keys)"
-    try:
-        read = server.search(call.query(key), key)
-    except FetchError as error:
-        record.notes.append(str(error))
+    assert key in fetched, "without a FHIR server, a key not prefetched is refused first (_refuse_missing_keys)"
+    read = fetched[key]
+    if isinstance(read, FetchError):
+        record.notes.append(str(read))
         return None
     _note_cut_short(record, key, read)
     return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
@@ -475,8 +501,15 @@ def _read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
             order = {name: value for name, value in resource.items() if name != "authoredOn"} | {"status": current}
             located = Located(order, where)
             record.orders.append(located)
-            if not call.selections or f"MedicationRequest/{resource.get('id')}" in call.selections:
+            if not call.selections or any(is_reference_to(selection, resource) for selection in call.selections):
                 record.selected.append(located)
+    orders = [resource for resource, _ in _resources_of(call.draft_orders, "$.context.draftOrders")]
+    for index, selection in enumerate(call.selections):
+        if not any(is_reference_to(selection, resource) for resource in orders):
+            record.notes.append(
+                f"the selection {selection!r} ($.context.selections[{index}]) is not among the draft orders (context.draftOrders), "
+                "so what it changes could not be shown: the screen counts every draft medicine order"
+            )
 
 
 def _codes(concept: Any) -> set[tuple[Any, Any]]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -60,8 +61,9 @@ class FetchLimits:
 
     timeout_seconds: float = 5.0
     """Longest wait for the server on any one request (connecting, or between bytes read)."""
-    deadline_seconds: float = 15.0
-    """Longest time all the reads of one call may take together."""
+    deadline_seconds: float = 5.0
+    """Longest time all the reads of one call may take together (the prefetch keys not prefetched
+    are read at the same time, so a slow server costs this once per call)."""
     max_bytes: int = 4 * 1024 * 1024
     """Most bytes read from the server in one call, all requests together."""
     max_pages: int = 5
@@ -81,6 +83,7 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         target = urllib.parse.urljoin(req.full_url, newurl)
         if _origin(target) != _origin(req.full_url):
+            fp.close()
             raise _RefusedRedirect(f"the FHIR server redirected to another host ({_origin_text(target)}): not followed")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -101,6 +104,7 @@ class FhirServer:
             raise FetchError(problem)
         self.base_url = self.base_url.rstrip("/")
         self._opener = urllib.request.build_opener(_SameOriginRedirects())
+        self._lock = threading.Lock()  # the keys of one call are read at the same time
 
     def search(self, query: str, what: str, pages_before: int = 0) -> Found:
         """What a read (``Patient/123``) or search (``Condition?patient=123``) gives, each
@@ -187,15 +191,19 @@ class FhirServer:
         declared = response.headers.get("Content-Length")
         if declared is not None and declared.isdigit() and int(declared) > left:
             raise FetchError(f"the FHIR server's answer is larger than the {self.limits.max_bytes:,} bytes accepted", what)
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             if time.monotonic() - self._started > self.limits.deadline_seconds:
                 raise FetchError(f"the FHIR server took longer than {self.limits.deadline_seconds:g} s", what)
             chunk = response.read(_CHUNK)
             if not chunk:
                 break
-            self._read += len(chunk)
-            if self._read > self.limits.max_bytes:
+            with self._lock:
+                self._read += len(chunk)
+                over = self._read > self.limits.max_bytes
+                if over:  # this answer is thrown away: the other reads of the call keep their share
+                    self._read -= len(chunk) + sum(len(kept) for kept in chunks)
+            if over:
                 raise FetchError(f"the FHIR server's answers are larger than the {self.limits.max_bytes:,} bytes accepted", what)
             chunks.append(chunk)
         return b"".join(chunks)

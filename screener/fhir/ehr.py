@@ -28,6 +28,7 @@ and so do symptoms, alcohol and GI history, which EHR data rarely hold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,7 @@ from screener.fhir.elements import (
     status,
     text_of,
 )
+from screener.fhir.lab_times import ReferenceDay, when_recorded
 from screener.fhir.labs import note_unread_results, read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
@@ -66,8 +68,18 @@ class Located:
 
 
 def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of: date, patient: str | None) -> Conversion:
-    """The answers one patient's resources give, on the reference date ``as_of``. ``patient`` is
+    """The answers one patient's resources give, on the reference date ``as_of`` (a
+    ``ReferenceDay`` with ``now`` when no date was given: ``reference_day(None)``). ``patient`` is
     the patient's id as the resources name it (None when they name none: not screened)."""
+    reference = ReferenceDay(as_of, as_of.now if isinstance(as_of, ReferenceDay) else None)
+    out = _patient_to_answers(resources, context, reference, patient)
+    warning = reference.future_warning()
+    if warning is not None:
+        out.note(warning)
+    return out
+
+
+def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of: ReferenceDay, patient: str | None) -> Conversion:
     out = Conversion()
     if patient is None:
         first = resources[0]
@@ -188,16 +200,15 @@ def _birth(patient: Mapping[str, Any], where: str) -> tuple[Any, str]:
     return None, child(where, "birthDate")
 
 
-def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
+def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
     names: list[str] = []
     first_path = None
     unsure = seen = 0
     for located in medicines:
         resource, where = located.resource, located.where
         kind = resource.get("resourceType")
-        recorded, _ = recorded_on(resource)
-        if recorded is not None and recorded > as_of:
-            continue  # what came later is not seen, nor said
+        if as_of.is_after(when_recorded(resource), resource):
+            continue  # what came later is not seen, nor said (what is in the future is said)
         seen += 1
         current = context.mapping.is_current(resource)
         if current is None:
@@ -255,7 +266,7 @@ def _note_period_ended(resource: Mapping[str, Any], where: str, name: str, as_of
 
 
 def _note_unread_medicines(
-    dispensed: Sequence[Located], prescribed: Sequence[Mapping[str, Any]], known: Sequence[Located], context: FhirContext, as_of: date, out: Conversion
+    dispensed: Sequence[Located], prescribed: Sequence[Mapping[str, Any]], known: Sequence[Located], context: FhirContext, as_of: ReferenceDay, out: Conversion
 ) -> None:
     """Medicines a pharmacy handed over or a nurse gave (MedicationDispense,
     MedicationAdministration) are not read as medicines taken now: a dispense says what was
@@ -271,10 +282,8 @@ def _note_unread_medicines(
     kinds: dict[str, None] = {}
     for located in dispensed:
         resource = located.resource
-        recorded, _ = recorded_on({**resource, "effectiveDateTime": resource.get("whenHandedOver", resource.get("effectiveDateTime"))})
-        if status(resource) in context.mapping.not_current_statuses.get(str(resource.get("resourceType")), ()) or (
-            recorded is not None and recorded > as_of
-        ):
+        taken = when_recorded({**resource, "effectiveDateTime": resource.get("whenHandedOver", resource.get("effectiveDateTime"))})
+        if status(resource) in context.mapping.not_current_statuses.get(str(resource.get("resourceType")), ()) or as_of.is_after(taken, resource):
             continue
         if _on_a_prescription_held(resource, prescribed):
             continue
@@ -303,15 +312,15 @@ def _on_a_prescription_held(resource: Mapping[str, Any], prescribed: Sequence[Ma
     return any(target is not None and is_reference_to(target, request) for target in targets for request in prescribed)
 
 
-def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: date, out: Conversion) -> None:
+def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
     mapping = context.mapping
     found: list[str] = []
+    unmapped: list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]] = []
     for located in conditions:
         resource = located.resource
         if not _is_current_condition(resource, context, as_of):
             continue
-        recorded, _ = recorded_on(resource)
-        if recorded is not None and recorded > as_of:
+        if as_of.is_after(when_recorded(resource), resource):
             continue
         coded = [coding for coding in codings(resource.get("code")) if mapping.is_condition_system(coding.get("system"))]
         if not coded:
@@ -319,6 +328,8 @@ def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of:
             out.note(f"{naming(resource)}{f' ({said!r})' if said else ''} has no ICD-10 or SNOMED CT code, so it was not read as a condition")
             continue
         mapped = [name for coding in coded for name in mapping.conditions_for(str(coding.get("system")), str(coding.get("code")))]
+        if not mapped:
+            unmapped.append((resource, coded))
         if mapped:
             found += mapped
             out.add_basis(resource)
@@ -329,8 +340,49 @@ def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of:
                     f"record marks it {' and '.join(unconfirmed)} ({child(located.where, 'verificationStatus')}), not confirmed; "
                     "ask whether the diagnosis has been confirmed"
                 )
+    unread = sum(_note_unmapped_condition(resource, coded, set(found), context, out) for resource, coded in unmapped)
+    if unread and not found:
+        return  # conditions the record holds may be ours, and none could be read: "none of these" would be wrong
     out.answers["conditions"] = sorted(set(found), key=list(mapping.conditions).index)
     out.origins["conditions"] = conditions[0].where
+
+
+def _note_unmapped_condition(
+    resource: Mapping[str, Any], coded: Sequence[Mapping[str, Any]], found: set[str], context: FhirContext, out: Conversion
+) -> int:
+    """A current Condition whose codes the mapping does not hold: passed over when its name says it
+    is none of the contract's conditions (a sinusitis). When its name suggests one of them (a
+    ``words`` entry of ``rules/fhir.json``, "Chronic renal failure syndrome") and those are not
+    read from the record's other Conditions already, or it has no name
+    at all, it is named in the warnings, never read from its name; returns 1 then (0 otherwise),
+    so that a record whose conditions could not be read is not answered "none of these"."""
+    names = [text_of(resource["code"].get("text")) if isinstance(resource.get("code"), dict) else None]
+    names += [text_of(coding.get("display")) for coding in coded]
+    named = [name for name in names if name is not None]
+    codes = ", ".join(f"{coding.get('system')}|{str(coding['code']).strip()}" for coding in coded)
+    if not named:
+        out.note(
+            f"{naming(resource)} ({codes}) is coded but not in the mapping and has no name (code.text or a display), so whether it "
+            "is one of the conditions asked about could not be told: not read; ask about the person's conditions"
+        )
+        return 1
+    suggested = [
+        condition
+        for condition, spec in context.mapping.conditions.items()
+        if any(_has_words(name, word) for name in named for word in spec.get("words", ()))
+    ]
+    if not suggested or set(suggested) & found:
+        return 0  # none of ours, or ones the record's other conditions give already (a neuropathy due to type 2 diabetes)
+    said = " or ".join(dict.fromkeys(condition.replace("_", " ") for condition in suggested))
+    out.note(
+        f"{naming(resource)} ({named[0]!r}, {codes}) may be {said}, but its code is not in mgk-screen's mapping (rules/fhir.json "
+        "conditions), so it was not read as a condition; ask about it, and add its code to the mapping if it is one"
+    )
+    return 1
+
+
+def _has_words(name: str, words: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", name, re.IGNORECASE) is not None
 
 
 def _is_current_condition(resource: Mapping[str, Any], context: FhirContext, as_of: date) -> bool:

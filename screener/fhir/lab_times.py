@@ -10,18 +10,35 @@ before or after it. A time without an offset, which FHIR does not allow but some
 is ordered by instant only against another time without an offset (the same system's clock),
 and by its day against everything else.
 
-How old a result is, and whether it is after the reference date, is counted from the day it is
-written on (as ``screener.fhir.elements.earliest_day`` reads it), whatever the instant's offset:
-the reference date is a calendar day, not an instant.
+How old a result is counted from the day it is written on (as
+``screener.fhir.elements.earliest_day`` reads it), whatever the instant's offset. Whether it is
+after the reference date (``ReferenceDay.is_after``) compares instants, never the day written
+against the screener's own calendar day: a time written in UTC, or by an EHR east of the
+screener, carries tomorrow's date during part of the screener's today. When no reference date is
+given (``--as-of``), the reference is *now*: a time is in the future only when its instant is
+more than ``CLOCK_SKEW`` after now, and a date without a time only when the day cannot have
+begun anywhere (its first instant at UTC+14:00 is after now and the skew). What is in the future
+is left out and named in the warnings (an EHR sends no data from the future: a clock or a time
+zone is wrong). With a reference date given, what is written on a later day is left out without a
+word (a screen "as of" a day sees what was known then), unless its instant falls within the
+reference day in the screener's own time zone.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
-from screener.fhir.elements import earliest_day, latest_day
+from screener.fhir.elements import earliest_day, latest_day, naming, recorded_on
+from screener.interview.answer_paths import get_path
+
+#: How far after now a time may be and still be read as now: the clocks of two systems differ.
+CLOCK_SKEW = timedelta(minutes=10)
+#: The zone furthest ahead of UTC (Kiribati): where a written day begins first.
+_EARLIEST_ZONE = timezone(timedelta(hours=14))
 
 _TIME = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}:\d{2})?\s*$",
@@ -72,6 +89,78 @@ def taken_at(text: str) -> Taken | None:
     else:
         zone = timezone.utc
     return Taken(text.strip(), first, first, clock.replace(tzinfo=zone), True)
+
+
+class ReferenceDay(date):
+    """The reference date of a screen. ``now`` (timezone-aware) is set when no date was given
+    (``--as-of``) and the reference is the present moment; ``skipped`` gathers what was left out
+    as dated in the future, for one warning."""
+
+    now: datetime | None
+    skipped: list[str]
+
+    def __new__(cls, day: date | int, now: Any = None, *more: int) -> Any:
+        if isinstance(day, int):  # date arithmetic (``day + timedelta``) makes a plain date
+            return date(day, now, *more)
+        made = super().__new__(cls, day.year, day.month, day.day)
+        made.now = now
+        made.skipped = []
+        return made
+
+    def is_after(self, taken: Taken | None, resource: Mapping[str, Any] | None = None) -> bool:
+        """Whether a time is after the reference (see the module's description). A time in the
+        future (no reference date given) is recorded in ``skipped`` with ``resource``'s name."""
+        if taken is None:
+            return False
+        if self.now is None:
+            if taken.first_day <= self:
+                return False
+            if taken.instant is None or not taken.zoned:
+                return True
+            end_of_day = datetime.combine(self + timedelta(days=1), datetime.min.time()).astimezone()
+            return taken.instant > end_of_day + CLOCK_SKEW
+        if taken.instant is not None and taken.zoned:
+            first_instant = taken.instant
+        else:  # a day (or a time without its offset) begins first at UTC+14:00
+            clock = taken.instant or datetime.combine(taken.first_day, datetime.min.time())
+            first_instant = clock.replace(tzinfo=_EARLIEST_ZONE)
+        if first_instant <= self.now + CLOCK_SKEW:
+            return False
+        if resource is not None:
+            said = f"{naming(resource)} ({taken.written})"
+            if said not in self.skipped:
+                self.skipped.append(said)
+        return True
+
+    def future_warning(self) -> str | None:
+        """The warning naming what was left out as dated in the future, if anything was."""
+        if not self.skipped or self.now is None:
+            return None
+        now = self.now.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        shown = ", ".join(self.skipped[:5]) + (f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
+        return (
+            f"{len(self.skipped)} resource{'s' if len(self.skipped) > 1 else ''} dated in the future (after now, {now}, by more "
+            f"than {int(CLOCK_SKEW.total_seconds() // 60)} minutes) {'were' if len(self.skipped) > 1 else 'was'} not read: "
+            f"{shown}. An EHR sends no data from the future: check the clock and time zone of the system that wrote "
+            f"{'them' if len(self.skipped) > 1 else 'it'}, and of this one"
+        )
+
+
+def reference_day(as_of: date | None) -> ReferenceDay:
+    """The reference of a screen: the date given (``--as-of``), else now (today, by the
+    screener's own calendar)."""
+    if isinstance(as_of, ReferenceDay):
+        return as_of
+    now = datetime.now(timezone.utc)
+    made: ReferenceDay = ReferenceDay(as_of, None) if as_of is not None else ReferenceDay(now.astimezone().date(), now)
+    return made
+
+
+def when_recorded(resource: Mapping[str, Any]) -> Taken | None:
+    """When a resource's fact happened (the element ``recorded_on`` reads), with its time."""
+    _, element = recorded_on(resource)
+    value = get_path(resource, element) if element is not None else None
+    return taken_at(value) if isinstance(value, str) else None
 
 
 def latest_of(times: list[Taken | None]) -> list[int]:

@@ -11,7 +11,8 @@ potassium or magnesium is never read from its name, and the warnings name it.
 When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
 else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
 among its results, or of a panel Observation (a BMP) that lists it in ``hasMember``. Results dated
-after the reference date are left out; of the rest, the most recent with a quantity is used, by
+after the reference date are left out (``screener.fhir.lab_times.ReferenceDay``: instants are
+compared, and what is in the future is named in the warnings); of the rest, the most recent with a quantity is used, by
 the instant it was taken (``screener.fhir.lab_times``). When the most recent cannot be told (the
 same time, or a day without a time beside a timed result that day) and they differ, the one
 furthest from the screen's normal range is used, since it gives the more urgent reading, and the
@@ -40,7 +41,7 @@ from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, text_of
-from screener.fhir.lab_times import Taken, latest_of, taken_at
+from screener.fhir.lab_times import ReferenceDay, Taken, latest_of, taken_at, when_recorded
 from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
 from screener.interview.answer_paths import get_path
 
@@ -59,8 +60,16 @@ class _Reading:
 
     @property
     def quantity(self) -> Mapping[str, Any] | None:
+        """The result's quantity; a ``valueInteger`` (a number without a unit) is read as one
+        without a unit."""
         quantity = self.element.get("valueQuantity")
+        if "valueQuantity" not in self.element and _is_integer(self.element.get("valueInteger")):
+            return {"value": self.element["valueInteger"]}
         return quantity if isinstance(quantity, dict) else None
+
+    @property
+    def value_element(self) -> str:
+        return "valueQuantity" if "valueQuantity" in self.element or "valueInteger" not in self.element else "valueInteger"
 
     def value_shown(self) -> str:
         """The value as its record gives it, for a message: ``<2.5 mmol/L``."""
@@ -76,7 +85,7 @@ class _Reading:
         return f"'{self.value_shown()}' ({when}, {naming(self.observation)})"
 
 
-def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
+def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
     """The most recent usable potassium and magnesium results of a record's Observations
     (``Located``), dated by their own elements, or by the DiagnosticReports (``Located``) or the
     panel Observations (``hasMember``) that list them."""
@@ -86,7 +95,7 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
     listing = [*reports, *panels]
     for located in observations:
         for reading in _readings(located, listing, context, as_of, out):
-            if reading.taken is not None and reading.taken.first_day > as_of:
+            if as_of.is_after(reading.taken, reading.observation):
                 continue
             if _has_number(reading, out):
                 candidates.setdefault(reading.lab, []).append(reading)
@@ -95,7 +104,7 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
         _read_result(_most_urgent(lab, latest, context, out), context, as_of, out)
 
 
-def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> None:
+def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
     """Name the results a DiagnosticReport (``Located``) lists that the input does not hold: a
     report alone (as an EHR's report search gives it) only points to its Observations, and a
     potassium among them would be missing from the screen without a word. Results held inside
@@ -106,7 +115,7 @@ def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], con
     for report in reports:
         missing = _results_not_held(report.resource, observations)
         taken, _ = _when(report.resource)
-        if not missing or (taken is not None and taken.first_day > as_of):
+        if not missing or as_of.is_after(taken, report.resource):
             continue
         if taken is not None and _taken(taken.last_day, as_of, context) == context.mapping.lab_taken["otherwise"]:
             older.append(f"{naming(report.resource)} of {taken.written}")
@@ -174,7 +183,7 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     return outside, -mmol
 
 
-def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of: date, out: Conversion) -> list[_Reading]:
+def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> list[_Reading]:
     resource, where = located.resource, located.where
     code = resource.get("code")
     if not any(True for _ in codings(code)) and (not isinstance(code, dict) or text_of(code.get("text")) is None):
@@ -190,14 +199,13 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of:
         if lab is not None:
             elements.append((lab, component, child(child(where, "component"), index)))
     if not elements:
-        recorded, _ = recorded_on(resource)
-        if recorded is None or recorded <= as_of:  # what came later is not seen, nor said
+        if not as_of.is_after(when_recorded(resource)):  # what came later is not seen, nor said
             _note_result_not_coded_in_loinc(resource, context, out)
         return []
     taken, taken_path = _taken_on(resource, where, reports)
     readings = [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
     current = context.mapping.is_current(resource)
-    if current is None and (taken is None or taken.first_day <= as_of):
+    if current is None and not as_of.is_after(taken):
         said = ", ".join(f"{reading.lab} {reading.value_shown()!r}" for reading in readings)
         out.note(
             f"{naming(resource)}: a result ({said}, {taken.written if taken is not None else 'undated'}) with status "
@@ -227,7 +235,7 @@ def _note_result_not_coded_in_loinc(resource: Mapping[str, Any], context: FhirCo
             local = ", ".join(f"{coding.get('system')}|{coding['code']}" for coding in codings(code)) or "words only"
             # Said without the resource's id, so that a year of the same local test is one warning.
             out.note(
-                f"a result named {said!r}, coded in no LOINC ({local}), was not read as a {lab} result: results are read "
+                f"a result named {said!r} is not coded in LOINC ({local}), so it was not read as a {lab} result: results are read "
                 "by their LOINC code only; ask for the export to add its LOINC code"
             )
             return
@@ -274,16 +282,22 @@ def _has_number(reading: _Reading, out: Conversion) -> bool:
     """Whether the reading has a quantity to read. One marked as not measured (dataAbsentReason) is
     no result; one with no quantity at all is noted and passed over (a text result such as
     "hemolysed" is not a number)."""
-    if "valueQuantity" in reading.element:
+    if "valueQuantity" in reading.element or _is_integer(reading.element.get("valueInteger")):
         return True
     if "dataAbsentReason" not in reading.element and "dataAbsentReason" not in reading.observation:
-        out.note(f"{naming(reading.observation)}: a {reading.lab} result with no number (valueQuantity) was not used")
+        given = next((key for key in reading.element if key.startswith("value")), None)
+        said = f"given as {given}, not a number (valueQuantity)" if given is not None else "with no number (valueQuantity)"
+        out.note(f"{naming(reading.observation)}: a {reading.lab} result {said} was not used")
     return False
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conversion) -> None:
     quantity = reading.quantity
-    path = child(reading.path, "valueQuantity")
+    path = child(reading.path, reading.value_element)
     number = quantity.get("value") if quantity is not None else None
     if quantity is None or isinstance(number, bool) or not isinstance(number, (int, float)):
         if quantity is not None and number is not None:
@@ -300,6 +314,16 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
         )
         return
     unit, key = _usable_unit(quantity, reading.lab, context)
+    if unit is None and reading.value_element == "valueInteger" and not _one_scale(reading.lab, context):
+        out.note(
+            f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} is given as valueInteger, "
+            f"without a unit, which a {reading.lab} result needs (its units differ in scale): not used (no older {reading.lab} "
+            "result was used in its place)"
+        )
+        return
+    if unit is None and _no_unit_given(quantity):
+        unit = _read_without_unit(reading, number, context, out)
+        key = "value" if unit is not None else key
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
@@ -308,8 +332,9 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
         out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
     result: dict[str, Any] = {given: number, "unit": unit.value}
-    out.origins[f"labs.{reading.lab}.{given}"] = child(path, "value")
-    out.origins[f"labs.{reading.lab}.unit"] = child(path, key)
+    value_path = path if reading.value_element == "valueInteger" else child(path, "value")
+    out.origins[f"labs.{reading.lab}.{given}"] = value_path
+    out.origins[f"labs.{reading.lab}.unit"] = value_path if key == "value" else child(path, key)
     if reading.taken is not None and reading.taken_path is not None:
         result["taken"] = _taken(reading.taken.first_day, as_of, context)
         out.origins[f"labs.{reading.lab}.taken"] = reading.taken_path
@@ -321,6 +346,37 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
 #: (FHIR's QuantityComparator: "<" the actual value is less than the given one). "<=", ">=" and
 #: "ad" are not here: the value could be the number itself.
 _BOUND_OF_COMPARATOR = {"<": "below", ">": "above"}
+
+
+def _no_unit_given(quantity: Mapping[str, Any]) -> bool:
+    """Whether a quantity says no unit at all (no code, no unit text)."""
+    return not any(isinstance(quantity.get(key), str) and quantity[key].strip() for key in ("code", "unit"))
+
+
+def _one_scale(lab: str, context: FhirContext) -> bool:
+    """Whether every unit a lab's result is given in means the same number (potassium: mmol/L =
+    mEq/L, by the ruleset's ``lab_units``): then a number without a unit is not ambiguous."""
+    factors = context.lab_units.get(lab, {}).get("to_mmol_per_l", {})
+    return bool(factors) and all(float(factor) == 1.0 for factor in factors.values())
+
+
+def _read_without_unit(reading: _Reading, number: float, context: FhirContext, out: Conversion) -> UnitCode | None:
+    """The unit of a result given without one: for a lab of one scale (potassium), mmol/L when the
+    number is within the ruleset's plausible range, with a warning; None otherwise (the caller
+    says what is missing)."""
+    spec = context.lab_units.get(reading.lab, {})
+    plausible = spec.get("plausible_mmol_per_l")
+    if not _one_scale(reading.lab, context) or not plausible or not plausible[0] <= number <= plausible[1]:
+        return None
+    unit = context.mapping.units.get("mmol/L")
+    if unit is None:
+        return None
+    out.note(
+        f"{naming(reading.observation)}: the {reading.lab} result {number} ({reading.taken.written if reading.taken else 'undated'}) "
+        f"is given without a unit ({reading.value_element}); it was read as {unit.value}, since a {reading.lab} result has one "
+        "scale (mmol/L and mEq/L give the same number) and the number is a plausible one: check the unit with the laboratory"
+    )
+    return unit
 
 
 def _usable_unit(quantity: Mapping[str, Any], lab: str, context: FhirContext) -> tuple[UnitCode | None, str]:

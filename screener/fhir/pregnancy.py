@@ -29,13 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from screener.contract.coverage import PREGNANCY_AGES, PREGNANCY_SEXES, applies
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, naming, recorded_on, text_of
-from screener.fhir.lab_times import Taken, latest_of, taken_at
+from screener.fhir.lab_times import ReferenceDay, Taken, latest_of, taken_at
 from screener.fhir.mapping import FhirContext
 from screener.interview.answer_paths import get_path
 
@@ -63,7 +62,7 @@ def read_pregnancy(
     observations: Sequence[Any],
     conditions: Sequence[Any],
     context: FhirContext,
-    as_of: date,
+    as_of: ReferenceDay,
     out: Conversion,
     is_current_condition: Callable[[Mapping[str, Any]], bool],
 ) -> None:
@@ -106,7 +105,7 @@ def read_pregnancy(
             f"{', '.join(statement.shown() for statement in older[:5])}{' and more' if len(older) > 5 else ''}"
         )
     assert chosen.taken is not None
-    days = (as_of - chosen.taken.first_day).days
+    days = as_of.toordinal() - chosen.taken.first_day.toordinal()
     limit = int(context.mapping.pregnancy["counts_for_days"][chosen.value])
     if days > limit:
         out.note(
@@ -133,7 +132,7 @@ def _dated(located: Any) -> Taken | None:
     return taken_at(value) if isinstance(value, str) else None
 
 
-def _observed(located: Any, context: FhirContext, as_of: date, out: Conversion) -> _Statement | None:
+def _observed(located: Any, context: FhirContext, as_of: ReferenceDay, out: Conversion) -> _Statement | None:
     """The statement a pregnancy status Observation makes; None when it is none (or makes none
     that may be read: the warnings say why, when the record should know)."""
     resource, where = located.resource, located.where
@@ -141,8 +140,8 @@ def _observed(located: Any, context: FhirContext, as_of: date, out: Conversion) 
     if not any(mapping.is_pregnancy_status(coding.get("system"), coding.get("code")) for coding in codings(resource.get("code"))):
         return None
     taken = _dated(located)
-    if taken is not None and taken.first_day > as_of:
-        return None  # what came later is not seen, nor said
+    if as_of.is_after(taken, resource):
+        return None  # what came later is not seen, nor said (what is in the future is said)
     current = mapping.is_current(resource)
     if current is False or "dataAbsentReason" in resource:
         return None
@@ -168,14 +167,14 @@ def _observed(located: Any, context: FhirContext, as_of: date, out: Conversion) 
     return _Statement(value, resource, child(where, "valueCodeableConcept"), said, taken)
 
 
-def _diagnosed(located: Any, context: FhirContext, as_of: date, is_current_condition: Callable[[Mapping[str, Any]], bool]) -> _Statement | None:
+def _diagnosed(located: Any, context: FhirContext, as_of: ReferenceDay, is_current_condition: Callable[[Mapping[str, Any]], bool]) -> _Statement | None:
     """The statement a Condition of a current pregnancy makes (yes), when it counts now."""
     resource, where = located.resource, located.where
     coded = [coding for coding in codings(resource.get("code")) if context.mapping.means_pregnancy(coding.get("system"), coding.get("code"))]
     if not coded or not is_current_condition(resource):
         return None
     taken = _dated(located)
-    if taken is not None and taken.first_day > as_of:
+    if as_of.is_after(taken, resource):
         return None
     said = text_of(coded[0].get("display")) or str(coded[0]["code"])
     return _Statement("yes", resource, child(where, "code"), said, taken)

@@ -53,7 +53,7 @@ def response_to_answers(response: Mapping[str, Any], context: FhirContext, where
             f"the QuestionnaireResponse is marked {response['status']} ({child(where, 'status')}): it may hold only some of "
             "the answers, and a question not answered yet counts as unknown in this screen"
         )
-    if not _check_questionnaire(response.get("questionnaire"), context, child(where, "questionnaire"), out):
+    if not _check_questionnaire(response, context, child(where, "questionnaire"), out):
         return out  # another questionnaire's items are not ours: one problem says it all
     items = {item.id: item for item in context.questionnaire.items}
     answered: dict[str, str] = {}
@@ -103,14 +103,78 @@ def _record_id(response: Mapping[str, Any], context: FhirContext) -> str | None:
     return resource_id if isinstance(resource_id, str) and resource_id else None
 
 
-def _check_questionnaire(canonical: Any, context: FhirContext, path: str, out: Conversion) -> bool:
-    """Whether the response may be to our questionnaire (it names ours, or none)."""
+def _check_questionnaire(response: Mapping[str, Any], context: FhirContext, path: str, out: Conversion) -> bool:
+    """Whether the response may be to our questionnaire: it names ours, or none; or names it as a
+    FHIR server stored it. A form server keeps our exported Questionnaire under its own id, and
+    its responses then name it ``Questionnaire/123``, by the server's URL, or as a contained copy
+    (``#q``). A contained copy whose ``url`` is ours is ours. Our URL spelled with ``http`` or a
+    trailing ``/`` is read as ours with a warning; so is a reference that cannot be followed when
+    every question the response answers is one of ours (by linkId), since that is a guess."""
+    canonical = response.get("questionnaire")
+    ours = context.mapping.questionnaire_url
     if canonical is None:
         return True
-    if not isinstance(canonical, str) or canonical.split("|")[0] != context.mapping.questionnaire_url:
-        out.problem(path, f"answers another questionnaire ({describe(canonical)}), not {context.mapping.questionnaire_url}")
+    if not isinstance(canonical, str):
+        out.problem(path, f"answers another questionnaire ({describe(canonical)}), not {ours}")
         return False
-    return True
+    named = canonical.split("|")[0].strip()
+    if named == ours:
+        return True
+    if named.startswith("#"):
+        contained = _contained(response, named[1:])
+        url = contained.get("url") if contained is not None else None
+        if isinstance(url, str) and url.split("|")[0].strip() == ours:
+            return True
+        if isinstance(url, str) and _loose_url(url.split("|")[0]) == _loose_url(ours):
+            out.note(f"the contained Questionnaire {named!r} ({path}) has the url {url!r}: read as mgk-screen's ({ours})")
+            return True
+        if contained is None:
+            out.problem(path, f"names the contained Questionnaire {named!r}, which the response does not contain")
+            return False
+        if isinstance(url, str):
+            out.problem(path, f"answers another questionnaire (the contained {named!r} has the url {url!r}), not {ours}")
+            return False
+    elif _loose_url(named) == _loose_url(ours):
+        out.note(f"the response names its questionnaire {canonical!r} ({path}): read as mgk-screen's ({ours}), which it spells so")
+        return True
+    if _all_questions_ours(response, context):
+        out.note(
+            f"the response names its questionnaire {canonical!r} ({path}), not mgk-screen's canonical URL ({ours}); every question "
+            "it answers is one of mgk-screen's (by linkId), so it was read as mgk-screen's questionnaire as stored on a FHIR "
+            f"server. If it is not, this screen is wrong; a form server can keep the canonical URL in the response ({ours})"
+        )
+        return True
+    out.problem(
+        path,
+        f"answers another questionnaire ({describe(canonical)}), not {ours}: if that is mgk-screen's questionnaire as stored on "
+        f"your FHIR server, name it by its canonical URL ({ours}|{context.questionnaire.version}) in the response",
+    )
+    return False
+
+
+def _contained(response: Mapping[str, Any], local_id: str) -> Mapping[str, Any] | None:
+    contained = response.get("contained")
+    for resource in contained if isinstance(contained, list) else []:
+        if isinstance(resource, dict) and resource.get("resourceType") == "Questionnaire" and resource.get("id") == local_id:
+            return resource
+    return None
+
+
+def _loose_url(url: str) -> str:
+    """A URL without its scheme (http or https) and trailing slash, for a mistyped canonical URL."""
+    return re.sub(r"^https?://", "", url.strip()).rstrip("/")
+
+
+def _all_questions_ours(response: Mapping[str, Any], context: FhirContext) -> bool:
+    """Whether the response answers at least one question, and every question it answers is one of
+    our questionnaire's (by linkId)."""
+    ours = {item.id for item in context.questionnaire.items}
+    answered = [
+        found.get("linkId")
+        for found, _ in _walk(response, "$", Conversion())
+        if found.get("answer") not in (None, []) and not is_display_link(str(found.get("linkId")))
+    ]
+    return bool(answered) and all(link in ours for link in answered)
 
 
 def _walk(node: Mapping[str, Any], path: str, out: Conversion) -> list[tuple[Mapping[str, Any], str]]:

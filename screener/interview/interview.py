@@ -205,8 +205,17 @@ class Interview:
         return flags
 
     # -- questions --------------------------------------------------------------------------
-    def _question(self, step: Step) -> Question:
+    def _worded(self, step: Step) -> Question:
+        """The question of a step, in words for a child's age where the item has them."""
         question = question_for(step, self.questionnaire.medicine_classes)
+        below = step.item.text_below_age if step.kind == "item" else None
+        age = self._values.get("age")
+        if below is not None and isinstance(age, (int, float)) and not isinstance(age, bool) and age < below[0]:
+            question = replace(question, text=below[1])
+        return question
+
+    def _question(self, step: Step) -> Question:
+        question = self._worded(step)
         default = self._defaults.get(step.key, MISSING)
         note = empty_section_note(step, self._empty_sections, self.questionnaire) if step.key not in self._values else None
         if default is MISSING and note is None:
@@ -323,6 +332,23 @@ class Interview:
         while key in self._history and self.back():
             pass
         return True
+
+    def revisit(self, key: str) -> tuple[Question, int, Any] | None:
+        """An answered question seen again without undoing anything (a browser's Back button): the
+        question with its answer offered as the default, its number, and the answer as stored.
+        None when ``key`` is not an answered question that applies now. Nothing changes until a
+        reply to it is given (``back_to`` first, then ``answer``)."""
+        if key not in self._values or key not in self._history:
+            return None
+        steps = list(self._steps())
+        step = next((step for step in steps if step.key == key), None)
+        if step is None:
+            return None
+        value = self._values[key]
+        question = self._worded(step)
+        shown = default_words(step, value, self.medicines(step.item), self.vocabulary)
+        items = [s.item.id for s in steps if s.kind == "item"]
+        return replace(question, default=shown), items.index(step.item.id) + 1, value
 
     def earlier_answer(self, key: str) -> Any:
         """The earlier answer of a question asked again, as stored (SKIPPED for "don't know"),

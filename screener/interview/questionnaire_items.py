@@ -94,6 +94,9 @@ class Item:
     web_text: str | None = None
     """The question on the web page, where ``text`` speaks of the keyboard."""
     web_hint: str | None = None
+    text_below_age: tuple[float, str] | None = None
+    """(age, text): the question when the age given is below ``age``, in words that fit a parent
+    or carer answering for a child too."""
     in_days: bool = False
     """An integer counting days: "a week", "2 months" and "since yesterday" are read as days."""
     plain: PlainWords = PlainWords()
@@ -163,6 +166,7 @@ def item_from_data(raw: Mapping[str, Any], plain: PlainWords = PlainWords()) -> 
         confirm_medicines=raw.get("confirm_medicines", False),
         web_text=raw.get("web_text"),
         web_hint=raw.get("web_hint"),
+        text_below_age=(raw["text_below_age"]["age"], raw["text_below_age"]["text"]) if "text_below_age" in raw else None,
         in_days=raw.get("in_days", False),
         plain=plain,
         notes_below=tuple((note["below"], note["text"]) for note in raw.get("notes", ())),

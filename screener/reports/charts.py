@@ -209,13 +209,22 @@ def lab_histogram(key: str, title: str, scale: LabScale, counts: Mapping[float, 
         places = [t.value - step / 2 if t.starts_upper_band else t.value + step / 2 for t in scale.thresholds]
         names = [scale.number(t.value) for t in scale.thresholds]
         rows = _label_rows(places, [len(name) for name in names], (low - step, high + step))
+        reach = _character_width((low - step, high + step)) * (max((len(name) for name in names), default=0) + 2)
+        # Each line ends under its own label, which sits on it like a flag: a line running on to the
+        # top of the chart went past the labels of the thresholds beside it, so that 0.50, 0.60 and
+        # 0.70 mmol/L of magnesium read as labels struck through and run together.
+        # A label with a higher one just to its right (a staircase of thresholds close together)
+        # ends at its line instead of being centred on it, clear of the next line up.
+        ceiling = top * (1.3 + 0.14 * max(rows, default=0))
         for at, name, row in zip(places, names, rows, strict=True):
-            axes.axvline(at, color=_RED_FLAG, linestyle="--", linewidth=1)
+            label_at = top * (1.12 + 0.14 * row)
+            crowded = any(row < other_row and at < other <= at + reach for other, other_row in zip(places, rows, strict=True))
+            axes.axvline(at, ymax=label_at / ceiling, color=_RED_FLAG, linestyle="--", linewidth=1, zorder=2)
             axes.text(
-                at, top * (1.12 + 0.14 * row), name, ha="center", va="bottom", fontsize=9, color=_RED_FLAG,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                at, label_at, name, ha="right" if crowded else "center", va="bottom", fontsize=9, color=_RED_FLAG,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5}, zorder=5,
             )
-        axes.set_ylim(0, top * (1.3 + 0.14 * max(rows, default=0)))
+        axes.set_ylim(0, ceiling)
         axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, integer=True))
         axes.set_xlim(low - step, high + step)
         axes.set_xlabel(f"{scale.label} (mmol/L, as used by the rules)")
@@ -237,8 +246,7 @@ def _label_rows(places: Sequence[float], lengths: Sequence[int], limits: tuple[f
     """The row (0 the lowest) of each threshold's label above the chart: a label that would touch
     the one before it goes a row higher, so that thresholds close together (0.50 and 0.70 mmol/L of
     magnesium on an axis of 5) read as two numbers and not as "0.50.70"."""
-    # About 0.6 em a character at 9 pt, and a space, over a plot about 0.8 of the figure's width.
-    per_character = (limits[1] - limits[0]) * 9 * 0.6 / (_WIDTH_INCHES * 72 * 0.8)
+    per_character = _character_width(limits)
     ends: list[float] = []  # where the last label of each row ends
     rows = []
     for place, length in sorted(zip(places, lengths, strict=True)):
@@ -251,6 +259,12 @@ def _label_rows(places: Sequence[float], lengths: Sequence[int], limits: tuple[f
     for index, row in zip(order, rows, strict=True):
         placed[index] = row
     return placed
+
+
+def _character_width(limits: tuple[float, float]) -> float:
+    """About how wide a character of a 9 pt label is, in the axis's units (0.6 em, over a plot
+    about 0.7 of the figure's width: 0.8 let "0.50" touch "0.60" beside it)."""
+    return (limits[1] - limits[0]) * 9 * 0.6 / (_WIDTH_INCHES * 72 * 0.7)
 
 
 def _bin_multiple(step: float, span: float) -> int:

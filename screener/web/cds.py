@@ -27,6 +27,7 @@ import dataclasses
 import functools
 import json
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,11 +48,12 @@ from screener.cds.screening import screen_record
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.client import FetchLimits, FhirServer
+from screener.fhir.lab_times import reference_day
 from screener.fhir.mapping import fhir_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
 from screener.web.cds_feedback import record_feedback
 from screener.web.context import WebContext, WebSettings, web_context
-from screener.web.security import ASGIApp, BodyTooLarge, Message, Receive, Scope, Send
+from screener.web.security import ASGIApp, BodyTooLarge, Message, Receive, Scope, Send, too_large_text
 
 PREFIX = "/cds-services"
 
@@ -92,6 +94,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
         "allowed_origins": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
         "max_request_bytes": {"type": "integer", "minimum": 1024},
         "fhir_timeout_seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+        "fhir_deadline_seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
         "max_fhir_bytes": {"type": "integer", "minimum": 1024},
     },
 }
@@ -114,6 +117,7 @@ def cds_settings(
     fetch = dataclasses.replace(
         fetch,
         timeout_seconds=float(data.get("fhir_timeout_seconds", fetch.timeout_seconds)),
+        deadline_seconds=float(data.get("fhir_deadline_seconds", fetch.deadline_seconds)),
         max_bytes=int(data.get("max_fhir_bytes", fetch.max_bytes)),
     )
     defaults = CdsSettings()
@@ -234,7 +238,7 @@ class _Gate:
         if service is None:
             known = ", ".join(shared.services)
             return self.answer(request, {"error": "not_found", "message": f"no CDS service '{service_id}': there are {known}"}, 404)
-        body = await _body(request)
+        body = await _body(request, self.settings.max_body_bytes)
         if isinstance(body, HookError):
             return self.answer(request, body.as_dict(), body.status)
         return shared, service, body
@@ -256,8 +260,9 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
     answer = gate.answer
     router = APIRouter(tags=["CDS Hooks"])
 
-    @router.get(
+    @router.api_route(
         PREFIX,
+        methods=["GET", "HEAD"],
         summary="CDS Hooks discovery: the services and their prefetch templates",
         responses={200: {"description": "`{\"services\": [...]}` (CDS Hooks 2.0)."}, 401: {"description": "No valid JWT from a trusted issuer."}},
     )
@@ -333,12 +338,12 @@ def cds_router(settings: CdsSettings | None = None, issuers: TrustedIssuers | No
     # without it: a redirect would fail a browser's preflight and change the JWT's audience. So is
     # one with "//" after /cds-services: a client that joins the discovery URL it was given, with
     # its "/", to a service id (the CDS Hooks sandbox does) calls /cds-services//patient-view.
-    @router.api_route(PREFIX + "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False)
+    @router.api_route(PREFIX + "/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False)
     async def elsewhere(request: Request, path: str) -> Response:
         if request.method == "OPTIONS":
             return await preflight(request)
         service_id, _, rest = path.strip("/").partition("/")
-        if request.method == "GET" and not service_id:
+        if request.method in ("GET", "HEAD") and not service_id:
             return await discovery(request)
         if request.method == "POST" and service_id and rest in ("", "feedback"):
             return await (feedback if rest else call)(request, service_id)
@@ -375,8 +380,10 @@ def _preflight_headers(origin: str | None, settings: CdsSettings, asked: str | N
     return headers
 
 
-async def _body(request: Request) -> Any:
-    """The JSON body of a call, or the ``HookError`` saying what is wrong with it."""
+async def _body(request: Request, limit: int) -> Any:
+    """The JSON body of a call, or the ``HookError`` saying what is wrong with it. A body sent
+    with ``Content-Encoding: gzip`` is decompressed (to at most ``limit`` bytes, as an
+    uncompressed one may be); any other encoding is refused (415) by name."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
         return HookError(415, "unsupported_media_type", "send the hook request as JSON, with Content-Type: application/json")
@@ -384,6 +391,10 @@ async def _body(request: Request) -> Any:
         raw = await request.body()
     except BodyTooLarge as error:
         return HookError(413, "too_large", str(error.detail))
+    decoded = _decoded(raw, request.headers.get("content-encoding", ""), limit)
+    if isinstance(decoded, HookError):
+        return decoded
+    raw = decoded
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -405,6 +416,28 @@ async def _body(request: Request) -> Any:
     return value
 
 
+def _decoded(raw: bytes, encoding: str, limit: int) -> bytes | HookError:
+    """A body without its Content-Encoding: gzip is undone (never past ``limit`` bytes: a small
+    compressed body may stand for a huge one); identity is nothing to undo; any other is refused."""
+    codings = [one.strip().lower() for one in encoding.split(",") if one.strip() and one.strip().lower() != "identity"]
+    if not codings:
+        return raw
+    if codings != ["gzip"] and codings != ["x-gzip"]:
+        return HookError(
+            415, "unsupported_media_type", f"Content-Encoding {encoding.strip()!r} is not accepted: send the body uncompressed, or gzip"
+        )
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, limit + 1)
+    except zlib.error:
+        return HookError(400, "invalid_request", "the request body says Content-Encoding: gzip but is not gzip data")
+    if len(out) > limit:
+        return HookError(413, "too_large", f"{too_large_text(limit)} (the gzip body is larger than that once decompressed)")
+    if not inflater.eof:
+        return HookError(400, "invalid_request", "the request body's gzip data is cut short")
+    return out
+
+
 def _cards(web: WebContext, shared: _Cds, service: Service, body: Any, settings: CdsSettings) -> list[dict[str, Any]]:
     """Read the call, gather the record, screen it, write the card (in a worker thread)."""
     call = read_call(service, body)
@@ -412,7 +445,7 @@ def _cards(web: WebContext, shared: _Cds, service: Service, body: Any, settings:
     opener = None if server_url is None else functools.partial(FhirServer, server_url, call.access_token, settings.fetch)
     context = shared.cards.context
     record = gather(call, context, opener)
-    screened = screen_record(record, context, settings.as_of or date.today(), web.screen_entry)
+    screened = screen_record(record, context, reference_day(settings.as_of), web.screen_entry)
     return shared.cards.cards(call, record, screened)
 
 

@@ -124,13 +124,15 @@ async def start(request: Request) -> Response:
 async def resume(request: Request) -> Response:
     """Carry on from a downloaded answers file (checked exactly as the CLI checks it)."""
     from screener.interview.medicine_checks import resumed_without_asking
-    from screener.web.reading import read_answers
+    from screener.web.reading import NO_FILE, page_words, read_answers
 
     web = web_context(request)
     form = await read_form(request)
     check_start_token(request, form)
-    value, problems = read_answers(form.files.get("answers", b""), web)
+    data = form.files.get("answers", b"")
+    value, problems = read_answers(data, web)
     if problems:
+        labels = {item.field: item.label for item in web.questionnaire.items}
         return page(
             request,
             "start.html",
@@ -139,7 +141,7 @@ async def resume(request: Request) -> Response:
             intro=web.questionnaire.intro.split("\n")[0],
             ended=False,
             idle_minutes=web.settings.idle_minutes,
-            resume_errors=problems,
+            resume_errors=page_words(problems, labels) if data.strip() else [NO_FILE],
         )
     web.sessions.end(request.cookies.get(COOKIE))
     interview = web.new_interview(value)
@@ -176,9 +178,11 @@ async def restart(request: Request) -> Response:
 @router.get("/question")
 async def question_page(request: Request, at: str | None = None) -> Response:
     """The question to answer now, at an address that names it (``/question?at=age``), so that
-    each question is a page of the browser's history: going back there (the browser's Back
-    button) undoes the answers given since, as the page's own Back button does. An address
-    naming no question, or one with no answer to undo, leads to the question of now."""
+    each question is a page of the browser's history. Going back there (the browser's Back
+    button) shows that question with its answer and changes nothing: Forward comes back, to the
+    result too; a reply given there carries on from it, as the page's own Back button does (the
+    answers given since are offered again, filled in). An address naming no question, or one
+    with no answer, leads to the question of now."""
     session = current_session(request)
     if session is None:
         return to_start(request)
@@ -186,8 +190,11 @@ async def question_page(request: Request, at: str | None = None) -> Response:
         return go("/emergency")
     interview = session.interview
     question = interview.next_question()
-    if at is not None and (question is None or at != question.key) and interview.back_to(at):
-        question = interview.next_question()
+    if at is not None and (question is None or at != question.key):
+        seen = interview.revisit(at)
+        if seen is not None:
+            again, number, value = seen
+            return _question(request, session, again, revisit=(number, value))
     if question is None:
         return go("/review")
     if at != question.key:
@@ -204,20 +211,28 @@ def _question(
     error_field: str = "answer",
     given: dict[str, list[str]] | None = None,
     help_open: bool = False,
+    revisit: tuple[int, Any] | None = None,
 ) -> Response:
     number, left = session.interview.progress()
+    earlier = session.interview.earlier_answer(question.key)
+    where = progress_words(number, left, question)
+    if revisit is not None:
+        number, earlier = revisit
+        where = f"Question {number}, answered before" if question.kind == "item" else "Checking a medicine, answered before"
     return page(
         request,
         "question.html",
         session=session,
         status=422 if error else 200,
         question=question,
-        form=question_form(question, given if error else None, session.interview.earlier_answer(question.key)),
-        progress=progress_words(number, left, question),
+        form=question_form(question, given if error else None, earlier),
+        progress=where,
         error=error,
         unit_error=bool(error) and error_field == "unit",
         help_open=help_open,
         can_go_back=number > 1 or question.kind != "item",
+        revisit=revisit is not None,
+        finished=session.interview.finished,
     )
 
 
@@ -241,7 +256,10 @@ async def answer(request: Request) -> Response:
     question = interview.next_question()
     if question is None:
         return go("/review")
-    if form.get("key") != question.key:  # a page left open in another tab, or reloaded from history
+    if form.get("key") != question.key and form.get("revisit") and interview.back_to(form.get("key")):
+        # A reply at an earlier question seen again (the browser's Back button): carry on from it.
+        question = interview.next_question()
+    if question is None or form.get("key") != question.key:  # a page left open in another tab
         session.notices.append("That page was out of date, so nothing was changed. Here is the question to answer now.")
         return go("/question")
     given = form.fields
@@ -267,8 +285,10 @@ async def back(request: Request) -> Response:
     checked = await session_form(request)
     if isinstance(checked, Response):
         return checked
-    session, _ = checked
+    session, form = checked
     session.emergency_pending = False
+    if form.get("revisit"):  # Back from an earlier question seen again: the one before it
+        session.interview.back_to(form.get("key"))
     if not session.interview.back():
         session.notices.append("This is the first question, so there is nothing to go back to.")
     return go("/question")

@@ -64,3 +64,30 @@ def read_document(data: bytes) -> tuple[Any, list[Problem]]:
     if isinstance(item, (UnreadableSource, UnreadableRecord)):
         return None, [Problem("$", item.message)]
     return item.value, []
+
+
+#: What the first page says when "Carry on from this file" is pressed with no file chosen (the
+#: browser then sends an empty part, as it does for an empty file).
+NO_FILE = "Please choose a file first: no file was chosen, or the file chosen is empty."
+
+
+def page_words(problems: list[Problem], labels: dict[str, str]) -> list[str]:
+    """The problems of an uploaded answers file in the first page's words: no JSON path ("$:") for
+    the file as a whole, and a field named by its question ("the answer to “How old are you?”
+    (age)") where one question holds it. The API and the CLI keep the paths, for a program or a
+    person editing the file. ``labels`` maps each answers field to its question."""
+    words = []
+    for problem in problems:
+        message = problem.message
+        if message.startswith("invalid JSON at "):
+            where, _, what = message.removeprefix("invalid JSON at ").partition(": ")
+            words.append(f"This file cannot be read as an answers file. The problem is at {where}: {what}.")
+            continue
+        path = problem.path.removeprefix("$").removeprefix(".")
+        if not path:
+            words.append(f"This file cannot be used: {'it ' if message.startswith('holds ') else ''}{message}.")
+            continue
+        field = max((name for name in labels if path == name or path.startswith(name + ".")), key=len, default="")
+        where = f"the answer to “{labels[field]}” ({path})" if field else f"“{path}”"
+        words.append(f"In this file, {where}: {message}.")
+    return words

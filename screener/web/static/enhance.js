@@ -8,18 +8,8 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   document.querySelectorAll(".no-script-print").forEach(function (text) { text.hidden = true; });
 
-  // The result's reasoning is folded behind a <details>: open it for printing, as the printed
-  // report shows it in full, and fold it again afterwards if it was folded.
-  var folds = document.querySelectorAll("details.reasons-fold");
-  var reopened = [];
-  window.addEventListener("beforeprint", function () {
-    reopened = Array.prototype.filter.call(folds, function (fold) { return !fold.open; });
-    reopened.forEach(function (fold) { fold.open = true; });
-  });
-  window.addEventListener("afterprint", function () {
-    reopened.forEach(function (fold) { fold.open = false; });
-    reopened = [];
-  });
+  // The result's reasoning stays folded when the page is printed: the printout is the short form
+  // (web.css says on paper where the reasons are); the PDF report has them all.
 
   // "None of these" and the other boxes exclude each other (the server checks this too).
   document.querySelectorAll("input[type=checkbox][data-exclusive]").forEach(function (none) {
