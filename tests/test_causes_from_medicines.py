@@ -250,7 +250,9 @@ def test_harold_weak_on_trimethoprim_and_spironolactone_with_potassium_5_8_is_se
     assert codes(result)[0] == "contact_clinician_today"
     # Beside same-day advice the high-potassium line does not say "repeat within days".
     assert "repeated within days" not in all_advice(result)
-    assert "tell the clinician about this result and every medicine you take" in all_advice(result)
+    # Review 5 (M5): the same-day line names the symptom and the medicines that keep potassium.
+    assert "You reported muscle weakness, which a high potassium can cause" in all_advice(result)
+    assert "spironolactone and trimethoprim" in all_advice(result)
 
 
 @pytest.mark.parametrize("symptom", ["palpitations", "irregular_heartbeat", "nausea_poor_appetite"])

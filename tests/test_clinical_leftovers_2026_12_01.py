@@ -63,7 +63,8 @@ def test_leo_9_his_parent_is_asked_to_ask_about_a_magnesium_test_for_him(screene
 
 def test_an_adult_keeps_the_adult_words(screener: Any) -> None:
     adult = screener.screen({**LEO_9_WITH_TWITCHES, "age": 30})
-    assert flat(text_of(adult, "check_magnesium")).startswith("Consider asking your clinician")
+    # same-day advice words the adult test firmly (vignette review 5, M6)
+    assert flat(text_of(adult, "check_magnesium")).startswith("Ask your clinician for a magnesium blood test")
     assert flat(text_of(adult, "palpitations_safety_net")).startswith("If your heart races")
 
 

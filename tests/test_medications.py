@@ -331,6 +331,12 @@ MORE_CLASSES = {
     "theophylline": ["theophylline"],
     # steroid tablets the body can come to depend on: the steroid sick-day rules (vignette review 5, S1)
     **{generic: ["steroid_dependence"] for generic in ("prednisone", "prednisolone", "methylprednisolone", "hydrocortisone")},
+    # beta-2 agonists: the advice on a reliever with a steroid, theophylline or a water pill (review 5, M8)
+    **{
+        generic: ["beta2_agonist"]
+        for generic in ("albuterol", "levalbuterol", "formoterol", "salmeterol", "vilanterol", "olodaterol",
+                        "indacaterol", "terbutaline")
+    },
     **{
         generic: ["anticancer_medicine"]
         for generic in ("cisplatin", "carboplatin", "ifosfamide", "cetuximab", "panitumumab")
@@ -359,6 +365,7 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
         "clenbuterol",
         "potassium_binder",
         "steroid_dependence",
+        "beta2_agonist",
         "pancreatic_enzyme",
     }
 
@@ -488,9 +495,12 @@ def test_a_combination_inhaler_counts_its_beta2_agonist_and_recognises_its_stero
     vocabulary: Vocabulary, inhaler: str, steroid: str, beta2_agonist: str
 ) -> None:
     match = vocabulary.match(f"{inhaler} inhaler 2 puffs twice daily")
-    classes = {drug.generic: drug.drug_class for drug in match.drugs}
-    assert classes[steroid] == "no_known_effect"
-    assert classes[beta2_agonist] == "k_lowering_drug"
+    classes: dict[str, set[str]] = {}
+    for drug in match.drugs:
+        classes.setdefault(drug.generic, set()).add(drug.drug_class)
+    assert classes[steroid] == {"no_known_effect"}
+    # and the beta2_agonist marker, for the advice beside a steroid tablet or water pill (review 5, M8)
+    assert classes[beta2_agonist] == {"k_lowering_drug", "beta2_agonist"}
     assert match.counted
     assert match.recognised
 
@@ -743,7 +753,7 @@ def test_an_inhaled_beta2_agonist_is_counted(vocabulary: Vocabulary, text: str) 
     match = vocabulary.match(text)
     assert match.counted
     assert match.note is None
-    assert match.classes == {"k_lowering_drug"}
+    assert match.classes == {"k_lowering_drug", "beta2_agonist"}
     assert match.recognised
 
 
@@ -813,6 +823,7 @@ def test_the_retired_teacher_on_lasix_omeprazole_and_a_salbutamol_inhaler_has_th
         "loop_diuretic",
         "proton_pump_inhibitor",
         "k_lowering_drug",
+        "beta2_agonist",
     }
 
 

@@ -30,6 +30,10 @@ BESIDE_GENERAL_ADVICE = {
     "no_magnesium_self_supplement": {
         "conditions": ["chronic_kidney_disease"], "symptoms": [], "medications": [], "alcohol": {"drinks_per_week": 0},
     },
+    # a reliever with a steroid tablet or theophylline (vignette review 5, M8)
+    "reliever_with_other_potassium_lowering_medicines": {
+        "medications": ["salbutamol inhaler", "prednisolone 5mg"], "symptoms": [], "alcohol": {"drinks_per_week": 0},
+    },
 }
 # The same people with one or two core sections answered.
 BESIDE_FEW_ANSWERS = {
@@ -40,6 +44,7 @@ BESIDE_FEW_ANSWERS = {
     "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": []},
     "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": []},
     "no_magnesium_self_supplement": {"conditions": ["chronic_kidney_disease"], "symptoms": []},
+    "reliever_with_other_potassium_lowering_medicines": {"medications": ["salbutamol inhaler", "prednisolone 5mg"], "symptoms": []},
 }
 WORDS_THAT_DENY_ADVICE = ("nothing flagged", "nothing in these answers", "no problem", "nothing to do")
 

@@ -128,6 +128,52 @@ def pregnancy_not_used(given: Mapping[str, Any]) -> str | None:
     )
 
 
+#: The questions that offer "not sure", and a medicine list whose every entry says "not sure" in
+#: words (vignette review 5, m12): a "not sure" counts as answered for the coverage (the question
+#: was seen and answered), but it tells the screen nothing either way.
+UNSURE_QUESTIONS = ("pregnant", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type")
+UNSURE_MEDICINE_WORDS = frozenset({"not sure", "unsure", "don't know", "dont know", "do not know", "unknown", "?"})
+#: "Most answers not sure": at least this many "not sure" answers among the questions above that
+#: apply and are answered (and the medicine list), and more of them "not sure" than not. The one
+#: place this threshold is set (team judgement: three is more than half of the five questions a
+#: typical adult is asked that offer "not sure", the pregnancy question and the medicine list aside).
+FEWEST_UNSURE_FOR_A_NOTE = 3
+
+
+def unsure_answers(given: Mapping[str, Any], medicine_classes: Collection[str]) -> tuple[list[str], int]:
+    """The sections answered "not sure" (in questionnaire order), and how many of the sections
+    that offer it were answered at all (those that apply)."""
+    unsure, answered = [], 0
+    for section in SECTIONS:
+        value = given.get(section)
+        if value is None or not applies(section, given, medicine_classes):
+            continue
+        if section in UNSURE_QUESTIONS:
+            answered += 1
+            if value == "unsure":
+                unsure.append(section)
+        elif section == "medications" and isinstance(value, list) and value:
+            answered += 1
+            if all(
+                isinstance(entry, str) and entry.strip().lower().rstrip(".") in UNSURE_MEDICINE_WORDS for entry in value
+            ):
+                unsure.append(section)
+    return unsure, answered
+
+
+def mostly_unsure(given: Mapping[str, Any], medicine_classes: Collection[str]) -> str | None:
+    """The note when most answers are "not sure" (``FEWEST_UNSURE_FOR_A_NOTE``), naming them; None
+    otherwise. Words only: the levels and the coverage stay as the rules and ``coverage_of`` give them."""
+    unsure, answered = unsure_answers(given, medicine_classes)
+    if len(unsure) < FEWEST_UNSURE_FOR_A_NOTE or 2 * len(unsure) <= answered:
+        return None
+    return (
+        f"most answers were 'not sure' ({in_words(unsure)}): they count as answered, but a 'not sure' says "
+        "nothing either way, so this result rests on few firm answers and is not reassurance; check your medicine "
+        "labels or ask a pharmacist, then screen again"
+    )
+
+
 def unanswered_sections(given: Mapping[str, Any], medicine_classes: Collection[str]) -> list[str]:
     """The sections with no answer at all, among those that apply, in questionnaire order."""
     unanswered = []

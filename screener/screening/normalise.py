@@ -20,6 +20,7 @@ from screener.contract.coverage import (
     coverage_from_missing,
     few_answered,
     missing_core_sections,
+    mostly_unsure,
     pregnancy_not_used,
     unanswered_sections,
 )
@@ -126,6 +127,8 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
 
     # Which sections apply follows the medicines as recognised (a PPI listed asks how long).
     out.unanswered_sections = unanswered_sections(given, classes)
+    # Most answers "not sure": counted as answered, but said to be no reassurance (review 5, m12).
+    out.warnings.extend(note for note in (mostly_unsure(given, classes),) if note is not None)
     applying = len(core_sections_that_apply(given))  # alcohol is not a question for a child under 12
     missing_core = missing_core_sections(out.unanswered_sections)
     out.coverage = coverage_from_missing(missing_core, applying)
