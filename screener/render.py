@@ -335,8 +335,8 @@ def _head_page(
     if full:
         for finding in _above_both_parts(result, headline_rules):
             page.add(
-                f"Combined is {level} although neither magnesium nor potassium alone is, because of the rule "
-                f"'{finding.title}' [{finding.rule}]: {finding.explanation}",
+                f"Combined is {level} although neither magnesium nor potassium alone is: "
+                f"{finding.title}. {finding.explanation}",
                 "cyan",
                 indent=2,
                 hang=2,

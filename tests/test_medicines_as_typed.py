@@ -248,3 +248,41 @@ def test_water_tablet_listed_by_someone_who_answered_no_keeps_the_answer_and_nam
 def test_a_word_that_only_starts_like_water_is_still_an_unread_name(vocabulary: Vocabulary) -> None:
     assert vocabulary.question_answered(vocabulary.match("waterfall")) is None
     assert vocabulary.question_answered(vocabulary.match("water pills")) == ("diuretic_use", "yes")
+
+
+# -- words about a medicine that was read are not another medicine (surfaces review C2) ------------
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Paracetamol 1 g four times a day when needed for my knees",
+        "Furosemida 40mg (Spanish box)",
+        "omeprazole 20mg for reflux",
+    ],
+)
+def test_rita_is_not_asked_to_check_with_a_pharmacist_words_that_are_no_medicine(screener: Any, entry: str) -> None:
+    result = screener.screen({"age": 72, "medications": [entry]})
+    assert medicine_warnings(result) == []
+    assert result.medications_recognised[0].matches, "the medicine itself is read and counted"
+
+
+@pytest.mark.parametrize(
+    ("entry", "left_out"),
+    [
+        ("Lasix, Kalium-Durules", "'Kalium', 'Durules' were not recognised"),
+        ("Zoravex and furosemide", "'Zoravex' was not recognised"),
+        ("furosemide (spirinolactone)", "'spirinolactone' was not recognised (did you mean spironolactone?)"),
+    ],
+)
+def test_a_word_that_may_be_a_second_medicine_is_still_reported(screener: Any, entry: str, left_out: str) -> None:
+    [warning] = medicine_warnings(screener.screen({"age": 72, "medications": [entry]}))
+    assert left_out in warning and "ask a pharmacist" in warning
+
+
+def test_rita_asked_about_her_medicines_is_not_told_for_my_knees_was_not_recognised(vocabulary: Vocabulary) -> None:
+    from screener.interview.questions import unrecognised_notes
+
+    assert unrecognised_notes(vocabulary, ["Paracetamol 1 g four times a day when needed for my knees"]) == ()
+    [note] = unrecognised_notes(vocabulary, ["cisplatin with Zoravex"])
+    assert note.startswith("We did not recognise 'Zoravex' in 'cisplatin with Zoravex'.")

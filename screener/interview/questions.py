@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 from screener.interview.questionnaire import Choice, Item, Questionnaire, same_value
 from screener.interview.replies import CONFIRM_CHOICES, SKIPPED, Quantity, accepts_text, normalise_reply
+from screener.screening.medication_suggestions import parts_worth_asking_about
 
 
 @dataclass(frozen=True)
@@ -241,8 +242,11 @@ def unrecognised_notes(
             continue
         match = vocabulary.match(entry)
         # A name with a close vocabulary name is asked about next ("Did you mean ...?").
-        offered = [correction.written for correction in vocabulary.corrections(entry)]
-        unread = [part for part in match.unrecognised if not any(written in part for written in offered)]
+        corrections = vocabulary.corrections(entry)
+        offered = [correction.written for correction in corrections]
+        # Words about a medicine that was read ("for my knees") are not another medicine.
+        worth_asking = parts_worth_asking_about(entry, match.unrecognised, bool(match.drugs), corrections)
+        unread = [part for part in worth_asking if not any(written in part for written in offered)]
         if unread:
             parts = " and ".join(f"'{part}'" for part in unread)
             # The whole entry too, when only part of it was not read ("'water' in 'water pill'").

@@ -24,7 +24,7 @@ from screener.contract.coverage import (
     unanswered_sections,
 )
 from screener.contract.validation import Problem
-from screener.screening.medication_suggestions import Correction, not_recognised, suggested
+from screener.screening.medication_suggestions import Correction, not_recognised, parts_worth_asking_about, suggested
 from screener.screening.medications import MedicationMatch
 from screener.screening.ruleset import Ruleset
 
@@ -193,7 +193,10 @@ def _add_medications(
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
             corrections = ruleset.vocabulary.corrections(match.text)
-            out.warnings.append(_unrecognised_warning(match, corrections))
+            # Words about a medicine that was read ("for my knees") are not another medicine.
+            parts = parts_worth_asking_about(match.text, match.unrecognised, bool(match.drugs), corrections)
+            if parts:
+                out.warnings.append(_unrecognised_warning(match, corrections, parts))
             # Beside a name that was read, a leftover word near a name of the same class only
             # names that medicine again; near another class it may be a second medicine.
             unconfirmed |= _suggested_classes(corrections, ruleset) - {drug.drug_class for drug in match.drugs}
@@ -243,14 +246,15 @@ def is_warning_about(warning: str, text: str) -> bool:
     return warning.startswith((f"medication '{text}': ", f"medication '{text}' not"))
 
 
-def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correction]) -> str:
+def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correction], parts: Sequence[str]) -> str:
     """What was not read of one medication entry. When part of it was read, that part is said to
-    be counted (or why not) and only the rest left out; a whole entry not read is named once."""
+    be counted (or why not) and only the rest that may be a medicine (``parts``) left out; a
+    whole entry not read is named once."""
     ask = ASK_A_PHARMACIST
     if match.drugs:
         read = ", ".join(dict.fromkeys(drug.name for drug in match.drugs))
         counted = "counted" if match.counted else match.note
-        unread = not_recognised(match.unrecognised, corrections, rest_read=True)
+        unread = not_recognised(parts, corrections, rest_read=True)
         return f"medication '{match.text}': read as {read} ({counted}); {unread}; {ask}"
     if match.unrecognised == (match.text.strip(),):
         return f"medication '{match.text}' not recognised{suggested(match.unrecognised, corrections)}, so not counted; {ask}"
