@@ -131,16 +131,18 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         # not in the spec: a medicine that makes gut losses urgent; its signs of ketoacidosis come before
         # the tests to ask for, now that vomiting beyond 2 days brings a test line (README, round 4)
         "sglt2_ketoacidosis",
+        "refeeding_care",  # not in the spec: eating disorders (README departures)
         # not in the spec's order: the advice while ill with diarrhea or vomiting (sick-day rules,
         # NSAIDs, fluids) is what makes gut losses on a sick-day medicine urgent, so it comes with
         # the other same-day advice, before the tests to ask for (surfaces review A2)
-        "sick_day_medicines", "avoid_nsaids_while_ill", "fluids_for_gi_losses",
-        "refeeding_care",  # not in the spec: eating disorders (README departures)
+        "sick_day_medicines",
+        "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
+        "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
+        "fluids_for_gi_losses",
         "qt_drug_check", "digoxin_check",  # heart-rhythm safety before the tests to ask for (README departures)
         "theophylline_level",  # not in the spec: signs of too much theophylline (vignette review 4, M3)
         "check_magnesium_with_potassium", "check_magnesium",
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
-        "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
         # not in the spec: a medicine not read may lower Mg or K (README departures); with the

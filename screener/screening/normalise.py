@@ -119,6 +119,9 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     classes = _add_medications(out, answers.medications, ruleset, named) if answers.medications else frozenset()
     for question, (answer, text) in named.items():
         _answer_named_question(out, given, question, answer, text)
+    if out.medications:
+        out.warnings += _supplements_listed_as_medicines(out.medications, given, ruleset)
+        out.warnings += _same_medicine_twice(out.medications)
 
     labs = _lab_facts(out, answers, ruleset)
     if labs:
@@ -222,6 +225,55 @@ def _answer_named_question(out: Normalised, given: dict[str, Any], question: str
     elif given[question] != answer:
         out.warnings.append(f"{said}, which says {answer!r} to {question}, but the answer given is {given[question]!r}: "
                             "kept as given; check which is right")
+
+
+#: The medicine classes that are supplements the supplements question asks about (potassium,
+#: a potassium salt substitute, magnesium): listed as medicines beside "None of these" there,
+#: the two answers disagree.
+SUPPLEMENT_CLASSES: Final = ("potassium_supplement", "salt_substitute", "magnesium_supplement")
+
+
+def _supplements_listed_as_medicines(medications: Sequence[MedicationMatch], given: dict[str, Any], ruleset: Ruleset) -> list[str]:
+    """"None of these" to the supplements question beside a potassium or magnesium product in the
+    medicine list: the product is counted (the list holds what is taken now, as for a listed
+    stimulant laxative beside "no laxatives"), and a warning names both answers."""
+    if given.get("supplements") != []:
+        return []
+    labels = ruleset.vocabulary.class_labels
+    listed = {
+        match.text: labels.get(drug.drug_class, drug.drug_class)
+        for match in medications
+        if match.counted
+        for drug in match.drugs
+        if drug.drug_class in SUPPLEMENT_CLASSES
+    }
+    return [
+        f"Supplements: the answer given is 'None of these', but '{text}' in your medicine list is {label}. "
+        "It was counted, since the list holds medicines taken now; check which is right."
+        for text, label in listed.items()
+    ]
+
+
+def _same_medicine_twice(medications: Sequence[MedicationMatch]) -> list[str]:
+    """One medicine in two entries of the list, by two names ("Lasix" and "Furosemida 40mg"):
+    counted once, but a clinician should know whether it is one medicine written twice or two
+    prescriptions of it (a double dose)."""
+    entries: dict[str, dict[str, None]] = {}
+    for match in medications:
+        if not match.counted:
+            continue
+        for drug in match.drugs:
+            entries.setdefault(drug.generic, {})[match.text.strip()] = None
+    warnings = []
+    for name, texts in entries.items():
+        if len(texts) < 2:
+            continue
+        listed = ", ".join(f"'{text}'" for text in list(texts)[:-1]) + f" and '{list(texts)[-1]}'"
+        warnings.append(
+            f"Medicines: {listed} {'both' if len(texts) == 2 else 'all'} contain {name}. It counts once here; "
+            "if these are two prescriptions of it, or it is taken twice, tell your clinician or pharmacist."
+        )
+    return warnings
 
 
 def _suggested_classes(corrections: Sequence[Correction], ruleset: Ruleset) -> set[str]:
