@@ -112,7 +112,7 @@ def test_the_gp_of_a_man_with_kidney_disease_on_spironolactone_reads_his_conditi
 
     answers = json.loads((Path(__file__).resolve().parents[1] / "examples" / "personas" / f"{KIDNEY_PERSONA}.json").read_text())
     rows = summary_of(person_report(answers, screener=screener, generated=WHEN, summary=True))
-    assert rows["Conditions"] == "Long-term kidney disease (chronic kidney disease); Heart failure"
+    assert rows["Conditions counted"] == "Long-term kidney disease (chronic kidney disease); Heart failure"
     kept = rows["Potassium may build up"]
     for reason in ("chronic kidney disease", "a potassium-sparing diuretic", "an ACE inhibitor", "prescribed potassium"):
         assert reason in kept, reason
@@ -120,7 +120,7 @@ def test_the_gp_of_a_man_with_kidney_disease_on_spironolactone_reads_his_conditi
 
 def test_edith_who_was_not_asked_about_conditions_reads_not_answered_not_none(screener: Any) -> None:
     rows = summary_of(edith_report(screener))
-    assert rows["Conditions"].startswith("not answered")
+    assert rows["Conditions counted"].startswith("not answered")
     assert "Potassium may build up" not in rows  # nothing keeps her potassium
 
 
