@@ -119,9 +119,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     classes = _add_medications(out, answers.medications, ruleset, named) if answers.medications else frozenset()
     for question, (answer, text) in named.items():
         _answer_named_question(out, given, question, answer, text)
-    if out.medications:
-        out.warnings += _supplements_listed_as_medicines(out.medications, given, ruleset)
-        out.warnings += _same_medicine_twice(out.medications)
+    out.warnings += _supplements_listed_as_medicines(out.medications, given, ruleset) + _same_medicine_twice(out.medications)
 
     labs = _lab_facts(out, answers, ruleset)
     if labs:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from screener.contract.coverage import RECOMMENDATION_SLOTS
