@@ -310,7 +310,7 @@ def _emergency(term: Terminal, advice: str) -> None:
 
 def _review(interview: Interview, term: Terminal, emergency_advice: str) -> None:
     """Show every answer; the person may change any of them before the result."""
-    from screener.interview.replies import choice_number
+    from screener.interview.reply_words import choice_number
 
     while True:
         lines = interview.review()

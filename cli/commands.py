@@ -232,7 +232,7 @@ def batch(
 
         def unreadable(item: UnreadableSource) -> None:
             errors.print(f"mgk-screen: {item.source}: {item.message}", markup=False)
-            if cohort is not None:
+            if cohort is not None and not item.note:
                 cohort.add_unreadable_source(item.source, item.message)
 
         try:
@@ -387,7 +387,7 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
         for item in iter_records(inputs):
             if isinstance(item, UnreadableSource):
                 echo(f"{item.source}: {item.message}", err=True)
-                unreadable += 1
+                unreadable += not item.note
                 continue
             read += 1
             where = f"{item.source} record {item.position}"

@@ -288,7 +288,9 @@ def one_record(path: str) -> RawRecord | tuple[str, str]:
 
     if path != "-" and os.path.isdir(path):  # not "FOLDER/a.json: holds more than one record"
         return path, f"is a folder, not one answers file; to screen the files in it, use `mgk-screen batch {path}`"
-    items = list(islice(iter_records([path]), 2 + _LOOK_AHEAD))
+    # A note (a slip read past, a file that holds no records to screen) is no fault of the record.
+    read = (item for item in iter_records([path]) if not (isinstance(item, UnreadableSource) and item.note))
+    items = list(islice(read, 2 + _LOOK_AHEAD))
     fault = next((item for item in items if isinstance(item, (UnreadableSource, UnreadableRecord))), None)
     if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):
         return fault.source, fault.message  # the file, or its only record, is not valid JSON: say where

@@ -265,7 +265,7 @@ def _persona_named(source: str, examples: Path | None) -> Persona | None:
 def rules_list(
     step: Annotated[
         str | None,
-        typer.Option("--step", help="Only the rules of this step: its number (1-9, as demo and explain number them) or name.", metavar="STEP"),
+        typer.Option("--step", help="Only the rules of this step: its number (1-11, as demo and explain number them) or name.", metavar="STEP"),
     ] = None,
     search: Annotated[
         str | None,

@@ -16,6 +16,10 @@ The combined level alone can mislead a person when the rest of the result says m
   result above the normal range): "potassium depletion: unlikely" would read as reassurance
   beside "a high potassium, not a depletion", so the headline and the potassium line say the
   result is high and point to the advice;
+- an older result below the normal range (the rules' advice ``recheck_older_result``: a result
+  taken more than 30 days ago is not used for the levels) beside a combined level "unlikely": the
+  headline says why it is "unlikely" and that those results need a recheck, so that a potassium of
+  2.6 from months ago does not read as an all-clear;
 - something flagged (any urgency but "none", or the high potassium result): an "unlikely" is then
   said quietly, never in capitals or the colour of reassurance, and every door says how soon
   before the levels (red flags first, then how soon).
@@ -50,6 +54,15 @@ HIGH = "high"
 POTASSIUM_HIGH_NOTE = "the potassium result is high: see the advice"
 POTASSIUM_HIGH_SHORT = "K result high"
 HIGH_POTASSIUM_SENTENCE = "the potassium result is high: a high potassium, not a depletion, and the advice says what to do"
+OLDER_LOW_ADVICE = "recheck_older_result"
+"""The rules' advice on an older result below the normal range (rules/recommendations.json,
+``recommend_recheck_older_result``: the fact ``older_result_below_range``)."""
+OLDER_LOW = "an older result below the normal range was not used: recheck"
+"""What follows "unlikely, but " when an older result below the normal range was left out."""
+OLDER_LOW_SHORT = "older low result not used"
+OLDER_LOW_SENTENCE = (
+    "an older result below the normal range was not used to judge the levels and needs a recheck (see the advice)"
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ class Headline:
     """How soon to see a clinician ("" when not known): any but "none" flags the result."""
     potassium_high: bool = False
     """A current potassium result is high (the rules gave ``HIGH_POTASSIUM_ADVICE``)."""
+    older_low: bool = False
+    """An older result below the normal range was left out (the rules gave ``OLDER_LOW_ADVICE``)."""
     few_words: str = FEW_ANSWERS
     """What there was little of: "few answers", or "little EHR data" on a CDS card."""
 
@@ -96,7 +111,8 @@ class Headline:
             missing_core=tuple(missing_core_sections(unanswered)),
             few_words=few_words,
             urgency=str(get("urgency", "") or ""),
-            potassium_high=HIGH_POTASSIUM_ADVICE in advice_codes(get("recommendations", None)),
+            potassium_high=HIGH_POTASSIUM_ADVICE in (codes := advice_codes(get("recommendations", None))),
+            older_low=OLDER_LOW_ADVICE in codes,
         )
 
     # -- what there is to say ------------------------------------------------------------------
@@ -125,9 +141,15 @@ class Headline:
         return self.urgency not in ("", "none") or self.potassium_high
 
     @property
+    def older_low_unused(self) -> bool:
+        """An older result below the range was left out, and combined is "unlikely": the headline
+        says so, not "unlikely" alone (as for few answers, not when few answers say it already)."""
+        return self.older_low and _rank(self.combined) == 0 and not self.few_answers
+
+    @property
     def qualified(self) -> bool:
         """Whether the combined level is qualified (then it is not the loudest word of the line)."""
-        return bool(self.higher_parts) or self.few_answers or self.potassium_high
+        return bool(self.higher_parts) or self.few_answers or self.potassium_high or self.older_low_unused
 
     def quiet(self, level: str) -> bool:
         """Whether a level is said without emphasis: "unlikely" when something is flagged."""
@@ -170,6 +192,8 @@ class Headline:
         if self.potassium_high:
             but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
             spans += [Span(f", {but} the potassium result is "), Span(HIGH, HIGH, loud=True), Span(": see the advice")]
+        if self.older_low_unused:
+            spans.append(Span(f", {'but' if len(spans) == 1 else 'and'} {OLDER_LOW}"))
         if self.above_both and not brief:
             spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
         return spans
@@ -200,12 +224,14 @@ class Headline:
                 f"{self.not_answered} not answered this is not reassurance: answering the rest completes the screen."
             )
         high = f", and {HIGH_POTASSIUM_SENTENCE}" if self.potassium_high else ""
+        if self.older_low_unused:
+            high += f", and {OLDER_LOW_SENTENCE}"
         higher = self.higher_parts
         if higher:
             parts = " and ".join(f"{part} depletion on its own is {level}" for part, level in higher)
             return f"{base}, but {parts}{high}."
         if high and _rank(self.combined) == 0:
-            high = f", but {HIGH_POTASSIUM_SENTENCE}"
+            high = ", but" + high.removeprefix(",").removeprefix(" and")
         return f"{base}{high}."  # above both parts: the heading says why, and the report names the rule
 
     def note(self) -> str:
@@ -220,6 +246,8 @@ class Headline:
             notes.append(ABOVE_BOTH_SHORT)
         if self.potassium_high:
             notes.append(POTASSIUM_HIGH_SHORT if notes else f"but {POTASSIUM_HIGH_SHORT}")
+        if self.older_low_unused:
+            notes.append(OLDER_LOW_SHORT if notes else f"but {OLDER_LOW_SHORT}")
         return "; ".join(notes)
 
     # -- helpers -------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ def test_the_fhir_questionnaire_enables_alcohol_when_no_age_is_given_or_it_is_12
 
 def test_not_below_inside_all_becomes_a_fhirpath_that_is_true_without_an_answer(screener: Any) -> None:
     from screener.fhir.expressions import enable_when_expression
-    from screener.interview.questionnaire import Condition
+    from screener.interview.questionnaire_items import Condition
 
     context = fhir_context(screener.ruleset)
     items = {item.id: item for item in context.questionnaire.items}

@@ -28,7 +28,8 @@ from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, ask, saved
 
 from screener.errors import RulesError
 from screener.interview import Interview, Questionnaire
-from screener.interview.replies import ReplyError, normalise_reply, parse_reply
+from screener.interview.replies import parse_reply
+from screener.interview.reply_words import ReplyError, normalise_reply
 
 
 @pytest.fixture(scope="module")

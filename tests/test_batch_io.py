@@ -355,10 +355,9 @@ def test_non_utf8_single_object_is_an_unreadable_source() -> None:
     assert read(b'{\n  "id": "caf\xe9"\n}') == [UnreadableSource("<stdin>", "not UTF-8 text (byte 0xe9 at offset 14)")]
 
 
-def test_utf16_file_is_reported_with_what_to_do() -> None:
-    assert read('{"id": "a"}'.encode("utf-16")) == [
-        UnreadableSource("<stdin>", "not UTF-8 text: the file is UTF-16 (save it as UTF-8)")
-    ]
+def test_a_utf16_file_with_a_byte_order_mark_is_read_as_its_text() -> None:
+    # As Windows tools and Excel's "Unicode Text" write it (tests/test_interop_files.py: a sheet).
+    assert read('{"id": "a"}'.encode("utf-16")) == [RawRecord("<stdin>", 1, {"id": "a"})]
 
 
 def test_binary_junk_is_reported_as_not_json() -> None:
@@ -659,7 +658,7 @@ def test_a_csv_warning_holding_a_semicolon_stays_one_item_of_its_cell(tmp_path: 
     """Joined with "; ", the warning "medication 'Vextaar 78 mg': ... so not counted; ask a
     pharmacist ..." read back as two: the cell now splits, as an answers sheet's list cell
     splits, into the entry's very items."""
-    from screener.batch.answer_columns import _read_items
+    from screener.batch.cells import read_items
 
     warnings = [
         "medication 'Vextaar 78 mg': not recognised, so not counted; ask a pharmacist whether it affects magnesium or potassium",
@@ -671,4 +670,4 @@ def test_a_csv_warning_holding_a_semicolon_stays_one_item_of_its_cell(tmp_path: 
         writer.write({"status": "screened", "id": "vera", "warnings": warnings})
     with open(path, encoding="utf-8", newline="") as file:
         (row,) = list(csv.DictReader(file))
-    assert _read_items(row["warnings"]) == warnings
+    assert read_items(row["warnings"]) == warnings

@@ -19,7 +19,8 @@ from screener.contract.result import ScreeningResult
 # The chain of steps in the order the spec gives it (section 7), written out here rather than
 # read from the ruleset so that a reordered manifest is caught.
 STEP_ORDER = (
-    "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
+    "derived_facts", "lab_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline",
+    "urgency", "medicine_urgency", "recommendations",
     "medicine_advice",
 )  # fmt: skip
 ALL_SECTIONS = {

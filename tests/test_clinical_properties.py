@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screener.contract.answers import CONDITION_CODES, RED_FLAG_NOW_CODES, SUPPLEMENT_CODES, SYMPTOM_CODES
+from screener.contract.coverage import ALCOHOL_FROM_AGE
 from screener.contract.result import InvalidRecord, ScreeningResult
 from screener.screening.ruleset import load_ruleset
 
@@ -32,7 +33,8 @@ SETTINGS = settings(
 LEVELS = ("unlikely", "possible", "likely")
 URGENCIES = ("none", "routine", "soon", "urgent", "emergency")
 STEP_ORDER = (
-    "derived_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline", "urgency", "recommendations",
+    "derived_facts", "lab_facts", "dependent_facts", "risk_factors", "levels", "level_caps", "headline",
+    "urgency", "medicine_urgency", "recommendations",
     "medicine_advice",
 )  # fmt: skip
 # The shipped order of the advice (most urgent first): tests/test_rule_files.py pins it, code by
@@ -324,10 +326,12 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         "medicines": ("medications", "diuretic_use"), "alcohol": ("alcohol",),
         "gi_losses": ("diarrhea", "vomiting", "laxative_use"), "symptoms": ("symptoms",),
     }  # fmt: skip
+    if isinstance(record.get("age"), (int, float)) and record["age"] < ALCOHOL_FROM_AGE:
+        del core["alcohol"]  # not asked of a child under 12, so an answer there is not counted
     answered = sum(any(_answered(record.get(name)) for name in names) for names in core.values())
-    assert result.coverage == {4: "full", 0: "none"}.get(answered, "partial")
+    assert result.coverage == {len(core): "full", 0: "none"}.get(answered, "partial")
     how_soon = [code for code in recommendation_codes if code in URGENCY_ADVICE.values()]
-    thin, few = result.coverage == "none", answered in (1, 2)
+    thin, few = result.coverage == "none", answered >= 1 and len(core) - answered >= 2
     assert how_soon == ([] if (thin or few) and result.urgency == "none" else [URGENCY_ADVICE[result.urgency]])
     # contract v2: a record answering none of the core sections is never read as reassurance, nor
     # one answering one or two of them (README departures): neither is told "these answers do not point"

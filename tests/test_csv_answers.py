@@ -235,7 +235,7 @@ def test_an_unknown_column_is_reported_by_batch_and_the_other_inputs_still_scree
         ("age", "seventy", "$.age", 'expected a whole number, got "seventy"'),
         ("age", "70.5", "$.age", 'expected a whole number, got "70.5"'),
         ("alcohol.drinks_per_week", "3,5", "$.alcohol.drinks_per_week", 'expected a number with a decimal point, got "3,5" (write 3.5)'),
-        ("diarrhea.present", "maybe", "$.diarrhea.present", 'expected yes or no (or true, false, y, n), got "maybe"'),
+        ("diarrhea.present", "maybe", "$.diarrhea.present", 'expected yes or no (or true, false, y, n, 1, 0), got "maybe"'),
         ("symptoms", "fatigue;;tremor", "$.symptoms", "empty item 2 in the list"),
         ("symptoms", "fatigue;", "$.symptoms", "remove the last ';'"),
         ("labs.potassium.value", "low", "$.labs.potassium.value", 'expected a number, got "low"'),
@@ -556,7 +556,7 @@ def test_a_date_in_the_taken_column_is_one_error_saying_what_to_write_instead(sc
     assert lab_errors(screener, "id,labs.potassium.value,labs.potassium.unit,labs.potassium.taken", f"B,3.1,mmol/L,{cell}") == [
         (
             "$.labs.potassium.taken",
-            f'a date ("{cell}") is not read here, since the sheet does not say the day of the screening: write how long '
+            f'a date ("{cell}") is not read here, since the answers do not say the day of the screening: write how long '
             "before the screening the sample was taken, last_7_days, last_30_days or older (or leave it empty if not known)",
         )
     ]

@@ -27,8 +27,9 @@ from screener.fhir import FhirContext, build_questionnaire, fhir_context, respon
 from screener.fhir.expressions import answer_coding
 from screener.fhir.questionnaire import is_display_link
 from screener.fhir.records import screen_record_entry
+from screener.interview.answer_paths import MISSING, get_path
 from screener.interview.interview import Interview
-from screener.interview.questionnaire import MISSING, Item, get_path
+from screener.interview.questionnaire_items import Item
 
 pytestmark = pytest.mark.slow
 

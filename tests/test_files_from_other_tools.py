@@ -62,7 +62,7 @@ def test_a_date_where_a_code_belongs_makes_its_row_invalid_naming_the_codes(tmp_
     assert dated["errors"] == [
         {
             "path": "$.labs.potassium.taken",
-            "message": 'a date ("2026-01-02") is not read here, since the sheet does not say the day of the screening: '
+            "message": 'a date ("2026-01-02") is not read here, since the answers do not say the day of the screening: '
             "write how long before the screening the sample was taken, last_7_days, last_30_days or older "
             "(or leave it empty if not known)",
         }

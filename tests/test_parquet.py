@@ -85,7 +85,7 @@ def test_one_bad_row_is_one_invalid_record_never_a_failed_file(tmp_path: Path, s
     entries = [record_entry(item, screener) for item in read(path)]  # type: ignore[arg-type]
     assert [(entry["id"], entry["status"]) for entry in entries] == [("a", "screened"), ("b", "invalid"), ("c", "invalid"), ("d", "screened")]
     assert entries[1]["errors"] == [{"path": "$.age", "message": "expected a whole number, got 70.5"}]
-    assert entries[2]["errors"] == [{"path": "$.diarrhea.present", "message": 'expected yes or no (or true, false, y, n), got "maybe"'}]
+    assert entries[2]["errors"] == [{"path": "$.diarrhea.present", "message": 'expected yes or no (or true, false, y, n, 1, 0), got "maybe"'}]
     assert entries[1]["position"] == 2
 
 

@@ -118,6 +118,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         # not in the spec: when palpitations call for the emergency number, right after the how-soon
         # lines (vignette review 4, M5)
         "palpitations_safety_net",
+        "steroid_sick_day",  # not in the spec: steroid sick-day rules, the emergency injection (vignette review 5, S1)
         "high_potassium_result",  # not in the spec: a high potassium result named by its band (README, coherence review)
         # "not enough answers" right after the how-soon lines: what follows rests on few answers
         # (coherence review H7)
@@ -127,6 +128,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
         "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
+        "transplant_team_today",  # not in the spec: tacrolimus or ciclosporin with vomiting or diarrhea (review 5, S2)
         "lithium_when_ill",  # not in the spec: same-day lithium advice, right after how soon (coherence review H5)
         # not in the spec: a medicine that makes gut losses urgent; its signs of ketoacidosis come before
         # the tests to ask for, now that vomiting beyond 2 days brings a test line (README, round 4)
@@ -137,11 +139,14 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         # the other same-day advice, before the tests to ask for (surfaces review A2)
         "sick_day_medicines",
         "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
+        "stop_colchicine_while_ill",  # not in the spec: colchicine with diarrhea or vomiting (vignette review 5, S3)
         "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
+        "bowel_preparation",  # not in the spec: a bowel preparation is not stopped (vignette review 5, S4)
         "fluids_for_gi_losses",
         "qt_drug_check", "digoxin_check",  # heart-rhythm safety before the tests to ask for (README departures)
         "theophylline_level",  # not in the spec: signs of too much theophylline (vignette review 4, M3)
         "check_magnesium_with_potassium", "check_magnesium",
+        "anti_egfr_magnesium_check",  # not in the spec: cetuximab or panitumumab with a sign of low magnesium (review 5, M7)
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
@@ -152,6 +157,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "no_potassium_self_supplement",
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
+        "stop_clenbuterol",  # not in the spec: clenbuterol, bought not prescribed (vignette review 5, m9)
         "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
         # not in the spec: few answers beside advice to see a clinician, after the safety advice

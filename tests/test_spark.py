@@ -441,3 +441,16 @@ def test_screen_dataframe_gives_a_bundle_row_one_row_per_patient_as_batch_does(s
     kept = screen_dataframe(numbered, json_column="value", position_column="n", as_of=date(2025, 6, 30)).toArrow().to_pylist()
     assert [row["position"] for row in kept] == [10, 20, 20, 20, 30]
     assert [row["status"] for row in kept] == ["screened", "screened", "screened", "invalid", "screened"]
+
+
+def test_json_lines_with_a_comma_after_each_record_are_screened_as_batch_screens_them(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text('{"id": "a", "age": 70, "medications": []},\n{"id": "b", "age": 71},\n{"id": "c", "age": 72,}\n')
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS  # c holds a comma inside it
+    assert "a comma after the record on line 1" in capsys.readouterr().err
+    key = ("id", "position", "status", "combined_depletion", "errors")
+    assert [{k: row[k] for k in key} for row in rows] == [{k: row[k] for k in key} for row in batch_rows(path, tmp_path)]
+    assert [row["status"] for row in rows] == ["screened", "screened", "invalid"]

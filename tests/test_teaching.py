@@ -292,12 +292,12 @@ def test_rules_list_of_one_step_and_of_an_unknown_step() -> None:
 
 
 def test_a_teacher_picks_a_step_by_the_number_demo_and_explain_show(screener) -> None:  # type: ignore[no-untyped-def]
-    by_number = invoke("rules", "list", "--step", "7", "--json")
+    by_number = invoke("rules", "list", "--step", "8", "--json")
     by_name = invoke("rules", "list", "--step", "urgency", "--json")
     assert by_number.exit_code == 0 and by_number.stdout == by_name.stdout
     assert {entry["step"] for entry in json.loads(by_number.stdout)} == {"urgency"}
-    beyond = invoke("rules", "list", "--step", "10")
-    assert beyond.exit_code == 2 and "a step is a number from 1 to 9, or a name" in beyond.stderr
+    beyond = invoke("rules", "list", "--step", "12")
+    assert beyond.exit_code == 2 and "a step is a number from 1 to 11, or a name" in beyond.stderr
 
 
 def test_a_teacher_finds_the_rules_about_one_topic_by_a_word() -> None:
@@ -308,7 +308,7 @@ def test_a_teacher_finds_the_rules_about_one_topic_by_a_word() -> None:
     # every word must appear, in the id, title or text; underscores count as spaces
     both = [entry["id"] for entry in json.loads(invoke("rules", "list", "-s", "loop diuretic", "--json").stdout)]
     assert "rf_loop_diuretic" in both and "rf_heavy_alcohol" not in both
-    shown = invoke("rules", "list", "--search", "alcohol", "--step", "3")
+    shown = invoke("rules", "list", "--search", "alcohol", "--step", "4")
     assert shown.exit_code == 0 and "rules mentioning 'alcohol'." in shown.stdout and "recommend_alcohol_support" not in shown.stdout
 
 
@@ -341,7 +341,7 @@ def test_rules_show_prints_the_rule_in_full(screener) -> None:  # type: ignore[n
     for part in (rule.title, rule.rationale, rule.mechanism, "When", "Then", "Sources", "number of both-loss risk factors: by"):
         assert " ".join(part.split()) in text, part
     assert "count.rf_both" not in text  # the facts that link rules are named in words, not by their names
-    assert "mgk-screen rules graph --rule rf_loop_diuretic" in text and "mgk-screen rules list --step 3" in text
+    assert "mgk-screen rules graph --rule rf_loop_diuretic" in text and "mgk-screen rules list --step 4" in text
 
 
 def test_rules_show_of_an_unknown_id_suggests_the_nearest() -> None:

@@ -5,22 +5,12 @@ A spreadsheet, a Parquet file and a Spark table hold answers flat, one column pe
 the answers model, so a field added to the contract is a column at once; nothing here lists
 them by hand.
 
-Cells follow the contract's spreadsheet rules (contract.md, "Answers as a spreadsheet"): an empty
-cell is "not answered", never "no"; a list is one cell with items separated by ``;`` and an empty
-list is written ``none``; booleans are ``yes``/``no``/``true``/``false`` in any case; numbers use a
-decimal point and whole numbers may be written ``70.0``. Beyond the contract's letter, for sheets
-only (the JSON contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes
-and units in any case as the contract spells them (``Female``, ``mmol/l``), with spaces for
-underscores (``muscle cramps``), ``F``/``M`` as the sex, ``Y``/``N`` as booleans, ``NA`` (how R
-writes a missing value) as an empty cell, a list cell written as a list of texts (``['a', 'b']``,
-as pandas writes a column of lists) as that list, and in a sheet with ``;`` or a tab between
-cells a cell that is exactly digits, comma, digits as a decimal number (``3,3``), as Excel writes
-numbers where the comma is the decimal mark. So that every
-valid record survives the trip answers → cells → answers, a text value (the id, a medicine name)
-that would otherwise read back differently (one with a ``;``, with spaces at either end, the word
-``none`` or ``NA``, a list item starting with ``[``, or starting with a double quote) is written
-as a JSON string between double quotes, and read back as one; so is one that a spreadsheet would
-take for a formula (starting with ``=``, ``+``, ``-`` or ``@``).
+How one cell is read and written (empty is "not answered", ``none`` an empty list, ``;`` between
+items, ``yes``/``no``, text that needs it as a JSON string) is ``screener.batch.cells``; here each
+column picks the rule of its kind. Beyond the contract's letter, for sheets only (the JSON
+contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes and units in
+any case as the contract spells them (``Female``, ``mmol/l``), with spaces for underscores
+(``muscle cramps``), and ``F``/``M`` as the sex.
 
 A cell that is not a value of its column's type is a ``Problem`` at the column's JSON path; its
 text is kept in the record at that path, so that the rest of the record is still checked with its
@@ -29,23 +19,33 @@ shape intact (see ``screener.batch.runner.record_problems``).
 
 from __future__ import annotations
 
-import ast
 import enum
-import json
-import math
 import re
 import types
 import typing
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from screener.batch.cells import (
+    EMPTY_LIST,
+    MISSING,
+    CellError,
+    as_json_value,
+    read_list,
+    read_number,
+    read_text,
+    read_yes_no,
+    type_word,
+    typed_items,
+    typed_number,
+    written_text,
+)
 from screener.batch.lab_cells import lab_cells
 from screener.contract.answers import Answers
 from screener.contract.validation import Problem, json_path, shown
@@ -85,10 +85,6 @@ class Column:
     @property
     def json_path(self) -> str:
         return json_path(self.path)
-
-
-class CellError(ValueError):
-    """A cell that is not a value of its column's type; the message says what was expected."""
 
 
 @cache
@@ -153,24 +149,11 @@ def _kind(annotation: Any, name: str) -> Kind:
     raise TypeError(f"answers field {name!r} has a type no column kind fits: {annotation!r}")
 
 
-# -- reading cells --------------------------------------------------------------------------------
+# -- reading cells, by the column's kind -----------------------------------------------------------
 
-# Y and N too: how registries and clinical systems export a yes/no field.
-_TRUE: Final = frozenset({"yes", "true", "y"})
-_FALSE: Final = frozenset({"no", "false", "n"})
-_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_WHOLE: Final = re.compile(r"[+-]?\d+")
-_DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
-_EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
-"""What is read as a decimal comma in a sheet with ``;`` or a tab between cells: digits, a comma, digits."""
 #: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
 _CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
 _SPACES: Final = re.compile(r"\s+")
-_LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
-_EMPTY_LIST: Final = "none"
-#: How R's write.csv writes a missing value (and pandas reads it as one): an empty cell.
-_MISSING: Final = "NA"
-_JSON_STRING: Final = json.JSONDecoder(strict=True)
 
 
 def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
@@ -183,28 +166,56 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
     the column's type.
     """
     cell = text.strip()
-    if not cell or cell == _MISSING:
+    if not cell or cell == MISSING:
         return None
     kind = column.kind
     if kind is Kind.TEXT:
-        return _read_text(cell)
+        return read_text(cell)
     if kind is Kind.CODE:
         return _code(column, cell)
     if kind is Kind.BOOLEAN:
-        word = cell.lower()
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE
-        raise CellError(f"expected yes or no (or true, false, y, n), got {shown(cell)}")
+        return read_yes_no(cell)
     if kind in (Kind.INTEGER, Kind.NUMBER):
-        if decimal_comma and _EXACT_DECIMAL_COMMA.fullmatch(cell):
-            cell = cell.replace(",", ".")
-        return _read_number(cell, whole=kind is Kind.INTEGER)
-    if cell.lower() == _EMPTY_LIST:
-        return []
-    items = _list_literal(cell)
-    if items is None:
-        items = _read_items(cell)
-    return [_code(column, item) for item in items] if kind is Kind.CODE_LIST else items
+        return read_number(cell, whole=kind is Kind.INTEGER, decimal_comma=decimal_comma)
+    items = read_list(cell)
+    return _code_items(column, items) if kind is Kind.CODE_LIST else items
+
+
+#: What people put between items of a list cell instead of ``;``: a comma, ``|`` or a line break
+#: (Alt+Enter in Excel, Ctrl+Enter in Google Sheets). No code holds one of them.
+_OTHER_SEPARATORS: Final = re.compile(r"\s*(?:,|\||\r\n|\r|\n)\s*")
+_SEPARATOR_WORDS: Final = {",": "a comma", "|": "'|'", "\n": "a line break", "\r": "a line break"}
+
+
+def _code_items(column: Column, items: list[str]) -> list[str]:
+    """The codes of a list of codes. An item that is no code but holds several codes split by a
+    comma, ``|`` or a line break is read as those codes (every part must be one, so nothing is
+    guessed); if a part is not a code, the cell is refused with "separate items with ';'", never
+    with "did you mean" one code, which would lead to dropping the others."""
+    codes: list[str] = []
+    for item in items:
+        code = _code(column, item)
+        if code in column.codes or not _OTHER_SEPARATORS.search(item):
+            codes.append(code)
+        else:
+            codes.extend(_split_codes(column, item))
+    return codes
+
+
+def _split_codes(column: Column, item: str) -> list[str]:
+    from screener.errors import did_you_mean
+
+    parts = [part for part in _OTHER_SEPARATORS.split(item.strip()) if part]
+    codes = [_code(column, part) for part in parts]
+    unknown = [part for part, code in zip(parts, codes, strict=True) if code not in column.codes]
+    if not unknown:
+        return codes
+    separators = {_SEPARATOR_WORDS[mark] for mark in re.findall(r"[,|\r\n]", item)}
+    unknown_said = "; ".join(f"{shown(part)} is not one of its codes{did_you_mean(part, column.codes)}" for part in unknown)
+    raise CellError(
+        f"several items in one cell, separated by {' and '.join(sorted(separators))}: separate items with ';' "
+        f"({shown('; '.join(parts))}); {unknown_said}"
+    )
 
 
 def _code(column: Column, cell: str) -> str:
@@ -217,95 +228,6 @@ def _code(column: Column, cell: str) -> str:
         if code.casefold() in (folded, typed):
             return code
     return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
-
-
-def _read_text(cell: str) -> str:
-    """Text as written; between double quotes, a JSON string (how a text that needs it is written)."""
-    if cell.startswith('"'):
-        try:
-            value, end = _JSON_STRING.raw_decode(cell)
-        except ValueError:
-            return cell
-        if end == len(cell) and isinstance(value, str):
-            return value
-    return cell
-
-
-def _read_number(cell: str, *, whole: bool) -> int | float:
-    if len(cell) > _LONGEST_NUMBER:
-        raise CellError(f"expected a number, got a text of {len(cell)} characters")
-    if _WHOLE.fullmatch(cell):
-        return int(cell)
-    if not _NUMBER.fullmatch(cell):
-        if _DECIMAL_COMMA.fullmatch(cell):
-            raise CellError(f"expected a number with a decimal point, got {shown(cell)} (write {cell.replace(',', '.')})")
-        raise CellError(f"expected {'a whole number' if whole else 'a number'}, got {shown(cell)}")
-    value = float(cell)
-    if not math.isfinite(value):
-        raise CellError(f"a number too large to use ({cell})")
-    if whole:
-        if not value.is_integer():
-            raise CellError(f"expected a whole number, got {shown(cell)}")
-        return int(value)
-    return value
-
-
-def _read_items(cell: str) -> list[str]:
-    """The items of a list cell, split at ``;`` except inside an item written as a JSON string."""
-    items: list[str] = []
-    at, end = 0, len(cell)
-    while True:
-        while at < end and cell[at].isspace():
-            at += 1
-        quoted = _quoted_item(cell, at)
-        if quoted is not None:
-            value, at = quoted
-            items.append(value)
-        else:
-            stop = cell.find(";", at)
-            stop = end if stop < 0 else stop
-            item = cell[at:stop].strip()
-            if not item:
-                raise CellError(
-                    f"empty item {len(items) + 1} in the list {shown(cell)}: remove the extra ';' "
-                    f"(an empty list is written {_EMPTY_LIST})"
-                )
-            items.append(item)
-            at = stop
-        if at >= end:
-            return items
-        at += 1  # past the ';'
-        if at >= end:
-            raise CellError(f"empty item at the end of the list {shown(cell)}: remove the last ';'")
-
-
-def _list_literal(cell: str) -> list[str] | None:
-    """The items of a list cell written as a list of texts, as pandas' ``to_csv`` writes a column
-    of lists (``['Lasix 40 mg', 'omeprazole']``, ``[]``) or as JSON (``["fatigue"]``); else None."""
-    if not (cell.startswith("[") and cell.endswith("]")):
-        return None
-    try:
-        value = ast.literal_eval(cell)  # literals only: nothing is run
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return [item.strip() for item in value]
-    return None
-
-
-def _quoted_item(cell: str, at: int) -> tuple[str, int] | None:
-    """An item written as a JSON string at ``at``, and where it ends (at a ``;`` or the end)."""
-    if not cell.startswith('"', at):
-        return None
-    try:
-        value, stop = _JSON_STRING.raw_decode(cell, at)
-    except ValueError:
-        return None
-    while stop < len(cell) and cell[stop].isspace():
-        stop += 1
-    if stop < len(cell) and cell[stop] != ";":
-        return None
-    return value, stop
 
 
 def read_value(column: Column, value: object) -> object:
@@ -325,40 +247,22 @@ def read_value(column: Column, value: object) -> object:
     if isinstance(value, bool):
         if kind is Kind.BOOLEAN:
             return value
+        if kind is Kind.CODE and {"yes", "no"} <= set(column.codes):  # diuretic_use as a boolean column
+            return "yes" if value else "no"
+    elif kind is Kind.BOOLEAN and isinstance(value, int) and value in (0, 1):  # 1/0, as REDCap and SPSS export
+        return value == 1
     elif isinstance(value, (int, float, Decimal)):
         if kind in (Kind.INTEGER, Kind.NUMBER, Kind.TEXT):
-            return _typed_number(value, whole=kind is not Kind.NUMBER)
+            return typed_number(value, whole=kind is not Kind.NUMBER)
     elif isinstance(value, (list, tuple)) and kind.is_list:
-        return _typed_items(list(value))
-    raise CellError(f"expected {_expected(column)}, got {_type_word(value)}")
+        return typed_items(list(value))
+    raise CellError(f"expected {_expected(column)}, got {type_word(value)}")
 
 
 def _expected(column: Column) -> str:
     if column.kind is Kind.CODE:
         return "one of " + ", ".join(repr(code) for code in column.codes)
     return _WORDS[column.kind]
-
-
-def _typed_number(value: float | Decimal, *, whole: bool) -> int | float:
-    if isinstance(value, int):
-        return value
-    number = float(value)
-    if not math.isfinite(number):
-        raise CellError(f"expected a number, got {value} (leave it empty when not answered)")
-    if whole:
-        if not number.is_integer():
-            raise CellError(f"expected a whole number, got {value}")
-        return int(number)
-    return number
-
-
-def _typed_items(items: list[object]) -> list[str]:
-    for number, item in enumerate(items, 1):
-        if item is None:
-            raise CellError(f"expected a list of texts, but item {number} is empty (null): leave it out of the list")
-        if not isinstance(item, str):
-            raise CellError(f"expected a list of texts, but item {number} is {_type_word(item)}")
-    return typing.cast(list[str], items)
 
 
 _WORDS: Final = {
@@ -370,38 +274,6 @@ _WORDS: Final = {
     Kind.TEXT_LIST: "a list of texts",
     Kind.CODE_LIST: "a list of codes",
 }
-
-
-def _type_word(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
-        return f"the number {value}"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, (date, time)):  # a datetime is a date
-        return f"the {'time' if isinstance(value, time) else 'date'} {value.isoformat()}"
-    if isinstance(value, timedelta):
-        return f"the duration {value}"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "binary data"
-    return f"a value of type {type(value).__name__}"
-
-
-def _as_json_value(value: object) -> object:
-    """A bad typed cell as the record keeps it (see ``record_from_cells``): JSON values as they
-    are, anything else (a date, binary data) as text, since results and messages are JSON."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_as_json_value(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): _as_json_value(item) for key, item in value.items()}
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "binary data"
-    return str(value)
 
 
 # -- rows to records ------------------------------------------------------------------------------
@@ -421,7 +293,7 @@ def record_from_cells(
     said = {problem.path for problem in problems}
     for column, cell in cells:
         if column.json_path in said or (column.path[-1] == "value" and column.json_path.rpartition(".")[0] in said):
-            _put(record, column.path, _as_json_value(cell))  # its problem is said: kept as written
+            _put(record, column.path, as_json_value(cell))  # its problem is said: kept as written
             continue
         try:
             value = (
@@ -431,7 +303,7 @@ def record_from_cells(
             )
         except CellError as error:
             problems.append(Problem(column.json_path, str(error)))
-            value = _as_json_value(cell)
+            value = as_json_value(cell)
         if value is not None:
             _put(record, column.path, value)
     return record, problems
@@ -456,7 +328,7 @@ def record_from_row(row: Mapping[str, object]) -> tuple[dict[str, Any], list[Pro
         if name in known:
             cells.append((known[name], value))
         else:
-            what = f"expected the fields of {name}, got {_type_word(value)}" if name in section_names() else "unknown column"
+            what = f"expected the fields of {name}, got {type_word(value)}" if name in section_names() else "unknown column"
             problems.append(Problem(json_path(name.split(".")), what))
     record, cell_problems = record_from_cells(cells, typed=True)
     return record, problems + cell_problems
@@ -540,31 +412,15 @@ def write_cell(column: Column, value: object) -> str:
     kind = column.kind
     if kind.is_list:
         items = typing.cast(list[str], value)
-        return "; ".join(_written_text(item, in_list=True) for item in items) if items else _EMPTY_LIST
+        return "; ".join(written_text(item, in_list=True) for item in items) if items else EMPTY_LIST
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         # The shortest text that reads back as the same number; 42.0 as 42, as a person writes it.
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if kind is Kind.TEXT:
-        return _written_text(str(value), in_list=False)
+        return written_text(str(value), in_list=False)
     return str(value)
-
-
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): text starting
-#: so is written between double quotes, which a spreadsheet shows as text.
-_FORMULA_STARTS: Final = ("=", "+", "-", "@")
-
-
-def _written_text(text: str, *, in_list: bool) -> str:
-    needs_quotes = (
-        not text
-        or text != text.strip()
-        or text.startswith(('"', *_FORMULA_STARTS))
-        or text == _MISSING
-        or (in_list and (";" in text or text.strip().lower() == _EMPTY_LIST or text.startswith("[")))
-    )
-    return json.dumps(text, ensure_ascii=False) if needs_quotes else text
 
 
 def cells_of(answers: Answers) -> list[str]:

@@ -54,10 +54,69 @@ def export_errors(outcome: dict[str, Any]) -> str:
     )
 
 
+#: Kinds that describe who and where care is given, never a patient: a Bundle holding only these
+#: (Synthea's ``hospitalInformation*.json`` and ``practitionerInformation*.json`` beside every
+#: patient's file) is not patient data, and is named as such once, not taken for a record.
+DIRECTORY_TYPES = frozenset(
+    {
+        "Organization", "OrganizationAffiliation", "Practitioner", "PractitionerRole", "Location",
+        "HealthcareService", "Endpoint", "InsurancePlan",
+    }
+)
+#: What is said, once per file, of a Group (Synthea's ``groupInformation*.json``, a bulk export's group).
+GROUP = (
+    "a Group (a list of patients, not their data): not read; screen the patients' own files, "
+    "or a bulk-data export of the group's data (Group/[id]/$export)"
+)
+
+
+def directory_bundle(bundle: dict[str, Any]) -> str | None:
+    """What is said, once per file, of a Bundle that holds only organisations, practitioners,
+    locations and the like (not patient data); None for any other Bundle."""
+    entries = bundle.get("entry")
+    if not isinstance(entries, list) or not entries:
+        return None
+    kinds: dict[str, int] = {}
+    for entry in entries:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        kind = resource.get("resourceType") if isinstance(resource, dict) else None
+        if kind not in DIRECTORY_TYPES:
+            return None
+        kinds[kind] = kinds.get(kind, 0) + 1
+    held = ", ".join(f"{count:,} {kind}" for kind, count in sorted(kinds.items()))
+    return (
+        f"a Bundle of {held}: who and where care is given, not patient data (as Synthea writes beside its "
+        "patients' files): not read"
+    )
+
+
+def passed_over(kinds: dict[str, int]) -> str:
+    """What is said of a file whose every resource is of a kind the screen does not read, when the
+    run read no record: so that "no records were read" has its reason."""
+    held = ", ".join(f"{count:,} {kind}" for kind, count in sorted(kinds.items()))
+    return (
+        f"only FHIR resources of kinds the screen does not read ({held}): no patient's record, answers or "
+        "results among them, so no record was read from it"
+    )
+
+
 def is_export_log_line(value: dict[str, Any]) -> bool:
     """Whether a JSON line is an event of a bulk-data export's log: an export id and an event
     id, and only the fields such a line has (no resourceType: it is not FHIR)."""
     return {"exportId", "eventId"} <= value.keys() <= _EXPORT_LOG_FIELDS
+
+
+def _said_once(kind: object, value: dict[str, Any]) -> tuple[str, bool] | None:
+    """What is said, once per file, of an item that is not a record, and whether that is only a
+    note (a file of no patient data is not a fault: no exit 3); None for anything else."""
+    if kind is None:
+        return (EXPORT_LOG, False) if is_export_log_line(value) else None
+    if kind == "OperationOutcome":
+        return export_errors(value), False
+    if kind == "Group":
+        return GROUP, True
+    directory = directory_bundle(value) if kind == "Bundle" else None
+    return None if directory is None else (directory, True)
 
 
 def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
@@ -67,7 +126,9 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
     # Sources where FHIR made or took records are renumbered; the others keep their positions
     # (a sheet's are its row numbers, which need not be consecutive).
     renumbered: set[str] = set()
-    logs: set[str] = set()  # bulk-export logs and error files, named once each
+    logs: set[str] = set()  # bulk-export logs, error files, Groups, directory Bundles: named once each
+    skipped: dict[str, dict[str, int]] = {}  # kinds passed over, per file: named if no record is read
+    records_out = False
 
     def numbered(item: Any) -> Any:
         counts[item.source] = counts.get(item.source, 0) + 1
@@ -81,31 +142,34 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
             continue
         value = item.value if isinstance(item, RawRecord) else None
         kind = value.get("resourceType") if isinstance(value, dict) else None
-        if kind is None and isinstance(value, dict) and is_export_log_line(value):
+        said = _said_once(kind, value) if isinstance(value, dict) else None
+        if said is not None:  # not records: named once per file
             renumbered.add(item.source)
             if item.source not in logs:
                 logs.add(item.source)
-                yield UnreadableSource(item.source, EXPORT_LOG)
-            continue
-        if kind == "OperationOutcome" and isinstance(value, dict):
-            renumbered.add(item.source)
-            if item.source not in logs:
-                logs.add(item.source)
-                yield UnreadableSource(item.source, export_errors(value))
+                yield UnreadableSource(item.source, *said)
             continue
         if kind in EHR_TYPES and isinstance(value, dict):
             renumbered.add(item.source)
             pool.add(value, item.source, item.position)
         elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
             renumbered.add(item.source)
+            kinds = skipped.setdefault(item.source, {})
+            kinds[kind] = kinds.get(kind, 0) + 1
             continue  # bulk data of a kind we do not read (Encounter.ndjson): passed over
         elif kind == "Bundle" and isinstance(value, dict):
             renumbered.add(item.source)
             for record in bundle_records(value):
+                records_out = True
                 yield numbered(RawRecord(item.source, item.position, record))
         else:
+            records_out = True
             yield numbered(item)
     for source, _anchor, record in pool.records():
+        records_out = True
         counts[source] = counts.get(source, 0) + 1
         placed = record.placed(source, counts[source]) if isinstance(record, PatientResources) else record
         yield RawRecord(source, counts[source], placed)
+    if not records_out:  # say why nothing was read, where every resource was of a kind not read
+        for source, kinds in skipped.items():
+            yield UnreadableSource(source, passed_over(kinds), note=True)

@@ -10,7 +10,15 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     pass
 from screener.batch import records
-from screener.batch.json_text import JSON_WHITESPACE, JsonFault, decode_document, line_column, not_utf8
+from screener.batch.json_text import (
+    JSON_WHITESPACE,
+    JsonFault,
+    decode_document,
+    decode_line,
+    line_column,
+    not_utf8,
+    trailing_comma_note,
+)
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 
 
@@ -45,7 +53,10 @@ def read_lines(reader: IO[bytes], number: int, offset: int) -> Iterator[_Line]:
         number += 1
 
 
-def _parse_line(line: _Line, source: str, position: int) -> RawRecord | UnreadableRecord:
+def _parse_line(line: _Line, source: str, position: int, commas: list[int]) -> RawRecord | UnreadableRecord:
+    """One line as a record; ``commas`` gets the number of the first line whose record a comma
+    follows, read past (``json_text.decode_line``)."""
+
     def unreadable(column: int, message: str) -> UnreadableRecord:
         return UnreadableRecord(
             source, position, f"line {line.number}, column {column}: {message}", line.number, column
@@ -59,24 +70,35 @@ def _parse_line(line: _Line, source: str, position: int) -> RawRecord | Unreadab
         column = len(line.data[: error.start].decode("utf-8", "replace")) + 1
         return unreadable(column, not_utf8(line.data[error.start], line.offset + error.start))
     try:
-        return RawRecord(source, position, decode_document(text))
+        value, comma = decode_line(text)
     except JsonFault as fault:
         return unreadable(line_column(text, fault.index)[1], fault.message)
+    if comma and not commas:
+        commas.append(line.number)
+    return RawRecord(source, position, value)
 
 
 def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
     first = next(lines)  # there is a non-blank line: read_head made sure
-    first_record = _parse_line(first, source, 1)
+    commas: list[int] = []  # the first line whose record a comma follows: named once, never refused
+    first_record = _parse_line(first, source, 1, commas)
     lookahead: list[_Line] = []
     if isinstance(first_record, UnreadableRecord) and not _record_line_follows(first, lines, lookahead):
         yield _single_value(first, itertools.chain(lookahead, lines), source)
         return
+    said = bool(commas)
+    if said:
+        yield UnreadableSource(source, trailing_comma_note(commas[0]), note=True)
     yield first_record
     position = 1
     for line in itertools.chain(lookahead, lines):
         if not line.blank:
             position += 1
-            yield _parse_line(line, source, position)
+            record = _parse_line(line, source, position, commas)
+            if commas and not said:
+                said = True
+                yield UnreadableSource(source, trailing_comma_note(commas[0]), note=True)
+            yield record
 
 
 def has_record_line(lines: Iterable[bytes]) -> bool:

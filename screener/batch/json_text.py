@@ -296,6 +296,26 @@ def decode_document(text: str, *, fast: bool = True) -> object:
     return value
 
 
+def decode_line(text: str) -> tuple[object, bool]:
+    """Decode one line of JSON Lines, like ``decode_document``; True with the value when the
+    line ends in a comma after its value (``{"age": 40},``, as ``join(",\n")`` writes records):
+    a slip read past, which the reader names once (``TRAILING_COMMA_NOTE``). Raises ``JsonFault``."""
+    try:
+        return decode_document(text), False
+    except JsonFault as fault:
+        if fault.message != SECOND_VALUE or text[fault.index] != "," or text[fault.index + 1 :].strip(" \t\r\n"):
+            raise
+        return decode_document(text[: fault.index]), True
+
+
+def trailing_comma_note(line: int) -> str:
+    """What is said, once per file, of JSON Lines records followed by a comma."""
+    return (
+        f"a comma after the record on line {line}: JSON Lines has no commas between records, so each record "
+        "was read without it, here and on any other line that ends so (remove them, or write one JSON array [...])"
+    )
+
+
 def line_column(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of ``text[index]``, counted the way ``json`` counts them."""
     return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)

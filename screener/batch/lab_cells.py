@@ -123,7 +123,7 @@ def _is_date(cell: object) -> bool:
 def _date_message(cell: object) -> str:
     written = cell.isoformat() if isinstance(cell, date) else str(cell).strip()
     return (
-        f"a date ({shown(written)}) is not read here, since the sheet does not say the day of the screening: "
+        f"a date ({shown(written)}) is not read here, since the answers do not say the day of the screening: "
         "write how long before the screening the sample was taken, last_7_days, last_30_days or older "
         "(or leave it empty if not known)"
     )

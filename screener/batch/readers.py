@@ -216,7 +216,11 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             yield UnreadableSource(source, "file is empty: no records")
             return
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            yield UnreadableSource(source, "not UTF-8 text: the file is UTF-16 (save it as UTF-8)")
+            # Excel's "Unicode Text" (tab-separated) and Windows tools write UTF-16 with a byte
+            # order mark: read as the same text in UTF-8, its BOM telling the byte order.
+            text = io.TextIOWrapper(io.BufferedReader(_Chain(head, stream)), encoding="utf-16", errors="replace", newline="")
+            with io.BufferedReader(_Utf8Of(text), buffer_size=_HEAD_BYTES) as utf8:
+                yield from _read_stream(utf8, source)
             return
         if skipped_bytes == 0 and is_parquet(head):  # binary, so before the check for text
             yield from parquet_records(stream, head, source)
@@ -394,6 +398,30 @@ class _Chain(io.RawIOBase):
         data = _read_available(self._stream, len(target))
         target[: len(data)] = data
         return len(data)
+
+
+class _Utf8Of(io.RawIOBase):
+    """The text of a decoded stream (UTF-16, say) as UTF-8 bytes, read a piece at a time."""
+
+    def __init__(self, text: IO[str]) -> None:
+        super().__init__()
+        self._text = text
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        target = memoryview(buffer).cast("B")
+        while not self._pending:
+            piece = self._text.read(_HEAD_BYTES // 4)
+            if not piece:
+                return 0
+            self._pending = piece.encode("utf-8", "surrogatepass")
+        size = min(len(target), len(self._pending))
+        target[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _read_available(stream: IO[bytes], size: int) -> bytes:

@@ -72,6 +72,11 @@ class UnreadableSource:
 
     source: str
     message: str
+    note: bool = False
+    """Not a fault but a remark on a file read as far as it goes: what it holds is not records to
+    screen (Synthea's ``hospitalInformation*.json``), or a slip was read past (a comma after each
+    JSON Lines record). Named like a fault, but it neither counts as an unreadable file nor makes
+    the exit status 3."""
 
 
 ReadItem = RawRecord | UnreadableRecord | UnreadableSource

@@ -235,7 +235,8 @@ def _counted(
 
 
 def _unreadable(item: UnreadableSource, summary: BatchSummary, report: Callable[[UnreadableSource], None] | None) -> None:
-    summary.unreadable_sources.append(f"{item.source}: {item.message}")
+    if not item.note:
+        summary.unreadable_sources.append(f"{item.source}: {item.message}")
     if report is not None:
         report(item)
 
@@ -266,7 +267,7 @@ def _from_chunks(chunks: Iterable[Any]) -> Iterator[dict[str, Any] | UnreadableS
     for chunk in chunks:
         entries = iter(chunk.entries)
         for item in chunk.digests:
-            yield UnreadableSource(item[1], item[2]) if item[0] == "unreadable" else next(entries)
+            yield UnreadableSource(*item[1:]) if item[0] == "unreadable" else next(entries)
 
 
 def write_batch(
@@ -310,7 +311,7 @@ def write_batch(
         written = 0
         for item in chunk.digests:
             if item[0] == "unreadable":
-                _unreadable(UnreadableSource(item[1], item[2]), summary, on_unreadable_source)
+                _unreadable(UnreadableSource(*item[1:]), summary, on_unreadable_source)
             else:
                 summary.count(item, test)
                 written += 1

@@ -372,7 +372,7 @@ def _screen_share(job: Job, screener: Screener, items: Iterator[Any], index: int
             entries_before += not isinstance(item, UnreadableSource)
             continue
         if isinstance(item, UnreadableSource):
-            digests.append(("unreadable", item.source, item.message))
+            digests.append(("unreadable", item.source, item.message, item.note))
             continue
         entry = job.screen(item, screener, job.detail)
         digests.append(digest(entry, headline))

@@ -31,7 +31,8 @@ from screener.fhir.client import FetchError, FhirServer, Found, base_url_problem
 from screener.fhir.ehr import Located, no_fhir_type
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
-from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, patient_of
+from screener.fhir.patient_references import NOT_A_PATIENT, patient_of
+from screener.fhir.records import EHR_TYPES
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 PATIENT_VIEW = "patient-view"

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from screener.fhir.mapping import ENABLE_WHEN_EXPRESSION, FhirContext
-from screener.interview.questionnaire import Condition, Item
+from screener.interview.questionnaire_items import Condition, Item
 
 _WORD = re.compile(r"[^\W_]+")
 _NOT_ALNUM = "[^a-z0-9]"

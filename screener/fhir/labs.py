@@ -42,7 +42,7 @@ from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, text_of
 from screener.fhir.lab_times import Taken, latest_of, taken_at
 from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
-from screener.interview.questionnaire import get_path
+from screener.interview.answer_paths import get_path
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from screener.contract.answers import CONDITION_CODES, LabTaken
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
 from screener.fhir.elements import concept_codes, status
-from screener.interview.questionnaire import Item, Questionnaire, same_value
+from screener.interview.answer_paths import same_value
+from screener.interview.questionnaire import Questionnaire
+from screener.interview.questionnaire_items import Item
 from screener.screening.medications import Vocabulary
 from screener.screening.ruleset import Ruleset
 

@@ -37,7 +37,7 @@ from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, naming, recorded_on, text_of
 from screener.fhir.lab_times import Taken, latest_of, taken_at
 from screener.fhir.mapping import FhirContext
-from screener.interview.questionnaire import get_path
+from screener.interview.answer_paths import get_path
 
 #: Of statements that cannot be put in time order, the more careful answer is used.
 _CAREFUL_FIRST = ("yes", "unsure", "no")

@@ -39,7 +39,7 @@ from screener.fhir.mapping import (
     UNIT_OPTION,
     FhirContext,
 )
-from screener.interview.questionnaire import Item
+from screener.interview.questionnaire_items import Item
 
 FhirVersion = Literal["R4", "R5"]
 FHIR_VERSIONS: tuple[FhirVersion, ...] = ("R4", "R5")

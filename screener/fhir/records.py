@@ -13,7 +13,8 @@ A FHIR resource of a kind we do not read (an EHR export holds encounters, claims
 much else) is passed over, in a Bundle (nested Bundles included) and among bulk-data lines
 alike, and so is one about something other than a patient (an Observation of a Device); a
 ``resourceType`` that is no FHIR type at all ("Patinet") is an invalid record, with "did you
-mean".
+mean". Who a resource is about is ``patient_references``; which entries of a Bundle are live
+(nested Bundles, deletions, a history's latest versions) is ``bundle_entries``.
 
 The screener itself reads answers only. Whatever may be handed a FHIR record (a batch, the
 ``screen`` command, the web API) screens it with ``check_record`` and ``screen_record_entry``
@@ -23,20 +24,28 @@ here, which convert FHIR first and name problems by their places in the FHIR inp
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from screener.contract.result import ScreeningResult
 from screener.contract.validation import Problem
 from screener.errors import did_you_mean
+from screener.fhir.bundle_entries import bundle_notes, bundle_resources
 from screener.fhir.conversion import Conversion, child
 from screener.fhir.ehr import PATIENT_DATA, Located, patient_to_answers
 from screener.fhir.elements import naming
 from screener.fhir.mapping import fhir_context
 from screener.fhir.medicines import said_of_nameless
+from screener.fhir.patient_references import (
+    NOT_A_PATIENT,
+    names_in_bundle,
+    names_someone_else,
+    patient_key,
+    patient_of,
+    referenced_medications,
+)
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 from screener.fhir.response import response_to_answers
 from screener.screening.pipeline import InvalidAnswers, invalid_entry, is_fhir_record
@@ -52,10 +61,6 @@ RESPONSE = "QuestionnaireResponse"
 NAMED_ONLY = ("MedicationDispense", "MedicationAdministration")
 EHR_TYPES = (*PATIENT_DATA, *NAMED_ONLY)
 READ_TYPES = (RESPONSE, "Bundle", *EHR_TYPES)
-_PATIENT_REFERENCE = re.compile(r"(?:^|/)Patient/([^/]+)(?:/_history/[^/]*)?$")
-_OTHER_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/[^/]+(?:/_history/[^/]*)?$")
-_MAX_NESTING = 4  # Bundles inside Bundles read this deep (a collection of report Bundles is 2)
-NOT_A_PATIENT = object()  # what a resource about a Device, a Group or a Location is "about"
 # Read only for what they say about other resources (a report's date for its results): one that
 # names no patient is passed over, not an invalid record.
 _CONTEXT_TYPES = ("DiagnosticReport",)
@@ -113,7 +118,7 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     would be lost from the screen of the only person it can be about. With two patients or more
     it cannot be told whose it is: it stays an invalid record of its own."""
     skipped: list[str] = []
-    resources = list(_bundle_resources(bundle, "$", 0, skipped))
+    resources = list(bundle_resources(bundle, "$", 0, skipped))
     if not resources:
         return [bundle]
     responses = [Located(resource, where) for resource, where, _ in resources if resource.get("resourceType") == RESPONSE]
@@ -122,7 +127,7 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     full_urls: dict[str, str] = {}
     for resource, _, full_url in resources:
         if resource.get("resourceType") == "Patient":
-            full_urls.update(_names_in_bundle(resource, full_url))
+            full_urls.update(names_in_bundle(resource, full_url))
     groups: dict[str | None, list[Located]] = {}
     medications: list[Located] = []
     for resource, where, full_url in resources:
@@ -137,13 +142,13 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     read_as_theirs: list[Located] = []  # naming no patient, read as the only patient's
     if len(groups) == 1 and unattributed:
         ((patient, located),) = groups.items()
-        someone_else = [_names_someone_else(one.resource, located) for one in unattributed]
+        someone_else = [names_someone_else(one.resource, located) for one in unattributed]
         read_as_theirs = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if not elsewhere]
         unattributed = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if elsewhere]
         groups[patient] = [*located, *read_as_theirs]
-    said = (*skipped, *_bundle_notes(bundle, resources))
+    said = (*skipped, *bundle_notes(bundle, resources))
     records: list[Any] = [
-        PatientResources(patient, (*located, *_referenced(located, medications)), tuple(read_as_theirs), said)
+        PatientResources(patient, (*located, *referenced_medications(located, medications)), tuple(read_as_theirs), said)
         for patient, located in groups.items()
     ]
     # Naming no patient, among several (or none): each one its own (invalid) record.
@@ -151,255 +156,6 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     return records or [bundle]
 
 
-def _bundle_notes(bundle: Mapping[str, Any], resources: Iterable[tuple[Mapping[str, Any], str, str | None]]) -> tuple[str, ...]:
-    """What the Bundle says of its records as a whole: one page of a longer search, or what the
-    server said about its search (an OperationOutcome: "some results withheld")."""
-    paged = _next_page(bundle)
-    said = [paged] if paged else []
-    said += [_server_said(resource, where) for resource, where, _ in resources if resource.get("resourceType") == "OperationOutcome"]
-    return tuple(said)
-
-
-def _server_said(outcome: Mapping[str, Any], where: str) -> str:
-    """An OperationOutcome in a search Bundle: the server's word that its search may be
-    incomplete (results withheld, a resource type it could not search), said with its issues."""
-    issues = outcome.get("issue")
-    texts = []
-    for issue in issues if isinstance(issues, list) else []:
-        if isinstance(issue, dict):
-            details = issue.get("details")
-            text = issue.get("diagnostics") or (details.get("text") if isinstance(details, dict) else None) or issue.get("code")
-            texts.append(f"{issue.get('severity', 'issue')}: {text}" if isinstance(text, str) else str(issue.get("severity", "issue")))
-    told = f" ({'; '.join(texts)})" if texts else ""
-    return (
-        f"the server that made this Bundle added an OperationOutcome about its search ({where}){told}: "
-        "its search may be incomplete, so a result or a medicine may be missing from this screen"
-    )
-
-
-def _next_page(bundle: Mapping[str, Any]) -> str | None:
-    """What to say of a Bundle that is one page of a longer search (a ``link`` with relation
-    ``next``, as a server pages an ``$everything`` or a search): the later pages are not fetched,
-    and a potassium on one of them would be missing without a word."""
-    links = bundle.get("link")
-    for index, link in enumerate(links if isinstance(links, list) else []):
-        if isinstance(link, dict) and link.get("relation") == "next":
-            return (
-                f"this Bundle is one page of a longer search ($.link[{index}], relation 'next'): later pages are not read, "
-                "so a more recent result or another medicine may be missing; give the whole search (all pages) or a bulk export"
-            )
-    return None
-
-
-def _names_someone_else(resource: Mapping[str, Any], located: Iterable[Located]) -> bool:
-    """Whether a resource with no patient reference names its patient by an identifier that none
-    of the Bundle's Patient resources has (a logical reference to someone else)."""
-    subject = resource.get("subject", resource.get("patient"))
-    identifier = subject.get("identifier") if isinstance(subject, dict) else None
-    if not isinstance(identifier, dict) or not isinstance(identifier.get("value"), str):
-        return False
-    named = (identifier.get("system"), identifier["value"].strip())
-    for one in located:
-        listed = one.resource.get("identifier") if one.resource.get("resourceType") == "Patient" else None
-        for held in listed if isinstance(listed, list) else []:
-            if isinstance(held, dict) and isinstance(held.get("value"), str) and (held.get("system"), held["value"].strip()) == named:
-                return False
-    return True
-
-
-def _names_in_bundle(patient: Mapping[str, Any], full_url: str | None) -> dict[str, str]:
-    """The references other entries of a Bundle may name a Patient by -> how it is known: its
-    ``fullUrl``, and, as a transaction that may create it names it, a conditional reference to
-    one of its identifiers (``Patient?identifier=system|value``)."""
-    key = patient_key(patient, full_url)
-    names = {full_url: key} if full_url is not None else {}
-    identifiers = patient.get("identifier")
-    for identifier in identifiers if isinstance(identifiers, list) else []:
-        value = identifier.get("value") if isinstance(identifier, dict) else None
-        if isinstance(value, str) and value.strip():
-            system = identifier.get("system")
-            names[f"Patient?identifier={value.strip()}"] = key
-            if isinstance(system, str):
-                names[f"Patient?identifier={system}|{value.strip()}"] = key
-    return names
-
-
-def patient_key(patient: Mapping[str, Any], full_url: str | None) -> str:
-    """How a Patient resource is known in a Bundle: its id, else (a Patient a transaction is to
-    create, which has none yet) the ``fullUrl`` its Bundle's references name it by."""
-    identity = patient.get("id")
-    if isinstance(identity, str) and identity.strip():
-        return identity
-    if full_url is not None and full_url.strip():
-        match = _PATIENT_REFERENCE.search(full_url.strip())
-        return match[1] if match else full_url.strip().removeprefix("urn:uuid:")
-    return "(a Patient without an id)"
-
-
-def _bundle_resources(
-    bundle: Mapping[str, Any], where: str, depth: int, skipped: list[str] | None = None
-) -> Iterator[tuple[Mapping[str, Any], str, str | None]]:
-    """(resource, where, fullUrl) of every live entry of a Bundle, those of Bundles inside it
-    included. An entry that deletes its resource (``request.method`` DELETE, in a history,
-    transaction or batch Bundle), and in a history Bundle every version but the latest of each
-    resource, is not read: what is said of them goes to ``skipped``, for the warnings."""
-    skipped = [] if skipped is None else skipped
-    entries = bundle.get("entry")
-    listed = [(index, entry) for index, entry in enumerate(entries if isinstance(entries, list) else []) if isinstance(entry, dict)]
-    if bundle.get("type") == "history":
-        listed = _latest_versions(listed, where, skipped)
-    deleted = [index for index, entry in listed if _method(entry) == "DELETE"]
-    if deleted:
-        skipped.append(
-            f"{len(deleted)} entr{'y' if len(deleted) == 1 else 'ies'} of this Bundle delete{'s' if len(deleted) == 1 else ''} "
-            f"{'its resource' if len(deleted) == 1 else 'their resources'} (request.method DELETE: "
-            f"{', '.join(f'{where}.entry[{index}]' for index in deleted[:5])}{', ...' if len(deleted) > 5 else ''}): not read"
-        )
-    for index, entry in listed:
-        resource = entry.get("resource")
-        if not isinstance(resource, dict) or _method(entry) == "DELETE":
-            continue
-        path = f"{where}.entry[{index}].resource"
-        if resource.get("resourceType") == "Bundle" and depth < _MAX_NESTING:
-            yield from _bundle_resources(resource, path, depth + 1, skipped)
-        else:
-            full_url = entry.get("fullUrl")
-            yield resource, path, full_url if isinstance(full_url, str) else None
-
-
-def _method(entry: Mapping[str, Any]) -> Any:
-    request = entry.get("request")
-    method = request.get("method") if isinstance(request, dict) else None
-    return method.strip().upper() if isinstance(method, str) else None
-
-
-_ENTRY_TARGET = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]*)?(?:\?.*)?$")
-_ETAG_VERSION = re.compile(r'^(?:W/)?"([^"]+)"$')
-
-
-def _latest_versions(listed: list[tuple[int, Any]], where: str, skipped: list[str]) -> list[tuple[int, Any]]:
-    """A history Bundle's entries, only the latest version of each resource kept (a deletion
-    included: a resource whose latest version is its deletion is not read at all). Latest by
-    ``meta.versionId`` when both versions give a whole number, else by ``meta.lastUpdated``
-    (``response.etag`` and ``response.lastModified`` for an entry without a resource), else by
-    entry order: the FHIR spec (http.html#history) sorts a history with the oldest versions last."""
-    latest: dict[tuple[str, str], tuple[int, Any]] = {}
-    order: list[tuple[str, str] | int] = []
-    older = 0
-    for index, entry in listed:
-        key = _entry_identity(entry)
-        if key is None:
-            order.append(index)
-            continue
-        if key not in latest:
-            latest[key] = (index, entry)
-            order.append(key)
-            continue
-        older += 1
-        if _is_newer(entry, latest[key][1]):
-            latest[key] = (index, entry)
-    if older:
-        skipped.append(
-            f"this is a history Bundle ({where}.type): {older} older version{'s' if older != 1 else ''} of resources it also holds "
-            f"in a later version {'were' if older != 1 else 'was'} not read (only the latest version of each resource counts)"
-        )
-    by_index = dict(listed)
-    return sorted((latest[one] if isinstance(one, tuple) else (one, by_index[one]) for one in order), key=lambda pair: pair[0])
-
-
-def _entry_identity(entry: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(resourceType, id) an entry of a history Bundle is a version of: its resource's, else
-    what its request URL or fullUrl names (a deletion carries no resource)."""
-    resource = entry.get("resource")
-    if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str) and isinstance(resource.get("id"), str):
-        return resource["resourceType"], resource["id"]
-    request = entry.get("request")
-    for url in (request.get("url") if isinstance(request, dict) else None, entry.get("fullUrl")):
-        match = _ENTRY_TARGET.search(url.strip()) if isinstance(url, str) else None
-        if match:
-            return match[1], match[2]
-    return None
-
-
-def _version(entry: Mapping[str, Any]) -> tuple[int | None, str | None]:
-    resource = entry.get("resource")
-    meta = resource.get("meta") if isinstance(resource, dict) else None
-    given = entry.get("response")
-    response: Mapping[str, Any] = given if isinstance(given, dict) else {}
-    version = meta.get("versionId") if isinstance(meta, dict) else None
-    if version is None and isinstance(response.get("etag"), str):
-        found = _ETAG_VERSION.match(response["etag"].strip())
-        version = found[1] if found else None
-    updated = meta.get("lastUpdated") if isinstance(meta, dict) else None
-    updated = updated if isinstance(updated, str) else response.get("lastModified")
-    number = int(version) if isinstance(version, str) and version.strip().isdigit() else None
-    return number, updated if isinstance(updated, str) else None
-
-
-def _is_newer(entry: Mapping[str, Any], than: Mapping[str, Any]) -> bool:
-    """Whether a later entry of a history Bundle is a newer version than an earlier one."""
-    (version, updated), (other_version, other_updated) = _version(entry), _version(than)
-    if version is not None and other_version is not None and version != other_version:
-        return version > other_version
-    mine, theirs = _instant(updated), _instant(other_updated)
-    if mine is not None and theirs is not None and mine != theirs:
-        return mine > theirs
-    return False  # entry order: the newest comes first
-
-
-def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
-def patient_of(resource: Mapping[str, Any], full_urls: Mapping[Any, Any]) -> Any:
-    """The id of the patient a resource is about; None when it names none; ``NOT_A_PATIENT``
-    when it is about something else (a Device, a Group, a Location)."""
-    if resource.get("resourceType") == "Patient":
-        return patient_key(resource, None)
-    subject = resource.get("subject", resource.get("patient"))
-    reference = subject.get("reference") if isinstance(subject, dict) else None
-    if not isinstance(reference, str) or not reference.strip():
-        return None
-    reference = reference.strip()
-    named = full_urls.get(reference, full_urls.get(reference.replace("%7C", "|").replace("%7c", "|")))
-    if isinstance(named, str):
-        return named
-    match = _PATIENT_REFERENCE.search(reference)
-    if match:
-        return match[1]
-    other = _OTHER_REFERENCE.search(reference)
-    if other and other[1] in FHIR_RESOURCE_TYPES:
-        return NOT_A_PATIENT
-    return reference.removeprefix("urn:uuid:")
-
-
-def medication_references(resource: Mapping[str, Any]) -> Iterator[str]:
-    """The references to Medication resources a medicine resource makes: R4's
-    ``medicationReference``, R5's ``medication`` (a CodeableReference)."""
-    for key in ("medicationReference", "medication"):
-        value = resource.get(key)
-        reference = value.get("reference") if isinstance(value, dict) else None
-        if isinstance(reference, dict):  # R5 CodeableReference
-            reference = reference.get("reference")
-        if isinstance(reference, str):
-            yield reference
-
-
-def _referenced(located: Iterable[Located], medications: Iterable[Located]) -> list[Located]:
-    """The Medication resources a patient's medicines name (medicationReference)."""
-    targets = {reference for one in located for reference in medication_references(one.resource)}
-    out = []
-    for medication in medications:
-        identity = medication.resource.get("id")
-        if isinstance(identity, str) and any(t == f"Medication/{identity}" or t.endswith(f"/Medication/{identity}") or t == f"urn:uuid:{identity}" for t in targets):
-            out.append(medication)
-    return out
 
 
 @dataclass
@@ -432,7 +188,7 @@ class BulkDataPool:
                 continue
             anchor = next(((s, p) for r, s, p in held if r.get("resourceType") == "Patient"), (held[0][1], held[0][2]))
             located = [Located(r, "$" if (s, p) == anchor else _where(s, p)) for r, s, p in held]
-            record = PatientResources(patient, (*located, *_referenced(located, medications)))
+            record = PatientResources(patient, (*located, *referenced_medications(located, medications)))
             formed.append(((sources[anchor[0]], anchor[1]), anchor[0], anchor[1], record))
         for _, source, position, record in sorted(formed, key=lambda one: one[0]):
             yield source, position, record

@@ -23,8 +23,9 @@ from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.expressions import answer_coding
 from screener.fhir.mapping import FhirContext
 from screener.fhir.questionnaire import NONE_CODE, FhirVersion, is_display_link
-from screener.interview.questionnaire import MISSING, Item, get_path, groups, same_value, set_path
-from screener.interview.replies import Quantity
+from screener.interview.answer_paths import MISSING, get_path, groups, same_value, set_path
+from screener.interview.lab_replies import Quantity
+from screener.interview.questionnaire_items import Item
 
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _PARTIAL = ("in-progress", "stopped")  # filled in part: still being answered, or abandoned

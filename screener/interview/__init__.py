@@ -1,9 +1,14 @@
 """The guided questionnaire as a pure state machine: no terminal, no files, no clock.
 
-- ``questionnaire``: the questions as data (``rules/questionnaire.json``), checked against the answers model;
-- ``replies``: reading a reply (numbers, units, choices, names) or saying what is accepted;
-- ``questions``: what the person is asked and told at each step;
-- ``interview``: the state machine that walks it (``Interview``), used by ``mgk-screen ask``.
+- ``answer_paths``: the answers object as dotted paths (``labs.potassium.value``);
+- ``questionnaire``: the questions as data (``rules/questionnaire.json``); one question is
+  ``questionnaire_items``, the checks against the answers model ``questionnaire_checks``;
+- ``replies``: reading a reply (choices, names) or saying what is accepted, over ``reply_words``
+  (help, skip, numbers), ``lab_replies`` (a result and its unit) and ``day_replies`` ("a week");
+- ``questions``: what the person is asked and told at each step; ``medicine_checks``: the
+  confirmations of a medicine list;
+- ``interview``: the state machine that walks it (``Interview``), used by ``mgk-screen ask``, with
+  ``skip_logic`` (what applies) and ``saved_answers`` (replies to answers and back).
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ parsed value or a clear message. ``back`` undoes the last answer, ``skip`` leave
 for the screener to report, unless the person says yes to the nearest vocabulary name ("Did you
 mean omeprazole?"): names are never guessed. Answers of items that no longer apply are dropped, so the answers
 object never holds details the contract forbids (days of diarrhea when there is none).
+Whether a question applies is ``skip_logic``; turning the stored replies into the answers object,
+and an answers file back into replies, is ``saved_answers``.
 """
 
 from __future__ import annotations
@@ -36,20 +38,11 @@ if TYPE_CHECKING:
     from screener.screening.medications import MedicationMatch, Vocabulary
     from screener.screening.ruleset import Ruleset
 
-from screener.interview.medicine_checks import checked_when_saved, entry_checks, kept_as_written
-from screener.interview.questionnaire import (
-    MISSING,
-    Condition,
-    Item,
-    Questionnaire,
-    check_medicine_classes,
-    delete_path,
-    get_path,
-    groups,
-    leaf_paths,
-    same_value,
-    set_path,
-)
+from screener.interview.answer_paths import MISSING, get_path, leaf_paths, set_path
+from screener.interview.day_replies import days_note, time_word_note
+from screener.interview.medicine_checks import entry_checks, kept_as_written
+from screener.interview.questionnaire import Questionnaire, check_medicine_classes
+from screener.interview.questionnaire_items import Item
 from screener.interview.questions import (
     Question,
     Reply,
@@ -62,24 +55,20 @@ from screener.interview.questions import (
     question_for,
     unrecognised_notes,
 )
-from screener.interview.replies import (
+from screener.interview.replies import parse_reply
+from screener.interview.reply_words import (
     BACK_WORDS,
     HELP_WORDS,
     KEEP_WORDS,
     MAX_MEDICATION_LENGTH,
     SKIP_WORDS,
     SKIPPED,
-    Quantity,
     ReplyError,
     accepts_text,
-    bound_field,
-    chosen,
-    days_note,
-    lab_bounds,
     normalise_reply,
-    parse_reply,
-    time_word_note,
 )
+from screener.interview.saved_answers import answers_object, replies_from_answers
+from screener.interview.skip_logic import item_enabled
 
 # -- the interview ------------------------------------------------------------------------------
 
@@ -165,44 +154,12 @@ class Interview:
 
     def _enabled(self, item: Item, enabled: Mapping[str, bool | None], expected: bool = False) -> bool | None:
         """True (applies), False (a reply rules it out) or None (cannot be decided yet)."""
-        if not item.enable_when:
-            return True
-        results = [self._holds(condition, enabled, expected) for condition in item.enable_when]
-        if item.enable_behavior == "any":
-            return True if True in results else (False if all(r is False for r in results) else None)
-        return False if False in results else (True if all(results) else None)
+        return item_enabled(item, enabled, self._values, self._medicines_named, expected)
 
-    def _holds(self, condition: Condition, enabled: Mapping[str, bool | None], expected: bool = False) -> bool | None:
-        if condition.operator == "not_below":
-            # True unless a number below the value was given: an unanswered, skipped or hidden
-            # item holds none (an age not given asks about alcohol as before; FHIR: not exists, or >=).
-            given = self._values.get(condition.item) if enabled.get(condition.item) is not False else None
-            return not (isinstance(given, (int, float)) and not isinstance(given, bool) and given < condition.value)
-        if enabled.get(condition.item) is False:
-            return False
-        if expected and condition.item not in self._values:
-            return condition.operator == "not_equals"
-        value = self._values.get(condition.item)
-        if value is None or value is SKIPPED:
-            return None  # not known: neither asked nor ruled out
-        operator = condition.operator
-        if operator == "answered":
-            return True
-        if operator == "equals":
-            return same_value(value, condition.value)
-        if operator == "not_equals":
-            return not same_value(value, condition.value)
-        if operator == "in":
-            return any(same_value(value, option) for option in condition.value)
-        if operator == "contains":
-            return any(same_value(element, condition.value) for element in value)
-        if operator == "between":
-            low, high = condition.value
-            return bool(low <= value <= high)
-        if operator == "has_medicine_class":
-            item = self.questionnaire.item(condition.item)
-            return any(condition.value in match.classes for match in self._matches(item))
-        raise ValueError(f"unknown operator {operator!r}")  # the schema allows no other
+    def _medicines_named(self, item_id: str) -> list[MedicationMatch]:
+        """The medicines the answer to question ``item_id`` names, matched (skip logic's
+        'has_medicine_class')."""
+        return self._matches(self.questionnaire.item(item_id))
 
     def _current(self) -> tuple[Step | None, list[Step]]:
         steps = list(self._steps())
@@ -434,33 +391,7 @@ class Interview:
     def answers(self) -> dict[str, Any]:
         """The answers so far as a contract answers object: only fields with an answer, nested
         sections built properly; valid against the Answers model at every point."""
-        out: dict[str, Any] = json.loads(json.dumps(self._extra))
-        settled: dict[str, Any] = {}
-        for step in self._steps():
-            if step.kind != "item":
-                continue
-            item, value = step.item, self._values.get(step.key)
-            if value is None or value is SKIPPED:
-                continue
-            if item.confirm_medicines:
-                set_path(out, item.field, self.medicines(item))
-            elif isinstance(value, Quantity):
-                set_path(out, bound_field(item, value.bound), value.stored())
-                if item.unit_field:
-                    set_path(out, item.unit_field, value.unit.value)
-            else:
-                set_path(out, item.field, value)
-            for choice in chosen(item, value):
-                for name, implied in choice.also_set.items():
-                    settled.setdefault(name, implied)
-        for name, implied in settled.items():
-            if get_path(out, name) is MISSING and not self._asked(name):
-                set_path(out, name, implied)
-        for group, required in groups().items():
-            section = get_path(out, group)
-            if isinstance(section, dict) and not all(name in section for name in required):
-                delete_path(out, group)
-        return out
+        return answers_object(list(self._steps()), self._values, self._extra, self.medicines)
 
     @property
     def answers_so_far(self) -> dict[str, Any]:
@@ -482,39 +413,10 @@ class Interview:
             return self.answers
         return merged
 
-    def _asked(self, path: str) -> bool:
-        """Whether an item that applies fills ``path`` (answered or not)."""
-        return any(step.kind == "item" and step.item.field == path for step in self._steps())
-
     def _resume(self, answers: Mapping[str, Any]) -> None:
         Answers.model_validate(answers)  # raises ValidationError: the caller checks first
         data = json.loads(json.dumps(dict(answers)))
-        claimed = {name for item in self.questionnaire.items for name in item.fields}
-        for item in self.questionnaire.items:
-            value, bound = get_path(data, item.field), "value"
-            if value is MISSING and item.type == "quantity" and lab_bounds(item):
-                # A lab result known only as beyond a number: "below": 3.5.
-                bound = next((side for side in ("below", "above") if get_path(data, bound_field(item, side)) is not MISSING), "value")
-                value = get_path(data, bound_field(item, bound))
-            if value is MISSING or value is None:
-                continue
-            if item.type == "quantity":
-                written = get_path(data, item.unit_field) if item.unit_field else None
-                given = next((u for u in item.units if (u.value == written if written else not u.converts)), None)
-                if given is not None:
-                    self._values[item.id] = Quantity(value, given, bound)
-            elif item.type in ("yes_no", "single_choice"):
-                if any(same_value(value, c.value) for c in item.choices):
-                    self._values[item.id] = value
-            elif item.type == "multiple_choice":
-                self._values[item.id] = list(value)
-            else:
-                self._values[item.id] = list(value) if isinstance(value, list) else value
-            if item.confirm_medicines:
-                self._values.update(checked_when_saved(self.vocabulary, item, value))
-        for path in leaf_paths(data):
-            if not any(path == name or path.startswith(name + ".") for name in claimed):
-                set_path(self._extra, path, get_path(data, path))
+        self._values, self._extra = replies_from_answers(self.questionnaire, self.vocabulary, data)
         self._tidy()
         self._history = list(self._values)
         # An answer whose question the other answers rule out is still the person's answer: kept

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from screener.interview.questions import Step
 
 if TYPE_CHECKING:
-    from screener.interview.questionnaire import Item
+    from screener.interview.questionnaire_items import Item
     from screener.screening.medications import Vocabulary
 
 

@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from screener.screening.medication_suggestions import Correction
     from screener.screening.medications import MedicationMatch, Vocabulary
 
-from screener.interview.questionnaire import Choice, Item, Questionnaire, same_value
-from screener.interview.replies import CONFIRM_CHOICES, SKIPPED, Quantity, accepts_text, normalise_reply
+from screener.interview.answer_paths import same_value
+from screener.interview.lab_replies import Quantity
+from screener.interview.questionnaire import Questionnaire
+from screener.interview.questionnaire_items import Choice, Item
+from screener.interview.replies import CONFIRM_CHOICES
+from screener.interview.reply_words import SKIPPED, accepts_text, normalise_reply
 from screener.screening.medication_suggestions import parts_worth_asking_about
 
 

@@ -137,7 +137,8 @@ def tally_files(
     tally = new_tally(ruleset, most_urgent=most_urgent, first_invalid=first_invalid)
     for item in iter_records(inputs, stdin=stdin):
         if isinstance(item, UnreadableSource):
-            tally.add_unreadable_source(item.source, item.message)
+            if not item.note:  # a remark on a file read as far as it goes, not a fault
+                tally.add_unreadable_source(item.source, item.message)
         elif isinstance(item, UnreadableRecord):
             tally.add_unreadable_record(item.source, item.position, item.message)
         else:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import missing_core_sections
 from screener.contract.result import drug_name
-from screener.headline import HIGH_POTASSIUM_ADVICE, Headline
+from screener.headline import HIGH_POTASSIUM_ADVICE, OLDER_LOW_ADVICE, Headline
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, given_number, plain, sentence
 
@@ -136,7 +136,8 @@ class PersonView:
             self.coverage,
             tuple(missing_core_sections(self.unanswered_codes)),
             urgency=self.urgency,
-            potassium_high=HIGH_POTASSIUM_ADVICE in {code for code, _ in self.recommendations},
+            potassium_high=HIGH_POTASSIUM_ADVICE in (codes := {code for code, _ in self.recommendations}),
+            older_low=OLDER_LOW_ADVICE in codes,
         )
 
     @property

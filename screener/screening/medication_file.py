@@ -2,7 +2,7 @@
 
 Every fault is reported with the JSON path and the name of the entry it is in (the name a
 pharmacist searches the file for), all of them at once, so that one edit fixes them all. Turning
-the checked data into the matcher is ``medications``.
+the checked data into the matcher is ``medication_names`` (the word trie) and ``medications``.
 """
 
 from __future__ import annotations

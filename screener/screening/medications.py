@@ -9,8 +9,8 @@ unrecognised, never dropped: a name we cannot read may be exactly the drug that 
 
 Matching runs once per medication string in cohort batches of a million records, so the names
 are compiled at load time into a word trie and each distinct string is matched once (cached).
-How an entry is cut into words is ``medication_words``; the names nearest to one that matched
-nothing, ``medication_suggestions``.
+How an entry is cut into words is ``medication_words``; how the file's names become the trie,
+``medication_names``; the names nearest to one that matched nothing, ``medication_suggestions``.
 """
 
 from __future__ import annotations
@@ -25,13 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.result import drug_name
 from screener.contract.validation import read_data_bytes
-from screener.errors import did_you_mean
-from screener.screening.medication_file import (
-    check_vocabulary_shape,
-    entry_label,
-    parse_vocabulary,
-    raise_problems,
-)
+from screener.screening.medication_file import check_vocabulary_shape, parse_vocabulary, raise_problems
+from screener.screening.medication_names import NameEntry, VocabularyCompiler, WordNode
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
 from screener.screening.medication_words import (
     HARD,
@@ -110,34 +105,12 @@ class MedicationMatch:
         return bool(self.drugs) and not self.unrecognised
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """What one vocabulary name stands for. Dose and form words to skip have no drugs and no note."""
-
-    drugs: tuple[tuple[str, str], ...] = ()
-    """(generic, class) of every drug the name stands for, one pair per class of each drug."""
-    via_product: str | None = None
-    other_name: str | None = None
-    """Set when the name is another name of one drug ("salbutamol"), to report it as written."""
-    form_note: str | None = None
-    """Set for a form that acts locally, or a brand sold only in one ("Restasis")."""
-
-
-class _Node:
-    """One step of the word trie: the words that may follow, and the name ending here."""
-
-    __slots__ = ("children", "entry")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.entry: _Entry | None = None
-
 
 @dataclass
 class _Piece:
     """A run of input matched as one name (entry set) or matching nothing (entry None)."""
 
-    entry: _Entry | None
+    entry: NameEntry | None
     start: int
     end: int
 
@@ -150,7 +123,7 @@ class Vocabulary:
         *,
         version: str,
         class_names: frozenset[str],
-        names: _Node,
+        names: WordNode,
         class_labels: Mapping[str, str] | None = None,
         salt_words: frozenset[str],
         dose: re.Pattern[str],
@@ -196,7 +169,7 @@ class Vocabulary:
     def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Vocabulary:
         """Validate and compile vocabulary data already parsed; ``source`` names it in errors."""
         check_vocabulary_shape(data, source)
-        compiler = _Compiler(data)
+        compiler = VocabularyCompiler(data)
         raise_problems(compiler.problems, source)
         units = "|".join(
             sorted((re.escape(word_key(unit)) for unit in data["ignored_text"]["dose_units"]), key=len, reverse=True)
@@ -359,7 +332,7 @@ class Vocabulary:
             known = self._doses[word] = self._dose.fullmatch(word) is not None
         return known
 
-    def _longest_name(self, tokens: Sequence[Token], start: int) -> tuple[_Entry, int] | None:
+    def _longest_name(self, tokens: Sequence[Token], start: int) -> tuple[NameEntry, int] | None:
         """The longest vocabulary name starting at word ``start``, and the index of its last word.
 
         Soft joiners may sit inside a name ("Senokot-S"); a hard separator ends it.
@@ -393,130 +366,3 @@ def _without_bracketed_brands(tokens: Sequence[Token], pieces: list[_Piece]) -> 
     if not any(piece.entry is not None and not bracketed(piece) for piece in pieces):
         return pieces
     return [piece for piece in pieces if piece.entry is not None or not bracketed(piece)]
-
-
-class _Compiler:
-    """Builds the word trie from data of the right shape, and checks its cross-references.
-
-    Every problem (unknown class, generic or form; a name listed under two entries) is collected
-    rather than only the first, so that one run lists all there is to fix.
-    """
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self.problems: list[str] = []
-        self.root = _Node()
-        self.suggestable: list[tuple[str, str]] = []
-        """(matching key, name as written) of every drug, brand and product name: what a
-        misspelt name may be offered."""
-        self._owners: dict[tuple[str, ...], str] = {}
-        self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
-
-        class_names = [entry["name"] for entry in data["classes"]]
-        for index, name in enumerate(class_names):
-            if name in class_names[:index]:
-                self.problems.append(f"classes[{index}] (entry '{name}'): class already listed")
-
-        forms: dict[tuple[str, ...], str] = {}
-        for index, group in enumerate(data["non_systemic_forms"]):
-            entry = _Entry(form_note=group["note"])
-            for name in group["names"]:
-                forms.setdefault(name_key(name), group["note"])
-                self._add(name, entry, f"non_systemic_forms[{index}]", "names", group)
-        for index, group in enumerate(data["ignored_text"]["groups"]):
-            for name in group["names"]:
-                self._add(name, _Entry(), f"ignored_text.groups[{index}]", "names", group)
-
-        form_names = [name for group in data["non_systemic_forms"] for name in group["names"]]
-        generics: dict[tuple[str, ...], tuple[str, str]] = {}
-        for index, drug in enumerate(data["drugs"]):
-            where = f"drugs[{index}]"
-            drug_classes = self._classes_of(drug, where, class_names)
-            generic = (drug["generic"], drug_classes[0])
-            generics.setdefault(name_key(drug["generic"]), generic)
-            every_class = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
-            self._every_class.setdefault(name_key(drug["generic"]), every_class)
-            entry = _Entry(drugs=every_class)
-            self._add(drug["generic"], entry, where, "generic", drug)
-            for name in drug.get("brands", ()):
-                self._add(name, entry, where, "brands", drug)
-            for name in drug.get("other_names", ()):
-                self._add(name, _Entry(drugs=every_class, other_name=name), where, "other_names", drug)
-            named = [drug["generic"], *drug.get("brands", ()), *drug.get("other_names", ())]
-            named += [local["name"] for local in drug.get("local_brands", ())]
-            self.suggestable += [(" ".join(name_key(name)), name) for name in named]
-            self._add_local_brands(drug, where, generic, forms, form_names)
-
-        generic_names = [drug["generic"] for drug in data["drugs"]]
-        for index, product in enumerate(data["combinations"]):
-            where = f"combinations[{index}]"
-            parts: list[tuple[str, str]] = []
-            for part in product["contains"]:
-                if name_key(part) in generics:
-                    parts.extend(self._every_class[name_key(part)])
-                else:
-                    suggestion = did_you_mean(part, generic_names)
-                    self.problems.append(f"{where}.contains{entry_label(product)}: unknown generic '{part}'{suggestion}")
-            for name in product["names"]:
-                self._add(name, _Entry(drugs=tuple(parts), via_product=name), where, "names", product)
-                self.suggestable.append((" ".join(name_key(name)), name))
-        self.label_checks = self._label_checks(data.get("check_the_label", ()))
-
-    def _label_checks(self, groups: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
-        """Plain names shared by products that differ ("Gaviscon"), by matching key, with the named
-        varieties to offer. The plain name must not itself be a name (it would be counted), and
-        each variety must be one (it is offered as a name the screen reads)."""
-        checks: dict[str, tuple[str, ...]] = {}
-        for index, group in enumerate(groups):
-            where = f"check_the_label[{index}]{entry_label(group)}"
-            if name_key(group["name"]) in self._owners:
-                self.problems.append(f"{where}: '{group['name']}' is already a name in the vocabulary: it would be counted, not checked")
-            unknown = [name for name in group["varieties"] if name_key(name) not in self._owners]
-            if unknown:
-                self.problems.append(f"{where}.varieties: not names in the vocabulary: {', '.join(unknown)}")
-            checks[" ".join(name_key(group["name"]))] = tuple(group["varieties"])
-        return checks
-
-    def _add_local_brands(
-        self,
-        drug: Mapping[str, Any],
-        where: str,
-        generic: tuple[str, str],
-        forms: Mapping[tuple[str, ...], str],
-        form_names: list[str],
-    ) -> None:
-        """Brands of a non-systemic form ("Restasis" eye drops): recognised, with the form's note."""
-        for number, local in enumerate(drug.get("local_brands", ())):
-            note = forms.get(name_key(local["form"]))
-            if note is None:
-                self.problems.append(
-                    f"{where}.local_brands[{number}].form{entry_label(drug)}: unknown form "
-                    f"'{local['form']}'{did_you_mean(local['form'], form_names)}"
-                )
-                continue
-            self._add(local["name"], _Entry(drugs=(generic,), form_note=note), where, "local_brands", drug)
-
-    def _add(self, name: str, entry: _Entry, where: str, field: str, owner: Mapping[str, Any]) -> None:
-        """Put one name in the trie; a name already owned by another entry is a problem."""
-        key = name_key(name)
-        label = f"{where}{entry_label(owner)}"
-        if not key:
-            self.problems.append(f"{where}.{field}{entry_label(owner)}: name '{name}' has no word to match")
-            return
-        first = self._owners.setdefault(key, label)
-        if first != label:
-            self.problems.append(f"{where}.{field}{entry_label(owner)}: name '{name}' is already listed under {first}")
-            return
-        node = self.root
-        for word in key:
-            node = node.children.setdefault(word, _Node())
-        if node.entry is None:  # the same entry spelled twice ("Nu-Salt", "Nu Salt") keeps the first
-            node.entry = entry
-
-    def _classes_of(self, drug: Mapping[str, Any], where: str, class_names: list[str]) -> list[str]:
-        """A drug's classes: one, or a list for a drug with several effects (every one counts)."""
-        drug_classes: list[str] = drug["class"] if isinstance(drug["class"], list) else [drug["class"]]
-        for drug_class in drug_classes:
-            if drug_class not in class_names:
-                suggestion = did_you_mean(drug_class, class_names)
-                self.problems.append(f"{where}.class{entry_label(drug)}: unknown class '{drug_class}'{suggestion}")
-        return drug_classes

@@ -100,6 +100,11 @@ class _Effect:
         self.warn: str | None = then.get("warn")
 
 
+#: A step whose rules test more top-level facts than this has its message built from the
+#: person's facts (about 25), not from the names it tests.
+_FEW_TESTED = 32
+
+
 class Screener:
     """Screens answers with one ruleset. Build once, use for many records."""
 
@@ -122,8 +127,14 @@ class Screener:
         self._ranks = {name: {value: scale.rank(value) for value in scale.values} for name, scale in ruleset.scales.items()}
         self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
-        # Per step: its label and the top-level facts its rules test (all the engine is sent).
-        self._plan = [(step, label, tuple(sorted(ruleset.keys_tested_by_step[step]))) for step, label in ruleset.steps]
+        # Per step: its label and the top-level facts its rules test (all the engine is sent), as
+        # a sorted tuple, or as a set when the step tests more facts than a person has: then
+        # each of the person's facts is looked up in it (``_infer``).
+        self._plan = [
+            (step, label, tested if len(tested) <= _FEW_TESTED else frozenset(tested))
+            for step, label in ruleset.steps
+            for tested in [tuple(sorted(ruleset.keys_tested_by_step[step]))]
+        ]
         self._effects = {
             rule.id: _Effect(rule, rank, self._ranks, self._tallies_of_group) for rank, rule in enumerate(ruleset.rules)
         }
@@ -259,7 +270,12 @@ class Screener:
             fire = session.fire
             for step, label, tested in self._plan:
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
-                message = {key: facts[key] for key in tested if key in facts}
+                # (In the order of ``tested`` for the steps that test few facts, whose messages
+                # the engine adapter remembers by their text; the order changes nothing else.)
+                if isinstance(tested, tuple):
+                    message = {key: facts[key] for key in tested if key in facts}
+                else:
+                    message = {key: value for key, value in facts.items() if key in tested}
                 message["step"] = step
                 fired = fire(message)
                 if fired:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.batch.answer_columns import is_row_index, record_from_row, section_names, unknown_columns
 from screener.batch.csv_answers import stray_cell
-from screener.batch.json_text import JsonFault, decode_document, line_column
+from screener.batch.json_text import JsonFault, decode_document, decode_line, line_column
 from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, floats_as_written, result_arrow_schema
 from screener.batch.records import RawRecord, UnreadableRecord
 from screener.errors import InputError
@@ -215,6 +215,9 @@ def _json_record(text: object, line: object, source: str | None, position: int) 
     if isinstance(line, int):
         text += "\n"  # the line as batch mode decodes it (Spark drops the line end): the same messages
     try:
-        return RawRecord(source, position, decode_document(text))  # type: ignore[arg-type]
+        # A line of JSON Lines as batch mode reads it: a comma after the record is read past
+        # (the driver names it, as batch does: ``json_documents.trailing_comma_line``).
+        value = decode_line(text)[0] if isinstance(line, int) else decode_document(text)
+        return RawRecord(source, position, value)  # type: ignore[arg-type]
     except JsonFault as fault:
         return UnreadableRecord(source, position, f"{where}, column {line_column(text, fault.index)[1]}: {fault.message}")  # type: ignore[arg-type]

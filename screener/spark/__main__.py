@@ -117,11 +117,13 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     """
     from pyspark.errors import PySparkException
 
+    from screener.batch.json_text import trailing_comma_note
     from screener.errors import InputError
     from screener.spark import POSITION, screen_dataframe
     from screener.spark.bulk_data import screen_bulk_data, split_bulk_data
     from screener.spark.bundles import expand_bundles
     from screener.spark.inputs import read_cohort
+    from screener.spark.json_documents import trailing_comma_line
 
     total = sum(file.size or 0 for file in files)
     results = []
@@ -141,6 +143,9 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         for message in stopped:
             print(f"mgk-screen spark: {message}", file=sys.stderr)
         unreadable += len(stopped)
+        comma = trailing_comma_line(file.path) if file.fmt == "jsonl" else None
+        if comma is not None:  # read past on the executors, named as batch names it (not a fault)
+            print(f"mgk-screen spark: {file.path}: {trailing_comma_note(comma)}", file=sys.stderr)
         if json_column is not None:  # FHIR bulk data is gathered per patient, from every file
             cohort, bulk = split_bulk_data(cohort, json_column, file.path, number, POSITION)
             bulk_data.append(bulk)

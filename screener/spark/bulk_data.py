@@ -29,9 +29,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from screener.batch.json_text import JsonFault, decode_document
+from screener.batch.json_text import JsonFault, decode_line
 from screener.batch.records import RawRecord, UnreadableRecord
-from screener.fhir.records import EHR_TYPES, NOT_A_PATIENT, READ_TYPES, BulkDataPool, medication_references, patient_of
+from screener.fhir.patient_references import NOT_A_PATIENT, medication_references, patient_of
+from screener.fhir.records import EHR_TYPES, READ_TYPES, BulkDataPool
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ def _resource(text: str) -> dict[str, Any] | str:
     """The resource a line holds, or what is wrong with it (a line Spark's lenient reader took
     for a resource that batch mode's decoder refuses)."""
     try:
-        value = decode_document(text.removeprefix("\ufeff"))
+        value = decode_line(text.removeprefix("\ufeff"))[0]  # as batch reads a line: a comma after it read past
     except JsonFault as fault:
         return fault.message
     return value if isinstance(value, dict) else "not a FHIR resource"

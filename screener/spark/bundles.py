@@ -21,7 +21,7 @@ import pickle
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from screener.batch.json_text import JsonFault, decode_document
+from screener.batch.json_text import JsonFault, decode_line
 from screener.fhir.records import bundle_records
 from screener.spark import LINE, POSITION, RECORD
 
@@ -80,7 +80,7 @@ def _bundle_records(text: object, line: object) -> list[Any] | None:
     if not isinstance(text, str) or "Bundle" not in text:
         return None
     try:
-        value = decode_document(text.removeprefix("\ufeff") if line == 1 else text)
+        value = decode_line(text.removeprefix("\ufeff") if line == 1 else text)[0]
     except JsonFault:
         return None
     if not isinstance(value, dict) or value.get("resourceType") != "Bundle":

@@ -244,7 +244,7 @@ def _quote_never_closed(local: str) -> UnreadableRecord | None:
 
 def _with_decimal_points(sheet: DataFrame) -> DataFrame:
     """A sheet with ``;`` or a tab between cells, its decimal commas in number columns made points,
-    as batch mode reads them (``answer_columns.read_cell``): a cell that is exactly digits, a
+    as batch mode reads them (``screener.batch.cells.read_number``): a cell that is exactly digits, a
     comma and digits, spaces around it aside (``3,3`` is 3.3)."""
     from pyspark.sql import functions as F
 

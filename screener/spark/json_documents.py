@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal
 
 from screener.batch.fhir_records import expand
-from screener.batch.json_text import JsonFault, decode_document
+from screener.batch.json_text import JsonFault, decode_line
 
 # Batch mode's own format detection, so that a file is never taken for JSON Lines here and
 # read as something else by `mgk-screen batch`.
@@ -71,11 +71,34 @@ def json_kind(stream: BinaryIO, name: str) -> JsonKind:
 
 
 def _parses(line: bytes) -> bool:
+    """Whether a line is a record as batch mode reads one (a comma after it read past)."""
     try:
-        decode_document(line.decode("utf-8"))
+        decode_line(line.decode("utf-8"))
     except (UnicodeDecodeError, JsonFault):
         return False
     return True
+
+
+def trailing_comma_line(path: str) -> int | None:
+    """The first line, among a local JSON Lines file's first 64 KiB, whose record a comma follows
+    (read past on the executors, as batch mode reads it: ``json_text.decode_line``), so that the
+    driver names it as batch does; None when there is none there, or for a file elsewhere."""
+    if "://" in path and not path.startswith("file://"):
+        return None
+    try:
+        with open(path.removeprefix("file://"), "rb") as stream:
+            head = stream.read(64 * 1024)
+    except OSError:
+        return None
+    lines = head.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    for number, line in enumerate(lines[:-1] if len(lines) > 1 else lines, 1):
+        if line.rstrip(b" \t\r").endswith(b","):
+            try:
+                if decode_line(line.decode("utf-8"))[1]:
+                    return number
+            except (UnicodeDecodeError, JsonFault):
+                continue
+    return None
 
 
 def local_json_kind(path: str) -> JsonKind:

@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from screener.interview.questionnaire import MISSING, same_value
-from screener.interview.replies import SKIPPED, Quantity
+from screener.interview.answer_paths import MISSING, same_value
+from screener.interview.lab_replies import Quantity
+from screener.interview.reply_words import SKIPPED
 
 if TYPE_CHECKING:
     from screener.interview import Question

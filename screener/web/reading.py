@@ -54,7 +54,8 @@ def read_document(data: bytes) -> tuple[Any, list[Problem]]:
     if not data.strip():
         return None, [Problem("$", "no answers: the file or request body is empty")]
     # FHIR as read (a Bundle one document, not its patients' records), to be called what it is.
-    items = list(islice(iter_records(["-"], stdin=io.BytesIO(data), as_read=True), 2))
+    read = iter_records(["-"], stdin=io.BytesIO(data), as_read=True)
+    items = list(islice((item for item in read if not (isinstance(item, UnreadableSource) and item.note)), 2))
     if not items:
         return None, [Problem("$", "holds no records (an empty array?)")]
     if len(items) > 1:

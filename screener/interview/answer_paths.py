@@ -1,0 +1,127 @@
+"""The answers object as dotted paths (``labs.potassium.value``): the answers model's leaf fields
+and its all-or-nothing sections, and reading, writing and removing one path of an answers object.
+
+The questionnaire, the interview and the FHIR mapping all name answers fields this way, so they
+share one reading of a path (``MISSING`` where there is none) and one test of sameness
+(``same_value``: True is not 1, as in JSON).
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Mapping
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from screener.contract.answers import Answers
+
+MISSING: Any = object()
+"""What ``get_path`` gives for a path the answers do not hold (None is an answer of its own)."""
+
+
+# -- the answers model, field by field ----------------------------------------------------------
+
+
+def submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def is_list_type(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is list:
+        return True
+    if origin in (Union, types.UnionType, Annotated):  # Optional[X] and X | None alike
+        return any(is_list_type(arg) for arg in get_args(annotation))
+    return False
+
+
+def answer_fields(model: type[BaseModel] = Answers, prefix: str = "") -> dict[str, Any]:
+    """Every leaf field of the answers model as a dotted path, with its type (constraints included)."""
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        sub = submodel(info.annotation)
+        if sub is not None:
+            out.update(answer_fields(sub, path + "."))
+        else:
+            # Constraints given with Field(...) live in metadata: keep them with the type.
+            params = (info.annotation, *info.metadata)
+            out[path] = Annotated[params] if info.metadata else info.annotation
+    return out
+
+
+@functools.cache
+def groups(model: type[BaseModel] = Answers, prefix: str = "") -> dict[str, tuple[str, ...]]:
+    """Nested sections with required fields (AUDIT-C, a lab result): all or nothing."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, info in model.model_fields.items():
+        sub = submodel(info.annotation)
+        if sub is None:
+            continue
+        path = prefix + name
+        required = tuple(n for n, f in sub.model_fields.items() if f.is_required())
+        if required:
+            out[path] = required
+        out.update(groups(sub, path + "."))
+    return out
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal and of the same JSON type (True is not 1)."""
+    return (type(a) is type(b) and a == b) or (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
+    )
+
+
+# -- dotted paths -------------------------------------------------------------------------------
+
+
+def get_path(data: Mapping[str, Any], path: str) -> Any:
+    current: Any = data
+    for part in path.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return MISSING
+        current = current[part]
+    return current
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    current = data
+    for part in parents:
+        current = current.setdefault(part, {})
+    current[last] = value
+
+
+def delete_path(data: dict[str, Any], path: str) -> None:
+    parts = path.split(".")
+    chain = [data]
+    for part in parts[:-1]:
+        chain.append(chain[-1][part])
+    del chain[-1][parts[-1]]
+    for depth in range(len(parts) - 2, -1, -1):  # remove sections left empty
+        if not chain[depth + 1]:
+            del chain[depth][parts[depth]]
+
+
+def leaf_paths(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out += leaf_paths(value, f"{prefix}{key}.")
+        else:
+            out.append(prefix + key)
+    return out
+
