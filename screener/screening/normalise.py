@@ -261,7 +261,8 @@ def _same_medicine_twice(medications: Sequence[MedicationMatch]) -> list[str]:
         if not match.counted:
             continue
         for drug in match.drugs:
-            entries.setdefault(drug.generic, {})[match.text.strip()] = None
+            if drug.drug_class != "no_known_effect":  # two multivitamins are no double dose of a counted medicine
+                entries.setdefault(drug.generic, {})[match.text.strip()] = None
     warnings = []
     for name, texts in entries.items():
         if len(texts) < 2:
