@@ -211,13 +211,19 @@ def _short_forms(
     recommendations = list(result.recommendations)
     # (blank lines between the parts, a box around the headline, the long coverage line)
     layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
+    heads = {}
     for whole_notes in (True, False):
-        for spacious, boxed, long_coverage in layouts:
-            head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
-            head_height = head.height + (2 if boxed else 0)
-            for shown in range(len(recommendations), 0, -1):
-                body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious, whole_notes=whole_notes)
-                yield head, boxed, body, head_height + body.height
+        # The first two recommendations (how soon, and the advice that says why: the reason for
+        # an urgency comes right after the how-soon line) stay before the blank lines and the box do.
+        for least in (min(2, len(recommendations)), 1):
+            for spacious, boxed, long_coverage in layouts:
+                if (boxed, long_coverage) not in heads:
+                    head = _head_page(result, width - 4 if boxed else width, plain, heading, (), compact=True, long_coverage=long_coverage)
+                    heads[boxed, long_coverage] = (head, head.height + (2 if boxed else 0))
+                head, head_height = heads[boxed, long_coverage]
+                for shown in range(len(recommendations), least - 1, -1):
+                    body = _short_body(result, recommendations[:shown], width, plain, more, spacious=spacious, whole_notes=whole_notes)
+                    yield head, boxed, body, head_height + body.height
 
 
 def _short_body(
@@ -329,8 +335,8 @@ def _head_page(
     if full:
         for finding in _above_both_parts(result, headline_rules):
             page.add(
-                f"Combined is {level} although neither magnesium nor potassium alone is, because of the rule "
-                f"'{finding.title}' [{finding.rule}]: {finding.explanation}",
+                f"Combined is {level} although neither magnesium nor potassium alone is: "
+                f"{finding.title}. {finding.explanation}",
                 "cyan",
                 indent=2,
                 hang=2,

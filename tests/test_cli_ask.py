@@ -307,7 +307,7 @@ def test_details_prints_the_full_reasoning_before_the_short_result(tmp_path: Pat
     assert run.exit_code == 0, run.output
     reasoning = run.output.index("Why (rules that fired, red flags first)")
     assert run.output.rindex("Combined magnesium and potassium depletion: POSSIBLE") > reasoning
-    assert " ".join(run.output.split()).endswith("see the recommendations for how soon."), "the short result is last"
+    assert " ".join(run.output.split()).endswith("worth discussing with a clinician at your next visit."), "the short result is last"
 
 
 def test_a_save_path_that_cannot_be_written_is_refused_before_the_first_question(tmp_path: Path) -> None:

@@ -38,7 +38,8 @@ MAUREEN = {
 
 def test_maureen_whose_zoton_fastab_was_read_as_lansoprazole_is_not_told_a_medicine_could_not_be_read(screener: Any) -> None:
     result = screener.screen(MAUREEN)
-    assert any("'FasTab' was not recognised" in warning for warning in result.warnings), "the leftover word is still named"
+    # A word run on from the name read is about it, not another medicine: not reported (surfaces review C2).
+    assert not any("FasTab" in warning for warning in result.warnings)
     assert "check_medicine_names" not in codes(result)
     assert "medicine_not_read_may_matter" not in rules_fired(result)
     assert "keep_taking_prescribed_medicines" in codes(result), "her PPI is reviewed as lansoprazole"

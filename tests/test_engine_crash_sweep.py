@@ -107,12 +107,12 @@ SHAPES: dict[str, tuple[str, Condition, int]] = {
     # name: (step, condition of the n-th extra rule, most rules tried)
     # In a step with room under the waiting bound (urgency's own rules now fill most of it).
     "always-true, all different": ("level_caps", lambda n: {"fact": "age", "gte": -n - 1}, 80),
-    "never true, one step full": ("dependent_facts", lambda n: {"fact": "age", "is": 1000 + n}, 260),
+    "never true, one step full": ("lab_facts", lambda n: {"fact": "age", "is": 1000 + n}, 260),
     "the very same condition": ("levels", lambda n: {"fact": "age", "gte": 0}, 90),
     "is_not, all different": ("headline", lambda n: {"fact": "age", "is_not": 1000 + n}, 90),
     "in of 64 values": ("urgency", lambda n: {"fact": "age", "in": list(range(64 * n, 64 * n + 64))}, 12),
     "nested 6 deep": (
-        "risk_factors",
+        "medicine_urgency",
         lambda n: {"all": [{"any": [{"all": [{"any": [{"all": [{"any": [{"fact": "age", "gte": n}, {"fact": "sex", "is": "male"}]}]}]}]}]}]},
         80,
     ),
@@ -182,14 +182,14 @@ def test_rule_folders_at_the_documented_limits_run_without_crashing_the_engine(t
         folders.append(str(folder))
         added[name] = count
     # Steps with room under the waiting bound: the shipped urgency and recommendations rules fill
-    # theirs (recommendations to the bound itself, so even one more first test is refused there),
-    # and dependent_facts, risk_factors and derived_facts are near it.
+    # most of theirs, and dependent_facts and risk_factors are full to the bound itself (so even one
+    # more first test is refused there): `mgk-screen rules check` shows each step's room.
     for seed, step in ((1, "levels"), (2, "headline"), (3, "level_caps")):
         folder, count = _most_accepted(tmp_path, f"random {seed}", step, _random_condition(seed), 200)
         folders.append(str(folder))
         added[f"random {seed}"] = count
     # The limits bind where they should (the shapes are not trivially small).
-    assert added["never true, one step full"] == 200 - len(load_ruleset().rules_for_step("dependent_facts"))
+    assert added["never true, one step full"] == 200 - len(load_ruleset().rules_for_step("lab_facts"))
     assert added["the very same condition"] >= 60
     assert added["always-true, all different"] >= 10
     assert min(added[f"random {seed}"] for seed in (1, 2, 3)) >= 5

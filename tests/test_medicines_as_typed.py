@@ -249,3 +249,79 @@ def test_water_tablet_listed_by_someone_who_answered_no_keeps_the_answer_and_nam
 def test_a_word_that_only_starts_like_water_is_still_an_unread_name(vocabulary: Vocabulary) -> None:
     assert vocabulary.question_answered(vocabulary.match("waterfall")) is None
     assert vocabulary.question_answered(vocabulary.match("water pills")) == ("diuretic_use", "yes")
+
+
+# -- words about a medicine that was read are not another medicine (surfaces review C2) ------------
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Paracetamol 1 g four times a day when needed for my knees",
+        "Furosemida 40mg (Spanish box)",
+        "omeprazole 20mg for reflux",
+    ],
+)
+def test_rita_is_not_asked_to_check_with_a_pharmacist_words_that_are_no_medicine(screener: Any, entry: str) -> None:
+    result = screener.screen({"age": 72, "medications": [entry]})
+    assert medicine_warnings(result) == []
+    assert result.medications_recognised[0].matches, "the medicine itself is read and counted"
+
+
+@pytest.mark.parametrize(
+    ("entry", "left_out"),
+    [
+        ("Lasix, Kalium-Durules", "'Kalium', 'Durules' were not recognised"),
+        ("Zoravex and furosemide", "'Zoravex' was not recognised"),
+        ("furosemide (spirinolactone)", "'spirinolactone' was not recognised (did you mean spironolactone?)"),
+    ],
+)
+def test_a_word_that_may_be_a_second_medicine_is_still_reported(screener: Any, entry: str, left_out: str) -> None:
+    [warning] = medicine_warnings(screener.screen({"age": 72, "medications": [entry]}))
+    assert left_out in warning and "ask a pharmacist" in warning
+
+
+def test_rita_asked_about_her_medicines_is_not_told_for_my_knees_was_not_recognised(vocabulary: Vocabulary) -> None:
+    from screener.interview.questions import unrecognised_notes
+
+    assert unrecognised_notes(vocabulary, ["Paracetamol 1 g four times a day when needed for my knees"]) == ()
+    [note] = unrecognised_notes(vocabulary, ["cisplatin with Zoravex"])
+    assert note.startswith("We did not recognise 'Zoravex' in 'cisplatin with Zoravex'.")
+
+
+# -- answers that disagree about supplements, and one medicine written twice (surfaces review A3) --
+
+
+def test_rita_who_said_no_supplements_but_lists_slow_k_and_magnesium_is_told_the_answers_disagree(screener: Any) -> None:
+    result = screener.screen({"age": 72, "medications": ["Slow-K 600mg", "magnesium oxide 400mg"], "supplements": []})
+    notes = [warning for warning in result.warnings if warning.startswith("Supplements:")]
+    assert notes == [
+        "Supplements: the answer given is 'None of these', but 'Slow-K 600mg' in your medicine list is a prescribed "
+        "potassium supplement. It was counted, since the list holds medicines taken now; check which is right.",
+        "Supplements: the answer given is 'None of these', but 'magnesium oxide 400mg' in your medicine list is a "
+        "magnesium supplement. It was counted, since the list holds medicines taken now; check which is right.",
+    ]
+    assert {"takes_prescribed_potassium", "takes_magnesium_supplement"} <= {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize("supplements", [None, ["potassium_prescribed"]])
+def test_no_such_warning_when_the_supplements_question_agrees_or_was_not_answered(screener: Any, supplements: Any) -> None:
+    answers = {"age": 72, "medications": ["Slow-K 600mg"], **({"supplements": supplements} if supplements is not None else {})}
+    assert not [w for w in screener.screen(answers).warnings if w.startswith("Supplements:")]
+
+
+def test_rita_who_listed_lasix_and_furosemida_is_told_both_are_furosemide(screener: Any) -> None:
+    result = screener.screen({"age": 72, "medications": ["Lasix 40mg", "Furosemida 40mg", "Ramipril 5mg"]})
+    assert result.warnings == [
+        "Medicines: 'Lasix 40mg' and 'Furosemida 40mg' both contain furosemide. It counts once here; if these are "
+        "two prescriptions of it, or it is taken twice, tell your clinician or pharmacist."
+    ]
+
+
+def test_a_combination_pill_beside_one_of_its_parts_is_named_too(screener: Any) -> None:
+    [warning] = screener.screen({"medications": ["co-amilofruse 5/40", "furosemide 20mg"]}).warnings
+    assert warning.startswith("Medicines: 'co-amilofruse 5/40' and 'furosemide 20mg' both contain furosemide.")
+
+
+def test_the_same_entry_twice_and_two_different_medicines_bring_no_such_warning(screener: Any) -> None:
+    assert screener.screen({"medications": ["Lasix", "Lasix", "ramipril"]}).warnings == []

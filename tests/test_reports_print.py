@@ -48,6 +48,13 @@ def overflowing_words(words: list[tuple[str, float, float]], footer: str, number
     margin_top = words[starts[-1]][1]
     in_margin = Counter(text for text, top, _ in words if top >= margin_top - 0.5)
     expected = Counter(footer.split()) + Counter(["Page", str(number), "of", str(pages)])
+    # A word the footer's lines break at its hyphen ("mgk-" / "screen") is still the footer's.
+    expected += Counter(
+        part
+        for word in footer.split()
+        for hyphen in re.finditer("-", word)
+        for part in (word[: hyphen.end()], word[hyphen.end() :])
+    )
     strays = list((in_margin - expected).elements())
     reaching = [text for text, top, bottom in words if top < margin_top - 0.5 and bottom > margin_top + 0.5]
     return strays + reaching

@@ -95,3 +95,61 @@ def test_red_flags_and_medicines_answered_as_none_are_summarised_as_none(screene
     rows = summary_of(person_report(answers, screener=screener, generated=WHEN))
     assert rows["Red flags"] == "none"
     assert rows["Medicines"] == "none listed"
+
+
+# -- what a GP needs beside a high potassium (surfaces review A4) ----------------------------------
+
+KIDNEY_PERSONA = "kidney-disease-with-spironolactone-and-potassium"
+
+
+def test_the_gp_of_a_man_with_kidney_disease_on_spironolactone_reads_his_conditions_and_why_potassium_builds_up(
+    screener: Any,
+) -> None:
+    import json
+    from pathlib import Path
+
+    from screener.reports import person_report
+
+    answers = json.loads((Path(__file__).resolve().parents[1] / "examples" / "personas" / f"{KIDNEY_PERSONA}.json").read_text())
+    rows = summary_of(person_report(answers, screener=screener, generated=WHEN, summary=True))
+    assert rows["Conditions counted"] == "Long-term kidney disease (chronic kidney disease); Heart failure"
+    kept = rows["Potassium may build up"]
+    for reason in ("chronic kidney disease", "a potassium-sparing diuretic", "an ACE inhibitor", "prescribed potassium"):
+        assert reason in kept, reason
+
+
+def test_edith_who_was_not_asked_about_conditions_reads_not_answered_not_none(screener: Any) -> None:
+    rows = summary_of(edith_report(screener))
+    assert rows["Conditions counted"].startswith("not answered")
+    assert "Potassium may build up" not in rows  # nothing keeps her potassium
+
+
+def test_a_report_made_from_a_result_file_names_the_conditions_its_findings_name(screener: Any) -> None:
+    from screener.reports.build import words_for
+    from screener.reports.person import person_view
+
+    answers = {**EDITH, "conditions": ["chronic_kidney_disease", "high_blood_pressure"]}
+    result = screener.screen(answers).model_dump(mode="json", exclude_none=True)
+    view = person_view(result, words_for(screener.ruleset))
+    assert view.conditions is not None and "Long-term kidney disease (chronic kidney disease)" in view.conditions
+    assert view.conditions == person_view(result, words_for(screener.ruleset), answers=answers).conditions
+
+
+def test_the_gp_of_the_older_woman_with_cramps_reads_why_combined_is_above_both_parts_and_on_what_answers(
+    screener: Any,
+) -> None:
+    """Combined likely while magnesium and potassium are each possible is the spec's rule (a cause
+    of both losses with fitting symptoms, screening-logic v2 §4); the summary's Screen row says why,
+    and that alcohol and gut losses were not answered (surfaces review C3)."""
+    import json
+    from pathlib import Path
+
+    from screener.reports import person_report
+
+    persona = Path(__file__).resolve().parents[1] / "examples" / "personas" / "older-adult-on-furosemide-with-cramps.json"
+    answers = json.loads(persona.read_text())
+    result = screener.screen(answers)
+    assert (result.combined_depletion, result.magnesium_depletion, result.potassium_depletion) == ("likely", "possible", "possible")
+    screen = summary_of(person_report(answers, screener=screener, generated=WHEN, summary=True))["Screen"]
+    assert "above both parts: both-loss cause with fitting symptoms" in screen
+    assert "on partial answers: alcohol and gut losses (diarrhea, vomiting, laxatives) not answered" in screen

@@ -134,6 +134,15 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         # the tests to ask for, now that vomiting beyond 2 days brings a test line (README, round 4)
         "sglt2_ketoacidosis",
         "refeeding_care",  # not in the spec: eating disorders (README departures)
+        # not in the spec's order: the advice while ill with diarrhea or vomiting (sick-day rules,
+        # NSAIDs, fluids) is what makes gut losses on a sick-day medicine urgent, so it comes with
+        # the other same-day advice, before the tests to ask for (surfaces review A2)
+        "sick_day_medicines",
+        "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
+        "stop_colchicine_while_ill",  # not in the spec: colchicine with diarrhea or vomiting (vignette review 5, S3)
+        "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
+        "bowel_preparation",  # not in the spec: a bowel preparation is not stopped (vignette review 5, S4)
+        "fluids_for_gi_losses",
         "qt_drug_check", "digoxin_check",  # heart-rhythm safety before the tests to ask for (README departures)
         "theophylline_level",  # not in the spec: signs of too much theophylline (vignette review 4, M3)
         # not in the spec: a reliever inhaler with a steroid, theophylline or a water pill (vignette review 5, M8)
@@ -141,11 +150,6 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "check_magnesium_with_potassium", "check_magnesium",
         "anti_egfr_magnesium_check",  # not in the spec: cetuximab or panitumumab with a sign of low magnesium (review 5, M7)
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
-        "sick_day_medicines",
-        "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
-        "stop_colchicine_while_ill",  # not in the spec: colchicine with diarrhea or vomiting (vignette review 5, S3)
-        "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
-        "bowel_preparation",  # not in the spec: a bowel preparation is not stopped (vignette review 5, S4)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
         # not in the spec: a medicine not read may lower Mg or K (README departures); with the
@@ -156,7 +160,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
         "stop_clenbuterol",  # not in the spec: clenbuterol, bought not prescribed (vignette review 5, m9)
-        "fluids_for_gi_losses", "food_sources",
+        "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
         # not in the spec: few answers beside advice to see a clinician, after the safety advice
         # (vignette review 4, M5)

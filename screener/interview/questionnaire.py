@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.validation import check_data_file, parse_data, read_data_bytes
 from screener.errors import RulesError, did_you_mean
+from screener.interview.answer_paths import MISSING, get_path, same_value
 from screener.interview.questionnaire_checks import cross_check, plain_word_problems
 from screener.interview.questionnaire_items import Item, PlainWords, item_from_data
 
@@ -83,6 +84,24 @@ class Questionnaire:
             source=source,
             document=data,
         )
+
+    def implied_by_choices(self, answers: Mapping[str, Any]) -> dict[str, str]:
+        """The fields of ``answers`` that no one was asked, filled by a choice's ``also_set``
+        ("Never" to how often one drinks sets the other AUDIT-C parts to 0, for the score), each
+        with the question and answer that filled it ("How often you drink alcohol: Never").
+        A field holding another value than the one implied was given by someone, and is not here.
+        Answers shown to a person or clinician leave these out: the person never chose them."""
+        implied: dict[str, str] = {}
+        for item in self.items:
+            value = get_path(answers, item.field)
+            for choice in item.choices:
+                if not choice.also_set or value is MISSING or not same_value(value, choice.value):
+                    continue
+                for name, set_to in choice.also_set.items():
+                    given = get_path(answers, name)
+                    if given is not MISSING and same_value(given, set_to):
+                        implied.setdefault(name, f"{item.label}: {choice.label}")
+        return implied
 
     def item(self, item_id: str) -> Item:
         for item in self.items:

@@ -19,6 +19,7 @@ from screener.interview.questionnaire import Questionnaire
 from screener.interview.questionnaire_items import Choice, Item
 from screener.interview.replies import CONFIRM_CHOICES
 from screener.interview.reply_words import SKIPPED, accepts_text, normalise_reply
+from screener.screening.medication_suggestions import parts_worth_asking_about
 
 
 @dataclass(frozen=True)
@@ -245,8 +246,11 @@ def unrecognised_notes(
             continue
         match = vocabulary.match(entry)
         # A name with a close vocabulary name is asked about next ("Did you mean ...?").
-        offered = [correction.written for correction in vocabulary.corrections(entry)]
-        unread = [part for part in match.unrecognised if not any(written in part for written in offered)]
+        corrections = vocabulary.corrections(entry)
+        offered = [correction.written for correction in corrections]
+        # Words about a medicine that was read ("for my knees") are not another medicine.
+        worth_asking = parts_worth_asking_about(entry, match.unrecognised, bool(match.drugs), corrections)
+        unread = [part for part in worth_asking if not any(written in part for written in offered)]
         if unread:
             parts = " and ".join(f"'{part}'" for part in unread)
             # The whole entry too, when only part of it was not read ("'water' in 'water pill'").

@@ -112,6 +112,12 @@ class PersonView:
     urgency_reasons: tuple[FindingView, ...] = ()
     """The findings that set how soon to see a clinician (an urgent "how soon" under an unlikely
     headline comes from one of them: digoxin with a low potassium, say)."""
+    conditions: tuple[str, ...] | None = None
+    """The health conditions the screen counted, in the questionnaire's words ("Long-term kidney
+    disease (chronic kidney disease)"); None when the conditions question was not answered."""
+    keeps_potassium: tuple[str, ...] = ()
+    """Why the body may keep potassium (kidney disease, a potassium-sparing diuretic, an ACE
+    inhibitor ...) and potassium taken: the cautions a clinician weighs beside a potassium result."""
     record_as_of: date | None = None
     """The reference date an EHR record (FHIR) was read on: its dates count back from it. None
     for answers (screened when the report was made) and for a result file (screened earlier)."""
@@ -201,8 +207,45 @@ def person_view(
         named=_named(result, answers),
         above_both=above_both,
         urgency_reasons=urgency_reasons,
+        conditions=_conditions(result, words),
+        keeps_potassium=_keeps_potassium(result),
         record_as_of=record_as_of,
     )
+
+
+#: The findings whose answers say why the body may keep potassium, and which potassium is taken
+#: (rules/derived_facts.json): what the clinician's summary lists beside the risk factors.
+KEEPS_POTASSIUM_FINDINGS = ("k_retention_caution",)
+POTASSIUM_TAKEN_FINDINGS = ("takes_prescribed_potassium", "takes_own_choice_potassium")
+
+
+def _conditions(result: Mapping[str, Any], words: Words) -> tuple[str, ...] | None:
+    """The health conditions the screen counted (those its findings name: the same from answers
+    and from a result file); None when the conditions question was not answered."""
+    if "conditions" in _strings(result.get("unanswered_sections")):
+        return None
+    named = {
+        str(e.get("fact", "")).split(".", 1)[1]: None
+        for finding in _mappings(result.get("findings"))
+        for e in _mappings(finding.get("evidence"))
+        if str(e.get("fact", "")).startswith("conditions.") and e.get("value") is True
+    }
+    return tuple(words.choice("conditions", code) for code in named)
+
+
+def _keeps_potassium(result: Mapping[str, Any]) -> tuple[str, ...]:
+    """The reasons the body may keep potassium, as the rule that found them names its answers,
+    then potassium taken; each said once."""
+    reasons: dict[str, None] = {}
+    findings = {str(f.get("rule", "")): f for f in _mappings(result.get("findings"))}
+    for rule in KEEPS_POTASSIUM_FINDINGS:
+        for e in _mappings(findings.get(rule, {}).get("evidence")):
+            label = str(e.get("label", ""))
+            reasons.setdefault(label.split(": ", 1)[1] if label.startswith("condition: ") else label)
+    for rule in POTASSIUM_TAKEN_FINDINGS:
+        if rule in findings:
+            reasons.setdefault(str(findings[rule].get("title", "")).lower())
+    return tuple(reason for reason in reasons if reason)
 
 
 def rule_raises(ruleset: Ruleset) -> dict[str, dict[str, str]]:

@@ -54,6 +54,8 @@ class Words:
     class_words: dict[str, str] = field(default_factory=dict)
     evidence_titles: dict[str, str] = field(default_factory=dict)
     emergency_advice: str = ""
+    questionnaire: Questionnaire | None = None
+    """For the answers no one was asked (``Questionnaire.implied_by_choices``), left out of the answers shown."""
 
     @classmethod
     def from_rules(cls, ruleset: Ruleset, questionnaire: Questionnaire | None) -> Words:
@@ -67,6 +69,7 @@ class Words:
             if code and code not in words.evidence_titles:
                 words.evidence_titles[code] = rule.title
         if questionnaire is not None:
+            words.questionnaire = questionnaire
             words.emergency_advice = questionnaire.emergency_advice
             words.class_words = dict(questionnaire.medicine_classes)
             for item in questionnaire.items:
@@ -132,9 +135,12 @@ class Words:
 
 
 def answer_rows(answers: Mapping[str, Any], words: Words) -> list[tuple[str, str]]:
-    """The answers as given, one (question, answer) row per answered field, in the order asked."""
+    """The answers as given, one (question, answer) row per answered field, in the order asked.
+    A field no one was asked, filled by another answer for the scoring (the other AUDIT-C parts
+    of someone who never drinks), is left out, as the review of the answers leaves it out."""
     rows: list[tuple[str, str]] = []
     order = list(words.field_labels)
+    implied = words.questionnaire.implied_by_choices(answers) if words.questionnaire is not None else {}
 
     def position(path: str) -> int:
         return order.index(path) if path in order else len(order)
@@ -145,6 +151,8 @@ def answer_rows(answers: Mapping[str, Any], words: Words) -> list[tuple[str, str
             continue
         flat += _flatten(name, value)
     for path, value in sorted(flat, key=lambda pair: position(pair[0])):
+        if path in implied:
+            continue
         rows.append((words.field(path), _answer_text(path, value, words)))
     return rows
 

@@ -230,3 +230,38 @@ class Correction:
     def applied(self, entry: str) -> str:
         """``entry`` with the part replaced by the best name: "omeprazle 20 mg" → "omeprazole 20 mg"."""
         return entry.replace(self.written, self.names[0], 1)
+
+
+#: Separators after (or before) which a word left over beside a medicine that was read may be a
+#: second medicine ("cisplatin with Zoravex", "Lasix, Kalium-Durules"): joiners, commas and
+#: semicolons. Words that run on from the name ("... when needed for my knees") or sit in
+#: brackets ("Furosemida 40mg (Spanish box)") are a note on the medicine, not another one.
+_ANOTHER_MEDICINE_AFTER: Final = frozenset({",", ";"})
+
+
+def parts_worth_asking_about(text: str, parts: Sequence[str], read: bool, corrections: Sequence[Correction]) -> tuple[str, ...]:
+    """The words of a medication entry not recognised that may name a medicine: all of them when
+    nothing in the entry was read; beside a medicine that was (``read``), only those close to a
+    known name ("furosemide and spirinolactone") or set apart from it as another item would be
+    (after "and", "with", "+", "/", a comma or a semicolon). The rest ("for my knees", "(Spanish
+    box)") are words about the medicine read, and are not reported as a medicine not recognised."""
+    if not read:
+        return tuple(parts)
+    from screener.screening.medication_words import HARD, SOFT, tokenise
+
+    tokens = tokenise(text)
+    kept = []
+    searched_from = 0
+    for part in parts:
+        start = text.find(part, searched_from)
+        start = start if start >= 0 else text.find(part)
+        searched_from = max(searched_from, start + len(part))
+        end = start + len(part)
+        before = [token for token in tokens if token.end <= start]
+        after = [token for token in tokens if token.start >= end]
+        beside = [token for token in (before[-1:] + after[:1]) if token.kind in (SOFT, HARD)]
+        set_apart = any(token.kind == SOFT or token.key in _ANOTHER_MEDICINE_AFTER for token in beside)
+        near_a_name = any(correction.written in part for correction in corrections)
+        if set_apart or near_a_name:
+            kept.append(part)
+    return tuple(kept)

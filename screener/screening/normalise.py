@@ -25,7 +25,7 @@ from screener.contract.coverage import (
     unanswered_sections,
 )
 from screener.contract.validation import Problem
-from screener.screening.medication_suggestions import Correction, not_recognised, suggested
+from screener.screening.medication_suggestions import Correction, not_recognised, parts_worth_asking_about, suggested
 from screener.screening.medications import MedicationMatch
 from screener.screening.ruleset import Ruleset
 
@@ -120,6 +120,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     classes = _add_medications(out, answers.medications, ruleset, named) if answers.medications else frozenset()
     for question, (answer, text) in named.items():
         _answer_named_question(out, given, question, answer, text)
+    out.warnings += _supplements_listed_as_medicines(out.medications, given, ruleset) + _same_medicine_twice(out.medications)
 
     labs = _lab_facts(out, answers, ruleset)
     if labs:
@@ -196,7 +197,10 @@ def _add_medications(
         if match.unrecognised:
             # A near name is suggested, never taken: what could not be read is not counted.
             corrections = ruleset.vocabulary.corrections(match.text)
-            out.warnings.append(_unrecognised_warning(match, corrections))
+            # Words about a medicine that was read ("for my knees") are not another medicine.
+            parts = parts_worth_asking_about(match.text, match.unrecognised, bool(match.drugs), corrections)
+            if parts:
+                out.warnings.append(_unrecognised_warning(match, corrections, parts))
             # Beside a name that was read, a leftover word near a name of the same class only
             # names that medicine again; near another class it may be a second medicine.
             unconfirmed |= _suggested_classes(corrections, ruleset) - {drug.drug_class for drug in match.drugs}
@@ -224,6 +228,56 @@ def _answer_named_question(out: Normalised, given: dict[str, Any], question: str
                             "kept as given; check which is right")
 
 
+#: The medicine classes that are supplements the supplements question asks about (potassium,
+#: a potassium salt substitute, magnesium): listed as medicines beside "None of these" there,
+#: the two answers disagree.
+SUPPLEMENT_CLASSES: Final = ("potassium_supplement", "salt_substitute", "magnesium_supplement")
+
+
+def _supplements_listed_as_medicines(medications: Sequence[MedicationMatch], given: dict[str, Any], ruleset: Ruleset) -> list[str]:
+    """"None of these" to the supplements question beside a potassium or magnesium product in the
+    medicine list: the product is counted (the list holds what is taken now, as for a listed
+    stimulant laxative beside "no laxatives"), and a warning names both answers."""
+    if given.get("supplements") != []:
+        return []
+    labels = ruleset.vocabulary.class_labels
+    listed = {
+        match.text: labels.get(drug.drug_class, drug.drug_class)
+        for match in medications
+        if match.counted
+        for drug in match.drugs
+        if drug.drug_class in SUPPLEMENT_CLASSES
+    }
+    return [
+        f"Supplements: the answer given is 'None of these', but '{text}' in your medicine list is {label}. "
+        "It was counted, since the list holds medicines taken now; check which is right."
+        for text, label in listed.items()
+    ]
+
+
+def _same_medicine_twice(medications: Sequence[MedicationMatch]) -> list[str]:
+    """One medicine in two entries of the list, by two names ("Lasix" and "Furosemida 40mg"):
+    counted once, but a clinician should know whether it is one medicine written twice or two
+    prescriptions of it (a double dose)."""
+    entries: dict[str, dict[str, None]] = {}
+    for match in medications:
+        if not match.counted:
+            continue
+        for drug in match.drugs:
+            if drug.drug_class != "no_known_effect":  # two multivitamins are no double dose of a counted medicine
+                entries.setdefault(drug.generic, {})[match.text.strip()] = None
+    warnings = []
+    for name, texts in entries.items():
+        if len(texts) < 2:
+            continue
+        listed = ", ".join(f"'{text}'" for text in list(texts)[:-1]) + f" and '{list(texts)[-1]}'"
+        warnings.append(
+            f"Medicines: {listed} {'both' if len(texts) == 2 else 'all'} contain {name}. It counts once here; "
+            "if these are two prescriptions of it, or it is taken twice, tell your clinician or pharmacist."
+        )
+    return warnings
+
+
 def _suggested_classes(corrections: Sequence[Correction], ruleset: Ruleset) -> set[str]:
     """The classes of every name offered as "did you mean" (not of the varieties a plain shared
     name may stand for: that is a label to read, not a misspelling)."""
@@ -246,14 +300,15 @@ def is_warning_about(warning: str, text: str) -> bool:
     return warning.startswith((f"medication '{text}': ", f"medication '{text}' not"))
 
 
-def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correction]) -> str:
+def _unrecognised_warning(match: MedicationMatch, corrections: Sequence[Correction], parts: Sequence[str]) -> str:
     """What was not read of one medication entry. When part of it was read, that part is said to
-    be counted (or why not) and only the rest left out; a whole entry not read is named once."""
+    be counted (or why not) and only the rest that may be a medicine (``parts``) left out; a
+    whole entry not read is named once."""
     ask = ASK_A_PHARMACIST
     if match.drugs:
         read = ", ".join(dict.fromkeys(drug.name for drug in match.drugs))
         counted = "counted" if match.counted else match.note
-        unread = not_recognised(match.unrecognised, corrections, rest_read=True)
+        unread = not_recognised(parts, corrections, rest_read=True)
         return f"medication '{match.text}': read as {read} ({counted}); {unread}; {ask}"
     if match.unrecognised == (match.text.strip(),):
         return f"medication '{match.text}' not recognised{suggested(match.unrecognised, corrections)}, so not counted; {ask}"

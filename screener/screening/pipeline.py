@@ -392,7 +392,7 @@ class Screener:
                 for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
             ],
             ruleset=dict(self._ruleset_info),
-            disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice}",
+            disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice[urgency]}",
         )
         return entry
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -89,7 +90,9 @@ class Ruleset:
     sha256: str
     description: str
     disclaimer: str
-    consult_advice: str
+    consult_advice: dict[str, str]
+    """The words that close the disclaimer of a result that calls for a clinician, by urgency
+    (ruleset.json gives one text for all, or one for each urgency but "none")."""
     headline: str
     steps: tuple[tuple[str, str], ...]
     scales: dict[str, Scale]
@@ -237,7 +240,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
         sha256=digest.hexdigest(),
         description=manifest["description"],
         disclaimer=manifest["disclaimer"],
-        consult_advice=manifest["consult_advice"],
+        consult_advice=_consult_advice(manifest, label),
         headline=manifest["headline"],
         steps=tuple((step["id"], step["label"]) for step in manifest["steps"]),
         scales=scales,
@@ -259,6 +262,27 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
     if limits:
         raise RulesError("\n".join(limits), hint="the rules engine cannot take such rules: split or simplify them")
     return ruleset
+
+
+def _consult_advice(manifest: Mapping[str, Any], label: str) -> dict[str, str]:
+    """``consult_advice`` by urgency: one text for every urgency that calls for a clinician, or
+    one each, so that "seek emergency care now" does not close with words for a routine visit."""
+    urgencies = [name for name in manifest["urgency_text"] if name != "none"]
+    given = manifest["consult_advice"]
+    if isinstance(given, str):
+        return dict.fromkeys(urgencies, given)
+    missing = [name for name in urgencies if name not in given]
+    unknown = [name for name in given if name not in urgencies]
+    if missing or unknown:
+        raise RulesError(
+            f"{label}/ruleset.json: consult_advice: "
+            + "; ".join(
+                ([f"no text for urgency {', '.join(repr(m) for m in missing)}"] if missing else [])
+                + ([f"{', '.join(repr(u) for u in unknown)} is not an urgency that calls for a clinician"] if unknown else [])
+            ),
+            hint=f"give one text, or one for each of {', '.join(urgencies)}",
+        )
+    return dict(given)
 
 
 def text_slot_problems(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from screener.contract.result import LabUsed, MedicationRecognised, ScreeningResult
+    from screener.interview.questionnaire import Questionnaire
     from screener.screening.pipeline import Screener, Screening
     from screener.screening.ruleset import Ruleset
 
@@ -124,7 +125,7 @@ def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -
         ]
     return Walk(
         id=result.id,
-        answers=tuple(answer_lines(answers, result, ruleset.vocabulary.class_labels)),
+        answers=tuple(answer_lines(answers, result, ruleset.vocabulary.class_labels, _questionnaire_of(ruleset))),
         unanswered=tuple(SECTION_WORDS.get(section, section) for section in result.unanswered_sections),
         steps=tuple(steps),
         mechanisms=tuple(_mechanisms(ruleset, sorted((r for s in steps for r in s.fired), key=lambda r: not r.red_flag))),
@@ -204,16 +205,32 @@ def _mechanisms(ruleset: Ruleset, fired: Sequence[FiredRule]) -> list[Mechanism]
     return [Mechanism(tuple(titles), text) for text, titles in by_text.items() if titles]
 
 
+def _questionnaire_of(ruleset: Ruleset) -> Questionnaire | None:
+    """The questionnaire of the rule folder, or None for a folder made for batch use only."""
+    from screener.errors import RulesError
+    from screener.interview.questionnaire import Questionnaire
+
+    try:
+        return Questionnaire.load(None if ruleset.folder == "rules" else ruleset.folder)
+    except RulesError:
+        return None
+
+
 def answer_lines(
-    answers: Mapping[str, Any], result: ScreeningResult, class_labels: Mapping[str, str] | None = None
+    answers: Mapping[str, Any],
+    result: ScreeningResult,
+    class_labels: Mapping[str, str] | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> list[AnswerLine]:
     """The answers as given, one line per field, medicines with what they were recognised as: the
     class in the vocabulary's words (``class_labels``, "an angiotensin receptor blocker (ARB)"),
-    never its code ("arb")."""
+    never its code ("arb"). With the ``questionnaire``, a field no one was asked (filled by
+    another answer's ``also_set``) says so."""
     from screener.contract.validation import load_schema
 
     order = list(load_schema("answers.schema.json")["properties"])
     recognised = {m.input: m for m in result.medications_recognised}
+    implied = questionnaire.implied_by_choices(answers) if questionnaire is not None else {}
     lines: list[AnswerLine] = []
     for name in sorted(answers, key=lambda key: order.index(key) if key in order else len(order)):
         value = answers[name]
@@ -224,6 +241,9 @@ def answer_lines(
         else:
             lines += _flat_answers(name, value)
     used = {f"labs.{lab.lab}": _lab_use(lab) for lab in result.labs_used}  # after unit conversion
+    # A field no one was asked, filled by another answer for the scoring, says so: it is in the
+    # file and the rules use it, but the person did not choose it.
+    used |= {name: f"not asked: follows from the answer '{because}'" for name, because in implied.items()}
     return [AnswerLine(line.field, f"{line.text}; {used[line.field]}") if line.field in used else line for line in lines]
 
 
