@@ -396,6 +396,8 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     heavy_drinking = "heavy_alcohol" in result.risk_factors
     assert ("refeeding_care" in recommendation_codes) is (eating_disorder or heavy_drinking)
     fluids_not_staying_down = (record.get("vomiting") or {}).get("cannot_keep_fluids_down") is True
+    # a steroid the body depends on, with gut losses: the sick-day rules come first, no food list (review 5, S1)
+    steroid_sick_day_now = any(f.rule == "urgent_steroid_dependence_with_gut_losses" for f in result.findings)
     food_advice = (
         max(mg, k) >= 1
         and not magnesium_capped
@@ -404,6 +406,7 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         and not heavy_drinking
         and not fluids_not_staying_down
         and not potassium_6_or_more
+        and not steroid_sick_day_now
     )
     assert ("food_sources" in recommendation_codes) is food_advice
     # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was

@@ -330,7 +330,11 @@ MORE_CLASSES = {
     # theophylline also has a class of its own, for the advice on its level (vignette review 4, M3)
     "theophylline": ["theophylline"],
     # steroid tablets the body can come to depend on: the steroid sick-day rules (vignette review 5, S1)
-    **{generic: ["steroid_dependence"] for generic in ("prednisone", "prednisolone", "methylprednisolone", "hydrocortisone")},
+    # hydrocortisone tablets are replacement (steroid_dependence); prednisolone and the like, whose
+    # dose and duration are not asked, are glucocorticoid_tablets; fludrocortisone is named (verify 5, N1-N4)
+    "hydrocortisone": ["steroid_dependence"],
+    **{generic: ["glucocorticoid_tablets"] for generic in ("prednisone", "prednisolone", "methylprednisolone")},
+    "fludrocortisone": ["fludrocortisone"],
     # beta-2 agonists: the advice on a reliever with a steroid, theophylline or a water pill (review 5, M8)
     **{
         generic: ["beta2_agonist"]
@@ -356,7 +360,7 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
     # the table does not name (energy drinks and caffeine tablets, counted for nothing, are a class
     # of their own only for the advice beside palpitations: README, "Leftovers (2026-12-01)"); and
     # the classes added after vignette review 5 (README): bowel preparations, clenbuterol, potassium
-    # binders, steroid_dependence, a second class of the steroid tablets (S1), and pancreatic enzymes
+    # binders, steroid_dependence, glucocorticoid_tablets and fludrocortisone (verify 5), second classes of the steroid tablets (S1), and pancreatic enzymes
     # (counted as malabsorption)
     assert vocabulary.class_names == frozenset(VOCABULARY_TABLE) | {
         "theophylline",
@@ -366,6 +370,8 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
         "potassium_binder",
         "steroid_dependence",
         "beta2_agonist",
+        "glucocorticoid_tablets",
+        "fludrocortisone",
         "pancreatic_enzyme",
     }
 

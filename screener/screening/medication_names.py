@@ -57,6 +57,8 @@ class VocabularyCompiler:
         misspelt name may be offered."""
         self._owners: dict[tuple[str, ...], str] = {}
         self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        self.local_forms: dict[str, frozenset[str]] = {}
+        """Per generic, the form words (matching keys) that make it act locally ("suppositories")."""
 
         class_names = [entry["name"] for entry in data["classes"]]
         for index, name in enumerate(class_names):
@@ -92,6 +94,10 @@ class VocabularyCompiler:
             named += [local["name"] for local in drug.get("local_brands", ())]
             self.suggestable += [(" ".join(name_key(name)), name) for name in named]
             self._add_local_brands(drug, where, generic, forms, form_names)
+            if "local_forms" in drug:
+                self.local_forms[drug["generic"]] = frozenset(
+                    " ".join(name_key(word)) for word in drug["local_forms"]
+                )
 
         generic_names = [drug["generic"] for drug in data["drugs"]]
         for index, product in enumerate(data["combinations"]):

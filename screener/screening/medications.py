@@ -131,6 +131,7 @@ class Vocabulary:
         suggestions: NameSuggestions,
         label_checks: Mapping[str, tuple[str, ...]] | None = None,
         question_words: Sequence[tuple[str, str, str]] = (),
+        local_forms: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.version = version
         self.class_names = class_names
@@ -142,6 +143,8 @@ class Vocabulary:
         self._dose_with_unit = dose_with_unit
         self._suggestions = suggestions
         self._label_checks: Mapping[str, tuple[str, ...]] = label_checks or {}
+        self._local_forms: Mapping[str, frozenset[str]] = local_forms or {}
+        """Per generic, form words that make it act locally (hydrocortisone "suppositories")."""
         """Plain names several products share ("gaviscon", as matching keys) and their varieties."""
         self._question_words = tuple(
             (re.compile(rf"(?<![\w-]){re.escape(words)}s?(?![\w-])", re.IGNORECASE), question, answer)
@@ -185,6 +188,7 @@ class Vocabulary:
             dose_with_unit=re.compile(rf"\d+(?:[.,]\d+)*(?:{units})"),
             suggestions=NameSuggestions.from_names(compiler.suggestable),
             label_checks=compiler.label_checks,
+            local_forms=compiler.local_forms,
             question_words=[
                 (words, question, entry["answer"])
                 for question, entry in data.get("question_words", {}).items()
@@ -318,10 +322,21 @@ class Vocabulary:
             for generic, drug_class in piece.entry.drugs:
                 matched = MatchedDrug(generic, words, drug_class, piece.entry.via_product, piece.entry.other_name)
                 drugs.setdefault((generic, drug_class), matched)
+        if note is None and self._local_forms:
+            note = self._local_form_note(tokens, drugs.values())
         if not drugs and not unrecognised and text.strip():
             # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
             unrecognised.append(text.strip())
         return MedicationMatch(text, tuple(drugs.values()), note is None, note, tuple(unrecognised))
+
+    def _local_form_note(self, tokens: Sequence[Token], drugs: Iterable[MatchedDrug]) -> str | None:
+        """The note for a drug written with a form word that makes it act locally
+        ("hydrocortisone suppositories", "prednisolone enema"), else None."""
+        words = {token.key for token in tokens if token.kind == WORD}
+        for drug in drugs:
+            if words & self._local_forms.get(drug.generic, frozenset()):
+                return f"{drug.generic} as a suppository, rectal foam or enema: acts locally, not counted"
+        return None
 
     def _is_dose(self, word: str) -> bool:
         """Whether a word is dose text (40mg, 12.5, q8h), remembered for the words seen lately."""

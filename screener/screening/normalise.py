@@ -251,7 +251,7 @@ def _supplements_listed_as_medicines(medications: Sequence[MedicationMatch], giv
     return [
         f"Supplements: the answer given is 'None of these', but '{text}' in your medicine list is {label}. "
         "It was counted, since the list holds medicines taken now; check which is right."
-        for text, label in listed.items()
+        for text, label in sorted(listed.items(), key=lambda item: item[0].casefold())
     ]
 
 
@@ -267,10 +267,11 @@ def _same_medicine_twice(medications: Sequence[MedicationMatch]) -> list[str]:
             if drug.drug_class != "no_known_effect":  # two multivitamins are no double dose of a counted medicine
                 entries.setdefault(drug.generic, {})[match.text.strip()] = None
     warnings = []
-    for name, texts in entries.items():
-        if len(texts) < 2:
+    for name, by_text in sorted(entries.items()):  # sorted: the order of the list changes no result
+        if len(by_text) < 2:
             continue
-        listed = ", ".join(f"'{text}'" for text in list(texts)[:-1]) + f" and '{list(texts)[-1]}'"
+        texts = sorted(by_text, key=str.casefold)
+        listed = ", ".join(f"'{text}'" for text in texts[:-1]) + f" and '{texts[-1]}'"
         warnings.append(
             f"Medicines: {listed} {'both' if len(texts) == 2 else 'all'} contain {name}. It counts once here; "
             "if these are two prescriptions of it, or it is taken twice, tell your clinician or pharmacist."
