@@ -295,11 +295,11 @@ def test_rita_asked_about_her_medicines_is_not_told_for_my_knees_was_not_recogni
 def test_rita_who_said_no_supplements_but_lists_slow_k_and_magnesium_is_told_the_answers_disagree(screener: Any) -> None:
     result = screener.screen({"age": 72, "medications": ["Slow-K 600mg", "magnesium oxide 400mg"], "supplements": []})
     notes = [warning for warning in result.warnings if warning.startswith("Supplements:")]
-    assert notes == [
-        "Supplements: the answer given is 'None of these', but 'Slow-K 600mg' in your medicine list is a prescribed "
-        "potassium supplement. It was counted, since the list holds medicines taken now; check which is right.",
+    assert notes == [  # in the order of the names, whatever the order of the list
         "Supplements: the answer given is 'None of these', but 'magnesium oxide 400mg' in your medicine list is a "
         "magnesium supplement. It was counted, since the list holds medicines taken now; check which is right.",
+        "Supplements: the answer given is 'None of these', but 'Slow-K 600mg' in your medicine list is a prescribed "
+        "potassium supplement. It was counted, since the list holds medicines taken now; check which is right.",
     ]
     assert {"takes_prescribed_potassium", "takes_magnesium_supplement"} <= {f.rule for f in result.findings}
 
@@ -313,7 +313,7 @@ def test_no_such_warning_when_the_supplements_question_agrees_or_was_not_answere
 def test_rita_who_listed_lasix_and_furosemida_is_told_both_are_furosemide(screener: Any) -> None:
     result = screener.screen({"age": 72, "medications": ["Lasix 40mg", "Furosemida 40mg", "Ramipril 5mg"]})
     assert result.warnings == [
-        "Medicines: 'Lasix 40mg' and 'Furosemida 40mg' both contain furosemide. It counts once here; if these are "
+        "Medicines: 'Furosemida 40mg' and 'Lasix 40mg' both contain furosemide. It counts once here; if these are "
         "two prescriptions of it, or it is taken twice, tell your clinician or pharmacist."
     ]
 
