@@ -19,7 +19,8 @@ def vocabulary() -> Vocabulary:
 
 
 def generics(match: MedicationMatch) -> list[str]:
-    return [drug.generic for drug in match.drugs]
+    """The medicines read, once each (a medicine of two classes, salbutamol, is one drug per class)."""
+    return list(dict.fromkeys(drug.generic for drug in match.drugs))
 
 
 # -- a brand in square brackets (RxNorm's branded products, "SBD") ------------------------------------

@@ -17,7 +17,7 @@ from screener.cli.main import app
 from typer.testing import CliRunner
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
-MAGNESIUM_TEST = "Consider asking your clinician for a magnesium blood test"
+MAGNESIUM_TEST = "for a magnesium blood test"  # "Consider asking your clinician ...", or "Ask ..." beside a PPI
 
 
 def screened(screener: Any, **labs: dict[str, Any]) -> dict[str, Any]:

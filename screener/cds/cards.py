@@ -58,6 +58,9 @@ def line(text: str) -> str:
     return _LINE_START.sub(lambda found: found.group(1)[:-1] + "\\" + found.group(1)[-1], text)
 
 
+_SLOT = re.compile(r"\{[a-z_]+\}")
+
+
 class CardWriter:
     """Cards for one ruleset and FHIR mapping; the mapping is checked against the ruleset's scales
     when it is built (a ``RulesError`` names what does not fit)."""
@@ -176,7 +179,8 @@ class CardWriter:
         names = []
         for ordered in screened.ordered:
             recognised = next((m for m in entry.get("medications_recognised", []) if m.get("input") == ordered), None)
-            generics = [drug_name(match) for match in (recognised or {}).get("matches", [])]
+            # one name per medicine, though a medicine of two classes is matched once for each
+            generics = list(dict.fromkeys(drug_name(match) for match in (recognised or {}).get("matches", [])))
             names.append(" with ".join(generics) if generics else _clip(ordered, 40))
         names = list(dict.fromkeys(names))
         if len(names) > 2:
@@ -300,8 +304,12 @@ class CardWriter:
         wanted = suggest.get("recommendations")
         if not wanted:
             return True
-        texts = {self.ruleset.recommendation_texts[each] for each in wanted}
-        return any(item.get("text") in texts for item in entry.get("recommendations", []))
+        # a text names the person's own medicines in its {slots}: any words stand for a slot
+        patterns = [
+            re.compile(".+?".join(re.escape(part) for part in _SLOT.split(self.ruleset.recommendation_texts[each])), re.S)
+            for each in wanted
+        ]
+        return any(pattern.fullmatch(item.get("text", "")) for item in entry.get("recommendations", []) for pattern in patterns)
 
     def test_suggestion(self, call: HookCall, entry: Mapping[str, Any]) -> dict[str, Any]:
         """Order the suggested lab test: a draft ServiceRequest coded as the mapping codes the lab."""
