@@ -47,8 +47,9 @@ def test_every_persona_gets_the_indicator_of_its_urgency_and_a_test_only_when_ma
     assert card["indicator"] == INDICATOR[entry["urgency"]]
     assert len(card["summary"]) <= SUMMARY_LIMIT
     # "Ask for a magnesium test" alone, or in the one line that asks for both tests
-    asking = {screener.ruleset.recommendation_texts[code] for code in ("check_magnesium", "check_magnesium_with_potassium:no_magnesium_result")}
-    advised = any(item["text"] in asking for item in entry["recommendations"])
+    # the advice asks for a magnesium test, in whichever wording (plain, firm, naming a PPI, to a parent)
+    testing = {"check_magnesium", "check_magnesium_with_potassium", "anti_egfr_magnesium_check"}
+    advised = any(item["code"] in testing and "magnesium blood test" in item["text"] for item in entry["recommendations"])
     assert ("suggestions" in card) == (entry["magnesium_depletion"] in ("possible", "likely") and advised)
 
 
