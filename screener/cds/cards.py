@@ -72,6 +72,12 @@ class CardWriter:
         self.spec = context.mapping.cds_hooks
         self._check()
         self._recommending = {rule.id for rule in ruleset.rules if "recommend" in rule.then}
+        # the advice texts that ask for the test; a text names the person's own medicines in its
+        # {slots}, so any words stand for a slot (compiled once, not for every card)
+        self._test_advice = [
+            re.compile(".+?".join(re.escape(part) for part in _SLOT.split(ruleset.recommendation_texts[each])), re.S)
+            for each in self.spec["suggest_test"].get("recommendations", ())
+        ]
 
     def _check(self) -> None:
         source = self.context.mapping.source
@@ -301,15 +307,10 @@ class CardWriter:
         suggest = self.spec["suggest_test"]
         if not any(entry.get(level) in values for level, values in suggest["when"].items()):
             return False
-        wanted = suggest.get("recommendations")
-        if not wanted:
+        if not self._test_advice:
             return True
-        # a text names the person's own medicines in its {slots}: any words stand for a slot
-        patterns = [
-            re.compile(".+?".join(re.escape(part) for part in _SLOT.split(self.ruleset.recommendation_texts[each])), re.S)
-            for each in wanted
-        ]
-        return any(pattern.fullmatch(item.get("text", "")) for item in entry.get("recommendations", []) for pattern in patterns)
+        texts = [item.get("text", "") for item in entry.get("recommendations", [])]
+        return any(pattern.fullmatch(text) for text in texts for pattern in self._test_advice)
 
     def test_suggestion(self, call: HookCall, entry: Mapping[str, Any]) -> dict[str, Any]:
         """Order the suggested lab test: a draft ServiceRequest coded as the mapping codes the lab."""
