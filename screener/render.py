@@ -325,7 +325,7 @@ def _head_page(
         page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
     # Recent normal results right after how soon, before the levels: they are why how soon may be
     # lower than a level a medicine made possible (clinical review 6).
-    if recent := recent_results(result.recommendations):
+    if recent := recent_results(result.recommendations, brief=compact and not long_coverage):
         page.add(recent, hang=2)
     # With no core section answered, a reassuring level is not shown as one: "not screened", as the
     # report and the web page say it, with the rules' level kept in words beside it.

@@ -100,7 +100,7 @@ def test_arthur_with_stable_heart_failure_and_a_normal_potassium_this_week_is_ro
     assert "routine_heart_failure_on_a_diuretic" in rules_fired(result)
     assert flat(text_of(result, "recent_results_normal")).startswith("Your potassium result from the last 30 days was normal")
     review = flat(text_of(result, "discuss_at_next_visit"))
-    assert review.startswith("Nothing in these answers needs a visit of its own: at your usual medicines review")
+    assert review.startswith("This can wait for your usual medicines review")
     assert "more often with heart failure" in review
 
 
@@ -168,7 +168,7 @@ def test_margaret_is_routine_again_when_a_symptom_or_a_missing_result_leaves_the
 def test_harold_on_a_thiazide_alone_is_told_to_ask_at_his_usual_medicines_review(screener: Any) -> None:
     result = screener.screen(HAROLD_74_HCTZ)
     assert result.urgency == "routine"
-    assert flat(text_of(result, "discuss_at_next_visit")).startswith("Nothing in these answers needs a visit of its own")
+    assert flat(text_of(result, "discuss_at_next_visit")).startswith("This can wait for your usual medicines review")
     with_cramps = screener.screen({**HAROLD_74_HCTZ, "symptoms": ["muscle_cramps"]})
     assert flat(text_of(with_cramps, "discuss_at_next_visit")).startswith("Discuss these results at your next visit")
 
