@@ -62,7 +62,7 @@ def test_a_rule_file_changed_by_one_byte_is_checked_again(tmp_path: Path, monkey
     data = json.loads(levels.read_text(encoding="utf-8"))
     data["rules"][0]["title"] = 7  # not a text: the schema refuses it
     levels.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    with pytest.raises(RulesError, match="levels.json: rule '.*', field 'title'"):
+    with pytest.raises(RulesError, match=r"levels\.json: rule '.*', field 'title'"):
         load_ruleset(folder)
 
 
@@ -72,7 +72,7 @@ def test_a_failed_check_is_never_remembered(tmp_path: Path, monkeypatch: pytest.
     facts = folder / "facts.json"
     facts.write_text(facts.read_text(encoding="utf-8").replace('"label"', '"lable"', 1), encoding="utf-8")
     for _ in range(2):
-        with pytest.raises(RulesError, match="facts.json"):
+        with pytest.raises(RulesError, match=r"facts\.json"):
             load_ruleset(folder)
 
 
