@@ -105,7 +105,6 @@ class MedicationMatch:
         return bool(self.drugs) and not self.unrecognised
 
 
-
 @dataclass
 class _Piece:
     """A run of input matched as one name (entry set) or matching nothing (entry None)."""
