@@ -205,6 +205,8 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "hydroxychloroquine": ["Plaquenil"],
         "chloroquine": [],
         "donepezil": ["Aricept"],
+        # not CredibleMeds known risk: its QT effect is dose-dependent (MHRA 2017), README
+        "quinine": ["Qualaquin", "quinine sulfate", "quinine sulphate", "quinine bisulphate", "quinine bisulfate"],
     },
     # Not in medications.md: diabetes medicines on the medicine sick-day lists (SADMANS), classes of
     # their own so that they bring the sick-day advice and nothing else; insulin, recognised and
@@ -335,6 +337,8 @@ MORE_CLASSES = {
     "hydrocortisone": ["steroid_dependence"],
     **{generic: ["glucocorticoid_tablets"] for generic in ("prednisone", "prednisolone", "methylprednisolone")},
     "fludrocortisone": ["fludrocortisone"],
+    # sotalol is a non-selective beta-blocker as well (review 5, 2026-12-01)
+    "sotalol": ["nonselective_beta_blocker"],
     # beta-2 agonists: the advice on a reliever with a steroid, theophylline or a water pill (review 5, M8)
     **{
         generic: ["beta2_agonist"]
@@ -373,6 +377,7 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
         "glucocorticoid_tablets",
         "fludrocortisone",
         "pancreatic_enzyme",
+        "nonselective_beta_blocker",
     }
 
 
@@ -631,7 +636,7 @@ def test_a_brand_with_its_generic_in_brackets_is_one_drug(vocabulary: Vocabulary
         ("enalapril maleate", "enalapril", "enalapril maleate"),
         ("diltiazem hydrochloride", "diltiazem", "diltiazem hydrochloride"),
         ("hydroxyzine hydrochloride", None, "hydroxyzine hydrochloride"),
-        ("sildenafil citrate", None, "sildenafil citrate"),
+        ("tofacitinib citrate", None, "tofacitinib citrate"),
         ("hydrocortisone sodium succinate", "hydrocortisone", "hydrocortisone sodium succinate"),
         ("naproxen sodium", "naproxen", "naproxen sodium"),
         ("diclofenac sodium 75 mg", "diclofenac", "diclofenac sodium"),
@@ -661,9 +666,9 @@ def test_diclofenac_potassium_is_diclofenac_not_a_potassium_supplement(vocabular
 
 
 def test_an_unknown_drug_with_a_salt_word_stays_one_unrecognised_name(vocabulary: Vocabulary) -> None:
-    match = vocabulary.match("penicillin V potassium 500 mg")
+    match = vocabulary.match("tofacitinib potassium 500 mg")
     assert match.drugs == ()
-    assert match.unrecognised == ("penicillin V potassium",)
+    assert match.unrecognised == ("tofacitinib potassium",)
 
 
 @pytest.mark.parametrize(
@@ -783,10 +788,10 @@ def test_a_name_that_matches_nothing_is_reported_not_dropped(vocabulary: Vocabul
 
 
 def test_an_unknown_part_of_a_joined_entry_is_reported_while_the_rest_counts(vocabulary: Vocabulary) -> None:
-    match = vocabulary.match("furosemide and fish oil 1000mg")
+    match = vocabulary.match("furosemide and turmeric 1000mg")
     assert generics(match) == ["furosemide"]
     assert match.classes == {"loop_diuretic"}
-    assert match.unrecognised == ("fish oil",)
+    assert match.unrecognised == ("turmeric",)
     assert not match.recognised
 
 
@@ -844,8 +849,8 @@ def test_a_pharmacist_can_add_a_brand_without_touching_code(data: dict[str, Any]
 
 
 def test_a_pharmacist_can_add_a_combination_product(data: dict[str, Any]) -> None:
-    data["combinations"].append({"names": ["Azor"], "contains": ["amlodipine", "olmesartan"]})
-    assert Vocabulary.from_data(data).match("Azor").classes == {"no_known_effect", "arb"}
+    data["combinations"].append({"names": ["Twynsta"], "contains": ["telmisartan", "amlodipine"]})
+    assert Vocabulary.from_data(data).match("Twynsta").classes == {"no_known_effect", "arb"}
 
 
 # --- a malformed vocabulary -----------------------------------------------------------------
