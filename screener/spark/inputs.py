@@ -175,8 +175,10 @@ def _columns_read(df: DataFrame, ignore: Sequence[str]) -> tuple[DataFrame, str 
 
     from screener.batch.form_columns import plan_columns
 
-    plan = plan_columns(df.columns, ignore)
-    return df.select([F.col(f"`{name}`").alias(new) for name, new in plan.kept(df.columns)]), plan.note
+    names = [name for name in df.columns if name != STRAY]
+    plan = plan_columns(names, ignore)
+    kept = [F.col(f"`{name}`").alias(new) for name, new in plan.kept(names)]
+    return df.select(kept + ([F.col(STRAY)] if STRAY in df.columns else [])), plan.note
 
 
 def _json_lines(spark: SparkSession, path: str) -> DataFrame:
@@ -217,11 +219,13 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
     ]
     # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``); a form tool's own
     # columns and those the user names left out, as batch mode leaves them out.
-    named, note = _columns_read(
-        sheet.select([F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed]),
+    sheet, note = _columns_read(
+        sheet.select(
+            [F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed]
+            + ([F.array(*stray).alias(STRAY)] if stray else [])
+        ),
         ignore,
     )
-    sheet = named.select([F.col(f"`{name}`") for name in named.columns] + ([F.array(*stray).alias(STRAY)] if stray else []))
     problems = _unknown(sheet)
     if problems:
         raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}{option_hint(problems)}")
