@@ -158,7 +158,7 @@ def test_screen_dataframe_names_the_columns_it_leaves_out(spark: Any) -> None:
     from screener.spark import ColumnsLeftOut, screen_dataframe
 
     frame = spark.createDataFrame([("11/30/2026 9:14:03", "1001", 70, "x")], "Timestamp string, record_id string, age long, Ward string")
-    with pytest.raises(InputError, match="unknown column 'Ward'.*--ignore-column"):
+    with pytest.raises(InputError, match=r"unknown column 'Ward'.*--ignore-column"):
         screen_dataframe(frame)
     notes: list[str] = []
     rows = screen_dataframe(frame, ignore_columns=["W*"], on_note=notes.append).collect()

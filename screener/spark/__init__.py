@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from screener.screening.pipeline import Screener
 
-__all__ = ["ERROR", "ColumnsLeftOut", "LINE", "POSITION", "RECORD", "STRAY", "answers_column_names", "result_spark_schema", "screen_dataframe"]
+__all__ = ["ERROR", "LINE", "POSITION", "RECORD", "STRAY", "ColumnsLeftOut", "answers_column_names", "result_spark_schema", "screen_dataframe"]
 
 #: Column giving each row's position (1-based), added by ``screen_dataframe`` when not given.
 POSITION: Final = "__mgk_position"
