@@ -251,13 +251,18 @@ def screen_inputs(
     on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
     workers: int = 1,
     detail: Detail = "full",
+    ignore: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
-    """Read and screen every record of the given files, folders or ``-`` (stdin)."""
+    """Read and screen every record of the given files, folders or ``-`` (stdin). ``ignore``:
+    columns of a sheet or Parquet file to leave out (names or glob patterns, any case), besides
+    those a form tool adds (``screener.batch.form_columns``)."""
     check_workers(workers)
     if workers == 1:
-        items: Iterable[dict[str, Any] | UnreadableSource] = _screened(iter_records(inputs, stdin=stdin), screener, detail)
+        items: Iterable[dict[str, Any] | UnreadableSource] = _screened(
+            iter_records(inputs, stdin=stdin, ignore=ignore), screener, detail
+        )
     else:
-        job = Job(tuple(inputs), screener, detail, None, record_entry)
+        job = Job(tuple(inputs), screener, detail, None, record_entry, tuple(ignore))
         items = _from_chunks(screened_chunks(job, workers, stdin))
     return _counted(items, screener, summary, fail_on, on_unreadable_source)
 
@@ -283,6 +288,7 @@ def write_batch(
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     detail: Detail = "full",
+    ignore: Sequence[str] = (),
 ) -> None:
     """Screen every record of the inputs and write its entry (``mgk-screen batch``).
 
@@ -295,7 +301,7 @@ def write_batch(
     if workers == 1 or on_entry is not None or not isinstance(writer, EntryWriter):
         entries = screen_inputs(
             inputs, screener, summary, stdin=stdin, fail_on=fail_on, on_unreadable_source=on_unreadable_source,
-            workers=workers, detail=detail,
+            workers=workers, detail=detail, ignore=ignore,
         )
         for count, entry in enumerate(entries, 1):
             if on_entry is not None:
@@ -306,7 +312,7 @@ def write_batch(
         return
     test = _fail_on_test(fail_on, screener)
     encoder = writer.encoder
-    job = Job(tuple(inputs), screener, detail, lambda: encoder, record_entry)
+    job = Job(tuple(inputs), screener, detail, lambda: encoder, record_entry, tuple(ignore))
     for chunk in screened_chunks(job, workers, stdin):
         written = 0
         for item in chunk.digests:

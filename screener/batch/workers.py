@@ -95,6 +95,8 @@ class Job:
     """Makes the output's encoder in the worker; None: send the entries themselves."""
     screen: Callable[[Any, Screener, Detail], dict[str, Any]]
     """One item read to its entry (``runner.record_entry``)."""
+    ignore: tuple[str, ...] = ()
+    """Columns of a sheet or Parquet file to leave out (``iter_records``' ``ignore``)."""
 
 
 # -- this process ---------------------------------------------------------------------------------
@@ -314,7 +316,7 @@ def _work(job: Job, index: int, workers: int, pipe: int, others: Sequence[Any], 
     out = open(pipe, "wb", buffering=PIPE_BYTES)  # noqa: SIM115 - closed by os._exit below
     try:
         screener = _own_screener(job.screener)
-        items = iter_records(list(job.inputs), opened=spools.opened())
+        items = iter_records(list(job.inputs), opened=spools.opened(), ignore=job.ignore)
         total = _screen_share(job, screener, items, index, workers, out)
         out.write(_HEADER.pack(_END, total, 0, 0))
         out.flush()
