@@ -101,7 +101,6 @@ def screen(
     as_of: AsOfOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
-    from screener.batch.runner import record_problems
     from screener.fhir.records import is_fhir, screen_record
     from screener.screening.pipeline import InvalidAnswers
 
@@ -109,6 +108,8 @@ def screen(
         screener = make_screener(rules, as_of)
         record = read_one_record(file)
         if record.problems:  # bad cells of a sheet or Parquet row
+            from screener.batch.runner import record_problems
+
             _print_red_flags_alone(record.source, record.value, screener)
             _print_problems(record.source, record_problems(record, screener))
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))

@@ -313,7 +313,7 @@ def refuse_a_result(value: object, source: str) -> None:
     """`screen`, `explain` and `ask --resume` take answers. A result given instead (the output of
     `screen --json`, a line of `batch` output: a newcomer's next step after the README's first
     command) is called what it is in one line, not listed as twenty unknown fields."""
-    from screener.reports.build import is_result
+    from screener.contract.result import is_result
 
     if isinstance(value, dict) and is_result(value):
         echo(f"mgk-screen: {source}: holds a screening result (as `batch` and `screen --json` write it), not answers", err=True)
@@ -327,7 +327,7 @@ def refuse_a_result(value: object, source: str) -> None:
 
 def _is_result(item: object) -> bool:
     from screener.batch.records import RawRecord
-    from screener.reports.build import is_result
+    from screener.contract.result import is_result
 
     return isinstance(item, RawRecord) and isinstance(item.value, dict) and is_result(item.value)
 

@@ -39,12 +39,12 @@ from screener.batch.answer_columns import (
     unknown_columns,
     without_none,
 )
-from screener.batch.records import RawRecord, ReadItem, UnreadableSource
+from screener.batch.records import PARQUET_MAGIC, RawRecord, ReadItem, UnreadableSource
 from screener.contract.answers import Answers
 from screener.errors import ClosedPipe, InputError, OutputError
 from screener.extras import MissingExtra, require
 
-MAGIC: Final = b"PAR1"
+MAGIC: Final = PARQUET_MAGIC
 ROWS_PER_READ: Final = 1024
 ROWS_PER_GROUP: Final = 1000  # results per row group, held until written (about 19 MB as JSON)
 

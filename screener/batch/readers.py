@@ -34,12 +34,11 @@ from typing import IO, TYPE_CHECKING, BinaryIO, Final, Literal
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
-from screener.batch.csv_answers import is_answers_sheet, sheet_records
 from screener.batch.json_array import TextWindow, array_records
 from screener.batch.json_lines import has_record_line, line_records, read_lines
 from screener.batch.json_text import JSON_WHITESPACE
-from screener.batch.parquet_io import is_parquet, parquet_records
 from screener.batch.records import (
+    PARQUET_MAGIC,
     RECORD_FILE_KINDS,
     RECORD_FILE_SUFFIXES,
     STDIN_NAME,
@@ -222,7 +221,10 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             with io.BufferedReader(_Utf8Of(text), buffer_size=_HEAD_BYTES) as utf8:
                 yield from _read_stream(utf8, source)
             return
-        if skipped_bytes == 0 and is_parquet(head):  # binary, so before the check for text
+        if skipped_bytes == 0 and head.startswith(PARQUET_MAGIC):  # binary, so before the check for text
+            # Sheets and Parquet are read by modules loaded only for them (start-up of `screen`).
+            from screener.batch.parquet_io import parquet_records
+
             yield from parquet_records(stream, head, source)
             return
         container = _container(head) if skipped_bytes == 0 else None
@@ -242,6 +244,8 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             if fmt == "array":
                 yield from array_records(TextWindow(reader, blank_lines, skipped_bytes), source)
             elif fmt == "sheet":
+                from screener.batch.csv_answers import sheet_records
+
                 yield from sheet_records(reader, source, header_row=blank_lines + 1)
             else:
                 yield from line_records(read_lines(reader, blank_lines + 1, skipped_bytes), source)
@@ -270,8 +274,13 @@ def detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]:
         return "array", head
     if _looks_binary(head) and not has_record_line(_complete_lines(head, at_end=False)):
         return "binary", head
-    if is_answers_sheet(head):
-        return "sheet", head
+    # A first line that starts an object is no header row (``is_answers_sheet``), which is then
+    # not loaded to say so: most single records are objects.
+    if head.lstrip()[:1] != b"{":
+        from screener.batch.csv_answers import is_answers_sheet
+
+        if is_answers_sheet(head):
+            return "sheet", head
     return "lines", head
 
 

@@ -24,7 +24,7 @@ from screener.errors import did_you_mean
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.expressions import answer_coding
 from screener.fhir.mapping import FhirContext
-from screener.fhir.questionnaire import NONE_CODE, FhirVersion, is_display_link
+from screener.fhir.questionnaire import NONE_CODE, FhirVersion, is_display_link, item_text
 from screener.interview.answer_paths import GIVEN_IN_ANOTHER_UNIT, MISSING, get_path, groups, same_value, set_path
 from screener.interview.lab_replies import Quantity, bound_field, given_number
 from screener.interview.questionnaire_items import Item
@@ -475,7 +475,7 @@ def answers_to_response(answers: Mapping[str, Any], context: FhirContext, versio
             # A lab result known only as beyond a number: FHIR's Quantity says so with its comparator.
             comparator = next(sign for sign, side in COMPARATOR_BOUND.items() if side == bound)
             entries = [{"valueQuantity": {"value": value, "comparator": comparator, **entry["valueQuantity"]}} for entry in entries]
-        items.append({"linkId": item.id, "text": item.text, "answer": entries})
+        items.append({"linkId": item.id, "text": item_text(item), "answer": entries})
     response: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     record_id = answers.get("id")
     if isinstance(record_id, int) and not isinstance(record_id, bool):

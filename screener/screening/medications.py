@@ -23,9 +23,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from screener.contract.checked import RememberedCheck
 from screener.contract.result import drug_name
-from screener.contract.validation import read_data_bytes
-from screener.screening.medication_file import check_vocabulary_shape, parse_vocabulary, raise_problems
+from screener.contract.validation import read_data_bytes, schema_bytes
+from screener.screening.medication_file import (
+    VOCABULARY_SCHEMA,
+    check_vocabulary_shape,
+    parse_vocabulary,
+    raise_problems,
+)
 from screener.screening.medication_names import NameEntry, VocabularyCompiler, WordNode
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
 from screener.screening.medication_words import (
@@ -39,6 +45,10 @@ from screener.screening.medication_words import (
     tokenise,
     word_key,
 )
+
+#: The modules whose code checks the vocabulary file's content, besides the schema validator
+#: (``screener.contract.checked``).
+_VOCABULARY_CHECKS = ("screener.screening.medication_file",)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -166,12 +176,24 @@ class Vocabulary:
     @classmethod
     def from_bytes(cls, raw: bytes, source: str) -> Vocabulary:
         """Parse, validate and compile a vocabulary file's bytes; ``source`` names it in errors."""
-        return cls.from_data(parse_vocabulary(raw, source), source)
+        # The checks of the file's own content are skipped for bytes that passed them before
+        # (``screener.contract.checked``); its entries are compiled, and checked as such, every time.
+        checked = RememberedCheck(schema_bytes(VOCABULARY_SCHEMA), raw, _VOCABULARY_CHECKS)
+        data = parse_vocabulary(raw, source, text_checked=checked.passed)
+        if not checked.passed:
+            check_vocabulary_shape(data, source)
+            checked.remember()
+        return cls._compiled(data, source)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Vocabulary:
         """Validate and compile vocabulary data already parsed; ``source`` names it in errors."""
         check_vocabulary_shape(data, source)
+        return cls._compiled(data, source)
+
+    @classmethod
+    def _compiled(cls, data: Mapping[str, Any], source: str) -> Vocabulary:
+        """Compile vocabulary data that passed the schema check."""
         compiler = VocabularyCompiler(data)
         raise_problems(compiler.problems, source)
         units = "|".join(
