@@ -111,6 +111,12 @@ class BatchSummary:
     """Invalid records that report red flags now (screened on those alone: ``red_flags_alone``)."""
     first_invalid_with_red_flags: list[str] = field(default_factory=list)
     """The first few of them, as "id (source record N)"."""
+    names_unread: int = 0
+    """Screened records with a medicine name not read that may lower magnesium or potassium (a
+    "did you mean" of such a medicine, or an unread name beside a water pill): their headline says
+    "a medicine name could not be read"; in a batch no one is there to answer the "did you mean"."""
+    first_names_unread: list[str] = field(default_factory=list)
+    """The first few of them, as "id (source record N)"."""
     duplicate_ids: int = 0
     """Records whose id was already used by an earlier record of the batch."""
     first_duplicate_ids: list[str] = field(default_factory=list)
@@ -128,6 +134,7 @@ class BatchSummary:
             "urgency": dict(self.by_urgency),
             "coverage": dict(self.by_coverage),
             "duplicate_ids": self.duplicate_ids,
+            "medicine_names_not_read": self.names_unread,
         }
 
     def count(self, item: Digest, fail_on: tuple[int, int, str] | None) -> None:
@@ -144,11 +151,15 @@ class BatchSummary:
                 if fail_on is not None and fail_on[1] == DIGEST_URGENCY and _reached(item, fail_on):
                     self._reach(item)
         else:
-            _, _, _, _, headline, urgency, coverage = item
+            _, _, _, _, headline, urgency, coverage, name_unread = item
             self.screened += 1
             self.by_headline[level_shown(headline, coverage)] += 1
             self.by_urgency[urgency_shown(urgency, coverage)] += 1
             self.by_coverage[coverage] += 1
+            if name_unread:
+                self.names_unread += 1
+                if len(self.first_names_unread) < FAIL_ON_NAMED:
+                    self.first_names_unread.append(_where(item))
             if fail_on is not None and _reached(item, fail_on):
                 self._reach(item)
         if not self._ids.add(item[1]):

@@ -60,8 +60,8 @@ _SPOOL_BYTES: Final = 1 << 20
 
 Digest = tuple[Any, ...]
 """What the summary counts of one item: ("screened", id, source, position, headline, urgency,
-coverage), ("invalid", id, source, position, None, urgency of its red flags or None, None) or
-("unreadable", source, message)."""
+coverage, a medicine name not read), ("invalid", id, source, position, None, urgency of its red
+flags or None, None, False) or ("unreadable", source, message)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,8 +80,25 @@ DIGEST_URGENCY: Final = 5
 
 def digest(entry: Mapping[str, Any], headline: str) -> Digest:
     if entry["status"] == "invalid":  # with the urgency of the red flags it reports, if any
-        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None)
-    return ("screened", entry["id"], entry.get("source"), entry.get("position"), entry[headline], entry["urgency"], entry["coverage"])
+        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None, False)
+    return (
+        "screened",
+        entry["id"],
+        entry.get("source"),
+        entry.get("position"),
+        entry[headline],
+        entry["urgency"],
+        entry["coverage"],
+        name_unread(entry),
+    )
+
+
+def name_unread(entry: Mapping[str, Any]) -> bool:
+    """Whether a screened entry has a medicine name not read that may lower magnesium or potassium
+    (the rules' advice ``check_medicine_names``, which the headline says too)."""
+    from screener.headline import NAME_UNREAD_ADVICE, advice_codes
+
+    return NAME_UNREAD_ADVICE in advice_codes(entry.get("recommendations"))
 
 
 @dataclasses.dataclass(frozen=True)
