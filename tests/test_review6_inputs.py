@@ -285,6 +285,17 @@ def test_routine_for_scope_or_unread_names_is_counted_apart_from_routine_for_the
     assert "of which routine because of the answers" in html and "of which routine for scope or unreadable answers" in html
 
 
+def test_every_rule_counted_as_routine_for_scope_is_a_routine_rule_of_the_ruleset(screener: Screener) -> None:
+    # A rule renamed or made to warn only (routine_under_18 became under_18_outside_scope) must not
+    # linger in the list unnoticed.
+    from screener.reports.cohort import ROUTINE_FOR_SCOPE
+
+    urgency_rules = {rule["id"]: rule for rule in json.loads((Path(__file__).parents[1] / "rules" / "urgency.json").read_text(encoding="utf-8"))["rules"]}
+    for rule_id in ROUTINE_FOR_SCOPE:
+        assert rule_id in urgency_rules, rule_id
+        assert "routine" in json.dumps(urgency_rules[rule_id]["then"]), rule_id
+
+
 def test_age_is_listed_as_a_background_factor_apart_from_the_causes(screener: Screener) -> None:
     from screener.reports import cohort_report
     from screener.reports.cohort_view import background_factors

@@ -29,10 +29,11 @@ LEVELS: Final = get_args(Level)
 URGENCIES: Final = get_args(Urgency)
 COVERAGES: Final = ("full", "partial", "none")
 NOT_RECORDED: Final = "not recorded"
-#: The rules that make a record "routine" for the screen's scope (a child, dialysis) or for answers
-#: it could not read (a medicine name), not for what the answers say: a record made routine by
-#: these alone is counted apart ("routine for scope or unreadable answers", review 6 W4).
-ROUTINE_FOR_SCOPE: Final = frozenset({"routine_under_18", "routine_dialysis", "routine_medicine_not_read_may_matter"})
+#: The rules that make a record "routine" for the screen's scope (dialysis) or for answers it could
+#: not read (a medicine name), not for what the answers say: a record made routine by these alone is
+#: counted apart ("routine for scope or unreadable answers", review 6 W4). Being under 18 no longer
+#: makes a record routine (review 6 O6: it only warns).
+ROUTINE_FOR_SCOPE: Final = frozenset({"routine_dialysis", "routine_medicine_not_read_may_matter"})
 #: Urgencies listed one by one in "needs care soonest", most urgent first.
 CARE_SOONEST: Final = ("emergency", "urgent", "soon")
 LEVEL_SCALES: Final = ("combined_depletion", "magnesium_depletion", "potassium_depletion")

@@ -229,7 +229,7 @@ def background_factors(ruleset: Ruleset) -> frozenset[str]:
 
 
 ROUTINE_FOR_ANSWERS = "routine because of the answers"
-ROUTINE_FOR_SCOPE_WORDS = "routine for scope or unreadable answers (under 18, dialysis, a medicine name not read)"
+ROUTINE_FOR_SCOPE_WORDS = "routine for scope or unreadable answers (dialysis, a medicine name not read)"
 
 
 def _routine_apart(figure: Figure, tally: CohortTally) -> Figure:
