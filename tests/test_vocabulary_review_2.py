@@ -177,7 +177,7 @@ def test_man_of_75_with_kidney_disease_on_timolol_tablets_is_counted_like_propra
     [
         ("Peri-Colace", {"no_known_effect", "stimulant_laxative"}),
         ("Senna-S", {"no_known_effect", "stimulant_laxative"}),
-        ("Qsymia 7.5/46", {"no_known_effect", "k_lowering_drug"}),
+        ("Qsymia 7.5/46", {"no_known_effect", "k_lowering_drug", "topiramate"}),
         ("Cozaar Comp 50/12.5", {"arb", "thiazide_diuretic"}),
         ("Olmetec Plus 20/12.5", {"arb", "thiazide_diuretic"}),
         ("CoAprovel 150/12.5", {"arb", "thiazide_diuretic"}),
