@@ -94,59 +94,65 @@ _ABSENT = object()
 _COMPARE = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
 
 
+class _Reading:
+    """One reading of the rules for people of some ages, in one case of what they answered."""
+
+    def __init__(self, ruleset: Ruleset, ages: tuple[int, ...], case: dict[str, Any], asserting: dict[str, list[Any]]) -> None:
+        self.ruleset, self.ages, self.case, self.asserting = ruleset, ages, case, asserting
+        self.derived: dict[str, bool | None] = {}
+
+    def concluded(self, name: str) -> bool | None:
+        if name not in self.derived:
+            self.derived[name] = False  # a fact resting on itself is not concluded by it
+            states = [self.holds(rule.when) for rule in self.asserting.get(name, [])]
+            self.derived[name] = True if True in states else (None if None in states else False)
+        return self.derived[name]
+
+    def value(self, fact: str) -> Any:
+        """The fact's value: a value, _ABSENT, or None (not known)."""
+        known = self.ruleset.facts.get(fact)
+        if known is not None and known.origin == "derived":
+            state = self.concluded(fact)
+            return None if state is None else (True if state else _ABSENT)
+        return self.case.get(fact, _ABSENT if self.case.get(fact.split(".")[0]) is _ABSENT else None)
+
+    def leaf(self, data: dict[str, Any]) -> bool | None:
+        (op,) = (key for key in data if key != "fact")
+        fact, expected = data["fact"], data[op]
+        if fact == "age" and op in _COMPARE:
+            outcomes = {_COMPARE[op](age, expected) for age in self.ages}
+            return outcomes.pop() if len(outcomes) == 1 else None
+        actual = self.value(fact)
+        if actual is None or (actual is not _ABSENT and op not in ("is", "is_not")):
+            return None
+        if actual is _ABSENT:
+            return op in ("is_not", "not_in") or (op == "present" and not expected)
+        return bool(actual == expected) if op == "is" else bool(actual != expected)
+
+    def holds(self, data: dict[str, Any]) -> bool | None:
+        if "all" in data:
+            parts = [self.holds(part) for part in data["all"]]
+            return False if False in parts else (None if None in parts else True)
+        if "any" in data:
+            parts = [self.holds(part) for part in data["any"]]
+            return True if True in parts else (None if None in parts else False)
+        return self.leaf(data)
+
+
 def keys_that_can_be_shown(ruleset: Ruleset, ages: Iterable[int]) -> set[str]:
     """The recommendation keys ("code" or "code:variant") some rule may give a person of these ages:
     each rule's condition read with three values (true, false, not known), every answer not known
     but the age; a derived fact holds when a rule asserting it must fire, cannot when none can.
     Read three times, with diarrhea, with vomiting and with neither, so that the child's own
     dehydration advice, which replaces the adults' fluids advice, is told apart."""
-    ages = tuple(ages)
     asserting: dict[str, list[Any]] = {}
     for rule in ruleset.rules:
         for name in rule.then.get("assert", ()):
             asserting.setdefault(name, []).append(rule)
     keys: set[str] = set()
     for case in ({"diarrhea.present": True}, {"vomiting.present": True}, {"diarrhea": _ABSENT, "vomiting": _ABSENT}):
-        derived: dict[str, bool | None] = {}
-
-        def concluded(name: str, case: dict[str, Any] = case, derived: dict[str, bool | None] = derived) -> bool | None:
-            if name not in derived:
-                derived[name] = False  # a fact resting on itself is not concluded by it
-                states = [holds(rule.when, case, derived) for rule in asserting.get(name, [])]
-                derived[name] = True if True in states else (None if None in states else False)
-            return derived[name]
-
-        def leaf(data: dict[str, Any], case: dict[str, Any]) -> bool | None:
-            (op,) = (key for key in data if key != "fact")
-            fact, value = data["fact"], data[op]
-            if fact == "age" and op in _COMPARE:
-                outcomes = {_COMPARE[op](age, value) for age in ages}
-                return outcomes.pop() if len(outcomes) == 1 else None
-            known = ruleset.facts.get(fact)
-            if known is not None and known.origin == "derived":
-                state = concluded(fact)
-                actual: Any = None if state is None else (True if state else _ABSENT)
-            else:
-                actual = case.get(fact, _ABSENT if case.get(fact.split(".")[0]) is _ABSENT else None)
-            if actual is None:
-                return None
-            if actual is _ABSENT:
-                return op in ("is_not", "not_in") or (op == "present" and not value)
-            if op == "is":
-                return bool(actual == value)
-            if op == "is_not":
-                return bool(actual != value)
-            return None
-
-        def holds(data: dict[str, Any], case: dict[str, Any], derived: dict[str, bool | None]) -> bool | None:
-            if "all" in data or "any" in data:
-                parts = [holds(part, case, derived) for part in data.get("all", data.get("any"))]
-                if "all" in data:
-                    return False if False in parts else (None if None in parts else True)
-                return True if True in parts else (None if None in parts else False)
-            return leaf(data, case)
-
-        keys |= {rule.then["recommend"] for rule in ruleset.rules if "recommend" in rule.then and holds(rule.when, case, derived) is not False}
+        reading = _Reading(ruleset, tuple(ages), case, asserting)
+        keys |= {rule.then["recommend"] for rule in ruleset.rules if "recommend" in rule.then and reading.holds(rule.when) is not False}
     return keys
 
 
