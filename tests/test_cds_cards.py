@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from screener.cds.calls import HookCall
 from screener.cds.cards import SUMMARY_LIMIT, CardWriter, escape, line
-from screener.cds.hooks import HookCall, Record, services
+from screener.cds.record import Record
 from screener.cds.screening import Screened
+from screener.cds.services import services
 from screener.errors import RulesError
 from screener.fhir import fhir_context
 from screener.fhir.mapping import mapping_from_data

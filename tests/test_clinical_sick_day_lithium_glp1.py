@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from result_support import codes, rules_fired, text_of
 
+from screener.cds.calls import HookCall
 from screener.cds.cards import CardWriter
-from screener.cds.hooks import HookCall, Record, services
+from screener.cds.record import Record
 from screener.cds.screening import Screened
+from screener.cds.services import services
 from screener.fhir import fhir_context
 from screener.interview import Questionnaire
 from screener.reports.words import Words

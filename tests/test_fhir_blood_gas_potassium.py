@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from screener.cds.hooks import prefetch_templates
+from screener.cds.services import prefetch_templates
 from screener.errors import RulesError
 from screener.fhir import Located, fhir_context, patient_to_answers
 from screener.fhir.conversion import Conversion

@@ -14,7 +14,7 @@ import pytest
 
 from screener.fhir import Located, fhir_context, patient_to_answers
 from screener.fhir.conversion import Conversion
-from screener.fhir.lab_times import ReferenceDay, reference_day
+from screener.fhir.lab_times import AsOf
 from screener.fhir.records import screen_record_entry
 from screener.fhir.response import response_to_answers
 from screener.screening.pipeline import Screener
@@ -65,7 +65,7 @@ def context(screener: Any) -> Any:
     return fhir_context(screener.ruleset)
 
 
-def read(context: Any, *resources: dict[str, Any], as_of: date = AS_OF) -> Conversion:
+def read(context: Any, *resources: dict[str, Any], as_of: date | AsOf = AS_OF) -> Conversion:
     located = [Located(resource, f"$.entry[{index}].resource") for index, resource in enumerate(resources)]
     return patient_to_answers(located, context, as_of, "p1")
 
@@ -85,7 +85,7 @@ def test_a_potassium_of_2_3_taken_a_minute_ago_in_kiribati_is_read_now_wherever_
     minute_ago = iso((now - timedelta(minutes=1)).astimezone(kiribati))
     older = (now - timedelta(days=10)).date().isoformat()
     # The screener's calendar in UTC-12: its reference day is the day before Kiribati's.
-    behind = ReferenceDay((now - timedelta(hours=12)).date(), now)
+    behind = AsOf((now - timedelta(hours=12)).date(), now)
     out = read(context, patient(), potassium("k-now", minute_ago, 2.3), potassium("k-old", older, 4.2), as_of=behind)
     assert out.answers["labs"]["potassium"] == {"value": 2.3, "unit": "mmol/L", "taken": "last_7_days"}
     assert out.notes == []
@@ -98,7 +98,7 @@ def test_a_furosemide_order_placed_a_minute_ago_east_of_the_screener_is_counted(
         "MedicationRequest", id="mr1", status="active", intent="order", authoredOn=written, subject=SUBJECT,
         medicationCodeableConcept={"text": "furosemide 40 mg tablet"},
     )
-    out = read(context, patient(), order, as_of=ReferenceDay((now - timedelta(hours=12)).date(), now))
+    out = read(context, patient(), order, as_of=AsOf((now - timedelta(hours=12)).date(), now))
     assert out.answers["medications"] == ["furosemide 40 mg tablet"]
 
 
@@ -106,7 +106,7 @@ def test_a_result_truly_in_the_future_is_left_out_and_named_in_the_warnings(cont
     now = datetime.now(timezone.utc)
     tomorrow = iso(now + timedelta(days=1))
     later = potassium("k-later", tomorrow, 2.3)
-    out = read(context, patient(), later, potassium("k-old", iso(now - timedelta(days=2)), 4.2), as_of=reference_day(None))
+    out = read(context, patient(), later, potassium("k-old", iso(now - timedelta(days=2)), 4.2), as_of=AsOf.given(None))
     assert out.answers["labs"]["potassium"]["value"] == 4.2
     (warning,) = out.notes
     assert warning.startswith("1 resource dated in the future (after now, ")
@@ -116,7 +116,7 @@ def test_a_result_truly_in_the_future_is_left_out_and_named_in_the_warnings(cont
 
 def test_a_few_minutes_of_clock_skew_is_still_now(context: Any) -> None:
     now = datetime.now(timezone.utc)
-    out = read(context, patient(), potassium("k-skew", iso(now + timedelta(minutes=3)), 2.3), as_of=reference_day(None))
+    out = read(context, patient(), potassium("k-skew", iso(now + timedelta(minutes=3)), 2.3), as_of=AsOf.given(None))
     assert out.answers["labs"]["potassium"]["value"] == 2.3
     assert out.notes == []
 

@@ -21,9 +21,11 @@ from test_reports import parsed, text_of
 from typer.testing import CliRunner
 from web_support import Visitor, upload_and_skip_to_result
 
+from screener.cds.calls import HookCall
 from screener.cds.cards import SUMMARY_LIMIT, CardWriter
-from screener.cds.hooks import HookCall, Record, services
+from screener.cds.record import Record
 from screener.cds.screening import Screened
+from screener.cds.services import services
 from screener.fhir import fhir_context
 from screener.headline import Headline
 from screener.interview import Questionnaire

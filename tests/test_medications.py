@@ -205,6 +205,8 @@ VOCABULARY_TABLE: dict[str, dict[str, list[str]]] = {
         "hydroxychloroquine": ["Plaquenil"],
         "chloroquine": [],
         "donepezil": ["Aricept"],
+        # not CredibleMeds known risk: its QT effect is dose-dependent (MHRA 2017), README
+        "quinine": ["Qualaquin", "quinine sulfate", "quinine sulphate", "quinine bisulphate", "quinine bisulfate"],
     },
     # Not in medications.md: diabetes medicines on the medicine sick-day lists (SADMANS), classes of
     # their own so that they bring the sick-day advice and nothing else; insulin, recognised and
@@ -335,6 +337,8 @@ MORE_CLASSES = {
     "hydrocortisone": ["steroid_dependence"],
     **{generic: ["glucocorticoid_tablets"] for generic in ("prednisone", "prednisolone", "methylprednisolone")},
     "fludrocortisone": ["fludrocortisone"],
+    # sotalol is a non-selective beta-blocker as well (review 5, 2026-12-01)
+    "sotalol": ["nonselective_beta_blocker"],
     # beta-2 agonists: the advice on a reliever with a steroid, theophylline or a water pill (review 5, M8)
     **{
         generic: ["beta2_agonist"]
@@ -373,6 +377,7 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
         "glucocorticoid_tablets",
         "fludrocortisone",
         "pancreatic_enzyme",
+        "nonselective_beta_blocker",
     }
 
 

@@ -17,9 +17,11 @@ from cds_support import AS_OF, cds_client, hook_request
 from screener.cli.main import app as cli
 from typer.testing import CliRunner
 
+from screener.cds.calls import HookCall
 from screener.cds.cards import CardWriter
-from screener.cds.hooks import HookCall, Record, services
+from screener.cds.record import Record
 from screener.cds.screening import Screened
+from screener.cds.services import services
 from screener.fhir import fhir_context
 from screener.interview import Questionnaire
 from screener.reports.words import Words

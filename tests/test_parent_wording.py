@@ -28,9 +28,11 @@ from screener.cli.main import app
 from typer.testing import CliRunner
 from web_support import Visitor, new_client, upload_and_skip_to_result
 
+from screener.cds.calls import HookCall
 from screener.cds.cards import CardWriter
-from screener.cds.hooks import HookCall, Record, services
+from screener.cds.record import Record
 from screener.cds.screening import Screened
+from screener.cds.services import services
 from screener.errors import RulesError
 from screener.fhir import fhir_context
 from screener.interview import Questionnaire

@@ -14,9 +14,11 @@ from screener.cli.main import app as cli
 from typer.testing import CliRunner
 from web_support import new_client
 
+from screener.cds.calls import HookCall
 from screener.cds.cards import CardWriter
-from screener.cds.hooks import HookCall, Record, services
+from screener.cds.record import Record
 from screener.cds.screening import Screened
+from screener.cds.services import services
 from screener.fhir import fhir_context
 from screener.interview import Questionnaire
 from screener.reports.words import Words

@@ -188,7 +188,7 @@ def test_woman_of_19_with_pots_on_salt_tablets_and_a_low_potassium_is_not_told_t
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("propranolol 40mg", {"no_known_effect"}),
+        ("propranolol 40mg", {"nonselective_beta_blocker"}),  # counted with kidney disease (2026-12-01)
         ("azathioprine 50mg", {"no_known_effect"}),
         ("carbimazole 20mg", {"no_known_effect"}),
         ("Creon 25000", {"pancreatic_enzyme"}),

@@ -72,7 +72,8 @@ def test_edith_78_on_picolax_is_told_the_same_drinks_in_the_fluids_line_as_in_th
     result = screener.screen(EDITH_78_ON_PICOLAX)
     assert "drink the clear fluids they advise" in flat(text_of(result, "bowel_preparation"))
     fluids = flat(text_of(result, "fluids_for_gi_losses"))
-    assert fluids.startswith("While you take the bowel preparation, drink the clear fluids your endoscopy unit advises")
+    # the clear fluids are said once, in the bowel-prep line; the fluids line says what follows the test
+    assert fluids.startswith("After the test, if diarrhea or vomiting goes on") and "clear fluids" not in fluids
     assert "(an oral rehydration solution is best)" not in fluids
 
 

@@ -24,8 +24,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from screener.cds.calls import HookCall
 from screener.cds.feedback import override_reasons
-from screener.cds.hooks import HookCall, Record
+from screener.cds.record import Record
 from screener.cds.screening import Screened
 from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
 from screener.contract.result import drug_name

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from screener.cds.hooks import HookError
+from screener.cds.errors import HookError
 from screener.contract.validation import Problem
 from screener.fhir.mapping import FhirContext
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from screener.cds.hooks import Record
+from screener.cds.record import Record
 from screener.contract.validation import Problem
 from screener.fhir.ehr import patient_to_answers
+from screener.fhir.lab_times import AsOf
 from screener.fhir.mapping import FhirContext
 from screener.fhir.records import screened_conversion
 
@@ -34,7 +35,7 @@ class Screened:
     """order-select: the names of the medicines newly selected."""
 
 
-def screen_record(record: Record, context: FhirContext, as_of: date, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> Screened:
+def screen_record(record: Record, context: FhirContext, as_of: date | AsOf, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> Screened:
     """Screen a record on the reference date ``as_of``; ``screen`` turns answers into a result
     entry (``Screener.screen_entry``)."""
     conversion = patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id)

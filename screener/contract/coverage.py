@@ -77,6 +77,23 @@ POTASSIUM_SUPPLEMENTS = ("potassium", "potassium_prescribed")
 ALCOHOL_FROM_AGE = 12
 
 
+def alcohol_not_used(given: Mapping[str, Any]) -> str | None:
+    """The warning when alcohol answers are given for a child under ``ALCOHOL_FROM_AGE`` (they are
+    then not used: the section is not asked of them, and its adult cut-offs do not fit a child);
+    None when they are used, or say no drinking at all (nothing to set aside)."""
+    alcohol = given.get("alcohol")
+    if not alcohol or applies("alcohol", given, ()):
+        return None
+    audit = alcohol.get("audit_c") or {}
+    if not alcohol.get("drinks_per_week") and not any(audit.get(part) for part in ("frequency", "quantity", "binge")):
+        return None
+    return (
+        f"the alcohol answers were not used: alcohol is not asked of a child under {ALCOHOL_FROM_AGE}, and these "
+        f"answers give age {given['age']:g}; check the answers (whose they are, and the age in them), and if a child "
+        "of this age is drinking alcohol, talk to the child's doctor"
+    )
+
+
 def applies(section: str, given: Mapping[str, Any], medicine_classes: Collection[str]) -> bool:
     """Whether a section is a question for this person, given the answers (as a plain dict
     without unanswered fields) and the classes of the medicines they listed."""

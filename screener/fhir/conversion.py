@@ -28,6 +28,10 @@ class Conversion:
     """What the record holds that could not be read, when the person should know it (a Condition
     with no code we read): added to the result's warnings, never a reason not to screen."""
 
+    dated_in_future: list[str] = field(default_factory=list)
+    """The resources left out as dated in the future (no reference date given), named with their
+    dates, for one warning (``lab_times.future_warning``)."""
+
     nameless_medicines: dict[str, str] = field(default_factory=dict)
     """The text read for each medicine the record gives no name for ("RxNorm 313988") -> why it
     has none: the warning about it is said in those words (``medicines.said_of_nameless``)."""

@@ -49,7 +49,7 @@ from screener.fhir.elements import (
     status,
     text_of,
 )
-from screener.fhir.lab_times import ReferenceDay, when_recorded
+from screener.fhir.lab_times import AsOf, future_warning, left_out, when_recorded
 from screener.fhir.labs import note_unread_results, read_labs
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
@@ -67,19 +67,19 @@ class Located:
     is_fhir_record = True
 
 
-def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of: date, patient: str | None) -> Conversion:
-    """The answers one patient's resources give, on the reference date ``as_of`` (a
-    ``ReferenceDay`` with ``now`` when no date was given: ``reference_day(None)``). ``patient`` is
-    the patient's id as the resources name it (None when they name none: not screened)."""
-    reference = ReferenceDay(as_of, as_of.now if isinstance(as_of, ReferenceDay) else None)
+def patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of: date | AsOf, patient: str | None) -> Conversion:
+    """The answers one patient's resources give, on the reference date ``as_of`` (an ``AsOf``
+    with ``now`` when no date was given: ``AsOf.given(None)``). ``patient`` is the patient's id
+    as the resources name it (None when they name none: not screened)."""
+    reference = as_of if isinstance(as_of, AsOf) else AsOf(as_of)
     out = _patient_to_answers(resources, context, reference, patient)
-    warning = reference.future_warning()
+    warning = future_warning(reference, out.dated_in_future)
     if warning is not None:
         out.note(warning)
     return out
 
 
-def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of: ReferenceDay, patient: str | None) -> Conversion:
+def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_of: AsOf, patient: str | None) -> Conversion:
     out = Conversion()
     if patient is None:
         first = resources[0]
@@ -110,7 +110,7 @@ def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_o
     if len(patients) > 1:
         out.problem(patients[1].where, f"a second, different Patient resource for the same patient (the first is at {patients[0].where})")
     if patients:
-        _read_patient(patients[0], context, as_of, out)
+        _read_patient(patients[0], context, as_of.day, out)
     medicines = [*by_type.get("MedicationStatement", []), *by_type.get("MedicationRequest", [])]
     if medicines:
         _read_medicines(medicines, by_type.get("Medication", []), context, as_of, out)
@@ -127,7 +127,7 @@ def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_o
     if "Observation" in by_type or "Condition" in by_type:
         read_pregnancy(
             by_type.get("Observation", []), by_type.get("Condition", []), context, as_of, out,
-            lambda resource: _is_current_condition(resource, context, as_of),
+            lambda resource: _is_current_condition(resource, context, as_of.day),
         )
     return out
 
@@ -200,14 +200,14 @@ def _birth(patient: Mapping[str, Any], where: str) -> tuple[Any, str]:
     return None, child(where, "birthDate")
 
 
-def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
+def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], context: FhirContext, as_of: AsOf, out: Conversion) -> None:
     names: list[str] = []
     first_path = None
     unsure = seen = 0
     for located in medicines:
         resource, where = located.resource, located.where
         kind = resource.get("resourceType")
-        if as_of.is_after(when_recorded(resource), resource):
+        if left_out(as_of, when_recorded(resource), resource, out):
             continue  # what came later is not seen, nor said (what is in the future is said)
         seen += 1
         current = context.mapping.is_current(resource)
@@ -239,7 +239,7 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
         named, no_name_because = found
         if no_name_because is not None:
             out.nameless_medicines.setdefault(named[0], no_name_because)
-        _note_period_ended(resource, where, named[0], as_of, out)
+        _note_period_ended(resource, where, named[0], as_of.day, out)
         names.append(named[0])
         first_path = first_path or named[1]
         out.add_basis(resource)
@@ -266,7 +266,7 @@ def _note_period_ended(resource: Mapping[str, Any], where: str, name: str, as_of
 
 
 def _note_unread_medicines(
-    dispensed: Sequence[Located], prescribed: Sequence[Mapping[str, Any]], known: Sequence[Located], context: FhirContext, as_of: ReferenceDay, out: Conversion
+    dispensed: Sequence[Located], prescribed: Sequence[Mapping[str, Any]], known: Sequence[Located], context: FhirContext, as_of: AsOf, out: Conversion
 ) -> None:
     """Medicines a pharmacy handed over or a nurse gave (MedicationDispense,
     MedicationAdministration) are not read as medicines taken now: a dispense says what was
@@ -283,7 +283,7 @@ def _note_unread_medicines(
     for located in dispensed:
         resource = located.resource
         taken = when_recorded({**resource, "effectiveDateTime": resource.get("whenHandedOver", resource.get("effectiveDateTime"))})
-        if status(resource) in context.mapping.not_current_statuses.get(str(resource.get("resourceType")), ()) or as_of.is_after(taken, resource):
+        if status(resource) in context.mapping.not_current_statuses.get(str(resource.get("resourceType")), ()) or left_out(as_of, taken, resource, out):
             continue
         if _on_a_prescription_held(resource, prescribed):
             continue
@@ -312,15 +312,15 @@ def _on_a_prescription_held(resource: Mapping[str, Any], prescribed: Sequence[Ma
     return any(target is not None and is_reference_to(target, request) for target in targets for request in prescribed)
 
 
-def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
+def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of: AsOf, out: Conversion) -> None:
     mapping = context.mapping
     found: list[str] = []
     unmapped: list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]] = []
     for located in conditions:
         resource = located.resource
-        if not _is_current_condition(resource, context, as_of):
+        if not _is_current_condition(resource, context, as_of.day):
             continue
-        if as_of.is_after(when_recorded(resource), resource):
+        if left_out(as_of, when_recorded(resource), resource, out):
             continue
         coded = [coding for coding in codings(resource.get("code")) if mapping.is_condition_system(coding.get("system"))]
         if not coded:

@@ -12,7 +12,7 @@ and by its day against everything else.
 
 How old a result is counted from the day it is written on (as
 ``screener.fhir.elements.earliest_day`` reads it), whatever the instant's offset. Whether it is
-after the reference date (``ReferenceDay.is_after``) compares instants, never the day written
+after the reference date (``AsOf.is_after``) compares instants, never the day written
 against the screener's own calendar day: a time written in UTC, or by an EHR east of the
 screener, carries tomorrow's date during part of the screener's today. When no reference date is
 given (``--as-of``), the reference is *now*: a time is in the future only when its instant is
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from screener.fhir.conversion import Conversion
 from screener.fhir.elements import earliest_day, latest_day, naming, recorded_on
 from screener.interview.answer_paths import get_path
 
@@ -91,69 +92,68 @@ def taken_at(text: str) -> Taken | None:
     return Taken(text.strip(), first, first, clock.replace(tzinfo=zone), True)
 
 
-class ReferenceDay(date):
-    """The reference date of a screen. ``now`` (timezone-aware) is set when no date was given
-    (``--as-of``) and the reference is the present moment; ``skipped`` gathers what was left out
-    as dated in the future, for one warning."""
+@dataclass(frozen=True)
+class AsOf:
+    """The reference of a screen: ``day``, the date ages and how old a result is are counted to,
+    and ``now`` (timezone-aware) when no date was given (``--as-of``) and the reference is the
+    present moment."""
 
-    now: datetime | None
-    skipped: list[str]
+    day: date
+    now: datetime | None = None
 
-    def __new__(cls, day: date | int, now: Any = None, *more: int) -> Any:
-        if isinstance(day, int):  # date arithmetic (``day + timedelta``) makes a plain date
-            return date(day, now, *more)
-        made = super().__new__(cls, day.year, day.month, day.day)
-        made.now = now
-        made.skipped = []
-        return made
+    @classmethod
+    def given(cls, day: date | None) -> AsOf:
+        """The reference of a screen: the date given (``--as-of``), else now (today, by the
+        screener's own calendar)."""
+        if day is not None:
+            return cls(day)
+        now = datetime.now(timezone.utc)
+        return cls(now.astimezone().date(), now)
 
-    def is_after(self, taken: Taken | None, resource: Mapping[str, Any] | None = None) -> bool:
-        """Whether a time is after the reference (see the module's description). A time in the
-        future (no reference date given) is recorded in ``skipped`` with ``resource``'s name."""
+    def is_after(self, taken: Taken | None) -> bool:
+        """Whether a time is after the reference (see the module's description)."""
         if taken is None:
             return False
         if self.now is None:
-            if taken.first_day <= self:
+            if taken.first_day <= self.day:
                 return False
             if taken.instant is None or not taken.zoned:
                 return True
-            end_of_day = datetime.combine(self + timedelta(days=1), datetime.min.time()).astimezone()
+            end_of_day = datetime.combine(self.day + timedelta(days=1), datetime.min.time()).astimezone()
             return taken.instant > end_of_day + CLOCK_SKEW
         if taken.instant is not None and taken.zoned:
             first_instant = taken.instant
         else:  # a day (or a time without its offset) begins first at UTC+14:00
             clock = taken.instant or datetime.combine(taken.first_day, datetime.min.time())
             first_instant = clock.replace(tzinfo=_EARLIEST_ZONE)
-        if first_instant <= self.now + CLOCK_SKEW:
-            return False
-        if resource is not None:
-            said = f"{naming(resource)} ({taken.written})"
-            if said not in self.skipped:
-                self.skipped.append(said)
-        return True
-
-    def future_warning(self) -> str | None:
-        """The warning naming what was left out as dated in the future, if anything was."""
-        if not self.skipped or self.now is None:
-            return None
-        now = self.now.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-        shown = ", ".join(self.skipped[:5]) + (f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
-        return (
-            f"{len(self.skipped)} resource{'s' if len(self.skipped) > 1 else ''} dated in the future (after now, {now}, by more "
-            f"than {int(CLOCK_SKEW.total_seconds() // 60)} minutes) {'were' if len(self.skipped) > 1 else 'was'} not read: "
-            f"{shown}. An EHR sends no data from the future: check the clock and time zone of the system that wrote "
-            f"{'them' if len(self.skipped) > 1 else 'it'}, and of this one"
-        )
+        return first_instant > self.now + CLOCK_SKEW
 
 
-def reference_day(as_of: date | None) -> ReferenceDay:
-    """The reference of a screen: the date given (``--as-of``), else now (today, by the
-    screener's own calendar)."""
-    if isinstance(as_of, ReferenceDay):
-        return as_of
-    now = datetime.now(timezone.utc)
-    made: ReferenceDay = ReferenceDay(as_of, None) if as_of is not None else ReferenceDay(now.astimezone().date(), now)
-    return made
+def left_out(as_of: AsOf, taken: Taken | None, resource: Mapping[str, Any], out: Conversion) -> bool:
+    """Whether ``resource``, dated ``taken``, is after the reference and so not read. One in the
+    future (no reference date given) is named in ``out.dated_in_future``, for one warning
+    (``future_warning``)."""
+    if not as_of.is_after(taken):
+        return False
+    if as_of.now is not None and taken is not None:
+        said = f"{naming(resource)} ({taken.written})"
+        if said not in out.dated_in_future:
+            out.dated_in_future.append(said)
+    return True
+
+
+def future_warning(as_of: AsOf, skipped: list[str]) -> str | None:
+    """The warning naming what was left out as dated in the future, if anything was."""
+    if not skipped or as_of.now is None:
+        return None
+    now = as_of.now.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+    return (
+        f"{len(skipped)} resource{'s' if len(skipped) > 1 else ''} dated in the future (after now, {now}, by more "
+        f"than {int(CLOCK_SKEW.total_seconds() // 60)} minutes) {'were' if len(skipped) > 1 else 'was'} not read: "
+        f"{shown}. An EHR sends no data from the future: check the clock and time zone of the system that wrote "
+        f"{'them' if len(skipped) > 1 else 'it'}, and of this one"
+    )
 
 
 def when_recorded(resource: Mapping[str, Any]) -> Taken | None:

@@ -11,7 +11,7 @@ potassium or magnesium is never read from its name, and the warnings name it.
 When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
 else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
 among its results, or of a panel Observation (a BMP) that lists it in ``hasMember``. Results dated
-after the reference date are left out (``screener.fhir.lab_times.ReferenceDay``: instants are
+after the reference date are left out (``screener.fhir.lab_times.AsOf``: instants are
 compared, and what is in the future is named in the warnings); of the rest, the most recent with a quantity is used, by
 the instant it was taken (``screener.fhir.lab_times``). When the most recent cannot be told (the
 same time, or a day without a time beside a timed result that day) and they differ, the one
@@ -41,7 +41,7 @@ from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, text_of
-from screener.fhir.lab_times import ReferenceDay, Taken, latest_of, taken_at, when_recorded
+from screener.fhir.lab_times import AsOf, Taken, latest_of, left_out, taken_at, when_recorded
 from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
 from screener.interview.answer_paths import get_path
 
@@ -85,7 +85,7 @@ class _Reading:
         return f"'{self.value_shown()}' ({when}, {naming(self.observation)})"
 
 
-def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
+def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: AsOf, out: Conversion) -> None:
     """The most recent usable potassium and magnesium results of a record's Observations
     (``Located``), dated by their own elements, or by the DiagnosticReports (``Located``) or the
     panel Observations (``hasMember``) that list them."""
@@ -95,16 +95,16 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
     listing = [*reports, *panels]
     for located in observations:
         for reading in _readings(located, listing, context, as_of, out):
-            if as_of.is_after(reading.taken, reading.observation):
+            if left_out(as_of, reading.taken, reading.observation, out):
                 continue
             if _has_number(reading, out):
                 candidates.setdefault(reading.lab, []).append(reading)
     for lab, readings in candidates.items():
         latest = [readings[index] for index in latest_of([reading.taken for reading in readings])]
-        _read_result(_most_urgent(lab, latest, context, out), context, as_of, out)
+        _read_result(_most_urgent(lab, latest, context, out), context, as_of.day, out)
 
 
-def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> None:
+def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], context: FhirContext, as_of: AsOf, out: Conversion) -> None:
     """Name the results a DiagnosticReport (``Located``) lists that the input does not hold: a
     report alone (as an EHR's report search gives it) only points to its Observations, and a
     potassium among them would be missing from the screen without a word. Results held inside
@@ -115,9 +115,9 @@ def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], con
     for report in reports:
         missing = _results_not_held(report.resource, observations)
         taken, _ = _when(report.resource)
-        if not missing or as_of.is_after(taken, report.resource):
+        if not missing or left_out(as_of, taken, report.resource, out):
             continue
-        if taken is not None and _taken(taken.last_day, as_of, context) == context.mapping.lab_taken["otherwise"]:
+        if taken is not None and _taken(taken.last_day, as_of.day, context) == context.mapping.lab_taken["otherwise"]:
             older.append(f"{naming(report.resource)} of {taken.written}")
             continue
         out.note(
@@ -183,7 +183,7 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     return outside, -mmol
 
 
-def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of: ReferenceDay, out: Conversion) -> list[_Reading]:
+def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of: AsOf, out: Conversion) -> list[_Reading]:
     resource, where = located.resource, located.where
     code = resource.get("code")
     if not any(True for _ in codings(code)) and (not isinstance(code, dict) or text_of(code.get("text")) is None):

@@ -34,7 +34,7 @@ from typing import Any
 from screener.contract.coverage import PREGNANCY_AGES, PREGNANCY_SEXES, applies
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, naming, recorded_on, text_of
-from screener.fhir.lab_times import ReferenceDay, Taken, latest_of, taken_at
+from screener.fhir.lab_times import AsOf, Taken, latest_of, left_out, taken_at
 from screener.fhir.mapping import FhirContext
 from screener.interview.answer_paths import get_path
 
@@ -62,14 +62,14 @@ def read_pregnancy(
     observations: Sequence[Any],
     conditions: Sequence[Any],
     context: FhirContext,
-    as_of: ReferenceDay,
+    as_of: AsOf,
     out: Conversion,
     is_current_condition: Callable[[Mapping[str, Any]], bool],
 ) -> None:
     """Answer ``pregnant`` from a record's Observations and Conditions (``Located``), when they
     say it and the question applies to the person; name in the warnings what was not read."""
     statements = [found for located in observations if (found := _observed(located, context, as_of, out)) is not None]
-    statements += [found for located in conditions if (found := _diagnosed(located, context, as_of, is_current_condition)) is not None]
+    statements += [found for located in conditions if (found := _diagnosed(located, context, as_of, out, is_current_condition)) is not None]
     if not statements:
         return
     for statement in statements:
@@ -105,7 +105,7 @@ def read_pregnancy(
             f"{', '.join(statement.shown() for statement in older[:5])}{' and more' if len(older) > 5 else ''}"
         )
     assert chosen.taken is not None
-    days = as_of.toordinal() - chosen.taken.first_day.toordinal()
+    days = as_of.day.toordinal() - chosen.taken.first_day.toordinal()
     limit = int(context.mapping.pregnancy["counts_for_days"][chosen.value])
     if days > limit:
         out.note(
@@ -132,7 +132,7 @@ def _dated(located: Any) -> Taken | None:
     return taken_at(value) if isinstance(value, str) else None
 
 
-def _observed(located: Any, context: FhirContext, as_of: ReferenceDay, out: Conversion) -> _Statement | None:
+def _observed(located: Any, context: FhirContext, as_of: AsOf, out: Conversion) -> _Statement | None:
     """The statement a pregnancy status Observation makes; None when it is none (or makes none
     that may be read: the warnings say why, when the record should know)."""
     resource, where = located.resource, located.where
@@ -140,7 +140,7 @@ def _observed(located: Any, context: FhirContext, as_of: ReferenceDay, out: Conv
     if not any(mapping.is_pregnancy_status(coding.get("system"), coding.get("code")) for coding in codings(resource.get("code"))):
         return None
     taken = _dated(located)
-    if as_of.is_after(taken, resource):
+    if left_out(as_of, taken, resource, out):
         return None  # what came later is not seen, nor said (what is in the future is said)
     current = mapping.is_current(resource)
     if current is False or "dataAbsentReason" in resource:
@@ -167,14 +167,14 @@ def _observed(located: Any, context: FhirContext, as_of: ReferenceDay, out: Conv
     return _Statement(value, resource, child(where, "valueCodeableConcept"), said, taken)
 
 
-def _diagnosed(located: Any, context: FhirContext, as_of: ReferenceDay, is_current_condition: Callable[[Mapping[str, Any]], bool]) -> _Statement | None:
+def _diagnosed(located: Any, context: FhirContext, as_of: AsOf, out: Conversion, is_current_condition: Callable[[Mapping[str, Any]], bool]) -> _Statement | None:
     """The statement a Condition of a current pregnancy makes (yes), when it counts now."""
     resource, where = located.resource, located.where
     coded = [coding for coding in codings(resource.get("code")) if context.mapping.means_pregnancy(coding.get("system"), coding.get("code"))]
     if not coded or not is_current_condition(resource):
         return None
     taken = _dated(located)
-    if as_of.is_after(taken, resource):
+    if left_out(as_of, taken, resource, out):
         return None
     said = text_of(coded[0].get("display")) or str(coded[0]["code"])
     return _Statement("yes", resource, child(where, "code"), said, taken)

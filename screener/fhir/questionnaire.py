@@ -13,6 +13,9 @@ answers (``screener.fhir.response``).
   with ``answerConstraint: optionsOrString``).
 - Numbers carry ``minValue``/``maxValue``; quantities their units as ``questionnaire-unitOption``
   (UCUM), the default unit first.
+- A lab result the report gives only as beyond a number ("<2.5") is answered as FHIR's Quantity
+  allows any quantity to be: with its ``comparator`` (``<`` or ``>``), so the lab items need no
+  element of their own (SDC defines none) (``screener.fhir.response``).
 - Help text is a ``display`` child with ``itemControl: help``; the example reply is the
   ``entryFormat`` placeholder; the emergency advice is a display item shown when a red flag is
   ticked.

@@ -35,7 +35,7 @@ from screener.fhir.bundle_entries import bundle_notes, bundle_resources
 from screener.fhir.conversion import Conversion, child
 from screener.fhir.ehr import PATIENT_DATA, Located, patient_to_answers
 from screener.fhir.elements import naming
-from screener.fhir.lab_times import reference_day
+from screener.fhir.lab_times import AsOf
 from screener.fhir.mapping import fhir_context
 from screener.fhir.medicines import said_of_nameless
 from screener.fhir.patient_references import (
@@ -204,7 +204,7 @@ def _where(source: str, position: int) -> str:
 def convert(value: Any, screener: Screener) -> Conversion:
     """The answers a FHIR record gives (or what stops it), with the screener's rules and date."""
     context = fhir_context(screener.ruleset)
-    as_of = reference_day(screener.as_of)
+    as_of = AsOf.given(screener.as_of)
     if isinstance(value, PatientResources):
         out = patient_to_answers(value.resources, context, as_of, value.patient)
         for located in value.unattributed:

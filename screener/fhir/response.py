@@ -2,7 +2,9 @@
 
 A response to our Questionnaire (``screener.fhir.questionnaire``) is read item by item: the
 ``linkId`` names the question, the answer's coding or value gives the contract's value, and a
-quantity's unit is read from its UCUM code. "None of these" becomes ``[]``, which is an answer
+quantity's unit is read from its UCUM code. A lab result the report gives only as beyond a
+number ("<2.5") is a Quantity with its ``comparator``: ``<`` is the answers' ``below`` and ``>``
+their ``above`` (``<=`` and ``>=`` allow the number itself, which the answers cannot carry). "None of these" becomes ``[]``, which is an answer
 ("none"), never the same as no answer. Nothing is guessed: an unknown question or code, a unit
 we do not know, two answers to a one-answer question, or a partly answered section that must be
 whole (an AUDIT-C with one of its three questions answered) make the record invalid, with the
@@ -24,11 +26,14 @@ from screener.fhir.expressions import answer_coding
 from screener.fhir.mapping import FhirContext
 from screener.fhir.questionnaire import NONE_CODE, FhirVersion, is_display_link
 from screener.interview.answer_paths import MISSING, get_path, groups, same_value, set_path
-from screener.interview.lab_replies import Quantity
+from screener.interview.lab_replies import Quantity, bound_field, given_number
 from screener.interview.questionnaire_items import Item
+from screener.interview.reply_words import lab_bounds
 
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _PARTIAL = ("in-progress", "stopped")  # filled in part: still being answered, or abandoned
+#: A Quantity's comparator (FHIR quantity-comparator) -> the lab result's bound in the answers.
+COMPARATOR_BOUND = {"<": "below", ">": "above"}
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -361,12 +366,38 @@ def _read_quantity(item: Item, answer: Any, path: str, item_path: str, context: 
         message = f"unknown unit {describe(shown)}" if shown else "no unit"
         out.problem(child(path, "valueQuantity"), f"{message} for question '{item.id}': expected one of {accepted}")
         return
+    bound = _bound(item, quantity.get("comparator"), child(child(path, "valueQuantity"), "comparator"), out)
+    if bound is None:
+        return
     unit = item.unit(unit_value)
     if item.unit_field:
-        _store(item.field, number, item_path, out)
+        _store(bound_field(item, bound), number, item_path, out)
         _store(item.unit_field, unit.value, item_path, out)
     else:
         _store(item.field, Quantity(number, unit).stored(), item_path, out)
+
+
+def _bound(item: Item, comparator: Any, path: str, out: Conversion) -> str | None:
+    """Which number of the answers a quantity gives: ``value`` without a comparator, ``below`` for
+    ``<`` and ``above`` for ``>`` (a lab result the report gives only as beyond a number); None,
+    with the problem said, for another comparator or for one on a question that is not a lab result."""
+    if comparator is None:
+        return "value"
+    if not lab_bounds(item):
+        out.problem(path, f"question '{item.id}' expects an amount, not one given only as beyond a number (comparator {describe(comparator)})")
+        return None
+    bound = COMPARATOR_BOUND.get(comparator) if isinstance(comparator, str) else None
+    if bound is not None:
+        return bound
+    if comparator in ("<=", ">="):
+        message = (
+            f"the comparator '{comparator}' allows the number itself, which the answers cannot carry: give the value, or "
+            "'<' or '>' when the report gives the result only as below or above the number"
+        )
+    else:
+        message = f"unknown comparator {describe(comparator)}: expected '<' (a result below the number) or '>' (above it)"
+    out.problem(path, f"question '{item.id}': {message}")
+    return None
 
 
 def unit_of(quantity: Mapping[str, Any], item: Item, context: FhirContext) -> str | None:
@@ -430,10 +461,14 @@ def answers_to_response(answers: Mapping[str, Any], context: FhirContext, versio
     the response back gives the same answers."""
     items = []
     for item in context.questionnaire.items:
-        value = get_path(answers, item.field)
+        value, bound = given_number(item, answers)
         if value is MISSING or value is None:
             continue
         entries = _answer_entries(item, value, answers, context)
+        if bound != "value":
+            # A lab result known only as beyond a number: FHIR's Quantity says so with its comparator.
+            comparator = next(sign for sign, side in COMPARATOR_BOUND.items() if side == bound)
+            entries = [{"valueQuantity": {"value": value, "comparator": comparator, **entry["valueQuantity"]}} for entry in entries]
         items.append({"linkId": item.id, "text": item.text, "answer": entries})
     response: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     record_id = answers.get("id")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from screener.interview.answer_paths import MISSING, get_path
 from screener.interview.questionnaire_items import Item, Unit
 from screener.interview.reply_words import (
     ABOUT,
@@ -55,6 +56,17 @@ _TOLD = re.compile(r"^(?:(?:i was |i've been |i have been |we were )?told |they 
 def bound_field(item: Item, bound: str) -> str:
     """The answers field a value or a bound of a lab item fills: labs.potassium.below."""
     return item.field if bound == "value" else item.field.removesuffix("value") + bound
+
+
+def given_number(item: Item, data: Mapping[str, Any]) -> tuple[Any, str]:
+    """What an answers file gives for a quantity item, and which number it is: the value, or for a
+    lab result known only as beyond a number, the bound (``("below", 3.5)`` read as ``(3.5,
+    "below")``). ``MISSING`` when none is given."""
+    value = get_path(data, item.field)
+    if value is not MISSING or item.type != "quantity" or not lab_bounds(item):
+        return value, "value"
+    bound = next((side for side in ("below", "above") if get_path(data, bound_field(item, side)) is not MISSING), "value")
+    return get_path(data, bound_field(item, bound)), bound
 
 
 def _told_only(item: Item, side: str, lab_units: Mapping[str, Any] | None) -> ReplyError:

@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from screener.interview.answer_paths import MISSING, delete_path, get_path, groups, leaf_paths, same_value, set_path
-from screener.interview.lab_replies import Quantity, bound_field
+from screener.interview.lab_replies import Quantity, bound_field, given_number
 from screener.interview.medicine_checks import checked_when_saved
 from screener.interview.replies import chosen
-from screener.interview.reply_words import SKIPPED, lab_bounds
+from screener.interview.reply_words import SKIPPED
 
 if TYPE_CHECKING:
     from screener.interview.questionnaire import Questionnaire
@@ -75,11 +75,7 @@ def replies_from_answers(
     extra: dict[str, Any] = {}
     claimed = {name for item in questionnaire.items for name in item.fields}
     for item in questionnaire.items:
-        value, bound = get_path(data, item.field), "value"
-        if value is MISSING and item.type == "quantity" and lab_bounds(item):
-            # A lab result known only as beyond a number: "below": 3.5.
-            bound = next((side for side in ("below", "above") if get_path(data, bound_field(item, side)) is not MISSING), "value")
-            value = get_path(data, bound_field(item, bound))
+        value, bound = given_number(item, data)  # a lab result known only as beyond a number: "below": 3.5
         if value is MISSING or value is None:
             continue
         if item.type == "quantity":

@@ -16,6 +16,8 @@ from typing import Any, Final
 from screener.contract.answers import Answers
 from screener.contract.coverage import (
     Coverage,
+    alcohol_not_used,
+    applies,
     core_sections_that_apply,
     coverage_from_missing,
     few_answered,
@@ -93,13 +95,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     facts: dict[str, Any] = {}
     out = Normalised(facts)
     given = answers.model_dump(exclude_none=True)
-    # An answer to "are you pregnant?" from someone the question is not asked of (a man, a woman
-    # of 70) is set aside, with a warning naming it, as the questionnaire and the FHIR reader do.
-    set_aside = pregnancy_not_used(given)
-    if set_aside is not None:
-        del given["pregnant"]
-        if answers.pregnant != "no":
-            out.warnings.append(set_aside)
+    _set_aside_answers_not_asked(given, answers, out)
 
     for name in ("age", "sex", "pregnant", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type",
                  "low_potassium_despite_supplements"):
@@ -108,7 +104,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     for section in ("diarrhea", "vomiting", "diet"):
         if given.get(section):
             facts[section] = dict(given[section])
-    alcohol = _alcohol_facts(answers)
+    alcohol = _alcohol_facts(answers) if "alcohol" in given else {}
     if alcohol:
         facts["alcohol"] = alcohol
     for group in ("conditions", "symptoms", "red_flags_now", "supplements"):
@@ -148,6 +144,24 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     if missing:
         facts["core_unanswered"] = dict.fromkeys(missing, True)
     return out
+
+
+def _set_aside_answers_not_asked(given: dict[str, Any], answers: Answers, out: Normalised) -> None:
+    """Answers to questions this person is not asked, left out of ``given`` with a warning naming
+    them: "are you pregnant?" from someone it is not asked of (a man, a woman of 70), as the
+    questionnaire and the FHIR reader do; and alcohol answers for a child under 12, of whom the
+    section is not asked (nor counted for coverage), so that no adult cut-off counts heavy drinking
+    for them. A "no" (no drinking) is left out without a warning: nothing is set aside."""
+    set_aside = pregnancy_not_used(given)
+    if set_aside is not None:
+        del given["pregnant"]
+        if answers.pregnant != "no":
+            out.warnings.append(set_aside)
+    alcohol_set_aside = alcohol_not_used(given)
+    if "alcohol" in given and not applies("alcohol", given, ()):
+        del given["alcohol"]
+        if alcohol_set_aside is not None:
+            out.warnings.append(alcohol_set_aside)
 
 
 def _alcohol_facts(answers: Answers) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
     app = create_app(screener, settings=cds_web_settings(WebSettings(), cds), routers=[cds_router(cds)])
 
-- ``GET /cds-services``: discovery (``screener.cds.hooks.services``);
+- ``GET /cds-services``: discovery (``screener.cds.services.services``);
 - ``POST /cds-services/{id}``: a hook call answered with cards (``screener.cds.cards``);
 - ``POST /cds-services/{id}/feedback``: what was done with a card (``screener.cds.feedback``,
   logged and counted by ``screener.web.cds_feedback``);
@@ -41,14 +41,17 @@ from starlette.responses import JSONResponse, Response
 
 from screener.batch.json_text import JsonFault, decode_at
 from screener.batch.records import MAX_FHIR_RECORD_VALUES
+from screener.cds.calls import read_call
 from screener.cds.cards import CardWriter
+from screener.cds.errors import HookError
 from screener.cds.feedback import GivenCards, Tally, check_given, read_feedback
-from screener.cds.hooks import HookError, Service, gather, read_call, services
+from screener.cds.gather import gather
 from screener.cds.screening import screen_record
+from screener.cds.services import Service, services
 from screener.contract.validation import Problem
 from screener.errors import InputError
 from screener.fhir.client import FetchLimits, FhirServer
-from screener.fhir.lab_times import reference_day
+from screener.fhir.lab_times import AsOf
 from screener.fhir.mapping import fhir_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
 from screener.web.cds_feedback import record_feedback
@@ -445,7 +448,7 @@ def _cards(web: WebContext, shared: _Cds, service: Service, body: Any, settings:
     opener = None if server_url is None else functools.partial(FhirServer, server_url, call.access_token, settings.fetch)
     context = shared.cards.context
     record = gather(call, context, opener)
-    screened = screen_record(record, context, reference_day(settings.as_of), web.screen_entry)
+    screened = screen_record(record, context, AsOf.given(settings.as_of), web.screen_entry)
     return shared.cards.cards(call, record, screened)
 
 
