@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
@@ -11,6 +12,9 @@ os.environ.setdefault("TERMINAL_WIDTH", "100")
 os.environ.setdefault("COLUMNS", "100")
 os.environ.setdefault("_TYPER_FORCE_DISABLE_TERMINAL", "1")
 os.environ.setdefault("NO_COLOR", "1")
+# Rule-file checks remembered by content (screener.contract.checked) go to a folder of this run,
+# never to the home folder.
+os.environ.setdefault("MGK_SCREEN_CACHE_DIR", tempfile.mkdtemp(prefix="mgk-screen-checked-"))
 
 
 @pytest.fixture(scope="session")

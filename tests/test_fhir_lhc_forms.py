@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from terminal_words import terminal_words_in
 
 from screener.fhir import FhirContext, build_questionnaire, fhir_context, response_to_answers
 from screener.fhir.expressions import answer_coding
@@ -169,6 +170,30 @@ def test_the_empty_form_shows_the_questions_our_questionnaire_starts_with(browse
     page.close()
 
 
+def test_what_a_patient_reads_in_lhc_forms_never_speaks_of_the_keyboard(browser: Any, site: str, context: FhirContext) -> None:
+    """The questions, the placeholders in the boxes and every help text opened by its button, as
+    LHC-Forms shows them: a form's words ("leave it empty", "choose None"), not "press Enter"."""
+    page = open_form(browser, site, context)
+    page.fill('[id="age/1"]', "40")
+    page.locator('[id="item-sex/1"]').get_by_text("Female", exact=True).click()
+    page.locator('[id="item-alcohol_frequency/1"]').get_by_text(re.compile(r"^Monthly or less")).click()
+    page.wait_for_timeout(200)
+    shown = [page.inner_text("#form")]
+    shown += [str(box.get_attribute("placeholder")) for box in page.query_selector_all("#form input[placeholder]")]
+    assert "e.g. 3.4" in shown and "e.g. Lasix 40 mg" in shown
+    helps = []
+    for link_id in shown_questions(page):
+        page.locator(f'[id="item-{link_id}/1"] .lhc-help-button, [id="item-{link_id}/1"] [class*="help"]').first.click()
+        helps.append(page.locator(".ant-popover-inner-content, .ant-popover, [role=tooltip]").last.inner_text())
+        page.keyboard.press("Escape")
+        page.mouse.click(5, 5)
+    page.close()
+    assert len(helps) > 15 and all(helps) and len(set(helps)) == len(helps)  # each button opened its own help
+    assert any(text.startswith("Give each medicine as its own answer") for text in helps)
+    assert any("below (<) or above (>)" in text for text in helps)
+    assert [text[:80] for text in shown + helps if terminal_words_in(text)] == []
+
+
 @pytest.mark.parametrize("persona", FILLED)
 def test_a_form_filled_in_lhc_forms_screens_as_the_persona_does(
     browser: Any, site: str, context: FhirContext, screener: Any, persona: str, tmp_path: Path
@@ -184,6 +209,8 @@ def test_a_form_filled_in_lhc_forms_screens_as_the_persona_does(
     response = page.evaluate("LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))")
     page.screenshot(path=str(tmp_path / f"{persona}.png"), full_page=True)
     page.close()
+    assert response["questionnaire"] == f"{context.mapping.questionnaire_url}|4"
+    assert all(not terminal_words_in(entry.get("text", "")) for entry in response["item"])
     read = response_to_answers(response, context)
     assert read.problems == []
     assert without_list_order(read.answers) == without_list_order(answers)

@@ -217,7 +217,7 @@ def test_noahs_father_is_asked_about_the_childs_magnesium_test_and_visit(screene
         "Consider asking the child's clinician whether the child needs a magnesium blood test"
     )
     assert not SPEAKS_TO_THE_PATIENT.search(all_advice(result))
-    later = screener.screen({**NOAH_9_WITH_A_LOW_POTASSIUM, "symptoms": [], "labs": {}})
+    later = screener.screen({**NOAH_9_WITH_A_LOW_POTASSIUM, "medications": ["furosemide"], "symptoms": [], "labs": {}})
     assert flat(text_of(later, "discuss_at_next_visit")).startswith("Discuss these results with the child's clinician")
 
 

@@ -636,3 +636,70 @@ def test_names_sharing_enough_letters_are_those_difflib_quick_ratio_lets_through
         if matcher.quick_ratio() >= cutoff:
             expected.append(name)
     assert SharedLetters(names).sharing_enough(word, lengths, cutoff) == expected
+
+
+# -- steps none of whose rules can fire are not sent ----------------------------------------------
+
+_FACTS = ("a", "b", "g.x", "g.y", "h.p.q")
+_LEAVES = st.sampled_from(
+    [{"fact": f, "is": True} for f in _FACTS]
+    + [{"fact": f, op: 2} for f in _FACTS for op in ("lt", "gte", "is_not")]
+    + [{"fact": f, "in": ["u", 1]} for f in _FACTS]
+    + [{"fact": f, "not_in": ["u"]} for f in _FACTS]
+    + [{"fact": f, "present": flag} for f in _FACTS for flag in (True, False)]
+)
+_CONDITIONS = st.recursive(
+    _LEAVES, lambda inner: st.one_of(st.builds(lambda p: {"all": p}, st.lists(inner, min_size=1, max_size=3)),
+                                     st.builds(lambda p: {"any": p}, st.lists(inner, min_size=1, max_size=3))),
+    max_leaves=8,
+)
+_VALUES = st.sampled_from([True, False, 0, 2, 5, "u", "v", None])
+
+
+@st.composite
+def _profiles_of_some_facts(draw: st.DrawFn) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    for fact in _FACTS:
+        if draw(st.booleans()):
+            node = profile
+            *groups, name = fact.split(".")
+            for group in groups:
+                node = node.setdefault(group, {})
+            node[name] = draw(_VALUES)
+    return profile
+
+
+@SETTINGS
+@given(_CONDITIONS, _profiles_of_some_facts())
+def test_a_condition_never_holds_without_one_of_the_facts_it_needs(condition: dict[str, Any], profile: dict[str, Any]) -> None:
+    from screener.screening.conditions import compile_condition, needed_facts
+
+    needed = needed_facts(compile_condition(condition))
+    if needed is not None and all(is_missing(lookup(profile, fact)) for fact in needed):
+        assert not evaluate(condition, profile)
+
+
+def test_a_step_none_of_whose_rules_can_fire_is_not_sent_and_would_have_fired_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from screener.screening import pipeline as pipeline_module
+    from screener.synthetic import diverse_cohort
+
+    screener = Screener(load_ruleset())
+    assert any(needs is not None for *_, needs in screener._plan)
+    sent: list[str] = []
+    real_fire = engine_module.EngineSession.fire
+
+    def fire(session: Any, fact: Any) -> list[str]:
+        sent.append(fact["step"])
+        return real_fire(session, fact)
+
+    monkeypatch.setattr(engine_module.EngineSession, "fire", fire)
+    values = list(diverse_cohort(600, seed=23))
+    skipped = 0
+    for value in values:
+        sent.clear()
+        entry = _as_json(screener.screen_entry(value, detail="full"))
+        skipped += len(screener._plan) - len(sent) if sent else 0
+        with monkeypatch.context() as every_step:  # the same record with every step sent
+            every_step.setattr(pipeline_module, "_has_one", lambda facts, needs: True)
+            assert _as_json(screener.screen_entry(value, detail="full")) == entry
+    assert skipped > len(values) // 2  # steps were left out, and nothing changed

@@ -450,7 +450,7 @@ def test_the_pages_ask_the_same_questions_as_the_interview_core(visitor: Visitor
         question = interview.next_question()
         assert question is not None
         assert visitor.question == question.key
-        assert visitor.heading == ((question.kind == "item" and question.item.web_text) or question.text)
+        assert visitor.heading == ((question.kind == "item" and (question.item.web_text or question.item.form_text)) or question.text)
         interview.answer(reply)
         _reply_on_page(visitor, question.type, question.kind, reply)
     assert visitor.question == interview.next_question().key  # type: ignore[union-attr]

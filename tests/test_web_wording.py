@@ -1,6 +1,7 @@
 """The web page words its questions for boxes and buttons, not for a keyboard: the questionnaire's
 `text` is the terminal's ("press Enter if you do not know it"), and an item that speaks of the
-keyboard carries a `web_text` (and `web_hint`) for the page. The terminal's words stay as they are.
+keyboard carries a `form_text` (the words of any form, the exported FHIR Questionnaire's too) or a
+`web_text` naming the page's own buttons, and a `web_hint`. The terminal's words stay as they are.
 """
 
 from __future__ import annotations
@@ -10,18 +11,13 @@ import json
 from pathlib import Path
 
 import pytest
+from terminal_words import terminal_words_in
 from web_support import Visitor
 
 from screener.errors import RulesError
 from screener.interview import Questionnaire
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
-# Words that only make sense at a terminal prompt.
-TERMINAL_ONLY = ("press enter", "type the number", "separated by commas", "type ?", "ctrl-c", "or enter to keep")
-
-
-def terminal_words_in(text: str) -> list[str]:
-    return [phrase for phrase in TERMINAL_ONLY if phrase in text.lower()]
 
 
 def test_no_question_page_speaks_of_the_keyboard() -> None:
@@ -89,9 +85,10 @@ def test_the_terminal_keeps_its_own_words() -> None:
     assert "press Enter if you do not know it" in questionnaire.item("lab_potassium").text
     assert "separated by commas" in questionnaire.item("medications").text
     for item in questionnaire.items:
-        if item.web_text is not None:
-            assert item.web_text != item.text
-            assert terminal_words_in(item.web_text) == []
+        for words in (item.web_text, item.form_text):
+            if words is not None:
+                assert words != item.text
+                assert terminal_words_in(words) == []
         if item.web_hint is not None:
             assert terminal_words_in(item.web_hint) == []
 

@@ -20,6 +20,9 @@ RECORD_FILE_SUFFIXES: Final = (".json", ".jsonl", ".ndjson", ".csv", ".parquet")
 #: The same, as messages write them.
 RECORD_FILE_KINDS: Final = "/".join(RECORD_FILE_SUFFIXES)
 
+#: The first bytes of a Parquet file.
+PARQUET_MAGIC: Final = b"PAR1"
+
 
 #: Largest single record read; beyond it a record is reported instead of filling memory.
 MAX_RECORD_BYTES = 64 * 1024 * 1024

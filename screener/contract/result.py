@@ -281,6 +281,13 @@ BatchEntry = ScreeningResult | InvalidRecord
 ENTRY_STATUSES = (ScreeningResult.model_fields["status"].default, InvalidRecord.model_fields["status"].default)
 
 
+def is_result(value: Mapping[str, Any]) -> bool:
+    """Whether a JSON object is a batch or screen result (or an invalid-record entry) rather than
+    answers: the answers contract has no ``status`` field, every result has one (a FHIR resource
+    has one too, and names its ``resourceType``)."""
+    return "status" in value and "resourceType" not in value
+
+
 def is_result_entry(value: Any) -> bool:
     """Whether a parsed record is a batch entry (its ``status`` one of ``ENTRY_STATUSES``), which
     the answers contract has no field for; a FHIR resource's status is its own."""

@@ -99,10 +99,15 @@ def json_path(parts: Iterable[str | int]) -> str:
 
 
 @cache
+def schema_bytes(filename: str) -> bytes:
+    """The bytes of a schema shipped in ``screener/schemas``."""
+    return resources.files("screener").joinpath("schemas").joinpath(filename).read_bytes()
+
+
+@cache
 def load_schema(filename: str) -> dict[str, Any]:
     """A schema shipped in ``screener/schemas``."""
-    text = resources.files("screener").joinpath("schemas").joinpath(filename).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = json.loads(schema_bytes(filename).decode("utf-8"))
     return schema
 
 
@@ -426,13 +431,20 @@ def _not_a_number(name: str) -> float:
 
 
 def parse_data(
-    raw: bytes, source: str, object_pairs_hook: Any = None, where: Callable[[str, Any], str] | None = None
+    raw: bytes,
+    source: str,
+    object_pairs_hook: Any = None,
+    where: Callable[[str, Any], str] | None = None,
+    *,
+    text_checked: bool = False,
 ) -> Any:
     """JSON from a data file's bytes (a UTF-8 BOM is allowed), or a ``RulesError`` with line and column.
 
     Refused too, as no rule could mean them: NaN and Infinity, numbers too large for a float
     (``1e999``), text holding half of a surrogate pair (``\\ud800``, not Unicode), and nesting
     too deep to read. ``where(path, data)`` words the JSON path of a fault (a rule's id and field).
+    ``text_checked``: these bytes passed before (``screener.contract.checked``), so their text is
+    not searched for half surrogate pairs again.
     """
     try:
         data = json.loads(
@@ -449,7 +461,7 @@ def parse_data(
         raise RulesError(f"{source}: {error}") from None
     except RecursionError:
         raise RulesError(f"{source}: nested too deeply to read") from None
-    surrogate = _lone_surrogate_path(data)
+    surrogate = None if text_checked else _lone_surrogate_path(data)
     if surrogate is not None:
         raise RulesError(
             f"{source}: {where(surrogate, data) if where else surrogate}: text holding half of a surrogate pair "

@@ -17,27 +17,32 @@ Nothing here needs the optional ``fhir.resources`` package except ``validate_res
 (``screener.fhir.models``): install it with pip install '.[fhir]' from the clone.
 """
 
-from screener.fhir.conversion import Conversion
-from screener.fhir.ehr import Located, patient_to_answers
-from screener.fhir.mapping import FhirContext, FhirMapping, fhir_context, load_mapping
-from screener.fhir.models import MissingExtraError, validate_resource
-from screener.fhir.questionnaire import FHIR_VERSIONS, FhirVersion, build_questionnaire
-from screener.fhir.records import (
-    FhirResultEntry,
-    PatientResources,
-    bundle_records,
-    check_fhir_record,
-    check_record,
-    convert,
-    is_fhir,
-    record_answers,
-    screen_fhir_entry,
-    screen_fhir_record,
-    screen_record,
-    screen_record_entry,
-)
-from screener.fhir.response import answers_to_response, response_to_answers
-from screener.fhir.risk import fhir_output, operation_outcome, risk_assessment
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from screener.fhir.conversion import Conversion
+    from screener.fhir.ehr import Located, patient_to_answers
+    from screener.fhir.mapping import FhirContext, FhirMapping, fhir_context, load_mapping
+    from screener.fhir.models import MissingExtraError, validate_resource
+    from screener.fhir.questionnaire import FHIR_VERSIONS, FhirVersion, build_questionnaire
+    from screener.fhir.records import (
+        FhirResultEntry,
+        PatientResources,
+        bundle_records,
+        check_fhir_record,
+        check_record,
+        convert,
+        is_fhir,
+        record_answers,
+        screen_fhir_entry,
+        screen_fhir_record,
+        screen_record,
+        screen_record_entry,
+    )
+    from screener.fhir.response import answers_to_response, response_to_answers
+    from screener.fhir.risk import fhir_output, operation_outcome, risk_assessment
 
 __all__ = [
     "FHIR_VERSIONS",
@@ -70,3 +75,49 @@ __all__ = [
     "screen_record_entry",
     "validate_resource",
 ]
+
+# Each name is imported on first use: importing one module of this package (``screener.fhir.records``
+# for ``mgk-screen screen``) does not load the others (the questionnaire, RiskAssessments, ...).
+_LAZY = {
+    "Conversion": "screener.fhir.conversion",
+    "FHIR_VERSIONS": "screener.fhir.questionnaire",
+    "FhirContext": "screener.fhir.mapping",
+    "FhirMapping": "screener.fhir.mapping",
+    "FhirResultEntry": "screener.fhir.records",
+    "FhirVersion": "screener.fhir.questionnaire",
+    "Located": "screener.fhir.ehr",
+    "MissingExtraError": "screener.fhir.models",
+    "PatientResources": "screener.fhir.records",
+    "answers_to_response": "screener.fhir.response",
+    "build_questionnaire": "screener.fhir.questionnaire",
+    "bundle_records": "screener.fhir.records",
+    "check_fhir_record": "screener.fhir.records",
+    "check_record": "screener.fhir.records",
+    "convert": "screener.fhir.records",
+    "fhir_context": "screener.fhir.mapping",
+    "fhir_output": "screener.fhir.risk",
+    "is_fhir": "screener.fhir.records",
+    "load_mapping": "screener.fhir.mapping",
+    "operation_outcome": "screener.fhir.risk",
+    "patient_to_answers": "screener.fhir.ehr",
+    "record_answers": "screener.fhir.records",
+    "response_to_answers": "screener.fhir.response",
+    "risk_assessment": "screener.fhir.risk",
+    "screen_fhir_entry": "screener.fhir.records",
+    "screen_fhir_record": "screener.fhir.records",
+    "screen_record": "screener.fhir.records",
+    "screen_record_entry": "screener.fhir.records",
+    "validate_resource": "screener.fhir.models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'screener.fhir' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -19,6 +19,9 @@ answers (``screener.fhir.response``).
 - Help text is a ``display`` child with ``itemControl: help``; the example reply is the
   ``entryFormat`` placeholder; the emergency advice is a display item shown when a red flag is
   ticked.
+- The words are a form's, never the terminal's ("press Enter", "separated by commas"): an item's
+  ``form_text`` (the web page asks it too), ``form_help`` and ``form_example`` where the
+  terminal's ``text``, ``help`` and ``example`` do not fit a form someone else renders.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def _question(item: Item, items_by_id: Mapping[str, Item], context: FhirContext,
     code = _item_code(item, context)
     if code:
         out["code"] = code
-    out["text"] = item.text
+    out["text"] = item_text(item)
     out.update(_type_and_answers(item, context, version))
     out.update(enable_logic(item, items_by_id, context) if version == "R4" else _r5_enable(item, items_by_id, context))
     extensions = _extensions(item, context)
@@ -100,11 +103,16 @@ def _question(item: Item, items_by_id: Mapping[str, Item], context: FhirContext,
         {
             "linkId": item.id + _HELP_SUFFIX,
             "type": "display",
-            "text": item.help,
+            "text": item.form_help or item.help,
             "extension": [_item_control("help")],
         }
     ]
     return out
+
+
+def item_text(item: Item) -> str:
+    """The question as a form asks it: its ``form_text``, where the terminal's words speak of keys."""
+    return item.form_text or item.text
 
 
 def _r5_enable(item: Item, items_by_id: Mapping[str, Item], context: FhirContext) -> dict[str, Any]:
@@ -172,8 +180,9 @@ def _extensions(item: Item, context: FhirContext) -> list[dict[str, Any]]:
             out.append({"url": MAX_VALUE, kind: _number(item.maximum, item.type)})
     if item.type == "quantity":
         out += _unit_options(item, context)
-    if item.example:
-        out.append({"url": ENTRY_FORMAT, "valueString": f"e.g. {item.example}"})
+    example = item.form_example or item.example
+    if example:
+        out.append({"url": ENTRY_FORMAT, "valueString": f"e.g. {example}"})
     return out
 
 

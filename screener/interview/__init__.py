@@ -13,8 +13,33 @@
 
 from __future__ import annotations
 
-from screener.interview.interview import Interview
-from screener.interview.questionnaire import Questionnaire
-from screener.interview.questions import Question, Reply, ReviewLine
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from screener.interview.interview import Interview
+    from screener.interview.questionnaire import Questionnaire
+    from screener.interview.questions import Question, Reply, ReviewLine
 
 __all__ = ["Interview", "Question", "Questionnaire", "Reply", "ReviewLine"]
+
+# Imported on first use: a module of this package used alone (``answer_paths``, which FHIR reading
+# needs to screen one record) does not load the whole questionnaire.
+_LAZY = {
+    "Interview": "screener.interview.interview",
+    "Question": "screener.interview.questions",
+    "Questionnaire": "screener.interview.questionnaire",
+    "Reply": "screener.interview.questions",
+    "ReviewLine": "screener.interview.questions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'screener.interview' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

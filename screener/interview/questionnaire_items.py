@@ -91,9 +91,16 @@ class Item:
     blank_skips: bool = False
     red_flag: bool = False
     confirm_medicines: bool = False
+    form_text: str | None = None
+    """The question on a form (the web page, the exported FHIR Questionnaire), where ``text``
+    speaks of the keyboard."""
     web_text: str | None = None
-    """The question on the web page, where ``text`` speaks of the keyboard."""
+    """The question on the web page alone, where it names the page's own buttons."""
     web_hint: str | None = None
+    form_example: str | None = None
+    """The example in a box of a form another program renders (the number alone beside a unit list)."""
+    form_help: str | None = None
+    """Why we ask, on a form another program renders, where ``help`` speaks of what mgk-screen does."""
     text_below_age: tuple[float, str] | None = None
     """(age, text): the question when the age given is below ``age``, in words that fit a parent
     or carer answering for a child too."""
@@ -164,8 +171,11 @@ def item_from_data(raw: Mapping[str, Any], plain: PlainWords = PlainWords()) -> 
         blank_skips=raw.get("blank_skips", False),
         red_flag=raw.get("red_flag", False),
         confirm_medicines=raw.get("confirm_medicines", False),
+        form_text=raw.get("form_text"),
         web_text=raw.get("web_text"),
         web_hint=raw.get("web_hint"),
+        form_example=raw.get("form_example"),
+        form_help=raw.get("form_help"),
         text_below_age=(raw["text_below_age"]["age"], raw["text_below_age"]["text"]) if "text_below_age" in raw else None,
         in_days=raw.get("in_days", False),
         plain=plain,

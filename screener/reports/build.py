@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from screener.contract.result import is_result
 from screener.errors import InputError
 from screener.reports.cohort import LEVELS, URGENCIES, CohortTally
 from screener.reports.render import render, require_reports
@@ -26,13 +27,6 @@ if TYPE_CHECKING:
 
 #: Result fields a report cannot do without (everything else is read with a default).
 _REQUIRED = ("combined_depletion", "magnesium_depletion", "potassium_depletion", "urgency")
-
-
-def is_result(value: Mapping[str, Any]) -> bool:
-    """Whether a JSON object is a batch or screen result (or an invalid-record entry) rather than
-    answers: the answers contract has no ``status`` field, every result has one (a FHIR resource
-    has one too, and names its ``resourceType``)."""
-    return "status" in value and "resourceType" not in value
 
 
 def words_for(ruleset: Ruleset) -> Words:
@@ -123,7 +117,14 @@ def new_tally(ruleset: Ruleset, *, most_urgent: int = 100, first_invalid: int = 
         for lab, spec in ruleset.lab_units.items()
     }
     urgency_raised = {rule.id: str(rule.then["raise"]["urgency"]) for rule in ruleset.rules if "urgency" in rule.then.get("raise", {})}
-    return CohortTally(ranges, most_urgent=most_urgent, first_invalid=first_invalid, urgency_raised=urgency_raised)
+    normal = {
+        lab: (float(spec["normal_mmol_per_l"][0]), float(spec["normal_mmol_per_l"][1]))
+        for lab, spec in ruleset.lab_units.items()
+        if "normal_mmol_per_l" in spec
+    }
+    return CohortTally(
+        ranges, most_urgent=most_urgent, first_invalid=first_invalid, urgency_raised=urgency_raised, normal_ranges=normal
+    )
 
 
 def tally_files(

@@ -174,6 +174,35 @@ def compile_condition(data: Mapping[str, Any] | Condition) -> Condition:
     return Leaf.from_data(data)
 
 
+#: Comparisons that cannot hold of a fact with no value, in the engine as in ``Leaf.holds``: the
+#: engine's equality, ordering and ``$ex`` tests all fail on an absent field.
+_NEED_A_VALUE = frozenset({"is", "in", "lt", "lte", "gt", "gte"})
+
+
+def needed_facts(condition: Condition) -> frozenset[str] | None:
+    """Facts of which at least one must have a value for the condition to hold, or None when it
+    can hold with none of its facts given (a test of "is_not", "not_in" or "present": false in
+    every way it can hold). For ``all`` the fewest facts one of its parts needs; for ``any``
+    every part's, together."""
+    if isinstance(condition, Leaf):
+        op, value = condition.operator, condition.value
+        if op == "present":
+            return frozenset({condition.fact}) if value is True else None
+        if op in _NEED_A_VALUE and value is not None and not (op == "in" and None in value):
+            return frozenset({condition.fact})
+        return None
+    if isinstance(condition, AllOf):
+        options = [needed for part in condition.parts if (needed := needed_facts(part)) is not None]
+        return min(options, key=len) if options else None
+    together: set[str] = set()
+    for part in condition.parts:
+        needed = needed_facts(part)
+        if needed is None:
+            return None
+        together |= needed
+    return frozenset(together)
+
+
 Getter = Callable[[Mapping[str, Any]], Any]
 
 

@@ -8,24 +8,24 @@ the checked data into the matcher is ``medication_names`` (the word trie) and ``
 from __future__ import annotations
 
 import functools
-import json
 from collections import Counter
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 import jsonschema
 
-from screener.contract.validation import parse_data
+from screener.contract.validation import load_schema, parse_data
 from screener.errors import RulesError, did_you_mean
 
-_SCHEMA = "schemas/medications.schema.json"
+#: The vocabulary's schema, in ``screener/schemas``.
+VOCABULARY_SCHEMA = "medications.schema.json"
 _HINT = "fix the entry named above in the medication vocabulary (its fields are described in the schema)"
 
 
-def parse_vocabulary(raw: bytes, source: str) -> Any:
-    """A vocabulary file's bytes parsed, refusing an entry that gives one field twice."""
-    return parse_data(raw, source, object_pairs_hook=functools.partial(reject_repeated_keys, source))
+def parse_vocabulary(raw: bytes, source: str, *, text_checked: bool = False) -> Any:
+    """A vocabulary file's bytes parsed, refusing an entry that gives one field twice
+    (``text_checked``: see ``parse_data``)."""
+    return parse_data(raw, source, object_pairs_hook=functools.partial(reject_repeated_keys, source), text_checked=text_checked)
 
 
 def check_vocabulary_shape(data: Any, source: str) -> None:
@@ -48,8 +48,7 @@ def entry_label(item: Any) -> str:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("screener").joinpath(_SCHEMA).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(load_schema(VOCABULARY_SCHEMA))
 
 
 def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:

@@ -23,9 +23,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from screener.contract.checked import RememberedCheck
 from screener.contract.result import drug_name
-from screener.contract.validation import read_data_bytes
-from screener.screening.medication_file import check_vocabulary_shape, parse_vocabulary, raise_problems
+from screener.contract.validation import read_data_bytes, schema_bytes
+from screener.screening.medication_file import (
+    VOCABULARY_SCHEMA,
+    check_vocabulary_shape,
+    parse_vocabulary,
+    raise_problems,
+)
 from screener.screening.medication_names import NameEntry, VocabularyCompiler, WordNode
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
 from screener.screening.medication_words import (
@@ -39,6 +45,10 @@ from screener.screening.medication_words import (
     tokenise,
     word_key,
 )
+
+#: The modules whose code checks the vocabulary file's content, besides the schema validator
+#: (``screener.contract.checked``).
+_VOCABULARY_CHECKS = ("screener.screening.medication_file",)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -105,7 +115,6 @@ class MedicationMatch:
         return bool(self.drugs) and not self.unrecognised
 
 
-
 @dataclass
 class _Piece:
     """A run of input matched as one name (entry set) or matching nothing (entry None)."""
@@ -113,6 +122,10 @@ class _Piece:
     entry: NameEntry | None
     start: int
     end: int
+    mineral: bool = False
+    """Whether the name starts with a salt word ("calcium", "magnesium oxide"): a name of a mineral
+    after it is another mineral ("calcium magnesium zinc"), not its salt, since a salt has no salt
+    of its own."""
 
 
 class Vocabulary:
@@ -166,12 +179,24 @@ class Vocabulary:
     @classmethod
     def from_bytes(cls, raw: bytes, source: str) -> Vocabulary:
         """Parse, validate and compile a vocabulary file's bytes; ``source`` names it in errors."""
-        return cls.from_data(parse_vocabulary(raw, source), source)
+        # The checks of the file's own content are skipped for bytes that passed them before
+        # (``screener.contract.checked``); its entries are compiled, and checked as such, every time.
+        checked = RememberedCheck(schema_bytes(VOCABULARY_SCHEMA), raw, _VOCABULARY_CHECKS)
+        data = parse_vocabulary(raw, source, text_checked=checked.passed)
+        if not checked.passed:
+            check_vocabulary_shape(data, source)
+            checked.remember()
+        return cls._compiled(data, source)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], source: str = "<data>") -> Vocabulary:
         """Validate and compile vocabulary data already parsed; ``source`` names it in errors."""
         check_vocabulary_shape(data, source)
+        return cls._compiled(data, source)
+
+    @classmethod
+    def _compiled(cls, data: Mapping[str, Any], source: str) -> Vocabulary:
+        """Compile vocabulary data that passed the schema check."""
         compiler = VocabularyCompiler(data)
         raise_problems(compiler.problems, source)
         units = "|".join(
@@ -286,19 +311,28 @@ class Vocabulary:
                 continue
             found = self._longest_name(tokens, i)
             follows_piece = last == i - 1
-            if follows_piece and token.key in self._salt_words and (found is None or found[1] == i):
+            if (
+                follows_piece
+                and token.key in self._salt_words
+                and (found is None or found[1] == i)
+                and not (found is not None and pieces[-1].mineral)
+            ):
                 # "losartan potassium", "esomeprazole magnesium": the salt is part of the drug's
                 # name, not a supplement. A longer name starting here ("losartan potassium
                 # chloride") still wins. Also after an unrecognised word: "diclofenac potassium"
-                # is one unknown drug, not potassium.
+                # is one unknown drug, not potassium. After a mineral ("calcium magnesium zinc",
+                # "potassium magnesium aspartate") a mineral's name is another mineral.
                 pieces[-1].end = token.end
                 last = i
             elif found is not None:
-                entry, i = found
+                entry, end = found
                 if entry.drugs:
-                    pieces.append(_Piece(entry, token.start, tokens[i].end))
-                    last = i
+                    # a name that starts with a salt word: "magnesium", "calcium", "potassium chloride"
+                    mineral = token.key in self._salt_words
+                    pieces.append(_Piece(entry, token.start, tokens[end].end, mineral))
+                    last = end
                 note = note or entry.form_note
+                i = end
             elif self._is_dose(token.key) and not (
                 follows_piece and pieces[-1].entry is None and numbers_a_letter(tokens[i - 1].key, token.key)
             ):

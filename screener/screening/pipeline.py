@@ -25,6 +25,7 @@ from screener.contract.coverage import SlotValues, needs_grounds, with_slots_fil
 from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
+from screener.screening.conditions import needed_facts
 from screener.screening.evidence_reading import Evidence
 from screener.screening.findings import Detail, FindingCatalogue, describe_conclusion
 from screener.screening.next_level import NextLevel
@@ -105,6 +106,26 @@ class _Effect:
 _FEW_TESTED = 32
 
 
+#: A step whose rules need more facts than this is always sent (``Screener._needs``).
+_FEW_NEEDED = 16
+
+_Needs = tuple[tuple[str, ...], tuple[tuple[str, frozenset[str]], ...]]
+"""Facts a step needs one of: top-level names, and (group, names in it)."""
+
+
+def _has_one(facts: Mapping[str, Any], needs: _Needs) -> bool:
+    """Whether ``facts`` hold one of the facts a step needs (``Screener._needs``)."""
+    names, groups = needs
+    for name in names:
+        if name in facts:
+            return True
+    for group, inner in groups:
+        values = facts.get(group)
+        if isinstance(values, dict) and not inner.isdisjoint(values):
+            return True
+    return False
+
+
 class Screener:
     """Screens answers with one ruleset. Build once, use for many records."""
 
@@ -130,8 +151,10 @@ class Screener:
         # Per step: its label and the top-level facts its rules test (all the engine is sent), as
         # a sorted tuple, or as a set when the step tests more facts than a person has: then
         # each of the person's facts is looked up in it (``_infer``).
+        # And the facts of which a person must have one for any rule of the step to fire, when
+        # few and not always given (``_needs``): a person with none of them is not sent.
         self._plan = [
-            (step, label, tested if len(tested) <= _FEW_TESTED else frozenset(tested))
+            (step, label, tested if len(tested) <= _FEW_TESTED else frozenset(tested), self._needs(step))
             for step, label in ruleset.steps
             for tested in [tuple(sorted(ruleset.keys_tested_by_step[step]))]
         ]
@@ -148,6 +171,29 @@ class Screener:
         for rule in ruleset.rules:
             for name in rule.then.get("assert", ()):
                 self._asserted_by.setdefault(name, []).append(rule.id)
+
+    def _needs(self, step: str) -> _Needs | None:
+        """The facts of which a person must have one (a value, whatever it is) for any rule of
+        ``step`` to fire (``needed_facts``), as names and, for facts in a group, the group and the
+        names within it (a deeper fact by its first two parts: if it is there, they are). None
+        when a rule can fire without any, or when the step needs a fact every person has (levels,
+        counts) or many facts (checking would cost more than it saves)."""
+        together: set[str] = set()
+        for rule in self.ruleset.rules_for_step(step):
+            needed = needed_facts(rule.condition)
+            if needed is None:
+                return None
+            together |= needed
+        always = {*self._lowest, "count", *(f"count.{tally}" for tally in self.ruleset.tallies)}
+        if len(together) > _FEW_NEEDED or not together.isdisjoint(always):
+            return None
+        groups: dict[str, set[str]] = {}
+        for name in together:
+            if "." in name:
+                group, _, rest = name.partition(".")
+                groups.setdefault(group, set()).add(rest.partition(".")[0])
+        names = tuple(sorted(name for name in together if "." not in name))
+        return names, tuple((group, frozenset(inner)) for group, inner in sorted(groups.items()))
 
     # -- validation ---------------------------------------------------------------------------
     def check(self, value: Any) -> tuple[Answers | None, list[Problem]]:
@@ -268,7 +314,13 @@ class Screener:
         done = False
         try:
             fire = session.fire
-            for step, label, tested in self._plan:
+            for step, label, tested, needs in self._plan:
+                if needs is not None and not _has_one(facts, needs):
+                    # None of this step's rules can fire (``_needs``): the engine, asked, would
+                    # have fired none but the step's catch-all, which is never reported.
+                    if trace:
+                        steps.append(StepTrace(step, label, []))
+                    continue
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
                 # (In the order of ``tested`` for the steps that test few facts, whose messages
                 # the engine adapter remembers by their text; the order changes nothing else.)

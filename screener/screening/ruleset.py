@@ -19,8 +19,16 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from screener.contract.checked import RememberedCheck
 from screener.contract.coverage import RECOMMENDATION_SLOTS
-from screener.contract.validation import check_data_file, parse_data, read_data_bytes, schema_problems, validator_for
+from screener.contract.validation import (
+    check_data_file,
+    parse_data,
+    read_data_bytes,
+    schema_bytes,
+    schema_problems,
+    validator_for,
+)
 from screener.errors import RulesError, did_you_mean
 from screener.screening.conditions import OPERATORS, Condition, compile_condition
 from screener.screening.engine_limits import MAX_NESTING, RESERVED_NAMES, nesting_problems, ruleset_problems
@@ -156,6 +164,11 @@ class Ruleset:
         return shared_engine(self.engine_patterns, self.step_ids)
 
 
+#: The modules whose code checks a rule file's content, besides the schema validator: the nesting
+#: check, and the wording of rule positions (``screener.contract.checked``).
+_RULE_FILE_CHECKS = ("screener.screening.engine_limits", "screener.screening.ruleset")
+
+
 def default_rules_folder() -> Traversable:
     return resources.files("screener.rules")
 
@@ -176,15 +189,20 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
         source = f"{label}/{name}"
         raw = read_data_bytes(root.joinpath(name), source)
         digest.update(name.encode() + b"\0" + raw + b"\0")
-        if schema == "rules.schema.json":  # first: the JSON parser and the schema validator recurse
+        is_rules = schema == "rules.schema.json"
+        # The checks of a file's own content are skipped for bytes that passed them before.
+        checked = RememberedCheck(schema_bytes(schema), raw, _RULE_FILE_CHECKS if is_rules else ())
+        if is_rules and not checked.passed:  # first: the JSON parser and the schema validator recurse
             too_deep = nesting_problems(raw.decode("utf-8", "replace"), source)
             if too_deep:
                 raise RulesError("\n".join(too_deep), hint=f"nest 'all' and 'any' at most {MAX_NESTING} deep")
-        data = parse_data(raw, source, where=_rule_where if schema == "rules.schema.json" else None)
-        if schema == "rules.schema.json":
-            _check_rule_file(data, source)
-        else:
-            check_data_file(data, schema, source)
+        data = parse_data(raw, source, where=_rule_where if is_rules else None, text_checked=checked.passed)
+        if not checked.passed:
+            if is_rules:
+                _check_rule_file(data, source)
+            else:
+                check_data_file(data, schema, source)
+            checked.remember()
         return data
 
     manifest = read("ruleset.json", "ruleset.schema.json")

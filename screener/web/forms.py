@@ -93,13 +93,14 @@ def question_form(
 def web_words(question: Question) -> tuple[str, str | None]:
     """The question and its hint as the page words them. The questionnaire's ``text`` is the
     terminal's ("press Enter if you do not know it"); an item whose text speaks of the keyboard
-    has a ``web_text`` (and ``web_hint``) for the page, which has boxes, a unit list and a skip
-    button instead. A name typed again is kept as written with a button, not with Enter."""
+    has a ``form_text``, the words of any form (the exported FHIR Questionnaire asks them too),
+    or a ``web_text`` where the page names its own skip button, and a ``web_hint``. A name
+    typed again is kept as written with a button, not with Enter."""
     if question.kind == "retype":
         entry = question.key.partition(":retype:")[2]
         return f"Please type the name again as it is written on the box, or keep '{entry}' as you wrote it.", None
     if question.kind == "item":
-        return question.item.web_text or question.text, question.item.web_hint
+        return question.item.web_text or question.item.form_text or question.text, question.item.web_hint
     return question.text, None
 
 
