@@ -776,7 +776,8 @@ PEOPLE: dict[str, Person] = {
     ),
     "harold_70_on_digoxin_eating_little_fruit_is_seen_soon": Person(
         answers(age=70, medications=["digoxin"], diet={"fruit_veg_servings": 1}), MG_ONLY, "soon",
-        advised=("digoxin_check", "check_magnesium"),
+        # one magnesium-test line: digoxin's own asks for magnesium by name (clinical review 6, O2)
+        advised=("digoxin_check",), not_advised=("check_magnesium",),
     ),
     "harold_70_on_amiodarone_eating_little_fruit_is_seen_soon_with_a_heart_check": Person(
         answers(age=70, medications=["Pacerone"], diet={"fruit_veg_servings": 1}), MG_ONLY, "soon",
