@@ -16,6 +16,7 @@ from screener.cli.batch_summary import count_of, print_fail_on, print_summary
 from screener.cli.main import (
     AsOfOption,
     Command,
+    IgnoreColumnOption,
     PlainOption,
     RulesOption,
     app,
@@ -99,6 +100,7 @@ def screen(
     plain: PlainOption = False,
     brief: Annotated[bool, typer.Option("--brief", help="Leave out the list of findings.")] = False,
     as_of: AsOfOption = None,
+    ignore_column: IgnoreColumnOption = None,
 ) -> None:
     """Screen one person's answers and show the explained result."""
     from screener.fhir.records import is_fhir, screen_record
@@ -106,7 +108,7 @@ def screen(
 
     with handled_errors():
         screener = make_screener(rules, as_of)
-        record = read_one_record(file)
+        record = read_one_record(file, ignore_column)
         if record.problems:  # bad cells of a sheet or Parquet row
             from screener.batch.runner import record_problems
 
@@ -202,6 +204,7 @@ def batch(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    ignore_column: IgnoreColumnOption = None,
 ) -> None:
     """Screen many records: one entry per record, in input order, screened or invalid.
 
@@ -250,6 +253,7 @@ def batch(
                     workers=workers,
                     # Findings are built only for outputs that carry them.
                     detail=detail.value if fmt.value in CARRY_FINDINGS else "none",
+                    ignore=ignore_column or (),
                 )
                 if summary.records_read == 0:
                     raise _NothingRead  # leaves an earlier output file as it was
@@ -375,7 +379,9 @@ class _BatchProgress:
 
 
 @app.command(cls=Command)
-def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None) -> None:
+def validate(
+    inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None, ignore_column: IgnoreColumnOption = None
+) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
     from screener.batch.runner import record_problems
@@ -385,7 +391,7 @@ def validate(inputs: Inputs, rules: RulesOption = None, as_of: AsOfOption = None
         screener = make_screener(rules, as_of)
         _name_skipped_files(inputs, lambda line, **_: echo(line, err=True), prefix="")
         read = invalid = unreadable = 0
-        for item in iter_records(inputs):
+        for item in iter_records(inputs, ignore=ignore_column or ()):
             if isinstance(item, UnreadableSource):
                 echo(f"{item.source}: {item.message}", err=True)
                 unreadable += not item.note

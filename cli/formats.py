@@ -37,7 +37,8 @@ def template(
     """Write an empty answers sheet: a header row naming every column, ready to fill in.
 
     Each column is an answers field by its JSON path (age, alcohol.drinks_per_week,
-    labs.potassium.value...). Fill one row per person: leave a cell empty when not answered,
+    labs.potassium.value...). alcohol.drinks_per_week is US standard drinks (14 g of alcohol
+    each) a week; for UK units (8 g each) fill alcohol.units_per_week instead. Fill one row per person: leave a cell empty when not answered,
     separate list items with ; and write none for an empty list. `batch`, `validate` and `screen`
     read the sheet saved as CSV. A file written with -o starts with a byte order mark, so that
     Excel opens it as UTF-8 and keeps it so when saved.
@@ -54,3 +55,11 @@ def template(
         except OSError as error:
             raise InputError(f"cannot write {output}: {error.strerror or error}") from None
     typer.echo(f"mgk-screen: wrote an empty answers sheet to {output}", err=True)
+    typer.echo(f"mgk-screen: {DRINKS_COLUMN_NOTE}", err=True)
+
+
+#: What the alcohol columns count, said where a sheet is made (a UK clinic types units).
+DRINKS_COLUMN_NOTE = (
+    "alcohol.drinks_per_week is US standard drinks (14 g of alcohol each) a week; for UK units (8 g each) "
+    "fill alcohol.units_per_week instead"
+)

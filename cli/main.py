@@ -143,6 +143,26 @@ def _closest(word: str, names: list[str]) -> str:
     return f" (did you mean '{same_but_case[0]}'?)" if same_but_case else did_you_mean(word, names)
 
 
+def _ignore_patterns(values: list[str] | None) -> list[str]:
+    for value in values or []:
+        if not value.strip():
+            raise typer.BadParameter("give a column's name or a pattern such as 'Q*', not an empty text")
+    return values or []
+
+
+IgnoreColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore-column",
+        callback=_ignore_patterns,
+        help="Leave out this column of a sheet or Parquet file: a name or a pattern such as 'Q*' (any case; "
+        "repeatable). The columns Google Forms, Microsoft Forms and REDCap add (Timestamp, record_id...) are "
+        "left out without it; each file names what it left out.",
+        metavar="NAME",
+    ),
+]
+
+
 AsOfOption = Annotated[
     date | None,
     typer.Option(
@@ -260,13 +280,14 @@ def read_json_input(path: str) -> object:
     return record.value
 
 
-def read_one_record(path: str) -> RawRecord:
-    """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row)."""
+def read_one_record(path: str, ignore: list[str] | None = None) -> RawRecord:
+    """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row);
+    ``ignore``: columns of a sheet or Parquet file to leave out (``--ignore-column``)."""
     from screener.errors import InputError
 
     if path == "-" and sys.stdin is not None and sys.stdin.isatty():  # else it would wait, silent
         echo("mgk-screen: reading one answers object from the keyboard; end it with Ctrl-D", err=True)
-    found = one_record(path)
+    found = one_record(path, ignore or [])
     if isinstance(found, tuple):
         source, problem = found
         raise InputError(f"{source}: {problem}")
@@ -278,9 +299,10 @@ def read_one_record(path: str) -> RawRecord:
 _LOOK_AHEAD = 100
 
 
-def one_record(path: str) -> RawRecord | tuple[str, str]:
+def one_record(path: str, ignore: list[str] | None = None) -> RawRecord | tuple[str, str]:
     """The one record of ``path``, or (source, what is wrong) when it holds no record, several,
-    or text that cannot be read as records."""
+    or text that cannot be read as records. A note on the file (columns left out, a slip read
+    past) is said on stderr, never held against the record."""
     from itertools import islice
 
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
@@ -288,8 +310,14 @@ def one_record(path: str) -> RawRecord | tuple[str, str]:
 
     if path != "-" and os.path.isdir(path):  # not "FOLDER/a.json: holds more than one record"
         return path, f"is a folder, not one answers file; to screen the files in it, use `mgk-screen batch {path}`"
-    # A note (a slip read past, a file that holds no records to screen) is no fault of the record.
-    read = (item for item in iter_records([path]) if not (isinstance(item, UnreadableSource) and item.note))
+    # A note (a slip read past, columns left out) is no fault of the record: said, and passed over.
+    def said(item: object) -> bool:
+        if isinstance(item, UnreadableSource) and item.note:
+            echo(f"mgk-screen: {item.source}: {item.message}", err=True)
+            return True
+        return False
+
+    read = (item for item in iter_records([path], ignore=ignore or ()) if not said(item))
     items = list(islice(read, 2 + _LOOK_AHEAD))
     fault = next((item for item in items if isinstance(item, (UnreadableSource, UnreadableRecord))), None)
     if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):

@@ -20,6 +20,11 @@ The combined level alone can mislead a person when the rest of the result says m
   taken more than 30 days ago is not used for the levels) beside a combined level "unlikely": the
   headline says why it is "unlikely" and that those results need a recheck, so that a potassium of
   2.6 from months ago does not read as an all-clear;
+- a medicine name that could not be read may be one that lowers magnesium or potassium (the
+  rules' advice ``check_medicine_names``: a "did you mean" of such a medicine, or an unread name
+  beside a yes or "not sure" to the water-pill or stomach-acid question): the headline says "a
+  medicine name could not be read", so that "unlikely" on a list the screen could not read is not
+  taken as an all-clear where no one is there to answer the "did you mean" (review 6, W2);
 - something flagged (any urgency but "none", or the high potassium result): an "unlikely" is then
   said quietly, never in capitals or the colour of reassurance, and every door says how soon
   before the levels (red flags first, then how soon).
@@ -60,6 +65,13 @@ OLDER_LOW_ADVICE = "recheck_older_result"
 OLDER_LOW = "an older result below the normal range was not used: recheck"
 """What follows "unlikely, but " when an older result below the normal range was left out."""
 OLDER_LOW_SHORT = "older low result not used"
+NAME_UNREAD_ADVICE = "check_medicine_names"
+"""The rules' advice when a medicine name not read may be one that lowers magnesium or potassium
+(rules/recommendations.json, ``recommend_check_medicine_names``: the fact
+``medicines_not_read_may_matter``)."""
+NAME_UNREAD = "a medicine name could not be read"
+NAME_UNREAD_SHORT = "medicine name not read"
+NAME_UNREAD_SENTENCE = "a medicine name could not be read, so the result may be incomplete (see the advice)"
 OLDER_LOW_SENTENCE = (
     "an older result below the normal range was not used to judge the levels and needs a recheck (see the advice)"
 )
@@ -94,6 +106,8 @@ class Headline:
     """A current potassium result is high (the rules gave ``HIGH_POTASSIUM_ADVICE``)."""
     older_low: bool = False
     """An older result below the normal range was left out (the rules gave ``OLDER_LOW_ADVICE``)."""
+    name_unread: bool = False
+    """A medicine name not read may lower magnesium or potassium (the rules gave ``NAME_UNREAD_ADVICE``)."""
     few_words: str = FEW_ANSWERS
     """What there was little of: "few answers", or "little EHR data" on a CDS card."""
 
@@ -113,6 +127,7 @@ class Headline:
             urgency=str(get("urgency", "") or ""),
             potassium_high=HIGH_POTASSIUM_ADVICE in (codes := advice_codes(get("recommendations", None))),
             older_low=OLDER_LOW_ADVICE in codes,
+            name_unread=NAME_UNREAD_ADVICE in codes,
         )
 
     # -- what there is to say ------------------------------------------------------------------
@@ -149,7 +164,13 @@ class Headline:
     @property
     def qualified(self) -> bool:
         """Whether the combined level is qualified (then it is not the loudest word of the line)."""
-        return bool(self.higher_parts) or self.few_answers or self.potassium_high or self.older_low_unused
+        return (
+            bool(self.higher_parts)
+            or self.few_answers
+            or self.potassium_high
+            or self.older_low_unused
+            or (self.name_unread and _rank(self.combined) == 0)
+        )
 
     def quiet(self, level: str) -> bool:
         """Whether a level is said without emphasis: "unlikely" when something is flagged."""
@@ -194,6 +215,9 @@ class Headline:
             spans += [Span(f", {but} the potassium result is "), Span(HIGH, HIGH, loud=True), Span(": see the advice")]
         if self.older_low_unused:
             spans.append(Span(f", {'but' if len(spans) == 1 else 'and'} {OLDER_LOW}"))
+        if self.name_unread:
+            but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
+            spans.append(Span(f", {but} {NAME_UNREAD}"))
         if self.above_both and not brief:
             spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
         return spans
@@ -226,6 +250,8 @@ class Headline:
         high = f", and {HIGH_POTASSIUM_SENTENCE}" if self.potassium_high else ""
         if self.older_low_unused:
             high += f", and {OLDER_LOW_SENTENCE}"
+        if self.name_unread:
+            high += f", and {NAME_UNREAD_SENTENCE}"
         higher = self.higher_parts
         if higher:
             parts = " and ".join(f"{part} depletion on its own is {level}" for part, level in higher)
@@ -248,6 +274,8 @@ class Headline:
             notes.append(POTASSIUM_HIGH_SHORT if notes else f"but {POTASSIUM_HIGH_SHORT}")
         if self.older_low_unused:
             notes.append(OLDER_LOW_SHORT if notes else f"but {OLDER_LOW_SHORT}")
+        if self.name_unread:
+            notes.append(NAME_UNREAD_SHORT if notes else f"but {NAME_UNREAD_SHORT}")
         return "; ".join(notes)
 
     # -- helpers -------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def test_a_teenagers_short_result_says_the_screen_is_built_for_adults_or_that_th
     lines = rendered(render_short_result, result, width, plain=True, max_lines=height - 2, more="type d below")
     assert len(lines) <= height - 2
     said = " ".join(" ".join(lines).split())
-    whole = "Please note ! This screener is built for adults (18 and over): the result may not apply." in said
+    whole = "Please note ! This screener is built for adults (18 and over): the result may not apply, as normal" in said
     counted = "(1 note on your answers: type d below)" in said
     assert whole != counted, "the note, or one line saying there is one"
     if counted:

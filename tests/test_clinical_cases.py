@@ -371,7 +371,7 @@ def test_digoxin_user_with_nothing_else_still_gets_a_digoxin_check_at_the_next_v
 def test_sixteen_year_old_with_cramps_gets_an_adult_scope_warning(screener: Any) -> None:
     result = screen(screener, {"age": 16, "symptoms": ["muscle_cramps"]})
     assert levels(result) == ("unlikely", "unlikely", "unlikely")
-    assert result.urgency == "routine"
+    assert result.urgency == "none"  # age alone raises nothing (review 6, O6)
     assert any("built for adults" in warning for warning in result.warnings)
 
 

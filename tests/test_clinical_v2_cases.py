@@ -379,7 +379,9 @@ def test_woman_taking_senna_and_liquorice_is_not_told_to_keep_taking_them(screen
 
 
 def test_man_on_ondansetron_is_told_to_keep_taking_it(screener: Any) -> None:
-    result = screen(screener, {"age": 50, "medications": ["ondansetron 4 mg"]})
+    # With a possible depletion beside it; alone, with urgency none, the line is left out (review 6, W3).
+    result = screen(screener, {"age": 50, "medications": ["ondansetron 4 mg"], "conditions": ["malabsorption"]})
+    assert result.urgency != "none"
     assert "keep_taking_prescribed_medicines" in codes(result)
 
 

@@ -597,7 +597,7 @@ def test_ask_about_kidney_salt_wasting(screener: Any, answers: dict[str, Any], a
             for name in (
                 LASIX, "HCTZ", "spironolactone", "Kerendia", "acetazolamide", "omeprazole", "gentamicin", "cetuximab",
                 "pentamidine", "tacrolimus", "trimethoprim", "prednisolone", "lisinopril", "losartan", "Entresto",
-                "aliskiren", "digoxin", "ibuprofen", "heparin", "Yasmin", "citalopram",
+                "aliskiren", "digoxin", "heparin", "Yasmin",
             )
         ],
         *[
@@ -613,6 +613,15 @@ def test_keep_taking_prescribed_medicines_covers_the_listed_classes_only(
     screener: Any, medicine: str, keep_taking: bool
 ) -> None:
     assert ("keep_taking_prescribed_medicines" in codes(screen(screener, {"medications": [medicine]}))) is keep_taking
+
+
+@pytest.mark.parametrize("medicine", ["ibuprofen", "citalopram"])
+def test_an_nsaid_or_a_qt_medicine_brings_keep_taking_only_when_a_visit_is_advised(screener: Any, medicine: str) -> None:
+    # Clinical vignette review 6 (W3): alone, with urgency none, nothing calls for blood checks.
+    assert "keep_taking_prescribed_medicines" not in codes(screen(screener, {"medications": [medicine]}))
+    beside_a_water_pill_at_70 = screen(screener, {"age": 70, "medications": [medicine, "bendroflumethiazide"]})
+    assert beside_a_water_pill_at_70.urgency != "none"
+    assert "keep_taking_prescribed_medicines" in codes(beside_a_water_pill_at_70)
 
 
 @pytest.mark.parametrize(

@@ -295,5 +295,7 @@ def test_an_exported_column_that_is_no_answer_refuses_the_file_saying_what_to_do
     assert isinstance(problem, UnreadableSource)
     assert problem.message == (
         "not a table of answers: unknown column 'exported_at'. Each column is an answers field "
-        "(`mgk-screen template csv` names them all): leave the other columns out when writing the file"
+        "(`mgk-screen template csv` names them all): leave the other columns out when writing the file. "
+        "A column that holds no answers (a form's own, a note) can be left out with --ignore-column NAME "
+        "(a name or a pattern such as 'Q*', repeatable)"
     )

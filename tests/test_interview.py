@@ -421,7 +421,7 @@ def test_a_brand_name_is_confirmed_as_its_generic_and_class(interview: Interview
     assert question.text == "Lasix — that is furosemide, a loop diuretic (a strong water pill). Right?"
     reply_all(interview, ["yes"])
     assert interview.answers["medications"] == ["Lasix 40 mg", "fish oil"]
-    assert interview.review()[4].answer == "Lasix 40 mg (furosemide), fish oil"
+    assert interview.review()[4].answer == "Lasix 40 mg (furosemide), fish oil (omega-3 fatty acids)"
 
 
 def test_an_unrecognised_name_is_kept_with_a_note(interview: Interview) -> None:

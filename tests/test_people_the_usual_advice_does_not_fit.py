@@ -168,7 +168,7 @@ def test_eight_year_old_who_vomited_once_gets_the_signs_to_watch_but_stays_routi
 
 def test_teenager_with_food_poisoning_is_judged_like_an_adult_with_the_adults_warning(screener: Any) -> None:
     result = screener.screen(TEENAGER_WITH_FOOD_POISONING)
-    assert result.urgency == "routine"
+    assert result.urgency == "none"  # as for an adult: age alone raises nothing since review 6 (O6)
     assert "child_dehydration_signs" not in advice(result)
     assert "fluids_for_gi_losses" in advice(result)
     assert any("built for adults" in warning for warning in result.warnings)

@@ -44,8 +44,17 @@ def _partly_answered_audit_c(folder: Path) -> None:
     (folder / "response.json").write_text(json.dumps(response), encoding="utf-8")
 
 
+def _redcap_export(folder: Path) -> None:
+    """The README's REDCap export: a survey instrument named "screening", as REDCap writes it."""
+    (folder / "redcap.csv").write_text(
+        "record_id,redcap_survey_identifier,screening_timestamp,age,sex,medications,symptoms,screening_complete\n"
+        '1001,,2026-11-30 09:14:03,72,female,"Lasix 40 mg",muscle_cramps,2\n',
+        encoding="utf-8",
+    )
+
+
 #: Files a transcript's command reads that the README describes but does not ship.
-SETUP = {"mgk-screen validate response.json": _partly_answered_audit_c}
+SETUP = {"mgk-screen validate response.json": _partly_answered_audit_c, "mgk-screen batch redcap.csv -o results.jsonl": _redcap_export}
 
 
 def transcripts() -> list[tuple[str, list[str]]]:

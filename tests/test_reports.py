@@ -325,7 +325,8 @@ def test_cohort_lists_the_records_that_need_care_soonest_emergency_first_and_the
 
 def test_risk_factors_whose_labels_start_alike_keep_distinct_chart_labels_and_whole_table_rows(screener: Any) -> None:
     """"A medicine that can make the kidneys lose magnesium" and "... magnesium and potassium"
-    must not both be cut to "A medicine that can make the…" on the chart."""
+    must not both be cut to "A medicine that can make the…" on the chart: each is said whole,
+    wrapped onto lines of at most 26 characters (a third of the chart's width)."""
     from screener.reports import cohort_report_from_entries
     from screener.reports.build import words_for
 
@@ -341,12 +342,36 @@ def test_risk_factors_whose_labels_start_alike_keep_distinct_chart_labels_and_wh
     axis = [text_of(t) for t in chart.iter() if isinstance(t.tag, str) and t.tag.endswith("text")]
     words = words_for(screener.ruleset)
     whole = [words.risk_factor(code) for code in ("both_wasting_drug", "mg_wasting_drug", "k_lowering_drug")]
-    shown = [label for label in axis if label.startswith("A medicine")]
-    assert len(shown) == 3 and len(set(shown)) == 3, shown
-    assert all(len(label) <= 30 for label in shown)
+    assert all(len(line) <= 26 for line in axis), axis
+    said = " ".join(axis)
+    for label in whole:
+        assert re.sub(r"\s*\([^)]*\)", "", label) in said, said
+    assert "…" not in said
     table = text_of(section.find(".//table[@id='risk-factors-table']"))
     for label in whole:
         assert label in table  # the table keeps the whole words
+
+
+def test_the_words_inside_each_level_bar_stay_inside_it() -> None:
+    """"likely" above "24%" in a bar of the levels chart once stood above the bar's top edge,
+    white on the white page: gone on screen and on paper."""
+    from screener.reports import charts
+
+    rows = {"Combined": {"likely": 12, "possible": 8, "unlikely": 26}, "Magnesium": {"likely": 6, "possible": 22, "unlikely": 18}}
+    svg = charts.stacked_levels("levels", "Screening levels", rows, ["likely", "possible", "unlikely"], 46).svg
+    bars = [
+        (float(x0), float(top), float(x1), float(bottom))
+        for x0, bottom, x1, top in re.findall(
+            r'<path d="M ([\d.]+) ([\d.]+) \nL ([\d.]+) [\d.]+ \nL [\d.]+ ([\d.]+) \nL [\d.]+ [\d.]+ \nz\n" clip-path', svg
+        )  # the bars: clipped to the axes, unlike the page's and the axes' own white boxes
+    ]
+    words = re.findall(r'font-size: ([\d.]+)px;[^"]*fill: #ffffff" transform="translate\(([\d.]+) ([\d.]+)\)">([^<]+)<', svg)
+    assert len(words) >= 8, words  # a level and its share, in each wide enough part
+    for size, x, baseline, word in words:
+        ascent, descent = 0.76 * float(size), 0.24 * float(size)
+        assert any(
+            x0 <= float(x) <= x1 and top <= float(baseline) - ascent and float(baseline) + descent <= bottom for x0, top, x1, bottom in bars
+        ), (word, baseline)
 
 
 def test_lab_thresholds_come_from_the_rule_files_not_from_python(tmp_path: Path, screener: Any) -> None:

@@ -76,6 +76,35 @@ def test_every_chart_shares_its_page_with_the_table_of_its_numbers(printed: dict
     assert {heading: pages for heading, pages in apart.items() if pages[0] != pages[1]} == {}
 
 
+def test_the_risk_factor_chart_prints_every_label_whole_never_cut_short(cohort_html: str, tmp_path: Any) -> None:
+    """The chart beside the risk factors' table once cut its labels to 30 characters ("Long-term
+    proton pump inhibit…", "A medicine … lose magnesium"): on paper it now says each one whole
+    (its explanation in brackets is the table's), wrapped onto lines. The chart is printed alone
+    by the same renderer as the report, so that its text is not the table's."""
+    import html as html_text
+    import subprocess
+
+    from screener.reports.render import html_to_pdf
+
+    section = cohort_html[cohort_html.index('id="risk-factors"') :]
+    section = section[: section.index("</section>")]
+    svg = section[section.index("<svg") : section.index("</svg>") + len("</svg>")]
+    table = section[section.index('<table id="risk-factors-table"') :]
+    labels = [html_text.unescape(label) for label in re.findall(r'<th scope="row">([^<]+)</th>', table)]
+    assert len(labels) >= 15
+    pdf = tmp_path / "chart.pdf"
+    pdf.write_bytes(html_to_pdf(f"<!doctype html><html><body style='width: 90mm'>{svg}</body></html>"))
+    chart_text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
+    assert "…" not in chart_text
+    missing = [label for label in labels if re.sub(r"\s*\([^)]*\)", "", label).strip() not in chart_text]
+    assert missing == [], chart_text
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_label_of_the_printed_cohort_report_is_cut_short(printed: dict[str, list[str]], paper: str) -> None:
+    assert not [number for number, text in enumerate(printed[paper], 1) if "…" in text]
+
+
 def test_the_file_the_listed_records_come_from_is_named_once_and_each_record_by_its_number(cohort_html: str) -> None:
     """The same path on every row took two or three of each row's lines."""
     from test_reports import parsed, text_of

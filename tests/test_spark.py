@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -123,6 +124,51 @@ def test_a_sheet_whose_quote_is_never_closed_says_so_as_batch_does_never_one_lon
     assert rows == expected
     assert [row["id"] for row in rows] == ["ada", "3"]
     assert rows[1]["errors"][0]["message"].startswith("row 3 (line 3): a double quote opens a cell that is never closed")
+
+
+def test_form_exports_are_screened_as_batch_screens_them_with_the_same_note(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A REDCap export (its record ids the ids) and a Google Forms export with a column the clinic
+    # added, left out with --ignore-column: as a sheet and as Parquet.
+    from screener.spark.__main__ import main
+
+    redcap = tmp_path / "redcap.csv"
+    redcap.write_text(
+        "record_id,redcap_event_name,screening_timestamp,age,sex,medications,screening_complete\r\n"
+        "1001,baseline_arm_1,2026-11-30 09:14:03,72,female,Lasix 40 mg,2\r\n1002,baseline_arm_1,,30,male,,0\r\n",
+        encoding="utf-8",
+    )
+    google = tmp_path / "google.parquet"
+    pq.write_table(pa.table({"Timestamp": ["11/30/2026 9:14:03"], "Email Address": ["ann@example.org"], "age": [54], "Ward": ["3"]}), google)
+    for path, options in ((redcap, []), (google, ["--ignore-column", "ward"])):
+        batch_out = tmp_path / f"{path.name}.batch.parquet"
+        run = runner.invoke(app, ["batch", str(path), "-f", "parquet", "-o", str(batch_out), *options])
+        assert run.exit_code == ExitCode.OK, run.stderr
+        note = next(line for line in run.stderr.splitlines() if "not read" in line).removeprefix("mgk-screen: ")
+        out = tmp_path / f"{path.name}.spark"
+        capsys.readouterr()
+        assert main([str(path), str(out), "--master", "local[2]", *options]) == ExitCode.OK
+        assert f"mgk-screen spark: {note}" in capsys.readouterr().err
+        assert ds.dataset(out, format="parquet").to_table().to_pylist() == pq.read_table(batch_out).to_pylist()
+    assert [row["id"] for row in ds.dataset(tmp_path / "redcap.csv.spark", format="parquet").to_table().to_pylist()] == ["1001", "1002"]
+
+
+def test_screen_dataframe_names_the_columns_it_leaves_out(spark: Any) -> None:
+    from screener.spark import ColumnsLeftOut, screen_dataframe
+
+    frame = spark.createDataFrame([("11/30/2026 9:14:03", "1001", 70, "x")], "Timestamp string, record_id string, age long, Ward string")
+    with pytest.raises(InputError, match=r"unknown column 'Ward'.*--ignore-column"):
+        screen_dataframe(frame)
+    notes: list[str] = []
+    rows = screen_dataframe(frame, ignore_columns=["W*"], on_note=notes.append).collect()
+    assert [(row["status"], row["id"]) for row in rows] == [("screened", "1001")]
+    assert notes == [
+        "columns a form tool adds are not read: Timestamp (Google Forms); columns not read, as --ignore-column asks: Ward; "
+        "column 'record_id' is read as the id (there is no id column)"
+    ]
+    with pytest.warns(ColumnsLeftOut, match="Timestamp"):
+        screen_dataframe(frame, ignore_columns=["ward"])
 
 
 def test_a_note_typed_in_a_column_with_no_name_makes_its_row_invalid_as_batch_does(spark: Any, tmp_path: Path) -> None:

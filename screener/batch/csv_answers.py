@@ -23,7 +23,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final, TextIO
 
 from screener.batch.answer_columns import (
@@ -31,11 +31,11 @@ from screener.batch.answer_columns import (
     answer_columns,
     cells_of,
     columns_by_name,
-    is_row_index,
     record_from_cells,
     sheet_column_name,
     unknown_columns,
 )
+from screener.batch.form_columns import option_hint, plan_columns
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 from screener.contract.answers import Answers
 from screener.contract.validation import Problem, shown
@@ -82,9 +82,10 @@ def sheet_delimiter(header: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterator[ReadItem]:
+def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: Sequence[str] = ()) -> Iterator[ReadItem]:
     """Every record of a sheet, one row at a time (``stream`` is positioned at the header row,
-    which is row ``header_row`` of the file)."""
+    which is row ``header_row`` of the file). A form tool's own columns and those ``ignore``
+    names are left out, with one note naming them (``screener.batch.form_columns``)."""
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
     try:
         first_line = text.readline()
@@ -96,14 +97,17 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1) -> Iterat
         lines = _RowLines(itertools.chain([first_line], text))
         rows = csv.reader(lines, delimiter=delimiter)
         header = [sheet_column_name(cell) for cell in next(rows)]
-        # A row index (pandas' to_csv, R's write.csv) is left out, as if it had no column.
-        header = ["" if is_row_index(name, number) else name for number, name in enumerate(header)]
-        problems = unknown_columns(name for name in header if name)
+        # A row index (pandas' to_csv, R's write.csv) is left out, as are a form tool's own
+        # columns and those the user names.
+        plan = plan_columns(header, ignore)
+        problems = unknown_columns(name for name in plan.read_as if name)
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems))
             return
+        if plan.note is not None:
+            yield UnreadableSource(source, plan.note, note=True)
         empty = True
-        for item in _rows(rows, lines, header, source, header_row, delimiter):
+        for item in _rows(rows, lines, header, plan.read_as, source, header_row, delimiter):
             empty = False
             yield item
         if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records
@@ -117,6 +121,7 @@ def _header_message(problems: list[str]) -> str:
     return (
         f"not a sheet of answers: {found}. The header row names each column by its answers field "
         "(age, alcohol.drinks_per_week, labs.potassium.value...); `mgk-screen template csv` writes them all"
+        + option_hint(problems)
     )
 
 
@@ -146,12 +151,14 @@ def _never_closed(lines: list[str], delimiter: str) -> bool:
     return False
 
 
-def _rows(rows: Any, lines: _RowLines, header: list[str], source: str, header_row: int, delimiter: str) -> Iterator[ReadItem]:
+def _rows(
+    rows: Any, lines: _RowLines, header: list[str], read_as: Sequence[str | None], source: str, header_row: int, delimiter: str
+) -> Iterator[ReadItem]:
     """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a
-    fault) over ``lines``."""
+    fault) over ``lines``; ``read_as``: the column each is read as (None: left out)."""
     known = columns_by_name()
-    columns = [known.get(name) for name in header]
-    index = 0 if header and not header[0] else None  # an unnamed first column: a row index
+    columns = [known.get(name) if name else None for name in read_as]
+    left_out = frozenset(number for number, name in enumerate(read_as) if name is None)
     row = header_row
     while True:
         lines.kept.clear()
@@ -178,7 +185,7 @@ def _rows(rows: Any, lines: _RowLines, header: list[str], source: str, header_ro
             return
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", index=index)
+        yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", left_out=left_out)
 
 
 def _record(
@@ -189,7 +196,7 @@ def _record(
     row: int,
     *,
     decimal_comma: bool,
-    index: int | None,
+    left_out: frozenset[int],
 ) -> ReadItem:
     undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
     if undecodable is not None:
@@ -204,7 +211,7 @@ def _record(
         column = columns[number] if number < len(columns) else None
         if column is not None:
             pairs.append((column, cell))
-        elif cell.strip() and index != number:
+        elif cell.strip() and number not in left_out:
             stray.append(stray_cell(number + 1, cell, beyond=len(header) if number >= len(header) else None))
     value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)
     return RawRecord(source, row, value, tuple(stray + problems))

@@ -33,12 +33,12 @@ from pydantic import BaseModel
 from screener.batch.answer_columns import (
     Kind,
     answer_columns,
-    is_row_index,
     record_from_row,
     section_names,
     unknown_columns,
     without_none,
 )
+from screener.batch.form_columns import option_hint, plan_columns
 from screener.batch.records import PARQUET_MAGIC, RawRecord, ReadItem, UnreadableSource
 from screener.contract.answers import Answers
 from screener.errors import ClosedPipe, InputError, OutputError
@@ -61,8 +61,9 @@ def _pyarrow(purpose: str) -> tuple[Any, Any]:
 # -- reading answers ----------------------------------------------------------------------------
 
 
-def parquet_records(stream: IO[bytes], head: bytes, source: str) -> Iterator[ReadItem]:
-    """Every record of a Parquet file whose first bytes ``head`` were already read from ``stream``.
+def parquet_records(stream: IO[bytes], head: bytes, source: str, ignore: Sequence[str] = ()) -> Iterator[ReadItem]:
+    """Every record of a Parquet file whose first bytes ``head`` were already read from ``stream``
+    (a form tool's own columns and those ``ignore`` names left out: ``screener.batch.form_columns``).
 
     Parquet keeps its layout at the end of the file, so a stream that cannot seek (stdin, a
     pipe) is first copied to a temporary file.
@@ -74,13 +75,13 @@ def parquet_records(stream: IO[bytes], head: bytes, source: str) -> Iterator[Rea
         return
     if _seekable(stream):
         stream.seek(0)
-        yield from _read(pq, stream, source)
+        yield from _read(pq, stream, source, ignore)
         return
     with tempfile.TemporaryFile() as spooled:
         spooled.write(head)
         shutil.copyfileobj(stream, spooled)
         spooled.seek(0)
-        yield from _read(pq, spooled, source)
+        yield from _read(pq, spooled, source, ignore)
 
 
 def _seekable(stream: IO[bytes]) -> bool:
@@ -90,7 +91,7 @@ def _seekable(stream: IO[bytes]) -> bool:
         return False
 
 
-def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
+def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Iterator[ReadItem]:
     import pyarrow as pa
 
     try:
@@ -99,14 +100,20 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
         yield UnreadableSource(source, f"not a readable Parquet file: {error}")
         return
     schema = parquet.schema_arrow
-    kept = [field.name for number, field in enumerate(schema) if not is_row_index(field.name, number)]
-    problems = unknown_columns(arrow_column_names(pa.schema([schema.field(name) for name in kept])))
+    plan = plan_columns(schema.names, ignore)
+    kept = plan.kept(schema.names)
+    read_as = [name for _, name in kept]
+    problems = unknown_columns(
+        arrow_column_names(pa.schema([schema.field(name).with_name(new) for name, new in kept]))
+    )
     if problems:
-        hint = _COLUMNS_HINT if any(problem.startswith("unknown column") for problem in problems) else ""
+        hint = (_COLUMNS_HINT + option_hint(problems)) if option_hint(problems) else ""
         yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{hint}")
         return
+    if plan.note is not None:
+        yield UnreadableSource(source, plan.note, note=True)
     position = 0
-    batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=kept)
+    batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=[name for name, _ in kept])
     while True:
         try:
             batch = next(batches, None)
@@ -115,7 +122,7 @@ def _read(pq: Any, file: IO[bytes], source: str) -> Iterator[ReadItem]:
             return
         if batch is None:
             return
-        for row in floats_as_written(batch).to_pylist():
+        for row in floats_as_written(batch.rename_columns(read_as)).to_pylist():
             position += 1
             record, cell_problems = record_from_row(row)
             yield RawRecord(source, position, record, tuple(cell_problems))

@@ -71,7 +71,12 @@ SourceFormat = Literal["array", "lines", "sheet", "binary"]
 
 
 def iter_records(
-    inputs: Sequence[str], stdin: BinaryIO | None = None, *, opened: Mapping[str, BinaryIO] | None = None, as_read: bool = False
+    inputs: Sequence[str],
+    stdin: BinaryIO | None = None,
+    *,
+    opened: Mapping[str, BinaryIO] | None = None,
+    as_read: bool = False,
+    ignore: Sequence[str] = (),
 ) -> Iterator[ReadItem]:
     """Yield every record of the inputs, in order, one at a time.
 
@@ -82,25 +87,29 @@ def iter_records(
     lines become one record per person (``screener.batch.fhir_records.expand``). ``opened`` gives
     streams to read instead of opening some inputs (``-``, named pipes: ``batch.workers`` copies
     them for its workers). ``as_read``: FHIR left as read, a Bundle one record and a bulk-data
-    line another (Spark gathers them itself, on its executors).
+    line another (Spark gathers them itself, on its executors). ``ignore``: columns of a sheet or
+    Parquet file to leave out (names or glob patterns, any case), besides those a form tool adds
+    (``screener.batch.form_columns``); each file that has some gets a note naming them.
     """
     if as_read:
-        return _read_inputs(inputs, stdin, opened or {})
+        return _read_inputs(inputs, stdin, opened or {}, ignore)
     from screener.batch.fhir_records import expand  # FHIR's reading is loaded only when asked for
 
-    return expand(_read_inputs(inputs, stdin, opened or {}))
+    return expand(_read_inputs(inputs, stdin, opened or {}, ignore))
 
 
-def _read_inputs(inputs: Sequence[str], stdin: BinaryIO | None, opened: Mapping[str, BinaryIO]) -> Iterator[ReadItem]:
+def _read_inputs(
+    inputs: Sequence[str], stdin: BinaryIO | None, opened: Mapping[str, BinaryIO], ignore: Sequence[str]
+) -> Iterator[ReadItem]:
     for given in inputs:
         if given in opened:
-            yield from _read_stream(opened[given], STDIN_NAME if given == "-" else given)
+            yield from _read_stream(opened[given], STDIN_NAME if given == "-" else given, ignore)
         elif given == "-":
-            yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, STDIN_NAME)
+            yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, STDIN_NAME, ignore)
         elif os.path.isdir(given):
-            yield from _read_directory(given)
+            yield from _read_directory(given, ignore)
         else:
-            yield from _read_file(given)
+            yield from _read_file(given, ignore=ignore)
 
 
 @dataclass(frozen=True)
@@ -175,7 +184,7 @@ def _names(names: list[str], most: int) -> str:
     return ", ".join(names[:most]) + (f" and {more:,} more" if more > 0 else "")
 
 
-def _read_directory(path: str) -> Iterator[ReadItem]:
+def _read_directory(path: str, ignore: Sequence[str] = ()) -> Iterator[ReadItem]:
     try:
         names = list_folder(path).read
     except OSError as error:
@@ -184,10 +193,10 @@ def _read_directory(path: str) -> Iterator[ReadItem]:
     if not names:
         yield UnreadableSource(path, f"no {RECORD_FILE_KINDS} files in this folder")
     for name in names:
-        yield from _read_file(os.path.join(path, name), in_folder=True)
+        yield from _read_file(os.path.join(path, name), in_folder=True, ignore=ignore)
 
 
-def _read_file(path: str, in_folder: bool = False) -> Iterator[ReadItem]:
+def _read_file(path: str, in_folder: bool = False, ignore: Sequence[str] = ()) -> Iterator[ReadItem]:
     try:
         mode = os.stat(path).st_mode
         # Devices would stream forever or block. A pipe given by name is fine (``<(command)``
@@ -204,10 +213,10 @@ def _read_file(path: str, in_folder: bool = False) -> Iterator[ReadItem]:
         yield UnreadableSource(path, f"cannot read file: {error.strerror or error}")
         return
     with stream:
-        yield from _read_stream(stream, path)
+        yield from _read_stream(stream, path, ignore)
 
 
-def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
+def _read_stream(stream: IO[bytes], source: str, ignore: Sequence[str] = ()) -> Iterator[ReadItem]:
     """Read one source in the format its content has (see ``detect_format``)."""
     try:
         head, blank_lines, skipped_bytes = read_head(stream)
@@ -219,13 +228,13 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             # order mark: read as the same text in UTF-8, its BOM telling the byte order.
             text = io.TextIOWrapper(io.BufferedReader(_Chain(head, stream)), encoding="utf-16", errors="replace", newline="")
             with io.BufferedReader(_Utf8Of(text), buffer_size=_HEAD_BYTES) as utf8:
-                yield from _read_stream(utf8, source)
+                yield from _read_stream(utf8, source, ignore)
             return
         if skipped_bytes == 0 and head.startswith(PARQUET_MAGIC):  # binary, so before the check for text
             # Sheets and Parquet are read by modules loaded only for them (start-up of `screen`).
             from screener.batch.parquet_io import parquet_records
 
-            yield from parquet_records(stream, head, source)
+            yield from parquet_records(stream, head, source, ignore)
             return
         container = _container(head) if skipped_bytes == 0 else None
         if container is not None:
@@ -246,7 +255,7 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             elif fmt == "sheet":
                 from screener.batch.csv_answers import sheet_records
 
-                yield from sheet_records(reader, source, header_row=blank_lines + 1)
+                yield from sheet_records(reader, source, header_row=blank_lines + 1, ignore=ignore)
             else:
                 yield from line_records(read_lines(reader, blank_lines + 1, skipped_bytes), source)
     except OSError as error:

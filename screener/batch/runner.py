@@ -111,6 +111,12 @@ class BatchSummary:
     """Invalid records that report red flags now (screened on those alone: ``red_flags_alone``)."""
     first_invalid_with_red_flags: list[str] = field(default_factory=list)
     """The first few of them, as "id (source record N)"."""
+    names_unread: int = 0
+    """Screened records with a medicine name not read that may lower magnesium or potassium (a
+    "did you mean" of such a medicine, or an unread name beside a water pill): their headline says
+    "a medicine name could not be read"; in a batch no one is there to answer the "did you mean"."""
+    first_names_unread: list[str] = field(default_factory=list)
+    """The first few of them, as "id (source record N)"."""
     duplicate_ids: int = 0
     """Records whose id was already used by an earlier record of the batch."""
     first_duplicate_ids: list[str] = field(default_factory=list)
@@ -128,6 +134,7 @@ class BatchSummary:
             "urgency": dict(self.by_urgency),
             "coverage": dict(self.by_coverage),
             "duplicate_ids": self.duplicate_ids,
+            "medicine_names_not_read": self.names_unread,
         }
 
     def count(self, item: Digest, fail_on: tuple[int, int, str] | None) -> None:
@@ -144,11 +151,15 @@ class BatchSummary:
                 if fail_on is not None and fail_on[1] == DIGEST_URGENCY and _reached(item, fail_on):
                     self._reach(item)
         else:
-            _, _, _, _, headline, urgency, coverage = item
+            _, _, _, _, headline, urgency, coverage, name_unread = item
             self.screened += 1
             self.by_headline[level_shown(headline, coverage)] += 1
             self.by_urgency[urgency_shown(urgency, coverage)] += 1
             self.by_coverage[coverage] += 1
+            if name_unread:
+                self.names_unread += 1
+                if len(self.first_names_unread) < FAIL_ON_NAMED:
+                    self.first_names_unread.append(_where(item))
             if fail_on is not None and _reached(item, fail_on):
                 self._reach(item)
         if not self._ids.add(item[1]):
@@ -251,13 +262,18 @@ def screen_inputs(
     on_unreadable_source: Callable[[UnreadableSource], None] | None = None,
     workers: int = 1,
     detail: Detail = "full",
+    ignore: Sequence[str] = (),
 ) -> Iterator[dict[str, Any]]:
-    """Read and screen every record of the given files, folders or ``-`` (stdin)."""
+    """Read and screen every record of the given files, folders or ``-`` (stdin). ``ignore``:
+    columns of a sheet or Parquet file to leave out (names or glob patterns, any case), besides
+    those a form tool adds (``screener.batch.form_columns``)."""
     check_workers(workers)
     if workers == 1:
-        items: Iterable[dict[str, Any] | UnreadableSource] = _screened(iter_records(inputs, stdin=stdin), screener, detail)
+        items: Iterable[dict[str, Any] | UnreadableSource] = _screened(
+            iter_records(inputs, stdin=stdin, ignore=ignore), screener, detail
+        )
     else:
-        job = Job(tuple(inputs), screener, detail, None, record_entry)
+        job = Job(tuple(inputs), screener, detail, None, record_entry, tuple(ignore))
         items = _from_chunks(screened_chunks(job, workers, stdin))
     return _counted(items, screener, summary, fail_on, on_unreadable_source)
 
@@ -283,6 +299,7 @@ def write_batch(
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     detail: Detail = "full",
+    ignore: Sequence[str] = (),
 ) -> None:
     """Screen every record of the inputs and write its entry (``mgk-screen batch``).
 
@@ -295,7 +312,7 @@ def write_batch(
     if workers == 1 or on_entry is not None or not isinstance(writer, EntryWriter):
         entries = screen_inputs(
             inputs, screener, summary, stdin=stdin, fail_on=fail_on, on_unreadable_source=on_unreadable_source,
-            workers=workers, detail=detail,
+            workers=workers, detail=detail, ignore=ignore,
         )
         for count, entry in enumerate(entries, 1):
             if on_entry is not None:
@@ -306,7 +323,7 @@ def write_batch(
         return
     test = _fail_on_test(fail_on, screener)
     encoder = writer.encoder
-    job = Job(tuple(inputs), screener, detail, lambda: encoder, record_entry)
+    job = Job(tuple(inputs), screener, detail, lambda: encoder, record_entry, tuple(ignore))
     for chunk in screened_chunks(job, workers, stdin):
         written = 0
         for item in chunk.digests:

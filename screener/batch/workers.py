@@ -60,8 +60,8 @@ _SPOOL_BYTES: Final = 1 << 20
 
 Digest = tuple[Any, ...]
 """What the summary counts of one item: ("screened", id, source, position, headline, urgency,
-coverage), ("invalid", id, source, position, None, urgency of its red flags or None, None) or
-("unreadable", source, message)."""
+coverage, a medicine name not read), ("invalid", id, source, position, None, urgency of its red
+flags or None, None, False) or ("unreadable", source, message)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,8 +80,25 @@ DIGEST_URGENCY: Final = 5
 
 def digest(entry: Mapping[str, Any], headline: str) -> Digest:
     if entry["status"] == "invalid":  # with the urgency of the red flags it reports, if any
-        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None)
-    return ("screened", entry["id"], entry.get("source"), entry.get("position"), entry[headline], entry["urgency"], entry["coverage"])
+        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None, False)
+    return (
+        "screened",
+        entry["id"],
+        entry.get("source"),
+        entry.get("position"),
+        entry[headline],
+        entry["urgency"],
+        entry["coverage"],
+        name_unread(entry),
+    )
+
+
+def name_unread(entry: Mapping[str, Any]) -> bool:
+    """Whether a screened entry has a medicine name not read that may lower magnesium or potassium
+    (the rules' advice ``check_medicine_names``, which the headline says too)."""
+    from screener.headline import NAME_UNREAD_ADVICE, advice_codes
+
+    return NAME_UNREAD_ADVICE in advice_codes(entry.get("recommendations"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +112,8 @@ class Job:
     """Makes the output's encoder in the worker; None: send the entries themselves."""
     screen: Callable[[Any, Screener, Detail], dict[str, Any]]
     """One item read to its entry (``runner.record_entry``)."""
+    ignore: tuple[str, ...] = ()
+    """Columns of a sheet or Parquet file to leave out (``iter_records``' ``ignore``)."""
 
 
 # -- this process ---------------------------------------------------------------------------------
@@ -314,7 +333,7 @@ def _work(job: Job, index: int, workers: int, pipe: int, others: Sequence[Any], 
     out = open(pipe, "wb", buffering=PIPE_BYTES)  # noqa: SIM115 - closed by os._exit below
     try:
         screener = _own_screener(job.screener)
-        items = iter_records(list(job.inputs), opened=spools.opened())
+        items = iter_records(list(job.inputs), opened=spools.opened(), ignore=job.ignore)
         total = _screen_share(job, screener, items, index, workers, out)
         out.write(_HEADER.pack(_END, total, 0, 0))
         out.flush()

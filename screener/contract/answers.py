@@ -1,4 +1,5 @@
-"""One respondent's answers: the input half of the screening contract (contract.md, version 2).
+"""One respondent's answers: the input half of the screening contract (contract.md, version 2,
+with the additions of version 3: ``CONTRACT_CHANGES``).
 
 Every field is optional: a missing field means "not answered / unknown", never "no".
 Unknown fields are rejected. The published JSON Schema (``schemas/answers.schema.json``) is
@@ -15,6 +16,15 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from screener.contract.validation import NOT_BLANK
+
+#: The contract's version, and what changed from the one before: additions only, no field renamed
+#: (contract.md: "a later version may add fields but must not rename these").
+CONTRACT_VERSION = 3
+CONTRACT_CHANGES = (
+    "Screening contract, version 3. Changes from version 2 (additions only; no field renamed): "
+    "alcohol.units_per_week, a weekly total in UK units (8 g of alcohol each), read as US standard drinks "
+    "(14 g each) as the questionnaire converts them; given with alcohol.drinks_per_week, the two must agree."
+)
 
 YesNoUnsure = Literal["yes", "no", "unsure"]
 LabTaken = Literal["last_7_days", "last_30_days", "older"]
@@ -161,11 +171,52 @@ class AuditC(_Section):
         return self.frequency + self.quantity + self.binge
 
 
+#: Grams of alcohol in a UK unit and in a US standard drink: a weekly total in UK units is read as
+#: US standard drinks as ``ask`` reads "14 units" (x 8 / 14, to two decimals; the questionnaire's
+#: ``uk_units`` unit, kept equal by tests/test_review6_inputs.py).
+UK_UNIT_GRAMS = 8
+US_DRINK_GRAMS = 14
+MAX_UNITS_PER_WEEK = MAX_DRINKS_PER_WEEK * US_DRINK_GRAMS // UK_UNIT_GRAMS
+#: How far a weekly total given both ways may differ, in US drinks, and still be one answer: a
+#: person who converted by hand rounds to a whole drink (30 units: 17.14 drinks, written 17).
+UNITS_AND_DRINKS_AGREE_WITHIN = 0.5
+
+
+def drinks_from_units(units: float) -> float:
+    """UK units a week as US standard drinks, as ``ask`` converts them: 30 units are 17.14 drinks."""
+    return round(units * UK_UNIT_GRAMS / US_DRINK_GRAMS, 2)
+
+
 class Alcohol(_Section):
     drinks_per_week: Annotated[NonNegativeNumber, Field(le=MAX_DRINKS_PER_WEEK)] | None = Field(
-        None, description="US standard drinks (14 g of alcohol) in a usual week"
+        None,
+        description="US standard drinks (14 g of alcohol each) in a usual week. For UK units (8 g each) use units_per_week",
+    )
+    units_per_week: Annotated[NonNegativeNumber, Field(le=MAX_UNITS_PER_WEEK)] | None = Field(
+        None,
+        description="UK units (8 g of alcohol each) in a usual week, read as US standard drinks (x 8 / 14, as the "
+        "questionnaire converts them); with drinks_per_week too, the two must agree within half a drink",
     )
     audit_c: AuditC | None = None
+
+    @model_validator(mode="after")
+    def _units_and_drinks_agree(self) -> Alcohol:
+        if self.units_per_week is not None and self.drinks_per_week is not None:
+            converted = drinks_from_units(self.units_per_week)
+            if abs(converted - self.drinks_per_week) > UNITS_AND_DRINKS_AGREE_WITHIN:
+                raise ValueError(
+                    f"units_per_week {self.units_per_week:g} (UK units, 8 g each) is {converted:g} US standard drinks "
+                    f"(14 g each), but drinks_per_week is {self.drinks_per_week:g}: give the weekly total once, in UK "
+                    "units or in US standard drinks"
+                )
+        return self
+
+    @property
+    def drinks(self) -> float | None:
+        """US standard drinks a week: as given, or converted from the UK units given."""
+        if self.drinks_per_week is not None:
+            return self.drinks_per_week
+        return None if self.units_per_week is None else drinks_from_units(self.units_per_week)
 
 
 def _details_only_when_present(*detail_fields: str) -> ConfigDict:

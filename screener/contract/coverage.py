@@ -85,7 +85,7 @@ def alcohol_not_used(given: Mapping[str, Any]) -> str | None:
     if not alcohol or applies("alcohol", given, ()):
         return None
     audit = alcohol.get("audit_c") or {}
-    if not alcohol.get("drinks_per_week") and not any(audit.get(part) for part in ("frequency", "quantity", "binge")):
+    if not alcohol.get("drinks_per_week") and not alcohol.get("units_per_week") and not any(audit.get(part) for part in ("frequency", "quantity", "binge")):
         return None
     return (
         f"the alcohol answers were not used: alcohol is not asked of a child under {ALCOHOL_FROM_AGE}, and these "

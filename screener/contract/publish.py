@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from screener.contract.answers import Answers
+from screener.contract.answers import CONTRACT_CHANGES, Answers
 from screener.contract.result import InvalidRecord, ScreeningResult
 
 #: Where the published schemas live (beside the rule-file schemas): ``screener/schemas``.
@@ -22,6 +22,7 @@ SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 def generated_schemas() -> dict[str, dict[str, Any]]:
     answers = Answers.model_json_schema()
+    answers["$comment"] = CONTRACT_CHANGES
     result = ScreeningResult.model_json_schema()
     invalid = InvalidRecord.model_json_schema()
     result["$id"] = "https://mgk-screen.example/schemas/result.schema.json"

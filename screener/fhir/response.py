@@ -25,7 +25,7 @@ from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.expressions import answer_coding
 from screener.fhir.mapping import FhirContext
 from screener.fhir.questionnaire import NONE_CODE, FhirVersion, is_display_link, item_text
-from screener.interview.answer_paths import MISSING, get_path, groups, same_value, set_path
+from screener.interview.answer_paths import GIVEN_IN_ANOTHER_UNIT, MISSING, get_path, groups, same_value, set_path
 from screener.interview.lab_replies import Quantity, bound_field, given_number
 from screener.interview.questionnaire_items import Item
 from screener.interview.reply_words import lab_bounds
@@ -462,9 +462,15 @@ def answers_to_response(answers: Mapping[str, Any], context: FhirContext, versio
     items = []
     for item in context.questionnaire.items:
         value, bound = given_number(item, answers)
+        unit_given = None
+        if (value is MISSING or value is None) and item.field in GIVEN_IN_ANOTHER_UNIT:
+            # A weekly total given in UK units (``alcohol.units_per_week``) is that question's
+            # answer in UK units, which reads back as the US drinks the screen counts.
+            other_field, unit_given = GIVEN_IN_ANOTHER_UNIT[item.field]
+            value = get_path(answers, other_field)
         if value is MISSING or value is None:
             continue
-        entries = _answer_entries(item, value, answers, context)
+        entries = _answer_entries(item, value, answers, context, unit_given)
         if bound != "value":
             # A lab result known only as beyond a number: FHIR's Quantity says so with its comparator.
             comparator = next(sign for sign, side in COMPARATOR_BOUND.items() if side == bound)
@@ -485,7 +491,9 @@ def answers_to_response(answers: Mapping[str, Any], context: FhirContext, versio
     return response
 
 
-def _answer_entries(item: Item, value: Any, answers: Mapping[str, Any], context: FhirContext) -> list[dict[str, Any]]:
+def _answer_entries(
+    item: Item, value: Any, answers: Mapping[str, Any], context: FhirContext, unit_given: str | None = None
+) -> list[dict[str, Any]]:
     none = {"valueCoding": {"system": context.mapping.answer_system, "code": NONE_CODE, "display": item.none_choice.label if item.none_choice else "None"}}
     if item.type == "multiple_choice":
         return [{"valueCoding": answer_coding(context, item, v)} for v in value] or [none]
@@ -497,7 +505,7 @@ def _answer_entries(item: Item, value: Any, answers: Mapping[str, Any], context:
         return [{"valueInteger": value}]
     if item.type == "number":
         return [{"valueDecimal": value}]
-    unit_value = get_path(answers, item.unit_field) if item.unit_field else item.default_unit
+    unit_value = unit_given or (get_path(answers, item.unit_field) if item.unit_field else item.default_unit)
     coding = context.mapping.units[str(unit_value)].coding()
     quantity = {"value": value, "unit": coding["display"], "system": coding["system"], "code": coding["code"]}
     return [{"valueQuantity": quantity}]

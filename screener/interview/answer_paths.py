@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Mapping
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Final, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -19,6 +19,12 @@ from screener.contract.answers import Answers
 
 MISSING: Any = object()
 """What ``get_path`` gives for a path the answers do not hold (None is an answer of its own)."""
+
+#: Answers fields that hold a question's amount in another of its units: the question's field, and
+#: the other field with the questionnaire unit it is in. A weekly total in UK units
+#: (``alcohol.units_per_week``) is the drinks question answered in UK units: a resumed file and a
+#: QuestionnaireResponse written from answers carry it so, and it reads back as US drinks.
+GIVEN_IN_ANOTHER_UNIT: Final = {"alcohol.drinks_per_week": ("alcohol.units_per_week", "uk_units")}
 
 
 # -- the answers model, field by field ----------------------------------------------------------

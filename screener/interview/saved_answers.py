@@ -13,7 +13,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from screener.interview.answer_paths import MISSING, delete_path, get_path, groups, leaf_paths, same_value, set_path
+from screener.interview.answer_paths import (
+    GIVEN_IN_ANOTHER_UNIT,
+    MISSING,
+    delete_path,
+    get_path,
+    groups,
+    leaf_paths,
+    same_value,
+    set_path,
+)
 from screener.interview.lab_replies import Quantity, bound_field, given_number
 from screener.interview.medicine_checks import checked_when_saved
 from screener.interview.replies import chosen
@@ -74,12 +83,16 @@ def replies_from_answers(
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     claimed = {name for item in questionnaire.items for name in item.fields}
+    claimed |= {other for field, (other, _) in GIVEN_IN_ANOTHER_UNIT.items() if field in claimed}
     for item in questionnaire.items:
         value, bound = given_number(item, data)  # a lab result known only as beyond a number: "below": 3.5
+        written = get_path(data, item.unit_field) if item.unit_field else None
+        if (value is MISSING or value is None) and item.field in GIVEN_IN_ANOTHER_UNIT:
+            other, written = GIVEN_IN_ANOTHER_UNIT[item.field]  # UK units: the question answered in them
+            value = get_path(data, other)
         if value is MISSING or value is None:
             continue
         if item.type == "quantity":
-            written = get_path(data, item.unit_field) if item.unit_field else None
             given = next((u for u in item.units if (u.value == written if written else not u.converts)), None)
             if given is not None:
                 values[item.id] = Quantity(value, given, bound)

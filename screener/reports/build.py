@@ -117,7 +117,14 @@ def new_tally(ruleset: Ruleset, *, most_urgent: int = 100, first_invalid: int = 
         for lab, spec in ruleset.lab_units.items()
     }
     urgency_raised = {rule.id: str(rule.then["raise"]["urgency"]) for rule in ruleset.rules if "urgency" in rule.then.get("raise", {})}
-    return CohortTally(ranges, most_urgent=most_urgent, first_invalid=first_invalid, urgency_raised=urgency_raised)
+    normal = {
+        lab: (float(spec["normal_mmol_per_l"][0]), float(spec["normal_mmol_per_l"][1]))
+        for lab, spec in ruleset.lab_units.items()
+        if "normal_mmol_per_l" in spec
+    }
+    return CohortTally(
+        ranges, most_urgent=most_urgent, first_invalid=first_invalid, urgency_raised=urgency_raised, normal_ranges=normal
+    )
 
 
 def tally_files(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ _INK = "#222222"
 _FONTS = ["DejaVu Sans", "Arial", "Helvetica"]  # DejaVu ships with matplotlib: always found first
 _MOST_BINS = 160
 _WIDTH_INCHES = 5.2  # with 11 pt text: about 16 px beside a table at 1280 px, 11 px full width on a phone
+_LABEL_WIDTH = 26  # characters on a line of a bar's label (wrapped, never cut), a third of the chart's width
+_ROW_INCHES = 0.32  # a bar with a one-line label
+_LINE_INCHES = 0.16  # each further line of its label
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def stacked_levels(key: str, title: str, rows: Mapping[str, Mapping[str, int]], 
     import matplotlib.ticker
 
     with matplotlib.rc_context(_style()):
-        figure = _figure(0.6 + 0.55 * len(rows))
+        figure = _figure(0.6 + 0.7 * len(rows))  # a bar tall enough for its two lines of text ("likely", "24%")
         axes = figure.add_subplot()
         names = list(rows)
         for index, name in enumerate(reversed(names)):
@@ -123,7 +127,7 @@ def stacked_levels(key: str, title: str, rows: Mapping[str, Mapping[str, int]], 
                 if not count:
                     continue
                 share = 100 * count / total if total else 0
-                axes.barh(index, share, left=left, color=LEVEL_COLOURS.get(level, _BAR), edgecolor="white", height=0.6)
+                axes.barh(index, share, left=left, color=LEVEL_COLOURS.get(level, _BAR), edgecolor="white", height=0.72)
                 if share >= 18:  # narrower segments are left to the table beside the chart
                     axes.text(left + share / 2, index, f"{level}\n{percent(count, total)}", ha="center", va="center", color="white", fontsize=9.5)
                 left += share
@@ -154,15 +158,20 @@ def bars(
     import matplotlib
     import matplotlib.ticker
 
+    shown = chart_labels(labels)
+    # Each bar gets the room of its label: one row, and half a row more for each further line.
+    rows = [1 + (_LINE_INCHES / _ROW_INCHES) * label.count("\n") for label in shown]
     with matplotlib.rc_context(_style()):
-        figure = _figure(0.7 + 0.32 * max(len(labels), 1))
+        figure = _figure(0.7 + _ROW_INCHES * max(sum(rows), 1))
         axes = figure.add_subplot()
-        positions = list(range(len(labels)))[::-1]
+        positions = [sum(rows[index + 1 :]) + rows[index] / 2 for index in range(len(rows))]
         axes.barh(positions, counts, color=list(colours) if colours else _BAR, height=0.7)
         top = max(counts, default=0) or 1
         for position, count in zip(positions, counts, strict=True):
             axes.text(count + top * 0.01, position, f"{count:,} ({percent(count, total)})", va="center", fontsize=9.5, color=_INK)
-        axes.set_yticks(positions, chart_labels(labels))
+        axes.set_yticks(positions, shown)
+        if rows:
+            axes.set_ylim(0, sum(rows))
         # Room at the bars' end for the longest count and share ("1,700,000 (33%)"), about 2.5% of the axis a character.
         longest = max((len(f"{count:,} ({percent(count, total)})") for count in counts), default=0)
         axes.set_xlim(0, top * max(1.3, 1 + 0.025 * longest))
@@ -275,40 +284,33 @@ def _bin_multiple(step: float, span: float) -> int:
     return 1000
 
 
-def chart_labels(labels: Sequence[str], most: int = 30) -> list[str]:
-    """Axis labels: each without its explanation in brackets and cut to fit (the table beside the
-    chart has them whole), and never two alike. Labels cut to the same words ("A medicine that
-    can make the…" for medicines that make the kidneys lose magnesium, or magnesium and
-    potassium) keep their distinguishing ends instead: "A medicine … lose magnesium"."""
+def chart_labels(labels: Sequence[str], width: int = _LABEL_WIDTH) -> list[str]:
+    """Axis labels: each without its explanation in brackets (the table beside the chart has it),
+    whole, wrapped onto lines of about ``width`` characters (never cut short: "A medicine that
+    can make the kidneys lose magnesium" and "... magnesium and potassium" are told apart by
+    their last words), and never two alike (numbered if they are: the table says which is which)."""
     bare = [_without_brackets(label) for label in labels]
-    short = [_cut(label, most) for label in bare]
-    alike = Counter(short)
-    short = [_ends(label, most) if alike[cut] > 1 and cut != label else cut for label, cut in zip(bare, short, strict=True)]
-    alike = Counter(short)
+    alike = Counter(bare)
     seen: Counter[str] = Counter()
     out = []
-    for cut in short:  # still alike (their ends too): numbered, the table says which is which
-        seen[cut] += 1
-        out.append(f"{cut} ({seen[cut]})" if alike[cut] > 1 else cut)
+    for label in bare:
+        seen[label] += 1
+        whole = f"{label} ({seen[label]})" if alike[label] > 1 else label
+        out.append("\n".join(_balanced(whole, width)))
     return out
+
+
+def _balanced(label: str, width: int) -> list[str]:
+    """The label on as few lines of at most ``width`` characters as it takes (a longer word on a
+    line of its own), the lines as even as they can be: "A water pill of / unknown type", not
+    "A water pill of unknown / type"."""
+    lines = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [label]
+    for narrower in range(-(-len(label) // len(lines)), width):
+        even = textwrap.wrap(label, narrower, break_long_words=False, break_on_hyphens=False)
+        if len(even) == len(lines):
+            return even
+    return lines
 
 
 def _without_brackets(label: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", label).strip() or label
-
-
-def _cut(label: str, most: int) -> str:
-    """The label's start, cut to fit (as many letters as fit tell more than whole words would)."""
-    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
-
-
-def _ends(label: str, most: int) -> str:
-    """The label's first word and as many of its last words as fit: "A medicine … lose magnesium"."""
-    words = label.split()
-    head = words[0] if len(words[0]) > 2 or len(words) < 2 else f"{words[0]} {words[1]}"
-    tail: list[str] = []
-    for word in reversed(words[len(head.split()) :]):
-        if len(head) + 3 + len(" ".join([word, *tail])) > most:
-            break
-        tail.insert(0, word)
-    return f"{head} … {' '.join(tail)}" if tail else _cut(label, most)

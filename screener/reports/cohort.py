@@ -29,6 +29,11 @@ LEVELS: Final = get_args(Level)
 URGENCIES: Final = get_args(Urgency)
 COVERAGES: Final = ("full", "partial", "none")
 NOT_RECORDED: Final = "not recorded"
+#: The rules that make a record "routine" for the screen's scope (dialysis) or for answers it could
+#: not read (a medicine name), not for what the answers say: a record made routine by these alone is
+#: counted apart ("routine for scope or unreadable answers", review 6 W4). Being under 18 no longer
+#: makes a record routine (review 6 O6: it only warns).
+ROUTINE_FOR_SCOPE: Final = frozenset({"routine_dialysis", "routine_medicine_not_read_may_matter"})
 #: Urgencies listed one by one in "needs care soonest", most urgent first.
 CARE_SOONEST: Final = ("emergency", "urgent", "soon")
 LEVEL_SCALES: Final = ("combined_depletion", "magnesium_depletion", "potassium_depletion")
@@ -54,6 +59,15 @@ class ListedRecord:
     """The rules that set the urgency: those of the entry's findings that raise it to this level."""
     urgency_labs: tuple[tuple[str, float], ...] = ()
     """The lab values (fact, mmol/L) those rules fired on: a potassium of 6.7 says more than the rule's range."""
+    out_of_range: bool = False
+    """A lab result the rules used is outside its normal range: listed first within its urgency."""
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """Within an urgency, what lists a record higher: a result out of the normal range, then the
+        combined level, then the higher of the two parts (smaller is higher)."""
+        parts = max(_level_rank(self.magnesium_depletion), _level_rank(self.potassium_depletion))
+        return (not self.out_of_range, -_level_rank(self.combined_depletion), -parts)
 
 
 @dataclass(frozen=True)
@@ -106,12 +120,14 @@ class CohortTally:
         most_urgent: int = 100,
         first_invalid: int = 50,
         urgency_raised: Mapping[str, str] | None = None,
+        normal_ranges: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         """``lab_ranges``: for each lab, the decimals its mmol/L values are rounded to and its
         plausible range (from the ruleset's ``lab_units``). ``urgency_raised``: the urgency each
         rule raises, by rule id (the rules' ``raise``), to name why a listed record is urgent."""
         self.most_urgent = most_urgent
         self.urgency_raised = dict(urgency_raised or {})
+        self.normal_ranges = dict(normal_ranges or {})
         self.first_invalid = first_invalid
         self.records = 0
         self.screened = 0
@@ -134,8 +150,11 @@ class CohortTally:
         self.unreadable_sources: list[str] = []
         self.unreadable_source_count = 0
         self.care_soonest: Counter[str] = Counter()
+        self.routine_for_scope = 0
+        """Routine records made routine only by ``ROUTINE_FOR_SCOPE`` rules (a child, dialysis, a
+        medicine name not read), not by what the answers say."""
         self.invalid_listed: list[ListedInvalid] = []
-        self._urgent_heap: list[tuple[int, int, ListedRecord]] = []
+        self._urgent_heap: list[tuple[int, tuple[int, ...], int, ListedRecord]] = []
         self._sequence = 0
 
     # -- adding -------------------------------------------------------------------------------
@@ -206,15 +225,49 @@ class CohortTally:
             key = (_text(ruleset.get("name")), _text(ruleset.get("version")), _text(ruleset.get("sha256")))
             if key in self.rulesets or len(self.rulesets) < _MAX_NAMES:
                 self.rulesets[key] += 1
+        if urgency == "routine":
+            rules = self._why_urgent(entry, urgency)["urgency_rules"]
+            if rules and all(rule in ROUTINE_FOR_SCOPE for rule in rules):
+                self.routine_for_scope += 1
         if urgency in CARE_SOONEST:
             self.care_soonest[urgency] += 1
             self._list_urgent(entry, urgency, red_flags)
 
+    @property
+    def routine_for_answers(self) -> int:
+        """Routine records made routine by what the answers say (not only by scope or unread names)."""
+        return self.urgency.get("routine", 0) - self.routine_for_scope
+
+    def _out_of_range(self, entry: Mapping[str, Any]) -> bool:
+        """Whether a lab result the rules used lies outside its normal range (a bound past it too)."""
+        for lab in _items(entry.get("labs_used")):
+            if not isinstance(lab, Mapping) or lab.get("used") is False or lab.get("lab") not in self.normal_ranges:
+                continue
+            value = _number(lab.get("mmol_per_l"))
+            low, high = self.normal_ranges[lab["lab"]]
+            if value is None:
+                continue
+            if lab.get("below") is not None:
+                if value <= low:
+                    return True
+            elif lab.get("above") is not None:
+                if value >= high:
+                    return True
+            elif not low <= value <= high:
+                return True
+        return False
+
     def _list_urgent(self, entry: Mapping[str, Any], urgency: str, red_flags: tuple[str, ...]) -> None:
-        # A min-heap of the most urgent records so far, earliest first among equals: the key is
-        # (urgency rank, minus the record's sequence number).
-        key = (URGENCIES.index(urgency), -self._sequence)
-        if len(self._urgent_heap) >= self.most_urgent and key <= self._urgent_heap[0][:2]:
+        # A min-heap of the records to list so far: the most urgent, within an urgency those with a
+        # result out of range and higher levels (``ListedRecord.order``), earliest first among
+        # equals. The key is (urgency rank, the order negated, minus the record's sequence number).
+        out_of_range = self._out_of_range(entry)
+        order = ListedRecord(
+            "", None, None, urgency, _text(entry.get("combined_depletion")), _text(entry.get("magnesium_depletion")),
+            _text(entry.get("potassium_depletion")), (), "", out_of_range=out_of_range,
+        ).order
+        key = (URGENCIES.index(urgency), tuple(-part for part in order), -self._sequence)
+        if len(self._urgent_heap) >= self.most_urgent and key <= self._urgent_heap[0][:3]:
             return
         listed = ListedRecord(
             id=_cut(_text(entry.get("id"))),
@@ -227,8 +280,9 @@ class CohortTally:
             red_flags=red_flags,
             coverage=_text(entry.get("coverage")) or NOT_RECORDED,
             **self._why_urgent(entry, urgency),
+            out_of_range=out_of_range,
         )
-        item = (key[0], key[1], listed)
+        item = (key[0], key[1], key[2], listed)
         if len(self._urgent_heap) < self.most_urgent:
             heapq.heappush(self._urgent_heap, item)
         elif self.most_urgent > 0:
@@ -274,10 +328,12 @@ class CohortTally:
         return self.invalid + self.not_results
 
     def urgent_records(self) -> list[ListedRecord]:
-        """The listed records that need care soonest: most urgent first, then by id."""
+        """The listed records that need care soonest: most urgent first; within an urgency, those
+        with a result out of the normal range, then the higher levels (``ListedRecord.order``);
+        then by id."""
         return sorted(
-            (listed for _, _, listed in self._urgent_heap),
-            key=lambda record: (-URGENCIES.index(record.urgency), _natural(record.id)),
+            (listed for *_, listed in self._urgent_heap),
+            key=lambda record: (-URGENCIES.index(record.urgency), record.order, _natural(record.id)),
         )
 
     @property
@@ -287,6 +343,10 @@ class CohortTally:
     @property
     def invalid_not_listed(self) -> int:
         return self.not_screened - len(self.invalid_listed)
+
+
+def _level_rank(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else -1
 
 
 def _number(value: object) -> float | None:

@@ -7,6 +7,7 @@ the same without images and on a screen reader. Thresholds come from the ruleset
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -132,6 +133,7 @@ def cohort_view(
     generated: datetime | None = None,
 ) -> CohortView:
     screened = tally.screened
+    background = background_factors(ruleset)
     scale_names = {name: sentence(ruleset.scales[name].label) if name in ruleset.scales else name for name in LEVEL_SCALES}
     figures = [
         _levels_figure(tally, scale_names),
@@ -158,8 +160,17 @@ def cohort_view(
         _prevalence_figure(
             "risk-factors",
             "Risk factors recognised",
-            "Share of screened records in which each risk factor was recognised (a record may have several).",
-            [(code, words.risk_factor(code)) for code, _ in tally.risk_factors.most_common()],
+            "Share of screened records in which each cause of loss was recognised (a record may have several). "
+            "Background factors, which count only beside another factor, are listed apart below.",
+            [(code, words.risk_factor(code)) for code, _ in tally.risk_factors.most_common() if code not in background],
+            tally,
+        ),
+        _prevalence_figure(
+            "background-factors",
+            "Background factors",
+            "Share of screened records with each background factor (such as age 65 or over): never enough on its own, "
+            "it counts only beside a cause of loss.",
+            [(code, words.risk_factor(code)) for code, _ in tally.risk_factors.most_common() if code in background],
             tally,
         ),
         _prevalence_figure(
@@ -172,6 +183,7 @@ def cohort_view(
             red=True,
         ),
     ]
+    figures[1] = _routine_apart(figures[1], tally)
     labs = tuple(_lab_figure(scale, tally) for scale in _scales(ruleset, tally))
     listed = tally.urgent_records()
     return CohortView(
@@ -198,6 +210,39 @@ def cohort_view(
         disclaimer=ruleset.disclaimer,
         urgency_text=dict(ruleset.urgency_text),
     )
+
+
+BACKGROUND_GROUP = "rf_bg"
+"""The evidence group of background factors (rules/ruleset.json ``evidence_groups``)."""
+
+
+def background_factors(ruleset: Ruleset) -> frozenset[str]:
+    """The risk factor codes that are only background factors (age, a poor diet): the rules count
+    them in the background group alone, never as a cause of loss."""
+    groups: dict[str, set[str]] = {}
+    for rule in ruleset.rules:
+        evidence = rule.then.get("evidence") if isinstance(rule.then, dict) else None
+        for item in evidence if isinstance(evidence, list) else [evidence] if isinstance(evidence, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("code"), str):
+                groups.setdefault(item["code"], set()).update(item.get("groups") or ())
+    return frozenset(code for code, named in groups.items() if named == {BACKGROUND_GROUP})
+
+
+ROUTINE_FOR_ANSWERS = "routine because of the answers"
+ROUTINE_FOR_SCOPE_WORDS = "routine for scope or unreadable answers (dialysis, a medicine name not read)"
+
+
+def _routine_apart(figure: Figure, tally: CohortTally) -> Figure:
+    """The urgency table with its routine records split: those the answers make routine, and those
+    made routine only by the screen's scope or a medicine name it could not read (two rows under
+    "routine"; the chart keeps one bar per urgency)."""
+    rows: list[Row] = []
+    for row in figure.rows:
+        rows.append(row)
+        if row.code == "routine" and tally.urgency.get("routine"):
+            rows.append(Row(f"of which {ROUTINE_FOR_ANSWERS}", (_cell(tally.routine_for_answers, tally.screened),), "routine-answers"))
+            rows.append(Row(f"of which {ROUTINE_FOR_SCOPE_WORDS}", (_cell(tally.routine_for_scope, tally.screened),), "routine-scope"))
+    return dataclasses.replace(figure, rows=tuple(rows))
 
 
 def _why(rules: Sequence[str], labs: Sequence[tuple[str, float]], ruleset: Ruleset, words: Words) -> str:

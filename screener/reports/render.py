@@ -96,9 +96,28 @@ def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
     import weasyprint
 
     page = weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetching(weasyprint))
+    document = weasyprint.HTML(string=_with_font_note(html), url_fetcher=_no_fetching(weasyprint))
     pdf: bytes = document.write_pdf(stylesheets=[page])
     return pdf
+
+
+def _with_font_note(page: str) -> str:
+    """The page, with a note above the report when some of its characters (a name in Chinese,
+    Japanese or Korean, say) are in no font on this computer and would print as empty boxes."""
+    import html as html_text
+
+    from screener.reports.fonts import missing_characters, missing_font_note, page_text
+
+    missing = missing_characters(page_text(page))
+    if not missing:
+        return page
+    words = html_text.escape(missing_font_note(missing))
+    for name in ("fonts-wqy-microhei", "fonts-noto-cjk", "-o report.html"):  # never split at their hyphens
+        words = words.replace(name, f'<code style="white-space: nowrap">{name}</code>')
+    note = f'<p class="alert font-note" role="note">{words}</p>'
+    opening = re.search(r"<body\b[^>]*>", page)  # the first thing on the first page
+    at = opening.end() if opening else 0
+    return page[:at] + note + page[at:]
 
 
 def _no_fetching(weasyprint: Any) -> Any:

@@ -115,7 +115,6 @@ class MedicationMatch:
         return bool(self.drugs) and not self.unrecognised
 
 
-
 @dataclass
 class _Piece:
     """A run of input matched as one name (entry set) or matching nothing (entry None)."""
@@ -123,6 +122,10 @@ class _Piece:
     entry: NameEntry | None
     start: int
     end: int
+    mineral: bool = False
+    """Whether the name starts with a salt word ("calcium", "magnesium oxide"): a name of a mineral
+    after it is another mineral ("calcium magnesium zinc"), not its salt, since a salt has no salt
+    of its own."""
 
 
 class Vocabulary:
@@ -308,19 +311,28 @@ class Vocabulary:
                 continue
             found = self._longest_name(tokens, i)
             follows_piece = last == i - 1
-            if follows_piece and token.key in self._salt_words and (found is None or found[1] == i):
+            if (
+                follows_piece
+                and token.key in self._salt_words
+                and (found is None or found[1] == i)
+                and not (found is not None and pieces[-1].mineral)
+            ):
                 # "losartan potassium", "esomeprazole magnesium": the salt is part of the drug's
                 # name, not a supplement. A longer name starting here ("losartan potassium
                 # chloride") still wins. Also after an unrecognised word: "diclofenac potassium"
-                # is one unknown drug, not potassium.
+                # is one unknown drug, not potassium. After a mineral ("calcium magnesium zinc",
+                # "potassium magnesium aspartate") a mineral's name is another mineral.
                 pieces[-1].end = token.end
                 last = i
             elif found is not None:
-                entry, i = found
+                entry, end = found
                 if entry.drugs:
-                    pieces.append(_Piece(entry, token.start, tokens[i].end))
-                    last = i
+                    # a name that starts with a salt word: "magnesium", "calcium", "potassium chloride"
+                    mineral = token.key in self._salt_words
+                    pieces.append(_Piece(entry, token.start, tokens[end].end, mineral))
+                    last = end
                 note = note or entry.form_note
+                i = end
             elif self._is_dose(token.key) and not (
                 follows_piece and pieces[-1].entry is None and numbers_a_letter(tokens[i - 1].key, token.key)
             ):

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from screener.contract.answers import Answers
 from screener.contract.coverage import (
+    SECTION_WORDS,
     Coverage,
     alcohol_not_used,
     applies,
@@ -165,12 +166,13 @@ def _set_aside_answers_not_asked(given: dict[str, Any], answers: Answers, out: N
 
 
 def _alcohol_facts(answers: Answers) -> dict[str, Any]:
-    """Drinks a week as given; AUDIT-C as its total and the parts the rules test."""
+    """Drinks a week as given (UK units converted); AUDIT-C as its total and the parts the rules test."""
     alcohol: dict[str, Any] = {}
     if answers.alcohol is None:
         return alcohol
-    if answers.alcohol.drinks_per_week is not None:
-        alcohol["drinks_per_week"] = answers.alcohol.drinks_per_week
+    drinks = answers.alcohol.drinks  # UK units given are read as US drinks, as `ask` reads them
+    if drinks is not None:
+        alcohol["drinks_per_week"] = drinks
     audit = answers.alcohol.audit_c
     if audit is not None:
         alcohol["audit_c"] = {
@@ -229,17 +231,27 @@ def _add_medications(
 
 def _answer_named_question(out: Normalised, given: dict[str, Any], question: str, answer: str, text: str) -> None:
     """A medicines entry such as "water tablet" answers "do you take a water pill?" when that was
-    not answered; an answer given otherwise is kept, and the two are named side by side."""
+    not answered or answered "not sure" (the list, naming one, is the more concrete answer: review
+    6, G2); an answer that says otherwise ("no") is kept, and the two are named side by side. The
+    question is named in words (``SECTION_WORDS``), never by its field name."""
     said = f"medication '{text}' names no medicine, only a kind of one"
-    if question not in given:
+    asked = SECTION_WORDS.get(question, "that question")
+    before = given.get(question)
+    if before is None or (before == "unsure" and answer == "yes"):
         given[question] = out.facts[question] = answer
+        was = "" if before is None else f"; that question was answered {_answer_words(before)!r}, and the list names one"
         out.warnings.append(
-            f"{said}: read as {question} '{answer}' (which one was not said, so it counts as one of unknown type); "
-            "ask a pharmacist which it is"
+            f"{said}: read as {_answer_words(answer)!r} to {asked}{was} (which one was not said, so it counts as one of "
+            "unknown type); ask a pharmacist which it is"
         )
-    elif given[question] != answer:
-        out.warnings.append(f"{said}, which says {answer!r} to {question}, but the answer given is {given[question]!r}: "
-                            "kept as given; check which is right")
+    elif before != answer:
+        out.warnings.append(f"{said}, which answers {_answer_words(answer)!r} to {asked}, but that question was answered "
+                            f"{_answer_words(before)!r}: kept as given; check which is right")
+
+
+def _answer_words(answer: str) -> str:
+    """A yes/no/unsure answer as the question offers it ("not sure" for ``unsure``)."""
+    return "not sure" if answer == "unsure" else answer
 
 
 #: The medicine classes that are supplements the supplements question asks about (potassium,

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import functools
 import pickle
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from screener.batch.answer_columns import is_row_index, record_from_row, section_names, unknown_columns
+from screener.batch.answer_columns import record_from_row, section_names, unknown_columns
 from screener.batch.csv_answers import stray_cell
+from screener.batch.form_columns import option_hint, plan_columns
 from screener.batch.json_text import JsonFault, decode_document, decode_line, line_column
 from screener.batch.parquet_io import ROWS_PER_GROUP, entries_to_batch, floats_as_written, result_arrow_schema
 from screener.batch.records import RawRecord, UnreadableRecord
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
     from screener.screening.pipeline import Screener
 
-__all__ = ["ERROR", "LINE", "POSITION", "RECORD", "STRAY", "answers_column_names", "result_spark_schema", "screen_dataframe"]
+__all__ = ["ERROR", "LINE", "POSITION", "RECORD", "STRAY", "ColumnsLeftOut", "answers_column_names", "result_spark_schema", "screen_dataframe"]
 
 #: Column giving each row's position (1-based), added by ``screen_dataframe`` when not given.
 POSITION: Final = "__mgk_position"
@@ -74,12 +76,18 @@ def screen_dataframe(
     detail: Literal["lean", "full"] = "lean",
     as_of: date | None = None,
     split_bundles: bool = True,
+    ignore_columns: Sequence[str] = (),
+    on_note: Callable[[str], None] | None = None,
 ) -> DataFrame:
     """Screen every row of ``df``; invalid rows come back as rows with their ``errors``.
 
-    Without ``json_column`` every column of ``df`` (but ``position_column``, and the row index
-    pandas writes, ``__index_level_0__``) must be an answers column: an unknown one raises
-    ``InputError`` (with "did you mean") before anything runs.
+    Without ``json_column`` every column of ``df`` (but ``position_column``, the row index
+    pandas writes, ``__index_level_0__``, the columns a form tool adds, such as Google Forms'
+    ``Timestamp`` or REDCap's ``redcap_event_name``, and those ``ignore_columns`` names, each a
+    name or a glob pattern in any case) must be an answers column: an unknown one raises
+    ``InputError`` (with "did you mean") before anything runs. The columns left out, and an
+    id-like column read as the id (REDCap's ``record_id`` where there is no ``id``), are named in
+    one line given to ``on_note`` (by default a ``ColumnsLeftOut`` warning).
     With it, that column holds each record as JSON text and the others are ignored.
     ``position_column`` (1-based numbers) fills ``position`` and the id of a record without
     one; by default each row gets a unique increasing number (``monotonically_increasing_id``
@@ -103,24 +111,39 @@ def screen_dataframe(
             df, position = _bundles_split(df, json_column, position, renumber=position_column is None)
         names = [json_column, *(name for name in (LINE, ERROR, RECORD) if name in df.columns)]
     else:
-        names = [
-            name
-            for number, name in enumerate(df.columns)
-            if name not in (position_column, LINE, ERROR, RECORD, STRAY) and not is_row_index(name, number)
-        ]
-        problems = unknown_columns(answers_column_names(df.select([F.col(f"`{name}`") for name in names]).schema))
+        given = [name for name in df.columns if name not in (position_column, LINE, ERROR, RECORD, STRAY)]
+        plan = plan_columns(given, ignore_columns)
+        kept = plan.kept(given)
+        names = [name for name, _ in kept]
+        read_as = [name for _, name in kept]
+        schema = df.select([F.col(f"`{name}`").alias(new) for name, new in kept]).schema
+        problems = unknown_columns(answers_column_names(schema))
         if problems:
-            raise InputError(f"not a table of answers: {'; '.join(problems)}")
+            raise InputError(f"not a table of answers: {'; '.join(problems)}{option_hint(problems)}")
+        if plan.note is not None:
+            (on_note or _warn)(plan.note)
         # What a sheet's reader found beside the answers: a row it could not read (a quote never
         # closed), values in columns with no name.
-        names += [name for name in (ERROR, STRAY) if name in df.columns]
+        extra = [name for name in (ERROR, STRAY) if name in df.columns]
+        names += extra
+        read_as += extra
     # Carried under plain names: mapInArrow reads a dotted name (alcohol.drinks_per_week) as a
-    # field of a struct. The executors put the names back.
+    # field of a struct. The executors put the names back (an id-like column's as ``id``).
     carried = [F.col(f"`{name}`").alias(f"c{index}") for index, name in enumerate(names)]
+    if json_column is not None:
+        read_as = names
     screen = functools.partial(
-        _screen_batches, names=tuple(names), json_column=json_column, source=source, rules=rules, detail=detail, as_of=as_of
+        _screen_batches, names=tuple(read_as), json_column=json_column, source=source, rules=rules, detail=detail, as_of=as_of
     )
     return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
+
+
+class ColumnsLeftOut(UserWarning):
+    """The columns of a DataFrame that ``screen_dataframe`` left out (a form tool's own, or asked)."""
+
+
+def _warn(note: str) -> None:
+    warnings.warn(note, ColumnsLeftOut, stacklevel=3)
 
 
 def _bundles_split(df: DataFrame, json_column: str, position: Column, *, renumber: bool) -> tuple[DataFrame, Column]:

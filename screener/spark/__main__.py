@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--detail", choices=("lean", "full"), default="lean", help="findings as batch writes them: lean (default) or full"
     )
+    parser.add_argument(
+        "--ignore-column",
+        dest="ignore",
+        action="append",
+        default=[],
+        type=_pattern,
+        metavar="NAME",
+        help="leave out this column of a sheet or Parquet file: a name or a pattern such as 'Q*' (any case; repeatable), "
+        "as batch --ignore-column. The columns Google Forms, Microsoft Forms and REDCap add are left out without it, and named",
+    )
     return parser
 
 
@@ -132,7 +142,7 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     for number, file in enumerate(files):
         share = partitions if len(files) == 1 or not total else max(1, round(partitions * (file.size or 0) / total))
         try:
-            cohort, json_column, stopped = read_cohort(spark, file.path, file.fmt, file.size)
+            cohort, json_column, stopped, note = read_cohort(spark, file.path, file.fmt, file.size, args.ignore)
         except (PySparkException, InputError) as error:  # as batch names a file it cannot read, and reads the others
             message = error if isinstance(error, InputError) else (
                 f"{file.path}: Spark cannot read it ({_first_line(error)}); try `mgk-screen batch` on it"
@@ -140,6 +150,8 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
             print(f"mgk-screen spark: {message}", file=sys.stderr)
             unreadable += 1
             continue
+        if note is not None:  # columns left out, as batch names them (not a fault)
+            print(f"mgk-screen spark: {file.path}: {note}", file=sys.stderr)
         for message in stopped:
             print(f"mgk-screen spark: {message}", file=sys.stderr)
         unreadable += len(stopped)
@@ -202,6 +214,12 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it YYYY-MM-DD") from None
+
+
+def _pattern(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a column's name or a pattern such as 'Q*', not an empty text")
+    return text
 
 
 def _first_line(error: Exception) -> str:

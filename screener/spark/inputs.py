@@ -27,11 +27,13 @@ from __future__ import annotations
 import csv
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from screener.batch.csv_answers import NEVER_CLOSED, is_answers_sheet
+from screener.batch.form_columns import option_hint
 from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import iter_records, list_folder
 from screener.batch.records import RECORD_FILE_KINDS, UnreadableRecord
@@ -136,15 +138,21 @@ def _head(path: str) -> tuple[bytes, int]:
 
 class CohortFrame(NamedTuple):
     """One input file as a DataFrame with ``POSITION``, the name of its JSON column (JSON files),
-    and what made it stop early ("path: message", as batch mode names it; for JSON read on the driver)."""
+    what made it stop early ("path: message", as batch mode names it; for JSON read on the driver),
+    and the note naming the columns left out of a sheet or Parquet file (as batch mode words it)."""
 
     frame: DataFrame
     json_column: str | None
     unreadable: list[str]
+    note: str | None = None
 
 
-def read_cohort(spark: SparkSession, path: str, fmt: InputFormat, size: int | None = None) -> CohortFrame:
-    """The input as a DataFrame with ``POSITION`` (``size``: of a local file, in bytes)."""
+def read_cohort(
+    spark: SparkSession, path: str, fmt: InputFormat, size: int | None = None, ignore: Sequence[str] = ()
+) -> CohortFrame:
+    """The input as a DataFrame with ``POSITION`` (``size``: of a local file, in bytes). The
+    columns of a sheet or Parquet file that a form tool adds, and those ``ignore`` names, are left
+    out, as batch mode leaves them out (``screener.batch.form_columns``)."""
     if fmt == "json":
         document = read_document(path, size)
         return CohortFrame(document_frame(spark, document, _JSON_TEXT, ERROR, POSITION, RECORD), _JSON_TEXT, document.unreadable)
@@ -153,15 +161,24 @@ def read_cohort(spark: SparkSession, path: str, fmt: InputFormat, size: int | No
             check_remote_json(spark, path)
         return CohortFrame(_json_lines(spark, path), _JSON_TEXT, [])
     if fmt == "csv":
-        return CohortFrame(_sheet(spark, path), None, [])
-    return CohortFrame(numbered(_without_row_index(spark.read.parquet(path)), POSITION), None, [])
+        sheet, note = _sheet(spark, path, ignore)
+        return CohortFrame(sheet, None, [], note)
+    table, note = _columns_read(spark.read.parquet(path), ignore)
+    return CohortFrame(numbered(table, POSITION), None, [], note)
 
 
-def _without_row_index(df: DataFrame) -> DataFrame:
-    """``df`` without the row index pandas writes beside the data, as batch mode reads it."""
-    from screener.batch.answer_columns import is_row_index
+def _columns_read(df: DataFrame, ignore: Sequence[str]) -> tuple[DataFrame, str | None]:
+    """``df`` as batch mode reads its columns: without the row index pandas writes beside the
+    data, a form tool's own columns and those ``ignore`` names, an id-like column as ``id`` when
+    there is none (``screener.batch.form_columns``); and the note naming them."""
+    from pyspark.sql import functions as F
 
-    return df.drop(*(name for number, name in enumerate(df.columns) if is_row_index(name, number)))
+    from screener.batch.form_columns import plan_columns
+
+    names = [name for name in df.columns if name != STRAY]
+    plan = plan_columns(names, ignore)
+    kept = [F.col(f"`{name}`").alias(new) for name, new in plan.kept(names)]
+    return df.select(kept + ([F.col(STRAY)] if STRAY in df.columns else [])), plan.note
 
 
 def _json_lines(spark: SparkSession, path: str) -> DataFrame:
@@ -172,7 +189,7 @@ def _json_lines(spark: SparkSession, path: str) -> DataFrame:
     return numbered(records, POSITION).select(F.col("value").alias(_JSON_TEXT), LINE, POSITION)
 
 
-def _sheet(spark: SparkSession, path: str) -> DataFrame:
+def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[DataFrame, str | None]:
     from pyspark.sql import functions as F
 
     from screener.batch.answer_columns import is_row_index, sheet_column_name
@@ -200,19 +217,23 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
         for index, cell in enumerate(cells)
         if not cell and not is_row_index(cell, index) and f"_c{index}" in sheet.columns
     ]
-    # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``).
-    sheet = sheet.select(
-        [F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed]
-        + ([F.array(*stray).alias(STRAY)] if stray else [])
+    # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``); a form tool's own
+    # columns and those the user names left out, as batch mode leaves them out.
+    sheet, note = _columns_read(
+        sheet.select(
+            [F.col(f"`{name}`").alias(sheet_column_name(name)) for name in sheet.columns if name not in unnamed]
+            + ([F.array(*stray).alias(STRAY)] if stray else [])
+        ),
+        ignore,
     )
     problems = _unknown(sheet)
     if problems:
-        raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}")
+        raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}{option_hint(problems)}")
     if delimiter != ",":
         sheet = _with_decimal_points(sheet)
     numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
     if not sheet.columns:
-        return numbered_rows
+        return numbered_rows, note
     unclosed = _quote_never_closed(local) if local is not None else None
     if unclosed is not None:
         # Spark's reader, like Python's, takes the rest of the file as that row's cell: the row
@@ -225,7 +246,7 @@ def _sheet(spark: SparkSession, path: str) -> DataFrame:
         [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in answers]
         + ([F.exists(F.col(STRAY), lambda cell: cell.isNotNull())] if STRAY in sheet.columns else []),
     )
-    return numbered_rows.where(has_value)
+    return numbered_rows.where(has_value), note
 
 
 def _quote_never_closed(local: str) -> UnreadableRecord | None:
