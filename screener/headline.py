@@ -59,6 +59,11 @@ HIGH = "high"
 POTASSIUM_HIGH_NOTE = "the potassium result is high: see the advice"
 POTASSIUM_HIGH_SHORT = "K result high"
 HIGH_POTASSIUM_SENTENCE = "the potassium result is high: a high potassium, not a depletion, and the advice says what to do"
+RECENT_NORMAL_ADVICE = "recent_results_normal"
+"""The rules' advice saying that potassium and magnesium results from the last 30 days were normal
+(rules/recommendations.json, ``recommend_recent_results_normal`` and its variants): every door says
+it at the top of the result, right after how soon (it is why how soon may be lower than the levels
+suggest: clinical review 6, O3), and leaves it out of the list of advice below, so it is said once."""
 OLDER_LOW_ADVICE = "recheck_older_result"
 """The rules' advice on an older result below the normal range (rules/recommendations.json,
 ``recommend_recheck_older_result``: the fact ``older_result_below_range``)."""
@@ -292,6 +297,29 @@ def advice_codes(recommendations: Any) -> set[str]:
         if isinstance(code, str):
             codes.add(code)
     return codes
+
+
+def recent_results(recommendations: Any, *, brief: bool = False) -> str:
+    """The text of the rules' advice ``RECENT_NORMAL_ADVICE`` ("Your potassium and magnesium results
+    from the last 30 days were normal ..."), said at the top of every door; "" when not given.
+    ``brief``: its first clause only, for a screen too small for the rest (the full result says it)."""
+    for recommendation in recommendations or ():
+        get = recommendation.get if isinstance(recommendation, Mapping) else (lambda name, r=recommendation: getattr(r, name, None))
+        if get("code") == RECENT_NORMAL_ADVICE:
+            text = str(get("text") or "")
+            return text.split(". ")[0].split(", and ")[0].rstrip(".") + "." if brief and text else text
+    return ""
+
+
+def listed_advice(recommendations: Any) -> list[Any]:
+    """The advice a door lists below the top of the result: all but ``RECENT_NORMAL_ADVICE``, which
+    the top says (models, dicts or (code, text) pairs)."""
+    def code_of(item: Any) -> Any:
+        if isinstance(item, tuple):
+            return item[0]
+        return item.get("code") if isinstance(item, Mapping) else getattr(item, "code", None)
+
+    return [item for item in recommendations or () if code_of(item) != RECENT_NORMAL_ADVICE]
 
 
 def core_words(missing: Sequence[str], joiner: str) -> str:

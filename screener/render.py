@@ -28,7 +28,17 @@ from rich.text import Text
 from screener.contract.coverage import in_words, missing_core_sections
 from screener.contract.result import Finding, ScreeningResult, same_sign_given_now
 from screener.errors import terminal_safe
-from screener.headline import COMBINED, HIGH, NOT_SCREENED, Headline, core_words, level_shown, urgency_shown
+from screener.headline import (
+    COMBINED,
+    HIGH,
+    NOT_SCREENED,
+    Headline,
+    core_words,
+    level_shown,
+    listed_advice,
+    recent_results,
+    urgency_shown,
+)
 from screener.screening.findings import evidence_value
 
 if TYPE_CHECKING:
@@ -141,7 +151,7 @@ def render_result(
         page.add("Warnings", "bold yellow")
         for warning in result.warnings:
             page.add(f"! {warning}", indent=2, hang=2)
-    _recommendations(page, result.recommendations)
+    _recommendations(page, listed_advice(result.recommendations))
     if show_findings and result.findings:
         _findings(page, result.findings, result.labs_used)
     if result.next_level_missing:
@@ -208,7 +218,7 @@ def _short_forms(
 ) -> Iterator[tuple[Page, bool, Page, int]]:
     """The short result's forms, from the fullest down (see ``render_short_result``): its head, whether
     it is boxed, its body and its height. Made one at a time, so that only those tried are made."""
-    recommendations = list(result.recommendations)
+    recommendations = listed_advice(result.recommendations)
     # (blank lines between the parts, a box around the headline, the long coverage line)
     layouts = [(True, not plain, True), (False, not plain, True), (False, not plain, False), (False, False, False)]
     heads = {}
@@ -249,7 +259,7 @@ def _short_body(
         count = len(result.warnings)
         page.add(f"({count} note{'s' if count > 1 else ''} on your answers: {more})", "yellow", indent=2, hang=2)
     _recommendations(page, recommendations, spaced=spacious)
-    left_out = len(result.recommendations) - len(recommendations)
+    left_out = len(listed_advice(result.recommendations)) - len(recommendations)
     if left_out:
         page.add(f"(+{left_out} more recommendation{'s' if left_out > 1 else ''}: {more})", "dim", indent=2, hang=2)
     if spacious:
@@ -313,6 +323,10 @@ def _head_page(
     else:
         how_soon = f"{result.urgency} - {result.urgency_text}"
         page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
+    # Recent normal results right after how soon, before the levels: they are why how soon may be
+    # lower than a level a medicine made possible (clinical review 6).
+    if recent := recent_results(result.recommendations, brief=compact and not long_coverage):
+        page.add(recent, hang=2)
     # With no core section answered, a reassuring level is not shown as one: "not screened", as the
     # report and the web page say it, with the rules' level kept in words beside it.
     if level_shown(level, result.coverage) == NOT_SCREENED:

@@ -332,7 +332,8 @@ PEOPLE: dict[str, Person] = {
         answers(age=18), NOTHING, "none", advised=("general_advice",), coverage="full",
     ),
     "eli_17_with_nothing_else_is_told_the_screen_is_for_adults": Person(
-        answers(age=17), NOTHING, "routine", warning_mentions=("18",),
+        # Review 6 (O6): being under 18 warns that the screen is for adults; it books no visit.
+        answers(age=17), NOTHING, "none", warning_mentions=("18",),
     ),
     # -- red flags now against the past two weeks --------------------------------------------------
     "agnes_confused_now_with_chest_pain_last_week_seeks_emergency_care": Person(
@@ -458,8 +459,9 @@ PEOPLE: dict[str, Person] = {
         answers(medications=["Lexapro 10 mg"], **mg(0.65)), LOW_MG_ALONE, "urgent", advised=("qt_drug_check",),
     ),
     "zoe_on_lexapro_with_a_normal_potassium_this_week_needs_no_heart_check": Person(
+        # Review 6 (W3): beside "none", a QT medicine alone brings no "ask about blood checks" line.
         answers(medications=["Lexapro 10 mg"], **k(4.3)), NOTHING, "none",
-        advised=("keep_taking_prescribed_medicines",), not_advised=("qt_drug_check",),
+        not_advised=("qt_drug_check", "keep_taking_prescribed_medicines"),
     ),
     "zoe_on_cipro_and_lasix_is_seen_soon_with_a_heart_check": Person(
         answers(medications=["Cipro 500 mg", "Lasix"]), BOTH_POSSIBLE, "soon", advised=("qt_drug_check",),
@@ -684,8 +686,9 @@ PEOPLE: dict[str, Person] = {
         NOTHING, "none", risk_factors=("long_term_ppi",),
     ),
     "mike_on_diclofenac_potassium_is_not_asked_about_potassium_replacement": Person(
+        # Review 6 (W3): beside "none", an NSAID alone brings no "ask about blood checks" line.
         answers(medications=["diclofenac potassium 50 mg"]), NOTHING, "none",
-        advised=("no_potassium_self_supplement", "keep_taking_prescribed_medicines"),
+        advised=("no_potassium_self_supplement",), not_advised=("keep_taking_prescribed_medicines",),
     ),
     "mike_using_voltaren_gel_has_no_potassium_caution": Person(
         answers(medications=["Voltaren gel"]), NOTHING, "none", not_advised=("no_potassium_self_supplement",),
@@ -776,7 +779,8 @@ PEOPLE: dict[str, Person] = {
     ),
     "harold_70_on_digoxin_eating_little_fruit_is_seen_soon": Person(
         answers(age=70, medications=["digoxin"], diet={"fruit_veg_servings": 1}), MG_ONLY, "soon",
-        advised=("digoxin_check", "check_magnesium"),
+        # one magnesium-test line: digoxin's own asks for magnesium by name (clinical review 6, O2)
+        advised=("digoxin_check",), not_advised=("check_magnesium",),
     ),
     "harold_70_on_amiodarone_eating_little_fruit_is_seen_soon_with_a_heart_check": Person(
         answers(age=70, medications=["Pacerone"], diet={"fruit_veg_servings": 1}), MG_ONLY, "soon",
@@ -805,8 +809,9 @@ PEOPLE: dict[str, Person] = {
         ("likely", "possible", "possible"), "soon", not_rules=("magnesium_capped_by_high_result",),
     ),
     # -- ages at the ends of the range --------------------------------------------------------------
-    "baby_of_0_is_outside_the_screen_and_so_is_reviewed_at_the_next_visit": Person(
-        answers(age=0), NOTHING, "routine", warning_mentions=("18",),
+    "baby_of_0_is_outside_the_screen_and_is_told_so": Person(
+        # Review 6 (O6): the warning says so; how soon follows the answers (here: nothing).
+        answers(age=0), NOTHING, "none", warning_mentions=("18",),
     ),
     "cyril_120_is_an_older_adult_and_nothing_more": Person(
         answers(age=120), NOTHING, "none", risk_factors=("older_adult",), advised=("general_advice",),

@@ -33,6 +33,10 @@ BESIDE_GENERAL_ADVICE = {
     # a reliever with a steroid tablet or theophylline (vignette review 5, M8)
     "reliever_with_other_potassium_lowering_medicines": {
         "medications": ["salbutamol inhaler", "prednisolone 5mg"], "symptoms": [], "alcohol": {"drinks_per_week": 0},
+    },    # a normal potassium from the last 30 days, said at the top (clinical review 6, O3)
+    "recent_results_normal": {
+        "medications": [], "symptoms": [], "alcohol": {"drinks_per_week": 0},
+        "labs": {"potassium": {"value": 4.2, "unit": "mmol/L", "taken": "last_7_days"}},
     },
 }
 # The same people with one or two core sections answered.

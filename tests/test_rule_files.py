@@ -115,6 +115,9 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
     assert ruleset.recommendation_order == (
         "seek_emergency_care", "contact_clinician_today", "emergency_if_happening_now", "see_clinician_soon",
         "discuss_at_next_visit",
+        # not in the spec: normal results from the last 30 days, which every door says at the top
+        # (clinical review 6, O3)
+        "recent_results_normal",
         # not in the spec: when palpitations call for the emergency number, right after the how-soon
         # lines (vignette review 4, M5)
         "palpitations_safety_net",

@@ -32,7 +32,7 @@ from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_wor
 from screener.contract.result import drug_name
 from screener.errors import RulesError
 from screener.fhir.mapping import FhirContext
-from screener.headline import Headline
+from screener.headline import Headline, listed_advice, recent_results
 
 if TYPE_CHECKING:
     from screener.reports.words import Words
@@ -204,7 +204,7 @@ class CardWriter:
         parts += [
             _section("Why (the rules that fired)", self._why(entry)),
             _section("Read from the EHR record", self._read(screened)),
-            _section("Recommendations (as the screen words them for the person)", [escape(r["text"]) for r in entry.get("recommendations", [])]),
+            _section("Recommendations (as the screen words them for the person)", [escape(r["text"]) for r in listed_advice(entry.get("recommendations"))]),
             _section("Warnings", [escape(text) for text in entry.get("warnings", [])]),
             _section("Not read", [escape(note) for note in record.notes]),
         ]
@@ -227,6 +227,8 @@ class CardWriter:
             f"(magnesium {entry['magnesium_depletion']}, potassium {entry['potassium_depletion']}). "
             f"Urgency: **{entry['urgency']}** ({escape(entry['urgency_text'])})."
         )
+        if recent := recent_results(entry.get("recommendations")):
+            lines.append(escape(recent))  # why the urgency may be lower than the levels (clinical review 6)
         return "\n\n".join(lines)
 
     def _headline_without_coverage(self, entry: Mapping[str, Any]) -> str:

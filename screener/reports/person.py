@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import missing_core_sections
 from screener.contract.result import drug_name
-from screener.headline import HIGH_POTASSIUM_ADVICE, OLDER_LOW_ADVICE, Headline
+from screener.headline import HIGH_POTASSIUM_ADVICE, OLDER_LOW_ADVICE, Headline, listed_advice, recent_results
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, given_number, plain, sentence
 
@@ -139,6 +139,17 @@ class PersonView:
             potassium_high=HIGH_POTASSIUM_ADVICE in (codes := {code for code, _ in self.recommendations}),
             older_low=OLDER_LOW_ADVICE in codes,
         )
+
+    @property
+    def recent_results(self) -> str:
+        """The rules' words on normal results from the last 30 days, said at the top (after how
+        soon); "" when not given."""
+        return recent_results([{"code": code, "text": text} for code, text in self.recommendations])
+
+    @property
+    def advice(self) -> list[tuple[str, str]]:
+        """The recommendations listed under "What to do": all but the recent results the top says."""
+        return listed_advice(self.recommendations)
 
     @property
     def not_enough_answers(self) -> bool:
