@@ -98,7 +98,9 @@ def test_an_ileostomy_never_lowers_a_level_or_the_urgency(screener: Any, person:
 # -- watery or high output: the stoma team ------------------------------------------------------
 
 
-def test_nadia_is_told_to_ask_her_stoma_team_about_the_rehydration_solution_for_stomas_and_plain_water(screener: Any) -> None:
+def test_nadia_is_told_to_ask_her_stoma_team_about_the_rehydration_solution_for_stomas_and_plain_water(
+    screener: Any,
+) -> None:
     result = screen(screener, NADIA_34_WITH_A_NEW_HIGH_OUTPUT_ILEOSTOMY)
     line = text_of(result, STOMA_LINE)
     assert "Tell the stoma nurse or stoma team" in line
@@ -157,7 +159,10 @@ def test_a_colostomy_written_as_a_condition_is_refused_without_offering_ileostom
     answers.write_text(f'{{"conditions": ["{written}"]}}', encoding="utf-8")
     run = CliRunner().invoke(app, ["validate", str(answers)])
     assert run.exit_code != 0
-    assert f'$.conditions[0]: unknown value "{written}" (a colostomy or urostomy is not one of the conditions' in run.output
+    assert (
+        f'$.conditions[0]: unknown value "{written}" (a colostomy or urostomy is not one of the conditions'
+        in run.output
+    )
     assert "did you mean 'ileostomy'" not in run.output
 
 
