@@ -52,10 +52,12 @@ def test_a_brand_in_round_brackets_after_a_known_drug_is_still_reported(vocabula
 @pytest.mark.parametrize(
     ("text", "unknown"),
     [
-        ("Epinephrine 1 MG/ML Auto-Injector", ("Epinephrine",)),
-        ("Epinephrine 1 MG/ML Auto Injector", ("Epinephrine",)),
-        ("Epinephrine 0.3 MG Autoinjector", ("Epinephrine",)),
-        ("NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector", ("Epinephrine",)),
+        # Epinephrine is read since the vocabulary review (no known effect): nothing is left over.
+        ("Epinephrine 1 MG/ML Auto-Injector", ()),
+        ("Epinephrine 1 MG/ML Auto Injector", ()),
+        ("Epinephrine 0.3 MG Autoinjector", ()),
+        ("NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector", ()),
+        ("Zoravex 0.3 MG Autoinjector", ("Zoravex",)),
         ("Leuprolide Acetate 7.5 MG Prefilled Syringe", ("Leuprolide Acetate",)),
         ("Leuprolide Acetate 7.5 MG Pre-filled Syringe", ("Leuprolide Acetate",)),
         ("3 ML Zoravex 6 MG/ML Pen Injector", ("Zoravex",)),

@@ -339,6 +339,8 @@ MORE_CLASSES = {
     "fludrocortisone": ["fludrocortisone"],
     # sotalol is a non-selective beta-blocker as well (review 5, 2026-12-01)
     "sotalol": ["nonselective_beta_blocker"],
+    # oxaliplatin's labels warn of torsades: a QT-prolonging drug as well (vocabulary review 2, 2026-12-01)
+    "oxaliplatin": ["qt_prolonging_drug"],
     # beta-2 agonists: the advice on a reliever with a steroid, theophylline or a water pill (review 5, M8)
     **{
         generic: ["beta2_agonist"]
@@ -636,7 +638,9 @@ def test_a_brand_with_its_generic_in_brackets_is_one_drug(vocabulary: Vocabulary
         ("metoprolol succinate", "metoprolol", "metoprolol succinate"),
         ("enalapril maleate", "enalapril", "enalapril maleate"),
         ("diltiazem hydrochloride", "diltiazem", "diltiazem hydrochloride"),
-        ("hydroxyzine hydrochloride", None, "hydroxyzine hydrochloride"),
+        ("hydroxyzine hydrochloride", "hydroxyzine", "hydroxyzine hydrochloride"),
+        ("ropinirole hydrochloride", "ropinirole", "ropinirole hydrochloride"),
+        ("moxonidine hydrochloride", None, "moxonidine hydrochloride"),
         ("tofacitinib citrate", None, "tofacitinib citrate"),
         ("hydrocortisone sodium succinate", "hydrocortisone", "hydrocortisone sodium succinate"),
         ("naproxen sodium", "naproxen", "naproxen sodium"),

@@ -102,10 +102,10 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: S
         plan = plan_columns(header, ignore)
         problems = unknown_columns(name for name in plan.read_as if name)
         if problems or _SURROGATE.search(first_line):
-            yield UnreadableSource(source, _header_message(problems))
+            yield UnreadableSource(source, _header_message(problems), plain=_header_words(problems))
             return
         if plan.note is not None:
-            yield UnreadableSource(source, plan.note, note=True)
+            yield UnreadableSource(source, plan.note, note=True, plain=plan.plain)
         empty = True
         for item in _rows(rows, lines, header, plan.read_as, source, header_row, delimiter):
             empty = False
@@ -122,6 +122,20 @@ def _header_message(problems: list[str]) -> str:
         f"not a sheet of answers: {found}. The header row names each column by its answers field "
         "(age, alcohol.drinks_per_week, labs.potassium.value...); `mgk-screen template csv` writes them all"
         + option_hint(problems)
+    )
+
+
+def _header_words(problems: list[str]) -> str:
+    """The same in words for a person who never sees a command line (the web page): the columns
+    named, not the command that writes a template or the option that leaves columns out."""
+    if any(problem.startswith("these are the columns of screening results") for problem in problems):
+        return "This file holds screening results, not answers: choose the answers file they were made from."
+    if not problems:
+        return "This file cannot be used: its first row is not UTF-8 text. Save the sheet as “CSV UTF-8” and try again."
+    return (
+        f"This file cannot be used: it is not a sheet of answers ({'; '.join(problems)}). Its first row must name "
+        "each column after an answer (age, sex, medications, labs.potassium.value...). Remove the columns that hold "
+        "no answers and try again; those a form tool adds, such as Timestamp, are left out without asking."
     )
 
 

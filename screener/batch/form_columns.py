@@ -72,6 +72,8 @@ class ColumnPlan:
     out (a row index a tool wrote, a form tool's own column, one asked to be ignored)."""
     note: str | None
     """One line naming the columns left out and the one read as the id, or None when none is."""
+    plain: str | None = None
+    """The same in words for a person who never sees a command line (the web page), in sentences."""
 
     def kept(self, names: Sequence[str]) -> list[tuple[str, str]]:
         """(name in the table, name read as) of every column that is read (named ones only)."""
@@ -110,7 +112,7 @@ def plan_columns(names: Sequence[str], ignore: Sequence[str] = ()) -> ColumnPlan
                 by_tool.setdefault(tool, []).append(name)
         else:
             read_as.append(name)
-    return ColumnPlan(tuple(read_as), _note(asked, by_tool, as_id))
+    return ColumnPlan(tuple(read_as), _note(asked, by_tool, as_id), _plain(asked, by_tool, as_id))
 
 
 def _note(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None) -> str | None:
@@ -123,6 +125,30 @@ def _note(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None) ->
     if as_id is not None:
         parts.append(f"column '{as_id}' is read as the id (there is no id column)")
     return "; ".join(parts) if parts else None
+
+
+def _plain(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None) -> str | None:
+    """The note in sentences for the web page: the columns named, never a value in them (a form
+    tool's email column holds people's addresses)."""
+    sentences = []
+    for tool, names in by_tool.items():
+        if len(names) == 1:
+            sentences.append(f"The column {_quoted(names)} is one {tool} adds to its exports, not an answer, so it was not read.")
+        else:
+            sentences.append(f"The columns {_quoted(names)} are ones {tool} adds to its exports, not answers, so they were not read.")
+    if asked:
+        sentences.append(f"The column{'s' if len(asked) > 1 else ''} {_quoted(asked)} {'were' if len(asked) > 1 else 'was'} not read, as asked.")
+    if as_id is not None:
+        sentences.append(
+            f"The column {_quoted([as_id])} was kept as the id of these answers (the file has no id column): it is not an "
+            "answer to any question."
+        )
+    return " ".join(sentences) if sentences else None
+
+
+def _quoted(names: list[str]) -> str:
+    quoted = [f"“{name}”" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def option_hint(problems: Iterable[str]) -> str:

@@ -18,6 +18,7 @@ from screener.batch.json_text import (
     line_column,
     not_utf8,
     trailing_comma_note,
+    trailing_comma_words,
 )
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 
@@ -88,7 +89,7 @@ def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
         return
     said = bool(commas)
     if said:
-        yield UnreadableSource(source, trailing_comma_note(commas[0]), note=True)
+        yield UnreadableSource(source, trailing_comma_note(commas[0]), note=True, plain=trailing_comma_words(commas[0]))
     yield first_record
     position = 1
     for line in itertools.chain(lookahead, lines):
@@ -97,7 +98,7 @@ def line_records(lines: Iterator[_Line], source: str) -> Iterator[ReadItem]:
             record = _parse_line(line, source, position, commas)
             if commas and not said:
                 said = True
-                yield UnreadableSource(source, trailing_comma_note(commas[0]), note=True)
+                yield UnreadableSource(source, trailing_comma_note(commas[0]), note=True, plain=trailing_comma_words(commas[0]))
             yield record
 
 

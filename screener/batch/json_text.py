@@ -316,6 +316,14 @@ def trailing_comma_note(line: int) -> str:
     )
 
 
+def trailing_comma_words(line: int) -> str:
+    """The same in words for a person who never sees a command line (the web page)."""
+    return (
+        f"Line {line} of this file ends with a comma after the answers. A file of this kind (JSON Lines) has no "
+        "comma there, so the answers were read without it."
+    )
+
+
 def line_column(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of ``text[index]``, counted the way ``json`` counts them."""
     return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)

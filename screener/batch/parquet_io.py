@@ -111,7 +111,7 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
         yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{hint}")
         return
     if plan.note is not None:
-        yield UnreadableSource(source, plan.note, note=True)
+        yield UnreadableSource(source, plan.note, note=True, plain=plan.plain)
     position = 0
     batches = parquet.iter_batches(batch_size=ROWS_PER_READ, columns=[name for name, _ in kept])
     while True:

@@ -80,6 +80,9 @@ class UnreadableSource:
     screen (Synthea's ``hospitalInformation*.json``), or a slip was read past (a comma after each
     JSON Lines record). Named like a fault, but it neither counts as an unreadable file nor makes
     the exit status 3."""
+    plain: str | None = None
+    """The message in words for a person who never sees a command line (the web page's "carry on
+    from a file"): no option names, no commands, no JSON terms. None where ``message`` serves."""
 
 
 ReadItem = RawRecord | UnreadableRecord | UnreadableSource

@@ -356,6 +356,8 @@ class Vocabulary:
             for generic, drug_class in piece.entry.drugs:
                 matched = MatchedDrug(generic, words, drug_class, piece.entry.via_product, piece.entry.other_name)
                 drugs.setdefault((generic, drug_class), matched)
+        if len(drugs) > 1:
+            drugs = _without_parts_of_a_product(drugs)
         if note is None and self._local_forms:
             note = self._local_form_note(tokens, drugs.values())
         if not drugs and not unrecognised and text.strip():
@@ -399,6 +401,16 @@ class Vocabulary:
                 break
             node = node.children.get(tokens[k].key)
         return best
+
+
+def _without_parts_of_a_product(drugs: dict[tuple[str, str], MatchedDrug]) -> dict[tuple[str, str], MatchedDrug]:
+    """A drug named again as part of a product already read is that product, not a second drug:
+    RxNorm writes Entresto as "sacubitril 49 MG / valsartan 51 MG Oral Tablet", where "sacubitril"
+    reads as sacubitril/valsartan, so its valsartan is not listed again as an ARB of its own."""
+    parts = {part for generic, _ in drugs if "/" in generic for part in generic.split("/")}
+    if not parts:
+        return drugs
+    return {key: drug for key, drug in drugs.items() if key[0] not in parts}
 
 
 def _without_bracketed_brands(tokens: Sequence[Token], pieces: list[_Piece]) -> list[_Piece]:

@@ -130,8 +130,8 @@ async def resume(request: Request) -> Response:
     form = await read_form(request)
     check_start_token(request, form)
     data = form.files.get("answers", b"")
-    value, problems = read_answers(data, web)
-    if problems:
+    reading = read_answers(data, web)
+    if reading.value is None:
         labels = {item.field: item.label for item in web.questionnaire.items}
         return page(
             request,
@@ -141,14 +141,16 @@ async def resume(request: Request) -> Response:
             intro=web.questionnaire.intro.split("\n")[0],
             ended=False,
             idle_minutes=web.settings.idle_minutes,
-            resume_errors=page_words(problems, labels) if data.strip() else [NO_FILE],
+            resume_errors=page_words(reading.problems, labels) if data.strip() else [NO_FILE],
         )
     web.sessions.end(request.cookies.get(COOKIE))
-    interview = web.new_interview(value)
+    interview = web.new_interview(reading.value)
     session = web.sessions.create(interview)
-    session.notices += [f"'{path}' from the file does not fit the other answers, so it was left out." for path in interview.not_kept]
+    # What was done with the file, said together on the next page (a form tool's columns left out).
+    session.file_notes += reading.notes
+    session.file_notes += [f"'{path}' from the file does not fit the other answers, so it was left out." for path in interview.not_kept]
     # As `ask --resume` says it: a name in the file whose "Did you mean ...?" was never asked.
-    session.notices += resumed_without_asking(
+    session.file_notes += resumed_without_asking(
         interview.vocabulary, interview.medicines(), "use Change beside Medicines when you check your answers"
     )
     return with_session_cookie(go("/question"), session)

@@ -1,12 +1,15 @@
 """One answers document from bytes (an uploaded file, an API request body), read and checked as
 the CLI reads and checks a file: the batch reader for the JSON (a byte order mark is fine; a
 fault is named by line and column), the screener's validation for the answers (JSON paths and
-"did you mean ...?").
+"did you mean ...?"). For the first page, what the reader did with the file (a form tool's
+columns left out, a comma read past: the notes the CLI prints on stderr) and what stops it from
+being used are in the page's words (``UnreadableSource.plain``); the API keeps the CLI's.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -18,13 +21,39 @@ if TYPE_CHECKING:
 _KINDS = {list: "an array", str: "a string", bool: "true or false", int: "a number", float: "a number", type(None): "null"}
 
 
-def read_answers(data: bytes, web: WebContext) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The answers object in ``data``, or every problem found, each with its JSON path."""
-    value, problems = read_document(data)
+@dataclass(frozen=True)
+class Worded(Problem):
+    """A problem with a file already in the first page's words (whole sentences), shown as it is."""
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """An uploaded answers file as read: its answers, or every problem found; and what was done
+    with the file to read it (a form tool's columns left out, a comma read past), in the page's
+    words, never quoting a value of a column left out."""
+
+    value: dict[str, Any] | None
+    problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
+
+
+def read_answers(data: bytes, web: WebContext) -> FileReading:
+    """The answers object in an uploaded file, in the first page's words (see ``page_words``)."""
+    value, problems, notes = _read(data, plain=True)
     if problems:
-        return None, problems
+        return FileReading(None, problems, notes)
+    if isinstance(value, dict) and isinstance(value.get("resourceType"), str):
+        return FileReading(None, [Worded("$", _fhir_words(value["resourceType"]))], notes)
     problems = answers_problems(value, web)
-    return (None, problems) if problems else (value, [])
+    return FileReading(None, problems, notes) if problems else FileReading(value, [], notes)
+
+
+def _fhir_words(kind: str) -> str:
+    return (
+        f"This file is FHIR (a {kind}): health records as an EHR exchanges them, not answers saved by this page, "
+        "which cannot read it. The mgk-screen screen and batch commands read FHIR, and so can an EHR through "
+        "the CDS Hooks service."
+    )
 
 
 def answers_problems(value: Any, web: WebContext) -> list[Problem]:
@@ -48,22 +77,49 @@ def is_array(data: bytes) -> bool:
 
 
 def read_document(data: bytes) -> tuple[Any, list[Problem]]:
-    """One JSON document, or the problem that stops it from being read."""
+    """One JSON document, or the problem that stops it from being read (in the CLI's words)."""
+    value, problems, _ = _read(data, plain=False)
+    return value, problems
+
+
+#: What the first page says of a file of several records (a form tool's export of every response).
+SEVERAL = (
+    "This file holds more than one person's answers (several rows or records), and this page carries on from one "
+    "person's. Keep only that person's row under the first row (or their one record) and try again, or screen "
+    "everyone in it with the mgk-screen batch command."
+)
+
+
+def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str]]:
+    """One JSON document and the notes on its file, or the problem that stops it from being read;
+    ``plain``: each in the first page's words where the reader gives them (``Worded``)."""
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
 
     if not data.strip():
-        return None, [Problem("$", "no answers: the file or request body is empty")]
+        return None, [Problem("$", "no answers: the file or request body is empty")], []
+    notes: list[str] = []
+
+    def noted(item: object) -> bool:
+        if isinstance(item, UnreadableSource) and item.note:
+            notes.append(item.plain or f"{item.message[:1].upper()}{item.message[1:]}.")
+            return True
+        return False
+
     # FHIR as read (a Bundle one document, not its patients' records), to be called what it is.
     read = iter_records(["-"], stdin=io.BytesIO(data), as_read=True)
-    items = list(islice((item for item in read if not (isinstance(item, UnreadableSource) and item.note)), 2))
+    items = list(islice((item for item in read if not noted(item)), 2))
     if not items:
-        return None, [Problem("$", "holds no records (an empty array?)")]
+        return None, [Problem("$", "holds no records (an empty array?)")], notes
     if len(items) > 1:
-        return None, [Problem("$", "holds more than one record; give one answers object (`mgk-screen batch` screens many)")]
+        if plain:
+            return None, [Worded("$", SEVERAL)], notes
+        return None, [Problem("$", "holds more than one record; give one answers object (`mgk-screen batch` screens many)")], notes
     (item,) = items
+    if isinstance(item, UnreadableSource) and plain and item.plain:
+        return None, [Worded("$", item.plain)], notes
     if isinstance(item, (UnreadableSource, UnreadableRecord)):
-        return None, [Problem("$", item.message)]
-    return item.value, []
+        return None, [Problem("$", item.message)], notes
+    return item.value, [], notes
 
 
 #: What the first page says when "Carry on from this file" is pressed with no file chosen (the
@@ -79,6 +135,9 @@ def page_words(problems: list[Problem], labels: dict[str, str]) -> list[str]:
     words = []
     for problem in problems:
         message = problem.message
+        if isinstance(problem, Worded):
+            words.append(message)
+            continue
         if message.startswith("invalid JSON at "):
             where, _, what = message.removeprefix("invalid JSON at ").partition(": ")
             words.append(f"This file cannot be read as an answers file. The problem is at {where}: {what}.")

@@ -52,6 +52,7 @@ def page(
 
     web = web_context(request)
     notices = session.take_notices() if session is not None else []
+    file_notes = session.take_file_notes() if session is not None else []
     red_flags: list[str] = []
     if session is not None:
         labels = {c.value: c.label for item in web.questionnaire.items if item.red_flag for c in item.choices}
@@ -60,6 +61,7 @@ def page(
         session=session,
         csrf=session.csrf if session is not None else "",
         notices=notices,
+        file_notes=file_notes,
         red_flags_now=red_flags,
         emergency_advice=web.questionnaire.emergency_advice,
         idle_seconds=web.sessions.idle_seconds,

@@ -41,12 +41,19 @@ class Session:
     """A red-flag answer was just given: the next page is the emergency advice."""
     notices: list[str] = field(default_factory=list)
     """Things to tell the person on the next page (a medicine name we did not recognise)."""
+    file_notes: list[str] = field(default_factory=list)
+    """What was done with the answers file the session carried on from (a form tool's columns
+    left out, an answer that did not fit), said once, on the next page, apart from the notices."""
     example: Persona | None = None
     """The teaching example (a made-up person) whose answers this session opened with, if any."""
 
     def take_notices(self) -> list[str]:
         notices, self.notices = self.notices, []
         return notices
+
+    def take_file_notes(self) -> list[str]:
+        notes, self.file_notes = self.file_notes, []
+        return notes
 
 
 class SessionStore:
