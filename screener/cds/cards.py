@@ -73,11 +73,14 @@ class CardWriter:
         self.spec = context.mapping.cds_hooks
         self._check()
         self._recommending = {rule.id for rule in ruleset.rules if "recommend" in rule.then}
-        # the advice texts that ask for the test; a text names the person's own medicines in its
+        # the advice texts that ask for the test, each in its adult and its parent's wording (a
+        # child's result shows the latter); a text names the person's own medicines in its
         # {slots}, so any words stand for a slot (compiled once, not for every card)
         self._test_advice = [
-            re.compile(".+?".join(re.escape(part) for part in _SLOT.split(ruleset.recommendation_texts[each])), re.S)
+            re.compile(".+?".join(re.escape(part) for part in _SLOT.split(text)), re.S)
             for each in self.spec["suggest_test"].get("recommendations", ())
+            for text in (ruleset.recommendation_texts[each], ruleset.parent_texts.get(each))
+            if text is not None
         ]
 
     def _check(self) -> None:

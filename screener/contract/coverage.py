@@ -260,6 +260,9 @@ class SlotValues:
     order: each fact of its evidence that holds (a fact the rules derived stands for the answers
     it was derived from), in words: a medicine class as the person's own medicine names, any
     other fact as its label in the fact catalogue."""
+    to_parent: bool = False
+    """The text is the parent's wording (``to_parent``): a slot with nothing to name speaks of
+    the child ("the child's medicines"), not of "you"."""
 
 
 def listed(items: Iterable[str], joiner: str = "and") -> str:
@@ -300,7 +303,7 @@ MEDICINE_FACTS = "medication_class."
 
 def _medicines_given(values: SlotValues) -> str:
     given = [words for fact, words in values.grounds if fact.startswith(MEDICINE_FACTS)]
-    return listed(given) or "your medicines"
+    return listed(given) or ("the child's medicines" if values.to_parent else "your medicines")
 
 
 def _conditions_and_medicines_given(values: SlotValues) -> str:

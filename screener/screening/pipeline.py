@@ -449,14 +449,21 @@ class Screener:
         return entry
 
     def _text(self, code: str, normalised: Normalised, facts: Mapping[str, Any], conclusions: _Conclusions) -> str:
-        """One recommendation's text for this person, its slots (if any) filled in."""
-        text = self.ruleset.recommendation_texts[conclusions.recommendations[code]]
+        """One recommendation's text for this person, its slots (if any) filled in: the parent's
+        wording (``to_parent``) when the rules concluded the fact that asks for it (a child under
+        12, for whom a parent or carer answers) and the text has one."""
+        key = conclusions.recommendations[code]
+        text = self.ruleset.recommendation_texts[key]
+        parent_fact = self.ruleset.parent_wording_fact
+        to_parent = parent_fact is not None and facts.get(parent_fact) is True and key in self.ruleset.parent_texts
+        if to_parent:
+            text = self.ruleset.parent_texts[key]
         if "{" not in text:
             return text
         grounds: tuple[tuple[str, str], ...] = ()
         if needs_grounds(text):
             grounds = tuple(self._grounds(conclusions.recommended_by[code], normalised, facts, conclusions.fired_rules))
-        return with_slots_filled(text, SlotValues(tuple(normalised.unanswered_sections), grounds))
+        return with_slots_filled(text, SlotValues(tuple(normalised.unanswered_sections), grounds, to_parent))
 
     def _grounds(
         self, rule_id: str, normalised: Normalised, facts: Mapping[str, Any], fired: set[str], seen: set[str] | None = None

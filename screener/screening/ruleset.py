@@ -35,6 +35,7 @@ from screener.screening.engine_limits import MAX_NESTING, RESERVED_NAMES, nestin
 from screener.screening.medications import Vocabulary
 
 Folder: TypeAlias = Path | Traversable
+_SLOT_NAME = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,11 @@ class Ruleset:
     recommendation_order: tuple[str, ...]
     vocabulary: Vocabulary
     folder: str
+    parent_texts: dict[str, str] = field(default_factory=dict)
+    """"code" or "code:variant" -> the same advice worded to the parent or carer of a child (its
+    ``to_parent``), shown instead of the text when the rules conclude ``parent_wording_fact``."""
+    parent_wording_fact: str | None = None
+    """The derived fact (``to_parent_when``: child_under_12) under which the parent's wordings are shown."""
     _rules_by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
 
     @property
@@ -216,6 +222,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
     }
     facts = _fact_catalogue(facts_data, manifest, scales, vocabulary, label)
     texts: dict[str, str] = {}
+    parent_texts: dict[str, str] = {}
     order: list[str] = []
     slot_problems: list[str] = []
     for entry in texts_data["recommendations"]:
@@ -227,6 +234,12 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
             f"{label}/{manifest['recommendation_texts']}: recommendation '{key}', field 'text': {problem}"
             for problem in text_slot_problems(entry["text"])
         ]
+        if "to_parent" in entry:
+            parent_texts[key] = entry["to_parent"]
+            slot_problems += [
+                f"{label}/{manifest['recommendation_texts']}: recommendation '{key}', field 'to_parent': {problem}"
+                for problem in text_slot_problems(entry["to_parent"]) + _same_slots(entry["text"], entry["to_parent"])
+            ]
     if slot_problems:
         raise RulesError(
             "\n".join(slot_problems),
@@ -273,9 +286,12 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
         recommendation_order=tuple(order),
         vocabulary=vocabulary,
         folder=label,
+        parent_texts=parent_texts,
+        parent_wording_fact=texts_data.get("to_parent_when"),
         _rules_by_id={rule.id: rule for rule in rules},
     )
     _check_consistency(ruleset, label)
+    _check_parent_wording(ruleset, f"{label}/{manifest['recommendation_texts']}")
     limits = ruleset_problems(ruleset, ruleset.engine_patterns) if engine_limits else []
     if limits:
         raise RulesError("\n".join(limits), hint="the rules engine cannot take such rules: split or simplify them")
@@ -301,6 +317,33 @@ def _consult_advice(manifest: Mapping[str, Any], label: str) -> dict[str, str]:
             hint=f"give one text, or one for each of {', '.join(urgencies)}",
         )
     return dict(given)
+
+
+def _same_slots(text: str, to_parent: str) -> list[str]:
+    """A parent's wording is the same advice: it fills the same slots as the text it stands beside."""
+    wanted, given = set(_SLOT_NAME.findall(text)), set(_SLOT_NAME.findall(to_parent))
+    problems = [f"lacks the slot '{{{slot}}}' of its 'text'" for slot in sorted(wanted - given)]
+    problems += [f"has the slot '{{{slot}}}', which its 'text' has not" for slot in sorted(given - wanted)]
+    return problems
+
+
+def _check_parent_wording(ruleset: Ruleset, source: str) -> None:
+    """``to_parent_when`` names a fact the rules conclude; parents' wordings need it."""
+    fact_name = ruleset.parent_wording_fact
+    if fact_name is None:
+        if ruleset.parent_texts:
+            raise RulesError(
+                f"{source}: recommendations have a 'to_parent' wording but no 'to_parent_when' says when it is shown",
+                hint='add "to_parent_when": "child_under_12" (a fact the rules conclude) beside "description"',
+            )
+        return
+    fact = ruleset.facts.get(fact_name)
+    if fact is None or fact.origin != "derived":
+        derived = [f.name for f in ruleset.facts.values() if f.origin == "derived"]
+        raise RulesError(
+            f"{source}, field 'to_parent_when': '{fact_name}' is not a fact the rules conclude{did_you_mean(fact_name, derived)}",
+            hint="name a fact declared as derived in facts.json and asserted by a rule",
+        )
 
 
 def text_slot_problems(text: str) -> list[str]:
