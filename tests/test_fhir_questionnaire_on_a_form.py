@@ -2,7 +2,8 @@
 LHC-Forms, a SMART form filler or an EHR's form builder, and patients read its item texts, help
 and placeholders there. Its words come from the questionnaire data (`form_text`, shared with the
 web page; `form_help` and `form_example` where the terminal's help and example do not fit a form
-someone else renders). Version "4" is these words; responses to version "3", which asked the same
+someone else renders). Version "4" is these words (version "5" adds the ileostomy condition and a
+sentence of the diarrhea help); responses to version "3", which asked the same
 questions in the terminal's words, are still read.
 """
 
@@ -120,15 +121,15 @@ def test_the_web_page_and_the_exported_questionnaire_ask_in_the_same_words(conte
     assert visitor.heading == exported["alcohol_quantity"] == context.questionnaire.item("alcohol_quantity").form_text
 
 
-def test_the_questionnaire_is_version_4_and_a_response_written_now_names_it(context: FhirContext) -> None:
-    assert build_questionnaire(context, "R4")["version"] == "4"
+def test_the_questionnaire_is_version_5_and_a_response_written_now_names_it(context: FhirContext) -> None:
+    assert build_questionnaire(context, "R4")["version"] == "5"
     response = answers_to_response(ROSA, context)
-    assert response["questionnaire"].endswith("|4")
+    assert response["questionnaire"].endswith("|5")
     assert next(entry for entry in response["item"] if entry["linkId"] == "medications")["text"] == context.questionnaire.item("medications").form_text
 
 
-@pytest.mark.parametrize("version", ["3", "4"])
-def test_rosa_filled_in_version_3_or_4_screens_the_same(context: FhirContext, screener: Any, version: str) -> None:
+@pytest.mark.parametrize("version", ["3", "4", "5"])
+def test_rosa_filled_in_version_3_4_or_5_screens_the_same(context: FhirContext, screener: Any, version: str) -> None:
     """Rosa, 67, on furosemide and omeprazole for years, a potassium 'below 3.0' last week: a
     response to version 3 carries the terminal's words in its item texts; it is read by linkId
     and screens as her answers do."""

@@ -33,6 +33,7 @@ CONDITION_CODES = (
     "chronic_kidney_disease",
     "dialysis",
     "malabsorption",
+    "ileostomy",
     "type_2_diabetes",
     "heart_failure",
     "high_blood_pressure",

@@ -278,7 +278,18 @@ def _unknown_value(error: ValidationError) -> str:
     if other_dimension:
         return other_dimension
     hint = _nearest_option(instance, [str(o) for o in options]) if isinstance(instance, str) else ""
+    if isinstance(instance, str) and "ileostomy" in options and _OTHER_STOMA.fullmatch(instance.strip()):
+        hint = _OTHER_STOMA_HINT  # close in spelling to 'ileostomy', but not one: never offered as it
     return f"unknown value {_show(instance)}{hint}: expected one of {', '.join(repr(option) for option in options)}"
+
+
+#: A stoma other than one of the small bowel: "did you mean 'ileostomy'?" would count a colostomy or a
+#: urostomy as a loss of both minerals, which it is not (README, "Where we departed": a stoma).
+_OTHER_STOMA = re.compile(r"(?:colostomy|urostomy|ileal[ _-]?conduit)", re.IGNORECASE)
+_OTHER_STOMA_HINT = (
+    " (a colostomy or urostomy is not one of the conditions asked about: its output is not the runny output of a "
+    "stoma from the small bowel; leave it out. 'ileostomy' is for an ileostomy)"
+)
 
 
 def _nearest_option(word: str, options: Sequence[str]) -> str:
