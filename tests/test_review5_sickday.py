@@ -51,6 +51,16 @@ def test_man_on_long_term_prednisolone_with_diarrhea_and_fainting_is_an_emergenc
     assert urgency == "emergency" and "steroid_sick_day" in codes
 
 
+def test_woman_on_prednisolone_and_a_salbutamol_inhaler_who_vomits_is_told_of_her_steroid_alone(screener) -> None:
+    # The steroid line named "steroid tablets (prednisolone and salbutamol)": its rule also tested
+    # the wider class of potassium-lowering medicines, which holds the inhaler too.
+    _, codes, texts = _screen(screener, {"age": 45, "medications": ["prednisolone 10 mg", "salbutamol inhaler"],
+                                         "vomiting": {"present": True, "days": 1, "episodes_per_day": 3}})  # fmt: skip
+    assert "steroid_sick_day" in codes
+    assert "steroid tablets (prednisolone)" in texts["steroid_sick_day"]
+    assert "salbutamol" not in texts["steroid_sick_day"]
+
+
 def test_young_woman_with_pots_on_fludrocortisone_alone_gets_no_steroid_sick_day_advice(screener) -> None:
     _, codes, _ = _screen(screener, {"age": 19, "medications": ["fludrocortisone"], "symptoms": [],
                                      "vomiting": {"present": True, "days": 1, "episodes_per_day": 2}})  # fmt: skip
