@@ -228,7 +228,7 @@ def test_nurse_writing_water_tablet_for_a_woman_of_80_records_a_water_pill_of_un
     assert "diuretic_unknown_type" in {finding.rule for finding in result.findings}
     assert result.magnesium_depletion == "possible"
     (warning,) = medicine_warnings(result)
-    assert "names no medicine, only a kind of one: read as diuretic_use 'yes'" in warning
+    assert "names no medicine, only a kind of one: read as 'yes' to whether you take a water pill (diuretic)" in warning
     assert "ask a pharmacist which it is" in warning and "not recognised" not in warning
     assert "check_medicine_names" not in [recommendation.code for recommendation in result.recommendations]
 
@@ -243,7 +243,7 @@ def test_water_tablet_listed_by_someone_who_answered_no_keeps_the_answer_and_nam
     result = screener.screen({"age": 80, "diuretic_use": "no", "medications": ["diuretics"]})
     assert "diuretic_unknown_type" not in {finding.rule for finding in result.findings}
     (warning,) = medicine_warnings(result)
-    assert "but the answer given is 'no': kept as given; check which is right" in warning
+    assert "but that question was answered 'no': kept as given; check which is right" in warning
 
 
 def test_a_word_that_only_starts_like_water_is_still_an_unread_name(vocabulary: Vocabulary) -> None:

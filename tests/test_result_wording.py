@@ -25,7 +25,7 @@ BESIDE_GENERAL_ADVICE = {
         "age": 40, "diarrhea": {"present": True, "days": 1}, "laxative_use": "occasional", "symptoms": [], "medications": [],
     },
     "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}, "medications": [], "symptoms": []},
-    "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
+    "keep_taking_prescribed_medicines": {"medications": ["omeprazole 20mg"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
     "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": [], "alcohol": {"drinks_per_week": 0}},
     "no_magnesium_self_supplement": {
         "conditions": ["chronic_kidney_disease"], "symptoms": [], "medications": [], "alcohol": {"drinks_per_week": 0},
@@ -45,7 +45,7 @@ BESIDE_FEW_ANSWERS = {
     "fluids_for_gi_losses": {"diarrhea": {"present": True, "days": 1}, "symptoms": []},
     "stop_laxatives_during_diarrhea": {"age": 40, "diarrhea": {"present": True, "days": 1}, "laxative_use": "occasional"},
     "alcohol_support": {"alcohol": {"audit_c": {"frequency": 4, "quantity": 1, "binge": 2}}},
-    "keep_taking_prescribed_medicines": {"medications": ["amiodarone"], "symptoms": []},
+    "keep_taking_prescribed_medicines": {"medications": ["omeprazole 20mg"], "symptoms": []},
     "no_potassium_self_supplement": {"medications": ["lisinopril"], "symptoms": []},
     "no_magnesium_self_supplement": {"conditions": ["chronic_kidney_disease"], "symptoms": []},
     "reliever_with_other_potassium_lowering_medicines": {"medications": ["salbutamol inhaler", "prednisolone 5mg"], "symptoms": []},

@@ -136,7 +136,8 @@ def test_tomas_is_told_to_avoid_his_ibuprofen_while_vomiting_not_to_keep_taking_
 def test_tomas_without_the_vomiting_is_not_told_to_avoid_it(screener: Any) -> None:
     result = screener.screen({**TOMAS_VOMITING_AFTER_A_MARATHON_ON_IBUPROFEN, "vomiting": {"present": False}})
     assert "avoid_nsaids_while_ill" not in codes(result)
-    assert "keep_taking_prescribed_medicines" in codes(result)
+    # Review 6 (W3): beside "none", ibuprofen alone brings no "keep taking ... ask about blood checks" line.
+    assert "keep_taking_prescribed_medicines" not in codes(result)
 
 
 def test_naproxen_beside_ramipril_with_a_days_diarrhea_is_avoided_while_the_ramipril_is_kept(screener: Any) -> None:

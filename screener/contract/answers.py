@@ -23,7 +23,8 @@ CONTRACT_VERSION = 3
 CONTRACT_CHANGES = (
     "Screening contract, version 3. Changes from version 2 (additions only; no field renamed): "
     "alcohol.units_per_week, a weekly total in UK units (8 g of alcohol each), read as US standard drinks "
-    "(14 g each) as the questionnaire converts them; given with alcohol.drinks_per_week, the two must agree."
+    "(14 g each) as the questionnaire converts them; given with alcohol.drinks_per_week, drinks_per_week is used "
+    "(with a warning when the two disagree)."
 )
 
 YesNoUnsure = Literal["yes", "no", "unsure"]
@@ -195,21 +196,25 @@ class Alcohol(_Section):
     units_per_week: Annotated[NonNegativeNumber, Field(le=MAX_UNITS_PER_WEEK)] | None = Field(
         None,
         description="UK units (8 g of alcohol each) in a usual week, read as US standard drinks (x 8 / 14, as the "
-        "questionnaire converts them); with drinks_per_week too, the two must agree within half a drink",
+        "questionnaire converts them); with drinks_per_week too, drinks_per_week is used, with a warning when the two "
+        "disagree by more than half a drink",
     )
     audit_c: AuditC | None = None
 
-    @model_validator(mode="after")
-    def _units_and_drinks_agree(self) -> Alcohol:
-        if self.units_per_week is not None and self.drinks_per_week is not None:
-            converted = drinks_from_units(self.units_per_week)
-            if abs(converted - self.drinks_per_week) > UNITS_AND_DRINKS_AGREE_WITHIN:
-                raise ValueError(
-                    f"units_per_week {self.units_per_week:g} (UK units, 8 g each) is {converted:g} US standard drinks "
-                    f"(14 g each), but drinks_per_week is {self.drinks_per_week:g}: give the weekly total once, in UK "
-                    "units or in US standard drinks"
-                )
-        return self
+    def disagreement(self) -> str | None:
+        """Both weekly totals given, more than half a drink apart: said in a warning, never a
+        refusal (the published schema cannot say it, and a record it accepts is always screened);
+        drinks_per_week, the contract's own field, is the one used."""
+        if self.units_per_week is None or self.drinks_per_week is None:
+            return None
+        converted = drinks_from_units(self.units_per_week)
+        if abs(converted - self.drinks_per_week) <= UNITS_AND_DRINKS_AGREE_WITHIN:
+            return None
+        return (
+            f"The weekly alcohol was given twice and the two disagree: {self.units_per_week:g} UK units (8 g each) "
+            f"is {converted:g} US standard drinks (14 g each), but {self.drinks_per_week:g} US standard drinks "
+            f"were given; the {self.drinks_per_week:g} US standard drinks were used. Give the weekly total once."
+        )
 
     @property
     def drinks(self) -> float | None:

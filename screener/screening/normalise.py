@@ -106,6 +106,9 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
         if given.get(section):
             facts[section] = dict(given[section])
     alcohol = _alcohol_facts(answers) if "alcohol" in given else {}
+    disagreement = answers.alcohol.disagreement() if answers.alcohol is not None and "alcohol" in given else None
+    if disagreement is not None:
+        out.warnings.append(disagreement)
     if alcohol:
         facts["alcohol"] = alcohol
     for group in ("conditions", "symptoms", "red_flags_now", "supplements"):
