@@ -25,8 +25,9 @@ from screener.reports.words import Words
 PERSONAS = Path(__file__).resolve().parent.parent / "examples" / "personas"
 README = Path(__file__).resolve().parent.parent / "README.md"
 
-#: What the README says, and what rules/fhir.json holds.
-INDICATOR = {"emergency": "critical", "urgent": "critical", "soon": "warning", "routine": "warning", "none": "info"}
+#: What the README says, and what rules/fhir.json holds (routine is info since verify 6: a stable
+#: patient to discuss at the next visit is not a warning).
+INDICATOR = {"emergency": "critical", "urgent": "critical", "soon": "warning", "routine": "info", "none": "info"}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_every_persona_gets_the_indicator_of_its_urgency_and_a_test_only_when_ma
     assert len(card["summary"]) <= SUMMARY_LIMIT
     # "Ask for a magnesium test" alone, or in the one line that asks for both tests
     # the advice asks for a magnesium test, in whichever wording (plain, firm, naming a PPI, to a parent)
-    testing = {"check_magnesium", "check_magnesium_with_potassium", "anti_egfr_magnesium_check"}
+    testing = {"check_magnesium", "check_magnesium_with_potassium", "anti_egfr_magnesium_check", "digoxin_check"}
     advised = any(item["code"] in testing and "magnesium blood test" in item["text"] for item in entry["recommendations"])
     assert ("suggestions" in card) == (entry["magnesium_depletion"] in ("possible", "likely") and advised)
 

@@ -174,7 +174,7 @@ def test_the_medication_in_the_prefetch_names_the_medicine(client: Any) -> None:
     medication = next(r for r in ehr_resources() if r["resourceType"] == "Medication")
     prefetch["medicationRequests"]["entry"].append({"resource": medication, "search": {"mode": "include"}})
     card = patient_view(client, WALTER, prefetch)
-    assert card["indicator"] == "warning"  # a potassium of 5.4 with spironolactone: routine
+    assert card["indicator"] == "info"  # a potassium of 5.4 with spironolactone: routine (info since verify 6)
     assert card["summary"].endswith("urgency: routine")
     assert "Spironolactone 25 MG Oral Tablet; Lisinopril 10 MG Oral Tablet" in card["detail"]
     assert "suggestions" not in card  # magnesium unlikely
@@ -239,7 +239,7 @@ def test_a_loop_diuretic_being_ordered_raises_the_screen_and_the_card_says_what_
     card = order_select(client, PRIYA, medication_order(PRIYA, "Furosemide 40 MG Oral Tablet"), selections=["MedicationRequest/draft-1"])
     assert card["summary"] == "With furosemide ordered, the Mg/K screen rises (EHR data only): combined unlikely → possible, urgency none → routine"
     assert len(card["summary"]) < 140
-    assert card["indicator"] == "warning"
+    assert card["indicator"] == "info"  # routine: info since verify 6
     assert "Without it: combined unlikely, magnesium unlikely, potassium unlikely; urgency none." in card["detail"]
     assert card["suggestions"][0]["actions"][0]["resource"]["resourceType"] == "ServiceRequest"
 

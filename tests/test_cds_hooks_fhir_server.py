@@ -92,7 +92,7 @@ def test_a_medicine_named_through_a_medication_resource_is_read_from_the_server(
         request = hook_request("patient-view", WALTER, prefetch_for(WALTER), fhirServer=fake.base_url, fhirAuthorization=authorization())
         card = client.post("/cds-services/patient-view", json=request).json()["cards"][0]
     assert [path for path, _ in fake.requests] == ["/fhir/Medication/00000401-5e1a-4c2b-9f00-000000000401"]
-    assert card["indicator"] == "warning"
+    assert card["indicator"] == "info"  # routine: info since verify 6
     assert "Spironolactone 25 MG Oral Tablet" in card["detail"]
 
 

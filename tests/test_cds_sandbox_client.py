@@ -60,7 +60,7 @@ def test_the_sandboxs_furosemide_order_raises_the_screen_and_says_what_it_change
     # with its category as an object rather than a list) is a loop diuretic about to be taken.
     card = card_of(http("POST", f"{base}/cds-services/order-select", sandbox_request("order-select-furosemide-40-mg-chosen.json")))
     assert card["summary"].startswith("With furosemide ordered, the Mg/K screen rises (EHR data only): combined unlikely → possible")
-    assert card["indicator"] == "warning"
+    assert card["indicator"] == "info"  # routine: info since verify 6
     assert "Furosemide 40 MG counted as taken" in card["detail"]
 
 

@@ -127,7 +127,8 @@ def test_dorothy_on_digoxin_with_a_normal_potassium_last_month_is_routine_with_o
     assert "soon_digoxin_with_depletion" not in rules_fired(result)
     assert "check_magnesium" not in codes(result)
     digoxin = flat(text_of(result, "digoxin_check"))
-    assert "potassium and magnesium blood checks" in digoxin and "ask for it by name" in digoxin
+    # No magnesium result: the one line asks for the magnesium test by name (verify 6).
+    assert "ask for a magnesium blood test by name" in digoxin and "regular checks of both" in digoxin
     assert not {"check_magnesium", "check_magnesium_with_potassium"} & set(codes(result))
 
 
@@ -214,3 +215,30 @@ def test_the_cds_card_says_the_recent_results_under_its_headline_once(screener: 
     head = card["detail"].split("\n\n")[:3]
     assert any(part.startswith("Your potassium and magnesium results from the last 30 days") for part in head)
     assert card["detail"].count("Your potassium and magnesium results from the last 30 days") == 1
+
+
+def _card(screener: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    from test_cds_cards import card_for
+
+    from screener.cds.cards import CardWriter
+    from screener.fhir import fhir_context
+    from screener.interview import Questionnaire
+    from screener.reports.words import Words
+
+    writer = CardWriter(fhir_context(screener.ruleset), screener.ruleset, Words.from_rules(screener.ruleset, Questionnaire.load(None)))
+    card, _ = card_for(writer, screener, answers)
+    return card
+
+
+def test_dorothy_on_digoxin_with_no_magnesium_result_is_offered_the_magnesium_order_on_an_information_card(screener: Any) -> None:
+    # Verify 6: once the second magnesium-test line beside digoxin went, her card lost the order.
+    card = _card(screener, DOROTHY_84_DIGOXIN)
+    assert card["indicator"] == "info"  # routine: discuss at the next visit
+    assert [suggestion["label"] for suggestion in card.get("suggestions", [])], card
+
+
+def test_dorothy_with_a_normal_magnesium_this_week_is_not_offered_another_test(screener: Any) -> None:
+    labs = {"potassium": K_THIS_WEEK, "magnesium": MG_THIS_WEEK}
+    result = screener.screen({**DOROTHY_84_DIGOXIN, "labs": labs})
+    assert "magnesium blood test by name" not in flat(text_of(result, "digoxin_check"))
+    assert "suggestions" not in _card(screener, {**DOROTHY_84_DIGOXIN, "labs": labs})
