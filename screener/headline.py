@@ -302,12 +302,13 @@ def advice_codes(recommendations: Any) -> set[str]:
 def recent_results(recommendations: Any, *, brief: bool = False) -> str:
     """The text of the rules' advice ``RECENT_NORMAL_ADVICE`` ("Your potassium and magnesium results
     from the last 30 days were normal ..."), said at the top of every door; "" when not given.
-    ``brief``: its first clause only, for a screen too small for the rest (the full result says it)."""
+    ``brief``: its first clause only (up to ", and" or a colon), for a screen too small for the rest
+    (the full result says it)."""
     for recommendation in recommendations or ():
         get = recommendation.get if isinstance(recommendation, Mapping) else (lambda name, r=recommendation: getattr(r, name, None))
         if get("code") == RECENT_NORMAL_ADVICE:
             text = str(get("text") or "")
-            return text.split(". ")[0].split(", and ")[0].rstrip(".") + "." if brief and text else text
+            return text.split(". ")[0].split(", and ")[0].split(": ")[0].rstrip(".") + "." if brief and text else text
     return ""
 
 

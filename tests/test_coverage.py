@@ -207,7 +207,7 @@ def test_screen_names_the_missing_core_sections_beside_the_headline(tmp_path: Pa
         "Combined magnesium and potassium depletion: unlikely, but based on FEW ANSWERS: not reassurance (not answered: "
         "medicines, alcohol and gut losses (diarrhea, vomiting, laxatives))" in text
     )
-    assert "Not answered (unknown, not 'no'): sex, the medicines you take," in text
+    assert "Not answered (unknown, not 'no'): sex, the medicines taken," in text
     assert "laxative_type" not in text and "the kind of laxative" not in text
 
 

@@ -249,7 +249,7 @@ def test_with_sex_or_age_not_given_pregnancy_is_not_asked_nor_listed_as_unanswer
 
 
 def test_the_unanswered_pregnancy_question_is_named_in_plain_words() -> None:
-    assert SECTION_WORDS["pregnant"] == "whether you are pregnant"
+    assert SECTION_WORDS["pregnant"] == "pregnancy"
 
 
 def test_ask_in_the_terminal_asks_a_young_woman_whether_she_is_pregnant_and_saves_it(tmp_path: Path) -> None:

@@ -194,7 +194,7 @@ NELL = {
 def test_nell_who_is_not_sure_of_most_answers_is_told_the_result_is_not_reassurance(screener) -> None:
     _, _, _, warnings = _screen(screener, NELL)
     note = next(w for w in warnings if w.startswith("most answers were 'not sure'"))
-    assert "the medicines you take" in note and "laxatives" in note and "not reassurance" in note
+    assert "the medicines taken" in note and "laxatives" in note and "not reassurance" in note
 
 
 def test_nells_ppi_warning_says_she_was_not_sure_not_that_a_duration_was_given(screener) -> None:

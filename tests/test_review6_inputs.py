@@ -123,14 +123,14 @@ def test_derek_listing_a_water_tablet_and_not_sure_of_a_water_pill_is_counted_as
     assert (result.magnesium_depletion, result.potassium_depletion, result.combined_depletion) == ("possible",) * 3
     assert result.urgency == "routine"
     (said,) = [w for w in result.warnings if "'water tablet'" in w]
-    assert "whether you take a water pill (diuretic)" in said and "answered 'not sure'" in said
+    assert "whether a water pill (diuretic) is taken" in said and "answered 'not sure'" in said
     assert "diuretic_use" not in " ".join(result.warnings)
 
 
 def test_a_water_tablet_beside_no_keeps_the_no_and_says_so_in_plain_words(screener: Screener) -> None:
     result = screener.screen(DEREK | {"diuretic_use": "no"})
     (said,) = [w for w in result.warnings if "'water tablet'" in w]
-    assert "answers 'yes' to whether you take a water pill (diuretic), but that question was answered 'no'" in said
+    assert "answers 'yes' to whether a water pill (diuretic) is taken, but that question was answered 'no'" in said
     assert result.magnesium_depletion == "unlikely"
 
 

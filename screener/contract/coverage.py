@@ -35,14 +35,16 @@ CORE_SECTION_WORDS: Mapping[str, str] = {
     "symptoms": "symptoms",
 }
 
-#: Every section of the answers in plain words: readable output never shows field names.
+#: Every section of the answers in plain words: readable output never shows field names. Worded
+#: for no one in particular ("whether a water pill is taken", not "whether you take"): the same words
+#: name what a parent left unanswered about a child under 12 (verify 6, F9).
 SECTION_WORDS: Mapping[str, str] = {
     "age": "age",
     "sex": "sex",
-    "pregnant": "whether you are pregnant",
-    "medications": "the medicines you take",
-    "diuretic_use": "whether you take a water pill (diuretic)",
-    "ppi_over_3_months": "how long you have taken the stomach-acid medicine",
+    "pregnant": "pregnancy",
+    "medications": "the medicines taken",
+    "diuretic_use": "whether a water pill (diuretic) is taken",
+    "ppi_over_3_months": "how long the stomach-acid medicine has been taken",
     "alcohol": "alcohol",
     "diarrhea": "diarrhea",
     "vomiting": "vomiting",
@@ -53,7 +55,7 @@ SECTION_WORDS: Mapping[str, str] = {
     "symptoms": "symptoms in the past two weeks",
     "red_flags_now": "anything happening right now (the safety check)",
     "supplements": "supplements",
-    "low_potassium_despite_supplements": "whether potassium stays low although you take potassium",
+    "low_potassium_despite_supplements": "whether potassium stays low despite taking potassium",
     "labs": "blood test results",
 }
 

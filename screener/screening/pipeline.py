@@ -414,6 +414,11 @@ class Screener:
         ruleset = self.ruleset
         urgency = facts["urgency"]
         risk_group = self._risk_group
+        # A child under 12: the parent or carer answers, so the words around the advice speak to them too
+        to_parent = ruleset.parent_wording_fact is not None and facts.get(ruleset.parent_wording_fact) is True
+        urgency_text = (ruleset.parent_urgency_text if to_parent else {}).get(urgency, ruleset.urgency_text[urgency])
+        disclaimer = (ruleset.parent_disclaimer if to_parent else None) or ruleset.disclaimer
+        consult = (ruleset.parent_consult_advice if to_parent else {}).get(urgency) or ruleset.consult_advice.get(urgency, "")
         entry: dict[str, Any] = {"status": "screened"}
         if detail == "lean":
             entry["detail"] = "lean"
@@ -426,7 +431,7 @@ class Screener:
             magnesium_depletion=facts["magnesium_depletion"],
             potassium_depletion=facts["potassium_depletion"],
             urgency=urgency,
-            urgency_text=ruleset.urgency_text[urgency],
+            urgency_text=urgency_text,
             consult_clinician=urgency != "none",
             red_flags=list(dict.fromkeys(code for _, code in sorted(conclusions.red_flags))),
             findings=self._findings(conclusions.fired, detail),
@@ -444,7 +449,7 @@ class Screener:
                 for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
             ],
             ruleset=dict(self._ruleset_info),
-            disclaimer=ruleset.disclaimer if urgency == "none" else f"{ruleset.disclaimer} {ruleset.consult_advice[urgency]}",
+            disclaimer=disclaimer if urgency == "none" else f"{disclaimer} {consult}",
         )
         return entry
 

@@ -121,6 +121,12 @@ class Ruleset:
     ``to_parent``), shown instead of the text when the rules conclude ``parent_wording_fact``."""
     parent_wording_fact: str | None = None
     """The derived fact (``to_parent_when``: child_under_12) under which the parent's wordings are shown."""
+    parent_disclaimer: str | None = None
+    """ruleset.json ``to_parent``: the disclaimer worded to the parent, under ``parent_wording_fact``."""
+    parent_consult_advice: dict[str, str] = field(default_factory=dict)
+    """ruleset.json ``to_parent``: closing words by urgency worded to the parent (those given)."""
+    parent_urgency_text: dict[str, str] = field(default_factory=dict)
+    """ruleset.json ``to_parent``: how-soon words by urgency worded to the parent (those given)."""
     _rules_by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
 
     @property
@@ -288,6 +294,9 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
         folder=label,
         parent_texts=parent_texts,
         parent_wording_fact=texts_data.get("to_parent_when"),
+        parent_disclaimer=manifest.get("to_parent", {}).get("disclaimer"),
+        parent_consult_advice=_parent_words(manifest, "consult_advice", label),
+        parent_urgency_text=_parent_words(manifest, "urgency_text", label),
         _rules_by_id={rule.id: rule for rule in rules},
     )
     _check_consistency(ruleset, label)
@@ -296,6 +305,20 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
     if limits:
         raise RulesError("\n".join(limits), hint="the rules engine cannot take such rules: split or simplify them")
     return ruleset
+
+
+def _parent_words(manifest: Mapping[str, Any], name: str, label: str) -> dict[str, str]:
+    """ruleset.json ``to_parent``'s words by urgency for ``name`` (``consult_advice`` or
+    ``urgency_text``): each must be an urgency that has such words for the person."""
+    given: dict[str, str] = dict(manifest.get("to_parent", {}).get(name, {}))
+    known = _consult_advice(manifest, label) if name == "consult_advice" else manifest["urgency_text"]
+    unknown = [urgency for urgency in given if urgency not in known]
+    if unknown:
+        raise RulesError(
+            f"{label}/ruleset.json: to_parent, {name}: {', '.join(repr(u) for u in unknown)} has no {name} to reword",
+            hint=f"use one of {', '.join(known)}",
+        )
+    return given
 
 
 def _consult_advice(manifest: Mapping[str, Any], label: str) -> dict[str, str]:
