@@ -59,6 +59,12 @@ million people who all spell differently would fill a larger cache with about a 
 spelling, for nothing: memory must stay flat however long the cohort.)"""
 _DOSE_WORDS = 4096  # dose words remembered (see Vocabulary._is_dose)
 
+_LIST_SEPARATORS = frozenset({",", ";", "/", "+", "&", "and"})
+"""What separates two medicines listed in one entry (besides a new line); see ``Vocabulary.items``."""
+_NEW_LINE = re.compile(r"[\r\n]+")
+_LIST_EDGE = re.compile(r"^(?:[\s,;/+&\u2044\u2215\uff0f\uff0b]|and\b)+|\s+$", re.IGNORECASE)
+"""Separators and spaces at the edges of one item of an entry."""
+
 _GLUED = re.compile(r"([^\W\d_]{2,})(\d.*)")
 """A word with a number glued after its letters ("lasix40mg"): maybe a name and its dose."""
 
@@ -235,6 +241,55 @@ class Vocabulary:
         """Recognise the drugs in one medication entry as written ("Lasix 40 mg tablets")."""
         return self._match_cached(text)
 
+    def items(self, text: str) -> tuple[str, ...]:
+        """One entry cut into the medicines it lists ("Water Tablet, ramipril" is "Water Tablet"
+        and "ramipril"), as a form's free-text answer or a pasted list writes several: cut at a
+        comma, semicolon, new line, "and", "+", "&" or "/", but never inside a name the vocabulary
+        knows ("co-amilofruse", "losartan/HCTZ") nor inside brackets ("water tablet (furosemide)"
+        is one medicine). A part with no word of its own but dose or form text ("5/40", "twice a
+        day") stays with the part before it: it says how that one is taken. The whole entry, alone,
+        when nothing cuts it."""
+        tokens = self._unglued(tokenise(text))
+        cuts: list[int] = []  # text offsets where an item ends and the next may start
+        depth = 0
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.kind == HARD and token.key in "([{":
+                depth += 1
+            elif token.kind == HARD and token.key in ")]}":
+                depth = max(0, depth - 1)
+            elif depth == 0 and token.kind != WORD and token.key in _LIST_SEPARATORS:
+                cuts.append(token.start)
+            elif token.kind == WORD:
+                found = self._longest_name(tokens, i)
+                if found is not None:
+                    i = found[1]  # joiners inside a name ("losartan/HCTZ") cut nothing
+            i += 1
+        cuts += [found.start() for found in _NEW_LINE.finditer(text)]
+        if not cuts:
+            return (text,)
+        items: list[str] = []
+        start = 0
+        for cut in sorted(set(cuts)):
+            items.append(text[start:cut])
+            start = cut
+        items.append(text[start:])
+        kept: list[str] = []
+        for item in items:
+            if kept and (not self._names_something(item) or not self._names_something(kept[-1])):
+                kept[-1] += item
+            else:
+                kept.append(item)
+        parts = tuple(_LIST_EDGE.sub("", item) for item in kept)
+        return parts if len(parts) > 1 else (text,)
+
+    def _names_something(self, text: str) -> bool:
+        """Whether a part of an entry has a word other than dose or form text: a name read, or a
+        word that may be one ("Zoravex"), not "40mg", "twice a day" or "tablets"."""
+        read = self._read(text)
+        return bool(read.drugs or read.unrecognised)
+
     def match_all(self, texts: Iterable[str]) -> tuple[MedicationMatch, ...]:
         """``match`` for each entry of a medication list, in order."""
         return tuple(map(self._match_cached, texts))
@@ -299,6 +354,14 @@ class Vocabulary:
         return out
 
     def _match_uncached(self, text: str) -> MedicationMatch:
+        read = self._read(text)
+        if not read.drugs and not read.unrecognised and text.strip():
+            # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
+            return replace(read, unrecognised=(text.strip(),))
+        return read
+
+    def _read(self, text: str) -> MedicationMatch:
+        """What an entry was recognised as, before an entry of only dose or form words is reported."""
         tokens = self._unglued(tokenise(text))
         pieces: list[_Piece] = []
         last = -2  # index of the last token of pieces[-1]: a word right after it belongs with it
@@ -360,9 +423,6 @@ class Vocabulary:
             drugs = _without_parts_of_a_product(drugs)
         if note is None and self._local_forms:
             note = self._local_form_note(tokens, drugs.values())
-        if not drugs and not unrecognised and text.strip():
-            # Only form or dose words ("eye drops", "1 tab"): no drug to go on, so say so.
-            unrecognised.append(text.strip())
         return MedicationMatch(text, tuple(drugs.values()), note is None, note, tuple(unrecognised))
 
     def _local_form_note(self, tokens: Sequence[Token], drugs: Iterable[MatchedDrug]) -> str | None:

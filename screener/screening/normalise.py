@@ -29,7 +29,7 @@ from screener.contract.coverage import (
 )
 from screener.contract.validation import Problem
 from screener.screening.medication_suggestions import Correction, not_recognised, parts_worth_asking_about, suggested
-from screener.screening.medications import MedicationMatch
+from screener.screening.medications import MedicationMatch, Vocabulary
 from screener.screening.ruleset import Ruleset
 
 
@@ -194,7 +194,7 @@ def _add_medications(
     that names a kind of medicine, not one ("water tablet"), is no unread name: the question it
     answers goes in ``named`` (unless a medicine in it was read: "water tablet (furosemide)")."""
     vocabulary = ruleset.vocabulary
-    out.medications = vocabulary.match_all(list(medications))
+    out.medications = _each_medicine(vocabulary.match_all(list(medications)), vocabulary)
     classes = frozenset(cls for match in out.medications for cls in match.classes)
     if classes:
         out.facts["medication_class"] = {cls: True for cls in sorted(classes)}
@@ -230,6 +230,22 @@ def _add_medications(
         if unconfirmed & near_miss_of:
             out.facts[name] = True
     return classes
+
+
+def _each_medicine(matches: Sequence[MedicationMatch], vocabulary: Vocabulary) -> tuple[MedicationMatch, ...]:
+    """Entries that list several medicines in one answer ("Water Tablet, ramipril", as a form's
+    free-text answer or a pasted list writes them) read as one entry each, when a part of the entry
+    was not read: so that the part not read is named in a warning, counted as a medicine not read,
+    or answers the question it names ("water tablet"), as it would written on its own. An entry
+    read whole ("co-amilofruse 5/40", "furosemide and spironolactone") already names each of its
+    medicines, and stays as written."""
+    if all(not match.unrecognised or not match.drugs for match in matches):
+        return tuple(matches)  # most lists: nothing read beside a part not read
+    out: list[MedicationMatch] = []
+    for match in matches:
+        items = vocabulary.items(match.text) if match.unrecognised and match.drugs else (match.text,)
+        out += [match] if len(items) == 1 else vocabulary.match_all(items)
+    return tuple(out)
 
 
 def _answer_named_question(out: Normalised, given: dict[str, Any], question: str, answer: str, text: str) -> None:
