@@ -330,9 +330,17 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         del core["alcohol"]  # not asked of a child under 12, so an answer there is not counted
     answered = sum(any(_answered(record.get(name)) for name in names) for names in core.values())
     assert result.coverage == {len(core): "full", 0: "none"}.get(answered, "partial")
+    # Review 6 (README): a possible level answered by normal results from the last 30 days, or a
+    # short stomach bug in a well adult, brings no visit; the reason (the results, or the fluids
+    # and their safety net) stands in place of "these answers do not point to...".
+    fired = {finding.rule for finding in result.findings}
+    answered_otherwise = fired & {"normal_results_answer_a_possible_magnesium_depletion", "short_stomach_bug_in_a_well_adult"}
     how_soon = [code for code in recommendation_codes if code in URGENCY_ADVICE.values()]
     thin, few = result.coverage == "none", answered >= 1 and len(core) - answered >= 2
-    assert how_soon == ([] if (thin or few) and result.urgency == "none" else [URGENCY_ADVICE[result.urgency]])
+    if answered_otherwise and result.urgency == "none":
+        assert how_soon in ([], [URGENCY_ADVICE["none"]])
+    else:
+        assert how_soon == ([] if (thin or few) and result.urgency == "none" else [URGENCY_ADVICE[result.urgency]])
     # contract v2: a record answering none of the core sections is never read as reassurance, nor
     # one answering one or two of them (README departures): neither is told "these answers do not point"
     assert ("answer_more_questions" in recommendation_codes) is thin
@@ -349,8 +357,10 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         assert mg >= 1 and k >= 1
     if mg == 2 and k >= 1:
         assert combined == 2
-    # section 5: the levels set a floor for the urgency
-    if max(mg, k) >= 1:
+    # section 5: the levels set a floor for the urgency, except where review 6 departs from it
+    # (README): a possible level answered by normal potassium and magnesium results from the last
+    # 30 days, or a short stomach bug in a well adult, brings no visit of its own.
+    if max(mg, k) >= 1 and not answered_otherwise:
         assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "routine")
     if max(mg, k, combined) == 2:
         assert _rank(URGENCIES, result.urgency) >= _rank(URGENCIES, "soon")
@@ -423,6 +433,8 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         and not low_mg
         and not child_with_gut_losses
         and (not emergency or "low_k_lab" in mg_lab_facts)  # then it is advice for the emergency team
+        # review 6 (O7): no magnesium test for a short stomach bug in a well adult needing no visit
+        and not ("short_stomach_bug_in_a_well_adult" in fired and result.urgency == "none")
     )
 
     check_labs(result, record, refractory)

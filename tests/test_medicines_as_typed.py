@@ -228,7 +228,7 @@ def test_nurse_writing_water_tablet_for_a_woman_of_80_records_a_water_pill_of_un
     assert "diuretic_unknown_type" in {finding.rule for finding in result.findings}
     assert result.magnesium_depletion == "possible"
     (warning,) = medicine_warnings(result)
-    assert "names no medicine, only a kind of one: read as 'yes' to whether you take a water pill (diuretic)" in warning
+    assert "names no medicine, only a kind of one: read as 'yes' to whether a water pill (diuretic) is taken" in warning
     assert "ask a pharmacist which it is" in warning and "not recognised" not in warning
     assert "check_medicine_names" not in [recommendation.code for recommendation in result.recommendations]
 
