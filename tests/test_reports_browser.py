@@ -229,8 +229,10 @@ def test_the_summary_prints_on_one_page_for_typical_personas_and_two_for_the_hea
             assert " ".join(finding.title.split()[:4]) in every_word, f"{persona.stem}: {finding.rule}"
     # four personas of twelve (6 on a4 before round 4: the few-answers line is now given beside
     # advice to see a clinician, and advice names the person's own medicines and symptoms; 5 before
-    # the clinician box gained the conditions and potassium-keeping rows and is kept whole on paper)
-    assert one_page >= 4
+    # the clinician box gained the conditions and potassium-keeping rows and is kept whole on paper;
+    # three on A4 and US Letter since review 6's lines beside recent normal results and the
+    # medicines review were merged: measured on lead, 2026-12-01)
+    assert one_page >= 3
 
 
 def test_a_printed_summary_starts_with_the_red_flag_and_lists_its_finding_first(tmp_path: Path, screener: Any) -> None:

@@ -118,8 +118,11 @@ def test_a_typical_persons_full_report_is_shorter(printed: dict[tuple[str, str, 
     # Measured, not guessed: 82 A4 pages for the twelve personas on 2026-12-01 (lead at 37d2219
     # merged: the runner 3, the low-potassium result alone 5, the heavy drinker and the kidney
     # patient 9 each), the same before and after that merge. The bound is the measurement, so that
-    # a page more is a change someone looks at; it was 97 before newcomer review E4.
-    assert sum(a4.values()) <= 82, a4
+    # a page more is a change someone looks at; it was 97 before newcomer review E4. 85 measured
+    # after review 6 and the parent wording were merged (lead, 2026-12-01: the lines beside recent
+    # normal results, the medicines-review line, the stoma and digoxin lines): 7, 9, 8, 9, 9, 8, 5,
+    # 7, 3, 7, 7, 6 in the personas' order.
+    assert sum(a4.values()) <= 85, a4
 
 
 def test_the_clinicians_box_is_never_split_across_pages(printed: dict[tuple[str, str, str], Path]) -> None:
