@@ -197,7 +197,7 @@ class Alcohol(_Section):
         None,
         description="UK units (8 g of alcohol each) in a usual week, read as US standard drinks (x 8 / 14, as the "
         "questionnaire converts them); with drinks_per_week too, drinks_per_week is used, with a warning when the two "
-        "disagree by more than half a drink",
+        "differ by over 0.5 of a drink",
     )
     audit_c: AuditC | None = None
 
