@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from screener.lazy import lazy_exports
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
@@ -32,18 +34,9 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # Imported on first use so that `mgk-screen --help` does not load pydantic or the engine.
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'screener' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    # What a notebook's tab completion offers: the public names, loaded or not yet.
-    return sorted(__all__)
+# Imported on first use (PEP 562): `mgk-screen --help` and a module of the package used alone do not
+# load what these names need.
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
 
 
 class _FromTheCheckout:

@@ -19,7 +19,9 @@ Nothing here needs the optional ``fhir.resources`` package except ``validate_res
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from screener.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from screener.fhir.conversion import Conversion
@@ -111,13 +113,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'screener.fhir' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+# Imported on first use (PEP 562): `mgk-screen --help` and a module of the package used alone do not
+# load what these names need.
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)

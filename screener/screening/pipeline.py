@@ -414,7 +414,7 @@ class Screener:
         ruleset = self.ruleset
         urgency = facts["urgency"]
         risk_group = self._risk_group
-        # A child under 12: the parent or carer answers, so the words around the advice speak to them too
+        # A child under 12: the parent or carer answers, so the advice and the words around it speak to them
         to_parent = ruleset.parent_wording_fact is not None and facts.get(ruleset.parent_wording_fact) is True
         urgency_text = (ruleset.parent_urgency_text if to_parent else {}).get(urgency, ruleset.urgency_text[urgency])
         disclaimer = (ruleset.parent_disclaimer if to_parent else None) or ruleset.disclaimer
@@ -445,7 +445,7 @@ class Screener:
             coverage=normalised.coverage,
             warnings=normalised.warnings + conclusions.warnings,
             recommendations=[
-                {"code": code, "text": self._text(code, normalised, facts, conclusions)}
+                {"code": code, "text": self._text(code, normalised, facts, conclusions, to_parent)}
                 for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
             ],
             ruleset=dict(self._ruleset_info),
@@ -453,16 +453,15 @@ class Screener:
         )
         return entry
 
-    def _text(self, code: str, normalised: Normalised, facts: Mapping[str, Any], conclusions: _Conclusions) -> str:
+    def _text(
+        self, code: str, normalised: Normalised, facts: Mapping[str, Any], conclusions: _Conclusions, to_parent: bool
+    ) -> str:
         """One recommendation's text for this person, its slots (if any) filled in: the parent's
         wording (``to_parent``) when the rules concluded the fact that asks for it (a child under
         12, for whom a parent or carer answers) and the text has one."""
         key = conclusions.recommendations[code]
-        text = self.ruleset.recommendation_texts[key]
-        parent_fact = self.ruleset.parent_wording_fact
-        to_parent = parent_fact is not None and facts.get(parent_fact) is True and key in self.ruleset.parent_texts
-        if to_parent:
-            text = self.ruleset.parent_texts[key]
+        to_parent = to_parent and key in self.ruleset.parent_texts
+        text = self.ruleset.parent_texts[key] if to_parent else self.ruleset.recommendation_texts[key]
         if "{" not in text:
             return text
         grounds: tuple[tuple[str, str], ...] = ()
