@@ -10,7 +10,7 @@ scale), so the order in which rules fire within a step cannot change a result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -101,11 +101,6 @@ class _Effect:
         self.warn: str | None = then.get("warn")
 
 
-#: A step whose rules test more top-level facts than this has its message built from the
-#: person's facts (about 25), not from the names it tests.
-_FEW_TESTED = 32
-
-
 #: A step whose rules need more facts than this is always sent (``Screener._needs``).
 _FEW_NEEDED = 16
 
@@ -148,16 +143,6 @@ class Screener:
         self._ranks = {name: {value: scale.rank(value) for value in scale.values} for name, scale in ruleset.scales.items()}
         self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
-        # Per step: its label and the top-level facts its rules test (all the engine is sent), as
-        # a sorted tuple, or as a set when the step tests more facts than a person has: then
-        # each of the person's facts is looked up in it (``_infer``).
-        # And the facts of which a person must have one for any rule of the step to fire, when
-        # few and not always given (``_needs``): a person with none of them is not sent.
-        self._plan = [
-            (step, label, tested if len(tested) <= _FEW_TESTED else frozenset(tested), self._needs(step))
-            for step, label in ruleset.steps
-            for tested in [tuple(sorted(ruleset.keys_tested_by_step[step]))]
-        ]
         self._effects = {
             rule.id: _Effect(rule, rank, self._ranks, self._tallies_of_group) for rank, rule in enumerate(ruleset.rules)
         }
@@ -171,6 +156,16 @@ class Screener:
         for rule in ruleset.rules:
             for name in rule.then.get("assert", ()):
                 self._asserted_by.setdefault(name, []).append(rule.id)
+
+    @cached_property
+    def _plan(self) -> list[tuple[str, str, Callable[[Mapping[str, Any]], dict[str, Any]], _Needs | None]]:
+        """Per step: its label, the function making its message for the engine from the facts
+        known (only the fields its rules test: ``RulesEngine.message_builder``), and the facts of
+        which a person must have one for any rule of the step to fire, when few and not always
+        given (``_needs``): a person with none of them is not sent. Made on first use, as the
+        engine is."""
+        engine = self.ruleset.engine
+        return [(step, label, engine.message_builder(step), self._needs(step)) for step, label in self.ruleset.steps]
 
     def _needs(self, step: str) -> _Needs | None:
         """The facts of which a person must have one (a value, whatever it is) for any rule of
@@ -313,8 +308,8 @@ class Screener:
         session = engine.open_session()
         done = False
         try:
-            fire = session.fire
-            for step, label, tested, needs in self._plan:
+            fire = session.fire_message
+            for step, label, message, needs in self._plan:
                 if needs is not None and not _has_one(facts, needs):
                     # None of this step's rules can fire (``_needs``): the engine, asked, would
                     # have fired none but the step's catch-all, which is never reported.
@@ -322,14 +317,7 @@ class Screener:
                         steps.append(StepTrace(step, label, []))
                     continue
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
-                # (In the order of ``tested`` for the steps that test few facts, whose messages
-                # the engine adapter remembers by their text; the order changes nothing else.)
-                if isinstance(tested, tuple):
-                    message = {key: facts[key] for key in tested if key in facts}
-                else:
-                    message = {key: value for key, value in facts.items() if key in tested}
-                message["step"] = step
-                fired = fire(message)
+                fired = fire(step, message(facts))
                 if fired:
                     if len(fired) > 1:
                         # A rule whose "any" holds in several ways can be reported once per way.
