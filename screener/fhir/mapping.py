@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 from screener.contract.answers import CONDITION_CODES, LabTaken
-from screener.contract.validation import check_data_file, parse_data, read_data_bytes
+from screener.contract.data_files import parse_data, read_data_bytes
+from screener.contract.validation import check_data_file
 from screener.errors import RulesError, did_you_mean
 from screener.fhir.elements import concept_codes, status
 from screener.interview.answer_paths import same_value
