@@ -388,6 +388,26 @@ def is_row_index(name: str, number: int) -> bool:
     return bool(_ROW_INDEX.fullmatch(name)) or (number == 0 and name.strip() in _UNNAMED_FIRST)
 
 
+#: Between the field and the choice's code in the name of a checkbox column, as REDCap writes it.
+SEPARATOR: Final = "___"
+#: The code of "none of these", as the REDCap field declares it.
+NONE_CODE: Final = "none"
+
+
+def checkbox_of(name: str) -> tuple[Column, str] | None:
+    """The list field and the code of a column named as REDCap names a checkbox column
+    (``symptoms___fatigue``, the field in any case), or None for any other name."""
+    field, separator, code = name.strip().partition(SEPARATOR)
+    if not separator or not code:
+        return None
+    column = columns_by_name().get(field.lower())
+    if column is None or column.kind is not Kind.CODE_LIST:
+        return None
+    folded = code.casefold()
+    known = next((known for known in (*column.codes, NONE_CODE) if known.casefold() == folded), code)
+    return column, known
+
+
 #: Columns every results sheet or Parquet file has (``batch --format csv|parquet``), and no answers one.
 RESULT_COLUMNS: Final = ("status", "combined_depletion", "urgency")
 
@@ -396,7 +416,6 @@ def unknown_columns(names: Iterable[str]) -> list[str]:
     """Messages for every name that is not an answers column (with "did you mean"), and for
     every column named twice; one message only for the columns of a results file (the output of
     ``batch``, given back to it), not twenty unknown columns."""
-    from screener.batch.checkbox_columns import checkbox_of
     from screener.errors import did_you_mean
 
     names = list(names)

@@ -31,12 +31,13 @@ from screener.batch.answer_columns import (
     Column,
     answer_columns,
     cells_of,
+    checkbox_of,
     columns_by_name,
     record_from_cells,
     sheet_column_name,
     unknown_columns,
 )
-from screener.batch.checkbox_columns import CheckboxField, checkbox_of, read_checkboxes
+from screener.batch.checkbox_columns import CheckboxField, read_checkboxes
 from screener.batch.form_columns import ColumnPlan, option_hint, plan_columns
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 from screener.contract.answers import Answers
