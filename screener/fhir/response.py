@@ -373,6 +373,8 @@ def _read_quantity(item: Item, answer: Any, path: str, item_path: str, context: 
     if item.unit_field:
         _store(bound_field(item, bound), number, item_path, out)
         _store(item.unit_field, unit.value, item_path, out)
+    elif (other := GIVEN_IN_ANOTHER_UNIT.get(item.field)) and unit.value == other[1]:
+        _store(other[0], number, item_path, out)  # UK units kept as given: judged against the UK guideline
     else:
         _store(item.field, Quantity(number, unit).stored(), item_path, out)
 
@@ -465,7 +467,7 @@ def answers_to_response(answers: Mapping[str, Any], context: FhirContext, versio
         unit_given = None
         if (value is MISSING or value is None) and item.field in GIVEN_IN_ANOTHER_UNIT:
             # A weekly total given in UK units (``alcohol.units_per_week``) is that question's
-            # answer in UK units, which reads back as the US drinks the screen counts.
+            # answer in UK units, which reads back as UK units.
             other_field, unit_given = GIVEN_IN_ANOTHER_UNIT[item.field]
             value = get_path(answers, other_field)
         if value is MISSING or value is None:
