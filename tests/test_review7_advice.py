@@ -216,7 +216,7 @@ def test_none_in_uk_units_beside_audit_c_drinking_is_warned_about_as_none_in_dri
     assert any("no alcohol in a usual week" in warning for warning in result.warnings)
 
 
-def test_units_answered_in_ask_are_saved_as_units_and_judged_as_units(screener: Any) -> None:
+def test_a_questionnaire_response_in_uk_units_reads_back_as_units(screener: Any) -> None:
     from screener.fhir import fhir_context
     from screener.fhir.response import answers_to_response, response_to_answers
     from screener.screening.ruleset import load_ruleset
