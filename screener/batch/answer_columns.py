@@ -374,6 +374,7 @@ def unknown_columns(names: Iterable[str]) -> list[str]:
     """Messages for every name that is not an answers column (with "did you mean"), and for
     every column named twice; one message only for the columns of a results file (the output of
     ``batch``, given back to it), not twenty unknown columns."""
+    from screener.batch.checkbox_columns import checkbox_of
     from screener.errors import did_you_mean
 
     names = list(names)
@@ -395,6 +396,11 @@ def unknown_columns(names: Iterable[str]) -> list[str]:
             problems.append(
                 f"column '{name}' holds a section of the answers, not one answer: give its fields, "
                 f"each in its own column ({shown_fields})"
+            )
+        elif name not in known and (box := checkbox_of(name)) is not None:
+            problems.append(
+                f"column '{name}' is one of REDCap's checkbox columns (one per choice of {box[0].name}), which are read "
+                f"from a sheet (CSV) only: in this table give {box[0].name} as one list column"
             )
         elif name not in known:
             problems.append(f"unknown column '{name}'{did_you_mean(name, known)}")

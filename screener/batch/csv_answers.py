@@ -35,7 +35,8 @@ from screener.batch.answer_columns import (
     sheet_column_name,
     unknown_columns,
 )
-from screener.batch.form_columns import option_hint, plan_columns
+from screener.batch.checkbox_columns import CheckboxField, checkbox_of, read_checkboxes
+from screener.batch.form_columns import ColumnPlan, option_hint, plan_columns
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 from screener.contract.answers import Answers
 from screener.contract.validation import Problem, shown
@@ -51,7 +52,7 @@ NEVER_CLOSED: Final = "a double quote opens a cell that is never closed"
 def is_answers_sheet(head: bytes) -> bool:
     """Whether a source whose content starts with ``head`` (from its first non-blank line) is a
     sheet of answers: its first line (after a ``sep=;`` line) is a row of cells naming at least
-    one answers column."""
+    one answers column (or a REDCap checkbox column of one: ``symptoms___fatigue``)."""
     # A line ends at \n, \r\n, or \r alone: Excel for Mac's "CSV (Macintosh)" ends lines so.
     line = _FIRST_LINE.match(head).group().decode("utf-8", "replace").strip()  # type: ignore[union-attr]  # always matches
     delimiter = separator_line(line)
@@ -65,7 +66,7 @@ def is_answers_sheet(head: bytes) -> bool:
     except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
         return False
     known = columns_by_name()
-    return any(sheet_column_name(cell) in known for cell in cells)
+    return any(sheet_column_name(cell) in known or checkbox_of(cell) is not None for cell in cells)
 
 
 def separator_line(line: str) -> str | None:
@@ -100,14 +101,18 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: S
         # A row index (pandas' to_csv, R's write.csv) is left out, as are a form tool's own
         # columns and those the user names.
         plan = plan_columns(header, ignore)
-        problems = unknown_columns(name for name in plan.read_as if name)
+        boxes = plan.checkbox_positions  # REDCap's checkbox columns, read together as their lists
+        problems = [
+            *plan.problems,
+            *unknown_columns(name for number, name in enumerate(plan.read_as) if name and number not in boxes),
+        ]
         if problems or _SURROGATE.search(first_line):
             yield UnreadableSource(source, _header_message(problems), plain=_header_words(problems))
             return
         if plan.note is not None:
             yield UnreadableSource(source, plan.note, note=True, plain=plan.plain)
         empty = True
-        for item in _rows(rows, lines, header, plan.read_as, source, header_row, delimiter):
+        for item in _rows(rows, lines, header, plan, source, header_row, delimiter):
             empty = False
             yield item
         if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records
@@ -166,13 +171,15 @@ def _never_closed(lines: list[str], delimiter: str) -> bool:
 
 
 def _rows(
-    rows: Any, lines: _RowLines, header: list[str], read_as: Sequence[str | None], source: str, header_row: int, delimiter: str
+    rows: Any, lines: _RowLines, header: list[str], plan: ColumnPlan, source: str, header_row: int, delimiter: str
 ) -> Iterator[ReadItem]:
     """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a
-    fault) over ``lines``; ``read_as``: the column each is read as (None: left out)."""
+    fault) over ``lines``; ``plan``: the column each is read as (None: left out), and the list
+    fields given as REDCap checkbox columns."""
     known = columns_by_name()
-    columns = [known.get(name) if name else None for name in read_as]
-    left_out = frozenset(number for number, name in enumerate(read_as) if name is None)
+    boxes = plan.checkbox_positions
+    columns = [known.get(name) if name and number not in boxes else None for number, name in enumerate(plan.read_as)]
+    left_out = frozenset(number for number, name in enumerate(plan.read_as) if name is None) | boxes
     row = header_row
     while True:
         lines.kept.clear()
@@ -199,7 +206,9 @@ def _rows(
             return
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", left_out=left_out)
+        yield _record(
+            cells, columns, header, source, row, decimal_comma=delimiter != ",", left_out=left_out, checkboxes=plan.checkboxes
+        )
 
 
 def _record(
@@ -211,6 +220,7 @@ def _record(
     *,
     decimal_comma: bool,
     left_out: frozenset[int],
+    checkboxes: Sequence[CheckboxField] = (),
 ) -> ReadItem:
     undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
     if undecodable is not None:
@@ -228,6 +238,11 @@ def _record(
         elif cell.strip() and number not in left_out:
             stray.append(stray_cell(number + 1, cell, beyond=len(header) if number >= len(header) else None))
     value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)
+    for field in checkboxes:
+        checked, field_problems = read_checkboxes(field, cells)
+        if checked is not None:
+            value[field.column.name] = checked
+        problems += field_problems
     return RawRecord(source, row, value, tuple(stray + problems))
 
 
