@@ -22,9 +22,9 @@ from screener.contract.validation import NOT_BLANK
 CONTRACT_VERSION = 3
 CONTRACT_CHANGES = (
     "Screening contract, version 3. Changes from version 2 (additions only; no field renamed): "
-    "alcohol.units_per_week, a weekly total in UK units (8 g of alcohol each), read as US standard drinks "
-    "(14 g each) as the questionnaire converts them; given with alcohol.drinks_per_week, drinks_per_week is used "
-    "(with a warning when the two disagree)."
+    "alcohol.units_per_week, a weekly total in UK units (8 g of alcohol each), judged against the UK low-risk "
+    "guideline (14 units a week for everyone) rather than converted to US standard drinks (14 g each); given with "
+    "alcohol.drinks_per_week, drinks_per_week is used (with a warning when the two disagree)."
 )
 
 YesNoUnsure = Literal["yes", "no", "unsure"]
@@ -195,9 +195,9 @@ class Alcohol(_Section):
     )
     units_per_week: Annotated[NonNegativeNumber, Field(le=MAX_UNITS_PER_WEEK)] | None = Field(
         None,
-        description="UK units (8 g of alcohol each) in a usual week, read as US standard drinks (x 8 / 14, as the "
-        "questionnaire converts them); with drinks_per_week too, drinks_per_week is used, with a warning when the two "
-        "differ by over 0.5 of a drink",
+        description="UK units (8 g of alcohol each) in a usual week, judged against the UK low-risk guideline (14 units "
+        "a week for men and women alike), not converted to US standard drinks; with drinks_per_week too, drinks_per_week "
+        "is used, with a warning when the two differ by over 0.5 of a drink (x 8 / 14)",
     )
     audit_c: AuditC | None = None
 
@@ -215,13 +215,6 @@ class Alcohol(_Section):
             f"is {converted:g} US standard drinks (14 g each), but {self.drinks_per_week:g} US standard drinks "
             f"were given; the {self.drinks_per_week:g} US standard drinks were used. Give the weekly total once."
         )
-
-    @property
-    def drinks(self) -> float | None:
-        """US standard drinks a week: as given, or converted from the UK units given."""
-        if self.drinks_per_week is not None:
-            return self.drinks_per_week
-        return None if self.units_per_week is None else drinks_from_units(self.units_per_week)
 
 
 def _details_only_when_present(*detail_fields: str) -> ConfigDict:
