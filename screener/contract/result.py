@@ -233,10 +233,16 @@ class InvalidRecord(_Model):
     position: int | None = None
     red_flags: list[str] | None = Field(
         None,
-        description="(only when the record reports red flags now) the red flags of its valid red_flags_now codes, "
-        "screened on their own: a person reporting chest pain is not lost among the records that could not be screened",
+        description="(only when the record reports red flags now) the red flags it gives, screened on their own: its "
+        "red_flags_now codes, or words close to one, also under a misspelt key whose 'did you mean' names red_flags_now "
+        "(red_flag_now, redFlagsNow). A person reporting chest pain is not lost among the records that could not be screened",
     )
     urgency: Urgency | None = Field(None, description="(with red_flags) the urgency those red flags give on their own")
+    red_flag_advice: str | None = Field(
+        None,
+        description="(with red_flags) what to say first: that the record could not be screened, the red flags given, "
+        "and what they call for on their own (for an emergency: seek emergency care now, call the local emergency number)",
+    )
     errors: list[RecordError]
 
     def as_row(self) -> dict[str, Any]:
