@@ -15,11 +15,11 @@ import csv
 import json
 from pathlib import Path
 
+from screener.cli.main import app
 from typer.testing import CliRunner
 from web_support import Visitor, new_client
 
 from screener import Screener
-from screener.cli.main import app
 from screener.contract.answers import red_flags_reported
 from screener.contract.result import InvalidRecord
 from screener.errors import ExitCode
