@@ -256,6 +256,16 @@ class InvalidRecord(_Model):
         return row
 
 
+def not_screened_red_flag_advice(red_flags: Sequence[str], recommendations: Sequence[Mapping[str, Any]], urgency_text: str) -> str:
+    """What a record that cannot be screened but gives a red flag says first (``InvalidRecord``'s
+    ``red_flag_advice``): that it was not screened, the red flags, and what they call for on their
+    own, in the words of the rules' first advice for them (how soon comes first: "Seek emergency
+    care now (call your local emergency number)..."), or their urgency's words when the rules give none."""
+    flags = ", ".join(code.replace("_", " ") for code in red_flags)
+    advice = recommendations[0]["text"] if recommendations else urgency_text[:1].upper() + urgency_text[1:] + "."
+    return f"This record could not be screened (see its errors), but a red flag was given: {flags}. {advice}"
+
+
 #: The columns of ``as_row``, in order: also those of ``mgk-screen batch -f csv`` (``CSV_COLUMNS``).
 ROW_COLUMNS = (
     "status",

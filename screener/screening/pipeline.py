@@ -22,10 +22,9 @@ from pydantic import ValidationError
 
 from screener.contract.answers import Answers, red_flags_reported
 from screener.contract.coverage import SlotValues, needs_grounds, with_slots_filled
-from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
+from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry, not_screened_red_flag_advice
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
-from screener.headline import not_screened_red_flag_advice
 from screener.screening.conditions import needed_facts
 from screener.screening.evidence_reading import Evidence
 from screener.screening.findings import Detail, FindingCatalogue, describe_conclusion
