@@ -349,4 +349,3 @@ def level_shown(level: str, coverage: str | None) -> str:
 def urgency_shown(urgency: str, coverage: str | None) -> str:
     """An urgency as counted: "none" (no visit needed) on no core answers is not screened."""
     return NOT_SCREENED if coverage == "none" and urgency == "none" else urgency
-
