@@ -262,7 +262,7 @@ class CardWriter:
         else:
             text = (
                 f"**Screened from EHR data only: partial coverage.** The record says nothing about "
-                f"{in_words(missing, CORE_SECTION_WORDS)}: those questions stay unanswered, so a lower level is not reassurance."
+                f"{in_words(missing, CORE_SECTION_WORDS)}: those questions stay unanswered, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium."
             )
         if others:
             text += f" Not in the record either: {escape(', '.join(others))}."
