@@ -39,8 +39,8 @@ def test_an_eight_year_old_with_kidney_disease_and_no_medicines_is_not_told_abou
 
 
 def test_a_child_with_kidney_disease_and_diarrhea_sent_to_a_clinician_today_is_told_to_mention_the_result(screener: Any) -> None:
-    result = screen(
-        screener, age=8, sex="male", medications=[], conditions=["chronic_kidney_disease"],
+    result = screen(  # under 5 with more than 5 loose stools a day: NICE CG84's same-day group
+        screener, age=4, sex="male", medications=[], conditions=["chronic_kidney_disease"],
         diarrhea={"present": True, "days": 3, "stools_per_day": 6}, vomiting={"present": True, "days": 1, "episodes_per_day": 2},
         laxative_use="none", symptoms=["muscle_cramps", "fatigue"], red_flags_now=[], supplements=[], labs=LOW_POTASSIUM,
     )

@@ -16,7 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screener.contract.validation import check_data_file, parse_data, read_data_bytes
+from screener.contract.data_files import parse_data, read_data_bytes
+from screener.contract.validation import check_data_file
 from screener.errors import RulesError, did_you_mean
 from screener.interview.answer_paths import MISSING, get_path, same_value
 from screener.interview.questionnaire_checks import cross_check, plain_word_problems
