@@ -321,7 +321,7 @@ def test_a_next_page_on_another_host_is_not_read(client: Any) -> None:
     assert (
         "- the conditions search was cut short after its first page, because its next page is on another host, "
         "http://other.example:80, where the access token must not go: what the later pages hold is not counted, "
-        "so a lower level is not reassurance"
+        "so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
 
 
@@ -367,7 +367,7 @@ def test_a_search_whose_third_page_is_on_another_host_keeps_the_two_pages_read(c
     port = urllib.parse.urlsplit(fake.base_url).port
     assert (
         f"- the labResults search was cut short after 2 pages, because its next page is on another host, http://localhost:{port}, "
-        "where the access token must not go: what the later pages hold is not counted, so a lower level is not reassurance"
+        "where the access token must not go: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
     assert "**Not read**" not in card["detail"]
     assert card["summary"].startswith("Mg/K depletion screen (EHR data only): combined likely")
@@ -383,7 +383,7 @@ def test_an_inpatient_with_daily_results_keeps_the_newest_five_pages_and_the_car
     assert "Most recent potassium blood result: 3 mmol/L" in card["detail"]  # 2025-06-29
     assert (
         "- the labResults search was cut short after 5 pages, because it has more than 5 pages, the most read for one "
-        "search: what the later pages hold is not counted, so a lower level is not reassurance"
+        "search: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
 
 

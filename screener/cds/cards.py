@@ -282,7 +282,7 @@ class CardWriter:
         else:
             text = (
                 f"**Screened from EHR data only: partial coverage.** {why}: those questions stay unanswered, so a lower "
-                "level is not reassurance."
+                "screening level (possible or unlikely) does not rule out low magnesium or potassium."
             )
         others_unread = [self.words.section(code).lower() for code in unanswered if code not in core and code in unread]
         others = [self.words.section(code).lower() for code in unanswered if code not in core and code not in unread]

@@ -162,7 +162,7 @@ def _later_pages(key: str, link: str, server: FhirServer | None, record: Record)
     if server is None:
         record.cut_short.append(
             f"the {key} search was cut short after its first page, because the EHR prefetched one page and there is no "
-            "fhirServer to read the rest from: what the later pages hold is not counted, so a lower level is not reassurance"
+            "fhirServer to read the rest from: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
         )
         return []
     try:
@@ -179,7 +179,7 @@ def _note_cut_short(record: Record, key: str, read: Found) -> None:
     pages = "its first page" if read.pages == 1 else f"{read.pages} pages"
     record.cut_short.append(
         f"the {key} search was cut short after {pages}, because {read.cut_short}: what the later pages hold is not counted, "
-        "so a lower level is not reassurance"
+        "so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     )
 
 
