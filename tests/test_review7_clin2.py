@@ -88,3 +88,56 @@ def test_a_teenager_on_insulin_keeps_the_young_persons_words(screener: Any) -> N
     assert result.urgency == "urgent"
     assert "In a young person with diabetes" in flat(text_of(result, "insulin_sick_day"))
     assert "insulin_sick_day" in codes(result)
+
+
+# -- 2. an older high potassium ------------------------------------------------------------------------
+
+
+def hal_on_lisinopril(potassium: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **WELL, "age": 60, "sex": "male", "conditions": [], "medications": ["lisinopril 10 mg"], "diuretic_use": "no",
+        "diarrhea": {"present": False}, "vomiting": {"present": False},
+        "labs": {"potassium": {"unit": "mmol/L", **potassium}},
+    }
+
+
+# Hal, 60, on lisinopril; his last potassium, more than 30 days ago, was 5.8 (the review's labs-edge line 10).
+HAL_60_ON_LISINOPRIL_OLDER_POTASSIUM_5_8 = hal_on_lisinopril({"value": 5.8, "taken": "older"})
+
+
+def test_hal_60_on_lisinopril_with_an_older_potassium_of_5_8_is_asked_to_get_it_rechecked_at_his_next_visit(screener: Any) -> None:
+    result = screener.screen(HAL_60_ON_LISINOPRIL_OLDER_POTASSIUM_5_8)  # before: none, and a warning only
+    assert result.urgency == "routine"
+    assert "routine_older_potassium_above_range" in rules_fired(result)
+    text = flat(text_of(result, "recheck_older_high_potassium"))
+    assert "showed a high potassium (5.5 mmol/L or more)" in text
+    assert "ask your clinician whether it was rechecked and, if not, for a recheck of potassium and kidney function" in text
+    assert "recheck_older_result" not in codes(result)  # that code means an older LOW result (the headline reads it so)
+    assert result.potassium_depletion == "unlikely"  # an older result is still not used for the levels
+
+
+def test_hal_with_an_older_potassium_of_6_3_is_rechecked_within_days(screener: Any) -> None:
+    result = screener.screen(hal_on_lisinopril({"value": 6.3, "taken": "older"}))
+    assert result.urgency == "soon"
+    assert "soon_older_potassium_markedly_high" in rules_fired(result)
+    assert "recheck_older_high_potassium" in codes(result)
+
+
+def test_hal_with_an_older_potassium_reported_as_above_6_0_counts_the_same(screener: Any) -> None:
+    result = screener.screen(hal_on_lisinopril({"above": 6.0, "taken": "older"}))
+    assert result.urgency == "soon"
+    assert "recheck_older_high_potassium" in codes(result)
+
+
+def test_hal_with_an_older_potassium_of_5_3_keeps_the_warning_only(screener: Any) -> None:
+    result = screener.screen(hal_on_lisinopril({"value": 5.3, "taken": "older"}))
+    assert result.urgency == "none"  # below the UK grades' 5.5
+    assert "recheck_older_high_potassium" not in codes(result)
+    assert any("older potassium result" in warning for warning in result.warnings)
+
+
+def test_hal_with_a_potassium_of_5_8_this_week_keeps_the_current_result_advice(screener: Any) -> None:
+    result = screener.screen(hal_on_lisinopril({"value": 5.8, "taken": "last_7_days"}))
+    assert result.urgency == "soon"
+    assert "high_potassium_result" in codes(result)
+    assert "recheck_older_high_potassium" not in codes(result)
