@@ -381,7 +381,6 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     # a high one, high_magnesium_result, whose code says it is no test request: newcomer review 7).
     current_mg = any(lab.lab == "magnesium" and lab.used for lab in result.labs_used)
     mg_lab_facts = {finding.rule.removesuffix("_from_bound") for finding in result.findings}
-    out_of_range_mg = bool(mg_lab_facts & {"low_mg_lab", "high_mg_lab"})
     # Neither test request stands inside an emergency, nor for a child under 12 with diarrhea or
     # vomiting; when both a first magnesium test and "check magnesium with potassium" apply, one line
     # (check_magnesium_with_potassium) asks for both, and a low magnesium result's follow-up says
