@@ -27,7 +27,11 @@ The combined level alone can mislead a person when the rest of the result says m
   taken as an all-clear where no one is there to answer the "did you mean" (review 6, W2);
 - something flagged (any urgency but "none", or the high potassium result): an "unlikely" is then
   said quietly, never in capitals or the colour of reassurance, and every door says how soon
-  before the levels (red flags first, then how soon).
+  before the levels (red flags first, then how soon);
+- nothing flagged (how soon "none": no visit needed): a "possible" is then said quietly too, never
+  in capitals or the colour of a warning, so that "magnesium depletion is POSSIBLE" beside "How
+  soon: none" (a short stomach bug in a well adult, a water pill with normal recent results) does
+  not read as an alarm: the emphasis follows how soon (review 7). A "likely" always keeps it.
 
 Wording and emphasis only: the levels, the urgency and the result contract are the rules' and stay
 as they are. Coverage "none" has its own, stronger words ("Not enough answers to screen") at each
@@ -177,20 +181,29 @@ class Headline:
             or (self.name_unread and _rank(self.combined) == 0)
         )
 
+    @property
+    def no_visit(self) -> bool:
+        """Nothing asks for a clinician: how soon is "none" and no potassium result is high."""
+        return self.urgency == "none" and not self.flagged
+
     def quiet(self, level: str) -> bool:
-        """Whether a level is said without emphasis: "unlikely" when something is flagged."""
-        return level == "unlikely" and self.flagged
+        """Whether a level is said without emphasis: "unlikely" when something is flagged, and
+        "possible" when nothing is (no visit needed: the emphasis follows how soon)."""
+        return (level == "unlikely" and self.flagged) or (level == "possible" and self.no_visit)
 
     @property
     def card_level(self) -> str:
         """The level the headline's card is coloured by: the highest shown, "few-answers" for few,
-        "high" for a high potassium result, "flagged" for an unlikely beside something flagged."""
+        "high" for a high potassium result, "flagged" for an unlikely beside something flagged,
+        "no-visit" for a possible that needs no visit (in neither a warning's nor reassurance's colour)."""
         if self.few_answers:
             return "few-answers"
         level = max([self.combined, *(level for _, level in self.higher_parts)], key=_rank)
         if self.potassium_high and _rank(level) < LEVEL_RANK["likely"]:
             return HIGH
-        return "flagged" if self.quiet(level) else level
+        if self.quiet(level):
+            return "flagged" if level == "unlikely" else "no-visit"
+        return level
 
     def part_note(self, part: str, *, brief: bool = False) -> str:
         """What a part's line adds to its level: the potassium result is high ("result high" when
@@ -214,7 +227,7 @@ class Headline:
         if self.few_answers:
             spans += [Span(", but based on "), Span(self.few_words, FEW_ANSWERS, loud=True), Span(": not reassurance")]
         for index, (part, level) in enumerate(self.higher_parts):
-            spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=True)]
+            spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=not self.quiet(level))]
         if self.potassium_high:
             but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
             spans += [Span(f", {but} the potassium result is "), Span(HIGH, HIGH, loud=True), Span(": see the advice")]

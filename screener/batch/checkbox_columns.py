@@ -28,16 +28,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Final
 
-from screener.batch.answer_columns import Column, Kind, columns_by_name
+from screener.batch.answer_columns import NONE_CODE, Column, checkbox_of
 from screener.batch.cells import MISSING, CellError, read_yes_no
 from screener.contract.validation import Problem, shown
-
-#: Between the field and the choice's code in the name of a checkbox column, as REDCap writes it.
-SEPARATOR: Final = "___"
-#: The code of "none of these", as the REDCap field declares it.
-NONE_CODE: Final = "none"
 
 
 @dataclass(frozen=True)
@@ -67,20 +61,6 @@ class CheckboxField:
         """The field's codes that have no column in the table."""
         given = {choice.code for choice in self.choices}
         return tuple(code for code in self.column.codes if code not in given)
-
-
-def checkbox_of(name: str) -> tuple[Column, str] | None:
-    """The list field and the code of a column named as REDCap names a checkbox column
-    (``symptoms___fatigue``, the field in any case), or None for any other name."""
-    field, separator, code = name.strip().partition(SEPARATOR)
-    if not separator or not code:
-        return None
-    column = columns_by_name().get(field.lower())
-    if column is None or column.kind is not Kind.CODE_LIST:
-        return None
-    folded = code.casefold()
-    known = next((known for known in (*column.codes, NONE_CODE) if known.casefold() == folded), code)
-    return column, known
 
 
 def checkbox_fields(names: Sequence[str | None]) -> tuple[CheckboxField, ...]:

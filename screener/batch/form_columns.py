@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from screener.batch.answer_columns import columns_by_name, is_row_index, section_names
-from screener.batch.checkbox_columns import CheckboxField, checkbox_fields, checkbox_of, header_problems
+from screener.batch.answer_columns import checkbox_of, columns_by_name, is_row_index, section_names
+from screener.batch.checkbox_columns import CheckboxField, checkbox_fields, header_problems
 
 #: The columns each tool adds to an export of its responses, as the tool names them (read in any
 #: case), and patterns (``*_complete``: REDCap's status of each instrument, named after it).

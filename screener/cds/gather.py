@@ -151,6 +151,7 @@ def _read_key(
     read = fetched[key]
     if isinstance(read, FetchError):
         record.notes.append(str(read))
+        record.failed[key] = read.reason
         return None
     _note_cut_short(record, key, read)
     return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
@@ -202,4 +203,5 @@ def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> 
             record.resources += [Located(resource, f"FHIR server, {target}: {where}") for resource, where in read.resources]
         except FetchError as error:
             record.notes.append(str(error))
+            record.failed[target] = error.reason
 

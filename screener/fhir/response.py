@@ -253,7 +253,7 @@ def answers_to_response(answers: Mapping[str, Any], context: FhirContext, versio
         unit_given = None
         if (value is MISSING or value is None) and item.field in GIVEN_IN_ANOTHER_UNIT:
             # A weekly total given in UK units (``alcohol.units_per_week``) is that question's
-            # answer in UK units, which reads back as the US drinks the screen counts.
+            # answer in UK units, which reads back as UK units.
             other_field, unit_given = GIVEN_IN_ANOTHER_UNIT[item.field]
             value = get_path(answers, other_field)
         if value is MISSING or value is None:

@@ -19,7 +19,7 @@ from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.expressions import answer_coding
 from screener.fhir.mapping import FhirContext
 from screener.fhir.questionnaire import NONE_CODE
-from screener.interview.answer_paths import same_value, set_path
+from screener.interview.answer_paths import GIVEN_IN_ANOTHER_UNIT, same_value, set_path
 from screener.interview.lab_replies import Quantity, bound_field
 from screener.interview.questionnaire_items import Item
 from screener.interview.reply_words import lab_bounds
@@ -196,6 +196,8 @@ def _read_quantity(item: Item, answer: Any, path: str, item_path: str, context: 
     if item.unit_field:
         store_answer(bound_field(item, bound), number, item_path, out)
         store_answer(item.unit_field, unit.value, item_path, out)
+    elif (other := GIVEN_IN_ANOTHER_UNIT.get(item.field)) and unit.value == other[1]:
+        store_answer(other[0], number, item_path, out)  # UK units kept as given: judged against the UK guideline
     else:
         store_answer(item.field, Quantity(number, unit).stored(), item_path, out)
 
