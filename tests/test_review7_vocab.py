@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from result_support import read_as
 
 from screener.fhir.records import fhir_answers, screen_fhir_record
 from screener.screening.pipeline import Screener
@@ -21,15 +22,6 @@ from screener.screening.pipeline import Screener
 AS_OF = date(2025, 6, 30)
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 ICD10_WHO = "http://hl7.org/fhir/sid/icd-10"
-
-
-def read_as(screener: Any, medicine: str) -> set[str]:
-    """The classes one medicine is read as, failing when any of it is left unread."""
-    result = screener.screen({"age": 50, "sex": "female", "medications": [medicine]})
-    (entry,) = result.medications_recognised
-    assert entry.unrecognised == [], entry
-    assert not [warning for warning in result.warnings if "not recognised" in warning], result.warnings
-    return {match.drug_class for match in entry.matches}
 
 
 @pytest.mark.parametrize(
