@@ -322,10 +322,10 @@ def _head_page(
     missing = missing_core_sections(result.unanswered_sections)
     if result.coverage == "none":
         why = (
-            f"nothing was said about {core_words(missing, 'or')}, so the levels below rest on very little and a "
-            "low one is not reassurance."
+            f"nothing was said about {core_words(missing, 'or')}, so the levels below rest on very little and "
+            "'unlikely' does not rule out low magnesium or potassium."
             if long_coverage
-            else "no answer on medicines, alcohol, gut losses or symptoms; a low level is not reassurance."
+            else "no answer on medicines, alcohol, gut losses or symptoms; 'unlikely' rules nothing out."
         )
         page.add(
             f"{NOT_ENOUGH_ANSWERS}: {why}",

@@ -178,7 +178,7 @@ def magnesium(value: float, unit: str = "mmol/L") -> dict[str, Any]:
 def test_a_woman_whose_magnesium_of_1_5_mmol_per_l_is_probably_mg_per_dl_is_asked_to_confirm_it(screener: Any) -> None:
     result = screen(screener, age=45, sex="female", medications=[], symptoms=["muscle_cramps"], labs=magnesium(1.5))
     assert any(warning.startswith("Check the unit on the magnesium report") for warning in result.warnings)
-    text = flat(text_of(result, "check_magnesium"))
+    text = flat(text_of(result, "high_magnesium_result"))
     assert text.startswith("Your magnesium result may be in another unit")
     assert "confirm the result and its unit" in text
     advice = all_advice(result)
@@ -189,13 +189,13 @@ def test_a_woman_whose_magnesium_of_1_5_mmol_per_l_is_probably_mg_per_dl_is_aske
 
 def test_a_man_whose_magnesium_of_2_2_mmol_per_l_is_probably_mg_per_dl_is_not_told_it_is_high(screener: Any) -> None:
     result = screen(screener, age=50, sex="male", medications=[], labs=magnesium(2.2))
-    assert "confirm the result and its unit" in flat(text_of(result, "check_magnesium"))
+    assert "confirm the result and its unit" in flat(text_of(result, "high_magnesium_result"))
     assert "A high magnesium result" not in all_advice(result)
 
 
 def test_with_kidney_disease_a_magnesium_of_1_5_is_followed_up_as_high(screener: Any) -> None:
     result = screen(screener, age=70, sex="female", conditions=["chronic_kidney_disease"], labs=magnesium(1.5))
-    assert flat(text_of(result, "check_magnesium")).startswith("A high magnesium result needs follow-up")
+    assert flat(text_of(result, "high_magnesium_result")).startswith("A high magnesium result needs follow-up")
     assert "may not clear extra magnesium" in text_of(result, "no_magnesium_self_supplement")
 
 

@@ -164,7 +164,9 @@ def test_young_man_on_two_insulins_vomiting_for_three_days_is_no_longer_told_not
 
 @pytest.mark.parametrize(("days", "urgent"), [(1, False), (2, True)])
 def test_on_insulin_vomiting_for_more_than_a_day_is_a_same_day_contact(screener: Any, days: int, urgent: bool) -> None:
-    result = screen(screener, {"age": 40, "medications": ["Lantus 20 units"], "vomiting": vomiting(days, per_day=2)})
+    # type 2 diabetes: with type 1, or the type not given, any vomiting is today (tests/test_review7_clin2.py)
+    answers = {"age": 40, "conditions": ["type_2_diabetes"], "medications": ["Lantus 20 units"], "vomiting": vomiting(days, per_day=2)}
+    result = screen(screener, answers)
     assert "insulin_sick_day" in codes(result)  # any vomiting brings the advice
     assert ("urgent_insulin_with_vomiting" in fired(result)) is urgent
     assert (result.urgency == "urgent") is urgent

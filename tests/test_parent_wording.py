@@ -251,7 +251,7 @@ def test_adas_parent_is_told_never_to_stop_the_childs_insulin(screener: Screener
 def test_the_same_answers_at_30_keep_the_adult_wording(screener: Screener) -> None:
     for child, adult_start in (
         (LEO_10_WITH_A_POTASSIUM_OF_5_8, "Your potassium result is high (5.5 mmol/L or more)"),
-        (ADA_8_ON_INSULIN, "You use insulin (or have type 1 diabetes)."),
+        (ADA_8_ON_INSULIN, "You use insulin (or have type 1 diabetes)"),  # at 30, "... and have been sick." (review 7)
         (PIA_4_ON_PREDNISOLONE, "If you have taken steroid tablets (prednisolone)"),
     ):
         result = screener.screen({**child, "age": 30})

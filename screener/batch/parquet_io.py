@@ -15,7 +15,8 @@ models: lists are Arrow lists, nested objects are structs (``ruleset``, ``recomm
 and the one value a struct cannot hold, ``findings[].evidence[].value`` (true/false, a number
 or a text, whichever the answer was), is its JSON text (``true``, ``3.2``, ``"yes"``). A screened
 row has ``errors`` null; an invalid row has only ``status``, ``id``, ``source``, ``position``
-and ``errors``. Rows are written in row groups of ``ROWS_PER_GROUP`` as they come.
+and ``errors`` (and, when it reports red flags now, ``red_flags``, ``urgency`` and
+``red_flag_advice``). Rows are written in row groups of ``ROWS_PER_GROUP`` as they come.
 """
 
 from __future__ import annotations
