@@ -377,7 +377,9 @@ def _show_result(
 
     console, plain = term.console, term.plain
     heading = result_heading(result, named=named)
-    full = {"plain": plain, "heading": heading, "headline_rules": headline_rules}
+    # The full reasoning was asked for: what would change the headline comes with it, even beside
+    # urgent advice (the result a person reads last, the short one, never shows it).
+    full = {"plain": plain, "heading": heading, "headline_rules": headline_rules, "show_next_level": True}
     on_request = term.interactive and console.is_terminal and not details
     if details:
         term.say()

@@ -55,6 +55,11 @@ ABOVE_BOTH_WHY = "higher than either part alone, because a cause of both losses 
 is a both-loss factor with fitting symptoms, one of them specific)."""
 ABOVE_BOTH_SHORT = "above both parts: both-loss cause with fitting symptoms"
 HIGH_POTASSIUM_ADVICE = "high_potassium_result"
+#: What would change the headline (the result's ``next_level_missing``) is in the rules' own terms:
+#: every door that shows it to a person heads it for a clinician or teacher, puts it with the
+#: reasoning after the advice, and leaves it out when how soon is one of these (the advice matters).
+NEXT_LEVEL_HEADING = "For a clinician or teacher: what would change the headline"
+NEXT_LEVEL_HIDDEN_AT = ("urgent", "emergency")
 """The rules' advice on a current potassium result above the normal range (rules/recommendations.json,
 ``recommend_high_potassium_result``: the fact ``high_k_lab``): the headline reads that the
 potassium result is high from it, so that no threshold is written again here."""
