@@ -35,6 +35,7 @@ from screener.cli.main import (
     handled_errors,
     make_screener,
     one_record,
+    print_red_flags_alone,
     refuse_a_result,
     stderr_console,
     stdout_console,
@@ -210,6 +211,7 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     _, problems = screener.check(value)
     if problems:
+        print_red_flags_alone(str(path), value, screener)  # red flags first, even of answers that cannot be used
         echo(
             f"mgk-screen: {path}: the answers are not valid, so the questionnaire cannot carry on from them:", err=True
         )
@@ -375,7 +377,9 @@ def _show_result(
 
     console, plain = term.console, term.plain
     heading = result_heading(result, named=named)
-    full = {"plain": plain, "heading": heading, "headline_rules": headline_rules}
+    # The full reasoning was asked for: what would change the headline comes with it, even beside
+    # urgent advice (the result a person reads last, the short one, never shows it).
+    full = {"plain": plain, "heading": heading, "headline_rules": headline_rules, "show_next_level": True}
     on_request = term.interactive and console.is_terminal and not details
     if details:
         term.say()

@@ -12,12 +12,19 @@ def count_of(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+#: From how many records, and how many seconds, a run says how fast it went. Below either, the
+#: time is mostly the start (loading the rules: 1-2 s on a busy machine), so "6 records/s" for the
+#: dozen bundled people would read as the screener's speed, which it is not.
+RATE_FROM_RECORDS = 1_000
+RATE_FROM_SECONDS = 10.0
+
+
 def pace(records: int, seconds: float) -> str:
-    """How long the run took, always in one form ("in 0.4 s"), and from a second on how fast it went
-    ("in 27.0 s, 3,704 records/s"). No rate for a shorter run, which is mostly the start (loading
-    the rules: "70 records/s" for a dozen people misleads), nor for a run that read no record."""
+    """How long the run took, always in one form ("in 0.4 s"), and for a run of 1,000 records or
+    more that took 10 s or more, how fast it went ("in 27.0 s, 3,704 records/s"). No rate for a
+    smaller or shorter run, which is mostly the start, nor for a run that read no record."""
     took = f"in {seconds:,.1f} s"
-    if seconds < 1 or not records:
+    if seconds < RATE_FROM_SECONDS or records < RATE_FROM_RECORDS:
         return took
     return f"{took}, {records / seconds:,.0f} records/s"
 

@@ -25,6 +25,7 @@ from screener.cli.main import (
     handled_errors,
     interrupted,
     make_screener,
+    print_red_flags_alone,
     read_one_record,
     refuse_a_result,
     stderr_console,
@@ -112,7 +113,7 @@ def screen(
         if record.problems:  # bad cells of a sheet or Parquet row
             from screener.batch.runner import record_problems
 
-            _print_red_flags_alone(record.source, record.value, screener)
+            print_red_flags_alone(record.source, record.value, screener)
             _print_problems(record.source, record_problems(record, screener))
             raise typer.Exit(int(ExitCode.INVALID_RECORDS))
         value = record.value
@@ -120,7 +121,7 @@ def screen(
         try:
             result = screen_record(screener, value) if isinstance(value, dict) or is_fhir(value) else None
         except InvalidAnswers as invalid:
-            _print_red_flags_alone("<stdin>" if file == "-" else file, value, screener)
+            print_red_flags_alone("<stdin>" if file == "-" else file, value, screener)
             _print_problems("<stdin>" if file == "-" else file, invalid.problems)
             raise typer.Exit(int(ExitCode.INVALID_RECORDS)) from None
         if result is None:
@@ -442,16 +443,6 @@ def schema(
 def _json_kind(value: object) -> str:
     kinds = {list: "an array", str: "a string", bool: "true or false", int: "a number", float: "a number"}
     return "null" if value is None else kinds.get(type(value), "a JSON value")
-
-
-def _print_red_flags_alone(source: str, value: object, screener: Screener) -> None:
-    """Red flags first, even in answers that cannot be screened: what they mean on their own."""
-    from screener.render import red_flag_line
-
-    reported = screener.red_flags_alone(value)
-    if reported:
-        meaning = screener.ruleset.urgency_text[reported["urgency"]]
-        echo(f"mgk-screen: {source}: {red_flag_line(reported['red_flags'])}. On its own this means: {meaning}.", err=True)
 
 
 def _print_problems(source: str, problems: list) -> None:  # type: ignore[type-arg]

@@ -337,6 +337,17 @@ def one_record(path: str, ignore: list[str] | None = None) -> RawRecord | tuple[
     return item
 
 
+def print_red_flags_alone(source: str, value: object, screener: Any) -> None:
+    """Red flags first, even in answers that cannot be screened (``screen``, ``explain``, ``ask
+    --resume``): what they mean on their own, before what is wrong."""
+    from screener.render import red_flag_line
+
+    reported = screener.red_flags_alone(value)
+    if reported:
+        meaning = screener.ruleset.urgency_text[reported["urgency"]]
+        echo(f"mgk-screen: {source}: {red_flag_line(reported['red_flags'])}. On its own this means: {meaning}.", err=True)
+
+
 def refuse_a_result(value: object, source: str) -> None:
     """`screen`, `explain` and `ask --resume` take answers. A result given instead (the output of
     `screen --json`, a line of `batch` output: a newcomer's next step after the README's first

@@ -90,8 +90,14 @@ class EngineError(ScreenerError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A " (did you mean 'x'?)" suffix for the closest valid name, or "" when none is close."""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close is not None else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The valid name ``did_you_mean`` names for ``word``, or None when none is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
 
 
 # Control characters, but for the tab and the newline: C0 (ESC starts terminal escape sequences,

@@ -27,7 +27,11 @@ The combined level alone can mislead a person when the rest of the result says m
   taken as an all-clear where no one is there to answer the "did you mean" (review 6, W2);
 - something flagged (any urgency but "none", or the high potassium result): an "unlikely" is then
   said quietly, never in capitals or the colour of reassurance, and every door says how soon
-  before the levels (red flags first, then how soon).
+  before the levels (red flags first, then how soon);
+- nothing flagged (how soon "none": no visit needed): a "possible" is then said quietly too, never
+  in capitals or the colour of a warning, so that "magnesium depletion is POSSIBLE" beside "How
+  soon: none" (a short stomach bug in a well adult, a water pill with normal recent results) does
+  not read as an alarm: the emphasis follows how soon (review 7). A "likely" always keeps it.
 
 Wording and emphasis only: the levels, the urgency and the result contract are the rules' and stay
 as they are. Coverage "none" has its own, stronger words ("Not enough answers to screen") at each
@@ -51,6 +55,11 @@ ABOVE_BOTH_WHY = "higher than either part alone, because a cause of both losses 
 is a both-loss factor with fitting symptoms, one of them specific)."""
 ABOVE_BOTH_SHORT = "above both parts: both-loss cause with fitting symptoms"
 HIGH_POTASSIUM_ADVICE = "high_potassium_result"
+#: What would change the headline (the result's ``next_level_missing``) is in the rules' own terms:
+#: every door that shows it to a person heads it for a clinician or teacher, puts it with the
+#: reasoning after the advice, and leaves it out when how soon is one of these (the advice matters).
+NEXT_LEVEL_HEADING = "For a clinician or teacher: what would change the headline"
+NEXT_LEVEL_HIDDEN_AT = ("urgent", "emergency")
 """The rules' advice on a current potassium result above the normal range (rules/recommendations.json,
 ``recommend_high_potassium_result``: the fact ``high_k_lab``): the headline reads that the
 potassium result is high from it, so that no threshold is written again here."""
@@ -177,20 +186,29 @@ class Headline:
             or (self.name_unread and _rank(self.combined) == 0)
         )
 
+    @property
+    def no_visit(self) -> bool:
+        """Nothing asks for a clinician: how soon is "none" and no potassium result is high."""
+        return self.urgency == "none" and not self.flagged
+
     def quiet(self, level: str) -> bool:
-        """Whether a level is said without emphasis: "unlikely" when something is flagged."""
-        return level == "unlikely" and self.flagged
+        """Whether a level is said without emphasis: "unlikely" when something is flagged, and
+        "possible" when nothing is (no visit needed: the emphasis follows how soon)."""
+        return (level == "unlikely" and self.flagged) or (level == "possible" and self.no_visit)
 
     @property
     def card_level(self) -> str:
         """The level the headline's card is coloured by: the highest shown, "few-answers" for few,
-        "high" for a high potassium result, "flagged" for an unlikely beside something flagged."""
+        "high" for a high potassium result, "flagged" for an unlikely beside something flagged,
+        "no-visit" for a possible that needs no visit (in neither a warning's nor reassurance's colour)."""
         if self.few_answers:
             return "few-answers"
         level = max([self.combined, *(level for _, level in self.higher_parts)], key=_rank)
         if self.potassium_high and _rank(level) < LEVEL_RANK["likely"]:
             return HIGH
-        return "flagged" if self.quiet(level) else level
+        if self.quiet(level):
+            return "flagged" if level == "unlikely" else "no-visit"
+        return level
 
     def part_note(self, part: str, *, brief: bool = False) -> str:
         """What a part's line adds to its level: the potassium result is high ("result high" when
@@ -214,7 +232,7 @@ class Headline:
         if self.few_answers:
             spans += [Span(", but based on "), Span(self.few_words, FEW_ANSWERS, loud=True), Span(": not reassurance")]
         for index, (part, level) in enumerate(self.higher_parts):
-            spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=True)]
+            spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=not self.quiet(level))]
         if self.potassium_high:
             but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
             spans += [Span(f", {but} the potassium result is "), Span(HIGH, HIGH, loud=True), Span(": see the advice")]

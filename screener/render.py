@@ -31,6 +31,8 @@ from screener.errors import terminal_safe
 from screener.headline import (
     COMBINED,
     HIGH,
+    NEXT_LEVEL_HEADING,
+    NEXT_LEVEL_HIDDEN_AT,
     NOT_SCREENED,
     Headline,
     core_words,
@@ -133,10 +135,17 @@ def render_result(
     show_findings: bool = True,
     heading: str | None = None,
     headline_rules: Sequence[str] = (),
+    show_next_level: bool | None = None,
 ) -> None:
     """Print one result in full: red flags, how soon, the headline, coverage, the notes on the answers
     (warnings), recommendations, every rule that fired and why, what would change the headline,
     what is unknown, the disclaimer.
+
+    What would change the headline is in the rules' own terms, for a clinician or teacher: it
+    comes with the reasoning (``show_findings``), after the advice, and not when the result is
+    urgent or an emergency, where the advice is what matters (``next_level_shown``).
+    ``show_next_level`` True shows it always (a reader who asked for the reasoning: ``ask
+    --details``, the demo), False never.
 
     ``headline_rules`` are the rules that set the headline (``Screener.rules_setting_headline``):
     when combined depletion is higher than both of its parts, the result says which rule did it."""
@@ -154,9 +163,9 @@ def render_result(
     _recommendations(page, listed_advice(result.recommendations))
     if show_findings and result.findings:
         _findings(page, result.findings, result.labs_used)
-    if result.next_level_missing:
+    if next_level_shown(result, show_findings if show_next_level is None else show_next_level, forced=show_next_level is True):
         page.add()
-        page.add("What would change the headline", "bold")
+        page.add(NEXT_LEVEL_HEADING, "bold")
         for line in result.next_level_missing:
             page.add(f"- {line}", indent=2, hang=2)
     if result.unanswered_sections:
@@ -166,6 +175,16 @@ def render_result(
     page.add(result.disclaimer, "italic")
     page.add(f"Rules: {result.ruleset.name} {result.ruleset.version} (sha256 {result.ruleset.sha256[:12]})", "dim", hang=2)
     console.print(Group(*page.lines), highlight=False, soft_wrap=True)
+
+
+def next_level_shown(result: ScreeningResult, wanted: bool = True, *, forced: bool = False) -> bool:
+    """Whether a person's result shows what would change the headline: the rules' precise lines
+    (``next_level_missing``), for a clinician or teacher, when there are any and they are wanted,
+    never when the result is urgent or an emergency (unless ``forced``: a reader who asked for
+    the reasoning). JSON always carries them."""
+    if not (wanted and result.next_level_missing):
+        return False
+    return forced or result.urgency not in NEXT_LEVEL_HIDDEN_AT
 
 
 def result_text(result: ScreeningResult, screener: Screener | None = None, *, width: int = 100, show_findings: bool = True) -> str:
@@ -303,10 +322,10 @@ def _head_page(
     missing = missing_core_sections(result.unanswered_sections)
     if result.coverage == "none":
         why = (
-            f"nothing was said about {core_words(missing, 'or')}, so the levels below rest on very little and a "
-            "low one is not reassurance."
+            f"nothing was said about {core_words(missing, 'or')}, so the levels below rest on very little and "
+            "'unlikely' does not rule out low magnesium or potassium."
             if long_coverage
-            else "no answer on medicines, alcohol, gut losses or symptoms; a low level is not reassurance."
+            else "no answer on medicines, alcohol, gut losses or symptoms; 'unlikely' rules nothing out."
         )
         page.add(
             f"{NOT_ENOUGH_ANSWERS}: {why}",

@@ -29,3 +29,12 @@ def flat(text: str) -> str:
 def all_advice(result: Any) -> str:
     """Every recommendation's text, flattened into one."""
     return flat(" ".join(recommendation.text for recommendation in result.recommendations))
+
+
+def read_as(screener: Any, medicine: str) -> set[str]:
+    """The classes one medicine is read as, failing when any of it is left unread."""
+    result = screener.screen({"age": 50, "sex": "female", "medications": [medicine]})
+    (entry,) = result.medications_recognised
+    assert entry.unrecognised == [], entry
+    assert not [warning for warning in result.warnings if "not recognised" in warning], result.warnings
+    return {match.drug_class for match in entry.matches}

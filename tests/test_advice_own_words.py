@@ -39,8 +39,8 @@ def test_an_eight_year_old_with_kidney_disease_and_no_medicines_is_not_told_abou
 
 
 def test_a_child_with_kidney_disease_and_diarrhea_sent_to_a_clinician_today_is_told_to_mention_the_result(screener: Any) -> None:
-    result = screen(
-        screener, age=8, sex="male", medications=[], conditions=["chronic_kidney_disease"],
+    result = screen(  # under 5 with more than 5 loose stools a day: NICE CG84's same-day group
+        screener, age=4, sex="male", medications=[], conditions=["chronic_kidney_disease"],
         diarrhea={"present": True, "days": 3, "stools_per_day": 6}, vomiting={"present": True, "days": 1, "episodes_per_day": 2},
         laxative_use="none", symptoms=["muscle_cramps", "fatigue"], red_flags_now=[], supplements=[], labs=LOW_POTASSIUM,
     )
@@ -178,7 +178,7 @@ def magnesium(value: float, unit: str = "mmol/L") -> dict[str, Any]:
 def test_a_woman_whose_magnesium_of_1_5_mmol_per_l_is_probably_mg_per_dl_is_asked_to_confirm_it(screener: Any) -> None:
     result = screen(screener, age=45, sex="female", medications=[], symptoms=["muscle_cramps"], labs=magnesium(1.5))
     assert any(warning.startswith("Check the unit on the magnesium report") for warning in result.warnings)
-    text = flat(text_of(result, "check_magnesium"))
+    text = flat(text_of(result, "high_magnesium_result"))
     assert text.startswith("Your magnesium result may be in another unit")
     assert "confirm the result and its unit" in text
     advice = all_advice(result)
@@ -189,13 +189,13 @@ def test_a_woman_whose_magnesium_of_1_5_mmol_per_l_is_probably_mg_per_dl_is_aske
 
 def test_a_man_whose_magnesium_of_2_2_mmol_per_l_is_probably_mg_per_dl_is_not_told_it_is_high(screener: Any) -> None:
     result = screen(screener, age=50, sex="male", medications=[], labs=magnesium(2.2))
-    assert "confirm the result and its unit" in flat(text_of(result, "check_magnesium"))
+    assert "confirm the result and its unit" in flat(text_of(result, "high_magnesium_result"))
     assert "A high magnesium result" not in all_advice(result)
 
 
 def test_with_kidney_disease_a_magnesium_of_1_5_is_followed_up_as_high(screener: Any) -> None:
     result = screen(screener, age=70, sex="female", conditions=["chronic_kidney_disease"], labs=magnesium(1.5))
-    assert flat(text_of(result, "check_magnesium")).startswith("A high magnesium result needs follow-up")
+    assert flat(text_of(result, "high_magnesium_result")).startswith("A high magnesium result needs follow-up")
     assert "may not clear extra magnesium" in text_of(result, "no_magnesium_self_supplement")
 
 

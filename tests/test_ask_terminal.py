@@ -125,7 +125,7 @@ def test_a_whole_questionnaire_in_a_terminal_saves_a_file_batch_screens_the_same
         "diuretic_use": "yes",
         "medications": ["Lasix 40 mg", "omeprazole 20 mg"],
         "ppi_over_3_months": "yes",
-        "alcohol": {"audit_c": {"frequency": 2, "quantity": 0, "binge": 0}, "drinks_per_week": 3.43},
+        "alcohol": {"audit_c": {"frequency": 2, "quantity": 0, "binge": 0}, "units_per_week": 6},  # UK units kept as given
         "diarrhea": {"present": True, "days": 3, "stools_per_day": 5},
         "vomiting": {"present": False},
         "laxative_use": "none",

@@ -137,7 +137,7 @@ def test_the_card_says_the_screen_is_partial_because_the_record_holds_no_symptom
     coverage = detail.split("partial coverage.** ", 1)[1].split("\n", 1)[0]
     assert coverage.startswith(
         "The record says nothing about alcohol, gut losses (diarrhea, vomiting, laxatives) and symptoms: "
-        "those questions stay unanswered, so a lower level is not reassurance."
+        "those questions stay unanswered, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium."
     )
     assert "happening now or new in the last 24 hours" in coverage  # the red-flag check was not made either
 
@@ -403,7 +403,7 @@ def test_a_prefetched_search_with_more_pages_and_no_fhir_server_is_screened_and_
     card = patient_view(client, ELEANOR, prefetch)
     assert (
         "- the labResults search was cut short after its first page, because the EHR prefetched one page and there is no "
-        "fhirServer to read the rest from: what the later pages hold is not counted, so a lower level is not reassurance"
+        "fhirServer to read the rest from: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
     assert "Most recent potassium blood result: 3.3 mmol/L" in card["detail"]
 

@@ -215,6 +215,86 @@ def test_a_server_that_cannot_be_reached_gives_412(client: Any) -> None:
     assert "patient: the FHIR server could not be reached (" in response.json()["message"]
 
 
+def only_the_patient(patient: str) -> dict[str, Any]:
+    """What the public cds-hooks sandbox sends when its prefetch searches fail: the Patient only."""
+    return {"patient": prefetch_for(patient)["patient"]}
+
+
+def test_eleanors_chart_with_the_fhir_server_down_says_first_that_her_record_could_not_be_read_as_a_warning(client: Any) -> None:
+    """Newcomer review 7, finding 2. Eleanor's record holds a low potassium and a water pill, but
+    only her Patient was prefetched and the FHIR server could not be reached: the card was a
+    low-priority info card saying "the record says nothing about medicines ... blood test results"."""
+    with running_fhir_server(FakeFhirServer([])) as fake:
+        gone = fake.base_url
+    request = hook_request("patient-view", ELEANOR, only_the_patient(ELEANOR), fhirServer=gone)
+    card = client.post("/cds-services/patient-view", json=request).json()["cards"][0]
+    assert card["indicator"] == "warning"
+    assert card["summary"] == "Mg/K depletion screen: could not read medicines, Mg/K results, conditions from the EHR, so no reassurance"
+    assert card["detail"].startswith(
+        "**Part of the record could not be read:** medicines prescribed, medicines recorded as taken, potassium and "
+        "magnesium results and conditions: the FHIR server could not be reached ("
+    )
+    assert "Medicines could not be read from the EHR; the record says nothing about alcohol" in card["detail"]
+    assert "Could not be read either: health conditions, blood test results." in card["detail"]
+    assert "says nothing about medicines" not in card["detail"]
+    assert "blood test results" not in card["detail"].split("Not in the record either:")[1].split(".")[0]
+
+
+def test_walters_card_is_a_warning_not_info_when_the_server_refuses_or_garbles_his_searches(client: Any) -> None:
+    """Walter's full record gives an info card (combined unlikely, routine). With searches that
+    fail, whether refused (403), answered with a web page, or not answered in time, it is a
+    warning that says what could not be read and why, first."""
+
+    def forbidden(handler: BaseHTTPRequestHandler) -> bool:
+        send(handler, 403, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "forbidden"}]})
+        return True
+
+    def a_web_page(handler: BaseHTTPRequestHandler) -> bool:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "15")
+        handler.end_headers()
+        handler.wfile.write(b"<html>hi</html>")
+        return True
+
+    def too_slow(handler: BaseHTTPRequestHandler) -> bool:
+        time.sleep(1.5)
+        return False
+
+    quick = cds_client(CdsSettings(as_of=AS_OF, fetch=FetchLimits(timeout_seconds=0.3)))
+    for behaviour, why, asked in (
+        (forbidden, "the FHIR server answered 403 (forbidden", client),
+        (a_web_page, "the FHIR server's answer is not JSON", client),
+        (too_slow, "the FHIR server did not answer within 0.3 s", quick),
+    ):
+        with running_fhir_server(FakeFhirServer(ehr_resources(), behaviour=behaviour)) as fake:
+            request = without_prefetch(fake, WALTER, prefetch=only_the_patient(WALTER))
+            card = asked.post("/cds-services/patient-view", json=request).json()["cards"][0]
+        assert card["indicator"] == "warning", why
+        assert card["summary"].startswith("Mg/K depletion screen: could not read medicines, Mg/K results, conditions from the EHR"), why
+        assert card["detail"].startswith(f"**Part of the record could not be read:** medicines prescribed, medicines recorded as taken, potassium and magnesium results and conditions: {why}"), why
+
+
+def test_a_failed_search_that_does_not_apply_to_walter_leaves_his_card_as_it_was(client: Any) -> None:
+    """A pregnancy status that could not be read does not matter for a man of 75: his card is the
+    one his record gives, and the search is only listed under "Not read"."""
+
+    def no_pregnancy_search(handler: BaseHTTPRequestHandler) -> bool:
+        if "82810-3" in urllib.parse.unquote(handler.path):
+            send(handler, 403, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "forbidden"}]})
+            return True
+        return False
+
+    prefetch = prefetch_for(WALTER)
+    del prefetch["pregnancyStatus"]
+    with running_fhir_server(FakeFhirServer(ehr_resources(), behaviour=no_pregnancy_search)) as fake:
+        card = client.post("/cds-services/patient-view", json=without_prefetch(fake, WALTER, prefetch=prefetch)).json()["cards"][0]
+    assert card["indicator"] == "info"
+    assert card["summary"].startswith("Mg/K depletion screen (EHR data only): combined unlikely")
+    assert "could not be read" not in card["detail"].split("**Not read**")[0]
+    assert "pregnancyStatus: the FHIR server answered 403" in card["detail"]
+
+
 def test_an_answer_that_is_not_fhir_json_is_named(client: Any) -> None:
     def html(handler: BaseHTTPRequestHandler) -> bool:
         handler.send_response(200)
@@ -241,7 +321,7 @@ def test_a_next_page_on_another_host_is_not_read(client: Any) -> None:
     assert (
         "- the conditions search was cut short after its first page, because its next page is on another host, "
         "http://other.example:80, where the access token must not go: what the later pages hold is not counted, "
-        "so a lower level is not reassurance"
+        "so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
 
 
@@ -287,7 +367,7 @@ def test_a_search_whose_third_page_is_on_another_host_keeps_the_two_pages_read(c
     port = urllib.parse.urlsplit(fake.base_url).port
     assert (
         f"- the labResults search was cut short after 2 pages, because its next page is on another host, http://localhost:{port}, "
-        "where the access token must not go: what the later pages hold is not counted, so a lower level is not reassurance"
+        "where the access token must not go: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
     assert "**Not read**" not in card["detail"]
     assert card["summary"].startswith("Mg/K depletion screen (EHR data only): combined likely")
@@ -303,7 +383,7 @@ def test_an_inpatient_with_daily_results_keeps_the_newest_five_pages_and_the_car
     assert "Most recent potassium blood result: 3 mmol/L" in card["detail"]  # 2025-06-29
     assert (
         "- the labResults search was cut short after 5 pages, because it has more than 5 pages, the most read for one "
-        "search: what the later pages hold is not counted, so a lower level is not reassurance"
+        "search: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     ) in warnings_of(card)
 
 

@@ -395,11 +395,11 @@ PEOPLE: dict[str, Person] = {
     "lars_with_magnesium_2_5_and_potassium_5_7_calls_today": Person(
         answers(**k_and_mg(5.7, 2.5)), NOTHING, "urgent",
         # 2.5 "mmol/L" with nothing to explain it is probably mg/dL: confirm it, do not act on it (round 4)
-        advised=("high_potassium_result", "check_magnesium"), not_advised=("no_magnesium_self_supplement",),
+        advised=("high_potassium_result", "high_magnesium_result"), not_advised=("no_magnesium_self_supplement",),
     ),
     "lars_with_magnesium_1_2_and_potassium_5_2_is_rechecked_at_the_next_visit": Person(
         answers(**k_and_mg(5.2, 1.2)), NOTHING, "routine",
-        advised=("high_potassium_result", "check_magnesium"), not_advised=("no_magnesium_self_supplement",),
+        advised=("high_potassium_result", "high_magnesium_result"), not_advised=("no_magnesium_self_supplement",),
     ),
     "lars_on_lasix_with_a_potassium_of_5_3_is_warned_off_potassium_and_gets_magnesium_foods": Person(
         answers(medications=["Lasix"], **k(5.3)), MG_ONLY, "routine",
@@ -622,7 +622,7 @@ PEOPLE: dict[str, Person] = {
     ),
     "magda_on_lasix_with_a_magnesium_of_1_2_from_last_month_is_not_capped": Person(
         answers(medications=["Lasix"], **mg(1.2, taken="last_30_days")), BOTH_POSSIBLE, "routine",
-        not_rules=("magnesium_capped_by_high_result",), advised=("check_magnesium",),
+        not_rules=("magnesium_capped_by_high_result",), advised=("high_magnesium_result",),
         not_advised=("no_magnesium_self_supplement",),  # its unit is to be confirmed first (round 4)
     ),
     # -- prescribed potassium with each strong caution ----------------------------------------------

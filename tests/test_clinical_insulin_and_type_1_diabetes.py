@@ -49,7 +49,7 @@ def vomiting(days: int, per_day: int = 3, fluids_stay_down: bool = True) -> dict
 # -- type 1 diabetes, with the medicines list empty ----------------------------------------------
 
 
-def test_tom_16_with_type_1_diabetes_vomiting_who_cannot_keep_fluids_down_is_at_least_urgent(screener: Any) -> None:
+def test_tom_16_with_type_1_diabetes_vomiting_who_cannot_keep_fluids_down_needs_emergency_care(screener: Any) -> None:
     tom = {
         "age": 16,
         "sex": "male",
@@ -59,15 +59,20 @@ def test_tom_16_with_type_1_diabetes_vomiting_who_cannot_keep_fluids_down_is_at_
         "symptoms": ["nausea_poor_appetite"],
     }
     result = screen(screener, tom)
-    assert result.urgency in ("urgent", "emergency")
-    assert codes(result)[:2] == ["contact_clinician_today", "insulin_sick_day"]
+    # a child or teenager on insulin whose fluids do not stay down: hospital now (task urgent, 2026-12-01)
+    assert result.urgency == "emergency"
+    assert codes(result)[:2] == ["seek_emergency_care", "insulin_sick_day"]
     advice = text_of(result, "insulin_sick_day")
-    assert "Never stop taking your insulin" in advice
+    assert "tell the emergency team" in advice and "Never stop taking your insulin" in advice
     assert "ketones" in advice and "diabetic ketoacidosis" in advice
-    # said as met, not as "if you cannot keep fluids down" (coherence review, H8)
+    assert "food_sources" not in codes(result)
+    # at 30, said as met, not as "if you cannot keep fluids down" (coherence review, H8)
+    adult = screen(screener, {**tom, "age": 30})
+    assert adult.urgency == "urgent"
+    assert codes(adult)[:2] == ["contact_clinician_today", "insulin_sick_day"]
+    advice = text_of(adult, "insulin_sick_day")
     assert "fluids are not staying down: get help straight away" in advice
     assert all(number in advice for number in ("911", "999", "112"))
-    assert "food_sources" not in codes(result)
 
 
 def test_teenager_on_insulin_vomiting_who_cannot_keep_fluids_down_and_was_confused_is_told_when_to_call_999(
@@ -82,12 +87,18 @@ def test_teenager_on_insulin_vomiting_who_cannot_keep_fluids_down_and_was_confus
         "symptoms": ["nausea_poor_appetite", "confusion", "fatigue"],
     }
     result = screen(screener, teenager)
-    assert result.urgency == "urgent"
-    assert codes(result)[:3] == ["contact_clinician_today", "emergency_if_happening_now", "insulin_sick_day"]
-    assert "confusion" in text_of(result, "emergency_if_happening_now")
-    assert "drowsy or confused" in text_of(result, "insulin_sick_day")
+    # a teenager on insulin whose fluids do not stay down: emergency care now (task urgent, 2026-12-01)
+    assert result.urgency == "emergency"
+    assert codes(result)[:2] == ["seek_emergency_care", "insulin_sick_day"]
+    assert "tell the emergency team" in text_of(result, "insulin_sick_day")
     assert "food_sources" not in codes(result)
-    assert "fluids_for_gi_losses" in codes(result)
+    # at 30 the same answers are 'today', with when to call 999 for the confusion
+    adult = screen(screener, {**teenager, "age": 30})
+    assert adult.urgency == "urgent"
+    assert codes(adult)[:3] == ["contact_clinician_today", "emergency_if_happening_now", "insulin_sick_day"]
+    assert "confusion" in text_of(adult, "emergency_if_happening_now")
+    assert "drowsy or confused" in text_of(adult, "insulin_sick_day")
+    assert "fluids_for_gi_losses" in codes(adult)
 
 
 def test_woman_22_with_type_1_diabetes_and_nothing_said_about_medicines_vomiting_for_two_days_contacts_today(
@@ -153,7 +164,9 @@ def test_young_man_on_two_insulins_vomiting_for_three_days_is_no_longer_told_not
 
 @pytest.mark.parametrize(("days", "urgent"), [(1, False), (2, True)])
 def test_on_insulin_vomiting_for_more_than_a_day_is_a_same_day_contact(screener: Any, days: int, urgent: bool) -> None:
-    result = screen(screener, {"age": 40, "medications": ["Lantus 20 units"], "vomiting": vomiting(days, per_day=2)})
+    # type 2 diabetes: with type 1, or the type not given, any vomiting is today (tests/test_review7_clin2.py)
+    answers = {"age": 40, "conditions": ["type_2_diabetes"], "medications": ["Lantus 20 units"], "vomiting": vomiting(days, per_day=2)}
+    result = screen(screener, answers)
     assert "insulin_sick_day" in codes(result)  # any vomiting brings the advice
     assert ("urgent_insulin_with_vomiting" in fired(result)) is urgent
     assert (result.urgency == "urgent") is urgent

@@ -377,11 +377,10 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         assert mg == 0
     # With a current magnesium result (used: from the last 30 days, or undated), the test is not
     # advised again: the result is there (README, departures).
-    # A low or high one brings its own follow-up instead (check_magnesium's low_result and
-    # high_result variants).
+    # A low or high one brings its own follow-up instead (check_magnesium's low_result variants;
+    # a high one, high_magnesium_result, whose code says it is no test request: newcomer review 7).
     current_mg = any(lab.lab == "magnesium" and lab.used for lab in result.labs_used)
     mg_lab_facts = {finding.rule.removesuffix("_from_bound") for finding in result.findings}
-    out_of_range_mg = bool(mg_lab_facts & {"low_mg_lab", "high_mg_lab"})
     # Neither test request stands inside an emergency, nor for a child under 12 with diarrhea or
     # vomiting; when both a first magnesium test and "check magnesium with potassium" apply, one line
     # (check_magnesium_with_potassium) asks for both, and a low magnesium result's follow-up says
@@ -395,9 +394,12 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     potassium_in_question = k >= 1 or refractory
     test_requests = not emergency and not child_with_gut_losses
     first_magnesium_test = (mg >= 1 or ppi_with_digoxin_or_diuretic) and not current_mg
+    # Beside digoxin its own line asks for magnesium by name (README, "One magnesium-test line beside digoxin").
     assert ("check_magnesium" in recommendation_codes) is (
-        (first_magnesium_test and test_requests and not potassium_in_question) or out_of_range_mg
+        (first_magnesium_test and test_requests and not potassium_in_question and "digoxin" not in counted)
+        or "low_mg_lab" in mg_lab_facts
     )
+    assert ("high_magnesium_result" in recommendation_codes) is ("high_mg_lab" in mg_lab_facts)
     # Diet tips never stand beside "seek emergency care now" or fluids that will not stay down, nor
     # replace the refeeding advice of an eating disorder or of heavy drinking (README, departures),
     # nor stand beside a current potassium of 6.0 mmol/L or more (coherence review, after the merge).

@@ -279,9 +279,10 @@ def _k_cases() -> list[Any]:
     for value, usable in USABLE_K_URGENCY.items():
         for taken in ("last_7_days", "last_30_days", "older", None):
             if taken == "older":
-                # Not used for the levels; below the normal range it is rechecked (a departure
-                # from v2, README): within days below 3.0, else at the next visit. High: not.
-                expected = "none" if value >= 3.5 else "soon" if value < 3.0 else "routine"
+                # Not used for the levels; outside the normal range it is rechecked (a departure
+                # from v2, README): within days below 3.0 or from 6.0, at the next visit below 3.5
+                # or from 5.5 (newcomer review 7); between 3.5 and 5.5: not.
+                expected = "soon" if value < 3.0 or value >= 6.0 else "routine" if value < 3.5 or value >= 5.5 else "none"
             elif taken == "last_30_days" and usable == "emergency":
                 expected = "urgent"  # K < 2.5 or >= 6.5 taken 8-30 days ago
             else:
@@ -305,7 +306,8 @@ def test_potassium_result_bands(screener: Any, value: float, taken: str | None, 
         assert levels(result) == ("unlikely", "unlikely", "unlikely")
         assert any("older potassium result" in warning for warning in result.warnings)
         assert "no_potassium_self_supplement" not in codes(result)
-        assert ("recheck_older_result" in codes(result)) is (urgency != "none")
+        assert ("recheck_older_result" in codes(result)) is (value < 3.5)
+        assert ("recheck_older_high_potassium" in codes(result)) is (value >= 5.5)
         return
     low = value < 3.5
     # a low result alone: K likely, Mg possible, combined only possible (check magnesium)

@@ -46,7 +46,7 @@ def test_an_empty_record_is_not_enough_to_screen_and_gets_no_reassuring_advice(s
     result = screen(screener, NOTHING)
     assert result.coverage == "none"
     assert [r.code for r in result.recommendations] == ["answer_more_questions"]
-    assert "not reassurance" in result.recommendations[0].text
+    assert "does not rule out low magnesium or potassium" in result.recommendations[0].text
 
 
 def test_a_person_who_stops_after_a_red_flag_gets_emergency_care_first_and_more_questions_last(

@@ -209,7 +209,7 @@ def test_a_form_filled_in_lhc_forms_screens_as_the_persona_does(
     response = page.evaluate("LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))")
     page.screenshot(path=str(tmp_path / f"{persona}.png"), full_page=True)
     page.close()
-    assert response["questionnaire"] == f"{context.mapping.questionnaire_url}|5"
+    assert response["questionnaire"] == f"{context.mapping.questionnaire_url}|{context.questionnaire.version}"
     assert all(not terminal_words_in(entry.get("text", "")) for entry in response["item"])
     read = response_to_answers(response, context)
     assert read.problems == []

@@ -90,10 +90,11 @@ def test_never_drinking_settles_the_other_audit_c_answers_as_the_guided_question
     assert read.answers == {"alcohol": {"audit_c": {"frequency": 0, "quantity": 0, "binge": 0}, "drinks_per_week": 0}}
 
 
-def test_uk_units_a_week_are_converted_to_standard_drinks(context: FhirContext) -> None:
+def test_uk_units_a_week_are_read_as_uk_units(context: FhirContext) -> None:
+    """Kept as UK units (review 7): the rules judge them against the UK guideline, not as US drinks."""
     units = {"value": 14, "system": "http://unitsofmeasure.org", "code": "{UK_units}/wk"}
     read = response_to_answers(response({"linkId": "drinks_per_week", "answer": [{"valueQuantity": units}]}), context)
-    assert read.answers == {"alcohol": {"drinks_per_week": 8}}
+    assert read.answers == {"alcohol": {"units_per_week": 14}}
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,7 @@ def test_walter_reads_how_soon_before_an_unlikely_said_quietly(screener: Any) ->
 
 
 def test_milos_routine_visit_comes_before_his_unlikely_too(screener: Any) -> None:
-    milo = {"id": "milo", "age": 8, "medications": [], "diarrhea": {"present": True, "days": 2}, "symptoms": []}
+    milo = {"id": "milo", "age": 8, "medications": [], "diarrhea": {"present": True, "days": 2}, "symptoms": ["muscle_cramps"]}
     result = screener.screen(milo)
     assert result.urgency != "none"
     text = result_text(result)

@@ -48,7 +48,7 @@ def test_woman_on_milk_of_magnesia_with_magnesium_3_this_week_is_not_told_magnes
 def test_the_same_woman_is_not_told_to_ask_for_a_magnesium_test_she_just_had(screener: Any) -> None:
     texts = advice(screener.screen(with_magnesium(3.0, "last_7_days")))
     assert "check_magnesium_with_potassium" not in texts
-    assert "high magnesium result needs follow-up" in texts["check_magnesium"]
+    assert "high magnesium result needs follow-up" in texts["high_magnesium_result"]
     assert "Consider asking your clinician for a magnesium blood test" not in " ".join(texts.values())
     assert "no_magnesium_self_supplement" in texts
 
@@ -69,7 +69,7 @@ def test_a_high_magnesium_that_is_not_current_does_not_cap_but_is_followed_up_no
     assert "magnesium_capped_by_high_result" not in fired(result)
     assert result.magnesium_depletion == "possible"
     assert result.urgency in ("urgent", "emergency")
-    assert "high magnesium result needs follow-up" in advice(result)["check_magnesium"]
+    assert "high magnesium result needs follow-up" in advice(result)["high_magnesium_result"]
 
 
 def test_a_normal_magnesium_this_week_still_never_lowers_the_level(screener: Any) -> None:

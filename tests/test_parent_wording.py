@@ -46,9 +46,10 @@ RULES = ROOT / "rules"
 PERSONAS = ROOT / "examples" / "personas"
 NO_GUT_LOSSES = {"diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none"}
 
-# Pia, 6, on prednisolone for her kidneys, has vomited three times today; tired. Her mother answers.
-PIA_6_ON_PREDNISOLONE = {
-    "id": "pia", "age": 6, "sex": "female", "medications": ["prednisolone 10mg"], "diarrhea": {"present": False},
+# Pia, 4, on prednisolone for her kidneys, has vomited three times today (under 5, NICE CG84: same day); tired.
+# Her mother answers.
+PIA_4_ON_PREDNISOLONE = {
+    "id": "pia", "age": 4, "sex": "female", "medications": ["prednisolone 10mg"], "diarrhea": {"present": False},
     "vomiting": {"present": True, "days": 1, "episodes_per_day": 3, "cannot_keep_fluids_down": False},
     "laxative_use": "none", "symptoms": ["fatigue"], "red_flags_now": [],
 }  # fmt: skip
@@ -200,7 +201,7 @@ def test_no_parents_wording_speaks_to_you_as_the_child_nor_gives_an_adults_dose(
 
 
 def test_pias_mother_is_told_the_childs_steroid_sick_day_rules_without_an_adults_injection_dose(screener: Screener) -> None:
-    result = screener.screen(PIA_6_ON_PREDNISOLONE)
+    result = screener.screen(PIA_4_ON_PREDNISOLONE)
     steroid = flat(text_of(result, "steroid_sick_day"))
     assert steroid.startswith("If the child has taken steroid tablets (prednisolone) for more than 4 weeks")
     assert "follow the child's steroid sick-day rules" in steroid and "keep giving it as prescribed" in steroid
@@ -241,17 +242,17 @@ def test_toms_parent_is_not_told_about_your_medicines_when_the_child_takes_none(
 def test_adas_parent_is_told_never_to_stop_the_childs_insulin(screener: Screener) -> None:
     result = screener.screen(ADA_8_ON_INSULIN)
     insulin = flat(text_of(result, "insulin_sick_day"))
-    assert insulin.startswith("The child uses insulin (or has type 1 diabetes).")
+    assert insulin.startswith("The child uses insulin (or has type 1 diabetes) and has been sick.")
     assert "Never stop the child's insulin, even if the child is not eating" in insulin
-    assert "if the child's ketones are high (over 3 mmol/L in the blood" in insulin
+    assert "the child's ketones are high (over 3 mmol/L in the blood" in insulin
     assert not SPEAKS_TO_THE_PATIENT.search(all_advice(result))
 
 
 def test_the_same_answers_at_30_keep_the_adult_wording(screener: Screener) -> None:
     for child, adult_start in (
         (LEO_10_WITH_A_POTASSIUM_OF_5_8, "Your potassium result is high (5.5 mmol/L or more)"),
-        (ADA_8_ON_INSULIN, "You use insulin (or have type 1 diabetes)."),
-        (PIA_6_ON_PREDNISOLONE, "If you have taken steroid tablets (prednisolone)"),
+        (ADA_8_ON_INSULIN, "You use insulin (or have type 1 diabetes)"),  # at 30, "... and have been sick." (review 7)
+        (PIA_4_ON_PREDNISOLONE, "If you have taken steroid tablets (prednisolone)"),
     ):
         result = screener.screen({**child, "age": 30})
         assert any(flat(text).startswith(adult_start) for text in (r.text for r in result.recommendations)), adult_start

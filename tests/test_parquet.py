@@ -154,7 +154,7 @@ def test_parquet_on_stdin_is_read(tmp_path: Path) -> None:
 
 def test_the_result_columns_are_the_fields_of_the_result_contract() -> None:
     names = result_arrow_schema().names
-    assert names == [*ScreeningResult.model_fields, "errors"]
+    assert names == [*ScreeningResult.model_fields, "red_flag_advice", "errors"]  # an invalid record's own, last
     assert set(InvalidRecord.model_fields) <= set(names)
     schema = result_arrow_schema()
     assert schema.field("risk_factors").type == pa.list_(pa.string())

@@ -16,10 +16,10 @@ from screener.screening.ruleset import Ruleset
 
 pytest.importorskip("jinja2", reason="the reports extra is part of the test extra")
 
-# Sam, 10, with diarrhea 8 times a day for 2 days: a child at higher risk of dehydration.
-SAM_AGED_TEN_WITH_DIARRHEA = {
+# Sam, 4, with diarrhea 8 times a day for 2 days: a child under 5 at higher risk of dehydration.
+SAM_AGED_FOUR_WITH_DIARRHEA = {
     "id": "sam",
-    "age": 10,
+    "age": 4,
     "sex": "male",
     "medications": [],
     "diarrhea": {"present": True, "days": 2, "stools_per_day": 8},
@@ -47,9 +47,9 @@ def test_rita_reads_why_she_is_urgent_without_a_rule_id(screener: Any) -> None:
 def test_sams_parents_read_why_today_without_the_teams_notes_on_nice(screener: Any) -> None:
     from screener.reports import person_report
 
-    result = screener.screen(SAM_AGED_TEN_WITH_DIARRHEA)
+    result = screener.screen(SAM_AGED_FOUR_WITH_DIARRHEA)
     assert result.urgency == "urgent"
-    top = top_box(person_report(SAM_AGED_TEN_WITH_DIARRHEA, screener=screener, generated=WHEN))
+    top = top_box(person_report(SAM_AGED_FOUR_WITH_DIARRHEA, screener=screener, generated=WHEN))
     assert "increased risk of dehydration" in top
     assert "team judgement" not in top and "not how soon to call" not in top
 

@@ -3,7 +3,7 @@
 A README block whose first line is ``$ mgk-screen ...`` (or ``$ echo ... | mgk-screen ...``) is a
 transcript: the command is run on the shipped examples and what the block shows must appear in its
 output. A line ``...`` stands for lines left out; the lines between two of them must appear
-together and in order. The pace in a batch summary (its time, and from a second on its records/s) is the only thing allowed to differ.
+together and in order. The pace in a batch summary (its time, and for a long run its records/s) is the only thing allowed to differ.
 The ``mgk-screen`` lines of a ``sh`` block (commands to copy) are run as a reader runs them, one
 after another in one folder, with stand-ins for the reader's own files; they must succeed and
 write what they name with ``-o`` (``serve`` and ``ask`` are run by their own tests). A file that a

@@ -91,8 +91,13 @@ def test_sam_aged_6_on_prednisolone_who_vomited_twice_today_is_not_urgent(screen
     assert "If the child has taken steroid tablets" in text_of(result, "steroid_sick_day")
 
 
-def test_sam_who_vomited_three_times_is_urgent_for_a_young_childs_dehydration_not_for_the_steroid(screener: Any) -> None:
+def test_sam_who_vomited_three_times_stays_routine_as_nice_cg84s_counts_are_for_under_5s(screener: Any) -> None:
     result = screener.screen(SAM | {"vomiting": {"present": True, "days": 1, "episodes_per_day": 3}})
+    assert result.urgency == "routine"  # task urgent (2026-12-01): the counts applied under 12 before
+
+
+def test_sam_at_4_who_vomited_three_times_is_urgent_for_a_young_childs_dehydration_not_for_the_steroid(screener: Any) -> None:
+    result = screener.screen(SAM | {"age": 4, "vomiting": {"present": True, "days": 1, "episodes_per_day": 3}})
     assert result.urgency == "urgent"
     urgent = {rule for rule in rules_fired(result) if rule.startswith(("urgent", "emergency"))}
     assert urgent == {"urgent_child_at_higher_risk_of_dehydration"}

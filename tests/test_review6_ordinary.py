@@ -150,7 +150,7 @@ def test_the_same_woman_on_day_8_of_diarrhea_is_seen_within_days(screener):
     "change",
     [
         {"age": 70},  # older people keep their rules
-        {"age": 14},  # so do children and teenagers
+        {"age": 0},  # so do babies under 1 (a teenager's short bug is judged as an adult's: test_review7_urgent)
         {"medications": ["ramipril 5mg"]},  # a sick-day medicine
         {"medications": ["salbutamol inhaler"]},  # a potassium-lowering medicine
         {"symptoms": ["fatigue", "muscle_cramps"]},  # a fitting muscle symptom

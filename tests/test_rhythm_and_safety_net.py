@@ -168,7 +168,7 @@ def test_priya_with_palpitations_gets_a_safety_net_and_is_told_what_was_not_answ
     assert "chest pain, fainting or feeling about to faint, or breathlessness, call your local emergency number" in net
     missing = flat(text_of(result, "core_questions_not_answered"))
     assert "nothing was said about medicines, alcohol and gut losses (diarrhea, vomiting, laxatives)" in missing
-    assert "not reassurance" in missing
+    assert "does not rule out low magnesium or potassium" in missing
 
 
 def test_jake_15_on_energy_drinks_gets_the_safety_net_and_his_drinks_are_read_as_caffeine(screener: Any) -> None:

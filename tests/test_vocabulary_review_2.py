@@ -15,16 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from result_support import codes, rules_fired
-
-
-def read_as(screener: Any, medicine: str) -> set[str]:
-    """The classes one medicine is read as, failing when any of it is left unread."""
-    result = screener.screen({"age": 50, "sex": "female", "medications": [medicine]})
-    (entry,) = result.medications_recognised
-    assert entry.unrecognised == [], entry
-    assert not [warning for warning in result.warnings if "not recognised" in warning], result.warnings
-    return {match.drug_class for match in entry.matches}
+from result_support import codes, read_as, rules_fired
 
 
 def person(medications: list[str], **answers: Any) -> dict[str, Any]:

@@ -10,7 +10,8 @@ items, ``yes``/``no``, text that needs it as a JSON string) is ``screener.batch.
 column picks the rule of its kind. Beyond the contract's letter, for sheets only (the JSON
 contract is unchanged): column names are read in any case (``Sex``, ``Age``), codes and units in
 any case as the contract spells them (``Female``, ``mmol/l``), with spaces for underscores
-(``muscle cramps``), and ``F``/``M`` as the sex.
+(``muscle cramps``), ``F``/``M`` as the sex, and ``Y``/``N``, ``true``/``false`` and ``not sure``
+for a yes, no or not sure question (``diuretic_use``); a digit there is refused, never guessed.
 
 A cell that is not a value of its column's type is a ``Problem`` at the column's JSON path; its
 text is kept in the record at that path, so that the rest of the record is still checked with its
@@ -153,6 +154,14 @@ def _kind(annotation: Any, name: str) -> Kind:
 
 #: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
 _CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
+#: The codes of a yes, no or not sure question (``diuretic_use``, ``pregnant``, ``ppi_over_3_months``).
+_YES_NO_UNSURE: Final = ("yes", "no", "unsure")
+#: What a sheet may hold for those, besides the code in any case: Y and N as registries export a
+#: yes or no, true and false, and the questionnaire's own "Not sure" (spaces and case folded).
+_YES_NO_UNSURE_WORDS: Final = {"y": "yes", "n": "no", "true": "yes", "false": "no", "not_sure": "unsure"}
+#: Numbers a form tool may code such a choice with: 1 and 0 may be yes and no, but 2 may be no
+#: (SPSS) or "not sure", and a tool's own numbering is not ours to guess, so none of them is read.
+_CHOICE_NUMBERS: Final = re.compile(r"[0-9]")
 _SPACES: Final = re.compile(r"\s+")
 
 
@@ -160,7 +169,7 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
     """The value of one spreadsheet cell, or None when it is empty or ``NA`` (not answered).
 
     Codes and units are read in any case, as the contract spells them (``Female``, ``mmol/l``),
-    and ``F``/``M`` as the sex; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
+    ``F``/``M`` as the sex and ``Y``/``N`` for a yes, no or not sure question; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
     saves it where the comma is the decimal mark) a number written digits, comma, digits is read
     with a decimal point (``3,3`` is 3.3). Raises ``CellError`` for a cell that is not a value of
     the column's type.
@@ -227,6 +236,15 @@ def _code(column: Column, cell: str) -> str:
     for code in column.codes:
         if code.casefold() in (folded, typed):
             return code
+    if column.codes == _YES_NO_UNSURE:
+        if typed in _YES_NO_UNSURE_WORDS:
+            return _YES_NO_UNSURE_WORDS[typed]
+        if _CHOICE_NUMBERS.fullmatch(cell):
+            raise CellError(
+                f"a number ({cell}) is not read as an answer to a yes, no or not sure question: a form tool's numbers "
+                "for its choices differ (1 may be yes, 2 no or not sure); write yes, no or unsure (Y, N and "
+                "\"not sure\" are read too)"
+            )
     return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
 
 
@@ -279,6 +297,10 @@ _WORDS: Final = {
 # -- rows to records ------------------------------------------------------------------------------
 
 
+#: The parts of a lab result that give its number: a problem of the whole result says theirs.
+_LAB_NUMBERS: Final = ("value", "below", "above")
+
+
 def record_from_cells(
     cells: Iterable[tuple[Column, object]], *, typed: bool = False, decimal_comma: bool = False
 ) -> tuple[dict[str, Any], list[Problem]]:
@@ -292,7 +314,7 @@ def record_from_cells(
     cells, problems = lab_cells(cells, columns_by_name())
     said = {problem.path for problem in problems}
     for column, cell in cells:
-        if column.json_path in said or (column.path[-1] == "value" and column.json_path.rpartition(".")[0] in said):
+        if column.json_path in said or (column.path[-1] in _LAB_NUMBERS and column.json_path.rpartition(".")[0] in said):
             _put(record, column.path, as_json_value(cell))  # its problem is said: kept as written
             continue
         try:
@@ -366,6 +388,26 @@ def is_row_index(name: str, number: int) -> bool:
     return bool(_ROW_INDEX.fullmatch(name)) or (number == 0 and name.strip() in _UNNAMED_FIRST)
 
 
+#: Between the field and the choice's code in the name of a checkbox column, as REDCap writes it.
+SEPARATOR: Final = "___"
+#: The code of "none of these", as the REDCap field declares it.
+NONE_CODE: Final = "none"
+
+
+def checkbox_of(name: str) -> tuple[Column, str] | None:
+    """The list field and the code of a column named as REDCap names a checkbox column
+    (``symptoms___fatigue``, the field in any case), or None for any other name."""
+    field, separator, code = name.strip().partition(SEPARATOR)
+    if not separator or not code:
+        return None
+    column = columns_by_name().get(field.lower())
+    if column is None or column.kind is not Kind.CODE_LIST:
+        return None
+    folded = code.casefold()
+    known = next((known for known in (*column.codes, NONE_CODE) if known.casefold() == folded), code)
+    return column, known
+
+
 #: Columns every results sheet or Parquet file has (``batch --format csv|parquet``), and no answers one.
 RESULT_COLUMNS: Final = ("status", "combined_depletion", "urgency")
 
@@ -395,6 +437,11 @@ def unknown_columns(names: Iterable[str]) -> list[str]:
             problems.append(
                 f"column '{name}' holds a section of the answers, not one answer: give its fields, "
                 f"each in its own column ({shown_fields})"
+            )
+        elif name not in known and (box := checkbox_of(name)) is not None:
+            problems.append(
+                f"column '{name}' is one of REDCap's checkbox columns (one per choice of {box[0].name}), which are read "
+                f"from a sheet (CSV) only: in this table give {box[0].name} as one list column"
             )
         elif name not in known:
             problems.append(f"unknown column '{name}'{did_you_mean(name, known)}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final, TextIO
@@ -30,12 +31,14 @@ from screener.batch.answer_columns import (
     Column,
     answer_columns,
     cells_of,
+    checkbox_of,
     columns_by_name,
     record_from_cells,
     sheet_column_name,
     unknown_columns,
 )
-from screener.batch.form_columns import option_hint, plan_columns
+from screener.batch.checkbox_columns import CheckboxField, read_checkboxes
+from screener.batch.form_columns import ColumnPlan, option_hint, plan_columns
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
 from screener.contract.answers import Answers
 from screener.contract.validation import Problem, shown
@@ -48,10 +51,15 @@ _SEPARATOR_LINE: Final = re.compile("sep=([,;\t])")
 NEVER_CLOSED: Final = "a double quote opens a cell that is never closed"
 
 
-def is_answers_sheet(head: bytes) -> bool:
+def is_sheet(head: bytes) -> bool:
     """Whether a source whose content starts with ``head`` (from its first non-blank line) is a
-    sheet of answers: its first line (after a ``sep=;`` line) is a row of cells naming at least
-    one answers column."""
+    sheet (CSV), told by its shape whatever its header names: its first line (after a ``sep=;``
+    line) is a row of cells naming at least one answers column (or a REDCap checkbox column of
+    one: ``symptoms___fatigue``), or the question of one (``How old are you?``), or it is a row of
+    two cells or more that is no JSON: not one JSON value, and no line of the head starts an
+    object or an array (JSON Lines whose first line is broken keep their other records). So a
+    form's export whose headers are its questions is named as a sheet whose columns are not
+    answers fields (``sheet_records``), never "invalid JSON at line 1"."""
     # A line ends at \n, \r\n, or \r alone: Excel for Mac's "CSV (Macintosh)" ends lines so.
     line = _FIRST_LINE.match(head).group().decode("utf-8", "replace").strip()  # type: ignore[union-attr]  # always matches
     delimiter = separator_line(line)
@@ -65,7 +73,25 @@ def is_answers_sheet(head: bytes) -> bool:
     except csv.Error:  # a carriage return inside the line, say: whatever it is, not a header row
         return False
     known = columns_by_name()
-    return any(sheet_column_name(cell) in known for cell in cells)
+    if any(sheet_column_name(cell) in known or checkbox_of(cell) is not None for cell in cells):
+        return True
+    if len(cells) >= 2:
+        return not _json_value(line) and not _RECORD_LINE.search(head)
+    from screener.batch.question_headers import question_field
+
+    return len(cells) == 1 and question_field(cells[0]) is not None and not _json_value(line)
+
+
+#: A line that starts an object or an array: the source may be JSON (Lines) with a broken line.
+_RECORD_LINE: Final = re.compile(rb"(?:^|[\r\n])[ \t]*[{\[]")
+
+
+def _json_value(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def separator_line(line: str) -> str | None:
@@ -100,14 +126,19 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: S
         # A row index (pandas' to_csv, R's write.csv) is left out, as are a form tool's own
         # columns and those the user names.
         plan = plan_columns(header, ignore)
-        problems = unknown_columns(name for name in plan.read_as if name)
+        boxes = plan.checkbox_positions  # REDCap's checkbox columns, read together as their lists
+        problems = [
+            *plan.problems,
+            *unknown_columns(name for number, name in enumerate(plan.read_as) if name and number not in boxes),
+        ]
         if problems or _SURROGATE.search(first_line):
-            yield UnreadableSource(source, _header_message(problems), plain=_header_words(problems))
+            header_of = _HeaderFaults(problems, plan.read_as, boxes)
+            yield UnreadableSource(source, header_of.message(), plain=header_of.words())
             return
         if plan.note is not None:
             yield UnreadableSource(source, plan.note, note=True, plain=plan.plain)
         empty = True
-        for item in _rows(rows, lines, header, plan.read_as, source, header_row, delimiter):
+        for item in _rows(rows, lines, header, plan, source, header_row, delimiter):
             empty = False
             yield item
         if empty:  # as `mgk-screen template csv` writes it: said, not only counted as 0 records
@@ -116,11 +147,70 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: S
         text.detach()  # the byte stream belongs to the caller
 
 
-def _header_message(problems: list[str]) -> str:
+#: How many unknown columns a message names, when no column of the sheet is an answers field.
+_NAMED: Final = 3
+#: Where the README says how to name a form's questions (its section on sheets and form exports).
+README_SECTION: Final = "the README's section \"Answers as a spreadsheet (CSV)\""
+
+
+class _HeaderFaults:
+    """What refuses a sheet for its header row, in the CLI's words and the web page's."""
+
+    def __init__(self, problems: list[str], read_as: Sequence[str | None], boxes: frozenset[int]) -> None:
+        from screener.batch.answer_columns import section_names
+
+        self.problems = problems
+        known = columns_by_name()
+        read = [(number, name) for number, name in enumerate(read_as) if name]
+        self.unknown = [name for number, name in read if number not in boxes and name not in known and name not in section_names()]
+        #: No column is an answers field: a sheet of other columns (a form's questions as its headers).
+        self.none_known = bool(problems) and len(self.unknown) == len(read) and not any(
+            problem.startswith(("these are the columns of screening results", "column '")) for problem in problems
+        )
+
+    def message(self) -> str:
+        from screener.batch.question_headers import question_hints
+
+        if not self.problems:
+            return _header_message([])
+        hints = "".join(f". {hint}" for hint in question_hints(self.unknown))
+        if not self.none_known:
+            return _header_message(self.problems, hints)
+        named = _listed([f"'{name}'" for name in self.unknown])
+        return (
+            f"a sheet (CSV) whose columns are not answers fields: unknown column{'s' if len(self.unknown) > 1 else ''} "
+            f"{named}{hints}. A sheet's header row names each column by its answers field (age, diuretic_use, "
+            f"labs.potassium.value...): `mgk-screen template csv` writes them all, and {README_SECTION} says how to "
+            "name a form's questions" + option_hint(self.problems)
+        )
+
+    def words(self) -> str:
+        from screener.batch.question_headers import question_words
+
+        hints = "".join(f" {hint}" for hint in question_words(self.unknown))
+        if not self.none_known:
+            return _header_words(self.problems) + hints
+        named = _listed([f"“{name}”" for name in self.unknown])
+        return (
+            f"This file cannot be used: it is a sheet, but none of its columns is named after an answer ({named}).{hints} Its first row "
+            "must name each column after an answer (age, sex, medications, labs.potassium.value...); those a form "
+            "tool adds, such as Timestamp, are left out without asking."
+        )
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'b' and 'c'; the first few of more, and how many more: 'a', 'b', 'c' and 4 more."""
+    if len(names) > _NAMED:
+        return f"{', '.join(names[:_NAMED])} and {len(names) - _NAMED} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _header_message(problems: list[str], hints: str = "") -> str:
     found = "; ".join(problems) if problems else "the header row is not UTF-8 text (save the sheet as CSV UTF-8)"
     return (
-        f"not a sheet of answers: {found}. The header row names each column by its answers field "
+        f"not a sheet of answers: {found}{hints}. The header row names each column by its answers field "
         "(age, alcohol.drinks_per_week, labs.potassium.value...); `mgk-screen template csv` writes them all"
+        + (f", and {README_SECTION} says how to name a form's questions" if hints else "")
         + option_hint(problems)
     )
 
@@ -166,13 +256,15 @@ def _never_closed(lines: list[str], delimiter: str) -> bool:
 
 
 def _rows(
-    rows: Any, lines: _RowLines, header: list[str], read_as: Sequence[str | None], source: str, header_row: int, delimiter: str
+    rows: Any, lines: _RowLines, header: list[str], plan: ColumnPlan, source: str, header_row: int, delimiter: str
 ) -> Iterator[ReadItem]:
     """The records under the header; ``rows`` is the ``csv.reader`` (its ``line_num`` locates a
-    fault) over ``lines``; ``read_as``: the column each is read as (None: left out)."""
+    fault) over ``lines``; ``plan``: the column each is read as (None: left out), and the list
+    fields given as REDCap checkbox columns."""
     known = columns_by_name()
-    columns = [known.get(name) if name else None for name in read_as]
-    left_out = frozenset(number for number, name in enumerate(read_as) if name is None)
+    boxes = plan.checkbox_positions
+    columns = [known.get(name) if name and number not in boxes else None for number, name in enumerate(plan.read_as)]
+    left_out = frozenset(number for number, name in enumerate(plan.read_as) if name is None) | boxes
     row = header_row
     while True:
         lines.kept.clear()
@@ -199,7 +291,9 @@ def _rows(
             return
         if all(not cell.strip() for cell in cells):
             continue
-        yield _record(cells, columns, header, source, row, decimal_comma=delimiter != ",", left_out=left_out)
+        yield _record(
+            cells, columns, header, source, row, decimal_comma=delimiter != ",", left_out=left_out, checkboxes=plan.checkboxes
+        )
 
 
 def _record(
@@ -211,6 +305,7 @@ def _record(
     *,
     decimal_comma: bool,
     left_out: frozenset[int],
+    checkboxes: Sequence[CheckboxField] = (),
 ) -> ReadItem:
     undecodable = next((index for index, cell in enumerate(cells) if _SURROGATE.search(cell)), None)
     if undecodable is not None:
@@ -228,6 +323,11 @@ def _record(
         elif cell.strip() and number not in left_out:
             stray.append(stray_cell(number + 1, cell, beyond=len(header) if number >= len(header) else None))
     value, problems = record_from_cells(pairs, decimal_comma=decimal_comma)
+    for field in checkboxes:
+        checked, field_problems = read_checkboxes(field, cells)
+        if checked is not None:
+            value[field.column.name] = checked
+        problems += field_problems
     return RawRecord(source, row, value, tuple(stray + problems))
 
 

@@ -10,6 +10,9 @@ always read as that field: none of these names is one. An id-like column (REDCap
 Microsoft Forms' ``ID``) is the record's id when the table has no ``id`` column, as the contract
 echoes an id given and uses the record's position only when there is none.
 
+A list field exported by REDCap as one column per choice (``symptoms___fatigue``) is read as that
+list (``screener.batch.checkbox_columns``): the plan names those columns, and the note says how.
+
 Any other column that is no answers field is still refused, and the message names the option.
 """
 
@@ -20,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from screener.batch.answer_columns import columns_by_name, is_row_index, section_names
+from screener.batch.answer_columns import checkbox_of, columns_by_name, is_row_index, section_names
+from screener.batch.checkbox_columns import CheckboxField, checkbox_fields, header_problems
 
 #: The columns each tool adds to an export of its responses, as the tool names them (read in any
 #: case), and patterns (``*_complete``: REDCap's status of each instrument, named after it).
@@ -74,6 +78,18 @@ class ColumnPlan:
     """One line naming the columns left out and the one read as the id, or None when none is."""
     plain: str | None = None
     """The same in words for a person who never sees a command line (the web page), in sentences."""
+    checkboxes: tuple[CheckboxField, ...] = ()
+    """The list fields given as REDCap checkbox columns, one column per choice. Those columns
+    keep their own names in ``read_as``, so that a reader that cannot join them refuses them as
+    columns it does not know (``unknown_columns`` names them as REDCap's)."""
+    problems: tuple[str, ...] = ()
+    """What refuses the whole table beside unknown columns: a list field given both as one
+    column and as checkbox columns, a checkbox column named twice."""
+
+    @property
+    def checkbox_positions(self) -> frozenset[int]:
+        """The numbers (from 0) of the checkbox columns."""
+        return frozenset(choice.position for field in self.checkboxes for choice in field.choices)
 
     def kept(self, names: Sequence[str]) -> list[tuple[str, str]]:
         """(name in the table, name read as) of every column that is read (named ones only)."""
@@ -98,11 +114,13 @@ def plan_columns(names: Sequence[str], ignore: Sequence[str] = ()) -> ColumnPlan
             read_as.append(None)  # as pandas and R read it back: the row labels, said nowhere
         elif not name.strip():
             read_as.append("")
-        elif _asked(name, ignore):
+        elif _asked(name, ignore) or ((box := checkbox_of(name)) is not None and _asked(box[0].name, ignore)):
             read_as.append(None)
             asked.append(name)
         elif name in known or name in sections:
             read_as.append(name)
+        elif checkbox_of(name) is not None:
+            read_as.append(name)  # joined into its list by the readers that can (checkbox_columns)
         elif (tool := form_tool_of(name)) is not None:
             if not has_id and as_id is None and name.strip().casefold() in ID_LIKE:
                 as_id = name
@@ -112,11 +130,24 @@ def plan_columns(names: Sequence[str], ignore: Sequence[str] = ()) -> ColumnPlan
                 by_tool.setdefault(tool, []).append(name)
         else:
             read_as.append(name)
-    return ColumnPlan(tuple(read_as), _note(asked, by_tool, as_id), _plain(asked, by_tool, as_id))
+    checkboxes = checkbox_fields(read_as)
+    return ColumnPlan(
+        tuple(read_as),
+        _note(asked, by_tool, as_id, checkboxes),
+        _plain(asked, by_tool, as_id, checkboxes),
+        checkboxes,
+        tuple(header_problems(read_as, checkboxes)),
+    )
 
 
-def _note(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None) -> str | None:
+def _note(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None, checkboxes: tuple[CheckboxField, ...] = ()) -> str | None:
     parts = []
+    if checkboxes:
+        fields = ", ".join(f"{field.column.name}___* as {field.column.name}" for field in checkboxes)
+        parts.append(
+            f"REDCap checkbox columns are read as lists: {fields} (a row with no box of a field checked leaves it "
+            "not answered; its 'none' box answers none of these)"
+        )
     if by_tool:
         tools = "; ".join(f"{', '.join(names)} ({tool})" for tool, names in by_tool.items())
         parts.append(f"columns a form tool adds are not read: {tools}")
@@ -127,10 +158,16 @@ def _note(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None) ->
     return "; ".join(parts) if parts else None
 
 
-def _plain(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None) -> str | None:
+def _plain(asked: list[str], by_tool: dict[str, list[str]], as_id: str | None, checkboxes: tuple[CheckboxField, ...] = ()) -> str | None:
     """The note in sentences for the web page: the columns named, never a value in them (a form
     tool's email column holds people's addresses)."""
     sentences = []
+    for field in checkboxes:
+        sentences.append(
+            f"The columns {field.column.name}___… are REDCap's tick boxes for one question: the boxes ticked were read as "
+            f"the answer to {field.column.name}. Where no box is ticked, the question counts as not answered, "
+            "unless its “none” box is ticked."
+        )
     for tool, names in by_tool.items():
         if len(names) == 1:
             sentences.append(f"The column {_quoted(names)} is one {tool} adds to its exports, not an answer, so it was not read.")

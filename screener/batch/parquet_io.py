@@ -15,7 +15,8 @@ models: lists are Arrow lists, nested objects are structs (``ruleset``, ``recomm
 and the one value a struct cannot hold, ``findings[].evidence[].value`` (true/false, a number
 or a text, whichever the answer was), is its JSON text (``true``, ``3.2``, ``"yes"``). A screened
 row has ``errors`` null; an invalid row has only ``status``, ``id``, ``source``, ``position``
-and ``errors``. Rows are written in row groups of ``ROWS_PER_GROUP`` as they come.
+and ``errors`` (and, when it reports red flags now, ``red_flags``, ``urgency`` and
+``red_flag_advice``). Rows are written in row groups of ``ROWS_PER_GROUP`` as they come.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from screener.batch.answer_columns import (
     unknown_columns,
     without_none,
 )
+from screener.batch.checkbox_columns import read_checkboxes
 from screener.batch.form_columns import option_hint, plan_columns
 from screener.batch.records import PARQUET_MAGIC, RawRecord, ReadItem, UnreadableSource
 from screener.contract.answers import Answers
@@ -103,9 +105,14 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
     plan = plan_columns(schema.names, ignore)
     kept = plan.kept(schema.names)
     read_as = [name for _, name in kept]
-    problems = unknown_columns(
-        arrow_column_names(pa.schema([schema.field(name).with_name(new) for name, new in kept]))
-    )
+    boxes = plan.checkbox_positions  # REDCap's checkbox columns, read together as their lists
+    box_names = frozenset(schema.names[number] for number in boxes)
+    problems = [
+        *plan.problems,
+        *unknown_columns(
+            arrow_column_names(pa.schema([schema.field(name).with_name(new) for name, new in kept if name not in box_names]))
+        ),
+    ]
     if problems:
         hint = (_COLUMNS_HINT + option_hint(problems)) if option_hint(problems) else ""
         yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{hint}")
@@ -124,7 +131,13 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
             return
         for row in floats_as_written(batch.rename_columns(read_as)).to_pylist():
             position += 1
+            cells = [row.pop(name, None) if number in boxes else None for number, name in enumerate(schema.names)]
             record, cell_problems = record_from_row(row)
+            for field in plan.checkboxes:
+                checked, field_problems = read_checkboxes(field, cells)
+                if checked is not None:
+                    record[field.column.name] = checked
+                cell_problems += field_problems
             yield RawRecord(source, position, record, tuple(cell_problems))
 
 

@@ -271,8 +271,10 @@ def detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]:
     ``[1]`` on the first line, or nine broken lines, do not decide alone. Otherwise a source
     starting with ``[`` is an array of records, read item by item; anything else is read line by
     line (``"lines"``), where ``json_lines.line_records`` tells JSON Lines from one value spread
-    over many lines by looking further ahead. A first line of cells naming answers columns makes
-    a sheet (``csv_answers``; a Parquet file is told by its first bytes before all this). Bytes
+    over many lines by looking further ahead. A first line of cells naming answers columns, or
+    of two cells or more that is no JSON, makes a sheet (``csv_answers.is_sheet``: a form's export
+    whose headers are its questions is a sheet too, refused for its columns, not as invalid JSON;
+    a Parquet file is told by its first bytes before all this). Bytes
     that are plainly not text, in a source without a single record line, make it ``"binary"``
     first. May read more of the stream to decide; returns the format and the bytes read so far.
     """
@@ -283,12 +285,12 @@ def detect_format(head: bytes, stream: IO[bytes]) -> tuple[SourceFormat, bytes]:
         return "array", head
     if _looks_binary(head) and not has_record_line(_complete_lines(head, at_end=False)):
         return "binary", head
-    # A first line that starts an object is no header row (``is_answers_sheet``), which is then
+    # A first line that starts an object is no header row (``is_sheet``), which is then
     # not loaded to say so: most single records are objects.
     if head.lstrip()[:1] != b"{":
-        from screener.batch.csv_answers import is_answers_sheet
+        from screener.batch.csv_answers import is_sheet
 
-        if is_answers_sheet(head):
+        if is_sheet(head):
             return "sheet", head
     return "lines", head
 

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from screener.cds.calls import HookCall
 from screener.cds.feedback import override_reasons
-from screener.cds.record import Record
+from screener.cds.record import Record, unread_words
 from screener.cds.screening import Screened
-from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, missing_core_sections
+from screener.contract.coverage import CORE_SECTION_WORDS, CORE_SECTIONS, in_words, listed, missing_core_sections
 from screener.contract.result import drug_name
 from screener.errors import RulesError
 from screener.fhir.mapping import FhirContext
@@ -108,10 +108,14 @@ class CardWriter:
         return [self._result_card(call, record, screened, screened.entry)]
 
     def _result_card(self, call: HookCall, record: Record, screened: Screened, entry: Mapping[str, Any]) -> dict[str, Any]:
+        indicator = self.spec["indicator_by_urgency"][entry["urgency"]]
+        if _failed(record, entry, screened) and indicator == "info":
+            # Never the quietest indicator when a search failed: what could not be read may be dangerous.
+            indicator = "warning"
         card: dict[str, Any] = {
             "uuid": str(uuid.uuid4()),
-            "summary": self.summary(entry, screened),
-            "indicator": self.spec["indicator_by_urgency"][entry["urgency"]],
+            "summary": self.summary(entry, screened, record),
+            "indicator": indicator,
             "detail": self.detail(entry, record, screened),
             "source": self.source(),
         }
@@ -147,8 +151,14 @@ class CardWriter:
             "topic": {"system": f"{mapping.canonical_base}/CodeSystem/cds-topics", "code": topic["code"], "display": topic["display"]},
         }
 
-    def summary(self, entry: Mapping[str, Any], screened: Screened) -> str:
-        """One sentence under 140 characters: what the order changes, or the levels; the urgency."""
+    def summary(self, entry: Mapping[str, Any], screened: Screened, record: Record | None = None) -> str:
+        """One sentence under 140 characters: what the order changes, or the levels; the urgency.
+        When a search of the record failed, that comes first (with what the rest raises)."""
+        failed = _failed(record, entry, screened) if record is not None else {}
+        if failed:
+            unread = f"Mg/K depletion screen: could not read {', '.join(unread_words(failed, short=True))} from the EHR, so no reassurance"
+            raised = [f"{_SHORT_NAMES[name]} {entry[name]}" for name in self._raised(entry)]
+            return _fit([unread, *(_commas([f"; from what was read: {raised[0]}", *raised[1:]]) if raised else [])])
         data = _DATA_NOTE[entry["coverage"]]
         before = screened.before
         if before is not None:
@@ -201,7 +211,10 @@ class CardWriter:
 
     def detail(self, entry: Mapping[str, Any], record: Record, screened: Screened) -> str:
         """The card's detail, in GitHub Flavored Markdown."""
-        parts = [self._headline(entry), self._coverage_text(entry), _no_data_text(record)]
+        # What could not be read is said first (after a red flag), never as if the record were silent.
+        parts = [self._headline(entry), _unread_text(_failed(record, entry, screened)), self._coverage_text(entry, record), _no_data_text(record)]
+        if not entry.get("red_flags"):
+            parts[:2] = parts[1::-1]
         if screened.before is not None:
             parts.append(self._order_text(entry, screened))
         parts += [
@@ -244,26 +257,37 @@ class CardWriter:
             said.append(f"Urgency: **{entry['urgency']}** ({escape(entry['urgency_text'])}).")
         return " ".join(said)
 
-    def _coverage_text(self, entry: Mapping[str, Any]) -> str:
+    def _coverage_text(self, entry: Mapping[str, Any], record: Record | None = None) -> str:
         """Coverage in screening terms: which core sections of the screen the record says nothing
-        about (EHR data rarely hold alcohol, gut losses or symptoms), and what else it does not say."""
+        about (EHR data rarely hold alcohol, gut losses or symptoms), and what else it does not say.
+        A section whose search failed is said as not read, never as one the record is silent on."""
         coverage = entry["coverage"]
         if coverage == "full":
             return ""
+        unread = record.unread_sections() if record is not None else set()
         unanswered = entry.get("unanswered_sections") or []
         missing = missing_core_sections(unanswered)
         core = {name for section in missing for name in CORE_SECTIONS[section]}
-        others = [self.words.section(code).lower() for code in unanswered if code not in core]
+        missing_unread = [section for section in missing if unread.issuperset(CORE_SECTIONS[section])]
+        missing_silent = [section for section in missing if section not in missing_unread]
+        said = [f"{in_words(missing_unread, CORE_SECTION_WORDS)} could not be read from the EHR"] if missing_unread else []
+        said += [f"the record says nothing about {in_words(missing_silent, CORE_SECTION_WORDS)}"] if missing_silent else []
+        why = "; ".join(said)
+        why = why[:1].upper() + why[1:]
         if coverage == "none":
             text = (
-                f"**Not enough EHR data to screen.** The record says nothing about {in_words(missing, CORE_SECTION_WORDS)}, "
-                "so no level is given where the record raises none: it would rest on nothing, and is no reassurance."
+                f"**Not enough EHR data to screen.** {why}, so no level is given where the record raises none: it would "
+                "rest on nothing, and is no reassurance."
             )
         else:
             text = (
-                f"**Screened from EHR data only: partial coverage.** The record says nothing about "
-                f"{in_words(missing, CORE_SECTION_WORDS)}: those questions stay unanswered, so a lower level is not reassurance."
+                f"**Screened from EHR data only: partial coverage.** {why}: those questions stay unanswered, so a lower "
+                "screening level (possible or unlikely) does not rule out low magnesium or potassium."
             )
+        others_unread = [self.words.section(code).lower() for code in unanswered if code not in core and code in unread]
+        others = [self.words.section(code).lower() for code in unanswered if code not in core and code not in unread]
+        if others_unread:
+            text += f" Could not be read either: {escape(', '.join(others_unread))}."
         if others:
             text += f" Not in the record either: {escape(', '.join(others))}."
         return text + " Asking the person the remaining questions (`mgk-screen ask`, or the questionnaire page) completes the screen."
@@ -362,6 +386,25 @@ def _fit(parts: Sequence[str]) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _failed(record: Record, entry: Mapping[str, Any], screened: Screened) -> dict[str, str]:
+    """The searches that failed and matter to this person's screen (``Record.failed_that_matter``)."""
+    return record.failed_that_matter(screened.answers, entry.get("unanswered_sections") or ()) if record.failed else {}
+
+
+def _unread_text(failed: Mapping[str, str]) -> str:
+    """What could not be read from the record (searches that failed: ``Record.failed``), in plain
+    words and why, and that the screen rests only on what was read: no reassurance."""
+    if not failed:
+        return ""
+    reasons = list(dict.fromkeys(failed.values()))
+    why = f": {escape(reasons[0])}" if len(reasons) == 1 else " (why each could not: Not read, below)"
+    return (
+        f"**Part of the record could not be read:** {escape(listed(unread_words(failed)))}{why}. This screen rests only "
+        "on what was read, so it is no reassurance: what could not be read may hold a low result or a medicine that "
+        "matters. Check those parts of the record, or open the chart again when the EHR can be read."
+    )
 
 
 def _no_data_text(record: Record) -> str:

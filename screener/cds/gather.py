@@ -151,6 +151,7 @@ def _read_key(
     read = fetched[key]
     if isinstance(read, FetchError):
         record.notes.append(str(read))
+        record.failed[key] = read.reason
         return None
     _note_cut_short(record, key, read)
     return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
@@ -161,7 +162,7 @@ def _later_pages(key: str, link: str, server: FhirServer | None, record: Record)
     if server is None:
         record.cut_short.append(
             f"the {key} search was cut short after its first page, because the EHR prefetched one page and there is no "
-            "fhirServer to read the rest from: what the later pages hold is not counted, so a lower level is not reassurance"
+            "fhirServer to read the rest from: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
         )
         return []
     try:
@@ -178,7 +179,7 @@ def _note_cut_short(record: Record, key: str, read: Found) -> None:
     pages = "its first page" if read.pages == 1 else f"{read.pages} pages"
     record.cut_short.append(
         f"the {key} search was cut short after {pages}, because {read.cut_short}: what the later pages hold is not counted, "
-        "so a lower level is not reassurance"
+        "so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
     )
 
 
@@ -202,4 +203,5 @@ def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> 
             record.resources += [Located(resource, f"FHIR server, {target}: {where}") for resource, where in read.resources]
         except FetchError as error:
             record.notes.append(str(error))
+            record.failed[target] = error.reason
 

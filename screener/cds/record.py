@@ -34,6 +34,63 @@ class Record:
     cut_short: list[str] = field(default_factory=list)
     """Searches read only in part (their later pages could not be read), in words for the card and
     the result's warnings."""
+    failed: dict[str, str] = field(default_factory=dict)
+    """The searches that could not be read at all, by prefetch key (or ``Medication/<id>``), with
+    why (the FHIR server could not be reached, answered 401 or 403, took too long, or gave no FHIR
+    JSON): the card says so first, as a warning, and never as if the record were silent."""
+
+    def unread_sections(self) -> set[str]:
+        """The answers' sections the failed searches would have filled (``SECTIONS_OF_KEY``)."""
+        return {section for key in self.failed for section in SECTIONS_OF_KEY.get(key, ())}
+
+    def failed_that_matter(self, answers: Mapping[str, Any], unanswered: Iterable[str]) -> dict[str, str]:
+        """The failed searches that matter to this person's screen: all but those every section of
+        which does not apply to them (neither answered nor left unanswered: the pregnancy status
+        of a man, or of a woman over 55)."""
+        applying = set(answers) | set(unanswered)
+        return {
+            key: why
+            for key, why in self.failed.items()
+            if key not in SECTIONS_OF_KEY or any(section in applying for section in SECTIONS_OF_KEY[key])
+        }
+
+
+def unread_words(keys: Iterable[str], short: bool = False) -> list[str]:
+    """What the searches ``keys`` would have read, in words (each once, in the order given)."""
+    words = _SHORT_WORDS if short else _WORDS
+    said = [words.get(key, words["Medication"] if key.startswith("Medication/") else key) for key in keys]
+    return list(dict.fromkeys(said))
+
+
+#: The answers' sections each search of the record fills (the EHR conversion): a search that could
+#: not be read leaves them unknown, which the card says as "could not be read", not "says nothing".
+SECTIONS_OF_KEY: Mapping[str, tuple[str, ...]] = {
+    "patient": ("age", "sex"),
+    "medicationRequests": ("medications", "diuretic_use"),
+    "medicationStatements": ("medications", "diuretic_use"),
+    "labResults": ("labs",),
+    "conditions": ("conditions",),
+    "pregnancyStatus": ("pregnant",),
+}
+_WORDS = {
+    "patient": "the patient's age and sex",
+    "medicationRequests": "medicines prescribed",
+    "medicationStatements": "medicines recorded as taken",
+    "labResults": "potassium and magnesium results",
+    "conditions": "conditions",
+    "pregnancyStatus": "pregnancy status",
+    "Medication": "the name of a medicine",
+}
+#: The same, short enough for a card's summary.
+_SHORT_WORDS = {
+    **_WORDS,
+    "patient": "age/sex",
+    "medicationRequests": "medicines",
+    "medicationStatements": "medicines",
+    "labResults": "Mg/K results",
+    "pregnancyStatus": "pregnancy",
+    "Medication": "medicine names",
+}
 
 
 

@@ -16,15 +16,16 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from screener.contract.validation import NOT_BLANK
+from screener.errors import closest
 
 #: The contract's version, and what changed from the one before: additions only, no field renamed
 #: (contract.md: "a later version may add fields but must not rename these").
 CONTRACT_VERSION = 3
 CONTRACT_CHANGES = (
     "Screening contract, version 3. Changes from version 2 (additions only; no field renamed): "
-    "alcohol.units_per_week, a weekly total in UK units (8 g of alcohol each), read as US standard drinks "
-    "(14 g each) as the questionnaire converts them; given with alcohol.drinks_per_week, drinks_per_week is used "
-    "(with a warning when the two disagree)."
+    "alcohol.units_per_week, a weekly total in UK units (8 g of alcohol each), judged against the UK low-risk "
+    "guideline (14 units a week for everyone) rather than converted to US standard drinks (14 g each); given with "
+    "alcohol.drinks_per_week, drinks_per_week is used (with a warning when the two disagree)."
 )
 
 YesNoUnsure = Literal["yes", "no", "unsure"]
@@ -86,6 +87,30 @@ def red_flag_meant(text: str) -> str | None:
         return typed
     close = difflib.get_close_matches(typed, RED_FLAG_NOW_CODES, n=1, cutoff=0.6)  # as did_you_mean
     return close[0] if close else None
+
+
+def red_flags_reported(value: object) -> list[str]:
+    """The red flags (happening now) a record that cannot be screened reports, each code once, in
+    the order given: the one place every way in reads them (``Screener.red_flags_alone``).
+
+    Read from ``red_flags_now``, and from any unknown key whose "did you mean" names
+    ``red_flags_now`` (``red_flag_now``, ``redFlagsNow``: the key its error tells the person to
+    write), a list or one value; each value is read by ``red_flag_meant`` (a code, or words
+    close to one), anything else gives nothing. A missed emergency costs more than one raised: a
+    record that says "chest pain" under a misspelt key is raised, not lost among the records that
+    could not be screened (it stays invalid, and its errors say what to write)."""
+    if not isinstance(value, dict):
+        return []
+    fields = Answers.model_fields
+    keys = [key for key in value if key == "red_flags_now" or (key not in fields and closest(str(key), fields) == "red_flags_now")]
+    codes: list[str] = []
+    for key in keys:
+        given = value[key]
+        for item in given if isinstance(given, list) else [given]:  # one code not in a list: still reported
+            meant = red_flag_meant(item) if isinstance(item, str) else None
+            if meant is not None and meant not in codes:
+                codes.append(meant)
+    return codes
 
 Condition = Literal[CONDITION_CODES]  # type: ignore[valid-type]
 Symptom = Literal[SYMPTOM_CODES]  # type: ignore[valid-type]
@@ -195,9 +220,9 @@ class Alcohol(_Section):
     )
     units_per_week: Annotated[NonNegativeNumber, Field(le=MAX_UNITS_PER_WEEK)] | None = Field(
         None,
-        description="UK units (8 g of alcohol each) in a usual week, read as US standard drinks (x 8 / 14, as the "
-        "questionnaire converts them); with drinks_per_week too, drinks_per_week is used, with a warning when the two "
-        "differ by over 0.5 of a drink",
+        description="UK units (8 g of alcohol each) in a usual week, judged against the UK low-risk guideline (14 units "
+        "a week for men and women alike), not converted to US standard drinks; with drinks_per_week too, drinks_per_week "
+        "is used, with a warning when the two differ by over 0.5 of a drink (x 8 / 14)",
     )
     audit_c: AuditC | None = None
 
@@ -215,13 +240,6 @@ class Alcohol(_Section):
             f"is {converted:g} US standard drinks (14 g each), but {self.drinks_per_week:g} US standard drinks "
             f"were given; the {self.drinks_per_week:g} US standard drinks were used. Give the weekly total once."
         )
-
-    @property
-    def drinks(self) -> float | None:
-        """US standard drinks a week: as given, or converted from the UK units given."""
-        if self.drinks_per_week is not None:
-            return self.drinks_per_week
-        return None if self.units_per_week is None else drinks_from_units(self.units_per_week)
 
 
 def _details_only_when_present(*detail_fields: str) -> ConfigDict:

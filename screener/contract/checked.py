@@ -38,7 +38,13 @@ def cache_folder() -> Path | None:
 
 
 #: The modules whose code decides whether a data file passes (besides the schema itself).
-_VALIDATOR = ("jsonschema.validators", "jsonschema._keywords", "referencing._core", "screener.contract.validation")
+_VALIDATOR = (
+    "jsonschema.validators",
+    "jsonschema._keywords",
+    "referencing._core",
+    "screener.contract.validation",
+    "screener.contract.data_files",
+)
 
 
 def _stamp(modules: tuple[str, ...]) -> bytes:

@@ -233,10 +233,16 @@ class InvalidRecord(_Model):
     position: int | None = None
     red_flags: list[str] | None = Field(
         None,
-        description="(only when the record reports red flags now) the red flags of its valid red_flags_now codes, "
-        "screened on their own: a person reporting chest pain is not lost among the records that could not be screened",
+        description="(only when the record reports red flags now) the red flags it gives, screened on their own: its "
+        "red_flags_now codes, or words close to one, also under a misspelt key whose 'did you mean' names red_flags_now "
+        "(red_flag_now, redFlagsNow). A person reporting chest pain is not lost among the records that could not be screened",
     )
     urgency: Urgency | None = Field(None, description="(with red_flags) the urgency those red flags give on their own")
+    red_flag_advice: str | None = Field(
+        None,
+        description="(with red_flags) what to say first: that the record could not be screened, the red flags given, "
+        "and what they call for on their own (for an emergency: seek emergency care now, call the local emergency number)",
+    )
     errors: list[RecordError]
 
     def as_row(self) -> dict[str, Any]:
@@ -248,6 +254,16 @@ class InvalidRecord(_Model):
             row.update(red_flags=list(self.red_flags), urgency=self.urgency)
         row["errors"] = [f"{error.path}: {error.message}" for error in self.errors]
         return row
+
+
+def not_screened_red_flag_advice(red_flags: Sequence[str], recommendations: Sequence[Mapping[str, Any]], urgency_text: str) -> str:
+    """What a record that cannot be screened but gives a red flag says first (``InvalidRecord``'s
+    ``red_flag_advice``): that it was not screened, the red flags, and what they call for on their
+    own, in the words of the rules' first advice for them (how soon comes first: "Seek emergency
+    care now (call your local emergency number)..."), or their urgency's words when the rules give none."""
+    flags = ", ".join(code.replace("_", " ") for code in red_flags)
+    advice = recommendations[0]["text"] if recommendations else urgency_text[:1].upper() + urgency_text[1:] + "."
+    return f"This record could not be screened (see its errors), but a red flag was given: {flags}. {advice}"
 
 
 #: The columns of ``as_row``, in order: also those of ``mgk-screen batch -f csv`` (``CSV_COLUMNS``).

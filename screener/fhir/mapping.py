@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 from screener.contract.answers import CONDITION_CODES, LabTaken
-from screener.contract.validation import check_data_file, parse_data, read_data_bytes
+from screener.contract.data_files import parse_data, read_data_bytes
+from screener.contract.validation import check_data_file
 from screener.errors import RulesError, did_you_mean
 from screener.fhir.elements import concept_codes, status
 from screener.interview.answer_paths import same_value
@@ -206,16 +207,29 @@ class FhirMapping:
 
     def means_pregnancy(self, system: Any, code: Any) -> bool:
         """Whether a Condition code means a current pregnancy (ICD-10 by prefix, SNOMED CT exactly)."""
+        return self.pregnancy_condition(system, code) is not None
+
+    def pregnancy_condition(self, system: Any, code: Any) -> Mapping[str, Any] | None:
+        """The mapping's entry a Condition code of a current pregnancy matches, if any: ICD-10 by
+        prefix (an entry with ``systems`` only in those code systems: ICD-10-CM's O09 is WHO
+        ICD-10's 'duration of pregnancy'), SNOMED CT exactly."""
         system = self.system(system) or ""
         if not isinstance(code, str):
-            return False
+            return None
         spec = self.pregnancy["conditions"]
         if system in self.condition_systems["icd10"]:
             normalised = code.replace(".", "").strip().upper()
-            return any(normalised.startswith(entry["prefix"].replace(".", "")) for entry in spec["icd10"])
+            return next(
+                (
+                    entry
+                    for entry in spec["icd10"]
+                    if normalised.startswith(entry["prefix"].replace(".", "")) and system in entry.get("systems", (system,))
+                ),
+                None,
+            )
         if system in self.condition_systems["snomed"]:
-            return any(entry["code"] == code.strip() for entry in spec["snomed"])
-        return False
+            return next((entry for entry in spec["snomed"] if entry["code"] == code.strip()), None)
+        return None
 
     def lab_for_code(self, system: str | None, code: str | None) -> str | None:
         system = self.system(system)
@@ -370,6 +384,14 @@ def _pregnancy_problems(data: Mapping[str, Any], items: Mapping[str, Item]) -> l
     for choice in choices:
         if choice not in spec["counts_for_days"]:
             problems.append(f"pregnancy.counts_for_days: no time for choice {choice!r}: how long a statement of it counts")
+    icd10_systems = data["condition_systems"]["icd10"]
+    for index, entry in enumerate(spec["conditions"]["icd10"]):
+        for system in entry.get("systems", ()):
+            if system not in icd10_systems:
+                problems.append(
+                    f"pregnancy.conditions.icd10[{index}].systems: {system!r} is not one of condition_systems.icd10"
+                    f"{did_you_mean(system, icd10_systems)}"
+                )
     lab_codes = {(coding["system"], coding["code"]) for lab in data["labs"].values() for coding in [*lab["codes"], *lab.get("also_read", ())]}
     for index, coding in enumerate(spec["codes"]):
         if (coding["system"], coding["code"]) in lab_codes:

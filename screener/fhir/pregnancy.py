@@ -51,6 +51,9 @@ class _Statement:
     path: str
     said: str
     taken: Taken | None
+    limit: int | None = None
+    """Days it counts for, when its code says fewer than its value's ``counts_for_days`` (an
+    ICD-10-CM weeks-of-gestation code: only the weeks left to 42)."""
 
     def shown(self) -> str:
         """The statement for a message: ``'Pregnant' (2025-01-10, Observation/p1)``."""
@@ -107,6 +110,8 @@ def read_pregnancy(
     assert chosen.taken is not None
     days = as_of.day.toordinal() - chosen.taken.first_day.toordinal()
     limit = int(context.mapping.pregnancy["counts_for_days"][chosen.value])
+    if chosen.limit is not None:
+        limit = min(limit, chosen.limit)
     if days > limit:
         out.note(
             f"the newest record of pregnancy, {chosen.shown()}, is {days} days old, older than the {limit} days such a record "
@@ -170,11 +175,30 @@ def _observed(located: Any, context: FhirContext, as_of: AsOf, out: Conversion) 
 def _diagnosed(located: Any, context: FhirContext, as_of: AsOf, out: Conversion, is_current_condition: Callable[[Mapping[str, Any]], bool]) -> _Statement | None:
     """The statement a Condition of a current pregnancy makes (yes), when it counts now."""
     resource, where = located.resource, located.where
-    coded = [coding for coding in codings(resource.get("code")) if context.mapping.means_pregnancy(coding.get("system"), coding.get("code"))]
+    coded = [
+        (coding, entry)
+        for coding in codings(resource.get("code"))
+        if (entry := context.mapping.pregnancy_condition(coding.get("system"), coding.get("code"))) is not None
+    ]
     if not coded or not is_current_condition(resource):
         return None
     taken = _dated(located)
     if left_out(as_of, taken, resource, out):
         return None
-    said = text_of(coded[0].get("display")) or str(coded[0]["code"])
-    return _Statement("yes", resource, child(where, "code"), said, taken)
+    coding, entry = coded[0]
+    said = text_of(coding.get("display")) or str(coding["code"])
+    limit = None
+    if entry.get("weeks_of_gestation"):
+        limit = _days_left(str(coding["code"]), entry["prefix"], int(context.mapping.pregnancy["counts_for_days"]["yes"]))
+    return _Statement("yes", resource, child(where, "code"), said, taken, limit)
+
+
+def _days_left(code: str, prefix: str, term_days: int) -> int:
+    """The days of pregnancy a weeks-of-gestation code leaves at most (ICD-10-CM Z3A: Z3A.39 is
+    39 weeks, so 3 weeks to 42; Z3A.00 unspecified and Z3A.01 under 8 weeks leave the whole
+    term; Z3A.49, over 42 weeks, none). A weeks code is also written on the delivery record,
+    so it is never read for longer than the pregnancy could still last."""
+    digits = code.replace(".", "").strip().upper()[len(prefix.replace(".", "")) :]
+    if not digits.isdigit() or int(digits) < 8:
+        return term_days
+    return max(0, term_days - 7 * int(digits))

@@ -23,7 +23,7 @@ MISSING: Any = object()
 #: Answers fields that hold a question's amount in another of its units: the question's field, and
 #: the other field with the questionnaire unit it is in. A weekly total in UK units
 #: (``alcohol.units_per_week``) is the drinks question answered in UK units: a resumed file and a
-#: QuestionnaireResponse written from answers carry it so, and it reads back as US drinks.
+#: QuestionnaireResponse written from answers carry it so, and it reads back as UK units.
 GIVEN_IN_ANOTHER_UNIT: Final = {"alcohol.drinks_per_week": ("alcohol.units_per_week", "uk_units")}
 
 

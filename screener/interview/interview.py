@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from screener.screening.medications import MedicationMatch, Vocabulary
     from screener.screening.ruleset import Ruleset
 
-from screener.interview.answer_paths import MISSING, get_path, leaf_paths, set_path
+from screener.interview.answer_paths import MISSING, get_path, leaf_paths, same_value, set_path
 from screener.interview.day_replies import days_note, time_word_note
 from screener.interview.medicine_checks import entry_checks, kept_as_written
 from screener.interview.questionnaire import Questionnaire, check_medicine_classes
@@ -55,7 +55,7 @@ from screener.interview.questions import (
     question_for,
     unrecognised_notes,
 )
-from screener.interview.replies import parse_reply
+from screener.interview.replies import parse_reply, read_inside, said_with_more
 from screener.interview.reply_words import (
     BACK_WORDS,
     HELP_WORDS,
@@ -102,6 +102,7 @@ class Interview:
         self._extra: dict[str, Any] = {}
         self._defaults: dict[str, Any] = {}  # earlier answers of a question asked again (back, change)
         self._empty_sections: list[str] = []
+        self._named_medicines: dict[str, list[str]] = {}  # medicines named in a yes ("yes, bendroflumethiazide"), by question
         self.not_kept: list[str] = []
         """Fields of a resumed answers file that no question here could keep (shown to the person)."""
         self.kept_as_given: list[str] = []
@@ -218,6 +219,8 @@ class Interview:
         question = self._worded(step)
         default = self._defaults.get(step.key, MISSING)
         note = empty_section_note(step, self._empty_sections, self.questionnaire) if step.key not in self._values else None
+        if note is None and step.kind == "item" and step.item.confirm_medicines and step.key not in self._values:
+            note = self._medicines_named_earlier()
         if default is MISSING and note is None:
             return question
         shown = None if default is MISSING else default_words(step, default, self.medicines(step.item), self.vocabulary)
@@ -260,6 +263,18 @@ class Interview:
             return Reply("invalid", str(invalid))
         if value is SKIPPED:
             return self._skip(step, question)
+        notes = self._notes(step, text, word, value)
+        if isinstance(notes, Reply):
+            return notes
+        problem = self._check_whole(step, value)
+        if problem:
+            return Reply("invalid", problem)
+        emergency = step.kind == "item" and step.item.red_flag and bool(value)
+        return self._store(step, value, notes=notes, emergency=emergency)
+
+    def _notes(self, step: Step, text: str, word: str, value: Any) -> tuple[str, ...] | Reply:
+        """What to tell the person about a reply read (a name not recognised, what a time or plain
+        words were read as), or a Reply asking again when the words are not clear."""
         notes: tuple[str, ...] = ()
         if step.kind == "item" and step.item.confirm_medicines:
             notes = unrecognised_notes(self.vocabulary, value, self.questionnaire.items, self._values)
@@ -267,11 +282,59 @@ class Interview:
             notes = (kept_as_written(step.entry, step.correction.written),)
         if step.kind == "item":
             notes = (*notes, *_read_as(step.item, word, value))
-        problem = self._check_whole(step, value)
-        if problem:
-            return Reply("invalid", problem)
-        emergency = step.kind == "item" and step.item.red_flag and bool(value)
-        return self._store(step, value, notes=notes, emergency=emergency)
+            said = self._said_in_more_words(step.item, text, word, value)
+            if isinstance(said, Reply):
+                return said
+            notes = (*notes, *said)
+        return notes
+
+    def _said_in_more_words(self, item: Item, text: str, word: str, value: Any) -> tuple[str, ...] | Reply:
+        """What a reply in plain speech was read as, said back so that it can be corrected: "yes,
+        bendroflumethiazide" is Yes (and the medicine named is to go on the medicines list: said
+        how), "cramps in my legs at night" is Muscle cramps. A no or not sure that names a
+        medicine is asked again: whether it is taken is not clear."""
+        notes = [f"'{part}' is read as '{'; '.join(c.label for c in inside)}'. If that is not right, go back and choose again."
+                 for part, inside in read_inside(item, word)]
+        try:
+            more = said_with_more(item, word)
+        except ReplyError:
+            more = None
+        if more is None:
+            return tuple(notes)
+        drugs = self.vocabulary.match(more.rest).drugs if len(more.rest) <= MAX_MEDICATION_LENGTH else ()
+        named = list(dict.fromkeys(drug.generic for drug in drugs))
+        if named and value not in (True, "yes"):
+            return Reply(
+                "invalid",
+                f"I read '{more.said}' ({more.choice.label}) at the start, but you also named {' and '.join(named)}, "
+                f"so I cannot be sure. Please type {accepts_text(item)}; the medicines question asks for the names.",
+            )
+        notes.append(f"'{text}' is read as '{more.choice.label}'.")
+        medicines = next((i for i in self.questionnaire.items if i.confirm_medicines), None)
+        listed = {drug.generic for match in (self._matches(medicines) if medicines else []) for drug in match.drugs}
+        new = [name for name in named if name not in listed]
+        if new and medicines is not None:
+            names = " and ".join(new)
+            if medicines.id in self._values:
+                notes.append(
+                    f"You named {names}, which is not on your medicines list: to add it, change your answer to "
+                    f"'{medicines.label}' when you review your answers at the end, so that it counts."
+                )
+            else:
+                self._named_medicines[item.id] = new  # said at the medicines question, where it is typed
+        return tuple(notes)
+
+    def _medicines_named_earlier(self) -> str | None:
+        """At the medicines question: the medicines named in a yes before it, to type here."""
+        named = [
+            (self.questionnaire.item(key).label, names)
+            for key, names in self._named_medicines.items()
+            if same_value(self._values.get(key), "yes")
+        ]
+        if not named:
+            return None
+        said = "; ".join(f"{' and '.join(names)} at '{label}'" for label, names in named)
+        return f"You named {said}: type it here with your other medicines, so that it counts."
 
     def _help_back_or_default(self, step: Step, question: Question, text: str, word: str) -> Reply | None:
         """"?", "back", or Enter at a question asked again (which keeps the earlier answer)."""

@@ -9,13 +9,15 @@ question is ``questionnaire_items.Item``; the checks against the answers model a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from screener.contract.validation import check_data_file, parse_data, read_data_bytes
+from screener.contract.data_files import parse_data, read_data_bytes
+from screener.contract.validation import check_data_file
 from screener.errors import RulesError, did_you_mean
 from screener.interview.answer_paths import MISSING, get_path, same_value
 from screener.interview.questionnaire_checks import cross_check, plain_word_problems
@@ -41,6 +43,9 @@ class Questionnaire:
     medicine_classes: Mapping[str, str]
     not_asked: Mapping[str, str]
     items: tuple[Item, ...]
+    emergency_numbers: tuple[tuple[str, str], ...] = ()
+    """The emergency numbers the advice names, each with where it is called ("911", "in the US"):
+    the web page's emergency page shows them as its call to action."""
     source: str = "<data>"
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The data it was built from, as published (the web page's /api/v1/questionnaire)."""
@@ -66,7 +71,13 @@ class Questionnaire:
         check_data_file(data, _SCHEMA, source)
         plain = PlainWords.from_data(data.get("words", {}))
         items = tuple(item_from_data(raw, plain) for raw in data["items"])
+        numbers = tuple((entry["number"], entry["where"]) for entry in data.get("emergency_numbers", ()))
         problems = cross_check(items, data["not_asked"]) + plain_word_problems(items, plain)
+        problems += [
+            f"emergency_numbers: {number} is not in emergency_advice (the page would show a number the advice does not give)"
+            for number, _ in numbers
+            if not re.search(rf"(?<!\d){number}(?!\d)", data["emergency_advice"])
+        ]
         if problems:
             raise RulesError(
                 "\n".join(f"{source}: {problem}" for problem in problems),
@@ -81,6 +92,7 @@ class Questionnaire:
             medicine_classes=dict(data["medicine_classes"]),
             not_asked=dict(data["not_asked"]),
             items=items,
+            emergency_numbers=numbers,
             source=source,
             document=data,
         )

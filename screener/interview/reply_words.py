@@ -30,6 +30,7 @@ NUMBER_WORDS = {word: number for number, word in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
 ))}
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 # fmt: on
 NUMBER = re.compile(r"^(?P<number>\d+(?:[.,]\d+)?|\.\d+)\s*(?P<rest>.*)$")
 MAX_MEDICATION_LENGTH = 200
@@ -123,11 +124,44 @@ def check_range(item: Item, number: float, accepts: str) -> None:
         raise ReplyError(f"{number:g} is outside what this question accepts. Please type {accepts}.")
 
 
+def number_in_words(word: str) -> tuple[int, str] | None:
+    """A whole number said in words at the start of a reply, and the words after it: "sixty
+    eight" (or "sixty-eight") is 68, "a hundred and two" 102, "twelve" 12. None when the reply
+    does not start with one, or when the words do not make one number ("sixty seventy", "eight
+    sixty"): a number is never guessed from words that could mean two."""
+    tokens = word.replace("-", " ").split()
+    number: int | None = None
+    used = 0
+    if tokens[:2] in (["a", "hundred"], ["one", "hundred"]) or tokens[:1] == ["hundred"]:
+        number, used = 100, 2 if tokens[0] != "hundred" else 1
+        if tokens[used : used + 1] == ["and"] and len(tokens) > used + 1:
+            below = number_in_words(" ".join(tokens[used + 1 :]))
+            if below is None or below[0] >= 100:
+                return None
+            return 100 + below[0], below[1]
+        rest = tokens[used:]
+        if rest and (rest[0] in NUMBER_WORDS or rest[0] in TENS_WORDS):
+            return None  # "a hundred two": say it with "and", or in digits
+        return number, " ".join(rest)
+    if tokens and tokens[0] in TENS_WORDS:
+        number, used = TENS_WORDS[tokens[0]], 1
+        if len(tokens) > 1 and tokens[1] in NUMBER_WORDS and 1 <= NUMBER_WORDS[tokens[1]] <= 9:
+            number, used = number + NUMBER_WORDS[tokens[1]], 2
+    elif tokens and tokens[0] in NUMBER_WORDS:
+        number, used = NUMBER_WORDS[tokens[0]], 1
+    if number is None:
+        return None
+    rest = tokens[used:]
+    if rest and (rest[0] in NUMBER_WORDS or rest[0] in TENS_WORDS or rest[0] == "hundred"):
+        return None  # two numbers side by side ("eight sixty", "twenty thirty"): not one
+    return number, " ".join(rest)
+
+
 def read_number(item: Item, word: str, accepts: str, *, whole: bool) -> float | int:
     word = ABOUT.sub("", word)
-    first, _, rest = word.partition(" ")
-    if first in NUMBER_WORDS:
-        word = f"{NUMBER_WORDS[first]} {rest}".strip()
+    said = number_in_words(word)
+    if said is not None:
+        word = f"{said[0]} {said[1]}".strip()
     found = NUMBER.match(word)
     if not found or (found.group("rest") and squash(found.group("rest")) not in {squash(w) for w in item.unit_words}):
         raise ReplyError(f"Please type {accepts}.")

@@ -151,7 +151,7 @@ def cohort_view(
             "coverage",
             "How much of the screen was answered",
             "Full: all four core sections (medicines, alcohol, gut losses, symptoms) answered; partial: some; "
-            "none: not enough answers to screen, so a low level there is not reassurance.",
+            "none: not enough answers to screen, so 'unlikely' there does not rule out low magnesium or potassium.",
             [(code, code) for code in (*COVERAGES, NOT_RECORDED) if code != NOT_RECORDED or tally.coverage.get(code)],
             tally.coverage,
             screened,

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import missing_core_sections
 from screener.contract.result import drug_name
-from screener.headline import HIGH_POTASSIUM_ADVICE, OLDER_LOW_ADVICE, Headline, listed_advice, recent_results
+from screener.headline import (
+    HIGH_POTASSIUM_ADVICE,
+    NEXT_LEVEL_HEADING,
+    NEXT_LEVEL_HIDDEN_AT,
+    OLDER_LOW_ADVICE,
+    Headline,
+    listed_advice,
+    recent_results,
+)
 from screener.reports.when import moment_iso, moment_text
 from screener.reports.words import Words, answer_rows, given_number, plain, sentence
 
@@ -150,6 +158,17 @@ class PersonView:
     def advice(self) -> list[tuple[str, str]]:
         """The recommendations listed under "What to do": all but the recent results the top says."""
         return listed_advice(self.recommendations)
+
+    @property
+    def next_level_shown(self) -> bool:
+        """Whether the report shows what would change the headline (the rules' precise lines, for a
+        clinician or teacher, with the reasoning): not beside urgent or emergency advice, as in
+        the terminal (``screener.render.next_level_shown``)."""
+        return bool(self.next_level_missing) and self.urgency not in NEXT_LEVEL_HIDDEN_AT
+
+    @property
+    def next_level_heading(self) -> str:
+        return NEXT_LEVEL_HEADING
 
     @property
     def not_enough_answers(self) -> bool:

@@ -1,6 +1,7 @@
 """The screening chain: answers → normalised facts → rules engine → findings → result.
 
 - ``ruleset``: loading and checking a rule folder (``rules/``): steps, facts, rules, vocabulary;
+  what a loaded folder holds is ``ruleset_model``, what its files must satisfy together ``ruleset_checks``;
 - ``conditions``: the rule condition language, compiled to durable-rules patterns;
 - ``engine``: the only module that imports durable-rules, and where its sharp edges are contained;
 - ``medications``: matching medicine names against the vocabulary;

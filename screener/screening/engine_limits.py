@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from screener.screening.ruleset import Ruleset
+    from screener.screening.ruleset_model import Ruleset
 
 MAX_RULES: Final = 1000
 MAX_RULES_PER_STEP: Final = 200

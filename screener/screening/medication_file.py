@@ -14,7 +14,8 @@ from typing import Any
 
 import jsonschema
 
-from screener.contract.validation import load_schema, parse_data
+from screener.contract.data_files import parse_data
+from screener.contract.validation import load_schema
 from screener.errors import RulesError, did_you_mean
 
 #: The vocabulary's schema, in ``screener/schemas``.

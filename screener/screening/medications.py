@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from screener.contract.checked import RememberedCheck
+from screener.contract.data_files import read_data_bytes
 from screener.contract.result import drug_name
-from screener.contract.validation import read_data_bytes, schema_bytes
+from screener.contract.validation import schema_bytes
 from screener.screening.medication_file import (
     VOCABULARY_SCHEMA,
     check_vocabulary_shape,

@@ -169,13 +169,16 @@ def _set_aside_answers_not_asked(given: dict[str, Any], answers: Answers, out: N
 
 
 def _alcohol_facts(answers: Answers) -> dict[str, Any]:
-    """Drinks a week as given (UK units converted); AUDIT-C as its total and the parts the rules test."""
+    """The weekly total as given: US standard drinks, or UK units when only they were given (the
+    rules judge each against its own country's limits, so units are not converted); AUDIT-C as its
+    total and the parts the rules test."""
     alcohol: dict[str, Any] = {}
     if answers.alcohol is None:
         return alcohol
-    drinks = answers.alcohol.drinks  # UK units given are read as US drinks, as `ask` reads them
-    if drinks is not None:
-        alcohol["drinks_per_week"] = drinks
+    if answers.alcohol.drinks_per_week is not None:  # given both ways: the drinks (with a warning if they differ)
+        alcohol["drinks_per_week"] = answers.alcohol.drinks_per_week
+    elif answers.alcohol.units_per_week is not None:
+        alcohol["units_per_week"] = answers.alcohol.units_per_week
     audit = answers.alcohol.audit_c
     if audit is not None:
         alcohol["audit_c"] = {

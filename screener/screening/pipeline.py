@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from screener.contract.answers import Answers, red_flag_meant
-from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry
+from screener.contract.answers import Answers, red_flags_reported
+from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry, not_screened_red_flag_advice
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
 from screener.screening.conditions import needed_facts
@@ -237,21 +237,19 @@ class Screener:
         return self._entries.entry(answers, normalised, facts, conclusions, source, position, detail)
 
     def red_flags_alone(self, value: Any) -> dict[str, Any]:
-        """For a record that cannot be screened: the red flags it reports now (its
-        ``red_flags_now`` codes, or words close to one: ``red_flag_meant``) screened on their own,
-        as ``red_flags`` and ``urgency`` (the rules decide both), so that someone reporting chest
-        pain is not lost among the invalid records. Empty when it reports none."""
-        given = value.get("red_flags_now") if isinstance(value, dict) else None
-        if isinstance(given, str):  # one code not in a list: still what the person reported
-            given = [given]
-        if not isinstance(given, list):
-            return {}
-        meant = (red_flag_meant(item) for item in given if isinstance(item, str))
-        codes = [code for code in dict.fromkeys(meant) if code is not None]
+        """For a record that cannot be screened: the red flags it reports now (``red_flags_reported``:
+        its ``red_flags_now`` codes or words close to one, also under a misspelt key) screened on
+        their own, as ``red_flags`` and ``urgency`` (the rules decide both), and ``red_flag_advice``
+        (``not_screened_red_flag_advice``), so that someone reporting chest pain is not lost among
+        the invalid records. Empty when it reports none."""
+        codes = red_flags_reported(value)
         if not codes:
             return {}
         entry = self.entry(Answers.model_validate({"red_flags_now": codes}), detail="none")
-        return {"red_flags": entry["red_flags"], "urgency": entry["urgency"]} if entry["red_flags"] else {}
+        if not entry["red_flags"]:
+            return {}
+        advice = not_screened_red_flag_advice(entry["red_flags"], entry["recommendations"], entry["urgency_text"])
+        return {"red_flags": entry["red_flags"], "urgency": entry["urgency"], "red_flag_advice": advice}
 
     def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
         """Screen one respondent and keep the engine's trace (full findings)."""

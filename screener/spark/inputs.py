@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
-from screener.batch.csv_answers import NEVER_CLOSED, is_answers_sheet
+from screener.batch.csv_answers import NEVER_CLOSED, is_sheet
 from screener.batch.form_columns import option_hint
 from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import iter_records, list_folder
@@ -116,7 +116,7 @@ def detect_format(path: str) -> InputFormat:
     head, _ = _head(path.removeprefix("file://"))
     if is_parquet(head):
         return "parquet"
-    if is_answers_sheet(head):
+    if is_sheet(head):
         return "csv"
     return "jsonl" if local_json_kind(path.removeprefix("file://")) == "lines" else "json"
 

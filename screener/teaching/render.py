@@ -126,7 +126,16 @@ def render_demo(
     _heading(console, "The result", style)
     named = persona.answers.get("id") is not None
     heading = f"mgk-screen result for {walked.id}" if named else f"mgk-screen result for the persona {persona.name}"
-    render_result(walked.result, console, plain=plain, show_findings=False, heading=heading, headline_rules=walked.headline_rules)
+    # A teaching surface: what the rules would need for the next level is part of the lesson.
+    render_result(
+        walked.result,
+        console,
+        plain=plain,
+        show_findings=False,
+        heading=heading,
+        headline_rules=walked.headline_rules,
+        show_next_level=True,
+    )
 
 
 def _heading(console: Console, text: str, style: _Styler) -> None:

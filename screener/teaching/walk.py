@@ -144,7 +144,7 @@ def coverage_words(result: ScreeningResult) -> str:
     if result.coverage == "full":
         return "full: every core section answered (medicines, alcohol, gut losses, symptoms)"
     if result.coverage == "none":
-        return "none: not enough answers to screen, so a low level is not reassurance (no answer about " + "; ".join(missing) + ")"
+        return "none: not enough answers to screen, so 'unlikely' does not rule out low magnesium or potassium (no answer about " + "; ".join(missing) + ")"
     return "partial: not answered: " + "; ".join(missing)
 
 

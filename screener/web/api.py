@@ -41,6 +41,9 @@ class Validation(BaseModel):
     """(invalid answers that report red flags now) those red flags, screened on their own."""
     urgency: str | None = None
     """(with ``red_flags``) the urgency they give on their own."""
+    red_flag_advice: str | None = None
+    """(with ``red_flags``) what to say first: the answers could not be screened, the red flags
+    given, and what they call for on their own (seek emergency care now)."""
     errors: list[ProblemOut]
 
 

@@ -133,6 +133,7 @@ async def resume(request: Request) -> Response:
     reading = read_answers(data, web)
     if reading.value is None:
         labels = {item.field: item.label for item in web.questionnaire.items}
+        flag_labels = {c.value: c.label for item in web.questionnaire.items if item.red_flag for c in item.choices}
         return page(
             request,
             "start.html",
@@ -142,6 +143,8 @@ async def resume(request: Request) -> Response:
             ended=False,
             idle_minutes=web.settings.idle_minutes,
             resume_errors=page_words(reading.problems, labels) if data.strip() else [NO_FILE],
+            # Red flags first, even of a file that cannot be used: said before what is wrong with it.
+            file_red_flags=[flag_labels.get(code, code.replace("_", " ")) for code in reading.reported.get("red_flags", ())],
         )
     web.sessions.end(request.cookies.get(COOKIE))
     interview = web.new_interview(reading.value)

@@ -35,6 +35,9 @@ class FileReading:
     value: dict[str, Any] | None
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)
+    reported: dict[str, Any] = field(default_factory=dict)
+    """(answers that cannot be used) the red flags they report now, screened on their own
+    (``Screener.red_flags_alone``): said first, with the advice to get help now."""
 
 
 def read_answers(data: bytes, web: WebContext) -> FileReading:
@@ -45,7 +48,9 @@ def read_answers(data: bytes, web: WebContext) -> FileReading:
     if isinstance(value, dict) and isinstance(value.get("resourceType"), str):
         return FileReading(None, [Worded("$", _fhir_words(value["resourceType"]))], notes)
     problems = answers_problems(value, web)
-    return FileReading(None, problems, notes) if problems else FileReading(value, [], notes)
+    if problems:  # red flags first, even of answers that cannot be used
+        return FileReading(None, problems, notes, web.red_flags_alone(value))
+    return FileReading(value, [], notes)
 
 
 def _fhir_words(kind: str) -> str:

@@ -64,6 +64,7 @@ def page(
         file_notes=file_notes,
         red_flags_now=red_flags,
         emergency_advice=web.questionnaire.emergency_advice,
+        emergency_numbers=web.questionnaire.emergency_numbers,
         idle_seconds=web.sessions.idle_seconds,
         **context,
     )
