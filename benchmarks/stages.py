@@ -80,7 +80,7 @@ def stage_split(cohort: Path, records: int, folder: Path, detail: str = "lean") 
                 normalised = clock()
                 facts, conclusions, _ = screener._infer(state, explain=detail != "none")
                 inferred = clock()
-                entry = screener._result(answers, state, facts, conclusions, item.source, item.position, detail)  # type: ignore[arg-type]
+                entry = screener._entries.entry(answers, state, facts, conclusions, item.source, item.position, detail)  # type: ignore[arg-type]
                 made = clock()
                 times["normalise"] += normalised - checked
                 times["engine"] += inferred - normalised

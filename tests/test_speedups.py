@@ -31,9 +31,10 @@ from screener.contract.answers import Answers
 from screener.screening import engine as engine_module
 from screener.screening.conditions import evaluate, is_missing, lookup, satisfied_leaves, to_durable
 from screener.screening.engine import RulesEngine, engine_json
+from screener.screening.normalise import normalise
 from screener.screening.pipeline import Screener
 from screener.screening.ruleset import load_ruleset
-from screener.synthetic import cohort, record
+from screener.synthetic import cohort, diverse_cohort, record
 
 SETTINGS = settings(
     max_examples=300,
@@ -481,6 +482,52 @@ def test_a_step_testing_few_fields_is_sent_those_alone_so_its_facts_repeat_and_a
     assert engine._step_plan["s"][0].of(facts[0]) == {"labs": {"k": 3.0}, "flag": True, "step": "s"}
 
 
+def test_each_steps_message_is_what_the_step_tests_of_the_facts_known(screener: Screener) -> None:
+    from screener.screening.engine_messages import Shape
+
+    shape = Shape(["flag", "labs.k.value", "labs.k.taken", "labs.mg", "count.a", "symptoms.x", "symptoms.y",
+                   "symptoms.z", "symptoms.w", "symptoms.v", "step"])
+    build = shape.builder()
+    examples = [
+        {},
+        {"flag": True, "age": 40, "labs": {"k": {"value": 3.0, "unit": "mmol/L"}, "mg": 0.5}, "count": {"a": 0, "b": 2}},
+        {"labs": {"k": {"unit": "mmol/L"}}, "count": {"b": 1}, "symptoms": {"q": True}},  # none of their tested parts
+        {"labs": {}, "count": {}, "symptoms": {}},  # empty objects stay (as ``of`` keeps them)
+        {"labs": 3, "count": None, "symptoms": ["x"], "flag": None},  # not objects: as they are
+        {"symptoms": {"x": True, "v": False}, "labs": {"k": {"value": 1e-7, "taken": "2026-01-01"}}},
+    ]
+    for facts in examples:
+        message = build(facts)
+        assert "step" not in message
+        assert {**message, "step": "s"} == shape.of({**facts, "step": "s"})
+    # The shipped rules, on the facts each step is given for diverse people.
+    engine = screener.ruleset.engine
+    builders = {step: engine.message_builder(step) for step in screener.ruleset.step_ids}
+    given = 0
+    for value in diverse_cohort(300, seed=5):
+        answers, _ = screener.check(value)
+        assert answers is not None
+        facts, _, _ = screener._infer(normalise(answers, screener.ruleset), explain=False)
+        for step, build in builders.items():
+            message = build(facts)
+            given += len(message)
+            assert {**message, "step": step} == engine._step_plan[step][0].of({**facts, "step": step})
+    assert given
+
+
+def test_a_step_sent_every_fact_known_fires_what_it_fires_when_sent_the_fields_it_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    reduced = Screener(load_ruleset())
+    assert not any(build is dict for _, _, build, _ in reduced._plan)
+    whole_rules = load_ruleset()
+    whole = Screener(whole_rules)
+    # Every fact known, objects whole: each step's message is a copy of them all.
+    monkeypatch.setattr(whole_rules.engine, "message_builder", lambda step: dict)
+    assert all(build is dict for _, _, build, _ in whole._plan)
+    for value in [*diverse_cohort(400, seed=9), *cohort(200, seed=9)]:
+        for detail in ("lean", "none"):
+            assert _as_json(reduced.screen_entry(value, detail=detail)) == _as_json(whole.screen_entry(value, detail=detail))
+
+
 def test_sessions_are_replaced_after_recycle_after_respondents(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine_module, "RECYCLE_AFTER", 3)
     engine = RulesEngine({"a": {"$and": [{"step": "s"}, {"k": 1}]}}, steps=["s"], remember=False)
@@ -686,13 +733,13 @@ def test_a_step_none_of_whose_rules_can_fire_is_not_sent_and_would_have_fired_no
     screener = Screener(load_ruleset())
     assert any(needs is not None for *_, needs in screener._plan)
     sent: list[str] = []
-    real_fire = engine_module.EngineSession.fire
+    real_fire = engine_module.EngineSession.fire_message
 
-    def fire(session: Any, fact: Any) -> list[str]:
-        sent.append(fact["step"])
-        return real_fire(session, fact)
+    def fire(session: Any, step: str, message: Any) -> list[str]:
+        sent.append(step)
+        return real_fire(session, step, message)
 
-    monkeypatch.setattr(engine_module.EngineSession, "fire", fire)
+    monkeypatch.setattr(engine_module.EngineSession, "fire_message", fire)
     values = list(diverse_cohort(600, seed=23))
     skipped = 0
     for value in values:

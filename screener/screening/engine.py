@@ -73,12 +73,15 @@ facts (compared as the exact JSON text sent, so ``true`` is not ``1`` and ``1.0`
 and does not assert a fact it has seen: the engine's own earlier answer is reused. Later steps
 test few facts and repeat a lot (the headline step's fact repeats for about 92% of respondents);
 a step whose facts almost never repeat (the first, which sees all the answers) is not
-remembered at all. A step whose rules test few fields (at most ``REDUCE_AT_MOST``: levels,
-level caps, headline) is sent those fields alone, not whole objects of which its rules test a
-part (``labs``, ``count``): a field no rule of the step tests cannot change what fires, and
-without them these facts repeat far more (level caps: 2,543 distinct facts in 5,000 diverse
-records, 97 reduced), so the engine is asked half as often in these steps. A larger step is
-sent whole: its facts hardly repeat either way, and reducing them costs more than it saves.
+remembered at all. Each step is sent the fields its rules test and nothing else, not whole
+objects of which its rules test a part (``labs``, ``count``, ``medication_class``): a field no
+rule of the step tests cannot change what fires (tests/test_speedups.py screens diverse records
+both ways), and every field sent costs the engine (it goes through all of a fact's fields at
+each node of the step's rules, and copies the fact into every rule's action). The screener
+builds each step's message so from the facts it knows, in one pass (``message_builder``,
+``engine_messages``); with them cut, the facts of the small steps repeat far more (level caps:
+2,543 distinct facts in 5,000 diverse records, 97 reduced), so the engine is asked half as
+often there.
 
 The engine knows nothing clinical: it is given compiled patterns and returns which rules fired.
 """
@@ -88,7 +91,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
-import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -97,12 +99,10 @@ from typing import Any
 
 import durable_rules_engine as _c_engine
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - a core dependency; engine_json does the same, slower
-    _orjson = None  # type: ignore[assignment]
-
 from screener.errors import EngineError
+from screener.screening.engine_messages import Shape, engine_json, fact_json, step_of, tested_fields
+
+__all__ = ["EngineSession", "RulesEngine", "engine_json", "fact_json", "shared_engine"]
 
 # Result codes of the C engine's assert calls (durable/engine.py: Ruleset._handle_result).
 _HANDLED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
@@ -128,70 +128,6 @@ MEMO_PER_STEP = 4096
 #: remembered at all (its facts are the longest, and would only take memory).
 MEMO_MIN_REPEATS = 0.05
 _MEMO_TRIAL = 1024
-#: A step whose rules test at most this many fields (the step's own included) is sent only those
-#: fields: its facts then repeat, and are remembered (module notes). Larger steps are sent whole.
-REDUCE_AT_MOST = 32
-
-
-def engine_json(value: Any) -> str:
-    """``json.dumps(value)``, except that a float in exponent form always has a decimal point."""
-    text = _encode(value)
-    if "e+" in text or "e-" in text:  # rare: only a float so written, or a string holding it
-        text = _exponent_safe(value)
-    return text
-
-
-def fact_json(value: Any) -> str:
-    """A fact as the engine reads it: ``engine_json`` for its meaning, written by orjson when it
-    can (a tenth of the time, for the facts of every step of every record).
-
-    orjson writes no spaces, writes text as UTF-8 (so only plain ASCII text is taken from it: the
-    patterns were compiled with ``\\u`` escapes) and refuses integers beyond 64 bits; a float in
-    exponent form it writes with a sign (``1e-7``, ``1e+20``), which the guard of
-    ``engine_json`` catches as well.
-    """
-    if _orjson is None:
-        return engine_json(value)
-    try:
-        data = _orjson.dumps(value)
-    except TypeError:
-        return engine_json(value)
-    if not data.isascii():
-        return engine_json(value)
-    text = data.decode("ascii")
-    # A sign is rare in a fact (no answer is negative), and one character is found many times
-    # faster than two: the exponent is looked for only after a sign.
-    if ("-" in text or "+" in text) and ("e+" in text or "e-" in text):
-        return _exponent_safe(value)
-    return text
-
-
-def _plain_encoder() -> Callable[[Any], str]:
-    """``json.dumps`` with its default options, without building an encoder on every call."""
-    try:
-        from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-
-        encoder = c_make_encoder(None, None, encode_basestring_ascii, None, ": ", ", ", False, False, True)
-        if "".join(encoder({"a": [1.5, True, None, "é"]}, 0)) != json.dumps({"a": [1.5, True, None, "é"]}):
-            raise ValueError("a different encoder")
-    except Exception:  # no C accelerator, or another signature: the documented way
-        return json.dumps
-    return lambda value: "".join(encoder(value, 0))
-
-
-_encode = _plain_encoder()
-
-
-def _exponent_safe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(key))}: {_exponent_safe(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_exponent_safe(item) for item in value) + "]"
-    text = json.dumps(value)
-    if isinstance(value, float) and "e" in text and "." not in text:
-        mantissa, _, exponent = text.partition("e")
-        text = f"{mantissa}.0e{exponent}"
-    return text
 
 
 class _StepMemo:
@@ -276,76 +212,6 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-_PATTERN_OPERATORS = frozenset({"$lt", "$lte", "$gt", "$gte", "$neq", "$ex", "$nex"})
-
-
-def tested_fields(pattern: Mapping[str, Any]) -> Iterator[str]:
-    """The (dotted) field names a compiled pattern tests."""
-    for key, body in pattern.items():
-        if key in ("$and", "$or"):
-            for part in body:
-                yield from tested_fields(part)
-        elif key in _PATTERN_OPERATORS:
-            yield from body
-        else:
-            yield key
-
-
-def _step_of(pattern: Mapping[str, Any]) -> str | None:
-    """The step a pattern is for (``{"$and": [{"step": ...}, ...]}``), or None when it does not say
-    plainly (then its fields count for every step)."""
-    parts = pattern.get("$and", [pattern]) if len(pattern) == 1 else [pattern]
-    return next((part["step"] for part in parts if isinstance(part.get("step"), str)), None)
-
-
-class _Whole:
-    """The shape of a step whose facts are sent whole (see ``REDUCE_AT_MOST``)."""
-
-    __slots__ = ()
-
-    def of(self, value: dict[str, Any]) -> dict[str, Any]:
-        return value
-
-
-_WHOLE = _Whole()
-
-
-class _Shape:
-    """The fields of a fact a step's rules test: ``names`` at this level, ``nested`` the shapes of
-    those of them whose parts alone are tested (the others are tested whole)."""
-
-    __slots__ = ("names", "nested")
-
-    def __init__(self, fields: Iterable[str]) -> None:
-        whole: set[str] = set()
-        parts: dict[str, list[str]] = {}
-        for name in fields:
-            first, dot, rest = name.partition(".")
-            if dot:
-                parts.setdefault(first, []).append(rest)
-            else:
-                whole.add(first)
-        self.names = frozenset(whole | parts.keys())
-        self.nested = tuple((name, _Shape(inner)) for name, inner in sorted(parts.items()) if name not in whole)
-
-    def of(self, value: dict[str, Any]) -> dict[str, Any]:
-        """The parts of ``value`` this shape names, in ``value``'s order (``value`` itself when that
-        is all of it). An object none of whose tested parts is present is left out, as if absent."""
-        kept = value if value.keys() <= self.names else {key: item for key, item in value.items() if key in self.names}
-        for name, inner in self.nested:
-            item = kept.get(name)
-            if isinstance(item, dict):
-                part = inner.of(item)
-                if part is not item:
-                    if kept is value:
-                        kept = dict(value)
-                    if part:
-                        kept[name] = part
-                    else:
-                        del kept[name]
-        return kept
-
-
 class RulesEngine:
     """A compiled ruleset inside the C engine.
 
@@ -363,8 +229,8 @@ class RulesEngine:
         fields: dict[str, set[str]] = {step: {"step"} for step in self._steps}
         for rule_id, pattern in patterns.items():
             names = set(tested_fields(pattern))
-            step_of = _step_of(pattern)
-            for step in self._steps if step_of is None else self._steps & {step_of}:
+            pattern_step = step_of(pattern)
+            for step in self._steps if pattern_step is None else self._steps & {pattern_step}:
                 rules[step][rule_id] = {"all": [{"m": pattern}]}
                 fields[step] |= names
         # One ruleset in the C engine per step (module notes).
@@ -378,10 +244,7 @@ class RulesEngine:
                 self._handles[step] = _c_engine.create_ruleset(name, engine_json(definition))
             except Exception as error:  # the C engine raises bare Exceptions with an error code
                 raise EngineError(f"the rules engine rejected the compiled rules: {error}") from error
-        self._step_plan: dict[str, tuple[_Shape | _Whole, int]] = {
-            step: (_Shape(names) if len(names) <= REDUCE_AT_MOST else _WHOLE, self._handles[step])
-            for step, names in fields.items()
-        }
+        self._step_plan: dict[str, tuple[Shape, int]] = {step: (Shape(names), self._handles[step]) for step, names in fields.items()}
         # (session id, respondents who asserted in it, the rulesets holding a state of it)
         self._idle: list[tuple[str, int, set[int]]] = []
         self._lock = threading.Lock()  # guards _idle, _live and _abandoned
@@ -391,6 +254,12 @@ class RulesEngine:
         self._abandoned = 0
         # Per step: the JSON text of a fact (without the session id) -> the rules it fired.
         self._memo: dict[str, _StepMemo] | None = {step: _StepMemo() for step in self._steps} if remember else None
+
+    def message_builder(self, step: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+        """A function making ``step``'s message from the facts known so far: the fields its rules
+        test, and nothing else (without the step's name, which ``EngineSession.fire_message``
+        adds). What ``fire`` would send of the same facts, built in one pass."""
+        return self._step_plan[step][0].builder()
 
     @contextmanager
     def session(self) -> Iterator[EngineSession]:
@@ -471,7 +340,7 @@ class EngineSession:
     def __init__(
         self,
         sid: str,
-        plan: Mapping[str, tuple[_Shape | _Whole, int]],
+        plan: Mapping[str, tuple[Shape, int]],
         memo: dict[str, _StepMemo] | None = None,
         uses: int = 0,
         holding: set[int] | None = None,
@@ -495,15 +364,29 @@ class EngineSession:
             # Without its step's catch-all the fact could go unhandled (see the module notes).
             raise EngineError(f"a fact for unknown step {step!r} (a screener bug)")
         shape, handle = plan
-        # A fact with a "sid" (not a fact name the screener uses) is sent as it is, never remembered.
-        given_sid = "sid" in fact
+        if "sid" in fact:  # not a fact name the screener uses: sent as it is, never remembered
+            text = engine_json(dict(fact, _r=self.uses, sid=self.sid))
+            self._note_sent(text)
+            return self._assert(handle, text[:-1], None)
         # Otherwise it is sent with the fields its step's rules test, and nothing else.
-        text = engine_json(dict(fact, _r=self.uses, sid=self.sid)) if given_sid else fact_json(shape.of(fact))  # type: ignore[arg-type]
+        return self._fire(step, handle, fact_json(shape.of(fact)))  # type: ignore[arg-type]
+
+    def fire_message(self, step: str, message: dict[str, Any]) -> list[str]:
+        """``fire`` for a message made by ``RulesEngine.message_builder(step)`` (only the fields the
+        step's rules test): ``step`` is added to it."""
+        message["step"] = step
+        return self._fire(step, self._plan[step][1], fact_json(message))
+
+    def _note_sent(self, text: str) -> None:
         if text in self._fired:
             raise EngineError("the same fact was asserted twice in one session (a screener bug)")
         self._fired.add(text)
-        if given_sid:
-            return self._assert(handle, text[:-1], None)
+
+    def _fire(self, step: str, handle: int, text: str) -> list[str]:
+        """Assert a fact (``text``, as the engine reads it), or recall what it fired before."""
+        if text in self._fired:
+            raise EngineError("the same fact was asserted twice in one session (a screener bug)")
+        self._fired.add(text)
         memo = self._memo.get(step) if self._memo is not None else None
         if memo is not None:
             memo.looked += 1

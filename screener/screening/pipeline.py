@@ -10,8 +10,8 @@ scale), so the order in which rules fire within a step cannot change a result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from os import PathLike
@@ -21,15 +21,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.contract.answers import Answers, red_flags_reported
-from screener.contract.coverage import SlotValues, needs_grounds, with_slots_filled
 from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry, not_screened_red_flag_advice
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
 from screener.screening.conditions import needed_facts
-from screener.screening.evidence_reading import Evidence
 from screener.screening.findings import Detail, FindingCatalogue, describe_conclusion
 from screener.screening.next_level import NextLevel
 from screener.screening.normalise import Normalised, lab_problems, normalise
+from screener.screening.result_entry import Conclusions, EntryMaker
 from screener.screening.ruleset import Rule, Ruleset, load_ruleset
 
 
@@ -55,19 +54,6 @@ class Screening:
     def result(self) -> ScreeningResult:
         """The result as a typed model (validated against the contract on first use)."""
         return ScreeningResult.model_validate(self.entry)
-
-
-@dataclass
-class _Conclusions:
-    evidence: dict[str, set[str]] = field(default_factory=dict)  # code -> groups
-    # (the rank of the rule raising it, red flag): a result lists each code once, in rule order
-    red_flags: list[tuple[int, str]] = field(default_factory=list)
-    recommendations: dict[str, str] = field(default_factory=dict)  # code -> text key
-    recommended_by: dict[str, str] = field(default_factory=dict)  # code -> the rule whose text key won
-    fired_rules: set[str] = field(default_factory=set)  # every rule that fired (for a text's slots)
-    warnings: list[str] = field(default_factory=list)
-    fired: dict[str, Evidence] = field(default_factory=dict)  # rule id -> its evidence (when explained)
-    caps: list[str] = field(default_factory=list)  # the rules that capped a level, as they fired
 
 
 class _Effect:
@@ -99,11 +85,6 @@ class _Effect:
             code, _, variant = then["recommend"].partition(":")
             self.recommend = (code, variant, then["recommend"])
         self.warn: str | None = then.get("warn")
-
-
-#: A step whose rules test more top-level facts than this has its message built from the
-#: person's facts (about 25), not from the names it tests.
-_FEW_TESTED = 32
 
 
 #: A step whose rules need more facts than this is always sent (``Screener._needs``).
@@ -143,34 +124,26 @@ class Screener:
             group: frozenset(name for name, spec in ruleset.tallies.items() if group in spec["groups"])
             for group in ruleset.evidence_groups
         }
-        self._ruleset_info = {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
         # The hot path's tables: batch mode runs these for every record.
         self._ranks = {name: {value: scale.rank(value) for value in scale.values} for name, scale in ruleset.scales.items()}
         self._lowest = {scale.name: scale.values[0] for scale in ruleset.scales.values()}
         self._no_counts = dict.fromkeys(ruleset.tallies, 0)
-        # Per step: its label and the top-level facts its rules test (all the engine is sent), as
-        # a sorted tuple, or as a set when the step tests more facts than a person has: then
-        # each of the person's facts is looked up in it (``_infer``).
-        # And the facts of which a person must have one for any rule of the step to fire, when
-        # few and not always given (``_needs``): a person with none of them is not sent.
-        self._plan = [
-            (step, label, tested if len(tested) <= _FEW_TESTED else frozenset(tested), self._needs(step))
-            for step, label in ruleset.steps
-            for tested in [tuple(sorted(ruleset.keys_tested_by_step[step]))]
-        ]
         self._effects = {
             rule.id: _Effect(rule, rank, self._ranks, self._tallies_of_group) for rank, rule in enumerate(ruleset.rules)
         }
-        # Findings in reading order: red flags first, then by step, then by rule id.
-        order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, self._step_rank[rule.step], rule.id))
-        self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
-        self._recommendation_rank = {code: rank for rank, code in enumerate(ruleset.recommendation_order)}
-        self._risk_group = {group: bool(spec["risk_factor"]) for group, spec in ruleset.evidence_groups.items()}
         self._next_level = NextLevel(ruleset)
-        self._asserted_by: dict[str, list[str]] = {}  # a derived fact -> the rules asserting it
-        for rule in ruleset.rules:
-            for name in rule.then.get("assert", ()):
-                self._asserted_by.setdefault(name, []).append(rule.id)
+        self._entries = EntryMaker(ruleset, self.findings, self._next_level, self._step_rank)
+        """Makes the result entries (``screener.screening.result_entry``)."""
+
+    @cached_property
+    def _plan(self) -> list[tuple[str, str, Callable[[Mapping[str, Any]], dict[str, Any]], _Needs | None]]:
+        """Per step: its label, the function making its message for the engine from the facts
+        known (only the fields its rules test: ``RulesEngine.message_builder``), and the facts of
+        which a person must have one for any rule of the step to fire, when few and not always
+        given (``_needs``): a person with none of them is not sent. Made on first use, as the
+        engine is."""
+        engine = self.ruleset.engine
+        return [(step, label, engine.message_builder(step), self._needs(step)) for step, label in self.ruleset.steps]
 
     def _needs(self, step: str) -> _Needs | None:
         """The facts of which a person must have one (a value, whatever it is) for any rule of
@@ -261,7 +234,7 @@ class Screener:
         """The result entry of answers already checked (``check``)."""
         normalised = normalise(answers, self.ruleset)
         facts, conclusions, _ = self._infer(normalised, explain=detail != "none")
-        return self._result(answers, normalised, facts, conclusions, source, position, detail)
+        return self._entries.entry(answers, normalised, facts, conclusions, source, position, detail)
 
     def red_flags_alone(self, value: Any) -> dict[str, Any]:
         """For a record that cannot be screened: the red flags it reports now (``red_flags_reported``:
@@ -291,18 +264,18 @@ class Screener:
                 raise InvalidAnswers(problems)
         normalised = normalise(answers, self.ruleset)
         facts, conclusions, trace = self._infer(normalised, explain=True, trace=True)
-        entry = self._result(answers, normalised, facts, conclusions, source, position, "full")
+        entry = self._entries.entry(answers, normalised, facts, conclusions, source, position, "full")
         return Screening(entry, trace, facts, normalised.facts)
 
     def _infer(
         self, normalised: Normalised, *, explain: bool, trace: bool = False
-    ) -> tuple[dict[str, Any], _Conclusions, list[StepTrace]]:
+    ) -> tuple[dict[str, Any], Conclusions, list[StepTrace]]:
         """The chain of steps in the engine: the final facts, the conclusions (with each fired
         rule's evidence when ``explain``) and, when ``trace``, what fired at each step."""
         facts: dict[str, Any] = dict(normalised.facts)
         facts.update(self._lowest)
         facts["count"] = dict(self._no_counts)
-        conclusions = _Conclusions()
+        conclusions = Conclusions()
         steps: list[StepTrace] = []
         reading = self.findings.reading
         fired_evidence = conclusions.fired
@@ -311,8 +284,8 @@ class Screener:
         session = engine.open_session()
         done = False
         try:
-            fire = session.fire
-            for step, label, tested, needs in self._plan:
+            fire = session.fire_message
+            for step, label, message, needs in self._plan:
                 if needs is not None and not _has_one(facts, needs):
                     # None of this step's rules can fire (``_needs``): the engine, asked, would
                     # have fired none but the step's catch-all, which is never reported.
@@ -320,14 +293,7 @@ class Screener:
                         steps.append(StepTrace(step, label, []))
                     continue
                 # The engine is sent only what this step's rules test: less JSON to write and parse.
-                # (In the order of ``tested`` for the steps that test few facts, whose messages
-                # the engine adapter remembers by their text; the order changes nothing else.)
-                if isinstance(tested, tuple):
-                    message = {key: facts[key] for key in tested if key in facts}
-                else:
-                    message = {key: value for key, value in facts.items() if key in tested}
-                message["step"] = step
-                fired = fire(message)
+                fired = fire(step, message(facts))
                 if fired:
                     if len(fired) > 1:
                         # A rule whose "any" holds in several ways can be reported once per way.
@@ -344,7 +310,7 @@ class Screener:
         return facts, conclusions, steps
 
     # -- merging conclusions ------------------------------------------------------------------
-    def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+    def _merge(self, fired: list[str], facts: dict[str, Any], conclusions: Conclusions) -> None:
         ranks = self._ranks
         effects = self._effects
         evidence = conclusions.evidence
@@ -382,7 +348,7 @@ class Screener:
         if capping:  # after every raise of the step
             self._cap(capping, facts, conclusions)
 
-    def _cap(self, capping: list[tuple[str, _Effect]], facts: dict[str, Any], conclusions: _Conclusions) -> None:
+    def _cap(self, capping: list[tuple[str, _Effect]], facts: dict[str, Any], conclusions: Conclusions) -> None:
         """Caps apply after every raise of the step: a cap is an upper bound, not a value."""
         for rule_id, effect in capping:
             conclusions.caps.append(rule_id)
@@ -398,132 +364,9 @@ class Screener:
         for tally in tallies - before:
             counts[tally] += 1
 
-    # -- the result ---------------------------------------------------------------------------
-    def _result(
-        self,
-        answers: Answers,
-        normalised: Normalised,
-        facts: dict[str, Any],
-        conclusions: _Conclusions,
-        source: str | None,
-        position: int,
-        detail: Detail,
-    ) -> dict[str, Any]:
-        ruleset = self.ruleset
-        urgency = facts["urgency"]
-        risk_group = self._risk_group
-        # A child under 12: the parent or carer answers, so the advice and the words around it speak to them
-        to_parent = ruleset.parent_wording_fact is not None and facts.get(ruleset.parent_wording_fact) is True
-        urgency_text = (ruleset.parent_urgency_text if to_parent else {}).get(urgency, ruleset.urgency_text[urgency])
-        disclaimer = (ruleset.parent_disclaimer if to_parent else None) or ruleset.disclaimer
-        consult = (ruleset.parent_consult_advice if to_parent else {}).get(urgency) or ruleset.consult_advice.get(urgency, "")
-        entry: dict[str, Any] = {"status": "screened"}
-        if detail == "lean":
-            entry["detail"] = "lean"
-        entry["id"] = answers.id if answers.id is not None else str(position)
-        if source is not None:
-            entry["source"] = source
-            entry["position"] = position
-        entry.update(
-            combined_depletion=facts["combined_depletion"],
-            magnesium_depletion=facts["magnesium_depletion"],
-            potassium_depletion=facts["potassium_depletion"],
-            urgency=urgency,
-            urgency_text=urgency_text,
-            consult_clinician=urgency != "none",
-            red_flags=list(dict.fromkeys(code for _, code in sorted(conclusions.red_flags))),
-            findings=self._findings(conclusions.fired, detail),
-            next_level_missing=self.next_level_missing(facts, conclusions.caps),
-            risk_factors=sorted(
-                code for code, in_groups in conclusions.evidence.items() if any(risk_group[g] for g in in_groups)
-            ),
-            medications_recognised=[_medication(match) for match in normalised.medications],
-            labs_used=[self._lab(lab, facts) for lab in normalised.labs_used],
-            unanswered_sections=normalised.unanswered_sections,
-            coverage=normalised.coverage,
-            warnings=normalised.warnings + conclusions.warnings,
-            recommendations=[
-                {"code": code, "text": self._text(code, normalised, facts, conclusions, to_parent)}
-                for code in sorted(conclusions.recommendations, key=self._recommendation_rank.__getitem__)
-            ],
-            ruleset=dict(self._ruleset_info),
-            disclaimer=disclaimer if urgency == "none" else f"{disclaimer} {consult}",
-        )
-        return entry
-
-    def _text(
-        self, code: str, normalised: Normalised, facts: Mapping[str, Any], conclusions: _Conclusions, to_parent: bool
-    ) -> str:
-        """One recommendation's text for this person, its slots (if any) filled in: the parent's
-        wording (``to_parent``) when the rules concluded the fact that asks for it (a child under
-        12, for whom a parent or carer answers) and the text has one."""
-        key = conclusions.recommendations[code]
-        to_parent = to_parent and key in self.ruleset.parent_texts
-        text = self.ruleset.parent_texts[key] if to_parent else self.ruleset.recommendation_texts[key]
-        if "{" not in text:
-            return text
-        grounds: tuple[tuple[str, str], ...] = ()
-        if needs_grounds(text):
-            grounds = tuple(self._grounds(conclusions.recommended_by[code], normalised, facts, conclusions.fired_rules))
-        return with_slots_filled(text, SlotValues(tuple(normalised.unanswered_sections), grounds, to_parent))
-
-    def _grounds(
-        self, rule_id: str, normalised: Normalised, facts: Mapping[str, Any], fired: set[str], seen: set[str] | None = None
-    ) -> list[tuple[str, str]]:
-        """The person's own answers a rule that fired rests on, as (fact, words), in reading order:
-        each fact of its evidence that holds (true); a fact asserted by rules stands for the grounds
-        of those of them that fired (or for its own label, when they rest on no true fact: "age 65
-        or over" for an age). Facts only accumulate from step to step, so the final facts read each
-        rule's evidence as its own step did."""
-        seen = set() if seen is None else seen
-        grounds: list[tuple[str, str]] = []
-        for item in self.findings.reading[rule_id](facts):
-            fact = item["fact"]
-            if item["value"] is not True or fact in seen:
-                continue
-            seen.add(fact)
-            asserted_by = [other for other in self._asserted_by.get(fact, ()) if other in fired]
-            if asserted_by and any(item["value"] is True for other in asserted_by for item in self.findings.reading[other](facts)):
-                # Its own grounds stand for it (those listed already are not listed again).
-                grounds += [pair for other in asserted_by for pair in self._grounds(other, normalised, facts, fired, seen)]
-            else:
-                grounds += [(fact, words) for words in self._fact_words(fact, normalised)]
-        return grounds
-
-    def _fact_words(self, fact: str, normalised: Normalised) -> list[str]:
-        """A fact in a person's words: a medicine class as their own medicine names (in the
-        alphabet's order, so that the order of the list given does not change the advice)."""
-        group, _, drug_class = fact.partition(".")
-        if group == "medication_class":
-            names = {
-                drug.matched_text for match in normalised.medications if match.counted for drug in match.drugs
-                if drug.drug_class == drug_class
-            }
-            if names:
-                return sorted(names, key=str.casefold)
-        known = self.ruleset.facts[fact]
-        return [known.code_label or known.label]
-
-    def _findings(self, fired: dict[str, Evidence], detail: Detail) -> list[dict[str, Any]]:
-        if detail == "none" or not fired:
-            return []
-        order = sorted(fired, key=self._finding_rank.__getitem__)
-        if detail == "lean":
-            return [{"rule": rule_id, "evidence": fired[rule_id]} for rule_id in order]
-        full = self.findings.full
-        return [full(rule_id, fired[rule_id]) for rule_id in order]
-
     def describe_conclusion(self, rule: Rule) -> str:
         """A rule's conclusion in words, e.g. "magnesium depletion: at least possible"."""
         return describe_conclusion(self.ruleset, rule)
-
-    def _lab(self, lab: dict[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
-        # Whether a result is usable is the rules' decision, asserted as "<lab>_result_not_used" (too
-        # old) or "<lab>_bound_not_used" (given as below or above a number that does not place it).
-        for not_used in (f"{lab['lab']}_result_not_used", f"{lab['lab']}_bound_not_used"):
-            if facts.get(not_used) is True:
-                return {**lab, "used": False, "reason": self.ruleset.facts[not_used].label}
-        return {**lab, "used": True}
 
     def next_level_missing(self, facts: Mapping[str, Any], capped_by: Sequence[str] = ()) -> list[str]:
         """For the headline: what further finding would raise it to the next level, given the
@@ -609,20 +452,3 @@ def _reference_date(as_of: object) -> date | None:
     else:
         hint = "for example date(2025, 6, 30)"
     raise TypeError(f"Screener(as_of=...): expected a datetime.date, got {type(as_of).__name__}: {hint}")
-
-
-def _medication(match: Any) -> dict[str, Any]:
-    entry: dict[str, Any] = {"input": match.text, "matches": list(map(_drug, match.drugs)), "counted": match.counted}
-    if match.note:
-        entry["note"] = match.note
-    entry["unrecognised"] = list(match.unrecognised)
-    return entry
-
-
-def _drug(drug: Any) -> dict[str, Any]:
-    found = {"generic": drug.generic, "drug_class": drug.drug_class, "matched_text": drug.matched_text}
-    if drug.via_product:
-        found["via_product"] = drug.via_product
-    if drug.other_name:
-        found["other_name"] = drug.other_name
-    return found
