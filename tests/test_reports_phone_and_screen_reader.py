@@ -53,9 +53,11 @@ def chromium_lists(page: Any, region: str) -> list[int]:
         return str(node.get("role", {}).get("value", ""))
 
     def below(node: dict[str, Any]) -> list[dict[str, Any]]:
+        # A region inside this one (the clinician's "what would change the headline") is read as
+        # its own part, with its own heading: its lists are not this region's.
         found = []
         for child in node.get("childIds", []):
-            if child in by_id:
+            if child in by_id and role(by_id[child]) != "region":
                 found += [by_id[child], *below(by_id[child])]
         return found
 

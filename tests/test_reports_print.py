@@ -114,15 +114,16 @@ def test_a_typical_persons_full_report_is_shorter(printed: dict[tuple[str, str, 
     review E4). Now the findings the headline explains are not explained twice, a finding may go on
     over a page break, and Why, the sources and About are set tighter on paper."""
     a4 = {persona: len(pdf_page_texts(pdf)) for (persona, kind, paper), pdf in printed.items() if kind == "full" and paper == "a4"}
-    assert a4["older-adult-on-furosemide-with-cramps"] <= 7  # 8 before (6 until round 4's advice was merged)
+    assert a4["older-adult-on-furosemide-with-cramps"] <= 8  # 8 before E4 (6 until round 4's advice was merged, 7 until review 7 added the reason that the blood tests are asked for once)
     # Measured, not guessed: 82 A4 pages for the twelve personas on 2026-12-01 (lead at 37d2219
     # merged: the runner 3, the low-potassium result alone 5, the heavy drinker and the kidney
     # patient 9 each), the same before and after that merge. The bound is the measurement, so that
     # a page more is a change someone looks at; it was 97 before newcomer review E4. 85 measured
     # after review 6 and the parent wording were merged (lead, 2026-12-01: the lines beside recent
     # normal results, the medicines-review line, the stoma and digoxin lines): 7, 9, 8, 9, 9, 8, 5,
-    # 7, 3, 7, 7, 6 in the personas' order.
-    assert sum(a4.values()) <= 85, a4
+    # 7, 3, 7, 7, 6 in the personas' order. 86 after review 7 (lead, 2026-12-01): the woman on
+    # furosemide with cramps gains the reason that the blood tests are asked for once (7 -> 8).
+    assert sum(a4.values()) <= 86, a4
 
 
 def test_the_clinicians_box_is_never_split_across_pages(printed: dict[tuple[str, str, str], Path]) -> None:

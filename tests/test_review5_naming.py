@@ -172,7 +172,7 @@ WALTER = {
 def test_walter_is_told_his_two_alcohol_answers_disagree_and_the_higher_was_used(screener) -> None:
     _, codes, _, warnings = _screen(screener, WALTER)
     assert any(
-        w.startswith("Alcohol: the answers disagree: 0 drinks a week, but the AUDIT-C answers") for w in warnings
+        w.startswith("Alcohol: the answers disagree: no alcohol in a usual week, but the AUDIT-C answers") for w in warnings
     )
     assert any("The AUDIT-C answers were used, as the safer reading" in w for w in warnings)
     assert "alcohol_support" in codes  # the safer reading stands
