@@ -397,15 +397,29 @@ def test_drinks_a_week_keeps_uk_units_as_units_and_standard_drinks_as_drinks(
     [
         ("1", "1 standard drink"),
         ("2", "2 standard drinks"),
-        ("1 unit", "1 UK unit (= 0.57 standard drinks)"),
-        ("14 units", "14 UK units (= 8 standard drinks)"),
-        ("7 units", "7 UK units (= 4 standard drinks)"),
+        ("1 unit", "1 UK unit a week"),
+        ("14 units", "14 UK units a week"),
+        ("7 units", "7 UK units a week"),
         ("0.5", "0.5 standard drinks"),
     ],
 )
 def test_drinks_a_week_are_reviewed_in_the_singular_for_one(interview: Interview, reply: str, shown: str) -> None:
     reply_all(interview, ["0", "40", "male", "no", "none", "3", "2", "never", reply])
     assert [line.answer for line in interview.review() if line.item_id == "drinks_per_week"] == [shown]
+
+
+def test_a_drinker_counting_in_uk_units_sees_the_units_that_are_judged_not_a_conversion(interview: Interview) -> None:
+    """14 UK units are saved and judged as UK units (review 7), so the review and the answer
+    offered again say so, with no US standard drinks the screen does not use."""
+    reply_all(interview, ["0", "40", "male", "no", "none", "3", "2", "never", "14 units"])
+    (shown,) = [line.answer for line in interview.review() if line.item_id == "drinks_per_week"]
+    assert shown == "14 UK units a week" and "standard" not in shown
+    assert interview.answers["alcohol"]["units_per_week"] == 14
+    interview.change("drinks_per_week")
+    question = interview.next_question()
+    assert question is not None and question.default == "14 UK units a week"
+    reply_all(interview, ["14 UK units a week"])
+    assert interview.answers["alcohol"]["units_per_week"] == 14
 
 
 def test_an_unanswered_audit_c_item_leaves_audit_c_out(interview: Interview) -> None:

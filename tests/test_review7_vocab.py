@@ -60,6 +60,33 @@ def test_an_english_repeat_list_of_emollients_and_eye_drops_is_read_and_not_coun
     assert not entry.counted
 
 
+@pytest.mark.parametrize(
+    ("written", "generic"),
+    [
+        ("carbimazole for thyroid", "carbimazole"),
+        ("levothyroxine for my thyroid", "levothyroxine"),
+        ("Levothyroxine 50mcg for an underactive thyroid", "levothyroxine"),
+        ("propranolol 10 mg for overactive thyroid", "propranolol"),
+    ],
+)
+def test_nia_who_writes_what_her_tablet_is_for_has_one_medicine_not_thyroid_tablets_too(
+    screener: Any, written: str, generic: str
+) -> None:
+    """"for thyroid" names the gland the tablet treats: "thyroid" alone is thyroid tablets (USP),
+    but after "for" it is no second medicine, and nothing is left unread."""
+    result = screener.screen({"age": 50, "sex": "female", "medications": [written]})
+    (entry,) = result.medications_recognised
+    assert [match.generic for match in entry.matches] == [generic]
+    assert entry.unrecognised == []
+    assert not [warning for warning in result.warnings if "not recognised" in warning], result.warnings
+
+
+def test_for_thyroid_alone_is_still_reported_as_not_recognised(screener: Any) -> None:
+    result = screener.screen({"age": 50, "sex": "female", "medications": ["for thyroid"]})
+    (entry,) = result.medications_recognised
+    assert entry.matches == [] and entry.unrecognised == ["for thyroid"]
+
+
 def test_nebivolol_is_not_read_as_a_non_selective_beta_blocker(screener: Any) -> None:
     assert "nonselective_beta_blocker" not in read_as(screener, "Nebilet 5mg")
 

@@ -8,7 +8,8 @@
 - ``questions``: what the person is asked and told at each step; ``medicine_checks``: the
   confirmations of a medicine list;
 - ``interview``: the state machine that walks it (``Interview``), used by ``mgk-screen ask``, with
-  ``skip_logic`` (what applies) and ``saved_answers`` (replies to answers and back).
+  ``skip_logic`` (what applies), ``said_back`` (what a reply was read as, said back right after it)
+  and ``saved_answers`` (replies to answers and back).
 """
 
 from __future__ import annotations

@@ -25,6 +25,16 @@ MISSING: Any = object()
 #: (``alcohol.units_per_week``) is the drinks question answered in UK units: a resumed file and a
 #: QuestionnaireResponse written from answers carry it so, and it reads back as UK units.
 GIVEN_IN_ANOTHER_UNIT: Final = {"alcohol.drinks_per_week": ("alcohol.units_per_week", "uk_units")}
+#: What an amount saved as given (``GIVEN_IN_ANOTHER_UNIT``) is a total over, said after its unit
+#: when the answer is shown back: "14 UK units a week", as the answers field holds it.
+SAVED_TOTAL_OVER: Final = {"alcohol.units_per_week": "a week"}
+
+
+def saved_as_given(field: str, unit: str) -> str | None:
+    """The answers field that keeps an amount of question field ``field`` given in ``unit`` as
+    given (``alcohol.units_per_week`` for the drinks question in ``uk_units``), else None."""
+    other = GIVEN_IN_ANOTHER_UNIT.get(field)
+    return other[0] if other is not None and other[1] == unit else None
 
 
 # -- the answers model, field by field ----------------------------------------------------------

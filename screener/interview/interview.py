@@ -17,7 +17,7 @@ parsed value or a clear message. ``back`` undoes the last answer, ``skip`` leave
 for the screener to report, unless the person says yes to the nearest vocabulary name ("Did you
 mean omeprazole?"): names are never guessed. Answers of items that no longer apply are dropped, so the answers
 object never holds details the contract forbids (days of diarrhea when there is none).
-Whether a question applies is ``skip_logic``; turning the stored replies into the answers object,
+Whether a question applies is ``skip_logic``; what a reply was read as, said back, ``said_back``; turning the stored replies into the answers object,
 and an answers file back into replies, is ``saved_answers``.
 """
 
@@ -38,8 +38,7 @@ if TYPE_CHECKING:
     from screener.screening.medications import MedicationMatch, Vocabulary
     from screener.screening.ruleset import Ruleset
 
-from screener.interview.answer_paths import MISSING, get_path, leaf_paths, same_value, set_path
-from screener.interview.day_replies import days_note, time_word_note
+from screener.interview.answer_paths import MISSING, get_path, leaf_paths, set_path
 from screener.interview.medicine_checks import entry_checks, kept_as_written
 from screener.interview.questionnaire import Questionnaire, check_medicine_classes
 from screener.interview.questionnaire_items import Item
@@ -55,7 +54,7 @@ from screener.interview.questions import (
     question_for,
     unrecognised_notes,
 )
-from screener.interview.replies import parse_reply, read_inside, said_with_more
+from screener.interview.replies import parse_reply
 from screener.interview.reply_words import (
     BACK_WORDS,
     HELP_WORDS,
@@ -67,20 +66,11 @@ from screener.interview.reply_words import (
     accepts_text,
     normalise_reply,
 )
+from screener.interview.said_back import medicines_named_earlier, read_as, said_in_more_words
 from screener.interview.saved_answers import answers_object, replies_from_answers
 from screener.interview.skip_logic import item_enabled
 
 # -- the interview ------------------------------------------------------------------------------
-
-
-def _read_as(item: Item, word: str, value: Any) -> tuple[str, ...]:
-    """What to say right after a reply to a question: what a time was read as ("a week" is 7
-    days, "last week" is "In the last 7 days"), so that the person can correct it; and an item's
-    note for a number below its limit (an age under 18), now rather than only with the result."""
-    notes = [note for note in (days_note(item, word), time_word_note(item, word, value)) if note is not None]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        notes += [note for below, note in item.notes_below if value < below]
-    return tuple(notes)
 
 
 class Interview:
@@ -220,7 +210,7 @@ class Interview:
         default = self._defaults.get(step.key, MISSING)
         note = empty_section_note(step, self._empty_sections, self.questionnaire) if step.key not in self._values else None
         if note is None and step.kind == "item" and step.item.confirm_medicines and step.key not in self._values:
-            note = self._medicines_named_earlier()
+            note = medicines_named_earlier(self.questionnaire, self._named_medicines, self._values)
         if default is MISSING and note is None:
             return question
         shown = None if default is MISSING else default_words(step, default, self.medicines(step.item), self.vocabulary)
@@ -281,7 +271,7 @@ class Interview:
         if step.kind == "suggest" and value is False and step.correction is not None:
             notes = (kept_as_written(step.entry, step.correction.written),)
         if step.kind == "item":
-            notes = (*notes, *_read_as(step.item, word, value))
+            notes = (*notes, *read_as(step.item, word, value))
             said = self._said_in_more_words(step.item, text, word, value)
             if isinstance(said, Reply):
                 return said
@@ -289,52 +279,19 @@ class Interview:
         return notes
 
     def _said_in_more_words(self, item: Item, text: str, word: str, value: Any) -> tuple[str, ...] | Reply:
-        """What a reply in plain speech was read as, said back so that it can be corrected: "yes,
-        bendroflumethiazide" is Yes (and the medicine named is to go on the medicines list: said
-        how), "cramps in my legs at night" is Muscle cramps. A no or not sure that names a
-        medicine is asked again: whether it is taken is not clear."""
-        notes = [f"'{part}' is read as '{'; '.join(c.label for c in inside)}'. If that is not right, go back and choose again."
-                 for part, inside in read_inside(item, word)]
-        try:
-            more = said_with_more(item, word)
-        except ReplyError:
-            more = None
-        if more is None:
-            return tuple(notes)
-        drugs = self.vocabulary.match(more.rest).drugs if len(more.rest) <= MAX_MEDICATION_LENGTH else ()
-        named = list(dict.fromkeys(drug.generic for drug in drugs))
-        if named and value not in (True, "yes"):
-            return Reply(
-                "invalid",
-                f"I read '{more.said}' ({more.choice.label}) at the start, but you also named {' and '.join(named)}, "
-                f"so I cannot be sure. Please type {accepts_text(item)}; the medicines question asks for the names.",
-            )
-        notes.append(f"'{text}' is read as '{more.choice.label}'.")
+        """What a reply in plain speech was read as (``said_back``); a medicine named in a yes
+        before the medicines question is remembered, to be said again there."""
         medicines = next((i for i in self.questionnaire.items if i.confirm_medicines), None)
-        listed = {drug.generic for match in (self._matches(medicines) if medicines else []) for drug in match.drugs}
-        new = [name for name in named if name not in listed]
-        if new and medicines is not None:
-            names = " and ".join(new)
-            if medicines.id in self._values:
-                notes.append(
-                    f"You named {names}, which is not on your medicines list: to add it, change your answer to "
-                    f"'{medicines.label}' when you review your answers at the end, so that it counts."
-                )
-            else:
-                self._named_medicines[item.id] = new  # said at the medicines question, where it is typed
-        return tuple(notes)
-
-    def _medicines_named_earlier(self) -> str | None:
-        """At the medicines question: the medicines named in a yes before it, to type here."""
-        named = [
-            (self.questionnaire.item(key).label, names)
-            for key, names in self._named_medicines.items()
-            if same_value(self._values.get(key), "yes")
-        ]
-        if not named:
-            return None
-        said = "; ".join(f"{' and '.join(names)} at '{label}'" for label, names in named)
-        return f"You named {said}: type it here with your other medicines, so that it counts."
+        said = said_in_more_words(
+            item, text, word, value, self.vocabulary, medicines,
+            lambda: self._matches(medicines) if medicines else [],
+            medicines is not None and medicines.id in self._values,
+        )
+        if isinstance(said, Reply):
+            return said
+        if said.type_later:
+            self._named_medicines[item.id] = list(said.type_later)
+        return said.notes
 
     def _help_back_or_default(self, step: Step, question: Question, text: str, word: str) -> Reply | None:
         """"?", "back", or Enter at a question asked again (which keeps the earlier answer)."""

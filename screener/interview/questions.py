@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from screener.screening.medication_suggestions import Correction
     from screener.screening.medications import MedicationMatch, Vocabulary
 
-from screener.interview.answer_paths import same_value
+from screener.interview.answer_paths import SAVED_TOTAL_OVER, same_value, saved_as_given
 from screener.interview.lab_replies import Quantity
 from screener.interview.questionnaire import Questionnaire
 from screener.interview.questionnaire_items import Choice, Item
@@ -204,6 +204,9 @@ def answer_words(item: Item, value: Any, medicines: Sequence[str], vocabulary: V
         return ", ".join(names) if names else (item.none_choice.label if item.none_choice else "none")
     if isinstance(value, Quantity):
         shown = f"{value.words()} {value.unit.after(value.number)}"
+        if saved := saved_as_given(item.field, value.unit.value):
+            # kept as given, not converted (UK units are judged against the UK guideline): "14 UK units a week"
+            return f"{shown} {SAVED_TOTAL_OVER[saved]}" if saved in SAVED_TOTAL_OVER else shown
         if value.unit.converts:
             base = next((u for u in item.units if not u.converts), None)
             shown += f" (= {value.stored():g} {base.after(value.stored()) if base else ''})".replace(" )", ")")

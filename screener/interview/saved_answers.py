@@ -21,6 +21,7 @@ from screener.interview.answer_paths import (
     groups,
     leaf_paths,
     same_value,
+    saved_as_given,
     set_path,
 )
 from screener.interview.lab_replies import Quantity, bound_field, given_number
@@ -50,9 +51,9 @@ def answers_object(
             continue
         if item.confirm_medicines:
             set_path(out, item.field, medicines_of(item))
-        elif isinstance(value, Quantity) and (other := GIVEN_IN_ANOTHER_UNIT.get(item.field)) and value.unit.value == other[1]:
+        elif isinstance(value, Quantity) and (other := saved_as_given(item.field, value.unit.value)):
             # UK units are saved as given: the rules judge them against the UK guideline, not as US drinks.
-            set_path(out, other[0], int(value.number) if float(value.number).is_integer() else value.number)
+            set_path(out, other, int(value.number) if float(value.number).is_integer() else value.number)
         elif isinstance(value, Quantity):
             set_path(out, bound_field(item, value.bound), value.stored())
             if item.unit_field:
