@@ -196,9 +196,10 @@ def _read_resume(path: Path, screener: Any) -> dict[str, Any]:
     if not os.access(path, os.R_OK):
         echo(f"mgk-screen: {path}: cannot be read (permission denied)", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    found = one_record(str(path))
+    found = one_record(str(path), screener=screener)  # a sheet refused whole says its red flags first
     if isinstance(found, tuple):  # not JSON, truncated, empty, several records: not an answers file
-        echo(f"mgk-screen: {path}: not a valid answers file: {found[1]}", err=True)
+        said = found[1] if found[1].startswith("RED FLAG") else f"not a valid answers file: {found[1]}"  # red flags first
+        echo(f"mgk-screen: {path}: {said}", err=True)
         raise typer.Exit(int(ExitCode.INVALID_RECORDS))
     if found.problems:
         problems = "; ".join(f"{problem.path}: {problem.message}" for problem in found.problems)

@@ -109,7 +109,7 @@ def screen(
 
     with handled_errors():
         screener = make_screener(rules, as_of)
-        record = read_one_record(file, ignore_column)
+        record = read_one_record(file, ignore_column, screener)
         if record.problems:  # bad cells of a sheet or Parquet row
             from screener.batch.runner import record_problems
 
@@ -385,6 +385,7 @@ def validate(
 ) -> None:
     """Check records against the answers contract without screening; report every error."""
     from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.refused_red_flags import said_first
     from screener.batch.runner import record_problems
     from screener.render import red_flag_line
 
@@ -394,6 +395,7 @@ def validate(
         read = invalid = unreadable = 0
         for item in iter_records(inputs, ignore=ignore_column or ()):
             if isinstance(item, UnreadableSource):
+                item = said_first(item, screener)  # red flags in the rows of a refused table, said first
                 echo(f"{item.source}: {item.message}", err=True)
                 unreadable += not item.note
                 continue

@@ -280,14 +280,15 @@ def read_json_input(path: str) -> object:
     return record.value
 
 
-def read_one_record(path: str, ignore: list[str] | None = None) -> RawRecord:
+def read_one_record(path: str, ignore: list[str] | None = None, screener: Screener | None = None) -> RawRecord:
     """The one record of a file or `-` (a JSON object, or a sheet or Parquet file of one row);
-    ``ignore``: columns of a sheet or Parquet file to leave out (``--ignore-column``)."""
+    ``ignore``: columns of a sheet or Parquet file to leave out (``--ignore-column``); with
+    ``screener``, a table refused whole says first the red flags its rows give."""
     from screener.errors import InputError
 
     if path == "-" and sys.stdin is not None and sys.stdin.isatty():  # else it would wait, silent
         echo("mgk-screen: reading one answers object from the keyboard; end it with Ctrl-D", err=True)
-    found = one_record(path, ignore or [])
+    found = one_record(path, ignore or [], screener)
     if isinstance(found, tuple):
         source, problem = found
         raise InputError(f"{source}: {problem}")
@@ -299,7 +300,7 @@ def read_one_record(path: str, ignore: list[str] | None = None) -> RawRecord:
 _LOOK_AHEAD = 100
 
 
-def one_record(path: str, ignore: list[str] | None = None) -> RawRecord | tuple[str, str]:
+def one_record(path: str, ignore: list[str] | None = None, screener: Screener | None = None) -> RawRecord | tuple[str, str]:
     """The one record of ``path``, or (source, what is wrong) when it holds no record, several,
     or text that cannot be read as records. A note on the file (columns left out, a slip read
     past) is said on stderr, never held against the record."""
@@ -321,6 +322,10 @@ def one_record(path: str, ignore: list[str] | None = None) -> RawRecord | tuple[
     items = list(islice(read, 2 + _LOOK_AHEAD))
     fault = next((item for item in items if isinstance(item, (UnreadableSource, UnreadableRecord))), None)
     if fault is not None and (len(items) == 1 or isinstance(fault, UnreadableSource)):
+        if isinstance(fault, UnreadableSource) and screener is not None:
+            from screener.batch.refused_red_flags import said_first
+
+            fault = said_first(fault, screener)  # red flags in the rows of a refused table, said first
         return fault.source, fault.message  # the file, or its only record, is not valid JSON: say where
     if len(items) > 1:
         if _is_result(items[0]):

@@ -152,8 +152,12 @@ def _kind(annotation: Any, name: str) -> Kind:
 
 # -- reading cells, by the column's kind -----------------------------------------------------------
 
-#: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex.
-_CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}}
+#: Letters a sheet may hold for a code, besides the code in any case: F and M for the sex; and
+#: "No" for ``laxative_use`` "none", as the questionnaire's choice for it reads (any case).
+_CODE_LETTERS: Final = {"sex": {"f": "female", "m": "male"}, "laxative_use": {"no": "none"}}
+#: Questions answered with how often, where "yes" says that but not how often: refused, with the
+#: codes to write (``laxative_use``: occasional or regular), never guessed.
+_HOW_OFTEN: Final = {"laxative_use": "laxatives are taken: write occasional (now and then) or regular (most weeks)"}
 #: The codes of a yes, no or not sure question (``diuretic_use``, ``pregnant``, ``ppi_over_3_months``).
 _YES_NO_UNSURE: Final = ("yes", "no", "unsure")
 #: What a sheet may hold for those, besides the code in any case: Y and N as registries export a
@@ -245,6 +249,8 @@ def _code(column: Column, cell: str) -> str:
                 "for its choices differ (1 may be yes, 2 no or not sure); write yes, no or unsure (Y, N and "
                 "\"not sure\" are read too)"
             )
+    if column.name in _HOW_OFTEN and typed in ("yes", "y", "true"):
+        raise CellError(f"{shown(cell)} does not say how often {_HOW_OFTEN[column.name]}; no is read as none")
     return _CODE_LETTERS.get(column.name, {}).get(folded, cell)
 
 

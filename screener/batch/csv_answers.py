@@ -10,7 +10,8 @@ between cells, since that is how such a sheet writes numbers where the comma is 
 
 The header is checked before any row is read (its names in any case: ``Sex`` is ``sex``): an
 unknown or repeated column makes the whole file
-unreadable (with "did you mean"), since every row would be misread. After that a fault costs
+unreadable (with "did you mean"), since every row would be misread; a misspelt red-flag
+column's rows are still read for the red flags they give, said first (``refused_red_flags``). After that a fault costs
 one row only: a bad cell makes its row invalid, naming the column's JSON path. A record's
 position is its row number in the sheet, the header being row 1, so that a message points at
 the row a spreadsheet shows. Rows with no value in any cell are skipped, as blank lines are; a
@@ -37,9 +38,11 @@ from screener.batch.answer_columns import (
     sheet_column_name,
     unknown_columns,
 )
+from screener.batch.cells import MISSING
 from screener.batch.checkbox_columns import CheckboxField, read_checkboxes
 from screener.batch.form_columns import ColumnPlan, option_hint, plan_columns
 from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
+from screener.batch.refused_red_flags import RowRedFlags, red_flag_columns, row_red_flags, where
 from screener.contract.answers import Answers
 from screener.contract.validation import Problem, shown
 
@@ -133,7 +136,8 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: S
         ]
         if problems or _SURROGATE.search(first_line):
             header_of = _HeaderFaults(problems, plan.read_as, boxes)
-            yield UnreadableSource(source, header_of.message(), plain=header_of.words())
+            flagged = _red_flag_rows(rows, lines, plan.read_as, boxes, header_row)
+            yield UnreadableSource(source, header_of.message(), plain=header_of.words(), red_flags=flagged)
             return
         if plan.note is not None:
             yield UnreadableSource(source, plan.note, note=True, plain=plan.plain)
@@ -145,6 +149,43 @@ def sheet_records(stream: IO[bytes], source: str, header_row: int = 1, ignore: S
             yield UnreadableSource(source, "a header row but no rows of answers")
     finally:
         text.detach()  # the byte stream belongs to the caller
+
+
+def _red_flag_rows(
+    rows: Any, lines: _RowLines, read_as: Sequence[str | None], boxes: frozenset[int], header_row: int
+) -> tuple[RowRedFlags, ...]:
+    """For a sheet refused for its header: the rows that give red flags now in a misspelt
+    red-flag column (``red_flag_now``; ``screener.batch.refused_red_flags``), read before the
+    refusal is said; none (and no row read) when it has no such column."""
+    named = [(number, name) for number, name in enumerate(read_as) if name and number not in boxes]
+    flag_columns = set(red_flag_columns(name for _, name in named))
+    if not flag_columns:
+        return ()
+    wanted = [(number, name) for number, name in named if name in flag_columns]
+    id_at = next((number for number, name in named if name == "id"), None)
+    found: list[RowRedFlags] = []
+    row = header_row
+    while True:
+        lines.kept.clear()
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return tuple(found)
+        except csv.Error:  # a row that cannot be read: the next one may be
+            row += 1
+            continue
+        row += 1
+        given = {name: cells[number] for number, name in wanted if number < len(cells)}
+        identifier = read_text_or_none(cells[id_at]) if id_at is not None and id_at < len(cells) else None
+        flagged = row_red_flags(where(f"row {row}", identifier), given)
+        if flagged is not None:
+            found.append(flagged)
+
+
+def read_text_or_none(cell: str) -> str | None:
+    """An id cell as the id it gives (``"NA"`` and empty: none)."""
+    text = cell.strip()
+    return None if not text or text == MISSING else text
 
 
 #: How many unknown columns a message names, when no column of the sheet is an answers field.

@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from screener.batch.answer_columns import (
     Kind,
     answer_columns,
+    columns_by_name,
     record_from_row,
     section_names,
     unknown_columns,
@@ -42,6 +43,7 @@ from screener.batch.answer_columns import (
 from screener.batch.checkbox_columns import read_checkboxes
 from screener.batch.form_columns import option_hint, plan_columns
 from screener.batch.records import PARQUET_MAGIC, RawRecord, ReadItem, UnreadableSource
+from screener.batch.refused_red_flags import RowRedFlags, red_flag_columns, row_red_flags, where
 from screener.contract.answers import Answers
 from screener.errors import ClosedPipe, InputError, OutputError
 from screener.extras import MissingExtra, require
@@ -114,8 +116,14 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
         ),
     ]
     if problems:
+        from screener.batch.question_headers import question_hints
+
         hint = (_COLUMNS_HINT + option_hint(problems)) if option_hint(problems) else ""
-        yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{hint}")
+        read = [(name, new) for name, new in kept if name not in box_names]
+        # A form's questions as the column names ("How old are you?"): which field each looks like.
+        questions = "".join(f". {said}" for said in question_hints(new for _, new in read if new not in columns_by_name()))
+        flagged = _red_flag_rows(parquet, read)
+        yield UnreadableSource(source, f"not a table of answers: {'; '.join(problems)}{questions}{hint}", red_flags=flagged)
         return
     if plan.note is not None:
         yield UnreadableSource(source, plan.note, note=True, plain=plan.plain)
@@ -139,6 +147,31 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
                     record[field.column.name] = checked
                 cell_problems += field_problems
             yield RawRecord(source, position, record, tuple(cell_problems))
+
+
+def _red_flag_rows(parquet: Any, kept: Sequence[tuple[str, str]]) -> tuple[RowRedFlags, ...]:
+    """For a table refused for its columns: the records that give red flags now in a misspelt
+    red-flag column (``red_flag_now``; ``screener.batch.refused_red_flags``); none (and nothing
+    read) when it has no such column. A file unreadable part way gives the records read so far."""
+    import pyarrow as pa
+
+    flag_columns = set(red_flag_columns(new for _, new in kept))
+    if not flag_columns:
+        return ()
+    wanted = {name: new for name, new in kept if new in flag_columns or new == "id"}
+    found: list[RowRedFlags] = []
+    position = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=ROWS_PER_READ, columns=list(wanted)):
+            for row in batch.rename_columns([wanted[name] for name in batch.schema.names]).to_pylist():
+                position += 1
+                identifier = row.pop("id", None)
+                flagged = row_red_flags(where(f"record {position}", identifier), row)
+                if flagged is not None:
+                    found.append(flagged)
+    except (pa.ArrowException, OSError):
+        pass
+    return tuple(found)
 
 
 def floats_as_written(batch: Any) -> Any:

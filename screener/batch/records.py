@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from screener.batch.refused_red_flags import RowRedFlags
     from screener.contract.validation import Problem
 
 
@@ -83,6 +84,9 @@ class UnreadableSource:
     plain: str | None = None
     """The message in words for a person who never sees a command line (the web page's "carry on
     from a file"): no option names, no commands, no JSON terms. None where ``message`` serves."""
+    red_flags: tuple[RowRedFlags, ...] = ()
+    """(a table refused for a misspelt red-flag column, ``red_flag_now``) the rows that give red
+    flags now in it, to be said first (``refused_red_flags.said_first``)."""
 
 
 ReadItem = RawRecord | UnreadableRecord | UnreadableSource

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
+from screener.batch.refused_red_flags import said_first
 from screener.batch.workers import CHUNK_RECORDS, DIGEST_HEADLINE, DIGEST_URGENCY, Digest, Job, digest, screened_chunks
 from screener.batch.writers import EntryWriter, ResultWriter
 from screener.contract.validation import Problem
@@ -402,4 +403,5 @@ def _at_or_under(path: str, cell: str) -> bool:
 
 def _screened(items: Iterable[Item], screener: Screener, detail: Detail) -> Iterator[dict[str, Any] | UnreadableSource]:
     for item in items:
-        yield item if isinstance(item, UnreadableSource) else record_entry(item, screener, detail)
+        # A table refused with red flags in its rows says them first (``refused_red_flags``).
+        yield said_first(item, screener) if isinstance(item, UnreadableSource) else record_entry(item, screener, detail)

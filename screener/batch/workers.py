@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 from screener.batch.readers import iter_records
 from screener.batch.records import UnreadableSource
+from screener.batch.refused_red_flags import said_first
 from screener.errors import EngineError, InputError
 
 if TYPE_CHECKING:
@@ -391,6 +392,7 @@ def _screen_share(job: Job, screener: Screener, items: Iterator[Any], index: int
             entries_before += not isinstance(item, UnreadableSource)
             continue
         if isinstance(item, UnreadableSource):
+            item = said_first(item, screener)  # red flags in the rows of a refused table, said first
             digests.append(("unreadable", item.source, item.message, item.note))
             continue
         entry = job.screen(item, screener, job.detail)

@@ -262,8 +262,14 @@ def not_screened_red_flag_advice(red_flags: Sequence[str], recommendations: Sequ
     own, in the words of the rules' first advice for them (how soon comes first: "Seek emergency
     care now (call your local emergency number)..."), or their urgency's words when the rules give none."""
     flags = ", ".join(code.replace("_", " ") for code in red_flags)
-    advice = recommendations[0]["text"] if recommendations else urgency_text[:1].upper() + urgency_text[1:] + "."
-    return f"This record could not be screened (see its errors), but a red flag was given: {flags}. {advice}"
+    return f"This record could not be screened (see its errors), but a red flag was given: {flags}. {red_flag_advice_words(recommendations, urgency_text)}"
+
+
+def red_flag_advice_words(recommendations: Sequence[Mapping[str, Any]], urgency_text: str) -> str:
+    """What red flags screened on their own call for: the rules' first advice for them, or their
+    urgency's words when the rules give none (``not_screened_red_flag_advice`` says it after
+    "This record could not be screened ...")."""
+    return recommendations[0]["text"] if recommendations else urgency_text[:1].upper() + urgency_text[1:] + "."
 
 
 #: The columns of ``as_row``, in order: also those of ``mgk-screen batch -f csv`` (``CSV_COLUMNS``).

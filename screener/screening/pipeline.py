@@ -21,7 +21,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from screener.contract.answers import Answers, red_flags_reported
-from screener.contract.result import InvalidRecord, ScreeningResult, is_result_entry, not_screened_red_flag_advice
+from screener.contract.result import (
+    InvalidRecord,
+    ScreeningResult,
+    is_result_entry,
+    not_screened_red_flag_advice,
+    red_flag_advice_words,
+)
 from screener.contract.validation import Problem, schema_problems, validator_for, with_model_problems
 from screener.errors import ExitCode, ScreenerError
 from screener.screening.conditions import needed_facts
@@ -242,14 +248,28 @@ class Screener:
         their own, as ``red_flags`` and ``urgency`` (the rules decide both), and ``red_flag_advice``
         (``not_screened_red_flag_advice``), so that someone reporting chest pain is not lost among
         the invalid records. Empty when it reports none."""
-        codes = red_flags_reported(value)
-        if not codes:
-            return {}
-        entry = self.entry(Answers.model_validate({"red_flags_now": codes}), detail="none")
-        if not entry["red_flags"]:
+        entry = self._red_flags_entry(red_flags_reported(value))
+        if entry is None:
             return {}
         advice = not_screened_red_flag_advice(entry["red_flags"], entry["recommendations"], entry["urgency_text"])
         return {"red_flags": entry["red_flags"], "urgency": entry["urgency"], "red_flag_advice": advice}
+
+    def red_flags_said(self, codes: Sequence[str]) -> tuple[list[str], str] | None:
+        """Red flags now (codes) screened on their own, in words: the red flags as the rules name
+        them ("chest pain") and the advice they call for (``red_flag_advice`` without its first
+        sentence: "Seek emergency care now (call your local emergency number). ..."); None when
+        the rules raise none of them. For a table refused whole (``refused_red_flags``)."""
+        entry = self._red_flags_entry(list(codes))
+        if entry is None:
+            return None
+        flags = [code.replace("_", " ") for code in entry["red_flags"]]
+        return flags, red_flag_advice_words(entry["recommendations"], entry["urgency_text"])
+
+    def _red_flags_entry(self, codes: list[str]) -> dict[str, Any] | None:
+        if not codes:
+            return None
+        entry = self.entry(Answers.model_validate({"red_flags_now": codes}), detail="none")
+        return entry if entry["red_flags"] else None
 
     def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
         """Screen one respondent and keep the engine's trace (full findings)."""

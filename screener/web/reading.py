@@ -42,9 +42,9 @@ class FileReading:
 
 def read_answers(data: bytes, web: WebContext) -> FileReading:
     """The answers object in an uploaded file, in the first page's words (see ``page_words``)."""
-    value, problems, notes = _read(data, plain=True)
-    if problems:
-        return FileReading(None, problems, notes)
+    value, problems, notes, flagged = _read(data, plain=True)
+    if problems:  # a sheet refused for its columns may still give red flags in its rows: said first
+        return FileReading(None, problems, notes, web.red_flags_alone({"red_flags_now": flagged}) if flagged else {})
     if isinstance(value, dict) and isinstance(value.get("resourceType"), str):
         return FileReading(None, [Worded("$", _fhir_words(value["resourceType"]))], notes)
     problems = answers_problems(value, web)
@@ -83,7 +83,7 @@ def is_array(data: bytes) -> bool:
 
 def read_document(data: bytes) -> tuple[Any, list[Problem]]:
     """One JSON document, or the problem that stops it from being read (in the CLI's words)."""
-    value, problems, _ = _read(data, plain=False)
+    value, problems, _, _ = _read(data, plain=False)
     return value, problems
 
 
@@ -95,13 +95,16 @@ SEVERAL = (
 )
 
 
-def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str]]:
-    """One JSON document and the notes on its file, or the problem that stops it from being read;
-    ``plain``: each in the first page's words where the reader gives them (``Worded``)."""
+def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], list[str]]:
+    """One JSON document and the notes on its file, or the problem that stops it from being read
+    (with the red flags now its rows give, when it is a sheet refused for a misspelt red-flag
+    column: ``refused_red_flags``); ``plain``: each in the first page's words where the reader
+    gives them (``Worded``)."""
     from screener.batch.readers import UnreadableRecord, UnreadableSource, iter_records
+    from screener.batch.refused_red_flags import all_codes
 
     if not data.strip():
-        return None, [Problem("$", "no answers: the file or request body is empty")], []
+        return None, [Problem("$", "no answers: the file or request body is empty")], [], []
     notes: list[str] = []
 
     def noted(item: object) -> bool:
@@ -114,17 +117,18 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str]]:
     read = iter_records(["-"], stdin=io.BytesIO(data), as_read=True)
     items = list(islice((item for item in read if not noted(item)), 2))
     if not items:
-        return None, [Problem("$", "holds no records (an empty array?)")], notes
+        return None, [Problem("$", "holds no records (an empty array?)")], notes, []
     if len(items) > 1:
         if plain:
-            return None, [Worded("$", SEVERAL)], notes
-        return None, [Problem("$", "holds more than one record; give one answers object (`mgk-screen batch` screens many)")], notes
+            return None, [Worded("$", SEVERAL)], notes, []
+        return None, [Problem("$", "holds more than one record; give one answers object (`mgk-screen batch` screens many)")], notes, []
     (item,) = items
+    flagged = all_codes(item) if isinstance(item, UnreadableSource) else []
     if isinstance(item, UnreadableSource) and plain and item.plain:
-        return None, [Worded("$", item.plain)], notes
+        return None, [Worded("$", item.plain)], notes, flagged
     if isinstance(item, (UnreadableSource, UnreadableRecord)):
-        return None, [Problem("$", item.message)], notes
-    return item.value, [], notes
+        return None, [Problem("$", item.message)], notes, flagged
+    return item.value, [], notes, []
 
 
 #: What the first page says when "Carry on from this file" is pressed with no file chosen (the
