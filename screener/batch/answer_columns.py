@@ -196,7 +196,7 @@ def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> obje
 
 #: What people put between items of a list cell instead of ``;``: a comma, ``|`` or a line break
 #: (Alt+Enter in Excel, Ctrl+Enter in Google Sheets). No code holds one of them.
-_OTHER_SEPARATORS: Final = re.compile(r"\s*(?:,|\||\r\n|\r|\n)\s*")
+OTHER_LIST_SEPARATORS: Final = re.compile(r"\s*(?:,|\||\r\n|\r|\n)\s*")
 _SEPARATOR_WORDS: Final = {",": "a comma", "|": "'|'", "\n": "a line break", "\r": "a line break"}
 
 
@@ -208,7 +208,7 @@ def _code_items(column: Column, items: list[str]) -> list[str]:
     codes: list[str] = []
     for item in items:
         code = _code(column, item)
-        if code in column.codes or not _OTHER_SEPARATORS.search(item):
+        if code in column.codes or not OTHER_LIST_SEPARATORS.search(item):
             codes.append(code)
         else:
             codes.extend(_split_codes(column, item))
@@ -218,7 +218,7 @@ def _code_items(column: Column, items: list[str]) -> list[str]:
 def _split_codes(column: Column, item: str) -> list[str]:
     from screener.errors import did_you_mean
 
-    parts = [part for part in _OTHER_SEPARATORS.split(item.strip()) if part]
+    parts = [part for part in OTHER_LIST_SEPARATORS.split(item.strip()) if part]
     codes = [_code(column, part) for part in parts]
     unknown = [part for part, code in zip(parts, codes, strict=True) if code not in column.codes]
     if not unknown:

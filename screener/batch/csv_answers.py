@@ -41,8 +41,8 @@ from screener.batch.answer_columns import (
 from screener.batch.cells import MISSING
 from screener.batch.checkbox_columns import CheckboxField, read_checkboxes
 from screener.batch.form_columns import ColumnPlan, option_hint, plan_columns
-from screener.batch.records import RawRecord, ReadItem, UnreadableRecord, UnreadableSource
-from screener.batch.refused_red_flags import RowRedFlags, red_flag_columns, row_red_flags, where
+from screener.batch.records import RawRecord, ReadItem, RowRedFlags, UnreadableRecord, UnreadableSource
+from screener.batch.refused_red_flags import red_flag_columns, row_red_flags, where
 from screener.contract.answers import Answers
 from screener.contract.validation import Problem, shown
 

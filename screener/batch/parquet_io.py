@@ -42,8 +42,8 @@ from screener.batch.answer_columns import (
 )
 from screener.batch.checkbox_columns import read_checkboxes
 from screener.batch.form_columns import option_hint, plan_columns
-from screener.batch.records import PARQUET_MAGIC, RawRecord, ReadItem, UnreadableSource
-from screener.batch.refused_red_flags import RowRedFlags, red_flag_columns, row_red_flags, where
+from screener.batch.records import PARQUET_MAGIC, RawRecord, ReadItem, RowRedFlags, UnreadableSource
+from screener.batch.refused_red_flags import red_flag_columns, row_red_flags, where
 from screener.contract.answers import Answers
 from screener.errors import ClosedPipe, InputError, OutputError
 from screener.extras import MissingExtra, require

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from screener.batch.refused_red_flags import RowRedFlags
     from screener.contract.validation import Problem
 
 
@@ -68,6 +67,15 @@ class UnreadableRecord:
     """What is wrong, naming line and column: ``"line 3, column 17: expected a comma here, between two items"``."""
     line: int | None = None
     column: int | None = None
+
+
+@dataclass(frozen=True)
+class RowRedFlags:
+    """One row of a refused table that gives red flags now (``UnreadableSource.red_flags``)."""
+
+    row: str
+    """Where it is, as a person finds it: "row 3 (id 'p-17')" (a sheet's row number), "record 2"."""
+    codes: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ The readers (``csv_answers``, ``parquet_io``) find the rows (``RowRedFlags``, ke
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+from screener.batch.answer_columns import OTHER_LIST_SEPARATORS
 from screener.batch.cells import CellError, read_list
-from screener.batch.records import UnreadableSource
+from screener.batch.records import RowRedFlags, UnreadableSource
 from screener.contract.answers import red_flags_reported
 
 if TYPE_CHECKING:
@@ -29,18 +29,6 @@ if TYPE_CHECKING:
 
 #: How many rows giving red flags a message names; the others are counted.
 ROWS_NAMED: Final = 10
-
-#: Between items of a list cell besides ``;``: a comma, ``|`` or a line break (no code holds one).
-_OTHER_SEPARATORS: Final = re.compile(r"\s*(?:,|\||\r\n|\r|\n)\s*")
-
-
-@dataclasses.dataclass(frozen=True)
-class RowRedFlags:
-    """One row of a refused table that gives red flags now."""
-
-    row: str
-    """Where it is, as a person finds it: "row 3 (id 'p-17')" (a sheet's row number), "record 2"."""
-    codes: tuple[str, ...]
 
 
 def red_flag_columns(names: Iterable[str]) -> list[str]:
@@ -61,7 +49,7 @@ def cell_items(value: object) -> list[str]:
             items = value.split(";")
     else:
         return []
-    return [part for item in items for part in _OTHER_SEPARATORS.split(item.strip()) if part]
+    return [part for item in items for part in OTHER_LIST_SEPARATORS.split(item.strip()) if part]
 
 
 def row_red_flags(row: str, cells: Mapping[str, object]) -> RowRedFlags | None:
