@@ -34,11 +34,11 @@ from screener.batch.answer_columns import (
     cells_of,
     checkbox_of,
     columns_by_name,
+    read_cell,
     record_from_cells,
     sheet_column_name,
     unknown_columns,
 )
-from screener.batch.cells import MISSING
 from screener.batch.checkbox_columns import CheckboxField, read_checkboxes
 from screener.batch.form_columns import ColumnPlan, option_hint, plan_columns
 from screener.batch.records import RawRecord, ReadItem, RowRedFlags, UnreadableRecord, UnreadableSource
@@ -163,6 +163,7 @@ def _red_flag_rows(
         return ()
     wanted = [(number, name) for number, name in named if name in flag_columns]
     id_at = next((number for number, name in named if name == "id"), None)
+    id_column = columns_by_name()["id"]  # the id as a row's record would give it ("NA", empty: none)
     found: list[RowRedFlags] = []
     row = header_row
     while True:
@@ -176,16 +177,10 @@ def _red_flag_rows(
             continue
         row += 1
         given = {name: cells[number] for number, name in wanted if number < len(cells)}
-        identifier = read_text_or_none(cells[id_at]) if id_at is not None and id_at < len(cells) else None
+        identifier = read_cell(id_column, cells[id_at]) if id_at is not None and id_at < len(cells) else None
         flagged = row_red_flags(where(f"row {row}", identifier), given)
         if flagged is not None:
             found.append(flagged)
-
-
-def read_text_or_none(cell: str) -> str | None:
-    """An id cell as the id it gives (``"NA"`` and empty: none)."""
-    text = cell.strip()
-    return None if not text or text == MISSING else text
 
 
 #: How many unknown columns a message names, when no column of the sheet is an answers field.
