@@ -25,8 +25,8 @@ from screener.interview.reply_words import (
     ReplyError,
     accepts_text,
     choice_number,
+    in_digits,
     normalise_reply,
-    number_in_words,
     read_number,
     same_as,
     shown_number,
@@ -218,10 +218,7 @@ def _pick_by_count(item: Item, word: str, accepts: str) -> Any:
     exact = [c for c in item.choices if _matches_choice(c, word)]
     if len(exact) == 1:
         return exact[0].value
-    word = ABOUT.sub("", word)
-    said = number_in_words(word)
-    if said is not None:
-        word = f"{said[0]} {said[1]}".strip()
+    word = in_digits(ABOUT.sub("", word))
     found = re.fullmatch(r"(\d+)(?:\s*(?:drinks?|standard drinks?))?", word)
     if not found:
         raise ReplyError(f"Please type {accepts}.")

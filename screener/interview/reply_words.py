@@ -157,11 +157,15 @@ def number_in_words(word: str) -> tuple[int, str] | None:
     return number, " ".join(rest)
 
 
-def read_number(item: Item, word: str, accepts: str, *, whole: bool) -> float | int:
-    word = ABOUT.sub("", word)
+def in_digits(word: str) -> str:
+    """``word`` with a whole number said in words at its start written in digits ("sixty eight
+    drinks" is "68 drinks"; ``number_in_words``), or as it is."""
     said = number_in_words(word)
-    if said is not None:
-        word = f"{said[0]} {said[1]}".strip()
+    return word if said is None else f"{said[0]} {said[1]}".strip()
+
+
+def read_number(item: Item, word: str, accepts: str, *, whole: bool) -> float | int:
+    word = in_digits(ABOUT.sub("", word))
     found = NUMBER.match(word)
     if not found or (found.group("rest") and squash(found.group("rest")) not in {squash(w) for w in item.unit_words}):
         raise ReplyError(f"Please type {accepts}.")
