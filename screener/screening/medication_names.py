@@ -74,6 +74,12 @@ class VocabularyCompiler:
         for index, group in enumerate(data["ignored_text"]["groups"]):
             for name in group["names"]:
                 self._add(name, NameEntry(), f"ignored_text.groups[{index}]", "names", group)
+        purposes = data["ignored_text"].get("purposes")
+        if purposes is not None:
+            # Every opening with every purpose: "for BP", "for my blood pressure", "for the pain".
+            for before in purposes["before"]:
+                for purpose in purposes["purposes"]:
+                    self._add(f"{before} {purpose}", NameEntry(), "ignored_text.purposes", "purposes", purposes)
 
         form_names = [name for group in data["non_systemic_forms"] for name in group["names"]]
         generics: dict[tuple[str, ...], tuple[str, str]] = {}
