@@ -144,3 +144,67 @@ def test_a_purpose_that_repeats_a_name_of_the_file_is_refused_with_where_it_is(t
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(RulesError, match=r"ignored_text\.purposes\.purposes.*'for oral suspension' is already listed"):
         Vocabulary.from_file(path)
+
+
+# -- medicines as people write them: brands from India, the UK, Europe and Australia ---------------
+@pytest.mark.parametrize(
+    ("written", "classes"),
+    [
+        ("Omee 20", {"proton_pump_inhibitor"}),
+        ("Ocid 20mg od", {"proton_pump_inhibitor"}),
+        ("Pantocid 40", {"proton_pump_inhibitor"}),
+        ("Pantop 40 before breakfast", {"proton_pump_inhibitor"}),
+        ("Nexpro 40", {"proton_pump_inhibitor"}),
+        ("Rablet 20", {"proton_pump_inhibitor"}),
+        ("Razo 20", {"proton_pump_inhibitor"}),
+        ("Pantocid DSR", {"proton_pump_inhibitor", "qt_prolonging_drug"}),
+        ("Razo D", {"proton_pump_inhibitor", "qt_prolonging_drug"}),
+        ("Omez D", {"proton_pump_inhibitor", "qt_prolonging_drug"}),
+        ("Losec MUPS 20mg", {"proton_pump_inhibitor"}),
+        ("Zoton FasTabs 15mg", {"proton_pump_inhibitor"}),
+        ("Azee 500", {"qt_prolonging_drug"}),
+        ("Azithral 500", {"qt_prolonging_drug"}),
+        ("Ciplox 500 bd", {"qt_prolonging_drug"}),
+        ("Domstal 10 tds", {"qt_prolonging_drug"}),
+        ("Emeset 4", {"qt_prolonging_drug"}),
+        ("Zofran ODT 4mg", {"qt_prolonging_drug"}),
+        ("Nexito 10", {"qt_prolonging_drug"}),
+        ("Asthalin inhaler 2 puffs prn", {"k_lowering_drug", "beta2_agonist"}),
+        ("Levolin inhaler", {"k_lowering_drug", "beta2_agonist"}),
+        ("Foracort 200", {"no_known_effect", "k_lowering_drug", "beta2_agonist"}),
+        ("Seroflo 250", {"no_known_effect", "k_lowering_drug", "beta2_agonist"}),
+        ("Duolin inhaler", {"no_known_effect", "k_lowering_drug", "beta2_agonist"}),
+        ("Deriphyllin retard 150", {"k_lowering_drug", "theophylline"}),
+        ("Wysolone 10", {"k_lowering_drug", "glucocorticoid_tablets"}),
+        ("Deltacortril 5mg", {"k_lowering_drug", "glucocorticoid_tablets"}),
+        ("Solu-Medrol", {"k_lowering_drug", "glucocorticoid_tablets"}),
+        ("Quilonum retard", {"lithium"}),
+        ("Adport 1mg bd", {"calcineurin_inhibitor"}),
+        ("Modigraf granules", {"calcineurin_inhibitor"}),
+        ("Sandimmun", {"calcineurin_inhibitor"}),
+        ("Spiractin 25", {"potassium_sparing_diuretic"}),
+        ("Frusid 40mg", {"loop_diuretic"}),
+        ("clopamide", {"thiazide_diuretic"}),
+        ("Brinaldix", {"thiazide_diuretic"}),
+        ("Dulcoflex 5mg", {"stimulant_laxative"}),
+        ("bisacodyl 10mg supp", {"stimulant_laxative"}),
+        ("Sodium picosulphate 5ml", {"stimulant_laxative"}),
+        ("Coloxyl with Senna 2 at night", {"no_known_effect", "stimulant_laxative"}),
+        ("Glycomet 500", {"metformin"}),
+        ("Thyronorm 50", {"no_known_effect"}),
+    ],
+)
+def test_a_medicine_written_as_people_write_it_is_read(screener: Any, written: str, classes: set[str]) -> None:
+    assert read_as(screener, written) == classes
+
+
+def test_hydrocortisone_supps_act_locally(vocabulary: Vocabulary) -> None:
+    assert not vocabulary.match("hydrocortisone supp").counted
+
+
+@pytest.mark.parametrize(("written", "suggested"), [("furosimide 40mg", "furosemide"), ("omeprezole 20mg", "omeprazole"), ("hydrochlorthiazide 25mg", "hydrochlorothiazide")])
+def test_a_misspelt_medicine_is_never_guessed_but_its_name_is_offered(vocabulary: Vocabulary, written: str, suggested: str) -> None:
+    match = vocabulary.match(written)
+    assert match.drugs == ()
+    (correction,) = vocabulary.corrections(written)
+    assert suggested in correction.names
