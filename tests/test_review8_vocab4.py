@@ -104,3 +104,19 @@ def test_a_misspelling_is_offered_not_counted_as_the_policy_says(vocabulary: Voc
     assert vocabulary.match("bendroflumethazide").drugs == ()
     (correction,) = vocabulary.corrections("bendroflumethazide 2.5mg")
     assert correction.names == ("bendroflumethiazide",)
+
+
+def test_also_with_no_close_name_without_the_classes_it_is_about_is_refused(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from screener.errors import RulesError
+    from screener.screening.ruleset import load_ruleset
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES.parent, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    facts = json.loads((folder / "facts.json").read_text("utf-8"))
+    facts["input"]["medicines_not_read"]["also_with_no_close_name"] = True
+    (folder / "facts.json").write_text(json.dumps(facts), "utf-8")
+    with pytest.raises(RulesError, match=r"'medicines_not_read', field 'also_with_no_close_name': given without 'near_miss_of'"):
+        load_ruleset(folder)
