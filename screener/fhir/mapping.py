@@ -87,6 +87,8 @@ class FhirMapping:
     current_statuses: Mapping[str, frozenset[str]]
     not_current_statuses: Mapping[str, frozenset[str]]
     """Statuses that say plainly a medicine is not taken or a result is void: passed over silently."""
+    preliminary_result_statuses: frozenset[str]
+    """Observation statuses of a result read with a warning although not final (preliminary)."""
     recorded_statuses: Mapping[str, frozenset[str]]
     """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
     not_taking_adherence: frozenset[str]
@@ -289,6 +291,7 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         pregnancy=data["pregnancy"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
         not_current_statuses={name: frozenset(codes) for name, codes in data["not_current_statuses"].items()},
+        preliminary_result_statuses=frozenset(data["preliminary_result_statuses"]["codes"]),
         recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
         not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),

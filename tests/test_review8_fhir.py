@@ -1,0 +1,139 @@
+"""Interop review 8: EHR data and CDS Hooks clients nobody here wrote (notes/interop-review-8).
+
+A newest potassium sent as text or as a preliminary result; conditions coded in ICD-9-CM, a local
+code, words only or a SNOMED CT edition URI; draft orders naming their Medication by reference; a
+FHIR server's relative ``next`` links; draft orders that are proposals; a prefetched patient of
+null. Each request is written as the client sends it (the CDS Hooks sandbox's draftOrders, a
+v2-to-FHIR converter's valueString)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from screener.fhir import Located, fhir_context, patient_to_answers
+from screener.fhir.conversion import Conversion
+from screener.screening.pipeline import Screener
+
+AS_OF = date(2025, 6, 30)
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+PATIENT = {"reference": "Patient/p1"}
+
+
+@pytest.fixture(scope="module")
+def on_the_day() -> Screener:
+    return Screener(as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def context(on_the_day: Screener) -> Any:
+    return fhir_context(on_the_day.ruleset)
+
+
+def read(context: Any, *resources: dict[str, Any]) -> Conversion:
+    located = [Located(resource, f"$.entry[{index}].resource") for index, resource in enumerate(resources)]
+    return patient_to_answers(located, context, AS_OF, "p1")
+
+
+def result(id: str, when: str, status: str = "final", code: str = "2823-3", **value: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": id,
+        "status": status,
+        "code": {"coding": [{"system": LOINC, "code": code}]},
+        "subject": PATIENT,
+        "effectiveDateTime": when,
+        **value,
+    }
+
+
+def mmol(number: float) -> dict[str, Any]:
+    return {"valueQuantity": {"value": number, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}}
+
+
+OLDER_NORMAL = result("k-old", "2025-06-19T08:00:00Z", **mmol(4.4))
+
+
+# -- 1. the newest potassium is never skipped for an older reassuring one ------------------------
+
+
+def test_hannahs_newest_potassium_sent_as_text_by_a_v2_converter_is_read_not_her_older_normal_one(context: Any) -> None:
+    newest = result("k-new", "2025-06-29T08:00:00Z", valueString="2.4 mmol/L", interpretation=[{"coding": [{"code": "LL"}]}])
+    out = read(context, OLDER_NORMAL, newest)
+    assert out.answers["labs"]["potassium"] == {"value": 2.4, "unit": "mmol/L", "taken": "last_7_days"}
+    assert out.origins["labs.potassium.value"] == "$.entry[1].resource.valueString"
+    assert out.notes == [
+        "Observation/k-new: the most recent potassium result '2.4 mmol/L' (2025-06-29T08:00:00Z, Observation/k-new) is given "
+        "as text (valueString) and was read from it: check it against the lab's report"
+    ]
+
+
+@pytest.mark.parametrize("text", ["<2.5 mmol/L", "2.4 mEq/L", "2.4 millimole per liter", "2.4"])
+def test_a_text_potassium_of_a_number_and_a_known_unit_or_none_is_read(context: Any, text: str) -> None:
+    labs = read(context, OLDER_NORMAL, result("k-new", "2025-06-29T08:00:00Z", valueString=text)).answers["labs"]["potassium"]
+    assert labs.get("value", labs.get("below")) in (2.4, 2.5)
+
+
+@pytest.mark.parametrize("text", ["2.4 mmol/L LL", "2,4 mmol/L", "2.4 mg/dL", "K 2.4"])
+def test_olivers_newest_text_potassium_that_cannot_be_read_leaves_potassium_unanswered_not_his_older_normal(context: Any, text: str) -> None:
+    out = read(context, OLDER_NORMAL, result("k-new", "2025-06-29T08:00:00Z", valueString=text))
+    assert "labs" not in out.answers
+    assert out.problems == []
+    (note,) = out.notes
+    assert note.startswith(f"Observation/k-new: the most recent potassium result {text!r} (2025-06-29T08:00:00Z, Observation/k-new) is given as text")
+    assert "no older potassium result was used in its place" in note
+
+
+def test_a_text_result_with_no_number_says_nothing_of_the_level_and_the_older_one_is_used(context: Any) -> None:
+    out = read(context, OLDER_NORMAL, result("k-new", "2025-06-29T08:00:00Z", valueString="hemolysed, repeat"))
+    assert out.answers["labs"]["potassium"]["value"] == 4.4
+    assert out.notes == ["Observation/k-new: a potassium result given as valueString, not a number (valueQuantity) was not used"]
+
+
+def test_a_magnesium_as_text_without_a_unit_is_not_guessed_and_no_older_one_stands_in(context: Any) -> None:
+    older = result("mg-old", "2025-06-19T08:00:00Z", code="2601-3", **mmol(0.85))
+    out = read(context, older, result("mg-new", "2025-06-29T08:00:00Z", code="2601-3", valueString="0.5"))
+    assert "labs" not in out.answers
+    assert "no older magnesium result was used in its place" in out.notes[0]
+
+
+def test_fatimas_newest_preliminary_potassium_of_2_3_is_read_with_a_warning_not_her_final_4_4(context: Any) -> None:
+    out = read(context, OLDER_NORMAL, result("k-pre", "2025-06-29T08:00:00Z", status="preliminary", **mmol(2.3)))
+    assert out.answers["labs"]["potassium"]["value"] == 2.3
+    assert out.notes == [
+        "Observation/k-pre: the most recent potassium result '2.3 mmol/L' (2025-06-29T08:00:00Z, Observation/k-pre) has status "
+        "'preliminary' ($.entry[1].resource.status), an initial result that may be incomplete or unverified: it was used, as "
+        "the newest; check it against the final result"
+    ]
+
+
+@pytest.mark.parametrize("status", ["registered", "unknown", "Final"])
+def test_a_newest_result_whose_status_says_neither_final_nor_void_leaves_potassium_unanswered(context: Any, status: str) -> None:
+    out = read(context, OLDER_NORMAL, result("k-new", "2025-06-29T08:00:00Z", status=status, **mmol(2.3)))
+    assert "labs" not in out.answers
+    (note,) = out.notes
+    assert f"has status {status!r} ($.entry[1].resource.status), neither final nor void" in note
+    assert "no older potassium result was used in its place" in note
+
+
+@pytest.mark.parametrize("status", ["cancelled", "entered-in-error"])
+def test_a_void_newest_result_is_no_result_and_the_older_one_is_used(context: Any, status: str) -> None:
+    assert read(context, OLDER_NORMAL, result("k-new", "2025-06-29T08:00:00Z", status=status, **mmol(2.3))).answers["labs"]["potassium"]["value"] == 4.4
+
+
+def test_an_older_preliminary_result_gives_way_to_a_newer_final_one_without_a_word(context: Any) -> None:
+    older = result("k-pre", "2025-06-19T08:00:00Z", status="preliminary", **mmol(2.9))
+    out = read(context, older, result("k-new", "2025-06-29T08:00:00Z", **mmol(4.1)))
+    assert out.answers["labs"]["potassium"]["value"] == 4.1
+    assert out.notes == []
+
+
+def test_hannahs_text_potassium_makes_her_screen_an_emergency_as_the_same_number_in_a_quantity_does(on_the_day: Screener, context: Any) -> None:
+    furosemide = {"resourceType": "MedicationStatement", "id": "ms1", "status": "active", "subject": PATIENT, "medicationCodeableConcept": {"text": "furosemide 40 mg"}}
+    for newest in (result("k-new", "2025-06-29T08:00:00Z", valueString="2.4 mmol/L"), result("k-new", "2025-06-29T08:00:00Z", **mmol(2.4))):
+        answers = read(context, furosemide, OLDER_NORMAL, newest).answers
+        entry = on_the_day.screen_entry(answers)
+        assert (entry["potassium_depletion"], entry["urgency"]) == ("likely", "emergency")
