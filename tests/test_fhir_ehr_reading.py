@@ -326,7 +326,7 @@ def test_a_condition_in_words_only_is_noted_and_the_rest_is_still_read(context: 
     out = read(context, words, condition(HEART_FAILURE, id="c2"))
     assert out.problems == []
     assert out.answers["conditions"] == ["heart_failure"]
-    assert out.notes == ["Condition/c-words ('kidney trouble') has no ICD-10 or SNOMED CT code, so it was not read as a condition"]
+    assert out.notes == ["Condition/c-words ('kidney trouble', words only: no ICD-10, SNOMED CT or ICD-9-CM code) was not read as a condition"]
 
 
 # -- patients -----------------------------------------------------------------------------------
@@ -418,7 +418,7 @@ def test_warnings_from_reading_reach_the_batch_result(screener: Any) -> None:
     on_the_day = Screener(screener.ruleset, as_of=AS_OF)
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": condition({"text": "sugar"})}]}
     entry = screen_record_entry(on_the_day, bundle)
-    assert entry["warnings"][-1] == "Condition/c1 ('sugar') has no ICD-10 or SNOMED CT code, so it was not read as a condition"
+    assert entry["warnings"][-1] == "Condition/c1 ('sugar', words only: no ICD-10, SNOMED CT or ICD-9-CM code) was not read as a condition"
 
 
 def test_which_statuses_count_is_data_a_reviewer_can_change(context: Any) -> None:

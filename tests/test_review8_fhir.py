@@ -137,3 +137,71 @@ def test_hannahs_text_potassium_makes_her_screen_an_emergency_as_the_same_number
         answers = read(context, furosemide, OLDER_NORMAL, newest).answers
         entry = on_the_day.screen_entry(answers)
         assert (entry["potassium_depletion"], entry["urgency"]) == ("likely", "emergency")
+
+
+# -- 2. conditions coded outside ICD-10 and SNOMED CT --------------------------------------------
+
+
+def condition(code: dict[str, Any], id: str = "c1") -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "id": id,
+        "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
+        "subject": PATIENT,
+        "code": code,
+    }
+
+
+ICD9 = "http://hl7.org/fhir/sid/icd-9-cm"
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "read_as"),
+    [
+        (ICD9, "428.0", ["heart_failure"]),
+        (ICD9, "585.6", ["chronic_kidney_disease"]),
+        (ICD9, "V45.11", ["dialysis"]),
+        (ICD9, "V56.0", ["dialysis"]),
+        (ICD9, "555.9", ["malabsorption"]),
+        (ICD9, "579.0", ["malabsorption"]),
+        (ICD9, "307.1", ["eating_disorder"]),
+        (ICD9, "307.51", ["eating_disorder"]),
+        (ICD9, "401.9", ["high_blood_pressure"]),
+        (ICD9, "V44.2", ["ileostomy"]),
+        ("urn:oid:2.16.840.1.113883.6.103", "428.0", ["heart_failure"]),
+        ("http://snomed.info/sct/731000124108", "42343007", ["heart_failure"]),
+        ("http://snomed.info/sct/900000000000207008/version/20240101", "105502003", ["dialysis"]),
+    ],
+)
+def test_georges_condition_coded_in_icd9cm_or_a_snomed_edition_uri_is_read(context: Any, system: str, code: str, read_as: list[str]) -> None:
+    out = read(context, condition({"coding": [{"system": system, "code": code}]}))
+    assert out.answers["conditions"] == read_as
+    assert out.notes == []
+
+
+def test_ruths_dialysis_in_her_ehrs_local_code_leaves_conditions_unanswered_and_is_named(context: Any) -> None:
+    local = condition({"coding": [{"system": "urn:oid:1.2.840.114350.1.13.0.1.7.2.696871", "code": "123456", "display": "Hemodialysis dependent"}]})
+    out = read(context, local)
+    assert "conditions" not in out.answers
+    assert out.notes == [
+        "Condition/c1 ('Hemodialysis dependent', urn:oid:1.2.840.114350.1.13.0.1.7.2.696871|123456: no ICD-10, SNOMED CT or "
+        "ICD-9-CM code) may be dialysis, but conditions are read by their code, so it was not read as a condition; ask about it"
+    ]
+
+
+def test_a_condition_in_words_only_that_names_kidney_disease_leaves_conditions_unanswered(context: Any) -> None:
+    out = read(context, condition({"text": "Chronic kidney disease stage 4"}))
+    assert "conditions" not in out.answers
+    assert "may be chronic kidney disease" in out.notes[0]
+
+
+def test_a_diabetes_in_icd9cm_whose_fifth_digit_gives_its_type_is_named_not_guessed(context: Any) -> None:
+    out = read(context, condition({"coding": [{"system": ICD9, "code": "250.00", "display": "Diabetes mellitus without mention of complication"}]}))
+    assert "conditions" not in out.answers
+    assert "may be type 1 diabetes or type 2 diabetes" in out.notes[0]
+
+
+def test_a_local_condition_that_is_none_of_ours_still_answers_none_of_these(context: Any) -> None:
+    out = read(context, condition({"coding": [{"system": "urn:oid:1.2.3", "code": "9", "display": "Sinusitis"}]}))
+    assert out.answers["conditions"] == []
+
