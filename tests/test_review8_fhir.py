@@ -205,3 +205,86 @@ def test_a_local_condition_that_is_none_of_ours_still_answers_none_of_these(cont
     out = read(context, condition({"coding": [{"system": "urn:oid:1.2.3", "code": "9", "display": "Sinusitis"}]}))
     assert out.answers["conditions"] == []
 
+
+
+# -- CDS Hooks: draft orders naming their Medication, proposals, a prefetched patient of null ----
+
+PATIENT_P1 = {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1950-03-02"}
+EMPTY = {"resourceType": "Bundle", "type": "searchset", "total": 0}
+FUROSEMIDE_MEDICATION = {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "310429", "display": "Furosemide 20 MG Oral Tablet"}]}
+
+
+def prefetch(**changes: Any) -> dict[str, Any]:
+    keys = ("medicationRequests", "medicationStatements", "labResults", "conditions", "pregnancyStatus")
+    return {"patient": PATIENT_P1, **dict.fromkeys(keys, EMPTY), **changes}
+
+
+def draft(id: str = "d0", intent: str = "order", **medication: Any) -> dict[str, Any]:
+    return {"resourceType": "MedicationRequest", "id": id, "status": "draft", "intent": intent, "subject": {"reference": "Patient/p1"}, **medication}
+
+
+def card(service: str, request: dict[str, Any]) -> dict[str, Any]:
+    from cds_support import cds_client
+    from screener.web.cds import CdsSettings
+
+    answer = cds_client(CdsSettings(as_of=AS_OF)).post(f"/cds-services/{service}", json=request)
+    assert answer.status_code == 200, answer.text
+    (only,) = answer.json()["cards"]
+    return dict(only)
+
+
+def order_select(*entries: dict[str, Any], selections: tuple[str, ...] = ("MedicationRequest/d0",)) -> dict[str, Any]:
+    from cds_support import hook_request
+
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": list(entries)}
+    return hook_request("order-select", "p1", prefetch(), draftOrders=bundle, selections=list(selections))
+
+
+@pytest.mark.parametrize(
+    ("full_url", "reference"),
+    [
+        (None, "Medication/med1"),
+        ("urn:uuid:11111111-1111-1111-1111-111111111111", "urn:uuid:11111111-1111-1111-1111-111111111111"),
+    ],
+)
+def test_marias_furosemide_order_naming_its_medication_in_the_draft_orders_is_counted_and_named(full_url: str | None, reference: str) -> None:
+    medication: dict[str, Any] = {"resource": {"resourceType": "Medication", "code": FUROSEMIDE_MEDICATION} | ({} if full_url else {"id": "med1"})}
+    if full_url:
+        medication["fullUrl"] = full_url
+    got = card("order-select", order_select(medication, {"resource": draft(medicationReference={"reference": reference})}))
+    assert got["summary"].startswith("With furosemide ordered, the Mg/K screen rises")
+    assert "**With the order being placed:** Furosemide 20 MG Oral Tablet counted as taken." in got["detail"]
+    assert "unnamed medicine" not in got["detail"]
+
+
+def test_a_transaction_bundle_naming_its_medication_by_urn_uuid_is_read_as_that_medicine(on_the_day: Screener) -> None:
+    from screener.fhir.records import bundle_records, convert
+
+    uuid = "urn:uuid:22222222-2222-2222-2222-222222222222"
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"fullUrl": "urn:uuid:p1", "resource": {"resourceType": "Patient", "id": "p1"}},
+            {"fullUrl": uuid, "resource": {"resourceType": "Medication", "code": FUROSEMIDE_MEDICATION}},
+            {"resource": {"resourceType": "MedicationStatement", "status": "active", "subject": PATIENT, "medicationReference": {"reference": uuid}}},
+        ],
+    }
+    (record,) = bundle_records(bundle)
+    assert convert(record, on_the_day).answers["medications"] == ["Furosemide 20 MG Oral Tablet"]
+
+
+@pytest.mark.parametrize("intent", ["proposal", "plan"])
+def test_a_bumetanide_draft_order_with_intent_proposal_or_plan_is_counted_as_the_order_being_placed(intent: str) -> None:
+    got = card("order-select", order_select({"resource": draft(intent=intent, medicationCodeableConcept={"text": "Bumetanide 1 MG Oral Tablet"})}))
+    assert got["summary"].startswith("With bumetanide ordered, the Mg/K screen rises")
+    assert "**With the order being placed:** Bumetanide 1 MG Oral Tablet counted as taken." in got["detail"]
+    assert "not counted as a medicine taken" not in got["detail"]
+
+
+def test_a_prefetched_patient_of_null_is_said_as_a_patient_not_read_not_as_medicines_on_file() -> None:
+    from cds_support import hook_request
+
+    got = card("patient-view", hook_request("patient-view", "p1", prefetch(patient=None)))
+    assert "**The EHR sent no Patient** (`patient`, prefetch null): the patient was not read, so age and sex stay unanswered." in got["detail"]
+    assert "medicine on file" not in got["detail"]

@@ -64,6 +64,8 @@ class Located:
 
     resource: Mapping[str, Any]
     where: str
+    full_url: str | None = None
+    """Its Bundle entry's ``fullUrl`` (``urn:uuid:...``), by which other entries may name it."""
     is_fhir_record = True
 
 
