@@ -288,3 +288,61 @@ def test_a_prefetched_patient_of_null_is_said_as_a_patient_not_read_not_as_medic
     got = card("patient-view", hook_request("patient-view", "p1", prefetch(patient=None)))
     assert "**The EHR sent no Patient** (`patient`, prefetch null): the patient was not read, so age and sex stay unanswered." in got["detail"]
     assert "medicine on file" not in got["detail"]
+
+
+# -- a FHIR server's relative next links -----------------------------------------------------------
+
+
+def relative_next_links(style: str) -> Any:
+    """A FakeFhirServer whose ``next`` links are relative: to the server's path (``/fhir/...``),
+    to its base (``Observation?...``) or a query alone (``?...``)."""
+    from cds_support import FakeFhirServer
+
+    class Relative(FakeFhirServer):
+        def search(self, kind: str, query: dict[str, str]) -> dict[str, Any]:
+            page = super().search(kind, query)
+            for link in page.get("link", []):
+                absolute = link["url"]
+                path = absolute.removeprefix(self.base_url.rsplit("/fhir", 1)[0])
+                link["url"] = {"path": path, "base": path.removeprefix("/fhir/"), "query": "?" + absolute.split("?", 1)[1]}[style]
+            return page
+
+    return Relative
+
+
+@pytest.mark.parametrize("style", ["path", "base", "query"])
+def test_walters_second_page_named_by_a_relative_next_link_is_read_from_the_same_server(style: str) -> None:
+    from cds_support import WALTER, cds_client, ehr_resources, hook_request, running_fhir_server
+
+    auth = {"access_token": "ehr-access-token", "token_type": "Bearer", "expires_in": 300, "scope": "user/*.read", "subject": "mgk-screen"}
+    with running_fhir_server(relative_next_links(style)(ehr_resources(), page_size=1)) as fake:
+        request = hook_request("patient-view", WALTER, fhirServer=fake.base_url, fhirAuthorization=auth)
+        got = cds_client().post("/cds-services/patient-view", json=request).json()["cards"][0]
+        observations = [(path, token) for path, token in fake.requests if path.startswith("/fhir/Observation") and "2823-3" in path]
+    assert len(observations) == 2 and "_offset=1" in observations[1][0]
+    assert observations[1][1] == "Bearer ehr-access-token"
+    assert "another host" not in got["detail"]
+    assert "Most recent potassium blood result: 5.4 mmol/L" in got["detail"]
+
+
+def test_a_prefetched_first_page_with_a_relative_next_link_is_read_on_from_the_fhir_server() -> None:
+    from cds_support import WALTER, cds_client, ehr_resources, hook_request, prefetch_for, running_fhir_server
+
+    auth = {"access_token": "ehr-access-token", "token_type": "Bearer", "expires_in": 300, "scope": "user/*.read", "subject": "mgk-screen"}
+    with running_fhir_server(relative_next_links("path")(ehr_resources(), page_size=1)) as fake:
+        given = prefetch_for(WALTER)
+        given["labResults"] = fake.search("Observation", {"patient": WALTER, "code": "http://loinc.org|2823-3"})
+        assert given["labResults"]["link"][0]["url"].startswith("/fhir/Observation?")
+        request = hook_request("patient-view", WALTER, given, fhirServer=fake.base_url, fhirAuthorization=auth)
+        got = cds_client().post("/cds-services/patient-view", json=request).json()["cards"][0]
+    assert any("_offset=1" in path for path, _ in fake.requests)
+    assert "cut short" not in got["detail"]
+
+
+def test_a_prefetched_pages_relative_next_link_is_resolved_against_the_server_base_and_keeps_a_host_it_names() -> None:
+    from screener.fhir.client import FhirServer
+
+    server = FhirServer("https://ehr.example/fhir/")
+    assert server.resolved("Observation?_offset=1") == "https://ehr.example/fhir/Observation?_offset=1"
+    assert server.resolved("/fhir/Observation?_offset=1") == "https://ehr.example/fhir/Observation?_offset=1"
+    assert server.resolved("//other.example/fhir/Observation") == "https://other.example/fhir/Observation"
