@@ -2,11 +2,17 @@
 
 A result is an Observation whose code (LOINC, or its OID) is one of the mapping's, or one
 ``component`` of an Observation (a panel) whose code is. It counts when its status is current
-(final, amended, corrected: ``rules/fhir.json``). Cancelled and entered-in-error results do
-not, and neither does one marked as not measured (``dataAbsentReason``); nor does one whose
-status says neither (preliminary, registered, unknown, a misspelling), which the result's warnings
-name with its value. A result with a number whose code is in no LOINC but whose name says
-potassium or magnesium is never read from its name, and the warnings name it.
+(final, amended, corrected: ``rules/fhir.json``), or preliminary (``preliminary_result_statuses``),
+with a warning. Cancelled and entered-in-error results do not, and neither does one marked as not
+measured (``dataAbsentReason``). One whose status says neither (registered, unknown, a
+misspelling) is not read either; when it is the most recent, no older result stands in for it (it
+could say the opposite): the lab is left unanswered and the warnings name it with its value. So is
+a most recent result given as text (``valueString``) that holds a number but is not just a number
+and a unit ("2,4", "2.4 mmol/L LL"); one that is ("2.4 mmol/L", as v2-to-FHIR converters write HL7
+v2 text results) is read as that quantity, with a warning, and a text without a number
+("hemolysed") says nothing of the level and is passed over, with a warning. A result with a number
+whose code is in no LOINC but whose name says potassium or magnesium is never read from its name,
+and the warnings name it.
 
 When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
 else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
