@@ -12,10 +12,22 @@ from datetime import date
 from typing import Any
 
 import pytest
+from cds_support import (
+    WALTER,
+    FakeFhirServer,
+    cds_client,
+    ehr_resources,
+    hook_request,
+    prefetch_for,
+    running_fhir_server,
+)
 
 from screener.fhir import Located, fhir_context, patient_to_answers
+from screener.fhir.client import FhirServer
 from screener.fhir.conversion import Conversion
+from screener.fhir.records import bundle_records, convert
 from screener.screening.pipeline import Screener
+from screener.web.cds import CdsSettings
 
 AS_OF = date(2025, 6, 30)
 LOINC = "http://loinc.org"
@@ -224,8 +236,6 @@ def draft(id: str = "d0", intent: str = "order", **medication: Any) -> dict[str,
 
 
 def card(service: str, request: dict[str, Any]) -> dict[str, Any]:
-    from cds_support import cds_client
-    from screener.web.cds import CdsSettings
 
     answer = cds_client(CdsSettings(as_of=AS_OF)).post(f"/cds-services/{service}", json=request)
     assert answer.status_code == 200, answer.text
@@ -234,7 +244,6 @@ def card(service: str, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def order_select(*entries: dict[str, Any], selections: tuple[str, ...] = ("MedicationRequest/d0",)) -> dict[str, Any]:
-    from cds_support import hook_request
 
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": list(entries)}
     return hook_request("order-select", "p1", prefetch(), draftOrders=bundle, selections=list(selections))
@@ -258,7 +267,6 @@ def test_marias_furosemide_order_naming_its_medication_in_the_draft_orders_is_co
 
 
 def test_a_transaction_bundle_naming_its_medication_by_urn_uuid_is_read_as_that_medicine(on_the_day: Screener) -> None:
-    from screener.fhir.records import bundle_records, convert
 
     uuid = "urn:uuid:22222222-2222-2222-2222-222222222222"
     bundle = {
@@ -283,7 +291,6 @@ def test_a_bumetanide_draft_order_with_intent_proposal_or_plan_is_counted_as_the
 
 
 def test_a_prefetched_patient_of_null_is_said_as_a_patient_not_read_not_as_medicines_on_file() -> None:
-    from cds_support import hook_request
 
     got = card("patient-view", hook_request("patient-view", "p1", prefetch(patient=None)))
     assert "**The EHR sent no Patient** (`patient`, prefetch null): the patient was not read, so age and sex stay unanswered." in got["detail"]
@@ -296,7 +303,6 @@ def test_a_prefetched_patient_of_null_is_said_as_a_patient_not_read_not_as_medic
 def relative_next_links(style: str) -> Any:
     """A FakeFhirServer whose ``next`` links are relative: to the server's path (``/fhir/...``),
     to its base (``Observation?...``) or a query alone (``?...``)."""
-    from cds_support import FakeFhirServer
 
     class Relative(FakeFhirServer):
         def search(self, kind: str, query: dict[str, str]) -> dict[str, Any]:
@@ -312,7 +318,6 @@ def relative_next_links(style: str) -> Any:
 
 @pytest.mark.parametrize("style", ["path", "base", "query"])
 def test_walters_second_page_named_by_a_relative_next_link_is_read_from_the_same_server(style: str) -> None:
-    from cds_support import WALTER, cds_client, ehr_resources, hook_request, running_fhir_server
 
     auth = {"access_token": "ehr-access-token", "token_type": "Bearer", "expires_in": 300, "scope": "user/*.read", "subject": "mgk-screen"}
     with running_fhir_server(relative_next_links(style)(ehr_resources(), page_size=1)) as fake:
@@ -326,7 +331,6 @@ def test_walters_second_page_named_by_a_relative_next_link_is_read_from_the_same
 
 
 def test_a_prefetched_first_page_with_a_relative_next_link_is_read_on_from_the_fhir_server() -> None:
-    from cds_support import WALTER, cds_client, ehr_resources, hook_request, prefetch_for, running_fhir_server
 
     auth = {"access_token": "ehr-access-token", "token_type": "Bearer", "expires_in": 300, "scope": "user/*.read", "subject": "mgk-screen"}
     with running_fhir_server(relative_next_links("path")(ehr_resources(), page_size=1)) as fake:
@@ -340,7 +344,6 @@ def test_a_prefetched_first_page_with_a_relative_next_link_is_read_on_from_the_f
 
 
 def test_a_prefetched_pages_relative_next_link_is_resolved_against_the_server_base_and_keeps_a_host_it_names() -> None:
-    from screener.fhir.client import FhirServer
 
     server = FhirServer("https://ehr.example/fhir/")
     assert server.resolved("Observation?_offset=1") == "https://ehr.example/fhir/Observation?_offset=1"
