@@ -3,6 +3,8 @@
 1. A sheet's "Not sure" (and "don't know", "?", "unsure") is the contract's ``unsure`` in every
    column that offers it (``laxative_use``, ``laxative_type``, as ``diuretic_use`` already was);
    a column without it still names the row, the column and the values it takes.
+2. The JSON API says first the red flags of a body it refuses: a sheet with a misspelt red-flag
+   column (``red_flag_now``), an array of one record (Spark's: tests/test_spark.py).
 """
 
 from __future__ import annotations
@@ -46,3 +48,40 @@ def test_a_not_sure_in_a_column_that_offers_no_not_sure_names_the_row_the_column
     (error,) = entry["errors"]
     assert error["path"] == "$.diet.processed_food"
     assert "expected one of 'rarely', 'sometimes', 'most_days'" in json.dumps(error)
+
+
+# -- 2. the JSON API says the red flags of a body it refuses ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client() -> Any:
+    from web_support import new_client
+
+    return new_client()
+
+
+@pytest.mark.parametrize("endpoint", ["screen", "validate"])
+def test_noors_chest_pain_in_a_sheet_sent_to_the_api_with_a_misspelt_column_comes_first(client: Any, endpoint: str) -> None:
+    body = b"id,age,red_flag_now\nnoor,50,chest pain\n"
+    response = client.post(f"/api/v1/{endpoint}", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    said = response.json()
+    assert list(said)[:4] == ["valid", "red_flags", "urgency", "red_flag_advice"]
+    assert (said["red_flags"], said["urgency"]) == (["chest_pain"], "emergency")
+    assert "Seek emergency care now" in said["red_flag_advice"]
+    assert "unknown column 'red_flag_now' (did you mean 'red_flags_now'?)" in said["errors"][0]["message"]
+
+
+def test_an_array_of_one_record_with_fainting_is_refused_with_its_red_flag_first(client: Any) -> None:
+    body = b'[{"id": "pia", "age": 20, "red_flags_now": ["fainting"]}]'
+    response = client.post("/api/v1/screen", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    said = response.json()
+    assert said["red_flags"] == ["fainting"] and said["urgency"] == "emergency"
+    assert said["errors"] == [{"path": "$", "message": "one answers object expected, not an array (`mgk-screen batch` screens many)"}]
+
+
+def test_a_sheet_refused_for_another_column_has_no_red_flags_to_say(client: Any) -> None:
+    response = client.post("/api/v1/validate", content=b"id,agee\nx,50\n", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "red_flags" not in response.json()
