@@ -530,7 +530,6 @@ def test_noors_chest_pain_in_a_misspelt_red_flag_column_is_said_first_by_spark_a
 def test_a_parquet_ward_list_with_a_misspelt_red_flag_column_is_named_with_its_red_flags_and_the_others_screened(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from screener.spark.__main__ import main
 
     ward = tmp_path / "ward"
     ward.mkdir()

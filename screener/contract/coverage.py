@@ -157,7 +157,7 @@ UNSURE_WORDS = frozenset({"not sure", "unsure", "don't know", "dont know", "do n
 
 def says_unsure(text: str) -> bool:
     """Whether a written answer says "not sure" (``UNSURE_WORDS``), in any case, spacing or
-    apostrophe, with underscores for spaces (``Don’t know.``, ``NOT_SURE``)."""
+    apostrophe, with underscores for spaces (``Don\u2019t know.``, ``NOT_SURE``)."""
     return " ".join(text.casefold().replace("\u2019", "'").replace("_", " ").split()).rstrip(".") in UNSURE_WORDS
 
 
