@@ -116,10 +116,14 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
     if not data.strip():
         return None, [Problem("$", "no answers: the file or request body is empty")], [], []
     notes: list[str] = []
+    empty: list[str] = []  # "holds no records" (an empty array): the fault here, said once below
 
     def noted(item: object) -> bool:
         if isinstance(item, UnreadableSource) and item.note:
-            notes.append(item.plain or f"{item.message[:1].upper()}{item.message[1:]}.")
+            if item.message.startswith("holds no records"):
+                empty.append(item.message)
+            else:
+                notes.append(item.plain or f"{item.message[:1].upper()}{item.message[1:]}.")
             return True
         return False
 
@@ -127,7 +131,7 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
     read = iter_records(["-"], stdin=io.BytesIO(data), as_read=True)
     items = list(islice((item for item in read if not noted(item)), 2))
     if not items:
-        return None, [Problem("$", "holds no records (an empty array?)")], notes, []
+        return None, [Problem("$", empty[0] if empty else "holds no records (an empty array?)")], notes, []
     if len(items) > 1:
         if plain:
             return None, [Worded("$", SEVERAL)], notes, []
