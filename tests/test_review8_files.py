@@ -6,7 +6,8 @@
 2. The JSON API says first the red flags of a body it refuses: a sheet with a misspelt red-flag
    column (``red_flag_now``), an array of one record (Spark's: tests/test_spark.py).
 4. Bad files a person makes get what is wrong and where (file, record, JSON path), never a
-   traceback: an empty array, UTF-16 without a byte order mark, a number in quotes, and the ones
+   traceback: an empty array, UTF-16 without a byte order mark, a number in quotes, a comment,
+   Python's True, and the ones
    already said well (a trailing comma, NaN, a huge number, an empty file, a folder) kept so.
 """
 
@@ -153,6 +154,12 @@ def test_a_number_written_in_quotes_is_named_with_how_to_write_it(record: dict[s
         ('{"age": 50, "sex": "female",}', "invalid JSON at line 1, column 28: a trailing comma after the last item (remove it)"),
         ('{"age": NaN}', "invalid JSON at line 1, column 9: NaN is not valid JSON (write null for a missing value)"),
         ("", "file is empty: no records"),
+        ('{"age": 50 // years\n}', "invalid JSON at line 1, column 12: a comment, which JSON does not have: remove it"),
+        ("{'age': 50}", 'invalid JSON at line 1, column 2: expected a field name in double quotes here ("age")'),
+        (
+            '{"diarrhea": {"present": True}}',
+            "invalid JSON at line 1, column 26: True is Python's, not JSON: write true (json.dumps writes JSON)",
+        ),
     ],
 )
 def test_a_broken_file_is_named_with_its_line_and_column_by_every_command(text: str, said: str, tmp_path: Path) -> None:
