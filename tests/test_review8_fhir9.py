@@ -89,9 +89,9 @@ def test_a_condition_found_before_the_search_was_cut_short_counts_and_is_said_no
     assert "Health conditions: Heart failure (not all read from the EHR)" in read_from_detail(card)
 
 
-def test_a_prefetched_page_of_no_conditions_with_a_next_page_and_no_fhir_server_is_not_none_of_these() -> None:
+def test_a_prefetched_page_of_only_a_sinusitis_with_a_next_page_and_no_fhir_server_is_not_none_of_these() -> None:
     prefetch = prefetch_for(ELEANOR)
-    prefetch["conditions"] = searchset([])
+    prefetch["conditions"] = searchset(conditions_of(ELEANOR, SINUSITIS))
     prefetch["conditions"]["link"] = [{"relation": "next", "url": "https://ehr.example/fhir/Condition?page=2"}]
     card = cds_client().post("/cds-services/patient-view", json=hook_request("patient-view", ELEANOR, prefetch)).json()["cards"][0]
     assert "the conditions search was cut short after its first page" in card["detail"]
