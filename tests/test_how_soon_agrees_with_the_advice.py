@@ -119,6 +119,7 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "lithium_when_ill:confusion": _always,
     "lithium_when_ill:confusion_fluid_limit": _always,
     "sglt2_ketoacidosis": _sick_or_feeling_sick,
+    "thiamine_if_weight_loss_surgery": _always,  # "a clinician should see you today"
     "stop_colchicine_while_ill": _always,
     "fluids_for_gi_losses:short_stomach_bug": _never,  # "If fluids will not stay down, or you feel faint"
     "fluids_for_gi_losses:not_staying_down": _always,
