@@ -130,6 +130,8 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "child_dehydration_signs",  # not in the spec: children (README departures)
         "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
+        # not in the spec: a week of vomiting with malabsorption, thiamine if it is weight-loss surgery (review 8)
+        "thiamine_if_weight_loss_surgery",
         "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
         "transplant_team_today",  # not in the spec: tacrolimus or ciclosporin with vomiting or diarrhea (review 5, S2)
         "lithium_when_ill",  # not in the spec: same-day lithium advice, right after how soon (coherence review H5)
