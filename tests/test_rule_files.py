@@ -158,6 +158,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "anti_egfr_magnesium_check",  # not in the spec: cetuximab or panitumumab with a sign of low magnesium (review 5, M7)
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
         "recheck_older_high_potassium",  # not in the spec: an older potassium of 5.5 or more (newcomer review 7)
+        "recheck_older_high_magnesium",  # not in the spec: an older magnesium above 1.05 (clinical leftovers 3)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
         # not in the spec: a medicine not read may lower Mg or K (README departures); with the
