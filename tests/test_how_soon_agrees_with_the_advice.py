@@ -133,6 +133,7 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "digoxin_check:warning_sign": _always,  # "Tell the clinician you contact today"
     "recheck_older_result": _never,  # "how things are today": no contact
     "recheck_older_high_potassium": _never,
+    "recheck_older_high_magnesium": _never,
     "no_magnesium_self_supplement:taking_magnesium_very_high_result": _always,
 }
 
