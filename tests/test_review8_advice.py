@@ -55,3 +55,37 @@ def test_the_web_result_of_someone_who_gives_only_a_potassium_of_2_4_says_how_so
     text = visitor.text()
     how_soon = text.index("How soon to see a clinician: emergency")
     assert how_soon < text.index("Not enough answers to screen") < text.index("Combined magnesium and potassium depletion")
+
+
+# -- finding 7: the reasons potassium can build up, each said once and plainly --------------------
+
+# Frank, 71, with chronic kidney disease, on ramipril, Bactrim DS and Slow-K, who also ticks
+# "prescribed potassium" among his supplements.
+FRANK_71_CKD_RAMIPRIL_BACTRIM_SLOW_K = {
+    "id": "frank", "age": 71, "sex": "male", "conditions": ["chronic_kidney_disease"],
+    "medications": ["Bactrim DS", "Slow-K 600mg", "Ramipril 10mg"], "diuretic_use": "no",
+    "alcohol": {"drinks_per_week": 4}, "diarrhea": {"present": False}, "vomiting": {"present": False},
+    "laxative_use": "none", "symptoms": [], "red_flags_now": [], "supplements": ["potassium_prescribed"],
+}  # fmt: skip
+# Edna, 80, on trimethoprim for a urine infection, with no listed potassium, who ticks
+# "prescribed potassium".
+EDNA_80_TRIMETHOPRIM_PRESCRIBED_POTASSIUM_TICKED = {
+    "id": "edna", "age": 80, "sex": "female", "medications": ["trimethoprim 200mg"], "diuretic_use": "no",
+    "supplements": ["potassium_prescribed"], "symptoms": [],
+}  # fmt: skip
+
+
+def _reasons(result: Any) -> str:
+    (text,) = [r.text for r in result.recommendations if r.code == "no_potassium_self_supplement"]
+    return text.split(", potassium can build up in the body")[0]
+
+
+def test_frank_on_bactrim_ramipril_and_slow_k_hears_his_potassium_named_once_and_his_age_said_plainly(screener: Any) -> None:
+    reasons = _reasons(screener.screen(FRANK_71_CKD_RAMIPRIL_BACTRIM_SLOW_K))
+    assert reasons == "With chronic kidney disease, Ramipril, Bactrim, being 65 or over and Slow-K"
+    assert "prescribed potassium" not in reasons and "age 65" not in reasons
+
+
+def test_edna_who_ticks_prescribed_potassium_without_naming_it_hears_it_as_prescribed_potassium(screener: Any) -> None:
+    reasons = _reasons(screener.screen(EDNA_80_TRIMETHOPRIM_PRESCRIBED_POTASSIUM_TICKED))
+    assert "prescribed potassium" in reasons and "being 65 or over" in reasons and "trimethoprim" in reasons
