@@ -139,6 +139,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         # the tests to ask for, now that vomiting beyond 2 days brings a test line (README, round 4)
         "sglt2_ketoacidosis",
         "refeeding_care",  # not in the spec: eating disorders (README departures)
+        "eating_disorder_laxatives",  # not in the spec: laxatives with an eating disorder (vignette review 8, finding 3)
         # not in the spec's order: the advice while ill with diarrhea or vomiting (sick-day rules,
         # NSAIDs, fluids) is what makes gut losses on a sick-day medicine urgent, so it comes with
         # the other same-day advice, before the tests to ask for (surfaces review A2)

@@ -255,7 +255,7 @@ def _fact_catalogue(
         words = vocabulary.class_labels.get(drug_class, f"medicine of class {drug_class.replace('_', ' ')}")
         facts[name] = Fact(name, words, "boolean")
     for name, spec in data["derived"].items():
-        facts[name] = Fact(name, spec["label"], "boolean", origin="derived")
+        facts[name] = Fact(name, spec["label"], "boolean", origin="derived", as_a_reason=spec.get("as_a_reason", ""))
     for tally, spec in manifest["tallies"].items():
         facts[f"count.{tally}"] = Fact(f"count.{tally}", f"number of {spec['label']}", "integer", origin="count")
     for scale in scales.values():

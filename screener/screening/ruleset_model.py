@@ -34,6 +34,10 @@ class Fact:
     code_label: str = ""
     """For one code of a group ("symptoms.fainting"), the code's own words ("fainting"), without
     the group's label that ``label`` begins with; empty for any other fact."""
+    as_a_reason: str = ""
+    """For a derived fact, how advice naming a person's reasons (``{reasons_given}``) names it once:
+    by the person's medicine names among the answers it was derived from, else by these words;
+    empty: by all those answers."""
 
 
 @dataclass(frozen=True)
