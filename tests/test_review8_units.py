@@ -1,0 +1,150 @@
+"""Units and tabular readings (newcomer review 8, finding 2; interop review 8, findings 4, 7, 8).
+
+A potassium given without its unit in an answers file, a sheet or the Python API; magnesium in
+mg/L and µmol/L and a UCUM annotation in FHIR; a REDCap export whose lab columns cannot hold dots;
+a Google Sheets decimal comma; a French medicine name with its form after a comma; JSON text
+sequences (RFC 7464)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from screener.batch.readers import ReadItem, iter_records
+from screener.batch.runner import record_entry
+from screener.fhir import Located, fhir_context, patient_to_answers
+from screener.fhir.conversion import Conversion
+from screener.screening.lab_units import why_read_as
+from screener.screening.pipeline import Screener
+
+AS_OF = date(2025, 6, 30)
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+
+
+@pytest.fixture(scope="module")
+def on_the_day() -> Screener:
+    return Screener(as_of=AS_OF)
+
+
+def read(data: bytes) -> list[ReadItem]:
+    return list(iter_records(["-"], stdin=io.BytesIO(data)))
+
+
+def entries(data: bytes, screener: Screener) -> list[dict[str, Any]]:
+    return [record_entry(item, screener) for item in read(data)]  # type: ignore[arg-type]
+
+
+# -- a potassium without its unit ------------------------------------------------------------------
+
+
+def test_ann_whose_sheet_gives_a_potassium_of_2_3_without_a_unit_column_is_screened_as_an_emergency(on_the_day: Screener) -> None:
+    data = b"id,age,labs.potassium.value,labs.potassium.taken\nann,70,2.3,last_7_days\nben,70,3.1,last_7_days\n"
+    ann, ben = entries(data, on_the_day)
+    assert ann["status"] == "screened" and ann["urgency"] == "emergency"
+    assert ann["labs_used"][0]["unit"] == "mmol/L" and ann["labs_used"][0]["mmol_per_l"] == 2.3
+    assert any("2.3 was given without a unit; it was read as mmol/L" in warning for warning in ann["warnings"])
+    assert ben["status"] == "screened" and ben["potassium_depletion"] == "likely"
+
+
+def test_a_notebook_user_screening_a_potassium_of_2_4_without_a_unit_gets_a_result_and_a_warning(on_the_day: Screener) -> None:
+    result = on_the_day.screen({"age": 72, "labs": {"potassium": {"value": 2.4}}})
+    assert result.labs_used[0].unit == "mmol/L"
+    assert any(why_read_as("potassium") in warning for warning in result.warnings)
+
+
+def test_a_potassium_bound_without_a_unit_is_read_as_a_value_is(on_the_day: Screener) -> None:
+    result = on_the_day.screen({"age": 72, "labs": {"potassium": {"below": 2.5, "taken": "last_7_days"}}})
+    assert result.urgency == "emergency"
+
+
+def test_a_potassium_of_23_without_a_unit_is_refused_naming_the_units_and_the_column(on_the_day: Screener) -> None:
+    answers, problems = on_the_day.check({"labs": {"potassium": {"value": 23}}})
+    assert answers is None
+    [problem] = problems
+    assert problem.path == "$.labs.potassium.unit"
+    assert "not a plausible potassium in mmol/L or mEq/L" in problem.message
+    assert "give the unit in labs.potassium.unit (mmol/L or mEq/L)" in problem.message
+
+
+def test_a_magnesium_without_a_unit_stays_refused_and_the_refusal_names_the_units_it_takes(on_the_day: Screener) -> None:
+    answers, problems = on_the_day.check({"labs": {"magnesium": {"value": 0.6}}})
+    assert answers is None
+    assert [(problem.path, problem.message) for problem in problems] == [
+        ("$.labs.magnesium", "'unit' is required but missing: give labs.magnesium.unit, one of mmol/L, mEq/L, mg/dL")
+    ]
+
+
+def test_the_schema_lets_a_potassium_leave_its_unit_out_but_not_a_magnesium() -> None:
+    from screener.contract.validation import load_schema
+
+    defs = load_schema("answers.schema.json")["$defs"]
+    assert "unit" not in defs["PotassiumLab"].get("required", [])
+    assert "unit" in defs["MagnesiumLab"]["required"]
+
+
+# -- FHIR units ------------------------------------------------------------------------------------
+
+
+def observation(code: str, quantity: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": "r1",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": code}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2025-06-29T08:00:00Z",
+        "valueQuantity": quantity,
+    }
+
+
+def fhir_read(on_the_day: Screener, resource: dict[str, Any]) -> Conversion:
+    patient = {"resourceType": "Patient", "id": "p1", "birthDate": "1950-01-01"}
+    located = [Located(patient, "$.entry[0].resource"), Located(resource, "$.entry[1].resource")]
+    return patient_to_answers(located, fhir_context(on_the_day.ruleset), AS_OF, "p1")
+
+
+MAGNESIUM, POTASSIUM = "19123-9", "2823-3"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "read_as"),
+    [
+        ({"value": 14, "unit": "mg/L", "system": UCUM, "code": "mg/L"}, {"value": 1.4, "unit": "mg/dL"}),
+        ({"value": 18.5, "unit": "mg/l"}, {"value": 1.85, "unit": "mg/dL"}),
+        ({"value": 550, "unit": "µmol/L", "system": UCUM, "code": "umol/L"}, {"value": 0.55, "unit": "mmol/L"}),
+        ({"value": 620, "unit": "μmol/l"}, {"value": 0.62, "unit": "mmol/L"}),
+    ],
+)
+def test_a_french_lab_magnesium_in_mg_per_l_or_micromoles_is_read_in_the_unit_it_is_a_scale_of(
+    on_the_day: Screener, quantity: dict[str, Any], read_as: dict[str, Any]
+) -> None:
+    out = fhir_read(on_the_day, observation(MAGNESIUM, quantity))
+    assert out.problems == []
+    assert out.answers["labs"]["magnesium"] == {**read_as, "taken": "last_7_days"}
+    assert any(f"was read as {read_as['value']:g} {read_as['unit']}" in note for note in out.notes)
+
+
+def test_a_potassium_with_a_ucum_annotation_is_read_as_its_unit(on_the_day: Screener) -> None:
+    out = fhir_read(on_the_day, observation(POTASSIUM, {"value": 2.6, "system": UCUM, "code": "mmol/L{serum}"}))
+    assert out.problems == [] and out.answers["labs"]["potassium"] == {"value": 2.6, "unit": "mmol/L", "taken": "last_7_days"}
+
+
+def test_an_annotation_alone_is_no_unit_and_mg_per_l_is_no_potassium_unit(on_the_day: Screener) -> None:
+    out = fhir_read(on_the_day, observation(MAGNESIUM, {"value": 0.6, "system": UCUM, "code": "{serum}"}))
+    assert [problem.message for problem in out.problems] == [
+        "unknown unit '{serum}' for a magnesium result: expected one of mmol/L, meq/L, mg/dL, mg/L, umol/L"
+    ]
+    out = fhir_read(on_the_day, observation(POTASSIUM, {"value": 14, "system": UCUM, "code": "mg/L"}))
+    assert [problem.message for problem in out.problems] == [
+        "unknown unit 'mg/L' for a potassium result: expected one of mmol/L, meq/L, umol/L"
+    ]
+
+
+def test_a_fhir_potassium_without_a_unit_is_read_by_the_same_reading_as_the_answers(on_the_day: Screener) -> None:
+    out = fhir_read(on_the_day, observation(POTASSIUM, {"value": 2.6}))
+    assert out.answers["labs"]["potassium"]["unit"] == "mmol/L"
+    assert any(why_read_as("potassium") in note for note in out.notes)
