@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from screener.batch.readers import ReadItem, iter_records
+from screener.batch.readers import RawRecord, ReadItem, iter_records
 from screener.batch.runner import record_entry
 from screener.fhir import Located, fhir_context, patient_to_answers
 from screener.fhir.conversion import Conversion
@@ -148,3 +148,33 @@ def test_a_fhir_potassium_without_a_unit_is_read_by_the_same_reading_as_the_answ
     out = fhir_read(on_the_day, observation(POTASSIUM, {"value": 2.6}))
     assert out.answers["labs"]["potassium"]["unit"] == "mmol/L"
     assert any(why_read_as("potassium") in note for note in out.notes)
+
+
+# -- sheets ----------------------------------------------------------------------------------------
+
+
+def test_a_redcap_export_names_its_lab_columns_with_underscores_and_they_are_read(on_the_day: Screener) -> None:
+    data = (
+        b"id,age,medications,labs_potassium_value,labs_potassium_unit,labs_potassium_taken,alcohol_drinks_per_week\n"
+        b"1,72,furosemide,2.9,mmol/L,last_7_days,3\n"
+    )
+    [item] = read(data)
+    assert isinstance(item, RawRecord) and item.problems == ()
+    assert item.value["labs"] == {"potassium": {"value": 2.9, "unit": "mmol/L", "taken": "last_7_days"}}
+    assert item.value["alcohol"] == {"drinks_per_week": 3}
+
+
+def test_a_lab_column_given_both_dotted_and_with_underscores_is_one_column_named_twice() -> None:
+    [item] = read(b"id,labs.potassium.value,labs_potassium_value\n1,3.1,3.1\n")
+    assert "appears twice" in str(item)
+
+
+def test_a_google_sheet_in_a_comma_decimal_locale_quotes_its_decimal_comma_and_it_is_read(on_the_day: Screener) -> None:
+    data = (
+        b"id,age,medications,labs.potassium.value,labs.potassium.unit,labs.potassium.taken,"
+        b"labs.magnesium.value,labs.magnesium.unit,labs.magnesium.taken\n"
+        b'g1,72,furosemide,"2,9",mmol/L,last_7_days,"0,62",mmol/L,last_7_days\n'
+    )
+    [entry] = entries(data, on_the_day)
+    assert entry["status"] == "screened"
+    assert [(lab["lab"], lab["value"]) for lab in entry["labs_used"]] == [("potassium", 2.9), ("magnesium", 0.62)]
