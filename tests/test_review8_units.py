@@ -178,3 +178,30 @@ def test_a_google_sheet_in_a_comma_decimal_locale_quotes_its_decimal_comma_and_i
     [entry] = entries(data, on_the_day)
     assert entry["status"] == "screened"
     assert [(lab["lab"], lab["value"]) for lab in entry["labs_used"]] == [("potassium", 2.9), ("magnesium", 0.62)]
+
+
+# -- medicine names, JSON text sequences -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["FUROSEMIDE 40 mg, comprimé sécable", "FUROSEMIDE 40 mg, comprimé pelliculé", "furosémide 40 mg, gélule à libération prolongée"],
+)
+def test_a_french_medicine_name_with_its_form_after_a_comma_is_one_medicine(on_the_day: Screener, written: str) -> None:
+    result = on_the_day.screen({"age": 70, "medications": [written]})
+    [medicine] = result.medications_recognised
+    assert [match.generic for match in medicine.matches] == ["furosemide"] and medicine.unrecognised == []
+    assert result.warnings == []
+
+
+def test_json_text_sequences_with_a_record_separator_before_each_record_are_read(on_the_day: Screener) -> None:
+    data = b'\x1e{"id": "j1", "age": 70}\n\x1e{"id": "j2", "age": 30}\n'
+    found = entries(data, on_the_day)
+    assert [(entry["status"], entry["id"]) for entry in found] == [("screened", "j1"), ("screened", "j2")]
+
+
+def test_a_broken_record_of_a_json_text_sequence_is_named_by_its_line(on_the_day: Screener) -> None:
+    data = b'\x1e{"id": "j1", "age": 70}\n\x1e{"id": "j2", "age": }\n'
+    first, second = read(data)
+    assert isinstance(first, RawRecord)
+    assert "line 2" in str(second)
