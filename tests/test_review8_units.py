@@ -205,3 +205,18 @@ def test_a_broken_record_of_a_json_text_sequence_is_named_by_its_line(on_the_day
     first, second = read(data)
     assert isinstance(first, RawRecord)
     assert "line 2" in str(second)
+
+
+def test_spark_refuses_a_parquet_with_nanosecond_timestamps_in_one_line_before_spark_reads_it(tmp_path: Any) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from screener.errors import InputError
+    from screener.spark.inputs import _check_parquet_types
+
+    nanos = tmp_path / "form.parquet"
+    pq.write_table(pa.table({"Timestamp": pa.array([0], pa.timestamp("ns", tz="Europe/Berlin")), "age": [70]}), nanos)
+    with pytest.raises(InputError, match=r"column 'Timestamp' holds timestamps in nanoseconds, which Spark does not read\); try `mgk-screen batch`"):
+        _check_parquet_types(str(nanos))
+    micros = tmp_path / "micros.parquet"
+    pq.write_table(pa.table({"Timestamp": pa.array([0], pa.timestamp("us", tz="UTC")), "age": [70]}), micros)
+    _check_parquet_types(str(micros))

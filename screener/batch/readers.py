@@ -239,7 +239,7 @@ def _read_stream(stream: IO[bytes], source: str, ignore: Sequence[str] = ()) -> 
         if head.startswith(RECORD_SEPARATOR):
             # RFC 7464 JSON text sequences: each record after the record separator (0x1e), read
             # as JSON Lines with the separator as a space (offsets and columns unchanged).
-            stream = _RecordSeparators(stream, at_line_start=head.endswith(b"\n"))
+            stream = io.BufferedReader(_RecordSeparators(stream, at_line_start=head.endswith(b"\n")), buffer_size=_HEAD_BYTES)
             head = _RecordSeparators.blanked(head, at_line_start=True)
         container = _container(head) if skipped_bytes == 0 else None
         if container is not None:

@@ -28,8 +28,8 @@ from screener.contract.coverage import (
     unanswered_sections,
 )
 from screener.contract.validation import Problem
-from screener.screening.medication_suggestions import Correction, not_recognised, parts_worth_asking_about, suggested
 from screener.screening.lab_units import unit_without_one, why_read_as
+from screener.screening.medication_suggestions import Correction, not_recognised, parts_worth_asking_about, suggested
 from screener.screening.medications import MedicationMatch, Vocabulary
 from screener.screening.ruleset import Ruleset
 
