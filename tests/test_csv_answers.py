@@ -234,7 +234,7 @@ def test_an_unknown_column_is_reported_by_batch_and_the_other_inputs_still_scree
     [
         ("age", "seventy", "$.age", 'expected a whole number, got "seventy"'),
         ("age", "70.5", "$.age", 'expected a whole number, got "70.5"'),
-        ("alcohol.drinks_per_week", "3,5", "$.alcohol.drinks_per_week", 'expected a number with a decimal point, got "3,5" (write 3.5)'),
+        ("alcohol.drinks_per_week", "-3,5", "$.alcohol.drinks_per_week", 'expected a number with a decimal point, got "-3,5" (write -3.5)'),
         ("diarrhea.present", "maybe", "$.diarrhea.present", 'expected yes or no (or true, false, y, n, 1, 0), got "maybe"'),
         ("symptoms", "fatigue;;tremor", "$.symptoms", "empty item 2 in the list"),
         ("symptoms", "fatigue;", "$.symptoms", "remove the last ';'"),
