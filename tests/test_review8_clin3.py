@@ -13,6 +13,72 @@ WELL = {"pregnant": "no", "alcohol": {"drinks_per_week": 0}, "laxative_use": "no
 NO_GUT_LOSSES = {"diarrhea": {"present": False}, "vomiting": {"present": False}}
 
 
+# -- a water pill, and the one line that asks for the blood tests --------------------------------
+
+# Rose, 78, on Lasix 40 mg and amlodipine for high blood pressure, with cramps, weakness and
+# tiredness (examples/personas/older-adult-on-furosemide-with-cramps.json). Before: "Ask your
+# clinician for a magnesium blood test, and for magnesium to be checked whenever potassium is low",
+# and nothing about the potassium checks furosemide needs.
+ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS = {
+    "age": 78, "sex": "female", "medications": ["Lasix 40 mg tablets", "amlodipine 5 mg"], "diuretic_use": "yes",
+    "conditions": ["high_blood_pressure"], "symptoms": ["muscle_cramps", "muscle_weakness", "fatigue"],
+    "diet": {"processed_food": "sometimes", "fruit_veg_servings": 1}, "red_flags_now": [],
+}
+# Sam, 6, in a nephrotic relapse on prednisolone and furosemide, with cramps and tiredness: his
+# parent answers (review 5, case 22).
+SAM_6_ON_FUROSEMIDE = {
+    **NO_GUT_LOSSES, "laxative_use": "none", "age": 6, "sex": "male", "medications": ["prednisolone 60mg", "furosemide 20mg"],
+    "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": [], "supplements": [],
+}
+
+
+def blood_test_lines(result: Any) -> list[str]:
+    return [flat(r.text) for r in result.recommendations if "potassium" in r.text and ("check" in r.text or "test" in r.text)]
+
+
+def test_rose_78_on_furosemide_is_asked_in_one_line_for_her_potassium_and_magnesium_to_be_checked(screener: Any) -> None:
+    result = screener.screen(ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS)
+    assert "recommend_check_magnesium_with_potassium_on_a_water_pill" in rules_fired(result)
+    text = flat(text_of(result, "check_magnesium_with_potassium"))
+    assert text.startswith("On a water pill, potassium should be checked regularly while you take it")
+    assert "ask your clinician to check your potassium, and your magnesium with it, by name" in text
+    assert "whenever potassium is low or being replaced" in text
+    assert text_of(result, "keep_taking_prescribed_medicines") == "Do not stop a prescribed medicine on your own."
+    assert len(blood_test_lines(result)) == 1  # still asked for once
+
+
+def test_sams_parent_is_asked_whether_the_childs_potassium_should_be_checked_now(screener: Any) -> None:
+    result = screener.screen(SAM_6_ON_FUROSEMIDE)
+    text = flat(text_of(result, "check_magnesium_with_potassium"))
+    assert text.startswith("On a water pill, the child's potassium should be checked regularly")
+    assert "ask the child's clinician whether the child's potassium should be checked now" in text
+    assert "whether the child needs magnesium checked with it" in text
+    assert " your " not in f" {text} " and "you take" not in text
+
+
+def test_rose_with_a_low_potassium_result_keeps_the_line_about_her_result(screener: Any) -> None:
+    # the line about the result already asks how often to recheck potassium and magnesium
+    labs = {"potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"}}
+    result = screener.screen({**ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS, "labs": labs})
+    assert "recommend_check_magnesium_with_potassium_on_a_water_pill" not in rules_fired(result)
+    assert "how often potassium and magnesium should be rechecked" in flat(text_of(result, "keep_taking_prescribed_medicines"))
+
+
+def test_the_same_cramps_without_a_water_pill_keep_the_plain_magnesium_line(screener: Any) -> None:
+    # a laxative taken every day: no water pill, so no potassium checks to ask about
+    no_pill = {**ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS, "medications": ["amlodipine 5 mg"], "diuretic_use": "no", "laxative_use": "regular"}
+    result = screener.screen(no_pill)
+    assert "recommend_check_magnesium_with_potassium_on_a_water_pill" not in rules_fired(result)
+    assert "On a water pill" not in flat(text_of(result, "check_magnesium_with_potassium"))
+
+
+def test_a_long_term_ppi_with_a_water_pill_asks_for_magnesium_with_the_potassium(screener: Any) -> None:
+    ppi = {**ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS, "medications": ["Lasix 40 mg tablets", "omeprazole 20 mg"], "ppi_over_3_months": "yes"}
+    text = flat(text_of(screener.screen(ppi), "check_magnesium_with_potassium"))
+    assert text.startswith("You take")  # the line naming the stomach-acid medicine still wins
+    assert "Ask your clinician for a magnesium blood test with your potassium (a water pill or digoxin calls for regular potassium checks)" in text
+
+
 # -- type 2 diabetes on insulin, sick once or twice today -----------------------------------------
 
 # Graham, 62, type 2 diabetes on glargine and metformin, sick twice this morning, drinks staying
