@@ -118,6 +118,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
                     file=f"{label}/{name}",
                     team_judgement=raw_rule.get("team_judgement", False),
                     notes=raw_rule.get("notes", ""),
+                    engine_order=tuple(raw_rule.get("engine_order", ())),
                 )
             )
     ruleset = Ruleset(
