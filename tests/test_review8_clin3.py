@@ -178,3 +178,42 @@ def test_an_older_1_4_with_no_reason_to_be_high_keeps_the_unit_warning_and_no_re
 def test_an_older_normal_magnesium_changes_nothing(screener: Any) -> None:
     normal = {**MARGARET_78_OLDER_MAGNESIUM_1_4, "labs": {"magnesium": {"value": 1.05, "unit": "mmol/L", "taken": "older"}}}
     assert "older_magnesium_above_range" not in rules_fired(screener.screen(normal))
+
+
+# -- desmopressin while being sick ------------------------------------------------------------
+
+# Ella, 8, takes DesmoMelt for bedwetting and has had a stomach bug for a day, sick twice and with
+# loose stools: her mother answers. Before: desmopressin was read with no effect, and nothing said.
+ELLA_8_ON_DESMOMELT_WITH_A_STOMACH_BUG = {
+    **WELL, "age": 8, "sex": "female", "medications": ["DesmoMelt 120 micrograms"], "symptoms": [],
+    "vomiting": {"present": True, "days": 1, "episodes_per_day": 2},
+    "diarrhea": {"present": True, "days": 1, "stools_per_day": 3},
+}
+# Tom, 45, with diabetes insipidus after pituitary surgery, on DDAVP tablets, with diarrhea for two days.
+TOM_45_ON_DDAVP_WITH_DIARRHEA = {
+    **WELL, "age": 45, "sex": "male", "medications": ["DDAVP 0.2 mg"], "symptoms": [],
+    "vomiting": {"present": False}, "diarrhea": {"present": True, "days": 2, "stools_per_day": 4},
+}
+
+
+def test_ellas_mother_is_told_to_stop_desmopressin_for_bedwetting_while_she_is_ill(screener: Any) -> None:
+    result = screener.screen(ELLA_8_ON_DESMOMELT_WITH_A_STOMACH_BUG)
+    text = flat(text_of(result, "desmopressin_while_ill"))
+    assert text.startswith("The child takes desmopressin (")
+    assert "If the child takes it for bedwetting, stop it until the child is eating and drinking normally again" in text
+    assert "bad headache, becomes confused or unusually drowsy, or has a fit" in text
+    assert result.magnesium_depletion == screener.screen({**ELLA_8_ON_DESMOMELT_WITH_A_STOMACH_BUG, "medications": []}).magnesium_depletion
+
+
+def test_tom_45_with_diabetes_insipidus_is_told_not_to_stop_it_on_his_own(screener: Any) -> None:
+    result = screener.screen(TOM_45_ON_DDAVP_WITH_DIARRHEA)
+    text = flat(text_of(result, "desmopressin_while_ill"))
+    assert "If you take it for diabetes insipidus, do not stop it on your own" in text
+    assert "how to take it while you are ill and how much to drink" in text
+    # the one exception to "do not stop a prescribed medicine" is said in its own line
+    assert result.urgency == screener.screen({**TOM_45_ON_DDAVP_WITH_DIARRHEA, "medications": []}).urgency
+
+
+def test_desmopressin_when_well_brings_no_advice(screener: Any) -> None:
+    well = {**TOM_45_ON_DDAVP_WITH_DIARRHEA, "diarrhea": {"present": False}}
+    assert "desmopressin_while_ill" not in codes(screener.screen(well))
