@@ -28,9 +28,16 @@ class Fact:
     near_miss_of: frozenset[str] = frozenset()
     """For an answers fact set when a medicine name matched nothing but a name offered for it
     ("did you mean ...?") is of one of these classes; empty for any other fact."""
+    also_with_no_close_name: bool = False
+    """With ``near_miss_of``: also set when a medicine name matched nothing and no name is close to
+    it (it may be any medicine, one of those classes among them)."""
     code_label: str = ""
     """For one code of a group ("symptoms.fainting"), the code's own words ("fainting"), without
     the group's label that ``label`` begins with; empty for any other fact."""
+    as_a_reason: str = ""
+    """For a derived fact, how advice naming a person's reasons (``{reasons_given}``) names it once:
+    by the person's medicine names among the answers it was derived from, else by these words;
+    empty: by all those answers."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,12 @@ class Ruleset:
         """The facts set by the classes of names offered for a name not recognised (facts.json
         ``near_miss_of``), with those classes."""
         return tuple((fact.name, fact.near_miss_of) for fact in self.facts.values() if fact.near_miss_of)
+
+    @cached_property
+    def unread_name_facts(self) -> tuple[str, ...]:
+        """The facts also set by a medicine name that matched nothing with no name close to it
+        (facts.json ``also_with_no_close_name``)."""
+        return tuple(fact.name for fact in self.facts.values() if fact.near_miss_of and fact.also_with_no_close_name)
 
     @cached_property
     def engine_patterns(self) -> dict[str, dict[str, Any]]:
