@@ -1,0 +1,118 @@
+"""Newcomer review 8, findings 3, 4, 6 and 7: numbers in words at every number question (``ask``
+and the web page), ids of files saved by ``ask``, the notebook API, and small words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from screener.interview import Interview, Questionnaire
+from screener.interview.questionnaire_items import Item
+from screener.interview.questions import Question
+from screener.interview.replies import parse_reply
+from screener.interview.reply_words import ReplyError, accepts_text, normalise_reply
+from screener.screening.ruleset import load_ruleset
+from screener.web.forms import question_form, reply_text
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety"}
+
+
+def in_words(number: int) -> str:
+    """0 to 199 in words, as a person would type them ("forty-five", "a hundred and two")."""
+    if number >= 100:
+        rest = number - 100
+        return "a hundred" + (f" and {in_words(rest)}" if rest else "")
+    if number < 20:
+        return _ONES[number]
+    tens, ones = divmod(number, 10)
+    return _TENS[tens * 10] + (f"-{_ONES[ones]}" if ones else "")
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Any:
+    return load_ruleset()
+
+
+def number_items() -> list[Item]:
+    """Every question of the questionnaire that takes a number: counts, days, drinks, labs."""
+    return [item for item in Questionnaire.load().items if item.type in ("integer", "number", "quantity") or item.select_by == "count"]
+
+
+def example_reply(item: Item) -> tuple[int, str]:
+    """A whole number the item accepts, from its example ("3.4 mmol/L" gives 3 and "mmol/L")."""
+    found = re.match(r"(\d+(?:\.\d+)?)\s*([^,]*)", item.example or "")
+    assert found, item.id
+    return round(float(found.group(1))), found.group(2).strip()
+
+
+def read(item: Item, text: str, ruleset: Any) -> Any:
+    return parse_reply("item", item, text, normalise_reply(text), ruleset.lab_units)
+
+
+def question(item: Item) -> Question:
+    return Question(key=item.id, item=item, kind="item", type=item.type, text=item.text, help=item.help, accepts=accepts_text(item))
+
+
+def test_the_number_questions_are_found_in_the_questionnaire() -> None:
+    ids = {item.id for item in number_items()}
+    assert {"age", "drinks_per_week", "alcohol_quantity", "diarrhea_days", "lab_potassium"} <= ids
+
+
+@pytest.mark.parametrize("item", number_items(), ids=lambda item: item.id)
+def test_every_number_question_in_ask_reads_its_number_in_words(item: Item, ruleset: Any) -> None:
+    number, unit = example_reply(item)
+    in_digits = read(item, f"{number} {unit}".strip(), ruleset)
+    for said in (in_words(number), f"about {in_words(number)}", in_words(number).upper()):
+        assert read(item, f"{said} {unit}".strip(), ruleset) == in_digits, said
+
+
+@pytest.mark.parametrize("item", [item for item in number_items() if question_form(question(item)).widget in ("text", "quantity")], ids=lambda item: item.id)
+def test_every_number_box_on_the_web_page_reads_its_number_in_words(item: Item, ruleset: Any) -> None:
+    number, unit = example_reply(item)
+    form: dict[str, list[str]] = {"answer": [in_words(number)]}
+    if item.type == "quantity":
+        form["unit"] = [item.unit(unit).value if unit else item.units[0].value]
+    typed = reply_text(question(item), form)
+    assert isinstance(typed, str)
+    digits = {"answer": [str(number)], **({"unit": form["unit"]} if "unit" in form else {})}
+    assert read(item, typed, ruleset) == read(item, str(reply_text(question(item), digits)), ruleset)
+
+
+def test_maria_answers_ask_in_words_up_to_the_drinks_in_a_usual_week(ruleset: Any) -> None:
+    for said, drinks in (("three", 3), ("three drinks", 3), ("none", 0)):
+        walk = Interview.for_ruleset(Questionnaire.load(), ruleset)
+        for reply in ("0", "fifty-eight", "female", "no", "0", "3", "two", "no"):
+            assert walk.answer(reply).moved_on, reply
+        now = walk.next_question()
+        assert now is not None and now.key == "drinks_per_week"
+        assert walk.answer(said).moved_on, said
+        assert walk.answers["alcohol"]["drinks_per_week"] == drinks
+
+
+def test_maria_says_three_drinks_in_a_usual_week_in_words(ruleset: Any) -> None:
+    item = next(item for item in number_items() if item.id == "drinks_per_week")
+    for said, drinks in (("three", 3), ("three drinks", 3), ("about three drinks a week", 3), ("none", 0), ("None at all", 0)):
+        assert read(item, said, ruleset).stored() == drinks, said
+    assert read(item, "fourteen units", ruleset).unit.value == "uk_units"
+
+
+def test_on_the_web_page_three_goes_with_the_unit_chosen() -> None:
+    item = next(item for item in number_items() if item.id == "drinks_per_week")
+    assert reply_text(question(item), {"answer": ["three"], "unit": ["uk_units"]}) == "3 uk_units"
+    assert reply_text(question(item), {"answer": ["none"], "unit": ["drinks"]}) == "0 drinks"
+
+
+def test_none_is_no_number_where_none_is_not_an_answer(ruleset: Any) -> None:
+    age = next(item for item in number_items() if item.id == "age")
+    with pytest.raises(ReplyError):
+        read(age, "none", ruleset)
+
+
+def test_a_lab_result_in_words_with_a_fraction_is_asked_again_in_plain_words(ruleset: Any) -> None:
+    potassium = next(item for item in number_items() if item.id == "lab_potassium")
+    with pytest.raises(ReplyError, match="^Please type a number and its unit"):
+        read(potassium, "three point one mmol/L", ruleset)
