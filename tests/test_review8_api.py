@@ -4,7 +4,9 @@ and the web page), ids of files saved by ``ask``, the notebook API, and small wo
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,3 +118,59 @@ def test_a_lab_result_in_words_with_a_fraction_is_asked_again_in_plain_words(rul
     potassium = next(item for item in number_items() if item.id == "lab_potassium")
     with pytest.raises(ReplyError, match="^Please type a number and its unit"):
         read(potassium, "three point one mmol/L", ruleset)
+
+
+# -- finding 3: files saved by ask, screened together ------------------------------------------------
+
+
+def test_answers_saved_by_ask_carry_the_file_name_as_their_id(tmp_path: Path) -> None:
+    from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, ask, saved
+
+    target = tmp_path / "bob-ask2.json"
+    run = ask("--save", str(target), replies=NOTHING_TO_REPORT + REVIEW_DONE)
+    assert run.exit_code == 0, run.output
+    answers = saved(target)
+    assert answers["id"] == "bob-ask2"
+    assert next(iter(answers)) == "id"  # read first, as a person looks for it
+
+
+def test_a_resumed_file_keeps_its_id_when_saved_under_another_name(tmp_path: Path) -> None:
+    from test_cli_ask import NOTHING_TO_REPORT, REVIEW_DONE, ask, saved
+
+    first = tmp_path / "rita.json"
+    assert ask("--save", str(first), replies=NOTHING_TO_REPORT + REVIEW_DONE).exit_code == 0
+    again = tmp_path / "rita-again.json"
+    run = ask("--resume", str(first), "--save", str(again), replies=[""] * 20)
+    assert run.exit_code == 0, run.output
+    assert saved(again)["id"] == "rita"
+
+
+def _batch(tmp_path: Path, *files: Path) -> Any:
+    from test_cli_ask import runner
+
+    from screener.cli.main import app
+
+    out = tmp_path / "out.csv"
+    run = runner.invoke(app, ["batch", *map(str, files), "-o", str(out), "-f", "csv"])
+    assert run.exit_code == 0, run.output
+    return run
+
+
+def test_a_folder_of_answers_without_ids_is_not_said_to_have_duplicate_ids(tmp_path: Path) -> None:
+    folder = tmp_path / "asked"
+    folder.mkdir()
+    for name, age in (("bob", 50), ("lucy", 60), ("tom", 34)):
+        (folder / f"{name}.json").write_text(json.dumps({"age": age}), encoding="utf-8")
+    run = _batch(tmp_path, folder)
+    assert "3 screened" in run.output
+    assert "duplicate ids" not in run.output
+
+
+def test_two_sheets_whose_ids_are_their_row_numbers_are_still_said_to_share_ids(tmp_path: Path) -> None:
+    sheets = []
+    for name in ("north", "south"):
+        sheet = tmp_path / f"{name}.csv"
+        sheet.write_text("id,age\n1,50\n2,60\n", encoding="utf-8")
+        sheets.append(sheet)
+    run = _batch(tmp_path, *sheets)
+    assert "duplicate ids: 2" in " ".join(run.output.split())
