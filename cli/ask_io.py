@@ -178,10 +178,11 @@ def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
     return None
 
 
-def with_id(path: Path, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers with an id, for a batch of saved files to tell people apart: the file's name
-    without its suffix ("rita" for rita.json), unless they have one (a resumed file's is kept)."""
-    if answers.get("id") is not None:
+def with_id(path: Path | None, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers saved in ``path`` with an id, for a batch of saved files to tell people apart:
+    the file's name without its suffix ("rita" for rita.json), unless they have one (a resumed
+    file's is kept). As they are when they were not saved (``path`` None)."""
+    if path is None or answers.get("id") is not None:
         return answers
     return {"id": path.stem[:MAX_ID_LENGTH], **answers}
 

@@ -19,7 +19,8 @@ from screener.interview.reply_words import ReplyError, accepts_text, normalise_r
 from screener.screening.ruleset import load_ruleset
 from screener.web.forms import question_form, reply_text
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_ONES += ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety"}
 
 
@@ -41,7 +42,11 @@ def ruleset() -> Any:
 
 def number_items() -> list[Item]:
     """Every question of the questionnaire that takes a number: counts, days, drinks, labs."""
-    return [item for item in Questionnaire.load().items if item.type in ("integer", "number", "quantity") or item.select_by == "count"]
+    return [
+        item
+        for item in Questionnaire.load().items
+        if item.type in ("integer", "number", "quantity") or item.select_by == "count"
+    ]
 
 
 def example_reply(item: Item) -> tuple[int, str]:
@@ -56,7 +61,9 @@ def read(item: Item, text: str, ruleset: Any) -> Any:
 
 
 def question(item: Item) -> Question:
-    return Question(key=item.id, item=item, kind="item", type=item.type, text=item.text, help=item.help, accepts=accepts_text(item))
+    return Question(
+        key=item.id, item=item, kind="item", type=item.type, text=item.text, help=item.help, accepts=accepts_text(item)
+    )
 
 
 def test_the_number_questions_are_found_in_the_questionnaire() -> None:
@@ -72,7 +79,11 @@ def test_every_number_question_in_ask_reads_its_number_in_words(item: Item, rule
         assert read(item, f"{said} {unit}".strip(), ruleset) == in_digits, said
 
 
-@pytest.mark.parametrize("item", [item for item in number_items() if question_form(question(item)).widget in ("text", "quantity")], ids=lambda item: item.id)
+@pytest.mark.parametrize(
+    "item",
+    [item for item in number_items() if question_form(question(item)).widget in ("text", "quantity")],
+    ids=lambda item: item.id,
+)
 def test_every_number_box_on_the_web_page_reads_its_number_in_words(item: Item, ruleset: Any) -> None:
     number, unit = example_reply(item)
     form: dict[str, list[str]] = {"answer": [in_words(number)]}
@@ -97,7 +108,13 @@ def test_maria_answers_ask_in_words_up_to_the_drinks_in_a_usual_week(ruleset: An
 
 def test_maria_says_three_drinks_in_a_usual_week_in_words(ruleset: Any) -> None:
     item = next(item for item in number_items() if item.id == "drinks_per_week")
-    for said, drinks in (("three", 3), ("three drinks", 3), ("about three drinks a week", 3), ("none", 0), ("None at all", 0)):
+    for said, drinks in (
+        ("three", 3),
+        ("three drinks", 3),
+        ("about three drinks a week", 3),
+        ("none", 0),
+        ("None at all", 0),
+    ):
         assert read(item, said, ruleset).stored() == drinks, said
     assert read(item, "fourteen units", ruleset).unit.value == "uk_units"
 
@@ -116,7 +133,7 @@ def test_none_is_no_number_where_none_is_not_an_answer(ruleset: Any) -> None:
 
 def test_a_lab_result_in_words_with_a_fraction_is_asked_again_in_plain_words(ruleset: Any) -> None:
     potassium = next(item for item in number_items() if item.id == "lab_potassium")
-    with pytest.raises(ReplyError, match="^Please type a number and its unit"):
+    with pytest.raises(ReplyError, match=r"^Please type a number and its unit"):
         read(potassium, "three point one mmol/L", ruleset)
 
 
@@ -146,9 +163,7 @@ def test_a_resumed_file_keeps_its_id_when_saved_under_another_name(tmp_path: Pat
 
 
 def _batch(tmp_path: Path, *files: Path) -> Any:
-    from test_cli_ask import runner
-
-    from screener.cli.main import app
+    from test_cli_ask import app, runner
 
     out = tmp_path / "out.csv"
     run = runner.invoke(app, ["batch", *map(str, files), "-o", str(out), "-f", "csv"])
