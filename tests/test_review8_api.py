@@ -189,3 +189,82 @@ def test_two_sheets_whose_ids_are_their_row_numbers_are_still_said_to_share_ids(
         sheets.append(sheet)
     run = _batch(tmp_path, *sheets)
     assert "duplicate ids: 2" in " ".join(run.output.split())
+
+
+# -- finding 6: the notebook API ------------------------------------------------------------------------
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+#: Names a README example leaves to the reader (a Spark session needs a Java runtime): not run.
+GIVEN_BY_THE_READER = ("spark.read",)
+
+
+def readme_python_examples() -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+
+
+def test_the_readme_has_python_examples_for_the_notebook_and_teaching() -> None:
+    examples = "\n".join(readme_python_examples())
+    for call in ("screener.screen(", "screen_record(", "walk(", "explanation_tree(", "compare(", "person_report("):
+        assert call in examples, call
+
+
+@pytest.mark.parametrize("example", readme_python_examples(), ids=lambda code: code.strip().splitlines()[0][:50])
+def test_every_python_example_in_the_readme_runs(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    if any(name in example for name in GIVEN_BY_THE_READER):
+        pytest.skip("needs a Spark session")
+    monkeypatch.chdir(tmp_path)
+    from screener.cli.main import app
+    from test_cli_ask import runner
+
+    from screener import Screener
+    from screener.fhir import answers_to_response, fhir_context
+
+    examples = README.parent / "examples" / "personas"
+    ran = runner.invoke(app, ["batch", str(examples), "-o", "results.jsonl"])  # what the examples read
+    assert ran.exit_code == 0, ran.output
+    assert runner.invoke(app, ["batch", "results.jsonl", "-o", "results.parquet"]).exit_code in (0, 3)
+    screener = Screener()
+    given = {"questionnaire_response": answers_to_response({"age": 72, "medications": ["Lasix"]}, fhir_context(screener.ruleset))}
+    exec(compile(example, "README.md", "exec"), given)
+    capsys.readouterr()
+
+
+def test_screen_given_a_list_points_to_the_loop_that_screens_many() -> None:
+    from screener import Screener
+    from screener.screening.pipeline import InvalidAnswers
+
+    with pytest.raises(InvalidAnswers, match=r"got a list of 2: screen\(\) screens one person; for many, loop with screen_record"):
+        Screener().screen([{"age": 50}, {"age": 60}])  # type: ignore[arg-type]
+
+
+def test_an_invalid_record_shows_in_one_line_what_is_wrong_red_flags_first() -> None:
+    from screener import Screener
+
+    screener = Screener()
+    assert repr(screener.screen_record({"age": "seventy"})) == "<InvalidRecord '1': not screened, 1 error: $.age: expected a whole number, got \"seventy\">"
+    shown = repr(screener.screen_record({"red_flags_now": ["chest_pain"], "age": "seventy", "agee": 3, "sex": "x", "diuretic_use": 4}))
+    assert shown.startswith("<InvalidRecord '1': red flags chest_pain, urgency emergency; not screened, 4 errors: $.age:")
+    assert shown.endswith("; and 1 more error>") and "\n" not in shown
+
+
+def test_walk_refuses_answers_that_are_not_the_ones_screened() -> None:
+    from screener import Screener
+    from screener.teaching import walk
+
+    screener = Screener()
+    rita = {"age": 72, "medications": ["Lasix"]}
+    screening = screener.run(rita)
+    with pytest.raises(ValueError, match=r"not the ones this screening screened \(age: 20 given, 72 screened; medications: nothing given"):
+        walk(screener, screening, {"age": 20})
+    assert walk(screener, screening, rita) == walk(screener, screening)
+
+
+def test_every_persona_walks_the_same_without_its_answers_given_again() -> None:
+    from screener import Screener
+    from screener.teaching import list_personas, personas_folder, walk
+
+    screener = Screener()
+    for persona in list_personas(personas_folder()):
+        screening = screener.run(persona.answers)
+        assert walk(screener, screening) == walk(screener, screening, persona.answers), persona.name
