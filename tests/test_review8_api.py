@@ -268,3 +268,48 @@ def test_every_persona_walks_the_same_without_its_answers_given_again() -> None:
     for persona in list_personas(personas_folder()):
         screening = screener.run(persona.answers)
         assert walk(screener, screening) == walk(screener, screening, persona.answers), persona.name
+
+
+# -- finding 7: words ------------------------------------------------------------------------------------
+
+
+def _item(item_id: str) -> Item:
+    return next(item for item in Questionnaire.load().items if item.id == item_id)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "said", "label"),
+    [
+        ("alcohol_frequency", "a couple of times a week", "2 to 3 times a week"),
+        ("alcohol_frequency", "twice a month", "2 to 4 times a month"),
+        ("alcohol_frequency", "once a month", "Monthly or less"),
+        ("alcohol_quantity", "one or two", "1 or 2"),
+        ("alcohol_quantity", "a couple", "1 or 2"),
+        ("alcohol_quantity", "seven to nine", "7 to 9"),
+    ],
+)
+def test_ken_answers_how_often_and_how_much_he_drinks_as_people_say_it(item_id: str, said: str, label: str, ruleset: Any) -> None:
+    item = _item(item_id)
+    assert read(item, said, ruleset) == next(choice.value for choice in item.choices if choice.label == label)
+
+
+def test_a_time_that_fits_more_than_one_answer_is_asked_again_with_the_answers_to_choose_from(ruleset: Any) -> None:
+    with pytest.raises(ReplyError) as refused:
+        read(_item("lab_magnesium_taken"), "in the last 30 days", ruleset)
+    assert str(refused.value) == (
+        "Sorry, I could not tell which answer 'in the last 30 days' is. Please type 1 for 'In the last 7 days', "
+        "2 for '8 to 30 days ago' or 3 for 'More than 30 days ago'."
+    )
+    with pytest.raises(ReplyError, match=r"which answer 'once a week' is\. Please type 1 for 'Never', 2 for"):
+        read(_item("alcohol_frequency"), "once a week", ruleset)
+
+
+def test_ask_resume_on_batch_output_gives_the_whole_report_command(tmp_path: Path) -> None:
+    from test_cli_ask import app, runner
+
+    results = tmp_path / "results.jsonl"
+    assert runner.invoke(app, ["batch", str(README.parent / "examples" / "cohort.jsonl"), "-o", str(results), "-q"]).exit_code in (0, 3)
+    run = runner.invoke(app, ["ask", "--resume", str(results)], input="")
+    assert run.exit_code == 3
+    said = " ".join(run.output.split())
+    assert f"not a valid answers file: holds more than one result (the output of `mgk-screen batch`), not one person's answers; for a report on them all: `mgk-screen report --cohort {results} -o cohort.pdf`" in said
