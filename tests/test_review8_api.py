@@ -313,3 +313,44 @@ def test_ask_resume_on_batch_output_gives_the_whole_report_command(tmp_path: Pat
     assert run.exit_code == 3
     said = " ".join(run.output.split())
     assert f"not a valid answers file: holds more than one result (the output of `mgk-screen batch`), not one person's answers; for a report on them all: `mgk-screen report --cohort {results} -o cohort.pdf`" in said
+
+
+# -- finding 7: the summary and the cohort report -----------------------------------------------------------
+
+GRACE = {
+    "id": "grace", "age": 81, "sex": "female", "medications": ["digoxin 125 mcg", "furosemide 40 mg"], "diuretic_use": "yes",
+    "alcohol": {"drinks_per_week": 0}, "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none",
+    "diet": {"processed_food": "sometimes", "fruit_veg_servings": 3}, "conditions": ["heart_failure"],
+    "symptoms": ["nausea_poor_appetite"], "red_flags_now": [], "supplements": [],
+    "labs": {"potassium": {"value": 3.8, "unit": "mmol/L", "taken": "last_7_days"}},
+}  # fmt: skip
+
+
+def test_graces_summary_says_age_65_or_over_once_in_why_in_short() -> None:
+    from screener.reports import person_report
+
+    page = person_report(GRACE, summary=True)
+    reasons = page[page.index('id="reasons-heading"') :]
+    assert reasons.count("<strong>Age 65 or over</strong>") == 1
+    assert "<strong>Age 65 or over</strong>. Because: Age: 81 years" in reasons
+
+
+def test_a_narrow_level_bar_of_the_cohort_chart_is_labelled_with_its_share() -> None:
+    from screener.reports.charts import stacked_levels
+
+    chart = stacked_levels("levels", "Screening levels", {"Magnesium": {"likely": 1, "possible": 3, "unlikely": 4}}, ["likely", "possible", "unlikely"], 8)
+    drawn = re.findall(r"<text[^>]*>([^<]*)<", chart.svg)  # the words on the chart, not its description
+    assert "12%" in drawn and "38%" in drawn
+
+
+def test_a_record_with_too_few_answers_is_not_screened_in_the_cohorts_list_of_urgent_records() -> None:
+    from screener import Screener
+    from screener.reports import cohort_report_from_entries
+
+    screener = Screener()
+    lucy = screener.screen_entry({"id": "lucy", "age": 40, "red_flags_now": ["chest_pain"]})
+    assert lucy["coverage"] == "none" and lucy["combined_depletion"] == "unlikely"
+    page = cohort_report_from_entries([lucy], screener.ruleset)
+    listed = page[page.index("lucy") :]
+    assert "not screened: too few answers to say" in listed[:2000]
+    assert "unlikely (Mg unlikely" not in page
