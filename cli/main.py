@@ -311,10 +311,16 @@ def one_record(path: str, ignore: list[str] | None = None, screener: Screener | 
 
     if path != "-" and os.path.isdir(path):  # not "FOLDER/a.json: holds more than one record"
         return path, f"is a folder, not one answers file; to screen the files in it, use `mgk-screen batch {path}`"
-    # A note (a slip read past, columns left out) is no fault of the record: said, and passed over.
+    # A note (a slip read past, columns left out) is no fault of the record: said, and passed over;
+    # "holds no records" (an empty array) is the fault here, said once below.
+    empty: list[UnreadableSource] = []
+
     def said(item: object) -> bool:
         if isinstance(item, UnreadableSource) and item.note:
-            echo(f"mgk-screen: {item.source}: {item.message}", err=True)
+            if item.message.startswith("holds no records"):
+                empty.append(item)
+            else:
+                echo(f"mgk-screen: {item.source}: {item.message}", err=True)
             return True
         return False
 
@@ -335,6 +341,8 @@ def one_record(path: str, ignore: list[str] | None = None, screener: Screener | 
             )
         return items[0].source, "holds more than one record; use `mgk-screen batch` for several"
     if not items:
+        if empty:
+            return empty[0].source, empty[0].message
         return ("<stdin>" if path == "-" else path), "holds no records (an empty array?)"
     (item,) = items
     if not isinstance(item, RawRecord):  # a reader yields records and faults only

@@ -92,8 +92,9 @@ def test_json_lines_yield_one_record_per_non_blank_line() -> None:
     ]
 
 
-def test_empty_array_holds_no_records() -> None:
-    assert read(b"[ ]") == []
+def test_empty_array_holds_no_records_and_says_so_in_a_note() -> None:
+    # A note, not a fault: an export of a day when no one answered is an empty array (round 8).
+    assert read(b"[ ]") == [UnreadableSource("<stdin>", "holds no records: the array is empty ([])", note=True)]
 
 
 def test_format_is_detected_by_content_not_by_file_name(tmp_path: Path) -> None:
@@ -481,7 +482,7 @@ def test_records_read_whatever_the_chunk_boundaries(
     array = prefix + json.dumps(records, indent=indent, ensure_ascii=False).encode()
     lines = prefix + b"\n".join(json.dumps(value, ensure_ascii=False).encode() for value in objects)
     with mock.patch.object(batch_records, "CHUNK_BYTES", chunk), mock.patch.object(readers, "_HEAD_BYTES", chunk):
-        assert values(read(array)) == records
+        assert values([item for item in read(array) if not (isinstance(item, UnreadableSource) and item.note)]) == records
         assert values(read(lines)) == objects
 
 

@@ -136,7 +136,7 @@ def test_an_implausible_value_after_conversion_asks_to_check_the_unit(screener) 
 def test_wrong_types_say_what_was_expected(screener) -> None:  # type: ignore[no-untyped-def]
     problems = _problems(screener, {"age": "70", "diarrhea": {"present": "yes"}, "medications": "Lasix"})
     assert problems == {
-        "$.age": 'expected a whole number, got "70"',
+        "$.age": 'expected a whole number, got "70": write it without quotes (70)',
         "$.diarrhea.present": 'expected true or false, got "yes"',
         "$.medications": 'expected an array, got "Lasix"',
     }

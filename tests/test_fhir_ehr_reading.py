@@ -235,24 +235,32 @@ def test_an_undated_result_takes_the_date_of_the_report_that_lists_it(context: A
     assert out.origins["labs.potassium.taken"] == "$.entry[1].resource.effectiveDateTime"
 
 
-@pytest.mark.parametrize(("status", "counted"), [("final", True), ("amended", True), ("corrected", True), ("preliminary", False), ("registered", False), ("cancelled", False), ("entered-in-error", False), ("entered-in-error ", False), ("unknown", False)])
-def test_only_final_amended_and_corrected_results_count(context: Any, status: str, counted: bool) -> None:
+@pytest.mark.parametrize(("status", "counted"), [("final", True), ("amended", True), ("corrected", True), ("preliminary", True), ("registered", False), ("cancelled", False), ("entered-in-error", False), ("entered-in-error ", False), ("unknown", False)])
+def test_final_amended_corrected_and_preliminary_results_count(context: Any, status: str, counted: bool) -> None:
     out = read(context, potassium({"value": 3.0, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}, status=status))
     assert ("labs" in out.answers) is counted
 
 
-def test_a_newer_result_that_cannot_be_used_leaves_the_older_final_one(context: Any) -> None:
+def test_a_newer_result_that_says_nothing_of_the_level_leaves_the_older_final_one(context: Any) -> None:
     older = potassium({"value": 3.1, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}, id="k-old", effectiveDateTime="2025-06-20")
-    preliminary = potassium({"value": 4.5, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}, id="k-pre", status="preliminary")
     not_measured = potassium(None, id="k-absent", dataAbsentReason={"coding": [{"code": "error"}], "text": "Specimen hemolyzed"})
     in_words = potassium(None, id="k-text", valueString="hemolysed, repeat")
-    out = read(context, older, preliminary, not_measured, in_words)
+    out = read(context, older, not_measured, in_words)
     assert out.problems == []
     assert out.answers["labs"]["potassium"] == {"value": 3.1, "unit": "mmol/L", "taken": "last_30_days"}
+    assert out.notes == ["Observation/k-text: a potassium result given as valueString, not a number (valueQuantity) was not used"]
+
+
+def test_a_newer_registered_result_leaves_potassium_unanswered_rather_than_the_older_final_one(context: Any) -> None:
+    older = potassium({"value": 3.1, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}, id="k-old", effectiveDateTime="2025-06-20")
+    registered = potassium({"value": 4.5, "unit": "mmol/L", "system": UCUM, "code": "mmol/L"}, id="k-reg", status="registered")
+    out = read(context, older, registered)
+    assert "labs" not in out.answers
     assert out.notes == [
-        "Observation/k-pre: a result (potassium '4.5 mmol/L', 2025-06-28T09:30:00Z) with status 'preliminary' "
-        "($.entry[1].resource.status) was not used: only amended, corrected, final results are",
-        "Observation/k-text: a potassium result given as valueString, not a number (valueQuantity) was not used",
+        "Observation/k-reg: the most recent potassium result '4.5 mmol/L' (2025-06-28T09:30:00Z, Observation/k-reg) has status "
+        "'registered' ($.entry[1].resource.status), neither final nor void (amended, corrected, final results are read), so it "
+        "was not used, and no older potassium result was used in its place (it could say the opposite): the potassium result "
+        "is left unanswered; ask the lab for it"
     ]
 
 
@@ -318,7 +326,7 @@ def test_a_condition_in_words_only_is_noted_and_the_rest_is_still_read(context: 
     out = read(context, words, condition(HEART_FAILURE, id="c2"))
     assert out.problems == []
     assert out.answers["conditions"] == ["heart_failure"]
-    assert out.notes == ["Condition/c-words ('kidney trouble') has no ICD-10 or SNOMED CT code, so it was not read as a condition"]
+    assert out.notes == ["Condition/c-words ('kidney trouble', words only: no ICD-10, SNOMED CT or ICD-9-CM code) was not read as a condition"]
 
 
 # -- patients -----------------------------------------------------------------------------------
@@ -410,7 +418,7 @@ def test_warnings_from_reading_reach_the_batch_result(screener: Any) -> None:
     on_the_day = Screener(screener.ruleset, as_of=AS_OF)
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": condition({"text": "sugar"})}]}
     entry = screen_record_entry(on_the_day, bundle)
-    assert entry["warnings"][-1] == "Condition/c1 ('sugar') has no ICD-10 or SNOMED CT code, so it was not read as a condition"
+    assert entry["warnings"][-1] == "Condition/c1 ('sugar', words only: no ICD-10, SNOMED CT or ICD-9-CM code) was not read as a condition"
 
 
 def test_which_statuses_count_is_data_a_reviewer_can_change(context: Any) -> None:

@@ -152,12 +152,13 @@ def test_rosas_potassium_naming_her_by_a_conditional_reference_to_her_identifier
 # -- statuses that say neither yes nor no -------------------------------------------------------
 
 
-def test_a_preliminary_potassium_is_not_used_and_the_warnings_say_so_with_its_value(context: Any) -> None:
+def test_a_preliminary_potassium_is_used_as_the_newest_and_the_warnings_say_so_with_its_value(context: Any) -> None:
     out = read(context, potassium("preliminary", 2.5), potassium("final", 4.1, effectiveDateTime="2025-06-01"))
-    assert out.answers["labs"]["potassium"]["value"] == 4.1
+    assert out.answers["labs"]["potassium"]["value"] == 2.5
     assert out.notes == [
-        "Observation/k-preliminary: a result (potassium '2.5 mmol/L', 2025-06-29T08:00:00Z) with status 'preliminary' "
-        "($.entry[0].resource.status) was not used: only amended, corrected, final results are"
+        "Observation/k-preliminary: the most recent potassium result '2.5 mmol/L' (2025-06-29T08:00:00Z, Observation/k-preliminary) "
+        "has status 'preliminary' ($.entry[0].resource.status), an initial result that may be incomplete or unverified: it was "
+        "used, as the newest; check it against the final result"
     ]
 
 

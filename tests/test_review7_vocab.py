@@ -101,7 +101,9 @@ def test_a_teenager_on_high_dose_methotrexate_for_osteosarcoma_is_on_an_anticanc
     assert read_as(screener, written) == {"anticancer_medicine"}
 
 
-@pytest.mark.parametrize("medicine", ["metronidazole", "metoclopramide", "solifenacin", "sodium bicarbonate"])
+# metronidazole, metoclopramide and solifenacin are read as a conditional QT risk since the third
+# vocabulary round (tests/test_review8_vocab.py); sodium bicarbonate still needs a clinical decision.
+@pytest.mark.parametrize("medicine", ["sodium bicarbonate"])
 def test_medicines_whose_reading_needs_a_source_still_say_they_were_not_recognised(screener: Any, medicine: str) -> None:
     result = screener.screen({"age": 50, "sex": "female", "medications": [medicine]})
     assert any("not recognised" in warning for warning in result.warnings), result.warnings

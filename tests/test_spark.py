@@ -500,3 +500,59 @@ def test_json_lines_with_a_comma_after_each_record_are_screened_as_batch_screens
     key = ("id", "position", "status", "combined_depletion", "errors")
     assert [{k: row[k] for k in key} for row in rows] == [{k: row[k] for k in key} for row in batch_rows(path, tmp_path)]
     assert [row["status"] for row in rows] == ["screened", "screened", "invalid"]
+
+
+# A sheet and a Parquet file whose red-flag column is misspelt (round 8): refused whole, as batch
+# refuses them, but the rows giving red flags are said first, in batch's words.
+RED_FLAG_NOW_MISSPELT = b"id,age,red_flag_now\nnoor,50,chest pain\nomar,40,\nodile,30,none\npia,20,fainting; seizure\n"
+
+
+def test_noors_chest_pain_in_a_misspelt_red_flag_column_is_said_first_by_spark_as_batch_says_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from screener.spark.__main__ import main
+
+    sheet = tmp_path / "ward.csv"
+    sheet.write_bytes(RED_FLAG_NOW_MISSPELT)
+    assert runner.invoke(app, ["validate", str(sheet)]).exit_code == ExitCode.USAGE
+    said_by_batch = runner.invoke(app, ["validate", str(sheet)]).output
+    capsys.readouterr()
+    assert main([str(sheet), str(tmp_path / "out"), "--master", "local[2]"]) == ExitCode.USAGE
+    said = capsys.readouterr().err
+    assert (
+        f"mgk-screen spark: {sheet}: RED FLAG: this file was not screened, but rows of it give a red flag now: "
+        "row 2 (id 'noor'): chest pain; row 5 (id 'pia'): fainting, seizure. Seek emergency care now" in said
+    )
+    assert said_by_batch.split(" The file was refused: ")[0] in said  # batch's words, the same rows
+    assert "The file was refused: not a sheet of answers: unknown column 'red_flag_now' (did you mean 'red_flags_now'?)" in said
+
+
+def test_a_parquet_ward_list_with_a_misspelt_red_flag_column_is_named_with_its_red_flags_and_the_others_screened(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    pq.write_table(pa.table({"id": ["noor", "omar"], "age": [50, 40], "red_flag_now": [["chest_pain"], None]}), ward / "a.parquet")
+    (ward / "b.jsonl").write_text('{"id": "lee", "age": 50}\n', encoding="utf-8")
+    code, rows = spark_cli(spark, ward, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS  # one file unreadable, the other screened
+    assert [row["id"] for row in rows] == ["lee"]
+    said = capsys.readouterr().err
+    assert (
+        f"mgk-screen spark: {ward / 'a.parquet'}: RED FLAG: this file was not screened, but a row of it gives a red flag now: "
+        "record 1 (id 'noor'): chest pain. Seek emergency care now" in said
+    )
+
+
+def test_screen_dataframe_says_the_red_flags_of_a_misspelt_red_flag_column_before_refusing(spark: Any) -> None:
+    from screener.spark import screen_dataframe
+
+    frame = spark.createDataFrame([("a", 70, None), ("b", 60, "fainting")], "id string, age long, redFlagsNow string")
+    with pytest.raises(InputError) as refused:
+        screen_dataframe(frame)
+    message = str(refused.value)
+    assert message.startswith(
+        "RED FLAG: this file was not screened, but a row of it gives a red flag now: record 2 (id 'b'): fainting. Seek emergency care now"
+    )
+    assert "The file was refused: not a table of answers: unknown column 'redFlagsNow' (did you mean 'red_flags_now'?)" in message

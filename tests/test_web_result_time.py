@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from browser_support import answer, browser, click_through, open_page, server
 from test_reports import parsed, text_of
@@ -50,3 +51,32 @@ def test_no_line_of_the_result_pages_header_starts_with_a_separator_on_a_phone(o
         page.set_viewport_size({"width": width, "height": 800})
         starting += [f"at {width} px: {line}" for line in page.evaluate(SEPARATORS_STARTING_A_LINE, ".result-meta, .summary-grid dd")]
     assert starting == []
+
+
+def test_aroha_in_auckland_reads_when_her_result_was_made_in_her_own_time_zone(open_page: Callable[..., Any]) -> None:
+    """The server dates a result in its own zone (named); a patient reads the date in theirs, which
+    may be another day (round 8). The page's script says it again in the browser's zone, in the
+    same words, and asks for the PDF in that zone; the "About this result" time is the same."""
+    page = open_page(390, timezone_id="Pacific/Auckland")
+    page.goto(page.base + "/")
+    click_through(page, "button", "Start")
+    answer(page, label="Fainting, or feeling about to faint")
+    click_through(page, "button", "See the result for my answers so far")
+    when = page.locator(".result-meta time")
+    made = datetime.fromisoformat(when.get_attribute("datetime"))
+    local = made.astimezone(ZoneInfo("Pacific/Auckland"))
+    # "2 December 2026, 09:14 UTC+13:00": the offset says where (Chromium names no "NZDT" in English)
+    assert moment_text(local).startswith(when.inner_text())
+    assert re.search(r"UTC\+1[23]:00$", when.inner_text())
+    assert page.locator(".about time").first.inner_text() == when.inner_text()
+    links = [link.get_attribute("href") for link in page.locator("a[href^='/result.pdf']").all()]
+    assert links and all(link.endswith("&zone=Pacific%2FAuckland") for link in links)
+    assert page.console_errors == []
+
+
+def test_the_pdf_is_dated_in_the_zone_the_page_asks_for_and_else_in_the_servers_named() -> None:
+    from screener.web.results import made_now
+
+    assert made_now("Pacific/Auckland").tzinfo == ZoneInfo("Pacific/Auckland")
+    for not_a_zone in (None, "", "America", "../../etc/passwd", "Nowhere/Town", "x" * 300):
+        assert made_now(not_a_zone).utcoffset() == datetime.now().astimezone().utcoffset()

@@ -49,6 +49,7 @@ from screener.batch.cells import (
 )
 from screener.batch.lab_cells import lab_cells
 from screener.contract.answers import Answers
+from screener.contract.coverage import says_unsure
 from screener.contract.validation import Problem, json_path, shown
 
 
@@ -161,8 +162,12 @@ _HOW_OFTEN: Final = {"laxative_use": "laxatives are taken: write occasional (now
 #: The codes of a yes, no or not sure question (``diuretic_use``, ``pregnant``, ``ppi_over_3_months``).
 _YES_NO_UNSURE: Final = ("yes", "no", "unsure")
 #: What a sheet may hold for those, besides the code in any case: Y and N as registries export a
-#: yes or no, true and false, and the questionnaire's own "Not sure" (spaces and case folded).
-_YES_NO_UNSURE_WORDS: Final = {"y": "yes", "n": "no", "true": "yes", "false": "no", "not_sure": "unsure"}
+#: yes or no, and true and false ("not sure" is read in every column that offers it: ``_UNSURE``).
+_YES_NO_UNSURE_WORDS: Final = {"y": "yes", "n": "no", "true": "yes", "false": "no"}
+#: The contract's code for "not sure", read in any column that offers it (``laxative_use``,
+#: ``laxative_type``, ``pregnant``...) from what people write for it: the questionnaire's own "Not
+#: sure", "don't know", "?" (``says_unsure``, as a medicine list entry is read).
+_UNSURE: Final = "unsure"
 #: Numbers a form tool may code such a choice with: 1 and 0 may be yes and no, but 2 may be no
 #: (SPSS) or "not sure", and a tool's own numbering is not ours to guess, so none of them is read.
 _CHOICE_NUMBERS: Final = re.compile(r"[0-9]")
@@ -240,6 +245,8 @@ def _code(column: Column, cell: str) -> str:
     for code in column.codes:
         if code.casefold() in (folded, typed):
             return code
+    if _UNSURE in column.codes and says_unsure(cell):
+        return _UNSURE
     if column.codes == _YES_NO_UNSURE:
         if typed in _YES_NO_UNSURE_WORDS:
             return _YES_NO_UNSURE_WORDS[typed]

@@ -179,7 +179,7 @@ def array_records(window: TextWindow, source: str) -> Iterator[ReadItem]:
                 )
             return
         if char == "]" and after != "comma":
-            yield from _after_array(window, source)
+            yield from _after_array(window, source, empty=after == "open")
             return
         if after == "item":
             if char != ",":
@@ -259,8 +259,12 @@ def _unreadable_at_end(window: TextWindow, source: str, position: int | None) ->
     return UnreadableSource(source, f"line {line}, column {column}: {message}")
 
 
-def _after_array(window: TextWindow, source: str) -> Iterator[ReadItem]:
-    """Anything but whitespace after the closing bracket is reported: it may be lost records."""
+def _after_array(window: TextWindow, source: str, *, empty: bool = False) -> Iterator[ReadItem]:
+    """Anything but whitespace after the closing bracket is reported: it may be lost records. An
+    ``empty`` array is named, never a silent "0 records read"; as a note, since an export of a day
+    when no one answered is ``[]``."""
+    if empty:
+        yield UnreadableSource(source, "holds no records: the array is empty ([])", note=True)
     window.pos += 1
     if window.next_char():
         line, column = window.where(window.pos)

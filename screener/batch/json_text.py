@@ -52,6 +52,26 @@ _SAID_WHOLE = {
 }
 
 
+#: What people write that JSON has not, said by name where the decoder only finds it unexpected:
+#: a comment (JSON has none), and Python's True, False and None (``str(record)`` of a dict).
+_NOT_JSON_WORDS: Final = (
+    (re.compile(r"//|/\*"), "a comment, which JSON does not have: remove it"),
+    (re.compile(r"(True|False|None)\b"), "{0} is Python's, not JSON: write {1} (json.dumps writes JSON)"),
+)
+_JSON_OF_PYTHON: Final = {"True": "true", "False": "false", "None": "null"}
+
+
+def _what_is_there(text: str, index: int) -> str | None:
+    """The name of what stops the JSON at ``index`` when people often write it (a comment, Python's
+    ``True``); None otherwise, for the decoder's own words."""
+    for pattern, words in _NOT_JSON_WORDS:
+        found = pattern.match(text, index)
+        if found is not None:
+            word = found.group(0)
+            return words.format(word, _JSON_OF_PYTHON.get(word, ""))
+    return None
+
+
 class JsonFault(Exception):
     """Why a piece of text is not one JSON value, and where (an index into that text)."""
 
@@ -120,7 +140,7 @@ def decode_at(text: str, start: int, max_values: int | None = None) -> tuple[obj
         comma = _trailing_comma(text, error)
         if comma is not None:
             raise JsonFault("a trailing comma after the last item (remove it)", comma, "syntax") from None
-        raise JsonFault(_SAID_WHOLE.get(error.msg, error.msg), error.pos, "syntax") from None
+        raise JsonFault(_what_is_there(text, error.pos) or _SAID_WHOLE.get(error.msg, error.msg), error.pos, "syntax") from None
     except _NotJsonConstant as error:
         constant = next((m for m in _CONSTANT_OR_STRING.finditer(text, start) if m.group(1)), None)
         raise JsonFault(

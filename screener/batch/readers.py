@@ -391,7 +391,25 @@ def _looks_binary(head: bytes) -> bool:
 
 def _binary(head: bytes, skipped_bytes: int, source: str) -> UnreadableSource:
     offset = _CONTROL_BYTE.search(head[:4096]).start()  # type: ignore[union-attr]  # _looks_binary found one
+    if _utf16_without_mark(head[:4096]):
+        return UnreadableSource(
+            source,
+            "text saved as UTF-16 without a byte order mark (a zero byte beside every letter): save it as UTF-8 "
+            "(or UTF-16 with a byte order mark, as Excel's \"Unicode Text\" is)",
+        )
     return UnreadableSource(source, f"not JSON: binary data (byte 0x{head[offset]:02x} at offset {skipped_bytes + offset})")
+
+
+def _utf16_without_mark(sample: bytes) -> bool:
+    """Whether bytes look like plain text in UTF-16 with no byte order mark: a zero byte in every
+    other place (before each letter, or after it), the others printable text or line ends."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 4:
+        return False
+    for zeros, letters in ((even, odd), (odd, even)):
+        if zeros.count(0) == len(zeros) and all(byte >= 0x20 or byte in b"\t\r\n" for byte in letters[: len(zeros)]):
+            return True
+    return False
 
 
 class _Chain(io.RawIOBase):

@@ -317,7 +317,7 @@ class CardWriter:
         said = [f"{escape(', '.join(counted))} counted as taken"] if counted else []
         said += [f"{escape(', '.join(unknown))} not recognised, so not counted (see Warnings)"] if unknown else []
         said += [f"{escape(', '.join(local))} a form that acts locally, so not counted"] if local else []
-        return "; ".join(said) or "the orders selected counted as taken"
+        return "; ".join(said) or "no medicine of the orders selected could be read, so none was counted (see Not read)"
 
     def _why(self, entry: Mapping[str, Any]) -> list[str]:
         titles = [finding["title"] for finding in entry.get("findings", []) if finding["rule"] not in self._recommending]
@@ -412,11 +412,16 @@ def _no_data_text(record: Record) -> str:
     data for them), and how the screen reads that: as an empty search result. Nothing is counted
     from it, and a question the record then holds nothing for stays unanswered: an EHR with no
     current medicines on file is not a person saying they take none."""
-    if not record.no_data:
-        return ""
-    keys = ", ".join(f"`{key}`" for key in record.no_data)
-    return (
-        f"**The EHR has no data for:** {keys} (prefetch null). Read as an empty search result: nothing is counted from "
-        "them, and a question the record holds nothing else for stays unanswered, since no medicine on file is not the "
-        "same as taking none."
-    )
+    said = []
+    if "patient" in record.no_data:
+        # A read of one resource, not a search: null says the EHR sent no Patient at all.
+        said.append("**The EHR sent no Patient** (`patient`, prefetch null): the patient was not read, so age and sex stay unanswered.")
+    searches = [key for key in record.no_data if key != "patient"]
+    if searches:
+        keys = ", ".join(f"`{key}`" for key in searches)
+        why = "no medicine on file is not the same as taking none" if any(key.startswith("medication") for key in searches) else "nothing on file is not the same as none"
+        said.append(
+            f"**The EHR has no data for:** {keys} (prefetch null). Read as an empty search result: nothing is counted from "
+            f"them, and a question the record holds nothing else for stays unanswered, since {why}."
+        )
+    return " ".join(said)

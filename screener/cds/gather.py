@@ -166,7 +166,7 @@ def _later_pages(key: str, link: str, server: FhirServer | None, record: Record)
         )
         return []
     try:
-        read = server.search(link, key, pages_before=1)
+        read = server.search(server.resolved(link), key, pages_before=1)
     except FetchError as error:
         read = Found([], 1, error.reason)
     _note_cut_short(record, key, read)

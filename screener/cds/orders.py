@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from screener.cds.calls import HookCall
-from screener.cds.record import Record, resources_of
+from screener.cds.record import Record, located_in, resources_of
 from screener.fhir.ehr import Located, no_fhir_type
 from screener.fhir.elements import is_reference_to
 from screener.fhir.mapping import FhirContext
@@ -22,11 +22,12 @@ def read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
     spec = context.mapping.cds_hooks
     draft = set(spec["draft_order_statuses"])
     current = sorted(context.mapping.current_statuses["MedicationRequest"])[0]
+    intent = "order" if "order" in context.mapping.counted_intents else sorted(context.mapping.counted_intents)[0]
     test_codes = {(coding["system"], coding["code"]) for coding in context.mapping.lab_codes_read(spec["suggest_test"]["lab"])}
-    for resource, where in resources_of(call.draft_orders, "$.context.draftOrders"):
+    for resource, where, full_url in located_in(call.draft_orders, "$.context.draftOrders"):
         kind = resource.get("resourceType")
         if kind == "Medication":
-            record.resources.append(Located(resource, where))
+            record.resources.append(Located(resource, where, full_url))
         elif kind not in FHIR_RESOURCE_TYPES:
             # DSTU2's MedicationOrder, which the CDS Hooks sandbox sends when its FHIR server is
             # DSTU2 (its default): named, so that the card does not pass over the order in silence.
@@ -45,7 +46,9 @@ def read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
                 continue
             # The order is not signed yet: what it orders is about to be taken, from today. Read as
             # a current one with no date of its own (so a screen as of an earlier day keeps it).
-            order = {name: value for name, value in resource.items() if name != "authoredOn"} | {"status": current}
+            # Whatever its intent: a proposal or a plan in draftOrders is the order in hand, which
+            # the clinician is about to sign, so it is read as the order it is about to be.
+            order = {name: value for name, value in resource.items() if name != "authoredOn"} | {"status": current, "intent": intent}
             located = Located(order, where)
             record.orders.append(located)
             if not call.selections or any(is_reference_to(selection, resource) for selection in call.selections):

@@ -39,6 +39,10 @@ class Record:
     why (the FHIR server could not be reached, answered 401 or 403, took too long, or gave no FHIR
     JSON): the card says so first, as a warning, and never as if the record were silent."""
 
+    def medications(self) -> list[Located]:
+        """The Medication resources read (a draft order's, or the record's), which medicines name."""
+        return [located for located in self.resources if located.resource.get("resourceType") == "Medication"]
+
     def unread_sections(self) -> set[str]:
         """The answers' sections the failed searches would have filled (``SECTIONS_OF_KEY``)."""
         return {section for key in self.failed for section in SECTIONS_OF_KEY.get(key, ())}
@@ -97,11 +101,19 @@ _SHORT_WORDS = {
 def resources_of(value: Mapping[str, Any], where: str) -> Iterable[tuple[Mapping[str, Any], str]]:
     """The resources a prefetch value or the draft orders give, with where each is: the resource
     itself, or a Bundle's entries."""
+    for resource, at, _ in located_in(value, where):
+        yield resource, at
+
+
+def located_in(value: Mapping[str, Any], where: str) -> Iterable[tuple[Mapping[str, Any], str, str | None]]:
+    """``resources_of``, with each Bundle entry's ``fullUrl`` (None when it has none), by which
+    the other entries may name it (a draft order's ``urn:uuid:`` Medication)."""
     if value.get("resourceType") != "Bundle":
-        yield value, where
+        yield value, where, None
         return
     entries = value.get("entry")
     for index, entry in enumerate(entries if isinstance(entries, list) else ()):
         if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
-            yield entry["resource"], f"{where}.entry[{index}].resource"
+            full_url = entry.get("fullUrl")
+            yield entry["resource"], f"{where}.entry[{index}].resource", full_url.strip() if isinstance(full_url, str) else None
 

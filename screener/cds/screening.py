@@ -48,5 +48,7 @@ def screen_record(record: Record, context: FhirContext, as_of: date | AsOf, scre
     kept = [order for order in record.orders if order not in record.selected]
     before, _ = screened_conversion(patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id), screen)
     out.before = before
-    out.ordered = list(patient_to_answers(record.selected, context, as_of, record.patient_id).answers.get("medications", []))
+    # The Medications the orders name (in draftOrders or the record) name the orders here too.
+    ordered = patient_to_answers([*record.selected, *record.medications()], context, as_of, record.patient_id)
+    out.ordered = list(ordered.answers.get("medications", []))
     return out

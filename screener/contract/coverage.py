@@ -151,7 +151,16 @@ def pregnancy_not_used(given: Mapping[str, Any]) -> str | None:
 #: words (vignette review 5, m12): a "not sure" counts as answered for the coverage (the question
 #: was seen and answered), but it tells the screen nothing either way.
 UNSURE_QUESTIONS = ("pregnant", "diuretic_use", "ppi_over_3_months", "laxative_use", "laxative_type")
-UNSURE_MEDICINE_WORDS = frozenset({"not sure", "unsure", "don't know", "dont know", "do not know", "unknown", "?"})
+UNSURE_WORDS = frozenset({"not sure", "unsure", "don't know", "dont know", "do not know", "unknown", "?"})
+"""What people write for "not sure": a medicine list entry, or a sheet's cell for a question that offers it."""
+
+
+def says_unsure(text: str) -> bool:
+    """Whether a written answer says "not sure" (``UNSURE_WORDS``), in any case, spacing or
+    apostrophe, with underscores for spaces (``Don\u2019t know.``, ``NOT_SURE``)."""
+    return " ".join(text.casefold().replace("\u2019", "'").replace("_", " ").split()).rstrip(".") in UNSURE_WORDS
+
+
 #: "Most answers not sure": at least this many "not sure" answers among the questions above that
 #: apply and are answered (and the medicine list), and more of them "not sure" than not. The one
 #: place this threshold is set (team judgement: three is more than half of the five questions a
@@ -174,7 +183,7 @@ def unsure_answers(given: Mapping[str, Any], medicine_classes: Collection[str]) 
         elif section == "medications" and isinstance(value, list) and value:
             answered += 1
             if all(
-                isinstance(entry, str) and entry.strip().lower().rstrip(".") in UNSURE_MEDICINE_WORDS for entry in value
+                isinstance(entry, str) and says_unsure(entry) for entry in value
             ):
                 unsure.append(section)
     return unsure, answered
@@ -323,7 +332,8 @@ def _conditions_and_medicines_given(values: SlotValues) -> str:
 #: - ``{symptoms_given}``: the same symptoms, and any happening now among the grounds, joined with
 #:   "and" ("muscle weakness and palpitations"; "fainting"), for a line that says what the person
 #:   reported;
-#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K");
+#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K"; a
+#:   derived fact with words as a reason is named once: "Sando-K", not also "prescribed potassium");
 #: - ``{medicines_given}``: only the person's own medicine names among them, as written ("furosemide
 #:   and ramipril"; "methadone and ondansetron"), for advice about the medicines they take;
 #: - ``{conditions_and_medicines_given}``: only the conditions and medicines among them ("chronic

@@ -171,7 +171,7 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
         expected = " or ".join(
             _expected(e.schema) for e in error.context if _wrong_type(e) and e.schema != {"type": "null"}
         )
-        yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}")
+        yield Problem(path, f"expected {expected or 'a different value'}, got {_show(instance)}{_quoted_number(expected, instance)}")
         return
     if kind == "oneOf" and (error.context or _only_required(schema)):
         yield from _describe_one_of_error(path, schema, error.context)
@@ -191,7 +191,8 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, _unknown_value(error))
         return
     if kind == "type":
-        yield Problem(path, f"expected {_expected(schema)}, got {_show(instance)}")
+        expected = _expected(schema)
+        yield Problem(path, f"expected {expected}, got {_show(instance)}{_quoted_number(expected, instance)}")
         return
     bounds = {
         "minimum": "at least",
@@ -357,6 +358,19 @@ def _expected(schema: Any) -> str:
     if isinstance(types, list):
         return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
     return _TYPE_WORDS.get(str(types), str(types))
+
+
+_NUMBER_TEXT = re.compile(r"\s*-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def _quoted_number(expected: str, value: Any) -> str:
+    """What to do with a number written as text where a number is expected ("4.2", as a
+    spreadsheet or a program writes one): ": write it without quotes (4.2)"; else nothing."""
+    if "number" not in expected or not isinstance(value, str) or not _NUMBER_TEXT.fullmatch(value):
+        return ""
+    if "a number" not in expected and not value.strip().lstrip("-").isdigit():  # "2.5" where a whole number is wanted
+        return ""
+    return f": write it without quotes ({value.strip()})"
 
 
 def _show(value: Any) -> str:

@@ -131,6 +131,11 @@ class FhirServer:
                 return out
             url = page
 
+    def resolved(self, link: str) -> str:
+        """A ``next`` link of a page the EHR sent (a prefetched first page), absolute: a relative
+        one is resolved against the server's base, as FHIR's relative URLs are (RFC 3986)."""
+        return urllib.parse.urljoin(f"{self.base_url}/", link.strip())
+
     def _page(self, url: str, what: str, out: Found) -> str | None:
         """Read one page into ``out``; its ``next`` link (None at the end)."""
         if out.pages >= self.limits.max_pages:
@@ -145,6 +150,10 @@ class FhirServer:
                 where = f"$.entry[{index}].resource" if out.pages == 1 else f"page {out.pages}: $.entry[{index}].resource"
                 out.resources.append((entry["resource"], where))
         following = next_link(found)
+        if following is not None:
+            # A relative link (``?page=2``, ``/fhir/Observation?...``) is resolved against the URL of
+            # the page that holds it, its base URI (RFC 3986, 5.1.3); only then is its host compared.
+            following = urllib.parse.urljoin(url, following.strip())
         if following is not None and _origin(following) != _origin(self.base_url):
             raise FetchError(f"its next page is on another host, {_origin_text(following)}, where the access token must not go", what)
         return following

@@ -64,6 +64,8 @@ class Located:
 
     resource: Mapping[str, Any]
     where: str
+    full_url: str | None = None
+    """Its Bundle entry's ``fullUrl`` (``urn:uuid:...``), by which other entries may name it."""
     is_fhir_record = True
 
 
@@ -324,8 +326,9 @@ def _read_conditions(conditions: Sequence[Located], context: FhirContext, as_of:
             continue
         coded = [coding for coding in codings(resource.get("code")) if mapping.is_condition_system(coding.get("system"))]
         if not coded:
-            said = text_of(resource["code"].get("text")) if isinstance(resource.get("code"), dict) else None
-            out.note(f"{naming(resource)}{f' ({said!r})' if said else ''} has no ICD-10 or SNOMED CT code, so it was not read as a condition")
+            # Words only, or an EHR's local code: read as the unmapped are (named when its name
+            # may be one of ours, and then no "none of these"), never read from its name.
+            unmapped.append((resource, list(codings(resource.get("code")))))
             continue
         mapped = [name for coding in coded for name in mapping.conditions_for(str(coding.get("system")), str(coding.get("code")))]
         if not mapped:
@@ -359,10 +362,14 @@ def _note_unmapped_condition(
     names = [text_of(resource["code"].get("text")) if isinstance(resource.get("code"), dict) else None]
     names += [text_of(coding.get("display")) for coding in coded]
     named = [name for name in names if name is not None]
-    codes = ", ".join(f"{coding.get('system')}|{str(coding['code']).strip()}" for coding in coded)
+    ours = any(context.mapping.is_condition_system(coding.get("system")) for coding in coded)
+    codes = ", ".join(f"{coding.get('system')}|{str(coding['code']).strip()}" for coding in coded) or "words only"
+    if not ours:
+        codes += ": no ICD-10, SNOMED CT or ICD-9-CM code"
     if not named:
+        coded_how = "coded but not in the mapping" if ours else "coded in no code system the screen reads"
         out.note(
-            f"{naming(resource)} ({codes}) is coded but not in the mapping and has no name (code.text or a display), so whether it "
+            f"{naming(resource)} ({codes}) is {coded_how} and has no name (code.text or a display), so whether it "
             "is one of the conditions asked about could not be told: not read; ask about the person's conditions"
         )
         return 1
@@ -372,11 +379,14 @@ def _note_unmapped_condition(
         if any(_has_words(name, word) for name in named for word in spec.get("words", ()))
     ]
     if not suggested or set(suggested) & found:
+        if not ours:
+            out.note(f"{naming(resource)} ({named[0]!r}, {codes}) was not read as a condition")
         return 0  # none of ours, or ones the record's other conditions give already (a neuropathy due to type 2 diabetes)
     said = " or ".join(dict.fromkeys(condition.replace("_", " ") for condition in suggested))
+    why = "its code is not in mgk-screen's mapping (rules/fhir.json conditions)" if ours else "conditions are read by their code"
     out.note(
-        f"{naming(resource)} ({named[0]!r}, {codes}) may be {said}, but its code is not in mgk-screen's mapping (rules/fhir.json "
-        "conditions), so it was not read as a condition; ask about it, and add its code to the mapping if it is one"
+        f"{naming(resource)} ({named[0]!r}, {codes}) may be {said}, but {why}, so it was not read as a condition; ask about "
+        f"it{', and add its code to the mapping if it is one' if ours else ''}"
     )
     return 1
 

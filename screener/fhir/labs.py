@@ -2,11 +2,17 @@
 
 A result is an Observation whose code (LOINC, or its OID) is one of the mapping's, or one
 ``component`` of an Observation (a panel) whose code is. It counts when its status is current
-(final, amended, corrected: ``rules/fhir.json``). Cancelled and entered-in-error results do
-not, and neither does one marked as not measured (``dataAbsentReason``); nor does one whose
-status says neither (preliminary, registered, unknown, a misspelling), which the result's warnings
-name with its value. A result with a number whose code is in no LOINC but whose name says
-potassium or magnesium is never read from its name, and the warnings name it.
+(final, amended, corrected: ``rules/fhir.json``), or preliminary (``preliminary_result_statuses``),
+with a warning. Cancelled and entered-in-error results do not, and neither does one marked as not
+measured (``dataAbsentReason``). One whose status says neither (registered, unknown, a
+misspelling) is not read either; when it is the most recent, no older result stands in for it (it
+could say the opposite): the lab is left unanswered and the warnings name it with its value. So is
+a most recent result given as text (``valueString``) that holds a number but is not just a number
+and a unit ("2,4", "2.4 mmol/L LL"); one that is ("2.4 mmol/L", as v2-to-FHIR converters write HL7
+v2 text results) is read as that quantity, with a warning, and a text without a number
+("hemolysed") says nothing of the level and is passed over, with a warning. A result with a number
+whose code is in no LOINC but whose name says potassium or magnesium is never read from its name,
+and the warnings name it.
 
 When it was taken: ``effectiveDateTime``, ``effectiveInstant`` or ``effectivePeriod`` (its end,
 else its start), else ``issued``, else the date of a DiagnosticReport of the record that lists it
@@ -35,12 +41,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
-from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, text_of
+from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status, text_of
 from screener.fhir.lab_times import AsOf, Taken, latest_of, left_out, taken_at, when_recorded
 from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
 from screener.interview.answer_paths import get_path
@@ -57,11 +63,21 @@ class _Reading:
     observation: Mapping[str, Any]
     taken: Taken | None
     taken_path: str | None
+    unusable: str | None = None
+    """Why this result, present and newer perhaps than the others, cannot be used (its status
+    says neither final nor void; a text that is no number and unit): when it is the newest, no
+    older result is used in its place."""
+    caveats: tuple[str, ...] = ()
+    """What the warnings say of it when it is the result used (preliminary; read from text)."""
+    from_text: Mapping[str, Any] | None = None
+    """The quantity read from a ``valueString`` ("2.4 mmol/L")."""
 
     @property
     def quantity(self) -> Mapping[str, Any] | None:
         """The result's quantity; a ``valueInteger`` (a number without a unit) is read as one
-        without a unit."""
+        without a unit, a ``valueString`` of a number and a unit as that quantity."""
+        if self.from_text is not None:
+            return self.from_text
         quantity = self.element.get("valueQuantity")
         if "valueQuantity" not in self.element and _is_integer(self.element.get("valueInteger")):
             return {"value": self.element["valueInteger"]}
@@ -69,10 +85,14 @@ class _Reading:
 
     @property
     def value_element(self) -> str:
+        if self.from_text is not None:
+            return "valueString"
         return "valueQuantity" if "valueQuantity" in self.element or "valueInteger" not in self.element else "valueInteger"
 
     def value_shown(self) -> str:
         """The value as its record gives it, for a message: ``<2.5 mmol/L``."""
+        if self.quantity is None and isinstance(self.element.get("valueString"), str):
+            return str(self.element["valueString"])
         quantity = self.quantity or {}
         number = quantity.get("value")
         comparator = quantity.get("comparator") if isinstance(quantity.get("comparator"), str) else ""
@@ -97,8 +117,9 @@ def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: Fhir
         for reading in _readings(located, listing, context, as_of, out):
             if left_out(as_of, reading.taken, reading.observation, out):
                 continue
-            if _has_number(reading, out):
-                candidates.setdefault(reading.lab, []).append(reading)
+            valued = _with_value(reading, context, out)
+            if valued is not None:
+                candidates.setdefault(reading.lab, []).append(valued)
     for lab, readings in candidates.items():
         latest = [readings[index] for index in latest_of([reading.taken for reading in readings])]
         _read_result(_most_urgent(lab, latest, context, out), context, as_of.day, out)
@@ -203,16 +224,22 @@ def _readings(located: Any, reports: Sequence[Any], context: FhirContext, as_of:
             _note_result_not_coded_in_loinc(resource, context, out)
         return []
     taken, taken_path = _taken_on(resource, where, reports)
-    readings = [_Reading(lab, element, path, resource, taken, taken_path) for lab, element, path in elements]
     current = context.mapping.is_current(resource)
-    if current is None and not as_of.is_after(taken):
-        said = ", ".join(f"{reading.lab} {reading.value_shown()!r}" for reading in readings)
-        out.note(
-            f"{naming(resource)}: a result ({said}, {taken.written if taken is not None else 'undated'}) with status "
-            f"{describe(resource.get('status'))} ({child(where, 'status')}) was not used: only "
-            f"{', '.join(sorted(context.mapping.current_statuses['Observation']))} results are"
+    if current is False:
+        return []  # cancelled, entered in error: no result at all
+    said = f"status {describe(resource.get('status'))} ({child(where, 'status')})"
+    unusable = caveat = None
+    if current is None and status(resource) in context.mapping.preliminary_result_statuses:
+        caveat = (
+            f"has {said}, an initial result that may be incomplete or unverified: it was used, as the newest; "
+            "check it against the final result"
         )
-    return readings if current else []
+    elif current is None:
+        unusable = f"has {said}, neither final nor void ({', '.join(sorted(context.mapping.current_statuses['Observation']))} results are read)"
+    return [
+        _Reading(lab, element, path, resource, taken, taken_path, unusable, (caveat,) if caveat else ())
+        for lab, element, path in elements
+    ]
 
 
 def _note_result_not_coded_in_loinc(resource: Mapping[str, Any], context: FhirContext, out: Conversion) -> None:
@@ -278,17 +305,53 @@ def _when(resource: Mapping[str, Any]) -> tuple[Taken | None, str | None]:
     return (taken_at(value), element) if isinstance(value, str) else (None, None)
 
 
-def _has_number(reading: _Reading, out: Conversion) -> bool:
-    """Whether the reading has a quantity to read. One marked as not measured (dataAbsentReason) is
-    no result; one with no quantity at all is noted and passed over (a text result such as
-    "hemolysed" is not a number)."""
+def _with_value(reading: _Reading, context: FhirContext, out: Conversion) -> _Reading | None:
+    """The reading when it has a value to read: a quantity, or a ``valueString`` that is a number
+    and a unit ("2.4 mmol/L", as HL7 v2 text results come out of v2-to-FHIR converters), read as
+    that quantity with a warning. One marked as not measured (dataAbsentReason) is no result. A
+    text with a number that is not only a number and a known unit ("2,4", "2.4 mmol/L LL") is a
+    result that cannot be read, kept so that no older one is used in its place; a text without a
+    number ("hemolysed") or another kind of value says nothing of the level: noted and passed over."""
     if "valueQuantity" in reading.element or _is_integer(reading.element.get("valueInteger")):
-        return True
-    if "dataAbsentReason" not in reading.element and "dataAbsentReason" not in reading.observation:
-        given = next((key for key in reading.element if key.startswith("value")), None)
-        said = f"given as {given}, not a number (valueQuantity)" if given is not None else "with no number (valueQuantity)"
-        out.note(f"{naming(reading.observation)}: a {reading.lab} result {said} was not used")
-    return False
+        return reading
+    if "dataAbsentReason" in reading.element or "dataAbsentReason" in reading.observation:
+        return None
+    text = reading.element.get("valueString")
+    if isinstance(text, str) and any(character.isdigit() for character in text):
+        quantity = _quantity_in_text(text, reading.lab, context)
+        if quantity is None:
+            why = f"is given as text (valueString) that is not a number and a unit a {reading.lab} result is given in"
+            return replace(reading, unusable=reading.unusable or why)
+        caveat = "is given as text (valueString) and was read from it: check it against the lab's report"
+        return replace(reading, from_text=quantity, caveats=(*reading.caveats, caveat))
+    given = next((key for key in reading.element if key.startswith("value")), None)
+    said = f"given as {given}, not a number (valueQuantity)" if given is not None else "with no number (valueQuantity)"
+    out.note(f"{naming(reading.observation)}: a {reading.lab} result {said} was not used")
+    return None
+
+
+#: A result written as text: a comparator, a number (a point for decimals), and a unit.
+_TEXT_QUANTITY = re.compile(r"\s*(<=|>=|<|>)?\s*(\d+(?:\.\d+)?|\.\d+)\s*(\S(?:.*\S)?)?\s*")
+
+
+def _quantity_in_text(text: str, lab: str, context: FhirContext) -> dict[str, Any] | None:
+    """The quantity a text result states, when it is only a number, perhaps a comparator, and a
+    unit the lab's result is given in (or, for a lab of one scale, potassium, none):
+    ``"<2.5 mmol/L"``."""
+    match = _TEXT_QUANTITY.fullmatch(text)
+    if match is None:
+        return None
+    comparator, number, unit = match.groups()
+    quantity: dict[str, Any] = {"value": float(number) if "." in number else int(number)}
+    if unit is not None:
+        quantity["unit"] = unit
+        if _usable_unit(quantity, lab, context)[0] is None:
+            return None
+    elif not _one_scale(lab, context):
+        return None
+    if comparator is not None:
+        quantity["comparator"] = comparator
+    return quantity
 
 
 def _is_integer(value: Any) -> bool:
@@ -296,6 +359,13 @@ def _is_integer(value: Any) -> bool:
 
 
 def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conversion) -> None:
+    if reading.unusable is not None:
+        out.note(
+            f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} {reading.unusable}, so it "
+            f"was not used, and no older {reading.lab} result was used in its place (it could say the opposite): the {reading.lab} "
+            "result is left unanswered; ask the lab for it"
+        )
+        return
     quantity = reading.quantity
     path = child(reading.path, reading.value_element)
     number = quantity.get("value") if quantity is not None else None
@@ -332,14 +402,16 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
         out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
     result: dict[str, Any] = {given: number, "unit": unit.value}
-    value_path = path if reading.value_element == "valueInteger" else child(path, "value")
+    value_path = path if reading.value_element in ("valueInteger", "valueString") else child(path, "value")
     out.origins[f"labs.{reading.lab}.{given}"] = value_path
-    out.origins[f"labs.{reading.lab}.unit"] = value_path if key == "value" else child(path, key)
+    out.origins[f"labs.{reading.lab}.unit"] = value_path if key == "value" or reading.from_text is not None else child(path, key)
     if reading.taken is not None and reading.taken_path is not None:
         result["taken"] = _taken(reading.taken.first_day, as_of, context)
         out.origins[f"labs.{reading.lab}.taken"] = reading.taken_path
     out.answers.setdefault("labs", {})[reading.lab] = result
     out.add_basis(reading.observation)
+    for caveat in reading.caveats:
+        out.note(f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} {caveat}")
 
 
 #: The comparators that say on which side of a number the true value lies, as the answers say it

@@ -51,6 +51,10 @@ MAX_QUANTITY = SDC_EXT + "sdc-questionnaire-maxQuantity"
 ENABLE_WHEN_EXPRESSION = SDC_EXT + "sdc-questionnaire-enableWhenExpression"
 SDC_QUESTIONNAIRE = SDC_EXT + "sdc-questionnaire"
 
+#: A SNOMED CT edition, or an edition's version, as its URI (http://snomed.info/sct/900000000000207008
+#: or .../version/20240101): the Coding.version of a SNOMED CT code, which some systems send as its system.
+_SNOMED_EDITION = re.compile(r"https?://snomed\.info/sct/[0-9]+(/version/[0-9]{8})?/?")
+
 LEVEL_FIELDS = ("combined_depletion", "magnesium_depletion", "potassium_depletion")
 
 
@@ -87,6 +91,8 @@ class FhirMapping:
     current_statuses: Mapping[str, frozenset[str]]
     not_current_statuses: Mapping[str, frozenset[str]]
     """Statuses that say plainly a medicine is not taken or a result is void: passed over silently."""
+    preliminary_result_statuses: frozenset[str]
+    """Observation statuses of a result read with a warning although not final (preliminary)."""
     recorded_statuses: Mapping[str, frozenset[str]]
     """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
     not_taking_adherence: frozenset[str]
@@ -172,10 +178,12 @@ class FhirMapping:
         if not isinstance(system, str):
             return None
         system = system.strip()
+        if _SNOMED_EDITION.fullmatch(system):
+            return SNOMED  # an edition's version URI sent as the system: FHIR puts it in Coding.version
         return str(self.code_system_aliases.get(system, system))
 
     def is_condition_system(self, system: Any) -> bool:
-        """Whether codes of this system are read as conditions (ICD-10 or SNOMED CT)."""
+        """Whether codes of this system are read as conditions (ICD-10, SNOMED CT or ICD-9-CM)."""
         canonical = self.system(system)
         return any(canonical in systems for systems in self.condition_systems.values())
 
@@ -191,6 +199,11 @@ class FhirMapping:
         elif system in self.condition_systems["snomed"]:
             for name, spec in self.conditions.items():
                 if any(entry["code"] == code.strip() for entry in spec["snomed"]):
+                    found.append(name)
+        elif system in self.condition_systems.get("icd9", ()):
+            normalised = code.replace(".", "").strip().upper()
+            for name, spec in self.conditions.items():
+                if any(normalised.startswith(entry["prefix"].replace(".", "")) for entry in spec.get("icd9", ())):
                     found.append(name)
         return found
 
@@ -289,6 +302,7 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         pregnancy=data["pregnancy"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
         not_current_statuses={name: frozenset(codes) for name, codes in data["not_current_statuses"].items()},
+        preliminary_result_statuses=frozenset(data["preliminary_result_statuses"]["codes"]),
         recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
         not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),

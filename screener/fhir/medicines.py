@@ -214,7 +214,7 @@ def _code_only(concept: Any, path: str, context: FhirContext) -> Named | None:
 
 def _referenced_medication(target: str, resource: Mapping[str, Any], where: str, known: Sequence[Any]) -> tuple[Mapping[str, Any], str] | None:
     """The Medication a reference names: ``#id`` among the resource's ``contained``, else one of
-    the record's Medication resources."""
+    the record's Medication resources (by id, or by its Bundle entry's ``fullUrl``)."""
     if target.startswith("#"):
         contained = resource.get("contained")
         for index, inner in enumerate(contained if isinstance(contained, list) else []):
@@ -222,6 +222,6 @@ def _referenced_medication(target: str, resource: Mapping[str, Any], where: str,
                 return inner, child(child(where, "contained"), index)
         return None
     for located in known:
-        if is_reference_to(target, located.resource):
+        if is_reference_to(target, located.resource) or (target == getattr(located, "full_url", None)):
             return located.resource, located.where
     return None

@@ -106,6 +106,6 @@ def referenced_medications(located: Iterable[Located], medications: Iterable[Loc
     out = []
     for medication in medications:
         identity = medication.resource.get("id")
-        if isinstance(identity, str) and any(t == f"Medication/{identity}" or t.endswith(f"/Medication/{identity}") or t == f"urn:uuid:{identity}" for t in targets):
+        if medication.full_url in targets or (isinstance(identity, str) and any(t == f"Medication/{identity}" or t.endswith(f"/Medication/{identity}") or t == f"urn:uuid:{identity}" for t in targets)):
             out.append(medication)
     return out

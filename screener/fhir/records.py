@@ -133,7 +133,7 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     for resource, where, full_url in resources:
         kind = resource.get("resourceType")
         if kind == "Medication":
-            medications.append(Located(resource, where))
+            medications.append(Located(resource, where, full_url))
         elif kind in EHR_TYPES or kind not in FHIR_RESOURCE_TYPES:  # no FHIR type: named in the warnings
             patient = patient_key(resource, full_url) if kind == "Patient" else patient_of(resource, full_urls)
             if patient is not NOT_A_PATIENT and not (patient is None and kind in _CONTEXT_TYPES):

@@ -74,6 +74,7 @@ class VocabularyCompiler:
         for index, group in enumerate(data["ignored_text"]["groups"]):
             for name in group["names"]:
                 self._add(name, NameEntry(), f"ignored_text.groups[{index}]", "names", group)
+        self._add_purposes(data["ignored_text"].get("purposes"))
 
         form_names = [name for group in data["non_systemic_forms"] for name in group["names"]]
         generics: dict[tuple[str, ...], tuple[str, str]] = {}
@@ -113,6 +114,16 @@ class VocabularyCompiler:
                 self._add(name, NameEntry(drugs=tuple(parts), via_product=name), where, "names", product)
                 self.suggestable.append((" ".join(name_key(name)), name))
         self.label_checks = self._label_checks(data.get("check_the_label", ()))
+
+    def _add_purposes(self, purposes: Mapping[str, Any] | None) -> None:
+        """What a medicine is taken for, as text to skip: every opening with every purpose ("for BP",
+        "for my blood pressure", "for the pain"). A closed list, so a word after "for" that names no
+        purpose here is still read, or reported."""
+        if purposes is None:
+            return
+        for before in purposes["before"]:
+            for purpose in purposes["purposes"]:
+                self._add(f"{before} {purpose}", NameEntry(), "ignored_text.purposes", "purposes", purposes)
 
     def _label_checks(self, groups: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
         """Plain names shared by products that differ ("Gaviscon"), by matching key, with the named

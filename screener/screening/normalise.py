@@ -202,6 +202,7 @@ def _add_medications(
     if classes:
         out.facts["medication_class"] = {cls: True for cls in sorted(classes)}
     unconfirmed: set[str] = set()
+    no_close_name = False  # a name not read that nothing is close to: it may be any medicine
     unread = []
     for match in out.medications:
         answered = vocabulary.question_answered(match) if match.unrecognised else None
@@ -226,12 +227,19 @@ def _add_medications(
             # Beside a name that was read, a leftover word near a name of the same class only
             # names that medicine again; near another class it may be a second medicine.
             unconfirmed |= _suggested_classes(corrections, ruleset) - {drug.drug_class for drug in match.drugs}
+            no_close_name = no_close_name or any(
+                not any(correction.written in part for correction in corrections) for part in parts
+            )
     # Not counted either: only told to the rules, which may be cautious about what the name might
     # be ("spirinolactone": a medicine that keeps potassium, so no "eat bananas"). Which classes
     # call for that is the rules' choice (facts.json ``near_miss_of``).
     for name, near_miss_of in ruleset.near_miss_facts if unconfirmed else ():
         if unconfirmed & near_miss_of:
             out.facts[name] = True
+    # A name that nothing is close to may be any medicine: one that makes the body keep potassium
+    # among them ("Spiro 25" before it was a name), so the rules that ask may be cautious too.
+    for name in ruleset.unread_name_facts if no_close_name else ():
+        out.facts[name] = True
     return classes
 
 

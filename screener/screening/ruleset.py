@@ -118,6 +118,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
                     file=f"{label}/{name}",
                     team_judgement=raw_rule.get("team_judgement", False),
                     notes=raw_rule.get("notes", ""),
+                    engine_order=tuple(raw_rule.get("engine_order", ())),
                 )
             )
     ruleset = Ruleset(
@@ -238,7 +239,15 @@ def _fact_catalogue(
                 f"'{unknown[0]}'{did_you_mean(unknown[0], vocabulary.class_names)}",
                 hint="name classes of the medication vocabulary (its 'classes' list)",
             )
-        facts[name] = Fact(name, spec["label"], spec["type"], spec.get("unit"), values, near_miss_of=near_miss_of)
+        if spec.get("also_with_no_close_name") and not near_miss_of:
+            raise RulesError(
+                f"{label}/facts.json: input fact '{name}', field 'also_with_no_close_name': given without 'near_miss_of'",
+                hint="name the medicine classes the fact is about in 'near_miss_of', or leave the field out",
+            )
+        facts[name] = Fact(
+            name, spec["label"], spec["type"], spec.get("unit"), values, near_miss_of=near_miss_of,
+            also_with_no_close_name=spec.get("also_with_no_close_name", False),
+        )
     for group, spec in data["flags"].items():
         for code, code_label in spec["codes"].items():
             facts[f"{group}.{code}"] = Fact(f"{group}.{code}", f"{spec['label']}: {code_label}", "boolean", code_label=code_label)
@@ -247,7 +256,7 @@ def _fact_catalogue(
         words = vocabulary.class_labels.get(drug_class, f"medicine of class {drug_class.replace('_', ' ')}")
         facts[name] = Fact(name, words, "boolean")
     for name, spec in data["derived"].items():
-        facts[name] = Fact(name, spec["label"], "boolean", origin="derived")
+        facts[name] = Fact(name, spec["label"], "boolean", origin="derived", as_a_reason=spec.get("as_a_reason", ""))
     for tally, spec in manifest["tallies"].items():
         facts[f"count.{tally}"] = Fact(f"count.{tally}", f"number of {spec['label']}", "integer", origin="count")
     for scale in scales.values():

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from screener.screening.conditions import Condition, compile_condition
+from screener.screening.conditions import AllOf, Condition, compile_condition
 from screener.screening.medications import Vocabulary
 
 
@@ -28,9 +28,16 @@ class Fact:
     near_miss_of: frozenset[str] = frozenset()
     """For an answers fact set when a medicine name matched nothing but a name offered for it
     ("did you mean ...?") is of one of these classes; empty for any other fact."""
+    also_with_no_close_name: bool = False
+    """With ``near_miss_of``: also set when a medicine name matched nothing and no name is close to
+    it (it may be any medicine, one of those classes among them)."""
     code_label: str = ""
     """For one code of a group ("symptoms.fainting"), the code's own words ("fainting"), without
     the group's label that ``label`` begins with; empty for any other fact."""
+    as_a_reason: str = ""
+    """For a derived fact, how advice naming a person's reasons (``{reasons_given}``) names it once:
+    by the person's medicine names among the answers it was derived from, else by these words;
+    empty: by all those answers."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,24 @@ class Rule:
     team_judgement: bool = False
     notes: str = ""
     """For maintainers (how it is written for the engine, departures from the spec): never in a result."""
+    engine_order: tuple[int, ...] = ()
+    """The order in which the engine tests the parts of the top-level "all" (positions from 0);
+    empty: as written. Only the engine's network changes (its room), never what the rule decides."""
     condition: Condition = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "condition", compile_condition(self.when))
+
+    @property
+    def engine_condition(self) -> Condition:
+        """The condition as the engine tests it: the parts of its "all" in ``engine_order``
+        (a conjunction holds whatever the order of its parts). An order that is not one of the
+        parts' positions, each once, is reported by the ruleset checks; it is not applied."""
+        condition = self.condition
+        order = self.engine_order
+        if not order or not isinstance(condition, AllOf) or sorted(order) != list(range(len(condition.parts))):
+            return condition
+        return AllOf(tuple(condition.parts[position] for position in order))
 
     @property
     def is_red_flag(self) -> bool:
@@ -131,9 +152,15 @@ class Ruleset:
         return tuple((fact.name, fact.near_miss_of) for fact in self.facts.values() if fact.near_miss_of)
 
     @cached_property
+    def unread_name_facts(self) -> tuple[str, ...]:
+        """The facts also set by a medicine name that matched nothing with no name close to it
+        (facts.json ``also_with_no_close_name``)."""
+        return tuple(fact.name for fact in self.facts.values() if fact.near_miss_of and fact.also_with_no_close_name)
+
+    @cached_property
     def engine_patterns(self) -> dict[str, dict[str, Any]]:
         """Each rule as the engine gets it: one pattern over one fact, testing its step first."""
-        return {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in self.rules}
+        return {rule.id: {"$and": [{"step": rule.step}, rule.engine_condition.to_durable()]} for rule in self.rules}
 
     @cached_property
     def engine(self) -> Any:

@@ -119,7 +119,11 @@ def screen_dataframe(
         schema = df.select([F.col(f"`{name}`").alias(new) for name, new in kept]).schema
         problems = unknown_columns(answers_column_names(schema))
         if problems:
-            raise InputError(f"not a table of answers: {'; '.join(problems)}{option_hint(problems)}")
+            message = f"not a table of answers: {'; '.join(problems)}{option_hint(problems)}"
+            given_position = F.col(f"`{position_column}`") if position_column else None
+            raise InputError(
+                red_flags_first(df, kept, given_position, message, row="record", source=source, rules=rules, as_of=as_of)
+            )
         if plan.note is not None:
             (on_note or _warn)(plan.note)
         # What a sheet's reader found beside the answers: a row it could not read (a quote never
@@ -136,6 +140,60 @@ def screen_dataframe(
         _screen_batches, names=tuple(read_as), json_column=json_column, source=source, rules=rules, detail=detail, as_of=as_of
     )
     return df.select(*carried, position.cast("long").alias(POSITION)).mapInArrow(screen, result_spark_schema())
+
+
+def red_flags_first(
+    df: DataFrame,
+    kept: Sequence[tuple[str, str]],
+    position: Column | None,
+    message: str,
+    *,
+    row: Literal["row", "record"],
+    source: str | None = None,
+    rules: str | None = None,
+    as_of: date | None = None,
+) -> str:
+    """The message of a table refused for its columns (``message``), with the red flags its rows
+    give in a misspelt red-flag column (``red_flag_now``) said first, as batch mode says them for
+    a sheet or Parquet file (``screener.batch.refused_red_flags``); ``message`` as it is when no
+    column is one. ``kept``: each column's name in ``df`` and the name it is read as; ``position``:
+    each row's number, said as "``row`` 3 (id 'p-17')" (None: the rows numbered 1, 2, 3... in
+    order). The rows are read on the driver, only those with a cell in such a column, one
+    partition at a time."""
+    from pyspark.sql import functions as F
+
+    from screener.batch.answer_columns import columns_by_name, read_value
+    from screener.batch.cells import CellError
+    from screener.batch.records import RowRedFlags, UnreadableSource
+    from screener.batch.refused_red_flags import red_flag_columns, row_red_flags, said_first, where
+
+    flag_columns = set(red_flag_columns(new for _, new in kept))
+    if not flag_columns:
+        return message
+    if position is None:
+        from screener.spark.inputs import numbered
+
+        df, position = numbered(df, POSITION), F.col(POSITION)
+    wanted = [(name, new) for name, new in kept if new in flag_columns]
+    id_name = next((name for name, new in kept if new == "id"), None)
+    given = functools.reduce(lambda a, b: a | b, [F.col(f"`{name}`").isNotNull() for name, _ in wanted])
+    rows = df.where(given).select(
+        position.cast("long").alias(POSITION),
+        *[F.col(f"`{name}`").alias(f"c{index}") for index, (name, _) in enumerate(wanted)],
+        (F.col(f"`{id_name}`") if id_name is not None else F.lit(None)).alias("id"),
+    )
+    found: list[RowRedFlags] = []
+    for got in rows.orderBy(POSITION).toLocalIterator():
+        try:  # the id as the row's record would give it ("NA", empty: none)
+            identifier = read_value(columns_by_name()["id"], got["id"])
+        except CellError:
+            identifier = got["id"]
+        cells = {new: got[f"c{index}"] for index, (_, new) in enumerate(wanted)}
+        flagged = row_red_flags(where(f"{row} {got[POSITION]}", identifier), cells)
+        if flagged is not None:
+            found.append(flagged)
+    item = UnreadableSource(source or "", message, red_flags=tuple(found))
+    return said_first(item, _screener(rules, as_of)).message
 
 
 class ColumnsLeftOut(UserWarning):

@@ -164,18 +164,22 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         if file.fmt == "jsonl" and json_column is not None:  # a Bundle on a line: a row per record (a file read on the driver has them)
             cohort = expand_bundles(cohort, json_column)
         cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
-        results.append(
-            screen_dataframe(
-                cohort,
-                json_column=json_column,
-                position_column=POSITION,
-                source=file.path,
-                rules=args.rules,
-                detail=args.detail,
-                as_of=args.as_of,
-                split_bundles=False,  # split above, numbered as batch numbers a file
+        try:
+            results.append(
+                screen_dataframe(
+                    cohort,
+                    json_column=json_column,
+                    position_column=POSITION,
+                    source=file.path,
+                    rules=args.rules,
+                    detail=args.detail,
+                    as_of=args.as_of,
+                    split_bundles=False,  # split above, numbered as batch numbers a file
+                )
             )
-        )
+        except InputError as error:  # a Parquet file refused for its columns: named, the others read
+            print(f"mgk-screen spark: {file.path}: {error}", file=sys.stderr)
+            unreadable += 1
     if bulk_data:
         lines = functools.reduce(lambda first, second: first.union(second), bulk_data)
         if not lines.isEmpty():

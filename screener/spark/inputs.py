@@ -38,7 +38,7 @@ from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import iter_records, list_folder
 from screener.batch.records import RECORD_FILE_KINDS, UnreadableRecord
 from screener.errors import InputError
-from screener.spark import ERROR, LINE, POSITION, RECORD, STRAY, answers_column_names
+from screener.spark import ERROR, LINE, POSITION, RECORD, STRAY, answers_column_names, red_flags_first
 from screener.spark.json_documents import check_remote_json, document_frame, local_json_kind, read_document
 
 if TYPE_CHECKING:
@@ -226,12 +226,14 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
         ),
         ignore,
     )
-    problems = _unknown(sheet)
-    if problems:
-        raise InputError(f"{path}: not a sheet of answers: {'; '.join(problems)}{option_hint(problems)}")
     if delimiter != ",":
         sheet = _with_decimal_points(sheet)
     numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
+    problems = _unknown(sheet)
+    if problems:  # the rows giving red flags in a misspelt red-flag column said first, as batch says them
+        message = f"not a sheet of answers: {'; '.join(problems)}{option_hint(problems)}"
+        kept = [(name, name) for name in sheet.columns if name != STRAY]
+        raise InputError(f"{path}: {red_flags_first(numbered_rows, kept, F.col(POSITION), message, row='row')}")
     if not sheet.columns:
         return numbered_rows, note
     unclosed = _quote_never_closed(local) if local is not None else None

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from screener.contract.validation import Problem, load_schema
 from screener.web.context import web_context
-from screener.web.reading import answers_problems, is_array, read_document
+from screener.web.reading import answers_problems, is_array, read_document, rows_red_flags
 from screener.web.render import page
 
 PREFIX = "/api/v1"
@@ -55,7 +55,11 @@ _ANSWERS_BODY: dict[str, Any] = {
     }
 }
 _INVALID: dict[int | str, dict[str, Any]] = {
-    400: {"model": Validation, "description": "The body is not JSON (the error gives line and column)."},
+    400: {
+        "model": Validation,
+        "description": "The body is not JSON (the error gives line and column); or a sheet refused for its "
+        "columns, with the red flags now its rows give first when the misspelt column is theirs.",
+    },
     413: {"model": Validation, "description": "The body is larger than the server accepts."},
     415: {"model": Validation, "description": "The body was not sent as JSON (Content-Type: application/json)."},
     422: {
@@ -72,11 +76,12 @@ async def _answers(request: Request) -> dict[str, Any] | JSONResponse:
     if kind != "application/json" and not kind.endswith("+json"):
         return _invalid([Problem("$", "send the answers as JSON, with Content-Type: application/json")], 415)
     body = await request.body()
-    value, problems = read_document(body)
-    if problems:
-        return _invalid(problems, 400)
-    if is_array(body):  # one record read from [{...}]: batch semantics (ids, positions) differ
-        return _invalid([Problem("$", "one answers object expected, not an array (`mgk-screen batch` screens many)")], 422)
+    value, problems, flagged = read_document(body)
+    if problems:  # a sheet refused for a misspelt red-flag column: the red flags of its rows first
+        return _invalid(problems, 400, rows_red_flags(flagged, web_context(request)))
+    if is_array(body):  # one record read from [{...}]: batch semantics (ids, positions) differ; its red flags first
+        problem = Problem("$", "one answers object expected, not an array (`mgk-screen batch` screens many)")
+        return _invalid([problem], 422, web_context(request).red_flags_alone(value))
     problems = answers_problems(value, web_context(request))
     if problems:  # red flags first, even of answers that cannot be screened
         return _invalid(problems, 422, web_context(request).red_flags_alone(value))

@@ -44,7 +44,7 @@ def read_answers(data: bytes, web: WebContext) -> FileReading:
     """The answers object in an uploaded file, in the first page's words (see ``page_words``)."""
     value, problems, notes, flagged = _read(data, plain=True)
     if problems:  # a sheet refused for its columns may still give red flags in its rows: said first
-        return FileReading(None, problems, notes, web.red_flags_alone({"red_flags_now": flagged}) if flagged else {})
+        return FileReading(None, problems, notes, rows_red_flags(flagged, web))
     if isinstance(value, dict) and isinstance(value.get("resourceType"), str):
         return FileReading(None, [Worded("$", _fhir_words(value["resourceType"]))], notes)
     problems = answers_problems(value, web)
@@ -81,10 +81,20 @@ def is_array(data: bytes) -> bool:
     return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
 
 
-def read_document(data: bytes) -> tuple[Any, list[Problem]]:
-    """One JSON document, or the problem that stops it from being read (in the CLI's words)."""
-    value, problems, _, _ = _read(data, plain=False)
-    return value, problems
+def read_document(data: bytes) -> tuple[Any, list[Problem], list[str]]:
+    """One JSON document, or the problem that stops it from being read (in the CLI's words), with
+    the red flags now its rows give when it is a sheet refused for a misspelt red-flag column
+    (``rows_red_flags`` screens them)."""
+    value, problems, _, flagged = _read(data, plain=False)
+    return value, problems, flagged
+
+
+def rows_red_flags(flagged: list[str], web: WebContext) -> dict[str, Any]:
+    """The red flags now (codes) that the rows of a sheet refused for a misspelt red-flag column
+    give (``refused_red_flags.all_codes``), screened on their own for the one person a file or
+    request is (``Screener.red_flags_alone``: ``red_flags``, ``urgency``, ``red_flag_advice``);
+    empty when there are none."""
+    return web.red_flags_alone({"red_flags_now": flagged}) if flagged else {}
 
 
 #: What the first page says of a file of several records (a form tool's export of every response).
@@ -106,10 +116,14 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
     if not data.strip():
         return None, [Problem("$", "no answers: the file or request body is empty")], [], []
     notes: list[str] = []
+    empty: list[str] = []  # "holds no records" (an empty array): the fault here, said once below
 
     def noted(item: object) -> bool:
         if isinstance(item, UnreadableSource) and item.note:
-            notes.append(item.plain or f"{item.message[:1].upper()}{item.message[1:]}.")
+            if item.message.startswith("holds no records"):
+                empty.append(item.message)
+            else:
+                notes.append(item.plain or f"{item.message[:1].upper()}{item.message[1:]}.")
             return True
         return False
 
@@ -117,7 +131,7 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
     read = iter_records(["-"], stdin=io.BytesIO(data), as_read=True)
     items = list(islice((item for item in read if not noted(item)), 2))
     if not items:
-        return None, [Problem("$", "holds no records (an empty array?)")], notes, []
+        return None, [Problem("$", empty[0] if empty else "holds no records (an empty array?)")], notes, []
     if len(items) > 1:
         if plain:
             return None, [Worded("$", SEVERAL)], notes, []

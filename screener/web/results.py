@@ -9,6 +9,8 @@ screener's result for the answers exactly as "download my answers" saves them, s
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -71,8 +73,10 @@ async def carry_on(request: Request) -> Response:
     return go("/question")
 
 
-def result_view(web: WebContext, session: Session) -> PersonView:
-    """The report's view of this session's result, for the page and the PDF alike."""
+def result_view(web: WebContext, session: Session, zone: str | None = None) -> PersonView:
+    """The report's view of this session's result, for the page and the PDF alike; made now in
+    the time zone ``zone`` (the browser's, an IANA name such as ``Europe/Paris``), or in the
+    server's when it is not given or not a zone this computer knows (the zone is named either way)."""
     from screener.reports.person import person_view, rule_raises
 
     answers = session.interview.answers
@@ -85,7 +89,26 @@ def result_view(web: WebContext, session: Session) -> PersonView:
         urgency_text=ruleset.urgency_text,
         step_labels=dict(ruleset.steps),
         raises=rule_raises(ruleset),
+        generated=made_now(zone),
     )
+
+
+def made_now(zone: str | None) -> datetime:
+    """Now, in the time zone named ``zone`` (an IANA name), else in the server's."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if zone and len(zone) <= _ZONE_LENGTH and _ZONE_NAME.fullmatch(zone):
+        try:
+            return datetime.now(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # not a zone (a folder: "America"): the server's, named
+            pass
+    return datetime.now().astimezone()
+
+
+#: What an IANA time zone name looks like ("Europe/Paris", "America/Argentina/Buenos_Aires",
+#: "Etc/GMT+5", "UTC"): anything else from the query string is not looked up.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}")
+_ZONE_LENGTH = 64
 
 
 def _ready(request: Request) -> Session | Response:
@@ -128,8 +151,9 @@ async def result_page(request: Request) -> Response:
 
 
 @router.get("/result.pdf")
-async def result_pdf(request: Request, paper: str = "a4") -> Response:
-    """The printable report as a PDF, made by the reports library (WeasyPrint)."""
+async def result_pdf(request: Request, paper: str = "a4", zone: str | None = None) -> Response:
+    """The printable report as a PDF, made by the reports library (WeasyPrint), dated in the
+    browser's time zone (``zone``, which the page's script adds to the link) when it gives one."""
     from screener.reports.render import html_to_pdf, render, require_reports
 
     session = _ready(request)
@@ -140,7 +164,7 @@ async def result_pdf(request: Request, paper: str = "a4") -> Response:
         require_reports(pdf=True)
     except MissingExtra as missing:
         return page(request, "error.html", session=session, status=501, title="PDF not available", detail=str(missing))
-    view = result_view(web_context(request), session)
+    view = result_view(web_context(request), session, zone)
     html = render("person.html", person=view, title="Screening result")
     pdf: bytes = await run_in_threadpool(html_to_pdf, html, size)
     return Response(

@@ -8,6 +8,22 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   document.querySelectorAll(".no-script-print").forEach(function (text) { text.hidden = true; });
 
+  // When a result was made, in the reader's own time zone: the server writes its own, named
+  // ("1 December 2026, 08:45 UTC"), which is another day for some readers. Every <time> with a
+  // time of day is said again in the browser's zone, in the same words (screener/reports/when.py),
+  // and the PDF links ask for that zone (without this script, the server's zone, named, stays).
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { zone = ""; }
+  document.querySelectorAll("time[datetime*='T']").forEach(function (time) {
+    var moment = new Date(time.getAttribute("datetime"));
+    if (!isNaN(moment.getTime())) { time.textContent = momentText(moment); }
+  });
+  if (zone) {
+    document.querySelectorAll("a[href^='/result.pdf']").forEach(function (link) {
+      link.href = link.getAttribute("href") + "&zone=" + encodeURIComponent(zone);
+    });
+  }
+
   // The result's reasoning stays folded when the page is printed: the printout is the short form
   // (web.css says on paper where the reasons are); the PDF report has them all.
 
@@ -57,3 +73,23 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
+
+// "1 December 2026, 09:45 UTC+01:00", or "30 November 2026, 22:45 UTC-05:00 (EST)": the moment in
+// the browser's zone, as screener/reports/when.py words one (an abbreviation only after the offset).
+function momentText(moment) {
+  var two = function (number) { return (number < 10 ? "0" : "") + number; };
+  var month = moment.toLocaleString("en-GB", { month: "long" });
+  var east = -moment.getTimezoneOffset();
+  var offset = "UTC";
+  if (east !== 0) {
+    offset += (east > 0 ? "+" : "-") + two(Math.floor(Math.abs(east) / 60)) + ":" + two(Math.abs(east) % 60);
+  }
+  var name = "";
+  try {
+    var parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(moment);
+    parts.forEach(function (part) { if (part.type === "timeZoneName") { name = part.value; } });
+  } catch (error) { name = ""; }
+  var named = /^[A-Za-z]+$/.test(name) && ["UTC", "GMT", "Z"].indexOf(name.toUpperCase()) < 0 ? " (" + name + ")" : "";
+  return moment.getDate() + " " + month + " " + moment.getFullYear() + ", " + two(moment.getHours()) + ":" +
+    two(moment.getMinutes()) + " " + offset + named;
+}
