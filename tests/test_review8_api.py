@@ -210,7 +210,9 @@ def test_the_readme_has_python_examples_for_the_notebook_and_teaching() -> None:
 
 
 @pytest.mark.parametrize("example", readme_python_examples(), ids=lambda code: code.strip().splitlines()[0][:50])
-def test_every_python_example_in_the_readme_runs(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_every_python_example_in_the_readme_runs(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
     if any(name in example for name in GIVEN_BY_THE_READER):
         pytest.skip("needs a Spark session")
     monkeypatch.chdir(tmp_path)
@@ -225,7 +227,11 @@ def test_every_python_example_in_the_readme_runs(example: str, tmp_path: Path, m
     assert ran.exit_code == 0, ran.output
     assert runner.invoke(app, ["batch", "results.jsonl", "-o", "results.parquet"]).exit_code in (0, 3)
     screener = Screener()
-    given = {"questionnaire_response": answers_to_response({"age": 72, "medications": ["Lasix"]}, fhir_context(screener.ruleset))}
+    given = {
+        "questionnaire_response": answers_to_response(
+            {"age": 72, "medications": ["Lasix"]}, fhir_context(screener.ruleset)
+        )
+    }
     exec(compile(example, "README.md", "exec"), given)
     capsys.readouterr()
 
@@ -234,7 +240,9 @@ def test_screen_given_a_list_points_to_the_loop_that_screens_many() -> None:
     from screener import Screener
     from screener.screening.pipeline import InvalidAnswers
 
-    with pytest.raises(InvalidAnswers, match=r"got a list of 2: screen\(\) screens one person; for many, loop with screen_record"):
+    with pytest.raises(
+        InvalidAnswers, match=r"got a list of 2: screen\(\) screens one person; for many, loop with screen_record"
+    ):
         Screener().screen([{"age": 50}, {"age": 60}])  # type: ignore[arg-type]
 
 
@@ -242,9 +250,18 @@ def test_an_invalid_record_shows_in_one_line_what_is_wrong_red_flags_first() -> 
     from screener import Screener
 
     screener = Screener()
-    assert repr(screener.screen_record({"age": "seventy"})) == "<InvalidRecord '1': not screened, 1 error: $.age: expected a whole number, got \"seventy\">"
-    shown = repr(screener.screen_record({"red_flags_now": ["chest_pain"], "age": "seventy", "agee": 3, "sex": "x", "diuretic_use": 4}))
-    assert shown.startswith("<InvalidRecord '1': red flags chest_pain, urgency emergency; not screened, 4 errors: $.age:")
+    assert (
+        repr(screener.screen_record({"age": "seventy"}))
+        == "<InvalidRecord '1': not screened, 1 error: $.age: expected a whole number, got \"seventy\">"
+    )
+    shown = repr(
+        screener.screen_record(
+            {"red_flags_now": ["chest_pain"], "age": "seventy", "agee": 3, "sex": "x", "diuretic_use": 4}
+        )
+    )
+    assert shown.startswith(
+        "<InvalidRecord '1': red flags chest_pain, urgency emergency; not screened, 4 errors: $.age:"
+    )
     assert shown.endswith("; and 1 more error>") and "\n" not in shown
 
 
@@ -255,7 +272,10 @@ def test_walk_refuses_answers_that_are_not_the_ones_screened() -> None:
     screener = Screener()
     rita = {"age": 72, "medications": ["Lasix"]}
     screening = screener.run(rita)
-    with pytest.raises(ValueError, match=r"not the ones this screening screened \(age: 20 given, 72 screened; medications: nothing given"):
+    with pytest.raises(
+        ValueError,
+        match=r"not the ones this screening screened \(age: 20 given, 72 screened; medications: nothing given",
+    ):
         walk(screener, screening, {"age": 20})
     assert walk(screener, screening, rita) == walk(screener, screening)
 
@@ -288,7 +308,9 @@ def _item(item_id: str) -> Item:
         ("alcohol_quantity", "seven to nine", "7 to 9"),
     ],
 )
-def test_ken_answers_how_often_and_how_much_he_drinks_as_people_say_it(item_id: str, said: str, label: str, ruleset: Any) -> None:
+def test_ken_answers_how_often_and_how_much_he_drinks_as_people_say_it(
+    item_id: str, said: str, label: str, ruleset: Any
+) -> None:
     item = _item(item_id)
     assert read(item, said, ruleset) == next(choice.value for choice in item.choices if choice.label == label)
 
@@ -308,11 +330,16 @@ def test_ask_resume_on_batch_output_gives_the_whole_report_command(tmp_path: Pat
     from test_cli_ask import app, runner
 
     results = tmp_path / "results.jsonl"
-    assert runner.invoke(app, ["batch", str(README.parent / "examples" / "cohort.jsonl"), "-o", str(results), "-q"]).exit_code in (0, 3)
+    assert runner.invoke(
+        app, ["batch", str(README.parent / "examples" / "cohort.jsonl"), "-o", str(results), "-q"]
+    ).exit_code in (0, 3)
     run = runner.invoke(app, ["ask", "--resume", str(results)], input="")
     assert run.exit_code == 3
     said = " ".join(run.output.split())
-    assert f"not a valid answers file: holds more than one result (the output of `mgk-screen batch`), not one person's answers; for a report on them all: `mgk-screen report --cohort {results} -o cohort.pdf`" in said
+    assert (
+        f"not a valid answers file: holds more than one result (the output of `mgk-screen batch`), not one person's answers; for a report on them all: `mgk-screen report --cohort {results} -o cohort.pdf`"
+        in said
+    )
 
 
 # -- finding 7: the summary and the cohort report -----------------------------------------------------------
@@ -338,7 +365,13 @@ def test_graces_summary_says_age_65_or_over_once_in_why_in_short() -> None:
 def test_a_narrow_level_bar_of_the_cohort_chart_is_labelled_with_its_share() -> None:
     from screener.reports.charts import stacked_levels
 
-    chart = stacked_levels("levels", "Screening levels", {"Magnesium": {"likely": 1, "possible": 3, "unlikely": 4}}, ["likely", "possible", "unlikely"], 8)
+    chart = stacked_levels(
+        "levels",
+        "Screening levels",
+        {"Magnesium": {"likely": 1, "possible": 3, "unlikely": 4}},
+        ["likely", "possible", "unlikely"],
+        8,
+    )
     drawn = re.findall(r"<text[^>]*>([^<]*)<", chart.svg)  # the words on the chart, not its description
     assert "12%" in drawn and "38%" in drawn
 
@@ -354,3 +387,34 @@ def test_a_record_with_too_few_answers_is_not_screened_in_the_cohorts_list_of_ur
     listed = page[page.index("lucy") :]
     assert "not screened: too few answers to say" in listed[:2000]
     assert "unlikely (Mg unlikely" not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "alcohol"),
+    [
+        ("three", "drinks", {"drinks_per_week": 3}),
+        ("none", "drinks", {"drinks_per_week": 0}),
+        ("fourteen", "uk_units", {"units_per_week": 14}),
+    ],
+)
+def test_maria_types_her_drinks_in_a_usual_week_in_words_on_the_web_page(
+    typed: str, unit: str, alcohol: dict[str, int]
+) -> None:
+    from web_support import Visitor
+
+    visitor = Visitor()
+    visitor.start()
+    visitor.choose("None of these")
+    visitor.type("fifty-eight")
+    visitor.choose("Female")
+    visitor.choose("No")
+    visitor.type("none")
+    visitor.choose("2 to 4 times a month")
+    visitor.type("two")  # drinks on a typical day
+    visitor.choose("Never")  # six or more on one occasion
+    assert visitor.question == "drinks_per_week"
+    visitor.type(typed, unit=unit)
+    assert visitor.question != "drinks_per_week", visitor.text
+    answers = visitor.client.get("/answers.json").json()
+    assert answers["age"] == 58
+    assert {key: answers["alcohol"][key] for key in alcohol} == alcohol
