@@ -313,12 +313,27 @@ def _head_page(
     compact: bool = False,
     long_coverage: bool = True,
 ) -> Page:
-    """The heading, red flags, coverage, how soon and the levels (``compact``: both parts on one
+    """The heading, red flags, how soon, coverage and the levels (``compact``: both parts on one
     line; without ``long_coverage``, the shorter form of "not enough answers")."""
     page = Page(width, plain)
     page.add(heading or result_heading(result))
     if result.red_flags:
         page.add(red_flag_line(result.red_flags), "bold red", hang=2)
+    level = result.combined_depletion
+    headline = Headline.of(result)
+    # How soon comes right after the red flags, before the levels (the safety rule's order): an
+    # "unlikely" above an urgency reads as reassurance first.
+    if urgency_shown(result.urgency, result.coverage) == NOT_SCREENED:
+        page.add(f"How soon: {NOT_SCREENED} on these answers - see a clinician if you feel unwell or are worried.", hang=2)
+    else:
+        how_soon = f"{result.urgency} - {result.urgency_text}"
+        page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
+    # Recent normal results right after how soon, before the levels: they are why how soon may be
+    # lower than a level a medicine made possible (clinical review 6).
+    if recent := recent_results(result.recommendations, brief=compact and not long_coverage):
+        page.add(recent, hang=2)
+    # Too few answers is said after how soon, just above the levels it is about: an emergency
+    # after a paragraph on missing answers was read second (vignette review 8).
     missing = missing_core_sections(result.unanswered_sections)
     if result.coverage == "none":
         why = (
@@ -333,19 +348,6 @@ def _head_page(
             hang=2,
             emphasis={NOT_ENOUGH_ANSWERS: "bold white on dark_orange"},
         )
-    level = result.combined_depletion
-    headline = Headline.of(result)
-    # How soon comes right after the red flags, before the levels (the safety rule's order): an
-    # "unlikely" above an urgency reads as reassurance first.
-    if urgency_shown(result.urgency, result.coverage) == NOT_SCREENED:
-        page.add(f"How soon: {NOT_SCREENED} on these answers - see a clinician if you feel unwell or are worried.", hang=2)
-    else:
-        how_soon = f"{result.urgency} - {result.urgency_text}"
-        page.add(f"How soon: {how_soon}", hang=2, emphasis={how_soon: URGENCY_STYLE[result.urgency]})
-    # Recent normal results right after how soon, before the levels: they are why how soon may be
-    # lower than a level a medicine made possible (clinical review 6).
-    if recent := recent_results(result.recommendations, brief=compact and not long_coverage):
-        page.add(recent, hang=2)
     # With no core section answered, a reassuring level is not shown as one: "not screened", as the
     # report and the web page say it, with the rules' level kept in words beside it.
     if level_shown(level, result.coverage) == NOT_SCREENED:

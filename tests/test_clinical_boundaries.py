@@ -147,14 +147,15 @@ PEOPLE: dict[str, Person] = {
     "paul_with_an_undated_magnesium_of_0_69_is_low": Person(
         answers(**mg(0.69, taken=None)), LOW_MG_ALONE, "soon",
     ),
-    # Not used for the levels, but an older result below the normal range is rechecked (a
-    # departure from v2: routine, soon when markedly low; README "departures"); an older high is not.
+    # Not used for the levels, but an older result outside the normal range is rechecked (a
+    # departure from v2: routine, soon when markedly low or 2.0 and over; README "departures").
     "paul_with_an_older_magnesium_of_0_40_is_not_used_and_asked_to_recheck": Person(
         answers(**mg(0.40, taken="older")), NOTHING, "soon", advised=("recheck_older_result",),
         not_rules=("low_mg_lab", "severe_low_mg_lab"), warning_mentions=("older magnesium result",),
     ),
-    "paul_with_an_older_magnesium_of_3_5_is_not_an_emergency": Person(
-        answers(**mg(3.5, taken="older")), NOTHING, "none", not_advised=("no_magnesium_self_supplement", "recheck_older_result"),
+    "paul_with_an_older_magnesium_of_3_5_is_not_an_emergency_but_rechecked_within_days": Person(
+        answers(**mg(3.5, taken="older")), NOTHING, "soon", advised=("recheck_older_high_magnesium",),
+        not_advised=("no_magnesium_self_supplement", "recheck_older_result"),
     ),
     "paul_with_a_magnesium_of_3_0_from_last_month_is_urgent": Person(
         answers(**mg(3.0, taken="last_30_days")), NOTHING, "urgent",

@@ -73,12 +73,14 @@ def test_man_on_jardiance_who_cannot_keep_fluids_down_after_a_day_reads_the_sign
     assert "sglt2_ketoacidosis" in codes(result)
 
 
-def test_woman_on_forxiga_with_nausea_and_poor_appetite_reads_the_signs_without_a_same_day_contact(
+def test_woman_on_forxiga_with_nausea_and_poor_appetite_reads_the_signs_and_contacts_someone_today(
     screener: Any,
 ) -> None:
     result = screener.screen(person(["Forxiga 10 mg"], sex="female", symptoms=["nausea_poor_appetite"]))
     assert "sglt2_ketoacidosis" in codes(result)
-    assert result.urgency in ("none", "routine")  # nausea alone brings the advice, not an urgency (team judgement)
+    # feeling sick and off food are signs of ketoacidosis on a gliflozin: medical advice at once
+    # (MHRA/EMA 2016; newcomer review 8), so the top line says today as the advice does
+    assert result.urgency == "urgent"
     assert "If you are being sick or cannot eat and drink normally" in text_of(result, "sglt2_ketoacidosis")
 
 

@@ -77,7 +77,7 @@ def test_an_older_man_on_spironolactone_ramipril_and_trimethoprim_hears_each_onc
     )
     text = text_of(result, "no_potassium_self_supplement")
     reasons = text.split(", potassium can build up")[0]
-    for his in ("spironolactone", "ramipril", "trimethoprim", "chronic kidney disease", "age 65 or over"):
+    for his in ("spironolactone", "ramipril", "trimethoprim", "chronic kidney disease", "being 65 or over"):
         assert reasons.count(his) == 1, reasons
     assert "more than one reason" not in reasons
 

@@ -181,9 +181,8 @@ def test_rule_folders_at_the_documented_limits_run_without_crashing_the_engine(t
         folder, count = _most_accepted(tmp_path, name, step, condition, most)
         folders.append(str(folder))
         added[name] = count
-    # Steps with room under the waiting bound: the shipped urgency and recommendations rules fill
-    # most of theirs, and dependent_facts and risk_factors are full to the bound itself (so even one
-    # more first test is refused there): `mgk-screen rules check` shows each step's room.
+    # Steps with room under the waiting bound: the shipped urgency, recommendations and
+    # medicine_advice rules fill most of theirs: `mgk-screen rules check` shows each step's room.
     for seed, step in ((1, "levels"), (2, "headline"), (3, "level_caps")):
         folder, count = _most_accepted(tmp_path, f"random {seed}", step, _random_condition(seed), 200)
         folders.append(str(folder))

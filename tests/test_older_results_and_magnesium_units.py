@@ -89,20 +89,23 @@ def test_man_whose_potassium_and_magnesium_were_checked_last_year_is_rechecked_o
     # Each older value against the rules' normal bands (K 3.5-5.0, Mg 0.70-1.05 mmol/L) and the
     # markedly low lines (K 3.0, Mg 0.60): normal or high changes nothing (a screen for depletion;
     # an old high is often a sample that stood), low is routine, markedly low soon. A high
-    # potassium of 5.5 or more is the exception (newcomer review 7: tests/test_review7_clin2.py).
+    # potassium of 5.5 or more is an exception (newcomer review 7: tests/test_review7_clin2.py), and
+    # so is a high magnesium (clinical leftovers 3: tests/test_review8_clin3.py) unless the number is
+    # likelier a result in mg/dL (1.06 here, with no kidney disease or magnesium taken).
     expected = {
         ("potassium", 3.5): "none", ("potassium", 5.0): "none", ("potassium", 4.2): "none",
         ("potassium", 3.4): "routine", ("potassium", 3.0): "routine", ("potassium", 2.9): "soon",
         ("potassium", 5.1): "none", ("potassium", 5.4): "none",
         ("magnesium", 0.70): "none", ("magnesium", 1.05): "none", ("magnesium", 0.85): "none",
         ("magnesium", 0.69): "routine", ("magnesium", 0.60): "routine", ("magnesium", 0.59): "soon",
-        ("magnesium", 1.06): "none", ("magnesium", 3.5): "none",
+        ("magnesium", 1.06): "none", ("magnesium", 3.5): "soon",
     }  # fmt: skip
     nothing_else = {"age": 45, "sex": "male", "medications": [], "symptoms": [], "alcohol": {"drinks_per_week": 0}}
     for (lab, value), urgency in expected.items():
         result = screener.screen({**nothing_else, **labs(**{lab: (value, "mmol/L", "older")})})
         assert result.urgency == urgency, (lab, value)
-        assert (OLDER_RESULT_ADVICE in codes(result)) is (urgency != "none"), (lab, value)
+        assert (OLDER_RESULT_ADVICE in codes(result)) is (urgency != "none" and (lab, value) != ("magnesium", 3.5)), (lab, value)
+        assert ("recheck_older_high_magnesium" in codes(result)) is ((lab, value) == ("magnesium", 3.5)), (lab, value)
         assert ("general_advice" in codes(result)) is (urgency == "none"), (lab, value)
         assert (result.magnesium_depletion, result.potassium_depletion) == ("unlikely", "unlikely")
         assert any(f"older {lab} result" in warning for warning in result.warnings)

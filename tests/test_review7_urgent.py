@@ -88,7 +88,7 @@ def test_an_adult_of_30_on_insulin_sick_once_keeps_the_adult_rules(screener: Any
     # own rule and in an adult's words (tests/test_review7_clin2.py)
     result = screener.screen(on_insulin(30, episodes=1))
     assert "urgent_young_person_on_insulin_vomiting" not in rules_fired(result)
-    assert "urgent_type_1_diabetes_with_vomiting" in rules_fired(result)
+    assert "urgent_insulin_or_type_1_diabetes_with_vomiting" in rules_fired(result)
     assert "young person" not in flat(text_of(result, "insulin_sick_day"))
     assert screener.screen(on_insulin(30, episodes=2, fluids_down=False)).urgency == "urgent"
 

@@ -130,6 +130,8 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "child_dehydration_signs",  # not in the spec: children (README departures)
         "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
+        # not in the spec: a week of vomiting with malabsorption, thiamine if it is weight-loss surgery (review 8)
+        "thiamine_if_weight_loss_surgery",
         "oncology_line_today",  # not in the spec: vomiting or diarrhea on anticancer treatment (README departures)
         "transplant_team_today",  # not in the spec: tacrolimus or ciclosporin with vomiting or diarrhea (review 5, S2)
         "lithium_when_ill",  # not in the spec: same-day lithium advice, right after how soon (coherence review H5)
@@ -137,12 +139,14 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         # the tests to ask for, now that vomiting beyond 2 days brings a test line (README, round 4)
         "sglt2_ketoacidosis",
         "refeeding_care",  # not in the spec: eating disorders (README departures)
+        "eating_disorder_laxatives",  # not in the spec: laxatives with an eating disorder (vignette review 8, finding 3)
         # not in the spec's order: the advice while ill with diarrhea or vomiting (sick-day rules,
         # NSAIDs, fluids) is what makes gut losses on a sick-day medicine urgent, so it comes with
         # the other same-day advice, before the tests to ask for (surfaces review A2)
         "sick_day_medicines",
         "avoid_nsaids_while_ill",  # not in the spec: an NSAID with vomiting or diarrhea (vignette review 4, M4)
         "stop_colchicine_while_ill",  # not in the spec: colchicine with diarrhea or vomiting (vignette review 5, S3)
+        "desmopressin_while_ill",  # not in the spec: desmopressin with diarrhea or vomiting (clinical leftovers 3)
         "stop_laxatives_during_diarrhea",  # not in the spec: laxatives while the diarrhea lasts (coherence review H4)
         "bowel_preparation",  # not in the spec: a bowel preparation is not stopped (vignette review 5, S4)
         "fluids_for_gi_losses",
@@ -156,6 +160,7 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "anti_egfr_magnesium_check",  # not in the spec: cetuximab or panitumumab with a sign of low magnesium (review 5, M7)
         "recheck_older_result",  # not in the spec: an older result outside the normal range (README departures)
         "recheck_older_high_potassium",  # not in the spec: an older potassium of 5.5 or more (newcomer review 7)
+        "recheck_older_high_magnesium",  # not in the spec: an older magnesium above 1.05 (clinical leftovers 3)
         "keep_taking_prescribed_medicines",
         "pregnancy_check_first",  # not in the spec: supplements and medicines in pregnancy (README departures)
         # not in the spec: a medicine not read may lower Mg or K (README departures); with the

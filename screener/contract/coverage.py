@@ -332,7 +332,8 @@ def _conditions_and_medicines_given(values: SlotValues) -> str:
 #: - ``{symptoms_given}``: the same symptoms, and any happening now among the grounds, joined with
 #:   "and" ("muscle weakness and palpitations"; "fainting"), for a line that says what the person
 #:   reported;
-#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K");
+#: - ``{reasons_given}``: every answer the recommending rule rests on ("lisinopril and Sando-K"; a
+#:   derived fact with words as a reason is named once: "Sando-K", not also "prescribed potassium");
 #: - ``{medicines_given}``: only the person's own medicine names among them, as written ("furosemide
 #:   and ramipril"; "methadone and ondansetron"), for advice about the medicines they take;
 #: - ``{conditions_and_medicines_given}``: only the conditions and medicines among them ("chronic

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener.contract.answers import Answers
-from screener.contract.coverage import SlotValues, needs_grounds, with_slots_filled
+from screener.contract.coverage import MEDICINE_FACTS, SlotValues, needs_grounds, with_slots_filled
 from screener.screening.evidence_reading import Evidence
 from screener.screening.findings import Detail, FindingCatalogue
 from screener.screening.next_level import NextLevel
@@ -137,17 +137,24 @@ class EntryMaker:
         grounds: tuple[tuple[str, str], ...] = ()
         if with_grounds:
             read = _Readings(self.findings.reading, facts, readings)
-            grounds = tuple(self._grounds(conclusions.recommended_by[code], normalised, read, conclusions.fired_rules, set()))
+            # Advice naming a person's reasons (``{reasons_given}``) names a derived fact by its
+            # words as a reason, when it has them, not by the answers it was derived from.
+            as_reasons = "{reasons_given}" in text
+            grounds = tuple(
+                self._grounds(conclusions.recommended_by[code], normalised, read, conclusions.fired_rules, set(), as_reasons=as_reasons)
+            )
         return with_slots_filled(text, SlotValues(tuple(normalised.unanswered_sections), grounds, to_parent))
 
     def _grounds(
-        self, rule_id: str, normalised: Normalised, read: _Readings, fired: set[str], seen: set[str]
+        self, rule_id: str, normalised: Normalised, read: _Readings, fired: set[str], seen: set[str], *, as_reasons: bool = False
     ) -> list[tuple[str, str]]:
         """The person's own answers a rule that fired rests on, as (fact, words), in reading order:
         each fact of its evidence that holds (true); a fact asserted by rules stands for the grounds
         of those of them that fired (or for its own label, when they rest on no true fact: "age 65
-        or over" for an age). Facts only accumulate from step to step, so the final facts read each
-        rule's evidence as its own step did."""
+        or over" for an age). With ``as_reasons``, a derived fact that has words as a reason
+        (``Fact.as_a_reason``) is named once: by the person's medicine names among its grounds
+        ("Slow-K", not also the supplement ticked), else by those words ("being 65 or over"). Facts only accumulate
+        from step to step, so the final facts read each rule's evidence as its own step did."""
         grounds: list[tuple[str, str]] = []
         for item in read(rule_id):
             fact = item["fact"]
@@ -155,9 +162,17 @@ class EntryMaker:
                 continue
             seen.add(fact)
             asserted_by = [other for other in self._asserted_by.get(fact, ()) if other in fired]
-            if asserted_by and any(item["value"] is True for other in asserted_by for item in read(other)):
-                # Its own grounds stand for it (those listed already are not listed again).
-                grounds += [pair for other in asserted_by for pair in self._grounds(other, normalised, read, fired, seen)]
+            derived_from = [
+                pair for other in asserted_by if any(item["value"] is True for item in read(other))
+                for pair in self._grounds(other, normalised, read, fired, seen, as_reasons=as_reasons)
+            ]
+            if as_reasons and (as_a_reason := self.ruleset.facts[fact].as_a_reason):
+                # Said once: by the person's own medicine names among its grounds ("Slow-K", not
+                # "prescribed potassium and Slow-K"), else by its words as a reason.
+                own = [pair for pair in derived_from if pair[0].startswith(MEDICINE_FACTS)]
+                grounds += own or [(fact, as_a_reason)]
+            elif derived_from:
+                grounds += derived_from  # its own grounds stand for it (those listed already are not listed again)
             else:
                 grounds += [(fact, words) for words in self._fact_words(fact, normalised)]
         return grounds

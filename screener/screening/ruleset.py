@@ -118,6 +118,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
                     file=f"{label}/{name}",
                     team_judgement=raw_rule.get("team_judgement", False),
                     notes=raw_rule.get("notes", ""),
+                    engine_order=tuple(raw_rule.get("engine_order", ())),
                 )
             )
     ruleset = Ruleset(
@@ -255,7 +256,7 @@ def _fact_catalogue(
         words = vocabulary.class_labels.get(drug_class, f"medicine of class {drug_class.replace('_', ' ')}")
         facts[name] = Fact(name, words, "boolean")
     for name, spec in data["derived"].items():
-        facts[name] = Fact(name, spec["label"], "boolean", origin="derived")
+        facts[name] = Fact(name, spec["label"], "boolean", origin="derived", as_a_reason=spec.get("as_a_reason", ""))
     for tally, spec in manifest["tallies"].items():
         facts[f"count.{tally}"] = Fact(f"count.{tally}", f"number of {spec['label']}", "integer", origin="count")
     for scale in scales.values():

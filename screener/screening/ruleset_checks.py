@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import RECOMMENDATION_SLOTS
 from screener.errors import RulesError, did_you_mean
-from screener.screening.conditions import OPERATORS
+from screener.screening.conditions import OPERATORS, AllOf
 from screener.screening.engine_limits import RESERVED_NAMES
 
 if TYPE_CHECKING:
-    from screener.screening.ruleset_model import Ruleset
+    from screener.screening.ruleset_model import Rule, Ruleset
 
 _SLOT_NAME = re.compile(r"\{([a-z_]+)\}")
 
@@ -93,8 +93,22 @@ def check_consistency(ruleset: Ruleset, label: str) -> None:
         for leaf in rule.condition.leaves():
             problems.extend(f"{where}, field 'when': {p}" for p in _leaf_problems(leaf.fact, leaf.operator, leaf.value, ruleset))
         problems.extend(f"{where}, field 'then': {p}" for p in _conclusion_problems(rule.then, ruleset))
+        problems.extend(f"{where}, field 'engine_order': {p}" for p in _engine_order_problems(rule))
     if problems:
         raise RulesError("\n".join(problems), hint="fix the rule files, then run `mgk-screen rules check`")
+
+
+def _engine_order_problems(rule: Rule) -> list[str]:
+    """An engine order must name each part of the rule's top-level "all" once, by position."""
+    order = rule.engine_order
+    if not order:
+        return []
+    if not isinstance(rule.condition, AllOf):
+        return ["only a rule whose 'when' is an 'all' can give the order of its parts"]
+    count = len(rule.condition.parts)
+    if sorted(order) != list(range(count)):
+        return [f"{list(order)} must give each position of the {count} parts of 'all' once (0 to {count - 1})"]
+    return []
 
 
 def _leaf_problems(name: str, operator: str, value: Any, ruleset: Ruleset) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from screener.screening.conditions import Condition, compile_condition
+from screener.screening.conditions import AllOf, Condition, compile_condition
 from screener.screening.medications import Vocabulary
 
 
@@ -34,6 +34,10 @@ class Fact:
     code_label: str = ""
     """For one code of a group ("symptoms.fainting"), the code's own words ("fainting"), without
     the group's label that ``label`` begins with; empty for any other fact."""
+    as_a_reason: str = ""
+    """For a derived fact, how advice naming a person's reasons (``{reasons_given}``) names it once:
+    by the person's medicine names among the answers it was derived from, else by these words;
+    empty: by all those answers."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,24 @@ class Rule:
     team_judgement: bool = False
     notes: str = ""
     """For maintainers (how it is written for the engine, departures from the spec): never in a result."""
+    engine_order: tuple[int, ...] = ()
+    """The order in which the engine tests the parts of the top-level "all" (positions from 0);
+    empty: as written. Only the engine's network changes (its room), never what the rule decides."""
     condition: Condition = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "condition", compile_condition(self.when))
+
+    @property
+    def engine_condition(self) -> Condition:
+        """The condition as the engine tests it: the parts of its "all" in ``engine_order``
+        (a conjunction holds whatever the order of its parts). An order that is not one of the
+        parts' positions, each once, is reported by the ruleset checks; it is not applied."""
+        condition = self.condition
+        order = self.engine_order
+        if not order or not isinstance(condition, AllOf) or sorted(order) != list(range(len(condition.parts))):
+            return condition
+        return AllOf(tuple(condition.parts[position] for position in order))
 
     @property
     def is_red_flag(self) -> bool:
@@ -142,7 +160,7 @@ class Ruleset:
     @cached_property
     def engine_patterns(self) -> dict[str, dict[str, Any]]:
         """Each rule as the engine gets it: one pattern over one fact, testing its step first."""
-        return {rule.id: {"$and": [{"step": rule.step}, rule.condition.to_durable()]} for rule in self.rules}
+        return {rule.id: {"$and": [{"step": rule.step}, rule.engine_condition.to_durable()]} for rule in self.rules}
 
     @cached_property
     def engine(self) -> Any:
