@@ -219,7 +219,7 @@ class CardWriter:
             parts.append(self._order_text(entry, screened))
         parts += [
             _section("Why (the rules that fired)", self._why(entry)),
-            _section("Read from the EHR record", self._read(screened)),
+            _section("Read from the EHR record", self._read(screened, record)),
             _section("Recommendations (as the screen words them for the person)", [escape(r["text"]) for r in listed_advice(entry.get("recommendations"))]),
             _section("Warnings", [escape(text) for text in entry.get("warnings", [])]),
             _section("Not read", [escape(note) for note in record.notes]),
@@ -265,12 +265,16 @@ class CardWriter:
         if coverage == "full":
             return ""
         unread = record.unread_sections() if record is not None else set()
+        # A search cut short: what it read held none, which is not the record saying none.
+        part = (record.cut_short_sections() - unread) if record is not None else set()
         unanswered = entry.get("unanswered_sections") or []
         missing = missing_core_sections(unanswered)
         core = {name for section in missing for name in CORE_SECTIONS[section]}
         missing_unread = [section for section in missing if unread.issuperset(CORE_SECTIONS[section])]
-        missing_silent = [section for section in missing if section not in missing_unread]
+        missing_part = [section for section in missing if section not in missing_unread and (unread | part).issuperset(CORE_SECTIONS[section])]
+        missing_silent = [section for section in missing if section not in missing_unread and section not in missing_part]
         said = [f"{in_words(missing_unread, CORE_SECTION_WORDS)} could not be read from the EHR"] if missing_unread else []
+        said += [f"{in_words(missing_part, CORE_SECTION_WORDS)} could not all be read from the EHR (a search cut short)"] if missing_part else []
         said += [f"the record says nothing about {in_words(missing_silent, CORE_SECTION_WORDS)}"] if missing_silent else []
         why = "; ".join(said)
         why = why[:1].upper() + why[1:]
@@ -285,9 +289,12 @@ class CardWriter:
                 "screening level (possible or unlikely) does not rule out low magnesium or potassium."
             )
         others_unread = [self.words.section(code).lower() for code in unanswered if code not in core and code in unread]
-        others = [self.words.section(code).lower() for code in unanswered if code not in core and code not in unread]
+        others_part = [self.words.section(code).lower() for code in unanswered if code not in core and code in part]
+        others = [self.words.section(code).lower() for code in unanswered if code not in core and code not in unread and code not in part]
         if others_unread:
             text += f" Could not be read either: {escape(', '.join(others_unread))}."
+        if others_part:
+            text += f" Not all read (a search cut short), so left unanswered: {escape(', '.join(others_part))}."
         if others:
             text += f" Not in the record either: {escape(', '.join(others))}."
         return text + " Asking the person the remaining questions (`mgk-screen ask`, or the questionnaire page) completes the screen."
@@ -323,10 +330,16 @@ class CardWriter:
         titles = [finding["title"] for finding in entry.get("findings", []) if finding["rule"] not in self._recommending]
         return [escape(title) for title in dict.fromkeys(titles)]
 
-    def _read(self, screened: Screened) -> list[str]:
+    def _read(self, screened: Screened, record: Record) -> list[str]:
+        """The answers read from the record; one a search that failed or was cut short would have
+        added to (a condition found on the first page of several) says it was not all read."""
         from screener.reports.words import answer_rows
 
-        return [f"{escape(question)}: {escape(answer)}" for question, answer in answer_rows(screened.answers, self.words)]
+        partly = {self.words.field(section) for section in record.partly_read_sections() if section in screened.answers}
+        return [
+            f"{escape(question)}: {escape(answer)}" + (" (not all read from the EHR)" if question in partly else "")
+            for question, answer in answer_rows(screened.answers, self.words)
+        ]
 
     # -- the suggestion -----------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from typing import Any
 from screener.cds.calls import HookCall
 from screener.cds.errors import HookError
 from screener.cds.orders import read_orders
-from screener.cds.record import Record, resources_of
+from screener.cds.record import Record, located_in
 from screener.cds.services import OPTIONAL_KEYS
 from screener.contract.validation import Problem
 from screener.fhir.client import FetchError, FhirServer, Found, next_link
@@ -55,7 +55,7 @@ def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer
         if found is None:
             continue
         record.read.append(key)
-        for resource, where in found:
+        for resource, where, full_url in found:
             kind = resource.get("resourceType")
             if kind not in EHR_TYPES:
                 continue  # a search's OperationOutcome, an _include'd resource we do not read
@@ -65,7 +65,9 @@ def gather(call: HookCall, context: FhirContext, server: Callable[[], FhirServer
             if owner not in (call.patient_id, None):
                 others += 1
                 continue
-            record.resources.append(Located(resource, where))
+            # With its entry's fullUrl, by which a prefetched medicine may name its Medication
+            # (``urn:uuid:...``, as in a transaction Bundle).
+            record.resources.append(Located(resource, where, full_url))
     if others:
         record.notes.append(f"{others} resource{'s' if others != 1 else ''} about another patient left out")
     if record.read:
@@ -129,8 +131,9 @@ def _fetch_missing_keys(call: HookCall, fhir: Callable[[], FhirServer | None]) -
 
 def _read_key(
     call: HookCall, key: str, fhir: Callable[[], FhirServer | None], record: Record, fetched: Mapping[str, Found | FetchError]
-) -> list[tuple[Any, str]] | None:
-    """The resources one prefetch key gives, with where each is; None when it could not be read."""
+) -> list[tuple[Any, str, str | None]] | None:
+    """The resources one prefetch key gives, with where each is and its entry's ``fullUrl`` (None
+    when it has none); None when the key could not be read."""
     given = call.prefetch.get(key, ...)
     if given is None:
         # CDS Hooks 2.0 (Prefetch): null is what the EHR sends when it has no data for the
@@ -142,7 +145,7 @@ def _read_key(
         record.notes.append(f"{key} was not prefetched and there is no fhirServer to read it from: not read")
         return None
     if isinstance(given, dict) and not _is_outcome(given):
-        found = list(resources_of(given, f"$.prefetch.{key}"))
+        found = list(located_in(given, f"$.prefetch.{key}"))
         more = next_link(given) if given.get("resourceType") == "Bundle" else None
         if more is not None:
             found += _later_pages(key, more, fhir(), record)
@@ -154,12 +157,13 @@ def _read_key(
         record.failed[key] = read.reason
         return None
     _note_cut_short(record, key, read)
-    return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
+    return [(resource, f"FHIR server, {key}: {where}", None) for resource, where in read.resources]
 
 
-def _later_pages(key: str, link: str, server: FhirServer | None, record: Record) -> list[tuple[Any, str]]:
+def _later_pages(key: str, link: str, server: FhirServer | None, record: Record) -> list[tuple[Any, str, str | None]]:
     """The pages after a prefetched first page, read from the FHIR server."""
     if server is None:
+        record.cut_short_keys.append(key)
         record.cut_short.append(
             f"the {key} search was cut short after its first page, because the EHR prefetched one page and there is no "
             "fhirServer to read the rest from: what the later pages hold is not counted, so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"
@@ -170,13 +174,14 @@ def _later_pages(key: str, link: str, server: FhirServer | None, record: Record)
     except FetchError as error:
         read = Found([], 1, error.reason)
     _note_cut_short(record, key, read)
-    return [(resource, f"FHIR server, {key}: {where}") for resource, where in read.resources]
+    return [(resource, f"FHIR server, {key}: {where}", None) for resource, where in read.resources]
 
 
 def _note_cut_short(record: Record, key: str, read: Found) -> None:
     if read.cut_short is None:
         return
     pages = "its first page" if read.pages == 1 else f"{read.pages} pages"
+    record.cut_short_keys.append(key)
     record.cut_short.append(
         f"the {key} search was cut short after {pages}, because {read.cut_short}: what the later pages hold is not counted, "
         "so a lower screening level (possible or unlikely) does not rule out low magnesium or potassium"

@@ -34,6 +34,8 @@ class Record:
     cut_short: list[str] = field(default_factory=list)
     """Searches read only in part (their later pages could not be read), in words for the card and
     the result's warnings."""
+    cut_short_keys: list[str] = field(default_factory=list)
+    """The prefetch keys of those searches (``cut_short``)."""
     failed: dict[str, str] = field(default_factory=dict)
     """The searches that could not be read at all, by prefetch key (or ``Medication/<id>``), with
     why (the FHIR server could not be reached, answered 401 or 403, took too long, or gave no FHIR
@@ -46,6 +48,16 @@ class Record:
     def unread_sections(self) -> set[str]:
         """The answers' sections the failed searches would have filled (``SECTIONS_OF_KEY``)."""
         return {section for key in self.failed for section in SECTIONS_OF_KEY.get(key, ())}
+
+    def cut_short_sections(self) -> set[str]:
+        """The answers' sections a search read only in part would have filled (``SECTIONS_OF_KEY``):
+        what was read of them may be only part of what the record holds."""
+        return {section for key in self.cut_short_keys for section in SECTIONS_OF_KEY.get(key, ())}
+
+    def partly_read_sections(self) -> set[str]:
+        """The sections a failed search or one cut short would have filled: an empty list there
+        ("none of these", no medicine) says only that nothing was found in what was read."""
+        return self.unread_sections() | self.cut_short_sections()
 
     def failed_that_matter(self, answers: Mapping[str, Any], unanswered: Iterable[str]) -> dict[str, str]:
         """The failed searches that matter to this person's screen: all but those every section of

@@ -2,7 +2,9 @@
 the result. For ``order-select``, the medicines being ordered count as medicines the person takes,
 and the result without the newly selected ones is kept to show what the order changes.
 
-The result's warnings also say which searches were cut short (``Record.cut_short``), and say in
+A question whose search failed or was cut short is never answered "none" from the part read
+(``_no_none_from_part``). The result's warnings also say which searches were cut short
+(``Record.cut_short``), and say in
 words which medicines the record gives no name for (only a code, or a reference to a Medication
 it does not hold). Nothing clinical is decided here: the rules do.
 """
@@ -16,6 +18,7 @@ from typing import Any
 
 from screener.cds.record import Record
 from screener.contract.validation import Problem
+from screener.fhir.conversion import Conversion
 from screener.fhir.ehr import patient_to_answers
 from screener.fhir.lab_times import AsOf
 from screener.fhir.mapping import FhirContext
@@ -38,7 +41,7 @@ class Screened:
 def screen_record(record: Record, context: FhirContext, as_of: date | AsOf, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> Screened:
     """Screen a record on the reference date ``as_of``; ``screen`` turns answers into a result
     entry (``Screener.screen_entry``)."""
-    conversion = patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id)
+    conversion = _no_none_from_part(record, patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id))
     entry, problems = screened_conversion(conversion, screen)
     out = Screened(conversion.answers, entry, problems)
     if entry is not None:
@@ -46,9 +49,21 @@ def screen_record(record: Record, context: FhirContext, as_of: date | AsOf, scre
     if entry is None or not record.selected:
         return out
     kept = [order for order in record.orders if order not in record.selected]
-    before, _ = screened_conversion(patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id), screen)
+    before, _ = screened_conversion(_no_none_from_part(record, patient_to_answers([*record.resources, *kept], context, as_of, record.patient_id)), screen)
     out.before = before
     # The Medications the orders name (in draftOrders or the record) name the orders here too.
     ordered = patient_to_answers([*record.selected, *record.medications()], context, as_of, record.patient_id)
     out.ordered = list(ordered.answers.get("medications", []))
     return out
+
+
+def _no_none_from_part(record: Record, conversion: Conversion) -> Conversion:
+    """An empty list ("None of these", no medicine) from a search that failed or was cut short
+    leaves its question unanswered: nothing was found in what was read, which is not the record
+    saying none (the later pages, or the other search of the same question, may hold one). A list
+    that names something keeps it (the card says it was not all read)."""
+    for section in sorted(record.partly_read_sections()):
+        if conversion.answers.get(section) == []:
+            del conversion.answers[section]
+            conversion.origins.pop(section, None)
+    return conversion

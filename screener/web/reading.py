@@ -129,13 +129,17 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
 
     # FHIR as read (a Bundle one document, not its patients' records), to be called what it is.
     read = iter_records(["-"], stdin=io.BytesIO(data), as_read=True)
-    items = list(islice((item for item in read if not noted(item)), 2))
+    kept = (item for item in read if not noted(item))
+    items = list(islice(kept, 2))
     if not items:
         return None, [Problem("$", empty[0] if empty else "holds no records (an empty array?)")], notes, []
     if len(items) > 1:
+        # Refused (one person at a time), but a red flag any of them reports is said first.
+        flagged, rows = _several_red_flags([*items, *kept])
         if plain:
-            return None, [Worded("$", SEVERAL)], notes, []
-        return None, [Problem("$", "holds more than one record; give one answers object (`mgk-screen batch` screens many)")], notes, []
+            return None, [Worded("$", SEVERAL)], notes, flagged
+        said = f"; {'; '.join(rows)} (see red_flags)" if rows else ""
+        return None, [Problem("$", f"holds more than one record; give one answers object (`mgk-screen batch` screens many){said}")], notes, flagged
     (item,) = items
     flagged = all_codes(item) if isinstance(item, UnreadableSource) else []
     if isinstance(item, UnreadableSource) and plain and item.plain:
@@ -143,6 +147,31 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
     if isinstance(item, (UnreadableSource, UnreadableRecord)):
         return None, [Problem("$", item.message)], notes, flagged
     return item.value, [], notes, []
+
+
+def _several_red_flags(items: list[Any]) -> tuple[list[str], list[str]]:
+    """The red flags now the records of a document of several give (``red_flags_reported``; the
+    rows of a refused sheet, ``refused_red_flags.all_codes``), each once, and which record gives
+    which, in words ("record 2 (id 'p-17') reports a red flag now: chest_pain")."""
+    from screener.batch.records import RawRecord, UnreadableSource
+    from screener.batch.refused_red_flags import all_codes, where
+    from screener.contract.answers import red_flags_reported
+
+    codes: list[str] = []
+    rows: list[str] = []
+    for item in items:
+        if isinstance(item, RawRecord):
+            found = red_flags_reported(item.value)
+            if found:
+                identity = item.value.get("id") if isinstance(item.value, dict) else None
+                rows.append(f"{where(f'record {item.position}', identity)} reports a red flag now: {', '.join(found)}")
+        elif isinstance(item, UnreadableSource):
+            found = all_codes(item)
+            rows += [f"{row.row} reports a red flag now: {', '.join(row.codes)}" for row in item.red_flags]
+        else:
+            continue
+        codes += [code for code in found if code not in codes]
+    return codes, rows
 
 
 #: What the first page says when "Carry on from this file" is pressed with no file chosen (the
