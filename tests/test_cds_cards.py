@@ -52,7 +52,7 @@ def test_every_persona_gets_the_indicator_of_its_urgency_and_a_test_only_when_ma
     # "Ask for a magnesium test" alone, or in the one line that asks for both tests
     # the advice asks for a magnesium test, in whichever wording (plain, firm, naming a PPI, to a parent)
     testing = {"check_magnesium", "check_magnesium_with_potassium", "anti_egfr_magnesium_check", "digoxin_check"}
-    advised = any(item["code"] in testing and "magnesium blood test" in item["text"] for item in entry["recommendations"])
+    advised = any(item["code"] in testing and _asks_for_a_magnesium_test(item["text"]) for item in entry["recommendations"])
     assert ("suggestions" in card) == (entry["magnesium_depletion"] in ("possible", "likely") and advised)
 
 
@@ -120,5 +120,28 @@ def test_a_card_never_asks_for_the_water_pill_question_when_the_record_lists_fur
     """QA: "Not in the record either: ... water pill (diuretic)" beside furosemide read from the record."""
     card, entry = card_for(writer, screener, {"age": 70, "medications": ["Furosemide 40 MG Oral Tablet"]})
     assert "diuretic_use" not in entry["unanswered_sections"]
-    assert "water pill" not in card["detail"].lower()
+    not_in_record = [row for row in card["detail"].splitlines() if "Not in the record" in row]
+    assert not_in_record and all("water pill" not in row.lower() for row in not_in_record)
     assert "Not in the record either: sex, diet, health conditions" in card["detail"]
+
+
+def _asks_for_a_magnesium_test(text: str) -> bool:
+    """The two ways the advice asks for a magnesium test: by itself, or with a water pill's potassium check."""
+    return "magnesium blood test" in text or "your magnesium with it, by name" in text
+
+
+def test_every_wording_that_asks_for_a_first_magnesium_test_offers_the_order() -> None:
+    """A wording added later (at a medicines review, on a water pill) was left out of the list, so
+    the card for a loop diuretic being ordered lost its "Order: Magnesium" suggestion."""
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    texts = json.loads((rules / "recommendation_texts.json").read_text(encoding="utf-8"))["recommendations"]
+    offered = set(json.loads((rules / "fhir.json").read_text(encoding="utf-8"))["cds_hooks"]["suggest_test"]["recommendations"])
+    asking = {
+        f"{text['code']}:{text['variant']}" if text.get("variant") else text["code"]
+        for text in texts
+        if text["code"] in ("check_magnesium", "check_magnesium_with_potassium")
+        # the follow-ups of a low result have a result; the plain both-tests line asks for checks whenever potassium is low
+        and not str(text.get("variant", "")).startswith("low_result")
+        and _asks_for_a_magnesium_test(text["text"])
+    }
+    assert asking - offered == set()
