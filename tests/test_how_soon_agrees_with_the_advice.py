@@ -17,8 +17,8 @@ turn (the generator's own list has none of them).
 from __future__ import annotations
 
 import json
-import re
 import random
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
