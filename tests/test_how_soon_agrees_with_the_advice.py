@@ -226,7 +226,7 @@ def test_every_text_that_sends_someone_to_emergency_care_is_decided_here(texts_s
 # the boundaries the rules and the texts name
 BOUNDARY_DAYS = (0, 1, 2, 3, 6, 7, 8, 13, 14, 15)
 BOUNDARY_A_DAY = (0, 1, 2, 3, 4, 5, 6, 10)
-BOUNDARY_AGES = (0, 1, 2, 4, 5, 11, 12, 13, 15, 16, 17, 18, 40, 64, 65, 66, 80, 95)
+BOUNDARY_AGES = (*range(18), 18, 40, 64, 65, 66, 80, 95)
 
 
 def boundary_cohort(count: int, seed: int) -> Iterator[Answers]:
