@@ -167,6 +167,7 @@ def ask(
 
     answers = interview.answers
     saved_in = save_at_end(target, answers, term) if target else None
+    answers = ask_io.with_id(saved_in, answers)  # the file's name is its id
     # Screen the answers exactly as written to the file.
     result = screener.screen(json.loads(json.dumps(answers)))
     if as_json:

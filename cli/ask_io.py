@@ -172,10 +172,23 @@ def write_answers(path: Path, answers: dict[str, Any]) -> str | None:
     if path.exists() and not path.is_file():
         return "it is not a regular file"  # a device or a pipe: never what --save means
     try:
-        write_atomically(str(path), json.dumps(answers, indent=2, ensure_ascii=False) + "\n")
+        write_atomically(str(path), json.dumps(with_id(path, answers), indent=2, ensure_ascii=False) + "\n")
     except OutputError as error:
         return error.message.removeprefix(f"cannot write {path}: ")
     return None
+
+
+def with_id(path: Path | None, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers saved in ``path`` with an id, for a batch of saved files to tell people apart:
+    the file's name without its suffix ("rita" for rita.json), unless they have one (a resumed
+    file's is kept). As they are when they were not saved (``path`` None)."""
+    if path is None or answers.get("id") is not None:
+        return answers
+    return {"id": path.stem[:MAX_ID_LENGTH], **answers}
+
+
+#: The longest id the answers take (the contract's ``id``: 1 to 128 characters).
+MAX_ID_LENGTH = 128
 
 
 def save(path: Path, answers: dict[str, Any]) -> bool:

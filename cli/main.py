@@ -336,8 +336,8 @@ def one_record(path: str, ignore: list[str] | None = None, screener: Screener | 
     if len(items) > 1:
         if _is_result(items[0]):
             return items[0].source, (
-                "holds more than one result (the output of `mgk-screen batch`); "
-                "for a report on them all use `mgk-screen report --cohort`"
+                "holds more than one result (the output of `mgk-screen batch`), not one person's answers; "
+                f"for a report on them all: `mgk-screen report --cohort {shlex.quote(items[0].source)} -o cohort.pdf`"
             )
         return items[0].source, "holds more than one record; use `mgk-screen batch` for several"
     if not items:

@@ -121,7 +121,7 @@ def test_a_typed_file_holding_someone_elses_answers_is_not_replaced_without_a_ye
     assert f"{ritas} already holds answers. Replace them with these? (yes or no; Enter means no)" in said
     assert f"{ritas} is left as it is." in said
     assert saved(ritas) == RITAS_ANSWERS
-    assert saved(mine) == {"red_flags_now": [], "age": 35}
+    assert saved(mine) == {"id": "sam", "red_flags_now": [], "age": 35}
     assert f"mgk-screen ask --resume {mine}" in said
 
 
@@ -131,7 +131,7 @@ def test_a_typed_file_holding_answers_is_replaced_after_a_yes(tmp_path: Path, ke
     keyboard += ["0", "35", None, str(mine), "yes"]
     run = runner.invoke(app, ["ask", "--plain"])
     assert run.exit_code == ExitCode.INTERRUPTED
-    assert saved(mine) == {"red_flags_now": [], "age": 35}
+    assert saved(mine) == {"id": "mine", "red_flags_now": [], "age": 35}
 
 
 def test_a_typed_name_that_cannot_be_written_gets_another_chance(tmp_path: Path, keyboard: list[Any]) -> None:
@@ -140,7 +140,7 @@ def test_a_typed_name_that_cannot_be_written_gets_another_chance(tmp_path: Path,
     run = runner.invoke(app, ["ask", "--plain"])
     assert run.exit_code == ExitCode.INTERRUPTED
     assert " ".join(run.output.split()).count("could not be saved in") == 2
-    assert saved(later) == {"red_flags_now": []}
+    assert saved(later) == {"id": "later", "red_flags_now": []}
 
 
 def test_a_typed_name_starting_with_a_tilde_is_in_the_home_folder(
@@ -151,7 +151,7 @@ def test_a_typed_name_starting_with_a_tilde_is_in_the_home_folder(
     keyboard += ["0", None, "~/later.json"]
     run = CliRunner().invoke(app, ["ask", "--plain"])
     assert run.exit_code == ExitCode.INTERRUPTED
-    assert saved(tmp_path / "later.json") == {"red_flags_now": []}
+    assert saved(tmp_path / "later.json") == {"id": "later", "red_flags_now": []}
     assert not (tmp_path / "~").exists()
 
 
@@ -262,7 +262,7 @@ def test_ctrl_d_at_a_keyboard_without_save_offers_a_file_for_the_answers_so_far(
     finally:
         child.close()
     assert child.exitstatus == ExitCode.USAGE
-    assert saved(path) == {"red_flags_now": [], "age": 72}
+    assert saved(path) == {"id": "later", "red_flags_now": [], "age": 72}
 
 
 # -- wide characters -----------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_quit_stops_as_ctrl_c_does_and_offers_to_save(tmp_path: Path, word: str)
     run = ask("--plain", replies=["0", "72", "female", "no", word, str(path)])
     assert run.exit_code == ExitCode.INTERRUPTED, run.output
     assert "Save your answers so far, so that you can carry on later?" in " ".join(run.output.split())
-    assert saved(path) == {"red_flags_now": [], "age": 72, "sex": "female", "diuretic_use": "no"}, "no medicine 'quit'"
+    assert saved(path) == {"id": "later", "red_flags_now": [], "age": 72, "sex": "female", "diuretic_use": "no"}, "no medicine 'quit'"
 
 
 # -- no medicines, as people say it --------------------------------------------------------------

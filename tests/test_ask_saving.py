@@ -167,7 +167,7 @@ def test_the_answers_so_far_are_saved_privately_too(tmp_path: Path) -> None:
     path = tmp_path / "partial.json"
     run = ask("--save", str(path), "--plain", replies=["0", "72"])
     assert run.exit_code == ExitCode.USAGE
-    assert json.loads(path.read_text(encoding="utf-8")) == {"red_flags_now": [], "age": 72}
+    assert json.loads(path.read_text(encoding="utf-8")) == {"id": "partial", "red_flags_now": [], "age": 72}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -119,6 +119,7 @@ def test_a_whole_questionnaire_in_a_terminal_saves_a_file_batch_screens_the_same
 
     answers = json.loads(path.read_text(encoding="utf-8"))
     assert answers == {
+        "id": "answers",
         "red_flags_now": [],
         "age": 68,
         "sex": "male",
@@ -156,7 +157,7 @@ def test_ctrl_c_in_a_terminal_offers_to_save(tmp_path: Path) -> None:
     finally:
         child.close()
     assert child.exitstatus == 130
-    assert json.loads(path.read_text(encoding="utf-8")) == {"red_flags_now": [], "age": 50}
+    assert json.loads(path.read_text(encoding="utf-8")) == {"id": "partial", "red_flags_now": [], "age": 50}
 
 
 def test_back_offers_the_earlier_answer_and_enter_keeps_it(tmp_path: Path) -> None:
@@ -178,7 +179,7 @@ def test_back_offers_the_earlier_answer_and_enter_keeps_it(tmp_path: Path) -> No
         child.expect(pexpect.EOF)
     finally:
         child.close()
-    assert json.loads(path.read_text(encoding="utf-8")) == {"red_flags_now": [], "age": 68, "sex": "male"}
+    assert json.loads(path.read_text(encoding="utf-8")) == {"id": "answers", "red_flags_now": [], "age": 68, "sex": "male"}
 
 
 def test_a_save_file_that_cannot_be_written_is_refused_before_the_first_question(tmp_path: Path) -> None:
@@ -369,4 +370,4 @@ def test_at_sixty_columns_ctrl_c_wraps_the_offer_and_gives_the_command_a_line_of
     assert all(len(line) <= 60 for line in lines), lines
     assert "  mgk-screen ask --resume 'my answers.json'" in lines
     assert [line for line in lines if line.startswith(" ")] == ["  mgk-screen ask --resume 'my answers.json'"]
-    assert json.loads((tmp_path / "my answers.json").read_text(encoding="utf-8")) == {"red_flags_now": []}
+    assert json.loads((tmp_path / "my answers.json").read_text(encoding="utf-8")) == {"id": "my answers", "red_flags_now": []}

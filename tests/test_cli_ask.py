@@ -108,7 +108,7 @@ def test_a_red_flag_shows_the_emergency_advice_at_once(tmp_path: Path) -> None:
     assert advice_at < run.output.index("Do you want to carry on with the questions?")
     assert "Question 2," not in run.output
     assert "RED FLAG: chest pain" in run.output and "How soon: emergency" in run.output
-    assert saved(path) == {"red_flags_now": ["chest_pain"]}
+    assert saved(path) == {"id": "now", "red_flags_now": ["chest_pain"]}
 
 
 def test_after_a_red_flag_the_person_may_carry_on(tmp_path: Path) -> None:
@@ -187,7 +187,7 @@ def test_the_end_of_input_saves_the_answers_so_far_and_exits_2(tmp_path: Path) -
     run = ask("--save", str(path), "--plain", replies=["0", "72", "female"])
     assert run.exit_code == ExitCode.USAGE
     assert "The input ended before the questionnaire was finished." in run.output
-    assert saved(path) == {"red_flags_now": [], "age": 72, "sex": "female"}
+    assert saved(path) == {"id": "partial", "red_flags_now": [], "age": 72, "sex": "female"}
     again = ask("--resume", str(path), "--plain", replies=RETIRED_TEACHER_ON_FUROSEMIDE[3:] + REVIEW_DONE)
     assert again.exit_code == 0, again.output
     assert batch_result(path)["combined_depletion"] == "possible"
@@ -219,7 +219,7 @@ def test_ctrl_c_offers_to_save_the_answers_so_far(tmp_path: Path, ctrl_c_after: 
     run = runner.invoke(app, ["ask", "--save", str(path), "--plain"])
     assert run.exit_code == ExitCode.INTERRUPTED
     assert "Save your answers so far in" in run.output
-    assert saved(path) == {"red_flags_now": [], "age": 72}
+    assert saved(path) == {"id": "partial", "red_flags_now": [], "age": 72}
 
 
 def test_ctrl_c_without_save_asks_for_a_file_name(tmp_path: Path, ctrl_c_after: list[Any]) -> None:
@@ -228,7 +228,7 @@ def test_ctrl_c_without_save_asks_for_a_file_name(tmp_path: Path, ctrl_c_after: 
     run = runner.invoke(app, ["ask", "--plain"])
     assert run.exit_code == ExitCode.INTERRUPTED
     assert "Carry on later with: mgk-screen ask --resume" in " ".join(run.output.split())
-    assert saved(path) == {"red_flags_now": []}
+    assert saved(path) == {"id": "later", "red_flags_now": []}
 
 
 def test_going_back_then_stopping_keeps_the_answers_stepped_back_over(tmp_path: Path, ctrl_c_after: list[Any]) -> None:

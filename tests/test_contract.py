@@ -80,12 +80,12 @@ def _problems(screener, record):  # type: ignore[no-untyped-def]
 
 
 def test_every_error_of_a_record_is_reported_with_its_path(screener) -> None:  # type: ignore[no-untyped-def]
-    problems = _problems(screener, {"age": 130, "sex": "F", "sympoms": ["fatigue"], "labs": {"potassium": {"value": 3.2}}})
+    problems = _problems(screener, {"age": 130, "sex": "F", "sympoms": ["fatigue"], "labs": {"magnesium": {"value": 0.6}}})
     assert problems == {
         "$.age": "must be at most 120, got 130",
         "$.sex": "unknown value \"F\" (did you mean 'female'?): expected one of 'female', 'male', 'other'",
         "$.sympoms": "unknown field 'sympoms' (did you mean 'symptoms'?)",
-        "$.labs.potassium": "'unit' is required but missing",
+        "$.labs.magnesium": "'unit' is required but missing: give labs.magnesium.unit, one of mmol/L, mEq/L, mg/dL",
     }
 
 

@@ -234,7 +234,7 @@ def test_an_unknown_column_is_reported_by_batch_and_the_other_inputs_still_scree
     [
         ("age", "seventy", "$.age", 'expected a whole number, got "seventy"'),
         ("age", "70.5", "$.age", 'expected a whole number, got "70.5"'),
-        ("alcohol.drinks_per_week", "3,5", "$.alcohol.drinks_per_week", 'expected a number with a decimal point, got "3,5" (write 3.5)'),
+        ("alcohol.drinks_per_week", "-3,5", "$.alcohol.drinks_per_week", 'expected a number with a decimal point, got "-3,5" (write -3.5)'),
         ("diarrhea.present", "maybe", "$.diarrhea.present", 'expected yes or no (or true, false, y, n, 1, 0), got "maybe"'),
         ("symptoms", "fatigue;;tremor", "$.symptoms", "empty item 2 in the list"),
         ("symptoms", "fatigue;", "$.symptoms", "remove the last ';'"),
@@ -455,11 +455,14 @@ def test_only_digits_a_comma_and_digits_is_a_decimal_comma(screener, cell: str) 
     assert entry["status"] == "invalid" and entry["errors"][0]["path"] == "$.alcohol.drinks_per_week"
 
 
-def test_a_decimal_comma_is_refused_in_a_sheet_with_commas_between_cells(screener) -> None:  # type: ignore[no-untyped-def]
-    (item,) = read(sheet("id,alcohol.drinks_per_week", 'p1,"3,5"'))
+def test_a_comma_that_could_be_a_thousands_separator_is_refused_in_a_sheet_with_commas_between_cells(screener) -> None:  # type: ignore[no-untyped-def]
+    (item,) = read(sheet("id,alcohol.drinks_per_week", 'p1,"3,500"'))
     entry = record_entry(item, screener)  # type: ignore[arg-type]
     assert entry["errors"] == [
-        {"path": "$.alcohol.drinks_per_week", "message": 'expected a number with a decimal point, got "3,5" (write 3.5)'}
+        {
+            "path": "$.alcohol.drinks_per_week",
+            "message": '"3,500" could be 3.500 (a decimal comma) or 3500 (a thousands separator): write the number without a comma',
+        }
     ]
 
 

@@ -128,6 +128,7 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "sglt2_ketoacidosis": _sick_or_feeling_sick,
     "thiamine_if_weight_loss_surgery": _always,  # "a clinician should see you today"
     "stop_colchicine_while_ill": _always,
+    "desmopressin_while_ill": _never,  # "Get help at once ... if you have a bad headache, become confused ...": signs coming on
     "fluids_for_gi_losses:short_stomach_bug": _never,  # "If fluids will not stay down, or you feel faint"
     "fluids_for_gi_losses:not_staying_down": _always,
     "fluids_for_gi_losses:high_potassium_result": _fluids_not_staying_down,  # "Losses that go on, fluids not staying down, ..."

@@ -103,7 +103,8 @@ def test_report_of_batch_output_without_cohort_suggests_cohort(tmp_path: Path) -
     run = runner.invoke(app, ["report", str(results), "-o", str(tmp_path / "x.html")])
     assert run.exit_code == 2
     assert "holds more than one result (the output of `mgk-screen batch`)" in run.output
-    assert "use `mgk-screen report --cohort`" in run.output and "use `mgk-screen batch`" not in run.output
+    assert f"for a report on them all: `mgk-screen report --cohort {results} -o cohort.pdf`" in " ".join(run.output.split())
+    assert "use `mgk-screen batch`" not in run.output
     answers = runner.invoke(app, ["report", str(ROOT / "examples/cohort.jsonl"), "-o", str(tmp_path / "x.html")])
     assert "use `mgk-screen batch` for several" in answers.output  # answers, not results: batch them first
 

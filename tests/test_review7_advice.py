@@ -53,7 +53,7 @@ def _blood_test_lines(result: Any) -> list[str]:
     return [
         recommendation.code
         for recommendation in result.recommendations
-        if any(words in recommendation.text for words in ("magnesium blood test", "blood checks", "tests are due"))
+        if any(words in recommendation.text for words in ("magnesium blood test", "blood checks", "tests are due", "potassium should be checked"))
     ]
 
 

@@ -13,6 +13,72 @@ WELL = {"pregnant": "no", "alcohol": {"drinks_per_week": 0}, "laxative_use": "no
 NO_GUT_LOSSES = {"diarrhea": {"present": False}, "vomiting": {"present": False}}
 
 
+# -- a water pill, and the one line that asks for the blood tests --------------------------------
+
+# Rose, 78, on Lasix 40 mg and amlodipine for high blood pressure, with cramps, weakness and
+# tiredness (examples/personas/older-adult-on-furosemide-with-cramps.json). Before: "Ask your
+# clinician for a magnesium blood test, and for magnesium to be checked whenever potassium is low",
+# and nothing about the potassium checks furosemide needs.
+ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS = {
+    "age": 78, "sex": "female", "medications": ["Lasix 40 mg tablets", "amlodipine 5 mg"], "diuretic_use": "yes",
+    "conditions": ["high_blood_pressure"], "symptoms": ["muscle_cramps", "muscle_weakness", "fatigue"],
+    "diet": {"processed_food": "sometimes", "fruit_veg_servings": 1}, "red_flags_now": [],
+}
+# Sam, 6, in a nephrotic relapse on prednisolone and furosemide, with cramps and tiredness: his
+# parent answers (review 5, case 22).
+SAM_6_ON_FUROSEMIDE = {
+    **NO_GUT_LOSSES, "laxative_use": "none", "age": 6, "sex": "male", "medications": ["prednisolone 60mg", "furosemide 20mg"],
+    "symptoms": ["muscle_cramps", "fatigue"], "red_flags_now": [], "supplements": [],
+}
+
+
+def blood_test_lines(result: Any) -> list[str]:
+    return [flat(r.text) for r in result.recommendations if "potassium" in r.text and ("check" in r.text or "test" in r.text)]
+
+
+def test_rose_78_on_furosemide_is_asked_in_one_line_for_her_potassium_and_magnesium_to_be_checked(screener: Any) -> None:
+    result = screener.screen(ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS)
+    assert "recommend_check_magnesium_with_potassium_on_a_water_pill" in rules_fired(result)
+    text = flat(text_of(result, "check_magnesium_with_potassium"))
+    assert text.startswith("On a water pill, potassium should be checked regularly while you take it")
+    assert "ask your clinician to check your potassium, and your magnesium with it, by name" in text
+    assert "whenever potassium is low or being replaced" in text
+    assert text_of(result, "keep_taking_prescribed_medicines") == "Do not stop a prescribed medicine on your own."
+    assert len(blood_test_lines(result)) == 1  # still asked for once
+
+
+def test_sams_parent_is_asked_whether_the_childs_potassium_should_be_checked_now(screener: Any) -> None:
+    result = screener.screen(SAM_6_ON_FUROSEMIDE)
+    text = flat(text_of(result, "check_magnesium_with_potassium"))
+    assert text.startswith("On a water pill, the child's potassium should be checked regularly")
+    assert "ask the child's clinician whether the child's potassium should be checked now" in text
+    assert "whether the child needs magnesium checked with it" in text
+    assert " your " not in f" {text} " and "you take" not in text
+
+
+def test_rose_with_a_low_potassium_result_keeps_the_line_about_her_result(screener: Any) -> None:
+    # the line about the result already asks how often to recheck potassium and magnesium
+    labs = {"potassium": {"value": 3.2, "unit": "mmol/L", "taken": "last_7_days"}}
+    result = screener.screen({**ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS, "labs": labs})
+    assert "recommend_check_magnesium_with_potassium_on_a_water_pill" not in rules_fired(result)
+    assert "how often potassium and magnesium should be rechecked" in flat(text_of(result, "keep_taking_prescribed_medicines"))
+
+
+def test_the_same_cramps_without_a_water_pill_keep_the_plain_magnesium_line(screener: Any) -> None:
+    # a laxative taken every day: no water pill, so no potassium checks to ask about
+    no_pill = {**ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS, "medications": ["amlodipine 5 mg"], "diuretic_use": "no", "laxative_use": "regular"}
+    result = screener.screen(no_pill)
+    assert "recommend_check_magnesium_with_potassium_on_a_water_pill" not in rules_fired(result)
+    assert "On a water pill" not in flat(text_of(result, "check_magnesium_with_potassium"))
+
+
+def test_a_long_term_ppi_with_a_water_pill_asks_for_magnesium_with_the_potassium(screener: Any) -> None:
+    ppi = {**ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS, "medications": ["Lasix 40 mg tablets", "omeprazole 20 mg"], "ppi_over_3_months": "yes"}
+    text = flat(text_of(screener.screen(ppi), "check_magnesium_with_potassium"))
+    assert text.startswith("You take")  # the line naming the stomach-acid medicine still wins
+    assert "Ask your clinician for a magnesium blood test with your potassium (a water pill or digoxin calls for regular potassium checks)" in text
+
+
 # -- type 2 diabetes on insulin, sick once or twice today -----------------------------------------
 
 # Graham, 62, type 2 diabetes on glargine and metformin, sick twice this morning, drinks staying
@@ -112,3 +178,42 @@ def test_an_older_1_4_with_no_reason_to_be_high_keeps_the_unit_warning_and_no_re
 def test_an_older_normal_magnesium_changes_nothing(screener: Any) -> None:
     normal = {**MARGARET_78_OLDER_MAGNESIUM_1_4, "labs": {"magnesium": {"value": 1.05, "unit": "mmol/L", "taken": "older"}}}
     assert "older_magnesium_above_range" not in rules_fired(screener.screen(normal))
+
+
+# -- desmopressin while being sick ------------------------------------------------------------
+
+# Ella, 8, takes DesmoMelt for bedwetting and has had a stomach bug for a day, sick twice and with
+# loose stools: her mother answers. Before: desmopressin was read with no effect, and nothing said.
+ELLA_8_ON_DESMOMELT_WITH_A_STOMACH_BUG = {
+    **WELL, "age": 8, "sex": "female", "medications": ["DesmoMelt 120 micrograms"], "symptoms": [],
+    "vomiting": {"present": True, "days": 1, "episodes_per_day": 2},
+    "diarrhea": {"present": True, "days": 1, "stools_per_day": 3},
+}
+# Tom, 45, with diabetes insipidus after pituitary surgery, on DDAVP tablets, with diarrhea for two days.
+TOM_45_ON_DDAVP_WITH_DIARRHEA = {
+    **WELL, "age": 45, "sex": "male", "medications": ["DDAVP 0.2 mg"], "symptoms": [],
+    "vomiting": {"present": False}, "diarrhea": {"present": True, "days": 2, "stools_per_day": 4},
+}
+
+
+def test_ellas_mother_is_told_to_stop_desmopressin_for_bedwetting_while_she_is_ill(screener: Any) -> None:
+    result = screener.screen(ELLA_8_ON_DESMOMELT_WITH_A_STOMACH_BUG)
+    text = flat(text_of(result, "desmopressin_while_ill"))
+    assert text.startswith("The child takes desmopressin (")
+    assert "If the child takes it for bedwetting, stop it until the child is eating and drinking normally again" in text
+    assert "bad headache, becomes confused or unusually drowsy, or has a fit" in text
+    assert result.magnesium_depletion == screener.screen({**ELLA_8_ON_DESMOMELT_WITH_A_STOMACH_BUG, "medications": []}).magnesium_depletion
+
+
+def test_tom_45_with_diabetes_insipidus_is_told_not_to_stop_it_on_his_own(screener: Any) -> None:
+    result = screener.screen(TOM_45_ON_DDAVP_WITH_DIARRHEA)
+    text = flat(text_of(result, "desmopressin_while_ill"))
+    assert "If you take it for diabetes insipidus, do not stop it on your own" in text
+    assert "how to take it while you are ill and how much to drink" in text
+    # the one exception to "do not stop a prescribed medicine" is said in its own line
+    assert result.urgency == screener.screen({**TOM_45_ON_DDAVP_WITH_DIARRHEA, "medications": []}).urgency
+
+
+def test_desmopressin_when_well_brings_no_advice(screener: Any) -> None:
+    well = {**TOM_45_ON_DDAVP_WITH_DIARRHEA, "diarrhea": {"present": False}}
+    assert "desmopressin_while_ill" not in codes(screener.screen(well))

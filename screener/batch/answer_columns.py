@@ -174,13 +174,14 @@ _CHOICE_NUMBERS: Final = re.compile(r"[0-9]")
 _SPACES: Final = re.compile(r"\s+")
 
 
-def read_cell(column: Column, text: str, *, decimal_comma: bool = False) -> object:
+def read_cell(column: Column, text: str, *, decimal_comma: bool | Literal["quoted"] = False) -> object:
     """The value of one spreadsheet cell, or None when it is empty or ``NA`` (not answered).
 
     Codes and units are read in any case, as the contract spells them (``Female``, ``mmol/l``),
     ``F``/``M`` as the sex and ``Y``/``N`` for a yes, no or not sure question; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel
     saves it where the comma is the decimal mark) a number written digits, comma, digits is read
-    with a decimal point (``3,3`` is 3.3). Raises ``CellError`` for a cell that is not a value of
+    with a decimal point (``3,3`` is 3.3); with ``"quoted"`` (a ``,`` sheet, where such a cell was
+    quoted) too, unless it could be a thousands separator (``read_number``). Raises ``CellError`` for a cell that is not a value of
     the column's type.
     """
     cell = text.strip()
@@ -315,7 +316,7 @@ _LAB_NUMBERS: Final = ("value", "below", "above")
 
 
 def record_from_cells(
-    cells: Iterable[tuple[Column, object]], *, typed: bool = False, decimal_comma: bool = False
+    cells: Iterable[tuple[Column, object]], *, typed: bool = False, decimal_comma: bool | Literal["quoted"] = False
 ) -> tuple[dict[str, Any], list[Problem]]:
     """An answers record from (column, cell) pairs, and the problems of the cells that are bad.
 
@@ -380,10 +381,27 @@ def _flat_cells(row: Mapping[str, object], prefix: str) -> Iterator[tuple[str, o
 
 def sheet_column_name(cell: str) -> str:
     """A header cell as the column it names: the answers field's name in any case (``Sex`` is
-    ``sex``: every column name is lower case, so no two can be confused), else the cell as it is."""
+    ``sex``: every column name is lower case, so no two can be confused), or with ``_`` for each
+    dot (``labs_potassium_value``, as REDCap must name it: its variable names cannot hold a dot),
+    else the cell as it is."""
     name = cell.strip()
     lower = name.lower()
-    return lower if name not in columns_by_name() and lower in columns_by_name() else name
+    if name in columns_by_name():
+        return name
+    if lower in columns_by_name():
+        return lower
+    return _underscored().get(lower, name)
+
+
+@cache
+def _underscored() -> Mapping[str, str]:
+    """The dotted column names as written with ``_`` for each dot, when that names one column
+    only and is no column's own name."""
+    names: dict[str, list[str]] = {}
+    for column in answer_columns():
+        if "." in column.name:
+            names.setdefault(column.name.replace(".", "_"), []).append(column.name)
+    return {written: dotted[0] for written, dotted in names.items() if len(dotted) == 1 and written not in columns_by_name()}
 
 
 #: How pandas names a data frame's index when it writes it (to Parquet, after rows were filtered

@@ -30,7 +30,7 @@ import typing
 from collections.abc import Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
 from screener.contract.validation import shown
 
@@ -51,6 +51,8 @@ _WHOLE: Final = re.compile(r"[+-]?\d+")
 _DECIMAL_COMMA: Final = re.compile(r"[+-]?\d*,\d+")
 _EXACT_DECIMAL_COMMA: Final = re.compile(r"\d+,\d+")
 """What is read as a decimal comma in a sheet with ``;`` or a tab between cells: digits, a comma, digits."""
+_THOUSANDS: Final = re.compile(r"[1-9]\d{0,2},\d{3}")
+"""A decimal comma that could be a thousands separator: one to three digits (not 0), a comma, three digits."""
 _LONGEST_NUMBER: Final = 64  # characters; longer is no plausible answer, and int() of it is slow
 EMPTY_LIST: Final = "none"
 #: How R's write.csv writes a missing value (and pandas reads it as one): an empty cell.
@@ -78,10 +80,18 @@ def read_yes_no(cell: str) -> bool:
     raise CellError(f"expected yes or no (or true, false, y, n, 1, 0), got {shown(cell)}")
 
 
-def read_number(cell: str, *, whole: bool, decimal_comma: bool = False) -> int | float:
+def read_number(cell: str, *, whole: bool, decimal_comma: bool | Literal["quoted"] = False) -> int | float:
     """A number cell; with ``decimal_comma`` (a sheet with ``;`` between cells, as Excel saves it
-    where the comma is the decimal mark) digits, comma, digits is read with a decimal point."""
+    where the comma is the decimal mark) digits, comma, digits is read with a decimal point. With
+    ``"quoted"`` (a sheet with ``,`` between cells, where such a cell must have been quoted, as
+    Google Sheets writes a decimal comma in a comma-decimal locale) too, except when it could be
+    a thousands separator (``1,500``: 1.5 or 1500?), which is refused with both readings."""
     if decimal_comma and _EXACT_DECIMAL_COMMA.fullmatch(cell):
+        if decimal_comma == "quoted" and _THOUSANDS.fullmatch(cell):
+            raise CellError(
+                f"{shown(cell)} could be {cell.replace(',', '.')} (a decimal comma) or {cell.replace(',', '')} (a thousands "
+                "separator): write the number without a comma"
+            )
         cell = cell.replace(",", ".")
     if len(cell) > _LONGEST_NUMBER:
         raise CellError(f"expected a number, got a text of {len(cell)} characters")

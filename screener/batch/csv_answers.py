@@ -26,7 +26,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any, Final, TextIO
+from typing import IO, Any, Final, Literal, TextIO
 
 from screener.batch.answer_columns import (
     Column,
@@ -328,7 +328,7 @@ def _rows(
         if all(not cell.strip() for cell in cells):
             continue
         yield _record(
-            cells, columns, header, source, row, decimal_comma=delimiter != ",", left_out=left_out, checkboxes=plan.checkboxes
+            cells, columns, header, source, row, decimal_comma=True if delimiter != "," else "quoted", left_out=left_out, checkboxes=plan.checkboxes
         )
 
 
@@ -339,7 +339,7 @@ def _record(
     source: str,
     row: int,
     *,
-    decimal_comma: bool,
+    decimal_comma: bool | Literal["quoted"],
     left_out: frozenset[int],
     checkboxes: Sequence[CheckboxField] = (),
 ) -> ReadItem:

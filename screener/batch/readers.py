@@ -236,6 +236,11 @@ def _read_stream(stream: IO[bytes], source: str, ignore: Sequence[str] = ()) -> 
 
             yield from parquet_records(stream, head, source, ignore)
             return
+        if head.startswith(RECORD_SEPARATOR):
+            # RFC 7464 JSON text sequences: each record after the record separator (0x1e), read
+            # as JSON Lines with the separator as a space (offsets and columns unchanged).
+            stream = io.BufferedReader(_RecordSeparators(stream, at_line_start=head.endswith(b"\n")), buffer_size=_HEAD_BYTES)
+            head = _RecordSeparators.blanked(head, at_line_start=True)
         container = _container(head) if skipped_bytes == 0 else None
         if container is not None:
             yield UnreadableSource(source, container)
@@ -434,6 +439,44 @@ class _Chain(io.RawIOBase):
             self._head = self._head[size:]
             return size
         data = _read_available(self._stream, len(target))
+        target[: len(data)] = data
+        return len(data)
+
+
+#: What starts each record of a JSON text sequence (RFC 7464, ``application/json-seq``).
+RECORD_SEPARATOR: Final = b"\x1e"
+_SEPARATORS_AFTER_LINE_END: Final = re.compile(rb"\n\x1e+")
+
+
+class _RecordSeparators(io.RawIOBase):
+    """A stream of RFC 7464 JSON text sequences, with the record separators that start a line
+    as spaces: JSON Lines, byte for byte the same length. A record separator elsewhere (no JSON
+    text holds one) is left for the reader to name."""
+
+    def __init__(self, stream: IO[bytes], *, at_line_start: bool) -> None:
+        super().__init__()
+        self._stream = stream
+        self._at_line_start = at_line_start
+
+    @staticmethod
+    def blanked(data: bytes, *, at_line_start: bool) -> bytes:
+        text = bytearray(data)
+        start = 0
+        while at_line_start and start < len(text) and text[start] == RECORD_SEPARATOR[0]:
+            text[start] = 0x20
+            start += 1
+        for found in _SEPARATORS_AFTER_LINE_END.finditer(data):
+            text[found.start() + 1 : found.end()] = b" " * (found.end() - found.start() - 1)
+        return bytes(text)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        target = memoryview(buffer).cast("B")
+        data = self.blanked(_read_available(self._stream, len(target)), at_line_start=self._at_line_start)
+        if data:
+            self._at_line_start = data.endswith(b"\n")
         target[: len(data)] = data
         return len(data)
 

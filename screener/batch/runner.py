@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from screener.batch.readers import RawRecord, UnreadableRecord, UnreadableSource, iter_records
 from screener.batch.refused_red_flags import said_first
-from screener.batch.workers import CHUNK_RECORDS, DIGEST_HEADLINE, DIGEST_URGENCY, Digest, Job, digest, screened_chunks
+from screener.batch.workers import (
+    CHUNK_RECORDS,
+    DIGEST_HEADLINE,
+    DIGEST_MADE_UP_ID,
+    DIGEST_URGENCY,
+    Digest,
+    Job,
+    digest,
+    id_made_up,
+    screened_chunks,
+)
 from screener.batch.writers import EntryWriter, ResultWriter
 from screener.contract.validation import Problem
 from screener.errors import InputError
@@ -152,7 +162,7 @@ class BatchSummary:
                 if fail_on is not None and fail_on[1] == DIGEST_URGENCY and _reached(item, fail_on):
                     self._reach(item)
         else:
-            _, _, _, _, headline, urgency, coverage, name_unread = item
+            _, _, _, _, headline, urgency, coverage, name_unread, _ = item
             self.screened += 1
             self.by_headline[level_shown(headline, coverage)] += 1
             self.by_urgency[urgency_shown(urgency, coverage)] += 1
@@ -163,7 +173,7 @@ class BatchSummary:
                     self.first_names_unread.append(_where(item))
             if fail_on is not None and _reached(item, fail_on):
                 self._reach(item)
-        if not self._ids.add(item[1]):
+        if not item[DIGEST_MADE_UP_ID] and not self._ids.add(item[1]):
             self.duplicate_ids += 1
             if len(self.first_duplicate_ids) < DUPLICATES_NAMED:
                 self.first_duplicate_ids.append(_where(item))
@@ -230,7 +240,7 @@ def screen_stream(
 
 
 def _counted(
-    entries: Iterable[dict[str, Any] | UnreadableSource],
+    entries: Iterable[tuple[dict[str, Any], bool] | UnreadableSource],
     screener: Screener,
     summary: BatchSummary,
     fail_on: str | None,
@@ -238,11 +248,12 @@ def _counted(
 ) -> Iterator[dict[str, Any]]:
     test = _fail_on_test(fail_on, screener)
     headline = screener.ruleset.headline
-    for entry in entries:
-        if isinstance(entry, UnreadableSource):
-            _unreadable(entry, summary, on_unreadable_source)
+    for item in entries:
+        if isinstance(item, UnreadableSource):
+            _unreadable(item, summary, on_unreadable_source)
             continue
-        summary.count(digest(entry, headline), test)
+        entry, made_up = item
+        summary.count(digest(entry, headline, made_up), test)
         yield entry
 
 
@@ -270,7 +281,7 @@ def screen_inputs(
     those a form tool adds (``screener.batch.form_columns``)."""
     check_workers(workers)
     if workers == 1:
-        items: Iterable[dict[str, Any] | UnreadableSource] = _screened(
+        items: Iterable[tuple[dict[str, Any], bool] | UnreadableSource] = _screened(
             iter_records(inputs, stdin=stdin, ignore=ignore), screener, detail
         )
     else:
@@ -279,12 +290,13 @@ def screen_inputs(
     return _counted(items, screener, summary, fail_on, on_unreadable_source)
 
 
-def _from_chunks(chunks: Iterable[Any]) -> Iterator[dict[str, Any] | UnreadableSource]:
-    """The entries and unreadable sources of chunks of entries, in order."""
+def _from_chunks(chunks: Iterable[Any]) -> Iterator[tuple[dict[str, Any], bool] | UnreadableSource]:
+    """The entries (each with whether its id was made up) and unreadable sources of chunks of
+    entries, in order."""
     for chunk in chunks:
         entries = iter(chunk.entries)
         for item in chunk.digests:
-            yield UnreadableSource(*item[1:]) if item[0] == "unreadable" else next(entries)
+            yield UnreadableSource(*item[1:]) if item[0] == "unreadable" else (next(entries), item[DIGEST_MADE_UP_ID])
 
 
 def write_batch(
@@ -401,7 +413,11 @@ def _at_or_under(path: str, cell: str) -> bool:
     return path == cell or path.startswith((cell + ".", cell + "["))
 
 
-def _screened(items: Iterable[Item], screener: Screener, detail: Detail) -> Iterator[dict[str, Any] | UnreadableSource]:
+def _screened(items: Iterable[Item], screener: Screener, detail: Detail) -> Iterator[tuple[dict[str, Any], bool] | UnreadableSource]:
+    """Each record's entry, with whether its id was made up (``id_made_up``)."""
     for item in items:
-        # A table refused with red flags in its rows says them first (``refused_red_flags``).
-        yield said_first(item, screener) if isinstance(item, UnreadableSource) else record_entry(item, screener, detail)
+        if isinstance(item, UnreadableSource):
+            yield said_first(item, screener)  # a table refused with red flags in its rows says them first
+            continue
+        entry = record_entry(item, screener, detail)
+        yield entry, id_made_up(item, entry)

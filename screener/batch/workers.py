@@ -61,8 +61,9 @@ _SPOOL_BYTES: Final = 1 << 20
 
 Digest = tuple[Any, ...]
 """What the summary counts of one item: ("screened", id, source, position, headline, urgency,
-coverage, a medicine name not read), ("invalid", id, source, position, None, urgency of its red
-flags or None, None, False) or ("unreadable", source, message)."""
+coverage, a medicine name not read, id made up), ("invalid", id, source, position, None, urgency
+of its red flags or None, None, False, id made up) or ("unreadable", source, message). An id made
+up is the record's position, for a record that gives none (``id_made_up``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,11 +78,13 @@ class Chunk:
 #: Where a digest holds the headline level and the urgency (``--fail-on`` tests one of them).
 DIGEST_HEADLINE: Final = 4
 DIGEST_URGENCY: Final = 5
+#: Where a digest says its id was made up (``id_made_up``).
+DIGEST_MADE_UP_ID: Final = 8
 
 
-def digest(entry: Mapping[str, Any], headline: str) -> Digest:
+def digest(entry: Mapping[str, Any], headline: str, made_up: bool = False) -> Digest:
     if entry["status"] == "invalid":  # with the urgency of the red flags it reports, if any
-        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None, False)
+        return ("invalid", entry["id"], entry.get("source"), entry.get("position"), None, entry.get("urgency"), None, False, made_up)
     return (
         "screened",
         entry["id"],
@@ -91,7 +94,18 @@ def digest(entry: Mapping[str, Any], headline: str) -> Digest:
         entry["urgency"],
         entry["coverage"],
         name_unread(entry),
+        made_up,
     )
+
+
+def id_made_up(item: object, entry: Mapping[str, Any]) -> bool:
+    """Whether an entry's id is its record's position because the record gives no id (answers
+    saved by ``ask`` before they carried one, a sheet without an id column). Such ids are the same
+    in every file of a batch ("1"), and are not said to be duplicates: the source tells them
+    apart. A record that gives an id, even one equal to its position, is not made up."""
+    value = getattr(item, "value", None)
+    given = isinstance(value, dict) and value.get("id") not in (None, "")
+    return not given and entry.get("id") == str(entry.get("position"))
 
 
 def name_unread(entry: Mapping[str, Any]) -> bool:
@@ -396,7 +410,7 @@ def _screen_share(job: Job, screener: Screener, items: Iterator[Any], index: int
             digests.append(("unreadable", item.source, item.message, item.note))
             continue
         entry = job.screen(item, screener, job.detail)
-        digests.append(digest(entry, headline))
+        digests.append(digest(entry, headline, id_made_up(item, entry)))
         parts.append(entry if encoder is None else encoder.entry(entry, entries_before == 0))
         entries_before += 1
     if digests:

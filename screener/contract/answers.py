@@ -341,7 +341,13 @@ class _LabResult(_Section):
 
 
 class PotassiumLab(_LabResult):
-    unit: Literal["mmol/L", "mEq/L"] = Field(description="mg/dL is not accepted for potassium")
+    unit: Literal["mmol/L", "mEq/L"] | None = Field(
+        None,
+        description=(
+            "mg/dL is not accepted for potassium. Left out, a number of 1.5-9.0 is read as mmol/L, with a warning "
+            "(mmol/L and mEq/L give the same number for potassium)"
+        ),
+    )
     taken: LabTaken | None = None
 
 

@@ -245,6 +245,16 @@ class InvalidRecord(_Model):
     )
     errors: list[RecordError]
 
+    def __repr__(self) -> str:
+        # One line, as a ScreeningResult shows: red flags first, then why it was not screened
+        # (the first errors; model_dump() has them all).
+        flags = f"red flags {', '.join(self.red_flags)}, urgency {self.urgency}; " if self.red_flags else ""
+        shown = "; ".join(f"{error.path}: {_cut(error.message)}" for error in self.errors[:_ERRORS_SHOWN])
+        more = f"; and {_count(len(self.errors) - _ERRORS_SHOWN, 'more error')}" if len(self.errors) > _ERRORS_SHOWN else ""
+        return f"<InvalidRecord {self.id!r}: {flags}not screened, {_count(len(self.errors), 'error')}: {shown}{more}>"
+
+    __str__ = __repr__
+
     def as_row(self) -> dict[str, Any]:
         """The row of a record that was not screened (``ScreeningResult.as_row``'s columns): no
         levels, and each error as "path: message"."""
@@ -254,6 +264,14 @@ class InvalidRecord(_Model):
             row.update(red_flags=list(self.red_flags), urgency=self.urgency)
         row["errors"] = [f"{error.path}: {error.message}" for error in self.errors]
         return row
+
+
+#: How many of an invalid record's errors its one-line repr names.
+_ERRORS_SHOWN = 3
+
+
+def _cut(text: str, most: int = 120) -> str:
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 def not_screened_red_flag_advice(red_flags: Sequence[str], recommendations: Sequence[Mapping[str, Any]], urgency_text: str) -> str:

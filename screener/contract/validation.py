@@ -137,6 +137,19 @@ def _describe(error: ValidationError) -> Iterator[Problem]:
     yield from _describe_by_keyword(error)
 
 
+def _required_values(error: ValidationError) -> str:
+    """For a missing field of a few fixed values (a lab's unit), where to give it and which
+    values it takes: ": give labs.magnesium.unit, one of mmol/L, mEq/L, mg/dL"."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
+    field = schema.get("properties", {}).get(missing[0], {}) if len(missing) == 1 else {}
+    values = field.get("enum") if isinstance(field, dict) else None
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        return ""
+    dotted = ".".join(str(part) for part in (*error.absolute_path, missing[0]))
+    return f": give {dotted}, one of {', '.join(values)}"
+
+
 def _only_required(schema: object) -> bool:
     """A "oneOf" of field names only, with words for it ("give exactly one of value, below or above")."""
     if not isinstance(schema, dict) or not schema.get("description"):
@@ -185,7 +198,7 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
             yield Problem(json_path([*error.absolute_path, name]), _unknown_field(name, allowed))
         return
     if kind == "required":
-        yield Problem(path, error.message.replace("is a required property", "is required but missing"))
+        yield Problem(path, error.message.replace("is a required property", "is required but missing") + _required_values(error))
         return
     if kind == "enum":
         yield Problem(path, _unknown_value(error))

@@ -43,13 +43,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final
 
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status, text_of
 from screener.fhir.lab_times import AsOf, Taken, latest_of, left_out, taken_at, when_recorded
 from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
 from screener.interview.answer_paths import get_path
+from screener.screening.lab_units import one_scale, unit_without_one, why_read_as
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,11 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     it), then how low it is. A value given with a comparator is ranked by its bound."""
     quantity = reading.quantity
     number = quantity.get("value") if quantity is not None else None
-    unit = _usable_unit(quantity, reading.lab, context)[0] if quantity is not None else None
+    unit, _, divisor = _usable_unit(quantity, reading.lab, context) if quantity is not None else (None, "", 1)
     if unit is None or isinstance(number, bool) or not isinstance(number, (int, float)):
         return math.inf, 0.0
     spec = context.lab_units.get(reading.lab, {})
-    mmol = number * float(spec.get("to_mmol_per_l", {}).get(unit.value, 1))
+    mmol = number / divisor * float(spec.get("to_mmol_per_l", {}).get(unit.value, 1))
     # The screen's normal range (the ruleset's lab_units; tests/test_fhir_lab_recency.py checks it
     # is the bounds the rules use): without one, the lowest result is the more urgent.
     low, high = spec.get("normal_mmol_per_l", (mmol, mmol))
@@ -383,7 +385,7 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
             f"the number itself, so it was not used: ask the lab for the value (no older {reading.lab} result was used in its place)"
         )
         return
-    unit, key = _usable_unit(quantity, reading.lab, context)
+    unit, key, divisor = _usable_unit(quantity, reading.lab, context)
     if unit is None and reading.value_element == "valueInteger" and not _one_scale(reading.lab, context):
         out.note(
             f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} is given as valueInteger, "
@@ -396,11 +398,20 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
         key = "value" if unit is not None else key
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
-        accepted = ", ".join(context.mapping.units[value.value].code for value in item.units)
+        takes = [context.mapping.units[value.value].code for value in item.units]
+        scales = [written for written, (of, _) in _SCALED_UNITS.items() if of in {value.value for value in item.units}]
+        accepted = ", ".join([*takes, *scales])
         unit_given = quantity.get(key)
         said = f"unknown unit {describe(unit_given)}" if unit_given is not None else "no unit (valueQuantity.code or .unit)"
         out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
+    if divisor != 1:
+        scaled = _divided(number, divisor)
+        out.note(
+            f"{naming(reading.observation)}: the {reading.lab} result {reading.shown()} was read as {scaled:g} {unit.value} "
+            f"(1 {unit.value} is {divisor} {_written_unit(quantity, key)}), the unit the screen takes"
+        )
+        number = scaled
     result: dict[str, Any] = {given: number, "unit": unit.value}
     value_path = path if reading.value_element in ("valueInteger", "valueString") else child(path, "value")
     out.origins[f"labs.{reading.lab}.{given}"] = value_path
@@ -412,6 +423,17 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     out.add_basis(reading.observation)
     for caveat in reading.caveats:
         out.note(f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} {caveat}")
+
+
+def _divided(number: float, divisor: int) -> float:
+    """A number divided exactly, as written in decimals (18 mg/L is 1.8 mg/dL, not 1.7999...)."""
+    return float(Decimal(str(number)) / divisor)
+
+
+def _written_unit(quantity: Mapping[str, Any], key: str) -> str:
+    """The unit as the result writes it, without its annotation (``mg/L``)."""
+    text = quantity.get(key)
+    return _ANNOTATION.sub("", text).strip() if isinstance(text, str) else ""
 
 
 #: The comparators that say on which side of a number the true value lies, as the answers say it
@@ -428,49 +450,71 @@ def _no_unit_given(quantity: Mapping[str, Any]) -> bool:
 def _one_scale(lab: str, context: FhirContext) -> bool:
     """Whether every unit a lab's result is given in means the same number (potassium: mmol/L =
     mEq/L, by the ruleset's ``lab_units``): then a number without a unit is not ambiguous."""
-    factors = context.lab_units.get(lab, {}).get("to_mmol_per_l", {})
-    return bool(factors) and all(float(factor) == 1.0 for factor in factors.values())
+    return one_scale(context.lab_units.get(lab, {}))
 
 
 def _read_without_unit(reading: _Reading, number: float, context: FhirContext, out: Conversion) -> UnitCode | None:
     """The unit of a result given without one: for a lab of one scale (potassium), mmol/L when the
     number is within the ruleset's plausible range, with a warning; None otherwise (the caller
     says what is missing)."""
-    spec = context.lab_units.get(reading.lab, {})
-    plausible = spec.get("plausible_mmol_per_l")
-    if not _one_scale(reading.lab, context) or not plausible or not plausible[0] <= number <= plausible[1]:
-        return None
-    unit = context.mapping.units.get("mmol/L")
+    read_as = unit_without_one(number, context.lab_units.get(reading.lab, {}))
+    unit = context.mapping.units.get(read_as) if read_as is not None else None
     if unit is None:
         return None
     out.note(
         f"{naming(reading.observation)}: the {reading.lab} result {number} ({reading.taken.written if reading.taken else 'undated'}) "
-        f"is given without a unit ({reading.value_element}); it was read as {unit.value}, since a {reading.lab} result has one "
-        "scale (mmol/L and mEq/L give the same number) and the number is a plausible one: check the unit with the laboratory"
+        f"is given without a unit ({reading.value_element}); it was read as {unit.value}, {why_read_as(reading.lab)}"
     )
     return unit
 
 
-def _usable_unit(quantity: Mapping[str, Any], lab: str, context: FhirContext) -> tuple[UnitCode | None, str]:
-    """The unit of a result when it is one the lab's question takes, and the element it was read from."""
+def _usable_unit(quantity: Mapping[str, Any], lab: str, context: FhirContext) -> tuple[UnitCode | None, str, int]:
+    """The unit of a result when it is one the lab's question takes, the element it was read
+    from, and what its number is divided by to be in that unit (10 for mg/L read as mg/dL)."""
     item = context.questionnaire.item(context.mapping.labs[lab]["item"])
-    unit, key = _unit_of(quantity, context)
-    return (unit if unit is not None and unit.value in {allowed.value for allowed in item.units} else None), key
+    unit, key, divisor = _unit_of(quantity, context)
+    return (unit if unit is not None and unit.value in {allowed.value for allowed in item.units} else None), key, divisor
 
 
-def _unit_of(quantity: Mapping[str, Any], context: FhirContext) -> tuple[UnitCode | None, str]:
-    """The unit of a quantity and the element it was read from. A UCUM code decides; the
-    displayed unit is read only when there is no UCUM code (none, or another system's)."""
+#: UCUM units that are a plain scale of one the answers take: (that unit, what the number is
+#: divided by). French labs report magnesium in mg/L; some labs give micromoles.
+_SCALED_UNITS: Final[Mapping[str, tuple[str, int]]] = {"mg/L": ("mg/dL", 10), "umol/L": ("mmol/L", 1000)}
+#: A UCUM annotation ("{serum}"), which UCUM defines as meaning nothing for the unit.
+_ANNOTATION: Final = re.compile(r"\{[^{}]*\}")
+
+
+def _unit_of(quantity: Mapping[str, Any], context: FhirContext) -> tuple[UnitCode | None, str, int]:
+    """The unit of a quantity, the element it was read from, and the divisor of its number (1,
+    or 10 and 1000 for a scale of a unit the answers take: ``_SCALED_UNITS``). A UCUM code
+    decides; the displayed unit is read only when there is no UCUM code (none, or another
+    system's). An annotation in braces (``mmol/L{serum}``) is left out."""
     mapping = context.mapping
     code, unit = quantity.get("code"), quantity.get("unit")
     system = mapping.system(quantity.get("system"))
     if isinstance(code, str) and code.strip() and system in (UCUM, None):
-        found = mapping.unit_for_text(code)
+        found, divisor = _unit_for_text(code, context)
         if found is not None or system == UCUM or not isinstance(unit, str):
-            return found, "code"
+            return found, "code", divisor
     if isinstance(unit, str) and unit.strip():
-        return mapping.unit_for_text(unit), "unit"
-    return None, "code" if "code" in quantity else "unit"
+        found, divisor = _unit_for_text(unit, context)
+        return found, "unit", divisor
+    return None, "code" if "code" in quantity else "unit", 1
+
+
+def _unit_for_text(text: str, context: FhirContext) -> tuple[UnitCode | None, int]:
+    found = context.mapping.unit_for_text(text)
+    if found is not None:
+        return found, 1
+    plain = _ANNOTATION.sub("", text).strip()
+    if plain and plain != text.strip():
+        found = context.mapping.unit_for_text(plain)
+        if found is not None:
+            return found, 1
+    folded = plain.replace("µ", "u").replace("μ", "u").lower()  # micro sign, Greek mu
+    scaled = next((scale for written, scale in _SCALED_UNITS.items() if written.lower() == folded), None) if plain else None
+    if scaled is not None and (found := context.mapping.units.get(scaled[0])) is not None:
+        return found, scaled[1]
+    return None, 1
 
 
 def _taken(taken: date, as_of: date, context: FhirContext) -> str:

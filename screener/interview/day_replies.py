@@ -20,6 +20,7 @@ from screener.interview.reply_words import (
     accepts_text,
     choice_number,
     normalise_reply,
+    or_list,
     read_number,
     same_as,
     to_float,
@@ -105,8 +106,24 @@ def time_word_note(item: Item, word: str, value: Any) -> str | None:
     picked = next((c for c in item.choices if same_value(c.value, value)), None)
     if picked is None or choice_number(word) is not None or normalise_reply(picked.label) == word:
         return None
-    times = {unit for unit, _ in item.plain.days_in} | {since for since, _ in item.plain.days_since}
-    said = set(re.findall(r"[a-z]+", word))
-    if not any(time in word if " " in time else (time in said or time + "s" in said) for time in times):
+    if not names_a_time(item, word):
         return None
     return f"'{word}' is read as '{picked.label}'. If that is not right, go back and choose another answer."
+
+
+def names_a_time(item: Item, word: str) -> bool:
+    """Whether a reply names one of the questionnaire's units of time or days since
+    (``words.days_in``, ``words.days_since``): "last week", "in the last 30 days", "yesterday"."""
+    times = {unit for unit, _ in item.plain.days_in} | {since for since, _ in item.plain.days_since}
+    said = set(re.findall(r"[a-z]+", word))
+    return any(time in word if " " in time else (time in said or time + "s" in said) for time in times)
+
+
+def which_time(item: Item, word: str) -> ReplyError | None:
+    """For a choice of times (or of how often) answered with a time that is none of its answers
+    ("in the last 30 days" where the answers are the last 7 days and 8 to 30 days ago): the
+    answers, numbered, to choose from; None for a reply that names no time."""
+    if item.type != "single_choice" or item.select_by != "position" or not names_a_time(item, word):
+        return None
+    numbered = [f"{number} for '{choice.label}'" for number, choice in enumerate(item.choices, 1)]
+    return ReplyError(f"Sorry, I could not tell which answer '{word}' is. Please type {or_list(numbered)}.")

@@ -19,6 +19,7 @@ from screener.interview.reply_words import (
     check_range,
     lab_bounds,
     normalise_reply,
+    number_said,
     or_list,
     squash,
     to_float,
@@ -97,7 +98,8 @@ def read_quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, A
         if side:
             bound = "below" if side.group("below") else "above"
             said = said[side.end() :]
-    found = NUMBER.match(said)
+    in_words = number_said(item, said)  # "three drinks" is "3 drinks"; "none" drinks is 0
+    found = NUMBER.match(in_words)
     if not found:
         raise ReplyError(f"Please type {accepts}.")
     number = to_float(found.group("number"), accepts)
@@ -112,6 +114,9 @@ def read_quantity(item: Item, text: str, accepts: str, lab_units: Mapping[str, A
         unit = next(
             (u for u in item.units if rest in {squash(u.value), squash(u.label), *map(squash, u.words)}), None
         )
+    if unit is None and in_words != said:
+        # A number in words and more words ("three point one mmol/L"): the words are no unit
+        raise ReplyError(f"Please type {accepts}.")
     if unit is None:
         raise ReplyError(
             f"I did not recognise the unit '{found.group('rest').strip()}'. "

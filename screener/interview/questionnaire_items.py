@@ -81,6 +81,8 @@ class Item:
     minimum: float | None = None
     maximum: float | None = None
     unit_words: tuple[str, ...] = ()
+    zero_words: tuple[str, ...] = ()
+    """Replies that mean 0 ("none" drinks in a usual week), where none is a natural answer."""
     units: tuple[Unit, ...] = ()
     default_unit: str | None = None
     unit_field: str | None = None
@@ -151,6 +153,7 @@ def item_from_data(raw: Mapping[str, Any], plain: PlainWords = PlainWords()) -> 
         minimum=raw.get("minimum"),
         maximum=raw.get("maximum"),
         unit_words=tuple(raw.get("unit_words", ())),
+        zero_words=tuple(raw.get("zero_words", ())),
         units=tuple(
             Unit(
                 u["value"],

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from screener.interview.answer_paths import same_value
-from screener.interview.day_replies import read_days
+from screener.interview.day_replies import read_days, which_time
 from screener.interview.lab_replies import read_quantity
 from screener.interview.questionnaire_items import Choice, Item
 from screener.interview.reply_words import (
@@ -319,10 +319,10 @@ def parse_reply(kind: str, item: Item, text: str, word: str, lab_units: Mapping[
             return _pick_by_count(item, word, accepts)
         try:
             return _pick(item.choices, word, numbered=item.type == "single_choice", accepts=accepts)
-        except ReplyError:
+        except ReplyError as refused:
             more = said_with_more(item, word)
             if more is None:
-                raise
+                raise (which_time(item, word) or refused) from None
             return more.choice.value
     if item.type == "multiple_choice":
         return _pick_many(item, word, accepts)

@@ -164,8 +164,18 @@ def in_digits(word: str) -> str:
     return word if said is None else f"{said[0]} {said[1]}".strip()
 
 
+def number_said(item: Item, word: str) -> str:
+    """A reply to a number question with its number in digits: "about three drinks" is "3
+    drinks" (``in_digits``), and a word that means none where none is a natural answer (the
+    item's ``zero_words``: "none" drinks in a usual week) is "0"."""
+    word = ABOUT.sub("", word)
+    if word in {normalise_reply(zero) for zero in item.zero_words}:
+        return "0"
+    return in_digits(word)
+
+
 def read_number(item: Item, word: str, accepts: str, *, whole: bool) -> float | int:
-    word = in_digits(ABOUT.sub("", word))
+    word = number_said(item, word)
     found = NUMBER.match(word)
     if not found or (found.group("rest") and squash(found.group("rest")) not in {squash(w) for w in item.unit_words}):
         raise ReplyError(f"Please type {accepts}.")

@@ -111,6 +111,12 @@ def percent(count: int, total: int) -> str:
     return f"{share:.1f}%" if share < 10 and not share.is_integer() else f"{share:.0f}%"
 
 
+#: The narrowest segment of a level bar (% of the records) that is labelled with its level and
+#: share, and the narrowest labelled with its share alone; narrower ones are left to the table.
+_NAMED_SHARE = 18
+_SHARE_SHOWN = 6
+
+
 def stacked_levels(key: str, title: str, rows: Mapping[str, Mapping[str, int]], order: Sequence[str], total: int) -> Chart:
     """One horizontal bar per scale (combined, magnesium, potassium), split by level."""
     import matplotlib
@@ -128,8 +134,10 @@ def stacked_levels(key: str, title: str, rows: Mapping[str, Mapping[str, int]], 
                     continue
                 share = 100 * count / total if total else 0
                 axes.barh(index, share, left=left, color=LEVEL_COLOURS.get(level, _BAR), edgecolor="white", height=0.72)
-                if share >= 18:  # narrower segments are left to the table beside the chart
+                if share >= _NAMED_SHARE:
                     axes.text(left + share / 2, index, f"{level}\n{percent(count, total)}", ha="center", va="center", color="white", fontsize=9.5)
+                elif share >= _SHARE_SHOWN:  # too narrow for its level's name (the legend has the colour): its share
+                    axes.text(left + share / 2, index, percent(count, total), ha="center", va="center", color="white", fontsize=8.5)
                 left += share
         axes.set_yticks(range(len(names)), list(reversed(names)))
         axes.set_xlim(0, 100)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from screener.headline import NOT_SCREENED
+from screener.headline import NOT_SCREENED, level_shown
 from screener.reports import charts
 from screener.reports.cohort import (
     COVERAGES,
@@ -197,7 +197,7 @@ def cohort_view(
                 record.id,
                 record.urgency,
                 _why(record.urgency_rules, record.urgency_labs, ruleset, words),
-                f"{record.combined_depletion} (Mg {record.magnesium_depletion}, K {record.potassium_depletion})",
+                _levels(record.combined_depletion, record.magnesium_depletion, record.potassium_depletion, record.coverage),
                 ", ".join(words.red_flag(code) for code in record.red_flags) or "none",
                 record.coverage,
             )
@@ -210,6 +210,15 @@ def cohort_view(
         disclaimer=ruleset.disclaimer,
         urgency_text=dict(ruleset.urgency_text),
     )
+
+
+def _levels(combined: str, magnesium: str, potassium: str, coverage: str) -> str:
+    """A listed record's levels, as each person is shown them: "unlikely" on too few answers
+    (coverage none) is not screened, as in the charts and on the person's own result."""
+    shown = [level_shown(level, coverage) for level in (combined, magnesium, potassium)]
+    if all(level == NOT_SCREENED for level in shown):
+        return f"{NOT_SCREENED}: too few answers to say"
+    return f"{shown[0]} (Mg {shown[1]}, K {shown[2]})"
 
 
 BACKGROUND_GROUP = "rf_bg"

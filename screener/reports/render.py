@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from screener.errors import InputError
@@ -57,7 +58,24 @@ def report_filters() -> dict[str, Any]:
         "number": lambda value: f"{value:,}",
         "words": lambda code: str(code).replace("_", " "),
         "units_together": units_together,
+        "short_reasons": short_reasons,
     }
+
+
+def short_reasons(findings: Sequence[Any]) -> list[Any]:
+    """The findings of the one-page summary's "Why, in short", red flags first: a finding that
+    only restates another of the same title is left out ("Age 65 or over. Because: Age 65 or over:
+    yes", the risk factor, beside the fact "Age 65 or over. Because: Age: 81 years"): one line
+    would say the same as the other."""
+    titles = [finding.title for finding in findings]
+
+    def restates(finding: Any) -> bool:
+        because = [evidence for evidence in finding.evidence if evidence.value != "no"]
+        same = finding.title.casefold()
+        return titles.count(finding.title) > 1 and bool(because) and all(evidence.label.casefold() == same for evidence in because)
+
+    kept = [finding for finding in findings if not restates(finding)]
+    return sorted(kept, key=lambda finding: not finding.red_flag)
 
 
 def render(template: str, **context: Any) -> str:

@@ -28,6 +28,7 @@ from screener.contract.coverage import (
     unanswered_sections,
 )
 from screener.contract.validation import Problem
+from screener.screening.lab_units import unit_without_one, why_read_as
 from screener.screening.medication_suggestions import Correction, not_recognised, parts_worth_asking_about, suggested
 from screener.screening.medications import MedicationMatch, Vocabulary
 from screener.screening.ruleset import Ruleset
@@ -71,13 +72,26 @@ def lab_problems(answers: Answers, ruleset: Ruleset) -> list[Problem]:
         if lab is None:
             continue
         spec = ruleset.lab_units[name]
+        given, number = lab.given
+        if lab.unit is None:
+            if unit_without_one(number, spec) is None:
+                units = " or ".join(spec["to_mmol_per_l"])
+                said = "value" if given == "value" else f"bound ({given})"
+                low, high = spec["plausible_mmol_per_l"]
+                problems.append(
+                    Problem(
+                        f"$.labs.{name}.unit",
+                        f"no unit given for the {name} {said} {number:g}, which is not a plausible {name} in {units} "
+                        f"(plausible: {low:g}-{high:g} mmol/L): give the unit in labs.{name}.unit ({units}) and check the number",
+                    )
+                )
+            continue
         if lab.unit not in spec["to_mmol_per_l"]:
             units = ", ".join(spec["to_mmol_per_l"])
             problems.append(Problem(f"$.labs.{name}.unit", f"unit '{lab.unit}' is not accepted for {name}: use {units}"))
             continue
         # A bound ("below 2.5") is checked as a value is: a number outside the plausible range is
         # most likely a unit slip either way.
-        given, number = lab.given
         mmol = convert_lab(number, lab.unit, spec)
         low, high = spec["plausible_mmol_per_l"]
         if not low <= mmol <= high:
@@ -383,11 +397,19 @@ def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str,
         if lab is None:
             continue
         given, number = lab.given
-        mmol = convert_lab(number, lab.unit, ruleset.lab_units[name])
+        spec = ruleset.lab_units[name]
+        unit = lab.unit if lab.unit is not None else unit_without_one(number, spec)
+        if unit is None:
+            raise AssertionError("checked by lab_problems: a lab without a unit is read or refused")
+        if lab.unit is None:
+            out.warnings.append(
+                f"The {name} result {number:g} was given without a unit; it was read as {unit}, {why_read_as(name)}."
+            )
+        mmol = convert_lab(number, unit, spec)
         taken = lab.taken or "not_given"
         if given == "value":
-            labs[name] = {"mmol_per_l": mmol, "taken": taken, "value": number, "unit": lab.unit}
+            labs[name] = {"mmol_per_l": mmol, "taken": taken, "value": number, "unit": unit}
         else:
-            labs[name] = {f"{given}_mmol_per_l": mmol, "taken": taken, "unit": lab.unit}
-        out.labs_used.append({"lab": name, given: number, "unit": lab.unit, "taken": taken, "mmol_per_l": mmol})
+            labs[name] = {f"{given}_mmol_per_l": mmol, "taken": taken, "unit": unit}
+        out.labs_used.append({"lab": name, given: number, "unit": unit, "taken": taken, "mmol_per_l": mmol})
     return labs

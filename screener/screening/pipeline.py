@@ -55,6 +55,10 @@ class Screening:
     trace: list[StepTrace]
     facts: dict[str, Any]
     input_facts: dict[str, Any]
+    answers: Answers | None = None
+    """The answers screened, as checked."""
+    given: Mapping[str, Any] | None = None
+    """The answers as they were given to ``run`` (``teaching.walk`` shows them as given)."""
 
     @cached_property
     def result(self) -> ScreeningResult:
@@ -273,6 +277,9 @@ class Screener:
 
     def run(self, answers: Answers | Mapping[str, Any], *, source: str | None = None, position: int = 1) -> Screening:
         """Screen one respondent and keep the engine's trace (full findings)."""
+        if isinstance(answers, (list, tuple)):
+            raise InvalidAnswers([_many_people(answers)])
+        given = answers.model_dump(mode="json", exclude_unset=True) if isinstance(answers, Answers) else answers
         if not isinstance(answers, Answers):
             checked, problems = self.check(answers)
             if checked is None:
@@ -285,7 +292,7 @@ class Screener:
         normalised = normalise(answers, self.ruleset)
         facts, conclusions, trace = self._infer(normalised, explain=True, trace=True)
         entry = self._entries.entry(answers, normalised, facts, conclusions, source, position, "full")
-        return Screening(entry, trace, facts, normalised.facts)
+        return Screening(entry, trace, facts, normalised.facts, answers, given)
 
     def _infer(
         self, normalised: Normalised, *, explain: bool, trace: bool = False
@@ -430,6 +437,16 @@ def invalid_entry(
         entry.update(reported)
     entry["errors"] = [problem.as_dict() for problem in problems]
     return entry
+
+
+def _many_people(records: Sequence[Any]) -> Problem:
+    """What ``screen`` says when handed a list: it screens one person, and how to screen many."""
+    return Problem(
+        "$",
+        f"expected one person's answers (an object), got a list of {len(records)}: screen() screens one person; "
+        "for many, loop with screen_record, which gives a ScreeningResult or an InvalidRecord for each without "
+        "stopping at the first invalid one: [screener.screen_record(record) for record in records]",
+    )
 
 
 _FHIR_NOT_ANSWERS = Problem(

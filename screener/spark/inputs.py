@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
@@ -163,8 +163,47 @@ def read_cohort(
     if fmt == "csv":
         sheet, note = _sheet(spark, path, ignore)
         return CohortFrame(sheet, None, [], note)
+    _check_parquet_types(path)
     table, note = _columns_read(spark.read.parquet(path), ignore)
     return CohortFrame(numbered(table, POSITION), None, [], note)
+
+
+def _check_parquet_types(path: str) -> None:
+    """Refuse, before Spark reads it, a local Parquet file with a column Spark cannot read:
+    timestamps in nanoseconds (pandas writes a ``datetime64[ns, tz]`` column so), which Spark
+    refuses with a Java stack trace on stderr before its one-line error. Its footer alone is read."""
+    local = path[len("file://") :] if path.startswith("file://") else path
+    if "://" in local:
+        return
+    try:
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(local)
+    except Exception:  # not read here (pyarrow missing, a broken footer): Spark reads it and names what is wrong
+        return
+    nanos = [name for name, kind in _leaf_types(schema) if _is_nanosecond_timestamp(kind)]
+    if nanos:
+        said = f"column {nanos[0]!r} holds" if len(nanos) == 1 else f"columns {', '.join(map(repr, nanos))} hold"
+        raise InputError(
+            f"{path}: Spark cannot read it ({said} timestamps in nanoseconds, which Spark does not read); try `mgk-screen batch` on it, or write the column as text or in microseconds"
+        )
+
+
+def _leaf_types(schema: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    import pyarrow as pa
+
+    for field in schema:
+        name = prefix + field.name
+        if pa.types.is_struct(field.type):
+            yield from _leaf_types(field.type, name + ".")
+        else:
+            yield name, field.type
+
+
+def _is_nanosecond_timestamp(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_timestamp(kind) and kind.unit == "ns")
 
 
 def _columns_read(df: DataFrame, ignore: Sequence[str]) -> tuple[DataFrame, str | None]:

@@ -86,8 +86,12 @@ class Walk:
     coverage: str = ""  # the coverage in words, e.g. "partial: not answered: alcohol"
 
 
-def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any]) -> Walk:
-    """The walk through one screening, from the engine's trace and the result's findings."""
+def walk(screener: Screener, screening: Screening, answers: Mapping[str, Any] | None = None) -> Walk:
+    """The walk through one screening (``screener.run(answers)``), from the engine's trace and the
+    result's findings. ``answers`` (shown as given) may be left out: they are the screening's. Answers
+    that are not the ones screened are refused (``ValueError``): the walk would show one person's
+    answers beside another's result."""
+    answers = _answers_screened(screener, screening, answers)
     ruleset, result = screener.ruleset, screening.result
     findings = {finding.rule: finding for finding in result.findings}
     settled = _settled_after(ruleset, screening.facts)
@@ -330,6 +334,36 @@ def _label_lines(label: str, first: str, rest: str, width: int | None) -> list[s
     remainder = label[len(head) :].strip()
     tail = textwrap.wrap(remainder, max(width - len(rest), 20), break_long_words=False, break_on_hyphens=False)
     return [first + head, *(rest + line for line in tail)]
+
+
+def _answers_screened(screener: Screener, screening: Screening, answers: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    screened = screening.answers
+    if answers is None:
+        if screening.given is None:
+            raise ValueError("walk() needs the answers screened: walk(screener, screening, answers)")
+        return screening.given
+    if screened is None:
+        return answers
+    given, problems = screener.check(answers)
+    if given == screened:
+        return answers
+    if given is None:
+        differ = "; ".join(f"{problem.path}: {problem.message}" for problem in problems[:3])
+    else:
+        first, second = given.model_dump(mode="json"), screened.model_dump(mode="json")
+        differ = "; ".join(
+            f"{name}: {_shown(first[name])} given, {_shown(second.get(name))} screened"
+            for name in first
+            if first[name] != second.get(name)
+        )
+    raise ValueError(
+        f"the answers given to walk() are not the ones this screening screened ({differ}): give the answers "
+        "passed to screener.run(), or leave them out: walk(screener, screening)"
+    )
+
+
+def _shown(value: Any) -> str:
+    return "nothing" if value is None else repr(value)
 
 
 def explanation_tree(walked: Walk) -> Node:

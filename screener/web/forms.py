@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from screener.interview.answer_paths import MISSING, same_value
 from screener.interview.lab_replies import Quantity
-from screener.interview.reply_words import SKIPPED
+from screener.interview.reply_words import SKIPPED, normalise_reply, number_said
 
 if TYPE_CHECKING:
     from screener.interview import Question
@@ -236,6 +236,9 @@ def reply_text(question: Question, submitted: Mapping[str, Sequence[str]], earli
     typed = values[0]
     if form.widget == "quantity":
         unit = next(iter(submitted.get(UNIT, ())), "")
+        if not _BARE_NUMBER.match(typed):  # "three", "none": the number the interview reads, for the unit chosen
+            said = number_said(question.item, normalise_reply(typed))
+            typed = said if _BARE_NUMBER.match(said) else typed
         if unit and _BARE_NUMBER.match(typed):
             return f"{typed.strip()} {unit}"
         if not unit and _BARE_NUMBER.match(typed) and question.item.default_unit is None:
