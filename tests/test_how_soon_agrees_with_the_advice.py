@@ -178,6 +178,7 @@ EMERGENCY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "lithium_when_ill:confusion": _never,
     "lithium_when_ill:confusion_fluid_limit": _never,
     "sglt2_ketoacidosis": _never,  # "with fast breathing, confusion or drowsiness" (signs of ketoacidosis coming on)
+    "desmopressin_while_ill": _never,  # "if you have a bad headache, become confused or unusually drowsy, or have a fit"
     "qt_drug_check:with_rhythm_symptom": _never,  # "(or the emergency team, if you call them)"
     "qt_drug_check:with_rhythm_symptom_beside_keep_taking": _never,
     "qt_drug_check:with_rhythm_symptom_beside_recent_normal_results": _never,
