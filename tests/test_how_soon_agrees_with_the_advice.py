@@ -5,15 +5,19 @@ Every advice text that says "today", "same day", 999 or 911 is listed here with 
 person who is given it, that contact is unconditional: always (the text tells them to make it), on
 answers they gave (a text that says "today if it has gone on for more than a day" is unconditional
 for someone who said two days), or never (the contact waits on something the questions do not ask:
-ketones, a sign coming on, a red flag happening now). A result whose how-soon is "none" or
-"routine" must not carry a text whose contact is unconditional for that person. The people are the
-personas and generated diverse records, with the medicines whose advice says "today" added in turn
-(the generator's own list has none of them).
+ketones, a sign coming on, a red flag happening now). A result whose how-soon is "none", "routine"
+or "soon" must not carry a text whose contact is unconditional for that person; one whose how-soon
+is anything but "emergency" must not carry a text that sends the person to emergency care now
+unconditionally. The people are the personas, generated diverse records, and records made at the
+boundaries the rules and texts name (days 1, 2, 3, 7, 13, 14; episodes and stools a day either side
+of 2, 3 and 5; ages 0 to 17 and 65 and over), with the medicines whose advice says "today" added in
+turn (the generator's own list has none of them).
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,11 +25,14 @@ from typing import Any
 
 import pytest
 
-from screener.synthetic import diverse_cohort
+from screener.contract.answers import CONDITION_CODES
+from screener.synthetic import diverse_cohort, record
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSONAS = sorted((ROOT / "examples" / "personas").glob("*.json"))
 SAYS_TODAY = re.compile(r"\btoday\b|same[- ]day|\b999\b|\b911\b", flags=re.IGNORECASE)
+SAYS_EMERGENCY = re.compile(r"emergency (?:care|number|team)|\bA&E\b|\b999\b|\b911\b", flags=re.IGNORECASE)
+BELOW_TODAY = ("none", "routine", "soon")
 
 Answers = dict[str, Any]
 
@@ -128,6 +135,7 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "fluids_for_gi_losses:potassium_binder": _fluids_not_staying_down,
     "fluids_for_gi_losses:fluid_limit": _fluids_not_staying_down,
     "stoma_team_for_high_output": _ileostomy_watery_more_than_a_day,
+    "stoma_team_for_high_output:lasting": _never,  # "If the output becomes more watery or more than it has been, or you feel dizzy ..."
     "qt_drug_check:with_rhythm_symptom": _always,
     "qt_drug_check:with_rhythm_symptom_beside_keep_taking": _always,
     "qt_drug_check:with_rhythm_symptom_beside_recent_normal_results": _always,
@@ -136,6 +144,44 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "recheck_older_high_potassium": _never,
     "recheck_older_high_magnesium": _never,
     "no_magnesium_self_supplement:taking_magnesium_very_high_result": _always,
+}
+
+# code or code:variant -> when its emergency care is unconditional and now for the person given it
+# (the texts that name an emergency number, A&E or the emergency team)
+EMERGENCY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
+    "seek_emergency_care": _always,
+    "emergency_if_happening_now": _never,  # "if ... is happening now, or comes back"
+    "emergency_if_happening_now:comes_back": _never,
+    "palpitations_safety_net": _never,  # "together with chest pain, fainting ..."
+    "palpitations_safety_net:caffeine": _never,
+    "steroid_sick_day": _never,  # "If you vomit and cannot keep your tablets down, or feel very weak ..."
+    "steroid_sick_day:fludrocortisone": _never,
+    "steroid_sick_day:if_long_term": _never,
+    "steroid_sick_day:emergency": _always,  # "use it now, before help arrives"
+    "high_potassium_result:emergency": _always,  # "the reason for the emergency advice"
+    "high_potassium_result:emergency_salt_substitute": _always,
+    "child_dehydration_signs": _never,  # "if the child is hard to wake, or pale or mottled and cold to touch"
+    "child_dehydration_signs:fluid_limit": _never,
+    "insulin_sick_day": _never,  # "if your ketones are high ..., or if you are very drowsy or confused, or breathing fast"
+    "insulin_sick_day:fluids_not_staying_down": _never,
+    "insulin_sick_day:vomiting": _never,
+    "insulin_sick_day:young_person_vomiting": _fluids_not_staying_down,  # "Go to A&E ... if you cannot keep fluids down"
+    "insulin_sick_day:emergency": _always,  # "tell the emergency team"
+    "thiamine_if_weight_loss_surgery": _never,  # "if you become confused or unsteady ..."
+    "oncology_line_today": _never,  # "if you cannot reach the line and feel very unwell"
+    "lithium_when_ill": _never,  # "if you are very unwell"
+    "lithium_when_ill:fluid_limit": _never,
+    "lithium_when_ill:tremor_and_confusion": _never,
+    "lithium_when_ill:tremor_and_confusion_fluid_limit": _never,
+    "lithium_when_ill:tremor": _never,
+    "lithium_when_ill:tremor_fluid_limit": _never,
+    "lithium_when_ill:confusion": _never,
+    "lithium_when_ill:confusion_fluid_limit": _never,
+    "sglt2_ketoacidosis": _never,  # "with fast breathing, confusion or drowsiness" (signs of ketoacidosis coming on)
+    "desmopressin_while_ill": _never,  # "if you have a bad headache, become confused or unusually drowsy, or have a fit"
+    "qt_drug_check:with_rhythm_symptom": _never,  # "(or the emergency team, if you call them)"
+    "qt_drug_check:with_rhythm_symptom_beside_keep_taking": _never,
+    "qt_drug_check:with_rhythm_symptom_beside_recent_normal_results": _never,
 }
 
 # The medicines whose advice says "today", added one to a record in turn.
@@ -151,16 +197,59 @@ def _template(text: str) -> re.Pattern[str]:
     return re.compile(".+?".join(re.escape(part) for part in parts), flags=re.DOTALL)
 
 
-@pytest.fixture(scope="module")
-def texts_saying_today(screener: Any) -> dict[str, list[re.Pattern[str]]]:
+Texts = dict[str, list[re.Pattern[str]]]
+
+
+def _texts_saying(screener: Any, words: re.Pattern[str]) -> Texts:
     ruleset = screener.ruleset
-    keys = [key for key, text in ruleset.recommendation_texts.items() if SAYS_TODAY.search(text)]
+    keys = [key for key, text in ruleset.recommendation_texts.items() if words.search(text) or words.search(ruleset.parent_texts.get(key, ""))]
     return {key: [_template(ruleset.recommendation_texts[key]), *([_template(ruleset.parent_texts[key])] if key in ruleset.parent_texts else [])] for key in keys}
 
 
-def test_every_text_that_says_today_is_decided_here(texts_saying_today: dict[str, list[re.Pattern[str]]]) -> None:
+@pytest.fixture(scope="module")
+def texts_saying_today(screener: Any) -> Texts:
+    return _texts_saying(screener, SAYS_TODAY)
+
+
+@pytest.fixture(scope="module")
+def texts_saying_emergency(screener: Any) -> Texts:
+    return _texts_saying(screener, SAYS_EMERGENCY)
+
+
+def test_every_text_that_says_today_is_decided_here(texts_saying_today: Texts) -> None:
     # a new text that says "today" or an emergency number needs a decision in the table above
     assert sorted(texts_saying_today) == sorted(TODAY_IS_UNCONDITIONAL)
+
+
+def test_every_text_that_sends_someone_to_emergency_care_is_decided_here(texts_saying_emergency: Texts) -> None:
+    assert sorted(texts_saying_emergency) == sorted(EMERGENCY_IS_UNCONDITIONAL)
+
+
+# the boundaries the rules and the texts name
+BOUNDARY_DAYS = (0, 1, 2, 3, 6, 7, 8, 13, 14, 15)
+BOUNDARY_A_DAY = (0, 1, 2, 3, 4, 5, 6, 10)
+BOUNDARY_AGES = (*range(18), 18, 40, 64, 65, 66, 80, 95)
+
+
+def boundary_cohort(count: int, seed: int) -> Iterator[Answers]:
+    """Records whose days, episodes and stools a day and ages sit at the boundaries, with vomiting
+    or diarrhea in most, a condition in half and pregnancy asked of women of childbearing age."""
+    rng = random.Random(seed)
+    for number in range(1, count + 1):
+        answers = record(rng, number)
+        answers["id"] = f"boundary-{number}"
+        answers["age"] = rng.choice(BOUNDARY_AGES)
+        for section, extra in (("diarrhea", "stools_per_day"), ("vomiting", "episodes_per_day")):
+            if rng.random() < 0.6:
+                part: dict[str, Any] = {"present": True, "days": rng.choice(BOUNDARY_DAYS), extra: rng.choice(BOUNDARY_A_DAY)}
+                if section == "vomiting":
+                    part["cannot_keep_fluids_down"] = rng.random() < 0.25
+                answers[section] = part
+        if rng.random() < 0.5:
+            answers["conditions"] = sorted({*(answers.get("conditions") or []), rng.choice(CONDITION_CODES)})
+        if answers.get("sex") == "female" and 12 <= answers["age"] <= 50:
+            answers["pregnant"] = rng.choice(["yes", "no"])
+        yield answers
 
 
 def _people() -> Iterator[tuple[str, Answers]]:
@@ -170,28 +259,54 @@ def _people() -> Iterator[tuple[str, Answers]]:
         medicines = list(answers.get("medications") or [])
         answers["medications"] = [*medicines, TODAY_MEDICINES[number % len(TODAY_MEDICINES)]]
         yield f"diverse {number} ({answers['id']})", answers
+    for number, answers in enumerate(boundary_cohort(3000, seed=83)):
+        medicines = list(answers.get("medications") or [])
+        answers["medications"] = [*medicines, TODAY_MEDICINES[number % len(TODAY_MEDICINES)]]
+        yield answers["id"], answers
 
 
-def _key_of(text: str, code: str, texts: dict[str, list[re.Pattern[str]]]) -> str | None:
+def _key_of(text: str, code: str, texts: Texts) -> str | None:
     for key, patterns in texts.items():
         if key.partition(":")[0] == code and any(pattern.fullmatch(text) for pattern in patterns):
             return key
     return None
 
 
-def test_no_result_that_says_no_visit_or_routine_carries_advice_to_contact_someone_today(
-    screener: Any, texts_saying_today: dict[str, list[re.Pattern[str]]]
-) -> None:
-    disagreements: list[str] = []
-    for name, answers in _people():
-        result = screener.screen(answers)
-        if result.urgency not in ("none", "routine"):
+@pytest.fixture(scope="module")
+def screened(screener: Any) -> list[tuple[str, Answers, Any]]:
+    return [(name, answers, screener.screen(answers)) for name, answers in _people()]
+
+
+def _disagreements(screened: list[tuple[str, Answers, Any]], below: tuple[str, ...], words: re.Pattern[str], texts: Texts, table: dict[str, Callable[[Answers], bool]]) -> list[str]:
+    found: list[str] = []
+    for name, answers, result in screened:
+        if result.urgency not in below:
             continue
         for recommendation in result.recommendations:
-            if not SAYS_TODAY.search(recommendation.text):
+            if not words.search(recommendation.text):
                 continue
-            key = _key_of(recommendation.text, recommendation.code, texts_saying_today)
+            key = _key_of(recommendation.text, recommendation.code, texts)
             assert key is not None, (name, recommendation.code, recommendation.text)
-            if TODAY_IS_UNCONDITIONAL[key](answers):
-                disagreements.append(f"{name}: how soon {result.urgency}, advice {key}")
+            if table[key](answers):
+                found.append(f"{name}: how soon {result.urgency}, advice {key}")
+    return found
+
+
+def test_the_boundary_records_reach_the_boundaries() -> None:
+    people = list(boundary_cohort(3000, seed=83))
+    for days in (1, 2, 3, 7, 13, 14):
+        assert sum((person.get("diarrhea") or {}).get("days") == days and "ileostomy" in (person.get("conditions") or []) for person in people) >= 3, days
+        assert sum((person.get("vomiting") or {}).get("days") == days for person in people) >= 50, days
+    for age in (0, 1, 17, 65):
+        assert sum(person["age"] == age for person in people) >= 50, age
+
+
+def test_no_result_below_today_carries_advice_to_contact_someone_today(screened: list[tuple[str, Answers, Any]], texts_saying_today: Texts) -> None:
+    disagreements = _disagreements(screened, BELOW_TODAY, SAYS_TODAY, texts_saying_today, TODAY_IS_UNCONDITIONAL)
+    assert disagreements == [], "\n".join(disagreements[:20])
+
+
+def test_no_result_below_emergency_carries_advice_to_get_emergency_care_now(screened: list[tuple[str, Answers, Any]], texts_saying_emergency: Texts) -> None:
+    below = ("none", "routine", "soon", "urgent")
+    disagreements = _disagreements(screened, below, SAYS_EMERGENCY, texts_saying_emergency, EMERGENCY_IS_UNCONDITIONAL)
     assert disagreements == [], "\n".join(disagreements[:20])

@@ -224,6 +224,7 @@ def test_rules_check_stops_an_engine_that_hangs_and_says_so(tmp_path: Path, monk
 
     monkeypatch.setattr(engine_limits, "MAX_TESTS_PER_NODE", 10_000)
     monkeypatch.setattr(engine_limits, "MAX_RULES_PER_STEP", 10_000)
+    monkeypatch.setattr(engine_limits, "MAX_RULES", 10_000)  # the shipped rules and 600 more pass 1000
     monkeypatch.setattr(engine_limits, "COMPILE_CHECK_SECONDS", 10.0)
     monkeypatch.setattr(engine_limits.compile_in_child, "__defaults__", (10.0,))
     folder = rule_folder(tmp_path, add_rules(600, lambda n: {"fact": "age", "is": 1000 + n}))
