@@ -7,6 +7,7 @@ so that a name dropped from the data file fails a test.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -386,8 +387,24 @@ def test_the_vocabulary_has_exactly_the_classes_of_the_table(vocabulary: Vocabul
     }
 
 
+#: What each version of the vocabulary reads (its classes, names, combinations and words), as a digest.
+#: Version 2 changed its contents for many rounds without a new number; 3 is the first pinned.
+READING_OF_VERSION = {"3": "6e790861c57b10a1"}
+
+
 def test_the_vocabulary_carries_its_version(vocabulary: Vocabulary) -> None:
-    assert vocabulary.version == "2"
+    assert vocabulary.version == json.loads(RULES.read_text(encoding="utf-8"))["version"]
+
+
+def test_a_change_in_what_the_vocabulary_reads_raises_its_version() -> None:
+    """The version is how people (and the spec, medications.md) name a vocabulary: the same version must read the same."""
+    data = json.loads(RULES.read_text(encoding="utf-8"))
+    reading = {key: value for key, value in data.items() if key not in ("version", "description", "sources")}
+    digest = hashlib.sha256(json.dumps(reading, sort_keys=True).encode()).hexdigest()[:16]
+    assert READING_OF_VERSION.get(data["version"]) == digest, (
+        f"rules/medications.json reads differently (digest {digest}) but its version is still {data['version']!r}: "
+        "raise 'version' and pin the new digest in READING_OF_VERSION"
+    )
 
 
 @pytest.mark.parametrize(("name", "generic", "drug_class"), NAMES)
