@@ -69,7 +69,7 @@ def print_summary(summary: Any, seconds: float, console: Any, report: str | None
         console.print(f"  coverage of the core sections: {coverage}", markup=False)
     if summary.names_unread:  # no one is there to answer a "did you mean" in a batch
         console.print(
-            f"  a medicine name could not be read, and may be one that lowers magnesium or potassium, in "
+            f"  a medicine name could not be read, and may be one that lowers magnesium or potassium or keeps potassium, in "
             f"{count_of(summary.names_unread, 'record')} (check the names): " + _named(summary.first_names_unread, summary.names_unread),
             markup=False,
         )
