@@ -127,7 +127,6 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "fluids_for_gi_losses:potassium_binder": _fluids_not_staying_down,
     "fluids_for_gi_losses:fluid_limit": _fluids_not_staying_down,
     "stoma_team_for_high_output": _ileostomy_watery_more_than_a_day,
-    "stoma_team_for_high_output:lasting": _never,  # "If the output becomes more watery or more than it has been, or you feel dizzy ..."
     "qt_drug_check:with_rhythm_symptom": _always,
     "qt_drug_check:with_rhythm_symptom_beside_keep_taking": _always,
     "qt_drug_check:with_rhythm_symptom_beside_recent_normal_results": _always,
