@@ -90,7 +90,10 @@ def test_the_lean_entry_of_a_persona_is_under_a_third_of_the_full_one(screener: 
         answers = json.loads(path.read_text(encoding="utf-8"))
         lean_sizes.append(len(json_bytes(screener.screen_entry(answers, source=str(path), position=1, detail="lean"))))
         full_sizes.append(len(json_bytes(screener.screen_entry(answers, source=str(path), position=1))))
-    assert sum(lean_sizes) / len(lean_sizes) < 6_500, lean_sizes
+    # 6.56 KB measured after review 8 (lead, 2026-12-01: the water-pill blood-test line, the
+    # possible-QT medicines named, the potassium caution for unread names): the bound moves with a
+    # measurement, never to make room in advance.
+    assert sum(lean_sizes) / len(lean_sizes) < 6_700, lean_sizes
     assert max(lean_sizes) < 9_000, lean_sizes
     assert sum(lean_sizes) < 0.33 * sum(full_sizes)
 

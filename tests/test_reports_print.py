@@ -123,7 +123,10 @@ def test_a_typical_persons_full_report_is_shorter(printed: dict[tuple[str, str, 
     # normal results, the medicines-review line, the stoma and digoxin lines): 7, 9, 8, 9, 9, 8, 5,
     # 7, 3, 7, 7, 6 in the personas' order. 86 after review 7 (lead, 2026-12-01): the woman on
     # furosemide with cramps gains the reason that the blood tests are asked for once (7 -> 8).
-    assert sum(a4.values()) <= 86, a4
+    # 88 after review 8 (lead, 2026-12-01): the heart-failure persona on furosemide and metolazone
+    # (8 -> 9) and the years on a PPI (6 -> 7) gain the water-pill blood-test line and the
+    # possible-QT or lasting-vomiting lines.
+    assert sum(a4.values()) <= 88, a4
 
 
 def test_the_clinicians_box_is_never_split_across_pages(printed: dict[tuple[str, str, str], Path]) -> None:

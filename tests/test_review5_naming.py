@@ -97,7 +97,10 @@ def test_mavis_without_the_water_pill_is_asked_firmly_beside_a_likely_headline(s
     answers = {key: value for key, value in answers.items() if value is not None}
     urgency, _, texts, _ = _screen(screener, answers)
     assert urgency == "urgent"
-    assert texts["check_magnesium_with_potassium"].startswith("Ask your clinician for a magnesium blood test, and for")
+    # on a water pill the one line asks for both tests, firmly (third clinical round, verify 8)
+    text = texts["check_magnesium_with_potassium"]
+    assert text.startswith("On a water pill") and "ask your clinician for a potassium and a magnesium blood test" in text
+    assert "Consider asking" not in text
 
 
 def test_a_man_on_omeprazole_and_a_water_pill_with_no_symptoms_is_told_the_combination_by_name(screener) -> None:
