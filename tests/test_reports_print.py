@@ -124,8 +124,8 @@ def test_a_typical_persons_full_report_is_shorter(printed: dict[tuple[str, str, 
     # 7, 3, 7, 7, 6 in the personas' order. 86 after review 7 (lead, 2026-12-01): the woman on
     # furosemide with cramps gains the reason that the blood tests are asked for once (7 -> 8).
     # 88 after review 8 (lead, 2026-12-01): the heart-failure persona on furosemide and metolazone
-    # (8 -> 9) and the years on a PPI (6 -> 7) gain the water-pill blood-test line and the
-    # possible-QT or lasting-vomiting lines.
+    # (8 -> 9) and the years on a PPI (6 -> 7) gain lines of this round (the water-pill blood-test
+    # line among them).
     assert sum(a4.values()) <= 88, a4
 
 
