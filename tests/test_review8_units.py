@@ -91,6 +91,20 @@ def test_a_magnesium_without_a_unit_stays_refused_and_the_refusal_names_the_unit
     ]
 
 
+def test_a_questionnaire_response_giving_only_when_the_potassium_was_taken_names_the_result_missing(
+    on_the_day: Screener,
+) -> None:
+    # The unit being optional leaves the number as what makes a potassium whole: a "when taken"
+    # alone is named, as a magnesium without its number is, not saved as a potassium of no number.
+    from screener.fhir import answers_to_response, fhir_context, response_to_answers
+
+    context = fhir_context(on_the_day.ruleset)
+    response = answers_to_response({"age": 72, "labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"}}}, context)
+    response["item"] = [item for item in response["item"] if item.get("linkId") != "lab_potassium"]
+    [problem] = response_to_answers(response, context).problems
+    assert problem.message.startswith("'Most recent potassium blood result' not answered")
+
+
 def test_the_schema_lets_a_potassium_leave_its_unit_out_but_not_a_magnesium() -> None:
     from screener.contract.validation import load_schema
 
