@@ -369,8 +369,9 @@ def test_binary_junk_is_reported_as_not_json() -> None:
 
 
 def test_binary_file_starting_with_a_control_byte_is_reported_as_not_json() -> None:
-    assert read(b"\x1e\x8b\x08\x00 some record format") == [
-        UnreadableSource("<stdin>", "not JSON: binary data (byte 0x1e at offset 0)")
+    # 0x1e itself is the record separator of JSON text sequences (RFC 7464), read as JSON Lines
+    assert read(b"\x1d\x8b\x08\x00 some record format") == [
+        UnreadableSource("<stdin>", "not JSON: binary data (byte 0x1d at offset 0)")
     ]
     assert read(b"\x1f\x8b\x08\x00 compressed") == [
         UnreadableSource("<stdin>", "gzip-compressed: decompress it first (gunzip)")

@@ -291,8 +291,8 @@ PEOPLE: dict[str, Person] = {
         NOTHING, "soon", not_risk_factors=("acute_diarrhea", "persistent_diarrhea"),
         not_advised=("sick_day_medicines", "fluids_for_gi_losses"),
     ),
-    "rosa_vomiting_once_a_day_for_seven_days_is_prolonged_and_seen_soon": Person(
-        answers(vomiting={"present": True, "days": 7, "episodes_per_day": 1}), BOTH_POSSIBLE, "soon",
+    "rosa_vomiting_once_a_day_for_seven_days_is_prolonged_and_calls_today": Person(
+        answers(vomiting={"present": True, "days": 7, "episodes_per_day": 1}), BOTH_POSSIBLE, "urgent",
         risk_factors=("prolonged_vomiting",), not_risk_factors=("repeated_vomiting",),
     ),
     "rosa_on_lasix_vomiting_once_a_day_for_three_days_calls_today": Person(

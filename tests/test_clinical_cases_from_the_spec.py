@@ -272,7 +272,8 @@ def test_woman_vomiting_for_6_days_is_repeated_and_for_7_days_is_prolonged(scree
     seven = screen(screener, {"sex": "female", "vomiting": {"present": True, "days": 7}})
     assert "repeated_vomiting" in six.risk_factors
     assert "prolonged_vomiting" not in six.risk_factors
-    assert levels(seven) == ("possible", "possible", "possible", "soon")
+    assert levels(six)[3] == "soon"
+    assert levels(seven) == ("possible", "possible", "possible", "urgent")  # a week of vomiting: today (verify 8, question 4)
 
 
 def test_child_who_vomited_twice_in_one_day_has_no_vomiting_factor(screener: Screener) -> None:

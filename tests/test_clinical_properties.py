@@ -410,6 +410,8 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
     fluids_not_staying_down = (record.get("vomiting") or {}).get("cannot_keep_fluids_down") is True
     # a steroid the body depends on, with gut losses: the sick-day rules come first, no food list (review 5, S1)
     steroid_sick_day_now = any(f.rule == "urgent_steroid_dependence_with_gut_losses" for f in result.findings)
+    # vomiting for a week or more, or 6 or more times a day from day 3: fluids and help today, no food list (verify 8, Q4)
+    vomiting_today = any(f.rule == "urgent_vomiting_for_a_week_or_often_for_3_days" for f in result.findings)
     food_advice = (
         max(mg, k) >= 1
         and not magnesium_capped
@@ -419,6 +421,7 @@ def check_result(result: ScreeningResult, record: dict[str, Any]) -> None:
         and not fluids_not_staying_down
         and not potassium_6_or_more
         and not steroid_sick_day_now
+        and not vomiting_today
     )
     assert ("food_sources" in recommendation_codes) is food_advice
     # A red flag of the past two weeks brings the emergency safety net, whether "happening now" was

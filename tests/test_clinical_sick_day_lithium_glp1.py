@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from result_support import codes, rules_fired, text_of
+from result_support import codes, flat, rules_fired, text_of
 
 from screener.cds.calls import HookCall
 from screener.cds.cards import CardWriter
@@ -73,15 +73,18 @@ def test_man_on_jardiance_who_cannot_keep_fluids_down_after_a_day_reads_the_sign
     assert "sglt2_ketoacidosis" in codes(result)
 
 
-def test_woman_on_forxiga_with_nausea_and_poor_appetite_reads_the_signs_and_contacts_someone_today(
+def test_woman_on_forxiga_with_nausea_and_poor_appetite_reads_the_signs_and_sees_someone_within_days(
     screener: Any,
 ) -> None:
     result = screener.screen(person(["Forxiga 10 mg"], sex="female", symptoms=["nausea_poor_appetite"]))
     assert "sglt2_ketoacidosis" in codes(result)
-    # feeling sick and off food are signs of ketoacidosis on a gliflozin: medical advice at once
-    # (MHRA/EMA 2016; newcomer review 8), so the top line says today as the advice does
-    assert result.urgency == "urgent"
-    assert "If you are being sick or cannot eat and drink normally" in text_of(result, "sglt2_ketoacidosis")
+    # feeling sick and off food are signs of ketoacidosis on a gliflozin: medical advice at once when
+    # they come (MHRA/EMA 2016), but the question asks about the past two weeks, not now (verify 8,
+    # finding 2): within days at the top, and the advice says today if it is happening now
+    assert result.urgency == "soon"
+    advice = flat(text_of(result, "sglt2_ketoacidosis"))
+    assert "If you are being sick, or feel sick and cannot eat and drink normally now, contact" in advice
+    assert "if you have any of them now, get medical help today" in advice
 
 
 def test_man_on_dapagliflozin_who_is_well_is_not_told_about_ketoacidosis(screener: Any) -> None:

@@ -130,8 +130,10 @@ def test_vomiting_duration_and_frequency(screener: Any, vomiting: dict[str, int]
     result = screen(screener, {"vomiting": {"present": True, **vomiting}})
     vomiting_codes = {"repeated_vomiting", "prolonged_vomiting"} & set(result.risk_factors)
     assert vomiting_codes == ({expected} if expected else set())
-    # Not the spec's "none" from day 3: vomiting for more than 2 days is seen within days (NHS; README departures).
-    assert result.urgency == ("soon" if vomiting.get("days", 0) >= 3 else "none")
+    # Not the spec's "none" from day 3: vomiting for more than 2 days is seen within days (NHS; README departures),
+    # and from day 7 it is today (verify 8, question 4).
+    days = vomiting.get("days", 0)
+    assert result.urgency == ("urgent" if days >= 7 else "soon" if days >= 3 else "none")
     assert ("fluids_for_gi_losses" in codes(result)) is (expected is not None)
 
 

@@ -340,7 +340,7 @@ def test_liquorice_lowers_potassium(screener: Any, symptoms: list[str], k_level:
         pytest.param(3.1, "last_30_days", "mmol/L", 3.10, "urgent", id="Mg 3.1 last 30 days: urgent"),
         pytest.param(2.5, "last_30_days", "mmol/L", 2.50, "urgent", id="Mg 2.5 last 30 days: urgent"),
         pytest.param(1.99, "last_30_days", "mmol/L", 1.99, "routine", id="Mg 1.99 last 30 days: routine"),
-        pytest.param(3.1, "older", "mmol/L", 3.10, "none", id="Mg 3.1 older: not used"),
+        pytest.param(3.1, "older", "mmol/L", 3.10, "soon", id="Mg 3.1 older: rechecked within days (recheck_older_high_magnesium)"),
         pytest.param(5.00, "last_7_days", "mmol/L", 5.00, "emergency", id="Mg 5.00: plausible, emergency"),
         pytest.param(4.85, "last_7_days", "mg/dL", 1.99, "routine", id="Mg 4.85 mg/dL is 1.99 mmol/L: routine"),
         pytest.param(4.86, "last_7_days", "mg/dL", 2.00, "urgent", id="Mg 4.86 mg/dL rounds to 2.00: urgent"),

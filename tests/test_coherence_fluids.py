@@ -181,7 +181,9 @@ def test_an_older_woman_on_furosemide_gets_one_magnesium_test_line_not_two(scree
     assert result.potassium_depletion in ("possible", "likely")
     assert "check_magnesium" not in codes(result)
     text = text_of(result, "check_magnesium_with_potassium")
-    assert text.startswith("Consider asking your clinician for a magnesium blood test")
+    # on a water pill the one line asks for potassium too (clinical leftovers, third round; verify 8)
+    assert text.startswith("On a water pill, potassium needs checking while you take it")
+    assert "a magnesium blood test" in text
     assert "whenever potassium is low" in text and "not part of routine blood panels" in text
 
 

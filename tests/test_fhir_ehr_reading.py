@@ -186,7 +186,7 @@ def test_the_unit_is_the_ucum_code_else_the_displayed_unit(context: Any, quantit
 def test_a_ucum_code_we_do_not_know_is_a_problem_even_beside_a_known_unit(context: Any) -> None:
     out = read(context, potassium({"value": 3.1, "unit": "mmol/L", "system": UCUM, "code": "mmol/dL"}))
     assert [(p.path, p.message) for p in out.problems] == [
-        ("$.entry[0].resource.valueQuantity.code", "unknown unit 'mmol/dL' for a potassium result: expected one of mmol/L, meq/L")
+        ("$.entry[0].resource.valueQuantity.code", "unknown unit 'mmol/dL' for a potassium result: expected one of mmol/L, meq/L, umol/L")
     ]
 
 

@@ -409,7 +409,7 @@ def test_a_potassium_with_no_unit_at_all_says_so_rather_than_naming_none(context
     # 3.1 without a unit is read as mmol/L (tests/test_fhir_interop_review.py); 31 is no potassium.
     out = read(context, potassium("final", 31, valueQuantity={"value": 31}))
     (problem,) = out.problems
-    assert problem.message == "no unit (valueQuantity.code or .unit) for a potassium result: expected one of mmol/L, meq/L"
+    assert problem.message == "no unit (valueQuantity.code or .unit) for a potassium result: expected one of mmol/L, meq/L, umol/L"
 
 
 # -- patients -----------------------------------------------------------------------------------

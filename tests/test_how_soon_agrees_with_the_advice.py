@@ -54,10 +54,6 @@ def _vomiting(answers: Answers) -> bool:
     return bool(_part(answers, "vomiting"))
 
 
-def _symptom(answers: Answers, code: str) -> bool:
-    return code in (answers.get("symptoms") or [])
-
-
 def _gone_on_more_than_a_day(answers: Answers) -> bool:
     return any((_part(answers, section).get("days") or 0) >= 2 for section in ("vomiting", "diarrhea"))
 
@@ -86,10 +82,6 @@ def _ileostomy_watery_more_than_a_day(answers: Answers) -> bool:
     return "ileostomy" in (answers.get("conditions") or []) and (_part(answers, "diarrhea").get("days") or 0) >= 2
 
 
-def _sick_or_feeling_sick(answers: Answers) -> bool:
-    # "If you are being sick or cannot eat and drink normally, contact ... today"; "Signs of
-    # ketoacidosis are feeling or being sick, ...: with them, get medical help today"
-    return _vomiting(answers) or _symptom(answers, "nausea_poor_appetite")
 
 
 # code or code:variant -> when its "today" (or emergency number) is unconditional for the person given it
@@ -125,7 +117,7 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "lithium_when_ill:tremor_fluid_limit": _always,
     "lithium_when_ill:confusion": _always,
     "lithium_when_ill:confusion_fluid_limit": _always,
-    "sglt2_ketoacidosis": _sick_or_feeling_sick,
+    "sglt2_ketoacidosis": _vomiting,  # "If you are being sick, or feel sick and cannot eat and drink normally now, contact ... today": nausea is asked over two weeks, not now
     "thiamine_if_weight_loss_surgery": _always,  # "a clinician should see you today"
     "stop_colchicine_while_ill": _always,
     "desmopressin_while_ill": _never,  # "Get help at once ... if you have a bad headache, become confused ...": signs coming on
@@ -135,7 +127,6 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "fluids_for_gi_losses:potassium_binder": _fluids_not_staying_down,
     "fluids_for_gi_losses:fluid_limit": _fluids_not_staying_down,
     "stoma_team_for_high_output": _ileostomy_watery_more_than_a_day,
-    "stoma_team_for_high_output:lasting": _never,  # "If the output becomes more watery or more than it has been, or you feel dizzy ..."
     "qt_drug_check:with_rhythm_symptom": _always,
     "qt_drug_check:with_rhythm_symptom_beside_keep_taking": _always,
     "qt_drug_check:with_rhythm_symptom_beside_recent_normal_results": _always,

@@ -43,12 +43,16 @@ ICD10_WHO = "http://hl7.org/fhir/sid/icd-10"
         "dexmethylphenidate",
         "entacapone 200 mg",
         "cinacalcet 30 mg",
-        "desmopressin 0.2 mg",
         "butalbital",
     ],
 )
 def test_common_prescriptions_left_unread_last_round_are_read_with_no_known_effect(screener: Any, medicine: str) -> None:
     assert read_as(screener, medicine) == {"no_known_effect"}
+
+
+def test_desmopressin_is_read_as_its_own_class_which_brings_advice_when_ill(screener: Any) -> None:
+    """Read with no known effect in review 7; its own class since the third clinical round (desmopressin_while_ill)."""
+    assert read_as(screener, "desmopressin 0.2 mg") == {"desmopressin"}
 
 
 @pytest.mark.parametrize("medicine", ["Diprobase", "Epaderm ointment", "Hydromol", "Zerobase cream", "E45 cream", "chloramphenicol eye drops"])

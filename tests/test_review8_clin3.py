@@ -40,8 +40,8 @@ def test_rose_78_on_furosemide_is_asked_in_one_line_for_her_potassium_and_magnes
     result = screener.screen(ROSE_78_ON_FUROSEMIDE_WITH_CRAMPS)
     assert "recommend_check_magnesium_with_potassium_on_a_water_pill" in rules_fired(result)
     text = flat(text_of(result, "check_magnesium_with_potassium"))
-    assert text.startswith("On a water pill, potassium should be checked regularly while you take it")
-    assert "ask your clinician to check your potassium, and your magnesium with it, by name" in text
+    assert text.startswith("On a water pill, potassium needs checking while you take it")
+    assert "ask your clinician for a potassium and a magnesium blood test, naming magnesium" in text
     assert "whenever potassium is low or being replaced" in text
     assert text_of(result, "keep_taking_prescribed_medicines") == "Do not stop a prescribed medicine on your own."
     assert len(blood_test_lines(result)) == 1  # still asked for once
@@ -50,7 +50,7 @@ def test_rose_78_on_furosemide_is_asked_in_one_line_for_her_potassium_and_magnes
 def test_sams_parent_is_asked_whether_the_childs_potassium_should_be_checked_now(screener: Any) -> None:
     result = screener.screen(SAM_6_ON_FUROSEMIDE)
     text = flat(text_of(result, "check_magnesium_with_potassium"))
-    assert text.startswith("On a water pill, the child's potassium should be checked regularly")
+    assert text.startswith("On a water pill, the child's potassium needs checking while the child takes it")
     assert "ask the child's clinician whether the child's potassium should be checked now" in text
     assert "whether the child needs magnesium checked with it" in text
     assert " your " not in f" {text} " and "you take" not in text

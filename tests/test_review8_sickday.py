@@ -24,7 +24,7 @@ ALAN_60_ON_EMPAGLIFLOZIN_SICK_FOR_TWO_DAYS = {
 def test_alan_on_empagliflozin_sick_for_two_days_is_told_today_at_the_top_as_in_the_advice(screener: Any) -> None:
     result = screener.screen(ALAN_60_ON_EMPAGLIFLOZIN_SICK_FOR_TWO_DAYS)
     assert result.urgency == "urgent"
-    assert "urgent_sglt2_inhibitor_with_vomiting_or_nausea" in rules_fired(result)
+    assert "urgent_sglt2_inhibitor_with_vomiting" in rules_fired(result)
     assert codes(result)[0] == "contact_clinician_today"
     assert "contact your clinician, pharmacist or diabetes team today" in flat(text_of(result, "sglt2_ketoacidosis"))
     assert "general_advice" not in codes(result)  # no "these answers do not point to ..." under a same-day line
@@ -127,4 +127,4 @@ def test_hannah_sick_for_five_days_keeps_the_usual_how_soon_and_no_thiamine_line
 def test_someone_sick_for_ten_days_without_a_gut_condition_gets_no_thiamine_line(screener: Any) -> None:
     result = screener.screen({**HANNAH_33_VOMITING_10_DAYS_WITH_MALABSORPTION, "conditions": []})
     assert "thiamine_if_weight_loss_surgery" not in codes(result)
-    assert result.urgency == "soon"  # a week or more of vomiting, as the spec gives
+    assert result.urgency == "urgent"  # a week or more of vomiting is today for anyone (verify 8, question 4)

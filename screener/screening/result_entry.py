@@ -162,17 +162,20 @@ class EntryMaker:
                 continue
             seen.add(fact)
             asserted_by = [other for other in self._asserted_by.get(fact, ()) if other in fired]
+            grounded = [other for other in asserted_by if any(item["value"] is True for item in read(other))]
             derived_from = [
-                pair for other in asserted_by if any(item["value"] is True for item in read(other))
-                for pair in self._grounds(other, normalised, read, fired, seen, as_reasons=as_reasons)
+                pair for other in grounded for pair in self._grounds(other, normalised, read, fired, seen, as_reasons=as_reasons)
             ]
             if as_reasons and (as_a_reason := self.ruleset.facts[fact].as_a_reason):
                 # Said once: by the person's own medicine names among its grounds ("Slow-K", not
                 # "prescribed potassium and Slow-K"), else by its words as a reason.
                 own = [pair for pair in derived_from if pair[0].startswith(MEDICINE_FACTS)]
                 grounds += own or [(fact, as_a_reason)]
-            elif derived_from:
-                grounds += derived_from  # its own grounds stand for it (those listed already are not listed again)
+            elif grounded:
+                # Its own grounds stand for it, those listed already not listed again: a fact that
+                # sums up answers already named ("more than one reason the body may keep potassium"
+                # after "eplerenone, ramipril") adds nothing, not its label.
+                grounds += derived_from
             else:
                 grounds += [(fact, words) for words in self._fact_words(fact, normalised)]
         return grounds
