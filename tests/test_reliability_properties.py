@@ -165,7 +165,8 @@ def _plausible_labs(screener: Screener) -> st.SearchStrategy[dict[str, Any]]:
             if lab is None:
                 continue
             low, high = lab_units[name]["plausible_mmol_per_l"]
-            factor = lab_units[name]["to_mmol_per_l"][lab["unit"]]
+            # A potassium may leave its unit out: then it is read as mmol/L when plausible.
+            factor = lab_units[name]["to_mmol_per_l"][lab.get("unit") or "mmol/L"]
             low, high = low / factor * 1.001, high / factor * 0.999  # inside, whatever the rounding
             given = next(side for side in ("value", "below", "above") if side in lab)
             record["labs"][name] = {**lab, given: low + fraction * (high - low)}

@@ -178,6 +178,8 @@ def _records() -> list[dict[str, Any]]:
         {"medications": ["Slow-K"], "supplements": []},  # a supplement listed beside "none of these"
         {"medications": ["Furosemda"], "diuretic_use": "unsure", "ppi_over_3_months": "unsure", "laxative_use": "unsure"},
         {"alcohol": {"units_per_week": 30, "drinks_per_week": 30}},  # the weekly total given twice, disagreeing
+        {"labs": {"potassium": {"value": 2.3}}},  # a potassium without its unit, read as mmol/L
+        {"labs": {"potassium": {"value": 23}}},  # a potassium without its unit that no unit makes plausible: not used
     ]
     return records
 

@@ -61,13 +61,26 @@ def test_a_potassium_bound_without_a_unit_is_read_as_a_value_is(on_the_day: Scre
     assert result.urgency == "emergency"
 
 
-def test_a_potassium_of_23_without_a_unit_is_refused_naming_the_units_and_the_column(on_the_day: Screener) -> None:
+def test_a_potassium_of_23_without_a_unit_is_screened_without_it_and_a_warning_says_why(on_the_day: Screener) -> None:
     answers, problems = on_the_day.check({"labs": {"potassium": {"value": 23}}})
-    assert answers is None
-    [problem] = problems
-    assert problem.path == "$.labs.potassium.unit"
-    assert "not a plausible potassium in mmol/L or mEq/L" in problem.message
-    assert "give the unit in labs.potassium.unit (mmol/L or mEq/L)" in problem.message
+    assert problems == [] and answers is not None  # the published schema accepts it: screened, never refused
+    entry = on_the_day.screen_entry({"age": 70, "labs": {"potassium": {"value": 23, "taken": "last_7_days"}}})
+    assert entry["status"] == "screened" and entry["labs_used"] == []
+    assert entry["urgency"] != "emergency"  # 23 is not read as a potassium, high or low
+    assert "labs" in entry["unanswered_sections"]  # no blood result was used
+    [warning] = [warning for warning in entry["warnings"] if "potassium result 23" in warning]
+    assert "without a unit and is not a plausible potassium in mmol/L or mEq/L" in warning
+    assert "so it was not used" in warning and "give its unit (mmol/L or mEq/L)" in warning
+
+
+def test_a_potassium_of_1_without_a_unit_is_not_used_beside_a_magnesium_that_is(on_the_day: Screener) -> None:
+    entry = on_the_day.screen_entry(
+        {"labs": {"potassium": {"value": 1.0}, "magnesium": {"value": 0.55, "unit": "mmol/L", "taken": "last_7_days"}}}
+    )
+    assert entry["status"] == "screened"
+    assert [used["lab"] for used in entry["labs_used"]] == ["magnesium"]
+    assert "labs" not in entry["unanswered_sections"]
+    assert any("potassium result 1 was given without a unit" in warning for warning in entry["warnings"])
 
 
 def test_a_magnesium_without_a_unit_stays_refused_and_the_refusal_names_the_units_it_takes(on_the_day: Screener) -> None:
@@ -76,6 +89,20 @@ def test_a_magnesium_without_a_unit_stays_refused_and_the_refusal_names_the_unit
     assert [(problem.path, problem.message) for problem in problems] == [
         ("$.labs.magnesium", "'unit' is required but missing: give labs.magnesium.unit, one of mmol/L, mEq/L, mg/dL")
     ]
+
+
+def test_a_questionnaire_response_giving_only_when_the_potassium_was_taken_names_the_result_missing(
+    on_the_day: Screener,
+) -> None:
+    # The unit being optional leaves the number as what makes a potassium whole: a "when taken"
+    # alone is named, as a magnesium without its number is, not saved as a potassium of no number.
+    from screener.fhir import answers_to_response, fhir_context, response_to_answers
+
+    context = fhir_context(on_the_day.ruleset)
+    response = answers_to_response({"age": 72, "labs": {"potassium": {"value": 3.1, "unit": "mmol/L", "taken": "last_7_days"}}}, context)
+    response["item"] = [item for item in response["item"] if item.get("linkId") != "lab_potassium"]
+    [problem] = response_to_answers(response, context).problems
+    assert problem.message.startswith("'Most recent potassium blood result' not answered")
 
 
 def test_the_schema_lets_a_potassium_leave_its_unit_out_but_not_a_magnesium() -> None:

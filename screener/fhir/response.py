@@ -27,7 +27,7 @@ from screener.fhir.expressions import answer_coding
 from screener.fhir.mapping import FhirContext
 from screener.fhir.questionnaire import NONE_CODE, FhirVersion, is_display_link, item_text
 from screener.fhir.response_items import COMPARATOR_BOUND, read_item, store_answer
-from screener.interview.answer_paths import GIVEN_IN_ANOTHER_UNIT, MISSING, get_path, groups, same_value
+from screener.interview.answer_paths import GIVEN_IN_ANOTHER_UNIT, MISSING, get_path, groups, missing_fields, same_value
 from screener.interview.lab_replies import given_number
 from screener.interview.questionnaire_items import Item
 
@@ -227,7 +227,7 @@ def _check_whole_sections(context: FhirContext, answered: Mapping[str, str], out
         given = get_path(out.answers, section)
         if not isinstance(given, dict):
             continue
-        missing = [f"{section}.{name}" for name in required if name not in given]
+        missing = [f"{section}.{name}" for name in missing_fields(given, required)]
         if not missing:
             continue
         present = [f"{section}.{name}" for name in given]

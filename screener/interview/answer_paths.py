@@ -76,18 +76,45 @@ def answer_fields(model: type[BaseModel] = Answers, prefix: str = "") -> dict[st
 
 @functools.cache
 def groups(model: type[BaseModel] = Answers, prefix: str = "") -> dict[str, tuple[str, ...]]:
-    """Nested sections with required fields (AUDIT-C, a lab result): all or nothing."""
+    """Nested sections with required fields (AUDIT-C, a lab result): all or nothing. A lab
+    result's number is required as its first form (``value``), which ``missing_fields`` counts
+    as given when another form is (``below``, ``above``: ``ALTERNATIVES``); a potassium, whose
+    unit may be left out, is a group for its number alone, so that a "when taken" kept without
+    it is not saved."""
     out: dict[str, tuple[str, ...]] = {}
     for name, info in model.model_fields.items():
         sub = submodel(info.annotation)
         if sub is None:
             continue
         path = prefix + name
-        required = tuple(n for n, f in sub.model_fields.items() if f.is_required())
+        one_of = _one_of(sub)
+        required = (*one_of[:1], *(n for n, f in sub.model_fields.items() if f.is_required()))
         if required:
             out[path] = required
         out.update(groups(sub, path + "."))
     return out
+
+
+def _one_of(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of which a section needs exactly one (a lab result's ``value``, ``below``,
+    ``above``), from the ``oneOf`` its schema declares; () for a section without one."""
+    extra = model.model_config.get("json_schema_extra")
+    branches = extra.get("oneOf") if isinstance(extra, dict) else None
+    names: list[str] = []
+    for branch in branches if isinstance(branches, list) else ():
+        required = branch.get("required") if isinstance(branch, dict) else None
+        if isinstance(required, list) and len(required) == 1 and isinstance(required[0], str):
+            names.append(required[0])
+    return tuple(names)
+
+
+#: A required field that another one stands for: a lab result given as a bound has no value.
+ALTERNATIVES: Final[Mapping[str, tuple[str, ...]]] = {"value": ("value", "below", "above")}
+
+
+def missing_fields(section: Mapping[str, Any], required: tuple[str, ...]) -> list[str]:
+    """The fields of ``required`` (a group's, ``groups``) that ``section`` does not give."""
+    return [name for name in required if not any(alt in section for alt in ALTERNATIVES.get(name, (name,)))]
 
 
 def same_value(a: Any, b: Any) -> bool:

@@ -20,6 +20,7 @@ from screener.interview.answer_paths import (
     get_path,
     groups,
     leaf_paths,
+    missing_fields,
     same_value,
     saved_as_given,
     set_path,
@@ -69,7 +70,7 @@ def answers_object(
             set_path(out, name, implied)
     for group, required in groups().items():
         section = get_path(out, group)
-        if isinstance(section, dict) and not all(name in section for name in required):
+        if isinstance(section, dict) and missing_fields(section, required):
             delete_path(out, group)
     return out
 

@@ -74,17 +74,8 @@ def lab_problems(answers: Answers, ruleset: Ruleset) -> list[Problem]:
         spec = ruleset.lab_units[name]
         given, number = lab.given
         if lab.unit is None:
-            if unit_without_one(number, spec) is None:
-                units = " or ".join(spec["to_mmol_per_l"])
-                said = "value" if given == "value" else f"bound ({given})"
-                low, high = spec["plausible_mmol_per_l"]
-                problems.append(
-                    Problem(
-                        f"$.labs.{name}.unit",
-                        f"no unit given for the {name} {said} {number:g}, which is not a plausible {name} in {units} "
-                        f"(plausible: {low:g}-{high:g} mmol/L): give the unit in labs.{name}.unit ({units}) and check the number",
-                    )
-                )
+            # Read as mmol/L when plausible, else not used with a warning (``_lab_facts``): a
+            # record the published schema accepts is screened, never refused.
             continue
         if lab.unit not in spec["to_mmol_per_l"]:
             units = ", ".join(spec["to_mmol_per_l"])
@@ -139,6 +130,7 @@ def normalise(answers: Answers, ruleset: Ruleset) -> Normalised:
     labs = _lab_facts(out, answers, ruleset)
     if labs:
         facts["labs"] = labs
+    _set_aside_labs_not_used(given, labs)
 
     # Which sections apply follows the medicines as recognised (a PPI listed asks how long).
     out.unanswered_sections = unanswered_sections(given, classes)
@@ -180,6 +172,20 @@ def _set_aside_answers_not_asked(given: dict[str, Any], answers: Answers, out: N
         del given["alcohol"]
         if alcohol_set_aside is not None:
             out.warnings.append(alcohol_set_aside)
+
+
+def _set_aside_labs_not_used(given: dict[str, Any], used: dict[str, Any]) -> None:
+    """Leave out of ``given`` a lab result that was not used (a number without a unit that is not
+    a plausible result), so that coverage lists the blood test results as unanswered when no
+    result was used."""
+    labs = given.get("labs")
+    if not isinstance(labs, dict) or all(name in used for name in labs):
+        return
+    kept = {name: lab for name, lab in labs.items() if name in used}
+    if kept:
+        given["labs"] = kept
+    else:
+        del given["labs"]
 
 
 def _alcohol_facts(answers: Answers) -> dict[str, Any]:
@@ -400,7 +406,17 @@ def _lab_facts(out: Normalised, answers: Answers, ruleset: Ruleset) -> dict[str,
         spec = ruleset.lab_units[name]
         unit = lab.unit if lab.unit is not None else unit_without_one(number, spec)
         if unit is None:
-            raise AssertionError("checked by lab_problems: a lab without a unit is read or refused")
+            # No unit, and a number no unit makes a plausible result of (a unit slip, or another
+            # test's number): not used, as the FHIR reader leaves a result it cannot read.
+            units = " or ".join(spec["to_mmol_per_l"])
+            low, high = spec["plausible_mmol_per_l"]
+            said = "result" if given == "value" else f"result {given}"
+            out.warnings.append(
+                f"The {name} {said} {number:g} was given without a unit and is not a plausible {name} in {units} "
+                f"(plausible: {low:g}-{high:g} mmol/L), so it was not used: check the number with the laboratory "
+                f"and give its unit ({units})."
+            )
+            continue
         if lab.unit is None:
             out.warnings.append(
                 f"The {name} result {number:g} was given without a unit; it was read as {unit}, {why_read_as(name)}."
