@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from result_support import codes, flat, rules_fired, text_of
+from result_support import codes, flat, text_of
 
 WELL = {"pregnant": "no", "alcohol": {"drinks_per_week": 0}, "laxative_use": "none", "red_flags_now": [], "supplements": []}
 
