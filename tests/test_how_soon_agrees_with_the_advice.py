@@ -121,6 +121,7 @@ TODAY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "thiamine_if_weight_loss_surgery": _always,  # "a clinician should see you today"
     "stop_colchicine_while_ill": _always,
     "desmopressin_while_ill": _never,  # "Get help at once ... if you have a bad headache, become confused ...": signs coming on
+    "desmopressin_with_a_loop_diuretic_or_steroid": _never,  # "ask ... soon"; "Get help at once ... if": signs coming on
     "fluids_for_gi_losses:short_stomach_bug": _never,  # "If fluids will not stay down, or you feel faint"
     "fluids_for_gi_losses:not_staying_down": _always,
     "fluids_for_gi_losses:high_potassium_result": _fluids_not_staying_down,  # "Losses that go on, fluids not staying down, ..."
@@ -170,6 +171,7 @@ EMERGENCY_IS_UNCONDITIONAL: dict[str, Callable[[Answers], bool]] = {
     "lithium_when_ill:confusion_fluid_limit": _never,
     "sglt2_ketoacidosis": _never,  # "with fast breathing, confusion or drowsiness" (signs of ketoacidosis coming on)
     "desmopressin_while_ill": _never,  # "if you have a bad headache, become confused or unusually drowsy, or have a fit"
+    "desmopressin_with_a_loop_diuretic_or_steroid": _never,  # the same signs, coming on
     "qt_drug_check:with_rhythm_symptom": _never,  # "(or the emergency team, if you call them)"
     "qt_drug_check:with_rhythm_symptom_beside_keep_taking": _never,
     "qt_drug_check:with_rhythm_symptom_beside_recent_normal_results": _never,
