@@ -30,10 +30,9 @@ import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, BinaryIO, Final, Literal
+from typing import IO, BinaryIO, Final, Literal
 
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
+from screener.batch.byte_streams import RECORD_SEPARATOR, Chain, RecordSeparators, Utf8Of, read_available
 from screener.batch.json_array import TextWindow, array_records
 from screener.batch.json_lines import has_record_line, line_records, read_lines
 from screener.batch.json_text import JSON_WHITESPACE
@@ -226,8 +225,8 @@ def _read_stream(stream: IO[bytes], source: str, ignore: Sequence[str] = ()) -> 
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             # Excel's "Unicode Text" (tab-separated) and Windows tools write UTF-16 with a byte
             # order mark: read as the same text in UTF-8, its BOM telling the byte order.
-            text = io.TextIOWrapper(io.BufferedReader(_Chain(head, stream)), encoding="utf-16", errors="replace", newline="")
-            with io.BufferedReader(_Utf8Of(text), buffer_size=_HEAD_BYTES) as utf8:
+            text = io.TextIOWrapper(io.BufferedReader(Chain(head, stream)), encoding="utf-16", errors="replace", newline="")
+            with io.BufferedReader(Utf8Of(text), buffer_size=_HEAD_BYTES) as utf8:
                 yield from _read_stream(utf8, source, ignore)
             return
         if skipped_bytes == 0 and head.startswith(PARQUET_MAGIC):  # binary, so before the check for text
@@ -239,8 +238,8 @@ def _read_stream(stream: IO[bytes], source: str, ignore: Sequence[str] = ()) -> 
         if head.startswith(RECORD_SEPARATOR):
             # RFC 7464 JSON text sequences: each record after the record separator (0x1e), read
             # as JSON Lines with the separator as a space (offsets and columns unchanged).
-            stream = io.BufferedReader(_RecordSeparators(stream, at_line_start=head.endswith(b"\n")), buffer_size=_HEAD_BYTES)
-            head = _RecordSeparators.blanked(head, at_line_start=True)
+            stream = io.BufferedReader(RecordSeparators(stream, at_line_start=head.endswith(b"\n")), buffer_size=_HEAD_BYTES)
+            head = RecordSeparators.blanked(head, at_line_start=True)
         container = _container(head) if skipped_bytes == 0 else None
         if container is not None:
             yield UnreadableSource(source, container)
@@ -253,7 +252,7 @@ def _read_stream(stream: IO[bytes], source: str, ignore: Sequence[str] = ()) -> 
         if fmt == "binary":
             yield _binary(head, skipped_bytes, source)
             return
-        reader = io.BufferedReader(_Chain(head, stream), buffer_size=_HEAD_BYTES)
+        reader = io.BufferedReader(Chain(head, stream), buffer_size=_HEAD_BYTES)
         with reader:
             if fmt == "array":
                 yield from array_records(TextWindow(reader, blank_lines, skipped_bytes), source)
@@ -306,7 +305,7 @@ def _read_lines_ahead(head: bytes, stream: IO[bytes]) -> tuple[bytes, bool]:
     while head.count(b"\n") < _LINES_TO_DECIDE and len(head) < _HEAD_BYTES:
         if b"\n" not in head and len(head) >= _HEAD_BYTES // 2:
             break
-        more = _read_available(stream, _HEAD_BYTES - len(head))
+        more = read_available(stream, _HEAD_BYTES - len(head))
         if not more:
             return head, True
         head += more
@@ -325,9 +324,9 @@ def read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
     start of the file. The rest is empty when the stream holds only whitespace. Each byte is
     looked at once, so a long run of whitespace costs linear time.
     """
-    data = _read_available(stream, _HEAD_BYTES)
+    data = read_available(stream, _HEAD_BYTES)
     while 0 < len(data) < len(codecs.BOM_UTF8):  # a short read must not hide a byte order mark
-        more = _read_available(stream, _HEAD_BYTES)
+        more = read_available(stream, _HEAD_BYTES)
         if not more:
             break
         data += more
@@ -347,7 +346,7 @@ def read_head(stream: IO[bytes]) -> tuple[bytes, int, int]:
         checked -= line_start
         if content:
             return data, blank_lines, skipped_bytes
-        more = _read_available(stream, _HEAD_BYTES)
+        more = read_available(stream, _HEAD_BYTES)
         if not more:
             return b"", blank_lines, skipped_bytes
         data += more
@@ -415,101 +414,3 @@ def _utf16_without_mark(sample: bytes) -> bool:
         if zeros.count(0) == len(zeros) and all(byte >= 0x20 or byte in b"\t\r\n" for byte in letters[: len(zeros)]):
             return True
     return False
-
-
-class _Chain(io.RawIOBase):
-    """The bytes already read to sniff the format, followed by the rest of the stream.
-
-    Leaves the underlying stream open: whoever opened it closes it.
-    """
-
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
-        super().__init__()
-        self._head = memoryview(head)
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        target = memoryview(buffer).cast("B")
-        if self._head:
-            size = min(len(target), len(self._head))
-            target[:size] = self._head[:size]
-            self._head = self._head[size:]
-            return size
-        data = _read_available(self._stream, len(target))
-        target[: len(data)] = data
-        return len(data)
-
-
-#: What starts each record of a JSON text sequence (RFC 7464, ``application/json-seq``).
-RECORD_SEPARATOR: Final = b"\x1e"
-_SEPARATORS_AFTER_LINE_END: Final = re.compile(rb"\n\x1e+")
-
-
-class _RecordSeparators(io.RawIOBase):
-    """A stream of RFC 7464 JSON text sequences, with the record separators that start a line
-    as spaces: JSON Lines, byte for byte the same length. A record separator elsewhere (no JSON
-    text holds one) is left for the reader to name."""
-
-    def __init__(self, stream: IO[bytes], *, at_line_start: bool) -> None:
-        super().__init__()
-        self._stream = stream
-        self._at_line_start = at_line_start
-
-    @staticmethod
-    def blanked(data: bytes, *, at_line_start: bool) -> bytes:
-        text = bytearray(data)
-        start = 0
-        while at_line_start and start < len(text) and text[start] == RECORD_SEPARATOR[0]:
-            text[start] = 0x20
-            start += 1
-        for found in _SEPARATORS_AFTER_LINE_END.finditer(data):
-            text[found.start() + 1 : found.end()] = b" " * (found.end() - found.start() - 1)
-        return bytes(text)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        target = memoryview(buffer).cast("B")
-        data = self.blanked(_read_available(self._stream, len(target)), at_line_start=self._at_line_start)
-        if data:
-            self._at_line_start = data.endswith(b"\n")
-        target[: len(data)] = data
-        return len(data)
-
-
-class _Utf8Of(io.RawIOBase):
-    """The text of a decoded stream (UTF-16, say) as UTF-8 bytes, read a piece at a time."""
-
-    def __init__(self, text: IO[str]) -> None:
-        super().__init__()
-        self._text = text
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        target = memoryview(buffer).cast("B")
-        while not self._pending:
-            piece = self._text.read(_HEAD_BYTES // 4)
-            if not piece:
-                return 0
-            self._pending = piece.encode("utf-8", "surrogatepass")
-        size = min(len(target), len(self._pending))
-        target[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-
-def _read_available(stream: IO[bytes], size: int) -> bytes:
-    """Up to ``size`` bytes, without waiting for more than one read of a pipe.
-
-    So that JSON Lines arriving slowly on stdin are screened as they come, not 64 kB at a time.
-    """
-    read1 = getattr(stream, "read1", None)
-    data: bytes = read1(size) if read1 is not None else stream.read(size)
-    return data
