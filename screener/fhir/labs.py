@@ -43,13 +43,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 from screener.fhir.conversion import Conversion, child, describe
 from screener.fhir.elements import codings, is_reference_to, naming, recorded_on, status, text_of
 from screener.fhir.lab_times import AsOf, Taken, latest_of, left_out, taken_at, when_recorded
-from screener.fhir.mapping import LOINC, UCUM, FhirContext, UnitCode
+from screener.fhir.mapping import LOINC, FhirContext, UnitCode
+from screener.fhir.result_units import SCALED_UNITS, divided, no_unit_given, usable_unit, written_unit
 from screener.interview.answer_paths import get_path
 from screener.screening.lab_units import one_scale, unit_without_one, why_read_as
 
@@ -194,7 +194,7 @@ def _urgency(reading: _Reading, context: FhirContext) -> tuple[float, float]:
     it), then how low it is. A value given with a comparator is ranked by its bound."""
     quantity = reading.quantity
     number = quantity.get("value") if quantity is not None else None
-    unit, _, divisor = _usable_unit(quantity, reading.lab, context) if quantity is not None else (None, "", 1)
+    unit, _, divisor = usable_unit(quantity, reading.lab, context) if quantity is not None else (None, "", 1)
     if unit is None or isinstance(number, bool) or not isinstance(number, (int, float)):
         return math.inf, 0.0
     spec = context.lab_units.get(reading.lab, {})
@@ -347,9 +347,9 @@ def _quantity_in_text(text: str, lab: str, context: FhirContext) -> dict[str, An
     quantity: dict[str, Any] = {"value": float(number) if "." in number else int(number)}
     if unit is not None:
         quantity["unit"] = unit
-        if _usable_unit(quantity, lab, context)[0] is None:
+        if usable_unit(quantity, lab, context)[0] is None:
             return None
-    elif not _one_scale(lab, context):
+    elif not one_scale(context.lab_units.get(lab, {})):
         return None
     if comparator is not None:
         quantity["comparator"] = comparator
@@ -385,31 +385,31 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
             f"the number itself, so it was not used: ask the lab for the value (no older {reading.lab} result was used in its place)"
         )
         return
-    unit, key, divisor = _usable_unit(quantity, reading.lab, context)
-    if unit is None and reading.value_element == "valueInteger" and not _one_scale(reading.lab, context):
+    unit, key, divisor = usable_unit(quantity, reading.lab, context)
+    if unit is None and reading.value_element == "valueInteger" and not one_scale(context.lab_units.get(reading.lab, {})):
         out.note(
             f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} is given as valueInteger, "
             f"without a unit, which a {reading.lab} result needs (its units differ in scale): not used (no older {reading.lab} "
             "result was used in its place)"
         )
         return
-    if unit is None and _no_unit_given(quantity):
+    if unit is None and no_unit_given(quantity):
         unit = _read_without_unit(reading, number, context, out)
         key = "value" if unit is not None else key
     if unit is None:
         item = context.questionnaire.item(context.mapping.labs[reading.lab]["item"])
         takes = [context.mapping.units[value.value].code for value in item.units]
-        scales = [written for written, (of, _) in _SCALED_UNITS.items() if of in {value.value for value in item.units}]
+        scales = [written for written, (of, _) in SCALED_UNITS.items() if of in {value.value for value in item.units}]
         accepted = ", ".join([*takes, *scales])
         unit_given = quantity.get(key)
         said = f"unknown unit {describe(unit_given)}" if unit_given is not None else "no unit (valueQuantity.code or .unit)"
         out.problem(child(path, key), f"{said} for a {reading.lab} result: expected one of {accepted}")
         return
     if divisor != 1:
-        scaled = _divided(number, divisor)
+        scaled = divided(number, divisor)
         out.note(
             f"{naming(reading.observation)}: the {reading.lab} result {reading.shown()} was read as {scaled:g} {unit.value} "
-            f"(1 {unit.value} is {divisor} {_written_unit(quantity, key)}), the unit the screen takes"
+            f"(1 {unit.value} is {divisor} {written_unit(quantity, key)}), the unit the screen takes"
         )
         number = scaled
     result: dict[str, Any] = {given: number, "unit": unit.value}
@@ -425,32 +425,10 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
         out.note(f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} {caveat}")
 
 
-def _divided(number: float, divisor: int) -> float:
-    """A number divided exactly, as written in decimals (18 mg/L is 1.8 mg/dL, not 1.7999...)."""
-    return float(Decimal(str(number)) / divisor)
-
-
-def _written_unit(quantity: Mapping[str, Any], key: str) -> str:
-    """The unit as the result writes it, without its annotation (``mg/L``)."""
-    text = quantity.get(key)
-    return _ANNOTATION.sub("", text).strip() if isinstance(text, str) else ""
-
-
 #: The comparators that say on which side of a number the true value lies, as the answers say it
 #: (FHIR's QuantityComparator: "<" the actual value is less than the given one). "<=", ">=" and
 #: "ad" are not here: the value could be the number itself.
 _BOUND_OF_COMPARATOR = {"<": "below", ">": "above"}
-
-
-def _no_unit_given(quantity: Mapping[str, Any]) -> bool:
-    """Whether a quantity says no unit at all (no code, no unit text)."""
-    return not any(isinstance(quantity.get(key), str) and quantity[key].strip() for key in ("code", "unit"))
-
-
-def _one_scale(lab: str, context: FhirContext) -> bool:
-    """Whether every unit a lab's result is given in means the same number (potassium: mmol/L =
-    mEq/L, by the ruleset's ``lab_units``): then a number without a unit is not ambiguous."""
-    return one_scale(context.lab_units.get(lab, {}))
 
 
 def _read_without_unit(reading: _Reading, number: float, context: FhirContext, out: Conversion) -> UnitCode | None:
@@ -466,55 +444,6 @@ def _read_without_unit(reading: _Reading, number: float, context: FhirContext, o
         f"is given without a unit ({reading.value_element}); it was read as {unit.value}, {why_read_as(reading.lab)}"
     )
     return unit
-
-
-def _usable_unit(quantity: Mapping[str, Any], lab: str, context: FhirContext) -> tuple[UnitCode | None, str, int]:
-    """The unit of a result when it is one the lab's question takes, the element it was read
-    from, and what its number is divided by to be in that unit (10 for mg/L read as mg/dL)."""
-    item = context.questionnaire.item(context.mapping.labs[lab]["item"])
-    unit, key, divisor = _unit_of(quantity, context)
-    return (unit if unit is not None and unit.value in {allowed.value for allowed in item.units} else None), key, divisor
-
-
-#: UCUM units that are a plain scale of one the answers take: (that unit, what the number is
-#: divided by). French labs report magnesium in mg/L; some labs give micromoles.
-_SCALED_UNITS: Final[Mapping[str, tuple[str, int]]] = {"mg/L": ("mg/dL", 10), "umol/L": ("mmol/L", 1000)}
-#: A UCUM annotation ("{serum}"), which UCUM defines as meaning nothing for the unit.
-_ANNOTATION: Final = re.compile(r"\{[^{}]*\}")
-
-
-def _unit_of(quantity: Mapping[str, Any], context: FhirContext) -> tuple[UnitCode | None, str, int]:
-    """The unit of a quantity, the element it was read from, and the divisor of its number (1,
-    or 10 and 1000 for a scale of a unit the answers take: ``_SCALED_UNITS``). A UCUM code
-    decides; the displayed unit is read only when there is no UCUM code (none, or another
-    system's). An annotation in braces (``mmol/L{serum}``) is left out."""
-    mapping = context.mapping
-    code, unit = quantity.get("code"), quantity.get("unit")
-    system = mapping.system(quantity.get("system"))
-    if isinstance(code, str) and code.strip() and system in (UCUM, None):
-        found, divisor = _unit_for_text(code, context)
-        if found is not None or system == UCUM or not isinstance(unit, str):
-            return found, "code", divisor
-    if isinstance(unit, str) and unit.strip():
-        found, divisor = _unit_for_text(unit, context)
-        return found, "unit", divisor
-    return None, "code" if "code" in quantity else "unit", 1
-
-
-def _unit_for_text(text: str, context: FhirContext) -> tuple[UnitCode | None, int]:
-    found = context.mapping.unit_for_text(text)
-    if found is not None:
-        return found, 1
-    plain = _ANNOTATION.sub("", text).strip()
-    if plain and plain != text.strip():
-        found = context.mapping.unit_for_text(plain)
-        if found is not None:
-            return found, 1
-    folded = plain.replace("µ", "u").replace("μ", "u").lower()  # micro sign, Greek mu
-    scaled = next((scale for written, scale in _SCALED_UNITS.items() if written.lower() == folded), None) if plain else None
-    if scaled is not None and (found := context.mapping.units.get(scaled[0])) is not None:
-        return found, scaled[1]
-    return None, 1
 
 
 def _taken(taken: date, as_of: date, context: FhirContext) -> str:
