@@ -151,27 +151,21 @@ def _read(data: bytes, *, plain: bool) -> tuple[Any, list[Problem], list[str], l
 
 def _several_red_flags(items: list[Any]) -> tuple[list[str], list[str]]:
     """The red flags now the records of a document of several give (``red_flags_reported``; the
-    rows of a refused sheet, ``refused_red_flags.all_codes``), each once, and which record gives
+    rows of a refused sheet, its ``red_flags``), each once, and which record gives
     which, in words ("record 2 (id 'p-17') reports a red flag now: chest_pain")."""
-    from screener.batch.records import RawRecord, UnreadableSource
-    from screener.batch.refused_red_flags import all_codes, where
+    from screener.batch.records import RawRecord, RowRedFlags, UnreadableSource
+    from screener.batch.refused_red_flags import where
     from screener.contract.answers import red_flags_reported
 
-    codes: list[str] = []
-    rows: list[str] = []
+    found: list[RowRedFlags] = []  # each record's, or refused sheet row's, red flags, in order
     for item in items:
-        if isinstance(item, RawRecord):
-            found = red_flags_reported(item.value)
-            if found:
-                identity = item.value.get("id") if isinstance(item.value, dict) else None
-                rows.append(f"{where(f'record {item.position}', identity)} reports a red flag now: {', '.join(found)}")
+        if isinstance(item, RawRecord) and (codes := red_flags_reported(item.value)):
+            identity = item.value.get("id") if isinstance(item.value, dict) else None
+            found.append(RowRedFlags(where(f"record {item.position}", identity), tuple(codes)))
         elif isinstance(item, UnreadableSource):
-            found = all_codes(item)
-            rows += [f"{row.row} reports a red flag now: {', '.join(row.codes)}" for row in item.red_flags]
-        else:
-            continue
-        codes += [code for code in found if code not in codes]
-    return codes, rows
+            found += item.red_flags
+    every = list(dict.fromkeys(code for flagged in found for code in flagged.codes))
+    return every, [f"{flagged.row} reports a red flag now: {', '.join(flagged.codes)}" for flagged in found]
 
 
 #: What the first page says when "Carry on from this file" is pressed with no file chosen (the
