@@ -109,8 +109,8 @@ def id_made_up(item: object, entry: Mapping[str, Any]) -> bool:
 
 
 def name_unread(entry: Mapping[str, Any]) -> bool:
-    """Whether a screened entry has a medicine name not read that may lower magnesium or potassium
-    (the rules' advice ``check_medicine_names``, which the headline says too)."""
+    """Whether a screened entry has a medicine name not read that may lower magnesium or potassium,
+    or keep potassium (the rules' advice ``check_medicine_names``, which the headline says too)."""
     from screener.headline import NAME_UNREAD_ADVICE, advice_codes
 
     return NAME_UNREAD_ADVICE in advice_codes(entry.get("recommendations"))
