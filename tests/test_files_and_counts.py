@@ -1,0 +1,84 @@
+"""Files and counts (fuzz review 9, interop review 9): every file a tool writes is read or named,
+and the counts a run gives add up to the people in it.
+
+- A CSV written by Spark's own writer escapes a quote inside a cell with a backslash (``\\"``):
+  read as Spark meant it, so the person's red flag stays in its column (batch; Spark: test_spark).
+- A one-person file that is not valid JSON is one invalid record, as the same line of JSON Lines is.
+- A Parquet file with no rows, a byte order mark on every line of JSON Lines, a CSV cell too long
+  to read, a 100,000-character field name: each said, in words that name it.
+- Spark's ``_SUCCESS`` and ``.crc`` files beside its output are passed over without a word.
+- `mgk-screen template json` writes an answers file with every field, unanswered.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from screener.cli.main import app
+from typer.testing import CliRunner
+
+from screener.batch.readers import RawRecord, ReadItem, UnreadableRecord, UnreadableSource, iter_records
+from screener.errors import ExitCode
+
+runner = CliRunner()
+
+
+def read(data: bytes) -> list[ReadItem]:
+    return list(iter_records(["-"], stdin=io.BytesIO(data)))
+
+
+def batch(tmp_path: Path, *inputs: Path) -> tuple[Any, list[dict[str, Any]]]:
+    out = tmp_path / "out.jsonl"
+    run = runner.invoke(app, ["batch", *map(str, inputs), "-o", str(out)])
+    entries = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    return run, entries
+
+
+# -- A Parquet file with no rows -----------------------------------------------------------------
+
+
+def test_a_parquet_export_of_a_day_with_no_one_in_it_is_said_to_hold_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "monday.parquet"
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "age": pa.array([], pa.int64())}), path)
+    items = list(iter_records([str(path)]))
+    assert items == [UnreadableSource(str(path), "holds no records: the table has its columns but no rows", note=True)]
+    run, entries = batch(tmp_path, path)
+    assert f"{path}: holds no records: the table has its columns but no rows" in run.stderr
+    assert entries == []
+
+
+# -- A byte order mark on every line --------------------------------------------------------------
+
+
+def test_json_lines_files_joined_with_their_byte_order_marks_keep_every_record() -> None:
+    # Three files saved by Notepad, each with a byte order mark, joined with `cat`.
+    bom = "\ufeff".encode()
+    data = b"".join(bom + json.dumps({"id": name, "age": 70}).encode() + b"\n" for name in ("ada", "bo", "cy"))
+    items = read(data)
+    assert [(type(item), item.value) for item in items] == [  # type: ignore[union-attr]
+        (RawRecord, {"id": name, "age": 70}) for name in ("ada", "bo", "cy")
+    ]
+
+
+def test_a_broken_line_after_a_byte_order_mark_is_named_by_its_own_fault_not_the_mark() -> None:
+    (_, broken) = read(b'{"age": 70}\n\xef\xbb\xbf{"age": NaN}\n')
+    assert isinstance(broken, UnreadableRecord)
+    assert broken.message.startswith("line 2, column 10: NaN is not valid JSON")  # the mark is a character
+
+
+# -- A field name of 100,000 characters -----------------------------------------------------------
+
+
+def test_a_field_name_of_a_hundred_thousand_characters_is_cut_in_the_message_and_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "long_key.json"
+    path.write_text(json.dumps({"id": "lk", "age": 70, "k" * 100_000: 1}), encoding="utf-8")
+    run, (entry,) = batch(tmp_path, path)
+    assert run.exit_code == ExitCode.INVALID_RECORDS
+    (error,) = entry["errors"]
+    assert error["path"] == "$." + "k" * 57 + "..."
+    assert error["message"] == "unknown field '" + "k" * 57 + "...' (100,000 characters long)"
