@@ -82,3 +82,54 @@ def test_a_field_name_of_a_hundred_thousand_characters_is_cut_in_the_message_and
     (error,) = entry["errors"]
     assert error["path"] == "$." + "k" * 57 + "..."
     assert error["message"] == "unknown field '" + "k" * 57 + "...' (100,000 characters long)"
+
+
+# -- A sheet Spark's CSV writer wrote --------------------------------------------------------------
+
+#: As ``df.write.csv(...)`` writes it with Spark's defaults: a quote inside a cell is ``\"``.
+SPARK_WRITTEN = (
+    "id,age,sex,medications,diuretic_use,red_flags_now,labs.potassium.value,labs.potassium.unit,labs.potassium.taken\n"
+    'q1,80,female,"Lasix \\"water pill\\", hydrochlorothiazide",yes,chest_pain,2.4,mmol/L,last_7_days\n'
+    "q2,60,male,none,no,none,4.1,mmol/L,last_7_days\n"
+)
+
+
+def test_quinns_chest_pain_in_a_sheet_spark_wrote_is_raised_not_lost_in_a_shifted_row(tmp_path: Path) -> None:
+    folder = tmp_path / "spark-out"
+    folder.mkdir()
+    (folder / "part-00000-c000.csv").write_text(SPARK_WRITTEN, encoding="utf-8")
+    for marker in ("_SUCCESS", "._SUCCESS.crc", ".part-00000-c000.csv.crc", "_committed_123", "_started_123"):
+        (folder / marker).write_bytes(b"")
+    run, entries = batch(tmp_path, folder)
+    assert run.exit_code == ExitCode.OK, run.output
+    quinn, other = entries
+    assert (quinn["id"], quinn["status"], quinn["urgency"], quinn["red_flags"]) == ("q1", "screened", "emergency", ["chest_pain"])
+    assert other["status"] == "screened"
+    assert "escaped with a backslash" in run.stderr
+    assert "skipped" not in run.stderr  # Spark's markers are passed over without a word
+
+
+def test_a_cell_ending_in_a_backslash_is_read_as_rfc_4180_reads_it() -> None:
+    (item,) = read(b'id,medications,age\r\nada,"C:\\\\",70\r\n')
+    assert isinstance(item, RawRecord)
+    assert item.value == {"id": "ada", "medications": ["C:\\\\"], "age": 70}
+
+
+def test_a_row_still_shifted_when_read_with_backslashes_stays_invalid() -> None:
+    (item,) = read(b'id,medications,age\r\nada,"Lasix \\"water, pill\\"",70,extra\r\n')
+    assert isinstance(item, RawRecord)
+    assert item.problems, item
+
+
+# -- A cell too long to read -------------------------------------------------------------------------
+
+
+def test_a_cell_of_200_kb_is_named_by_its_column_and_the_next_row_is_read() -> None:
+    data = b"id,age,medications\r\nada,70," + b"x" * 200_000 + b"\r\nbo,60,Lasix\r\n"
+    broken, bo = read(data)
+    assert isinstance(broken, UnreadableRecord)
+    assert broken.message == (
+        "row 2 (line 2): the cell in column 'medications' holds 200,000 characters, more than a cell may hold (131,072): "
+        "no answer is that long"
+    )
+    assert isinstance(bo, RawRecord) and bo.value["id"] == "bo"  # type: ignore[index]
