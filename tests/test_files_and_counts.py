@@ -133,3 +133,56 @@ def test_a_cell_of_200_kb_is_named_by_its_column_and_the_next_row_is_read() -> N
         "no answer is that long"
     )
     assert isinstance(bo, RawRecord) and bo.value["id"] == "bo"  # type: ignore[index]
+
+
+# -- `mgk-screen template json` ----------------------------------------------------------------------
+
+
+def test_template_json_writes_every_field_unanswered_and_valid_as_it_is(tmp_path: Path) -> None:
+    from screener.batch.answer_columns import answer_columns
+
+    path = tmp_path / "answers.json"
+    run = runner.invoke(app, ["template", "json", "-o", str(path)])
+    assert run.exit_code == ExitCode.OK, run.output
+    assert "alcohol.audit_c, labs.potassium and labs.magnesium are null as a whole" in run.stderr
+    template = json.loads(path.read_text(encoding="utf-8"))
+
+    def given(name: str) -> bool:  # the field, or the section holding it as null
+        place: Any = template
+        for part in name.split("."):
+            if place is None:
+                return True
+            if part not in place:
+                return False
+            place = place[part]
+        return place is None
+
+    assert [column.name for column in answer_columns() if not given(column.name)] == []
+    checked = runner.invoke(app, ["validate", str(path)])
+    assert checked.exit_code == ExitCode.OK, checked.output
+    assert "1 record read, 1 valid, 0 with errors" in checked.stderr
+    assert json.loads(runner.invoke(app, ["template", "json"]).stdout) == template  # to stdout without -o
+
+
+# -- One person's file that is not valid JSON ------------------------------------------------------
+
+
+def test_a_folder_of_one_person_files_gives_every_person_an_entry_even_when_the_json_is_broken(tmp_path: Path) -> None:
+    folder = tmp_path / "ward"
+    folder.mkdir()
+    (folder / "ada.json").write_text('{"id": "ada", "age": 70, "diuretic_use": "yes"}', encoding="utf-8")
+    (folder / "bo.json").write_text('{\n  "id": "bo",\n  "age": NaN\n}\n', encoding="utf-8")
+    (folder / "cy.json").write_text('{"id": "cy", "age": 30, "age": 90}', encoding="utf-8")
+    (folder / "notes.json").write_text("ask about falls\n", encoding="utf-8")  # no record: a file not read
+    run, entries = batch(tmp_path, folder)
+    assert run.exit_code == ExitCode.INVALID_RECORDS
+    assert "3 records read: 1 screened, 2 invalid, 1 unreadable file" in run.stderr
+    assert [(entry["source"].rsplit("/", 1)[-1], entry["position"], entry["status"]) for entry in entries] == [
+        ("ada.json", 1, "screened"),
+        ("bo.json", 1, "invalid"),
+        ("cy.json", 1, "invalid"),
+    ]
+    assert entries[1]["errors"] == [
+        {"path": "$", "message": "invalid JSON at line 3, column 10: NaN is not valid JSON (write null for a missing value)"}
+    ]
+    assert entries[2]["errors"][0]["message"].startswith("invalid JSON at line 1, column 25: the field 'age' is given twice")
