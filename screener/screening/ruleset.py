@@ -19,8 +19,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from screener.contract.coverage import NAME_NOT_READ_FACTS
 from screener.contract.checked import RememberedCheck
+from screener.contract.coverage import NAME_NOT_READ_FACTS
 from screener.contract.data_files import parse_data, read_data_bytes
 from screener.contract.validation import check_data_file, schema_bytes, schema_problems, validator_for
 from screener.errors import RulesError, did_you_mean
