@@ -126,3 +126,13 @@ def test_no_medicines_written_beside_furosemide_is_read_as_no_medicine_with_a_no
 def test_none_alone_is_still_no_medicines_with_no_note(screener: Any) -> None:
     result = screener.screen({**WALTER_NO_MEDICINES_AND_FUROSEMID, "medications": ["nil", "None."]})
     assert result.medications_recognised == [] and not [w for w in result.warnings if "says no medicines" in w]
+
+
+def test_a_parent_whose_childs_medicine_could_not_be_read_is_not_reassured(screener: Any) -> None:
+    result = screener.screen({"id": "amy", "age": 8, "sex": "female", "medications": ["Zorbulex syrup"],
+                              "diarrhea": {"present": False}, "vomiting": {"present": False}, "laxative_use": "none",
+                              "red_flags_now": [], "symptoms": []})  # fmt: skip
+    advice = all_advice(result)
+    assert result.urgency == "none"
+    assert "Not all the medicines you listed for the child could be read" in advice
+    assert "do not point to low magnesium or potassium" not in advice
