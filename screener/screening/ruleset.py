@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from screener.contract.checked import RememberedCheck
+from screener.contract.coverage import NAME_NOT_READ_FACTS
 from screener.contract.data_files import parse_data, read_data_bytes
 from screener.contract.validation import check_data_file, schema_bytes, schema_problems, validator_for
 from screener.errors import RulesError, did_you_mean
@@ -238,6 +239,12 @@ def _fact_catalogue(
                 f"{label}/facts.json: input fact '{name}', field 'near_miss_of': unknown medicine class "
                 f"'{unknown[0]}'{did_you_mean(unknown[0], vocabulary.class_names)}",
                 hint="name classes of the medication vocabulary (its 'classes' list)",
+            )
+        if near_miss_of and not name.startswith(NAME_NOT_READ_FACTS):
+            raise RulesError(
+                f"{label}/facts.json: input fact '{name}', field 'near_miss_of': a fact about a name not read is named "
+                f"'{NAME_NOT_READ_FACTS}...'",
+                hint=f"rename it '{NAME_NOT_READ_FACTS}{name}': advice names the person's entry for such facts by that prefix",
             )
         if spec.get("also_with_no_close_name") and not near_miss_of:
             raise RulesError(
