@@ -27,7 +27,13 @@ from screener.errors import RulesError, did_you_mean
 from screener.screening.conditions import OPERATORS
 from screener.screening.engine_limits import MAX_NESTING, nesting_problems, ruleset_problems
 from screener.screening.medications import Vocabulary
-from screener.screening.ruleset_checks import check_consistency, faulty_rule_problems, check_parent_wording, check_text_slots, name_problems
+from screener.screening.ruleset_checks import (
+    check_consistency,
+    check_parent_wording,
+    check_text_slots,
+    faulty_rule_problems,
+    name_problems,
+)
 from screener.screening.ruleset_model import Fact, Rule, Ruleset, Scale
 
 __all__ = ["Fact", "Rule", "Ruleset", "Scale", "default_rules_folder", "load_ruleset", "shipped_sha256"]
@@ -66,29 +72,24 @@ def shipped_sha256() -> str:
     return _folder_digest(default_rules_folder(), "rules")
 
 
-def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True) -> Ruleset:
-    """Load and check a rule folder (the shipped one when ``folder`` is None).
+class _FolderReader:
+    """Reads the files of one rule folder, hashing their bytes, and keeps the problems of its rule
+    files to tell them together with those of the checks that follow (``check``)."""
 
-    ``engine_limits=False`` leaves out the check against the engine's limits (``engine_limits``),
-    for ``rules check`` to try the engine itself, in a child process.
-    """
-    root: Folder = default_rules_folder() if folder is None else Path(folder)
-    if isinstance(root, Path) and not root.is_dir():
-        raise RulesError(f"{root}: not a folder of rule files", hint="--rules takes a folder holding ruleset.json")
-    label = "rules" if folder is None else str(folder)
-    digest = hashlib.sha256()
+    def __init__(self, root: Folder, label: str) -> None:
+        self.root, self.label = root, label
+        self.digest = hashlib.sha256()
+        self.problems: list[str] = []  # in the rule files: told with the checks of the rules that are sound
+        self.hints: list[str] = []
+        self.refused: list[tuple[str, Any]] = []  # (file, rule) of the rules the schema refused
 
-    problems: list[str] = []  # in the rule files: told together, after the checks of the rules that are sound
-    hints: list[str] = []
-    refused: list[tuple[str, Any]] = []  # (file, rule) of the rules the schema refused
-
-    def read(name: str, schema: str) -> Any:
-        source = f"{label}/{name}"
+    def read(self, name: str, schema: str) -> Any:
+        source = f"{self.label}/{name}"
         needed = "a rule folder needs ruleset.json" if name == "ruleset.json" else (
             f"ruleset.json lists {name}: copy it back from the shipped rules/ (or remove it from ruleset.json)"
         )
-        raw = read_data_bytes(root.joinpath(name), source, hint=needed)
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+        raw = read_data_bytes(self.root.joinpath(name), source, hint=needed)
+        self.digest.update(name.encode() + b"\0" + raw + b"\0")
         is_rules = schema == "rules.schema.json"
         # The checks of a file's own content are skipped for bytes that passed them before.
         checked = RememberedCheck(schema_bytes(schema), raw, _RULE_FILE_CHECKS if is_rules else ())
@@ -101,26 +102,58 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
             if is_rules:
                 lines, faulty, hint = _rule_file_problems(data, source)
                 if lines:
-                    problems.extend(lines)
-                    hints.append(hint)
-                    listed = data.get("rules", []) if isinstance(data, dict) else []
-                    listed = listed if isinstance(listed, list) else []
-                    refused.extend((source, rule) for index, rule in enumerate(listed) if index in faulty)
-                    kept = [rule for index, rule in enumerate(listed) if index not in faulty]
-                    return {**data, "rules": kept} if isinstance(data, dict) else {"rules": []}
+                    return self._without_faulty(data, source, lines, faulty, hint)
             else:
                 check_data_file(data, schema, source)
             checked.remember()
         return data
 
-    def read_rules(name: str) -> Any:
+    def _without_faulty(self, data: Any, source: str, lines: list[str], faulty: set[int], hint: str) -> Any:
+        self.problems.extend(lines)
+        self.hints.append(hint)
+        listed = data.get("rules", []) if isinstance(data, dict) else []
+        listed = listed if isinstance(listed, list) else []
+        self.refused.extend((source, rule) for index, rule in enumerate(listed) if index in faulty)
+        kept = [rule for index, rule in enumerate(listed) if index not in faulty]
+        return {**data, "rules": kept} if isinstance(data, dict) else {"rules": []}
+
+    def read_rules(self, name: str) -> Any:
         """A rule file; one that cannot be read or parsed is told with the others' problems."""
         try:
-            return read(name, "rules.schema.json")
+            return self.read(name, "rules.schema.json")
         except RulesError as error:
-            problems.append(error.message)
-            hints.append(error.hint or "fix the file, then run `mgk-screen rules check`")
+            self.problems.append(error.message)
+            self.hints.append(error.hint or "fix the file, then run `mgk-screen rules check`")
             return {"rules": []}
+
+    def check(self, ruleset: Ruleset) -> None:
+        """The checks of the rules that are sound, told with the rule files' own problems."""
+        problems, hints = list(self.problems), list(self.hints)
+        for source, raw_rule in self.refused:
+            problems.extend(faulty_rule_problems(raw_rule, source, ruleset))
+        try:
+            check_consistency(ruleset, self.label)
+        except RulesError as error:
+            if not problems:
+                raise
+            problems.extend(error.message.splitlines())
+            hints.append(error.hint or "")
+        if problems:
+            raise RulesError("\n".join(problems), hint="; ".join(dict.fromkeys(hint for hint in hints if hint)))
+
+
+def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True) -> Ruleset:
+    """Load and check a rule folder (the shipped one when ``folder`` is None).
+
+    ``engine_limits=False`` leaves out the check against the engine's limits (``engine_limits``),
+    for ``rules check`` to try the engine itself, in a child process.
+    """
+    root: Folder = default_rules_folder() if folder is None else Path(folder)
+    if isinstance(root, Path) and not root.is_dir():
+        raise RulesError(f"{root}: not a folder of rule files", hint="--rules takes a folder holding ruleset.json")
+    label = "rules" if folder is None else str(folder)
+    reader = _FolderReader(root, label)
+    read, read_rules, digest = reader.read, reader.read_rules, reader.digest
 
     manifest = read("ruleset.json", "ruleset.schema.json")
     facts_data = read(manifest["facts"], "facts.schema.json")
@@ -199,17 +232,7 @@ def load_ruleset(folder: str | Path | None = None, *, engine_limits: bool = True
         parent_urgency_text=_parent_words(manifest, "urgency_text", label),
         _rules_by_id={rule.id: rule for rule in rules},
     )
-    for source, raw_rule in refused:
-        problems.extend(faulty_rule_problems(raw_rule, source, ruleset))
-    try:
-        check_consistency(ruleset, label)
-    except RulesError as error:
-        if not problems:
-            raise
-        problems.extend(error.message.splitlines())
-        hints.append(error.hint or "")
-    if problems:
-        raise RulesError("\n".join(problems), hint="; ".join(dict.fromkeys(hint for hint in hints if hint)))
+    reader.check(ruleset)
     check_parent_wording(ruleset, f"{label}/{manifest['recommendation_texts']}")
     limits = ruleset_problems(ruleset, ruleset.engine_patterns) if engine_limits else []
     if limits:
