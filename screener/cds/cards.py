@@ -148,7 +148,9 @@ class CardWriter:
         mapping = self.context.mapping
         topic = self.spec["topic"]
         return {
-            "label": f"{self.ruleset.name} {self.ruleset.version}",
+            "label": f"{self.ruleset.name} {self.ruleset.version}"
+            if self.ruleset.shipped
+            else f"custom rules from {self.ruleset.custom_folder} (not the rules shipped with mgk-screen)",
             "topic": {"system": f"{mapping.canonical_base}/CodeSystem/cds-topics", "code": topic["code"], "display": topic["display"]},
         }
 
@@ -235,7 +237,11 @@ class CardWriter:
         if record.test_ordered:
             parts.append(f"A {escape(self.spec['suggest_test']['text'].lower())} test is already among the orders being placed.")
         ruleset = entry["ruleset"]
-        parts.append(f"*{escape(ruleset['name'])} {escape(ruleset['version'])} (SHA-256 {ruleset['sha256'][:12]}).* {escape(entry['disclaimer'])}")
+        if ruleset.get("custom_folder"):
+            named = f"**Made with {escape(self.ruleset.in_words)}**"
+        else:
+            named = escape(f"{ruleset['name']} {ruleset['version']}")
+        parts.append(f"*{named} (SHA-256 {ruleset['sha256'][:12]}).* {escape(entry['disclaimer'])}")
         return "\n\n".join(part for part in parts if part)
 
     def _headline(self, entry: Mapping[str, Any]) -> str:

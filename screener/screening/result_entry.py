@@ -48,6 +48,8 @@ class EntryMaker:
         self.findings = findings
         self.next_level = next_level
         self._ruleset_info = {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
+        if ruleset.custom_folder is not None:
+            self._ruleset_info["custom_folder"] = ruleset.custom_folder
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, step_rank[rule.step], rule.id))
         self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
