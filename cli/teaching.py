@@ -118,14 +118,25 @@ def explain(
             metavar="FILE",
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON (every condition, as with --all).")
+    ] = False,
+    all_conditions: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help='Also list each rule\'s conditions that were "no" (by default one line counts them).',
+        ),
+    ] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Show why a result came out as it did: answers → derived facts → risk factors → levels → urgency.
 
-    Ends with "why not": what was missing for the headline to reach the next level.
+    Each rule shows the conditions that held; those that were "no" (the things that would have
+    stopped it) are counted on one line, and listed with --all. Ends with "why not": what was
+    missing for the headline to reach the next level.
     """
     from screener import teaching
     from screener.teaching.render import render_tree
@@ -134,7 +145,7 @@ def explain(
         screener = make_screener(rules, as_of)
         _, answers = _read_answers(file, screener)
         walked = _walk(screener, answers, file)
-        tree = teaching.explanation_tree(walked)
+        tree = teaching.explanation_tree(walked, all_conditions=all_conditions or as_json)
     if as_json:
         echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
