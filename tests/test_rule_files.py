@@ -129,6 +129,8 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
         "child_dehydration_signs",  # not in the spec: children (README departures)
         "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
+        # not in the spec: pregnant under 16, a doctor or nurse in confidence (docs/departures.md, fifth session)
+        "pregnancy_support_for_a_young_person",
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
         # not in the spec: a week of vomiting with malabsorption, thiamine if it is weight-loss surgery (review 8)
         "thiamine_if_weight_loss_surgery",
