@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-
 #: How the counts name the screened records with no core section answered, which each person is
 #: shown as "not screened (too few answers)": the words in brackets, so that the line "22
 #: screened" above them is not contradicted by a count of "not screened".

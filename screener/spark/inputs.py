@@ -342,12 +342,12 @@ def _reads_with_backslashes(local: str, delimiter: str) -> bool:
     """Whether a local sheet holding ``\\"`` is read as Spark's CSV writer wrote it: with the
     backslash as the escape, every row has the header's cells, and read as RFC 4180 says, a row
     has not (a cell ended early, the others shifted) or keeps a ``\\"`` in a cell."""
-    def rows(**escape: str) -> Iterator[list[str]]:
+    def rows(escapechar: str | None = None) -> Iterator[list[str]]:
         with open(local, encoding="utf-8-sig", errors="replace", newline="") as text:
-            yield from csv.reader(text, delimiter=delimiter, **escape)
+            yield from csv.reader(text, delimiter=delimiter, escapechar=escapechar)
 
     try:
-        widths = {len(row) for row in rows(escapechar="\\") if any(cell.strip() for cell in row)}
+        widths = {len(row) for row in rows("\\") if any(cell.strip() for cell in row)}
         if len(widths) != 1:
             return False
         (width,) = widths
