@@ -19,6 +19,7 @@ app, the pages, the API and anything mounted later, and is testable on its own:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -132,12 +133,30 @@ class BodyTooLarge(HTTPException):
         self.limit = limit
 
 
+def too_slow_text(seconds: float, received: int, declared: str | None) -> str:
+    promised = f"Content-Length said {declared} bytes; " if declared is not None and declared.isdigit() else ""
+    return (
+        f"The request body did not arrive in time: {promised}{received:,} bytes came in {seconds:g} second{'s' if seconds != 1 else ''}. "
+        "Send the whole body at once, with a Content-Length that is its size in bytes."
+    )
+
+
+class BodyTimedOut(HTTPException):
+    """Raised from ``receive`` when a request body has not all come in ``BodyLimit.seconds`` (a
+    Content-Length larger than the body sent): answered 408, as ``BodyTooLarge`` is 413, so that
+    a client that sends less than it said does not hold a worker waiting for ever."""
+
+    def __init__(self, seconds: float, received: int, declared: str | None) -> None:
+        super().__init__(408, too_slow_text(seconds, received, declared), headers={"Connection": "close"})
+
+
 class BodyLimit:
     """Refuses request bodies over ``limit`` bytes with 413: at once when Content-Length says so,
-    otherwise as soon as the bytes read go over it (chunked bodies, a false Content-Length).
+    otherwise as soon as the bytes read go over it (chunked bodies, a false Content-Length); and
+    bodies that have not all come ``seconds`` after the handler first asks for them with 408.
 
-    Handlers that read the body see ``BodyTooLarge`` from ``receive``, which the app's exception
-    handlers answer with 413; one that escapes them is answered here.
+    Handlers that read the body see ``BodyTooLarge`` (or ``BodyTimedOut``) from ``receive``,
+    which the app's exception handlers answer with 413 (408); one that escapes them is answered here.
     """
 
     def __init__(
@@ -146,8 +165,11 @@ class BodyLimit:
         limit: int,
         by_path: tuple[tuple[str, int], ...] = (),
         json_by_path: tuple[tuple[str, JsonRefusal], ...] = (),
+        seconds: float = 10.0,
     ) -> None:
         self.app = app
+        self.seconds = seconds
+        """How long a whole request body may take to come, from the first read of it."""
         self.default = limit
         self.by_path = by_path
         """(path prefix, limit): another limit for the paths under a prefix (the longest wins)."""
@@ -180,10 +202,19 @@ class BodyLimit:
             return
         received = 0
         started = False
+        complete = False
+        deadline: float | None = None
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete, deadline
+            if complete:  # the body is in: what is waited for now is the client leaving, for as long as it takes
+                return await receive()
+            deadline = deadline or time.monotonic() + self.seconds
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise BodyTimedOut(self.seconds, received, declared) from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
@@ -201,6 +232,9 @@ class BodyLimit:
         except BodyTooLarge:
             if not started:
                 await refuse()
+        except BodyTimedOut as error:
+            if not started:
+                await _plain_response(send, 408, str(error.detail))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
