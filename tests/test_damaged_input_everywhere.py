@@ -201,10 +201,11 @@ def _short_body_answer(base: str, path: str) -> tuple[float, bytes]:
 def test_a_body_shorter_than_its_content_length_gets_408_in_seconds_from_a_real_server() -> None:
     import dataclasses
 
+    from web_support import TEST_SETTINGS, running_server
+
     from screener.web.app import create_app
     from screener.web.cds import CdsSettings, cds_router, cds_web_settings
     from screener.web.context import WebSettings
-    from web_support import TEST_SETTINGS, running_server
 
     assert WebSettings().body_seconds <= 15  # a few seconds by default, not for ever
     cds = CdsSettings()

@@ -75,6 +75,14 @@ def _too_large(value: Any) -> bool:
     return isinstance(value, float) and math.isinf(value)
 
 
+def _unknown_fields(error: ValidationError, instance: dict[Any, Any], allowed: list[str]) -> Iterator[Problem]:
+    for name in sorted(set(instance) - set(allowed), key=lambda name: (not isinstance(name, str), str(name))):
+        if isinstance(name, str):
+            yield Problem(json_path([*error.absolute_path, name]), _unknown_field(name, allowed))
+        else:  # a Python dict's key (1, None): JSON has no such field name, and no path can name it
+            yield Problem(json_path(error.absolute_path), _name_not_text(name))
+
+
 def _name_not_text(name: object) -> str:
     """The message for a field name that is not text (a Python dict given ``{1: 2}``)."""
     shown = repr(name) if len(repr(name)) <= 40 else repr(name)[:37] + "..."
@@ -202,12 +210,7 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, str(schema["description"]))
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = list(schema.get("properties", {}))
-        for name in sorted(set(instance) - set(allowed), key=lambda name: (not isinstance(name, str), str(name))):
-            if isinstance(name, str):
-                yield Problem(json_path([*error.absolute_path, name]), _unknown_field(name, allowed))
-            else:  # a Python dict's key (1, None): JSON has no such field name, and no path can name it
-                yield Problem(path, _name_not_text(name))
+        yield from _unknown_fields(error, instance, list(schema.get("properties", {})))
         return
     if kind == "required":
         yield Problem(path, error.message.replace("is a required property", "is required but missing") + _required_values(error))

@@ -200,26 +200,8 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await refuse()
             return
-        received = 0
+        limited_receive = _LimitedBody(receive, limit, self.seconds, declared).receive
         started = False
-        complete = False
-        deadline: float | None = None
-
-        async def limited_receive() -> Message:
-            nonlocal received, complete, deadline
-            if complete:  # the body is in: what is waited for now is the client leaving, for as long as it takes
-                return await receive()
-            deadline = deadline or time.monotonic() + self.seconds
-            try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                raise BodyTimedOut(self.seconds, received, declared) from None
-            complete = message["type"] != "http.request" or not message.get("more_body", False)
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
@@ -235,6 +217,32 @@ class BodyLimit:
         except BodyTimedOut as error:
             if not started:
                 await _plain_response(send, 408, str(error.detail))
+
+
+class _LimitedBody:
+    """The ``receive`` of one request, raising ``BodyTooLarge`` past ``limit`` bytes and
+    ``BodyTimedOut`` when the whole body has not come ``seconds`` after it is first asked for."""
+
+    def __init__(self, receive: Receive, limit: int, seconds: float, declared: str | None) -> None:
+        self._receive, self.limit, self.seconds, self.declared = receive, limit, seconds, declared
+        self.received = 0
+        self.complete = False
+        self.deadline: float | None = None
+
+    async def receive(self) -> Message:
+        if self.complete:  # the body is in: what is waited for now is the client leaving, for as long as it takes
+            return await self._receive()
+        self.deadline = self.deadline or time.monotonic() + self.seconds
+        try:
+            message = await asyncio.wait_for(self._receive(), max(0.0, self.deadline - time.monotonic()))
+        except TimeoutError:
+            raise BodyTimedOut(self.seconds, self.received, self.declared) from None
+        self.complete = message["type"] != "http.request" or not message.get("more_body", False)
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.received > self.limit:
+                raise BodyTooLarge(self.limit)
+        return message
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
