@@ -291,6 +291,9 @@ def without_parent_wording(tmp_path_factory: pytest.TempPathFactory) -> Screener
 
 
 def same_but_the_rules_hash(text: str, *rulesets: Ruleset) -> str:
+    # The rules without the parents' wordings are a copy in a folder of their own: custom rules, named so.
+    text = re.sub(r', "custom_folder": "[^"]*"', "", text)
+    text = re.sub(r"Rules: .*?\(sha256", "Rules: <rules> (sha256", text, flags=re.S)
     for ruleset in rulesets:
         text = text.replace(ruleset.sha256, "<sha256>").replace(ruleset.sha256[:12], "<sha256>")
     return text
