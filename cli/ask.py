@@ -53,6 +53,9 @@ _DETAILS = frozenset({"d", "details", "why", "more"})
 _QUIT = frozenset({"quit", "exit", "q", ":q"})  # what a newcomer types to leave a program
 _REASONING = "The full reasoning (every rule that fired and why):"
 _NOT_KEPT = "The full reasoning (every rule that fired and why) was not kept: give the same replies to"
+#: The last prompt at a terminal, a sentence that says both keys (the short result above it says
+#: "type d below").
+_END_PROMPT = "Press Enter to finish, or type d for the full reasoning: "
 #: Said before the pager opens, and kept as its prompt (LESS), since a bare ":" says nothing.
 _PAGER_HINT = "The full reasoning opens in a pager: Space for the next page, b to go back, q to return to your result."
 
@@ -137,7 +140,7 @@ def ask(
                 raise typer.Exit(int(ExitCode.USAGE))
 
     if resume:
-        _say_resumed(interview, questionnaire, resume, term)
+        _say_resumed(interview, questionnaire, resume, term, saved_back=save is None)
         _warn_of_saved_red_flags(interview, questionnaire, term)
     else:
         term.say(questionnaire.intro)
@@ -150,6 +153,7 @@ def ask(
             term.say("Stopped by SIGTERM.")
             if target and interview.started and ask_io.save(target, interview.answers_so_far):
                 term.say(f"Your answers so far are saved in {target}.", keep=[target])
+                ask_io.say_unsaved(interview, term)
         else:
             offer_save(interview, term, target)
         raise typer.Exit(int(stopped_code(stop))) from None
@@ -163,6 +167,7 @@ def ask(
         if target and interview.started and ask_io.save(target, interview.answers_so_far):
             term.say(f"Your answers so far are saved in {target}. Carry on with:", keep=[target])
             term.say(f"  mgk-screen ask --resume {quoted(target)}", wrap=False)
+            ask_io.say_unsaved(interview, term)
         raise typer.Exit(int(ExitCode.USAGE)) from None
 
     answers = interview.answers
@@ -229,10 +234,19 @@ def _holds_an_array(path: Path) -> bool:
     return head.startswith(b"[")
 
 
-def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal) -> None:
+def _say_resumed(interview: Interview, questionnaire: Any, resume: Path, term: Terminal, *, saved_back: bool) -> None:
     from screener.interview.medicine_checks import resumed_without_asking
 
-    term.say(f"Carrying on from {resume}.", keep=[resume])
+    # Without --save the answers go back into the file carried on from (perhaps a nurse's
+    # original): said before the first question, with the way to keep it as it is.
+    if saved_back:
+        term.say(
+            f"Carrying on from {resume}. Your answers will be saved back to {resume} "
+            "(--save with another file name keeps it as it is).",
+            keep=[resume],
+        )
+    else:
+        term.say(f"Carrying on from {resume}.", keep=[resume])
     labels = {item.field: item.label for item in questionnaire.items}
     for path in interview.kept_as_given:
         term.say(
@@ -398,13 +412,13 @@ def _show_result(
         lead, pointer = _NOT_KEPT, "mgk-screen ask --details"
     # Room for what comes after it (the prompt, or where to find the reasoning) and the line the
     # terminal scrolls when the person presses Enter.
-    after = term.command_lines(lead, pointer) if pointer and not details else 1
+    after = term.command_lines(lead, pointer) if pointer and not details else len(term.prompt_text(_END_PROMPT))
     room = console.height - 1 - after if console.is_terminal else None
     term.say()
     render_short_result(result, console, plain=plain, heading=heading, max_lines=room, more=more)
     while on_request:
         try:
-            wanted = term.read("d + Enter for the full reasoning, Enter to finish: ")
+            wanted = term.read(_END_PROMPT)
         except (EOFError, KeyboardInterrupt):
             wanted = ""
         if wanted.strip().lower() not in _DETAILS:

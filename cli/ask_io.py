@@ -84,13 +84,26 @@ class Terminal:
         return wrapped(lead, self.console.width).count("\n") + 2
 
     def read(self, prompt: str = "> ") -> str:
-        """One line; EOFError at the end of input, KeyboardInterrupt on Ctrl-C."""
+        """One line; EOFError at the end of input, KeyboardInterrupt on Ctrl-C. A prompt wider
+        than the terminal is wrapped between words, its last line left for the reply."""
+        *before, prompt = self.prompt_text(prompt)
+        for line in before:
+            self.console.print(line, markup=False, highlight=False)
         self.console.print(prompt, end="", markup=False, highlight=False)
         self.console.file.flush()
         line = input()
         if self.echo:
             self.console.print(line, markup=False, highlight=False)
         return line
+
+    def prompt_text(self, prompt: str) -> list[str]:
+        """``prompt`` as the lines ``read`` shows it (the last one ends with a space)."""
+        from screener.render import wrap as wrapped
+
+        if len(prompt) <= self.console.width:
+            return [prompt]
+        lines = wrapped(prompt.rstrip(), self.console.width - 1).split("\n")
+        return [*lines[:-1], lines[-1] + " "]
 
     def yes_or_no(self, question: str, *, default: bool | None = None, keep: Sequence[str | Path] = ()) -> bool:
         """A yes or a no; with a ``default``, Enter gives it (and the question says so)."""
@@ -271,6 +284,27 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None, *, why
     if path is not None:
         term.say(f"Saved in {path}. Carry on later with:", keep=[path])
         term.say(f"  mgk-screen ask --resume {quoted(path)}", wrap=False)
+        say_unsaved(interview, term)
+
+
+def say_unsaved(interview: Interview, term: Terminal) -> None:
+    """After the answers so far are saved: the answers a saved file cannot hold yet (the first of
+    the three alcohol questions, saved only with the other two) are said, not silently lost."""
+    for answered, waiting in interview.unsaved_so_far:
+        one = len(answered) == 1
+        term.say(
+            f"Not saved: your {'answer' if one else 'answers'} to {_listed(answered)}. "
+            f"{'It is' if one else 'They are'} saved only together with {_listed(waiting)}, "
+            f"so {'it is' if one else 'they are'} asked again when you carry on.",
+            "yellow",
+        )
+
+
+def _listed(labels: Sequence[str]) -> str:
+    quoted_labels = [f"'{label}'" for label in labels]
+    if len(quoted_labels) < 2:
+        return "".join(quoted_labels) or "the questions after it"
+    return ", ".join(quoted_labels[:-1]) + " and " + quoted_labels[-1]
 
 
 #: The pager's own prompt (less), instead of its bare ":". In less's prompt language a colon and

@@ -51,6 +51,46 @@ class _Commands(TyperGroup):
         except Terminated:
             raise typer.Exit(int(ExitCode.TERMINATED)) from None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _rules_after_the_command(self, ctx, args))
+
+
+def _rules_after_the_command(root: Any, ctx: Any, args: list[str]) -> list[str]:
+    """``mgk-screen --rules DIR screen FILE`` (or ``rules --rules DIR check``): the option moved
+    to after the command it applies to, where each command that reads rules takes it; a command
+    that takes none says so, in one line, rather than "No such option"."""
+    moved: list[str] = []
+    kept: list[str] = []  # the root's own options (--debug) and the command's names, in order
+    path: list[str] = []
+    command = root
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--rules":
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if token.startswith("--rules="):
+            moved.append(token)
+        elif token.startswith("-") and token not in ("-h", "--help") and isinstance(command, TyperGroup):
+            kept.append(token)
+        else:
+            found = command.get_command(ctx, token) if isinstance(command, TyperGroup) and not token.startswith("-") else None
+            if found is None:
+                break
+            command = found
+            kept.append(token)
+            path.append(token)
+        index += 1
+    if not moved:
+        return args
+    if isinstance(command, TyperGroup) or not any("--rules" in param.opts for param in command.params):
+        example = "as in `mgk-screen screen --rules DIR FILE` or `mgk-screen rules check --rules DIR`"
+        if path and not isinstance(command, TyperGroup):
+            ctx.fail(f"`mgk-screen {' '.join(path)}` takes no --rules: it goes after a command that reads rules, {example}")
+        ctx.fail(f"--rules goes after the command it is for, {example}")
+    return [*kept, *moved, *args[index:]]
+
 
 app = typer.Typer(
     cls=_Commands,

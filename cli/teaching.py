@@ -118,14 +118,25 @@ def explain(
             metavar="FILE",
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the tree and the 'why not' as JSON (every condition, as with --all).")
+    ] = False,
+    all_conditions: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help='Also list each rule\'s conditions that were "no" (by default one line counts them).',
+        ),
+    ] = False,
     rules: RulesOption = None,
     plain: PlainOption = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Show why a result came out as it did: answers → derived facts → risk factors → levels → urgency.
 
-    Ends with "why not": what was missing for the headline to reach the next level.
+    Each rule shows the conditions that held; those that were "no" (the things that would have
+    stopped it) are counted on one line, and listed with --all. Ends with "why not": what was
+    missing for the headline to reach the next level.
     """
     from screener import teaching
     from screener.teaching.render import render_tree
@@ -134,7 +145,7 @@ def explain(
         screener = make_screener(rules, as_of)
         _, answers = _read_answers(file, screener)
         walked = _walk(screener, answers, file)
-        tree = teaching.explanation_tree(walked)
+        tree = teaching.explanation_tree(walked, all_conditions=all_conditions or as_json)
     if as_json:
         echo(json.dumps({"id": walked.id, "tree": tree.as_dict(), "why_not": list(walked.why_not)}, indent=2, ensure_ascii=False))
         return
@@ -362,15 +373,68 @@ def rules_check(
         problem = compile_in_child(None if rules is None else str(rules))
         if problem is not None:
             raise RulesError(f"{ruleset.folder}: {problem}")
+    from screener.teaching.thresholds import threshold_warnings
+
     files = len({rule.file for rule in ruleset.rules})
+    named = f"{ruleset.name} {ruleset.version}" if ruleset.shipped else ruleset.in_words
     echo(
-        f"{ruleset.folder}: valid: {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules in {files} files, "
+        f"{ruleset.folder}: valid: {named}, {len(ruleset.rules)} rules in {files} files, "
         f"{len(ruleset.facts)} facts (sha256 {ruleset.sha256}); compiled and run in the rules engine"
     )
     echo(f"Room in each step (tests that may wait on one assert: at most {MAX_WAITING_TESTS}):")
     for step, count, waiting in step_headroom(ruleset):
         room = "OK, full: none to spare" if waiting >= MAX_WAITING_TESTS else f"OK, {MAX_WAITING_TESTS - waiting} to spare"
         echo(f"  {step}: {count} rules, {waiting}/{MAX_WAITING_TESTS} ({room})")
+    warnings = threshold_warnings(ruleset)
+    if warnings:
+        echo(f"Warnings ({len(warnings)}): a number changed in one place only? (the folder can still be used)")
+        for warning in warnings:
+            echo(f"  - {warning}")
+
+
+@rules_app.command("thresholds", cls=Command)
+def rules_thresholds(
+    fact: Annotated[
+        str | None, typer.Argument(help="Only this fact (as rules name it: labs.potassium.mmol_per_l).", metavar="[FACT]")
+    ] = None,
+    rules: RulesOption = None,
+) -> None:
+    """List each number the rules compare a fact with, the rules comparing with it, and the texts that
+    write it: every place to change together when a threshold changes."""
+    from screener.errors import RulesError, did_you_mean
+    from screener.render import wrap
+    from screener.teaching.thresholds import thresholds
+
+    with handled_errors():
+        ruleset = make_screener(rules).ruleset
+        listed = thresholds(ruleset, fact)
+        if fact is not None and not listed:
+            compared = thresholds(ruleset)
+            raise RulesError(
+                f"no rule compares '{fact}' with a number{did_you_mean(fact, compared)}",
+                hint=f"the facts compared with numbers: {', '.join(compared)}",
+            )
+    width = stdout_console().width
+    for name, numbers in listed.items():
+        known = ruleset.facts.get(name)
+        about = f" ({known.label}{f', {known.unit}' if known and known.unit else ''})" if known else ""
+        echo(wrap(f"{name}{about}", width))
+        for threshold in numbers:
+            by_operator: dict[str, list[str]] = {}
+            for use in threshold.uses:
+                by_operator.setdefault(use.operator, []).append(use.rule)
+            uses = "; ".join(f"{_OPERATOR_WORDS[op]}: {', '.join(ids)}" for op, ids in by_operator.items())
+            echo(wrap(f"{threshold.text}: {uses}", width, indent=2, hang=4))
+            for other, ids in threshold.kin:
+                echo(wrap(f"the same number for {other}: {', '.join(ids)}", width, indent=4, hang=2))
+            if threshold.written_in:
+                echo(wrap(f"written with its unit ({known.unit if known else ''}) in:", width, indent=4))
+                for place in threshold.written_in:
+                    echo(wrap(f"- {place}", width, indent=6, hang=2))
+        echo()
+
+
+_OPERATOR_WORDS = {"lt": "below", "lte": "at most", "gt": "above", "gte": "at least"}
 
 
 @rules_app.command("docs", cls=Command)

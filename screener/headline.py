@@ -233,16 +233,25 @@ class Headline:
             spans += [Span(", but based on "), Span(self.few_words, FEW_ANSWERS, loud=True), Span(": not reassurance")]
         for index, (part, level) in enumerate(self.higher_parts):
             spans += [Span(f"{', but' if index == 0 else ' and'} {part} depletion is "), Span(level, level, loud=not self.quiet(level))]
-        if self.potassium_high:
-            but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
-            spans += [Span(f", {but} the potassium result is "), Span(HIGH, HIGH, loud=True), Span(": see the advice")]
-        if self.older_low_unused:
-            spans.append(Span(f", {'but' if len(spans) == 1 else 'and'} {OLDER_LOW}"))
-        if self.name_unread:
-            but = "but" if len(spans) == 1 and _rank(self.combined) == 0 else "and"
-            spans.append(Span(f", {but} {NAME_UNREAD}"))
-        if self.above_both and not brief:
+        # Why combined is above both parts follows the level it explains; what else the line says
+        # comes after a semicolon, so that it does not read as part of that reason (vignettes 9, case 21).
+        reason = self.above_both and not brief
+        if reason:
             spans.append(Span(f", {ABOVE_BOTH_WHY}", aside=True))
+        first = len(spans)
+
+        def joiner(but: bool) -> str:
+            if reason and len(spans) == first:
+                return "; "
+            return ", but " if but else ", and "
+
+        if self.potassium_high:
+            spans += [Span(f"{joiner(len(spans) == 1 and _rank(self.combined) == 0)}the potassium result is "),
+                      Span(HIGH, HIGH, loud=True), Span(": see the advice")]
+        if self.older_low_unused:
+            spans.append(Span(f"{joiner(len(spans) == 1)}{OLDER_LOW}"))
+        if self.name_unread:
+            spans.append(Span(f"{joiner(len(spans) == 1 and _rank(self.combined) == 0)}{NAME_UNREAD}"))
         return spans
 
     def words(self, *, capitals: bool = False, brief: bool = False) -> str:

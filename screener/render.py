@@ -173,7 +173,11 @@ def render_result(
         page.add("Not answered (unknown, not 'no'): " + in_words(result.unanswered_sections) + ".", "dim", hang=2)
     page.add()
     page.add(result.disclaimer, "italic")
-    page.add(f"Rules: {result.ruleset.name} {result.ruleset.version} (sha256 {result.ruleset.sha256[:12]})", "dim", hang=2)
+    rules = result.ruleset
+    if rules.custom_folder is None:
+        page.add(f"Rules: {rules.name} {rules.version} (sha256 {rules.sha256[:12]})", "dim", hang=2)
+    else:
+        page.add(f"Rules: {rules.in_words} (sha256 {rules.sha256[:12]})", "bold yellow", hang=2)
     console.print(Group(*page.lines), highlight=False, soft_wrap=True)
 
 

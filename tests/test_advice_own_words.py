@@ -144,14 +144,18 @@ def test_a_man_on_lisinopril_alone_is_asked_about_his_lisinopril_not_every_class
         assert not_his not in text
 
 
-def test_a_woman_on_lasix_ramipril_ibuprofen_and_omeprazole_hears_the_three_sick_day_medicines(screener: Any) -> None:
+def test_a_woman_on_lasix_ramipril_ibuprofen_and_omeprazole_hears_her_two_sick_day_medicines_and_ibuprofen_in_its_own_line(
+    screener: Any,
+) -> None:
+    # An NSAID is left off while ill (its own line), never "ask whether to pause" (catalogue review 9, F5).
     result = screen(
         screener, age=72, sex="female", medications=["Lasix 40mg", "ramipril", "ibuprofen", "omeprazole"],
         diarrhea=FOUR_DAYS_OF_DIARRHEA,
     )
     text = flat(text_of(result, "sick_day_medicines"))
-    assert "whether to pause Lasix, ramipril and ibuprofen while you are ill" in text
-    assert "omeprazole" not in text
+    assert "whether to pause Lasix and ramipril while you are ill" in text
+    assert "omeprazole" not in text and "pause Lasix, ramipril and ibuprofen" not in text
+    assert "such as the ibuprofen you listed" in flat(text_of(result, "avoid_nsaids_while_ill"))
 
 
 def test_an_insulin_user_is_not_asked_whether_to_pause_insulin(screener: Any) -> None:

@@ -75,3 +75,19 @@ def test_the_pager_shows_how_to_return_instead_of_a_bare_colon() -> None:
             assert os.environ["LESS"] == "-X"
     finally:
         del os.environ["LESS"]
+
+
+def test_the_last_prompt_is_a_sentence_and_wraps_between_words_on_a_narrow_terminal() -> None:
+    """Newcomer review 9: "d + Enter for the full reasoning, Enter to finish:" did not read as a
+    sentence. The prompt says both keys in words; wider than the terminal, it wraps between words
+    (a terminal would break it inside one), its last line left for the reply."""
+    import io
+
+    from rich.console import Console
+    from screener.cli.ask import _END_PROMPT
+    from screener.cli.ask_io import Terminal
+
+    assert _END_PROMPT == "Press Enter to finish, or type d for the full reasoning: "
+    assert Terminal(Console(file=io.StringIO(), width=60), plain=True).prompt_text(_END_PROMPT) == [_END_PROMPT]
+    narrow = Terminal(Console(file=io.StringIO(), width=40), plain=True).prompt_text(_END_PROMPT)
+    assert narrow == ["Press Enter to finish, or type d for", "the full reasoning: "]

@@ -133,6 +133,67 @@ def test_save_to_another_file_than_the_one_resumed_asks_when_that_file_holds_ans
     assert json.loads(ritas_file.read_text(encoding="utf-8")) == RITAS_ANSWERS
 
 
+# A woman with an eating disorder on stimulant laxatives, whose nurse's file gives her drinks a
+# week but no AUDIT-C (newcomer review 9, p6).
+P6 = {
+    "id": "p6", "red_flags_now": [], "age": 30, "sex": "female", "pregnant": "no", "diuretic_use": "no",
+    "medications": ["senna"], "alcohol": {"drinks_per_week": 2}, "diarrhea": {"present": False},
+    "vomiting": {"present": False}, "laxative_use": "regular", "laxative_type": "stimulant",
+    "conditions": ["eating_disorder"], "diet": {"processed_food": "rarely", "fruit_veg_servings": 5},
+    "symptoms": ["muscle_twitches"], "supplements": [],
+}  # fmt: skip
+
+
+def test_p6_who_stops_after_the_first_alcohol_question_is_told_that_answer_is_not_saved(
+    tmp_path: Path, ctrl_c_after: list[Any]
+) -> None:
+    """Newcomer review 9: "Saved" after Ctrl-C, but her answer "Monthly or less" was not in the file
+    (the contract takes the three AUDIT-C answers together). The file stays a valid answers file,
+    keeps everything else, and the person is told which answer is not in it and why."""
+    nurses_file, saved = tmp_path / "p6.json", tmp_path / "p6-resumed.json"
+    nurses_file.write_text(json.dumps(P6), encoding="utf-8")
+    ctrl_c_after += ["2", None, "yes"]  # monthly or less; Ctrl-C at the drinks on a typical day; save
+    run = runner.invoke(app, ["ask", "--resume", str(nurses_file), "--save", str(saved), "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED, run.output
+    said = " ".join(run.output.split())
+    assert f"Saved in {saved}." in said
+    assert (
+        "Not saved: your answer to 'How often you drink alcohol'. It is saved only together with "
+        "'Drinks on a typical drinking day' and 'Six or more drinks on one occasion', so it is asked "
+        "again when you carry on." in said
+    )
+    assert json.loads(saved.read_text(encoding="utf-8")) == P6  # valid, and nothing else lost
+    assert screen_exit_code(saved) == 0
+
+
+def test_stopping_after_all_three_alcohol_questions_says_nothing_is_left_out(
+    tmp_path: Path, ctrl_c_after: list[Any]
+) -> None:
+    nurses_file, saved = tmp_path / "p6.json", tmp_path / "p6-resumed.json"
+    nurses_file.write_text(json.dumps(P6), encoding="utf-8")
+    ctrl_c_after += ["2", "1", "never", None, "yes"]
+    run = runner.invoke(app, ["ask", "--resume", str(nurses_file), "--save", str(saved), "--plain"])
+    assert run.exit_code == ExitCode.INTERRUPTED, run.output
+    assert "Not saved" not in run.output
+    assert json.loads(saved.read_text(encoding="utf-8"))["alcohol"]["audit_c"] == {"frequency": 1, "quantity": 0, "binge": 0}
+
+
+def screen_exit_code(path: Path) -> int:
+    return runner.invoke(app, ["screen", str(path), "--plain"]).exit_code
+
+
+def test_resuming_without_save_says_before_the_first_question_that_the_file_is_written_back(tmp_path: Path) -> None:
+    """Newcomer review 9: carrying on from a nurse's original rewrote it at the end, unannounced."""
+    nurses_file = tmp_path / "p6.json"
+    nurses_file.write_text(json.dumps(P6), encoding="utf-8")
+    run = ask("--resume", str(nurses_file), "--plain", replies=["quit", "no"])
+    said = " ".join(run.output.split())
+    told = f"Your answers will be saved back to {nurses_file} (--save with another file name keeps it as it is)."
+    assert told in said and said.index(told) < said.index("Question 7")
+    elsewhere = ask("--resume", str(nurses_file), "--save", str(tmp_path / "new.json"), "--plain", replies=["quit", "no"])
+    assert "saved back" not in elsewhere.output
+
+
 def test_an_empty_file_is_simply_used(tmp_path: Path) -> None:
     path = tmp_path / "new.json"
     path.touch()

@@ -110,7 +110,7 @@ def test_a_whole_questionnaire_in_a_terminal_saves_a_file_batch_screens_the_same
         answer(child, "press Enter to see your result", "")
         child.expect(r"Combined magnesium and potassium depletion: (\w+)")
         headline = child.match.group(1)
-        expect_words(child, "d + Enter for the full reasoning, Enter to finish:")
+        expect_words(child, "Press Enter to finish, or type d for the full reasoning:")
         child.sendline("")
         child.expect(pexpect.EOF)
     finally:
@@ -283,7 +283,7 @@ def test_after_a_whole_questionnaire_the_headline_and_first_recommendation_are_o
     for question, reply in [*JOURNEY, ("press Enter to see your result", "")]:
         screen.wait_for(question)
         screen.type(reply)
-    screen.wait_for("d + Enter for the full reasoning, Enter to finish:")
+    screen.wait_for("Press Enter to finish, or type d for the full reasoning:")
     last = screen.text()
     lines = last.rstrip("\n").split("\n")
     assert len(lines) <= height
@@ -296,7 +296,7 @@ def test_after_a_whole_questionnaire_the_headline_and_first_recommendation_are_o
     screen.type("d")  # the full reasoning on request (PAGER=cat here), then the short result again
     screen.wait_for("Why (rules that fired, red flags first)")
     screen.wait_for("Combined magnesium and potassium depletion: LIKELY")
-    screen.wait_for("d + Enter for the full reasoning, Enter to finish:")
+    screen.wait_for("Press Enter to finish, or type d for the full reasoning:")
     screen.type("")
     screen.wait_for("MGK-EXIT=0")
     assert json.loads((tmp_path / "rita.json").read_text(encoding="utf-8"))["age"] == 68
@@ -337,7 +337,7 @@ def test_a_person_who_stops_after_a_red_flag_sees_it_and_the_thin_coverage_on_a_
     screen.type("1")
     screen.wait_for("Do you want to carry on with the questions?")
     screen.type("no")
-    screen.wait_for("d + Enter for the full reasoning, Enter to finish:")
+    screen.wait_for("Press Enter to finish, or type d for the full reasoning:")
     words = " ".join(screen.text().split())
     for shown in (
         "RED FLAG: chest pain",

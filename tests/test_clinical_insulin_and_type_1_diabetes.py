@@ -111,15 +111,15 @@ def test_woman_22_with_type_1_diabetes_and_nothing_said_about_medicines_vomiting
     assert "insulin_sick_day" in codes(result)
 
 
-def test_type_1_diabetes_counts_for_no_level_or_risk_factor(screener: Any) -> None:
+def test_type_1_diabetes_counts_as_a_cause_of_magnesium_loss_as_type_2_does(screener: Any) -> None:
+    """Until the fifth session of 2026-12-01 type 1 diabetes counted for no level; glycosuria drains
+    magnesium in both types (catalogue review 9, F9; docs/departures.md)."""
     woman = {"age": 30, "sex": "female", "symptoms": ["muscle_cramps"], "diet": {"processed_food": "most_days"}}
     with_type_1 = screen(screener, {**woman, "conditions": ["type_1_diabetes"]})
+    with_type_2 = screen(screener, {**woman, "conditions": ["type_2_diabetes"]})
     without = screen(screener, {**woman, "conditions": []})
-    assert (levels(with_type_1), with_type_1.risk_factors, with_type_1.urgency) == (
-        levels(without),
-        without.risk_factors,
-        without.urgency,
-    )
+    assert (levels(with_type_1), with_type_1.urgency) == (levels(with_type_2), with_type_2.urgency)
+    assert with_type_1.magnesium_depletion == "possible" and without.magnesium_depletion == "unlikely"
     assert "insulin_sick_day" not in codes(with_type_1)  # not ill: no sick-day advice
 
 

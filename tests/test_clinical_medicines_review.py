@@ -131,13 +131,16 @@ def test_fludrocortisone_alone_with_no_symptom_stays_unlikely(screener: Any) -> 
     assert result.medications_recognised[0].matches[0].drug_class == "k_lowering_drug"
 
 
-def test_woman_with_kidney_disease_on_gaviscon_advance_is_treated_as_taking_potassium(screener: Any) -> None:
+def test_woman_with_kidney_disease_on_gaviscon_advance_is_told_it_contains_some_potassium(screener: Any) -> None:
+    # Vignette review 9, finding 4: a reflux medicine that contains some potassium, not a prescribed
+    # potassium supplement (it was "soon" as prescribed potassium with kidney disease).
     answers = {"age": 71, "sex": "female", "conditions": ["chronic_kidney_disease"], "medications": ["Gaviscon Advance 10ml"]}
     result = screen(screener, answers)
     assert medicine_warnings(result) == []
-    assert {m.generic for m in result.medications_recognised[0].matches} == {"sodium alginate", "potassium bicarbonate"}
-    assert result.urgency == "soon"
+    assert [m.drug_class for m in result.medications_recognised[0].matches] == ["reflux_medicine_with_potassium"]
+    assert result.urgency != "soon"
     assert "no_potassium_self_supplement" in codes(result)
+    assert "reflux_medicine_with_potassium" in codes(result)
 
 
 def test_man_with_kidney_disease_on_us_gaviscon_extra_strength_is_treated_as_taking_magnesium(screener: Any) -> None:

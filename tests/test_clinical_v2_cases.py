@@ -174,7 +174,7 @@ def test_student_on_azithromycin_with_nothing_else_gets_general_advice(screener:
 
 
 # -- 7. NSAIDs, heparins, drospirenone ----------------------------------------------------------
-def test_builder_taking_ibuprofen_with_four_days_of_vomiting_gets_sick_day_advice_but_is_not_urgent(
+def test_builder_taking_ibuprofen_with_four_days_of_vomiting_is_told_to_leave_it_off_but_is_not_urgent(
     screener: Any,
 ) -> None:
     result = screen(
@@ -183,7 +183,8 @@ def test_builder_taking_ibuprofen_with_four_days_of_vomiting_gets_sick_day_advic
     )
     assert result.urgency != "urgent"
     assert "urgent_sick_day_rules" not in fired(result)
-    assert "sick_day_medicines" in codes(result)
+    # The painkiller's own line, not also the sick-day list asking whether to pause it (catalogue review 9, F5).
+    assert "avoid_nsaids_while_ill" in codes(result) and "sick_day_medicines" not in codes(result)
     assert "keep_taking_prescribed_medicines" not in codes(result)
     assert "fluids_for_gi_losses" in codes(result)
 

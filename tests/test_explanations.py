@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,36 @@ def test_the_persona_list_wraps_each_title_under_itself_in_a_narrow_terminal() -
     assert all(len(line) <= 60 for line in lines if "found in" not in line and "/" not in line), lines
     assert "  diuretic-and-vomiting-with-fainting-now" in lines
     assert "      A water pill, three days of vomiting, and fainting" in lines
+
+
+def test_the_persona_list_at_eighty_columns_gives_each_title_one_line_under_its_name() -> None:
+    """Newcomer review 9: beside names of up to 48 letters, the titles were squeezed into 28 columns
+    and most wrapped onto two or three lines. Titles go beside the names only where every one fits."""
+    at_80 = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80", "TERMINAL_WIDTH": "80", "_TYPER_FORCE_DISABLE_TERMINAL": "1"})
+    lines = at_80.invoke(app, ["demo", "--list"]).stdout.splitlines()
+    assert "  kidney-disease-with-spironolactone-and-potassium" in lines
+    assert "      Kidney disease with spironolactone and potassium pills" in lines
+    assert "      A heavy drinker with two weeks of diarrhea and palpitations" in lines
+    wide = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "120", "TERMINAL_WIDTH": "120", "_TYPER_FORCE_DISABLE_TERMINAL": "1"})
+    beside = wide.invoke(app, ["demo", "--list"]).stdout.splitlines()
+    assert any(line.startswith("  runner-with-cramps-only ") and line.endswith("A runner with cramps and nothing else") for line in beside)
+
+
+def test_explain_for_a_class_counts_the_conditions_that_were_no_and_all_lists_them() -> None:
+    """Newcomer review 9: on a projector, every "because clenbuterol ...: no" was noise. By default
+    each rule shows the conditions that held and one line counting those that were "no"; --all
+    lists them as before; --json keeps every condition (data, not a projector)."""
+    person = "older-adult-on-furosemide-with-cramps"
+    short = runner.invoke(app, ["explain", person, "--plain"]).stdout
+    full = runner.invoke(app, ["explain", person, "--plain", "--all"]).stdout
+    assert not re.search(r": no$", short, re.MULTILINE), "no condition that was 'no' is listed"
+    assert len(re.findall(r": no$", full, re.MULTILINE)) > 20
+    assert re.search(r'and 3 more conditions that were "no" \(--all lists them\)', short)
+    assert "because clenbuterol" in words(full) and "because clenbuterol" not in words(short)
+    assert "--all lists them" not in full
+    assert len(short.splitlines()) < len(full.splitlines()) * 0.85
+    tree = json.loads(runner.invoke(app, ["explain", person, "--json"]).stdout)["tree"]
+    assert "because clenbuterol" in json.dumps(tree)
 
 
 def test_maya_who_wrote_salbutamol_sees_it_so_in_the_explanation_beside_the_vocabulary_name(tmp_path: Path) -> None:

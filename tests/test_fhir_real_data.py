@@ -188,13 +188,15 @@ def test_a_spec_example_observation_naming_no_patient_is_refused_naming_its_file
 # -- US Core: one resource per file, as a server's examples are published ----------------------
 
 AMY = {
-    # Born 1987-02-20, no gender (US Core 9 gives sex in an extension, which is not read). Three
+    # Born 1987-02-20, no gender: US Core 9 gives her sex in the us-core-individual-sex extension
+    # (SNOMED CT 248152002 Female), which is read when gender is absent. Three
     # requests for nizatidine, coded, with a contained Medication, and by reference to
     # uscore-med2 (the same name as the contained one); Tylenol PM self-prescribed on 2019-06-24.
     # Potassium 5.4 mmol/L in 2005; a duodenal ulcer (active, then resolved) and a burn of the ear
     # (no status): none of them conditions of the contract.
     "id": "example",
     "age": 32,
+    "sex": "female",
     "medications": ["Nizatidine 15 MG/ML Oral Solution", "Nizatidine 15 MG/ML Oral Solution [Axid]", "Tylenol PM Pill"],
     "labs": {"potassium": {"value": 5.4, "unit": "mmol/L", "taken": "older"}},
     "conditions": [],

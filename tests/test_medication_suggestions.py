@@ -246,3 +246,17 @@ def test_millilitres_and_in_are_dose_text_not_unknown_words(screener: Any) -> No
     result = screener.screen({"medications": ["Potassium Chloride 20 MEQ in 100 millilitres injection"]})
     assert result.warnings == []
     assert [match.generic for match in result.medications_recognised[0].matches] == ["potassium chloride"]
+
+
+def test_a_short_brand_spelt_as_it_sounds_is_offered_its_name() -> None:
+    from screener.screening.medication_suggestions import sound_key
+    from screener.screening.ruleset import load_ruleset
+
+    vocabulary = load_ruleset().vocabulary
+    assert sound_key("lasics") == sound_key("lasix") == "lasiks"
+    assert vocabulary.suggest("lasics") == ("Lasix",)
+    assert vocabulary.suggest("fenergan") == ("Phenergan",)
+    assert vocabulary.suggest("klexane") == ("Clexane",)
+    # Everyday words that only look alike are offered nothing ("basics" is one letter from "lasics").
+    for word in ("basics", "tablets", "water", "panne", "heart"):
+        assert vocabulary.suggest(word) == (), word

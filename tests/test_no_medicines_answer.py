@@ -24,12 +24,16 @@ def test_retired_farmer_who_writes_none_for_his_medicines_has_answered_no_medici
     assert "medications" not in result.unanswered_sections
 
 
-def test_none_beside_a_real_medicine_is_kept_and_reported_never_dropped(screener: Any) -> None:
-    # The list contradicts itself: the medicine counts, and "none" is said back, not guessed away.
+def test_none_beside_a_real_medicine_is_read_as_no_medicine_and_said_back(screener: Any) -> None:
+    # The list contradicts itself: the medicine counts, and "none" is said back, not read as a
+    # medicine name not recognised (which may be any medicine: review 9, finding 6).
     result = screener.screen({"medications": ["Lasix 40 mg", "none"]})
-    assert [entry.input for entry in result.medications_recognised] == ["Lasix 40 mg", "none"]
+    assert [entry.input for entry in result.medications_recognised] == ["Lasix 40 mg"]
     assert "loop_diuretic" in result.risk_factors
-    assert any("'none'" in warning for warning in result.warnings)
+    assert [warning for warning in result.warnings if "'none'" in warning] == [
+        "medication 'none' says no medicines, but the list has 1 other entry: read as no medicine, and the other "
+        "entries as given; check the list"
+    ]
 
 
 @pytest.mark.parametrize("blank", ["", "  ", "\t"])

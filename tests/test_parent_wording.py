@@ -203,7 +203,7 @@ def test_no_parents_wording_speaks_to_you_as_the_child_nor_gives_an_adults_dose(
 def test_pias_mother_is_told_the_childs_steroid_sick_day_rules_without_an_adults_injection_dose(screener: Screener) -> None:
     result = screener.screen(PIA_4_ON_PREDNISOLONE)
     steroid = flat(text_of(result, "steroid_sick_day"))
-    assert steroid.startswith("If the child has taken steroid tablets (prednisolone) for more than 4 weeks")
+    assert steroid.startswith("If the child has taken steroid tablets (prednisolone) for 4 weeks or more")
     assert "follow the child's steroid sick-day rules" in steroid and "keep giving it as prescribed" in steroid
     assert flat(text_of(result, "contact_clinician_today")).startswith("Contact a clinician about the child today")
     assert text_of(result, "keep_taking_prescribed_medicines").startswith("Do not stop a medicine prescribed for the child")

@@ -142,3 +142,24 @@ def test_the_clinicians_box_is_never_split_across_pages(printed: dict[tuple[str,
         if not re.search(r"sha256 [0-9a-f]{12}(?![0-9a-f])", pages[heading[0]]):
             split.append(f"{persona} ({kind}, {paper})")
     assert split == []
+
+
+def test_an_80_year_old_with_new_confusion_on_furosemide_gets_the_clinicians_box_on_page_1(
+    tmp_path: Path, screener: Any
+) -> None:
+    """Newcomer review 9: after her red flag, the headline and two lines of advice, the box (kept
+    whole) did not fit and moved to page 2, leaving a third of A4 page 1 blank. On paper it is now
+    set tighter and a size smaller, as the one-page summary sets it, and fits under the advice."""
+    from screener.reports import person_report, write_report
+
+    answers = {
+        "id": "p4", "red_flags_now": ["new_confusion"], "age": 80, "sex": "female", "diuretic_use": "yes",
+        "medications": ["furosemide 40 mg"], "alcohol": {"drinks_per_week": 2}, "diarrhea": {"present": False},
+        "vomiting": {"present": True, "days": 2, "episodes_per_day": 3}, "laxative_use": "none", "conditions": [],
+        "diet": {"processed_food": "rarely", "fruit_veg_servings": 5}, "symptoms": [], "supplements": [],
+    }  # fmt: skip
+    pdf = tmp_path / "p4.pdf"
+    write_report(person_report(answers, screener=screener, generated=WHEN), str(pdf), paper="a4")
+    first = pdf_page_texts(pdf)[0]
+    assert "What to do" in first and "For your clinician: summary" in first
+    assert re.search(r"sha256 [0-9a-f]{12}(?![0-9a-f])", first), "the box is whole on page 1"

@@ -129,6 +129,8 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "answer_the_core_questions",  # not in the spec: one or two core sections answered (README departures)
         "child_dehydration_signs",  # not in the spec: children (README departures)
         "insulin_sick_day",  # not in the spec: insulin or type 1 diabetes while ill (README departures)
+        # not in the spec: pregnant under 16, a doctor or nurse in confidence (docs/departures.md, fifth session)
+        "pregnancy_support_for_a_young_person",
         "pregnancy_vomiting",  # not in the spec: vomiting in pregnancy (README departures)
         # not in the spec: a week of vomiting with malabsorption, thiamine if it is weight-loss surgery (review 8)
         "thiamine_if_weight_loss_surgery",
@@ -169,9 +171,11 @@ def test_recommendation_texts_follow_the_order_of_the_spec(ruleset: Ruleset) -> 
         "check_medicine_names",
         "lithium_interaction",  # not in the spec: lithium with a medicine that raises its level
         "no_potassium_self_supplement",
+        "reflux_medicine_with_potassium",  # not in the spec: Gaviscon Advance beside a reason to keep potassium (vignette review 9)
         "no_magnesium_self_supplement", "alcohol_support",
         "stop_liquorice",  # not in the spec: liquorice, a cause of low potassium that can simply be stopped
         "stop_clenbuterol",  # not in the spec: clenbuterol, bought not prescribed (vignette review 5, m9)
+        "weight_loss_products",  # not in the spec: diet pills, slimming teas, fat burners (vignette review 9)
         "food_sources",
         "ask_about_aldosteronism", "ask_about_kidney_salt_wasting",
         # not in the spec: few answers beside advice to see a clinician, after the safety advice

@@ -34,7 +34,7 @@ def test_priya_on_a_five_day_prednisolone_course_vomits_once_and_gets_the_condit
                                         "vomiting": ONE_VOMIT})  # fmt: skip
     assert urgency not in ("urgent", "emergency")
     text = texts["steroid_sick_day"]
-    assert text.startswith("If you have taken steroid tablets (prednisolone) for more than 4 weeks")
+    assert text.startswith("If you have taken steroid tablets (prednisolone) for 4 weeks or more (at 5 mg of prednisolone a day or more")
     assert "steroid emergency card" in text and "fludrocortisone" not in text and "injection" not in text
 
 

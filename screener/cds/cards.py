@@ -109,8 +109,9 @@ class CardWriter:
 
     def _result_card(self, call: HookCall, record: Record, screened: Screened, entry: Mapping[str, Any]) -> dict[str, Any]:
         indicator = self.spec["indicator_by_urgency"][entry["urgency"]]
-        if _failed(record, entry, screened) and indicator == "info":
-            # Never the quietest indicator when a search failed: what could not be read may be dangerous.
+        if (_failed(record, entry, screened) or screened.labs_left_unanswered) and indicator == "info":
+            # Never the quietest indicator when a search failed or the newest result could not be
+            # used: what could not be read may be dangerous (a potassium flagged critical low).
             indicator = "warning"
         card: dict[str, Any] = {
             "uuid": str(uuid.uuid4()),
@@ -147,7 +148,9 @@ class CardWriter:
         mapping = self.context.mapping
         topic = self.spec["topic"]
         return {
-            "label": f"{self.ruleset.name} {self.ruleset.version}",
+            "label": f"{self.ruleset.name} {self.ruleset.version}"
+            if self.ruleset.shipped
+            else f"custom rules from {self.ruleset.custom_folder} (not the rules shipped with mgk-screen)",
             "topic": {"system": f"{mapping.canonical_base}/CodeSystem/cds-topics", "code": topic["code"], "display": topic["display"]},
         }
 
@@ -160,6 +163,10 @@ class CardWriter:
             raised = [f"{_SHORT_NAMES[name]} {entry[name]}" for name in self._raised(entry)]
             return _fit([unread, *(_commas([f"; from what was read: {raised[0]}", *raised[1:]]) if raised else [])])
         data = _DATA_NOTE[entry["coverage"]]
+        if screened.labs_left_unanswered:
+            # The newest result the lab gave no number for (flagged critical low, perhaps) comes first.
+            labs = "; ".join(f"newest {lab} {short}: ask the lab" for lab, (_, short) in screened.labs_left_unanswered.items())
+            return _fit([f"Mg/K depletion screen{data}: {labs}", f"; urgency: {entry['urgency']}", f"; combined {entry['combined_depletion']}"])
         before = screened.before
         if before is not None:
             # What rose, the headline and the urgency first: as many as the summary holds.
@@ -211,23 +218,30 @@ class CardWriter:
 
     def detail(self, entry: Mapping[str, Any], record: Record, screened: Screened) -> str:
         """The card's detail, in GitHub Flavored Markdown."""
-        # What could not be read is said first (after a red flag), never as if the record were silent.
-        parts = [self._headline(entry), _unread_text(_failed(record, entry, screened)), self._coverage_text(entry, record), _no_data_text(record)]
-        if not entry.get("red_flags"):
-            parts[:2] = parts[1::-1]
+        # What could not be read is said first (after a red flag), never as if the record were silent:
+        # a search that failed, and a newest result that could not be used (no older one stood in).
+        lead = [_unread_text(_failed(record, entry, screened)), _unanswered_text(screened)]
+        headline = self._headline(entry)
+        parts = [headline, *lead] if entry.get("red_flags") else [*lead, headline]
+        parts += [self._coverage_text(entry, record), _no_data_text(record)]
+        shown = {text for text, _ in screened.labs_left_unanswered.values()}
         if screened.before is not None:
             parts.append(self._order_text(entry, screened))
         parts += [
             _section("Why (the rules that fired)", self._why(entry)),
             _section("Read from the EHR record", self._read(screened, record)),
             _section("Recommendations (as the screen words them for the person)", [escape(r["text"]) for r in listed_advice(entry.get("recommendations"))]),
-            _section("Warnings", [escape(text) for text in entry.get("warnings", [])]),
+            _section("Warnings", [escape(text) for text in entry.get("warnings", []) if text not in shown]),
             _section("Not read", [escape(note) for note in record.notes]),
         ]
         if record.test_ordered:
             parts.append(f"A {escape(self.spec['suggest_test']['text'].lower())} test is already among the orders being placed.")
         ruleset = entry["ruleset"]
-        parts.append(f"*{escape(ruleset['name'])} {escape(ruleset['version'])} (SHA-256 {ruleset['sha256'][:12]}).* {escape(entry['disclaimer'])}")
+        if ruleset.get("custom_folder"):
+            named = f"**Made with {escape(self.ruleset.in_words)}**"
+        else:
+            named = escape(f"{ruleset['name']} {ruleset['version']}")
+        parts.append(f"*{named} (SHA-256 {ruleset['sha256'][:12]}).* {escape(entry['disclaimer'])}")
         return "\n\n".join(part for part in parts if part)
 
     def _headline(self, entry: Mapping[str, Any]) -> str:
@@ -404,6 +418,16 @@ def _clip(text: str, limit: int) -> str:
 def _failed(record: Record, entry: Mapping[str, Any], screened: Screened) -> dict[str, str]:
     """The searches that failed and matter to this person's screen (``Record.failed_that_matter``)."""
     return record.failed_that_matter(screened.answers, entry.get("unanswered_sections") or ()) if record.failed else {}
+
+
+def _unanswered_text(screened: Screened) -> str:
+    """The labs whose newest result could not be used, and why, each said in full: the level the
+    screen gives is without it, and the lab's own answer (a flag of critical low) may be the most
+    urgent thing in the record."""
+    return "\n\n".join(
+        f"**The most recent {lab} result was not used:** {escape(text)}."
+        for lab, (text, _) in screened.labs_left_unanswered.items()
+    )
 
 
 def _unread_text(failed: Mapping[str, str]) -> str:

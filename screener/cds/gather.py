@@ -26,8 +26,9 @@ from screener.cds.services import OPTIONAL_KEYS
 from screener.contract.validation import Problem
 from screener.fhir.client import FetchError, FhirServer, Found, next_link
 from screener.fhir.ehr import Located
+from screener.fhir.elements import without_version
 from screener.fhir.mapping import FhirContext
-from screener.fhir.patient_references import NOT_A_PATIENT, patient_of
+from screener.fhir.patient_references import NOT_A_PATIENT, medication_references, patient_of
 from screener.fhir.records import EHR_TYPES
 
 _MEDICATION_REFERENCE = re.compile(r"^Medication/[A-Za-z0-9\-.]{1,64}$")
@@ -195,10 +196,11 @@ def _read_medications(record: Record, fhir: Callable[[], FhirServer | None]) -> 
     held = {f"Medication/{r.resource.get('id')}" for r in record.resources if r.resource.get("resourceType") == "Medication"}
     wanted = []
     for located in record.resources:
-        reference = located.resource.get("medicationReference")
-        target = reference.get("reference") if isinstance(reference, dict) else None
-        if isinstance(target, str) and _MEDICATION_REFERENCE.match(target) and target not in held:
-            wanted.append(target)
+        for named in medication_references(located.resource):
+            # A version-specific reference (Medication/m9/_history/1) is read as the Medication it names.
+            target = without_version(named)
+            if _MEDICATION_REFERENCE.match(target) and target not in held:
+                wanted.append(target)
     server = fhir() if wanted else None
     for target in dict.fromkeys(wanted):
         if server is None:

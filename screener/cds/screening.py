@@ -36,6 +36,9 @@ class Screened:
     """order-select: the result without the newly selected orders (None when there are none)."""
     ordered: list[str] = field(default_factory=list)
     """order-select: the names of the medicines newly selected."""
+    labs_left_unanswered: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Lab -> (warning, a few words of it): its most recent result could not be used, and no
+    older one stood in (``Conversion.labs_left_unanswered``): the card leads with it."""
 
 
 def screen_record(record: Record, context: FhirContext, as_of: date | AsOf, screen: Callable[[dict[str, Any]], dict[str, Any]]) -> Screened:
@@ -43,7 +46,7 @@ def screen_record(record: Record, context: FhirContext, as_of: date | AsOf, scre
     entry (``Screener.screen_entry``)."""
     conversion = _no_none_from_part(record, patient_to_answers([*record.resources, *record.orders], context, as_of, record.patient_id))
     entry, problems = screened_conversion(conversion, screen)
-    out = Screened(conversion.answers, entry, problems)
+    out = Screened(conversion.answers, entry, problems, labs_left_unanswered=dict(conversion.labs_left_unanswered))
     if entry is not None:
         entry["warnings"] = [*entry["warnings"], *record.cut_short]
     if entry is None or not record.selected:

@@ -417,9 +417,9 @@ class Answers(_Section):
     @field_validator("medications", mode="after")
     @classmethod
     def _none_means_no_medicines(cls, value: list[str] | None) -> list[str] | None:
-        # Only a list that says nothing else: beside a medicine, "none" is kept and reported back as
-        # not recognised (the list contradicts itself, and nothing is guessed or dropped).
-        if value and all(map(_says_no_medicines, value)):
+        # Only a list that says nothing else: beside a medicine, "none" is kept as given, and the
+        # screen reads it as no medicine, with a note that the list contradicts itself.
+        if value and all(map(says_no_medicines, value)):
             return []
         return value
 
@@ -430,7 +430,8 @@ class Answers(_Section):
         return str(value) if isinstance(value, int) else value
 
 
-def _says_no_medicines(entry: str) -> bool:
+def says_no_medicines(entry: str) -> bool:
+    """Whether a medicine entry says "no medicines" (``NO_MEDICINES``), not a medicine's name."""
     return " ".join(entry.casefold().split()).rstrip(".") in NO_MEDICINES
 
 

@@ -322,6 +322,16 @@ def _conditions_and_medicines_given(values: SlotValues) -> str:
     return listed(given) or "kidney disease or a medicine"
 
 
+#: How the facts about a medicine name not read are named (facts.json ``near_miss_of``): such a
+#: fact, among a rule's grounds, is the person's entry and the name offered for it.
+NAME_NOT_READ_FACTS = "unconfirmed_"
+
+
+def _unread_names_given(values: SlotValues) -> str:
+    given = [words for fact, words in values.grounds if fact.startswith(NAME_NOT_READ_FACTS)]
+    return listed(given, "or") or "a name not read is the medicine it is close to"
+
+
 #: The slots a recommendation text may hold, each filled per person, so that advice names what
 #: this person said and nothing they did not:
 #:
@@ -337,7 +347,10 @@ def _conditions_and_medicines_given(values: SlotValues) -> str:
 #: - ``{medicines_given}``: only the person's own medicine names among them, as written ("furosemide
 #:   and ramipril"; "methadone and ondansetron"), for advice about the medicines they take;
 #: - ``{conditions_and_medicines_given}``: only the conditions and medicines among them ("chronic
-#:   kidney disease and lisinopril"), for a line that names why, and no medicine when none was given.
+#:   kidney disease and lisinopril"), for a line that names why, and no medicine when none was given;
+#: - ``{unread_names_given}``: each medicine entry not read, with the name offered for it that the
+#:   rule's fact is about ("'digoxine' is digoxin"; several joined with "or"), for a line that says
+#:   what the cautious view assumes.
 #:
 #: Which answers count is the rule's (its condition, in the rule files), not code here. The one
 #: list of slots: the rule folder loader refuses a text with any other (``screener.screening.ruleset``).
@@ -348,11 +361,12 @@ RECOMMENDATION_SLOTS: Mapping[str, Callable[[SlotValues], str]] = {
     "reasons_given": _reasons_given,
     "medicines_given": _medicines_given,
     "conditions_and_medicines_given": _conditions_and_medicines_given,
+    "unread_names_given": _unread_names_given,
 }
 
 #: The slots filled from the recommending rule's grounds (worked out only for a text holding one).
 SLOTS_FROM_GROUNDS: frozenset[str] = frozenset(
-    {"red_flags_given", "symptoms_given", "reasons_given", "medicines_given", "conditions_and_medicines_given"}
+    {"red_flags_given", "symptoms_given", "reasons_given", "medicines_given", "conditions_and_medicines_given", "unread_names_given"}
 )
 
 

@@ -74,6 +74,18 @@ def _not_a_number(name: str) -> float:
     raise _NotFinite(f"{name} is not a number in JSON")
 
 
+def _missing_comma(error: json.JSONDecodeError) -> str:
+    """Where a missing comma probably is: JSON notices it at the start of the next value, which is
+    often the next line, while the comma belongs at the end of the line before."""
+    if error.msg != "Expecting ',' delimiter" or error.lineno < 2:
+        return ""
+    before = error.doc[: error.pos].rstrip(" \t")
+    if not before.endswith("\n"):
+        return ""
+    line = before.rstrip().count("\n") + 1
+    return f"; a comma may be missing at the end of line {line}"
+
+
 def parse_data(
     raw: bytes,
     source: str,
@@ -100,7 +112,7 @@ def parse_data(
     except UnicodeDecodeError as error:
         raise RulesError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
-        raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise RulesError(f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}{_missing_comma(error)})") from None
     except _NotFinite as error:
         raise RulesError(f"{source}: {error}") from None
     except RecursionError:

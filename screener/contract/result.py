@@ -103,10 +103,26 @@ class LabUsed(_Model):
     reason: str | None = Field(None, description="Why the result was not used")
 
 
+def rules_in_words(name: str, version: str, custom_folder: str | None = None) -> str:
+    """Which rules made a result, in plain words: the shipped rules by their name and version;
+    custom rules (an edited copy, whatever its ruleset.json calls itself) by their folder, so that
+    a class or a patient cannot take teaching rules for the real ones."""
+    if custom_folder is None:
+        return f"{name}, version {version}"
+    return f"custom rules from {custom_folder}, not the rules shipped with mgk-screen (they call themselves {name}, version {version})"
+
+
 class RulesetInfo(_Model):
     name: str
     version: str
     sha256: str
+    custom_folder: str | None = Field(
+        None, description="Given only for custom rules (not the rules shipped with mgk-screen): the rule folder used"
+    )
+
+    @property
+    def in_words(self) -> str:
+        return rules_in_words(self.name, self.version, self.custom_folder)
 
 
 def _result_schema(schema: dict[str, Any]) -> None:

@@ -36,6 +36,16 @@ class Conversion:
     """The text read for each medicine the record gives no name for ("RxNorm 313988") -> why it
     has none: the warning about it is said in those words (``medicines.said_of_nameless``)."""
 
+    labs_left_unanswered: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Lab -> (the warning, and a few words of it: "flagged critical low (LL), with no number") saying why its most recent result was not used and no older one stood
+    in (a lab flag with no number, a status neither final nor void): a clinician must see it first
+    (the CDS card leads with it), since the lab's answer may be the most urgent thing in the record."""
+
+    def left_unanswered(self, lab: str, text: str, short: str) -> None:
+        """A lab left unanswered because its most recent result cannot be read: noted, and kept."""
+        self.note(text)
+        self.labs_left_unanswered.setdefault(lab, (text, short))
+
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 

@@ -2,8 +2,9 @@
 
 - Patient: ``age`` on the reference date from ``birthDate`` (a year or a month alone gives the
   age the person has certainly reached), else from the ``patient-birthTime`` extension; ``sex``
-  from ``gender`` (``unknown`` leaves it unanswered; a value that is no FHIR code is noted). A
-  patient recorded as deceased is not screened.
+  from ``gender`` (a value that is no FHIR code is noted), else, when it is absent or ``unknown``,
+  from US Core's sex extensions (``sex_extensions`` in ``rules/fhir.json``); none of them leaves it
+  unanswered. A patient recorded as deceased is not screened.
 - MedicationStatement and MedicationRequest whose status is current (``rules/fhir.json``; an R5
   statement ``recorded`` unless its adherence says not taking), not dated after the reference
   date, and not an order not to give it (``doNotPerform``): the medicine's name as
@@ -121,8 +122,8 @@ def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_o
         _note_unread_medicines(dispensed, prescribed, by_type.get("Medication", []), context, as_of, out)
     if "Observation" in by_type:
         read_labs(by_type["Observation"], by_type.get("DiagnosticReport", []), context, as_of, out)
-    if "DiagnosticReport" in by_type:
-        note_unread_results(by_type["DiagnosticReport"], by_type.get("Observation", []), context, as_of, out)
+    if "DiagnosticReport" in by_type or "Observation" in by_type:
+        note_unread_results(by_type.get("DiagnosticReport", []), by_type.get("Observation", []), context, as_of, out)
     if "Condition" in by_type:
         _read_conditions(by_type["Condition"], context, as_of, out)
     if "Observation" in by_type or "Condition" in by_type:
@@ -197,11 +198,38 @@ def _read_patient(located: Located, context: FhirContext, as_of: date, out: Conv
             out.answers["age"] = max(0, completed_years(latest_day(birth), as_of))
             out.origins["age"] = birth_path
     gender = text_of(typed(patient, "gender"))
+    recorded = _sex_in_extensions(patient, where, context)
     if gender is not None and gender in context.mapping.gender:
         out.answers["sex"] = context.mapping.gender[gender]
         out.origins["sex"] = child(where, "gender")
+        if recorded is not None and recorded[0] != out.answers["sex"]:
+            out.note(
+                f"{naming(patient)}: gender {gender!r} and the {recorded[2]} extension ({recorded[0]}) differ: sex was read "
+                "from gender; check the record"
+            )
     elif gender is not None and gender != "unknown":
         out.note(f"{naming(patient)}: gender {gender!r} is not a FHIR code ({', '.join([*context.mapping.gender, 'unknown'])}), so sex was left unanswered")
+    elif recorded is not None:
+        # US Core 6 and later may give sex only in an extension (its own example Patient has no gender).
+        out.answers["sex"], out.origins["sex"], _ = recorded
+
+
+def _sex_in_extensions(patient: Mapping[str, Any], where: str, context: FhirContext) -> tuple[str, str, str] | None:
+    """The sex the first of the mapping's Patient extensions gives (``sex_extensions`` in
+    ``rules/fhir.json``: US Core individual sex, sex, birth sex), with its path and its name; None
+    when none gives a listed code."""
+    extensions = patient.get("extension")
+    listed = list(enumerate(extensions)) if isinstance(extensions, list) else []
+    for spec in context.mapping.sex_extensions:
+        for index, extension in listed:
+            if not isinstance(extension, dict) or extension.get("url") != spec["url"]:
+                continue
+            coding = extension.get("valueCoding")
+            code = coding.get("code") if isinstance(coding, dict) else extension.get("valueCode")
+            if isinstance(code, str) and code.strip() in spec["codes"]:
+                value = "valueCoding" if isinstance(coding, dict) else "valueCode"
+                return spec["codes"][code.strip()], child(child(child(where, "extension"), index), value), spec["name"]
+    return None
 
 
 _BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"

@@ -291,14 +291,23 @@ def reference_of(value: Any) -> str | None:
     return reference.strip() if isinstance(reference, str) and reference.strip() else None
 
 
-def is_reference_to(target: str, resource: Mapping[str, Any]) -> bool:
-    """Whether a reference names this resource: ``Kind/id``, an absolute URL ending so (with or
-    without ``/_history/n``), or ``urn:uuid:id``."""
+def without_version(reference: str) -> str:
+    """A reference without the version a version-specific reference names (``Medication/m9/_history/1``
+    is ``Medication/m9``: FHIR R4 3.2.0.3): the one place references are compared without it."""
+    return re.sub(r"/_history/[^/]*$", "", reference.strip())
+
+
+def is_reference_to(target: str, resource: Mapping[str, Any], full_url: str | None = None) -> bool:
+    """Whether a reference names this resource: ``Kind/id``, an absolute URL ending so, or
+    ``urn:uuid:id``, or the ``fullUrl`` of its Bundle entry when that is given; any of them with
+    or without ``/_history/n``."""
+    target = without_version(target)
+    if isinstance(full_url, str) and full_url.strip() and target == without_version(full_url):
+        return True
     identity = resource.get("id")
     kind = resource.get("resourceType")
     if not isinstance(identity, str):
         return False
-    target = re.sub(r"/_history/[^/]*$", "", target)
     return target == f"{kind}/{identity}" or target.endswith(f"/{kind}/{identity}") or target == f"urn:uuid:{identity}"
 
 

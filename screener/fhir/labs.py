@@ -73,6 +73,12 @@ class _Reading:
     """What the warnings say of it when it is the result used (preliminary; read from text)."""
     from_text: Mapping[str, Any] | None = None
     """The quantity read from a ``valueString`` ("2.4 mmol/L")."""
+    no_number: bool = False
+    """A result with no number to read (a lab flag, a coded value, or no value at all)."""
+    value_said: str = ""
+    """How such a result's value is shown (``Low``), when it has one."""
+    flag: str | None = None
+    """The lab's flag on it, in words (``critical low (LL)``)."""
 
     @property
     def quantity(self) -> Mapping[str, Any] | None:
@@ -92,7 +98,10 @@ class _Reading:
         return "valueQuantity" if "valueQuantity" in self.element or "valueInteger" not in self.element else "valueInteger"
 
     def value_shown(self) -> str:
-        """The value as its record gives it, for a message: ``<2.5 mmol/L``."""
+        """The value as its record gives it, for a message: ``<2.5 mmol/L``; empty for a result
+        with no value at all."""
+        if self.no_number:
+            return self.value_said
         if self.quantity is None and isinstance(self.element.get("valueString"), str):
             return str(self.element["valueString"])
         quantity = self.quantity or {}
@@ -104,7 +113,8 @@ class _Reading:
     def shown(self) -> str:
         """The result for a message: ``'<2.5 mmol/L' (2024-07-30, Observation/k2)``."""
         when = self.taken.written if self.taken is not None else "undated"
-        return f"'{self.value_shown()}' ({when}, {naming(self.observation)})"
+        value = self.value_shown()
+        return f"{repr(value) + ' ' if value else ''}({when}, {naming(self.observation)})"
 
 
 def read_labs(observations: Sequence[Any], reports: Sequence[Any], context: FhirContext, as_of: AsOf, out: Conversion) -> None:
@@ -133,9 +143,12 @@ def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], con
     potassium among them would be missing from the screen without a word. Results held inside
     the report (``contained``) are not read either, so they are named too. A report dated after
     the reference date is passed over, as all later data is; the reports older than the last
-    ``lab_taken`` window, whose results would not be used, are named together in one warning."""
+    ``lab_taken`` window, whose results would not be used, are named together in one warning.
+    A laboratory panel Observation (a BMP, coded in LOINC) listing its results in ``hasMember`` is
+    read the same way (``_laboratory_panel``)."""
     older: list[str] = []
-    for report in reports:
+    panels = [one for one in observations if isinstance(one.resource.get("hasMember"), list) and _laboratory_panel(one.resource, context)]
+    for report in [*reports, *panels]:
         missing = _results_not_held(report.resource, observations)
         taken, _ = _when(report.resource)
         if not missing or left_out(as_of, taken, report.resource, out):
@@ -143,10 +156,11 @@ def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], con
         if taken is not None and _taken(taken.last_day, as_of.day, context) == context.mapping.lab_taken["otherwise"]:
             older.append(f"{naming(report.resource)} of {taken.written}")
             continue
+        element, whole = ("result", "report") if report.resource.get("resourceType") == "DiagnosticReport" else ("hasMember", "panel")
         out.note(
             f"{naming(report.resource)} lists {len(missing)} result{'s' if len(missing) > 1 else ''} that the input does not "
-            f"hold ({_first_few(missing)}; {child(report.where, 'result')}): they were not read, so a potassium or magnesium "
-            "among them is not in this screen; give a Bundle with the report and its Observations"
+            f"hold ({_first_few(missing)}; {child(report.where, element)}): they were not read, so a potassium or magnesium "
+            f"among them is not in this screen; give a Bundle with the {whole} and its Observations"
         )
     if older:
         days = context.mapping.lab_taken["windows"][-1]["within_days"]
@@ -157,9 +171,23 @@ def note_unread_results(reports: Sequence[Any], observations: Sequence[Any], con
         )
 
 
+def _laboratory_panel(panel: Mapping[str, Any], context: FhirContext) -> bool:
+    """Whether a panel Observation may list lab results: not void, coded in LOINC (as results are
+    read by their LOINC code only: a local or words-only panel, the IPS example's "Blood typing",
+    is not), and laboratory or of no category (a vital-signs panel lists no potassium)."""
+    if context.mapping.is_current(panel) is False:
+        return False
+    if not any(context.mapping.system(coding.get("system")) == LOINC for coding in codings(panel.get("code"))):
+        return False
+    concepts = panel.get("category")
+    kinds = [str(coding["code"]) for concept in (concepts if isinstance(concepts, list) else []) for coding in codings(concept)]
+    return not kinds or "laboratory" in kinds
+
+
 def _results_not_held(report: Mapping[str, Any], observations: Sequence[Any]) -> list[str]:
-    """The references of a report's ``result`` that name none of the input's Observations."""
-    results = report.get("result")
+    """The references of a report's ``result`` (a panel's ``hasMember``) that name none of the
+    input's Observations."""
+    results = report.get("result" if report.get("resourceType") == "DiagnosticReport" else "hasMember")
     return [
         entry["reference"]
         for entry in (results if isinstance(results, list) else [])
@@ -179,12 +207,16 @@ def _most_urgent(lab: str, latest: list[_Reading], context: FhirContext, out: Co
     when all are within it, the lowest. One that cannot be read at all comes first, so that its
     problem is reported as it would be were it alone. The warnings name them all when they differ."""
     chosen = max(latest, key=lambda reading: _urgency(reading, context))
-    if len({reading.value_shown() for reading in latest}) > 1:
+    if len({(reading.value_shown(), reading.no_number) for reading in latest}) > 1:
         others = ", ".join(reading.shown() for reading in latest if reading is not chosen)
+        used = (
+            "which cannot be read (below), comes first, so none was used"
+            if chosen.unusable is not None
+            else "was used, as the more urgent reading (furthest from the normal range, else the lowest)"
+        )
         out.note(
             f"{len(latest)} {lab} results were taken at the same time, or on the same day with and without a time, "
-            f"so which is the most recent cannot be told: {chosen.shown()} was used, as the more urgent reading (furthest from "
-            f"the normal range, else the lowest), rather than {others}"
+            f"so which is the most recent cannot be told: {chosen.shown()} {used}, rather than {others}"
         )
     return chosen
 
@@ -310,26 +342,78 @@ def _when(resource: Mapping[str, Any]) -> tuple[Taken | None, str | None]:
 def _with_value(reading: _Reading, context: FhirContext, out: Conversion) -> _Reading | None:
     """The reading when it has a value to read: a quantity, or a ``valueString`` that is a number
     and a unit ("2.4 mmol/L", as HL7 v2 text results come out of v2-to-FHIR converters), read as
-    that quantity with a warning. One marked as not measured (dataAbsentReason) is no result. A
-    text with a number that is not only a number and a known unit ("2,4", "2.4 mmol/L LL") is a
-    result that cannot be read, kept so that no older one is used in its place; a text without a
-    number ("hemolysed") or another kind of value says nothing of the level: noted and passed over."""
-    if "valueQuantity" in reading.element or _is_integer(reading.element.get("valueInteger")):
+    that quantity with a warning. A text with a number that is not only a number and a known unit
+    ("2,4", "2.4 mmol/L LL") is a result that cannot be read, kept so that no older one is used in
+    its place; so is one with no number that the lab flags (``interpretation`` LL, H...), one given
+    as another kind of value (a ``valueCodeableConcept`` "Low"), and one with no value at all
+    (only a reference range): each says, or may say, something of the level now. Only what says
+    nothing of it is passed over, so that an older result may stand in: one marked as not measured
+    (``dataAbsentReason``) with no flag, and a text without a number ("hemolysed") with no flag
+    and no word of a level, which is noted."""
+    element = reading.element
+    if "valueQuantity" in element or _is_integer(element.get("valueInteger")):
         return reading
-    if "dataAbsentReason" in reading.element or "dataAbsentReason" in reading.observation:
-        return None
-    text = reading.element.get("valueString")
+    flag = _lab_flag(element, context)
+    flagged = f"is flagged {flag} by the lab, with no number" if flag is not None else ""
+    absent = element.get("dataAbsentReason", reading.observation.get("dataAbsentReason"))
+    if absent is not None:
+        if not flagged:
+            return None  # not measured, and nothing said of the level: no result
+        reason = _concept_said(absent) if isinstance(absent, dict) else ""
+        why = f"{flagged} (marked as not measured: dataAbsentReason {reason!r})" if reason else f"{flagged} (marked as not measured: dataAbsentReason)"
+        return replace(reading, unusable=reading.unusable or why, no_number=True, flag=flag)
+    text = element.get("valueString")
     if isinstance(text, str) and any(character.isdigit() for character in text):
         quantity = _quantity_in_text(text, reading.lab, context)
         if quantity is None:
             why = f"is given as text (valueString) that is not a number and a unit a {reading.lab} result is given in"
-            return replace(reading, unusable=reading.unusable or why)
+            why += f", and is flagged {flag} by the lab" if flag is not None else ""
+            return replace(reading, unusable=reading.unusable or why, flag=flag)
         caveat = "is given as text (valueString) and was read from it: check it against the lab's report"
         return replace(reading, from_text=quantity, caveats=(*reading.caveats, caveat))
-    given = next((key for key in reading.element if key.startswith("value")), None)
-    said = f"given as {given}, not a number (valueQuantity)" if given is not None else "with no number (valueQuantity)"
-    out.note(f"{naming(reading.observation)}: a {reading.lab} result {said} was not used")
-    return None
+    if isinstance(text, str) and not flagged and _LEVEL_WORDS.search(text) is None:
+        out.note(f"{naming(reading.observation)}: a {reading.lab} result given as valueString, not a number (valueQuantity) was not used")
+        return None
+    given = next((key for key in element if key.startswith("value")), None)
+    value = element.get(given) if given is not None else None
+    said = _concept_said(value) if isinstance(value, dict) else str(value) if isinstance(value, (str, int, float)) else ""
+    how = f"given as {given}" if given is not None else "only a reference range given" if "referenceRange" in element else "no value given"
+    why = f"{flagged or 'has no number'} ({how})"
+    return replace(reading, unusable=reading.unusable or why, no_number=True, value_said=said, flag=flag)
+
+
+#: Words of a level in a text result without a number ("LOW", "critical high"): it says
+#: something of the level, so no older result stands in for it.
+_LEVEL_WORDS = re.compile(r"\b(low|high|critical|critically|abnormal|panic|decreased|increased|elevated)\b", re.IGNORECASE)
+
+
+def _lab_flag(element: Mapping[str, Any], context: FhirContext) -> str | None:
+    """The lab's flag on a result (``interpretation``) in words: ``critical low (LL)``; a code of
+    another system by its display or code, a flag in words only as written; None without one."""
+    flags = context.mapping.result_flags
+    said: list[str] = []
+    concepts = element.get("interpretation")
+    for concept in concepts if isinstance(concepts, list) else [concepts] if isinstance(concepts, dict) else []:
+        found = list(codings(concept))
+        for coding in found:
+            code = str(coding["code"]).strip()
+            words = flags["words"].get(code) if context.mapping.system(coding.get("system")) in (flags["system"], None) else None
+            display = text_of(coding.get("display"))
+            said.append(f"{words} ({code})" if words is not None else repr(display) if display is not None else repr(code))
+        text = text_of(concept.get("text")) if isinstance(concept, dict) else None
+        if not found and text is not None:
+            said.append(repr(text))
+    return " and ".join(dict.fromkeys(said)) or None
+
+
+def _concept_said(concept: Mapping[str, Any]) -> str:
+    """A CodeableConcept in a message: its text, else its first coding's display or code."""
+    text = text_of(concept.get("text"))
+    if text is not None:
+        return text
+    for coding in codings(concept):
+        return text_of(coding.get("display")) or str(coding["code"]).strip()
+    return ""
 
 
 #: A result written as text: a comparator, a number (a point for decimals), and a unit.
@@ -362,10 +446,12 @@ def _is_integer(value: Any) -> bool:
 
 def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conversion) -> None:
     if reading.unusable is not None:
-        out.note(
+        out.left_unanswered(
+            reading.lab,
             f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} {reading.unusable}, so it "
             f"was not used, and no older {reading.lab} result was used in its place (it could say the opposite): the {reading.lab} "
-            "result is left unanswered; ask the lab for it"
+            "result is left unanswered; ask the lab for it",
+            f"flagged {reading.flag}, with no number" if reading.flag is not None and reading.no_number else "could not be used",
         )
         return
     quantity = reading.quantity
@@ -380,17 +466,21 @@ def _read_result(reading: _Reading, context: FhirContext, as_of: date, out: Conv
     comparator = quantity.get("comparator")
     given: str = _BOUND_OF_COMPARATOR.get(comparator, "value") if isinstance(comparator, str) else "value"
     if comparator and given == "value":
-        out.note(
+        out.left_unanswered(
+            reading.lab,
             f"the most recent {reading.lab} result {reading.shown()} has the comparator {describe(comparator)}, which allows "
-            f"the number itself, so it was not used: ask the lab for the value (no older {reading.lab} result was used in its place)"
+            f"the number itself, so it was not used: ask the lab for the value (no older {reading.lab} result was used in its place)",
+            f"given as {comparator}{number}",
         )
         return
     unit, key, divisor = usable_unit(quantity, reading.lab, context)
     if unit is None and reading.value_element == "valueInteger" and not one_scale(context.lab_units.get(reading.lab, {})):
-        out.note(
+        out.left_unanswered(
+            reading.lab,
             f"{naming(reading.observation)}: the most recent {reading.lab} result {reading.shown()} is given as valueInteger, "
             f"without a unit, which a {reading.lab} result needs (its units differ in scale): not used (no older {reading.lab} "
-            "result was used in its place)"
+            "result was used in its place)",
+            "given without a unit",
         )
         return
     if unit is None and no_unit_given(quantity):

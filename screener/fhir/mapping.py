@@ -84,6 +84,8 @@ class FhirMapping:
     labs: Mapping[str, Mapping[str, Any]]
     units: Mapping[str, UnitCode]
     gender: Mapping[str, str]
+    sex_extensions: tuple[Mapping[str, Any], ...]
+    """Patient extensions read for sex, in order, when ``gender`` is absent or unknown (US Core's)."""
     condition_systems: Mapping[str, tuple[str, ...]]
     conditions: Mapping[str, Mapping[str, Any]]
     pregnancy: Mapping[str, Any]
@@ -92,6 +94,8 @@ class FhirMapping:
     not_current_statuses: Mapping[str, frozenset[str]]
     """Statuses that say plainly a medicine is not taken or a result is void: passed over silently."""
     preliminary_result_statuses: frozenset[str]
+    result_flags: Mapping[str, Any]
+    """A result's interpretation codes (the lab's flag) -> words, and their code system."""
     """Observation statuses of a result read with a warning although not final (preliminary)."""
     recorded_statuses: Mapping[str, frozenset[str]]
     """R5 statuses that record a medicine without saying it stopped: it counts unless its adherence says not taking."""
@@ -299,12 +303,14 @@ def mapping_from_data(data: Mapping[str, Any], questionnaire: Questionnaire, sou
         labs=data["labs"],
         units=units,
         gender=data["gender"],
+        sex_extensions=tuple(data.get("sex_extensions", {}).get("order", ())),
         condition_systems={name: tuple(systems) for name, systems in data["condition_systems"].items()},
         conditions=data["conditions"],
         pregnancy=data["pregnancy"],
         current_statuses={name: frozenset(codes) for name, codes in data["current_statuses"].items()},
         not_current_statuses={name: frozenset(codes) for name, codes in data["not_current_statuses"].items()},
         preliminary_result_statuses=frozenset(data["preliminary_result_statuses"]["codes"]),
+        result_flags=data.get("result_flags", {"system": "", "words": {}}),
         recorded_statuses={name: frozenset(codes) for name, codes in data["recorded_statuses"].items()},
         not_taking_adherence=frozenset(data["not_taking_adherence"]),
         condition_verification_excluded=frozenset(data["condition_verification_excluded"]),

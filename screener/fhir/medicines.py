@@ -222,6 +222,6 @@ def _referenced_medication(target: str, resource: Mapping[str, Any], where: str,
                 return inner, child(child(where, "contained"), index)
         return None
     for located in known:
-        if is_reference_to(target, located.resource) or (target == getattr(located, "full_url", None)):
+        if is_reference_to(target, located.resource, getattr(located, "full_url", None)):
             return located.resource, located.where
     return None

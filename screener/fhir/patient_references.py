@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from screener.fhir.ehr import Located
+from screener.fhir.elements import is_reference_to
 from screener.fhir.resource_types import FHIR_RESOURCE_TYPES
 
 _PATIENT_REFERENCE = re.compile(r"(?:^|/)Patient/([^/]+)(?:/_history/[^/]*)?$")
@@ -103,9 +104,4 @@ def medication_references(resource: Mapping[str, Any]) -> Iterator[str]:
 def referenced_medications(located: Iterable[Located], medications: Iterable[Located]) -> list[Located]:
     """The Medication resources a patient's medicines name (medicationReference)."""
     targets = {reference for one in located for reference in medication_references(one.resource)}
-    out = []
-    for medication in medications:
-        identity = medication.resource.get("id")
-        if medication.full_url in targets or (isinstance(identity, str) and any(t == f"Medication/{identity}" or t.endswith(f"/Medication/{identity}") or t == f"urn:uuid:{identity}" for t in targets)):
-            out.append(medication)
-    return out
+    return [medication for medication in medications if any(is_reference_to(t, medication.resource, medication.full_url) for t in targets)]

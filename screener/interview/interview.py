@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from screener.screening.medications import MedicationMatch, Vocabulary
     from screener.screening.ruleset import Ruleset
 
-from screener.interview.answer_paths import MISSING, get_path, leaf_paths, set_path
+from screener.interview.answer_paths import MISSING, get_path, groups, leaf_paths, set_path
 from screener.interview.medicine_checks import entry_checks, kept_as_written
 from screener.interview.questionnaire import Questionnaire, check_medicine_classes
 from screener.interview.questionnaire_items import Item
@@ -458,6 +458,28 @@ class Interview:
         except ValidationError:  # an earlier answer that no longer fits the ones given since
             return self.answers
         return merged
+
+    @property
+    def unsaved_so_far(self) -> list[tuple[list[str], list[str]]]:
+        """The answers ``answers_so_far`` cannot hold: a section the contract takes only whole
+        (the three AUDIT-C answers) stopped part way. For each, the labels of the questions
+        answered and of those it waits for; asked again when the person carries on."""
+        saved = self.answers_so_far
+        values = {**self._defaults, **self._values}
+        sections: dict[str, tuple[list[str], list[str]]] = {}
+        for step in self._steps():
+            if step.kind != "item":
+                continue
+            group = next((name for name in groups() if step.item.field.startswith(name + ".")), None)
+            if group is None or get_path(saved, group) is not MISSING:
+                continue
+            answered, waiting = sections.setdefault(group, ([], []))
+            value = values.get(step.key)
+            if value is None or value is SKIPPED:
+                waiting.append(step.item.label)
+            else:
+                answered.append(step.item.label)
+        return [(answered, waiting) for answered, waiting in sections.values() if answered]
 
     def _resume(self, answers: Mapping[str, Any]) -> None:
         Answers.model_validate(answers)  # raises ValidationError: the caller checks first

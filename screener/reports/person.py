@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from screener.contract.coverage import missing_core_sections
-from screener.contract.result import drug_name
+from screener.contract.result import drug_name, rules_in_words
 from screener.headline import (
     HIGH_POTASSIUM_ADVICE,
     NEXT_LEVEL_HEADING,
@@ -108,6 +108,9 @@ class PersonView:
     ruleset_sha256: str
     disclaimer: str
     generated: datetime
+    custom_rules: str = ""
+    """For a result of custom rules (an edited copy of ``rules/``), which rules, in plain words
+    ("custom rules from DIR, not the rules shipped with mgk-screen ..."); empty for the shipped rules."""
     red_flag_codes: tuple[str, ...] = field(default=())
     named: bool = True
     """Whether ``id`` names the person: answers without an id get their position, not a name."""
@@ -232,6 +235,7 @@ def person_view(
         ruleset_name=str(ruleset.get("name", "")),
         ruleset_version=str(ruleset.get("version", "")),
         ruleset_sha256=str(ruleset.get("sha256", "")),
+        custom_rules=_custom_rules(ruleset),
         disclaimer=str(result.get("disclaimer", "")),
         generated=generated or datetime.now().astimezone(),
         named=_named(result, answers),
@@ -384,3 +388,12 @@ def _mappings(value: object) -> list[Mapping[str, Any]]:
 
 def _strings(value: object) -> list[str]:
     return [str(item) for item in value] if isinstance(value, Sequence) and not isinstance(value, str) else []
+
+
+def _custom_rules(ruleset: Mapping[str, Any]) -> str:
+    """The words naming custom rules, for a result whose rules were not the shipped ones."""
+    folder = ruleset.get("custom_folder")
+    if not isinstance(folder, str) or not folder:
+        return ""
+    words = rules_in_words(str(ruleset.get("name", "")), str(ruleset.get("version", "")), folder)
+    return words[:1].upper() + words[1:]

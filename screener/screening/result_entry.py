@@ -48,6 +48,8 @@ class EntryMaker:
         self.findings = findings
         self.next_level = next_level
         self._ruleset_info = {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
+        if ruleset.custom_folder is not None:
+            self._ruleset_info["custom_folder"] = ruleset.custom_folder
         # Findings in reading order: red flags first, then by step, then by rule id.
         order = sorted(ruleset.rules, key=lambda rule: (not rule.is_red_flag, step_rank[rule.step], rule.id))
         self._finding_rank = {rule.id: rank for rank, rule in enumerate(order)}
@@ -192,7 +194,27 @@ class EntryMaker:
             if names:
                 return sorted(names, key=str.casefold)
         known = self.ruleset.facts[fact]
+        if known.near_miss_of:
+            close = self._entries_close_to(known.near_miss_of, normalised)
+            if close:
+                return close
         return [known.code_label or known.label]
+
+    def _entries_close_to(self, classes: frozenset[str], normalised: Normalised) -> list[str]:
+        """The person's entries not read whose name offered ("did you mean ...?") is of one of
+        ``classes``, each with that name: "'digoxine' is digoxin" (as normalise sets the fact: not
+        a class already read in the same entry)."""
+        vocabulary = self.ruleset.vocabulary
+        said: dict[str, None] = {}
+        for match in normalised.medications:
+            if not match.unrecognised:
+                continue
+            read = {drug.drug_class for drug in match.drugs}
+            for correction in vocabulary.corrections(match.text):
+                for name in () if correction.check_label else correction.names:
+                    if (set(vocabulary.match(name).classes) - read) & classes:
+                        said[f"'{correction.written}' is {name}"] = None
+        return list(said)
 
     def _findings(self, fired: dict[str, Evidence], detail: Detail) -> list[dict[str, Any]]:
         if detail == "none" or not fired:

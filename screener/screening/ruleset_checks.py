@@ -9,6 +9,7 @@ person. Messages name the file, the rule id and the field, and suggest the neare
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,38 @@ def check_consistency(ruleset: Ruleset, label: str) -> None:
         raise RulesError("\n".join(problems), hint="fix the rule files, then run `mgk-screen rules check`")
 
 
+def faulty_rule_problems(raw_rule: Any, source: str, ruleset: Ruleset) -> list[str]:
+    """For a rule the schema refused (and left out): what else is wrong with what can be read of
+    it (its step, the facts its comparisons name, what it concludes), so that a folder's problems
+    are told in one go rather than one round after another."""
+    if not isinstance(raw_rule, dict):
+        return []
+    rule_id = raw_rule.get("id")
+    where = f"{source}: rule {rule_id!r}" if isinstance(rule_id, str) else f"{source}: a rule"
+    problems = []
+    step = raw_rule.get("step")
+    if isinstance(step, str) and step not in ruleset.step_ids:
+        problems.append(f"{where}, field 'step': unknown step '{step}'{did_you_mean(step, ruleset.step_ids)}")
+    for name in _named_facts(raw_rule.get("when")):
+        if name not in ruleset.facts:
+            problems.extend(f"{where}, field 'when': {p}" for p in _leaf_problems(name, "present", None, ruleset))
+    then = raw_rule.get("then")
+    if isinstance(then, dict):
+        with contextlib.suppress(TypeError, AttributeError, KeyError):
+            problems.extend(f"{where}, field 'then': {p}" for p in _conclusion_problems(then, ruleset))
+    return problems
+
+
+def _named_facts(condition: Any) -> list[str]:
+    if not isinstance(condition, dict):
+        return []
+    names = [condition["fact"]] if isinstance(condition.get("fact"), str) else []
+    for key in ("all", "any"):
+        if isinstance(condition.get(key), list):
+            names += [name for part in condition[key] for name in _named_facts(part)]
+    return names
+
+
 def _engine_order_problems(rule: Rule) -> list[str]:
     """An engine order must name each part of the rule's top-level "all" once, by position."""
     order = rule.engine_order
@@ -114,7 +147,11 @@ def _engine_order_problems(rule: Rule) -> list[str]:
 def _leaf_problems(name: str, operator: str, value: Any, ruleset: Ruleset) -> list[str]:
     fact = ruleset.facts.get(name)
     if fact is None:
-        return [f"unknown fact '{name}'{did_you_mean(name, ruleset.facts)}"]
+        return [
+            f"unknown fact '{name}'{did_you_mean(name, ruleset.facts)}; the facts a rule may test are the answers and "
+            'the facts declared in facts.json ("input", "flags", "derived"), the medicine classes (medication_class.NAME), '
+            "the tallies (count.NAME) and the scales"
+        ]
     if operator not in OPERATORS:
         return [f"unknown operator '{operator}'{did_you_mean(operator, OPERATORS)}"]
     if operator == "present":
@@ -142,7 +179,11 @@ def _conclusion_problems(then: dict[str, Any], ruleset: Ruleset) -> list[str]:
         fact = ruleset.facts.get(name)
         if fact is None or fact.origin != "derived":
             derived = [f.name for f in ruleset.facts.values() if f.origin == "derived"]
-            problems.append(f"asserts '{name}', which facts.json does not declare as derived{did_you_mean(name, derived)}")
+            problems.append(
+                f"asserts '{name}', which facts.json does not declare as derived{did_you_mean(name, derived)}; "
+                f'a new fact is declared in facts.json under "derived", with the words a result uses for it: '
+                f'"{name}": {{"label": "..."}}'
+            )
     if "evidence" in then:
         for group in then["evidence"]["groups"]:
             if group not in ruleset.evidence_groups:

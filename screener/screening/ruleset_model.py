@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from screener.contract.result import rules_in_words
 from screener.screening.conditions import AllOf, Condition, compile_condition
 from screener.screening.medications import Vocabulary
 
@@ -125,7 +126,20 @@ class Ruleset:
     """ruleset.json ``to_parent``: closing words by urgency worded to the parent (those given)."""
     parent_urgency_text: dict[str, str] = field(default_factory=dict)
     """ruleset.json ``to_parent``: how-soon words by urgency worded to the parent (those given)."""
+    shipped: bool = True
+    """Whether these are the rules shipped with mgk-screen (the folder's SHA-256 is theirs): when
+    not, every result, page, report and card says "custom rules from FOLDER"."""
     _rules_by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
+
+    @property
+    def custom_folder(self) -> str | None:
+        """The folder of custom rules (an edited copy of ``rules/``); None for the shipped rules."""
+        return None if self.shipped else self.folder
+
+    @property
+    def in_words(self) -> str:
+        """Which rules these are, as every door names them (``rules_in_words``)."""
+        return rules_in_words(self.name, self.version, self.custom_folder)
 
     @property
     def step_ids(self) -> tuple[str, ...]:

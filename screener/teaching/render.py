@@ -59,8 +59,16 @@ def render_persona_list(personas: Sequence[Persona], folder: Path, console: Cons
     style = _Styler(plain)
     _say(console, f"Personas ({len(personas)}, found in {folder}):", style("bold"))
     width = max((len(p.name) for p in personas), default=0)
+    longest = max((len(p.title) for p in personas), default=0)
+    # Side by side only when every title fits its column whole: a title squeezed into a narrow
+    # column beside long names wraps onto two or three lines, hard to read on a projector.
+    beside = 2 + width + 2 + longest <= console.width
     for persona in personas:
-        console.print(Text(_name_and_title(persona.name, persona.title, width, console)), soft_wrap=True, highlight=False)
+        console.print(
+            Text(_name_and_title(persona.name, persona.title, width, console, beside=beside)),
+            soft_wrap=True,
+            highlight=False,
+        )
     _say(console, "")
     _say(console, "Run one with `mgk-screen demo NAME` (add --step to pause between steps);")
     _say(console, "see the reasoning for one with `mgk-screen explain NAME` (or any answers file);")
@@ -249,10 +257,10 @@ def render_rule_list(
     _say(console, f"{counted} `mgk-screen rules show ID` shows one rule in full.", style("dim"))
 
 
-def _name_and_title(name: str, title: str, width: int, console: Console) -> str:
+def _name_and_title(name: str, title: str, width: int, console: Console, *, beside: bool | None = None) -> str:
     """A listed name (padded to ``width``) with its title beside it, wrapped under itself; on a
-    console too narrow for the column, the title under the name."""
-    if 2 + width + 2 + 24 <= console.width:
+    console too narrow for the column (or not ``beside``), the title under the name."""
+    if beside if beside is not None else 2 + width + 2 + 24 <= console.width:
         return wrap(f"{name.ljust(width)}  {title}", console.width, 2, width + 2)
     return wrap(name, console.width, 2) + "\n" + wrap(title, console.width, 6)
 

@@ -366,8 +366,14 @@ def _shown(value: Any) -> str:
     return "nothing" if value is None else repr(value)
 
 
-def explanation_tree(walked: Walk) -> Node:
-    """The walk as a tree: answers → each step's rules (because / concludes) → why not."""
+#: What ``explanation_tree`` says instead of a rule's conditions that were "no", when it leaves them out.
+LEFT_OUT_NO = 'and {count} more {conditions} that {were} "no" (--all lists them)'
+
+
+def explanation_tree(walked: Walk, *, all_conditions: bool = True) -> Node:
+    """The walk as a tree: answers → each step's rules (because / concludes) → why not. Without
+    ``all_conditions``, a rule's conditions that were "no" (the things that would have stopped it:
+    "clenbuterol ...: no") are one line with their count, as `explain` shows them on a projector."""
     result = walked.result
     root = Node(f"{walked.headline} (how soon: {result.urgency} - {result.urgency_text})", "root")
     answers = root.add("Answers", "section")
@@ -383,8 +389,18 @@ def explanation_tree(walked: Walk) -> Node:
             section.add("no rule fired", "text")
         for rule in step.fired:
             node = section.add(f"{rule.heading} [{rule.id}]", "red_flag" if rule.red_flag else "rule")
+            left_out = 0
             for because in rule.because:
+                if not all_conditions and because.value == "no":
+                    left_out += 1
+                    continue
                 node.add(f"because {because.label}: {because.value}", "because")
+            if left_out:
+                one = left_out == 1
+                node.add(
+                    LEFT_OUT_NO.format(count=left_out, conditions="condition" if one else "conditions", were="was" if one else "were"),
+                    "because",
+                )
             node.add(f"concludes: {rule.conclusion}", "concludes")
             if rule.note:
                 node.add(f"note: {rule.note}", "because")

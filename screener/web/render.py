@@ -66,6 +66,7 @@ def page(
         emergency_advice=web.questionnaire.emergency_advice,
         emergency_numbers=web.questionnaire.emergency_numbers,
         idle_seconds=web.sessions.idle_seconds,
+        custom_rules=web.screener.ruleset.in_words if not web.screener.ruleset.shipped else "",
         **context,
     )
     return HTMLResponse(html, status_code=status)
