@@ -81,6 +81,10 @@ def report(
             raise typer.Exit(int(ExitCode.USAGE))
         if cohort:
             tally = _write_cohort_report(inputs, output, title=title, paper=paper.value, rules=rules)  # type: ignore[arg-type]
+            for damaged in tally.damaged_listed[:_DAMAGED_SAID]:
+                typer.echo(f"mgk-screen: {damaged}: not a result as mgk-screen writes one; counted as not screened", err=True)
+            if tally.damaged > _DAMAGED_SAID:
+                typer.echo(f"mgk-screen: and {tally.damaged - _DAMAGED_SAID:,} more records that are not results (listed in the report)", err=True)
             typer.echo(
                 f"mgk-screen: wrote {output}: cohort report of {tally.records:,} records "
                 f"({tally.screened:,} screened, {tally.not_screened:,} not screened)",
@@ -94,6 +98,10 @@ def report(
             raise typer.Exit(int(ExitCode.USAGE))
         _write_person_report(inputs[0], output, paper=paper.value, rules=rules, as_of=as_of, summary=summary)  # type: ignore[arg-type]
         typer.echo(f"mgk-screen: wrote {output}", err=True)
+
+
+#: Damaged entries of a cohort named on stderr (the report lists more).
+_DAMAGED_SAID = 10
 
 
 def _write_person_report(

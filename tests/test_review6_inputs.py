@@ -180,6 +180,7 @@ def _records() -> list[dict[str, Any]]:
         {"alcohol": {"units_per_week": 30, "drinks_per_week": 30}},  # the weekly total given twice, disagreeing
         {"labs": {"potassium": {"value": 2.3}}},  # a potassium without its unit, read as mmol/L
         {"labs": {"potassium": {"value": 23}}},  # a potassium without its unit that no unit makes plausible: not used
+        {"medications": ["No medicines", "furosemide 20 mg"]},  # "no medicines" written beside a name
     ]
     return records
 

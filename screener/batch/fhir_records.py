@@ -152,7 +152,7 @@ def expand(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
         if kind in EHR_TYPES and isinstance(value, dict):
             renumbered.add(item.source)
             pool.add(value, item.source, item.position)
-        elif kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
+        elif isinstance(kind, str) and kind in FHIR_RESOURCE_TYPES and kind not in READ_TYPES:
             renumbered.add(item.source)
             kinds = skipped.setdefault(item.source, {})
             kinds[kind] = kinds.get(kind, 0) + 1

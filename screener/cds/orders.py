@@ -9,7 +9,7 @@ from typing import Any
 from screener.cds.calls import HookCall
 from screener.cds.record import Record, located_in, resources_of
 from screener.fhir.ehr import Located, no_fhir_type
-from screener.fhir.elements import is_reference_to
+from screener.fhir.elements import codings, is_reference_to
 from screener.fhir.mapping import FhirContext
 from screener.fhir.medicines import named_medicine
 from screener.fhir.patient_references import patient_of
@@ -62,6 +62,7 @@ def read_orders(call: HookCall, context: FhirContext, record: Record) -> None:
             )
 
 
-def _codes(concept: Any) -> set[tuple[Any, Any]]:
-    codings = concept.get("coding") if isinstance(concept, dict) else None
-    return {(c.get("system"), c.get("code")) for c in codings if isinstance(c, dict)} if isinstance(codings, list) else set()
+def _codes(concept: Any) -> set[tuple[str, str]]:
+    """(system, code) of each coding of a concept that has both as strings (an order's codes can
+    be any JSON)."""
+    return {(coding["system"], coding["code"]) for coding in codings(concept) if isinstance(coding.get("system"), str)}

@@ -6,11 +6,17 @@ The published JSON Schema (``schemas/result.schema.json``) is generated from the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from screener.contract.coverage import Coverage
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
+    from screener.contract.validation import Problem
 
 Level = Literal["unlikely", "possible", "likely"]
 Urgency = Literal["none", "routine", "soon", "urgent", "emergency"]
@@ -342,6 +348,46 @@ def is_result(value: Mapping[str, Any]) -> bool:
     answers: the answers contract has no ``status`` field, every result has one (a FHIR resource
     has one too, and names its ``resourceType``)."""
     return "status" in value and "resourceType" not in value
+
+
+#: Result fields added after the first contract version: a result written before one existed
+#: lacks it and is still read (a report says "not recorded"), so it is not required of an entry read back.
+_ADDED_LATER = frozenset({"coverage"})
+
+
+@cache
+def _entry_validators() -> dict[str, Draft202012Validator]:
+    from jsonschema import Draft202012Validator
+
+    from screener.contract.validation import load_schema
+
+    schema = load_schema("result.schema.json")
+    screened = {**schema, "required": [name for name in schema["required"] if name not in _ADDED_LATER]}
+    invalid = {"$ref": "#/$defs/InvalidRecord", "$defs": schema["$defs"]}
+    return {"screened": Draft202012Validator(screened), "invalid": Draft202012Validator(invalid)}
+
+
+def entry_problems(entry: Mapping[str, Any]) -> list[Problem]:
+    """What is wrong with a result or invalid-record entry read back from a file (``report``
+    reads them), by the published result schema (``mgk-screen schema result``): every problem with
+    its JSON path, or [] for an entry as ``screen --json`` or ``batch`` wrote it. A result whose
+    red flags are the text "fainting" must be refused, not drawn as "Red flags none". An entry of
+    another status is not checked here (the caller says what a status must be)."""
+    from pydantic import ValidationError
+
+    from screener.contract.validation import schema_problems
+
+    status = entry.get("status")
+    models: dict[str, type[BaseModel]] = {"screened": ScreeningResult, "invalid": InvalidRecord}
+    model = models.get(status) if isinstance(status, str) else None
+    if model is None:
+        return []
+    try:  # fast (the schema is made from the model): a whole entry takes microseconds this way, not milliseconds
+        model.model_validate(entry, strict=True)
+        return []
+    except ValidationError:
+        pass
+    return schema_problems(_entry_validators()[str(status)], entry)
 
 
 def is_result_entry(value: Any) -> bool:

@@ -84,6 +84,23 @@ def shown_name(name: str) -> str:
     return name if len(name) <= _NAME_SHOWN else name[: _NAME_SHOWN - 3] + "..."
 
 
+def _unknown_fields(error: ValidationError, instance: dict[Any, Any], allowed: list[str]) -> Iterator[Problem]:
+    for name in sorted(set(instance) - set(allowed), key=lambda name: (not isinstance(name, str), str(name))):
+        if isinstance(name, str):
+            yield Problem(json_path([*error.absolute_path, name]), _unknown_field(name, allowed))
+        else:  # a Python dict's key (1, None): JSON has no such field name, and no path can name it
+            yield Problem(json_path(error.absolute_path), _name_not_text(name))
+
+
+def _name_not_text(name: object) -> str:
+    """The message for a field name that is not text (a Python dict given ``{1: 2}``)."""
+    shown = repr(name) if len(repr(name)) <= 40 else repr(name)[:37] + "..."
+    return (
+        f"a field named {shown}, a Python {type(name).__name__}, not text: field names are text, as in JSON "
+        "(\"age\", not 1 or None)"
+    )
+
+
 def _unknown_field(name: str, allowed: list[str]) -> str:
     if len(name) > _NAME_SHOWN:
         return f"unknown field '{shown_name(name)}' ({len(name):,} characters long)"
@@ -103,7 +120,7 @@ def shown(text: str) -> str:
 def json_path(parts: Iterable[str | int]) -> str:
     path = "$"
     for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{shown_name(part)}"
+        path += f"[{part}]" if isinstance(part, int) else f".{shown_name(str(part))}"
     return path
 
 
@@ -204,9 +221,7 @@ def _describe_by_keyword(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, str(schema["description"]))
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = list(schema.get("properties", {}))
-        for name in sorted(set(instance) - set(allowed)):
-            yield Problem(json_path([*error.absolute_path, name]), _unknown_field(name, allowed))
+        yield from _unknown_fields(error, instance, list(schema.get("properties", {})))
         return
     if kind == "required":
         yield Problem(path, error.message.replace("is a required property", "is required but missing") + _required_values(error))
@@ -240,7 +255,7 @@ _NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusi
 
 
 #: Model errors that the JSON Schema always reports too, in its own words (see ``with_model_problems``).
-_SCHEMA_SAYS_IT = frozenset({"missing", "extra_forbidden"})
+_SCHEMA_SAYS_IT = frozenset({"missing", "extra_forbidden", "invalid_key"})
 
 
 def model_problem(error: Mapping[str, Any]) -> Problem:
@@ -303,8 +318,15 @@ def _unknown_value(error: ValidationError) -> str:
     hint = _nearest_option(instance, [str(o) for o in options]) if isinstance(instance, str) else ""
     if isinstance(instance, str) and "ileostomy" in options and _OTHER_STOMA.fullmatch(instance.strip()):
         hint = _OTHER_STOMA_HINT  # close in spelling to 'ileostomy', but not one: never offered as it
+    where = list(error.absolute_path)
+    if isinstance(instance, str) and _NONE_WORDS.fullmatch(instance) and len(where) >= 2 and isinstance(where[-1], int):
+        # ["none"], as a sheet's cell "none" becomes when a program turns cells into lists: none is []
+        hint = f' (for none of these, give an empty list: "{where[-2]}": [])'
     return f"unknown value {_show(instance)}{hint}: expected one of {', '.join(repr(option) for option in options)}"
 
+
+#: A list item saying there is nothing to list ("none", "None of these"): an empty list says it.
+_NONE_WORDS = re.compile(r"\s*(?:none(?:[ _-]of[ _-]the(?:se|m))?|nothing|n/?a|nil)\s*", re.IGNORECASE)
 
 #: A stoma other than one of the small bowel: "did you mean 'ileostomy'?" would count a colostomy or a
 #: urostomy as a loss of both minerals, which it is not (README, "Where we departed": a stoma).

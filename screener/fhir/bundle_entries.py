@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from screener.fhir.elements import json_type
+
 _MAX_NESTING = 4  # Bundles inside Bundles read this deep (a collection of report Bundles is 2)
 
 
@@ -67,6 +69,17 @@ def bundle_resources(
     skipped = [] if skipped is None else skipped
     entries = bundle.get("entry")
     listed = [(index, entry) for index, entry in enumerate(entries if isinstance(entries, list) else []) if isinstance(entry, dict)]
+    no_resource = [
+        f"{where}.entry[{index}]{'' if not isinstance(entry, dict) else '.resource'} is {json_type(entry if not isinstance(entry, dict) else entry['resource'])}"
+        for index, entry in enumerate(entries if isinstance(entries, list) else [])
+        if not isinstance(entry, dict) or ("resource" in entry and not isinstance(entry["resource"], dict) and _method(entry) != "DELETE")
+    ]
+    if no_resource:
+        skipped.append(
+            f"{len(no_resource)} entr{'y' if len(no_resource) == 1 else 'ies'} of this Bundle hold{'s' if len(no_resource) == 1 else ''} "
+            f"no resource (an object) where one belongs ({'; '.join(no_resource[:5])}{'; ...' if len(no_resource) > 5 else ''}): "
+            "not read, so a medicine, a result or a condition may be missing from this screen"
+        )
     if bundle.get("type") == "history":
         listed = _latest_versions(listed, where, skipped)
     deleted = [index for index, entry in listed if _method(entry) == "DELETE"]

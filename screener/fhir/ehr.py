@@ -41,14 +41,18 @@ from screener.fhir.elements import (
     codings,
     completed_years,
     concept_codes,
+    date_problem,
     earliest_day,
     is_reference_to,
+    json_type,
     latest_day,
+    mistyped,
     naming,
     recorded_on,
     reference_of,
     status,
     text_of,
+    typed,
 )
 from screener.fhir.lab_times import AsOf, future_warning, left_out, when_recorded
 from screener.fhir.labs import note_unread_results, read_labs
@@ -103,12 +107,7 @@ def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_o
     out.record_id = patient
     out.answers["id"] = patient
     out.subject = {"reference": f"Patient/{patient}"}
-    by_type: dict[str, list[Located]] = {}
-    for located in resources:
-        kind = located.resource.get("resourceType")
-        if kind not in FHIR_RESOURCE_TYPES:
-            out.note(f"{located.where}: {no_fhir_type(kind)}: not read")
-        by_type.setdefault(str(kind), []).append(located)
+    by_type = _by_type(resources, as_of, out)
     patients = _distinct(by_type.get("Patient", []))
     if len(patients) > 1:
         out.problem(patients[1].where, f"a second, different Patient resource for the same patient (the first is at {patients[0].where})")
@@ -135,10 +134,27 @@ def _patient_to_answers(resources: Sequence[Located], context: FhirContext, as_o
     return out
 
 
+def _by_type(resources: Sequence[Located], as_of: AsOf, out: Conversion) -> dict[str, list[Located]]:
+    """The resources by their type, with what the warnings say of a resource of no FHIR type and
+    of elements that are not the JSON type FHIR gives them (``elements.mistyped``)."""
+    by_type: dict[str, list[Located]] = {}
+    for located in resources:
+        kind = located.resource.get("resourceType")
+        if kind not in FHIR_RESOURCE_TYPES:
+            out.note(f"{located.where}: {no_fhir_type(kind)}: not read")
+        elif not as_of.is_after(when_recorded(located.resource)):  # what came later is not seen, nor said
+            for said in mistyped(located.resource, located.where):
+                out.note(said)
+        by_type.setdefault(str(kind), []).append(located)
+    return by_type
+
+
 def no_fhir_type(kind: Any) -> str:
     """A resource of no FHIR type in a Bundle or among a CDS Hooks call's orders (a typo, or a
     type of a FHIR version before R4: DSTU2's MedicationOrder), said with the type it may have
     meant."""
+    if kind is not None and not isinstance(kind, str):
+        return f"resourceType is {json_type(kind)}, not the name of a FHIR resource type"
     if kind in _RENAMED:
         return f"resourceType {kind!r} is a name of another FHIR version (R4 and R5 call it {_RENAMED[kind]})"
     return f"resourceType {describe(kind)} is no FHIR R4 or R5 resource type{did_you_mean(str(kind), PATIENT_DATA)}"
@@ -171,15 +187,17 @@ def _read_patient(located: Located, context: FhirContext, as_of: date, out: Conv
         return
     birth, birth_path = _birth(patient, where)
     if birth is not None:
-        born = earliest_day(birth)
+        # Only a FHIR date is read: "19460302" would be read as the year 1946, a guess at an age.
+        why = date_problem(birth)
+        born = earliest_day(birth) if why is None else None
         if born is None:
-            out.problem(birth_path, f"not a date: {describe(birth)}")
+            out.problem(birth_path, f"not a date: {describe(birth)}" if earliest_day(birth) is None else f"{describe(birth)} is {why}")
         elif born > as_of:
             out.problem(birth_path, f"born after the reference date {as_of.isoformat()} (--as-of)")
         else:
             out.answers["age"] = max(0, completed_years(latest_day(birth), as_of))
             out.origins["age"] = birth_path
-    gender = text_of(patient.get("gender"))
+    gender = text_of(typed(patient, "gender"))
     recorded = _sex_in_extensions(patient, where, context)
     if gender is not None and gender in context.mapping.gender:
         out.answers["sex"] = context.mapping.gender[gender]
@@ -245,8 +263,10 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
             unsure += 1
             found = named_medicine(resource, where, known, context)
             said = f" ({found[0][0]!r})" if found is not None else ""
+            given = resource.get("status")
+            shown = f"status {describe(given)}" if given is None or isinstance(given, str) else f"a status that is {json_type(given)}, not a code"
             out.note(
-                f"{naming(resource)}{said} has status {describe(resource.get('status'))}, which says neither that the medicine is "
+                f"{naming(resource)}{said} has {shown}, which says neither that the medicine is "
                 f"taken nor that it is not ({child(where, 'status')}): not counted; ask whether it is still taken"
             )
         if not current or resource.get("doNotPerform") is True:
@@ -258,7 +278,7 @@ def _read_medicines(medicines: Sequence[Located], known: Sequence[Located], cont
             found = named_medicine(resource, where, known, context)
             said = f" ({found[0][0]!r})" if found is not None else ""
             out.note(
-                f"{naming(resource)}{said} has intent {intent!r}, which is not an order ({child(where, 'intent')}): "
+                f"{naming(resource)}{said} has {intent} ({child(where, 'intent')}): "
                 "not counted as a medicine taken; ask whether it is taken"
             )
             continue

@@ -31,8 +31,189 @@ _WHEN = (
 def status(resource: Mapping[str, Any]) -> str | None:
     """A resource's status code (surrounding spaces dropped, as some EHRs send them); anything but
     a string (a list, an object) is no status we know."""
-    value = resource.get("status")
+    return code_of(resource, "status")
+
+
+def typed(resource: Mapping[str, Any], key: str) -> Any:
+    """An element of a resource as the JSON type FHIR gives it (``ELEMENT_TYPES``); None when it
+    is absent, null (which FHIR's JSON does not allow) or of another type (a list where a code
+    belongs): whatever JSON holds there, the readers never meet a type they do not expect.
+    ``mistyped`` names such an element for the warnings."""
+    value = resource.get(key)
+    expected = ELEMENT_TYPES.get(key)
+    if value is None or expected is None:
+        return value
+    if isinstance(value, bool) and bool not in expected:
+        return None  # JSON true is no number
+    return value if isinstance(value, expected) else None
+
+
+def code_of(resource: Mapping[str, Any], key: str) -> str | None:
+    """A code element (``status``, ``intent``, ``gender``), surrounding spaces dropped; None when
+    it is absent or not a string."""
+    value = typed(resource, key)
     return value.strip() if isinstance(value, str) else None
+
+
+def kind_of(resource: Mapping[str, Any]) -> str | None:
+    """A resource's ``resourceType`` when it is a string (a list there is no type at all)."""
+    kind = resource.get("resourceType")
+    return kind if isinstance(kind, str) else None
+
+
+_CODE, _TEXT, _BOOLEAN, _OBJECT, _LIST = (str,), (str,), (bool,), (dict,), (list,)
+
+#: The elements the readers take a code, a text, a date, a yes/no or a structure from, with the
+#: JSON type FHIR gives each (R4 and R5; STU3's plain-code clinicalStatus too). Only these are
+#: checked: an element no reader uses is none of the screen's business. (A ``resourceType`` that
+#: is no name is said where resources are sorted; ``deceasedDateTime`` counts by being there.)
+ELEMENT_TYPES: dict[str, tuple[type, ...]] = {
+    "id": _TEXT,
+    "status": _CODE,
+    "intent": _CODE,
+    "gender": _CODE,
+    "birthDate": _TEXT,
+    "deceasedBoolean": _BOOLEAN,
+    "doNotPerform": _BOOLEAN,
+    "reportedBoolean": _BOOLEAN,
+    "reportedReference": _OBJECT,
+    "abatementBoolean": _BOOLEAN,
+    "abatementString": _TEXT,
+    "abatementDateTime": _TEXT,
+    "abatementPeriod": _OBJECT,
+    "clinicalStatus": (dict, str),
+    "verificationStatus": _OBJECT,
+    "adherence": _OBJECT,
+    "subject": _OBJECT,
+    "patient": _OBJECT,
+    "code": _OBJECT,
+    "medicationCodeableConcept": _OBJECT,
+    "medicationReference": _OBJECT,
+    "medication": _OBJECT,
+    "valueQuantity": _OBJECT,
+    "valueCodeableConcept": _OBJECT,
+    "valueString": _TEXT,
+    "component": _LIST,
+    "hasMember": _LIST,
+    "result": _LIST,
+    "contained": _LIST,
+    "ingredient": _LIST,
+    "authorizingPrescription": _LIST,
+    "request": _OBJECT,
+    "effectiveDateTime": _TEXT,
+    "effectiveInstant": _TEXT,
+    "effectivePeriod": _OBJECT,
+    "onsetDateTime": _TEXT,
+    "onsetPeriod": _OBJECT,
+    "authoredOn": _TEXT,
+    "recordedDate": _TEXT,
+    "dateAsserted": _TEXT,
+    "issued": _TEXT,
+    "whenHandedOver": _TEXT,
+}
+
+#: Elements whose readers say themselves what is wrong with them, and what it means (a medicine
+#: whose status or intent is no code is not counted, and the warning says so).
+_SAID_BY_THEIR_READERS = {
+    ("MedicationRequest", "status"),
+    ("MedicationStatement", "status"),
+    ("MedicationRequest", "intent"),
+}
+_TYPE_WORDS = {_CODE: "a code (a string)", _BOOLEAN: "true or false", _OBJECT: "an object", _LIST: "a list", (dict, str): "an object or a code"}
+_DATES = {*(key for key in _WHEN if not key.endswith("Period")), "birthDate", "abatementDateTime", "whenHandedOver"}
+
+
+def json_type(value: Any) -> str:
+    """A JSON value's type in words: "a list", "a number"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def mistyped(resource: Mapping[str, Any], where: str) -> list[str]:
+    """What the warnings say of a resource's elements that are not the JSON type FHIR gives them
+    (``"intent": ["order"]``), and of its dates that cannot be read as FHIR dates, each with its
+    path: such an element is read as if it were not there (a date, as far as it can be read)."""
+    said = []
+    kind = resource.get("resourceType")
+    for key in ELEMENT_TYPES:
+        if key not in resource or (kind, key) in _SAID_BY_THEIR_READERS:
+            continue
+        value = resource[key]
+        if key in _DATES:
+            said += _date_said(resource, key, value, f"{where}.{key}")
+        elif typed(resource, key) is None:
+            said.append(
+                f"{naming(resource)}: {key} is {json_type(value)}, not {_TYPE_WORDS[ELEMENT_TYPES[key]]} ({where}.{key}): "
+                "read as if it were not given"
+            )
+    for key in ("effectivePeriod", "onsetPeriod", "abatementPeriod"):
+        period = typed(resource, key)
+        for end in ("start", "end") if isinstance(period, dict) else ():
+            if end in period:
+                said += _date_said(resource, f"{key}.{end}", period[end], f"{where}.{key}.{end}")
+    return said
+
+
+def _date_said(resource: Mapping[str, Any], key: str, value: Any, path: str) -> list[str]:
+    """The warning of a date element that is not a FHIR date, dateTime or instant, saying what
+    was read of it: the day it begins with ("2025-06-27T25:00:00", its time no time of day), or
+    nothing ("yesterday", "27/06/2025")."""
+    why = date_problem(value)
+    if why is None:
+        return []
+    day = earliest_day(value)
+    if day is None:
+        read = "not read as a date"
+        if resource.get("resourceType") == "Observation" and key.split(".")[0] in _WHEN:
+            read += (
+                "; unless another element (issued) or a report listing it gives its date, the result is undated: used only "
+                "when no result of the same test is dated, and how old it is is not given"
+            )
+    else:
+        read = f"read as {describe_day(value)} only"
+    return [f"{naming(resource)}: {key}{_shown(value)} is {why} ({path}): {read}"]
+
+
+def describe_day(text: str) -> str:
+    """The day, month or year a date string begins with, as read: "2025-06-27", "1946"."""
+    match = _DATE.match(text)
+    assert match is not None
+    return "-".join(part for part in (match[1], match[2], match[3]) if part)
+
+
+def _shown(value: Any) -> str:
+    text = f" {value!r}" if isinstance(value, str) else ""
+    return text if len(text) <= 41 else text[:38] + "..."
+
+
+#: What FHIR's date, dateTime and instant allow (and what some systems send besides, read all the
+#: same: a time without its offset from UTC, or without seconds; spaces around it).
+_FHIR_DATE = re.compile(
+    r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-](\d{2}):(\d{2}))?)?)?)?\s*"
+)
+
+
+def date_problem(value: Any) -> str | None:
+    """Why a date element is not a FHIR date, dateTime or instant ("not a date", "its time is not
+    a time of day"); None when it is one."""
+    if not isinstance(value, str):
+        return f"{json_type(value)}, not a date"
+    match = _FHIR_DATE.fullmatch(value)
+    if match is None or earliest_day(value) is None:
+        return "not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD, or a date and time such as 2025-06-27T10:30:00Z)"
+    hours, minutes, seconds, offset_hours, offset_minutes = match[4], match[5], match[6], match[8], match[9]
+    if hours is not None and (int(hours) > 23 or int(minutes) > 59 or int(seconds or 0) > 60):
+        return "a date whose time is no time of day"
+    if offset_hours is not None and (int(offset_hours) > 14 or int(offset_minutes) > 59):
+        return "a date whose offset from UTC is none (they run from -12:00 to +14:00)"
+    return None
 
 
 def codings(concept: Any) -> Iterator[Mapping[str, Any]]:

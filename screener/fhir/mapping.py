@@ -21,7 +21,7 @@ from screener.contract.answers import CONDITION_CODES, LabTaken
 from screener.contract.data_files import parse_data, read_data_bytes
 from screener.contract.validation import check_data_file
 from screener.errors import RulesError, did_you_mean
-from screener.fhir.elements import concept_codes, status
+from screener.fhir.elements import code_of, concept_codes, json_type, status
 from screener.interview.answer_paths import same_value
 from screener.interview.questionnaire import Questionnaire
 from screener.interview.questionnaire_items import Item
@@ -159,19 +159,21 @@ class FhirMapping:
         return False if code in self.not_current_statuses.get(kind, ()) else None
 
     def uncounted_intent(self, resource: Mapping[str, Any]) -> str | None:
-        """The intent of a MedicationRequest that is no order (a proposal, a plan), which keeps
-        its medicine from counting as taken; None when it counts (an order, a reported plan, no
-        intent at all, or another kind of resource)."""
+        """What keeps a MedicationRequest's medicine from counting as taken, as the warnings say
+        it: an intent that is no order (a proposal, a plan: "intent 'proposal', which is not an
+        order"), or one that is no code at all (a list); None when it counts (an order, a
+        reported plan, no intent at all, or another kind of resource)."""
         if resource.get("resourceType") != "MedicationRequest" or "intent" not in resource:
-            return None
-        intent = resource.get("intent")
-        code = intent.strip() if isinstance(intent, str) else intent
+            return None  # no intent, though FHIR requires one
+        code = code_of(resource, "intent")
+        if code is None:
+            return f"an intent that is {json_type(resource['intent'])}, not a code, so whether it is an order cannot be told"
         if code in self.counted_intents:
             return None
         reported = resource.get("reportedBoolean") is True or isinstance(resource.get("reportedReference"), dict)
         if code in self.counted_when_reported and reported:
             return None
-        return str(code)
+        return f"intent {code!r}, which is not an order"
 
     def unit_for_text(self, text: str) -> UnitCode | None:
         key = text.strip().lower()

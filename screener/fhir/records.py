@@ -33,7 +33,7 @@ from screener.contract.validation import Problem
 from screener.errors import did_you_mean
 from screener.fhir.bundle_entries import bundle_notes, bundle_resources
 from screener.fhir.conversion import Conversion, child
-from screener.fhir.ehr import PATIENT_DATA, Located, patient_to_answers
+from screener.fhir.ehr import PATIENT_DATA, Located, no_fhir_type, patient_to_answers
 from screener.fhir.elements import naming
 from screener.fhir.lab_times import AsOf
 from screener.fhir.mapping import fhir_context
@@ -147,8 +147,9 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
         unattributed = [one for one, elsewhere in zip(unattributed, someone_else, strict=True) if elsewhere]
         groups[patient] = [*located, *read_as_theirs]
     said = (*skipped, *bundle_notes(bundle, resources))
+    apart = _patients_not_in_bundle(groups)
     records: list[Any] = [
-        PatientResources(patient, (*located, *referenced_medications(located, medications)), tuple(read_as_theirs), said)
+        PatientResources(patient, (*located, *referenced_medications(located, medications)), tuple(read_as_theirs), (*said, *apart.get(patient, ())))
         for patient, located in groups.items()
     ]
     # Naming no patient, among several (or none): each one its own (invalid) record.
@@ -156,6 +157,36 @@ def bundle_records(bundle: Mapping[str, Any]) -> list[Any]:
     return records or [bundle]
 
 
+
+
+def _patients_not_in_bundle(groups: Mapping[str | None, list[Located]]) -> dict[str | None, tuple[str, ...]]:
+    """What the warnings say when resources of a Bundle that has Patient resources name a patient
+    it does not hold (``Patient/nobody``): they are screened as a record of their own, since
+    whose they are cannot be told, and both that record and each Patient's say so, so that
+    neither is taken for the whole of a person's data."""
+    held = [patient for patient, located in groups.items() if any(one.resource.get("resourceType") == "Patient" for one in located)]
+    missing = {patient: located for patient, located in groups.items() if patient not in held}
+    if not held or not missing:
+        return {}
+    patients = ", ".join(f"Patient/{patient}" for patient in held[:3]) + (" and more" if len(held) > 3 else "")
+    said: dict[str | None, tuple[str, ...]] = {}
+    for patient, located in missing.items():
+        said[patient] = (
+            f"the resources of this record ({_first_places(located)}) name Patient/{patient}, which is not in their Bundle (it holds "
+            f"{patients}): they were screened as a person of their own, without the age and sex a Patient resource gives; "
+            "if they are one of the Bundle's patients, their references are wrong",
+        )
+    others = "; ".join(f"{len(located)} name Patient/{patient} ({_first_places(located)})" for patient, located in missing.items())
+    for patient in held:
+        said[patient] = (
+            f"resources of this Bundle name a patient it does not hold ({others}): they were screened as a separate record, "
+            "not as this patient's; if they are this patient's, their references are wrong",
+        )
+    return said
+
+
+def _first_places(located: list[Located]) -> str:
+    return ", ".join(one.where for one in located[:3]) + (f" and {len(located) - 3} more" if len(located) > 3 else "")
 
 
 @dataclass
@@ -239,6 +270,9 @@ def _convert_resource(resource: Mapping[str, Any], where: str, screener: Screene
             out.problem(where, f"this Bundle holds {len(records)} records (responses or patients): read it with `mgk-screen batch`")
         else:
             out.problem(child(where, "entry"), "this Bundle holds no QuestionnaireResponse and no patient data (Patient, Observation, Condition, MedicationStatement, MedicationRequest)")
+        return out
+    if kind is not None and not isinstance(kind, str):
+        out.problem(child(where, "resourceType"), no_fhir_type(kind))
         return out
     known = "" if kind in FHIR_RESOURCE_TYPES else did_you_mean(str(kind), READ_TYPES)
     out.problem(

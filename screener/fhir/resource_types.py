@@ -8,7 +8,16 @@ typo such as "Patinet", or another kind of file), and is reported as such.
 
 from __future__ import annotations
 
-FHIR_RESOURCE_TYPES = frozenset(
+
+class _Names(frozenset[str]):
+    """A set of names that anything may be looked up in: a ``resourceType`` read from a record
+    can be any JSON (a list, an object), which is no name, not an unhashable key."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name)
+
+
+FHIR_RESOURCE_TYPES = _Names(
     (
         "Account",
         "ActivityDefinition",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from screener.contract.result import is_result
+from screener.contract.result import entry_problems, is_result
 from screener.errors import InputError
 from screener.reports.cohort import LEVELS, URGENCIES, CohortTally
 from screener.reports.render import render, require_reports
@@ -107,7 +107,35 @@ def check_result(value: Mapping[str, Any], source: str = "the input") -> Mapping
             f"{source}: not a complete result: {', '.join(wrong)} missing or not a known value",
             hint="give the answers file, or a result written by `mgk-screen screen --json` or `batch`",
         )
+    problems = entry_problems(value)
+    if problems:
+        listed = "\n".join(f"  {problem.path}: {problem.message}" for problem in problems[:_PROBLEMS_SHOWN])
+        more = f"\n  and {len(problems) - _PROBLEMS_SHOWN} more" if len(problems) > _PROBLEMS_SHOWN else ""
+        raise InputError(
+            f"{source}: {_record_named(value)}is not a result as mgk-screen writes one (it does not match the "
+            f"result schema), so no report was made of it{_urgency_said(value)}:\n{listed}{more}",
+            hint="a result file changed by hand or by another program: screen the answers again, or see `mgk-screen schema result`",
+        )
     return value
+
+
+#: Problems of a damaged result named in the message refusing it.
+_PROBLEMS_SHOWN = 10
+
+
+def _urgency_said(value: Mapping[str, Any]) -> str:
+    """For a damaged result that says the person needs care soon: that it says so (red flags first,
+    even from a file that cannot be reported on)."""
+    urgency = value.get("urgency")
+    return f" (it gives urgency {urgency}: screen the answers again to see why)" if urgency in ("emergency", "urgent") else ""
+
+
+def _record_named(value: Mapping[str, Any]) -> str:
+    """"record 'rita' " (its id, if it has one as text), for a message naming what was refused."""
+    identifier = value.get("id")
+    if not isinstance(identifier, str) or not identifier:
+        return "the record "
+    return f"record {identifier if len(identifier) <= 60 else identifier[:57] + '...'!r} "
 
 
 def new_tally(ruleset: Ruleset, *, most_urgent: int = 100, first_invalid: int = 50) -> CohortTally:
@@ -143,9 +171,15 @@ def tally_files(
         elif isinstance(item, UnreadableRecord):
             tally.add_unreadable_record(item.source, item.position, item.message)
         else:
-            tally.add(item.value)
+            tally.add_read(item.value, item.source, item.position)
     if tally.screened + tally.invalid == 0:
         names = ", ".join(inputs)
+        if tally.damaged:
+            raise InputError(
+                f"{names}: holds no results that can be reported on: {tally.damaged:,} of {tally.records:,} records are not "
+                f"results as mgk-screen writes them (first: {tally.damaged_listed[0]})",
+                hint="a results file changed by hand or by another program: screen the answers again, or see `mgk-screen schema result`",
+            )
         if tally.records:
             raise InputError(
                 f"{names}: holds no batch results ({tally.records:,} records, none with a status)",
@@ -185,4 +219,7 @@ def cohort_report_from_files(
 
 def cohort_report_from_entries(entries: Iterable[Mapping[str, Any]], ruleset: Ruleset, **options: Any) -> str:
     """Make a cohort report from entries already in memory (or any iterable of them)."""
-    return cohort_report(new_tally(ruleset).add_all(entries), ruleset, **options)
+    tally = new_tally(ruleset)
+    for position, entry in enumerate(entries, start=1):
+        tally.add_read(entry, "the entries given", position)
+    return cohort_report(tally, ruleset, **options)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, get_args
 
-from screener.contract.result import Level, Urgency
+from screener.contract.result import Level, Urgency, entry_problems
 from screener.headline import level_shown, urgency_shown
 
 #: Contract values, lowest first (the result contract fixes them; the ruleset's scales follow it).
@@ -40,6 +40,11 @@ LEVEL_SCALES: Final = ("combined_depletion", "magnesium_depletion", "potassium_d
 _MAX_TEXT = 300  # characters of one error message or id kept for the report
 _MAX_ERRORS_SHOWN = 10
 _MAX_NAMES = 50  # distinct rulesets, unreadable sources...
+#: What a damaged entry is, first among its errors in "Records that were not screened".
+DAMAGED_WORDS = (
+    "not a result as mgk-screen writes one (it does not match the result schema, mgk-screen schema result): "
+    "not counted, as what it says cannot be trusted"
+)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,11 @@ class CohortTally:
         self.labs = {lab: LabTally(lab, decimals, plausible) for lab, (decimals, plausible) in lab_ranges.items()}
         self.rulesets: Counter[tuple[str, str, str]] = Counter()
         self.unreadable_sources: list[str] = []
+        self.damaged = 0
+        """Entries read back that are not results as mgk-screen writes them (``add_read``): counted
+        among ``not_results``, and named."""
+        self.damaged_listed: list[str] = []
+        """The first damaged entries, each "file, record N ('id'): $.path: what is wrong"."""
         self.unreadable_source_count = 0
         self.care_soonest: Counter[str] = Counter()
         self.routine_for_scope = 0
@@ -184,6 +194,31 @@ class CohortTally:
         else:
             self.not_results += 1
             self._list_invalid(entry if isinstance(entry, Mapping) else {}, [("$", _not_a_result(entry))])
+
+    def add_read(self, entry: Mapping[str, Any] | Any, source: str | None = None, position: int | None = None) -> None:
+        """Count one entry read back from a file (or given by a caller), checked first against the
+        result schema: a damaged one (red flags given as the text "fainting", a recommendation as a
+        number) is counted as not a result, with each problem's path, never drawn as if it were
+        whole ("Red flags none" beside an emergency). ``add`` takes entries batch has just made."""
+        problems = entry_problems(entry) if isinstance(entry, Mapping) else []
+        if not problems:
+            self.add(entry)
+            return
+        self.records += 1
+        self._sequence += 1
+        self.not_results += 1
+        self.damaged += 1
+        identifier = entry.get("id")
+        named = f" ({_cut(identifier)!r})" if isinstance(identifier, str) and identifier else ""
+        place = f"{source or 'the input'}, record {position}{named}" if position is not None else f"{source or 'the input'}{named}"
+        if len(self.damaged_listed) < _MAX_NAMES:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.damaged_listed.append(_cut(f"{place}: {first.path}: {first.message}{more}"))
+        urgency = entry.get("urgency")
+        said = [("$.urgency", f"it gives urgency {urgency}: screen the answers again to see why")] if urgency in CARE_SOONEST[:2] else []
+        errors = [("$", DAMAGED_WORDS), *said, *((problem.path, problem.message) for problem in problems)]
+        self._list_invalid({"id": identifier if isinstance(identifier, str) else None, "source": source, "position": position}, errors)
 
     def add_unreadable_record(self, source: str | None, position: int | None, message: str) -> None:
         """A line or element of a results file that is not JSON at all."""

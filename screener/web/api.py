@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from screener.contract.validation import Problem, load_schema
 from screener.web.context import web_context
-from screener.web.reading import answers_problems, is_array, read_document, rows_red_flags
+from screener.web.reading import NOT_UTF8, answers_problems, charset_words, is_array, read_document, rows_red_flags
 from screener.web.render import page
 
 PREFIX = "/api/v1"
@@ -77,6 +77,9 @@ async def _answers(request: Request) -> dict[str, Any] | JSONResponse:
         return _invalid([Problem("$", "send the answers as JSON, with Content-Type: application/json")], 415)
     body = await request.body()
     value, problems, flagged = read_document(body)
+    said = charset_words(request.headers.get("content-type", ""))
+    if said:  # Latin-1 bytes sent with "charset=iso-8859-1": the message says why they are refused
+        problems = [Problem(p.path, p.message + said) if NOT_UTF8 in p.message else p for p in problems]
     if problems:  # a sheet refused for a misspelt red-flag column: the red flags of its rows first
         return _invalid(problems, 400, rows_red_flags(flagged, web_context(request)))
     if is_array(body):  # one record read from [{...}]: batch semantics (ids, positions) differ; its red flags first

@@ -73,7 +73,13 @@ def create_app(
     # Added innermost first. The headers wrap every response, those refusing a request included;
     # the access log sees every request.
     json_refusals = ((api.PREFIX + "/", refusal), *settings.json_refusals_by_path)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, by_path=settings.body_limits_by_path, json_by_path=json_refusals)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        by_path=settings.body_limits_by_path,
+        json_by_path=json_refusals,
+        seconds=settings.body_seconds,
+    )
     app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)

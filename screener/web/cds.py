@@ -56,7 +56,8 @@ from screener.fhir.mapping import fhir_context
 from screener.web.cds_auth import Refused, TrustedIssuers, parse_issuer
 from screener.web.cds_feedback import record_feedback
 from screener.web.context import WebContext, WebSettings, web_context
-from screener.web.security import ASGIApp, BodyTooLarge, Message, Receive, Scope, Send, too_large_text
+from screener.web.reading import charset_words
+from screener.web.security import ASGIApp, BodyTimedOut, BodyTooLarge, Message, Receive, Scope, Send, too_large_text
 
 PREFIX = "/cds-services"
 
@@ -394,6 +395,8 @@ async def _body(request: Request, limit: int) -> Any:
         raw = await request.body()
     except BodyTooLarge as error:
         return HookError(413, "too_large", str(error.detail))
+    except BodyTimedOut as error:
+        return HookError(408, "timeout", str(error.detail))
     decoded = _decoded(raw, request.headers.get("content-encoding", ""), limit)
     if isinstance(decoded, HookError):
         return decoded
@@ -401,7 +404,8 @@ async def _body(request: Request, limit: int) -> Any:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return HookError(400, "invalid_request", "the request body is not UTF-8 text")
+        said = charset_words(request.headers.get("content-type", ""))
+        return HookError(400, "invalid_request", "the request body is not UTF-8 text" + said)
     # The batch reader's strict decoder: no NaN, no lone surrogates, no nesting deep enough to
     # exhaust the stack, no integer too long to convert; the prefetch is a patient's record, as
     # many values as a FHIR Bundle may hold (the body's size is capped already).

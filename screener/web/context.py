@@ -42,6 +42,9 @@ class WebSettings:
     json_refusals_by_path: tuple[tuple[str, Callable[[str], object]], ...] = ()
     """The JSON APIs mounted beside the answers API, with the body their clients read when a
     request is refused before it reaches them (413): ``(("/cds-services", make_body),)``."""
+    body_seconds: float = 10.0
+    """How long a request body may take to come in whole (408 after): a client that says it sends
+    more than it does (a Content-Length larger than its body) does not hold a worker for ever."""
     max_sessions: int = 200
     """Most sessions held at once; starting one more forgets the least recently used."""
     idle_minutes: float = 30

@@ -347,15 +347,15 @@ def install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-            if error.status_code in (400, 413, 415, 422):  # a refused request: the shape of the API's validation errors
+            if error.status_code in (400, 408, 413, 415, 422):  # a refused request: the shape of the API's validation errors
                 return JSONResponse(refusal(str(error.detail)), status_code=error.status_code, headers=error.headers)
             return JSONResponse({"detail": _api_detail(request, error)}, status_code=error.status_code, headers=error.headers)
         if request.url.path.startswith("/cds-services"):  # an EHR reads JSON, as for every CDS Hooks refusal
-            code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "refused")
+            code = {404: "not_found", 405: "method_not_allowed", 408: "timeout"}.get(error.status_code, "refused")
             return JSONResponse({"error": code, "message": str(error.detail)}, status_code=error.status_code, headers=error.headers)
         if error.status_code == 405:
             return PlainTextResponse(str(error.detail), status_code=405, headers=error.headers)
-        titles = {403: "Refused", 404: "Page not found", 413: "Too large"}
+        titles = {403: "Refused", 404: "Page not found", 408: "Too slow", 413: "Too large"}
         context: dict[str, Any] = {"title": titles.get(error.status_code, "Something went wrong"), "detail": error.detail}
         return page(request, "error.html", session=current_session(request), status=error.status_code, **context)
 
@@ -366,6 +366,11 @@ def _api_detail(request: Request, error: HTTPException) -> str:
     """The router's bare "Method Not Allowed" and "Not Found", said with what to do instead: a
     client written elsewhere learns the method to use, or where the endpoints are listed."""
     path = request.url.path
+    if error.status_code == 405 and request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+        return (
+            f"{path} answers no CORS preflight: the JSON API is for the pages of this server (same origin) and for "
+            "programs, not for pages of another origin; the CDS Hooks services (/cds-services) allow calls from other origins"
+        )
     if error.status_code == 405 and error.headers and error.headers.get("Allow"):
         return f"{path} does not answer {request.method}: use {error.headers['Allow']} (the endpoints are described at /api)"
     if error.status_code == 404 and error.detail == "Not Found":

@@ -76,6 +76,23 @@ def answers_problems(value: Any, web: WebContext) -> list[Problem]:
     return web.check(value)
 
 
+#: How the reader names bytes that are not UTF-8 (``json_text.not_utf8``).
+NOT_UTF8 = "not UTF-8 text"
+
+
+def charset_words(content_type: str) -> str:
+    """For a body that is not UTF-8 text: what its declared charset is, and that it is not read
+    (JSON between programs is UTF-8, RFC 8259 8.1, and application/json defines no charset
+    parameter); "" when it declares none, or declares UTF-8."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"').strip()
+        if name.strip().lower() == "charset" and charset and charset.lower().replace("-", "").replace("_", "") != "utf8":
+            shown = charset if len(charset) <= 40 else charset[:37] + "..."
+            return f": it was sent as charset={shown}, which is not read; this API reads UTF-8 only (JSON is UTF-8), so send the body as UTF-8"
+    return ""
+
+
 def is_array(data: bytes) -> bool:
     """Whether a document is a JSON array (the reader takes ``[{...}]`` as its one record)."""
     return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["

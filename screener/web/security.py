@@ -19,6 +19,7 @@ app, the pages, the API and anything mounted later, and is testable on its own:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -132,12 +133,30 @@ class BodyTooLarge(HTTPException):
         self.limit = limit
 
 
+def too_slow_text(seconds: float, received: int, declared: str | None) -> str:
+    promised = f"Content-Length said {declared} bytes; " if declared is not None and declared.isdigit() else ""
+    return (
+        f"The request body did not arrive in time: {promised}{received:,} bytes came in {seconds:g} second{'s' if seconds != 1 else ''}. "
+        "Send the whole body at once, with a Content-Length that is its size in bytes."
+    )
+
+
+class BodyTimedOut(HTTPException):
+    """Raised from ``receive`` when a request body has not all come in ``BodyLimit.seconds`` (a
+    Content-Length larger than the body sent): answered 408, as ``BodyTooLarge`` is 413, so that
+    a client that sends less than it said does not hold a worker waiting for ever."""
+
+    def __init__(self, seconds: float, received: int, declared: str | None) -> None:
+        super().__init__(408, too_slow_text(seconds, received, declared), headers={"Connection": "close"})
+
+
 class BodyLimit:
     """Refuses request bodies over ``limit`` bytes with 413: at once when Content-Length says so,
-    otherwise as soon as the bytes read go over it (chunked bodies, a false Content-Length).
+    otherwise as soon as the bytes read go over it (chunked bodies, a false Content-Length); and
+    bodies that have not all come ``seconds`` after the handler first asks for them with 408.
 
-    Handlers that read the body see ``BodyTooLarge`` from ``receive``, which the app's exception
-    handlers answer with 413; one that escapes them is answered here.
+    Handlers that read the body see ``BodyTooLarge`` (or ``BodyTimedOut``) from ``receive``,
+    which the app's exception handlers answer with 413 (408); one that escapes them is answered here.
     """
 
     def __init__(
@@ -146,8 +165,11 @@ class BodyLimit:
         limit: int,
         by_path: tuple[tuple[str, int], ...] = (),
         json_by_path: tuple[tuple[str, JsonRefusal], ...] = (),
+        seconds: float = 10.0,
     ) -> None:
         self.app = app
+        self.seconds = seconds
+        """How long a whole request body may take to come, from the first read of it."""
         self.default = limit
         self.by_path = by_path
         """(path prefix, limit): another limit for the paths under a prefix (the longest wins)."""
@@ -178,17 +200,8 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await refuse()
             return
-        received = 0
+        limited_receive = _LimitedBody(receive, limit, self.seconds, declared).receive
         started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
@@ -201,6 +214,35 @@ class BodyLimit:
         except BodyTooLarge:
             if not started:
                 await refuse()
+        except BodyTimedOut as error:
+            if not started:
+                await _plain_response(send, 408, str(error.detail))
+
+
+class _LimitedBody:
+    """The ``receive`` of one request, raising ``BodyTooLarge`` past ``limit`` bytes and
+    ``BodyTimedOut`` when the whole body has not come ``seconds`` after it is first asked for."""
+
+    def __init__(self, receive: Receive, limit: int, seconds: float, declared: str | None) -> None:
+        self._receive, self.limit, self.seconds, self.declared = receive, limit, seconds, declared
+        self.received = 0
+        self.complete = False
+        self.deadline: float | None = None
+
+    async def receive(self) -> Message:
+        if self.complete:  # the body is in: what is waited for now is the client leaving, for as long as it takes
+            return await self._receive()
+        self.deadline = self.deadline or time.monotonic() + self.seconds
+        try:
+            message = await asyncio.wait_for(self._receive(), max(0.0, self.deadline - time.monotonic()))
+        except TimeoutError:
+            raise BodyTimedOut(self.seconds, self.received, self.declared) from None
+        self.complete = message["type"] != "http.request" or not message.get("more_body", False)
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.received > self.limit:
+                raise BodyTooLarge(self.limit)
+        return message
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
