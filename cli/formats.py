@@ -1,4 +1,5 @@
-"""`template`: an empty sheet to fill in, for clinics that keep answers in a spreadsheet."""
+"""`template`: an empty sheet to fill in, for clinics that keep answers in a spreadsheet, or an
+answers file (JSON) with every field unanswered."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from screener.errors import InputError
 
 class TemplateKind(str, enum.Enum):
     csv = "csv"
+    json = "json"
 
 
 class Delimiter(str, enum.Enum):
@@ -25,7 +27,11 @@ class Delimiter(str, enum.Enum):
 def template(
     kind: Annotated[
         TemplateKind,
-        typer.Argument(parser=choice_of(TemplateKind), help="csv: a spreadsheet with one column per answers field.", metavar="KIND"),
+        typer.Argument(
+            parser=choice_of(TemplateKind),
+            help="csv: a spreadsheet with one column per answers field; json: an answers file with every field, unanswered (null).",
+            metavar="KIND",
+        ),
     ],
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the sheet to this file instead of stdout.", metavar="FILE")
@@ -34,7 +40,8 @@ def template(
         Delimiter, typer.Option("--delimiter", parser=choice_of(Delimiter), help="Between cells: , or ; (what Excel uses where , is the decimal mark).")
     ] = Delimiter.comma,
 ) -> None:
-    """Write an empty answers sheet: a header row naming every column, ready to fill in.
+    """Write an empty answers sheet (csv): a header row naming every column, ready to fill in; or
+    an answers file (json) with every field, each null (not answered), valid as it is.
 
     Each column is an answers field by its JSON path (age, alcohol.drinks_per_week,
     labs.potassium.value...). alcohol.drinks_per_week is US standard drinks (14 g of alcohol
@@ -45,6 +52,9 @@ def template(
     """
     from screener.batch.csv_answers import write_template
 
+    if kind is TemplateKind.json:
+        _json_template(output)
+        return
     with handled_errors():
         if output in (None, "-"):
             write_template(sys.stdout, delimiter=delimiter.value)
@@ -63,3 +73,23 @@ DRINKS_COLUMN_NOTE = (
     "alcohol.drinks_per_week is US standard drinks (14 g of alcohol each) a week; for UK units (8 g each) "
     "fill alcohol.units_per_week instead"
 )
+
+
+def _json_template(output: str | None) -> None:
+    import json
+
+    from screener.batch.json_template import answers_template, left_as_null
+
+    text = json.dumps(answers_template(), indent=2) + "\n"
+    with handled_errors():
+        if output in (None, "-"):
+            sys.stdout.write(text)
+            return
+        try:
+            with open(output, "w", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as error:
+            raise InputError(f"cannot write {output}: {error.strerror or error}") from None
+    typer.echo(f"mgk-screen: wrote an answers file with every field unanswered (null) to {output}", err=True)
+    typer.echo(f"mgk-screen: {left_as_null()}", err=True)
+    typer.echo(f"mgk-screen: {DRINKS_COLUMN_NOTE}", err=True)

@@ -109,12 +109,14 @@ def test_truncated_array_keeps_the_records_before_the_cut(tmp_path: Path) -> Non
     assert "2 records read: 1 screened, 1 invalid" in run.stderr
 
 
-def test_truncated_single_object_is_reported_with_line_and_column_and_exits_2(tmp_path: Path) -> None:
+def test_truncated_single_object_is_one_invalid_record_with_line_and_column(tmp_path: Path) -> None:
+    # One object is one person's record: cut off, it is an invalid entry (as a cut-off line of
+    # JSON Lines is), so that every person given gets an entry; `screen` names the file.
     run, entries = batch("truncated_object.json", out=tmp_path / "out.jsonl")
-    assert run.code == ExitCode.USAGE
-    assert "truncated_object.json: truncated JSON at line 4, column 19" in run.stderr
-    assert "no records were read" in run.stderr
-    assert entries == []
+    assert run.code == ExitCode.INVALID_RECORDS
+    assert "1 record read: 0 screened, 1 invalid" in run.stderr
+    assert len(entries) == 1
+    assert_invalid(entries[0], "truncated_object.json", 1, "$", "truncated JSON at line 4, column 19")
 
     screened = mgk("screen", "truncated_object.json")
     assert screened.code == ExitCode.USAGE

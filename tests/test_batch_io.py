@@ -300,16 +300,18 @@ def test_data_after_the_array_is_reported() -> None:
     ]
 
 
-def test_truncated_single_object_is_an_unreadable_source_with_line_and_column() -> None:
+def test_truncated_single_object_is_one_unreadable_record_with_line_and_column() -> None:
     data = json.dumps({"id": "a", "age": 60, "symptoms": ["fatigue"]}, indent=2).encode()[:-8]
     [item] = read(data)
-    assert item == UnreadableSource("<stdin>", "truncated JSON at line 5, column 5: a text value is not closed (no closing double quote after the one here)")
+    assert item == UnreadableRecord(
+        "<stdin>", 1, "truncated JSON at line 5, column 5: a text value is not closed (no closing double quote after the one here)", 5, 5
+    )
 
 
-def test_broken_single_object_is_an_unreadable_source_with_line_and_column() -> None:
+def test_broken_single_object_is_one_unreadable_record_with_line_and_column() -> None:
     [item] = read(b'{\n  "id": "a",\n  "age": 60,,\n  "sex": "female"\n}\n')
-    assert item == UnreadableSource(
-        "<stdin>", 'invalid JSON at line 3, column 13: expected a field name in double quotes here ("age")'
+    assert item == UnreadableRecord(
+        "<stdin>", 1, 'invalid JSON at line 3, column 13: expected a field name in double quotes here ("age")', 3, 13
     )
 
 
@@ -330,8 +332,8 @@ def test_nan_in_an_array_spoils_only_its_own_record() -> None:
 
 def test_nan_in_a_single_object_is_reported() -> None:
     [item] = read(b'{\n  "age": NaN\n}')
-    assert item == UnreadableSource(
-        "<stdin>", "invalid JSON at line 2, column 10: NaN is not valid JSON (write null for a missing value)"
+    assert item == UnreadableRecord(
+        "<stdin>", 1, "invalid JSON at line 2, column 10: NaN is not valid JSON (write null for a missing value)", 2, 10
     )
 
 
@@ -352,8 +354,8 @@ def test_non_utf8_byte_in_an_array_keeps_the_records_before_it() -> None:
     ]
 
 
-def test_non_utf8_single_object_is_an_unreadable_source() -> None:
-    assert read(b'{\n  "id": "caf\xe9"\n}') == [UnreadableSource("<stdin>", "not UTF-8 text (byte 0xe9 at offset 14)")]
+def test_non_utf8_single_object_is_one_unreadable_record() -> None:
+    assert read(b'{\n  "id": "caf\xe9"\n}') == [UnreadableRecord("<stdin>", 1, "not UTF-8 text (byte 0xe9 at offset 14)", 2)]
 
 
 def test_a_utf16_file_with_a_byte_order_mark_is_read_as_its_text() -> None:
@@ -401,7 +403,7 @@ def test_array_item_nested_100000_deep_is_reported_and_the_next_item_still_read(
 
 def test_single_value_nested_100000_deep_is_reported_without_crashing() -> None:
     [item] = read(b"{\n" + DEEP + b"\n}")
-    assert isinstance(item, UnreadableSource)
+    assert isinstance(item, UnreadableRecord)
 
 
 def test_record_holding_a_10_mb_string_is_read_in_every_format() -> None:

@@ -340,5 +340,8 @@ def test_a_fhir_resource_of_too_many_tiny_values_is_still_refused(monkeypatch: p
     path = tmp_path / "bomb.json"
     path.write_text('{"resourceType": "Bundle", "entry": [' + ",".join(["[]"] * 60_000) + "]}", "utf-8")
     done, entries = batch(path, as_of="2020-04-05", tmp=tmp_path)
-    assert done.exit_code == 2 and entries == []
-    assert "record too large (more than 50000 values)" in done.output
+    # One object is one record: refused as an invalid entry (fifth session), never built.
+    assert done.exit_code == 3
+    (entry,) = entries
+    assert entry["status"] == "invalid"
+    assert "record too large (more than 50000 values)" in entry["errors"][0]["message"]

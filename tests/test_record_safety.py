@@ -115,7 +115,7 @@ def test_a_key_given_twice_in_a_record_is_an_error_not_the_last_value(fmt: str) 
     twice = '{"id": "p1", "age": 30, "labs": {"potassium": {"value": 3.0, "value": 6.5, "unit": "mmol/L"}}}'
     if fmt == "single":
         [item] = read_text(twice)
-        assert isinstance(item, UnreadableSource)
+        assert isinstance(item, UnreadableRecord)  # one object is one record, invalid (fifth session)
         assert "the field 'value' is given twice in one object" in item.message
         return
     texts = ['{"id": "a"}', twice, '{"id": "c"}']

@@ -167,8 +167,15 @@ def test_a_broken_file_is_named_with_its_line_and_column_by_every_command(text: 
     source.write_text(text, encoding="utf-8")
     for command in ("validate", "screen", "batch"):
         code, output = run(command, source)
-        assert code == ExitCode.USAGE and f"{source}: {said}" in output, (command, output)
         assert "Traceback" not in output
+        if command == "screen" or not text:
+            assert code == ExitCode.USAGE and f"{source}: {said}" in output, (command, output)
+        elif command == "validate":  # one object is one record, invalid (fifth session): as a line of JSON Lines is
+            assert code == ExitCode.INVALID_RECORDS and f"{source} record 1: {said}" in output, (command, output)
+        else:
+            assert code == ExitCode.INVALID_RECORDS and "1 record read: 0 screened, 1 invalid" in output, (command, output)
+            (entry,) = [json.loads(line) for line in (source.parent / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+            assert entry["errors"] == [{"path": "$", "message": said}]
 
 
 def test_a_huge_number_is_named_by_its_path_and_record_not_a_traceback(tmp_path: Path) -> None:

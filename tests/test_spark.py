@@ -126,6 +126,53 @@ def test_a_sheet_whose_quote_is_never_closed_says_so_as_batch_does_never_one_lon
     assert rows[1]["errors"][0]["message"].startswith("row 3 (line 3): a double quote opens a cell that is never closed")
 
 
+#: A sheet as Spark's own CSV writer writes it (``df.write.csv`` with its defaults: a quote inside a
+#: cell escaped with a backslash), in a folder with Spark's markers beside it.
+SPARK_WRITTEN = (
+    "id,age,sex,medications,diuretic_use,red_flags_now,labs.potassium.value,labs.potassium.unit,labs.potassium.taken\n"
+    'q1,80,female,"Lasix \\"water pill\\", hydrochlorothiazide",yes,chest_pain,2.4,mmol/L,last_7_days\n'
+    "q2,60,male,none,no,none,4.1,mmol/L,last_7_days\n"
+)
+
+
+def test_quinns_chest_pain_in_a_sheet_spark_wrote_is_raised_as_batch_raises_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Spark wrote Quinn's medicines as "Lasix \"water pill\", hydrochlorothiazide": read as a
+    # sheet of RFC 4180, her cells shifted and her chest pain fell in the potassium column.
+    folder = tmp_path / "spark-out"
+    folder.mkdir()
+    (folder / "part-00000-c000.csv").write_text(SPARK_WRITTEN, encoding="utf-8")
+    (folder / "_SUCCESS").write_bytes(b"")
+    (folder / "._SUCCESS.crc").write_bytes(b"crc")
+    expected = batch_rows(folder, tmp_path)
+    code, rows = spark_cli(spark, folder, tmp_path)
+    assert code == ExitCode.OK
+    assert rows == expected
+    assert [(row["id"], row["status"], row["urgency"], row["red_flags"]) for row in rows] == [
+        ("q1", "screened", "emergency", ["chest_pain"]),
+        ("q2", "screened", "none", []),
+    ]
+    said = capsys.readouterr().err
+    assert "escaped with a backslash" in said
+    assert "_SUCCESS" not in said  # Spark's marker passed over without a word
+
+
+def test_a_row_with_cells_past_the_header_is_invalid_in_spark_as_in_batch(spark: Any, tmp_path: Path) -> None:
+    # Spark's reader dropped the cells past the header in silence; batch makes the row invalid.
+    path = tmp_path / "clinic.csv"
+    path.write_text("id,age,medications\r\nada,40,Lasix\r\nbola,50,omeprazole,extra,more\r\ncy,60\r\n", encoding="utf-8")
+    expected = batch_rows(path, tmp_path)
+    code, rows = spark_cli(spark, path, tmp_path)
+    assert code == ExitCode.INVALID_RECORDS
+    assert rows == expected
+    assert [(row["id"], row["status"]) for row in rows] == [("ada", "screened"), ("bola", "invalid"), ("cy", "screened")]
+    assert rows[1]["errors"] == [
+        {"path": "$", "message": 'a value in cell 4, beyond the 3 columns of the header row: "extra"'},
+        {"path": "$", "message": 'a value in cell 5, beyond the 3 columns of the header row: "more"'},
+    ]
+
+
 def test_form_exports_are_screened_as_batch_screens_them_with_the_same_note(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -291,6 +291,52 @@ def _never_closed(lines: list[str], delimiter: str) -> bool:
     return False
 
 
+#: How Spark's CSV writer (``df.write.csv``, its default ``escape``) writes a quote inside a
+#: quoted cell: ``"Lasix \\"water pill\\", hydrochlorothiazide"``, where RFC 4180 doubles it (``""``).
+BACKSLASH_QUOTE: Final = '\\"'
+BACKSLASH_NOTE: Final = (
+    'quotes inside cells are escaped with a backslash (\\"), as Spark\'s CSV writer writes them by default, '
+    "and were read so (RFC 4180 doubles them: \"\"; Spark writes that with .option(\"escape\", '\"'))"
+)
+
+
+def backslash_escaped(cells: list[str], lines: Sequence[str], delimiter: str, columns: int) -> tuple[list[str], bool]:
+    """A row's cells read as Spark's CSV writer meant them, and whether they were read so: when
+    the row read as RFC 4180 says does not give the header's ``columns`` cells (a backslash-escaped
+    quote ends a cell early and shifts the others, a red flag among them, into the wrong columns),
+    or leaves ``\\"`` inside a cell, but read with the backslash as the escape it gives exactly
+    ``columns`` cells. Otherwise ``cells`` as they were (a cell that ends in a backslash, ``"C:\\"``,
+    is RFC 4180's)."""
+    if len(cells) == columns and not any(BACKSLASH_QUOTE in cell for cell in cells):
+        return cells, False
+    try:
+        escaped = list(csv.reader(lines, delimiter=delimiter, escapechar="\\", strict=True))
+    except csv.Error:
+        return cells, False
+    if len(escaped) != 1 or len(escaped[0]) != columns:
+        return cells, False
+    return escaped[0], True
+
+
+def _too_long(lines: list[str], delimiter: str, header: list[str]) -> str | None:
+    """What a row with a cell longer than ``csv`` reads is told: the column and how long the
+    cell is, not the csv module's "field larger than field limit". None when it cannot be found
+    (the row's cell goes on past the lines read)."""
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(limit, sum(map(len, lines)) + 1))
+        cells = next(csv.reader(lines, delimiter=delimiter), [])
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    number = next((number for number, cell in enumerate(cells) if len(cell) > limit), None)
+    if number is None:
+        return None
+    where = f"column '{header[number]}'" if number < len(header) and header[number] else f"cell {number + 1}"
+    return f"the cell in {where} holds {len(cells[number]):,} characters, more than a cell may hold ({limit:,}): no answer is that long"
+
+
 def _rows(
     rows: Any, lines: _RowLines, header: list[str], plan: ColumnPlan, source: str, header_row: int, delimiter: str
 ) -> Iterator[ReadItem]:
@@ -302,6 +348,7 @@ def _rows(
     columns = [known.get(name) if name and number not in boxes else None for number, name in enumerate(plan.read_as)]
     left_out = frozenset(number for number, name in enumerate(plan.read_as) if name is None) | boxes
     row = header_row
+    backslash_said = False
     while True:
         lines.kept.clear()
         first_line = rows.line_num + 1
@@ -311,9 +358,15 @@ def _rows(
             return
         except csv.Error as error:
             row += 1
-            yield UnreadableRecord(source, row, f"row {row} (line {rows.line_num}): {error}", rows.line_num)
+            said = _too_long(lines.kept, delimiter, header) if str(error).startswith("field larger than field limit") else None
+            yield UnreadableRecord(source, row, f"row {row} (line {rows.line_num}): {said or error}", rows.line_num)
             continue
         row += 1
+        if BACKSLASH_QUOTE in "".join(lines.kept):
+            cells, backslashed = backslash_escaped(cells, lines.kept, delimiter, len(header))
+            if backslashed and not backslash_said:
+                backslash_said = True
+                yield UnreadableSource(source, BACKSLASH_NOTE, note=True)
         if len(lines.kept) > 1 and _never_closed(lines.kept, delimiter):
             # Its cell holds every line after it: said, never screened as one long medicine name.
             yield UnreadableRecord(

@@ -167,15 +167,22 @@ def _single_value(first: _Line, rest: Iterator[_Line], source: str) -> ReadItem:
         chunks.append(line.data)
         size += len(line.data)
     data = b"".join(chunks)
+    # A source that starts an object is one record (a person's answers, a FHIR resource): when it
+    # cannot be read it is one invalid record, as the same text on a line of JSON Lines is, so that
+    # every person given gets an entry. Anything else (prose, a bare value) is no record: the file
+    # is named as unreadable.
+    record = data.lstrip(JSON_WHITESPACE).startswith(b"{")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return UnreadableSource(source, not_utf8(data[error.start], first.offset + error.start))
+        message = not_utf8(data[error.start], first.offset + error.start)
+        line_number = first.number + data.count(b"\n", 0, error.start)
+        return UnreadableRecord(source, 1, message, line_number) if record else UnreadableSource(source, message)
     try:
         return RawRecord(source, 1, decode_document(text))
     except JsonFault as fault:
         line_number, column = line_column(text, fault.index)
         what = "truncated JSON" if fault.at_end(text) else "invalid JSON"
-        return UnreadableSource(
-            source, f"{what} at line {line_number + first.number - 1}, column {column}: {fault.message}"
-        )
+        line_number += first.number - 1
+        message = f"{what} at line {line_number}, column {column}: {fault.message}"
+        return UnreadableRecord(source, 1, message, line_number, column) if record else UnreadableSource(source, message)

@@ -319,7 +319,11 @@ def decode_document(text: str, *, fast: bool = True) -> object:
 def decode_line(text: str) -> tuple[object, bool]:
     """Decode one line of JSON Lines, like ``decode_document``; True with the value when the
     line ends in a comma after its value (``{"age": 40},``, as ``join(",\n")`` writes records):
-    a slip read past, which the reader names once (``TRAILING_COMMA_NOTE``). Raises ``JsonFault``."""
+    a slip read past, which the reader names once (``TRAILING_COMMA_NOTE``). A byte order mark
+    at the start of the line (files saved with one, joined with ``cat``) is read as a space, as the
+    one at the start of a file is passed over (a column counts it as a character). Raises ``JsonFault``."""
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]
     try:
         return decode_document(text), False
     except JsonFault as fault:

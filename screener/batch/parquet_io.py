@@ -136,6 +136,8 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
             yield UnreadableSource(source, f"Parquet file unreadable after record {position}: {error}")
             return
         if batch is None:
+            if position == 0:  # said, as an empty array and a sheet with no rows are, never passed over in silence
+                yield UnreadableSource(source, "holds no records: the table has its columns but no rows", note=True)
             return
         for row in floats_as_written(batch.rename_columns(read_as)).to_pylist():
             position += 1

@@ -139,17 +139,30 @@ _NEVER_ANSWERS: Final = (
 )
 
 
+#: What Spark and Hadoop write beside the parts of an output folder: the job's markers
+#: (``_SUCCESS``; Databricks' ``_started_<id>`` and ``_committed_<id>``) and checksums
+#: (``.crc``). A folder Spark wrote is read as the files it holds, so these are passed over
+#: without a word, never "skipped: _SUCCESS" on every run.
+_SPARK_MARKERS: Final = re.compile(r"_SUCCESS|_(?:started|committed)_\w+|.*\.crc", re.IGNORECASE)
+
+
 def list_folder(path: str) -> FolderListing:
     """The files of a folder input that are read, and what is skipped, each in name order. Hidden
-    entries (``.DS_Store``, ``.git``), ``__pycache__`` and files that cannot hold answers
-    (``_NEVER_ANSWERS``) are neither read nor named, as a shell's ``*`` leaves hidden files out.
+    entries (``.DS_Store``, ``.git``), ``__pycache__``, files that cannot hold answers
+    (``_NEVER_ANSWERS``) and Spark's markers (``_SPARK_MARKERS``) are neither read nor named, as a
+    shell's ``*`` leaves hidden files out.
     Raises ``OSError`` when the folder cannot be listed."""
     read: list[str] = []
     skipped_files: list[str] = []
     skipped_folders: list[str] = []
     with os.scandir(path) as entries:
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == "__pycache__" or entry.name.lower().endswith(_NEVER_ANSWERS):
+            if (
+                entry.name.startswith(".")
+                or entry.name == "__pycache__"
+                or entry.name.lower().endswith(_NEVER_ANSWERS)
+                or _SPARK_MARKERS.fullmatch(entry.name)
+            ):
                 continue
             if entry.name.lower().endswith(RECORD_FILE_SUFFIXES):
                 read.append(entry.name)

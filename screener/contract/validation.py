@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -75,6 +75,15 @@ def _too_large(value: Any) -> bool:
     return isinstance(value, float) and math.isinf(value)
 
 
+#: Longest field name a message or path gives whole; a longer one (a 100,000-character key) is cut.
+_NAME_SHOWN: Final = 60
+
+
+def shown_name(name: str) -> str:
+    """A field name as a message or a path gives it: cut to ``_NAME_SHOWN`` characters."""
+    return name if len(name) <= _NAME_SHOWN else name[: _NAME_SHOWN - 3] + "..."
+
+
 def _unknown_fields(error: ValidationError, instance: dict[Any, Any], allowed: list[str]) -> Iterator[Problem]:
     for name in sorted(set(instance) - set(allowed), key=lambda name: (not isinstance(name, str), str(name))):
         if isinstance(name, str):
@@ -93,6 +102,8 @@ def _name_not_text(name: object) -> str:
 
 
 def _unknown_field(name: str, allowed: list[str]) -> str:
+    if len(name) > _NAME_SHOWN:
+        return f"unknown field '{shown_name(name)}' ({len(name):,} characters long)"
     if "." in name and name.split(".")[0] in allowed:  # a column's name, as pandas' json_normalize writes it
         nested = "..."
         for part in reversed(name.split(".")):
@@ -109,7 +120,7 @@ def shown(text: str) -> str:
 def json_path(parts: Iterable[str | int]) -> str:
     path = "$"
     for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+        path += f"[{part}]" if isinstance(part, int) else f".{shown_name(str(part))}"
     return path
 
 

@@ -50,7 +50,8 @@ LINE: Final = "__mgk_line"
 #: sheet, the message of the row whose quote is never closed (``screener.spark.inputs``).
 ERROR: Final = "__mgk_error"
 #: Column giving a sheet row's values in columns with no name in the header row, each as
-#: "<column number>\x00<value>" (null where the cell is empty): batch mode makes such a row invalid.
+#: "<column number>\x00<value>" (null where the cell is empty), and its values past the header's
+#: columns, each as "<column number>><header's columns>\x00<value>": batch mode makes such a row invalid.
 STRAY: Final = "__mgk_stray"
 #: Column giving, instead of a JSON text, a record FHIR made from a Bundle (one patient's
 #: resources, one response) that JSON cannot carry: on the driver for a file read there
@@ -277,13 +278,19 @@ def _record(row: dict[str, Any], json_column: str | None, source: str | None) ->
     if isinstance(error, str):
         return UnreadableRecord(source, position, error)  # type: ignore[arg-type]
     if json_column is None:
-        cells = (item.partition("\x00") for item in row.pop(STRAY, None) or () if item)  # "<column number>\x00<value>"
-        stray = [stray_cell(int(number), cell) for number, _, cell in cells]
+        # "<column number>\x00<value>", or "<column number>><header's columns>\x00<value>" past the header
+        cells = (item.partition("\x00") for item in row.pop(STRAY, None) or () if item)
+        stray = [_stray(number, cell) for number, _, cell in cells]
         value, problems = record_from_row(row)
         return RawRecord(source, position, value, tuple(stray + problems))  # type: ignore[arg-type]
     if isinstance(row.get(RECORD), bytes):
         return RawRecord(source, position, pickle.loads(row[RECORD]))  # type: ignore[arg-type]
     return _json_record(row.get(json_column), row.get(LINE), source, position)
+
+
+def _stray(number: str, cell: str) -> Any:
+    column, _, header = number.partition(">")
+    return stray_cell(int(column), cell, beyond=int(header) if header else None)
 
 
 def _json_record(text: object, line: object, source: str | None, position: int) -> RawRecord | UnreadableRecord:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
-from screener.batch.csv_answers import NEVER_CLOSED, is_sheet
+from screener.batch.csv_answers import BACKSLASH_NOTE, BACKSLASH_QUOTE, NEVER_CLOSED, is_sheet
 from screener.batch.form_columns import option_hint
 from screener.batch.parquet_io import is_parquet
 from screener.batch.readers import iter_records, list_folder
@@ -243,9 +243,26 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
             "remove that line, or screen the file with `mgk-screen batch`, which reads it"
         )
     delimiter = sheet_delimiter(first)
-    sheet = spark.read.csv(
-        path, header=True, sep=delimiter, multiLine=True, escape='"', inferSchema=False, encoding="UTF-8", mode="PERMISSIVE"
-    )
+    scan = _scan(local) if local is not None else None
+    # A sheet Spark's own CSV writer wrote escapes a quote inside a cell with a backslash: read so
+    # when that gives every row the header's cells, as batch mode reads such a row.
+    backslashed = scan is not None and scan.backslash_quotes and _reads_with_backslashes(local, delimiter)  # type: ignore[arg-type]
+    options: dict[str, Any] = {
+        "sep": delimiter, "multiLine": True, "escape": "\\" if backslashed else '"', "encoding": "UTF-8", "mode": "PERMISSIVE"
+    }
+    named = spark.read.csv(path, header=True, inferSchema=False, **options)
+    # Spark's reader drops the cells of a row past the header's columns; batch mode makes such a
+    # row invalid, naming them. So the sheet is read with _BEYOND more columns, which hold them.
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    beyond = [f"{_BEYOND}{index}" for index in range(_BEYOND_READ)]
+    wide = StructType([*named.schema.fields, *(StructField(name, StringType()) for name in beyond)])
+    # A local file is read with no header (Spark would warn on every run that it is shorter than
+    # the schema): its header row is numbered as the header and then left out. A folder elsewhere
+    # has a header row in each of its files, which only Spark's reader leaves out.
+    skip_header = local is not None
+    sheet = spark.read.csv(path, header=not skip_header, schema=wide, enforceSchema=True, **options)
+    header_cells = len(named.columns)
     # Spark names a column whose header cell is empty _c<N>. Batch mode leaves out a row index
     # (pandas' 'Unnamed: 0'), and makes a row with a value in another column with no name invalid:
     # those values are carried in STRAY, each with its column's number.
@@ -255,7 +272,11 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
         F.when(F.trim(F.col(f"_c{index}")) != "", F.concat(F.lit(f"{index + 1}\x00"), F.col(f"_c{index}")))
         for index, cell in enumerate(cells)
         if not cell and not is_row_index(cell, index) and f"_c{index}" in sheet.columns
+    ] + [
+        F.when(F.trim(F.col(name)) != "", F.concat(F.lit(f"{header_cells + index + 1}>{header_cells}\x00"), F.col(name)))
+        for index, name in enumerate(beyond)
     ]
+    unnamed |= set(beyond)
     # Header cells in any case, as batch mode reads them (``Sex`` is ``sex``); a form tool's own
     # columns and those the user names left out, as batch mode leaves them out.
     sheet, note = _columns_read(
@@ -267,7 +288,9 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
     )
     if delimiter != ",":
         sheet = _with_decimal_points(sheet)
-    numbered_rows = numbered(sheet, POSITION, start=blank + 2)  # the header is row blank + 1
+    numbered_rows = numbered(sheet, POSITION, start=blank + 1 if skip_header else blank + 2)  # the header is row blank + 1
+    if skip_header:
+        numbered_rows = numbered_rows.where(F.col(POSITION) != blank + 1)
     problems = _unknown(sheet)
     if problems:  # the rows giving red flags in a misspelt red-flag column said first, as batch says them
         message = f"not a sheet of answers: {'; '.join(problems)}{option_hint(problems)}"
@@ -275,7 +298,7 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
         raise InputError(f"{path}: {red_flags_first(numbered_rows, kept, F.col(POSITION), message, row='row')}")
     if not sheet.columns:
         return numbered_rows, note
-    unclosed = _quote_never_closed(local) if local is not None else None
+    unclosed = _quote_never_closed(local) if local is not None and scan is not None and scan.quotes % 2 else None
     if unclosed is not None:
         # Spark's reader, like Python's, takes the rest of the file as that row's cell: the row
         # is made invalid with batch mode's words, never screened with one long medicine name.
@@ -287,18 +310,57 @@ def _sheet(spark: SparkSession, path: str, ignore: Sequence[str] = ()) -> tuple[
         [F.coalesce(F.trim(F.col(f"`{n}`")) != "", F.lit(False)) for n in answers]
         + ([F.exists(F.col(STRAY), lambda cell: cell.isNotNull())] if STRAY in sheet.columns else []),
     )
+    if backslashed:  # said as batch mode says it
+        note = "; ".join(filter(None, [BACKSLASH_NOTE, note]))
     return numbered_rows.where(has_value), note
+
+
+#: Prefix of the columns that hold a sheet row's cells past its header's, and how many are read:
+#: a row with more is invalid all the same, its first _BEYOND_READ such cells named.
+_BEYOND: Final = "__mgk_beyond_"
+_BEYOND_READ: Final = 16
+
+
+class _Scan(NamedTuple):
+    quotes: int
+    """How many double quotes the file holds."""
+    backslash_quotes: bool
+    """Whether one of them follows a backslash (``\\"``, as Spark's CSV writer escapes a quote)."""
+
+
+def _scan(local: str) -> _Scan:
+    quotes, backslash, last = 0, False, b""
+    with open(local, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            quotes += chunk.count(b'"')
+            backslash = backslash or b'\\"' in last + chunk[:1] or b'\\"' in chunk
+            last = chunk[-1:]
+    return _Scan(quotes, backslash)
+
+
+def _reads_with_backslashes(local: str, delimiter: str) -> bool:
+    """Whether a local sheet holding ``\\"`` is read as Spark's CSV writer wrote it: with the
+    backslash as the escape, every row has the header's cells, and read as RFC 4180 says, a row
+    has not (a cell ended early, the others shifted) or keeps a ``\\"`` in a cell."""
+    def rows(escapechar: str | None = None) -> Iterator[list[str]]:
+        with open(local, encoding="utf-8-sig", errors="replace", newline="") as text:
+            yield from csv.reader(text, delimiter=delimiter, escapechar=escapechar)
+
+    try:
+        widths = {len(row) for row in rows("\\") if any(cell.strip() for cell in row)}
+        if len(widths) != 1:
+            return False
+        (width,) = widths
+        return any(len(row) != width or any(BACKSLASH_QUOTE in cell for cell in row) for row in rows())
+    except csv.Error:
+        return False
 
 
 def _quote_never_closed(local: str) -> UnreadableRecord | None:
     """The row of a local sheet whose double quote is never closed, as batch mode reads and words
-    it, or None. Every quote of a sound sheet opens and closes a cell or is doubled inside one, so
-    a sheet with an even number of them is not read again (a stray quote inside a cell that is
-    not quoted makes the number odd: the sheet is then read by batch mode, which finds no such row)."""
-    with open(local, "rb") as file:
-        quotes = sum(chunk.count(b'"') for chunk in iter(lambda: file.read(1 << 20), b""))
-    if quotes % 2 == 0:
-        return None
+    it, or None. Asked only of a sheet with an odd number of quotes (``_scan``): every quote of a
+    sound sheet opens and closes a cell or is doubled inside one (a stray quote inside a cell that
+    is not quoted makes the number odd too: batch mode then finds no such row)."""
     return next(
         (item for item in iter_records([local]) if isinstance(item, UnreadableRecord) and NEVER_CLOSED in item.message), None
     )

@@ -64,10 +64,11 @@ def json_kind(stream: BinaryIO, name: str) -> JsonKind:
         return "lines"
     # A broken first line: JSON Lines if a record line follows (batch mode then reports that
     # line alone), else one value over many lines. Batch mode's reader says which: its first
-    # item is that line as an invalid record, or else the value (or the file's fault).
+    # item is that line as an invalid record ("line 1, column 9: ..."), or else the value, or
+    # the value as one invalid record ("invalid JSON at line 2, ...": it is read as one document).
     stream.seek(0)
     first_item = next(iter_records([name], opened={name: stream}), None)
-    return "lines" if isinstance(first_item, UnreadableRecord) else "document"
+    return "lines" if isinstance(first_item, UnreadableRecord) and first_item.message.startswith("line ") else "document"
 
 
 def _parses(line: bytes) -> bool:
