@@ -281,9 +281,10 @@ PEOPLE: dict[str, Person] = {
         answers(medications=["Hyzaar"], diarrhea={"present": True, "days": 3, "stools_per_day": 3}),
         BOTH_POSSIBLE, "urgent", advised=("sick_day_medicines",), not_advised=("keep_taking_prescribed_medicines",),
     ),
+    # Digoxin's own line, not the sick-day line: it is on no sick-day list (catalogue review 9, F3).
     "walter_on_digoxin_with_three_days_of_diarrhea_and_no_stool_count_calls_today": Person(
         answers(medications=["digoxin"], diarrhea={"present": True, "days": 3}), NOTHING, "urgent",
-        risk_factors=("acute_diarrhea",), advised=("sick_day_medicines", "digoxin_check"),
+        risk_factors=("acute_diarrhea",), advised=("digoxin_check",), not_advised=("sick_day_medicines",),
     ),
     # Soon, not the spec's routine: diarrhea for more than 7 days, however few stools (NHS; README departures).
     "walter_on_digoxin_with_two_loose_stools_a_day_for_a_month_is_seen_soon": Person(
@@ -797,9 +798,10 @@ PEOPLE: dict[str, Person] = {
     # As the spec says (both advice rows list their conditions, and high blood pressure is not among
     # the salt-wasting exclusions). A reviewer may want to question it: Gitelman syndrome usually
     # comes with normal or low blood pressure (Blanchard 2017, the spec's own source).
-    "iris_with_high_blood_pressure_and_low_potassium_and_magnesium_is_asked_about_both_causes": Person(
+    # Not about Gitelman syndrome too: it gives normal or low blood pressure (catalogue review 9, F2).
+    "iris_with_high_blood_pressure_and_low_potassium_and_magnesium_is_asked_about_aldosteronism_only": Person(
         answers(conditions=["high_blood_pressure"], **k_and_mg(3.1, 0.60)), ("likely", "likely", "likely"), "soon",
-        advised=("ask_about_aldosteronism", "ask_about_kidney_salt_wasting"),
+        advised=("ask_about_aldosteronism",), not_advised=("ask_about_kidney_salt_wasting",),
     ),
     "iris_on_aldactone_lasix_and_diamox_with_weakness_may_lack_potassium_through_the_diamox": Person(
         answers(medications=["Aldactone", "Lasix", "Diamox"], symptoms=["muscle_weakness"]),

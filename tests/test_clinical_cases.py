@@ -322,7 +322,9 @@ def test_dialysis_patient_gets_routine_with_a_scope_warning(screener: Any) -> No
 
 
 # -- digoxin ------------------------------------------------------------------------------------
-def test_grandmother_on_digoxin_with_four_days_of_diarrhea_needs_sick_day_advice(screener: Any) -> None:
+def test_grandmother_on_digoxin_with_four_days_of_diarrhea_calls_today_with_digoxins_own_advice(screener: Any) -> None:
+    # Digoxin is on no sick-day list (catalogue review 9, F3): its own line says why today, and her
+    # other medicines are kept (she takes none to pause).
     result = screen(
         screener,
         {
@@ -333,9 +335,9 @@ def test_grandmother_on_digoxin_with_four_days_of_diarrhea_needs_sick_day_advice
         },
     )
     assert result.urgency == "urgent"
-    assert {"urgent_digoxin_with_warning_sign", "urgent_sick_day_rules"} <= fired(result)
-    assert "sick_day_medicines" in codes(result)
-    assert "keep_taking_prescribed_medicines" not in codes(result)
+    assert "urgent_digoxin_with_warning_sign" in fired(result)
+    assert "urgent_sick_day_rules" not in fired(result)
+    assert "digoxin_check" in codes(result) and "sick_day_medicines" not in codes(result)
     assert "fluids_for_gi_losses" in codes(result)
 
 

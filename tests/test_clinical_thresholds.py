@@ -228,8 +228,8 @@ SICK_DAY_CASES = [
         {"vomiting": {"present": True, "days": 3}},
         ["digoxin 125 mcg"],
         None,
-        True,
-        id="vomiting 3 days with digoxin: sick-day rule",
+        False,  # digoxin is on no sick-day list: its own rule makes it urgent (catalogue review 9, F3)
+        id="vomiting 3 days with digoxin: its own rule, not the sick-day rule",
     ),
     pytest.param(
         {"vomiting": {"present": True, "days": 3}},

@@ -636,7 +636,8 @@ def _misspelt(rng: random.Random, name: str, letters: str) -> str:
 
 
 def _plain_suggestions(names: dict[str, str], key: str) -> tuple[str, ...]:
-    """What a suggestion is, said plainly: difflib over every name of a fitting length."""
+    """What a suggestion is, said plainly: difflib over every name of a fitting length, and when
+    it finds none, every name that sounds exactly alike (review 9: "lasics" for Lasix)."""
     from screener.screening import medication_suggestions as ms
 
     if len(key.replace(" ", "")) < ms.SHORTEST or key in names:
@@ -647,7 +648,11 @@ def _plain_suggestions(names: dict[str, str], key: str) -> tuple[str, ...]:
         for name in difflib.get_close_matches(key, fitting, n=ms.MOST, cutoff=ms.CLOSE_ENOUGH)
     ]
     if not scored:
-        return ()
+        sound = ms.sound_key(key)
+        return tuple(
+            names[name] for name in names
+            if ms.sound_key(name) == sound and len(ms.sound_key(name).replace(" ", "")) >= ms.SHORTEST
+        )
     return tuple(names[name] for ratio, name in scored if ratio >= scored[0][0] - ms.NEAR_THE_BEST)
 
 
