@@ -56,7 +56,7 @@ class VocabularyCompiler:
         """(matching key, name as written) of every drug, brand and product name: what a
         misspelt name may be offered."""
         self._owners: dict[tuple[str, ...], str] = {}
-        self.sold_as: dict[str, str] = {}
+        self.sold_as: dict[str, str] = _sold_as(data)
         """What a product is ("an antacid"), by generic or by combination name as the file writes it,
         where a class of it counts as a supplement but the product is none."""
         self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
@@ -91,8 +91,6 @@ class VocabularyCompiler:
             every_class = tuple((drug["generic"], drug_class) for drug_class in drug_classes)
             self._every_class.setdefault(name_key(drug["generic"]), every_class)
             entry = NameEntry(drugs=every_class)
-            if "sold_as" in drug:
-                self.sold_as[drug["generic"]] = drug["sold_as"]
             self._add(drug["generic"], entry, where, "generic", drug)
             for name in drug.get("brands", ()):
                 self._add(name, entry, where, "brands", drug)
@@ -118,8 +116,6 @@ class VocabularyCompiler:
                     suggestion = did_you_mean(part, generic_names)
                     self.problems.append(f"{where}.contains{entry_label(product)}: unknown generic '{part}'{suggestion}")
             for name in product["names"]:
-                if "sold_as" in product:
-                    self.sold_as[name] = product["sold_as"]
                 self._add(name, NameEntry(drugs=tuple(parts), via_product=name), where, "names", product)
                 self.suggestable.append((" ".join(name_key(name)), name))
         self.label_checks = self._label_checks(data.get("check_the_label", ()))
@@ -228,3 +224,10 @@ class VocabularyCompiler:
                 suggestion = did_you_mean(drug_class, class_names)
                 self.problems.append(f"{where}.class{entry_label(drug)}: unknown class '{drug_class}'{suggestion}")
         return drug_classes
+
+
+def _sold_as(data: Mapping[str, Any]) -> dict[str, str]:
+    """``sold_as`` of the drugs, by generic, and of the combinations, by each product name."""
+    by_generic = {drug["generic"]: drug["sold_as"] for drug in data["drugs"] if "sold_as" in drug}
+    by_product = {name: product["sold_as"] for product in data["combinations"] if "sold_as" in product for name in product["names"]}
+    return by_generic | by_product
