@@ -290,21 +290,8 @@ def offer_save(interview: Interview, term: Terminal, target: Path | None, *, why
 def say_unsaved(interview: Interview, term: Terminal) -> None:
     """After the answers so far are saved: the answers a saved file cannot hold yet (the first of
     the three alcohol questions, saved only with the other two) are said, not silently lost."""
-    for answered, waiting in interview.unsaved_so_far:
-        one = len(answered) == 1
-        term.say(
-            f"Not saved: your {'answer' if one else 'answers'} to {_listed(answered)}. "
-            f"{'It is' if one else 'They are'} saved only together with {_listed(waiting)}, "
-            f"so {'it is' if one else 'they are'} asked again when you carry on.",
-            "yellow",
-        )
-
-
-def _listed(labels: Sequence[str]) -> str:
-    quoted_labels = [f"'{label}'" for label in labels]
-    if len(quoted_labels) < 2:
-        return "".join(quoted_labels) or "the questions after it"
-    return ", ".join(quoted_labels[:-1]) + " and " + quoted_labels[-1]
+    for note in interview.unsaved_notes:
+        term.say(f"Not saved: {note}", "yellow")
 
 
 #: The pager's own prompt (less), instead of its bare ":". In less's prompt language a colon and

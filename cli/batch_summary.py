@@ -6,11 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-#: How the counts name the screened records with no core section answered, which each person is
-#: shown as "not screened (too few answers)": the words in brackets, so that the line "22
-#: screened" above them is not contradicted by a count of "not screened".
-TOO_FEW = "too few answers"
-
 
 def count_of(number: int, noun: str) -> str:
     """ "1 record", "2 records" (the plural is the noun with an s)."""
@@ -57,16 +52,17 @@ def print_summary(summary: Any, seconds: float, console: Any, report: str | None
     if summary.screened:
         # Records with no core section answered are "not screened", not "unlikely" or "none",
         # as every door shows such a person (shown only when there are some).
-        from screener.headline import NOT_SCREENED  # here: `--help` loads no validation library
+        from screener.headline import NOT_SCREENED, TOO_FEW_ANSWERS  # here: `--help` loads no validation library
+
         # Said as "too few answers", not "not screened": they are among the records counted as
         # screened on the line above (their entries say "screened"), and the two must not disagree.
         headline = ", ".join(
-            f"{TOO_FEW if k == NOT_SCREENED else k} {summary.by_headline.get(k, 0):,}"
+            f"{TOO_FEW_ANSWERS if k == NOT_SCREENED else k} {summary.by_headline.get(k, 0):,}"
             for k in ("likely", "possible", "unlikely", NOT_SCREENED)
             if k != NOT_SCREENED or summary.by_headline.get(k)
         )
         urgency = ", ".join(
-            f"{TOO_FEW if k == NOT_SCREENED else k} {summary.by_urgency.get(k, 0):,}"
+            f"{TOO_FEW_ANSWERS if k == NOT_SCREENED else k} {summary.by_urgency.get(k, 0):,}"
             for k in ("emergency", "urgent", "soon", "routine", "none", NOT_SCREENED)
             if k != NOT_SCREENED or summary.by_urgency.get(k)
         )

@@ -368,6 +368,12 @@ NOT_SCREENED = "not screened"
 records under these words too, never under "unlikely" or "none"."""
 
 
+TOO_FEW_ANSWERS = "too few answers"
+"""How counts of many records name those records (the batch summary, the cohort report's charts):
+the words in brackets of "not screened (too few answers)", since they are among the records counted
+as screened, and "not screened" there means a record that could not be read."""
+
+
 def level_shown(level: str, coverage: str | None) -> str:
     """A level as a person or a count is given it: "unlikely" on no core answers is not screened."""
     return NOT_SCREENED if coverage == "none" and level == "unlikely" else level

@@ -228,7 +228,30 @@ def test_people_never_screened_are_counted_as_not_screened_never_as_unlikely_or_
     assert tally.urgency == {"not screened": 2, "emergency": 1}
     tree = parsed(cohort_report_from_entries(entries, screener.ruleset, generated=WHEN))
     urgency = next(t for t in tree.iter("table") if t.get("id") == "urgency-table")
-    assert "not screened: too few answers to say2 (67%)" in text_of(urgency)
+    assert "too few answers: no core section answered, so not enough to say2 (67%)" in text_of(urgency)
     assert "no clinician visit needed for magnesium or potassium on these answers alone0 (0%)" in text_of(urgency)
     levels = next(s for s in tree.iter("section") if s.get("id") == "levels")
     assert '2 of them (67%) answered no core section: their "unlikely" is not reassurance' in text_of(levels)
+
+
+def test_the_charts_name_people_with_too_few_answers_as_the_batch_summary_does(screener: Any) -> None:
+    """Alf and Bea answered only their age; Ivy's record could not be read. The report's first
+    lines count Alf and Bea among the screened and Ivy as "invalid, not screened", and the batch
+    summary calls Alf and Bea "too few answers": the charts, their tables and the list of records
+    to see first name them so too, never "not screened", which here is Ivy."""
+    from screener.reports import cohort_report_from_entries
+
+    alf, bea = ({"id": "alf", "age": 70}, {"id": "bea", "age": 64, "red_flags_now": ["chest_pain"]})
+    entries = [screener.screen_entry(person, detail="lean") for person in (alf, bea, HAROLD)]
+    ivy = screener.screen_entry({"id": "ivy", "age": "seventy-ish"}, detail="lean")
+    assert ivy["status"] == "invalid"
+    html = cohort_report_from_entries([*entries, ivy], screener.ruleset, generated=WHEN)
+    tree = parsed(html)
+    charts = [text_of(s) for s in tree.iter("section") if s.get("id") in ("levels", "urgency")]
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
+    for shown in (*charts, *svgs[:2]):
+        assert "too few answers" in shown and "not screened" not in shown
+    table = next(t for t in tree.iter("table") if t.get("id") == "urgent-table")
+    bea_row = next(row for row in table.iter("tr") if (row.find("th") is not None and "bea" in text_of(row.find("th"))))
+    assert "too few answers: no core section answered" in text_of(bea_row) and "not screened" not in text_of(bea_row)
+    assert "invalid, not screened" in text_of(tree.find(".//body"))

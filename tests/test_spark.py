@@ -265,6 +265,27 @@ def test_a_folder_of_files_other_tools_wrote_is_screened_as_batch_screens_it(
     assert "typo.csv: not a sheet of answers: unknown column 'agee' (did you mean 'age'?)" in said
 
 
+def test_a_ward_list_exported_with_no_one_on_it_is_said_as_batch_says_it(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A day's Parquet export with its columns and no rows, beside a ward list with two people:
+    the two are screened and the empty file is named with batch mode's note, not passed over."""
+    import pyarrow as pa
+
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "age": pa.array([], pa.int64())}), ward / "a-sunday.parquet")
+    pq.write_table(pa.table({"id": ["noor", "omar"], "age": [50, 40]}), ward / "b-monday.parquet")
+    capsys.readouterr()
+    code, rows = spark_cli(spark, ward, tmp_path)
+    said = capsys.readouterr().err
+    assert [row["id"] for row in rows] == ["noor", "omar"] and code == ExitCode.OK
+    assert f"mgk-screen spark: {ward / 'a-sunday.parquet'}: holds no records: the table has its columns but no rows" in said
+    batch = runner.invoke(app, ["batch", str(ward), "-f", "parquet", "-o", str(tmp_path / "batch.parquet")])
+    assert "holds no records: the table has its columns but no rows" in batch.output and batch.exit_code == ExitCode.OK
+    assert "b-monday.parquet: holds no records" not in said
+
+
 def test_screen_dataframe_takes_answers_as_nested_columns(spark: Any, tmp_path: Path) -> None:
     from screener.spark import screen_dataframe
 

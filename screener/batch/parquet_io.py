@@ -53,6 +53,10 @@ ROWS_PER_READ: Final = 1024
 ROWS_PER_GROUP: Final = 1000  # results per row group, held until written (about 19 MB as JSON)
 
 
+#: The note on a Parquet file with its columns but no rows (batch mode and ``python -m screener.spark``).
+NO_ROWS = "holds no records: the table has its columns but no rows"
+
+
 def is_parquet(head: bytes) -> bool:
     return head.startswith(MAGIC)
 
@@ -137,7 +141,7 @@ def _read(pq: Any, file: IO[bytes], source: str, ignore: Sequence[str]) -> Itera
             return
         if batch is None:
             if position == 0:  # said, as an empty array and a sheet with no rows are, never passed over in silence
-                yield UnreadableSource(source, "holds no records: the table has its columns but no rows", note=True)
+                yield UnreadableSource(source, NO_ROWS, note=True)
             return
         for row in floats_as_written(batch.rename_columns(read_as)).to_pylist():
             position += 1

@@ -24,7 +24,7 @@ and an answers file back into replies, is ``saved_answers``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -481,6 +481,22 @@ class Interview:
                 answered.append(step.item.label)
         return [(answered, waiting) for answered, waiting in sections.values() if answered]
 
+    @property
+    def unsaved_notes(self) -> list[str]:
+        """``unsaved_so_far`` in words, one sentence per section, for a person who saves or
+        downloads the answers so far: "your answer to 'How often you drink alcohol'. It is saved
+        only together with ... so it is asked again when you carry on." (``ask`` puts "Not saved:"
+        before it, the web page what the download leaves out.)"""
+        notes = []
+        for answered, waiting in self.unsaved_so_far:
+            one = len(answered) == 1
+            notes.append(
+                f"your {'answer' if one else 'answers'} to {_listed(answered)}. "
+                f"{'It is' if one else 'They are'} saved only together with {_listed(waiting)}, "
+                f"so {'it is' if one else 'they are'} asked again when you carry on."
+            )
+        return notes
+
     def _resume(self, answers: Mapping[str, Any]) -> None:
         Answers.model_validate(answers)  # raises ValidationError: the caller checks first
         data = json.loads(json.dumps(dict(answers)))
@@ -510,3 +526,11 @@ class Interview:
 
     def show(self, item: Item) -> str:
         return answer_words(item, self._values.get(item.id), self.medicines(item), self.vocabulary)
+
+
+def _listed(labels: Sequence[str]) -> str:
+    """Question labels in a sentence: "'A'", "'A' and 'B'", "'A', 'B' and 'C'"."""
+    quoted_labels = [f"'{label}'" for label in labels]
+    if len(quoted_labels) < 2:
+        return "".join(quoted_labels) or "the questions after it"
+    return ", ".join(quoted_labels[:-1]) + " and " + quoted_labels[-1]

@@ -21,7 +21,7 @@ from typing import Any
 from screener.reports.thresholds import LabScale
 
 #: Colours that stay apart for the common colour-vision differences; every bar is also labelled.
-LEVEL_COLOURS = {"likely": "#b2182b", "possible": "#ef8a3c", "unlikely": "#4d9a6a", "not screened": "#6a51a3", "not recorded": "#9e9e9e"}
+LEVEL_COLOURS = {"likely": "#b2182b", "possible": "#ef8a3c", "unlikely": "#4d9a6a", "too few answers": "#6a51a3", "not recorded": "#9e9e9e"}
 URGENCY_COLOURS = {
     "emergency": "#67001f",
     "urgent": "#b2182b",
@@ -143,7 +143,7 @@ def stacked_levels(key: str, title: str, rows: Mapping[str, Mapping[str, int]], 
         axes.set_xlim(0, 100)
         axes.set_xlabel("% of screened records")
         handles = [matplotlib.patches.Patch(color=LEVEL_COLOURS.get(level, _BAR), label=level) for level in order]
-        # Four levels ("not screened" beside the three) do not fit on one line of the page's width.
+        # Four levels ("too few answers" beside the three) do not fit on one line of the page's width.
         columns = len(order) if len(order) <= 3 else (len(order) + 1) // 2
         axes.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=columns, frameon=False)
         description = ". ".join(

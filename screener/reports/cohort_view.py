@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from screener.headline import NOT_SCREENED, level_shown
+from screener.headline import NOT_SCREENED, TOO_FEW_ANSWERS, level_shown
 from screener.reports import charts
 from screener.reports.cohort import (
     COVERAGES,
@@ -142,7 +142,7 @@ def cohort_view(
             "How soon to see a clinician",
             "The most urgent advice each screened record got.",
             [(code, f"{code}: {ruleset.urgency_text.get(code, '')}".rstrip(": ")) for code in reversed(URGENCIES)]
-            + ([(NOT_SCREENED, f"{NOT_SCREENED}: too few answers to say")] if tally.urgency.get(NOT_SCREENED) else []),
+            + ([(NOT_SCREENED, f"{TOO_FEW_ANSWERS}: no core section answered, so not enough to say")] if tally.urgency.get(NOT_SCREENED) else []),
             tally.urgency,
             screened,
             colours=charts.URGENCY_COLOURS,
@@ -213,12 +213,19 @@ def cohort_view(
 
 
 def _levels(combined: str, magnesium: str, potassium: str, coverage: str) -> str:
-    """A listed record's levels, as each person is shown them: "unlikely" on too few answers
-    (coverage none) is not screened, as in the charts and on the person's own result."""
-    shown = [level_shown(level, coverage) for level in (combined, magnesium, potassium)]
-    if all(level == NOT_SCREENED for level in shown):
-        return f"{NOT_SCREENED}: too few answers to say"
+    """A listed record's levels, as the charts count them: "unlikely" on too few answers
+    (coverage none) is "too few answers", as in the charts and the batch summary (the person's own
+    result says "not screened (too few answers)"; "not screened" in a cohort is an invalid record)."""
+    shown = [_SHOWN.get(level, level) for level in (level_shown(level, coverage) for level in (combined, magnesium, potassium))]
+    if all(level == TOO_FEW_ANSWERS for level in shown):
+        return f"{TOO_FEW_ANSWERS}: no core section answered, so not enough to say"
     return f"{shown[0]} (Mg {shown[1]}, K {shown[2]})"
+
+
+_SHOWN = {NOT_SCREENED: TOO_FEW_ANSWERS}
+"""How a cohort's counts name a count: a screened record with no core section answered is counted
+as "too few answers" (``NOT_SCREENED`` in the tally), as the batch summary names it; the report
+keeps "not screened" for the records that could not be read."""
 
 
 BACKGROUND_GROUP = "rf_bg"
@@ -281,22 +288,21 @@ def _cell(count: int, total: int) -> Cell:
 def _levels_figure(tally: CohortTally, scale_names: dict[str, str]) -> Figure:
     rows = {scale_names[scale]: tally.levels[scale] for scale in LEVEL_SCALES}
     order = [level for level in reversed(LEVELS)]
-    # "Unlikely" on too few answers is counted as each person is shown: "not screened". The chart
-    # shows it as a part of each bar; the table keeps its three level columns (a fourth does not
-    # fit a phone's width) and the text gives the number.
+    # "Unlikely" on too few answers is counted as "too few answers" (each person is shown "not
+    # screened (too few answers)"). The chart shows it as a part of each bar; the table keeps its
+    # three level columns (a fourth does not fit a phone's width) and the text gives the number.
     thin = tally.levels[LEVEL_SCALES[0]].get(NOT_SCREENED, 0)
-    drawn = [*order, NOT_SCREENED] if any(tally.levels[scale].get(NOT_SCREENED) for scale in LEVEL_SCALES) else order
+    drawn = [*order, TOO_FEW_ANSWERS] if any(tally.levels[scale].get(NOT_SCREENED) for scale in LEVEL_SCALES) else order
     short = dict(zip(LEVEL_SCALES, ("Combined", "Magnesium", "Potassium"), strict=True))
-    chart = charts.stacked_levels(
-        "levels", "Screening levels", {short[scale]: tally.levels[scale] for scale in LEVEL_SCALES}, drawn, tally.screened
-    )
+    named = {short[scale]: {_SHOWN.get(level, level): count for level, count in tally.levels[scale].items()} for scale in LEVEL_SCALES}
+    chart = charts.stacked_levels("levels", "Screening levels", named, drawn, tally.screened)
     table = tuple(
         Row(short[scale] + (" (the headline)" if scale == LEVEL_SCALES[0] else ""), tuple(_cell(counts.get(level, 0), tally.screened) for level in order), scale)
         for scale, counts in zip(LEVEL_SCALES, rows.values(), strict=True)
     )
     not_screened = (
         f" {thin:,} of them ({charts.percent(thin, tally.screened)}) answered no core section: their \"unlikely\" is not "
-        "reassurance, so they are counted as \"not screened\" (the last part of each bar) and in none of the table's "
+        "reassurance, so they are counted as \"too few answers\" (the last part of each bar) and in none of the table's "
         "columns."
         if thin
         else ""
@@ -324,7 +330,8 @@ def _counted_figure(
     colours: dict[str, str],
 ) -> Figure:
     numbers = [counts.get(code, 0) for code, _ in labelled]
-    chart = charts.bars(key, heading, [code for code, _ in labelled], numbers, total, colours=[colours.get(code, "#2c7bb6") for code, _ in labelled])
+    shown = [_SHOWN.get(code, code) for code, _ in labelled]
+    chart = charts.bars(key, heading, shown, numbers, total, colours=[colours.get(code, "#2c7bb6") for code, _ in labelled])
     rows = tuple(Row(label, (_cell(count, total),), code) for (code, label), count in zip(labelled, numbers, strict=True))
     return Figure(key, heading, intro, chart, "", ("records (share)",), rows)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from screener.errors import did_you_mean
 from screener.screening.medication_file import entry_label
-from screener.screening.medication_words import name_key
+from screener.screening.medication_words import ANY_NUMBER, name_key
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ class VocabularyCompiler:
         """(matching key, name as written) of every drug, brand and product name: what a
         misspelt name may be offered."""
         self._owners: dict[tuple[str, ...], str] = {}
+        self.sold_as: dict[str, str] = _sold_as(data)
+        """What a product is ("an antacid"), by generic or by combination name as the file writes it,
+        where a class of it counts as a supplement but the product is none."""
         self._every_class: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
         self.local_forms: dict[str, frozenset[str]] = {}
         """Per generic, the form words (matching keys) that make it act locally ("suppositories")."""
@@ -75,6 +78,8 @@ class VocabularyCompiler:
             for name in group["names"]:
                 self._add(name, NameEntry(), f"ignored_text.groups[{index}]", "names", group)
         self._add_purposes(data["ignored_text"].get("purposes"))
+        self._add_sources(data["ignored_text"].get("sources"))
+        self._add_durations(data["ignored_text"].get("durations"))
 
         form_names = [name for group in data["non_systemic_forms"] for name in group["names"]]
         generics: dict[tuple[str, ...], tuple[str, str]] = {}
@@ -124,6 +129,41 @@ class VocabularyCompiler:
         for before in purposes["before"]:
             for purpose in purposes["purposes"]:
                 self._add(f"{before} {purpose}", NameEntry(), "ignored_text.purposes", "purposes", purposes)
+
+    def _add_sources(self, sources: Mapping[str, Any] | None) -> None:
+        """Where a medicine came from, as text to skip: every opening with every source ("from my
+        sister", "from the chemist", "prescribed by my GP"). A closed list, as the purposes are."""
+        if sources is None:
+            return
+        for before in sources["before"]:
+            for source in sources["sources"]:
+                self._add(f"{before} {source}", NameEntry(), "ignored_text.sources", "sources", sources)
+
+    def _add_durations(self, durations: Mapping[str, Any] | None) -> None:
+        """How long a medicine is taken, as text to skip: every opening with an amount and a unit
+        ("for 5 days", "for a few weeks"), and every "since" with a time ("since 2019", "since
+        last year"). A number in digits is any number: the trie's ``ANY_NUMBER`` word."""
+        if durations is None:
+            return
+        where = "ignored_text.durations"
+        for before in durations["before"]:
+            for unit in durations["units"]:
+                self._add_number_phrase((*name_key(before), ANY_NUMBER, *name_key(unit)))
+                for amount in durations["amounts"]:
+                    self._add(f"{before} {amount} {unit}", NameEntry(), where, "amounts", durations)
+        for since in durations["since"]:
+            self._add_number_phrase((*name_key(since), ANY_NUMBER))
+            for when in durations["since_when"]:
+                self._add(f"{since} {when}", NameEntry(), where, "since_when", durations)
+
+    def _add_number_phrase(self, key: tuple[str, ...]) -> None:
+        """Put one phrase with any number in it in the trie, as text to skip ("for # days"). No
+        other name can hold ``ANY_NUMBER``, so no other entry can list the same phrase."""
+        node = self.root
+        for word in key:
+            node = node.children.setdefault(word, WordNode())
+        if node.entry is None:
+            node.entry = NameEntry()
 
     def _label_checks(self, groups: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
         """Plain names shared by products that differ ("Gaviscon"), by matching key, with the named
@@ -184,3 +224,10 @@ class VocabularyCompiler:
                 suggestion = did_you_mean(drug_class, class_names)
                 self.problems.append(f"{where}.class{entry_label(drug)}: unknown class '{drug_class}'{suggestion}")
         return drug_classes
+
+
+def _sold_as(data: Mapping[str, Any]) -> dict[str, str]:
+    """``sold_as`` of the drugs, by generic, and of the combinations, by each product name."""
+    by_generic = {drug["generic"]: drug["sold_as"] for drug in data["drugs"] if "sold_as" in drug}
+    by_product = {name: product["sold_as"] for product in data["combinations"] if "sold_as" in product for name in product["names"]}
+    return by_generic | by_product

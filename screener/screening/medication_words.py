@@ -79,6 +79,16 @@ def tokenise(text: str) -> list[Token]:
 _new_token = tuple.__new__
 
 
+ANY_NUMBER = "#"
+"""The trie's word for any number written in digits ("for 5 days", "since 2019"): no token is "#"."""
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def is_number(key: str) -> bool:
+    """Whether a matching key is a number written in digits ("5", "2019", "1.5")."""
+    return key[:1].isdecimal() and _DIGITS.fullmatch(key) is not None
+
+
 def name_key(name: str) -> tuple[str, ...]:
     """A vocabulary name as the words it is matched by.
 

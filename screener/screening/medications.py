@@ -36,10 +36,12 @@ from screener.screening.medication_file import (
 from screener.screening.medication_names import NameEntry, VocabularyCompiler, WordNode
 from screener.screening.medication_suggestions import Correction, NameSuggestions, corrections_for
 from screener.screening.medication_words import (
+    ANY_NUMBER,
     HARD,
     SOFT,
     WORD,
     Token,
+    is_number,
     name_key,
     numbers_a_letter,
     square_bracket_spans,
@@ -152,6 +154,7 @@ class Vocabulary:
         label_checks: Mapping[str, tuple[str, ...]] | None = None,
         question_words: Sequence[tuple[str, str, str]] = (),
         local_forms: Mapping[str, frozenset[str]] | None = None,
+        sold_as: Mapping[str, str] | None = None,
     ) -> None:
         self.version = version
         self.class_names = class_names
@@ -164,6 +167,7 @@ class Vocabulary:
         self._suggestions = suggestions
         self._label_checks: Mapping[str, tuple[str, ...]] = label_checks or {}
         self._local_forms: Mapping[str, frozenset[str]] = local_forms or {}
+        self._sold_as: Mapping[str, str] = sold_as or {}
         """Per generic, form words that make it act locally (hydrocortisone "suppositories")."""
         """Plain names several products share ("gaviscon", as matching keys) and their varieties."""
         self._question_words = tuple(
@@ -221,12 +225,21 @@ class Vocabulary:
             suggestions=NameSuggestions.from_names(compiler.suggestable),
             label_checks=compiler.label_checks,
             local_forms=compiler.local_forms,
+            sold_as=compiler.sold_as,
             question_words=[
                 (words, question, entry["answer"])
                 for question, entry in data.get("question_words", {}).items()
                 for words in entry["words"]
             ],
         )
+
+    def sold_as(self, drug: MatchedDrug) -> str | None:
+        """What a matched product is to the person taking it ("an antacid"), where the file says it
+        is no supplement though its class counts as one: by the combination product read (Rennie),
+        else by the generic (Milk of Magnesia is magnesium hydroxide); None for a supplement."""
+        if drug.via_product is not None:
+            return self._sold_as.get(drug.via_product)
+        return self._sold_as.get(drug.generic)
 
     def question_answered(self, match: MedicationMatch) -> tuple[str, str] | None:
         """The question (and answer) an entry names instead of a medicine: "water tablet" is no
@@ -460,7 +473,11 @@ class Vocabulary:
                 k += 1
             if k == len(tokens) or tokens[k].kind == HARD:
                 break
-            node = node.children.get(tokens[k].key)
+            key = tokens[k].key
+            following = node.children.get(key)
+            if following is None and ANY_NUMBER in node.children and is_number(key):
+                following = node.children[ANY_NUMBER]  # "for 5 days", "since 2019"
+            node = following
         return best
 
 

@@ -324,25 +324,47 @@ def _answer_words(answer: str) -> str:
 SUPPLEMENT_CLASSES: Final = ("potassium_supplement", "salt_substitute", "magnesium_supplement")
 
 
+#: The mineral each supplement class gives, for the note on a product that is no supplement.
+_MINERAL_OF_CLASS: Final = {"potassium_supplement": "potassium", "salt_substitute": "potassium", "magnesium_supplement": "magnesium"}
+
+
 def _supplements_listed_as_medicines(medications: Sequence[MedicationMatch], given: dict[str, Any], ruleset: Ruleset) -> list[str]:
     """"None of these" to the supplements question beside a potassium or magnesium product in the
     medicine list: the product is counted (the list holds what is taken now, as for a listed
-    stimulant laxative beside "no laxatives"), and a warning names both answers."""
+    stimulant laxative beside "no laxatives"), and a warning names both answers. A product the
+    vocabulary says is no supplement ("an antacid": Rennie, Milk of Magnesia) is counted the same,
+    with a note saying what it is and not that the two answers disagree."""
     if given.get("supplements") != []:
         return []
-    labels = ruleset.vocabulary.class_labels
-    listed = {
-        match.text: labels.get(drug.drug_class, drug.drug_class)
-        for match in medications
-        if match.counted
-        for drug in match.drugs
-        if drug.drug_class in SUPPLEMENT_CLASSES
-    }
-    return [
+    vocabulary = ruleset.vocabulary
+    labels = vocabulary.class_labels
+    listed: dict[str, str] = {}
+    not_supplements: dict[str, str] = {}
+    for match in medications:
+        if not match.counted:
+            continue
+        for drug in match.drugs:
+            if drug.drug_class not in SUPPLEMENT_CLASSES:
+                continue
+            sold_as = vocabulary.sold_as(drug)
+            if sold_as is None:
+                listed[match.text] = labels.get(drug.drug_class, drug.drug_class)
+            else:  # an antacid is no supplement a person lists there: "None of these" is no mistake
+                mineral = _MINERAL_OF_CLASS[drug.drug_class]
+                not_supplements.setdefault(
+                    match.text, f"{sold_as} that contains {mineral} ({drug.generic}): it is counted as {mineral} taken by mouth"
+                )
+    warnings = [
         f"Supplements: the answer given is 'None of these', but '{text}' in your medicine list is {label}. "
         "It was counted, since the list holds medicines taken now; check which is right."
         for text, label in sorted(listed.items(), key=lambda item: item[0].casefold())
     ]
+    warnings += [
+        f"Supplements: '{text}' in your medicine list is {kind}."
+        for text, kind in sorted(not_supplements.items(), key=lambda item: item[0].casefold())
+        if text not in listed
+    ]
+    return warnings
 
 
 def _same_medicine_twice(medications: Sequence[MedicationMatch]) -> list[str]:

@@ -128,6 +128,7 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
     from pyspark.errors import PySparkException
 
     from screener.batch.json_text import trailing_comma_note
+    from screener.batch.parquet_io import NO_ROWS
     from screener.errors import InputError
     from screener.spark import POSITION, screen_dataframe
     from screener.spark.bulk_data import screen_bulk_data, split_bulk_data
@@ -163,6 +164,8 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
             bulk_data.append(bulk)
         if file.fmt == "jsonl" and json_column is not None:  # a Bundle on a line: a row per record (a file read on the driver has them)
             cohort = expand_bundles(cohort, json_column)
+        # said, as batch says it, never passed over in silence (a note, not a fault)
+        empty = file.fmt == "parquet" and cohort.isEmpty()
         cohort = cohort.repartitionByRange(share, POSITION).sortWithinPartitions(POSITION)
         try:
             results.append(
@@ -180,6 +183,9 @@ def _screen_files(spark: SparkSession, files: list[CohortFile], partitions: int,
         except InputError as error:  # a Parquet file refused for its columns: named, the others read
             print(f"mgk-screen spark: {file.path}: {error}", file=sys.stderr)
             unreadable += 1
+        else:
+            if empty:
+                print(f"mgk-screen spark: {file.path}: {NO_ROWS}", file=sys.stderr)
     if bulk_data:
         lines = functools.reduce(lambda first, second: first.union(second), bulk_data)
         if not lines.isEmpty():

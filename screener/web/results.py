@@ -144,6 +144,8 @@ async def result_page(request: Request) -> Response:
         person=result_view(web_context(request), session),
         finished=session.interview.finished,
         answers_file=ANSWERS_FILE,
+        # what the download cannot hold (a first AUDIT-C answer without the other two), said as `ask` says it
+        unsaved=session.interview.unsaved_notes,
         papers=PAPERS,
         # Checked here so that the page offers no PDF button that would fetch only an error.
         pdf_missing=await run_in_threadpool(_pdf_missing),
