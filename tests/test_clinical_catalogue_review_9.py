@@ -44,10 +44,12 @@ ELLA_12_PREGNANT_AND_VOMITING = {
 
 # Priya, 15, 'water tablets bought online', energy drinks and a slimming tea, with a tremor,
 # palpitations, cramps and tiredness (vignettes 9, case 21).
-PRIYA_15_WATER_TABLETS_AND_SLIMMING_TEA = {
+PRIYA_15_WATER_TABLETS_SLIMMING_TEA_AND_A_NAME_NOT_READ = {
     "age": 15,
     "sex": "female",
-    "medications": ["Monster energy x4 a day", "slimming tea", "water tablets bought online"],
+    # "slimming tea" and "water tablets bought online" are read since review 9 (h-vocab5): a name
+    # nothing is close to stands for the name not read.
+    "medications": ["Monster energy x4 a day", "slimming tea", "water tablets bought online", "Zorbalex"],
     "diuretic_use": "yes",
     "laxative_use": "unsure",
     "diarrhea": {"present": False},
@@ -101,7 +103,7 @@ def test_a_woman_of_16_or_more_who_is_pregnant_gets_no_young_persons_line(screen
 
 # -- the headline (vignettes review 9, case 21) ------------------------------------------------------
 def test_priya_15_reads_why_combined_is_likely_next_to_likely_and_the_unread_name_after_it(screener: Any) -> None:
-    result = screener.screen(PRIYA_15_WATER_TABLETS_AND_SLIMMING_TEA)
+    result = screener.screen(PRIYA_15_WATER_TABLETS_SLIMMING_TEA_AND_A_NAME_NOT_READ)
     headline = Headline.of(result)
     assert headline.above_both and headline.name_unread
     assert headline.text(not_answered=False) == (

@@ -264,6 +264,8 @@ def test_gi_losses_over_48_hours_with_a_sick_day_medicine(
         assert result.urgency == "urgent"
         # sick-day advice replaces "keep taking your medicines"
         assert "keep_taking_prescribed_medicines" not in codes(result)
+    elif medications == ["digoxin 125 mcg"]:
+        assert result.urgency == "urgent" and "digoxin_check" in codes(result)  # by digoxin's own rule
     else:
         assert result.urgency != "urgent"
 

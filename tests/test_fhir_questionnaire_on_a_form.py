@@ -121,14 +121,14 @@ def test_the_web_page_and_the_exported_questionnaire_ask_in_the_same_words(conte
     assert visitor.heading == exported["alcohol_quantity"] == context.questionnaire.item("alcohol_quantity").form_text
 
 
-def test_the_questionnaire_is_version_6_and_a_response_written_now_names_it(context: FhirContext) -> None:
-    assert build_questionnaire(context, "R4")["version"] == "6"
+def test_the_questionnaire_is_version_7_and_a_response_written_now_names_it(context: FhirContext) -> None:
+    assert build_questionnaire(context, "R4")["version"] == "7"
     response = answers_to_response(ROSA, context)
-    assert response["questionnaire"].endswith("|6")
+    assert response["questionnaire"].endswith("|7")
     assert next(entry for entry in response["item"] if entry["linkId"] == "medications")["text"] == context.questionnaire.item("medications").form_text
 
 
-@pytest.mark.parametrize("version", ["3", "4", "5", "6"])
+@pytest.mark.parametrize("version", ["3", "4", "5", "6", "7"])
 def test_rosa_filled_in_version_3_4_or_5_screens_the_same(context: FhirContext, screener: Any, version: str) -> None:
     """Rosa, 67, on furosemide and omeprazole for years, a potassium 'below 3.0' last week: a
     response to version 3 carries the terminal's words in its item texts; it is read by linkId

@@ -84,6 +84,19 @@ def test_a_woman_on_jardience_who_is_being_sick_is_told_to_contact_a_clinician_t
     assert "if 'Jardience' is Jardiance" in flat(text_of(result, "check_medicine_names"))
 
 
+def test_a_woman_taking_inulin_fibre_who_was_sick_once_is_not_taken_for_a_misspelt_insulin(screener: Any) -> None:
+    # Verify 9: "inulin fibre" (a shop-bought prebiotic) was one letter from insulin, so one day of
+    # vomiting brought insulin's "today". It is read as itself now.
+    being_sick = {"present": True, "days": 1, "episodes_per_day": 1, "cannot_keep_fluids_down": False}
+    result = screener.screen({
+        "id": "nadia", "age": 41, "sex": "female", "pregnant": "no", "medications": ["inulin fibre 5g"], **NOTHING_ELSE,
+        "vomiting": being_sick, "symptoms": [],
+    })  # fmt: skip
+    assert result.urgency not in ("urgent", "emergency")
+    assert "check_medicine_names" not in codes(result)
+    assert not any("inulin" in warning for warning in result.warnings)
+
+
 def test_a_man_on_lithiam_with_three_days_of_diarrhea_is_told_to_contact_a_clinician_today(screener: Any) -> None:
     result = screener.screen({
         "id": "ed", "age": 45, "sex": "male", "medications": ["lithiam 400mg"], **NOTHING_ELSE,
