@@ -77,8 +77,8 @@ class VocabularyCompiler:
         for index, group in enumerate(data["ignored_text"]["groups"]):
             for name in group["names"]:
                 self._add(name, NameEntry(), f"ignored_text.groups[{index}]", "names", group)
-        self._add_purposes(data["ignored_text"].get("purposes"))
-        self._add_sources(data["ignored_text"].get("sources"))
+        self._add_phrases("purposes", data["ignored_text"].get("purposes"), "purposes")
+        self._add_phrases("sources", data["ignored_text"].get("sources"), "sources")
         self._add_durations(data["ignored_text"].get("durations"))
 
         form_names = [name for group in data["non_systemic_forms"] for name in group["names"]]
@@ -120,24 +120,16 @@ class VocabularyCompiler:
                 self.suggestable.append((" ".join(name_key(name)), name))
         self.label_checks = self._label_checks(data.get("check_the_label", ()))
 
-    def _add_purposes(self, purposes: Mapping[str, Any] | None) -> None:
-        """What a medicine is taken for, as text to skip: every opening with every purpose ("for BP",
-        "for my blood pressure", "for the pain"). A closed list, so a word after "for" that names no
-        purpose here is still read, or reported."""
-        if purposes is None:
+    def _add_phrases(self, group: str, phrases: Mapping[str, Any] | None, ends: str) -> None:
+        """Text to skip made of every opening with every ending: what a medicine is taken for ("for
+        BP", "for my blood pressure") and where it came from ("from my sister", "prescribed by my
+        GP"). Closed lists, so a word after "for" or "from" that ends no phrase here is still read,
+        or reported."""
+        if phrases is None:
             return
-        for before in purposes["before"]:
-            for purpose in purposes["purposes"]:
-                self._add(f"{before} {purpose}", NameEntry(), "ignored_text.purposes", "purposes", purposes)
-
-    def _add_sources(self, sources: Mapping[str, Any] | None) -> None:
-        """Where a medicine came from, as text to skip: every opening with every source ("from my
-        sister", "from the chemist", "prescribed by my GP"). A closed list, as the purposes are."""
-        if sources is None:
-            return
-        for before in sources["before"]:
-            for source in sources["sources"]:
-                self._add(f"{before} {source}", NameEntry(), "ignored_text.sources", "sources", sources)
+        for before in phrases["before"]:
+            for end in phrases[ends]:
+                self._add(f"{before} {end}", NameEntry(), f"ignored_text.{group}", group, phrases)
 
     def _add_durations(self, durations: Mapping[str, Any] | None) -> None:
         """How long a medicine is taken, as text to skip: every opening with an amount and a unit
