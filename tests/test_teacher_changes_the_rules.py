@@ -177,6 +177,20 @@ def test_the_report_and_its_pdf_name_the_custom_rules_before_the_headline(raised
     assert "Not the usual rules:" not in plain and "Custom rules from" not in plain
 
 
+def test_the_cohort_report_names_the_custom_rules_its_results_were_made_with(raised: Path, tmp_path: Path) -> None:
+    # Verify 9: the cohort report named them as the shipped rules do ("mgk-screen clinical rules 2.0.0").
+    results = tmp_path / "results.jsonl"
+    custom, shipped = Screener(load_ruleset(raised)), Screener(load_ruleset())
+    lines = [json.dumps(custom.screen_entry(K_3_6 | {"id": "a"})), json.dumps(shipped.screen_entry(K_3_6 | {"id": "b"}))]
+    results.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "cohort.html"
+    done = runner.invoke(app, ["report", "--cohort", str(results), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    page = out.read_text("utf-8")
+    assert f"custom rules from {raised}, not the rules shipped with mgk-screen" in page
+    assert "mgk-screen clinical rules, version 2.0.0 (sha256" in page  # the shipped ones, by name
+
+
 def test_the_web_page_says_custom_rules_on_the_start_page_and_the_result(raised: Path) -> None:
     client = TestClient(create_app(Screener(load_ruleset(raised)), settings=TEST_SETTINGS), base_url="http://testserver")
     visitor = Visitor(client)

@@ -151,7 +151,8 @@ class CohortTally:
         self.recommendations: Counter[str] = Counter()
         self.consult_clinician = 0
         self.labs = {lab: LabTally(lab, decimals, plausible) for lab, (decimals, plausible) in lab_ranges.items()}
-        self.rulesets: Counter[tuple[str, str, str]] = Counter()
+        # name, version, sha256 and, for custom rules, their folder (empty for the shipped rules)
+        self.rulesets: Counter[tuple[str, str, str, str]] = Counter()
         self.unreadable_sources: list[str] = []
         self.damaged = 0
         """Entries read back that are not results as mgk-screen writes them (``add_read``): counted
@@ -257,7 +258,10 @@ class CohortTally:
                 self.labs[lab["lab"]].add(lab)
         ruleset = entry.get("ruleset")
         if isinstance(ruleset, Mapping):
-            key = (_text(ruleset.get("name")), _text(ruleset.get("version")), _text(ruleset.get("sha256")))
+            key = (
+                _text(ruleset.get("name")), _text(ruleset.get("version")), _text(ruleset.get("sha256")),
+                _text(ruleset.get("custom_folder") or ""),
+            )
             if key in self.rulesets or len(self.rulesets) < _MAX_NAMES:
                 self.rulesets[key] += 1
         if urgency == "routine":

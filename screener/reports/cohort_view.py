@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from screener.contract.result import rules_in_words
 from screener.headline import NOT_SCREENED, TOO_FEW_ANSWERS, level_shown
 from screener.reports import charts
 from screener.reports.cohort import (
@@ -205,7 +206,10 @@ def cohort_view(
         ),
         urgent_places=places(listed),
         invalid_places=places(tally.invalid_listed),
-        rulesets=tuple((f"{name} {version} (sha256 {sha[:12]})", count) for (name, version, sha), count in tally.rulesets.most_common()),
+        rulesets=tuple(
+            (f"{rules_in_words(name, version, folder or None)} (sha256 {sha[:12]})", count)
+            for (name, version, sha, folder), count in tally.rulesets.most_common()
+        ),
         generated=generated or datetime.now().astimezone(),
         disclaimer=ruleset.disclaimer,
         urgency_text=dict(ruleset.urgency_text),
