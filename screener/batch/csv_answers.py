@@ -304,10 +304,11 @@ def backslash_escaped(cells: list[str], lines: Sequence[str], delimiter: str, co
     """A row's cells read as Spark's CSV writer meant them, and whether they were read so: when
     the row read as RFC 4180 says does not give the header's ``columns`` cells (a backslash-escaped
     quote ends a cell early and shifts the others, a red flag among them, into the wrong columns),
-    or leaves ``\\"`` inside a cell, but read with the backslash as the escape it gives exactly
-    ``columns`` cells. Otherwise ``cells`` as they were (a cell that ends in a backslash, ``"C:\\"``,
-    is RFC 4180's)."""
-    if len(cells) == columns and not any(BACKSLASH_QUOTE in cell for cell in cells):
+    but read with the backslash as the escape it gives exactly ``columns`` cells. Otherwise
+    ``cells`` as they were: a row of the right width is RFC 4180's even with ``\\"`` in a cell (a
+    cell that ends in a backslash, ``"C:\\"``, or one this project's own writer quoted: an id
+    ``=\\`` written by `batch --format csv` must read back as written)."""
+    if len(cells) == columns:
         return cells, False
     try:
         escaped = list(csv.reader(lines, delimiter=delimiter, escapechar="\\", strict=True))
